@@ -1,0 +1,38 @@
+import type { PsaContactFields } from './psa-contact.ts';
+
+/** The matching rules, in the order they are tried. */
+export type MatchRule = 'link' | 'alias' | 'username' | 'name';
+
+/** Which legs of the sync leave a contact alone: `psa` (BMS only) or `all` (BMS and the Microsoft → IT Glue leg). */
+export type SyncDisabled = 'none' | 'psa' | 'all';
+
+/** A phone contactsync wrote, remembered so that only its own phones are ever replaced. */
+export interface OwnedPhone {
+  /** E.164 when the number is valid, else its digits */
+  readonly key: string;
+  readonly label: string;
+  /** written only because Microsoft 365 had no phone (the `blankReplacement` setting) */
+  readonly placeholder: boolean;
+}
+
+/** What ties one directory user to its IT Glue contact and BMS contact. */
+export interface Link {
+  readonly userId: string;
+  readonly docContactId: string;
+  readonly psaContactId: number | null;
+  /** how the IT Glue contact was first matched; null when contactsync created it */
+  readonly rule: MatchRule | null;
+  readonly syncDisabled: SyncDisabled;
+  /** lower-case addresses contactsync wrote on the IT Glue contact */
+  readonly ownedEmails: readonly string[];
+  readonly ownedPhones: readonly OwnedPhone[];
+  /** the BMS fields as last written, for the fields BMS's listings do not report */
+  readonly psaPushed: PsaContactFields | null;
+}
+
+/** An operator's answer to a dispute that is not a link (a link is stored as a Link). */
+export interface OperatorDecision {
+  readonly userId: string;
+  readonly side: 'itglue' | 'bms';
+  readonly choice: 'create' | 'ignore';
+}

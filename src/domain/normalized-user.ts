@@ -1,0 +1,33 @@
+import type { DirectoryUser } from './directory-user.ts';
+import type { Reason } from './reason.ts';
+
+/** A phone in canonical form. `e164` is `+` and digits; `digits` is what IT Glue stores. */
+export interface NormalizedPhone {
+  readonly e164: string;
+  readonly digits: string;
+  readonly extension: string | null;
+}
+
+/** A directory user after the normalize stage: every value the matcher and planner compare. */
+export interface NormalizedUser {
+  readonly id: string;
+  readonly source: DirectoryUser;
+  /** lower-case, IDN as ASCII */
+  readonly userPrincipalName: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  /** first + last folded for comparison (case, accents, spacing ignored); null without a first name */
+  readonly nameKey: string | null;
+  readonly title: string | null;
+  readonly officeLocation: string | null;
+  /** the `SMTP:` address of proxyAddresses, else `mail` */
+  readonly primarySmtp: string | null;
+  /** every address of the mailbox: the primary SMTP address, every `smtp:` alias and `mail`, without duplicates */
+  readonly mailboxAddresses: readonly string[];
+  readonly officePhone: NormalizedPhone | null;
+  readonly mobilePhone: NormalizedPhone | null;
+  /** the region phones were read in (ISO 3166 alpha-2) */
+  readonly phoneRegion: string;
+  /** problems found in the user's data that did not stop normalization (an invalid phone, say) */
+  readonly issues: readonly Reason[];
+}

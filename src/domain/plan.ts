@@ -1,0 +1,96 @@
+import type { DocContactFields, DocContactPatch } from './doc-contact.ts';
+import type { MatchRule, OwnedPhone } from './link.ts';
+import type { PsaContactFields } from './psa-contact.ts';
+import type { Reason } from './reason.ts';
+
+/** One field that changes, shown to a person as old → new. */
+export interface FieldDiff {
+  readonly field: string;
+  readonly old: string | null;
+  readonly new: string | null;
+}
+
+/** What happens to the user's IT Glue contact. */
+export type DocAction =
+  /** a create's diff is every field from nothing: see `docCreateDiffs` */
+  | { readonly kind: 'create'; readonly fields: DocContactFields }
+  | { readonly kind: 'update'; readonly contactId: string; readonly patch: DocContactPatch; readonly diffs: readonly FieldDiff[] }
+  | { readonly kind: 'inactivate'; readonly contactId: string; readonly patch: DocContactPatch; readonly diffs: readonly FieldDiff[] }
+  | { readonly kind: 'unchanged'; readonly contactId: string }
+  | { readonly kind: 'disputed'; readonly candidateIds: readonly string[] }
+  | { readonly kind: 'none'; readonly contactId: string | null };
+
+/** What happens to the user's BMS contact. */
+export type PsaAction =
+  /** a create's diff is every field from nothing: see `psaCreateDiffs` */
+  | { readonly kind: 'create'; readonly fields: PsaContactFields }
+  /** an existing BMS contact of the account is adopted; `write` says whether its mapped fields change */
+  | { readonly kind: 'link'; readonly contactId: number; readonly fields: PsaContactFields; readonly diffs: readonly FieldDiff[]; readonly write: boolean }
+  | { readonly kind: 'update'; readonly contactId: number; readonly fields: PsaContactFields; readonly diffs: readonly FieldDiff[] }
+  /** only `isActive` changes; the connector keeps every other field as BMS holds it */
+  | { readonly kind: 'inactivate'; readonly contactId: number; readonly diffs: readonly FieldDiff[] }
+  | { readonly kind: 'unchanged'; readonly contactId: number }
+  | { readonly kind: 'held' }
+  | { readonly kind: 'disputed'; readonly candidateIds: readonly number[] }
+  | { readonly kind: 'disabled'; readonly contactId: number | null }
+  | { readonly kind: 'none'; readonly contactId: number | null };
+
+export type Outcome =
+  | 'synced'
+  | 'unchanged'
+  | 'held'
+  | 'disputed'
+  | 'excluded'
+  | 'inactivated'
+  | 'pending-approval'
+  | 'disabled';
+
+/** What the link of the user looks like once the action is applied (ids of created records are filled in by apply). */
+export interface LinkIntent {
+  /** how the IT Glue contact was first matched; null when contactsync created it */
+  readonly rule: MatchRule | null;
+  readonly ownedEmails: readonly string[];
+  readonly ownedPhones: readonly OwnedPhone[];
+}
+
+/** The single action planned for one directory user (or for a linked user who is gone). */
+export interface PlannedAction {
+  readonly userId: string;
+  readonly userPrincipalName: string;
+  readonly displayName: string | null;
+  readonly outcome: Outcome;
+  /** the rule that matched, or the tier at which a dispute arose */
+  readonly rule: MatchRule | null;
+  readonly itglue: DocAction;
+  readonly bms: PsaAction;
+  readonly reasons: readonly Reason[];
+  /** present when the action leaves the user linked */
+  readonly link: LinkIntent | null;
+}
+
+export type TenantPlanStatus = 'ok' | 'needs approval';
+
+export interface DeletionGuardVerdict {
+  readonly inactivations: number;
+  readonly linkedContacts: number;
+  readonly tripped: boolean;
+}
+
+export interface Plan {
+  readonly tenantId: string;
+  readonly status: TenantPlanStatus;
+  readonly guard: DeletionGuardVerdict;
+  /** one per user, sorted by user id */
+  readonly actions: readonly PlannedAction[];
+}
+
+/** True when the action writes to IT Glue or to BMS. */
+export function actionWrites(action: PlannedAction): boolean {
+  const doc = action.itglue.kind === 'create' || action.itglue.kind === 'update' || action.itglue.kind === 'inactivate';
+  const psa =
+    action.bms.kind === 'create' ||
+    action.bms.kind === 'update' ||
+    action.bms.kind === 'inactivate' ||
+    (action.bms.kind === 'link' && action.bms.write);
+  return doc || psa;
+}

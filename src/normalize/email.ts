@@ -1,0 +1,36 @@
+/** Email addresses: one canonical form for comparing and writing, and a validity check. */
+
+const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ASCII = /^[\x20-\x7e]*$/;
+
+function domainToAscii(domain: string): string | null {
+  if (ASCII.test(domain)) return domain;
+  try {
+    // The WHATWG URL parser applies UTS #46 (IDNA) to the host: the same conversion browsers and mail servers use.
+    return new URL(`http://${domain}/`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Trim, Unicode NFC, lower-case, internationalized domain to ASCII. Returns null when the result is not a
+ * deliverable-looking address (IT Glue refuses those), so callers can report the value instead of writing it.
+ */
+export function normalizeEmail(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  let value = raw.trim();
+  if (value.startsWith('<') && value.endsWith('>')) value = value.slice(1, -1).trim();
+  if (!ASCII.test(value)) value = value.normalize('NFC');
+  value = value.toLowerCase();
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || at === value.length - 1) return null;
+  const local = value.slice(0, at);
+  const domain = domainToAscii(value.slice(at + 1));
+  if (domain === null || local.length > 64 || !LOCAL_PART.test(local)) return null;
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return null;
+  const address = `${local}@${domain}`;
+  return address.length > 254 ? null : address;
+}

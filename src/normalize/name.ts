@@ -1,0 +1,55 @@
+/** Personal names: cleaned for writing, folded for comparing. */
+
+// C0 and C1 controls, and the Unicode format characters that reorder or hide text (bidi overrides, zero-width).
+// oxlint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const SPACES = /\s+/g;
+const MARKS = /\p{M}+/gu;
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+// Printable ASCII words separated by single spaces: already normal.
+const CLEAN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
+/** Trim, NFC, control characters removed, runs of spaces collapsed. Returns null when nothing is left. */
+export function normalizeName(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  if (CLEAN_ASCII.test(raw)) return raw;
+  const value = raw.normalize('NFC').replace(CONTROL, '').replace(SPACES, ' ').trim();
+  return value === '' ? null : value;
+}
+
+/** A comparison form that ignores case, accents and repeated spaces: "  José  DE la Peña" and "jose de la pena" fold alike. */
+export function foldName(value: string): string {
+  if (PLAIN_ASCII.test(value)) return value.toLowerCase().replace(SPACES, ' ').trim();
+  return value.normalize('NFD').replace(MARKS, '').normalize('NFC').toLowerCase().replace(SPACES, ' ').trim();
+}
+
+/** The key on which two people are "the same name": first name and last name folded. Null without a first name. */
+export function personNameKey(firstName: string | null, lastName: string | null): string | null {
+  if (firstName === null) return null;
+  const first = foldName(firstName);
+  if (first === '') return null;
+  return `${first}\u0000${lastName === null ? '' : foldName(lastName)}`;
+}
+
+export interface SplitName {
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+}
+
+/**
+ * First and last name from a display name: "Last, First" when there is one comma, otherwise the last word is the
+ * last name ("Mary Ann Smith" → "Mary Ann" / "Smith"). One word is a first name only.
+ */
+export function splitDisplayName(displayName: string | null): SplitName {
+  const name = normalizeName(displayName);
+  if (name === null) return { firstName: null, lastName: null };
+  const commaParts = name.split(',');
+  if (commaParts.length === 2) {
+    const last = normalizeName(commaParts[0]);
+    const first = normalizeName(commaParts[1]);
+    if (first !== null && last !== null) return { firstName: first, lastName: last };
+  }
+  const space = name.lastIndexOf(' ');
+  if (space < 0) return { firstName: name, lastName: null };
+  return { firstName: name.slice(0, space), lastName: name.slice(space + 1) };
+}

@@ -1,0 +1,51 @@
+import { getCountryCallingCode, parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import type { NormalizedPhone } from '../domain/normalized-user.ts';
+
+export type PhoneResult =
+  | { readonly ok: true; readonly phone: NormalizedPhone }
+  | { readonly ok: false; readonly message: string };
+
+function toPhone(e164: string, extension: string | undefined): NormalizedPhone {
+  return { e164, digits: e164.slice(1), extension: extension ?? null };
+}
+
+/** A usable phone region from an ISO code, or null (Graph's `country` is free text and often not a code). */
+export function phoneRegion(code: string | null | undefined): string | null {
+  if (code === null || code === undefined) return null;
+  const upper = code.trim().toUpperCase();
+  return /^[A-Z]{2}$/.test(upper) && isSupportedCountry(upper) ? upper : null;
+}
+
+/**
+ * A phone number to E.164 in the given region, extension kept. An invalid number is reported, never guessed.
+ * Returns null for a blank value.
+ */
+export function normalizePhone(raw: string | null | undefined, region: string): PhoneResult | null {
+  if (raw === null || raw === undefined) return null;
+  const value = raw.trim();
+  if (value === '') return null;
+  const parsed = parsePhoneNumberFromString(value, region as CountryCode);
+  if (parsed === undefined || !parsed.isValid()) {
+    return { ok: false, message: `"${value}" is not a valid phone number in region ${region}` };
+  }
+  return { ok: true, phone: toPhone(parsed.number, parsed.ext) };
+}
+
+/**
+ * The comparison key of a phone stored as digits (IT Glue's form): E.164 when the digits are a valid number,
+ * read first in the region and then as an international number; otherwise the digits themselves.
+ */
+export function storedPhoneKey(digits: string, region: string): string {
+  const plain = digits.replace(/\D/g, '');
+  if (plain === '') return '';
+  const national = parsePhoneNumberFromString(plain, region as CountryCode);
+  if (national?.isValid()) return national.number;
+  const international = parsePhoneNumberFromString(`+${plain}`);
+  if (international?.isValid()) return international.number;
+  return plain;
+}
+
+/** The country calling code of a region, as digits ("1" for US, "44" for GB). */
+export function regionCallingCode(region: string): string {
+  return getCountryCallingCode(region as CountryCode);
+}

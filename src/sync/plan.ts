@@ -1,0 +1,465 @@
+import type { DocContact, DocContactType, DocLocation } from '../domain/doc-contact.ts';
+import type { Link, MatchRule, OperatorDecision } from '../domain/link.ts';
+import type { NormalizedUser } from '../domain/normalized-user.ts';
+import type { DocAction, FieldDiff, LinkIntent, Outcome, Plan, PlannedAction, PsaAction } from '../domain/plan.ts';
+import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../domain/psa-contact.ts';
+import { reason, type Reason } from '../domain/reason.ts';
+import type { Settings } from '../domain/settings.ts';
+import { foldName, personNameKey } from '../normalize/name.ts';
+import { normalizePhone } from '../normalize/phone.ts';
+import { planDocFields, storedEmailKey, type DocFieldContext, type DocFieldsPlan, type ReplacementPhone } from './doc-fields.ts';
+import { matchUsersToContacts } from './match.ts';
+import { diffPsaContact, planPsaFields, type PsaFieldContext } from './psa-fields.ts';
+import { createScopeFilter } from './scope.ts';
+import { addToIndex, matchTiered } from './tiered-match.ts';
+
+/** Everything the planner knows of one tenant. The planner does no I/O: callers read this, then apply the plan. */
+export interface TenantSyncInput {
+  readonly tenantId: string;
+  readonly settings: Settings;
+  /** every user the directory has now, normalized (a user who is gone is simply absent) */
+  readonly users: readonly NormalizedUser[];
+  /** the transitive members of the groups in `settings.scope.groupIds`; null when no group is configured */
+  readonly groupMemberIds: ReadonlySet<string> | null;
+  /** the tenant's main number (`businessPhones[0]` of `/organization`), for `blankReplacement: "tenantMain"` */
+  readonly organizationPhone: string | null;
+  readonly itglue: {
+    readonly contacts: readonly DocContact[];
+    readonly locations: readonly DocLocation[];
+    readonly contactTypes: readonly DocContactType[];
+  };
+  /** null when the tenant has no BMS account mapped */
+  readonly bms: {
+    readonly contacts: readonly PsaContact[];
+    readonly locations: readonly PsaLocation[];
+    readonly emailTypes: readonly PsaType[];
+    readonly phoneTypes: readonly PsaType[];
+  } | null;
+  readonly links: readonly Link[];
+  readonly decisions: readonly OperatorDecision[];
+  /** an operator approved the inactivations held back by the deletion guard */
+  readonly approveInactivations: boolean;
+}
+
+function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  // Sorted so that two items with the same folded name resolve the same way whatever the input order.
+  for (const item of [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const key = foldName(item.name);
+    if (!map.has(key)) map.set(key, item);
+  }
+  return map;
+}
+
+function typeId<Id>(types: readonly { readonly id: Id; readonly name: string }[], name: string | null): Id | null {
+  if (name === null) return null;
+  return byName(types).get(foldName(name))?.id ?? null;
+}
+
+function replacementPhone(settings: Settings, organizationPhone: string | null): ReplacementPhone | null {
+  const setting = settings.phones.blankReplacement;
+  if (setting === null) return null;
+  if (setting === 'tenantMain') {
+    const main = normalizePhone(organizationPhone, settings.phones.defaultRegion);
+    return main?.ok ? { key: main.phone.e164, digits: main.phone.digits, psaValue: main.phone.e164 } : null;
+  }
+  const parsed = normalizePhone(setting, settings.phones.defaultRegion);
+  if (parsed?.ok) return { key: parsed.phone.e164, digits: parsed.phone.digits, psaValue: parsed.phone.e164 };
+  const digits = setting.replace(/\D/g, '');
+  return { key: digits, digits, psaValue: setting };
+}
+
+function docReport(contactId: string | null): DocAction {
+  return { kind: 'none', contactId };
+}
+
+function outcomeOf(itglue: DocAction, bms: PsaAction, held: boolean): Outcome {
+  if (bms.kind === 'disputed') return 'disputed';
+  if (held) return 'held';
+  const writes =
+    itglue.kind === 'create' ||
+    itglue.kind === 'update' ||
+    bms.kind === 'create' ||
+    bms.kind === 'update' ||
+    (bms.kind === 'link' && bms.write);
+  return writes || bms.kind === 'link' ? 'synced' : 'unchanged';
+}
+
+interface Pending {
+  readonly user: NormalizedUser;
+  readonly rule: MatchRule | null;
+  readonly itglue: DocAction;
+  readonly doc: DocFieldsPlan;
+  readonly link: Link | null;
+  readonly reasons: Reason[];
+  bms: PsaAction;
+  held: boolean;
+  psaFields: PsaContactFields | null;
+}
+
+/**
+ * Plans one tenant: for each user one action with its reasons and field-level diffs (Scenarios 1–3 of DESIGN.md,
+ * no-change, leavers under the deletion guard, held contacts, disputes). Pure: same input, same plan, whatever the
+ * order of the input lists.
+ */
+export function planTenantSync(input: TenantSyncInput): Plan {
+  const { settings } = input;
+  const users = [...input.users].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const links = new Map(input.links.map((link) => [link.userId, link]));
+  const contactsById = new Map(input.itglue.contacts.map((contact) => [contact.id, contact]));
+  const psaContactsById = new Map((input.bms?.contacts ?? []).map((contact) => [contact.id, contact]));
+  const decisions = new Map(input.decisions.map((d) => [`${d.side}\u0000${d.userId}`, d.choice]));
+  const decided = (userId: string, side: OperatorDecision['side']) =>
+    decisions.size === 0 ? null : (decisions.get(`${side}\u0000${userId}`) ?? null);
+  const emailKeys = new Map<string, string>();
+  const emailKey = (value: string): string => {
+    let key = emailKeys.get(value);
+    if (key === undefined) {
+      key = storedEmailKey(value);
+      emailKeys.set(value, key);
+    }
+    return key;
+  };
+
+  const docLocationsById = new Map(input.itglue.locations.map((location) => [location.id, location]));
+  const docLocationsByName = byName(input.itglue.locations);
+  const namedDefault = settings.location.default;
+  const defaultLocation =
+    namedDefault === null
+      ? ([...input.itglue.locations].sort((a, b) => (a.id < b.id ? -1 : 1)).find((location) => location.primary) ?? null)
+      : (docLocationsByName.get(foldName(namedDefault)) ?? null);
+  const docContext: DocFieldContext = {
+    settings,
+    locationsById: docLocationsById,
+    locationsByName: docLocationsByName,
+    defaultLocation,
+    newContactTypeId: typeId(input.itglue.contactTypes, settings.contactType),
+    replacementPhone: replacementPhone(settings, input.organizationPhone),
+    emailKey,
+  };
+  const psaContext: PsaFieldContext | null =
+    input.bms === null
+      ? null
+      : {
+          settings,
+          docLocationsById,
+          locationsByName: byName(input.bms.locations),
+          mainLocation: [...input.bms.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,
+          emailTypeId: typeId(input.bms.emailTypes, settings.psa.emailType),
+          phoneTypeId: typeId(input.bms.phoneTypes, settings.psa.phoneType),
+        };
+  const contactTypeWarning =
+    settings.contactType !== null && docContext.newContactTypeId === null
+      ? reason('unknown-contact-type', `IT Glue has no contact type named "${settings.contactType}" (setting contactType); new contacts get none.`, 'contact-type-id')
+      : null;
+
+  // Scope.
+  const inScope = createScopeFilter({ settings: settings.scope, groupMemberIds: input.groupMemberIds });
+  const actions: PlannedAction[] = [];
+  const scoped: NormalizedUser[] = [];
+  const presentIds = new Set<string>();
+  const leavers: { userId: string; upn: string; displayName: string | null; reasons: readonly Reason[] }[] = [];
+  for (const user of users) {
+    presentIds.add(user.id);
+    const verdict = inScope(user.source);
+    const link = links.get(user.id);
+    if (!verdict.inScope) {
+      if (link !== undefined) leavers.push({ userId: user.id, upn: user.source.userPrincipalName, displayName: user.source.displayName, reasons: verdict.reasons });
+      else actions.push(excluded(user, verdict.reasons));
+      continue;
+    }
+    if (decided(user.id, 'itglue') === 'ignore' && link === undefined) {
+      actions.push(excluded(user, [reason('ignored', 'An operator chose to ignore this user.')]));
+      continue;
+    }
+    scoped.push(user);
+  }
+  for (const link of [...links.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1))) {
+    if (!presentIds.has(link.userId)) {
+      leavers.push({ userId: link.userId, upn: '', displayName: null, reasons: [reason('deleted', 'The user no longer exists in Microsoft 365.')] });
+    }
+  }
+
+  // Match (IT Glue side).
+  const forceCreate = new Set(scoped.filter((user) => decided(user.id, 'itglue') === 'create').map((user) => user.id));
+  const matches = matchUsersToContacts({ users: scoped, contacts: input.itglue.contacts, links, forceCreate, emailKey });
+
+  // Plan the IT Glue leg, and what the BMS leg would write.
+  const pending: Pending[] = [];
+  for (const user of scoped) {
+    const match = matches.get(user.id) ?? { kind: 'unmatched' as const };
+    const link = links.get(user.id) ?? null;
+    if (match.kind === 'disputed') {
+      actions.push({
+        userId: user.id,
+        userPrincipalName: user.source.userPrincipalName,
+        displayName: user.source.displayName,
+        outcome: 'disputed',
+        rule: match.rule,
+        itglue: { kind: 'disputed', candidateIds: match.candidateIds },
+        bms: { kind: 'none', contactId: null },
+        reasons: [
+          reason(
+            'disputed',
+            `Rule "${match.rule}" finds ${match.candidateIds.length > 1 ? `${match.candidateIds.length} IT Glue contacts (${match.candidateIds.join(', ')})` : `IT Glue contact ${match.candidateIds.join('')}, which another user also matches`}; a person must choose.`,
+          ),
+          ...user.issues,
+        ],
+        link: null,
+      });
+      continue;
+    }
+    const contact = match.kind === 'matched' ? contactsById.get(match.candidateId)! : null;
+    if (link?.syncDisabled === 'all') {
+      actions.push({
+        userId: user.id,
+        userPrincipalName: user.source.userPrincipalName,
+        displayName: user.source.displayName,
+        outcome: 'disabled',
+        rule: match.kind === 'matched' ? match.rule : null,
+        itglue: docReport(contact?.id ?? null),
+        bms: { kind: 'disabled', contactId: link.psaContactId },
+        reasons: [reason('sync-disabled', 'Sync is disabled for this contact.')],
+        link: { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones },
+      });
+      continue;
+    }
+    const doc = planDocFields(user, contact, link, docContext);
+    const reasons: Reason[] = [...user.issues, ...doc.notes.filter((note) => note.code !== 'no-location')];
+    let itglue: DocAction;
+    if (contact === null) {
+      itglue = { kind: 'create', fields: doc.fields };
+      if (contactTypeWarning !== null) reasons.push(contactTypeWarning);
+    } else if (doc.diffs.length > 0) {
+      itglue = { kind: 'update', contactId: contact.id, patch: doc.patch, diffs: doc.diffs };
+    } else {
+      itglue = { kind: 'unchanged', contactId: contact.id };
+    }
+    pending.push({
+      user,
+      rule: match.kind === 'matched' ? match.rule : null,
+      itglue,
+      doc,
+      link,
+      reasons,
+      bms: { kind: 'none', contactId: link?.psaContactId ?? null },
+      held: false,
+      psaFields: null,
+    });
+  }
+
+  // The BMS leg.
+  const needsPsaMatch: Pending[] = [];
+  if (input.bms !== null && psaContext !== null) {
+    for (const entry of pending) {
+      const linkedPsa = entry.link?.psaContactId ?? null;
+      if (entry.link?.syncDisabled === 'psa') {
+        entry.bms = { kind: 'disabled', contactId: linkedPsa };
+        entry.reasons.push(reason('sync-disabled', 'Sync with BMS is disabled for this contact.'));
+        continue;
+      }
+      if (!settings.psa.autoPush) continue;
+      if (decided(entry.user.id, 'bms') === 'ignore') {
+        entry.reasons.push(reason('ignored', 'An operator chose not to push this user to BMS.'));
+        continue;
+      }
+      const psa = planPsaFields(entry.doc, psaContext);
+      if (!psa.ok) {
+        entry.bms = { kind: 'held' };
+        entry.held = true;
+        entry.reasons.push(...psa.reasons);
+        continue;
+      }
+      entry.psaFields = psa.fields;
+      const current = linkedPsa === null ? undefined : psaContactsById.get(linkedPsa);
+      if (current !== undefined) {
+        const diff = diffPsaContact(current, entry.link?.psaPushed ?? null, psa.fields, settings.blankNeverOverwrites);
+        entry.psaFields = diff.fields;
+        entry.bms = diff.diffs.length > 0 ? { kind: 'update', contactId: current.id, fields: diff.fields, diffs: diff.diffs } : { kind: 'unchanged', contactId: current.id };
+      } else {
+        if (linkedPsa !== null) entry.reasons.push(reason('psa-contact-gone', `The linked BMS contact ${linkedPsa} no longer exists; it is matched again.`));
+        needsPsaMatch.push(entry);
+      }
+    }
+    planPsaMatches(needsPsaMatch, input.bms.contacts, links, decided, settings.blankNeverOverwrites);
+  }
+
+  for (const entry of pending) {
+    const { user, doc } = entry;
+    actions.push({
+      userId: user.id,
+      userPrincipalName: user.source.userPrincipalName,
+      displayName: user.source.displayName,
+      outcome: outcomeOf(entry.itglue, entry.bms, entry.held),
+      rule: entry.rule,
+      itglue: entry.itglue,
+      bms: entry.bms,
+      reasons: entry.reasons,
+      link: { rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule, ownedEmails: doc.ownedEmails, ownedPhones: doc.ownedPhones },
+    });
+  }
+
+  // Leavers, under the deletion guard.
+  const leaverActions = leavers.map((leaver) => planLeaver(leaver, links.get(leaver.userId)!, contactsById, psaContactsById, input));
+  const inactivations = leaverActions.filter((action) => action.outcome === 'inactivated').length;
+  const linkedContacts = links.size;
+  const { minCount, maxFraction } = settings.deletionGuard;
+  const tripped = !input.approveInactivations && inactivations >= minCount && inactivations > maxFraction * linkedContacts && inactivations > 0;
+  for (const action of leaverActions) {
+    if (tripped && action.outcome === 'inactivated') {
+      actions.push({
+        ...action,
+        outcome: 'pending-approval',
+        itglue: docReport(action.itglue.kind === 'inactivate' ? action.itglue.contactId : null),
+        bms: { kind: 'none', contactId: action.bms.kind === 'inactivate' ? action.bms.contactId : null },
+        reasons: [
+          ...action.reasons,
+          reason(
+            'deletion-guard',
+            `${inactivations} of ${linkedContacts} linked contacts would be inactivated at once (the guard allows fewer than ${minCount} or at most ${Math.round(maxFraction * 100)}%); waiting for approval.`,
+          ),
+        ],
+      });
+    } else {
+      actions.push(action);
+    }
+  }
+
+  actions.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  return {
+    tenantId: input.tenantId,
+    status: tripped ? 'needs approval' : 'ok',
+    guard: { inactivations, linkedContacts, tripped },
+    actions,
+  };
+}
+
+function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedAction {
+  return {
+    userId: user.id,
+    userPrincipalName: user.source.userPrincipalName,
+    displayName: user.source.displayName,
+    outcome: 'excluded',
+    rule: null,
+    itglue: { kind: 'none', contactId: null },
+    bms: { kind: 'none', contactId: null },
+    reasons,
+    link: null,
+  };
+}
+
+/** The BMS side of matching: an existing contact of the account with the same email, else the same name, is linked. */
+function planPsaMatches(
+  entries: readonly Pending[],
+  psaContacts: readonly PsaContact[],
+  links: ReadonlyMap<string, Link>,
+  decided: (userId: string, side: OperatorDecision['side']) => OperatorDecision['choice'] | null,
+  blankNeverOverwrites: boolean,
+): void {
+  if (entries.length === 0) return;
+  const contactsById = new Map(psaContacts.map((contact) => [contact.id, contact]));
+  const claimed = new Set<number>();
+  for (const link of links.values()) if (link.psaContactId !== null && contactsById.has(link.psaContactId)) claimed.add(link.psaContactId);
+  const byEmail = new Map<string, number[]>();
+  const byPersonName = new Map<string, number[]>();
+  for (const contact of psaContacts) {
+    if (claimed.has(contact.id)) continue;
+    if (contact.emailAddress !== null) addToIndex(byEmail, contact.emailAddress.trim().toLowerCase(), contact.id);
+    const key = personNameKey(contact.firstName, contact.lastName);
+    if (key !== null) addToIndex(byPersonName, key, contact.id);
+  }
+  const entryOf = new Map(entries.map((entry) => [entry.user.id, entry]));
+  const toMatch = entries.filter((entry) => decided(entry.user.id, 'bms') !== 'create').map((entry) => entry.user.id);
+  const emailKeys = (id: string): string[] => {
+    const entry = entryOf.get(id)!;
+    return [entry.doc.primaryEmail, ...entry.user.mailboxAddresses];
+  };
+  const nameKeys = (id: string): string[] => {
+    const fields = entryOf.get(id)!.doc.fields;
+    const key = personNameKey(fields.firstName, fields.lastName);
+    return key === null ? [] : [key];
+  };
+  const results = matchTiered<'email' | 'name', number>(
+    toMatch,
+    [
+      { rule: 'email', keysOf: emailKeys, index: byEmail },
+      { rule: 'name', keysOf: nameKeys, index: byPersonName },
+    ],
+    claimed,
+  );
+  for (const entry of entries) {
+    const fields = entry.psaFields!;
+    const result = results.get(entry.user.id) ?? { kind: 'unmatched' as const };
+    if (result.kind === 'matched') {
+      const diff = diffPsaContact(contactsById.get(result.candidateId)!, null, fields, blankNeverOverwrites);
+      entry.psaFields = diff.fields;
+      entry.bms = { kind: 'link', contactId: result.candidateId, fields: diff.fields, diffs: diff.diffs, write: diff.diffs.length > 0 };
+      entry.reasons.push(reason('psa-linked', `Linked to the existing BMS contact ${result.candidateId} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`));
+    } else if (result.kind === 'disputed') {
+      entry.bms = { kind: 'disputed', candidateIds: result.candidateIds };
+      entry.reasons.push(
+        reason('psa-disputed', `BMS has ${result.candidateIds.length > 1 ? `${result.candidateIds.length} contacts (${result.candidateIds.join(', ')})` : `contact ${result.candidateIds.join('')}, which another user also matches,`} with the same ${result.rule === 'email' ? 'email' : 'name'}; a person must choose.`),
+      );
+    } else {
+      entry.bms = { kind: 'create', fields };
+    }
+  }
+}
+
+function planLeaver(
+  leaver: { userId: string; upn: string; displayName: string | null; reasons: readonly Reason[] },
+  link: Link,
+  contactsById: ReadonlyMap<string, DocContact>,
+  psaContactsById: ReadonlyMap<number, PsaContact>,
+  input: TenantSyncInput,
+): PlannedAction {
+  const { settings } = input;
+  const contact = contactsById.get(link.docContactId) ?? null;
+  const base = {
+    userId: leaver.userId,
+    userPrincipalName: leaver.upn,
+    displayName: leaver.displayName,
+    rule: 'link' as const,
+    link: { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones } satisfies LinkIntent,
+  };
+  if (link.syncDisabled === 'all') {
+    return { ...base, outcome: 'disabled', itglue: docReport(contact?.id ?? null), bms: { kind: 'disabled', contactId: link.psaContactId }, reasons: [...leaver.reasons, reason('sync-disabled', 'Sync is disabled for this contact.')] };
+  }
+  if (settings.psa.leavers === 'ignore') {
+    return {
+      ...base,
+      outcome: 'excluded',
+      itglue: docReport(contact?.id ?? null),
+      bms: { kind: 'none', contactId: link.psaContactId },
+      reasons: [...leaver.reasons, reason('leaver-ignored', 'The user left scope; leavers are left as they are (setting psa.leavers is "ignore").')],
+    };
+  }
+  let itglue: DocAction = docReport(contact?.id ?? null);
+  const leaverTypeId = typeId(input.itglue.contactTypes, settings.psa.leaverContactType);
+  if (contact !== null) {
+    itglue = { kind: 'unchanged', contactId: contact.id };
+    if (leaverTypeId !== null && contact.contactTypeId !== leaverTypeId) {
+      const diffs: FieldDiff[] = [{ field: 'contact-type-id', old: contact.contactTypeId, new: leaverTypeId }];
+      itglue = { kind: 'inactivate', contactId: contact.id, patch: { contactTypeId: leaverTypeId }, diffs };
+    }
+  }
+  let bms: PsaAction = { kind: 'none', contactId: link.psaContactId };
+  const psaContact = link.psaContactId === null ? undefined : psaContactsById.get(link.psaContactId);
+  if (link.syncDisabled === 'psa') {
+    bms = { kind: 'disabled', contactId: link.psaContactId };
+  } else if (psaContact !== undefined) {
+    if (psaContact.isActive) {
+      bms = { kind: 'inactivate', contactId: psaContact.id, diffs: [{ field: 'isActive', old: 'true', new: 'false' }] };
+    } else {
+      bms = { kind: 'unchanged', contactId: psaContact.id };
+    }
+  }
+  const writes = itglue.kind === 'inactivate' || bms.kind === 'inactivate';
+  return {
+    ...base,
+    outcome: writes ? 'inactivated' : 'unchanged',
+    itglue,
+    bms,
+    reasons: [...leaver.reasons, reason('leaver', writes ? 'The user left scope: the contact is inactivated.' : 'The user left scope; the contact is already inactive.')],
+  };
+}

@@ -1,0 +1,51 @@
+import type { DocContact } from '../../src/domain/doc-contact.ts';
+import type { Link } from '../../src/domain/link.ts';
+import type { Plan } from '../../src/domain/plan.ts';
+import type { PsaContact } from '../../src/domain/psa-contact.ts';
+import { nextLink } from '../../src/sync/next-link.ts';
+import type { TenantSyncInput } from '../../src/sync/plan.ts';
+
+/** A BMS contact as BMS's listing reports it: no phone and no types. */
+function listed(id: number, fields: Omit<PsaContact, 'id' | 'accountId'>): PsaContact {
+  return { ...fields, id, accountId: 1, emailTypeId: null, phoneNumber: null, phoneTypeId: null };
+}
+
+/**
+ * What IT Glue, BMS and the link table hold once a plan is applied, as the real systems would answer the next read
+ * (BMS's listing reports no phone and no types). Used to check that planning again yields no writes.
+ */
+export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInput {
+  const contacts = new Map(input.itglue.contacts.map((c) => [c.id, c]));
+  const psaContacts = new Map((input.bms?.contacts ?? []).map((c) => [c.id, c]));
+  const links = new Map(input.links.map((l) => [l.userId, l]));
+  let nextPsaId = Math.max(100_000, ...psaContacts.keys()) + 1;
+  for (const action of plan.actions) {
+    let createdDoc: string | null = null;
+    let createdPsa: number | null = null;
+    const doc = action.itglue;
+    if (doc.kind === 'create') {
+      createdDoc = `created-${action.userId}`;
+      contacts.set(createdDoc, { id: createdDoc, organizationId: '1', important: false, notes: null, ...doc.fields });
+    } else if (doc.kind === 'update' || doc.kind === 'inactivate') {
+      const current = contacts.get(doc.contactId)!;
+      contacts.set(doc.contactId, { ...current, ...doc.patch } as DocContact);
+    }
+    const psa = action.bms;
+    if (psa.kind === 'create') {
+      createdPsa = nextPsaId++;
+      psaContacts.set(createdPsa, listed(createdPsa, psa.fields));
+    } else if (psa.kind === 'update' || psa.kind === 'link') {
+      psaContacts.set(psa.contactId, listed(psa.contactId, psa.fields));
+    } else if (psa.kind === 'inactivate') {
+      psaContacts.set(psa.contactId, { ...psaContacts.get(psa.contactId)!, isActive: false });
+    }
+    const link = nextLink(action, links.get(action.userId) ?? null, { docContactId: createdDoc, psaContactId: createdPsa });
+    if (link !== null) links.set(action.userId, link);
+  }
+  return {
+    ...input,
+    itglue: { ...input.itglue, contacts: [...contacts.values()] },
+    bms: input.bms === null ? null : { ...input.bms, contacts: [...psaContacts.values()] },
+    links: [...links.values()] as Link[],
+  };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { foldName, normalizeName, personNameKey, splitDisplayName } from '../../src/normalize/name.ts';
+
+describe('normalizeName', () => {
+  it('trims, collapses spaces and composes accents', () => {
+    expect(normalizeName('  Jose\u0301   de  la Pen\u0303a ')).toBe('José de la Peña');
+  });
+  it('removes control and bidi-override characters', () => {
+    expect(normalizeName('Ann\u0000a\u202e')).toBe('Anna');
+  });
+  it('returns null for blank', () => {
+    expect(normalizeName(' \t ')).toBeNull();
+  });
+  it('is idempotent', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (raw) => {
+        const once = normalizeName(raw);
+        expect(normalizeName(once)).toBe(once);
+      }),
+    );
+  });
+});
+
+describe('foldName and personNameKey', () => {
+  it('ignore case, accents and repeated spaces', () => {
+    expect(personNameKey('José', 'DE la  Peña')).toBe(personNameKey('jose', 'de la pena'));
+    expect(foldName('Zoë')).toBe('zoe');
+  });
+  it('keep non-Latin names distinct', () => {
+    expect(personNameKey('李', '小龙')).not.toBe(personNameKey('李', '大龙'));
+  });
+  it('have no key without a first name', () => {
+    expect(personNameKey(null, 'Smith')).toBeNull();
+  });
+  it('fold idempotently', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (raw) => {
+        expect(foldName(foldName(raw))).toBe(foldName(raw));
+      }),
+    );
+  });
+});
+
+describe('splitDisplayName', () => {
+  it.each([
+    ['Jane Doe', 'Jane', 'Doe'],
+    ['Mary Ann Smith', 'Mary Ann', 'Smith'],
+    ['Doe, Jane', 'Jane', 'Doe'],
+    ['Reception', 'Reception', null],
+  ])('%s → %s / %s', (display, first, last) => {
+    expect(splitDisplayName(display)).toEqual({ firstName: first, lastName: last });
+  });
+});

@@ -1,0 +1,390 @@
+import { describe, expect, it } from 'vitest';
+import { actionWrites, type PlannedAction } from '../../src/domain/plan.ts';
+import { planTenantSync } from '../../src/sync/plan.ts';
+import { applyInMemory } from '../support/apply-in-memory.ts';
+import { docContact, graphUser, link, psaContact, tenantInput, type InputParts } from '../support/builders.ts';
+
+function planOne(parts: InputParts, userId = 'u1'): PlannedAction {
+  const action = planTenantSync(tenantInput(parts)).actions.find((a) => a.userId === userId);
+  if (action === undefined) throw new Error(`no action for ${userId}`);
+  return action;
+}
+
+const ann = graphUser('u1', {
+  givenName: 'Ann',
+  surname: 'Lee',
+  userPrincipalName: 'ann@contoso.com',
+  mail: 'ann@contoso.com',
+  proxyAddresses: ['SMTP:ann@contoso.com', 'smtp:ann.lee@contoso.com'],
+  businessPhones: ['+1 (415) 555-2671'],
+  mobilePhone: '415 555 0000',
+  jobTitle: 'Controller',
+});
+const work = (value: string, primary = true, label = 'Work') => ({ value, primary, label });
+
+describe('Scenario 1: no match', () => {
+  it('creates a complete IT Glue contact and pushes it to BMS', () => {
+    const action = planOne({ users: [ann], settings: { contactType: 'Employee' } });
+    expect(action.outcome).toBe('synced');
+    expect(action.rule).toBeNull();
+    expect(action.itglue.kind).toBe('create');
+    if (action.itglue.kind !== 'create') return;
+    expect(action.itglue.fields).toEqual({
+      firstName: 'Ann',
+      lastName: 'Lee',
+      title: 'Controller',
+      contactTypeId: '1',
+      locationId: '10',
+      emails: [work('ann@contoso.com'), { value: 'ann.lee@contoso.com', primary: false, label: 'Alias' }],
+      phones: [
+        { value: '14155552671', extension: null, primary: true, label: 'Work' },
+        { value: '14155550000', extension: null, primary: false, label: 'Mobile' },
+      ],
+    });
+    expect(action.bms).toMatchObject({
+      kind: 'create',
+      fields: {
+        firstName: 'Ann',
+        lastName: 'Lee',
+        jobTitle: 'Controller',
+        emailAddress: 'ann@contoso.com',
+        emailTypeId: 1,
+        phoneNumber: '+14155552671',
+        phoneTypeId: 1,
+        locationId: 11,
+        isActive: true,
+      },
+    });
+  });
+
+  it('takes the UPN as primary email when the setting says so', () => {
+    const user = graphUser('u1', { userPrincipalName: 'ann@contoso.onmicrosoft.com', mail: 'ann@contoso.com', proxyAddresses: ['SMTP:ann@contoso.com'] });
+    const action = planOne({ users: [user], settings: { primaryEmail: 'upn' } });
+    expect(action.itglue.kind === 'create' && action.itglue.fields.emails).toEqual([
+      work('ann@contoso.onmicrosoft.com'),
+      { value: 'ann@contoso.com', primary: false, label: 'Alias' },
+    ]);
+  });
+
+  it('does not push to BMS when the tenant has no BMS account', () => {
+    const action = planOne({ users: [ann], psaContacts: null });
+    expect(action.itglue.kind).toBe('create');
+    expect(action.bms.kind).toBe('none');
+  });
+});
+
+describe('Scenario 2: matched, not yet in BMS', () => {
+  const existing = docContact('c1', {
+    firstName: 'Ann',
+    lastName: 'Lee',
+    title: null,
+    notes: 'VIP, call before visiting',
+    important: true,
+    emails: [work('ann@contoso.com')],
+    phones: [{ value: '2025550143', extension: null, primary: false, label: 'Home' }],
+  });
+
+  it('updates the IT Glue contact with Microsoft data, keeps what a person added, then creates the BMS contact', () => {
+    const action = planOne({ users: [ann], contacts: [existing] });
+    expect(action.rule).toBe('alias');
+    expect(action.itglue.kind).toBe('update');
+    if (action.itglue.kind !== 'update') return;
+    expect(action.itglue.patch.title).toBe('Controller');
+    expect(action.itglue.patch.phones).toEqual([
+      { value: '2025550143', extension: null, primary: false, label: 'Home' },
+      { value: '14155552671', extension: null, primary: true, label: 'Work' },
+      { value: '14155550000', extension: null, primary: false, label: 'Mobile' },
+    ]);
+    expect(action.itglue.diffs.map((d) => d.field)).toEqual(['title', 'location-id', 'contact-emails', 'contact-phones']);
+    expect(action.itglue.diffs.find((d) => d.field === 'title')).toEqual({ field: 'title', old: null, new: 'Controller' });
+    expect(action.bms.kind).toBe('create');
+  });
+
+  it('links an existing BMS contact with the same email instead of creating a duplicate', () => {
+    const action = planOne({ users: [ann], contacts: [existing], psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee', emailAddress: 'ANN.LEE@contoso.com' })] });
+    expect(action.bms).toMatchObject({ kind: 'link', contactId: 500, write: true });
+    expect(action.outcome).toBe('synced');
+  });
+
+  it('links an inactive BMS contact with the same name and reactivates it', () => {
+    const action = planOne({ users: [ann], psaContacts: [psaContact(501, { firstName: 'ann', lastName: 'LEE', emailAddress: 'old@fabrikam.com', isActive: false })] });
+    expect(action.bms.kind).toBe('link');
+    if (action.bms.kind !== 'link') return;
+    expect(action.bms.contactId).toBe(501);
+    expect(action.bms.diffs).toContainEqual({ field: 'isActive', old: 'false', new: 'true' });
+  });
+
+  it('disputes on the BMS side when two BMS contacts share the name, and still writes IT Glue', () => {
+    const action = planOne({
+      users: [ann],
+      contacts: [existing],
+      psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee' }), psaContact(501, { firstName: 'Ann', lastName: 'Lee' })],
+    });
+    expect(action.outcome).toBe('disputed');
+    expect(action.itglue.kind).toBe('update');
+    expect(action.bms).toEqual({ kind: 'disputed', candidateIds: [500, 501] });
+  });
+
+  it('creates in BMS when an operator chose create for a BMS dispute', () => {
+    const action = planOne({
+      users: [ann],
+      psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee' }), psaContact(501, { firstName: 'Ann', lastName: 'Lee' })],
+      decisions: [{ userId: 'u1', side: 'bms', choice: 'create' }],
+    });
+    expect(action.bms.kind).toBe('create');
+  });
+});
+
+/** Ann synced and linked as Controller, now holding `jobTitle` in Microsoft 365. */
+function linkedState(jobTitle: string) {
+  const first = tenantInput({ users: [graphUser('u1', { ...ann, jobTitle: 'Controller' })] });
+  const applied = applyInMemory(first, planTenantSync(first));
+  return { ...applied, users: tenantInput({ users: [{ ...ann, jobTitle }] }).users };
+}
+
+describe('Scenario 3: linked to BMS', () => {
+
+  it('propagates only the changed mapped fields', () => {
+    const action = planTenantSync(linkedState('CFO')).actions[0]!;
+    expect(action.rule).toBe('link');
+    expect(action.itglue).toMatchObject({ kind: 'update', diffs: [{ field: 'title', old: 'Controller', new: 'CFO' }] });
+    expect(action.bms).toMatchObject({ kind: 'update', diffs: [{ field: 'jobTitle', old: 'Controller', new: 'CFO' }] });
+  });
+
+  it('writes nothing when nothing changed', () => {
+    const action = planTenantSync(linkedState('Controller')).actions[0]!;
+    expect(action.outcome).toBe('unchanged');
+    expect(actionWrites(action)).toBe(false);
+  });
+
+  it('leaves BMS alone when sync with BMS is disabled for the contact', () => {
+    const state = linkedState('CFO');
+    const action = planTenantSync({ ...state, links: state.links.map((l) => ({ ...l, syncDisabled: 'psa' as const })) }).actions[0]!;
+    expect(action.itglue.kind).toBe('update');
+    expect(action.bms.kind).toBe('disabled');
+  });
+
+  it('leaves the contact alone entirely when sync is disabled on every leg', () => {
+    const state = linkedState('CFO');
+    const action = planTenantSync({ ...state, links: state.links.map((l) => ({ ...l, syncDisabled: 'all' as const })) }).actions[0]!;
+    expect(action.outcome).toBe('disabled');
+    expect(actionWrites(action)).toBe(false);
+  });
+
+  it('matches again when the linked BMS contact was deleted in BMS', () => {
+    const state = linkedState('Controller');
+    const action = planTenantSync({ ...state, bms: { ...state.bms!, contacts: [] } }).actions[0]!;
+    expect(action.bms.kind).toBe('create');
+    expect(action.reasons.map((r) => r.code)).toContain('psa-contact-gone');
+  });
+});
+
+describe('field ownership', () => {
+  it('never erases a value with a blank Microsoft value', () => {
+    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', title: 'Controller', emails: [work('ann@contoso.com')] });
+    const action = planOne({ users: [{ ...ann, jobTitle: null }], contacts: [contact] });
+    expect(action.itglue.kind === 'update' && action.itglue.patch.title).toBeUndefined();
+  });
+
+  it('erases it when blankNeverOverwrites is off', () => {
+    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', title: 'Controller', emails: [work('ann@contoso.com')] });
+    const action = planOne({ users: [{ ...ann, jobTitle: null }], contacts: [contact], settings: { blankNeverOverwrites: false } });
+    expect(action.itglue.kind === 'update' && action.itglue.patch.title).toBeNull();
+  });
+
+  it('keeps the older primary email as a non-primary email', () => {
+    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann.lee@contoso.com'), work('ann@contoso.com', false, 'Home')] });
+    const action = planOne({ users: [ann], contacts: [contact] });
+    expect(action.itglue.kind === 'update' && action.itglue.patch.emails).toEqual([
+      { value: 'ann.lee@contoso.com', primary: false, label: 'Work' },
+      { value: 'ann@contoso.com', primary: true, label: 'Home' },
+    ]);
+  });
+
+  it('replaces the phones and emails it wrote, and keeps those added by hand', () => {
+    const first = tenantInput({ users: [ann] });
+    const applied = applyInMemory(first, planTenantSync(first));
+    // A technician adds a phone and an email by hand.
+    const withHandEdits = {
+      ...applied,
+      itglue: {
+        ...applied.itglue,
+        contacts: applied.itglue.contacts.map((c) => ({
+          ...c,
+          phones: [...c.phones, { value: '2025550143', extension: null, primary: false, label: 'Home' }],
+          emails: [...c.emails, { value: 'ann.private@gmail.com', primary: false, label: 'Home' }],
+        })),
+      },
+    };
+    const changed = tenantInput({
+      users: [{ ...ann, businessPhones: ['+1 415 555 9999'], proxyAddresses: ['SMTP:ann@contoso.com'] }],
+    }).users;
+    const action = planTenantSync({ ...withHandEdits, users: changed }).actions[0]!;
+    expect(action.itglue.kind).toBe('update');
+    if (action.itglue.kind !== 'update') return;
+    expect(action.itglue.patch.phones?.map((p) => `${p.value}:${p.label}:${p.primary}`)).toEqual([
+      '14155550000:Mobile:false',
+      '2025550143:Home:false',
+      '14155559999:Work:true',
+    ]);
+    expect(action.itglue.patch.emails?.map((e) => e.value)).toEqual(['ann@contoso.com', 'ann.private@gmail.com']);
+  });
+
+  it('recognizes a phone stored in national digits as the same number', () => {
+    const contact = docContact('c1', {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      title: 'Controller',
+      locationId: '10',
+      emails: [work('ann@contoso.com'), { value: 'ann.lee@contoso.com', primary: false, label: 'Alias' }],
+      phones: [{ value: '4155552671', extension: null, primary: true, label: 'Work' }],
+    });
+    const action = planOne({ users: [{ ...ann, mobilePhone: null }], contacts: [contact] });
+    expect(action.itglue).toEqual({ kind: 'unchanged', contactId: 'c1' });
+  });
+});
+
+describe('primary phone', () => {
+  const noPhones = { ...ann, businessPhones: [], mobilePhone: null };
+
+  it('makes the mobile primary when primaryType is mobile', () => {
+    const action = planOne({ users: [ann], settings: { phones: { primaryType: 'mobile' } } });
+    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('+14155550000');
+  });
+
+  it('falls back to the other type when the preferred one is blank', () => {
+    const action = planOne({ users: [{ ...ann, businessPhones: [] }] });
+    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('+14155550000');
+  });
+
+  it('keeps the primary phone the contact has when setPrimary is off', () => {
+    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann@contoso.com')], phones: [{ value: '2025550143', extension: null, primary: true, label: 'Main' }] });
+    const action = planOne({ users: [ann], contacts: [contact], settings: { phones: { setPrimary: false } } });
+    expect(action.itglue.kind === 'update' && action.itglue.patch.phones?.filter((p) => p.primary)).toEqual([
+      { value: '2025550143', extension: null, primary: true, label: 'Main' },
+    ]);
+    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('+12025550143');
+  });
+
+  it('holds the contact from BMS, with the reason, when there is no phone and no replacement', () => {
+    const action = planOne({ users: [noPhones] });
+    expect(action.outcome).toBe('held');
+    expect(action.itglue.kind).toBe('create');
+    expect(action.bms.kind).toBe('held');
+    expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'no-primary-phone' }));
+  });
+
+  it('adds the literal replacement as the primary Work phone', () => {
+    const action = planOne({ users: [noPhones], settings: { phones: { blankReplacement: '000-000-0000' } } });
+    expect(action.itglue.kind === 'create' && action.itglue.fields.phones).toEqual([{ value: '0000000000', extension: null, primary: true, label: 'Work' }]);
+    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('000-000-0000');
+  });
+
+  it('uses the tenant main number for "tenantMain", and drops it once Microsoft has a phone', () => {
+    const first = tenantInput({ users: [noPhones], settings: { phones: { blankReplacement: 'tenantMain' } }, organizationPhone: '+1 206 555 0100' });
+    const plan = planTenantSync(first);
+    expect(plan.actions[0]!.bms.kind === 'create' && plan.actions[0]!.bms.fields.phoneNumber).toBe('+12065550100');
+    const applied = applyInMemory(first, plan);
+    const next = planTenantSync({ ...applied, users: tenantInput({ users: [{ ...noPhones, businessPhones: ['415 555 2671'] }] }).users }).actions[0]!;
+    expect(next.itglue.kind === 'update' && next.itglue.patch.phones).toEqual([{ value: '14155552671', extension: null, primary: true, label: 'Work' }]);
+  });
+
+  it('reports an invalid Microsoft phone and does not write it', () => {
+    const action = planOne({ users: [{ ...ann, businessPhones: ['555'], mobilePhone: null }] });
+    expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'invalid-phone', field: 'businessPhones' }));
+    expect(action.bms.kind).toBe('held');
+  });
+
+  it.each([
+    ['GB', '020 7946 0958', '+442079460958'],
+    ['DE', '030 901820', '+4930901820'],
+    ['AU', '(02) 9374 4000', '+61293744000'],
+    ['US', '(415) 555-2671 x12', '+14155552671 x12'],
+  ])('pushes a %s number to BMS in E.164', (usageLocation, raw, expected) => {
+    const action = planOne({ users: [{ ...ann, usageLocation, businessPhones: [raw] }] });
+    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe(expected);
+  });
+});
+
+describe('location', () => {
+  it('defaults to the organization primary location, and the BMS location of the same name', () => {
+    const action = planOne({ users: [ann] });
+    expect(action.itglue.kind === 'create' && action.itglue.fields.locationId).toBe('10');
+    expect(action.bms.kind === 'create' && action.bms.fields.locationId).toBe(11);
+  });
+
+  it('uses the location named by location.default', () => {
+    const action = planOne({ users: [ann], settings: { location: { default: 'london office' } } });
+    expect(action.itglue.kind === 'create' && action.itglue.fields.locationId).toBe('20');
+    expect(action.bms.kind === 'create' && action.bms.fields.locationId).toBe(21);
+  });
+
+  it('uses the user officeLocation under the officeLocation strategy, else the default', () => {
+    const settings = { location: { strategy: 'officeLocation' as const } };
+    expect(planOne({ users: [{ ...ann, officeLocation: 'London  Office' }], settings }).itglue).toMatchObject({ fields: { locationId: '20' } });
+    expect(planOne({ users: [{ ...ann, officeLocation: 'Paris' }], settings }).itglue).toMatchObject({ fields: { locationId: '10' } });
+  });
+
+  it('keeps a location set by hand under the default strategy', () => {
+    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann@contoso.com')], locationId: '20' });
+    const action = planOne({ users: [ann], contacts: [contact] });
+    expect(action.itglue.kind === 'update' && action.itglue.patch.locationId).toBeUndefined();
+  });
+
+  it('holds the contact when the organization has no location; locations are never created', () => {
+    const action = planOne({ users: [ann], docLocations: [] });
+    expect(action.outcome).toBe('held');
+    expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'no-location' }));
+  });
+
+  it('falls back to the BMS main location when no BMS location has the IT Glue name', () => {
+    const action = planOne({ users: [ann], docLocations: [{ id: '30', name: 'Warehouse', primary: true }] });
+    expect(action.bms.kind === 'create' && action.bms.fields.locationId).toBe(11);
+  });
+});
+
+describe('held for BMS types', () => {
+  it('holds with the setting named when the email type is unknown', () => {
+    const action = planOne({ users: [ann], settings: { psa: { emailType: 'Business' } } });
+    expect(action.bms.kind).toBe('held');
+    expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'unknown-email-type', message: expect.stringContaining('psa.emailType') }));
+  });
+});
+
+describe('disputes and operator decisions', () => {
+  const twins = [docContact('c1', { firstName: 'Ann', lastName: 'Lee' }), docContact('c2', { firstName: 'Ann', lastName: 'Lee' })];
+  const plain = graphUser('u1', { givenName: 'Ann', surname: 'Lee' });
+
+  it('writes nothing for a disputed user and names the candidates', () => {
+    const action = planOne({ users: [plain], contacts: twins });
+    expect(action.outcome).toBe('disputed');
+    expect(action.itglue).toEqual({ kind: 'disputed', candidateIds: ['c1', 'c2'] });
+    expect(actionWrites(action)).toBe(false);
+    expect(action.reasons[0]?.message).toContain('c1, c2');
+  });
+
+  it('creates a new contact when an operator chose create', () => {
+    expect(planOne({ users: [plain], contacts: twins, decisions: [{ userId: 'u1', side: 'itglue', choice: 'create' }] }).itglue.kind).toBe('create');
+  });
+
+  it('excludes the user when an operator chose ignore', () => {
+    const action = planOne({ users: [plain], contacts: twins, decisions: [{ userId: 'u1', side: 'itglue', choice: 'ignore' }] });
+    expect(action.outcome).toBe('excluded');
+    expect(action.reasons[0]?.code).toBe('ignored');
+  });
+
+  it('links to the contact an operator chose', () => {
+    const action = planOne({ users: [plain], contacts: twins, links: [link('u1', 'c2')] });
+    expect(action.rule).toBe('link');
+    expect(action.itglue.kind === 'update' && action.itglue.contactId).toBe('c2');
+  });
+});
+
+describe('excluded users', () => {
+  it('gets an action with the scope reasons and no write', () => {
+    const action = planOne({ users: [{ ...ann, userType: 'Guest' }] });
+    expect(action.outcome).toBe('excluded');
+    expect(action.reasons.map((r) => r.code)).toEqual(['guest']);
+    expect(actionWrites(action)).toBe(false);
+  });
+});
