@@ -9,6 +9,17 @@ export interface GeneratedTenant {
 }
 
 const LICENSE = ['c7df2760-2c81-4ef7-b578-5b5392b571df'];
+/** A GUID-shaped id that varies from its first character, as Entra object ids do. */
+function guid(i: number): string {
+  let h = (i + 1) * 2654435761;
+  const hex = (width: number): string => {
+    h = (h ^ (h >>> 15)) * 2246822519;
+    h = (h ^ (h >>> 13)) >>> 0;
+    return h.toString(16).padStart(8, '0').slice(0, width);
+  };
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(4)}${i.toString(16).padStart(8, '0')}`;
+}
+
 const AREA_CODES = [212, 415, 312, 617, 206, 303, 404, 512, 702, 808, 213, 305];
 
 /**
@@ -40,7 +51,7 @@ export function generateTenant(n: number): GeneratedTenant {
     const line = String(1000 + (i % 9000)).padStart(4, '0');
     const area = AREA_CODES[i % AREA_CODES.length]!;
     users.push({
-      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      id: guid(i),
       userPrincipalName: `${local}@contoso.onmicrosoft.com`,
       displayName: `${first} ${last}`,
       givenName: first,
@@ -83,5 +94,7 @@ export function generateTenant(n: number): GeneratedTenant {
     }
   }
   for (let j = 0; contacts.length < n; j++) contacts.push(contact(`Other${j}`, `Person${j}`, [`other${j}@partner.com`], null));
+  // The store hands users to the planner sorted by id.
+  users.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { users, contacts, psaContacts };
 }

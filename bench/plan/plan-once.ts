@@ -23,6 +23,11 @@ const users = tenant.users.map((user) => normalizeDirectoryUser(user, options));
 const normalizeCpuMs = cpuMs(cpu);
 const normalizeWallMs = performance.now() - wall;
 
+// The heap the plan itself keeps, measured between two full collections (run with --expose-gc).
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect === undefined) throw new Error('run with node --expose-gc');
+collect();
+const heapBefore = process.memoryUsage().heapUsed;
 cpu = process.cpuUsage();
 wall = performance.now();
 const plan = planTenantSync({
@@ -48,6 +53,8 @@ const plan = planTenantSync({
 });
 const planCpuMs = cpuMs(cpu);
 const planWallMs = performance.now() - wall;
+collect();
+const planHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
 
 const rules: Record<string, number> = {};
 for (const action of plan.actions) {
@@ -61,6 +68,7 @@ console.log(
     cpuMs: Math.round(planCpuMs),
     wallMs: Math.round(planWallMs),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    planHeapMb: Math.round(planHeapMb),
     normalizeCpuMs: Math.round(normalizeCpuMs),
     normalizeWallMs: Math.round(normalizeWallMs),
     actions: rules,

@@ -4,7 +4,6 @@ import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.
 import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
-import { normalizeEmail } from '../normalize/email.ts';
 import { foldName } from '../normalize/name.ts';
 import { regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
 
@@ -30,8 +29,6 @@ export interface DocFieldContext {
   readonly defaultLocation: DocLocation | null;
   readonly newContactTypeId: string | null;
   readonly replacementPhone: ReplacementPhone | null;
-  /** `storedEmailKey`, memoized for the plan: a contact's addresses are compared several times */
-  readonly emailKey: (value: string) => string;
 }
 
 /** The primary phone of the planned contact, in the form BMS receives. */
@@ -53,10 +50,8 @@ export interface DocFieldsPlan {
   readonly notes: readonly Reason[];
 }
 
-/** The comparison form of an email stored on a contact (normalized, or as-is lower-cased when it is not valid). */
-export function storedEmailKey(value: string): string {
-  return normalizeEmail(value) ?? value.trim().toLowerCase();
-}
+
+const NONE: readonly never[] = [];
 
 /** True when `next` holds the very entries of `current`, in order: entries are copied only when they change. */
 function sameEntries<T>(current: readonly T[], next: readonly T[]): boolean {
@@ -68,31 +63,35 @@ function owned(next: string | null, current: string | null, blankNeverOverwrites
   return next === null && blankNeverOverwrites ? current : next;
 }
 
-function chooseEmails(user: NormalizedUser, existing: readonly DocEmail[], link: Link | null, settings: Settings, emailKey: (value: string) => string) {
-  const primary =
-    settings.primaryEmail === 'upn' ? user.userPrincipalName : (user.primarySmtp ?? user.userPrincipalName);
-  const aliases = new Set(user.mailboxAddresses);
-  aliases.delete(primary);
-  const previouslyOwned = new Set(link?.ownedEmails ?? []);
-  const previousPrimary = existing.find((email) => email.primary);
-  const previousPrimaryKey = previousPrimary === undefined ? null : emailKey(previousPrimary.value);
+/**
+ * The contact's emails after the merge, with their comparison keys (`existingKeys` are those of `existing`, in order).
+ * Entries are copied only when they change, so an unchanged list holds the very same entries.
+ */
+function chooseEmails(user: NormalizedUser, existing: readonly DocEmail[], existingKeys: readonly string[], link: Link | null, settings: Settings) {
+  const primary = settings.primaryEmail === 'upn' ? user.userPrincipalName : (user.primarySmtp ?? user.userPrincipalName);
+  const owned = [primary];
+  for (const address of user.mailboxAddresses) if (address !== primary) owned.push(address);
+  const previouslyOwned = link?.ownedEmails ?? [];
+  const previousPrimary = existing.findIndex((email) => email.primary);
+  const previousPrimaryKey = previousPrimary < 0 ? null : existingKeys[previousPrimary];
 
   const emails: DocEmail[] = [];
-  const seen = new Set<string>();
-  for (const email of existing) {
-    const key = emailKey(email.value);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const wanted = key === primary || aliases.has(key);
+  const keys: string[] = [];
+  for (let i = 0; i < existing.length; i++) {
+    const email = existing[i]!;
+    const key = existingKeys[i]!;
+    if (keys.includes(key)) continue;
     // An address contactsync wrote that Microsoft no longer has is removed; an older primary is kept as non-primary.
-    if (!wanted && previouslyOwned.has(key) && key !== previousPrimaryKey) continue;
+    if (!owned.includes(key) && previouslyOwned.includes(key) && key !== previousPrimaryKey) continue;
     emails.push(email.primary === (key === primary) ? email : { ...email, primary: key === primary });
+    keys.push(key);
   }
-  if (!seen.has(primary)) emails.push({ value: primary, primary: true, label: PRIMARY_EMAIL_LABEL });
-  for (const alias of aliases) {
-    if (!seen.has(alias)) emails.push({ value: alias, primary: false, label: ALIAS_EMAIL_LABEL });
+  for (const address of owned) {
+    if (keys.includes(address)) continue;
+    emails.push({ value: address, primary: address === primary, label: address === primary ? PRIMARY_EMAIL_LABEL : ALIAS_EMAIL_LABEL });
+    keys.push(address);
   }
-  return { emails, primary, owned: [primary, ...aliases].sort(), changed: !sameEntries(existing, emails) };
+  return { emails, keys, primary, owned: owned.sort(), changed: !sameEntries(existing, emails) };
 }
 
 interface WantedPhone {
@@ -104,67 +103,84 @@ function choosePhones(user: NormalizedUser, existing: readonly DocPhone[], link:
   const { settings } = context;
   const office: WantedPhone | null = user.officePhone === null ? null : { phone: user.officePhone, label: OFFICE_PHONE_LABEL };
   const mobile: WantedPhone | null = user.mobilePhone === null ? null : { phone: user.mobilePhone, label: MOBILE_PHONE_LABEL };
-  const wanted = [office, mobile].filter((phone): phone is WantedPhone => phone !== null);
-  const wantedKeys = new Set(wanted.map((w) => w.phone.e164));
-  const previouslyOwned = new Map((link?.ownedPhones ?? []).map((phone) => [phone.key, phone]));
+  const wanted: WantedPhone[] = [];
+  if (office !== null) wanted.push(office);
+  if (mobile !== null) wanted.push(mobile);
+  const previouslyOwned = link?.ownedPhones ?? [];
+  const isWanted = (key: string): boolean => wanted.some((w) => w.phone.e164 === key);
 
   // Stored digits are compared in E.164. Digits equal to a wanted number's, with or without the region's calling
-  // code in front, are that number (national significant numbers never start with a trunk prefix); anything else is
-  // parsed. Keys are kept per phone because the diff reads them again.
-  const callingCode = regionCallingCode(user.phoneRegion);
-  const keys = new Map<DocPhone, string>();
+  // code in front, are that number (national significant numbers never start with a trunk prefix); digits that are
+  // a wanted number's E.164 are what contactsync wrote. A phone added by hand is parsed only when its last digits
+  // say it could be a wanted number; otherwise its digits are its key (it is kept as it is either way).
+  const callingCode = existing.length === 0 ? '' : regionCallingCode(user.phoneRegion);
+  const keys: string[] = [];
   const keyOf = (phone: DocPhone): string => {
-    let key = keys.get(phone);
-    if (key !== undefined) return key;
     const national = callingCode + phone.value;
-    for (const w of wanted) if (phone.value === w.phone.digits || national === w.phone.digits) key = w.phone.e164;
-    key ??= previouslyOwned.has(phone.value) ? phone.value : storedPhoneKey(phone.value, user.phoneRegion);
-    keys.set(phone, key);
-    return key;
+    for (const w of wanted) if (phone.value === w.phone.digits || national === w.phone.digits) return w.phone.e164;
+    const international = `+${phone.value}`;
+    for (const p of previouslyOwned) if (p.key === phone.value || p.key === international) return p.key;
+    const couldBeWanted = wanted.some((w) => phone.value.length >= 6 && w.phone.digits.endsWith(phone.value.slice(-6)));
+    return couldBeWanted ? storedPhoneKey(phone.value, user.phoneRegion) : phone.value;
   };
-  const microsoftHas = (label: string): boolean => wanted.some((w) => w.label === label);
 
-  const kept: { phone: DocPhone; key: string }[] = [];
+  const kept: DocPhone[] = [];
   const ownedPhones: OwnedPhone[] = [];
   // A placeholder written earlier is kept where it stands if it is still needed, so that nothing moves needlessly.
   let placeholder: { phone: DocPhone; key: string; at: number } | null = null;
-  const seen = new Set<string>();
+  const seen: string[] = [];
+  const existingKeys: string[] = [];
   for (const phone of existing) {
     const key = keyOf(phone);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const mine = previouslyOwned.get(key);
-    if (mine !== undefined && !wantedKeys.has(key)) {
+    existingKeys.push(key);
+    if (seen.includes(key)) continue;
+    seen.push(key);
+    const mine = previouslyOwned.find((p) => p.key === key);
+    if (mine !== undefined && !isWanted(key)) {
       if (mine.placeholder) {
         placeholder = { phone, key, at: kept.length };
         continue;
       }
       // Blank (or invalid) in Microsoft 365 never erases the phone written before, when the setting says so.
-      const keep = !microsoftHas(mine.label) && settings.blankNeverOverwrites;
+      const keep = settings.blankNeverOverwrites && !wanted.some((w) => w.label === mine.label);
       if (!keep) continue;
       ownedPhones.push(mine);
     }
-    kept.push({ phone, key });
+    kept.push(phone);
+    keys.push(key);
   }
   for (const w of wanted) {
     ownedPhones.push({ key: w.phone.e164, label: w.label, placeholder: false });
-    if (!seen.has(w.phone.e164)) {
-      seen.add(w.phone.e164);
-      kept.push({ phone: { value: w.phone.digits, extension: w.phone.extension, primary: false, label: w.label }, key: w.phone.e164 });
+    if (!seen.includes(w.phone.e164)) {
+      seen.push(w.phone.e164);
+      kept.push({ value: w.phone.digits, extension: w.phone.extension, primary: false, label: w.label });
+      keys.push(w.phone.e164);
     }
   }
 
-  const preferred = settings.phones.primaryType === 'office' ? [office, mobile] : [mobile, office];
-  const microsoftPrimary = settings.phones.setPrimary ? (preferred.find((w) => w !== null) ?? null) : null;
-  let primaryKey: string | null = microsoftPrimary?.phone.e164 ?? kept.find((k) => k.phone.primary)?.key ?? null;
+  const microsoftPrimary = settings.phones.setPrimary
+    ? settings.phones.primaryType === 'office'
+      ? (office ?? mobile)
+      : (mobile ?? office)
+    : null;
+  let primaryKey: string | null = microsoftPrimary?.phone.e164 ?? null;
+  if (primaryKey === null) {
+    const existingPrimary = kept.findIndex((phone) => phone.primary);
+    if (existingPrimary >= 0) primaryKey = keys[existingPrimary]!;
+  }
   const replacement = context.replacementPhone;
   if (primaryKey === null && replacement !== null) {
     primaryKey = replacement.key;
-    if (placeholder?.key === replacement.key) kept.splice(placeholder.at, 0, placeholder);
-    else kept.push({ phone: { value: replacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL }, key: replacement.key });
+    if (placeholder?.key === replacement.key) {
+      kept.splice(placeholder.at, 0, placeholder.phone);
+      keys.splice(placeholder.at, 0, placeholder.key);
+    } else {
+      kept.push({ value: replacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL });
+      keys.push(replacement.key);
+    }
     ownedPhones.push({ key: replacement.key, label: OFFICE_PHONE_LABEL, placeholder: true });
   }
-  const phones = kept.map(({ phone, key }) => (phone.primary === (key === primaryKey) ? phone : { ...phone, primary: key === primaryKey }));
+  const phones = kept.map((phone, i) => (phone.primary === (keys[i] === primaryKey) ? phone : { ...phone, primary: keys[i] === primaryKey }));
 
   let primaryPhone: PrimaryPhone | null = null;
   if (primaryKey !== null) {
@@ -175,11 +191,12 @@ function choosePhones(user: NormalizedUser, existing: readonly DocPhone[], link:
     } else if (replacement !== null && replacement.key === primaryKey) {
       primaryPhone = { key: primaryKey, psaValue: replacement.psaValue };
     } else {
-      primaryPhone = { key: primaryKey, psaValue: primaryKey };
+      // A phone added by hand: BMS gets its E.164 form when it is a valid number.
+      primaryPhone = { key: primaryKey, psaValue: primaryKey.startsWith('+') ? primaryKey : storedPhoneKey(primaryKey, user.phoneRegion) };
     }
   }
   ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { phones, primaryPhone, ownedPhones, keyOf, changed: !sameEntries(existing, phones) };
+  return { phones, keys, existingKeys, primaryPhone, ownedPhones, changed: !sameEntries(existing, phones) };
 }
 
 function chooseLocation(user: NormalizedUser, current: string | null, context: DocFieldContext): string | null {
@@ -193,22 +210,22 @@ function chooseLocation(user: NormalizedUser, current: string | null, context: D
   return context.defaultLocation?.id ?? null;
 }
 
-function describeEmails(emails: readonly DocEmail[], emailKey: (value: string) => string): string {
+function describeEmails(emails: readonly DocEmail[], keys: readonly string[]): string {
   return emails
-    .map((e) => `${emailKey(e.value)} (${e.label}${e.primary ? ', primary' : ''})`)
+    .map((e, i) => `${keys[i]} (${e.label}${e.primary ? ', primary' : ''})`)
     .sort()
     .join('; ');
 }
 
-function describePhones(phones: readonly DocPhone[], keyOf: (phone: DocPhone) => string): string {
+function describePhones(phones: readonly DocPhone[], keys: readonly string[]): string {
   return phones
-    .map((p) => `${keyOf(p)}${p.extension === null ? '' : ` x${p.extension}`} (${p.label}${p.primary ? ', primary' : ''})`)
+    .map((p, i) => `${keys[i]}${p.extension === null ? '' : ` x${p.extension}`} (${p.label}${p.primary ? ', primary' : ''})`)
     .sort()
     .join('; ');
 }
 
 /** A new contact shown as a diff from nothing. */
-export function docCreateDiffs(fields: DocContactFields, context: Pick<DocFieldContext, 'locationsById' | 'emailKey'>): FieldDiff[] {
+export function docCreateDiffs(fields: DocContactFields, context: Pick<DocFieldContext, 'locationsById'>): FieldDiff[] {
   const diffs: FieldDiff[] = [];
   const add = (field: string, value: string | null): void => {
     if (value !== null && value !== '') diffs.push({ field, old: null, new: value });
@@ -218,8 +235,8 @@ export function docCreateDiffs(fields: DocContactFields, context: Pick<DocFieldC
   add('title', fields.title);
   add('contact-type-id', fields.contactTypeId);
   add('location-id', locationName(fields.locationId, context));
-  add('contact-emails', describeEmails(fields.emails, context.emailKey));
-  add('contact-phones', describePhones(fields.phones, (phone) => (phone.value.startsWith('+') ? phone.value : `+${phone.value}`)));
+  add('contact-emails', describeEmails(fields.emails, fields.emails.map((email) => email.value)));
+  add('contact-phones', describePhones(fields.phones, fields.phones.map((phone) => `+${phone.value}`)));
   return diffs;
 }
 
@@ -234,7 +251,13 @@ function locationName(id: string | null, context: Pick<DocFieldContext, 'locatio
  * everything a person added (notes, flags, hand-added emails and phones) and only ever replacing what contactsync
  * wrote itself.
  */
-export function planDocFields(user: NormalizedUser, contact: DocContact | null, link: Link | null, context: DocFieldContext): DocFieldsPlan {
+export function planDocFields(
+  user: NormalizedUser,
+  contact: DocContact | null,
+  contactEmailKeys: readonly string[],
+  link: Link | null,
+  context: DocFieldContext,
+): DocFieldsPlan {
   const { settings } = context;
   const blank = settings.blankNeverOverwrites;
   const notes: Reason[] = [];
@@ -242,8 +265,8 @@ export function planDocFields(user: NormalizedUser, contact: DocContact | null, 
   const firstName = owned(user.firstName, contact?.firstName ?? null, blank);
   const lastName = owned(user.lastName, contact?.lastName ?? null, blank);
   const title = owned(user.title, contact?.title ?? null, blank);
-  const emails = chooseEmails(user, contact?.emails ?? [], link, settings, context.emailKey);
-  const phones = choosePhones(user, contact?.phones ?? [], link, context);
+  const emails = chooseEmails(user, contact?.emails ?? NONE, contactEmailKeys, link, settings);
+  const phones = choosePhones(user, contact?.phones ?? NONE, link, context);
   const locationId = chooseLocation(user, contact?.locationId ?? null, context);
   const contactTypeId = contact === null ? context.newContactTypeId : contact.contactTypeId;
 
@@ -274,11 +297,11 @@ export function planDocFields(user: NormalizedUser, contact: DocContact | null, 
     }
   }
   if (contact !== null && emails.changed) {
-    diffs.push({ field: 'contact-emails', old: describeEmails(contact.emails, context.emailKey), new: describeEmails(fields.emails, context.emailKey) });
+    diffs.push({ field: 'contact-emails', old: describeEmails(contact.emails, contactEmailKeys), new: describeEmails(fields.emails, emails.keys) });
     patch.emails = fields.emails;
   }
   if (contact !== null && phones.changed) {
-    diffs.push({ field: 'contact-phones', old: describePhones(contact.phones, phones.keyOf), new: describePhones(fields.phones, phones.keyOf) });
+    diffs.push({ field: 'contact-phones', old: describePhones(contact.phones, phones.existingKeys), new: describePhones(fields.phones, phones.keys) });
     patch.phones = fields.phones;
   }
 

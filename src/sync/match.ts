@@ -1,11 +1,14 @@
 import type { DocContact } from '../domain/doc-contact.ts';
 import type { Link, MatchRule } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
-import { personNameKey, normalizeName } from '../normalize/name.ts';
-import { storedEmailKey } from './doc-fields.ts';
-import { addToIndex, matchTiered, type TieredMatch } from './tiered-match.ts';
+import { normalizeEmail } from '../normalize/email.ts';
+import { normalizeName, personNameKey } from '../normalize/name.ts';
+import { addToIndex, matchTiered, UNMATCHED, type TieredMatch } from './tiered-match.ts';
 
-export type ContactMatch = TieredMatch<MatchRule, string>;
+export type ContactMatch =
+  | { readonly kind: 'matched'; readonly rule: MatchRule; readonly contact: DocContact; readonly emailKeys: readonly string[] }
+  | { readonly kind: 'disputed'; readonly rule: MatchRule; readonly candidateIds: readonly string[] }
+  | { readonly kind: 'unmatched' };
 
 export interface MatchInput {
   readonly users: readonly NormalizedUser[];
@@ -14,61 +17,78 @@ export interface MatchInput {
   readonly links: ReadonlyMap<string, Link>;
   /** users an operator chose to create a new contact for: they skip rules 1–3 */
   readonly forceCreate: ReadonlySet<string>;
-  /** the comparison form of a stored email (`storedEmailKey`, possibly memoized) */
-  readonly emailKey?: (value: string) => string;
 }
 
-export function contactNameKey(contact: DocContact): string | null {
-  return personNameKey(normalizeName(contact.firstName), normalizeName(contact.lastName));
+/** The comparison form of an email stored on a contact (normalized, or as-is lower-cased when it is not valid). */
+export function storedEmailKey(value: string): string {
+  return normalizeEmail(value) ?? value.trim().toLowerCase();
 }
+
+const aliasKeys = (user: NormalizedUser): readonly string[] => user.mailboxAddresses;
+const usernameKeys = (user: NormalizedUser): readonly string[] => [user.userPrincipalName];
+const NO_KEYS: readonly string[] = [];
+const nameKeys = (user: NormalizedUser): readonly string[] => (user.nameKey === null ? NO_KEYS : [user.nameKey]);
 
 /**
  * Matches each user to at most one IT Glue contact of the organization by the rules of DESIGN.md, in order:
  * link (the Entra object id already linked), alias (any mailbox address equals any email of the contact),
  * username (the UPN equals any email of the contact), name (first + last name folded).
+ * The result is aligned with `input.users`; a matched contact comes with the comparison keys of its emails.
  */
-export function matchUsersToContacts(input: MatchInput): Map<string, ContactMatch> {
-  const contactIds = new Set(input.contacts.map((contact) => contact.id));
-  const claimed = new Set<string>();
+export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
+  const { users, contacts } = input;
+  const positionOf = new Map<string, number>();
+  for (let c = 0; c < contacts.length; c++) positionOf.set(contacts[c]!.id, c);
+  const claimed = new Uint8Array(contacts.length);
   for (const link of input.links.values()) {
-    if (contactIds.has(link.docContactId)) claimed.add(link.docContactId);
+    const c = positionOf.get(link.docContactId);
+    if (c !== undefined) claimed[c] = 1;
   }
 
-  const results = new Map<string, ContactMatch>();
-  const toMatch: string[] = [];
-  const usersById = new Map<string, NormalizedUser>();
-  for (const user of input.users) {
-    usersById.set(user.id, user);
+  const emailKeysOf: (readonly string[] | undefined)[] = new Array(contacts.length);
+  const keysOf = (c: number): readonly string[] => (emailKeysOf[c] ??= contacts[c]!.emails.map((email) => storedEmailKey(email.value)));
+
+  const results: ContactMatch[] = new Array(users.length);
+  const open: number[] = [];
+  for (let u = 0; u < users.length; u++) {
+    const user = users[u]!;
     const link = input.links.get(user.id);
-    if (link !== undefined && contactIds.has(link.docContactId)) {
-      results.set(user.id, { kind: 'matched', rule: 'link', candidateId: link.docContactId });
-    } else if (input.forceCreate.has(user.id)) {
-      results.set(user.id, { kind: 'unmatched' });
-    } else {
-      toMatch.push(user.id);
-    }
+    const linked = link === undefined ? undefined : positionOf.get(link.docContactId);
+    if (linked !== undefined) results[u] = { kind: 'matched', rule: 'link', contact: contacts[linked]!, emailKeys: keysOf(linked) };
+    else if (input.forceCreate.has(user.id)) results[u] = UNMATCHED;
+    else open.push(u);
   }
-  if (toMatch.length === 0) return results;
+  if (open.length === 0) return results;
 
-  const byEmail = new Map<string, string[]>();
-  const byName = new Map<string, string[]>();
-  const emailKey = input.emailKey ?? storedEmailKey;
-  for (const contact of input.contacts) {
-    if (claimed.has(contact.id)) continue;
-    for (const email of contact.emails) addToIndex(byEmail, emailKey(email.value), contact.id);
-    const nameKey = contactNameKey(contact);
-    if (nameKey !== null) addToIndex(byName, nameKey, contact.id);
+  const byEmail = new Map<string, number[]>();
+  const byName = new Map<string, number[]>();
+  for (let c = 0; c < contacts.length; c++) {
+    if (claimed[c] === 1) continue;
+    for (const key of keysOf(c)) addToIndex(byEmail, key, c);
+    const contact = contacts[c]!;
+    const nameKey = personNameKey(normalizeName(contact.firstName), normalizeName(contact.lastName));
+    if (nameKey !== null) addToIndex(byName, nameKey, c);
   }
-  const userOf = (id: string): NormalizedUser => usersById.get(id)!;
-  const tiered = matchTiered<MatchRule, string>(
-    toMatch,
+  const tiered: TieredMatch<MatchRule>[] = new Array(users.length);
+  matchTiered<NormalizedUser, MatchRule>(
+    users,
+    open,
     [
-      { rule: 'alias', keysOf: (id) => userOf(id).mailboxAddresses, index: byEmail },
-      { rule: 'username', keysOf: (id) => [userOf(id).userPrincipalName], index: byEmail },
-      { rule: 'name', keysOf: (id) => { const key = userOf(id).nameKey; return key === null ? [] : [key]; }, index: byName },
+      { rule: 'alias', keysOf: aliasKeys, index: byEmail },
+      { rule: 'username', keysOf: usernameKeys, index: byEmail },
+      { rule: 'name', keysOf: nameKeys, index: byName },
     ],
     claimed,
+    tiered,
   );
-  for (const [userId, match] of tiered) results.set(userId, match);
+  for (const u of open) {
+    const match = tiered[u]!;
+    results[u] =
+      match.kind === 'matched'
+        ? { kind: 'matched', rule: match.rule, contact: contacts[match.candidate]!, emailKeys: keysOf(match.candidate) }
+        : match.kind === 'disputed'
+          ? { kind: 'disputed', rule: match.rule, candidateIds: match.candidates.map((c) => contacts[c]!.id).sort() }
+          : UNMATCHED;
+  }
   return results;
 }

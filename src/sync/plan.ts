@@ -7,11 +7,11 @@ import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { foldName, personNameKey } from '../normalize/name.ts';
 import { normalizePhone } from '../normalize/phone.ts';
-import { planDocFields, storedEmailKey, type DocFieldContext, type DocFieldsPlan, type ReplacementPhone } from './doc-fields.ts';
+import { planDocFields, type DocFieldContext, type DocFieldsPlan, type ReplacementPhone } from './doc-fields.ts';
 import { matchUsersToContacts } from './match.ts';
 import { diffPsaContact, planPsaFields, type PsaFieldContext } from './psa-fields.ts';
 import { createScopeFilter } from './scope.ts';
-import { addToIndex, matchTiered } from './tiered-match.ts';
+import { addToIndex, matchTiered, UNMATCHED, type TieredMatch } from './tiered-match.ts';
 
 /** Everything the planner knows of one tenant. The planner does no I/O: callers read this, then apply the plan. */
 export interface TenantSyncInput {
@@ -69,6 +69,8 @@ function replacementPhone(settings: Settings, organizationPhone: string | null):
   return { key: digits, digits, psaValue: setting };
 }
 
+const NO_KEYS: readonly string[] = [];
+
 function docReport(contactId: string | null): DocAction {
   return { kind: 'none', contactId };
 }
@@ -85,8 +87,20 @@ function outcomeOf(itglue: DocAction, bms: PsaAction, held: boolean): Outcome {
   return writes || bms.kind === 'link' ? 'synced' : 'unchanged';
 }
 
+interface Leaver {
+  /** the user's position in the input, or null when the user is gone from the directory */
+  readonly slot: number | null;
+  readonly userId: string;
+  readonly upn: string;
+  readonly displayName: string | null;
+  readonly reasons: readonly Reason[];
+}
+
 interface Pending {
+  readonly slot: number;
   readonly user: NormalizedUser;
+  /** the addresses a BMS contact is found by: the primary email and every mailbox address */
+  readonly emailKeys: readonly string[];
   readonly rule: MatchRule | null;
   readonly itglue: DocAction;
   readonly doc: DocFieldsPlan;
@@ -104,23 +118,23 @@ interface Pending {
  */
 export function planTenantSync(input: TenantSyncInput): Plan {
   const { settings } = input;
-  const users = [...input.users].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Nothing below depends on the order of users (matching is order-free); the actions are sorted at the end.
+  const users = input.users;
   const links = new Map(input.links.map((link) => [link.userId, link]));
-  const contactsById = new Map(input.itglue.contacts.map((contact) => [contact.id, contact]));
-  const psaContactsById = new Map((input.bms?.contacts ?? []).map((contact) => [contact.id, contact]));
+  // Only linked contacts are looked up by id: the maps are built for the linked ids alone.
+  const linkedDocIds = new Set<string>();
+  const linkedPsaIds = new Set<number>();
+  for (const link of input.links) {
+    linkedDocIds.add(link.docContactId);
+    if (link.psaContactId !== null) linkedPsaIds.add(link.psaContactId);
+  }
+  const contactsById = new Map<string, DocContact>();
+  for (const contact of input.itglue.contacts) if (linkedDocIds.has(contact.id)) contactsById.set(contact.id, contact);
+  const psaContactsById = new Map<number, PsaContact>();
+  for (const contact of input.bms?.contacts ?? []) if (linkedPsaIds.has(contact.id)) psaContactsById.set(contact.id, contact);
   const decisions = new Map(input.decisions.map((d) => [`${d.side}\u0000${d.userId}`, d.choice]));
   const decided = (userId: string, side: OperatorDecision['side']) =>
     decisions.size === 0 ? null : (decisions.get(`${side}\u0000${userId}`) ?? null);
-  const emailKeys = new Map<string, string>();
-  const emailKey = (value: string): string => {
-    let key = emailKeys.get(value);
-    if (key === undefined) {
-      key = storedEmailKey(value);
-      emailKeys.set(value, key);
-    }
-    return key;
-  };
-
   const docLocationsById = new Map(input.itglue.locations.map((location) => [location.id, location]));
   const docLocationsByName = byName(input.itglue.locations);
   const namedDefault = settings.location.default;
@@ -135,7 +149,6 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     defaultLocation,
     newContactTypeId: typeId(input.itglue.contactTypes, settings.contactType),
     replacementPhone: replacementPhone(settings, input.organizationPhone),
-    emailKey,
   };
   const psaContext: PsaFieldContext | null =
     input.bms === null
@@ -155,42 +168,49 @@ export function planTenantSync(input: TenantSyncInput): Plan {
 
   // Scope.
   const inScope = createScopeFilter({ settings: settings.scope, groupMemberIds: input.groupMemberIds });
-  const actions: PlannedAction[] = [];
+  // One action per user, in the users' order (`slots`), then one per linked user who is gone.
+  const slots: PlannedAction[] = new Array(users.length);
   const scoped: NormalizedUser[] = [];
+  const scopedSlot: number[] = [];
   const presentIds = new Set<string>();
-  const leavers: { userId: string; upn: string; displayName: string | null; reasons: readonly Reason[] }[] = [];
-  for (const user of users) {
-    presentIds.add(user.id);
+  const tracksPresence = links.size > 0;
+  const leavers: Leaver[] = [];
+  for (let u = 0; u < users.length; u++) {
+    const user = users[u]!;
+    if (tracksPresence) presentIds.add(user.id);
     const verdict = inScope(user.source);
     const link = links.get(user.id);
     if (!verdict.inScope) {
-      if (link !== undefined) leavers.push({ userId: user.id, upn: user.source.userPrincipalName, displayName: user.source.displayName, reasons: verdict.reasons });
-      else actions.push(excluded(user, verdict.reasons));
+      if (link !== undefined) leavers.push({ slot: u, userId: user.id, upn: user.source.userPrincipalName, displayName: user.source.displayName, reasons: verdict.reasons });
+      else slots[u] = excluded(user, verdict.reasons);
       continue;
     }
     if (decided(user.id, 'itglue') === 'ignore' && link === undefined) {
-      actions.push(excluded(user, [reason('ignored', 'An operator chose to ignore this user.')]));
+      slots[u] = excluded(user, [reason('ignored', 'An operator chose to ignore this user.')]);
       continue;
     }
     scoped.push(user);
+    scopedSlot.push(u);
   }
-  for (const link of [...links.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1))) {
+  for (const link of links.values()) {
     if (!presentIds.has(link.userId)) {
-      leavers.push({ userId: link.userId, upn: '', displayName: null, reasons: [reason('deleted', 'The user no longer exists in Microsoft 365.')] });
+      leavers.push({ slot: null, userId: link.userId, upn: '', displayName: null, reasons: [reason('deleted', 'The user no longer exists in Microsoft 365.')] });
     }
   }
 
   // Match (IT Glue side).
   const forceCreate = new Set(scoped.filter((user) => decided(user.id, 'itglue') === 'create').map((user) => user.id));
-  const matches = matchUsersToContacts({ users: scoped, contacts: input.itglue.contacts, links, forceCreate, emailKey });
+  const matches = matchUsersToContacts({ users: scoped, contacts: input.itglue.contacts, links, forceCreate });
 
   // Plan the IT Glue leg, and what the BMS leg would write.
   const pending: Pending[] = [];
-  for (const user of scoped) {
-    const match = matches.get(user.id) ?? { kind: 'unmatched' as const };
+  for (let u = 0; u < scoped.length; u++) {
+    const user = scoped[u]!;
+    const slot = scopedSlot[u]!;
+    const match = matches[u]!;
     const link = links.get(user.id) ?? null;
     if (match.kind === 'disputed') {
-      actions.push({
+      slots[slot] = {
         userId: user.id,
         userPrincipalName: user.source.userPrincipalName,
         displayName: user.source.displayName,
@@ -206,12 +226,12 @@ export function planTenantSync(input: TenantSyncInput): Plan {
           ...user.issues,
         ],
         link: null,
-      });
+      };
       continue;
     }
-    const contact = match.kind === 'matched' ? contactsById.get(match.candidateId)! : null;
+    const contact = match.kind === 'matched' ? match.contact : null;
     if (link?.syncDisabled === 'all') {
-      actions.push({
+      slots[slot] = {
         userId: user.id,
         userPrincipalName: user.source.userPrincipalName,
         displayName: user.source.displayName,
@@ -221,10 +241,10 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         bms: { kind: 'disabled', contactId: link.psaContactId },
         reasons: [reason('sync-disabled', 'Sync is disabled for this contact.')],
         link: { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones },
-      });
+      };
       continue;
     }
-    const doc = planDocFields(user, contact, link, docContext);
+    const doc = planDocFields(user, contact, match.kind === 'matched' ? match.emailKeys : NO_KEYS, link, docContext);
     const reasons: Reason[] = [...user.issues, ...doc.notes.filter((note) => note.code !== 'no-location')];
     let itglue: DocAction;
     if (contact === null) {
@@ -236,7 +256,9 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       itglue = { kind: 'unchanged', contactId: contact.id };
     }
     pending.push({
+      slot,
       user,
+      emailKeys: doc.primaryEmail === user.primarySmtp ? user.mailboxAddresses : [doc.primaryEmail, ...user.mailboxAddresses],
       rule: match.kind === 'matched' ? match.rule : null,
       itglue,
       doc,
@@ -286,7 +308,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
 
   for (const entry of pending) {
     const { user, doc } = entry;
-    actions.push({
+    slots[entry.slot] = {
       userId: user.id,
       userPrincipalName: user.source.userPrincipalName,
       displayName: user.source.displayName,
@@ -296,7 +318,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       bms: entry.bms,
       reasons: entry.reasons,
       link: { rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule, ownedEmails: doc.ownedEmails, ownedPhones: doc.ownedPhones },
-    });
+    };
   }
 
   // Leavers, under the deletion guard.
@@ -305,9 +327,16 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   const linkedContacts = links.size;
   const { minCount, maxFraction } = settings.deletionGuard;
   const tripped = !input.approveInactivations && inactivations >= minCount && inactivations > maxFraction * linkedContacts && inactivations > 0;
-  for (const action of leaverActions) {
+  const gone: PlannedAction[] = [];
+  for (let l = 0; l < leavers.length; l++) {
+    const action = leaverActions[l]!;
+    const slot = leavers[l]!.slot;
+    const place = (planned: PlannedAction): void => {
+      if (slot === null) gone.push(planned);
+      else slots[slot] = planned;
+    };
     if (tripped && action.outcome === 'inactivated') {
-      actions.push({
+      place({
         ...action,
         outcome: 'pending-approval',
         itglue: docReport(action.itglue.kind === 'inactivate' ? action.itglue.contactId : null),
@@ -321,17 +350,24 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         ],
       });
     } else {
-      actions.push(action);
+      place(action);
     }
   }
 
-  actions.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  const actions = gone.length === 0 ? slots : [...slots, ...gone];
+  // Users read from the store come sorted by id, and then no sort is needed.
+  if (!isSortedByUserId(actions)) actions.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   return {
     tenantId: input.tenantId,
     status: tripped ? 'needs approval' : 'ok',
     guard: { inactivations, linkedContacts, tripped },
     actions,
   };
+}
+
+function isSortedByUserId(actions: readonly PlannedAction[]): boolean {
+  for (let i = 1; i < actions.length; i++) if (actions[i - 1]!.userId > actions[i]!.userId) return false;
+  return true;
 }
 
 function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedAction {
@@ -348,6 +384,13 @@ function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedActi
   };
 }
 
+const psaEmailKeys = (entry: Pending): readonly string[] => entry.emailKeys;
+const psaNameKeys = (entry: Pending): readonly string[] => {
+  const { fields } = entry.doc;
+  const key = fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName ? entry.user.nameKey : personNameKey(fields.firstName, fields.lastName);
+  return key === null ? NO_KEYS : [key];
+};
+
 /** The BMS side of matching: an existing contact of the account with the same email, else the same name, is linked. */
 function planPsaMatches(
   entries: readonly Pending[],
@@ -357,48 +400,50 @@ function planPsaMatches(
   blankNeverOverwrites: boolean,
 ): void {
   if (entries.length === 0) return;
-  const contactsById = new Map(psaContacts.map((contact) => [contact.id, contact]));
-  const claimed = new Set<number>();
-  for (const link of links.values()) if (link.psaContactId !== null && contactsById.has(link.psaContactId)) claimed.add(link.psaContactId);
+  const positionOf = new Map<number, number>();
+  for (let c = 0; c < psaContacts.length; c++) positionOf.set(psaContacts[c]!.id, c);
+  const claimed = new Uint8Array(psaContacts.length);
+  for (const link of links.values()) {
+    const c = link.psaContactId === null ? undefined : positionOf.get(link.psaContactId);
+    if (c !== undefined) claimed[c] = 1;
+  }
   const byEmail = new Map<string, number[]>();
   const byPersonName = new Map<string, number[]>();
-  for (const contact of psaContacts) {
-    if (claimed.has(contact.id)) continue;
-    if (contact.emailAddress !== null) addToIndex(byEmail, contact.emailAddress.trim().toLowerCase(), contact.id);
+  for (let c = 0; c < psaContacts.length; c++) {
+    if (claimed[c] === 1) continue;
+    const contact = psaContacts[c]!;
+    if (contact.emailAddress !== null) addToIndex(byEmail, contact.emailAddress.trim().toLowerCase(), c);
     const key = personNameKey(contact.firstName, contact.lastName);
-    if (key !== null) addToIndex(byPersonName, key, contact.id);
+    if (key !== null) addToIndex(byPersonName, key, c);
   }
-  const entryOf = new Map(entries.map((entry) => [entry.user.id, entry]));
-  const toMatch = entries.filter((entry) => decided(entry.user.id, 'bms') !== 'create').map((entry) => entry.user.id);
-  const emailKeys = (id: string): string[] => {
-    const entry = entryOf.get(id)!;
-    return [entry.doc.primaryEmail, ...entry.user.mailboxAddresses];
-  };
-  const nameKeys = (id: string): string[] => {
-    const fields = entryOf.get(id)!.doc.fields;
-    const key = personNameKey(fields.firstName, fields.lastName);
-    return key === null ? [] : [key];
-  };
-  const results = matchTiered<'email' | 'name', number>(
-    toMatch,
+  const open: number[] = [];
+  for (let e = 0; e < entries.length; e++) if (decided(entries[e]!.user.id, 'bms') !== 'create') open.push(e);
+  const results: TieredMatch<'email' | 'name'>[] = new Array(entries.length);
+  matchTiered<Pending, 'email' | 'name'>(
+    entries,
+    open,
     [
-      { rule: 'email', keysOf: emailKeys, index: byEmail },
-      { rule: 'name', keysOf: nameKeys, index: byPersonName },
+      { rule: 'email', keysOf: psaEmailKeys, index: byEmail },
+      { rule: 'name', keysOf: psaNameKeys, index: byPersonName },
     ],
     claimed,
+    results,
   );
-  for (const entry of entries) {
+  for (let e = 0; e < entries.length; e++) {
+    const entry = entries[e]!;
     const fields = entry.psaFields!;
-    const result = results.get(entry.user.id) ?? { kind: 'unmatched' as const };
+    const result = results[e] ?? UNMATCHED;
     if (result.kind === 'matched') {
-      const diff = diffPsaContact(contactsById.get(result.candidateId)!, null, fields, blankNeverOverwrites);
+      const contact = psaContacts[result.candidate]!;
+      const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites);
       entry.psaFields = diff.fields;
-      entry.bms = { kind: 'link', contactId: result.candidateId, fields: diff.fields, diffs: diff.diffs, write: diff.diffs.length > 0 };
-      entry.reasons.push(reason('psa-linked', `Linked to the existing BMS contact ${result.candidateId} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`));
+      entry.bms = { kind: 'link', contactId: contact.id, fields: diff.fields, diffs: diff.diffs, write: diff.diffs.length > 0 };
+      entry.reasons.push(reason('psa-linked', `Linked to the existing BMS contact ${contact.id} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`));
     } else if (result.kind === 'disputed') {
-      entry.bms = { kind: 'disputed', candidateIds: result.candidateIds };
+      const candidateIds = result.candidates.map((c) => psaContacts[c]!.id).sort((a, b) => a - b);
+      entry.bms = { kind: 'disputed', candidateIds };
       entry.reasons.push(
-        reason('psa-disputed', `BMS has ${result.candidateIds.length > 1 ? `${result.candidateIds.length} contacts (${result.candidateIds.join(', ')})` : `contact ${result.candidateIds.join('')}, which another user also matches,`} with the same ${result.rule === 'email' ? 'email' : 'name'}; a person must choose.`),
+        reason('psa-disputed', `BMS has ${candidateIds.length > 1 ? `${candidateIds.length} contacts (${candidateIds.join(', ')})` : `contact ${candidateIds.join('')}, which another user also matches,`} with the same ${result.rule === 'email' ? 'email' : 'name'}; a person must choose.`),
       );
     } else {
       entry.bms = { kind: 'create', fields };
@@ -407,7 +452,7 @@ function planPsaMatches(
 }
 
 function planLeaver(
-  leaver: { userId: string; upn: string; displayName: string | null; reasons: readonly Reason[] },
+  leaver: Leaver,
   link: Link,
   contactsById: ReadonlyMap<string, DocContact>,
   psaContactsById: ReadonlyMap<number, PsaContact>,

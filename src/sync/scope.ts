@@ -4,6 +4,8 @@ import type { Settings } from '../domain/settings.ts';
 
 export type ScopeVerdict = { readonly inScope: true } | { readonly inScope: false; readonly reasons: readonly Reason[] };
 
+const IN_SCOPE: ScopeVerdict = Object.freeze({ inScope: true });
+
 export interface ScopeContext {
   readonly settings: Settings['scope'];
   /** the transitive members of `settings.groupIds`; required when groups are configured */
@@ -55,6 +57,6 @@ export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) 
     if (hit !== undefined) {
       reasons.push(reason('excluded-pattern', `The sign-in name matches the exclusion pattern "${hit.pattern}".`, 'userPrincipalName'));
     }
-    return reasons.length === 0 ? { inScope: true } : { inScope: false, reasons };
+    return reasons.length === 0 ? IN_SCOPE : { inScope: false, reasons };
   };
 }

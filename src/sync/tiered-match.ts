@@ -4,111 +4,118 @@
  * matched; a user with several candidates, or whose single candidate another user also claims, is disputed and not
  * tried at later tiers; a user with no candidate goes on to the next tier. The result does not depend on the order
  * of users or candidates.
+ *
+ * Candidates are positions in the caller's list of candidates, and results are aligned with the list of users, so
+ * that the hot loops index arrays instead of hashing ids.
  */
 
-export type TieredMatch<Rule extends string, Id extends string | number> =
-  | { readonly kind: 'matched'; readonly rule: Rule; readonly candidateId: Id }
-  | { readonly kind: 'disputed'; readonly rule: Rule; readonly candidateIds: readonly Id[] }
+export type TieredMatch<Rule extends string> =
+  | { readonly kind: 'matched'; readonly rule: Rule; readonly candidate: number }
+  | { readonly kind: 'disputed'; readonly rule: Rule; readonly candidates: readonly number[] }
   | { readonly kind: 'unmatched' };
 
-export interface MatchTier<Rule extends string, Id extends string | number> {
+export interface MatchTier<User, Rule extends string> {
   readonly rule: Rule;
   /** the keys a user is found by at this tier */
-  readonly keysOf: (userId: string) => readonly string[];
-  /** candidates by key */
-  readonly index: ReadonlyMap<string, readonly Id[]>;
+  readonly keysOf: (user: User) => readonly string[];
+  /** candidate positions by key */
+  readonly index: ReadonlyMap<string, readonly number[]>;
 }
 
-function compareIds<Id extends string | number>(a: Id, b: Id): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const UNMATCHED = Object.freeze({ kind: 'unmatched' as const });
+export const UNMATCHED: { readonly kind: 'unmatched' } = Object.freeze({ kind: 'unmatched' as const });
 
 /** The candidates of one user at one tier, without duplicates; most users have none or one, so no set is built. */
-function candidatesAt<Id extends string | number>(keys: readonly string[], index: ReadonlyMap<string, readonly Id[]>, claimed: ReadonlySet<Id>): Id[] | null {
-  let found: Id[] | null = null;
+function candidatesAt(keys: readonly string[], index: ReadonlyMap<string, readonly number[]>, claimed: Uint8Array): number[] | null {
+  let found: number[] | null = null;
   for (const key of keys) {
-    const ids = index.get(key);
-    if (ids === undefined) continue;
-    for (const id of ids) {
-      if (claimed.has(id)) continue;
-      if (found === null) found = [id];
-      else if (!found.includes(id)) found.push(id);
+    const positions = index.get(key);
+    if (positions === undefined) continue;
+    for (const position of positions) {
+      if (claimed[position] === 1) continue;
+      if (found === null) found = [position];
+      else if (!found.includes(position)) found.push(position);
     }
   }
   return found;
 }
 
-function matchOnePass<Rule extends string, Id extends string | number>(
-  userIds: readonly string[],
-  tiers: readonly MatchTier<Rule, Id>[],
-  claimed: ReadonlySet<Id>,
-  results: Map<string, TieredMatch<Rule, Id>>,
+function matchOnePass<User, Rule extends string>(
+  users: readonly User[],
+  open: readonly number[],
+  tiers: readonly MatchTier<User, Rule>[],
+  claimed: Uint8Array,
+  results: TieredMatch<Rule>[],
 ): void {
-  const claimedNow = new Set(claimed);
-  let pending = userIds;
+  const claimedNow = claimed.slice();
+  const claimCount = new Uint32Array(claimed.length);
+  let pending = open;
   for (const tier of tiers) {
-    const withCandidates: { userId: string; candidates: Id[] }[] = [];
-    const claimCount = new Map<Id, number>();
-    const next: string[] = [];
-    for (const userId of pending) {
-      const candidates = candidatesAt(tier.keysOf(userId), tier.index, claimedNow);
+    const withCandidates: number[] = [];
+    const candidatesOf: number[][] = [];
+    const next: number[] = [];
+    for (const u of pending) {
+      const candidates = candidatesAt(tier.keysOf(users[u]!), tier.index, claimedNow);
       if (candidates === null) {
-        next.push(userId);
+        next.push(u);
         continue;
       }
-      withCandidates.push({ userId, candidates });
-      for (const id of candidates) claimCount.set(id, (claimCount.get(id) ?? 0) + 1);
+      withCandidates.push(u);
+      candidatesOf.push(candidates);
+      for (const c of candidates) claimCount[c]! += 1;
     }
-    for (const { userId, candidates } of withCandidates) {
+    for (let i = 0; i < withCandidates.length; i++) {
+      const u = withCandidates[i]!;
+      const candidates = candidatesOf[i]!;
       const only = candidates[0]!;
-      if (candidates.length === 1 && claimCount.get(only) === 1) {
-        results.set(userId, { kind: 'matched', rule: tier.rule, candidateId: only });
-        claimedNow.add(only);
+      if (candidates.length === 1 && claimCount[only] === 1) {
+        results[u] = { kind: 'matched', rule: tier.rule, candidate: only };
+        claimedNow[only] = 1;
       } else {
-        results.set(userId, { kind: 'disputed', rule: tier.rule, candidateIds: candidates.sort(compareIds) });
+        results[u] = { kind: 'disputed', rule: tier.rule, candidates: candidates.sort((a, b) => a - b) };
       }
     }
+    for (const candidates of candidatesOf) for (const c of candidates) claimCount[c] = 0;
     pending = next;
   }
-  for (const userId of pending) results.set(userId, UNMATCHED);
+  for (const u of pending) results[u] = UNMATCHED;
 }
 
 /**
- * Runs the tiers, then runs them again for the users left disputed or unmatched with every match so far taken as
- * claimed, until nothing new matches. A later tier can claim a contact that made an earlier tier's dispute; the next
- * sync would see that match as a link and settle the dispute then, so settling it now is the same decision made one
- * run sooner, and a second run against the result changes nothing. `claimed` gains every matched candidate.
+ * Runs the tiers for the users at `open` positions, then again for those left disputed or unmatched with every match
+ * so far taken as claimed, until nothing new matches. A later tier can claim a candidate that made an earlier tier's
+ * dispute; the next sync would see that match as a link and settle the dispute then, so settling it now is the same
+ * decision made one run sooner, and a second run against the result changes nothing.
+ * `claimed` (one byte per candidate) gains every matched candidate; `results` gets an entry for every open user.
  */
-export function matchTiered<Rule extends string, Id extends string | number>(
-  userIds: readonly string[],
-  tiers: readonly MatchTier<Rule, Id>[],
-  claimed: Set<Id>,
-): Map<string, TieredMatch<Rule, Id>> {
-  const settled = new Map<string, TieredMatch<Rule, Id>>();
-  let open = userIds;
+export function matchTiered<User, Rule extends string>(
+  users: readonly User[],
+  open: readonly number[],
+  tiers: readonly MatchTier<User, Rule>[],
+  claimed: Uint8Array,
+  results: TieredMatch<Rule>[],
+): void {
+  let remaining = open;
   for (;;) {
-    matchOnePass(open, tiers, claimed, settled);
-    const stillOpen: string[] = [];
-    for (const userId of open) {
-      const result = settled.get(userId)!;
-      if (result.kind === 'matched') claimed.add(result.candidateId);
-      else stillOpen.push(userId);
+    matchOnePass(users, remaining, tiers, claimed, results);
+    const stillOpen: number[] = [];
+    for (const u of remaining) {
+      const result = results[u]!;
+      if (result.kind === 'matched') claimed[result.candidate] = 1;
+      else stillOpen.push(u);
     }
     // Only a dispute whose candidate was since claimed can change; otherwise another pass would decide the same.
-    const disputeLostCandidate = stillOpen.some((userId) => {
-      const result = settled.get(userId)!;
-      return result.kind === 'disputed' && result.candidateIds.some((id) => claimed.has(id));
+    const disputeLostCandidate = stillOpen.some((u) => {
+      const result = results[u]!;
+      return result.kind === 'disputed' && result.candidates.some((c) => claimed[c] === 1);
     });
-    if (!disputeLostCandidate) return settled;
-    open = stillOpen;
+    if (!disputeLostCandidate) return;
+    remaining = stillOpen;
   }
 }
 
-/** Adds `id` under `key` in a multimap index, once. */
-export function addToIndex<Id>(index: Map<string, Id[]>, key: string, id: Id): void {
-  const ids = index.get(key);
-  if (ids === undefined) index.set(key, [id]);
-  else if (!ids.includes(id)) ids.push(id);
+/** Adds `position` under `key` in a multimap index, once. */
+export function addToIndex(index: Map<string, number[]>, key: string, position: number): void {
+  const positions = index.get(key);
+  if (positions === undefined) index.set(key, [position]);
+  else if (!positions.includes(position)) positions.push(position);
 }
