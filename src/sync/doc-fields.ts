@@ -59,7 +59,7 @@ function sameEntries<T>(current: readonly T[], next: readonly T[]): boolean {
 }
 
 /** Microsoft's value, unless it is blank and blank values must not erase what is there. */
-function owned(next: string | null, current: string | null, blankNeverOverwrites: boolean): string | null {
+function keepUnlessBlank(next: string | null, current: string | null, blankNeverOverwrites: boolean): string | null {
   return next === null && blankNeverOverwrites ? current : next;
 }
 
@@ -262,9 +262,9 @@ export function planDocFields(
   const blank = settings.blankNeverOverwrites;
   const notes: Reason[] = [];
 
-  const firstName = owned(user.firstName, contact?.firstName ?? null, blank);
-  const lastName = owned(user.lastName, contact?.lastName ?? null, blank);
-  const title = owned(user.title, contact?.title ?? null, blank);
+  const firstName = keepUnlessBlank(user.firstName, contact?.firstName ?? null, blank);
+  const lastName = keepUnlessBlank(user.lastName, contact?.lastName ?? null, blank);
+  const title = keepUnlessBlank(user.title, contact?.title ?? null, blank);
   const emails = chooseEmails(user, contact?.emails ?? NONE, contactEmailKeys, link, settings);
   const phones = choosePhones(user, contact?.phones ?? NONE, link, context);
   const locationId = chooseLocation(user, contact?.locationId ?? null, context);
