@@ -1,0 +1,388 @@
+import type { ItGlueContactSeed, Seed } from './seed.ts';
+import type { SimClock } from './sim-clock.ts';
+import { json, SimServer, WindowLimiter, type LoggedRequest, type SimRequest, type SimResponse } from './sim-server.ts';
+
+const MEDIA_TYPE = 'application/vnd.api+json';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+interface Organization {
+  id: string;
+  name: string;
+  locations: { id: string; name: string; primary: boolean }[];
+}
+
+interface ContactRecord extends ItGlueContactSeed {
+  'organization-id': string;
+  'created-at': string;
+  'updated-at': string;
+}
+
+interface JsonApiError {
+  readonly status: number;
+  readonly title: string;
+  readonly detail?: string;
+  readonly source?: { readonly pointer: string };
+}
+
+class ItGlueError extends Error {
+  constructor(readonly status: number, readonly errors: readonly JsonApiError[]) {
+    super(errors[0]?.detail ?? errors[0]?.title ?? 'error');
+  }
+}
+
+function unprocessable(pointer: string, detail: string): JsonApiError {
+  return { status: 422, title: 'Unprocessable Entity', detail, source: { pointer } };
+}
+
+/** Digits only: IT Glue strips separators from phone values. */
+function digits(value: string): string {
+  return value.replace(/\D/g, '');
+}
+
+function formatPhone(value: string): string {
+  return value.length === 10 ? `(${value.slice(0, 3)}) ${value.slice(3, 6)}-${value.slice(6)}` : value;
+}
+
+/**
+ * IT Glue's REST API for organizations, locations, contact types and contacts: JSON:API with `x-api-key`, media-type
+ * checks, the documented filters (which the nested relationship route ignores), `page[size]` up to 1000 with `meta`
+ * and `links`, creates of one or many, PATCH of one or many, `422` validation errors, and 3,000 requests per 5
+ * minutes per key.
+ */
+export class ItGlueSimulator {
+  readonly server: SimServer;
+  private readonly keys = new Set<string>();
+  private readonly organizations = new Map<string, Organization>();
+  private readonly contacts = new Map<string, ContactRecord>();
+  private contactTypes: { id: string; name: string }[] = [];
+  private nextId = 1;
+  readonly limiter: WindowLimiter;
+  /** refuse updates to contacts synced from a PSA (`psa-integration` set), as IT Glue may */
+  refusePsaSyncedUpdates = false;
+
+  constructor(
+    log: LoggedRequest[],
+    private readonly clock: SimClock,
+  ) {
+    this.limiter = new WindowLimiter(3000, 5 * 60_000, () => clock.now());
+    this.server = new SimServer({
+      name: 'itglue',
+      log,
+      faultBody: (status) =>
+        json(status, { errors: [{ status, title: status === 429 ? 'Too Many Requests' : status === 404 ? 'Not Found' : 'Internal Server Error' }] }, { 'content-type': MEDIA_TYPE }),
+    });
+    const route = (method: string, path: string, handler: (request: SimRequest) => SimResponse) => this.server.route(method, path, (request) => this.guard(request, handler));
+    route('GET', '/organizations', (r) => this.listOrganizations(r));
+    route('GET', '/organizations/{id}/relationships/locations', (r) => this.listLocations(r));
+    route('GET', '/contact_types', (r) => this.listContactTypes(r));
+    route('GET', '/contacts', (r) => this.listContacts(r, null));
+    route('GET', '/contacts/{id}', (r) => this.getContact(r));
+    route('GET', '/organizations/{id}/relationships/contacts', (r) => this.listContacts(r, r.params.id!));
+    route('POST', '/contacts', (r) => this.createContacts(r, null));
+    route('POST', '/organizations/{id}/relationships/contacts', (r) => this.createContacts(r, r.params.id!));
+    route('PATCH', '/contacts/{id}', (r) => this.updateContacts(r, r.params.id!));
+    route('PATCH', '/contacts', (r) => this.updateContacts(r, null));
+  }
+
+  registerKey(key: string): void {
+    this.keys.add(key);
+  }
+
+  load(seed: Seed['itglue']): void {
+    this.contactTypes = seed.contactTypes.map((t) => ({ ...t }));
+    for (const organization of seed.organizations) {
+      this.organizations.set(organization.id, { id: organization.id, name: organization.name, locations: organization.locations.map((l) => ({ id: l.id, name: l.name, primary: l.primary })) });
+      for (const contact of organization.contacts) {
+        const now = new Date(this.clock.now()).toISOString();
+        this.contacts.set(contact.id, {
+          ...contact,
+          'organization-id': organization.id,
+          'contact-phones': contact['contact-phones'].map((p) => ({ ...p, value: digits(p.value) })),
+          'created-at': now,
+          'updated-at': now,
+        });
+        this.nextId = Math.max(this.nextId, Number(contact.id) + 1 || this.nextId);
+      }
+    }
+  }
+
+  // --- control surface ---
+
+  contactsOf(organizationId: string): ContactRecord[] {
+    return [...this.contacts.values()].filter((c) => c['organization-id'] === organizationId).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** A person edits a contact in IT Glue's UI. */
+  editContact(id: string, attributes: Partial<ItGlueContactSeed>): void {
+    const contact = this.contacts.get(id);
+    if (contact === undefined) throw new Error(`no IT Glue contact ${id}`);
+    this.contacts.set(id, { ...contact, ...attributes, id, 'updated-at': new Date(this.clock.now()).toISOString() });
+  }
+
+  /** A person adds a contact in IT Glue's UI; returns its id. */
+  addContact(organizationId: string, attributes: Partial<ItGlueContactSeed>): string {
+    const id = String(this.nextId++);
+    const now = new Date(this.clock.now()).toISOString();
+    this.contacts.set(id, {
+      'first-name': null, 'last-name': null, title: null, 'contact-type-id': null, 'location-id': null, important: false, notes: null, 'psa-integration': null,
+      'contact-emails': [], 'contact-phones': [], ...attributes, id, 'organization-id': organizationId, 'created-at': now, 'updated-at': now,
+    });
+    return id;
+  }
+
+  deleteContact(id: string): void {
+    this.contacts.delete(id);
+  }
+
+  dump(): Seed['itglue'] {
+    return {
+      contactTypes: this.contactTypes,
+      organizations: [...this.organizations.values()].map((o) => ({
+        id: o.id,
+        name: o.name,
+        locations: o.locations,
+        contacts: this.contactsOf(o.id).map(({ 'organization-id': _o, 'created-at': _c, 'updated-at': _u, ...rest }) => rest),
+      })),
+    };
+  }
+
+  // --- the API ---
+
+  private guard(request: SimRequest, handler: (request: SimRequest) => SimResponse): SimResponse {
+    try {
+      const key = request.headers['x-api-key'];
+      if (typeof key !== 'string' || !this.keys.has(key)) {
+        throw new ItGlueError(401, [{ status: 401, title: 'Unauthorized', detail: 'The API key is missing or not valid.' }]);
+      }
+      if (this.limiter.take(key) > 0) throw new ItGlueError(429, [{ status: 429, title: 'Too Many Requests' }]);
+      if ((request.method === 'POST' || request.method === 'PATCH') && !String(request.headers['content-type'] ?? '').startsWith(MEDIA_TYPE)) {
+        throw new ItGlueError(415, [{ status: 415, title: 'Unsupported Media Type', detail: `Content-Type must be ${MEDIA_TYPE}.` }]);
+      }
+      const response = handler(request);
+      return { ...response, headers: { 'content-type': MEDIA_TYPE, ...response.headers } };
+    } catch (error) {
+      if (!(error instanceof ItGlueError)) throw error;
+      return json(error.status, { errors: error.errors }, { 'content-type': MEDIA_TYPE });
+    }
+  }
+
+  private page<T>(request: SimRequest, items: readonly T[], path: string): { items: T[]; meta: Record<string, unknown>; links: Record<string, string> } {
+    const sizeText = request.query.get('page[size]');
+    const numberText = request.query.get('page[number]');
+    // Inferred: a size over 1000 is served as 1000.
+    const size = Math.min(1000, Math.max(1, sizeText === null ? 50 : Number(sizeText) || 50));
+    const number = Math.max(1, numberText === null ? 1 : Number(numberText) || 1);
+    const totalPages = Math.max(1, Math.ceil(items.length / size));
+    const link = (n: number): string => {
+      const query = new URLSearchParams(request.rawQuery);
+      query.set('page[number]', String(n));
+      query.set('page[size]', String(size));
+      return `${this.server.url}${path}?${query.toString()}`;
+    };
+    return {
+      items: items.slice((number - 1) * size, number * size),
+      meta: { 'current-page': number, 'next-page': number < totalPages ? number + 1 : null, 'prev-page': number > 1 ? number - 1 : null, 'total-pages': totalPages, 'total-count': items.length, filters: {} },
+      links: { self: link(number), first: link(1), ...(number < totalPages ? { next: link(number + 1) } : {}), ...(number > 1 ? { prev: link(number - 1) } : {}), last: link(totalPages) },
+    };
+  }
+
+  private listOrganizations(request: SimRequest): SimResponse {
+    const name = request.query.get('filter[name]');
+    const all = [...this.organizations.values()].filter((o) => name === null || o.name === name).sort((a, b) => Number(a.id) - Number(b.id));
+    const { items, meta, links } = this.page(request, all, '/organizations');
+    return json(200, { data: items.map((o) => ({ id: o.id, type: 'organizations', attributes: { name: o.name, 'organization-type-name': 'Customer', 'organization-status-name': 'Active' } })), meta, links });
+  }
+
+  private organization(id: string): Organization {
+    const organization = this.organizations.get(id);
+    if (organization === undefined) throw new ItGlueError(404, [{ status: 404, title: 'Not Found', detail: `Organization ${id} was not found.` }]);
+    return organization;
+  }
+
+  private listLocations(request: SimRequest): SimResponse {
+    const organization = this.organization(request.params.id!);
+    const { items, meta, links } = this.page(request, organization.locations, request.path);
+    return json(200, {
+      data: items.map((l) => ({ id: l.id, type: 'locations', attributes: { 'organization-id': Number(organization.id), name: l.name, primary: l.primary, 'address-1': null, 'address-2': null, city: null, 'postal-code': null, 'region-name': null, 'country-name': null, phone: null } })),
+      meta,
+      links,
+    });
+  }
+
+  private listContactTypes(request: SimRequest): SimResponse {
+    const { items, meta, links } = this.page(request, this.contactTypes, '/contact_types');
+    return json(200, { data: items.map((t) => ({ id: t.id, type: 'contact-types', attributes: { name: t.name } })), meta, links });
+  }
+
+  private serialize(contact: ContactRecord): Record<string, unknown> {
+    const organization = this.organizations.get(contact['organization-id']);
+    const location = organization?.locations.find((l) => l.id === contact['location-id']);
+    const type = this.contactTypes.find((t) => t.id === contact['contact-type-id']);
+    const { id, ...attributes } = contact;
+    return {
+      id,
+      type: 'contacts',
+      attributes: {
+        ...attributes,
+        'organization-id': Number(contact['organization-id']),
+        'organization-name': organization?.name ?? null,
+        name: [contact['first-name'], contact['last-name']].filter(Boolean).join(' '),
+        'location-name': location?.name ?? null,
+        'contact-type-name': type?.name ?? null,
+        'contact-phones': contact['contact-phones'].map((p) => ({ ...p, 'formatted-value': formatPhone(p.value) })),
+      },
+    };
+  }
+
+  private listContacts(request: SimRequest, nestedOrganization: string | null): SimResponse {
+    let all = [...this.contacts.values()];
+    if (nestedOrganization !== null) {
+      this.organization(nestedOrganization);
+      // The nested relationship route ignores filters.
+      all = all.filter((c) => c['organization-id'] === nestedOrganization);
+    } else {
+      const q = request.query;
+      const eq = (name: string, pick: (c: ContactRecord) => unknown) => {
+        const wanted = q.get(`filter[${name}]`);
+        if (wanted !== null) all = all.filter((c) => wanted.split(',').includes(String(pick(c) ?? '')));
+      };
+      eq('organization_id', (c) => c['organization-id']);
+      eq('id', (c) => c.id);
+      eq('first_name', (c) => c['first-name']);
+      eq('last_name', (c) => c['last-name']);
+      eq('title', (c) => c.title);
+      eq('contact_type_id', (c) => c['contact-type-id']);
+      eq('important', (c) => c.important);
+      const primaryEmail = q.get('filter[primary_email]');
+      if (primaryEmail !== null) all = all.filter((c) => c['contact-emails'].some((e) => e.primary && e.value.toLowerCase() === primaryEmail.toLowerCase()));
+      const psaId = q.get('filter[psa_id]');
+      if (psaId !== null) all = all.filter((c) => String((c as Record<string, unknown>)['psa-id'] ?? '') === psaId && c['psa-integration'] === q.get('filter[psa_integration_type]'));
+    }
+    all.sort((a, b) => Number(a.id) - Number(b.id));
+    const { items, meta, links } = this.page(request, all, request.path);
+    return json(200, { data: items.map((c) => this.serialize(c)), meta, links });
+  }
+
+  private getContact(request: SimRequest): SimResponse {
+    const contact = this.contacts.get(request.params.id!);
+    if (contact === undefined) throw new ItGlueError(404, [{ status: 404, title: 'Not Found', detail: `Contact ${request.params.id} was not found.` }]);
+    return json(200, { data: this.serialize(contact) });
+  }
+
+  private parseDocument(request: SimRequest): { items: Record<string, unknown>[]; many: boolean } {
+    let document: unknown;
+    try {
+      document = JSON.parse(request.body);
+    } catch {
+      throw new ItGlueError(400, [{ status: 400, title: 'Bad Request', detail: 'The request body is not valid JSON.' }]);
+    }
+    const data = (document as { data?: unknown } | null)?.data;
+    if (data === undefined || data === null || typeof data !== 'object') throw new ItGlueError(400, [{ status: 400, title: 'Bad Request', detail: 'The document has no data.' }]);
+    const many = Array.isArray(data);
+    return { items: (many ? data : [data]) as Record<string, unknown>[], many };
+  }
+
+  /** The problems of a contact's attributes, each pointing at its field. */
+  private validate(attributes: Record<string, unknown>, organizationId: string, pointer: string): JsonApiError[] {
+    const errors: JsonApiError[] = [];
+    const organization = this.organizations.get(organizationId);
+    if (organization === undefined) return [unprocessable(`${pointer}/organization-id`, `Organization ${organizationId} does not exist.`)];
+    const emails = attributes['contact-emails'];
+    if (emails !== undefined) {
+      if (!Array.isArray(emails)) errors.push(unprocessable(`${pointer}/contact-emails`, 'must be an array'));
+      else
+        emails.forEach((email: Record<string, unknown>, i) => {
+          if (typeof email?.value !== 'string' || !EMAIL.test(email.value)) errors.push(unprocessable(`${pointer}/contact-emails/${i}/value`, `Value "${String(email?.value)}" is not a valid email address.`));
+          if (typeof email?.['label-name'] !== 'string' || email['label-name'] === '') errors.push(unprocessable(`${pointer}/contact-emails/${i}/label-name`, "Label name can't be blank."));
+        });
+    }
+    const phones = attributes['contact-phones'];
+    if (phones !== undefined) {
+      if (!Array.isArray(phones)) errors.push(unprocessable(`${pointer}/contact-phones`, 'must be an array'));
+      else
+        phones.forEach((phone: Record<string, unknown>, i) => {
+          if (typeof phone?.value !== 'string' || digits(phone.value) === '') errors.push(unprocessable(`${pointer}/contact-phones/${i}/value`, "Value can't be blank."));
+          if (typeof phone?.['label-name'] !== 'string' || phone['label-name'] === '') errors.push(unprocessable(`${pointer}/contact-phones/${i}/label-name`, "Label name can't be blank."));
+        });
+    }
+    const location = attributes['location-id'];
+    if (location !== undefined && location !== null && !organization.locations.some((l) => l.id === String(location))) {
+      errors.push(unprocessable(`${pointer}/location-id`, `Location ${String(location)} does not belong to organization ${organizationId}.`));
+    }
+    const type = attributes['contact-type-id'];
+    if (type !== undefined && type !== null && !this.contactTypes.some((t) => t.id === String(type))) {
+      errors.push(unprocessable(`${pointer}/contact-type-id`, `Contact type ${String(type)} does not exist.`));
+    }
+    for (const field of ['first-name', 'last-name', 'title', 'notes'] as const) {
+      const value = attributes[field];
+      if (value !== undefined && value !== null && (typeof value !== 'string' || value.length > 255)) errors.push(unprocessable(`${pointer}/${field}`, `${field} is too long (maximum is 255 characters).`));
+    }
+    return errors;
+  }
+
+  private normalized(attributes: Record<string, unknown>): Partial<ContactRecord> {
+    const out: Record<string, unknown> = {};
+    for (const key of ['first-name', 'last-name', 'title', 'notes', 'important'] as const) if (key in attributes) out[key] = attributes[key];
+    if ('location-id' in attributes) out['location-id'] = attributes['location-id'] === null ? null : String(attributes['location-id']);
+    if ('contact-type-id' in attributes) out['contact-type-id'] = attributes['contact-type-id'] === null ? null : String(attributes['contact-type-id']);
+    if ('contact-emails' in attributes) {
+      out['contact-emails'] = (attributes['contact-emails'] as Record<string, unknown>[]).map((e) => ({ value: String(e.value), primary: e.primary === true, 'label-name': String(e['label-name']) }));
+    }
+    if ('contact-phones' in attributes) {
+      out['contact-phones'] = (attributes['contact-phones'] as Record<string, unknown>[]).map((p) => ({
+        value: digits(String(p.value)),
+        extension: p.extension === undefined || p.extension === null ? null : String(p.extension),
+        primary: p.primary === true,
+        'label-name': String(p['label-name']),
+      }));
+    }
+    return out as Partial<ContactRecord>;
+  }
+
+  private createContacts(request: SimRequest, nestedOrganization: string | null): SimResponse {
+    const { items, many } = this.parseDocument(request);
+    const errors: JsonApiError[] = [];
+    items.forEach((item, i) => {
+      const attributes = (item.attributes ?? {}) as Record<string, unknown>;
+      const organizationId = nestedOrganization ?? String(attributes['organization-id'] ?? '');
+      errors.push(...this.validate(attributes, organizationId, many ? `/data/${i}/attributes` : '/data/attributes'));
+    });
+    // Inferred: a bulk create is all or nothing; the errors point at the items by index.
+    if (errors.length > 0) throw new ItGlueError(422, errors);
+    const created = items.map((item) => {
+      const attributes = (item.attributes ?? {}) as Record<string, unknown>;
+      const organizationId = nestedOrganization ?? String(attributes['organization-id']);
+      const id = this.addContact(organizationId, this.normalized(attributes));
+      return this.serialize(this.contacts.get(id)!);
+    });
+    return json(201, { data: many ? created : created[0] });
+  }
+
+  private updateContacts(request: SimRequest, pathId: string | null): SimResponse {
+    const { items, many } = this.parseDocument(request);
+    const errors: JsonApiError[] = [];
+    const targets = items.map((item, i) => {
+      const id = pathId ?? String(item.id ?? '');
+      const pointer = many ? `/data/${i}` : '/data';
+      const contact = this.contacts.get(id);
+      if (contact === undefined) {
+        errors.push({ status: 404, title: 'Not Found', detail: `Contact ${id} was not found.`, source: { pointer: `${pointer}/id` } });
+        return null;
+      }
+      if (this.refusePsaSyncedUpdates && contact['psa-integration'] !== null) {
+        errors.push(unprocessable(`${pointer}/attributes`, 'This contact is synced from a PSA and cannot be edited in IT Glue.'));
+      }
+      const attributes = (item.attributes ?? {}) as Record<string, unknown>;
+      errors.push(...this.validate(attributes, contact['organization-id'], `${pointer}/attributes`));
+      return { contact, attributes };
+    });
+    if (errors.length > 0) throw new ItGlueError(errors.every((e) => e.status === 404) ? 404 : 422, errors);
+    const updated = targets.map((target) => {
+      const { contact, attributes } = target!;
+      const next: ContactRecord = { ...contact, ...this.normalized(attributes), 'updated-at': new Date(this.clock.now()).toISOString() };
+      this.contacts.set(contact.id, next);
+      return this.serialize(next);
+    });
+    return json(200, { data: many ? updated : updated[0] });
+  }
+}

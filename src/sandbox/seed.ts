@@ -1,0 +1,178 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/**
+ * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
+ * IT Glue's attribute shape, BMS records in BMS's shape. The dump has the same three keys.
+ */
+
+const nullableString = z.string().nullable().optional().default(null);
+
+export const graphUserSeedSchema = z.looseObject({
+  id: z.string().min(1),
+  userPrincipalName: z.string().min(1),
+  displayName: nullableString,
+  givenName: nullableString,
+  surname: nullableString,
+  mail: nullableString,
+  proxyAddresses: z.array(z.string()).default([]),
+  otherMails: z.array(z.string()).default([]),
+  businessPhones: z.array(z.string()).default([]),
+  mobilePhone: nullableString,
+  jobTitle: nullableString,
+  officeLocation: nullableString,
+  preferredLanguage: nullableString,
+  accountEnabled: z.boolean().default(true),
+  userType: z.string().default('Member'),
+  assignedLicenses: z.array(z.object({ skuId: z.string() })).default([]),
+  usageLocation: nullableString,
+  streetAddress: nullableString,
+  city: nullableString,
+  state: nullableString,
+  postalCode: nullableString,
+  country: nullableString,
+  department: nullableString,
+  onPremisesSyncEnabled: z.boolean().nullable().optional().default(null),
+});
+export type GraphUserSeed = z.infer<typeof graphUserSeedSchema>;
+
+const groupSeedSchema = z.object({
+  id: z.string().min(1),
+  displayName: z.string(),
+  members: z.array(z.string()).default([]),
+});
+
+const tenantSeedSchema = z.looseObject({
+  id: z.string().min(1),
+  displayName: z.string().min(1),
+  initialDomain: z.string().min(1),
+  organization: z
+    .object({
+      street: z.string().default(''),
+      city: z.string().default(''),
+      state: z.string().default(''),
+      postalCode: z.string().default(''),
+      countryLetterCode: z.string().default('US'),
+      businessPhones: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  users: z.array(graphUserSeedSchema).default([]),
+  groups: z.array(groupSeedSchema).default([]),
+  itglueOrganizationId: z.string().optional(),
+  bmsAccountId: z.number().int().optional(),
+});
+export type TenantSeed = z.infer<typeof tenantSeedSchema>;
+
+const itglueEmailSchema = z.object({ value: z.string(), primary: z.boolean().default(false), 'label-name': z.string().nullable().default('Work') });
+const itgluePhoneSchema = z.object({
+  value: z.string(),
+  extension: z.string().nullable().optional().default(null),
+  primary: z.boolean().default(false),
+  'label-name': z.string().nullable().default('Work'),
+});
+export const itglueContactSeedSchema = z.looseObject({
+  id: z.string().min(1),
+  'first-name': nullableString,
+  'last-name': nullableString,
+  title: nullableString,
+  'contact-type-id': z.string().nullable().optional().default(null),
+  'location-id': z.string().nullable().optional().default(null),
+  important: z.boolean().default(false),
+  notes: nullableString,
+  'psa-integration': nullableString,
+  'contact-emails': z.array(itglueEmailSchema).default([]),
+  'contact-phones': z.array(itgluePhoneSchema).default([]),
+});
+export type ItGlueContactSeed = z.infer<typeof itglueContactSeedSchema>;
+
+const itglueLocationSchema = z.looseObject({ id: z.string().min(1), name: z.string(), primary: z.boolean().default(false) });
+
+const itglueOrganizationSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  locations: z.array(itglueLocationSchema).default([]),
+  contacts: z.array(itglueContactSeedSchema).default([]),
+});
+
+export const bmsContactSeedSchema = z.looseObject({
+  id: z.number().int(),
+  firstName: nullableString,
+  lastName: nullableString,
+  jobTitle: nullableString,
+  emailAddress: nullableString,
+  emailTypeId: z.number().int().nullable().optional().default(null),
+  phoneNumber: nullableString,
+  phoneTypeId: z.number().int().nullable().optional().default(null),
+  locationId: z.number().int().nullable().optional().default(null),
+  isActive: z.boolean().default(true),
+  isPoc: z.boolean().default(false),
+});
+export type BmsContactSeed = z.infer<typeof bmsContactSeedSchema>;
+
+const bmsAccountSchema = z.object({
+  id: z.number().int(),
+  name: z.string().min(1),
+  locations: z.array(z.object({ id: z.number().int(), name: z.string(), isMain: z.boolean().default(false) })).default([]),
+  contacts: z.array(bmsContactSeedSchema).default([]),
+});
+
+const namedType = z.object({ id: z.number().int(), name: z.string() });
+
+export const seedSchema = z.object({
+  settings: z.record(z.string(), z.unknown()).default({}),
+  tenants: z.array(tenantSeedSchema).default([]),
+  itglue: z
+    .object({
+      organizations: z.array(itglueOrganizationSchema).default([]),
+      contactTypes: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
+    })
+    .prefault({}),
+  bms: z
+    .object({
+      accounts: z.array(bmsAccountSchema).default([]),
+      emailTypes: z.array(namedType).default([]),
+      phoneTypes: z.array(namedType).default([]),
+    })
+    .prefault({}),
+});
+export type Seed = z.infer<typeof seedSchema>;
+
+/** Thrown with every problem of a seed at once, each named by its path. */
+export class SeedError extends Error {
+  readonly code = 'Validation';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${source} is not a valid seed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SeedError';
+  }
+}
+
+export function parseSeed(value: unknown, source = 'seed'): Seed {
+  const parsed = seedSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new SeedError(
+      source,
+      parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+export async function readSeedFile(path: string): Promise<Seed> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SeedError(path, [`cannot be read: ${(error as Error).message}`]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SeedError(path, [`is not JSON: ${(error as Error).message}`]);
+  }
+  return parseSeed(value, path);
+}

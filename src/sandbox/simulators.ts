@@ -1,0 +1,120 @@
+import { BmsSimulator } from './bms-simulator.ts';
+import { GraphSimulator } from './graph-simulator.ts';
+import { ItGlueSimulator } from './itglue-simulator.ts';
+import { LoginSimulator } from './login-simulator.ts';
+import type { Seed } from './seed.ts';
+import { SimClock } from './sim-clock.ts';
+import { seededRandom, type FaultOptions, type LoggedRequest, type SimServer } from './sim-server.ts';
+
+/** The credentials registered with the simulators; a seed holds none, so they are made here unless given. */
+export interface SandboxCredentials {
+  readonly partnerTenantId: string;
+  readonly graph: { readonly clientId: string; readonly clientSecret: string };
+  readonly itglueApiKey: string;
+  readonly bms: { readonly userName: string; readonly password: string; readonly tenant: string };
+}
+
+export interface SimulatorUrls {
+  readonly login: string;
+  readonly graph: string;
+  readonly itglue: string;
+  readonly bms: string;
+}
+
+export type ServerName = 'login' | 'graph' | 'itglue' | 'bms';
+
+export interface RunningSimulators {
+  readonly urls: SimulatorUrls;
+  readonly credentials: SandboxCredentials;
+  readonly clock: SimClock;
+  readonly login: LoginSimulator;
+  readonly graph: GraphSimulator;
+  readonly itglue: ItGlueSimulator;
+  readonly bms: BmsSimulator;
+  /** every request any simulator answered, in order */
+  readonly requests: LoggedRequest[];
+  /** requests per server and method, e.g. `{ graph: { GET: 3 }, ... }` */
+  requestCounts(): Record<'graph' | 'itglue' | 'bms', Record<string, number>>;
+  setLatency(server: ServerName, ms: number): void;
+  setFaults(server: ServerName, faults: FaultOptions): void;
+  /** the state of the three systems in the seed's shape */
+  dump(): Pick<Seed, 'tenants' | 'itglue' | 'bms'>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly credentials?: SandboxCredentials;
+  /** seeds the fault-injection random source, so that a faulty run can be replayed */
+  readonly faultSeed?: number;
+}
+
+function secret(prefix: string): string {
+  return `${prefix}${crypto.randomUUID().replace(/-/g, '')}`;
+}
+
+/** Starts the Microsoft login, Graph, IT Glue and BMS simulators on loopback, seeded from `seed`. */
+export async function startSimulators(seed: Seed, options: StartOptions = {}): Promise<RunningSimulators> {
+  const clock = new SimClock();
+  const requests: LoggedRequest[] = [];
+  const credentials: SandboxCredentials = options.credentials ?? {
+    partnerTenantId: crypto.randomUUID(),
+    graph: { clientId: crypto.randomUUID(), clientSecret: secret('sandbox~') },
+    itglueApiKey: secret('ITG.'),
+    bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
+  };
+
+  const login = new LoginSimulator(requests, clock);
+  const graph = new GraphSimulator(requests, clock, login);
+  const itglue = new ItGlueSimulator(requests, clock);
+  const bms = new BmsSimulator(requests, clock);
+
+  login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
+  login.addTenant(credentials.partnerTenantId);
+  graph.addPartnerTenant(credentials.partnerTenantId, 'Sandbox MSP');
+  for (const tenant of seed.tenants) {
+    login.addTenant(tenant.id);
+    graph.addTenant(tenant);
+  }
+  itglue.registerKey(credentials.itglueApiKey);
+  itglue.load(seed.itglue);
+  bms.registerUser({ ...credentials.bms, apiAccess: true });
+  bms.load(seed.bms);
+
+  const servers: Record<ServerName, SimServer> = { login: login.server, graph: graph.server, itglue: itglue.server, bms: bms.server };
+  Object.values(servers).forEach((server, i) => {
+    server.random = seededRandom((options.faultSeed ?? 1) + i);
+  });
+  const [loginUrl, graphUrl, itglueUrl, bmsUrl] = await Promise.all([login.server.start(), graph.server.start(), itglue.server.start(), bms.server.start()]);
+
+  return {
+    urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl },
+    credentials,
+    clock,
+    login,
+    graph,
+    itglue,
+    bms,
+    requests,
+    requestCounts() {
+      const counts: Record<'graph' | 'itglue' | 'bms', Record<string, number>> = { graph: {}, itglue: {}, bms: {} };
+      for (const request of requests) {
+        if (request.server === 'login') continue;
+        const byMethod = counts[request.server as 'graph' | 'itglue' | 'bms'];
+        byMethod[request.method] = (byMethod[request.method] ?? 0) + 1;
+      }
+      return counts;
+    },
+    setLatency(server, ms) {
+      servers[server].latencyMs = ms;
+    },
+    setFaults(server, faults) {
+      servers[server].faults = faults;
+    },
+    dump() {
+      return { tenants: graph.dumpTenants(), itglue: itglue.dump(), bms: bms.dump() };
+    },
+    async close() {
+      await Promise.all(Object.values(servers).map((server) => server.close()));
+    },
+  };
+}

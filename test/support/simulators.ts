@@ -1,0 +1,72 @@
+import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
+import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+
+export const TENANT_A = '11111111-1111-4111-8111-111111111111';
+export const TENANT_B = '22222222-2222-4222-8222-222222222222';
+
+export function user(id: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    userPrincipalName: `${id}@contoso.com`,
+    displayName: `User ${id}`,
+    givenName: 'User',
+    surname: id,
+    mail: `${id}@contoso.com`,
+    proxyAddresses: [`SMTP:${id}@contoso.com`],
+    businessPhones: ['+1 206 555 0100'],
+    accountEnabled: true,
+    userType: 'Member',
+    assignedLicenses: [{ skuId: 'sku' }],
+    usageLocation: 'US',
+    ...fields,
+  };
+}
+
+/** A small seed: tenant A with `count` users, tenant B with two, an IT Glue organization and a BMS account. */
+export function smallSeed(count = 3, extra: Partial<Record<'itglue' | 'bms', unknown>> = {}): Seed {
+  return parseSeed({
+    tenants: [
+      {
+        id: TENANT_A,
+        displayName: 'Contoso Ltd',
+        initialDomain: 'contoso.onmicrosoft.com',
+        organization: { countryLetterCode: 'US', businessPhones: ['+1 206 555 0100'] },
+        users: Array.from({ length: count }, (_, i) => user(`a${String(i).padStart(5, '0')}`)),
+        groups: [
+          { id: 'g-staff', displayName: 'Staff', members: ['a00000', 'g-nested'] },
+          { id: 'g-nested', displayName: 'Nested', members: ['a00001'] },
+        ],
+      },
+      { id: TENANT_B, displayName: 'Fabrikam', initialDomain: 'fabrikam.onmicrosoft.com', users: [user('b1'), user('b2')] },
+    ],
+    itglue: extra.itglue ?? {
+      organizations: [{ id: '1', name: 'Contoso Ltd', locations: [{ id: '10', name: 'HQ', primary: true }], contacts: [] }],
+      contactTypes: [{ id: '1', name: 'Employee' }],
+    },
+    bms: extra.bms ?? {
+      accounts: [{ id: 1, name: 'Contoso Ltd', locations: [{ id: 11, name: 'HQ', isMain: true }], contacts: [] }],
+      emailTypes: [{ id: 1, name: 'Work' }],
+      phoneTypes: [{ id: 1, name: 'Office' }],
+    },
+  });
+}
+
+/** A bearer token for the Graph simulator, obtained the plain way (client credentials over fetch). */
+export async function graphToken(sims: RunningSimulators, tenantId = TENANT_A): Promise<string> {
+  const response = await fetch(`${sims.urls.login}/${tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: sims.credentials.graph.clientId,
+      client_secret: sims.credentials.graph.clientSecret,
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  const body = (await response.json()) as { access_token: string };
+  return body.access_token;
+}
+
+export async function started(seed: Seed = smallSeed()): Promise<RunningSimulators> {
+  return startSimulators(seed);
+}
