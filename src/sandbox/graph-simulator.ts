@@ -307,7 +307,7 @@ export class GraphSimulator {
     const cost = request.path === '/v1.0/users' && !request.query.has('$select') ? 2 : 1;
     this.limiter.limit = this.budgetOf(tenant);
     const waitMs = this.limiter.take(`${check.token.clientId}|${tenant.seed.id}`, cost);
-    const clientRequestId = String(request.headers['client-request-id'] ?? '');
+    const clientRequestId = String(request.headers['client-request-id'] ?? crypto.randomUUID());
     if (waitMs > 0) {
       return this.error(429, 'TooManyRequests', 'Too many requests, please retry after the time given in the Retry-After header.', {
         'retry-after': (waitMs / 1000).toFixed(3),
@@ -320,7 +320,7 @@ export class GraphSimulator {
       if (!(error instanceof GraphError)) throw error;
       response = this.error(error.status, error.code, error.message, error.headers);
     }
-    return clientRequestId === '' ? response : { ...response, headers: { ...response.headers, 'client-request-id': clientRequestId } };
+    return { ...response, headers: { 'request-id': crypto.randomUUID(), ...response.headers, 'client-request-id': clientRequestId } };
   }
 
   private selection(request: SimRequest): string[] | null {

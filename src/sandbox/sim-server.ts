@@ -50,9 +50,13 @@ export interface LoggedRequest {
   readonly status: number;
   readonly ms: number;
   readonly at: number;
-  /** `injected` when the status came from fault injection, not from the simulated API */
+  /** the fault injected instead of an answer from the simulated API, if any */
   readonly fault: string | null;
+  /** the request's headers, without credentials */
+  readonly headers: Readonly<Record<string, string>>;
 }
+
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'cookie']);
 
 /** A small deterministic random source (mulberry32), so that fault runs can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -166,6 +170,7 @@ export class SimServer {
         ms: performance.now() - started,
         at: Date.now(),
         fault,
+        headers: Object.fromEntries(Object.entries(req.headers).flatMap(([name, value]) => (SECRET_HEADERS.has(name) || value === undefined ? [] : [[name, String(value)]]))),
       });
     };
 

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { DocContact, DocContactPatch, DocContactType, DocLocation } from '../../domain/doc-contact.ts';
+
+/** IT Glue's JSON:API wire shapes, parsed at the boundary and mapped to the domain here and nowhere else. */
+
+export const MEDIA_TYPE = 'application/vnd.api+json';
+
+/** IT Glue's regional API hosts. */
+export const ITGLUE_REGIONS = {
+  us: 'https://api.itglue.com',
+  eu: 'https://api.eu.itglue.com',
+  au: 'https://api.au.itglue.com',
+} as const;
+export type ItGlueRegion = keyof typeof ITGLUE_REGIONS;
+
+/** Inferred: how many contacts one bulk create or bulk update carries (IT Glue documents no limit). */
+export const BULK_SIZE = 100;
+
+const id = z.union([z.string(), z.number()]).transform(String);
+const nullableId = z.union([z.string(), z.number()]).nullable().optional().transform((v) => (v === null || v === undefined ? null : String(v)));
+const text = z.string().nullable().optional().transform((v) => v ?? null);
+
+const contactAttributes = z.object({
+  'organization-id': nullableId,
+  'first-name': text,
+  'last-name': text,
+  title: text,
+  'contact-type-id': nullableId,
+  'location-id': nullableId,
+  important: z.boolean().nullable().optional(),
+  notes: text,
+  'contact-emails': z.array(z.object({ value: z.string(), primary: z.boolean().nullable().optional(), 'label-name': z.string().nullable().optional() })).nullable().optional(),
+  'contact-phones': z
+    .array(z.object({ value: z.string(), extension: z.string().nullable().optional(), primary: z.boolean().nullable().optional(), 'label-name': z.string().nullable().optional() }))
+    .nullable()
+    .optional(),
+});
+
+export const contactResource = z.object({ id, type: z.string().optional(), attributes: contactAttributes });
+
+export const listDocument = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    meta: z.object({ 'next-page': z.number().nullable().optional(), 'total-pages': z.number().optional(), 'total-count': z.number().optional() }).optional(),
+    links: z.object({ next: z.string().optional() }).optional(),
+  });
+
+export const organizationResource = z.object({ id, attributes: z.object({ name: z.string() }) });
+export const locationResource = z.object({ id, attributes: z.object({ name: z.string(), primary: z.boolean().nullable().optional() }) });
+export const contactTypeResource = z.object({ id, attributes: z.object({ name: z.string() }) });
+
+export const createdDocument = z.object({ data: z.union([contactResource, z.array(contactResource)]) });
+
+export const errorDocument = z.object({
+  errors: z.array(z.object({ status: z.union([z.number(), z.string()]).optional(), title: z.string().optional(), detail: z.string().optional(), source: z.object({ pointer: z.string().optional() }).optional() })),
+});
+
+export function toDocContact(resource: z.infer<typeof contactResource>, organizationId: string): DocContact {
+  const a = resource.attributes;
+  return {
+    id: resource.id,
+    organizationId: a['organization-id'] ?? organizationId,
+    firstName: a['first-name'],
+    lastName: a['last-name'],
+    title: a.title,
+    contactTypeId: a['contact-type-id'],
+    locationId: a['location-id'],
+    important: a.important ?? false,
+    notes: a.notes,
+    emails: (a['contact-emails'] ?? []).map((e) => ({ value: e.value, primary: e.primary ?? false, label: e['label-name'] ?? '' })),
+    phones: (a['contact-phones'] ?? []).map((p) => ({ value: p.value.replace(/\D/g, ''), extension: p.extension ?? null, primary: p.primary ?? false, label: p['label-name'] ?? '' })),
+  };
+}
+
+export function toLocation(resource: z.infer<typeof locationResource>): DocLocation {
+  return { id: resource.id, name: resource.attributes.name, primary: resource.attributes.primary ?? false };
+}
+
+export function toContactType(resource: z.infer<typeof contactTypeResource>): DocContactType {
+  return { id: resource.id, name: resource.attributes.name };
+}
+
+/** The attributes of a contact as IT Glue takes them: only the keys present in `patch`. */
+export function toAttributes(patch: DocContactPatch): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  if (patch.firstName !== undefined) attributes['first-name'] = patch.firstName;
+  if (patch.lastName !== undefined) attributes['last-name'] = patch.lastName;
+  if (patch.title !== undefined) attributes.title = patch.title;
+  if (patch.contactTypeId !== undefined) attributes['contact-type-id'] = patch.contactTypeId === null ? null : Number(patch.contactTypeId);
+  if (patch.locationId !== undefined) attributes['location-id'] = patch.locationId === null ? null : Number(patch.locationId);
+  if (patch.emails !== undefined) attributes['contact-emails'] = patch.emails.map((e) => ({ value: e.value, primary: e.primary, 'label-name': e.label }));
+  if (patch.phones !== undefined) {
+    attributes['contact-phones'] = patch.phones.map((p) => ({ value: p.value, ...(p.extension === null ? {} : { extension: p.extension }), primary: p.primary, 'label-name': p.label }));
+  }
+  return attributes;
+}
+
+/** The field an error pointer names, in IT Glue's words: `/data/1/attributes/contact-emails/0/value` → `contact-emails[0].value`. */
+export function fieldOfPointer(pointer: string): { index: number | null; field: string } {
+  const match = /^\/data(?:\/(\d+))?(?:\/attributes)?\/?(.*)$/.exec(pointer);
+  if (match === null) return { index: null, field: pointer };
+  const field = (match[2] ?? '').split('/').reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), '');
+  return { index: match[1] === undefined ? null : Number(match[1]), field: field === '' ? 'record' : field };
+}

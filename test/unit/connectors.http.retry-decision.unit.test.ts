@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decideRetry, parseRetryAfter, type AttemptOutcome } from '../../src/connectors/http/retry-decision.ts';
+
+const now = Date.parse('2026-11-24T12:00:00Z');
+const context = { authRefreshed: false, now, random: () => 0.5 };
+const response = (status: number, retryAfter: string | null = null): AttemptOutcome => ({ kind: 'response', status, retryAfter });
+
+describe('parseRetryAfter', () => {
+  it('reads seconds, fractional seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('2.128', now)).toBe(2128);
+    expect(parseRetryAfter('Tue, 24 Nov 2026 12:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+});
+
+describe('decideRetry', () => {
+  it('waits exactly as long as Retry-After says on a 429', () => {
+    expect(decideRetry(1, response(429, '2.128'), context)).toMatchObject({ retry: true, waitMs: 2128, refreshAuth: false });
+  });
+
+  it('backs off with full jitter on a 429 without Retry-After, and on 5xx, network errors, timeouts and garbled answers', () => {
+    for (const outcome of [response(429), response(500), response(503), response(504), { kind: 'network', message: 'ECONNRESET' }, { kind: 'timeout' }, { kind: 'malformed' }] as AttemptOutcome[]) {
+      const decision = decideRetry(3, outcome, { ...context, random: () => 0.5 });
+      expect(decision.retry).toBe(true);
+      expect(decision.waitMs).toBe(1000); // half of 500 ms × 2²
+    }
+  });
+
+  it('keeps every wait within the cap', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (attempt, r) => {
+        const decision = decideRetry(attempt, response(503), { ...context, random: () => r });
+        expect(decision.waitMs).toBeGreaterThanOrEqual(0);
+        expect(decision.waitMs).toBeLessThanOrEqual(30_000);
+      }),
+    );
+  });
+
+  it('retries a 401 once, after renewing the credentials', () => {
+    expect(decideRetry(1, response(401), context)).toMatchObject({ retry: true, refreshAuth: true, waitMs: 0 });
+    expect(decideRetry(2, response(401), { ...context, authRefreshed: true })).toMatchObject({ retry: false });
+  });
+
+  it('never retries a validation error or another 4xx', () => {
+    for (const status of [400, 403, 404, 409, 410, 415, 422]) expect(decideRetry(1, response(status), context).retry).toBe(false);
+  });
+
+  it('gives up after the last attempt, saying so', () => {
+    const decision = decideRetry(8, response(503), context);
+    expect(decision.retry).toBe(false);
+    expect(decision.reason).toMatch(/gave up after 8 attempts/);
+  });
+});
