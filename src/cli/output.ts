@@ -1,0 +1,52 @@
+import cliProgress from 'cli-progress';
+import type { TenantRunResult } from '../sync/tenant-runner.ts';
+
+const COLUMNS = ['created', 'updated', 'linked', 'unchanged', 'held', 'disputed', 'excluded', 'inactivated', 'failed'] as const;
+
+/** One progress bar per tenant on stderr, only on a terminal. */
+export function progressBars(enabled: boolean, names: ReadonlyMap<string, string>) {
+  if (!enabled) return { onPhase: undefined, onProgress: undefined, stop: () => {} };
+  const multibar = new cliProgress.MultiBar(
+    { format: ' {tenant} |{bar}| {value}/{total} writes | {phase}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const bar = (tenantId: string): cliProgress.SingleBar => {
+    let existing = bars.get(tenantId);
+    if (existing === undefined) {
+      existing = multibar.create(1, 0, { tenant: (names.get(tenantId) ?? tenantId).padEnd(24).slice(0, 24), phase: 'starting' });
+      bars.set(tenantId, existing);
+    }
+    return existing;
+  };
+  return {
+    onPhase: (tenantId: string, phase: string) => {
+      const b = bar(tenantId);
+      if (phase === 'done') b.update(b.getTotal(), { phase: 'done' });
+      else b.update({ phase });
+    },
+    onProgress: (tenantId: string, done: number, total: number) => {
+      const b = bar(tenantId);
+      b.setTotal(Math.max(1, total));
+      b.update(done);
+    },
+    stop: () => multibar.stop(),
+  };
+}
+
+/** The per-tenant summary: what was created, updated, linked, and why the rest was not. */
+export function summaryTable(results: readonly TenantRunResult[], names: ReadonlyMap<string, string>): string {
+  const header = ['tenant', 'status', ...COLUMNS];
+  const rows = results.map((r) => [names.get(r.tenantId) ?? r.tenantId, r.status, ...COLUMNS.map((c) => String(r.counts[c] ?? 0))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The exit code of a sync: 0 done, 2 waiting for approval, 3 finished with per-user failures, 1 a tenant failed. */
+export function exitCodeOf(results: readonly TenantRunResult[]): number {
+  if (results.some((r) => r.status === 'failed')) return 1;
+  if (results.some((r) => (r.counts.failed ?? 0) > 0)) return 3;
+  if (results.some((r) => r.status === 'needs approval')) return 2;
+  return 0;
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The config file of a real installation (JSON). Secrets may stay out of the file: the environment variables
+ * CONTACTSYNC_MS_CLIENT_SECRET, CONTACTSYNC_ITGLUE_API_KEY and CONTACTSYNC_BMS_PASSWORD supply or override them, and
+ * DATABASE_URL chooses PostgreSQL over the SQLite file.
+ */
+const url = z.url().nullable().optional();
+
+export const configSchema = z.strictObject({
+  database: z.strictObject({ sqlitePath: z.string().min(1).default('./data/contactsync.db') }).prefault({}),
+  microsoft: z.strictObject({
+    partnerTenantId: z.string().min(1).nullable().optional(),
+    clientId: z.string().min(1, 'the application (client) id of the app registration is required'),
+    clientSecret: z.string().min(1).optional(),
+    certificate: z.strictObject({ thumbprintSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 thumbprint is 64 hex digits'), privateKeyPath: z.string().min(1) }).optional(),
+    loginUrl: url,
+    graphUrl: url,
+  }),
+  itglue: z.strictObject({ region: z.enum(['us', 'eu', 'au']).default('us'), apiKey: z.string().min(1).optional(), baseUrl: url }),
+  bms: z
+    .strictObject({
+      region: z.enum(['us', 'emea', 'apac']).default('us'),
+      userName: z.string().min(1),
+      password: z.string().min(1).optional(),
+      tenant: z.string().min(1, 'the BMS tenant is the company name used at login'),
+      baseUrl: url,
+    })
+    .nullable()
+    .optional(),
+  tenants: z.array(z.strictObject({ id: z.string().min(1), displayName: z.string().min(1) })).default([]),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ContactsyncConfig = z.infer<typeof configSchema>;
+
+/** Thrown with every problem of the config at once, each with its key. */
+export class ConfigError extends Error {
+  readonly code = 'Validation';
+  constructor(
+    readonly path: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${path} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): ContactsyncConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(path, [code === 'ENOENT' ? 'the file does not exist (contactsync init writes one)' : `is not valid JSON: ${(error as Error).message}`]);
+  }
+  const parsed = configSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message}`);
+  if (!parsed.success) throw new ConfigError(path, problems);
+  const config = parsed.data;
+  const secret = env.CONTACTSYNC_MS_CLIENT_SECRET;
+  const apiKey = env.CONTACTSYNC_ITGLUE_API_KEY;
+  const password = env.CONTACTSYNC_BMS_PASSWORD;
+  const merged: ContactsyncConfig = {
+    ...config,
+    microsoft: { ...config.microsoft, ...(secret ? { clientSecret: secret } : {}) },
+    itglue: { ...config.itglue, ...(apiKey ? { apiKey } : {}) },
+    bms: config.bms === null || config.bms === undefined ? null : { ...config.bms, ...(password ? { password } : {}) },
+  };
+  const missing: string[] = [];
+  if (merged.microsoft.clientSecret === undefined && merged.microsoft.certificate === undefined) missing.push('microsoft.clientSecret: give a client secret (or CONTACTSYNC_MS_CLIENT_SECRET) or a certificate');
+  if (merged.itglue.apiKey === undefined) missing.push('itglue.apiKey: give the IT Glue API key (or CONTACTSYNC_ITGLUE_API_KEY)');
+  if (merged.bms && merged.bms.password === undefined) missing.push('bms.password: give the BMS password (or CONTACTSYNC_BMS_PASSWORD)');
+  if (missing.length > 0) throw new ConfigError(path, missing);
+  return merged;
+}

@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { BmsPsa } from '../connectors/bms/bms-psa.ts';
+import { createApiBudget } from '../connectors/api-budgets.ts';
+import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
+import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
+import type { AttemptLog } from '../connectors/http/http-client.ts';
+import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
+import { parseSettingsOverride } from '../domain/settings.ts';
+import { openSqlite } from '../store/connect.ts';
+import { migrateToLatest } from '../store/migrations.ts';
+import { StateStore } from '../store/state-store.ts';
+import { SyncRunner, type RunOptions, type TenantRunResult } from '../sync/tenant-runner.ts';
+import { readSeedFile, type Seed } from './seed.ts';
+import { startSimulators, type RunningSimulators } from './simulators.ts';
+import type { Kysely } from 'kysely';
+
+export interface SandboxOptions {
+  readonly seed: Seed;
+  /** the state database file; a fresh temporary one when absent */
+  readonly dbPath?: string;
+  readonly logger: Logger;
+  readonly onPhase?: RunOptions['onPhase'];
+  readonly onProgress?: RunOptions['onProgress'];
+}
+
+export interface Sandbox {
+  readonly sims: RunningSimulators;
+  readonly store: StateStore;
+  readonly runner: SyncRunner;
+  readonly dbPath: string;
+  /** syncs every tenant once */
+  syncAll(options?: RunOptions): Promise<TenantRunResult[]>;
+  /** the final state of the three systems, the run report and the request counts (the `--dump` document) */
+  dump(results: readonly TenantRunResult[]): unknown;
+  close(): Promise<void>;
+}
+
+/**
+ * The sandbox: the simulators seeded from a seed, the state database, and the sync wired to them with the
+ * credentials the sandbox registered (a seed holds none).
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { logger } = options;
+  const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'contactsync-sandbox-')), 'contactsync.db');
+  // A kept state database goes with the simulated systems it describes: their state is kept beside it.
+  const simulatorsPath = `${dbPath}.simulators.json`;
+  const kept = options.dbPath !== undefined && existsSync(simulatorsPath) ? await readSeedFile(simulatorsPath) : null;
+  const seed: Seed = kept === null ? options.seed : { ...kept, settings: options.seed.settings, tenants: kept.tenants.map((t) => ({ ...t, settings: options.seed.tenants.find((s) => s.id === t.id)?.settings ?? t.settings })) };
+  const sims = await startSimulators(seed);
+  const { db } = openSqlite(dbPath);
+  await migrateToLatest(db as Kysely<unknown>);
+  const store = new StateStore(db);
+  // Delta links of earlier simulators mean nothing to these: every tenant starts with a full read.
+  await store.clearCheckpoints();
+
+  // Settings from the seed become the stored settings when they differ from the latest version.
+  const global = parseSettingsOverride(seed.settings, 'the seed\'s settings');
+  if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global)) await store.saveSettings('global', global);
+  for (const tenant of seed.tenants) {
+    await store.upsertTenant(tenant.id, tenant.displayName);
+    const own = parseSettingsOverride(tenant.settings, `the settings of tenant ${tenant.displayName}`);
+    if (JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own)) await store.saveSettings(tenant.id, own);
+    if (tenant.itglueOrganizationId !== undefined || tenant.bmsAccountId !== undefined) {
+      await store.setMapping(tenant.id, tenant.itglueOrganizationId ?? null, tenant.bmsAccountId ?? null, 'manual');
+      await store.setTenantStatus(tenant.id, 'ok');
+    }
+  }
+
+  const log = (entry: AttemptLog) => logger.debug(entry, 'api attempt');
+  const budget = createApiBudget();
+  const common = { budget, log };
+  const runner = new SyncRunner({
+    store,
+    directory: new GraphDirectory({ tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }), baseUrl: sims.urls.graph, ...common }),
+    itglue: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
+    bms: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
+    log: (level, message, fields) => logger[level](fields ?? {}, message),
+  });
+
+  return {
+    sims,
+    store,
+    runner,
+    dbPath,
+    async syncAll(runOptions = {}) {
+      await runner.mapTenants();
+      const results = await runner.runAll({ ...runOptions, ...(options.onPhase === undefined ? {} : { onPhase: options.onPhase }), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+      if (options.dbPath !== undefined) await writeFile(simulatorsPath, JSON.stringify({ settings: seed.settings, ...sims.dump() }));
+      return results;
+    },
+    dump(results) {
+      const state = sims.dump();
+      return {
+        tenants: state.tenants,
+        itglue: state.itglue,
+        bms: state.bms,
+        report: {
+          tenants: results.map((result) => ({
+            id: result.tenantId,
+            status: result.status === 'unchanged' ? 'ok' : result.status,
+            ...(result.error === null ? {} : { error: result.error }),
+            users: result.users.map((u) => ({
+              userId: u.userId,
+              userPrincipalName: u.userPrincipalName,
+              outcome: u.outcome,
+              rule: u.rule,
+              itglue: u.itglue,
+              itglueContactId: u.itglueContactId,
+              bms: u.bms,
+              bmsContactId: u.bmsContactId,
+              reasons: u.reasons.map((r) => ({ code: r.code, message: r.message })),
+            })),
+          })),
+        },
+        requests: sims.requestCounts(),
+      };
+    },
+    async close() {
+      await store.close();
+      await sims.close();
+    },
+  };
+}
+
+export async function writeDump(path: string, document: unknown): Promise<void> {
+  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`);
+}

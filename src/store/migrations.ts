@@ -1,0 +1,151 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Migrations in code, applied by Kysely's Migrator, which takes a lock first (an advisory lock on PostgreSQL), so two
+ * processes starting at once apply each migration once.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('tenants')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('itglue_organization_id', 'text')
+        .addColumn('bms_account_id', 'integer')
+        .addColumn('mapping', 'text', (c) => c.notNull().defaultTo('unmapped'))
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('ok'))
+        .addColumn('approve_inactivations', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('dirty', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('settings')
+        .ifNotExists()
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('settings_pk', ['scope', 'version'])
+        .execute();
+      await db.schema
+        .createTable('directory_users')
+        .ifNotExists()
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('directory_users_pk', ['tenant_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('checkpoints')
+        .ifNotExists()
+        .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+        .addColumn('delta_link', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('links')
+        .ifNotExists()
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('doc_contact_id', 'text', (c) => c.notNull())
+        .addColumn('psa_contact_id', 'integer')
+        .addColumn('rule', 'text')
+        .addColumn('sync_disabled', 'text', (c) => c.notNull().defaultTo('none'))
+        .addColumn('owned_emails', 'text', (c) => c.notNull())
+        .addColumn('owned_phones', 'text', (c) => c.notNull())
+        .addColumn('psa_pushed', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('links_pk', ['tenant_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('runs')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('counts', 'text')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('runs_tenant').ifNotExists().on('runs').columns(['tenant_id', 'started_at']).execute();
+      await db.schema
+        .createTable('journal')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('operation', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('journal_open').ifNotExists().on('journal').columns(['tenant_id', 'status']).execute();
+      await db.schema
+        .createTable('user_results')
+        .ifNotExists()
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('user_principal_name', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('rule', 'text')
+        .addColumn('itglue', 'text', (c) => c.notNull())
+        .addColumn('bms', 'text', (c) => c.notNull())
+        .addColumn('itglue_contact_id', 'text')
+        .addColumn('bms_contact_id', 'integer')
+        .addColumn('reasons', 'text', (c) => c.notNull())
+        .addColumn('diffs', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_results_pk', ['run_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('user_results_user').ifNotExists().on('user_results').columns(['tenant_id', 'user_id']).execute();
+      await db.schema
+        .createTable('conflicts')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('user_principal_name', 'text', (c) => c.notNull())
+        .addColumn('side', 'text', (c) => c.notNull())
+        .addColumn('rule', 'text')
+        .addColumn('candidates', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('resolution', 'text')
+        .addColumn('resolution_target', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('resolved_at', 'text')
+        .execute();
+      await db.schema.createIndex('conflicts_open').ifNotExists().on('conflicts').columns(['tenant_id', 'status']).execute();
+      await db.schema
+        .createTable('audit')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the database to the newest schema; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migrating the database failed at ${failed}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,137 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The state database, one schema for SQLite and PostgreSQL: text ids, ISO timestamps as text, JSON as text and
+ * booleans as 0/1, so that every query runs unchanged on both.
+ */
+export interface Database {
+  tenants: TenantTable;
+  settings: SettingsTable;
+  directory_users: DirectoryUserTable;
+  checkpoints: CheckpointTable;
+  links: LinkTable;
+  runs: RunTable;
+  journal: JournalTable;
+  user_results: UserResultTable;
+  conflicts: ConflictTable;
+  audit: AuditTable;
+}
+
+export interface TenantTable {
+  id: string;
+  display_name: string;
+  itglue_organization_id: string | null;
+  bms_account_id: number | null;
+  /** auto (matched by name), manual (chosen by a person), unmapped */
+  mapping: string;
+  /** ok, needs approval, failed, unmapped */
+  status: string;
+  approve_inactivations: number;
+  /** something other than Microsoft changed (settings, a decision): the next run must plan even without changes */
+  dirty: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SettingsTable {
+  /** `global` or a tenant id */
+  scope: string;
+  version: number;
+  json: string;
+  created_at: string;
+}
+
+export interface DirectoryUserTable {
+  tenant_id: string;
+  user_id: string;
+  json: string;
+}
+
+export interface CheckpointTable {
+  tenant_id: string;
+  delta_link: string;
+  updated_at: string;
+}
+
+export interface LinkTable {
+  tenant_id: string;
+  user_id: string;
+  doc_contact_id: string;
+  psa_contact_id: number | null;
+  rule: string | null;
+  sync_disabled: string;
+  owned_emails: string;
+  owned_phones: string;
+  psa_pushed: string | null;
+  updated_at: string;
+}
+
+export interface RunTable {
+  id: string;
+  tenant_id: string;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+  counts: string | null;
+  error: string | null;
+}
+
+export interface JournalTable {
+  id: string;
+  run_id: string;
+  tenant_id: string;
+  user_id: string;
+  system: string;
+  operation: string;
+  /** unique: one intent per run, user, system and operation */
+  idempotency_key: string;
+  payload: string;
+  /** intent, done, failed */
+  status: string;
+  target_id: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserResultTable {
+  run_id: string;
+  tenant_id: string;
+  user_id: string;
+  user_principal_name: string;
+  outcome: string;
+  rule: string | null;
+  itglue: string;
+  bms: string;
+  itglue_contact_id: string | null;
+  bms_contact_id: number | null;
+  reasons: string;
+  diffs: string;
+}
+
+export interface ConflictTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  user_principal_name: string;
+  /** itglue or bms */
+  side: string;
+  rule: string | null;
+  candidates: string;
+  /** open or resolved */
+  status: string;
+  /** link, create or ignore */
+  resolution: string | null;
+  resolution_target: string | null;
+  created_at: string;
+  resolved_at: string | null;
+}
+
+export interface AuditTable {
+  id: Generated<string>;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  details: string;
+}

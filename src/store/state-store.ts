@@ -1,0 +1,431 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DirectoryUser } from '../domain/directory-user.ts';
+import type { Link, MatchRule, OperatorDecision, SyncDisabled } from '../domain/link.ts';
+import type { DirectoryChanges } from '../domain/ports.ts';
+import type { FieldDiff } from '../domain/plan.ts';
+import type { Reason } from '../domain/reason.ts';
+import type { Database } from './schema.ts';
+
+export interface TenantRecord {
+  readonly id: string;
+  readonly displayName: string;
+  readonly itglueOrganizationId: string | null;
+  readonly bmsAccountId: number | null;
+  readonly mapping: 'auto' | 'manual' | 'unmapped';
+  readonly status: string;
+  readonly approveInactivations: boolean;
+  readonly dirty: boolean;
+}
+
+export interface JournalEntry {
+  readonly id: string;
+  readonly runId: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly system: 'itglue' | 'bms';
+  readonly operation: string;
+  readonly payload: unknown;
+  readonly status: 'intent' | 'done' | 'failed';
+  readonly targetId: string | null;
+}
+
+export interface UserResult {
+  readonly userId: string;
+  readonly userPrincipalName: string;
+  readonly outcome: string;
+  readonly rule: MatchRule | null;
+  readonly itglue: string;
+  readonly bms: string;
+  readonly itglueContactId: string | null;
+  readonly bmsContactId: number | null;
+  readonly reasons: readonly Reason[];
+  readonly diffs: readonly FieldDiff[];
+}
+
+export interface ConflictRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly userPrincipalName: string;
+  readonly side: 'itglue' | 'bms';
+  readonly rule: string | null;
+  readonly candidates: readonly string[];
+  readonly status: 'open' | 'resolved';
+  readonly resolution: 'link' | 'create' | 'ignore' | null;
+  readonly resolutionTarget: string | null;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly status: string;
+  readonly counts: Record<string, number> | null;
+  readonly error: string | null;
+}
+
+const now = (): string => new Date().toISOString();
+const conflictKey = (userId: string, side: string): string => `${side}\u0000${userId}`;
+const flag = (value: boolean): number => (value ? 1 : 0);
+
+function toTenant(row: Database['tenants']): TenantRecord {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    itglueOrganizationId: row.itglue_organization_id,
+    bmsAccountId: row.bms_account_id === null ? null : Number(row.bms_account_id),
+    mapping: row.mapping as TenantRecord['mapping'],
+    status: row.status,
+    approveInactivations: Number(row.approve_inactivations) === 1,
+    dirty: Number(row.dirty) === 1,
+  };
+}
+
+function toLink(row: Database['links']): Link {
+  return {
+    userId: row.user_id,
+    docContactId: row.doc_contact_id,
+    psaContactId: row.psa_contact_id === null ? null : Number(row.psa_contact_id),
+    rule: row.rule as MatchRule | null,
+    syncDisabled: row.sync_disabled as SyncDisabled,
+    ownedEmails: JSON.parse(row.owned_emails) as string[],
+    ownedPhones: JSON.parse(row.owned_phones) as Link['ownedPhones'],
+    psaPushed: row.psa_pushed === null ? null : (JSON.parse(row.psa_pushed) as Link['psaPushed']),
+  };
+}
+
+function linkRow(tenantId: string, link: Link): Database['links'] {
+  return {
+    tenant_id: tenantId,
+    user_id: link.userId,
+    doc_contact_id: link.docContactId,
+    psa_contact_id: link.psaContactId,
+    rule: link.rule,
+    sync_disabled: link.syncDisabled,
+    owned_emails: JSON.stringify(link.ownedEmails),
+    owned_phones: JSON.stringify(link.ownedPhones),
+    psa_pushed: link.psaPushed === null ? null : JSON.stringify(link.psaPushed),
+    updated_at: now(),
+  };
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * contactsync's state: tenants and their mapping, versioned settings, the directory snapshot and delta checkpoint,
+ * links, runs, the write journal, per-user results, the conflicts queue and the audit log. SQL only: it knows no API.
+ */
+export class StateStore {
+  constructor(readonly db: Kysely<Database>) {}
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  // --- tenants ---
+
+  async upsertTenant(id: string, displayName: string): Promise<void> {
+    await this.db
+      .insertInto('tenants')
+      .values({ id, display_name: displayName, itglue_organization_id: null, bms_account_id: null, mapping: 'unmapped', status: 'unmapped', approve_inactivations: 0, dirty: 1, created_at: now(), updated_at: now() })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ display_name: displayName, updated_at: now() }))
+      .execute();
+  }
+
+  async listTenants(): Promise<TenantRecord[]> {
+    return (await this.db.selectFrom('tenants').selectAll().orderBy('display_name').orderBy('id').execute()).map(toTenant);
+  }
+
+  async getTenant(id: string): Promise<TenantRecord | null> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toTenant(row);
+  }
+
+  async setMapping(id: string, itglueOrganizationId: string | null, bmsAccountId: number | null, mapping: TenantRecord['mapping']): Promise<void> {
+    await this.db
+      .updateTable('tenants')
+      .set({ itglue_organization_id: itglueOrganizationId, bms_account_id: bmsAccountId, mapping, dirty: 1, updated_at: now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setTenantStatus(id: string, status: string): Promise<void> {
+    await this.db.updateTable('tenants').set({ status, updated_at: now() }).where('id', '=', id).execute();
+  }
+
+  async setApproval(id: string, approved: boolean): Promise<void> {
+    await this.db.updateTable('tenants').set({ approve_inactivations: flag(approved), dirty: 1, updated_at: now() }).where('id', '=', id).execute();
+  }
+
+  /** Something other than Microsoft changed for the tenant: the next run plans even if Microsoft reports nothing. */
+  async markDirty(id: string, dirty = true): Promise<void> {
+    await this.db.updateTable('tenants').set({ dirty: flag(dirty) }).where('id', '=', id).execute();
+  }
+
+  // --- settings (versioned: every save is a new version) ---
+
+  async latestSettings(scope: string): Promise<{ version: number; json: unknown } | null> {
+    const row = await this.db.selectFrom('settings').selectAll().where('scope', '=', scope).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    return row === undefined ? null : { version: Number(row.version), json: JSON.parse(row.json) };
+  }
+
+  async saveSettings(scope: string, json: unknown): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const latest = await tx.selectFrom('settings').select('version').where('scope', '=', scope).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      const version = (latest === undefined ? 0 : Number(latest.version)) + 1;
+      await tx.insertInto('settings').values({ scope, version, json: JSON.stringify(json), created_at: now() }).execute();
+      if (scope === 'global') await tx.updateTable('tenants').set({ dirty: 1 }).execute();
+      else await tx.updateTable('tenants').set({ dirty: 1 }).where('id', '=', scope).execute();
+      return version;
+    });
+  }
+
+  // --- the directory snapshot and its checkpoint ---
+
+  async loadUsers(tenantId: string): Promise<DirectoryUser[]> {
+    const rows = await this.db.selectFrom('directory_users').select('json').where('tenant_id', '=', tenantId).orderBy('user_id').execute();
+    return rows.map((row) => JSON.parse(row.json) as DirectoryUser);
+  }
+
+  /** Forgets every delta link: the next run of each tenant reads the directory in full. */
+  async clearCheckpoints(): Promise<void> {
+    await this.db.deleteFrom('checkpoints').execute();
+  }
+
+  async deltaLink(tenantId: string): Promise<string | null> {
+    return (await this.db.selectFrom('checkpoints').select('delta_link').where('tenant_id', '=', tenantId).executeTakeFirst())?.delta_link ?? null;
+  }
+
+  /**
+   * Stores what the directory reported and the link to read from next, together: the checkpoint is saved only with
+   * the changes it covers, once the run that applied them is done.
+   */
+  async saveDirectory(tenantId: string, changes: DirectoryChanges): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (changes.kind === 'full') {
+        await tx.deleteFrom('directory_users').where('tenant_id', '=', tenantId).execute();
+        await this.insertUsers(tx, tenantId, changes.users);
+      } else {
+        const gone = [...changes.removed.map((r) => r.id), ...changes.changed.map((u) => u.id)];
+        for (let i = 0; i < gone.length; i += 500) {
+          await tx.deleteFrom('directory_users').where('tenant_id', '=', tenantId).where('user_id', 'in', gone.slice(i, i + 500)).execute();
+        }
+        await this.insertUsers(tx, tenantId, changes.changed);
+      }
+      await tx
+        .insertInto('checkpoints')
+        .values({ tenant_id: tenantId, delta_link: changes.deltaLink, updated_at: now() })
+        .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ delta_link: changes.deltaLink, updated_at: now() }))
+        .execute();
+    });
+  }
+
+  private async insertUsers(tx: Db, tenantId: string, users: readonly DirectoryUser[]): Promise<void> {
+    for (let i = 0; i < users.length; i += 200) {
+      const slice = users.slice(i, i + 200);
+      if (slice.length > 0) await tx.insertInto('directory_users').values(slice.map((user) => ({ tenant_id: tenantId, user_id: user.id, json: JSON.stringify(user) }))).execute();
+    }
+  }
+
+  // --- links ---
+
+  async listLinks(tenantId: string): Promise<Link[]> {
+    return (await this.db.selectFrom('links').selectAll().where('tenant_id', '=', tenantId).orderBy('user_id').execute()).map(toLink);
+  }
+
+  async getLink(tenantId: string, userId: string): Promise<Link | null> {
+    const row = await this.db.selectFrom('links').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    return row === undefined ? null : toLink(row);
+  }
+
+  async saveLink(tenantId: string, link: Link, db: Db = this.db): Promise<void> {
+    const row = linkRow(tenantId, link);
+    const { tenant_id: _t, user_id: _u, ...update } = row;
+    await db.insertInto('links').values(row).onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(update)).execute();
+  }
+
+  async setSyncDisabled(tenantId: string, userId: string, disabled: SyncDisabled): Promise<boolean> {
+    const result = await this.db.updateTable('links').set({ sync_disabled: disabled, updated_at: now() }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  // --- runs ---
+
+  async startRun(tenantId: string): Promise<string> {
+    const id = crypto.randomUUID();
+    await this.db.insertInto('runs').values({ id, tenant_id: tenantId, started_at: now(), finished_at: null, status: 'running', counts: null, error: null }).execute();
+    return id;
+  }
+
+  async finishRun(id: string, status: string, counts: Record<string, number>, error: string | null = null): Promise<void> {
+    await this.db.updateTable('runs').set({ finished_at: now(), status, counts: JSON.stringify(counts), error }).where('id', '=', id).execute();
+  }
+
+  async listRuns(tenantId?: string, limit = 50): Promise<RunRecord[]> {
+    let query = this.db.selectFrom('runs').selectAll().orderBy('started_at', 'desc').limit(limit);
+    if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
+    return (await query.execute()).map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      status: row.status,
+      counts: row.counts === null ? null : (JSON.parse(row.counts) as Record<string, number>),
+      error: row.error,
+    }));
+  }
+
+  // --- the write journal ---
+
+  /** Records the intent before a write; returns the entry's id. The same key twice is one intent. */
+  async journalIntent(entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string }): Promise<string> {
+    const id = crypto.randomUUID();
+    await this.db
+      .insertInto('journal')
+      .values({ id, run_id: entry.runId, tenant_id: entry.tenantId, user_id: entry.userId, system: entry.system, operation: entry.operation, idempotency_key: entry.key, payload: JSON.stringify(entry.payload), status: 'intent', target_id: null, error: null, created_at: now(), updated_at: now() })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+    const row = await this.db.selectFrom('journal').select('id').where('idempotency_key', '=', entry.key).executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** Marks a write done and stores the link it produced, in one transaction. */
+  async journalDone(id: string, targetId: string | null, link: { tenantId: string; link: Link } | null): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('journal').set({ status: 'done', target_id: targetId, updated_at: now() }).where('id', '=', id).execute();
+      if (link !== null) await this.saveLink(link.tenantId, link.link, tx);
+    });
+  }
+
+  async journalFailed(id: string, error: string): Promise<void> {
+    await this.db.updateTable('journal').set({ status: 'failed', error, updated_at: now() }).where('id', '=', id).execute();
+  }
+
+  async unfinishedJournal(tenantId: string): Promise<JournalEntry[]> {
+    const rows = await this.db.selectFrom('journal').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'intent').orderBy('created_at').execute();
+    return rows.map((row) => ({
+      id: row.id,
+      runId: row.run_id,
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      system: row.system as JournalEntry['system'],
+      operation: row.operation,
+      payload: JSON.parse(row.payload) as unknown,
+      status: 'intent',
+      targetId: row.target_id,
+    }));
+  }
+
+  // --- per-user results ---
+
+  async saveResults(runId: string, tenantId: string, results: readonly UserResult[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < results.length; i += 100) {
+        await tx
+          .insertInto('user_results')
+          .values(
+            results.slice(i, i + 100).map((r) => ({
+              run_id: runId,
+              tenant_id: tenantId,
+              user_id: r.userId,
+              user_principal_name: r.userPrincipalName,
+              outcome: r.outcome,
+              rule: r.rule,
+              itglue: r.itglue,
+              bms: r.bms,
+              itglue_contact_id: r.itglueContactId,
+              bms_contact_id: r.bmsContactId,
+              reasons: JSON.stringify(r.reasons),
+              diffs: JSON.stringify(r.diffs),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async resultsOfRun(runId: string): Promise<UserResult[]> {
+    const rows = await this.db.selectFrom('user_results').selectAll().where('run_id', '=', runId).orderBy('user_id').execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      userPrincipalName: row.user_principal_name,
+      outcome: row.outcome,
+      rule: row.rule as MatchRule | null,
+      itglue: row.itglue,
+      bms: row.bms,
+      itglueContactId: row.itglue_contact_id,
+      bmsContactId: row.bms_contact_id === null ? null : Number(row.bms_contact_id),
+      reasons: JSON.parse(row.reasons) as Reason[],
+      diffs: JSON.parse(row.diffs) as FieldDiff[],
+    }));
+  }
+
+  // --- the conflicts queue ---
+
+  /** Opens a conflict for each dispute not already open, and closes open ones that are no longer disputed. */
+  async syncConflicts(tenantId: string, disputes: readonly Omit<ConflictRecord, 'id' | 'tenantId' | 'status' | 'resolution' | 'resolutionTarget'>[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const open = await tx.selectFrom('conflicts').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'open').execute();
+      const wanted = new Map(disputes.map((d) => [conflictKey(d.userId, d.side), d]));
+      for (const row of open) {
+        const dispute = wanted.get(conflictKey(row.user_id, row.side));
+        if (dispute === undefined) {
+          await tx.updateTable('conflicts').set({ status: 'resolved', resolution: null, resolved_at: now() }).where('id', '=', row.id).execute();
+        } else {
+          wanted.delete(conflictKey(row.user_id, row.side));
+          await tx.updateTable('conflicts').set({ candidates: JSON.stringify(dispute.candidates), rule: dispute.rule }).where('id', '=', row.id).execute();
+        }
+      }
+      for (const d of wanted.values()) {
+        await tx
+          .insertInto('conflicts')
+          .values({ id: crypto.randomUUID(), tenant_id: tenantId, user_id: d.userId, user_principal_name: d.userPrincipalName, side: d.side, rule: d.rule, candidates: JSON.stringify(d.candidates), status: 'open', resolution: null, resolution_target: null, created_at: now(), resolved_at: null })
+          .execute();
+      }
+    });
+  }
+
+  async listConflicts(options: { tenantId?: string; status?: 'open' | 'resolved' } = {}): Promise<ConflictRecord[]> {
+    let query = this.db.selectFrom('conflicts').selectAll().orderBy('created_at').orderBy('id');
+    if (options.tenantId !== undefined) query = query.where('tenant_id', '=', options.tenantId);
+    if (options.status !== undefined) query = query.where('status', '=', options.status);
+    return (await query.execute()).map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      userPrincipalName: row.user_principal_name,
+      side: row.side as ConflictRecord['side'],
+      rule: row.rule,
+      candidates: JSON.parse(row.candidates) as string[],
+      status: row.status as ConflictRecord['status'],
+      resolution: row.resolution as ConflictRecord['resolution'],
+      resolutionTarget: row.resolution_target,
+    }));
+  }
+
+  async resolveConflict(id: string, resolution: 'link' | 'create' | 'ignore', target: string | null): Promise<ConflictRecord | null> {
+    const conflict = (await this.listConflicts()).find((c) => c.id === id);
+    if (conflict === undefined || conflict.status !== 'open') return null;
+    await this.db.updateTable('conflicts').set({ status: 'resolved', resolution, resolution_target: target, resolved_at: now() }).where('id', '=', id).execute();
+    await this.markDirty(conflict.tenantId);
+    return { ...conflict, status: 'resolved', resolution, resolutionTarget: target };
+  }
+
+  /** The operators' create and ignore answers to disputes, as planner input. */
+  async decisions(tenantId: string): Promise<OperatorDecision[]> {
+    const rows = await this.db.selectFrom('conflicts').select(['user_id', 'side', 'resolution']).where('tenant_id', '=', tenantId).where('resolution', 'in', ['create', 'ignore']).execute();
+    return rows.map((row) => ({ userId: row.user_id, side: row.side as OperatorDecision['side'], choice: row.resolution as OperatorDecision['choice'] }));
+  }
+
+  // --- the audit log ---
+
+  async audit(actor: string, action: string, target: string, details: Record<string, unknown> = {}): Promise<void> {
+    await this.db.insertInto('audit').values({ id: crypto.randomUUID(), at: now(), actor, action, target, details: JSON.stringify(details) }).execute();
+  }
+
+  async listAudit(limit = 100): Promise<{ at: string; actor: string; action: string; target: string; details: Record<string, unknown> }[]> {
+    const rows = await this.db.selectFrom('audit').selectAll().orderBy('at', 'desc').limit(limit).execute();
+    return rows.map((row) => ({ at: row.at, actor: row.actor, action: row.action, target: row.target, details: JSON.parse(row.details) as Record<string, unknown> }));
+  }
+}

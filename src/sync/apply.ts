@@ -1,0 +1,208 @@
+import type { DocContactFields, DocContactPatch } from '../domain/doc-contact.ts';
+import type { Link } from '../domain/link.ts';
+import type { PlannedAction } from '../domain/plan.ts';
+import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
+import { reason, type Reason } from '../domain/reason.ts';
+import type { StateStore } from '../store/state-store.ts';
+import { crashPoint } from './crash-points.ts';
+import { nextLink } from './next-link.ts';
+import { bmsContactOf, bmsReport, itglueContactOf, itglueReport, type BmsReport, type ItGlueReport } from './report.ts';
+
+/** IT Glue takes creates and updates in bulk; this many contacts per request. */
+const BATCH = 100;
+
+export interface ApplyContext {
+  readonly tenantId: string;
+  readonly runId: string;
+  readonly organizationId: string;
+  readonly accountId: number | null;
+  readonly store: StateStore;
+  readonly itglue: DocStore;
+  readonly bms: Psa | null;
+  readonly links: ReadonlyMap<string, Link>;
+  /** called after each write, with the number of writes done and planned */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What became of one planned action. */
+export interface AppliedAction {
+  readonly action: PlannedAction;
+  readonly itglue: ItGlueReport;
+  readonly bms: BmsReport;
+  readonly itglueContactId: string | null;
+  readonly bmsContactId: number | null;
+  /** why a write failed; null when every write of the action went through */
+  readonly failure: readonly Reason[] | null;
+}
+
+interface UserState {
+  link: Link | null;
+  docId: string | null;
+  psaId: number | null;
+  failure: Reason[] | null;
+  docFailed: boolean;
+  psaFailed: boolean;
+}
+
+function failureOf(error: unknown, system: string): Reason[] {
+  return [reason(`${system}-failed`, `${system === 'itglue' ? 'IT Glue' : 'BMS'} could not be written: ${(error as Error).message}`)];
+}
+
+function sameLink(a: Link | null, b: Link | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The action with its BMS leg set aside: the link after the IT Glue writes alone. */
+function docLeg(action: PlannedAction, previous: Link | null): PlannedAction {
+  return { ...action, bms: { kind: 'none', contactId: previous?.psaContactId ?? null } };
+}
+
+/** The action with its IT Glue leg done: the link after the BMS write. */
+function psaLeg(action: PlannedAction, docId: string): PlannedAction {
+  return { ...action, itglue: { kind: 'unchanged', contactId: docId } };
+}
+
+/**
+ * Runs a plan through the ports: IT Glue creates and updates in bulk, then each BMS write. Every write is journalled
+ * first (an intent with an idempotency key), and its result is stored together with the link it produced, so that a
+ * crash at any point leaves either nothing done, or the write done and recorded, or the write done and not yet
+ * recorded — which the next run recovers by looking the target up by email. One user's failure never stops the others.
+ */
+export async function applyPlan(actions: readonly PlannedAction[], context: ApplyContext): Promise<AppliedAction[]> {
+  const { store, tenantId, runId } = context;
+  const states = new Map<string, UserState>();
+  for (const action of actions) {
+    states.set(action.userId, { link: context.links.get(action.userId) ?? null, docId: itglueContactOf(action), psaId: bmsContactOf(action), failure: null, docFailed: false, psaFailed: false });
+  }
+  const stateOf = (action: PlannedAction): UserState => states.get(action.userId)!;
+  const docWrites = actions.filter((a) => a.itglue.kind === 'create' || a.itglue.kind === 'update' || a.itglue.kind === 'inactivate');
+  const psaWrites = actions.filter((a) => a.bms.kind === 'create' || a.bms.kind === 'update' || a.bms.kind === 'inactivate' || (a.bms.kind === 'link' && a.bms.write));
+  const total = docWrites.length + psaWrites.length;
+  let done = 0;
+  const progressed = (count: number): void => {
+    done += count;
+    context.onProgress?.(done, total);
+  };
+
+  const intent = async (action: PlannedAction, system: 'itglue' | 'bms', operation: string, payload: unknown): Promise<string> => {
+    crashPoint();
+    const id = await store.journalIntent({ runId, tenantId, userId: action.userId, system, operation, payload, key: `${runId}/${action.userId}/${system}/${operation}` });
+    crashPoint();
+    return id;
+  };
+
+  const settle = async (action: PlannedAction, journalId: string, result: WriteResult<string | number>, system: 'itglue' | 'bms', link: () => Link | null): Promise<void> => {
+    const state = stateOf(action);
+    if (!result.ok) {
+      await store.journalFailed(journalId, result.reasons.map((r) => r.message).join('; '));
+      state.failure = [...(state.failure ?? []), ...result.reasons];
+      if (system === 'itglue') state.docFailed = true;
+      else state.psaFailed = true;
+      return;
+    }
+    if (system === 'itglue') state.docId = String(result.id);
+    else state.psaId = Number(result.id);
+    const next = link();
+    await store.journalDone(journalId, String(result.id), next === null ? null : { tenantId, link: next });
+    state.link = next;
+    crashPoint();
+  };
+
+  // IT Glue: creates, then updates (inactivations are updates of the contact type), in bulk.
+  const docBatches = async (kind: 'create' | 'update', writes: readonly PlannedAction[]): Promise<void> => {
+    for (let start = 0; start < writes.length; start += BATCH) {
+      const batch = writes.slice(start, start + BATCH);
+      const journal: string[] = [];
+      for (const action of batch) {
+        const primary = action.itglue.kind === 'create' ? action.itglue.fields.emails.find((e) => e.primary)?.value ?? null : null;
+        journal.push(await intent(action, 'itglue', kind, { email: primary, organizationId: context.organizationId, contactId: itglueContactOf(action) }));
+      }
+      let results: readonly WriteResult<string>[];
+      try {
+        results =
+          kind === 'create'
+            ? await context.itglue.createContacts(context.organizationId, batch.map((a) => (a.itglue as { fields: DocContactFields }).fields))
+            : await context.itglue.updateContacts(batch.map((a) => ({ id: itglueContactOf(a)!, patch: (a.itglue as { patch: DocContactPatch }).patch })));
+      } catch (error) {
+        results = batch.map(() => ({ ok: false, reasons: failureOf(error, 'itglue') }));
+      }
+      crashPoint();
+      for (let i = 0; i < batch.length; i++) {
+        const action = batch[i]!;
+        const state = stateOf(action);
+        await settle(action, journal[i]!, results[i]!, 'itglue', () => nextLink(docLeg(action, state.link), state.link, { docContactId: state.docId, psaContactId: null }));
+      }
+      progressed(batch.length);
+    }
+  };
+  await docBatches('create', docWrites.filter((a) => a.itglue.kind === 'create'));
+  await docBatches('update', docWrites.filter((a) => a.itglue.kind !== 'create'));
+
+  // Links of users matched without an IT Glue write (an alias match that needs no change) are stored too.
+  for (const action of actions) {
+    if (docWrites.includes(action)) continue;
+    const state = stateOf(action);
+    const next = nextLink(docLeg(action, state.link), state.link, { docContactId: null, psaContactId: null });
+    if (next !== null && !sameLink(next, state.link)) {
+      await store.saveLink(tenantId, next);
+      state.link = next;
+    }
+  }
+
+  // BMS: one contact at a time, after its IT Glue contact is written.
+  for (const action of psaWrites) {
+    const state = stateOf(action);
+    if (state.failure !== null || state.docId === null || context.bms === null || context.accountId === null) continue;
+    const psa = action.bms;
+    const docId = state.docId;
+    const linkAfter = (): Link | null => nextLink(psaLeg(action, docId), state.link, { docContactId: docId, psaContactId: state.psaId });
+    let operation: string;
+    let run: () => Promise<WriteResult<number>>;
+    if (psa.kind === 'create') {
+      operation = 'create';
+      run = () => context.bms!.createContact(context.accountId!, psa.fields);
+    } else if (psa.kind === 'update' || psa.kind === 'link') {
+      operation = psa.kind;
+      run = () => context.bms!.updateContact(context.accountId!, psa.contactId, psa.fields);
+    } else if (psa.kind === 'inactivate') {
+      operation = 'inactivate';
+      run = () => context.bms!.inactivateContact(psa.contactId);
+    } else continue;
+    const journalId = await intent(action, 'bms', operation, { email: psa.kind === 'create' ? psa.fields.emailAddress : null, accountId: context.accountId, contactId: bmsContactOf(action) });
+    let result: WriteResult<number>;
+    try {
+      result = await run();
+    } catch (error) {
+      result = { ok: false, reasons: failureOf(error, 'bms') };
+    }
+    crashPoint();
+    await settle(action, journalId, result, 'bms', linkAfter);
+    progressed(1);
+  }
+
+  // A BMS link that needed no write is stored as a link all the same.
+  for (const action of actions) {
+    if (action.bms.kind !== 'link' || action.bms.write) continue;
+    const state = stateOf(action);
+    if (state.docId === null || state.failure !== null) continue;
+    state.psaId = action.bms.contactId;
+    const next = nextLink(psaLeg(action, state.docId), state.link, { docContactId: state.docId, psaContactId: state.psaId });
+    if (next !== null && !sameLink(next, state.link)) {
+      await store.saveLink(tenantId, next);
+      state.link = next;
+    }
+  }
+
+  return actions.map((action) => {
+    const state = stateOf(action);
+    return {
+      action,
+      itglue: state.docFailed ? 'none' : itglueReport(action.itglue),
+      // A BMS write is not tried when the IT Glue write failed.
+      bms: state.psaFailed || (state.docFailed && psaWrites.includes(action)) ? 'none' : bmsReport(action.bms),
+      itglueContactId: state.docId,
+      bmsContactId: state.psaId,
+      failure: state.failure,
+    };
+  });
+}

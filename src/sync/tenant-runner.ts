@@ -1,0 +1,272 @@
+import type { DirectoryUser } from '../domain/directory-user.ts';
+import type { DocContact, DocContactType } from '../domain/doc-contact.ts';
+import type { Link } from '../domain/link.ts';
+import type { Plan } from '../domain/plan.ts';
+import type { DirectoryChanges, DirectorySource, DocStore, Psa } from '../domain/ports.ts';
+import type { PsaType } from '../domain/psa-contact.ts';
+import { parseSettingsOverride, resolveSettings, type Settings } from '../domain/settings.ts';
+import { normalizeDirectoryUser } from '../normalize/directory-user.ts';
+import { foldName } from '../normalize/name.ts';
+import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
+import { applyPlan, type AppliedAction } from './apply.ts';
+import { storedEmailKey } from './match.ts';
+import { planTenantSync } from './plan.ts';
+import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
+
+export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged';
+
+export interface TenantRunResult {
+  readonly tenantId: string;
+  readonly status: TenantRunStatus;
+  readonly runId: string | null;
+  /** the plan, when one was made (a dry run stops there) */
+  readonly plan: Plan | null;
+  readonly users: readonly UserResult[];
+  readonly counts: Readonly<Record<string, number>>;
+  readonly error: string | null;
+}
+
+export interface RunOptions {
+  /** plan even when Microsoft reports no change (a full reconciliation) */
+  readonly force?: boolean;
+  /** plan and report, write nothing */
+  readonly dryRun?: boolean;
+  readonly onPhase?: (tenantId: string, phase: string) => void;
+  readonly onProgress?: (tenantId: string, done: number, total: number) => void;
+}
+
+export interface RunnerDependencies {
+  readonly store: StateStore;
+  readonly directory: DirectorySource;
+  readonly itglue: DocStore;
+  readonly bms: Psa | null;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Applies a delta round to the snapshot it was taken against. */
+function mergeChanges(snapshot: readonly DirectoryUser[], changes: DirectoryChanges): DirectoryUser[] {
+  if (changes.kind === 'full') return [...changes.users];
+  const users = new Map(snapshot.map((user) => [user.id, user]));
+  for (const removed of changes.removed) users.delete(removed.id);
+  for (const user of changes.changed) users.set(user.id, user);
+  return [...users.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function toResult(applied: AppliedAction): UserResult {
+  const { action } = applied;
+  const diffs = [...('diffs' in action.itglue ? action.itglue.diffs : []), ...('diffs' in action.bms ? action.bms.diffs : [])];
+  return {
+    userId: action.userId,
+    userPrincipalName: action.userPrincipalName,
+    outcome: applied.failure === null ? action.outcome : 'failed',
+    rule: action.rule,
+    itglue: applied.itglue,
+    bms: applied.bms,
+    itglueContactId: applied.itglueContactId,
+    bmsContactId: applied.bmsContactId,
+    reasons: [...action.reasons, ...(applied.failure ?? [])],
+    diffs,
+  };
+}
+
+function countOutcomes(results: readonly UserResult[]): Record<string, number> {
+  const counts: Record<string, number> = { created: 0, updated: 0, linked: 0, unchanged: 0, held: 0, disputed: 0, excluded: 0, inactivated: 0, failed: 0 };
+  for (const r of results) {
+    if (r.outcome === 'failed') counts.failed! += 1;
+    else if (r.outcome === 'held') counts.held! += 1;
+    else if (r.outcome === 'disputed') counts.disputed! += 1;
+    else if (r.outcome === 'excluded') counts.excluded! += 1;
+    else if (r.outcome === 'inactivated') counts.inactivated! += 1;
+    else if (r.itglue === 'created' || r.bms === 'created') counts.created! += 1;
+    else if (r.bms === 'linked') counts.linked! += 1;
+    else if (r.itglue === 'updated' || r.bms === 'updated') counts.updated! += 1;
+    else counts.unchanged! += 1;
+  }
+  return counts;
+}
+
+/**
+ * Runs the pipeline for tenants: read → scope → normalize → match → plan → journal → IT Glue writes → BMS writes →
+ * links and results → checkpoint. The checkpoint (the delta link) is saved only after the run applied what it read.
+ */
+export class SyncRunner {
+  private contactTypes: Promise<readonly DocContactType[]> | null = null;
+  private types: Promise<{ email: readonly PsaType[]; phone: readonly PsaType[] }> | null = null;
+
+  constructor(private readonly deps: RunnerDependencies) {}
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
+    this.deps.log?.(level, message, fields);
+  }
+
+  /** Maps each unmapped tenant to the IT Glue organization and the BMS account of the same name, when exactly one has it. */
+  async mapTenants(): Promise<void> {
+    const tenants = (await this.deps.store.listTenants()).filter((t) => t.mapping === 'unmapped');
+    if (tenants.length === 0) return;
+    const organizations = await this.deps.itglue.listOrganizations();
+    const accounts = this.deps.bms === null ? [] : await this.deps.bms.listAccounts();
+    for (const tenant of tenants) {
+      const name = foldName(tenant.displayName);
+      const orgs = organizations.filter((o) => foldName(o.name) === name);
+      const accts = accounts.filter((a) => foldName(a.name) === name);
+      const bmsFound = this.deps.bms === null || accts.length === 1;
+      if (orgs.length === 1 && bmsFound) {
+        await this.deps.store.setMapping(tenant.id, orgs[0]!.id, accts[0]?.id ?? null, 'auto');
+        await this.deps.store.setTenantStatus(tenant.id, 'ok');
+      } else {
+        this.log('warn', 'tenant left unmapped: a person must choose', { tenantId: tenant.id, organizations: orgs.length, accounts: accts.length });
+      }
+    }
+  }
+
+  private async settingsOf(tenant: TenantRecord): Promise<Settings> {
+    const global = await this.deps.store.latestSettings('global');
+    const own = await this.deps.store.latestSettings(tenant.id);
+    return resolveSettings(parseSettingsOverride(global?.json ?? {}, 'global settings'), parseSettingsOverride(own?.json ?? {}, `settings of tenant ${tenant.displayName}`));
+  }
+
+  /** Finishes what a crashed run left between a write and its record: the target is looked up by email. */
+  private async recover(tenant: TenantRecord, contacts: readonly DocContact[]): Promise<number> {
+    const { store } = this.deps;
+    const unfinished = await store.unfinishedJournal(tenant.id);
+    let recovered = 0;
+    for (const entry of unfinished) {
+      const payload = entry.payload as { email?: string | null; accountId?: number | null };
+      const link = await store.getLink(tenant.id, entry.userId);
+      if (entry.operation === 'create' && payload.email) {
+        const email = payload.email.toLowerCase();
+        if (entry.system === 'itglue') {
+          const found = contacts.filter((c) => c.emails.some((e) => e.primary && storedEmailKey(e.value) === email));
+          if (found.length === 1) {
+            const next: Link = link === null
+              ? { userId: entry.userId, docContactId: found[0]!.id, psaContactId: null, rule: null, syncDisabled: 'none', ownedEmails: [], ownedPhones: [], psaPushed: null }
+              : { ...link, docContactId: found[0]!.id };
+            await store.journalDone(entry.id, found[0]!.id, { tenantId: tenant.id, link: next });
+            recovered += 1;
+            continue;
+          }
+        } else if (this.deps.bms !== null && payload.accountId !== undefined && payload.accountId !== null && link !== null) {
+          const found = await this.deps.bms.findContactsByEmail(payload.accountId, email);
+          if (found.length === 1) {
+            await store.journalDone(entry.id, String(found[0]!.id), { tenantId: tenant.id, link: { ...link, psaContactId: found[0]!.id } });
+            recovered += 1;
+            continue;
+          }
+        }
+      }
+      // Not found, or not a create: the new plan decides again from what the systems hold.
+      await store.journalFailed(entry.id, 'interrupted; superseded by the next run');
+    }
+    if (unfinished.length > 0) this.log('info', 'recovered interrupted writes', { tenantId: tenant.id, unfinished: unfinished.length, recovered });
+    return recovered;
+  }
+
+  async runTenant(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
+    const { store, directory, itglue, bms } = this.deps;
+    const tenant = await store.getTenant(tenantId);
+    if (tenant === null) throw new Error(`No tenant ${tenantId}: add or discover it first.`);
+    const phase = (name: string) => options.onPhase?.(tenantId, name);
+    if (tenant.itglueOrganizationId === null) {
+      await store.setTenantStatus(tenantId, 'unmapped');
+      return { tenantId, status: 'unmapped', runId: null, plan: null, users: [], counts: {}, error: `Tenant ${tenant.displayName} is not mapped to an IT Glue organization.` };
+    }
+    const runId = options.dryRun ? null : await store.startRun(tenantId);
+    try {
+      const settings = await this.settingsOf(tenant);
+      phase('read');
+      const changes = await directory.readChanges(tenantId, await store.deltaLink(tenantId));
+      const nothingChanged = changes.kind === 'delta' && changes.changed.length === 0 && changes.removed.length === 0;
+      if (nothingChanged && !tenant.dirty && !options.force && !options.dryRun) {
+        await store.saveDirectory(tenantId, changes);
+        await store.finishRun(runId!, 'unchanged', {});
+        return { tenantId, status: 'unchanged', runId, plan: null, users: [], counts: {}, error: null };
+      }
+      const snapshot = changes.kind === 'full' ? [] : await store.loadUsers(tenantId);
+      const users = mergeChanges(snapshot, changes);
+      const groupIds = settings.scope.groupIds;
+      const groupMemberIds = groupIds.length === 0 ? null : new Set((await Promise.all(groupIds.map((g) => directory.readGroupMembers(tenantId, g)))).flat());
+      const organizationPhone = settings.phones.blankReplacement === 'tenantMain' ? ((await directory.readOrganization(tenantId)).businessPhones[0] ?? null) : null;
+
+      phase('read IT Glue and BMS');
+      const organizationId = tenant.itglueOrganizationId;
+      this.contactTypes ??= itglue.listContactTypes();
+      const [contacts, locations, contactTypes] = await Promise.all([itglue.listContacts(organizationId), itglue.listLocations(organizationId), this.contactTypes]);
+      let psaInput: Parameters<typeof planTenantSync>[0]['bms'] = null;
+      if (bms !== null && tenant.bmsAccountId !== null) {
+        this.types ??= Promise.all([bms.listEmailTypes(), bms.listPhoneTypes()]).then(([email, phone]) => ({ email, phone }));
+        const [psaContacts, psaLocations, types] = await Promise.all([bms.listContacts(tenant.bmsAccountId), bms.listLocations(tenant.bmsAccountId), this.types]);
+        psaInput = { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
+      }
+      if (!options.dryRun) await this.recover(tenant, contacts);
+
+      phase('plan');
+      const normalizeOptions = { splitDisplayName: settings.names.splitDisplayName, defaultRegion: settings.phones.defaultRegion };
+      const plan = planTenantSync({
+        tenantId,
+        settings,
+        users: users.map((user) => normalizeDirectoryUser(user, normalizeOptions)),
+        groupMemberIds,
+        organizationPhone,
+        itglue: { contacts, locations, contactTypes },
+        bms: psaInput,
+        links: await store.listLinks(tenantId),
+        decisions: await store.decisions(tenantId),
+        approveInactivations: tenant.approveInactivations,
+      });
+      if (options.dryRun) {
+        // A dry run reports what the writes would be.
+        const planned = plan.actions.map((action) => toResult({ action, itglue: itglueReport(action.itglue), bms: bmsReport(action.bms), itglueContactId: itglueContactOf(action), bmsContactId: bmsContactOf(action), failure: null }));
+        return { tenantId, status: plan.status === 'needs approval' ? 'needs approval' : 'ok', runId: null, plan, users: planned, counts: countOutcomes(planned), error: null };
+      }
+
+      phase('apply');
+      const links = new Map((await store.listLinks(tenantId)).map((link) => [link.userId, link]));
+      const applied = await applyPlan(plan.actions, {
+        tenantId,
+        runId: runId!,
+        organizationId,
+        accountId: tenant.bmsAccountId,
+        store,
+        itglue,
+        bms,
+        links,
+        onProgress: (done, total) => options.onProgress?.(tenantId, done, total),
+      });
+      const results = applied.map(toResult);
+      await store.saveResults(runId!, tenantId, results);
+      await store.syncConflicts(
+        tenantId,
+        plan.actions.flatMap((a) => {
+          const side = a.itglue.kind === 'disputed' ? 'itglue' : a.bms.kind === 'disputed' ? 'bms' : null;
+          if (side === null) return [];
+          const candidates = a.itglue.kind === 'disputed' ? a.itglue.candidateIds : a.bms.kind === 'disputed' ? a.bms.candidateIds.map(String) : [];
+          return [{ userId: a.userId, userPrincipalName: a.userPrincipalName, side, rule: a.rule, candidates }];
+        }),
+      );
+      const counts = countOutcomes(results);
+      const status: TenantRunStatus = plan.status === 'needs approval' ? 'needs approval' : 'ok';
+      await store.setTenantStatus(tenantId, status);
+      // An approval covers the inactivations it was given for; a later halt needs a new one.
+      if (tenant.approveInactivations && plan.guard.inactivations > 0) await store.setApproval(tenantId, false);
+      await store.saveDirectory(tenantId, changes);
+      await store.markDirty(tenantId, false);
+      await store.finishRun(runId!, counts.failed! > 0 ? 'failed-users' : status, counts);
+      phase('done');
+      return { tenantId, status, runId, plan, users: results, counts, error: null };
+    } catch (error) {
+      const message = (error as Error).message;
+      this.log('error', 'tenant run failed', { tenantId, error: message });
+      if (runId !== null) await store.finishRun(runId, 'failed', {}, message);
+      await store.setTenantStatus(tenantId, 'failed');
+      return { tenantId, status: 'failed', runId, plan: null, users: [], counts: {}, error: message };
+    }
+  }
+
+  /** Every tenant, one after another. */
+  async runAll(options: RunOptions = {}): Promise<TenantRunResult[]> {
+    const results: TenantRunResult[] = [];
+    for (const tenant of await this.deps.store.listTenants()) results.push(await this.runTenant(tenant.id, options));
+    return results;
+  }
+}
+

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoSeed } from '../../src/sandbox/demo-seed.ts';
+import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
+import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import { buildCli, runCli } from '../support/cli.ts';
+
+/** The first customer of the demo with 40 of its users: every scenario, and few enough writes to crash at each step. */
+const demo = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
+const seed: Seed = { ...demo, tenants: [{ ...demo.tenants[0]!, users: demo.tenants[0]!.users.slice(0, 40) }] };
+
+/** A config that points `contactsync sync` at the simulators, with its own state database. */
+function configFor(sims: RunningSimulators, dir: string): string {
+  const path = join(dir, 'config.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      database: { sqlitePath: join(dir, 'state.db') },
+      microsoft: { clientId: sims.credentials.graph.clientId, clientSecret: sims.credentials.graph.clientSecret, loginUrl: sims.urls.login, graphUrl: sims.urls.graph },
+      itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
+      bms: { userName: sims.credentials.bms.userName, password: sims.credentials.bms.password, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
+      tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
+      settings: seed.settings,
+    }),
+  );
+  return path;
+}
+
+/** What a person sees in IT Glue and BMS, without the ids the systems gave. */
+function visible(sims: RunningSimulators) {
+  const dump = sims.dump();
+  return {
+    itglue: dump.itglue.organizations.map((o) => o.contacts.map((c) => JSON.stringify([c['first-name'], c['last-name'], c.title, c['location-id'], c['contact-type-id'], c['contact-emails'], c['contact-phones']])).sort()),
+    bms: dump.bms.accounts.map((a) => a.contacts.map((c) => JSON.stringify([c.firstName, c.lastName, c.jobTitle, c.emailAddress, c.phoneNumber, c.locationId, c.isActive])).sort()),
+  };
+}
+
+function duplicates(values: readonly string[]): string[] {
+  return values.filter((value, i) => values.indexOf(value) !== i);
+}
+
+/** Runs the sync against fresh simulators and a fresh state database, killed at `crashAt` (0: not killed), then again. */
+async function scenario(crashAt: number) {
+  const sims = await startSimulators(seed);
+  const dir = mkdtempSync(join(tmpdir(), 'crash-'));
+  const config = configFor(sims, dir);
+  const env = { CONTACTSYNC_DATA_DIR: dir };
+  const first = crashAt === 0 ? null : await runCli(['sync', '--config', config], { ...env, CONTACTSYNC_CRASH_AT: String(crashAt) });
+  let interrupted: string[] = [];
+  if (first !== null) {
+    const db = new Database(join(dir, 'state.db'), { readonly: true });
+    interrupted = (db.prepare("SELECT system || ' ' || operation AS step FROM journal WHERE status = 'intent'").all() as { step: string }[]).map((row) => row.step);
+    db.close();
+  }
+  const second = await runCli(['sync', '--config', config], env);
+  const state = visible(sims);
+  const dump = sims.dump();
+  const before = sims.requests.length;
+  const third = await runCli(['sync', '--config', config], env);
+  const writesAfter = sims.requests.slice(before).filter((r) => r.method !== 'GET' && !r.route.includes('authenticate') && !r.route.includes('token')).length;
+  await sims.close();
+  return { killed: first?.signal === 'SIGKILL', firstError: first?.stderr ?? '', second, third, interrupted, state, dump, writesAfter };
+}
+
+/** 36 distinct points spread over the apply phase of a first sync (about 300 crash points in all). */
+const KILL_POINTS = [1, 2, 3, 5, 8, 13, 21, 34, 40, 45, 50, 52, 55, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250, 260, 270, 280];
+
+describe('crash safety', () => {
+  beforeAll(() => buildCli(), 60_000);
+
+  it('killed with SIGKILL at 36 points of the apply phase and restarted, every run ends as an uninterrupted one, with no duplicate', async () => {
+    const reference = await scenario(0);
+    expect(reference.second.code, reference.second.stderr).toBe(0);
+    let kills = 0;
+    const interrupted = new Set<string>();
+    // Two scenarios at a time: each spends most of its time starting processes.
+    for (let i = 0; i < KILL_POINTS.length; i += 2) {
+      const outcomes = await Promise.all(KILL_POINTS.slice(i, i + 2).map((point) => scenario(point)));
+      for (const [j, outcome] of outcomes.entries()) {
+        const point = KILL_POINTS[i + j]!;
+        if (outcome.killed) kills += 1;
+        for (const step of outcome.interrupted) interrupted.add(step);
+        expect(outcome.second.code, `restart after a kill at point ${point}: ${outcome.second.stderr}`).toBe(0);
+        expect(outcome.state, `final state after a kill at point ${point}`).toEqual(reference.state);
+        for (const organization of outcome.dump.itglue.organizations) {
+          expect(duplicates(organization.contacts.flatMap((c) => c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase())))).toEqual([]);
+        }
+        for (const account of outcome.dump.bms.accounts) expect(duplicates(account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()])))).toEqual([]);
+        expect(outcome.writesAfter, `a third run after a kill at point ${point} still wrote`).toBe(0);
+      }
+    }
+    expect(kills).toBeGreaterThanOrEqual(30);
+    // Kills fell between a write and its record, in IT Glue and in BMS.
+    expect([...interrupted].some((step) => step.startsWith('itglue'))).toBe(true);
+    expect([...interrupted].some((step) => step.startsWith('bms'))).toBe(true);
+  }, 300_000);
+});

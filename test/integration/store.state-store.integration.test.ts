@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { migrateToLatest } from '../../src/store/migrations.ts';
+import type { StateStore } from '../../src/store/state-store.ts';
+import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { graphUser, link } from '../support/builders.ts';
+
+for (const database of DATABASES) {
+  describe(`state store on ${database}`, () => {
+    let test: TestDatabase;
+    let store: StateStore;
+    beforeEach(async () => {
+      test = await openTestDatabase(database);
+      store = test.store;
+    });
+    afterEach(async () => {
+      await test.dispose();
+    });
+
+    it('migrates twice without harm (two processes starting at once)', async () => {
+      await Promise.all([migrateToLatest(test.db as Kysely<unknown>), migrateToLatest(test.db as Kysely<unknown>)]);
+      expect(await store.listTenants()).toEqual([]);
+    });
+
+    it('keeps tenants and their mapping', async () => {
+      await store.upsertTenant('t1', 'Contoso Ltd');
+      await store.upsertTenant('t1', 'Contoso Limited');
+      await store.setMapping('t1', '1', 7, 'auto');
+      expect(await store.listTenants()).toEqual([
+        { id: 't1', displayName: 'Contoso Limited', itglueOrganizationId: '1', bmsAccountId: 7, mapping: 'auto', status: 'unmapped', approveInactivations: false, dirty: true },
+      ]);
+    });
+
+    it('versions settings', async () => {
+      await store.upsertTenant('t1', 'Contoso');
+      expect(await store.saveSettings('global', { pollSeconds: 30 })).toBe(1);
+      expect(await store.saveSettings('global', { pollSeconds: 45 })).toBe(2);
+      expect(await store.latestSettings('global')).toEqual({ version: 2, json: { pollSeconds: 45 } });
+      expect(await store.latestSettings('t1')).toBeNull();
+    });
+
+    it('stores the directory snapshot with its checkpoint, full and then delta', async () => {
+      const users = [graphUser('u1'), graphUser('u2'), graphUser('u3')];
+      await store.saveDirectory('t1', { kind: 'full', reason: 'first read', users, deltaLink: 'link-1' });
+      expect((await store.loadUsers('t1')).map((u) => u.id)).toEqual(['u1', 'u2', 'u3']);
+      await store.saveDirectory('t1', { kind: 'delta', changed: [{ ...users[0]!, jobTitle: 'CFO' }, graphUser('u4')], removed: [{ id: 'u2', permanent: false }], deltaLink: 'link-2' });
+      expect((await store.loadUsers('t1')).map((u) => [u.id, u.jobTitle])).toEqual([['u1', 'CFO'], ['u3', 'Engineer'], ['u4', 'Engineer']]);
+      expect(await store.deltaLink('t1')).toBe('link-2');
+    });
+
+    it('keeps links with what contactsync owns and the sync-disabled flag', async () => {
+      const saved = link('u1', 'c1', { psaContactId: 500, ownedEmails: ['a@b.c'], ownedPhones: [{ key: '+12065550100', label: 'Work', placeholder: false }], psaPushed: { firstName: 'A', lastName: null, jobTitle: null, emailAddress: 'a@b.c', emailTypeId: 1, phoneNumber: '+12065550100', phoneTypeId: 1, locationId: 11, isActive: true } });
+      await store.saveLink('t1', saved);
+      expect(await store.listLinks('t1')).toEqual([saved]);
+      expect(await store.setSyncDisabled('t1', 'u1', 'psa')).toBe(true);
+      expect((await store.getLink('t1', 'u1'))?.syncDisabled).toBe('psa');
+      expect(await store.setSyncDisabled('t1', 'nobody', 'psa')).toBe(false);
+    });
+
+    it('journals intents once per key, and lists the unfinished ones', async () => {
+      const entry = { runId: 'r1', tenantId: 't1', userId: 'u1', system: 'itglue' as const, operation: 'create', payload: { email: 'a@b.c' }, key: 'r1/u1/itglue/create' };
+      const id = await store.journalIntent(entry);
+      expect(await store.journalIntent(entry)).toBe(id);
+      const other = await store.journalIntent({ ...entry, userId: 'u2', key: 'r1/u2/itglue/create' });
+      expect((await store.unfinishedJournal('t1')).map((e) => e.userId)).toEqual(['u1', 'u2']);
+      await store.journalDone(id, 'c1', { tenantId: 't1', link: link('u1', 'c1') });
+      await store.journalFailed(other, 'refused');
+      expect(await store.unfinishedJournal('t1')).toEqual([]);
+      expect((await store.getLink('t1', 'u1'))?.docContactId).toBe('c1');
+    });
+
+    it('records runs and per-user results', async () => {
+      const run = await store.startRun('t1');
+      await store.saveResults(run, 't1', [{ userId: 'u1', userPrincipalName: 'a@b.c', outcome: 'synced', rule: 'alias', itglue: 'updated', bms: 'created', itglueContactId: 'c1', bmsContactId: 500, reasons: [{ code: 'x', message: 'y' }], diffs: [{ field: 'title', old: null, new: 'CFO' }] }]);
+      await store.finishRun(run, 'ok', { synced: 1 });
+      expect(await store.listRuns('t1')).toEqual([expect.objectContaining({ id: run, status: 'ok', counts: { synced: 1 }, finishedAt: expect.any(String) })]);
+      expect(await store.resultsOfRun(run)).toEqual([expect.objectContaining({ userId: 'u1', bmsContactId: 500, diffs: [{ field: 'title', old: null, new: 'CFO' }] })]);
+    });
+
+    it('opens, keeps and closes conflicts, and turns resolutions into decisions', async () => {
+      await store.upsertTenant('t1', 'Contoso');
+      const dispute = { userId: 'u1', userPrincipalName: 'a@b.c', side: 'itglue' as const, rule: 'name', candidates: ['c1', 'c2'] };
+      await store.syncConflicts('t1', [dispute, { ...dispute, userId: 'u2' }]);
+      await store.syncConflicts('t1', [dispute, { ...dispute, userId: 'u2' }]);
+      expect(await store.listConflicts({ status: 'open' })).toHaveLength(2);
+      await store.syncConflicts('t1', [dispute]);
+      const open = await store.listConflicts({ status: 'open' });
+      expect(open.map((c) => c.userId)).toEqual(['u1']);
+      const resolved = await store.resolveConflict(open[0]!.id, 'create', null);
+      expect(resolved?.resolution).toBe('create');
+      expect(await store.resolveConflict(open[0]!.id, 'ignore', null)).toBeNull();
+      expect(await store.decisions('t1')).toEqual([{ userId: 'u1', side: 'itglue', choice: 'create' }]);
+    });
+
+    it('keeps an audit log, newest first', async () => {
+      await store.audit('admin', 'tenant.map', 't1', { itglue: '1' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.audit('admin', 'conflict.resolve', 'c1');
+      expect((await store.listAudit()).map((a) => a.action)).toEqual(['conflict.resolve', 'tenant.map']);
+    });
+  });
+}
