@@ -34,13 +34,16 @@ export function progressBars(enabled: boolean, names: ReadonlyMap<string, string
   };
 }
 
+/** A plain text table; the first `leftColumns` columns are aligned left, the others (numbers) right. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = header.length): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 /** The per-tenant summary: what was created, updated, linked, and why the rest was not. */
 export function summaryTable(results: readonly TenantRunResult[], names: ReadonlyMap<string, string>): string {
-  const header = ['tenant', 'status', ...COLUMNS];
-  const rows = results.map((r) => [names.get(r.tenantId) ?? r.tenantId, r.status, ...COLUMNS.map((c) => String(r.counts[c] ?? 0))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return formatTable(['tenant', 'status', ...COLUMNS], results.map((r) => [names.get(r.tenantId) ?? r.tenantId, r.status, ...COLUMNS.map((c) => String(r.counts[c] ?? 0))]), 2);
 }
 
 /** The exit code of a sync: 0 done, 2 waiting for approval, 3 finished with per-user failures, 1 a tenant failed. */

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { decryptSecret, isEncrypted, loadSecretKey } from './secrets.ts';
 
 /**
  * The config file of a real installation (JSON). Secrets may stay out of the file: the environment variables
@@ -47,10 +49,20 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): ContactsyncConfig {
+/** JSON with `//` comment lines (what `contactsync init` writes). */
+function parseJsonWithComments(text: string): unknown {
+  return JSON.parse(text.split('\n').filter((line) => !/^\s*\/\//.test(line)).join('\n'));
+}
+
+/** The key file that goes with a config: beside it. */
+export function keyFileOf(configPath: string): string {
+  return join(dirname(configPath), '.contactsync-secret.key');
+}
+
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env, options: { requireSecrets: boolean } = { requireSecrets: true }): ContactsyncConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = parseJsonWithComments(readFileSync(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(path, [code === 'ENOENT' ? 'the file does not exist (contactsync init writes one)' : `is not valid JSON: ${(error as Error).message}`]);
@@ -58,7 +70,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   const parsed = configSchema.safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message}`);
   if (!parsed.success) throw new ConfigError(path, problems);
-  const config = parsed.data;
+  const config = decrypted(parsed.data, path, env);
   const secret = env.CONTACTSYNC_MS_CLIENT_SECRET;
   const apiKey = env.CONTACTSYNC_ITGLUE_API_KEY;
   const password = env.CONTACTSYNC_BMS_PASSWORD;
@@ -72,6 +84,23 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   if (merged.microsoft.clientSecret === undefined && merged.microsoft.certificate === undefined) missing.push('microsoft.clientSecret: give a client secret (or CONTACTSYNC_MS_CLIENT_SECRET) or a certificate');
   if (merged.itglue.apiKey === undefined) missing.push('itglue.apiKey: give the IT Glue API key (or CONTACTSYNC_ITGLUE_API_KEY)');
   if (merged.bms && merged.bms.password === undefined) missing.push('bms.password: give the BMS password (or CONTACTSYNC_BMS_PASSWORD)');
-  if (missing.length > 0) throw new ConfigError(path, missing);
+  if (missing.length > 0 && options.requireSecrets) throw new ConfigError(path, missing);
   return merged;
+}
+
+/** The config with its `enc:v1:` secrets decrypted (the key is loaded only when one is encrypted). */
+function decrypted(config: ContactsyncConfig, path: string, env: NodeJS.ProcessEnv): ContactsyncConfig {
+  const values = [config.microsoft.clientSecret, config.itglue.apiKey, config.bms?.password];
+  if (!values.some((v) => v !== undefined && isEncrypted(v))) return config;
+  const key = loadSecretKey(keyFileOf(path), { create: false, env });
+  const open = (value: string | undefined) => (value === undefined ? undefined : decryptSecret(value, key));
+  const clientSecret = open(config.microsoft.clientSecret);
+  const apiKey = open(config.itglue.apiKey);
+  const password = open(config.bms?.password);
+  return {
+    ...config,
+    microsoft: { ...config.microsoft, ...(clientSecret === undefined ? {} : { clientSecret }) },
+    itglue: { ...config.itglue, ...(apiKey === undefined ? {} : { apiKey }) },
+    bms: config.bms === null || config.bms === undefined ? null : { ...config.bms, ...(password === undefined ? {} : { password }) },
+  };
 }

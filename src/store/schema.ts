@@ -15,6 +15,7 @@ export interface Database {
   user_results: UserResultTable;
   conflicts: ConflictTable;
   audit: AuditTable;
+  users: UserTable;
 }
 
 export interface TenantTable {
@@ -134,4 +135,14 @@ export interface AuditTable {
   action: string;
   target: string;
   details: string;
+}
+
+/** People who sign in to the web UI. */
+export interface UserTable {
+  username: string;
+  /** scrypt: `scrypt$N$r$p$salt$hash`, base64 */
+  password_hash: string;
+  /** viewer or admin */
+  role: string;
+  created_at: string;
 }

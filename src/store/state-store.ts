@@ -110,6 +110,21 @@ function linkRow(tenantId: string, link: Link): Database['links'] {
   };
 }
 
+function toUserResult(row: Database['user_results']): UserResult {
+  return {
+    userId: row.user_id,
+    userPrincipalName: row.user_principal_name,
+    outcome: row.outcome,
+    rule: row.rule as MatchRule | null,
+    itglue: row.itglue,
+    bms: row.bms,
+    itglueContactId: row.itglue_contact_id,
+    bmsContactId: row.bms_contact_id === null ? null : Number(row.bms_contact_id),
+    reasons: JSON.parse(row.reasons) as Reason[],
+    diffs: JSON.parse(row.diffs) as FieldDiff[],
+  };
+}
+
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
@@ -347,18 +362,7 @@ export class StateStore {
 
   async resultsOfRun(runId: string): Promise<UserResult[]> {
     const rows = await this.db.selectFrom('user_results').selectAll().where('run_id', '=', runId).orderBy('user_id').execute();
-    return rows.map((row) => ({
-      userId: row.user_id,
-      userPrincipalName: row.user_principal_name,
-      outcome: row.outcome,
-      rule: row.rule as MatchRule | null,
-      itglue: row.itglue,
-      bms: row.bms,
-      itglueContactId: row.itglue_contact_id,
-      bmsContactId: row.bms_contact_id === null ? null : Number(row.bms_contact_id),
-      reasons: JSON.parse(row.reasons) as Reason[],
-      diffs: JSON.parse(row.diffs) as FieldDiff[],
-    }));
+    return rows.map(toUserResult);
   }
 
   // --- the conflicts queue ---
@@ -416,6 +420,49 @@ export class StateStore {
   async decisions(tenantId: string): Promise<OperatorDecision[]> {
     const rows = await this.db.selectFrom('conflicts').select(['user_id', 'side', 'resolution']).where('tenant_id', '=', tenantId).where('resolution', 'in', ['create', 'ignore']).execute();
     return rows.map((row) => ({ userId: row.user_id, side: row.side as OperatorDecision['side'], choice: row.resolution as OperatorDecision['choice'] }));
+  }
+
+  // --- one user of the snapshot (Sync now) ---
+
+  async saveUser(tenantId: string, user: DirectoryUser): Promise<void> {
+    await this.db
+      .insertInto('directory_users')
+      .values({ tenant_id: tenantId, user_id: user.id, json: JSON.stringify(user) })
+      .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ json: JSON.stringify(user) }))
+      .execute();
+  }
+
+  /** The tenant and stored state of a user, found by id or sign-in name. */
+  async findUser(idOrUpn: string): Promise<{ tenantId: string; user: DirectoryUser } | null> {
+    const byId = await this.db.selectFrom('directory_users').select(['tenant_id', 'json']).where('user_id', '=', idOrUpn).executeTakeFirst();
+    if (byId !== undefined) return { tenantId: byId.tenant_id, user: JSON.parse(byId.json) as DirectoryUser };
+    const wanted = idOrUpn.toLowerCase();
+    for (const row of await this.db.selectFrom('directory_users').select(['tenant_id', 'json']).execute()) {
+      const user = JSON.parse(row.json) as DirectoryUser;
+      if (user.userPrincipalName.toLowerCase() === wanted) return { tenantId: row.tenant_id, user };
+    }
+    return null;
+  }
+
+  async userHistory(tenantId: string, userId: string, limit = 10): Promise<(UserResult & { runId: string; at: string })[]> {
+    const rows = await this.db
+      .selectFrom('user_results')
+      .innerJoin('runs', 'runs.id', 'user_results.run_id')
+      .selectAll('user_results')
+      .select('runs.started_at')
+      .where('user_results.tenant_id', '=', tenantId)
+      .where('user_results.user_id', '=', userId)
+      .orderBy('runs.started_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ ...toUserResult(row), runId: row.run_id, at: row.started_at }));
+  }
+
+  // --- people who sign in to the web UI ---
+
+  async addUser(username: string, passwordHash: string, role: 'viewer' | 'admin'): Promise<boolean> {
+    const result = await this.db.insertInto('users').values({ username, password_hash: passwordHash, role, created_at: now() }).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   // --- the audit log ---

@@ -10,7 +10,7 @@ import { foldName } from '../normalize/name.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { applyPlan, type AppliedAction } from './apply.ts';
 import { storedEmailKey } from './match.ts';
-import { planTenantSync } from './plan.ts';
+import { planTenantSync, type TenantSyncInput } from './plan.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
 
 export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged';
@@ -161,6 +161,72 @@ export class SyncRunner {
     return recovered;
   }
 
+  /** What the planner needs besides the users: IT Glue and BMS as they are now, settings, decisions, approval. */
+  private async planInput(tenant: TenantRecord, settings: Settings, users: readonly DirectoryUser[], onRead: () => void): Promise<{ input: TenantSyncInput; contacts: readonly DocContact[] }> {
+    const { store, directory, itglue, bms } = this.deps;
+    const groupIds = settings.scope.groupIds;
+    const groupMemberIds = groupIds.length === 0 ? null : new Set((await Promise.all(groupIds.map((g) => directory.readGroupMembers(tenant.id, g)))).flat());
+    const organizationPhone = settings.phones.blankReplacement === 'tenantMain' ? ((await directory.readOrganization(tenant.id)).businessPhones[0] ?? null) : null;
+    onRead();
+    const organizationId = tenant.itglueOrganizationId!;
+    this.contactTypes ??= itglue.listContactTypes();
+    const [contacts, locations, contactTypes] = await Promise.all([itglue.listContacts(organizationId), itglue.listLocations(organizationId), this.contactTypes]);
+    let psaInput: TenantSyncInput['bms'] = null;
+    if (bms !== null && tenant.bmsAccountId !== null) {
+      this.types ??= Promise.all([bms.listEmailTypes(), bms.listPhoneTypes()]).then(([email, phone]) => ({ email, phone }));
+      const [psaContacts, psaLocations, types] = await Promise.all([bms.listContacts(tenant.bmsAccountId), bms.listLocations(tenant.bmsAccountId), this.types]);
+      psaInput = { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
+    }
+    const normalizeOptions = { splitDisplayName: settings.names.splitDisplayName, defaultRegion: settings.phones.defaultRegion };
+    const input: TenantSyncInput = {
+      tenantId: tenant.id,
+      settings,
+      users: users.map((user) => normalizeDirectoryUser(user, normalizeOptions)),
+      groupMemberIds,
+      organizationPhone,
+      itglue: { contacts, locations, contactTypes },
+      bms: psaInput,
+      links: await store.listLinks(tenant.id),
+      decisions: await store.decisions(tenant.id),
+      approveInactivations: tenant.approveInactivations,
+    };
+    return { input, contacts };
+  }
+
+  /**
+   * Sync now: reads one user from Microsoft, plans the tenant with that user as Microsoft has it now (matching needs
+   * every contact), and applies that user's action alone. `onStep` hears each step: read, scope, match, plan, apply.
+   */
+  async runUser(tenantId: string, userId: string, onStep: (step: 'read' | 'scope' | 'match' | 'plan' | 'apply', detail: string) => void): Promise<UserResult> {
+    const { store, directory } = this.deps;
+    const tenant = await store.getTenant(tenantId);
+    if (tenant === null) throw new Error(`No tenant ${tenantId}.`);
+    if (tenant.itglueOrganizationId === null) throw new Error(`Tenant ${tenant.displayName} is not mapped to an IT Glue organization: map it first.`);
+    const settings = await this.settingsOf(tenant);
+    const fresh = await directory.readUser(tenantId, userId);
+    onStep('read', fresh === null ? 'the user no longer exists in Microsoft 365' : `${fresh.userPrincipalName} (${fresh.displayName ?? 'no display name'})`);
+    if (fresh !== null) await store.saveUser(tenantId, fresh);
+    const users = (await store.loadUsers(tenantId)).filter((u) => fresh !== null || u.id !== userId);
+    const { input, contacts } = await this.planInput(tenant, settings, users, () => {});
+    await this.recover(tenant, contacts);
+    const plan = planTenantSync({ ...input, links: await store.listLinks(tenantId) });
+    const action = plan.actions.find((a) => a.userId === userId);
+    if (action === undefined) throw new Error(`User ${userId} is not known in tenant ${tenant.displayName}.`);
+    const excluded = action.outcome === 'excluded' || (fresh === null && action.outcome !== 'inactivated');
+    onStep('scope', excluded ? `out of scope: ${action.reasons.map((r) => r.message).join(' ')}` : 'in scope');
+    onStep('match', action.rule === null ? (action.itglue.kind === 'create' ? 'no IT Glue contact matches: one will be created' : 'no match') : action.outcome === 'disputed' ? `disputed at rule "${action.rule}"` : `matched by rule "${action.rule}"`);
+    const planned = [...('diffs' in action.itglue ? action.itglue.diffs : []), ...('diffs' in action.bms ? action.bms.diffs : [])];
+    onStep('plan', `IT Glue: ${itglueReport(action.itglue)}, BMS: ${bmsReport(action.bms)}${planned.length === 0 ? '' : `; ${planned.map((d) => `${d.field}: ${d.old ?? '∅'} → ${d.new ?? '∅'}`).join('; ')}`}`);
+    const runId = await store.startRun(tenantId);
+    const links = new Map((await store.listLinks(tenantId)).map((link) => [link.userId, link]));
+    const [applied] = await applyPlan([action], { tenantId, runId, organizationId: tenant.itglueOrganizationId, accountId: tenant.bmsAccountId, store, itglue: this.deps.itglue, bms: this.deps.bms, links });
+    const result = toResult(applied!);
+    await store.saveResults(runId, tenantId, [result]);
+    await store.finishRun(runId, result.outcome === 'failed' ? 'failed-users' : 'ok', countOutcomes([result]));
+    onStep('apply', result.outcome === 'failed' ? `failed: ${result.reasons.map((r) => r.message).join(' ')}` : `IT Glue ${result.itglue}${result.itglueContactId === null ? '' : ` (contact ${result.itglueContactId})`}, BMS ${result.bms}${result.bmsContactId === null ? '' : ` (contact ${result.bmsContactId})`}`);
+    return result;
+  }
+
   async runTenant(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
     const { store, directory, itglue, bms } = this.deps;
     const tenant = await store.getTenant(tenantId);
@@ -182,37 +248,10 @@ export class SyncRunner {
         return { tenantId, status: 'unchanged', runId, plan: null, users: [], counts: {}, error: null };
       }
       const snapshot = changes.kind === 'full' ? [] : await store.loadUsers(tenantId);
-      const users = mergeChanges(snapshot, changes);
-      const groupIds = settings.scope.groupIds;
-      const groupMemberIds = groupIds.length === 0 ? null : new Set((await Promise.all(groupIds.map((g) => directory.readGroupMembers(tenantId, g)))).flat());
-      const organizationPhone = settings.phones.blankReplacement === 'tenantMain' ? ((await directory.readOrganization(tenantId)).businessPhones[0] ?? null) : null;
-
-      phase('read IT Glue and BMS');
-      const organizationId = tenant.itglueOrganizationId;
-      this.contactTypes ??= itglue.listContactTypes();
-      const [contacts, locations, contactTypes] = await Promise.all([itglue.listContacts(organizationId), itglue.listLocations(organizationId), this.contactTypes]);
-      let psaInput: Parameters<typeof planTenantSync>[0]['bms'] = null;
-      if (bms !== null && tenant.bmsAccountId !== null) {
-        this.types ??= Promise.all([bms.listEmailTypes(), bms.listPhoneTypes()]).then(([email, phone]) => ({ email, phone }));
-        const [psaContacts, psaLocations, types] = await Promise.all([bms.listContacts(tenant.bmsAccountId), bms.listLocations(tenant.bmsAccountId), this.types]);
-        psaInput = { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
-      }
+      const { input, contacts } = await this.planInput(tenant, settings, mergeChanges(snapshot, changes), () => phase('read IT Glue and BMS'));
       if (!options.dryRun) await this.recover(tenant, contacts);
-
       phase('plan');
-      const normalizeOptions = { splitDisplayName: settings.names.splitDisplayName, defaultRegion: settings.phones.defaultRegion };
-      const plan = planTenantSync({
-        tenantId,
-        settings,
-        users: users.map((user) => normalizeDirectoryUser(user, normalizeOptions)),
-        groupMemberIds,
-        organizationPhone,
-        itglue: { contacts, locations, contactTypes },
-        bms: psaInput,
-        links: await store.listLinks(tenantId),
-        decisions: await store.decisions(tenantId),
-        approveInactivations: tenant.approveInactivations,
-      });
+      const plan = planTenantSync({ ...input, links: await store.listLinks(tenantId) });
       if (options.dryRun) {
         // A dry run reports what the writes would be.
         const planned = plan.actions.map((action) => toResult({ action, itglue: itglueReport(action.itglue), bms: bmsReport(action.bms), itglueContactId: itglueContactOf(action), bmsContactId: bmsContactOf(action), failure: null }));
@@ -224,7 +263,7 @@ export class SyncRunner {
       const applied = await applyPlan(plan.actions, {
         tenantId,
         runId: runId!,
-        organizationId,
+        organizationId: tenant.itglueOrganizationId,
         accountId: tenant.bmsAccountId,
         store,
         itglue,

@@ -116,7 +116,7 @@ export class BmsPsa implements Psa {
     });
     const parsed = envelope(tokenResult).safeParse(response.body);
     if (response.status !== 200 || !parsed.success || !parsed.data.success || !parsed.data.result) {
-      const message = failure.safeParse(response.body).data?.error?.message ?? `status ${response.status}`;
+      const message = (failure.safeParse(response.body).data?.error?.message ?? `status ${response.status}`).replace(/\.$/, '');
       const hint =
         response.status === 403
           ? ' The BMS user must be an API employee with API access.'

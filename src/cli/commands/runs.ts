@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { tenantNamed, withContext } from '../context.ts';
+import { formatTable } from '../output.ts';
+
+export function registerRuns(cli: Command, configOf: (command: Command) => string): void {
+  const runs = cli.command('runs').description('The history of sync runs.');
+  runs
+    .command('list')
+    .description('The latest runs, newest first.')
+    .option('--tenant <id>', 'only this tenant')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'as JSON')
+    .action((options: { tenant?: string; limit: string; json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const tenant = options.tenant === undefined ? undefined : (await tenantNamed(store, options.tenant)).id;
+          const list = await store.listRuns(tenant, Number(options.limit) || 20);
+          if (options.json === true) {
+            process.stdout.write(`${JSON.stringify(list)}\n`);
+            return;
+          }
+          const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+          process.stdout.write(
+            `${formatTable(
+              ['run', 'tenant', 'started', 'status', 'counts'],
+              list.map((r) => [r.id, names.get(r.tenantId) ?? r.tenantId, r.startedAt, r.status, r.counts === null ? '' : Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')]),
+            )}\n`,
+          );
+        },
+        { requireSecrets: false },
+      ),
+    );
+  runs
+    .command('show <run>')
+    .description('One run: its counts, and every user it did something for (with --all, every user).')
+    .option('--all', 'every user, unchanged ones too')
+    .option('--json', 'as JSON')
+    .action((id: string, options: { all?: boolean; json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const run = (await store.listRuns(undefined, 100_000)).find((r) => r.id === id);
+          if (run === undefined) throw new Error(`No run ${id}: see contactsync runs list.`);
+          const users = await store.resultsOfRun(id);
+          if (options.json === true) {
+            process.stdout.write(`${JSON.stringify({ run, users })}\n`);
+            return;
+          }
+          process.stdout.write(`Run ${run.id}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}\n`);
+          for (const user of users.filter((u) => options.all === true || u.outcome !== 'unchanged')) {
+            process.stdout.write(`  ${user.outcome.padEnd(16)} ${user.userPrincipalName}  IT Glue ${user.itglue}, BMS ${user.bms}${user.reasons.length === 0 ? '' : ` — ${user.reasons.map((r) => r.message).join(' ')}`}\n`);
+          }
+        },
+        { requireSecrets: false },
+      ),
+    );
+  cli
+    .command('audit')
+    .description('The audit log of admin actions, newest first.')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'as JSON')
+    .action((options: { limit: string; json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const entries = await store.listAudit(Number(options.limit) || 50);
+          if (options.json === true) process.stdout.write(`${JSON.stringify(entries)}\n`);
+          else process.stdout.write(`${formatTable(['at', 'who', 'action', 'target', 'details'], entries.map((e) => [e.at, e.actor, e.action, e.target, JSON.stringify(e.details)]))}\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import { tenantNamed, withContext } from '../context.ts';
+import { exitCodeOf, progressBars, summaryTable } from '../output.ts';
+
+export function registerSync(cli: Command, configOf: (command: Command) => string): void {
+  cli
+    .command('sync')
+    .description('Sync the customer tenants: read Microsoft 365, write IT Glue and BMS. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 1 an error.')
+    .option('--tenant <id>', 'only this tenant (id or name)')
+    .option('--dry-run', 'plan and report, write nothing (see also: contactsync plan)')
+    .option('--json', 'print the results as JSON')
+    .action((options: { tenant?: string; dryRun?: boolean; json?: boolean }, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const { store } = context;
+        const { directory, runner } = context.apis();
+        const partner = context.config.microsoft.partnerTenantId;
+        const tenants = context.config.tenants.length > 0 || !partner ? context.config.tenants : (await directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
+        for (const tenant of tenants) await store.upsertTenant(tenant.id, tenant.displayName);
+        await runner.mapTenants();
+        const only = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
+        const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+        const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
+        const runOptions = { dryRun: options.dryRun === true, ...(bars.onPhase === undefined ? {} : { onPhase: bars.onPhase, onProgress: bars.onProgress }) };
+        let results: TenantRunResult[];
+        try {
+          results = only === null ? await runner.runAll(runOptions) : [await runner.runTenant(only.id, runOptions)];
+        } finally {
+          bars.stop();
+        }
+        if (options.json === true) process.stdout.write(`${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`);
+        else {
+          process.stdout.write(`${summaryTable(results, names)}\n`);
+          for (const result of results.filter((r) => r.error !== null)) process.stdout.write(`${names.get(result.tenantId)}: ${result.error}\n`);
+          if (options.dryRun === true) process.stdout.write('Dry run: nothing was written.\n');
+        }
+        process.exitCode = exitCodeOf(results);
+      }),
+    );
+}

@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import { parseSettingsOverride, resolveSettings, type SettingsOverride } from '../../domain/settings.ts';
+import { actor, tenantNamed, withContext } from '../context.ts';
+import { formatTable } from '../output.ts';
+
+/** `a.b=value`: the value as JSON when it parses (true, 5, null, ["x"]), else as text. */
+function assignment(text: string): { path: string[]; value: unknown } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new Error(`"${text}" is not key=value (for example phones.blankReplacement=000-000-0000).`);
+  const raw = text.slice(eq + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // a plain string
+  }
+  return { path: text.slice(0, eq).split('.'), value };
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path.at(-1)!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+}
+
+export function registerTenants(cli: Command, configOf: (command: Command) => string): void {
+  const tenants = cli.command('tenants').description('Customer tenants: list, discover (GDAP), map to IT Glue and BMS, per-tenant settings.');
+
+  tenants
+    .command('list')
+    .description('Every tenant with its mapping, status and open conflicts.')
+    .option('--json', 'as JSON')
+    .action((options: { json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const list = await store.listTenants();
+          const conflicts = await store.listConflicts({ status: 'open' });
+          const rows = list.map((t) => ({ ...t, openConflicts: conflicts.filter((c) => c.tenantId === t.id).length }));
+          if (options.json === true) {
+            process.stdout.write(`${JSON.stringify(rows)}\n`);
+            return;
+          }
+          if (rows.length === 0) {
+            process.stdout.write('No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n');
+            return;
+          }
+          process.stdout.write(
+            `${formatTable(
+              ['tenant id', 'name', 'mapping', 'IT Glue org', 'BMS account', 'status', 'open conflicts'],
+              rows.map((t) => [t.id, t.displayName, t.mapping, t.itglueOrganizationId ?? '-', t.bmsAccountId === null ? '-' : String(t.bmsAccountId), t.status, String(t.openConflicts)]),
+            )}\n`,
+          );
+        },
+        { requireSecrets: false },
+      ),
+    );
+
+  tenants
+    .command('discover')
+    .description('List the customers of the partner tenant (GDAP) and of the config, and map each by name when exactly one IT Glue organization and one BMS account have it.')
+    .action((_options: unknown, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const { directory, runner } = context.apis();
+        const partner = context.config.microsoft.partnerTenantId;
+        const found = [...context.config.tenants, ...(partner ? (await directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName })) : [])];
+        for (const tenant of found) await context.store.upsertTenant(tenant.id, tenant.displayName);
+        await runner.mapTenants();
+        await context.store.audit(actor(), 'tenants.discover', partner ?? 'config', { found: found.length });
+        const list = await context.store.listTenants();
+        process.stdout.write(`${found.length} tenant${found.length === 1 ? '' : 's'} found; ${list.filter((t) => t.mapping !== 'unmapped').length} mapped, ${list.filter((t) => t.mapping === 'unmapped').length} unmapped (map them with contactsync tenants map).\n`);
+      }),
+    );
+
+  tenants
+    .command('map <tenant>')
+    .description('Map a tenant to an IT Glue organization and a BMS account (ids as IT Glue and BMS show them).')
+    .requiredOption('--itglue <organizationId>', 'the IT Glue organization id')
+    .option('--bms <accountId>', 'the BMS account id, or "none" to sync IT Glue only')
+    .action((tenantName: string, options: { itglue: string; bms?: string }, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const tenant = await tenantNamed(context.store, tenantName);
+        const { itglue, bms } = context.apis();
+        const organization = (await itglue.listOrganizations()).find((o) => o.id === options.itglue);
+        if (organization === undefined) throw new Error(`IT Glue has no organization ${options.itglue}.`);
+        let accountId: number | null = null;
+        let accountName = 'none';
+        if (options.bms !== undefined && options.bms !== 'none') {
+          if (bms === null) throw new Error('BMS is not configured: map with --bms none, or add BMS to the config.');
+          const account = (await bms.listAccounts()).find((a) => String(a.id) === options.bms);
+          if (account === undefined) throw new Error(`BMS has no account ${options.bms}.`);
+          accountId = account.id;
+          accountName = account.name;
+        }
+        await context.store.setMapping(tenant.id, organization.id, accountId, 'manual');
+        await context.store.setTenantStatus(tenant.id, 'ok');
+        await context.store.audit(actor(), 'tenant.map', tenant.id, { itglue: organization.id, bms: accountId });
+        process.stdout.write(`${tenant.displayName} → IT Glue "${organization.name}" (${organization.id}), BMS ${accountId === null ? 'none' : `"${accountName}" (${accountId})`}.\n`);
+      }),
+    );
+
+  tenants
+    .command('unmap <tenant>')
+    .description('Forget a tenant\'s mapping; it is not synced until mapped again.')
+    .action((tenantName: string, _options: unknown, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const tenant = await tenantNamed(store, tenantName);
+          await store.setMapping(tenant.id, null, null, 'unmapped');
+          await store.setTenantStatus(tenant.id, 'unmapped');
+          await store.audit(actor(), 'tenant.unmap', tenant.id);
+          process.stdout.write(`${tenant.displayName} is unmapped.\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+
+  tenants
+    .command('settings <tenant>')
+    .description('Show a tenant\'s effective settings, or change its overrides: --set key=value (e.g. phones.blankReplacement=000-000-0000), --unset key.')
+    .option('--set <assignment...>', 'key=value, the value as JSON when it parses')
+    .option('--unset <key...>', 'remove an override: the global setting applies again')
+    .option('--json', 'as JSON')
+    .action((tenantName: string, options: { set?: string[]; unset?: string[]; json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const tenant = await tenantNamed(store, tenantName);
+          const own = structuredClone(((await store.latestSettings(tenant.id))?.json ?? {}) as Record<string, unknown>);
+          const changes = [...(options.set ?? []).map(assignment), ...(options.unset ?? []).map((key) => ({ path: key.split('.'), value: undefined }))];
+          for (const change of changes) setPath(own, change.path, change.value);
+          const override: SettingsOverride = parseSettingsOverride(own, `settings of ${tenant.displayName}`);
+          const global = parseSettingsOverride((await store.latestSettings('global'))?.json ?? {}, 'global settings');
+          const effective = resolveSettings(global, override);
+          if (changes.length > 0) {
+            const version = await store.saveSettings(tenant.id, override);
+            await store.audit(actor(), 'tenant.settings', tenant.id, { version, changes: changes.map((c) => c.path.join('.')) });
+            process.stdout.write(`Saved the settings of ${tenant.displayName} (version ${version}); the next sync plans with them.\n`);
+          }
+          process.stdout.write(`${JSON.stringify(options.json === true ? { overrides: override, effective } : effective, null, 2)}\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+}

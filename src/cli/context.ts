@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { BmsPsa } from '../connectors/bms/bms-psa.ts';
+import { createApiBudget } from '../connectors/api-budgets.ts';
+import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
+import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
+import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
+import { loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
+import { parseSettingsOverride } from '../domain/settings.ts';
+import { createLogger } from '../logging.ts';
+import { openDatabase } from '../store/connect.ts';
+import { migrateToLatest } from '../store/migrations.ts';
+import { StateStore } from '../store/state-store.ts';
+import { SyncRunner } from '../sync/tenant-runner.ts';
+
+export const DATA_DIR = resolve(process.env.CONTACTSYNC_DATA_DIR ?? './data');
+
+/** Who did an admin action, for the audit log. */
+export function actor(): string {
+  return process.env.CONTACTSYNC_ACTOR ?? `cli:${userInfo().username}`;
+}
+
+export interface ApiClients {
+  readonly directory: GraphDirectory;
+  readonly itglue: ItGlueDocStore;
+  readonly bms: BmsPsa | null;
+  readonly runner: SyncRunner;
+}
+
+export interface CliContext {
+  readonly configPath: string;
+  readonly config: ContactsyncConfig;
+  readonly store: StateStore;
+  readonly databaseLocation: string;
+  readonly logger: Logger;
+  /** the API clients, made on first use (commands that only read the state need no credentials) */
+  apis(): ApiClients;
+  close(): Promise<void>;
+}
+
+/** Opens the config, the state database (migrated) and, on demand, the API clients. */
+export async function openContext(configPath: string, options: { requireSecrets: boolean } = { requireSecrets: true }): Promise<CliContext> {
+  const path = resolve(configPath);
+  const config = loadConfig(path, process.env, options);
+  const logger = createLogger(join(DATA_DIR, 'contactsync.log'));
+  // A relative database path is relative to the config file.
+  const database = openDatabase({ databaseUrl: process.env.DATABASE_URL, sqlitePath: resolve(dirname(path), config.database.sqlitePath) });
+  await migrateToLatest(database.db as Kysely<unknown>);
+  const store = new StateStore(database.db);
+  const global = parseSettingsOverride(config.settings, `${configPath}: settings`);
+  if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global)) await store.saveSettings('global', global);
+  let clients: ApiClients | null = null;
+  const log = (entry: object) => logger.debug(entry, 'api attempt');
+  return {
+    configPath: path,
+    config,
+    store,
+    databaseLocation: database.location,
+    logger,
+    apis() {
+      if (clients !== null) return clients;
+      const budget = createApiBudget();
+      const { microsoft } = config;
+      const certificate = microsoft.certificate === undefined ? undefined : { thumbprintSha256: microsoft.certificate.thumbprintSha256, privateKey: readFileSync(resolve(microsoft.certificate.privateKeyPath), 'utf8') };
+      const tokens = new GraphTokenProvider({
+        credential: { clientId: microsoft.clientId, ...(microsoft.clientSecret === undefined ? {} : { clientSecret: microsoft.clientSecret }), ...(certificate === undefined ? {} : { certificate }) },
+        loginBaseUrl: microsoft.loginUrl ?? null,
+      });
+      const directory = new GraphDirectory({ tokens, ...(microsoft.graphUrl ? { baseUrl: microsoft.graphUrl } : {}), budget, log });
+      const itglue = new ItGlueDocStore({ apiKey: config.itglue.apiKey ?? '', region: config.itglue.region, ...(config.itglue.baseUrl ? { baseUrl: config.itglue.baseUrl } : {}), budget, log });
+      const bms = config.bms
+        ? new BmsPsa({ credentials: { userName: config.bms.userName, password: config.bms.password ?? '', tenant: config.bms.tenant }, region: config.bms.region, ...(config.bms.baseUrl ? { baseUrl: config.bms.baseUrl } : {}), budget, log })
+        : null;
+      const runner = new SyncRunner({ store, directory, itglue, bms, log: (level, message, fields) => logger[level](fields ?? {}, message) });
+      clients = { directory, itglue, bms, runner };
+      return clients;
+    },
+    async close() {
+      await store.close();
+      logger.flush();
+    },
+  };
+}
+
+/** Runs a command with its context, closing it whatever happens. */
+export async function withContext<T>(configPath: string, run: (context: CliContext) => Promise<T>, options: { requireSecrets: boolean } = { requireSecrets: true }): Promise<T> {
+  const context = await openContext(configPath, options);
+  try {
+    return await run(context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The tenant a person named, by id or display name. */
+export async function tenantNamed(store: StateStore, name: string) {
+  const tenants = await store.listTenants();
+  const wanted = name.toLowerCase();
+  const tenant = tenants.find((t) => t.id.toLowerCase() === wanted) ?? tenants.filter((t) => t.displayName.toLowerCase() === wanted)[0];
+  if (tenant === undefined) throw new Error(`No tenant ${name}. Known tenants: ${tenants.map((t) => `${t.id} (${t.displayName})`).join(', ') || 'none (run contactsync tenants discover)'}.`);
+  return tenant;
+}

@@ -1,0 +1,62 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+
+/**
+ * Secrets at rest: AES-256-GCM with a key from CONTACTSYNC_SECRET_KEY (32 bytes, base64 or hex) or from a key file
+ * created with mode 0600. An encrypted value reads `enc:v1:<base64 of iv, tag and ciphertext>`.
+ */
+const PREFIX = 'enc:v1:';
+
+export class SecretKeyError extends Error {
+  readonly code = 'Auth';
+}
+
+function parseKey(text: string, source: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) throw new SecretKeyError(`${source} must hold 32 bytes (64 hex digits or 44 base64 characters).`);
+  return key;
+}
+
+/** The key from the environment, else from the key file (made with mode 0600 when `create`). */
+export function loadSecretKey(keyFile: string, options: { create: boolean; env?: NodeJS.ProcessEnv } = { create: false }): Buffer {
+  const fromEnv = (options.env ?? process.env).CONTACTSYNC_SECRET_KEY;
+  if (fromEnv !== undefined && fromEnv !== '') return parseKey(fromEnv, 'CONTACTSYNC_SECRET_KEY');
+  if (existsSync(keyFile)) return parseKey(readFileSync(keyFile, 'utf8'), keyFile);
+  if (!options.create) throw new SecretKeyError(`The secrets of the config are encrypted, and there is no key: set CONTACTSYNC_SECRET_KEY or restore ${keyFile}.`);
+  mkdirSync(dirname(keyFile), { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600 });
+  chmodSync(keyFile, 0o600);
+  return key;
+}
+
+export function isEncrypted(value: string): boolean {
+  return value.startsWith(PREFIX);
+}
+
+export function encryptSecret(plain: string, key: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+export function decryptSecret(value: string, key: Buffer): string {
+  if (!isEncrypted(value)) return value;
+  const raw = Buffer.from(value.slice(PREFIX.length), 'base64');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretKeyError('An encrypted secret of the config cannot be read with this key: the key changed, or the value was altered.');
+  }
+}
+
+/** How a secret is shown to a person: never more than its last four characters. */
+export function maskSecret(value: string | undefined | null): string {
+  if (value === undefined || value === null || value === '') return '(not set)';
+  return value.length <= 8 ? '••••' : `••••${value.slice(-4)}`;
+}
