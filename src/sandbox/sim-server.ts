@@ -235,10 +235,6 @@ export class WindowLimiter {
     window.count += cost;
     return 0;
   }
-
-  reset(): void {
-    this.windows.clear();
-  }
 }
 
 /** An opaque random token. */

@@ -146,6 +146,18 @@ describe('the sync engine on the demo seed', () => {
     expect(contoso!.users.filter((u) => u.itglue === 'created').length).toBeGreaterThan(50);
   });
 
+  it('makes the contact again when a person deletes a linked contact in IT Glue, and keeps its BMS contact', async () => {
+    await box.syncAll({ force: true });
+    const link = (await box.store.listLinks(CONTOSO.id)).find((l) => l.psaContactId !== null && l.rule === null)!;
+    box.sims.itglue.deleteContact(link.docContactId);
+    const bmsBefore = box.sims.bms.contactsOf(1).length;
+    const [run] = await box.syncAll({ force: true });
+    const result = run!.users.find((u) => u.userId === link.userId)!;
+    expect(result).toMatchObject({ itglue: 'created', bms: 'unchanged', bmsContactId: link.psaContactId });
+    expect(box.sims.bms.contactsOf(1)).toHaveLength(bmsBefore);
+    expect((await box.store.getLink(CONTOSO.id, link.userId))?.docContactId).toBe(result.itglueContactId);
+  });
+
   it('halts inactivations at the deletion guard, applies everything else, and applies them once approved', async () => {
     await box.syncAll({ force: true });
     const t = CONTOSO.id;
