@@ -8,6 +8,7 @@ import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import type { AttemptLog } from '../connectors/http/http-client.ts';
+import type { BudgetLimit } from '../connectors/http/request-budget.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { parseSettingsOverride } from '../domain/settings.ts';
 import { openSqlite } from '../store/connect.ts';
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   readonly logger: Logger;
   readonly onPhase?: RunOptions['onPhase'];
   readonly onProgress?: RunOptions['onProgress'];
+  /** API limits other than the documented ones, for the simulators and the clients alike (benchmarks compress time) */
+  readonly limits?: Partial<Record<'itglue' | 'bms', BudgetLimit>>;
 }
 
 export interface Sandbox {
@@ -51,6 +54,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const kept = options.dbPath !== undefined && existsSync(simulatorsPath) ? await readSeedFile(simulatorsPath) : null;
   const seed: Seed = kept === null ? options.seed : { ...kept, settings: options.seed.settings, tenants: kept.tenants.map((t) => ({ ...t, settings: options.seed.tenants.find((s) => s.id === t.id)?.settings ?? t.settings })) };
   const sims = await startSimulators(seed);
+  for (const [api, limit] of Object.entries(options.limits ?? {})) {
+    const limiter = api === 'bms' ? sims.bms.limiter : sims.itglue.limiter;
+    limiter.limit = limit.limit;
+    limiter.windowMs = limit.windowMs;
+  }
   const { db } = openSqlite(dbPath);
   await migrateToLatest(db as Kysely<unknown>);
   const store = new StateStore(db);
@@ -71,7 +79,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const log = (entry: AttemptLog) => logger.debug(entry, 'api attempt');
-  const budget = createApiBudget();
+  const budget = createApiBudget(options.limits ?? {});
   const common = { budget, log };
   const runner = new SyncRunner({
     store,

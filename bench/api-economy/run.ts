@@ -1,0 +1,79 @@
+// API economy: requests per API for a full sync, a sync with no change and one with 1% of users changed, against the
+// lower bound computed from the data (pages at the largest page size, plus one write per changed record, fewer where
+// a bulk endpoint exists). Prints one JSON line per figure.
+import pino from 'pino';
+import { demoSeed } from '../../src/sandbox/demo-seed.ts';
+import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
+import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
+import type { LoggedRequest } from '../../src/sandbox/sim-server.ts';
+import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
+import { generatedSeed } from './generated-seed.ts';
+
+const ITGLUE_BULK = 100;
+const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+
+type Counts = Record<'graph' | 'itglue' | 'bms', number>;
+
+function count(requests: readonly LoggedRequest[]): Counts {
+  const counts: Counts = { graph: 0, itglue: 0, bms: 0 };
+  for (const r of requests) if (r.server !== 'login') counts[r.server as keyof Counts] += 1;
+  return counts;
+}
+
+/** The fewest requests that could read what a run read and write what it wrote. */
+function lowerBound(seed: Seed, results: readonly TenantRunResult[], sims: { graph: { users(id: string): unknown[] } }, firstRun: boolean): Counts {
+  const bound: Counts = { graph: 0, itglue: 0, bms: 0 };
+  const planned = results.filter((r) => r.status !== 'unchanged' && r.status !== 'unmapped');
+  for (const result of results) {
+    if (result.status === 'unmapped') continue;
+    const users = sims.graph.users(result.tenantId).length;
+    // A first read: the delta link, then the users at 999 a page. Later: one delta page.
+    bound.graph += firstRun ? 1 + pages(users, 999) : 1;
+  }
+  if (planned.length > 0 && firstRun) {
+    // Once per process: the organizations and accounts to map by name, the contact types, the BMS login and types.
+    bound.itglue += 1 + pages(seed.itglue.organizations.length, 1000);
+    bound.bms += 1 + 2 + pages(seed.bms.accounts.length, 1000);
+  }
+  for (const result of planned) {
+    const tenant = seed.tenants.find((t) => t.id === result.tenantId)!;
+    const settings = JSON.stringify(tenant.settings);
+    if (settings.includes('tenantMain')) bound.graph += 1; // the organization's main number
+    const organization = seed.itglue.organizations[seed.tenants.indexOf(tenant)]!;
+    const account = seed.bms.accounts[seed.tenants.indexOf(tenant)]!;
+    const created = result.users.filter((u) => u.itglue === 'created').length;
+    const updated = result.users.filter((u) => u.itglue === 'updated' || u.itglue === 'inactivated').length;
+    bound.itglue += 1 + pages(organization.contacts.length + created, 1000) + Math.ceil(created / ITGLUE_BULK) + Math.ceil(updated / ITGLUE_BULK);
+    const bmsWrites = result.users.filter((u) => u.bms === 'created' || u.bms === 'updated' || u.bms === 'inactivated').length;
+    const linkedWrites = result.users.filter((u) => u.bms === 'linked' && u.reasons.length > 0).length;
+    bound.bms += 1 + pages(account.contacts.length, 1000) + bmsWrites + linkedWrites;
+  }
+  return bound;
+}
+
+/** BMS allows 1,500 calls per hour per endpoint; the benchmark compresses the hour so that 10,000 creates take minutes. */
+const COMPRESSED = { bms: { limit: 1500, windowMs: 15_000 }, itglue: { limit: 3000, windowMs: 30_000 } };
+
+async function measure(name: string, seed: Seed): Promise<void> {
+  const box = await startSandbox({ seed, logger: pino({ level: 'silent' }), limits: COMPRESSED });
+  const report = (phase: string, from: number, results: TenantRunResult[], firstRun: boolean) => {
+    const measured = count(box.sims.requests.slice(from));
+    const bound = lowerBound(seed, results, box.sims, firstRun);
+    const writes = box.sims.requests.slice(from).filter((r) => r.server !== 'login' && r.method !== 'GET' && !r.route.includes('authenticate')).length;
+    console.log(JSON.stringify({ bench: 'api-economy', seed: name, phase, measured, lowerBound: bound, writes, ratio: Number(((measured.graph + measured.itglue + measured.bms) / (bound.graph + bound.itglue + bound.bms)).toFixed(3)) }));
+  };
+  let from = box.sims.requests.length;
+  report('full', from, await box.syncAll(), true);
+  from = box.sims.requests.length;
+  report('no change', from, await box.syncAll(), false);
+  // 1% of users change their job title.
+  const all = seed.tenants.flatMap((t) => t.users.map((u) => ({ tenant: t.id, user: u })));
+  const step = Math.max(1, Math.round(all.length / Math.max(1, Math.round(all.length * 0.01))));
+  for (let i = 0; i < all.length; i += step) box.sims.graph.updateUser(all[i]!.tenant, all[i]!.user.id, { jobTitle: `Changed ${i}` });
+  from = box.sims.requests.length;
+  report('1% changed', from, await box.syncAll(), false);
+  await box.close();
+}
+
+await measure('demo (3 tenants, 335 users)', parseSeed(JSON.parse(JSON.stringify(demoSeed()))));
+await measure('generated (50 tenants × 200 users)', generatedSeed(50, 200));
