@@ -9,6 +9,7 @@ const benchmarks = [
   { name: 'plan', args: ['--import', 'tsx', 'bench/plan/run.ts'] },
   { name: 'api-economy', args: ['--import', 'tsx', 'bench/api-economy/run.ts'] },
   { name: 'rate-limit', args: ['--import', 'tsx', 'bench/rate-limit/run.ts'] },
+  { name: 'latency', args: ['--import', 'tsx', 'bench/latency/run.ts'] },
 ];
 
 const lines = [];
@@ -44,6 +45,10 @@ for (const r of lines.filter((l) => l.bench === 'rate-limit')) {
   add(`BMS budget used in full windows (${r.creates} creates, ${r.limit} per ${r.windowMs / 1000} s)`, r.utilization, 'ratio', '>= 0.9', r.utilization >= 0.9);
   add('429 answers caused by our own traffic', r.throttled429, 'responses', '= 0', r.throttled429 === 0);
 }
+for (const r of lines.filter((l) => l.bench === 'latency')) {
+  add(`new user to BMS, p50 (${r.users} users, poll every ${r.pollSeconds} s)`, r.p50Ms === null ? null : r.p50Ms / 1000, 's', null, null);
+  add(`new user to BMS, p95 (${r.users} users, poll every ${r.pollSeconds} s)`, r.p95Ms === null ? null : r.p95Ms / 1000, 's', '< 60 s', r.p95Ms !== null && r.arrived === r.users && r.p95Ms < 60_000);
+}
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 
 const cell = (v) => (v === null || v === undefined ? '—' : String(v));
@@ -74,7 +79,9 @@ const report = [
       out.push(`- API economy, at most 5% over the lower bound: ${worst <= 1.05 ? 'met' : `missed`} (worst ratio ${worst}); an unchanged tenant costs one Graph request and no write: ${economy.filter((e) => e.phase === 'no change').every((e) => e.measured.itglue + e.measured.bms === 0) ? 'met' : 'missed'}.`);
     }
     if (rate) out.push(`- Rate limits, 90% or more of the budget with no 429 of our own: ${rate.utilization >= 0.9 && rate.throttled429 === 0 ? 'met' : 'missed'} (${Math.round(rate.utilization * 100)}% of BMS's per-endpoint budget in full windows, ${rate.throttled429} answers 429).`);
-    out.push('- Latency, scale-out, crash safety, faults, bad input and security: latency and scale-out need the daemon and the workers (not built yet); crash safety is proven by the test suite (SIGKILL at 36 points of the apply phase).');
+    const latency = lines.find((l) => l.bench === 'latency');
+    if (latency) out.push(`- Latency, a new Microsoft user in BMS under 60 s at p95 (daemon, poll every ${latency.pollSeconds} s): ${latency.p95Ms !== null && latency.arrived === latency.users && latency.p95Ms < 60_000 ? 'met' : 'missed'} (p50 ${(latency.p50Ms / 1000).toFixed(1)} s, p95 ${(latency.p95Ms / 1000).toFixed(1)} s, ${latency.arrived}/${latency.users} arrived).`);
+    out.push('- Scale-out (PostgreSQL workers), the fault, bad-input and security suites: not measured yet (the workers of the scale-out issue are not built). Crash safety is proven by the test suite (SIGKILL at 36 points of the apply phase, each ending as an uninterrupted run).');
     return out;
   })(),
   '',

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAdmin } from './commands/admin.ts';
 import { registerConflicts } from './commands/conflicts.ts';
 import { registerContact } from './commands/contact.ts';
+import { registerDaemon } from './commands/daemon.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
@@ -28,6 +29,7 @@ export function program(): Command {
   registerTenants(cli, configOf);
   registerPlan(cli, configOf);
   registerSync(cli, configOf);
+  registerDaemon(cli, configOf);
   registerConflicts(cli, configOf);
   registerContact(cli, configOf);
   registerRuns(cli, configOf);

@@ -13,6 +13,12 @@ export function buildCli(): void {
   built = true;
 }
 
+/** The compiled CLI, built if needed: for tests that drive a long-running command themselves. */
+export function cliEntry(): string {
+  buildCli();
+  return BUILT;
+}
+
 export interface CliRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { Daemon } from '../../jobs/daemon.ts';
+import { resolveSettings, parseSettingsOverride } from '../../domain/settings.ts';
+import { withContext } from '../context.ts';
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('give a positive number');
+  return n;
+}
+
+export function registerDaemon(cli: Command, configOf: (command: Command) => string): void {
+  cli
+    .command('daemon')
+    .description('Keep every mapped tenant in sync: read Microsoft 365 changes every pollSeconds (one Graph request when nothing changed), reconcile in full daily. SIGTERM or Ctrl-C stops it after the run in flight.')
+    .option('--poll-seconds <seconds>', 'override the pollSeconds setting', positive)
+    .option('--reconcile-hours <hours>', 'how often a tenant is planned in full even without a change', positive, 24)
+    .action((options: { pollSeconds?: number; reconcileHours: number }, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const { runner, directory } = context.apis();
+        const partner = context.config.microsoft.partnerTenantId;
+        const tenants = context.config.tenants.length > 0 || !partner ? context.config.tenants : (await directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
+        for (const tenant of tenants) await context.store.upsertTenant(tenant.id, tenant.displayName);
+        const pollSeconds = options.pollSeconds ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
+        const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
+        const daemon = new Daemon({
+          store: context.store,
+          runner,
+          pollSeconds,
+          reconcileHours: options.reconcileHours,
+          onResult: (result) => {
+            if (result.status === 'unchanged') return;
+            const counts = Object.entries(result.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+            process.stdout.write(`${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}\n`);
+          },
+          onError: (tenantId, error) => process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
+        });
+        process.stdout.write(`Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`);
+        const stop = () => void daemon.stop();
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+        await daemon.start();
+        process.stdout.write('Stopped.\n');
+      }),
+    );
+}

@@ -1,0 +1,88 @@
+import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
+import type { StateStore } from '../store/state-store.ts';
+
+export interface DaemonOptions {
+  readonly store: StateStore;
+  readonly runner: SyncRunner;
+  /** how often each tenant's Microsoft 365 changes are read (one Graph request when nothing changed) */
+  readonly pollSeconds: number;
+  /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in IT Glue or BMS) */
+  readonly reconcileHours: number;
+  readonly onResult?: (result: TenantRunResult) => void;
+  readonly onError?: (tenantId: string, error: Error) => void;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+/**
+ * The embedded scheduler: every tenant is polled every `pollSeconds`, the tenants spread over the interval with
+ * jitter so that they do not all call the APIs at once, and reconciled in full every `reconcileHours`. `stop()` lets
+ * the run in flight finish (every write is journalled, so even a kill is safe) and resolves when the loop is done.
+ */
+export class Daemon {
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private readonly nextPoll = new Map<string, number>();
+  private readonly nextReconcile = new Map<string, number>();
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly options: DaemonOptions) {}
+
+  start(): Promise<void> {
+    this.loop ??= this.run();
+    return this.loop;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
+  }
+
+  private async run(): Promise<void> {
+    const { store, runner } = this.options;
+    const random = this.options.random ?? Math.random;
+    const interval = this.options.pollSeconds * 1000;
+    while (!this.stopping) {
+      await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
+      const tenants = (await store.listTenants()).filter((t) => t.mapping !== 'unmapped');
+      const now = this.now();
+      for (const tenant of tenants) {
+        // A tenant seen for the first time is placed somewhere in the first interval.
+        if (!this.nextPoll.has(tenant.id)) this.nextPoll.set(tenant.id, now + Math.floor(random() * interval));
+        if (!this.nextReconcile.has(tenant.id)) this.nextReconcile.set(tenant.id, now + this.options.reconcileHours * 3600_000);
+      }
+      const due = tenants.filter((t) => this.nextPoll.get(t.id)! <= now).sort((a, b) => this.nextPoll.get(a.id)! - this.nextPoll.get(b.id)!);
+      for (const tenant of due) {
+        if (this.stopping) break;
+        const force = this.nextReconcile.get(tenant.id)! <= this.now();
+        try {
+          const result = await runner.runTenant(tenant.id, { force });
+          this.options.onResult?.(result);
+        } catch (error) {
+          this.options.onError?.(tenant.id, error as Error);
+        }
+        if (force) this.nextReconcile.set(tenant.id, this.now() + this.options.reconcileHours * 3600_000);
+        // The next poll keeps the tenant's place in the interval, with a little jitter.
+        this.nextPoll.set(tenant.id, this.now() + interval + Math.floor((random() - 0.5) * 0.1 * interval));
+      }
+      const next = Math.min(...tenants.map((t) => this.nextPoll.get(t.id)!), this.now() + interval);
+      if (!this.stopping) await this.sleep(Math.max(50, next - this.now()));
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import { cliEntry } from '../support/cli.ts';
+import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
+import { parseSeed } from '../../src/sandbox/seed.ts';
+
+let sims: RunningSimulators;
+beforeAll(async () => {
+  cliEntry();
+  sims = await startSimulators(smallSeed(5));
+}, 60_000);
+afterAll(async () => {
+  await sims.close();
+});
+
+async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('contactsync daemon', () => {
+  it('brings a new hire into BMS within the poll interval, costs one Graph request per quiet poll, and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'daemon-'));
+    const config = join(dir, 'contactsync.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        database: { sqlitePath: join(dir, 'state.db') },
+        microsoft: { clientId: sims.credentials.graph.clientId, clientSecret: sims.credentials.graph.clientSecret, loginUrl: sims.urls.login, graphUrl: sims.urls.graph },
+        itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
+        bms: { userName: sims.credentials.bms.userName, password: sims.credentials.bms.password, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
+        tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }],
+      }),
+    );
+    const { DATABASE_URL: _shared, ...env } = process.env;
+    const child = spawn(process.execPath, [cliEntry(), '--config', config, 'daemon', '--poll-seconds', '2'], { env: { ...env, CONTACTSYNC_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+
+    await waitFor('the first sync', () => (sims.bms.contactsOf(1).length === 5 ? true : undefined), 20_000);
+    // Quiet polls: only the delta request of the tenant.
+    const quietFrom = sims.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    const quiet = sims.requests.slice(quietFrom).filter((r) => r.server !== 'login');
+    expect(quiet.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(quiet.map((r) => `${r.server} ${r.route}`))).toEqual(new Set(['graph /v1.0/users/delta']));
+
+    const hired = Date.now();
+    sims.graph.addUser(TENANT_A, parseSeed({ tenants: [{ id: 'x', displayName: 'x', initialDomain: 'x', users: [user('newhire', { businessPhones: ['+1 206 555 0142'] })] }] }).tenants[0]!.users[0]!);
+    const contact = await waitFor('the new hire in BMS', () => sims.bms.contactsOf(1).find((c) => c.emailAddress === 'newhire@contoso.com'), 15_000);
+    const latencyMs = Date.now() - hired;
+    expect(contact).toMatchObject({ firstName: 'User', phoneNumber: '+12065550142', isActive: true });
+    expect(latencyMs).toBeLessThan(2_000 + 3_000); // the poll interval plus the run
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/Watching 1 tenant: changes every 2 s/);
+    expect(stdout).toMatch(/Contoso Ltd: ok \(created 1, unchanged 5\)/);
+    expect(stdout).toMatch(/Stopped\.\n$/);
+  }, 60_000);
+});
