@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
-import { cliEntry } from '../support/cli.ts';
+import { cliEntry, simulatorConfig } from '../support/cli.ts';
 import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 
@@ -30,17 +30,7 @@ async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: n
 describe('contactsync daemon', () => {
   it('brings a new hire into BMS within the poll interval, costs one Graph request per quiet poll, and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'daemon-'));
-    const config = join(dir, 'contactsync.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        database: { sqlitePath: join(dir, 'state.db') },
-        microsoft: { clientId: sims.credentials.graph.clientId, clientSecret: sims.credentials.graph.clientSecret, loginUrl: sims.urls.login, graphUrl: sims.urls.graph },
-        itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
-        bms: { userName: sims.credentials.bms.userName, password: sims.credentials.bms.password, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
-        tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }],
-      }),
-    );
+    const config = simulatorConfig(sims, dir, { tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }] });
     const { DATABASE_URL: _shared, ...env } = process.env;
     const child = spawn(process.execPath, [cliEntry(), '--config', config, 'daemon', '--poll-seconds', '2'], { env: { ...env, CONTACTSYNC_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
-import { buildCli, runCli } from '../support/cli.ts';
+import { buildCli, runCli, simulatorConfig } from '../support/cli.ts';
 
 /** The first customer of the demo with 40 of its users: every scenario, and few enough writes to crash at each step. */
 const demo = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
@@ -14,19 +14,7 @@ const seed: Seed = { ...demo, tenants: [{ ...demo.tenants[0]!, users: demo.tenan
 
 /** A config that points `contactsync sync` at the simulators, with its own state database. */
 function configFor(sims: RunningSimulators, dir: string): string {
-  const path = join(dir, 'config.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      database: { sqlitePath: join(dir, 'state.db') },
-      microsoft: { clientId: sims.credentials.graph.clientId, clientSecret: sims.credentials.graph.clientSecret, loginUrl: sims.urls.login, graphUrl: sims.urls.graph },
-      itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
-      bms: { userName: sims.credentials.bms.userName, password: sims.credentials.bms.password, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
-      tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
-      settings: seed.settings,
-    }),
-  );
-  return path;
+  return simulatorConfig(sims, dir, { tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })), settings: seed.settings });
 }
 
 /** What a person sees in IT Glue and BMS, without the ids the systems gave. */

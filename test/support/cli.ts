@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -42,4 +43,20 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** A config file that points `contactsync` at the simulators, with its state database in `dir`. */
+export function simulatorConfig(sims: RunningSimulators, dir: string, extra: Record<string, unknown> = {}): string {
+  const path = join(dir, 'contactsync.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      database: { sqlitePath: join(dir, 'state.db') },
+      microsoft: { clientId: sims.credentials.graph.clientId, clientSecret: sims.credentials.graph.clientSecret, loginUrl: sims.urls.login, graphUrl: sims.urls.graph },
+      itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
+      bms: { userName: sims.credentials.bms.userName, password: sims.credentials.bms.password, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
+      ...extra,
+    }),
+  );
+  return path;
 }
