@@ -7,7 +7,7 @@ import { BmsPsa } from '../connectors/bms/bms-psa.ts';
 import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
-import type { AttemptLog } from '../connectors/http/http-client.ts';
+import type { AttemptLog, TransportOptions } from '../connectors/http/http-client.ts';
 import type { BudgetLimit } from '../connectors/http/request-budget.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { parseSettingsOverride } from '../domain/settings.ts';
@@ -28,6 +28,10 @@ export interface SandboxOptions {
   readonly onProgress?: RunOptions['onProgress'];
   /** API limits other than the documented ones, for the simulators and the clients alike (benchmarks compress time) */
   readonly limits?: Partial<Record<'itglue' | 'bms', BudgetLimit>>;
+  /** timeouts and retries of the clients other than the defaults (fault tests shorten them) */
+  readonly transport?: Pick<TransportOptions, 'timeoutMs' | 'policy'>;
+  /** seeds the simulators' fault injection, so that a faulty run can be replayed */
+  readonly faultSeed?: number;
 }
 
 export interface Sandbox {
@@ -53,7 +57,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const simulatorsPath = `${dbPath}.simulators.json`;
   const kept = options.dbPath !== undefined && existsSync(simulatorsPath) ? await readSeedFile(simulatorsPath) : null;
   const seed: Seed = kept === null ? options.seed : { ...kept, settings: options.seed.settings, tenants: kept.tenants.map((t) => ({ ...t, settings: options.seed.tenants.find((s) => s.id === t.id)?.settings ?? t.settings })) };
-  const sims = await startSimulators(seed);
+  const sims = await startSimulators(seed, options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed });
   for (const [api, limit] of Object.entries(options.limits ?? {})) {
     const limiter = api === 'bms' ? sims.bms.limiter : sims.itglue.limiter;
     limiter.limit = limit.limit;
@@ -80,7 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const log = (entry: AttemptLog) => logger.debug(entry, 'api attempt');
   const budget = createApiBudget(options.limits ?? {});
-  const common = { budget, log };
+  const common = { budget, log, ...options.transport };
   const runner = new SyncRunner({
     store,
     directory: new GraphDirectory({ tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }), baseUrl: sims.urls.graph, ...common }),
