@@ -68,6 +68,12 @@ export interface PlannedAction {
   readonly link: LinkIntent | null;
 }
 
+/** The longest text each system takes in names and titles; longer values are shortened, with a reason. */
+export interface TextLimits {
+  readonly itglue: number;
+  readonly bms: number;
+}
+
 export type TenantPlanStatus = 'ok' | 'needs approval';
 
 export interface DeletionGuardVerdict {

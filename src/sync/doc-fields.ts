@@ -29,6 +29,8 @@ export interface DocFieldContext {
   readonly defaultLocation: DocLocation | null;
   readonly newContactTypeId: string | null;
   readonly replacementPhone: ReplacementPhone | null;
+  /** the longest name or title IT Glue takes */
+  readonly textLimit: number;
 }
 
 /** The primary phone of the planned contact, in the form BMS receives. */
@@ -52,6 +54,15 @@ export interface DocFieldsPlan {
 
 
 const NONE: readonly never[] = [];
+
+/** `value` cut to `limit` UTF-16 units, never in the middle of a character. */
+export function clip(value: string | null, limit: number): string | null {
+  if (value === null || value.length <= limit) return value;
+  let cut = value.slice(0, limit);
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return cut.trimEnd();
+}
 
 /** True when `next` holds the very entries of `current`, in order: entries are copied only when they change. */
 function sameEntries<T>(current: readonly T[], next: readonly T[]): boolean {
@@ -262,9 +273,13 @@ export function planDocFields(
   const blank = settings.blankNeverOverwrites;
   const notes: Reason[] = [];
 
-  const firstName = keepUnlessBlank(user.firstName, contact?.firstName ?? null, blank);
-  const lastName = keepUnlessBlank(user.lastName, contact?.lastName ?? null, blank);
-  const title = keepUnlessBlank(user.title, contact?.title ?? null, blank);
+  const limit = context.textLimit;
+  for (const [field, value] of [['first-name', user.firstName], ['last-name', user.lastName], ['title', user.title]] as const) {
+    if (value !== null && value.length > limit) notes.push(reason('shortened', `${field} is longer than IT Glue takes (${limit} characters): it is shortened.`, field));
+  }
+  const firstName = keepUnlessBlank(clip(user.firstName, limit), contact?.firstName ?? null, blank);
+  const lastName = keepUnlessBlank(clip(user.lastName, limit), contact?.lastName ?? null, blank);
+  const title = keepUnlessBlank(clip(user.title, limit), contact?.title ?? null, blank);
   const emails = chooseEmails(user, contact?.emails ?? NONE, contactEmailKeys, link, settings);
   const phones = choosePhones(user, contact?.phones ?? NONE, link, context);
   const locationId = chooseLocation(user, contact?.locationId ?? null, context);

@@ -1,10 +1,11 @@
 import type { DocContact, DocContactType, DocLocation } from '../domain/doc-contact.ts';
 import type { Link, MatchRule, OperatorDecision } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
-import type { DocAction, FieldDiff, LinkIntent, Outcome, Plan, PlannedAction, PsaAction } from '../domain/plan.ts';
+import type { DocAction, FieldDiff, LinkIntent, Outcome, Plan, PlannedAction, PsaAction, TextLimits } from '../domain/plan.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../domain/psa-contact.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
+import { normalizeEmail } from '../normalize/email.ts';
 import { foldName, personNameKey } from '../normalize/name.ts';
 import { normalizePhone } from '../normalize/phone.ts';
 import { planDocFields, type DocFieldContext, type DocFieldsPlan, type ReplacementPhone } from './doc-fields.ts';
@@ -39,6 +40,8 @@ export interface TenantSyncInput {
   readonly decisions: readonly OperatorDecision[];
   /** an operator approved the inactivations held back by the deletion guard */
   readonly approveInactivations: boolean;
+  /** what the systems take in names and titles; no limit when absent */
+  readonly textLimits?: TextLimits;
 }
 
 function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T> {
@@ -149,6 +152,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     defaultLocation,
     newContactTypeId: typeId(input.itglue.contactTypes, settings.contactType),
     replacementPhone: replacementPhone(settings, input.organizationPhone),
+    textLimit: input.textLimits?.itglue ?? Number.POSITIVE_INFINITY,
   };
   const psaContext: PsaFieldContext | null =
     input.bms === null
@@ -160,6 +164,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
           mainLocation: [...input.bms.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,
           emailTypeId: typeId(input.bms.emailTypes, settings.psa.emailType),
           phoneTypeId: typeId(input.bms.phoneTypes, settings.psa.phoneType),
+          textLimit: input.textLimits?.bms ?? Number.POSITIVE_INFINITY,
         };
   const contactTypeWarning =
     settings.contactType !== null && docContext.newContactTypeId === null
@@ -245,6 +250,21 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       continue;
     }
     const doc = planDocFields(user, contact, match.kind === 'matched' ? match.emailKeys : NO_KEYS, link, docContext);
+    if (normalizeEmail(doc.primaryEmail) === null) {
+      // No address IT Glue would take: nothing is written until Microsoft 365 has one.
+      slots[slot] = {
+        userId: user.id,
+        userPrincipalName: user.source.userPrincipalName,
+        displayName: user.source.displayName,
+        outcome: 'held',
+        rule: match.kind === 'matched' ? match.rule : null,
+        itglue: docReport(contact?.id ?? null),
+        bms: { kind: 'none', contactId: link?.psaContactId ?? null },
+        reasons: [...user.issues, reason('no-valid-email', `"${doc.primaryEmail}" is not a valid email address, and the user has no other: nothing is written.`, 'mail')],
+        link: link === null ? null : { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones },
+      };
+      continue;
+    }
     const reasons: Reason[] = [...user.issues, ...doc.notes.filter((note) => note.code !== 'no-location')];
     let itglue: DocAction;
     if (contact === null) {

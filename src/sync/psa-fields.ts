@@ -4,7 +4,7 @@ import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { foldName } from '../normalize/name.ts';
-import type { DocFieldsPlan } from './doc-fields.ts';
+import { clip, type DocFieldsPlan } from './doc-fields.ts';
 
 /** What the BMS leg needs to know about the account, resolved once per plan. */
 export interface PsaFieldContext {
@@ -14,6 +14,8 @@ export interface PsaFieldContext {
   readonly mainLocation: PsaLocation | null;
   readonly emailTypeId: number | null;
   readonly phoneTypeId: number | null;
+  /** the longest name or job title BMS takes */
+  readonly textLimit: number;
 }
 
 export type PsaFieldsPlan = { readonly ok: true; readonly fields: PsaContactFields } | { readonly ok: false; readonly reasons: readonly Reason[] };
@@ -57,12 +59,13 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
   if (reasons.length > 0 || fields.firstName === null || doc.primaryPhone === null || locationId === null || context.emailTypeId === null || context.phoneTypeId === null) {
     return { ok: false, reasons };
   }
+  const limit = context.textLimit;
   return {
     ok: true,
     fields: {
-      firstName: fields.firstName,
-      lastName: fields.lastName,
-      jobTitle: fields.title,
+      firstName: clip(fields.firstName, limit)!,
+      lastName: clip(fields.lastName, limit),
+      jobTitle: clip(fields.title, limit),
       emailAddress: doc.primaryEmail,
       emailTypeId: context.emailTypeId,
       phoneNumber: doc.primaryPhone.psaValue,

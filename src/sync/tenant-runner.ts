@@ -1,3 +1,5 @@
+import { BMS_TEXT_LIMIT } from '../connectors/bms/wire.ts';
+import { ITGLUE_TEXT_LIMIT } from '../connectors/itglue/wire.ts';
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { DocContact, DocContactType } from '../domain/doc-contact.ts';
 import type { Link } from '../domain/link.ts';
@@ -189,6 +191,7 @@ export class SyncRunner {
       links: await store.listLinks(tenant.id),
       decisions: await store.decisions(tenant.id),
       approveInactivations: tenant.approveInactivations,
+      textLimits: { itglue: ITGLUE_TEXT_LIMIT, bms: BMS_TEXT_LIMIT },
     };
     return { input, contacts };
   }

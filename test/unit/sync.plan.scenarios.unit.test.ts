@@ -380,6 +380,25 @@ describe('disputes and operator decisions', () => {
   });
 });
 
+describe('input IT Glue or BMS would refuse', () => {
+  it('holds a user without any valid address and writes nothing', () => {
+    const user = graphUser('u1', { userPrincipalName: `${'x'.repeat(70)}@contoso.com`, mail: null, proxyAddresses: [] });
+    const action = planTenantSync(tenantInput({ users: [user] })).actions[0]!;
+    expect(action).toMatchObject({ outcome: 'held', itglue: { kind: 'none' }, bms: { kind: 'none' } });
+    expect(action.reasons.at(-1)).toMatchObject({ code: 'no-valid-email', field: 'mail' });
+  });
+
+  it('shortens names and titles to what each system takes, the same way every time', () => {
+    const input = { ...tenantInput({ users: [{ ...ann, jobTitle: 'T'.repeat(300), surname: `${'L'.repeat(99)}😀tail` }] }), textLimits: { itglue: 255, bms: 100 } };
+    const plan = planTenantSync(input);
+    const action = plan.actions[0]!;
+    expect(action.itglue.kind === 'create' && action.itglue.fields.title).toBe('T'.repeat(255));
+    expect(action.bms.kind === 'create' && action.bms.fields.lastName).toBe('L'.repeat(99));
+    expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'shortened', field: 'title' }));
+    expect(planTenantSync(applyInMemory(input, plan)).actions.filter(actionWrites)).toEqual([]);
+  });
+});
+
 describe('excluded users', () => {
   it('gets an action with the scope reasons and no write', () => {
     const action = planOne({ users: [{ ...ann, userType: 'Guest' }] });

@@ -16,6 +16,9 @@ export type BmsRegion = keyof typeof BMS_REGIONS;
 /** Inferred: the largest page BMS serves. */
 export const BMS_PAGE_SIZE = 1000;
 
+/** Inferred: the longest text BMS takes in a contact's first name, last name or job title. */
+export const BMS_TEXT_LIMIT = 100;
+
 export const envelope = <T extends z.ZodType>(result: T) =>
   z.object({ success: z.boolean(), result: result.optional().nullable(), totalRecords: z.number().optional(), error: z.object({ message: z.string().optional() }).optional().nullable() });
 

@@ -16,6 +16,9 @@ export type ItGlueRegion = keyof typeof ITGLUE_REGIONS;
 /** Inferred: how many contacts one bulk create or bulk update carries (IT Glue documents no limit). */
 export const BULK_SIZE = 100;
 
+/** Inferred: the longest text IT Glue takes in a name or a title. */
+export const ITGLUE_TEXT_LIMIT = 255;
+
 const id = z.union([z.string(), z.number()]).transform(String);
 const nullableId = z.union([z.string(), z.number()]).nullable().optional().transform((v) => (v === null || v === undefined ? null : String(v)));
 const text = z.string().nullable().optional().transform((v) => v ?? null);
