@@ -103,3 +103,14 @@ export async function tenantNamed(store: StateStore, name: string) {
   if (tenant === undefined) throw new Error(`No tenant ${name}. Known tenants: ${tenants.map((t) => `${t.id} (${t.displayName})`).join(', ') || 'none (run contactsync tenants discover)'}.`);
   return tenant;
 }
+
+/** The customer tenants the config names, else the GDAP customers of the partner tenant; registered in the store. */
+export async function registerConfiguredTenants(context: CliContext): Promise<readonly { id: string; displayName: string }[]> {
+  const partner = context.config.microsoft.partnerTenantId;
+  const tenants =
+    context.config.tenants.length > 0 || !partner
+      ? context.config.tenants
+      : (await context.apis().directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
+  for (const tenant of tenants) await context.store.upsertTenant(tenant.id, tenant.displayName);
+  return tenants;
+}

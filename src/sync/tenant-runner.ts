@@ -163,8 +163,11 @@ export class SyncRunner {
     return recovered;
   }
 
-  /** What the planner needs besides the users: IT Glue and BMS as they are now, settings, decisions, approval. */
-  private async planInput(tenant: TenantRecord, settings: Settings, users: readonly DirectoryUser[], onRead: () => void): Promise<{ input: TenantSyncInput; contacts: readonly DocContact[] }> {
+  /**
+   * What the planner needs besides the users and links: IT Glue and BMS as they are now, settings, decisions,
+   * approval. Links are read by the caller once recovery has settled them.
+   */
+  private async planInput(tenant: TenantRecord, settings: Settings, users: readonly DirectoryUser[], onRead: () => void): Promise<{ input: Omit<TenantSyncInput, 'links'>; contacts: readonly DocContact[] }> {
     const { store, directory, itglue, bms } = this.deps;
     const groupIds = settings.scope.groupIds;
     const groupMemberIds = groupIds.length === 0 ? null : new Set((await Promise.all(groupIds.map((g) => directory.readGroupMembers(tenant.id, g)))).flat());
@@ -180,7 +183,7 @@ export class SyncRunner {
       psaInput = { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
     }
     const normalizeOptions = { splitDisplayName: settings.names.splitDisplayName, defaultRegion: settings.phones.defaultRegion };
-    const input: TenantSyncInput = {
+    const input: Omit<TenantSyncInput, 'links'> = {
       tenantId: tenant.id,
       settings,
       users: users.map((user) => normalizeDirectoryUser(user, normalizeOptions)),
@@ -188,7 +191,6 @@ export class SyncRunner {
       organizationPhone,
       itglue: { contacts, locations, contactTypes },
       bms: psaInput,
-      links: await store.listLinks(tenant.id),
       decisions: await store.decisions(tenant.id),
       approveInactivations: tenant.approveInactivations,
       textLimits: { itglue: ITGLUE_TEXT_LIMIT, bms: BMS_TEXT_LIMIT },
@@ -212,7 +214,8 @@ export class SyncRunner {
     const users = (await store.loadUsers(tenantId)).filter((u) => fresh !== null || u.id !== userId);
     const { input, contacts } = await this.planInput(tenant, settings, users, () => {});
     await this.recover(tenant, contacts);
-    const plan = planTenantSync({ ...input, links: await store.listLinks(tenantId) });
+    const links = await store.listLinks(tenantId);
+    const plan = planTenantSync({ ...input, links });
     const action = plan.actions.find((a) => a.userId === userId);
     if (action === undefined) throw new Error(`User ${userId} is not known in tenant ${tenant.displayName}.`);
     const excluded = action.outcome === 'excluded' || (fresh === null && action.outcome !== 'inactivated');
@@ -221,8 +224,7 @@ export class SyncRunner {
     const planned = [...('diffs' in action.itglue ? action.itglue.diffs : []), ...('diffs' in action.bms ? action.bms.diffs : [])];
     onStep('plan', `IT Glue: ${itglueReport(action.itglue)}, BMS: ${bmsReport(action.bms)}${planned.length === 0 ? '' : `; ${planned.map((d) => `${d.field}: ${d.old ?? '∅'} → ${d.new ?? '∅'}`).join('; ')}`}`);
     const runId = await store.startRun(tenantId);
-    const links = new Map((await store.listLinks(tenantId)).map((link) => [link.userId, link]));
-    const [applied] = await applyPlan([action], { tenantId, runId, organizationId: tenant.itglueOrganizationId, accountId: tenant.bmsAccountId, store, itglue: this.deps.itglue, bms: this.deps.bms, links });
+    const [applied] = await applyPlan([action], { tenantId, runId, organizationId: tenant.itglueOrganizationId, accountId: tenant.bmsAccountId, store, itglue: this.deps.itglue, bms: this.deps.bms, links: new Map(links.map((link) => [link.userId, link])) });
     const result = toResult(applied!);
     await store.saveResults(runId, tenantId, [result]);
     await store.finishRun(runId, result.outcome === 'failed' ? 'failed-users' : 'ok', countOutcomes([result]));
@@ -254,7 +256,8 @@ export class SyncRunner {
       const { input, contacts } = await this.planInput(tenant, settings, mergeChanges(snapshot, changes), () => phase('read IT Glue and BMS'));
       if (!options.dryRun) await this.recover(tenant, contacts);
       phase('plan');
-      const plan = planTenantSync({ ...input, links: await store.listLinks(tenantId) });
+      const links = await store.listLinks(tenantId);
+      const plan = planTenantSync({ ...input, links });
       if (options.dryRun) {
         // A dry run reports what the writes would be.
         const planned = plan.actions.map((action) => toResult({ action, itglue: itglueReport(action.itglue), bms: bmsReport(action.bms), itglueContactId: itglueContactOf(action), bmsContactId: bmsContactOf(action), failure: null }));
@@ -262,7 +265,6 @@ export class SyncRunner {
       }
 
       phase('apply');
-      const links = new Map((await store.listLinks(tenantId)).map((link) => [link.userId, link]));
       const applied = await applyPlan(plan.actions, {
         tenantId,
         runId: runId!,
@@ -271,7 +273,7 @@ export class SyncRunner {
         store,
         itglue,
         bms,
-        links,
+        links: new Map(links.map((link) => [link.userId, link])),
         onProgress: (done, total) => options.onProgress?.(tenantId, done, total),
       });
       const results = applied.map(toResult);

@@ -46,10 +46,15 @@ describe('contactsync sandbox --seed FILE --once --dump OUT', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const command of [[], ['sandbox'], ['sync']]) {
-      const run = await runCli([...command, '--help'], env);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: contactsync/);
+    const top = await runCli(['--help'], env);
+    const commands = [...top.stdout.slice(top.stdout.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['init', 'doctor', 'tenants', 'plan', 'sync', 'daemon', 'conflicts', 'approve', 'contact', 'runs', 'audit', 'migrate', 'user', 'sandbox']));
+    const groups: Record<string, string[]> = { tenants: ['list', 'discover', 'map', 'unmap', 'settings'], conflicts: ['list', 'resolve'], contact: ['show', 'sync-now', 'disable', 'enable'], runs: ['list', 'show'], user: ['add'] };
+    const all = commands.flatMap((c) => [[c], ...(groups[c] ?? []).map((sub) => [c, sub])]);
+    const runs = await Promise.all(all.map((args) => runCli([...args, '--help'], env)));
+    for (const [i, run] of runs.entries()) {
+      expect(run.code, all[i]!.join(' ')).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: contactsync ${all[i]!.join(' ')}`));
     }
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Daemon } from '../../jobs/daemon.ts';
 import { resolveSettings, parseSettingsOverride } from '../../domain/settings.ts';
-import { withContext } from '../context.ts';
+import { registerConfiguredTenants, withContext } from '../context.ts';
 
 function positive(value: string): number {
   const n = Number(value);
@@ -18,10 +18,8 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
     .option('--reconcile-hours <hours>', 'how often a tenant is planned in full even without a change', positive, 24)
     .action((options: { pollSeconds?: number; reconcileHours: number }, command: Command) =>
       withContext(configOf(command), async (context) => {
-        const { runner, directory } = context.apis();
-        const partner = context.config.microsoft.partnerTenantId;
-        const tenants = context.config.tenants.length > 0 || !partner ? context.config.tenants : (await directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
-        for (const tenant of tenants) await context.store.upsertTenant(tenant.id, tenant.displayName);
+        const { runner } = context.apis();
+        await registerConfiguredTenants(context);
         const pollSeconds = options.pollSeconds ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         const daemon = new Daemon({

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
-import { tenantNamed, withContext } from '../context.ts';
+import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { exitCodeOf, progressBars, summaryTable } from '../output.ts';
 
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
@@ -13,10 +13,8 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
     .action((options: { tenant?: string; dryRun?: boolean; json?: boolean }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { store } = context;
-        const { directory, runner } = context.apis();
-        const partner = context.config.microsoft.partnerTenantId;
-        const tenants = context.config.tenants.length > 0 || !partner ? context.config.tenants : (await directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
-        for (const tenant of tenants) await store.upsertTenant(tenant.id, tenant.displayName);
+        const { runner } = context.apis();
+        await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
         const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseSettingsOverride, resolveSettings, type SettingsOverride } from '../../domain/settings.ts';
-import { actor, tenantNamed, withContext } from '../context.ts';
+import { actor, registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 
 /** `a.b=value`: the value as JSON when it parses (true, 5, null, ["x"]), else as text. */
@@ -63,14 +63,12 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
 
   tenants
     .command('discover')
-    .description('List the customers of the partner tenant (GDAP) and of the config, and map each by name when exactly one IT Glue organization and one BMS account have it.')
+    .description('List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when exactly one IT Glue organization and one BMS account have it.')
     .action((_options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
-        const { directory, runner } = context.apis();
         const partner = context.config.microsoft.partnerTenantId;
-        const found = [...context.config.tenants, ...(partner ? (await directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName })) : [])];
-        for (const tenant of found) await context.store.upsertTenant(tenant.id, tenant.displayName);
-        await runner.mapTenants();
+        const found = await registerConfiguredTenants(context);
+        await context.apis().runner.mapTenants();
         await context.store.audit(actor(), 'tenants.discover', partner ?? 'config', { found: found.length });
         const list = await context.store.listTenants();
         process.stdout.write(`${found.length} tenant${found.length === 1 ? '' : 's'} found; ${list.filter((t) => t.mapping !== 'unmapped').length} mapped, ${list.filter((t) => t.mapping === 'unmapped').length} unmapped (map them with contactsync tenants map).\n`);
