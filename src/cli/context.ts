@@ -16,6 +16,8 @@ import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
 import { SyncRunner } from '../sync/tenant-runner.ts';
 
+export { tenantNamed } from '../operations/operator-actions.ts';
+
 export const DATA_DIR = resolve(process.env.CONTACTSYNC_DATA_DIR ?? './data');
 
 /** Who did an admin action, for the audit log. */
@@ -93,15 +95,6 @@ export async function withContext<T>(configPath: string, run: (context: CliConte
   } finally {
     await context.close();
   }
-}
-
-/** The tenant a person named, by id or display name. */
-export async function tenantNamed(store: StateStore, name: string) {
-  const tenants = await store.listTenants();
-  const wanted = name.toLowerCase();
-  const tenant = tenants.find((t) => t.id.toLowerCase() === wanted) ?? tenants.filter((t) => t.displayName.toLowerCase() === wanted)[0];
-  if (tenant === undefined) throw new Error(`No tenant ${name}. Known tenants: ${tenants.map((t) => `${t.id} (${t.displayName})`).join(', ') || 'none (run contactsync tenants discover)'}.`);
-  return tenant;
 }
 
 /** The customer tenants the config names, else the GDAP customers of the partner tenant; registered in the store. */

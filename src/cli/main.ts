@@ -9,6 +9,7 @@ import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerSandbox } from './commands/sandbox.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerTenants } from './commands/tenants.ts';
 
@@ -34,6 +35,7 @@ export function program(): Command {
   registerContact(cli, configOf);
   registerRuns(cli, configOf);
   registerAdmin(cli, configOf);
+  registerServe(cli, configOf);
   registerSandbox(cli);
   return cli;
 }

@@ -32,6 +32,15 @@ export const configSchema = z.strictObject({
     .nullable()
     .optional(),
   tenants: z.array(z.strictObject({ id: z.string().min(1), displayName: z.string().min(1) })).default([]),
+  web: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** Secure cookies and HSTS: set when users reach the UI over HTTPS (a reverse proxy terminating TLS) */
+      secureCookies: z.boolean().default(false),
+      sessionHours: z.number().positive().max(24 * 30).default(12),
+    })
+    .prefault({}),
   settings: z.record(z.string(), z.unknown()).default({}),
 });
 

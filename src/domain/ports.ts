@@ -49,6 +49,8 @@ export interface DocStore {
   listLocations(organizationId: string): Promise<readonly DocLocation[]>;
   listContactTypes(): Promise<readonly DocContactType[]>;
   listContacts(organizationId: string): Promise<readonly DocContact[]>;
+  /** One contact as IT Glue holds it now, or null when there is none with this id. */
+  readContact(id: string): Promise<DocContact | null>;
   /** Creates contacts in one organization; one result per draft, in order. */
   createContacts(organizationId: string, drafts: readonly DocContactFields[]): Promise<readonly WriteResult<string>[]>;
   /** Updates contacts with only the attributes given; one result per update, in order. */

@@ -38,6 +38,8 @@ export interface Sandbox {
   readonly sims: RunningSimulators;
   readonly store: StateStore;
   readonly runner: SyncRunner;
+  /** the API clients the runner uses, for readers other than the sync (the web UI's contact page) */
+  readonly clients: { readonly itglue: ItGlueDocStore; readonly bms: BmsPsa };
   readonly dbPath: string;
   /** syncs every tenant once */
   syncAll(options?: RunOptions): Promise<TenantRunResult[]>;
@@ -85,23 +87,30 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = (entry: AttemptLog) => logger.debug(entry, 'api attempt');
   const budget = createApiBudget(options.limits ?? {});
   const common = { budget, log, ...options.transport };
+  const clients = {
+    itglue: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
+    bms: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
+  };
   const runner = new SyncRunner({
     store,
     directory: new GraphDirectory({ tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }), baseUrl: sims.urls.graph, ...common }),
-    itglue: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
-    bms: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
+    ...clients,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
+  const persist = async () => {
+    if (options.dbPath !== undefined) await writeFile(simulatorsPath, JSON.stringify({ settings: seed.settings, ...sims.dump() }));
+  };
 
   return {
     sims,
     store,
     runner,
+    clients,
     dbPath,
     async syncAll(runOptions = {}) {
       await runner.mapTenants();
       const results = await runner.runAll({ ...runOptions, ...(options.onPhase === undefined ? {} : { onPhase: options.onPhase }), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
-      if (options.dbPath !== undefined) await writeFile(simulatorsPath, JSON.stringify({ settings: seed.settings, ...sims.dump() }));
+      await persist();
       return results;
     },
     dump(results) {
@@ -132,6 +141,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       };
     },
     async close() {
+      await persist();
       await store.close();
       await sims.close();
     },

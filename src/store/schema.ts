@@ -16,6 +16,9 @@ export interface Database {
   conflicts: ConflictTable;
   audit: AuditTable;
   users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  app_secrets: AppSecretTable;
 }
 
 export interface TenantTable {
@@ -145,4 +148,30 @@ export interface UserTable {
   /** viewer or admin */
   role: string;
   created_at: string;
+}
+
+/** A signed-in browser: the cookie holds the token, the store only its SHA-256. */
+export interface SessionTable {
+  token_hash: string;
+  username: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A token for the REST API (`Authorization: Bearer ...`), kept as its SHA-256. */
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  /** viewer or admin */
+  role: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** Secrets the installation makes for itself (the key CSRF tokens are signed with), shared by every process. */
+export interface AppSecretTable {
+  name: string;
+  value: string;
 }

@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { Link, MatchRule, OperatorDecision, SyncDisabled } from '../domain/link.ts';
 import type { DirectoryChanges } from '../domain/ports.ts';
 import type { FieldDiff } from '../domain/plan.ts';
 import type { Reason } from '../domain/reason.ts';
-import type { Database } from './schema.ts';
+import type { Database, RunTable } from './schema.ts';
 
 export interface TenantRecord {
   readonly id: string;
@@ -53,6 +53,14 @@ export interface ConflictRecord {
   readonly status: 'open' | 'resolved';
   readonly resolution: 'link' | 'create' | 'ignore' | null;
   readonly resolutionTarget: string | null;
+}
+
+export type WebRole = 'viewer' | 'admin';
+
+export interface WebUser {
+  readonly username: string;
+  readonly passwordHash: string;
+  readonly role: WebRole;
 }
 
 export interface RunRecord {
@@ -131,6 +139,18 @@ type Db = Kysely<Database> | Transaction<Database>;
  * contactsync's state: tenants and their mapping, versioned settings, the directory snapshot and delta checkpoint,
  * links, runs, the write journal, per-user results, the conflicts queue and the audit log. SQL only: it knows no API.
  */
+function toRunRecord(row: Selectable<RunTable>): RunRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: row.status,
+    counts: row.counts === null ? null : (JSON.parse(row.counts) as Record<string, number>),
+    error: row.error,
+  };
+}
+
 export class StateStore {
   constructor(readonly db: Kysely<Database>) {}
 
@@ -280,15 +300,12 @@ export class StateStore {
   async listRuns(tenantId?: string, limit = 50): Promise<RunRecord[]> {
     let query = this.db.selectFrom('runs').selectAll().orderBy('started_at', 'desc').limit(limit);
     if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
-    return (await query.execute()).map((row) => ({
-      id: row.id,
-      tenantId: row.tenant_id,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      status: row.status,
-      counts: row.counts === null ? null : (JSON.parse(row.counts) as Record<string, number>),
-      error: row.error,
-    }));
+    return (await query.execute()).map(toRunRecord);
+  }
+
+  async getRun(id: string): Promise<RunRecord | null> {
+    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toRunRecord(row);
   }
 
   // --- the write journal ---
@@ -460,9 +477,68 @@ export class StateStore {
 
   // --- people who sign in to the web UI ---
 
-  async addUser(username: string, passwordHash: string, role: 'viewer' | 'admin'): Promise<boolean> {
+  async addUser(username: string, passwordHash: string, role: WebRole): Promise<boolean> {
     const result = await this.db.insertInto('users').values({ username, password_hash: passwordHash, role, created_at: now() }).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async getUser(username: string): Promise<WebUser | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row === undefined ? null : { username: row.username, passwordHash: row.password_hash, role: row.role as WebRole };
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async createSession(tokenHash: string, username: string, expiresAt: Date): Promise<void> {
+    await this.db.insertInto('sessions').values({ token_hash: tokenHash, username, created_at: now(), expires_at: expiresAt.toISOString() }).execute();
+  }
+
+  /** The user of a live session; expired sessions are forgotten on the way. */
+  async sessionUser(tokenHash: string): Promise<{ username: string; role: WebRole } | null> {
+    const at = now();
+    await this.db.deleteFrom('sessions').where('expires_at', '<', at).execute();
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.username', 'sessions.username')
+      .select(['users.username', 'users.role'])
+      .where('sessions.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    return row === undefined ? null : { username: row.username, role: row.role as WebRole };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async addApiToken(token: { id: string; name: string; tokenHash: string; role: WebRole; createdBy: string }): Promise<void> {
+    await this.db.insertInto('api_tokens').values({ id: token.id, name: token.name, token_hash: token.tokenHash, role: token.role, created_by: token.createdBy, created_at: now(), last_used_at: null }).execute();
+  }
+
+  async apiTokenUser(tokenHash: string): Promise<{ name: string; role: WebRole } | null> {
+    const row = await this.db.selectFrom('api_tokens').select(['id', 'name', 'role']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    if (row === undefined) return null;
+    await this.db.updateTable('api_tokens').set({ last_used_at: now() }).where('id', '=', row.id).execute();
+    return { name: row.name, role: row.role as WebRole };
+  }
+
+  async listApiTokens(): Promise<{ id: string; name: string; role: WebRole; createdBy: string; createdAt: string; lastUsedAt: string | null }[]> {
+    const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+    return rows.map((row) => ({ id: row.id, name: row.name, role: row.role as WebRole, createdBy: row.created_by, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
+  }
+
+  async revokeApiToken(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** A random secret of this installation, made the first time it is asked for (every process gets the same one). */
+  async appSecret(name: string): Promise<string> {
+    const fresh = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+    await this.db.insertInto('app_secrets').values({ name, value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    return (await this.db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
   }
 
   // --- the audit log ---

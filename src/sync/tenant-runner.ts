@@ -28,6 +28,9 @@ export interface TenantRunResult {
   readonly error: string | null;
 }
 
+/** The steps of Sync now, each reported as it ends. */
+export type SyncStep = 'read' | 'scope' | 'match' | 'plan' | 'apply';
+
 export interface RunOptions {
   /** plan even when Microsoft reports no change (a full reconciliation) */
   readonly force?: boolean;
@@ -95,7 +98,21 @@ export class SyncRunner {
   private contactTypes: Promise<readonly DocContactType[]> | null = null;
   private types: Promise<{ email: readonly PsaType[]; phone: readonly PsaType[] }> | null = null;
 
+  /** the run in flight per tenant: the daemon, the web UI and the API share a runner, and a tenant runs once at a time */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: RunnerDependencies) {}
+
+  private exclusive<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.inFlight.get(tenantId) ?? Promise.resolve();
+    const mine = before.catch(() => {}).then(work);
+    const settled = mine.catch(() => {});
+    this.inFlight.set(tenantId, settled);
+    void settled.then(() => {
+      if (this.inFlight.get(tenantId) === settled) this.inFlight.delete(tenantId);
+    });
+    return mine;
+  }
 
   private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
     this.deps.log?.(level, message, fields);
@@ -202,7 +219,11 @@ export class SyncRunner {
    * Sync now: reads one user from Microsoft, plans the tenant with that user as Microsoft has it now (matching needs
    * every contact), and applies that user's action alone. `onStep` hears each step: read, scope, match, plan, apply.
    */
-  async runUser(tenantId: string, userId: string, onStep: (step: 'read' | 'scope' | 'match' | 'plan' | 'apply', detail: string) => void): Promise<UserResult> {
+  runUser(tenantId: string, userId: string, onStep: (step: SyncStep, detail: string) => void): Promise<UserResult> {
+    return this.exclusive(tenantId, () => this.runUserNow(tenantId, userId, onStep));
+  }
+
+  private async runUserNow(tenantId: string, userId: string, onStep: (step: SyncStep, detail: string) => void): Promise<UserResult> {
     const { store, directory } = this.deps;
     const tenant = await store.getTenant(tenantId);
     if (tenant === null) throw new Error(`No tenant ${tenantId}.`);
@@ -232,7 +253,12 @@ export class SyncRunner {
     return result;
   }
 
-  async runTenant(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
+  /** One tenant: read, plan and (unless a dry run) apply; waits for a run of the same tenant already in flight. */
+  runTenant(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
+    return this.exclusive(tenantId, () => this.runTenantNow(tenantId, options));
+  }
+
+  private async runTenantNow(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
     const { store, directory, itglue, bms } = this.deps;
     const tenant = await store.getTenant(tenantId);
     if (tenant === null) throw new Error(`No tenant ${tenantId}: add or discover it first.`);

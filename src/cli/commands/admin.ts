@@ -1,20 +1,9 @@
-import { randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { hashPassword, newToken, tokenDigest } from '../../web/passwords.ts';
+import { formatTable } from '../output.ts';
 import { actor, withContext } from '../context.ts';
-
-const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
-
-function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCallback(password, salt, 64, options, (error, key) => (error === null ? resolve(key) : reject(error))));
-}
-
-/** A password hash for the web UI's logins: scrypt with a random salt, its parameters kept with it. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
 
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.CONTACTSYNC_USER_PASSWORD;
@@ -52,6 +41,53 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
           if (!(await store.addUser(username, await hashPassword(password), options.role))) throw new Error(`There is a user ${username} already.`);
           await store.audit(actor(), 'user.add', username, { role: options.role });
           process.stdout.write(`Added ${username} (${options.role}).\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+
+  const token = cli.command('token').description('Tokens for the REST API (Authorization: Bearer TOKEN).');
+  token
+    .command('add <name>')
+    .description('Make an API token; it is printed once and stored only as a digest.')
+    .option('--role <role>', 'viewer (reads) or admin (changes things)', 'viewer')
+    .action((name: string, options: { role: string }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          if (options.role !== 'viewer' && options.role !== 'admin') throw new Error('--role is viewer or admin.');
+          const secret = newToken('cs_');
+          const id = randomUUID().slice(0, 8);
+          await store.addApiToken({ id, name, tokenHash: tokenDigest(secret), role: options.role, createdBy: actor() });
+          await store.audit(actor(), 'token.add', id, { name, role: options.role });
+          process.stdout.write(`Token ${id} (${name}, ${options.role}); keep it now, it is not shown again:\n${secret}\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+  token
+    .command('list')
+    .description('The API tokens (never their secrets).')
+    .action((_options: unknown, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const list = await store.listApiTokens();
+          process.stdout.write(list.length === 0 ? 'No API tokens.\n' : `${formatTable(['id', 'name', 'role', 'made by', 'made', 'last used'], list.map((t) => [t.id, t.name, t.role, t.createdBy, t.createdAt, t.lastUsedAt ?? 'never']))}\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+  token
+    .command('revoke <id>')
+    .description('Revoke an API token at once.')
+    .action((id: string, _options: unknown, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          if (!(await store.revokeApiToken(id))) throw new Error(`No API token ${id}: see contactsync token list.`);
+          await store.audit(actor(), 'token.revoke', id);
+          process.stdout.write(`Revoked token ${id}.\n`);
         },
         { requireSecrets: false },
       ),

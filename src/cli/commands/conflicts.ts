@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { approveInactivations, resolveConflict, type ConflictChoice } from '../../operations/operator-actions.ts';
 import { actor, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 
@@ -48,24 +49,8 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
         async ({ store }) => {
           const chosen = [options.link !== undefined, options.create === true, options.ignore === true].filter(Boolean).length;
           if (chosen !== 1) throw new Error('Choose one of --link CONTACT, --create or --ignore.');
-          const conflict = (await store.listConflicts({ status: 'open' })).find((c) => c.id === id);
-          if (conflict === undefined) throw new Error(`No open conflict ${id}: it was resolved already, or a later sync settled it. See contactsync conflicts list.`);
-          if (options.link !== undefined && !conflict.candidates.includes(options.link)) {
-            throw new Error(`Contact ${options.link} is not a candidate of this conflict; the candidates are ${conflict.candidates.join(', ')}.`);
-          }
-          if (options.link !== undefined) {
-            const link = await store.getLink(conflict.tenantId, conflict.userId);
-            if (conflict.side === 'itglue') {
-              await store.saveLink(conflict.tenantId, link === null ? { userId: conflict.userId, docContactId: options.link, psaContactId: null, rule: null, syncDisabled: 'none', ownedEmails: [], ownedPhones: [], psaPushed: null } : { ...link, docContactId: options.link });
-            } else {
-              if (link === null) throw new Error('The user has no IT Glue contact yet: resolve its IT Glue conflict first.');
-              await store.saveLink(conflict.tenantId, { ...link, psaContactId: Number(options.link) });
-            }
-          }
-          const resolution = options.link !== undefined ? 'link' : options.create === true ? 'create' : 'ignore';
-          await store.resolveConflict(id, resolution, options.link ?? null);
-          await store.audit(actor(), 'conflict.resolve', id, { user: conflict.userPrincipalName, side: conflict.side, resolution, target: options.link ?? null });
-          process.stdout.write(`Resolved: ${conflict.userPrincipalName} → ${resolution === 'link' ? `linked to ${options.link}` : resolution}. The next sync applies it.\n`);
+          const choice: ConflictChoice = options.link !== undefined ? { kind: 'link', contactId: options.link } : options.create === true ? { kind: 'create' } : { kind: 'ignore' };
+          process.stdout.write(`${(await resolveConflict(store, id, choice, actor())).message}\n`);
         },
         { requireSecrets: false },
       ),
@@ -79,10 +64,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
         configOf(command),
         async ({ store }) => {
           const tenant = await tenantNamed(store, tenantName);
-          if (tenant.status !== 'needs approval') throw new Error(`${tenant.displayName} is not waiting for approval (status: ${tenant.status}).`);
-          await store.setApproval(tenant.id, true);
-          await store.audit(actor(), 'tenant.approve', tenant.id);
-          process.stdout.write(`Approved: the next sync of ${tenant.displayName} inactivates the contacts it held back.\n`);
+          process.stdout.write(`${await approveInactivations(store, tenant, actor())}\n`);
         },
         { requireSecrets: false },
       ),

@@ -1,21 +1,12 @@
 import type { Command } from 'commander';
 import type { SyncDisabled } from '../../domain/link.ts';
-import type { StateStore } from '../../store/state-store.ts';
+import { deepLinks } from '../../operations/deep-links.ts';
+import { setContactSync, userNamed } from '../../operations/operator-actions.ts';
 import { actor, withContext } from '../context.ts';
 
-async function userNamed(store: StateStore, name: string) {
-  const found = await store.findUser(name);
-  if (found === null) throw new Error(`No user ${name} in any tenant (give the Entra object id or the sign-in name; a user appears after the first sync of its tenant).`);
-  return found;
-}
-
-/** Inferred deep links into each system's web app. */
 function links(tenantId: string, userId: string, itglueOrg: string | null, docId: string | null, psaId: number | null): string[] {
-  return [
-    `Microsoft Entra: https://entra.microsoft.com/${tenantId}/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${userId}`,
-    ...(docId === null || itglueOrg === null ? [] : [`IT Glue: https://app.itglue.com/${itglueOrg}/contacts/${docId}`]),
-    ...(psaId === null ? [] : [`BMS: https://bms.kaseya.com/react/crm/contacts/${psaId}`]),
-  ];
+  const found = deepLinks(tenantId, userId, itglueOrg, docId, psaId);
+  return [`Microsoft Entra: ${found.microsoft}`, ...(found.itglue === null ? [] : [`IT Glue: ${found.itglue}`]), ...(found.bms === null ? [] : [`BMS: ${found.bms}`])];
 }
 
 export function registerContact(cli: Command, configOf: (command: Command) => string): void {
@@ -74,12 +65,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
         const leg = options.leg ?? 'psa';
         if (leg !== 'psa' && leg !== 'all') throw new Error('--leg is psa (BMS only) or all (BMS and the Microsoft → IT Glue leg).');
         const value: SyncDisabled = disabled === 'none' ? 'none' : (leg as SyncDisabled);
-        if (!(await store.setSyncDisabled(tenantId, user.id, value))) throw new Error(`${user.userPrincipalName} is not linked to a contact yet: sync the tenant first.`);
-        await store.markDirty(tenantId);
-        await store.audit(actor(), value === 'none' ? 'contact.enable' : 'contact.disable', user.id, { leg: value });
-        process.stdout.write(
-          value === 'none' ? `Sync enabled for ${user.userPrincipalName}.\n` : `Sync disabled for ${user.userPrincipalName} (${value === 'psa' ? 'BMS is left alone' : 'IT Glue and BMS are left alone'}).\n`,
-        );
+        process.stdout.write(`${await setContactSync(store, tenantId, user.id, value, actor())}\n`);
       },
       { requireSecrets: false },
     );

@@ -40,8 +40,8 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
       withContext(
         configOf(command),
         async ({ store }) => {
-          const run = (await store.listRuns(undefined, 100_000)).find((r) => r.id === id);
-          if (run === undefined) throw new Error(`No run ${id}: see contactsync runs list.`);
+          const run = await store.getRun(id);
+          if (run === null) throw new Error(`No run ${id}: see contactsync runs list.`);
           const users = await store.resultsOfRun(id);
           if (options.json === true) {
             process.stdout.write(`${JSON.stringify({ run, users })}\n`);

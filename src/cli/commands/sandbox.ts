@@ -6,6 +6,9 @@ import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import { Daemon } from '../../jobs/daemon.ts';
+import { buildWebApp } from '../../web/web-app.ts';
+import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { progressBars, summaryTable } from '../output.ts';
 
@@ -22,6 +25,17 @@ interface SandboxOptions {
   db?: string;
   json?: boolean;
   pollSeconds?: number;
+  port?: number;
+  host?: string;
+}
+
+/** The sandbox's own admin login, printed at start. */
+export const DEMO_LOGIN = { username: 'demo', password: 'contactsync-demo' } as const;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port number, 0 to 65535');
+  return n;
 }
 
 async function sandbox(options: SandboxOptions): Promise<void> {
@@ -57,38 +71,55 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     process.exit(failed ? 1 : 0);
   }
   const pollSeconds = options.pollSeconds ?? 60;
+  // The sandbox is for trying the product on this machine: a known admin login, on loopback only by default.
+  if ((await box.store.getUser(DEMO_LOGIN.username)) === null) await box.store.addUser(DEMO_LOGIN.username, await hashPassword(DEMO_LOGIN.password), 'admin');
+  const app = await buildWebApp({ services: { store: box.store, apis: () => ({ runner: box.runner, itglue: box.clients.itglue, bms: box.clients.bms }) } });
+  let address: string;
+  try {
+    address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+  } catch (error) {
+    await box.close();
+    throw new Error(`The web UI could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8080} (${(error as Error).message}); choose another with --port.`, { cause: error });
+  }
+  const daemon = new Daemon({
+    store: box.store,
+    runner: box.runner,
+    pollSeconds,
+    reconcileHours: 24,
+    onResult: (result) => {
+      if (result.status === 'unchanged') return;
+      process.stdout.write(`${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status} ${JSON.stringify(result.counts)}\n`);
+    },
+    onError: (tenantId, error) => process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
+  });
   process.stdout.write(
-    `\nSimulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
+    `\nWeb UI: ${address}/  — sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (a sandbox-only admin login)\n` +
+      `REST API: ${address}/api/openapi.json\n` +
+      `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
       `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await box.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-  for (;;) {
-    await new Promise((resolvePoll) => setTimeout(resolvePoll, pollSeconds * 1000));
-    if (stopping) return;
-    const round = await box.syncAll();
-    for (const result of round.filter((r) => r.status !== 'unchanged')) {
-      process.stdout.write(`${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status} ${JSON.stringify(result.counts)}\n`);
-    }
-  }
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', () => resolveStop());
+    process.once('SIGTERM', () => resolveStop());
+    void daemon.start();
+  });
+  await daemon.stop();
+  await app.close();
+  await box.close();
+  process.exit(0);
 }
 
 export function registerSandbox(cli: Command): void {
   cli
     .command('sandbox')
-    .description('Start the simulators of Microsoft 365, IT Glue and BMS (seeded with the demo, or --seed), sync every tenant once, then keep watching for changes.')
+    .description('Start the simulators of Microsoft 365, IT Glue and BMS (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.')
     .option('--seed <file>', 'seed file (the sandbox seed format); the demo seed when absent')
     .option('--once', 'sync once and exit (0 on success)')
     .option('--dump <file>', 'write the final state of the three systems, the run report and the request counts to this JSON file')
     .option('--db <file>', 'keep the state database in this SQLite file between runs, with the simulators\' state beside it (default: a fresh temporary one)')
     .option('--poll-seconds <seconds>', 'how often to look for changes after the first sync', positiveSeconds, 60)
     .option('--json', 'print the dump document instead of the summary')
+    .option('--port <port>', 'the web UI\'s port (without --once)', port, 8080)
+    .option('--host <host>', 'the web UI\'s address (without --once)', '127.0.0.1')
     .action((options: SandboxOptions) => sandbox(options));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseSettingsOverride, resolveSettings, type SettingsOverride } from '../../domain/settings.ts';
+import { parseSettingsOverride, type SettingsOverride } from '../../domain/settings.ts';
+import { mapTenant, saveTenantSettings, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
 import { actor, registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 
@@ -83,22 +84,9 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .action((tenantName: string, options: { itglue: string; bms?: string }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const tenant = await tenantNamed(context.store, tenantName);
-        const { itglue, bms } = context.apis();
-        const organization = (await itglue.listOrganizations()).find((o) => o.id === options.itglue);
-        if (organization === undefined) throw new Error(`IT Glue has no organization ${options.itglue}.`);
-        let accountId: number | null = null;
-        let accountName = 'none';
-        if (options.bms !== undefined && options.bms !== 'none') {
-          if (bms === null) throw new Error('BMS is not configured: map with --bms none, or add BMS to the config.');
-          const account = (await bms.listAccounts()).find((a) => String(a.id) === options.bms);
-          if (account === undefined) throw new Error(`BMS has no account ${options.bms}.`);
-          accountId = account.id;
-          accountName = account.name;
-        }
-        await context.store.setMapping(tenant.id, organization.id, accountId, 'manual');
-        await context.store.setTenantStatus(tenant.id, 'ok');
-        await context.store.audit(actor(), 'tenant.map', tenant.id, { itglue: organization.id, bms: accountId });
-        process.stdout.write(`${tenant.displayName} → IT Glue "${organization.name}" (${organization.id}), BMS ${accountId === null ? 'none' : `"${accountName}" (${accountId})`}.\n`);
+        if (options.bms !== undefined && options.bms !== 'none' && !/^\d+$/.test(options.bms)) throw new Error(`--bms is a BMS account id (a number) or "none", not "${options.bms}".`);
+        const bmsAccountId = options.bms === undefined || options.bms === 'none' ? null : Number(options.bms);
+        process.stdout.write(`${await mapTenant(context.store, context.apis(), tenant, { itglueOrganizationId: options.itglue, bmsAccountId }, actor())}\n`);
       }),
     );
 
@@ -110,10 +98,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
         configOf(command),
         async ({ store }) => {
           const tenant = await tenantNamed(store, tenantName);
-          await store.setMapping(tenant.id, null, null, 'unmapped');
-          await store.setTenantStatus(tenant.id, 'unmapped');
-          await store.audit(actor(), 'tenant.unmap', tenant.id);
-          process.stdout.write(`${tenant.displayName} is unmapped.\n`);
+          process.stdout.write(`${await unmapTenant(store, tenant, actor())}\n`);
         },
         { requireSecrets: false },
       ),
@@ -133,14 +118,13 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           const own = structuredClone(((await store.latestSettings(tenant.id))?.json ?? {}) as Record<string, unknown>);
           const changes = [...(options.set ?? []).map(assignment), ...(options.unset ?? []).map((key) => ({ path: key.split('.'), value: undefined }))];
           for (const change of changes) setPath(own, change.path, change.value);
-          const override: SettingsOverride = parseSettingsOverride(own, `settings of ${tenant.displayName}`);
-          const global = parseSettingsOverride((await store.latestSettings('global'))?.json ?? {}, 'global settings');
-          const effective = resolveSettings(global, override);
+          let effective = (await tenantSettings(store, tenant.id)).effective;
           if (changes.length > 0) {
-            const version = await store.saveSettings(tenant.id, override);
-            await store.audit(actor(), 'tenant.settings', tenant.id, { version, changes: changes.map((c) => c.path.join('.')) });
-            process.stdout.write(`Saved the settings of ${tenant.displayName} (version ${version}); the next sync plans with them.\n`);
+            const saved = await saveTenantSettings(store, tenant, own, actor());
+            effective = saved.effective;
+            process.stdout.write(`Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.\n`);
           }
+          const override: SettingsOverride = parseSettingsOverride(own, `settings of ${tenant.displayName}`);
           process.stdout.write(`${JSON.stringify(options.json === true ? { overrides: override, effective } : effective, null, 2)}\n`);
         },
         { requireSecrets: false },

@@ -16,6 +16,7 @@ import {
   locationResource,
   MEDIA_TYPE,
   organizationResource,
+  singleDocument,
   toAttributes,
   toContactType,
   toDocContact,
@@ -119,6 +120,13 @@ export class ItGlueDocStore implements DocStore {
   async listContacts(organizationId: string): Promise<DocContact[]> {
     const resources = await this.all(`list the contacts of organization ${organizationId}`, `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}`, contactResource);
     return resources.map((resource) => toDocContact(resource, organizationId));
+  }
+
+  async readContact(id: string): Promise<DocContact | null> {
+    const response = await this.send('GET', `/contacts/${encodeURIComponent(id)}`);
+    if (response.status === 404) return null;
+    const document = this.parse(`read contact ${id}`, singleDocument(contactResource), response);
+    return toDocContact(document.data, document.data.attributes['organization-id'] ?? '');
   }
 
   createContacts(organizationId: string, drafts: readonly DocContactFields[]): Promise<WriteResult<string>[]> {

@@ -48,6 +48,8 @@ export const listDocument = <T extends z.ZodType>(item: T) =>
     links: z.object({ next: z.string().optional() }).optional(),
   });
 
+export const singleDocument = <T extends z.ZodType>(item: T) => z.object({ data: item });
+
 export const organizationResource = z.object({ id, attributes: z.object({ name: z.string() }) });
 export const locationResource = z.object({ id, attributes: z.object({ name: z.string(), primary: z.boolean().nullable().optional() }) });
 export const contactTypeResource = z.object({ id, attributes: z.object({ name: z.string() }) });

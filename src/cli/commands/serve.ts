@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { Daemon } from '../../jobs/daemon.ts';
+import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
+import { buildWebApp } from '../../web/web-app.ts';
+import { registerConfiguredTenants, withContext } from '../context.ts';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port number, 0 to 65535');
+  return n;
+}
+
+export function registerServe(cli: Command, configOf: (command: Command) => string): void {
+  cli
+    .command('serve')
+    .description('Start the web UI and the REST API (OpenAPI at /api/openapi.json); with --daemon, keep the tenants in sync in the same process.')
+    .option('--host <host>', 'the address to listen on (default: web.host of the config, 127.0.0.1)')
+    .option('--port <port>', 'the port (default: web.port of the config, 8080)', port)
+    .option('--daemon', 'also run the daemon: poll Microsoft 365 and sync changes')
+    .action((options: { host?: string; port?: number; daemon?: boolean }, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const { store, config } = context;
+        const app = await buildWebApp({ services: { store, apis: () => context.apis() }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
+        const address = await app.listen({ host: options.host ?? config.web.host, port: options.port ?? config.web.port });
+        process.stdout.write(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
+        if ((await store.countUsers()) === 0) process.stdout.write('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
+        let daemon: Daemon | null = null;
+        if (options.daemon === true) {
+          await registerConfiguredTenants(context);
+          const pollSeconds = resolveSettings(parseSettingsOverride(config.settings, 'settings')).pollSeconds;
+          daemon = new Daemon({ store, runner: context.apis().runner, pollSeconds, reconcileHours: 24, onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed') });
+          process.stdout.write(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGTERM', stop);
+          process.once('SIGINT', stop);
+          void daemon?.start();
+        });
+        await daemon?.stop();
+        await app.close();
+        process.stdout.write('Stopped.\n');
+      }),
+    );
+}

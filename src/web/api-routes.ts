@@ -1,0 +1,268 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { approveInactivations, mapTenant, OperationError, resolveConflict, saveTenantSettings, setContactSync, tenantNamed, tenantSettings } from '../operations/operator-actions.ts';
+import type { SyncStep } from '../sync/tenant-runner.ts';
+import { contactView } from './contact-view.ts';
+import { actorOf, type Access, type WebServices } from './web-context.ts';
+
+/** One route of the REST API: registered from this table, and described by the OpenAPI document from it too. */
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  /** OpenAPI style: `/api/tenants/{id}` */
+  readonly path: string;
+  readonly summary: string;
+  readonly access: Exclude<Access, 'public'>;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: z.ZodType;
+  readonly handler: (request: FastifyRequest, services: WebServices) => Promise<unknown>;
+}
+
+const resolveBody = z.discriminatedUnion('resolution', [
+  z.object({ resolution: z.literal('link'), contactId: z.string().min(1).describe('one of the conflict\'s candidates') }),
+  z.object({ resolution: z.literal('create') }),
+  z.object({ resolution: z.literal('ignore') }),
+]);
+const syncBody = z.object({ disabled: z.enum(['none', 'psa', 'all']).describe('none: sync on; psa: BMS left alone; all: IT Glue and BMS left alone') });
+const mappingBody = z.object({ itglueOrganizationId: z.string().min(1), bmsAccountId: z.number().int().nullable() });
+const settingsBody = z.record(z.string(), z.unknown()).describe('the tenant\'s overrides: any subset of the sync settings (the same JSON shape as the config file); the others follow the global settings');
+
+function params(request: FastifyRequest): Record<string, string> {
+  return request.params as Record<string, string>;
+}
+
+function bodyOf<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
+  const parsed = schema.safeParse(request.body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new OperationError('Validation', `The request body is not valid: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/tenants',
+    summary: 'Every tenant with its mapping, status, last run and open conflicts',
+    access: 'viewer',
+    handler: async (_request, { store }) => {
+      const conflicts = await store.listConflicts({ status: 'open' });
+      return Promise.all((await store.listTenants()).map(async (t) => ({ ...t, lastRun: (await store.listRuns(t.id, 1))[0] ?? null, openConflicts: conflicts.filter((c) => c.tenantId === t.id).length })));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/tenants/sync',
+    summary: 'Sync every tenant now (a full reconciliation)',
+    access: 'admin',
+    handler: async (request, services) => {
+      const { runner } = services.apis();
+      await runner.mapTenants();
+      const results = await runner.runAll({ force: true });
+      await services.store.audit(actorOf(request.identity!), 'tenants.sync', 'all', { tenants: results.length });
+      return results.map((r) => ({ tenantId: r.tenantId, status: r.status, runId: r.runId, counts: r.counts, error: r.error }));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/tenants/{id}',
+    summary: 'One tenant (by id or name), with its effective settings',
+    access: 'viewer',
+    handler: async (request, { store }) => {
+      const tenant = await tenantNamed(store, params(request).id!);
+      return { ...tenant, settings: await tenantSettings(store, tenant.id) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/tenants/{id}/sync',
+    summary: 'Sync one tenant now',
+    access: 'admin',
+    handler: async (request, services) => {
+      const tenant = await tenantNamed(services.store, params(request).id!);
+      const r = await services.apis().runner.runTenant(tenant.id, { force: true });
+      await services.store.audit(actorOf(request.identity!), 'tenant.sync', tenant.id, { status: r.status, runId: r.runId });
+      return { tenantId: r.tenantId, status: r.status, runId: r.runId, counts: r.counts, error: r.error, users: r.users };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/tenants/{id}/plan',
+    summary: 'The dry run: what a sync would do, per user, with field diffs; writes nothing',
+    access: 'viewer',
+    query: { outcome: 'only users with this outcome (synced, held, disputed, ...)' },
+    handler: async (request, services) => {
+      const tenant = await tenantNamed(services.store, params(request).id!);
+      const r = await services.apis().runner.runTenant(tenant.id, { dryRun: true });
+      const outcome = (request.query as { outcome?: string }).outcome;
+      return { tenantId: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users.filter((u) => outcome === undefined || u.outcome === outcome) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/tenants/{id}/settings',
+    summary: 'The tenant\'s overrides, the global settings and the effective settings',
+    access: 'viewer',
+    handler: async (request, { store }) => tenantSettings(store, (await tenantNamed(store, params(request).id!)).id),
+  },
+  {
+    method: 'PUT',
+    path: '/api/tenants/{id}/settings',
+    summary: 'Replace the tenant\'s overrides (validated; every problem named by key)',
+    access: 'admin',
+    body: settingsBody,
+    handler: async (request, { store }) => {
+      const tenant = await tenantNamed(store, params(request).id!);
+      return saveTenantSettings(store, tenant, bodyOf(settingsBody, request), actorOf(request.identity!));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/tenants/{id}/approve',
+    summary: 'Approve the inactivations the deletion guard held back',
+    access: 'admin',
+    handler: async (request, { store }) => ({ message: await approveInactivations(store, await tenantNamed(store, params(request).id!), actorOf(request.identity!)) }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/tenants/{id}/mapping',
+    summary: 'Map the tenant to an IT Glue organization and a BMS account (null: IT Glue only)',
+    access: 'admin',
+    body: mappingBody,
+    handler: async (request, services) => {
+      const { store } = services;
+      const tenant = await tenantNamed(store, params(request).id!);
+      await mapTenant(store, services.apis(), tenant, bodyOf(mappingBody, request), actorOf(request.identity!));
+      return store.getTenant(tenant.id);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/conflicts',
+    summary: 'The conflicts queue',
+    access: 'viewer',
+    query: { status: 'open (default) or resolved', tenant: 'a tenant id' },
+    handler: async (request, { store }) => {
+      const q = request.query as { status?: string; tenant?: string };
+      return store.listConflicts({ status: q.status === 'resolved' ? 'resolved' : 'open', ...(q.tenant === undefined ? {} : { tenantId: q.tenant }) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/conflicts/{id}/resolve',
+    summary: 'Resolve a conflict: link to a candidate, create a new contact, or leave the user out',
+    access: 'admin',
+    body: resolveBody,
+    handler: async (request, { store }) => {
+      const body = bodyOf(resolveBody, request);
+      const { message } = await resolveConflict(store, params(request).id!, body.resolution === 'link' ? { kind: 'link', contactId: body.contactId } : { kind: body.resolution }, actorOf(request.identity!));
+      return { message };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/contacts/{tenantId}/{userId}',
+    summary: 'Manage: the person as Microsoft 365, IT Glue and BMS hold them, the link, deep links and history',
+    access: 'viewer',
+    handler: async (request, services) => {
+      const { tenantId, userId } = params(request);
+      const view = await contactView(services, tenantId!, userId!);
+      return { tenant: view.tenant, user: view.user, link: view.link, itglue: view.itglueContact, bms: view.bmsContact, unreadable: view.unreadable, fields: view.rows, links: view.links, history: view.history };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/contacts/{tenantId}/{userId}/sync-now',
+    summary: 'Sync now: run the pipeline for this one user and report each step',
+    access: 'admin',
+    handler: async (request, services) => {
+      const { tenantId, userId } = params(request);
+      const steps: { step: SyncStep; detail: string }[] = [];
+      const result = await services.apis().runner.runUser(tenantId!, userId!, (step, detail) => steps.push({ step, detail }));
+      await services.store.audit(actorOf(request.identity!), 'contact.sync-now', userId!, { outcome: result.outcome });
+      return { steps, result };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/contacts/{tenantId}/{userId}/sync',
+    summary: 'Disable sync (with BMS, or both legs) or enable it again',
+    access: 'admin',
+    body: syncBody,
+    handler: async (request, { store }) => {
+      const { tenantId, userId } = params(request);
+      return { message: await setContactSync(store, tenantId!, userId!, bodyOf(syncBody, request).disabled, actorOf(request.identity!)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/runs',
+    summary: 'The latest runs, newest first',
+    access: 'viewer',
+    query: { tenant: 'a tenant id', limit: 'how many (default 50)' },
+    handler: async (request, { store }) => {
+      const q = request.query as { tenant?: string; limit?: string };
+      return store.listRuns(q.tenant, Math.min(1000, Number(q.limit) || 50));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/runs/{id}',
+    summary: 'One run with its per-user results',
+    access: 'viewer',
+    handler: async (request, { store }) => {
+      const run = await store.getRun(params(request).id!);
+      if (run === null) throw new OperationError('NotFound', `No run ${params(request).id}.`);
+      return { run, users: await store.resultsOfRun(run.id) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/audit',
+    summary: 'The audit log, newest first',
+    access: 'viewer',
+    query: { limit: 'how many (default 100)' },
+    handler: async (request, { store }) => store.listAudit(Math.min(5000, Number((request.query as { limit?: string }).limit) || 100)),
+  },
+];
+
+/** The OpenAPI 3.1 document of the REST API, made from the route table. */
+export function openApiDocument(version: string): unknown {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const queryParams = Object.entries(route.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = {
+      summary: route.summary,
+      description: route.access === 'admin' ? 'Needs the admin role.' : 'Any signed-in role.',
+      ...(pathParams.length + queryParams.length === 0 ? {} : { parameters: [...pathParams, ...queryParams] }),
+      ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input' }) } } } }),
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: {} } } },
+        400: { description: 'Invalid input; the message names the field', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        401: { description: 'No valid API token or session' },
+        403: { description: 'The role does not allow this, or a session request without its CSRF token' },
+        404: { description: 'Not found' },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'contactsync REST API', version, description: 'Every action of the web UI. Authenticate with `Authorization: Bearer TOKEN` (tokens are made with `contactsync token add NAME --role viewer|admin`).' },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, message: { type: 'string' } } } } } } } } },
+    },
+    paths,
+  };
+}
+
+export function registerApiRoutes(app: FastifyInstance, services: WebServices, version = '0.0.0'): void {
+  const document = openApiDocument(version);
+  app.get('/api/openapi.json', { config: { access: 'public' } }, async () => document);
+  for (const route of API_ROUTES) {
+    app.route({ method: route.method, url: route.path.replace(/\{(\w+)\}/g, ':$1'), config: { access: route.access }, handler: (request) => route.handler(request, services) });
+  }
+}

@@ -1,0 +1,111 @@
+import type { DirectoryUser } from '../domain/directory-user.ts';
+import type { DocContact } from '../domain/doc-contact.ts';
+import type { Link } from '../domain/link.ts';
+import type { PsaContact } from '../domain/psa-contact.ts';
+import { deepLinks, type DeepLinks } from '../operations/deep-links.ts';
+import { OperationError } from '../operations/operator-actions.ts';
+import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
+import { splitDisplayName } from '../normalize/name.ts';
+import type { TenantRecord, UserResult } from '../store/state-store.ts';
+import type { WebServices } from './web-context.ts';
+
+/** One field of the person as each system holds it; `differs` when the systems that have a value disagree. */
+export interface ContactRow {
+  readonly field: string;
+  readonly microsoft: string | null;
+  readonly itglue: string | null;
+  readonly bms: string | null;
+  readonly differs: boolean;
+}
+
+export interface ContactView {
+  readonly tenant: TenantRecord;
+  readonly user: DirectoryUser;
+  readonly link: Link | null;
+  readonly itglueContact: DocContact | null;
+  readonly bmsContact: PsaContact | null;
+  /** why a system could not be read (its API failed, or no credentials), shown instead of its column */
+  readonly unreadable: { readonly itglue: string | null; readonly bms: string | null };
+  readonly rows: readonly ContactRow[];
+  readonly links: DeepLinks;
+  readonly history: readonly (UserResult & { runId: string; at: string })[];
+}
+
+function comparable(field: string, value: string | null): string | null {
+  if (value === null || value.trim() === '') return null;
+  if (field === 'Phone') return value.replace(/\D/g, '').slice(-9);
+  return value.trim().toLowerCase();
+}
+
+function row(field: string, microsoft: string | null, itglue: string | null, bms: string | null): ContactRow {
+  const values = [microsoft, itglue, bms].map((v) => comparable(field, v)).filter((v): v is string => v !== null);
+  return { field, microsoft, itglue, bms, differs: new Set(values).size > 1 };
+}
+
+function primaryEmailOf(user: DirectoryUser): string {
+  return parseProxyAddresses(user.proxyAddresses).primary ?? user.mail ?? user.userPrincipalName;
+}
+
+/** The person as Microsoft 365 (the last read), IT Glue and BMS (read now) hold them, field by field. */
+export async function contactView(services: WebServices, tenantId: string, userId: string): Promise<ContactView> {
+  const { store } = services;
+  const tenant = await store.getTenant(tenantId);
+  if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
+  const user = (await store.loadUsers(tenantId)).find((u) => u.id === userId);
+  if (user === undefined) throw new OperationError('NotFound', `No user ${userId} in ${tenant.displayName} (a user appears after the first sync of its tenant).`);
+  const link = await store.getLink(tenantId, userId);
+  const unreadable = { itglue: null as string | null, bms: null as string | null };
+  let itglueContact: DocContact | null = null;
+  let bmsContact: PsaContact | null = null;
+  let itglueLocation: string | null = null;
+  let bmsLocation: string | null = null;
+  let apis: ReturnType<WebServices['apis']> | null = null;
+  try {
+    apis = services.apis();
+  } catch (error) {
+    unreadable.itglue = unreadable.bms = (error as Error).message;
+  }
+  if (apis !== null && link !== null) {
+    try {
+      itglueContact = await apis.itglue.readContact(link.docContactId);
+      if (itglueContact === null) unreadable.itglue = `IT Glue has no contact ${link.docContactId} any more.`;
+      else if (itglueContact.locationId !== null && tenant.itglueOrganizationId !== null) {
+        itglueLocation = (await apis.itglue.listLocations(tenant.itglueOrganizationId)).find((l) => l.id === itglueContact!.locationId)?.name ?? itglueContact.locationId;
+      }
+    } catch (error) {
+      unreadable.itglue = `IT Glue could not be read: ${(error as Error).message}`;
+    }
+    if (link.psaContactId !== null && apis.bms !== null) {
+      try {
+        bmsContact = await apis.bms.readContact(link.psaContactId);
+        if (bmsContact === null) unreadable.bms = `BMS has no contact ${link.psaContactId} any more.`;
+        else if (bmsContact.locationId !== null) bmsLocation = (await apis.bms.listLocations(bmsContact.accountId)).find((l) => l.id === bmsContact!.locationId)?.name ?? String(bmsContact.locationId);
+      } catch (error) {
+        unreadable.bms = `BMS could not be read: ${(error as Error).message}`;
+      }
+    }
+  }
+  const split = splitDisplayName(user.displayName);
+  const docEmail = itglueContact?.emails.find((e) => e.primary) ?? itglueContact?.emails[0];
+  const docPhone = itglueContact?.phones.find((p) => p.primary) ?? itglueContact?.phones[0];
+  const rows = [
+    row('First name', user.givenName ?? split.firstName, itglueContact?.firstName ?? null, bmsContact?.firstName ?? null),
+    row('Last name', user.surname ?? split.lastName, itglueContact?.lastName ?? null, bmsContact?.lastName ?? null),
+    row('Title', user.jobTitle, itglueContact?.title ?? null, bmsContact?.jobTitle ?? null),
+    row('Email', primaryEmailOf(user), docEmail?.value ?? null, bmsContact?.emailAddress ?? null),
+    row('Phone', user.businessPhones[0] ?? user.mobilePhone, docPhone === undefined ? null : `${docPhone.value}${docPhone.extension ? ` x${docPhone.extension}` : ''}`, bmsContact?.phoneNumber ?? null),
+    { ...row('Location', user.officeLocation, itglueLocation, bmsLocation), differs: false },
+    { field: 'Active', microsoft: user.accountEnabled === false ? 'no (sign-in blocked)' : 'yes', itglue: itglueContact === null ? null : 'yes', bms: bmsContact === null ? null : bmsContact.isActive ? 'yes' : 'no (inactive)', differs: false },
+  ];
+  return {
+    tenant,
+    user,
+    link,
+    itglueContact,
+    bmsContact,
+    unreadable,
+    rows,
+    links: deepLinks(tenantId, userId, tenant.itglueOrganizationId, link?.docContactId ?? null, link?.psaContactId ?? null),
+    history: await store.userHistory(tenantId, userId, 20),
+  };
+}

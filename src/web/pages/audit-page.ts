@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { html } from '../html.ts';
+import type { PageTools } from '../web-app.ts';
+import type { WebServices } from '../web-context.ts';
+import { query } from './shared.ts';
+
+/** Every admin action, newest first: who, what, on what. */
+export function registerAuditPage(app: FastifyInstance, services: WebServices, tools: PageTools): void {
+  app.get('/audit', { config: { access: 'viewer' } }, async (request, reply) => {
+    const limit = Math.min(1000, Math.max(1, Number(query(request, 'limit')) || 200));
+    const entries = await services.store.listAudit(limit);
+    return tools.send(
+      request,
+      reply,
+      'Audit log',
+      html`<div class="table-wrap"><table><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th class="hide-narrow">Details</th></tr></thead><tbody>
+${entries.map((e) => html`<tr><td>${e.at.replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td><code>${e.action}</code></td><td>${e.target}</td><td class="hide-narrow"><code>${Object.keys(e.details).length === 0 ? '' : JSON.stringify(e.details)}</code></td></tr>`)}
+</tbody></table></div>
+${entries.length === limit ? html`<p><a href="/audit?limit=${Math.min(1000, limit * 5)}">Older entries</a></p>` : ''}`,
+    );
+  });
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { tenantNamed } from '../../operations/operator-actions.ts';
+import { html } from '../html.ts';
+import { actionButton, badge } from '../layout.ts';
+import type { PageTools } from '../web-app.ts';
+import { actorOf, type WebServices } from '../web-context.ts';
+import { countsText, field, isAdmin, param, runNotice } from './shared.ts';
+
+/** Every tenant at a glance, with its Sync button. */
+export function registerDashboard(app: FastifyInstance, services: WebServices, tools: PageTools): void {
+  const { store } = services;
+
+  app.get('/', { config: { access: 'viewer' } }, async (request, reply) => {
+    const tenants = await store.listTenants();
+    const conflicts = await store.listConflicts({ status: 'open' });
+    const rows = await Promise.all(
+      tenants.map(async (tenant) => {
+        const runs = await store.listRuns(tenant.id, 20);
+        const lastWork = runs.find((r) => r.status !== 'unchanged') ?? null;
+        return { tenant, last: runs[0] ?? null, lastWork, open: conflicts.filter((c) => c.tenantId === tenant.id).length };
+      }),
+    );
+    const frame = tools.frame(request, reply);
+    const admin = isAdmin(request);
+    return tools.send(
+      request,
+      reply,
+      'Dashboard',
+      html`${admin ? html`<div class="actions">${actionButton(frame, '/sync', 'Sync all tenants')}</div>` : ''}
+${
+  rows.length === 0
+    ? html`<p class="card">No tenants yet. Add customer tenants to the config (or the partner tenant for GDAP) and run <code>contactsync tenants discover</code>.</p>`
+    : html`<h2>Tenants</h2><div class="table-wrap"><table>
+<thead><tr><th>Tenant</th><th>Status</th><th class="hide-narrow">IT Glue / BMS</th><th>Last run</th><th>Last changes</th><th>Health</th>${admin ? html`<th></th>` : ''}</tr></thead>
+<tbody>${rows.map(
+        ({ tenant, last, lastWork, open }) => html`<tr data-tenant="${tenant.displayName}">
+<td><a href="/tenants/${encodeURIComponent(tenant.id)}">${tenant.displayName}</a></td>
+<td>${badge(tenant.status)}</td>
+<td class="hide-narrow">${tenant.mapping === 'unmapped' ? html`<span class="muted">not mapped</span>` : html`org ${tenant.itglueOrganizationId ?? '–'} / account ${tenant.bmsAccountId ?? 'none'} <span class="muted">(${tenant.mapping})</span>`}</td>
+<td>${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}</td>
+<td>${lastWork === null ? '' : countsText(lastWork.counts)}</td>
+<td>${[
+          (lastWork?.counts?.failed ?? 0) > 0 ? html`${badge('failed')} ${lastWork!.counts!.failed} errors ` : '',
+          tenant.status === 'needs approval' ? html`<a href="/tenants/${encodeURIComponent(tenant.id)}#approval">${badge('needs approval')}</a> ` : '',
+          open > 0 ? html`<a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}">${open} open conflict${open === 1 ? '' : 's'}</a>` : '',
+          (lastWork?.counts?.failed ?? 0) === 0 && tenant.status !== 'needs approval' && open === 0 ? badge('ok') : '',
+        ]}</td>
+${admin ? html`<td>${actionButton(frame, `/tenants/${encodeURIComponent(tenant.id)}/sync`, 'Sync', { fields: { next: '/' } })}</td>` : ''}
+</tr>`,
+      )}</tbody></table></div>`
+}`,
+    );
+  });
+
+  app.post('/sync', { config: { access: 'admin' } }, async (request, reply) => {
+    const { runner } = services.apis();
+    await runner.mapTenants();
+    const results = await runner.runAll({ force: true });
+    const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+    await store.audit(actorOf(request.identity!), 'tenants.sync', 'all', { tenants: results.length });
+    tools.flash(request, { kind: results.some((r) => r.status === 'failed') ? 'bad' : 'ok', text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r)).join(' ') });
+    return reply.redirect('/', 303);
+  });
+
+  app.post('/tenants/:id/sync', { config: { access: 'admin' } }, async (request, reply) => {
+    const tenant = await tenantNamed(store, param(request, 'id'));
+    const result = await services.apis().runner.runTenant(tenant.id, { force: true });
+    await store.audit(actorOf(request.identity!), 'tenant.sync', tenant.id, { status: result.status, runId: result.runId });
+    tools.flash(request, { kind: result.status === 'failed' ? 'bad' : 'ok', text: runNotice(tenant.displayName, result) });
+    const next = field(request, 'next');
+    return reply.redirect(next === '/' ? '/' : `/tenants/${encodeURIComponent(tenant.id)}`, 303);
+  });
+}

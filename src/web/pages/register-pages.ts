@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { PageTools } from '../web-app.ts';
+import type { WebServices } from '../web-context.ts';
+import { registerAuditPage } from './audit-page.ts';
+import { registerConflictsPage } from './conflicts-page.ts';
+import { registerContactPages } from './contact-page.ts';
+import { registerDashboard } from './dashboard-page.ts';
+import { registerTenantPages } from './tenant-page.ts';
+
+export function registerPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
+  registerDashboard(app, services, tools);
+  registerTenantPages(app, services, tools);
+  registerConflictsPage(app, services, tools);
+  registerContactPages(app, services, tools);
+  registerAuditPage(app, services, tools);
+}

@@ -1,0 +1,55 @@
+import type { FastifyRequest } from 'fastify';
+import type { FieldDiff } from '../../domain/plan.ts';
+import type { UserResult } from '../../store/state-store.ts';
+import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { badge } from '../layout.ts';
+
+export function isAdmin(request: FastifyRequest): boolean {
+  return request.identity?.role === 'admin';
+}
+
+export function param(request: FastifyRequest, name: string): string {
+  return String((request.params as Record<string, unknown>)[name] ?? '');
+}
+
+export function query(request: FastifyRequest, name: string): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function field(request: FastifyRequest, name: string): string | undefined {
+  const value = (request.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `created 3, updated 1`: the non-zero counts of a run. */
+export function countsText(counts: Readonly<Record<string, number>> | null): string {
+  if (counts === null) return '';
+  return Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing to do';
+}
+
+export function runNotice(name: string, result: TenantRunResult): string {
+  if (result.error !== null) return `${name}: ${result.status}: ${result.error}`;
+  if (result.status === 'unchanged') return `${name}: nothing changed in Microsoft 365.`;
+  return `${name}: ${result.status}; ${countsText(result.counts)}.`;
+}
+
+export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
+  if (diffs.length === 0) return html``;
+  return html`<ul class="diffs">${diffs.map((d) => html`<li><code>${d.field}</code>: ${d.old ?? '∅'} → <strong>${d.new ?? '∅'}</strong></li>`)}</ul>`;
+}
+
+/** A table of per-user results (a run, a preview, a history). */
+export function resultsTable(users: readonly (UserResult & { at?: string; tenantId?: string })[], options: { linkTenant?: string; showTime?: boolean } = {}): SafeHtml {
+  if (users.length === 0) return html`<p class="muted">No users here.</p>`;
+  return html`<div class="table-wrap"><table>
+<thead><tr>${options.showTime ? html`<th>When</th>` : ''}<th>User</th><th>Outcome</th><th class="hide-narrow">Rule</th><th>IT Glue</th><th>BMS</th><th>Changes and reasons</th></tr></thead>
+<tbody>${users.map(
+    (u) => html`<tr data-user="${u.userPrincipalName}">
+${options.showTime ? html`<td>${u.at ?? ''}</td>` : ''}
+<td>${options.linkTenant === undefined ? u.userPrincipalName : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${u.userPrincipalName}</a>`}</td>
+<td>${badge(u.outcome)}</td><td class="hide-narrow">${u.rule ?? '–'}</td><td>${u.itglue}</td><td>${u.bms}</td>
+<td>${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}</td></tr>`,
+  )}</tbody></table></div>`;
+}

@@ -1,0 +1,68 @@
+/** The stylesheet of every page: plain CSS, readable at 1280 px and at 390 px wide. */
+export const STYLESHEET = `
+:root { --fg:#1b1f24; --muted:#5b6570; --line:#d8dde3; --bg:#f6f7f9; --card:#fff; --accent:#1f5fbf; --ok:#1a7f37; --warn:#9a6700; --bad:#cf222e; --diff:#fff4d6; }
+* { box-sizing: border-box; }
+body { margin:0; font:15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--fg); background:var(--bg); }
+a { color:var(--accent); }
+header.top { display:flex; flex-wrap:wrap; align-items:center; gap:.5rem 1.25rem; padding:.6rem 1rem; background:#13233a; color:#fff; }
+header.top a { color:#fff; text-decoration:none; }
+header.top a[aria-current=page] { text-decoration:underline; }
+header.top .brand { font-weight:700; margin-right:.5rem; }
+header.top nav { display:flex; flex-wrap:wrap; gap:.25rem 1rem; flex:1; }
+header.top form { margin:0; }
+header.top .who { font-size:.85rem; opacity:.85; }
+main { max-width:1200px; margin:0 auto; padding:1rem; }
+h1 { font-size:1.4rem; margin:.2rem 0 1rem; }
+h2 { font-size:1.1rem; margin:1.5rem 0 .5rem; }
+.card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1rem; }
+.table-wrap { overflow-x:auto; background:var(--card); border:1px solid var(--line); border-radius:8px; }
+table { border-collapse:collapse; width:100%; }
+th, td { text-align:left; padding:.45rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
+th { font-size:.8rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); background:#fafbfc; }
+tr:last-child td { border-bottom:0; }
+.badge { display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8rem; border:1px solid var(--line); background:#fff; white-space:nowrap; }
+.badge.ok { color:var(--ok); border-color:var(--ok); }
+.badge.warn { color:var(--warn); border-color:var(--warn); }
+.badge.bad { color:var(--bad); border-color:var(--bad); }
+button, .button { font:inherit; padding:.4rem .9rem; border-radius:6px; border:1px solid var(--accent); background:var(--accent); color:#fff; cursor:pointer; text-decoration:none; display:inline-block; }
+button.secondary, .button.secondary { background:#fff; color:var(--accent); }
+button.danger { background:var(--bad); border-color:var(--bad); }
+button[disabled] { opacity:.5; cursor:default; }
+.actions { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; }
+.actions form { margin:0; }
+form.settings { display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr); gap:.8rem 1.5rem; }
+form.settings fieldset { grid-column: 1 / -1; border:1px solid var(--line); border-radius:8px; padding:.5rem 1rem 1rem; display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr); gap:.8rem 1.5rem; }
+.field label { display:block; font-weight:600; }
+.field input[type=text], .field input[type=number], .field input[type=password], .field select, .field textarea { width:100%; font:inherit; padding:.35rem .5rem; border:1px solid var(--line); border-radius:6px; background:#fff; }
+.field textarea { min-height:3.2rem; }
+.field .help { color:var(--muted); font-size:.85rem; margin:.15rem 0 0; }
+.field .error { color:var(--bad); font-size:.85rem; margin:.15rem 0 0; font-weight:600; }
+.field.invalid input, .field.invalid select, .field.invalid textarea { border-color:var(--bad); }
+.notice { padding:.6rem .9rem; border-radius:6px; margin-bottom:1rem; border:1px solid var(--line); background:#fff; }
+.notice.ok { border-color:var(--ok); }
+.notice.bad { border-color:var(--bad); color:var(--bad); }
+.muted { color:var(--muted); }
+.side-by-side { display:grid; grid-template-columns: repeat(3, minmax(0,1fr)); gap:1rem; }
+.side-by-side dl { margin:0; }
+.side-by-side dt { font-size:.8rem; color:var(--muted); }
+.side-by-side dd { margin:0 0 .5rem; overflow-wrap:anywhere; }
+.differs { background:var(--diff); }
+ol.steps { padding-left:1.2rem; }
+ol.steps li { margin:.2rem 0; }
+ol.steps .step { font-weight:600; display:inline-block; min-width:3.5rem; }
+.filters { display:flex; flex-wrap:wrap; gap:.4rem; margin:.5rem 0; }
+.filters a { padding:.15rem .6rem; border:1px solid var(--line); border-radius:999px; text-decoration:none; background:#fff; }
+.filters a[aria-current=true] { border-color:var(--accent); font-weight:600; }
+.login { max-width:360px; margin:3rem auto; }
+code { font-size:.9em; overflow-wrap:anywhere; }
+.htmx-request .when-idle { display:none; }
+.when-busy { display:none; }
+.htmx-request .when-busy { display:inline; }
+@media (max-width: 720px) {
+  main { padding:.6rem; }
+  form.settings, form.settings fieldset { grid-template-columns: minmax(0,1fr); }
+  .side-by-side { grid-template-columns: minmax(0,1fr); }
+  th, td { padding:.4rem .45rem; }
+  .hide-narrow { display:none; }
+}
+`;

@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import cookie from '@fastify/cookie';
+import csrfProtection from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { SettingsError } from '../domain/settings.ts';
+import { OperationError } from '../operations/operator-actions.ts';
+import { isConnectorError } from '../connectors/http/connector-error.ts';
+import { registerApiRoutes } from './api-routes.ts';
+import { html } from './html.ts';
+import { renderPage, type PageFrame } from './layout.ts';
+import { registerPages } from './pages/register-pages.ts';
+import { newToken, tokenDigest, verifyPassword } from './passwords.ts';
+import { STYLESHEET } from './styles.ts';
+import type { Access, Identity, Notice, WebServices } from './web-context.ts';
+
+export const SESSION_COOKIE = 'contactsync_session';
+
+export interface WebAppOptions {
+  readonly services: WebServices;
+  /** cookies marked Secure: on whenever the UI is reached over HTTPS (behind a proxy that terminates TLS) */
+  readonly secureCookies?: boolean;
+  readonly sessionHours?: number;
+  /** failed sign-ins allowed per address and user name in 15 minutes */
+  readonly loginAttempts?: number;
+  readonly logger?: boolean;
+  /** hears every route as it is added, with who may use it (the route tests check every one) */
+  readonly onRoute?: (route: { readonly method: string; readonly url: string; readonly access: Access }) => void;
+}
+
+/** What every page handler gets: the frame of the page and how to send it. */
+export interface PageTools {
+  /** the CSRF token of this request's page (one per request: making a second would replace the secret cookie) */
+  csrf(request: FastifyRequest, reply: FastifyReply): string;
+  frame(request: FastifyRequest, reply: FastifyReply): PageFrame;
+  send(request: FastifyRequest, reply: FastifyReply, title: string, body: ReturnType<typeof html>, status?: number): FastifyReply;
+  /** a notice shown on the next page this session sees (after a redirect) */
+  flash(request: FastifyRequest, notice: Notice): void;
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof OperationError) return error.code === 'NotFound' ? 404 : error.code === 'Validation' ? 400 : 409;
+  if (error instanceof SettingsError) return 400;
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_CSRF_MISSING_SECRET' || code === 'FST_CSRF_INVALID_TOKEN') return 403;
+  const status = (error as { statusCode?: number }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return status;
+  if (isConnectorError(error)) return 502;
+  return 500;
+}
+
+function messageOf(error: unknown, status: number): string {
+  if (status === 403 && String((error as { code?: string }).code).startsWith('FST_CSRF')) return 'The form was refused: its security token is missing or out of date. Reload the page and try again.';
+  if (status === 500) return 'Something went wrong on the server; the log has the details.';
+  return (error as Error).message;
+}
+
+const safeNext = (next: unknown) => (typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+
+/**
+ * The web UI and the REST API in one Fastify app: sessions from the store, roles, CSRF tokens on every state-changing
+ * form, a rate-limited sign-in, secure headers.
+ */
+export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const { store } = services;
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: false, bodyLimit: 1024 * 1024 });
+  const secure = options.secureCookies ?? false;
+  const sessionMs = (options.sessionHours ?? 12) * 3600_000;
+  const hmacKey = await store.appSecret('csrf-hmac');
+  const limiter = new RateLimiterMemory({ points: options.loginAttempts ?? 5, duration: 15 * 60 });
+  const flashes = new Map<string, Notice>();
+  const htmx = await readFile(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8');
+
+  app.decorateRequest('identity', null);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') options.onRoute?.({ method, url: route.url, access: route.config?.access ?? 'admin' });
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+    hsts: secure,
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(csrfProtection, {
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure },
+    getUserInfo: (request: FastifyRequest) => request.identity?.sessionHash ?? 'signed-out',
+    csrfOpts: { hmacKey },
+  });
+
+  // Who is asking: a session cookie, or an API token in the Authorization header.
+  app.addHook('onRequest', async (request) => {
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) {
+      const token = await store.apiTokenUser(tokenDigest(bearer));
+      request.identity = token === null ? null : { kind: 'token', name: token.name, role: token.role, sessionHash: null };
+      return;
+    }
+    const cookieValue = request.cookies[SESSION_COOKIE];
+    if (cookieValue === undefined) return;
+    const sessionHash = tokenDigest(cookieValue);
+    const user = await store.sessionUser(sessionHash);
+    request.identity = user === null ? null : { kind: 'session', name: user.username, role: user.role, sessionHash };
+  });
+
+  // Authentication and roles, from each route's `access`; then CSRF for every state change made with a cookie.
+  app.addHook('preHandler', async (request, reply) => {
+    const access = request.routeOptions.config.access ?? 'admin';
+    const isApi = request.url.startsWith('/api/');
+    if (access !== 'public' && request.identity === null) {
+      if (isApi) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'Unauthenticated', message: 'Sign in, or send an API token: Authorization: Bearer TOKEN (made with contactsync token add).' } });
+      if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+      return reply.code(401).type('text/html; charset=utf-8').send(renderPage({ identity: null, csrf: '', path: '/login' }, 'Sign in required', html`<p>Your session has ended. <a href="/login">Sign in</a> again.</p>`));
+    }
+    if (access === 'admin' && request.identity !== null && request.identity.role !== 'admin') {
+      const message = 'This needs the admin role; you are signed in as a viewer.';
+      if (isApi) return reply.code(403).send({ error: { code: 'Forbidden', message } });
+      return reply.code(403).type('text/html; charset=utf-8').send(renderPage({ identity: request.identity, csrf: '', path: request.url }, 'Not allowed', html`<p>${message}</p>`));
+    }
+    const changes = request.method !== 'GET' && request.method !== 'HEAD';
+    if (changes && request.identity?.kind !== 'token') {
+      await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())));
+    }
+    return undefined;
+  });
+
+  const csrfTokens = new WeakMap<FastifyRequest, string>();
+  const tools: PageTools = {
+    csrf(request, reply) {
+      let token = csrfTokens.get(request);
+      if (token === undefined) {
+        token = reply.generateCsrf({ userInfo: request.identity?.sessionHash ?? 'signed-out' });
+        csrfTokens.set(request, token);
+      }
+      return token;
+    },
+    frame(request, reply) {
+      const csrf = tools.csrf(request, reply);
+      const key = request.identity?.sessionHash;
+      const notice = key === undefined || key === null ? null : (flashes.get(key) ?? null);
+      if (key !== undefined && key !== null) flashes.delete(key);
+      return { identity: request.identity, csrf, path: request.url, notice };
+    },
+    send(request, reply, title, body, status = 200) {
+      return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(tools.frame(request, reply), title, body));
+    },
+    flash(request, notice) {
+      const key = request.identity?.sessionHash;
+      if (key !== undefined && key !== null) flashes.set(key, notice);
+    },
+  };
+
+  app.setErrorHandler((error, request, reply) => {
+    const status = statusOf(error);
+    if (status === 500 || status === 502) request.log.error({ err: error }, 'request failed');
+    const message = messageOf(error, status);
+    if (request.url.startsWith('/api/')) {
+      const code = error instanceof OperationError ? error.code : error instanceof SettingsError ? 'Validation' : status === 403 ? 'Forbidden' : status === 502 ? 'Upstream' : status >= 500 ? 'Internal' : 'BadRequest';
+      return reply.code(status).send({ error: { code, message, ...(error instanceof SettingsError ? { problems: error.problems } : {}) } });
+    }
+    return tools.send(request, reply, status === 404 ? 'Not found' : status === 403 ? 'Refused' : 'Something went wrong', html`<div class="notice bad" role="alert">${message}</div><p><a href="/">Back to the dashboard</a></p>`, status);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.code(404).send({ error: { code: 'NotFound', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
+    return reply.code(404).type('text/html; charset=utf-8').send(renderPage({ identity: request.identity, csrf: '', path: request.url }, 'Not found', html`<p>There is no page here. <a href="/">Back to the dashboard</a></p>`));
+  });
+
+  app.get('/assets/app.css', { config: { access: 'public' } }, (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
+  app.get('/assets/htmx.min.js', { config: { access: 'public' } }, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(htmx));
+
+  // --- signing in and out ---
+
+  const loginPage = async (request: FastifyRequest, reply: FastifyReply, next: string, error: string | null, status: number) => {
+    const nobody = (await store.countUsers()) === 0;
+    return tools.send(
+      request,
+      reply,
+      'Sign in',
+      html`<div class="card login">
+${error === null ? '' : html`<div class="notice bad" role="alert">${error}</div>`}
+<form method="post" action="/login">
+<input type="hidden" name="_csrf" value="${tools.csrf(request, reply)}">
+<input type="hidden" name="next" value="${next}">
+<div class="field"><label for="username">User name</label><input type="text" id="username" name="username" autocomplete="username" required></div>
+<div class="field"><label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required></div>
+<p><button type="submit">Sign in</button></p>
+</form>
+${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>contactsync user add NAME --role admin</code>.</p>` : ''}
+</div>`,
+      status,
+    );
+  };
+  app.get('/login', { config: { access: 'public' } }, async (request, reply) => {
+    const next = safeNext((request.query as { next?: unknown }).next);
+    if (request.identity !== null) return reply.redirect(next, 303);
+    return loginPage(request, reply, next, null, 200);
+  });
+  app.post('/login', { config: { access: 'public' } }, async (request, reply) => {
+    const body = (request.body ?? {}) as { username?: unknown; password?: unknown; next?: unknown };
+    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const next = safeNext(body.next);
+    try {
+      await limiter.consume(`${request.ip}|${username.toLowerCase()}`);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const minutes = Math.max(1, Math.ceil(rejection.msBeforeNext / 60_000));
+      reply.header('retry-after', String(Math.ceil(rejection.msBeforeNext / 1000)));
+      return loginPage(request, reply, next, `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, 429);
+    }
+    const user = username === '' ? null : await store.getUser(username);
+    if (user === null || !(await verifyPassword(user.passwordHash, password))) {
+      await store.audit(`web:${username || '(blank)'}`, 'login.failed', username, { ip: request.ip });
+      return loginPage(request, reply, next, 'The user name or the password is wrong.', 401);
+    }
+    await limiter.delete(`${request.ip}|${username.toLowerCase()}`);
+    const session = newToken();
+    await store.createSession(tokenDigest(session), user.username, new Date(Date.now() + sessionMs));
+    await store.audit(`web:${user.username}`, 'login', user.username, { ip: request.ip });
+    reply.setCookie(SESSION_COOKIE, session, { path: '/', httpOnly: true, sameSite: 'strict', secure, maxAge: sessionMs / 1000 });
+    // A new session gets a new CSRF secret.
+    reply.clearCookie('_csrf', { path: '/' });
+    return reply.redirect(next, 303);
+  });
+  app.post('/logout', { config: { access: 'viewer' } }, async (request, reply) => {
+    if (request.identity?.sessionHash) await store.deleteSession(request.identity.sessionHash);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+
+  registerPages(app, services, tools);
+  registerApiRoutes(app, services, (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+  return app;
+}
+
+export type { Identity };

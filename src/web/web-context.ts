@@ -1,0 +1,41 @@
+import type { DocStore, Psa } from '../domain/ports.ts';
+import type { StateStore, WebRole } from '../store/state-store.ts';
+import type { SyncRunner } from '../sync/tenant-runner.ts';
+
+/** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
+export interface WebServices {
+  readonly store: StateStore;
+  /** throws a readable error when the config has no credentials for the APIs */
+  apis(): { readonly runner: SyncRunner; readonly itglue: DocStore; readonly bms: Psa | null };
+}
+
+/** Who made a request: a person signed in with a session cookie, or a REST API token. */
+export interface Identity {
+  readonly kind: 'session' | 'token';
+  readonly name: string;
+  readonly role: WebRole;
+  /** the SHA-256 of the session cookie (binds CSRF tokens to the session); null for API tokens */
+  readonly sessionHash: string | null;
+}
+
+/** Who may use a route: anyone, any signed-in person or token, or admins only. */
+export type Access = 'public' | 'viewer' | 'admin';
+
+export interface Notice {
+  readonly kind: 'ok' | 'bad';
+  readonly text: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+/** The name written to the audit log for an action done over the web. */
+export function actorOf(identity: Identity): string {
+  return identity.kind === 'session' ? `web:${identity.name}` : `api:${identity.name}`;
+}
