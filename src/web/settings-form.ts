@@ -145,7 +145,8 @@ export function settingsForm(options: {
   readonly problems: readonly SettingsProblem[];
   readonly readOnly: boolean;
 }): SafeHtml {
-  const errors = new Map(options.problems.map((p) => [p.key, p.message]));
+  const errors = new Map<string, string>();
+  for (const problem of options.problems) errors.set(problem.key, errors.has(problem.key) ? `${errors.get(problem.key)}; ${problem.message}` : problem.message);
   const control = (field: SettingField): SafeHtml => {
     const id = `setting-${field.key.replace(/\./g, '-')}`;
     const raw = options.fromForm ? (options.values as FormValues)[field.key] : valueAt(options.values, field.key);

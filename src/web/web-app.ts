@@ -129,6 +129,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   });
 
   const csrfTokens = new WeakMap<FastifyRequest, string>();
+  // One frame per request: the notice of the last action is shown once.
+  const frames = new WeakMap<FastifyRequest, PageFrame>();
   const tools: PageTools = {
     csrf(request, reply) {
       let token = csrfTokens.get(request);
@@ -139,11 +141,15 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       return token;
     },
     frame(request, reply) {
-      const csrf = tools.csrf(request, reply);
-      const key = request.identity?.sessionHash;
-      const notice = key === undefined || key === null ? null : (flashes.get(key) ?? null);
-      if (key !== undefined && key !== null) flashes.delete(key);
-      return { identity: request.identity, csrf, path: request.url, notice };
+      let frame = frames.get(request);
+      if (frame === undefined) {
+        const key = request.identity?.sessionHash ?? null;
+        const notice = key === null ? null : (flashes.get(key) ?? null);
+        if (key !== null) flashes.delete(key);
+        frame = { identity: request.identity, csrf: tools.csrf(request, reply), path: request.url, notice };
+        frames.set(request, frame);
+      }
+      return frame;
     },
     send(request, reply, title, body, status = 200) {
       return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(tools.frame(request, reply), title, body));

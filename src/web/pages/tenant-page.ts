@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SettingsError, type SettingsProblem } from '../../domain/settings.ts';
+import { parseSettingsOverride, SettingsError, type SettingsProblem } from '../../domain/settings.ts';
 import { approveInactivations, mapTenant, OperationError, saveTenantSettings, tenantNamed, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
 import { html } from '../html.ts';
@@ -12,6 +12,10 @@ import { countsText, field, isAdmin, param, query, resultsTable } from './shared
 const OUTCOMES = ['synced', 'unchanged', 'held', 'disputed', 'excluded', 'inactivated', 'pending-approval', 'disabled', 'failed'] as const;
 
 const tenantPath = (tenant: TenantRecord) => `/tenants/${encodeURIComponent(tenant.id)}`;
+
+function fieldCount(problems: readonly SettingsProblem[]): number {
+  return new Set(problems.map((p) => p.key)).size;
+}
 
 /** The tenant page (settings, approval, runs), its preview, its mapping, and the page of one run. */
 export function registerTenantPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
@@ -48,7 +52,7 @@ ${admin ? html`<div class="actions" style="margin-top:.8rem">${actionButton(fram
     : ''
 }
 <h2 id="settings">Sync settings</h2>
-${form !== null && form.problems.length > 0 ? html`<div class="notice bad" role="alert">The settings were not saved: ${form.problems.length} field${form.problems.length === 1 ? ' needs' : 's need'} a change (marked below).</div>` : ''}
+${form !== null && form.problems.length > 0 ? html`<div class="notice bad" role="alert">The settings were not saved: ${fieldCount(form.problems)} field${fieldCount(form.problems) === 1 ? ' needs' : 's need'} a change (marked below).</div>` : ''}
 <div class="card">${settingsForm({
         action: `${path}/settings`,
         csrf: frame.csrf,
@@ -78,7 +82,19 @@ ${runs.map((r) => html`<tr><td><a href="/runs/${encodeURIComponent(r.id)}">${r.s
     const body = (request.body ?? {}) as FormValues;
     const { global } = await tenantSettings(store, tenant.id);
     const { overrides, problems } = overridesFromForm(body, global);
-    if (problems.length > 0) return tenantPage(request, reply, tenant, { values: body, problems });
+    if (problems.length > 0) {
+      // Every problem at once: those of the other fields too.
+      const rest = (() => {
+        try {
+          parseSettingsOverride(overrides);
+          return [];
+        } catch (error) {
+          if (error instanceof SettingsError) return error.problems;
+          throw error;
+        }
+      })();
+      return tenantPage(request, reply, tenant, { values: body, problems: [...problems, ...rest] });
+    }
     try {
       const saved = await saveTenantSettings(store, tenant, overrides, actorOf(request.identity!));
       tools.flash(request, { kind: 'ok', text: `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.` });
