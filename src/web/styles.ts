@@ -60,6 +60,15 @@ code { font-size:.9em; overflow-wrap:anywhere; }
 .htmx-request .when-busy { display:inline; }
 @media (max-width: 720px) {
   main { padding:.6rem; }
+  header.top nav { order:3; flex-basis:100%; }
+  header.top .who { margin-left:auto; }
+  table.stack thead { display:none; }
+  table.stack tr { display:block; border-bottom:1px solid var(--line); padding:.3rem 0; }
+  table.stack tr:last-child { border-bottom:0; }
+  table.stack td, table.stack th[scope=row] { display:block; border:0; padding:.2rem .6rem; }
+  table.stack th[scope=row] { background:none; }
+  table.stack .hide-narrow { display:none; }
+  table.stack td[data-label]::before { content:attr(data-label); display:block; font-size:.75rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
   form.settings, form.settings fieldset { grid-template-columns: minmax(0,1fr); }
   .side-by-side { grid-template-columns: minmax(0,1fr); }
   th, td { padding:.4rem .45rem; }

@@ -21,7 +21,7 @@ function conflictCard(frame: PageFrame, admin: boolean, conflict: ConflictRecord
   const system = conflict.side === 'itglue' ? 'IT Glue' : 'BMS';
   return html`<section class="card" data-conflict="${conflict.userPrincipalName}">
 <h2>${conflict.userPrincipalName} <span class="muted">· ${tenantName} · ${system}${conflict.rule === null ? '' : `, rule "${conflict.rule}"`}</span></h2>
-<p>${candidates.length} ${system} contacts fit this user equally well, or another user claims the same contact. contactsync does not guess: choose.</p>
+<p>${candidates.length === 1 ? `Another user also claims this ${system} contact.` : `${candidates.length} ${system} contacts fit this user equally well.`} contactsync does not guess: choose.</p>
 <div class="side-by-side">
 <div><h3>Microsoft 365 user</h3><dl>${userLines(user).map((l) => html`<dd>${l}</dd>`)}</dl></div>
 ${candidates.map(
@@ -85,8 +85,8 @@ ${open.length === 0 ? html`<p class="card">No open conflicts.</p>` : cards}
 ${
   resolved.length === 0
     ? ''
-    : html`<h2>Resolved</h2><div class="table-wrap"><table><thead><tr><th>User</th><th>Tenant</th><th>In</th><th>Resolution</th></tr></thead><tbody>
-${resolved.map((c) => html`<tr><td>${c.userPrincipalName}</td><td>${names.get(c.tenantId) ?? c.tenantId}</td><td>${c.side === 'itglue' ? 'IT Glue' : 'BMS'}</td><td>${badge('resolved')} ${c.resolution ?? ''}${c.resolutionTarget === null ? '' : ` → ${c.resolutionTarget}`}</td></tr>`)}
+    : html`<h2>Resolved</h2><div class="table-wrap"><table class="stack"><thead><tr><th>User</th><th>Tenant</th><th>In</th><th>Resolution</th></tr></thead><tbody>
+${resolved.map((c) => html`<tr><td>${c.userPrincipalName}</td><td data-label="Tenant">${names.get(c.tenantId) ?? c.tenantId}</td><td data-label="In">${c.side === 'itglue' ? 'IT Glue' : 'BMS'}</td><td data-label="Resolution">${badge('resolved')} ${c.resolution ?? ''}${c.resolutionTarget === null ? '' : ` → ${c.resolutionTarget}`}</td></tr>`)}
 </tbody></table></div>`
 }`,
     );

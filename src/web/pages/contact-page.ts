@@ -55,8 +55,8 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
       'Contacts',
       html`<form method="get" action="/contacts" class="actions" role="search"><div class="field"><label for="q">Find a person</label><input type="text" id="q" name="q" value="${q}" placeholder="name or sign-in name"></div><button type="submit">Search</button></form>
 <p class="muted">${rows.length} ${rows.length === 1 ? 'person' : 'people'}${rows.length > shown.length ? `; the first ${shown.length} shown, narrow the search` : ''}.</p>
-<div class="table-wrap"><table><thead><tr><th>Person</th><th class="hide-narrow">Tenant</th><th>Sync</th><th></th></tr></thead><tbody>
-${shown.map((r) => html`<tr data-user="${r.upn}"><td><a href="${base(r.tenantId, r.userId)}">${r.name || r.upn}</a><div class="muted">${r.upn}</div></td><td class="hide-narrow">${r.tenantName}</td><td>${badge(syncState(r.disabled))}</td><td>${controls(frame, base(r.tenantId, r.userId), r.disabled, admin, true)}</td></tr>`)}
+<div class="table-wrap"><table class="stack"><thead><tr><th>Person</th><th class="hide-narrow">Tenant</th><th>Sync</th><th></th></tr></thead><tbody>
+${shown.map((r) => html`<tr data-user="${r.upn}"><td><a href="${base(r.tenantId, r.userId)}">${r.name || r.upn}</a><div class="muted">${r.upn}</div></td><td class="hide-narrow" data-label="Tenant">${r.tenantName}</td><td data-label="Sync">${badge(syncState(r.disabled))}</td><td>${controls(frame, base(r.tenantId, r.userId), r.disabled, admin, true)}</td></tr>`)}
 </tbody></table></div>`,
     );
   });
@@ -90,9 +90,9 @@ ${controls(frame, base(tenantId, userId), disabled, admin, false)}
       }</div>
 </div>
 <h2>Side by side</h2>
-<div class="table-wrap"><table class="compare"><thead><tr><th>Field</th>${columns.map((c) => html`<th>${c.link === null ? c.name : html`<a href="${c.link}" target="_blank" rel="noopener noreferrer">${c.name}</a>`}</th>`)}</tr></thead>
+<div class="table-wrap"><table class="compare stack"><thead><tr><th>Field</th>${columns.map((c) => html`<th>${c.link === null ? c.name : html`<a href="${c.link}" target="_blank" rel="noopener noreferrer">${c.name}</a>`}</th>`)}</tr></thead>
 <tbody>${view.rows.map(
-        (r) => html`<tr${r.differs ? html` class="differs" title="The systems hold different values"` : ''} data-field="${r.field}"><th scope="row">${r.field}${r.differs ? html` <span class="badge warn">differs</span>` : ''}</th>${columns.map((c) => html`<td>${c.problem !== null ? html`<span class="muted">${c.problem}</span>` : (r[c.key] ?? html`<span class="muted">–</span>`)}</td>`)}</tr>`,
+        (r) => html`<tr${r.differs ? html` class="differs" title="The systems hold different values"` : ''} data-field="${r.field}"><th scope="row">${r.field}${r.differs ? html` <span class="badge warn">differs</span>` : ''}</th>${columns.map((c) => html`<td data-label="${c.name}">${c.problem !== null ? html`<span class="muted">${c.problem}</span>` : (r[c.key] ?? html`<span class="muted">–</span>`)}</td>`)}</tr>`,
       )}</tbody></table></div>
 <h2>History</h2>
 ${resultsTable(view.history, { showTime: true })}`,

@@ -30,16 +30,16 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
 ${
   rows.length === 0
     ? html`<p class="card">No tenants yet. Add customer tenants to the config (or the partner tenant for GDAP) and run <code>contactsync tenants discover</code>.</p>`
-    : html`<h2>Tenants</h2><div class="table-wrap"><table>
+    : html`<h2>Tenants</h2><div class="table-wrap"><table class="stack">
 <thead><tr><th>Tenant</th><th>Status</th><th class="hide-narrow">IT Glue / BMS</th><th>Last run</th><th>Last changes</th><th>Health</th>${admin ? html`<th></th>` : ''}</tr></thead>
 <tbody>${rows.map(
         ({ tenant, last, lastWork, open }) => html`<tr data-tenant="${tenant.displayName}">
 <td><a href="/tenants/${encodeURIComponent(tenant.id)}">${tenant.displayName}</a></td>
-<td>${badge(tenant.status)}</td>
+<td data-label="Status">${badge(tenant.status)}</td>
 <td class="hide-narrow">${tenant.mapping === 'unmapped' ? html`<span class="muted">not mapped</span>` : html`org ${tenant.itglueOrganizationId ?? '–'} / account ${tenant.bmsAccountId ?? 'none'} <span class="muted">(${tenant.mapping})</span>`}</td>
-<td>${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}</td>
-<td>${lastWork === null ? '' : countsText(lastWork.counts)}</td>
-<td>${[
+<td data-label="Last run">${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}</td>
+<td data-label="Last changes">${lastWork === null ? '' : countsText(lastWork.counts)}</td>
+<td data-label="Health">${[
           (lastWork?.counts?.failed ?? 0) > 0 ? html`${badge('failed')} ${lastWork!.counts!.failed} errors ` : '',
           tenant.status === 'needs approval' ? html`<a href="/tenants/${encodeURIComponent(tenant.id)}#approval">${badge('needs approval')}</a> ` : '',
           open > 0 ? html`<a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}">${open} open conflict${open === 1 ? '' : 's'}</a>` : '',

@@ -67,8 +67,8 @@ ${form !== null && form.problems.length > 0 ? html`<div class="notice bad" role=
 ${
   runs.length === 0
     ? html`<p class="muted">Not synced yet.</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th>Started</th><th>Status</th><th>Counts</th><th class="hide-narrow">Error</th></tr></thead><tbody>
-${runs.map((r) => html`<tr><td><a href="/runs/${encodeURIComponent(r.id)}">${r.startedAt.replace('T', ' ').slice(0, 19)}</a></td><td>${badge(r.status)}</td><td>${countsText(r.counts)}</td><td class="hide-narrow">${r.error ?? ''}</td></tr>`)}
+    : html`<div class="table-wrap"><table class="stack"><thead><tr><th>Started</th><th>Status</th><th>Counts</th><th class="hide-narrow">Error</th></tr></thead><tbody>
+${runs.map((r) => html`<tr><td data-label="Started"><a href="/runs/${encodeURIComponent(r.id)}">${r.startedAt.replace('T', ' ').slice(0, 19)}</a></td><td data-label="Status">${badge(r.status)}</td><td data-label="Counts">${countsText(r.counts)}</td><td class="hide-narrow">${r.error ?? ''}</td></tr>`)}
 </tbody></table></div>`
 }`,
       form !== null && form.problems.length > 0 ? 400 : 200,
