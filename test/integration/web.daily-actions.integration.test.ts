@@ -141,7 +141,7 @@ describe('the contact page', () => {
     expect(page.statusCode).toBe(200);
     const title = /<tr class="differs"[^>]*data-field="Title">([\s\S]*?)<\/tr>/.exec(page.body)?.[1];
     expect(textOf(title ?? '')).toContain('Changed in BMS');
-    expect(page.body).toMatch(/data-field="First name"><th scope="row">First name<\/th>(<td>[^<]+<\/td>){3}/);
+    expect(page.body).toMatch(/data-field="First name"><th scope="row">First name<\/th>(<td data-label="[^"]+">[^<]+<\/td>){3}/);
     expect(page.body).toContain(`https://app.itglue.com/1/contacts/${link.docContactId}`);
     expect(page.body).toContain(`https://bms.kaseya.com/react/crm/contacts/${link.psaContactId}`);
   });

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import { cliEntry, runCli, simulatorConfig } from '../support/cli.ts';
+import { smallSeed, TENANT_A } from '../support/simulators.ts';
+
+let sims: RunningSimulators;
+beforeAll(async () => {
+  cliEntry();
+  sims = await startSimulators(smallSeed(3));
+}, 60_000);
+afterAll(async () => {
+  await sims.close();
+});
+
+/** Starts a long-running command and waits for the line that gives the web UI's address. */
+async function startServing(args: readonly string[], env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string; exited: Promise<number | null> }> {
+  const { DATABASE_URL: _shared, ...inherited } = process.env;
+  const child = spawn(process.execPath, [cliEntry(), ...args], { env: { ...inherited, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const url = /(?:Web UI|web UI): (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
+    if (url !== undefined) return { child, url, output: () => stdout, exited };
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no web UI address; output:\n${stdout}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Signs in with a real HTTP client: the sign-in page's CSRF token and cookie, then the form. */
+async function signIn(url: string, username: string, password: string): Promise<{ status: number; cookie: string }> {
+  const page = await fetch(`${url}/login`);
+  const csrfCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const response = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, username, password }).toString() });
+  return { status: response.status, cookie: response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+}
+
+describe('contactsync serve', () => {
+  it('serves the UI to a login made with user add, and the REST API to a token made with token add', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-'));
+    const config = simulatorConfig(sims, dir, { tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }], settings: { pollSeconds: 5 } });
+    const env = { CONTACTSYNC_DATA_DIR: dir, CONTACTSYNC_USER_PASSWORD: 'a long enough password' };
+    expect((await runCli(['--config', config, 'user', 'add', 'tech', '--role', 'admin'], env)).stdout).toMatch(/Added tech \(admin\)/);
+    const added = await runCli(['--config', config, 'token', 'add', 'psa-bot', '--role', 'viewer'], env);
+    const token = /^cs_\S+$/m.exec(added.stdout)![0];
+    const listed = await runCli(['--config', config, 'token', 'list'], env);
+    expect(listed.stdout).toMatch(/psa-bot\s+viewer/);
+    expect(listed.stdout).not.toContain(token);
+
+    const served = await startServing(['--config', config, 'serve', '--port', '0', '--daemon'], env);
+    try {
+      const wrong = await signIn(served.url, 'tech', 'not it');
+      expect(wrong.status).toBe(401);
+      const right = await signIn(served.url, 'tech', 'a long enough password');
+      expect(right.status).toBe(303);
+      // The daemon synced the tenant; the dashboard shows it.
+      const deadline = Date.now() + 20_000;
+      let dashboard = '';
+      while (!/created 3/.test(dashboard) && Date.now() < deadline) {
+        dashboard = await (await fetch(`${served.url}/`, { headers: { cookie: right.cookie } })).text();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(dashboard).toMatch(/Contoso Ltd/);
+      expect(dashboard).toMatch(/created 3/);
+      const api = await fetch(`${served.url}/api/tenants`, { headers: { authorization: `Bearer ${token}` } });
+      expect(api.status).toBe(200);
+      expect(((await api.json()) as { displayName: string }[]).map((t) => t.displayName)).toEqual(['Contoso Ltd']);
+      const refused = await fetch(`${served.url}/api/tenants/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      expect(refused.status).toBe(403);
+      expect((await runCli(['--config', config, 'token', 'revoke', /^Token (\w+)/m.exec(added.stdout)![1]!], env)).stdout).toMatch(/Revoked/);
+      expect((await fetch(`${served.url}/api/tenants`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exited).toBe(0);
+    expect(served.output()).toMatch(/Stopped\.\n$/);
+  }, 90_000);
+});
+
+describe('contactsync sandbox without --once', () => {
+  it('prints the web UI address and a demo login that works', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-web-'));
+    const served = await startServing(['sandbox', '--port', '0'], { CONTACTSYNC_DATA_DIR: dir });
+    try {
+      const login = /sign in as (\S+) \/ (\S+) /.exec(served.output());
+      expect(login).not.toBeNull();
+      const session = await signIn(served.url, login![1]!, login![2]!);
+      expect(session.status).toBe(303);
+      const page = await (await fetch(`${served.url}/conflicts`, { headers: { cookie: session.cookie } })).text();
+      expect(page).toMatch(/data-conflict="/);
+      expect(served.output()).toMatch(/REST API: http:\/\/127\.0\.0\.1:\d+\/api\/openapi\.json/);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exited).toBe(0);
+  }, 90_000);
+});
