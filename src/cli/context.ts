@@ -3,6 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { AttemptLog } from '../connectors/http/http-client.ts';
+import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
 import { BmsPsa } from '../connectors/bms/bms-psa.ts';
 import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
@@ -37,6 +40,9 @@ export interface CliContext {
   readonly config: ContactsyncConfig;
   readonly store: StateStore;
   readonly databaseLocation: string;
+  /** the PostgreSQL pool when `DATABASE_URL` is set (scale-out), else null */
+  readonly pool: pg.Pool | null;
+  readonly metrics: StoreMetrics;
   readonly logger: Logger;
   /** the API clients, made on first use (commands that only read the state need no credentials) */
   apis(): ApiClients;
@@ -55,16 +61,25 @@ export async function openContext(configPath: string, options: { requireSecrets:
   const global = parseSettingsOverride(config.settings, `${configPath}: settings`);
   if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global)) await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
-  const log = (entry: object) => logger.debug(entry, 'api attempt');
+  const metrics = new StoreMetrics(store);
+  const countLimited = countRateLimited(metrics);
+  const log = (entry: AttemptLog) => {
+    countLimited(entry);
+    logger.debug(entry, 'api attempt');
+  };
   return {
     configPath: path,
     config,
     store,
     databaseLocation: database.location,
+    pool: database.pool,
+    metrics,
     logger,
     apis() {
       if (clients !== null) return clients;
-      const budget = createApiBudget();
+      // With PostgreSQL the budgets are shared by every process of the installation.
+      const limits = Object.fromEntries(Object.entries(config.apiLimits).filter(([, limit]) => limit !== undefined)) as Parameters<typeof createApiBudget>[0];
+      const budget = createApiBudget(limits, database.pool);
       const { microsoft } = config;
       const certificate = microsoft.certificate === undefined ? undefined : { thumbprintSha256: microsoft.certificate.thumbprintSha256, privateKey: readFileSync(resolve(microsoft.certificate.privateKeyPath), 'utf8') };
       const tokens = new GraphTokenProvider({
@@ -76,11 +91,12 @@ export async function openContext(configPath: string, options: { requireSecrets:
       const bms = config.bms
         ? new BmsPsa({ credentials: { userName: config.bms.userName, password: config.bms.password ?? '', tenant: config.bms.tenant }, region: config.bms.region, ...(config.bms.baseUrl ? { baseUrl: config.bms.baseUrl } : {}), budget, log })
         : null;
-      const runner = new SyncRunner({ store, directory, itglue, bms, log: (level, message, fields) => logger[level](fields ?? {}, message) });
+      const runner = new SyncRunner({ store, directory, itglue, bms, metrics, log: (level, message, fields) => logger[level](fields ?? {}, message) });
       clients = { directory, itglue, bms, runner };
       return clients;
     },
     async close() {
+      await metrics.flush().catch(() => {});
       await store.close();
       logger.flush();
     },

@@ -9,6 +9,7 @@ import { registerInit } from './commands/init.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerSandbox } from './commands/sandbox.ts';
+import { registerScaleOut } from './commands/scale-out.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerTenants } from './commands/tenants.ts';
@@ -36,6 +37,7 @@ export function program(): Command {
   registerRuns(cli, configOf);
   registerAdmin(cli, configOf);
   registerServe(cli, configOf);
+  registerScaleOut(cli, configOf);
   registerSandbox(cli);
   return cli;
 }

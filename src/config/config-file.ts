@@ -32,6 +32,14 @@ export const configSchema = z.strictObject({
     .nullable()
     .optional(),
   tenants: z.array(z.strictObject({ id: z.string().min(1), displayName: z.string().min(1) })).default([]),
+  /** lower request limits than the documented ones, when an account has them (every process keeps inside them) */
+  apiLimits: z
+    .strictObject(
+      Object.fromEntries(
+        (['graph', 'itglue', 'bms'] as const).map((api) => [api, z.strictObject({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).optional()]),
+      ) as Record<'graph' | 'itglue' | 'bms', z.ZodOptional<z.ZodObject<{ limit: z.ZodNumber; windowMs: z.ZodNumber }>>>,
+    )
+    .prefault({}),
   web: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),

@@ -1,6 +1,8 @@
 import { BMS_ENDPOINT_BUDGET } from './bms/bms-psa.ts';
 import { GRAPH_TENANT_BUDGET } from './graph/graph-directory.ts';
-import { SlidingWindowBudget, type BudgetLimit } from './http/request-budget.ts';
+import type pg from 'pg';
+import { SharedWindowBudget } from './http/shared-budget.ts';
+import { SlidingWindowBudget, type BudgetLimit, type RequestBudget } from './http/request-budget.ts';
 import { ITGLUE_BUDGET } from './itglue/itglue-doc-store.ts';
 
 /** Each API's documented limit, by the prefix of the budget keys its connector uses. */
@@ -11,7 +13,9 @@ const LIMITS: Readonly<Record<string, BudgetLimit>> = {
 };
 
 /** A budget for the three APIs in one process, each at its documented limit unless `overrides` says otherwise. */
-export function createApiBudget(overrides: Partial<Record<'graph' | 'itglue' | 'bms', BudgetLimit>> = {}): SlidingWindowBudget {
+export function createApiBudget(overrides: Partial<Record<'graph' | 'itglue' | 'bms', BudgetLimit>> = {}, shared: pg.Pool | null = null): RequestBudget {
   const limits: Record<string, BudgetLimit> = { ...LIMITS, ...overrides };
-  return new SlidingWindowBudget((key) => limits[key.slice(0, key.indexOf(':'))] ?? null);
+  const limitOf = (key: string) => limits[key.slice(0, key.indexOf(':'))] ?? null;
+  // With PostgreSQL, every process spends from one budget per credential.
+  return shared === null ? new SlidingWindowBudget(limitOf) : new SharedWindowBudget(shared, limitOf);
 }

@@ -1,9 +1,18 @@
-import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../sync/tenant-runner.ts';
 import type { StateStore } from '../store/state-store.ts';
+
+/**
+ * What the daemon does with a tenant that is due: run it here (the embedded mode: the `SyncRunner` itself), or put it
+ * in the queue for the workers (scale-out), which gives no result.
+ */
+export interface TenantDispatcher {
+  mapTenants(): Promise<void>;
+  runTenant(tenantId: string, options: { readonly force: boolean }): Promise<TenantRunResult | null>;
+}
 
 export interface DaemonOptions {
   readonly store: StateStore;
-  readonly runner: SyncRunner;
+  readonly runner: TenantDispatcher;
   /** how often each tenant's Microsoft 365 changes are read (one Graph request when nothing changed) */
   readonly pollSeconds: number;
   /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in IT Glue or BMS) */
@@ -73,7 +82,7 @@ export class Daemon {
         const force = this.nextReconcile.get(tenant.id)! <= this.now();
         try {
           const result = await runner.runTenant(tenant.id, { force });
-          this.options.onResult?.(result);
+          if (result !== null) this.options.onResult?.(result);
         } catch (error) {
           this.options.onError?.(tenant.id, error as Error);
         }

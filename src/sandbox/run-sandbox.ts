@@ -11,6 +11,7 @@ import type { AttemptLog, TransportOptions } from '../connectors/http/http-clien
 import type { BudgetLimit } from '../connectors/http/request-budget.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { parseSettingsOverride } from '../domain/settings.ts';
+import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
 import { openSqlite } from '../store/connect.ts';
 import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
@@ -40,6 +41,8 @@ export interface Sandbox {
   readonly runner: SyncRunner;
   /** the API clients the runner uses, for readers other than the sync (the web UI's contact page) */
   readonly clients: { readonly itglue: ItGlueDocStore; readonly bms: BmsPsa };
+  /** what the sync measured (429s, change-to-BMS latency), added to the store's counters */
+  readonly metrics: StoreMetrics;
   readonly dbPath: string;
   /** syncs every tenant once */
   syncAll(options?: RunOptions): Promise<TenantRunResult[]>;
@@ -84,7 +87,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
   }
 
-  const log = (entry: AttemptLog) => logger.debug(entry, 'api attempt');
+  const metrics = new StoreMetrics(store);
+  const countLimited = countRateLimited(metrics);
+  const log = (entry: AttemptLog) => {
+    countLimited(entry);
+    logger.debug(entry, 'api attempt');
+  };
   const budget = createApiBudget(options.limits ?? {});
   const common = { budget, log, ...options.transport };
   const clients = {
@@ -95,6 +103,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     store,
     directory: new GraphDirectory({ tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }), baseUrl: sims.urls.graph, ...common }),
     ...clients,
+    metrics,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   const persist = async () => {
@@ -106,6 +115,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     store,
     runner,
     clients,
+    metrics,
     dbPath,
     async syncAll(runOptions = {}) {
       await runner.mapTenants();
@@ -142,6 +152,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     async close() {
       await persist();
+      await metrics.flush().catch(() => {});
       await store.close();
       await sims.close();
     },

@@ -177,6 +177,27 @@ migrations['0003_web_sessions'] = {
   },
 };
 
+migrations['0004_metrics_and_shared_limits'] = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('metric_counters')
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('labels', 'text', (c) => c.notNull())
+      .addColumn('value', 'double precision', (c) => c.notNull())
+      .addPrimaryKeyConstraint('metric_counters_pk', ['name', 'labels'])
+      .execute();
+    // The layout rate-limiter-flexible's PostgreSQL store expects; made here so that workers never race to create it.
+    await db.schema
+      .createTable('rate_limits')
+      .ifNotExists()
+      .addColumn('key', 'varchar(255)', (c) => c.primaryKey())
+      .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('expire', 'bigint')
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database to the newest schema; throws with the failing migration's name. */

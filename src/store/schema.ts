@@ -19,6 +19,8 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   app_secrets: AppSecretTable;
+  metric_counters: MetricCounterTable;
+  rate_limits: RateLimitTable;
 }
 
 export interface TenantTable {
@@ -174,4 +176,19 @@ export interface ApiTokenTable {
 export interface AppSecretTable {
   name: string;
   value: string;
+}
+
+/** Counters every process adds to (API 429s, latency histogram buckets), read by `/metrics` of any process. */
+export interface MetricCounterTable {
+  name: string;
+  /** the Prometheus label set, rendered: `{api="bms"}`, or empty */
+  labels: string;
+  value: number;
+}
+
+/** The request budgets shared by workers (rate-limiter-flexible's table layout). */
+export interface RateLimitTable {
+  key: string;
+  points: number;
+  expire: number | null;
 }

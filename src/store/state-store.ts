@@ -541,6 +541,46 @@ export class StateStore {
     return (await this.db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
   }
 
+  // --- metrics ---
+
+  /** Adds to counters (created at zero when new); one transaction for the whole batch. */
+  async addCounters(entries: readonly { name: string; labels: string; value: number }[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const entry of entries) {
+        await tx
+          .insertInto('metric_counters')
+          .values(entry)
+          .onConflict((oc) => oc.columns(['name', 'labels']).doUpdateSet((eb) => ({ value: eb('metric_counters.value', '+', eb.ref('excluded.value')) })))
+          .execute();
+      }
+    });
+  }
+
+  async counters(): Promise<{ name: string; labels: string; value: number }[]> {
+    return (await this.db.selectFrom('metric_counters').selectAll().orderBy('name').orderBy('labels').execute()).map((r) => ({ ...r, value: Number(r.value) }));
+  }
+
+  /** Totals kept by the state itself: runs by status, writes done by system and operation, users failed. */
+  async syncTotals(): Promise<{ runs: { status: string; n: number }[]; writes: { system: string; operation: string; n: number }[]; failedUsers: number }> {
+    const runs = await this.db.selectFrom('runs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').orderBy('status').execute();
+    const writes = await this.db
+      .selectFrom('journal')
+      .select(['system', 'operation', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', '=', 'done')
+      .groupBy(['system', 'operation'])
+      .orderBy('system')
+      .orderBy('operation')
+      .execute();
+    const failed = await this.db.selectFrom('user_results').select((eb) => eb.fn.countAll<number>().as('n')).where('outcome', '=', 'failed').executeTakeFirstOrThrow();
+    return { runs: runs.map((r) => ({ status: r.status, n: Number(r.n) })), writes: writes.map((w) => ({ system: w.system, operation: w.operation, n: Number(w.n) })), failedUsers: Number(failed.n) };
+  }
+
+  /** When the tenant's Microsoft 365 changes were last read (the delta link's time), or null. */
+  async lastReadAt(tenantId: string): Promise<string | null> {
+    return (await this.db.selectFrom('checkpoints').select('updated_at').where('tenant_id', '=', tenantId).executeTakeFirst())?.updated_at ?? null;
+  }
+
   // --- the audit log ---
 
   async audit(actor: string, action: string, target: string, details: Record<string, unknown> = {}): Promise<void> {

@@ -7,6 +7,7 @@ import type { Plan } from '../domain/plan.ts';
 import type { DirectoryChanges, DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { PsaType } from '../domain/psa-contact.ts';
 import { parseSettingsOverride, resolveSettings, type Settings } from '../domain/settings.ts';
+import type { MetricsSink } from '../metrics/metrics-recorder.ts';
 import { normalizeDirectoryUser } from '../normalize/directory-user.ts';
 import { foldName } from '../normalize/name.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
@@ -46,6 +47,8 @@ export interface RunnerDependencies {
   readonly itglue: DocStore;
   readonly bms: Psa | null;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** hears the time from a change in Microsoft 365 to its contact written in BMS */
+  readonly metrics?: MetricsSink;
 }
 
 /** Applies a delta round to the snapshot it was taken against. */
@@ -270,6 +273,7 @@ export class SyncRunner {
     const runId = options.dryRun ? null : await store.startRun(tenantId);
     try {
       const settings = await this.settingsOf(tenant);
+      const previousRead = await store.lastReadAt(tenantId);
       phase('read');
       const changes = await directory.readChanges(tenantId, await store.deltaLink(tenantId));
       const nothingChanged = changes.kind === 'delta' && changes.changed.length === 0 && changes.removed.length === 0;
@@ -303,6 +307,11 @@ export class SyncRunner {
         onProgress: (done, total) => options.onProgress?.(tenantId, done, total),
       });
       const results = applied.map(toResult);
+      // A change seen by a delta round happened after the previous read: the time since then bounds its latency.
+      if (changes.kind === 'delta' && previousRead !== null) {
+        const seconds = (Date.now() - Date.parse(previousRead)) / 1000;
+        for (const result of results) if (result.bms === 'created' || result.bms === 'updated') this.deps.metrics?.observe('contactsync_change_to_bms_seconds', seconds);
+      }
       await store.saveResults(runId!, tenantId, results);
       await store.syncConflicts(
         tenantId,

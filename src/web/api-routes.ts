@@ -218,6 +218,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/jobs',
+    summary: 'The job queue of the workers (scale-out): jobs by state, and the jobs that failed for good with why',
+    access: 'viewer',
+    handler: async (_request, services) => {
+      if (!services.queue) return { scaleOut: false, counts: [], failed: [] };
+      return { scaleOut: true, counts: await services.queue.counts(), failed: await services.queue.failed() };
+    },
+  },
+  {
+    method: 'GET',
     path: '/api/audit',
     summary: 'The audit log, newest first',
     access: 'viewer',

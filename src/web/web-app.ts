@@ -10,6 +10,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { SettingsError } from '../domain/settings.ts';
 import { OperationError } from '../operations/operator-actions.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
+import { prometheusText } from '../metrics/prometheus-text.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { html } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
@@ -110,7 +111,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   // Authentication and roles, from each route's `access`; then CSRF for every state change made with a cookie.
   app.addHook('preHandler', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'admin';
-    const isApi = request.url.startsWith('/api/');
+    const isApi = request.url.startsWith('/api/') || request.url === '/metrics';
     if (access !== 'public' && request.identity === null) {
       if (isApi) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'Unauthenticated', message: 'Sign in, or send an API token: Authorization: Bearer TOKEN (made with contactsync token add).' } });
       if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
@@ -237,6 +238,11 @@ ${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });
+
+  // Prometheus scrapes with a token (bearer_token in its scrape config), like any API client.
+  app.get('/metrics', { config: { access: 'viewer' } }, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await prometheusText(store, services.queue ? await services.queue.counts() : null)),
+  );
 
   registerPages(app, services, tools);
   registerApiRoutes(app, services, (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);

@@ -1,12 +1,15 @@
 import type { DocStore, Psa } from '../domain/ports.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
 import type { SyncRunner } from '../sync/tenant-runner.ts';
+import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
 export interface WebServices {
   readonly store: StateStore;
   /** throws a readable error when the config has no credentials for the APIs */
   apis(): { readonly runner: SyncRunner; readonly itglue: DocStore; readonly bms: Psa | null };
+  /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
+  readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed'> | null;
 }
 
 /** Who made a request: a person signed in with a session cookie, or a REST API token. */

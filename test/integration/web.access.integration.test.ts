@@ -27,7 +27,7 @@ describe('every route asks who is calling', () => {
     for (const route of guarded) {
       const url = concrete(route.url);
       const response = await web.app.inject({ method: route.method as 'GET', url });
-      const api = url.startsWith('/api/');
+      const api = url.startsWith('/api/') || url === '/metrics';
       seen.push(`${route.method} ${url} → ${response.statusCode} ${api ? response.json().error.message.includes('Bearer') : (response.headers.location ?? '')}`);
       expected.push(`${route.method} ${url} → ${api ? '401 true' : route.method === 'GET' ? `303 /login?next=${encodeURIComponent(url)}` : '401 '}`);
     }

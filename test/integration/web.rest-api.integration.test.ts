@@ -89,3 +89,36 @@ describe('the REST API', () => {
     expect(audit[0]).toMatchObject({ actor: 'api:automation', action: 'tenant.map', target: CONTOSO });
   });
 });
+
+describe('/metrics', () => {
+  const scrape = async (token?: string) => web.app.inject({ method: 'GET', url: '/metrics', ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }) });
+  const value = (text: string, sample: string) => Number(new RegExp(`^${sample.replace(/[{}"=,+]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+
+  it('asks Prometheus for a token like any API client', async () => {
+    expect((await scrape()).statusCode).toBe(401);
+  });
+
+  it('counts runs, writes per system, 429s received, and the time from a change in Microsoft 365 to BMS', async () => {
+    const before = (await scrape(web.tokens.viewer)).body;
+    expect((await scrape(web.tokens.viewer)).headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(before).toMatch(/^# TYPE contactsync_runs_total counter$/m);
+    expect(value(before, 'contactsync_runs_total{status="ok"}')).toBeGreaterThanOrEqual(3);
+    expect(value(before, 'contactsync_writes_total{operation="create",system="bms"}')).toBeGreaterThan(100);
+    expect(value(before, 'contactsync_open_conflicts')).toBeGreaterThan(0);
+
+    // A new hire, and BMS answering 429 to half the requests for a while.
+    const base = web.box.sims.graph.users(CONTOSO)[0]!;
+    web.box.sims.graph.addUser(CONTOSO, { ...base, id: 'metrics-new-hire', userPrincipalName: 'newhire@contoso.com', mail: 'newhire@contoso.com', proxyAddresses: ['SMTP:newhire@contoso.com'], givenName: 'New', surname: 'Hire', displayName: 'New Hire', businessPhones: ['+1 206 555 0177'] });
+    web.box.sims.setFaults('bms', { throttle429: 0.5 });
+    await web.box.runner.runTenant(CONTOSO);
+    web.box.sims.setFaults('bms', {});
+    await web.box.metrics.flush();
+
+    const after = (await scrape(web.tokens.viewer)).body;
+    expect(value(after, 'contactsync_api_429_total{api="bms"}')).toBeGreaterThan(0);
+    expect(value(after, 'contactsync_change_to_bms_seconds_count')).toBe(1);
+    expect(value(after, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}')).toBe(1);
+    expect(after).toMatch(/^# TYPE contactsync_change_to_bms_seconds histogram$/m);
+    expect(value(after, 'contactsync_writes_total{operation="create",system="bms"}')).toBe(value(before, 'contactsync_writes_total{operation="create",system="bms"}') + 1);
+  });
+});

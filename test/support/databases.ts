@@ -81,3 +81,29 @@ export async function openTestDatabase(name: DatabaseName): Promise<TestDatabase
     },
   };
 }
+
+/**
+ * A fresh, empty database on a real PostgreSQL server (`DATABASE_URL`, else the local server on 127.0.0.1:5432), for
+ * what PGlite cannot stand in for: several processes sharing one database (workers, job queues, advisory locks).
+ */
+export async function freshPostgres(): Promise<{ url: string; dispose(): Promise<void> }> {
+  const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect().catch((error: unknown) => {
+    throw new Error(`The scale-out tests need a PostgreSQL server: none at ${url} (${(error as Error).message}). Start one, or set DATABASE_URL to one (.ci/run does).`);
+  });
+  const database = `contactsync_scale_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${database}`;
+  return {
+    url: target.toString(),
+    async dispose() {
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

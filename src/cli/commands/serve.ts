@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Daemon } from '../../jobs/daemon.ts';
+import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { registerConfiguredTenants, withContext } from '../context.ts';
@@ -21,7 +22,9 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
     .action((options: { host?: string; port?: number; daemon?: boolean }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { store, config } = context;
-        const app = await buildWebApp({ services: { store, apis: () => context.apis() }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
+        // In scale-out the UI shows the workers' queue: its depth and the jobs that failed for good.
+        const queue = context.pool === null ? null : await TenantJobQueue.open(context.pool, { onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
+        const app = await buildWebApp({ services: { store, apis: () => context.apis(), queue }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
         const address = await app.listen({ host: options.host ?? config.web.host, port: options.port ?? config.web.port });
         process.stdout.write(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
         if ((await store.countUsers()) === 0) process.stdout.write('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
@@ -40,6 +43,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         });
         await daemon?.stop();
         await app.close();
+        await queue?.stop();
         process.stdout.write('Stopped.\n');
       }),
     );

@@ -22,6 +22,8 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     );
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
+    const failedJobs = services.queue ? await services.queue.failed(20) : [];
+    const names = new Map(tenants.map((t) => [t.id, t.displayName]));
     return tools.send(
       request,
       reply,
@@ -48,6 +50,14 @@ ${
 ${admin ? html`<td>${actionButton(frame, `/tenants/${encodeURIComponent(tenant.id)}/sync`, 'Sync', { fields: { next: '/' } })}</td>` : ''}
 </tr>`,
       )}</tbody></table></div>`
+}
+${
+  failedJobs.length === 0
+    ? ''
+    : html`<h2>Failed jobs</h2><p class="muted">Sync jobs the workers gave up on after every retry; the scheduler queues each tenant again at its next poll.</p>
+<div class="table-wrap"><table class="stack"><thead><tr><th>Tenant</th><th>Failed</th><th>Retries</th><th>Why</th></tr></thead><tbody>
+${failedJobs.map((j) => html`<tr><td>${names.get(j.tenantId) ?? j.tenantId}</td><td data-label="Failed">${j.failedAt.replace('T', ' ').slice(0, 19)}</td><td data-label="Retries">${j.retries}</td><td data-label="Why">${j.error}</td></tr>`)}
+</tbody></table></div>`
 }`,
     );
   });

@@ -1,0 +1,161 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
+import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
+import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
+import { registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
+import { formatTable } from '../output.ts';
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number, 1 or more');
+  return n;
+}
+
+function poolOf(context: CliContext) {
+  if (context.pool === null) throw new Error('Scale-out keeps its jobs in PostgreSQL: set DATABASE_URL=postgres://USER@HOST:5432/DATABASE for every process.');
+  return context.pool;
+}
+
+function stamp(): string {
+  return new Date().toISOString();
+}
+
+/** The scheduler's half of the daemon: a tenant that is due goes into the queue; a reconciliation marks it for a full plan. */
+function queueingDispatcher(context: CliContext, queue: TenantJobQueue): TenantDispatcher {
+  return {
+    mapTenants: () => context.apis().runner.mapTenants(),
+    async runTenant(tenantId, { force }) {
+      if (force) await context.store.markDirty(tenantId);
+      await queue.enqueue(tenantId);
+      return null;
+    },
+  };
+}
+
+/**
+ * Runs the scheduler in this process as soon as no other process does: one leader at a time, chosen by a PostgreSQL
+ * advisory lock held while it lives; when it dies another process takes over within `retryMs`.
+ */
+function scheduleWhenLeader(context: CliContext, queue: TenantJobQueue, options: { pollSeconds: number; reconcileHours: number }, retryMs = 5_000) {
+  let stopped = false;
+  let daemon: Daemon | null = null;
+  let release: (() => Promise<void>) | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const attempt = async () => {
+    if (stopped) return;
+    release = await tryBecomeScheduler(poolOf(context)).catch(() => null);
+    if (release === null) {
+      timer = setTimeout(() => void attempt(), retryMs);
+      return;
+    }
+    process.stdout.write(`${stamp()} scheduling: every mapped tenant every ${options.pollSeconds} s, a full reconciliation every ${options.reconcileHours} h\n`);
+    daemon = new Daemon({
+      store: context.store,
+      runner: queueingDispatcher(context, queue),
+      pollSeconds: options.pollSeconds,
+      reconcileHours: options.reconcileHours,
+      onError: (tenantId, error) => process.stderr.write(`${stamp()} scheduler ${tenantId}: ${error.message}\n`),
+    });
+    void daemon.start();
+  };
+  void attempt();
+  return async () => {
+    stopped = true;
+    if (timer !== null) clearTimeout(timer);
+    await daemon?.stop();
+    await release?.();
+  };
+}
+
+async function settingsPoll(context: CliContext, override: number | undefined): Promise<number> {
+  return override ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}
+
+export function registerScaleOut(cli: Command, configOf: (command: Command) => string): void {
+  cli
+    .command('worker')
+    .description('Scale-out (DATABASE_URL): take per-tenant sync jobs from the PostgreSQL queue, at most one per tenant across all workers; one worker also schedules them. Run as many as you like, on any machines.')
+    .option('--concurrency <n>', 'tenants synced at once by this worker', positiveInteger, 2)
+    .option('--job-timeout <seconds>', 'a job running this long is taken as lost (its worker died) and run by another', positiveInteger, 1800)
+    .option('--poll-seconds <seconds>', 'override the pollSeconds setting for the scheduler', positiveInteger)
+    .option('--reconcile-hours <hours>', 'how often each tenant is planned in full', positiveInteger, 24)
+    .option('--no-scheduler', 'never schedule in this process (run contactsync scheduler elsewhere)')
+    .action((options: { concurrency: number; jobTimeout: number; pollSeconds?: number; reconcileHours: number; scheduler: boolean }, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const pool = poolOf(context);
+        const { runner } = context.apis();
+        await registerConfiguredTenants(context);
+        const queue = await TenantJobQueue.open(pool, { jobTimeoutSeconds: options.jobTimeout, onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
+        const names = async () => new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
+        await queue.work(options.concurrency, async ({ tenantId }) => {
+          const result = await runner.runTenant(tenantId);
+          await context.metrics.flush();
+          if (result.status !== 'unchanged') {
+            const counts = Object.entries(result.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+            process.stdout.write(`${stamp()} ${(await names()).get(tenantId) ?? tenantId}: ${result.status}${counts === '' ? '' : ` (${counts})`}\n`);
+          }
+          // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
+          if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
+        });
+        const stopScheduling = options.scheduler ? scheduleWhenLeader(context, queue, { pollSeconds: await settingsPoll(context, options.pollSeconds), reconcileHours: options.reconcileHours }) : async () => {};
+        process.stdout.write(`${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`);
+        await untilSignal();
+        await stopScheduling();
+        await queue.stop();
+        process.stdout.write('Stopped.\n');
+      }),
+    );
+
+  cli
+    .command('scheduler')
+    .description('Scale-out (DATABASE_URL): only schedule the per-tenant jobs (every pollSeconds, and a daily full reconciliation); one scheduler leads at a time, the others wait to take over.')
+    .option('--poll-seconds <seconds>', 'override the pollSeconds setting', positiveInteger)
+    .option('--reconcile-hours <hours>', 'how often each tenant is planned in full', positiveInteger, 24)
+    .action((options: { pollSeconds?: number; reconcileHours: number }, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const queue = await TenantJobQueue.open(poolOf(context), { onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
+        await registerConfiguredTenants(context);
+        const stop = scheduleWhenLeader(context, queue, { pollSeconds: await settingsPoll(context, options.pollSeconds), reconcileHours: options.reconcileHours });
+        process.stdout.write(`${stamp()} scheduler ${process.pid} started; it schedules while it leads.\n`);
+        await untilSignal();
+        await stop();
+        await queue.stop();
+        process.stdout.write('Stopped.\n');
+      }),
+    );
+
+  cli
+    .command('jobs')
+    .description('Scale-out: the queue of sync jobs by state, and the jobs that failed for good with why.')
+    .option('--json', 'as JSON')
+    .action((options: { json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async (context) => {
+          const queue = await TenantJobQueue.open(poolOf(context));
+          try {
+            const counts = await queue.counts();
+            const failed = await queue.failed();
+            if (options.json === true) {
+              process.stdout.write(`${JSON.stringify({ counts, failed })}\n`);
+              return;
+            }
+            const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
+            process.stdout.write(`Jobs: ${counts.map((c) => `${c.state} ${c.n}`).join(', ') || 'none yet'}\n`);
+            process.stdout.write(failed.length === 0 ? 'No failed jobs.\n' : `${formatTable(['failed', 'tenant', 'retries', 'why'], failed.map((f) => [f.failedAt, names.get(f.tenantId) ?? f.tenantId, String(f.retries), f.error]))}\n`);
+          } finally {
+            await queue.stop();
+          }
+        },
+        { requireSecrets: false },
+      ),
+    );
+}

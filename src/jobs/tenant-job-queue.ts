@@ -1,0 +1,150 @@
+import PgBoss from 'pg-boss';
+import type pg from 'pg';
+
+/** The queue of per-tenant sync jobs in scale-out: PostgreSQL only, through pg-boss. */
+export const TENANT_SYNC_QUEUE = 'contactsync-tenant-sync';
+const SCHEMA = 'contactsync_jobs';
+
+export interface TenantJob {
+  readonly tenantId: string;
+}
+
+export interface QueueOptions {
+  /** a job still running after this long is taken as lost (its worker died) and given to another worker */
+  readonly jobTimeoutSeconds?: number;
+  /** tries after the first, with exponential backoff from `retryDelaySeconds` */
+  readonly retryLimit?: number;
+  readonly retryDelaySeconds?: number;
+  readonly onError?: (error: Error) => void;
+}
+
+export interface FailedJob {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly failedAt: string;
+  readonly retries: number;
+  readonly error: string;
+}
+
+/** Something else holds the tenant: the job is tried again after the retry delay. */
+export class TenantBusyError extends Error {
+  constructor(tenantId: string) {
+    super(`Tenant ${tenantId} is being synced by another worker; this job is retried shortly.`);
+    this.name = 'TenantBusyError';
+  }
+}
+
+/** A number for the tenant's advisory lock, the same in every process. */
+function lockKey(tenantId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < tenantId.length; i++) hash = Math.imul(hash ^ tenantId.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
+/**
+ * Per-tenant sync jobs. At most one job waits per tenant (pg-boss's `short` policy dedupes the scheduler's
+ * repeats), and at most one runs per tenant anywhere: a worker holds the tenant's advisory lock for the whole job,
+ * and a worker that finds it held retries later. A worker that dies releases its lock with its connection, and its
+ * job expires after `jobTimeoutSeconds` and is run again by another worker; the write journal makes that safe.
+ */
+export class TenantJobQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly pool: pg.Pool,
+    private readonly options: QueueOptions,
+  ) {}
+
+  static async open(pool: pg.Pool, options: QueueOptions = {}): Promise<TenantJobQueue> {
+    const timeout = options.jobTimeoutSeconds ?? 30 * 60;
+    const boss = new PgBoss({
+      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
+      schema: SCHEMA,
+      // Lost jobs are found by maintenance: often enough that one comes back soon after its timeout.
+      maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(timeout / 4))),
+    });
+    boss.on('error', (error: Error) => options.onError?.(error));
+    await boss.start();
+    if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null) {
+      await boss.createQueue(TENANT_SYNC_QUEUE, { name: TENANT_SYNC_QUEUE, policy: 'short' }).catch(async (error: unknown) => {
+        // Another process made it at the same moment.
+        if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null) throw error;
+      });
+    }
+    return new TenantJobQueue(boss, pool, options);
+  }
+
+  /** Queues a sync of the tenant, unless one is already waiting. */
+  async enqueue(tenantId: string): Promise<boolean> {
+    const id = await this.boss.send(TENANT_SYNC_QUEUE, { tenantId } satisfies TenantJob, {
+      singletonKey: tenantId,
+      retryLimit: this.options.retryLimit ?? 8,
+      retryDelay: this.options.retryDelaySeconds ?? 2,
+      retryBackoff: true,
+      expireInSeconds: this.options.jobTimeoutSeconds ?? 30 * 60,
+    });
+    return id !== null;
+  }
+
+  /** Takes jobs, `concurrency` at a time, each under the tenant's lock; a throw fails the job (it is retried). */
+  async work(concurrency: number, handle: (job: TenantJob) => Promise<void>): Promise<void> {
+    for (let i = 0; i < concurrency; i++) {
+      await this.boss.work<TenantJob>(TENANT_SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        if (job === undefined) return;
+        await this.withTenantLock(job.data.tenantId, () => handle(job.data));
+      });
+    }
+  }
+
+  private async withTenantLock(tenantId: string, work: () => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockKey(tenantId)]);
+      if (rows[0]?.locked !== true) throw new TenantBusyError(tenantId);
+      try {
+        await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [lockKey(tenantId)]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Jobs by state: waiting (created, retry), active, and the failed and completed ones kept. */
+  async counts(): Promise<{ state: string; n: number }[]> {
+    const { rows } = await this.pool.query<{ state: string; n: string }>(`SELECT state::text AS state, count(*) AS n FROM ${SCHEMA}.job WHERE name = $1 GROUP BY state ORDER BY state`, [TENANT_SYNC_QUEUE]);
+    return rows.map((r) => ({ state: r.state, n: Number(r.n) }));
+  }
+
+  /** The latest jobs that failed for good (every retry used), with why. */
+  async failed(limit = 50): Promise<FailedJob[]> {
+    const { rows } = await this.pool.query<{ id: string; data: TenantJob; completed_on: Date; retry_count: number; output: unknown }>(
+      `SELECT id, data, completed_on, retry_count, output FROM ${SCHEMA}.job WHERE name = $1 AND state = 'failed' ORDER BY completed_on DESC LIMIT $2`,
+      [TENANT_SYNC_QUEUE, limit],
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.data.tenantId, failedAt: r.completed_on.toISOString(), retries: r.retry_count, error: errorText(r.output) }));
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
+  }
+}
+
+function errorText(output: unknown): string {
+  if (typeof output === 'object' && output !== null && 'message' in output) return String((output as { message: unknown }).message);
+  return output === null || output === undefined ? 'no reason recorded' : JSON.stringify(output);
+}
+
+/** Whether this process is the scheduler: one among all, chosen by an advisory lock held while it lives. */
+export async function tryBecomeScheduler(pool: pg.Pool): Promise<(() => Promise<void>) | null> {
+  const client = await pool.connect();
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockKey('contactsync:scheduler')]);
+  if (rows[0]?.locked === true) {
+    return async () => {
+      await client.query('SELECT pg_advisory_unlock($1)', [lockKey('contactsync:scheduler')]).catch(() => {});
+      client.release();
+    };
+  }
+  client.release();
+  return null;
+}
