@@ -1,21 +1,15 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { positiveNumber } from '../option-parsers.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { resolveSettings, parseSettingsOverride } from '../../domain/settings.ts';
 import { registerConfiguredTenants, withContext } from '../context.ts';
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('give a positive number');
-  return n;
-}
 
 export function registerDaemon(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('daemon')
     .description('Keep every mapped tenant in sync: read Microsoft 365 changes every pollSeconds (one Graph request when nothing changed), reconcile in full daily. SIGTERM or Ctrl-C stops it after the run in flight.')
-    .option('--poll-seconds <seconds>', 'override the pollSeconds setting', positive)
-    .option('--reconcile-hours <hours>', 'how often a tenant is planned in full even without a change', positive, 24)
+    .option('--poll-seconds <seconds>', 'override the pollSeconds setting', positiveNumber)
+    .option('--reconcile-hours <hours>', 'how often a tenant is planned in full even without a change', positiveNumber, 24)
     .action((options: { pollSeconds?: number; reconcileHours: number }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { runner } = context.apis();

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { portNumber, positiveNumber } from '../option-parsers.ts';
 import { createLogger } from '../../logging.ts';
 import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
@@ -11,12 +11,6 @@ import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { progressBars, summaryTable } from '../output.ts';
-
-function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 1) throw new InvalidArgumentError('give a number of seconds, 1 or more');
-  return seconds;
-}
 
 interface SandboxOptions {
   seed?: string;
@@ -31,12 +25,6 @@ interface SandboxOptions {
 
 /** The sandbox's own admin login, printed at start. */
 export const DEMO_LOGIN = { username: 'demo', password: 'contactsync-demo' } as const;
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port number, 0 to 65535');
-  return n;
-}
 
 async function sandbox(options: SandboxOptions): Promise<void> {
   const seed = options.seed === undefined ? parseSeed(demoSeed(), 'the demo seed') : await readSeedFile(options.seed);
@@ -117,9 +105,9 @@ export function registerSandbox(cli: Command): void {
     .option('--once', 'sync once and exit (0 on success)')
     .option('--dump <file>', 'write the final state of the three systems, the run report and the request counts to this JSON file')
     .option('--db <file>', 'keep the state database in this SQLite file between runs, with the simulators\' state beside it (default: a fresh temporary one)')
-    .option('--poll-seconds <seconds>', 'how often to look for changes after the first sync', positiveSeconds, 60)
+    .option('--poll-seconds <seconds>', 'how often to look for changes after the first sync', positiveNumber, 60)
     .option('--json', 'print the dump document instead of the summary')
-    .option('--port <port>', 'the web UI\'s port (without --once)', port, 8080)
+    .option('--port <port>', 'the web UI\'s port (without --once)', portNumber, 8080)
     .option('--host <host>', 'the web UI\'s address (without --once)', '127.0.0.1')
     .action((options: SandboxOptions) => sandbox(options));
 }

@@ -1,16 +1,10 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { positiveInteger } from '../option-parsers.ts';
 import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
 import { registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
 import { formatTable } from '../output.ts';
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number, 1 or more');
-  return n;
-}
 
 function poolOf(context: CliContext) {
   if (context.pool === null) throw new Error('Scale-out keeps its jobs in PostgreSQL: set DATABASE_URL=postgres://USER@HOST:5432/DATABASE for every process.');

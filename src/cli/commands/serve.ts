@@ -1,23 +1,17 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { portNumber } from '../option-parsers.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { registerConfiguredTenants, withContext } from '../context.ts';
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port number, 0 to 65535');
-  return n;
-}
-
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('serve')
     .description('Start the web UI and the REST API (OpenAPI at /api/openapi.json); with --daemon, keep the tenants in sync in the same process.')
     .option('--host <host>', 'the address to listen on (default: web.host of the config, 127.0.0.1)')
-    .option('--port <port>', 'the port (default: web.port of the config, 8080)', port)
+    .option('--port <port>', 'the port (default: web.port of the config, 8080)', portNumber)
     .option('--daemon', 'also run the daemon: poll Microsoft 365 and sync changes')
     .action((options: { host?: string; port?: number; daemon?: boolean }, command: Command) =>
       withContext(configOf(command), async (context) => {
