@@ -10,6 +10,7 @@ const benchmarks = [
   { name: 'api-economy', args: ['--import', 'tsx', 'bench/api-economy/run.ts'] },
   { name: 'rate-limit', args: ['--import', 'tsx', 'bench/rate-limit/run.ts'] },
   { name: 'latency', args: ['--import', 'tsx', 'bench/latency/run.ts'] },
+  { name: 'scale-out', args: ['--import', 'tsx', 'bench/scale-out/run.ts'] },
 ];
 
 const lines = [];
@@ -48,6 +49,10 @@ for (const r of lines.filter((l) => l.bench === 'rate-limit')) {
 for (const r of lines.filter((l) => l.bench === 'latency')) {
   add(`new user to BMS, p50 (${r.users} users, poll every ${r.pollSeconds} s)`, r.p50Ms === null ? null : r.p50Ms / 1000, 's', null, null);
   add(`new user to BMS, p95 (${r.users} users, poll every ${r.pollSeconds} s)`, r.p95Ms === null ? null : r.p95Ms / 1000, 's', '< 60 s', r.p95Ms !== null && r.arrived === r.users && r.p95Ms < 60_000);
+}
+for (const r of lines.filter((l) => l.bench === 'scale-out')) {
+  add(`scale-out: ${r.workers} worker${r.workers === 1 ? '' : 's'}, ${r.tenants} tenants (${r.latencyMs} ms API latency), throughput`, r.tenantsPerSecond, 'tenants/s', null, null);
+  add(`scale-out: ${r.workers} worker${r.workers === 1 ? '' : 's'}, throughput relative to one worker`, r.speedup, 'ratio', null, null);
 }
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 
