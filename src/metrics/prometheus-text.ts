@@ -12,6 +12,12 @@ const HELP: Readonly<Record<string, { type: 'counter' | 'gauge' | 'histogram'; h
   contactsync_open_conflicts: { type: 'gauge', help: 'Conflicts waiting for a person.' },
 };
 
+/** A histogram bucket's bound, so that buckets are listed in increasing order. */
+function le(labels: string): number {
+  const bound = /le="([^"]+)"/.exec(labels)?.[1];
+  return bound === undefined ? -1 : bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
+}
+
 /** The Prometheus text exposition (version 0.0.4) of the installation's figures. */
 export async function prometheusText(store: StateStore, queue: readonly { state: string; n: number }[] | null): Promise<string> {
   const samples = new Map<string, string[]>();
@@ -24,10 +30,6 @@ export async function prometheusText(store: StateStore, queue: readonly { state:
   for (const r of totals.runs) sample('contactsync_runs_total', 'contactsync_runs_total', renderLabels({ status: r.status }), r.n);
   for (const w of totals.writes) sample('contactsync_writes_total', 'contactsync_writes_total', renderLabels({ system: w.system, operation: w.operation }), w.n);
   sample('contactsync_user_failures_total', 'contactsync_user_failures_total', '', totals.failedUsers);
-  const le = (labels: string): number => {
-    const bound = /le="([^"]+)"/.exec(labels)?.[1];
-    return bound === undefined ? -1 : bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
-  };
   const counters = (await store.counters()).sort((a, b) => (a.name === b.name ? le(a.labels) - le(b.labels) || (a.labels < b.labels ? -1 : 1) : a.name < b.name ? -1 : 1));
   for (const c of counters) sample(c.name.replace(/_(bucket|sum|count)$/, ''), c.name, c.labels, c.value);
   if (!samples.has('contactsync_api_429_total')) sample('contactsync_api_429_total', 'contactsync_api_429_total', '', 0);
