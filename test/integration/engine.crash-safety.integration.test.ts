@@ -7,6 +7,7 @@ import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { buildCli, runCli, simulatorConfig } from '../support/cli.ts';
+import { duplicates, visibleState } from '../support/visible-state.ts';
 
 /** The first customer of the demo with 40 of its users: every scenario, and few enough writes to crash at each step. */
 const demo = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
@@ -15,19 +16,6 @@ const seed: Seed = { ...demo, tenants: [{ ...demo.tenants[0]!, users: demo.tenan
 /** A config that points `contactsync sync` at the simulators, with its own state database. */
 function configFor(sims: RunningSimulators, dir: string): string {
   return simulatorConfig(sims, dir, { tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })), settings: seed.settings });
-}
-
-/** What a person sees in IT Glue and BMS, without the ids the systems gave. */
-function visible(sims: RunningSimulators) {
-  const dump = sims.dump();
-  return {
-    itglue: dump.itglue.organizations.map((o) => o.contacts.map((c) => JSON.stringify([c['first-name'], c['last-name'], c.title, c['location-id'], c['contact-type-id'], c['contact-emails'], c['contact-phones']])).sort()),
-    bms: dump.bms.accounts.map((a) => a.contacts.map((c) => JSON.stringify([c.firstName, c.lastName, c.jobTitle, c.emailAddress, c.phoneNumber, c.locationId, c.isActive])).sort()),
-  };
-}
-
-function duplicates(values: readonly string[]): string[] {
-  return values.filter((value, i) => values.indexOf(value) !== i);
 }
 
 /** Runs the sync against fresh simulators and a fresh state database, killed at `crashAt` (0: not killed), then again. */
@@ -44,7 +32,7 @@ async function scenario(crashAt: number) {
     db.close();
   }
   const second = await runCli(['sync', '--config', config], env);
-  const state = visible(sims);
+  const state = visibleState(sims);
   const dump = sims.dump();
   const before = sims.requests.length;
   const third = await runCli(['sync', '--config', config], env);
