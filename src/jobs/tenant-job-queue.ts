@@ -64,11 +64,14 @@ export class TenantJobQueue {
     });
     boss.on('error', (error: Error) => options.onError?.(error));
     await boss.start();
-    if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null) {
-      await boss.createQueue(TENANT_SYNC_QUEUE, { name: TENANT_SYNC_QUEUE, policy: 'short' }).catch(async (error: unknown) => {
-        // Another process made it at the same moment.
-        if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null) throw error;
-      });
+    // Creating a queue is DDL: processes starting together take turns, or PostgreSQL finds them deadlocked.
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [lockKey('contactsync:create-queue')]);
+      if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null) await boss.createQueue(TENANT_SYNC_QUEUE, { name: TENANT_SYNC_QUEUE, policy: 'short' });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [lockKey('contactsync:create-queue')]).catch(() => {});
+      client.release();
     }
     return new TenantJobQueue(boss, pool, options);
   }

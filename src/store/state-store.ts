@@ -206,6 +206,19 @@ export class StateStore {
   }
 
   async saveSettings(scope: string, json: unknown): Promise<number> {
+    // Processes starting together may save the same settings at once: the loser of the race finds them saved.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertSettings(scope, json);
+      } catch (error) {
+        const latest = await this.latestSettings(scope);
+        if (latest !== null && JSON.stringify(latest.json) === JSON.stringify(json)) return latest.version;
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private insertSettings(scope: string, json: unknown): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
       const latest = await tx.selectFrom('settings').select('version').where('scope', '=', scope).orderBy('version', 'desc').limit(1).executeTakeFirst();
       const version = (latest === undefined ? 0 : Number(latest.version)) + 1;
@@ -287,7 +300,17 @@ export class StateStore {
 
   // --- runs ---
 
+  /**
+   * Starts a run. A run of the tenant still open was cut off (its process died: one run per tenant at a time), so it
+   * is closed as interrupted: this run finishes its work from the journal.
+   */
   async startRun(tenantId: string): Promise<string> {
+    await this.db
+      .updateTable('runs')
+      .set({ status: 'interrupted', finished_at: now(), error: 'The process stopped during this run; the next run finished its work.' })
+      .where('tenant_id', '=', tenantId)
+      .where('finished_at', 'is', null)
+      .execute();
     const id = crypto.randomUUID();
     await this.db.insertInto('runs').values({ id, tenant_id: tenantId, started_at: now(), finished_at: null, status: 'running', counts: null, error: null }).execute();
     return id;

@@ -68,7 +68,7 @@ export function badge(text: string): SafeHtml {
     ? 'ok'
     : /^(failed|failed-users|disputed|open)$/.test(text)
       ? 'bad'
-      : /approval|held|unmapped|disabled|pending/.test(text)
+      : /approval|held|unmapped|disabled|pending|interrupted/.test(text)
         ? 'warn'
         : '';
   return html`<span class="badge ${kind}">${text}</span>`;

@@ -77,6 +77,30 @@ for (const database of DATABASES) {
       expect(await store.resultsOfRun(run)).toEqual([expect.objectContaining({ userId: 'u1', bmsContactId: 500, diffs: [{ field: 'title', old: null, new: 'CFO' }] })]);
     });
 
+    it('closes a run left open by a process that died as interrupted, when the tenant\'s next run starts', async () => {
+      const cut = await store.startRun('t1');
+      const other = await store.startRun('t2');
+      const next = await store.startRun('t1');
+      expect(await store.getRun(cut)).toMatchObject({ status: 'interrupted', finishedAt: expect.any(String), error: expect.stringMatching(/the next run finished its work/) });
+      expect(await store.getRun(other)).toMatchObject({ status: 'running', finishedAt: null });
+      expect(await store.getRun(next)).toMatchObject({ status: 'running', finishedAt: null });
+    });
+
+    it('keeps the same settings once when two processes save them at the same moment', async () => {
+      const versions = await Promise.all([store.saveSettings('global', { pollSeconds: 30 }), store.saveSettings('global', { pollSeconds: 30 })]);
+      expect(versions.every((v) => Number.isInteger(v) && v >= 1)).toBe(true);
+      expect((await store.latestSettings('global'))?.json).toEqual({ pollSeconds: 30 });
+    });
+
+    it('adds counters from every process into one figure', async () => {
+      await store.addCounters([{ name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 2 }]);
+      await store.addCounters([{ name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 3 }, { name: 'contactsync_api_429_total', labels: '{api="itglue"}', value: 1 }]);
+      expect(await store.counters()).toEqual([
+        { name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 5 },
+        { name: 'contactsync_api_429_total', labels: '{api="itglue"}', value: 1 },
+      ]);
+    });
+
     it('opens, keeps and closes conflicts, and turns resolutions into decisions', async () => {
       await store.upsertTenant('t1', 'Contoso');
       const dispute = { userId: 'u1', userPrincipalName: 'a@b.c', side: 'itglue' as const, rule: 'name', candidates: ['c1', 'c2'] };
