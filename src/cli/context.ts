@@ -113,13 +113,17 @@ export async function withContext<T>(configPath: string, run: (context: CliConte
   }
 }
 
+/** The customer tenants the config names, else the GDAP customers of the partner tenant (not yet registered). */
+export async function configuredTenants(context: CliContext): Promise<readonly { id: string; displayName: string }[]> {
+  const partner = context.config.microsoft.partnerTenantId;
+  return context.config.tenants.length > 0 || !partner
+    ? context.config.tenants
+    : (await context.apis().directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
+}
+
 /** The customer tenants the config names, else the GDAP customers of the partner tenant; registered in the store. */
 export async function registerConfiguredTenants(context: CliContext): Promise<readonly { id: string; displayName: string }[]> {
-  const partner = context.config.microsoft.partnerTenantId;
-  const tenants =
-    context.config.tenants.length > 0 || !partner
-      ? context.config.tenants
-      : (await context.apis().directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
+  const tenants = await configuredTenants(context);
   for (const tenant of tenants) await context.store.upsertTenant(tenant.id, tenant.displayName);
   return tenants;
 }

@@ -19,3 +19,9 @@ export function portNumber(value: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port number, 0 to 65535');
   return n;
 }
+
+export function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('give a whole number, 0 or more');
+  return n;
+}

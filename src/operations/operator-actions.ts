@@ -149,3 +149,23 @@ export async function unmapTenant(store: StateStore, tenant: TenantRecord, actor
   await store.audit(actor, 'tenant.unmap', tenant.id);
   return `${tenant.displayName} is unmapped; it is not synced until mapped again.`;
 }
+
+/**
+ * Registers the customer tenants `find` returns (the config's list, or the partner tenant's GDAP customers) and maps
+ * each unmapped one by name where exactly one IT Glue organization and one BMS account have it.
+ */
+export async function discoverTenants(
+  store: StateStore,
+  find: () => Promise<readonly { readonly id: string; readonly displayName: string }[]>,
+  mapByName: () => Promise<void>,
+  actor: string,
+  source: string,
+): Promise<string> {
+  const found = await find();
+  for (const tenant of found) await store.upsertTenant(tenant.id, tenant.displayName);
+  await mapByName();
+  await store.audit(actor, 'tenants.discover', source, { found: found.length });
+  const list = await store.listTenants();
+  const unmapped = list.filter((t) => t.mapping === 'unmapped').length;
+  return `${found.length} tenant${found.length === 1 ? '' : 's'} found; ${list.length - unmapped} mapped, ${unmapped} unmapped${unmapped > 0 ? ' (map them on their page, or with contactsync tenants map)' : ''}.`;
+}

@@ -52,6 +52,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/api/tenants/discover',
+    summary: 'Find the customer tenants (the configured list, or the GDAP customers) and map each by name',
+    access: 'admin',
+    handler: async (request, services) => ({ message: await services.discover(actorOf(request.identity!)) }),
+  },
+  {
+    method: 'POST',
     path: '/api/tenants/sync',
     summary: 'Sync every tenant now (a full reconciliation)',
     access: 'admin',

@@ -8,6 +8,8 @@ export interface WebServices {
   readonly store: StateStore;
   /** throws a readable error when the config has no credentials for the APIs */
   apis(): { readonly runner: SyncRunner; readonly itglue: DocStore; readonly bms: Psa | null };
+  /** finds the customer tenants (the config's list, or GDAP) and maps them by name; says what it found */
+  discover(actor: string): Promise<string>;
   /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
   readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed'> | null;
 }

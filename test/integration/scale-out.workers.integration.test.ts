@@ -24,7 +24,7 @@ const workers: { child: ChildProcess; output: string; exited: Promise<number | n
 
 function startWorker(): (typeof workers)[number] {
   const { DATABASE_URL: _outer, ...env } = process.env;
-  const child = spawn(process.execPath, [cliEntry(), '--config', config, 'worker', '--concurrency', '2', '--poll-seconds', '2', '--job-timeout', '8'], {
+  const child = spawn(process.execPath, [cliEntry(), '--config', config, 'worker', '--concurrency', '2', '--poll-seconds', '2', '--job-timeout', '8', '--retries', '1'], {
     env: { ...env, DATABASE_URL: database.url, CONTACTSYNC_DATA_DIR: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -188,4 +188,28 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     // pollSeconds is 2 here; a tenant's run takes well under a second at this size.
     expect(Date.now() - created).toBeLessThan(2_000 + 4_000);
   }, 60_000);
+
+  it('lists a job that failed for good, with why, in contactsync jobs', async () => {
+    // A tenant Microsoft does not know: every run of it fails at sign-in.
+    const ghost = '00000000-0000-4000-8000-00000000dead';
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query("INSERT INTO tenants (id, display_name, itglue_organization_id, bms_account_id, mapping, status, approve_inactivations, dirty, created_at, updated_at) VALUES ($1, 'Ghost Ltd', '1', 1, 'manual', 'ok', 0, 0, now()::text, now()::text)", [ghost]);
+    } finally {
+      await client.end();
+    }
+    const jobs = async () => JSON.parse((await runCli(['--config', config, 'jobs', '--json'], { DATABASE_URL: database.url, CONTACTSYNC_DATA_DIR: dir })).stdout) as { counts: { state: string; n: number }[]; failed: { tenantId: string; retries: number; error: string }[] };
+    let listed: Awaited<ReturnType<typeof jobs>> | null = null;
+    await waitFor('the ghost tenant among the failed jobs', async () => {
+      listed = await jobs();
+      return listed.failed.some((f) => f.tenantId === ghost);
+    }, 60_000);
+    const failed = listed!.failed.find((f) => f.tenantId === ghost)!;
+    expect(failed.retries).toBe(1);
+    expect(failed.error).toMatch(/tenant/i);
+    expect(listed!.counts.some((c) => c.state === 'failed' && c.n >= 1)).toBe(true);
+    const human = await runCli(['--config', config, 'jobs'], { DATABASE_URL: database.url, CONTACTSYNC_DATA_DIR: dir });
+    expect(human.stdout).toMatch(/Ghost Ltd\s+1\s+/);
+  }, 90_000);
 });

@@ -7,6 +7,7 @@ import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { Daemon } from '../../jobs/daemon.ts';
+import { discoverTenants } from '../../operations/operator-actions.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
@@ -61,7 +62,8 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   const pollSeconds = options.pollSeconds ?? 60;
   // The sandbox is for trying the product on this machine: a known admin login, on loopback only by default.
   if ((await box.store.getUser(DEMO_LOGIN.username)) === null) await box.store.addUser(DEMO_LOGIN.username, await hashPassword(DEMO_LOGIN.password), 'admin');
-  const app = await buildWebApp({ services: { store: box.store, apis: () => ({ runner: box.runner, itglue: box.clients.itglue, bms: box.clients.bms }) } });
+  const discover = (who: string) => discoverTenants(box.store, async () => seed.tenants, () => box.runner.mapTenants(), who, 'the sandbox seed');
+  const app = await buildWebApp({ services: { store: box.store, apis: () => ({ runner: box.runner, itglue: box.clients.itglue, bms: box.clients.bms }), discover } });
   let address: string;
   try {
     address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });

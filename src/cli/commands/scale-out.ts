@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { positiveInteger } from '../option-parsers.ts';
+import { nonNegativeInteger, positiveInteger } from '../option-parsers.ts';
 import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
@@ -79,15 +79,16 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
     .description('Scale-out (DATABASE_URL): take per-tenant sync jobs from the PostgreSQL queue, at most one per tenant across all workers; one worker also schedules them. Run as many as you like, on any machines.')
     .option('--concurrency <n>', 'tenants synced at once by this worker', positiveInteger, 2)
     .option('--job-timeout <seconds>', 'a job running this long is taken as lost (its worker died) and run by another', positiveInteger, 1800)
+    .option('--retries <n>', 'tries after a failed run, with exponential backoff from 2 s, before the job is listed as failed', nonNegativeInteger, 8)
     .option('--poll-seconds <seconds>', 'override the pollSeconds setting for the scheduler', positiveInteger)
     .option('--reconcile-hours <hours>', 'how often each tenant is planned in full', positiveInteger, 24)
     .option('--no-scheduler', 'never schedule in this process (run contactsync scheduler elsewhere)')
-    .action((options: { concurrency: number; jobTimeout: number; pollSeconds?: number; reconcileHours: number; scheduler: boolean }, command: Command) =>
+    .action((options: { concurrency: number; jobTimeout: number; retries: number; pollSeconds?: number; reconcileHours: number; scheduler: boolean }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const pool = poolOf(context);
         const { runner } = context.apis();
         await registerConfiguredTenants(context);
-        const queue = await TenantJobQueue.open(pool, { jobTimeoutSeconds: options.jobTimeout, onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
+        const queue = await TenantJobQueue.open(pool, { jobTimeoutSeconds: options.jobTimeout, retryLimit: options.retries, onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
         const names = async () => new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         await queue.work(options.concurrency, async ({ tenantId }) => {
           const result = await runner.runTenant(tenantId);

@@ -4,7 +4,8 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { buildWebApp } from '../../web/web-app.ts';
-import { registerConfiguredTenants, withContext } from '../context.ts';
+import { discoverTenants } from '../../operations/operator-actions.ts';
+import { configuredTenants, registerConfiguredTenants, withContext } from '../context.ts';
 
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -18,7 +19,11 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         const { store, config } = context;
         // In scale-out the UI shows the workers' queue: its depth and the jobs that failed for good.
         const queue = context.pool === null ? null : await TenantJobQueue.open(context.pool, { onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
-        const app = await buildWebApp({ services: { store, apis: () => context.apis(), queue }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
+        const discover = (who: string) => {
+          const source = config.tenants.length > 0 ? 'config' : (config.microsoft.partnerTenantId ?? 'config');
+          return discoverTenants(store, () => configuredTenants(context), () => context.apis().runner.mapTenants(), who, source);
+        };
+        const app = await buildWebApp({ services: { store, apis: () => context.apis(), queue, discover }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
         const address = await app.listen({ host: options.host ?? config.web.host, port: options.port ?? config.web.port });
         process.stdout.write(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
         if ((await store.countUsers()) === 0) process.stdout.write('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');

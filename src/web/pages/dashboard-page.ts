@@ -28,7 +28,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
       request,
       reply,
       'Dashboard',
-      html`${admin ? html`<div class="actions">${actionButton(frame, '/sync', 'Sync all tenants')}</div>` : ''}
+      html`${admin ? html`<div class="actions">${actionButton(frame, '/sync', 'Sync all tenants')}${actionButton(frame, '/tenants/discover', 'Discover tenants', { secondary: true })}</div>` : ''}
 ${
   rows.length === 0
     ? html`<p class="card">No tenants yet. Add customer tenants to the config (or the partner tenant for GDAP) and run <code>contactsync tenants discover</code>.</p>`
@@ -60,6 +60,11 @@ ${failedJobs.map((j) => html`<tr><td>${names.get(j.tenantId) ?? j.tenantId}</td>
 </tbody></table></div>`
 }`,
     );
+  });
+
+  app.post('/tenants/discover', { config: { access: 'admin' } }, async (request, reply) => {
+    tools.flash(request, { kind: 'ok', text: await services.discover(actorOf(request.identity!)) });
+    return reply.redirect('/', 303);
   });
 
   app.post('/sync', { config: { access: 'admin' } }, async (request, reply) => {
