@@ -19,6 +19,8 @@ import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
 import { SyncRunner } from '../sync/tenant-runner.ts';
 
+import { discoverTenants } from '../operations/operator-actions.ts';
+
 export { tenantNamed } from '../operations/operator-actions.ts';
 
 export const DATA_DIR = resolve(process.env.CONTACTSYNC_DATA_DIR ?? './data');
@@ -119,6 +121,12 @@ export async function configuredTenants(context: CliContext): Promise<readonly {
   return context.config.tenants.length > 0 || !partner
     ? context.config.tenants
     : (await context.apis().directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
+}
+
+/** Discover: the configured (or GDAP) tenants registered and mapped by name, for the CLI and `serve` alike. */
+export function discoverConfiguredTenants(context: CliContext, who: string): Promise<string> {
+  const source = context.config.tenants.length > 0 ? 'config' : (context.config.microsoft.partnerTenantId ?? 'config');
+  return discoverTenants(context.store, () => configuredTenants(context), () => context.apis().runner.mapTenants(), who, source);
 }
 
 /** The customer tenants the config names, else the GDAP customers of the partner tenant; registered in the store. */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { productVersion } from '../config/product-version.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerConflicts } from './commands/conflicts.ts';
 import { registerContact } from './commands/contact.ts';
@@ -20,10 +20,9 @@ function configOf(command: Command): string {
 }
 
 export function program(): Command {
-  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const cli = new Command('contactsync')
     .description('Keeps Microsoft 365 users, IT Glue contacts and Kaseya BMS contacts in step for every customer.')
-    .version(version)
+    .version(productVersion())
     .option('-c, --config <file>', 'the config file (default: CONTACTSYNC_CONFIG, else ./contactsync.json)')
     .showHelpAfterError();
   registerInit(cli, configOf);

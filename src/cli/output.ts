@@ -53,3 +53,11 @@ export function exitCodeOf(results: readonly TenantRunResult[]): number {
   if (results.some((r) => r.status === 'needs approval')) return 2;
   return 0;
 }
+
+/** Resolves at the first SIGTERM or Ctrl-C: long-running commands then stop cleanly. */
+export function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}

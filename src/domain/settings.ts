@@ -130,6 +130,12 @@ function problemsOf(error: z.ZodError): SettingsProblem[] {
   });
 }
 
+/** Every problem of a partial settings document, by key; none when it is valid. */
+export function settingsOverrideProblems(value: unknown): SettingsProblem[] {
+  const parsed = settingsOverrideSchema.safeParse(value ?? {});
+  return parsed.success ? [] : problemsOf(parsed.error);
+}
+
 /** Validates a partial settings document (a tenant's overrides, or the global section of a config file). */
 export function parseSettingsOverride(value: unknown, source = 'settings'): SettingsOverride {
   const parsed = settingsOverrideSchema.safeParse(value ?? {});

@@ -99,17 +99,12 @@ export class TenantJobQueue {
   }
 
   private async withTenantLock(tenantId: string, work: () => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
+    const release = await tryAdvisoryLock(this.pool, tenantId);
+    if (release === null) throw new TenantBusyError(tenantId);
     try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockKey(tenantId)]);
-      if (rows[0]?.locked !== true) throw new TenantBusyError(tenantId);
-      try {
-        await work();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [lockKey(tenantId)]);
-      }
+      await work();
     } finally {
-      client.release();
+      await release();
     }
   }
 
@@ -138,16 +133,24 @@ function errorText(output: unknown): string {
   return output === null || output === undefined ? 'no reason recorded' : JSON.stringify(output);
 }
 
-/** Whether this process is the scheduler: one among all, chosen by an advisory lock held while it lives. */
-export async function tryBecomeScheduler(pool: pg.Pool): Promise<(() => Promise<void>) | null> {
+/**
+ * Takes the advisory lock named `name` on a connection of its own, held until the returned release is called (or
+ * the process dies, which closes the connection); null when another process holds it.
+ */
+async function tryAdvisoryLock(pool: pg.Pool, name: string): Promise<(() => Promise<void>) | null> {
   const client = await pool.connect();
-  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockKey('contactsync:scheduler')]);
-  if (rows[0]?.locked === true) {
-    return async () => {
-      await client.query('SELECT pg_advisory_unlock($1)', [lockKey('contactsync:scheduler')]).catch(() => {});
-      client.release();
-    };
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockKey(name)]);
+  if (rows[0]?.locked !== true) {
+    client.release();
+    return null;
   }
-  client.release();
-  return null;
+  return async () => {
+    await client.query('SELECT pg_advisory_unlock($1)', [lockKey(name)]).catch(() => {});
+    client.release();
+  };
+}
+
+/** Whether this process is the scheduler: one among all, chosen by an advisory lock held while it lives. */
+export function tryBecomeScheduler(pool: pg.Pool): Promise<(() => Promise<void>) | null> {
+  return tryAdvisoryLock(pool, 'contactsync:scheduler');
 }

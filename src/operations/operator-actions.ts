@@ -1,7 +1,8 @@
 import type { Link, SyncDisabled } from '../domain/link.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import { parseSettingsOverride, resolveSettings, type Settings, type SettingsOverride } from '../domain/settings.ts';
-import type { ConflictRecord, StateStore, TenantRecord } from '../store/state-store.ts';
+import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
+import type { SyncRunner, SyncStep, TenantRunResult } from '../sync/tenant-runner.ts';
 
 /**
  * The operator's actions on the state, shared by the CLI, the web pages and the REST API: each checks its input,
@@ -42,7 +43,7 @@ export type ConflictChoice = { readonly kind: 'link'; readonly contactId: string
 
 /** Settles an open conflict: link to a candidate, create a new contact, or leave the user out. The next sync applies it. */
 export async function resolveConflict(store: StateStore, id: string, choice: ConflictChoice, actor: string): Promise<{ conflict: ConflictRecord; message: string }> {
-  const conflict = (await store.listConflicts({ status: 'open' })).find((c) => c.id === id);
+  const [conflict] = await store.listConflicts({ status: 'open', id });
   if (conflict === undefined) throw new OperationError('NotFound', `No open conflict ${id}: it was resolved already, or a later sync settled it.`);
   if (choice.kind === 'link') {
     if (!conflict.candidates.includes(choice.contactId)) {
@@ -168,4 +169,28 @@ export async function discoverTenants(
   const list = await store.listTenants();
   const unmapped = list.filter((t) => t.mapping === 'unmapped').length;
   return `${found.length} tenant${found.length === 1 ? '' : 's'} found; ${list.length - unmapped} mapped, ${unmapped} unmapped${unmapped > 0 ? ' (map them on their page, or with contactsync tenants map)' : ''}.`;
+}
+
+type Runner = Pick<SyncRunner, 'mapTenants' | 'runAll' | 'runTenant' | 'runUser'>;
+
+/** Syncs every tenant now (a full reconciliation), mapping new ones by name first. */
+export async function syncAllTenants(store: StateStore, runner: Runner, actor: string): Promise<TenantRunResult[]> {
+  await runner.mapTenants();
+  const results = await runner.runAll({ force: true });
+  await store.audit(actor, 'tenants.sync', 'all', { tenants: results.length });
+  return results;
+}
+
+/** Syncs one tenant now (a full reconciliation). */
+export async function syncTenant(store: StateStore, runner: Runner, tenant: TenantRecord, actor: string): Promise<TenantRunResult> {
+  const result = await runner.runTenant(tenant.id, { force: true });
+  await store.audit(actor, 'tenant.sync', tenant.id, { status: result.status, runId: result.runId });
+  return result;
+}
+
+/** Sync now for one person: each step is reported to `onStep` as it ends. */
+export async function syncNow(store: StateStore, runner: Runner, tenantId: string, userId: string, actor: string, onStep: (step: SyncStep, detail: string) => void): Promise<UserResult> {
+  const result = await runner.runUser(tenantId, userId, onStep);
+  await store.audit(actor, 'contact.sync-now', userId, { outcome: result.outcome });
+  return result;
 }

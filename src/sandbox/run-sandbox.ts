@@ -12,6 +12,8 @@ import type { BudgetLimit } from '../connectors/http/request-budget.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { parseSettingsOverride } from '../domain/settings.ts';
 import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
+import { discoverTenants } from '../operations/operator-actions.ts';
+import type { WebServices } from '../web/web-context.ts';
 import { openSqlite } from '../store/connect.ts';
 import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
@@ -44,6 +46,8 @@ export interface Sandbox {
   /** what the sync measured (429s, change-to-BMS latency), added to the store's counters */
   readonly metrics: StoreMetrics;
   readonly dbPath: string;
+  /** what the web UI and REST API work with: this sandbox's state, sync and API clients */
+  webServices(): WebServices;
   /** syncs every tenant once */
   syncAll(options?: RunOptions): Promise<TenantRunResult[]>;
   /** the final state of the three systems, the run report and the request counts (the `--dump` document) */
@@ -117,6 +121,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     clients,
     metrics,
     dbPath,
+    webServices: () => ({
+      store,
+      apis: () => ({ runner, ...clients }),
+      discover: (actor) => discoverTenants(store, async () => seed.tenants, () => runner.mapTenants(), actor, 'the sandbox seed'),
+    }),
     async syncAll(runOptions = {}) {
       await runner.mapTenants();
       const results = await runner.runAll({ ...runOptions, ...(options.onPhase === undefined ? {} : { onPhase: options.onPhase }), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });

@@ -326,6 +326,27 @@ export class StateStore {
     return (await query.execute()).map(toRunRecord);
   }
 
+  /** Per tenant, its latest run and its latest run that did more than find nothing changed: two queries for all. */
+  async latestRuns(): Promise<Map<string, { last: RunRecord; lastWork: RunRecord | null }>> {
+    const latest = (onlyWork: boolean) =>
+      this.db
+        .selectFrom('runs as r')
+        .selectAll('r')
+        .where('r.started_at', '=', (eb) => {
+          let newest = eb.selectFrom('runs as x').select((x) => x.fn.max('x.started_at').as('at')).whereRef('x.tenant_id', '=', 'r.tenant_id');
+          if (onlyWork) newest = newest.where('x.status', '!=', 'unchanged');
+          return newest;
+        })
+        .execute();
+    const result = new Map<string, { last: RunRecord; lastWork: RunRecord | null }>();
+    for (const row of await latest(false)) result.set(row.tenant_id, { last: toRunRecord(row), lastWork: null });
+    for (const row of await latest(true)) {
+      const entry = result.get(row.tenant_id);
+      if (entry !== undefined) result.set(row.tenant_id, { ...entry, lastWork: toRunRecord(row) });
+    }
+    return result;
+  }
+
   async getRun(id: string): Promise<RunRecord | null> {
     const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? null : toRunRecord(row);
@@ -430,10 +451,11 @@ export class StateStore {
     });
   }
 
-  async listConflicts(options: { tenantId?: string; status?: 'open' | 'resolved' } = {}): Promise<ConflictRecord[]> {
+  async listConflicts(options: { tenantId?: string; status?: 'open' | 'resolved'; id?: string } = {}): Promise<ConflictRecord[]> {
     let query = this.db.selectFrom('conflicts').selectAll().orderBy('created_at').orderBy('id');
     if (options.tenantId !== undefined) query = query.where('tenant_id', '=', options.tenantId);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
+    if (options.id !== undefined) query = query.where('id', '=', options.id);
     return (await query.execute()).map((row) => ({
       id: row.id,
       tenantId: row.tenant_id,
@@ -470,6 +492,12 @@ export class StateStore {
       .values({ tenant_id: tenantId, user_id: user.id, json: JSON.stringify(user) })
       .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ json: JSON.stringify(user) }))
       .execute();
+  }
+
+  /** One user of a tenant's snapshot, as Microsoft 365 held it at the last read. */
+  async directoryUser(tenantId: string, userId: string): Promise<DirectoryUser | null> {
+    const row = await this.db.selectFrom('directory_users').select('json').where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    return row === undefined ? null : (JSON.parse(row.json) as DirectoryUser);
   }
 
   /** The tenant and stored state of a user, found by id or sign-in name. */
@@ -515,19 +543,20 @@ export class StateStore {
     return Number(row.n);
   }
 
+  /** Opens a session; sessions that expired are forgotten here, once per sign-in rather than on every request. */
   async createSession(tokenHash: string, username: string, expiresAt: Date): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<', now()).execute();
     await this.db.insertInto('sessions').values({ token_hash: tokenHash, username, created_at: now(), expires_at: expiresAt.toISOString() }).execute();
   }
 
-  /** The user of a live session; expired sessions are forgotten on the way. */
+  /** The user of a live (unexpired) session. */
   async sessionUser(tokenHash: string): Promise<{ username: string; role: WebRole } | null> {
-    const at = now();
-    await this.db.deleteFrom('sessions').where('expires_at', '<', at).execute();
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.username', 'sessions.username')
       .select(['users.username', 'users.role'])
       .where('sessions.token_hash', '=', tokenHash)
+      .where('sessions.expires_at', '>', now())
       .executeTakeFirst();
     return row === undefined ? null : { username: row.username, role: row.role as WebRole };
   }
@@ -541,9 +570,11 @@ export class StateStore {
   }
 
   async apiTokenUser(tokenHash: string): Promise<{ name: string; role: WebRole } | null> {
-    const row = await this.db.selectFrom('api_tokens').select(['id', 'name', 'role']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    const row = await this.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'last_used_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
     if (row === undefined) return null;
-    await this.db.updateTable('api_tokens').set({ last_used_at: now() }).where('id', '=', row.id).execute();
+    // "Last used" to the minute: a busy client does not write a row per request.
+    const at = now();
+    if (row.last_used_at === null || row.last_used_at.slice(0, 16) !== at.slice(0, 16)) await this.db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', row.id).execute();
     return { name: row.name, role: row.role as WebRole };
   }
 

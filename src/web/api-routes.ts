@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { approveInactivations, mapTenant, OperationError, resolveConflict, saveTenantSettings, setContactSync, tenantNamed, tenantSettings } from '../operations/operator-actions.ts';
+import { approveInactivations, mapTenant, OperationError, syncAllTenants, syncNow, syncTenant, resolveConflict, saveTenantSettings, setContactSync, tenantNamed, tenantSettings } from '../operations/operator-actions.ts';
 import type { SyncStep } from '../sync/tenant-runner.ts';
 import { contactView } from './contact-view.ts';
 import { actorOf, type Access, type WebServices } from './web-context.ts';
@@ -47,7 +47,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'viewer',
     handler: async (_request, { store }) => {
       const conflicts = await store.listConflicts({ status: 'open' });
-      return Promise.all((await store.listTenants()).map(async (t) => ({ ...t, lastRun: (await store.listRuns(t.id, 1))[0] ?? null, openConflicts: conflicts.filter((c) => c.tenantId === t.id).length })));
+      const runs = await store.latestRuns();
+      return (await store.listTenants()).map((t) => ({ ...t, lastRun: runs.get(t.id)?.last ?? null, openConflicts: conflicts.filter((c) => c.tenantId === t.id).length }));
     },
   },
   {
@@ -63,10 +64,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Sync every tenant now (a full reconciliation)',
     access: 'admin',
     handler: async (request, services) => {
-      const { runner } = services.apis();
-      await runner.mapTenants();
-      const results = await runner.runAll({ force: true });
-      await services.store.audit(actorOf(request.identity!), 'tenants.sync', 'all', { tenants: results.length });
+      const results = await syncAllTenants(services.store, services.apis().runner, actorOf(request.identity!));
       return results.map((r) => ({ tenantId: r.tenantId, status: r.status, runId: r.runId, counts: r.counts, error: r.error }));
     },
   },
@@ -87,8 +85,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     handler: async (request, services) => {
       const tenant = await tenantNamed(services.store, params(request).id!);
-      const r = await services.apis().runner.runTenant(tenant.id, { force: true });
-      await services.store.audit(actorOf(request.identity!), 'tenant.sync', tenant.id, { status: r.status, runId: r.runId });
+      const r = await syncTenant(services.store, services.apis().runner, tenant, actorOf(request.identity!));
       return { tenantId: r.tenantId, status: r.status, runId: r.runId, counts: r.counts, error: r.error, users: r.users };
     },
   },
@@ -185,8 +182,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: async (request, services) => {
       const { tenantId, userId } = params(request);
       const steps: { step: SyncStep; detail: string }[] = [];
-      const result = await services.apis().runner.runUser(tenantId!, userId!, (step, detail) => steps.push({ step, detail }));
-      await services.store.audit(actorOf(request.identity!), 'contact.sync-now', userId!, { outcome: result.outcome });
+      const result = await syncNow(services.store, services.apis().runner, tenantId!, userId!, actorOf(request.identity!), (step, detail) => steps.push({ step, detail }));
       return { steps, result };
     },
   },

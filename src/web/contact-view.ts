@@ -51,8 +51,8 @@ export async function contactView(services: WebServices, tenantId: string, userI
   const { store } = services;
   const tenant = await store.getTenant(tenantId);
   if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
-  const user = (await store.loadUsers(tenantId)).find((u) => u.id === userId);
-  if (user === undefined) throw new OperationError('NotFound', `No user ${userId} in ${tenant.displayName} (a user appears after the first sync of its tenant).`);
+  const user = await store.directoryUser(tenantId, userId);
+  if (user === null) throw new OperationError('NotFound', `No user ${userId} in ${tenant.displayName} (a user appears after the first sync of its tenant).`);
   const link = await store.getLink(tenantId, userId);
   const unreadable = { itglue: null as string | null, bms: null as string | null };
   let itglueContact: DocContact | null = null;

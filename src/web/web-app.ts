@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import cookie from '@fastify/cookie';
@@ -7,6 +6,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { productVersion } from '../config/product-version.ts';
 import { SettingsError } from '../domain/settings.ts';
 import { OperationError } from '../operations/operator-actions.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
@@ -41,6 +41,12 @@ export interface PageTools {
   send(request: FastifyRequest, reply: FastifyReply, title: string, body: ReturnType<typeof html>, status?: number): FastifyReply;
   /** a notice shown on the next page this session sees (after a redirect) */
   flash(request: FastifyRequest, notice: Notice): void;
+}
+
+/** Whether a request is a machine's (the REST API, the metrics): it is answered in JSON, never sent to sign in. */
+function answersJson(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0]!;
+  return path.startsWith('/api/') || path === '/metrics';
 }
 
 function statusOf(error: unknown): number {
@@ -111,7 +117,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   // Authentication and roles, from each route's `access`; then CSRF for every state change made with a cookie.
   app.addHook('preHandler', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'admin';
-    const isApi = request.url.startsWith('/api/') || request.url === '/metrics';
+    const isApi = answersJson(request);
     if (access !== 'public' && request.identity === null) {
       if (isApi) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'Unauthenticated', message: 'Sign in, or send an API token: Authorization: Bearer TOKEN (made with contactsync token add).' } });
       if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
@@ -165,14 +171,14 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     const status = statusOf(error);
     if (status === 500 || status === 502) request.log.error({ err: error }, 'request failed');
     const message = messageOf(error, status);
-    if (request.url.startsWith('/api/')) {
+    if (answersJson(request)) {
       const code = error instanceof OperationError ? error.code : error instanceof SettingsError ? 'Validation' : status === 403 ? 'Forbidden' : status === 502 ? 'Upstream' : status >= 500 ? 'Internal' : 'BadRequest';
       return reply.code(status).send({ error: { code, message, ...(error instanceof SettingsError ? { problems: error.problems } : {}) } });
     }
     return tools.send(request, reply, status === 404 ? 'Not found' : status === 403 ? 'Refused' : 'Something went wrong', html`<div class="notice bad" role="alert">${message}</div><p><a href="/">Back to the dashboard</a></p>`, status);
   });
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/')) return reply.code(404).send({ error: { code: 'NotFound', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
+    if (answersJson(request)) return reply.code(404).send({ error: { code: 'NotFound', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
     return reply.code(404).type('text/html; charset=utf-8').send(renderPage({ identity: request.identity, csrf: '', path: request.url }, 'Not found', html`<p>There is no page here. <a href="/">Back to the dashboard</a></p>`));
   });
 
@@ -245,7 +251,7 @@ ${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>
   );
 
   registerPages(app, services, tools);
-  registerApiRoutes(app, services, (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+  registerApiRoutes(app, services, productVersion());
   return app;
 }
 

@@ -86,10 +86,33 @@ for (const database of DATABASES) {
       expect(await store.getRun(next)).toMatchObject({ status: 'running', finishedAt: null });
     });
 
-    it('keeps the same settings once when two processes save them at the same moment', async () => {
+    it('saves settings that two processes save at the same moment, without an error for either', async () => {
       const versions = await Promise.all([store.saveSettings('global', { pollSeconds: 30 }), store.saveSettings('global', { pollSeconds: 30 })]);
       expect(versions.every((v) => Number.isInteger(v) && v >= 1)).toBe(true);
       expect((await store.latestSettings('global'))?.json).toEqual({ pollSeconds: 30 });
+    });
+
+    it('gives each tenant\'s latest run and its latest run that did more than find nothing changed', async () => {
+      const work = await store.startRun('t1');
+      await store.finishRun(work, 'ok', { created: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const quiet = await store.startRun('t1');
+      await store.finishRun(quiet, 'unchanged', {});
+      const only = await store.startRun('t2');
+      await store.finishRun(only, 'unchanged', {});
+      const latest = await store.latestRuns();
+      expect(latest.get('t1')).toEqual({ last: expect.objectContaining({ id: quiet, status: 'unchanged' }), lastWork: expect.objectContaining({ id: work, counts: { created: 2 } }) });
+      expect(latest.get('t2')).toEqual({ last: expect.objectContaining({ id: only }), lastWork: null });
+      expect(latest.has('t3')).toBe(false);
+    });
+
+    it('signs in only with a live session, and forgets expired ones', async () => {
+      await store.addUser('ann', 'hash', 'admin');
+      await store.createSession('old', 'ann', new Date(Date.now() - 1000));
+      expect(await store.sessionUser('old')).toBeNull();
+      await store.createSession('new', 'ann', new Date(Date.now() + 60_000));
+      expect(await store.sessionUser('new')).toEqual({ username: 'ann', role: 'admin' });
+      expect(await store.db.selectFrom('sessions').select('token_hash').execute()).toEqual([{ token_hash: 'new' }]);
     });
 
     it('adds counters from every process into one figure', async () => {

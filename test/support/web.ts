@@ -3,7 +3,6 @@ import pino from 'pino';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { discoverTenants } from '../../src/operations/operator-actions.ts';
 import type { Access, WebServices } from '../../src/web/web-context.ts';
 import { hashPassword, newToken, tokenDigest } from '../../src/web/passwords.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
@@ -21,8 +20,7 @@ export interface WebHarness {
 
 /** The sandbox (demo seed, synced once), logins `admin` and `viewer`, an API token of each role, and the web app. */
 export async function startWebHarness(options: { loginAttempts?: number; queue?: WebServices['queue'] } = {}): Promise<WebHarness> {
-  const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
-  const box = await startSandbox({ seed, logger: pino({ level: 'silent' }) });
+  const box = await startSandbox({ seed: parseSeed(JSON.parse(JSON.stringify(demoSeed()))), logger: pino({ level: 'silent' }) });
   await box.syncAll({ force: true });
   await box.store.addUser('admin', await hashPassword(PASSWORD), 'admin');
   await box.store.addUser('viewer', await hashPassword(PASSWORD), 'viewer');
@@ -31,12 +29,7 @@ export async function startWebHarness(options: { loginAttempts?: number; queue?:
   await box.store.addApiToken({ id: 'tviewer', name: 'dashboard', tokenHash: tokenDigest(tokens.viewer), role: 'viewer', createdBy: 'test' });
   const routes: { method: string; url: string; access: Access }[] = [];
   const app = await buildWebApp({
-    services: {
-      store: box.store,
-      apis: () => ({ runner: box.runner, itglue: box.clients.itglue, bms: box.clients.bms }),
-      discover: (actor) => discoverTenants(box.store, async () => seed.tenants, () => box.runner.mapTenants(), actor, 'the sandbox seed'),
-      ...(options.queue === undefined ? {} : { queue: options.queue }),
-    },
+    services: { ...box.webServices(), ...(options.queue === undefined ? {} : { queue: options.queue }) },
     onRoute: (route) => routes.push(route),
     ...(options.loginAttempts === undefined ? {} : { loginAttempts: options.loginAttempts }),
   });

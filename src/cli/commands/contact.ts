@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { SyncDisabled } from '../../domain/link.ts';
 import { deepLinks } from '../../operations/deep-links.ts';
-import { setContactSync, userNamed } from '../../operations/operator-actions.ts';
+import { setContactSync, syncNow, userNamed } from '../../operations/operator-actions.ts';
 import { actor, withContext } from '../context.ts';
 
 function links(tenantId: string, userId: string, itglueOrg: string | null, docId: string | null, psaId: number | null): string[] {
@@ -51,8 +51,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .action((name: string, _options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { tenantId, user } = await userNamed(context.store, name);
-        const result = await context.apis().runner.runUser(tenantId, user.id, (step, detail) => process.stdout.write(`${step.padEnd(6)} ${detail}\n`));
-        await context.store.audit(actor(), 'contact.sync-now', user.id, { outcome: result.outcome });
+        const result = await syncNow(context.store, context.apis().runner, tenantId, user.id, actor(), (step, detail) => process.stdout.write(`${step.padEnd(6)} ${detail}\n`));
         process.exitCode = result.outcome === 'failed' ? 3 : 0;
       }),
     );

@@ -7,11 +7,10 @@ import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { Daemon } from '../../jobs/daemon.ts';
-import { discoverTenants } from '../../operations/operator-actions.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
-import { progressBars, summaryTable } from '../output.ts';
+import { progressBars, summaryTable, untilStopped } from '../output.ts';
 
 interface SandboxOptions {
   seed?: string;
@@ -62,8 +61,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   const pollSeconds = options.pollSeconds ?? 60;
   // The sandbox is for trying the product on this machine: a known admin login, on loopback only by default.
   if ((await box.store.getUser(DEMO_LOGIN.username)) === null) await box.store.addUser(DEMO_LOGIN.username, await hashPassword(DEMO_LOGIN.password), 'admin');
-  const discover = (who: string) => discoverTenants(box.store, async () => seed.tenants, () => box.runner.mapTenants(), who, 'the sandbox seed');
-  const app = await buildWebApp({ services: { store: box.store, apis: () => ({ runner: box.runner, itglue: box.clients.itglue, bms: box.clients.bms }), discover } });
+  const app = await buildWebApp({ services: box.webServices() });
   let address: string;
   try {
     address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
@@ -88,11 +86,9 @@ async function sandbox(options: SandboxOptions): Promise<void> {
       `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
       `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
-  await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', () => resolveStop());
-    process.once('SIGTERM', () => resolveStop());
-    void daemon.start();
-  });
+  const stopped = untilStopped();
+  void daemon.start();
+  await stopped;
   await daemon.stop();
   await app.close();
   await box.close();

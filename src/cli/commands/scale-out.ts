@@ -4,7 +4,7 @@ import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts
 import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
 import { registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
-import { formatTable } from '../output.ts';
+import { formatTable, untilStopped } from '../output.ts';
 
 function poolOf(context: CliContext) {
   if (context.pool === null) throw new Error('Scale-out keeps its jobs in PostgreSQL: set DATABASE_URL=postgres://USER@HOST:5432/DATABASE for every process.');
@@ -66,13 +66,6 @@ async function settingsPoll(context: CliContext, override: number | undefined): 
   return override ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
-}
-
 export function registerScaleOut(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('worker')
@@ -89,20 +82,19 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
         const { runner } = context.apis();
         await registerConfiguredTenants(context);
         const queue = await TenantJobQueue.open(pool, { jobTimeoutSeconds: options.jobTimeout, retryLimit: options.retries, onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
-        const names = async () => new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         await queue.work(options.concurrency, async ({ tenantId }) => {
           const result = await runner.runTenant(tenantId);
           await context.metrics.flush();
           if (result.status !== 'unchanged') {
             const counts = Object.entries(result.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-            process.stdout.write(`${stamp()} ${(await names()).get(tenantId) ?? tenantId}: ${result.status}${counts === '' ? '' : ` (${counts})`}\n`);
+            process.stdout.write(`${stamp()} ${(await context.store.getTenant(tenantId))?.displayName ?? tenantId}: ${result.status}${counts === '' ? '' : ` (${counts})`}\n`);
           }
           // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
           if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
         });
         const stopScheduling = options.scheduler ? scheduleWhenLeader(context, queue, { pollSeconds: await settingsPoll(context, options.pollSeconds), reconcileHours: options.reconcileHours }) : async () => {};
         process.stdout.write(`${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`);
-        await untilSignal();
+        await untilStopped();
         await stopScheduling();
         await queue.stop();
         process.stdout.write('Stopped.\n');
@@ -120,7 +112,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
         await registerConfiguredTenants(context);
         const stop = scheduleWhenLeader(context, queue, { pollSeconds: await settingsPoll(context, options.pollSeconds), reconcileHours: options.reconcileHours });
         process.stdout.write(`${stamp()} scheduler ${process.pid} started; it schedules while it leads.\n`);
-        await untilSignal();
+        await untilStopped();
         await stop();
         await queue.stop();
         process.stdout.write('Stopped.\n');

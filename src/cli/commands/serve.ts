@@ -4,8 +4,8 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { buildWebApp } from '../../web/web-app.ts';
-import { discoverTenants } from '../../operations/operator-actions.ts';
-import { configuredTenants, registerConfiguredTenants, withContext } from '../context.ts';
+import { discoverConfiguredTenants, registerConfiguredTenants, withContext } from '../context.ts';
+import { untilStopped } from '../output.ts';
 
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -19,11 +19,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         const { store, config } = context;
         // In scale-out the UI shows the workers' queue: its depth and the jobs that failed for good.
         const queue = context.pool === null ? null : await TenantJobQueue.open(context.pool, { onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
-        const discover = (who: string) => {
-          const source = config.tenants.length > 0 ? 'config' : (config.microsoft.partnerTenantId ?? 'config');
-          return discoverTenants(store, () => configuredTenants(context), () => context.apis().runner.mapTenants(), who, source);
-        };
-        const app = await buildWebApp({ services: { store, apis: () => context.apis(), queue, discover }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
+        const app = await buildWebApp({ services: { store, apis: () => context.apis(), queue, discover: (who) => discoverConfiguredTenants(context, who) }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
         const address = await app.listen({ host: options.host ?? config.web.host, port: options.port ?? config.web.port });
         process.stdout.write(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
         if ((await store.countUsers()) === 0) process.stdout.write('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
@@ -34,12 +30,9 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           daemon = new Daemon({ store, runner: context.apis().runner, pollSeconds, reconcileHours: 24, onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed') });
           process.stdout.write(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
         }
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGTERM', stop);
-          process.once('SIGINT', stop);
-          void daemon?.start();
-        });
+        const stopped = untilStopped();
+        void daemon?.start();
+        await stopped;
         await daemon?.stop();
         await app.close();
         await queue?.stop();

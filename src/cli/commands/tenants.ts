@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseSettingsOverride, type SettingsOverride } from '../../domain/settings.ts';
-import { discoverTenants, mapTenant, saveTenantSettings, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
-import { actor, configuredTenants, tenantNamed, withContext } from '../context.ts';
+import { mapTenant, saveTenantSettings, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
+import { actor, discoverConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 
 /** `a.b=value`: the value as JSON when it parses (true, 5, null, ["x"]), else as text. */
@@ -67,8 +67,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .description('List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when exactly one IT Glue organization and one BMS account have it.')
     .action((_options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
-        const source = context.config.tenants.length > 0 ? 'config' : (context.config.microsoft.partnerTenantId ?? 'config');
-        process.stdout.write(`${await discoverTenants(context.store, () => configuredTenants(context), () => context.apis().runner.mapTenants(), actor(), source)}\n`);
+        process.stdout.write(`${await discoverConfiguredTenants(context, actor())}\n`);
       }),
     );
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SyncDisabled } from '../../domain/link.ts';
-import { OperationError, setContactSync } from '../../operations/operator-actions.ts';
+import { OperationError, setContactSync, syncNow } from '../../operations/operator-actions.ts';
 import type { SyncStep } from '../../sync/tenant-runner.ts';
 import { contactView } from '../contact-view.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -106,8 +106,7 @@ ${resultsTable(view.history, { showTime: true })}`,
     const userId = param(request, 'userId');
     const steps: StepLine[] = [];
     try {
-      const result = await services.apis().runner.runUser(tenantId, userId, (step, detail) => steps.push({ step, detail }));
-      await store.audit(actorOf(request.identity!), 'contact.sync-now', userId, { outcome: result.outcome });
+      await syncNow(store, services.apis().runner, tenantId, userId, actorOf(request.identity!), (step, detail) => steps.push({ step, detail }));
     } catch (error) {
       steps.push({ step: 'error', detail: (error as Error).message });
     }

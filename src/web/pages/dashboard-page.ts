@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { tenantNamed } from '../../operations/operator-actions.ts';
+import { syncAllTenants, syncTenant, tenantNamed } from '../../operations/operator-actions.ts';
 import { html } from '../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
@@ -13,13 +13,8 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
   app.get('/', { config: { access: 'viewer' } }, async (request, reply) => {
     const tenants = await store.listTenants();
     const conflicts = await store.listConflicts({ status: 'open' });
-    const rows = await Promise.all(
-      tenants.map(async (tenant) => {
-        const runs = await store.listRuns(tenant.id, 20);
-        const lastWork = runs.find((r) => r.status !== 'unchanged') ?? null;
-        return { tenant, last: runs[0] ?? null, lastWork, open: conflicts.filter((c) => c.tenantId === tenant.id).length };
-      }),
-    );
+    const runs = await store.latestRuns();
+    const rows = tenants.map((tenant) => ({ tenant, last: runs.get(tenant.id)?.last ?? null, lastWork: runs.get(tenant.id)?.lastWork ?? null, open: conflicts.filter((c) => c.tenantId === tenant.id).length }));
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const failedJobs = services.queue ? await services.queue.failed(20) : [];
@@ -68,19 +63,15 @@ ${failedJobs.map((j) => html`<tr><td>${names.get(j.tenantId) ?? j.tenantId}</td>
   });
 
   app.post('/sync', { config: { access: 'admin' } }, async (request, reply) => {
-    const { runner } = services.apis();
-    await runner.mapTenants();
-    const results = await runner.runAll({ force: true });
+    const results = await syncAllTenants(store, services.apis().runner, actorOf(request.identity!));
     const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
-    await store.audit(actorOf(request.identity!), 'tenants.sync', 'all', { tenants: results.length });
     tools.flash(request, { kind: results.some((r) => r.status === 'failed') ? 'bad' : 'ok', text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r)).join(' ') });
     return reply.redirect('/', 303);
   });
 
   app.post('/tenants/:id/sync', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
-    const result = await services.apis().runner.runTenant(tenant.id, { force: true });
-    await store.audit(actorOf(request.identity!), 'tenant.sync', tenant.id, { status: result.status, runId: result.runId });
+    const result = await syncTenant(store, services.apis().runner, tenant, actorOf(request.identity!));
     tools.flash(request, { kind: result.status === 'failed' ? 'bad' : 'ok', text: runNotice(tenant.displayName, result) });
     const next = field(request, 'next');
     return reply.redirect(next === '/' ? '/' : `/tenants/${encodeURIComponent(tenant.id)}`, 303);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseSettingsOverride, SettingsError, type SettingsProblem } from '../../domain/settings.ts';
+import { settingsOverrideProblems, type SettingsProblem } from '../../domain/settings.ts';
 import { approveInactivations, mapTenant, OperationError, saveTenantSettings, tenantNamed, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
 import { html } from '../html.ts';
@@ -81,28 +81,13 @@ ${runs.map((r) => html`<tr><td data-label="Started"><a href="/runs/${encodeURICo
     const tenant = await tenantNamed(store, param(request, 'id'));
     const body = (request.body ?? {}) as FormValues;
     const { global } = await tenantSettings(store, tenant.id);
-    const { overrides, problems } = overridesFromForm(body, global);
-    if (problems.length > 0) {
-      // Every problem at once: those of the other fields too.
-      const rest = (() => {
-        try {
-          parseSettingsOverride(overrides);
-          return [];
-        } catch (error) {
-          if (error instanceof SettingsError) return error.problems;
-          throw error;
-        }
-      })();
-      return tenantPage(request, reply, tenant, { values: body, problems: [...problems, ...rest] });
-    }
-    try {
-      const saved = await saveTenantSettings(store, tenant, overrides, actorOf(request.identity!));
-      tools.flash(request, { kind: 'ok', text: `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.` });
-      return reply.redirect(`${tenantPath(tenant)}#settings`, 303);
-    } catch (error) {
-      if (!(error instanceof SettingsError)) throw error;
-      return tenantPage(request, reply, tenant, { values: body, problems: error.problems });
-    }
+    const form = overridesFromForm(body, global);
+    // Every problem at once: the numbers that are not numbers, and whatever the settings schema finds in the rest.
+    const problems = [...form.problems, ...settingsOverrideProblems(form.overrides)];
+    if (problems.length > 0) return tenantPage(request, reply, tenant, { values: body, problems });
+    const saved = await saveTenantSettings(store, tenant, form.overrides, actorOf(request.identity!));
+    tools.flash(request, { kind: 'ok', text: `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.` });
+    return reply.redirect(`${tenantPath(tenant)}#settings`, 303);
   });
 
   app.post('/tenants/:id/approve', { config: { access: 'admin' } }, async (request, reply) => {
