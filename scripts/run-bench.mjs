@@ -34,6 +34,8 @@ for (const r of lines.filter((l) => l.bench === 'plan')) {
   add(`plan: ${r.n} users against ${r.n} contacts, CPU`, r.cpuMs, 'ms', big ? '< 1000 ms' : null, big ? r.cpuMs < 1000 : null);
   add(`plan: ${r.n} users, peak RSS of the process`, r.peakRssMb, 'MB', big ? '< 400 MB' : null, big ? r.peakRssMb < 400 : null);
   add(`plan: ${r.n} users, heap kept by the plan`, r.planHeapMb, 'MB', null, null);
+  add(`plan: ${r.n} users, lower bound (building the plan's objects alone, no logic), CPU`, r.floorCpuMs, 'ms', null, null);
+  add(`plan: ${r.n} users, CPU / lower bound`, r.cpuToFloor, 'ratio', null, null);
   add(`normalize: ${r.n} users (first read only), CPU`, r.normalizeCpuMs, 'ms', null, null);
 }
 for (const r of lines.filter((l) => l.bench === 'api-economy')) {

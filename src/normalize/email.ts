@@ -3,6 +3,9 @@
 const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ASCII = /^[\x20-\x7e]*$/;
+// An address already in canonical form: lower-case ASCII, a valid local part, at least two valid domain labels.
+const CANONICAL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function domainToAscii(domain: string): string | null {
   if (ASCII.test(domain)) return domain;
@@ -20,6 +23,8 @@ function domainToAscii(domain: string): string | null {
  */
 export function normalizeEmail(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
+  // Most addresses are canonical already: they are returned as they are, without building a new string.
+  if (raw.length <= 254 && CANONICAL.test(raw) && raw.indexOf('@') <= 64) return raw;
   let value = raw.trim();
   if (value.startsWith('<') && value.endsWith('>')) value = value.slice(1, -1).trim();
   if (!ASCII.test(value)) value = value.normalize('NFC');
@@ -31,6 +36,6 @@ export function normalizeEmail(raw: string | null | undefined): string | null {
   if (domain === null || local.length > 64 || !LOCAL_PART.test(local)) return null;
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return null;
-  const address = `${local}@${domain}`;
+  const address = domain.length === value.length - at - 1 && domain === value.slice(at + 1) ? value : `${local}@${domain}`;
   return address.length > 254 ? null : address;
 }

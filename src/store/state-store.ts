@@ -452,7 +452,8 @@ export class StateStore {
   }
 
   async listConflicts(options: { tenantId?: string; status?: 'open' | 'resolved'; id?: string } = {}): Promise<ConflictRecord[]> {
-    let query = this.db.selectFrom('conflicts').selectAll().orderBy('created_at').orderBy('id');
+    // Conflicts found by one run share their time: they are listed by user, so that the list reads the same every time.
+    let query = this.db.selectFrom('conflicts').selectAll().orderBy('created_at').orderBy('user_principal_name').orderBy('side').orderBy('id');
     if (options.tenantId !== undefined) query = query.where('tenant_id', '=', options.tenantId);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.id !== undefined) query = query.where('id', '=', options.id);

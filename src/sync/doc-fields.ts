@@ -269,27 +269,22 @@ export function planDocFields(
   link: Link | null,
   context: DocFieldContext,
 ): DocFieldsPlan {
+  if (contact === null) return planNewContact(user, context);
   const { settings } = context;
   const blank = settings.blankNeverOverwrites;
-  const notes: Reason[] = [];
-
   const limit = context.textLimit;
-  for (const [field, value] of [['first-name', user.firstName], ['last-name', user.lastName], ['title', user.title]] as const) {
-    if (value !== null && value.length > limit) notes.push(reason('shortened', `${field} is longer than IT Glue takes (${limit} characters): it is shortened.`, field));
-  }
-  const firstName = keepUnlessBlank(clip(user.firstName, limit), contact?.firstName ?? null, blank);
-  const lastName = keepUnlessBlank(clip(user.lastName, limit), contact?.lastName ?? null, blank);
-  const title = keepUnlessBlank(clip(user.title, limit), contact?.title ?? null, blank);
-  const emails = chooseEmails(user, contact?.emails ?? NONE, contactEmailKeys, link, settings);
-  const phones = choosePhones(user, contact?.phones ?? NONE, link, context);
-  const locationId = chooseLocation(user, contact?.locationId ?? null, context);
-  const contactTypeId = contact === null ? context.newContactTypeId : contact.contactTypeId;
+  const firstName = keepUnlessBlank(clip(user.firstName, limit), contact.firstName, blank);
+  const lastName = keepUnlessBlank(clip(user.lastName, limit), contact.lastName, blank);
+  const title = keepUnlessBlank(clip(user.title, limit), contact.title, blank);
+  const emails = chooseEmails(user, contact.emails, contactEmailKeys, link, settings);
+  const phones = choosePhones(user, contact.phones, link, context);
+  const locationId = chooseLocation(user, contact.locationId, context);
+  const contactTypeId = contact.contactTypeId;
 
   const fields: DocContactFields = { firstName, lastName, title, contactTypeId, locationId, emails: emails.emails, phones: phones.phones };
   const patch: { -readonly [K in keyof DocContactFields]?: DocContactFields[K] } = {};
   const diffs: FieldDiff[] = [];
-  // A new contact's diff is derived from its fields when shown (docCreateDiffs); only updates carry one.
-  if (contact !== null) {
+  {
     if (contact.firstName !== firstName) {
       diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
       patch.firstName = firstName;
@@ -311,21 +306,13 @@ export function planDocFields(
       patch.locationId = locationId;
     }
   }
-  if (contact !== null && emails.changed) {
+  if (emails.changed) {
     diffs.push({ field: 'contact-emails', old: describeEmails(contact.emails, contactEmailKeys), new: describeEmails(fields.emails, emails.keys) });
     patch.emails = fields.emails;
   }
-  if (contact !== null && phones.changed) {
+  if (phones.changed) {
     diffs.push({ field: 'contact-phones', old: describePhones(contact.phones, phones.existingKeys), new: describePhones(fields.phones, phones.keys) });
     patch.phones = fields.phones;
-  }
-
-  if (locationId === null) {
-    notes.push(
-      settings.location.default === null
-        ? reason('no-location', 'The IT Glue organization has no primary location to use as the default.', 'location-id')
-        : reason('no-location', `The IT Glue organization has no location named "${settings.location.default}" (setting location.default).`, 'location-id'),
-    );
   }
   return {
     fields,
@@ -335,6 +322,104 @@ export function planDocFields(
     primaryPhone: phones.primaryPhone,
     ownedEmails: emails.owned,
     ownedPhones: phones.ownedPhones,
-    notes,
+    notes: fieldNotes(user, locationId, context),
+  };
+}
+
+/** What the technician is told about the mapped fields: names cut to IT Glue's limit, no location to give. */
+function fieldNotes(user: NormalizedUser, locationId: string | null, context: DocFieldContext): readonly Reason[] {
+  const limit = context.textLimit;
+  let notes: Reason[] | null = null;
+  const shortened = (field: string, value: string | null): void => {
+    if (value !== null && value.length > limit) {
+      (notes ??= []).push(reason('shortened', `${field} is longer than IT Glue takes (${limit} characters): it is shortened.`, field));
+    }
+  };
+  if (limit !== Number.POSITIVE_INFINITY) {
+    shortened('first-name', user.firstName);
+    shortened('last-name', user.lastName);
+    shortened('title', user.title);
+  }
+  if (locationId === null) {
+    const { settings } = context;
+    (notes ??= []).push(
+      settings.location.default === null
+        ? reason('no-location', 'The IT Glue organization has no primary location to use as the default.', 'location-id')
+        : reason('no-location', `The IT Glue organization has no location named "${settings.location.default}" (setting location.default).`, 'location-id'),
+    );
+  }
+  return notes ?? NONE;
+}
+
+const NO_PATCH: DocContactPatch = Object.freeze({});
+
+/**
+ * The entries that are not null, in an array of exactly their number: a plan keeps a tenant's worth of these lists,
+ * and a list grown by `push` reserves room for sixteen.
+ */
+function present<T>(a: T | null, b: T | null, c: T | null): T[] {
+  if (a === null) return b === null ? (c === null ? [] : [c]) : c === null ? [b] : [b, c];
+  return b === null ? (c === null ? [a] : [a, c]) : c === null ? [a, b] : [a, b, c];
+}
+
+/**
+ * A contact that does not exist yet: Microsoft's values as they are, nothing to merge with. The result is what the
+ * merge would give for an empty contact, built without the merge's bookkeeping (a tenant's first sync creates them
+ * all).
+ */
+function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFieldsPlan {
+  const { settings } = context;
+  const limit = context.textLimit;
+
+  const primary = settings.primaryEmail === 'upn' ? user.userPrincipalName : (user.primarySmtp ?? user.userPrincipalName);
+  const mailbox = user.mailboxAddresses;
+  const owned = mailbox[0] === primary ? mailbox : [primary, ...mailbox.filter((address) => address !== primary)];
+  const emails = owned.map((address, i): DocEmail => ({ value: address, primary: i === 0, label: i === 0 ? PRIMARY_EMAIL_LABEL : ALIAS_EMAIL_LABEL }));
+
+  const office = user.officePhone;
+  const mobile = user.mobilePhone === null || user.mobilePhone.e164 === office?.e164 ? null : user.mobilePhone;
+  const microsoftPrimary = settings.phones.setPrimary ? (settings.phones.primaryType === 'office' ? (office ?? user.mobilePhone) : (user.mobilePhone ?? office)) : null;
+  const replacement = microsoftPrimary === null ? context.replacementPhone : null;
+  const primaryKey = microsoftPrimary?.e164 ?? replacement?.key ?? null;
+  const phones = present<DocPhone>(
+    office === null ? null : { value: office.digits, extension: office.extension, primary: office.e164 === primaryKey, label: OFFICE_PHONE_LABEL },
+    mobile === null ? null : { value: mobile.digits, extension: mobile.extension, primary: mobile.e164 === primaryKey, label: MOBILE_PHONE_LABEL },
+    replacement === null ? null : { value: replacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL },
+  );
+  const ownedPhones = present<OwnedPhone>(
+    office === null ? null : { key: office.e164, label: OFFICE_PHONE_LABEL, placeholder: false },
+    user.mobilePhone === null ? null : { key: user.mobilePhone.e164, label: MOBILE_PHONE_LABEL, placeholder: false },
+    replacement === null ? null : { key: replacement.key, label: OFFICE_PHONE_LABEL, placeholder: true },
+  );
+  if (ownedPhones.length > 1) ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  // BMS gets the first of Microsoft's phones with the primary number (with its extension), else the replacement.
+  const primarySource = office !== null && office.e164 === primaryKey ? office : user.mobilePhone !== null && user.mobilePhone.e164 === primaryKey ? user.mobilePhone : null;
+  let primaryPhone: PrimaryPhone | null = null;
+  if (primarySource !== null) {
+    const { e164, extension } = primarySource;
+    primaryPhone = { key: e164, psaValue: extension === null ? e164 : `${e164} x${extension}` };
+  } else if (replacement !== null) {
+    primaryPhone = { key: replacement.key, psaValue: replacement.psaValue };
+  }
+
+  const locationId = chooseLocation(user, null, context);
+  return {
+    fields: {
+      firstName: clip(user.firstName, limit),
+      lastName: clip(user.lastName, limit),
+      title: clip(user.title, limit),
+      contactTypeId: context.newContactTypeId,
+      locationId,
+      emails,
+      phones,
+    },
+    patch: NO_PATCH,
+    diffs: NONE,
+    primaryEmail: primary,
+    primaryPhone,
+    ownedEmails: owned.length === 1 ? owned : owned.toSorted(),
+    ownedPhones,
+    notes: fieldNotes(user, locationId, context),
   };
 }

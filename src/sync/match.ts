@@ -3,7 +3,7 @@ import type { Link, MatchRule } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { normalizeName, personNameKey } from '../normalize/name.ts';
-import { addToIndex, matchTiered, UNMATCHED, type TieredMatch } from './tiered-match.ts';
+import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 
 export type ContactMatch =
   | { readonly kind: 'matched'; readonly rule: MatchRule; readonly contact: DocContact; readonly emailKeys: readonly string[] }
@@ -24,10 +24,9 @@ export function storedEmailKey(value: string): string {
   return normalizeEmail(value) ?? value.trim().toLowerCase();
 }
 
-const aliasKeys = (user: NormalizedUser): readonly string[] => user.mailboxAddresses;
-const usernameKeys = (user: NormalizedUser): readonly string[] => [user.userPrincipalName];
-const NO_KEYS: readonly string[] = [];
-const nameKeys = (user: NormalizedUser): readonly string[] => (user.nameKey === null ? NO_KEYS : [user.nameKey]);
+const aliasKeys = (user: NormalizedUser): MatchKeys => user.mailboxAddresses;
+const usernameKeys = (user: NormalizedUser): MatchKeys => user.userPrincipalName;
+const nameKeys = (user: NormalizedUser): MatchKeys => user.nameKey;
 
 /**
  * Matches each user to at most one IT Glue contact of the organization by the rules of DESIGN.md, in order:
@@ -37,12 +36,17 @@ const nameKeys = (user: NormalizedUser): readonly string[] => (user.nameKey === 
  */
 export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
   const { users, contacts } = input;
+  // Contacts are looked up by id only through links: positions are kept for the linked ids alone.
+  const linkedIds = new Set<string>();
+  for (const link of input.links.values()) linkedIds.add(link.docContactId);
   const positionOf = new Map<string, number>();
-  for (let c = 0; c < contacts.length; c++) positionOf.set(contacts[c]!.id, c);
   const claimed = new Uint8Array(contacts.length);
-  for (const link of input.links.values()) {
-    const c = positionOf.get(link.docContactId);
-    if (c !== undefined) claimed[c] = 1;
+  if (linkedIds.size > 0) {
+    for (let c = 0; c < contacts.length; c++) {
+      if (!linkedIds.has(contacts[c]!.id)) continue;
+      positionOf.set(contacts[c]!.id, c);
+      claimed[c] = 1;
+    }
   }
 
   const emailKeysOf: (readonly string[] | undefined)[] = new Array(contacts.length);
@@ -60,14 +64,14 @@ export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
   }
   if (open.length === 0) return results;
 
-  const byEmail = new Map<string, number[]>();
-  const byName = new Map<string, number[]>();
+  const byEmail = new PositionIndex();
+  const byName = new PositionIndex();
   for (let c = 0; c < contacts.length; c++) {
     if (claimed[c] === 1) continue;
-    for (const key of keysOf(c)) addToIndex(byEmail, key, c);
+    for (const key of keysOf(c)) byEmail.add(key, c);
     const contact = contacts[c]!;
     const nameKey = personNameKey(normalizeName(contact.firstName), normalizeName(contact.lastName));
-    if (nameKey !== null) addToIndex(byName, nameKey, c);
+    if (nameKey !== null) byName.add(nameKey, c);
   }
   const tiered: TieredMatch<MatchRule>[] = new Array(users.length);
   matchTiered<NormalizedUser, MatchRule>(

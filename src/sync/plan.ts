@@ -12,7 +12,7 @@ import { planDocFields, type DocFieldContext, type DocFieldsPlan, type Replaceme
 import { matchUsersToContacts } from './match.ts';
 import { diffPsaContact, planPsaFields, type PsaFieldContext } from './psa-fields.ts';
 import { createScopeFilter } from './scope.ts';
-import { addToIndex, matchTiered, UNMATCHED, type TieredMatch } from './tiered-match.ts';
+import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 
 /** Everything the planner knows of one tenant. The planner does no I/O: callers read this, then apply the plan. */
 export interface TenantSyncInput {
@@ -108,7 +108,8 @@ interface Pending {
   readonly itglue: DocAction;
   readonly doc: DocFieldsPlan;
   readonly link: Link | null;
-  readonly reasons: Reason[];
+  /** null until there is one: most users have none, and a tenant's worth of empty lists is a cost */
+  reasons: Reason[] | null;
   bms: PsaAction;
   held: boolean;
   psaFields: PsaContactFields | null;
@@ -265,11 +266,12 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       };
       continue;
     }
-    const reasons: Reason[] = [...user.issues, ...doc.notes.filter((note) => note.code !== 'no-location')];
+    let reasons: Reason[] | null = null;
+    if (user.issues.length > 0 || doc.notes.length > 0) reasons = [...user.issues, ...doc.notes.filter((note) => note.code !== 'no-location')];
     let itglue: DocAction;
     if (contact === null) {
       itglue = { kind: 'create', fields: doc.fields };
-      if (contactTypeWarning !== null) reasons.push(contactTypeWarning);
+      if (contactTypeWarning !== null) (reasons ??= []).push(contactTypeWarning);
     } else if (doc.diffs.length > 0) {
       itglue = { kind: 'update', contactId: contact.id, patch: doc.patch, diffs: doc.diffs };
     } else {
@@ -297,19 +299,19 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       const linkedPsa = entry.link?.psaContactId ?? null;
       if (entry.link?.syncDisabled === 'psa') {
         entry.bms = { kind: 'disabled', contactId: linkedPsa };
-        entry.reasons.push(reason('sync-disabled', 'Sync with BMS is disabled for this contact.'));
+        addReason(entry, reason('sync-disabled', 'Sync with BMS is disabled for this contact.'));
         continue;
       }
       if (!settings.psa.autoPush) continue;
       if (decided(entry.user.id, 'bms') === 'ignore') {
-        entry.reasons.push(reason('ignored', 'An operator chose not to push this user to BMS.'));
+        addReason(entry, reason('ignored', 'An operator chose not to push this user to BMS.'));
         continue;
       }
       const psa = planPsaFields(entry.doc, psaContext);
       if (!psa.ok) {
         entry.bms = { kind: 'held' };
         entry.held = true;
-        entry.reasons.push(...psa.reasons);
+        for (const problem of psa.reasons) addReason(entry, problem);
         continue;
       }
       entry.psaFields = psa.fields;
@@ -319,7 +321,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         entry.psaFields = diff.fields;
         entry.bms = diff.diffs.length > 0 ? { kind: 'update', contactId: current.id, fields: diff.fields, diffs: diff.diffs } : { kind: 'unchanged', contactId: current.id };
       } else {
-        if (linkedPsa !== null) entry.reasons.push(reason('psa-contact-gone', `The linked BMS contact ${linkedPsa} no longer exists; it is matched again.`));
+        if (linkedPsa !== null) addReason(entry, reason('psa-contact-gone', `The linked BMS contact ${linkedPsa} no longer exists; it is matched again.`));
         needsPsaMatch.push(entry);
       }
     }
@@ -336,7 +338,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       rule: entry.rule,
       itglue: entry.itglue,
       bms: entry.bms,
-      reasons: entry.reasons,
+      reasons: entry.reasons ?? NO_REASONS,
       link: { rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule, ownedEmails: doc.ownedEmails, ownedPhones: doc.ownedPhones },
     };
   }
@@ -385,6 +387,12 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   };
 }
 
+const NO_REASONS: readonly Reason[] = Object.freeze([]);
+
+function addReason(entry: Pending, added: Reason): void {
+  (entry.reasons ??= []).push(added);
+}
+
 function isSortedByUserId(actions: readonly PlannedAction[]): boolean {
   for (let i = 1; i < actions.length; i++) if (actions[i - 1]!.userId > actions[i]!.userId) return false;
   return true;
@@ -404,11 +412,10 @@ function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedActi
   };
 }
 
-const psaEmailKeys = (entry: Pending): readonly string[] => entry.emailKeys;
-const psaNameKeys = (entry: Pending): readonly string[] => {
+const psaEmailKeys = (entry: Pending): MatchKeys => entry.emailKeys;
+const psaNameKeys = (entry: Pending): MatchKeys => {
   const { fields } = entry.doc;
-  const key = fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName ? entry.user.nameKey : personNameKey(fields.firstName, fields.lastName);
-  return key === null ? NO_KEYS : [key];
+  return fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName ? entry.user.nameKey : personNameKey(fields.firstName, fields.lastName);
 };
 
 /** The BMS side of matching: an existing contact of the account with the same email, else the same name, is linked. */
@@ -427,14 +434,14 @@ function planPsaMatches(
     const c = link.psaContactId === null ? undefined : positionOf.get(link.psaContactId);
     if (c !== undefined) claimed[c] = 1;
   }
-  const byEmail = new Map<string, number[]>();
-  const byPersonName = new Map<string, number[]>();
+  const byEmail = new PositionIndex();
+  const byPersonName = new PositionIndex();
   for (let c = 0; c < psaContacts.length; c++) {
     if (claimed[c] === 1) continue;
     const contact = psaContacts[c]!;
-    if (contact.emailAddress !== null) addToIndex(byEmail, contact.emailAddress.trim().toLowerCase(), c);
+    if (contact.emailAddress !== null) byEmail.add(contact.emailAddress.trim().toLowerCase(), c);
     const key = personNameKey(contact.firstName, contact.lastName);
-    if (key !== null) addToIndex(byPersonName, key, c);
+    if (key !== null) byPersonName.add(key, c);
   }
   const open: number[] = [];
   for (let e = 0; e < entries.length; e++) if (decided(entries[e]!.user.id, 'bms') !== 'create') open.push(e);
@@ -458,11 +465,12 @@ function planPsaMatches(
       const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites);
       entry.psaFields = diff.fields;
       entry.bms = { kind: 'link', contactId: contact.id, fields: diff.fields, diffs: diff.diffs, write: diff.diffs.length > 0 };
-      entry.reasons.push(reason('psa-linked', `Linked to the existing BMS contact ${contact.id} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`));
+      addReason(entry, reason('psa-linked', `Linked to the existing BMS contact ${contact.id} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`));
     } else if (result.kind === 'disputed') {
       const candidateIds = result.candidates.map((c) => psaContacts[c]!.id).sort((a, b) => a - b);
       entry.bms = { kind: 'disputed', candidateIds };
-      entry.reasons.push(
+      addReason(
+        entry,
         reason('psa-disputed', `BMS has ${candidateIds.length > 1 ? `${candidateIds.length} contacts (${candidateIds.join(', ')})` : `contact ${candidateIds.join('')}, which another user also matches,`} with the same ${result.rule === 'email' ? 'email' : 'name'}; a person must choose.`),
       );
     } else {

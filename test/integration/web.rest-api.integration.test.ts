@@ -99,25 +99,33 @@ describe('/metrics', () => {
   });
 
   it('counts runs, writes per system, 429s received, and the time from a change in Microsoft 365 to BMS', async () => {
-    const before = (await scrape(web.tokens.viewer)).body;
+    const first = (await scrape(web.tokens.viewer)).body;
     expect((await scrape(web.tokens.viewer)).headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(before).toMatch(/^# TYPE contactsync_runs_total counter$/m);
-    expect(value(before, 'contactsync_runs_total{status="ok"}')).toBeGreaterThanOrEqual(3);
-    expect(value(before, 'contactsync_writes_total{operation="create",system="bms"}')).toBeGreaterThan(100);
-    expect(value(before, 'contactsync_open_conflicts')).toBeGreaterThan(0);
+    expect(first).toMatch(/^# TYPE contactsync_runs_total counter$/m);
+    expect(value(first, 'contactsync_runs_total{status="ok"}')).toBeGreaterThanOrEqual(3);
+    expect(value(first, 'contactsync_writes_total{operation="create",system="bms"}')).toBeGreaterThan(100);
+    expect(value(first, 'contactsync_open_conflicts')).toBeGreaterThan(0);
 
-    // A new hire, and BMS answering 429 to half the requests for a while.
+    // What earlier tests decided (a conflict resolved) is applied first, so that the round below holds one change.
+    await web.box.runner.runTenant(CONTOSO);
+    await web.box.metrics.flush();
+    const before = (await scrape(web.tokens.viewer)).body;
+    const count = (text: string, sample: string) => (Number.isNaN(value(text, sample)) ? 0 : value(text, sample));
+
+    // A new hire.
     const base = web.box.sims.graph.users(CONTOSO)[0]!;
     web.box.sims.graph.addUser(CONTOSO, { ...base, id: 'metrics-new-hire', userPrincipalName: 'newhire@contoso.com', mail: 'newhire@contoso.com', proxyAddresses: ['SMTP:newhire@contoso.com'], givenName: 'New', surname: 'Hire', displayName: 'New Hire', businessPhones: ['+1 206 555 0177'] });
-    web.box.sims.setFaults('bms', { throttle429: 0.5 });
+    // BMS answers 429 to everything for one round (the new hire reaches IT Glue only), then recovers.
+    web.box.sims.setFaults('bms', { throttle429: 1 });
     await web.box.runner.runTenant(CONTOSO);
     web.box.sims.setFaults('bms', {});
+    await web.box.runner.runTenant(CONTOSO);
     await web.box.metrics.flush();
 
     const after = (await scrape(web.tokens.viewer)).body;
     expect(value(after, 'contactsync_api_429_total{api="bms"}')).toBeGreaterThan(0);
-    expect(value(after, 'contactsync_change_to_bms_seconds_count')).toBe(1);
-    expect(value(after, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}')).toBe(1);
+    expect(value(after, 'contactsync_change_to_bms_seconds_count')).toBe(count(before, 'contactsync_change_to_bms_seconds_count') + 1);
+    expect(value(after, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}')).toBe(count(before, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}') + 1);
     expect(after).toMatch(/^# TYPE contactsync_change_to_bms_seconds histogram$/m);
     expect(value(after, 'contactsync_writes_total{operation="create",system="bms"}')).toBe(value(before, 'contactsync_writes_total{operation="create",system="bms"}') + 1);
   });

@@ -22,6 +22,16 @@ describe('normalizeEmail', () => {
   it('returns null for null', () => {
     expect(normalizeEmail(null)).toBeNull();
   });
+  it('gives the same address for a canonical address and its upper-case, padded variant', () => {
+    fc.assert(
+      fc.property(fc.emailAddress(), (raw) => {
+        expect(normalizeEmail(` <${raw.toUpperCase()}> `)).toBe(normalizeEmail(raw.toLowerCase()));
+      }),
+    );
+    expect(normalizeEmail(`${'a'.repeat(64)}@contoso.com`)).toBe(`${'a'.repeat(64)}@contoso.com`);
+    expect(normalizeEmail(`bob@${'a'.repeat(64)}.com`)).toBeNull();
+    expect(normalizeEmail(`bob@${'a.'.repeat(126)}com`)).toBeNull();
+  });
   it('is idempotent', () => {
     fc.assert(
       fc.property(fc.oneof(fc.emailAddress(), fc.string()), (raw) => {

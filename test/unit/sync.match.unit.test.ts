@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { matchUsersToContacts } from '../../src/sync/match.ts';
-import { matchTiered, type TieredMatch } from '../../src/sync/tiered-match.ts';
+import { matchTiered, PositionIndex, type TieredMatch } from '../../src/sync/tiered-match.ts';
 import { docContact, graphUser, link, tenantInput } from '../support/builders.ts';
 import type { DirectoryUser } from '../../src/domain/directory-user.ts';
 import type { DocContact } from '../../src/domain/doc-contact.ts';
@@ -111,6 +111,27 @@ describe('matchUsersToContacts', () => {
   });
 });
 
+function positionIndex(entries: Record<string, readonly number[]>, reverse: boolean): PositionIndex {
+  const index = new PositionIndex();
+  for (const [key, positions] of Object.entries(entries)) for (const position of reverse ? [...positions].reverse() : positions) index.add(key, position);
+  return index;
+}
+
+describe('PositionIndex', () => {
+  it('gives one position as a number, several as a list, each position once', () => {
+    const index = new PositionIndex();
+    index.add('a', 3);
+    index.add('b', 1);
+    index.add('b', 1);
+    index.add('b', 4);
+    index.add('b', 4);
+    index.add('b', 0);
+    expect(index.get('a')).toBe(3);
+    expect(index.get('b')).toEqual([1, 4, 0]);
+    expect(index.get('c')).toBeUndefined();
+  });
+});
+
 describe('matchTiered', () => {
   it('does not depend on the order of users or of candidates', () => {
     const arbitraryIndex = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd', 'e'), fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }));
@@ -125,7 +146,7 @@ describe('matchTiered', () => {
             const tiers = [index1, index2].map((index, i) => ({
               rule: `t${i}`,
               keysOf: (id: string) => (reverse ? [...(keys[id] ?? [])].reverse() : (keys[id] ?? [])),
-              index: new Map(Object.entries(index).map(([k, v]) => [k, reverse ? [...v].reverse() : v])),
+              index: positionIndex(index, reverse),
             }));
             const results: TieredMatch<string>[] = [];
             matchTiered(order, order.map((_, i) => i), tiers, new Uint8Array(6), results);
