@@ -64,6 +64,14 @@ export function clip(value: string | null, limit: number): string | null {
   return cut.trimEnd();
 }
 
+/**
+ * The list in an array of exactly its length. A plan keeps a tenant's worth of small lists, and a list grown by `push`
+ * reserves room for sixteen entries: a list the plan keeps is trimmed once it is complete.
+ */
+export function trimmed<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
+}
+
 /** True when `next` holds the very entries of `current`, in order: entries are copied only when they change. */
 function sameEntries<T>(current: readonly T[], next: readonly T[]): boolean {
   return current.length === next.length && current.every((entry, i) => entry === next[i]);
@@ -102,7 +110,8 @@ function chooseEmails(user: NormalizedUser, existing: readonly DocEmail[], exist
     emails.push({ value: address, primary: address === primary, label: address === primary ? PRIMARY_EMAIL_LABEL : ALIAS_EMAIL_LABEL });
     keys.push(address);
   }
-  return { emails, keys, primary, owned: owned.sort(), changed: !sameEntries(existing, emails) };
+  const changed = !sameEntries(existing, emails);
+  return { emails: changed ? trimmed(emails) : emails, keys, primary, owned: trimmed(owned.sort()), changed };
 }
 
 interface WantedPhone {
@@ -207,7 +216,7 @@ function choosePhones(user: NormalizedUser, existing: readonly DocPhone[], link:
     }
   }
   ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { phones, keys, existingKeys, primaryPhone, ownedPhones, changed: !sameEntries(existing, phones) };
+  return { phones, keys, existingKeys, primaryPhone, ownedPhones: trimmed(ownedPhones), changed: !sameEntries(existing, phones) };
 }
 
 function chooseLocation(user: NormalizedUser, current: string | null, context: DocFieldContext): string | null {
@@ -317,7 +326,7 @@ export function planDocFields(
   return {
     fields,
     patch,
-    diffs,
+    diffs: trimmed(diffs),
     primaryEmail: emails.primary,
     primaryPhone: phones.primaryPhone,
     ownedEmails: emails.owned,
@@ -353,10 +362,7 @@ function fieldNotes(user: NormalizedUser, locationId: string | null, context: Do
 
 const NO_PATCH: DocContactPatch = Object.freeze({});
 
-/**
- * The entries that are not null, in an array of exactly their number: a plan keeps a tenant's worth of these lists,
- * and a list grown by `push` reserves room for sixteen.
- */
+/** The entries that are not null, in an array of exactly their number (see `trimmed`). */
 function present<T>(a: T | null, b: T | null, c: T | null): T[] {
   if (a === null) return b === null ? (c === null ? [] : [c]) : c === null ? [b] : [b, c];
   return b === null ? (c === null ? [a] : [a, c]) : c === null ? [a, b] : [a, b, c];

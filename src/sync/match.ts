@@ -49,8 +49,8 @@ export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
     }
   }
 
-  const emailKeysOf: (readonly string[] | undefined)[] = new Array(contacts.length);
-  const keysOf = (c: number): readonly string[] => (emailKeysOf[c] ??= contacts[c]!.emails.map((email) => storedEmailKey(email.value)));
+  // The comparison keys of a matched contact's emails; the index reads them without keeping a list per contact.
+  const keysOf = (c: number): readonly string[] => contacts[c]!.emails.map((email) => storedEmailKey(email.value));
 
   const results: ContactMatch[] = new Array(users.length);
   const open: number[] = [];
@@ -68,7 +68,7 @@ export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
   const byName = new PositionIndex();
   for (let c = 0; c < contacts.length; c++) {
     if (claimed[c] === 1) continue;
-    for (const key of keysOf(c)) byEmail.add(key, c);
+    for (const email of contacts[c]!.emails) byEmail.add(storedEmailKey(email.value), c);
     const contact = contacts[c]!;
     const nameKey = personNameKey(normalizeName(contact.firstName), normalizeName(contact.lastName));
     if (nameKey !== null) byName.add(nameKey, c);

@@ -8,7 +8,7 @@ import type { Settings } from '../domain/settings.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { foldName, personNameKey } from '../normalize/name.ts';
 import { normalizePhone } from '../normalize/phone.ts';
-import { planDocFields, type DocFieldContext, type DocFieldsPlan, type ReplacementPhone } from './doc-fields.ts';
+import { planDocFields, trimmed, type DocFieldContext, type DocFieldsPlan, type ReplacementPhone } from './doc-fields.ts';
 import { matchUsersToContacts } from './match.ts';
 import { diffPsaContact, planPsaFields, type PsaFieldContext } from './psa-fields.ts';
 import { createScopeFilter } from './scope.ts';
@@ -74,8 +74,17 @@ function replacementPhone(settings: Settings, organizationPhone: string | null):
 
 const NO_KEYS: readonly string[] = [];
 
+const DOC_NONE: DocAction = Object.freeze({ kind: 'none', contactId: null });
+const PSA_NONE: PsaAction = Object.freeze({ kind: 'none', contactId: null });
+
+/** Nothing happens in IT Glue; the contact, if any, is named. */
 function docReport(contactId: string | null): DocAction {
-  return { kind: 'none', contactId };
+  return contactId === null ? DOC_NONE : { kind: 'none', contactId };
+}
+
+/** Nothing happens in BMS; the contact, if any, is named. */
+function psaReport(contactId: number | null): PsaAction {
+  return contactId === null ? PSA_NONE : { kind: 'none', contactId };
 }
 
 function outcomeOf(itglue: DocAction, bms: PsaAction, held: boolean): Outcome {
@@ -223,7 +232,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         outcome: 'disputed',
         rule: match.rule,
         itglue: { kind: 'disputed', candidateIds: match.candidateIds },
-        bms: { kind: 'none', contactId: null },
+        bms: PSA_NONE,
         reasons: [
           reason(
             'disputed',
@@ -260,7 +269,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         outcome: 'held',
         rule: match.kind === 'matched' ? match.rule : null,
         itglue: docReport(contact?.id ?? null),
-        bms: { kind: 'none', contactId: link?.psaContactId ?? null },
+        bms: psaReport(link?.psaContactId ?? null),
         reasons: [...user.issues, reason('no-valid-email', `"${doc.primaryEmail}" is not a valid email address, and the user has no other: nothing is written.`, 'mail')],
         link: link === null ? null : { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones },
       };
@@ -286,7 +295,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       doc,
       link,
       reasons,
-      bms: { kind: 'none', contactId: link?.psaContactId ?? null },
+      bms: psaReport(link?.psaContactId ?? null),
       held: false,
       psaFields: null,
     });
@@ -338,7 +347,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       rule: entry.rule,
       itglue: entry.itglue,
       bms: entry.bms,
-      reasons: entry.reasons ?? NO_REASONS,
+      reasons: entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
       link: { rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule, ownedEmails: doc.ownedEmails, ownedPhones: doc.ownedPhones },
     };
   }
@@ -362,7 +371,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         ...action,
         outcome: 'pending-approval',
         itglue: docReport(action.itglue.kind === 'inactivate' ? action.itglue.contactId : null),
-        bms: { kind: 'none', contactId: action.bms.kind === 'inactivate' ? action.bms.contactId : null },
+        bms: psaReport(action.bms.kind === 'inactivate' ? action.bms.contactId : null),
         reasons: [
           ...action.reasons,
           reason(
@@ -405,8 +414,8 @@ function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedActi
     displayName: user.source.displayName,
     outcome: 'excluded',
     rule: null,
-    itglue: { kind: 'none', contactId: null },
-    bms: { kind: 'none', contactId: null },
+    itglue: DOC_NONE,
+    bms: PSA_NONE,
     reasons,
     link: null,
   };
@@ -503,7 +512,7 @@ function planLeaver(
       ...base,
       outcome: 'excluded',
       itglue: docReport(contact?.id ?? null),
-      bms: { kind: 'none', contactId: link.psaContactId },
+      bms: psaReport(link.psaContactId),
       reasons: [...leaver.reasons, reason('leaver-ignored', 'The user left scope; leavers are left as they are (setting psa.leavers is "ignore").')],
     };
   }
@@ -516,7 +525,7 @@ function planLeaver(
       itglue = { kind: 'inactivate', contactId: contact.id, patch: { contactTypeId: leaverTypeId }, diffs };
     }
   }
-  let bms: PsaAction = { kind: 'none', contactId: link.psaContactId };
+  let bms: PsaAction = psaReport(link.psaContactId);
   const psaContact = link.psaContactId === null ? undefined : psaContactsById.get(link.psaContactId);
   if (link.syncDisabled === 'psa') {
     bms = { kind: 'disabled', contactId: link.psaContactId };

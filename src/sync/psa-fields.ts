@@ -4,7 +4,7 @@ import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { foldName } from '../normalize/name.ts';
-import { clip, type DocFieldsPlan } from './doc-fields.ts';
+import { clip, trimmed, type DocFieldsPlan } from './doc-fields.ts';
 
 /** What the BMS leg needs to know about the account, resolved once per plan. */
 export interface PsaFieldContext {
@@ -125,7 +125,7 @@ export function diffPsaContact(current: PsaContact, pushed: PsaContactFields | n
     const next = show(fields[field]);
     if (old !== next) diffs.push({ field, old, new: next });
   }
-  return { fields, diffs };
+  return { fields, diffs: trimmed(diffs) };
 }
 
 /** A create shown as a diff from nothing. */
