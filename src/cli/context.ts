@@ -12,7 +12,7 @@ import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
-import { parseSettingsOverride } from '../domain/settings.ts';
+import { parseSettingsOverride, resolveSettings } from '../domain/settings.ts';
 import { createLogger } from '../logging.ts';
 import { openDatabase } from '../store/connect.ts';
 import { migrateToLatest } from '../store/migrations.ts';
@@ -134,4 +134,9 @@ export async function registerConfiguredTenants(context: CliContext): Promise<re
   const tenants = await configuredTenants(context);
   for (const tenant of tenants) await context.store.upsertTenant(tenant.id, tenant.displayName);
   return tenants;
+}
+
+/** How often tenants are polled: the command's override, else the configured pollSeconds setting. */
+export function pollSecondsOf(context: CliContext, override?: number): number {
+  return override ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
 }

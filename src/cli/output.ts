@@ -1,3 +1,4 @@
+import { countsSummary } from '../sync/report.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
 
@@ -55,6 +56,12 @@ export function exitCodeOf(results: readonly TenantRunResult[]): number {
 }
 
 /** Resolves at the first SIGTERM or Ctrl-C: long-running commands then stop cleanly. */
+/** `2026-11-25T02:00:00.000Z Contoso: ok (synced 3)`: one line per tenant run, for the daemon and the workers. */
+export function runLine(name: string, result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>): string {
+  const counts = countsSummary(result.counts);
+  return `${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}\n`;
+}
+
 export function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGTERM', () => resolve());

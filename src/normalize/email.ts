@@ -32,10 +32,11 @@ export function normalizeEmail(raw: string | null | undefined): string | null {
   const at = value.lastIndexOf('@');
   if (at <= 0 || at === value.length - 1) return null;
   const local = value.slice(0, at);
-  const domain = domainToAscii(value.slice(at + 1));
+  const given = value.slice(at + 1);
+  const domain = domainToAscii(given);
   if (domain === null || local.length > 64 || !LOCAL_PART.test(local)) return null;
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return null;
-  const address = domain.length === value.length - at - 1 && domain === value.slice(at + 1) ? value : `${local}@${domain}`;
+  const address = domain === given ? value : `${local}@${domain}`;
   return address.length > 254 ? null : address;
 }

@@ -430,6 +430,8 @@ export class StateStore {
 
   /** Opens a conflict for each dispute not already open, and closes open ones that are no longer disputed. */
   async syncConflicts(tenantId: string, disputes: readonly Omit<ConflictRecord, 'id' | 'tenantId' | 'status' | 'resolution' | 'resolutionTarget'>[]): Promise<void> {
+    // The conflicts one run finds are found at one time, so that they are listed by user (see listConflicts).
+    const foundAt = now();
     await this.db.transaction().execute(async (tx) => {
       const open = await tx.selectFrom('conflicts').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'open').execute();
       const wanted = new Map(disputes.map((d) => [conflictKey(d.userId, d.side), d]));
@@ -445,7 +447,7 @@ export class StateStore {
       for (const d of wanted.values()) {
         await tx
           .insertInto('conflicts')
-          .values({ id: crypto.randomUUID(), tenant_id: tenantId, user_id: d.userId, user_principal_name: d.userPrincipalName, side: d.side, rule: d.rule, candidates: JSON.stringify(d.candidates), status: 'open', resolution: null, resolution_target: null, created_at: now(), resolved_at: null })
+          .values({ id: crypto.randomUUID(), tenant_id: tenantId, user_id: d.userId, user_principal_name: d.userPrincipalName, side: d.side, rule: d.rule, candidates: JSON.stringify(d.candidates), status: 'open', resolution: null, resolution_target: null, created_at: foundAt, resolved_at: null })
           .execute();
       }
     });

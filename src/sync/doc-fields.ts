@@ -293,27 +293,25 @@ export function planDocFields(
   const fields: DocContactFields = { firstName, lastName, title, contactTypeId, locationId, emails: emails.emails, phones: phones.phones };
   const patch: { -readonly [K in keyof DocContactFields]?: DocContactFields[K] } = {};
   const diffs: FieldDiff[] = [];
-  {
-    if (contact.firstName !== firstName) {
-      diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
-      patch.firstName = firstName;
-    }
-    if (contact.lastName !== lastName) {
-      diffs.push({ field: 'last-name', old: contact.lastName, new: lastName });
-      patch.lastName = lastName;
-    }
-    if (contact.title !== title) {
-      diffs.push({ field: 'title', old: contact.title, new: title });
-      patch.title = title;
-    }
-    if (contact.contactTypeId !== contactTypeId) {
-      diffs.push({ field: 'contact-type-id', old: contact.contactTypeId, new: contactTypeId });
-      patch.contactTypeId = contactTypeId;
-    }
-    if (contact.locationId !== locationId) {
-      diffs.push({ field: 'location-id', old: locationName(contact.locationId, context), new: locationName(locationId, context) });
-      patch.locationId = locationId;
-    }
+  if (contact.firstName !== firstName) {
+    diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
+    patch.firstName = firstName;
+  }
+  if (contact.lastName !== lastName) {
+    diffs.push({ field: 'last-name', old: contact.lastName, new: lastName });
+    patch.lastName = lastName;
+  }
+  if (contact.title !== title) {
+    diffs.push({ field: 'title', old: contact.title, new: title });
+    patch.title = title;
+  }
+  if (contact.contactTypeId !== contactTypeId) {
+    diffs.push({ field: 'contact-type-id', old: contact.contactTypeId, new: contactTypeId });
+    patch.contactTypeId = contactTypeId;
+  }
+  if (contact.locationId !== locationId) {
+    diffs.push({ field: 'location-id', old: locationName(contact.locationId, context), new: locationName(locationId, context) });
+    patch.locationId = locationId;
   }
   if (emails.changed) {
     diffs.push({ field: 'contact-emails', old: describeEmails(contact.emails, contactEmailKeys), new: describeEmails(fields.emails, emails.keys) });

@@ -76,6 +76,7 @@ const NO_KEYS: readonly string[] = [];
 
 const DOC_NONE: DocAction = Object.freeze({ kind: 'none', contactId: null });
 const PSA_NONE: PsaAction = Object.freeze({ kind: 'none', contactId: null });
+const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
 /** Nothing happens in IT Glue; the contact, if any, is named. */
 function docReport(contactId: string | null): DocAction {
@@ -395,8 +396,6 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     actions,
   };
 }
-
-const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
 function addReason(entry: Pending, added: Reason): void {
   (entry.reasons ??= []).push(added);

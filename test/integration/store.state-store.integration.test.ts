@@ -139,6 +139,14 @@ for (const database of DATABASES) {
       expect(await store.decisions('t1')).toEqual([{ userId: 'u1', side: 'itglue', choice: 'create' }]);
     });
 
+    it('lists the conflicts one run found by user, then side, the same every time', async () => {
+      await store.upsertTenant('t1', 'Contoso');
+      const dispute = (userId: string, userPrincipalName: string, side: 'itglue' | 'bms') => ({ userId, userPrincipalName, side, rule: 'name', candidates: ['c1', 'c2'] });
+      await store.syncConflicts('t1', [dispute('u3', 'zoe@contoso.com', 'itglue'), dispute('u1', 'bea@contoso.com', 'bms'), dispute('u2', 'amy@contoso.com', 'itglue'), dispute('u1', 'bea@contoso.com', 'itglue')]);
+      const listed = (await store.listConflicts({ tenantId: 't1' })).map((c) => `${c.userPrincipalName}/${c.side}`);
+      expect(listed).toEqual(['amy@contoso.com/itglue', 'bea@contoso.com/bms', 'bea@contoso.com/itglue', 'zoe@contoso.com/itglue']);
+    });
+
     it('keeps an audit log, newest first', async () => {
       await store.audit('admin', 'tenant.map', 't1', { itglue: '1' });
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -25,7 +25,9 @@ describe('normalizeEmail', () => {
   it('gives the same address for a canonical address and its upper-case, padded variant', () => {
     fc.assert(
       fc.property(fc.emailAddress(), (raw) => {
-        expect(normalizeEmail(` <${raw.toUpperCase()}> `)).toBe(normalizeEmail(raw.toLowerCase()));
+        const canonical = raw.toLowerCase();
+        expect(normalizeEmail(canonical)).toBe(canonical);
+        expect(normalizeEmail(` <${raw.toUpperCase()}> `)).toBe(canonical);
       }),
     );
     expect(normalizeEmail(`${'a'.repeat(64)}@contoso.com`)).toBe(`${'a'.repeat(64)}@contoso.com`);

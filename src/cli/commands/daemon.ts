@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { positiveNumber } from '../option-parsers.ts';
 import { Daemon } from '../../jobs/daemon.ts';
-import { resolveSettings, parseSettingsOverride } from '../../domain/settings.ts';
-import { registerConfiguredTenants, withContext } from '../context.ts';
+import { pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
+import { runLine, untilStopped } from '../output.ts';
 
 export function registerDaemon(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -14,7 +14,7 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
       withContext(configOf(command), async (context) => {
         const { runner } = context.apis();
         await registerConfiguredTenants(context);
-        const pollSeconds = options.pollSeconds ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
+        const pollSeconds = pollSecondsOf(context, options.pollSeconds);
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         const daemon = new Daemon({
           store: context.store,
@@ -22,16 +22,12 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
           pollSeconds,
           reconcileHours: options.reconcileHours,
           onResult: (result) => {
-            if (result.status === 'unchanged') return;
-            const counts = Object.entries(result.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-            process.stdout.write(`${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}\n`);
+            if (result.status !== 'unchanged') process.stdout.write(runLine(names.get(result.tenantId) ?? result.tenantId, result));
           },
           onError: (tenantId, error) => process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
         });
         process.stdout.write(`Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`);
-        const stop = () => void daemon.stop();
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
+        void untilStopped().then(() => daemon.stop());
         await daemon.start();
         process.stdout.write('Stopped.\n');
       }),

@@ -1,3 +1,4 @@
+import { countsSummary } from '../../sync/report.ts';
 import type { Command } from 'commander';
 import { tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
@@ -24,7 +25,7 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           process.stdout.write(
             `${formatTable(
               ['run', 'tenant', 'started', 'status', 'counts'],
-              list.map((r) => [r.id, names.get(r.tenantId) ?? r.tenantId, r.startedAt, r.status, r.counts === null ? '' : Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')]),
+              list.map((r) => [r.id, names.get(r.tenantId) ?? r.tenantId, r.startedAt, r.status, r.counts === null ? '' : countsSummary(r.counts)]),
             )}\n`,
           );
         },

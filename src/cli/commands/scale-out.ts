@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { nonNegativeInteger, positiveInteger } from '../option-parsers.ts';
-import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
-import { registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
-import { formatTable, untilStopped } from '../output.ts';
+import { pollSecondsOf, registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
+import { formatTable, runLine, untilStopped } from '../output.ts';
 
 function poolOf(context: CliContext) {
   if (context.pool === null) throw new Error('Scale-out keeps its jobs in PostgreSQL: set DATABASE_URL=postgres://USER@HOST:5432/DATABASE for every process.');
@@ -62,10 +61,6 @@ function scheduleWhenLeader(context: CliContext, queue: TenantJobQueue, options:
   };
 }
 
-async function settingsPoll(context: CliContext, override: number | undefined): Promise<number> {
-  return override ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
-}
-
 export function registerScaleOut(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('worker')
@@ -85,14 +80,11 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
         await queue.work(options.concurrency, async ({ tenantId }) => {
           const result = await runner.runTenant(tenantId);
           await context.metrics.flush();
-          if (result.status !== 'unchanged') {
-            const counts = Object.entries(result.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-            process.stdout.write(`${stamp()} ${(await context.store.getTenant(tenantId))?.displayName ?? tenantId}: ${result.status}${counts === '' ? '' : ` (${counts})`}\n`);
-          }
+          if (result.status !== 'unchanged') process.stdout.write(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
           // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
           if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
         });
-        const stopScheduling = options.scheduler ? scheduleWhenLeader(context, queue, { pollSeconds: await settingsPoll(context, options.pollSeconds), reconcileHours: options.reconcileHours }) : async () => {};
+        const stopScheduling = options.scheduler ? scheduleWhenLeader(context, queue, { pollSeconds: pollSecondsOf(context, options.pollSeconds), reconcileHours: options.reconcileHours }) : async () => {};
         process.stdout.write(`${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`);
         await untilStopped();
         await stopScheduling();
@@ -110,7 +102,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
       withContext(configOf(command), async (context) => {
         const queue = await TenantJobQueue.open(poolOf(context), { onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
         await registerConfiguredTenants(context);
-        const stop = scheduleWhenLeader(context, queue, { pollSeconds: await settingsPoll(context, options.pollSeconds), reconcileHours: options.reconcileHours });
+        const stop = scheduleWhenLeader(context, queue, { pollSeconds: pollSecondsOf(context, options.pollSeconds), reconcileHours: options.reconcileHours });
         process.stdout.write(`${stamp()} scheduler ${process.pid} started; it schedules while it leads.\n`);
         await untilStopped();
         await stop();

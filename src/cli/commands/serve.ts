@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { portNumber } from '../option-parsers.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
-import { parseSettingsOverride, resolveSettings } from '../../domain/settings.ts';
 import { buildWebApp } from '../../web/web-app.ts';
-import { discoverConfiguredTenants, registerConfiguredTenants, withContext } from '../context.ts';
+import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { untilStopped } from '../output.ts';
 
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
@@ -26,7 +25,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         let daemon: Daemon | null = null;
         if (options.daemon === true) {
           await registerConfiguredTenants(context);
-          const pollSeconds = resolveSettings(parseSettingsOverride(config.settings, 'settings')).pollSeconds;
+          const pollSeconds = pollSecondsOf(context);
           daemon = new Daemon({ store, runner: context.apis().runner, pollSeconds, reconcileHours: 24, onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed') });
           process.stdout.write(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
         }

@@ -1,3 +1,4 @@
+import { countsSummary } from '../../sync/report.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
 import type { UserResult } from '../../store/state-store.ts';
@@ -26,7 +27,7 @@ export function field(request: FastifyRequest, name: string): string | undefined
 /** `created 3, updated 1`: the non-zero counts of a run. */
 export function countsText(counts: Readonly<Record<string, number>> | null): string {
   if (counts === null) return '';
-  return Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing to do';
+  return countsSummary(counts) || 'nothing to do';
 }
 
 export function runNotice(name: string, result: TenantRunResult): string {
