@@ -13,7 +13,14 @@ rmSync(outFile, { force: true });
 const extraArgs = process.argv.slice(2);
 const run = spawnSync(
   process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${outFile}`, ...extraArgs],
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${outFile}`,
+    ...extraArgs,
+  ],
   { stdio: 'inherit' },
 );
 
@@ -22,7 +29,7 @@ let failed = 0;
 if (existsSync(outFile)) {
   const report = JSON.parse(readFileSync(outFile, 'utf8'));
   passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0);
+  failed = report.numFailedTests ?? 0;
   for (const suite of report.testResults ?? []) {
     const failedInside = (suite.assertionResults ?? []).some((a) => a.status === 'failed');
     if (suite.status === 'failed' && !failedInside) failed += 1;

@@ -2,7 +2,12 @@ import type { Seed } from '../../src/sandbox/seed.ts';
 
 /** `tenants` customers of `users` users each; a third of each already in IT Glue by alias, a tenth in BMS by email. */
 export function generatedSeed(tenants: number, users: number): Seed {
-  const seed: Seed = { settings: {}, tenants: [], itglue: { organizations: [], contactTypes: [{ id: '1', name: 'Employee' }] }, bms: { accounts: [], emailTypes: [{ id: 1, name: 'Work' }], phoneTypes: [{ id: 1, name: 'Office' }] } };
+  const seed: Seed = {
+    settings: {},
+    tenants: [],
+    itglue: { organizations: [], contactTypes: [{ id: '1', name: 'Employee' }] },
+    bms: { accounts: [], emailTypes: [{ id: 1, name: 'Work' }], phoneTypes: [{ id: 1, name: 'Office' }] },
+  };
   let contactId = 10_000;
   let bmsId = 50_000;
   for (let t = 0; t < tenants; t++) {
@@ -12,13 +17,30 @@ export function generatedSeed(tenants: number, users: number): Seed {
       id: `00000000-0000-4000-8000-${String(t + 1).padStart(12, '0')}`,
       displayName: name,
       initialDomain: `customer${t + 1}.onmicrosoft.com`,
-      organization: { street: '', city: '', state: '', postalCode: '', countryLetterCode: 'US', businessPhones: ['+1 206 555 0100'] },
+      organization: {
+        street: '',
+        city: '',
+        state: '',
+        postalCode: '',
+        countryLetterCode: 'US',
+        businessPhones: ['+1 206 555 0100'],
+      },
       settings: {},
       users: [],
       groups: [],
     };
-    const organization: Seed['itglue']['organizations'][number] = { id: String(t + 1), name, locations: [{ id: String(1000 + t), name: 'HQ', primary: true }], contacts: [] };
-    const account: Seed['bms']['accounts'][number] = { id: t + 1, name, locations: [{ id: 2000 + t, name: 'HQ', isMain: true }], contacts: [] };
+    const organization: Seed['itglue']['organizations'][number] = {
+      id: String(t + 1),
+      name,
+      locations: [{ id: String(1000 + t), name: 'HQ', primary: true }],
+      contacts: [],
+    };
+    const account: Seed['bms']['accounts'][number] = {
+      id: t + 1,
+      name,
+      locations: [{ id: 2000 + t, name: 'HQ', isMain: true }],
+      contacts: [],
+    };
     for (let u = 0; u < users; u++) {
       const local = `user${u}`;
       tenant.users.push({
@@ -49,12 +71,33 @@ export function generatedSeed(tenants: number, users: number): Seed {
       });
       if (u % 3 === 0) {
         organization.contacts.push({
-          id: String(contactId++), 'first-name': `First${u}`, 'last-name': `Last${t}`, title: null, 'contact-type-id': '1', 'location-id': String(1000 + t), important: false, notes: null, 'psa-integration': null,
-          'contact-emails': [{ value: `u${u}@${domain}`, primary: true, 'label-name': 'Work' }], 'contact-phones': [],
+          id: String(contactId++),
+          'first-name': `First${u}`,
+          'last-name': `Last${t}`,
+          title: null,
+          'contact-type-id': '1',
+          'location-id': String(1000 + t),
+          important: false,
+          notes: null,
+          'psa-integration': null,
+          'contact-emails': [{ value: `u${u}@${domain}`, primary: true, 'label-name': 'Work' }],
+          'contact-phones': [],
         });
       }
       if (u % 10 === 0) {
-        account.contacts.push({ id: bmsId++, firstName: `First${u}`, lastName: `Last${t}`, jobTitle: null, emailAddress: `${local}@${domain}`, emailTypeId: 1, phoneNumber: '+12065550000', phoneTypeId: 1, locationId: 2000 + t, isActive: true, isPoc: false });
+        account.contacts.push({
+          id: bmsId++,
+          firstName: `First${u}`,
+          lastName: `Last${t}`,
+          jobTitle: null,
+          emailAddress: `${local}@${domain}`,
+          emailTypeId: 1,
+          phoneNumber: '+12065550000',
+          phoneTypeId: 1,
+          locationId: 2000 + t,
+          isActive: true,
+          isPoc: false,
+        });
       }
     }
     seed.tenants.push(tenant);

@@ -21,7 +21,12 @@ function count(requests: readonly LoggedRequest[]): Counts {
 }
 
 /** The fewest requests that could read what a run read and write what it wrote. */
-function lowerBound(seed: Seed, results: readonly TenantRunResult[], sims: { graph: { users(id: string): unknown[] } }, firstRun: boolean): Counts {
+function lowerBound(
+  seed: Seed,
+  results: readonly TenantRunResult[],
+  sims: { graph: { users(id: string): unknown[] } },
+  firstRun: boolean,
+): Counts {
   const bound: Counts = { graph: 0, itglue: 0, bms: 0 };
   const planned = results.filter((r) => r.status !== 'unchanged' && r.status !== 'unmapped');
   for (const result of results) {
@@ -43,8 +48,14 @@ function lowerBound(seed: Seed, results: readonly TenantRunResult[], sims: { gra
     const account = seed.bms.accounts[seed.tenants.indexOf(tenant)]!;
     const created = result.users.filter((u) => u.itglue === 'created').length;
     const updated = result.users.filter((u) => u.itglue === 'updated' || u.itglue === 'inactivated').length;
-    bound.itglue += 1 + pages(organization.contacts.length + created, 1000) + Math.ceil(created / ITGLUE_BULK) + Math.ceil(updated / ITGLUE_BULK);
-    const bmsWrites = result.users.filter((u) => u.bms === 'created' || u.bms === 'updated' || u.bms === 'inactivated').length;
+    bound.itglue +=
+      1 +
+      pages(organization.contacts.length + created, 1000) +
+      Math.ceil(created / ITGLUE_BULK) +
+      Math.ceil(updated / ITGLUE_BULK);
+    const bmsWrites = result.users.filter(
+      (u) => u.bms === 'created' || u.bms === 'updated' || u.bms === 'inactivated',
+    ).length;
     const linkedWrites = result.users.filter((u) => u.bms === 'linked' && u.reasons.length > 0).length;
     bound.bms += 1 + pages(account.contacts.length, 1000) + bmsWrites + linkedWrites;
   }
@@ -59,8 +70,22 @@ async function measure(name: string, seed: Seed): Promise<void> {
   const report = (phase: string, from: number, results: TenantRunResult[], firstRun: boolean) => {
     const measured = count(box.sims.requests.slice(from));
     const bound = lowerBound(seed, results, box.sims, firstRun);
-    const writes = box.sims.requests.slice(from).filter((r) => r.server !== 'login' && r.method !== 'GET' && !r.route.includes('authenticate')).length;
-    console.log(JSON.stringify({ bench: 'api-economy', seed: name, phase, measured, lowerBound: bound, writes, ratio: Number(((measured.graph + measured.itglue + measured.bms) / (bound.graph + bound.itglue + bound.bms)).toFixed(3)) }));
+    const writes = box.sims.requests
+      .slice(from)
+      .filter((r) => r.server !== 'login' && r.method !== 'GET' && !r.route.includes('authenticate')).length;
+    console.log(
+      JSON.stringify({
+        bench: 'api-economy',
+        seed: name,
+        phase,
+        measured,
+        lowerBound: bound,
+        writes,
+        ratio: Number(
+          ((measured.graph + measured.itglue + measured.bms) / (bound.graph + bound.itglue + bound.bms)).toFixed(3),
+        ),
+      }),
+    );
   };
   let from = box.sims.requests.length;
   report('full', from, await box.syncAll(), true);
@@ -69,7 +94,8 @@ async function measure(name: string, seed: Seed): Promise<void> {
   // 1% of users change their job title.
   const all = seed.tenants.flatMap((t) => t.users.map((u) => ({ tenant: t.id, user: u })));
   const step = Math.max(1, Math.round(all.length / Math.max(1, Math.round(all.length * 0.01))));
-  for (let i = 0; i < all.length; i += step) box.sims.graph.updateUser(all[i]!.tenant, all[i]!.user.id, { jobTitle: `Changed ${i}` });
+  for (let i = 0; i < all.length; i += step)
+    box.sims.graph.updateUser(all[i]!.tenant, all[i]!.user.id, { jobTitle: `Changed ${i}` });
   from = box.sims.requests.length;
   report('1% changed', from, await box.syncAll(), false);
   await box.close();

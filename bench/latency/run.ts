@@ -20,7 +20,11 @@ const running = daemon.start();
 const random = seededRandom(7);
 const tenants = seed.tenants;
 const template = tenants[0]!.users.find((u) => u.userPrincipalName.startsWith('james.smith@'))!;
-const hires = Array.from({ length: users }, (_, i) => ({ at: random() * spreadSeconds * 1000, tenant: tenants[i % tenants.length]!, i })).sort((a, b) => a.at - b.at);
+const hires = Array.from({ length: users }, (_, i) => ({
+  at: random() * spreadSeconds * 1000,
+  tenant: tenants[i % tenants.length]!,
+  i,
+})).sort((a, b) => a.at - b.at);
 const createdAt = new Map<string, number>();
 const arrivedAt = new Map<string, number>();
 const start = Date.now();
@@ -36,7 +40,18 @@ for (const hire of hires) {
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const domain = hire.tenant.users[0]!.mail!.split('@')[1]!;
   const email = `latency.${hire.i}@${domain}`;
-  const user: GraphUserSeed = { ...template, id: `00000000-0000-4000-9000-${String(hire.i).padStart(12, '0')}`, userPrincipalName: email, mail: email, proxyAddresses: [`SMTP:${email}`], givenName: `Hire${hire.i}`, surname: 'Latency', displayName: `Hire${hire.i} Latency`, usageLocation: hire.tenant.users[0]!.usageLocation, businessPhones: [hire.tenant.users.find((u) => u.businessPhones.length > 0)!.businessPhones[0]!] };
+  const user: GraphUserSeed = {
+    ...template,
+    id: `00000000-0000-4000-9000-${String(hire.i).padStart(12, '0')}`,
+    userPrincipalName: email,
+    mail: email,
+    proxyAddresses: [`SMTP:${email}`],
+    givenName: `Hire${hire.i}`,
+    surname: 'Latency',
+    displayName: `Hire${hire.i} Latency`,
+    usageLocation: hire.tenant.users[0]!.usageLocation,
+    businessPhones: [hire.tenant.users.find((u) => u.businessPhones.length > 0)!.businessPhones[0]!],
+  };
   box.sims.graph.addUser(hire.tenant.id, user);
   createdAt.set(email, Date.now());
 }
@@ -47,5 +62,16 @@ await daemon.stop();
 await running;
 await box.close();
 const latencies = [...arrivedAt.values()].sort((a, b) => a - b);
-const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? null;
-console.log(JSON.stringify({ bench: 'latency', users, arrived: latencies.length, pollSeconds, p50Ms: percentile(50), p95Ms: percentile(95), maxMs: latencies.at(-1) ?? null }));
+const percentile = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? null;
+console.log(
+  JSON.stringify({
+    bench: 'latency',
+    users,
+    arrived: latencies.length,
+    pollSeconds,
+    p50Ms: percentile(50),
+    p95Ms: percentile(95),
+    maxMs: latencies.at(-1) ?? null,
+  }),
+);

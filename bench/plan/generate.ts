@@ -40,44 +40,47 @@ export function generateTenant(n: number): GeneratedTenant {
   const users: DirectoryUser[] = [];
   const contacts: DocContact[] = [];
   const psaContacts: PsaContact[] = [];
-  const contact = (firstName: string, lastName: string, emails: string[], phone: string | null): DocContact => asParsed({
-    id: String(1_000_000 + contacts.length),
-    organizationId: '1',
-    firstName,
-    lastName,
-    title: null,
-    contactTypeId: null,
-    locationId: '10',
-    important: false,
-    notes: null,
-    emails: emails.map((value, i) => ({ value, primary: i === 0, label: 'Work' })),
-    phones: phone === null ? [] : [{ value: phone, extension: null, primary: true, label: 'Work' }],
-  } satisfies DocContact);
+  const contact = (firstName: string, lastName: string, emails: string[], phone: string | null): DocContact =>
+    asParsed({
+      id: String(1_000_000 + contacts.length),
+      organizationId: '1',
+      firstName,
+      lastName,
+      title: null,
+      contactTypeId: null,
+      locationId: '10',
+      important: false,
+      notes: null,
+      emails: emails.map((value, i) => ({ value, primary: i === 0, label: 'Work' })),
+      phones: phone === null ? [] : [{ value: phone, extension: null, primary: true, label: 'Work' }],
+    } satisfies DocContact);
   for (let i = 0; i < n; i++) {
     const first = `First${i}`;
     const last = `Last${i}`;
     const local = `first${i}.last${i}`;
     const line = String(1000 + (i % 9000)).padStart(4, '0');
     const area = AREA_CODES[i % AREA_CODES.length]!;
-    users.push(asParsed({
-      id: guid(i),
-      userPrincipalName: `${local}@contoso.onmicrosoft.com`,
-      displayName: `${first} ${last}`,
-      givenName: first,
-      surname: last,
-      mail: `${local}@contoso.com`,
-      proxyAddresses: [`SMTP:${local}@contoso.com`, `smtp:f${i}@sales.contoso.com`],
-      otherMails: [],
-      businessPhones: i % 5 === 4 ? [] : [`+1 ${area} 555 ${line}`],
-      mobilePhone: i % 2 === 0 ? `(${area}) 556-${line}` : null,
-      jobTitle: i % 3 === 0 ? 'Engineer' : null,
-      officeLocation: null,
-      accountEnabled: true,
-      userType: 'Member',
-      assignedLicenseSkuIds: LICENSE,
-      usageLocation: 'US',
-      country: null,
-    } satisfies DirectoryUser));
+    users.push(
+      asParsed({
+        id: guid(i),
+        userPrincipalName: `${local}@contoso.onmicrosoft.com`,
+        displayName: `${first} ${last}`,
+        givenName: first,
+        surname: last,
+        mail: `${local}@contoso.com`,
+        proxyAddresses: [`SMTP:${local}@contoso.com`, `smtp:f${i}@sales.contoso.com`],
+        otherMails: [],
+        businessPhones: i % 5 === 4 ? [] : [`+1 ${area} 555 ${line}`],
+        mobilePhone: i % 2 === 0 ? `(${area}) 556-${line}` : null,
+        jobTitle: i % 3 === 0 ? 'Engineer' : null,
+        officeLocation: null,
+        accountEnabled: true,
+        userType: 'Member',
+        assignedLicenseSkuIds: LICENSE,
+        usageLocation: 'US',
+        country: null,
+      } satisfies DirectoryUser),
+    );
     const kind = i % 100;
     if (kind < 30) contacts.push(contact(first, last, [`f${i}@sales.contoso.com`], `${area}555${line}`));
     else if (kind < 40) contacts.push(contact(first, last, [`${local}@contoso.onmicrosoft.com`], null));
@@ -87,22 +90,25 @@ export function generateTenant(n: number): GeneratedTenant {
       contacts.push(contact(first, last, [], null));
     }
     if (i % 5 === 0) {
-      psaContacts.push(asParsed({
-        id: 500_000 + i,
-        accountId: 1,
-        firstName: first,
-        lastName: last,
-        jobTitle: null,
-        emailAddress: `${local}@contoso.com`,
-        emailTypeId: null,
-        phoneNumber: null,
-        phoneTypeId: null,
-        locationId: 11,
-        isActive: true,
-      } satisfies PsaContact));
+      psaContacts.push(
+        asParsed({
+          id: 500_000 + i,
+          accountId: 1,
+          firstName: first,
+          lastName: last,
+          jobTitle: null,
+          emailAddress: `${local}@contoso.com`,
+          emailTypeId: null,
+          phoneNumber: null,
+          phoneTypeId: null,
+          locationId: 11,
+          isActive: true,
+        } satisfies PsaContact),
+      );
     }
   }
-  for (let j = 0; contacts.length < n; j++) contacts.push(contact(`Other${j}`, `Person${j}`, [`other${j}@partner.com`], null));
+  for (let j = 0; contacts.length < n; j++)
+    contacts.push(contact(`Other${j}`, `Person${j}`, [`other${j}@partner.com`], null));
   // The store hands users to the planner sorted by id.
   users.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { users, contacts, psaContacts };

@@ -71,7 +71,12 @@ const planHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
  * planner does, with no logic at all (the finished plan is copied, its strings shared), in the same heap.
  */
 const copyEmail = (e: DocEmail): DocEmail => ({ value: e.value, primary: e.primary, label: e.label });
-const copyPhone = (p: DocPhone): DocPhone => ({ value: p.value, extension: p.extension, primary: p.primary, label: p.label });
+const copyPhone = (p: DocPhone): DocPhone => ({
+  value: p.value,
+  extension: p.extension,
+  primary: p.primary,
+  label: p.label,
+});
 const copyDiff = (d: FieldDiff): FieldDiff => ({ field: d.field, old: d.old, new: d.new });
 const copyDocFields = (f: DocContactFields): DocContactFields => ({
   firstName: f.firstName,
@@ -118,7 +123,13 @@ function copyPsaAction(a: PsaAction): PsaAction {
     case 'create':
       return { kind: 'create', fields: copyPsaFields(a.fields) };
     case 'link':
-      return { kind: 'link', contactId: a.contactId, fields: copyPsaFields(a.fields), diffs: a.diffs.map(copyDiff), write: a.write };
+      return {
+        kind: 'link',
+        contactId: a.contactId,
+        fields: copyPsaFields(a.fields),
+        diffs: a.diffs.map(copyDiff),
+        write: a.write,
+      };
     case 'update':
       return { kind: 'update', contactId: a.contactId, fields: copyPsaFields(a.fields), diffs: a.diffs.map(copyDiff) };
     case 'inactivate':
@@ -143,8 +154,17 @@ const copyAction = (a: PlannedAction): PlannedAction => ({
   rule: a.rule,
   itglue: copyDocAction(a.itglue),
   bms: copyPsaAction(a.bms),
-  reasons: a.reasons.map((r) => (r.field === undefined ? { code: r.code, message: r.message } : { code: r.code, message: r.message, field: r.field })),
-  link: a.link === null ? null : { rule: a.link.rule, ownedEmails: [...a.link.ownedEmails], ownedPhones: a.link.ownedPhones.map((p) => ({ key: p.key, label: p.label, placeholder: p.placeholder })) },
+  reasons: a.reasons.map((r) =>
+    r.field === undefined ? { code: r.code, message: r.message } : { code: r.code, message: r.message, field: r.field },
+  ),
+  link:
+    a.link === null
+      ? null
+      : {
+          rule: a.link.rule,
+          ownedEmails: [...a.link.ownedEmails],
+          ownedPhones: a.link.ownedPhones.map((p) => ({ key: p.key, label: p.label, placeholder: p.placeholder })),
+        },
 });
 for (let i = 0; i < Math.min(2_000, plan.actions.length); i++) copyAction(plan.actions[i]!);
 collect();

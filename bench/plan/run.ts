@@ -5,10 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.bench.json')], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.bench.json')],
+  { stdio: 'inherit' },
+);
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1_000, 10_000, 100_000];
 const script = join(root, 'dist-bench', 'bench', 'plan', 'plan-once.js');
 for (const n of sizes) {
-  const line = execFileSync(process.execPath, ['--expose-gc', script, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = execFileSync(process.execPath, ['--expose-gc', script, String(n)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.stdout.write(line);
 }

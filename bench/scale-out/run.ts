@@ -39,9 +39,19 @@ async function runWith(workerCount: number): Promise<{ seconds: number; tenantsP
   writeFileSync(
     config,
     JSON.stringify({
-      microsoft: { clientId: sims.credentials.graph.clientId, clientSecret: sims.credentials.graph.clientSecret, loginUrl: sims.urls.login, graphUrl: sims.urls.graph },
+      microsoft: {
+        clientId: sims.credentials.graph.clientId,
+        clientSecret: sims.credentials.graph.clientSecret,
+        loginUrl: sims.urls.login,
+        graphUrl: sims.urls.graph,
+      },
       itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
-      bms: { userName: sims.credentials.bms.userName, password: sims.credentials.bms.password, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
+      bms: {
+        userName: sims.credentials.bms.userName,
+        password: sims.credentials.bms.password,
+        tenant: sims.credentials.bms.tenant,
+        baseUrl: sims.urls.bms,
+      },
       tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
       apiLimits: { graph: UNBOUNDED, itglue: UNBOUNDED, bms: UNBOUNDED },
     }),
@@ -58,18 +68,30 @@ async function runWith(workerCount: number): Promise<{ seconds: number; tenantsP
 
   const { DATABASE_URL: _outer, ...env } = process.env;
   const children = Array.from({ length: workerCount }, () =>
-    spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', config, 'worker', '--concurrency', '1', '--no-scheduler'], {
-      env: { ...env, DATABASE_URL: url.toString(), CONTACTSYNC_DATA_DIR: dir },
-      stdio: 'ignore',
-    }),
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', '--config', config, 'worker', '--concurrency', '1', '--no-scheduler'],
+      {
+        env: { ...env, DATABASE_URL: url.toString(), CONTACTSYNC_DATA_DIR: dir },
+        stdio: 'ignore',
+      },
+    ),
   );
-  const finished = async () => Number((await database.pool!.query("SELECT count(DISTINCT tenant_id) AS n FROM runs WHERE finished_at IS NOT NULL")).rows[0].n);
+  const finished = async () =>
+    Number(
+      (await database.pool!.query('SELECT count(DISTINCT tenant_id) AS n FROM runs WHERE finished_at IS NOT NULL'))
+        .rows[0].n,
+    );
   const deadline = Date.now() + 15 * 60_000;
   while ((await finished()) < TENANTS) {
     if (Date.now() > deadline) throw new Error(`${workerCount} workers: not every tenant ran within 15 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const span = (await database.pool!.query<{ first: string; last: string }>('SELECT min(started_at) AS first, max(finished_at) AS last FROM runs')).rows[0]!;
+  const span = (
+    await database.pool!.query<{ first: string; last: string }>(
+      'SELECT min(started_at) AS first, max(finished_at) AS last FROM runs',
+    )
+  ).rows[0]!;
   const seconds = (Date.parse(span.last) - Date.parse(span.first)) / 1000;
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => new Promise((resolve) => child.on('close', resolve))));
@@ -85,5 +107,7 @@ let single: number | null = null;
 for (const workers of [1, 2, 4]) {
   const { seconds, tenantsPerSecond } = await runWith(workers);
   single ??= tenantsPerSecond;
-  process.stdout.write(`${JSON.stringify({ bench: 'scale-out', workers, tenants: TENANTS, usersPerTenant: USERS, latencyMs: LATENCY_MS, seconds: Number(seconds.toFixed(2)), tenantsPerSecond: Number(tenantsPerSecond.toFixed(2)), speedup: Number((tenantsPerSecond / single).toFixed(2)) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'scale-out', workers, tenants: TENANTS, usersPerTenant: USERS, latencyMs: LATENCY_MS, seconds: Number(seconds.toFixed(2)), tenantsPerSecond: Number(tenantsPerSecond.toFixed(2)), speedup: Number((tenantsPerSecond / single).toFixed(2)) })}\n`,
+  );
 }

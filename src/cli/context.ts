@@ -52,16 +52,23 @@ export interface CliContext {
 }
 
 /** Opens the config, the state database (migrated) and, on demand, the API clients. */
-export async function openContext(configPath: string, options: { requireSecrets: boolean } = { requireSecrets: true }): Promise<CliContext> {
+export async function openContext(
+  configPath: string,
+  options: { requireSecrets: boolean } = { requireSecrets: true },
+): Promise<CliContext> {
   const path = resolve(configPath);
   const config = loadConfig(path, process.env, options);
   const logger = createLogger(join(DATA_DIR, 'contactsync.log'));
   // A relative database path is relative to the config file.
-  const database = openDatabase({ databaseUrl: process.env.DATABASE_URL, sqlitePath: resolve(dirname(path), config.database.sqlitePath) });
+  const database = openDatabase({
+    databaseUrl: process.env.DATABASE_URL,
+    sqlitePath: resolve(dirname(path), config.database.sqlitePath),
+  });
   await migrateToLatest(database.db as Kysely<unknown>);
   const store = new StateStore(database.db);
   const global = parseSettingsOverride(config.settings, `${configPath}: settings`);
-  if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global)) await store.saveSettings('global', global);
+  if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
+    await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
   const metrics = new StoreMetrics(store);
   const countLimited = countRateLimited(metrics);
@@ -80,20 +87,60 @@ export async function openContext(configPath: string, options: { requireSecrets:
     apis() {
       if (clients !== null) return clients;
       // With PostgreSQL the budgets are shared by every process of the installation.
-      const limits = Object.fromEntries(Object.entries(config.apiLimits).filter(([, limit]) => limit !== undefined)) as Parameters<typeof createApiBudget>[0];
+      const limits = Object.fromEntries(
+        Object.entries(config.apiLimits).filter(([, limit]) => limit !== undefined),
+      ) as Parameters<typeof createApiBudget>[0];
       const budget = createApiBudget(limits, database.pool);
       const { microsoft } = config;
-      const certificate = microsoft.certificate === undefined ? undefined : { thumbprintSha256: microsoft.certificate.thumbprintSha256, privateKey: readFileSync(resolve(microsoft.certificate.privateKeyPath), 'utf8') };
+      const certificate =
+        microsoft.certificate === undefined
+          ? undefined
+          : {
+              thumbprintSha256: microsoft.certificate.thumbprintSha256,
+              privateKey: readFileSync(resolve(microsoft.certificate.privateKeyPath), 'utf8'),
+            };
       const tokens = new GraphTokenProvider({
-        credential: { clientId: microsoft.clientId, ...(microsoft.clientSecret === undefined ? {} : { clientSecret: microsoft.clientSecret }), ...(certificate === undefined ? {} : { certificate }) },
+        credential: {
+          clientId: microsoft.clientId,
+          ...(microsoft.clientSecret === undefined ? {} : { clientSecret: microsoft.clientSecret }),
+          ...(certificate === undefined ? {} : { certificate }),
+        },
         loginBaseUrl: microsoft.loginUrl ?? null,
       });
-      const directory = new GraphDirectory({ tokens, ...(microsoft.graphUrl ? { baseUrl: microsoft.graphUrl } : {}), budget, log });
-      const itglue = new ItGlueDocStore({ apiKey: config.itglue.apiKey ?? '', region: config.itglue.region, ...(config.itglue.baseUrl ? { baseUrl: config.itglue.baseUrl } : {}), budget, log });
+      const directory = new GraphDirectory({
+        tokens,
+        ...(microsoft.graphUrl ? { baseUrl: microsoft.graphUrl } : {}),
+        budget,
+        log,
+      });
+      const itglue = new ItGlueDocStore({
+        apiKey: config.itglue.apiKey ?? '',
+        region: config.itglue.region,
+        ...(config.itglue.baseUrl ? { baseUrl: config.itglue.baseUrl } : {}),
+        budget,
+        log,
+      });
       const bms = config.bms
-        ? new BmsPsa({ credentials: { userName: config.bms.userName, password: config.bms.password ?? '', tenant: config.bms.tenant }, region: config.bms.region, ...(config.bms.baseUrl ? { baseUrl: config.bms.baseUrl } : {}), budget, log })
+        ? new BmsPsa({
+            credentials: {
+              userName: config.bms.userName,
+              password: config.bms.password ?? '',
+              tenant: config.bms.tenant,
+            },
+            region: config.bms.region,
+            ...(config.bms.baseUrl ? { baseUrl: config.bms.baseUrl } : {}),
+            budget,
+            log,
+          })
         : null;
-      const runner = new SyncRunner({ store, directory, itglue, bms, metrics, log: (level, message, fields) => logger[level](fields ?? {}, message) });
+      const runner = new SyncRunner({
+        store,
+        directory,
+        itglue,
+        bms,
+        metrics,
+        log: (level, message, fields) => logger[level](fields ?? {}, message),
+      });
       clients = { directory, itglue, bms, runner };
       return clients;
     },
@@ -106,7 +153,11 @@ export async function openContext(configPath: string, options: { requireSecrets:
 }
 
 /** Runs a command with its context, closing it whatever happens. */
-export async function withContext<T>(configPath: string, run: (context: CliContext) => Promise<T>, options: { requireSecrets: boolean } = { requireSecrets: true }): Promise<T> {
+export async function withContext<T>(
+  configPath: string,
+  run: (context: CliContext) => Promise<T>,
+  options: { requireSecrets: boolean } = { requireSecrets: true },
+): Promise<T> {
   const context = await openContext(configPath, options);
   try {
     return await run(context);
@@ -120,17 +171,28 @@ export async function configuredTenants(context: CliContext): Promise<readonly {
   const partner = context.config.microsoft.partnerTenantId;
   return context.config.tenants.length > 0 || !partner
     ? context.config.tenants
-    : (await context.apis().directory.listCustomerTenants(partner)).map((c) => ({ id: c.tenantId, displayName: c.displayName }));
+    : (await context.apis().directory.listCustomerTenants(partner)).map((c) => ({
+        id: c.tenantId,
+        displayName: c.displayName,
+      }));
 }
 
 /** Discover: the configured (or GDAP) tenants registered and mapped by name, for the CLI and `serve` alike. */
 export function discoverConfiguredTenants(context: CliContext, who: string): Promise<string> {
   const source = context.config.tenants.length > 0 ? 'config' : (context.config.microsoft.partnerTenantId ?? 'config');
-  return discoverTenants(context.store, () => configuredTenants(context), () => context.apis().runner.mapTenants(), who, source);
+  return discoverTenants(
+    context.store,
+    () => configuredTenants(context),
+    () => context.apis().runner.mapTenants(),
+    who,
+    source,
+  );
 }
 
 /** The customer tenants the config names, else the GDAP customers of the partner tenant; registered in the store. */
-export async function registerConfiguredTenants(context: CliContext): Promise<readonly { id: string; displayName: string }[]> {
+export async function registerConfiguredTenants(
+  context: CliContext,
+): Promise<readonly { id: string; displayName: string }[]> {
   const tenants = await configuredTenants(context);
   for (const tenant of tenants) await context.store.upsertTenant(tenant.id, tenant.displayName);
   return tenants;

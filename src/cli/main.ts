@@ -16,7 +16,9 @@ import { registerTenants } from './commands/tenants.ts';
 
 /** The config file a command uses: --config, else CONTACTSYNC_CONFIG, else ./contactsync.json. */
 function configOf(command: Command): string {
-  return (command.optsWithGlobals() as { config?: string }).config ?? process.env.CONTACTSYNC_CONFIG ?? 'contactsync.json';
+  return (
+    (command.optsWithGlobals() as { config?: string }).config ?? process.env.CONTACTSYNC_CONFIG ?? 'contactsync.json'
+  );
 }
 
 export function program(): Command {

@@ -2,20 +2,38 @@ import { countsSummary } from '../sync/report.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
 
-const COLUMNS = ['created', 'updated', 'linked', 'unchanged', 'held', 'disputed', 'excluded', 'inactivated', 'failed'] as const;
+const COLUMNS = [
+  'created',
+  'updated',
+  'linked',
+  'unchanged',
+  'held',
+  'disputed',
+  'excluded',
+  'inactivated',
+  'failed',
+] as const;
 
 /** One progress bar per tenant on stderr, only on a terminal. */
 export function progressBars(enabled: boolean, names: ReadonlyMap<string, string>) {
   if (!enabled) return { onPhase: undefined, onProgress: undefined, stop: () => {} };
   const multibar = new cliProgress.MultiBar(
-    { format: ' {tenant} |{bar}| {value}/{total} writes | {phase}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    {
+      format: ' {tenant} |{bar}| {value}/{total} writes | {phase}',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
   const bar = (tenantId: string): cliProgress.SingleBar => {
     let existing = bars.get(tenantId);
     if (existing === undefined) {
-      existing = multibar.create(1, 0, { tenant: (names.get(tenantId) ?? tenantId).padEnd(24).slice(0, 24), phase: 'starting' });
+      existing = multibar.create(1, 0, {
+        tenant: (names.get(tenantId) ?? tenantId).padEnd(24).slice(0, 24),
+        phase: 'starting',
+      });
       bars.set(tenantId, existing);
     }
     return existing;
@@ -36,15 +54,31 @@ export function progressBars(enabled: boolean, names: ReadonlyMap<string, string
 }
 
 /** A plain text table; the first `leftColumns` columns are aligned left, the others (numbers) right. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = header.length): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  leftColumns = header.length,
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** The per-tenant summary: what was created, updated, linked, and why the rest was not. */
 export function summaryTable(results: readonly TenantRunResult[], names: ReadonlyMap<string, string>): string {
-  return formatTable(['tenant', 'status', ...COLUMNS], results.map((r) => [names.get(r.tenantId) ?? r.tenantId, r.status, ...COLUMNS.map((c) => String(r.counts[c] ?? 0))]), 2);
+  return formatTable(
+    ['tenant', 'status', ...COLUMNS],
+    results.map((r) => [
+      names.get(r.tenantId) ?? r.tenantId,
+      r.status,
+      ...COLUMNS.map((c) => String(r.counts[c] ?? 0)),
+    ]),
+    2,
+  );
 }
 
 /** The exit code of a sync: 0 done, 2 waiting for approval, 3 finished with per-user failures, 1 a tenant failed. */

@@ -16,11 +16,20 @@ export const configSchema = z.strictObject({
     partnerTenantId: z.string().min(1).nullable().optional(),
     clientId: z.string().min(1, 'the application (client) id of the app registration is required'),
     clientSecret: z.string().min(1).optional(),
-    certificate: z.strictObject({ thumbprintSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 thumbprint is 64 hex digits'), privateKeyPath: z.string().min(1) }).optional(),
+    certificate: z
+      .strictObject({
+        thumbprintSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 thumbprint is 64 hex digits'),
+        privateKeyPath: z.string().min(1),
+      })
+      .optional(),
     loginUrl: url,
     graphUrl: url,
   }),
-  itglue: z.strictObject({ region: z.enum(['us', 'eu', 'au']).default('us'), apiKey: z.string().min(1).optional(), baseUrl: url }),
+  itglue: z.strictObject({
+    region: z.enum(['us', 'eu', 'au']).default('us'),
+    apiKey: z.string().min(1).optional(),
+    baseUrl: url,
+  }),
   bms: z
     .strictObject({
       region: z.enum(['us', 'emea', 'apac']).default('us'),
@@ -36,8 +45,14 @@ export const configSchema = z.strictObject({
   apiLimits: z
     .strictObject(
       Object.fromEntries(
-        (['graph', 'itglue', 'bms'] as const).map((api) => [api, z.strictObject({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).optional()]),
-      ) as Record<'graph' | 'itglue' | 'bms', z.ZodOptional<z.ZodObject<{ limit: z.ZodNumber; windowMs: z.ZodNumber }>>>,
+        (['graph', 'itglue', 'bms'] as const).map((api) => [
+          api,
+          z.strictObject({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
+        ]),
+      ) as Record<
+        'graph' | 'itglue' | 'bms',
+        z.ZodOptional<z.ZodObject<{ limit: z.ZodNumber; windowMs: z.ZodNumber }>>
+      >,
     )
     .prefault({}),
   web: z
@@ -46,7 +61,11 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Secure cookies and HSTS: set when users reach the UI over HTTPS (a reverse proxy terminating TLS) */
       secureCookies: z.boolean().default(false),
-      sessionHours: z.number().positive().max(24 * 30).default(12),
+      sessionHours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(12),
     })
     .prefault({}),
   settings: z.record(z.string(), z.unknown()).default({}),
@@ -61,14 +80,21 @@ export class ConfigError extends Error {
     readonly path: string,
     readonly problems: readonly string[],
   ) {
-    super(`${path} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${path} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 /** JSON with `//` comment lines (what `contactsync init` writes). */
 function parseJsonWithComments(text: string): unknown {
-  return JSON.parse(text.split('\n').filter((line) => !/^\s*\/\//.test(line)).join('\n'));
+  return JSON.parse(
+    text
+      .split('\n')
+      .filter((line) => !/^\s*\/\//.test(line))
+      .join('\n'),
+  );
 }
 
 /** The key file that goes with a config: beside it. */
@@ -76,16 +102,29 @@ export function keyFileOf(configPath: string): string {
   return join(dirname(configPath), '.contactsync-secret.key');
 }
 
-export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env, options: { requireSecrets: boolean } = { requireSecrets: true }): ContactsyncConfig {
+export function loadConfig(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { requireSecrets: boolean } = { requireSecrets: true },
+): ContactsyncConfig {
   let raw: unknown;
   try {
     raw = parseJsonWithComments(readFileSync(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(path, [code === 'ENOENT' ? 'the file does not exist (contactsync init writes one)' : `is not valid JSON: ${(error as Error).message}`]);
+    throw new ConfigError(path, [
+      code === 'ENOENT'
+        ? 'the file does not exist (contactsync init writes one)'
+        : `is not valid JSON: ${(error as Error).message}`,
+    ]);
   }
   const parsed = configSchema.safeParse(raw);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (issue) =>
+          `${issue.path.map(String).join('.') || '(root)'}: ${issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message}`,
+      );
   if (!parsed.success) throw new ConfigError(path, problems);
   const config = decrypted(parsed.data, path, env);
   const secret = env.CONTACTSYNC_MS_CLIENT_SECRET;
@@ -98,9 +137,12 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env, o
     bms: config.bms === null || config.bms === undefined ? null : { ...config.bms, ...(password ? { password } : {}) },
   };
   const missing: string[] = [];
-  if (merged.microsoft.clientSecret === undefined && merged.microsoft.certificate === undefined) missing.push('microsoft.clientSecret: give a client secret (or CONTACTSYNC_MS_CLIENT_SECRET) or a certificate');
-  if (merged.itglue.apiKey === undefined) missing.push('itglue.apiKey: give the IT Glue API key (or CONTACTSYNC_ITGLUE_API_KEY)');
-  if (merged.bms && merged.bms.password === undefined) missing.push('bms.password: give the BMS password (or CONTACTSYNC_BMS_PASSWORD)');
+  if (merged.microsoft.clientSecret === undefined && merged.microsoft.certificate === undefined)
+    missing.push('microsoft.clientSecret: give a client secret (or CONTACTSYNC_MS_CLIENT_SECRET) or a certificate');
+  if (merged.itglue.apiKey === undefined)
+    missing.push('itglue.apiKey: give the IT Glue API key (or CONTACTSYNC_ITGLUE_API_KEY)');
+  if (merged.bms && merged.bms.password === undefined)
+    missing.push('bms.password: give the BMS password (or CONTACTSYNC_BMS_PASSWORD)');
   if (missing.length > 0 && options.requireSecrets) throw new ConfigError(path, missing);
   return merged;
 }
@@ -118,6 +160,9 @@ function decrypted(config: ContactsyncConfig, path: string, env: NodeJS.ProcessE
     ...config,
     microsoft: { ...config.microsoft, ...(clientSecret === undefined ? {} : { clientSecret }) },
     itglue: { ...config.itglue, ...(apiKey === undefined ? {} : { apiKey }) },
-    bms: config.bms === null || config.bms === undefined ? null : { ...config.bms, ...(password === undefined ? {} : { password }) },
+    bms:
+      config.bms === null || config.bms === undefined
+        ? null
+        : { ...config.bms, ...(password === undefined ? {} : { password }) },
   };
 }

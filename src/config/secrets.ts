@@ -15,16 +15,23 @@ export class SecretKeyError extends Error {
 function parseKey(text: string, source: string): Buffer {
   const trimmed = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
-  if (key.length !== 32) throw new SecretKeyError(`${source} must hold 32 bytes (64 hex digits or 44 base64 characters).`);
+  if (key.length !== 32)
+    throw new SecretKeyError(`${source} must hold 32 bytes (64 hex digits or 44 base64 characters).`);
   return key;
 }
 
 /** The key from the environment, else from the key file (made with mode 0600 when `create`). */
-export function loadSecretKey(keyFile: string, options: { create: boolean; env?: NodeJS.ProcessEnv } = { create: false }): Buffer {
+export function loadSecretKey(
+  keyFile: string,
+  options: { create: boolean; env?: NodeJS.ProcessEnv } = { create: false },
+): Buffer {
   const fromEnv = (options.env ?? process.env).CONTACTSYNC_SECRET_KEY;
   if (fromEnv !== undefined && fromEnv !== '') return parseKey(fromEnv, 'CONTACTSYNC_SECRET_KEY');
   if (existsSync(keyFile)) return parseKey(readFileSync(keyFile, 'utf8'), keyFile);
-  if (!options.create) throw new SecretKeyError(`The secrets of the config are encrypted, and there is no key: set CONTACTSYNC_SECRET_KEY or restore ${keyFile}.`);
+  if (!options.create)
+    throw new SecretKeyError(
+      `The secrets of the config are encrypted, and there is no key: set CONTACTSYNC_SECRET_KEY or restore ${keyFile}.`,
+    );
   mkdirSync(dirname(keyFile), { recursive: true });
   const key = randomBytes(32);
   writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600 });
@@ -51,7 +58,9 @@ export function decryptSecret(value: string, key: Buffer): string {
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
-    throw new SecretKeyError('An encrypted secret of the config cannot be read with this key: the key changed, or the value was altered.');
+    throw new SecretKeyError(
+      'An encrypted secret of the config cannot be read with this key: the key changed, or the value was altered.',
+    );
   }
 }
 

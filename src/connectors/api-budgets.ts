@@ -13,7 +13,10 @@ const LIMITS: Readonly<Record<string, BudgetLimit>> = {
 };
 
 /** A budget for the three APIs in one process, each at its documented limit unless `overrides` says otherwise. */
-export function createApiBudget(overrides: Partial<Record<'graph' | 'itglue' | 'bms', BudgetLimit>> = {}, shared: pg.Pool | null = null): RequestBudget {
+export function createApiBudget(
+  overrides: Partial<Record<'graph' | 'itglue' | 'bms', BudgetLimit>> = {},
+  shared: pg.Pool | null = null,
+): RequestBudget {
   const limits: Record<string, BudgetLimit> = { ...LIMITS, ...overrides };
   const limitOf = (key: string) => limits[key.slice(0, key.indexOf(':'))] ?? null;
   // With PostgreSQL, every process spends from one budget per credential.

@@ -14,8 +14,18 @@ export interface FieldDiff {
 export type DocAction =
   /** a create's diff is every field from nothing: see `docCreateDiffs` */
   | { readonly kind: 'create'; readonly fields: DocContactFields }
-  | { readonly kind: 'update'; readonly contactId: string; readonly patch: DocContactPatch; readonly diffs: readonly FieldDiff[] }
-  | { readonly kind: 'inactivate'; readonly contactId: string; readonly patch: DocContactPatch; readonly diffs: readonly FieldDiff[] }
+  | {
+      readonly kind: 'update';
+      readonly contactId: string;
+      readonly patch: DocContactPatch;
+      readonly diffs: readonly FieldDiff[];
+    }
+  | {
+      readonly kind: 'inactivate';
+      readonly contactId: string;
+      readonly patch: DocContactPatch;
+      readonly diffs: readonly FieldDiff[];
+    }
   | { readonly kind: 'unchanged'; readonly contactId: string }
   | { readonly kind: 'disputed'; readonly candidateIds: readonly string[] }
   | { readonly kind: 'none'; readonly contactId: string | null };
@@ -25,8 +35,19 @@ export type PsaAction =
   /** a create's diff is every field from nothing: see `psaCreateDiffs` */
   | { readonly kind: 'create'; readonly fields: PsaContactFields }
   /** an existing BMS contact of the account is adopted; `write` says whether its mapped fields change */
-  | { readonly kind: 'link'; readonly contactId: number; readonly fields: PsaContactFields; readonly diffs: readonly FieldDiff[]; readonly write: boolean }
-  | { readonly kind: 'update'; readonly contactId: number; readonly fields: PsaContactFields; readonly diffs: readonly FieldDiff[] }
+  | {
+      readonly kind: 'link';
+      readonly contactId: number;
+      readonly fields: PsaContactFields;
+      readonly diffs: readonly FieldDiff[];
+      readonly write: boolean;
+    }
+  | {
+      readonly kind: 'update';
+      readonly contactId: number;
+      readonly fields: PsaContactFields;
+      readonly diffs: readonly FieldDiff[];
+    }
   /** only `isActive` changes; the connector keeps every other field as BMS holds it */
   | { readonly kind: 'inactivate'; readonly contactId: number; readonly diffs: readonly FieldDiff[] }
   | { readonly kind: 'unchanged'; readonly contactId: number }

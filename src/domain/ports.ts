@@ -10,8 +10,18 @@ import type { Reason } from './reason.ts';
 
 /** What the directory reports since a delta link: a full snapshot, or the changes since the link. */
 export type DirectoryChanges =
-  | { readonly kind: 'full'; readonly users: readonly DirectoryUser[]; readonly deltaLink: string; readonly reason: string }
-  | { readonly kind: 'delta'; readonly changed: readonly DirectoryUser[]; readonly removed: readonly { readonly id: string; readonly permanent: boolean }[]; readonly deltaLink: string };
+  | {
+      readonly kind: 'full';
+      readonly users: readonly DirectoryUser[];
+      readonly deltaLink: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'delta';
+      readonly changed: readonly DirectoryUser[];
+      readonly removed: readonly { readonly id: string; readonly permanent: boolean }[];
+      readonly deltaLink: string;
+    };
 
 export interface CustomerTenant {
   readonly tenantId: string;
@@ -36,7 +46,9 @@ export interface DirectorySource {
 }
 
 /** The outcome of one record in a batch write: the record's id, or why the API refused it. */
-export type WriteResult<Id> = { readonly ok: true; readonly id: Id } | { readonly ok: false; readonly reasons: readonly Reason[] };
+export type WriteResult<Id> =
+  | { readonly ok: true; readonly id: Id }
+  | { readonly ok: false; readonly reasons: readonly Reason[] };
 
 export interface NamedRecord<Id> {
   readonly id: Id;
@@ -54,7 +66,9 @@ export interface DocStore {
   /** Creates contacts in one organization; one result per draft, in order. */
   createContacts(organizationId: string, drafts: readonly DocContactFields[]): Promise<readonly WriteResult<string>[]>;
   /** Updates contacts with only the attributes given; one result per update, in order. */
-  updateContacts(updates: readonly { readonly id: string; readonly patch: DocContactPatch }[]): Promise<readonly WriteResult<string>[]>;
+  updateContacts(
+    updates: readonly { readonly id: string; readonly patch: DocContactPatch }[],
+  ): Promise<readonly WriteResult<string>[]>;
 }
 
 /** The MSP's PSA (Kaseya BMS). */

@@ -20,7 +20,10 @@ const scopeFields = {
 const region = z
   .string()
   .regex(/^[A-Z]{2}$/, 'a region is a two-letter ISO 3166 code in capitals, such as "US" or "GB"')
-  .refine((value): boolean => isSupportedCountry(value), 'this region has no telephone numbering plan known to contactsync');
+  .refine(
+    (value): boolean => isSupportedCountry(value),
+    'this region has no telephone numbering plan known to contactsync',
+  );
 
 const blankReplacement = z
   .string()
@@ -90,7 +93,14 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
-  scope: { requireEnabled: true, includeGuests: false, requireLicense: true, groupIds: [], upnDomains: [], excludeUpnPatterns: [] },
+  scope: {
+    requireEnabled: true,
+    includeGuests: false,
+    requireLicense: true,
+    groupIds: [],
+    upnDomains: [],
+    excludeUpnPatterns: [],
+  },
   names: { splitDisplayName: true },
   primaryEmail: 'primarySmtp',
   phones: { setPrimary: true, primaryType: 'office', blankReplacement: null, defaultRegion: 'US' },
@@ -115,7 +125,9 @@ export class SettingsError extends Error {
     readonly source: string,
     readonly problems: readonly SettingsProblem[],
   ) {
-    super(`${source} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`);
+    super(
+      `${source} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`,
+    );
     this.name = 'SettingsError';
   }
 }
@@ -124,7 +136,10 @@ function problemsOf(error: z.ZodError): SettingsProblem[] {
   return error.issues.flatMap((issue) => {
     const key = issue.path.map(String).join('.') || '(root)';
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((unknown) => ({ key: key === '(root)' ? unknown : `${key}.${unknown}`, message: 'is not a setting' }));
+      return issue.keys.map((unknown) => ({
+        key: key === '(root)' ? unknown : `${key}.${unknown}`,
+        message: 'is not a setting',
+      }));
     }
     return [{ key, message: issue.message }];
   });

@@ -74,9 +74,12 @@ export class Daemon {
       for (const tenant of tenants) {
         // A tenant seen for the first time is placed somewhere in the first interval.
         if (!this.nextPoll.has(tenant.id)) this.nextPoll.set(tenant.id, now + Math.floor(random() * interval));
-        if (!this.nextReconcile.has(tenant.id)) this.nextReconcile.set(tenant.id, now + this.options.reconcileHours * 3600_000);
+        if (!this.nextReconcile.has(tenant.id))
+          this.nextReconcile.set(tenant.id, now + this.options.reconcileHours * 3600_000);
       }
-      const due = tenants.filter((t) => this.nextPoll.get(t.id)! <= now).sort((a, b) => this.nextPoll.get(a.id)! - this.nextPoll.get(b.id)!);
+      const due = tenants
+        .filter((t) => this.nextPoll.get(t.id)! <= now)
+        .sort((a, b) => this.nextPoll.get(a.id)! - this.nextPoll.get(b.id)!);
       for (const tenant of due) {
         if (this.stopping) break;
         const force = this.nextReconcile.get(tenant.id)! <= this.now();

@@ -68,7 +68,8 @@ export class TenantJobQueue {
     const client = await pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [lockKey('contactsync:create-queue')]);
-      if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null) await boss.createQueue(TENANT_SYNC_QUEUE, { name: TENANT_SYNC_QUEUE, policy: 'short' });
+      if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null)
+        await boss.createQueue(TENANT_SYNC_QUEUE, { name: TENANT_SYNC_QUEUE, policy: 'short' });
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [lockKey('contactsync:create-queue')]).catch(() => {});
       client.release();
@@ -91,10 +92,14 @@ export class TenantJobQueue {
   /** Takes jobs, `concurrency` at a time, each under the tenant's lock; a throw fails the job (it is retried). */
   async work(concurrency: number, handle: (job: TenantJob) => Promise<void>): Promise<void> {
     for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<TenantJob>(TENANT_SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-        if (job === undefined) return;
-        await this.withTenantLock(job.data.tenantId, () => handle(job.data));
-      });
+      await this.boss.work<TenantJob>(
+        TENANT_SYNC_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async ([job]) => {
+          if (job === undefined) return;
+          await this.withTenantLock(job.data.tenantId, () => handle(job.data));
+        },
+      );
     }
   }
 
@@ -110,17 +115,32 @@ export class TenantJobQueue {
 
   /** Jobs by state: waiting (created, retry), active, and the failed and completed ones kept. */
   async counts(): Promise<{ state: string; n: number }[]> {
-    const { rows } = await this.pool.query<{ state: string; n: string }>(`SELECT state::text AS state, count(*) AS n FROM ${SCHEMA}.job WHERE name = $1 GROUP BY state ORDER BY state`, [TENANT_SYNC_QUEUE]);
+    const { rows } = await this.pool.query<{ state: string; n: string }>(
+      `SELECT state::text AS state, count(*) AS n FROM ${SCHEMA}.job WHERE name = $1 GROUP BY state ORDER BY state`,
+      [TENANT_SYNC_QUEUE],
+    );
     return rows.map((r) => ({ state: r.state, n: Number(r.n) }));
   }
 
   /** The latest jobs that failed for good (every retry used), with why. */
   async failed(limit = 50): Promise<FailedJob[]> {
-    const { rows } = await this.pool.query<{ id: string; data: TenantJob; completed_on: Date; retry_count: number; output: unknown }>(
+    const { rows } = await this.pool.query<{
+      id: string;
+      data: TenantJob;
+      completed_on: Date;
+      retry_count: number;
+      output: unknown;
+    }>(
       `SELECT id, data, completed_on, retry_count, output FROM ${SCHEMA}.job WHERE name = $1 AND state = 'failed' ORDER BY completed_on DESC LIMIT $2`,
       [TENANT_SYNC_QUEUE, limit],
     );
-    return rows.map((r) => ({ id: r.id, tenantId: r.data.tenantId, failedAt: r.completed_on.toISOString(), retries: r.retry_count, error: errorText(r.output) }));
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.data.tenantId,
+      failedAt: r.completed_on.toISOString(),
+      retries: r.retry_count,
+      error: errorText(r.output),
+    }));
   }
 
   async stop(): Promise<void> {
@@ -129,7 +149,8 @@ export class TenantJobQueue {
 }
 
 function errorText(output: unknown): string {
-  if (typeof output === 'object' && output !== null && 'message' in output) return String((output as { message: unknown }).message);
+  if (typeof output === 'object' && output !== null && 'message' in output)
+    return String((output as { message: unknown }).message);
   return output === null || output === undefined ? 'no reason recorded' : JSON.stringify(output);
 }
 
@@ -139,7 +160,9 @@ function errorText(output: unknown): string {
  */
 async function tryAdvisoryLock(pool: pg.Pool, name: string): Promise<(() => Promise<void>) | null> {
   const client = await pool.connect();
-  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockKey(name)]);
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+    lockKey(name),
+  ]);
   if (rows[0]?.locked !== true) {
     client.release();
     return null;

@@ -11,7 +11,9 @@ export const LATENCY_BUCKETS = [5, 10, 15, 30, 45, 60, 90, 120, 300, 900, 3600] 
 
 export function renderLabels(labels: Readonly<Record<string, string>> = {}): string {
   const entries = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
-  return entries.length === 0 ? '' : `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+  return entries.length === 0
+    ? ''
+    : `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
 }
 
 /**
@@ -40,7 +42,8 @@ export class StoreMetrics implements MetricsSink {
   }
 
   observe(name: string, value: number, labels: Readonly<Record<string, string>> = {}): void {
-    for (const bound of LATENCY_BUCKETS) if (value <= bound) this.add(`${name}_bucket`, renderLabels({ ...labels, le: String(bound) }), 1);
+    for (const bound of LATENCY_BUCKETS)
+      if (value <= bound) this.add(`${name}_bucket`, renderLabels({ ...labels, le: String(bound) }), 1);
     this.add(`${name}_bucket`, renderLabels({ ...labels, le: '+Inf' }), 1);
     this.add(`${name}_sum`, renderLabels(labels), value);
     this.add(`${name}_count`, renderLabels(labels), 1);
@@ -56,7 +59,9 @@ export class StoreMetrics implements MetricsSink {
 }
 
 /** Counts the 429s an API answered, from the HTTP clients' attempt log. */
-export function countRateLimited(metrics: MetricsSink): (attempt: { readonly service: string; readonly status: number | null }) => void {
+export function countRateLimited(
+  metrics: MetricsSink,
+): (attempt: { readonly service: string; readonly status: number | null }) => void {
   return (attempt) => {
     if (attempt.status === 429) metrics.increment('contactsync_api_429_total', { api: attempt.service });
   };

@@ -4,9 +4,15 @@ import { renderLabels } from './metrics-recorder.ts';
 const HELP: Readonly<Record<string, { type: 'counter' | 'gauge' | 'histogram'; help: string }>> = {
   contactsync_runs_total: { type: 'counter', help: 'Tenant sync runs, by how they ended.' },
   contactsync_writes_total: { type: 'counter', help: 'Writes done in IT Glue and BMS, by system and operation.' },
-  contactsync_user_failures_total: { type: 'counter', help: 'Users whose sync failed in a run (each with a reason in the run report).' },
+  contactsync_user_failures_total: {
+    type: 'counter',
+    help: 'Users whose sync failed in a run (each with a reason in the run report).',
+  },
   contactsync_api_429_total: { type: 'counter', help: 'HTTP 429 answers received, by API.' },
-  contactsync_change_to_bms_seconds: { type: 'histogram', help: 'Seconds from a change in Microsoft 365 to the contact written in BMS (measured from the read before the one that saw the change: an upper bound).' },
+  contactsync_change_to_bms_seconds: {
+    type: 'histogram',
+    help: 'Seconds from a change in Microsoft 365 to the contact written in BMS (measured from the read before the one that saw the change: an upper bound).',
+  },
   contactsync_queue_jobs: { type: 'gauge', help: 'Tenant sync jobs in the queue, by state (scale-out only).' },
   contactsync_tenants: { type: 'gauge', help: 'Tenants, by status.' },
   contactsync_open_conflicts: { type: 'gauge', help: 'Conflicts waiting for a person.' },
@@ -19,7 +25,10 @@ function le(labels: string): number {
 }
 
 /** The Prometheus text exposition (version 0.0.4) of the installation's figures. */
-export async function prometheusText(store: StateStore, queue: readonly { state: string; n: number }[] | null): Promise<string> {
+export async function prometheusText(
+  store: StateStore,
+  queue: readonly { state: string; n: number }[] | null,
+): Promise<string> {
   const samples = new Map<string, string[]>();
   const sample = (family: string, name: string, labels: string, value: number) => {
     const list = samples.get(family) ?? [];
@@ -27,17 +36,33 @@ export async function prometheusText(store: StateStore, queue: readonly { state:
     samples.set(family, list);
   };
   const totals = await store.syncTotals();
-  for (const r of totals.runs) sample('contactsync_runs_total', 'contactsync_runs_total', renderLabels({ status: r.status }), r.n);
-  for (const w of totals.writes) sample('contactsync_writes_total', 'contactsync_writes_total', renderLabels({ system: w.system, operation: w.operation }), w.n);
+  for (const r of totals.runs)
+    sample('contactsync_runs_total', 'contactsync_runs_total', renderLabels({ status: r.status }), r.n);
+  for (const w of totals.writes)
+    sample(
+      'contactsync_writes_total',
+      'contactsync_writes_total',
+      renderLabels({ system: w.system, operation: w.operation }),
+      w.n,
+    );
   sample('contactsync_user_failures_total', 'contactsync_user_failures_total', '', totals.failedUsers);
-  const counters = (await store.counters()).sort((a, b) => (a.name === b.name ? le(a.labels) - le(b.labels) || (a.labels < b.labels ? -1 : 1) : a.name < b.name ? -1 : 1));
+  const counters = (await store.counters()).sort((a, b) =>
+    a.name === b.name ? le(a.labels) - le(b.labels) || (a.labels < b.labels ? -1 : 1) : a.name < b.name ? -1 : 1,
+  );
   for (const c of counters) sample(c.name.replace(/_(bucket|sum|count)$/, ''), c.name, c.labels, c.value);
-  if (!samples.has('contactsync_api_429_total')) sample('contactsync_api_429_total', 'contactsync_api_429_total', '', 0);
+  if (!samples.has('contactsync_api_429_total'))
+    sample('contactsync_api_429_total', 'contactsync_api_429_total', '', 0);
   const tenants = new Map<string, number>();
   for (const t of await store.listTenants()) tenants.set(t.status, (tenants.get(t.status) ?? 0) + 1);
   for (const [status, n] of tenants) sample('contactsync_tenants', 'contactsync_tenants', renderLabels({ status }), n);
-  sample('contactsync_open_conflicts', 'contactsync_open_conflicts', '', (await store.listConflicts({ status: 'open' })).length);
-  for (const q of queue ?? []) sample('contactsync_queue_jobs', 'contactsync_queue_jobs', renderLabels({ state: q.state }), q.n);
+  sample(
+    'contactsync_open_conflicts',
+    'contactsync_open_conflicts',
+    '',
+    (await store.listConflicts({ status: 'open' })).length,
+  );
+  for (const q of queue ?? [])
+    sample('contactsync_queue_jobs', 'contactsync_queue_jobs', renderLabels({ state: q.state }), q.n);
   const lines: string[] = [];
   for (const [family, list] of samples) {
     const meta = HELP[family];

@@ -12,7 +12,12 @@ export interface NormalizeOptions {
   readonly defaultRegion: string;
 }
 
-function phoneOf(raw: string | null | undefined, region: string, field: string, issues: Reason[]): NormalizedPhone | null {
+function phoneOf(
+  raw: string | null | undefined,
+  region: string,
+  field: string,
+  issues: Reason[],
+): NormalizedPhone | null {
   const result = normalizePhone(raw, region);
   if (result === null) return null;
   if (result.ok) return result.phone;
@@ -40,7 +45,13 @@ export function normalizeDirectoryUser(user: DirectoryUser, options: NormalizeOp
 
   const proxies = parseProxyAddresses(user.proxyAddresses);
   for (const entry of proxies.invalid) {
-    issues.push(reason('invalid-email', `proxyAddresses: "${entry}" is not a valid address; it is not written.`, 'proxyAddresses'));
+    issues.push(
+      reason(
+        'invalid-email',
+        `proxyAddresses: "${entry}" is not a valid address; it is not written.`,
+        'proxyAddresses',
+      ),
+    );
   }
   const mail = normalizeEmail(user.mail);
   if (mail === null && user.mail !== null && user.mail.trim() !== '') {

@@ -1,4 +1,9 @@
-import { getCountryCallingCode, parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  isSupportedCountry,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 import type { NormalizedPhone } from '../domain/normalized-user.ts';
 
 export type PhoneResult =

@@ -25,9 +25,13 @@ export class OperationError extends Error {
 export async function tenantNamed(store: StateStore, name: string): Promise<TenantRecord> {
   const tenants = await store.listTenants();
   const wanted = name.toLowerCase();
-  const tenant = tenants.find((t) => t.id.toLowerCase() === wanted) ?? tenants.find((t) => t.displayName.toLowerCase() === wanted);
+  const tenant =
+    tenants.find((t) => t.id.toLowerCase() === wanted) ?? tenants.find((t) => t.displayName.toLowerCase() === wanted);
   if (tenant === undefined) {
-    throw new OperationError('NotFound', `No tenant ${name}. Known tenants: ${tenants.map((t) => `${t.id} (${t.displayName})`).join(', ') || 'none (run contactsync tenants discover)'}.`);
+    throw new OperationError(
+      'NotFound',
+      `No tenant ${name}. Known tenants: ${tenants.map((t) => `${t.id} (${t.displayName})`).join(', ') || 'none (run contactsync tenants discover)'}.`,
+    );
   }
   return tenant;
 }
@@ -35,40 +39,86 @@ export async function tenantNamed(store: StateStore, name: string): Promise<Tena
 /** A user of any tenant, by Entra object id or sign-in name. */
 export async function userNamed(store: StateStore, name: string) {
   const found = await store.findUser(name);
-  if (found === null) throw new OperationError('NotFound', `No user ${name} in any tenant (give the Entra object id or the sign-in name; a user appears after the first sync of its tenant).`);
+  if (found === null)
+    throw new OperationError(
+      'NotFound',
+      `No user ${name} in any tenant (give the Entra object id or the sign-in name; a user appears after the first sync of its tenant).`,
+    );
   return found;
 }
 
-export type ConflictChoice = { readonly kind: 'link'; readonly contactId: string } | { readonly kind: 'create' } | { readonly kind: 'ignore' };
+export type ConflictChoice =
+  | { readonly kind: 'link'; readonly contactId: string }
+  | { readonly kind: 'create' }
+  | { readonly kind: 'ignore' };
 
 /** Settles an open conflict: link to a candidate, create a new contact, or leave the user out. The next sync applies it. */
-export async function resolveConflict(store: StateStore, id: string, choice: ConflictChoice, actor: string): Promise<{ conflict: ConflictRecord; message: string }> {
+export async function resolveConflict(
+  store: StateStore,
+  id: string,
+  choice: ConflictChoice,
+  actor: string,
+): Promise<{ conflict: ConflictRecord; message: string }> {
   const [conflict] = await store.listConflicts({ status: 'open', id });
-  if (conflict === undefined) throw new OperationError('NotFound', `No open conflict ${id}: it was resolved already, or a later sync settled it.`);
+  if (conflict === undefined)
+    throw new OperationError(
+      'NotFound',
+      `No open conflict ${id}: it was resolved already, or a later sync settled it.`,
+    );
   if (choice.kind === 'link') {
     if (!conflict.candidates.includes(choice.contactId)) {
-      throw new OperationError('Validation', `Contact ${choice.contactId} is not a candidate of this conflict; the candidates are ${conflict.candidates.join(', ')}.`);
+      throw new OperationError(
+        'Validation',
+        `Contact ${choice.contactId} is not a candidate of this conflict; the candidates are ${conflict.candidates.join(', ')}.`,
+      );
     }
     const link = await store.getLink(conflict.tenantId, conflict.userId);
     if (conflict.side === 'itglue') {
-      const fresh: Link = { userId: conflict.userId, docContactId: choice.contactId, psaContactId: null, rule: null, syncDisabled: 'none', ownedEmails: [], ownedPhones: [], psaPushed: null };
+      const fresh: Link = {
+        userId: conflict.userId,
+        docContactId: choice.contactId,
+        psaContactId: null,
+        rule: null,
+        syncDisabled: 'none',
+        ownedEmails: [],
+        ownedPhones: [],
+        psaPushed: null,
+      };
       await store.saveLink(conflict.tenantId, link === null ? fresh : { ...link, docContactId: choice.contactId });
     } else {
-      if (link === null) throw new OperationError('Conflict', 'The user has no IT Glue contact yet: resolve its IT Glue conflict first.');
+      if (link === null)
+        throw new OperationError(
+          'Conflict',
+          'The user has no IT Glue contact yet: resolve its IT Glue conflict first.',
+        );
       await store.saveLink(conflict.tenantId, { ...link, psaContactId: Number(choice.contactId) });
     }
   }
   const target = choice.kind === 'link' ? choice.contactId : null;
   await store.resolveConflict(id, choice.kind, target);
   await store.markDirty(conflict.tenantId);
-  await store.audit(actor, 'conflict.resolve', id, { user: conflict.userPrincipalName, side: conflict.side, resolution: choice.kind, target });
-  const outcome = choice.kind === 'link' ? `linked to ${choice.contactId}` : choice.kind === 'create' ? 'create: a new contact' : 'ignore: left out of the sync';
+  await store.audit(actor, 'conflict.resolve', id, {
+    user: conflict.userPrincipalName,
+    side: conflict.side,
+    resolution: choice.kind,
+    target,
+  });
+  const outcome =
+    choice.kind === 'link'
+      ? `linked to ${choice.contactId}`
+      : choice.kind === 'create'
+        ? 'create: a new contact'
+        : 'ignore: left out of the sync';
   return { conflict, message: `Resolved: ${conflict.userPrincipalName} → ${outcome}. The next sync applies it.` };
 }
 
 /** Approves the inactivations the deletion guard held back; the next sync applies them. */
 export async function approveInactivations(store: StateStore, tenant: TenantRecord, actor: string): Promise<string> {
-  if (tenant.status !== 'needs approval') throw new OperationError('Conflict', `${tenant.displayName} is not waiting for approval (status: ${tenant.status}).`);
+  if (tenant.status !== 'needs approval')
+    throw new OperationError(
+      'Conflict',
+      `${tenant.displayName} is not waiting for approval (status: ${tenant.status}).`,
+    );
   await store.setApproval(tenant.id, true);
   await store.markDirty(tenant.id);
   await store.audit(actor, 'tenant.approve', tenant.id);
@@ -76,25 +126,47 @@ export async function approveInactivations(store: StateStore, tenant: TenantReco
 }
 
 /** Disable sync (BMS leg, or both legs) or enable it again, for one linked contact. */
-export async function setContactSync(store: StateStore, tenantId: string, userId: string, value: SyncDisabled, actor: string): Promise<string> {
+export async function setContactSync(
+  store: StateStore,
+  tenantId: string,
+  userId: string,
+  value: SyncDisabled,
+  actor: string,
+): Promise<string> {
   const user = (await store.findUser(userId))?.user;
   const name = user?.userPrincipalName ?? userId;
-  if (!(await store.setSyncDisabled(tenantId, userId, value))) throw new OperationError('Conflict', `${name} is not linked to a contact yet: sync the tenant first.`);
+  if (!(await store.setSyncDisabled(tenantId, userId, value)))
+    throw new OperationError('Conflict', `${name} is not linked to a contact yet: sync the tenant first.`);
   await store.markDirty(tenantId);
   await store.audit(actor, value === 'none' ? 'contact.enable' : 'contact.disable', userId, { leg: value });
-  return value === 'none' ? `Sync enabled for ${name}.` : `Sync disabled for ${name} (${value === 'psa' ? 'BMS is left alone' : 'IT Glue and BMS are left alone'}).`;
+  return value === 'none'
+    ? `Sync enabled for ${name}.`
+    : `Sync disabled for ${name} (${value === 'psa' ? 'BMS is left alone' : 'IT Glue and BMS are left alone'}).`;
 }
 
 /** The global settings, the tenant's overrides, and the effective settings they make. */
-export async function tenantSettings(store: StateStore, tenantId: string): Promise<{ global: Settings; overrides: SettingsOverride; effective: Settings; version: number | null }> {
+export async function tenantSettings(
+  store: StateStore,
+  tenantId: string,
+): Promise<{ global: Settings; overrides: SettingsOverride; effective: Settings; version: number | null }> {
   const globalOverride = parseSettingsOverride((await store.latestSettings('global'))?.json ?? {}, 'global settings');
   const own = await store.latestSettings(tenantId);
-  const overrides = parseSettingsOverride(own?.json ?? {}, 'the tenant\'s settings');
-  return { global: resolveSettings(globalOverride), overrides, effective: resolveSettings(globalOverride, overrides), version: own?.version ?? null };
+  const overrides = parseSettingsOverride(own?.json ?? {}, "the tenant's settings");
+  return {
+    global: resolveSettings(globalOverride),
+    overrides,
+    effective: resolveSettings(globalOverride, overrides),
+    version: own?.version ?? null,
+  };
 }
 
 /** Validates and saves a tenant's overrides (every problem reported at once, by key); the next sync plans with them. */
-export async function saveTenantSettings(store: StateStore, tenant: TenantRecord, overrides: unknown, actor: string): Promise<{ version: number; effective: Settings }> {
+export async function saveTenantSettings(
+  store: StateStore,
+  tenant: TenantRecord,
+  overrides: unknown,
+  actor: string,
+): Promise<{ version: number; effective: Settings }> {
   const parsed = parseSettingsOverride(overrides, `settings of ${tenant.displayName}`);
   const globalOverride = parseSettingsOverride((await store.latestSettings('global'))?.json ?? {}, 'global settings');
   const effective = resolveSettings(globalOverride, parsed);
@@ -114,7 +186,9 @@ function changedKeys(before: unknown, after: unknown, prefix = ''): string[] {
   if (isObject(before) || isObject(after)) {
     const a = isObject(before) ? before : {};
     const b = isObject(after) ? after : {};
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((key) => changedKeys(a[key], b[key], prefix === '' ? key : `${prefix}.${key}`));
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+      .sort()
+      .flatMap((key) => changedKeys(a[key], b[key], prefix === '' ? key : `${prefix}.${key}`));
   }
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
 }
@@ -128,10 +202,12 @@ export async function mapTenant(
   actor: string,
 ): Promise<string> {
   const organization = (await systems.itglue.listOrganizations()).find((o) => o.id === choice.itglueOrganizationId);
-  if (organization === undefined) throw new OperationError('Validation', `IT Glue has no organization ${choice.itglueOrganizationId}.`);
+  if (organization === undefined)
+    throw new OperationError('Validation', `IT Glue has no organization ${choice.itglueOrganizationId}.`);
   let accountName = 'none';
   if (choice.bmsAccountId !== null) {
-    if (systems.bms === null) throw new OperationError('Validation', 'BMS is not configured: map to IT Glue only, or add BMS to the config.');
+    if (systems.bms === null)
+      throw new OperationError('Validation', 'BMS is not configured: map to IT Glue only, or add BMS to the config.');
     const account = (await systems.bms.listAccounts()).find((a) => a.id === choice.bmsAccountId);
     if (account === undefined) throw new OperationError('Validation', `BMS has no account ${choice.bmsAccountId}.`);
     accountName = `"${account.name}" (${account.id})`;
@@ -182,14 +258,26 @@ export async function syncAllTenants(store: StateStore, runner: Runner, actor: s
 }
 
 /** Syncs one tenant now (a full reconciliation). */
-export async function syncTenant(store: StateStore, runner: Runner, tenant: TenantRecord, actor: string): Promise<TenantRunResult> {
+export async function syncTenant(
+  store: StateStore,
+  runner: Runner,
+  tenant: TenantRecord,
+  actor: string,
+): Promise<TenantRunResult> {
   const result = await runner.runTenant(tenant.id, { force: true });
   await store.audit(actor, 'tenant.sync', tenant.id, { status: result.status, runId: result.runId });
   return result;
 }
 
 /** Sync now for one person: each step is reported to `onStep` as it ends. */
-export async function syncNow(store: StateStore, runner: Runner, tenantId: string, userId: string, actor: string, onStep: (step: SyncStep, detail: string) => void): Promise<UserResult> {
+export async function syncNow(
+  store: StateStore,
+  runner: Runner,
+  tenantId: string,
+  userId: string,
+  actor: string,
+  onStep: (step: SyncStep, detail: string) => void,
+): Promise<UserResult> {
   const result = await runner.runUser(tenantId, userId, onStep);
   await store.audit(actor, 'contact.sync-now', userId, { outcome: result.outcome });
   return result;

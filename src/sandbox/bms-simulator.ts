@@ -1,6 +1,14 @@
 import type { BmsContactSeed, Seed } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
-import { json, randomToken, SimServer, WindowLimiter, type LoggedRequest, type SimRequest, type SimResponse } from './sim-server.ts';
+import {
+  json,
+  randomToken,
+  SimServer,
+  WindowLimiter,
+  type LoggedRequest,
+  type SimRequest,
+  type SimResponse,
+} from './sim-server.ts';
 
 /** Inferred: BMS's page size when none is asked for, and the largest it serves. */
 const DEFAULT_PAGE_SIZE = 25;
@@ -48,7 +56,10 @@ interface Session {
 }
 
 class BmsError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -89,15 +100,29 @@ export class BmsSimulator {
       name: 'bms',
       log,
       faultBody: (status) =>
-        json(status, { success: false, error: { message: status === 429 ? 'API call limit exceeded. Try again later.' : status === 404 ? 'Resource not found.' : 'An unexpected error occurred.' } }),
+        json(status, {
+          success: false,
+          error: {
+            message:
+              status === 429
+                ? 'API call limit exceeded. Try again later.'
+                : status === 404
+                  ? 'Resource not found.'
+                  : 'An unexpected error occurred.',
+          },
+        }),
     });
     this.server.route('POST', '/v2/security/authenticate', (r) => this.safely(() => this.authenticate(r)));
     this.server.route('POST', '/v2/security/refreshtoken', (r) => this.safely(() => this.refresh(r)));
     const route = (method: string, path: string, handler: (request: SimRequest) => SimResponse) =>
       this.server.route(method, path, (request) => this.safely(() => this.guarded(method, path, request, handler)));
     route('GET', '/v2/crm/accounts', (r) => this.listAccounts(r));
-    route('GET', '/v2/crm/accounts/{id}/summaryinfo', (r) => envelope(this.accountSummary(this.account(Number(r.params.id)))));
-    route('GET', '/v2/crm/accounts/{id}/locations/lookup', (r) => envelope(this.account(Number(r.params.id)).locations));
+    route('GET', '/v2/crm/accounts/{id}/summaryinfo', (r) =>
+      envelope(this.accountSummary(this.account(Number(r.params.id)))),
+    );
+    route('GET', '/v2/crm/accounts/{id}/locations/lookup', (r) =>
+      envelope(this.account(Number(r.params.id)).locations),
+    );
     route('GET', '/v2/crm/contacts/summary', (r) => this.listContacts(r, false));
     route('GET', '/v2/crm/contacts/search', (r) => this.listContacts(r, true));
     route('GET', '/v2/crm/contacts/summary/{id}', (r) => envelope(this.detail(this.contact(Number(r.params.id)))));
@@ -115,7 +140,11 @@ export class BmsSimulator {
     this.emailTypes = seed.emailTypes.map((t) => ({ ...t }));
     this.phoneTypes = seed.phoneTypes.map((t) => ({ ...t }));
     for (const account of seed.accounts) {
-      this.accounts.set(account.id, { id: account.id, name: account.name, locations: account.locations.map((l) => ({ ...l })) });
+      this.accounts.set(account.id, {
+        id: account.id,
+        name: account.name,
+        locations: account.locations.map((l) => ({ ...l })),
+      });
       for (const contact of account.contacts) {
         this.contacts.set(contact.id, { ...contact, accountId: account.id });
         this.nextId = Math.max(this.nextId, contact.id + 1);
@@ -138,8 +167,19 @@ export class BmsSimulator {
   addContact(accountId: number, fields: Partial<BmsContactSeed>): number {
     const id = this.nextId++;
     this.contacts.set(id, {
-      firstName: null, lastName: null, jobTitle: null, emailAddress: null, emailTypeId: null, phoneNumber: null, phoneTypeId: null, locationId: null, isActive: true, isPoc: false,
-      ...fields, id, accountId,
+      firstName: null,
+      lastName: null,
+      jobTitle: null,
+      emailAddress: null,
+      emailTypeId: null,
+      phoneNumber: null,
+      phoneTypeId: null,
+      locationId: null,
+      isActive: true,
+      isPoc: false,
+      ...fields,
+      id,
+      accountId,
     });
     return id;
   }
@@ -153,7 +193,10 @@ export class BmsSimulator {
     return {
       emailTypes: this.emailTypes,
       phoneTypes: this.phoneTypes,
-      accounts: [...this.accounts.values()].map((a) => ({ ...a, contacts: this.contactsOf(a.id).map(({ accountId: _a, ...rest }) => rest) })),
+      accounts: [...this.accounts.values()].map((a) => ({
+        ...a,
+        contacts: this.contactsOf(a.id).map(({ accountId: _a, ...rest }) => rest),
+      })),
     };
   }
 
@@ -172,7 +215,12 @@ export class BmsSimulator {
     const accessToken = randomToken('bms-at-');
     const refreshToken = randomToken('bms-rt-');
     const now = this.clock.now();
-    const session: Session = { userName, accessExpiresAt: now + this.accessTokenLifetimeSeconds * 1000, refreshToken, refreshExpiresAt: now + this.refreshTokenLifetimeSeconds * 1000 };
+    const session: Session = {
+      userName,
+      accessExpiresAt: now + this.accessTokenLifetimeSeconds * 1000,
+      refreshToken,
+      refreshExpiresAt: now + this.refreshTokenLifetimeSeconds * 1000,
+    };
     this.sessions.set(accessToken, session);
     return envelope({
       accessToken,
@@ -186,7 +234,12 @@ export class BmsSimulator {
     const type = String(request.headers['content-type'] ?? '');
     if (type.includes('application/json')) {
       try {
-        return new URLSearchParams(Object.entries(JSON.parse(request.body) as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]));
+        return new URLSearchParams(
+          Object.entries(JSON.parse(request.body) as Record<string, unknown>).map(([k, v]): [string, string] => [
+            k,
+            String(v),
+          ]),
+        );
       } catch {
         throw new BmsError(400, 'The request body is not valid JSON.');
       }
@@ -198,10 +251,18 @@ export class BmsSimulator {
     const form = this.form(request);
     if (form.get('grantType') !== 'password') throw new BmsError(400, 'grantType must be "password".');
     const user = this.users.get((form.get('userName') ?? '').toLowerCase());
-    if (user === undefined || user.password !== form.get('password') || user.tenant.toLowerCase() !== (form.get('tenant') ?? '').toLowerCase()) {
+    if (
+      user === undefined ||
+      user.password !== form.get('password') ||
+      user.tenant.toLowerCase() !== (form.get('tenant') ?? '').toLowerCase()
+    ) {
       throw new BmsError(401, 'Invalid user name, password or tenant.');
     }
-    if (user.apiAccess === false) throw new BmsError(403, 'This user has no API access. In BMS, make the employee an API employee with API access.');
+    if (user.apiAccess === false)
+      throw new BmsError(
+        403,
+        'This user has no API access. In BMS, make the employee an API employee with API access.',
+      );
     return this.issue(user.userName);
   }
 
@@ -209,26 +270,37 @@ export class BmsSimulator {
     const form = this.form(request);
     const session = this.sessions.get(form.get('AccessToken') ?? form.get('accessToken') ?? '');
     const refreshToken = form.get('RefreshToken') ?? form.get('refreshToken');
-    if (session === undefined || session.refreshToken !== refreshToken || session.refreshExpiresAt <= this.clock.now()) {
+    if (
+      session === undefined ||
+      session.refreshToken !== refreshToken ||
+      session.refreshExpiresAt <= this.clock.now()
+    ) {
       throw new BmsError(401, 'The refresh token is not valid or has expired. Authenticate again.');
     }
     this.sessions.delete(form.get('AccessToken') ?? form.get('accessToken') ?? '');
     return this.issue(session.userName);
   }
 
-  private guarded(method: string, template: string, request: SimRequest, handler: (request: SimRequest) => SimResponse): SimResponse {
+  private guarded(
+    method: string,
+    template: string,
+    request: SimRequest,
+    handler: (request: SimRequest) => SimResponse,
+  ): SimResponse {
     const match = /^Bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''));
     const session = match === null ? undefined : this.sessions.get(match[1]!.trim());
     if (session === undefined) throw new BmsError(401, 'Authorization has been denied for this request.');
     if (session.accessExpiresAt <= this.clock.now()) throw new BmsError(401, 'The access token has expired.');
-    if (this.limiter.take(`${session.userName}|${method} ${template}`) > 0) throw new BmsError(429, 'API call limit exceeded for this endpoint (1,500 calls per hour). Try again later.');
+    if (this.limiter.take(`${session.userName}|${method} ${template}`) > 0)
+      throw new BmsError(429, 'API call limit exceeded for this endpoint (1,500 calls per hour). Try again later.');
     return handler(request);
   }
 
   private paging(request: SimRequest): { size: number; number: number } {
     const size = Number(request.query.get('PageSize') ?? DEFAULT_PAGE_SIZE);
     const number = Number(request.query.get('PageNumber') ?? 1);
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw new BmsError(400, `PageSize must be between 1 and ${MAX_PAGE_SIZE}.`);
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
+      throw new BmsError(400, `PageSize must be between 1 and ${MAX_PAGE_SIZE}.`);
     if (!Number.isInteger(number) || number < 1) throw new BmsError(400, 'PageNumber must be 1 or more.');
     return { size, number };
   }
@@ -240,13 +312,21 @@ export class BmsSimulator {
   }
 
   private accountSummary(account: Account): Record<string, unknown> {
-    return { id: account.id, name: account.name, accountCode: account.name.replace(/\W+/g, '').slice(0, 10).toUpperCase(), isActive: true };
+    return {
+      id: account.id,
+      name: account.name,
+      accountCode: account.name.replace(/\W+/g, '').slice(0, 10).toUpperCase(),
+      isActive: true,
+    };
   }
 
   private listAccounts(request: SimRequest): SimResponse {
     const { size, number } = this.paging(request);
     const all = [...this.accounts.values()].sort((a, b) => a.id - b.id);
-    return envelope(all.slice((number - 1) * size, number * size).map((a) => this.accountSummary(a)), all.length);
+    return envelope(
+      all.slice((number - 1) * size, number * size).map((a) => this.accountSummary(a)),
+      all.length,
+    );
   }
 
   private contact(id: number): ContactRecord {
@@ -274,7 +354,12 @@ export class BmsSimulator {
 
   /** Inferred: the single-contact read also carries the default phone and the email and phone types. */
   private detail(contact: ContactRecord): Record<string, unknown> {
-    return { ...this.item(contact), emailTypeId: contact.emailTypeId, phoneNumber: contact.phoneNumber, phoneTypeId: contact.phoneTypeId };
+    return {
+      ...this.item(contact),
+      emailTypeId: contact.emailTypeId,
+      phoneNumber: contact.phoneNumber,
+      phoneTypeId: contact.phoneTypeId,
+    };
   }
 
   private listContacts(request: SimRequest, search: boolean): SimResponse {
@@ -289,11 +374,18 @@ export class BmsSimulator {
       const email = q.get('Filter.EmailAddress');
       const first = q.get('Filter.FirstName');
       const last = q.get('Filter.LastName');
-      if (email === null && first === null && last === null) throw new BmsError(400, 'Give at least one of Filter.EmailAddress, Filter.FirstName and Filter.LastName.');
-      all = all.filter((c) => sameOrUnasked(c.emailAddress, email) && sameOrUnasked(c.firstName, first) && sameOrUnasked(c.lastName, last));
+      if (email === null && first === null && last === null)
+        throw new BmsError(400, 'Give at least one of Filter.EmailAddress, Filter.FirstName and Filter.LastName.');
+      all = all.filter(
+        (c) =>
+          sameOrUnasked(c.emailAddress, email) && sameOrUnasked(c.firstName, first) && sameOrUnasked(c.lastName, last),
+      );
     }
     all.sort((a, b) => a.id - b.id);
-    return envelope(all.slice((number - 1) * size, number * size).map((c) => this.item(c)), all.length);
+    return envelope(
+      all.slice((number - 1) * size, number * size).map((c) => this.item(c)),
+      all.length,
+    );
   }
 
   private body(request: SimRequest): Record<string, unknown> {
@@ -319,15 +411,22 @@ export class BmsSimulator {
     if (firstName === null) throw new BmsError(400, 'firstName: the first name is required.');
     const emailAddress = text('defaultEmailAddress');
     if (emailAddress === null) throw new BmsError(400, 'defaultEmailAddress: an email address is required.');
-    if (!EMAIL.test(emailAddress)) throw new BmsError(400, `defaultEmailAddress: "${emailAddress}" is not a valid email address.`);
+    if (!EMAIL.test(emailAddress))
+      throw new BmsError(400, `defaultEmailAddress: "${emailAddress}" is not a valid email address.`);
     const emailTypeId = Number(body.defaultEmailTypeId);
-    if (!this.emailTypes.some((t) => t.id === emailTypeId)) throw new BmsError(400, 'defaultEmailTypeId: an existing email type is required.');
+    if (!this.emailTypes.some((t) => t.id === emailTypeId))
+      throw new BmsError(400, 'defaultEmailTypeId: an existing email type is required.');
     const phoneNumber = text('defaultPhoneNumber');
     if (phoneNumber === null) throw new BmsError(400, 'defaultPhoneNumber: a phone number is required.');
     const phoneTypeId = Number(body.defaultPhoneTypeId);
-    if (!this.phoneTypes.some((t) => t.id === phoneTypeId)) throw new BmsError(400, 'defaultPhoneTypeId: an existing phone type is required.');
+    if (!this.phoneTypes.some((t) => t.id === phoneTypeId))
+      throw new BmsError(400, 'defaultPhoneTypeId: an existing phone type is required.');
     const locationId = Number(body.locationId);
-    if (!account.locations.some((l) => l.id === locationId)) throw new BmsError(400, `locationId: location ${String(body.locationId)} does not belong to account ${accountId}.`);
+    if (!account.locations.some((l) => l.id === locationId))
+      throw new BmsError(
+        400,
+        `locationId: location ${String(body.locationId)} does not belong to account ${accountId}.`,
+      );
     for (const field of ['firstName', 'lastName', 'jobTitle'] as const) {
       const value = text(field);
       if (value !== null && value.length > 100) throw new BmsError(400, `${field}: at most 100 characters.`);
@@ -357,7 +456,8 @@ export class BmsSimulator {
     const current = this.contact(Number(request.params.id));
     const body = this.body(request);
     const fields = this.validated({ accountId: current.accountId, ...body });
-    if (fields.accountId !== current.accountId) throw new BmsError(400, 'accountId: a contact cannot move to another account.');
+    if (fields.accountId !== current.accountId)
+      throw new BmsError(400, 'accountId: a contact cannot move to another account.');
     this.contacts.set(current.id, { ...current, ...fields });
     return envelope({ id: current.id });
   }

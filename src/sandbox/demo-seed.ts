@@ -7,7 +7,17 @@ import { seededRandom } from './sim-server.ts';
  */
 
 const LICENSE = [{ skuId: 'c7df2760-2c81-4ef7-b578-5b5392b571df' }];
-const TITLES = ['Accountant', 'Sales Manager', 'Engineer', 'Office Manager', 'Consultant', 'Designer', 'Support Specialist', 'Analyst', null];
+const TITLES = [
+  'Accountant',
+  'Sales Manager',
+  'Engineer',
+  'Office Manager',
+  'Consultant',
+  'Designer',
+  'Support Specialist',
+  'Analyst',
+  null,
+];
 
 interface Person {
   readonly first: string;
@@ -30,21 +40,87 @@ interface TenantPlan {
 }
 
 const US_PEOPLE: Person[] = [
-  ['James', 'Smith'], ['Mary', 'Johnson'], ['Robert', 'Williams'], ['Patricia', 'Brown'], ['John', 'Jones'], ['Jennifer', 'Garcia'], ['Michael', 'Miller'],
-  ['Linda', 'Davis'], ['David', 'Rodriguez'], ['Elizabeth', 'Martinez'], ['William', 'Hernandez'], ['Barbara', 'Lopez'], ['Richard', 'Gonzalez'], ['Susan', 'Wilson'],
-  ['Joseph', 'Anderson'], ['Jessica', 'Thomas'], ['Thomas', 'Taylor'], ['Sarah', 'Moore'], ['Charles', 'Jackson'], ['Karen', 'Martin'], ['Christopher', 'Lee'],
-  ['Nancy', 'Perez'], ['Daniel', 'Thompson'], ['Lisa', 'White'], ['Matthew', 'Harris'], ['Betty', 'Sanchez'], ['Anthony', 'Clark'], ['Margaret', 'Ramirez'],
-  ['Mark', 'Lewis'], ['Sandra', 'Robinson'], ['José', 'Peña'], ['Zoë', 'Renée'], ['François', 'Dubois'], ['Chloé', 'Lefèvre'],
+  ['James', 'Smith'],
+  ['Mary', 'Johnson'],
+  ['Robert', 'Williams'],
+  ['Patricia', 'Brown'],
+  ['John', 'Jones'],
+  ['Jennifer', 'Garcia'],
+  ['Michael', 'Miller'],
+  ['Linda', 'Davis'],
+  ['David', 'Rodriguez'],
+  ['Elizabeth', 'Martinez'],
+  ['William', 'Hernandez'],
+  ['Barbara', 'Lopez'],
+  ['Richard', 'Gonzalez'],
+  ['Susan', 'Wilson'],
+  ['Joseph', 'Anderson'],
+  ['Jessica', 'Thomas'],
+  ['Thomas', 'Taylor'],
+  ['Sarah', 'Moore'],
+  ['Charles', 'Jackson'],
+  ['Karen', 'Martin'],
+  ['Christopher', 'Lee'],
+  ['Nancy', 'Perez'],
+  ['Daniel', 'Thompson'],
+  ['Lisa', 'White'],
+  ['Matthew', 'Harris'],
+  ['Betty', 'Sanchez'],
+  ['Anthony', 'Clark'],
+  ['Margaret', 'Ramirez'],
+  ['Mark', 'Lewis'],
+  ['Sandra', 'Robinson'],
+  ['José', 'Peña'],
+  ['Zoë', 'Renée'],
+  ['François', 'Dubois'],
+  ['Chloé', 'Lefèvre'],
 ].map(([first, last]) => ({ first: first!, last: last!, local: '' }));
 const DE_PEOPLE: Person[] = [
-  ['Jürgen', 'Müller'], ['Anna', 'Schmidt'], ['Lukas', 'Schneider'], ['Lea', 'Fischer'], ['Felix', 'Weber'], ['Mia', 'Meyer'], ['Jonas', 'Wagner'],
-  ['Sophie', 'Becker'], ['Leon', 'Schulz'], ['Marie', 'Hoffmann'], ['Paul', 'Schäfer'], ['Emma', 'Koch'], ['Ben', 'Bauer'], ['Hannah', 'Richter'],
-  ['Elias', 'Klein'], ['Lena', 'Wolf'], ['Noah', 'Schröder'], ['Laura', 'Neumann'], ['Finn', 'Schwarz'], ['Jana', 'Weiß'], ['Łukasz', 'Nowak'], ['Søren', 'Østergaard'],
+  ['Jürgen', 'Müller'],
+  ['Anna', 'Schmidt'],
+  ['Lukas', 'Schneider'],
+  ['Lea', 'Fischer'],
+  ['Felix', 'Weber'],
+  ['Mia', 'Meyer'],
+  ['Jonas', 'Wagner'],
+  ['Sophie', 'Becker'],
+  ['Leon', 'Schulz'],
+  ['Marie', 'Hoffmann'],
+  ['Paul', 'Schäfer'],
+  ['Emma', 'Koch'],
+  ['Ben', 'Bauer'],
+  ['Hannah', 'Richter'],
+  ['Elias', 'Klein'],
+  ['Lena', 'Wolf'],
+  ['Noah', 'Schröder'],
+  ['Laura', 'Neumann'],
+  ['Finn', 'Schwarz'],
+  ['Jana', 'Weiß'],
+  ['Łukasz', 'Nowak'],
+  ['Søren', 'Østergaard'],
 ].map(([first, last]) => ({ first: first!, last: last!, local: '' }));
 const GB_PEOPLE: Person[] = [
-  ['Oliver', 'Smith'], ['Amelia', 'Jones'], ['George', 'Taylor'], ['Isla', 'Brown'], ['Harry', 'Williams'], ['Ava', 'Wilson'], ['Jack', 'Davies'],
-  ['Emily', 'Evans'], ['Charlie', 'Thomas'], ['Grace', 'Roberts'], ['Jacob', 'Walker'], ['Poppy', 'Wright'], ['Siobhán', "O'Brien"], ['Aoife', 'Ní Bhriain'],
-  ['伟', '李'], ['芳', '王'], ['Дмитрий', 'Иванов'], ['Ελένη', 'Παπαδοπούλου'], ['Mia', 'Nguyen'], ['Lachlan', 'Murphy'], ['Chloe', 'Kelly'],
+  ['Oliver', 'Smith'],
+  ['Amelia', 'Jones'],
+  ['George', 'Taylor'],
+  ['Isla', 'Brown'],
+  ['Harry', 'Williams'],
+  ['Ava', 'Wilson'],
+  ['Jack', 'Davies'],
+  ['Emily', 'Evans'],
+  ['Charlie', 'Thomas'],
+  ['Grace', 'Roberts'],
+  ['Jacob', 'Walker'],
+  ['Poppy', 'Wright'],
+  ['Siobhán', "O'Brien"],
+  ['Aoife', 'Ní Bhriain'],
+  ['伟', '李'],
+  ['芳', '王'],
+  ['Дмитрий', 'Иванов'],
+  ['Ελένη', 'Παπαδοπούλου'],
+  ['Mia', 'Nguyen'],
+  ['Lachlan', 'Murphy'],
+  ['Chloe', 'Kelly'],
 ].map(([first, last]) => ({ first: first!, last: last!, local: '' }));
 
 function email(value: string, primary: boolean, label = 'Work') {
@@ -56,7 +132,14 @@ function digits(value: string): string {
 }
 
 function ascii(value: string): string {
-  return value.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/gi, 'o').replace(/ł/gi, 'l').replace(/ß/g, 'ss').toLowerCase().replace(/[^a-z]/g, '');
+  return value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/ø/gi, 'o')
+    .replace(/ł/gi, 'l')
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 /** A stable GUID from a name. */
@@ -67,7 +150,12 @@ function guidOf(name: string): string {
     h1 = Math.imul(h1 ^ char.charCodeAt(0), 16777619) >>> 0;
     h2 = Math.imul(h2 + char.charCodeAt(0), 2246822519) >>> 0;
   }
-  const hex = (h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0') + (h1 ^ h2).toString(16).padStart(8, '0') + (h1 + h2).toString(16).padStart(8, '0')).slice(0, 32);
+  const hex = (
+    h1.toString(16).padStart(8, '0') +
+    h2.toString(16).padStart(8, '0') +
+    (h1 ^ h2).toString(16).padStart(8, '0') +
+    (h1 + h2).toString(16).padStart(8, '0')
+  ).slice(0, 32);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -80,11 +168,15 @@ function phone(region: 'US' | 'DE' | 'GB' | 'AU', kind: 'office' | 'mobile', n: 
         ? [`(206) 555-0${three}`, `+1 206 555 0${three}`, `206.555.0${three}`][style % 3]!
         : [`(425) 555-0${three}`, `+1 425-555-0${three}`][style % 2]!;
     case 'DE':
-      return kind === 'office' ? [`030 901820${four.slice(2)}`, `+49 30 901820${four.slice(2)}`][style % 2]! : `0151 2345${four}`;
+      return kind === 'office'
+        ? [`030 901820${four.slice(2)}`, `+49 30 901820${four.slice(2)}`][style % 2]!
+        : `0151 2345${four}`;
     case 'GB':
       return kind === 'office' ? [`020 7946 ${four}`, `+44 20 7946 ${four}`][style % 2]! : `07911 12${four}`;
     case 'AU':
-      return kind === 'office' ? [`(02) 9374 ${four}`, `+61 2 9374 ${four}`][style % 2]! : `0412 34${four.slice(0, 1)} ${three}`;
+      return kind === 'office'
+        ? [`(02) 9374 ${four}`, `+61 2 9374 ${four}`][style % 2]!
+        : `0412 34${four.slice(0, 1)} ${three}`;
   }
 }
 
@@ -97,9 +189,19 @@ const TENANTS: readonly TenantPlan[] = [
     region: 'US',
     size: 150,
     people: US_PEOPLE,
-    organization: { street: '1 Microsoft Way', city: 'Redmond', state: 'WA', postalCode: '98052', countryLetterCode: 'US', businessPhones: ['+1 206 555 0100'] },
+    organization: {
+      street: '1 Microsoft Way',
+      city: 'Redmond',
+      state: 'WA',
+      postalCode: '98052',
+      countryLetterCode: 'US',
+      businessPhones: ['+1 206 555 0100'],
+    },
     settings: {},
-    locations: [{ name: 'Seattle HQ', region: 'US' }, { name: 'Portland', region: 'US' }],
+    locations: [
+      { name: 'Seattle HQ', region: 'US' },
+      { name: 'Portland', region: 'US' },
+    ],
   },
   {
     id: '2a7e5b90-13c4-4d8f-8e21-7b6a9c0d3e02',
@@ -109,7 +211,14 @@ const TENANTS: readonly TenantPlan[] = [
     region: 'DE',
     size: 90,
     people: DE_PEOPLE,
-    organization: { street: 'Unter den Linden 1', city: 'Berlin', state: 'BE', postalCode: '10117', countryLetterCode: 'DE', businessPhones: ['+49 30 9018200'] },
+    organization: {
+      street: 'Unter den Linden 1',
+      city: 'Berlin',
+      state: 'BE',
+      postalCode: '10117',
+      countryLetterCode: 'DE',
+      businessPhones: ['+49 30 9018200'],
+    },
     settings: { phones: { defaultRegion: 'DE', blankReplacement: 'tenantMain' } },
     locations: [{ name: 'Berlin', region: 'DE' }],
   },
@@ -121,9 +230,19 @@ const TENANTS: readonly TenantPlan[] = [
     region: 'GB',
     size: 80,
     people: GB_PEOPLE,
-    organization: { street: '10 Downing Lane', city: 'London', state: '', postalCode: 'SW1A 2AA', countryLetterCode: 'GB', businessPhones: ['+44 20 7946 0000'] },
+    organization: {
+      street: '10 Downing Lane',
+      city: 'London',
+      state: '',
+      postalCode: 'SW1A 2AA',
+      countryLetterCode: 'GB',
+      businessPhones: ['+44 20 7946 0000'],
+    },
     settings: { phones: { defaultRegion: 'GB' }, location: { strategy: 'officeLocation' } },
-    locations: [{ name: 'London', region: 'GB' }, { name: 'Sydney', region: 'AU' }],
+    locations: [
+      { name: 'London', region: 'GB' },
+      { name: 'Sydney', region: 'AU' },
+    ],
   },
 ];
 
@@ -149,13 +268,23 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
     const round = Math.floor(i / plan.people.length);
     // Later rounds get a different person with the same first name and a suffixed surname, except for a few
     // deliberate namesakes (two users with one name) further down.
-    const last = round === 0 ? base.last : `${base.last}-${['Hill', 'Stone', 'Wood', 'Field', 'Brook', 'Lane', 'Marsh'][round - 1] ?? round}`;
+    const last =
+      round === 0
+        ? base.last
+        : `${base.last}-${['Hill', 'Stone', 'Wood', 'Field', 'Brook', 'Lane', 'Marsh'][round - 1] ?? round}`;
     const first = base.first;
     let local = `${ascii(first) || `user${i}`}.${ascii(last) || `n${i}`}`;
     if (usedLocals.has(local)) local = `${local}${i}`;
     usedLocals.add(local);
     const kind = i % 20;
-    const officeLocation = plan.region === 'GB' ? (i % 4 === 3 ? 'Sydney' : i % 7 === 5 ? 'Remote' : 'London') : plan.locations[i % plan.locations.length]!.name;
+    const officeLocation =
+      plan.region === 'GB'
+        ? i % 4 === 3
+          ? 'Sydney'
+          : i % 7 === 5
+            ? 'Remote'
+            : 'London'
+        : plan.locations[i % plan.locations.length]!.name;
     const phoneRegion = officeLocation === 'Sydney' ? 'AU' : plan.region;
     const cloudOnly = kind === 7; // UPN on the onmicrosoft.com domain, mail on the custom domain
     const upn = cloudOnly ? `${local}@${plan.initialDomain}` : `${local}@${plan.domain}`;
@@ -170,7 +299,12 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
       givenName: kind === 9 ? null : first,
       surname: kind === 9 ? null : last,
       mail,
-      proxyAddresses: [`SMTP:${mail}`, `smtp:${alias}`, ...(cloudOnly ? [] : [`smtp:${local}@${plan.initialDomain}`]), `SIP:${mail}`],
+      proxyAddresses: [
+        `SMTP:${mail}`,
+        `smtp:${alias}`,
+        ...(cloudOnly ? [] : [`smtp:${local}@${plan.initialDomain}`]),
+        `SIP:${mail}`,
+      ],
       otherMails: i % 10 === 3 ? [`${local}.private@example.net`] : [],
       businessPhones: noPhones ? [] : invalidPhone ? ['12345'] : [phone(phoneRegion, 'office', i, i)],
       mobilePhone: noPhones || i % 3 !== 0 ? null : phone(phoneRegion, 'mobile', i, i),
@@ -196,43 +330,120 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
     if (kind === 0 || kind === 1 || kind === 2) {
       // Matches by an alias of the mailbox; some already synced to BMS by hand.
       const contact: ItGlueContactSeed = {
-        id: itglueId(), 'first-name': first, 'last-name': last, title: null, 'contact-type-id': '1', 'location-id': locationId, important: kind === 0, notes: kind === 0 ? 'Key contact for billing questions.' : null,
+        id: itglueId(),
+        'first-name': first,
+        'last-name': last,
+        title: null,
+        'contact-type-id': '1',
+        'location-id': locationId,
+        important: kind === 0,
+        notes: kind === 0 ? 'Key contact for billing questions.' : null,
         'psa-integration': kind === 1 ? 'kaseya-bms' : null,
         'contact-emails': [email(alias, true)],
-        'contact-phones': kind === 2 ? [{ value: '5550199', extension: null, primary: false, 'label-name': 'Home' }] : [],
+        'contact-phones':
+          kind === 2 ? [{ value: '5550199', extension: null, primary: false, 'label-name': 'Home' }] : [],
       };
       contacts.push(contact);
       if (kind === 1) {
-        bmsContacts.push({ id: bmsId(), firstName: first, lastName: last, jobTitle: null, emailAddress: alias, emailTypeId: 1, phoneNumber: '+1 000 000 0000', phoneTypeId: 1, locationId: bmsLocationIds[0]!, isActive: true, isPoc: false });
+        bmsContacts.push({
+          id: bmsId(),
+          firstName: first,
+          lastName: last,
+          jobTitle: null,
+          emailAddress: alias,
+          emailTypeId: 1,
+          phoneNumber: '+1 000 000 0000',
+          phoneTypeId: 1,
+          locationId: bmsLocationIds[0]!,
+          isActive: true,
+          isPoc: false,
+        });
       }
     } else if (kind === 7) {
       // Matches by the user principal name only.
       contacts.push({
-        id: itglueId(), 'first-name': first, 'last-name': last, title: 'Old title', 'contact-type-id': '1', 'location-id': null, important: false, notes: null, 'psa-integration': null,
-        'contact-emails': [email(upn, true)], 'contact-phones': [],
+        id: itglueId(),
+        'first-name': first,
+        'last-name': last,
+        title: 'Old title',
+        'contact-type-id': '1',
+        'location-id': null,
+        important: false,
+        notes: null,
+        'psa-integration': null,
+        'contact-emails': [email(upn, true)],
+        'contact-phones': [],
       });
     } else if (kind === 4) {
       // Matches by name: different case and no accents, an old address.
       contacts.push({
-        id: itglueId(), 'first-name': ascii(first) === '' ? first : first.toUpperCase(), 'last-name': last.normalize('NFD').replace(/\p{M}/gu, ''), title: null, 'contact-type-id': null, 'location-id': locationId, important: false, notes: null, 'psa-integration': null,
+        id: itglueId(),
+        'first-name': ascii(first) === '' ? first : first.toUpperCase(),
+        'last-name': last.normalize('NFD').replace(/\p{M}/gu, ''),
+        title: null,
+        'contact-type-id': null,
+        'location-id': locationId,
+        important: false,
+        notes: null,
+        'psa-integration': null,
         'contact-emails': [email(`${local}@old-${plan.domain}`, true)],
-        'contact-phones': [{ value: digits(phone(phoneRegion, 'office', i + 500, 0)), extension: null, primary: true, 'label-name': 'Work' }],
+        'contact-phones': [
+          {
+            value: digits(phone(phoneRegion, 'office', i + 500, 0)),
+            extension: null,
+            primary: true,
+            'label-name': 'Work',
+          },
+        ],
       });
     } else if (kind === 5 && i % 40 === 5) {
       // Two IT Glue contacts with this user's name: a dispute for a person to settle.
       for (const suffix of ['(old)', '(duplicate)']) {
         contacts.push({
-          id: itglueId(), 'first-name': first, 'last-name': last, title: null, 'contact-type-id': null, 'location-id': null, important: false, notes: `Created by hand ${suffix}`, 'psa-integration': null,
-          'contact-emails': [], 'contact-phones': [],
+          id: itglueId(),
+          'first-name': first,
+          'last-name': last,
+          title: null,
+          'contact-type-id': null,
+          'location-id': null,
+          important: false,
+          notes: `Created by hand ${suffix}`,
+          'psa-integration': null,
+          'contact-emails': [],
+          'contact-phones': [],
         });
       }
     } else if (kind === 6) {
       // Not in IT Glue yet, but already in BMS with the same email: linked there, never duplicated.
-      bmsContacts.push({ id: bmsId(), firstName: first, lastName: last, jobTitle: null, emailAddress: mail, emailTypeId: 1, phoneNumber: '(000) 000-0000', phoneTypeId: 1, locationId: bmsLocationIds[0]!, isActive: i % 40 !== 6, isPoc: false });
+      bmsContacts.push({
+        id: bmsId(),
+        firstName: first,
+        lastName: last,
+        jobTitle: null,
+        emailAddress: mail,
+        emailTypeId: 1,
+        phoneNumber: '(000) 000-0000',
+        phoneTypeId: 1,
+        locationId: bmsLocationIds[0]!,
+        isActive: i % 40 !== 6,
+        isPoc: false,
+      });
     } else if (kind === 8 && i % 40 === 8) {
       // Two BMS contacts with this user's name and no email: a dispute on the BMS side.
       for (let k = 0; k < 2; k++) {
-        bmsContacts.push({ id: bmsId(), firstName: first, lastName: last, jobTitle: null, emailAddress: null, emailTypeId: null, phoneNumber: '(000) 000-0000', phoneTypeId: 1, locationId: bmsLocationIds[0]!, isActive: true, isPoc: false });
+        bmsContacts.push({
+          id: bmsId(),
+          firstName: first,
+          lastName: last,
+          jobTitle: null,
+          emailAddress: null,
+          emailTypeId: null,
+          phoneNumber: '(000) 000-0000',
+          phoneTypeId: 1,
+          locationId: bmsLocationIds[0]!,
+          isActive: true,
+          isPoc: false,
+        });
       }
     }
   }
@@ -241,35 +452,123 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
   const namesake = (n: number): GraphUserSeed => {
     const local = `alex.morgan${n}`;
     return {
-      ...users[0]!, id: guidOf(`${plan.id}/namesake/${n}`), userPrincipalName: `${local}@${plan.domain}`, displayName: 'Alex Morgan', givenName: 'Alex', surname: 'Morgan',
-      mail: `${local}@${plan.domain}`, proxyAddresses: [`SMTP:${local}@${plan.domain}`], otherMails: [], businessPhones: [phone(plan.region, 'office', 900 + n, 0)], mobilePhone: null, jobTitle: 'Consultant',
+      ...users[0]!,
+      id: guidOf(`${plan.id}/namesake/${n}`),
+      userPrincipalName: `${local}@${plan.domain}`,
+      displayName: 'Alex Morgan',
+      givenName: 'Alex',
+      surname: 'Morgan',
+      mail: `${local}@${plan.domain}`,
+      proxyAddresses: [`SMTP:${local}@${plan.domain}`],
+      otherMails: [],
+      businessPhones: [phone(plan.region, 'office', 900 + n, 0)],
+      mobilePhone: null,
+      jobTitle: 'Consultant',
     };
   };
   users.push(namesake(1), namesake(2));
-  contacts.push({ id: itglueId(), 'first-name': 'Alex', 'last-name': 'Morgan', title: null, 'contact-type-id': null, 'location-id': null, important: false, notes: null, 'psa-integration': null, 'contact-emails': [], 'contact-phones': [] });
+  contacts.push({
+    id: itglueId(),
+    'first-name': 'Alex',
+    'last-name': 'Morgan',
+    title: null,
+    'contact-type-id': null,
+    'location-id': null,
+    important: false,
+    notes: null,
+    'psa-integration': null,
+    'contact-emails': [],
+    'contact-phones': [],
+  });
 
   // Out of scope: a guest, a room mailbox, a break-glass admin.
   users.push({
-    ...users[0]!, id: guidOf(`${plan.id}/guest`), userPrincipalName: `pat.partner_fabrikam.example#EXT#@${plan.initialDomain}`, displayName: 'Pat Partner (Guest)', givenName: 'Pat', surname: 'Partner',
-    mail: 'pat.partner@fabrikam.example', proxyAddresses: ['SMTP:pat.partner@fabrikam.example'], userType: 'Guest', assignedLicenses: [], businessPhones: [], mobilePhone: null,
+    ...users[0]!,
+    id: guidOf(`${plan.id}/guest`),
+    userPrincipalName: `pat.partner_fabrikam.example#EXT#@${plan.initialDomain}`,
+    displayName: 'Pat Partner (Guest)',
+    givenName: 'Pat',
+    surname: 'Partner',
+    mail: 'pat.partner@fabrikam.example',
+    proxyAddresses: ['SMTP:pat.partner@fabrikam.example'],
+    userType: 'Guest',
+    assignedLicenses: [],
+    businessPhones: [],
+    mobilePhone: null,
   });
   users.push({
-    ...users[0]!, id: guidOf(`${plan.id}/room`), userPrincipalName: `boardroom@${plan.domain}`, displayName: 'Boardroom', givenName: null, surname: null, mail: `boardroom@${plan.domain}`,
-    proxyAddresses: [`SMTP:boardroom@${plan.domain}`], accountEnabled: false, assignedLicenses: [], businessPhones: [], mobilePhone: null, jobTitle: null, officeLocation: null,
+    ...users[0]!,
+    id: guidOf(`${plan.id}/room`),
+    userPrincipalName: `boardroom@${plan.domain}`,
+    displayName: 'Boardroom',
+    givenName: null,
+    surname: null,
+    mail: `boardroom@${plan.domain}`,
+    proxyAddresses: [`SMTP:boardroom@${plan.domain}`],
+    accountEnabled: false,
+    assignedLicenses: [],
+    businessPhones: [],
+    mobilePhone: null,
+    jobTitle: null,
+    officeLocation: null,
   });
   users.push({
-    ...users[0]!, id: guidOf(`${plan.id}/breakglass`), userPrincipalName: `admin.breakglass@${plan.initialDomain}`, displayName: 'Break Glass Admin', givenName: 'Break Glass', surname: 'Admin', mail: null,
-    proxyAddresses: [], businessPhones: [], mobilePhone: null, jobTitle: null,
+    ...users[0]!,
+    id: guidOf(`${plan.id}/breakglass`),
+    userPrincipalName: `admin.breakglass@${plan.initialDomain}`,
+    displayName: 'Break Glass Admin',
+    givenName: 'Break Glass',
+    surname: 'Admin',
+    mail: null,
+    proxyAddresses: [],
+    businessPhones: [],
+    mobilePhone: null,
+    jobTitle: null,
   });
 
   // People in IT Glue and BMS who are not users: vendors and former staff, left alone.
-  contacts.push({ id: itglueId(), 'first-name': 'Victor', 'last-name': 'Vendor', title: 'Account Manager', 'contact-type-id': '3', 'location-id': null, important: false, notes: 'Printer lease', 'psa-integration': null, 'contact-emails': [email('victor@printers.example', true)], 'contact-phones': [] });
-  bmsContacts.push({ id: bmsId(), firstName: 'Victor', lastName: 'Vendor', jobTitle: 'Account Manager', emailAddress: 'victor@printers.example', emailTypeId: 1, phoneNumber: '(000) 000-0000', phoneTypeId: 1, locationId: bmsLocationIds[0]!, isActive: true, isPoc: false });
+  contacts.push({
+    id: itglueId(),
+    'first-name': 'Victor',
+    'last-name': 'Vendor',
+    title: 'Account Manager',
+    'contact-type-id': '3',
+    'location-id': null,
+    important: false,
+    notes: 'Printer lease',
+    'psa-integration': null,
+    'contact-emails': [email('victor@printers.example', true)],
+    'contact-phones': [],
+  });
+  bmsContacts.push({
+    id: bmsId(),
+    firstName: 'Victor',
+    lastName: 'Vendor',
+    jobTitle: 'Account Manager',
+    emailAddress: 'victor@printers.example',
+    emailTypeId: 1,
+    phoneNumber: '(000) 000-0000',
+    phoneTypeId: 1,
+    locationId: bmsLocationIds[0]!,
+    isActive: true,
+    isPoc: false,
+  });
 
   return {
     tenant: {
-      id: plan.id, displayName: plan.name, initialDomain: plan.initialDomain, organization: plan.organization, settings: plan.settings, users,
-      groups: [{ id: guidOf(`${plan.id}/group/staff`), displayName: 'All Staff', members: users.filter((u) => u.userType === 'Member').map((u) => u.id) }],
+      id: plan.id,
+      displayName: plan.name,
+      initialDomain: plan.initialDomain,
+      organization: plan.organization,
+      settings: plan.settings,
+      users,
+      groups: [
+        {
+          id: guidOf(`${plan.id}/group/staff`),
+          displayName: 'All Staff',
+          members: users.filter((u) => u.userType === 'Member').map((u) => u.id),
+        },
+      ],
     },
     contacts,
     bmsContacts,
@@ -283,7 +582,11 @@ export function demoSeed(): Seed {
     settings: { scope: { excludeUpnPatterns: ['admin.*'] } },
     tenants: built.map((b) => b.tenant),
     itglue: {
-      contactTypes: [{ id: '1', name: 'Employee' }, { id: '2', name: 'Former Employee' }, { id: '3', name: 'Vendor' }],
+      contactTypes: [
+        { id: '1', name: 'Employee' },
+        { id: '2', name: 'Former Employee' },
+        { id: '3', name: 'Vendor' },
+      ],
       organizations: TENANTS.map((plan, t) => ({
         id: String(t + 1),
         name: plan.name,
@@ -292,8 +595,15 @@ export function demoSeed(): Seed {
       })),
     },
     bms: {
-      emailTypes: [{ id: 1, name: 'Work' }, { id: 2, name: 'Personal' }],
-      phoneTypes: [{ id: 1, name: 'Office' }, { id: 2, name: 'Mobile' }, { id: 3, name: 'Home' }],
+      emailTypes: [
+        { id: 1, name: 'Work' },
+        { id: 2, name: 'Personal' },
+      ],
+      phoneTypes: [
+        { id: 1, name: 'Office' },
+        { id: 2, name: 'Mobile' },
+        { id: 3, name: 'Home' },
+      ],
       accounts: TENANTS.map((plan, t) => ({
         id: t + 1,
         name: plan.name,

@@ -129,16 +129,30 @@ function parseFilter(filter: string): FilterClause[] {
     const readLiteral = (text: string): string | boolean => {
       literal.lastIndex = 0;
       const m = literal.exec(text.trim());
-      if (m === null || literal.lastIndex !== text.trim().length) throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified: '${part}'.`);
+      if (m === null || literal.lastIndex !== text.trim().length)
+        throw new GraphError(
+          400,
+          'Request_UnsupportedQuery',
+          `Unsupported or invalid query filter clause specified: '${part}'.`,
+        );
       return m[2] === undefined ? m[1]!.replace(/''/g, "'") : m[2] === 'true';
     };
     if (eq !== null) clauses.push({ property: eq[1]!, values: [readLiteral(eq[2]!)] });
     else if (inList !== null) clauses.push({ property: inList[1]!, values: inList[2]!.split(',').map(readLiteral) });
-    else throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified: '${part}'.`);
+    else
+      throw new GraphError(
+        400,
+        'Request_UnsupportedQuery',
+        `Unsupported or invalid query filter clause specified: '${part}'.`,
+      );
   }
   for (const clause of clauses) {
     if (!['id', 'userPrincipalName', 'mail', 'accountEnabled', 'userType', 'displayName'].includes(clause.property)) {
-      throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${clause.property}' of resource 'User'.`);
+      throw new GraphError(
+        400,
+        'Request_UnsupportedQuery',
+        `Unsupported or invalid query filter clause specified for property '${clause.property}' of resource 'User'.`,
+      );
     }
   }
   return clauses;
@@ -147,7 +161,11 @@ function parseFilter(filter: string): FilterClause[] {
 function matchesFilter(user: GraphUserSeed, clauses: readonly FilterClause[]): boolean {
   return clauses.every(({ property, values }) => {
     const actual = (user as Record<string, unknown>)[property];
-    return values.some((value) => (typeof value === 'string' && typeof actual === 'string' ? actual.toLowerCase() === value.toLowerCase() : actual === value));
+    return values.some((value) =>
+      typeof value === 'string' && typeof actual === 'string'
+        ? actual.toLowerCase() === value.toLowerCase()
+        : actual === value,
+    );
   });
 }
 
@@ -196,13 +214,30 @@ export class GraphSimulator {
 
   addTenant(seed: TenantSeed): void {
     const users = new Map(seed.users.map((user) => [user.id, { ...user }]));
-    this.tenants.set(seed.id.toLowerCase(), { seed, users, deleted: new Map(), changes: [], seq: 0, epoch: 0, failureMode: '410', budget: null });
+    this.tenants.set(seed.id.toLowerCase(), {
+      seed,
+      users,
+      deleted: new Map(),
+      changes: [],
+      seq: 0,
+      epoch: 0,
+      failureMode: '410',
+      budget: null,
+    });
   }
 
   /** An empty tenant known to the directory (the MSP's own partner tenant). */
   addPartnerTenant(tenantId: string, displayName: string): void {
     this.partnerTenantId = tenantId.toLowerCase();
-    this.addTenant({ id: tenantId, displayName, initialDomain: 'partner.onmicrosoft.com', organization: { street: '', city: '', state: '', postalCode: '', countryLetterCode: 'US', businessPhones: [] }, settings: {}, users: [], groups: [] });
+    this.addTenant({
+      id: tenantId,
+      displayName,
+      initialDomain: 'partner.onmicrosoft.com',
+      organization: { street: '', city: '', state: '', postalCode: '', countryLetterCode: 'US', businessPhones: [] },
+      settings: {},
+      users: [],
+      groups: [],
+    });
   }
 
   private state(tenantId: string): TenantState {
@@ -221,7 +256,12 @@ export class GraphSimulator {
     return [...this.state(tenantId).deleted.values()];
   }
 
-  private record(state: TenantState, userId: string, properties: readonly string[] | null, removed: Removal | null): void {
+  private record(
+    state: TenantState,
+    userId: string,
+    properties: readonly string[] | null,
+    removed: Removal | null,
+  ): void {
     state.seq += 1;
     state.changes.push({ seq: state.seq, userId, properties, removed });
   }
@@ -237,7 +277,11 @@ export class GraphSimulator {
     const state = this.state(tenantId);
     const user = state.users.get(userId);
     if (user === undefined) throw new Error(`no user ${userId}`);
-    const changed = Object.keys(changes).filter((key) => JSON.stringify((user as Record<string, unknown>)[key]) !== JSON.stringify((changes as Record<string, unknown>)[key]));
+    const changed = Object.keys(changes).filter(
+      (key) =>
+        JSON.stringify((user as Record<string, unknown>)[key]) !==
+        JSON.stringify((changes as Record<string, unknown>)[key]),
+    );
     state.users.set(userId, { ...user, ...changes, id: userId });
     if (changed.length > 0) this.record(state, userId, changed, null);
   }
@@ -284,7 +328,17 @@ export class GraphSimulator {
     const requestId = crypto.randomUUID();
     return json(
       status,
-      { error: { code, message, innerError: { date: new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': requestId } } },
+      {
+        error: {
+          code,
+          message,
+          innerError: {
+            date: new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, ''),
+            'request-id': requestId,
+            'client-request-id': requestId,
+          },
+        },
+      },
       { 'request-id': requestId, ...headers },
     );
   }
@@ -299,19 +353,29 @@ export class GraphSimulator {
     const check = this.login.check(request.headers.authorization);
     if (!check.ok) {
       const message =
-        check.reason === 'missing' ? 'Access token is empty.' : check.reason === 'expired' ? 'Lifetime validation failed, the token is expired.' : 'Access token validation failure. Invalid audience.';
+        check.reason === 'missing'
+          ? 'Access token is empty.'
+          : check.reason === 'expired'
+            ? 'Lifetime validation failed, the token is expired.'
+            : 'Access token validation failure. Invalid audience.';
       return this.error(401, 'InvalidAuthenticationToken', message);
     }
     const tenant = this.tenants.get(check.token.tenantId);
-    if (tenant === undefined) return this.error(401, 'InvalidAuthenticationToken', 'The tenant of the token is not known.');
+    if (tenant === undefined)
+      return this.error(401, 'InvalidAuthenticationToken', 'The tenant of the token is not known.');
     const cost = request.path === '/v1.0/users' && !request.query.has('$select') ? 2 : 1;
     this.limiter.limit = this.budgetOf(tenant);
     const waitMs = this.limiter.take(`${check.token.clientId}|${tenant.seed.id}`, cost);
     const clientRequestId = String(request.headers['client-request-id'] ?? crypto.randomUUID());
     if (waitMs > 0) {
-      return this.error(429, 'TooManyRequests', 'Too many requests, please retry after the time given in the Retry-After header.', {
-        'retry-after': (waitMs / 1000).toFixed(3),
-      });
+      return this.error(
+        429,
+        'TooManyRequests',
+        'Too many requests, please retry after the time given in the Retry-After header.',
+        {
+          'retry-after': (waitMs / 1000).toFixed(3),
+        },
+      );
     }
     let response: SimResponse;
     try {
@@ -320,15 +384,26 @@ export class GraphSimulator {
       if (!(error instanceof GraphError)) throw error;
       response = this.error(error.status, error.code, error.message, error.headers);
     }
-    return { ...response, headers: { 'request-id': crypto.randomUUID(), ...response.headers, 'client-request-id': clientRequestId } };
+    return {
+      ...response,
+      headers: { 'request-id': crypto.randomUUID(), ...response.headers, 'client-request-id': clientRequestId },
+    };
   }
 
   private selection(request: SimRequest): string[] | null {
     const raw = request.query.get('$select');
     if (raw === null) return null;
-    const properties = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const properties = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
     for (const property of properties) {
-      if (!SELECTABLE.has(property)) throw new GraphError(400, 'Request_BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.user'.`);
+      if (!SELECTABLE.has(property))
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          `Could not find a property named '${property}' on type 'microsoft.graph.user'.`,
+        );
     }
     return properties;
   }
@@ -342,24 +417,47 @@ export class GraphSimulator {
     const skip = request.query.get('$skiptoken');
     if (skip !== null) {
       const decoded = decode<PageToken>(skip);
-      if (decoded === null || decoded.kind !== kind) throw new GraphError(400, 'Request_BadRequest', 'The specified page token value has expired and can no longer be included in your request.');
+      if (decoded === null || decoded.kind !== kind)
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          'The specified page token value has expired and can no longer be included in your request.',
+        );
       return decoded;
     }
     const topText = request.query.get('$top');
     const top = topText === null ? 100 : Number(topText);
-    if (!Number.isInteger(top) || top < 1 || top > 999) throw new GraphError(400, 'Request_BadRequest', `Invalid page size specified: '${topText}'. Must be between 1 and 999 inclusive.`);
+    if (!Number.isInteger(top) || top < 1 || top > 999)
+      throw new GraphError(
+        400,
+        'Request_BadRequest',
+        `Invalid page size specified: '${topText}'. Must be between 1 and 999 inclusive.`,
+      );
     return first(top);
   }
 
   private listUsers(request: SimRequest, tenant: TenantState): SimResponse {
     const page = this.pageOf(request, 'users', (top) => {
-      if (request.query.has('$skip')) throw new GraphError(400, 'Request_BadRequest', "'$skip' is not supported by the service.");
+      if (request.query.has('$skip'))
+        throw new GraphError(400, 'Request_BadRequest', "'$skip' is not supported by the service.");
       const filter = request.query.get('$filter');
       if (filter !== null) parseFilter(filter);
-      return { kind: 'users', offset: 0, top, sel: this.selection(request), filter, from: 0, to: 0, group: null, minimal: false };
+      return {
+        kind: 'users',
+        offset: 0,
+        top,
+        sel: this.selection(request),
+        filter,
+        from: 0,
+        to: 0,
+        group: null,
+        minimal: false,
+      };
     });
     const clauses = page.filter === null ? [] : parseFilter(page.filter);
-    const all = [...tenant.users.values()].filter((user) => matchesFilter(user, clauses)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const all = [...tenant.users.values()]
+      .filter((user) => matchesFilter(user, clauses))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     const slice = all.slice(page.offset, page.offset + page.top);
     const properties = page.sel ?? DEFAULT_USER_PROPERTIES;
     const body: Record<string, unknown> = {
@@ -367,16 +465,27 @@ export class GraphSimulator {
       value: slice.map((user) => select(user, properties)),
     };
     if (page.offset + page.top < all.length) {
-      body['@odata.nextLink'] = `${this.base()}/users?$top=${page.top}&$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
+      body['@odata.nextLink'] =
+        `${this.base()}/users?$top=${page.top}&$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
     }
     return json(200, body);
   }
 
   private getUser(request: SimRequest, tenant: TenantState): SimResponse {
     const id = request.params.id!;
-    const user = tenant.users.get(id) ?? [...tenant.users.values()].find((u) => u.userPrincipalName.toLowerCase() === id.toLowerCase());
-    if (user === undefined) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-    return json(200, { '@odata.context': `${this.base()}/$metadata#users/$entity`, ...select(user, this.selection(request) ?? DEFAULT_USER_PROPERTIES) });
+    const user =
+      tenant.users.get(id) ??
+      [...tenant.users.values()].find((u) => u.userPrincipalName.toLowerCase() === id.toLowerCase());
+    if (user === undefined)
+      throw new GraphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+      );
+    return json(200, {
+      '@odata.context': `${this.base()}/$metadata#users/$entity`,
+      ...select(user, this.selection(request) ?? DEFAULT_USER_PROPERTIES),
+    });
   }
 
   private deltaLink(tenant: TenantState, seq: number, sel: string[] | null): string {
@@ -386,37 +495,78 @@ export class GraphSimulator {
 
   private usersDelta(request: SimRequest, tenant: TenantState): SimResponse {
     for (const unsupported of ['$top', '$orderby', '$expand']) {
-      if (request.query.has(unsupported)) throw new GraphError(400, 'Request_UnsupportedQuery', `The '${unsupported}' query option is not supported for delta queries.`);
+      if (request.query.has(unsupported))
+        throw new GraphError(
+          400,
+          'Request_UnsupportedQuery',
+          `The '${unsupported}' query option is not supported for delta queries.`,
+        );
     }
     const prefer = String(request.headers.prefer ?? '');
     const minimal = /return=minimal/i.test(prefer);
     const maxPage = /odata\.maxpagesize=(\d+)/i.exec(prefer);
-    const pageSize = Math.max(1, Math.min(this.delta.pageSize, maxPage === null ? Number.MAX_SAFE_INTEGER : Number(maxPage[1])));
+    const pageSize = Math.max(
+      1,
+      Math.min(this.delta.pageSize, maxPage === null ? Number.MAX_SAFE_INTEGER : Number(maxPage[1])),
+    );
 
     let page: PageToken;
     const deltaToken = request.query.get('$deltatoken');
     const skip = request.query.get('$skiptoken');
     if (deltaToken === 'latest') {
-      return json(200, { '@odata.context': `${this.base()}/$metadata#users`, value: [], '@odata.deltaLink': this.deltaLink(tenant, tenant.seq, this.selection(request)) });
+      return json(200, {
+        '@odata.context': `${this.base()}/$metadata#users`,
+        value: [],
+        '@odata.deltaLink': this.deltaLink(tenant, tenant.seq, this.selection(request)),
+      });
     } else if (deltaToken !== null) {
       const token = decode<DeltaToken>(deltaToken);
       if (token === null) throw new GraphError(400, 'Request_BadRequest', 'The delta token is malformed.');
       const expired = token.e !== tenant.epoch || this.clock.now() - token.i > DELTA_TOKEN_LIFETIME_MS;
       if (expired) {
         const restart = `${this.base()}/users/delta${token.sel === null ? '' : `?$select=${token.sel.join(',')}`}`;
-        if (tenant.failureMode === 'syncStateNotFound') throw new GraphError(400, 'syncStateNotFound', 'The sync state could not be found. Start a new sync round.');
-        if (tenant.failureMode === 'resyncRequired') throw new GraphError(400, 'resyncRequired', 'A resync is required: the delta token is no longer valid.');
-        throw new GraphError(410, 'resyncRequired', 'The delta token has expired. Restart the sync from the Location given.', { location: restart });
+        if (tenant.failureMode === 'syncStateNotFound')
+          throw new GraphError(400, 'syncStateNotFound', 'The sync state could not be found. Start a new sync round.');
+        if (tenant.failureMode === 'resyncRequired')
+          throw new GraphError(400, 'resyncRequired', 'A resync is required: the delta token is no longer valid.');
+        throw new GraphError(
+          410,
+          'resyncRequired',
+          'The delta token has expired. Restart the sync from the Location given.',
+          { location: restart },
+        );
       }
-      page = { kind: 'delta-changes', offset: 0, top: pageSize, sel: token.sel, filter: null, from: token.s, to: tenant.seq, group: null, minimal };
+      page = {
+        kind: 'delta-changes',
+        offset: 0,
+        top: pageSize,
+        sel: token.sel,
+        filter: null,
+        from: token.s,
+        to: tenant.seq,
+        group: null,
+        minimal,
+      };
     } else if (skip !== null) {
       const decoded = decode<PageToken>(skip);
-      if (decoded === null || (decoded.kind !== 'delta-initial' && decoded.kind !== 'delta-changes')) throw new GraphError(400, 'Request_BadRequest', 'The skip token is malformed.');
+      if (decoded === null || (decoded.kind !== 'delta-initial' && decoded.kind !== 'delta-changes'))
+        throw new GraphError(400, 'Request_BadRequest', 'The skip token is malformed.');
       page = decoded;
     } else {
       const filter = request.query.get('$filter');
-      if (filter !== null && !/^\s*id\s+(eq|in)\b/i.test(filter)) throw new GraphError(400, 'Request_UnsupportedQuery', 'Delta queries support $filter on ids only.');
-      page = { kind: 'delta-initial', offset: 0, top: pageSize, sel: this.selection(request), filter, from: 0, to: tenant.seq, group: null, minimal: false };
+      if (filter !== null && !/^\s*id\s+(eq|in)\b/i.test(filter))
+        throw new GraphError(400, 'Request_UnsupportedQuery', 'Delta queries support $filter on ids only.');
+      page = {
+        kind: 'delta-initial',
+        offset: 0,
+        top: pageSize,
+        sel: this.selection(request),
+        filter,
+        from: 0,
+        to: tenant.seq,
+        group: null,
+        minimal: false,
+      };
     }
 
     const properties = page.sel ?? DEFAULT_USER_PROPERTIES;
@@ -424,14 +574,19 @@ export class GraphSimulator {
     let total: number;
     if (page.kind === 'delta-initial') {
       const clauses = page.filter === null ? [] : parseFilter(page.filter);
-      const all = [...tenant.users.values()].filter((user) => matchesFilter(user, clauses)).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const all = [...tenant.users.values()]
+        .filter((user) => matchesFilter(user, clauses))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
       total = all.length;
       entries = all.slice(page.offset, page.offset + page.top).map((user) => select(user, properties));
     } else {
       // Every change in the round, in order: a user changed twice appears twice, with its current state.
       const tracked = new Set(properties);
       const changes = tenant.changes.filter(
-        (change) => change.seq > page.from && change.seq <= page.to && (change.properties === null || change.removed !== null || change.properties.some((p) => tracked.has(p))),
+        (change) =>
+          change.seq > page.from &&
+          change.seq <= page.to &&
+          (change.properties === null || change.removed !== null || change.properties.some((p) => tracked.has(p))),
       );
       total = changes.length;
       entries = changes.slice(page.offset, page.offset + page.top).map((change) => {
@@ -440,12 +595,15 @@ export class GraphSimulator {
           const gone = tenant.deleted.has(change.userId) ? 'changed' : 'deleted';
           return { id: change.userId, '@removed': { reason: change.removed ?? gone } };
         }
-        if (page.minimal && change.properties !== null) return select(user, ['id', ...change.properties.filter((p) => tracked.has(p))]);
+        if (page.minimal && change.properties !== null)
+          return select(user, ['id', ...change.properties.filter((p) => tracked.has(p))]);
         return select(user, properties);
       });
     }
     const body: Record<string, unknown> = { '@odata.context': `${this.base()}/$metadata#users`, value: entries };
-    if (page.offset + page.top < total) body['@odata.nextLink'] = `${this.base()}/users/delta?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
+    if (page.offset + page.top < total)
+      body['@odata.nextLink'] =
+        `${this.base()}/users/delta?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
     else body['@odata.deltaLink'] = this.deltaLink(tenant, page.to, page.sel);
     return json(200, body);
   }
@@ -453,7 +611,8 @@ export class GraphSimulator {
   private organization(tenant: TenantState): SimResponse {
     const { seed } = tenant;
     const domains = new Set<string>();
-    for (const user of tenant.users.values()) domains.add(user.userPrincipalName.slice(user.userPrincipalName.lastIndexOf('@') + 1).toLowerCase());
+    for (const user of tenant.users.values())
+      domains.add(user.userPrincipalName.slice(user.userPrincipalName.lastIndexOf('@') + 1).toLowerCase());
     domains.delete(seed.initialDomain.toLowerCase());
     const custom = [...domains].filter((d) => !d.includes('#')).sort();
     return json(200, {
@@ -469,8 +628,20 @@ export class GraphSimulator {
           countryLetterCode: seed.organization.countryLetterCode,
           businessPhones: seed.organization.businessPhones,
           verifiedDomains: [
-            { name: seed.initialDomain, isDefault: custom.length === 0, isInitial: true, type: 'Managed', capabilities: 'Email, OfficeCommunicationsOnline' },
-            ...custom.map((name, i) => ({ name, isDefault: i === 0, isInitial: false, type: 'Managed', capabilities: 'Email' })),
+            {
+              name: seed.initialDomain,
+              isDefault: custom.length === 0,
+              isInitial: true,
+              type: 'Managed',
+              capabilities: 'Email, OfficeCommunicationsOnline',
+            },
+            ...custom.map((name, i) => ({
+              name,
+              isDefault: i === 0,
+              isInitial: false,
+              type: 'Managed',
+              capabilities: 'Email',
+            })),
           ],
         },
       ],
@@ -479,7 +650,11 @@ export class GraphSimulator {
 
   private customers(tenant: TenantState): SimResponse {
     if (this.partnerTenantId === null || tenant.seed.id.toLowerCase() !== this.partnerTenantId) {
-      throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation: only a partner tenant has delegated admin customers.');
+      throw new GraphError(
+        403,
+        'Authorization_RequestDenied',
+        'Insufficient privileges to complete the operation: only a partner tenant has delegated admin customers.',
+      );
     }
     const customers = [...this.tenants.values()].filter((t) => t.seed.id.toLowerCase() !== this.partnerTenantId);
     return json(200, {
@@ -489,9 +664,24 @@ export class GraphSimulator {
   }
 
   private transitiveMembers(request: SimRequest, tenant: TenantState): SimResponse {
-    const page = this.pageOf(request, 'members', (top) => ({ kind: 'members', offset: 0, top, sel: this.selection(request), filter: null, from: 0, to: 0, group: request.params.id!, minimal: false }));
+    const page = this.pageOf(request, 'members', (top) => ({
+      kind: 'members',
+      offset: 0,
+      top,
+      sel: this.selection(request),
+      filter: null,
+      from: 0,
+      to: 0,
+      group: request.params.id!,
+      minimal: false,
+    }));
     const group = tenant.seed.groups.find((g) => g.id === page.group);
-    if (group === undefined) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${page.group}' does not exist or one of its queried reference-property objects are not present.`);
+    if (group === undefined)
+      throw new GraphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${page.group}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     // Nested groups are flattened: a member id naming another group brings its members.
     const memberIds = new Set<string>();
     const visit = (ids: readonly string[], seen: Set<string>): void => {
@@ -503,13 +693,20 @@ export class GraphSimulator {
       }
     };
     visit(group.members, new Set([group.id]));
-    const members = [...memberIds].map((id) => tenant.users.get(id)).filter((u): u is GraphUserSeed => u !== undefined).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const members = [...memberIds]
+      .map((id) => tenant.users.get(id))
+      .filter((u): u is GraphUserSeed => u !== undefined)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     const properties = page.sel ?? ['id', 'displayName', 'userPrincipalName'];
     const body: Record<string, unknown> = {
       '@odata.context': `${this.base()}/$metadata#directoryObjects`,
-      value: members.slice(page.offset, page.offset + page.top).map((user) => ({ '@odata.type': '#microsoft.graph.user', ...select(user, properties) })),
+      value: members
+        .slice(page.offset, page.offset + page.top)
+        .map((user) => ({ '@odata.type': '#microsoft.graph.user', ...select(user, properties) })),
     };
-    if (page.offset + page.top < members.length) body['@odata.nextLink'] = `${this.base()}/groups/${page.group}/transitiveMembers?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
+    if (page.offset + page.top < members.length)
+      body['@odata.nextLink'] =
+        `${this.base()}/groups/${page.group}/transitiveMembers?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
     return json(200, body);
   }
 

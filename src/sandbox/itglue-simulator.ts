@@ -25,7 +25,10 @@ interface JsonApiError {
 }
 
 class ItGlueError extends Error {
-  constructor(readonly status: number, readonly errors: readonly JsonApiError[]) {
+  constructor(
+    readonly status: number,
+    readonly errors: readonly JsonApiError[],
+  ) {
     super(errors[0]?.detail ?? errors[0]?.title ?? 'error');
   }
 }
@@ -69,9 +72,21 @@ export class ItGlueSimulator {
       name: 'itglue',
       log,
       faultBody: (status) =>
-        json(status, { errors: [{ status, title: status === 429 ? 'Too Many Requests' : status === 404 ? 'Not Found' : 'Internal Server Error' }] }, { 'content-type': MEDIA_TYPE }),
+        json(
+          status,
+          {
+            errors: [
+              {
+                status,
+                title: status === 429 ? 'Too Many Requests' : status === 404 ? 'Not Found' : 'Internal Server Error',
+              },
+            ],
+          },
+          { 'content-type': MEDIA_TYPE },
+        ),
     });
-    const route = (method: string, path: string, handler: (request: SimRequest) => SimResponse) => this.server.route(method, path, (request) => this.guard(request, handler));
+    const route = (method: string, path: string, handler: (request: SimRequest) => SimResponse) =>
+      this.server.route(method, path, (request) => this.guard(request, handler));
     route('GET', '/organizations', (r) => this.listOrganizations(r));
     route('GET', '/organizations/{id}/relationships/locations', (r) => this.listLocations(r));
     route('GET', '/contact_types', (r) => this.listContactTypes(r));
@@ -91,7 +106,11 @@ export class ItGlueSimulator {
   load(seed: Seed['itglue']): void {
     this.contactTypes = seed.contactTypes.map((t) => ({ ...t }));
     for (const organization of seed.organizations) {
-      this.organizations.set(organization.id, { id: organization.id, name: organization.name, locations: organization.locations.map((l) => ({ id: l.id, name: l.name, primary: l.primary })) });
+      this.organizations.set(organization.id, {
+        id: organization.id,
+        name: organization.name,
+        locations: organization.locations.map((l) => ({ id: l.id, name: l.name, primary: l.primary })),
+      });
       for (const contact of organization.contacts) {
         const now = new Date(this.clock.now()).toISOString();
         this.contacts.set(contact.id, {
@@ -109,7 +128,9 @@ export class ItGlueSimulator {
   // --- control surface ---
 
   contactsOf(organizationId: string): ContactRecord[] {
-    return [...this.contacts.values()].filter((c) => c['organization-id'] === organizationId).sort((a, b) => Number(a.id) - Number(b.id));
+    return [...this.contacts.values()]
+      .filter((c) => c['organization-id'] === organizationId)
+      .sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   /** A person edits a contact in IT Glue's UI. */
@@ -124,8 +145,21 @@ export class ItGlueSimulator {
     const id = String(this.nextId++);
     const now = new Date(this.clock.now()).toISOString();
     this.contacts.set(id, {
-      'first-name': null, 'last-name': null, title: null, 'contact-type-id': null, 'location-id': null, important: false, notes: null, 'psa-integration': null,
-      'contact-emails': [], 'contact-phones': [], ...attributes, id, 'organization-id': organizationId, 'created-at': now, 'updated-at': now,
+      'first-name': null,
+      'last-name': null,
+      title: null,
+      'contact-type-id': null,
+      'location-id': null,
+      important: false,
+      notes: null,
+      'psa-integration': null,
+      'contact-emails': [],
+      'contact-phones': [],
+      ...attributes,
+      id,
+      'organization-id': organizationId,
+      'created-at': now,
+      'updated-at': now,
     });
     return id;
   }
@@ -141,7 +175,9 @@ export class ItGlueSimulator {
         id: o.id,
         name: o.name,
         locations: o.locations,
-        contacts: this.contactsOf(o.id).map(({ 'organization-id': _o, 'created-at': _c, 'updated-at': _u, ...rest }) => rest),
+        contacts: this.contactsOf(o.id).map(
+          ({ 'organization-id': _o, 'created-at': _c, 'updated-at': _u, ...rest }) => rest,
+        ),
       })),
     };
   }
@@ -152,11 +188,18 @@ export class ItGlueSimulator {
     try {
       const key = request.headers['x-api-key'];
       if (typeof key !== 'string' || !this.keys.has(key)) {
-        throw new ItGlueError(401, [{ status: 401, title: 'Unauthorized', detail: 'The API key is missing or not valid.' }]);
+        throw new ItGlueError(401, [
+          { status: 401, title: 'Unauthorized', detail: 'The API key is missing or not valid.' },
+        ]);
       }
       if (this.limiter.take(key) > 0) throw new ItGlueError(429, [{ status: 429, title: 'Too Many Requests' }]);
-      if ((request.method === 'POST' || request.method === 'PATCH') && !String(request.headers['content-type'] ?? '').startsWith(MEDIA_TYPE)) {
-        throw new ItGlueError(415, [{ status: 415, title: 'Unsupported Media Type', detail: `Content-Type must be ${MEDIA_TYPE}.` }]);
+      if (
+        (request.method === 'POST' || request.method === 'PATCH') &&
+        !String(request.headers['content-type'] ?? '').startsWith(MEDIA_TYPE)
+      ) {
+        throw new ItGlueError(415, [
+          { status: 415, title: 'Unsupported Media Type', detail: `Content-Type must be ${MEDIA_TYPE}.` },
+        ]);
       }
       const response = handler(request);
       return { ...response, headers: { 'content-type': MEDIA_TYPE, ...response.headers } };
@@ -166,7 +209,11 @@ export class ItGlueSimulator {
     }
   }
 
-  private page<T>(request: SimRequest, items: readonly T[], path: string): { items: T[]; meta: Record<string, unknown>; links: Record<string, string> } {
+  private page<T>(
+    request: SimRequest,
+    items: readonly T[],
+    path: string,
+  ): { items: T[]; meta: Record<string, unknown>; links: Record<string, string> } {
     const sizeText = request.query.get('page[size]');
     const numberText = request.query.get('page[number]');
     // Inferred: a size over 1000 is served as 1000.
@@ -181,21 +228,45 @@ export class ItGlueSimulator {
     };
     return {
       items: items.slice((number - 1) * size, number * size),
-      meta: { 'current-page': number, 'next-page': number < totalPages ? number + 1 : null, 'prev-page': number > 1 ? number - 1 : null, 'total-pages': totalPages, 'total-count': items.length, filters: {} },
-      links: { self: link(number), first: link(1), ...(number < totalPages ? { next: link(number + 1) } : {}), ...(number > 1 ? { prev: link(number - 1) } : {}), last: link(totalPages) },
+      meta: {
+        'current-page': number,
+        'next-page': number < totalPages ? number + 1 : null,
+        'prev-page': number > 1 ? number - 1 : null,
+        'total-pages': totalPages,
+        'total-count': items.length,
+        filters: {},
+      },
+      links: {
+        self: link(number),
+        first: link(1),
+        ...(number < totalPages ? { next: link(number + 1) } : {}),
+        ...(number > 1 ? { prev: link(number - 1) } : {}),
+        last: link(totalPages),
+      },
     };
   }
 
   private listOrganizations(request: SimRequest): SimResponse {
     const name = request.query.get('filter[name]');
-    const all = [...this.organizations.values()].filter((o) => name === null || o.name === name).sort((a, b) => Number(a.id) - Number(b.id));
+    const all = [...this.organizations.values()]
+      .filter((o) => name === null || o.name === name)
+      .sort((a, b) => Number(a.id) - Number(b.id));
     const { items, meta, links } = this.page(request, all, '/organizations');
-    return json(200, { data: items.map((o) => ({ id: o.id, type: 'organizations', attributes: { name: o.name, 'organization-type-name': 'Customer', 'organization-status-name': 'Active' } })), meta, links });
+    return json(200, {
+      data: items.map((o) => ({
+        id: o.id,
+        type: 'organizations',
+        attributes: { name: o.name, 'organization-type-name': 'Customer', 'organization-status-name': 'Active' },
+      })),
+      meta,
+      links,
+    });
   }
 
   private organization(id: string): Organization {
     const organization = this.organizations.get(id);
-    if (organization === undefined) throw new ItGlueError(404, [{ status: 404, title: 'Not Found', detail: `Organization ${id} was not found.` }]);
+    if (organization === undefined)
+      throw new ItGlueError(404, [{ status: 404, title: 'Not Found', detail: `Organization ${id} was not found.` }]);
     return organization;
   }
 
@@ -203,7 +274,22 @@ export class ItGlueSimulator {
     const organization = this.organization(request.params.id!);
     const { items, meta, links } = this.page(request, organization.locations, request.path);
     return json(200, {
-      data: items.map((l) => ({ id: l.id, type: 'locations', attributes: { 'organization-id': Number(organization.id), name: l.name, primary: l.primary, 'address-1': null, 'address-2': null, city: null, 'postal-code': null, 'region-name': null, 'country-name': null, phone: null } })),
+      data: items.map((l) => ({
+        id: l.id,
+        type: 'locations',
+        attributes: {
+          'organization-id': Number(organization.id),
+          name: l.name,
+          primary: l.primary,
+          'address-1': null,
+          'address-2': null,
+          city: null,
+          'postal-code': null,
+          'region-name': null,
+          'country-name': null,
+          phone: null,
+        },
+      })),
       meta,
       links,
     });
@@ -211,7 +297,11 @@ export class ItGlueSimulator {
 
   private listContactTypes(request: SimRequest): SimResponse {
     const { items, meta, links } = this.page(request, this.contactTypes, '/contact_types');
-    return json(200, { data: items.map((t) => ({ id: t.id, type: 'contact-types', attributes: { name: t.name } })), meta, links });
+    return json(200, {
+      data: items.map((t) => ({ id: t.id, type: 'contact-types', attributes: { name: t.name } })),
+      meta,
+      links,
+    });
   }
 
   private serialize(contact: ContactRecord): Record<string, unknown> {
@@ -254,9 +344,17 @@ export class ItGlueSimulator {
       eq('contact_type_id', (c) => c['contact-type-id']);
       eq('important', (c) => c.important);
       const primaryEmail = q.get('filter[primary_email]');
-      if (primaryEmail !== null) all = all.filter((c) => c['contact-emails'].some((e) => e.primary && e.value.toLowerCase() === primaryEmail.toLowerCase()));
+      if (primaryEmail !== null)
+        all = all.filter((c) =>
+          c['contact-emails'].some((e) => e.primary && e.value.toLowerCase() === primaryEmail.toLowerCase()),
+        );
       const psaId = q.get('filter[psa_id]');
-      if (psaId !== null) all = all.filter((c) => String((c as Record<string, unknown>)['psa-id'] ?? '') === psaId && c['psa-integration'] === q.get('filter[psa_integration_type]'));
+      if (psaId !== null)
+        all = all.filter(
+          (c) =>
+            String((c as Record<string, unknown>)['psa-id'] ?? '') === psaId &&
+            c['psa-integration'] === q.get('filter[psa_integration_type]'),
+        );
     }
     all.sort((a, b) => Number(a.id) - Number(b.id));
     const { items, meta, links } = this.page(request, all, request.path);
@@ -265,7 +363,10 @@ export class ItGlueSimulator {
 
   private getContact(request: SimRequest): SimResponse {
     const contact = this.contacts.get(request.params.id!);
-    if (contact === undefined) throw new ItGlueError(404, [{ status: 404, title: 'Not Found', detail: `Contact ${request.params.id} was not found.` }]);
+    if (contact === undefined)
+      throw new ItGlueError(404, [
+        { status: 404, title: 'Not Found', detail: `Contact ${request.params.id} was not found.` },
+      ]);
     return json(200, { data: this.serialize(contact) });
   }
 
@@ -274,10 +375,13 @@ export class ItGlueSimulator {
     try {
       document = JSON.parse(request.body);
     } catch {
-      throw new ItGlueError(400, [{ status: 400, title: 'Bad Request', detail: 'The request body is not valid JSON.' }]);
+      throw new ItGlueError(400, [
+        { status: 400, title: 'Bad Request', detail: 'The request body is not valid JSON.' },
+      ]);
     }
     const data = (document as { data?: unknown } | null)?.data;
-    if (data === undefined || data === null || typeof data !== 'object') throw new ItGlueError(400, [{ status: 400, title: 'Bad Request', detail: 'The document has no data.' }]);
+    if (data === undefined || data === null || typeof data !== 'object')
+      throw new ItGlueError(400, [{ status: 400, title: 'Bad Request', detail: 'The document has no data.' }]);
     const many = Array.isArray(data);
     return { items: (many ? data : [data]) as Record<string, unknown>[], many };
   }
@@ -286,14 +390,22 @@ export class ItGlueSimulator {
   private validate(attributes: Record<string, unknown>, organizationId: string, pointer: string): JsonApiError[] {
     const errors: JsonApiError[] = [];
     const organization = this.organizations.get(organizationId);
-    if (organization === undefined) return [unprocessable(`${pointer}/organization-id`, `Organization ${organizationId} does not exist.`)];
+    if (organization === undefined)
+      return [unprocessable(`${pointer}/organization-id`, `Organization ${organizationId} does not exist.`)];
     const emails = attributes['contact-emails'];
     if (emails !== undefined) {
       if (!Array.isArray(emails)) errors.push(unprocessable(`${pointer}/contact-emails`, 'must be an array'));
       else
         emails.forEach((email: Record<string, unknown>, i) => {
-          if (typeof email?.value !== 'string' || !EMAIL.test(email.value)) errors.push(unprocessable(`${pointer}/contact-emails/${i}/value`, `Value "${String(email?.value)}" is not a valid email address.`));
-          if (typeof email?.['label-name'] !== 'string' || email['label-name'] === '') errors.push(unprocessable(`${pointer}/contact-emails/${i}/label-name`, "Label name can't be blank."));
+          if (typeof email?.value !== 'string' || !EMAIL.test(email.value))
+            errors.push(
+              unprocessable(
+                `${pointer}/contact-emails/${i}/value`,
+                `Value "${String(email?.value)}" is not a valid email address.`,
+              ),
+            );
+          if (typeof email?.['label-name'] !== 'string' || email['label-name'] === '')
+            errors.push(unprocessable(`${pointer}/contact-emails/${i}/label-name`, "Label name can't be blank."));
         });
     }
     const phones = attributes['contact-phones'];
@@ -301,13 +413,20 @@ export class ItGlueSimulator {
       if (!Array.isArray(phones)) errors.push(unprocessable(`${pointer}/contact-phones`, 'must be an array'));
       else
         phones.forEach((phone: Record<string, unknown>, i) => {
-          if (typeof phone?.value !== 'string' || digits(phone.value) === '') errors.push(unprocessable(`${pointer}/contact-phones/${i}/value`, "Value can't be blank."));
-          if (typeof phone?.['label-name'] !== 'string' || phone['label-name'] === '') errors.push(unprocessable(`${pointer}/contact-phones/${i}/label-name`, "Label name can't be blank."));
+          if (typeof phone?.value !== 'string' || digits(phone.value) === '')
+            errors.push(unprocessable(`${pointer}/contact-phones/${i}/value`, "Value can't be blank."));
+          if (typeof phone?.['label-name'] !== 'string' || phone['label-name'] === '')
+            errors.push(unprocessable(`${pointer}/contact-phones/${i}/label-name`, "Label name can't be blank."));
         });
     }
     const location = attributes['location-id'];
     if (location !== undefined && location !== null && !organization.locations.some((l) => l.id === String(location))) {
-      errors.push(unprocessable(`${pointer}/location-id`, `Location ${String(location)} does not belong to organization ${organizationId}.`));
+      errors.push(
+        unprocessable(
+          `${pointer}/location-id`,
+          `Location ${String(location)} does not belong to organization ${organizationId}.`,
+        ),
+      );
     }
     const type = attributes['contact-type-id'];
     if (type !== undefined && type !== null && !this.contactTypes.some((t) => t.id === String(type))) {
@@ -315,18 +434,26 @@ export class ItGlueSimulator {
     }
     for (const field of ['first-name', 'last-name', 'title', 'notes'] as const) {
       const value = attributes[field];
-      if (value !== undefined && value !== null && (typeof value !== 'string' || value.length > 255)) errors.push(unprocessable(`${pointer}/${field}`, `${field} is too long (maximum is 255 characters).`));
+      if (value !== undefined && value !== null && (typeof value !== 'string' || value.length > 255))
+        errors.push(unprocessable(`${pointer}/${field}`, `${field} is too long (maximum is 255 characters).`));
     }
     return errors;
   }
 
   private normalized(attributes: Record<string, unknown>): Partial<ContactRecord> {
     const out: Record<string, unknown> = {};
-    for (const key of ['first-name', 'last-name', 'title', 'notes', 'important'] as const) if (key in attributes) out[key] = attributes[key];
-    if ('location-id' in attributes) out['location-id'] = attributes['location-id'] === null ? null : String(attributes['location-id']);
-    if ('contact-type-id' in attributes) out['contact-type-id'] = attributes['contact-type-id'] === null ? null : String(attributes['contact-type-id']);
+    for (const key of ['first-name', 'last-name', 'title', 'notes', 'important'] as const)
+      if (key in attributes) out[key] = attributes[key];
+    if ('location-id' in attributes)
+      out['location-id'] = attributes['location-id'] === null ? null : String(attributes['location-id']);
+    if ('contact-type-id' in attributes)
+      out['contact-type-id'] = attributes['contact-type-id'] === null ? null : String(attributes['contact-type-id']);
     if ('contact-emails' in attributes) {
-      out['contact-emails'] = (attributes['contact-emails'] as Record<string, unknown>[]).map((e) => ({ value: String(e.value), primary: e.primary === true, 'label-name': String(e['label-name']) }));
+      out['contact-emails'] = (attributes['contact-emails'] as Record<string, unknown>[]).map((e) => ({
+        value: String(e.value),
+        primary: e.primary === true,
+        'label-name': String(e['label-name']),
+      }));
     }
     if ('contact-phones' in attributes) {
       out['contact-phones'] = (attributes['contact-phones'] as Record<string, unknown>[]).map((p) => ({
@@ -366,11 +493,18 @@ export class ItGlueSimulator {
       const pointer = many ? `/data/${i}` : '/data';
       const contact = this.contacts.get(id);
       if (contact === undefined) {
-        errors.push({ status: 404, title: 'Not Found', detail: `Contact ${id} was not found.`, source: { pointer: `${pointer}/id` } });
+        errors.push({
+          status: 404,
+          title: 'Not Found',
+          detail: `Contact ${id} was not found.`,
+          source: { pointer: `${pointer}/id` },
+        });
         return null;
       }
       if (this.refusePsaSyncedUpdates && contact['psa-integration'] !== null) {
-        errors.push(unprocessable(`${pointer}/attributes`, 'This contact is synced from a PSA and cannot be edited in IT Glue.'));
+        errors.push(
+          unprocessable(`${pointer}/attributes`, 'This contact is synced from a PSA and cannot be edited in IT Glue.'),
+        );
       }
       const attributes = (item.attributes ?? {}) as Record<string, unknown>;
       errors.push(...this.validate(attributes, contact['organization-id'], `${pointer}/attributes`));
@@ -379,7 +513,11 @@ export class ItGlueSimulator {
     if (errors.length > 0) throw new ItGlueError(errors.every((e) => e.status === 404) ? 404 : 422, errors);
     const updated = targets.map((target) => {
       const { contact, attributes } = target!;
-      const next: ContactRecord = { ...contact, ...this.normalized(attributes), 'updated-at': new Date(this.clock.now()).toISOString() };
+      const next: ContactRecord = {
+        ...contact,
+        ...this.normalized(attributes),
+        'updated-at': new Date(this.clock.now()).toISOString(),
+      };
       this.contacts.set(contact.id, next);
       return this.serialize(next);
     });

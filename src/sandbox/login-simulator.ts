@@ -18,12 +18,17 @@ export interface IssuedToken {
   readonly expiresAt: number;
 }
 
-export type TokenCheck = { readonly ok: true; readonly token: IssuedToken } | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' };
+export type TokenCheck =
+  | { readonly ok: true; readonly token: IssuedToken }
+  | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' };
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 function aadError(status: number, error: string, code: number, description: string): SimResponse {
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   const traceId = crypto.randomUUID();
   const correlationId = crypto.randomUUID();
   return json(status, {
@@ -57,7 +62,12 @@ function assertionValid(assertion: string, key: KeyObject, clientId: string, now
   let valid = false;
   if (header.alg === 'RS256') valid = createVerify('RSA-SHA256').update(signed).verify(key, signature);
   else if (header.alg === 'PS256') {
-    valid = verifySignature('sha256', signed, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature);
+    valid = verifySignature(
+      'sha256',
+      signed,
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+      signature,
+    );
   }
   const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
   // Entra allows five minutes of clock skew.
@@ -80,8 +90,20 @@ export class LoginSimulator {
     log: LoggedRequest[],
     private readonly clock: SimClock,
   ) {
-    this.server = new SimServer({ name: 'login', log, faultBody: (status) => aadError(status, status === 429 ? 'temporarily_unavailable' : 'server_error', 90033, 'A transient error has occurred. Please try again.') });
-    this.server.route('POST', '/{tenant}/oauth2/v2.0/token', (request) => this.token(request.params.tenant!, request.body, request.headers['content-type'] ?? ''));
+    this.server = new SimServer({
+      name: 'login',
+      log,
+      faultBody: (status) =>
+        aadError(
+          status,
+          status === 429 ? 'temporarily_unavailable' : 'server_error',
+          90033,
+          'A transient error has occurred. Please try again.',
+        ),
+    });
+    this.server.route('POST', '/{tenant}/oauth2/v2.0/token', (request) =>
+      this.token(request.params.tenant!, request.body, request.headers['content-type'] ?? ''),
+    );
   }
 
   addTenant(tenantId: string): void {
@@ -89,7 +111,10 @@ export class LoginSimulator {
   }
 
   registerApp(app: RegisteredApp): void {
-    this.apps.set(app.clientId, { ...app, key: app.certificatePem === undefined ? null : createPublicKey(app.certificatePem) });
+    this.apps.set(app.clientId, {
+      ...app,
+      key: app.certificatePem === undefined ? null : createPublicKey(app.certificatePem),
+    });
   }
 
   /** Every token issued so far stops working, as after a long pause. */
@@ -108,12 +133,22 @@ export class LoginSimulator {
 
   private token(tenantPath: string, body: string, contentType: string): SimResponse {
     if (!contentType.includes('application/x-www-form-urlencoded')) {
-      return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+      return aadError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'grant_type'.",
+      );
     }
     const form = new URLSearchParams(body);
     const tenantId = tenantPath.toLowerCase();
     if (!this.tenants.has(tenantId)) {
-      return aadError(400, 'invalid_request', 90002, `Tenant '${tenantPath}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return aadError(
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${tenantPath}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     if (form.get('grant_type') !== 'client_credentials') {
       return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
@@ -121,7 +156,12 @@ export class LoginSimulator {
     const clientId = form.get('client_id') ?? '';
     const app = this.apps.get(clientId);
     if (app === undefined) {
-      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantPath}'.`);
+      return aadError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tenantPath}'.`,
+      );
     }
     if (app.consentedTenants !== undefined && !app.consentedTenants.some((t) => t.toLowerCase() === tenantId)) {
       return aadError(
@@ -135,22 +175,46 @@ export class LoginSimulator {
     const assertion = form.get('client_assertion');
     if (secret !== null) {
       if (app.clientSecret === null || secret !== app.clientSecret) {
-        return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.');
+        return aadError(
+          401,
+          'invalid_client',
+          7000215,
+          'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.',
+        );
       }
     } else if (assertion !== null) {
       if (app.key === null || !assertionValid(assertion, app.key, clientId, this.clock.now())) {
         return aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
       }
     } else {
-      return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      return aadError(
+        401,
+        'invalid_client',
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     }
     const scope = form.get('scope') ?? '';
     if (!scope.split(' ').includes(GRAPH_SCOPE)) {
-      return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+      return aadError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
+      );
     }
     const accessToken = randomToken('eyJ0eXAiOiJKV1Qi.');
-    this.tokens.set(accessToken, { tenantId, clientId, expiresAt: this.clock.now() + this.tokenLifetimeSeconds * 1000 });
+    this.tokens.set(accessToken, {
+      tenantId,
+      clientId,
+      expiresAt: this.clock.now() + this.tokenLifetimeSeconds * 1000,
+    });
     this.tokensIssued += 1;
-    return json(200, { token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds, ext_expires_in: this.tokenLifetimeSeconds, access_token: accessToken });
+    return json(200, {
+      token_type: 'Bearer',
+      expires_in: this.tokenLifetimeSeconds,
+      ext_expires_in: this.tokenLifetimeSeconds,
+      access_token: accessToken,
+    });
   }
 }

@@ -65,7 +65,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // A kept state database goes with the simulated systems it describes: their state is kept beside it.
   const simulatorsPath = `${dbPath}.simulators.json`;
   const kept = options.dbPath !== undefined && existsSync(simulatorsPath) ? await readSeedFile(simulatorsPath) : null;
-  const seed: Seed = kept === null ? options.seed : { ...kept, settings: options.seed.settings, tenants: kept.tenants.map((t) => ({ ...t, settings: options.seed.tenants.find((s) => s.id === t.id)?.settings ?? t.settings })) };
+  const seed: Seed =
+    kept === null
+      ? options.seed
+      : {
+          ...kept,
+          settings: options.seed.settings,
+          tenants: kept.tenants.map((t) => ({
+            ...t,
+            settings: options.seed.tenants.find((s) => s.id === t.id)?.settings ?? t.settings,
+          })),
+        };
   const sims = await startSimulators(seed, options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed });
   for (const [api, limit] of Object.entries(options.limits ?? {})) {
     const limiter = api === 'bms' ? sims.bms.limiter : sims.itglue.limiter;
@@ -79,12 +89,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await store.clearCheckpoints();
 
   // Settings from the seed become the stored settings when they differ from the latest version.
-  const global = parseSettingsOverride(seed.settings, 'the seed\'s settings');
-  if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global)) await store.saveSettings('global', global);
+  const global = parseSettingsOverride(seed.settings, "the seed's settings");
+  if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
+    await store.saveSettings('global', global);
   for (const tenant of seed.tenants) {
     await store.upsertTenant(tenant.id, tenant.displayName);
     const own = parseSettingsOverride(tenant.settings, `the settings of tenant ${tenant.displayName}`);
-    if (JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own)) await store.saveSettings(tenant.id, own);
+    if (JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own))
+      await store.saveSettings(tenant.id, own);
     if (tenant.itglueOrganizationId !== undefined || tenant.bmsAccountId !== undefined) {
       await store.setMapping(tenant.id, tenant.itglueOrganizationId ?? null, tenant.bmsAccountId ?? null, 'manual');
       await store.setTenantStatus(tenant.id, 'ok');
@@ -105,13 +117,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const runner = new SyncRunner({
     store,
-    directory: new GraphDirectory({ tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }), baseUrl: sims.urls.graph, ...common }),
+    directory: new GraphDirectory({
+      tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }),
+      baseUrl: sims.urls.graph,
+      ...common,
+    }),
     ...clients,
     metrics,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   const persist = async () => {
-    if (options.dbPath !== undefined) await writeFile(simulatorsPath, JSON.stringify({ settings: seed.settings, ...sims.dump() }));
+    if (options.dbPath !== undefined)
+      await writeFile(simulatorsPath, JSON.stringify({ settings: seed.settings, ...sims.dump() }));
   };
 
   return {
@@ -124,11 +141,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     webServices: () => ({
       store,
       apis: () => ({ runner, ...clients }),
-      discover: (actor) => discoverTenants(store, async () => seed.tenants, () => runner.mapTenants(), actor, 'the sandbox seed'),
+      discover: (actor) =>
+        discoverTenants(
+          store,
+          async () => seed.tenants,
+          () => runner.mapTenants(),
+          actor,
+          'the sandbox seed',
+        ),
     }),
     async syncAll(runOptions = {}) {
       await runner.mapTenants();
-      const results = await runner.runAll({ ...runOptions, ...(options.onPhase === undefined ? {} : { onPhase: options.onPhase }), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+      const results = await runner.runAll({
+        ...runOptions,
+        ...(options.onPhase === undefined ? {} : { onPhase: options.onPhase }),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      });
       await persist();
       return results;
     },

@@ -64,7 +64,11 @@ const tenantSeedSchema = z.looseObject({
 });
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;
 
-const itglueEmailSchema = z.object({ value: z.string(), primary: z.boolean().default(false), 'label-name': z.string().nullable().default('Work') });
+const itglueEmailSchema = z.object({
+  value: z.string(),
+  primary: z.boolean().default(false),
+  'label-name': z.string().nullable().default('Work'),
+});
 const itgluePhoneSchema = z.object({
   value: z.string(),
   extension: z.string().nullable().optional().default(null),
@@ -86,7 +90,11 @@ export const itglueContactSeedSchema = z.looseObject({
 });
 export type ItGlueContactSeed = z.infer<typeof itglueContactSeedSchema>;
 
-const itglueLocationSchema = z.looseObject({ id: z.string().min(1), name: z.string(), primary: z.boolean().default(false) });
+const itglueLocationSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  primary: z.boolean().default(false),
+});
 
 const itglueOrganizationSchema = z.object({
   id: z.string().min(1),
@@ -113,7 +121,9 @@ export type BmsContactSeed = z.infer<typeof bmsContactSeedSchema>;
 const bmsAccountSchema = z.object({
   id: z.number().int(),
   name: z.string().min(1),
-  locations: z.array(z.object({ id: z.number().int(), name: z.string(), isMain: z.boolean().default(false) })).default([]),
+  locations: z
+    .array(z.object({ id: z.number().int(), name: z.string(), isMain: z.boolean().default(false) }))
+    .default([]),
   contacts: z.array(bmsContactSeedSchema).default([]),
 });
 

@@ -170,7 +170,11 @@ export class SimServer {
         ms: performance.now() - started,
         at: Date.now(),
         fault,
-        headers: Object.fromEntries(Object.entries(req.headers).flatMap(([name, value]) => (SECRET_HEADERS.has(name) || value === undefined ? [] : [[name, String(value)]]))),
+        headers: Object.fromEntries(
+          Object.entries(req.headers).flatMap(([name, value]) =>
+            SECRET_HEADERS.has(name) || value === undefined ? [] : [[name, String(value)]],
+          ),
+        ),
       });
     };
 
@@ -193,13 +197,26 @@ export class SimServer {
     else if (route === undefined) response = this.options.faultBody(404);
     else {
       try {
-        response = await route.handler({ method, path, query: url.searchParams, rawQuery: url.search.slice(1), headers: req.headers, params, body });
+        response = await route.handler({
+          method,
+          path,
+          query: url.searchParams,
+          rawQuery: url.search.slice(1),
+          headers: req.headers,
+          params,
+          body,
+        });
       } catch (error) {
         response = this.options.faultBody(500);
         console.error(`${this.options.name} simulator: ${method} ${path} failed:`, error);
       }
     }
-    let text = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    let text =
+      response.body === undefined
+        ? ''
+        : typeof response.body === 'string'
+          ? response.body
+          : JSON.stringify(response.body);
     if (fault === 'malformedJson') {
       response = { status: 200, headers: { 'content-type': 'application/json' } };
       text = text.slice(0, Math.max(1, Math.floor(text.length / 2))) || '{"value": [';

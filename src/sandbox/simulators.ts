@@ -80,11 +80,21 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   bms.registerUser({ ...credentials.bms, apiAccess: true });
   bms.load(seed.bms);
 
-  const servers: Record<ServerName, SimServer> = { login: login.server, graph: graph.server, itglue: itglue.server, bms: bms.server };
+  const servers: Record<ServerName, SimServer> = {
+    login: login.server,
+    graph: graph.server,
+    itglue: itglue.server,
+    bms: bms.server,
+  };
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  const [loginUrl, graphUrl, itglueUrl, bmsUrl] = await Promise.all([login.server.start(), graph.server.start(), itglue.server.start(), bms.server.start()]);
+  const [loginUrl, graphUrl, itglueUrl, bmsUrl] = await Promise.all([
+    login.server.start(),
+    graph.server.start(),
+    itglue.server.start(),
+    bms.server.start(),
+  ]);
 
   return {
     urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl },

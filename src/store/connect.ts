@@ -23,7 +23,12 @@ export function openSqlite(path: string): OpenDatabase {
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), kind: 'sqlite', location: path, pool: null };
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    kind: 'sqlite',
+    location: path,
+    pool: null,
+  };
 }
 
 /** A PostgreSQL server, from a `postgres://` URL. */
@@ -32,10 +37,17 @@ export function openPostgres(url: string): OpenDatabase {
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: `contactsync-${process.pid}` });
   const safe = new URL(url);
   safe.password = '';
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', location: safe.toString(), pool };
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    kind: 'postgres',
+    location: safe.toString(),
+    pool,
+  };
 }
 
 /** `DATABASE_URL` chooses PostgreSQL; otherwise the SQLite file. */
 export function openDatabase(options: { databaseUrl?: string | undefined; sqlitePath: string }): OpenDatabase {
-  return options.databaseUrl !== undefined && options.databaseUrl !== '' ? openPostgres(options.databaseUrl) : openSqlite(options.sqlitePath);
+  return options.databaseUrl !== undefined && options.databaseUrl !== ''
+    ? openPostgres(options.databaseUrl)
+    : openSqlite(options.sqlitePath);
 }

@@ -71,7 +71,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('counts', 'text')
         .addColumn('error', 'text')
         .execute();
-      await db.schema.createIndex('runs_tenant').ifNotExists().on('runs').columns(['tenant_id', 'started_at']).execute();
+      await db.schema
+        .createIndex('runs_tenant')
+        .ifNotExists()
+        .on('runs')
+        .columns(['tenant_id', 'started_at'])
+        .execute();
       await db.schema
         .createTable('journal')
         .ifNotExists()
@@ -89,7 +94,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('journal_open').ifNotExists().on('journal').columns(['tenant_id', 'status']).execute();
+      await db.schema
+        .createIndex('journal_open')
+        .ifNotExists()
+        .on('journal')
+        .columns(['tenant_id', 'status'])
+        .execute();
       await db.schema
         .createTable('user_results')
         .ifNotExists()
@@ -107,7 +117,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('diffs', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('user_results_pk', ['run_id', 'user_id'])
         .execute();
-      await db.schema.createIndex('user_results_user').ifNotExists().on('user_results').columns(['tenant_id', 'user_id']).execute();
+      await db.schema
+        .createIndex('user_results_user')
+        .ifNotExists()
+        .on('user_results')
+        .columns(['tenant_id', 'user_id'])
+        .execute();
       await db.schema
         .createTable('conflicts')
         .ifNotExists()
@@ -124,7 +139,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('resolved_at', 'text')
         .execute();
-      await db.schema.createIndex('conflicts_open').ifNotExists().on('conflicts').columns(['tenant_id', 'status']).execute();
+      await db.schema
+        .createIndex('conflicts_open')
+        .ifNotExists()
+        .on('conflicts')
+        .columns(['tenant_id', 'status'])
+        .execute();
       await db.schema
         .createTable('audit')
         .ifNotExists()
@@ -173,7 +193,12 @@ migrations['0003_web_sessions'] = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('last_used_at', 'text')
       .execute();
-    await db.schema.createTable('app_secrets').ifNotExists().addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+    await db.schema
+      .createTable('app_secrets')
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
   },
 };
 
@@ -205,6 +230,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migrating the database failed at ${failed}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `Migrating the database failed at ${failed}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -163,13 +163,26 @@ export class StateStore {
   async upsertTenant(id: string, displayName: string): Promise<void> {
     await this.db
       .insertInto('tenants')
-      .values({ id, display_name: displayName, itglue_organization_id: null, bms_account_id: null, mapping: 'unmapped', status: 'unmapped', approve_inactivations: 0, dirty: 1, created_at: now(), updated_at: now() })
+      .values({
+        id,
+        display_name: displayName,
+        itglue_organization_id: null,
+        bms_account_id: null,
+        mapping: 'unmapped',
+        status: 'unmapped',
+        approve_inactivations: 0,
+        dirty: 1,
+        created_at: now(),
+        updated_at: now(),
+      })
       .onConflict((oc) => oc.column('id').doUpdateSet({ display_name: displayName, updated_at: now() }))
       .execute();
   }
 
   async listTenants(): Promise<TenantRecord[]> {
-    return (await this.db.selectFrom('tenants').selectAll().orderBy('display_name').orderBy('id').execute()).map(toTenant);
+    return (await this.db.selectFrom('tenants').selectAll().orderBy('display_name').orderBy('id').execute()).map(
+      toTenant,
+    );
   }
 
   async getTenant(id: string): Promise<TenantRecord | null> {
@@ -177,10 +190,21 @@ export class StateStore {
     return row === undefined ? null : toTenant(row);
   }
 
-  async setMapping(id: string, itglueOrganizationId: string | null, bmsAccountId: number | null, mapping: TenantRecord['mapping']): Promise<void> {
+  async setMapping(
+    id: string,
+    itglueOrganizationId: string | null,
+    bmsAccountId: number | null,
+    mapping: TenantRecord['mapping'],
+  ): Promise<void> {
     await this.db
       .updateTable('tenants')
-      .set({ itglue_organization_id: itglueOrganizationId, bms_account_id: bmsAccountId, mapping, dirty: 1, updated_at: now() })
+      .set({
+        itglue_organization_id: itglueOrganizationId,
+        bms_account_id: bmsAccountId,
+        mapping,
+        dirty: 1,
+        updated_at: now(),
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -190,18 +214,32 @@ export class StateStore {
   }
 
   async setApproval(id: string, approved: boolean): Promise<void> {
-    await this.db.updateTable('tenants').set({ approve_inactivations: flag(approved), dirty: 1, updated_at: now() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('tenants')
+      .set({ approve_inactivations: flag(approved), dirty: 1, updated_at: now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Something other than Microsoft changed for the tenant: the next run plans even if Microsoft reports nothing. */
   async markDirty(id: string, dirty = true): Promise<void> {
-    await this.db.updateTable('tenants').set({ dirty: flag(dirty) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('tenants')
+      .set({ dirty: flag(dirty) })
+      .where('id', '=', id)
+      .execute();
   }
 
   // --- settings (versioned: every save is a new version) ---
 
   async latestSettings(scope: string): Promise<{ version: number; json: unknown } | null> {
-    const row = await this.db.selectFrom('settings').selectAll().where('scope', '=', scope).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('settings')
+      .selectAll()
+      .where('scope', '=', scope)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row === undefined ? null : { version: Number(row.version), json: JSON.parse(row.json) };
   }
 
@@ -220,9 +258,18 @@ export class StateStore {
 
   private insertSettings(scope: string, json: unknown): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
-      const latest = await tx.selectFrom('settings').select('version').where('scope', '=', scope).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      const latest = await tx
+        .selectFrom('settings')
+        .select('version')
+        .where('scope', '=', scope)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       const version = (latest === undefined ? 0 : Number(latest.version)) + 1;
-      await tx.insertInto('settings').values({ scope, version, json: JSON.stringify(json), created_at: now() }).execute();
+      await tx
+        .insertInto('settings')
+        .values({ scope, version, json: JSON.stringify(json), created_at: now() })
+        .execute();
       if (scope === 'global') await tx.updateTable('tenants').set({ dirty: 1 }).execute();
       else await tx.updateTable('tenants').set({ dirty: 1 }).where('id', '=', scope).execute();
       return version;
@@ -232,7 +279,12 @@ export class StateStore {
   // --- the directory snapshot and its checkpoint ---
 
   async loadUsers(tenantId: string): Promise<DirectoryUser[]> {
-    const rows = await this.db.selectFrom('directory_users').select('json').where('tenant_id', '=', tenantId).orderBy('user_id').execute();
+    const rows = await this.db
+      .selectFrom('directory_users')
+      .select('json')
+      .where('tenant_id', '=', tenantId)
+      .orderBy('user_id')
+      .execute();
     return rows.map((row) => JSON.parse(row.json) as DirectoryUser);
   }
 
@@ -242,7 +294,15 @@ export class StateStore {
   }
 
   async deltaLink(tenantId: string): Promise<string | null> {
-    return (await this.db.selectFrom('checkpoints').select('delta_link').where('tenant_id', '=', tenantId).executeTakeFirst())?.delta_link ?? null;
+    return (
+      (
+        await this.db
+          .selectFrom('checkpoints')
+          .select('delta_link')
+          .where('tenant_id', '=', tenantId)
+          .executeTakeFirst()
+      )?.delta_link ?? null
+    );
   }
 
   /**
@@ -257,7 +317,11 @@ export class StateStore {
       } else {
         const gone = [...changes.removed.map((r) => r.id), ...changes.changed.map((u) => u.id)];
         for (let i = 0; i < gone.length; i += 500) {
-          await tx.deleteFrom('directory_users').where('tenant_id', '=', tenantId).where('user_id', 'in', gone.slice(i, i + 500)).execute();
+          await tx
+            .deleteFrom('directory_users')
+            .where('tenant_id', '=', tenantId)
+            .where('user_id', 'in', gone.slice(i, i + 500))
+            .execute();
         }
         await this.insertUsers(tx, tenantId, changes.changed);
       }
@@ -272,29 +336,49 @@ export class StateStore {
   private async insertUsers(tx: Db, tenantId: string, users: readonly DirectoryUser[]): Promise<void> {
     for (let i = 0; i < users.length; i += 200) {
       const slice = users.slice(i, i + 200);
-      if (slice.length > 0) await tx.insertInto('directory_users').values(slice.map((user) => ({ tenant_id: tenantId, user_id: user.id, json: JSON.stringify(user) }))).execute();
+      if (slice.length > 0)
+        await tx
+          .insertInto('directory_users')
+          .values(slice.map((user) => ({ tenant_id: tenantId, user_id: user.id, json: JSON.stringify(user) })))
+          .execute();
     }
   }
 
   // --- links ---
 
   async listLinks(tenantId: string): Promise<Link[]> {
-    return (await this.db.selectFrom('links').selectAll().where('tenant_id', '=', tenantId).orderBy('user_id').execute()).map(toLink);
+    return (
+      await this.db.selectFrom('links').selectAll().where('tenant_id', '=', tenantId).orderBy('user_id').execute()
+    ).map(toLink);
   }
 
   async getLink(tenantId: string, userId: string): Promise<Link | null> {
-    const row = await this.db.selectFrom('links').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('links')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return row === undefined ? null : toLink(row);
   }
 
   async saveLink(tenantId: string, link: Link, db: Db = this.db): Promise<void> {
     const row = linkRow(tenantId, link);
     const { tenant_id: _t, user_id: _u, ...update } = row;
-    await db.insertInto('links').values(row).onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(update)).execute();
+    await db
+      .insertInto('links')
+      .values(row)
+      .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(update))
+      .execute();
   }
 
   async setSyncDisabled(tenantId: string, userId: string, disabled: SyncDisabled): Promise<boolean> {
-    const result = await this.db.updateTable('links').set({ sync_disabled: disabled, updated_at: now() }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    const result = await this.db
+      .updateTable('links')
+      .set({ sync_disabled: disabled, updated_at: now() })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
@@ -307,17 +391,41 @@ export class StateStore {
   async startRun(tenantId: string): Promise<string> {
     await this.db
       .updateTable('runs')
-      .set({ status: 'interrupted', finished_at: now(), error: 'The process stopped during this run; the next run finished its work.' })
+      .set({
+        status: 'interrupted',
+        finished_at: now(),
+        error: 'The process stopped during this run; the next run finished its work.',
+      })
       .where('tenant_id', '=', tenantId)
       .where('finished_at', 'is', null)
       .execute();
     const id = crypto.randomUUID();
-    await this.db.insertInto('runs').values({ id, tenant_id: tenantId, started_at: now(), finished_at: null, status: 'running', counts: null, error: null }).execute();
+    await this.db
+      .insertInto('runs')
+      .values({
+        id,
+        tenant_id: tenantId,
+        started_at: now(),
+        finished_at: null,
+        status: 'running',
+        counts: null,
+        error: null,
+      })
+      .execute();
     return id;
   }
 
-  async finishRun(id: string, status: string, counts: Record<string, number>, error: string | null = null): Promise<void> {
-    await this.db.updateTable('runs').set({ finished_at: now(), status, counts: JSON.stringify(counts), error }).where('id', '=', id).execute();
+  async finishRun(
+    id: string,
+    status: string,
+    counts: Record<string, number>,
+    error: string | null = null,
+  ): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({ finished_at: now(), status, counts: JSON.stringify(counts), error })
+      .where('id', '=', id)
+      .execute();
   }
 
   async listRuns(tenantId?: string, limit = 50): Promise<RunRecord[]> {
@@ -333,7 +441,10 @@ export class StateStore {
         .selectFrom('runs as r')
         .selectAll('r')
         .where('r.started_at', '=', (eb) => {
-          let newest = eb.selectFrom('runs as x').select((x) => x.fn.max('x.started_at').as('at')).whereRef('x.tenant_id', '=', 'r.tenant_id');
+          let newest = eb
+            .selectFrom('runs as x')
+            .select((x) => x.fn.max('x.started_at').as('at'))
+            .whereRef('x.tenant_id', '=', 'r.tenant_id');
           if (onlyWork) newest = newest.where('x.status', '!=', 'unchanged');
           return newest;
         })
@@ -355,31 +466,65 @@ export class StateStore {
   // --- the write journal ---
 
   /** Records the intent before a write; returns the entry's id. The same key twice is one intent. */
-  async journalIntent(entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string }): Promise<string> {
+  async journalIntent(
+    entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string },
+  ): Promise<string> {
     const id = crypto.randomUUID();
     await this.db
       .insertInto('journal')
-      .values({ id, run_id: entry.runId, tenant_id: entry.tenantId, user_id: entry.userId, system: entry.system, operation: entry.operation, idempotency_key: entry.key, payload: JSON.stringify(entry.payload), status: 'intent', target_id: null, error: null, created_at: now(), updated_at: now() })
+      .values({
+        id,
+        run_id: entry.runId,
+        tenant_id: entry.tenantId,
+        user_id: entry.userId,
+        system: entry.system,
+        operation: entry.operation,
+        idempotency_key: entry.key,
+        payload: JSON.stringify(entry.payload),
+        status: 'intent',
+        target_id: null,
+        error: null,
+        created_at: now(),
+        updated_at: now(),
+      })
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .execute();
-    const row = await this.db.selectFrom('journal').select('id').where('idempotency_key', '=', entry.key).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('journal')
+      .select('id')
+      .where('idempotency_key', '=', entry.key)
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
   /** Marks a write done and stores the link it produced, in one transaction. */
   async journalDone(id: string, targetId: string | null, link: { tenantId: string; link: Link } | null): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('journal').set({ status: 'done', target_id: targetId, updated_at: now() }).where('id', '=', id).execute();
+      await tx
+        .updateTable('journal')
+        .set({ status: 'done', target_id: targetId, updated_at: now() })
+        .where('id', '=', id)
+        .execute();
       if (link !== null) await this.saveLink(link.tenantId, link.link, tx);
     });
   }
 
   async journalFailed(id: string, error: string): Promise<void> {
-    await this.db.updateTable('journal').set({ status: 'failed', error, updated_at: now() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('journal')
+      .set({ status: 'failed', error, updated_at: now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   async unfinishedJournal(tenantId: string): Promise<JournalEntry[]> {
-    const rows = await this.db.selectFrom('journal').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'intent').orderBy('created_at').execute();
+    const rows = await this.db
+      .selectFrom('journal')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'intent')
+      .orderBy('created_at')
+      .execute();
     return rows.map((row) => ({
       id: row.id,
       runId: row.run_id,
@@ -422,40 +567,82 @@ export class StateStore {
   }
 
   async resultsOfRun(runId: string): Promise<UserResult[]> {
-    const rows = await this.db.selectFrom('user_results').selectAll().where('run_id', '=', runId).orderBy('user_id').execute();
+    const rows = await this.db
+      .selectFrom('user_results')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('user_id')
+      .execute();
     return rows.map(toUserResult);
   }
 
   // --- the conflicts queue ---
 
   /** Opens a conflict for each dispute not already open, and closes open ones that are no longer disputed. */
-  async syncConflicts(tenantId: string, disputes: readonly Omit<ConflictRecord, 'id' | 'tenantId' | 'status' | 'resolution' | 'resolutionTarget'>[]): Promise<void> {
+  async syncConflicts(
+    tenantId: string,
+    disputes: readonly Omit<ConflictRecord, 'id' | 'tenantId' | 'status' | 'resolution' | 'resolutionTarget'>[],
+  ): Promise<void> {
     // The conflicts one run finds are found at one time, so that they are listed by user (see listConflicts).
     const foundAt = now();
     await this.db.transaction().execute(async (tx) => {
-      const open = await tx.selectFrom('conflicts').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'open').execute();
+      const open = await tx
+        .selectFrom('conflicts')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'open')
+        .execute();
       const wanted = new Map(disputes.map((d) => [conflictKey(d.userId, d.side), d]));
       for (const row of open) {
         const dispute = wanted.get(conflictKey(row.user_id, row.side));
         if (dispute === undefined) {
-          await tx.updateTable('conflicts').set({ status: 'resolved', resolution: null, resolved_at: now() }).where('id', '=', row.id).execute();
+          await tx
+            .updateTable('conflicts')
+            .set({ status: 'resolved', resolution: null, resolved_at: now() })
+            .where('id', '=', row.id)
+            .execute();
         } else {
           wanted.delete(conflictKey(row.user_id, row.side));
-          await tx.updateTable('conflicts').set({ candidates: JSON.stringify(dispute.candidates), rule: dispute.rule }).where('id', '=', row.id).execute();
+          await tx
+            .updateTable('conflicts')
+            .set({ candidates: JSON.stringify(dispute.candidates), rule: dispute.rule })
+            .where('id', '=', row.id)
+            .execute();
         }
       }
       for (const d of wanted.values()) {
         await tx
           .insertInto('conflicts')
-          .values({ id: crypto.randomUUID(), tenant_id: tenantId, user_id: d.userId, user_principal_name: d.userPrincipalName, side: d.side, rule: d.rule, candidates: JSON.stringify(d.candidates), status: 'open', resolution: null, resolution_target: null, created_at: foundAt, resolved_at: null })
+          .values({
+            id: crypto.randomUUID(),
+            tenant_id: tenantId,
+            user_id: d.userId,
+            user_principal_name: d.userPrincipalName,
+            side: d.side,
+            rule: d.rule,
+            candidates: JSON.stringify(d.candidates),
+            status: 'open',
+            resolution: null,
+            resolution_target: null,
+            created_at: foundAt,
+            resolved_at: null,
+          })
           .execute();
       }
     });
   }
 
-  async listConflicts(options: { tenantId?: string; status?: 'open' | 'resolved'; id?: string } = {}): Promise<ConflictRecord[]> {
+  async listConflicts(
+    options: { tenantId?: string; status?: 'open' | 'resolved'; id?: string } = {},
+  ): Promise<ConflictRecord[]> {
     // Conflicts found by one run share their time: they are listed by user, so that the list reads the same every time.
-    let query = this.db.selectFrom('conflicts').selectAll().orderBy('created_at').orderBy('user_principal_name').orderBy('side').orderBy('id');
+    let query = this.db
+      .selectFrom('conflicts')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('user_principal_name')
+      .orderBy('side')
+      .orderBy('id');
     if (options.tenantId !== undefined) query = query.where('tenant_id', '=', options.tenantId);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.id !== undefined) query = query.where('id', '=', options.id);
@@ -473,18 +660,35 @@ export class StateStore {
     }));
   }
 
-  async resolveConflict(id: string, resolution: 'link' | 'create' | 'ignore', target: string | null): Promise<ConflictRecord | null> {
+  async resolveConflict(
+    id: string,
+    resolution: 'link' | 'create' | 'ignore',
+    target: string | null,
+  ): Promise<ConflictRecord | null> {
     const conflict = (await this.listConflicts()).find((c) => c.id === id);
     if (conflict === undefined || conflict.status !== 'open') return null;
-    await this.db.updateTable('conflicts').set({ status: 'resolved', resolution, resolution_target: target, resolved_at: now() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('conflicts')
+      .set({ status: 'resolved', resolution, resolution_target: target, resolved_at: now() })
+      .where('id', '=', id)
+      .execute();
     await this.markDirty(conflict.tenantId);
     return { ...conflict, status: 'resolved', resolution, resolutionTarget: target };
   }
 
   /** The operators' create and ignore answers to disputes, as planner input. */
   async decisions(tenantId: string): Promise<OperatorDecision[]> {
-    const rows = await this.db.selectFrom('conflicts').select(['user_id', 'side', 'resolution']).where('tenant_id', '=', tenantId).where('resolution', 'in', ['create', 'ignore']).execute();
-    return rows.map((row) => ({ userId: row.user_id, side: row.side as OperatorDecision['side'], choice: row.resolution as OperatorDecision['choice'] }));
+    const rows = await this.db
+      .selectFrom('conflicts')
+      .select(['user_id', 'side', 'resolution'])
+      .where('tenant_id', '=', tenantId)
+      .where('resolution', 'in', ['create', 'ignore'])
+      .execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      side: row.side as OperatorDecision['side'],
+      choice: row.resolution as OperatorDecision['choice'],
+    }));
   }
 
   // --- one user of the snapshot (Sync now) ---
@@ -499,13 +703,22 @@ export class StateStore {
 
   /** One user of a tenant's snapshot, as Microsoft 365 held it at the last read. */
   async directoryUser(tenantId: string, userId: string): Promise<DirectoryUser | null> {
-    const row = await this.db.selectFrom('directory_users').select('json').where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('directory_users')
+      .select('json')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return row === undefined ? null : (JSON.parse(row.json) as DirectoryUser);
   }
 
   /** The tenant and stored state of a user, found by id or sign-in name. */
   async findUser(idOrUpn: string): Promise<{ tenantId: string; user: DirectoryUser } | null> {
-    const byId = await this.db.selectFrom('directory_users').select(['tenant_id', 'json']).where('user_id', '=', idOrUpn).executeTakeFirst();
+    const byId = await this.db
+      .selectFrom('directory_users')
+      .select(['tenant_id', 'json'])
+      .where('user_id', '=', idOrUpn)
+      .executeTakeFirst();
     if (byId !== undefined) return { tenantId: byId.tenant_id, user: JSON.parse(byId.json) as DirectoryUser };
     const wanted = idOrUpn.toLowerCase();
     for (const row of await this.db.selectFrom('directory_users').select(['tenant_id', 'json']).execute()) {
@@ -515,7 +728,11 @@ export class StateStore {
     return null;
   }
 
-  async userHistory(tenantId: string, userId: string, limit = 10): Promise<(UserResult & { runId: string; at: string })[]> {
+  async userHistory(
+    tenantId: string,
+    userId: string,
+    limit = 10,
+  ): Promise<(UserResult & { runId: string; at: string })[]> {
     const rows = await this.db
       .selectFrom('user_results')
       .innerJoin('runs', 'runs.id', 'user_results.run_id')
@@ -532,24 +749,36 @@ export class StateStore {
   // --- people who sign in to the web UI ---
 
   async addUser(username: string, passwordHash: string, role: WebRole): Promise<boolean> {
-    const result = await this.db.insertInto('users').values({ username, password_hash: passwordHash, role, created_at: now() }).onConflict((oc) => oc.column('username').doNothing()).executeTakeFirst();
+    const result = await this.db
+      .insertInto('users')
+      .values({ username, password_hash: passwordHash, role, created_at: now() })
+      .onConflict((oc) => oc.column('username').doNothing())
+      .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async getUser(username: string): Promise<WebUser | null> {
     const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    return row === undefined ? null : { username: row.username, passwordHash: row.password_hash, role: row.role as WebRole };
+    return row === undefined
+      ? null
+      : { username: row.username, passwordHash: row.password_hash, role: row.role as WebRole };
   }
 
   async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   /** Opens a session; sessions that expired are forgotten here, once per sign-in rather than on every request. */
   async createSession(tokenHash: string, username: string, expiresAt: Date): Promise<void> {
     await this.db.deleteFrom('sessions').where('expires_at', '<', now()).execute();
-    await this.db.insertInto('sessions').values({ token_hash: tokenHash, username, created_at: now(), expires_at: expiresAt.toISOString() }).execute();
+    await this.db
+      .insertInto('sessions')
+      .values({ token_hash: tokenHash, username, created_at: now(), expires_at: expiresAt.toISOString() })
+      .execute();
   }
 
   /** The user of a live (unexpired) session. */
@@ -568,22 +797,53 @@ export class StateStore {
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   }
 
-  async addApiToken(token: { id: string; name: string; tokenHash: string; role: WebRole; createdBy: string }): Promise<void> {
-    await this.db.insertInto('api_tokens').values({ id: token.id, name: token.name, token_hash: token.tokenHash, role: token.role, created_by: token.createdBy, created_at: now(), last_used_at: null }).execute();
+  async addApiToken(token: {
+    id: string;
+    name: string;
+    tokenHash: string;
+    role: WebRole;
+    createdBy: string;
+  }): Promise<void> {
+    await this.db
+      .insertInto('api_tokens')
+      .values({
+        id: token.id,
+        name: token.name,
+        token_hash: token.tokenHash,
+        role: token.role,
+        created_by: token.createdBy,
+        created_at: now(),
+        last_used_at: null,
+      })
+      .execute();
   }
 
   async apiTokenUser(tokenHash: string): Promise<{ name: string; role: WebRole } | null> {
-    const row = await this.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'last_used_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'name', 'role', 'last_used_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
     if (row === undefined) return null;
     // "Last used" to the minute: a busy client does not write a row per request.
     const at = now();
-    if (row.last_used_at === null || row.last_used_at.slice(0, 16) !== at.slice(0, 16)) await this.db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', row.id).execute();
+    if (row.last_used_at === null || row.last_used_at.slice(0, 16) !== at.slice(0, 16))
+      await this.db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', row.id).execute();
     return { name: row.name, role: row.role as WebRole };
   }
 
-  async listApiTokens(): Promise<{ id: string; name: string; role: WebRole; createdBy: string; createdAt: string; lastUsedAt: string | null }[]> {
+  async listApiTokens(): Promise<
+    { id: string; name: string; role: WebRole; createdBy: string; createdAt: string; lastUsedAt: string | null }[]
+  > {
     const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
-    return rows.map((row) => ({ id: row.id, name: row.name, role: row.role as WebRole, createdBy: row.created_by, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      role: row.role as WebRole,
+      createdBy: row.created_by,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+    }));
   }
 
   async revokeApiToken(id: string): Promise<boolean> {
@@ -594,8 +854,13 @@ export class StateStore {
   /** A random secret of this installation, made the first time it is asked for (every process gets the same one). */
   async appSecret(name: string): Promise<string> {
     const fresh = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
-    await this.db.insertInto('app_secrets').values({ name, value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
-    return (await this.db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
+    await this.db
+      .insertInto('app_secrets')
+      .values({ name, value: fresh })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    return (await this.db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow())
+      .value;
   }
 
   // --- metrics ---
@@ -608,19 +873,34 @@ export class StateStore {
         await tx
           .insertInto('metric_counters')
           .values(entry)
-          .onConflict((oc) => oc.columns(['name', 'labels']).doUpdateSet((eb) => ({ value: eb('metric_counters.value', '+', eb.ref('excluded.value')) })))
+          .onConflict((oc) =>
+            oc
+              .columns(['name', 'labels'])
+              .doUpdateSet((eb) => ({ value: eb('metric_counters.value', '+', eb.ref('excluded.value')) })),
+          )
           .execute();
       }
     });
   }
 
   async counters(): Promise<{ name: string; labels: string; value: number }[]> {
-    return (await this.db.selectFrom('metric_counters').selectAll().orderBy('name').orderBy('labels').execute()).map((r) => ({ ...r, value: Number(r.value) }));
+    return (await this.db.selectFrom('metric_counters').selectAll().orderBy('name').orderBy('labels').execute()).map(
+      (r) => ({ ...r, value: Number(r.value) }),
+    );
   }
 
   /** Totals kept by the state itself: runs by status, writes done by system and operation, users failed. */
-  async syncTotals(): Promise<{ runs: { status: string; n: number }[]; writes: { system: string; operation: string; n: number }[]; failedUsers: number }> {
-    const runs = await this.db.selectFrom('runs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').orderBy('status').execute();
+  async syncTotals(): Promise<{
+    runs: { status: string; n: number }[];
+    writes: { system: string; operation: string; n: number }[];
+    failedUsers: number;
+  }> {
+    const runs = await this.db
+      .selectFrom('runs')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .orderBy('status')
+      .execute();
     const writes = await this.db
       .selectFrom('journal')
       .select(['system', 'operation', (eb) => eb.fn.countAll<number>().as('n')])
@@ -629,23 +909,50 @@ export class StateStore {
       .orderBy('system')
       .orderBy('operation')
       .execute();
-    const failed = await this.db.selectFrom('user_results').select((eb) => eb.fn.countAll<number>().as('n')).where('outcome', '=', 'failed').executeTakeFirstOrThrow();
-    return { runs: runs.map((r) => ({ status: r.status, n: Number(r.n) })), writes: writes.map((w) => ({ system: w.system, operation: w.operation, n: Number(w.n) })), failedUsers: Number(failed.n) };
+    const failed = await this.db
+      .selectFrom('user_results')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('outcome', '=', 'failed')
+      .executeTakeFirstOrThrow();
+    return {
+      runs: runs.map((r) => ({ status: r.status, n: Number(r.n) })),
+      writes: writes.map((w) => ({ system: w.system, operation: w.operation, n: Number(w.n) })),
+      failedUsers: Number(failed.n),
+    };
   }
 
   /** When the tenant's Microsoft 365 changes were last read (the delta link's time), or null. */
   async lastReadAt(tenantId: string): Promise<string | null> {
-    return (await this.db.selectFrom('checkpoints').select('updated_at').where('tenant_id', '=', tenantId).executeTakeFirst())?.updated_at ?? null;
+    return (
+      (
+        await this.db
+          .selectFrom('checkpoints')
+          .select('updated_at')
+          .where('tenant_id', '=', tenantId)
+          .executeTakeFirst()
+      )?.updated_at ?? null
+    );
   }
 
   // --- the audit log ---
 
   async audit(actor: string, action: string, target: string, details: Record<string, unknown> = {}): Promise<void> {
-    await this.db.insertInto('audit').values({ id: crypto.randomUUID(), at: now(), actor, action, target, details: JSON.stringify(details) }).execute();
+    await this.db
+      .insertInto('audit')
+      .values({ id: crypto.randomUUID(), at: now(), actor, action, target, details: JSON.stringify(details) })
+      .execute();
   }
 
-  async listAudit(limit = 100): Promise<{ at: string; actor: string; action: string; target: string; details: Record<string, unknown> }[]> {
+  async listAudit(
+    limit = 100,
+  ): Promise<{ at: string; actor: string; action: string; target: string; details: Record<string, unknown> }[]> {
     const rows = await this.db.selectFrom('audit').selectAll().orderBy('at', 'desc').limit(limit).execute();
-    return rows.map((row) => ({ at: row.at, actor: row.actor, action: row.action, target: row.target, details: JSON.parse(row.details) as Record<string, unknown> }));
+    return rows.map((row) => ({
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      target: row.target,
+      details: JSON.parse(row.details) as Record<string, unknown>,
+    }));
   }
 }

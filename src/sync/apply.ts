@@ -45,7 +45,12 @@ interface UserState {
 }
 
 function failureOf(error: unknown, system: string): Reason[] {
-  return [reason(`${system}-failed`, `${system === 'itglue' ? 'IT Glue' : 'BMS'} could not be written: ${(error as Error).message}`)];
+  return [
+    reason(
+      `${system}-failed`,
+      `${system === 'itglue' ? 'IT Glue' : 'BMS'} could not be written: ${(error as Error).message}`,
+    ),
+  ];
 }
 
 function sameLink(a: Link | null, b: Link | null): boolean {
@@ -72,11 +77,26 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   const { store, tenantId, runId } = context;
   const states = new Map<string, UserState>();
   for (const action of actions) {
-    states.set(action.userId, { link: context.links.get(action.userId) ?? null, docId: itglueContactOf(action), psaId: bmsContactOf(action), failure: null, docFailed: false, psaFailed: false });
+    states.set(action.userId, {
+      link: context.links.get(action.userId) ?? null,
+      docId: itglueContactOf(action),
+      psaId: bmsContactOf(action),
+      failure: null,
+      docFailed: false,
+      psaFailed: false,
+    });
   }
   const stateOf = (action: PlannedAction): UserState => states.get(action.userId)!;
-  const docWrites = actions.filter((a) => a.itglue.kind === 'create' || a.itglue.kind === 'update' || a.itglue.kind === 'inactivate');
-  const psaWrites = actions.filter((a) => a.bms.kind === 'create' || a.bms.kind === 'update' || a.bms.kind === 'inactivate' || (a.bms.kind === 'link' && a.bms.write));
+  const docWrites = actions.filter(
+    (a) => a.itglue.kind === 'create' || a.itglue.kind === 'update' || a.itglue.kind === 'inactivate',
+  );
+  const psaWrites = actions.filter(
+    (a) =>
+      a.bms.kind === 'create' ||
+      a.bms.kind === 'update' ||
+      a.bms.kind === 'inactivate' ||
+      (a.bms.kind === 'link' && a.bms.write),
+  );
   const total = docWrites.length + psaWrites.length;
   let done = 0;
   const progressed = (count: number): void => {
@@ -84,14 +104,33 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     context.onProgress?.(done, total);
   };
 
-  const intent = async (action: PlannedAction, system: 'itglue' | 'bms', operation: string, payload: unknown): Promise<string> => {
+  const intent = async (
+    action: PlannedAction,
+    system: 'itglue' | 'bms',
+    operation: string,
+    payload: unknown,
+  ): Promise<string> => {
     crashPoint();
-    const id = await store.journalIntent({ runId, tenantId, userId: action.userId, system, operation, payload, key: `${runId}/${action.userId}/${system}/${operation}` });
+    const id = await store.journalIntent({
+      runId,
+      tenantId,
+      userId: action.userId,
+      system,
+      operation,
+      payload,
+      key: `${runId}/${action.userId}/${system}/${operation}`,
+    });
     crashPoint();
     return id;
   };
 
-  const settle = async (action: PlannedAction, journalId: string, result: WriteResult<string | number>, system: 'itglue' | 'bms', link: () => Link | null): Promise<void> => {
+  const settle = async (
+    action: PlannedAction,
+    journalId: string,
+    result: WriteResult<string | number>,
+    system: 'itglue' | 'bms',
+    link: () => Link | null,
+  ): Promise<void> => {
     const state = stateOf(action);
     if (!result.ok) {
       await store.journalFailed(journalId, result.reasons.map((r) => r.message).join('; '));
@@ -114,15 +153,27 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       const batch = writes.slice(start, start + BATCH);
       const journal: string[] = [];
       for (const action of batch) {
-        const primary = action.itglue.kind === 'create' ? action.itglue.fields.emails.find((e) => e.primary)?.value ?? null : null;
-        journal.push(await intent(action, 'itglue', kind, { email: primary, organizationId: context.organizationId, contactId: itglueContactOf(action) }));
+        const primary =
+          action.itglue.kind === 'create' ? (action.itglue.fields.emails.find((e) => e.primary)?.value ?? null) : null;
+        journal.push(
+          await intent(action, 'itglue', kind, {
+            email: primary,
+            organizationId: context.organizationId,
+            contactId: itglueContactOf(action),
+          }),
+        );
       }
       let results: readonly WriteResult<string>[];
       try {
         results =
           kind === 'create'
-            ? await context.itglue.createContacts(context.organizationId, batch.map((a) => (a.itglue as { fields: DocContactFields }).fields))
-            : await context.itglue.updateContacts(batch.map((a) => ({ id: itglueContactOf(a)!, patch: (a.itglue as { patch: DocContactPatch }).patch })));
+            ? await context.itglue.createContacts(
+                context.organizationId,
+                batch.map((a) => (a.itglue as { fields: DocContactFields }).fields),
+              )
+            : await context.itglue.updateContacts(
+                batch.map((a) => ({ id: itglueContactOf(a)!, patch: (a.itglue as { patch: DocContactPatch }).patch })),
+              );
       } catch (error) {
         results = batch.map(() => ({ ok: false, reasons: failureOf(error, 'itglue') }));
       }
@@ -130,13 +181,21 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       for (let i = 0; i < batch.length; i++) {
         const action = batch[i]!;
         const state = stateOf(action);
-        await settle(action, journal[i]!, results[i]!, 'itglue', () => nextLink(docLeg(action, state.link), state.link, { docContactId: state.docId, psaContactId: null }));
+        await settle(action, journal[i]!, results[i]!, 'itglue', () =>
+          nextLink(docLeg(action, state.link), state.link, { docContactId: state.docId, psaContactId: null }),
+        );
       }
       progressed(batch.length);
     }
   };
-  await docBatches('create', docWrites.filter((a) => a.itglue.kind === 'create'));
-  await docBatches('update', docWrites.filter((a) => a.itglue.kind !== 'create'));
+  await docBatches(
+    'create',
+    docWrites.filter((a) => a.itglue.kind === 'create'),
+  );
+  await docBatches(
+    'update',
+    docWrites.filter((a) => a.itglue.kind !== 'create'),
+  );
 
   // Links of users matched without an IT Glue write (an alias match that needs no change) are stored too.
   for (const action of actions) {
@@ -155,7 +214,8 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     if (state.failure !== null || state.docId === null || context.bms === null || context.accountId === null) continue;
     const psa = action.bms;
     const docId = state.docId;
-    const linkAfter = (): Link | null => nextLink(psaLeg(action, docId), state.link, { docContactId: docId, psaContactId: state.psaId });
+    const linkAfter = (): Link | null =>
+      nextLink(psaLeg(action, docId), state.link, { docContactId: docId, psaContactId: state.psaId });
     let operation: string;
     let run: () => Promise<WriteResult<number>>;
     if (psa.kind === 'create') {
@@ -168,7 +228,11 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       operation = 'inactivate';
       run = () => context.bms!.inactivateContact(psa.contactId);
     } else continue;
-    const journalId = await intent(action, 'bms', operation, { email: psa.kind === 'create' ? psa.fields.emailAddress : null, accountId: context.accountId, contactId: bmsContactOf(action) });
+    const journalId = await intent(action, 'bms', operation, {
+      email: psa.kind === 'create' ? psa.fields.emailAddress : null,
+      accountId: context.accountId,
+      contactId: bmsContactOf(action),
+    });
     let result: WriteResult<number>;
     try {
       result = await run();
@@ -186,7 +250,10 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     const state = stateOf(action);
     if (state.docId === null || state.failure !== null) continue;
     state.psaId = action.bms.contactId;
-    const next = nextLink(psaLeg(action, state.docId), state.link, { docContactId: state.docId, psaContactId: state.psaId });
+    const next = nextLink(psaLeg(action, state.docId), state.link, {
+      docContactId: state.docId,
+      psaContactId: state.psaId,
+    });
     if (next !== null && !sameLink(next, state.link)) {
       await store.saveLink(tenantId, next);
       state.link = next;

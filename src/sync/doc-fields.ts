@@ -1,4 +1,11 @@
-import type { DocContact, DocContactFields, DocContactPatch, DocEmail, DocLocation, DocPhone } from '../domain/doc-contact.ts';
+import type {
+  DocContact,
+  DocContactFields,
+  DocContactPatch,
+  DocEmail,
+  DocLocation,
+  DocPhone,
+} from '../domain/doc-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.ts';
 import type { FieldDiff } from '../domain/plan.ts';
@@ -52,7 +59,6 @@ export interface DocFieldsPlan {
   readonly notes: readonly Reason[];
 }
 
-
 const NONE: readonly never[] = [];
 
 /** `value` cut to `limit` UTF-16 units, never in the middle of a character. */
@@ -86,8 +92,15 @@ function keepUnlessBlank(next: string | null, current: string | null, blankNever
  * The contact's emails after the merge, with their comparison keys (`existingKeys` are those of `existing`, in order).
  * Entries are copied only when they change, so an unchanged list holds the very same entries.
  */
-function chooseEmails(user: NormalizedUser, existing: readonly DocEmail[], existingKeys: readonly string[], link: Link | null, settings: Settings) {
-  const primary = settings.primaryEmail === 'upn' ? user.userPrincipalName : (user.primarySmtp ?? user.userPrincipalName);
+function chooseEmails(
+  user: NormalizedUser,
+  existing: readonly DocEmail[],
+  existingKeys: readonly string[],
+  link: Link | null,
+  settings: Settings,
+) {
+  const primary =
+    settings.primaryEmail === 'upn' ? user.userPrincipalName : (user.primarySmtp ?? user.userPrincipalName);
   const owned = [primary];
   for (const address of user.mailboxAddresses) if (address !== primary) owned.push(address);
   const previouslyOwned = link?.ownedEmails ?? [];
@@ -107,7 +120,11 @@ function chooseEmails(user: NormalizedUser, existing: readonly DocEmail[], exist
   }
   for (const address of owned) {
     if (keys.includes(address)) continue;
-    emails.push({ value: address, primary: address === primary, label: address === primary ? PRIMARY_EMAIL_LABEL : ALIAS_EMAIL_LABEL });
+    emails.push({
+      value: address,
+      primary: address === primary,
+      label: address === primary ? PRIMARY_EMAIL_LABEL : ALIAS_EMAIL_LABEL,
+    });
     keys.push(address);
   }
   const changed = !sameEntries(existing, emails);
@@ -119,10 +136,17 @@ interface WantedPhone {
   readonly label: string;
 }
 
-function choosePhones(user: NormalizedUser, existing: readonly DocPhone[], link: Link | null, context: DocFieldContext) {
+function choosePhones(
+  user: NormalizedUser,
+  existing: readonly DocPhone[],
+  link: Link | null,
+  context: DocFieldContext,
+) {
   const { settings } = context;
-  const office: WantedPhone | null = user.officePhone === null ? null : { phone: user.officePhone, label: OFFICE_PHONE_LABEL };
-  const mobile: WantedPhone | null = user.mobilePhone === null ? null : { phone: user.mobilePhone, label: MOBILE_PHONE_LABEL };
+  const office: WantedPhone | null =
+    user.officePhone === null ? null : { phone: user.officePhone, label: OFFICE_PHONE_LABEL };
+  const mobile: WantedPhone | null =
+    user.mobilePhone === null ? null : { phone: user.mobilePhone, label: MOBILE_PHONE_LABEL };
   const wanted: WantedPhone[] = [];
   if (office !== null) wanted.push(office);
   if (mobile !== null) wanted.push(mobile);
@@ -200,7 +224,9 @@ function choosePhones(user: NormalizedUser, existing: readonly DocPhone[], link:
     }
     ownedPhones.push({ key: replacement.key, label: OFFICE_PHONE_LABEL, placeholder: true });
   }
-  const phones = kept.map((phone, i) => (phone.primary === (keys[i] === primaryKey) ? phone : { ...phone, primary: keys[i] === primaryKey }));
+  const phones = kept.map((phone, i) =>
+    phone.primary === (keys[i] === primaryKey) ? phone : { ...phone, primary: keys[i] === primaryKey },
+  );
 
   let primaryPhone: PrimaryPhone | null = null;
   if (primaryKey !== null) {
@@ -212,11 +238,21 @@ function choosePhones(user: NormalizedUser, existing: readonly DocPhone[], link:
       primaryPhone = { key: primaryKey, psaValue: replacement.psaValue };
     } else {
       // A phone added by hand: BMS gets its E.164 form when it is a valid number.
-      primaryPhone = { key: primaryKey, psaValue: primaryKey.startsWith('+') ? primaryKey : storedPhoneKey(primaryKey, user.phoneRegion) };
+      primaryPhone = {
+        key: primaryKey,
+        psaValue: primaryKey.startsWith('+') ? primaryKey : storedPhoneKey(primaryKey, user.phoneRegion),
+      };
     }
   }
   ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { phones, keys, existingKeys, primaryPhone, ownedPhones: trimmed(ownedPhones), changed: !sameEntries(existing, phones) };
+  return {
+    phones,
+    keys,
+    existingKeys,
+    primaryPhone,
+    ownedPhones: trimmed(ownedPhones),
+    changed: !sameEntries(existing, phones),
+  };
 }
 
 function chooseLocation(user: NormalizedUser, current: string | null, context: DocFieldContext): string | null {
@@ -239,7 +275,10 @@ function describeEmails(emails: readonly DocEmail[], keys: readonly string[]): s
 
 function describePhones(phones: readonly DocPhone[], keys: readonly string[]): string {
   return phones
-    .map((p, i) => `${keys[i]}${p.extension === null ? '' : ` x${p.extension}`} (${p.label}${p.primary ? ', primary' : ''})`)
+    .map(
+      (p, i) =>
+        `${keys[i]}${p.extension === null ? '' : ` x${p.extension}`} (${p.label}${p.primary ? ', primary' : ''})`,
+    )
     .sort()
     .join('; ');
 }
@@ -255,8 +294,20 @@ export function docCreateDiffs(fields: DocContactFields, context: Pick<DocFieldC
   add('title', fields.title);
   add('contact-type-id', fields.contactTypeId);
   add('location-id', locationName(fields.locationId, context));
-  add('contact-emails', describeEmails(fields.emails, fields.emails.map((email) => email.value)));
-  add('contact-phones', describePhones(fields.phones, fields.phones.map((phone) => `+${phone.value}`)));
+  add(
+    'contact-emails',
+    describeEmails(
+      fields.emails,
+      fields.emails.map((email) => email.value),
+    ),
+  );
+  add(
+    'contact-phones',
+    describePhones(
+      fields.phones,
+      fields.phones.map((phone) => `+${phone.value}`),
+    ),
+  );
   return diffs;
 }
 
@@ -290,7 +341,15 @@ export function planDocFields(
   const locationId = chooseLocation(user, contact.locationId, context);
   const contactTypeId = contact.contactTypeId;
 
-  const fields: DocContactFields = { firstName, lastName, title, contactTypeId, locationId, emails: emails.emails, phones: phones.phones };
+  const fields: DocContactFields = {
+    firstName,
+    lastName,
+    title,
+    contactTypeId,
+    locationId,
+    emails: emails.emails,
+    phones: phones.phones,
+  };
   const patch: { -readonly [K in keyof DocContactFields]?: DocContactFields[K] } = {};
   const diffs: FieldDiff[] = [];
   if (contact.firstName !== firstName) {
@@ -310,15 +369,27 @@ export function planDocFields(
     patch.contactTypeId = contactTypeId;
   }
   if (contact.locationId !== locationId) {
-    diffs.push({ field: 'location-id', old: locationName(contact.locationId, context), new: locationName(locationId, context) });
+    diffs.push({
+      field: 'location-id',
+      old: locationName(contact.locationId, context),
+      new: locationName(locationId, context),
+    });
     patch.locationId = locationId;
   }
   if (emails.changed) {
-    diffs.push({ field: 'contact-emails', old: describeEmails(contact.emails, contactEmailKeys), new: describeEmails(fields.emails, emails.keys) });
+    diffs.push({
+      field: 'contact-emails',
+      old: describeEmails(contact.emails, contactEmailKeys),
+      new: describeEmails(fields.emails, emails.keys),
+    });
     patch.emails = fields.emails;
   }
   if (phones.changed) {
-    diffs.push({ field: 'contact-phones', old: describePhones(contact.phones, phones.existingKeys), new: describePhones(fields.phones, phones.keys) });
+    diffs.push({
+      field: 'contact-phones',
+      old: describePhones(contact.phones, phones.existingKeys),
+      new: describePhones(fields.phones, phones.keys),
+    });
     patch.phones = fields.phones;
   }
   return {
@@ -339,7 +410,9 @@ function fieldNotes(user: NormalizedUser, locationId: string | null, context: Do
   let notes: Reason[] | null = null;
   const shortened = (field: string, value: string | null): void => {
     if (value !== null && value.length > limit) {
-      (notes ??= []).push(reason('shortened', `${field} is longer than IT Glue takes (${limit} characters): it is shortened.`, field));
+      (notes ??= []).push(
+        reason('shortened', `${field} is longer than IT Glue takes (${limit} characters): it is shortened.`, field),
+      );
     }
   };
   if (limit !== Number.POSITIVE_INFINITY) {
@@ -351,8 +424,16 @@ function fieldNotes(user: NormalizedUser, locationId: string | null, context: Do
     const { settings } = context;
     (notes ??= []).push(
       settings.location.default === null
-        ? reason('no-location', 'The IT Glue organization has no primary location to use as the default.', 'location-id')
-        : reason('no-location', `The IT Glue organization has no location named "${settings.location.default}" (setting location.default).`, 'location-id'),
+        ? reason(
+            'no-location',
+            'The IT Glue organization has no primary location to use as the default.',
+            'location-id',
+          )
+        : reason(
+            'no-location',
+            `The IT Glue organization has no location named "${settings.location.default}" (setting location.default).`,
+            'location-id',
+          ),
     );
   }
   return notes ?? NONE;
@@ -375,20 +456,45 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
   const { settings } = context;
   const limit = context.textLimit;
 
-  const primary = settings.primaryEmail === 'upn' ? user.userPrincipalName : (user.primarySmtp ?? user.userPrincipalName);
+  const primary =
+    settings.primaryEmail === 'upn' ? user.userPrincipalName : (user.primarySmtp ?? user.userPrincipalName);
   const mailbox = user.mailboxAddresses;
   const owned = mailbox[0] === primary ? mailbox : [primary, ...mailbox.filter((address) => address !== primary)];
-  const emails = owned.map((address, i): DocEmail => ({ value: address, primary: i === 0, label: i === 0 ? PRIMARY_EMAIL_LABEL : ALIAS_EMAIL_LABEL }));
+  const emails = owned.map((address, i): DocEmail => ({
+    value: address,
+    primary: i === 0,
+    label: i === 0 ? PRIMARY_EMAIL_LABEL : ALIAS_EMAIL_LABEL,
+  }));
 
   const office = user.officePhone;
   const mobile = user.mobilePhone === null || user.mobilePhone.e164 === office?.e164 ? null : user.mobilePhone;
-  const microsoftPrimary = settings.phones.setPrimary ? (settings.phones.primaryType === 'office' ? (office ?? user.mobilePhone) : (user.mobilePhone ?? office)) : null;
+  const microsoftPrimary = settings.phones.setPrimary
+    ? settings.phones.primaryType === 'office'
+      ? (office ?? user.mobilePhone)
+      : (user.mobilePhone ?? office)
+    : null;
   const replacement = microsoftPrimary === null ? context.replacementPhone : null;
   const primaryKey = microsoftPrimary?.e164 ?? replacement?.key ?? null;
   const phones = present<DocPhone>(
-    office === null ? null : { value: office.digits, extension: office.extension, primary: office.e164 === primaryKey, label: OFFICE_PHONE_LABEL },
-    mobile === null ? null : { value: mobile.digits, extension: mobile.extension, primary: mobile.e164 === primaryKey, label: MOBILE_PHONE_LABEL },
-    replacement === null ? null : { value: replacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL },
+    office === null
+      ? null
+      : {
+          value: office.digits,
+          extension: office.extension,
+          primary: office.e164 === primaryKey,
+          label: OFFICE_PHONE_LABEL,
+        },
+    mobile === null
+      ? null
+      : {
+          value: mobile.digits,
+          extension: mobile.extension,
+          primary: mobile.e164 === primaryKey,
+          label: MOBILE_PHONE_LABEL,
+        },
+    replacement === null
+      ? null
+      : { value: replacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL },
   );
   const ownedPhones = present<OwnedPhone>(
     office === null ? null : { key: office.e164, label: OFFICE_PHONE_LABEL, placeholder: false },
@@ -398,7 +504,12 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
   if (ownedPhones.length > 1) ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   // BMS gets the first of Microsoft's phones with the primary number (with its extension), else the replacement.
-  const primarySource = office !== null && office.e164 === primaryKey ? office : user.mobilePhone !== null && user.mobilePhone.e164 === primaryKey ? user.mobilePhone : null;
+  const primarySource =
+    office !== null && office.e164 === primaryKey
+      ? office
+      : user.mobilePhone !== null && user.mobilePhone.e164 === primaryKey
+        ? user.mobilePhone
+        : null;
   let primaryPhone: PrimaryPhone | null = null;
   if (primarySource !== null) {
     const { e164, extension } = primarySource;

@@ -6,7 +6,12 @@ import { normalizeName, personNameKey } from '../normalize/name.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 
 export type ContactMatch =
-  | { readonly kind: 'matched'; readonly rule: MatchRule; readonly contact: DocContact; readonly emailKeys: readonly string[] }
+  | {
+      readonly kind: 'matched';
+      readonly rule: MatchRule;
+      readonly contact: DocContact;
+      readonly emailKeys: readonly string[];
+    }
   | { readonly kind: 'disputed'; readonly rule: MatchRule; readonly candidateIds: readonly string[] }
   | { readonly kind: 'unmatched' };
 
@@ -58,7 +63,8 @@ export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
     const user = users[u]!;
     const link = input.links.get(user.id);
     const linked = link === undefined ? undefined : positionOf.get(link.docContactId);
-    if (linked !== undefined) results[u] = { kind: 'matched', rule: 'link', contact: contacts[linked]!, emailKeys: keysOf(linked) };
+    if (linked !== undefined)
+      results[u] = { kind: 'matched', rule: 'link', contact: contacts[linked]!, emailKeys: keysOf(linked) };
     else if (input.forceCreate.has(user.id)) results[u] = UNMATCHED;
     else open.push(u);
   }

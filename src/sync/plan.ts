@@ -1,14 +1,29 @@
 import type { DocContact, DocContactType, DocLocation } from '../domain/doc-contact.ts';
 import type { Link, MatchRule, OperatorDecision } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
-import type { DocAction, FieldDiff, LinkIntent, Outcome, Plan, PlannedAction, PsaAction, TextLimits } from '../domain/plan.ts';
+import type {
+  DocAction,
+  FieldDiff,
+  LinkIntent,
+  Outcome,
+  Plan,
+  PlannedAction,
+  PsaAction,
+  TextLimits,
+} from '../domain/plan.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../domain/psa-contact.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { foldName, personNameKey } from '../normalize/name.ts';
 import { normalizePhone } from '../normalize/phone.ts';
-import { planDocFields, trimmed, type DocFieldContext, type DocFieldsPlan, type ReplacementPhone } from './doc-fields.ts';
+import {
+  planDocFields,
+  trimmed,
+  type DocFieldContext,
+  type DocFieldsPlan,
+  type ReplacementPhone,
+} from './doc-fields.ts';
 import { matchUsersToContacts } from './match.ts';
 import { diffPsaContact, planPsaFields, type PsaFieldContext } from './psa-fields.ts';
 import { createScopeFilter } from './scope.ts';
@@ -145,7 +160,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   const contactsById = new Map<string, DocContact>();
   for (const contact of input.itglue.contacts) if (linkedDocIds.has(contact.id)) contactsById.set(contact.id, contact);
   const psaContactsById = new Map<number, PsaContact>();
-  for (const contact of input.bms?.contacts ?? []) if (linkedPsaIds.has(contact.id)) psaContactsById.set(contact.id, contact);
+  for (const contact of input.bms?.contacts ?? [])
+    if (linkedPsaIds.has(contact.id)) psaContactsById.set(contact.id, contact);
   const decisions = new Map(input.decisions.map((d) => [`${d.side}\u0000${d.userId}`, d.choice]));
   const decided = (userId: string, side: OperatorDecision['side']) =>
     decisions.size === 0 ? null : (decisions.get(`${side}\u0000${userId}`) ?? null);
@@ -154,7 +170,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   const namedDefault = settings.location.default;
   const defaultLocation =
     namedDefault === null
-      ? ([...input.itglue.locations].sort((a, b) => (a.id < b.id ? -1 : 1)).find((location) => location.primary) ?? null)
+      ? ([...input.itglue.locations].sort((a, b) => (a.id < b.id ? -1 : 1)).find((location) => location.primary) ??
+        null)
       : (docLocationsByName.get(foldName(namedDefault)) ?? null);
   const docContext: DocFieldContext = {
     settings,
@@ -172,14 +189,19 @@ export function planTenantSync(input: TenantSyncInput): Plan {
           settings,
           docLocationsById,
           locationsByName: byName(input.bms.locations),
-          mainLocation: [...input.bms.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,
+          mainLocation:
+            [...input.bms.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,
           emailTypeId: typeId(input.bms.emailTypes, settings.psa.emailType),
           phoneTypeId: typeId(input.bms.phoneTypes, settings.psa.phoneType),
           textLimit: input.textLimits?.bms ?? Number.POSITIVE_INFINITY,
         };
   const contactTypeWarning =
     settings.contactType !== null && docContext.newContactTypeId === null
-      ? reason('unknown-contact-type', `IT Glue has no contact type named "${settings.contactType}" (setting contactType); new contacts get none.`, 'contact-type-id')
+      ? reason(
+          'unknown-contact-type',
+          `IT Glue has no contact type named "${settings.contactType}" (setting contactType); new contacts get none.`,
+          'contact-type-id',
+        )
       : null;
 
   // Scope.
@@ -197,7 +219,14 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     const verdict = inScope(user.source);
     const link = links.get(user.id);
     if (!verdict.inScope) {
-      if (link !== undefined) leavers.push({ slot: u, userId: user.id, upn: user.source.userPrincipalName, displayName: user.source.displayName, reasons: verdict.reasons });
+      if (link !== undefined)
+        leavers.push({
+          slot: u,
+          userId: user.id,
+          upn: user.source.userPrincipalName,
+          displayName: user.source.displayName,
+          reasons: verdict.reasons,
+        });
       else slots[u] = excluded(user, verdict.reasons);
       continue;
     }
@@ -210,7 +239,13 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   }
   for (const link of links.values()) {
     if (!presentIds.has(link.userId)) {
-      leavers.push({ slot: null, userId: link.userId, upn: '', displayName: null, reasons: [reason('deleted', 'The user no longer exists in Microsoft 365.')] });
+      leavers.push({
+        slot: null,
+        userId: link.userId,
+        upn: '',
+        displayName: null,
+        reasons: [reason('deleted', 'The user no longer exists in Microsoft 365.')],
+      });
     }
   }
 
@@ -271,13 +306,21 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         rule: match.kind === 'matched' ? match.rule : null,
         itglue: docReport(contact?.id ?? null),
         bms: psaReport(link?.psaContactId ?? null),
-        reasons: [...user.issues, reason('no-valid-email', `"${doc.primaryEmail}" is not a valid email address, and the user has no other: nothing is written.`, 'mail')],
+        reasons: [
+          ...user.issues,
+          reason(
+            'no-valid-email',
+            `"${doc.primaryEmail}" is not a valid email address, and the user has no other: nothing is written.`,
+            'mail',
+          ),
+        ],
         link: link === null ? null : { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones },
       };
       continue;
     }
     let reasons: Reason[] | null = null;
-    if (user.issues.length > 0 || doc.notes.length > 0) reasons = [...user.issues, ...doc.notes.filter((note) => note.code !== 'no-location')];
+    if (user.issues.length > 0 || doc.notes.length > 0)
+      reasons = [...user.issues, ...doc.notes.filter((note) => note.code !== 'no-location')];
     let itglue: DocAction;
     if (contact === null) {
       itglue = { kind: 'create', fields: doc.fields };
@@ -290,7 +333,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     pending.push({
       slot,
       user,
-      emailKeys: doc.primaryEmail === user.primarySmtp ? user.mailboxAddresses : [doc.primaryEmail, ...user.mailboxAddresses],
+      emailKeys:
+        doc.primaryEmail === user.primarySmtp ? user.mailboxAddresses : [doc.primaryEmail, ...user.mailboxAddresses],
       rule: match.kind === 'matched' ? match.rule : null,
       itglue,
       doc,
@@ -329,9 +373,16 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       if (current !== undefined) {
         const diff = diffPsaContact(current, entry.link?.psaPushed ?? null, psa.fields, settings.blankNeverOverwrites);
         entry.psaFields = diff.fields;
-        entry.bms = diff.diffs.length > 0 ? { kind: 'update', contactId: current.id, fields: diff.fields, diffs: diff.diffs } : { kind: 'unchanged', contactId: current.id };
+        entry.bms =
+          diff.diffs.length > 0
+            ? { kind: 'update', contactId: current.id, fields: diff.fields, diffs: diff.diffs }
+            : { kind: 'unchanged', contactId: current.id };
       } else {
-        if (linkedPsa !== null) addReason(entry, reason('psa-contact-gone', `The linked BMS contact ${linkedPsa} no longer exists; it is matched again.`));
+        if (linkedPsa !== null)
+          addReason(
+            entry,
+            reason('psa-contact-gone', `The linked BMS contact ${linkedPsa} no longer exists; it is matched again.`),
+          );
         needsPsaMatch.push(entry);
       }
     }
@@ -349,16 +400,26 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       itglue: entry.itglue,
       bms: entry.bms,
       reasons: entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
-      link: { rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule, ownedEmails: doc.ownedEmails, ownedPhones: doc.ownedPhones },
+      link: {
+        rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
+        ownedEmails: doc.ownedEmails,
+        ownedPhones: doc.ownedPhones,
+      },
     };
   }
 
   // Leavers, under the deletion guard.
-  const leaverActions = leavers.map((leaver) => planLeaver(leaver, links.get(leaver.userId)!, contactsById, psaContactsById, input));
+  const leaverActions = leavers.map((leaver) =>
+    planLeaver(leaver, links.get(leaver.userId)!, contactsById, psaContactsById, input),
+  );
   const inactivations = leaverActions.filter((action) => action.outcome === 'inactivated').length;
   const linkedContacts = links.size;
   const { minCount, maxFraction } = settings.deletionGuard;
-  const tripped = !input.approveInactivations && inactivations >= minCount && inactivations > maxFraction * linkedContacts && inactivations > 0;
+  const tripped =
+    !input.approveInactivations &&
+    inactivations >= minCount &&
+    inactivations > maxFraction * linkedContacts &&
+    inactivations > 0;
   const gone: PlannedAction[] = [];
   for (let l = 0; l < leavers.length; l++) {
     const action = leaverActions[l]!;
@@ -423,7 +484,9 @@ function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedActi
 const psaEmailKeys = (entry: Pending): MatchKeys => entry.emailKeys;
 const psaNameKeys = (entry: Pending): MatchKeys => {
   const { fields } = entry.doc;
-  return fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName ? entry.user.nameKey : personNameKey(fields.firstName, fields.lastName);
+  return fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName
+    ? entry.user.nameKey
+    : personNameKey(fields.firstName, fields.lastName);
 };
 
 /** The BMS side of matching: an existing contact of the account with the same email, else the same name, is linked. */
@@ -472,14 +535,29 @@ function planPsaMatches(
       const contact = psaContacts[result.candidate]!;
       const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites);
       entry.psaFields = diff.fields;
-      entry.bms = { kind: 'link', contactId: contact.id, fields: diff.fields, diffs: diff.diffs, write: diff.diffs.length > 0 };
-      addReason(entry, reason('psa-linked', `Linked to the existing BMS contact ${contact.id} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`));
+      entry.bms = {
+        kind: 'link',
+        contactId: contact.id,
+        fields: diff.fields,
+        diffs: diff.diffs,
+        write: diff.diffs.length > 0,
+      };
+      addReason(
+        entry,
+        reason(
+          'psa-linked',
+          `Linked to the existing BMS contact ${contact.id} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`,
+        ),
+      );
     } else if (result.kind === 'disputed') {
       const candidateIds = result.candidates.map((c) => psaContacts[c]!.id).sort((a, b) => a - b);
       entry.bms = { kind: 'disputed', candidateIds };
       addReason(
         entry,
-        reason('psa-disputed', `BMS has ${candidateIds.length > 1 ? `${candidateIds.length} contacts (${candidateIds.join(', ')})` : `contact ${candidateIds.join('')}, which another user also matches,`} with the same ${result.rule === 'email' ? 'email' : 'name'}; a person must choose.`),
+        reason(
+          'psa-disputed',
+          `BMS has ${candidateIds.length > 1 ? `${candidateIds.length} contacts (${candidateIds.join(', ')})` : `contact ${candidateIds.join('')}, which another user also matches,`} with the same ${result.rule === 'email' ? 'email' : 'name'}; a person must choose.`,
+        ),
       );
     } else {
       entry.bms = { kind: 'create', fields };
@@ -504,7 +582,13 @@ function planLeaver(
     link: { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones } satisfies LinkIntent,
   };
   if (link.syncDisabled === 'all') {
-    return { ...base, outcome: 'disabled', itglue: docReport(contact?.id ?? null), bms: { kind: 'disabled', contactId: link.psaContactId }, reasons: [...leaver.reasons, reason('sync-disabled', 'Sync is disabled for this contact.')] };
+    return {
+      ...base,
+      outcome: 'disabled',
+      itglue: docReport(contact?.id ?? null),
+      bms: { kind: 'disabled', contactId: link.psaContactId },
+      reasons: [...leaver.reasons, reason('sync-disabled', 'Sync is disabled for this contact.')],
+    };
   }
   if (settings.psa.leavers === 'ignore') {
     return {
@@ -512,7 +596,13 @@ function planLeaver(
       outcome: 'excluded',
       itglue: docReport(contact?.id ?? null),
       bms: psaReport(link.psaContactId),
-      reasons: [...leaver.reasons, reason('leaver-ignored', 'The user left scope; leavers are left as they are (setting psa.leavers is "ignore").')],
+      reasons: [
+        ...leaver.reasons,
+        reason(
+          'leaver-ignored',
+          'The user left scope; leavers are left as they are (setting psa.leavers is "ignore").',
+        ),
+      ],
     };
   }
   let itglue: DocAction = docReport(contact?.id ?? null);
@@ -541,6 +631,14 @@ function planLeaver(
     outcome: writes ? 'inactivated' : 'unchanged',
     itglue,
     bms,
-    reasons: [...leaver.reasons, reason('leaver', writes ? 'The user left scope: the contact is inactivated.' : 'The user left scope; the contact is already inactive.')],
+    reasons: [
+      ...leaver.reasons,
+      reason(
+        'leaver',
+        writes
+          ? 'The user left scope: the contact is inactivated.'
+          : 'The user left scope; the contact is already inactive.',
+      ),
+    ],
   };
 }

@@ -18,7 +18,9 @@ export interface PsaFieldContext {
   readonly textLimit: number;
 }
 
-export type PsaFieldsPlan = { readonly ok: true; readonly fields: PsaContactFields } | { readonly ok: false; readonly reasons: readonly Reason[] };
+export type PsaFieldsPlan =
+  | { readonly ok: true; readonly fields: PsaContactFields }
+  | { readonly ok: false; readonly reasons: readonly Reason[] };
 
 /**
  * The BMS contact that the IT Glue contact becomes. BMS refuses a contact without a first name, a primary email,
@@ -28,7 +30,9 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
   const reasons: Reason[] = [];
   const { fields } = doc;
   if (fields.firstName === null) {
-    reasons.push(reason('no-first-name', 'Microsoft 365 has no first name for this user, and BMS requires one.', 'firstName'));
+    reasons.push(
+      reason('no-first-name', 'Microsoft 365 has no first name for this user, and BMS requires one.', 'firstName'),
+    );
   }
   if (doc.primaryPhone === null) {
     reasons.push(
@@ -47,16 +51,41 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
     const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));
     locationId = (byName ?? context.mainLocation)?.id ?? null;
     if (locationId === null) {
-      reasons.push(reason('no-psa-location', 'The BMS account has no location with the IT Glue location\'s name and no main location.', 'locationId'));
+      reasons.push(
+        reason(
+          'no-psa-location',
+          "The BMS account has no location with the IT Glue location's name and no main location.",
+          'locationId',
+        ),
+      );
     }
   }
   if (context.emailTypeId === null) {
-    reasons.push(reason('unknown-email-type', `BMS has no email type named "${context.settings.psa.emailType}" (setting psa.emailType).`, 'emailTypeId'));
+    reasons.push(
+      reason(
+        'unknown-email-type',
+        `BMS has no email type named "${context.settings.psa.emailType}" (setting psa.emailType).`,
+        'emailTypeId',
+      ),
+    );
   }
   if (context.phoneTypeId === null) {
-    reasons.push(reason('unknown-phone-type', `BMS has no phone type named "${context.settings.psa.phoneType}" (setting psa.phoneType).`, 'phoneTypeId'));
+    reasons.push(
+      reason(
+        'unknown-phone-type',
+        `BMS has no phone type named "${context.settings.psa.phoneType}" (setting psa.phoneType).`,
+        'phoneTypeId',
+      ),
+    );
   }
-  if (reasons.length > 0 || fields.firstName === null || doc.primaryPhone === null || locationId === null || context.emailTypeId === null || context.phoneTypeId === null) {
+  if (
+    reasons.length > 0 ||
+    fields.firstName === null ||
+    doc.primaryPhone === null ||
+    locationId === null ||
+    context.emailTypeId === null ||
+    context.phoneTypeId === null
+  ) {
     return { ok: false, reasons };
   }
   const limit = context.textLimit;
@@ -102,7 +131,12 @@ export interface PsaFieldsDiff {
  * Field-by-field comparison with an existing BMS contact. Fields BMS's listings do not report (phone, types) are
  * compared with what contactsync last wrote; when that is unknown too, they are written.
  */
-export function diffPsaContact(current: PsaContact, pushed: PsaContactFields | null, desired: PsaContactFields, blankNeverOverwrites: boolean): PsaFieldsDiff {
+export function diffPsaContact(
+  current: PsaContact,
+  pushed: PsaContactFields | null,
+  desired: PsaContactFields,
+  blankNeverOverwrites: boolean,
+): PsaFieldsDiff {
   const known: Record<keyof PsaContactFields, string | number | boolean | null | undefined> = {
     firstName: current.firstName,
     lastName: current.lastName,

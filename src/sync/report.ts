@@ -10,7 +10,16 @@ export function countsSummary(counts: Readonly<Record<string, number>>): string 
 
 /** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each system. */
 export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'none';
-export type BmsReport = 'created' | 'linked' | 'updated' | 'unchanged' | 'held' | 'disputed' | 'inactivated' | 'disabled' | 'none';
+export type BmsReport =
+  | 'created'
+  | 'linked'
+  | 'updated'
+  | 'unchanged'
+  | 'held'
+  | 'disputed'
+  | 'inactivated'
+  | 'disabled'
+  | 'none';
 
 export function itglueReport(action: DocAction): ItGlueReport {
   switch (action.kind) {
@@ -45,10 +54,18 @@ export function bmsReport(action: PsaAction): BmsReport {
 /** The IT Glue contact an action concerns, when it names one. */
 export function itglueContactOf(action: PlannedAction): string | null {
   const doc = action.itglue;
-  return doc.kind === 'update' || doc.kind === 'unchanged' || doc.kind === 'inactivate' ? doc.contactId : doc.kind === 'none' ? doc.contactId : null;
+  return doc.kind === 'update' || doc.kind === 'unchanged' || doc.kind === 'inactivate'
+    ? doc.contactId
+    : doc.kind === 'none'
+      ? doc.contactId
+      : null;
 }
 
 export function bmsContactOf(action: PlannedAction): number | null {
   const psa = action.bms;
-  return psa.kind === 'link' || psa.kind === 'update' || psa.kind === 'unchanged' || psa.kind === 'inactivate' ? psa.contactId : psa.kind === 'disabled' || psa.kind === 'none' ? psa.contactId : null;
+  return psa.kind === 'link' || psa.kind === 'update' || psa.kind === 'unchanged' || psa.kind === 'inactivate'
+    ? psa.contactId
+    : psa.kind === 'disabled' || psa.kind === 'none'
+      ? psa.contactId
+      : null;
 }

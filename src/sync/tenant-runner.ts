@@ -62,7 +62,10 @@ function mergeChanges(snapshot: readonly DirectoryUser[], changes: DirectoryChan
 
 function toResult(applied: AppliedAction): UserResult {
   const { action } = applied;
-  const diffs = [...('diffs' in action.itglue ? action.itglue.diffs : []), ...('diffs' in action.bms ? action.bms.diffs : [])];
+  const diffs = [
+    ...('diffs' in action.itglue ? action.itglue.diffs : []),
+    ...('diffs' in action.bms ? action.bms.diffs : []),
+  ];
   return {
     userId: action.userId,
     userPrincipalName: action.userPrincipalName,
@@ -78,7 +81,17 @@ function toResult(applied: AppliedAction): UserResult {
 }
 
 function countOutcomes(results: readonly UserResult[]): Record<string, number> {
-  const counts: Record<string, number> = { created: 0, updated: 0, linked: 0, unchanged: 0, held: 0, disputed: 0, excluded: 0, inactivated: 0, failed: 0 };
+  const counts: Record<string, number> = {
+    created: 0,
+    updated: 0,
+    linked: 0,
+    unchanged: 0,
+    held: 0,
+    disputed: 0,
+    excluded: 0,
+    inactivated: 0,
+    failed: 0,
+  };
   for (const r of results) {
     if (r.outcome === 'failed') counts.failed! += 1;
     else if (r.outcome === 'held') counts.held! += 1;
@@ -136,7 +149,11 @@ export class SyncRunner {
         await this.deps.store.setMapping(tenant.id, orgs[0]!.id, accts[0]?.id ?? null, 'auto');
         await this.deps.store.setTenantStatus(tenant.id, 'ok');
       } else {
-        this.log('warn', 'tenant left unmapped: a person must choose', { tenantId: tenant.id, organizations: orgs.length, accounts: accts.length });
+        this.log('warn', 'tenant left unmapped: a person must choose', {
+          tenantId: tenant.id,
+          organizations: orgs.length,
+          accounts: accts.length,
+        });
       }
     }
   }
@@ -144,7 +161,10 @@ export class SyncRunner {
   private async settingsOf(tenant: TenantRecord): Promise<Settings> {
     const global = await this.deps.store.latestSettings('global');
     const own = await this.deps.store.latestSettings(tenant.id);
-    return resolveSettings(parseSettingsOverride(global?.json ?? {}, 'global settings'), parseSettingsOverride(own?.json ?? {}, `settings of tenant ${tenant.displayName}`));
+    return resolveSettings(
+      parseSettingsOverride(global?.json ?? {}, 'global settings'),
+      parseSettingsOverride(own?.json ?? {}, `settings of tenant ${tenant.displayName}`),
+    );
   }
 
   /** Finishes what a crashed run left between a write and its record: the target is looked up by email. */
@@ -160,17 +180,35 @@ export class SyncRunner {
         if (entry.system === 'itglue') {
           const found = contacts.filter((c) => c.emails.some((e) => e.primary && storedEmailKey(e.value) === email));
           if (found.length === 1) {
-            const next: Link = link === null
-              ? { userId: entry.userId, docContactId: found[0]!.id, psaContactId: null, rule: null, syncDisabled: 'none', ownedEmails: [], ownedPhones: [], psaPushed: null }
-              : { ...link, docContactId: found[0]!.id };
+            const next: Link =
+              link === null
+                ? {
+                    userId: entry.userId,
+                    docContactId: found[0]!.id,
+                    psaContactId: null,
+                    rule: null,
+                    syncDisabled: 'none',
+                    ownedEmails: [],
+                    ownedPhones: [],
+                    psaPushed: null,
+                  }
+                : { ...link, docContactId: found[0]!.id };
             await store.journalDone(entry.id, found[0]!.id, { tenantId: tenant.id, link: next });
             recovered += 1;
             continue;
           }
-        } else if (this.deps.bms !== null && payload.accountId !== undefined && payload.accountId !== null && link !== null) {
+        } else if (
+          this.deps.bms !== null &&
+          payload.accountId !== undefined &&
+          payload.accountId !== null &&
+          link !== null
+        ) {
           const found = await this.deps.bms.findContactsByEmail(payload.accountId, email);
           if (found.length === 1) {
-            await store.journalDone(entry.id, String(found[0]!.id), { tenantId: tenant.id, link: { ...link, psaContactId: found[0]!.id } });
+            await store.journalDone(entry.id, String(found[0]!.id), {
+              tenantId: tenant.id,
+              link: { ...link, psaContactId: found[0]!.id },
+            });
             recovered += 1;
             continue;
           }
@@ -179,7 +217,12 @@ export class SyncRunner {
       // Not found, or not a create: the new plan decides again from what the systems hold.
       await store.journalFailed(entry.id, 'interrupted; superseded by the next run');
     }
-    if (unfinished.length > 0) this.log('info', 'recovered interrupted writes', { tenantId: tenant.id, unfinished: unfinished.length, recovered });
+    if (unfinished.length > 0)
+      this.log('info', 'recovered interrupted writes', {
+        tenantId: tenant.id,
+        unfinished: unfinished.length,
+        recovered,
+      });
     return recovered;
   }
 
@@ -187,22 +230,47 @@ export class SyncRunner {
    * What the planner needs besides the users and links: IT Glue and BMS as they are now, settings, decisions,
    * approval. Links are read by the caller once recovery has settled them.
    */
-  private async planInput(tenant: TenantRecord, settings: Settings, users: readonly DirectoryUser[], onRead: () => void): Promise<{ input: Omit<TenantSyncInput, 'links'>; contacts: readonly DocContact[] }> {
+  private async planInput(
+    tenant: TenantRecord,
+    settings: Settings,
+    users: readonly DirectoryUser[],
+    onRead: () => void,
+  ): Promise<{ input: Omit<TenantSyncInput, 'links'>; contacts: readonly DocContact[] }> {
     const { store, directory, itglue, bms } = this.deps;
     const groupIds = settings.scope.groupIds;
-    const groupMemberIds = groupIds.length === 0 ? null : new Set((await Promise.all(groupIds.map((g) => directory.readGroupMembers(tenant.id, g)))).flat());
-    const organizationPhone = settings.phones.blankReplacement === 'tenantMain' ? ((await directory.readOrganization(tenant.id)).businessPhones[0] ?? null) : null;
+    const groupMemberIds =
+      groupIds.length === 0
+        ? null
+        : new Set((await Promise.all(groupIds.map((g) => directory.readGroupMembers(tenant.id, g)))).flat());
+    const organizationPhone =
+      settings.phones.blankReplacement === 'tenantMain'
+        ? ((await directory.readOrganization(tenant.id)).businessPhones[0] ?? null)
+        : null;
     onRead();
     const organizationId = tenant.itglueOrganizationId!;
     this.contactTypes ??= itglue.listContactTypes();
-    const [contacts, locations, contactTypes] = await Promise.all([itglue.listContacts(organizationId), itglue.listLocations(organizationId), this.contactTypes]);
+    const [contacts, locations, contactTypes] = await Promise.all([
+      itglue.listContacts(organizationId),
+      itglue.listLocations(organizationId),
+      this.contactTypes,
+    ]);
     let psaInput: TenantSyncInput['bms'] = null;
     if (bms !== null && tenant.bmsAccountId !== null) {
-      this.types ??= Promise.all([bms.listEmailTypes(), bms.listPhoneTypes()]).then(([email, phone]) => ({ email, phone }));
-      const [psaContacts, psaLocations, types] = await Promise.all([bms.listContacts(tenant.bmsAccountId), bms.listLocations(tenant.bmsAccountId), this.types]);
+      this.types ??= Promise.all([bms.listEmailTypes(), bms.listPhoneTypes()]).then(([email, phone]) => ({
+        email,
+        phone,
+      }));
+      const [psaContacts, psaLocations, types] = await Promise.all([
+        bms.listContacts(tenant.bmsAccountId),
+        bms.listLocations(tenant.bmsAccountId),
+        this.types,
+      ]);
       psaInput = { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
     }
-    const normalizeOptions = { splitDisplayName: settings.names.splitDisplayName, defaultRegion: settings.phones.defaultRegion };
+    const normalizeOptions = {
+      splitDisplayName: settings.names.splitDisplayName,
+      defaultRegion: settings.phones.defaultRegion,
+    };
     const input: Omit<TenantSyncInput, 'links'> = {
       tenantId: tenant.id,
       settings,
@@ -226,14 +294,24 @@ export class SyncRunner {
     return this.exclusive(tenantId, () => this.runUserNow(tenantId, userId, onStep));
   }
 
-  private async runUserNow(tenantId: string, userId: string, onStep: (step: SyncStep, detail: string) => void): Promise<UserResult> {
+  private async runUserNow(
+    tenantId: string,
+    userId: string,
+    onStep: (step: SyncStep, detail: string) => void,
+  ): Promise<UserResult> {
     const { store, directory } = this.deps;
     const tenant = await store.getTenant(tenantId);
     if (tenant === null) throw new Error(`No tenant ${tenantId}.`);
-    if (tenant.itglueOrganizationId === null) throw new Error(`Tenant ${tenant.displayName} is not mapped to an IT Glue organization: map it first.`);
+    if (tenant.itglueOrganizationId === null)
+      throw new Error(`Tenant ${tenant.displayName} is not mapped to an IT Glue organization: map it first.`);
     const settings = await this.settingsOf(tenant);
     const fresh = await directory.readUser(tenantId, userId);
-    onStep('read', fresh === null ? 'the user no longer exists in Microsoft 365' : `${fresh.userPrincipalName} (${fresh.displayName ?? 'no display name'})`);
+    onStep(
+      'read',
+      fresh === null
+        ? 'the user no longer exists in Microsoft 365'
+        : `${fresh.userPrincipalName} (${fresh.displayName ?? 'no display name'})`,
+    );
     if (fresh !== null) await store.saveUser(tenantId, fresh);
     const users = (await store.loadUsers(tenantId)).filter((u) => fresh !== null || u.id !== userId);
     const { input, contacts } = await this.planInput(tenant, settings, users, () => {});
@@ -244,15 +322,44 @@ export class SyncRunner {
     if (action === undefined) throw new Error(`User ${userId} is not known in tenant ${tenant.displayName}.`);
     const excluded = action.outcome === 'excluded' || (fresh === null && action.outcome !== 'inactivated');
     onStep('scope', excluded ? `out of scope: ${action.reasons.map((r) => r.message).join(' ')}` : 'in scope');
-    onStep('match', action.rule === null ? (action.itglue.kind === 'create' ? 'no IT Glue contact matches: one will be created' : 'no match') : action.outcome === 'disputed' ? `disputed at rule "${action.rule}"` : `matched by rule "${action.rule}"`);
-    const planned = [...('diffs' in action.itglue ? action.itglue.diffs : []), ...('diffs' in action.bms ? action.bms.diffs : [])];
-    onStep('plan', `IT Glue: ${itglueReport(action.itglue)}, BMS: ${bmsReport(action.bms)}${planned.length === 0 ? '' : `; ${planned.map((d) => `${d.field}: ${d.old ?? '∅'} → ${d.new ?? '∅'}`).join('; ')}`}`);
+    onStep(
+      'match',
+      action.rule === null
+        ? action.itglue.kind === 'create'
+          ? 'no IT Glue contact matches: one will be created'
+          : 'no match'
+        : action.outcome === 'disputed'
+          ? `disputed at rule "${action.rule}"`
+          : `matched by rule "${action.rule}"`,
+    );
+    const planned = [
+      ...('diffs' in action.itglue ? action.itglue.diffs : []),
+      ...('diffs' in action.bms ? action.bms.diffs : []),
+    ];
+    onStep(
+      'plan',
+      `IT Glue: ${itglueReport(action.itglue)}, BMS: ${bmsReport(action.bms)}${planned.length === 0 ? '' : `; ${planned.map((d) => `${d.field}: ${d.old ?? '∅'} → ${d.new ?? '∅'}`).join('; ')}`}`,
+    );
     const runId = await store.startRun(tenantId);
-    const [applied] = await applyPlan([action], { tenantId, runId, organizationId: tenant.itglueOrganizationId, accountId: tenant.bmsAccountId, store, itglue: this.deps.itglue, bms: this.deps.bms, links: new Map(links.map((link) => [link.userId, link])) });
+    const [applied] = await applyPlan([action], {
+      tenantId,
+      runId,
+      organizationId: tenant.itglueOrganizationId,
+      accountId: tenant.bmsAccountId,
+      store,
+      itglue: this.deps.itglue,
+      bms: this.deps.bms,
+      links: new Map(links.map((link) => [link.userId, link])),
+    });
     const result = toResult(applied!);
     await store.saveResults(runId, tenantId, [result]);
     await store.finishRun(runId, result.outcome === 'failed' ? 'failed-users' : 'ok', countOutcomes([result]));
-    onStep('apply', result.outcome === 'failed' ? `failed: ${result.reasons.map((r) => r.message).join(' ')}` : `IT Glue ${result.itglue}${result.itglueContactId === null ? '' : ` (contact ${result.itglueContactId})`}, BMS ${result.bms}${result.bmsContactId === null ? '' : ` (contact ${result.bmsContactId})`}`);
+    onStep(
+      'apply',
+      result.outcome === 'failed'
+        ? `failed: ${result.reasons.map((r) => r.message).join(' ')}`
+        : `IT Glue ${result.itglue}${result.itglueContactId === null ? '' : ` (contact ${result.itglueContactId})`}, BMS ${result.bms}${result.bmsContactId === null ? '' : ` (contact ${result.bmsContactId})`}`,
+    );
     return result;
   }
 
@@ -268,7 +375,15 @@ export class SyncRunner {
     const phase = (name: string) => options.onPhase?.(tenantId, name);
     if (tenant.itglueOrganizationId === null) {
       await store.setTenantStatus(tenantId, 'unmapped');
-      return { tenantId, status: 'unmapped', runId: null, plan: null, users: [], counts: {}, error: `Tenant ${tenant.displayName} is not mapped to an IT Glue organization.` };
+      return {
+        tenantId,
+        status: 'unmapped',
+        runId: null,
+        plan: null,
+        users: [],
+        counts: {},
+        error: `Tenant ${tenant.displayName} is not mapped to an IT Glue organization.`,
+      };
     }
     const runId = options.dryRun ? null : await store.startRun(tenantId);
     try {
@@ -283,15 +398,34 @@ export class SyncRunner {
         return { tenantId, status: 'unchanged', runId, plan: null, users: [], counts: {}, error: null };
       }
       const snapshot = changes.kind === 'full' ? [] : await store.loadUsers(tenantId);
-      const { input, contacts } = await this.planInput(tenant, settings, mergeChanges(snapshot, changes), () => phase('read IT Glue and BMS'));
+      const { input, contacts } = await this.planInput(tenant, settings, mergeChanges(snapshot, changes), () =>
+        phase('read IT Glue and BMS'),
+      );
       if (!options.dryRun) await this.recover(tenant, contacts);
       phase('plan');
       const links = await store.listLinks(tenantId);
       const plan = planTenantSync({ ...input, links });
       if (options.dryRun) {
         // A dry run reports what the writes would be.
-        const planned = plan.actions.map((action) => toResult({ action, itglue: itglueReport(action.itglue), bms: bmsReport(action.bms), itglueContactId: itglueContactOf(action), bmsContactId: bmsContactOf(action), failure: null }));
-        return { tenantId, status: plan.status === 'needs approval' ? 'needs approval' : 'ok', runId: null, plan, users: planned, counts: countOutcomes(planned), error: null };
+        const planned = plan.actions.map((action) =>
+          toResult({
+            action,
+            itglue: itglueReport(action.itglue),
+            bms: bmsReport(action.bms),
+            itglueContactId: itglueContactOf(action),
+            bmsContactId: bmsContactOf(action),
+            failure: null,
+          }),
+        );
+        return {
+          tenantId,
+          status: plan.status === 'needs approval' ? 'needs approval' : 'ok',
+          runId: null,
+          plan,
+          users: planned,
+          counts: countOutcomes(planned),
+          error: null,
+        };
       }
 
       phase('apply');
@@ -310,7 +444,9 @@ export class SyncRunner {
       // A change seen by a delta round happened after the previous read: the time since then bounds its latency.
       if (changes.kind === 'delta' && previousRead !== null) {
         const seconds = (Date.now() - Date.parse(previousRead)) / 1000;
-        for (const result of results) if (result.bms === 'created' || result.bms === 'updated') this.deps.metrics?.observe('contactsync_change_to_bms_seconds', seconds);
+        for (const result of results)
+          if (result.bms === 'created' || result.bms === 'updated')
+            this.deps.metrics?.observe('contactsync_change_to_bms_seconds', seconds);
       }
       await store.saveResults(runId!, tenantId, results);
       await store.syncConflicts(
@@ -318,7 +454,12 @@ export class SyncRunner {
         plan.actions.flatMap((a) => {
           const side = a.itglue.kind === 'disputed' ? 'itglue' : a.bms.kind === 'disputed' ? 'bms' : null;
           if (side === null) return [];
-          const candidates = a.itglue.kind === 'disputed' ? a.itglue.candidateIds : a.bms.kind === 'disputed' ? a.bms.candidateIds.map(String) : [];
+          const candidates =
+            a.itglue.kind === 'disputed'
+              ? a.itglue.candidateIds
+              : a.bms.kind === 'disputed'
+                ? a.bms.candidateIds.map(String)
+                : [];
           return [{ userId: a.userId, userPrincipalName: a.userPrincipalName, side, rule: a.rule, candidates }];
         }),
       );
@@ -348,4 +489,3 @@ export class SyncRunner {
     return results;
   }
 }
-

@@ -70,7 +70,8 @@ function gather(key: string, index: PositionIndex, claimed: Uint8Array, buffer: 
     return count + 1;
   }
   let gathered = count;
-  for (const position of found) if (claimed[position] !== 1 && !holds(buffer, gathered, position)) buffer[gathered++] = position;
+  for (const position of found)
+    if (claimed[position] !== 1 && !holds(buffer, gathered, position)) buffer[gathered++] = position;
   return gathered;
 }
 

@@ -1,6 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { approveInactivations, mapTenant, OperationError, syncAllTenants, syncNow, syncTenant, resolveConflict, saveTenantSettings, setContactSync, tenantNamed, tenantSettings } from '../operations/operator-actions.ts';
+import {
+  approveInactivations,
+  mapTenant,
+  OperationError,
+  syncAllTenants,
+  syncNow,
+  syncTenant,
+  resolveConflict,
+  saveTenantSettings,
+  setContactSync,
+  tenantNamed,
+  tenantSettings,
+} from '../operations/operator-actions.ts';
 import type { SyncStep } from '../sync/tenant-runner.ts';
 import { contactView } from './contact-view.ts';
 import { actorOf, type Access, type WebServices } from './web-context.ts';
@@ -18,13 +30,24 @@ export interface ApiRoute {
 }
 
 const resolveBody = z.discriminatedUnion('resolution', [
-  z.object({ resolution: z.literal('link'), contactId: z.string().min(1).describe('one of the conflict\'s candidates') }),
+  z.object({
+    resolution: z.literal('link'),
+    contactId: z.string().min(1).describe("one of the conflict's candidates"),
+  }),
   z.object({ resolution: z.literal('create') }),
   z.object({ resolution: z.literal('ignore') }),
 ]);
-const syncBody = z.object({ disabled: z.enum(['none', 'psa', 'all']).describe('none: sync on; psa: BMS left alone; all: IT Glue and BMS left alone') });
+const syncBody = z.object({
+  disabled: z
+    .enum(['none', 'psa', 'all'])
+    .describe('none: sync on; psa: BMS left alone; all: IT Glue and BMS left alone'),
+});
 const mappingBody = z.object({ itglueOrganizationId: z.string().min(1), bmsAccountId: z.number().int().nullable() });
-const settingsBody = z.record(z.string(), z.unknown()).describe('the tenant\'s overrides: any subset of the sync settings (the same JSON shape as the config file); the others follow the global settings');
+const settingsBody = z
+  .record(z.string(), z.unknown())
+  .describe(
+    "the tenant's overrides: any subset of the sync settings (the same JSON shape as the config file); the others follow the global settings",
+  );
 
 function params(request: FastifyRequest): Record<string, string> {
   return request.params as Record<string, string>;
@@ -34,7 +57,10 @@ function bodyOf<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
   const parsed = schema.safeParse(request.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new OperationError('Validation', `The request body is not valid: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}.`);
+    throw new OperationError(
+      'Validation',
+      `The request body is not valid: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}.`,
+    );
   }
   return parsed.data;
 }
@@ -48,7 +74,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: async (_request, { store }) => {
       const conflicts = await store.listConflicts({ status: 'open' });
       const runs = await store.latestRuns();
-      return (await store.listTenants()).map((t) => ({ ...t, lastRun: runs.get(t.id)?.last ?? null, openConflicts: conflicts.filter((c) => c.tenantId === t.id).length }));
+      return (await store.listTenants()).map((t) => ({
+        ...t,
+        lastRun: runs.get(t.id)?.last ?? null,
+        openConflicts: conflicts.filter((c) => c.tenantId === t.id).length,
+      }));
     },
   },
   {
@@ -65,7 +95,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     handler: async (request, services) => {
       const results = await syncAllTenants(services.store, services.apis().runner, actorOf(request.identity!));
-      return results.map((r) => ({ tenantId: r.tenantId, status: r.status, runId: r.runId, counts: r.counts, error: r.error }));
+      return results.map((r) => ({
+        tenantId: r.tenantId,
+        status: r.status,
+        runId: r.runId,
+        counts: r.counts,
+        error: r.error,
+      }));
     },
   },
   {
@@ -86,7 +122,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: async (request, services) => {
       const tenant = await tenantNamed(services.store, params(request).id!);
       const r = await syncTenant(services.store, services.apis().runner, tenant, actorOf(request.identity!));
-      return { tenantId: r.tenantId, status: r.status, runId: r.runId, counts: r.counts, error: r.error, users: r.users };
+      return {
+        tenantId: r.tenantId,
+        status: r.status,
+        runId: r.runId,
+        counts: r.counts,
+        error: r.error,
+        users: r.users,
+      };
     },
   },
   {
@@ -99,20 +142,26 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const tenant = await tenantNamed(services.store, params(request).id!);
       const r = await services.apis().runner.runTenant(tenant.id, { dryRun: true });
       const outcome = (request.query as { outcome?: string }).outcome;
-      return { tenantId: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users.filter((u) => outcome === undefined || u.outcome === outcome) };
+      return {
+        tenantId: r.tenantId,
+        status: r.status,
+        counts: r.counts,
+        error: r.error,
+        users: r.users.filter((u) => outcome === undefined || u.outcome === outcome),
+      };
     },
   },
   {
     method: 'GET',
     path: '/api/tenants/{id}/settings',
-    summary: 'The tenant\'s overrides, the global settings and the effective settings',
+    summary: "The tenant's overrides, the global settings and the effective settings",
     access: 'viewer',
     handler: async (request, { store }) => tenantSettings(store, (await tenantNamed(store, params(request).id!)).id),
   },
   {
     method: 'PUT',
     path: '/api/tenants/{id}/settings',
-    summary: 'Replace the tenant\'s overrides (validated; every problem named by key)',
+    summary: "Replace the tenant's overrides (validated; every problem named by key)",
     access: 'admin',
     body: settingsBody,
     handler: async (request, { store }) => {
@@ -125,7 +174,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/api/tenants/{id}/approve',
     summary: 'Approve the inactivations the deletion guard held back',
     access: 'admin',
-    handler: async (request, { store }) => ({ message: await approveInactivations(store, await tenantNamed(store, params(request).id!), actorOf(request.identity!)) }),
+    handler: async (request, { store }) => ({
+      message: await approveInactivations(
+        store,
+        await tenantNamed(store, params(request).id!),
+        actorOf(request.identity!),
+      ),
+    }),
   },
   {
     method: 'PUT',
@@ -148,7 +203,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: { status: 'open (default) or resolved', tenant: 'a tenant id' },
     handler: async (request, { store }) => {
       const q = request.query as { status?: string; tenant?: string };
-      return store.listConflicts({ status: q.status === 'resolved' ? 'resolved' : 'open', ...(q.tenant === undefined ? {} : { tenantId: q.tenant }) });
+      return store.listConflicts({
+        status: q.status === 'resolved' ? 'resolved' : 'open',
+        ...(q.tenant === undefined ? {} : { tenantId: q.tenant }),
+      });
     },
   },
   {
@@ -159,7 +217,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: resolveBody,
     handler: async (request, { store }) => {
       const body = bodyOf(resolveBody, request);
-      const { message } = await resolveConflict(store, params(request).id!, body.resolution === 'link' ? { kind: 'link', contactId: body.contactId } : { kind: body.resolution }, actorOf(request.identity!));
+      const { message } = await resolveConflict(
+        store,
+        params(request).id!,
+        body.resolution === 'link' ? { kind: 'link', contactId: body.contactId } : { kind: body.resolution },
+        actorOf(request.identity!),
+      );
       return { message };
     },
   },
@@ -171,7 +234,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: async (request, services) => {
       const { tenantId, userId } = params(request);
       const view = await contactView(services, tenantId!, userId!);
-      return { tenant: view.tenant, user: view.user, link: view.link, itglue: view.itglueContact, bms: view.bmsContact, unreadable: view.unreadable, fields: view.rows, links: view.links, history: view.history };
+      return {
+        tenant: view.tenant,
+        user: view.user,
+        link: view.link,
+        itglue: view.itglueContact,
+        bms: view.bmsContact,
+        unreadable: view.unreadable,
+        fields: view.rows,
+        links: view.links,
+        history: view.history,
+      };
     },
   },
   {
@@ -182,7 +255,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: async (request, services) => {
       const { tenantId, userId } = params(request);
       const steps: { step: SyncStep; detail: string }[] = [];
-      const result = await syncNow(services.store, services.apis().runner, tenantId!, userId!, actorOf(request.identity!), (step, detail) => steps.push({ step, detail }));
+      const result = await syncNow(
+        services.store,
+        services.apis().runner,
+        tenantId!,
+        userId!,
+        actorOf(request.identity!),
+        (step, detail) => steps.push({ step, detail }),
+      );
       return { steps, result };
     },
   },
@@ -194,7 +274,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: syncBody,
     handler: async (request, { store }) => {
       const { tenantId, userId } = params(request);
-      return { message: await setContactSync(store, tenantId!, userId!, bodyOf(syncBody, request).disabled, actorOf(request.identity!)) };
+      return {
+        message: await setContactSync(
+          store,
+          tenantId!,
+          userId!,
+          bodyOf(syncBody, request).disabled,
+          actorOf(request.identity!),
+        ),
+      };
     },
   },
   {
@@ -235,7 +323,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'The audit log, newest first',
     access: 'viewer',
     query: { limit: 'how many (default 100)' },
-    handler: async (request, { store }) => store.listAudit(Math.min(5000, Number((request.query as { limit?: string }).limit) || 100)),
+    handler: async (request, { store }) =>
+      store.listAudit(Math.min(5000, Number((request.query as { limit?: string }).limit) || 100)),
   },
 ];
 
@@ -243,16 +332,37 @@ export const API_ROUTES: readonly ApiRoute[] = [
 export function openApiDocument(version: string): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of API_ROUTES) {
-    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const queryParams = Object.entries(route.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const queryParams = Object.entries(route.query ?? {}).map(([name, description]) => ({
+      name,
+      in: 'query',
+      required: false,
+      description,
+      schema: { type: 'string' },
+    }));
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,
       description: route.access === 'admin' ? 'Needs the admin role.' : 'Any signed-in role.',
       ...(pathParams.length + queryParams.length === 0 ? {} : { parameters: [...pathParams, ...queryParams] }),
-      ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input' }) } } } }),
+      ...(route.body === undefined
+        ? {}
+        : {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input' }) } },
+            },
+          }),
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: {} } } },
-        400: { description: 'Invalid input; the message names the field', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        400: {
+          description: 'Invalid input; the message names the field',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
         401: { description: 'No valid API token or session' },
         403: { description: 'The role does not allow this, or a session request without its CSRF token' },
         404: { description: 'Not found' },
@@ -261,12 +371,34 @@ export function openApiDocument(version: string): unknown {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'contactsync REST API', version, description: 'Every action of the web UI. Authenticate with `Authorization: Bearer TOKEN` (tokens are made with `contactsync token add NAME --role viewer|admin`).' },
+    info: {
+      title: 'contactsync REST API',
+      version,
+      description:
+        'Every action of the web UI. Authenticate with `Authorization: Bearer TOKEN` (tokens are made with `contactsync token add NAME --role viewer|admin`).',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, message: { type: 'string' } } } } } } } } },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                problems: {
+                  type: 'array',
+                  items: { type: 'object', properties: { key: { type: 'string' }, message: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      },
     },
     paths,
   };
@@ -276,6 +408,11 @@ export function registerApiRoutes(app: FastifyInstance, services: WebServices, v
   const document = openApiDocument(version);
   app.get('/api/openapi.json', { config: { access: 'public' } }, async () => document);
   for (const route of API_ROUTES) {
-    app.route({ method: route.method, url: route.path.replace(/\{(\w+)\}/g, ':$1'), config: { access: route.access }, handler: (request) => route.handler(request, services) });
+    app.route({
+      method: route.method,
+      url: route.path.replace(/\{(\w+)\}/g, ':$1'),
+      config: { access: route.access },
+      handler: (request) => route.handler(request, services),
+    });
   }
 }

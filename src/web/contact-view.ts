@@ -52,7 +52,11 @@ export async function contactView(services: WebServices, tenantId: string, userI
   const tenant = await store.getTenant(tenantId);
   if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
   const user = await store.directoryUser(tenantId, userId);
-  if (user === null) throw new OperationError('NotFound', `No user ${userId} in ${tenant.displayName} (a user appears after the first sync of its tenant).`);
+  if (user === null)
+    throw new OperationError(
+      'NotFound',
+      `No user ${userId} in ${tenant.displayName} (a user appears after the first sync of its tenant).`,
+    );
   const link = await store.getLink(tenantId, userId);
   const unreadable = { itglue: null as string | null, bms: null as string | null };
   let itglueContact: DocContact | null = null;
@@ -70,7 +74,9 @@ export async function contactView(services: WebServices, tenantId: string, userI
       itglueContact = await apis.itglue.readContact(link.docContactId);
       if (itglueContact === null) unreadable.itglue = `IT Glue has no contact ${link.docContactId} any more.`;
       else if (itglueContact.locationId !== null && tenant.itglueOrganizationId !== null) {
-        itglueLocation = (await apis.itglue.listLocations(tenant.itglueOrganizationId)).find((l) => l.id === itglueContact!.locationId)?.name ?? itglueContact.locationId;
+        itglueLocation =
+          (await apis.itglue.listLocations(tenant.itglueOrganizationId)).find((l) => l.id === itglueContact!.locationId)
+            ?.name ?? itglueContact.locationId;
       }
     } catch (error) {
       unreadable.itglue = `IT Glue could not be read: ${(error as Error).message}`;
@@ -79,7 +85,10 @@ export async function contactView(services: WebServices, tenantId: string, userI
       try {
         bmsContact = await apis.bms.readContact(link.psaContactId);
         if (bmsContact === null) unreadable.bms = `BMS has no contact ${link.psaContactId} any more.`;
-        else if (bmsContact.locationId !== null) bmsLocation = (await apis.bms.listLocations(bmsContact.accountId)).find((l) => l.id === bmsContact!.locationId)?.name ?? String(bmsContact.locationId);
+        else if (bmsContact.locationId !== null)
+          bmsLocation =
+            (await apis.bms.listLocations(bmsContact.accountId)).find((l) => l.id === bmsContact!.locationId)?.name ??
+            String(bmsContact.locationId);
       } catch (error) {
         unreadable.bms = `BMS could not be read: ${(error as Error).message}`;
       }
@@ -89,13 +98,29 @@ export async function contactView(services: WebServices, tenantId: string, userI
   const docEmail = itglueContact?.emails.find((e) => e.primary) ?? itglueContact?.emails[0];
   const docPhone = itglueContact?.phones.find((p) => p.primary) ?? itglueContact?.phones[0];
   const rows = [
-    row('First name', user.givenName ?? split.firstName, itglueContact?.firstName ?? null, bmsContact?.firstName ?? null),
+    row(
+      'First name',
+      user.givenName ?? split.firstName,
+      itglueContact?.firstName ?? null,
+      bmsContact?.firstName ?? null,
+    ),
     row('Last name', user.surname ?? split.lastName, itglueContact?.lastName ?? null, bmsContact?.lastName ?? null),
     row('Title', user.jobTitle, itglueContact?.title ?? null, bmsContact?.jobTitle ?? null),
     row('Email', primaryEmailOf(user), docEmail?.value ?? null, bmsContact?.emailAddress ?? null),
-    row('Phone', user.businessPhones[0] ?? user.mobilePhone, docPhone === undefined ? null : `${docPhone.value}${docPhone.extension ? ` x${docPhone.extension}` : ''}`, bmsContact?.phoneNumber ?? null),
+    row(
+      'Phone',
+      user.businessPhones[0] ?? user.mobilePhone,
+      docPhone === undefined ? null : `${docPhone.value}${docPhone.extension ? ` x${docPhone.extension}` : ''}`,
+      bmsContact?.phoneNumber ?? null,
+    ),
     { ...row('Location', user.officeLocation, itglueLocation, bmsLocation), differs: false },
-    { field: 'Active', microsoft: user.accountEnabled === false ? 'no (sign-in blocked)' : 'yes', itglue: itglueContact === null ? null : 'yes', bms: bmsContact === null ? null : bmsContact.isActive ? 'yes' : 'no (inactive)', differs: false },
+    {
+      field: 'Active',
+      microsoft: user.accountEnabled === false ? 'no (sign-in blocked)' : 'yes',
+      itglue: itglueContact === null ? null : 'yes',
+      bms: bmsContact === null ? null : bmsContact.isActive ? 'yes' : 'no (inactive)',
+      differs: false,
+    },
   ];
   return {
     tenant,
@@ -105,7 +130,13 @@ export async function contactView(services: WebServices, tenantId: string, userI
     bmsContact,
     unreadable,
     rows,
-    links: deepLinks(tenantId, userId, tenant.itglueOrganizationId, link?.docContactId ?? null, link?.psaContactId ?? null),
+    links: deepLinks(
+      tenantId,
+      userId,
+      tenant.itglueOrganizationId,
+      link?.docContactId ?? null,
+      link?.psaContactId ?? null,
+    ),
     history: await store.userHistory(tenantId, userId, 20),
   };
 }

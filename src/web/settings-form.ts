@@ -1,7 +1,12 @@
 import type { Settings, SettingsProblem } from '../domain/settings.ts';
 import { html, type SafeHtml } from './html.ts';
 
-type FieldKind = { readonly type: 'boolean' } | { readonly type: 'choice'; readonly options: readonly string[] } | { readonly type: 'text'; readonly nullable: boolean } | { readonly type: 'number'; readonly step: string } | { readonly type: 'list' };
+type FieldKind =
+  | { readonly type: 'boolean' }
+  | { readonly type: 'choice'; readonly options: readonly string[] }
+  | { readonly type: 'text'; readonly nullable: boolean }
+  | { readonly type: 'number'; readonly step: string }
+  | { readonly type: 'list' };
 
 interface SettingField {
   readonly key: string;
@@ -20,55 +25,175 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
   {
     legend: 'Who is synced (scope)',
     fields: [
-      { key: 'scope.requireEnabled', label: 'Only enabled accounts', help: 'Users whose Microsoft 365 sign-in is blocked are left out.', kind: { type: 'boolean' } },
-      { key: 'scope.includeGuests', label: 'Include guests', help: 'Guest (B2B) users are synced too.', kind: { type: 'boolean' } },
-      { key: 'scope.requireLicense', label: 'Only licensed users', help: 'Users without a Microsoft 365 license (shared mailboxes, service accounts) are left out.', kind: { type: 'boolean' } },
-      { key: 'scope.groupIds', label: 'Only members of these groups', help: 'Entra group object ids, one per line; members at any depth count. Empty: everyone.', kind: { type: 'list' } },
-      { key: 'scope.upnDomains', label: 'Only these sign-in domains', help: 'Domains such as contoso.com, one per line. Empty: every domain.', kind: { type: 'list' } },
-      { key: 'scope.excludeUpnPatterns', label: 'Leave out sign-in names matching', help: 'Patterns with * such as admin-*@* or *svc*, one per line.', kind: { type: 'list' } },
+      {
+        key: 'scope.requireEnabled',
+        label: 'Only enabled accounts',
+        help: 'Users whose Microsoft 365 sign-in is blocked are left out.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'scope.includeGuests',
+        label: 'Include guests',
+        help: 'Guest (B2B) users are synced too.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'scope.requireLicense',
+        label: 'Only licensed users',
+        help: 'Users without a Microsoft 365 license (shared mailboxes, service accounts) are left out.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'scope.groupIds',
+        label: 'Only members of these groups',
+        help: 'Entra group object ids, one per line; members at any depth count. Empty: everyone.',
+        kind: { type: 'list' },
+      },
+      {
+        key: 'scope.upnDomains',
+        label: 'Only these sign-in domains',
+        help: 'Domains such as contoso.com, one per line. Empty: every domain.',
+        kind: { type: 'list' },
+      },
+      {
+        key: 'scope.excludeUpnPatterns',
+        label: 'Leave out sign-in names matching',
+        help: 'Patterns with * such as admin-*@* or *svc*, one per line.',
+        kind: { type: 'list' },
+      },
     ],
   },
   {
     legend: 'Names and email',
     fields: [
-      { key: 'names.splitDisplayName', label: 'Split the display name', help: 'When first or last name is missing, take them from the display name.', kind: { type: 'boolean' } },
-      { key: 'primaryEmail', label: 'Primary email', help: 'primarySmtp: the primary SMTP address (else mail, else the sign-in name); upn: always the sign-in name.', kind: { type: 'choice', options: ['primarySmtp', 'upn'] } },
+      {
+        key: 'names.splitDisplayName',
+        label: 'Split the display name',
+        help: 'When first or last name is missing, take them from the display name.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'primaryEmail',
+        label: 'Primary email',
+        help: 'primarySmtp: the primary SMTP address (else mail, else the sign-in name); upn: always the sign-in name.',
+        kind: { type: 'choice', options: ['primarySmtp', 'upn'] },
+      },
     ],
   },
   {
     legend: 'Phones',
     fields: [
-      { key: 'phones.setPrimary', label: 'Set a primary phone', help: 'Mark one Microsoft phone as primary in IT Glue, as BMS needs one.', kind: { type: 'boolean' } },
-      { key: 'phones.primaryType', label: 'Primary phone', help: 'office: the first business phone, else the mobile; mobile: the mobile first.', kind: { type: 'choice', options: ['office', 'mobile'] } },
-      { key: 'phones.blankReplacement', label: 'When a user has no phone', help: 'Empty: hold the contact from BMS. "tenantMain": the customer\'s main number. Or a literal number such as 000-000-0000.', kind: { type: 'text', nullable: true } },
-      { key: 'phones.defaultRegion', label: 'Default phone region', help: 'Two-letter country code for numbers without a country code, when the user has no usage location or country.', kind: { type: 'text', nullable: false } },
+      {
+        key: 'phones.setPrimary',
+        label: 'Set a primary phone',
+        help: 'Mark one Microsoft phone as primary in IT Glue, as BMS needs one.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'phones.primaryType',
+        label: 'Primary phone',
+        help: 'office: the first business phone, else the mobile; mobile: the mobile first.',
+        kind: { type: 'choice', options: ['office', 'mobile'] },
+      },
+      {
+        key: 'phones.blankReplacement',
+        label: 'When a user has no phone',
+        help: 'Empty: hold the contact from BMS. "tenantMain": the customer\'s main number. Or a literal number such as 000-000-0000.',
+        kind: { type: 'text', nullable: true },
+      },
+      {
+        key: 'phones.defaultRegion',
+        label: 'Default phone region',
+        help: 'Two-letter country code for numbers without a country code, when the user has no usage location or country.',
+        kind: { type: 'text', nullable: false },
+      },
     ],
   },
   {
     legend: 'Location and contact type',
     fields: [
-      { key: 'location.strategy', label: 'Location', help: 'default: the location named below (or the organization\'s primary one); officeLocation: the location named like the user\'s office, else the default.', kind: { type: 'choice', options: ['default', 'officeLocation'] } },
-      { key: 'location.default', label: 'Default location name', help: 'An IT Glue location of the organization, by name. Empty: its primary location. Locations are never created.', kind: { type: 'text', nullable: true } },
-      { key: 'contactType', label: 'IT Glue contact type', help: 'A contact type by name, such as Employee. Empty: none.', kind: { type: 'text', nullable: true } },
+      {
+        key: 'location.strategy',
+        label: 'Location',
+        help: "default: the location named below (or the organization's primary one); officeLocation: the location named like the user's office, else the default.",
+        kind: { type: 'choice', options: ['default', 'officeLocation'] },
+      },
+      {
+        key: 'location.default',
+        label: 'Default location name',
+        help: 'An IT Glue location of the organization, by name. Empty: its primary location. Locations are never created.',
+        kind: { type: 'text', nullable: true },
+      },
+      {
+        key: 'contactType',
+        label: 'IT Glue contact type',
+        help: 'A contact type by name, such as Employee. Empty: none.',
+        kind: { type: 'text', nullable: true },
+      },
     ],
   },
   {
     legend: 'Kaseya BMS',
     fields: [
-      { key: 'psa.autoPush', label: 'Push contacts to BMS', help: 'Create and update BMS contacts. Off: IT Glue only.', kind: { type: 'boolean' } },
-      { key: 'psa.emailType', label: 'BMS email type', help: 'The email type of pushed contacts, by name.', kind: { type: 'text', nullable: false } },
-      { key: 'psa.phoneType', label: 'BMS phone type', help: 'The phone type of pushed contacts, by name.', kind: { type: 'text', nullable: false } },
-      { key: 'psa.leavers', label: 'Leavers', help: 'inactivate: a user who leaves Microsoft 365 is made inactive in BMS; ignore: left as is.', kind: { type: 'choice', options: ['inactivate', 'ignore'] } },
-      { key: 'psa.leaverContactType', label: 'Leaver contact type', help: 'IT Glue contact type given to leavers, by name. Empty: unchanged.', kind: { type: 'text', nullable: true } },
+      {
+        key: 'psa.autoPush',
+        label: 'Push contacts to BMS',
+        help: 'Create and update BMS contacts. Off: IT Glue only.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'psa.emailType',
+        label: 'BMS email type',
+        help: 'The email type of pushed contacts, by name.',
+        kind: { type: 'text', nullable: false },
+      },
+      {
+        key: 'psa.phoneType',
+        label: 'BMS phone type',
+        help: 'The phone type of pushed contacts, by name.',
+        kind: { type: 'text', nullable: false },
+      },
+      {
+        key: 'psa.leavers',
+        label: 'Leavers',
+        help: 'inactivate: a user who leaves Microsoft 365 is made inactive in BMS; ignore: left as is.',
+        kind: { type: 'choice', options: ['inactivate', 'ignore'] },
+      },
+      {
+        key: 'psa.leaverContactType',
+        label: 'Leaver contact type',
+        help: 'IT Glue contact type given to leavers, by name. Empty: unchanged.',
+        kind: { type: 'text', nullable: true },
+      },
     ],
   },
   {
     legend: 'Safety and timing',
     fields: [
-      { key: 'deletionGuard.minCount', label: 'Deletion guard: at least', help: 'A run that would inactivate this many contacts or more ...', kind: { type: 'number', step: '1' } },
-      { key: 'deletionGuard.maxFraction', label: 'Deletion guard: and more than', help: '... and more than this fraction of them (0 to 1) stops and waits for approval.', kind: { type: 'number', step: '0.01' } },
-      { key: 'blankNeverOverwrites', label: 'Blank never overwrites', help: 'A field empty in Microsoft 365 never empties it in IT Glue or BMS.', kind: { type: 'boolean' } },
-      { key: 'pollSeconds', label: 'Poll every (seconds)', help: 'How often Microsoft 365 is asked for changes (one request when nothing changed).', kind: { type: 'number', step: '1' } },
+      {
+        key: 'deletionGuard.minCount',
+        label: 'Deletion guard: at least',
+        help: 'A run that would inactivate this many contacts or more ...',
+        kind: { type: 'number', step: '1' },
+      },
+      {
+        key: 'deletionGuard.maxFraction',
+        label: 'Deletion guard: and more than',
+        help: '... and more than this fraction of them (0 to 1) stops and waits for approval.',
+        kind: { type: 'number', step: '0.01' },
+      },
+      {
+        key: 'blankNeverOverwrites',
+        label: 'Blank never overwrites',
+        help: 'A field empty in Microsoft 365 never empties it in IT Glue or BMS.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'pollSeconds',
+        label: 'Poll every (seconds)',
+        help: 'How often Microsoft 365 is asked for changes (one request when nothing changed).',
+        kind: { type: 'number', step: '1' },
+      },
     ],
   },
 ];
@@ -77,7 +202,8 @@ const ALL_FIELDS = SETTING_GROUPS.flatMap((g) => g.fields);
 
 function valueAt(settings: unknown, key: string): unknown {
   let node = settings;
-  for (const part of key.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+  for (const part of key.split('.'))
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
   return node;
 }
 
@@ -95,7 +221,10 @@ export type FormValues = Record<string, unknown>;
  * The tenant's overrides a posted form means: every key whose value differs from the global setting (the others
  * follow the global settings), plus the problems found before validation (a number that is not one).
  */
-export function overridesFromForm(body: FormValues, global: Settings): { overrides: Record<string, unknown>; problems: SettingsProblem[] } {
+export function overridesFromForm(
+  body: FormValues,
+  global: Settings,
+): { overrides: Record<string, unknown>; problems: SettingsProblem[] } {
   const overrides: Record<string, unknown> = {};
   const problems: SettingsProblem[] = [];
   for (const field of ALL_FIELDS) {
@@ -120,7 +249,10 @@ export function overridesFromForm(body: FormValues, global: Settings): { overrid
         }
         break;
       case 'list':
-        value = text.split(/[\r\n,]+/).map((line) => line.trim()).filter((line) => line !== '');
+        value = text
+          .split(/[\r\n,]+/)
+          .map((line) => line.trim())
+          .filter((line) => line !== '');
         break;
     }
     if (JSON.stringify(value) !== JSON.stringify(valueAt(global, field.key))) setAt(overrides, field.key, value);
@@ -129,7 +261,8 @@ export function overridesFromForm(body: FormValues, global: Settings): { overrid
 }
 
 function displayValue(field: SettingField, value: unknown): string {
-  if (field.kind.type === 'list') return Array.isArray(value) ? value.join('\n') : typeof value === 'string' ? value : '';
+  if (field.kind.type === 'list')
+    return Array.isArray(value) ? value.join('\n') : typeof value === 'string' ? value : '';
   if (value === null || value === undefined) return '';
   return String(value);
 }
@@ -146,7 +279,11 @@ export function settingsForm(options: {
   readonly readOnly: boolean;
 }): SafeHtml {
   const errors = new Map<string, string>();
-  for (const problem of options.problems) errors.set(problem.key, errors.has(problem.key) ? `${errors.get(problem.key)}; ${problem.message}` : problem.message);
+  for (const problem of options.problems)
+    errors.set(
+      problem.key,
+      errors.has(problem.key) ? `${errors.get(problem.key)}; ${problem.message}` : problem.message,
+    );
   const control = (field: SettingField): SafeHtml => {
     const id = `setting-${field.key.replace(/\./g, '-')}`;
     const raw = options.fromForm ? (options.values as FormValues)[field.key] : valueAt(options.values, field.key);
@@ -155,34 +292,71 @@ export function settingsForm(options: {
     switch (field.kind.type) {
       case 'boolean': {
         const checked = options.fromForm ? raw === 'on' || raw === 'true' : raw === true;
-        return html`<label for="${id}"><input type="checkbox" id="${id}" name="${field.key}"${checked ? html` checked` : ''}${disabled}${described}> ${field.label}</label>`;
+        return html`<label for="${id}"
+          ><input
+            type="checkbox"
+            id="${id}"
+            name="${field.key}"
+            ${checked ? html` checked` : ''}${disabled}${described}
+          />
+          ${field.label}</label
+        >`;
       }
       case 'choice': {
         const current = String(raw ?? '');
-        return html`<label for="${id}">${field.label}</label><select id="${id}" name="${field.key}"${disabled}${described}>${field.kind.options.map((o) => html`<option${o === current ? html` selected` : ''}>${o}</option>`)}</select>`;
+        return html`<label for="${id}">${field.label}</label
+          ><select id="${id}" name="${field.key}" ${disabled}${described}>
+            ${field.kind.options.map((o) => html`<option${o === current ? html` selected` : ''}>${o}</option>`)}
+          </select>`;
       }
       case 'list':
-        return html`<label for="${id}">${field.label}</label><textarea id="${id}" name="${field.key}"${disabled}${described}>${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
+        return html`<label for="${id}">${field.label}</label
+          ><textarea id="${id}" name="${field.key}" ${disabled}${described}>
+${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
       case 'number':
-        return html`<label for="${id}">${field.label}</label><input type="number" step="${field.kind.step}" id="${id}" name="${field.key}" value="${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}"${disabled}${described}>`;
+        return html`<label for="${id}">${field.label}</label
+          ><input
+            type="number"
+            step="${field.kind.step}"
+            id="${id}"
+            name="${field.key}"
+            value="${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}"
+            ${disabled}${described}
+          />`;
       case 'text':
-        return html`<label for="${id}">${field.label}</label><input type="text" id="${id}" name="${field.key}" value="${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}"${disabled}${described}>`;
+        return html`<label for="${id}">${field.label}</label
+          ><input
+            type="text"
+            id="${id}"
+            name="${field.key}"
+            value="${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}"
+            ${disabled}${described}
+          />`;
     }
   };
   return html`<form class="settings" method="post" action="${options.action}" novalidate>
-<input type="hidden" name="_csrf" value="${options.csrf}">
-${SETTING_GROUPS.map(
-  (group) => html`<fieldset><legend>${group.legend}</legend>
-${group.fields.map((field) => {
-  const id = `setting-${field.key.replace(/\./g, '-')}`;
-  const own = valueAt(options.overrides, field.key) !== undefined;
-  const error = errors.get(field.key);
-  return html`<div class="field${error === undefined ? '' : ' invalid'}" data-key="${field.key}">${control(field)}
-<p class="help" id="${id}-help">${field.help} <span class="muted">${own ? `Set for this tenant (global: ${displayValue(field, valueAt(options.global, field.key)).replace(/\n/g, ', ') || 'empty'}).` : 'Follows the global setting.'}</span></p>
-${error === undefined ? '' : html`<p class="error" id="${id}-error" role="alert">${error}</p>`}</div>`;
-})}
-</fieldset>`,
-)}
-${options.readOnly ? html`<p class="muted">Viewers see the settings; an admin changes them.</p>` : html`<p><button type="submit">Save settings</button> <span class="muted">A key equal to the global setting follows it.</span></p>`}
-</form>`;
+    <input type="hidden" name="_csrf" value="${options.csrf}" />
+    ${SETTING_GROUPS.map(
+      (group) =>
+        html`<fieldset>
+          <legend>${group.legend}</legend>
+          ${group.fields.map((field) => {
+            const id = `setting-${field.key.replace(/\./g, '-')}`;
+            const own = valueAt(options.overrides, field.key) !== undefined;
+            const error = errors.get(field.key);
+            return html`<div class="field${error === undefined ? '' : ' invalid'}" data-key="${field.key}">
+              ${control(field)}
+              <p class="help" id="${id}-help">
+                ${field.help}
+                <span class="muted"
+                  >${own ? `Set for this tenant (global: ${displayValue(field, valueAt(options.global, field.key)).replace(/\n/g, ', ') || 'empty'}).` : 'Follows the global setting.'}</span
+                >
+              </p>
+              ${error === undefined ? '' : html`<p class="error" id="${id}-error" role="alert">${error}</p>`}
+            </div>`;
+          })}
+        </fieldset>`,
+    )}
+    ${options.readOnly ? html`<p class="muted">Viewers see the settings; an admin changes them.</p>` : html`<p><button type="submit">Save settings</button> <span class="muted">A key equal to the global setting follows it.</span></p>`}
+  </form>`;
 }

@@ -38,7 +38,13 @@ export interface PageTools {
   /** the CSRF token of this request's page (one per request: making a second would replace the secret cookie) */
   csrf(request: FastifyRequest, reply: FastifyReply): string;
   frame(request: FastifyRequest, reply: FastifyReply): PageFrame;
-  send(request: FastifyRequest, reply: FastifyReply, title: string, body: ReturnType<typeof html>, status?: number): FastifyReply;
+  send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    title: string,
+    body: ReturnType<typeof html>,
+    status?: number,
+  ): FastifyReply;
   /** a notice shown on the next page this session sees (after a redirect) */
   flash(request: FastifyRequest, notice: Notice): void;
 }
@@ -61,12 +67,14 @@ function statusOf(error: unknown): number {
 }
 
 function messageOf(error: unknown, status: number): string {
-  if (status === 403 && String((error as { code?: string }).code).startsWith('FST_CSRF')) return 'The form was refused: its security token is missing or out of date. Reload the page and try again.';
+  if (status === 403 && String((error as { code?: string }).code).startsWith('FST_CSRF'))
+    return 'The form was refused: its security token is missing or out of date. Reload the page and try again.';
   if (status === 500) return 'Something went wrong on the server; the log has the details.';
   return (error as Error).message;
 }
 
-const safeNext = (next: unknown) => (typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 
 /**
  * The web UI and the REST API in one Fastify app: sessions from the store, roles, CSRF tokens on every state-changing
@@ -85,10 +93,20 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
 
   app.decorateRequest('identity', null);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') options.onRoute?.({ method, url: route.url, access: route.config?.access ?? 'admin' });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') options.onRoute?.({ method, url: route.url, access: route.config?.access ?? 'admin' });
   });
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
     hsts: secure,
   });
   await app.register(cookie);
@@ -104,7 +122,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (bearer !== undefined) {
       const token = await store.apiTokenUser(tokenDigest(bearer));
-      request.identity = token === null ? null : { kind: 'token', name: token.name, role: token.role, sessionHash: null };
+      request.identity =
+        token === null ? null : { kind: 'token', name: token.name, role: token.role, sessionHash: null };
       return;
     }
     const cookieValue = request.cookies[SESSION_COOKIE];
@@ -119,18 +138,47 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     const access = request.routeOptions.config.access ?? 'admin';
     const isApi = answersJson(request);
     if (access !== 'public' && request.identity === null) {
-      if (isApi) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'Unauthenticated', message: 'Sign in, or send an API token: Authorization: Bearer TOKEN (made with contactsync token add).' } });
+      if (isApi)
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({
+            error: {
+              code: 'Unauthenticated',
+              message: 'Sign in, or send an API token: Authorization: Bearer TOKEN (made with contactsync token add).',
+            },
+          });
       if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
-      return reply.code(401).type('text/html; charset=utf-8').send(renderPage({ identity: null, csrf: '', path: '/login' }, 'Sign in required', html`<p>Your session has ended. <a href="/login">Sign in</a> again.</p>`));
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(
+          renderPage(
+            { identity: null, csrf: '', path: '/login' },
+            'Sign in required',
+            html`<p>Your session has ended. <a href="/login">Sign in</a> again.</p>`,
+          ),
+        );
     }
     if (access === 'admin' && request.identity !== null && request.identity.role !== 'admin') {
       const message = 'This needs the admin role; you are signed in as a viewer.';
       if (isApi) return reply.code(403).send({ error: { code: 'Forbidden', message } });
-      return reply.code(403).type('text/html; charset=utf-8').send(renderPage({ identity: request.identity, csrf: '', path: request.url }, 'Not allowed', html`<p>${message}</p>`));
+      return reply
+        .code(403)
+        .type('text/html; charset=utf-8')
+        .send(
+          renderPage(
+            { identity: request.identity, csrf: '', path: request.url },
+            'Not allowed',
+            html`<p>${message}</p>`,
+          ),
+        );
     }
     const changes = request.method !== 'GET' && request.method !== 'HEAD';
     if (changes && request.identity?.kind !== 'token') {
-      await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
+      );
     }
     return undefined;
   });
@@ -159,7 +207,11 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       return frame;
     },
     send(request, reply, title, body, status = 200) {
-      return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(tools.frame(request, reply), title, body));
+      return reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(renderPage(tools.frame(request, reply), title, body));
     },
     flash(request, notice) {
       const key = request.identity?.sessionHash;
@@ -172,38 +224,86 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     if (status === 500 || status === 502) request.log.error({ err: error }, 'request failed');
     const message = messageOf(error, status);
     if (answersJson(request)) {
-      const code = error instanceof OperationError ? error.code : error instanceof SettingsError ? 'Validation' : status === 403 ? 'Forbidden' : status === 502 ? 'Upstream' : status >= 500 ? 'Internal' : 'BadRequest';
-      return reply.code(status).send({ error: { code, message, ...(error instanceof SettingsError ? { problems: error.problems } : {}) } });
+      const code =
+        error instanceof OperationError
+          ? error.code
+          : error instanceof SettingsError
+            ? 'Validation'
+            : status === 403
+              ? 'Forbidden'
+              : status === 502
+                ? 'Upstream'
+                : status >= 500
+                  ? 'Internal'
+                  : 'BadRequest';
+      return reply
+        .code(status)
+        .send({ error: { code, message, ...(error instanceof SettingsError ? { problems: error.problems } : {}) } });
     }
-    return tools.send(request, reply, status === 404 ? 'Not found' : status === 403 ? 'Refused' : 'Something went wrong', html`<div class="notice bad" role="alert">${message}</div><p><a href="/">Back to the dashboard</a></p>`, status);
+    return tools.send(
+      request,
+      reply,
+      status === 404 ? 'Not found' : status === 403 ? 'Refused' : 'Something went wrong',
+      html`<div class="notice bad" role="alert">${message}</div>
+        <p><a href="/">Back to the dashboard</a></p>`,
+      status,
+    );
   });
   app.setNotFoundHandler((request, reply) => {
-    if (answersJson(request)) return reply.code(404).send({ error: { code: 'NotFound', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
-    return reply.code(404).type('text/html; charset=utf-8').send(renderPage({ identity: request.identity, csrf: '', path: request.url }, 'Not found', html`<p>There is no page here. <a href="/">Back to the dashboard</a></p>`));
+    if (answersJson(request))
+      return reply
+        .code(404)
+        .send({ error: { code: 'NotFound', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
+    return reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(
+        renderPage(
+          { identity: request.identity, csrf: '', path: request.url },
+          'Not found',
+          html`<p>There is no page here. <a href="/">Back to the dashboard</a></p>`,
+        ),
+      );
   });
 
-  app.get('/assets/app.css', { config: { access: 'public' } }, (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
-  app.get('/assets/htmx.min.js', { config: { access: 'public' } }, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(htmx));
+  app.get('/assets/app.css', { config: { access: 'public' } }, (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+  app.get('/assets/htmx.min.js', { config: { access: 'public' } }, (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(htmx),
+  );
 
   // --- signing in and out ---
 
-  const loginPage = async (request: FastifyRequest, reply: FastifyReply, next: string, error: string | null, status: number) => {
+  const loginPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: string,
+    error: string | null,
+    status: number,
+  ) => {
     const nobody = (await store.countUsers()) === 0;
     return tools.send(
       request,
       reply,
       'Sign in',
       html`<div class="card login">
-${error === null ? '' : html`<div class="notice bad" role="alert">${error}</div>`}
-<form method="post" action="/login">
-<input type="hidden" name="_csrf" value="${tools.csrf(request, reply)}">
-<input type="hidden" name="next" value="${next}">
-<div class="field"><label for="username">User name</label><input type="text" id="username" name="username" autocomplete="username" required></div>
-<div class="field"><label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required></div>
-<p><button type="submit">Sign in</button></p>
-</form>
-${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>contactsync user add NAME --role admin</code>.</p>` : ''}
-</div>`,
+        ${error === null ? '' : html`<div class="notice bad" role="alert">${error}</div>`}
+        <form method="post" action="/login">
+          <input type="hidden" name="_csrf" value="${tools.csrf(request, reply)}" />
+          <input type="hidden" name="next" value="${next}" />
+          <div class="field">
+            <label for="username">User name</label
+            ><input type="text" id="username" name="username" autocomplete="username" required />
+          </div>
+          <div class="field">
+            <label for="password">Password</label
+            ><input type="password" id="password" name="password" autocomplete="current-password" required />
+          </div>
+          <p><button type="submit">Sign in</button></p>
+        </form>
+        ${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>contactsync user add NAME --role admin</code>.</p>` : ''}
+      </div>`,
       status,
     );
   };
@@ -223,7 +323,13 @@ ${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const minutes = Math.max(1, Math.ceil(rejection.msBeforeNext / 60_000));
       reply.header('retry-after', String(Math.ceil(rejection.msBeforeNext / 1000)));
-      return loginPage(request, reply, next, `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, 429);
+      return loginPage(
+        request,
+        reply,
+        next,
+        `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        429,
+      );
     }
     const user = username === '' ? null : await store.getUser(username);
     if (user === null || !(await verifyPassword(user.passwordHash, password))) {
@@ -234,7 +340,13 @@ ${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>
     const session = newToken();
     await store.createSession(tokenDigest(session), user.username, new Date(Date.now() + sessionMs));
     await store.audit(`web:${user.username}`, 'login', user.username, { ip: request.ip });
-    reply.setCookie(SESSION_COOKIE, session, { path: '/', httpOnly: true, sameSite: 'strict', secure, maxAge: sessionMs / 1000 });
+    reply.setCookie(SESSION_COOKIE, session, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      maxAge: sessionMs / 1000,
+    });
     // A new session gets a new CSRF secret.
     reply.clearCookie('_csrf', { path: '/' });
     return reply.redirect(next, 303);
@@ -247,7 +359,9 @@ ${nobody ? html`<p class="muted">No one can sign in yet: add a login with <code>
 
   // Prometheus scrapes with a token (bearer_token in its scrape config), like any API client.
   app.get('/metrics', { config: { access: 'viewer' } }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await prometheusText(store, services.queue ? await services.queue.counts() : null)),
+    reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(await prometheusText(store, services.queue ? await services.queue.counts() : null)),
   );
 
   registerPages(app, services, tools);

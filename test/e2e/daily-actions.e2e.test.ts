@@ -75,7 +75,13 @@ describe('a technician in the browser, at 1280 px', () => {
     await page.getByRole('button', { name: 'Sync now' }).click();
     const steps = page.locator('#sync-steps li');
     await expect.poll(() => steps.count(), { timeout: 15_000 }).toBe(5);
-    expect(await steps.evaluateAll((items) => items.map((li) => li.getAttribute('data-step')))).toEqual(['read', 'scope', 'match', 'plan', 'apply']);
+    expect(await steps.evaluateAll((items) => items.map((li) => li.getAttribute('data-step')))).toEqual([
+      'read',
+      'scope',
+      'match',
+      'plan',
+      'apply',
+    ]);
     expect(await steps.last().textContent()).toMatch(/^apply IT Glue \w+ \(contact \d+\), BMS \w+ \(contact \d+\)/);
     expect(page.url()).toBe(before);
     await screenshot(page, 'contact-sync-now-1280');
@@ -95,18 +101,35 @@ describe('a technician in the browser, at 1280 px', () => {
     await page.getByLabel('Default phone region').fill('GB');
     await page.getByRole('button', { name: 'Save settings' }).click();
     expect(await notice()).toMatch(/^Saved the settings of Contoso Ltd \(version \d+\)/);
-    const stored = (await web.box.store.latestSettings((await web.box.store.listTenants()).find((t) => t.displayName === CONTOSO)!.id))!.json;
+    const stored = (await web.box.store.latestSettings(
+      (await web.box.store.listTenants()).find((t) => t.displayName === CONTOSO)!.id,
+    ))!.json;
     expect(stored).toMatchObject({ phones: { defaultRegion: 'GB', blankReplacement: '000-000-0000' } });
   });
 });
 
 describe('the same pages on a phone, at 390 px', () => {
   it('fit the screen: dashboard, tenant, conflicts, contacts and a contact', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await context.storageState() });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      storageState: await context.storageState(),
+    });
     const small = await phone.newPage();
     const tenant = (await web.box.store.listTenants()).find((t) => t.displayName === CONTOSO)!;
-    const user = (await web.box.store.loadUsers(tenant.id)).find((u) => u.userPrincipalName === 'elizabeth.martinez@contoso.com')!;
-    const pages = { dashboard: '/', tenant: `/tenants/${tenant.id}`, conflicts: '/conflicts', contacts: '/contacts', contact: `/contacts/${tenant.id}/${user.id}`, audit: '/audit' };
+    const user = (await web.box.store.loadUsers(tenant.id)).find(
+      (u) => u.userPrincipalName === 'elizabeth.martinez@contoso.com',
+    )!;
+    const pages = {
+      dashboard: '/',
+      tenant: `/tenants/${tenant.id}`,
+      conflicts: '/conflicts',
+      contacts: '/contacts',
+      contact: `/contacts/${tenant.id}/${user.id}`,
+      audit: '/audit',
+    };
     for (const [name, path] of Object.entries(pages)) {
       await small.goto(`${base}${path}`);
       expect(await small.locator('h1').isVisible(), name).toBe(true);

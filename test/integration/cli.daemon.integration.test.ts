@@ -32,7 +32,10 @@ describe('contactsync daemon', () => {
     const dir = mkdtempSync(join(tmpdir(), 'daemon-'));
     const config = simulatorConfig(sims, dir, { tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }] });
     const { DATABASE_URL: _shared, ...env } = process.env;
-    const child = spawn(process.execPath, [cliEntry(), '--config', config, 'daemon', '--poll-seconds', '2'], { env: { ...env, CONTACTSYNC_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliEntry(), '--config', config, 'daemon', '--poll-seconds', '2'], {
+      env: { ...env, CONTACTSYNC_DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -46,8 +49,24 @@ describe('contactsync daemon', () => {
     expect(new Set(quiet.map((r) => `${r.server} ${r.route}`))).toEqual(new Set(['graph /v1.0/users/delta']));
 
     const hired = Date.now();
-    sims.graph.addUser(TENANT_A, parseSeed({ tenants: [{ id: 'x', displayName: 'x', initialDomain: 'x', users: [user('newhire', { businessPhones: ['+1 206 555 0142'] })] }] }).tenants[0]!.users[0]!);
-    const contact = await waitFor('the new hire in BMS', () => sims.bms.contactsOf(1).find((c) => c.emailAddress === 'newhire@contoso.com'), 15_000);
+    sims.graph.addUser(
+      TENANT_A,
+      parseSeed({
+        tenants: [
+          {
+            id: 'x',
+            displayName: 'x',
+            initialDomain: 'x',
+            users: [user('newhire', { businessPhones: ['+1 206 555 0142'] })],
+          },
+        ],
+      }).tenants[0]!.users[0]!,
+    );
+    const contact = await waitFor(
+      'the new hire in BMS',
+      () => sims.bms.contactsOf(1).find((c) => c.emailAddress === 'newhire@contoso.com'),
+      15_000,
+    );
     const latencyMs = Date.now() - hired;
     expect(contact).toMatchObject({ firstName: 'User', phoneNumber: '+12065550142', isActive: true });
     expect(latencyMs).toBeLessThan(2_000 + 3_000); // the poll interval plus the run

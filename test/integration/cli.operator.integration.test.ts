@@ -15,7 +15,11 @@ const outputs: string[] = [];
 
 /** `contactsync ARGS` as the technician runs it, with the config in their directory. */
 async function cs(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const run = await runCli(['--config', config, ...args], { CONTACTSYNC_DATA_DIR: join(dir, 'data'), CONTACTSYNC_ACTOR: 'tech@msp', ...env }, dir);
+  const run = await runCli(
+    ['--config', config, ...args],
+    { CONTACTSYNC_DATA_DIR: join(dir, 'data'), CONTACTSYNC_ACTOR: 'tech@msp', ...env },
+    dir,
+  );
   outputs.push(run.stdout, run.stderr);
   return run;
 }
@@ -44,14 +48,19 @@ function initEnv(): Record<string, string> {
   };
 }
 
-describe('the operator\'s CLI, from nothing to a synced tenant', () => {
+describe("the operator's CLI, from nothing to a synced tenant", () => {
   it('init writes a commented config with encrypted secrets and creates the database', async () => {
     const run = await cs(['init'], initEnv());
     expect(run.code, run.stderr).toBe(0);
     const text = readFileSync(config, 'utf8');
     expect(text).toMatch(/^\/\/ contactsync configuration/);
     expect(text.match(/"enc:v1:/g)).toHaveLength(3);
-    for (const secret of [sims.credentials.graph.clientSecret, sims.credentials.itglueApiKey, sims.credentials.bms.password]) expect(text).not.toContain(secret);
+    for (const secret of [
+      sims.credentials.graph.clientSecret,
+      sims.credentials.itglueApiKey,
+      sims.credentials.bms.password,
+    ])
+      expect(text).not.toContain(secret);
     expect(statSync(config).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, '.contactsync-secret.key')).mode & 0o777).toBe(0o600);
     expect(run.stdout).toMatch(/secret ••••\S{4}/);
@@ -59,7 +68,11 @@ describe('the operator\'s CLI, from nothing to a synced tenant', () => {
   });
 
   it('init says what is missing when the environment lacks answers', async () => {
-    const run = await runCli(['--config', join(dir, 'other.json'), 'init'], { CONTACTSYNC_DATA_DIR: join(dir, 'data') }, dir);
+    const run = await runCli(
+      ['--config', join(dir, 'other.json'), 'init'],
+      { CONTACTSYNC_DATA_DIR: join(dir, 'data') },
+      dir,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Microsoft app id[\s\S]*IT Glue API key[\s\S]*BMS user name/);
   });
@@ -74,13 +87,18 @@ describe('the operator\'s CLI, from nothing to a synced tenant', () => {
   });
 
   it('doctor says what is wrong and how to fix it', async () => {
-    const run = await cs(['doctor'], { CONTACTSYNC_MS_CLIENT_SECRET: 'W-r0ng~secret-value', CONTACTSYNC_ITGLUE_API_KEY: 'ITG.bad-key-value', CONTACTSYNC_BMS_PASSWORD: 'bad-password-value' });
+    const run = await cs(['doctor'], {
+      CONTACTSYNC_MS_CLIENT_SECRET: 'W-r0ng~secret-value',
+      CONTACTSYNC_ITGLUE_API_KEY: 'ITG.bad-key-value',
+      CONTACTSYNC_BMS_PASSWORD: 'bad-password-value',
+    });
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
     expect(run.stdout).toMatch(/✗ Microsoft 365: partner tenant: .*client secret is wrong/);
     expect(run.stdout).toMatch(/✗ IT Glue: .*region/);
     expect(run.stdout).toMatch(/✗ Kaseya BMS: .*user name, the password and the tenant/);
     expect(run.stdout).toMatch(/4 problems to fix/); // the GDAP check fails with the same wrong secret
-    for (const wrong of ['W-r0ng~secret-value', 'ITG.bad-key-value', 'bad-password-value']) expect(run.stdout + run.stderr).not.toContain(wrong);
+    for (const wrong of ['W-r0ng~secret-value', 'ITG.bad-key-value', 'bad-password-value'])
+      expect(run.stdout + run.stderr).not.toContain(wrong);
   });
 
   it('tenants discover finds the GDAP customers and maps them by name', async () => {
@@ -93,18 +111,38 @@ describe('the operator\'s CLI, from nothing to a synced tenant', () => {
 
   it('tenants map and unmap, with clear errors', async () => {
     expect((await cs(['tenants', 'unmap', 'Fabrikam GmbH'])).stdout).toMatch(/is unmapped/);
-    expect((await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '99'])).stderr).toMatch(/IT Glue has no organization 99/);
+    expect((await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '99'])).stderr).toMatch(
+      /IT Glue has no organization 99/,
+    );
     const mapped = await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '2', '--bms', '2']);
     expect(mapped.stdout).toMatch(/IT Glue "Fabrikam GmbH" \(2\), BMS "Fabrikam GmbH" \(2\)/);
-    expect((await cs(['tenants', 'map', 'Nowhere Inc', '--itglue', '2'])).stderr).toMatch(/No tenant Nowhere Inc\. Known tenants:/);
+    expect((await cs(['tenants', 'map', 'Nowhere Inc', '--itglue', '2'])).stderr).toMatch(
+      /No tenant Nowhere Inc\. Known tenants:/,
+    );
   });
 
   it('tenants settings validates every key of the sync settings', async () => {
-    const ok = await cs(['tenants', 'settings', 'Contoso Ltd', '--set', 'phones.blankReplacement=000-000-0000', '--set', 'psa.leaverContactType=Former Employee']);
+    const ok = await cs([
+      'tenants',
+      'settings',
+      'Contoso Ltd',
+      '--set',
+      'phones.blankReplacement=000-000-0000',
+      '--set',
+      'psa.leaverContactType=Former Employee',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/Saved the settings of Contoso Ltd \(version \d+\)/);
     expect(JSON.parse(ok.stdout.slice(ok.stdout.indexOf('{'))).phones.blankReplacement).toBe('000-000-0000');
-    const bad = await cs(['tenants', 'settings', 'Contoso Ltd', '--set', 'phones.primaryType=fax', '--set', 'pollSecond=5']);
+    const bad = await cs([
+      'tenants',
+      'settings',
+      'Contoso Ltd',
+      '--set',
+      'phones.primaryType=fax',
+      '--set',
+      'pollSecond=5',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/phones\.primaryType/);
     expect(bad.stderr).toMatch(/pollSecond: is not a setting/);
@@ -118,7 +156,11 @@ describe('the operator\'s CLI, from nothing to a synced tenant', () => {
     expect(run.stdout).toMatch(/title: ∅ → /);
     expect(run.stdout).toMatch(/disputed[\s\S]*why: Rule "name" finds 2 IT Glue contacts/);
     expect(run.stdout).toMatch(/Plan only: nothing was written/);
-    expect(sims.requests.slice(before).filter((r) => r.method !== 'GET' && !r.route.includes('token') && !r.route.includes('authenticate'))).toEqual([]);
+    expect(
+      sims.requests
+        .slice(before)
+        .filter((r) => r.method !== 'GET' && !r.route.includes('token') && !r.route.includes('authenticate')),
+    ).toEqual([]);
   });
 
   it('sync applies, with the exit code telling how it went', async () => {
@@ -130,28 +172,45 @@ describe('the operator\'s CLI, from nothing to a synced tenant', () => {
 
   it('conflicts list and resolve, including a conflict that no longer exists', async () => {
     const list = await cs(['conflicts', 'list', '--tenant', 'Contoso Ltd', '--json']);
-    const open = JSON.parse(list.stdout) as { id: string; side: string; candidates: string[]; userPrincipalName: string }[];
+    const open = JSON.parse(list.stdout) as {
+      id: string;
+      side: string;
+      candidates: string[];
+      userPrincipalName: string;
+    }[];
     expect(open.length).toBeGreaterThan(3);
     const [first, second] = open.filter((c) => c.side === 'itglue');
     expect((await cs(['conflicts', 'resolve', first!.id, '--create'])).stdout).toMatch(/→ create/);
-    expect((await cs(['conflicts', 'resolve', first!.id, '--create'])).stderr).toMatch(/No open conflict .*: it was resolved already/);
+    expect((await cs(['conflicts', 'resolve', first!.id, '--create'])).stderr).toMatch(
+      /No open conflict .*: it was resolved already/,
+    );
     expect((await cs(['conflicts', 'resolve', second!.id, '--link', 'nope'])).stderr).toMatch(/is not a candidate/);
-    expect((await cs(['conflicts', 'resolve', second!.id, '--link', second!.candidates[0]!])).stdout).toMatch(/linked to/);
+    expect((await cs(['conflicts', 'resolve', second!.id, '--link', second!.candidates[0]!])).stdout).toMatch(
+      /linked to/,
+    );
     const run = await cs(['sync', '--tenant', 'Contoso Ltd', '--json']);
-    const users = JSON.parse(run.stdout).tenants[0].users as { userPrincipalName: string; itglue: string; rule: string | null }[];
+    const users = JSON.parse(run.stdout).tenants[0].users as {
+      userPrincipalName: string;
+      itglue: string;
+      rule: string | null;
+    }[];
     expect(users.find((u) => u.userPrincipalName === first!.userPrincipalName)?.itglue).toBe('created');
     expect(users.find((u) => u.userPrincipalName === second!.userPrincipalName)?.rule).toBe('link');
   });
 
   it('contact disable leaves BMS alone; show is the Manage view; sync-now prints each step; enable again', async () => {
     const upn = 'james.smith@contoso.com';
-    expect((await cs(['contact', 'disable', upn])).stdout).toMatch(/Sync disabled for james\.smith@contoso\.com \(BMS is left alone\)/);
+    expect((await cs(['contact', 'disable', upn])).stdout).toMatch(
+      /Sync disabled for james\.smith@contoso\.com \(BMS is left alone\)/,
+    );
     const user = sims.graph.users(seed.tenants[0]!.id).find((u) => u.userPrincipalName === upn)!;
     sims.graph.updateUser(seed.tenants[0]!.id, user.id, { jobTitle: 'Chief of Staff' });
     const before = sims.requests.length;
     const now = await cs(['contact', 'sync-now', upn]);
     expect(now.code, now.stderr).toBe(0);
-    expect(now.stdout).toMatch(/^read\s+james\.smith@contoso\.com[\s\S]*^scope\s+in scope[\s\S]*^match\s+matched by rule "link"[\s\S]*^plan\s+IT Glue: updated, BMS: disabled; title: .* → Chief of Staff[\s\S]*^apply\s+IT Glue updated/m);
+    expect(now.stdout).toMatch(
+      /^read\s+james\.smith@contoso\.com[\s\S]*^scope\s+in scope[\s\S]*^match\s+matched by rule "link"[\s\S]*^plan\s+IT Glue: updated, BMS: disabled; title: .* → Chief of Staff[\s\S]*^apply\s+IT Glue updated/m,
+    );
     expect(sims.requests.slice(before).filter((r) => r.server === 'bms' && r.method === 'PUT')).toEqual([]);
     const show = await cs(['contact', 'show', upn]);
     expect(show.stdout).toMatch(/IT Glue contact: \d+/);
@@ -182,18 +241,45 @@ describe('the operator\'s CLI, from nothing to a synced tenant', () => {
     expect((await cs(['runs', 'show', list[0]!.id])).stdout).toMatch(/^Run /);
     expect((await cs(['runs', 'show', 'nope'])).stderr).toMatch(/No run nope/);
     expect((await cs(['migrate'])).stdout).toMatch(/Database up to date/);
-    expect((await cs(['user', 'add', 'alice', '--role', 'admin'], { CONTACTSYNC_USER_PASSWORD: 'correct horse battery' })).stdout).toMatch(/Added alice \(admin\)/);
-    expect((await cs(['user', 'add', 'alice'], { CONTACTSYNC_USER_PASSWORD: 'correct horse battery' })).stderr).toMatch(/already/);
-    expect((await cs(['user', 'add', 'bob'], { CONTACTSYNC_USER_PASSWORD: 'short' })).stderr).toMatch(/at least 12 characters/);
+    expect(
+      (await cs(['user', 'add', 'alice', '--role', 'admin'], { CONTACTSYNC_USER_PASSWORD: 'correct horse battery' }))
+        .stdout,
+    ).toMatch(/Added alice \(admin\)/);
+    expect((await cs(['user', 'add', 'alice'], { CONTACTSYNC_USER_PASSWORD: 'correct horse battery' })).stderr).toMatch(
+      /already/,
+    );
+    expect((await cs(['user', 'add', 'bob'], { CONTACTSYNC_USER_PASSWORD: 'short' })).stderr).toMatch(
+      /at least 12 characters/,
+    );
     const audit = await cs(['audit', '--json']);
     const actions = (JSON.parse(audit.stdout) as { action: string; actor: string }[]).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['tenants.discover', 'tenant.map', 'tenant.unmap', 'tenant.settings', 'conflict.resolve', 'contact.disable', 'contact.enable', 'contact.sync-now', 'tenant.approve', 'user.add']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'tenants.discover',
+        'tenant.map',
+        'tenant.unmap',
+        'tenant.settings',
+        'conflict.resolve',
+        'contact.disable',
+        'contact.enable',
+        'contact.sync-now',
+        'tenant.approve',
+        'user.add',
+      ]),
+    );
   });
 
   it('never printed or logged a secret', () => {
-    const logs = readdirSync(join(dir, 'data')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(dir, 'data', f), 'utf8'));
+    const logs = readdirSync(join(dir, 'data'))
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => readFileSync(join(dir, 'data', f), 'utf8'));
     const everything = [...outputs, ...logs, readFileSync(config, 'utf8')].join('\n');
-    for (const secret of [sims.credentials.graph.clientSecret, sims.credentials.itglueApiKey, sims.credentials.bms.password, 'correct horse battery']) {
+    for (const secret of [
+      sims.credentials.graph.clientSecret,
+      sims.credentials.itglueApiKey,
+      sims.credentials.bms.password,
+      'correct horse battery',
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });

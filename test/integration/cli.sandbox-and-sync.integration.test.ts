@@ -27,7 +27,15 @@ describe('contactsync sandbox --seed FILE --once --dump OUT', () => {
     ]);
     expect(dump.report.tenants[0].users).toHaveLength(4);
     expect(dump.report.tenants[0].users[0]).toEqual({
-      userId: 'a00000', userPrincipalName: 'a00000@contoso.com', outcome: 'synced', rule: null, itglue: 'created', itglueContactId: expect.any(String), bms: 'created', bmsContactId: expect.any(Number), reasons: [],
+      userId: 'a00000',
+      userPrincipalName: 'a00000@contoso.com',
+      outcome: 'synced',
+      rule: null,
+      itglue: 'created',
+      itglueContactId: expect.any(String),
+      bms: 'created',
+      bmsContactId: expect.any(Number),
+      reasons: [],
     });
     expect(dump.itglue.organizations[0].contacts).toHaveLength(4);
     expect(dump.bms.accounts[0].contacts).toHaveLength(4);
@@ -47,9 +55,34 @@ describe('contactsync sandbox --seed FILE --once --dump OUT', () => {
 
   it('has --help on every command', async () => {
     const top = await runCli(['--help'], env);
-    const commands = [...top.stdout.slice(top.stdout.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
-    expect(commands).toEqual(expect.arrayContaining(['init', 'doctor', 'tenants', 'plan', 'sync', 'daemon', 'conflicts', 'approve', 'contact', 'runs', 'audit', 'migrate', 'user', 'sandbox']));
-    const groups: Record<string, string[]> = { tenants: ['list', 'discover', 'map', 'unmap', 'settings'], conflicts: ['list', 'resolve'], contact: ['show', 'sync-now', 'disable', 'enable'], runs: ['list', 'show'], user: ['add'] };
+    const commands = [...top.stdout.slice(top.stdout.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'init',
+        'doctor',
+        'tenants',
+        'plan',
+        'sync',
+        'daemon',
+        'conflicts',
+        'approve',
+        'contact',
+        'runs',
+        'audit',
+        'migrate',
+        'user',
+        'sandbox',
+      ]),
+    );
+    const groups: Record<string, string[]> = {
+      tenants: ['list', 'discover', 'map', 'unmap', 'settings'],
+      conflicts: ['list', 'resolve'],
+      contact: ['show', 'sync-now', 'disable', 'enable'],
+      runs: ['list', 'show'],
+      user: ['add'],
+    };
     const all = commands.flatMap((c) => [[c], ...(groups[c] ?? []).map((sub) => [c, sub])]);
     const runs = await Promise.all(all.map((args) => runCli([...args, '--help'], env)));
     for (const [i, run] of runs.entries()) {
@@ -69,7 +102,12 @@ describe('contactsync sync --config FILE', () => {
       config,
       JSON.stringify({
         database: { sqlitePath: join(dir, 'sync.db') },
-        microsoft: { clientId: sims.credentials.graph.clientId, loginUrl: sims.urls.login, graphUrl: sims.urls.graph, partnerTenantId: sims.credentials.partnerTenantId },
+        microsoft: {
+          clientId: sims.credentials.graph.clientId,
+          loginUrl: sims.urls.login,
+          graphUrl: sims.urls.graph,
+          partnerTenantId: sims.credentials.partnerTenantId,
+        },
         itglue: { baseUrl: sims.urls.itglue },
         bms: { userName: sims.credentials.bms.userName, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
         settings: { deletionGuard: { minCount: 2, maxFraction: 0.1 } },
@@ -79,7 +117,12 @@ describe('contactsync sync --config FILE', () => {
   afterAll(async () => {
     await sims.close();
   });
-  const secrets = () => ({ ...env, CONTACTSYNC_MS_CLIENT_SECRET: sims.credentials.graph.clientSecret, CONTACTSYNC_ITGLUE_API_KEY: sims.credentials.itglueApiKey, CONTACTSYNC_BMS_PASSWORD: sims.credentials.bms.password });
+  const secrets = () => ({
+    ...env,
+    CONTACTSYNC_MS_CLIENT_SECRET: sims.credentials.graph.clientSecret,
+    CONTACTSYNC_ITGLUE_API_KEY: sims.credentials.itglueApiKey,
+    CONTACTSYNC_BMS_PASSWORD: sims.credentials.bms.password,
+  });
 
   it('lists every missing secret at once', async () => {
     const run = await runCli(['sync', '--config', config], env);
@@ -104,15 +147,27 @@ describe('contactsync sync --config FILE', () => {
     const preview = await runCli(['sync', '--config', config, '--dry-run', '--json'], secrets());
     expect(preview.code, preview.stderr).toBe(0);
     const planned = JSON.parse(preview.stdout);
-    expect(planned.tenants.find((t: { id: string }) => t.id === TENANT_A).users.map((u: { itglue: string; bms: string }) => `${u.itglue}/${u.bms}`)).toEqual(['created/created', 'created/created', 'created/created']);
-    expect(sims.requests.slice(before).filter((r) => r.method !== 'GET' && !r.route.includes('token') && !r.route.includes('authenticate'))).toEqual([]);
+    expect(
+      planned.tenants
+        .find((t: { id: string }) => t.id === TENANT_A)
+        .users.map((u: { itglue: string; bms: string }) => `${u.itglue}/${u.bms}`),
+    ).toEqual(['created/created', 'created/created', 'created/created']);
+    expect(
+      sims.requests
+        .slice(before)
+        .filter((r) => r.method !== 'GET' && !r.route.includes('token') && !r.route.includes('authenticate')),
+    ).toEqual([]);
 
     const run = await runCli(['sync', '--config', config, '--tenant', TENANT_A], secrets());
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Contoso Ltd\s+ok\s+3/);
     expect(sims.itglue.contactsOf('1')).toHaveLength(3);
     // The secrets never reach the output.
-    for (const secret of [sims.credentials.graph.clientSecret, sims.credentials.itglueApiKey, sims.credentials.bms.password]) {
+    for (const secret of [
+      sims.credentials.graph.clientSecret,
+      sims.credentials.itglueApiKey,
+      sims.credentials.bms.password,
+    ]) {
       expect(run.stdout + run.stderr + preview.stdout + preview.stderr).not.toContain(secret);
     }
   });

@@ -17,9 +17,20 @@ afterAll(async () => {
 });
 
 /** Starts a long-running command and waits for the line that gives the web UI's address. */
-async function startServing(args: readonly string[], env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string; exited: Promise<number | null> }> {
+async function startServing(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}> {
   const { DATABASE_URL: _shared, ...inherited } = process.env;
-  const child = spawn(process.execPath, [cliEntry(), ...args], { env: { ...inherited, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliEntry(), ...args], {
+    env: { ...inherited, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -36,18 +47,37 @@ async function startServing(args: readonly string[], env: Record<string, string>
 /** Signs in with a real HTTP client: the sign-in page's CSRF token and cookie, then the form. */
 async function signIn(url: string, username: string, password: string): Promise<{ status: number; cookie: string }> {
   const page = await fetch(`${url}/login`);
-  const csrfCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrfCookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const response = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, username, password }).toString() });
-  return { status: response.status, cookie: response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+  const response = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, username, password }).toString(),
+  });
+  return {
+    status: response.status,
+    cookie: response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; '),
+  };
 }
 
 describe('contactsync serve', () => {
   it('serves the UI to a login made with user add, and the REST API to a token made with token add', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-'));
-    const config = simulatorConfig(sims, dir, { tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }], settings: { pollSeconds: 5 } });
+    const config = simulatorConfig(sims, dir, {
+      tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }],
+      settings: { pollSeconds: 5 },
+    });
     const env = { CONTACTSYNC_DATA_DIR: dir, CONTACTSYNC_USER_PASSWORD: 'a long enough password' };
-    expect((await runCli(['--config', config, 'user', 'add', 'tech', '--role', 'admin'], env)).stdout).toMatch(/Added tech \(admin\)/);
+    expect((await runCli(['--config', config, 'user', 'add', 'tech', '--role', 'admin'], env)).stdout).toMatch(
+      /Added tech \(admin\)/,
+    );
     const added = await runCli(['--config', config, 'token', 'add', 'psa-bot', '--role', 'viewer'], env);
     const token = /^cs_\S+$/m.exec(added.stdout)![0];
     const listed = await runCli(['--config', config, 'token', 'list'], env);
@@ -72,10 +102,17 @@ describe('contactsync serve', () => {
       const api = await fetch(`${served.url}/api/tenants`, { headers: { authorization: `Bearer ${token}` } });
       expect(api.status).toBe(200);
       expect(((await api.json()) as { displayName: string }[]).map((t) => t.displayName)).toEqual(['Contoso Ltd']);
-      const refused = await fetch(`${served.url}/api/tenants/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const refused = await fetch(`${served.url}/api/tenants/sync`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(refused.status).toBe(403);
-      expect((await runCli(['--config', config, 'token', 'revoke', /^Token (\w+)/m.exec(added.stdout)![1]!], env)).stdout).toMatch(/Revoked/);
-      expect((await fetch(`${served.url}/api/tenants`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+      expect(
+        (await runCli(['--config', config, 'token', 'revoke', /^Token (\w+)/m.exec(added.stdout)![1]!], env)).stdout,
+      ).toMatch(/Revoked/);
+      expect((await fetch(`${served.url}/api/tenants`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+        401,
+      );
     } finally {
       served.child.kill('SIGTERM');
     }

@@ -17,12 +17,25 @@ beforeEach(async () => {
             id: 1,
             name: 'Contoso Ltd',
             locations: [{ id: 11, name: 'HQ', isMain: true }],
-            contacts: Array.from({ length: 2500 }, (_, i) => ({ id: 500 + i, firstName: `F${i}`, lastName: 'Person', emailAddress: `p${i}@contoso.com`, emailTypeId: 1, phoneNumber: '+12065550100', phoneTypeId: 1, locationId: 11, isActive: i % 10 !== 0 })),
+            contacts: Array.from({ length: 2500 }, (_, i) => ({
+              id: 500 + i,
+              firstName: `F${i}`,
+              lastName: 'Person',
+              emailAddress: `p${i}@contoso.com`,
+              emailTypeId: 1,
+              phoneNumber: '+12065550100',
+              phoneTypeId: 1,
+              locationId: 11,
+              isActive: i % 10 !== 0,
+            })),
           },
           { id: 2, name: 'Fabrikam', locations: [{ id: 21, name: 'Main', isMain: true }], contacts: [] },
         ],
         emailTypes: [{ id: 1, name: 'Work' }],
-        phoneTypes: [{ id: 1, name: 'Office' }, { id: 2, name: 'Mobile' }],
+        phoneTypes: [
+          { id: 1, name: 'Office' },
+          { id: 2, name: 'Mobile' },
+        ],
       },
     }),
   );
@@ -32,7 +45,17 @@ afterEach(async () => {
   await sims.close();
 });
 
-const fields: PsaContactFields = { firstName: 'Ann', lastName: 'Lee', jobTitle: 'CFO', emailAddress: 'ann@contoso.com', emailTypeId: 1, phoneNumber: '+12065550123', phoneTypeId: 1, locationId: 21, isActive: true };
+const fields: PsaContactFields = {
+  firstName: 'Ann',
+  lastName: 'Lee',
+  jobTitle: 'CFO',
+  emailAddress: 'ann@contoso.com',
+  emailTypeId: 1,
+  phoneNumber: '+12065550123',
+  phoneTypeId: 1,
+  locationId: 21,
+  isActive: true,
+};
 
 describe('BmsPsa', () => {
   it('logs in once and reads all contacts of an account, active and inactive, at the largest page', async () => {
@@ -40,21 +63,35 @@ describe('BmsPsa', () => {
     const contacts = await connectors.bms.listContacts(1);
     expect(contacts).toHaveLength(2500);
     expect(contacts.filter((c) => !c.isActive)).toHaveLength(250);
-    expect(requestsSince(sims, 'bms', before)).toEqual(['POST /v2/security/authenticate', ...Array(3).fill('GET /v2/crm/contacts/summary')]);
+    expect(requestsSince(sims, 'bms', before)).toEqual([
+      'POST /v2/security/authenticate',
+      ...Array(3).fill('GET /v2/crm/contacts/summary'),
+    ]);
   });
 
   it('lists accounts, locations and types', async () => {
-    expect(await connectors.bms.listAccounts()).toEqual([{ id: 1, name: 'Contoso Ltd' }, { id: 2, name: 'Fabrikam' }]);
+    expect(await connectors.bms.listAccounts()).toEqual([
+      { id: 1, name: 'Contoso Ltd' },
+      { id: 2, name: 'Fabrikam' },
+    ]);
     expect(await connectors.bms.listLocations(1)).toEqual([{ id: 11, name: 'HQ', isMain: true }]);
     expect(await connectors.bms.listEmailTypes()).toEqual([{ id: 1, name: 'Work' }]);
-    expect(await connectors.bms.listPhoneTypes()).toEqual([{ id: 1, name: 'Office' }, { id: 2, name: 'Mobile' }]);
+    expect(await connectors.bms.listPhoneTypes()).toEqual([
+      { id: 1, name: 'Office' },
+      { id: 2, name: 'Mobile' },
+    ]);
   });
 
   it('searches by email and by name within the account, and reads one contact with its phone', async () => {
     expect((await connectors.bms.findContactsByEmail(1, 'P3@contoso.com')).map((c) => c.id)).toEqual([503]);
     expect((await connectors.bms.findContactsByName(1, 'f4', 'person')).map((c) => c.id)).toEqual([504]);
     expect(await connectors.bms.findContactsByEmail(2, 'p3@contoso.com')).toEqual([]);
-    expect(await connectors.bms.readContact(505)).toMatchObject({ id: 505, phoneNumber: '+12065550100', phoneTypeId: 1, emailTypeId: 1 });
+    expect(await connectors.bms.readContact(505)).toMatchObject({
+      id: 505,
+      phoneNumber: '+12065550100',
+      phoneTypeId: 1,
+      emailTypeId: 1,
+    });
     expect(await connectors.bms.readContact(99999)).toBeNull();
   });
 
@@ -64,12 +101,23 @@ describe('BmsPsa', () => {
     const id = created.ok ? created.id : 0;
     expect(await connectors.bms.updateContact(2, id, { ...fields, jobTitle: 'CEO' })).toEqual({ ok: true, id });
     expect(await connectors.bms.inactivateContact(id)).toEqual({ ok: true, id });
-    expect(sims.bms.contactsOf(2)).toEqual([expect.objectContaining({ id, jobTitle: 'CEO', isActive: false, phoneNumber: '+12065550123' })]);
+    expect(sims.bms.contactsOf(2)).toEqual([
+      expect.objectContaining({ id, jobTitle: 'CEO', isActive: false, phoneNumber: '+12065550123' }),
+    ]);
   });
 
   it('turns a refused contact into a reason naming the field', async () => {
     const result = await connectors.bms.createContact(2, { ...fields, phoneNumber: '' });
-    expect(result).toEqual({ ok: false, reasons: [{ code: 'bms-refused', field: 'defaultPhoneNumber', message: expect.stringMatching(/phone number is required/) }] });
+    expect(result).toEqual({
+      ok: false,
+      reasons: [
+        {
+          code: 'bms-refused',
+          field: 'defaultPhoneNumber',
+          message: expect.stringMatching(/phone number is required/),
+        },
+      ],
+    });
   });
 
   it('renews the token before it expires, with the refresh token', async () => {
@@ -96,18 +144,31 @@ describe('BmsPsa', () => {
     await connectors.bms.listEmailTypes();
     sims.bms.expireAccessTokens();
     expect(await connectors.bms.listPhoneTypes()).toHaveLength(2);
-    const statuses = sims.requests.filter((r) => r.server === 'bms').slice(-3).map((r) => `${r.route} ${r.status}`);
-    expect(statuses).toEqual(['/v2/system/phonetypes 401', '/v2/security/refreshtoken 200', '/v2/system/phonetypes 200']);
+    const statuses = sims.requests
+      .filter((r) => r.server === 'bms')
+      .slice(-3)
+      .map((r) => `${r.route} ${r.status}`);
+    expect(statuses).toEqual([
+      '/v2/system/phonetypes 401',
+      '/v2/security/refreshtoken 200',
+      '/v2/system/phonetypes 200',
+    ]);
   });
 
   it('says what is wrong with the login', async () => {
-    const wrong = new BmsPsa({ credentials: { ...sims.credentials.bms, password: 'P@ss-not-it' }, baseUrl: sims.urls.bms });
+    const wrong = new BmsPsa({
+      credentials: { ...sims.credentials.bms, password: 'P@ss-not-it' },
+      baseUrl: sims.urls.bms,
+    });
     const error = await wrong.listAccounts().catch((caught: unknown) => caught);
     expect(isConnectorError(error, 'Auth')).toBe(true);
     expect((error as Error).message).toMatch(/user name, the password and the tenant/);
     expect((error as Error).message).not.toContain('P@ss-not-it');
     sims.bms.registerUser({ userName: 'clerk', password: 'pw-123456', tenant: 'Sandbox MSP', apiAccess: false });
-    const clerk = new BmsPsa({ credentials: { userName: 'clerk', password: 'pw-123456', tenant: 'Sandbox MSP' }, baseUrl: sims.urls.bms });
+    const clerk = new BmsPsa({
+      credentials: { userName: 'clerk', password: 'pw-123456', tenant: 'Sandbox MSP' },
+      baseUrl: sims.urls.bms,
+    });
     await expect(clerk.listAccounts()).rejects.toThrow(/API employee with API access/);
   });
 });

@@ -22,18 +22,30 @@ describe('GraphDirectory', () => {
     const users = await connectors.graph.readUsers(TENANT_A);
     expect(users).toHaveLength(5000);
     expect(new Set(users.map((u) => u.id)).size).toBe(5000);
-    expect(users[0]).toMatchObject({ id: 'a00000', proxyAddresses: ['SMTP:a00000@contoso.com'], accountEnabled: true, assignedLicenseSkuIds: ['sku'], usageLocation: 'US' });
+    expect(users[0]).toMatchObject({
+      id: 'a00000',
+      proxyAddresses: ['SMTP:a00000@contoso.com'],
+      accountEnabled: true,
+      assignedLicenseSkuIds: ['sku'],
+      usageLocation: 'US',
+    });
     expect(requestsSince(sims, 'graph', before)).toEqual(Array(6).fill('GET /v1.0/users'));
   });
 
-  it('sends background priority and a fresh client-request-id, and logs Graph\'s request-id', async () => {
+  it("sends background priority and a fresh client-request-id, and logs Graph's request-id", async () => {
     await connectors.graph.readOrganization(TENANT_A);
     await connectors.graph.readOrganization(TENANT_A);
     const sent = sims.requests.filter((r) => r.server === 'graph').map((r) => r.headers);
     expect(sent.map((h) => h['x-ms-throttle-priority'])).toEqual(['Low', 'Low']);
     expect(sent[0]!['client-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(sent[1]!['client-request-id']).not.toBe(sent[0]!['client-request-id']);
-    expect(connectors.attempts.at(-1)).toMatchObject({ service: 'graph', method: 'GET', status: 200, outcome: 'success', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(connectors.attempts.at(-1)).toMatchObject({
+      service: 'graph',
+      method: 'GET',
+      status: 200,
+      outcome: 'success',
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
   });
 
   it('starts with a full read and a delta link, then reads only changes, deletions included', async () => {
@@ -60,19 +72,22 @@ describe('GraphDirectory', () => {
     ]);
   });
 
-  it.each(['410', 'syncStateNotFound', 'resyncRequired'] as const)('turns an invalid delta token (%s) into a full read', async (mode) => {
-    const first = await connectors.graph.readChanges(TENANT_A, null);
-    sims.graph.deleteUser(TENANT_A, 'a00004');
-    sims.graph.invalidateDeltaTokens(TENANT_A, mode);
-    const again = await connectors.graph.readChanges(TENANT_A, first.deltaLink);
-    expect(again.kind).toBe('full');
-    if (again.kind !== 'full') return;
-    expect(again.reason).toMatch(/no longer valid/);
-    expect(again.users).toHaveLength(4999);
-    expect(again.users.some((u) => u.id === 'a00004')).toBe(false);
-    // The new link works.
-    expect((await connectors.graph.readChanges(TENANT_A, again.deltaLink)).kind).toBe('delta');
-  });
+  it.each(['410', 'syncStateNotFound', 'resyncRequired'] as const)(
+    'turns an invalid delta token (%s) into a full read',
+    async (mode) => {
+      const first = await connectors.graph.readChanges(TENANT_A, null);
+      sims.graph.deleteUser(TENANT_A, 'a00004');
+      sims.graph.invalidateDeltaTokens(TENANT_A, mode);
+      const again = await connectors.graph.readChanges(TENANT_A, first.deltaLink);
+      expect(again.kind).toBe('full');
+      if (again.kind !== 'full') return;
+      expect(again.reason).toMatch(/no longer valid/);
+      expect(again.users).toHaveLength(4999);
+      expect(again.users.some((u) => u.id === 'a00004')).toBe(false);
+      // The new link works.
+      expect((await connectors.graph.readChanges(TENANT_A, again.deltaLink)).kind).toBe('delta');
+    },
+  );
 
   it('renews an expired token and carries on', async () => {
     await connectors.graph.readOrganization(TENANT_A);
@@ -81,7 +96,12 @@ describe('GraphDirectory', () => {
     const organization = await connectors.graph.readOrganization(TENANT_A);
     expect(organization.displayName).toBe('Contoso Ltd');
     expect(sims.login.tokensIssued).toBe(issued + 1);
-    expect(connectors.attempts.filter((a) => a.service === 'graph').slice(-2).map((a) => a.status)).toEqual([401, 200]);
+    expect(
+      connectors.attempts
+        .filter((a) => a.service === 'graph')
+        .slice(-2)
+        .map((a) => a.status),
+    ).toEqual([401, 200]);
   });
 
   it('caches one token per tenant', async () => {
@@ -92,7 +112,11 @@ describe('GraphDirectory', () => {
   });
 
   it('reads the organization, one user, group members and GDAP customers', async () => {
-    expect(await connectors.graph.readOrganization(TENANT_A)).toEqual({ displayName: 'Contoso Ltd', countryLetterCode: 'US', businessPhones: ['+1 206 555 0100'] });
+    expect(await connectors.graph.readOrganization(TENANT_A)).toEqual({
+      displayName: 'Contoso Ltd',
+      countryLetterCode: 'US',
+      businessPhones: ['+1 206 555 0100'],
+    });
     expect((await connectors.graph.readUser(TENANT_A, 'a00007'))?.userPrincipalName).toBe('a00007@contoso.com');
     expect(await connectors.graph.readUser(TENANT_A, 'nobody')).toBeNull();
     expect(await connectors.graph.readGroupMembers(TENANT_A, 'g-staff')).toEqual(['a00000', 'a00001']);
@@ -101,13 +125,25 @@ describe('GraphDirectory', () => {
   });
 
   it('says what to fix when the secret is wrong or consent is missing', async () => {
-    const wrong = new GraphDirectory({ tokens: new GraphTokenProvider({ credential: { clientId: sims.credentials.graph.clientId, clientSecret: 'Zq8~not-the-secret' }, loginBaseUrl: sims.urls.login }), baseUrl: sims.urls.graph });
+    const wrong = new GraphDirectory({
+      tokens: new GraphTokenProvider({
+        credential: { clientId: sims.credentials.graph.clientId, clientSecret: 'Zq8~not-the-secret' },
+        loginBaseUrl: sims.urls.login,
+      }),
+      baseUrl: sims.urls.graph,
+    });
     const error = await wrong.readOrganization(TENANT_A).catch((caught: unknown) => caught);
     expect(isConnectorError(error, 'Auth')).toBe(true);
     expect((error as Error).message).toMatch(/AADSTS7000215.*client secret is wrong/);
     expect((error as Error).message).not.toContain('Zq8~not-the-secret');
     sims.login.registerApp({ clientId: 'no-consent', clientSecret: 'x-secret-value', consentedTenants: [] });
-    const unconsented = new GraphDirectory({ tokens: new GraphTokenProvider({ credential: { clientId: 'no-consent', clientSecret: 'x-secret-value' }, loginBaseUrl: sims.urls.login }), baseUrl: sims.urls.graph });
+    const unconsented = new GraphDirectory({
+      tokens: new GraphTokenProvider({
+        credential: { clientId: 'no-consent', clientSecret: 'x-secret-value' },
+        loginBaseUrl: sims.urls.login,
+      }),
+      baseUrl: sims.urls.graph,
+    });
     await expect(unconsented.readOrganization(TENANT_A)).rejects.toThrow(/admin consent/);
   });
 

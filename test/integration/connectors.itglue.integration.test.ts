@@ -53,7 +53,15 @@ describe('ItGlueDocStore', () => {
     const contacts = await connectors.itglue.listContacts('1');
     expect(contacts).toHaveLength(3000);
     expect(contacts[0]).toEqual({
-      id: '5000', organizationId: '1', firstName: 'First0', lastName: 'Person', title: null, contactTypeId: null, locationId: '10', important: false, notes: null,
+      id: '5000',
+      organizationId: '1',
+      firstName: 'First0',
+      lastName: 'Person',
+      title: null,
+      contactTypeId: null,
+      locationId: '10',
+      important: false,
+      notes: null,
       emails: [{ value: 'p0@contoso.com', primary: true, label: 'Work' }],
       phones: [{ value: '2065550100', extension: null, primary: true, label: 'Work' }],
     });
@@ -61,7 +69,10 @@ describe('ItGlueDocStore', () => {
   });
 
   it('lists organizations, locations and contact types', async () => {
-    expect(await connectors.itglue.listOrganizations()).toEqual([{ id: '1', name: 'Contoso Ltd' }, { id: '2', name: 'Fabrikam' }]);
+    expect(await connectors.itglue.listOrganizations()).toEqual([
+      { id: '1', name: 'Contoso Ltd' },
+      { id: '2', name: 'Fabrikam' },
+    ]);
     expect(await connectors.itglue.listLocations('1')).toEqual([{ id: '10', name: 'HQ', primary: true }]);
     expect(await connectors.itglue.listContactTypes()).toEqual([{ id: '1', name: 'Employee' }]);
   });
@@ -71,13 +82,23 @@ describe('ItGlueDocStore', () => {
     const results = await connectors.itglue.createContacts('2', [draft(1), draft(2), draft(3)]);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(requestsSince(sims, 'itglue', before)).toEqual(['POST /contacts']);
-    expect(sims.itglue.contactsOf('2').map((c) => [c['first-name'], c['contact-phones'][0]?.value])).toEqual([['New1', '12065550111'], ['New2', '12065550111'], ['New3', '12065550111']]);
+    expect(sims.itglue.contactsOf('2').map((c) => [c['first-name'], c['contact-phones'][0]?.value])).toEqual([
+      ['New1', '12065550111'],
+      ['New2', '12065550111'],
+      ['New3', '12065550111'],
+    ]);
   });
 
   it('updates several contacts in one bulk PATCH, with only the attributes given', async () => {
     const before = sims.requests.length;
-    const results = await connectors.itglue.updateContacts([{ id: '5000', patch: { title: 'CFO' } }, { id: '5001', patch: { lastName: 'Renamed' } }]);
-    expect(results).toEqual([{ ok: true, id: '5000' }, { ok: true, id: '5001' }]);
+    const results = await connectors.itglue.updateContacts([
+      { id: '5000', patch: { title: 'CFO' } },
+      { id: '5001', patch: { lastName: 'Renamed' } },
+    ]);
+    expect(results).toEqual([
+      { ok: true, id: '5000' },
+      { ok: true, id: '5001' },
+    ]);
     expect(requestsSince(sims, 'itglue', before)).toEqual(['PATCH /contacts']);
     const [a, b] = sims.itglue.contactsOf('1');
     expect([a!.title, a!['last-name'], b!.title, b!['last-name']]).toEqual(['CFO', 'Person', null, 'Renamed']);
@@ -86,17 +107,28 @@ describe('ItGlueDocStore', () => {
   it('reports a refused record with the field, and writes the others', async () => {
     const results = await connectors.itglue.createContacts('2', [draft(1), draft(2, 'not-an-email'), draft(3)]);
     expect(results[0]).toEqual({ ok: true, id: expect.any(String) });
-    expect(results[1]).toEqual({ ok: false, reasons: [{ code: 'itglue-refused', field: 'contact-emails[0].value', message: expect.stringContaining('not-an-email') }] });
+    expect(results[1]).toEqual({
+      ok: false,
+      reasons: [
+        { code: 'itglue-refused', field: 'contact-emails[0].value', message: expect.stringContaining('not-an-email') },
+      ],
+    });
     expect(results[2]).toEqual({ ok: true, id: expect.any(String) });
     expect(sims.itglue.contactsOf('2').map((c) => c['first-name'])).toEqual(['New1', 'New3']);
-    const updates = await connectors.itglue.updateContacts([{ id: '5000', patch: { locationId: '99' } }, { id: '5001', patch: { title: 'Ok' } }]);
+    const updates = await connectors.itglue.updateContacts([
+      { id: '5000', patch: { locationId: '99' } },
+      { id: '5001', patch: { title: 'Ok' } },
+    ]);
     expect(updates[0]).toMatchObject({ ok: false, reasons: [{ field: 'location-id' }] });
     expect(updates[1]).toEqual({ ok: true, id: '5001' });
   });
 
   it('sends more than a batch in batches of 100', async () => {
     const before = sims.requests.length;
-    const results = await connectors.itglue.createContacts('2', Array.from({ length: 250 }, (_, i) => draft(i)));
+    const results = await connectors.itglue.createContacts(
+      '2',
+      Array.from({ length: 250 }, (_, i) => draft(i)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(250);
     expect(requestsSince(sims, 'itglue', before)).toEqual(Array(3).fill('POST /contacts'));
   });
@@ -104,9 +136,15 @@ describe('ItGlueDocStore', () => {
   it('backs off on a 429 without Retry-After and carries on', async () => {
     sims.itglue.limiter.limit = 2;
     sims.itglue.limiter.windowMs = 400;
-    const list = await connectTo(sims, { policy: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 400 } }).itglue.listContactTypes();
-    const more = await connectTo(sims, { policy: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 400 } }).itglue.listOrganizations();
-    const third = await connectTo(sims, { policy: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 400 } }).itglue.listLocations('1');
+    const list = await connectTo(sims, {
+      policy: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 400 },
+    }).itglue.listContactTypes();
+    const more = await connectTo(sims, {
+      policy: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 400 },
+    }).itglue.listOrganizations();
+    const third = await connectTo(sims, {
+      policy: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 400 },
+    }).itglue.listLocations('1');
     expect([list.length, more.length, third.length]).toEqual([1, 2, 1]);
     expect(sims.requests.some((r) => r.server === 'itglue' && r.status === 429)).toBe(true);
   });
@@ -119,6 +157,10 @@ describe('ItGlueDocStore', () => {
   });
 
   it('knows the regional hosts', () => {
-    expect(ITGLUE_REGIONS).toEqual({ us: 'https://api.itglue.com', eu: 'https://api.eu.itglue.com', au: 'https://api.au.itglue.com' });
+    expect(ITGLUE_REGIONS).toEqual({
+      us: 'https://api.itglue.com',
+      eu: 'https://api.eu.itglue.com',
+      au: 'https://api.au.itglue.com',
+    });
   });
 });

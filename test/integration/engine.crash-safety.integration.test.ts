@@ -15,7 +15,10 @@ const seed: Seed = { ...demo, tenants: [{ ...demo.tenants[0]!, users: demo.tenan
 
 /** A config that points `contactsync sync` at the simulators, with its own state database. */
 function configFor(sims: RunningSimulators, dir: string): string {
-  return simulatorConfig(sims, dir, { tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })), settings: seed.settings });
+  return simulatorConfig(sims, dir, {
+    tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
+    settings: seed.settings,
+  });
 }
 
 /** Runs the sync against fresh simulators and a fresh state database, killed at `crashAt` (0: not killed), then again. */
@@ -24,11 +27,18 @@ async function scenario(crashAt: number) {
   const dir = mkdtempSync(join(tmpdir(), 'crash-'));
   const config = configFor(sims, dir);
   const env = { CONTACTSYNC_DATA_DIR: dir };
-  const first = crashAt === 0 ? null : await runCli(['sync', '--config', config], { ...env, CONTACTSYNC_CRASH_AT: String(crashAt) });
+  const first =
+    crashAt === 0
+      ? null
+      : await runCli(['sync', '--config', config], { ...env, CONTACTSYNC_CRASH_AT: String(crashAt) });
   let interrupted: string[] = [];
   if (first !== null) {
     const db = new Database(join(dir, 'state.db'), { readonly: true });
-    interrupted = (db.prepare("SELECT system || ' ' || operation AS step FROM journal WHERE status = 'intent'").all() as { step: string }[]).map((row) => row.step);
+    interrupted = (
+      db.prepare("SELECT system || ' ' || operation AS step FROM journal WHERE status = 'intent'").all() as {
+        step: string;
+      }[]
+    ).map((row) => row.step);
     db.close();
   }
   const second = await runCli(['sync', '--config', config], env);
@@ -36,13 +46,27 @@ async function scenario(crashAt: number) {
   const dump = sims.dump();
   const before = sims.requests.length;
   const third = await runCli(['sync', '--config', config], env);
-  const writesAfter = sims.requests.slice(before).filter((r) => r.method !== 'GET' && !r.route.includes('authenticate') && !r.route.includes('token')).length;
+  const writesAfter = sims.requests
+    .slice(before)
+    .filter((r) => r.method !== 'GET' && !r.route.includes('authenticate') && !r.route.includes('token')).length;
   await sims.close();
-  return { killed: first?.signal === 'SIGKILL', firstError: first?.stderr ?? '', second, third, interrupted, state, dump, writesAfter };
+  return {
+    killed: first?.signal === 'SIGKILL',
+    firstError: first?.stderr ?? '',
+    second,
+    third,
+    interrupted,
+    state,
+    dump,
+    writesAfter,
+  };
 }
 
 /** 36 distinct points spread over the apply phase of a first sync (about 300 crash points in all). */
-const KILL_POINTS = [1, 2, 3, 5, 8, 13, 21, 34, 40, 45, 50, 52, 55, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250, 260, 270, 280];
+const KILL_POINTS = [
+  1, 2, 3, 5, 8, 13, 21, 34, 40, 45, 50, 52, 55, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200,
+  210, 220, 230, 240, 250, 260, 270, 280,
+];
 
 describe('crash safety', () => {
   beforeAll(() => buildCli(), 60_000);
@@ -62,9 +86,20 @@ describe('crash safety', () => {
         expect(outcome.second.code, `restart after a kill at point ${point}: ${outcome.second.stderr}`).toBe(0);
         expect(outcome.state, `final state after a kill at point ${point}`).toEqual(reference.state);
         for (const organization of outcome.dump.itglue.organizations) {
-          expect(duplicates(organization.contacts.flatMap((c) => c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase())))).toEqual([]);
+          expect(
+            duplicates(
+              organization.contacts.flatMap((c) =>
+                c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase()),
+              ),
+            ),
+          ).toEqual([]);
         }
-        for (const account of outcome.dump.bms.accounts) expect(duplicates(account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()])))).toEqual([]);
+        for (const account of outcome.dump.bms.accounts)
+          expect(
+            duplicates(
+              account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()])),
+            ),
+          ).toEqual([]);
         expect(outcome.writesAfter, `a third run after a kill at point ${point} still wrote`).toBe(0);
       }
     }

@@ -25,7 +25,11 @@ function usersOf(results: readonly TenantRunResult[]) {
 }
 
 function writes(from: number): number {
-  return box.sims.requests.slice(from).filter((r) => r.method !== 'GET' && r.route !== '/v2/security/authenticate' && r.route !== '/{tenant}/oauth2/v2.0/token').length;
+  return box.sims.requests
+    .slice(from)
+    .filter(
+      (r) => r.method !== 'GET' && r.route !== '/v2/security/authenticate' && r.route !== '/{tenant}/oauth2/v2.0/token',
+    ).length;
 }
 
 /** Everything in IT Glue and BMS, without ids: what a person would see. */
@@ -34,10 +38,35 @@ function visibleState() {
   return {
     itglue: dump.itglue.organizations.map((o) =>
       o.contacts
-        .map((c) => JSON.stringify([c['first-name'], c['last-name'], c.title, c['location-id'], c['contact-type-id'], c['contact-emails'], c['contact-phones'], c.notes]))
+        .map((c) =>
+          JSON.stringify([
+            c['first-name'],
+            c['last-name'],
+            c.title,
+            c['location-id'],
+            c['contact-type-id'],
+            c['contact-emails'],
+            c['contact-phones'],
+            c.notes,
+          ]),
+        )
         .sort(),
     ),
-    bms: dump.bms.accounts.map((a) => a.contacts.map((c) => JSON.stringify([c.firstName, c.lastName, c.jobTitle, c.emailAddress, c.phoneNumber, c.locationId, c.isActive])).sort()),
+    bms: dump.bms.accounts.map((a) =>
+      a.contacts
+        .map((c) =>
+          JSON.stringify([
+            c.firstName,
+            c.lastName,
+            c.jobTitle,
+            c.emailAddress,
+            c.phoneNumber,
+            c.locationId,
+            c.isActive,
+          ]),
+        )
+        .sort(),
+    ),
   };
 }
 
@@ -65,18 +94,35 @@ describe('the sync engine on the demo seed', () => {
       if (user.userType === 'Guest') expectCode('guest');
       else if (!user.accountEnabled) expectCode('disabled');
       else if (user.assignedLicenses.length === 0) expectCode('unlicensed');
-      if (result.outcome === 'excluded' && result.itglue !== 'none') problems.push(`${user.userPrincipalName}: excluded but written`);
-      if (result.outcome === 'synced' && (result.itglueContactId === null || result.bmsContactId === null)) problems.push(`${user.userPrincipalName}: synced without both contacts`);
-      if (result.outcome === 'held' && !codes.some((c) => c === 'no-primary-phone' || c === 'no-location')) problems.push(`${user.userPrincipalName}: held without a reason`);
+      if (result.outcome === 'excluded' && result.itglue !== 'none')
+        problems.push(`${user.userPrincipalName}: excluded but written`);
+      if (result.outcome === 'synced' && (result.itglueContactId === null || result.bmsContactId === null))
+        problems.push(`${user.userPrincipalName}: synced without both contacts`);
+      if (result.outcome === 'held' && !codes.some((c) => c === 'no-primary-phone' || c === 'no-location'))
+        problems.push(`${user.userPrincipalName}: held without a reason`);
     }
     expect(problems).toEqual([]);
     const namesakes = users.filter((u) => u.userPrincipalName.startsWith('alex.morgan'));
-    expect(namesakes.map((u) => u.outcome)).toEqual(['disputed', 'disputed', 'disputed', 'disputed', 'disputed', 'disputed']);
-    expect(box.sims.dump().itglue.organizations.flatMap((o) => o.contacts).filter((c) => c['first-name'] === 'Alex' && c['last-name'] === 'Morgan')).toHaveLength(3);
+    expect(namesakes.map((u) => u.outcome)).toEqual([
+      'disputed',
+      'disputed',
+      'disputed',
+      'disputed',
+      'disputed',
+      'disputed',
+    ]);
+    expect(
+      box.sims
+        .dump()
+        .itglue.organizations.flatMap((o) => o.contacts)
+        .filter((c) => c['first-name'] === 'Alex' && c['last-name'] === 'Morgan'),
+    ).toHaveLength(3);
 
     // Nobody twice: one IT Glue contact per primary email, one BMS contact per email.
     for (const organization of box.sims.dump().itglue.organizations) {
-      const primaries = organization.contacts.flatMap((c) => c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase()));
+      const primaries = organization.contacts.flatMap((c) =>
+        c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase()),
+      );
       expect(new Set(primaries).size).toBe(primaries.length);
     }
     for (const account of box.sims.dump().bms.accounts) {
@@ -86,7 +132,9 @@ describe('the sync engine on the demo seed', () => {
     // The BMS contact that existed before IT Glue had the person was linked, not duplicated.
     expect(users.filter((u) => u.itglue === 'created' && u.bms === 'linked').length).toBeGreaterThan(5);
     // Disputes wait in the conflicts queue.
-    expect((await box.store.listConflicts({ status: 'open' })).length).toBe(users.filter((u) => u.outcome === 'disputed').length);
+    expect((await box.store.listConflicts({ status: 'open' })).length).toBe(
+      users.filter((u) => u.outcome === 'disputed').length,
+    );
   });
 
   it('writes nothing on a second run, and an unchanged tenant costs one Graph request', async () => {
@@ -94,23 +142,52 @@ describe('the sync engine on the demo seed', () => {
     const before = box.sims.requests.length;
     const second = await box.syncAll({ force: true });
     expect(writes(before)).toBe(0);
-    expect(new Set(usersOf(second).map((u) => u.outcome))).toEqual(new Set(['unchanged', 'held', 'disputed', 'excluded']));
+    expect(new Set(usersOf(second).map((u) => u.outcome))).toEqual(
+      new Set(['unchanged', 'held', 'disputed', 'excluded']),
+    );
     const third = box.sims.requests.length;
     const quiet = await box.syncAll();
     expect(quiet.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-    expect(box.sims.requests.slice(third).map((r) => `${r.server} ${r.route}`)).toEqual(Array(3).fill('graph /v1.0/users/delta'));
+    expect(box.sims.requests.slice(third).map((r) => `${r.server} ${r.route}`)).toEqual(
+      Array(3).fill('graph /v1.0/users/delta'),
+    );
   });
 
   it('lets changes in Microsoft 365 flow through on the next run', async () => {
     await box.syncAll({ force: true });
     const t = CONTOSO.id;
     const template = CONTOSO.users.find((u) => u.userPrincipalName.startsWith('james.smith@'))!;
-    const hire: GraphUserSeed = { ...template, id: '00000000-0000-4000-8000-00000000beef', userPrincipalName: 'nina.new@contoso.com', displayName: 'Nina New', givenName: 'Nina', surname: 'New', mail: 'nina.new@contoso.com', proxyAddresses: ['SMTP:nina.new@contoso.com'], businessPhones: ['(206) 555-0177'] };
+    const hire: GraphUserSeed = {
+      ...template,
+      id: '00000000-0000-4000-8000-00000000beef',
+      userPrincipalName: 'nina.new@contoso.com',
+      displayName: 'Nina New',
+      givenName: 'Nina',
+      surname: 'New',
+      mail: 'nina.new@contoso.com',
+      proxyAddresses: ['SMTP:nina.new@contoso.com'],
+      businessPhones: ['(206) 555-0177'],
+    };
     box.sims.graph.addUser(t, hire);
-    const synced = CONTOSO.users.filter((u) => u.accountEnabled && u.assignedLicenses.length > 0 && u.userType === 'Member' && u.businessPhones.length > 0 && !u.userPrincipalName.startsWith('alex.'));
-    const [renamed, newMail, disabled, deleted] = synced.slice(20, 24) as [GraphUserSeed, GraphUserSeed, GraphUserSeed, GraphUserSeed];
+    const synced = CONTOSO.users.filter(
+      (u) =>
+        u.accountEnabled &&
+        u.assignedLicenses.length > 0 &&
+        u.userType === 'Member' &&
+        u.businessPhones.length > 0 &&
+        !u.userPrincipalName.startsWith('alex.'),
+    );
+    const [renamed, newMail, disabled, deleted] = synced.slice(20, 24) as [
+      GraphUserSeed,
+      GraphUserSeed,
+      GraphUserSeed,
+      GraphUserSeed,
+    ];
     box.sims.graph.updateUser(t, renamed.id, { surname: 'Renamed', displayName: `${renamed.givenName} Renamed` });
-    box.sims.graph.updateUser(t, newMail.id, { mail: 'brand.new@contoso.com', proxyAddresses: ['SMTP:brand.new@contoso.com'] });
+    box.sims.graph.updateUser(t, newMail.id, {
+      mail: 'brand.new@contoso.com',
+      proxyAddresses: ['SMTP:brand.new@contoso.com'],
+    });
     box.sims.graph.disableUser(t, disabled.id);
     box.sims.graph.deleteUser(t, deleted.id);
 
@@ -125,13 +202,19 @@ describe('the sync engine on the demo seed', () => {
     const contact = contoso.itglue.organizations[0]!.contacts.find((c) => c.id === result(newMail.id).itglueContactId)!;
     expect(contact['contact-emails'].find((e) => e.primary)?.value).toBe('brand.new@contoso.com');
     expect(contact['contact-emails'].some((e) => !e.primary && e.value === newMail.mail)).toBe(true); // the older primary is kept
-    expect(contoso.bms.accounts[0]!.contacts.find((c) => c.emailAddress === 'nina.new@contoso.com')).toMatchObject({ firstName: 'Nina', phoneNumber: '+12065550177', isActive: true });
+    expect(contoso.bms.accounts[0]!.contacts.find((c) => c.emailAddress === 'nina.new@contoso.com')).toMatchObject({
+      firstName: 'Nina',
+      phoneNumber: '+12065550177',
+      isActive: true,
+    });
 
     // Restored: the user comes back and the BMS contact is active again.
     box.sims.graph.restoreUser(t, deleted.id);
     const [again] = await box.syncAll();
     expect(again!.users.find((u) => u.userId === deleted.id)).toMatchObject({ rule: 'link', bms: 'updated' });
-    expect(box.sims.dump().bms.accounts[0]!.contacts.find((c) => c.id === result(deleted.id).bmsContactId)?.isActive).toBe(true);
+    expect(
+      box.sims.dump().bms.accounts[0]!.contacts.find((c) => c.id === result(deleted.id).bmsContactId)?.isActive,
+    ).toBe(true);
   });
 
   it('records a user whose write is refused as failed, and syncs everyone else', async () => {
@@ -142,7 +225,10 @@ describe('the sync engine on the demo seed', () => {
     expect(failed.length).toBeGreaterThan(0);
     for (const user of failed) {
       expect(user).toMatchObject({ itglue: 'none', bms: 'none' });
-      expect(user.reasons.at(-1)).toMatchObject({ code: 'itglue-refused', message: expect.stringContaining('synced from a PSA') });
+      expect(user.reasons.at(-1)).toMatchObject({
+        code: 'itglue-refused',
+        message: expect.stringContaining('synced from a PSA'),
+      });
     }
     expect(contoso!.counts.failed).toBe(failed.length);
     expect(contoso!.users.filter((u) => u.itglue === 'created').length).toBeGreaterThan(50);
@@ -173,7 +259,8 @@ describe('the sync engine on the demo seed', () => {
     expect(halted!.status).toBe('needs approval');
     expect(halted!.users.filter((u) => u.outcome === 'pending-approval')).toHaveLength(15);
     expect(halted!.users.find((u) => u.userId === stayer.id)).toMatchObject({ itglue: 'updated' });
-    const active = (ids: readonly number[]) => box.sims.bms.contactsOf(1).filter((c) => ids.includes(c.id) && c.isActive).length;
+    const active = (ids: readonly number[]) =>
+      box.sims.bms.contactsOf(1).filter((c) => ids.includes(c.id) && c.isActive).length;
     const leavingIds = leaving.map((l) => l.psaContactId!);
     expect(active(leavingIds)).toBe(15);
     expect((await box.store.getTenant(t))?.status).toBe('needs approval');

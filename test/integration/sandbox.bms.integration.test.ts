@@ -11,13 +11,29 @@ beforeEach(async () => {
           {
             id: 1,
             name: 'Contoso Ltd',
-            locations: [{ id: 11, name: 'HQ', isMain: true }, { id: 12, name: 'Annex' }],
-            contacts: Array.from({ length: 60 }, (_, i) => ({ id: 500 + i, firstName: `F${i}`, lastName: 'Person', emailAddress: `p${i}@contoso.com`, emailTypeId: 1, phoneNumber: '+12065550100', phoneTypeId: 1, locationId: 11, isActive: i % 10 !== 0 })),
+            locations: [
+              { id: 11, name: 'HQ', isMain: true },
+              { id: 12, name: 'Annex' },
+            ],
+            contacts: Array.from({ length: 60 }, (_, i) => ({
+              id: 500 + i,
+              firstName: `F${i}`,
+              lastName: 'Person',
+              emailAddress: `p${i}@contoso.com`,
+              emailTypeId: 1,
+              phoneNumber: '+12065550100',
+              phoneTypeId: 1,
+              locationId: 11,
+              isActive: i % 10 !== 0,
+            })),
           },
           { id: 2, name: 'Fabrikam', locations: [{ id: 21, name: 'Main', isMain: true }], contacts: [] },
         ],
         emailTypes: [{ id: 1, name: 'Work' }],
-        phoneTypes: [{ id: 1, name: 'Office' }, { id: 2, name: 'Mobile' }],
+        phoneTypes: [
+          { id: 1, name: 'Office' },
+          { id: 2, name: 'Mobile' },
+        ],
       },
     }),
   );
@@ -37,7 +53,10 @@ async function authenticate(overrides: Record<string, string> = {}) {
 }
 
 async function api(token: string, method: string, path: string, body?: unknown) {
-  const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
+  const init: RequestInit = {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(`${sims.urls.bms}${path}`, init);
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -47,13 +66,32 @@ async function bearer(): Promise<string> {
   return (await authenticate()).body.result.accessToken as string;
 }
 
-const validContact = { accountId: 1, locationId: 11, firstName: 'Ann', lastName: 'Lee', jobTitle: 'CFO', defaultEmailTypeId: 1, defaultEmailAddress: 'ann@contoso.com', defaultPhoneTypeId: 1, defaultPhoneNumber: '+12065550123', isActive: true };
+const validContact = {
+  accountId: 1,
+  locationId: 11,
+  firstName: 'Ann',
+  lastName: 'Lee',
+  jobTitle: 'CFO',
+  defaultEmailTypeId: 1,
+  defaultEmailAddress: 'ann@contoso.com',
+  defaultPhoneTypeId: 1,
+  defaultPhoneNumber: '+12065550123',
+  isActive: true,
+};
 
 describe('BMS simulator: authentication', () => {
   it('authenticates with the password grant and answers in the envelope', async () => {
     const { status, body } = await authenticate();
     expect(status).toBe(200);
-    expect(body).toEqual({ success: true, result: { accessToken: expect.any(String), refreshToken: expect.any(String), accessTokenExpireOn: expect.any(String), refreshTokenExpireOn: expect.any(String) } });
+    expect(body).toEqual({
+      success: true,
+      result: {
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        accessTokenExpireOn: expect.any(String),
+        refreshTokenExpireOn: expect.any(String),
+      },
+    });
   });
 
   it('refuses wrong credentials and users without API access', async () => {
@@ -89,9 +127,19 @@ describe('BMS simulator: accounts and contacts', () => {
   it('lists accounts, an account summary and its locations', async () => {
     const t = await bearer();
     const accounts = await api(t, 'GET', '/v2/crm/accounts?PageSize=1&PageNumber=2');
-    expect(accounts.body).toEqual({ success: true, result: [expect.objectContaining({ id: 2, name: 'Fabrikam' })], totalRecords: 2 });
-    expect((await api(t, 'GET', '/v2/crm/accounts/1/summaryinfo')).body.result).toMatchObject({ id: 1, name: 'Contoso Ltd' });
-    expect((await api(t, 'GET', '/v2/crm/accounts/1/locations/lookup')).body.result).toEqual([{ id: 11, name: 'HQ', isMain: true }, { id: 12, name: 'Annex', isMain: false }]);
+    expect(accounts.body).toEqual({
+      success: true,
+      result: [expect.objectContaining({ id: 2, name: 'Fabrikam' })],
+      totalRecords: 2,
+    });
+    expect((await api(t, 'GET', '/v2/crm/accounts/1/summaryinfo')).body.result).toMatchObject({
+      id: 1,
+      name: 'Contoso Ltd',
+    });
+    expect((await api(t, 'GET', '/v2/crm/accounts/1/locations/lookup')).body.result).toEqual([
+      { id: 11, name: 'HQ', isMain: true },
+      { id: 12, name: 'Annex', isMain: false },
+    ]);
     expect((await api(t, 'GET', '/v2/crm/accounts/99/summaryinfo')).status).toBe(404);
   });
 
@@ -99,30 +147,67 @@ describe('BMS simulator: accounts and contacts', () => {
     const t = await bearer();
     const ids: number[] = [];
     for (let page = 1; ; page++) {
-      const { body } = await api(t, 'GET', `/v2/crm/contacts/summary?Filter.AccountId=1&PageSize=25&PageNumber=${page}`);
+      const { body } = await api(
+        t,
+        'GET',
+        `/v2/crm/contacts/summary?Filter.AccountId=1&PageSize=25&PageNumber=${page}`,
+      );
       expect(body.totalRecords).toBe(60);
       ids.push(...body.result.map((c: any) => c.id));
       if (body.result.length < 25) break;
     }
     expect(ids).toHaveLength(60);
-    const inactive = await api(t, 'GET', '/v2/crm/contacts/summary?Filter.AccountId=1&Filter.IsActive=false&PageSize=100');
+    const inactive = await api(
+      t,
+      'GET',
+      '/v2/crm/contacts/summary?Filter.AccountId=1&Filter.IsActive=false&PageSize=100',
+    );
     expect(inactive.body.totalRecords).toBe(6);
-    expect(inactive.body.result[0]).toEqual({ id: 500, accountId: 1, accountName: 'Contoso Ltd', firstName: 'F0', lastName: 'Person', emailAddress: 'p0@contoso.com', jobTitle: null, locationId: 11, locationName: 'HQ', isPoc: false, isActive: false });
+    expect(inactive.body.result[0]).toEqual({
+      id: 500,
+      accountId: 1,
+      accountName: 'Contoso Ltd',
+      firstName: 'F0',
+      lastName: 'Person',
+      emailAddress: 'p0@contoso.com',
+      jobTitle: null,
+      locationId: 11,
+      locationName: 'HQ',
+      isPoc: false,
+      isActive: false,
+    });
   });
 
   it('searches by email and by name, and reads one contact', async () => {
     const t = await bearer();
-    expect((await api(t, 'GET', '/v2/crm/contacts/search?Filter.EmailAddress=P3@Contoso.com')).body.result.map((c: any) => c.id)).toEqual([503]);
-    expect((await api(t, 'GET', '/v2/crm/contacts/search?Filter.FirstName=f4&Filter.LastName=person')).body.result.map((c: any) => c.id)).toEqual([504]);
+    expect(
+      (await api(t, 'GET', '/v2/crm/contacts/search?Filter.EmailAddress=P3@Contoso.com')).body.result.map(
+        (c: any) => c.id,
+      ),
+    ).toEqual([503]);
+    expect(
+      (await api(t, 'GET', '/v2/crm/contacts/search?Filter.FirstName=f4&Filter.LastName=person')).body.result.map(
+        (c: any) => c.id,
+      ),
+    ).toEqual([504]);
     expect((await api(t, 'GET', '/v2/crm/contacts/search')).status).toBe(400);
-    expect((await api(t, 'GET', '/v2/crm/contacts/summary/505')).body.result).toMatchObject({ id: 505, phoneNumber: '+12065550100', phoneTypeId: 1, emailTypeId: 1 });
+    expect((await api(t, 'GET', '/v2/crm/contacts/summary/505')).body.result).toMatchObject({
+      id: 505,
+      phoneNumber: '+12065550100',
+      phoneTypeId: 1,
+      emailTypeId: 1,
+    });
   });
 
   it('creates a contact and answers with its id', async () => {
     const t = await bearer();
     const created = await api(t, 'POST', '/v2/crm/contacts/summary', validContact);
     expect(created.body).toEqual({ success: true, result: { id: expect.any(Number) } });
-    expect(sims.bms.contactsOf(1).find((c) => c.id === created.body.result.id)).toMatchObject({ firstName: 'Ann', phoneNumber: '+12065550123', locationId: 11 });
+    expect(sims.bms.contactsOf(1).find((c) => c.id === created.body.result.id)).toMatchObject({
+      firstName: 'Ann',
+      phoneNumber: '+12065550123',
+      locationId: 11,
+    });
   });
 
   it.each([
@@ -137,12 +222,19 @@ describe('BMS simulator: accounts and contacts', () => {
     const t = await bearer();
     const result = await api(t, 'POST', '/v2/crm/contacts/summary', { ...validContact, ...change });
     expect(result.status).toBe(400);
-    expect(result.body).toEqual({ success: false, error: { message: expect.stringMatching(new RegExp(`^${field}: `)) } });
+    expect(result.body).toEqual({
+      success: false,
+      error: { message: expect.stringMatching(new RegExp(`^${field}: `)) },
+    });
   });
 
   it('updates and inactivates a contact with PUT', async () => {
     const t = await bearer();
-    const updated = await api(t, 'PUT', '/v2/crm/contacts/501', { ...validContact, firstName: 'Renamed', isActive: false });
+    const updated = await api(t, 'PUT', '/v2/crm/contacts/501', {
+      ...validContact,
+      firstName: 'Renamed',
+      isActive: false,
+    });
     expect(updated.status).toBe(200);
     expect(sims.bms.contactsOf(1).find((c) => c.id === 501)).toMatchObject({ firstName: 'Renamed', isActive: false });
     expect((await api(t, 'PUT', '/v2/crm/contacts/9999', validContact)).status).toBe(404);
@@ -150,7 +242,10 @@ describe('BMS simulator: accounts and contacts', () => {
 
   it('lists email and phone types', async () => {
     const t = await bearer();
-    expect((await api(t, 'GET', '/v2/system/phonetypes')).body.result).toEqual([{ id: 1, name: 'Office' }, { id: 2, name: 'Mobile' }]);
+    expect((await api(t, 'GET', '/v2/system/phonetypes')).body.result).toEqual([
+      { id: 1, name: 'Office' },
+      { id: 2, name: 'Mobile' },
+    ]);
   });
 
   it('answers 429 past the calls allowed per endpoint in the window, counting each endpoint apart', async () => {

@@ -11,18 +11,24 @@ afterEach(async () => {
 });
 
 async function itglue(s: RunningSimulators, path = '/contact_types', init: RequestInit = {}): Promise<Response> {
-  return fetch(`${s.urls.itglue}${path}`, { ...init, headers: { 'x-api-key': s.credentials.itglueApiKey, 'content-type': 'application/vnd.api+json' }, signal: AbortSignal.timeout(2_000) });
+  return fetch(`${s.urls.itglue}${path}`, {
+    ...init,
+    headers: { 'x-api-key': s.credentials.itglueApiKey, 'content-type': 'application/vnd.api+json' },
+    signal: AbortSignal.timeout(2_000),
+  });
 }
 
 describe('fault injection', () => {
-  it('injects 500s and 429s in each API\'s own error shape', async () => {
+  it("injects 500s and 429s in each API's own error shape", async () => {
     sims = await started();
     sims.setFaults('itglue', { error500: 1 });
     const failed = await itglue(sims);
     expect(failed.status).toBe(500);
     expect(await failed.json()).toMatchObject({ errors: [{ status: 500 }] });
     sims.setFaults('graph', { throttle429: 1 });
-    const throttled = await fetch(`${sims.urls.graph}/v1.0/users`, { headers: { authorization: `Bearer ${await graphToken(sims)}` } });
+    const throttled = await fetch(`${sims.urls.graph}/v1.0/users`, {
+      headers: { authorization: `Bearer ${await graphToken(sims)}` },
+    });
     expect(throttled.status).toBe(429);
     expect(await throttled.json()).toMatchObject({ error: { code: 'TooManyRequests' } });
   });
@@ -37,7 +43,11 @@ describe('fault injection', () => {
     const cut = await itglue(sims);
     expect(cut.status).toBe(200);
     await expect(cut.json()).rejects.toThrow(SyntaxError);
-    expect(sims.requests.filter((r) => r.server === 'itglue').map((r) => r.fault)).toEqual(['reset', 'timeout', 'malformedJson']);
+    expect(sims.requests.filter((r) => r.server === 'itglue').map((r) => r.fault)).toEqual([
+      'reset',
+      'timeout',
+      'malformedJson',
+    ]);
   });
 
   it('injects at the fraction asked, reproducibly for a given seed, and changes no state', async () => {
@@ -48,7 +58,9 @@ describe('fault injection', () => {
       for (let i = 0; i < 200; i++) {
         const response = await itglue(s, '/contacts', {
           method: 'POST',
-          body: JSON.stringify({ data: { type: 'contacts', attributes: { 'organization-id': 1, 'first-name': `N${i}` } } }),
+          body: JSON.stringify({
+            data: { type: 'contacts', attributes: { 'organization-id': 1, 'first-name': `N${i}` } },
+          }),
         });
         statuses.push(response.status);
       }
@@ -79,8 +91,17 @@ describe('request log', () => {
     const token = await graphToken(sims);
     await fetch(`${sims.urls.graph}/v1.0/users?$top=1`, { headers: { authorization: `Bearer ${token}` } });
     await itglue(sims);
-    await itglue(sims, '/contacts', { method: 'POST', body: '{"data": {"type": "contacts", "attributes": {"organization-id": 1}}}' });
-    expect(sims.requests.find((r) => r.server === 'graph')).toMatchObject({ method: 'GET', path: '/v1.0/users', route: '/v1.0/users', status: 200, ms: expect.any(Number) });
+    await itglue(sims, '/contacts', {
+      method: 'POST',
+      body: '{"data": {"type": "contacts", "attributes": {"organization-id": 1}}}',
+    });
+    expect(sims.requests.find((r) => r.server === 'graph')).toMatchObject({
+      method: 'GET',
+      path: '/v1.0/users',
+      route: '/v1.0/users',
+      status: 200,
+      ms: expect.any(Number),
+    });
     expect(sims.requestCounts()).toEqual({ graph: { GET: 1 }, itglue: { GET: 1, POST: 1 }, bms: {} });
   });
 });
@@ -97,12 +118,17 @@ describe('control surface', () => {
     ]);
     sims.graph.restoreUser(TENANT_A, 'a00002');
     expect(sims.graph.users(TENANT_A)).toHaveLength(3);
-    const id = sims.itglue.addContact('1', { 'first-name': 'Hand', 'contact-emails': [{ value: 'hand@contoso.com', primary: true, 'label-name': 'Work' }] });
+    const id = sims.itglue.addContact('1', {
+      'first-name': 'Hand',
+      'contact-emails': [{ value: 'hand@contoso.com', primary: true, 'label-name': 'Work' }],
+    });
     sims.itglue.editContact(id, { notes: 'VIP' });
     const bmsId = sims.bms.addContact(1, { firstName: 'Hand', emailAddress: 'hand@contoso.com' });
     sims.bms.editContact(bmsId, { isActive: false });
     const dump = sims.dump();
-    expect(dump.itglue.organizations[0]!.contacts).toEqual([expect.objectContaining({ id, 'first-name': 'Hand', notes: 'VIP' })]);
+    expect(dump.itglue.organizations[0]!.contacts).toEqual([
+      expect.objectContaining({ id, 'first-name': 'Hand', notes: 'VIP' }),
+    ]);
     expect(dump.bms.accounts[0]!.contacts).toEqual([expect.objectContaining({ id: bmsId, isActive: false })]);
   });
 });
@@ -129,28 +155,41 @@ describe('the demo seed', () => {
       expect(users.some((u) => prefix.test(u.businessPhones[0] ?? ''))).toBe(true);
     }
     expect(users.some((u) => /[éëçüöøł]/i.test(`${u.givenName}${u.surname}`))).toBe(true);
-    expect(users.some((u) => /\p{Script=Han}|\p{Script=Cyrillic}|\p{Script=Greek}/u.test(`${u.givenName}${u.surname}`))).toBe(true);
+    expect(
+      users.some((u) => /\p{Script=Han}|\p{Script=Cyrillic}|\p{Script=Greek}/u.test(`${u.givenName}${u.surname}`)),
+    ).toBe(true);
   });
 
   it('holds contacts that users must match by alias, by UPN and by name, and same-name pairs', () => {
     const contacts = seed.itglue.organizations.flatMap((o) => o.contacts);
     const emails = new Set(contacts.flatMap((c) => c['contact-emails'].map((e) => e.value.toLowerCase())));
-    const aliases = users.flatMap((u) => u.proxyAddresses.filter((p) => p.startsWith('smtp:')).map((p) => p.slice(5).toLowerCase()));
+    const aliases = users.flatMap((u) =>
+      u.proxyAddresses.filter((p) => p.startsWith('smtp:')).map((p) => p.slice(5).toLowerCase()),
+    );
     expect(aliases.filter((a) => emails.has(a)).length).toBeGreaterThan(10);
-    expect(users.filter((u) => u.userPrincipalName.includes('.onmicrosoft.com') && emails.has(u.userPrincipalName.toLowerCase())).length).toBeGreaterThan(5);
+    expect(
+      users.filter(
+        (u) => u.userPrincipalName.includes('.onmicrosoft.com') && emails.has(u.userPrincipalName.toLowerCase()),
+      ).length,
+    ).toBeGreaterThan(5);
     const names = contacts.map((c) => `${c['first-name']}|${c['last-name']}`);
     expect(names.length - new Set(names).size).toBeGreaterThan(2);
     const bmsEmails = new Set(seed.bms.accounts.flatMap((a) => a.contacts.map((c) => c.emailAddress?.toLowerCase())));
-    const bmsOnly = users.filter((u) => u.mail !== null && bmsEmails.has(u.mail.toLowerCase()) && !emails.has(u.mail.toLowerCase()));
+    const bmsOnly = users.filter(
+      (u) => u.mail !== null && bmsEmails.has(u.mail.toLowerCase()) && !emails.has(u.mail.toLowerCase()),
+    );
     expect(bmsOnly.length).toBeGreaterThan(3);
   });
 
   it('loads into the simulators, and dumps back to the same records', async () => {
     sims = await startSimulators(seed);
     const dump = parseSeed(JSON.parse(JSON.stringify(sims.dump())));
-    const byId = <T extends { id: string | number }>(items: readonly T[]) => [...items].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    const byId = <T extends { id: string | number }>(items: readonly T[]) =>
+      [...items].sort((a, b) => String(a.id).localeCompare(String(b.id)));
     expect(dump.tenants.map((t) => byId(t.users))).toEqual(seed.tenants.map((t) => byId(t.users)));
-    expect(dump.itglue.organizations.map((o) => byId(o.contacts))).toEqual(seed.itglue.organizations.map((o) => byId(o.contacts)));
+    expect(dump.itglue.organizations.map((o) => byId(o.contacts))).toEqual(
+      seed.itglue.organizations.map((o) => byId(o.contacts)),
+    );
     expect(dump.bms).toEqual(seed.bms);
   });
 });
@@ -166,10 +205,19 @@ describe('seed files', () => {
     await writeFile(good, JSON.stringify(smallSeed()));
     expect((await readSeedFile(good)).tenants).toHaveLength(2);
     const bad = join(dir, 'bad.json');
-    await writeFile(bad, JSON.stringify({ tenants: [{ id: 't', displayName: 'T', initialDomain: 't', users: [{ userPrincipalName: 'x@y' }] }], bms: { accounts: [{ id: 'one', name: 'A' }] } }));
+    await writeFile(
+      bad,
+      JSON.stringify({
+        tenants: [{ id: 't', displayName: 'T', initialDomain: 't', users: [{ userPrincipalName: 'x@y' }] }],
+        bms: { accounts: [{ id: 'one', name: 'A' }] },
+      }),
+    );
     const error = await readSeedFile(bad).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SeedError);
-    expect((error as InstanceType<typeof SeedError>).problems).toEqual([expect.stringMatching(/^tenants\.0\.users\.0\.id: /), expect.stringMatching(/^bms\.accounts\.0\.id: /)]);
+    expect((error as InstanceType<typeof SeedError>).problems).toEqual([
+      expect.stringMatching(/^tenants\.0\.users\.0\.id: /),
+      expect.stringMatching(/^bms\.accounts\.0\.id: /),
+    ]);
     await writeFile(bad, '{ not json');
     await expect(readSeedFile(bad)).rejects.toThrow(/is not JSON/);
     await expect(readSeedFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot be read/);

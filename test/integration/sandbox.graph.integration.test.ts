@@ -19,9 +19,18 @@ interface Page {
   '@odata.deltaLink'?: string;
 }
 
-async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(url.startsWith('http') ? url : `${sims.urls.graph}${url}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+async function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await fetch(url.startsWith('http') ? url : `${sims.urls.graph}${url}`, {
+    headers: { authorization: `Bearer ${token}`, ...headers },
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
 }
 
 /** Follows `@odata.nextLink` to the last page; returns every page. */
@@ -42,7 +51,19 @@ describe('GET /v1.0/users', () => {
     const { body } = await get('/v1.0/users?$top=1');
     const first = (body.value as Record<string, unknown>[])[0]!;
     expect(Object.keys(first).sort()).toEqual(
-      ['businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'].sort(),
+      [
+        'businessPhones',
+        'displayName',
+        'givenName',
+        'id',
+        'jobTitle',
+        'mail',
+        'mobilePhone',
+        'officeLocation',
+        'preferredLanguage',
+        'surname',
+        'userPrincipalName',
+      ].sort(),
     );
     expect(first).not.toHaveProperty('proxyAddresses');
   });
@@ -60,20 +81,36 @@ describe('GET /v1.0/users', () => {
     expect(new Set(ids).size).toBe(250);
   });
 
-  it('refuses $top over 999 and $skip, in Graph\'s error shape', async () => {
+  it("refuses $top over 999 and $skip, in Graph's error shape", async () => {
     const tooBig = await get('/v1.0/users?$top=1000');
     expect(tooBig.status).toBe(400);
-    expect(tooBig.body).toMatchObject({ error: { code: 'Request_BadRequest', innerError: { 'request-id': expect.any(String), date: expect.any(String) } } });
+    expect(tooBig.body).toMatchObject({
+      error: { code: 'Request_BadRequest', innerError: { 'request-id': expect.any(String), date: expect.any(String) } },
+    });
     expect((await get('/v1.0/users?$skip=10')).status).toBe(400);
   });
 
   it('filters by the forms the connectors use, with OData quoting', async () => {
-    sims.graph.addUser(TENANT_A, parseSeed({ tenants: [{ id: 'x', displayName: 'x', initialDomain: 'x', users: [user("o'brien", { userPrincipalName: "o'brien@contoso.com" })] }] }).tenants[0]!.users[0]!);
+    sims.graph.addUser(
+      TENANT_A,
+      parseSeed({
+        tenants: [
+          {
+            id: 'x',
+            displayName: 'x',
+            initialDomain: 'x',
+            users: [user("o'brien", { userPrincipalName: "o'brien@contoso.com" })],
+          },
+        ],
+      }).tenants[0]!.users[0]!,
+    );
     const byUpn = await get(`/v1.0/users?$filter=${encodeURIComponent("userPrincipalName eq 'O''Brien@contoso.com'")}`);
     expect((byUpn.body.value as { id: string }[]).map((u) => u.id)).toEqual(["o'brien"]);
     const byIds = await get(`/v1.0/users?$filter=${encodeURIComponent("id in ('a00001','a00002')")}`);
     expect((byIds.body.value as object[]).length).toBe(2);
-    expect((await get(`/v1.0/users?$filter=${encodeURIComponent("startswith(displayName,'A')")}`)).body).toMatchObject({ error: { code: 'Request_UnsupportedQuery' } });
+    expect((await get(`/v1.0/users?$filter=${encodeURIComponent("startswith(displayName,'A')")}`)).body).toMatchObject({
+      error: { code: 'Request_UnsupportedQuery' },
+    });
   });
 
   it('rejects a missing or unknown bearer token', async () => {
@@ -161,7 +198,9 @@ describe('GET /v1.0/users/delta', () => {
     sims.graph.invalidateDeltaTokens(TENANT_A, '410');
     const gone = await get(link);
     expect(gone.status).toBe(410);
-    expect(gone.headers.get('location')).toMatch(/\/v1\.0\/users\/delta\?\$select=id,displayName,jobTitle,accountEnabled$/);
+    expect(gone.headers.get('location')).toMatch(
+      /\/v1\.0\/users\/delta\?\$select=id,displayName,jobTitle,accountEnabled$/,
+    );
     expect(gone.body).toMatchObject({ error: { code: 'resyncRequired' } });
   });
 
@@ -189,7 +228,10 @@ describe('other Graph routes', () => {
         displayName: 'Contoso Ltd',
         countryLetterCode: 'US',
         businessPhones: ['+1 206 555 0100'],
-        verifiedDomains: expect.arrayContaining([expect.objectContaining({ name: 'contoso.onmicrosoft.com', isInitial: true }), expect.objectContaining({ name: 'contoso.com', isDefault: true })]),
+        verifiedDomains: expect.arrayContaining([
+          expect.objectContaining({ name: 'contoso.onmicrosoft.com', isInitial: true }),
+          expect.objectContaining({ name: 'contoso.com', isDefault: true }),
+        ]),
       }),
     ]);
   });

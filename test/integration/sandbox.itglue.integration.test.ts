@@ -22,10 +22,26 @@ beforeEach(async () => {
     smallSeed(1, {
       itglue: {
         organizations: [
-          { id: '1', name: 'Contoso Ltd', locations: [{ id: '10', name: 'HQ', primary: true }, { id: '11', name: 'Annex' }], contacts },
-          { id: '2', name: 'Fabrikam', locations: [{ id: '20', name: 'Main', primary: true }], contacts: [contact(9001, '2')] },
+          {
+            id: '1',
+            name: 'Contoso Ltd',
+            locations: [
+              { id: '10', name: 'HQ', primary: true },
+              { id: '11', name: 'Annex' },
+            ],
+            contacts,
+          },
+          {
+            id: '2',
+            name: 'Fabrikam',
+            locations: [{ id: '20', name: 'Main', primary: true }],
+            contacts: [contact(9001, '2')],
+          },
         ],
-        contactTypes: [{ id: '1', name: 'Employee' }, { id: '2', name: 'Vendor' }],
+        contactTypes: [
+          { id: '1', name: 'Employee' },
+          { id: '2', name: 'Vendor' },
+        ],
       },
     }),
   );
@@ -35,10 +51,17 @@ afterEach(async () => {
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init: RequestInit = { method, headers: { 'x-api-key': sims.credentials.itglueApiKey, 'content-type': MEDIA, ...headers } };
+  const init: RequestInit = {
+    method,
+    headers: { 'x-api-key': sims.credentials.itglueApiKey, 'content-type': MEDIA, ...headers },
+  };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(`${sims.urls.itglue}${path}`, init);
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, any>,
+  };
 }
 
 describe('IT Glue simulator', () => {
@@ -57,10 +80,18 @@ describe('IT Glue simulator', () => {
 
   it('finds organizations by name, and lists locations and contact types', async () => {
     const orgs = await call('GET', `/organizations?filter[name]=${encodeURIComponent('Contoso Ltd')}`);
-    expect(orgs.body.data).toEqual([{ id: '1', type: 'organizations', attributes: expect.objectContaining({ name: 'Contoso Ltd' }) }]);
+    expect(orgs.body.data).toEqual([
+      { id: '1', type: 'organizations', attributes: expect.objectContaining({ name: 'Contoso Ltd' }) },
+    ]);
     const locations = await call('GET', '/organizations/1/relationships/locations');
-    expect(locations.body.data.map((l: any) => [l.id, l.attributes.name, l.attributes.primary])).toEqual([['10', 'HQ', true], ['11', 'Annex', false]]);
-    expect((await call('GET', '/contact_types')).body.data.map((t: any) => t.attributes.name)).toEqual(['Employee', 'Vendor']);
+    expect(locations.body.data.map((l: any) => [l.id, l.attributes.name, l.attributes.primary])).toEqual([
+      ['10', 'HQ', true],
+      ['11', 'Annex', false],
+    ]);
+    expect((await call('GET', '/contact_types')).body.data.map((t: any) => t.attributes.name)).toEqual([
+      'Employee',
+      'Vendor',
+    ]);
   });
 
   it('pages contacts at page[size]=1000 to the end with meta and links', async () => {
@@ -93,7 +124,11 @@ describe('IT Glue simulator', () => {
 
   it('stores phone values as digits', async () => {
     const one = await call('GET', '/contacts/5000');
-    expect(one.body.data.attributes['contact-phones'][0]).toMatchObject({ value: '12065550100', primary: true, 'label-name': 'Work' });
+    expect(one.body.data.attributes['contact-phones'][0]).toMatchObject({
+      value: '12065550100',
+      primary: true,
+      'label-name': 'Work',
+    });
   });
 
   it('creates one contact, or several from an array', async () => {
@@ -104,10 +139,17 @@ describe('IT Glue simulator', () => {
       'location-id': 10,
       'contact-emails': [{ value: `new${n}@contoso.com`, primary: true, 'label-name': 'Work' }],
     });
-    const one = await call('POST', '/organizations/1/relationships/contacts', { data: { type: 'contacts', attributes: attributes(1) } });
+    const one = await call('POST', '/organizations/1/relationships/contacts', {
+      data: { type: 'contacts', attributes: attributes(1) },
+    });
     expect(one.status).toBe(201);
-    expect(one.body.data).toMatchObject({ type: 'contacts', attributes: { 'first-name': 'New1', 'location-name': 'HQ', 'organization-id': 1 } });
-    const many = await call('POST', '/contacts', { data: [2, 3, 4].map((n) => ({ type: 'contacts', attributes: attributes(n) })) });
+    expect(one.body.data).toMatchObject({
+      type: 'contacts',
+      attributes: { 'first-name': 'New1', 'location-name': 'HQ', 'organization-id': 1 },
+    });
+    const many = await call('POST', '/contacts', {
+      data: [2, 3, 4].map((n) => ({ type: 'contacts', attributes: attributes(n) })),
+    });
     expect(many.status).toBe(201);
     expect(many.body.data.map((c: any) => c.attributes['first-name'])).toEqual(['New2', 'New3', 'New4']);
     expect(sims.itglue.contactsOf('1')).toHaveLength(2504);
@@ -116,15 +158,45 @@ describe('IT Glue simulator', () => {
   it('refuses invalid contacts with 422 errors that point at the field', async () => {
     const result = await call('POST', '/contacts', {
       data: [
-        { type: 'contacts', attributes: { 'organization-id': 1, 'first-name': 'Ok', 'contact-emails': [{ value: 'ok@contoso.com', 'label-name': 'Work' }] } },
-        { type: 'contacts', attributes: { 'organization-id': 1, 'first-name': 'Bad', 'location-id': 20, 'contact-emails': [{ value: 'not-an-email', 'label-name': 'Work' }, { value: 'x@contoso.com' }] } },
+        {
+          type: 'contacts',
+          attributes: {
+            'organization-id': 1,
+            'first-name': 'Ok',
+            'contact-emails': [{ value: 'ok@contoso.com', 'label-name': 'Work' }],
+          },
+        },
+        {
+          type: 'contacts',
+          attributes: {
+            'organization-id': 1,
+            'first-name': 'Bad',
+            'location-id': 20,
+            'contact-emails': [{ value: 'not-an-email', 'label-name': 'Work' }, { value: 'x@contoso.com' }],
+          },
+        },
       ],
     });
     expect(result.status).toBe(422);
     expect(result.body.errors).toEqual([
-      { status: 422, title: 'Unprocessable Entity', detail: expect.stringContaining('not-an-email'), source: { pointer: '/data/1/attributes/contact-emails/0/value' } },
-      { status: 422, title: 'Unprocessable Entity', detail: expect.stringContaining('Label'), source: { pointer: '/data/1/attributes/contact-emails/1/label-name' } },
-      { status: 422, title: 'Unprocessable Entity', detail: expect.stringContaining('Location 20'), source: { pointer: '/data/1/attributes/location-id' } },
+      {
+        status: 422,
+        title: 'Unprocessable Entity',
+        detail: expect.stringContaining('not-an-email'),
+        source: { pointer: '/data/1/attributes/contact-emails/0/value' },
+      },
+      {
+        status: 422,
+        title: 'Unprocessable Entity',
+        detail: expect.stringContaining('Label'),
+        source: { pointer: '/data/1/attributes/contact-emails/1/label-name' },
+      },
+      {
+        status: 422,
+        title: 'Unprocessable Entity',
+        detail: expect.stringContaining('Location 20'),
+        source: { pointer: '/data/1/attributes/location-id' },
+      },
     ]);
     expect(sims.itglue.contactsOf('1')).toHaveLength(2500);
   });
@@ -136,12 +208,20 @@ describe('IT Glue simulator', () => {
     const bulk = await call('PATCH', '/contacts', {
       data: [
         { type: 'contacts', id: '5001', attributes: { title: 'A' } },
-        { type: 'contacts', id: '5002', attributes: { 'contact-phones': [{ value: '020 7946 0958', 'label-name': 'Mobile' }] } },
+        {
+          type: 'contacts',
+          id: '5002',
+          attributes: { 'contact-phones': [{ value: '020 7946 0958', 'label-name': 'Mobile' }] },
+        },
       ],
     });
     expect(bulk.status).toBe(200);
-    expect(sims.itglue.contactsOf('1').find((c) => c.id === '5002')!['contact-phones']).toEqual([{ value: '02079460958', extension: null, primary: false, 'label-name': 'Mobile' }]);
-    expect((await call('PATCH', '/contacts/424242', { data: { type: 'contacts', attributes: { title: 'x' } } })).status).toBe(404);
+    expect(sims.itglue.contactsOf('1').find((c) => c.id === '5002')!['contact-phones']).toEqual([
+      { value: '02079460958', extension: null, primary: false, 'label-name': 'Mobile' },
+    ]);
+    expect(
+      (await call('PATCH', '/contacts/424242', { data: { type: 'contacts', attributes: { title: 'x' } } })).status,
+    ).toBe(404);
   });
 
   it('answers 429 past 3,000 requests per 5 minutes', async () => {

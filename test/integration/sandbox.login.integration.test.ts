@@ -13,18 +13,28 @@ afterAll(async () => {
   await sims.close();
 });
 
-async function token(tenant: string, fields: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+async function token(
+  tenant: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${sims.urls.login}/${tenant}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', ...fields }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+      ...fields,
+    }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 describe('login simulator', () => {
   it('issues a bearer token for the client-credentials flow', async () => {
-    const { status, body } = await token(TENANT_A, { client_id: sims.credentials.graph.clientId, client_secret: sims.credentials.graph.clientSecret });
+    const { status, body } = await token(TENANT_A, {
+      client_id: sims.credentials.graph.clientId,
+      client_secret: sims.credentials.graph.clientSecret,
+    });
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
     expect(typeof body.access_token).toBe('string');
@@ -35,7 +45,11 @@ describe('login simulator', () => {
     ['an unknown client', TENANT_A, { client_id: 'nope' }, 400, 'unauthorized_client', 700016],
     ['a wrong secret', TENANT_A, { client_secret: 'wrong' }, 401, 'invalid_client', 7000215],
   ])('refuses %s with the Entra error shape', async (_what, tenant, override, status, error, code) => {
-    const result = await token(tenant, { client_id: sims.credentials.graph.clientId, client_secret: sims.credentials.graph.clientSecret, ...override });
+    const result = await token(tenant, {
+      client_id: sims.credentials.graph.clientId,
+      client_secret: sims.credentials.graph.clientSecret,
+      ...override,
+    });
     expect(result.status).toBe(status);
     expect(result.body).toMatchObject({ error, error_codes: [code] });
     expect(String(result.body.error_description)).toMatch(new RegExp(`^AADSTS${code}: `));
@@ -49,13 +63,18 @@ describe('login simulator', () => {
   });
 
   it('lets tokens expire', async () => {
-    const { body } = await token(TENANT_A, { client_id: sims.credentials.graph.clientId, client_secret: sims.credentials.graph.clientSecret });
+    const { body } = await token(TENANT_A, {
+      client_id: sims.credentials.graph.clientId,
+      client_secret: sims.credentials.graph.clientSecret,
+    });
     const headers = { authorization: `Bearer ${String(body.access_token)}` };
     expect((await fetch(`${sims.urls.graph}/v1.0/organization`, { headers })).status).toBe(200);
     sims.clock.advance(3600 * 1000);
     const expired = await fetch(`${sims.urls.graph}/v1.0/organization`, { headers });
     expect(expired.status).toBe(401);
-    expect(await expired.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken', message: expect.stringMatching(/expired/) } });
+    expect(await expired.json()).toMatchObject({
+      error: { code: 'InvalidAuthenticationToken', message: expect.stringMatching(/expired/) },
+    });
   });
 });
 
@@ -66,9 +85,17 @@ describe('@azure/msal-node against the login simulator', () => {
     sims = await started();
   });
 
-  function application(auth: { clientSecret: string } | { clientCertificate: { thumbprintSha256: string; privateKey: string } }, clientId: string) {
+  function application(
+    auth: { clientSecret: string } | { clientCertificate: { thumbprintSha256: string; privateKey: string } },
+    clientId: string,
+  ) {
     return new ConfidentialClientApplication({
-      auth: { clientId, authority: `https://login.microsoftonline.com/${TENANT_A}`, ...offlineAuthorityMetadata(TENANT_A), ...auth },
+      auth: {
+        clientId,
+        authority: `https://login.microsoftonline.com/${TENANT_A}`,
+        ...offlineAuthorityMetadata(TENANT_A),
+        ...auth,
+      },
       system: { networkClient: fetchNetworkClient(sims.urls.login) },
     });
   }
@@ -82,16 +109,29 @@ describe('@azure/msal-node against the login simulator', () => {
     expect(second?.accessToken).toBe(first?.accessToken);
     expect(second?.fromCache).toBe(true);
     const loginRequests = sims.requests.filter((r) => r.server === 'login').slice(before);
-    expect(loginRequests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(['POST /{tenant}/oauth2/v2.0/token 200']);
-    const graph = await fetch(`${sims.urls.graph}/v1.0/organization`, { headers: { authorization: `Bearer ${first!.accessToken}` } });
+    expect(loginRequests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
+      'POST /{tenant}/oauth2/v2.0/token 200',
+    ]);
+    const graph = await fetch(`${sims.urls.graph}/v1.0/organization`, {
+      headers: { authorization: `Bearer ${first!.accessToken}` },
+    });
     expect(graph.status).toBe(200);
   });
 
   it('signs in with a certificate (a signed client assertion)', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    sims.login.registerApp({ clientId: 'cert-app', clientSecret: null, certificatePem: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    sims.login.registerApp({
+      clientId: 'cert-app',
+      clientSecret: null,
+      certificatePem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
     const app = application(
-      { clientCertificate: { thumbprintSha256: 'a'.repeat(64), privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } },
+      {
+        clientCertificate: {
+          thumbprintSha256: 'a'.repeat(64),
+          privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        },
+      },
       'cert-app',
     );
     const result = await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
@@ -100,6 +140,8 @@ describe('@azure/msal-node against the login simulator', () => {
 
   it('surfaces a wrong secret as MSAL error invalid_client', async () => {
     const app = application({ clientSecret: 'wrong' }, sims.credentials.graph.clientId);
-    await expect(app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })).rejects.toMatchObject({ errorCode: 'invalid_client' });
+    await expect(
+      app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }),
+    ).rejects.toMatchObject({ errorCode: 'invalid_client' });
   });
 });

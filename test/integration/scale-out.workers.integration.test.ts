@@ -24,11 +24,32 @@ const workers: { child: ChildProcess; output: string; exited: Promise<number | n
 
 function startWorker(): (typeof workers)[number] {
   const { DATABASE_URL: _outer, ...env } = process.env;
-  const child = spawn(process.execPath, [cliEntry(), '--config', config, 'worker', '--concurrency', '2', '--poll-seconds', '2', '--job-timeout', '8', '--retries', '1'], {
-    env: { ...env, DATABASE_URL: database.url, CONTACTSYNC_DATA_DIR: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const worker = { child, output: '', exited: new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))) };
+  const child = spawn(
+    process.execPath,
+    [
+      cliEntry(),
+      '--config',
+      config,
+      'worker',
+      '--concurrency',
+      '2',
+      '--poll-seconds',
+      '2',
+      '--job-timeout',
+      '8',
+      '--retries',
+      '1',
+    ],
+    {
+      env: { ...env, DATABASE_URL: database.url, CONTACTSYNC_DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const worker = {
+    child,
+    output: '',
+    exited: new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))),
+  };
   child.stdout!.on('data', (chunk: Buffer) => (worker.output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (worker.output += chunk.toString()));
   workers.push(worker);
@@ -38,13 +59,17 @@ function startWorker(): (typeof workers)[number] {
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${workers.map((w, i) => `--- worker ${i}\n${w.output.slice(-2000)}`).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}\n${workers.map((w, i) => `--- worker ${i}\n${w.output.slice(-2000)}`).join('\n')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 const bmsContacts = () => sims.bms.dump().accounts.flatMap((a) => a.contacts.map((c) => ({ ...c, accountId: a.id })));
-const itglueContacts = () => sims.itglue.dump().organizations.flatMap((o) => o.contacts.map((c) => ({ ...c, organizationId: o.id })));
+const itglueContacts = () =>
+  sims.itglue.dump().organizations.flatMap((o) => o.contacts.map((c) => ({ ...c, organizationId: o.id })));
 const syncedEverywhere = (expectedPerTenant: number) => () => {
   const perAccount = new Map<number, number>();
   for (const c of bmsContacts()) perAccount.set(c.accountId, (perAccount.get(c.accountId) ?? 0) + 1);
@@ -87,10 +112,17 @@ beforeAll(async () => {
   sims.bms.limiter.windowMs = BMS_LIMIT.windowMs;
   for (const server of ['itglue', 'bms'] as const) sims.setLatency(server, 20);
   dir = mkdtempSync(join(tmpdir(), 'scale-out-'));
-  config = simulatorConfig(sims, dir, { tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })), apiLimits: { itglue: ITGLUE_LIMIT, bms: BMS_LIMIT } });
+  config = simulatorConfig(sims, dir, {
+    tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
+    apiLimits: { itglue: ITGLUE_LIMIT, bms: BMS_LIMIT },
+  });
   // The schema is made once, before the workers start (they would also make it, safely).
   const { DATABASE_URL: _outer, ...env } = process.env;
-  const migrated = await runCli(['--config', config, 'migrate'], { DATABASE_URL: database.url, CONTACTSYNC_DATA_DIR: dir, ...Object.fromEntries(Object.entries(env).filter(([k]) => k === 'PATH')) });
+  const migrated = await runCli(['--config', config, 'migrate'], {
+    DATABASE_URL: database.url,
+    CONTACTSYNC_DATA_DIR: dir,
+    ...Object.fromEntries(Object.entries(env).filter(([k]) => k === 'PATH')),
+  });
   if (migrated.code !== 0) throw new Error(migrated.stderr);
 }, 120_000);
 
@@ -113,15 +145,25 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     expect(itglue.length).toBe(TENANTS * USERS);
 
     // Each worker did some of the work.
-    await waitFor('every worker to report a run', () => workers.every((w) => / ok \(created \d+/.test(w.output)), 30_000);
+    await waitFor(
+      'every worker to report a run',
+      () => workers.every((w) => / ok \(created \d+/.test(w.output)),
+      30_000,
+    );
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ tenant_id: string; started_at: string; finished_at: string | null }>('SELECT tenant_id, started_at, finished_at FROM runs ORDER BY tenant_id, started_at');
+      const { rows } = await client.query<{ tenant_id: string; started_at: string; finished_at: string | null }>(
+        'SELECT tenant_id, started_at, finished_at FROM runs ORDER BY tenant_id, started_at',
+      );
       const overlapping = rows.filter((run, i) => {
         const previous = rows[i - 1];
-        return previous !== undefined && previous.tenant_id === run.tenant_id && (previous.finished_at === null || previous.finished_at > run.started_at);
+        return (
+          previous !== undefined &&
+          previous.tenant_id === run.tenant_id &&
+          (previous.finished_at === null || previous.finished_at > run.started_at)
+        );
       });
       expect(overlapping).toEqual([]);
       expect(new Set(rows.map((r) => r.tenant_id)).size).toBe(TENANTS);
@@ -139,7 +181,15 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     for (const tenant of sims.graph.dumpTenants()) {
       const base = tenant.users[0]!;
       for (let n = 0; n < 3; n++) {
-        sims.graph.addUser(tenant.id, { ...base, id: `${base.id.slice(0, -4)}9${n}99`, userPrincipalName: `hire${n}@${tenant.initialDomain}`, mail: `hire${n}@${tenant.initialDomain}`, proxyAddresses: [`SMTP:hire${n}@${tenant.initialDomain}`], givenName: `Hire${n}`, displayName: `Hire${n} ${base.surname}` });
+        sims.graph.addUser(tenant.id, {
+          ...base,
+          id: `${base.id.slice(0, -4)}9${n}99`,
+          userPrincipalName: `hire${n}@${tenant.initialDomain}`,
+          mail: `hire${n}@${tenant.initialDomain}`,
+          proxyAddresses: [`SMTP:hire${n}@${tenant.initialDomain}`],
+          givenName: `Hire${n}`,
+          displayName: `Hire${n} ${base.surname}`,
+        });
       }
     }
     const client = new pg.Client({ connectionString: database.url });
@@ -147,14 +197,29 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     try {
       // The victim: a worker that is not the scheduler, caught holding a tenant's lock (in the middle of its job).
       const holders = async () =>
-        (await client.query<{ name: string }>("SELECT DISTINCT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted")).rows.map((r) => r.name);
+        (
+          await client.query<{ name: string }>(
+            "SELECT DISTINCT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted",
+          )
+        ).rows.map((r) => r.name);
       let victim: (typeof workers)[number] | undefined;
-      await waitFor('a worker in the middle of a job', async () => {
-        const busy = await holders();
-        victim = workers.find((w) => w.child.exitCode === null && !w.output.includes('scheduling:') && busy.includes(`contactsync-${w.child.pid}`));
-        return victim !== undefined;
-      }, 30_000);
-      expect(await client.query("SELECT count(*) AS n FROM runs WHERE finished_at IS NULL").then((r) => Number(r.rows[0].n))).toBeGreaterThan(0);
+      await waitFor(
+        'a worker in the middle of a job',
+        async () => {
+          const busy = await holders();
+          victim = workers.find(
+            (w) =>
+              w.child.exitCode === null &&
+              !w.output.includes('scheduling:') &&
+              busy.includes(`contactsync-${w.child.pid}`),
+          );
+          return victim !== undefined;
+        },
+        30_000,
+      );
+      expect(
+        await client.query('SELECT count(*) AS n FROM runs WHERE finished_at IS NULL').then((r) => Number(r.rows[0].n)),
+      ).toBeGreaterThan(0);
       victim!.child.kill('SIGKILL');
       await victim!.exited;
       startWorker();
@@ -166,13 +231,20 @@ describe('three workers on PostgreSQL, forty tenants', () => {
       expect(itglueContacts().length).toBe(TENANTS * (USERS + 3));
       // The killed worker left a run unfinished; its tenant was finished by another worker.
       // The killed worker's runs were closed as interrupted by the next run of their tenants, which finished.
-      const { rows: cut } = await client.query<{ tenant_id: string; started_at: string }>("SELECT tenant_id, started_at FROM runs WHERE status = 'interrupted'");
+      const { rows: cut } = await client.query<{ tenant_id: string; started_at: string }>(
+        "SELECT tenant_id, started_at FROM runs WHERE status = 'interrupted'",
+      );
       expect(cut.length).toBeGreaterThan(0);
       for (const run of cut) {
-        const { rows } = await client.query("SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND started_at > $2 AND status IN ('ok', 'unchanged')", [run.tenant_id, run.started_at]);
+        const { rows } = await client.query(
+          "SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND started_at > $2 AND status IN ('ok', 'unchanged')",
+          [run.tenant_id, run.started_at],
+        );
         expect(Number(rows[0].n), `a complete run of ${run.tenant_id} after the one cut off`).toBeGreaterThan(0);
       }
-      expect(Number((await client.query('SELECT count(*) AS n FROM runs WHERE finished_at IS NULL')).rows[0].n)).toBeLessThanOrEqual(6);
+      expect(
+        Number((await client.query('SELECT count(*) AS n FROM runs WHERE finished_at IS NULL')).rows[0].n),
+      ).toBeLessThanOrEqual(6);
       expect(sims.requests.filter((r) => r.status === 429)).toEqual([]);
     } finally {
       await client.end();
@@ -183,8 +255,20 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     const tenant = sims.graph.dumpTenants()[7]!;
     const base = tenant.users[0]!;
     const created = Date.now();
-    sims.graph.addUser(tenant.id, { ...base, id: `${base.id.slice(0, -4)}8888`, userPrincipalName: `late@${tenant.initialDomain}`, mail: `late@${tenant.initialDomain}`, proxyAddresses: [`SMTP:late@${tenant.initialDomain}`], givenName: 'Late', displayName: `Late ${base.surname}` });
-    await waitFor('the new user in BMS', () => bmsContacts().some((c) => c.emailAddress === `late@${tenant.initialDomain}`), 30_000);
+    sims.graph.addUser(tenant.id, {
+      ...base,
+      id: `${base.id.slice(0, -4)}8888`,
+      userPrincipalName: `late@${tenant.initialDomain}`,
+      mail: `late@${tenant.initialDomain}`,
+      proxyAddresses: [`SMTP:late@${tenant.initialDomain}`],
+      givenName: 'Late',
+      displayName: `Late ${base.surname}`,
+    });
+    await waitFor(
+      'the new user in BMS',
+      () => bmsContacts().some((c) => c.emailAddress === `late@${tenant.initialDomain}`),
+      30_000,
+    );
     // pollSeconds is 2 here; a tenant's run takes well under a second at this size.
     expect(Date.now() - created).toBeLessThan(2_000 + 4_000);
   }, 60_000);
@@ -195,16 +279,31 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      await client.query("INSERT INTO tenants (id, display_name, itglue_organization_id, bms_account_id, mapping, status, approve_inactivations, dirty, created_at, updated_at) VALUES ($1, 'Ghost Ltd', '1', 1, 'manual', 'ok', 0, 0, now()::text, now()::text)", [ghost]);
+      await client.query(
+        "INSERT INTO tenants (id, display_name, itglue_organization_id, bms_account_id, mapping, status, approve_inactivations, dirty, created_at, updated_at) VALUES ($1, 'Ghost Ltd', '1', 1, 'manual', 'ok', 0, 0, now()::text, now()::text)",
+        [ghost],
+      );
     } finally {
       await client.end();
     }
-    const jobs = async () => JSON.parse((await runCli(['--config', config, 'jobs', '--json'], { DATABASE_URL: database.url, CONTACTSYNC_DATA_DIR: dir })).stdout) as { counts: { state: string; n: number }[]; failed: { tenantId: string; retries: number; error: string }[] };
+    const jobs = async () =>
+      JSON.parse(
+        (
+          await runCli(['--config', config, 'jobs', '--json'], {
+            DATABASE_URL: database.url,
+            CONTACTSYNC_DATA_DIR: dir,
+          })
+        ).stdout,
+      ) as { counts: { state: string; n: number }[]; failed: { tenantId: string; retries: number; error: string }[] };
     let listed: Awaited<ReturnType<typeof jobs>> | null = null;
-    await waitFor('the ghost tenant among the failed jobs', async () => {
-      listed = await jobs();
-      return listed.failed.some((f) => f.tenantId === ghost);
-    }, 60_000);
+    await waitFor(
+      'the ghost tenant among the failed jobs',
+      async () => {
+        listed = await jobs();
+        return listed.failed.some((f) => f.tenantId === ghost);
+      },
+      60_000,
+    );
     const failed = listed!.failed.find((f) => f.tenantId === ghost)!;
     expect(failed.retries).toBe(1);
     expect(failed.error).toMatch(/tenant/i);

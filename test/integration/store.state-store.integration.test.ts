@@ -27,7 +27,16 @@ for (const database of DATABASES) {
       await store.upsertTenant('t1', 'Contoso Limited');
       await store.setMapping('t1', '1', 7, 'auto');
       expect(await store.listTenants()).toEqual([
-        { id: 't1', displayName: 'Contoso Limited', itglueOrganizationId: '1', bmsAccountId: 7, mapping: 'auto', status: 'unmapped', approveInactivations: false, dirty: true },
+        {
+          id: 't1',
+          displayName: 'Contoso Limited',
+          itglueOrganizationId: '1',
+          bmsAccountId: 7,
+          mapping: 'auto',
+          status: 'unmapped',
+          approveInactivations: false,
+          dirty: true,
+        },
       ]);
     });
 
@@ -43,13 +52,37 @@ for (const database of DATABASES) {
       const users = [graphUser('u1'), graphUser('u2'), graphUser('u3')];
       await store.saveDirectory('t1', { kind: 'full', reason: 'first read', users, deltaLink: 'link-1' });
       expect((await store.loadUsers('t1')).map((u) => u.id)).toEqual(['u1', 'u2', 'u3']);
-      await store.saveDirectory('t1', { kind: 'delta', changed: [{ ...users[0]!, jobTitle: 'CFO' }, graphUser('u4')], removed: [{ id: 'u2', permanent: false }], deltaLink: 'link-2' });
-      expect((await store.loadUsers('t1')).map((u) => [u.id, u.jobTitle])).toEqual([['u1', 'CFO'], ['u3', 'Engineer'], ['u4', 'Engineer']]);
+      await store.saveDirectory('t1', {
+        kind: 'delta',
+        changed: [{ ...users[0]!, jobTitle: 'CFO' }, graphUser('u4')],
+        removed: [{ id: 'u2', permanent: false }],
+        deltaLink: 'link-2',
+      });
+      expect((await store.loadUsers('t1')).map((u) => [u.id, u.jobTitle])).toEqual([
+        ['u1', 'CFO'],
+        ['u3', 'Engineer'],
+        ['u4', 'Engineer'],
+      ]);
       expect(await store.deltaLink('t1')).toBe('link-2');
     });
 
     it('keeps links with what contactsync owns and the sync-disabled flag', async () => {
-      const saved = link('u1', 'c1', { psaContactId: 500, ownedEmails: ['a@b.c'], ownedPhones: [{ key: '+12065550100', label: 'Work', placeholder: false }], psaPushed: { firstName: 'A', lastName: null, jobTitle: null, emailAddress: 'a@b.c', emailTypeId: 1, phoneNumber: '+12065550100', phoneTypeId: 1, locationId: 11, isActive: true } });
+      const saved = link('u1', 'c1', {
+        psaContactId: 500,
+        ownedEmails: ['a@b.c'],
+        ownedPhones: [{ key: '+12065550100', label: 'Work', placeholder: false }],
+        psaPushed: {
+          firstName: 'A',
+          lastName: null,
+          jobTitle: null,
+          emailAddress: 'a@b.c',
+          emailTypeId: 1,
+          phoneNumber: '+12065550100',
+          phoneTypeId: 1,
+          locationId: 11,
+          isActive: true,
+        },
+      });
       await store.saveLink('t1', saved);
       expect(await store.listLinks('t1')).toEqual([saved]);
       expect(await store.setSyncDisabled('t1', 'u1', 'psa')).toBe(true);
@@ -58,7 +91,15 @@ for (const database of DATABASES) {
     });
 
     it('journals intents once per key, and lists the unfinished ones', async () => {
-      const entry = { runId: 'r1', tenantId: 't1', userId: 'u1', system: 'itglue' as const, operation: 'create', payload: { email: 'a@b.c' }, key: 'r1/u1/itglue/create' };
+      const entry = {
+        runId: 'r1',
+        tenantId: 't1',
+        userId: 'u1',
+        system: 'itglue' as const,
+        operation: 'create',
+        payload: { email: 'a@b.c' },
+        key: 'r1/u1/itglue/create',
+      };
       const id = await store.journalIntent(entry);
       expect(await store.journalIntent(entry)).toBe(id);
       const other = await store.journalIntent({ ...entry, userId: 'u2', key: 'r1/u2/itglue/create' });
@@ -71,28 +112,56 @@ for (const database of DATABASES) {
 
     it('records runs and per-user results', async () => {
       const run = await store.startRun('t1');
-      await store.saveResults(run, 't1', [{ userId: 'u1', userPrincipalName: 'a@b.c', outcome: 'synced', rule: 'alias', itglue: 'updated', bms: 'created', itglueContactId: 'c1', bmsContactId: 500, reasons: [{ code: 'x', message: 'y' }], diffs: [{ field: 'title', old: null, new: 'CFO' }] }]);
+      await store.saveResults(run, 't1', [
+        {
+          userId: 'u1',
+          userPrincipalName: 'a@b.c',
+          outcome: 'synced',
+          rule: 'alias',
+          itglue: 'updated',
+          bms: 'created',
+          itglueContactId: 'c1',
+          bmsContactId: 500,
+          reasons: [{ code: 'x', message: 'y' }],
+          diffs: [{ field: 'title', old: null, new: 'CFO' }],
+        },
+      ]);
       await store.finishRun(run, 'ok', { synced: 1 });
-      expect(await store.listRuns('t1')).toEqual([expect.objectContaining({ id: run, status: 'ok', counts: { synced: 1 }, finishedAt: expect.any(String) })]);
-      expect(await store.resultsOfRun(run)).toEqual([expect.objectContaining({ userId: 'u1', bmsContactId: 500, diffs: [{ field: 'title', old: null, new: 'CFO' }] })]);
+      expect(await store.listRuns('t1')).toEqual([
+        expect.objectContaining({ id: run, status: 'ok', counts: { synced: 1 }, finishedAt: expect.any(String) }),
+      ]);
+      expect(await store.resultsOfRun(run)).toEqual([
+        expect.objectContaining({
+          userId: 'u1',
+          bmsContactId: 500,
+          diffs: [{ field: 'title', old: null, new: 'CFO' }],
+        }),
+      ]);
     });
 
-    it('closes a run left open by a process that died as interrupted, when the tenant\'s next run starts', async () => {
+    it("closes a run left open by a process that died as interrupted, when the tenant's next run starts", async () => {
       const cut = await store.startRun('t1');
       const other = await store.startRun('t2');
       const next = await store.startRun('t1');
-      expect(await store.getRun(cut)).toMatchObject({ status: 'interrupted', finishedAt: expect.any(String), error: expect.stringMatching(/the next run finished its work/) });
+      expect(await store.getRun(cut)).toMatchObject({
+        status: 'interrupted',
+        finishedAt: expect.any(String),
+        error: expect.stringMatching(/the next run finished its work/),
+      });
       expect(await store.getRun(other)).toMatchObject({ status: 'running', finishedAt: null });
       expect(await store.getRun(next)).toMatchObject({ status: 'running', finishedAt: null });
     });
 
     it('saves settings that two processes save at the same moment, without an error for either', async () => {
-      const versions = await Promise.all([store.saveSettings('global', { pollSeconds: 30 }), store.saveSettings('global', { pollSeconds: 30 })]);
+      const versions = await Promise.all([
+        store.saveSettings('global', { pollSeconds: 30 }),
+        store.saveSettings('global', { pollSeconds: 30 }),
+      ]);
       expect(versions.every((v) => Number.isInteger(v) && v >= 1)).toBe(true);
       expect((await store.latestSettings('global'))?.json).toEqual({ pollSeconds: 30 });
     });
 
-    it('gives each tenant\'s latest run and its latest run that did more than find nothing changed', async () => {
+    it("gives each tenant's latest run and its latest run that did more than find nothing changed", async () => {
       const work = await store.startRun('t1');
       await store.finishRun(work, 'ok', { created: 2 });
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -101,7 +170,10 @@ for (const database of DATABASES) {
       const only = await store.startRun('t2');
       await store.finishRun(only, 'unchanged', {});
       const latest = await store.latestRuns();
-      expect(latest.get('t1')).toEqual({ last: expect.objectContaining({ id: quiet, status: 'unchanged' }), lastWork: expect.objectContaining({ id: work, counts: { created: 2 } }) });
+      expect(latest.get('t1')).toEqual({
+        last: expect.objectContaining({ id: quiet, status: 'unchanged' }),
+        lastWork: expect.objectContaining({ id: work, counts: { created: 2 } }),
+      });
       expect(latest.get('t2')).toEqual({ last: expect.objectContaining({ id: only }), lastWork: null });
       expect(latest.has('t3')).toBe(false);
     });
@@ -117,7 +189,10 @@ for (const database of DATABASES) {
 
     it('adds counters from every process into one figure', async () => {
       await store.addCounters([{ name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 2 }]);
-      await store.addCounters([{ name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 3 }, { name: 'contactsync_api_429_total', labels: '{api="itglue"}', value: 1 }]);
+      await store.addCounters([
+        { name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 3 },
+        { name: 'contactsync_api_429_total', labels: '{api="itglue"}', value: 1 },
+      ]);
       expect(await store.counters()).toEqual([
         { name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 5 },
         { name: 'contactsync_api_429_total', labels: '{api="itglue"}', value: 1 },
@@ -126,7 +201,13 @@ for (const database of DATABASES) {
 
     it('opens, keeps and closes conflicts, and turns resolutions into decisions', async () => {
       await store.upsertTenant('t1', 'Contoso');
-      const dispute = { userId: 'u1', userPrincipalName: 'a@b.c', side: 'itglue' as const, rule: 'name', candidates: ['c1', 'c2'] };
+      const dispute = {
+        userId: 'u1',
+        userPrincipalName: 'a@b.c',
+        side: 'itglue' as const,
+        rule: 'name',
+        candidates: ['c1', 'c2'],
+      };
       await store.syncConflicts('t1', [dispute, { ...dispute, userId: 'u2' }]);
       await store.syncConflicts('t1', [dispute, { ...dispute, userId: 'u2' }]);
       expect(await store.listConflicts({ status: 'open' })).toHaveLength(2);
@@ -141,10 +222,26 @@ for (const database of DATABASES) {
 
     it('lists the conflicts one run found by user, then side, the same every time', async () => {
       await store.upsertTenant('t1', 'Contoso');
-      const dispute = (userId: string, userPrincipalName: string, side: 'itglue' | 'bms') => ({ userId, userPrincipalName, side, rule: 'name', candidates: ['c1', 'c2'] });
-      await store.syncConflicts('t1', [dispute('u3', 'zoe@contoso.com', 'itglue'), dispute('u1', 'bea@contoso.com', 'bms'), dispute('u2', 'amy@contoso.com', 'itglue'), dispute('u1', 'bea@contoso.com', 'itglue')]);
+      const dispute = (userId: string, userPrincipalName: string, side: 'itglue' | 'bms') => ({
+        userId,
+        userPrincipalName,
+        side,
+        rule: 'name',
+        candidates: ['c1', 'c2'],
+      });
+      await store.syncConflicts('t1', [
+        dispute('u3', 'zoe@contoso.com', 'itglue'),
+        dispute('u1', 'bea@contoso.com', 'bms'),
+        dispute('u2', 'amy@contoso.com', 'itglue'),
+        dispute('u1', 'bea@contoso.com', 'itglue'),
+      ]);
       const listed = (await store.listConflicts({ tenantId: 't1' })).map((c) => `${c.userPrincipalName}/${c.side}`);
-      expect(listed).toEqual(['amy@contoso.com/itglue', 'bea@contoso.com/bms', 'bea@contoso.com/itglue', 'zoe@contoso.com/itglue']);
+      expect(listed).toEqual([
+        'amy@contoso.com/itglue',
+        'bea@contoso.com/bms',
+        'bea@contoso.com/itglue',
+        'zoe@contoso.com/itglue',
+      ]);
     });
 
     it('keeps an audit log, newest first', async () => {

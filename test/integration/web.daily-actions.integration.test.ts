@@ -18,9 +18,12 @@ afterAll(async () => {
 async function settingsForm(tenantId: string, changes: Record<string, string>): Promise<Record<string, string>> {
   const page = (await admin.get(`/tenants/${tenantId}`)).body;
   const fields: Record<string, string> = {};
-  for (const m of page.matchAll(/<input type="(?:text|number)"[^>]*name="([^"]+)" value="([^"]*)"/g)) fields[m[1]!] = m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  for (const m of page.matchAll(/<input type="checkbox"[^>]*name="([^"]+)"( checked)?/g)) if (m[2] !== undefined) fields[m[1]!] = 'on';
-  for (const m of page.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) fields[m[1]!] = /<option selected>([^<]*)</.exec(m[2]!)?.[1] ?? '';
+  for (const m of page.matchAll(/<input type="(?:text|number)"[^>]*name="([^"]+)" value="([^"]*)"/g))
+    fields[m[1]!] = m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  for (const m of page.matchAll(/<input type="checkbox"[^>]*name="([^"]+)"( checked)?/g))
+    if (m[2] !== undefined) fields[m[1]!] = 'on';
+  for (const m of page.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g))
+    fields[m[1]!] = /<option selected>([^<]*)</.exec(m[2]!)?.[1] ?? '';
   for (const m of page.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[m[1]!] = m[2]!;
   return { ...fields, ...changes };
 }
@@ -34,17 +37,28 @@ describe('the dashboard', () => {
     expect(sync.statusCode).toBe(303);
     expect(sync.headers.location).toBe('/');
     expect(textOf((await admin.get('/')).body)).toMatch(/Contoso Ltd: ok; .*unchanged \d+/);
-    expect((await web.box.store.listAudit(1))[0]).toMatchObject({ actor: 'web:admin', action: 'tenant.sync', target: CONTOSO });
+    expect((await web.box.store.listAudit(1))[0]).toMatchObject({
+      actor: 'web:admin',
+      action: 'tenant.sync',
+      target: CONTOSO,
+    });
   });
 });
 
 describe('the tenant page', () => {
   it('shows each validation error next to its field, saves nothing, and keeps what was typed', async () => {
     const before = await web.box.store.latestSettings(CONTOSO);
-    const form = await settingsForm(CONTOSO, { 'phones.defaultRegion': 'usa', 'deletionGuard.maxFraction': 'lots', 'phones.blankReplacement': 'none please' });
+    const form = await settingsForm(CONTOSO, {
+      'phones.defaultRegion': 'usa',
+      'deletionGuard.maxFraction': 'lots',
+      'phones.blankReplacement': 'none please',
+    });
     const response = await admin.post(`/tenants/${CONTOSO}/settings`, form);
     expect(response.statusCode).toBe(400);
-    const fieldOf = (key: string) => new RegExp(`<div class="field invalid" data-key="${key.replace('.', '\\.')}">[\\s\\S]*?<p class="error"[^>]*>([^<]+)</p>`).exec(response.body)?.[1];
+    const fieldOf = (key: string) =>
+      new RegExp(
+        `<div class="field invalid" data-key="${key.replace('.', '\\.')}">[\\s\\S]*?<p class="error"[^>]*>([^<]+)</p>`,
+      ).exec(response.body)?.[1];
     expect(fieldOf('phones.defaultRegion')).toMatch(/two-letter ISO 3166 code/);
     expect(fieldOf('deletionGuard.maxFraction')).toBe('must be a number');
     expect(response.body).toMatch(/name="phones.defaultRegion" value="usa"/);
@@ -54,15 +68,26 @@ describe('the tenant page', () => {
   });
 
   it('saves the settings, keeping as overrides only what differs from the global settings', async () => {
-    const form = await settingsForm(CONTOSO, { 'phones.blankReplacement': '000-000-0000', 'location.strategy': 'officeLocation', 'scope.excludeUpnPatterns': 'admin-*@*\nsvc-*@*' });
+    const form = await settingsForm(CONTOSO, {
+      'phones.blankReplacement': '000-000-0000',
+      'location.strategy': 'officeLocation',
+      'scope.excludeUpnPatterns': 'admin-*@*\nsvc-*@*',
+    });
     const response = await admin.post(`/tenants/${CONTOSO}/settings`, form);
     expect(response.statusCode).toBe(303);
     const stored = (await web.box.store.latestSettings(CONTOSO))!.json;
-    expect(stored).toEqual({ phones: { blankReplacement: '000-000-0000' }, location: { strategy: 'officeLocation' }, scope: { excludeUpnPatterns: ['admin-*@*', 'svc-*@*'] } });
+    expect(stored).toEqual({
+      phones: { blankReplacement: '000-000-0000' },
+      location: { strategy: 'officeLocation' },
+      scope: { excludeUpnPatterns: ['admin-*@*', 'svc-*@*'] },
+    });
     const page = await admin.get(response.headers.location as string);
     expect(textOf(page.body)).toMatch(/Saved the settings of Contoso Ltd \(version \d+\)/);
     expect(page.body).toMatch(/data-key="phones\.blankReplacement">[\s\S]*?Set for this tenant \(global: empty\)/);
-    expect((await web.box.store.listAudit(1))[0]).toMatchObject({ action: 'tenant.settings', details: { changes: ['location.strategy', 'phones.blankReplacement', 'scope.excludeUpnPatterns'] } });
+    expect((await web.box.store.listAudit(1))[0]).toMatchObject({
+      action: 'tenant.settings',
+      details: { changes: ['location.strategy', 'phones.blankReplacement', 'scope.excludeUpnPatterns'] },
+    });
   });
 
   it('previews the dry run with field diffs, filtered by outcome, writing nothing', async () => {
@@ -73,7 +98,9 @@ describe('the tenant page', () => {
     const text = textOf(page.body);
     expect(text).toMatch(/Nothing was written/);
     expect(text).toMatch(/disputed \(\d+\)/);
-    const outcomes = [...page.body.matchAll(/<tr data-user="[^"]+">[\s\S]*?<span class="badge[^"]*">([^<]+)</g)].map((m) => m[1]);
+    const outcomes = [...page.body.matchAll(/<tr data-user="[^"]+">[\s\S]*?<span class="badge[^"]*">([^<]+)</g)].map(
+      (m) => m[1],
+    );
     expect(outcomes.length).toBeGreaterThan(0);
     expect(new Set(outcomes)).toEqual(new Set(['disputed']));
     const after = writes();
@@ -85,13 +112,18 @@ describe('the tenant page', () => {
 
   it('asks for approval when the deletion guard stops a run, and approves with one click', async () => {
     const tenant = (await web.box.store.listTenants()).find((t) => t.displayName === 'Fabrikam GmbH')!;
-    for (const user of web.box.sims.graph.users(tenant.id).slice(0, 30)) web.box.sims.graph.deleteUser(tenant.id, user.id);
+    for (const user of web.box.sims.graph.users(tenant.id).slice(0, 30))
+      web.box.sims.graph.deleteUser(tenant.id, user.id);
     await admin.post(`/tenants/${tenant.id}/sync`);
     const page = await admin.get(`/tenants/${tenant.id}`);
-    expect(textOf(page.body)).toMatch(/Waiting for approval The deletion guard stopped the inactivation of \d+ contacts/);
+    expect(textOf(page.body)).toMatch(
+      /Waiting for approval The deletion guard stopped the inactivation of \d+ contacts/,
+    );
     expect(textOf((await admin.get('/')).body)).toMatch(/Fabrikam GmbH needs approval/);
     expect((await admin.post(`/tenants/${tenant.id}/approve`)).statusCode).toBe(303);
-    expect(textOf((await admin.get(`/tenants/${tenant.id}`)).body)).toMatch(/Approved: the next sync of Fabrikam GmbH inactivates/);
+    expect(textOf((await admin.get(`/tenants/${tenant.id}`)).body)).toMatch(
+      /Approved: the next sync of Fabrikam GmbH inactivates/,
+    );
     await admin.post(`/tenants/${tenant.id}/sync`);
     expect((await web.box.store.getTenant(tenant.id))!.status).toBe('ok');
     const refused = await admin.post(`/tenants/${tenant.id}/approve`);
@@ -105,13 +137,20 @@ describe('the conflicts queue', () => {
     const page = await admin.get('/conflicts');
     const open = await web.box.store.listConflicts({ status: 'open' });
     const conflict = open.find((c) => c.candidates.length === 2)!;
-    const card = new RegExp(`<section class="card" data-conflict="${conflict.userPrincipalName}">[\\s\\S]*?</section>`).exec(page.body)![0];
+    const card = new RegExp(
+      `<section class="card" data-conflict="${conflict.userPrincipalName}">[\\s\\S]*?</section>`,
+    ).exec(page.body)![0];
     for (const candidate of conflict.candidates) expect(card).toContain(`contact ${candidate}</h3>`);
     expect(textOf(card)).toContain('Microsoft 365 user');
-    const response = await admin.post(`/conflicts/${conflict.id}/resolve`, { resolution: 'link', contact: conflict.candidates[1]! });
+    const response = await admin.post(`/conflicts/${conflict.id}/resolve`, {
+      resolution: 'link',
+      contact: conflict.candidates[1]!,
+    });
     expect(response.statusCode).toBe(303);
     const after = await admin.get('/conflicts');
-    expect(textOf(after.body)).toContain(`Resolved: ${conflict.userPrincipalName} → linked to ${conflict.candidates[1]}`);
+    expect(textOf(after.body)).toContain(
+      `Resolved: ${conflict.userPrincipalName} → linked to ${conflict.candidates[1]}`,
+    );
     expect(after.body).not.toContain(`data-conflict="${conflict.userPrincipalName}"`);
     const link = await web.box.store.getLink(conflict.tenantId, conflict.userId);
     expect(conflict.side === 'itglue' ? link?.docContactId : String(link?.psaContactId)).toBe(conflict.candidates[1]);
@@ -121,7 +160,9 @@ describe('the conflicts queue', () => {
     const conflict = (await web.box.store.listConflicts({ status: 'open' }))[0]!;
     const response = await admin.post(`/conflicts/${conflict.id}/resolve`, { resolution: 'link', contact: '999999' });
     expect(response.statusCode).toBe(400);
-    expect(textOf(response.body)).toContain(`Contact 999999 is not a candidate of this conflict; the candidates are ${conflict.candidates.join(', ')}.`);
+    expect(textOf(response.body)).toContain(
+      `Contact 999999 is not a candidate of this conflict; the candidates are ${conflict.candidates.join(', ')}.`,
+    );
   });
 });
 
@@ -129,7 +170,9 @@ describe('the contact page', () => {
   const person = async () => {
     const users = await web.box.store.loadUsers(CONTOSO);
     const links = await web.box.store.listLinks(CONTOSO);
-    const linked = users.find((u) => links.some((l) => l.userId === u.id && l.psaContactId !== null && l.syncDisabled === 'none'))!;
+    const linked = users.find((u) =>
+      links.some((l) => l.userId === u.id && l.psaContactId !== null && l.syncDisabled === 'none'),
+    )!;
     return { user: linked, url: `/contacts/${CONTOSO}/${linked.id}` };
   };
 
@@ -141,7 +184,9 @@ describe('the contact page', () => {
     expect(page.statusCode).toBe(200);
     const title = /<tr class="differs"[^>]*data-field="Title">([\s\S]*?)<\/tr>/.exec(page.body)?.[1];
     expect(textOf(title ?? '')).toContain('Changed in BMS');
-    expect(page.body).toMatch(/data-field="First name"><th scope="row">First name<\/th>(<td data-label="[^"]+">[^<]+<\/td>){3}/);
+    expect(page.body).toMatch(
+      /data-field="First name"><th scope="row">First name<\/th>(<td data-label="[^"]+">[^<]+<\/td>){3}/,
+    );
     expect(page.body).toContain(`https://app.itglue.com/1/contacts/${link.docContactId}`);
     expect(page.body).toContain(`https://bms.kaseya.com/react/crm/contacts/${link.psaContactId}`);
   });
@@ -152,7 +197,13 @@ describe('the contact page', () => {
     const response = await admin.htmx('POST', `${url}/sync-now`);
     expect(response.statusCode).toBe(200);
     const steps = /<div id="sync-steps"[^>]*>([\s\S]*?)<\/div>/.exec(response.body)![1]!;
-    expect([...steps.matchAll(/data-step="(\w+)"/g)].map((m) => m[1])).toEqual(['read', 'scope', 'match', 'plan', 'apply']);
+    expect([...steps.matchAll(/data-step="(\w+)"/g)].map((m) => m[1])).toEqual([
+      'read',
+      'scope',
+      'match',
+      'plan',
+      'apply',
+    ]);
     expect(textOf(steps)).toMatch(/apply IT Glue \w+ \(contact \d+\), BMS updated \(contact \d+\)/);
   });
 
@@ -168,7 +219,12 @@ describe('the contact page', () => {
     expect(link.syncDisabled).toBe('psa');
     web.box.sims.graph.updateUser(CONTOSO, user.id, { jobTitle: 'Head of Everything' });
     await admin.post(`/tenants/${CONTOSO}/sync`);
-    expect(web.box.sims.bms.dump().accounts.flatMap((a) => a.contacts).find((c) => c.id === link.psaContactId)?.jobTitle).not.toBe('Head of Everything');
+    expect(
+      web.box.sims.bms
+        .dump()
+        .accounts.flatMap((a) => a.contacts)
+        .find((c) => c.id === link.psaContactId)?.jobTitle,
+    ).not.toBe('Head of Everything');
     await admin.post(`${url}/enable`);
     expect((await web.box.store.getLink(CONTOSO, user.id))!.syncDisabled).toBe('none');
   });
@@ -177,7 +233,17 @@ describe('the contact page', () => {
 describe('the audit log', () => {
   it('lists what was done in the browser, by whom', async () => {
     const text = textOf((await admin.get('/audit')).body);
-    for (const action of ['tenant.sync', 'tenant.settings', 'tenant.approve', 'conflict.resolve', 'contact.sync-now', 'contact.disable', 'contact.enable', 'login']) expect(text).toContain(action);
+    for (const action of [
+      'tenant.sync',
+      'tenant.settings',
+      'tenant.approve',
+      'conflict.resolve',
+      'contact.sync-now',
+      'contact.disable',
+      'contact.enable',
+      'login',
+    ])
+      expect(text).toContain(action);
     expect(text).toContain('web:admin');
   });
 });

@@ -12,15 +12,24 @@ afterAll(async () => {
 });
 
 function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, role: 'admin' | 'viewer' = 'admin') {
-  return web.app.inject({ method, url, headers: { authorization: `Bearer ${web.tokens[role]}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return web.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${web.tokens[role]}` },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
 }
 
 describe('the REST API', () => {
   it('is described by an OpenAPI document that names every API route, with its request body schema', async () => {
     const document = (await web.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(document.openapi).toBe('3.1.0');
-    const described = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
-    const served = web.routes.filter((r) => r.url.startsWith('/api/') && r.url !== '/api/openapi.json').map((r) => `${r.method} ${r.url}`);
+    const described = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const served = web.routes
+      .filter((r) => r.url.startsWith('/api/') && r.url !== '/api/openapi.json')
+      .map((r) => `${r.method} ${r.url}`);
     expect(described.sort()).toEqual(served.sort());
     const resolve = document.paths['/api/conflicts/{id}/resolve'].post;
     expect(JSON.stringify(resolve.requestBody.content['application/json'].schema)).toContain('"link"');
@@ -29,7 +38,10 @@ describe('the REST API', () => {
 
   it('names the key of every bad setting and saves none of them', async () => {
     const before = await web.box.store.latestSettings(CONTOSO);
-    const response = await call('PUT', `/api/tenants/${CONTOSO}/settings`, { phones: { primaryType: 'fax' }, pollSecond: 5 });
+    const response = await call('PUT', `/api/tenants/${CONTOSO}/settings`, {
+      phones: { primaryType: 'fax' },
+      pollSecond: 5,
+    });
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.error.code).toBe('Validation');
@@ -49,27 +61,48 @@ describe('the REST API', () => {
   });
 
   it('resolves a conflict, refusing a contact that is not a candidate', async () => {
-    const open = (await call('GET', `/api/conflicts?tenant=${CONTOSO}`, undefined, 'viewer')).json() as { id: string; candidates: string[]; userPrincipalName: string }[];
+    const open = (await call('GET', `/api/conflicts?tenant=${CONTOSO}`, undefined, 'viewer')).json() as {
+      id: string;
+      candidates: string[];
+      userPrincipalName: string;
+    }[];
     const conflict = open[0]!;
-    const wrong = await call('POST', `/api/conflicts/${conflict.id}/resolve`, { resolution: 'link', contactId: 'nope' });
+    const wrong = await call('POST', `/api/conflicts/${conflict.id}/resolve`, {
+      resolution: 'link',
+      contactId: 'nope',
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.message).toMatch(/not a candidate/);
     const missing = await call('POST', `/api/conflicts/${conflict.id}/resolve`, { resolution: 'merge' });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.message).toMatch(/resolution/);
     const done = await call('POST', `/api/conflicts/${conflict.id}/resolve`, { resolution: 'ignore' });
-    expect(done.json().message).toBe(`Resolved: ${conflict.userPrincipalName} → ignore: left out of the sync. The next sync applies it.`);
-    expect((await call('POST', `/api/conflicts/${conflict.id}/resolve`, { resolution: 'ignore' })).statusCode).toBe(404);
+    expect(done.json().message).toBe(
+      `Resolved: ${conflict.userPrincipalName} → ignore: left out of the sync. The next sync applies it.`,
+    );
+    expect((await call('POST', `/api/conflicts/${conflict.id}/resolve`, { resolution: 'ignore' })).statusCode).toBe(
+      404,
+    );
   });
 
   it('Manage, Sync now and Disable sync for one contact', async () => {
-    const link = (await web.box.store.listLinks(CONTOSO)).find((l) => l.psaContactId !== null && l.syncDisabled === 'none')!;
+    const link = (await web.box.store.listLinks(CONTOSO)).find(
+      (l) => l.psaContactId !== null && l.syncDisabled === 'none',
+    )!;
     const base = `/api/contacts/${CONTOSO}/${link.userId}`;
     const view = (await call('GET', base, undefined, 'viewer')).json();
     expect(view.link.docContactId).toBe(link.docContactId);
     expect(view.itglue.id).toBe(link.docContactId);
     expect(view.bms.id).toBe(link.psaContactId);
-    expect(view.fields.map((f: { field: string }) => f.field)).toEqual(['First name', 'Last name', 'Title', 'Email', 'Phone', 'Location', 'Active']);
+    expect(view.fields.map((f: { field: string }) => f.field)).toEqual([
+      'First name',
+      'Last name',
+      'Title',
+      'Email',
+      'Phone',
+      'Location',
+      'Active',
+    ]);
     const now = (await call('POST', `${base}/sync-now`)).json();
     expect(now.steps.map((s: { step: string }) => s.step)).toEqual(['read', 'scope', 'match', 'plan', 'apply']);
     expect((await call('PUT', `${base}/sync`, { disabled: 'psa' })).json().message).toMatch(/BMS is left alone/);
@@ -91,8 +124,14 @@ describe('the REST API', () => {
 });
 
 describe('/metrics', () => {
-  const scrape = async (token?: string) => web.app.inject({ method: 'GET', url: '/metrics', ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }) });
-  const value = (text: string, sample: string) => Number(new RegExp(`^${sample.replace(/[{}"=,+]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const scrape = async (token?: string) =>
+    web.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+    });
+  const value = (text: string, sample: string) =>
+    Number(new RegExp(`^${sample.replace(/[{}"=,+]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
 
   it('asks Prometheus for a token like any API client', async () => {
     expect((await scrape()).statusCode).toBe(401);
@@ -115,7 +154,17 @@ describe('/metrics', () => {
 
     // A new hire.
     const base = web.box.sims.graph.users(CONTOSO)[0]!;
-    web.box.sims.graph.addUser(CONTOSO, { ...base, id: 'metrics-new-hire', userPrincipalName: 'newhire@contoso.com', mail: 'newhire@contoso.com', proxyAddresses: ['SMTP:newhire@contoso.com'], givenName: 'New', surname: 'Hire', displayName: 'New Hire', businessPhones: ['+1 206 555 0177'] });
+    web.box.sims.graph.addUser(CONTOSO, {
+      ...base,
+      id: 'metrics-new-hire',
+      userPrincipalName: 'newhire@contoso.com',
+      mail: 'newhire@contoso.com',
+      proxyAddresses: ['SMTP:newhire@contoso.com'],
+      givenName: 'New',
+      surname: 'Hire',
+      displayName: 'New Hire',
+      businessPhones: ['+1 206 555 0177'],
+    });
     // BMS answers 429 to everything for one round (the new hire reaches IT Glue only), then recovers.
     web.box.sims.setFaults('bms', { throttle429: 1 });
     await web.box.runner.runTenant(CONTOSO);
@@ -125,9 +174,15 @@ describe('/metrics', () => {
 
     const after = (await scrape(web.tokens.viewer)).body;
     expect(value(after, 'contactsync_api_429_total{api="bms"}')).toBeGreaterThan(0);
-    expect(value(after, 'contactsync_change_to_bms_seconds_count')).toBe(count(before, 'contactsync_change_to_bms_seconds_count') + 1);
-    expect(value(after, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}')).toBe(count(before, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}') + 1);
+    expect(value(after, 'contactsync_change_to_bms_seconds_count')).toBe(
+      count(before, 'contactsync_change_to_bms_seconds_count') + 1,
+    );
+    expect(value(after, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}')).toBe(
+      count(before, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}') + 1,
+    );
     expect(after).toMatch(/^# TYPE contactsync_change_to_bms_seconds histogram$/m);
-    expect(value(after, 'contactsync_writes_total{operation="create",system="bms"}')).toBe(value(before, 'contactsync_writes_total{operation="create",system="bms"}') + 1);
+    expect(value(after, 'contactsync_writes_total{operation="create",system="bms"}')).toBe(
+      value(before, 'contactsync_writes_total{operation="create",system="bms"}') + 1,
+    );
   });
 });

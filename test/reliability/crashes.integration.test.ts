@@ -39,24 +39,56 @@ const INCREMENTAL: readonly Phase[] = [
     change: (sims, round) => {
       for (let i = 0; i < 4; i++) {
         const email = `crash.hire${round}.${i}@${domain}`;
-        const hire: GraphUserSeed = { ...template, id: `00000000-0000-4000-99${String(round).padStart(2, '0')}-${String(i).padStart(12, '0')}`, userPrincipalName: email, mail: email, proxyAddresses: [`SMTP:${email}`], givenName: `Crash${round}x${i}`, surname: 'Hire', displayName: `Crash${round}x${i} Hire` };
+        const hire: GraphUserSeed = {
+          ...template,
+          id: `00000000-0000-4000-99${String(round).padStart(2, '0')}-${String(i).padStart(12, '0')}`,
+          userPrincipalName: email,
+          mail: email,
+          proxyAddresses: [`SMTP:${email}`],
+          givenName: `Crash${round}x${i}`,
+          surname: 'Hire',
+          displayName: `Crash${round}x${i} Hire`,
+        };
         sims.graph.addUser(tenant.id, hire);
       }
-      for (const user of tenant.users.slice(round % 20, (round % 20) + 4)) sims.graph.updateUser(tenant.id, user.id, { jobTitle: `Title of round ${round}` });
+      for (const user of tenant.users.slice(round % 20, (round % 20) + 4))
+        sims.graph.updateUser(tenant.id, user.id, { jobTitle: `Title of round ${round}` });
     },
   },
-  { name: 'leavers', crashPoints: 12, change: (sims, round) => tenant.users.slice(20 + (round % 6) * 3, 23 + (round % 6) * 3).forEach((u) => sims.graph.deleteUser(tenant.id, u.id)) },
-  { name: 'phone changes', crashPoints: 20, change: (sims, round) => tenant.users.slice(0, 5).forEach((u, i) => sims.graph.updateUser(tenant.id, u.id, { businessPhones: [`+1 206 555 ${String(1000 + round * 10 + i)}`] })) },
+  {
+    name: 'leavers',
+    crashPoints: 12,
+    change: (sims, round) =>
+      tenant.users
+        .slice(20 + (round % 6) * 3, 23 + (round % 6) * 3)
+        .forEach((u) => sims.graph.deleteUser(tenant.id, u.id)),
+  },
+  {
+    name: 'phone changes',
+    crashPoints: 20,
+    change: (sims, round) =>
+      tenant.users
+        .slice(0, 5)
+        .forEach((u, i) =>
+          sims.graph.updateUser(tenant.id, u.id, { businessPhones: [`+1 206 555 ${String(1000 + round * 10 + i)}`] }),
+        ),
+  },
 ];
 
 async function sync(config: string, dir: string, crashAt: number) {
-  return runCli(['sync', '--config', config], { CONTACTSYNC_DATA_DIR: dir, ...(crashAt > 0 ? { CONTACTSYNC_CRASH_AT: String(crashAt) } : {}) });
+  return runCli(['sync', '--config', config], {
+    CONTACTSYNC_DATA_DIR: dir,
+    ...(crashAt > 0 ? { CONTACTSYNC_CRASH_AT: String(crashAt) } : {}),
+  });
 }
 
 async function world() {
   const sims = await startSimulators(seed);
   const dir = mkdtempSync(join(tmpdir(), 'crashes-'));
-  const config = simulatorConfig(sims, dir, { tenants: [{ id: tenant.id, displayName: tenant.displayName }], settings: seed.settings });
+  const config = simulatorConfig(sims, dir, {
+    tenants: [{ id: tenant.id, displayName: tenant.displayName }],
+    settings: seed.settings,
+  });
   return { sims, dir, config };
 }
 
@@ -89,7 +121,9 @@ describe('crashes across full and incremental runs', () => {
         const restart = await sync(killed.config, killed.dir, 0);
         expect(restart.code, `${phase.name} (round ${round}), restart: ${restart.stderr}`).not.toBe(1);
         expect(duplicateContacts(killed.sims), `duplicates after ${phase.name} (round ${round})`).toEqual([]);
-        expect(visibleState(killed.sims), `state after ${phase.name} (round ${round})`).toEqual(visibleState(clean.sims));
+        expect(visibleState(killed.sims), `state after ${phase.name} (round ${round})`).toEqual(
+          visibleState(clean.sims),
+        );
       }
       expect(kills).toBe(KILLS);
       // A run whose random point lay beyond its last write simply finished, as a sync does.

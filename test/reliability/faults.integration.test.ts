@@ -19,8 +19,36 @@ const rounds = process.env.CONTACTSYNC_LONG_RELIABILITY === '1' ? [1, 2, 3, 4, 5
 function visible(box: Sandbox) {
   const dump = box.sims.dump();
   return {
-    itglue: dump.itglue.organizations.map((o) => o.contacts.map((c) => JSON.stringify([c['first-name'], c['last-name'], c.title, c['location-id'], c['contact-type-id'], c['contact-emails'], c['contact-phones']])).sort()),
-    bms: dump.bms.accounts.map((a) => a.contacts.map((c) => JSON.stringify([c.firstName, c.lastName, c.jobTitle, c.emailAddress, c.phoneNumber, c.locationId, c.isActive])).sort()),
+    itglue: dump.itglue.organizations.map((o) =>
+      o.contacts
+        .map((c) =>
+          JSON.stringify([
+            c['first-name'],
+            c['last-name'],
+            c.title,
+            c['location-id'],
+            c['contact-type-id'],
+            c['contact-emails'],
+            c['contact-phones'],
+          ]),
+        )
+        .sort(),
+    ),
+    bms: dump.bms.accounts.map((a) =>
+      a.contacts
+        .map((c) =>
+          JSON.stringify([
+            c.firstName,
+            c.lastName,
+            c.jobTitle,
+            c.emailAddress,
+            c.phoneNumber,
+            c.locationId,
+            c.isActive,
+          ]),
+        )
+        .sort(),
+    ),
   };
 }
 
@@ -37,36 +65,42 @@ async function sandbox(faultSeed: number | null): Promise<Sandbox> {
 }
 
 describe('the demo seed on faulty APIs', () => {
-  it.each(rounds)('converges to the clean run\'s state, with no duplicate (fault seed %i)', async (faultSeed) => {
-    const clean = await sandbox(null);
-    await clean.syncAll({ force: true });
-    const expected = visible(clean);
-    await clean.close();
+  it.each(rounds)(
+    "converges to the clean run's state, with no duplicate (fault seed %i)",
+    async (faultSeed) => {
+      const clean = await sandbox(null);
+      await clean.syncAll({ force: true });
+      const expected = visible(clean);
+      await clean.close();
 
-    const box = await sandbox(faultSeed);
-    let converged = false;
-    let runs = 0;
-    while (!converged && runs < 6) {
-      runs += 1;
-      const results = await box.syncAll({ force: true });
-      converged = results.every((r) => r.status !== 'failed' && (r.counts.failed ?? 0) === 0);
-    }
-    const injected = new Set(box.sims.requests.filter((r) => r.fault !== null).map((r) => r.fault));
-    box.sims.setFaults('graph', {});
-    box.sims.setFaults('itglue', {});
-    box.sims.setFaults('bms', {});
-    expect(converged, `still failing after ${runs} runs`).toBe(true);
-    expect(injected).toEqual(new Set(['error500', 'throttle429', 'timeout', 'reset', 'malformedJson']));
-    expect(visible(box)).toEqual(expected);
-    const dump = box.sims.dump();
-    for (const organization of dump.itglue.organizations) {
-      const primaries = organization.contacts.flatMap((c) => c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase()));
-      expect(new Set(primaries).size).toBe(primaries.length);
-    }
-    for (const account of dump.bms.accounts) {
-      const emails = account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()]));
-      expect(new Set(emails).size).toBe(emails.length);
-    }
-    await box.close();
-  }, 300_000);
+      const box = await sandbox(faultSeed);
+      let converged = false;
+      let runs = 0;
+      while (!converged && runs < 6) {
+        runs += 1;
+        const results = await box.syncAll({ force: true });
+        converged = results.every((r) => r.status !== 'failed' && (r.counts.failed ?? 0) === 0);
+      }
+      const injected = new Set(box.sims.requests.filter((r) => r.fault !== null).map((r) => r.fault));
+      box.sims.setFaults('graph', {});
+      box.sims.setFaults('itglue', {});
+      box.sims.setFaults('bms', {});
+      expect(converged, `still failing after ${runs} runs`).toBe(true);
+      expect(injected).toEqual(new Set(['error500', 'throttle429', 'timeout', 'reset', 'malformedJson']));
+      expect(visible(box)).toEqual(expected);
+      const dump = box.sims.dump();
+      for (const organization of dump.itglue.organizations) {
+        const primaries = organization.contacts.flatMap((c) =>
+          c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase()),
+        );
+        expect(new Set(primaries).size).toBe(primaries.length);
+      }
+      for (const account of dump.bms.accounts) {
+        const emails = account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()]));
+        expect(new Set(emails).size).toBe(emails.length);
+      }
+      await box.close();
+    },
+    300_000,
+  );
 });

@@ -16,8 +16,26 @@ const auditCount = async () => (await web.box.store.listAudit(100_000)).length;
 describe('every route asks who is calling', () => {
   it('has the pages and API routes the UI offers', () => {
     const urls = web.routes.map((r) => `${r.method} ${r.url}`);
-    expect(urls).toEqual(expect.arrayContaining(['GET /', 'GET /tenants/:id', 'POST /tenants/:id/settings', 'GET /conflicts', 'POST /conflicts/:id/resolve', 'GET /contacts/:tenantId/:userId', 'POST /contacts/:tenantId/:userId/sync-now', 'GET /audit', 'GET /api/openapi.json', 'PUT /api/tenants/:id/settings']));
-    expect(web.routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`).sort()).toEqual(['GET /api/openapi.json', 'GET /assets/app.css', 'GET /assets/htmx.min.js', 'GET /login', 'POST /login']);
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        'GET /',
+        'GET /tenants/:id',
+        'POST /tenants/:id/settings',
+        'GET /conflicts',
+        'POST /conflicts/:id/resolve',
+        'GET /contacts/:tenantId/:userId',
+        'POST /contacts/:tenantId/:userId/sync-now',
+        'GET /audit',
+        'GET /api/openapi.json',
+        'PUT /api/tenants/:id/settings',
+      ]),
+    );
+    expect(
+      web.routes
+        .filter((r) => r.access === 'public')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual(['GET /api/openapi.json', 'GET /assets/app.css', 'GET /assets/htmx.min.js', 'GET /login', 'POST /login']);
   });
 
   it('sends a signed-out browser to the sign-in page, and refuses every other request without a session or token', async () => {
@@ -28,14 +46,22 @@ describe('every route asks who is calling', () => {
       const url = concrete(route.url);
       const response = await web.app.inject({ method: route.method as 'GET', url });
       const api = url.startsWith('/api/') || url === '/metrics';
-      seen.push(`${route.method} ${url} → ${response.statusCode} ${api ? response.json().error.message.includes('Bearer') : (response.headers.location ?? '')}`);
-      expected.push(`${route.method} ${url} → ${api ? '401 true' : route.method === 'GET' ? `303 /login?next=${encodeURIComponent(url)}` : '401 '}`);
+      seen.push(
+        `${route.method} ${url} → ${response.statusCode} ${api ? response.json().error.message.includes('Bearer') : (response.headers.location ?? '')}`,
+      );
+      expected.push(
+        `${route.method} ${url} → ${api ? '401 true' : route.method === 'GET' ? `303 /login?next=${encodeURIComponent(url)}` : '401 '}`,
+      );
     }
     expect(seen).toEqual(expected);
   });
 
   it('refuses an unknown API token', async () => {
-    const response = await web.app.inject({ method: 'GET', url: '/api/tenants', headers: { authorization: 'Bearer cs_not-a-token' } });
+    const response = await web.app.inject({
+      method: 'GET',
+      url: '/api/tenants',
+      headers: { authorization: 'Bearer cs_not-a-token' },
+    });
     expect(response.statusCode).toBe(401);
   });
 
@@ -53,14 +79,19 @@ describe('every route asks who is calling', () => {
     }
     for (const route of admin.filter((r) => r.url.startsWith('/api/'))) {
       const url = concrete(route.url);
-      const api = await web.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${web.tokens.viewer}` }, ...(changes(route.method) ? { payload: {} } : {}) });
+      const api = await web.app.inject({
+        method: route.method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${web.tokens.viewer}` },
+        ...(changes(route.method) ? { payload: {} } : {}),
+      });
       expect(api.statusCode, `viewer token ${route.method} ${url}`).toBe(403);
       expect(api.json().error.message).toMatch(/admin role/);
     }
     expect(await auditCount()).toBe(before);
   });
 
-  it('refuses a state-changing request of a signed-in admin without its CSRF token, or with another session\'s', async () => {
+  it("refuses a state-changing request of a signed-in admin without its CSRF token, or with another session's", async () => {
     const admin = new Browser(web.app);
     await admin.login('admin');
     await admin.get('/');
@@ -74,7 +105,9 @@ describe('every route asks who is calling', () => {
       expect(missing.statusCode, `${route.method} ${url} without a token`).toBe(403);
       const foreign = await admin.post(url, { _csrf: other.csrf }, { csrf: false });
       expect(foreign.statusCode, `${route.method} ${url} with another session's token`).toBe(403);
-      expect(url.startsWith('/api/') ? missing.json().error.code : textOf(missing.body)).toMatch(/Forbidden|security token is missing or out of date/);
+      expect(url.startsWith('/api/') ? missing.json().error.code : textOf(missing.body)).toMatch(
+        /Forbidden|security token is missing or out of date/,
+      );
     }
     expect(await auditCount()).toBe(before);
   });
@@ -85,11 +118,23 @@ describe('every route asks who is calling', () => {
     const tenant = (await web.box.store.listTenants())[0]!;
     const user = (await web.box.store.loadUsers(tenant.id))[0]!;
     const run = (await web.box.store.listRuns(tenant.id, 1))[0]!;
-    for (const url of ['/', `/tenants/${tenant.id}`, `/tenants/${tenant.id}/preview`, '/conflicts', '/contacts', `/contacts/${tenant.id}/${user.id}`, `/runs/${run.id}`, '/audit']) {
+    for (const url of [
+      '/',
+      `/tenants/${tenant.id}`,
+      `/tenants/${tenant.id}/preview`,
+      '/conflicts',
+      '/contacts',
+      `/contacts/${tenant.id}/${user.id}`,
+      `/runs/${run.id}`,
+      '/audit',
+    ]) {
       const page = await viewer.get(url);
       expect(page.statusCode, url).toBe(200);
       // A viewer's only form is Sign out.
-      expect([...page.body.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]), url).toEqual(['/logout']);
+      expect(
+        [...page.body.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]),
+        url,
+      ).toEqual(['/logout']);
     }
   });
 });
@@ -120,14 +165,20 @@ describe('signing in', () => {
     expect(blocked.statusCode).toBe(429);
     expect(textOf(blocked.body)).toMatch(/Too many sign-in attempts. Try again in \d+ minutes?/);
     expect(browser.hasSession()).toBe(false);
-    const failures = (await web.box.store.listAudit(1000)).filter((e) => e.action === 'login.failed' && e.target === 'viewer');
+    const failures = (await web.box.store.listAudit(1000)).filter(
+      (e) => e.action === 'login.failed' && e.target === 'viewer',
+    );
     expect(failures.length).toBe(3);
   });
 
   it('refuses a sign-in form posted from elsewhere (no CSRF token)', async () => {
     const browser = new Browser(web.app);
     await browser.get('/login');
-    const response = await browser.post('/login', { username: 'admin', password: 'correct horse battery' }, { csrf: false });
+    const response = await browser.post(
+      '/login',
+      { username: 'admin', password: 'correct horse battery' },
+      { csrf: false },
+    );
     expect(response.statusCode).toBe(403);
     expect(browser.hasSession()).toBe(false);
   });
@@ -135,7 +186,11 @@ describe('signing in', () => {
   it('keeps a sign-in redirect on this site', async () => {
     const browser = new Browser(web.app);
     await browser.get('/login');
-    const response = await browser.post('/login', { username: 'admin', password: 'correct horse battery', next: '//evil.example/' });
+    const response = await browser.post('/login', {
+      username: 'admin',
+      password: 'correct horse battery',
+      next: '//evil.example/',
+    });
     expect(response.headers.location).toBe('/');
   });
 
@@ -150,11 +205,25 @@ describe('signing in', () => {
 
 describe('API tokens', () => {
   it('reads with a viewer token and acts with an admin token, without CSRF (no cookie is involved)', async () => {
-    const list = await web.app.inject({ method: 'GET', url: '/api/tenants', headers: { authorization: `Bearer ${web.tokens.viewer}` } });
+    const list = await web.app.inject({
+      method: 'GET',
+      url: '/api/tenants',
+      headers: { authorization: `Bearer ${web.tokens.viewer}` },
+    });
     expect(list.statusCode).toBe(200);
-    expect(list.json().map((t: { displayName: string }) => t.displayName).sort()).toEqual(['Contoso Ltd', 'Fabrikam GmbH', 'Northwind Traders']);
+    expect(
+      list
+        .json()
+        .map((t: { displayName: string }) => t.displayName)
+        .sort(),
+    ).toEqual(['Contoso Ltd', 'Fabrikam GmbH', 'Northwind Traders']);
     const tenant = list.json()[0];
-    const settings = await web.app.inject({ method: 'PUT', url: `/api/tenants/${tenant.id}/settings`, headers: { authorization: `Bearer ${web.tokens.admin}` }, payload: { pollSeconds: 120 } });
+    const settings = await web.app.inject({
+      method: 'PUT',
+      url: `/api/tenants/${tenant.id}/settings`,
+      headers: { authorization: `Bearer ${web.tokens.admin}` },
+      payload: { pollSeconds: 120 },
+    });
     expect(settings.statusCode).toBe(200);
     expect(settings.json().effective.pollSeconds).toBe(120);
     const entry = (await web.box.store.listAudit(1))[0]!;
@@ -164,13 +233,41 @@ describe('API tokens', () => {
   it('never shows a token, a password or an API secret in any page or API answer', async () => {
     const admin = new Browser(web.app);
     await admin.login('admin');
-    const secrets = [web.tokens.admin, web.tokens.viewer, 'correct horse battery', web.box.sims.credentials.itglueApiKey, web.box.sims.credentials.bms.password, web.box.sims.credentials.graph.clientSecret];
+    const secrets = [
+      web.tokens.admin,
+      web.tokens.viewer,
+      'correct horse battery',
+      web.box.sims.credentials.itglueApiKey,
+      web.box.sims.credentials.bms.password,
+      web.box.sims.credentials.graph.clientSecret,
+    ];
     const tenant = (await web.box.store.listTenants())[0]!;
     const user = (await web.box.store.loadUsers(tenant.id))[0]!;
     const bodies = [
-      ...(await Promise.all(['/', `/tenants/${tenant.id}`, `/tenants/${tenant.id}/mapping`, '/conflicts', `/contacts/${tenant.id}/${user.id}`, '/audit'].map(async (url) => (await admin.get(url)).body))),
-      (await web.app.inject({ method: 'GET', url: '/api/audit?limit=1000', headers: { authorization: `Bearer ${web.tokens.admin}` } })).body,
-      (await web.app.inject({ method: 'GET', url: `/api/contacts/${tenant.id}/${user.id}`, headers: { authorization: `Bearer ${web.tokens.admin}` } })).body,
+      ...(await Promise.all(
+        [
+          '/',
+          `/tenants/${tenant.id}`,
+          `/tenants/${tenant.id}/mapping`,
+          '/conflicts',
+          `/contacts/${tenant.id}/${user.id}`,
+          '/audit',
+        ].map(async (url) => (await admin.get(url)).body),
+      )),
+      (
+        await web.app.inject({
+          method: 'GET',
+          url: '/api/audit?limit=1000',
+          headers: { authorization: `Bearer ${web.tokens.admin}` },
+        })
+      ).body,
+      (
+        await web.app.inject({
+          method: 'GET',
+          url: `/api/contacts/${tenant.id}/${user.id}`,
+          headers: { authorization: `Bearer ${web.tokens.admin}` },
+        })
+      ).body,
     ];
     for (const body of bodies) for (const secret of secrets) expect(body).not.toContain(secret);
   });

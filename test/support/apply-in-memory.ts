@@ -39,7 +39,10 @@ export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInp
     } else if (psa.kind === 'inactivate') {
       psaContacts.set(psa.contactId, { ...psaContacts.get(psa.contactId)!, isActive: false });
     }
-    const link = nextLink(action, links.get(action.userId) ?? null, { docContactId: createdDoc, psaContactId: createdPsa });
+    const link = nextLink(action, links.get(action.userId) ?? null, {
+      docContactId: createdDoc,
+      psaContactId: createdPsa,
+    });
     if (link !== null) links.set(action.userId, link);
   }
   return {

@@ -123,11 +123,20 @@ export function tenantInput(parts: InputParts = {}): TenantSyncInput {
     users: (parts.users ?? []).map((user) => normalizeDirectoryUser(user, options)),
     groupMemberIds: parts.groupMemberIds ?? null,
     organizationPhone: parts.organizationPhone ?? null,
-    itglue: { contacts: parts.contacts ?? [], locations: parts.docLocations ?? DOC_LOCATIONS, contactTypes: CONTACT_TYPES },
+    itglue: {
+      contacts: parts.contacts ?? [],
+      locations: parts.docLocations ?? DOC_LOCATIONS,
+      contactTypes: CONTACT_TYPES,
+    },
     bms:
       parts.psaContacts === null
         ? null
-        : { contacts: parts.psaContacts ?? [], locations: PSA_LOCATIONS, emailTypes: EMAIL_TYPES, phoneTypes: PHONE_TYPES },
+        : {
+            contacts: parts.psaContacts ?? [],
+            locations: PSA_LOCATIONS,
+            emailTypes: EMAIL_TYPES,
+            phoneTypes: PHONE_TYPES,
+          },
     links: parts.links ?? [],
     decisions: parts.decisions ?? [],
     approveInactivations: parts.approveInactivations ?? false,

@@ -10,7 +10,17 @@ let built = false;
 /** Compiles the CLI once per test process into dist-test/, so that spawned runs test the current source. */
 export function buildCli(): void {
   if (built && existsSync(BUILT)) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(ROOT, 'dist-test')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      join(ROOT, 'dist-test'),
+    ],
+    { stdio: 'inherit' },
+  );
   built = true;
 }
 
@@ -35,7 +45,11 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   buildCli();
   const { DATABASE_URL: _shared, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT, ...args], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUILT, ...args], {
+      cwd,
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -52,9 +66,19 @@ export function simulatorConfig(sims: RunningSimulators, dir: string, extra: Rec
     path,
     JSON.stringify({
       database: { sqlitePath: join(dir, 'state.db') },
-      microsoft: { clientId: sims.credentials.graph.clientId, clientSecret: sims.credentials.graph.clientSecret, loginUrl: sims.urls.login, graphUrl: sims.urls.graph },
+      microsoft: {
+        clientId: sims.credentials.graph.clientId,
+        clientSecret: sims.credentials.graph.clientSecret,
+        loginUrl: sims.urls.login,
+        graphUrl: sims.urls.graph,
+      },
       itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
-      bms: { userName: sims.credentials.bms.userName, password: sims.credentials.bms.password, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
+      bms: {
+        userName: sims.credentials.bms.userName,
+        password: sims.credentials.bms.password,
+        tenant: sims.credentials.bms.tenant,
+        baseUrl: sims.urls.bms,
+      },
       ...extra,
     }),
   );

@@ -18,9 +18,16 @@ export interface Connectors {
 }
 
 /** The three connectors, pointed at the simulators with the credentials the simulators registered. */
-export function connectTo(sims: RunningSimulators, options: { policy?: RetryPolicy; timeoutMs?: number } = {}): Connectors {
+export function connectTo(
+  sims: RunningSimulators,
+  options: { policy?: RetryPolicy; timeoutMs?: number } = {},
+): Connectors {
   const attempts: AttemptLog[] = [];
-  const common = { log: (entry: AttemptLog) => attempts.push(entry), ...(options.policy === undefined ? {} : { policy: options.policy }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  const common = {
+    log: (entry: AttemptLog) => attempts.push(entry),
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  };
   const tokens = new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login });
   return {
     graph: new GraphDirectory({ tokens, baseUrl: sims.urls.graph, ...common }),
@@ -32,5 +39,8 @@ export function connectTo(sims: RunningSimulators, options: { policy?: RetryPoli
 
 /** Requests a simulator answered since `from` (an index into the request log), by route. */
 export function requestsSince(sims: RunningSimulators, server: string, from: number): string[] {
-  return sims.requests.slice(from).filter((r) => r.server === server).map((r) => `${r.method} ${r.route}`);
+  return sims.requests
+    .slice(from)
+    .filter((r) => r.server === server)
+    .map((r) => `${r.method} ${r.route}`);
 }

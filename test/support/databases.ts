@@ -27,7 +27,11 @@ function pglitePool(db: PGlite) {
       return {
         async query(sql: string, parameters: unknown[]) {
           const result = await db.query(sql, parameters);
-          return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, command: sql.trim().split(/\s+/)[0]!.toUpperCase() };
+          return {
+            rows: result.rows,
+            rowCount: result.affectedRows ?? result.rows.length,
+            command: sql.trim().split(/\s+/)[0]!.toUpperCase(),
+          };
         },
         release,
       };
@@ -61,13 +65,17 @@ export async function openTestDatabase(name: DatabaseName): Promise<TestDatabase
   const database = `contactsync_test_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect().catch((error: unknown) => {
-    throw new Error(`DATABASE_URL is set but PostgreSQL cannot be reached (${(error as Error).message}). Start the server, or unset DATABASE_URL to test on PGlite.`);
+    throw new Error(
+      `DATABASE_URL is set but PostgreSQL cannot be reached (${(error as Error).message}). Start the server, or unset DATABASE_URL to test on PGlite.`,
+    );
   });
   await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
   const target = new URL(url);
   target.pathname = `/${database}`;
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.toString(), max: 4 }) }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.toString(), max: 4 }) }),
+  });
   await migrateToLatest(db as Kysely<unknown>);
   return {
     store: new StateStore(db),
@@ -90,7 +98,9 @@ export async function freshPostgres(): Promise<{ url: string; dispose(): Promise
   const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const admin = new pg.Client({ connectionString: url });
   await admin.connect().catch((error: unknown) => {
-    throw new Error(`The scale-out tests need a PostgreSQL server: none at ${url} (${(error as Error).message}). Start one, or set DATABASE_URL to one (.ci/run does).`);
+    throw new Error(
+      `The scale-out tests need a PostgreSQL server: none at ${url} (${(error as Error).message}). Start one, or set DATABASE_URL to one (.ci/run does).`,
+    );
   });
   const database = `contactsync_scale_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
   await admin.query(`CREATE DATABASE ${database}`);

@@ -37,10 +37,17 @@ export function smallSeed(count = 3, extra: Partial<Record<'itglue' | 'bms', unk
           { id: 'g-nested', displayName: 'Nested', members: ['a00001'] },
         ],
       },
-      { id: TENANT_B, displayName: 'Fabrikam', initialDomain: 'fabrikam.onmicrosoft.com', users: [user('b1'), user('b2')] },
+      {
+        id: TENANT_B,
+        displayName: 'Fabrikam',
+        initialDomain: 'fabrikam.onmicrosoft.com',
+        users: [user('b1'), user('b2')],
+      },
     ],
     itglue: extra.itglue ?? {
-      organizations: [{ id: '1', name: 'Contoso Ltd', locations: [{ id: '10', name: 'HQ', primary: true }], contacts: [] }],
+      organizations: [
+        { id: '1', name: 'Contoso Ltd', locations: [{ id: '10', name: 'HQ', primary: true }], contacts: [] },
+      ],
       contactTypes: [{ id: '1', name: 'Employee' }],
     },
     bms: extra.bms ?? {

@@ -4,8 +4,36 @@ import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
 export function visibleState(sims: RunningSimulators) {
   const dump = sims.dump();
   return {
-    itglue: dump.itglue.organizations.map((o) => o.contacts.map((c) => JSON.stringify([c['first-name'], c['last-name'], c.title, c['location-id'], c['contact-type-id'], c['contact-emails'], c['contact-phones']])).sort()),
-    bms: dump.bms.accounts.map((a) => a.contacts.map((c) => JSON.stringify([c.firstName, c.lastName, c.jobTitle, c.emailAddress, c.phoneNumber, c.locationId, c.isActive])).sort()),
+    itglue: dump.itglue.organizations.map((o) =>
+      o.contacts
+        .map((c) =>
+          JSON.stringify([
+            c['first-name'],
+            c['last-name'],
+            c.title,
+            c['location-id'],
+            c['contact-type-id'],
+            c['contact-emails'],
+            c['contact-phones'],
+          ]),
+        )
+        .sort(),
+    ),
+    bms: dump.bms.accounts.map((a) =>
+      a.contacts
+        .map((c) =>
+          JSON.stringify([
+            c.firstName,
+            c.lastName,
+            c.jobTitle,
+            c.emailAddress,
+            c.phoneNumber,
+            c.locationId,
+            c.isActive,
+          ]),
+        )
+        .sort(),
+    ),
   };
 }
 
@@ -17,7 +45,13 @@ export function duplicates(values: readonly string[]): string[] {
 export function duplicateContacts(sims: RunningSimulators): string[] {
   const dump = sims.dump();
   return [
-    ...dump.itglue.organizations.flatMap((o) => duplicates(o.contacts.flatMap((c) => c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase())))),
-    ...dump.bms.accounts.flatMap((a) => duplicates(a.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()])))),
+    ...dump.itglue.organizations.flatMap((o) =>
+      duplicates(
+        o.contacts.flatMap((c) => c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase())),
+      ),
+    ),
+    ...dump.bms.accounts.flatMap((a) =>
+      duplicates(a.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()]))),
+    ),
   ];
 }

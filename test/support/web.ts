@@ -19,14 +19,31 @@ export interface WebHarness {
 }
 
 /** The sandbox (demo seed, synced once), logins `admin` and `viewer`, an API token of each role, and the web app. */
-export async function startWebHarness(options: { loginAttempts?: number; queue?: WebServices['queue'] } = {}): Promise<WebHarness> {
-  const box = await startSandbox({ seed: parseSeed(JSON.parse(JSON.stringify(demoSeed()))), logger: pino({ level: 'silent' }) });
+export async function startWebHarness(
+  options: { loginAttempts?: number; queue?: WebServices['queue'] } = {},
+): Promise<WebHarness> {
+  const box = await startSandbox({
+    seed: parseSeed(JSON.parse(JSON.stringify(demoSeed()))),
+    logger: pino({ level: 'silent' }),
+  });
   await box.syncAll({ force: true });
   await box.store.addUser('admin', await hashPassword(PASSWORD), 'admin');
   await box.store.addUser('viewer', await hashPassword(PASSWORD), 'viewer');
   const tokens = { admin: newToken('cs_'), viewer: newToken('cs_') };
-  await box.store.addApiToken({ id: 'tadmin', name: 'automation', tokenHash: tokenDigest(tokens.admin), role: 'admin', createdBy: 'test' });
-  await box.store.addApiToken({ id: 'tviewer', name: 'dashboard', tokenHash: tokenDigest(tokens.viewer), role: 'viewer', createdBy: 'test' });
+  await box.store.addApiToken({
+    id: 'tadmin',
+    name: 'automation',
+    tokenHash: tokenDigest(tokens.admin),
+    role: 'admin',
+    createdBy: 'test',
+  });
+  await box.store.addApiToken({
+    id: 'tviewer',
+    name: 'dashboard',
+    tokenHash: tokenDigest(tokens.viewer),
+    role: 'viewer',
+    createdBy: 'test',
+  });
   const routes: { method: string; url: string; access: Access }[] = [];
   const app = await buildWebApp({
     services: { ...box.webServices(), ...(options.queue === undefined ? {} : { queue: options.queue }) },
@@ -55,7 +72,12 @@ export class Browser {
 
   private remember(response: LightMyRequestResponse): LightMyRequestResponse {
     for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      if (cookie.value === '' || cookie.maxAge === 0 || (cookie.expires !== undefined && cookie.expires.getTime() < Date.now())) this.cookies.delete(cookie.name);
+      if (
+        cookie.value === '' ||
+        cookie.maxAge === 0 ||
+        (cookie.expires !== undefined && cookie.expires.getTime() < Date.now())
+      )
+        this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }
     const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
@@ -72,17 +94,36 @@ export class Browser {
   }
 
   /** Posts a form as the page would, with the CSRF token unless `csrf: false`. */
-  async post(url: string, form: Record<string, string> = {}, options: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    form: Record<string, string> = {},
+    options: { csrf?: boolean } = {},
+  ): Promise<LightMyRequestResponse> {
     const fields = options.csrf === false ? form : { _csrf: this.csrf, ...form };
     return this.remember(
-      await this.app.inject({ method: 'POST', url, headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() }),
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      }),
     );
   }
 
   /** A request as htmx sends it: the CSRF token in a header. */
   async htmx(method: 'POST' | 'PUT', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
     return this.remember(
-      await this.app.inject({ method, url, headers: { cookie: this.cookieHeader(), 'x-csrf-token': this.csrf, 'hx-request': 'true', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) }),
+      await this.app.inject({
+        method,
+        url,
+        headers: {
+          cookie: this.cookieHeader(),
+          'x-csrf-token': this.csrf,
+          'hx-request': 'true',
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+      }),
     );
   }
 
@@ -103,5 +144,12 @@ export function concrete(url: string): string {
 
 /** The text of a page, tags removed, spaces collapsed: what a person reads. */
 export function textOf(body: string): string {
-  return body.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  return body
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

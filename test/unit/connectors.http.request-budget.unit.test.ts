@@ -4,7 +4,14 @@ import { SlidingWindowBudget } from '../../src/connectors/http/request-budget.ts
 /** A budget on a fake clock: sleeping moves the clock. */
 function fakeBudget(limit: number, windowMs: number) {
   let now = 0;
-  const budget = new SlidingWindowBudget(() => ({ limit, windowMs }), () => now, async (ms) => { now += ms; }, 0);
+  const budget = new SlidingWindowBudget(
+    () => ({ limit, windowMs }),
+    () => now,
+    async (ms) => {
+      now += ms;
+    },
+    0,
+  );
   return { budget, clock: () => now };
 }
 
@@ -26,7 +33,8 @@ describe('SlidingWindowBudget', () => {
       await budget.acquire('k', 1 + (i % 3 === 0 ? 1 : 0));
       times.push(clock());
     }
-    for (const start of times) expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(10);
+    for (const start of times)
+      expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(10);
   });
 
   it('keeps keys apart', async () => {
@@ -38,7 +46,14 @@ describe('SlidingWindowBudget', () => {
 
   it('keeps a margin below the limit', async () => {
     let now = 0;
-    const budget = new SlidingWindowBudget(() => ({ limit: 100, windowMs: 1000 }), () => now, async (ms) => { now += ms; }, 0.05);
+    const budget = new SlidingWindowBudget(
+      () => ({ limit: 100, windowMs: 1000 }),
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+      0.05,
+    );
     for (let i = 0; i < 95; i++) await budget.acquire('k');
     expect(now).toBe(0);
     await budget.acquire('k');

@@ -4,7 +4,11 @@ import { decideRetry, parseRetryAfter, type AttemptOutcome } from '../../src/con
 
 const now = Date.parse('2026-11-24T12:00:00Z');
 const context = { authRefreshed: false, now, random: () => 0.5 };
-const response = (status: number, retryAfter: string | null = null): AttemptOutcome => ({ kind: 'response', status, retryAfter });
+const response = (status: number, retryAfter: string | null = null): AttemptOutcome => ({
+  kind: 'response',
+  status,
+  retryAfter,
+});
 
 describe('parseRetryAfter', () => {
   it('reads seconds, fractional seconds and HTTP dates', () => {
@@ -18,11 +22,23 @@ describe('parseRetryAfter', () => {
 
 describe('decideRetry', () => {
   it('waits exactly as long as Retry-After says on a 429', () => {
-    expect(decideRetry(1, response(429, '2.128'), context)).toMatchObject({ retry: true, waitMs: 2128, refreshAuth: false });
+    expect(decideRetry(1, response(429, '2.128'), context)).toMatchObject({
+      retry: true,
+      waitMs: 2128,
+      refreshAuth: false,
+    });
   });
 
   it('backs off with full jitter on a 429 without Retry-After, and on 5xx, network errors, timeouts and garbled answers', () => {
-    for (const outcome of [response(429), response(500), response(503), response(504), { kind: 'network', message: 'ECONNRESET' }, { kind: 'timeout' }, { kind: 'malformed' }] as AttemptOutcome[]) {
+    for (const outcome of [
+      response(429),
+      response(500),
+      response(503),
+      response(504),
+      { kind: 'network', message: 'ECONNRESET' },
+      { kind: 'timeout' },
+      { kind: 'malformed' },
+    ] as AttemptOutcome[]) {
       const decision = decideRetry(3, outcome, { ...context, random: () => 0.5 });
       expect(decision.retry).toBe(true);
       expect(decision.waitMs).toBe(1000); // half of 500 ms × 2²
@@ -45,7 +61,8 @@ describe('decideRetry', () => {
   });
 
   it('never retries a validation error or another 4xx', () => {
-    for (const status of [400, 403, 404, 409, 410, 415, 422]) expect(decideRetry(1, response(status), context).retry).toBe(false);
+    for (const status of [400, 403, 404, 409, 410, 415, 422])
+      expect(decideRetry(1, response(status), context).retry).toBe(false);
   });
 
   it('gives up after the last attempt, saying so', () => {

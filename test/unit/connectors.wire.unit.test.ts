@@ -5,8 +5,22 @@ import { fieldOfPointer, toAttributes, toDocContact, contactResource } from '../
 
 describe('Graph wire → DirectoryUser', () => {
   it('maps a selected user, with absent properties as null or empty', () => {
-    const user = toDirectoryUser(userWire.parse({ id: 'u1', userPrincipalName: 'a@b.c', assignedLicenses: [{ skuId: 's1' }, { skuId: null }], businessPhones: ['1'] }));
-    expect(user).toMatchObject({ id: 'u1', mail: null, proxyAddresses: [], assignedLicenseSkuIds: ['s1'], businessPhones: ['1'], accountEnabled: null });
+    const user = toDirectoryUser(
+      userWire.parse({
+        id: 'u1',
+        userPrincipalName: 'a@b.c',
+        assignedLicenses: [{ skuId: 's1' }, { skuId: null }],
+        businessPhones: ['1'],
+      }),
+    );
+    expect(user).toMatchObject({
+      id: 'u1',
+      mail: null,
+      proxyAddresses: [],
+      assignedLicenseSkuIds: ['s1'],
+      businessPhones: ['1'],
+      accountEnabled: null,
+    });
   });
 });
 
@@ -15,22 +29,40 @@ describe('IT Glue wire', () => {
     const contact = toDocContact(
       contactResource.parse({
         id: 7,
-        attributes: { 'organization-id': 1, 'first-name': 'Ann', 'location-id': 10, 'contact-emails': [{ value: 'a@b.c', primary: true, 'label-name': 'Work' }], 'contact-phones': [{ value: '(206) 555-0100', primary: true, 'label-name': 'Work' }] },
+        attributes: {
+          'organization-id': 1,
+          'first-name': 'Ann',
+          'location-id': 10,
+          'contact-emails': [{ value: 'a@b.c', primary: true, 'label-name': 'Work' }],
+          'contact-phones': [{ value: '(206) 555-0100', primary: true, 'label-name': 'Work' }],
+        },
       }),
       '1',
     );
-    expect(contact).toMatchObject({ id: '7', organizationId: '1', firstName: 'Ann', locationId: '10', emails: [{ value: 'a@b.c', primary: true, label: 'Work' }], phones: [{ value: '2065550100', extension: null, primary: true, label: 'Work' }] });
+    expect(contact).toMatchObject({
+      id: '7',
+      organizationId: '1',
+      firstName: 'Ann',
+      locationId: '10',
+      emails: [{ value: 'a@b.c', primary: true, label: 'Work' }],
+      phones: [{ value: '2065550100', extension: null, primary: true, label: 'Work' }],
+    });
   });
 
   it('writes only the attributes of a patch', () => {
     expect(toAttributes({ title: 'CFO', locationId: '10' })).toEqual({ title: 'CFO', 'location-id': 10 });
-    expect(toAttributes({ phones: [{ value: '12065550100', extension: '12', primary: true, label: 'Work' }] })).toEqual({
-      'contact-phones': [{ value: '12065550100', extension: '12', primary: true, 'label-name': 'Work' }],
-    });
+    expect(toAttributes({ phones: [{ value: '12065550100', extension: '12', primary: true, label: 'Work' }] })).toEqual(
+      {
+        'contact-phones': [{ value: '12065550100', extension: '12', primary: true, 'label-name': 'Work' }],
+      },
+    );
   });
 
   it('reads the record and field of an error pointer', () => {
-    expect(fieldOfPointer('/data/3/attributes/contact-emails/0/value')).toEqual({ index: 3, field: 'contact-emails[0].value' });
+    expect(fieldOfPointer('/data/3/attributes/contact-emails/0/value')).toEqual({
+      index: 3,
+      field: 'contact-emails[0].value',
+    });
     expect(fieldOfPointer('/data/attributes/location-id')).toEqual({ index: null, field: 'location-id' });
   });
 });

@@ -13,12 +13,19 @@ describe('normalizeEmail', () => {
   it('applies NFC so that composed and decomposed forms agree', () => {
     expect(normalizeEmail('anna@bu\u0308cher.de')).toBe(normalizeEmail('anna@b\u00fccher.de'));
   });
-  it.each(['', 'not-an-address', 'a@b', '@contoso.com', 'bob@', 'bob smith@contoso.com', 'bob..x@contoso.com', 'bob@-contoso.com', `${'a'.repeat(65)}@contoso.com`])(
-    'refuses %j',
-    (raw) => {
-      expect(normalizeEmail(raw)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'not-an-address',
+    'a@b',
+    '@contoso.com',
+    'bob@',
+    'bob smith@contoso.com',
+    'bob..x@contoso.com',
+    'bob@-contoso.com',
+    `${'a'.repeat(65)}@contoso.com`,
+  ])('refuses %j', (raw) => {
+    expect(normalizeEmail(raw)).toBeNull();
+  });
   it('returns null for null', () => {
     expect(normalizeEmail(null)).toBeNull();
   });
@@ -47,12 +54,22 @@ describe('normalizeEmail', () => {
 
 describe('parseProxyAddresses', () => {
   it('takes SMTP: as the primary and smtp: as aliases, ignoring other prefixes', () => {
-    const result = parseProxyAddresses(['smtp:bob@sales.contoso.com', 'SIP:bob@contoso.com', 'SMTP:Bob@Contoso.com', 'X500:/o=ExchangeLabs/cn=bob']);
+    const result = parseProxyAddresses([
+      'smtp:bob@sales.contoso.com',
+      'SIP:bob@contoso.com',
+      'SMTP:Bob@Contoso.com',
+      'X500:/o=ExchangeLabs/cn=bob',
+    ]);
     expect(result.primary).toBe('bob@contoso.com');
     expect(result.aliases).toEqual(['bob@sales.contoso.com']);
   });
   it('folds duplicates and case variants, and drops the primary from the aliases', () => {
-    const result = parseProxyAddresses(['SMTP:bob@contoso.com', 'smtp:BOB@contoso.com', 'smtp:b@contoso.com', 'smtp:B@Contoso.com']);
+    const result = parseProxyAddresses([
+      'SMTP:bob@contoso.com',
+      'smtp:BOB@contoso.com',
+      'smtp:b@contoso.com',
+      'smtp:B@Contoso.com',
+    ]);
     expect(result.aliases).toEqual(['b@contoso.com']);
   });
   it('reports entries that are not addresses', () => {

@@ -52,14 +52,18 @@ describe('planDocFields for a contact that does not exist yet', () => {
           }),
           { splitDisplayName: true, defaultRegion: 'US' },
         );
-        const replacementKey = s.blankReplacement === null ? null : s.blankReplacement === '000-000-0000' ? '0000000000' : '+14155552671';
+        const replacementKey =
+          s.blankReplacement === null ? null : s.blankReplacement === '000-000-0000' ? '0000000000' : '+14155552671';
         const context: DocFieldContext = {
           settings,
           locationsById: new Map(s.locations.map((l) => [l.id, l])),
           locationsByName: new Map(s.locations.map((l) => [l.name.toLowerCase(), l])),
           defaultLocation: s.locations.find((l) => l.primary) ?? null,
           newContactTypeId: '7',
-          replacementPhone: replacementKey === null ? null : { key: replacementKey, digits: replacementKey.replace('+', ''), psaValue: replacementKey },
+          replacementPhone:
+            replacementKey === null
+              ? null
+              : { key: replacementKey, digits: replacementKey.replace('+', ''), psaValue: replacementKey },
           textLimit: s.textLimit,
         };
         const created = planDocFields(user, null, [], null, context);

@@ -7,20 +7,30 @@ import { graphUser, tenantInput, type InputParts } from '../support/builders.ts'
 
 /** A tenant of `count` users, all synced and linked to BMS. */
 function syncedTenant(count: number, parts: InputParts = {}): { state: TenantSyncInput; users: DirectoryUser[] } {
-  const users = Array.from({ length: count }, (_, i) => graphUser(`u${String(i).padStart(3, '0')}`, { givenName: `Person${i}`, surname: 'Test' }));
+  const users = Array.from({ length: count }, (_, i) =>
+    graphUser(`u${String(i).padStart(3, '0')}`, { givenName: `Person${i}`, surname: 'Test' }),
+  );
   const input = tenantInput({ ...parts, users });
   return { state: applyInMemory(input, planTenantSync(input)), users };
 }
 
 function replan(state: TenantSyncInput, users: DirectoryUser[], parts: InputParts = {}) {
   const next = tenantInput({ ...parts, users });
-  return planTenantSync({ ...state, settings: next.settings, users: next.users, approveInactivations: next.approveInactivations });
+  return planTenantSync({
+    ...state,
+    settings: next.settings,
+    users: next.users,
+    approveInactivations: next.approveInactivations,
+  });
 }
 
 describe('leavers', () => {
   it('inactivates the BMS contact of a disabled user and never deletes anything', () => {
     const { state, users } = syncedTenant(20);
-    const plan = replan(state, users.map((u, i) => (i === 0 ? { ...u, accountEnabled: false } : u)));
+    const plan = replan(
+      state,
+      users.map((u, i) => (i === 0 ? { ...u, accountEnabled: false } : u)),
+    );
     const leaver = plan.actions.find((a) => a.userId === 'u000')!;
     expect(leaver.outcome).toBe('inactivated');
     expect(leaver.bms).toMatchObject({ kind: 'inactivate', diffs: [{ field: 'isActive', old: 'true', new: 'false' }] });
@@ -32,9 +42,17 @@ describe('leavers', () => {
     const { state, users } = syncedTenant(40);
     const next = users
       .filter((u) => u.id !== 'u000')
-      .map((u) => (u.id === 'u001' ? { ...u, assignedLicenseSkuIds: [] } : u.id === 'u002' ? { ...u, userPrincipalName: 'admin@contoso.com' } : u));
+      .map((u) =>
+        u.id === 'u001'
+          ? { ...u, assignedLicenseSkuIds: [] }
+          : u.id === 'u002'
+            ? { ...u, userPrincipalName: 'admin@contoso.com' }
+            : u,
+      );
     const plan = replan(state, next, { settings: { scope: { excludeUpnPatterns: ['admin*'] } } });
-    const outcomes = Object.fromEntries(plan.actions.filter((a) => a.outcome === 'inactivated').map((a) => [a.userId, a.reasons[0]?.code]));
+    const outcomes = Object.fromEntries(
+      plan.actions.filter((a) => a.outcome === 'inactivated').map((a) => [a.userId, a.reasons[0]?.code]),
+    );
     expect(outcomes).toEqual({ u000: 'deleted', u001: 'unlicensed', u002: 'excluded-pattern' });
   });
 
@@ -55,7 +73,11 @@ describe('leavers', () => {
 
   it('leaves leavers alone when psa.leavers is "ignore"', () => {
     const { state, users } = syncedTenant(20);
-    const plan = planTenantSync({ ...state, settings: { ...state.settings, psa: { ...state.settings.psa, leavers: 'ignore' } }, users: tenantInput({ users: users.slice(1) }).users });
+    const plan = planTenantSync({
+      ...state,
+      settings: { ...state.settings, psa: { ...state.settings.psa, leavers: 'ignore' } },
+      users: tenantInput({ users: users.slice(1) }).users,
+    });
     const leaver = plan.actions.find((a) => a.userId === 'u000')!;
     expect(leaver.outcome).toBe('excluded');
     expect(actionWrites(leaver)).toBe(false);

@@ -12,7 +12,14 @@ import { docContact, graphUser, psaContact, tenantInput } from '../support/build
 // Small pools, so that generated users and contacts collide on names, addresses and phones as real tenants do.
 const FIRST = ['Ann', 'ann', 'José', 'Jose', 'Li', 'Sam'];
 const LAST = ['Lee', 'LEE', 'Peña', 'Pena', 'Wu'];
-const ADDRESSES = ['ann@contoso.com', 'sam@contoso.com', 'li@contoso.com', 'x@contoso.com', 'ANN@contoso.com', 'ops@contoso.com'];
+const ADDRESSES = [
+  'ann@contoso.com',
+  'sam@contoso.com',
+  'li@contoso.com',
+  'x@contoso.com',
+  'ANN@contoso.com',
+  'ops@contoso.com',
+];
 const PHONES = ['+1 415 555 2671', '415-555-2671', '020 7946 0958', '555', '+49 30 901820', ''];
 
 const user = fc.record({
@@ -48,10 +55,17 @@ const tenant = fc.record({
   users: fc.uniqueArray(user, { selector: (u) => u.id, maxLength: 6 }),
   contacts: fc.uniqueArray(contact, { selector: (c) => c.id, maxLength: 5 }),
   bms: fc.uniqueArray(bmsContact, { selector: (c) => c.id, maxLength: 4 }),
-  links: fc.uniqueArray(fc.record({ userId: fc.constantFrom('u1', 'u2', 'u3', 'u7'), contactId: fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c5'), psa: fc.option(fc.constantFrom(500, 501, 502, 503)) }), {
-    selector: (l) => l.userId,
-    maxLength: 3,
-  }),
+  links: fc.uniqueArray(
+    fc.record({
+      userId: fc.constantFrom('u1', 'u2', 'u3', 'u7'),
+      contactId: fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c5'),
+      psa: fc.option(fc.constantFrom(500, 501, 502, 503)),
+    }),
+    {
+      selector: (l) => l.userId,
+      maxLength: 3,
+    },
+  ),
   replacement: fc.constantFrom(null, '000-000-0000'),
   primaryType: fc.constantFrom('office' as const, 'mobile' as const),
 });
@@ -81,7 +95,9 @@ function build(t: Tenant): TenantSyncInput {
       phones: c.phone === null ? [] : [{ value: c.phone, extension: null, primary: true, label: 'Work' }],
     }),
   );
-  const psa: PsaContact[] = t.bms.map((c) => psaContact(c.id, { firstName: c.firstName, lastName: c.lastName, emailAddress: c.email, isActive: c.active }));
+  const psa: PsaContact[] = t.bms.map((c) =>
+    psaContact(c.id, { firstName: c.firstName, lastName: c.lastName, emailAddress: c.email, isActive: c.active }),
+  );
   // Links are one-to-one, as the store keeps them.
   const usedContacts = new Set<string>();
   const usedPsa = new Set<number>();
@@ -90,14 +106,26 @@ function build(t: Tenant): TenantSyncInput {
     if (usedContacts.has(l.contactId) || (l.psa !== null && usedPsa.has(l.psa))) continue;
     usedContacts.add(l.contactId);
     if (l.psa !== null) usedPsa.add(l.psa);
-    links.push({ userId: l.userId, docContactId: l.contactId, psaContactId: l.psa, rule: 'alias', syncDisabled: 'none', ownedEmails: [], ownedPhones: [], psaPushed: null });
+    links.push({
+      userId: l.userId,
+      docContactId: l.contactId,
+      psaContactId: l.psa,
+      rule: 'alias',
+      syncDisabled: 'none',
+      ownedEmails: [],
+      ownedPhones: [],
+      psaPushed: null,
+    });
   }
   return tenantInput({
     users,
     contacts,
     psaContacts: psa,
     links,
-    settings: { phones: { blankReplacement: t.replacement, primaryType: t.primaryType }, deletionGuard: { minCount: 100 } },
+    settings: {
+      phones: { blankReplacement: t.replacement, primaryType: t.primaryType },
+      deletionGuard: { minCount: 100 },
+    },
   });
 }
 
@@ -121,7 +149,11 @@ describe('planTenantSync properties', () => {
           ...input,
           users: shuffle(input.users, seed),
           links: shuffle(input.links, seed + 1),
-          itglue: { ...input.itglue, contacts: shuffle(input.itglue.contacts, seed + 2), locations: shuffle(input.itglue.locations, seed + 3) },
+          itglue: {
+            ...input.itglue,
+            contacts: shuffle(input.itglue.contacts, seed + 2),
+            locations: shuffle(input.itglue.locations, seed + 3),
+          },
           bms: input.bms === null ? null : { ...input.bms, contacts: shuffle(input.bms.contacts, seed + 4) },
         };
         expect(planTenantSync(permuted)).toEqual(planTenantSync(input));
@@ -146,8 +178,16 @@ describe('planTenantSync properties', () => {
     fc.assert(
       fc.property(tenant, (t) => {
         const plan = planTenantSync(build(t));
-        const docTargets = plan.actions.flatMap((a) => (a.itglue.kind === 'update' || a.itglue.kind === 'unchanged' || a.itglue.kind === 'inactivate' ? [a.itglue.contactId] : []));
-        const psaTargets = plan.actions.flatMap((a) => (a.bms.kind === 'link' || a.bms.kind === 'update' || a.bms.kind === 'unchanged' || a.bms.kind === 'inactivate' ? [a.bms.contactId] : []));
+        const docTargets = plan.actions.flatMap((a) =>
+          a.itglue.kind === 'update' || a.itglue.kind === 'unchanged' || a.itglue.kind === 'inactivate'
+            ? [a.itglue.contactId]
+            : [],
+        );
+        const psaTargets = plan.actions.flatMap((a) =>
+          a.bms.kind === 'link' || a.bms.kind === 'update' || a.bms.kind === 'unchanged' || a.bms.kind === 'inactivate'
+            ? [a.bms.contactId]
+            : [],
+        );
         expect(new Set(docTargets).size).toBe(docTargets.length);
         expect(new Set(psaTargets).size).toBe(psaTargets.length);
       }),

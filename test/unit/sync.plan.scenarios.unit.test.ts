@@ -58,7 +58,11 @@ describe('Scenario 1: no match', () => {
   });
 
   it('takes the UPN as primary email when the setting says so', () => {
-    const user = graphUser('u1', { userPrincipalName: 'ann@contoso.onmicrosoft.com', mail: 'ann@contoso.com', proxyAddresses: ['SMTP:ann@contoso.com'] });
+    const user = graphUser('u1', {
+      userPrincipalName: 'ann@contoso.onmicrosoft.com',
+      mail: 'ann@contoso.com',
+      proxyAddresses: ['SMTP:ann@contoso.com'],
+    });
     const action = planOne({ users: [user], settings: { primaryEmail: 'upn' } });
     expect(action.itglue.kind === 'create' && action.itglue.fields.emails).toEqual([
       work('ann@contoso.onmicrosoft.com'),
@@ -95,19 +99,37 @@ describe('Scenario 2: matched, not yet in BMS', () => {
       { value: '14155552671', extension: null, primary: true, label: 'Work' },
       { value: '14155550000', extension: null, primary: false, label: 'Mobile' },
     ]);
-    expect(action.itglue.diffs.map((d) => d.field)).toEqual(['title', 'location-id', 'contact-emails', 'contact-phones']);
-    expect(action.itglue.diffs.find((d) => d.field === 'title')).toEqual({ field: 'title', old: null, new: 'Controller' });
+    expect(action.itglue.diffs.map((d) => d.field)).toEqual([
+      'title',
+      'location-id',
+      'contact-emails',
+      'contact-phones',
+    ]);
+    expect(action.itglue.diffs.find((d) => d.field === 'title')).toEqual({
+      field: 'title',
+      old: null,
+      new: 'Controller',
+    });
     expect(action.bms.kind).toBe('create');
   });
 
   it('links an existing BMS contact with the same email instead of creating a duplicate', () => {
-    const action = planOne({ users: [ann], contacts: [existing], psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee', emailAddress: 'ANN.LEE@contoso.com' })] });
+    const action = planOne({
+      users: [ann],
+      contacts: [existing],
+      psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee', emailAddress: 'ANN.LEE@contoso.com' })],
+    });
     expect(action.bms).toMatchObject({ kind: 'link', contactId: 500, write: true });
     expect(action.outcome).toBe('synced');
   });
 
   it('links an inactive BMS contact with the same name and reactivates it', () => {
-    const action = planOne({ users: [ann], psaContacts: [psaContact(501, { firstName: 'ann', lastName: 'LEE', emailAddress: 'old@fabrikam.com', isActive: false })] });
+    const action = planOne({
+      users: [ann],
+      psaContacts: [
+        psaContact(501, { firstName: 'ann', lastName: 'LEE', emailAddress: 'old@fabrikam.com', isActive: false }),
+      ],
+    });
     expect(action.bms.kind).toBe('link');
     if (action.bms.kind !== 'link') return;
     expect(action.bms.contactId).toBe(501);
@@ -118,7 +140,10 @@ describe('Scenario 2: matched, not yet in BMS', () => {
     const action = planOne({
       users: [ann],
       contacts: [existing],
-      psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee' }), psaContact(501, { firstName: 'Ann', lastName: 'Lee' })],
+      psaContacts: [
+        psaContact(500, { firstName: 'Ann', lastName: 'Lee' }),
+        psaContact(501, { firstName: 'Ann', lastName: 'Lee' }),
+      ],
     });
     expect(action.outcome).toBe('disputed');
     expect(action.itglue.kind).toBe('update');
@@ -128,7 +153,10 @@ describe('Scenario 2: matched, not yet in BMS', () => {
   it('creates in BMS when an operator chose create for a BMS dispute', () => {
     const action = planOne({
       users: [ann],
-      psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee' }), psaContact(501, { firstName: 'Ann', lastName: 'Lee' })],
+      psaContacts: [
+        psaContact(500, { firstName: 'Ann', lastName: 'Lee' }),
+        psaContact(501, { firstName: 'Ann', lastName: 'Lee' }),
+      ],
       decisions: [{ userId: 'u1', side: 'bms', choice: 'create' }],
     });
     expect(action.bms.kind).toBe('create');
@@ -143,7 +171,6 @@ function linkedState(jobTitle: string) {
 }
 
 describe('Scenario 3: linked to BMS', () => {
-
   it('propagates only the changed mapped fields', () => {
     const action = planTenantSync(linkedState('CFO')).actions[0]!;
     expect(action.rule).toBe('link');
@@ -159,14 +186,16 @@ describe('Scenario 3: linked to BMS', () => {
 
   it('leaves BMS alone when sync with BMS is disabled for the contact', () => {
     const state = linkedState('CFO');
-    const action = planTenantSync({ ...state, links: state.links.map((l) => ({ ...l, syncDisabled: 'psa' as const })) }).actions[0]!;
+    const action = planTenantSync({ ...state, links: state.links.map((l) => ({ ...l, syncDisabled: 'psa' as const })) })
+      .actions[0]!;
     expect(action.itglue.kind).toBe('update');
     expect(action.bms.kind).toBe('disabled');
   });
 
   it('leaves the contact alone entirely when sync is disabled on every leg', () => {
     const state = linkedState('CFO');
-    const action = planTenantSync({ ...state, links: state.links.map((l) => ({ ...l, syncDisabled: 'all' as const })) }).actions[0]!;
+    const action = planTenantSync({ ...state, links: state.links.map((l) => ({ ...l, syncDisabled: 'all' as const })) })
+      .actions[0]!;
     expect(action.outcome).toBe('disabled');
     expect(actionWrites(action)).toBe(false);
   });
@@ -181,19 +210,37 @@ describe('Scenario 3: linked to BMS', () => {
 
 describe('field ownership', () => {
   it('never erases a value with a blank Microsoft value', () => {
-    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', title: 'Controller', emails: [work('ann@contoso.com')] });
+    const contact = docContact('c1', {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      title: 'Controller',
+      emails: [work('ann@contoso.com')],
+    });
     const action = planOne({ users: [{ ...ann, jobTitle: null }], contacts: [contact] });
     expect(action.itglue.kind === 'update' && action.itglue.patch.title).toBeUndefined();
   });
 
   it('erases it when blankNeverOverwrites is off', () => {
-    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', title: 'Controller', emails: [work('ann@contoso.com')] });
-    const action = planOne({ users: [{ ...ann, jobTitle: null }], contacts: [contact], settings: { blankNeverOverwrites: false } });
+    const contact = docContact('c1', {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      title: 'Controller',
+      emails: [work('ann@contoso.com')],
+    });
+    const action = planOne({
+      users: [{ ...ann, jobTitle: null }],
+      contacts: [contact],
+      settings: { blankNeverOverwrites: false },
+    });
     expect(action.itglue.kind === 'update' && action.itglue.patch.title).toBeNull();
   });
 
   it('keeps the older primary email as a non-primary email', () => {
-    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann.lee@contoso.com'), work('ann@contoso.com', false, 'Home')] });
+    const contact = docContact('c1', {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emails: [work('ann.lee@contoso.com'), work('ann@contoso.com', false, 'Home')],
+    });
     const action = planOne({ users: [ann], contacts: [contact] });
     expect(action.itglue.kind === 'update' && action.itglue.patch.emails).toEqual([
       { value: 'ann.lee@contoso.com', primary: false, label: 'Work' },
@@ -258,7 +305,12 @@ describe('primary phone', () => {
   });
 
   it('keeps the primary phone the contact has when setPrimary is off', () => {
-    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann@contoso.com')], phones: [{ value: '2025550143', extension: null, primary: true, label: 'Main' }] });
+    const contact = docContact('c1', {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emails: [work('ann@contoso.com')],
+      phones: [{ value: '2025550143', extension: null, primary: true, label: 'Main' }],
+    });
     const action = planOne({ users: [ann], contacts: [contact], settings: { phones: { setPrimary: false } } });
     expect(action.itglue.kind === 'update' && action.itglue.patch.phones?.filter((p) => p.primary)).toEqual([
       { value: '2025550143', extension: null, primary: true, label: 'Main' },
@@ -276,17 +328,28 @@ describe('primary phone', () => {
 
   it('adds the literal replacement as the primary Work phone', () => {
     const action = planOne({ users: [noPhones], settings: { phones: { blankReplacement: '000-000-0000' } } });
-    expect(action.itglue.kind === 'create' && action.itglue.fields.phones).toEqual([{ value: '0000000000', extension: null, primary: true, label: 'Work' }]);
+    expect(action.itglue.kind === 'create' && action.itglue.fields.phones).toEqual([
+      { value: '0000000000', extension: null, primary: true, label: 'Work' },
+    ]);
     expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('000-000-0000');
   });
 
   it('uses the tenant main number for "tenantMain", and drops it once Microsoft has a phone', () => {
-    const first = tenantInput({ users: [noPhones], settings: { phones: { blankReplacement: 'tenantMain' } }, organizationPhone: '+1 206 555 0100' });
+    const first = tenantInput({
+      users: [noPhones],
+      settings: { phones: { blankReplacement: 'tenantMain' } },
+      organizationPhone: '+1 206 555 0100',
+    });
     const plan = planTenantSync(first);
     expect(plan.actions[0]!.bms.kind === 'create' && plan.actions[0]!.bms.fields.phoneNumber).toBe('+12065550100');
     const applied = applyInMemory(first, plan);
-    const next = planTenantSync({ ...applied, users: tenantInput({ users: [{ ...noPhones, businessPhones: ['415 555 2671'] }] }).users }).actions[0]!;
-    expect(next.itglue.kind === 'update' && next.itglue.patch.phones).toEqual([{ value: '14155552671', extension: null, primary: true, label: 'Work' }]);
+    const next = planTenantSync({
+      ...applied,
+      users: tenantInput({ users: [{ ...noPhones, businessPhones: ['415 555 2671'] }] }).users,
+    }).actions[0]!;
+    expect(next.itglue.kind === 'update' && next.itglue.patch.phones).toEqual([
+      { value: '14155552671', extension: null, primary: true, label: 'Work' },
+    ]);
   });
 
   it('reports an invalid Microsoft phone and does not write it', () => {
@@ -321,12 +384,21 @@ describe('location', () => {
 
   it('uses the user officeLocation under the officeLocation strategy, else the default', () => {
     const settings = { location: { strategy: 'officeLocation' as const } };
-    expect(planOne({ users: [{ ...ann, officeLocation: 'London  Office' }], settings }).itglue).toMatchObject({ fields: { locationId: '20' } });
-    expect(planOne({ users: [{ ...ann, officeLocation: 'Paris' }], settings }).itglue).toMatchObject({ fields: { locationId: '10' } });
+    expect(planOne({ users: [{ ...ann, officeLocation: 'London  Office' }], settings }).itglue).toMatchObject({
+      fields: { locationId: '20' },
+    });
+    expect(planOne({ users: [{ ...ann, officeLocation: 'Paris' }], settings }).itglue).toMatchObject({
+      fields: { locationId: '10' },
+    });
   });
 
   it('keeps a location set by hand under the default strategy', () => {
-    const contact = docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann@contoso.com')], locationId: '20' });
+    const contact = docContact('c1', {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emails: [work('ann@contoso.com')],
+      locationId: '20',
+    });
     const action = planOne({ users: [ann], contacts: [contact] });
     expect(action.itglue.kind === 'update' && action.itglue.patch.locationId).toBeUndefined();
   });
@@ -347,12 +419,17 @@ describe('held for BMS types', () => {
   it('holds with the setting named when the email type is unknown', () => {
     const action = planOne({ users: [ann], settings: { psa: { emailType: 'Business' } } });
     expect(action.bms.kind).toBe('held');
-    expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'unknown-email-type', message: expect.stringContaining('psa.emailType') }));
+    expect(action.reasons).toContainEqual(
+      expect.objectContaining({ code: 'unknown-email-type', message: expect.stringContaining('psa.emailType') }),
+    );
   });
 });
 
 describe('disputes and operator decisions', () => {
-  const twins = [docContact('c1', { firstName: 'Ann', lastName: 'Lee' }), docContact('c2', { firstName: 'Ann', lastName: 'Lee' })];
+  const twins = [
+    docContact('c1', { firstName: 'Ann', lastName: 'Lee' }),
+    docContact('c2', { firstName: 'Ann', lastName: 'Lee' }),
+  ];
   const plain = graphUser('u1', { givenName: 'Ann', surname: 'Lee' });
 
   it('writes nothing for a disputed user and names the candidates', () => {
@@ -364,11 +441,18 @@ describe('disputes and operator decisions', () => {
   });
 
   it('creates a new contact when an operator chose create', () => {
-    expect(planOne({ users: [plain], contacts: twins, decisions: [{ userId: 'u1', side: 'itglue', choice: 'create' }] }).itglue.kind).toBe('create');
+    expect(
+      planOne({ users: [plain], contacts: twins, decisions: [{ userId: 'u1', side: 'itglue', choice: 'create' }] })
+        .itglue.kind,
+    ).toBe('create');
   });
 
   it('excludes the user when an operator chose ignore', () => {
-    const action = planOne({ users: [plain], contacts: twins, decisions: [{ userId: 'u1', side: 'itglue', choice: 'ignore' }] });
+    const action = planOne({
+      users: [plain],
+      contacts: twins,
+      decisions: [{ userId: 'u1', side: 'itglue', choice: 'ignore' }],
+    });
     expect(action.outcome).toBe('excluded');
     expect(action.reasons[0]?.code).toBe('ignored');
   });
@@ -382,14 +466,21 @@ describe('disputes and operator decisions', () => {
 
 describe('input IT Glue or BMS would refuse', () => {
   it('holds a user without any valid address and writes nothing', () => {
-    const user = graphUser('u1', { userPrincipalName: `${'x'.repeat(70)}@contoso.com`, mail: null, proxyAddresses: [] });
+    const user = graphUser('u1', {
+      userPrincipalName: `${'x'.repeat(70)}@contoso.com`,
+      mail: null,
+      proxyAddresses: [],
+    });
     const action = planTenantSync(tenantInput({ users: [user] })).actions[0]!;
     expect(action).toMatchObject({ outcome: 'held', itglue: { kind: 'none' }, bms: { kind: 'none' } });
     expect(action.reasons.at(-1)).toMatchObject({ code: 'no-valid-email', field: 'mail' });
   });
 
   it('shortens names and titles to what each system takes, the same way every time', () => {
-    const input = { ...tenantInput({ users: [{ ...ann, jobTitle: 'T'.repeat(300), surname: `${'L'.repeat(99)}😀tail` }] }), textLimits: { itglue: 255, bms: 100 } };
+    const input = {
+      ...tenantInput({ users: [{ ...ann, jobTitle: 'T'.repeat(300), surname: `${'L'.repeat(99)}😀tail` }] }),
+      textLimits: { itglue: 255, bms: 100 },
+    };
     const plan = planTenantSync(input);
     const action = plan.actions[0]!;
     expect(action.itglue.kind === 'create' && action.itglue.fields.title).toBe('T'.repeat(255));

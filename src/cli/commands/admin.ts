@@ -8,7 +8,8 @@ import { actor, withContext } from '../context.ts';
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.CONTACTSYNC_USER_PASSWORD;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (process.stdin.isTTY !== true) throw new Error('Give the password in CONTACTSYNC_USER_PASSWORD, or run this on a terminal to be asked for it.');
+  if (process.stdin.isTTY !== true)
+    throw new Error('Give the password in CONTACTSYNC_USER_PASSWORD, or run this on a terminal to be asked for it.');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return await prompt.question('Password (at least 12 characters): ');
@@ -22,7 +23,11 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
     .command('migrate')
     .description('Bring the state database to the newest schema (every command does it too).')
     .action((_options: unknown, command: Command) =>
-      withContext(configOf(command), async ({ databaseLocation }) => void process.stdout.write(`Database up to date: ${databaseLocation}\n`), { requireSecrets: false }),
+      withContext(
+        configOf(command),
+        async ({ databaseLocation }) => void process.stdout.write(`Database up to date: ${databaseLocation}\n`),
+        { requireSecrets: false },
+      ),
     );
 
   const user = cli.command('user').description('People who sign in to the web UI.');
@@ -35,10 +40,12 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
         configOf(command),
         async ({ store }) => {
           if (options.role !== 'viewer' && options.role !== 'admin') throw new Error('--role is viewer or admin.');
-          if (!/^[A-Za-z0-9._@-]{2,64}$/.test(username)) throw new Error('A user name is 2 to 64 letters, digits or . _ @ -.');
+          if (!/^[A-Za-z0-9._@-]{2,64}$/.test(username))
+            throw new Error('A user name is 2 to 64 letters, digits or . _ @ -.');
           const password = await readPassword();
           if (password.length < 12) throw new Error('The password must have at least 12 characters.');
-          if (!(await store.addUser(username, await hashPassword(password), options.role))) throw new Error(`There is a user ${username} already.`);
+          if (!(await store.addUser(username, await hashPassword(password), options.role)))
+            throw new Error(`There is a user ${username} already.`);
           await store.audit(actor(), 'user.add', username, { role: options.role });
           process.stdout.write(`Added ${username} (${options.role}).\n`);
         },
@@ -60,7 +67,9 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
           const id = randomUUID().slice(0, 8);
           await store.addApiToken({ id, name, tokenHash: tokenDigest(secret), role: options.role, createdBy: actor() });
           await store.audit(actor(), 'token.add', id, { name, role: options.role });
-          process.stdout.write(`Token ${id} (${name}, ${options.role}); keep it now, it is not shown again:\n${secret}\n`);
+          process.stdout.write(
+            `Token ${id} (${name}, ${options.role}); keep it now, it is not shown again:\n${secret}\n`,
+          );
         },
         { requireSecrets: false },
       ),
@@ -73,7 +82,14 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
         configOf(command),
         async ({ store }) => {
           const list = await store.listApiTokens();
-          process.stdout.write(list.length === 0 ? 'No API tokens.\n' : `${formatTable(['id', 'name', 'role', 'made by', 'made', 'last used'], list.map((t) => [t.id, t.name, t.role, t.createdBy, t.createdAt, t.lastUsedAt ?? 'never']))}\n`);
+          process.stdout.write(
+            list.length === 0
+              ? 'No API tokens.\n'
+              : `${formatTable(
+                  ['id', 'name', 'role', 'made by', 'made', 'last used'],
+                  list.map((t) => [t.id, t.name, t.role, t.createdBy, t.createdAt, t.lastUsedAt ?? 'never']),
+                )}\n`,
+          );
         },
         { requireSecrets: false },
       ),

@@ -16,7 +16,10 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
         configOf(command),
         async ({ store }) => {
           const tenant = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
-          const list = await store.listConflicts({ ...(tenant === null ? {} : { tenantId: tenant.id }), ...(options.all === true ? {} : { status: 'open' as const }) });
+          const list = await store.listConflicts({
+            ...(tenant === null ? {} : { tenantId: tenant.id }),
+            ...(options.all === true ? {} : { status: 'open' as const }),
+          });
           if (options.json === true) {
             process.stdout.write(`${JSON.stringify(list)}\n`);
             return;
@@ -29,7 +32,15 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
           process.stdout.write(
             `${formatTable(
               ['conflict', 'tenant', 'user', 'in', 'rule', 'candidates', 'status'],
-              list.map((c) => [c.id, names.get(c.tenantId) ?? c.tenantId, c.userPrincipalName, c.side === 'itglue' ? 'IT Glue' : 'BMS', c.rule ?? '-', c.candidates.join(', '), c.resolution === null ? c.status : `${c.status}: ${c.resolution}`]),
+              list.map((c) => [
+                c.id,
+                names.get(c.tenantId) ?? c.tenantId,
+                c.userPrincipalName,
+                c.side === 'itglue' ? 'IT Glue' : 'BMS',
+                c.rule ?? '-',
+                c.candidates.join(', '),
+                c.resolution === null ? c.status : `${c.status}: ${c.resolution}`,
+              ]),
             )}\nResolve with: contactsync conflicts resolve CONFLICT --link CONTACT | --create | --ignore\n`,
           );
         },
@@ -39,7 +50,9 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
 
   conflicts
     .command('resolve <conflict>')
-    .description('Settle a conflict: link the user to one of the candidate contacts, create a new contact, or ignore the user. The next sync applies it.')
+    .description(
+      'Settle a conflict: link the user to one of the candidate contacts, create a new contact, or ignore the user. The next sync applies it.',
+    )
     .option('--link <contact>', 'the candidate contact to link')
     .option('--create', 'create a new contact instead')
     .option('--ignore', 'leave the user out')
@@ -47,9 +60,16 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
       withContext(
         configOf(command),
         async ({ store }) => {
-          const chosen = [options.link !== undefined, options.create === true, options.ignore === true].filter(Boolean).length;
+          const chosen = [options.link !== undefined, options.create === true, options.ignore === true].filter(
+            Boolean,
+          ).length;
           if (chosen !== 1) throw new Error('Choose one of --link CONTACT, --create or --ignore.');
-          const choice: ConflictChoice = options.link !== undefined ? { kind: 'link', contactId: options.link } : options.create === true ? { kind: 'create' } : { kind: 'ignore' };
+          const choice: ConflictChoice =
+            options.link !== undefined
+              ? { kind: 'link', contactId: options.link }
+              : options.create === true
+                ? { kind: 'create' }
+                : { kind: 'ignore' };
           process.stdout.write(`${(await resolveConflict(store, id, choice, actor())).message}\n`);
         },
         { requireSecrets: false },

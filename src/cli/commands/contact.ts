@@ -4,9 +4,19 @@ import { deepLinks } from '../../operations/deep-links.ts';
 import { setContactSync, syncNow, userNamed } from '../../operations/operator-actions.ts';
 import { actor, withContext } from '../context.ts';
 
-function links(tenantId: string, userId: string, itglueOrg: string | null, docId: string | null, psaId: number | null): string[] {
+function links(
+  tenantId: string,
+  userId: string,
+  itglueOrg: string | null,
+  docId: string | null,
+  psaId: number | null,
+): string[] {
   const found = deepLinks(tenantId, userId, itglueOrg, docId, psaId);
-  return [`Microsoft Entra: ${found.microsoft}`, ...(found.itglue === null ? [] : [`IT Glue: ${found.itglue}`]), ...(found.bms === null ? [] : [`BMS: ${found.bms}`])];
+  return [
+    `Microsoft Entra: ${found.microsoft}`,
+    ...(found.itglue === null ? [] : [`IT Glue: ${found.itglue}`]),
+    ...(found.bms === null ? [] : [`BMS: ${found.bms}`]),
+  ];
 }
 
 export function registerContact(cli: Command, configOf: (command: Command) => string): void {
@@ -14,7 +24,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
 
   contact
     .command('show <user>')
-    .description('The "Manage" view: the ids in all three systems with links, the link and how it was made, the last sync and the history.')
+    .description(
+      'The "Manage" view: the ids in all three systems with links, the link and how it was made, the last sync and the history.',
+    )
     .option('--json', 'as JSON')
     .action((name: string, options: { json?: boolean }, command: Command) =>
       withContext(
@@ -34,10 +46,21 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             `IT Glue contact: ${link?.docContactId ?? 'none'}`,
             `BMS contact: ${link?.psaContactId ?? 'none'}`,
             `Linked by: ${link === null ? 'not linked' : (link.rule ?? 'created by contactsync')}; sync: ${link === null || link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
-            ...links(tenantId, user.id, tenant?.itglueOrganizationId ?? null, link?.docContactId ?? null, link?.psaContactId ?? null),
-            history.length === 0 ? 'Not synced yet.' : `Last sync: ${history[0]!.at} — ${history[0]!.outcome} (IT Glue ${history[0]!.itglue}, BMS ${history[0]!.bms})`,
+            ...links(
+              tenantId,
+              user.id,
+              tenant?.itglueOrganizationId ?? null,
+              link?.docContactId ?? null,
+              link?.psaContactId ?? null,
+            ),
+            history.length === 0
+              ? 'Not synced yet.'
+              : `Last sync: ${history[0]!.at} — ${history[0]!.outcome} (IT Glue ${history[0]!.itglue}, BMS ${history[0]!.bms})`,
             ...(history.length === 0 ? [] : ['History:']),
-            ...history.map((h) => `  ${h.at}  ${h.outcome.padEnd(14)} IT Glue ${h.itglue}, BMS ${h.bms}${h.reasons.length === 0 ? '' : ` — ${h.reasons.map((r) => r.message).join(' ')}`}`),
+            ...history.map(
+              (h) =>
+                `  ${h.at}  ${h.outcome.padEnd(14)} IT Glue ${h.itglue}, BMS ${h.bms}${h.reasons.length === 0 ? '' : ` — ${h.reasons.map((r) => r.message).join(' ')}`}`,
+            ),
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
         },
@@ -51,7 +74,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .action((name: string, _options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { tenantId, user } = await userNamed(context.store, name);
-        const result = await syncNow(context.store, context.apis().runner, tenantId, user.id, actor(), (step, detail) => process.stdout.write(`${step.padEnd(6)} ${detail}\n`));
+        const result = await syncNow(context.store, context.apis().runner, tenantId, user.id, actor(), (step, detail) =>
+          process.stdout.write(`${step.padEnd(6)} ${detail}\n`),
+        );
         process.exitCode = result.outcome === 'failed' ? 3 : 0;
       }),
     );
@@ -62,12 +87,17 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
       async ({ store }) => {
         const { tenantId, user } = await userNamed(store, name);
         const leg = options.leg ?? 'psa';
-        if (leg !== 'psa' && leg !== 'all') throw new Error('--leg is psa (BMS only) or all (BMS and the Microsoft → IT Glue leg).');
+        if (leg !== 'psa' && leg !== 'all')
+          throw new Error('--leg is psa (BMS only) or all (BMS and the Microsoft → IT Glue leg).');
         const value: SyncDisabled = disabled === 'none' ? 'none' : (leg as SyncDisabled);
         process.stdout.write(`${await setContactSync(store, tenantId, user.id, value, actor())}\n`);
       },
       { requireSecrets: false },
     );
-  contact.command('disable <user>').description('"Disable sync": leave the contact alone in BMS (--leg all: in IT Glue too).').option('--leg <leg>', 'psa or all', 'psa').action(toggle('psa'));
+  contact
+    .command('disable <user>')
+    .description('"Disable sync": leave the contact alone in BMS (--leg all: in IT Glue too).')
+    .option('--leg <leg>', 'psa or all', 'psa')
+    .action(toggle('psa'));
   contact.command('enable <user>').description('Sync the contact again.').action(toggle('none'));
 }

@@ -7,9 +7,16 @@ import { runLine, untilStopped } from '../output.ts';
 export function registerDaemon(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('daemon')
-    .description('Keep every mapped tenant in sync: read Microsoft 365 changes every pollSeconds (one Graph request when nothing changed), reconcile in full daily. SIGTERM or Ctrl-C stops it after the run in flight.')
+    .description(
+      'Keep every mapped tenant in sync: read Microsoft 365 changes every pollSeconds (one Graph request when nothing changed), reconcile in full daily. SIGTERM or Ctrl-C stops it after the run in flight.',
+    )
     .option('--poll-seconds <seconds>', 'override the pollSeconds setting', positiveNumber)
-    .option('--reconcile-hours <hours>', 'how often a tenant is planned in full even without a change', positiveNumber, 24)
+    .option(
+      '--reconcile-hours <hours>',
+      'how often a tenant is planned in full even without a change',
+      positiveNumber,
+      24,
+    )
     .action((options: { pollSeconds?: number; reconcileHours: number }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { runner } = context.apis();
@@ -22,11 +29,15 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
           pollSeconds,
           reconcileHours: options.reconcileHours,
           onResult: (result) => {
-            if (result.status !== 'unchanged') process.stdout.write(runLine(names.get(result.tenantId) ?? result.tenantId, result));
+            if (result.status !== 'unchanged')
+              process.stdout.write(runLine(names.get(result.tenantId) ?? result.tenantId, result));
           },
-          onError: (tenantId, error) => process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
+          onError: (tenantId, error) =>
+            process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
         });
-        process.stdout.write(`Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`);
+        process.stdout.write(
+          `Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`,
+        );
         void untilStopped().then(() => daemon.stop());
         await daemon.start();
         process.stdout.write('Stopped.\n');

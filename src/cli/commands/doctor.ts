@@ -44,25 +44,54 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
         const { directory, itglue, bms } = context.apis();
         const { microsoft } = context.config;
         const tenants = await context.store.listTenants();
-        const probes = [...(microsoft.partnerTenantId ? [{ id: microsoft.partnerTenantId, displayName: 'partner tenant' }] : []), ...tenants];
-        if (probes.length === 0) checks.push({ name: 'Microsoft 365', ok: false, detail: 'No tenant to sign in to: set microsoft.partnerTenantId, or list tenants in the config.' });
+        const probes = [
+          ...(microsoft.partnerTenantId ? [{ id: microsoft.partnerTenantId, displayName: 'partner tenant' }] : []),
+          ...tenants,
+        ];
+        if (probes.length === 0)
+          checks.push({
+            name: 'Microsoft 365',
+            ok: false,
+            detail: 'No tenant to sign in to: set microsoft.partnerTenantId, or list tenants in the config.',
+          });
         for (const tenant of probes) {
-          await check(`Microsoft 365: ${tenant.displayName}`, async () => `signed in; organization "${(await directory.readOrganization(tenant.id)).displayName}"`);
+          await check(
+            `Microsoft 365: ${tenant.displayName}`,
+            async () => `signed in; organization "${(await directory.readOrganization(tenant.id)).displayName}"`,
+          );
         }
-        if (microsoft.partnerTenantId) await check('GDAP customers', async () => `${(await directory.listCustomerTenants(microsoft.partnerTenantId!)).length} customer tenants`);
-        await check('IT Glue', async () => `API key accepted; ${(await itglue.listContactTypes()).length} contact types`);
-        if (bms !== null) await check('Kaseya BMS', async () => `signed in; ${(await bms.listEmailTypes()).length} email types`);
+        if (microsoft.partnerTenantId)
+          await check(
+            'GDAP customers',
+            async () => `${(await directory.listCustomerTenants(microsoft.partnerTenantId!)).length} customer tenants`,
+          );
+        await check(
+          'IT Glue',
+          async () => `API key accepted; ${(await itglue.listContactTypes()).length} contact types`,
+        );
+        if (bms !== null)
+          await check('Kaseya BMS', async () => `signed in; ${(await bms.listEmailTypes()).length} email types`);
         const skew = await clockSkew(microsoft.graphUrl ?? GRAPH_BASE_URL);
         checks.push(
           skew === null
             ? { name: 'clock', ok: true, detail: 'could not be compared with Microsoft Graph' }
             : Math.abs(skew) > MAX_SKEW_MS
-              ? { name: 'clock', ok: false, detail: `this machine's clock is ${Math.round(skew / 1000)} s off Microsoft's: tokens will be refused. Synchronize the clock (NTP).` }
-              : { name: 'clock', ok: true, detail: `within ${Math.max(1, Math.round(Math.abs(skew) / 1000))} s of Microsoft Graph` },
+              ? {
+                  name: 'clock',
+                  ok: false,
+                  detail: `this machine's clock is ${Math.round(skew / 1000)} s off Microsoft's: tokens will be refused. Synchronize the clock (NTP).`,
+                }
+              : {
+                  name: 'clock',
+                  ok: true,
+                  detail: `within ${Math.max(1, Math.round(Math.abs(skew) / 1000))} s of Microsoft Graph`,
+                },
         );
         for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
         const failed = checks.filter((c) => !c.ok).length;
-        process.stdout.write(failed === 0 ? 'Everything answers.\n' : `${failed} problem${failed === 1 ? '' : 's'} to fix.\n`);
+        process.stdout.write(
+          failed === 0 ? 'Everything answers.\n' : `${failed} problem${failed === 1 ? '' : 's'} to fix.\n`,
+        );
         process.exitCode = failed === 0 ? 0 : 1;
       }),
     );

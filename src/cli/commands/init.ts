@@ -10,11 +10,32 @@ import { migrateToLatest } from '../../store/migrations.ts';
 
 /** The questions of `init`, each with the environment variable that answers it without a prompt. */
 const QUESTIONS = [
-  { key: 'partnerTenantId', env: 'CONTACTSYNC_PARTNER_TENANT_ID', question: 'Your partner (MSP) tenant id, for GDAP customer discovery (empty to list tenants by hand)', optional: true },
+  {
+    key: 'partnerTenantId',
+    env: 'CONTACTSYNC_PARTNER_TENANT_ID',
+    question: 'Your partner (MSP) tenant id, for GDAP customer discovery (empty to list tenants by hand)',
+    optional: true,
+  },
   { key: 'clientId', env: 'CONTACTSYNC_MS_CLIENT_ID', question: 'Microsoft app (client) id' },
-  { key: 'clientSecret', env: 'CONTACTSYNC_MS_CLIENT_SECRET', question: 'Microsoft app client secret (empty to use a certificate)', optional: true, secret: true },
-  { key: 'certificatePath', env: 'CONTACTSYNC_MS_CERTIFICATE_KEY', question: 'Path of the certificate private key (PEM), when there is no secret', optional: true },
-  { key: 'certificateThumbprint', env: 'CONTACTSYNC_MS_CERTIFICATE_THUMBPRINT', question: 'SHA-256 thumbprint of that certificate', optional: true },
+  {
+    key: 'clientSecret',
+    env: 'CONTACTSYNC_MS_CLIENT_SECRET',
+    question: 'Microsoft app client secret (empty to use a certificate)',
+    optional: true,
+    secret: true,
+  },
+  {
+    key: 'certificatePath',
+    env: 'CONTACTSYNC_MS_CERTIFICATE_KEY',
+    question: 'Path of the certificate private key (PEM), when there is no secret',
+    optional: true,
+  },
+  {
+    key: 'certificateThumbprint',
+    env: 'CONTACTSYNC_MS_CERTIFICATE_THUMBPRINT',
+    question: 'SHA-256 thumbprint of that certificate',
+    optional: true,
+  },
   { key: 'itglueApiKey', env: 'CONTACTSYNC_ITGLUE_API_KEY', question: 'IT Glue API key', secret: true },
   { key: 'itglueRegion', env: 'CONTACTSYNC_ITGLUE_REGION', question: 'IT Glue region (us, eu or au)', fallback: 'us' },
   { key: 'bmsUserName', env: 'CONTACTSYNC_BMS_USER', question: 'Kaseya BMS API user name' },
@@ -32,7 +53,8 @@ async function ask(): Promise<Answers> {
   try {
     for (const q of QUESTIONS) {
       let value = process.env[q.env];
-      if ((value === undefined || value === '') && prompt !== null) value = (await prompt.question(`${q.question}${'fallback' in q ? ` [${q.fallback}]` : ''}: `)).trim();
+      if ((value === undefined || value === '') && prompt !== null)
+        value = (await prompt.question(`${q.question}${'fallback' in q ? ` [${q.fallback}]` : ''}: `)).trim();
       if ((value === undefined || value === '') && 'fallback' in q) value = q.fallback;
       if (value !== undefined && value !== '') answers[q.key] = value;
     }
@@ -45,11 +67,17 @@ async function ask(): Promise<Answers> {
 function problemsOf(a: Answers): string[] {
   const problems: string[] = [];
   if (a.clientId === undefined) problems.push('the Microsoft app id (CONTACTSYNC_MS_CLIENT_ID)');
-  if (a.clientSecret === undefined && (a.certificatePath === undefined || a.certificateThumbprint === undefined)) problems.push('a client secret (CONTACTSYNC_MS_CLIENT_SECRET), or a certificate key and thumbprint');
+  if (a.clientSecret === undefined && (a.certificatePath === undefined || a.certificateThumbprint === undefined))
+    problems.push('a client secret (CONTACTSYNC_MS_CLIENT_SECRET), or a certificate key and thumbprint');
   if (a.itglueApiKey === undefined) problems.push('the IT Glue API key (CONTACTSYNC_ITGLUE_API_KEY)');
-  if (a.itglueRegion !== undefined && !['us', 'eu', 'au'].includes(a.itglueRegion)) problems.push(`an IT Glue region of us, eu or au (not "${a.itglueRegion}")`);
-  if (a.bmsUserName === undefined || a.bmsPassword === undefined || a.bmsTenant === undefined) problems.push('the BMS user name, password and tenant (CONTACTSYNC_BMS_USER, CONTACTSYNC_BMS_PASSWORD, CONTACTSYNC_BMS_TENANT)');
-  if (a.bmsRegion !== undefined && !['us', 'emea', 'apac'].includes(a.bmsRegion)) problems.push(`a BMS region of us, emea or apac (not "${a.bmsRegion}")`);
+  if (a.itglueRegion !== undefined && !['us', 'eu', 'au'].includes(a.itglueRegion))
+    problems.push(`an IT Glue region of us, eu or au (not "${a.itglueRegion}")`);
+  if (a.bmsUserName === undefined || a.bmsPassword === undefined || a.bmsTenant === undefined)
+    problems.push(
+      'the BMS user name, password and tenant (CONTACTSYNC_BMS_USER, CONTACTSYNC_BMS_PASSWORD, CONTACTSYNC_BMS_TENANT)',
+    );
+  if (a.bmsRegion !== undefined && !['us', 'emea', 'apac'].includes(a.bmsRegion))
+    problems.push(`a BMS region of us, emea or apac (not "${a.bmsRegion}")`);
   return problems;
 }
 
@@ -57,12 +85,19 @@ const json = (value: unknown): string => JSON.stringify(value);
 
 function configText(a: Answers, key: Buffer): string {
   const enc = (value: string | undefined) => (value === undefined ? undefined : encryptSecret(value, key));
-  const urls = { loginUrl: process.env.CONTACTSYNC_MS_LOGIN_URL, graphUrl: process.env.CONTACTSYNC_GRAPH_URL, itglue: process.env.CONTACTSYNC_ITGLUE_URL, bms: process.env.CONTACTSYNC_BMS_URL };
+  const urls = {
+    loginUrl: process.env.CONTACTSYNC_MS_LOGIN_URL,
+    graphUrl: process.env.CONTACTSYNC_GRAPH_URL,
+    itglue: process.env.CONTACTSYNC_ITGLUE_URL,
+    bms: process.env.CONTACTSYNC_BMS_URL,
+  };
   const microsoft = {
     partnerTenantId: a.partnerTenantId ?? null,
     clientId: a.clientId,
     ...(a.clientSecret === undefined ? {} : { clientSecret: enc(a.clientSecret) }),
-    ...(a.certificatePath === undefined ? {} : { certificate: { thumbprintSha256: a.certificateThumbprint, privateKeyPath: a.certificatePath } }),
+    ...(a.certificatePath === undefined
+      ? {}
+      : { certificate: { thumbprintSha256: a.certificateThumbprint, privateKeyPath: a.certificatePath } }),
     ...(urls.loginUrl ? { loginUrl: urls.loginUrl } : {}),
     ...(urls.graphUrl ? { graphUrl: urls.graphUrl } : {}),
   };
@@ -91,18 +126,25 @@ function configText(a: Answers, key: Buffer): string {
 export function registerInit(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('init')
-    .description('Write a commented config file (secrets encrypted) and create the database. Answers come from prompts, or from the environment variables CONTACTSYNC_MS_CLIENT_ID, CONTACTSYNC_MS_CLIENT_SECRET, CONTACTSYNC_ITGLUE_API_KEY, CONTACTSYNC_BMS_USER, CONTACTSYNC_BMS_PASSWORD, CONTACTSYNC_BMS_TENANT and the others listed in the README.')
+    .description(
+      'Write a commented config file (secrets encrypted) and create the database. Answers come from prompts, or from the environment variables CONTACTSYNC_MS_CLIENT_ID, CONTACTSYNC_MS_CLIENT_SECRET, CONTACTSYNC_ITGLUE_API_KEY, CONTACTSYNC_BMS_USER, CONTACTSYNC_BMS_PASSWORD, CONTACTSYNC_BMS_TENANT and the others listed in the README.',
+    )
     .option('--force', 'replace an existing config file')
     .action(async (options: { force?: boolean }, command: Command) => {
       const path = resolve(configOf(command));
-      if (existsSync(path) && options.force !== true) throw new Error(`${path} exists already: use --force to replace it.`);
+      if (existsSync(path) && options.force !== true)
+        throw new Error(`${path} exists already: use --force to replace it.`);
       const answers = await ask();
       const problems = problemsOf(answers);
-      if (problems.length > 0) throw new Error(`Cannot write the config; missing or wrong:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      if (problems.length > 0)
+        throw new Error(`Cannot write the config; missing or wrong:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       const key = loadSecretKey(keyFileOf(path), { create: true });
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, configText(answers, key), { mode: 0o600 });
-      const database = openDatabase({ databaseUrl: process.env.DATABASE_URL, sqlitePath: resolve(dirname(path), 'data', 'contactsync.db') });
+      const database = openDatabase({
+        databaseUrl: process.env.DATABASE_URL,
+        sqlitePath: resolve(dirname(path), 'data', 'contactsync.db'),
+      });
       await migrateToLatest(database.db as Kysely<unknown>);
       await database.db.destroy();
       process.stdout.write(

@@ -5,7 +5,9 @@ import { tenantNamed, withContext } from '../context.ts';
 import { summaryTable } from '../output.ts';
 
 function describe(user: UserResult): string {
-  const lines = [`  ${user.outcome.padEnd(16)} ${user.userPrincipalName}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`];
+  const lines = [
+    `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
+  ];
   for (const diff of user.diffs) lines.push(`      ${diff.field}: ${diff.old ?? '∅'} → ${diff.new ?? '∅'}`);
   for (const reason of user.reasons) lines.push(`      why: ${reason.message}`);
   return lines.join('\n');
@@ -14,7 +16,9 @@ function describe(user: UserResult): string {
 export function registerPlan(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('plan')
-    .description('The dry run: what a sync would do, per tenant and per user, with field changes old → new for IT Glue and BMS, the matching rule, and why anything is held, disputed or excluded. Writes nothing.')
+    .description(
+      'The dry run: what a sync would do, per tenant and per user, with field changes old → new for IT Glue and BMS, the matching rule, and why anything is held, disputed or excluded. Writes nothing.',
+    )
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option('--all', 'also list users with nothing to change')
     .option('--json', 'as JSON')
@@ -23,15 +27,21 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
         const { runner } = context.apis();
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
-        const results: TenantRunResult[] = only === null ? await runner.runAll({ dryRun: true }) : [await runner.runTenant(only.id, { dryRun: true })];
+        const results: TenantRunResult[] =
+          only === null ? await runner.runAll({ dryRun: true }) : [await runner.runTenant(only.id, { dryRun: true })];
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         if (options.json === true) {
-          process.stdout.write(`${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`,
+          );
           return;
         }
         for (const result of results) {
-          process.stdout.write(`${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}\n`);
-          for (const user of result.users.filter((u) => options.all === true || u.outcome !== 'unchanged')) process.stdout.write(`${describe(user)}\n`);
+          process.stdout.write(
+            `${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}\n`,
+          );
+          for (const user of result.users.filter((u) => options.all === true || u.outcome !== 'unchanged'))
+            process.stdout.write(`${describe(user)}\n`);
         }
         process.stdout.write(`\n${summaryTable(results, names)}\nPlan only: nothing was written.\n`);
       }),

@@ -25,7 +25,13 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           process.stdout.write(
             `${formatTable(
               ['run', 'tenant', 'started', 'status', 'counts'],
-              list.map((r) => [r.id, names.get(r.tenantId) ?? r.tenantId, r.startedAt, r.status, r.counts === null ? '' : countsSummary(r.counts)]),
+              list.map((r) => [
+                r.id,
+                names.get(r.tenantId) ?? r.tenantId,
+                r.startedAt,
+                r.status,
+                r.counts === null ? '' : countsSummary(r.counts),
+              ]),
             )}\n`,
           );
         },
@@ -48,9 +54,13 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
             process.stdout.write(`${JSON.stringify({ run, users })}\n`);
             return;
           }
-          process.stdout.write(`Run ${run.id}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}\n`);
+          process.stdout.write(
+            `Run ${run.id}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}\n`,
+          );
           for (const user of users.filter((u) => options.all === true || u.outcome !== 'unchanged')) {
-            process.stdout.write(`  ${user.outcome.padEnd(16)} ${user.userPrincipalName}  IT Glue ${user.itglue}, BMS ${user.bms}${user.reasons.length === 0 ? '' : ` — ${user.reasons.map((r) => r.message).join(' ')}`}\n`);
+            process.stdout.write(
+              `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}  IT Glue ${user.itglue}, BMS ${user.bms}${user.reasons.length === 0 ? '' : ` — ${user.reasons.map((r) => r.message).join(' ')}`}\n`,
+            );
           }
         },
         { requireSecrets: false },
@@ -67,7 +77,13 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
         async ({ store }) => {
           const entries = await store.listAudit(Number(options.limit) || 50);
           if (options.json === true) process.stdout.write(`${JSON.stringify(entries)}\n`);
-          else process.stdout.write(`${formatTable(['at', 'who', 'action', 'target', 'details'], entries.map((e) => [e.at, e.actor, e.action, e.target, JSON.stringify(e.details)]))}\n`);
+          else
+            process.stdout.write(
+              `${formatTable(
+                ['at', 'who', 'action', 'target', 'details'],
+                entries.map((e) => [e.at, e.actor, e.action, e.target, JSON.stringify(e.details)]),
+              )}\n`,
+            );
         },
         { requireSecrets: false },
       ),

@@ -49,7 +49,9 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   else {
     process.stdout.write(`\n${summaryTable(results, names)}\n\n`);
     const users = seed.tenants.reduce((n, t) => n + t.users.length, 0);
-    process.stdout.write(`Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the IT Glue and BMS simulators.\n`);
+    process.stdout.write(
+      `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the IT Glue and BMS simulators.\n`,
+    );
     process.stdout.write(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
     if (options.dump !== undefined) process.stdout.write(`Dump: ${resolve(options.dump)}\n`);
   }
@@ -60,14 +62,18 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   }
   const pollSeconds = options.pollSeconds ?? 60;
   // The sandbox is for trying the product on this machine: a known admin login, on loopback only by default.
-  if ((await box.store.getUser(DEMO_LOGIN.username)) === null) await box.store.addUser(DEMO_LOGIN.username, await hashPassword(DEMO_LOGIN.password), 'admin');
+  if ((await box.store.getUser(DEMO_LOGIN.username)) === null)
+    await box.store.addUser(DEMO_LOGIN.username, await hashPassword(DEMO_LOGIN.password), 'admin');
   const app = await buildWebApp({ services: box.webServices() });
   let address: string;
   try {
     address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   } catch (error) {
     await box.close();
-    throw new Error(`The web UI could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8080} (${(error as Error).message}); choose another with --port.`, { cause: error });
+    throw new Error(
+      `The web UI could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8080} (${(error as Error).message}); choose another with --port.`,
+      { cause: error },
+    );
   }
   const daemon = new Daemon({
     store: box.store,
@@ -76,9 +82,12 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     reconcileHours: 24,
     onResult: (result) => {
       if (result.status === 'unchanged') return;
-      process.stdout.write(`${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status} ${JSON.stringify(result.counts)}\n`);
+      process.stdout.write(
+        `${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status} ${JSON.stringify(result.counts)}\n`,
+      );
     },
-    onError: (tenantId, error) => process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
+    onError: (tenantId, error) =>
+      process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
   });
   process.stdout.write(
     `\nWeb UI: ${address}/  — sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (a sandbox-only admin login)\n` +
@@ -98,14 +107,22 @@ async function sandbox(options: SandboxOptions): Promise<void> {
 export function registerSandbox(cli: Command): void {
   cli
     .command('sandbox')
-    .description('Start the simulators of Microsoft 365, IT Glue and BMS (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.')
+    .description(
+      'Start the simulators of Microsoft 365, IT Glue and BMS (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.',
+    )
     .option('--seed <file>', 'seed file (the sandbox seed format); the demo seed when absent')
     .option('--once', 'sync once and exit (0 on success)')
-    .option('--dump <file>', 'write the final state of the three systems, the run report and the request counts to this JSON file')
-    .option('--db <file>', 'keep the state database in this SQLite file between runs, with the simulators\' state beside it (default: a fresh temporary one)')
+    .option(
+      '--dump <file>',
+      'write the final state of the three systems, the run report and the request counts to this JSON file',
+    )
+    .option(
+      '--db <file>',
+      "keep the state database in this SQLite file between runs, with the simulators' state beside it (default: a fresh temporary one)",
+    )
     .option('--poll-seconds <seconds>', 'how often to look for changes after the first sync', positiveNumber, 60)
     .option('--json', 'print the dump document instead of the summary')
-    .option('--port <port>', 'the web UI\'s port (without --once)', portNumber, 8080)
-    .option('--host <host>', 'the web UI\'s address (without --once)', '127.0.0.1')
+    .option('--port <port>', "the web UI's port (without --once)", portNumber, 8080)
+    .option('--host <host>', "the web UI's address (without --once)", '127.0.0.1')
     .action((options: SandboxOptions) => sandbox(options));
 }

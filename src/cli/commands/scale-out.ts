@@ -6,7 +6,10 @@ import { pollSecondsOf, registerConfiguredTenants, withContext, type CliContext 
 import { formatTable, runLine, untilStopped } from '../output.ts';
 
 function poolOf(context: CliContext) {
-  if (context.pool === null) throw new Error('Scale-out keeps its jobs in PostgreSQL: set DATABASE_URL=postgres://USER@HOST:5432/DATABASE for every process.');
+  if (context.pool === null)
+    throw new Error(
+      'Scale-out keeps its jobs in PostgreSQL: set DATABASE_URL=postgres://USER@HOST:5432/DATABASE for every process.',
+    );
   return context.pool;
 }
 
@@ -30,7 +33,12 @@ function queueingDispatcher(context: CliContext, queue: TenantJobQueue): TenantD
  * Runs the scheduler in this process as soon as no other process does: one leader at a time, chosen by a PostgreSQL
  * advisory lock held while it lives; when it dies another process takes over within `retryMs`.
  */
-function scheduleWhenLeader(context: CliContext, queue: TenantJobQueue, options: { pollSeconds: number; reconcileHours: number }, retryMs = 5_000) {
+function scheduleWhenLeader(
+  context: CliContext,
+  queue: TenantJobQueue,
+  options: { pollSeconds: number; reconcileHours: number },
+  retryMs = 5_000,
+) {
   let stopped = false;
   let daemon: Daemon | null = null;
   let release: (() => Promise<void>) | null = null;
@@ -42,7 +50,9 @@ function scheduleWhenLeader(context: CliContext, queue: TenantJobQueue, options:
       timer = setTimeout(() => void attempt(), retryMs);
       return;
     }
-    process.stdout.write(`${stamp()} scheduling: every mapped tenant every ${options.pollSeconds} s, a full reconciliation every ${options.reconcileHours} h\n`);
+    process.stdout.write(
+      `${stamp()} scheduling: every mapped tenant every ${options.pollSeconds} s, a full reconciliation every ${options.reconcileHours} h\n`,
+    );
     daemon = new Daemon({
       store: context.store,
       runner: queueingDispatcher(context, queue),
@@ -64,45 +74,87 @@ function scheduleWhenLeader(context: CliContext, queue: TenantJobQueue, options:
 export function registerScaleOut(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('worker')
-    .description('Scale-out (DATABASE_URL): take per-tenant sync jobs from the PostgreSQL queue, at most one per tenant across all workers; one worker also schedules them. Run as many as you like, on any machines.')
+    .description(
+      'Scale-out (DATABASE_URL): take per-tenant sync jobs from the PostgreSQL queue, at most one per tenant across all workers; one worker also schedules them. Run as many as you like, on any machines.',
+    )
     .option('--concurrency <n>', 'tenants synced at once by this worker', positiveInteger, 2)
-    .option('--job-timeout <seconds>', 'a job running this long is taken as lost (its worker died) and run by another', positiveInteger, 1800)
-    .option('--retries <n>', 'tries after a failed run, with exponential backoff from 2 s, before the job is listed as failed', nonNegativeInteger, 8)
+    .option(
+      '--job-timeout <seconds>',
+      'a job running this long is taken as lost (its worker died) and run by another',
+      positiveInteger,
+      1800,
+    )
+    .option(
+      '--retries <n>',
+      'tries after a failed run, with exponential backoff from 2 s, before the job is listed as failed',
+      nonNegativeInteger,
+      8,
+    )
     .option('--poll-seconds <seconds>', 'override the pollSeconds setting for the scheduler', positiveInteger)
     .option('--reconcile-hours <hours>', 'how often each tenant is planned in full', positiveInteger, 24)
     .option('--no-scheduler', 'never schedule in this process (run contactsync scheduler elsewhere)')
-    .action((options: { concurrency: number; jobTimeout: number; retries: number; pollSeconds?: number; reconcileHours: number; scheduler: boolean }, command: Command) =>
-      withContext(configOf(command), async (context) => {
-        const pool = poolOf(context);
-        const { runner } = context.apis();
-        await registerConfiguredTenants(context);
-        const queue = await TenantJobQueue.open(pool, { jobTimeoutSeconds: options.jobTimeout, retryLimit: options.retries, onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
-        await queue.work(options.concurrency, async ({ tenantId }) => {
-          const result = await runner.runTenant(tenantId);
-          await context.metrics.flush();
-          if (result.status !== 'unchanged') process.stdout.write(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
-          // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
-          if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
-        });
-        const stopScheduling = options.scheduler ? scheduleWhenLeader(context, queue, { pollSeconds: pollSecondsOf(context, options.pollSeconds), reconcileHours: options.reconcileHours }) : async () => {};
-        process.stdout.write(`${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`);
-        await untilStopped();
-        await stopScheduling();
-        await queue.stop();
-        process.stdout.write('Stopped.\n');
-      }),
+    .action(
+      (
+        options: {
+          concurrency: number;
+          jobTimeout: number;
+          retries: number;
+          pollSeconds?: number;
+          reconcileHours: number;
+          scheduler: boolean;
+        },
+        command: Command,
+      ) =>
+        withContext(configOf(command), async (context) => {
+          const pool = poolOf(context);
+          const { runner } = context.apis();
+          await registerConfiguredTenants(context);
+          const queue = await TenantJobQueue.open(pool, {
+            jobTimeoutSeconds: options.jobTimeout,
+            retryLimit: options.retries,
+            onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
+          });
+          await queue.work(options.concurrency, async ({ tenantId }) => {
+            const result = await runner.runTenant(tenantId);
+            await context.metrics.flush();
+            if (result.status !== 'unchanged')
+              process.stdout.write(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
+            // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
+            if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
+          });
+          const stopScheduling = options.scheduler
+            ? scheduleWhenLeader(context, queue, {
+                pollSeconds: pollSecondsOf(context, options.pollSeconds),
+                reconcileHours: options.reconcileHours,
+              })
+            : async () => {};
+          process.stdout.write(
+            `${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`,
+          );
+          await untilStopped();
+          await stopScheduling();
+          await queue.stop();
+          process.stdout.write('Stopped.\n');
+        }),
     );
 
   cli
     .command('scheduler')
-    .description('Scale-out (DATABASE_URL): only schedule the per-tenant jobs (every pollSeconds, and a daily full reconciliation); one scheduler leads at a time, the others wait to take over.')
+    .description(
+      'Scale-out (DATABASE_URL): only schedule the per-tenant jobs (every pollSeconds, and a daily full reconciliation); one scheduler leads at a time, the others wait to take over.',
+    )
     .option('--poll-seconds <seconds>', 'override the pollSeconds setting', positiveInteger)
     .option('--reconcile-hours <hours>', 'how often each tenant is planned in full', positiveInteger, 24)
     .action((options: { pollSeconds?: number; reconcileHours: number }, command: Command) =>
       withContext(configOf(command), async (context) => {
-        const queue = await TenantJobQueue.open(poolOf(context), { onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
+        const queue = await TenantJobQueue.open(poolOf(context), {
+          onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
+        });
         await registerConfiguredTenants(context);
-        const stop = scheduleWhenLeader(context, queue, { pollSeconds: pollSecondsOf(context, options.pollSeconds), reconcileHours: options.reconcileHours });
+        const stop = scheduleWhenLeader(context, queue, {
+          pollSeconds: pollSecondsOf(context, options.pollSeconds),
+          reconcileHours: options.reconcileHours,
+        });
         process.stdout.write(`${stamp()} scheduler ${process.pid} started; it schedules while it leads.\n`);
         await untilStopped();
         await stop();
@@ -129,7 +181,14 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
             }
             const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
             process.stdout.write(`Jobs: ${counts.map((c) => `${c.state} ${c.n}`).join(', ') || 'none yet'}\n`);
-            process.stdout.write(failed.length === 0 ? 'No failed jobs.\n' : `${formatTable(['failed', 'tenant', 'retries', 'why'], failed.map((f) => [f.failedAt, names.get(f.tenantId) ?? f.tenantId, String(f.retries), f.error]))}\n`);
+            process.stdout.write(
+              failed.length === 0
+                ? 'No failed jobs.\n'
+                : `${formatTable(
+                    ['failed', 'tenant', 'retries', 'why'],
+                    failed.map((f) => [f.failedAt, names.get(f.tenantId) ?? f.tenantId, String(f.retries), f.error]),
+                  )}\n`,
+            );
           } finally {
             await queue.stop();
           }

@@ -9,7 +9,9 @@ import { untilStopped } from '../output.ts';
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('serve')
-    .description('Start the web UI and the REST API (OpenAPI at /api/openapi.json); with --daemon, keep the tenants in sync in the same process.')
+    .description(
+      'Start the web UI and the REST API (OpenAPI at /api/openapi.json); with --daemon, keep the tenants in sync in the same process.',
+    )
     .option('--host <host>', 'the address to listen on (default: web.host of the config, 127.0.0.1)')
     .option('--port <port>', 'the port (default: web.port of the config, 8080)', portNumber)
     .option('--daemon', 'also run the daemon: poll Microsoft 365 and sync changes')
@@ -17,16 +19,40 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
       withContext(configOf(command), async (context) => {
         const { store, config } = context;
         // In scale-out the UI shows the workers' queue: its depth and the jobs that failed for good.
-        const queue = context.pool === null ? null : await TenantJobQueue.open(context.pool, { onError: (error) => context.logger.error({ error: error.message }, 'job queue') });
-        const app = await buildWebApp({ services: { store, apis: () => context.apis(), queue, discover: (who) => discoverConfiguredTenants(context, who) }, secureCookies: config.web.secureCookies, sessionHours: config.web.sessionHours });
-        const address = await app.listen({ host: options.host ?? config.web.host, port: options.port ?? config.web.port });
+        const queue =
+          context.pool === null
+            ? null
+            : await TenantJobQueue.open(context.pool, {
+                onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
+              });
+        const app = await buildWebApp({
+          services: {
+            store,
+            apis: () => context.apis(),
+            queue,
+            discover: (who) => discoverConfiguredTenants(context, who),
+          },
+          secureCookies: config.web.secureCookies,
+          sessionHours: config.web.sessionHours,
+        });
+        const address = await app.listen({
+          host: options.host ?? config.web.host,
+          port: options.port ?? config.web.port,
+        });
         process.stdout.write(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
-        if ((await store.countUsers()) === 0) process.stdout.write('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
+        if ((await store.countUsers()) === 0)
+          process.stdout.write('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
         let daemon: Daemon | null = null;
         if (options.daemon === true) {
           await registerConfiguredTenants(context);
           const pollSeconds = pollSecondsOf(context);
-          daemon = new Daemon({ store, runner: context.apis().runner, pollSeconds, reconcileHours: 24, onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed') });
+          daemon = new Daemon({
+            store,
+            runner: context.apis().runner,
+            pollSeconds,
+            reconcileHours: 24,
+            onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed'),
+          });
           process.stdout.write(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
         }
         const stopped = untilStopped();

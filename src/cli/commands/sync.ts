@@ -6,7 +6,9 @@ import { exitCodeOf, progressBars, summaryTable } from '../output.ts';
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('sync')
-    .description('Sync the customer tenants: read Microsoft 365, write IT Glue and BMS. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 1 an error.')
+    .description(
+      'Sync the customer tenants: read Microsoft 365, write IT Glue and BMS. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 1 an error.',
+    )
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option('--dry-run', 'plan and report, write nothing (see also: contactsync plan)')
     .option('--json', 'print the results as JSON')
@@ -19,17 +21,24 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
         const only = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
         const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
         const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
-        const runOptions = { dryRun: options.dryRun === true, ...(bars.onPhase === undefined ? {} : { onPhase: bars.onPhase, onProgress: bars.onProgress }) };
+        const runOptions = {
+          dryRun: options.dryRun === true,
+          ...(bars.onPhase === undefined ? {} : { onPhase: bars.onPhase, onProgress: bars.onProgress }),
+        };
         let results: TenantRunResult[];
         try {
           results = only === null ? await runner.runAll(runOptions) : [await runner.runTenant(only.id, runOptions)];
         } finally {
           bars.stop();
         }
-        if (options.json === true) process.stdout.write(`${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`);
+        if (options.json === true)
+          process.stdout.write(
+            `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`,
+          );
         else {
           process.stdout.write(`${summaryTable(results, names)}\n`);
-          for (const result of results.filter((r) => r.error !== null)) process.stdout.write(`${names.get(result.tenantId)}: ${result.error}\n`);
+          for (const result of results.filter((r) => r.error !== null))
+            process.stdout.write(`${names.get(result.tenantId)}: ${result.error}\n`);
           if (options.dryRun === true) process.stdout.write('Dry run: nothing was written.\n');
         }
         process.exitCode = exitCodeOf(results);

@@ -30,7 +30,9 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 }
 
 export function registerTenants(cli: Command, configOf: (command: Command) => string): void {
-  const tenants = cli.command('tenants').description('Customer tenants: list, discover (GDAP), map to IT Glue and BMS, per-tenant settings.');
+  const tenants = cli
+    .command('tenants')
+    .description('Customer tenants: list, discover (GDAP), map to IT Glue and BMS, per-tenant settings.');
 
   tenants
     .command('list')
@@ -48,13 +50,23 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             return;
           }
           if (rows.length === 0) {
-            process.stdout.write('No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n');
+            process.stdout.write(
+              'No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n',
+            );
             return;
           }
           process.stdout.write(
             `${formatTable(
               ['tenant id', 'name', 'mapping', 'IT Glue org', 'BMS account', 'status', 'open conflicts'],
-              rows.map((t) => [t.id, t.displayName, t.mapping, t.itglueOrganizationId ?? '-', t.bmsAccountId === null ? '-' : String(t.bmsAccountId), t.status, String(t.openConflicts)]),
+              rows.map((t) => [
+                t.id,
+                t.displayName,
+                t.mapping,
+                t.itglueOrganizationId ?? '-',
+                t.bmsAccountId === null ? '-' : String(t.bmsAccountId),
+                t.status,
+                String(t.openConflicts),
+              ]),
             )}\n`,
           );
         },
@@ -64,7 +76,9 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
 
   tenants
     .command('discover')
-    .description('List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when exactly one IT Glue organization and one BMS account have it.')
+    .description(
+      'List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when exactly one IT Glue organization and one BMS account have it.',
+    )
     .action((_options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
         process.stdout.write(`${await discoverConfiguredTenants(context, actor())}\n`);
@@ -79,15 +93,18 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .action((tenantName: string, options: { itglue: string; bms?: string }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const tenant = await tenantNamed(context.store, tenantName);
-        if (options.bms !== undefined && options.bms !== 'none' && !/^\d+$/.test(options.bms)) throw new Error(`--bms is a BMS account id (a number) or "none", not "${options.bms}".`);
+        if (options.bms !== undefined && options.bms !== 'none' && !/^\d+$/.test(options.bms))
+          throw new Error(`--bms is a BMS account id (a number) or "none", not "${options.bms}".`);
         const bmsAccountId = options.bms === undefined || options.bms === 'none' ? null : Number(options.bms);
-        process.stdout.write(`${await mapTenant(context.store, context.apis(), tenant, { itglueOrganizationId: options.itglue, bmsAccountId }, actor())}\n`);
+        process.stdout.write(
+          `${await mapTenant(context.store, context.apis(), tenant, { itglueOrganizationId: options.itglue, bmsAccountId }, actor())}\n`,
+        );
       }),
     );
 
   tenants
     .command('unmap <tenant>')
-    .description('Forget a tenant\'s mapping; it is not synced until mapped again.')
+    .description("Forget a tenant's mapping; it is not synced until mapped again.")
     .action((tenantName: string, _options: unknown, command: Command) =>
       withContext(
         configOf(command),
@@ -101,7 +118,9 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
 
   tenants
     .command('settings <tenant>')
-    .description('Show a tenant\'s effective settings, or change its overrides: --set key=value (e.g. phones.blankReplacement=000-000-0000), --unset key.')
+    .description(
+      "Show a tenant's effective settings, or change its overrides: --set key=value (e.g. phones.blankReplacement=000-000-0000), --unset key.",
+    )
     .option('--set <assignment...>', 'key=value, the value as JSON when it parses')
     .option('--unset <key...>', 'remove an override: the global setting applies again')
     .option('--json', 'as JSON')
@@ -111,16 +130,23 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
         async ({ store }) => {
           const tenant = await tenantNamed(store, tenantName);
           const own = structuredClone(((await store.latestSettings(tenant.id))?.json ?? {}) as Record<string, unknown>);
-          const changes = [...(options.set ?? []).map(assignment), ...(options.unset ?? []).map((key) => ({ path: key.split('.'), value: undefined }))];
+          const changes = [
+            ...(options.set ?? []).map(assignment),
+            ...(options.unset ?? []).map((key) => ({ path: key.split('.'), value: undefined })),
+          ];
           for (const change of changes) setPath(own, change.path, change.value);
           let effective = (await tenantSettings(store, tenant.id)).effective;
           if (changes.length > 0) {
             const saved = await saveTenantSettings(store, tenant, own, actor());
             effective = saved.effective;
-            process.stdout.write(`Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.\n`);
+            process.stdout.write(
+              `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.\n`,
+            );
           }
           const override: SettingsOverride = parseSettingsOverride(own, `settings of ${tenant.displayName}`);
-          process.stdout.write(`${JSON.stringify(options.json === true ? { overrides: override, effective } : effective, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify(options.json === true ? { overrides: override, effective } : effective, null, 2)}\n`,
+          );
         },
         { requireSecrets: false },
       ),

@@ -116,19 +116,31 @@ export class BmsPsa implements Psa {
     });
     const parsed = envelope(tokenResult).safeParse(response.body);
     if (response.status !== 200 || !parsed.success || !parsed.data.success || !parsed.data.result) {
-      const message = (failure.safeParse(response.body).data?.error?.message ?? `status ${response.status}`).replace(/\.$/, '');
+      const message = (failure.safeParse(response.body).data?.error?.message ?? `status ${response.status}`).replace(
+        /\.$/,
+        '',
+      );
       const hint =
         response.status === 403
           ? ' The BMS user must be an API employee with API access.'
           : ' Check the user name, the password and the tenant (the company name in BMS), and the region.';
-      throw new ConnectorError({ code: 'Auth', service: 'bms', status: response.status, message: `BMS refused the login of ${userName}: ${message}.${hint}` });
+      throw new ConnectorError({
+        code: 'Auth',
+        service: 'bms',
+        status: response.status,
+        message: `BMS refused the login of ${userName}: ${message}.${hint}`,
+      });
     }
     return this.keep(parsed.data.result);
   }
 
   private keep(result: z.infer<typeof tokenResult>): Session {
     const expiresAt = Date.parse(result.accessTokenExpireOn);
-    this.session = { accessToken: result.accessToken, refreshToken: result.refreshToken, expiresAt: Number.isNaN(expiresAt) ? this.now() + 15 * 60_000 : expiresAt };
+    this.session = {
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken,
+      expiresAt: Number.isNaN(expiresAt) ? this.now() + 15 * 60_000 : expiresAt,
+    };
     return this.session;
   }
 
@@ -148,11 +160,33 @@ export class BmsPsa implements Psa {
     return failure.safeParse(response.body).data?.error?.message ?? `status ${response.status}`;
   }
 
-  private result<T>(what: string, schema: z.ZodType<T>, response: HttpResponse): { result: T; totalRecords: number | undefined } {
+  private result<T>(
+    what: string,
+    schema: z.ZodType<T>,
+    response: HttpResponse,
+  ): { result: T; totalRecords: number | undefined } {
     const parsed = envelope(schema).safeParse(response.body);
-    if (response.status !== 200 || !parsed.success || !parsed.data.success || parsed.data.result === undefined || parsed.data.result === null) {
-      const code = response.status === 401 || response.status === 403 ? 'Auth' : response.status === 404 ? 'NotFound' : response.status === 400 ? 'Validation' : 'Protocol';
-      throw new ConnectorError({ code, service: 'bms', status: response.status, message: `BMS refused to ${what}: ${this.messageOf(response)}.` });
+    if (
+      response.status !== 200 ||
+      !parsed.success ||
+      !parsed.data.success ||
+      parsed.data.result === undefined ||
+      parsed.data.result === null
+    ) {
+      const code =
+        response.status === 401 || response.status === 403
+          ? 'Auth'
+          : response.status === 404
+            ? 'NotFound'
+            : response.status === 400
+              ? 'Validation'
+              : 'Protocol';
+      throw new ConnectorError({
+        code,
+        service: 'bms',
+        status: response.status,
+        message: `BMS refused to ${what}: ${this.messageOf(response)}.`,
+      });
     }
     return { result: parsed.data.result, totalRecords: parsed.data.totalRecords };
   }
@@ -162,7 +196,11 @@ export class BmsPsa implements Psa {
     const items: z.infer<T>[] = [];
     const separator = path.includes('?') ? '&' : '?';
     for (let page = 1; ; page++) {
-      const response = await this.send('GET', `${path}${separator}PageSize=${BMS_PAGE_SIZE}&PageNumber=${page}`, template);
+      const response = await this.send(
+        'GET',
+        `${path}${separator}PageSize=${BMS_PAGE_SIZE}&PageNumber=${page}`,
+        template,
+      );
       const { result, totalRecords } = this.result(what, item.array(), response);
       items.push(...(result as z.infer<T>[]));
       if (result.length < BMS_PAGE_SIZE || (totalRecords !== undefined && items.length >= totalRecords)) return items;
@@ -170,30 +208,57 @@ export class BmsPsa implements Psa {
   }
 
   async listAccounts(): Promise<NamedRecord<number>[]> {
-    return (await this.all('list accounts', '/v2/crm/accounts', '/v2/crm/accounts', accountItem)).map((a) => ({ id: a.id, name: a.name }));
+    return (await this.all('list accounts', '/v2/crm/accounts', '/v2/crm/accounts', accountItem)).map((a) => ({
+      id: a.id,
+      name: a.name,
+    }));
   }
 
   async listLocations(accountId: number): Promise<PsaLocation[]> {
-    const response = await this.send('GET', `/v2/crm/accounts/${accountId}/locations/lookup`, '/v2/crm/accounts/{id}/locations/lookup');
-    return this.result(`list the locations of account ${accountId}`, locationItem.array(), response).result.map(toPsaLocation);
+    const response = await this.send(
+      'GET',
+      `/v2/crm/accounts/${accountId}/locations/lookup`,
+      '/v2/crm/accounts/{id}/locations/lookup',
+    );
+    return this.result(`list the locations of account ${accountId}`, locationItem.array(), response).result.map(
+      toPsaLocation,
+    );
   }
 
   async listEmailTypes(): Promise<PsaType[]> {
-    return this.result('list email types', typeItem.array(), await this.send('GET', '/v2/system/emailtypes', '/v2/system/emailtypes')).result.map(toPsaType);
+    return this.result(
+      'list email types',
+      typeItem.array(),
+      await this.send('GET', '/v2/system/emailtypes', '/v2/system/emailtypes'),
+    ).result.map(toPsaType);
   }
 
   async listPhoneTypes(): Promise<PsaType[]> {
-    return this.result('list phone types', typeItem.array(), await this.send('GET', '/v2/system/phonetypes', '/v2/system/phonetypes')).result.map(toPsaType);
+    return this.result(
+      'list phone types',
+      typeItem.array(),
+      await this.send('GET', '/v2/system/phonetypes', '/v2/system/phonetypes'),
+    ).result.map(toPsaType);
   }
 
   async listContacts(accountId: number): Promise<PsaContact[]> {
-    const items = await this.all(`list the contacts of account ${accountId}`, `/v2/crm/contacts/summary?Filter.AccountId=${accountId}`, '/v2/crm/contacts/summary', contactItem);
+    const items = await this.all(
+      `list the contacts of account ${accountId}`,
+      `/v2/crm/contacts/summary?Filter.AccountId=${accountId}`,
+      '/v2/crm/contacts/summary',
+      contactItem,
+    );
     return items.map(toPsaContact);
   }
 
   private async search(accountId: number, filters: Record<string, string>): Promise<PsaContact[]> {
     const query = new URLSearchParams({ 'Filter.AccountId': String(accountId), ...filters }).toString();
-    const items = await this.all('search contacts', `/v2/crm/contacts/search?${query}`, '/v2/crm/contacts/search', contactItem);
+    const items = await this.all(
+      'search contacts',
+      `/v2/crm/contacts/search?${query}`,
+      '/v2/crm/contacts/search',
+      contactItem,
+    );
     return items.filter((item) => item.accountId === accountId).map(toPsaContact);
   }
 
@@ -216,9 +281,13 @@ export class BmsPsa implements Psa {
     if (response.status === 400) {
       const message = this.messageOf(response);
       const field = fieldOfMessage(message);
-      return { ok: false, reasons: [reason('bms-refused', `BMS refused to ${what}: ${message}`, ...(field === null ? [] : [field]))] };
+      return {
+        ok: false,
+        reasons: [reason('bms-refused', `BMS refused to ${what}: ${message}`, ...(field === null ? [] : [field]))],
+      };
     }
-    if (response.status === 404) return { ok: false, reasons: [reason('bms-not-found', `BMS has no such contact (${what}).`)] };
+    if (response.status === 404)
+      return { ok: false, reasons: [reason('bms-not-found', `BMS has no such contact (${what}).`)] };
     return { ok: true, id: this.result(what, createdResult, response).result.id };
   }
 
@@ -229,7 +298,12 @@ export class BmsPsa implements Psa {
   async createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>> {
     for (let round = 1; ; round++) {
       try {
-        const response = await this.send('POST', '/v2/crm/contacts/summary', '/v2/crm/contacts/summary', toContactBody(accountId, fields));
+        const response = await this.send(
+          'POST',
+          '/v2/crm/contacts/summary',
+          '/v2/crm/contacts/summary',
+          toContactBody(accountId, fields),
+        );
         return this.written(`create ${fields.firstName} ${fields.lastName ?? ''}`.trim(), response);
       } catch (error) {
         if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
@@ -240,12 +314,19 @@ export class BmsPsa implements Psa {
   }
 
   async updateContact(accountId: number, id: number, fields: PsaContactFields): Promise<WriteResult<number>> {
-    return this.written(`update contact ${id}`, await this.send('PUT', `/v2/crm/contacts/${id}`, '/v2/crm/contacts/{id}', toContactBody(accountId, fields)));
+    return this.written(
+      `update contact ${id}`,
+      await this.send('PUT', `/v2/crm/contacts/${id}`, '/v2/crm/contacts/{id}', toContactBody(accountId, fields)),
+    );
   }
 
   async inactivateContact(id: number): Promise<WriteResult<number>> {
     const current = await this.readContact(id);
-    if (current === null) return { ok: false, reasons: [reason('bms-not-found', `BMS has no contact ${id} to inactivate.`)] };
-    return this.written(`inactivate contact ${id}`, await this.send('PUT', `/v2/crm/contacts/${id}`, '/v2/crm/contacts/{id}', toInactiveBody(current)));
+    if (current === null)
+      return { ok: false, reasons: [reason('bms-not-found', `BMS has no contact ${id} to inactivate.`)] };
+    return this.written(
+      `inactivate contact ${id}`,
+      await this.send('PUT', `/v2/crm/contacts/${id}`, '/v2/crm/contacts/{id}', toInactiveBody(current)),
+    );
   }
 }

@@ -20,9 +20,17 @@ export const BMS_PAGE_SIZE = 1000;
 export const BMS_TEXT_LIMIT = 100;
 
 export const envelope = <T extends z.ZodType>(result: T) =>
-  z.object({ success: z.boolean(), result: result.optional().nullable(), totalRecords: z.number().optional(), error: z.object({ message: z.string().optional() }).optional().nullable() });
+  z.object({
+    success: z.boolean(),
+    result: result.optional().nullable(),
+    totalRecords: z.number().optional(),
+    error: z.object({ message: z.string().optional() }).optional().nullable(),
+  });
 
-export const failure = z.object({ success: z.literal(false), error: z.object({ message: z.string().optional() }).optional().nullable() });
+export const failure = z.object({
+  success: z.literal(false),
+  error: z.object({ message: z.string().optional() }).optional().nullable(),
+});
 
 export const tokenResult = z.object({
   accessToken: z.string(),
@@ -35,7 +43,11 @@ export const accountItem = z.object({ id: z.number(), name: z.string() });
 export const locationItem = z.object({ id: z.number(), name: z.string(), isMain: z.boolean().nullable().optional() });
 export const typeItem = z.object({ id: z.number(), name: z.string() });
 
-const text = z.string().nullable().optional().transform((v) => v ?? null);
+const text = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 export const contactItem = z.object({
   id: z.number(),

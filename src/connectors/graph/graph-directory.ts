@@ -4,7 +4,19 @@ import type { CustomerTenant, DirectoryChanges, DirectorySource } from '../../do
 import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import type { GraphTokenProvider } from './token-provider.ts';
-import { customersWire, deltaPageWire, errorWire, isRemoved, membersWire, organizationWire, toDirectoryUser, toOrganization, USER_SELECT, userPageWire, userWire } from './wire.ts';
+import {
+  customersWire,
+  deltaPageWire,
+  errorWire,
+  isRemoved,
+  membersWire,
+  organizationWire,
+  toDirectoryUser,
+  toOrganization,
+  USER_SELECT,
+  userPageWire,
+  userWire,
+} from './wire.ts';
 
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
@@ -71,23 +83,51 @@ export class GraphDirectory implements DirectorySource {
   private fail(tenantId: string, what: string, response: HttpResponse): never {
     const parsed = errorWire.safeParse(response.body);
     const apiCode = parsed.success ? parsed.data.error.code : null;
-    const detail = parsed.success ? `${parsed.data.error.code}: ${parsed.data.error.message ?? ''}` : `status ${response.status}`;
-    const code = response.status === 401 || response.status === 403 ? 'Auth' : response.status === 404 ? 'NotFound' : response.status === 400 ? 'Validation' : 'Protocol';
-    const hint = response.status === 403 ? ' Grant the app the application permissions User.Read.All and Organization.Read.All (GroupMember.Read.All for group scoping), with admin consent.' : '';
-    throw new ConnectorError({ code, service: 'graph', status: response.status, apiCode, message: `Graph refused to ${what} in tenant ${tenantId} (${detail}).${hint}` });
+    const detail = parsed.success
+      ? `${parsed.data.error.code}: ${parsed.data.error.message ?? ''}`
+      : `status ${response.status}`;
+    const code =
+      response.status === 401 || response.status === 403
+        ? 'Auth'
+        : response.status === 404
+          ? 'NotFound'
+          : response.status === 400
+            ? 'Validation'
+            : 'Protocol';
+    const hint =
+      response.status === 403
+        ? ' Grant the app the application permissions User.Read.All and Organization.Read.All (GroupMember.Read.All for group scoping), with admin consent.'
+        : '';
+    throw new ConnectorError({
+      code,
+      service: 'graph',
+      status: response.status,
+      apiCode,
+      message: `Graph refused to ${what} in tenant ${tenantId} (${detail}).${hint}`,
+    });
   }
 
   private parse<T>(tenantId: string, what: string, schema: z.ZodType<T>, response: HttpResponse): T {
     if (response.status !== 200) this.fail(tenantId, what, response);
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
-      throw new ConnectorError({ code: 'Protocol', service: 'graph', status: response.status, message: `Graph answered ${what} in tenant ${tenantId} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}` });
+      throw new ConnectorError({
+        code: 'Protocol',
+        service: 'graph',
+        status: response.status,
+        message: `Graph answered ${what} in tenant ${tenantId} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
+      });
     }
     return parsed.data;
   }
 
   /** Follows `@odata.nextLink` to the end, sending each link back unchanged. */
-  private async pages<T extends { '@odata.nextLink'?: string | undefined }>(tenantId: string, what: string, first: string, schema: z.ZodType<T>): Promise<T[]> {
+  private async pages<T extends { '@odata.nextLink'?: string | undefined }>(
+    tenantId: string,
+    what: string,
+    first: string,
+    schema: z.ZodType<T>,
+  ): Promise<T[]> {
     const pages: T[] = [];
     let next: string | undefined = first;
     while (next !== undefined) {
@@ -105,9 +145,19 @@ export class GraphDirectory implements DirectorySource {
 
   /** A full read with a delta link taken first: a change made during the read shows up again in the next round. */
   private async readAll(tenantId: string, reason: string): Promise<DirectoryChanges> {
-    const latest = this.parse(tenantId, 'start tracking users', deltaPageWire, await this.get(tenantId, `/users/delta?$deltatoken=latest&${SELECT}`));
+    const latest = this.parse(
+      tenantId,
+      'start tracking users',
+      deltaPageWire,
+      await this.get(tenantId, `/users/delta?$deltatoken=latest&${SELECT}`),
+    );
     const deltaLink = latest['@odata.deltaLink'];
-    if (deltaLink === undefined) throw new ConnectorError({ code: 'Protocol', service: 'graph', message: `Graph gave no delta link for tenant ${tenantId}.` });
+    if (deltaLink === undefined)
+      throw new ConnectorError({
+        code: 'Protocol',
+        service: 'graph',
+        message: `Graph gave no delta link for tenant ${tenantId}.`,
+      });
     return { kind: 'full', reason, users: await this.readUsers(tenantId), deltaLink };
   }
 
@@ -120,7 +170,10 @@ export class GraphDirectory implements DirectorySource {
     while (next !== undefined) {
       const response = await this.get(tenantId, next);
       const code = errorWire.safeParse(response.body);
-      if (response.status === 410 || (response.status === 400 && code.success && RESYNC_CODES.has(code.data.error.code))) {
+      if (
+        response.status === 410 ||
+        (response.status === 400 && code.success && RESYNC_CODES.has(code.data.error.code))
+      ) {
         const reason = `the delta token is no longer valid (${response.status === 410 ? '410 Gone' : code.success ? code.data.error.code : ''})`;
         return this.readAll(tenantId, reason);
       }
@@ -138,8 +191,18 @@ export class GraphDirectory implements DirectorySource {
       next = page['@odata.nextLink'];
       finalLink = page['@odata.deltaLink'];
     }
-    if (finalLink === undefined) throw new ConnectorError({ code: 'Protocol', service: 'graph', message: `Graph ended a delta round for tenant ${tenantId} without a delta link.` });
-    return { kind: 'delta', changed: [...changed.values()], removed: [...removed].map(([id, permanent]) => ({ id, permanent })), deltaLink: finalLink };
+    if (finalLink === undefined)
+      throw new ConnectorError({
+        code: 'Protocol',
+        service: 'graph',
+        message: `Graph ended a delta round for tenant ${tenantId} without a delta link.`,
+      });
+    return {
+      kind: 'delta',
+      changed: [...changed.values()],
+      removed: [...removed].map(([id, permanent]) => ({ id, permanent })),
+      deltaLink: finalLink,
+    };
   }
 
   async readUser(tenantId: string, userId: string): Promise<DirectoryUser | null> {
@@ -149,19 +212,45 @@ export class GraphDirectory implements DirectorySource {
   }
 
   async readOrganization(tenantId: string): Promise<DirectoryOrganization> {
-    const body = this.parse(tenantId, 'read the organization', organizationWire, await this.get(tenantId, '/organization'));
+    const body = this.parse(
+      tenantId,
+      'read the organization',
+      organizationWire,
+      await this.get(tenantId, '/organization'),
+    );
     const organization = body.value[0];
-    if (organization === undefined) throw new ConnectorError({ code: 'Protocol', service: 'graph', message: `Graph returned no organization for tenant ${tenantId}.` });
+    if (organization === undefined)
+      throw new ConnectorError({
+        code: 'Protocol',
+        service: 'graph',
+        message: `Graph returned no organization for tenant ${tenantId}.`,
+      });
     return toOrganization(organization);
   }
 
   async readGroupMembers(tenantId: string, groupId: string): Promise<string[]> {
-    const pages = await this.pages(tenantId, `list the members of group ${groupId}`, `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`, membersWire);
-    return pages.flatMap((page) => page.value.filter((m) => m['@odata.type'] === undefined || m['@odata.type'] === '#microsoft.graph.user').map((m) => m.id));
+    const pages = await this.pages(
+      tenantId,
+      `list the members of group ${groupId}`,
+      `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`,
+      membersWire,
+    );
+    return pages.flatMap((page) =>
+      page.value
+        .filter((m) => m['@odata.type'] === undefined || m['@odata.type'] === '#microsoft.graph.user')
+        .map((m) => m.id),
+    );
   }
 
   async listCustomerTenants(partnerTenantId: string): Promise<CustomerTenant[]> {
-    const pages = await this.pages(partnerTenantId, 'list GDAP customers', '/tenantRelationships/delegatedAdminCustomers', customersWire);
-    return pages.flatMap((page) => page.value.map((c) => ({ tenantId: c.tenantId ?? c.id, displayName: c.displayName ?? c.id })));
+    const pages = await this.pages(
+      partnerTenantId,
+      'list GDAP customers',
+      '/tenantRelationships/delegatedAdminCustomers',
+      customersWire,
+    );
+    return pages.flatMap((page) =>
+      page.value.map((c) => ({ tenantId: c.tenantId ?? c.id, displayName: c.displayName ?? c.id })),
+    );
   }
 }

@@ -7,7 +7,10 @@ export const LOGIN_HOST = 'https://login.microsoftonline.com';
  * What MSAL would otherwise discover over the network for a tenant's authority, given up front so that it makes no
  * discovery calls: only the token request goes out.
  */
-export function offlineAuthorityMetadata(tenantId: string): { authorityMetadata: string; cloudDiscoveryMetadata: string } {
+export function offlineAuthorityMetadata(tenantId: string): {
+  authorityMetadata: string;
+  cloudDiscoveryMetadata: string;
+} {
   const base = `${LOGIN_HOST}/${tenantId}`;
   return {
     authorityMetadata: JSON.stringify({
@@ -31,7 +34,12 @@ export function offlineAuthorityMetadata(tenantId: string): { authorityMetadata:
   };
 }
 
-async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions | undefined, timeoutMs: number): Promise<NetworkResponse<T>> {
+async function send<T>(
+  method: 'GET' | 'POST',
+  url: string,
+  options: NetworkRequestOptions | undefined,
+  timeoutMs: number,
+): Promise<NetworkResponse<T>> {
   const init: RequestInit = { method, signal: AbortSignal.timeout(timeoutMs) };
   if (options?.headers !== undefined) init.headers = options.headers;
   if (options?.body !== undefined) init.body = options.body;
@@ -45,7 +53,10 @@ async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequ
   try {
     body = text === '' ? {} : JSON.parse(text);
   } catch {
-    body = { error: 'invalid_response', error_description: `the login endpoint answered ${response.status} with a body that is not JSON` };
+    body = {
+      error: 'invalid_response',
+      error_description: `the login endpoint answered ${response.status} with a body that is not JSON`,
+    };
   }
   return { headers, body: body as T, status: response.status };
 }
@@ -55,9 +66,14 @@ async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequ
  * login host go there instead; everything else MSAL does is unchanged.
  */
 export function fetchNetworkClient(loginBaseUrl: string | null, timeoutMs = 30_000): INetworkModule {
-  const target = (url: string): string => (loginBaseUrl !== null && url.startsWith(LOGIN_HOST) ? loginBaseUrl.replace(/\/$/, '') + url.slice(LOGIN_HOST.length) : url);
+  const target = (url: string): string =>
+    loginBaseUrl !== null && url.startsWith(LOGIN_HOST)
+      ? loginBaseUrl.replace(/\/$/, '') + url.slice(LOGIN_HOST.length)
+      : url;
   return {
-    sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) => send<T>('GET', target(url), options, timeout ?? timeoutMs),
-    sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>('POST', target(url), options, timeoutMs),
+    sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) =>
+      send<T>('GET', target(url), options, timeout ?? timeoutMs),
+    sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) =>
+      send<T>('POST', target(url), options, timeoutMs),
   };
 }

@@ -20,11 +20,15 @@ export interface TokenProviderOptions {
 
 /** Entra's error codes that mean "fix the configuration", with what to do. */
 function advice(description: string): string {
-  if (/AADSTS7000215/.test(description)) return 'The client secret is wrong: copy the secret value (not its id) from the app registration.';
-  if (/AADSTS700016/.test(description)) return 'The application id is not known in this tenant: check the client id, or grant the app admin consent in the customer tenant.';
-  if (/AADSTS7000229|AADSTS65001|AADSTS650052/.test(description)) return 'The customer tenant has not granted admin consent to the app: an administrator of the tenant must consent.';
+  if (/AADSTS7000215/.test(description))
+    return 'The client secret is wrong: copy the secret value (not its id) from the app registration.';
+  if (/AADSTS700016/.test(description))
+    return 'The application id is not known in this tenant: check the client id, or grant the app admin consent in the customer tenant.';
+  if (/AADSTS7000229|AADSTS65001|AADSTS650052/.test(description))
+    return 'The customer tenant has not granted admin consent to the app: an administrator of the tenant must consent.';
   if (/AADSTS90002/.test(description)) return 'The tenant id is not known to Microsoft: check it.';
-  if (/AADSTS700027/.test(description)) return 'The certificate does not match the one uploaded to the app registration.';
+  if (/AADSTS700027/.test(description))
+    return 'The certificate does not match the one uploaded to the app registration.';
   return 'Check the app registration and its credentials.';
 }
 
@@ -37,7 +41,11 @@ export class GraphTokenProvider {
 
   constructor(private readonly options: TokenProviderOptions) {
     if (options.credential.clientSecret === undefined && options.credential.certificate === undefined) {
-      throw new ConnectorError({ code: 'Auth', service: 'microsoft login', message: 'The Microsoft app needs a client secret or a certificate.' });
+      throw new ConnectorError({
+        code: 'Auth',
+        service: 'microsoft login',
+        message: 'The Microsoft app needs a client secret or a certificate.',
+      });
     }
   }
 
@@ -52,7 +60,10 @@ export class GraphTokenProvider {
         ...(credential.clientSecret === undefined ? {} : { clientSecret: credential.clientSecret }),
         ...(credential.certificate === undefined ? {} : { clientCertificate: credential.certificate }),
       };
-      app = new ConfidentialClientApplication({ auth, system: { networkClient: fetchNetworkClient(this.options.loginBaseUrl ?? null, this.options.timeoutMs) } });
+      app = new ConfidentialClientApplication({
+        auth,
+        system: { networkClient: fetchNetworkClient(this.options.loginBaseUrl ?? null, this.options.timeoutMs) },
+      });
       this.apps.set(tenantId, app);
     }
     return app;
@@ -61,13 +72,19 @@ export class GraphTokenProvider {
   /** A valid token for the tenant, from the cache unless `forceRefresh`. */
   async token(tenantId: string, forceRefresh = false): Promise<string> {
     try {
-      const result = await this.app(tenantId).acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], skipCache: forceRefresh });
+      const result = await this.app(tenantId).acquireTokenByClientCredential({
+        scopes: [GRAPH_SCOPE],
+        skipCache: forceRefresh,
+      });
       if (result === null || result.accessToken === '') throw new Error('the login endpoint returned no token');
       return result.accessToken;
     } catch (error) {
       const errorCode = (error as { errorCode?: string }).errorCode ?? null;
       const description = (error as Error).message ?? '';
-      const transient = errorCode === 'network_error' || errorCode === 'endpoints_resolution_error' || /ECONNREFUSED|ECONNRESET|fetch failed|timeout/i.test(description);
+      const transient =
+        errorCode === 'network_error' ||
+        errorCode === 'endpoints_resolution_error' ||
+        /ECONNREFUSED|ECONNRESET|fetch failed|timeout/i.test(description);
       const code = description.match(/AADSTS\d+/)?.[0] ?? null;
       throw new ConnectorError({
         code: transient ? 'Transient' : 'Auth',

@@ -41,7 +41,10 @@ export const userWire = z.object({
   officeLocation: text,
   accountEnabled: z.boolean().nullable().optional(),
   userType: text,
-  assignedLicenses: z.array(z.object({ skuId: z.string().nullable().optional() })).nullable().optional(),
+  assignedLicenses: z
+    .array(z.object({ skuId: z.string().nullable().optional() }))
+    .nullable()
+    .optional(),
   usageLocation: text,
   country: text,
 });
@@ -73,7 +76,9 @@ export const organizationWire = z.object({
 });
 
 export const customersWire = z.object({
-  value: z.array(z.object({ tenantId: z.string().optional(), id: z.string(), displayName: z.string().nullable().optional() })),
+  value: z.array(
+    z.object({ tenantId: z.string().optional(), id: z.string(), displayName: z.string().nullable().optional() }),
+  ),
   '@odata.nextLink': z.string().optional(),
 });
 
@@ -111,5 +116,9 @@ export function toDirectoryUser(wire: UserWire): DirectoryUser {
 }
 
 export function toOrganization(wire: z.infer<typeof organizationWire>['value'][number]): DirectoryOrganization {
-  return { displayName: wire.displayName ?? '', countryLetterCode: wire.countryLetterCode ?? null, businessPhones: wire.businessPhones ?? [] };
+  return {
+    displayName: wire.displayName ?? '',
+    countryLetterCode: wire.countryLetterCode ?? null,
+    businessPhones: wire.businessPhones ?? [],
+  };
 }

@@ -73,7 +73,11 @@ export interface TransportOptions {
 
 /** The transport options that are set (an absent option keeps the client's default). */
 export function transportOf(options: TransportOptions): TransportOptions {
-  return Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && ['budget', 'log', 'policy', 'timeoutMs', 'sleep'].includes(key)));
+  return Object.fromEntries(
+    Object.entries(options).filter(
+      ([key, value]) => value !== undefined && ['budget', 'log', 'policy', 'timeoutMs', 'sleep'].includes(key),
+    ),
+  );
 }
 
 /** Query strings can carry tokens (`$skiptoken`, `$deltatoken`) that are noise in a log line. */
@@ -110,7 +114,12 @@ export class HttpClient {
     let authRefreshed = false;
     for (let attempt = 1; ; attempt++) {
       if (request.budgetKey !== undefined) await this.budget.acquire(request.budgetKey, request.cost ?? 1);
-      const headers: Record<string, string> = { accept: 'application/json', ...request.headers, ...this.options.perAttemptHeaders?.(), ...(await this.options.auth?.headers()) };
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        ...request.headers,
+        ...this.options.perAttemptHeaders?.(),
+        ...(await this.options.auth?.headers()),
+      };
       const started = this.now();
       let outcome: AttemptOutcome;
       let response: HttpResponse | null = null;
@@ -128,19 +137,57 @@ export class HttpClient {
             readable = false;
           }
         }
-        outcome = raw.ok && !readable ? { kind: 'malformed' } : { kind: 'response', status: raw.status, retryAfter: raw.headers.get('retry-after') };
+        outcome =
+          raw.ok && !readable
+            ? { kind: 'malformed' }
+            : { kind: 'response', status: raw.status, retryAfter: raw.headers.get('retry-after') };
         response = { status: raw.status, headers: raw.headers, body };
       } catch (error) {
         const name = (error as Error).name;
-        outcome = name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout' } : { kind: 'network', message: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message };
+        outcome =
+          name === 'TimeoutError' || name === 'AbortError'
+            ? { kind: 'timeout' }
+            : {
+                kind: 'network',
+                message:
+                  (error as Error).cause instanceof Error
+                    ? ((error as Error).cause as Error).message
+                    : (error as Error).message,
+              };
       }
       const surelyNotSent = outcome.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(outcome.message);
-      const ambiguous = outcome.kind === 'timeout' || outcome.kind === 'malformed' || (outcome.kind === 'network' && !surelyNotSent) || (outcome.kind === 'response' && outcome.status >= 500);
+      const ambiguous =
+        outcome.kind === 'timeout' ||
+        outcome.kind === 'malformed' ||
+        (outcome.kind === 'network' && !surelyNotSent) ||
+        (outcome.kind === 'response' && outcome.status >= 500);
       if (request.idempotent === false && ambiguous) {
-        this.options.log?.({ service, method: request.method, url: loggedUrl(request.url), attempt, status: response?.status ?? null, ms: this.now() - started, outcome: 'outcome unknown: not sent again', retry: false, waitMs: 0, requestId: null });
-        throw new ConnectorError({ code: 'Transient', service, status: response?.status ?? null, outcomeUnknown: true, message: `${service} did not answer a write clearly (${outcome.kind === 'response' ? `status ${outcome.status}` : outcome.kind}); it may have been applied.` });
+        this.options.log?.({
+          service,
+          method: request.method,
+          url: loggedUrl(request.url),
+          attempt,
+          status: response?.status ?? null,
+          ms: this.now() - started,
+          outcome: 'outcome unknown: not sent again',
+          retry: false,
+          waitMs: 0,
+          requestId: null,
+        });
+        throw new ConnectorError({
+          code: 'Transient',
+          service,
+          status: response?.status ?? null,
+          outcomeUnknown: true,
+          message: `${service} did not answer a write clearly (${outcome.kind === 'response' ? `status ${outcome.status}` : outcome.kind}); it may have been applied.`,
+        });
       }
-      const decision = decideRetry(attempt, outcome, { authRefreshed, now: this.now(), policy: this.policy, ...(this.options.random === undefined ? {} : { random: this.options.random }) });
+      const decision = decideRetry(attempt, outcome, {
+        authRefreshed,
+        now: this.now(),
+        policy: this.policy,
+        ...(this.options.random === undefined ? {} : { random: this.options.random }),
+      });
       this.options.log?.({
         service,
         method: request.method,
@@ -151,7 +198,10 @@ export class HttpClient {
         outcome: decision.reason,
         retry: decision.retry,
         waitMs: decision.waitMs,
-        requestId: this.options.requestIdHeader === undefined ? null : (response?.headers.get(this.options.requestIdHeader) ?? null),
+        requestId:
+          this.options.requestIdHeader === undefined
+            ? null
+            : (response?.headers.get(this.options.requestIdHeader) ?? null),
       });
       if (decision.retry) {
         if (decision.refreshAuth && this.options.auth !== undefined) {
@@ -162,11 +212,27 @@ export class HttpClient {
         continue;
       }
       if (response !== null && outcome.kind === 'response') {
-        if (response.status === 429) throw new ConnectorError({ code: 'RateLimited', service, status: 429, message: `${service} kept answering 429 (too many requests) after ${attempt} attempts: ${decision.reason}.` });
-        if (response.status >= 500) throw new ConnectorError({ code: 'Transient', service, status: response.status, message: `${service} kept failing with ${response.status} after ${attempt} attempts.` });
+        if (response.status === 429)
+          throw new ConnectorError({
+            code: 'RateLimited',
+            service,
+            status: 429,
+            message: `${service} kept answering 429 (too many requests) after ${attempt} attempts: ${decision.reason}.`,
+          });
+        if (response.status >= 500)
+          throw new ConnectorError({
+            code: 'Transient',
+            service,
+            status: response.status,
+            message: `${service} kept failing with ${response.status} after ${attempt} attempts.`,
+          });
         return response;
       }
-      throw new ConnectorError({ code: 'Transient', service, message: `${service} could not be reached: ${decision.reason}.` });
+      throw new ConnectorError({
+        code: 'Transient',
+        service,
+        message: `${service} could not be reached: ${decision.reason}.`,
+      });
     }
   }
 }

@@ -50,7 +50,12 @@ function backoff(attempt: number, policy: RetryPolicy, random: () => number): nu
 export function decideRetry(
   attempt: number,
   outcome: AttemptOutcome,
-  context: { readonly authRefreshed: boolean; readonly now: number; readonly policy?: RetryPolicy; readonly random?: () => number },
+  context: {
+    readonly authRefreshed: boolean;
+    readonly now: number;
+    readonly policy?: RetryPolicy;
+    readonly random?: () => number;
+  },
 ): RetryDecision {
   const policy = context.policy ?? DEFAULT_RETRY_POLICY;
   const random = context.random ?? Math.random;
@@ -70,9 +75,14 @@ export function decideRetry(
       if (status < 400) return stop('success');
       if (status === 429) {
         const after = parseRetryAfter(outcome.retryAfter, context.now);
-        return after === null ? again('throttled (429) without Retry-After', backoff(attempt, policy, random)) : again(`throttled (429), Retry-After ${outcome.retryAfter}`, Math.ceil(after));
+        return after === null
+          ? again('throttled (429) without Retry-After', backoff(attempt, policy, random))
+          : again(`throttled (429), Retry-After ${outcome.retryAfter}`, Math.ceil(after));
       }
-      if (status === 401) return context.authRefreshed ? stop('unauthorized after renewing credentials') : again('unauthorized (401): renewing credentials', 0, true);
+      if (status === 401)
+        return context.authRefreshed
+          ? stop('unauthorized after renewing credentials')
+          : again('unauthorized (401): renewing credentials', 0, true);
       if (status >= 500) return again(`server error (${status})`, backoff(attempt, policy, random));
       return stop(`client error (${status})`);
     }

@@ -23,7 +23,15 @@ export class SharedWindowBudget implements RequestBudget {
     let limiter = this.limiters.get(id);
     if (limiter === undefined) {
       const points = Math.max(1, Math.floor((limit.limit * (1 - this.margin)) / (this.slices + 1)));
-      limiter = new RateLimiterPostgres({ storeClient: this.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, points, duration: limit.windowMs / this.slices / 1000, keyPrefix: `w${id}` });
+      limiter = new RateLimiterPostgres({
+        storeClient: this.pool,
+        storeType: 'pool',
+        tableName: 'rate_limits',
+        tableCreated: true,
+        points,
+        duration: limit.windowMs / this.slices / 1000,
+        keyPrefix: `w${id}`,
+      });
       this.limiters.set(id, limiter);
     }
     return limiter;

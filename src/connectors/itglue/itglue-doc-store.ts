@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import type { DocContact, DocContactFields, DocContactPatch, DocContactType, DocLocation } from '../../domain/doc-contact.ts';
+import type {
+  DocContact,
+  DocContactFields,
+  DocContactPatch,
+  DocContactType,
+  DocLocation,
+} from '../../domain/doc-contact.ts';
 import type { DocStore, NamedRecord, WriteResult } from '../../domain/ports.ts';
 import { reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
@@ -35,7 +41,9 @@ export interface ItGlueOptions extends TransportOptions {
   readonly baseUrl?: string;
 }
 
-type Write = { readonly kind: 'create'; readonly organizationId: string; readonly fields: DocContactFields } | { readonly kind: 'update'; readonly id: string; readonly patch: DocContactPatch };
+type Write =
+  | { readonly kind: 'create'; readonly organizationId: string; readonly fields: DocContactFields }
+  | { readonly kind: 'update'; readonly id: string; readonly patch: DocContactPatch };
 
 /**
  * IT Glue as a `DocStore`: organizations, locations, contact types, all contacts of an organization at
@@ -79,17 +87,41 @@ export class ItGlueDocStore implements DocStore {
 
   private fail(what: string, response: HttpResponse): never {
     const parsed = errorDocument.safeParse(response.body);
-    const detail = parsed.success ? parsed.data.errors.map((e) => e.detail ?? e.title ?? '').join('; ') : `status ${response.status}`;
-    const code = response.status === 401 || response.status === 403 ? 'Auth' : response.status === 404 ? 'NotFound' : response.status === 422 || response.status === 400 ? 'Validation' : 'Protocol';
+    const detail = parsed.success
+      ? parsed.data.errors.map((e) => e.detail ?? e.title ?? '').join('; ')
+      : `status ${response.status}`;
+    const code =
+      response.status === 401 || response.status === 403
+        ? 'Auth'
+        : response.status === 404
+          ? 'NotFound'
+          : response.status === 422 || response.status === 400
+            ? 'Validation'
+            : 'Protocol';
     const hint =
-      response.status === 401 ? ' Check the API key, and that it belongs to this region (US, EU or AU).' : response.status === 415 ? ' The request was not sent as application/vnd.api+json.' : '';
-    throw new ConnectorError({ code, service: 'itglue', status: response.status, message: `IT Glue refused to ${what} (${detail}).${hint}` });
+      response.status === 401
+        ? ' Check the API key, and that it belongs to this region (US, EU or AU).'
+        : response.status === 415
+          ? ' The request was not sent as application/vnd.api+json.'
+          : '';
+    throw new ConnectorError({
+      code,
+      service: 'itglue',
+      status: response.status,
+      message: `IT Glue refused to ${what} (${detail}).${hint}`,
+    });
   }
 
   private parse<T>(what: string, schema: z.ZodType<T>, response: HttpResponse, ok = 200): T {
     if (response.status !== ok) this.fail(what, response);
     const parsed = schema.safeParse(response.body);
-    if (!parsed.success) throw new ConnectorError({ code: 'Protocol', service: 'itglue', status: response.status, message: `IT Glue answered ${what} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}` });
+    if (!parsed.success)
+      throw new ConnectorError({
+        code: 'Protocol',
+        service: 'itglue',
+        status: response.status,
+        message: `IT Glue answered ${what} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
+      });
     return parsed.data;
   }
 
@@ -98,7 +130,11 @@ export class ItGlueDocStore implements DocStore {
     const items: z.infer<T>[] = [];
     const separator = path.includes('?') ? '&' : '?';
     for (let page = 1; ; page++) {
-      const document = this.parse(what, listDocument(item), await this.send('GET', `${path}${separator}page[size]=${PAGE_SIZE}&page[number]=${page}`));
+      const document = this.parse(
+        what,
+        listDocument(item),
+        await this.send('GET', `${path}${separator}page[size]=${PAGE_SIZE}&page[number]=${page}`),
+      );
       items.push(...document.data);
       const next = document.meta?.['next-page'];
       if (next === null || next === undefined || document.data.length === 0) return items;
@@ -106,11 +142,20 @@ export class ItGlueDocStore implements DocStore {
   }
 
   async listOrganizations(): Promise<NamedRecord<string>[]> {
-    return (await this.all('list organizations', '/organizations', organizationResource)).map((o) => ({ id: o.id, name: o.attributes.name }));
+    return (await this.all('list organizations', '/organizations', organizationResource)).map((o) => ({
+      id: o.id,
+      name: o.attributes.name,
+    }));
   }
 
   async listLocations(organizationId: string): Promise<DocLocation[]> {
-    return (await this.all(`list the locations of organization ${organizationId}`, `/organizations/${organizationId}/relationships/locations`, locationResource)).map(toLocation);
+    return (
+      await this.all(
+        `list the locations of organization ${organizationId}`,
+        `/organizations/${organizationId}/relationships/locations`,
+        locationResource,
+      )
+    ).map(toLocation);
   }
 
   async listContactTypes(): Promise<DocContactType[]> {
@@ -118,7 +163,11 @@ export class ItGlueDocStore implements DocStore {
   }
 
   async listContacts(organizationId: string): Promise<DocContact[]> {
-    const resources = await this.all(`list the contacts of organization ${organizationId}`, `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}`, contactResource);
+    const resources = await this.all(
+      `list the contacts of organization ${organizationId}`,
+      `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}`,
+      contactResource,
+    );
     return resources.map((resource) => toDocContact(resource, organizationId));
   }
 
@@ -133,13 +182,16 @@ export class ItGlueDocStore implements DocStore {
     return this.writeAll(drafts.map((fields) => ({ kind: 'create', organizationId, fields })));
   }
 
-  updateContacts(updates: readonly { readonly id: string; readonly patch: DocContactPatch }[]): Promise<WriteResult<string>[]> {
+  updateContacts(
+    updates: readonly { readonly id: string; readonly patch: DocContactPatch }[],
+  ): Promise<WriteResult<string>[]> {
     return this.writeAll(updates.map(({ id, patch }) => ({ kind: 'update', id, patch })));
   }
 
   private async writeAll(writes: readonly Write[]): Promise<WriteResult<string>[]> {
     const results: WriteResult<string>[] = [];
-    for (let start = 0; start < writes.length; start += BULK_SIZE) results.push(...(await this.writeSafely(writes.slice(start, start + BULK_SIZE))));
+    for (let start = 0; start < writes.length; start += BULK_SIZE)
+      results.push(...(await this.writeSafely(writes.slice(start, start + BULK_SIZE))));
     return results;
   }
 
@@ -156,10 +208,16 @@ export class ItGlueDocStore implements DocStore {
       const results: (WriteResult<string> | null)[] = [];
       for (const write of batch) {
         const primary = write.kind === 'create' ? write.fields.emails.find((e) => e.primary)?.value : undefined;
-        const id = write.kind === 'create' && primary !== undefined ? await this.findByPrimaryEmail(write.organizationId, primary) : null;
+        const id =
+          write.kind === 'create' && primary !== undefined
+            ? await this.findByPrimaryEmail(write.organizationId, primary)
+            : null;
         results.push(id === null ? null : { ok: true, id });
       }
-      const resent = await this.writeSafely(batch.filter((_, i) => results[i] === null), round + 1);
+      const resent = await this.writeSafely(
+        batch.filter((_, i) => results[i] === null),
+        round + 1,
+      );
       let next = 0;
       return results.map((result) => result ?? resent[next++]!);
     }
@@ -172,11 +230,22 @@ export class ItGlueDocStore implements DocStore {
     const single = batch.length === 1;
     const items = batch.map((write) =>
       write.kind === 'create'
-        ? { type: 'contacts', attributes: { 'organization-id': Number(write.organizationId), ...toAttributes(write.fields) } }
+        ? {
+            type: 'contacts',
+            attributes: { 'organization-id': Number(write.organizationId), ...toAttributes(write.fields) },
+          }
         : { type: 'contacts', id: write.id, attributes: toAttributes(write.patch) },
     );
-    const what = kind === 'create' ? `create ${batch.length === 1 ? 'a contact' : `${batch.length} contacts`}` : `update ${batch.length === 1 ? 'a contact' : `${batch.length} contacts`}`;
-    const path = kind === 'create' ? '/contacts' : single ? `/contacts/${(batch[0] as Extract<Write, { kind: 'update' }>).id}` : '/contacts';
+    const what =
+      kind === 'create'
+        ? `create ${batch.length === 1 ? 'a contact' : `${batch.length} contacts`}`
+        : `update ${batch.length === 1 ? 'a contact' : `${batch.length} contacts`}`;
+    const path =
+      kind === 'create'
+        ? '/contacts'
+        : single
+          ? `/contacts/${(batch[0] as Extract<Write, { kind: 'update' }>).id}`
+          : '/contacts';
     const response = await this.send(kind === 'create' ? 'POST' : 'PATCH', path, { data: single ? items[0] : items });
 
     if (response.status === 422 || (response.status === 404 && kind === 'update')) {
@@ -190,7 +259,18 @@ export class ItGlueDocStore implements DocStore {
       }
       // Without pointers the refused record cannot be told apart: each is tried alone.
       if (problems.size === 0) {
-        if (single) return [{ ok: false, reasons: [reason('itglue-refused', `IT Glue refused the contact: ${parsed.success ? parsed.data.errors.map((e) => e.detail ?? e.title).join('; ') : `status ${response.status}`}`)] }];
+        if (single)
+          return [
+            {
+              ok: false,
+              reasons: [
+                reason(
+                  'itglue-refused',
+                  `IT Glue refused the contact: ${parsed.success ? parsed.data.errors.map((e) => e.detail ?? e.title).join('; ') : `status ${response.status}`}`,
+                ),
+              ],
+            },
+          ];
         const results: WriteResult<string>[] = [];
         for (const write of batch) results.push(...(await this.writeBatch([write])));
         return results;
@@ -200,13 +280,26 @@ export class ItGlueDocStore implements DocStore {
       return batch.map((_, i) => {
         const found = problems.get(i);
         if (found === undefined) return retried[next++]!;
-        return { ok: false, reasons: found.map((p) => reason('itglue-refused', `IT Glue refused ${p.field}: ${p.message}`, p.field)) };
+        return {
+          ok: false,
+          reasons: found.map((p) => reason('itglue-refused', `IT Glue refused ${p.field}: ${p.message}`, p.field)),
+        };
       });
     }
     const ok = kind === 'create' ? 201 : 200;
-    const document = this.parse(what, createdDocument, response, response.status === 200 || response.status === 201 ? response.status : ok);
+    const document = this.parse(
+      what,
+      createdDocument,
+      response,
+      response.status === 200 || response.status === 201 ? response.status : ok,
+    );
     const resources = Array.isArray(document.data) ? document.data : [document.data];
-    if (resources.length !== batch.length) throw new ConnectorError({ code: 'Protocol', service: 'itglue', message: `IT Glue answered ${resources.length} records for ${batch.length} written.` });
+    if (resources.length !== batch.length)
+      throw new ConnectorError({
+        code: 'Protocol',
+        service: 'itglue',
+        message: `IT Glue answered ${resources.length} records for ${batch.length} written.`,
+      });
     return resources.map((resource) => ({ ok: true, id: resource.id }));
   }
 }

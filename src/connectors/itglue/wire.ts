@@ -20,8 +20,16 @@ export const BULK_SIZE = 100;
 export const ITGLUE_TEXT_LIMIT = 255;
 
 const id = z.union([z.string(), z.number()]).transform(String);
-const nullableId = z.union([z.string(), z.number()]).nullable().optional().transform((v) => (v === null || v === undefined ? null : String(v)));
-const text = z.string().nullable().optional().transform((v) => v ?? null);
+const nullableId = z
+  .union([z.string(), z.number()])
+  .nullable()
+  .optional()
+  .transform((v) => (v === null || v === undefined ? null : String(v)));
+const text = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 const contactAttributes = z.object({
   'organization-id': nullableId,
@@ -32,9 +40,25 @@ const contactAttributes = z.object({
   'location-id': nullableId,
   important: z.boolean().nullable().optional(),
   notes: text,
-  'contact-emails': z.array(z.object({ value: z.string(), primary: z.boolean().nullable().optional(), 'label-name': z.string().nullable().optional() })).nullable().optional(),
+  'contact-emails': z
+    .array(
+      z.object({
+        value: z.string(),
+        primary: z.boolean().nullable().optional(),
+        'label-name': z.string().nullable().optional(),
+      }),
+    )
+    .nullable()
+    .optional(),
   'contact-phones': z
-    .array(z.object({ value: z.string(), extension: z.string().nullable().optional(), primary: z.boolean().nullable().optional(), 'label-name': z.string().nullable().optional() }))
+    .array(
+      z.object({
+        value: z.string(),
+        extension: z.string().nullable().optional(),
+        primary: z.boolean().nullable().optional(),
+        'label-name': z.string().nullable().optional(),
+      }),
+    )
     .nullable()
     .optional(),
 });
@@ -44,20 +68,36 @@ export const contactResource = z.object({ id, type: z.string().optional(), attri
 export const listDocument = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
-    meta: z.object({ 'next-page': z.number().nullable().optional(), 'total-pages': z.number().optional(), 'total-count': z.number().optional() }).optional(),
+    meta: z
+      .object({
+        'next-page': z.number().nullable().optional(),
+        'total-pages': z.number().optional(),
+        'total-count': z.number().optional(),
+      })
+      .optional(),
     links: z.object({ next: z.string().optional() }).optional(),
   });
 
 export const singleDocument = <T extends z.ZodType>(item: T) => z.object({ data: item });
 
 export const organizationResource = z.object({ id, attributes: z.object({ name: z.string() }) });
-export const locationResource = z.object({ id, attributes: z.object({ name: z.string(), primary: z.boolean().nullable().optional() }) });
+export const locationResource = z.object({
+  id,
+  attributes: z.object({ name: z.string(), primary: z.boolean().nullable().optional() }),
+});
 export const contactTypeResource = z.object({ id, attributes: z.object({ name: z.string() }) });
 
 export const createdDocument = z.object({ data: z.union([contactResource, z.array(contactResource)]) });
 
 export const errorDocument = z.object({
-  errors: z.array(z.object({ status: z.union([z.number(), z.string()]).optional(), title: z.string().optional(), detail: z.string().optional(), source: z.object({ pointer: z.string().optional() }).optional() })),
+  errors: z.array(
+    z.object({
+      status: z.union([z.number(), z.string()]).optional(),
+      title: z.string().optional(),
+      detail: z.string().optional(),
+      source: z.object({ pointer: z.string().optional() }).optional(),
+    }),
+  ),
 });
 
 export function toDocContact(resource: z.infer<typeof contactResource>, organizationId: string): DocContact {
@@ -72,8 +112,17 @@ export function toDocContact(resource: z.infer<typeof contactResource>, organiza
     locationId: a['location-id'],
     important: a.important ?? false,
     notes: a.notes,
-    emails: (a['contact-emails'] ?? []).map((e) => ({ value: e.value, primary: e.primary ?? false, label: e['label-name'] ?? '' })),
-    phones: (a['contact-phones'] ?? []).map((p) => ({ value: p.value.replace(/\D/g, ''), extension: p.extension ?? null, primary: p.primary ?? false, label: p['label-name'] ?? '' })),
+    emails: (a['contact-emails'] ?? []).map((e) => ({
+      value: e.value,
+      primary: e.primary ?? false,
+      label: e['label-name'] ?? '',
+    })),
+    phones: (a['contact-phones'] ?? []).map((p) => ({
+      value: p.value.replace(/\D/g, ''),
+      extension: p.extension ?? null,
+      primary: p.primary ?? false,
+      label: p['label-name'] ?? '',
+    })),
   };
 }
 
@@ -91,11 +140,23 @@ export function toAttributes(patch: DocContactPatch): Record<string, unknown> {
   if (patch.firstName !== undefined) attributes['first-name'] = patch.firstName;
   if (patch.lastName !== undefined) attributes['last-name'] = patch.lastName;
   if (patch.title !== undefined) attributes.title = patch.title;
-  if (patch.contactTypeId !== undefined) attributes['contact-type-id'] = patch.contactTypeId === null ? null : Number(patch.contactTypeId);
-  if (patch.locationId !== undefined) attributes['location-id'] = patch.locationId === null ? null : Number(patch.locationId);
-  if (patch.emails !== undefined) attributes['contact-emails'] = patch.emails.map((e) => ({ value: e.value, primary: e.primary, 'label-name': e.label }));
+  if (patch.contactTypeId !== undefined)
+    attributes['contact-type-id'] = patch.contactTypeId === null ? null : Number(patch.contactTypeId);
+  if (patch.locationId !== undefined)
+    attributes['location-id'] = patch.locationId === null ? null : Number(patch.locationId);
+  if (patch.emails !== undefined)
+    attributes['contact-emails'] = patch.emails.map((e) => ({
+      value: e.value,
+      primary: e.primary,
+      'label-name': e.label,
+    }));
   if (patch.phones !== undefined) {
-    attributes['contact-phones'] = patch.phones.map((p) => ({ value: p.value, ...(p.extension === null ? {} : { extension: p.extension }), primary: p.primary, 'label-name': p.label }));
+    attributes['contact-phones'] = patch.phones.map((p) => ({
+      value: p.value,
+      ...(p.extension === null ? {} : { extension: p.extension }),
+      primary: p.primary,
+      'label-name': p.label,
+    }));
   }
   return attributes;
 }
@@ -104,6 +165,8 @@ export function toAttributes(patch: DocContactPatch): Record<string, unknown> {
 export function fieldOfPointer(pointer: string): { index: number | null; field: string } {
   const match = /^\/data(?:\/(\d+))?(?:\/attributes)?\/?(.*)$/.exec(pointer);
   if (match === null) return { index: null, field: pointer };
-  const field = (match[2] ?? '').split('/').reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), '');
+  const field = (match[2] ?? '')
+    .split('/')
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), '');
   return { index: match[1] === undefined ? null : Number(match[1]), field: field === '' ? 'record' : field };
 }

@@ -13,10 +13,34 @@ export function registerAuditPage(app: FastifyInstance, services: WebServices, t
       request,
       reply,
       'Audit log',
-      html`<div class="table-wrap"><table class="stack"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th class="hide-narrow">Details</th></tr></thead><tbody>
-${entries.map((e) => html`<tr><td data-label="When">${e.at.replace('T', ' ').slice(0, 19)}</td><td data-label="Who">${e.actor}</td><td data-label="Action"><code>${e.action}</code></td><td data-label="Target">${e.target}</td><td class="hide-narrow"><code>${Object.keys(e.details).length === 0 ? '' : JSON.stringify(e.details)}</code></td></tr>`)}
-</tbody></table></div>
-${entries.length === limit ? html`<p><a href="/audit?limit=${Math.min(1000, limit * 5)}">Older entries</a></p>` : ''}`,
+      html`<div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>Action</th>
+                <th>Target</th>
+                <th class="hide-narrow">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${entries.map(
+                (e) =>
+                  html`<tr>
+                    <td data-label="When">${e.at.replace('T', ' ').slice(0, 19)}</td>
+                    <td data-label="Who">${e.actor}</td>
+                    <td data-label="Action"><code>${e.action}</code></td>
+                    <td data-label="Target">${e.target}</td>
+                    <td class="hide-narrow">
+                      <code>${Object.keys(e.details).length === 0 ? '' : JSON.stringify(e.details)}</code>
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+        ${entries.length === limit ? html`<p><a href="/audit?limit=${Math.min(1000, limit * 5)}">Older entries</a></p>` : ''}`,
     );
   });
 }

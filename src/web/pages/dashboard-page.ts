@@ -14,7 +14,12 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     const tenants = await store.listTenants();
     const conflicts = await store.listConflicts({ status: 'open' });
     const runs = await store.latestRuns();
-    const rows = tenants.map((tenant) => ({ tenant, last: runs.get(tenant.id)?.last ?? null, lastWork: runs.get(tenant.id)?.lastWork ?? null, open: conflicts.filter((c) => c.tenantId === tenant.id).length }));
+    const rows = tenants.map((tenant) => ({
+      tenant,
+      last: runs.get(tenant.id)?.last ?? null,
+      lastWork: runs.get(tenant.id)?.lastWork ?? null,
+      open: conflicts.filter((c) => c.tenantId === tenant.id).length,
+    }));
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const failedJobs = services.queue ? await services.queue.failed(20) : [];
@@ -24,36 +29,98 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
       reply,
       'Dashboard',
       html`${admin ? html`<div class="actions">${actionButton(frame, '/sync', 'Sync all tenants')}${actionButton(frame, '/tenants/discover', 'Discover tenants', { secondary: true })}</div>` : ''}
-${
-  rows.length === 0
-    ? html`<p class="card">No tenants yet. Add customer tenants to the config (or the partner tenant for GDAP) and run <code>contactsync tenants discover</code>.</p>`
-    : html`<h2>Tenants</h2><div class="table-wrap"><table class="stack">
-<thead><tr><th>Tenant</th><th>Status</th><th class="hide-narrow">IT Glue / BMS</th><th>Last run</th><th>Last changes</th><th>Health</th>${admin ? html`<th></th>` : ''}</tr></thead>
-<tbody>${rows.map(
-        ({ tenant, last, lastWork, open }) => html`<tr data-tenant="${tenant.displayName}">
-<td><a href="/tenants/${encodeURIComponent(tenant.id)}">${tenant.displayName}</a></td>
-<td data-label="Status">${badge(tenant.status)}</td>
-<td class="hide-narrow">${tenant.mapping === 'unmapped' ? html`<span class="muted">not mapped</span>` : html`org ${tenant.itglueOrganizationId ?? '–'} / account ${tenant.bmsAccountId ?? 'none'} <span class="muted">(${tenant.mapping})</span>`}</td>
-<td data-label="Last run">${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}</td>
-<td data-label="Last changes">${lastWork === null ? '' : countsText(lastWork.counts)}</td>
-<td data-label="Health">${[
-          (lastWork?.counts?.failed ?? 0) > 0 ? html`${badge('failed')} ${lastWork!.counts!.failed} errors ` : '',
-          tenant.status === 'needs approval' ? html`<a href="/tenants/${encodeURIComponent(tenant.id)}#approval">${badge('needs approval')}</a> ` : '',
-          open > 0 ? html`<a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}">${open} open conflict${open === 1 ? '' : 's'}</a>` : '',
-          (lastWork?.counts?.failed ?? 0) === 0 && tenant.status !== 'needs approval' && open === 0 ? badge('ok') : '',
-        ]}</td>
-${admin ? html`<td>${actionButton(frame, `/tenants/${encodeURIComponent(tenant.id)}/sync`, 'Sync', { fields: { next: '/' } })}</td>` : ''}
-</tr>`,
-      )}</tbody></table></div>`
-}
-${
-  failedJobs.length === 0
-    ? ''
-    : html`<h2>Failed jobs</h2><p class="muted">Sync jobs the workers gave up on after every retry; the scheduler queues each tenant again at its next poll.</p>
-<div class="table-wrap"><table class="stack"><thead><tr><th>Tenant</th><th>Failed</th><th>Retries</th><th>Why</th></tr></thead><tbody>
-${failedJobs.map((j) => html`<tr><td>${names.get(j.tenantId) ?? j.tenantId}</td><td data-label="Failed">${j.failedAt.replace('T', ' ').slice(0, 19)}</td><td data-label="Retries">${j.retries}</td><td data-label="Why">${j.error}</td></tr>`)}
-</tbody></table></div>`
-}`,
+      ${
+        rows.length === 0
+          ? html`<p class="card">
+              No tenants yet. Add customer tenants to the config (or the partner tenant for GDAP) and run
+              <code>contactsync tenants discover</code>.
+            </p>`
+          : html`<h2>Tenants</h2>
+              <div class="table-wrap">
+                <table class="stack">
+                  <thead>
+                    <tr>
+                      <th>Tenant</th>
+                      <th>Status</th>
+                      <th class="hide-narrow">IT Glue / BMS</th>
+                      <th>Last run</th>
+                      <th>Last changes</th>
+                      <th>Health</th>
+                      ${admin ? html`<th></th>` : ''}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${rows.map(
+                      ({ tenant, last, lastWork, open }) =>
+                        html`<tr data-tenant="${tenant.displayName}">
+                          <td><a href="/tenants/${encodeURIComponent(tenant.id)}">${tenant.displayName}</a></td>
+                          <td data-label="Status">${badge(tenant.status)}</td>
+                          <td class="hide-narrow">
+                            ${tenant.mapping === 'unmapped' ? html`<span class="muted">not mapped</span>` : html`org ${tenant.itglueOrganizationId ?? '–'} / account ${tenant.bmsAccountId ?? 'none'} <span class="muted">(${tenant.mapping})</span>`}
+                          </td>
+                          <td data-label="Last run">
+                            ${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}
+                          </td>
+                          <td data-label="Last changes">${lastWork === null ? '' : countsText(lastWork.counts)}</td>
+                          <td data-label="Health">
+                            ${[
+                              (lastWork?.counts?.failed ?? 0) > 0
+                                ? html`${badge('failed')} ${lastWork!.counts!.failed} errors `
+                                : '',
+                              tenant.status === 'needs approval'
+                                ? html`<a href="/tenants/${encodeURIComponent(tenant.id)}#approval"
+                                    >${badge('needs approval')}</a
+                                  > `
+                                : '',
+                              open > 0
+                                ? html`<a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}"
+                                    >${open} open conflict${open === 1 ? '' : 's'}</a
+                                  >`
+                                : '',
+                              (lastWork?.counts?.failed ?? 0) === 0 && tenant.status !== 'needs approval' && open === 0
+                                ? badge('ok')
+                                : '',
+                            ]}
+                          </td>
+                          ${admin ? html`<td>${actionButton(frame, `/tenants/${encodeURIComponent(tenant.id)}/sync`, 'Sync', { fields: { next: '/' } })}</td>` : ''}
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+      }
+      ${
+        failedJobs.length === 0
+          ? ''
+          : html`<h2>Failed jobs</h2>
+              <p class="muted">
+                Sync jobs the workers gave up on after every retry; the scheduler queues each tenant again at its next
+                poll.
+              </p>
+              <div class="table-wrap">
+                <table class="stack">
+                  <thead>
+                    <tr>
+                      <th>Tenant</th>
+                      <th>Failed</th>
+                      <th>Retries</th>
+                      <th>Why</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${failedJobs.map(
+                      (j) =>
+                        html`<tr>
+                          <td>${names.get(j.tenantId) ?? j.tenantId}</td>
+                          <td data-label="Failed">${j.failedAt.replace('T', ' ').slice(0, 19)}</td>
+                          <td data-label="Retries">${j.retries}</td>
+                          <td data-label="Why">${j.error}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+      }`,
     );
   });
 
@@ -65,14 +132,20 @@ ${failedJobs.map((j) => html`<tr><td>${names.get(j.tenantId) ?? j.tenantId}</td>
   app.post('/sync', { config: { access: 'admin' } }, async (request, reply) => {
     const results = await syncAllTenants(store, services.apis().runner, actorOf(request.identity!));
     const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
-    tools.flash(request, { kind: results.some((r) => r.status === 'failed') ? 'bad' : 'ok', text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r)).join(' ') });
+    tools.flash(request, {
+      kind: results.some((r) => r.status === 'failed') ? 'bad' : 'ok',
+      text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r)).join(' '),
+    });
     return reply.redirect('/', 303);
   });
 
   app.post('/tenants/:id/sync', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
     const result = await syncTenant(store, services.apis().runner, tenant, actorOf(request.identity!));
-    tools.flash(request, { kind: result.status === 'failed' ? 'bad' : 'ok', text: runNotice(tenant.displayName, result) });
+    tools.flash(request, {
+      kind: result.status === 'failed' ? 'bad' : 'ok',
+      text: runNotice(tenant.displayName, result),
+    });
     const next = field(request, 'next');
     return reply.redirect(next === '/' ? '/' : `/tenants/${encodeURIComponent(tenant.id)}`, 303);
   });

@@ -38,19 +38,46 @@ export function runNotice(name: string, result: TenantRunResult): string {
 
 export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
   if (diffs.length === 0) return html``;
-  return html`<ul class="diffs">${diffs.map((d) => html`<li><code>${d.field}</code>: ${d.old ?? '∅'} → <strong>${d.new ?? '∅'}</strong></li>`)}</ul>`;
+  return html`<ul class="diffs">
+    ${diffs.map((d) => html`<li><code>${d.field}</code>: ${d.old ?? '∅'} → <strong>${d.new ?? '∅'}</strong></li>`)}
+  </ul>`;
 }
 
 /** A table of per-user results (a run, a preview, a history). */
-export function resultsTable(users: readonly (UserResult & { at?: string; tenantId?: string })[], options: { linkTenant?: string; showTime?: boolean } = {}): SafeHtml {
+export function resultsTable(
+  users: readonly (UserResult & { at?: string; tenantId?: string })[],
+  options: { linkTenant?: string; showTime?: boolean } = {},
+): SafeHtml {
   if (users.length === 0) return html`<p class="muted">No users here.</p>`;
-  return html`<div class="table-wrap"><table class="stack">
-<thead><tr>${options.showTime ? html`<th>When</th>` : ''}<th>User</th><th>Outcome</th><th class="hide-narrow">Rule</th><th>IT Glue</th><th>BMS</th><th>Changes and reasons</th></tr></thead>
-<tbody>${users.map(
-    (u) => html`<tr data-user="${u.userPrincipalName}">
-${options.showTime ? html`<td data-label="When">${(u.at ?? '').replace('T', ' ').slice(0, 19)}</td>` : ''}
-<td>${options.linkTenant === undefined ? u.userPrincipalName : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${u.userPrincipalName}</a>`}</td>
-<td data-label="Outcome">${badge(u.outcome)}</td><td class="hide-narrow" data-label="Rule">${u.rule ?? '–'}</td><td data-label="IT Glue">${u.itglue}</td><td data-label="BMS">${u.bms}</td>
-<td>${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}</td></tr>`,
-  )}</tbody></table></div>`;
+  return html`<div class="table-wrap">
+    <table class="stack">
+      <thead>
+        <tr>
+          ${options.showTime ? html`<th>When</th>` : ''}
+          <th>User</th>
+          <th>Outcome</th>
+          <th class="hide-narrow">Rule</th>
+          <th>IT Glue</th>
+          <th>BMS</th>
+          <th>Changes and reasons</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${users.map(
+          (u) =>
+            html`<tr data-user="${u.userPrincipalName}">
+              ${options.showTime ? html`<td data-label="When">${(u.at ?? '').replace('T', ' ').slice(0, 19)}</td>` : ''}
+              <td>
+                ${options.linkTenant === undefined ? u.userPrincipalName : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${u.userPrincipalName}</a>`}
+              </td>
+              <td data-label="Outcome">${badge(u.outcome)}</td>
+              <td class="hide-narrow" data-label="Rule">${u.rule ?? '–'}</td>
+              <td data-label="IT Glue">${u.itglue}</td>
+              <td data-label="BMS">${u.bms}</td>
+              <td>${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }

@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { settingsOverrideProblems, type SettingsProblem } from '../../domain/settings.ts';
-import { approveInactivations, mapTenant, OperationError, saveTenantSettings, tenantNamed, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
+import {
+  approveInactivations,
+  mapTenant,
+  OperationError,
+  saveTenantSettings,
+  tenantNamed,
+  tenantSettings,
+  unmapTenant,
+} from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
 import { html } from '../html.ts';
 import { actionButton, badge } from '../layout.ts';
@@ -9,7 +17,17 @@ import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { countsText, field, isAdmin, param, query, resultsTable } from './shared.ts';
 
-const OUTCOMES = ['synced', 'unchanged', 'held', 'disputed', 'excluded', 'inactivated', 'pending-approval', 'disabled', 'failed'] as const;
+const OUTCOMES = [
+  'synced',
+  'unchanged',
+  'held',
+  'disputed',
+  'excluded',
+  'inactivated',
+  'pending-approval',
+  'disabled',
+  'failed',
+] as const;
 
 const tenantPath = (tenant: TenantRecord) => `/tenants/${encodeURIComponent(tenant.id)}`;
 
@@ -21,61 +39,108 @@ function fieldCount(problems: readonly SettingsProblem[]): number {
 export function registerTenantPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   const { store } = services;
 
-
-  const tenantPage = async (request: FastifyRequest, reply: FastifyReply, tenant: TenantRecord, form: { values: FormValues; problems: readonly SettingsProblem[] } | null) => {
+  const tenantPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: TenantRecord,
+    form: { values: FormValues; problems: readonly SettingsProblem[] } | null,
+  ) => {
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const settings = await tenantSettings(store, tenant.id);
     const runs = await store.listRuns(tenant.id, 25);
     const lastRun = runs.find((r) => r.status !== 'unchanged');
-    const pending = tenant.status === 'needs approval' && lastRun !== undefined ? (await store.resultsOfRun(lastRun.id)).filter((u) => u.outcome === 'pending-approval') : [];
+    const pending =
+      tenant.status === 'needs approval' && lastRun !== undefined
+        ? (await store.resultsOfRun(lastRun.id)).filter((u) => u.outcome === 'pending-approval')
+        : [];
     const path = tenantPath(tenant);
     return tools.send(
       request,
       reply,
       tenant.displayName,
       html`<div class="card">
-<p>Status ${badge(tenant.status)} · Tenant id <code>${tenant.id}</code></p>
-<p>IT Glue organization ${tenant.itglueOrganizationId ?? html`<span class="muted">none</span>`} · BMS account ${tenant.bmsAccountId ?? html`<span class="muted">none</span>`} <span class="muted">(${tenant.mapping === 'unmapped' ? 'not mapped' : tenant.mapping === 'auto' ? 'mapped by name' : 'mapped by hand'})</span></p>
-<div class="actions">
-${admin ? actionButton(frame, `${path}/sync`, 'Sync now') : ''}
-<a class="button secondary" href="${path}/preview">Preview (dry run)</a>
-${admin ? html`<a class="button secondary" href="${path}/mapping">Change mapping</a>` : ''}
-</div></div>
-${
-  tenant.status === 'needs approval'
-    ? html`<section class="card" id="approval"><h2>Waiting for approval</h2>
-<p>The deletion guard stopped the inactivation of ${pending.length} contact${pending.length === 1 ? '' : 's'}: more than the settings allow in one run. Check them, then approve; the next sync inactivates them.</p>
-${resultsTable(pending, { linkTenant: tenant.id })}
-${admin ? html`<div class="actions" style="margin-top:.8rem">${actionButton(frame, `${path}/approve`, 'Approve the inactivations', { danger: true })}</div>` : html`<p class="muted">An admin approves.</p>`}
-</section>`
-    : ''
-}
-<h2 id="settings">Sync settings</h2>
-${form !== null && form.problems.length > 0 ? html`<div class="notice bad" role="alert">The settings were not saved: ${fieldCount(form.problems)} field${fieldCount(form.problems) === 1 ? ' needs' : 's need'} a change (marked below).</div>` : ''}
-<div class="card">${settingsForm({
-        action: `${path}/settings`,
-        csrf: frame.csrf,
-        values: form === null ? settings.effective : form.values,
-        fromForm: form !== null,
-        global: settings.global,
-        overrides: settings.overrides,
-        problems: form?.problems ?? [],
-        readOnly: !admin,
-      })}</div>
-<h2>Runs</h2>
-${
-  runs.length === 0
-    ? html`<p class="muted">Not synced yet.</p>`
-    : html`<div class="table-wrap"><table class="stack"><thead><tr><th>Started</th><th>Status</th><th>Counts</th><th class="hide-narrow">Error</th></tr></thead><tbody>
-${runs.map((r) => html`<tr><td data-label="Started"><a href="/runs/${encodeURIComponent(r.id)}">${r.startedAt.replace('T', ' ').slice(0, 19)}</a></td><td data-label="Status">${badge(r.status)}</td><td data-label="Counts">${countsText(r.counts)}</td><td class="hide-narrow">${r.error ?? ''}</td></tr>`)}
-</tbody></table></div>`
-}`,
+          <p>Status ${badge(tenant.status)} · Tenant id <code>${tenant.id}</code></p>
+          <p>
+            IT Glue organization ${tenant.itglueOrganizationId ?? html`<span class="muted">none</span>`} · BMS account
+            ${tenant.bmsAccountId ?? html`<span class="muted">none</span>`}
+            <span class="muted"
+              >(${tenant.mapping === 'unmapped' ? 'not mapped' : tenant.mapping === 'auto' ? 'mapped by name' : 'mapped by hand'})</span
+            >
+          </p>
+          <div class="actions">
+            ${admin ? actionButton(frame, `${path}/sync`, 'Sync now') : ''}
+            <a class="button secondary" href="${path}/preview">Preview (dry run)</a>
+            ${admin ? html`<a class="button secondary" href="${path}/mapping">Change mapping</a>` : ''}
+          </div>
+        </div>
+        ${
+          tenant.status === 'needs approval'
+            ? html`<section class="card" id="approval">
+                <h2>Waiting for approval</h2>
+                <p>
+                  The deletion guard stopped the inactivation of ${pending.length}
+                  contact${pending.length === 1 ? '' : 's'}: more than the settings allow in one run. Check them, then
+                  approve; the next sync inactivates them.
+                </p>
+                ${resultsTable(pending, { linkTenant: tenant.id })}
+                ${admin ? html`<div class="actions" style="margin-top:.8rem">${actionButton(frame, `${path}/approve`, 'Approve the inactivations', { danger: true })}</div>` : html`<p class="muted">An admin approves.</p>`}
+              </section>`
+            : ''
+        }
+        <h2 id="settings">Sync settings</h2>
+        ${form !== null && form.problems.length > 0 ? html`<div class="notice bad" role="alert">The settings were not saved: ${fieldCount(form.problems)} field${fieldCount(form.problems) === 1 ? ' needs' : 's need'} a change (marked below).</div>` : ''}
+        <div class="card">
+          ${settingsForm({
+            action: `${path}/settings`,
+            csrf: frame.csrf,
+            values: form === null ? settings.effective : form.values,
+            fromForm: form !== null,
+            global: settings.global,
+            overrides: settings.overrides,
+            problems: form?.problems ?? [],
+            readOnly: !admin,
+          })}
+        </div>
+        <h2>Runs</h2>
+        ${
+          runs.length === 0
+            ? html`<p class="muted">Not synced yet.</p>`
+            : html`<div class="table-wrap">
+                <table class="stack">
+                  <thead>
+                    <tr>
+                      <th>Started</th>
+                      <th>Status</th>
+                      <th>Counts</th>
+                      <th class="hide-narrow">Error</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${runs.map(
+                      (r) =>
+                        html`<tr>
+                          <td data-label="Started">
+                            <a href="/runs/${encodeURIComponent(r.id)}"
+                              >${r.startedAt.replace('T', ' ').slice(0, 19)}</a
+                            >
+                          </td>
+                          <td data-label="Status">${badge(r.status)}</td>
+                          <td data-label="Counts">${countsText(r.counts)}</td>
+                          <td class="hide-narrow">${r.error ?? ''}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+        }`,
       form !== null && form.problems.length > 0 ? 400 : 200,
     );
   };
 
-  app.get('/tenants/:id', { config: { access: 'viewer' } }, async (request, reply) => tenantPage(request, reply, await tenantNamed(store, param(request, 'id')), null));
+  app.get('/tenants/:id', { config: { access: 'viewer' } }, async (request, reply) =>
+    tenantPage(request, reply, await tenantNamed(store, param(request, 'id')), null),
+  );
 
   app.post('/tenants/:id/settings', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
@@ -86,7 +151,10 @@ ${runs.map((r) => html`<tr><td data-label="Started"><a href="/runs/${encodeURICo
     const problems = [...form.problems, ...settingsOverrideProblems(form.overrides)];
     if (problems.length > 0) return tenantPage(request, reply, tenant, { values: body, problems });
     const saved = await saveTenantSettings(store, tenant, form.overrides, actorOf(request.identity!));
-    tools.flash(request, { kind: 'ok', text: `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.` });
+    tools.flash(request, {
+      kind: 'ok',
+      text: `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.`,
+    });
     return reply.redirect(`${tenantPath(tenant)}#settings`, 303);
   });
 
@@ -109,14 +177,20 @@ ${runs.map((r) => html`<tr><td data-label="Started"><a href="/runs/${encodeURICo
       request,
       reply,
       `Preview: ${tenant.displayName}`,
-      html`<p>What a sync would do now, with every field change (old → new) and why anything is held or disputed. Nothing was written.${result.status === 'needs approval' ? ' The deletion guard would stop this run for approval.' : ''}</p>
-${result.error === null ? '' : html`<div class="notice bad" role="alert">${result.error}</div>`}
-<nav class="filters" aria-label="Filter by outcome">
-<a href="${path}/preview"${outcome === null ? html` aria-current="true"` : ''}>with changes (${result.users.filter((u) => u.outcome !== 'unchanged').length})</a>
-${OUTCOMES.filter((o) => counts.has(o)).map((o) => html`<a href="${path}/preview?outcome=${o}"${outcome === o ? html` aria-current="true"` : ''}>${o} (${counts.get(o)})</a>`)}
-</nav>
-${resultsTable(users, { linkTenant: tenant.id })}
-<p><a href="${path}">Back to ${tenant.displayName}</a></p>`,
+      html`<p>
+          What a sync would do now, with every field change (old → new) and why anything is held or disputed. Nothing
+          was
+          written.${result.status === 'needs approval' ? ' The deletion guard would stop this run for approval.' : ''}
+        </p>
+        ${result.error === null ? '' : html`<div class="notice bad" role="alert">${result.error}</div>`}
+        <nav class="filters" aria-label="Filter by outcome">
+          <a href="${path}/preview" ${outcome === null ? html` aria-current="true"` : ''}
+            >with changes (${result.users.filter((u) => u.outcome !== 'unchanged').length})</a
+          >
+          ${OUTCOMES.filter((o) => counts.has(o)).map((o) => html`<a href="${path}/preview?outcome=${o}" ${outcome === o ? html` aria-current="true"` : ''}>${o} (${counts.get(o)})</a>`)}
+        </nav>
+        ${resultsTable(users, { linkTenant: tenant.id })}
+        <p><a href="${path}">Back to ${tenant.displayName}</a></p>`,
     );
   });
 
@@ -131,20 +205,39 @@ ${resultsTable(users, { linkTenant: tenant.id })}
       reply,
       `Mapping: ${tenant.displayName}`,
       html`<form class="card" method="post" action="${tenantPath(tenant)}/mapping">
-<input type="hidden" name="_csrf" value="${frame.csrf}">
-<div class="field"><label for="itglue">IT Glue organization</label><select id="itglue" name="itglue">${organizations.map((o) => html`<option value="${o.id}"${o.id === tenant.itglueOrganizationId ? html` selected` : ''}>${o.name} (${o.id})</option>`)}</select></div>
-<div class="field"><label for="bms">BMS account</label><select id="bms" name="bms"><option value="none">none: IT Glue only</option>${accounts.map((a) => html`<option value="${a.id}"${a.id === tenant.bmsAccountId ? html` selected` : ''}>${a.name} (${a.id})</option>`)}</select></div>
-<p class="actions"><button type="submit">Save mapping</button></p>
-</form>
-<div class="actions">${actionButton(frame, `${tenantPath(tenant)}/unmap`, 'Unmap this tenant', { secondary: true })}</div>`,
+          <input type="hidden" name="_csrf" value="${frame.csrf}" />
+          <div class="field">
+            <label for="itglue">IT Glue organization</label
+            ><select id="itglue" name="itglue">
+              ${organizations.map((o) => html`<option value="${o.id}" ${o.id === tenant.itglueOrganizationId ? html` selected` : ''}>${o.name} (${o.id})</option>`)}
+            </select>
+          </div>
+          <div class="field">
+            <label for="bms">BMS account</label
+            ><select id="bms" name="bms">
+              <option value="none">none: IT Glue only</option>
+              ${accounts.map((a) => html`<option value="${a.id}" ${a.id === tenant.bmsAccountId ? html` selected` : ''}>${a.name} (${a.id})</option>`)}
+            </select>
+          </div>
+          <p class="actions"><button type="submit">Save mapping</button></p>
+        </form>
+        <div class="actions">
+          ${actionButton(frame, `${tenantPath(tenant)}/unmap`, 'Unmap this tenant', { secondary: true })}
+        </div>`,
     );
   });
 
   app.post('/tenants/:id/mapping', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
     const account = field(request, 'bms') ?? 'none';
-    const choice = { itglueOrganizationId: field(request, 'itglue') ?? '', bmsAccountId: account === 'none' ? null : Number(account) };
-    tools.flash(request, { kind: 'ok', text: await mapTenant(store, services.apis(), tenant, choice, actorOf(request.identity!)) });
+    const choice = {
+      itglueOrganizationId: field(request, 'itglue') ?? '',
+      bmsAccountId: account === 'none' ? null : Number(account),
+    };
+    tools.flash(request, {
+      kind: 'ok',
+      text: await mapTenant(store, services.apis(), tenant, choice, actorOf(request.identity!)),
+    });
     return reply.redirect(tenantPath(tenant), 303);
   });
 
@@ -165,9 +258,18 @@ ${resultsTable(users, { linkTenant: tenant.id })}
       request,
       reply,
       `Run of ${tenant?.displayName ?? run.tenantId}`,
-      html`<div class="card"><p>${badge(run.status)} ${run.startedAt.replace('T', ' ').slice(0, 19)} → ${run.finishedAt?.replace('T', ' ').slice(0, 19) ?? 'unfinished'}</p><p>${countsText(run.counts)}</p>${run.error === null ? '' : html`<p class="notice bad">${run.error}</p>`}</div>
-<p>${all ? html`<a href="/runs/${encodeURIComponent(id)}">Only users with changes</a>` : html`<a href="/runs/${encodeURIComponent(id)}?all=1">Every user, unchanged ones too</a>`}</p>
-${resultsTable(users, { linkTenant: run.tenantId })}`,
+      html`<div class="card">
+          <p>
+            ${badge(run.status)} ${run.startedAt.replace('T', ' ').slice(0, 19)} →
+            ${run.finishedAt?.replace('T', ' ').slice(0, 19) ?? 'unfinished'}
+          </p>
+          <p>${countsText(run.counts)}</p>
+          ${run.error === null ? '' : html`<p class="notice bad">${run.error}</p>`}
+        </div>
+        <p>
+          ${all ? html`<a href="/runs/${encodeURIComponent(id)}">Only users with changes</a>` : html`<a href="/runs/${encodeURIComponent(id)}?all=1">Every user, unchanged ones too</a>`}
+        </p>
+        ${resultsTable(users, { linkTenant: run.tenantId })}`,
     );
   });
 }
