@@ -1,4 +1,4 @@
-import type { Seed } from '../../src/sandbox/seed.ts';
+import { simulateSchema, type Seed } from '../../src/sandbox/seed.ts';
 
 /** `tenants` customers of `users` users each; a third of each already in IT Glue by alias, a tenth in BMS by email. */
 export function generatedSeed(tenants: number, users: number): Seed {
@@ -7,6 +7,7 @@ export function generatedSeed(tenants: number, users: number): Seed {
     tenants: [],
     itglue: { organizations: [], contactTypes: [{ id: '1', name: 'Employee' }] },
     bms: { accounts: [], emailTypes: [{ id: 1, name: 'Work' }], phoneTypes: [{ id: 1, name: 'Office' }] },
+    simulate: simulateSchema.parse({}),
   };
   let contactId = 10_000;
   let bmsId = 50_000;

@@ -1,4 +1,4 @@
-import type { BmsContactSeed, Seed } from './seed.ts';
+import type { BmsContactSeed, Seed, Simulate } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import {
   json,
@@ -94,6 +94,8 @@ export class BmsSimulator {
   constructor(
     log: LoggedRequest[],
     private readonly clock: SimClock,
+    /** the seed's `simulate.bms`: the page size cap and the body fields dropped on create and update */
+    readonly simulate: Simulate['bms'] = { pageSizeCap: 100, ignoreFields: [] },
   ) {
     this.limiter = new WindowLimiter(1500, 3600_000, () => clock.now());
     this.server = new SimServer({

@@ -1,4 +1,11 @@
-import type { Seed, TenantSeed, GraphUserSeed, ItGlueContactSeed, BmsContactSeed } from './seed.ts';
+import {
+  simulateSchema,
+  type Seed,
+  type TenantSeed,
+  type GraphUserSeed,
+  type ItGlueContactSeed,
+  type BmsContactSeed,
+} from './seed.ts';
 import { seededRandom } from './sim-server.ts';
 
 /**
@@ -611,5 +618,6 @@ export function demoSeed(): Seed {
         contacts: built[t]!.bmsContacts,
       })),
     },
+    simulate: simulateSchema.parse({}),
   };
 }

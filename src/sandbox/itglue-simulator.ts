@@ -1,4 +1,4 @@
-import type { ItGlueContactSeed, Seed } from './seed.ts';
+import type { ItGlueContactSeed, Seed, Simulate } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import { json, SimServer, WindowLimiter, type LoggedRequest, type SimRequest, type SimResponse } from './sim-server.ts';
 
@@ -66,6 +66,8 @@ export class ItGlueSimulator {
   constructor(
     log: LoggedRequest[],
     private readonly clock: SimClock,
+    /** the seed's `simulate.itglue`: contacts kept in step with BMS by IT Glue's PSA integration */
+    readonly simulate: Simulate['itglue'] = { psaSynced: {} },
   ) {
     this.limiter = new WindowLimiter(3000, 5 * 60_000, () => clock.now());
     this.server = new SimServer({

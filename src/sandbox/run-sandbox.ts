@@ -71,6 +71,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       : {
           ...kept,
           settings: options.seed.settings,
+          simulate: options.seed.simulate,
           tenants: kept.tenants.map((t) => ({
             ...t,
             settings: options.seed.tenants.find((s) => s.id === t.id)?.settings ?? t.settings,

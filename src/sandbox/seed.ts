@@ -129,6 +129,30 @@ const bmsAccountSchema = z.object({
 
 const namedType = z.object({ id: z.number().int(), name: z.string() });
 
+/**
+ * How the simulators play a vendor that differs from what the connectors expect (DESIGN.md, "The simulators on
+ * their own"). Unknown keys are refused, so that a misspelt knob does not silently simulate nothing.
+ */
+export const simulateSchema = z
+  .strictObject({
+    bms: z
+      .strictObject({
+        /** list pages are cut to this many items, silently */
+        pageSizeCap: z.number().int().min(1).default(100),
+        /** body fields that creates and updates accept but drop, as an API drops fields it does not know */
+        ignoreFields: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    itglue: z
+      .strictObject({
+        /** IT Glue contact id → the BMS contact id that IT Glue's PSA integration keeps it in step with */
+        psaSynced: z.record(z.string().min(1), z.number().int()).default({}),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type Simulate = z.infer<typeof simulateSchema>;
+
 export const seedSchema = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   tenants: z.array(tenantSeedSchema).default([]),
@@ -145,6 +169,7 @@ export const seedSchema = z.object({
       phoneTypes: z.array(namedType).default([]),
     })
     .prefault({}),
+  simulate: simulateSchema,
 });
 export type Seed = z.infer<typeof seedSchema>;
 

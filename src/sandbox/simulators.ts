@@ -65,8 +65,8 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
 
   const login = new LoginSimulator(requests, clock);
   const graph = new GraphSimulator(requests, clock, login);
-  const itglue = new ItGlueSimulator(requests, clock);
-  const bms = new BmsSimulator(requests, clock);
+  const itglue = new ItGlueSimulator(requests, clock, seed.simulate.itglue);
+  const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
   login.addTenant(credentials.partnerTenantId);

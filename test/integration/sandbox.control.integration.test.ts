@@ -223,3 +223,23 @@ describe('seed files', () => {
     await expect(readSeedFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot be read/);
   });
 });
+
+describe("the seed's simulate block", () => {
+  it('reaches the simulators: the BMS page cap and dropped fields, the contacts IT Glue keeps in step with BMS', async () => {
+    sims = await startSimulators(
+      parseSeed({
+        ...smallSeed(),
+        simulate: { bms: { pageSizeCap: 37, ignoreFields: ['phones'] }, itglue: { psaSynced: { '100': 500 } } },
+      }),
+    );
+    expect(sims.bms.simulate).toEqual({ pageSizeCap: 37, ignoreFields: ['phones'] });
+    expect(sims.itglue.simulate).toEqual({ psaSynced: { '100': 500 } });
+  });
+
+  it('defaults to a BMS that caps pages at 100 and drops nothing, and refuses a misspelt knob by its path', () => {
+    expect(smallSeed().simulate).toEqual({ bms: { pageSizeCap: 100, ignoreFields: [] }, itglue: { psaSynced: {} } });
+    expect(() => parseSeed({ simulate: { bms: { pageSize: 10 }, itglue: { psaSynced: { '1': 'x' } } } })).toThrow(
+      /simulate\.bms: Unrecognized key: "pageSize"[\s\S]*simulate\.itglue\.psaSynced\.1: /,
+    );
+  });
+});
