@@ -1,8 +1,7 @@
 /** Personal names: cleaned for writing, folded for comparing. */
 
-// C0 and C1 controls, and the Unicode format characters that reorder or hide text (bidi overrides, zero-width).
-// oxlint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+import { withoutControlCharacters } from './control-characters.ts';
+
 const SPACES = /\s+/g;
 const MARKS = /\p{M}+/gu;
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
@@ -13,7 +12,7 @@ const CLEAN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 export function normalizeName(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
   if (CLEAN_ASCII.test(raw)) return raw;
-  const value = raw.normalize('NFC').replace(CONTROL, '').replace(SPACES, ' ').trim();
+  const value = withoutControlCharacters(raw.normalize('NFC')).replace(SPACES, ' ').trim();
   return value === '' ? null : value;
 }
 

@@ -15,6 +15,7 @@ import { registerApiRoutes } from './api-routes.ts';
 import { html } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
 import { registerPages } from './pages/register-pages.ts';
+import { sameSitePath } from './same-site-path.ts';
 import { newToken, tokenDigest, verifyPassword } from './passwords.ts';
 import { STYLESHEET } from './styles.ts';
 import type { Access, Identity, Notice, WebServices } from './web-context.ts';
@@ -72,9 +73,6 @@ function messageOf(error: unknown, status: number): string {
   if (status === 500) return 'Something went wrong on the server; the log has the details.';
   return (error as Error).message;
 }
-
-const safeNext = (next: unknown) =>
-  typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 
 /**
  * The web UI and the REST API in one Fastify app: sessions from the store, roles, CSRF tokens on every state-changing
@@ -308,7 +306,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     );
   };
   app.get('/login', { config: { access: 'public' } }, async (request, reply) => {
-    const next = safeNext((request.query as { next?: unknown }).next);
+    const next = sameSitePath((request.query as { next?: unknown }).next);
     if (request.identity !== null) return reply.redirect(next, 303);
     return loginPage(request, reply, next, null, 200);
   });
@@ -316,7 +314,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     const body = (request.body ?? {}) as { username?: unknown; password?: unknown; next?: unknown };
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const next = safeNext(body.next);
+    const next = sameSitePath(body.next);
     try {
       await limiter.consume(`${request.ip}|${username.toLowerCase()}`);
     } catch (rejection) {

@@ -183,15 +183,49 @@ describe('signing in', () => {
     expect(browser.hasSession()).toBe(false);
   });
 
-  it('keeps a sign-in redirect on this site', async () => {
+  // Each as the address bar or a link would send it (the query string raw), and what the query decodes to.
+  const offSite = [
+    '/%5Cevil.example/x',
+    '/%5cevil.example',
+    '/%09/evil.example/x',
+    '/%5C%09evil.example',
+    '//evil.example/',
+    '/\\evil.example/',
+    '%2F%2Fevil.example',
+    '/%2F/evil.example',
+    '/%252F%252Fevil.example',
+    'https://evil.example/',
+    'https%3A%2F%2Fevil.example%2F',
+    'javascript:alert(1)',
+  ];
+
+  it.each(offSite)('keeps the redirect of /login?next=%s on this site, signed in or signing in', async (raw) => {
     const browser = new Browser(web.app);
-    await browser.get('/login');
-    const response = await browser.post('/login', {
+    await browser.login('admin');
+    const signedIn = await browser.get(`/login?next=${raw}`);
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.headers.location).toBe('/');
+    const fresh = new Browser(web.app);
+    const form = await fresh.get(`/login?next=${raw}`);
+    expect(form.body).toContain('name="next" value="/"');
+    const decoded = new URLSearchParams(`next=${raw}`).get('next')!;
+    const signingIn = await fresh.post('/login', {
       username: 'admin',
       password: 'correct horse battery',
-      next: '//evil.example/',
+      next: decoded,
     });
-    expect(response.headers.location).toBe('/');
+    expect(signingIn.statusCode).toBe(303);
+    expect(signingIn.headers.location).toBe('/');
+  });
+
+  it('still goes back to the page that asked for a sign-in', async () => {
+    const browser = new Browser(web.app);
+    const asked = await browser.get('/audit?limit=20');
+    expect(asked.headers.location).toBe('/login?next=%2Faudit%3Flimit%3D20');
+    const form = await browser.get(asked.headers.location as string);
+    const next = /name="next" value="([^"]*)"/.exec(form.body)![1]!.replace(/&amp;/g, '&');
+    const response = await browser.post('/login', { username: 'admin', password: 'correct horse battery', next });
+    expect(response.headers.location).toBe('/audit?limit=20');
   });
 
   it('sends secure headers: a content security policy, no framing, no sniffing', async () => {
