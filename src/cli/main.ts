@@ -13,6 +13,7 @@ import { registerScaleOut } from './commands/scale-out.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerTenants } from './commands/tenants.ts';
+import { writeErr } from './terminal-text.ts';
 
 /** The config file a command uses: --config, else CONTACTSYNC_CONFIG, else ./contactsync.json. */
 function configOf(command: Command): string {
@@ -47,6 +48,6 @@ try {
   await program().parseAsync(process.argv);
 } catch (error) {
   // A problem a person can fix: said plainly, without a stack trace.
-  process.stderr.write(`contactsync: ${(error as Error).message ?? String(error)}\n`);
+  writeErr(`contactsync: ${(error as Error).message ?? String(error)}\n`);
   process.exitCode = 1;
 }

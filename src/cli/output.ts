@@ -1,6 +1,7 @@
 import { countsSummary } from '../sync/report.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
+import { printable } from './terminal-text.ts';
 
 const COLUMNS = [
   'created',
@@ -31,7 +32,9 @@ export function progressBars(enabled: boolean, names: ReadonlyMap<string, string
     let existing = bars.get(tenantId);
     if (existing === undefined) {
       existing = multibar.create(1, 0, {
-        tenant: (names.get(tenantId) ?? tenantId).padEnd(24).slice(0, 24),
+        tenant: printable(names.get(tenantId) ?? tenantId)
+          .padEnd(24)
+          .slice(0, 24),
         phase: 'starting',
       });
       bars.set(tenantId, existing);
@@ -53,12 +56,13 @@ export function progressBars(enabled: boolean, names: ReadonlyMap<string, string
   };
 }
 
-/** A plain text table; the first `leftColumns` columns are aligned left, the others (numbers) right. */
+/** A plain text table, each cell on one line; the first `leftColumns` columns are aligned left, the others right. */
 export function formatTable(
   header: readonly string[],
-  rows: readonly (readonly string[])[],
+  given: readonly (readonly string[])[],
   leftColumns = header.length,
 ): string {
+  const rows = given.map((row) => row.map(printable));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -93,7 +97,7 @@ export function exitCodeOf(results: readonly TenantRunResult[]): number {
 /** `2026-11-25T02:00:00.000Z Contoso: ok (synced 3)`: one line per tenant run, for the daemon and the workers. */
 export function runLine(name: string, result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>): string {
   const counts = countsSummary(result.counts);
-  return `${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}\n`;
+  return `${printable(`${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}`)}\n`;
 }
 
 export function untilStopped(): Promise<void> {

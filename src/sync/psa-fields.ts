@@ -3,7 +3,7 @@ import type { PsaContact, PsaContactFields, PsaLocation } from '../domain/psa-co
 import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
-import { foldName } from '../normalize/name.ts';
+import { foldName, normalizeName } from '../normalize/name.ts';
 import { clip, trimmed, type DocFieldsPlan } from './doc-fields.ts';
 
 /** What the BMS leg needs to know about the account, resolved once per plan. */
@@ -29,7 +29,9 @@ export type PsaFieldsPlan =
 export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): PsaFieldsPlan {
   const reasons: Reason[] = [];
   const { fields } = doc;
-  if (fields.firstName === null) {
+  // An IT Glue contact keeps its own names where Microsoft 365 has none: they reach BMS cleaned as Microsoft's are.
+  const firstName = normalizeName(fields.firstName);
+  if (firstName === null) {
     reasons.push(
       reason('no-first-name', 'Microsoft 365 has no first name for this user, and BMS requires one.', 'firstName'),
     );
@@ -80,7 +82,7 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
   }
   if (
     reasons.length > 0 ||
-    fields.firstName === null ||
+    firstName === null ||
     doc.primaryPhone === null ||
     locationId === null ||
     context.emailTypeId === null ||
@@ -92,9 +94,9 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
   return {
     ok: true,
     fields: {
-      firstName: clip(fields.firstName, limit)!,
-      lastName: clip(fields.lastName, limit),
-      jobTitle: clip(fields.title, limit),
+      firstName: clip(firstName, limit)!,
+      lastName: clip(normalizeName(fields.lastName), limit),
+      jobTitle: clip(normalizeName(fields.title), limit),
       emailAddress: doc.primaryEmail,
       emailTypeId: context.emailTypeId,
       phoneNumber: doc.primaryPhone.psaValue,

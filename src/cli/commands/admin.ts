@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hashPassword, newToken, tokenDigest } from '../../web/passwords.ts';
 import { formatTable } from '../output.ts';
 import { actor, withContext } from '../context.ts';
+import { writeOut } from '../terminal-text.ts';
 
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.CONTACTSYNC_USER_PASSWORD;
@@ -25,7 +26,7 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
     .action((_options: unknown, command: Command) =>
       withContext(
         configOf(command),
-        async ({ databaseLocation }) => void process.stdout.write(`Database up to date: ${databaseLocation}\n`),
+        async ({ databaseLocation }) => void writeOut(`Database up to date: ${databaseLocation}\n`),
         { requireSecrets: false },
       ),
     );
@@ -47,7 +48,7 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
           if (!(await store.addUser(username, await hashPassword(password), options.role)))
             throw new Error(`There is a user ${username} already.`);
           await store.audit(actor(), 'user.add', username, { role: options.role });
-          process.stdout.write(`Added ${username} (${options.role}).\n`);
+          writeOut(`Added ${username} (${options.role}).\n`);
         },
         { requireSecrets: false },
       ),
@@ -67,9 +68,7 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
           const id = randomUUID().slice(0, 8);
           await store.addApiToken({ id, name, tokenHash: tokenDigest(secret), role: options.role, createdBy: actor() });
           await store.audit(actor(), 'token.add', id, { name, role: options.role });
-          process.stdout.write(
-            `Token ${id} (${name}, ${options.role}); keep it now, it is not shown again:\n${secret}\n`,
-          );
+          writeOut(`Token ${id} (${name}, ${options.role}); keep it now, it is not shown again:\n${secret}\n`);
         },
         { requireSecrets: false },
       ),
@@ -82,7 +81,7 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
         configOf(command),
         async ({ store }) => {
           const list = await store.listApiTokens();
-          process.stdout.write(
+          writeOut(
             list.length === 0
               ? 'No API tokens.\n'
               : `${formatTable(
@@ -103,7 +102,7 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
         async ({ store }) => {
           if (!(await store.revokeApiToken(id))) throw new Error(`No API token ${id}: see contactsync token list.`);
           await store.audit(actor(), 'token.revoke', id);
-          process.stdout.write(`Revoked token ${id}.\n`);
+          writeOut(`Revoked token ${id}.\n`);
         },
         { requireSecrets: false },
       ),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { approveInactivations, resolveConflict, type ConflictChoice } from '../../operations/operator-actions.ts';
 import { actor, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
+import { writeOut } from '../terminal-text.ts';
 
 export function registerConflicts(cli: Command, configOf: (command: Command) => string): void {
   const conflicts = cli.command('conflicts').description('The conflicts queue: users the sync will not guess about.');
@@ -21,15 +22,15 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
             ...(options.all === true ? {} : { status: 'open' as const }),
           });
           if (options.json === true) {
-            process.stdout.write(`${JSON.stringify(list)}\n`);
+            writeOut(`${JSON.stringify(list)}\n`);
             return;
           }
           if (list.length === 0) {
-            process.stdout.write('No open conflicts.\n');
+            writeOut('No open conflicts.\n');
             return;
           }
           const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
-          process.stdout.write(
+          writeOut(
             `${formatTable(
               ['conflict', 'tenant', 'user', 'in', 'rule', 'candidates', 'status'],
               list.map((c) => [
@@ -70,7 +71,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
               : options.create === true
                 ? { kind: 'create' }
                 : { kind: 'ignore' };
-          process.stdout.write(`${(await resolveConflict(store, id, choice, actor())).message}\n`);
+          writeOut(`${(await resolveConflict(store, id, choice, actor())).message}\n`);
         },
         { requireSecrets: false },
       ),
@@ -84,7 +85,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
         configOf(command),
         async ({ store }) => {
           const tenant = await tenantNamed(store, tenantName);
-          process.stdout.write(`${await approveInactivations(store, tenant, actor())}\n`);
+          writeOut(`${await approveInactivations(store, tenant, actor())}\n`);
         },
         { requireSecrets: false },
       ),

@@ -3,6 +3,7 @@ import type { SyncDisabled } from '../../domain/link.ts';
 import { deepLinks } from '../../operations/deep-links.ts';
 import { setContactSync, syncNow, userNamed } from '../../operations/operator-actions.ts';
 import { actor, withContext } from '../context.ts';
+import { writeLines, writeOut } from '../terminal-text.ts';
 
 function links(
   tenantId: string,
@@ -37,7 +38,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           const link = await store.getLink(tenantId, user.id);
           const history = await store.userHistory(tenantId, user.id);
           if (options.json === true) {
-            process.stdout.write(`${JSON.stringify({ tenant, user, link, history })}\n`);
+            writeOut(`${JSON.stringify({ tenant, user, link, history })}\n`);
             return;
           }
           const lines = [
@@ -62,7 +63,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
                 `  ${h.at}  ${h.outcome.padEnd(14)} IT Glue ${h.itglue}, BMS ${h.bms}${h.reasons.length === 0 ? '' : ` — ${h.reasons.map((r) => r.message).join(' ')}`}`,
             ),
           ];
-          process.stdout.write(`${lines.join('\n')}\n`);
+          writeLines(lines);
         },
         { requireSecrets: false },
       ),
@@ -75,7 +76,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
       withContext(configOf(command), async (context) => {
         const { tenantId, user } = await userNamed(context.store, name);
         const result = await syncNow(context.store, context.apis().runner, tenantId, user.id, actor(), (step, detail) =>
-          process.stdout.write(`${step.padEnd(6)} ${detail}\n`),
+          writeLines([`${step.padEnd(6)} ${detail}`]),
         );
         process.exitCode = result.outcome === 'failed' ? 3 : 0;
       }),
@@ -90,7 +91,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
         if (leg !== 'psa' && leg !== 'all')
           throw new Error('--leg is psa (BMS only) or all (BMS and the Microsoft → IT Glue leg).');
         const value: SyncDisabled = disabled === 'none' ? 'none' : (leg as SyncDisabled);
-        process.stdout.write(`${await setContactSync(store, tenantId, user.id, value, actor())}\n`);
+        writeOut(`${await setContactSync(store, tenantId, user.id, value, actor())}\n`);
       },
       { requireSecrets: false },
     );

@@ -3,6 +3,7 @@ import { positiveNumber } from '../option-parsers.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { runLine, untilStopped } from '../output.ts';
+import { printable, writeErr, writeOut } from '../terminal-text.ts';
 
 export function registerDaemon(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -29,18 +30,19 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
           pollSeconds,
           reconcileHours: options.reconcileHours,
           onResult: (result) => {
-            if (result.status !== 'unchanged')
-              process.stdout.write(runLine(names.get(result.tenantId) ?? result.tenantId, result));
+            if (result.status !== 'unchanged') writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result));
           },
           onError: (tenantId, error) =>
-            process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
+            writeErr(
+              `${printable(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}`)}\n`,
+            ),
         });
-        process.stdout.write(
+        writeOut(
           `Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`,
         );
         void untilStopped().then(() => daemon.stop());
         await daemon.start();
-        process.stdout.write('Stopped.\n');
+        writeOut('Stopped.\n');
       }),
     );
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { isConnectorError } from '../../connectors/http/connector-error.ts';
 import { GRAPH_BASE_URL } from '../../connectors/graph/graph-directory.ts';
 import { withContext } from '../context.ts';
+import { writeOut } from '../terminal-text.ts';
 
 interface Check {
   readonly name: string;
@@ -87,11 +88,9 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
                   detail: `within ${Math.max(1, Math.round(Math.abs(skew) / 1000))} s of Microsoft Graph`,
                 },
         );
-        for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
+        for (const c of checks) writeOut(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
         const failed = checks.filter((c) => !c.ok).length;
-        process.stdout.write(
-          failed === 0 ? 'Everything answers.\n' : `${failed} problem${failed === 1 ? '' : 's'} to fix.\n`,
-        );
+        writeOut(failed === 0 ? 'Everything answers.\n' : `${failed} problem${failed === 1 ? '' : 's'} to fix.\n`);
         process.exitCode = failed === 0 ? 0 : 1;
       }),
     );

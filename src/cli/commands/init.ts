@@ -7,6 +7,7 @@ import { keyFileOf } from '../../config/config-file.ts';
 import { encryptSecret, loadSecretKey, maskSecret } from '../../config/secrets.ts';
 import { openDatabase } from '../../store/connect.ts';
 import { migrateToLatest } from '../../store/migrations.ts';
+import { writeOut } from '../terminal-text.ts';
 
 /** The questions of `init`, each with the environment variable that answers it without a prompt. */
 const QUESTIONS = [
@@ -147,7 +148,7 @@ export function registerInit(cli: Command, configOf: (command: Command) => strin
       });
       await migrateToLatest(database.db as Kysely<unknown>);
       await database.db.destroy();
-      process.stdout.write(
+      writeOut(
         [
           `Wrote ${path} (secrets encrypted with ${keyFileOf(path)}, mode 0600).`,
           `Database ready: ${database.location}`,

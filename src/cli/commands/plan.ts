@@ -3,14 +3,15 @@ import type { UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { tenantNamed, withContext } from '../context.ts';
 import { summaryTable } from '../output.ts';
+import { writeLines, writeOut } from '../terminal-text.ts';
 
-function describe(user: UserResult): string {
+function describe(user: UserResult): string[] {
   const lines = [
     `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
   ];
   for (const diff of user.diffs) lines.push(`      ${diff.field}: ${diff.old ?? '∅'} → ${diff.new ?? '∅'}`);
   for (const reason of user.reasons) lines.push(`      why: ${reason.message}`);
-  return lines.join('\n');
+  return lines;
 }
 
 export function registerPlan(cli: Command, configOf: (command: Command) => string): void {
@@ -31,19 +32,18 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
           only === null ? await runner.runAll({ dryRun: true }) : [await runner.runTenant(only.id, { dryRun: true })];
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         if (options.json === true) {
-          process.stdout.write(
+          writeOut(
             `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`,
           );
           return;
         }
         for (const result of results) {
-          process.stdout.write(
-            `${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}\n`,
-          );
-          for (const user of result.users.filter((u) => options.all === true || u.outcome !== 'unchanged'))
-            process.stdout.write(`${describe(user)}\n`);
+          writeLines([
+            `${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}`,
+            ...result.users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap(describe),
+          ]);
         }
-        process.stdout.write(`\n${summaryTable(results, names)}\nPlan only: nothing was written.\n`);
+        writeOut(`\n${summaryTable(results, names)}\nPlan only: nothing was written.\n`);
       }),
     );
 }

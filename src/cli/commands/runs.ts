@@ -2,6 +2,7 @@ import { countsSummary } from '../../sync/report.ts';
 import type { Command } from 'commander';
 import { tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
+import { writeLines, writeOut } from '../terminal-text.ts';
 
 export function registerRuns(cli: Command, configOf: (command: Command) => string): void {
   const runs = cli.command('runs').description('The history of sync runs.');
@@ -18,11 +19,11 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           const tenant = options.tenant === undefined ? undefined : (await tenantNamed(store, options.tenant)).id;
           const list = await store.listRuns(tenant, Number(options.limit) || 20);
           if (options.json === true) {
-            process.stdout.write(`${JSON.stringify(list)}\n`);
+            writeOut(`${JSON.stringify(list)}\n`);
             return;
           }
           const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
-          process.stdout.write(
+          writeOut(
             `${formatTable(
               ['run', 'tenant', 'started', 'status', 'counts'],
               list.map((r) => [
@@ -51,17 +52,18 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           if (run === null) throw new Error(`No run ${id}: see contactsync runs list.`);
           const users = await store.resultsOfRun(id);
           if (options.json === true) {
-            process.stdout.write(`${JSON.stringify({ run, users })}\n`);
+            writeOut(`${JSON.stringify({ run, users })}\n`);
             return;
           }
-          process.stdout.write(
-            `Run ${run.id}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}\n`,
-          );
-          for (const user of users.filter((u) => options.all === true || u.outcome !== 'unchanged')) {
-            process.stdout.write(
-              `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}  IT Glue ${user.itglue}, BMS ${user.bms}${user.reasons.length === 0 ? '' : ` — ${user.reasons.map((r) => r.message).join(' ')}`}\n`,
-            );
-          }
+          writeLines([
+            `Run ${run.id}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}`,
+            ...users
+              .filter((u) => options.all === true || u.outcome !== 'unchanged')
+              .map(
+                (user) =>
+                  `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}  IT Glue ${user.itglue}, BMS ${user.bms}${user.reasons.length === 0 ? '' : ` — ${user.reasons.map((r) => r.message).join(' ')}`}`,
+              ),
+          ]);
         },
         { requireSecrets: false },
       ),
@@ -76,9 +78,9 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
         configOf(command),
         async ({ store }) => {
           const entries = await store.listAudit(Number(options.limit) || 50);
-          if (options.json === true) process.stdout.write(`${JSON.stringify(entries)}\n`);
+          if (options.json === true) writeOut(`${JSON.stringify(entries)}\n`);
           else
-            process.stdout.write(
+            writeOut(
               `${formatTable(
                 ['at', 'who', 'action', 'target', 'details'],
                 entries.map((e) => [e.at, e.actor, e.action, e.target, JSON.stringify(e.details)]),

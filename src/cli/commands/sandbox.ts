@@ -11,6 +11,7 @@ import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { progressBars, summaryTable, untilStopped } from '../output.ts';
+import { printable, writeErr, writeOut } from '../terminal-text.ts';
 
 interface SandboxOptions {
   seed?: string;
@@ -45,15 +46,15 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     bars.stop();
   }
   if (options.dump !== undefined) await writeDump(resolve(options.dump), box.dump(results));
-  if (options.json === true) process.stdout.write(`${JSON.stringify(box.dump(results))}\n`);
+  if (options.json === true) writeOut(`${JSON.stringify(box.dump(results))}\n`);
   else {
-    process.stdout.write(`\n${summaryTable(results, names)}\n\n`);
+    writeOut(`\n${summaryTable(results, names)}\n\n`);
     const users = seed.tenants.reduce((n, t) => n + t.users.length, 0);
-    process.stdout.write(
+    writeOut(
       `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the IT Glue and BMS simulators.\n`,
     );
-    process.stdout.write(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
-    if (options.dump !== undefined) process.stdout.write(`Dump: ${resolve(options.dump)}\n`);
+    writeOut(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
+    if (options.dump !== undefined) writeOut(`Dump: ${resolve(options.dump)}\n`);
   }
   const failed = results.some((r) => r.status === 'failed');
   if (options.once === true) {
@@ -82,14 +83,14 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     reconcileHours: 24,
     onResult: (result) => {
       if (result.status === 'unchanged') return;
-      process.stdout.write(
-        `${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status} ${JSON.stringify(result.counts)}\n`,
+      writeOut(
+        `${printable(`${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status} ${JSON.stringify(result.counts)}`)}\n`,
       );
     },
     onError: (tenantId, error) =>
-      process.stderr.write(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}\n`),
+      writeErr(`${printable(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}`)}\n`),
   });
-  process.stdout.write(
+  writeOut(
     `\nWeb UI: ${address}/  — sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (a sandbox-only admin login)\n` +
       `REST API: ${address}/api/openapi.json\n` +
       `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +

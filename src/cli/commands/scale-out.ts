@@ -4,6 +4,7 @@ import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
 import { pollSecondsOf, registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
 import { formatTable, runLine, untilStopped } from '../output.ts';
+import { printable, writeErr, writeOut } from '../terminal-text.ts';
 
 function poolOf(context: CliContext) {
   if (context.pool === null)
@@ -50,7 +51,7 @@ function scheduleWhenLeader(
       timer = setTimeout(() => void attempt(), retryMs);
       return;
     }
-    process.stdout.write(
+    writeOut(
       `${stamp()} scheduling: every mapped tenant every ${options.pollSeconds} s, a full reconciliation every ${options.reconcileHours} h\n`,
     );
     daemon = new Daemon({
@@ -58,7 +59,7 @@ function scheduleWhenLeader(
       runner: queueingDispatcher(context, queue),
       pollSeconds: options.pollSeconds,
       reconcileHours: options.reconcileHours,
-      onError: (tenantId, error) => process.stderr.write(`${stamp()} scheduler ${tenantId}: ${error.message}\n`),
+      onError: (tenantId, error) => writeErr(`${printable(`${stamp()} scheduler ${tenantId}: ${error.message}`)}\n`),
     });
     void daemon.start();
   };
@@ -118,7 +119,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
             const result = await runner.runTenant(tenantId);
             await context.metrics.flush();
             if (result.status !== 'unchanged')
-              process.stdout.write(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
+              writeOut(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
             // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
             if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
           });
@@ -128,13 +129,13 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
                 reconcileHours: options.reconcileHours,
               })
             : async () => {};
-          process.stdout.write(
+          writeOut(
             `${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`,
           );
           await untilStopped();
           await stopScheduling();
           await queue.stop();
-          process.stdout.write('Stopped.\n');
+          writeOut('Stopped.\n');
         }),
     );
 
@@ -155,11 +156,11 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
           pollSeconds: pollSecondsOf(context, options.pollSeconds),
           reconcileHours: options.reconcileHours,
         });
-        process.stdout.write(`${stamp()} scheduler ${process.pid} started; it schedules while it leads.\n`);
+        writeOut(`${stamp()} scheduler ${process.pid} started; it schedules while it leads.\n`);
         await untilStopped();
         await stop();
         await queue.stop();
-        process.stdout.write('Stopped.\n');
+        writeOut('Stopped.\n');
       }),
     );
 
@@ -176,12 +177,12 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
             const counts = await queue.counts();
             const failed = await queue.failed();
             if (options.json === true) {
-              process.stdout.write(`${JSON.stringify({ counts, failed })}\n`);
+              writeOut(`${JSON.stringify({ counts, failed })}\n`);
               return;
             }
             const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
-            process.stdout.write(`Jobs: ${counts.map((c) => `${c.state} ${c.n}`).join(', ') || 'none yet'}\n`);
-            process.stdout.write(
+            writeOut(`Jobs: ${counts.map((c) => `${c.state} ${c.n}`).join(', ') || 'none yet'}\n`);
+            writeOut(
               failed.length === 0
                 ? 'No failed jobs.\n'
                 : `${formatTable(

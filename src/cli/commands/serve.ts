@@ -5,6 +5,7 @@ import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { untilStopped } from '../output.ts';
+import { writeOut } from '../terminal-text.ts';
 
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -39,9 +40,9 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           host: options.host ?? config.web.host,
           port: options.port ?? config.web.port,
         });
-        process.stdout.write(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
+        writeOut(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
         if ((await store.countUsers()) === 0)
-          process.stdout.write('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
+          writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
         let daemon: Daemon | null = null;
         if (options.daemon === true) {
           await registerConfiguredTenants(context);
@@ -53,7 +54,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             reconcileHours: 24,
             onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed'),
           });
-          process.stdout.write(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
+          writeOut(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
         }
         const stopped = untilStopped();
         void daemon?.start();
@@ -61,7 +62,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         await daemon?.stop();
         await app.close();
         await queue?.stop();
-        process.stdout.write('Stopped.\n');
+        writeOut('Stopped.\n');
       }),
     );
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { exitCodeOf, progressBars, summaryTable } from '../output.ts';
+import { writeLines, writeOut } from '../terminal-text.ts';
 
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -32,14 +33,15 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
           bars.stop();
         }
         if (options.json === true)
-          process.stdout.write(
+          writeOut(
             `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`,
           );
         else {
-          process.stdout.write(`${summaryTable(results, names)}\n`);
-          for (const result of results.filter((r) => r.error !== null))
-            process.stdout.write(`${names.get(result.tenantId)}: ${result.error}\n`);
-          if (options.dryRun === true) process.stdout.write('Dry run: nothing was written.\n');
+          writeOut(`${summaryTable(results, names)}\n`);
+          writeLines(
+            results.filter((r) => r.error !== null).map((r) => `${names.get(r.tenantId) ?? r.tenantId}: ${r.error}`),
+          );
+          if (options.dryRun === true) writeOut('Dry run: nothing was written.\n');
         }
         process.exitCode = exitCodeOf(results);
       }),

@@ -3,6 +3,7 @@ import { parseSettingsOverride, type SettingsOverride } from '../../domain/setti
 import { mapTenant, saveTenantSettings, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
 import { actor, discoverConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
+import { writeOut } from '../terminal-text.ts';
 
 /** `a.b=value`: the value as JSON when it parses (true, 5, null, ["x"]), else as text. */
 function assignment(text: string): { path: string[]; value: unknown } {
@@ -46,16 +47,14 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           const conflicts = await store.listConflicts({ status: 'open' });
           const rows = list.map((t) => ({ ...t, openConflicts: conflicts.filter((c) => c.tenantId === t.id).length }));
           if (options.json === true) {
-            process.stdout.write(`${JSON.stringify(rows)}\n`);
+            writeOut(`${JSON.stringify(rows)}\n`);
             return;
           }
           if (rows.length === 0) {
-            process.stdout.write(
-              'No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n',
-            );
+            writeOut('No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n');
             return;
           }
-          process.stdout.write(
+          writeOut(
             `${formatTable(
               ['tenant id', 'name', 'mapping', 'IT Glue org', 'BMS account', 'status', 'open conflicts'],
               rows.map((t) => [
@@ -81,7 +80,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     )
     .action((_options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
-        process.stdout.write(`${await discoverConfiguredTenants(context, actor())}\n`);
+        writeOut(`${await discoverConfiguredTenants(context, actor())}\n`);
       }),
     );
 
@@ -96,7 +95,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
         if (options.bms !== undefined && options.bms !== 'none' && !/^\d+$/.test(options.bms))
           throw new Error(`--bms is a BMS account id (a number) or "none", not "${options.bms}".`);
         const bmsAccountId = options.bms === undefined || options.bms === 'none' ? null : Number(options.bms);
-        process.stdout.write(
+        writeOut(
           `${await mapTenant(context.store, context.apis(), tenant, { itglueOrganizationId: options.itglue, bmsAccountId }, actor())}\n`,
         );
       }),
@@ -110,7 +109,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
         configOf(command),
         async ({ store }) => {
           const tenant = await tenantNamed(store, tenantName);
-          process.stdout.write(`${await unmapTenant(store, tenant, actor())}\n`);
+          writeOut(`${await unmapTenant(store, tenant, actor())}\n`);
         },
         { requireSecrets: false },
       ),
@@ -139,12 +138,12 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           if (changes.length > 0) {
             const saved = await saveTenantSettings(store, tenant, own, actor());
             effective = saved.effective;
-            process.stdout.write(
+            writeOut(
               `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.\n`,
             );
           }
           const override: SettingsOverride = parseSettingsOverride(own, `settings of ${tenant.displayName}`);
-          process.stdout.write(
+          writeOut(
             `${JSON.stringify(options.json === true ? { overrides: override, effective } : effective, null, 2)}\n`,
           );
         },
