@@ -11,7 +11,10 @@ import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
-import { loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
+import { AlertService } from '../alerts/alert-service.ts';
+import { keyFileOf, loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
+import { secretBox } from '../config/secret-box.ts';
+import { loadSecretKey } from '../config/secrets.ts';
 import { parseSettingsOverride, resolveSettings } from '../domain/settings.ts';
 import { createLogger } from '../logging.ts';
 import { openDatabase } from '../store/connect.ts';
@@ -46,6 +49,8 @@ export interface CliContext {
   readonly pool: pg.Pool | null;
   readonly metrics: StoreMetrics;
   readonly logger: Logger;
+  /** where alerts go, and what waits to be sent */
+  readonly alerts: AlertService;
   /** the API clients, made on first use (commands that only read the state need no credentials) */
   apis(): ApiClients;
   close(): Promise<void>;
@@ -70,6 +75,13 @@ export async function openContext(
   if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
     await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
+  const alerts = new AlertService({
+    store,
+    box: secretBox(() => loadSecretKey(keyFileOf(path), { create: true })),
+    baseUrl: () => config.web.publicUrl ?? `http://${config.web.host}:${config.web.port}`,
+    log: (level, message, fields) => logger[level](fields ?? {}, message),
+  });
+  if (config.alerts !== undefined) await alerts.applyConfig(config.alerts);
   const metrics = new StoreMetrics(store);
   const countLimited = countRateLimited(metrics);
   const log = (entry: AttemptLog) => {
@@ -84,6 +96,7 @@ export async function openContext(
     pool: database.pool,
     metrics,
     logger,
+    alerts,
     apis() {
       if (clients !== null) return clients;
       // With PostgreSQL the budgets are shared by every process of the installation.
@@ -139,6 +152,7 @@ export async function openContext(
         itglue,
         bms,
         metrics,
+        alerts,
         log: (level, message, fields) => logger[level](fields ?? {}, message),
       });
       clients = { directory, itglue, bms, runner };

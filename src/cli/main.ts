@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { productVersion } from '../config/product-version.ts';
 import { registerAdmin } from './commands/admin.ts';
+import { registerAlerts } from './commands/alerts.ts';
 import { registerConflicts } from './commands/conflicts.ts';
 import { registerContact } from './commands/contact.ts';
 import { registerDaemon } from './commands/daemon.ts';
@@ -38,6 +39,7 @@ export function program(): Command {
   registerContact(cli, configOf);
   registerRuns(cli, configOf);
   registerAdmin(cli, configOf);
+  registerAlerts(cli, configOf);
   registerServe(cli, configOf);
   registerScaleOut(cli, configOf);
   registerSandbox(cli);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { alertsSchema } from '../alerts/alert-settings.ts';
 import { decryptSecret, isEncrypted, loadSecretKey } from './secrets.ts';
 
 /**
@@ -61,6 +62,8 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Secure cookies and HSTS: set when users reach the UI over HTTPS (a reverse proxy terminating TLS) */
       secureCookies: z.boolean().default(false),
+      /** the address people reach the web UI at (https://contactsync.example.com), for links in alerts */
+      publicUrl: z.url({ protocol: /^https?$/, error: 'give the address starting with https://' }).optional(),
       sessionHours: z
         .number()
         .positive()
@@ -69,6 +72,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   settings: z.record(z.string(), z.unknown()).default({}),
+  /** where alerts go (webhooks, Teams, Slack, email); applied to the state database when this block changes */
+  alerts: alertsSchema.optional(),
 });
 
 export type ContactsyncConfig = z.infer<typeof configSchema>;
@@ -118,7 +123,7 @@ export function loadConfig(
         : `is not valid JSON: ${(error as Error).message}`,
     ]);
   }
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(withAlertSecretsOpened(raw, path, env));
   const problems = parsed.success
     ? []
     : parsed.error.issues.map(
@@ -165,4 +170,27 @@ function decrypted(config: ContactsyncConfig, path: string, env: NodeJS.ProcessE
         ? null
         : { ...config.bms, ...(password === undefined ? {} : { password }) },
   };
+}
+
+/** The `enc:v1:` webhook addresses and SMTP passwords of the `alerts` block, opened so that they can be checked. */
+function withAlertSecretsOpened(raw: unknown, path: string, env: NodeJS.ProcessEnv): unknown {
+  const alerts = (raw as { alerts?: { channels?: unknown } } | null)?.alerts;
+  if (!Array.isArray(alerts?.channels)) return raw;
+  let key: Buffer | null = null;
+  const open = (value: unknown) =>
+    typeof value === 'string' && isEncrypted(value)
+      ? decryptSecret(value, (key ??= loadSecretKey(keyFileOf(path), { create: false, env })))
+      : value;
+  const channels = alerts.channels.map((channel: unknown) => {
+    if (typeof channel !== 'object' || channel === null) return channel;
+    const c = channel as { url?: unknown; smtp?: { password?: unknown } };
+    return {
+      ...c,
+      ...(c.url === undefined ? {} : { url: open(c.url) }),
+      ...(typeof c.smtp === 'object' && c.smtp !== null && c.smtp.password !== undefined
+        ? { smtp: { ...c.smtp, password: open(c.smtp.password) } }
+        : {}),
+    };
+  });
+  return { ...(raw as object), alerts: { ...alerts, channels } };
 }

@@ -1,8 +1,11 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import { AlertService } from '../alerts/alert-service.ts';
+import { secretBox } from '../config/secret-box.ts';
+import { loadSecretKey } from '../config/secrets.ts';
 import { BmsPsa } from '../connectors/bms/bms-psa.ts';
 import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
@@ -46,6 +49,10 @@ export interface Sandbox {
   /** what the sync measured (429s, change-to-BMS latency), added to the store's counters */
   readonly metrics: StoreMetrics;
   readonly dbPath: string;
+  /** where alerts go, and what waits to be sent (links point at the address given to `setPublicUrl`) */
+  readonly alerts: AlertService;
+  /** the web UI's address, once it listens, for the links in alerts */
+  setPublicUrl(url: string): void;
   /** what the web UI and REST API work with: this sandbox's state, sync and API clients */
   webServices(): WebServices;
   /** syncs every tenant once */
@@ -110,6 +117,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     countLimited(entry);
     logger.debug(entry, 'api attempt');
   };
+  let publicUrl = 'http://127.0.0.1:8080';
+  const alerts = new AlertService({
+    store,
+    box: secretBox(() => loadSecretKey(join(dirname(dbPath), '.contactsync-secret.key'), { create: true })),
+    baseUrl: () => publicUrl,
+    log: (level, message, fields) => logger[level](fields ?? {}, message),
+  });
   const budget = createApiBudget(options.limits ?? {});
   const common = { budget, log, ...options.transport };
   const clients = {
@@ -125,6 +139,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }),
     ...clients,
     metrics,
+    alerts,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   const persist = async () => {
@@ -139,8 +154,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     clients,
     metrics,
     dbPath,
+    alerts,
+    setPublicUrl(url) {
+      publicUrl = url;
+    },
     webServices: () => ({
       store,
+      alerts,
       apis: () => ({ runner, ...clients }),
       discover: (actor) =>
         discoverTenants(

@@ -223,6 +223,40 @@ migrations['0004_metrics_and_shared_limits'] = {
   },
 };
 
+migrations['0005_alerts'] = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('alert_events')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('tenant_id', 'text', (c) => c.notNull())
+      .addColumn('item_key', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('detail', 'text', (c) => c.notNull())
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('alert_events_item', ['kind', 'tenant_id', 'item_key'])
+      .execute();
+    await db.schema
+      .createTable('alert_deliveries')
+      .ifNotExists()
+      .addColumn('channel_id', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('sent_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('alert_deliveries_pk', ['channel_id', 'event_id'])
+      .execute();
+    await db.schema
+      .createTable('alert_batches')
+      .ifNotExists()
+      .addColumn('channel_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('last_sent_at', 'text')
+      .addPrimaryKeyConstraint('alert_batches_pk', ['channel_id', 'kind'])
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database to the newest schema; throws with the failing migration's name. */

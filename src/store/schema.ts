@@ -21,6 +21,9 @@ export interface Database {
   app_secrets: AppSecretTable;
   metric_counters: MetricCounterTable;
   rate_limits: RateLimitTable;
+  alert_events: AlertEventTable;
+  alert_deliveries: AlertDeliveryTable;
+  alert_batches: AlertBatchTable;
 }
 
 export interface TenantTable {
@@ -191,4 +194,33 @@ export interface RateLimitTable {
   key: string;
   points: number;
   expire: number | null;
+}
+
+/** Something that waits for a person, recorded once (unique by kind, tenant and item) for the alerts to carry. */
+export interface AlertEventTable {
+  id: string;
+  /** conflict, held, guard-halt, failed, contract-mismatch */
+  kind: string;
+  tenant_id: string;
+  /** what the event is about within its kind: a conflict id, a user id, a run id */
+  item_key: string;
+  subject: string;
+  detail: string;
+  /** the page of the item, from the web UI's root */
+  path: string;
+  created_at: string;
+}
+
+/** An event carried by a channel's message: never carried twice. */
+export interface AlertDeliveryTable {
+  channel_id: string;
+  event_id: string;
+  sent_at: string;
+}
+
+/** When a channel last sent a message of a kind: one message per kind per interval, whichever process sends it. */
+export interface AlertBatchTable {
+  channel_id: string;
+  kind: string;
+  last_sent_at: string | null;
 }

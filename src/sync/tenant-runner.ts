@@ -7,6 +7,7 @@ import type { Plan } from '../domain/plan.ts';
 import type { DirectoryChanges, DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { PsaType } from '../domain/psa-contact.ts';
 import { parseSettingsOverride, resolveSettings, type Settings } from '../domain/settings.ts';
+import type { RunFacts } from '../alerts/alert-service.ts';
 import type { MetricsSink } from '../metrics/metrics-recorder.ts';
 import { normalizeDirectoryUser } from '../normalize/directory-user.ts';
 import { foldName } from '../normalize/name.ts';
@@ -49,6 +50,14 @@ export interface RunnerDependencies {
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** hears the time from a change in Microsoft 365 to its contact written in BMS */
   readonly metrics?: MetricsSink;
+  /** hears what each run left waiting for a person, and sends the alerts that are due after it */
+  readonly alerts?: RunAlerts;
+}
+
+/** The alerts' side of a run (see AlertService): recorded inside the run, sent after it, outside the tenant's turn. */
+export interface RunAlerts {
+  record(tenant: TenantRecord, facts: RunFacts): Promise<void>;
+  dispatch(): Promise<unknown>;
 }
 
 /** Applies a delta round to the snapshot it was taken against. */
@@ -290,8 +299,21 @@ export class SyncRunner {
    * Sync now: reads one user from Microsoft, plans the tenant with that user as Microsoft has it now (matching needs
    * every contact), and applies that user's action alone. `onStep` hears each step: read, scope, match, plan, apply.
    */
-  runUser(tenantId: string, userId: string, onStep: (step: SyncStep, detail: string) => void): Promise<UserResult> {
-    return this.exclusive(tenantId, () => this.runUserNow(tenantId, userId, onStep));
+  async runUser(
+    tenantId: string,
+    userId: string,
+    onStep: (step: SyncStep, detail: string) => void,
+  ): Promise<UserResult> {
+    const result = await this.exclusive(tenantId, () => this.runUserNow(tenantId, userId, onStep));
+    await this.sendAlerts();
+    return result;
+  }
+
+  /** Sends the alerts that are due, outside any tenant's turn; an alert problem never fails a sync. */
+  private async sendAlerts(): Promise<void> {
+    await this.deps.alerts?.dispatch().catch((error: unknown) => {
+      this.log('error', 'alerts: sending failed', { error: (error as Error).message });
+    });
   }
 
   private async runUserNow(
@@ -354,6 +376,7 @@ export class SyncRunner {
     const result = toResult(applied!);
     await store.saveResults(runId, tenantId, [result]);
     await store.finishRun(runId, result.outcome === 'failed' ? 'failed-users' : 'ok', countOutcomes([result]));
+    await this.deps.alerts?.record(tenant, { status: 'ok', runId, users: [result], error: null, complete: false });
     onStep(
       'apply',
       result.outcome === 'failed'
@@ -364,8 +387,10 @@ export class SyncRunner {
   }
 
   /** One tenant: read, plan and (unless a dry run) apply; waits for a run of the same tenant already in flight. */
-  runTenant(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
-    return this.exclusive(tenantId, () => this.runTenantNow(tenantId, options));
+  async runTenant(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
+    const result = await this.exclusive(tenantId, () => this.runTenantNow(tenantId, options));
+    if (!options.dryRun) await this.sendAlerts();
+    return result;
   }
 
   private async runTenantNow(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
@@ -471,6 +496,7 @@ export class SyncRunner {
       await store.saveDirectory(tenantId, changes);
       await store.markDirty(tenantId, false);
       await store.finishRun(runId!, counts.failed! > 0 ? 'failed-users' : status, counts);
+      await this.deps.alerts?.record(tenant, { status, runId, users: results, error: null, complete: true });
       phase('done');
       return { tenantId, status, runId, plan, users: results, counts, error: null };
     } catch (error) {
@@ -478,6 +504,7 @@ export class SyncRunner {
       this.log('error', 'tenant run failed', { tenantId, error: message });
       if (runId !== null) await store.finishRun(runId, 'failed', {}, message);
       await store.setTenantStatus(tenantId, 'failed');
+      await this.deps.alerts?.record(tenant, { status: 'failed', runId, users: [], error: message, complete: false });
       return { tenantId, status: 'failed', runId, plan: null, users: [], counts: {}, error: message };
     }
   }
@@ -485,7 +512,10 @@ export class SyncRunner {
   /** Every tenant, one after another. */
   async runAll(options: RunOptions = {}): Promise<TenantRunResult[]> {
     const results: TenantRunResult[] = [];
-    for (const tenant of await this.deps.store.listTenants()) results.push(await this.runTenant(tenant.id, options));
+    // One round of alerts after every tenant ran: a full sync's items of one kind go out in one message.
+    for (const tenant of await this.deps.store.listTenants())
+      results.push(await this.exclusive(tenant.id, () => this.runTenantNow(tenant.id, options)));
+    if (!options.dryRun) await this.sendAlerts();
     return results;
   }
 }

@@ -49,6 +49,13 @@ const settingsBody = z
     "the tenant's overrides: any subset of the sync settings (the same JSON shape as the config file); the others follow the global settings",
   );
 
+const alertTestBody = z.object({ channel: z.string().min(1).describe('the name (or id) of an alert channel') });
+const alertsBody = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'the alert settings, the shape of the config file\'s "alerts" block: intervalMinutes, baseUrl, channels (a channel\'s url or smtp.password left out keeps the saved one)',
+  );
+
 function params(request: FastifyRequest): Record<string, string> {
   return request.params as Record<string, string>;
 }
@@ -316,6 +323,41 @@ export const API_ROUTES: readonly ApiRoute[] = [
       if (!services.queue) return { scaleOut: false, counts: [], failed: [] };
       return { scaleOut: true, counts: await services.queue.counts(), failed: await services.queue.failed() };
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/alerts',
+    summary: 'Where alerts go: the channels (webhook addresses and passwords masked) and the interval',
+    access: 'viewer',
+    handler: async (_request, { alerts }) => alerts.view(),
+  },
+  {
+    method: 'PUT',
+    path: '/api/alerts',
+    summary: 'Replace the alert settings (validated; secrets left out are kept)',
+    access: 'admin',
+    body: alertsBody,
+    handler: async (request, { alerts }) => {
+      await alerts.save(bodyOf(alertsBody, request), actorOf(request.identity!));
+      return alerts.view();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/alerts/test',
+    summary: 'Send a test alert to one channel now; a failure answers 502 with what the channel said',
+    access: 'admin',
+    body: alertTestBody,
+    handler: async (request, { alerts }) => ({
+      message: await alerts.test(bodyOf(alertTestBody, request).channel, actorOf(request.identity!)),
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/alerts/send',
+    summary: 'Send the alerts that are due now (each channel: at most one message per kind per interval)',
+    access: 'admin',
+    handler: async (_request, { alerts }) => alerts.dispatch(),
   },
   {
     method: 'GET',

@@ -14,6 +14,7 @@ const NAV: readonly { href: string; label: string }[] = [
   { href: '/conflicts', label: 'Conflicts' },
   { href: '/contacts', label: 'Contacts' },
   { href: '/audit', label: 'Audit log' },
+  { href: '/alerts', label: 'Alerts' },
 ];
 
 function current(path: string, href: string): boolean {

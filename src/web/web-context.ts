@@ -1,3 +1,4 @@
+import type { AlertService } from '../alerts/alert-service.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
 import type { SyncRunner } from '../sync/tenant-runner.ts';
@@ -6,6 +7,8 @@ import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
 export interface WebServices {
   readonly store: StateStore;
+  /** where alerts go (the Alerts page and its test button) */
+  readonly alerts: AlertService;
   /** throws a readable error when the config has no credentials for the APIs */
   apis(): { readonly runner: SyncRunner; readonly itglue: DocStore; readonly bms: Psa | null };
   /** finds the customer tenants (the config's list, or GDAP) and maps them by name; says what it found */

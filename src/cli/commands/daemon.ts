@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { positiveNumber } from '../option-parsers.ts';
+import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { runLine, untilStopped } from '../output.ts';
@@ -40,8 +41,10 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
         writeOut(
           `Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`,
         );
+        const stopAlerts = startAlertTimer(context.alerts);
         void untilStopped().then(() => daemon.stop());
         await daemon.start();
+        stopAlerts();
         writeOut('Stopped.\n');
       }),
     );

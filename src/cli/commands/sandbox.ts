@@ -6,6 +6,7 @@ import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
@@ -76,6 +77,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
       { cause: error },
     );
   }
+  box.setPublicUrl(address);
   const daemon = new Daemon({
     store: box.store,
     runner: box.runner,
@@ -96,9 +98,11 @@ async function sandbox(options: SandboxOptions): Promise<void> {
       `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
       `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
+  const stopAlerts = startAlertTimer(box.alerts);
   const stopped = untilStopped();
   void daemon.start();
   await stopped;
+  stopAlerts();
   await daemon.stop();
   await app.close();
   await box.close();

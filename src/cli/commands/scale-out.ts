@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { nonNegativeInteger, positiveInteger } from '../option-parsers.ts';
+import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
 import { pollSecondsOf, registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
@@ -132,7 +133,9 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
           writeOut(
             `${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`,
           );
+          const stopAlerts = startAlertTimer(context.alerts);
           await untilStopped();
+          stopAlerts();
           await stopScheduling();
           await queue.stop();
           writeOut('Stopped.\n');

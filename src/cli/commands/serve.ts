@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { portNumber } from '../option-parsers.ts';
+import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
@@ -29,6 +30,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         const app = await buildWebApp({
           services: {
             store,
+            alerts: context.alerts,
             apis: () => context.apis(),
             queue,
             discover: (who) => discoverConfiguredTenants(context, who),
@@ -56,9 +58,11 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           });
           writeOut(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
         }
+        const stopAlerts = startAlertTimer(context.alerts);
         const stopped = untilStopped();
         void daemon?.start();
         await stopped;
+        stopAlerts();
         await daemon?.stop();
         await app.close();
         await queue?.stop();

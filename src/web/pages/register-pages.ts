@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PageTools } from '../web-app.ts';
 import type { WebServices } from '../web-context.ts';
+import { registerAlertsPage } from './alerts-page.ts';
 import { registerAuditPage } from './audit-page.ts';
 import { registerConflictsPage } from './conflicts-page.ts';
 import { registerContactPages } from './contact-page.ts';
@@ -13,4 +14,5 @@ export function registerPages(app: FastifyInstance, services: WebServices, tools
   registerConflictsPage(app, services, tools);
   registerContactPages(app, services, tools);
   registerAuditPage(app, services, tools);
+  registerAlertsPage(app, services, tools);
 }
