@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ALERT_KIND_NAMES, type AlertKind } from '../../alerts/alert-kinds.ts';
 import { actor, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
+import { writeErr, writeOut } from '../terminal-text.ts';
 
 export function registerAlerts(cli: Command, configOf: (command: Command) => string): void {
   const alerts = cli
@@ -20,16 +21,16 @@ export function registerAlerts(cli: Command, configOf: (command: Command) => str
         async (context) => {
           const view = await context.alerts.view();
           if (options.json === true) {
-            process.stdout.write(`${JSON.stringify(view)}\n`);
+            writeOut(`${JSON.stringify(view)}\n`);
             return;
           }
           if (view.channels.length === 0) {
-            process.stdout.write(
+            writeOut(
               'No alert channel yet: add one in the "alerts" block of the config file (see the README) or on the Alerts page.\n',
             );
             return;
           }
-          process.stdout.write(
+          writeOut(
             `${formatTable(
               ['channel', 'type', 'to', 'kinds', 'tenants'],
               view.channels.map((c) => {
@@ -71,10 +72,10 @@ export function registerAlerts(cli: Command, configOf: (command: Command) => str
           let failed = 0;
           for (const channel of names) {
             try {
-              process.stdout.write(`${await context.alerts.test(channel, actor())}\n`);
+              writeOut(`${await context.alerts.test(channel, actor())}\n`);
             } catch (error) {
               failed += 1;
-              process.stderr.write(`${(error as Error).message}\n`);
+              writeErr(`${(error as Error).message}\n`);
             }
           }
           if (failed > 0) process.exitCode = 1;
@@ -94,12 +95,12 @@ export function registerAlerts(cli: Command, configOf: (command: Command) => str
         async (context) => {
           const report = await context.alerts.dispatch();
           for (const s of report.sent)
-            process.stdout.write(
+            writeOut(
               `Sent to "${s.channel}": ${s.items} ${s.items === 1 ? ALERT_KIND_NAMES[s.kind].one : ALERT_KIND_NAMES[s.kind].many}.\n`,
             );
-          for (const f of report.failed) process.stderr.write(`${f.error}\n`);
+          for (const f of report.failed) writeErr(`${f.error}\n`);
           if (report.sent.length === 0 && report.failed.length === 0)
-            process.stdout.write('Nothing due: no new item, or every channel sent within its interval.\n');
+            writeOut('Nothing due: no new item, or every channel sent within its interval.\n');
           if (report.failed.length > 0) process.exitCode = 1;
         },
         { requireSecrets: false },
