@@ -2,7 +2,7 @@ import type { Link, SyncDisabled } from '../domain/link.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import { parseSettingsOverride, resolveSettings, type Settings, type SettingsOverride } from '../domain/settings.ts';
 import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
-import type { SyncRunner, SyncStep, TenantRunResult } from '../sync/tenant-runner.ts';
+import { UnknownUserError, type SyncRunner, type SyncStep, type TenantRunResult } from '../sync/tenant-runner.ts';
 
 /**
  * The operator's actions on the state, shared by the CLI, the web pages and the REST API: each checks its input,
@@ -278,7 +278,23 @@ export async function syncNow(
   actor: string,
   onStep: (step: SyncStep, detail: string) => void,
 ): Promise<UserResult> {
-  const result = await runner.runUser(tenantId, userId, onStep);
-  await store.audit(actor, 'contact.sync-now', userId, { outcome: result.outcome });
+  const tenant = await store.getTenant(tenantId);
+  if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
+  if (tenant.itglueOrganizationId === null)
+    throw new OperationError(
+      'Conflict',
+      `${tenant.displayName} is not mapped to an IT Glue organization yet: map it on its page (or contactsync tenants map), then sync again.`,
+    );
+  let result: UserResult;
+  try {
+    result = await runner.runUser(tenantId, userId, onStep);
+  } catch (error) {
+    if (error instanceof UnknownUserError) throw new OperationError('NotFound', error.message);
+    throw error;
+  }
+  await store.audit(actor, 'contact.sync-now', result.userId, {
+    user: result.userPrincipalName,
+    outcome: result.outcome,
+  });
   return result;
 }

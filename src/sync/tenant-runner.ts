@@ -30,6 +30,11 @@ export interface TenantRunResult {
   readonly error: string | null;
 }
 
+/** Sync now was asked for a user that Microsoft 365 does not have (nor had, at the last read). */
+export class UnknownUserError extends Error {
+  readonly code = 'NotFound';
+}
+
 /** The steps of Sync now, each reported as it ends. */
 export type SyncStep = 'read' | 'scope' | 'match' | 'plan' | 'apply';
 
@@ -318,7 +323,7 @@ export class SyncRunner {
 
   private async runUserNow(
     tenantId: string,
-    userId: string,
+    userKey: string,
     onStep: (step: SyncStep, detail: string) => void,
   ): Promise<UserResult> {
     const { store, directory } = this.deps;
@@ -327,7 +332,16 @@ export class SyncRunner {
     if (tenant.itglueOrganizationId === null)
       throw new Error(`Tenant ${tenant.displayName} is not mapped to an IT Glue organization: map it first.`);
     const settings = await this.settingsOf(tenant);
-    const fresh = await directory.readUser(tenantId, userId);
+    // The user is named by object id or sign-in name: Graph reads either, even an account made a moment ago.
+    const fresh = await directory.readUser(tenantId, userKey);
+    const snapshot = await store.loadUsers(tenantId);
+    const wanted = userKey.toLowerCase();
+    const userId =
+      fresh?.id ?? snapshot.find((u) => u.id === userKey || u.userPrincipalName.toLowerCase() === wanted)?.id ?? null;
+    if (userId === null)
+      throw new UnknownUserError(
+        `Microsoft 365 of ${tenant.displayName} has no user ${userKey}: give the sign-in name or the object id. A new account can take a minute to be readable; try again then.`,
+      );
     onStep(
       'read',
       fresh === null
@@ -335,13 +349,17 @@ export class SyncRunner {
         : `${fresh.userPrincipalName} (${fresh.displayName ?? 'no display name'})`,
     );
     if (fresh !== null) await store.saveUser(tenantId, fresh);
-    const users = (await store.loadUsers(tenantId)).filter((u) => fresh !== null || u.id !== userId);
+    const users =
+      fresh === null
+        ? snapshot.filter((u) => u.id !== userId)
+        : [...snapshot.filter((u) => u.id !== userId), fresh].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const { input, contacts } = await this.planInput(tenant, settings, users, () => {});
     await this.recover(tenant, contacts);
     const links = await store.listLinks(tenantId);
     const plan = planTenantSync({ ...input, links });
     const action = plan.actions.find((a) => a.userId === userId);
-    if (action === undefined) throw new Error(`User ${userId} is not known in tenant ${tenant.displayName}.`);
+    if (action === undefined)
+      throw new UnknownUserError(`User ${userKey} is not known in tenant ${tenant.displayName}.`);
     const excluded = action.outcome === 'excluded' || (fresh === null && action.outcome !== 'inactivated');
     onStep('scope', excluded ? `out of scope: ${action.reasons.map((r) => r.message).join(' ')}` : 'in scope');
     onStep(

@@ -274,6 +274,32 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   {
+    method: 'POST',
+    path: '/api/tenants/{id}/users/{user}/sync',
+    summary:
+      'Onboarding runbooks: sync one user now (by sign-in name or object id; a new account need not have been read before) and answer with each step: read, scope, match, plan, apply',
+    access: 'admin',
+    handler: async (request, services) => {
+      const tenant = await tenantNamed(services.store, params(request).id!);
+      const steps: { step: SyncStep; detail: string }[] = [];
+      const result = await syncNow(
+        services.store,
+        services.apis().runner,
+        tenant.id,
+        params(request).user!,
+        actorOf(request.identity!),
+        (step, detail) => steps.push({ step, detail }),
+      );
+      return {
+        tenant: { id: tenant.id, displayName: tenant.displayName },
+        user: { id: result.userId, userPrincipalName: result.userPrincipalName },
+        outcome: result.outcome,
+        steps,
+        result,
+      };
+    },
+  },
+  {
     method: 'PUT',
     path: '/api/contacts/{tenantId}/{userId}/sync',
     summary: 'Disable sync (with BMS, or both legs) or enable it again',
