@@ -9,6 +9,7 @@ import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
 import { BmsPsa } from '../connectors/bms/bms-psa.ts';
 import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
+import { GraphSubscriptions } from '../connectors/graph/graph-subscriptions.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { AlertService } from '../alerts/alert-service.ts';
@@ -35,6 +36,7 @@ export function actor(): string {
 
 export interface ApiClients {
   readonly directory: GraphDirectory;
+  readonly subscriptions: GraphSubscriptions;
   readonly itglue: ItGlueDocStore;
   readonly bms: BmsPsa | null;
   readonly runner: SyncRunner;
@@ -126,6 +128,12 @@ export async function openContext(
         budget,
         log,
       });
+      const subscriptions = new GraphSubscriptions({
+        tokens,
+        ...(microsoft.graphUrl ? { baseUrl: microsoft.graphUrl } : {}),
+        budget,
+        log,
+      });
       const itglue = new ItGlueDocStore({
         apiKey: config.itglue.apiKey ?? '',
         region: config.itglue.region,
@@ -155,7 +163,7 @@ export async function openContext(
         alerts,
         log: (level, message, fields) => logger[level](fields ?? {}, message),
       });
-      clients = { directory, itglue, bms, runner };
+      clients = { directory, subscriptions, itglue, bms, runner };
       return clients;
     },
     async close() {

@@ -62,13 +62,22 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Secure cookies and HSTS: set when users reach the UI over HTTPS (a reverse proxy terminating TLS) */
       secureCookies: z.boolean().default(false),
-      /** the address people reach the web UI at (https://contactsync.example.com), for links in alerts */
-      publicUrl: z.url({ protocol: /^https?$/, error: 'give the address starting with https://' }).optional(),
       sessionHours: z
         .number()
         .positive()
         .max(24 * 30)
         .default(12),
+      /**
+       * the address people and Microsoft Graph reach this installation at (https://contactsync.example.com): links in
+       * alerts, and Graph's change notifications (unset: every tenant polls)
+       */
+      publicUrl: z
+        .url({ protocol: /^https?$/, error: 'give the address starting with https://' })
+        .refine((value) => {
+          const address = new URL(value);
+          return address.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(address.hostname);
+        }, 'Microsoft Graph posts notifications over HTTPS only: give an https:// address (http:// only on 127.0.0.1 for the simulators)')
+        .optional(),
     })
     .prefault({}),
   settings: z.record(z.string(), z.unknown()).default({}),

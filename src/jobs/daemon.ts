@@ -1,5 +1,6 @@
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
 import type { StateStore } from '../store/state-store.ts';
+import type { DeliveryMode } from './delivery-mode.ts';
 
 /**
  * What the daemon does with a tenant that is due: run it here (the embedded mode: the `SyncRunner` itself), or put it
@@ -17,6 +18,10 @@ export interface DaemonOptions {
   readonly pollSeconds: number;
   /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in IT Glue or BMS) */
   readonly reconcileHours: number;
+  /** how each tenant hears of changes: a tenant whose notifications are pushed is polled only every `pushPollSeconds` */
+  readonly modes?: () => Promise<ReadonlyMap<string, DeliveryMode>>;
+  /** the safety poll of a pushed tenant: Graph does not promise to say when it lost a notification for users */
+  readonly pushPollSeconds?: number;
   readonly onResult?: (result: TenantRunResult) => void;
   readonly onError?: (tenantId: string, error: Error) => void;
   readonly random?: () => number;
@@ -34,6 +39,9 @@ export class Daemon {
   private readonly nextPoll = new Map<string, number>();
   private readonly nextReconcile = new Map<string, number>();
   private loop: Promise<void> | null = null;
+  private readonly lastPoll = new Map<string, number>();
+  private readonly pushed = new Set<string>();
+  private readonly nudged = new Set<string>();
 
   constructor(private readonly options: DaemonOptions) {}
 
@@ -48,8 +56,19 @@ export class Daemon {
     await this.loop;
   }
 
+  /** Graph said the tenant changed: it is read as soon as the loop can (once, however many notices came). */
+  nudge(tenantId: string): void {
+    this.nudged.add(tenantId);
+    this.nextPoll.set(tenantId, this.now());
+    this.wake?.();
+  }
+
   private now(): number {
     return (this.options.now ?? Date.now)();
+  }
+
+  private intervalOf(push: boolean): number {
+    return (push ? (this.options.pushPollSeconds ?? 900) : this.options.pollSeconds) * 1000;
   }
 
   private async sleep(ms: number): Promise<void> {
@@ -70,10 +89,19 @@ export class Daemon {
     while (!this.stopping) {
       await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
       const tenants = (await store.listTenants()).filter((t) => t.mapping !== 'unmapped');
+      const modes = (await this.options.modes?.().catch(() => null)) ?? new Map<string, DeliveryMode>();
       const now = this.now();
       for (const tenant of tenants) {
         // A tenant seen for the first time is placed somewhere in the first interval.
         if (!this.nextPoll.has(tenant.id)) this.nextPoll.set(tenant.id, now + Math.floor(random() * interval));
+        const push = modes.get(tenant.id)?.mode === 'push';
+        if (push !== this.pushed.has(tenant.id)) {
+          // A tenant that starts or stops being pushed is polled at its new pace, counted from its last poll.
+          const last = this.lastPoll.get(tenant.id);
+          if (last !== undefined) this.nextPoll.set(tenant.id, Math.max(now, last + this.intervalOf(push)));
+          if (push) this.pushed.add(tenant.id);
+          else this.pushed.delete(tenant.id);
+        }
         if (!this.nextReconcile.has(tenant.id))
           this.nextReconcile.set(tenant.id, now + this.options.reconcileHours * 3600_000);
       }
@@ -83,6 +111,7 @@ export class Daemon {
       for (const tenant of due) {
         if (this.stopping) break;
         const force = this.nextReconcile.get(tenant.id)! <= this.now();
+        this.nudged.delete(tenant.id);
         try {
           const result = await runner.runTenant(tenant.id, { force });
           if (result !== null) this.options.onResult?.(result);
@@ -90,8 +119,12 @@ export class Daemon {
           this.options.onError?.(tenant.id, error as Error);
         }
         if (force) this.nextReconcile.set(tenant.id, this.now() + this.options.reconcileHours * 3600_000);
-        // The next poll keeps the tenant's place in the interval, with a little jitter.
-        this.nextPoll.set(tenant.id, this.now() + interval + Math.floor((random() - 0.5) * 0.1 * interval));
+        this.lastPoll.set(tenant.id, this.now());
+        // A nudge during the run stands: the tenant is read again at once. Otherwise the next poll keeps the tenant's
+        // place in the interval, with a little jitter.
+        const every = this.intervalOf(this.pushed.has(tenant.id));
+        if (!this.nudged.has(tenant.id))
+          this.nextPoll.set(tenant.id, this.now() + every + Math.floor((random() - 0.5) * 0.1 * every));
       }
       const next = Math.min(...tenants.map((t) => this.nextPoll.get(t.id)!), this.now() + interval);
       if (!this.stopping) await this.sleep(Math.max(50, next - this.now()));

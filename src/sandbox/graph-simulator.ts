@@ -40,6 +40,19 @@ const WINDOW_MS = 10_000;
 
 type Removal = 'changed' | 'deleted';
 
+/** A change to one user, as a change notification reports it. */
+export interface UserChange {
+  readonly tenantId: string;
+  readonly userId: string;
+  /** Graph reports a creation, an update, a soft deletion and a restore as `updated`; a permanent deletion as `deleted` */
+  readonly changeType: 'updated' | 'deleted';
+}
+
+/** Who a request to Graph comes from, or the answer that refuses it. */
+export type GraphCaller =
+  | { readonly ok: true; readonly tenantId: string; readonly clientId: string }
+  | { readonly ok: false; readonly response: SimResponse };
+
 interface Change {
   readonly seq: number;
   readonly userId: string;
@@ -185,6 +198,8 @@ export class GraphSimulator {
   private readonly limiter: WindowLimiter;
   readonly delta: DeltaOptions = { pageSize: 200 };
   partnerTenantId: string | null = null;
+  /** hear every change to a tenant's users (the subscriptions simulator sends notifications from them) */
+  readonly userChanges: ((change: UserChange) => void)[] = [];
 
   constructor(
     log: LoggedRequest[],
@@ -264,6 +279,12 @@ export class GraphSimulator {
   ): void {
     state.seq += 1;
     state.changes.push({ seq: state.seq, userId, properties, removed });
+    const change: UserChange = {
+      tenantId: state.seed.id,
+      userId,
+      changeType: removed === 'deleted' ? 'deleted' : 'updated',
+    };
+    for (const listener of this.userChanges) listener(change);
   }
 
   addUser(tenantId: string, user: GraphUserSeed): void {
@@ -349,7 +370,8 @@ export class GraphSimulator {
     return size < 50 ? 3500 : size <= 500 ? 5000 : 8000;
   }
 
-  private guard(request: SimRequest, handler: (request: SimRequest, tenant: TenantState) => SimResponse): SimResponse {
+  /** The tenant and app of a request's bearer token, or Graph's 401. */
+  caller(request: SimRequest): GraphCaller {
     const check = this.login.check(request.headers.authorization);
     if (!check.ok) {
       const message =
@@ -358,14 +380,29 @@ export class GraphSimulator {
           : check.reason === 'expired'
             ? 'Lifetime validation failed, the token is expired.'
             : 'Access token validation failure. Invalid audience.';
-      return this.error(401, 'InvalidAuthenticationToken', message);
+      return { ok: false, response: this.error(401, 'InvalidAuthenticationToken', message) };
     }
     const tenant = this.tenants.get(check.token.tenantId);
     if (tenant === undefined)
-      return this.error(401, 'InvalidAuthenticationToken', 'The tenant of the token is not known.');
+      return {
+        ok: false,
+        response: this.error(401, 'InvalidAuthenticationToken', 'The tenant of the token is not known.'),
+      };
+    return { ok: true, tenantId: tenant.seed.id, clientId: check.token.clientId };
+  }
+
+  /** An error in Graph's shape. */
+  errorResponse(status: number, code: string, message: string): SimResponse {
+    return this.error(status, code, message);
+  }
+
+  private guard(request: SimRequest, handler: (request: SimRequest, tenant: TenantState) => SimResponse): SimResponse {
+    const caller = this.caller(request);
+    if (!caller.ok) return caller.response;
+    const tenant = this.tenants.get(caller.tenantId.toLowerCase())!;
     const cost = request.path === '/v1.0/users' && !request.query.has('$select') ? 2 : 1;
     this.limiter.limit = this.budgetOf(tenant);
-    const waitMs = this.limiter.take(`${check.token.clientId}|${tenant.seed.id}`, cost);
+    const waitMs = this.limiter.take(`${caller.clientId}|${tenant.seed.id}`, cost);
     const clientRequestId = String(request.headers['client-request-id'] ?? crypto.randomUUID());
     if (waitMs > 0) {
       return this.error(

@@ -1,5 +1,6 @@
 import { BmsSimulator } from './bms-simulator.ts';
 import { GraphSimulator } from './graph-simulator.ts';
+import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
 import { ItGlueSimulator } from './itglue-simulator.ts';
 import { LoginSimulator } from './login-simulator.ts';
 import type { Seed } from './seed.ts';
@@ -29,6 +30,8 @@ export interface RunningSimulators {
   readonly clock: SimClock;
   readonly login: LoginSimulator;
   readonly graph: GraphSimulator;
+  /** Graph's change notifications (subscriptions on users), on the Graph simulator's port */
+  readonly subscriptions: GraphSubscriptionsSimulator;
   readonly itglue: ItGlueSimulator;
   readonly bms: BmsSimulator;
   /** every request any simulator answered, in order */
@@ -65,6 +68,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
 
   const login = new LoginSimulator(requests, clock);
   const graph = new GraphSimulator(requests, clock, login);
+  const subscriptions = new GraphSubscriptionsSimulator(graph, clock);
   const itglue = new ItGlueSimulator(requests, clock, seed.simulate.itglue);
   const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
 
@@ -102,6 +106,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     clock,
     login,
     graph,
+    subscriptions,
     itglue,
     bms,
     requests,

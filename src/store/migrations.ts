@@ -257,6 +257,32 @@ migrations['0005_alerts'] = {
   },
 };
 
+migrations['0006_graph_subscriptions'] = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('graph_subscriptions')
+      .ifNotExists()
+      .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+      .addColumn('subscription_id', 'text')
+      .addColumn('client_state', 'text')
+      .addColumn('notification_url', 'text')
+      .addColumn('expires_at', 'text')
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'text')
+      .addColumn('last_notice_at', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('graph_subscriptions_by_id')
+      .ifNotExists()
+      .on('graph_subscriptions')
+      .column('subscription_id')
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database to the newest schema; throws with the failing migration's name. */

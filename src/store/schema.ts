@@ -24,6 +24,7 @@ export interface Database {
   alert_events: AlertEventTable;
   alert_deliveries: AlertDeliveryTable;
   alert_batches: AlertBatchTable;
+  graph_subscriptions: GraphSubscriptionTable;
 }
 
 export interface TenantTable {
@@ -223,4 +224,22 @@ export interface AlertBatchTable {
   channel_id: string;
   kind: string;
   last_sent_at: string | null;
+}
+
+/** Each tenant's subscription to Microsoft Graph's change notifications on its users. */
+export interface GraphSubscriptionTable {
+  tenant_id: string;
+  subscription_id: string | null;
+  /** the subscription's clientState, encrypted like the config's secrets */
+  client_state: string | null;
+  notification_url: string | null;
+  expires_at: string | null;
+  /** active, reauthorize (Graph asked), removed (Graph removed it), failed (could not be made or kept) */
+  state: string;
+  /** why the subscription is not active, for people */
+  reason: string | null;
+  failures: number;
+  next_attempt_at: string | null;
+  last_notice_at: string | null;
+  updated_at: string;
 }

@@ -42,6 +42,7 @@ form.settings fieldset { grid-column: 1 / -1; border:1px solid var(--line); bord
 .notice.ok { border-color:var(--ok); }
 .notice.bad { border-color:var(--bad); color:var(--bad); }
 .muted { color:var(--muted); }
+.delivery .muted { display:block; font-size:.8rem; max-width:22rem; }
 .side-by-side { display:grid; grid-template-columns: repeat(3, minmax(0,1fr)); gap:1rem; }
 .side-by-side dl { margin:0; }
 .side-by-side dt { font-size:.8rem; color:var(--muted); }

@@ -14,6 +14,7 @@ import { prometheusText } from '../metrics/prometheus-text.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { html } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
+import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerPages } from './pages/register-pages.ts';
 import { sameSitePath } from './same-site-path.ts';
 import { newToken, tokenDigest, verifyPassword } from './passwords.ts';
@@ -173,7 +174,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         );
     }
     const changes = request.method !== 'GET' && request.method !== 'HEAD';
-    if (changes && request.identity?.kind !== 'token') {
+    if (changes && request.identity?.kind !== 'token' && request.routeOptions.config.csrf !== false) {
       await new Promise<void>((resolve, reject) =>
         app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
       );
@@ -362,6 +363,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       .send(await prometheusText(store, services.queue ? await services.queue.counts() : null)),
   );
 
+  registerNotificationRoutes(app, services.notices ?? null, (message, fields) => app.log.error(fields, message));
   registerPages(app, services, tools);
   registerApiRoutes(app, services, productVersion());
   return app;

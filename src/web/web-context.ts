@@ -3,6 +3,8 @@ import type { DocStore, Psa } from '../domain/ports.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
 import type { SyncRunner } from '../sync/tenant-runner.ts';
 import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
+import type { DeliveryMode } from '../jobs/delivery-mode.ts';
+import type { NoticeReceiver } from '../jobs/notice-receiver.ts';
 
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
 export interface WebServices {
@@ -15,6 +17,10 @@ export interface WebServices {
   discover(actor: string): Promise<string>;
   /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
   readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed'> | null;
+  /** handles Graph's change notifications posted to this process; absent: they are acknowledged and left alone */
+  readonly notices?: NoticeReceiver | null;
+  /** how each tenant hears of changes (pushed or polled) and why; absent: every tenant polls */
+  deliveryModes?(): Promise<ReadonlyMap<string, DeliveryMode>>;
 }
 
 /** Who made a request: a person signed in with a session cookie, or a REST API token. */
@@ -40,6 +46,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** false for the routes machines post to without a form (Graph's notifications) */
+    csrf?: boolean;
   }
 }
 

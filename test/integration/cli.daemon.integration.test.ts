@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { cliEntry, simulatorConfig } from '../support/cli.ts';
-import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
-import { parseSeed } from '../../src/sandbox/seed.ts';
+import { graphUser, smallSeed, TENANT_A } from '../support/simulators.ts';
 
 let sims: RunningSimulators;
 beforeAll(async () => {
@@ -49,19 +48,7 @@ describe('contactsync daemon', () => {
     expect(new Set(quiet.map((r) => `${r.server} ${r.route}`))).toEqual(new Set(['graph /v1.0/users/delta']));
 
     const hired = Date.now();
-    sims.graph.addUser(
-      TENANT_A,
-      parseSeed({
-        tenants: [
-          {
-            id: 'x',
-            displayName: 'x',
-            initialDomain: 'x',
-            users: [user('newhire', { businessPhones: ['+1 206 555 0142'] })],
-          },
-        ],
-      }).tenants[0]!.users[0]!,
-    );
+    sims.graph.addUser(TENANT_A, graphUser('newhire', { businessPhones: ['+1 206 555 0142'] }));
     const contact = await waitFor(
       'the new hire in BMS',
       () => sims.bms.contactsOf(1).find((c) => c.emailAddress === 'newhire@contoso.com'),

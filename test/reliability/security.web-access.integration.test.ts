@@ -35,7 +35,15 @@ describe('every route asks who is calling', () => {
         .filter((r) => r.access === 'public')
         .map((r) => `${r.method} ${r.url}`)
         .sort(),
-    ).toEqual(['GET /api/openapi.json', 'GET /assets/app.css', 'GET /assets/htmx.min.js', 'GET /login', 'POST /login']);
+    ).toEqual([
+      'GET /api/openapi.json',
+      'GET /assets/app.css',
+      'GET /assets/htmx.min.js',
+      'GET /login',
+      'POST /graph/lifecycle',
+      'POST /graph/notifications',
+      'POST /login',
+    ]);
   });
 
   it('sends a signed-out browser to the sign-in page, and refuses every other request without a session or token', async () => {

@@ -1,4 +1,4 @@
-import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
+import { graphUserSeedSchema, parseSeed, type GraphUserSeed, type Seed } from '../../src/sandbox/seed.ts';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
 
 export const TENANT_A = '11111111-1111-4111-8111-111111111111';
@@ -20,6 +20,11 @@ export function user(id: string, fields: Record<string, unknown> = {}): Record<s
     usageLocation: 'US',
     ...fields,
   };
+}
+
+/** A user as the Graph simulator holds it (the seed's defaults filled in), for `addUser`. */
+export function graphUser(id: string, fields: Record<string, unknown> = {}): GraphUserSeed {
+  return graphUserSeedSchema.parse(user(id, fields));
 }
 
 /** A small seed: tenant A with `count` users, tenant B with two, an IT Glue organization and a BMS account. */

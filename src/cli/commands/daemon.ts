@@ -3,6 +3,8 @@ import { positiveNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
+import { buildNotificationApp } from '../../web/notification-routes.ts';
+import { pushServices } from '../push.ts';
 import { runLine, untilStopped } from '../output.ts';
 import { printable, writeErr, writeOut } from '../terminal-text.ts';
 
@@ -25,10 +27,12 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
         await registerConfiguredTenants(context);
         const pollSeconds = pollSecondsOf(context, options.pollSeconds);
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
+        const push = pushServices(context, (tenantIds) => tenantIds.forEach((id) => daemon.nudge(id)));
         const daemon = new Daemon({
           store: context.store,
           runner,
           pollSeconds,
+          modes: () => push.deliveryModes(),
           reconcileHours: options.reconcileHours,
           onResult: (result) => {
             if (result.status !== 'unchanged') writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result));
@@ -41,10 +45,26 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
         writeOut(
           `Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`,
         );
+        // With a public address, Graph's notices come to this process: it listens for them alone (no web UI).
+        const listener =
+          push.publicUrl === null
+            ? null
+            : await buildNotificationApp(push.receiver, (message, fields) => context.logger.error(fields, message));
+        if (listener !== null) {
+          const address = await listener.listen({ host: context.config.web.host, port: context.config.web.port });
+          // The tenants are mapped first, so that the first pass subscribes them.
+          await runner.mapTenants().catch(() => {});
+          push.keeper.start();
+          writeOut(
+            `Change notifications: Graph posts to ${push.publicUrl}/graph/notifications (listening on ${address}); pushed tenants are also read every 15 minutes.\n`,
+          );
+        }
         const stopAlerts = startAlertTimer(context.alerts);
         void untilStopped().then(() => daemon.stop());
         await daemon.start();
         stopAlerts();
+        await push.stop();
+        await listener?.close();
         writeOut('Stopped.\n');
       }),
     );

@@ -3,6 +3,9 @@ import { isConnectorError } from '../../connectors/http/connector-error.ts';
 import { GRAPH_BASE_URL } from '../../connectors/graph/graph-directory.ts';
 import { withContext } from '../context.ts';
 import { writeOut } from '../terminal-text.ts';
+import { deliveryModeOf } from '../../jobs/delivery-mode.ts';
+import type { StateStore } from '../../store/state-store.ts';
+import { SubscriptionStore } from '../../store/subscription-store.ts';
 
 interface Check {
   readonly name: string;
@@ -21,6 +24,59 @@ async function clockSkew(url: string): Promise<number | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * Change notifications: without a public address every tenant polls; with one, the endpoint must answer Graph's
+ * validation here too (a process must be serving it), and each subscription's state is summed up.
+ */
+async function notificationsCheck(publicUrl: string | null, store: StateStore): Promise<Check> {
+  const name = 'change notifications';
+  if (publicUrl === null)
+    return {
+      name,
+      ok: true,
+      detail:
+        'off: every tenant is polled every pollSeconds. Set web.publicUrl to the https address Microsoft Graph can reach, for changes in seconds.',
+    };
+  const endpoint = `${publicUrl.replace(/\/+$/, '')}/graph/notifications`;
+  const token = `contactsync doctor ${crypto.randomUUID()}`;
+  try {
+    const response = await fetch(`${endpoint}?validationToken=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '',
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.status !== 200 || (await response.text()) !== token)
+      return {
+        name,
+        ok: false,
+        detail: `${endpoint} answered ${response.status} without echoing the validation token: forward it to contactsync serve (or daemon) unchanged.`,
+      };
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      detail: `${endpoint} did not answer (${(error as Error).message}): run contactsync serve (or daemon), and forward that address to it over HTTPS. The app needs no permission beyond User.Read.All.`,
+    };
+  }
+  const tenants = (await store.listTenants()).filter((t) => t.mapping !== 'unmapped');
+  const records = new Map((await new SubscriptionStore(store.db).list()).map((r) => [r.tenantId, r]));
+  const modes = tenants.map((t) => ({ tenant: t, mode: deliveryModeOf(records.get(t.id) ?? null, publicUrl) }));
+  const polled = modes.filter((m) => m.mode.mode === 'poll');
+  return {
+    name,
+    ok: true,
+    detail: `${endpoint} answers Graph's validation; ${modes.length - polled.length} of ${modes.length} mapped tenants pushed${
+      polled.length === 0
+        ? ''
+        : ` (polled: ${polled
+            .slice(0, 5)
+            .map((m) => `${m.tenant.displayName}: ${m.mode.why}`)
+            .join('; ')}${polled.length > 5 ? '; …' : ''})`
+    }.`,
+  };
 }
 
 function explain(error: unknown): string {
@@ -72,6 +128,7 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
         );
         if (bms !== null)
           await check('Kaseya BMS', async () => `signed in; ${(await bms.listEmailTypes()).length} email types`);
+        checks.push(await notificationsCheck(context.config.web.publicUrl ?? null, context.store));
         const skew = await clockSkew(microsoft.graphUrl ?? GRAPH_BASE_URL);
         checks.push(
           skew === null

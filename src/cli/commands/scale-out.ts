@@ -6,6 +6,7 @@ import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.
 import { pollSecondsOf, registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
 import { formatTable, runLine, untilStopped } from '../output.ts';
 import { printable, writeErr, writeOut } from '../terminal-text.ts';
+import { pushServices } from '../push.ts';
 
 function poolOf(context: CliContext) {
   if (context.pool === null)
@@ -43,6 +44,7 @@ function scheduleWhenLeader(
 ) {
   let stopped = false;
   let daemon: Daemon | null = null;
+  let push: ReturnType<typeof pushServices> | null = null;
   let release: (() => Promise<void>) | null = null;
   let timer: NodeJS.Timeout | null = null;
   const attempt = async () => {
@@ -55,10 +57,23 @@ function scheduleWhenLeader(
     writeOut(
       `${stamp()} scheduling: every mapped tenant every ${options.pollSeconds} s, a full reconciliation every ${options.reconcileHours} h\n`,
     );
+    // The leader keeps the subscriptions to Graph's notices too; the web processes receive the notices.
+    push = pushServices(context, (tenantIds) => {
+      for (const id of tenantIds) void queue.enqueue(id).catch(() => {});
+    });
+    if (push.publicUrl !== null) {
+      await context
+        .apis()
+        .runner.mapTenants()
+        .catch(() => {});
+      push.keeper.start();
+    }
+    const modes = push;
     daemon = new Daemon({
       store: context.store,
       runner: queueingDispatcher(context, queue),
       pollSeconds: options.pollSeconds,
+      modes: () => modes.deliveryModes(),
       reconcileHours: options.reconcileHours,
       onError: (tenantId, error) => writeErr(`${printable(`${stamp()} scheduler ${tenantId}: ${error.message}`)}\n`),
     });
@@ -69,6 +84,7 @@ function scheduleWhenLeader(
     stopped = true;
     if (timer !== null) clearTimeout(timer);
     await daemon?.stop();
+    await push?.stop();
     await release?.();
   };
 }

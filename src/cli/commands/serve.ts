@@ -7,6 +7,7 @@ import { buildWebApp } from '../../web/web-app.ts';
 import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { untilStopped } from '../output.ts';
 import { writeOut } from '../terminal-text.ts';
+import { pushServices, type PushServices } from '../push.ts';
 
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -27,6 +28,25 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             : await TenantJobQueue.open(context.pool, {
                 onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
               });
+        let daemon: Daemon | null = null;
+        // Graph's notices: with the daemon here, it reads the tenants at once; in scale-out, their jobs are queued.
+        const keepsTenants = options.daemon === true || queue !== null;
+        const push: PushServices | null = keepsTenants
+          ? pushServices(context, (tenantIds) => {
+              for (const id of tenantIds) {
+                if (daemon !== null) daemon.nudge(id);
+                else
+                  void queue
+                    ?.enqueue(id)
+                    .catch((error: unknown) =>
+                      context.logger.error(
+                        { tenantId: id, error: (error as Error).message },
+                        'queueing a notified tenant',
+                      ),
+                    );
+              }
+            })
+          : null;
         const app = await buildWebApp({
           services: {
             store,
@@ -34,6 +54,8 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             apis: () => context.apis(),
             queue,
             discover: (who) => discoverConfiguredTenants(context, who),
+            notices: push?.receiver ?? null,
+            ...(push === null ? {} : { deliveryModes: () => push.deliveryModes() }),
           },
           secureCookies: config.web.secureCookies,
           sessionHours: config.web.sessionHours,
@@ -45,7 +67,6 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         writeOut(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
         if ((await store.countUsers()) === 0)
           writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
-        let daemon: Daemon | null = null;
         if (options.daemon === true) {
           await registerConfiguredTenants(context);
           const pollSeconds = pollSecondsOf(context);
@@ -54,9 +75,20 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             runner: context.apis().runner,
             pollSeconds,
             reconcileHours: 24,
+            ...(push === null ? {} : { modes: () => push.deliveryModes() }),
             onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed'),
           });
           writeOut(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
+          if (push?.publicUrl) {
+            await context
+              .apis()
+              .runner.mapTenants()
+              .catch(() => {});
+            push.keeper.start();
+            writeOut(
+              `Change notifications: Graph posts to ${push.publicUrl}/graph/notifications; pushed tenants are also read every 15 minutes.\n`,
+            );
+          }
         }
         const stopAlerts = startAlertTimer(context.alerts);
         const stopped = untilStopped();
@@ -64,6 +96,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         await stopped;
         stopAlerts();
         await daemon?.stop();
+        await push?.stop();
         await app.close();
         await queue?.stop();
         writeOut('Stopped.\n');

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { DirectoryOrganization, DirectoryUser } from '../../domain/directory-user.ts';
 import type { CustomerTenant, DirectoryChanges, DirectorySource } from '../../domain/ports.ts';
 import { ConnectorError } from '../http/connector-error.ts';
-import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
+import type { HttpClient, HttpResponse, TransportOptions } from '../http/http-client.ts';
+import { graphHttpClient } from './graph-http.ts';
 import type { GraphTokenProvider } from './token-provider.ts';
 import {
   customersWire,
@@ -50,23 +51,7 @@ export class GraphDirectory implements DirectorySource {
   private client(tenantId: string): HttpClient {
     let client = this.clients.get(tenantId);
     if (client === undefined) {
-      let forceRefresh = false;
-      client = new HttpClient({
-        service: 'graph',
-        requestIdHeader: 'request-id',
-        perAttemptHeaders: () => ({ 'client-request-id': crypto.randomUUID(), 'x-ms-throttle-priority': 'Low' }),
-        auth: {
-          headers: async () => {
-            const token = await this.options.tokens.token(tenantId, forceRefresh);
-            forceRefresh = false;
-            return { authorization: `Bearer ${token}` };
-          },
-          refresh: async () => {
-            forceRefresh = true;
-          },
-        },
-        ...transportOf(this.options),
-      });
+      client = graphHttpClient(tenantId, this.options.tokens, this.options);
       this.clients.set(tenantId, client);
     }
     return client;

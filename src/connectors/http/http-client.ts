@@ -3,7 +3,7 @@ import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptOutcome, type RetryPolic
 import { UNLIMITED_BUDGET, type RequestBudget } from './request-budget.ts';
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;

@@ -23,6 +23,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const failedJobs = services.queue ? await services.queue.failed(20) : [];
+    const modes = services.deliveryModes ? await services.deliveryModes() : null;
     const names = new Map(tenants.map((t) => [t.id, t.displayName]));
     return tools.send(
       request,
@@ -43,6 +44,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                       <th>Tenant</th>
                       <th>Status</th>
                       <th class="hide-narrow">IT Glue / BMS</th>
+                      <th>Changes</th>
                       <th>Last run</th>
                       <th>Last changes</th>
                       <th>Health</th>
@@ -57,6 +59,18 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                           <td data-label="Status">${badge(tenant.status)}</td>
                           <td class="hide-narrow">
                             ${tenant.mapping === 'unmapped' ? html`<span class="muted">not mapped</span>` : html`org ${tenant.itglueOrganizationId ?? '–'} / account ${tenant.bmsAccountId ?? 'none'} <span class="muted">(${tenant.mapping})</span>`}
+                          </td>
+                          <td data-label="Changes" class="delivery">
+                            ${
+                              tenant.mapping === 'unmapped'
+                                ? ''
+                                : html`<span class="badge ${modes?.get(tenant.id)?.mode === 'push' ? 'ok' : ''}"
+                                      >${modes?.get(tenant.id)?.mode ?? 'poll'}</span
+                                    >
+                                    <span class="muted"
+                                      >${modes?.get(tenant.id)?.why ?? 'read every pollSeconds'}</span
+                                    >`
+                            }
                           </td>
                           <td data-label="Last run">
                             ${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}

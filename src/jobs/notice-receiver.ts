@@ -1,0 +1,145 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SecretBox } from '../config/secrets.ts';
+import type { DirectoryNotice } from '../domain/directory-notice.ts';
+import type { SubscriptionStore } from '../store/subscription-store.ts';
+
+const CACHE_MS = 30_000;
+const UNKNOWN_CACHE_MS = 10_000;
+const NOTICED_EVERY_MS = 60_000;
+/** Refused notices are logged at most this often, with how many were refused meanwhile. */
+const LOG_EVERY_MS = 10_000;
+
+export interface NoticeReceiverOptions {
+  readonly subscriptions: SubscriptionStore;
+  readonly secrets: SecretBox;
+  /** the tenant's users changed, or notices were lost: read its changes soon (the notice is a hint, never the data) */
+  readonly changed: (tenantId: string, why: 'change' | 'missed' | 'removed') => void;
+  /** Graph asked something of a subscription (reauthorize, make again): the keeper should pass soon */
+  readonly lifecycle?: () => void;
+  readonly log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
+  readonly now?: () => number;
+}
+
+interface Known {
+  readonly tenantId: string;
+  readonly digest: Buffer | null;
+  readonly until: number;
+}
+
+export interface ReceiveResult {
+  readonly accepted: number;
+  readonly forged: number;
+  readonly unknown: number;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * What the notification endpoint does with what it received, after it answered `202`: each notice's subscription is
+ * looked up (unknown ones are ignored), its `clientState` compared in constant time with the one made for the
+ * subscription (a wrong one is a forgery: ignored and logged), then the tenant is handed on to be read, or the
+ * lifecycle event recorded for the keeper.
+ */
+export class NoticeReceiver {
+  private readonly cache = new Map<string, Known | null>();
+  private readonly unknownUntil = new Map<string, number>();
+  private readonly lastNoticed = new Map<string, number>();
+  private readonly refusals = new Map<string, { lastLogged: number; suppressed: number }>();
+
+  constructor(private readonly options: NoticeReceiverOptions) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private async lookup(subscriptionId: string): Promise<Known | null> {
+    const now = this.now();
+    const cached = this.cache.get(subscriptionId);
+    if (cached !== undefined && cached !== null && cached.until > now) return cached;
+    if ((this.unknownUntil.get(subscriptionId) ?? 0) > now) return null;
+    const record = await this.options.subscriptions.bySubscriptionId(subscriptionId);
+    if (record === null) {
+      // Many notices for one unknown id cost one read per 10 s.
+      if (this.unknownUntil.size > 10_000) this.unknownUntil.clear();
+      this.unknownUntil.set(subscriptionId, now + UNKNOWN_CACHE_MS);
+      return null;
+    }
+    let secret: Buffer | null = null;
+    try {
+      secret = record.clientState === null ? null : digest(this.options.secrets.open(record.clientState));
+    } catch {
+      secret = null;
+    }
+    const known: Known = { tenantId: record.tenantId, digest: secret, until: now + CACHE_MS };
+    this.cache.set(subscriptionId, known);
+    return known;
+  }
+
+  private refuse(kind: 'forged' | 'unknown', fields: Record<string, unknown>): void {
+    const now = this.now();
+    const state = this.refusals.get(kind) ?? { lastLogged: 0, suppressed: 0 };
+    if (now - state.lastLogged >= LOG_EVERY_MS) {
+      this.options.log?.(
+        'warn',
+        kind === 'forged'
+          ? 'change notification ignored: its clientState is not the subscription’s (forged or stale)'
+          : 'change notification ignored: no such subscription',
+        { ...fields, alsoIgnoredSinceLastLine: state.suppressed },
+      );
+      this.refusals.set(kind, { lastLogged: now, suppressed: 0 });
+    } else this.refusals.set(kind, { ...state, suppressed: state.suppressed + 1 });
+  }
+
+  async receive(notices: readonly DirectoryNotice[], source: { readonly ip: string }): Promise<ReceiveResult> {
+    let accepted = 0;
+    let forged = 0;
+    let unknown = 0;
+    for (const notice of notices) {
+      const known = await this.lookup(notice.subscriptionId);
+      if (known === null) {
+        unknown += 1;
+        this.refuse('unknown', { subscriptionId: notice.subscriptionId.slice(0, 64), ip: source.ip });
+        continue;
+      }
+      if (known.digest === null || !timingSafeEqual(known.digest, digest(notice.clientState))) {
+        forged += 1;
+        this.refuse('forged', { subscriptionId: notice.subscriptionId, tenantId: known.tenantId, ip: source.ip });
+        continue;
+      }
+      accepted += 1;
+      if (notice.kind === 'change') {
+        this.options.changed(known.tenantId, 'change');
+        const last = this.lastNoticed.get(notice.subscriptionId) ?? 0;
+        if (this.now() - last >= NOTICED_EVERY_MS) {
+          this.lastNoticed.set(notice.subscriptionId, this.now());
+          await this.options.subscriptions
+            .noticed(notice.subscriptionId, new Date(this.now()).toISOString())
+            .catch(() => {});
+        }
+        continue;
+      }
+      await this.lifecycleEvent(notice.subscriptionId, known.tenantId, notice.event);
+    }
+    return { accepted, forged, unknown };
+  }
+
+  private async lifecycleEvent(subscriptionId: string, tenantId: string, event: string): Promise<void> {
+    const { subscriptions } = this.options;
+    this.options.log?.('info', 'lifecycle notification', { tenantId, subscriptionId, event });
+    if (event === 'missed') {
+      // Graph could not deliver some notices: a read of the changes catches up.
+      this.options.changed(tenantId, 'missed');
+      return;
+    }
+    if (event === 'reauthorizationRequired')
+      await subscriptions.flag(subscriptionId, 'reauthorize', 'Graph asked for the subscription to be reauthorized');
+    else if (event === 'subscriptionRemoved') {
+      await subscriptions.flag(subscriptionId, 'removed', 'Graph removed the subscription; it is being made again');
+      this.options.changed(tenantId, 'removed');
+    } else return;
+    this.cache.delete(subscriptionId);
+    this.options.lifecycle?.();
+  }
+}
