@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { alertsSchema } from '../alerts/alert-settings.ts';
@@ -10,6 +11,16 @@ import { decryptSecret, isEncrypted, loadSecretKey } from './secrets.ts';
  * DATABASE_URL chooses PostgreSQL over the SQLite file.
  */
 const url = z.url().nullable().optional();
+
+/** What Fastify's trustProxy takes in a list: an address, a CIDR range, or one of proxy-addr's named ranges. */
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [address, prefix, extra] = value.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 export const configSchema = z.strictObject({
   database: z.strictObject({ sqlitePath: z.string().min(1).default('./data/contactsync.db') }).prefault({}),
@@ -62,6 +73,23 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Secure cookies and HSTS: set when users reach the UI over HTTPS (a reverse proxy terminating TLS) */
       secureCookies: z.boolean().default(false),
+      /**
+       * The reverse proxies whose X-Forwarded-For is believed (the sign-in limit counts the address it gives): false
+       * (none), true (any: only when nothing but the proxy can reach the port), or their addresses and CIDR ranges
+       */
+      trustProxy: z
+        .union([
+          z.boolean(),
+          z.array(
+            z
+              .string()
+              .refine(
+                isProxyAddress,
+                'each trusted proxy is an IP address, a CIDR range (10.0.0.0/8), loopback, linklocal or uniquelocal',
+              ),
+          ),
+        ])
+        .default(false),
       sessionHours: z
         .number()
         .positive()

@@ -5,7 +5,6 @@ import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { productVersion } from '../config/product-version.ts';
 import { SettingsError } from '../domain/settings.ts';
 import { OperationError } from '../operations/operator-actions.ts';
@@ -17,7 +16,8 @@ import { renderPage, type PageFrame } from './layout.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerPages } from './pages/register-pages.ts';
 import { sameSitePath } from './same-site-path.ts';
-import { newToken, tokenDigest, verifyPassword } from './passwords.ts';
+import { hashPassword, newToken, tokenDigest, verifyPassword } from './passwords.ts';
+import { signInName, SignInLimiter } from './sign-in-limiter.ts';
 import { STYLESHEET } from './styles.ts';
 import type { Access, Identity, Notice, WebServices } from './web-context.ts';
 
@@ -28,8 +28,12 @@ export interface WebAppOptions {
   /** cookies marked Secure: on whenever the UI is reached over HTTPS (behind a proxy that terminates TLS) */
   readonly secureCookies?: boolean;
   readonly sessionHours?: number;
-  /** failed sign-ins allowed per address and user name in 15 minutes */
+  /** failed sign-ins allowed per address and user name in 15 minutes (4 times as many per address, 10 per name) */
   readonly loginAttempts?: number;
+  /** the reverse proxies whose X-Forwarded-For gives the client's address (Fastify's trustProxy) */
+  readonly trustProxy?: boolean | readonly string[];
+  /** checks a password against its stored hash (scrypt); a test may watch it */
+  readonly verifyPassword?: (stored: string, password: string) => Promise<boolean>;
   readonly logger?: boolean;
   /** hears every route as it is added, with who may use it (the route tests check every one) */
   readonly onRoute?: (route: { readonly method: string; readonly url: string; readonly access: Access }) => void;
@@ -82,11 +86,19 @@ function messageOf(error: unknown, status: number): string {
 export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstance> {
   const { services } = options;
   const { store } = services;
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: false, bodyLimit: 1024 * 1024 });
+  const trustProxy = options.trustProxy ?? false;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: typeof trustProxy === 'boolean' ? trustProxy : [...trustProxy],
+    bodyLimit: 1024 * 1024,
+  });
   const secure = options.secureCookies ?? false;
   const sessionMs = (options.sessionHours ?? 12) * 3600_000;
   const hmacKey = await store.appSecret('csrf-hmac');
-  const limiter = new RateLimiterMemory({ points: options.loginAttempts ?? 5, duration: 15 * 60 });
+  const limiter = new SignInLimiter(store, options.loginAttempts ?? 5);
+  const checkPassword = options.verifyPassword ?? verifyPassword;
+  // An unknown name costs the same scrypt work as a known one: the answer's time does not tell them apart.
+  const stranger = await hashPassword(newToken());
   const flashes = new Map<string, Notice>();
   const htmx = await readFile(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8');
 
@@ -311,17 +323,18 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     if (request.identity !== null) return reply.redirect(next, 303);
     return loginPage(request, reply, next, null, 200);
   });
-  app.post('/login', { config: { access: 'public' } }, async (request, reply) => {
+  // A sign-in form is small: a stranger's megabyte of user name is refused before it is read.
+  app.post('/login', { config: { access: 'public' }, bodyLimit: 16 * 1024 }, async (request, reply) => {
     const body = (request.body ?? {}) as { username?: unknown; password?: unknown; next?: unknown };
-    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    const given = typeof body.username === 'string' ? body.username.trim() : '';
+    // What is counted, looked up and audited: never more of the name than a login can have.
+    const username = signInName(given);
     const password = typeof body.password === 'string' ? body.password : '';
     const next = sameSitePath(body.next);
-    try {
-      await limiter.consume(`${request.ip}|${username.toLowerCase()}`);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const minutes = Math.max(1, Math.ceil(rejection.msBeforeNext / 60_000));
-      reply.header('retry-after', String(Math.ceil(rejection.msBeforeNext / 1000)));
+    const turn = await limiter.begin(request.ip, username);
+    if (!turn.allowed) {
+      const minutes = Math.max(1, Math.ceil(turn.retryAfterMs / 60_000));
+      reply.header('retry-after', String(Math.ceil(turn.retryAfterMs / 1000)));
       return loginPage(
         request,
         reply,
@@ -330,12 +343,17 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         429,
       );
     }
-    const user = username === '' ? null : await store.getUser(username);
-    if (user === null || !(await verifyPassword(user.passwordHash, password))) {
-      await store.audit(`web:${username || '(blank)'}`, 'login.failed', username, { ip: request.ip });
+    const user = username === '' || username !== given ? null : await store.getUser(username);
+    const matches = await checkPassword(user?.passwordHash ?? stranger, password);
+    if (user === null || !matches) {
+      await turn.settle(false);
+      await store.audit(`web:${username || '(blank)'}`, 'login.failed', username, {
+        ip: request.ip,
+        ...(username === given ? {} : { nameLength: given.length }),
+      });
       return loginPage(request, reply, next, 'The user name or the password is wrong.', 401);
     }
-    await limiter.delete(`${request.ip}|${username.toLowerCase()}`);
+    await turn.settle(true);
     const session = newToken();
     await store.createSession(tokenDigest(session), user.username, new Date(Date.now() + sessionMs));
     await store.audit(`web:${user.username}`, 'login', user.username, { ip: request.ip });

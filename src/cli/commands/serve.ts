@@ -58,6 +58,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             ...(push === null ? {} : { deliveryModes: () => push.deliveryModes() }),
           },
           secureCookies: config.web.secureCookies,
+          trustProxy: config.web.trustProxy,
           sessionHours: config.web.sessionHours,
         });
         const address = await app.listen({

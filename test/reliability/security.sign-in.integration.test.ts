@@ -1,0 +1,219 @@
+import { statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../src/store/connect.ts';
+import { migrateToLatest } from '../../src/store/migrations.ts';
+import { StateStore } from '../../src/store/state-store.ts';
+import { hashPassword, verifyPassword } from '../../src/web/passwords.ts';
+import { buildWebApp, type WebAppOptions } from '../../src/web/web-app.ts';
+import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { PASSWORD, textOf } from '../support/web.ts';
+
+function appOn(store: StateStore, options: Partial<WebAppOptions> = {}): Promise<FastifyInstance> {
+  return buildWebApp({
+    services: {
+      store,
+      apis: () => {
+        throw new Error('the sign-in tests need no API');
+      },
+      discover: async () => '',
+    },
+    ...options,
+  });
+}
+
+/** A sign-in form as a browser posts it, from `client` (the socket's address) through `forwardedFor` when given. */
+class SignInForm {
+  private cookie = '';
+  private csrf = '';
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  async post(
+    username: string,
+    password: string,
+    from: { client?: string; forwardedFor?: string } = {},
+  ): Promise<{ status: number; text: string }> {
+    if (this.csrf === '') {
+      const page = await this.app.inject({ method: 'GET', url: '/login' });
+      this.cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      this.csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    }
+    const response = await this.app.inject({
+      method: 'POST',
+      url: '/login',
+      remoteAddress: from.client ?? '127.0.0.1',
+      headers: {
+        cookie: this.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(from.forwardedFor === undefined ? {} : { 'x-forwarded-for': from.forwardedFor }),
+      },
+      payload: new URLSearchParams({ _csrf: this.csrf, username, password }).toString(),
+    });
+    return { status: response.statusCode, text: textOf(response.body) };
+  }
+}
+
+for (const dialect of DATABASES) {
+  describe(`the sign-in limit on ${dialect}`, () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await openTestDatabase(dialect);
+      await database.store.addUser('admin', await hashPassword(PASSWORD), 'admin');
+      await database.store.addUser('viewer', await hashPassword(PASSWORD), 'viewer');
+    }, 60_000);
+    afterAll(async () => {
+      await database?.dispose();
+    });
+
+    it('counts a client’s failures whatever names it tries: a new name buys no new attempt', async () => {
+      const app = await appOn(database.store, { loginAttempts: 2 });
+      const form = new SignInForm(app);
+      const from = { client: '198.51.100.7' };
+      const statuses = [];
+      for (let i = 0; i < 8; i++) statuses.push((await form.post(`guess-${i}`, 'wrong', from)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401]);
+      const blocked = await form.post('guess-9', 'wrong', from);
+      expect(blocked.status).toBe(429);
+      expect(blocked.text).toMatch(/Too many sign-in attempts\. Try again in 15 minutes/);
+      // Even the right password waits: the limit holds whatever is tried.
+      expect((await form.post('admin', PASSWORD, from)).status).toBe(429);
+      expect((await form.post('admin', PASSWORD, { client: '198.51.100.8' })).status).toBe(303);
+      await app.close();
+    });
+
+    it('behind a trusted proxy, limits each forwarded client on its own; an untrusted X-Forwarded-For is ignored', async () => {
+      const proxied = await appOn(database.store, { loginAttempts: 2, trustProxy: ['10.0.0.0/8'] });
+      const form = new SignInForm(proxied);
+      const viaProxy = (forwardedFor: string) => ({ client: '10.1.2.3', forwardedFor });
+      expect((await form.post('viewer', 'wrong', viaProxy('203.0.113.1'))).status).toBe(401);
+      expect((await form.post('viewer', 'wrong', viaProxy('203.0.113.1'))).status).toBe(401);
+      expect((await form.post('viewer', PASSWORD, viaProxy('203.0.113.1'))).status).toBe(429);
+      // Another person behind the same proxy is not held back by the first one's failures.
+      expect((await form.post('viewer', 'wrong', viaProxy('203.0.113.2'))).status).toBe(401);
+      expect((await form.post('viewer', PASSWORD, viaProxy('203.0.113.2'))).status).toBe(303);
+      const failure = (await database.store.listAudit(10)).find((e) => e.action === 'login.failed')!;
+      expect(failure.details).toEqual({ ip: '203.0.113.2' });
+      // A client that is not the proxy cannot choose its address by writing the header itself.
+      const direct = { client: '192.0.2.50' };
+      expect((await form.post('viewer', 'wrong', { ...direct, forwardedFor: '203.0.113.3' })).status).toBe(401);
+      expect((await form.post('viewer', 'wrong', { ...direct, forwardedFor: '203.0.113.4' })).status).toBe(401);
+      expect((await form.post('viewer', PASSWORD, { ...direct, forwardedFor: '203.0.113.5' })).status).toBe(429);
+      await proxied.close();
+
+      const untrusting = await appOn(database.store, { loginAttempts: 2 });
+      const other = new SignInForm(untrusting);
+      const socket = '192.0.2.60';
+      expect((await other.post('viewer', 'wrong', { client: socket, forwardedFor: '203.0.113.6' })).status).toBe(401);
+      expect((await other.post('viewer', 'wrong', { client: socket, forwardedFor: '203.0.113.7' })).status).toBe(401);
+      expect((await other.post('viewer', PASSWORD, { client: socket, forwardedFor: '203.0.113.8' })).status).toBe(429);
+      await untrusting.close();
+    });
+
+    it('keeps the count across a restart of the app on the same database', async () => {
+      const client = { client: '198.51.100.20' };
+      const first = await appOn(database.store, { loginAttempts: 3 });
+      for (let i = 0; i < 3; i++) expect((await new SignInForm(first).post('admin', 'wrong', client)).status).toBe(401);
+      await first.close();
+      const restarted = await appOn(database.store, { loginAttempts: 3 });
+      expect((await new SignInForm(restarted).post('admin', PASSWORD, client)).status).toBe(429);
+      await restarted.close();
+    });
+
+    it('caps the name a stranger sends before it is counted or audited: 20 tries of 400 KB store a few KB', async () => {
+      const app = await appOn(database.store, { loginAttempts: 100 });
+      const form = new SignInForm(app);
+      const auditBytes = async () =>
+        (await database.store.listAudit(100_000))
+          .filter((e) => e.action === 'login.failed')
+          .reduce((n, e) => n + e.actor.length + e.target.length + JSON.stringify(e.details).length, 0);
+      const before = await auditBytes();
+      for (let i = 0; i < 20; i++) {
+        // A form that large is refused before it is read; one that fits has its name cut to 64 characters.
+        expect((await form.post(`${i}`.padEnd(400_000, 'x'), 'wrong', { client: '198.51.100.30' })).status).toBe(413);
+        expect((await form.post(`${i}`.padEnd(15_000, 'y'), 'wrong', { client: '198.51.100.30' })).status).toBe(401);
+      }
+      const grown = (await auditBytes()) - before;
+      expect(grown).toBeLessThan(20 * 200);
+      const entry = (await database.store.listAudit(1))[0]!;
+      expect(entry.target).toHaveLength(64);
+      expect(entry.details).toEqual({ ip: '198.51.100.30', nameLength: 15_000 });
+      await app.close();
+    });
+
+    it('does the same scrypt work for an unknown name as for a known one', async () => {
+      const checked: string[] = [];
+      const app = await appOn(database.store, {
+        loginAttempts: 1000,
+        verifyPassword: (stored, password) => {
+          checked.push(stored);
+          return verifyPassword(stored, password);
+        },
+      });
+      const form = new SignInForm(app);
+      const timed = async (username: string) => {
+        const started = performance.now();
+        expect((await form.post(username, 'wrong', { client: '198.51.100.40' })).status).toBe(401);
+        return performance.now() - started;
+      };
+      expect(await timed('nobody-by-this-name')).toBeGreaterThan(0);
+      expect(await timed('admin')).toBeGreaterThan(0);
+      const params = (hash: string) => hash.split('$').slice(0, 4).join('$');
+      const admin = (await database.store.getUser('admin'))!.passwordHash;
+      expect(checked.map(params)).toEqual([params(admin), params(admin)]);
+      expect(checked[1]).toBe(admin);
+      expect(checked[0]).not.toBe(admin);
+
+      // And the times agree: medians of interleaved tries, within a bound no busy machine should break.
+      const unknown: number[] = [];
+      const known: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        unknown.push(await timed(`stranger-${i}`));
+        known.push(await timed('viewer'));
+      }
+      const median = (values: number[]) => values.toSorted((a, b) => a - b)[3]!;
+      const ratio = median(unknown) / median(known);
+      expect(ratio).toBeGreaterThan(0.33);
+      expect(ratio).toBeLessThan(3);
+      await app.close();
+    });
+  });
+}
+
+describe('the sign-in limit on a SQLite file', () => {
+  it('stands when the process opens the file again, and 20 floods grow the file by a few KB at most', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sign-in-')), 'state.db');
+    const open = async () => {
+      const { db } = openSqlite(path);
+      await migrateToLatest(db as Kysely<unknown>);
+      return new StateStore(db);
+    };
+    const first = await open();
+    await first.addUser('admin', await hashPassword(PASSWORD), 'admin');
+    let app = await appOn(first, { loginAttempts: 30 });
+    const form = new SignInForm(app);
+    await form.post('warm-up', 'wrong', { client: '198.51.100.50' });
+    // The file and its write-ahead log, with the log folded in so that sizes compare.
+    const size = async (store: StateStore) => {
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(store.db);
+      return statSync(path).size;
+    };
+    const before = await size(first);
+    for (let i = 0; i < 20; i++) await form.post(`${i}`.padEnd(15_000, 'z'), 'wrong', { client: '198.51.100.50' });
+    const grown = (await size(first)) - before;
+    expect(grown).toBeLessThanOrEqual(8 * 1024);
+    await app.close();
+    await first.close();
+
+    const second = await open();
+    app = await appOn(second, { loginAttempts: 5 });
+    expect((await new SignInForm(app).post('admin', PASSWORD, { client: '198.51.100.50' })).status).toBe(429);
+    expect((await new SignInForm(app).post('admin', PASSWORD, { client: '198.51.100.51' })).status).toBe(303);
+    await app.close();
+    await second.close();
+  });
+});
