@@ -11,19 +11,10 @@ import { StateStore } from '../../src/store/state-store.ts';
 import { hashPassword, verifyPassword } from '../../src/web/passwords.ts';
 import { buildWebApp, type WebAppOptions } from '../../src/web/web-app.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
-import { PASSWORD, textOf } from '../support/web.ts';
+import { PASSWORD, stateOnlyServices, textOf } from '../support/web.ts';
 
 function appOn(store: StateStore, options: Partial<WebAppOptions> = {}): Promise<FastifyInstance> {
-  return buildWebApp({
-    services: {
-      store,
-      apis: () => {
-        throw new Error('the sign-in tests need no API');
-      },
-      discover: async () => '',
-    },
-    ...options,
-  });
+  return buildWebApp({ services: stateOnlyServices(store), ...options });
 }
 
 /** A sign-in form as a browser posts it, from `client` (the socket's address) through `forwardedFor` when given. */

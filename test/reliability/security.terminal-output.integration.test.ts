@@ -11,10 +11,7 @@ import { StateStore } from '../../src/store/state-store.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 import { buildCli, runCli, simulatorConfig, type CliRun } from '../support/cli.ts';
 import { TENANT_A, TENANT_B, user } from '../support/simulators.ts';
-import { Browser } from '../support/web.ts';
-import { randomBytes } from 'node:crypto';
-import { AlertService } from '../../src/alerts/alert-service.ts';
-import { secretBox } from '../../src/config/secret-box.ts';
+import { Browser, stateOnlyServices } from '../support/web.ts';
 
 /**
  * Text from Microsoft 365, IT Glue and the sign-in form carrying terminal escape sequences: a title that clears the
@@ -113,16 +110,7 @@ beforeAll(async () => {
   const { db } = openSqlite(join(dir, 'state.db'));
   await migrateToLatest(db as Kysely<unknown>);
   const store = new StateStore(db);
-  const app = await buildWebApp({
-    services: {
-      store,
-      alerts: new AlertService({ store, box: secretBox(() => randomBytes(32)), baseUrl: () => 'http://127.0.0.1' }),
-      apis: () => {
-        throw new Error('not needed');
-      },
-      discover: async () => '',
-    },
-  });
+  const app = await buildWebApp({ services: stateOnlyServices(store) });
   const browser = new Browser(app);
   await browser.get('/login');
   refusedSignIn = (await browser.post('/login', { username: HOSTILE_LOGIN, password: 'guess' })).statusCode;

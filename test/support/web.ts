@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { AlertService } from '../../src/alerts/alert-service.ts';
+import { secretBox } from '../../src/config/secret-box.ts';
+import type { StateStore } from '../../src/store/state-store.ts';
 import pino from 'pino';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
@@ -8,6 +12,18 @@ import { hashPassword, newToken, tokenDigest } from '../../src/web/passwords.ts'
 import { buildWebApp } from '../../src/web/web-app.ts';
 
 export const PASSWORD = 'correct horse battery';
+
+/** What the web app needs for signing in and reading the state alone: no API, nothing to discover, no channels. */
+export function stateOnlyServices(store: StateStore): WebServices {
+  return {
+    store,
+    alerts: new AlertService({ store, box: secretBox(() => randomBytes(32)), baseUrl: () => 'http://127.0.0.1' }),
+    apis: () => {
+      throw new Error('This test reaches no API.');
+    },
+    discover: async () => '',
+  };
+}
 
 export interface WebHarness {
   readonly box: Sandbox;
