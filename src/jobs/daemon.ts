@@ -88,7 +88,7 @@ export class Daemon {
     const interval = this.options.pollSeconds * 1000;
     while (!this.stopping) {
       await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
-      const tenants = (await store.listTenants()).filter((t) => t.mapping !== 'unmapped');
+      const tenants = (await store.listTenants()).filter((t) => t.itglueOrganizationId !== null);
       const modes = (await this.options.modes?.().catch(() => null)) ?? new Map<string, DeliveryMode>();
       const now = this.now();
       for (const tenant of tenants) {

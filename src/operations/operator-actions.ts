@@ -1,25 +1,15 @@
 import type { Link, SyncDisabled } from '../domain/link.ts';
-import type { DocStore, Psa } from '../domain/ports.ts';
 import { parseSettingsOverride, resolveSettings, type Settings, type SettingsOverride } from '../domain/settings.ts';
 import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { UnknownUserError, type SyncRunner, type SyncStep, type TenantRunResult } from '../sync/tenant-runner.ts';
+import { OperationError } from './operation-error.ts';
 
 /**
  * The operator's actions on the state, shared by the CLI, the web pages and the REST API: each checks its input,
  * does the change, and writes the audit entry, so that every surface behaves the same.
  */
 
-export type OperationErrorCode = 'NotFound' | 'Validation' | 'Conflict';
-
-export class OperationError extends Error {
-  constructor(
-    readonly code: OperationErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OperationError';
-  }
-}
+export { OperationError, type OperationErrorCode, type OperationProblem } from './operation-error.ts';
 
 /** The tenant a person named, by id or display name. */
 export async function tenantNamed(store: StateStore, name: string): Promise<TenantRecord> {
@@ -193,40 +183,6 @@ function changedKeys(before: unknown, after: unknown, prefix = ''): string[] {
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
 }
 
-/** Maps a tenant to an IT Glue organization and a BMS account (null: IT Glue only), both checked to exist. */
-export async function mapTenant(
-  store: StateStore,
-  systems: { readonly itglue: Pick<DocStore, 'listOrganizations'>; readonly bms: Pick<Psa, 'listAccounts'> | null },
-  tenant: TenantRecord,
-  choice: { readonly itglueOrganizationId: string; readonly bmsAccountId: number | null },
-  actor: string,
-): Promise<string> {
-  const organization = (await systems.itglue.listOrganizations()).find((o) => o.id === choice.itglueOrganizationId);
-  if (organization === undefined)
-    throw new OperationError('Validation', `IT Glue has no organization ${choice.itglueOrganizationId}.`);
-  let accountName = 'none';
-  if (choice.bmsAccountId !== null) {
-    if (systems.bms === null)
-      throw new OperationError('Validation', 'BMS is not configured: map to IT Glue only, or add BMS to the config.');
-    const account = (await systems.bms.listAccounts()).find((a) => a.id === choice.bmsAccountId);
-    if (account === undefined) throw new OperationError('Validation', `BMS has no account ${choice.bmsAccountId}.`);
-    accountName = `"${account.name}" (${account.id})`;
-  }
-  await store.setMapping(tenant.id, organization.id, choice.bmsAccountId, 'manual');
-  await store.setTenantStatus(tenant.id, 'ok');
-  await store.markDirty(tenant.id);
-  await store.audit(actor, 'tenant.map', tenant.id, { itglue: organization.id, bms: choice.bmsAccountId });
-  return `${tenant.displayName} → IT Glue "${organization.name}" (${organization.id}), BMS ${accountName}.`;
-}
-
-/** Forgets a tenant's mapping; it is not synced until mapped again. */
-export async function unmapTenant(store: StateStore, tenant: TenantRecord, actor: string): Promise<string> {
-  await store.setMapping(tenant.id, null, null, 'unmapped');
-  await store.setTenantStatus(tenant.id, 'unmapped');
-  await store.audit(actor, 'tenant.unmap', tenant.id);
-  return `${tenant.displayName} is unmapped; it is not synced until mapped again.`;
-}
-
 /**
  * Registers the customer tenants `find` returns (the config's list, or the partner tenant's GDAP customers) and maps
  * each unmapped one by name where exactly one IT Glue organization and one BMS account have it.
@@ -243,7 +199,7 @@ export async function discoverTenants(
   await mapByName();
   await store.audit(actor, 'tenants.discover', source, { found: found.length });
   const list = await store.listTenants();
-  const unmapped = list.filter((t) => t.mapping === 'unmapped').length;
+  const unmapped = list.filter((t) => t.itglueOrganizationId === null).length;
   return `${found.length} tenant${found.length === 1 ? '' : 's'} found; ${list.length - unmapped} mapped, ${unmapped} unmapped${unmapped > 0 ? ' (map them on their page, or with contactsync tenants map)' : ''}.`;
 }
 

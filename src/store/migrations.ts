@@ -283,11 +283,46 @@ migrations['0006_graph_subscriptions'] = {
   },
 };
 
+migrations['0007_operator_views'] = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Names as they were when the tenant was mapped, so that pages show names without asking the APIs.
+    await db.schema.alterTable('tenants').addColumn('itglue_organization_name', 'text').execute();
+    await db.schema.alterTable('tenants').addColumn('bms_account_name', 'text').execute();
+    // Why a tenant is unmapped, or mapped to one system only: said on the dashboard and by sync.
+    await db.schema.alterTable('tenants').addColumn('mapping_note', 'text').execute();
+    // What an audit entry is about, so that the log can be filtered and linked by tenant and person.
+    await db.schema.alterTable('audit').addColumn('tenant_id', 'text').execute();
+    await db.schema.alterTable('audit').addColumn('user_id', 'text').execute();
+    await db.schema.createIndex('audit_at').ifNotExists().on('audit').column('at').execute();
+    // What an operator did to one person (Sync now, unlink, relink, reopen), on that person's history.
+    await db.schema
+      .createTable('contact_actions')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('summary', 'text', (c) => c.notNull())
+      .addColumn('result', 'text')
+      .execute();
+    await db.schema
+      .createIndex('contact_actions_user')
+      .ifNotExists()
+      .on('contact_actions')
+      .columns(['tenant_id', 'user_id', 'at'])
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database to the newest schema; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  // Each migration is applied once whatever its place in the order, so that a database kept across versions takes
+  // the ones it lacks even when their names sort before ones it has.
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(

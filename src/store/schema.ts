@@ -15,6 +15,7 @@ export interface Database {
   user_results: UserResultTable;
   conflicts: ConflictTable;
   audit: AuditTable;
+  contact_actions: ContactActionTable;
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
@@ -32,6 +33,10 @@ export interface TenantTable {
   display_name: string;
   itglue_organization_id: string | null;
   bms_account_id: number | null;
+  itglue_organization_name: string | null;
+  bms_account_name: string | null;
+  /** why the tenant is unmapped, or mapped to IT Glue alone */
+  mapping_note: string | null;
   /** auto (matched by name), manual (chosen by a person), unmapped */
   mapping: string;
   /** ok, needs approval, failed, unmapped */
@@ -144,6 +149,22 @@ export interface AuditTable {
   action: string;
   target: string;
   details: string;
+  tenant_id: string | null;
+  user_id: string | null;
+}
+
+/** What an operator did to one person: Sync now, unlink, relink, reopen a decision; shown on their history. */
+export interface ContactActionTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  at: string;
+  actor: string;
+  action: string;
+  /** one sentence a technician reads */
+  summary: string;
+  /** the user's result when the action ran the sync (Sync now), as JSON */
+  result: string | null;
 }
 
 /** People who sign in to the web UI. */

@@ -11,6 +11,11 @@ export interface TenantRecord {
   readonly displayName: string;
   readonly itglueOrganizationId: string | null;
   readonly bmsAccountId: number | null;
+  /** the names the organization and the account had when the tenant was mapped */
+  readonly itglueOrganizationName: string | null;
+  readonly bmsAccountName: string | null;
+  /** why the tenant is unmapped, or mapped to IT Glue alone; null when there is nothing to say */
+  readonly mappingNote: string | null;
   readonly mapping: 'auto' | 'manual' | 'unmapped';
   readonly status: string;
   readonly approveInactivations: boolean;
@@ -83,6 +88,9 @@ function toTenant(row: Database['tenants']): TenantRecord {
     displayName: row.display_name,
     itglueOrganizationId: row.itglue_organization_id,
     bmsAccountId: row.bms_account_id === null ? null : Number(row.bms_account_id),
+    itglueOrganizationName: row.itglue_organization_name,
+    bmsAccountName: row.bms_account_name,
+    mappingNote: row.mapping_note,
     mapping: row.mapping as TenantRecord['mapping'],
     status: row.status,
     approveInactivations: Number(row.approve_inactivations) === 1,
@@ -168,6 +176,9 @@ export class StateStore {
         display_name: displayName,
         itglue_organization_id: null,
         bms_account_id: null,
+        itglue_organization_name: null,
+        bms_account_name: null,
+        mapping_note: null,
         mapping: 'unmapped',
         status: 'unmapped',
         approve_inactivations: 0,
@@ -195,18 +206,31 @@ export class StateStore {
     itglueOrganizationId: string | null,
     bmsAccountId: number | null,
     mapping: TenantRecord['mapping'],
+    names: { readonly itglue: string | null; readonly bms: string | null; readonly note: string | null } = {
+      itglue: null,
+      bms: null,
+      note: null,
+    },
   ): Promise<void> {
     await this.db
       .updateTable('tenants')
       .set({
         itglue_organization_id: itglueOrganizationId,
         bms_account_id: bmsAccountId,
+        itglue_organization_name: names.itglue,
+        bms_account_name: names.bms,
+        mapping_note: names.note,
         mapping,
         dirty: 1,
         updated_at: now(),
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Says why a tenant is unmapped (or mapped to one system only); null clears it. */
+  async setMappingNote(id: string, note: string | null): Promise<void> {
+    await this.db.updateTable('tenants').set({ mapping_note: note }).where('id', '=', id).execute();
   }
 
   async setTenantStatus(id: string, status: string): Promise<void> {
@@ -984,10 +1008,26 @@ export class StateStore {
 
   // --- the audit log ---
 
-  async audit(actor: string, action: string, target: string, details: Record<string, unknown> = {}): Promise<void> {
+  /** Records an admin action; `about` names the tenant and the person it concerns, for filters and links. */
+  async audit(
+    actor: string,
+    action: string,
+    target: string,
+    details: Record<string, unknown> = {},
+    about: { readonly tenantId?: string; readonly userId?: string } = {},
+  ): Promise<void> {
     await this.db
       .insertInto('audit')
-      .values({ id: crypto.randomUUID(), at: now(), actor, action, target, details: JSON.stringify(details) })
+      .values({
+        id: crypto.randomUUID(),
+        at: now(),
+        actor,
+        action,
+        target,
+        details: JSON.stringify(details),
+        tenant_id: about.tenantId ?? null,
+        user_id: about.userId ?? null,
+      })
       .execute();
   }
 

@@ -51,6 +51,8 @@ export interface TenantSyncInput {
     readonly emailTypes: readonly PsaType[];
     readonly phoneTypes: readonly PsaType[];
   } | null;
+  /** why nothing goes to BMS when `bms` is null (no account mapped, or BMS not configured): told to every user */
+  readonly psaAbsence?: Reason | null;
   readonly links: readonly Link[];
   readonly decisions: readonly OperatorDecision[];
   /** an operator approved the inactivations held back by the deletion guard */
@@ -387,6 +389,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       }
     }
     planPsaMatches(needsPsaMatch, input.bms.contacts, links, decided, settings.blankNeverOverwrites);
+  } else if (input.psaAbsence) {
+    for (const entry of pending) addReason(entry, input.psaAbsence);
   }
 
   for (const entry of pending) {

@@ -10,9 +10,10 @@ import { parseSettingsOverride, resolveSettings, type Settings } from '../domain
 import type { RunFacts } from '../alerts/alert-service.ts';
 import type { MetricsSink } from '../metrics/metrics-recorder.ts';
 import { normalizeDirectoryUser } from '../normalize/directory-user.ts';
-import { foldName } from '../normalize/name.ts';
+import { reason } from '../domain/reason.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { applyPlan, type AppliedAction } from './apply.ts';
+import { autoMapping } from './auto-mapping.ts';
 import { storedEmailKey } from './match.ts';
 import { planTenantSync, type TenantSyncInput } from './plan.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
@@ -120,6 +121,11 @@ function countOutcomes(results: readonly UserResult[]): Record<string, number> {
   return counts;
 }
 
+/** Why a tenant is not synced: the note mapping by name left, else how to map it. */
+function unmappedMessage(tenant: TenantRecord): string {
+  return `${tenant.displayName} is not mapped: ${tenant.mappingNote ?? 'map it on its page, or with contactsync tenants map.'}`;
+}
+
 /**
  * Runs the pipeline for tenants: read → scope → normalize → match → plan → journal → IT Glue writes → BMS writes →
  * links and results → checkpoint. The checkpoint (the delta link) is saved only after the run applied what it read.
@@ -148,26 +154,48 @@ export class SyncRunner {
     this.deps.log?.(level, message, fields);
   }
 
-  /** Maps each unmapped tenant to the IT Glue organization and the BMS account of the same name, when exactly one has it. */
+  /**
+   * Maps each unmapped tenant by name (see `autoMapping`): both systems, IT Glue alone when BMS lacks the name, or
+   * unmapped with a note saying which system lacks it. Mapped tenants whose names are not known yet get them.
+   */
   async mapTenants(): Promise<void> {
-    const tenants = (await this.deps.store.listTenants()).filter((t) => t.mapping === 'unmapped');
-    if (tenants.length === 0) return;
+    const { store } = this.deps;
+    const all = await store.listTenants();
+    const unmapped = all.filter((t) => t.mapping === 'unmapped');
+    const unnamed = all.filter((t) => t.itglueOrganizationId !== null && t.itglueOrganizationName === null);
+    if (unmapped.length === 0 && unnamed.length === 0) return;
     const organizations = await this.deps.itglue.listOrganizations();
-    const accounts = this.deps.bms === null ? [] : await this.deps.bms.listAccounts();
-    for (const tenant of tenants) {
-      const name = foldName(tenant.displayName);
-      const orgs = organizations.filter((o) => foldName(o.name) === name);
-      const accts = accounts.filter((a) => foldName(a.name) === name);
-      const bmsFound = this.deps.bms === null || accts.length === 1;
-      if (orgs.length === 1 && bmsFound) {
-        await this.deps.store.setMapping(tenant.id, orgs[0]!.id, accts[0]?.id ?? null, 'auto');
-        await this.deps.store.setTenantStatus(tenant.id, 'ok');
-      } else {
-        this.log('warn', 'tenant left unmapped: a person must choose', {
-          tenantId: tenant.id,
-          organizations: orgs.length,
-          accounts: accts.length,
+    const accounts = this.deps.bms === null ? null : await this.deps.bms.listAccounts();
+    for (const tenant of unnamed) {
+      const organization = organizations.find((o) => o.id === tenant.itglueOrganizationId);
+      const account = accounts?.find((a) => a.id === tenant.bmsAccountId);
+      await store.setMapping(tenant.id, tenant.itglueOrganizationId, tenant.bmsAccountId, tenant.mapping, {
+        itglue: organization?.name ?? null,
+        bms: account?.name ?? null,
+        note:
+          tenant.bmsAccountId === null && this.deps.bms !== null
+            ? (tenant.mappingNote ?? 'Mapped to IT Glue only: nothing is written to BMS.')
+            : tenant.mappingNote,
+      });
+    }
+    const taken = {
+      organizations: new Set(all.flatMap((t) => (t.itglueOrganizationId === null ? [] : [t.itglueOrganizationId]))),
+      accounts: new Set(all.flatMap((t) => (t.bmsAccountId === null ? [] : [t.bmsAccountId]))),
+    };
+    for (const tenant of unmapped) {
+      const decided = autoMapping(tenant.displayName, organizations, accounts, taken);
+      if (decided.kind === 'map') {
+        await store.setMapping(tenant.id, decided.organization.id, decided.account?.id ?? null, 'auto', {
+          itglue: decided.organization.name,
+          bms: decided.account?.name ?? null,
+          note: decided.note,
         });
+        await store.setTenantStatus(tenant.id, 'ok');
+        taken.organizations.add(decided.organization.id);
+        if (decided.account !== null) taken.accounts.add(decided.account.id);
+      } else {
+        await store.setMappingNote(tenant.id, decided.note);
+        this.log('warn', 'tenant left unmapped: a person must choose', { tenantId: tenant.id, why: decided.note });
       }
     }
   }
@@ -281,6 +309,15 @@ export class SyncRunner {
       ]);
       psaInput = { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
     }
+    // Mapped to IT Glue alone: every user is told why nothing goes to BMS.
+    const psaAbsence =
+      psaInput !== null
+        ? null
+        : reason(
+            'no-bms-account',
+            tenant.mappingNote ??
+              (bms === null ? 'BMS is not configured: only IT Glue is synced.' : 'No BMS account is mapped.'),
+          );
     const normalizeOptions = {
       splitDisplayName: settings.names.splitDisplayName,
       defaultRegion: settings.phones.defaultRegion,
@@ -293,6 +330,7 @@ export class SyncRunner {
       organizationPhone,
       itglue: { contacts, locations, contactTypes },
       bms: psaInput,
+      psaAbsence,
       decisions: await store.decisions(tenant.id),
       approveInactivations: tenant.approveInactivations,
       textLimits: { itglue: ITGLUE_TEXT_LIMIT, bms: BMS_TEXT_LIMIT },
@@ -329,8 +367,7 @@ export class SyncRunner {
     const { store, directory } = this.deps;
     const tenant = await store.getTenant(tenantId);
     if (tenant === null) throw new Error(`No tenant ${tenantId}.`);
-    if (tenant.itglueOrganizationId === null)
-      throw new Error(`Tenant ${tenant.displayName} is not mapped to an IT Glue organization: map it first.`);
+    if (tenant.itglueOrganizationId === null) throw new Error(unmappedMessage(tenant));
     const settings = await this.settingsOf(tenant);
     // The user is named by object id or sign-in name: Graph reads either, even an account made a moment ago.
     const fresh = await directory.readUser(tenantId, userKey);
@@ -425,7 +462,7 @@ export class SyncRunner {
         plan: null,
         users: [],
         counts: {},
-        error: `Tenant ${tenant.displayName} is not mapped to an IT Glue organization.`,
+        error: unmappedMessage(tenant),
       };
     }
     const runId = options.dryRun ? null : await store.startRun(tenantId);

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   approveInactivations,
-  mapTenant,
   OperationError,
   syncAllTenants,
   syncNow,
@@ -14,6 +13,7 @@ import {
   tenantSettings,
 } from '../operations/operator-actions.ts';
 import type { SyncStep } from '../sync/tenant-runner.ts';
+import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { contactView } from './contact-view.ts';
 import { actorOf, type Access, type WebServices } from './web-context.ts';
 
@@ -42,7 +42,26 @@ const syncBody = z.object({
     .enum(['none', 'psa', 'all'])
     .describe('none: sync on; psa: BMS left alone; all: IT Glue and BMS left alone'),
 });
-const mappingBody = z.object({ itglueOrganizationId: z.string().min(1), bmsAccountId: z.number().int().nullable() });
+const mappingBody = z
+  .object({
+    itglue: z.string().min(1).optional().describe('the IT Glue organization, by name or id'),
+    itglueOrganizationId: z.string().min(1).optional().describe('the IT Glue organization id (or give itglue)'),
+    bms: z.string().min(1).nullable().optional().describe('the BMS account by name or id; null: IT Glue only'),
+    bmsAccountId: z.number().int().nullable().optional().describe('the BMS account id; null: IT Glue only'),
+    force: z
+      .string()
+      .optional()
+      .describe('why the tenant is mapped onto an organization or account another tenant uses; refused without it'),
+    confirmNames: z.boolean().optional().describe("the names differ from the tenant's, and they are the same customer"),
+  })
+  .refine((b) => b.itglue !== undefined || b.itglueOrganizationId !== undefined, {
+    message: 'give the IT Glue organization: itglue (a name or id) or itglueOrganizationId',
+    path: ['itglue'],
+  })
+  .refine((b) => b.bms !== undefined || b.bmsAccountId !== undefined, {
+    message: 'give the BMS account: bms (a name or id, or null for IT Glue only) or bmsAccountId',
+    path: ['bms'],
+  });
 const settingsBody = z
   .record(z.string(), z.unknown())
   .describe(
@@ -192,15 +211,34 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'PUT',
     path: '/api/tenants/{id}/mapping',
-    summary: 'Map the tenant to an IT Glue organization and a BMS account (null: IT Glue only)',
+    summary:
+      'Map the tenant to an IT Glue organization and a BMS account (null: IT Glue only); refused with 409 when another tenant uses them (unless force) or the names differ (unless confirmNames)',
     access: 'admin',
     body: mappingBody,
     handler: async (request, services) => {
       const { store } = services;
       const tenant = await tenantNamed(store, params(request).id!);
-      await mapTenant(store, services.apis(), tenant, bodyOf(mappingBody, request), actorOf(request.identity!));
-      return store.getTenant(tenant.id);
+      const body = bodyOf(mappingBody, request);
+      const bms = body.bms !== undefined ? body.bms : body.bmsAccountId === null ? null : String(body.bmsAccountId);
+      const message = await mapTenant(
+        store,
+        services.apis(),
+        tenant,
+        { itglue: body.itglue ?? body.itglueOrganizationId!, bms },
+        { force: body.force ?? null, confirmNames: body.confirmNames === true },
+        { force: 'send "force" with the reason', confirm: 'send "confirmNames": true' },
+        actorOf(request.identity!),
+      );
+      return { message, tenant: await store.getTenant(tenant.id) };
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/tenants/{id}/mapping/candidates',
+    summary: 'The IT Glue organizations and BMS accounts the tenant can be mapped to, the closest names first',
+    access: 'admin',
+    handler: async (request, services) =>
+      mappingCandidates(services.store, services.apis(), await tenantNamed(services.store, params(request).id!)),
   },
   {
     method: 'GET',

@@ -247,9 +247,15 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
                 : status >= 500
                   ? 'Internal'
                   : 'BadRequest';
-      return reply
-        .code(status)
-        .send({ error: { code, message, ...(error instanceof SettingsError ? { problems: error.problems } : {}) } });
+      return reply.code(status).send({
+        error: {
+          code,
+          message,
+          ...(error instanceof SettingsError || (error instanceof OperationError && error.problems.length > 0)
+            ? { problems: error.problems }
+            : {}),
+        },
+      });
     }
     return tools.send(
       request,

@@ -106,16 +106,16 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/3 tenants found; 3 mapped, 0 unmapped/);
     const list = await cs(['tenants', 'list']);
-    expect(list.stdout).toMatch(/Contoso Ltd\s+auto\s+1\s+1\s+ok/);
+    expect(list.stdout).toMatch(/Contoso Ltd\s+Contoso Ltd\s+Contoso Ltd\s+by name\s+ok/);
   });
 
   it('tenants map and unmap, with clear errors', async () => {
     expect((await cs(['tenants', 'unmap', 'Fabrikam GmbH'])).stdout).toMatch(/is unmapped/);
-    expect((await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '99'])).stderr).toMatch(
-      /IT Glue has no organization 99/,
+    expect((await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '99', '--bms', 'none'])).stderr).toMatch(
+      /There is no IT Glue organization "99"\. The closest to "Fabrikam GmbH": "Fabrikam GmbH"/,
     );
-    const mapped = await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '2', '--bms', '2']);
-    expect(mapped.stdout).toMatch(/IT Glue "Fabrikam GmbH" \(2\), BMS "Fabrikam GmbH" \(2\)/);
+    const mapped = await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '2', '--bms', 'fabrikam gmbh']);
+    expect(mapped.stdout).toMatch(/Fabrikam GmbH → IT Glue "Fabrikam GmbH", BMS "Fabrikam GmbH"\./);
     expect((await cs(['tenants', 'map', 'Nowhere Inc', '--itglue', '2'])).stderr).toMatch(
       /No tenant Nowhere Inc\. Known tenants:/,
     );

@@ -25,13 +25,16 @@ for (const database of DATABASES) {
     it('keeps tenants and their mapping', async () => {
       await store.upsertTenant('t1', 'Contoso Ltd');
       await store.upsertTenant('t1', 'Contoso Limited');
-      await store.setMapping('t1', '1', 7, 'auto');
+      await store.setMapping('t1', '1', 7, 'auto', { itglue: 'Contoso Ltd', bms: 'Contoso Limited', note: null });
       expect(await store.listTenants()).toEqual([
         {
           id: 't1',
           displayName: 'Contoso Limited',
           itglueOrganizationId: '1',
           bmsAccountId: 7,
+          itglueOrganizationName: 'Contoso Ltd',
+          bmsAccountName: 'Contoso Limited',
+          mappingNote: null,
           mapping: 'auto',
           status: 'unmapped',
           approveInactivations: false,

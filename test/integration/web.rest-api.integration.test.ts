@@ -112,77 +112,63 @@ describe('the REST API', () => {
     expect((await call('GET', `/api/contacts/${CONTOSO}/no-such-user`, undefined, 'viewer')).statusCode).toBe(404);
   });
 
-  it('maps a tenant only to an organization and an account that exist', async () => {
+  it('maps a tenant only to an organization and an account that exist, by name or id', async () => {
     const bad = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglueOrganizationId: '1', bmsAccountId: 999 });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.message).toBe('BMS has no account 999.');
-    const ok = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglueOrganizationId: '1', bmsAccountId: 1 });
-    expect(ok.json()).toMatchObject({ itglueOrganizationId: '1', bmsAccountId: 1, mapping: 'manual' });
+    expect(bad.json().error.message).toMatch(
+      /^There is no BMS account "999"\. The closest to "Contoso Ltd": "Contoso Ltd"/,
+    );
+    const ok = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglue: 'Contoso Ltd', bms: 'contoso ltd' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().tenant).toMatchObject({
+      itglueOrganizationId: '1',
+      itglueOrganizationName: 'Contoso Ltd',
+      bmsAccountId: 1,
+      bmsAccountName: 'Contoso Ltd',
+      mapping: 'manual',
+    });
     const audit = (await call('GET', '/api/audit?limit=5', undefined, 'viewer')).json();
     expect(audit[0]).toMatchObject({ actor: 'api:automation', action: 'tenant.map', target: CONTOSO });
   });
-});
 
-describe('/metrics', () => {
-  const scrape = async (token?: string) =>
-    web.app.inject({
-      method: 'GET',
-      url: '/metrics',
-      ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+  it("refuses to map a tenant onto another customer's organization and account unless forced with a reason", async () => {
+    const before = await web.box.store.getTenant(CONTOSO);
+    const slip = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglueOrganizationId: '2', bmsAccountId: 2 });
+    expect(slip.statusCode).toBe(409);
+    const error = slip.json().error;
+    expect(error.code).toBe('Conflict');
+    expect(error.problems.map((p: { key: string }) => p.key)).toEqual(['itglue', 'bms', 'names']);
+    expect(error.problems[0].message).toMatch(/"Fabrikam GmbH" is already mapped to Fabrikam GmbH/);
+    expect(error.problems[2].message).toMatch(/tenant "Contoso Ltd" · IT Glue "Fabrikam GmbH" · BMS "Fabrikam GmbH"/);
+    expect(await web.box.store.getTenant(CONTOSO)).toEqual(before);
+    // Confirming the names is not enough: the organization is another tenant's.
+    const confirmed = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, {
+      itglue: 'Fabrikam GmbH',
+      bms: 'Fabrikam GmbH',
+      confirmNames: true,
     });
-  const value = (text: string, sample: string) =>
-    Number(new RegExp(`^${sample.replace(/[{}"=,+]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-
-  it('asks Prometheus for a token like any API client', async () => {
-    expect((await scrape()).statusCode).toBe(401);
+    expect(confirmed.statusCode).toBe(409);
+    expect(confirmed.json().error.problems.map((p: { key: string }) => p.key)).toEqual(['itglue', 'bms']);
+    const forced = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, {
+      itglue: 'Fabrikam GmbH',
+      bms: 'Fabrikam GmbH',
+      confirmNames: true,
+      force: 'Contoso bought Fabrikam; one billing account',
+    });
+    expect(forced.statusCode).toBe(200);
+    const audit = (await call('GET', '/api/audit?limit=1', undefined, 'viewer')).json();
+    expect(audit[0].details).toMatchObject({
+      sharedWith: ['Fabrikam GmbH'],
+      reason: 'Contoso bought Fabrikam; one billing account',
+    });
+    const back = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglue: 'Contoso Ltd', bms: 'Contoso Ltd' });
+    expect(back.statusCode).toBe(200);
   });
 
-  it('counts runs, writes per system, 429s received, and the time from a change in Microsoft 365 to BMS', async () => {
-    const first = (await scrape(web.tokens.viewer)).body;
-    expect((await scrape(web.tokens.viewer)).headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(first).toMatch(/^# TYPE contactsync_runs_total counter$/m);
-    expect(value(first, 'contactsync_runs_total{status="ok"}')).toBeGreaterThanOrEqual(3);
-    expect(value(first, 'contactsync_writes_total{operation="create",system="bms"}')).toBeGreaterThan(100);
-    expect(value(first, 'contactsync_open_conflicts')).toBeGreaterThan(0);
-
-    // What earlier tests decided (a conflict resolved) is applied first, so that the round below holds one change.
-    await web.box.runner.runTenant(CONTOSO);
-    await web.box.metrics.flush();
-    const before = (await scrape(web.tokens.viewer)).body;
-    // A histogram not observed yet has no sample line: it counts as zero.
-    const count = (text: string, sample: string) => value(text, sample) || 0;
-
-    // A new hire.
-    const base = web.box.sims.graph.users(CONTOSO)[0]!;
-    web.box.sims.graph.addUser(CONTOSO, {
-      ...base,
-      id: 'metrics-new-hire',
-      userPrincipalName: 'newhire@contoso.com',
-      mail: 'newhire@contoso.com',
-      proxyAddresses: ['SMTP:newhire@contoso.com'],
-      givenName: 'New',
-      surname: 'Hire',
-      displayName: 'New Hire',
-      businessPhones: ['+1 206 555 0177'],
-    });
-    // BMS answers 429 to everything for one round (the new hire reaches IT Glue only), then recovers.
-    web.box.sims.setFaults('bms', { throttle429: 1 });
-    await web.box.runner.runTenant(CONTOSO);
-    web.box.sims.setFaults('bms', {});
-    await web.box.runner.runTenant(CONTOSO);
-    await web.box.metrics.flush();
-
-    const after = (await scrape(web.tokens.viewer)).body;
-    expect(value(after, 'contactsync_api_429_total{api="bms"}')).toBeGreaterThan(0);
-    expect(value(after, 'contactsync_change_to_bms_seconds_count')).toBe(
-      count(before, 'contactsync_change_to_bms_seconds_count') + 1,
-    );
-    expect(value(after, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}')).toBe(
-      count(before, 'contactsync_change_to_bms_seconds_bucket{le="+Inf"}') + 1,
-    );
-    expect(after).toMatch(/^# TYPE contactsync_change_to_bms_seconds histogram$/m);
-    expect(value(after, 'contactsync_writes_total{operation="create",system="bms"}')).toBe(
-      value(before, 'contactsync_writes_total{operation="create",system="bms"}') + 1,
-    );
+  it('lists the mapping candidates by name, the closest first, with who uses each', async () => {
+    const list = (await call('GET', `/api/tenants/${CONTOSO}/mapping/candidates`)).json();
+    expect(list.organizations[0]).toEqual({ id: '1', name: 'Contoso Ltd', usedBy: null });
+    expect(list.organizations.find((o: { name: string }) => o.name === 'Fabrikam GmbH').usedBy).toBe('Fabrikam GmbH');
+    expect(list.accounts[0]).toMatchObject({ name: 'Contoso Ltd', usedBy: null });
   });
 });

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { parseSettingsOverride, type SettingsOverride } from '../../domain/settings.ts';
-import { mapTenant, saveTenantSettings, tenantSettings, unmapTenant } from '../../operations/operator-actions.ts';
+import { saveTenantSettings, tenantSettings } from '../../operations/operator-actions.ts';
+import { mappingCandidates, mapTenant, unmapTenant } from '../../operations/tenant-mapping.ts';
 import { actor, discoverConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 import { writeOut } from '../terminal-text.ts';
+
+const usedBy = (by: string | null): string => (by === null ? '' : `  (mapped to ${by})`);
 
 /** `a.b=value`: the value as JSON when it parses (true, 5, null, ["x"]), else as text. */
 function assignment(text: string): { path: string[]; value: unknown } {
@@ -56,18 +59,23 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           }
           writeOut(
             `${formatTable(
-              ['tenant id', 'name', 'mapping', 'IT Glue org', 'BMS account', 'status', 'open conflicts'],
+              ['tenant', 'IT Glue organization', 'BMS account', 'mapped', 'status', 'open conflicts', 'tenant id'],
               rows.map((t) => [
-                t.id,
                 t.displayName,
-                t.mapping,
-                t.itglueOrganizationId ?? '-',
-                t.bmsAccountId === null ? '-' : String(t.bmsAccountId),
+                t.itglueOrganizationId === null ? '-' : (t.itglueOrganizationName ?? `id ${t.itglueOrganizationId}`),
+                t.bmsAccountId === null
+                  ? t.itglueOrganizationId === null
+                    ? '-'
+                    : 'none (IT Glue only)'
+                  : (t.bmsAccountName ?? `id ${t.bmsAccountId}`),
+                t.itglueOrganizationId === null ? 'no' : t.mapping === 'auto' ? 'by name' : 'by hand',
                 t.status,
                 String(t.openConflicts),
+                t.id,
               ]),
             )}\n`,
           );
+          for (const t of rows.filter((r) => r.mappingNote !== null)) writeOut(`${t.displayName}: ${t.mappingNote}\n`);
         },
         { requireSecrets: false },
       ),
@@ -86,19 +94,49 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
 
   tenants
     .command('map <tenant>')
-    .description('Map a tenant to an IT Glue organization and a BMS account (ids as IT Glue and BMS show them).')
-    .requiredOption('--itglue <organizationId>', 'the IT Glue organization id')
-    .option('--bms <accountId>', 'the BMS account id, or "none" to sync IT Glue only')
-    .action((tenantName: string, options: { itglue: string; bms?: string }, command: Command) =>
-      withContext(configOf(command), async (context) => {
-        const tenant = await tenantNamed(context.store, tenantName);
-        if (options.bms !== undefined && options.bms !== 'none' && !/^\d+$/.test(options.bms))
-          throw new Error(`--bms is a BMS account id (a number) or "none", not "${options.bms}".`);
-        const bmsAccountId = options.bms === undefined || options.bms === 'none' ? null : Number(options.bms);
-        writeOut(
-          `${await mapTenant(context.store, context.apis(), tenant, { itglueOrganizationId: options.itglue, bmsAccountId }, actor())}\n`,
-        );
-      }),
+    .description(
+      'Map a tenant to an IT Glue organization and a BMS account, by name (or id). Without --itglue, lists the candidates, the closest names first. Refused when another tenant uses them (unless --force "reason") or when the names differ (unless --confirm).',
+    )
+    .option('--itglue <organization>', 'the IT Glue organization: its name (or id)')
+    .option('--bms <account>', 'the BMS account: its name (or id), or "none" to sync IT Glue only')
+    .option('--force <reason>', 'map onto an organization or account another tenant uses, for this reason')
+    .option('--confirm', "the names differ from the tenant's, and they are the same customer")
+    .action(
+      (
+        tenantName: string,
+        options: { itglue?: string; bms?: string; force?: string; confirm?: boolean },
+        command: Command,
+      ) =>
+        withContext(configOf(command), async (context) => {
+          const tenant = await tenantNamed(context.store, tenantName);
+          if (options.itglue === undefined) {
+            const { organizations, accounts } = await mappingCandidates(context.store, context.apis(), tenant);
+            writeOut(
+              [
+                `Candidates for ${tenant.displayName}, the closest names first:`,
+                'IT Glue organizations:',
+                ...organizations.slice(0, 10).map((o) => `  ${o.name}${usedBy(o.usedBy)}`),
+                ...(accounts === null
+                  ? ['BMS: not configured.']
+                  : ['BMS accounts:', ...accounts.slice(0, 10).map((a) => `  ${a.name}${usedBy(a.usedBy)}`)]),
+                `Map with: contactsync tenants map "${tenant.displayName}" --itglue "NAME" --bms "NAME" (or --bms none)`,
+              ].join('\n') + '\n',
+            );
+            return;
+          }
+          if (options.bms === undefined && context.apis().bms !== null)
+            throw new Error('Give the BMS account too: --bms "NAME", or --bms none to sync IT Glue only.');
+          const message = await mapTenant(
+            context.store,
+            context.apis(),
+            tenant,
+            { itglue: options.itglue, bms: options.bms === undefined || options.bms === 'none' ? null : options.bms },
+            { force: options.force ?? null, confirmNames: options.confirm === true },
+            { force: 'add --force "the reason"', confirm: 'add --confirm' },
+            actor(),
+          );
+          writeOut(`${message}\n`);
+        }),
     );
 
   tenants

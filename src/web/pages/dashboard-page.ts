@@ -4,7 +4,7 @@ import { html } from '../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
-import { countsText, field, isAdmin, param, runNotice } from './shared.ts';
+import { countsText, field, isAdmin, mappingText, param, runNotice } from './shared.ts';
 
 /** Every tenant at a glance, with its Sync button. */
 export function registerDashboard(app: FastifyInstance, services: WebServices, tools: PageTools): void {
@@ -58,7 +58,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                           <td><a href="/tenants/${encodeURIComponent(tenant.id)}">${tenant.displayName}</a></td>
                           <td data-label="Status">${badge(tenant.status)}</td>
                           <td class="hide-narrow">
-                            ${tenant.mapping === 'unmapped' ? html`<span class="muted">not mapped</span>` : html`org ${tenant.itglueOrganizationId ?? '–'} / account ${tenant.bmsAccountId ?? 'none'} <span class="muted">(${tenant.mapping})</span>`}
+                            ${mappingText(tenant)}${tenant.mappingNote === null ? '' : html`<div class="muted">${tenant.mappingNote}</div>`}
                           </td>
                           <td data-label="Changes" class="delivery">
                             ${

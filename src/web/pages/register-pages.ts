@@ -6,11 +6,13 @@ import { registerAuditPage } from './audit-page.ts';
 import { registerConflictsPage } from './conflicts-page.ts';
 import { registerContactPages } from './contact-page.ts';
 import { registerDashboard } from './dashboard-page.ts';
+import { registerMappingPage } from './mapping-page.ts';
 import { registerTenantPages } from './tenant-page.ts';
 
 export function registerPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   registerDashboard(app, services, tools);
   registerTenantPages(app, services, tools);
+  registerMappingPage(app, services, tools);
   registerConflictsPage(app, services, tools);
   registerContactPages(app, services, tools);
   registerAuditPage(app, services, tools);

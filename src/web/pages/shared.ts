@@ -1,10 +1,22 @@
 import { countsSummary } from '../../sync/report.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
-import type { UserResult } from '../../store/state-store.ts';
+import type { TenantRecord, UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { badge } from '../layout.ts';
+
+/** "IT Glue Contoso Ltd · BMS Contoso Ltd (by name)": a tenant's mapping in names. */
+export function mappingText(tenant: TenantRecord): SafeHtml {
+  if (tenant.itglueOrganizationId === null) return html`<span class="muted">not mapped</span>`;
+  const itglue = tenant.itglueOrganizationName ?? `organization ${tenant.itglueOrganizationId}`;
+  const bms =
+    tenant.bmsAccountId === null
+      ? html`<span class="muted">none</span>`
+      : (tenant.bmsAccountName ?? `account ${tenant.bmsAccountId}`);
+  return html`IT Glue ${itglue} · BMS ${bms}
+    <span class="muted">(${tenant.mapping === 'auto' ? 'by name' : 'by hand'})</span>`;
+}
 
 export function isAdmin(request: FastifyRequest): boolean {
   return request.identity?.role === 'admin';

@@ -2,12 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { settingsOverrideProblems, type SettingsProblem } from '../../domain/settings.ts';
 import {
   approveInactivations,
-  mapTenant,
   OperationError,
   saveTenantSettings,
   tenantNamed,
   tenantSettings,
-  unmapTenant,
 } from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
 import { html } from '../html.ts';
@@ -15,7 +13,7 @@ import { actionButton, badge } from '../layout.ts';
 import { overridesFromForm, settingsForm, type FormValues } from '../settings-form.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
-import { countsText, field, isAdmin, param, query, resultsTable } from './shared.ts';
+import { countsText, isAdmin, mappingText, param, query, resultsTable } from './shared.ts';
 
 const OUTCOMES = [
   'synced',
@@ -61,13 +59,8 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
       tenant.displayName,
       html`<div class="card">
           <p>Status ${badge(tenant.status)} · Tenant id <code>${tenant.id}</code></p>
-          <p>
-            IT Glue organization ${tenant.itglueOrganizationId ?? html`<span class="muted">none</span>`} · BMS account
-            ${tenant.bmsAccountId ?? html`<span class="muted">none</span>`}
-            <span class="muted"
-              >(${tenant.mapping === 'unmapped' ? 'not mapped' : tenant.mapping === 'auto' ? 'mapped by name' : 'mapped by hand'})</span
-            >
-          </p>
+          <p data-mapping>${mappingText(tenant)}</p>
+          ${tenant.mappingNote === null ? '' : html`<p class="muted" data-mapping-note>${tenant.mappingNote}</p>`}
           <div class="actions">
             ${admin ? actionButton(frame, `${path}/sync`, 'Sync now') : ''}
             <a class="button secondary" href="${path}/preview">Preview (dry run)</a>
@@ -192,59 +185,6 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
         ${resultsTable(users, { linkTenant: tenant.id })}
         <p><a href="${path}">Back to ${tenant.displayName}</a></p>`,
     );
-  });
-
-  app.get('/tenants/:id/mapping', { config: { access: 'admin' } }, async (request, reply) => {
-    const tenant = await tenantNamed(store, param(request, 'id'));
-    const { itglue, bms } = services.apis();
-    const organizations = await itglue.listOrganizations();
-    const accounts = bms === null ? [] : await bms.listAccounts();
-    const frame = tools.frame(request, reply);
-    return tools.send(
-      request,
-      reply,
-      `Mapping: ${tenant.displayName}`,
-      html`<form class="card" method="post" action="${tenantPath(tenant)}/mapping">
-          <input type="hidden" name="_csrf" value="${frame.csrf}" />
-          <div class="field">
-            <label for="itglue">IT Glue organization</label
-            ><select id="itglue" name="itglue">
-              ${organizations.map((o) => html`<option value="${o.id}" ${o.id === tenant.itglueOrganizationId ? html` selected` : ''}>${o.name} (${o.id})</option>`)}
-            </select>
-          </div>
-          <div class="field">
-            <label for="bms">BMS account</label
-            ><select id="bms" name="bms">
-              <option value="none">none: IT Glue only</option>
-              ${accounts.map((a) => html`<option value="${a.id}" ${a.id === tenant.bmsAccountId ? html` selected` : ''}>${a.name} (${a.id})</option>`)}
-            </select>
-          </div>
-          <p class="actions"><button type="submit">Save mapping</button></p>
-        </form>
-        <div class="actions">
-          ${actionButton(frame, `${tenantPath(tenant)}/unmap`, 'Unmap this tenant', { secondary: true })}
-        </div>`,
-    );
-  });
-
-  app.post('/tenants/:id/mapping', { config: { access: 'admin' } }, async (request, reply) => {
-    const tenant = await tenantNamed(store, param(request, 'id'));
-    const account = field(request, 'bms') ?? 'none';
-    const choice = {
-      itglueOrganizationId: field(request, 'itglue') ?? '',
-      bmsAccountId: account === 'none' ? null : Number(account),
-    };
-    tools.flash(request, {
-      kind: 'ok',
-      text: await mapTenant(store, services.apis(), tenant, choice, actorOf(request.identity!)),
-    });
-    return reply.redirect(tenantPath(tenant), 303);
-  });
-
-  app.post('/tenants/:id/unmap', { config: { access: 'admin' } }, async (request, reply) => {
-    const tenant = await tenantNamed(store, param(request, 'id'));
-    tools.flash(request, { kind: 'ok', text: await unmapTenant(store, tenant, actorOf(request.identity!)) });
-    return reply.redirect(tenantPath(tenant), 303);
   });
 
   app.get('/runs/:id', { config: { access: 'viewer' } }, async (request, reply) => {

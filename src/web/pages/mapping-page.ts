@@ -1,0 +1,167 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { tenantNamed } from '../../operations/operator-actions.ts';
+import { OperationError, type OperationProblem } from '../../operations/operation-error.ts';
+import { mappingCandidates, mapTenant, unmapTenant, type MappingCandidate } from '../../operations/tenant-mapping.ts';
+import type { TenantRecord } from '../../store/state-store.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { actionButton } from '../layout.ts';
+import type { PageTools } from '../web-app.ts';
+import { actorOf, type WebServices } from '../web-context.ts';
+import { field, param } from './shared.ts';
+
+interface MappingForm {
+  readonly itglue: string;
+  readonly bms: string;
+  readonly force: string;
+  readonly confirm: boolean;
+}
+
+/** The choice a confirmation was given for: a confirmation does not carry over to another choice. */
+const pairOf = (form: MappingForm | null): string => (form === null ? '' : `${form.itglue}|${form.bms}`);
+
+const tenantPath = (tenant: TenantRecord) => `/tenants/${encodeURIComponent(tenant.id)}`;
+
+function option<Id extends string | number>(candidate: MappingCandidate<Id>, chosen: string): SafeHtml {
+  return html`<option value="${String(candidate.id)}" ${String(candidate.id) === chosen ? html` selected` : ''}>
+    ${candidate.name}${candidate.usedBy === null ? '' : ` — mapped to ${candidate.usedBy}`}
+  </option>`;
+}
+
+function errorOf(problems: readonly OperationProblem[], key: string): SafeHtml {
+  const mine = problems.filter((p) => p.key === key);
+  return mine.length === 0
+    ? html``
+    : html`<p class="error" id="mapping-${key}-error" role="alert">${mine.map((p) => p.message).join(' ')}</p>`;
+}
+
+/** The mapping of one tenant: pickers by name (the closest first), refused slips shown beside their field. */
+export function registerMappingPage(app: FastifyInstance, services: WebServices, tools: PageTools): void {
+  const { store } = services;
+
+  const page = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: TenantRecord,
+    form: MappingForm | null,
+    problems: readonly OperationProblem[],
+  ) => {
+    const { organizations, accounts } = await mappingCandidates(store, services.apis(), tenant);
+    const frame = tools.frame(request, reply);
+    const chosenOrg = form?.itglue ?? tenant.itglueOrganizationId ?? '';
+    const chosenAccount =
+      form?.bms ?? (tenant.bmsAccountId === null ? (tenant.itglueOrganizationId === null ? '' : 'none') : '');
+    const orgName = organizations.find((o) => o.id === chosenOrg)?.name;
+    const accountName = accounts?.find((a) => String(a.id) === chosenAccount)?.name;
+    const shared = problems.some((p) => p.key === 'itglue' || p.key === 'bms');
+    const namesDiffer = problems.some((p) => p.key === 'names');
+    return tools.send(
+      request,
+      reply,
+      `Mapping: ${tenant.displayName}`,
+      html`${problems.length > 0 ? html`<div class="notice bad" role="alert">Not mapped: check the fields marked below.</div>` : ''}
+        <form class="card" method="post" action="${tenantPath(tenant)}/mapping" novalidate>
+          <input type="hidden" name="_csrf" value="${frame.csrf}" />
+          <p class="muted">The names closest to "${tenant.displayName}" come first.</p>
+          <div class="field${problems.some((p) => p.key === 'itglue') ? ' invalid' : ''}">
+            <label for="itglue">IT Glue organization</label
+            ><select id="itglue" name="itglue" required>
+              ${chosenOrg === '' ? html`<option value="" selected>Choose an organization</option>` : ''}
+              ${organizations.map((o) => option(o, chosenOrg))}
+            </select>
+            ${errorOf(problems, 'itglue')}
+          </div>
+          <div class="field${problems.some((p) => p.key === 'bms') ? ' invalid' : ''}">
+            <label for="bms">BMS account</label
+            ><select id="bms" name="bms">
+              ${chosenAccount === '' ? html`<option value="" selected>Choose an account</option>` : ''}
+              <option value="none" ${chosenAccount === 'none' ? html` selected` : ''}>none: IT Glue only</option>
+              ${(accounts ?? []).map((a) => option(a, chosenAccount))}
+            </select>
+            ${errorOf(problems, 'bms')}
+          </div>
+          ${
+            namesDiffer
+              ? html`<div class="field invalid" data-check="names">
+                  <p>The names differ; check that they are one customer:</p>
+                  <div class="side-by-side names">
+                    <dl>
+                      <dt>Microsoft 365 tenant</dt>
+                      <dd>${tenant.displayName}</dd>
+                    </dl>
+                    <dl>
+                      <dt>IT Glue organization</dt>
+                      <dd>${orgName ?? '–'}</dd>
+                    </dl>
+                    <dl>
+                      <dt>BMS account</dt>
+                      <dd>${accountName ?? 'none'}</dd>
+                    </dl>
+                  </div>
+                  <input type="hidden" name="confirmed" value="${pairOf(form)}" />
+                  <label for="confirm"
+                    ><input type="checkbox" id="confirm" name="confirm" /> These are the same customer</label
+                  >
+                  ${errorOf(problems, 'names')}
+                </div>`
+              : ''
+          }
+          ${
+            shared || (form?.force ?? '') !== ''
+              ? html`<div class="field" data-check="force">
+                  <label for="force">Why these two tenants share it (recorded in the audit log)</label
+                  ><input type="text" id="force" name="force" value="${form?.force ?? ''}" />
+                </div>`
+              : ''
+          }
+          <p class="actions"><button type="submit">Save mapping</button></p>
+        </form>
+        <div class="actions">
+          ${actionButton(frame, `${tenantPath(tenant)}/unmap`, 'Unmap this tenant', { secondary: true })}
+          <a href="${tenantPath(tenant)}">Back to ${tenant.displayName}</a>
+        </div>`,
+      problems.length > 0 ? 409 : 200,
+    );
+  };
+
+  app.get('/tenants/:id/mapping', { config: { access: 'admin' } }, async (request, reply) =>
+    page(request, reply, await tenantNamed(store, param(request, 'id')), null, []),
+  );
+
+  app.post('/tenants/:id/mapping', { config: { access: 'admin' } }, async (request, reply) => {
+    const tenant = await tenantNamed(store, param(request, 'id'));
+    const chosen = { itglue: field(request, 'itglue') ?? '', bms: field(request, 'bms') ?? '' };
+    const form: MappingForm = {
+      ...chosen,
+      force: field(request, 'force') ?? '',
+      confirm: field(request, 'confirm') === 'on' && field(request, 'confirmed') === `${chosen.itglue}|${chosen.bms}`,
+    };
+    const missing: OperationProblem[] = [
+      ...(form.itglue === '' ? [{ key: 'itglue', message: 'Choose the IT Glue organization.' }] : []),
+      ...(form.bms === '' ? [{ key: 'bms', message: 'Choose the BMS account, or "none: IT Glue only".' }] : []),
+    ];
+    if (missing.length > 0) return page(request, reply, tenant, form, missing);
+    try {
+      const message = await mapTenant(
+        store,
+        services.apis(),
+        tenant,
+        { itglue: form.itglue, bms: form.bms === 'none' ? null : form.bms },
+        { force: form.force, confirmNames: form.confirm },
+        { force: 'give the reason below', confirm: 'tick "These are the same customer"' },
+        actorOf(request.identity!),
+      );
+      tools.flash(request, { kind: 'ok', text: message });
+      return reply.redirect(tenantPath(tenant), 303);
+    } catch (error) {
+      if (error instanceof OperationError && error.problems.length > 0)
+        return page(request, reply, tenant, form, error.problems);
+      throw error;
+    }
+  });
+
+  app.post('/tenants/:id/unmap', { config: { access: 'admin' } }, async (request, reply) => {
+    const tenant = await tenantNamed(store, param(request, 'id'));
+    tools.flash(request, { kind: 'ok', text: await unmapTenant(store, tenant, actorOf(request.identity!)) });
+    return reply.redirect(tenantPath(tenant), 303);
+  });
+}
