@@ -61,7 +61,7 @@ async function notificationsCheck(publicUrl: string | null, store: StateStore): 
       detail: `${endpoint} did not answer (${(error as Error).message}): run contactsync serve (or daemon), and forward that address to it over HTTPS. The app needs no permission beyond User.Read.All.`,
     };
   }
-  const tenants = (await store.listTenants()).filter((t) => t.mapping !== 'unmapped');
+  const tenants = (await store.listTenants()).filter((t) => t.itglueOrganizationId !== null);
   const records = new Map((await new SubscriptionStore(store.db).list()).map((r) => [r.tenantId, r]));
   const modes = tenants.map((t) => ({ tenant: t, mode: deliveryModeOf(records.get(t.id) ?? null, publicUrl) }));
   const polled = modes.filter((m) => m.mode.mode === 'poll');

@@ -62,7 +62,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                           </td>
                           <td data-label="Changes" class="delivery">
                             ${
-                              tenant.mapping === 'unmapped'
+                              tenant.itglueOrganizationId === null
                                 ? ''
                                 : html`<span class="badge ${modes?.get(tenant.id)?.mode === 'push' ? 'ok' : ''}"
                                       >${modes?.get(tenant.id)?.mode ?? 'poll'}</span
