@@ -51,6 +51,7 @@ export function generateTenant(n: number): GeneratedTenant {
       locationId: '10',
       important: false,
       notes: null,
+      mirroredPsaContactId: null,
       emails: emails.map((value, i) => ({ value, primary: i === 0, label: 'Work' })),
       phones: phone === null ? [] : [{ value: phone, extension: null, primary: true, label: 'Work' }],
     } satisfies DocContact);

@@ -114,6 +114,8 @@ function copyDocAction(a: DocAction): DocAction {
       return { kind: 'disputed', candidateIds: [...a.candidateIds] };
     case 'unchanged':
       return { kind: 'unchanged', contactId: a.contactId };
+    case 'mirrored':
+      return { kind: 'mirrored', contactId: a.contactId, psaContactId: a.psaContactId };
     case 'none':
       return { kind: 'none', contactId: a.contactId };
   }

@@ -24,6 +24,11 @@ export interface DocContact {
   readonly locationId: string | null;
   readonly important: boolean;
   readonly notes: string | null;
+  /**
+   * The BMS contact that IT Glue's own PSA integration keeps this contact in step with, or null. IT Glue refuses API
+   * edits to such a contact: it is changed through BMS, and IT Glue's PSA sync carries the change back.
+   */
+  readonly mirroredPsaContactId: number | null;
   readonly emails: readonly DocEmail[];
   readonly phones: readonly DocPhone[];
 }

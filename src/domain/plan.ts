@@ -27,6 +27,11 @@ export type DocAction =
       readonly diffs: readonly FieldDiff[];
     }
   | { readonly kind: 'unchanged'; readonly contactId: string }
+  /**
+   * the contact is kept in step with a BMS contact by IT Glue's own PSA integration, which refuses API edits: nothing
+   * is written to IT Glue, the change goes to that BMS contact and comes back through IT Glue's PSA sync
+   */
+  | { readonly kind: 'mirrored'; readonly contactId: string; readonly psaContactId: number }
   | { readonly kind: 'disputed'; readonly candidateIds: readonly string[] }
   | { readonly kind: 'none'; readonly contactId: string | null };
 

@@ -61,6 +61,11 @@ export interface DocStore {
   listLocations(organizationId: string): Promise<readonly DocLocation[]>;
   listContactTypes(): Promise<readonly DocContactType[]>;
   listContacts(organizationId: string): Promise<readonly DocContact[]>;
+  /**
+   * The contacts of the organization that the platform's own PSA integration keeps in step with one of these BMS
+   * contacts (they refuse API edits): contact id → BMS contact id.
+   */
+  listPsaMirrored(organizationId: string, psaContacts: readonly PsaContact[]): Promise<ReadonlyMap<string, number>>;
   /** One contact as IT Glue holds it now, or null when there is none with this id. */
   readContact(id: string): Promise<DocContact | null>;
   /** Creates contacts in one organization; one result per draft, in order. */

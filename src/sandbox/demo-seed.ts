@@ -257,6 +257,8 @@ interface Built {
   tenant: TenantSeed;
   contacts: ItGlueContactSeed[];
   bmsContacts: BmsContactSeed[];
+  /** IT Glue contacts kept in step with a BMS contact by IT Glue's PSA integration */
+  psaSynced: Record<string, number>;
 }
 
 function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: number }): Built {
@@ -264,6 +266,7 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
   const users: GraphUserSeed[] = [];
   const contacts: ItGlueContactSeed[] = [];
   const bmsContacts: BmsContactSeed[] = [];
+  const psaSynced: Record<string, number> = {};
   const locationIds = plan.locations.map((_, i) => `${t + 1}${i}`);
   const bmsLocationIds = plan.locations.map((_, i) => (t + 1) * 10 + i + 1);
   const itglueId = (): string => String(ids.itglue++);
@@ -335,7 +338,7 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
     const locationId = plan.region === 'GB' && officeLocation === 'Sydney' ? locationIds[1]! : locationIds[0]!;
     // Existing IT Glue contacts, in the ways MSPs have them.
     if (kind === 0 || kind === 1 || kind === 2) {
-      // Matches by an alias of the mailbox; some already synced to BMS by hand.
+      // Matches by an alias of the mailbox; some kept in step with BMS by IT Glue's own PSA integration.
       const contact: ItGlueContactSeed = {
         id: itglueId(),
         'first-name': first,
@@ -352,8 +355,10 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
       };
       contacts.push(contact);
       if (kind === 1) {
+        const mirrored = bmsId();
+        psaSynced[contact.id] = mirrored;
         bmsContacts.push({
-          id: bmsId(),
+          id: mirrored,
           firstName: first,
           lastName: last,
           jobTitle: null,
@@ -579,6 +584,7 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
     },
     contacts,
     bmsContacts,
+    psaSynced,
   };
 }
 
@@ -618,6 +624,8 @@ export function demoSeed(): Seed {
         contacts: built[t]!.bmsContacts,
       })),
     },
-    simulate: simulateSchema.parse({}),
+    simulate: simulateSchema.parse({
+      itglue: { psaSynced: Object.assign({}, ...built.map((b) => b.psaSynced)) as Record<string, number> },
+    }),
   };
 }

@@ -74,8 +74,15 @@ interface TenantState {
   budget: number | null;
 }
 
-/** How an invalidated or expired delta token is answered. */
-export type DeltaFailureMode = '410' | 'syncStateNotFound' | 'resyncRequired';
+/**
+ * How an invalidated or expired delta token is answered: `410 Gone` with a `Location`, a 400 with one of Graph's resync
+ * codes, or any status and code (a real answer has been seen with `SyncStateNotFound`).
+ */
+export type DeltaFailureMode =
+  | '410'
+  | 'syncStateNotFound'
+  | 'resyncRequired'
+  | { readonly status: number; readonly code: string };
 
 interface DeltaToken {
   readonly t: string;
@@ -200,6 +207,8 @@ export class GraphSimulator {
   partnerTenantId: string | null = null;
   /** hear every change to a tenant's users (the subscriptions simulator sends notifications from them) */
   readonly userChanges: ((change: UserChange) => void)[] = [];
+  /** the app holds DelegatedAdminRelationship.Read.All in the partner tenant; without it, GDAP listing answers 403 */
+  gdapPermission = true;
 
   constructor(
     log: LoggedRequest[],
@@ -400,7 +409,13 @@ export class GraphSimulator {
     const caller = this.caller(request);
     if (!caller.ok) return caller.response;
     const tenant = this.tenants.get(caller.tenantId.toLowerCase())!;
-    const cost = request.path === '/v1.0/users' && !request.query.has('$select') ? 2 : 1;
+    // Documented resource units: a user list without $select 2, transitiveMembers 5, other requests 1.
+    const cost =
+      request.path === '/v1.0/users' && !request.query.has('$select')
+        ? 2
+        : request.path.endsWith('/transitiveMembers')
+          ? 5
+          : 1;
     this.limiter.limit = this.budgetOf(tenant);
     const waitMs = this.limiter.take(`${caller.clientId}|${tenant.seed.id}`, cost);
     const clientRequestId = String(request.headers['client-request-id'] ?? crypto.randomUUID());
@@ -562,6 +577,12 @@ export class GraphSimulator {
       const expired = token.e !== tenant.epoch || this.clock.now() - token.i > DELTA_TOKEN_LIFETIME_MS;
       if (expired) {
         const restart = `${this.base()}/users/delta${token.sel === null ? '' : `?$select=${token.sel.join(',')}`}`;
+        if (typeof tenant.failureMode === 'object')
+          throw new GraphError(
+            tenant.failureMode.status,
+            tenant.failureMode.code,
+            'The sync state is no longer valid. Start a new sync round.',
+          );
         if (tenant.failureMode === 'syncStateNotFound')
           throw new GraphError(400, 'syncStateNotFound', 'The sync state could not be found. Start a new sync round.');
         if (tenant.failureMode === 'resyncRequired')
@@ -693,6 +714,8 @@ export class GraphSimulator {
         'Insufficient privileges to complete the operation: only a partner tenant has delegated admin customers.',
       );
     }
+    if (!this.gdapPermission)
+      throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     const customers = [...this.tenants.values()].filter((t) => t.seed.id.toLowerCase() !== this.partnerTenantId);
     return json(200, {
       '@odata.context': `${this.base()}/$metadata#tenantRelationships/delegatedAdminCustomers`,

@@ -5,6 +5,37 @@ import { json, SimServer, WindowLimiter, type LoggedRequest, type SimRequest, ty
 const MEDIA_TYPE = 'application/vnd.api+json';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Documented: the PSA integrations `filter[psa_integration_type]` knows. */
+const PSA_INTEGRATION_TYPES = new Set(['manage', 'autotask', 'tigerpaw', 'kaseya-bms', 'pulseway-psa', 'vorex']);
+/** Documented: what `include` takes on the contact list. */
+const CONTACT_INCLUDES = new Set([
+  'adapters_resources',
+  'location',
+  'passwords',
+  'attachments',
+  'tickets',
+  'distinct_remote_contacts',
+  'resource_fields',
+  'user_resource_accesses',
+  'group_resource_accesses',
+]);
+
+/** What IT Glue's PSA sync copies from a BMS contact onto the IT Glue contact it keeps in step. */
+export interface PsaContactFields {
+  readonly id: number;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly jobTitle: string | null;
+  readonly emailAddress: string | null;
+}
+
+/** Where IT Glue's PSA sync reads the BMS contacts it keeps in step (the BMS simulator, in one process). */
+export type PsaContactSource = (ids: readonly number[]) => readonly PsaContactFields[];
+
+function fingerprint(contact: PsaContactFields): string {
+  return JSON.stringify([contact.firstName, contact.lastName, contact.jobTitle, contact.emailAddress]);
+}
+
 interface Organization {
   id: string;
   name: string;
@@ -22,6 +53,10 @@ interface JsonApiError {
   readonly title: string;
   readonly detail?: string;
   readonly source?: { readonly pointer: string };
+}
+
+function badRequest(detail: string): ItGlueError {
+  return new ItGlueError(400, [{ status: 400, title: 'Bad Request', detail }]);
 }
 
 class ItGlueError extends Error {
@@ -47,10 +82,13 @@ function formatPhone(value: string): string {
 }
 
 /**
- * IT Glue's REST API for organizations, locations, contact types and contacts: JSON:API with `x-api-key`, media-type
- * checks, the documented filters (which the nested relationship route ignores), `page[size]` up to 1000 with `meta`
- * and `links`, creates of one or many, PATCH of one or many, `422` validation errors, and 3,000 requests per 5
- * minutes per key.
+ * IT Glue's REST API for organizations, locations, contact types and contacts, as its developer documentation
+ * describes it (its own reading, independent of the connector's): JSON:API with `x-api-key` (403 for a wrong key),
+ * `415` for another media type, the documented filters (which the nested relationship route ignores), `page[size]` up
+ * to 1000 with `meta` and `links`, one create on either route and several only on the organization's nested route,
+ * updates of one (`PATCH /contacts/{id}`) or several (`PATCH /contacts`, each id inside `attributes`), `422` errors
+ * pointing at the field, 3,000 requests per 5 minutes per key, and contacts kept in step with BMS by IT Glue's PSA
+ * integration (found by `filter[psa_id]`, refusing updates, taking later changes of their BMS contact).
  */
 export class ItGlueSimulator {
   readonly server: SimServer;
@@ -59,9 +97,12 @@ export class ItGlueSimulator {
   private readonly contacts = new Map<string, ContactRecord>();
   private contactTypes: { id: string; name: string }[] = [];
   private nextId = 1;
+  /** contacts kept in step with a BMS contact by IT Glue's PSA integration: IT Glue contact id → BMS contact id */
+  private readonly psaSynced = new Map<string, number>();
+  private psaSource: PsaContactSource | null = null;
+  /** each followed BMS contact as last seen, so that only a later change is copied */
+  private readonly psaSeen = new Map<number, string>();
   readonly limiter: WindowLimiter;
-  /** refuse updates to contacts synced from a PSA (`psa-integration` set), as IT Glue may */
-  refusePsaSyncedUpdates = false;
 
   constructor(
     log: LoggedRequest[],
@@ -93,12 +134,14 @@ export class ItGlueSimulator {
     route('GET', '/organizations/{id}/relationships/locations', (r) => this.listLocations(r));
     route('GET', '/contact_types', (r) => this.listContactTypes(r));
     route('GET', '/contacts', (r) => this.listContacts(r, null));
-    route('GET', '/contacts/{id}', (r) => this.getContact(r));
+    route('GET', '/contacts/{id}', (r) => this.getContact(r, null));
     route('GET', '/organizations/{id}/relationships/contacts', (r) => this.listContacts(r, r.params.id!));
+    route('GET', '/organizations/{org}/relationships/contacts/{id}', (r) => this.getContact(r, r.params.org!));
     route('POST', '/contacts', (r) => this.createContacts(r, null));
     route('POST', '/organizations/{id}/relationships/contacts', (r) => this.createContacts(r, r.params.id!));
-    route('PATCH', '/contacts/{id}', (r) => this.updateContacts(r, r.params.id!));
-    route('PATCH', '/contacts', (r) => this.updateContacts(r, null));
+    route('PATCH', '/contacts/{id}', (r) => this.updateContact(r, null));
+    route('PATCH', '/organizations/{org}/relationships/contacts/{id}', (r) => this.updateContact(r, r.params.org!));
+    route('PATCH', '/contacts', (r) => this.bulkUpdateContacts(r));
   }
 
   registerKey(key: string): void {
@@ -125,11 +168,62 @@ export class ItGlueSimulator {
         this.nextId = Math.max(this.nextId, Number(contact.id) + 1 || this.nextId);
       }
     }
+    for (const [contactId, psaId] of Object.entries(this.simulate.psaSynced)) {
+      if (!this.contacts.has(contactId))
+        throw new Error(`simulate.itglue.psaSynced names IT Glue contact ${contactId}, which the seed does not have`);
+      this.psaSynced.set(contactId, psaId);
+    }
   }
 
   // --- control surface ---
 
+  /**
+   * IT Glue's PSA sync: from now on, a change of a followed BMS contact's names, title or email is copied onto the
+   * IT Glue contact kept in step with it (its new email becomes the primary, the older one stays as another email).
+   * What the BMS contacts hold now is the starting point: only later changes are copied.
+   */
+  followPsa(source: PsaContactSource): void {
+    this.psaSource = source;
+    this.psaSeen.clear();
+    for (const contact of source([...new Set(this.psaSynced.values())]))
+      this.psaSeen.set(contact.id, fingerprint(contact));
+  }
+
+  /** Copies the changes of the followed BMS contacts; run before every answer, as if the sync were instant. */
+  private syncFromPsa(): void {
+    if (this.psaSource === null || this.psaSynced.size === 0) return;
+    for (const psa of this.psaSource([...new Set(this.psaSynced.values())])) {
+      const seen = fingerprint(psa);
+      if (this.psaSeen.get(psa.id) === seen) continue;
+      this.psaSeen.set(psa.id, seen);
+      for (const [contactId, psaId] of this.psaSynced) {
+        const contact = psaId === psa.id ? this.contacts.get(contactId) : undefined;
+        if (contact !== undefined) this.contacts.set(contactId, this.mirrored(contact, psa));
+      }
+    }
+  }
+
+  private mirrored(contact: ContactRecord, psa: PsaContactFields): ContactRecord {
+    const email = psa.emailAddress?.trim() ?? '';
+    let emails = contact['contact-emails'];
+    if (email !== '' && !emails.some((e) => e.primary && e.value.toLowerCase() === email.toLowerCase())) {
+      const others = emails
+        .filter((e) => e.value.toLowerCase() !== email.toLowerCase())
+        .map((e) => (e.primary ? { ...e, primary: false } : e));
+      emails = [{ value: email, primary: true, 'label-name': 'Work' }, ...others];
+    }
+    return {
+      ...contact,
+      'first-name': psa.firstName,
+      'last-name': psa.lastName,
+      title: psa.jobTitle,
+      'contact-emails': emails,
+      'updated-at': new Date(this.clock.now()).toISOString(),
+    };
+  }
+
   contactsOf(organizationId: string): ContactRecord[] {
+    this.syncFromPsa();
     return [...this.contacts.values()]
       .filter((c) => c['organization-id'] === organizationId)
       .sort((a, b) => Number(a.id) - Number(b.id));
@@ -168,9 +262,11 @@ export class ItGlueSimulator {
 
   deleteContact(id: string): void {
     this.contacts.delete(id);
+    this.psaSynced.delete(id);
   }
 
   dump(): Seed['itglue'] {
+    this.syncFromPsa();
     return {
       contactTypes: this.contactTypes,
       organizations: [...this.organizations.values()].map((o) => ({
@@ -187,13 +283,14 @@ export class ItGlueSimulator {
   // --- the API ---
 
   private guard(request: SimRequest, handler: (request: SimRequest) => SimResponse): SimResponse {
+    this.syncFromPsa();
     try {
       const key = request.headers['x-api-key'];
-      if (typeof key !== 'string' || !this.keys.has(key)) {
-        throw new ItGlueError(401, [
-          { status: 401, title: 'Unauthorized', detail: 'The API key is missing or not valid.' },
-        ]);
-      }
+      if (typeof key !== 'string' || key === '')
+        throw new ItGlueError(401, [{ status: 401, title: 'Unauthorized', detail: 'No API key was given.' }]);
+      // Documented: "Trying to access the API with an incorrect key will result in an HTTP 403 error."
+      if (!this.keys.has(key))
+        throw new ItGlueError(403, [{ status: 403, title: 'Forbidden', detail: 'The API key is not valid.' }]);
       if (this.limiter.take(key) > 0) throw new ItGlueError(429, [{ status: 429, title: 'Too Many Requests' }]);
       if (
         (request.method === 'POST' || request.method === 'PATCH') &&
@@ -306,10 +403,11 @@ export class ItGlueSimulator {
     });
   }
 
-  private serialize(contact: ContactRecord): Record<string, unknown> {
+  private serialize(contact: ContactRecord, adapters = false): Record<string, unknown> {
     const organization = this.organizations.get(contact['organization-id']);
     const location = organization?.locations.find((l) => l.id === contact['location-id']);
     const type = this.contactTypes.find((t) => t.id === contact['contact-type-id']);
+    const psaId = this.psaSynced.get(contact.id);
     const { id, ...attributes } = contact;
     return {
       id,
@@ -321,12 +419,54 @@ export class ItGlueSimulator {
         name: [contact['first-name'], contact['last-name']].filter(Boolean).join(' '),
         'location-name': location?.name ?? null,
         'contact-type-name': type?.name ?? null,
-        'contact-phones': contact['contact-phones'].map((p) => ({ ...p, 'formatted-value': formatPhone(p.value) })),
+        // Inferred: records of a PSA integration name it, as configurations and organizations have been seen to.
+        'psa-integration': psaId === undefined ? (contact['psa-integration'] ?? null) : 'kaseya-bms',
+        'contact-phones': contact['contact-phones'].map((p) => ({
+          ...p,
+          'label-type': 'phone',
+          'formatted-value': formatPhone(p.value),
+        })),
       },
+      ...(adapters
+        ? {
+            relationships: {
+              'adapters-resources': { data: psaId === undefined ? [] : [{ id: `a${id}`, type: 'adapters-resources' }] },
+            },
+          }
+        : {}),
     };
   }
 
+  /**
+   * Undocumented: the shape of `include=adapters_resources`. Served as public code has read it for organizations (a
+   * relationship to included records whose `remote-id` is the PSA's id); readers must take it tolerantly.
+   */
+  private adapterResources(contacts: readonly ContactRecord[]): Record<string, unknown>[] {
+    return contacts.flatMap((contact) => {
+      const psaId = this.psaSynced.get(contact.id);
+      return psaId === undefined
+        ? []
+        : [
+            {
+              id: `a${contact.id}`,
+              type: 'adapters-resources',
+              attributes: { 'remote-id': String(psaId), 'integration-type': 'kaseya-bms' },
+            },
+          ];
+    });
+  }
+
+  private includes(request: SimRequest): Set<string> {
+    const raw = request.query.get('include');
+    const wanted = new Set(raw === null || raw === '' ? [] : raw.split(',').map((name) => name.trim()));
+    for (const name of wanted)
+      if (!CONTACT_INCLUDES.has(name))
+        throw badRequest(`include must be one of: ${[...CONTACT_INCLUDES].join(', ')} (got "${name}").`);
+    return wanted;
+  }
+
   private listContacts(request: SimRequest, nestedOrganization: string | null): SimResponse {
+    const adapters = this.includes(request).has('adapters_resources');
     let all = [...this.contacts.values()];
     if (nestedOrganization !== null) {
       this.organization(nestedOrganization);
@@ -350,42 +490,80 @@ export class ItGlueSimulator {
         all = all.filter((c) =>
           c['contact-emails'].some((e) => e.primary && e.value.toLowerCase() === primaryEmail.toLowerCase()),
         );
-      const psaId = q.get('filter[psa_id]');
-      if (psaId !== null)
-        all = all.filter(
-          (c) =>
-            String((c as Record<string, unknown>)['psa-id'] ?? '') === psaId &&
-            c['psa-integration'] === q.get('filter[psa_integration_type]'),
-        );
+      const psaIds = q.get('filter[psa_id]');
+      const psaType = q.get('filter[psa_integration_type]');
+      if (psaType !== null && !PSA_INTEGRATION_TYPES.has(psaType))
+        throw badRequest(`filter[psa_integration_type] must be one of: ${[...PSA_INTEGRATION_TYPES].join(', ')}.`);
+      if (psaIds !== null) {
+        // Documented: "This must be accompanied by the filter for psa_integration_type".
+        if (psaType === null) throw badRequest('filter[psa_id] must be accompanied by filter[psa_integration_type].');
+        const wanted = psaIds.split(',');
+        all = all.filter((c) => {
+          const psaId = this.psaSynced.get(c.id);
+          return psaType === 'kaseya-bms' && psaId !== undefined && wanted.includes(String(psaId));
+        });
+      } else if (psaType !== null) {
+        all = all.filter((c) => psaType === 'kaseya-bms' && this.psaSynced.has(c.id));
+      }
     }
     all.sort((a, b) => Number(a.id) - Number(b.id));
     const { items, meta, links } = this.page(request, all, request.path);
-    return json(200, { data: items.map((c) => this.serialize(c)), meta, links });
+    return json(200, {
+      data: items.map((c) => this.serialize(c, adapters)),
+      ...(adapters ? { included: this.adapterResources(items) } : {}),
+      meta,
+      links,
+    });
   }
 
-  private getContact(request: SimRequest): SimResponse {
-    const contact = this.contacts.get(request.params.id!);
-    if (contact === undefined)
-      throw new ItGlueError(404, [
-        { status: 404, title: 'Not Found', detail: `Contact ${request.params.id} was not found.` },
-      ]);
-    return json(200, { data: this.serialize(contact) });
+  private contactOf(id: string, organizationId: string | null): ContactRecord {
+    const contact = this.contacts.get(id);
+    if (contact === undefined || (organizationId !== null && contact['organization-id'] !== organizationId))
+      throw new ItGlueError(404, [{ status: 404, title: 'Not Found', detail: `Contact ${id} was not found.` }]);
+    return contact;
   }
 
-  private parseDocument(request: SimRequest): { items: Record<string, unknown>[]; many: boolean } {
+  private getContact(request: SimRequest, organizationId: string | null): SimResponse {
+    const adapters = this.includes(request).has('adapters_resources');
+    const contact = this.contactOf(request.params.id!, organizationId);
+    return json(200, {
+      data: this.serialize(contact, adapters),
+      ...(adapters ? { included: this.adapterResources([contact]) } : {}),
+    });
+  }
+
+  /** The body's `data`: documented as a Hash for one record, an Array for several. */
+  private data(
+    request: SimRequest,
+    shape: 'object' | 'array' | 'either',
+  ): { items: Record<string, unknown>[]; many: boolean } {
     let document: unknown;
     try {
       document = JSON.parse(request.body);
     } catch {
-      throw new ItGlueError(400, [
-        { status: 400, title: 'Bad Request', detail: 'The request body is not valid JSON.' },
-      ]);
+      throw badRequest('The request body is not valid JSON.');
     }
     const data = (document as { data?: unknown } | null)?.data;
     if (data === undefined || data === null || typeof data !== 'object')
-      throw new ItGlueError(400, [{ status: 400, title: 'Bad Request', detail: 'The document has no data.' }]);
+      throw badRequest('data is required (a Hash, or an Array of them).');
     const many = Array.isArray(data);
-    return { items: (many ? data : [data]) as Record<string, unknown>[], many };
+    // Inferred: a parameter of the wrong kind is a 400, as other malformed requests are.
+    if (many && shape === 'object')
+      throw badRequest(
+        request.method === 'POST'
+          ? 'data must be a Hash: several contacts are created on /organizations/:organization_id/relationships/contacts.'
+          : 'data must be a Hash: several contacts are updated with PATCH /contacts.',
+      );
+    if (!many && shape === 'array') throw badRequest('data must be an Array of nested elements.');
+    const items = (many ? data : [data]) as unknown[];
+    items.forEach((item, i) => {
+      const attributes = (item as { attributes?: unknown } | null)?.attributes;
+      if (item === null || typeof item !== 'object' || (item as { type?: unknown }).type !== 'contacts')
+        throw badRequest(`data${many ? `[${i}]` : ''}[type] must be one of: contacts.`);
+      if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes))
+        throw badRequest(`data${many ? `[${i}]` : ''}[attributes] must be a Hash.`);
+    });
+    return { items: items as Record<string, unknown>[], many };
   }
 
   /** The problems of a contact's attributes, each pointing at its field. */
@@ -469,17 +647,19 @@ export class ItGlueSimulator {
   }
 
   private createContacts(request: SimRequest, nestedOrganization: string | null): SimResponse {
-    const { items, many } = this.parseDocument(request);
+    if (nestedOrganization !== null) this.organization(nestedOrganization);
+    // Documented: "Use the nested relationships route to add multiple contacts to an organization in bulk."
+    const { items, many } = this.data(request, nestedOrganization === null ? 'object' : 'either');
     const errors: JsonApiError[] = [];
     items.forEach((item, i) => {
-      const attributes = (item.attributes ?? {}) as Record<string, unknown>;
+      const attributes = item.attributes as Record<string, unknown>;
       const organizationId = nestedOrganization ?? String(attributes['organization-id'] ?? '');
       errors.push(...this.validate(attributes, organizationId, many ? `/data/${i}/attributes` : '/data/attributes'));
     });
     // Inferred: a bulk create is all or nothing; the errors point at the items by index.
     if (errors.length > 0) throw new ItGlueError(422, errors);
     const created = items.map((item) => {
-      const attributes = (item.attributes ?? {}) as Record<string, unknown>;
+      const attributes = item.attributes as Record<string, unknown>;
       const organizationId = nestedOrganization ?? String(attributes['organization-id']);
       const id = this.addContact(organizationId, this.normalized(attributes));
       return this.serialize(this.contacts.get(id)!);
@@ -487,13 +667,67 @@ export class ItGlueSimulator {
     return json(201, { data: many ? created : created[0] });
   }
 
-  private updateContacts(request: SimRequest, pathId: string | null): SimResponse {
-    const { items, many } = this.parseDocument(request);
+  /** Documented: 422 "if trying to update an externally synced record". */
+  private externallySynced(contact: ContactRecord, pointer: string): JsonApiError | null {
+    return this.psaSynced.has(contact.id)
+      ? unprocessable(
+          pointer,
+          'Cannot update an externally synced record: this contact is kept in step by the Kaseya BMS PSA integration.',
+        )
+      : null;
+  }
+
+  private apply(contact: ContactRecord, attributes: Record<string, unknown>): Record<string, unknown> {
+    const next: ContactRecord = {
+      ...contact,
+      ...this.normalized(attributes),
+      'updated-at': new Date(this.clock.now()).toISOString(),
+    };
+    this.contacts.set(contact.id, next);
+    return this.serialize(next);
+  }
+
+  private updateContact(request: SimRequest, organizationId: string | null): SimResponse {
+    const contact = this.contactOf(request.params.id!, organizationId);
+    const [item] = this.data(request, 'object').items;
+    const attributes = item!.attributes as Record<string, unknown>;
+    const synced = this.externallySynced(contact, '/data/attributes');
+    const errors = [
+      ...(synced === null ? [] : [synced]),
+      ...this.validate(attributes, contact['organization-id'], '/data/attributes'),
+    ];
+    if (errors.length > 0) throw new ItGlueError(422, errors);
+    return json(200, { data: this.apply(contact, attributes) });
+  }
+
+  /**
+   * Documented: `PATCH /contacts` with `data` an Array, each item's id inside `attributes` ("Required identifier for bulk
+   * updates"). Inferred: the bulk update documents no emails or phones, so they are dropped as unknown parameters are;
+   * the update is all or nothing, its errors pointing at the items.
+   */
+  private bulkUpdateContacts(request: SimRequest): SimResponse {
+    const { items } = this.data(request, 'array');
     const errors: JsonApiError[] = [];
     const targets = items.map((item, i) => {
-      const id = pathId ?? String(item.id ?? '');
-      const pointer = many ? `/data/${i}` : '/data';
-      const contact = this.contacts.get(id);
+      const pointer = `/data/${i}/attributes`;
+      const {
+        id,
+        'contact-emails': _emails,
+        'contact-phones': _phones,
+        ...attributes
+      } = item.attributes as Record<string, unknown>;
+      if (typeof id !== 'number' && !(typeof id === 'string' && /^\d+$/.test(id))) {
+        errors.push(
+          unprocessable(
+            `${pointer}/id`,
+            item.id === undefined
+              ? 'id is a required identifier for bulk updates, inside attributes.'
+              : 'id is a required identifier for bulk updates, inside attributes (not beside them).',
+          ),
+        );
+        return null;
+      }
+      const contact = this.contacts.get(String(id));
       if (contact === undefined) {
         errors.push({
           status: 404,
@@ -503,26 +737,12 @@ export class ItGlueSimulator {
         });
         return null;
       }
-      if (this.refusePsaSyncedUpdates && contact['psa-integration'] !== null) {
-        errors.push(
-          unprocessable(`${pointer}/attributes`, 'This contact is synced from a PSA and cannot be edited in IT Glue.'),
-        );
-      }
-      const attributes = (item.attributes ?? {}) as Record<string, unknown>;
-      errors.push(...this.validate(attributes, contact['organization-id'], `${pointer}/attributes`));
+      const synced = this.externallySynced(contact, pointer);
+      if (synced !== null) errors.push(synced);
+      errors.push(...this.validate(attributes, contact['organization-id'], pointer));
       return { contact, attributes };
     });
     if (errors.length > 0) throw new ItGlueError(errors.every((e) => e.status === 404) ? 404 : 422, errors);
-    const updated = targets.map((target) => {
-      const { contact, attributes } = target!;
-      const next: ContactRecord = {
-        ...contact,
-        ...this.normalized(attributes),
-        'updated-at': new Date(this.clock.now()).toISOString(),
-      };
-      this.contacts.set(contact.id, next);
-      return this.serialize(next);
-    });
-    return json(200, { data: many ? updated : updated[0] });
+    return json(200, { data: targets.map((target) => this.apply(target!.contact, target!.attributes)) });
   }
 }

@@ -83,6 +83,11 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   itglue.load(seed.itglue);
   bms.registerUser({ ...credentials.bms, apiAccess: true });
   bms.load(seed.bms);
+  // IT Glue's PSA sync reads BMS: the simulators share one process, so it reads the BMS simulator's state.
+  itglue.followPsa((ids) => {
+    const wanted = new Set(ids);
+    return bms.dump().accounts.flatMap((account) => account.contacts.filter((contact) => wanted.has(contact.id)));
+  });
 
   const servers: Record<ServerName, SimServer> = {
     login: login.server,

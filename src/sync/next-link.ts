@@ -17,7 +17,10 @@ export function nextLink(action: PlannedAction, previous: Link | null, created: 
   const docContactId =
     itglue.kind === 'create'
       ? created.docContactId
-      : itglue.kind === 'update' || itglue.kind === 'unchanged' || itglue.kind === 'inactivate'
+      : itglue.kind === 'update' ||
+          itglue.kind === 'unchanged' ||
+          itglue.kind === 'inactivate' ||
+          itglue.kind === 'mirrored'
         ? itglue.contactId
         : itglue.kind === 'none'
           ? itglue.contactId

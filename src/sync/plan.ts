@@ -1,5 +1,5 @@
 import type { DocContact, DocContactType, DocLocation } from '../domain/doc-contact.ts';
-import type { Link, MatchRule, OperatorDecision } from '../domain/link.ts';
+import type { Link, MatchRule, OperatorDecision, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
 import type {
   DocAction,
@@ -90,6 +90,7 @@ function replacementPhone(settings: Settings, organizationPhone: string | null):
 }
 
 const NO_KEYS: readonly string[] = [];
+const NO_PHONES: readonly OwnedPhone[] = [];
 
 const DOC_NONE: DocAction = Object.freeze({ kind: 'none', contactId: null });
 const PSA_NONE: PsaAction = Object.freeze({ kind: 'none', contactId: null });
@@ -160,7 +161,15 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     if (link.psaContactId !== null) linkedPsaIds.add(link.psaContactId);
   }
   const contactsById = new Map<string, DocContact>();
-  for (const contact of input.itglue.contacts) if (linkedDocIds.has(contact.id)) contactsById.set(contact.id, contact);
+  // BMS contacts that IT Glue's PSA integration mirrors belong to their IT Glue contact's user alone.
+  const mirroredPsaIds = new Set<number>();
+  for (const contact of input.itglue.contacts) {
+    if (linkedDocIds.has(contact.id)) contactsById.set(contact.id, contact);
+    if (contact.mirroredPsaContactId !== null) {
+      mirroredPsaIds.add(contact.mirroredPsaContactId);
+      linkedPsaIds.add(contact.mirroredPsaContactId);
+    }
+  }
   const psaContactsById = new Map<number, PsaContact>();
   for (const contact of input.bms?.contacts ?? [])
     if (linkedPsaIds.has(contact.id)) psaContactsById.set(contact.id, contact);
@@ -327,6 +336,15 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     if (contact === null) {
       itglue = { kind: 'create', fields: doc.fields };
       if (contactTypeWarning !== null) (reasons ??= []).push(contactTypeWarning);
+    } else if (contact.mirroredPsaContactId !== null) {
+      itglue = { kind: 'mirrored', contactId: contact.id, psaContactId: contact.mirroredPsaContactId };
+      if ((link?.psaContactId ?? null) !== contact.mirroredPsaContactId)
+        (reasons ??= []).push(
+          reason(
+            'psa-mirrored',
+            `IT Glue's PSA integration keeps IT Glue contact ${contact.id} in step with BMS contact ${contact.mirroredPsaContactId}, and refuses edits to it: changes are written to that BMS contact, and IT Glue takes them from there.`,
+          ),
+        );
     } else if (doc.diffs.length > 0) {
       itglue = { kind: 'update', contactId: contact.id, patch: doc.patch, diffs: doc.diffs };
     } else {
@@ -342,7 +360,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       doc,
       link,
       reasons,
-      bms: psaReport(link?.psaContactId ?? null),
+      bms: psaReport(itglue.kind === 'mirrored' ? itglue.psaContactId : (link?.psaContactId ?? null)),
       held: false,
       psaFields: null,
     });
@@ -352,7 +370,9 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   const needsPsaMatch: Pending[] = [];
   if (input.bms !== null && psaContext !== null) {
     for (const entry of pending) {
-      const linkedPsa = entry.link?.psaContactId ?? null;
+      const mirrored = entry.itglue.kind === 'mirrored';
+      const linkedPsa =
+        entry.itglue.kind === 'mirrored' ? entry.itglue.psaContactId : (entry.link?.psaContactId ?? null);
       if (entry.link?.syncDisabled === 'psa') {
         entry.bms = { kind: 'disabled', contactId: linkedPsa };
         addReason(entry, reason('sync-disabled', 'Sync with BMS is disabled for this contact.'));
@@ -379,6 +399,16 @@ export function planTenantSync(input: TenantSyncInput): Plan {
           diff.diffs.length > 0
             ? { kind: 'update', contactId: current.id, fields: diff.fields, diffs: diff.diffs }
             : { kind: 'unchanged', contactId: current.id };
+      } else if (mirrored) {
+        // Another BMS contact would be a duplicate that IT Glue's PSA sync knows nothing of.
+        entry.bms = psaReport(linkedPsa);
+        addReason(
+          entry,
+          reason(
+            'psa-mirror-missing',
+            `IT Glue keeps this contact in step with BMS contact ${linkedPsa}, which the mapped BMS account does not have: nothing is written to BMS.`,
+          ),
+        );
       } else {
         if (linkedPsa !== null)
           addReason(
@@ -388,7 +418,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         needsPsaMatch.push(entry);
       }
     }
-    planPsaMatches(needsPsaMatch, input.bms.contacts, links, decided, settings.blankNeverOverwrites);
+    planPsaMatches(needsPsaMatch, input.bms.contacts, links, mirroredPsaIds, decided, settings.blankNeverOverwrites);
   } else if (input.psaAbsence) {
     for (const entry of pending) addReason(entry, input.psaAbsence);
   }
@@ -404,11 +434,19 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       itglue: entry.itglue,
       bms: entry.bms,
       reasons: entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
-      link: {
-        rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
-        ownedEmails: doc.ownedEmails,
-        ownedPhones: doc.ownedPhones,
-      },
+      // Nothing is written on a mirrored contact: it owns what it owned before.
+      link:
+        entry.itglue.kind === 'mirrored'
+          ? {
+              rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
+              ownedEmails: entry.link?.ownedEmails ?? NO_KEYS,
+              ownedPhones: entry.link?.ownedPhones ?? NO_PHONES,
+            }
+          : {
+              rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
+              ownedEmails: doc.ownedEmails,
+              ownedPhones: doc.ownedPhones,
+            },
     };
   }
 
@@ -498,6 +536,7 @@ function planPsaMatches(
   entries: readonly Pending[],
   psaContacts: readonly PsaContact[],
   links: ReadonlyMap<string, Link>,
+  mirroredPsaIds: ReadonlySet<number>,
   decided: (userId: string, side: OperatorDecision['side']) => OperatorDecision['choice'] | null,
   blankNeverOverwrites: boolean,
 ): void {
@@ -507,6 +546,10 @@ function planPsaMatches(
   const claimed = new Uint8Array(psaContacts.length);
   for (const link of links.values()) {
     const c = link.psaContactId === null ? undefined : positionOf.get(link.psaContactId);
+    if (c !== undefined) claimed[c] = 1;
+  }
+  for (const id of mirroredPsaIds) {
+    const c = positionOf.get(id);
     if (c !== undefined) claimed[c] = 1;
   }
   const byEmail = new PositionIndex();
@@ -611,7 +654,10 @@ function planLeaver(
   }
   let itglue: DocAction = docReport(contact?.id ?? null);
   const leaverTypeId = typeId(input.itglue.contactTypes, settings.psa.leaverContactType);
-  if (contact !== null) {
+  if (contact !== null && contact.mirroredPsaContactId !== null) {
+    // IT Glue refuses edits to a mirrored contact: inactivating its BMS contact is all there is to do.
+    itglue = { kind: 'mirrored', contactId: contact.id, psaContactId: contact.mirroredPsaContactId };
+  } else if (contact !== null) {
     itglue = { kind: 'unchanged', contactId: contact.id };
     if (leaverTypeId !== null && contact.contactTypeId !== leaverTypeId) {
       const diffs: FieldDiff[] = [{ field: 'contact-type-id', old: contact.contactTypeId, new: leaverTypeId }];

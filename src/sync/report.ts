@@ -9,7 +9,7 @@ export function countsSummary(counts: Readonly<Record<string, number>>): string 
 }
 
 /** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each system. */
-export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'none';
+export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'none';
 export type BmsReport =
   | 'created'
   | 'linked'
@@ -31,6 +31,8 @@ export function itglueReport(action: DocAction): ItGlueReport {
       return 'unchanged';
     case 'inactivate':
       return 'inactivated';
+    case 'mirrored':
+      return 'mirrored';
     default:
       return 'none';
   }
@@ -54,7 +56,7 @@ export function bmsReport(action: PsaAction): BmsReport {
 /** The IT Glue contact an action concerns, when it names one. */
 export function itglueContactOf(action: PlannedAction): string | null {
   const doc = action.itglue;
-  return doc.kind === 'update' || doc.kind === 'unchanged' || doc.kind === 'inactivate'
+  return doc.kind === 'update' || doc.kind === 'unchanged' || doc.kind === 'inactivate' || doc.kind === 'mirrored'
     ? doc.contactId
     : doc.kind === 'none'
       ? doc.contactId

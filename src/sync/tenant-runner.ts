@@ -291,13 +291,8 @@ export class SyncRunner {
     onRead();
     const organizationId = tenant.itglueOrganizationId!;
     this.contactTypes ??= itglue.listContactTypes();
-    const [contacts, locations, contactTypes] = await Promise.all([
-      itglue.listContacts(organizationId),
-      itglue.listLocations(organizationId),
-      this.contactTypes,
-    ]);
-    let psaInput: TenantSyncInput['bms'] = null;
-    if (bms !== null && tenant.bmsAccountId !== null) {
+    const readPsa = async (): Promise<TenantSyncInput['bms']> => {
+      if (bms === null || tenant.bmsAccountId === null) return null;
       this.types ??= Promise.all([bms.listEmailTypes(), bms.listPhoneTypes()]).then(([email, phone]) => ({
         email,
         phone,
@@ -307,8 +302,26 @@ export class SyncRunner {
         bms.listLocations(tenant.bmsAccountId),
         this.types,
       ]);
-      psaInput = { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
-    }
+      return { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
+    };
+    const [listed, locations, contactTypes, psaInput] = await Promise.all([
+      itglue.listContacts(organizationId),
+      itglue.listLocations(organizationId),
+      this.contactTypes,
+      readPsa(),
+    ]);
+    // Contacts IT Glue's own PSA integration keeps in step with a BMS contact of the account refuse edits.
+    const mirrored =
+      psaInput === null || psaInput.contacts.length === 0
+        ? new Map<string, number>()
+        : await itglue.listPsaMirrored(organizationId, psaInput.contacts);
+    const contacts =
+      mirrored.size === 0
+        ? listed
+        : listed.map((contact) => {
+            const psaId = mirrored.get(contact.id);
+            return psaId === undefined ? contact : { ...contact, mirroredPsaContactId: psaId };
+          });
     // Mapped to IT Glue alone: every user is told why nothing goes to BMS.
     const psaAbsence =
       psaInput !== null

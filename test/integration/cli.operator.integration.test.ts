@@ -101,6 +101,17 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
       expect(run.stdout + run.stderr).not.toContain(wrong);
   });
 
+  it('doctor names the permission GDAP listing needs when the partner tenant refuses it', async () => {
+    sims.graph.gdapPermission = false;
+    try {
+      const run = await cs(['doctor']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/✗ GDAP customers: .*DelegatedAdminRelationship\.Read\.All.*partner tenant/);
+    } finally {
+      sims.graph.gdapPermission = true;
+    }
+  });
+
   it('tenants discover finds the GDAP customers and maps them by name', async () => {
     const run = await cs(['tenants', 'discover']);
     expect(run.code, run.stderr).toBe(0);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isConnectorError } from '../../src/connectors/http/connector-error.ts';
 import { GraphDirectory } from '../../src/connectors/graph/graph-directory.ts';
 import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
@@ -72,22 +72,25 @@ describe('GraphDirectory', () => {
     ]);
   });
 
-  it.each(['410', 'syncStateNotFound', 'resyncRequired'] as const)(
-    'turns an invalid delta token (%s) into a full read',
-    async (mode) => {
-      const first = await connectors.graph.readChanges(TENANT_A, null);
-      sims.graph.deleteUser(TENANT_A, 'a00004');
-      sims.graph.invalidateDeltaTokens(TENANT_A, mode);
-      const again = await connectors.graph.readChanges(TENANT_A, first.deltaLink);
-      expect(again.kind).toBe('full');
-      if (again.kind !== 'full') return;
-      expect(again.reason).toMatch(/no longer valid/);
-      expect(again.users).toHaveLength(4999);
-      expect(again.users.some((u) => u.id === 'a00004')).toBe(false);
-      // The new link works.
-      expect((await connectors.graph.readChanges(TENANT_A, again.deltaLink)).kind).toBe('delta');
-    },
-  );
+  it.each([
+    ['410 Gone', '410'],
+    ['syncStateNotFound', 'syncStateNotFound'],
+    ['resyncRequired', 'resyncRequired'],
+    ['SyncStateNotFound on a 404', { status: 404, code: 'SyncStateNotFound' }],
+    ['SYNCSTATEINVALID on a 409', { status: 409, code: 'SYNCSTATEINVALID' }],
+  ] as const)('turns an invalid delta token (%s) into a full read', async (_name, mode) => {
+    const first = await connectors.graph.readChanges(TENANT_A, null);
+    sims.graph.deleteUser(TENANT_A, 'a00004');
+    sims.graph.invalidateDeltaTokens(TENANT_A, mode);
+    const again = await connectors.graph.readChanges(TENANT_A, first.deltaLink);
+    expect(again.kind).toBe('full');
+    if (again.kind !== 'full') return;
+    expect(again.reason).toMatch(/no longer valid/);
+    expect(again.users).toHaveLength(4999);
+    expect(again.users.some((u) => u.id === 'a00004')).toBe(false);
+    // The new link works.
+    expect((await connectors.graph.readChanges(TENANT_A, again.deltaLink)).kind).toBe('delta');
+  });
 
   it('renews an expired token and carries on', async () => {
     await connectors.graph.readOrganization(TENANT_A);
@@ -104,11 +107,59 @@ describe('GraphDirectory', () => {
     ).toEqual([401, 200]);
   });
 
-  it('caches one token per tenant', async () => {
-    await connectors.graph.readOrganization(TENANT_A);
-    await connectors.graph.readOrganization(TENANT_A);
-    await connectors.graph.readOrganization(TENANT_B);
+  it("keeps one token per tenant: a second tenant never gets the first one's", async () => {
+    const tokens = new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login });
+    const a = await tokens.token(TENANT_A);
+    const b = await tokens.token(TENANT_B);
+    expect(b).not.toBe(a);
+    expect(sims.login.check(`Bearer ${a}`)).toMatchObject({ ok: true, token: { tenantId: TENANT_A } });
+    expect(sims.login.check(`Bearer ${b}`)).toMatchObject({ ok: true, token: { tenantId: TENANT_B } });
+    expect(await tokens.token(TENANT_A)).toBe(a);
+    expect(await tokens.token(TENANT_B)).toBe(b);
     expect(sims.login.tokensIssued).toBe(2);
+  });
+
+  it("reuses a tenant's token until shortly before it expires, then gets a new one", async () => {
+    const tokens = new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login });
+    const lifetimeMs = sims.login.tokenLifetimeSeconds * 1000;
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const first = await tokens.token(TENANT_A);
+      vi.setSystemTime(Date.now() + lifetimeMs / 2);
+      expect(await tokens.token(TENANT_A)).toBe(first);
+      expect(sims.login.tokensIssued).toBe(1);
+      // Within MSAL's renewal margin (5 minutes before expiry) a new token is fetched.
+      vi.setSystemTime(Date.now() + lifetimeMs / 2 - 60_000);
+      const renewed = await tokens.token(TENANT_A);
+      expect(renewed).not.toBe(first);
+      expect(sims.login.tokensIssued).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('counts transitiveMembers at 5 resource units in the Graph budget', async () => {
+    const spent: { key: string; cost: number }[] = [];
+    const graph = new GraphDirectory({
+      tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }),
+      baseUrl: sims.urls.graph,
+      budget: { acquire: async (key, cost = 1) => void spent.push({ key, cost }) },
+    });
+    await graph.readGroupMembers(TENANT_A, 'g-staff');
+    await graph.readOrganization(TENANT_A);
+    expect(spent).toEqual([
+      { key: `graph:${TENANT_A}`, cost: 5 },
+      { key: `graph:${TENANT_A}`, cost: 1 },
+    ]);
+  });
+
+  it('names DelegatedAdminRelationship.Read.All when listing GDAP customers is refused', async () => {
+    sims.graph.gdapPermission = false;
+    const error = await connectors.graph
+      .listCustomerTenants(sims.credentials.partnerTenantId)
+      .catch((caught: unknown) => caught);
+    expect(isConnectorError(error, 'Auth')).toBe(true);
+    expect((error as Error).message).toMatch(/DelegatedAdminRelationship\.Read\.All.*partner tenant/);
   });
 
   it('reads the organization, one user, group members and GDAP customers', async () => {

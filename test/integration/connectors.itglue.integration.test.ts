@@ -5,6 +5,7 @@ import { ItGlueDocStore } from '../../src/connectors/itglue/itglue-doc-store.ts'
 import { ITGLUE_REGIONS } from '../../src/connectors/itglue/wire.ts';
 import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { connectTo, requestsSince, type Connectors } from '../support/connectors.ts';
+import { parseSeed } from '../../src/sandbox/seed.ts';
 import { smallSeed, started } from '../support/simulators.ts';
 
 let sims: RunningSimulators;
@@ -62,6 +63,7 @@ describe('ItGlueDocStore', () => {
       locationId: '10',
       important: false,
       notes: null,
+      mirroredPsaContactId: null,
       emails: [{ value: 'p0@contoso.com', primary: true, label: 'Work' }],
       phones: [{ value: '2065550100', extension: null, primary: true, label: 'Work' }],
     });
@@ -77,11 +79,11 @@ describe('ItGlueDocStore', () => {
     expect(await connectors.itglue.listContactTypes()).toEqual([{ id: '1', name: 'Employee' }]);
   });
 
-  it('creates several contacts in one request', async () => {
+  it("creates several contacts in one request on the organization's nested route", async () => {
     const before = sims.requests.length;
     const results = await connectors.itglue.createContacts('2', [draft(1), draft(2), draft(3)]);
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(requestsSince(sims, 'itglue', before)).toEqual(['POST /contacts']);
+    expect(requestsSince(sims, 'itglue', before)).toEqual(['POST /organizations/{id}/relationships/contacts']);
     expect(sims.itglue.contactsOf('2').map((c) => [c['first-name'], c['contact-phones'][0]?.value])).toEqual([
       ['New1', '12065550111'],
       ['New2', '12065550111'],
@@ -89,7 +91,7 @@ describe('ItGlueDocStore', () => {
     ]);
   });
 
-  it('updates several contacts in one bulk PATCH, with only the attributes given', async () => {
+  it('updates several contacts in one bulk PATCH (each id inside attributes), with only the attributes given', async () => {
     const before = sims.requests.length;
     const results = await connectors.itglue.updateContacts([
       { id: '5000', patch: { title: 'CFO' } },
@@ -102,6 +104,29 @@ describe('ItGlueDocStore', () => {
     expect(requestsSince(sims, 'itglue', before)).toEqual(['PATCH /contacts']);
     const [a, b] = sims.itglue.contactsOf('1');
     expect([a!.title, a!['last-name'], b!.title, b!['last-name']]).toEqual(['CFO', 'Person', null, 'Renamed']);
+  });
+
+  it('sends email and phone changes one contact at a time, since the bulk update documents neither', async () => {
+    const before = sims.requests.length;
+    const results = await connectors.itglue.updateContacts([
+      { id: '5000', patch: { emails: [{ value: 'moved@contoso.com', primary: true, label: 'Work' }] } },
+      { id: '5001', patch: { title: 'A' } },
+      { id: '5002', patch: { phones: [{ value: '12065550199', extension: null, primary: true, label: 'Work' }] } },
+      { id: '5003', patch: { title: 'B' } },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
+    expect(requestsSince(sims, 'itglue', before).sort()).toEqual([
+      'PATCH /contacts',
+      'PATCH /contacts/{id}',
+      'PATCH /contacts/{id}',
+    ]);
+    const [a, b, c, d] = sims.itglue.contactsOf('1');
+    expect([a!['contact-emails'][0]?.value, b!.title, c!['contact-phones'][0]?.value, d!.title]).toEqual([
+      'moved@contoso.com',
+      'A',
+      '12065550199',
+      'B',
+    ]);
   });
 
   it('reports a refused record with the field, and writes the others', async () => {
@@ -130,7 +155,9 @@ describe('ItGlueDocStore', () => {
       Array.from({ length: 250 }, (_, i) => draft(i)),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(250);
-    expect(requestsSince(sims, 'itglue', before)).toEqual(Array(3).fill('POST /contacts'));
+    expect(requestsSince(sims, 'itglue', before)).toEqual(
+      Array(3).fill('POST /organizations/{id}/relationships/contacts'),
+    );
   });
 
   it('backs off on a 429 without Retry-After and carries on', async () => {
@@ -149,11 +176,34 @@ describe('ItGlueDocStore', () => {
     expect(sims.requests.some((r) => r.server === 'itglue' && r.status === 429)).toBe(true);
   });
 
-  it('says to check the key and its region when the key is refused', async () => {
+  it('says to check the key and its region when IT Glue answers 403 to a wrong key', async () => {
     const wrong = new ItGlueDocStore({ apiKey: 'ITG.wrongkey', baseUrl: sims.urls.itglue });
     const error = await wrong.listOrganizations().catch((caught: unknown) => caught);
     expect(isConnectorError(error, 'Auth')).toBe(true);
-    expect((error as Error).message).toMatch(/region/);
+    expect(error).toMatchObject({ status: 403 });
+    expect((error as Error).message).toMatch(/check the key and its region/);
+    expect(sims.requests.filter((r) => r.server === 'itglue').map((r) => r.status)).toEqual([403]);
+  });
+
+  it('waits out a 429 through the whole 5-minute window instead of giving up after a few tries', async () => {
+    sims.itglue.limiter.limit = 1;
+    await connectors.itglue.listContactTypes(); // the window's only request
+    let waited = 0;
+    const patient = new ItGlueDocStore({
+      apiKey: sims.credentials.itglueApiKey,
+      baseUrl: sims.urls.itglue,
+      // Time passes on the simulators' clock: the wait is virtual.
+      sleep: async (ms) => {
+        waited += ms;
+        sims.clock.advance(ms);
+      },
+      now: () => sims.clock.now(),
+    });
+    expect(await patient.listContactTypes()).toEqual([{ id: '1', name: 'Employee' }]);
+    const throttled = sims.requests.filter((r) => r.server === 'itglue' && r.status === 429).length;
+    expect(throttled).toBeGreaterThan(8); // more than the default attempts of other APIs
+    expect(waited).toBeGreaterThanOrEqual(4 * 60_000);
+    expect(waited).toBeLessThan(6 * 60_000);
   });
 
   it('knows the regional hosts', () => {
@@ -162,5 +212,72 @@ describe('ItGlueDocStore', () => {
       eu: 'https://api.eu.itglue.com',
       au: 'https://api.au.itglue.com',
     });
+  });
+});
+
+describe("ItGlueDocStore: contacts kept in step with BMS by IT Glue's PSA integration", () => {
+  it('finds each with its BMS contact id, in one request when names tell them apart', async () => {
+    await sims.close();
+    const person = (id: number, first: string, last: string, email: string) => ({
+      id: String(id),
+      'first-name': first,
+      'last-name': last,
+      'contact-emails': [{ value: email, primary: true, 'label-name': 'Work' }],
+    });
+    const bms = (id: number, firstName: string, lastName: string, emailAddress: string) => ({
+      id,
+      firstName,
+      lastName,
+      emailAddress,
+    });
+    sims = await started(
+      parseSeed({
+        ...smallSeed(1, {
+          itglue: {
+            organizations: [
+              {
+                id: '1',
+                name: 'Contoso Ltd',
+                locations: [{ id: '10', name: 'HQ', primary: true }],
+                contacts: [
+                  person(7000, 'Ann', 'Lee', 'ann@contoso.com'),
+                  person(7001, 'Bob', 'Ray', 'bob@contoso.com'),
+                  person(7002, 'Ann', 'Lee', 'ann.lee@contoso.com'),
+                  person(7003, 'Cy', 'Dee', 'cy@contoso.com'),
+                  person(7004, 'Daniel', 'Ho', 'dan@contoso.com'),
+                ],
+              },
+            ],
+            contactTypes: [],
+          },
+          bms: {
+            accounts: [
+              {
+                id: 1,
+                name: 'Contoso Ltd',
+                locations: [{ id: 11, name: 'HQ', isMain: true }],
+                contacts: [
+                  bms(700, 'Ann', 'Lee', 'ann@contoso.com'),
+                  bms(701, 'Bob', 'Ray', 'bob@contoso.com'),
+                  bms(702, 'Ann', 'Lee', 'ann.lee@contoso.com'),
+                  bms(703, 'Cy', 'Dee', 'cy@contoso.com'),
+                  bms(704, 'Dan', 'Ho', 'dan@contoso.com'),
+                ],
+              },
+            ],
+          },
+        }),
+        simulate: { itglue: { psaSynced: { '7000': 700, '7001': 701, '7002': 702, '7004': 704 } } },
+      }),
+    );
+    const itglue = connectTo(sims).itglue;
+    const psaContacts = await connectTo(sims).bms.listContacts(1);
+    const before = sims.requests.length;
+    const mirrored = await itglue.listPsaMirrored('1', psaContacts);
+    expect(Object.fromEntries(mirrored)).toEqual({ '7000': 700, '7001': 701, '7002': 702, '7004': 704 });
+    // One request for the batch; "Daniel" is not the BMS contact's "Dan", so the ids left are asked one by one.
+    const asked = requestsSince(sims, 'itglue', before);
+    expect(asked[0]).toBe('GET /contacts');
+    expect(asked.length).toBeLessThanOrEqual(3);
   });
 });

@@ -79,8 +79,8 @@ describe('the sync engine on the demo seed', () => {
     const seen = (key: (u: (typeof users)[number]) => string | null) => new Set(users.map(key));
     expect(seen((u) => u.outcome)).toEqual(new Set(['synced', 'held', 'disputed', 'excluded']));
     expect(seen((u) => u.rule)).toEqual(new Set([null, 'alias', 'username', 'name']));
-    expect(seen((u) => u.itglue)).toEqual(new Set(['created', 'updated', 'none']));
-    expect(seen((u) => u.bms)).toEqual(new Set(['created', 'linked', 'held', 'disputed', 'none']));
+    expect(seen((u) => u.itglue)).toEqual(new Set(['created', 'updated', 'mirrored', 'none']));
+    expect(seen((u) => u.bms)).toEqual(new Set(['created', 'linked', 'updated', 'held', 'disputed', 'none']));
 
     // Per user: what each kind of user must end as.
     const byUpn = new Map(users.map((u) => [u.userPrincipalName, u]));
@@ -217,21 +217,48 @@ describe('the sync engine on the demo seed', () => {
     ).toBe(true);
   });
 
-  it('records a user whose write is refused as failed, and syncs everyone else', async () => {
-    // IT Glue may refuse to update a contact synced from a PSA (CONTRACTS.md): those users fail, alone.
-    box.sims.itglue.refusePsaSyncedUpdates = true;
-    const [contoso] = await box.syncAll({ force: true });
-    const failed = contoso!.users.filter((u) => u.outcome === 'failed');
-    expect(failed.length).toBeGreaterThan(0);
-    for (const user of failed) {
-      expect(user).toMatchObject({ itglue: 'none', bms: 'none' });
-      expect(user.reasons.at(-1)).toMatchObject({
-        code: 'itglue-refused',
-        message: expect.stringContaining('synced from a PSA'),
-      });
+  it("changes contacts that IT Glue's PSA integration mirrors through BMS alone: no PATCH, no 422, reported mirrored", async () => {
+    const psaSynced = seed.simulate.itglue.psaSynced;
+    expect(Object.keys(psaSynced).length).toBeGreaterThan(5);
+    const before = box.sims.requests.length;
+    const users = usersOf(await box.syncAll({ force: true }));
+    const mirrored = users.filter((u) => u.itglue === 'mirrored');
+    expect(mirrored.map((u) => u.itglueContactId).sort()).toEqual(Object.keys(psaSynced).sort());
+    for (const user of mirrored) {
+      expect(user).toMatchObject({ outcome: 'synced', rule: 'alias', bms: 'updated' });
+      expect(user.bmsContactId).toBe(psaSynced[user.itglueContactId!]);
+      expect(user.reasons.map((r) => r.code)).toContain('psa-mirrored');
     }
-    expect(contoso!.counts.failed).toBe(failed.length);
-    expect(contoso!.users.filter((u) => u.itglue === 'created').length).toBeGreaterThan(50);
+    const itglue = box.sims.requests.slice(before).filter((r) => r.server === 'itglue');
+    expect(itglue.filter((r) => r.status === 422)).toEqual([]);
+    expect(
+      itglue.filter((r) => r.method === 'PATCH' && Object.keys(psaSynced).some((id) => r.path.endsWith(`/${id}`))),
+    ).toEqual([]);
+    // What was written to BMS came back to IT Glue through its PSA sync; nothing else was duplicated.
+    const contacts = box.sims.dump().itglue.organizations.flatMap((o) => o.contacts);
+    const sample = mirrored[0]!;
+    const user = seed.tenants.flatMap((t) => t.users).find((u) => u.id === sample.userId)!;
+    const contact = contacts.find((c) => c.id === sample.itglueContactId)!;
+    expect(contact['contact-emails'].find((e) => e.primary)?.value).toBe(user.mail);
+    expect(contact.title).toBe(user.jobTitle);
+
+    // Microsoft 365 changes a mirrored user: BMS is written, and IT Glue takes it from there.
+    const tenant = seed.tenants.find((t) => t.users.includes(user))!;
+    box.sims.graph.updateUser(tenant.id, user.id, { jobTitle: 'Head of Mirrors' });
+    const again = usersOf(await box.syncAll()).find((u) => u.userId === user.id)!;
+    expect(again).toMatchObject({ itglue: 'mirrored', bms: 'updated', rule: 'link' });
+    expect(
+      box.sims
+        .dump()
+        .itglue.organizations.flatMap((o) => o.contacts)
+        .find((c) => c.id === sample.itglueContactId)!.title,
+    ).toBe('Head of Mirrors');
+    const settled = await box.syncAll({ force: true });
+    expect(
+      usersOf(settled)
+        .filter((u) => u.itglue === 'mirrored')
+        .every((u) => u.outcome === 'unchanged'),
+    ).toBe(true);
   });
 
   it('makes the contact again when a person deletes a linked contact in IT Glue, and keeps its BMS contact', async () => {

@@ -228,7 +228,11 @@ describe("the seed's simulate block", () => {
   it('reaches the simulators: the BMS page cap and dropped fields, the contacts IT Glue keeps in step with BMS', async () => {
     sims = await startSimulators(
       parseSeed({
-        ...smallSeed(),
+        ...smallSeed(3, {
+          itglue: {
+            organizations: [{ id: '1', name: 'Contoso Ltd', contacts: [{ id: '100', 'first-name': 'Ann' }] }],
+          },
+        }),
         simulate: { bms: { pageSizeCap: 37, ignoreFields: ['phones'] }, itglue: { psaSynced: { '100': 500 } } },
       }),
     );

@@ -271,4 +271,11 @@ describe('throttling', () => {
     sims.clock.advance(10_000);
     expect((await get('/v1.0/users?$top=1&$select=id')).status).toBe(200);
   });
+
+  it('charges 5 resource units for transitiveMembers', async () => {
+    sims.graph.setBudget(TENANT_A, 9);
+    expect((await get('/v1.0/groups/g-staff/transitiveMembers')).status).toBe(200);
+    expect((await get('/v1.0/groups/g-staff/transitiveMembers')).status).toBe(429);
+    expect((await get('/v1.0/organization')).status).toBe(200);
+  });
 });

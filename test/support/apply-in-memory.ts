@@ -12,7 +12,7 @@ function listed(id: number, fields: Omit<PsaContact, 'id' | 'accountId'>): PsaCo
 
 /**
  * What IT Glue, BMS and the link table hold once a plan is applied, as the real systems would answer the next read
- * (BMS's listing reports no phone and no types). Used to check that planning again yields no writes.
+ * (BMS's listing reports no phone and no types; IT Glue's PSA sync has copied BMS changes onto mirrored contacts). Used to check that planning again yields no writes.
  */
 export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInput {
   const contacts = new Map(input.itglue.contacts.map((c) => [c.id, c]));
@@ -25,7 +25,14 @@ export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInp
     const doc = action.itglue;
     if (doc.kind === 'create') {
       createdDoc = `created-${action.userId}`;
-      contacts.set(createdDoc, { id: createdDoc, organizationId: '1', important: false, notes: null, ...doc.fields });
+      contacts.set(createdDoc, {
+        id: createdDoc,
+        organizationId: '1',
+        important: false,
+        notes: null,
+        mirroredPsaContactId: null,
+        ...doc.fields,
+      });
     } else if (doc.kind === 'update' || doc.kind === 'inactivate') {
       const current = contacts.get(doc.contactId)!;
       contacts.set(doc.contactId, { ...current, ...doc.patch } as DocContact);
@@ -36,6 +43,21 @@ export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInp
       psaContacts.set(createdPsa, listed(createdPsa, psa.fields));
     } else if (psa.kind === 'update' || psa.kind === 'link') {
       psaContacts.set(psa.contactId, listed(psa.contactId, psa.fields));
+      // IT Glue's PSA sync copies names, title and email onto the contact it keeps in step with this one.
+      for (const contact of contacts.values()) {
+        if (contact.mirroredPsaContactId !== psa.contactId) continue;
+        const email = psa.fields.emailAddress;
+        contacts.set(contact.id, {
+          ...contact,
+          firstName: psa.fields.firstName,
+          lastName: psa.fields.lastName,
+          title: psa.fields.jobTitle,
+          emails: [
+            { value: email, primary: true, label: 'Work' },
+            ...contact.emails.filter((e) => e.value !== email).map((e) => ({ ...e, primary: false })),
+          ],
+        });
+      }
     } else if (psa.kind === 'inactivate') {
       psaContacts.set(psa.contactId, { ...psaContacts.get(psa.contactId)!, isActive: false });
     }

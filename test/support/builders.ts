@@ -45,6 +45,7 @@ export function docContact(id: string, fields: Partial<DocContact> = {}): DocCon
     locationId: null,
     important: false,
     notes: null,
+    mirroredPsaContactId: null,
     emails: [],
     phones: [],
     ...fields,

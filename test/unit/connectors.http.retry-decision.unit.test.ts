@@ -70,4 +70,46 @@ describe('decideRetry', () => {
     expect(decision.retry).toBe(false);
     expect(decision.reason).toMatch(/gave up after 8 attempts/);
   });
+
+  it("keeps retrying 429s through the API's window, whatever the attempt count, and stops once it has passed", () => {
+    const throttle = { since: now - 60_000, windowMs: 5 * 60_000 };
+    for (const attempt of [8, 20, 60]) {
+      const decision = decideRetry(attempt, response(429), { ...context, throttle });
+      expect(decision).toMatchObject({ retry: true, refreshAuth: false });
+      expect(decision.reason).toMatch(/window/);
+    }
+    expect(decideRetry(3, response(429, '7'), { ...context, throttle })).toMatchObject({ retry: true, waitMs: 7000 });
+    const past = decideRetry(30, response(429), {
+      ...context,
+      throttle: { since: now - 5 * 60_000 - 1, windowMs: 5 * 60_000 },
+    });
+    expect(past.retry).toBe(false);
+    expect(past.reason).toMatch(/past the API's window/);
+    // Other failures still count their attempts.
+    expect(decideRetry(8, response(503), { ...context, throttle }).retry).toBe(false);
+  });
+
+  it('waits in total at least the window before giving up on a 429 that never ends, in spaced-out attempts', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 0.999, noNaN: true }), (r) => {
+        const windowMs = 5 * 60_000;
+        let clock = now;
+        let attempt = 1;
+        for (;;) {
+          const decision = decideRetry(attempt, response(429), {
+            ...context,
+            now: clock,
+            random: () => r,
+            throttle: { since: now, windowMs },
+          });
+          if (!decision.retry) break;
+          clock += Math.max(decision.waitMs, 1);
+          attempt += 1;
+        }
+        expect(clock - now).toBeGreaterThan(windowMs);
+        expect(attempt).toBeLessThan(40);
+      }),
+      { numRuns: 50 },
+    );
+  });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { fieldOfMessage } from '../../src/connectors/bms/wire.ts';
 import { toDirectoryUser, userWire } from '../../src/connectors/graph/wire.ts';
-import { fieldOfPointer, toAttributes, toDocContact, contactResource } from '../../src/connectors/itglue/wire.ts';
+import {
+  bulkUpdatable,
+  bulkUpdateItem,
+  contactResource,
+  createItem,
+  errorDocument,
+  fieldOfPointer,
+  toAttributes,
+  toDocContact,
+} from '../../src/connectors/itglue/wire.ts';
 
 describe('Graph wire → DirectoryUser', () => {
   it('maps a selected user, with absent properties as null or empty', () => {
@@ -56,6 +65,25 @@ describe('IT Glue wire', () => {
         'contact-phones': [{ value: '12065550100', extension: '12', primary: true, 'label-name': 'Work' }],
       },
     );
+  });
+
+  it('puts the id of a bulk update inside attributes, as a number, and never beside them', () => {
+    expect(bulkUpdateItem('72', { locationId: '795' })).toEqual({
+      type: 'contacts',
+      attributes: { id: 72, 'location-id': 795 },
+    });
+    expect(createItem({ title: 'CFO' })).toEqual({ type: 'contacts', attributes: { title: 'CFO' } });
+    expect(bulkUpdatable({ title: 'CFO' })).toBe(true);
+    expect(bulkUpdatable({ emails: [] })).toBe(false);
+    expect(bulkUpdatable({ phones: [] })).toBe(false);
+  });
+
+  it('reads errors with a numeric status and without detail or source', () => {
+    expect(errorDocument.parse({ errors: [{ status: 422, title: 'Unprocessable Entity' }] }).errors[0]).toEqual({
+      status: 422,
+      title: 'Unprocessable Entity',
+    });
+    expect(errorDocument.parse({ errors: [{ status: '403' }] }).errors[0]!.status).toBe(403);
   });
 
   it('reads the record and field of an error pointer', () => {

@@ -208,6 +208,87 @@ describe('Scenario 3: linked to BMS', () => {
   });
 });
 
+describe("mirrored by IT Glue's PSA sync", () => {
+  // Ann's IT Glue contact is kept in step with BMS contact 500 by IT Glue's own PSA integration.
+  const mirrored = docContact('c1', {
+    firstName: 'Ann',
+    lastName: 'Lee',
+    title: 'Clerk',
+    locationId: '10',
+    emails: [work('ann.lee@contoso.com')],
+    phones: [{ value: '4155552671', extension: null, primary: true, label: 'Work' }],
+    mirroredPsaContactId: 500,
+  });
+  const bms500 = psaContact(500, {
+    firstName: 'Ann',
+    lastName: 'Lee',
+    jobTitle: 'Clerk',
+    emailAddress: 'ann.lee@contoso.com',
+  });
+
+  it('links the BMS contact it mirrors and writes the change there alone, reporting IT Glue as mirrored', () => {
+    const action = planOne({
+      users: [ann],
+      contacts: [mirrored],
+      // Another BMS contact with Ann's address is not linked: the mirror decides.
+      psaContacts: [bms500, psaContact(501, { firstName: 'Ann', lastName: 'Lee', emailAddress: 'ann@contoso.com' })],
+    });
+    expect(action.itglue).toEqual({ kind: 'mirrored', contactId: 'c1', psaContactId: 500 });
+    expect(action.bms).toMatchObject({
+      kind: 'update',
+      contactId: 500,
+      fields: { jobTitle: 'Controller', emailAddress: 'ann@contoso.com' },
+    });
+    expect(action.outcome).toBe('synced');
+    expect(action.reasons.map((r) => r.code)).toContain('psa-mirrored');
+    expect(actionWrites(action)).toBe(true);
+  });
+
+  it('writes nothing again once IT Glue took the change from BMS', () => {
+    const first = tenantInput({ users: [ann], contacts: [mirrored], psaContacts: [bms500] });
+    const applied = applyInMemory(first, planTenantSync(first));
+    const action = planTenantSync(applied).actions[0]!;
+    expect(action).toMatchObject({ outcome: 'unchanged', rule: 'link', itglue: { kind: 'mirrored' } });
+    expect(action.bms).toEqual({ kind: 'unchanged', contactId: 500 });
+    expect(action.reasons.map((r) => r.code)).not.toContain('psa-mirrored');
+  });
+
+  it('never gives the mirrored BMS contact to another user of the same name', () => {
+    const namesake = graphUser('u2', {
+      givenName: 'Ann',
+      surname: 'Lee',
+      userPrincipalName: 'ann.lee.2@contoso.com',
+      mail: 'ann.lee.2@contoso.com',
+      proxyAddresses: ['SMTP:ann.lee.2@contoso.com'],
+    });
+    const plan = planTenantSync(tenantInput({ users: [ann, namesake], contacts: [mirrored], psaContacts: [bms500] }));
+    const [first, second] = plan.actions;
+    expect(first).toMatchObject({ itglue: { kind: 'mirrored' }, bms: { kind: 'update', contactId: 500 } });
+    expect(second).toMatchObject({ itglue: { kind: 'create' }, bms: { kind: 'create' } });
+  });
+
+  it('writes nothing to BMS, saying why, when the account lacks the mirrored BMS contact', () => {
+    const action = planOne({ users: [ann], contacts: [mirrored], psaContacts: [] });
+    expect(action.itglue.kind).toBe('mirrored');
+    expect(action.bms).toEqual({ kind: 'none', contactId: 500 });
+    expect(action.reasons.map((r) => r.code)).toContain('psa-mirror-missing');
+    expect(actionWrites(action)).toBe(false);
+  });
+
+  it('inactivates a leaver in BMS without touching the mirrored IT Glue contact', () => {
+    const first = tenantInput({ users: [ann], contacts: [mirrored], psaContacts: [bms500] });
+    const applied = applyInMemory(first, planTenantSync(first));
+    const action = planTenantSync({
+      ...applied,
+      settings: tenantInput({ settings: { psa: { leaverContactType: 'Former Employee' } } }).settings,
+      users: tenantInput({ users: [{ ...ann, accountEnabled: false }] }).users,
+    }).actions[0]!;
+    expect(action.outcome).toBe('inactivated');
+    expect(action.itglue).toEqual({ kind: 'mirrored', contactId: 'c1', psaContactId: 500 });
+    expect(action.bms).toMatchObject({ kind: 'inactivate', contactId: 500 });
+  });
+});
+
 describe('field ownership', () => {
   it('never erases a value with a blank Microsoft value', () => {
     const contact = docContact('c1', {

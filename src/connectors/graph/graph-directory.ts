@@ -9,11 +9,14 @@ import {
   customersWire,
   deltaPageWire,
   errorWire,
+  GDAP_PERMISSION,
   isRemoved,
   membersWire,
+  needsResync,
   organizationWire,
   toDirectoryUser,
   toOrganization,
+  TRANSITIVE_MEMBERS_COST,
   USER_SELECT,
   userPageWire,
   userWire,
@@ -31,9 +34,6 @@ export interface GraphDirectoryOptions extends TransportOptions {
 }
 
 const SELECT = `$select=${USER_SELECT.join(',')}`;
-
-/** The error codes with which Graph says a delta token can no longer be used. */
-const RESYNC_CODES = new Set(['syncStateNotFound', 'resyncRequired', 'syncStateInvalid']);
 
 /**
  * Microsoft Graph as a `DirectorySource`: full reads with `$select` of every property the sync uses at `$top=999`,
@@ -61,11 +61,16 @@ export class GraphDirectory implements DirectorySource {
     return path.startsWith('http') ? path : `${this.baseUrl}/v1.0${path}`;
   }
 
-  private async get(tenantId: string, path: string): Promise<HttpResponse> {
-    return this.client(tenantId).send({ method: 'GET', url: this.url(path), budgetKey: `graph:${tenantId}` });
+  private async get(tenantId: string, path: string, cost = 1): Promise<HttpResponse> {
+    return this.client(tenantId).send({ method: 'GET', url: this.url(path), budgetKey: `graph:${tenantId}`, cost });
   }
 
-  private fail(tenantId: string, what: string, response: HttpResponse): never {
+  private fail(
+    tenantId: string,
+    what: string,
+    response: HttpResponse,
+    permissions = 'the application permissions User.Read.All and Organization.Read.All (GroupMember.Read.All for group scoping), with admin consent',
+  ): never {
     const parsed = errorWire.safeParse(response.body);
     const apiCode = parsed.success ? parsed.data.error.code : null;
     const detail = parsed.success
@@ -79,10 +84,7 @@ export class GraphDirectory implements DirectorySource {
           : response.status === 400
             ? 'Validation'
             : 'Protocol';
-    const hint =
-      response.status === 403
-        ? ' Grant the app the application permissions User.Read.All and Organization.Read.All (GroupMember.Read.All for group scoping), with admin consent.'
-        : '';
+    const hint = response.status === 403 ? ` Grant the app ${permissions}.` : '';
     throw new ConnectorError({
       code,
       service: 'graph',
@@ -92,8 +94,14 @@ export class GraphDirectory implements DirectorySource {
     });
   }
 
-  private parse<T>(tenantId: string, what: string, schema: z.ZodType<T>, response: HttpResponse): T {
-    if (response.status !== 200) this.fail(tenantId, what, response);
+  private parse<T>(
+    tenantId: string,
+    what: string,
+    schema: z.ZodType<T>,
+    response: HttpResponse,
+    permissions?: string,
+  ): T {
+    if (response.status !== 200) this.fail(tenantId, what, response, permissions);
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
       throw new ConnectorError({
@@ -112,11 +120,12 @@ export class GraphDirectory implements DirectorySource {
     what: string,
     first: string,
     schema: z.ZodType<T>,
+    { cost = 1, permissions }: { cost?: number; permissions?: string } = {},
   ): Promise<T[]> {
     const pages: T[] = [];
     let next: string | undefined = first;
     while (next !== undefined) {
-      const page: T = this.parse(tenantId, what, schema, await this.get(tenantId, next));
+      const page: T = this.parse(tenantId, what, schema, await this.get(tenantId, next, cost), permissions);
       pages.push(page);
       next = page['@odata.nextLink'];
     }
@@ -154,12 +163,9 @@ export class GraphDirectory implements DirectorySource {
     let finalLink: string | undefined;
     while (next !== undefined) {
       const response = await this.get(tenantId, next);
-      const code = errorWire.safeParse(response.body);
-      if (
-        response.status === 410 ||
-        (response.status === 400 && code.success && RESYNC_CODES.has(code.data.error.code))
-      ) {
-        const reason = `the delta token is no longer valid (${response.status === 410 ? '410 Gone' : code.success ? code.data.error.code : ''})`;
+      if (needsResync(response.status, response.body)) {
+        const code = errorWire.safeParse(response.body);
+        const reason = `the delta token is no longer valid (${response.status}${code.success ? ` ${code.data.error.code}` : ''})`;
         return this.readAll(tenantId, reason);
       }
       const page = this.parse(tenantId, 'read user changes', deltaPageWire, response);
@@ -219,6 +225,7 @@ export class GraphDirectory implements DirectorySource {
       `list the members of group ${groupId}`,
       `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`,
       membersWire,
+      { cost: TRANSITIVE_MEMBERS_COST },
     );
     return pages.flatMap((page) =>
       page.value
@@ -233,6 +240,9 @@ export class GraphDirectory implements DirectorySource {
       'list GDAP customers',
       '/tenantRelationships/delegatedAdminCustomers',
       customersWire,
+      {
+        permissions: `the application permission ${GDAP_PERMISSION}, with admin consent in the partner tenant (or list the customer tenants in the config)`,
+      },
     );
     return pages.flatMap((page) =>
       page.value.map((c) => ({ tenantId: c.tenantId ?? c.id, displayName: c.displayName ?? c.id })),

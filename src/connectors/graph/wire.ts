@@ -89,6 +89,26 @@ export const membersWire = z.object({
 
 export const errorWire = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
+/**
+ * The error codes with which Graph says a delta token can no longer be used, in lower case: they come on any 4xx and
+ * are compared ignoring case (`SyncStateNotFound` has been seen as well as `syncStateNotFound`).
+ */
+const RESYNC_CODES: ReadonlySet<string> = new Set(['syncstatenotfound', 'syncstateinvalid', 'resyncrequired']);
+
+/** True when a delta round must restart with a full read: `410 Gone`, or a 4xx carrying a resync code. */
+export function needsResync(status: number, body: unknown): boolean {
+  if (status === 410) return true;
+  if (status < 400 || status >= 500) return false;
+  const parsed = errorWire.safeParse(body);
+  return parsed.success && RESYNC_CODES.has(parsed.data.error.code.toLowerCase());
+}
+
+/** Graph's resource units: `transitiveMembers` costs 5, a `/users` list without `$select` 2, other requests 1. */
+export const TRANSITIVE_MEMBERS_COST = 5;
+
+/** The application permission that listing GDAP customers needs, in the partner tenant. */
+export const GDAP_PERMISSION = 'DelegatedAdminRelationship.Read.All';
+
 export function isRemoved(entry: z.infer<typeof deltaPageWire>['value'][number]): entry is z.infer<typeof removedWire> {
   return '@removed' in entry;
 }

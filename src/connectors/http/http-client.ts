@@ -60,6 +60,8 @@ export interface HttpClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** the window over which the API counts its rate limit: 429s are waited out for that long (see `ThrottleWindow`) */
+  readonly throttleWindowMs?: number;
 }
 
 /** What every connector passes through to its HTTP client. */
@@ -69,13 +71,15 @@ export interface TransportOptions {
   readonly policy?: RetryPolicy;
   readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** the clock the retries measure waits by (tests move it with `sleep`) */
+  readonly now?: () => number;
 }
 
 /** The transport options that are set (an absent option keeps the client's default). */
 export function transportOf(options: TransportOptions): TransportOptions {
   return Object.fromEntries(
     Object.entries(options).filter(
-      ([key, value]) => value !== undefined && ['budget', 'log', 'policy', 'timeoutMs', 'sleep'].includes(key),
+      ([key, value]) => value !== undefined && ['budget', 'log', 'policy', 'timeoutMs', 'sleep', 'now'].includes(key),
     ),
   );
 }
@@ -112,6 +116,7 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { service } = this.options;
     let authRefreshed = false;
+    let throttledSince: number | null = null;
     for (let attempt = 1; ; attempt++) {
       if (request.budgetKey !== undefined) await this.budget.acquire(request.budgetKey, request.cost ?? 1);
       const headers: Record<string, string> = {
@@ -182,11 +187,18 @@ export class HttpClient {
           message: `${service} did not answer a write clearly (${outcome.kind === 'response' ? `status ${outcome.status}` : outcome.kind}); it may have been applied.`,
         });
       }
+      const now = this.now();
+      if (outcome.kind === 'response' && outcome.status === 429) throttledSince ??= now;
+      else throttledSince = null;
+      const { throttleWindowMs } = this.options;
       const decision = decideRetry(attempt, outcome, {
         authRefreshed,
-        now: this.now(),
+        now,
         policy: this.policy,
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
+        ...(throttleWindowMs === undefined || throttledSince === null
+          ? {}
+          : { throttle: { since: throttledSince, windowMs: throttleWindowMs } }),
       });
       this.options.log?.({
         service,

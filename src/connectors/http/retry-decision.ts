@@ -14,6 +14,17 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
 
+/**
+ * An API whose limit is counted over a window (IT Glue: 3,000 requests per 5 minutes) may keep answering 429 until
+ * that window ends, however many times it is asked: 429s are then retried until the window has passed since the
+ * first one, whatever `maxAttempts` says.
+ */
+export interface ThrottleWindow {
+  /** when this request was first answered 429 */
+  readonly since: number;
+  readonly windowMs: number;
+}
+
 export interface RetryDecision {
   readonly retry: boolean;
   readonly reason: string;
@@ -41,11 +52,18 @@ function backoff(attempt: number, policy: RetryPolicy, random: () => number): nu
   return Math.round(random() * ceiling);
 }
 
+/** Half the exponential ceiling plus a random share of the other half: never a burst of near-zero waits. */
+function equalJitterBackoff(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
 /**
  * Whether to try again after attempt number `attempt` (1-based) ended as `outcome`. Pure: the loop around it sleeps
  * `waitMs` and logs `reason`. 429 waits as long as `Retry-After` says (or backs off without one); 5xx, network
  * errors, timeouts and garbled answers back off with full jitter; a 401 is retried once, after the credentials are
- * renewed; any other 4xx is final.
+ * renewed; any other 4xx is final. With `throttle`, 429s are retried until the API's window has passed since the
+ * first one (see `ThrottleWindow`), and then once more after it.
  */
 export function decideRetry(
   attempt: number,
@@ -55,6 +73,7 @@ export function decideRetry(
     readonly now: number;
     readonly policy?: RetryPolicy;
     readonly random?: () => number;
+    readonly throttle?: ThrottleWindow;
   },
 ): RetryDecision {
   const policy = context.policy ?? DEFAULT_RETRY_POLICY;
@@ -75,9 +94,19 @@ export function decideRetry(
       if (status < 400) return stop('success');
       if (status === 429) {
         const after = parseRetryAfter(outcome.retryAfter, context.now);
-        return after === null
-          ? again('throttled (429) without Retry-After', backoff(attempt, policy, random))
-          : again(`throttled (429), Retry-After ${outcome.retryAfter}`, Math.ceil(after));
+        const reason =
+          after === null ? 'throttled (429) without Retry-After' : `throttled (429), Retry-After ${outcome.retryAfter}`;
+        const { throttle } = context;
+        if (throttle === undefined)
+          return again(reason, after === null ? backoff(attempt, policy, random) : Math.ceil(after));
+        const elapsed = context.now - throttle.since;
+        if (elapsed > throttle.windowMs)
+          return stop(
+            `${reason}; still throttled ${Math.round(elapsed / 1000)} s after the first 429, past the API's window`,
+          );
+        // Each retry is a request against the same limit: spaced out, so that waiting does not keep the limit hit.
+        const waitMs = after === null ? equalJitterBackoff(attempt, policy, random) : Math.ceil(after);
+        return { retry: true, reason: `${reason} (waiting out the API's window)`, waitMs, refreshAuth: false };
       }
       if (status === 401)
         return context.authRefreshed

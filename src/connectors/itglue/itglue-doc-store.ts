@@ -7,32 +7,44 @@ import type {
   DocLocation,
 } from '../../domain/doc-contact.ts';
 import type { DocStore, NamedRecord, WriteResult } from '../../domain/ports.ts';
-import { reason } from '../../domain/reason.ts';
+import type { PsaContact } from '../../domain/psa-contact.ts';
+import { reason, type Reason } from '../../domain/reason.ts';
+import { personNameKey } from '../../normalize/name.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import {
+  AUTH_STATUSES,
   BULK_SIZE,
+  BULK_UPDATE_PATH,
+  bulkUpdatable,
+  bulkUpdateItem,
+  contactPath,
   contactResource,
   contactTypeResource,
+  createContactsPath,
   createdDocument,
+  createItem,
   errorDocument,
   fieldOfPointer,
+  isExternallySyncedRefusal,
   ITGLUE_REGIONS,
   listDocument,
   locationResource,
   MEDIA_TYPE,
   organizationResource,
+  PAGE_SIZE,
+  PSA_ID_BATCH,
+  psaMirroredPath,
   singleDocument,
-  toAttributes,
   toContactType,
   toDocContact,
   toLocation,
+  updateItem,
   type ItGlueRegion,
 } from './wire.ts';
 
-/** IT Glue's documented limit: requests per API key. */
+/** IT Glue's documented limit: requests per account, counted over 5 minutes. */
 export const ITGLUE_BUDGET = { limit: 3000, windowMs: 5 * 60_000 } as const;
-const PAGE_SIZE = 1000;
 
 export interface ItGlueOptions extends TransportOptions {
   readonly apiKey: string;
@@ -45,10 +57,23 @@ type Write =
   | { readonly kind: 'create'; readonly organizationId: string; readonly fields: DocContactFields }
   | { readonly kind: 'update'; readonly id: string; readonly patch: DocContactPatch };
 
+function refused(message: string, field?: string): WriteResult<string> {
+  return { ok: false, reasons: [reason('itglue-refused', message, field)] };
+}
+
+/** What IT Glue's error document says, one line. */
+function errorText(body: unknown, status: number): string {
+  const parsed = errorDocument.safeParse(body);
+  if (!parsed.success || parsed.data.errors.length === 0) return `status ${status}`;
+  return parsed.data.errors.map((e) => e.detail ?? e.title ?? `status ${e.status ?? status}`).join('; ');
+}
+
 /**
- * IT Glue as a `DocStore`: organizations, locations, contact types, all contacts of an organization at
- * `page[size]=1000`, creates and updates in bulk. A `422` is turned into per-record errors naming the field, and the
- * other records of the batch are sent again without the refused ones.
+ * IT Glue as a `DocStore`, as its developer documentation describes it: organizations, locations, contact types, all
+ * contacts of an organization at the largest page size, creates in bulk on the organization's nested route, updates in
+ * bulk on `PATCH /contacts` (id inside `attributes`; email and phone changes one contact at a time), and the contacts
+ * its own PSA integration mirrors from BMS. A `422` is turned into per-record errors naming the field, and the other
+ * records of the batch are sent again without the refused ones.
  */
 export class ItGlueDocStore implements DocStore {
   private readonly http: HttpClient;
@@ -62,6 +87,8 @@ export class ItGlueDocStore implements DocStore {
     this.http = new HttpClient({
       service: 'itglue',
       auth: { headers: async () => ({ 'x-api-key': options.apiKey }), refresh: async () => {} },
+      // IT Glue documents no Retry-After: a 429 is waited out for its whole 5-minute window.
+      throttleWindowMs: ITGLUE_BUDGET.windowMs,
       ...transportOf(options),
     });
   }
@@ -86,28 +113,21 @@ export class ItGlueDocStore implements DocStore {
   }
 
   private fail(what: string, response: HttpResponse): never {
-    const parsed = errorDocument.safeParse(response.body);
-    const detail = parsed.success
-      ? parsed.data.errors.map((e) => e.detail ?? e.title ?? '').join('; ')
-      : `status ${response.status}`;
-    const code =
-      response.status === 401 || response.status === 403
-        ? 'Auth'
-        : response.status === 404
-          ? 'NotFound'
-          : response.status === 422 || response.status === 400
-            ? 'Validation'
-            : 'Protocol';
-    const hint =
-      response.status === 401
-        ? ' Check the API key, and that it belongs to this region (US, EU or AU).'
-        : response.status === 415
-          ? ' The request was not sent as application/vnd.api+json.'
-          : '';
+    const { status } = response;
+    const detail = errorText(response.body, status);
+    if (AUTH_STATUSES.includes(status))
+      throw new ConnectorError({
+        code: 'Auth',
+        service: 'itglue',
+        status,
+        message: `IT Glue did not accept the API key (${status}: ${detail}): check the key and its region (US, EU or AU).`,
+      });
+    const code = status === 404 ? 'NotFound' : status === 422 || status === 400 ? 'Validation' : 'Protocol';
+    const hint = status === 415 ? ' The request was not sent as application/vnd.api+json.' : '';
     throw new ConnectorError({
       code,
       service: 'itglue',
-      status: response.status,
+      status,
       message: `IT Glue refused to ${what} (${detail}).${hint}`,
     });
   }
@@ -136,8 +156,12 @@ export class ItGlueDocStore implements DocStore {
         await this.send('GET', `${path}${separator}page[size]=${PAGE_SIZE}&page[number]=${page}`),
       );
       items.push(...document.data);
-      const next = document.meta?.['next-page'];
-      if (next === null || next === undefined || document.data.length === 0) return items;
+      // Without `meta` (as in the documented examples), a full page may have a next one.
+      const more =
+        document.meta === null || document.meta === undefined
+          ? document.data.length >= PAGE_SIZE
+          : document.meta['next-page'] !== null && document.meta['next-page'] !== undefined;
+      if (!more || document.data.length === 0) return items;
     }
   }
 
@@ -152,7 +176,7 @@ export class ItGlueDocStore implements DocStore {
     return (
       await this.all(
         `list the locations of organization ${organizationId}`,
-        `/organizations/${organizationId}/relationships/locations`,
+        `/organizations/${encodeURIComponent(organizationId)}/relationships/locations`,
         locationResource,
       )
     ).map(toLocation);
@@ -171,27 +195,80 @@ export class ItGlueDocStore implements DocStore {
     return resources.map((resource) => toDocContact(resource, organizationId));
   }
 
+  /**
+   * Found with the documented `filter[psa_id]` + `filter[psa_integration_type]`, several BMS ids per request. The answer
+   * does not say which contact carries which id: IT Glue's PSA sync copies a BMS contact's names and email onto its
+   * contact, so each contact is paired with the one asked id of the same first and last name (then email); a contact
+   * that cannot be paired so is found by asking for the remaining ids one at a time.
+   */
+  async listPsaMirrored(
+    organizationId: string,
+    psaContacts: readonly PsaContact[],
+  ): Promise<ReadonlyMap<string, number>> {
+    const mirrored = new Map<string, number>();
+    const ask = (ids: readonly number[]) =>
+      this.all(
+        `find the contacts of organization ${organizationId} kept in step with BMS`,
+        psaMirroredPath(organizationId, ids),
+        contactResource,
+      ).then((resources) => resources.map((resource) => toDocContact(resource, organizationId)));
+    for (let start = 0; start < psaContacts.length; start += PSA_ID_BATCH) {
+      const batch = psaContacts.slice(start, start + PSA_ID_BATCH);
+      const found = await ask(batch.map((c) => c.id));
+      if (found.length === 0) continue;
+      const open = new Set(batch.map((c) => c.id));
+      const unpaired: DocContact[] = [];
+      for (const contact of found) {
+        const psaId = batch.length === 1 ? batch[0]!.id : pairOf(contact, batch, open);
+        if (psaId === null) unpaired.push(contact);
+        else {
+          mirrored.set(contact.id, psaId);
+          open.delete(psaId);
+        }
+      }
+      for (const psaId of open) {
+        if (unpaired.every((contact) => mirrored.has(contact.id))) break;
+        for (const contact of await ask([psaId])) mirrored.set(contact.id, psaId);
+      }
+    }
+    return mirrored;
+  }
+
   async readContact(id: string): Promise<DocContact | null> {
-    const response = await this.send('GET', `/contacts/${encodeURIComponent(id)}`);
+    const response = await this.send('GET', contactPath(id));
     if (response.status === 404) return null;
     const document = this.parse(`read contact ${id}`, singleDocument(contactResource), response);
     return toDocContact(document.data, document.data.attributes['organization-id'] ?? '');
   }
 
-  createContacts(organizationId: string, drafts: readonly DocContactFields[]): Promise<WriteResult<string>[]> {
-    return this.writeAll(drafts.map((fields) => ({ kind: 'create', organizationId, fields })));
-  }
-
-  updateContacts(
-    updates: readonly { readonly id: string; readonly patch: DocContactPatch }[],
-  ): Promise<WriteResult<string>[]> {
-    return this.writeAll(updates.map(({ id, patch }) => ({ kind: 'update', id, patch })));
-  }
-
-  private async writeAll(writes: readonly Write[]): Promise<WriteResult<string>[]> {
+  async createContacts(organizationId: string, drafts: readonly DocContactFields[]): Promise<WriteResult<string>[]> {
     const results: WriteResult<string>[] = [];
+    const writes = drafts.map((fields): Write => ({ kind: 'create', organizationId, fields }));
     for (let start = 0; start < writes.length; start += BULK_SIZE)
       results.push(...(await this.writeSafely(writes.slice(start, start + BULK_SIZE))));
+    return results;
+  }
+
+  /** Changes of emails or phones one contact at a time, the others in bulk: one result per update, in order. */
+  async updateContacts(
+    updates: readonly { readonly id: string; readonly patch: DocContactPatch }[],
+  ): Promise<WriteResult<string>[]> {
+    const results: WriteResult<string>[] = new Array(updates.length);
+    const bulk: number[] = [];
+    for (let i = 0; i < updates.length; i++) {
+      const { id, patch } = updates[i]!;
+      if (bulkUpdatable(patch)) bulk.push(i);
+      else results[i] = (await this.writeSafely([{ kind: 'update', id, patch }]))[0]!;
+    }
+    for (let start = 0; start < bulk.length; start += BULK_SIZE) {
+      const positions = bulk.slice(start, start + BULK_SIZE);
+      const written = await this.writeSafely(
+        positions.map((i) => ({ kind: 'update', id: updates[i]!.id, patch: updates[i]!.patch })),
+      );
+      positions.forEach((position, k) => {
+        results[position] = written[k]!;
+      });
+    }
     return results;
   }
 
@@ -223,54 +300,78 @@ export class ItGlueDocStore implements DocStore {
     }
   }
 
-  /** One bulk request; records IT Glue refuses get their errors, and the rest are sent again without them. */
+  /** The request a batch is: creates on the nested route, one update on its own path, several on the bulk path. */
+  private request(batch: readonly Write[]): { method: 'POST' | 'PATCH'; path: string; body: unknown; what: string } {
+    const first = batch[0]!;
+    const count = batch.length === 1 ? 'a contact' : `${batch.length} contacts`;
+    if (first.kind === 'create') {
+      const items = batch.map((write) => createItem((write as Extract<Write, { kind: 'create' }>).fields));
+      return {
+        method: 'POST',
+        path: createContactsPath(first.organizationId),
+        body: { data: batch.length === 1 ? items[0] : items },
+        what: `create ${count}`,
+      };
+    }
+    const updates = batch as readonly Extract<Write, { kind: 'update' }>[];
+    if (updates.length === 1)
+      return {
+        method: 'PATCH',
+        path: contactPath(first.id),
+        body: { data: updateItem(first.patch) },
+        what: 'update a contact',
+      };
+    return {
+      method: 'PATCH',
+      path: BULK_UPDATE_PATH,
+      body: { data: updates.map((write) => bulkUpdateItem(write.id, write.patch)) },
+      what: `update ${count}`,
+    };
+  }
+
+  /** One request; records IT Glue refuses get their errors, and the rest are sent again without them. */
   private async writeBatch(batch: readonly Write[]): Promise<WriteResult<string>[]> {
     if (batch.length === 0) return [];
     const kind = batch[0]!.kind;
     const single = batch.length === 1;
-    const items = batch.map((write) =>
-      write.kind === 'create'
-        ? {
-            type: 'contacts',
-            attributes: { 'organization-id': Number(write.organizationId), ...toAttributes(write.fields) },
-          }
-        : { type: 'contacts', id: write.id, attributes: toAttributes(write.patch) },
-    );
-    const what =
-      kind === 'create'
-        ? `create ${batch.length === 1 ? 'a contact' : `${batch.length} contacts`}`
-        : `update ${batch.length === 1 ? 'a contact' : `${batch.length} contacts`}`;
-    const path =
-      kind === 'create'
-        ? '/contacts'
-        : single
-          ? `/contacts/${(batch[0] as Extract<Write, { kind: 'update' }>).id}`
-          : '/contacts';
-    const response = await this.send(kind === 'create' ? 'POST' : 'PATCH', path, { data: single ? items[0] : items });
+    const { method, path, body, what } = this.request(batch);
+    const response = await this.send(method, path, body);
 
     if (response.status === 422 || (response.status === 404 && kind === 'update')) {
       const parsed = errorDocument.safeParse(response.body);
-      const problems = new Map<number, { field: string; message: string }[]>();
-      for (const error of parsed.success ? parsed.data.errors : []) {
+      const errors = parsed.success ? parsed.data.errors : [];
+      const problems = new Map<number, Reason[]>();
+      for (const error of errors) {
         const { index, field } = fieldOfPointer(error.source?.pointer ?? '');
         const at = single ? 0 : index;
         if (at === null) continue;
-        problems.set(at, [...(problems.get(at) ?? []), { field, message: error.detail ?? error.title ?? 'refused' }]);
+        const message = error.detail ?? error.title ?? 'refused';
+        const found = isExternallySyncedRefusal(message)
+          ? reason(
+              'itglue-externally-synced',
+              `IT Glue refuses edits to this contact: its PSA integration keeps it in step with BMS (${message}). Change it in BMS.`,
+            )
+          : reason('itglue-refused', `IT Glue refused ${field}: ${message}`, field);
+        problems.set(at, [...(problems.get(at) ?? []), found]);
       }
       // Without pointers the refused record cannot be told apart: each is tried alone.
       if (problems.size === 0) {
-        if (single)
+        if (single) {
+          const text = errorText(response.body, response.status);
           return [
-            {
-              ok: false,
-              reasons: [
-                reason(
-                  'itglue-refused',
-                  `IT Glue refused the contact: ${parsed.success ? parsed.data.errors.map((e) => e.detail ?? e.title).join('; ') : `status ${response.status}`}`,
-                ),
-              ],
-            },
+            isExternallySyncedRefusal(text)
+              ? {
+                  ok: false,
+                  reasons: [
+                    reason(
+                      'itglue-externally-synced',
+                      `IT Glue refuses edits to this contact: its PSA integration keeps it in step with BMS (${text}). Change it in BMS.`,
+                    ),
+                  ],
+                }
+              : refused(`IT Glue refused the contact: ${text}`),
           ];
+        }
         const results: WriteResult<string>[] = [];
         for (const write of batch) results.push(...(await this.writeBatch([write])));
         return results;
@@ -279,19 +380,14 @@ export class ItGlueDocStore implements DocStore {
       let next = 0;
       return batch.map((_, i) => {
         const found = problems.get(i);
-        if (found === undefined) return retried[next++]!;
-        return {
-          ok: false,
-          reasons: found.map((p) => reason('itglue-refused', `IT Glue refused ${p.field}: ${p.message}`, p.field)),
-        };
+        return found === undefined ? retried[next++]! : { ok: false, reasons: found };
       });
     }
-    const ok = kind === 'create' ? 201 : 200;
     const document = this.parse(
       what,
       createdDocument,
       response,
-      response.status === 200 || response.status === 201 ? response.status : ok,
+      response.status === 200 || response.status === 201 ? response.status : kind === 'create' ? 201 : 200,
     );
     const resources = Array.isArray(document.data) ? document.data : [document.data];
     if (resources.length !== batch.length)
@@ -302,4 +398,15 @@ export class ItGlueDocStore implements DocStore {
       });
     return resources.map((resource) => ({ ok: true, id: resource.id }));
   }
+}
+
+/** The one asked BMS contact with the contact's first and last name (then its email too), or null. */
+function pairOf(contact: DocContact, asked: readonly PsaContact[], open: ReadonlySet<number>): number | null {
+  const key = personNameKey(contact.firstName, contact.lastName);
+  if (key === null) return null;
+  const sameName = asked.filter((c) => open.has(c.id) && personNameKey(c.firstName, c.lastName) === key);
+  if (sameName.length === 1) return sameName[0]!.id;
+  const emails = new Set(contact.emails.map((e) => e.value.toLowerCase()));
+  const sameEmail = sameName.filter((c) => c.emailAddress !== null && emails.has(c.emailAddress.toLowerCase()));
+  return sameEmail.length === 1 ? sameEmail[0]!.id : null;
 }

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { DocContact, DocContactPatch, DocContactType, DocLocation } from '../../domain/doc-contact.ts';
 
-/** IT Glue's JSON:API wire shapes, parsed at the boundary and mapped to the domain here and nowhere else. */
+/**
+ * IT Glue's JSON:API wire shapes, parsed at the boundary and mapped to the domain here and nowhere else. Every point the
+ * developer documentation (api.itglue.com/developer) does not settle is marked "Inferred" or "Unknown" and lives in
+ * this file, so that one edit corrects it.
+ */
 
 export const MEDIA_TYPE = 'application/vnd.api+json';
 
@@ -13,11 +17,63 @@ export const ITGLUE_REGIONS = {
 } as const;
 export type ItGlueRegion = keyof typeof ITGLUE_REGIONS;
 
+/** Documented: the largest `page[size]`. */
+export const PAGE_SIZE = 1000;
+
 /** Inferred: how many contacts one bulk create or bulk update carries (IT Glue documents no limit). */
 export const BULK_SIZE = 100;
 
 /** Inferred: the longest text IT Glue takes in a name or a title. */
 export const ITGLUE_TEXT_LIMIT = 255;
+
+/**
+ * Documented: a wrong or revoked key gets 403 (the introduction), the endpoint tables list 401; both mean the key is
+ * not accepted.
+ */
+export const AUTH_STATUSES: readonly number[] = [401, 403];
+
+/** Documented: several contacts are created only on the organization's nested route; one may be created there too. */
+export function createContactsPath(organizationId: string): string {
+  return `/organizations/${encodeURIComponent(organizationId)}/relationships/contacts`;
+}
+
+export function contactPath(id: string): string {
+  return `/contacts/${encodeURIComponent(id)}`;
+}
+
+/** Documented: a bulk update is `PATCH /contacts` (never nested). */
+export const BULK_UPDATE_PATH = '/contacts';
+
+/**
+ * Unknown: the documented parameters of the bulk update list no `contact-emails` or `contact-phones`, so whether a bulk
+ * update replaces them is not known. Updates that change emails or phones are sent one contact at a time.
+ */
+export const BULK_UPDATE_TAKES_EMAILS_AND_PHONES = false;
+
+/** Documented: the PSA integration types `filter[psa_integration_type]` takes; contactsync works with Kaseya BMS. */
+export const PSA_INTEGRATION_TYPE = 'kaseya-bms';
+
+/**
+ * Inferred: how many BMS contact ids one `filter[psa_id]` carries, comma-separated (the documentation says filters take
+ * comma-separated values; it does not say how many).
+ */
+export const PSA_ID_BATCH = 100;
+
+/** The contacts of an organization that IT Glue's PSA integration keeps in step with any of these BMS contacts. */
+export function psaMirroredPath(organizationId: string, psaContactIds: readonly number[]): string {
+  return (
+    `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}` +
+    `&filter[psa_integration_type]=${PSA_INTEGRATION_TYPE}&filter[psa_id]=${psaContactIds.join(',')}`
+  );
+}
+
+/**
+ * Documented: "Returns 422 … if trying to update an externally synced record". Inferred: that error's text says so;
+ * its wording is not documented.
+ */
+export function isExternallySyncedRefusal(detail: string): boolean {
+  return /externally synced|synced (?:from|with) (?:a|the|your) psa/i.test(detail);
+}
 
 const id = z.union([z.string(), z.number()]).transform(String);
 const nullableId = z
@@ -65,17 +121,18 @@ const contactAttributes = z.object({
 
 export const contactResource = z.object({ id, type: z.string().optional(), attributes: contactAttributes });
 
+/** A list page. The documented examples carry no `meta`; real answers have been seen with it, and with null links. */
 export const listDocument = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
     meta: z
       .object({
         'next-page': z.number().nullable().optional(),
-        'total-pages': z.number().optional(),
-        'total-count': z.number().optional(),
+        'total-pages': z.number().nullable().optional(),
+        'total-count': z.number().nullable().optional(),
       })
+      .nullable()
       .optional(),
-    links: z.object({ next: z.string().optional() }).optional(),
   });
 
 export const singleDocument = <T extends z.ZodType>(item: T) => z.object({ data: item });
@@ -89,13 +146,14 @@ export const contactTypeResource = z.object({ id, attributes: z.object({ name: z
 
 export const createdDocument = z.object({ data: z.union([contactResource, z.array(contactResource)]) });
 
+/** Documented: `status` is a number; `detail` and `source` may be absent. A numeric string is read as its number. */
 export const errorDocument = z.object({
   errors: z.array(
     z.object({
-      status: z.union([z.number(), z.string()]).optional(),
-      title: z.string().optional(),
-      detail: z.string().optional(),
-      source: z.object({ pointer: z.string().optional() }).optional(),
+      status: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+      title: z.string().nullable().optional(),
+      detail: z.string().nullable().optional(),
+      source: z.object({ pointer: z.string().nullable().optional() }).nullable().optional(),
     }),
   ),
 });
@@ -112,6 +170,7 @@ export function toDocContact(resource: z.infer<typeof contactResource>, organiza
     locationId: a['location-id'],
     important: a.important ?? false,
     notes: a.notes,
+    mirroredPsaContactId: null,
     emails: (a['contact-emails'] ?? []).map((e) => ({
       value: e.value,
       primary: e.primary ?? false,
@@ -132,6 +191,26 @@ export function toLocation(resource: z.infer<typeof locationResource>): DocLocat
 
 export function toContactType(resource: z.infer<typeof contactTypeResource>): DocContactType {
   return { id: resource.id, name: resource.attributes.name };
+}
+
+/** Documented: one contact to create, in `data` (an object for one, an array for several). */
+export function createItem(fields: DocContactPatch): Record<string, unknown> {
+  return { type: 'contacts', attributes: toAttributes(fields) };
+}
+
+/** Documented: one contact of a single update (`PATCH /contacts/{id}`): the attributes to change. */
+export function updateItem(patch: DocContactPatch): Record<string, unknown> {
+  return { type: 'contacts', attributes: toAttributes(patch) };
+}
+
+/** Documented: one item of a bulk update, its id inside `attributes`. */
+export function bulkUpdateItem(contactId: string, patch: DocContactPatch): Record<string, unknown> {
+  return { type: 'contacts', attributes: { id: Number(contactId), ...toAttributes(patch) } };
+}
+
+/** True when a patch may go in a bulk update (see `BULK_UPDATE_TAKES_EMAILS_AND_PHONES`). */
+export function bulkUpdatable(patch: DocContactPatch): boolean {
+  return BULK_UPDATE_TAKES_EMAILS_AND_PHONES || (patch.emails === undefined && patch.phones === undefined);
 }
 
 /** The attributes of a contact as IT Glue takes them: only the keys present in `patch`. */
