@@ -1,6 +1,7 @@
 import { countsSummary } from '../sync/report.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
+import { webAddresses } from '../web/web-addresses.ts';
 import { printable } from './terminal-text.ts';
 
 const COLUMNS = [
@@ -83,6 +84,23 @@ export function summaryTable(results: readonly TenantRunResult[], names: Readonl
     ]),
     2,
   );
+}
+
+/**
+ * Where the web UI listens, as the first lines `serve` and the sandbox print: the address a browser can use (never
+ * 127.0.0.1 for a server on every interface), and on every interface each address of the machine.
+ */
+export function webUiLines(label: string, host: string, port: number, after = ''): string[] {
+  const { allInterfaces, urls } = webAddresses(host, port);
+  const first = urls[0];
+  if (first === undefined) return [`${label}: listening on all interfaces (${host}), port ${port}${after}`];
+  return [
+    `${label}: ${first}/${after}`,
+    `REST API: ${first}/api/openapi.json`,
+    ...(allInterfaces
+      ? [`Listening on all interfaces (${host}), port ${port}: ${urls.map((u) => `${u}/`).join(', ')}`]
+      : []),
+  ];
 }
 
 /** The exit code of a sync: 0 done, 2 waiting for approval, 3 finished with per-user failures, 1 a tenant failed. */

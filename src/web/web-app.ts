@@ -116,6 +116,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         imgSrc: ["'self'", 'data:'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
+        // Only behind HTTPS: over plain HTTP on a LAN it would send the assets and the sign-in form to https and fail.
+        upgradeInsecureRequests: secure ? [] : null,
       },
     },
     hsts: secure,

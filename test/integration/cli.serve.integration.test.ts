@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
@@ -20,6 +20,7 @@ afterAll(async () => {
 async function startServing(
   args: readonly string[],
   env: Record<string, string>,
+  address = /(?:Web UI|web UI): (http:\/\/127\.0\.0\.1:\d+)\//,
 ): Promise<{
   child: ChildProcessWithoutNullStreams;
   url: string;
@@ -37,7 +38,7 @@ async function startServing(
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const url = /(?:Web UI|web UI): (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
+    const url = address.exec(stdout)?.[1];
     if (url !== undefined) return { child, url, output: () => stdout, exited };
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no web UI address; output:\n${stdout}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -118,6 +119,38 @@ describe('contactsync serve', () => {
     }
     expect(await served.exited).toBe(0);
     expect(served.output()).toMatch(/Stopped\.\n$/);
+  }, 90_000);
+});
+
+describe('contactsync serve --host 0.0.0.0', () => {
+  it('says it listens on every interface, and gives the addresses of this machine that answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-all-'));
+    const config = simulatorConfig(sims, dir, { tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }] });
+    const served = await startServing(
+      ['--config', config, 'serve', '--host', '0.0.0.0', '--port', '0'],
+      { CONTACTSYNC_DATA_DIR: dir },
+      /web UI: (http:\/\/\S+?)\//,
+    );
+    try {
+      const network = Object.values(networkInterfaces())
+        .flatMap((list) => list ?? [])
+        .filter((i) => i.family === 'IPv4');
+      expect(
+        network.some((i) => !i.internal),
+        'this test needs a machine with a network address',
+      ).toBe(true);
+      // The first address is one another machine can use, never loopback.
+      expect(served.url).not.toMatch(/127\.0\.0\.1/);
+      const listed = /Listening on all interfaces \(0\.0\.0\.0\), port (\d+): (.+)$/m.exec(served.output())!;
+      const port = Number(listed[1]);
+      const urls = listed[2]!.split(', ');
+      expect(urls.toSorted()).toEqual(network.map((i) => `http://${i.address}:${port}/`).toSorted());
+      expect(urls[0]).toBe(`${served.url}/`);
+      for (const url of urls) expect((await fetch(`${url}login`)).status, url).toBe(200);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exited).toBe(0);
   }, 90_000);
 });
 

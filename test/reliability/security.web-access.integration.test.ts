@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebApp } from '../../src/web/web-app.ts';
 import { Browser, concrete, startWebHarness, textOf, type WebHarness } from '../support/web.ts';
 
 let web: WebHarness;
@@ -242,6 +243,17 @@ describe('signing in', () => {
     expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    // Plain HTTP on a LAN works: nothing tells the browser to fetch the assets and post the forms over https.
+    expect(page.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+    expect(page.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('behind HTTPS (web.secureCookies), tells the browser to stay on https', async () => {
+    const secure = await buildWebApp({ services: web.box.webServices(), secureCookies: true });
+    const page = await secure.inject({ method: 'GET', url: '/login' });
+    expect(page.headers['content-security-policy']).toMatch(/upgrade-insecure-requests/);
+    expect(page.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    await secure.close();
   });
 });
 

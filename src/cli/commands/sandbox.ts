@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { portNumber, positiveNumber } from '../option-parsers.ts';
@@ -11,8 +12,8 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
-import { progressBars, summaryTable, untilStopped } from '../output.ts';
-import { printable, writeErr, writeOut } from '../terminal-text.ts';
+import { progressBars, summaryTable, untilStopped, webUiLines } from '../output.ts';
+import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
 
 interface SandboxOptions {
   seed?: string;
@@ -92,10 +93,17 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     onError: (tenantId, error) =>
       writeErr(`${printable(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}`)}\n`),
   });
+  writeOut('\n');
+  writeLines(
+    webUiLines(
+      'Web UI',
+      options.host ?? '127.0.0.1',
+      (app.server.address() as AddressInfo).port,
+      `  — sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (a sandbox-only admin login)`,
+    ),
+  );
   writeOut(
-    `\nWeb UI: ${address}/  — sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (a sandbox-only admin login)\n` +
-      `REST API: ${address}/api/openapi.json\n` +
-      `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
+    `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
       `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
   const stopAlerts = startAlertTimer(box.alerts);

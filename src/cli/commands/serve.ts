@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { portNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
@@ -5,8 +6,8 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
-import { untilStopped } from '../output.ts';
-import { writeOut } from '../terminal-text.ts';
+import { untilStopped, webUiLines } from '../output.ts';
+import { writeLines, writeOut } from '../terminal-text.ts';
 import { pushServices, type PushServices } from '../push.ts';
 
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
@@ -61,11 +62,9 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           trustProxy: config.web.trustProxy,
           sessionHours: config.web.sessionHours,
         });
-        const address = await app.listen({
-          host: options.host ?? config.web.host,
-          port: options.port ?? config.web.port,
-        });
-        writeOut(`contactsync web UI: ${address}/  (REST API: ${address}/api/openapi.json)\n`);
+        const host = options.host ?? config.web.host;
+        await app.listen({ host, port: options.port ?? config.web.port });
+        writeLines(webUiLines('contactsync web UI', host, (app.server.address() as AddressInfo).port));
         if ((await store.countUsers()) === 0)
           writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
         if (options.daemon === true) {
