@@ -1,6 +1,7 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
+import { compileGlob } from './glob-pattern.ts';
 
 export type ScopeVerdict =
   | { readonly inScope: true }
@@ -14,15 +15,6 @@ export interface ScopeContext {
   readonly groupMemberIds: ReadonlySet<string> | null;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .toLowerCase()
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
-}
-
 /** Builds the scope test once per tenant (patterns compiled once) and returns it. */
 export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) => ScopeVerdict {
   const { settings, groupMemberIds } = context;
@@ -32,7 +24,10 @@ export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) 
     );
   }
   const domains = new Set(settings.upnDomains.map((domain) => domain.trim().toLowerCase().replace(/^@/, '')));
-  const excluded = settings.excludeUpnPatterns.map((pattern) => ({ pattern, regexp: globToRegExp(pattern.trim()) }));
+  const excluded = settings.excludeUpnPatterns.map((pattern) => ({
+    pattern,
+    matches: compileGlob(pattern.trim().toLowerCase()),
+  }));
 
   return (user) => {
     const reasons: Reason[] = [];
@@ -71,7 +66,7 @@ export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) 
         );
       }
     }
-    const hit = excluded.find(({ regexp }) => regexp.test(upn));
+    const hit = excluded.find(({ matches }) => matches(upn));
     if (hit !== undefined) {
       reasons.push(
         reason(
