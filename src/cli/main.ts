@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { productVersion } from '../config/product-version.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerAlerts } from './commands/alerts.ts';
+import { registerConfig } from './commands/config.ts';
 import { registerConflicts } from './commands/conflicts.ts';
 import { registerContact } from './commands/contact.ts';
 import { registerDaemon } from './commands/daemon.ts';
@@ -30,6 +31,7 @@ export function program(): Command {
     .option('-c, --config <file>', 'the config file (default: CONTACTSYNC_CONFIG, else ./contactsync.json)')
     .showHelpAfterError();
   registerInit(cli, configOf);
+  registerConfig(cli, configOf);
   registerDoctor(cli, configOf);
   registerTenants(cli, configOf);
   registerPlan(cli, configOf);

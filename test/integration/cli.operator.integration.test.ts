@@ -74,7 +74,9 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
       dir,
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/Microsoft app id[\s\S]*IT Glue API key[\s\S]*BMS user name/);
+    expect(run.stderr).toMatch(
+      /Microsoft app \(client\) id[\s\S]*client secret[\s\S]*IT Glue API key[\s\S]*BMS API user name/,
+    );
   });
 
   it('doctor checks every connection', async () => {

@@ -1,85 +1,200 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { keyFileOf } from '../../config/config-file.ts';
 import { encryptSecret, loadSecretKey, maskSecret } from '../../config/secrets.ts';
 import { openDatabase } from '../../store/connect.ts';
 import { migrateToLatest } from '../../store/migrations.ts';
+import {
+  checkBms,
+  checkItGlue,
+  checkMicrosoft,
+  serviceUrlsFromEnv,
+  type CheckResult,
+  type ServiceUrls,
+} from '../credential-checks.ts';
+import { QUESTIONS, type Question, type QuestionKey } from '../init-questions.ts';
+import { Prompter } from '../prompt.ts';
 import { writeOut } from '../terminal-text.ts';
 
-/** The questions of `init`, each with the environment variable that answers it without a prompt. */
-const QUESTIONS = [
-  {
-    key: 'partnerTenantId',
-    env: 'CONTACTSYNC_PARTNER_TENANT_ID',
-    question: 'Your partner (MSP) tenant id, for GDAP customer discovery (empty to list tenants by hand)',
-    optional: true,
-  },
-  { key: 'clientId', env: 'CONTACTSYNC_MS_CLIENT_ID', question: 'Microsoft app (client) id' },
-  {
-    key: 'clientSecret',
-    env: 'CONTACTSYNC_MS_CLIENT_SECRET',
-    question: 'Microsoft app client secret (empty to use a certificate)',
-    optional: true,
-    secret: true,
-  },
-  {
-    key: 'certificatePath',
-    env: 'CONTACTSYNC_MS_CERTIFICATE_KEY',
-    question: 'Path of the certificate private key (PEM), when there is no secret',
-    optional: true,
-  },
-  {
-    key: 'certificateThumbprint',
-    env: 'CONTACTSYNC_MS_CERTIFICATE_THUMBPRINT',
-    question: 'SHA-256 thumbprint of that certificate',
-    optional: true,
-  },
-  { key: 'itglueApiKey', env: 'CONTACTSYNC_ITGLUE_API_KEY', question: 'IT Glue API key', secret: true },
-  { key: 'itglueRegion', env: 'CONTACTSYNC_ITGLUE_REGION', question: 'IT Glue region (us, eu or au)', fallback: 'us' },
-  { key: 'bmsUserName', env: 'CONTACTSYNC_BMS_USER', question: 'Kaseya BMS API user name' },
-  { key: 'bmsPassword', env: 'CONTACTSYNC_BMS_PASSWORD', question: 'Kaseya BMS password', secret: true },
-  { key: 'bmsTenant', env: 'CONTACTSYNC_BMS_TENANT', question: 'Kaseya BMS tenant (the company name at login)' },
-  { key: 'bmsRegion', env: 'CONTACTSYNC_BMS_REGION', question: 'Kaseya BMS region (us, emea or apac)', fallback: 'us' },
-] as const;
+type Answers = Partial<Record<QuestionKey, string>>;
 
-type Answers = Partial<Record<(typeof QUESTIONS)[number]['key'], string>>;
+/**
+ * The answers of `init`: typed at the terminal (secrets hidden, each checked as it is given and asked again until
+ * it passes), or read from the environment, where every problem is collected and reported at once.
+ */
+class Asker {
+  readonly answers: Answers = {};
+  readonly problems: string[] = [];
+  private readonly fromEnv = new Set<QuestionKey>();
 
-async function ask(): Promise<Answers> {
-  const answers: Answers = {};
-  const interactive = process.stdin.isTTY === true;
-  const prompt = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
-  try {
-    for (const q of QUESTIONS) {
-      let value = process.env[q.env];
-      if ((value === undefined || value === '') && prompt !== null)
-        value = (await prompt.question(`${q.question}${'fallback' in q ? ` [${q.fallback}]` : ''}: `)).trim();
-      if ((value === undefined || value === '') && 'fallback' in q) value = q.fallback;
-      if (value !== undefined && value !== '') answers[q.key] = value;
-    }
-  } finally {
-    prompt?.close();
+  constructor(
+    readonly prompter: Prompter | null,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** Whether the environment answers this question. */
+  given(key: QuestionKey): boolean {
+    return (this.env[QUESTIONS[key].env] ?? '') !== '';
   }
-  return answers;
+
+  /** Whether a person can be asked again for this answer (it was typed, not given by the environment). */
+  typed(key: QuestionKey): boolean {
+    return this.prompter !== null && !this.fromEnv.has(key);
+  }
+
+  async get(key: QuestionKey, again = false): Promise<string | undefined> {
+    const q: Question = QUESTIONS[key];
+    const given = this.env[q.env];
+    if (!again && given !== undefined && given !== '') {
+      const problem = q.check(given.trim());
+      if (problem === null) {
+        this.fromEnv.add(key);
+        return this.keep(key, given.trim());
+      }
+      if (this.prompter === null) {
+        this.problems.push(`${q.env}: ${problem}`);
+        return undefined;
+      }
+      this.prompter.say(`${q.env} is set, but ${problem}; asking instead.`);
+    }
+    if (this.prompter === null) {
+      if (q.fallback !== undefined) return this.keep(key, q.fallback);
+      if (q.optional !== true) this.problems.push(`${q.question.replace(/ \(.*\)$/, '')} (${q.env})`);
+      return undefined;
+    }
+    // Asked again after a failed check, a plain answer is offered back (Enter keeps it); a secret never is.
+    const fallback = again && q.secret !== true ? this.answers[key] : q.fallback;
+    const answer = await this.prompter.askUntil(
+      q.question,
+      (a) => (a === '' && q.optional === true ? null : q.check(a)),
+      { ...(q.secret === true ? { secret: true } : {}), ...(fallback === undefined ? {} : { fallback }) },
+    );
+    return answer === '' ? undefined : this.keep(key, answer);
+  }
+
+  private keep(key: QuestionKey, value: string): string {
+    const normal = key.endsWith('Region')
+      ? value.toLowerCase()
+      : key === 'certificateThumbprint'
+        ? value.replace(/[\s:]/g, '')
+        : value;
+    this.answers[key] = normal;
+    return normal;
+  }
+
+  say(text: string): void {
+    if (this.prompter !== null) this.prompter.say(text);
+  }
+
+  /** A live check that failed: asked again when the person typed the answers, else reported. */
+  failed(message: string, keys: readonly QuestionKey[]): boolean {
+    this.say(`  ✗ ${message}`);
+    if (keys.every((k) => this.typed(k))) return true;
+    this.problems.push(message);
+    return false;
+  }
 }
 
-function problemsOf(a: Answers): string[] {
-  const problems: string[] = [];
-  if (a.clientId === undefined) problems.push('the Microsoft app id (CONTACTSYNC_MS_CLIENT_ID)');
-  if (a.clientSecret === undefined && (a.certificatePath === undefined || a.certificateThumbprint === undefined))
-    problems.push('a client secret (CONTACTSYNC_MS_CLIENT_SECRET), or a certificate key and thumbprint');
-  if (a.itglueApiKey === undefined) problems.push('the IT Glue API key (CONTACTSYNC_ITGLUE_API_KEY)');
-  if (a.itglueRegion !== undefined && !['us', 'eu', 'au'].includes(a.itglueRegion))
-    problems.push(`an IT Glue region of us, eu or au (not "${a.itglueRegion}")`);
-  if (a.bmsUserName === undefined || a.bmsPassword === undefined || a.bmsTenant === undefined)
-    problems.push(
-      'the BMS user name, password and tenant (CONTACTSYNC_BMS_USER, CONTACTSYNC_BMS_PASSWORD, CONTACTSYNC_BMS_TENANT)',
+/**
+ * Runs a live check until it passes: when it fails, the questions `retry` names are asked again (the last of them
+ * must have been typed; an answer from the environment is reported instead). `attempt` returns null when there is
+ * nothing to check.
+ */
+async function untilAccepted(
+  asker: Asker,
+  attempt: () => Promise<CheckResult | null>,
+  retry: (result: CheckResult) => readonly QuestionKey[],
+): Promise<void> {
+  for (;;) {
+    const result = await attempt();
+    if (result === null) return;
+    if (result.ok) {
+      asker.say(`  ✓ ${result.message}`);
+      return;
+    }
+    const keys = retry(result);
+    if (!asker.failed(result.message, keys.slice(-1))) return;
+    for (const key of keys) await asker.get(key, true);
+  }
+}
+
+async function gather(asker: Asker, check: boolean, urls: ServiceUrls): Promise<void> {
+  const a = asker.answers;
+  await asker.get('partnerTenantId');
+  await asker.get('clientId');
+  // Only the questions that apply: a certificate is asked for only when no secret was given.
+  if ((await asker.get('clientSecret')) === undefined) {
+    if (asker.prompter === null && !asker.given('certificatePath') && !asker.given('certificateThumbprint'))
+      asker.problems.push(
+        'a client secret (CONTACTSYNC_MS_CLIENT_SECRET), or a certificate key and thumbprint (CONTACTSYNC_MS_CERTIFICATE_KEY, CONTACTSYNC_MS_CERTIFICATE_THUMBPRINT)',
+      );
+    else {
+      await asker.get('certificatePath');
+      await asker.get('certificateThumbprint');
+    }
+  }
+  if (check && a.partnerTenantId === undefined)
+    asker.say('  (The Microsoft app is checked by contactsync doctor, once tenants are listed.)');
+  if (check)
+    await untilAccepted(
+      asker,
+      async () => {
+        if (a.partnerTenantId === undefined || a.clientId === undefined) return null;
+        const certificate =
+          a.clientSecret === undefined && a.certificatePath !== undefined && a.certificateThumbprint !== undefined
+            ? {
+                thumbprintSha256: a.certificateThumbprint,
+                privateKey: readFileSync(resolve(a.certificatePath), 'utf8'),
+              }
+            : undefined;
+        if (a.clientSecret === undefined && certificate === undefined) return null;
+        return checkMicrosoft(
+          a.partnerTenantId,
+          {
+            clientId: a.clientId,
+            ...(a.clientSecret === undefined ? {} : { clientSecret: a.clientSecret }),
+            ...(certificate === undefined ? {} : { certificate }),
+          },
+          urls,
+        );
+      },
+      (result) =>
+        /AADSTS700016/.test(result.message)
+          ? ['clientId']
+          : a.clientSecret !== undefined
+            ? ['clientSecret']
+            : ['certificateThumbprint'],
     );
-  if (a.bmsRegion !== undefined && !['us', 'emea', 'apac'].includes(a.bmsRegion))
-    problems.push(`a BMS region of us, emea or apac (not "${a.bmsRegion}")`);
-  return problems;
+  await asker.get('itglueRegion');
+  await asker.get('itglueApiKey');
+  if (check)
+    await untilAccepted(
+      asker,
+      async () =>
+        a.itglueApiKey === undefined
+          ? null
+          : checkItGlue(a.itglueApiKey, (a.itglueRegion ?? 'us') as 'us' | 'eu' | 'au', urls),
+      () => ['itglueRegion', 'itglueApiKey'],
+    );
+  await asker.get('bmsRegion');
+  await asker.get('bmsTenant');
+  await asker.get('bmsUserName');
+  await asker.get('bmsPassword');
+  if (check)
+    await untilAccepted(
+      asker,
+      async () =>
+        a.bmsTenant === undefined || a.bmsUserName === undefined || a.bmsPassword === undefined
+          ? null
+          : checkBms(
+              { userName: a.bmsUserName, password: a.bmsPassword, tenant: a.bmsTenant },
+              (a.bmsRegion ?? 'us') as 'us' | 'emea' | 'apac',
+              urls,
+            ),
+      () => ['bmsTenant', 'bmsUserName', 'bmsPassword'],
+    );
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -132,14 +247,23 @@ export function registerInit(cli: Command, configOf: (command: Command) => strin
       'Write a commented config file (secrets encrypted) and create the database. Answers come from prompts, or from the environment variables CONTACTSYNC_MS_CLIENT_ID, CONTACTSYNC_MS_CLIENT_SECRET, CONTACTSYNC_ITGLUE_API_KEY, CONTACTSYNC_BMS_USER, CONTACTSYNC_BMS_PASSWORD, CONTACTSYNC_BMS_TENANT and the others listed in the README.',
     )
     .option('--force', 'replace an existing config file')
-    .action(async (options: { force?: boolean }, command: Command) => {
+    .option('--no-check', 'do not sign in to Microsoft, IT Glue and BMS to check the answers (an offline install)')
+    .action(async (options: { force?: boolean; check: boolean }, command: Command) => {
       const path = resolve(configOf(command));
       if (existsSync(path) && options.force !== true)
         throw new Error(`${path} exists already: use --force to replace it.`);
-      const answers = await ask();
-      const problems = problemsOf(answers);
-      if (problems.length > 0)
-        throw new Error(`Cannot write the config; missing or wrong:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      const prompter = process.stdin.isTTY === true ? new Prompter() : null;
+      const asker = new Asker(prompter, process.env);
+      try {
+        await gather(asker, options.check, serviceUrlsFromEnv());
+      } finally {
+        prompter?.close();
+      }
+      const answers = asker.answers;
+      if (asker.problems.length > 0)
+        throw new Error(
+          `Cannot write the config; missing or wrong:\n${asker.problems.map((p) => `  - ${p}`).join('\n')}\nSet the environment variables named, or run contactsync init at a terminal to be asked.`,
+        );
       const key = loadSecretKey(keyFileOf(path), { create: true });
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, configText(answers, key), { mode: 0o600 });

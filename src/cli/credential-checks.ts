@@ -1,0 +1,90 @@
+import { BmsPsa } from '../connectors/bms/bms-psa.ts';
+import { isConnectorError } from '../connectors/http/connector-error.ts';
+import type { TransportOptions } from '../connectors/http/http-client.ts';
+import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
+import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
+
+/**
+ * Live checks of credentials as a person types them (init, config set-secret): one harmless call each. `ok: false`
+ * means the service refused them (ask again); an unreachable service is not a refusal, and is only noted.
+ */
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** Where the services are: their real hosts, or other ones (the simulators) from the environment. */
+export interface ServiceUrls {
+  readonly login?: string | undefined;
+  readonly itglue?: string | undefined;
+  readonly bms?: string | undefined;
+}
+
+export function serviceUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceUrls {
+  return { login: env.CONTACTSYNC_MS_LOGIN_URL, itglue: env.CONTACTSYNC_ITGLUE_URL, bms: env.CONTACTSYNC_BMS_URL };
+}
+
+// A person waits for the answer: one try, a short timeout.
+const QUICK: TransportOptions = { timeoutMs: 10_000, policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } };
+
+function unreachable(service: string, error: unknown): CheckResult {
+  return {
+    ok: true,
+    message: `${service} could not be reached to check this (${(error as Error).message.split('\n')[0]}); contactsync doctor checks it later.`,
+  };
+}
+
+export async function checkMicrosoft(
+  tenantId: string,
+  credential: {
+    clientId: string;
+    clientSecret?: string;
+    certificate?: { thumbprintSha256: string; privateKey: string };
+  },
+  urls: ServiceUrls,
+): Promise<CheckResult> {
+  try {
+    await new GraphTokenProvider({ credential, loginBaseUrl: urls.login ?? null, timeoutMs: 10_000 }).token(tenantId);
+    return { ok: true, message: `Microsoft signed the app in to tenant ${tenantId}.` };
+  } catch (error) {
+    if (isConnectorError(error, 'Auth')) return { ok: false, message: error.message };
+    return unreachable("Microsoft's login service", error);
+  }
+}
+
+export async function checkItGlue(apiKey: string, region: 'us' | 'eu' | 'au', urls: ServiceUrls): Promise<CheckResult> {
+  try {
+    await new ItGlueDocStore({
+      apiKey,
+      region,
+      ...(urls.itglue ? { baseUrl: urls.itglue } : {}),
+      ...QUICK,
+    }).listContactTypes();
+    return { ok: true, message: `IT Glue (${region}) accepted the key.` };
+  } catch (error) {
+    if (isConnectorError(error, 'Auth'))
+      return {
+        ok: false,
+        message: `IT Glue (region ${region}) refused the key: check the key, and that it belongs to this region.`,
+      };
+    return unreachable('IT Glue', error);
+  }
+}
+
+export async function checkBms(
+  credentials: { userName: string; password: string; tenant: string },
+  region: 'us' | 'emea' | 'apac',
+  urls: ServiceUrls,
+): Promise<CheckResult> {
+  try {
+    await new BmsPsa({ credentials, region, ...(urls.bms ? { baseUrl: urls.bms } : {}), ...QUICK }).listAccounts();
+    return { ok: true, message: `Kaseya BMS (${region}) signed ${credentials.userName} in.` };
+  } catch (error) {
+    if (isConnectorError(error, 'Auth'))
+      return {
+        ok: false,
+        message: `Kaseya BMS (region ${region}) refused the login: check the user name, the password and the tenant (the company name at login), and that the user is an API employee. (${error.message.split('\n')[0]})`,
+      };
+    return unreachable('Kaseya BMS', error);
+  }
+}
