@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 
@@ -17,12 +17,32 @@ export const REDACTED_KEYS = [
   'secretKey',
 ];
 
+/**
+ * The log file (0600: it names people), written in the background. When it cannot be written (a full disk), logging
+ * stops with one line on stderr: otherwise pino's flush at exit would retry the failed write for ever and the process
+ * would never end.
+ */
+function logFile(file: string) {
+  if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  const destination = pino.destination({ dest: file, sync: false, mkdir: true, mode: 0o600 });
+  let failed = false;
+  destination.on('error', (error: Error) => {
+    if (failed) return;
+    failed = true;
+    Object.assign(destination, {
+      write: () => true,
+      flush: (callback?: (error?: Error) => void) => callback?.(),
+      flushSync: () => {},
+      end: () => {},
+    });
+    process.stderr.write(`contactsync: the log ${file} cannot be written (${error.message}); logging stopped.\n`);
+  });
+  return destination;
+}
+
 /** JSON logs in a file (the terminal is for people), secrets redacted at any depth up to three levels; CONTACTSYNC_LOG_LEVEL=debug logs every API attempt. */
 export function createLogger(file: string, level = process.env.CONTACTSYNC_LOG_LEVEL ?? 'info'): Logger {
   mkdirSync(dirname(file), { recursive: true });
   const paths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
-  return pino(
-    { level, redact: { paths, censor: '[redacted]' } },
-    pino.destination({ dest: file, sync: false, mkdir: true }),
-  );
+  return pino({ level, redact: { paths, censor: '[redacted]' } }, logFile(file));
 }

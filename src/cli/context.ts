@@ -66,10 +66,19 @@ export async function openContext(
   const path = resolve(configPath);
   const config = loadConfig(path, process.env, options);
   const logger = createLogger(join(DATA_DIR, 'contactsync.log'));
+  let metrics: StoreMetrics | null = null;
   // A relative database path is relative to the config file.
   const database = openDatabase({
     databaseUrl: process.env.DATABASE_URL,
     sqlitePath: resolve(dirname(path), config.database.sqlitePath),
+    leaseSeconds: config.database.leaseSeconds,
+    onConnectionError: (error) => {
+      logger.warn(
+        { error: error.message },
+        'database connection lost: the work in flight on it fails and is retried; the next query reconnects',
+      );
+      metrics?.increment('contactsync_db_connection_errors_total');
+    },
   });
   await migrateToLatest(database.db as Kysely<unknown>);
   const store = new StateStore(database.db);
@@ -84,7 +93,7 @@ export async function openContext(
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   if (config.alerts !== undefined) await alerts.applyConfig(config.alerts);
-  const metrics = new StoreMetrics(store);
+  metrics = new StoreMetrics(store);
   const countLimited = countRateLimited(metrics);
   const log = (entry: AttemptLog) => {
     countLimited(entry);
@@ -159,6 +168,7 @@ export async function openContext(
         directory,
         itglue,
         bms,
+        locks: database.locks,
         metrics,
         alerts,
         log: (level, message, fields) => logger[level](fields ?? {}, message),

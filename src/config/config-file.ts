@@ -23,7 +23,13 @@ function isProxyAddress(value: string): boolean {
 }
 
 export const configSchema = z.strictObject({
-  database: z.strictObject({ sqlitePath: z.string().min(1).default('./data/contactsync.db') }).prefault({}),
+  database: z
+    .strictObject({
+      sqlitePath: z.string().min(1).default('./data/contactsync.db'),
+      /** SQLite: how long a tenant stays locked by a process that died where its pid cannot be checked */
+      leaseSeconds: z.number().int().min(2).max(3600).default(30),
+    })
+    .prefault({}),
   microsoft: z.strictObject({
     partnerTenantId: z.string().min(1).nullable().optional(),
     clientId: z.string().min(1, 'the application (client) id of the app registration is required'),

@@ -8,8 +8,14 @@ import type { DeliveryMode } from './delivery-mode.ts';
  */
 export interface TenantDispatcher {
   mapTenants(): Promise<void>;
-  runTenant(tenantId: string, options: { readonly force: boolean }): Promise<TenantRunResult | null>;
+  runTenant(
+    tenantId: string,
+    options: { readonly force: boolean; readonly by: string },
+  ): Promise<TenantRunResult | null>;
 }
+
+/** A tenant another process is syncing is tried again this soon (or at its next poll, if that comes first). */
+const BUSY_RETRY_MS = 5_000;
 
 export interface DaemonOptions {
   readonly store: StateStore;
@@ -112,11 +118,18 @@ export class Daemon {
         if (this.stopping) break;
         const force = this.nextReconcile.get(tenant.id)! <= this.now();
         this.nudged.delete(tenant.id);
+        let busy = false;
         try {
-          const result = await runner.runTenant(tenant.id, { force });
+          const result = await runner.runTenant(tenant.id, { force, by: 'daemon' });
+          busy = result?.status === 'busy';
           if (result !== null) this.options.onResult?.(result);
         } catch (error) {
           this.options.onError?.(tenant.id, error as Error);
+        }
+        if (busy) {
+          // Another process is syncing the tenant: not a failure; this poll (and a reconciliation due) comes back soon.
+          this.nextPoll.set(tenant.id, this.now() + Math.min(interval, BUSY_RETRY_MS));
+          continue;
         }
         if (force) this.nextReconcile.set(tenant.id, this.now() + this.options.reconcileHours * 3600_000);
         this.lastPoll.set(tenant.id, this.now());

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
+import { advisoryLockKey, tryAdvisoryLock, type AdvisoryLock } from '../store/advisory-lock.ts';
 
 /** The queue of per-tenant sync jobs in scale-out: PostgreSQL only, through pg-boss. */
 export const TENANT_SYNC_QUEUE = 'contactsync-tenant-sync';
@@ -26,26 +27,16 @@ export interface FailedJob {
   readonly error: string;
 }
 
-/** Something else holds the tenant: the job is tried again after the retry delay. */
-export class TenantBusyError extends Error {
-  constructor(tenantId: string) {
-    super(`Tenant ${tenantId} is being synced by another worker; this job is retried shortly.`);
-    this.name = 'TenantBusyError';
-  }
-}
-
-/** A number for the tenant's advisory lock, the same in every process. */
-function lockKey(tenantId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < tenantId.length; i++) hash = Math.imul(hash ^ tenantId.charCodeAt(i), 0x01000193);
-  return hash | 0;
-}
+/** A job for a tenant that another process is syncing is run again this many seconds later (plus jitter). */
+const DEFER_SECONDS = 5;
 
 /**
  * Per-tenant sync jobs. At most one job waits per tenant (pg-boss's `short` policy dedupes the scheduler's
- * repeats), and at most one runs per tenant anywhere: a worker holds the tenant's advisory lock for the whole job,
- * and a worker that finds it held retries later. A worker that dies releases its lock with its connection, and its
- * job expires after `jobTimeoutSeconds` and is run again by another worker; the write journal makes that safe.
+ * repeats), and at most one runs per tenant anywhere: the run holds the tenant's advisory lock (the sync runner takes
+ * it, whoever starts the run), and a job that finds the tenant busy is deferred — done, and queued again a little
+ * later — never failed: a job fails only when its sync does. A worker that dies releases its lock with its
+ * connection, and its job expires after `jobTimeoutSeconds` and is run again by another worker; the write journal
+ * makes that safe.
  */
 export class TenantJobQueue {
   private constructor(
@@ -67,20 +58,23 @@ export class TenantJobQueue {
     // Creating a queue is DDL: processes starting together take turns, or PostgreSQL finds them deadlocked.
     const client = await pool.connect();
     try {
-      await client.query('SELECT pg_advisory_lock($1)', [lockKey('contactsync:create-queue')]);
+      await client.query('SELECT pg_advisory_lock($1)', [advisoryLockKey('contactsync:create-queue')]);
       if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null)
         await boss.createQueue(TENANT_SYNC_QUEUE, { name: TENANT_SYNC_QUEUE, policy: 'short' });
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [lockKey('contactsync:create-queue')]).catch(() => {});
+      await client
+        .query('SELECT pg_advisory_unlock($1)', [advisoryLockKey('contactsync:create-queue')])
+        .catch(() => {});
       client.release();
     }
     return new TenantJobQueue(boss, pool, options);
   }
 
-  /** Queues a sync of the tenant, unless one is already waiting. */
-  async enqueue(tenantId: string): Promise<boolean> {
+  /** Queues a sync of the tenant (after `delaySeconds`), unless one is already waiting. */
+  async enqueue(tenantId: string, delaySeconds = 0): Promise<boolean> {
     const id = await this.boss.send(TENANT_SYNC_QUEUE, { tenantId } satisfies TenantJob, {
       singletonKey: tenantId,
+      ...(delaySeconds > 0 ? { startAfter: delaySeconds } : {}),
       retryLimit: this.options.retryLimit ?? 8,
       retryDelay: this.options.retryDelaySeconds ?? 2,
       retryBackoff: true,
@@ -89,27 +83,27 @@ export class TenantJobQueue {
     return id !== null;
   }
 
-  /** Takes jobs, `concurrency` at a time, each under the tenant's lock; a throw fails the job (it is retried). */
-  async work(concurrency: number, handle: (job: TenantJob) => Promise<void>): Promise<void> {
+  /**
+   * Takes jobs, `concurrency` at a time. A throw fails the job (it is retried with backoff); a handler that answers
+   * `{ deferred: why }` found the tenant busy: the job is queued again a few seconds later, and this one is done.
+   */
+  async work(
+    concurrency: number,
+    handle: (job: TenantJob) => Promise<{ readonly deferred: string } | undefined>,
+  ): Promise<void> {
     for (let i = 0; i < concurrency; i++) {
       await this.boss.work<TenantJob>(
         TENANT_SYNC_QUEUE,
         { batchSize: 1, pollingIntervalSeconds: 0.5 },
         async ([job]) => {
-          if (job === undefined) return;
-          await this.withTenantLock(job.data.tenantId, () => handle(job.data));
+          if (job === undefined) return undefined;
+          const outcome = await handle(job.data);
+          if (outcome === undefined) return undefined;
+          // A job already waiting for the tenant (pg-boss keeps one) does as well as this one.
+          await this.enqueue(job.data.tenantId, DEFER_SECONDS + Math.floor(Math.random() * DEFER_SECONDS));
+          return outcome;
         },
       );
-    }
-  }
-
-  private async withTenantLock(tenantId: string, work: () => Promise<void>): Promise<void> {
-    const release = await tryAdvisoryLock(this.pool, tenantId);
-    if (release === null) throw new TenantBusyError(tenantId);
-    try {
-      await work();
-    } finally {
-      await release();
     }
   }
 
@@ -155,25 +149,9 @@ function errorText(output: unknown): string {
 }
 
 /**
- * Takes the advisory lock named `name` on a connection of its own, held until the returned release is called (or
- * the process dies, which closes the connection); null when another process holds it.
+ * Whether this process is the scheduler: one among all, chosen by an advisory lock held while it lives. A dropped
+ * connection loses the lock (another process may lead now): `onLost` hears it.
  */
-async function tryAdvisoryLock(pool: pg.Pool, name: string): Promise<(() => Promise<void>) | null> {
-  const client = await pool.connect();
-  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-    lockKey(name),
-  ]);
-  if (rows[0]?.locked !== true) {
-    client.release();
-    return null;
-  }
-  return async () => {
-    await client.query('SELECT pg_advisory_unlock($1)', [lockKey(name)]).catch(() => {});
-    client.release();
-  };
-}
-
-/** Whether this process is the scheduler: one among all, chosen by an advisory lock held while it lives. */
-export function tryBecomeScheduler(pool: pg.Pool): Promise<(() => Promise<void>) | null> {
-  return tryAdvisoryLock(pool, 'contactsync:scheduler');
+export function tryBecomeScheduler(pool: pg.Pool, onLost: (error: Error) => void): Promise<AdvisoryLock | null> {
+  return tryAdvisoryLock(pool, 'contactsync:scheduler', onLost);
 }

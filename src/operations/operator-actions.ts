@@ -1,6 +1,7 @@
 import type { Link, SyncDisabled } from '../domain/link.ts';
 import { parseSettingsOverride, resolveSettings, type Settings, type SettingsOverride } from '../domain/settings.ts';
 import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
+import { TenantBusyError } from '../store/tenant-locks.ts';
 import { UnknownUserError, type SyncRunner, type SyncStep, type TenantRunResult } from '../sync/tenant-runner.ts';
 import { OperationError } from './operation-error.ts';
 
@@ -205,27 +206,32 @@ export async function discoverTenants(
 
 type Runner = Pick<SyncRunner, 'mapTenants' | 'runAll' | 'runTenant' | 'runUser'>;
 
-/** Syncs every tenant now (a full reconciliation), mapping new ones by name first. */
+/**
+ * Syncs every tenant now (a full reconciliation), mapping new ones by name first. A tenant another run holds is
+ * left to it: its result is `busy`, with who holds it.
+ */
 export async function syncAllTenants(store: StateStore, runner: Runner, actor: string): Promise<TenantRunResult[]> {
   await runner.mapTenants();
-  const results = await runner.runAll({ force: true });
+  const results = await runner.runAll({ force: true, by: actor });
   await store.audit(actor, 'tenants.sync', 'all', { tenants: results.length });
   return results;
 }
 
-/** Syncs one tenant now (a full reconciliation). */
+/** Syncs one tenant now (a full reconciliation); refused (Conflict) while another run holds the tenant. */
 export async function syncTenant(
   store: StateStore,
   runner: Runner,
   tenant: TenantRecord,
   actor: string,
+  options: { readonly waitSeconds?: number } = {},
 ): Promise<TenantRunResult> {
-  const result = await runner.runTenant(tenant.id, { force: true });
+  const result = await runner.runTenant(tenant.id, { force: true, by: actor, ...options });
+  if (result.status === 'busy') throw new OperationError('Conflict', result.error ?? `${tenant.displayName} is busy.`);
   await store.audit(actor, 'tenant.sync', tenant.id, { status: result.status, runId: result.runId });
   return result;
 }
 
-/** Sync now for one person: each step is reported to `onStep` as it ends. */
+/** Sync now for one person: each step is reported to `onStep` as it ends; refused (Conflict) while the tenant is busy. */
 export async function syncNow(
   store: StateStore,
   runner: Runner,
@@ -233,6 +239,7 @@ export async function syncNow(
   userId: string,
   actor: string,
   onStep: (step: SyncStep, detail: string) => void,
+  options: { readonly waitSeconds?: number } = {},
 ): Promise<UserResult> {
   const tenant = await store.getTenant(tenantId);
   if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
@@ -243,9 +250,10 @@ export async function syncNow(
     );
   let result: UserResult;
   try {
-    result = await runner.runUser(tenantId, userId, onStep);
+    result = await runner.runUser(tenantId, userId, onStep, { by: actor, ...options });
   } catch (error) {
     if (error instanceof UnknownUserError) throw new OperationError('NotFound', error.message);
+    if (error instanceof TenantBusyError) throw new OperationError('Conflict', error.message);
     throw error;
   }
   await store.audit(actor, 'contact.sync-now', result.userId, {

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -90,7 +90,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     limiter.limit = limit.limit;
     limiter.windowMs = limit.windowMs;
   }
-  const { db } = openSqlite(dbPath);
+  const { db, locks } = openSqlite(dbPath);
   await migrateToLatest(db as Kysely<unknown>);
   const store = new StateStore(db);
   // Delta links of earlier simulators mean nothing to these: every tenant starts with a full read.
@@ -138,13 +138,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...common,
     }),
     ...clients,
+    locks,
     metrics,
     alerts,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   const persist = async () => {
-    if (options.dbPath !== undefined)
-      await writeFile(simulatorsPath, JSON.stringify({ settings: seed.settings, ...sims.dump() }));
+    if (options.dbPath !== undefined) {
+      // The simulated systems' state holds people's data, as the database beside it does: readable by the owner alone.
+      await writeFile(simulatorsPath, JSON.stringify({ settings: seed.settings, ...sims.dump() }), { mode: 0o600 });
+      await chmod(simulatorsPath, 0o600);
+    }
   };
 
   return {

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
  * Migrations in code, applied by Kysely's Migrator, which takes a lock first (an advisory lock on PostgreSQL), so two
@@ -312,6 +312,48 @@ migrations['0007_operator_views'] = {
       .ifNotExists()
       .on('contact_actions')
       .columns(['tenant_id', 'user_id', 'at'])
+      .execute();
+  },
+};
+
+migrations['0008_tenant_locks'] = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Who syncs each tenant now: the lock itself on SQLite (a lease), who holds the advisory lock on PostgreSQL.
+    await db.schema
+      .createTable('tenant_locks')
+      .ifNotExists()
+      .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+      .addColumn('token', 'text', (c) => c.notNull())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('pid', 'integer', (c) => c.notNull())
+      .addColumn('host', 'text', (c) => c.notNull())
+      .addColumn('machine', 'text', (c) => c.notNull())
+      .addColumn('acquired_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    // Runs that overlapped before this lock existed may have left two open creates for one user: the older is closed.
+    await sql`UPDATE journal SET status = 'failed', error = 'interrupted; superseded by a later create'
+      WHERE operation = 'create' AND status = 'intent' AND EXISTS (
+        SELECT 1 FROM journal later WHERE later.tenant_id = journal.tenant_id AND later.system = journal.system
+          AND later.user_id = journal.user_id AND later.operation = 'create' AND later.status = 'intent'
+          AND (later.created_at > journal.created_at OR (later.created_at = journal.created_at AND later.id > journal.id)))`.execute(
+      db,
+    );
+    // One create in flight per user and system, whichever run started it.
+    await db.schema
+      .createIndex('journal_create_in_flight')
+      .ifNotExists()
+      .unique()
+      .on('journal')
+      .columns(['tenant_id', 'system', 'user_id'])
+      .where(sql.ref('operation'), '=', 'create')
+      .where(sql.ref('status'), '=', 'intent')
+      .execute();
+    await db.schema
+      .createIndex('journal_creates')
+      .ifNotExists()
+      .on('journal')
+      .columns(['tenant_id', 'operation', 'status'])
       .execute();
   },
 };

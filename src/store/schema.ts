@@ -26,6 +26,7 @@ export interface Database {
   alert_deliveries: AlertDeliveryTable;
   alert_batches: AlertBatchTable;
   graph_subscriptions: GraphSubscriptionTable;
+  tenant_locks: TenantLockTable;
 }
 
 export interface TenantTable {
@@ -263,4 +264,20 @@ export interface GraphSubscriptionTable {
   next_attempt_at: string | null;
   last_notice_at: string | null;
   updated_at: string;
+}
+
+/** Who syncs a tenant now, and since when; on SQLite the row is the lock, held while its lease is renewed. */
+export interface TenantLockTable {
+  tenant_id: string;
+  /** this holding's own id: renewals and the release touch only the holding that made them */
+  token: string;
+  /** who started the run: `worker`, `daemon`, `web:alice`, `api:automation`, `cli:root` */
+  holder: string;
+  pid: number;
+  /** the host name, for people */
+  host: string;
+  /** the boot and process namespace of the holder: where its pid can be checked */
+  machine: string;
+  acquired_at: string;
+  expires_at: string;
 }

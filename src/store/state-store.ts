@@ -143,6 +143,18 @@ function toUserResult(row: Database['user_results']): UserResult {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A create that another run is making, or made since this run began: this run stops rather than make it twice. */
+export class SecondCreateError extends Error {
+  readonly code = 'Conflict';
+  constructor(entry: { readonly system: string; readonly userId: string }, otherRun: string | null, cause: unknown) {
+    super(
+      `Another run${otherRun === null ? '' : ` (${otherRun})`} is creating or has just created the ${entry.system === 'itglue' ? 'IT Glue' : 'BMS'} contact of user ${entry.userId}; this run stops so that it is not created twice, and the next run takes it into account.`,
+      cause === null ? undefined : { cause },
+    );
+    this.name = 'SecondCreateError';
+  }
+}
+
 /**
  * contactsync's state: tenants and their mapping, versioned settings, the directory snapshot and delta checkpoint,
  * links, runs, the write journal, per-user results, the conflicts queue and the audit log. SQL only: it knows no API.
@@ -489,11 +501,56 @@ export class StateStore {
 
   // --- the write journal ---
 
-  /** Records the intent before a write; returns the entry's id. The same key twice is one intent. */
+  /**
+   * Records the intent before a write; returns the entry's id. The same key twice is one intent. A create is refused
+   * (thrown) when another run is creating the same user's contact in the same system, or created it since this run
+   * began: whichever run started a create, every other run recognises it.
+   */
   async journalIntent(
     entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string },
   ): Promise<string> {
+    if (entry.operation === 'create') await this.refuseSecondCreate(entry);
     const id = crypto.randomUUID();
+    await this.insertIntent(id, entry).catch((error: unknown) => {
+      const code = (error as { code?: unknown }).code;
+      // The unique index of creates in flight: another run journalled this create at the same moment.
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') throw new SecondCreateError(entry, null, error);
+      throw error;
+    });
+    const row = await this.db
+      .selectFrom('journal')
+      .select('id')
+      .where('idempotency_key', '=', entry.key)
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  private async refuseSecondCreate(entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'>): Promise<void> {
+    const other = await this.db
+      .selectFrom('journal')
+      .select(['run_id'])
+      .where('tenant_id', '=', entry.tenantId)
+      .where('system', '=', entry.system)
+      .where('user_id', '=', entry.userId)
+      .where('operation', '=', 'create')
+      .where('run_id', '!=', entry.runId)
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'intent'),
+          eb.and([
+            eb('status', '=', 'done'),
+            eb('updated_at', '>=', eb.selectFrom('runs').select('started_at').where('id', '=', entry.runId)),
+          ]),
+        ]),
+      )
+      .executeTakeFirst();
+    if (other !== undefined) throw new SecondCreateError(entry, other.run_id, null);
+  }
+
+  private async insertIntent(
+    id: string,
+    entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string },
+  ): Promise<void> {
     await this.db
       .insertInto('journal')
       .values({
@@ -513,12 +570,23 @@ export class StateStore {
       })
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .execute();
-    const row = await this.db
+  }
+
+  /** Every contact contactsync created for the tenant's users, by any run: user, system and the contact's id. */
+  async createdContacts(tenantId: string): Promise<{ userId: string; system: 'itglue' | 'bms'; targetId: string }[]> {
+    const rows = await this.db
       .selectFrom('journal')
-      .select('id')
-      .where('idempotency_key', '=', entry.key)
-      .executeTakeFirstOrThrow();
-    return row.id;
+      .select(['user_id', 'system', 'target_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('operation', '=', 'create')
+      .where('status', '=', 'done')
+      .where('target_id', 'is not', null)
+      .execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      system: row.system as 'itglue' | 'bms',
+      targetId: row.target_id!,
+    }));
   }
 
   /** Marks a write done and stores the link it produced, in one transaction. */

@@ -12,13 +12,17 @@ import type { MetricsSink } from '../metrics/metrics-recorder.ts';
 import { normalizeDirectoryUser } from '../normalize/directory-user.ts';
 import { reason } from '../domain/reason.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
+import { TenantBusyError, type TenantLease, type TenantLocks } from '../store/tenant-locks.ts';
 import { applyPlan, type AppliedAction } from './apply.ts';
 import { autoMapping } from './auto-mapping.ts';
+import { disputeContactsCreatedTwice } from './created-twice.ts';
+import { leasedWrites } from './leased-writes.ts';
 import { storedEmailKey } from './match.ts';
 import { planTenantSync, type TenantSyncInput } from './plan.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
 
-export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged';
+/** `busy`: another run holds the tenant; this one wrote nothing (the error says who holds it). */
+export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged' | 'busy';
 
 export interface TenantRunResult {
   readonly tenantId: string;
@@ -39,7 +43,15 @@ export class UnknownUserError extends Error {
 /** The steps of Sync now, each reported as it ends. */
 export type SyncStep = 'read' | 'scope' | 'match' | 'plan' | 'apply';
 
-export interface RunOptions {
+/** Who starts a run, and how long it may wait for a run of the same tenant to end. */
+export interface LockOptions {
+  /** named in the busy message another caller gets: `worker`, `daemon`, `web:alice`, `api:automation`, `cli:root` */
+  readonly by?: string;
+  /** how long to wait for another run of the tenant to end before refusing (0, the default: refuse at once) */
+  readonly waitSeconds?: number;
+}
+
+export interface RunOptions extends LockOptions {
   /** plan even when Microsoft reports no change (a full reconciliation) */
   readonly force?: boolean;
   /** plan and report, write nothing */
@@ -53,6 +65,8 @@ export interface RunnerDependencies {
   readonly directory: DirectorySource;
   readonly itglue: DocStore;
   readonly bms: Psa | null;
+  /** one writer per tenant, across every process sharing the state database */
+  readonly locks: TenantLocks;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** hears the time from a change in Microsoft 365 to its contact written in BMS */
   readonly metrics?: MetricsSink;
@@ -134,20 +148,62 @@ export class SyncRunner {
   private contactTypes: Promise<readonly DocContactType[]> | null = null;
   private types: Promise<{ email: readonly PsaType[]; phone: readonly PsaType[] }> | null = null;
 
-  /** the run in flight per tenant: the daemon, the web UI and the API share a runner, and a tenant runs once at a time */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
-
   constructor(private readonly deps: RunnerDependencies) {}
 
-  private exclusive<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.inFlight.get(tenantId) ?? Promise.resolve();
-    const mine = before.catch(() => {}).then(work);
-    const settled = mine.catch(() => {});
-    this.inFlight.set(tenantId, settled);
-    void settled.then(() => {
-      if (this.inFlight.get(tenantId) === settled) this.inFlight.delete(tenantId);
-    });
-    return mine;
+  /**
+   * Runs `work` holding the tenant's lock, whoever asks (CLI, web, REST, daemon, worker): a second run of the tenant
+   * waits up to `waitSeconds` for the first to end, then is refused with a TenantBusyError naming the holder.
+   */
+  private async exclusive<T>(
+    tenantId: string,
+    options: LockOptions,
+    work: (lease: TenantLease) => Promise<T>,
+  ): Promise<T> {
+    const by = options.by ?? 'contactsync';
+    const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
+    for (;;) {
+      const attempt = await this.deps.locks.tryAcquire(tenantId, by);
+      if ('lease' in attempt) {
+        try {
+          return await work(attempt.lease);
+        } finally {
+          await attempt.lease.release().catch((error: unknown) =>
+            this.log('warn', 'the tenant lock could not be released; it is freed when its lease runs out', {
+              tenantId,
+              error: (error as Error).message,
+            }),
+          );
+        }
+      }
+      if (Date.now() >= deadline) {
+        const tenant = await this.deps.store.getTenant(tenantId);
+        throw new TenantBusyError(tenant?.displayName ?? tenantId, attempt.holder);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(50, deadline - Date.now()))));
+    }
+  }
+
+  /** The plan, with a dispute for each user contactsync created two contacts for in one system (any run, ever). */
+  private async withCreatedTwice(tenantId: string, plan: Plan, input: Omit<TenantSyncInput, 'links'>): Promise<Plan> {
+    const created = await this.deps.store.createdContacts(tenantId);
+    if (created.length === 0) return plan;
+    const settled = (await this.deps.store.listConflicts({ tenantId, status: 'resolved' })).filter(
+      (c) => c.resolution !== null,
+    );
+    return disputeContactsCreatedTwice(
+      plan,
+      created,
+      {
+        itglue: new Set(input.itglue.contacts.map((c) => c.id)),
+        bms: new Set((input.bms?.contacts ?? []).map((c) => String(c.id))),
+      },
+      settled,
+    );
+  }
+
+  /** The ports as this run may write them: nothing more once its lease is lost. */
+  private writers(lease: TenantLease): { readonly itglue: DocStore; readonly bms: Psa | null } {
+    return leasedWrites(lease, this.deps.itglue, this.deps.bms);
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
@@ -359,8 +415,9 @@ export class SyncRunner {
     tenantId: string,
     userId: string,
     onStep: (step: SyncStep, detail: string) => void,
+    options: LockOptions = {},
   ): Promise<UserResult> {
-    const result = await this.exclusive(tenantId, () => this.runUserNow(tenantId, userId, onStep));
+    const result = await this.exclusive(tenantId, options, (lease) => this.runUserNow(tenantId, userId, onStep, lease));
     await this.sendAlerts();
     return result;
   }
@@ -376,6 +433,7 @@ export class SyncRunner {
     tenantId: string,
     userKey: string,
     onStep: (step: SyncStep, detail: string) => void,
+    lease: TenantLease,
   ): Promise<UserResult> {
     const { store, directory } = this.deps;
     const tenant = await store.getTenant(tenantId);
@@ -406,7 +464,7 @@ export class SyncRunner {
     const { input, contacts } = await this.planInput(tenant, settings, users, () => {});
     await this.recover(tenant, contacts);
     const links = await store.listLinks(tenantId);
-    const plan = planTenantSync({ ...input, links });
+    const plan = await this.withCreatedTwice(tenantId, planTenantSync({ ...input, links }), input);
     const action = plan.actions.find((a) => a.userId === userId);
     if (action === undefined)
       throw new UnknownUserError(`User ${userKey} is not known in tenant ${tenant.displayName}.`);
@@ -437,10 +495,14 @@ export class SyncRunner {
       organizationId: tenant.itglueOrganizationId,
       accountId: tenant.bmsAccountId,
       store,
-      itglue: this.deps.itglue,
-      bms: this.deps.bms,
+      ...this.writers(lease),
       links: new Map(links.map((link) => [link.userId, link])),
     });
+    const lost = lease.lost();
+    if (lost !== null) {
+      await store.finishRun(runId, 'failed', {}, lost.message);
+      throw lost;
+    }
     const result = toResult(applied!);
     await store.saveResults(runId, tenantId, [result]);
     await store.finishRun(runId, result.outcome === 'failed' ? 'failed-users' : 'ok', countOutcomes([result]));
@@ -454,15 +516,33 @@ export class SyncRunner {
     return result;
   }
 
-  /** One tenant: read, plan and (unless a dry run) apply; waits for a run of the same tenant already in flight. */
+  /**
+   * One tenant: read, plan and (unless a dry run) apply, holding the tenant's lock. When another run holds it (and does
+   * not end within `waitSeconds`), nothing is done and the result is `busy`, its error naming the holder.
+   */
   async runTenant(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
-    const result = await this.exclusive(tenantId, () => this.runTenantNow(tenantId, options));
-    if (!options.dryRun) await this.sendAlerts();
+    const result = await this.runTenantLocked(tenantId, options);
+    if (!options.dryRun && result.status !== 'busy') await this.sendAlerts();
     return result;
   }
 
-  private async runTenantNow(tenantId: string, options: RunOptions = {}): Promise<TenantRunResult> {
-    const { store, directory, itglue, bms } = this.deps;
+  private async runTenantLocked(tenantId: string, options: RunOptions): Promise<TenantRunResult> {
+    // A dry run writes nothing: it needs no lock, and runs beside a sync.
+    if (options.dryRun === true) return this.runTenantNow(tenantId, options, null);
+    try {
+      return await this.exclusive(tenantId, options, (lease) => this.runTenantNow(tenantId, options, lease));
+    } catch (error) {
+      if (!(error instanceof TenantBusyError)) throw error;
+      return { tenantId, status: 'busy', runId: null, plan: null, users: [], counts: {}, error: error.message };
+    }
+  }
+
+  private async runTenantNow(
+    tenantId: string,
+    options: RunOptions,
+    lease: TenantLease | null,
+  ): Promise<TenantRunResult> {
+    const { store, directory } = this.deps;
     const tenant = await store.getTenant(tenantId);
     if (tenant === null) throw new Error(`No tenant ${tenantId}: add or discover it first.`);
     const phase = (name: string) => options.onPhase?.(tenantId, name);
@@ -497,7 +577,7 @@ export class SyncRunner {
       if (!options.dryRun) await this.recover(tenant, contacts);
       phase('plan');
       const links = await store.listLinks(tenantId);
-      const plan = planTenantSync({ ...input, links });
+      const plan = await this.withCreatedTwice(tenantId, planTenantSync({ ...input, links }), input);
       if (options.dryRun) {
         // A dry run reports what the writes would be.
         const planned = plan.actions.map((action) =>
@@ -528,11 +608,13 @@ export class SyncRunner {
         organizationId: tenant.itglueOrganizationId,
         accountId: tenant.bmsAccountId,
         store,
-        itglue,
-        bms,
+        ...this.writers(lease!),
         links: new Map(links.map((link) => [link.userId, link])),
         onProgress: (done, total) => options.onProgress?.(tenantId, done, total),
       });
+      // Writes stopped when the lock was lost: the run fails, and its next run (once it holds the lock) finishes it.
+      const lost = lease!.lost();
+      if (lost !== null) throw lost;
       const results = applied.map(toResult);
       // A change seen by a delta round happened after the previous read: the time since then bounds its latency.
       if (changes.kind === 'delta' && previousRead !== null) {
@@ -582,7 +664,7 @@ export class SyncRunner {
     const results: TenantRunResult[] = [];
     // One round of alerts after every tenant ran: a full sync's items of one kind go out in one message.
     for (const tenant of await this.deps.store.listTenants())
-      results.push(await this.exclusive(tenant.id, () => this.runTenantNow(tenant.id, options)));
+      results.push(await this.runTenantLocked(tenant.id, options));
     if (!options.dryRun) await this.sendAlerts();
     return results;
   }

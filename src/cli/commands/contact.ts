@@ -4,6 +4,7 @@ import { deepLinks } from '../../operations/deep-links.ts';
 import { setContactSync, syncNow, userNamed } from '../../operations/operator-actions.ts';
 import { actor, withContext } from '../context.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
+import { nonNegativeInteger } from '../option-parsers.ts';
 
 function links(
   tenantId: string,
@@ -72,11 +73,23 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
   contact
     .command('sync-now <user>')
     .description('Run the pipeline for this one user now and show each step: read, scope, match, plan, apply.')
-    .action((name: string, _options: unknown, command: Command) =>
+    .option(
+      '--wait <seconds>',
+      "wait up to this long for a sync of the user's tenant by another process to end (default: refuse at once)",
+      nonNegativeInteger,
+      0,
+    )
+    .action((name: string, options: { wait: number }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { tenantId, user } = await userNamed(context.store, name);
-        const result = await syncNow(context.store, context.apis().runner, tenantId, user.id, actor(), (step, detail) =>
-          writeLines([`${step.padEnd(6)} ${detail}`]),
+        const result = await syncNow(
+          context.store,
+          context.apis().runner,
+          tenantId,
+          user.id,
+          actor(),
+          (step, detail) => writeLines([`${step.padEnd(6)} ${detail}`]),
+          { waitSeconds: options.wait },
         );
         process.exitCode = result.outcome === 'failed' ? 3 : 0;
       }),

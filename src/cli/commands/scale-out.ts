@@ -3,6 +3,7 @@ import { nonNegativeInteger, positiveInteger } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
+import type { AdvisoryLock } from '../../store/advisory-lock.ts';
 import { pollSecondsOf, registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
 import { formatTable, runLine, untilStopped } from '../output.ts';
 import { printable, writeErr, writeOut } from '../terminal-text.ts';
@@ -45,13 +46,27 @@ function scheduleWhenLeader(
   let stopped = false;
   let daemon: Daemon | null = null;
   let push: ReturnType<typeof pushServices> | null = null;
-  let release: (() => Promise<void>) | null = null;
+  let lock: AdvisoryLock | null = null;
   let timer: NodeJS.Timeout | null = null;
+  const later = () => {
+    if (!stopped) timer = setTimeout(() => void attempt(), retryMs);
+  };
+  // The scheduler's connection dropped: its lock is gone and another process may lead now; this one steps down and
+  // tries to lead again.
+  const stepDown = (error: Error) => {
+    writeErr(`${printable(`${stamp()} scheduling stopped: its database connection was lost (${error.message})`)}\n`);
+    const [stoppingDaemon, stoppingPush] = [daemon, push];
+    daemon = null;
+    push = null;
+    void Promise.all([stoppingDaemon?.stop(), stoppingPush?.stop()])
+      .then(() => lock?.release())
+      .then(later);
+  };
   const attempt = async () => {
     if (stopped) return;
-    release = await tryBecomeScheduler(poolOf(context)).catch(() => null);
-    if (release === null) {
-      timer = setTimeout(() => void attempt(), retryMs);
+    lock = await tryBecomeScheduler(poolOf(context), stepDown).catch(() => null);
+    if (lock === null) {
+      later();
       return;
     }
     writeOut(
@@ -85,7 +100,7 @@ function scheduleWhenLeader(
     if (timer !== null) clearTimeout(timer);
     await daemon?.stop();
     await push?.stop();
-    await release?.();
+    await lock?.release();
   };
 }
 
@@ -133,12 +148,15 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
             onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
           });
           await queue.work(options.concurrency, async ({ tenantId }) => {
-            const result = await runner.runTenant(tenantId);
-            await context.metrics.flush();
+            const result = await runner.runTenant(tenantId, { by: 'worker' });
+            await context.metrics.flush().catch(() => {});
             if (result.status !== 'unchanged')
               writeOut(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
+            // Another process holds the tenant: the job waits for it, and is not a failure.
+            if (result.status === 'busy') return { deferred: result.error ?? 'the tenant is busy' };
             // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
             if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
+            return undefined;
           });
           const stopScheduling = options.scheduler
             ? scheduleWhenLeader(context, queue, {

@@ -1,19 +1,26 @@
 import type { Command } from 'commander';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
-import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
+import { nonNegativeInteger } from '../option-parsers.ts';
+import { actor, registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { exitCodeOf, progressBars, summaryTable } from '../output.ts';
-import { writeLines, writeOut } from '../terminal-text.ts';
+import { writeErr, writeLines, writeOut } from '../terminal-text.ts';
 
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('sync')
     .description(
-      'Sync the customer tenants: read Microsoft 365, write IT Glue and BMS. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 1 an error.',
+      'Sync the customer tenants: read Microsoft 365, write IT Glue and BMS. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 4 a tenant was being synced by another process (nothing written to it), 1 an error.',
     )
     .option('--tenant <id>', 'only this tenant (id or name)')
+    .option(
+      '--wait <seconds>',
+      'wait up to this long for a sync of the same tenant by another process to end (default: refuse at once)',
+      nonNegativeInteger,
+      0,
+    )
     .option('--dry-run', 'plan and report, write nothing (see also: contactsync plan)')
     .option('--json', 'print the results as JSON')
-    .action((options: { tenant?: string; dryRun?: boolean; json?: boolean }, command: Command) =>
+    .action((options: { tenant?: string; wait: number; dryRun?: boolean; json?: boolean }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { store } = context;
         const { runner } = context.apis();
@@ -24,6 +31,8 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
         const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
         const runOptions = {
           dryRun: options.dryRun === true,
+          by: actor(),
+          waitSeconds: options.wait,
           ...(bars.onPhase === undefined ? {} : { onPhase: bars.onPhase, onProgress: bars.onProgress }),
         };
         let results: TenantRunResult[];
@@ -39,8 +48,12 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
         else {
           writeOut(`${summaryTable(results, names)}\n`);
           writeLines(
-            results.filter((r) => r.error !== null).map((r) => `${names.get(r.tenantId) ?? r.tenantId}: ${r.error}`),
+            results
+              .filter((r) => r.error !== null && r.status !== 'busy')
+              .map((r) => `${names.get(r.tenantId) ?? r.tenantId}: ${r.error}`),
           );
+          // The busy message says which tenant and who holds it.
+          for (const result of results.filter((r) => r.status === 'busy')) writeErr(`${result.error}\n`);
           if (options.dryRun === true) writeOut('Dry run: nothing was written.\n');
         }
         process.exitCode = exitCodeOf(results);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { syncAllTenants, syncTenant, tenantNamed } from '../../operations/operator-actions.ts';
+import { OperationError, syncAllTenants, syncTenant, tenantNamed } from '../../operations/operator-actions.ts';
 import { html } from '../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
@@ -147,7 +147,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     const results = await syncAllTenants(store, services.apis().runner, actorOf(request.identity!));
     const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
     tools.flash(request, {
-      kind: results.some((r) => r.status === 'failed') ? 'bad' : 'ok',
+      kind: results.some((r) => r.status === 'failed' || r.status === 'busy') ? 'bad' : 'ok',
       text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r)).join(' '),
     });
     return reply.redirect('/', 303);
@@ -155,11 +155,17 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
 
   app.post('/tenants/:id/sync', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
-    const result = await syncTenant(store, services.apis().runner, tenant, actorOf(request.identity!));
-    tools.flash(request, {
-      kind: result.status === 'failed' ? 'bad' : 'ok',
-      text: runNotice(tenant.displayName, result),
-    });
+    try {
+      const result = await syncTenant(store, services.apis().runner, tenant, actorOf(request.identity!));
+      tools.flash(request, {
+        kind: result.status === 'failed' ? 'bad' : 'ok',
+        text: runNotice(tenant.displayName, result),
+      });
+    } catch (error) {
+      // Another run holds the tenant: the page says who, and nothing was done.
+      if (!(error instanceof OperationError) || error.code !== 'Conflict') throw error;
+      tools.flash(request, { kind: 'bad', text: error.message });
+    }
     const next = field(request, 'next');
     return reply.redirect(next === '/' ? '/' : `/tenants/${encodeURIComponent(tenant.id)}`, 303);
   });

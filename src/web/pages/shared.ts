@@ -43,6 +43,8 @@ export function countsText(counts: Readonly<Record<string, number>> | null): str
 }
 
 export function runNotice(name: string, result: TenantRunResult): string {
+  // The busy message names the tenant and who holds it already.
+  if (result.status === 'busy' && result.error !== null) return result.error;
   if (result.error !== null) return `${name}: ${result.status}: ${result.error}`;
   if (result.status === 'unchanged') return `${name}: nothing changed in Microsoft 365.`;
   return `${name}: ${result.status}; ${countsText(result.counts)}.`;

@@ -1,0 +1,36 @@
+import type { DocStore, Psa } from '../domain/ports.ts';
+import type { TenantLease } from '../store/tenant-locks.ts';
+
+/** The methods of the ports that write to IT Glue or BMS. */
+const WRITES: ReadonlySet<PropertyKey> = new Set([
+  'createContacts',
+  'updateContacts',
+  'createContact',
+  'updateContact',
+  'inactivateContact',
+]);
+
+function guarded<T extends object>(port: T, lease: TenantLease): T {
+  return new Proxy(port, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (!WRITES.has(property)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const lost = lease.lost();
+        // A run that lost its tenant's lock may run beside the one that took it: it writes nothing more.
+        if (lost !== null) return Promise.reject(lost);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/** IT Glue and BMS as a run holding `lease` may write them: every write is refused once the lease is lost. */
+export function leasedWrites(
+  lease: TenantLease,
+  itglue: DocStore,
+  bms: Psa | null,
+): { readonly itglue: DocStore; readonly bms: Psa | null } {
+  return { itglue: guarded(itglue, lease), bms: bms === null ? null : guarded(bms, lease) };
+}
