@@ -9,6 +9,10 @@ const HELP: Readonly<Record<string, { type: 'counter' | 'gauge' | 'histogram'; h
     help: 'Users whose sync failed in a run (each with a reason in the run report).',
   },
   contactsync_api_429_total: { type: 'counter', help: 'HTTP 429 answers received, by API.' },
+  contactsync_db_connection_errors_total: {
+    type: 'counter',
+    help: 'PostgreSQL connections lost (terminated, restarted, failed over): the work on them failed and was retried.',
+  },
   contactsync_change_to_bms_seconds: {
     type: 'histogram',
     help: 'Seconds from a change in Microsoft 365 to the contact written in BMS (measured from the read before the one that saw the change: an upper bound).',
@@ -50,8 +54,8 @@ export async function prometheusText(
     a.name === b.name ? le(a.labels) - le(b.labels) || (a.labels < b.labels ? -1 : 1) : a.name < b.name ? -1 : 1,
   );
   for (const c of counters) sample(c.name.replace(/_(bucket|sum|count)$/, ''), c.name, c.labels, c.value);
-  if (!samples.has('contactsync_api_429_total'))
-    sample('contactsync_api_429_total', 'contactsync_api_429_total', '', 0);
+  for (const always of ['contactsync_api_429_total', 'contactsync_db_connection_errors_total'])
+    if (!samples.has(always)) sample(always, always, '', 0);
   const tenants = new Map<string, number>();
   for (const t of await store.listTenants()) tenants.set(t.status, (tenants.get(t.status) ?? 0) + 1);
   for (const [status, n] of tenants) sample('contactsync_tenants', 'contactsync_tenants', renderLabels({ status }), n);
