@@ -87,6 +87,7 @@ describe('the tenant lease on SQLite', () => {
     } catch (error) {
       throw new Error(
         `This test plays "another machine" in its own pid and host-name namespaces: run it as root with unshare (util-linux) installed. ${(error as Error).message}`,
+        { cause: error },
       );
     }
     // Long enough that the next command (a new process) starts well within it.
