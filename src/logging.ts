@@ -18,13 +18,13 @@ export const REDACTED_KEYS = [
 ];
 
 /**
- * The log file (0600: it names people), written in the background. When it cannot be written (a full disk), logging
- * stops with one line on stderr: otherwise pino's flush at exit would retry the failed write for ever and the process
- * would never end.
+ * The log file (0600: it names people), written as each line comes: nothing is left to flush at exit, where a full
+ * disk would make pino retry a failed write for ever. When the file cannot be written, logging stops with one line
+ * on stderr and the command goes on to report its own error.
  */
 function logFile(file: string) {
   if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const destination = pino.destination({ dest: file, sync: false, mkdir: true, mode: 0o600 });
+  const destination = pino.destination({ dest: file, sync: true, mkdir: true, mode: 0o600 });
   let failed = false;
   destination.on('error', (error: Error) => {
     if (failed) return;
