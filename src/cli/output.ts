@@ -87,6 +87,22 @@ export function summaryTable(results: readonly TenantRunResult[], names: Readonl
 }
 
 /**
+ * Where the web UI listens, as the first lines `serve` and the sandbox print: the address a browser can use (never
+ * 127.0.0.1 for a server on every interface), and on every interface each address of the machine.
+ */
+export function webUiLines(label: string, host: string, port: number, after = ''): string[] {
+  const { allInterfaces, urls } = webAddresses(host, port);
+  const first = urls[0];
+  if (first === undefined) return [`${label}: listening on all interfaces (${host}), port ${port}${after}`];
+  return [
+    `${label}: ${first}/${after}`,
+    `REST API: ${first}/api/openapi.json`,
+    ...(allInterfaces
+      ? [`Listening on all interfaces (${host}), port ${port}: ${urls.map((u) => `${u}/`).join(', ')}`]
+      : []),
+  ];
+}
+
 /**
  * The exit code of a sync: 0 done, 2 waiting for approval, 3 finished with per-user failures, 4 a tenant was being
  * synced by another process (nothing written to it), 1 a tenant failed.
