@@ -48,10 +48,16 @@ const locationFields = {
 
 const typeName = z.string().trim().min(1, 'a type name cannot be empty');
 
+/** A BMS type by name, or by its BMS id (a number, or digits alone) for a BMS whose type lists cannot be read. */
+const psaType = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z.union([z.number().int().positive('a type id is a whole number above 0'), typeName]),
+);
+
 const psaFields = {
   autoPush: z.boolean(),
-  emailType: typeName,
-  phoneType: typeName,
+  emailType: psaType,
+  phoneType: psaType,
   leavers: z.enum(['inactivate', 'ignore']),
   leaverContactType: typeName.nullable(),
 };

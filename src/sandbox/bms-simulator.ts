@@ -10,10 +10,12 @@ import {
   type SimResponse,
 } from './sim-server.ts';
 
-/** Inferred: BMS's page size when none is asked for, and the largest it serves. */
+/** Inferred: BMS's page size when none is asked for (the largest is the seed's `simulate.bms.pageSizeCap`). */
 const DEFAULT_PAGE_SIZE = 25;
-const MAX_PAGE_SIZE = 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The body fields of a contact create and update that this BMS knows; any other is dropped, as an API does. */
+const CONTACT_FIELDS = ['accountId', 'locationId', 'firstName', 'lastName', 'jobTitle', 'emails', 'phones', 'isActive'];
+const SWAGGER_PATH = '/swagger/v2/swagger.json';
 
 export interface BmsApiUser {
   readonly userName: string;
@@ -64,19 +66,48 @@ class BmsError extends Error {
   }
 }
 
+/** A record BMS refuses: answered with `refusalStatus`, which may be `200` (`success: false` all the same). */
+class Refusal extends Error {}
+
+/** Every object key with its first letter in the case asked for, as BMS serves camelCase or PascalCase. */
+function withKeyCase(value: unknown, keyCase: 'camel' | 'pascal'): unknown {
+  if (Array.isArray(value)) return value.map((v) => withKeyCase(v, keyCase));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [
+      (keyCase === 'pascal' ? key.charAt(0).toUpperCase() : key.charAt(0).toLowerCase()) + key.slice(1),
+      withKeyCase(v, keyCase),
+    ]),
+  );
+}
+
+/** BMS gives token times without a zone; they are UTC. */
+function zoneless(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '');
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** A body's keys read case-insensitively (BMS's model binding ignores case). */
+function field(body: Record<string, unknown>, name: string): unknown {
+  const key = Object.keys(body).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : body[key];
+}
+
 /** A search filter matches when it was not given, or equals the value ignoring case. */
 function sameOrUnasked(value: string | null, wanted: string | null): boolean {
   return wanted === null || (value ?? '').toLowerCase() === wanted.toLowerCase();
 }
 
-function envelope(result: unknown, totalRecords?: number): SimResponse {
-  return json(200, totalRecords === undefined ? { success: true, result } : { success: true, result, totalRecords });
-}
-
 /**
- * Kaseya BMS's REST API v2 for accounts, locations and contacts: token authentication with refresh and expiry, the
- * `{success, result}` envelope, `PageSize`/`PageNumber` paging, dotted filters, create and update with BMS's required
- * fields, and 1,500 calls per hour per endpoint (the window can be compressed for tests).
+ * Kaseya BMS's REST API v2 for accounts, locations and contacts, as strict as the public evidence (CONTRACTS.md) and
+ * read independently of the connector: token authentication with refresh and zoneless expiry times, the
+ * `{success, result}` envelope, `PageSize`/`PageNumber` paging capped silently, dotted filters, a search that takes no
+ * account filter, creates and updates taking `emails: [{ emailAddress, emailTypeId }]` and (inferred)
+ * `phones: [{ phoneNumber, phoneTypeId }]` with BMS's required fields, unknown body fields dropped, answers in
+ * camelCase or PascalCase, a Swagger document of what it serves, and 1,500 calls per hour per endpoint.
  */
 export class BmsSimulator {
   readonly server: SimServer;
@@ -90,19 +121,27 @@ export class BmsSimulator {
   readonly limiter: WindowLimiter;
   accessTokenLifetimeSeconds = 3600;
   refreshTokenLifetimeSeconds = 14 * 24 * 3600;
+  /** false: the email and phone type lists answer 404, as on a BMS whose lists are elsewhere */
+  typeListsReadable = true;
+  /** the status of a refused record: `400`, or `200` with `success: false` (both are seen) */
+  refusalStatus = 400;
+  /** false: the Swagger document is not served (404), as where BMS does not publish it at that address */
+  swaggerPublished = true;
+  /** what the Swagger document leaves out: `METHOD /path`, or a contact body field such as `phones[].phoneTypeId` */
+  swaggerOmits: string[] = [];
 
   constructor(
     log: LoggedRequest[],
     private readonly clock: SimClock,
     /** the seed's `simulate.bms`: the page size cap and the body fields dropped on create and update */
-    readonly simulate: Simulate['bms'] = { pageSizeCap: 100, ignoreFields: [] },
+    readonly simulate: Simulate['bms'] = { pageSizeCap: 100, ignoreFields: [], keyCase: 'camel' },
   ) {
     this.limiter = new WindowLimiter(1500, 3600_000, () => clock.now());
     this.server = new SimServer({
       name: 'bms',
       log,
       faultBody: (status) =>
-        json(status, {
+        this.answer(status, {
           success: false,
           error: {
             message:
@@ -116,22 +155,30 @@ export class BmsSimulator {
     });
     this.server.route('POST', '/v2/security/authenticate', (r) => this.safely(() => this.authenticate(r)));
     this.server.route('POST', '/v2/security/refreshtoken', (r) => this.safely(() => this.refresh(r)));
+    this.server.route('GET', SWAGGER_PATH, () =>
+      this.swaggerPublished ? json(200, this.swagger()) : json(404, { message: 'Not found.' }),
+    );
     const route = (method: string, path: string, handler: (request: SimRequest) => SimResponse) =>
       this.server.route(method, path, (request) => this.safely(() => this.guarded(method, path, request, handler)));
-    route('GET', '/v2/crm/accounts', (r) => this.listAccounts(r));
+    route('GET', '/v2/crm/accounts/summary', (r) => this.listAccounts(r));
+    route('GET', '/v2/crm/accounts/lookup', () =>
+      this.envelope([...this.accounts.values()].sort((a, b) => a.id - b.id).map((a) => ({ id: a.id, name: a.name }))),
+    );
     route('GET', '/v2/crm/accounts/{id}/summaryinfo', (r) =>
-      envelope(this.accountSummary(this.account(Number(r.params.id)))),
+      this.envelope(this.accountSummary(this.account(Number(r.params.id)))),
     );
     route('GET', '/v2/crm/accounts/{id}/locations/lookup', (r) =>
-      envelope(this.account(Number(r.params.id)).locations),
+      this.envelope(this.account(Number(r.params.id)).locations),
     );
     route('GET', '/v2/crm/contacts/summary', (r) => this.listContacts(r, false));
     route('GET', '/v2/crm/contacts/search', (r) => this.listContacts(r, true));
-    route('GET', '/v2/crm/contacts/summary/{id}', (r) => envelope(this.detail(this.contact(Number(r.params.id)))));
+    route('GET', '/v2/crm/contacts/summary/{id}', (r) => this.envelope(this.detail(this.contact(Number(r.params.id)))));
     route('POST', '/v2/crm/contacts/summary', (r) => this.createContact(r));
+    // Inferred: the path of the official operation put-contact.
     route('PUT', '/v2/crm/contacts/{id}', (r) => this.updateContact(r));
-    route('GET', '/v2/system/emailtypes', () => envelope(this.emailTypes));
-    route('GET', '/v2/system/phonetypes', () => envelope(this.phoneTypes));
+    // Inferred: no public source has the type lists; this is the `/v2/system/<name>/lookup` pattern seen elsewhere.
+    route('GET', '/v2/system/emailtypes/lookup', () => this.typeList(this.emailTypes));
+    route('GET', '/v2/system/phonetypes/lookup', () => this.typeList(this.phoneTypes));
   }
 
   registerUser(user: BmsApiUser): void {
@@ -204,13 +251,32 @@ export class BmsSimulator {
 
   // --- the API ---
 
+  /** A JSON answer in the configured key case. */
+  private answer(status: number, body: unknown): SimResponse {
+    return json(status, withKeyCase(body, this.simulate.keyCase));
+  }
+
+  private envelope(result: unknown, totalRecords?: number): SimResponse {
+    return this.answer(
+      200,
+      totalRecords === undefined ? { success: true, result } : { success: true, result, totalRecords },
+    );
+  }
+
   private safely(run: () => SimResponse): SimResponse {
     try {
       return run();
     } catch (error) {
+      if (error instanceof Refusal)
+        return this.answer(this.refusalStatus, { success: false, error: { message: error.message } });
       if (!(error instanceof BmsError)) throw error;
-      return json(error.status, { success: false, error: { message: error.message } });
+      return this.answer(error.status, { success: false, error: { message: error.message } });
     }
+  }
+
+  private typeList(types: readonly { id: number; name: string }[]): SimResponse {
+    if (!this.typeListsReadable) throw new BmsError(404, 'No HTTP resource was found that matches the request URI.');
+    return this.envelope(types);
   }
 
   private issue(userName: string): SimResponse {
@@ -224,11 +290,11 @@ export class BmsSimulator {
       refreshExpiresAt: now + this.refreshTokenLifetimeSeconds * 1000,
     };
     this.sessions.set(accessToken, session);
-    return envelope({
+    return this.envelope({
       accessToken,
       refreshToken,
-      accessTokenExpireOn: new Date(session.accessExpiresAt).toISOString(),
-      refreshTokenExpireOn: new Date(session.refreshExpiresAt).toISOString(),
+      accessTokenExpireOn: zoneless(session.accessExpiresAt),
+      refreshTokenExpireOn: zoneless(session.refreshExpiresAt),
     });
   }
 
@@ -298,13 +364,13 @@ export class BmsSimulator {
     return handler(request);
   }
 
+  /** A page larger than the cap is cut to it silently; pages are counted at the size served. */
   private paging(request: SimRequest): { size: number; number: number } {
-    const size = Number(request.query.get('PageSize') ?? DEFAULT_PAGE_SIZE);
+    const asked = Number(request.query.get('PageSize') ?? DEFAULT_PAGE_SIZE);
     const number = Number(request.query.get('PageNumber') ?? 1);
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
-      throw new BmsError(400, `PageSize must be between 1 and ${MAX_PAGE_SIZE}.`);
+    if (!Number.isInteger(asked) || asked < 1) throw new BmsError(400, 'PageSize must be a whole number of 1 or more.');
     if (!Number.isInteger(number) || number < 1) throw new BmsError(400, 'PageNumber must be 1 or more.');
-    return { size, number };
+    return { size: Math.min(asked, this.simulate.pageSizeCap), number };
   }
 
   private account(id: number): Account {
@@ -325,7 +391,7 @@ export class BmsSimulator {
   private listAccounts(request: SimRequest): SimResponse {
     const { size, number } = this.paging(request);
     const all = [...this.accounts.values()].sort((a, b) => a.id - b.id);
-    return envelope(
+    return this.envelope(
       all.slice((number - 1) * size, number * size).map((a) => this.accountSummary(a)),
       all.length,
     );
@@ -337,7 +403,27 @@ export class BmsSimulator {
     return contact;
   }
 
-  private item(contact: ContactRecord): Record<string, unknown> {
+  /** A contact of the summary list: the email as `emails[]`, no account id (the query names the account). */
+  private summaryItem(contact: ContactRecord): Record<string, unknown> {
+    const account = this.accounts.get(contact.accountId);
+    return {
+      id: contact.id,
+      firstName: contact.firstName,
+      lastName: contact.lastName,
+      jobTitle: contact.jobTitle,
+      emails:
+        contact.emailAddress === null
+          ? []
+          : [{ emailAddress: contact.emailAddress, emailTypeId: contact.emailTypeId, isPrimary: true }],
+      locationId: contact.locationId,
+      locationName: account?.locations.find((l) => l.id === contact.locationId)?.name ?? null,
+      isPoc: contact.isPoc,
+      isActive: contact.isActive,
+    };
+  }
+
+  /** A contact as the search gives it: flat, with its account. */
+  private searchItem(contact: ContactRecord): Record<string, unknown> {
     const account = this.accounts.get(contact.accountId);
     return {
       id: contact.id,
@@ -349,18 +435,18 @@ export class BmsSimulator {
       jobTitle: contact.jobTitle,
       locationId: contact.locationId,
       locationName: account?.locations.find((l) => l.id === contact.locationId)?.name ?? null,
-      isPoc: contact.isPoc,
-      isActive: contact.isActive,
     };
   }
 
-  /** Inferred: the single-contact read also carries the default phone and the email and phone types. */
+  /** Inferred: the single read gives the account and the emails and phones in the shape a create takes. */
   private detail(contact: ContactRecord): Record<string, unknown> {
     return {
-      ...this.item(contact),
-      emailTypeId: contact.emailTypeId,
-      phoneNumber: contact.phoneNumber,
-      phoneTypeId: contact.phoneTypeId,
+      ...this.summaryItem(contact),
+      accountId: contact.accountId,
+      phones:
+        contact.phoneNumber === null
+          ? []
+          : [{ phoneNumber: contact.phoneNumber, phoneTypeId: contact.phoneTypeId, isPrimary: true }],
     };
   }
 
@@ -368,7 +454,8 @@ export class BmsSimulator {
     const q = request.query;
     const { size, number } = this.paging(request);
     let all = [...this.contacts.values()];
-    const accountId = q.get('Filter.AccountId');
+    // No public source shows an account filter on the search: it is not applied there.
+    const accountId = search ? null : q.get('Filter.AccountId');
     if (accountId !== null) all = all.filter((c) => c.accountId === Number(accountId));
     const isActive = q.get('Filter.IsActive');
     if (isActive !== null) all = all.filter((c) => c.isActive === (isActive.toLowerCase() === 'true'));
@@ -384,8 +471,8 @@ export class BmsSimulator {
       );
     }
     all.sort((a, b) => a.id - b.id);
-    return envelope(
-      all.slice((number - 1) * size, number * size).map((c) => this.item(c)),
+    return this.envelope(
+      all.slice((number - 1) * size, number * size).map((c) => (search ? this.searchItem(c) : this.summaryItem(c))),
       all.length,
     );
   }
@@ -400,67 +487,157 @@ export class BmsSimulator {
     }
   }
 
-  /** BMS refuses a contact without first name, email and its type, phone and its type, account or location. */
-  private validated(body: Record<string, unknown>): ContactFields {
-    const text = (field: string): string | null => {
-      const value = body[field];
-      return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-    };
-    const accountId = Number(body.accountId);
+  /**
+   * The body as this BMS reads it: keys in any case, unknown fields (the `default*` fields among them) and the fields
+   * the seed says to ignore dropped.
+   */
+  private known(body: Record<string, unknown>): Record<string, unknown> {
+    const ignored = new Set(this.simulate.ignoreFields.map((f) => f.toLowerCase()));
+    return Object.fromEntries(
+      CONTACT_FIELDS.filter((name) => !ignored.has(name.toLowerCase()))
+        .map((name): [string, unknown] => [name, field(body, name)])
+        .filter(([, value]) => value !== undefined),
+    );
+  }
+
+  /**
+   * BMS refuses a contact without a first name, an email with a type, a phone with a type, the account or a location
+   * (a field this BMS ignores is not required). Returns what the write sets.
+   */
+  private validated(body: Record<string, unknown>, current: ContactRecord | null): Partial<ContactFields> {
+    const ignored = new Set(this.simulate.ignoreFields.map((f) => f.toLowerCase()));
+    const required = (name: string) => !ignored.has(name.toLowerCase());
+    const accountId = current?.accountId ?? Number(body.accountId);
     const account = this.accounts.get(accountId);
-    if (account === undefined) throw new BmsError(400, `accountId: account ${String(body.accountId)} does not exist.`);
-    const firstName = text('firstName');
-    if (firstName === null) throw new BmsError(400, 'firstName: the first name is required.');
-    const emailAddress = text('defaultEmailAddress');
-    if (emailAddress === null) throw new BmsError(400, 'defaultEmailAddress: an email address is required.');
-    if (!EMAIL.test(emailAddress))
-      throw new BmsError(400, `defaultEmailAddress: "${emailAddress}" is not a valid email address.`);
-    const emailTypeId = Number(body.defaultEmailTypeId);
-    if (!this.emailTypes.some((t) => t.id === emailTypeId))
-      throw new BmsError(400, 'defaultEmailTypeId: an existing email type is required.');
-    const phoneNumber = text('defaultPhoneNumber');
-    if (phoneNumber === null) throw new BmsError(400, 'defaultPhoneNumber: a phone number is required.');
-    const phoneTypeId = Number(body.defaultPhoneTypeId);
-    if (!this.phoneTypes.some((t) => t.id === phoneTypeId))
-      throw new BmsError(400, 'defaultPhoneTypeId: an existing phone type is required.');
-    const locationId = Number(body.locationId);
-    if (!account.locations.some((l) => l.id === locationId))
-      throw new BmsError(
-        400,
-        `locationId: location ${String(body.locationId)} does not belong to account ${accountId}.`,
-      );
-    for (const field of ['firstName', 'lastName', 'jobTitle'] as const) {
-      const value = text(field);
-      if (value !== null && value.length > 100) throw new BmsError(400, `${field}: at most 100 characters.`);
+    if (account === undefined && required('accountId'))
+      throw new Refusal(`accountId: account ${String(body.accountId)} does not exist.`);
+    if (current !== null && body.accountId !== undefined && Number(body.accountId) !== current.accountId)
+      throw new Refusal('accountId: a contact cannot move to another account.');
+    const set: Partial<{ -readonly [K in keyof ContactFields]: ContactFields[K] }> = { accountId };
+    const firstName = text(body.firstName);
+    if (firstName === null && required('firstName')) throw new Refusal('firstName: the first name is required.');
+    if (firstName !== null) set.firstName = firstName;
+    if (required('emails')) {
+      const email = this.entry(body.emails, 'emails', 'emailAddress', 'emailTypeId', this.emailTypes);
+      if (!EMAIL.test(email.value)) throw new Refusal(`emails: "${email.value}" is not a valid email address.`);
+      set.emailAddress = email.value;
+      set.emailTypeId = email.typeId;
     }
-    return {
-      accountId,
-      firstName,
-      lastName: text('lastName'),
-      jobTitle: text('jobTitle'),
-      emailAddress,
-      emailTypeId,
-      phoneNumber,
-      phoneTypeId,
-      locationId,
-      isActive: body.isActive !== false,
-    };
+    if (required('phones')) {
+      const phone = this.entry(body.phones, 'phones', 'phoneNumber', 'phoneTypeId', this.phoneTypes);
+      set.phoneNumber = phone.value;
+      set.phoneTypeId = phone.typeId;
+    }
+    if (required('locationId')) {
+      const locationId = Number(body.locationId);
+      if (!account?.locations.some((l) => l.id === locationId))
+        throw new Refusal(`locationId: location ${String(body.locationId)} does not belong to account ${accountId}.`);
+      set.locationId = locationId;
+    }
+    for (const name of ['lastName', 'jobTitle'] as const) {
+      if (!(name in body)) continue;
+      const value = text(body[name]);
+      set[name] = value;
+    }
+    for (const name of ['firstName', 'lastName', 'jobTitle'] as const) {
+      const value = set[name];
+      if (typeof value === 'string' && value.length > 100) throw new Refusal(`${name}: at most 100 characters.`);
+    }
+    if (typeof body.isActive === 'boolean') set.isActive = body.isActive;
+    return set;
+  }
+
+  /** The first entry of `emails` or `phones`, which must carry a value and an existing type. */
+  private entry(
+    list: unknown,
+    name: string,
+    valueField: string,
+    typeField: string,
+    types: readonly { id: number }[],
+  ): { value: string; typeId: number } {
+    const first: unknown = Array.isArray(list) ? list[0] : undefined;
+    if (first === null || typeof first !== 'object')
+      throw new Refusal(`${name}: at least one entry with ${valueField} and ${typeField} is required.`);
+    const value = field(first as Record<string, unknown>, valueField);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new Refusal(`${name}[0].${valueField}: a value is required.`);
+    const typeId = Number(field(first as Record<string, unknown>, typeField));
+    if (!types.some((t) => t.id === typeId))
+      throw new Refusal(`${name}[0].${typeField}: an existing type is required.`);
+    return { value: value.trim(), typeId };
   }
 
   private createContact(request: SimRequest): SimResponse {
-    const fields = this.validated(this.body(request));
-    const { accountId, ...rest } = fields;
-    const id = this.addContact(accountId, rest);
-    return envelope({ id });
+    const { accountId, ...fields } = this.validated(this.known(this.body(request)), null);
+    const id = this.addContact(accountId!, fields);
+    return this.envelope({ id });
   }
 
   private updateContact(request: SimRequest): SimResponse {
     const current = this.contact(Number(request.params.id));
-    const body = this.body(request);
-    const fields = this.validated({ accountId: current.accountId, ...body });
-    if (fields.accountId !== current.accountId)
-      throw new BmsError(400, 'accountId: a contact cannot move to another account.');
-    this.contacts.set(current.id, { ...current, ...fields });
-    return envelope({ id: current.id });
+    const fields = this.validated(this.known(this.body(request)), current);
+    this.contacts.set(current.id, { ...current, ...fields, id: current.id, accountId: current.accountId });
+    return this.envelope({ id: current.id });
+  }
+
+  /** A Swagger 2.0 document of the routes this BMS serves and the contact body it reads. */
+  private swagger(): Record<string, unknown> {
+    const omitted = new Set(this.swaggerOmits);
+    const operations: [string, string, boolean][] = [
+      ['POST', '/v2/security/authenticate', false],
+      ['POST', '/v2/security/refreshtoken', false],
+      ['GET', '/v2/crm/accounts/summary', false],
+      ['GET', '/v2/crm/accounts/lookup', false],
+      ['GET', '/v2/crm/accounts/{id}/summaryinfo', false],
+      ['GET', '/v2/crm/accounts/{accountId}/locations/lookup', false],
+      ['GET', '/v2/crm/contacts/summary', false],
+      ['GET', '/v2/crm/contacts/search', false],
+      ['GET', '/v2/crm/contacts/summary/{id}', false],
+      ['POST', '/v2/crm/contacts/summary', true],
+      ['PUT', '/v2/crm/contacts/{id}', true],
+      ['GET', '/v2/system/emailtypes/lookup', false],
+      ['GET', '/v2/system/phonetypes/lookup', false],
+    ];
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const [method, path, takesContact] of operations) {
+      if (omitted.has(`${method} ${path}`)) continue;
+      paths[path] ??= {};
+      paths[path][method.toLowerCase()] = {
+        parameters: takesContact
+          ? [{ in: 'body', name: 'contact', required: true, schema: { $ref: '#/definitions/ContactWrite' } }]
+          : [],
+        responses: { '200': { description: 'OK' } },
+      };
+    }
+    const properties = (prefix: string, fields: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(fields).filter(([name]) => !omitted.has(`${prefix}${name}`)));
+    return {
+      swagger: '2.0',
+      info: { title: 'BMS API', version: 'v2' },
+      paths,
+      definitions: {
+        ContactWrite: {
+          type: 'object',
+          properties: properties('', {
+            accountId: { type: 'integer' },
+            locationId: { type: 'integer' },
+            firstName: { type: 'string' },
+            lastName: { type: 'string' },
+            jobTitle: { type: 'string' },
+            emails: { type: 'array', items: { $ref: '#/definitions/ContactEmail' } },
+            phones: { type: 'array', items: { $ref: '#/definitions/ContactPhone' } },
+            isActive: { type: 'boolean' },
+          }),
+        },
+        ContactEmail: {
+          type: 'object',
+          properties: properties('emails[].', { emailAddress: { type: 'string' }, emailTypeId: { type: 'integer' } }),
+        },
+        ContactPhone: {
+          type: 'object',
+          properties: properties('phones[].', { phoneNumber: { type: 'string' }, phoneTypeId: { type: 'integer' } }),
+        },
+      },
+    };
   }
 }

@@ -141,6 +141,8 @@ export const simulateSchema = z
         pageSizeCap: z.number().int().min(1).default(100),
         /** body fields that creates and updates accept but drop, as an API drops fields it does not know */
         ignoreFields: z.array(z.string().min(1)).default([]),
+        /** the key case of every answer: both have been seen from BMS */
+        keyCase: z.enum(['camel', 'pascal']).default('camel'),
       })
       .prefault({}),
     itglue: z

@@ -76,6 +76,11 @@ function typeId<Id>(types: readonly { readonly id: Id; readonly name: string }[]
   return byName(types).get(foldName(name))?.id ?? null;
 }
 
+/** A BMS type setting: an id given as a number is taken as it is; a name is looked up. */
+function psaTypeId(types: readonly PsaType[], setting: string | number): number | null {
+  return typeof setting === 'number' ? setting : typeId(types, setting);
+}
+
 function replacementPhone(settings: Settings, organizationPhone: string | null): ReplacementPhone | null {
   const setting = settings.phones.blankReplacement;
   if (setting === null) return null;
@@ -202,8 +207,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
           locationsByName: byName(input.bms.locations),
           mainLocation:
             [...input.bms.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,
-          emailTypeId: typeId(input.bms.emailTypes, settings.psa.emailType),
-          phoneTypeId: typeId(input.bms.phoneTypes, settings.psa.phoneType),
+          emailTypeId: psaTypeId(input.bms.emailTypes, settings.psa.emailType),
+          phoneTypeId: psaTypeId(input.bms.phoneTypes, settings.psa.phoneType),
           textLimit: input.textLimits?.bms ?? Number.POSITIVE_INFINITY,
         };
   const contactTypeWarning =

@@ -146,7 +146,10 @@ function unmappedMessage(tenant: TenantRecord): string {
  */
 export class SyncRunner {
   private contactTypes: Promise<readonly DocContactType[]> | null = null;
-  private types: Promise<{ email: readonly PsaType[]; phone: readonly PsaType[] }> | null = null;
+  private readonly psaTypes: Record<'email' | 'phone', Promise<readonly PsaType[]> | null> = {
+    email: null,
+    phone: null,
+  };
 
   constructor(private readonly deps: RunnerDependencies) {}
 
@@ -349,16 +352,13 @@ export class SyncRunner {
     this.contactTypes ??= itglue.listContactTypes();
     const readPsa = async (): Promise<TenantSyncInput['bms']> => {
       if (bms === null || tenant.bmsAccountId === null) return null;
-      this.types ??= Promise.all([bms.listEmailTypes(), bms.listPhoneTypes()]).then(([email, phone]) => ({
-        email,
-        phone,
-      }));
-      const [psaContacts, psaLocations, types] = await Promise.all([
+      const [psaContacts, psaLocations, emailTypes, phoneTypes] = await Promise.all([
         bms.listContacts(tenant.bmsAccountId),
         bms.listLocations(tenant.bmsAccountId),
-        this.types,
+        this.typesFor(bms, 'email', settings.psa.emailType),
+        this.typesFor(bms, 'phone', settings.psa.phoneType),
       ]);
-      return { contacts: psaContacts, locations: psaLocations, emailTypes: types.email, phoneTypes: types.phone };
+      return { contacts: psaContacts, locations: psaLocations, emailTypes, phoneTypes };
     };
     const [listed, locations, contactTypes, psaInput] = await Promise.all([
       itglue.listContacts(organizationId),
@@ -405,6 +405,19 @@ export class SyncRunner {
       textLimits: { itglue: ITGLUE_TEXT_LIMIT, bms: BMS_TEXT_LIMIT },
     };
     return { input, contacts };
+  }
+
+  /**
+   * BMS's email or phone types, read once; not at all when the setting gives the type's id. A list that cannot be
+   * read fails the run with the connector's word on how to give the id instead, and is asked again next time.
+   */
+  private typesFor(bms: Psa, kind: 'email' | 'phone', setting: string | number): Promise<readonly PsaType[]> {
+    if (typeof setting === 'number') return Promise.resolve([]);
+    this.psaTypes[kind] ??= (kind === 'email' ? bms.listEmailTypes() : bms.listPhoneTypes()).catch((error: unknown) => {
+      this.psaTypes[kind] = null;
+      throw error;
+    });
+    return this.psaTypes[kind];
   }
 
   /**

@@ -144,13 +144,13 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
       {
         key: 'psa.emailType',
         label: 'BMS email type',
-        help: 'The email type of pushed contacts, by name.',
+        help: 'The email type of pushed contacts, by name; or its BMS id (a number) when BMS cannot list its types.',
         kind: { type: 'text', nullable: false },
       },
       {
         key: 'psa.phoneType',
         label: 'BMS phone type',
-        help: 'The phone type of pushed contacts, by name.',
+        help: 'The phone type of pushed contacts, by name; or its BMS id (a number) when BMS cannot list its types.',
         kind: { type: 'text', nullable: false },
       },
       {

@@ -236,12 +236,15 @@ describe("the seed's simulate block", () => {
         simulate: { bms: { pageSizeCap: 37, ignoreFields: ['phones'] }, itglue: { psaSynced: { '100': 500 } } },
       }),
     );
-    expect(sims.bms.simulate).toEqual({ pageSizeCap: 37, ignoreFields: ['phones'] });
+    expect(sims.bms.simulate).toEqual({ pageSizeCap: 37, ignoreFields: ['phones'], keyCase: 'camel' });
     expect(sims.itglue.simulate).toEqual({ psaSynced: { '100': 500 } });
   });
 
   it('defaults to a BMS that caps pages at 100 and drops nothing, and refuses a misspelt knob by its path', () => {
-    expect(smallSeed().simulate).toEqual({ bms: { pageSizeCap: 100, ignoreFields: [] }, itglue: { psaSynced: {} } });
+    expect(smallSeed().simulate).toEqual({
+      bms: { pageSizeCap: 100, ignoreFields: [], keyCase: 'camel' },
+      itglue: { psaSynced: {} },
+    });
     expect(() => parseSeed({ simulate: { bms: { pageSize: 10 }, itglue: { psaSynced: { '1': 'x' } } } })).toThrow(
       /simulate\.bms: Unrecognized key: "pageSize"[\s\S]*simulate\.itglue\.psaSynced\.1: /,
     );

@@ -6,22 +6,27 @@ import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import {
   accountItem,
+  BMS_ENDPOINTS,
+  BMS_FILTERS,
   BMS_PAGE_SIZE,
+  BMS_PAGING,
   BMS_REGIONS,
   contactItem,
   createdResult,
-  envelope,
-  failure,
   fieldOfMessage,
   locationItem,
+  meaningOfStatus,
+  pathOf,
+  readEnvelope,
+  readTokens,
   toContactBody,
   toInactiveBody,
-  tokenResult,
   toPsaContact,
-  toPsaLocation,
-  toPsaType,
   typeItem,
+  type BmsEndpointName,
+  type BmsEnvelope,
   type BmsRegion,
+  type BmsTokens,
 } from './wire.ts';
 
 /** BMS's documented limit: calls per hour, counted per endpoint. */
@@ -100,26 +105,25 @@ export class BmsPsa implements Psa {
     if (current !== null) {
       const refreshed = await this.authHttp.send({
         method: 'POST',
-        url: `${this.baseUrl}/v2/security/refreshtoken`,
+        url: `${this.baseUrl}${pathOf('refreshToken')}`,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ AccessToken: current.accessToken, RefreshToken: current.refreshToken }).toString(),
       });
-      const parsed = envelope(tokenResult).safeParse(refreshed.body);
-      if (refreshed.status === 200 && parsed.success && parsed.data.result) return this.keep(parsed.data.result);
+      const answer = readEnvelope(refreshed.body);
+      const tokens = refreshed.status === 200 && answer?.success === true ? readTokens(answer.result) : null;
+      if (tokens !== null) return this.keep(tokens);
     }
     const { userName, password, tenant } = this.options.credentials;
     const response = await this.authHttp.send({
       method: 'POST',
-      url: `${this.baseUrl}/v2/security/authenticate`,
+      url: `${this.baseUrl}${pathOf('authenticate')}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grantType: 'password', userName, password, tenant }).toString(),
     });
-    const parsed = envelope(tokenResult).safeParse(response.body);
-    if (response.status !== 200 || !parsed.success || !parsed.data.success || !parsed.data.result) {
-      const message = (failure.safeParse(response.body).data?.error?.message ?? `status ${response.status}`).replace(
-        /\.$/,
-        '',
-      );
+    const answer = readEnvelope(response.body);
+    const tokens = response.status === 200 && answer?.success === true ? readTokens(answer.result) : null;
+    if (tokens === null) {
+      const message = (answer?.error ?? `status ${response.status}`).replace(/\.$/, '');
       const hint =
         response.status === 403
           ? ' The BMS user must be an API employee with API access.'
@@ -131,155 +135,203 @@ export class BmsPsa implements Psa {
         message: `BMS refused the login of ${userName}: ${message}.${hint}`,
       });
     }
-    return this.keep(parsed.data.result);
+    return this.keep(tokens);
   }
 
-  private keep(result: z.infer<typeof tokenResult>): Session {
-    const expiresAt = Date.parse(result.accessTokenExpireOn);
+  private keep(tokens: BmsTokens): Session {
     this.session = {
-      accessToken: result.accessToken,
-      refreshToken: result.refreshToken,
-      expiresAt: Number.isNaN(expiresAt) ? this.now() + 15 * 60_000 : expiresAt,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: tokens.expiresAt ?? this.now() + 15 * 60_000,
     };
     return this.session;
   }
 
-  private send(method: 'GET' | 'POST' | 'PUT', path: string, template: string, body?: unknown): Promise<HttpResponse> {
+  private send(
+    name: BmsEndpointName,
+    params: Readonly<Record<string, string | number>> = {},
+    query: Readonly<Record<string, string | number>> = {},
+    body?: unknown,
+  ): Promise<HttpResponse> {
+    const { method, path } = BMS_ENDPOINTS[name];
+    const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
     return this.http.send({
       method,
-      url: `${this.baseUrl}${path}`,
+      url: `${this.baseUrl}${pathOf(name, params)}${search.size === 0 ? '' : `?${search.toString()}`}`,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      budgetKey: this.endpoint(method, template),
+      budgetKey: this.endpoint(method, path),
       // A create sent twice makes two contacts; an update sends every field, so twice is the same as once.
       idempotent: method !== 'POST',
     });
   }
 
-  private messageOf(response: HttpResponse): string {
-    return failure.safeParse(response.body).data?.error?.message ?? `status ${response.status}`;
+  /** The envelope of a successful answer; anything else throws, coded by what the status means. */
+  private answer(what: string, response: HttpResponse): BmsEnvelope & { result: NonNullable<unknown> } {
+    const answer = readEnvelope(response.body);
+    if (response.status === 200 && answer !== null && answer.success && answer.result !== null)
+      return answer as BmsEnvelope & { result: NonNullable<unknown> };
+    throw new ConnectorError({
+      code: response.status === 200 && answer === null ? 'Protocol' : meaningOfStatus(response.status),
+      service: 'bms',
+      status: response.status,
+      message: `BMS refused to ${what}: ${answer?.error ?? (answer === null ? 'not an answer BMS gives' : `status ${response.status}`)}.`,
+    });
   }
 
-  private result<T>(
+  private parsed<T>(what: string, schema: z.ZodType<T>, value: unknown, status: number): T {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw new ConnectorError({
+      code: 'Protocol',
+      service: 'bms',
+      status,
+      message: `BMS answered "${what}" in a shape contactsync does not read (${issue?.path.join('.') || 'result'}: ${issue?.message ?? 'invalid'}).`,
+    });
+  }
+
+  /**
+   * Every item of a list. Pages are asked at `BMS_PAGE_SIZE` until `totalRecords` are read or a page comes back empty;
+   * a short page before the end means BMS caps pages silently, so the next pages are asked at the size it served, and
+   * the page numbers still line up whichever way BMS counts them.
+   */
+  private async all<T>(
     what: string,
-    schema: z.ZodType<T>,
-    response: HttpResponse,
-  ): { result: T; totalRecords: number | undefined } {
-    const parsed = envelope(schema).safeParse(response.body);
-    if (
-      response.status !== 200 ||
-      !parsed.success ||
-      !parsed.data.success ||
-      parsed.data.result === undefined ||
-      parsed.data.result === null
-    ) {
-      const code =
-        response.status === 401 || response.status === 403
-          ? 'Auth'
-          : response.status === 404
-            ? 'NotFound'
-            : response.status === 400
-              ? 'Validation'
-              : 'Protocol';
-      throw new ConnectorError({
-        code,
-        service: 'bms',
-        status: response.status,
-        message: `BMS refused to ${what}: ${this.messageOf(response)}.`,
+    name: BmsEndpointName,
+    params: Readonly<Record<string, string | number>>,
+    query: Readonly<Record<string, string>>,
+    item: z.ZodType<T>,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let size = BMS_PAGE_SIZE;
+    let restarts = 0;
+    for (let page = 1; ; page++) {
+      const response = await this.send(name, params, {
+        ...query,
+        [BMS_PAGING.size]: size,
+        [BMS_PAGING.number]: page,
       });
+      const answer = this.answer(what, response);
+      const result = this.parsed(what, item.array(), answer.result, response.status);
+      items.push(...result);
+      if (result.length === 0 || (answer.totalRecords !== null && items.length >= answer.totalRecords)) return items;
+      if (result.length < size) {
+        // A short page before the end: BMS serves at most this many. Carry on at that size from where this page
+        // ended, or read again from the start when that is not on a page boundary.
+        size = result.length;
+        if (items.length % size === 0) page = items.length / size;
+        else if (++restarts > 3) throw this.pagingError(what, response.status);
+        else {
+          items.length = 0;
+          page = 0;
+        }
+      }
     }
-    return { result: parsed.data.result, totalRecords: parsed.data.totalRecords };
   }
 
-  /** Every page of a list at the largest page size, until `totalRecords` are read. */
-  private async all<T extends z.ZodType>(what: string, path: string, template: string, item: T): Promise<z.infer<T>[]> {
-    const items: z.infer<T>[] = [];
-    const separator = path.includes('?') ? '&' : '?';
-    for (let page = 1; ; page++) {
-      const response = await this.send(
-        'GET',
-        `${path}${separator}PageSize=${BMS_PAGE_SIZE}&PageNumber=${page}`,
-        template,
-      );
-      const { result, totalRecords } = this.result(what, item.array(), response);
-      items.push(...(result as z.infer<T>[]));
-      if (result.length < BMS_PAGE_SIZE || (totalRecords !== undefined && items.length >= totalRecords)) return items;
-    }
+  private pagingError(what: string, status: number): ConnectorError {
+    return new ConnectorError({
+      code: 'Protocol',
+      service: 'bms',
+      status,
+      message: `BMS answered "${what}" with pages of changing size; the list could not be read whole.`,
+    });
   }
 
   async listAccounts(): Promise<NamedRecord<number>[]> {
-    return (await this.all('list accounts', '/v2/crm/accounts', '/v2/crm/accounts', accountItem)).map((a) => ({
-      id: a.id,
-      name: a.name,
-    }));
+    return this.all('list accounts', 'accounts', {}, {}, accountItem);
   }
 
   async listLocations(accountId: number): Promise<PsaLocation[]> {
-    const response = await this.send(
-      'GET',
-      `/v2/crm/accounts/${accountId}/locations/lookup`,
-      '/v2/crm/accounts/{id}/locations/lookup',
-    );
-    return this.result(`list the locations of account ${accountId}`, locationItem.array(), response).result.map(
-      toPsaLocation,
-    );
+    const what = `list the locations of account ${accountId}`;
+    const response = await this.send('locations', { accountId });
+    return this.parsed(what, locationItem.array(), this.answer(what, response).result, response.status);
   }
 
-  async listEmailTypes(): Promise<PsaType[]> {
-    return this.result(
-      'list email types',
-      typeItem.array(),
-      await this.send('GET', '/v2/system/emailtypes', '/v2/system/emailtypes'),
-    ).result.map(toPsaType);
+  private async listTypes(kind: 'email' | 'phone'): Promise<PsaType[]> {
+    const name = kind === 'email' ? 'emailTypes' : 'phoneTypes';
+    const what = `list ${kind} types`;
+    const response = await this.send(name);
+    const answer = readEnvelope(response.body);
+    if (response.status !== 200 || answer === null || !answer.success) {
+      const { method, path } = BMS_ENDPOINTS[name];
+      const setting = kind === 'email' ? 'psa.emailType' : 'psa.phoneType';
+      throw new ConnectorError({
+        code: meaningOfStatus(response.status) === 'Auth' ? 'Auth' : 'NotFound',
+        service: 'bms',
+        status: response.status,
+        message:
+          `BMS's ${kind} types could not be read (${method} ${path} answered ${response.status}${answer?.error ? `: ${answer.error}` : ''}). ` +
+          `Give the BMS ${kind} type id as a number instead: in the config file, "settings": {"psa": {"${setting.split('.')[1]}": ID}} ` +
+          `for every tenant, or contactsync tenants settings TENANT --set ${setting}=ID for one.`,
+      });
+    }
+    return this.parsed(what, typeItem.array(), answer.result ?? [], response.status);
   }
 
-  async listPhoneTypes(): Promise<PsaType[]> {
-    return this.result(
-      'list phone types',
-      typeItem.array(),
-      await this.send('GET', '/v2/system/phonetypes', '/v2/system/phonetypes'),
-    ).result.map(toPsaType);
+  listEmailTypes(): Promise<PsaType[]> {
+    return this.listTypes('email');
+  }
+
+  listPhoneTypes(): Promise<PsaType[]> {
+    return this.listTypes('phone');
   }
 
   async listContacts(accountId: number): Promise<PsaContact[]> {
     const items = await this.all(
       `list the contacts of account ${accountId}`,
-      `/v2/crm/contacts/summary?Filter.AccountId=${accountId}`,
-      '/v2/crm/contacts/summary',
+      'contacts',
+      {},
+      { [BMS_FILTERS.accountId]: String(accountId) },
       contactItem,
     );
-    return items.map(toPsaContact);
+    return items.map((item) => toPsaContact(item, accountId));
   }
 
+  /** The search takes no account filter: contacts of other accounts are left out here. */
   private async search(accountId: number, filters: Record<string, string>): Promise<PsaContact[]> {
-    const query = new URLSearchParams({ 'Filter.AccountId': String(accountId), ...filters }).toString();
-    const items = await this.all(
-      'search contacts',
-      `/v2/crm/contacts/search?${query}`,
-      '/v2/crm/contacts/search',
-      contactItem,
-    );
-    return items.filter((item) => item.accountId === accountId).map(toPsaContact);
+    const items = await this.all('search contacts', 'searchContacts', {}, filters, contactItem);
+    return items
+      .filter((item) => item.accountid === null || item.accountid === accountId)
+      .map((item) => toPsaContact(item, accountId));
   }
 
   findContactsByEmail(accountId: number, email: string): Promise<PsaContact[]> {
-    return this.search(accountId, { 'Filter.EmailAddress': email });
+    return this.search(accountId, { [BMS_FILTERS.emailAddress]: email });
   }
 
   findContactsByName(accountId: number, firstName: string, lastName: string): Promise<PsaContact[]> {
-    return this.search(accountId, { 'Filter.FirstName': firstName, 'Filter.LastName': lastName });
+    return this.search(accountId, { [BMS_FILTERS.firstName]: firstName, [BMS_FILTERS.lastName]: lastName });
   }
 
   async readContact(id: number): Promise<PsaContact | null> {
-    const response = await this.send('GET', `/v2/crm/contacts/summary/${id}`, '/v2/crm/contacts/summary/{id}');
+    const response = await this.send('contact', { id });
     if (response.status === 404) return null;
-    return toPsaContact(this.result(`read contact ${id}`, contactItem, response).result);
+    const what = `read contact ${id}`;
+    const item = this.parsed(what, contactItem, this.answer(what, response).result, response.status);
+    if (item.accountid === null)
+      throw new ConnectorError({
+        code: 'Protocol',
+        service: 'bms',
+        status: response.status,
+        message: `BMS answered "${what}" without the contact's account.`,
+      });
+    return toPsaContact(item, item.accountid);
   }
 
-  /** A refused write becomes the record's reasons; anything else that fails throws. */
-  private written(what: string, response: HttpResponse): WriteResult<number> {
-    if (response.status === 400) {
-      const message = this.messageOf(response);
+  /**
+   * A refused write (a `400`, or `success: false` in a `200`) becomes the record's reasons; anything else that fails
+   * throws. A create answers with the new id; an update with the id it was given.
+   */
+  private written(what: string, response: HttpResponse, id?: number): WriteResult<number> {
+    const answer = readEnvelope(response.body);
+    if (
+      answer !== null &&
+      !answer.success &&
+      (response.status === 200 || meaningOfStatus(response.status) === 'Validation')
+    ) {
+      const message = answer.error ?? `status ${response.status}`;
       const field = fieldOfMessage(message);
       return {
         ok: false,
@@ -288,7 +340,11 @@ export class BmsPsa implements Psa {
     }
     if (response.status === 404)
       return { ok: false, reasons: [reason('bms-not-found', `BMS has no such contact (${what}).`)] };
-    return { ok: true, id: this.result(what, createdResult, response).result.id };
+    if (id !== undefined && response.status === 200 && answer !== null) return { ok: true, id };
+    return {
+      ok: true,
+      id: this.parsed(what, createdResult, this.answer(what, response).result, response.status),
+    };
   }
 
   /**
@@ -298,12 +354,7 @@ export class BmsPsa implements Psa {
   async createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>> {
     for (let round = 1; ; round++) {
       try {
-        const response = await this.send(
-          'POST',
-          '/v2/crm/contacts/summary',
-          '/v2/crm/contacts/summary',
-          toContactBody(accountId, fields),
-        );
+        const response = await this.send('createContact', {}, {}, toContactBody(accountId, fields, 'create'));
         return this.written(`create ${fields.firstName} ${fields.lastName ?? ''}`.trim(), response);
       } catch (error) {
         if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
@@ -314,19 +365,15 @@ export class BmsPsa implements Psa {
   }
 
   async updateContact(accountId: number, id: number, fields: PsaContactFields): Promise<WriteResult<number>> {
-    return this.written(
-      `update contact ${id}`,
-      await this.send('PUT', `/v2/crm/contacts/${id}`, '/v2/crm/contacts/{id}', toContactBody(accountId, fields)),
-    );
+    const response = await this.send('updateContact', { id }, {}, toContactBody(accountId, fields, 'update'));
+    return this.written(`update contact ${id}`, response, id);
   }
 
   async inactivateContact(id: number): Promise<WriteResult<number>> {
     const current = await this.readContact(id);
     if (current === null)
       return { ok: false, reasons: [reason('bms-not-found', `BMS has no contact ${id} to inactivate.`)] };
-    return this.written(
-      `inactivate contact ${id}`,
-      await this.send('PUT', `/v2/crm/contacts/${id}`, '/v2/crm/contacts/{id}', toInactiveBody(current)),
-    );
+    const response = await this.send('updateContact', { id }, {}, toInactiveBody(current));
+    return this.written(`inactivate contact ${id}`, response, id);
   }
 }

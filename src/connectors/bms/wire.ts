@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
 
 /**
- * Kaseya BMS's wire shapes, parsed at the boundary and mapped to the domain here and nowhere else. The public
- * evidence for BMS is thin: every inferred point (marked) lives in this file, to be corrected against the live API.
+ * Kaseya BMS's wire: every path, field name, page size, filter and status meaning the connector relies on, parsed at
+ * the boundary and mapped to the domain here and nowhere else. The public evidence for BMS is thin (CONTRACTS.md);
+ * each point says whether it is confirmed or a guess, so that a guess proved wrong is corrected by one edit here.
  */
 
 export const BMS_REGIONS = {
@@ -13,96 +14,100 @@ export const BMS_REGIONS = {
 } as const;
 export type BmsRegion = keyof typeof BMS_REGIONS;
 
-/** Inferred: the largest page BMS serves. */
-export const BMS_PAGE_SIZE = 1000;
+/**
+ * Guess: where BMS publishes its Swagger document under each regional base URL (Kaseya's help pages name
+ * `/swagger/`, the user interface; the document's own address is not published). Tried in order.
+ */
+export const BMS_SWAGGER_PATHS = ['/swagger/v2/swagger.json', '/swagger/docs/v2', '/swagger/v1/swagger.json'] as const;
 
-/** Inferred: the longest text BMS takes in a contact's first name, last name or job title. */
+export type Evidence = 'confirmed' | 'guess';
+
+export interface BmsEndpoint {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  /** the path with `{name}` for each parameter */
+  readonly path: string;
+  readonly evidence: Evidence;
+}
+
+const endpoint = (method: BmsEndpoint['method'], path: string, evidence: Evidence): BmsEndpoint => ({
+  method,
+  path,
+  evidence,
+});
+
+/** Every endpoint the connector calls. */
+export const BMS_ENDPOINTS = {
+  authenticate: endpoint('POST', '/v2/security/authenticate', 'confirmed'),
+  refreshToken: endpoint('POST', '/v2/security/refreshtoken', 'confirmed'),
+  /** guess: `/v2/crm/accounts/summary` and `/v2/crm/accounts/lookup` have both been seen */
+  accounts: endpoint('GET', '/v2/crm/accounts/summary', 'guess'),
+  locations: endpoint('GET', '/v2/crm/accounts/{accountId}/locations/lookup', 'confirmed'),
+  contacts: endpoint('GET', '/v2/crm/contacts/summary', 'confirmed'),
+  searchContacts: endpoint('GET', '/v2/crm/contacts/search', 'confirmed'),
+  contact: endpoint('GET', '/v2/crm/contacts/summary/{id}', 'confirmed'),
+  createContact: endpoint('POST', '/v2/crm/contacts/summary', 'confirmed'),
+  /** guess: the operation `put-contact` exists in the official list; its path is not published */
+  updateContact: endpoint('PUT', '/v2/crm/contacts/{id}', 'guess'),
+  /** guess: no public source has the type lists; `/v2/system/<name>/lookup` is one pattern seen */
+  emailTypes: endpoint('GET', '/v2/system/emailtypes/lookup', 'guess'),
+  phoneTypes: endpoint('GET', '/v2/system/phonetypes/lookup', 'guess'),
+} as const;
+export type BmsEndpointName = keyof typeof BMS_ENDPOINTS;
+
+/** The path of an endpoint with its parameters filled in. */
+export function pathOf(name: BmsEndpointName, params: Readonly<Record<string, string | number>> = {}): string {
+  return BMS_ENDPOINTS[name].path.replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(String(params[key])));
+}
+
+/** Page size: every public client asks for 100; the largest BMS serves is not published (it may cap silently). */
+export const BMS_PAGE_SIZE = 100;
+/** Paging parameters (confirmed). */
+export const BMS_PAGING = { size: 'PageSize', number: 'PageNumber' } as const;
+/** Filters (confirmed). The search takes no account filter in any public source: results are filtered here. */
+export const BMS_FILTERS = {
+  accountId: 'Filter.AccountId',
+  emailAddress: 'Filter.EmailAddress',
+  firstName: 'Filter.FirstName',
+  lastName: 'Filter.LastName',
+} as const;
+
+/** Guess: the longest text BMS takes in a contact's first name, last name or job title. */
 export const BMS_TEXT_LIMIT = 100;
 
-export const envelope = <T extends z.ZodType>(result: T) =>
-  z.object({
-    success: z.boolean(),
-    result: result.optional().nullable(),
-    totalRecords: z.number().optional(),
-    error: z.object({ message: z.string().optional() }).optional().nullable(),
-  });
+/**
+ * The body fields of a contact create and update, as dotted paths (`emails[].emailAddress`), each with its evidence.
+ * Confirmed by the only public body: the account, location, names and `emails: [{ emailAddress }]`.
+ */
+export const BMS_CONTACT_BODY_FIELDS: readonly { readonly field: string; readonly evidence: Evidence }[] = [
+  { field: 'accountId', evidence: 'confirmed' },
+  { field: 'locationId', evidence: 'confirmed' },
+  { field: 'firstName', evidence: 'confirmed' },
+  { field: 'lastName', evidence: 'confirmed' },
+  { field: 'jobTitle', evidence: 'guess' },
+  { field: 'emails', evidence: 'confirmed' },
+  { field: 'emails[].emailAddress', evidence: 'confirmed' },
+  { field: 'emails[].emailTypeId', evidence: 'guess' },
+  { field: 'phones', evidence: 'guess' },
+  { field: 'phones[].phoneNumber', evidence: 'guess' },
+  { field: 'phones[].phoneTypeId', evidence: 'guess' },
+  { field: 'isActive', evidence: 'guess' },
+];
 
-export const failure = z.object({
-  success: z.literal(false),
-  error: z.object({ message: z.string().optional() }).optional().nullable(),
-});
-
-export const tokenResult = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  accessTokenExpireOn: z.string(),
-  refreshTokenExpireOn: z.string().optional(),
-});
-
-export const accountItem = z.object({ id: z.number(), name: z.string() });
-export const locationItem = z.object({ id: z.number(), name: z.string(), isMain: z.boolean().nullable().optional() });
-export const typeItem = z.object({ id: z.number(), name: z.string() });
-
-const text = z
-  .string()
-  .nullable()
-  .optional()
-  .transform((v) => v ?? null);
-
-export const contactItem = z.object({
-  id: z.number(),
-  accountId: z.number(),
-  firstName: text,
-  lastName: text,
-  jobTitle: text,
-  emailAddress: text,
-  locationId: z.number().nullable().optional(),
-  isActive: z.boolean().nullable().optional(),
-  // Inferred: the single-contact read also carries the default phone and the types; lists do not.
-  emailTypeId: z.number().nullable().optional(),
-  phoneNumber: text,
-  phoneTypeId: z.number().nullable().optional(),
-});
-
-export const createdResult = z.object({ id: z.number() });
-
-export function toPsaContact(item: z.infer<typeof contactItem>): PsaContact {
-  return {
-    id: item.id,
-    accountId: item.accountId,
-    firstName: item.firstName,
-    lastName: item.lastName,
-    jobTitle: item.jobTitle,
-    emailAddress: item.emailAddress,
-    emailTypeId: item.emailTypeId ?? null,
-    phoneNumber: item.phoneNumber,
-    phoneTypeId: item.phoneTypeId ?? null,
-    locationId: item.locationId ?? null,
-    isActive: item.isActive ?? true,
-  };
-}
-
-export function toPsaLocation(item: z.infer<typeof locationItem>): PsaLocation {
-  return { id: item.id, name: item.name, isMain: item.isMain ?? false };
-}
-
-export function toPsaType(item: z.infer<typeof typeItem>): PsaType {
-  return { id: item.id, name: item.name };
-}
-
-/** Inferred from public clients: the body of a create (`POST /v2/crm/contacts/summary`) and of an update (`PUT`). */
-export function toContactBody(accountId: number, fields: PsaContactFields): Record<string, unknown> {
+/** The body of a create (`isActive` only on an update: whether a create takes it is not known). */
+export function toContactBody(
+  accountId: number,
+  fields: PsaContactFields,
+  kind: 'create' | 'update',
+): Record<string, unknown> {
   return {
     accountId,
     locationId: fields.locationId,
     firstName: fields.firstName,
     lastName: fields.lastName,
     jobTitle: fields.jobTitle,
-    defaultEmailTypeId: fields.emailTypeId,
-    defaultEmailAddress: fields.emailAddress,
-    defaultPhoneTypeId: fields.phoneTypeId,
-    defaultPhoneNumber: fields.phoneNumber,
-    isActive: fields.isActive,
+    emails: [{ emailAddress: fields.emailAddress, emailTypeId: fields.emailTypeId }],
+    phones: [{ phoneNumber: fields.phoneNumber, phoneTypeId: fields.phoneTypeId }],
+    ...(kind === 'update' ? { isActive: fields.isActive } : {}),
   };
 }
 
@@ -114,15 +119,204 @@ export function toInactiveBody(current: PsaContact): Record<string, unknown> {
     firstName: current.firstName,
     lastName: current.lastName,
     jobTitle: current.jobTitle,
-    defaultEmailTypeId: current.emailTypeId,
-    defaultEmailAddress: current.emailAddress,
-    defaultPhoneTypeId: current.phoneTypeId,
-    defaultPhoneNumber: current.phoneNumber,
+    emails:
+      current.emailAddress === null ? [] : [{ emailAddress: current.emailAddress, emailTypeId: current.emailTypeId }],
+    phones:
+      current.phoneNumber === null ? [] : [{ phoneNumber: current.phoneNumber, phoneTypeId: current.phoneTypeId }],
     isActive: false,
   };
 }
 
-/** Inferred: BMS names the field first in a validation message (`firstName: ...`). */
+// --- reading: keys case-insensitively (both camelCase and PascalCase have been seen) ---
+
+/** The value with every object key lower-cased, so that schemas below read `FirstName` and `firstName` alike. */
+export function lowerKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(lowerKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.toLowerCase(), lowerKeys(v)]));
+}
+
+const text = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => (v === undefined || v === null || v.trim() === '' ? null : v));
+const id = z.number().int();
+const optionalId = id
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
+const flag = z
+  .boolean()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
+
+/** The error's text: `message` and `Details` have both been seen, and a bare string is read too. */
+const errorText = z
+  .union([z.string(), z.looseObject({ message: z.string().nullish(), details: z.string().nullish() })])
+  .nullish()
+  .transform((e) =>
+    e === null || e === undefined ? null : typeof e === 'string' ? e : (e.message ?? e.details ?? null),
+  );
+
+/** The envelope `{success, result, totalRecords, error}`; `success` may be absent where a `result` came. */
+const envelopeSchema = z.looseObject({
+  success: z.boolean().optional(),
+  result: z.unknown().optional(),
+  totalrecords: z.number().int().nullish(),
+  error: errorText,
+  message: z.string().nullish(),
+});
+
+export interface BmsEnvelope {
+  readonly success: boolean;
+  readonly result: unknown;
+  readonly totalRecords: number | null;
+  /** the error's text, when the envelope carries one */
+  readonly error: string | null;
+}
+
+/** Reads an answer's envelope; null when the body is not one. A `200` may still say `success: false`. */
+export function readEnvelope(body: unknown): BmsEnvelope | null {
+  const parsed = envelopeSchema.safeParse(lowerKeys(body));
+  if (!parsed.success) return null;
+  const { success, result, totalrecords, error, message } = parsed.data;
+  return {
+    success: success ?? (result !== undefined && result !== null),
+    result: result ?? null,
+    totalRecords: totalrecords ?? null,
+    error: error ?? message ?? null,
+  };
+}
+
+const tokenSchema = z.looseObject({
+  accesstoken: z.string().min(1),
+  refreshtoken: z.string().min(1),
+  accesstokenexpireon: z.string().nullish(),
+});
+
+export interface BmsTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** ms since the epoch, null when BMS gave no readable expiry */
+  readonly expiresAt: number | null;
+}
+
+/** A BMS timestamp; one without a zone is UTC (BMS sends some without). */
+export function parseBmsTime(value: string): number | null {
+  const zoned = /(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(value.trim());
+  const time = Date.parse(zoned ? value.trim() : `${value.trim()}Z`);
+  return Number.isNaN(time) ? null : time;
+}
+
+export function readTokens(result: unknown): BmsTokens | null {
+  const parsed = tokenSchema.safeParse(result);
+  if (!parsed.success) return null;
+  const expiry = parsed.data.accesstokenexpireon;
+  return {
+    accessToken: parsed.data.accesstoken,
+    refreshToken: parsed.data.refreshtoken,
+    expiresAt: expiry === null || expiry === undefined ? null : parseBmsTime(expiry),
+  };
+}
+
+export const accountItem = z
+  .looseObject({ id, name: z.string().nullish(), accountname: z.string().nullish() })
+  .transform((a) => ({ id: a.id, name: a.name ?? a.accountname ?? '' }));
+
+export const locationItem = z
+  .looseObject({ id, name: z.string().nullish(), locationname: z.string().nullish(), ismain: flag })
+  .transform((l): PsaLocation => ({ id: l.id, name: l.name ?? l.locationname ?? '', isMain: l.ismain ?? false }));
+
+export const typeItem = z
+  .looseObject({ id, name: z.string().nullish(), description: z.string().nullish() })
+  .transform((t): PsaType => ({ id: t.id, name: t.name ?? t.description ?? '' }));
+
+const emailEntry = z.looseObject({
+  emailaddress: text,
+  email: text,
+  emailtypeid: optionalId,
+  typeid: optionalId,
+  isprimary: flag,
+  isdefault: flag,
+});
+const phoneEntry = z.looseObject({
+  phonenumber: text,
+  number: text,
+  phonetypeid: optionalId,
+  typeid: optionalId,
+  isprimary: flag,
+  isdefault: flag,
+});
+
+/** The entry marked primary (or default), else the first. */
+function primaryOf<T extends { isprimary: boolean | null; isdefault: boolean | null }>(
+  entries: readonly T[],
+): T | null {
+  return entries.find((e) => e.isprimary === true || e.isdefault === true) ?? entries[0] ?? null;
+}
+
+/**
+ * A contact as the summary list, the search and the single read give it. The email comes flat (`emailAddress`) or
+ * as `Emails[].EmailAddress`; the phone flat or as a `phones` array (a guess); `accountId` may be absent, the account
+ * being known from the query; the title as `jobTitle` or `title`.
+ */
+const contactSchema = z.looseObject({
+  id,
+  accountid: optionalId,
+  firstname: text,
+  lastname: text,
+  jobtitle: text,
+  title: text,
+  emailaddress: text,
+  emailtypeid: optionalId,
+  emails: z.array(emailEntry).nullish(),
+  phonenumber: text,
+  phonetypeid: optionalId,
+  phones: z.array(phoneEntry).nullish(),
+  locationid: optionalId,
+  isactive: flag,
+});
+
+export const contactItem = contactSchema;
+export type BmsContactWire = z.infer<typeof contactSchema>;
+
+export function toPsaContact(item: BmsContactWire, accountId: number): PsaContact {
+  const email = primaryOf(item.emails ?? []);
+  const phone = primaryOf(item.phones ?? []);
+  return {
+    id: item.id,
+    accountId: item.accountid ?? accountId,
+    firstName: item.firstname,
+    lastName: item.lastname,
+    jobTitle: item.jobtitle ?? item.title,
+    emailAddress: item.emailaddress ?? email?.emailaddress ?? email?.email ?? null,
+    emailTypeId: item.emailtypeid ?? email?.emailtypeid ?? email?.typeid ?? null,
+    phoneNumber: item.phonenumber ?? phone?.phonenumber ?? phone?.number ?? null,
+    phoneTypeId: item.phonetypeid ?? phone?.phonetypeid ?? phone?.typeid ?? null,
+    locationId: item.locationid,
+    isActive: item.isactive ?? true,
+  };
+}
+
+/** The id of a created contact: `result.id`, or a bare number as the result. */
+export const createdResult = z.union([z.looseObject({ id }).transform((r) => r.id), id]);
+
+/** Guess: BMS names the field first in a validation message (`firstName: ...`). */
 export function fieldOfMessage(message: string): string | null {
-  return /^([A-Za-z]+):/.exec(message)?.[1] ?? null;
+  return /^([A-Za-z][\w.[\]]*):/.exec(message)?.[1] ?? null;
+}
+
+/**
+ * What an HTTP status means from BMS. Confirmed: `401` is an expired or wrong token ("Security Error", 978001), and
+ * a `200` may still say `success: false`. Guesses: `403` at login is a user without API access; `400` is a refused
+ * record; how a rate-limit breach is signalled is not published (`429` is assumed).
+ */
+export function meaningOfStatus(status: number): 'Auth' | 'NotFound' | 'Validation' | 'RateLimited' | 'Protocol' {
+  if (status === 401 || status === 403) return 'Auth';
+  if (status === 404) return 'NotFound';
+  if (status === 400 || status === 422) return 'Validation';
+  if (status === 429) return 'RateLimited';
+  return 'Protocol';
 }
