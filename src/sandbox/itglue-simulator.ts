@@ -103,6 +103,8 @@ export class ItGlueSimulator {
   /** each followed BMS contact as last seen, so that only a later change is copied */
   private readonly psaSeen = new Map<number, string>();
   readonly limiter: WindowLimiter;
+  /** attributes that creates and updates accept but drop, as an API drops what it does not know */
+  ignoredAttributes: string[] = [];
 
   constructor(
     log: LoggedRequest[],
@@ -620,7 +622,10 @@ export class ItGlueSimulator {
     return errors;
   }
 
-  private normalized(attributes: Record<string, unknown>): Partial<ContactRecord> {
+  private normalized(given: Record<string, unknown>): Partial<ContactRecord> {
+    const attributes = Object.fromEntries(
+      Object.entries(given).filter(([key]) => !this.ignoredAttributes.includes(key)),
+    );
     const out: Record<string, unknown> = {};
     for (const key of ['first-name', 'last-name', 'title', 'notes', 'important'] as const)
       if (key in attributes) out[key] = attributes[key];

@@ -4,6 +4,15 @@ import type { PlannedAction } from '../domain/plan.ts';
 import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { StateStore } from '../store/state-store.ts';
+import {
+  ContractGuard,
+  docMismatch,
+  mismatchReason,
+  psaMismatch,
+  unreadableReason,
+  type GuardedSystem,
+  type WriteKind,
+} from './contract-guard.ts';
 import { crashPoint } from './crash-points.ts';
 import { nextLink } from './next-link.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport, type BmsReport, type ItGlueReport } from './report.ts';
@@ -147,10 +156,54 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     crashPoint();
   };
 
-  // IT Glue: creates, then updates (inactivations are updates of the contact type), in bulk.
+  const guard = new ContractGuard();
+  /** A record the stopped system will not take: its leg fails with the reason, and nothing is sent. */
+  const refuse = (action: PlannedAction, system: GuardedSystem, why: Reason): void => {
+    const state = stateOf(action);
+    state.failure = [...(state.failure ?? []), why];
+    if (system === 'itglue') state.docFailed = true;
+    else state.psaFailed = true;
+  };
+  /** Reads the first write of a kind back; a field that did not land stops the system for the run. */
+  const verify = async (
+    action: PlannedAction,
+    system: GuardedSystem,
+    kind: WriteKind,
+    check: () => Promise<{ readonly field: string; readonly sent: unknown; readonly found: unknown } | null | 'gone'>,
+  ): Promise<void> => {
+    let mismatch: Reason | null;
+    try {
+      const found = await check();
+      mismatch =
+        found === 'gone'
+          ? unreadableReason(system, kind, 'it was not found')
+          : found === null
+            ? null
+            : mismatchReason(system, kind, found);
+    } catch (error) {
+      mismatch = unreadableReason(system, kind, (error as Error).message);
+    }
+    if (mismatch === null) {
+      guard.checkedOk(system, kind);
+      return;
+    }
+    guard.stop(system, mismatch);
+    refuse(action, system, mismatch);
+  };
+
+  // IT Glue: creates, then updates (inactivations are updates of the contact type), in bulk. Until the first write
+  // of a kind has been read back, that kind is written one record at a time.
   const docBatches = async (kind: 'create' | 'update', writes: readonly PlannedAction[]): Promise<void> => {
-    for (let start = 0; start < writes.length; start += BATCH) {
-      const batch = writes.slice(start, start + BATCH);
+    for (let start = 0; start < writes.length;) {
+      const stopped = guard.stopped('itglue');
+      if (stopped !== null) {
+        for (const action of writes.slice(start)) refuse(action, 'itglue', stopped);
+        progressed(writes.length - start);
+        return;
+      }
+      const probing = guard.needsCheck('itglue', kind);
+      const batch = writes.slice(start, start + (probing ? 1 : BATCH));
+      start += batch.length;
       const journal: string[] = [];
       for (const action of batch) {
         const primary =
@@ -185,6 +238,18 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
           nextLink(docLeg(action, state.link), state.link, { docContactId: state.docId, psaContactId: null }),
         );
       }
+      const written = results[0];
+      if (probing && written?.ok === true) {
+        const action = batch[0]!;
+        const sent =
+          action.itglue.kind === 'create'
+            ? action.itglue.fields
+            : (action.itglue as { readonly patch: DocContactPatch }).patch;
+        await verify(action, 'itglue', kind, async () => {
+          const found = await context.itglue.readContact(written.id);
+          return found === null ? 'gone' : docMismatch(sent, found);
+        });
+      }
       progressed(batch.length);
     }
   };
@@ -212,6 +277,12 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   for (const action of psaWrites) {
     const state = stateOf(action);
     if (state.failure !== null || state.docId === null || context.bms === null || context.accountId === null) continue;
+    const stopped = guard.stopped('bms');
+    if (stopped !== null) {
+      refuse(action, 'bms', stopped);
+      progressed(1);
+      continue;
+    }
     const psa = action.bms;
     const docId = state.docId;
     const linkAfter = (): Link | null =>
@@ -241,6 +312,15 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     }
     crashPoint();
     await settle(action, journalId, result, 'bms', linkAfter);
+    const kind: WriteKind = psa.kind === 'create' ? 'create' : psa.kind === 'inactivate' ? 'inactivate' : 'update';
+    if (result.ok && guard.needsCheck('bms', kind)) {
+      const sent = psa.kind === 'inactivate' ? { isActive: false } : psa.fields;
+      const bms = context.bms;
+      await verify(action, 'bms', kind, async () => {
+        const found = await bms.readContact(result.id);
+        return found === null ? 'gone' : psaMismatch(sent, found);
+      });
+    }
     progressed(1);
   }
 
@@ -264,9 +344,9 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     const state = stateOf(action);
     return {
       action,
-      itglue: state.docFailed ? 'none' : itglueReport(action.itglue),
+      itglue: state.docFailed ? 'failed' : itglueReport(action.itglue),
       // A BMS write is not tried when the IT Glue write failed.
-      bms: state.psaFailed || (state.docFailed && psaWrites.includes(action)) ? 'none' : bmsReport(action.bms),
+      bms: state.psaFailed ? 'failed' : state.docFailed && psaWrites.includes(action) ? 'none' : bmsReport(action.bms),
       itglueContactId: state.docId,
       bmsContactId: state.psaId,
       failure: state.failure,

@@ -9,7 +9,7 @@ export function countsSummary(counts: Readonly<Record<string, number>>): string 
 }
 
 /** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each system. */
-export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'none';
+export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'failed' | 'none';
 export type BmsReport =
   | 'created'
   | 'linked'
@@ -19,6 +19,7 @@ export type BmsReport =
   | 'disputed'
   | 'inactivated'
   | 'disabled'
+  | 'failed'
   | 'none';
 
 export function itglueReport(action: DocAction): ItGlueReport {

@@ -12,7 +12,7 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
-import { progressBars, summaryTable, untilStopped, webUiLines } from '../output.ts';
+import { exitCodeOf, progressBars, summaryTable, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
 
 interface SandboxOptions {
@@ -58,10 +58,9 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     writeOut(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
     if (options.dump !== undefined) writeOut(`Dump: ${resolve(options.dump)}\n`);
   }
-  const failed = results.some((r) => r.status === 'failed');
   if (options.once === true) {
     await box.close();
-    process.exit(failed ? 1 : 0);
+    process.exit(exitCodeOf(results));
   }
   const pollSeconds = options.pollSeconds ?? 60;
   // The sandbox is for trying the product on this machine: a known admin login, on loopback only by default.
