@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import type { AttemptLog } from '../connectors/http/http-client.ts';
+import type { AttemptLog, RecordedExchange } from '../connectors/http/http-client.ts';
 import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
 import { BmsPsa } from '../connectors/bms/bms-psa.ts';
 import { createApiBudget } from '../connectors/api-budgets.ts';
@@ -53,8 +53,11 @@ export interface CliContext {
   readonly logger: Logger;
   /** where alerts go, and what waits to be sent */
   readonly alerts: AlertService;
-  /** the API clients, made on first use (commands that only read the state need no credentials) */
-  apis(): ApiClients;
+  /**
+   * The API clients, made on first use (commands that only read the state need no credentials); with `record`, a
+   * fresh set whose every answer is also handed to it.
+   */
+  apis(options?: { readonly record?: (exchange: RecordedExchange) => void }): ApiClients;
   close(): Promise<void>;
 }
 
@@ -108,8 +111,9 @@ export async function openContext(
     metrics,
     logger,
     alerts,
-    apis() {
-      if (clients !== null) return clients;
+    apis(extra = {}) {
+      if (clients !== null && extra.record === undefined) return clients;
+      const record = extra.record === undefined ? {} : { record: extra.record };
       // With PostgreSQL the budgets are shared by every process of the installation.
       const limits = Object.fromEntries(
         Object.entries(config.apiLimits).filter(([, limit]) => limit !== undefined),
@@ -149,6 +153,7 @@ export async function openContext(
         ...(config.itglue.baseUrl ? { baseUrl: config.itglue.baseUrl } : {}),
         budget,
         log,
+        ...record,
       });
       const bms = config.bms
         ? new BmsPsa({
@@ -161,6 +166,7 @@ export async function openContext(
             ...(config.bms.baseUrl ? { baseUrl: config.bms.baseUrl } : {}),
             budget,
             log,
+            ...record,
           })
         : null;
       const runner = new SyncRunner({
@@ -173,8 +179,9 @@ export async function openContext(
         alerts,
         log: (level, message, fields) => logger[level](fields ?? {}, message),
       });
-      clients = { directory, subscriptions, itglue, bms, runner };
-      return clients;
+      const apis = { directory, subscriptions, itglue, bms, runner };
+      if (extra.record === undefined) clients = apis;
+      return apis;
     },
     async close() {
       await metrics.flush().catch(() => {});

@@ -1,7 +1,13 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkBmsSwagger } from '../../connectors/bms/swagger-check.ts';
+import { BMS_REGIONS } from '../../connectors/bms/wire.ts';
 import { isConnectorError } from '../../connectors/http/connector-error.ts';
 import { GRAPH_BASE_URL } from '../../connectors/graph/graph-directory.ts';
-import { withContext } from '../context.ts';
+import type { NamedRecord, Psa } from '../../domain/ports.ts';
+import { tenantSettings } from '../../operations/operator-actions.ts';
+import { withContext, type CliContext } from '../context.ts';
+import { responseRecorder } from '../response-capture.ts';
 import { writeOut } from '../terminal-text.ts';
 import { deliveryModeOf } from '../../jobs/delivery-mode.ts';
 import type { StateStore } from '../../store/state-store.ts';
@@ -9,9 +15,12 @@ import { SubscriptionStore } from '../../store/subscription-store.ts';
 
 interface Check {
   readonly name: string;
-  readonly ok: boolean;
+  /** a warning is said, and does not fail the doctor */
+  readonly state: 'ok' | 'warn' | 'fail';
   readonly detail: string;
 }
+
+const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
 
 const MAX_SKEW_MS = 5 * 60_000;
 
@@ -35,7 +44,7 @@ async function notificationsCheck(publicUrl: string | null, store: StateStore): 
   if (publicUrl === null)
     return {
       name,
-      ok: true,
+      state: 'ok',
       detail:
         'off: every tenant is polled every pollSeconds. Set web.publicUrl to the https address Microsoft Graph can reach, for changes in seconds.',
     };
@@ -51,13 +60,13 @@ async function notificationsCheck(publicUrl: string | null, store: StateStore): 
     if (response.status !== 200 || (await response.text()) !== token)
       return {
         name,
-        ok: false,
+        state: 'fail',
         detail: `${endpoint} answered ${response.status} without echoing the validation token: forward it to contactsync serve (or daemon) unchanged.`,
       };
   } catch (error) {
     return {
       name,
-      ok: false,
+      state: 'fail',
       detail: `${endpoint} did not answer (${(error as Error).message}): run contactsync serve (or daemon), and forward that address to it over HTTPS. The app needs no permission beyond User.Read.All.`,
     };
   }
@@ -67,7 +76,7 @@ async function notificationsCheck(publicUrl: string | null, store: StateStore): 
   const polled = modes.filter((m) => m.mode.mode === 'poll');
   return {
     name,
-    ok: true,
+    state: 'ok',
     detail: `${endpoint} answers Graph's validation; ${modes.length - polled.length} of ${modes.length} mapped tenants pushed${
       polled.length === 0
         ? ''
@@ -83,22 +92,93 @@ function explain(error: unknown): string {
   return isConnectorError(error) ? error.message : `${(error as Error).message}`;
 }
 
+const listed = (items: readonly NamedRecord<string | number>[], withIds: boolean): string =>
+  items.length === 0
+    ? 'none'
+    : items
+        .map((item) => (withIds ? `${JSON.stringify(item.name)} (id ${item.id})` : JSON.stringify(item.name)))
+        .join(', ');
+
+/** Whether any tenant's settings name a BMS type (and so need BMS's list of them), per kind. */
+async function typesNamed(context: CliContext): Promise<Record<'email' | 'phone', boolean>> {
+  const tenants = await context.store.listTenants();
+  const all = await Promise.all(
+    tenants.length === 0
+      ? [tenantSettings(context.store, 'global').then((s) => s.global)]
+      : tenants.map((t) => tenantSettings(context.store, t.id).then((s) => s.effective)),
+  );
+  return {
+    email: all.some((s) => typeof s.psa.emailType === 'string'),
+    phone: all.some((s) => typeof s.psa.phoneType === 'string'),
+  };
+}
+
+/** The BMS type lists, so that the operator sees the names (and ids) the settings may use. */
+async function bmsTypeChecks(context: CliContext, bms: Psa): Promise<Check[]> {
+  const named = await typesNamed(context);
+  const checks: Check[] = [];
+  for (const kind of ['email', 'phone'] as const) {
+    const name = `Kaseya BMS ${kind} types`;
+    try {
+      const types = await (kind === 'email' ? bms.listEmailTypes() : bms.listPhoneTypes());
+      checks.push({ name, state: 'ok', detail: `${listed(types, true)} (setting psa.${kind}Type)` });
+    } catch (error) {
+      checks.push({
+        name,
+        state: named[kind] ? 'fail' : 'warn',
+        detail: named[kind] ? explain(error) : `could not be read; the settings give the type id, so none is needed.`,
+      });
+    }
+  }
+  return checks;
+}
+
+/** BMS's published Swagger document against every path and body field the connector uses. */
+async function swaggerCheck(baseUrl: string): Promise<Check> {
+  const name = 'Kaseya BMS Swagger document';
+  const report = await checkBmsSwagger(baseUrl);
+  if (!report.readable)
+    return {
+      name,
+      state: 'warn',
+      detail: `could not be read, so the connector's guesses about BMS's API are unchecked. Tried: ${report.tried.join('; ')}.`,
+    };
+  if (report.missing.length === 0)
+    return { name, state: 'ok', detail: `${report.url} has every path and body field contactsync uses` };
+  return {
+    name,
+    state: 'fail',
+    detail:
+      `${report.url} lacks ${report.missing.length} point${report.missing.length === 1 ? '' : 's'} contactsync uses ` +
+      `(each is set in src/connectors/bms/wire.ts):\n${report.missing.map((m) => `    - ${m.what} (${m.evidence === 'guess' ? 'a guess' : 'confirmed by public clients'})`).join('\n')}`,
+  };
+}
+
 export function registerDoctor(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('doctor')
-    .description('Check each connection with a harmless call, and say what is wrong and how to fix it.')
-    .action((_options: unknown, command: Command) =>
+    .description(
+      "Check each connection with a harmless call, say what is wrong and how to fix it, check the BMS connector against BMS's Swagger document, and list the types and locations the settings may name.",
+    )
+    .option(
+      '--capture <dir>',
+      'record the answers of the read-only calls in DIR, one JSON file per endpoint, with secrets, names, emails and phone numbers replaced by placeholders',
+    )
+    .action((options: { capture?: string }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const checks: Check[] = [];
-        const check = async (name: string, run: () => Promise<string>) => {
+        const check = async (name: string, run: () => Promise<string>): Promise<boolean> => {
           try {
-            checks.push({ name, ok: true, detail: await run() });
+            checks.push({ name, state: 'ok', detail: await run() });
+            return true;
           } catch (error) {
-            checks.push({ name, ok: false, detail: explain(error) });
+            checks.push({ name, state: 'fail', detail: explain(error) });
+            return false;
           }
         };
-        checks.push({ name: 'database', ok: true, detail: `${context.databaseLocation} (migrated)` });
-        const { directory, itglue, bms } = context.apis();
+        checks.push({ name: 'database', state: 'ok', detail: `${context.databaseLocation} (migrated)` });
+        const recorder = options.capture === undefined ? null : responseRecorder(resolve(options.capture));
+        const { directory, itglue, bms } = context.apis(recorder === null ? {} : { record: recorder.record });
         const { microsoft } = context.config;
         const tenants = await context.store.listTenants();
         const probes = [
@@ -108,7 +188,7 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
         if (probes.length === 0)
           checks.push({
             name: 'Microsoft 365',
-            ok: false,
+            state: 'fail',
             detail: 'No tenant to sign in to: set microsoft.partnerTenantId, or list tenants in the config.',
           });
         for (const tenant of probes) {
@@ -124,29 +204,70 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
           );
         await check(
           'IT Glue',
-          async () => `API key accepted; ${(await itglue.listContactTypes()).length} contact types`,
+          async () =>
+            `API key accepted; contact types: ${listed(await itglue.listContactTypes(), false)} (setting contactType)`,
         );
-        if (bms !== null)
-          await check('Kaseya BMS', async () => `signed in; ${(await bms.listEmailTypes()).length} email types`);
+        const organizations = tenants.filter((t) => t.itglueOrganizationId !== null);
+        for (const tenant of organizations)
+          await check(
+            `IT Glue locations of ${tenant.displayName}`,
+            async () =>
+              `${listed(await itglue.listLocations(tenant.itglueOrganizationId!), false)} (setting location.default)`,
+          );
+        if (recorder !== null && organizations[0] !== undefined)
+          await check(
+            'IT Glue contacts',
+            async () => `${(await itglue.listContacts(organizations[0]!.itglueOrganizationId!)).length} read`,
+          );
+        if (bms !== null) {
+          const bmsOk = await check(
+            'Kaseya BMS',
+            async () => `signed in; ${(await bms.listAccounts()).length} accounts`,
+          );
+          if (bmsOk) checks.push(...(await bmsTypeChecks(context, bms)));
+          const accounts = bmsOk ? tenants.filter((t) => t.bmsAccountId !== null) : [];
+          for (const tenant of accounts)
+            await check(
+              `Kaseya BMS locations of ${tenant.displayName}`,
+              async () => `${listed(await bms.listLocations(tenant.bmsAccountId!), false)}`,
+            );
+          if (recorder !== null && accounts[0] !== undefined)
+            await check('Kaseya BMS contacts', async () => {
+              const accountId = accounts[0]!.bmsAccountId!;
+              const contacts = await bms.listContacts(accountId);
+              const first = contacts[0];
+              if (first !== undefined) {
+                await bms.readContact(first.id);
+                if (first.emailAddress !== null) await bms.findContactsByEmail(accountId, first.emailAddress);
+              }
+              return `${contacts.length} read`;
+            });
+          const bmsConfig = context.config.bms!;
+          checks.push(await swaggerCheck(bmsConfig.baseUrl ?? BMS_REGIONS[bmsConfig.region]));
+        }
         checks.push(await notificationsCheck(context.config.web.publicUrl ?? null, context.store));
         const skew = await clockSkew(microsoft.graphUrl ?? GRAPH_BASE_URL);
         checks.push(
           skew === null
-            ? { name: 'clock', ok: true, detail: 'could not be compared with Microsoft Graph' }
+            ? { name: 'clock', state: 'ok', detail: 'could not be compared with Microsoft Graph' }
             : Math.abs(skew) > MAX_SKEW_MS
               ? {
                   name: 'clock',
-                  ok: false,
+                  state: 'fail',
                   detail: `this machine's clock is ${Math.round(skew / 1000)} s off Microsoft's: tokens will be refused. Synchronize the clock (NTP).`,
                 }
               : {
                   name: 'clock',
-                  ok: true,
+                  state: 'ok',
                   detail: `within ${Math.max(1, Math.round(Math.abs(skew) / 1000))} s of Microsoft Graph`,
                 },
         );
-        for (const c of checks) writeOut(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
-        const failed = checks.filter((c) => !c.ok).length;
+        for (const c of checks) writeOut(`${MARK[c.state]} ${c.name}: ${c.detail}\n`);
+        if (recorder !== null)
+          writeOut(
+            `Captured ${recorder.files().length} answers in ${resolve(options.capture!)} (secrets, names, emails and phone numbers replaced).\n`,
+          );
+        const failed = checks.filter((c) => c.state === 'fail').length;
         writeOut(failed === 0 ? 'Everything answers.\n' : `${failed} problem${failed === 1 ? '' : 's'} to fix.\n`);
         process.exitCode = failed === 0 ? 0 : 1;
       }),

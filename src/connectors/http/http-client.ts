@@ -45,6 +45,15 @@ export interface AttemptLog {
   readonly requestId: string | null;
 }
 
+/** One answer as received, for `contactsync doctor --capture` (the recorder removes what is personal or secret). */
+export interface RecordedExchange {
+  readonly service: string;
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
 export interface HttpClientOptions {
   /** the API's name in errors and logs */
   readonly service: string;
@@ -57,6 +66,8 @@ export interface HttpClientOptions {
   /** the response header that carries the server's request id, for the log */
   readonly requestIdHeader?: string;
   readonly log?: (entry: AttemptLog) => void;
+  /** hears every answer with its body */
+  readonly record?: (exchange: RecordedExchange) => void;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -68,6 +79,7 @@ export interface HttpClientOptions {
 export interface TransportOptions {
   readonly budget?: RequestBudget;
   readonly log?: (entry: AttemptLog) => void;
+  readonly record?: (exchange: RecordedExchange) => void;
   readonly policy?: RetryPolicy;
   readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -79,7 +91,8 @@ export interface TransportOptions {
 export function transportOf(options: TransportOptions): TransportOptions {
   return Object.fromEntries(
     Object.entries(options).filter(
-      ([key, value]) => value !== undefined && ['budget', 'log', 'policy', 'timeoutMs', 'sleep', 'now'].includes(key),
+      ([key, value]) =>
+        value !== undefined && ['budget', 'log', 'record', 'policy', 'timeoutMs', 'sleep', 'now'].includes(key),
     ),
   );
 }
@@ -147,6 +160,8 @@ export class HttpClient {
             ? { kind: 'malformed' }
             : { kind: 'response', status: raw.status, retryAfter: raw.headers.get('retry-after') };
         response = { status: raw.status, headers: raw.headers, body };
+        if (readable)
+          this.options.record?.({ service, method: request.method, url: request.url, status: raw.status, body });
       } catch (error) {
         const name = (error as Error).name;
         outcome =
