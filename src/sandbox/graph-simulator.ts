@@ -204,6 +204,11 @@ export class GraphSimulator {
   private readonly tenants = new Map<string, TenantState>();
   private readonly limiter: WindowLimiter;
   readonly delta: DeltaOptions = { pageSize: 200 };
+  /**
+   * For tests of a client's paging: rewrites the next link of every list page (undefined on a last page), as a
+   * broken or hostile server would; null answers as Graph does.
+   */
+  nextLinkOverride: ((nextLink: string | undefined) => string | undefined) | null = null;
   partnerTenantId: string | null = null;
   /** hear every change to a tenant's users (the subscriptions simulator sends notifications from them) */
   readonly userChanges: ((change: UserChange) => void)[] = [];
@@ -516,10 +521,12 @@ export class GraphSimulator {
       '@odata.context': `${this.base()}/$metadata#users`,
       value: slice.map((user) => select(user, properties)),
     };
-    if (page.offset + page.top < all.length) {
-      body['@odata.nextLink'] =
-        `${this.base()}/users?$top=${page.top}&$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
-    }
+    this.setNextLink(
+      body,
+      page.offset + page.top < all.length
+        ? `${this.base()}/users?$top=${page.top}&$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`
+        : undefined,
+    );
     return json(200, body);
   }
 
@@ -659,11 +666,18 @@ export class GraphSimulator {
       });
     }
     const body: Record<string, unknown> = { '@odata.context': `${this.base()}/$metadata#users`, value: entries };
-    if (page.offset + page.top < total)
-      body['@odata.nextLink'] =
-        `${this.base()}/users/delta?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
-    else body['@odata.deltaLink'] = this.deltaLink(tenant, page.to, page.sel);
+    const more = page.offset + page.top < total;
+    this.setNextLink(
+      body,
+      more ? `${this.base()}/users/delta?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}` : undefined,
+    );
+    if (!more) body['@odata.deltaLink'] = this.deltaLink(tenant, page.to, page.sel);
     return json(200, body);
+  }
+
+  private setNextLink(body: Record<string, unknown>, link: string | undefined): void {
+    const next = this.nextLinkOverride === null ? link : this.nextLinkOverride(link);
+    if (next !== undefined) body['@odata.nextLink'] = next;
   }
 
   private organization(tenant: TenantState): SimResponse {
@@ -764,9 +778,12 @@ export class GraphSimulator {
         .slice(page.offset, page.offset + page.top)
         .map((user) => ({ '@odata.type': '#microsoft.graph.user', ...select(user, properties) })),
     };
-    if (page.offset + page.top < members.length)
-      body['@odata.nextLink'] =
-        `${this.base()}/groups/${page.group}/transitiveMembers?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`;
+    this.setNextLink(
+      body,
+      page.offset + page.top < members.length
+        ? `${this.base()}/groups/${page.group}/transitiveMembers?$skiptoken=${encode({ ...page, offset: page.offset + page.top })}`
+        : undefined,
+    );
     return json(200, body);
   }
 

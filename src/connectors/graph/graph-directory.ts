@@ -4,6 +4,7 @@ import type { CustomerTenant, DirectoryChanges, DirectorySource } from '../../do
 import { ConnectorError } from '../http/connector-error.ts';
 import type { HttpClient, HttpResponse, TransportOptions } from '../http/http-client.ts';
 import { graphHttpClient } from './graph-http.ts';
+import { GraphPaging, leadsTo } from './graph-paging.ts';
 import type { GraphTokenProvider } from './token-provider.ts';
 import {
   customersWire,
@@ -42,10 +43,12 @@ const SELECT = `$select=${USER_SELECT.join(',')}`;
  */
 export class GraphDirectory implements DirectorySource {
   private readonly baseUrl: string;
+  private readonly origin: string;
   private readonly clients = new Map<string, HttpClient>();
 
   constructor(private readonly options: GraphDirectoryOptions) {
     this.baseUrl = (options.baseUrl ?? GRAPH_BASE_URL).replace(/\/$/, '');
+    this.origin = new URL(this.baseUrl).origin;
   }
 
   private client(tenantId: string): HttpClient {
@@ -114,8 +117,8 @@ export class GraphDirectory implements DirectorySource {
     return parsed.data;
   }
 
-  /** Follows `@odata.nextLink` to the end, sending each link back unchanged. */
-  private async pages<T extends { '@odata.nextLink'?: string | undefined }>(
+  /** Follows `@odata.nextLink` to the end, sending each link back unchanged, and only to this Graph. */
+  private async pages<T extends { '@odata.nextLink'?: string | undefined; value: readonly unknown[] }>(
     tenantId: string,
     what: string,
     first: string,
@@ -123,11 +126,12 @@ export class GraphDirectory implements DirectorySource {
     { cost = 1, permissions }: { cost?: number; permissions?: string } = {},
   ): Promise<T[]> {
     const pages: T[] = [];
+    const paging = new GraphPaging(this.origin, tenantId, what, first);
     let next: string | undefined = first;
     while (next !== undefined) {
       const page: T = this.parse(tenantId, what, schema, await this.get(tenantId, next, cost), permissions);
       pages.push(page);
-      next = page['@odata.nextLink'];
+      next = paging.follow(page['@odata.nextLink'], page.value.length);
     }
     return pages;
   }
@@ -157,6 +161,10 @@ export class GraphDirectory implements DirectorySource {
 
   async readChanges(tenantId: string, deltaLink: string | null): Promise<DirectoryChanges> {
     if (deltaLink === null) return this.readAll(tenantId, 'first read');
+    // A link kept from another Graph (the config now points elsewhere) is not sent this tenant's token.
+    if (!leadsTo(this.origin, deltaLink))
+      return this.readAll(tenantId, `the stored delta link leads away from ${this.origin}`);
+    const paging = new GraphPaging(this.origin, tenantId, 'user changes', deltaLink);
     const changed = new Map<string, DirectoryUser>();
     const removed = new Map<string, boolean>();
     let next: string | undefined = deltaLink;
@@ -179,7 +187,7 @@ export class GraphDirectory implements DirectorySource {
           changed.set(entry.id, toDirectoryUser(entry));
         }
       }
-      next = page['@odata.nextLink'];
+      next = paging.follow(page['@odata.nextLink'], page.value.length);
       finalLink = page['@odata.deltaLink'];
     }
     if (finalLink === undefined)
