@@ -52,6 +52,16 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
               .filter((r) => r.error !== null && r.status !== 'busy')
               .map((r) => `${names.get(r.tenantId) ?? r.tenantId}: ${r.error}`),
           );
+          // A system stopped by the contract guard: what did not land, once per tenant rather than once per user.
+          writeLines(
+            results.flatMap((r) =>
+              [
+                ...new Set(
+                  r.users.flatMap((u) => u.reasons.filter((x) => x.code === 'contract-mismatch').map((x) => x.message)),
+                ),
+              ].map((message) => `${names.get(r.tenantId) ?? r.tenantId}: ${message}`),
+            ),
+          );
           // The busy message says which tenant and who holds it.
           for (const result of results.filter((r) => r.status === 'busy')) writeErr(`${result.error}\n`);
           if (options.dryRun === true) writeOut('Dry run: nothing was written.\n');

@@ -155,3 +155,22 @@ describe('contactsync doctor', () => {
     }
   });
 });
+
+describe('contactsync sync against a BMS that drops a field', () => {
+  it('stops BMS writes at the first create that did not land, says why once, and exits 3', async () => {
+    sims.bms.simulate.ignoreFields.push('phones');
+    try {
+      const run = await cs(['sync', '--tenant', 'Contoso Ltd']);
+      expect(run.code, run.stdout + run.stderr).toBe(3);
+      expect(run.stdout).toMatch(
+        /^Contoso Ltd: BMS did not keep "phoneNumber" of the first create of this run: sent "\+\d+", read back null\./m,
+      );
+      expect(run.stdout).toMatch(
+        /^Contoso Ltd: Not written to BMS: a write earlier in this run did not keep "phoneNumber"/m,
+      );
+      expect(sims.bms.contactsOf(1).filter((c) => c.phoneNumber === null)).toHaveLength(1);
+    } finally {
+      sims.bms.simulate.ignoreFields.length = 0;
+    }
+  });
+});
