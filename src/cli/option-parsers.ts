@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { listLimit } from '../operations/list-limit.ts';
 
 /** Parsers of command-line option values: a bad value is refused by commander with the reason. */
 
@@ -24,4 +25,15 @@ export function nonNegativeInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('give a whole number, 0 or more');
   return n;
+}
+
+/** `--limit N`: how many to list, a whole number from 1 to `max`. */
+export function limitOf(max: number): (value: string) => number {
+  return (value) => {
+    try {
+      return listLimit(value, 1, max);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
 }

@@ -12,6 +12,7 @@ import {
   tenantNamed,
   tenantSettings,
 } from '../operations/operator-actions.ts';
+import { listLimit, MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../operations/list-limit.ts';
 import type { SyncStep } from '../sync/tenant-runner.ts';
 import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { contactView } from './contact-view.ts';
@@ -361,10 +362,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/api/runs',
     summary: 'The latest runs, newest first',
     access: 'viewer',
-    query: { tenant: 'a tenant id', limit: 'how many (default 50)' },
+    query: { tenant: 'a tenant id', limit: `how many: 1 to ${MAX_RUNS_LISTED} (default 50)` },
     handler: async (request, { store }) => {
-      const q = request.query as { tenant?: string; limit?: string };
-      return store.listRuns(q.tenant, Math.min(1000, Number(q.limit) || 50));
+      const q = request.query as { tenant?: string; limit?: unknown };
+      return store.listRuns(q.tenant, listLimit(q.limit, 50, MAX_RUNS_LISTED));
     },
   },
   {
@@ -428,9 +429,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/api/audit',
     summary: 'The audit log, newest first',
     access: 'viewer',
-    query: { limit: 'how many (default 100)' },
+    query: { limit: `how many: 1 to ${MAX_AUDIT_LISTED} (default 100)` },
     handler: async (request, { store }) =>
-      store.listAudit(Math.min(5000, Number((request.query as { limit?: string }).limit) || 100)),
+      store.listAudit(listLimit((request.query as { limit?: unknown }).limit, 100, MAX_AUDIT_LISTED)),
   },
 ];
 

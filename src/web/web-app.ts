@@ -4,7 +4,8 @@ import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { productVersion } from '../config/product-version.ts';
 import { SettingsError } from '../domain/settings.ts';
 import { OperationError } from '../operations/operator-actions.ts';
@@ -34,7 +35,8 @@ export interface WebAppOptions {
   readonly trustProxy?: boolean | readonly string[];
   /** checks a password against its stored hash (scrypt); a test may watch it */
   readonly verifyPassword?: (stored: string, password: string) => Promise<boolean>;
-  readonly logger?: boolean;
+  /** where a failed request is logged with its cause (every 500, every answer an API failed to give) */
+  readonly logger?: FastifyBaseLogger;
   /** hears every route as it is added, with who may use it (the route tests check every one) */
   readonly onRoute?: (route: { readonly method: string; readonly url: string; readonly access: Access }) => void;
 }
@@ -72,10 +74,10 @@ function statusOf(error: unknown): number {
   return 500;
 }
 
-function messageOf(error: unknown, status: number): string {
+function messageOf(error: unknown, status: number, requestId: string): string {
   if (status === 403 && String((error as { code?: string }).code).startsWith('FST_CSRF'))
     return 'The form was refused: its security token is missing or out of date. Reload the page and try again.';
-  if (status === 500) return 'Something went wrong on the server; the log has the details.';
+  if (status === 500) return `Something went wrong on the server; the log has the details (request ${requestId}).`;
   return (error as Error).message;
 }
 
@@ -88,7 +90,10 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   const { store } = services;
   const trustProxy = options.trustProxy ?? false;
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger === undefined ? {} : { loggerInstance: options.logger }),
+    // The log is for what went wrong: requests that were answered are not written one by one.
+    disableRequestLogging: true,
+    genReqId: () => randomUUID(),
     trustProxy: typeof trustProxy === 'boolean' ? trustProxy : [...trustProxy],
     bodyLimit: 1024 * 1024,
   });
@@ -234,8 +239,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
 
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
-    if (status === 500 || status === 502) request.log.error({ err: error }, 'request failed');
-    const message = messageOf(error, status);
+    // The cause goes to the log, under the id the answer gives; the answer itself says nothing of it.
+    if (status === 500 || status === 502)
+      request.log.error(
+        { err: error, requestId: request.id, method: request.method, route: request.routeOptions.url ?? null },
+        'request failed',
+      );
+    const message = messageOf(error, status, request.id);
     if (answersJson(request)) {
       const code =
         error instanceof OperationError

@@ -1,3 +1,5 @@
+import { MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../../operations/list-limit.ts';
+import { limitOf } from '../option-parsers.ts';
 import { countsSummary } from '../../sync/report.ts';
 import type { Command } from 'commander';
 import { tenantNamed, withContext } from '../context.ts';
@@ -10,14 +12,14 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
     .command('list')
     .description('The latest runs, newest first.')
     .option('--tenant <id>', 'only this tenant')
-    .option('--limit <n>', 'how many', '20')
+    .option('--limit <n>', `how many, 1 to ${MAX_RUNS_LISTED}`, limitOf(MAX_RUNS_LISTED), 20)
     .option('--json', 'as JSON')
-    .action((options: { tenant?: string; limit: string; json?: boolean }, command: Command) =>
+    .action((options: { tenant?: string; limit: number; json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
         async ({ store }) => {
           const tenant = options.tenant === undefined ? undefined : (await tenantNamed(store, options.tenant)).id;
-          const list = await store.listRuns(tenant, Number(options.limit) || 20);
+          const list = await store.listRuns(tenant, options.limit);
           if (options.json === true) {
             writeOut(`${JSON.stringify(list)}\n`);
             return;
@@ -71,13 +73,13 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
   cli
     .command('audit')
     .description('The audit log of admin actions, newest first.')
-    .option('--limit <n>', 'how many', '50')
+    .option('--limit <n>', `how many, 1 to ${MAX_AUDIT_LISTED}`, limitOf(MAX_AUDIT_LISTED), 50)
     .option('--json', 'as JSON')
-    .action((options: { limit: string; json?: boolean }, command: Command) =>
+    .action((options: { limit: number; json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
         async ({ store }) => {
-          const entries = await store.listAudit(Number(options.limit) || 50);
+          const entries = await store.listAudit(options.limit);
           if (options.json === true) writeOut(`${JSON.stringify(entries)}\n`);
           else
             writeOut(

@@ -66,7 +66,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   // The sandbox is for trying the product on this machine: a known admin login, on loopback only by default.
   if ((await box.store.getUser(DEMO_LOGIN.username)) === null)
     await box.store.addUser(DEMO_LOGIN.username, await hashPassword(DEMO_LOGIN.password), 'admin');
-  const app = await buildWebApp({ services: box.webServices() });
+  const app = await buildWebApp({ services: box.webServices(), logger });
   let address: string;
   try {
     address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });

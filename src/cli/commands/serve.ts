@@ -60,6 +60,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           },
           secureCookies: config.web.secureCookies,
           trustProxy: config.web.trustProxy,
+          logger: context.logger,
           sessionHours: config.web.sessionHours,
         });
         const host = options.host ?? config.web.host;

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { html } from '../html.ts';
 import type { PageTools } from '../web-app.ts';
 import type { WebServices } from '../web-context.ts';
-import { query } from './shared.ts';
+import { listLimit, MAX_AUDIT_LISTED } from '../../operations/list-limit.ts';
 
 /** Every admin action, newest first: who, what, on what. */
 export function registerAuditPage(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   app.get('/audit', { config: { access: 'viewer' } }, async (request, reply) => {
-    const limit = Math.min(1000, Math.max(1, Number(query(request, 'limit')) || 200));
+    const limit = listLimit((request.query as { limit?: unknown }).limit, 200, MAX_AUDIT_LISTED);
     const entries = await services.store.listAudit(limit);
     return tools.send(
       request,
@@ -40,7 +40,7 @@ export function registerAuditPage(app: FastifyInstance, services: WebServices, t
             </tbody>
           </table>
         </div>
-        ${entries.length === limit ? html`<p><a href="/audit?limit=${Math.min(1000, limit * 5)}">Older entries</a></p>` : ''}`,
+        ${entries.length === limit ? html`<p><a href="/audit?limit=${Math.min(MAX_AUDIT_LISTED, limit * 5)}">Older entries</a></p>` : ''}`,
     );
   });
 }
