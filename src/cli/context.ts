@@ -216,13 +216,35 @@ export async function configuredTenants(context: CliContext): Promise<readonly {
       }));
 }
 
+/**
+ * The per-tenant parts of the config, for tenants it lists: their settings, saved when they differ from the latest
+ * saved (the file leads, as for the global settings), and their mapping, given to a tenant not yet mapped.
+ */
+async function applyTenantConfig(context: CliContext): Promise<void> {
+  const { store, config } = context;
+  for (const [i, tenant] of config.tenants.entries()) {
+    if (tenant.settings !== undefined) {
+      const own = parseSettingsOverride(tenant.settings, `${context.configPath}: tenants[${i}].settings`);
+      if (JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own))
+        await store.saveSettings(tenant.id, own);
+    }
+    if (tenant.itglueOrganizationId === undefined && tenant.bmsAccountId === undefined) continue;
+    if ((await store.getTenant(tenant.id))?.mapping !== 'unmapped') continue;
+    await store.setMapping(tenant.id, tenant.itglueOrganizationId ?? null, tenant.bmsAccountId ?? null, 'manual');
+    await store.setTenantStatus(tenant.id, 'ok');
+  }
+}
+
 /** Discover: the configured (or GDAP) tenants registered and mapped by name, for the CLI and `serve` alike. */
 export function discoverConfiguredTenants(context: CliContext, who: string): Promise<string> {
   const source = context.config.tenants.length > 0 ? 'config' : (context.config.microsoft.partnerTenantId ?? 'config');
   return discoverTenants(
     context.store,
     () => configuredTenants(context),
-    () => context.apis().runner.mapTenants(),
+    async () => {
+      await applyTenantConfig(context);
+      await context.apis().runner.mapTenants();
+    },
     who,
     source,
   );
@@ -234,6 +256,7 @@ export async function registerConfiguredTenants(
 ): Promise<readonly { id: string; displayName: string }[]> {
   const tenants = await configuredTenants(context);
   for (const tenant of tenants) await context.store.upsertTenant(tenant.id, tenant.displayName);
+  await applyTenantConfig(context);
   return tenants;
 }
 

@@ -13,6 +13,7 @@ import { registerRuns } from './commands/runs.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerScaleOut } from './commands/scale-out.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSimulators } from './commands/simulators.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerTenants } from './commands/tenants.ts';
 import { writeErr } from './terminal-text.ts';
@@ -45,6 +46,7 @@ export function program(): Command {
   registerServe(cli, configOf);
   registerScaleOut(cli, configOf);
   registerSandbox(cli);
+  registerSimulators(cli);
   return cli;
 }
 

@@ -58,7 +58,19 @@ export const configSchema = z.strictObject({
     })
     .nullable()
     .optional(),
-  tenants: z.array(z.strictObject({ id: z.string().min(1), displayName: z.string().min(1) })).default([]),
+  tenants: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        displayName: z.string().min(1),
+        /** this tenant's settings over the global ones; the file leads, as for the global settings */
+        settings: z.record(z.string(), z.unknown()).optional(),
+        /** the IT Glue organization and BMS account, when their names differ from the tenant's (mapped once) */
+        itglueOrganizationId: z.string().min(1).optional(),
+        bmsAccountId: z.number().int().optional(),
+      }),
+    )
+    .default([]),
   /** lower request limits than the documented ones, when an account has them (every process keeps inside them) */
   apiLimits: z
     .strictObject(

@@ -28,6 +28,8 @@ interface Route {
   readonly names: readonly string[];
   readonly template: string;
   readonly handler: SimHandler;
+  /** a control route of the simulators themselves: no latency, no fault, not counted as a request to the API */
+  readonly control: boolean;
 }
 
 /** Faults injected into a fraction of requests, before they are handled (so they change no state). */
@@ -96,23 +98,43 @@ export class SimServer {
     return this.options.name;
   }
 
-  route(method: string, template: string, handler: SimHandler): void {
+  route(method: string, template: string, handler: SimHandler, options: { control?: boolean } = {}): void {
     const names: string[] = [];
     const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    this.routes.push({ method, pattern: new RegExp(`^${source}$`), names, template, handler });
+    this.routes.push({
+      method,
+      pattern: new RegExp(`^${source}$`),
+      names,
+      template,
+      handler,
+      control: options.control ?? false,
+    });
   }
 
-  async start(): Promise<string> {
+  /** Listens on 127.0.0.1, on `port` when given (0: any free port); refuses with the port named when it is taken. */
+  async start(port = 0): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
     server.keepAliveTimeout = 5_000;
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            error.code === 'EADDRINUSE'
+              ? `port ${port} of 127.0.0.1 (the ${this.options.name} simulator) is in use`
+              : `the ${this.options.name} simulator could not listen on port ${port}: ${error.message}`,
+            { cause: error },
+          ),
+        ),
+      );
+      server.listen(port, '127.0.0.1', resolve);
+    });
     this.server = server;
     return this.url;
   }
@@ -178,6 +200,25 @@ export class SimServer {
       });
     };
 
+    if (route?.control === true) {
+      let response: SimResponse;
+      try {
+        response = await route.handler({
+          method,
+          path,
+          query: url.searchParams,
+          rawQuery: url.search.slice(1),
+          headers: req.headers,
+          params,
+          body,
+        });
+      } catch (error) {
+        response = json(500, { error: (error as Error).message });
+      }
+      res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+      res.end(response.body === undefined ? '' : JSON.stringify(response.body));
+      return;
+    }
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const fault = route === undefined ? null : this.pickFault();
     if (fault === 'reset') {

@@ -5,6 +5,7 @@ import { ItGlueSimulator } from './itglue-simulator.ts';
 import { LoginSimulator } from './login-simulator.ts';
 import type { Seed } from './seed.ts';
 import { SimClock } from './sim-clock.ts';
+import { registerControlRoutes } from './control-routes.ts';
 import { seededRandom, type FaultOptions, type LoggedRequest, type SimServer } from './sim-server.ts';
 
 /** The credentials registered with the simulators; a seed holds none, so they are made here unless given. */
@@ -49,6 +50,8 @@ export interface StartOptions {
   readonly credentials?: SandboxCredentials;
   /** seeds the fault-injection random source, so that a faulty run can be replayed */
   readonly faultSeed?: number;
+  /** login on this port, Graph on the next, then IT Glue, then BMS; free ports when absent */
+  readonly basePort?: number;
 }
 
 function secret(prefix: string): string {
@@ -98,14 +101,19 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
+  const order = [login.server, graph.server, itglue.server, bms.server] as const;
+  const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
   const [loginUrl, graphUrl, itglueUrl, bmsUrl] = await Promise.all([
-    login.server.start(),
-    graph.server.start(),
-    itglue.server.start(),
-    bms.server.start(),
-  ]);
+    login.server.start(port(0)),
+    graph.server.start(port(1)),
+    itglue.server.start(port(2)),
+    bms.server.start(port(3)),
+  ]).catch(async (error: unknown) => {
+    await Promise.all(order.map((server) => server.close()));
+    throw error;
+  });
 
-  return {
+  const running: RunningSimulators = {
     urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl },
     credentials,
     clock,
@@ -137,4 +145,6 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
       await Promise.all(Object.values(servers).map((server) => server.close()));
     },
   };
+  registerControlRoutes(running);
+  return running;
 }

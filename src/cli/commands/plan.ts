@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
-import { tenantNamed, withContext } from '../context.ts';
+import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { summaryTable } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
@@ -26,6 +26,8 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
     .action((options: { tenant?: string; all?: boolean; json?: boolean }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { runner } = context.apis();
+        // As `sync` would: the tenants of the config (or GDAP) are the ones planned.
+        await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
         const results: TenantRunResult[] =

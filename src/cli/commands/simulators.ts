@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { writeDump } from '../../sandbox/run-sandbox.ts';
+import { readSeedFile } from '../../sandbox/seed.ts';
+import { standaloneConfig } from '../../sandbox/standalone-config.ts';
+import { startSimulators } from '../../sandbox/simulators.ts';
+import { portNumber } from '../option-parsers.ts';
+import { untilStopped } from '../output.ts';
+import { writeOut } from '../terminal-text.ts';
+
+interface SimulatorsOptions {
+  readonly seed: string;
+  readonly configOut: string;
+  readonly port?: number;
+  readonly dump?: string;
+}
+
+async function simulators(options: SimulatorsOptions): Promise<void> {
+  const seed = await readSeedFile(options.seed);
+  if (options.port !== undefined && options.port + 3 > 65535)
+    throw new Error(`--port ${options.port} leaves no room for the four simulators (ports N to N+3).`);
+  const sims = await startSimulators(seed, options.port === undefined ? {} : { basePort: options.port });
+  const configPath = resolve(options.configOut);
+  const config = standaloneConfig(sims, seed, configPath);
+  const database = resolve(dirname(configPath), (config.database as { sqlitePath: string }).sqlitePath);
+  const earlier = existsSync(database);
+  await mkdir(dirname(configPath), { recursive: true });
+  await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  const { urls } = sims;
+  writeOut(
+    [
+      `Simulators on 127.0.0.1, seeded from ${resolve(options.seed)}:`,
+      `  Microsoft login  ${urls.login}`,
+      `  Microsoft Graph  ${urls.graph}`,
+      `  IT Glue          ${urls.itglue}`,
+      `  Kaseya BMS       ${urls.bms}`,
+      `Config: ${configPath} — run any command with --config ${configPath}`,
+      ...(earlier
+        ? [
+            `The state database ${database} is from an earlier run: its links point at that run's records. Delete it to start afresh.`,
+          ]
+        : []),
+      `Control (no credentials, JSON): GET ${urls.graph}/_sim/state; POST ${urls.graph}/_sim/tenants/{tenantId}/users;`,
+      `  PATCH and DELETE ${urls.graph}/_sim/tenants/{tenantId}/users/{id}; POST ${urls.graph}/_sim/faults`,
+      `Stop with Ctrl-C or SIGTERM${options.dump === undefined ? '' : `; the final state is then written to ${resolve(options.dump)}`}.`,
+      '',
+    ].join('\n'),
+  );
+  await untilStopped();
+  if (options.dump !== undefined)
+    await writeDump(resolve(options.dump), { ...sims.dump(), requests: sims.requestCounts() });
+  await sims.close();
+  process.exit(0);
+}
+
+export function registerSimulators(cli: Command): void {
+  cli
+    .command('simulators')
+    .description(
+      'Start the simulators of Microsoft login, Microsoft Graph, IT Glue and Kaseya BMS seeded from a seed file, and write a config that points every command at them; runs until stopped.',
+    )
+    .requiredOption('--seed <file>', 'seed file (the sandbox seed format, simulate included)')
+    .requiredOption('--config-out <file>', 'where to write the contactsync config that points at the simulators')
+    .option(
+      '--port <port>',
+      'login on this port, Graph on the next, then IT Glue, then BMS (default: free ports)',
+      portNumber,
+    )
+    .option('--dump <file>', "on stop, write the three systems' final state and the request counts to this JSON file")
+    .action((options: SimulatorsOptions) => simulators(options));
+}

@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliEntry, runCli } from '../support/cli.ts';
+import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
+
+/** Four consecutive free ports on 127.0.0.1: the first of them. */
+async function freePorts(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const servers: Server[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const server = createServer();
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(base + i, '127.0.0.1', resolve);
+        });
+        servers.push(server);
+      }
+      return base;
+    } catch {
+      // taken: try elsewhere
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    }
+  }
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+let running: Running | null = null;
+afterEach(() => {
+  if (running !== null && running.child.exitCode === null) running.child.kill('SIGKILL');
+  running = null;
+});
+
+/** `contactsync simulators ...` started as a user starts it, until it says where its config is. */
+async function startSimulatorsCommand(args: readonly string[], cwd: string): Promise<Running> {
+  const child = spawn(process.execPath, [cliEntry(), 'simulators', ...args], {
+    cwd,
+    env: { ...process.env, CONTACTSYNC_DATA_DIR: join(cwd, 'data') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!/Stop with Ctrl-C/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`contactsync simulators did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, output: () => output, exited };
+}
+
+beforeAll(() => {
+  cliEntry();
+}, 120_000);
+
+describe('contactsync simulators --seed FILE --config-out CONFIG --port N --dump OUT', () => {
+  it('runs the simulators for the product as real tenants: sync, a new hire through /_sim, the dump on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulators-'));
+    const seed = smallSeed(3);
+    writeFileSync(
+      join(dir, 'seed.json'),
+      JSON.stringify({
+        ...seed,
+        tenants: seed.tenants.map((t, i) => (i === 1 ? { ...t, settings: { pollSeconds: 30 } } : t)),
+      }),
+    );
+    const port = await freePorts();
+    running = await startSimulatorsCommand(
+      ['--seed', 'seed.json', '--config-out', 'cs.json', '--port', String(port), '--dump', 'out.json'],
+      dir,
+    );
+    const config = JSON.parse(readFileSync(join(dir, 'cs.json'), 'utf8'));
+    expect(config).toMatchObject({
+      microsoft: { loginUrl: `http://127.0.0.1:${port}`, graphUrl: `http://127.0.0.1:${port + 1}` },
+      itglue: { baseUrl: `http://127.0.0.1:${port + 2}` },
+      bms: { baseUrl: `http://127.0.0.1:${port + 3}` },
+      tenants: [
+        { id: TENANT_A, displayName: 'Contoso Ltd' },
+        { displayName: 'Fabrikam', settings: { pollSeconds: 30 } },
+      ],
+    });
+    expect(config.microsoft.clientSecret).toEqual(expect.any(String));
+    const graph = config.microsoft.graphUrl as string;
+    const cs = (...args: string[]) =>
+      runCli(['--config', join(dir, 'cs.json'), ...args], { CONTACTSYNC_DATA_DIR: join(dir, 'data') }, dir);
+
+    const first = await cs('sync');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/Contoso Ltd\s+ok\s+3/);
+
+    const hire = user('nina', {
+      userPrincipalName: 'nina.new@contoso.com',
+      givenName: 'Nina',
+      surname: 'New',
+      mail: 'nina.new@contoso.com',
+      proxyAddresses: ['SMTP:nina.new@contoso.com'],
+      businessPhones: ['+1 206 555 0177'],
+    });
+    const added = await fetch(`${graph}/_sim/tenants/${TENANT_A}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(hire),
+    });
+    expect(added.status).toBe(201);
+    const second = await cs('sync', '--tenant', 'Contoso Ltd');
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const state = (await (await fetch(`${graph}/_sim/state`)).json()) as Record<string, any>;
+    const inBms = state.bms.accounts[0].contacts.filter((c: any) => c.emailAddress === 'nina.new@contoso.com');
+    expect(inBms).toEqual([
+      expect.objectContaining({ firstName: 'Nina', lastName: 'New', phoneNumber: '+12065550177', isActive: true }),
+    ]);
+    expect(state.requests.itglue.POST).toBeGreaterThan(0);
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    const dump = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    expect(Object.keys(dump).sort()).toEqual(['bms', 'itglue', 'requests', 'tenants']);
+    expect(dump.tenants[0].users.map((u: any) => u.id)).toContain('nina');
+    expect(dump.bms.accounts[0].contacts.map((c: any) => c.emailAddress)).toContain('nina.new@contoso.com');
+    expect(dump.requests.bms.POST).toBe(state.requests.bms.POST);
+  }, 180_000);
+
+  it('says which port is taken, and runs on free ports without --port', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulators-'));
+    writeFileSync(join(dir, 'seed.json'), JSON.stringify(smallSeed(1)));
+    const port = await freePorts();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port + 2, '127.0.0.1', resolve));
+    try {
+      const refused = await runCli(
+        ['simulators', '--seed', 'seed.json', '--config-out', 'cs.json', '--port', String(port)],
+        {},
+        dir,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        new RegExp(`port ${port + 2} of 127\\.0\\.0\\.1 \\(the itglue simulator\\) is in use`),
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+    running = await startSimulatorsCommand(['--seed', 'seed.json', '--config-out', 'cs.json'], dir);
+    const config = JSON.parse(readFileSync(join(dir, 'cs.json'), 'utf8'));
+    const doctor = await runCli(['--config', 'cs.json', 'doctor'], { CONTACTSYNC_DATA_DIR: join(dir, 'data') }, dir);
+    expect(doctor.code, doctor.stdout).toBe(0);
+    expect(doctor.stdout).toMatch(/✓ GDAP customers: 2 customer tenants/);
+    expect(
+      new Set(Object.values(config.microsoft).concat(config.itglue.baseUrl, config.bms.baseUrl)).size,
+    ).toBeGreaterThan(4);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  }, 180_000);
+});
