@@ -36,8 +36,9 @@ export interface DaemonOptions {
 
 /**
  * The embedded scheduler: every tenant is polled every `pollSeconds`, the tenants spread over the interval with
- * jitter so that they do not all call the APIs at once, and reconciled in full every `reconcileHours`. `stop()` lets
- * the run in flight finish (every write is journalled, so even a kill is safe) and resolves when the loop is done.
+ * jitter so that they do not all call the APIs at once, and reconciled in full every `reconcileHours`. Tenants run side
+ * by side, one run per tenant at a time, as many as the dispatcher's lanes take. `stop()` lets the runs in flight
+ * finish (every write is journalled, so even a kill is safe) and resolves when the loop is done.
  */
 export class Daemon {
   private stopping = false;
@@ -48,6 +49,7 @@ export class Daemon {
   private readonly lastPoll = new Map<string, number>();
   private readonly pushed = new Set<string>();
   private readonly nudged = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly options: DaemonOptions) {}
 
@@ -112,35 +114,46 @@ export class Daemon {
           this.nextReconcile.set(tenant.id, now + this.options.reconcileHours * 3600_000);
       }
       const due = tenants
-        .filter((t) => this.nextPoll.get(t.id)! <= now)
+        .filter((t) => this.nextPoll.get(t.id)! <= now && !this.inFlight.has(t.id))
         .sort((a, b) => this.nextPoll.get(a.id)! - this.nextPoll.get(b.id)!);
-      for (const tenant of due) {
-        if (this.stopping) break;
-        const force = this.nextReconcile.get(tenant.id)! <= this.now();
-        this.nudged.delete(tenant.id);
-        let busy = false;
-        try {
-          const result = await runner.runTenant(tenant.id, { force, by: 'daemon' });
-          busy = result?.status === 'busy';
-          if (result !== null) this.options.onResult?.(result);
-        } catch (error) {
-          this.options.onError?.(tenant.id, error as Error);
-        }
-        if (busy) {
-          // Another process is syncing the tenant: not a failure; this poll (and a reconciliation due) comes back soon.
-          this.nextPoll.set(tenant.id, this.now() + Math.min(interval, BUSY_RETRY_MS));
-          continue;
-        }
-        if (force) this.nextReconcile.set(tenant.id, this.now() + this.options.reconcileHours * 3600_000);
-        this.lastPoll.set(tenant.id, this.now());
-        // A nudge during the run stands: the tenant is read again at once. Otherwise the next poll keeps the tenant's
-        // place in the interval, with a little jitter.
-        const every = this.intervalOf(this.pushed.has(tenant.id));
-        if (!this.nudged.has(tenant.id))
-          this.nextPoll.set(tenant.id, this.now() + every + Math.floor((random() - 0.5) * 0.1 * every));
-      }
-      const next = Math.min(...tenants.map((t) => this.nextPoll.get(t.id)!), this.now() + interval);
+      // Runs go on side by side (the dispatcher's lanes bound them); one per tenant at a time.
+      for (const tenant of due) if (!this.stopping) this.launch(tenant.id, random);
+      const waiting = tenants.filter((t) => !this.inFlight.has(t.id)).map((t) => this.nextPoll.get(t.id)!);
+      const next = Math.min(...waiting, this.now() + interval);
       if (!this.stopping) await this.sleep(Math.max(50, next - this.now()));
     }
+    await Promise.all(this.inFlight.values());
+  }
+
+  private launch(tenantId: string, random: () => number): void {
+    const { runner } = this.options;
+    const force = this.nextReconcile.get(tenantId)! <= this.now();
+    this.nudged.delete(tenantId);
+    let busy = false;
+    const done = runner
+      .runTenant(tenantId, { force, by: 'daemon' })
+      .then((result) => {
+        busy = result?.status === 'busy';
+        if (result !== null) this.options.onResult?.(result);
+      })
+      .catch((error: unknown) => this.options.onError?.(tenantId, error as Error))
+      .finally(() => {
+        this.inFlight.delete(tenantId);
+        if (busy) {
+          // Another process is syncing the tenant: not a failure; this poll (and a reconciliation due) comes back soon.
+          this.nextPoll.set(tenantId, this.now() + Math.min(this.options.pollSeconds * 1000, BUSY_RETRY_MS));
+          this.wake?.();
+          return;
+        }
+        if (force) this.nextReconcile.set(tenantId, this.now() + this.options.reconcileHours * 3600_000);
+        this.lastPoll.set(tenantId, this.now());
+        // A nudge during the run stands: the tenant is read again at once. Otherwise the next poll keeps the
+        // tenant's place in the interval, with a little jitter.
+        const every = this.intervalOf(this.pushed.has(tenantId));
+        if (!this.nudged.has(tenantId))
+          this.nextPoll.set(tenantId, this.now() + every + Math.floor((random() - 0.5) * 0.1 * every));
+        this.wake?.();
+      });
+    this.inFlight.set(tenantId, done);
   }
 }

@@ -4,6 +4,10 @@ import { advisoryLockKey, tryAdvisoryLock, type AdvisoryLock } from '../store/ad
 
 /** The queue of per-tenant sync jobs in scale-out: PostgreSQL only, through pg-boss. */
 export const TENANT_SYNC_QUEUE = 'contactsync-tenant-sync';
+/** Small runs (polls, notices): their own queue, so that a new hire never waits for a backfill's worker slot. */
+export const TENANT_EXPRESS_QUEUE = 'contactsync-tenant-express';
+const QUEUES = { bulk: TENANT_SYNC_QUEUE, express: TENANT_EXPRESS_QUEUE } as const;
+export type JobLane = keyof typeof QUEUES;
 const SCHEMA = 'contactsync_jobs';
 
 export interface TenantJob {
@@ -59,8 +63,8 @@ export class TenantJobQueue {
     const client = await pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [advisoryLockKey('contactsync:create-queue')]);
-      if ((await boss.getQueue(TENANT_SYNC_QUEUE)) === null)
-        await boss.createQueue(TENANT_SYNC_QUEUE, { name: TENANT_SYNC_QUEUE, policy: 'short' });
+      for (const name of Object.values(QUEUES))
+        if ((await boss.getQueue(name)) === null) await boss.createQueue(name, { name, policy: 'short' });
     } finally {
       await client
         .query('SELECT pg_advisory_unlock($1)', [advisoryLockKey('contactsync:create-queue')])
@@ -70,9 +74,12 @@ export class TenantJobQueue {
     return new TenantJobQueue(boss, pool, options);
   }
 
-  /** Queues a sync of the tenant (after `delaySeconds`), unless one is already waiting. */
-  async enqueue(tenantId: string, delaySeconds = 0): Promise<boolean> {
-    const id = await this.boss.send(TENANT_SYNC_QUEUE, { tenantId } satisfies TenantJob, {
+  /**
+   * Queues a sync of the tenant in a lane (after `delaySeconds`), unless one is already waiting there: `express` for a
+   * run expected small (a poll, a notice), `bulk` for a large one (a first sync, a reconciliation).
+   */
+  async enqueue(tenantId: string, lane: JobLane = 'bulk', delaySeconds = 0): Promise<boolean> {
+    const id = await this.boss.send(QUEUES[lane], { tenantId } satisfies TenantJob, {
       singletonKey: tenantId,
       ...(delaySeconds > 0 ? { startAfter: delaySeconds } : {}),
       retryLimit: this.options.retryLimit ?? 8,
@@ -84,34 +91,33 @@ export class TenantJobQueue {
   }
 
   /**
-   * Takes jobs, `concurrency` at a time. A throw fails the job (it is retried with backoff); a handler that answers
-   * `{ deferred: why }` found the tenant busy: the job is queued again a few seconds later, and this one is done.
+   * Takes jobs, as many at a time per lane as `sizes` says. A throw fails the job (it is retried with backoff); a
+   * handler that answers `{ deferred: why }` found the tenant busy: the job is queued again in its lane a few seconds
+   * later, and this one is done.
    */
   async work(
-    concurrency: number,
-    handle: (job: TenantJob) => Promise<{ readonly deferred: string } | undefined>,
+    sizes: { readonly bulk: number; readonly express: number },
+    handle: (job: TenantJob, lane: JobLane) => Promise<{ readonly deferred: string } | undefined>,
   ): Promise<void> {
-    for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<TenantJob>(
-        TENANT_SYNC_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
-        async ([job]) => {
+    for (const lane of ['express', 'bulk'] as const) {
+      for (let i = 0; i < sizes[lane]; i++) {
+        await this.boss.work<TenantJob>(QUEUES[lane], { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
           if (job === undefined) return undefined;
-          const outcome = await handle(job.data);
+          const outcome = await handle(job.data, lane);
           if (outcome === undefined) return undefined;
           // A job already waiting for the tenant (pg-boss keeps one) does as well as this one.
-          await this.enqueue(job.data.tenantId, DEFER_SECONDS + Math.floor(Math.random() * DEFER_SECONDS));
+          await this.enqueue(job.data.tenantId, lane, DEFER_SECONDS + Math.floor(Math.random() * DEFER_SECONDS));
           return outcome;
-        },
-      );
+        });
+      }
     }
   }
 
   /** Jobs by state: waiting (created, retry), active, and the failed and completed ones kept. */
   async counts(): Promise<{ state: string; n: number }[]> {
     const { rows } = await this.pool.query<{ state: string; n: string }>(
-      `SELECT state::text AS state, count(*) AS n FROM ${SCHEMA}.job WHERE name = $1 GROUP BY state ORDER BY state`,
-      [TENANT_SYNC_QUEUE],
+      `SELECT state::text AS state, count(*) AS n FROM ${SCHEMA}.job WHERE name = ANY($1) GROUP BY state ORDER BY state`,
+      [Object.values(QUEUES)],
     );
     return rows.map((r) => ({ state: r.state, n: Number(r.n) }));
   }
@@ -125,8 +131,8 @@ export class TenantJobQueue {
       retry_count: number;
       output: unknown;
     }>(
-      `SELECT id, data, completed_on, retry_count, output FROM ${SCHEMA}.job WHERE name = $1 AND state = 'failed' ORDER BY completed_on DESC LIMIT $2`,
-      [TENANT_SYNC_QUEUE, limit],
+      `SELECT id, data, completed_on, retry_count, output FROM ${SCHEMA}.job WHERE name = ANY($1) AND state = 'failed' ORDER BY completed_on DESC LIMIT $2`,
+      [Object.values(QUEUES), limit],
     );
     return rows.map((r) => ({
       id: r.id,

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
  * Migrations in code, applied by Kysely's Migrator, which takes a lock first (an advisory lock on PostgreSQL), so two
@@ -355,6 +355,60 @@ migrations['0008_tenant_locks'] = {
       .on('journal')
       .columns(['tenant_id', 'operation', 'status'])
       .execute();
+  },
+};
+
+migrations['0009_shared_budgets'] = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // What every worker spent of each API budget, per hundredth of its window (scale-out: PostgreSQL only).
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await db.schema
+      .createTable('budget_spend')
+      .ifNotExists()
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('slice', 'bigint', (c) => c.notNull())
+      .addColumn('small', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('large', 'integer', (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint('budget_spend_pk', ['key', 'slice'])
+      .execute();
+    // 0 when the units are granted, else the milliseconds until enough of the spending leaves the window.
+    await sql`
+      CREATE OR REPLACE FUNCTION contactsync_budget_take(
+        p_key text, p_window_ms bigint, p_all integer, p_large integer, p_cost integer, p_small boolean
+      ) RETURNS bigint LANGUAGE plpgsql AS $$
+      DECLARE
+        now_ms bigint := floor(extract(epoch FROM clock_timestamp()) * 1000);
+        slice_ms bigint := greatest(1, p_window_ms / 100);
+        cur bigint := now_ms / slice_ms;
+        oldest bigint := now_ms / slice_ms - 100;
+        used_all integer;
+        used_large integer;
+        freed_all integer := 0;
+        freed_large integer := 0;
+        r record;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext('contactsync-budget:' || p_key));
+        SELECT coalesce(sum(small + large), 0), coalesce(sum(large), 0) INTO used_all, used_large
+          FROM budget_spend WHERE key = p_key AND slice >= oldest;
+        IF used_all + p_cost <= p_all AND (p_small OR used_large + p_cost <= p_large) THEN
+          INSERT INTO budget_spend AS b (key, slice, small, large)
+            VALUES (p_key, cur, CASE WHEN p_small THEN p_cost ELSE 0 END, CASE WHEN p_small THEN 0 ELSE p_cost END)
+            ON CONFLICT (key, slice) DO UPDATE SET small = b.small + EXCLUDED.small, large = b.large + EXCLUDED.large;
+          IF random() < 0.02 THEN
+            DELETE FROM budget_spend WHERE key = p_key AND slice < oldest;
+          END IF;
+          RETURN 0;
+        END IF;
+        FOR r IN SELECT slice, small, large FROM budget_spend WHERE key = p_key AND slice >= oldest ORDER BY slice LOOP
+          freed_all := freed_all + r.small + r.large;
+          freed_large := freed_large + r.large;
+          IF used_all - freed_all + p_cost <= p_all AND (p_small OR used_large - freed_large + p_cost <= p_large) THEN
+            RETURN greatest(1, (r.slice + 101) * slice_ms - now_ms);
+          END IF;
+        END LOOP;
+        RETURN greatest(1, slice_ms);
+      END $$;
+    `.execute(db);
   },
 };
 

@@ -3,6 +3,7 @@ import type { Link } from '../domain/link.ts';
 import type { PlannedAction } from '../domain/plan.ts';
 import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
 import { reason, type Reason } from '../domain/reason.ts';
+import { yieldToSmallRuns } from '../connectors/http/run-priority.ts';
 import type { StateStore } from '../store/state-store.ts';
 import {
   ContractGuard,
@@ -19,6 +20,8 @@ import { bmsContactOf, bmsReport, itglueContactOf, itglueReport, type BmsReport,
 
 /** IT Glue takes creates and updates in bulk; this many contacts per request. */
 const BATCH = 100;
+/** BMS takes one contact per request; a large run steps aside for small runs every this many. */
+const PSA_BATCH = 25;
 
 export interface ApplyContext {
   readonly tenantId: string;
@@ -195,6 +198,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   // of a kind has been read back, that kind is written one record at a time.
   const docBatches = async (kind: 'create' | 'update', writes: readonly PlannedAction[]): Promise<void> => {
     for (let start = 0; start < writes.length;) {
+      await yieldToSmallRuns();
       const stopped = guard.stopped('itglue');
       if (stopped !== null) {
         for (const action of writes.slice(start)) refuse(action, 'itglue', stopped);
@@ -274,7 +278,8 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   }
 
   // BMS: one contact at a time, after its IT Glue contact is written.
-  for (const action of psaWrites) {
+  for (const [index, action] of psaWrites.entries()) {
+    if (index % PSA_BATCH === 0) await yieldToSmallRuns();
     const state = stateOf(action);
     if (state.failure !== null || state.docId === null || context.bms === null || context.accountId === null) continue;
     const stopped = guard.stopped('bms');

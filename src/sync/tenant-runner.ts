@@ -13,6 +13,7 @@ import { normalizeDirectoryUser } from '../normalize/directory-user.ts';
 import { reason } from '../domain/reason.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { TenantBusyError, type TenantLease, type TenantLocks } from '../store/tenant-locks.ts';
+import { isSmallRun, markLargeRun, runAs } from '../connectors/http/run-priority.ts';
 import { applyPlan, type AppliedAction } from './apply.ts';
 import { autoMapping } from './auto-mapping.ts';
 import { disputeContactsCreatedTwice } from './created-twice.ts';
@@ -22,7 +23,10 @@ import { planTenantSync, type TenantSyncInput } from './plan.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
 
 /** `busy`: another run holds the tenant; this one wrote nothing (the error says who holds it). */
-export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged' | 'busy';
+export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged' | 'busy' | 'deferred';
+
+/** A read with more changed users than this makes a large run (a backfill), which yields to small ones. */
+export const SMALL_RUN_USERS = 25;
 
 export interface TenantRunResult {
   readonly tenantId: string;
@@ -58,6 +62,13 @@ export interface RunOptions extends LockOptions {
   readonly dryRun?: boolean;
   readonly onPhase?: (tenantId: string, phase: string) => void;
   readonly onProgress?: (tenantId: string, done: number, total: number) => void;
+  /**
+   * `express`: a run expected to be small (a poll, a notice), which takes the budgets' share kept for small runs. If
+   * its read shows a large run (a first or full read, many changes, changed settings), `onLarge` says whether it goes
+   * on as a large run or stops there (`deferred`: its caller gives the tenant to the large runs' lane).
+   */
+  readonly lane?: 'express' | 'bulk';
+  readonly onLarge?: () => Promise<'continue' | 'stop'>;
 }
 
 export interface RunnerDependencies {
@@ -430,7 +441,9 @@ export class SyncRunner {
     onStep: (step: SyncStep, detail: string) => void,
     options: LockOptions = {},
   ): Promise<UserResult> {
-    const result = await this.exclusive(tenantId, options, (lease) => this.runUserNow(tenantId, userId, onStep, lease));
+    const result = await this.exclusive(tenantId, options, (lease) =>
+      runAs(true, () => this.runUserNow(tenantId, userId, onStep, lease)),
+    );
     await this.sendAlerts();
     return result;
   }
@@ -543,7 +556,9 @@ export class SyncRunner {
     // A dry run writes nothing: it needs no lock, and runs beside a sync.
     if (options.dryRun === true) return this.runTenantNow(tenantId, options, null);
     try {
-      return await this.exclusive(tenantId, options, (lease) => this.runTenantNow(tenantId, options, lease));
+      return await this.exclusive(tenantId, options, (lease) =>
+        runAs(options.lane === 'express', () => this.runTenantNow(tenantId, options, lease)),
+      );
     } catch (error) {
       if (!(error instanceof TenantBusyError)) throw error;
       return { tenantId, status: 'busy', runId: null, plan: null, users: [], counts: {}, error: error.message };
@@ -582,6 +597,19 @@ export class SyncRunner {
         await store.saveDirectory(tenantId, changes);
         await store.finishRun(runId!, 'unchanged', {});
         return { tenantId, status: 'unchanged', runId, plan: null, users: [], counts: {}, error: null };
+      }
+      const large =
+        changes.kind === 'full' ||
+        tenant.dirty ||
+        options.force === true ||
+        changes.changed.length + changes.removed.length > SMALL_RUN_USERS;
+      if (large && isSmallRun() && !options.dryRun) {
+        if ((await options.onLarge?.()) === 'stop') {
+          // Nothing applied, and the delta link not kept: the large run reads the same changes again.
+          await store.finishRun(runId!, 'deferred', {});
+          return { tenantId, status: 'deferred', runId, plan: null, users: [], counts: {}, error: null };
+        }
+        markLargeRun();
       }
       const snapshot = changes.kind === 'full' ? [] : await store.loadUsers(tenantId);
       const { input, contacts } = await this.planInput(tenant, settings, mergeChanges(snapshot, changes), () =>

@@ -60,3 +60,20 @@ describe('SlidingWindowBudget', () => {
     expect(now).toBe(1000);
   });
 });
+
+describe('SlidingWindowBudget and small runs', () => {
+  it('keeps a share of the window that large runs cannot spend, for small runs to take at once', async () => {
+    const { budget, clock } = fakeBudget(100, 1000);
+    const { runAs } = await import('../../src/connectors/http/run-priority.ts');
+    await runAs(false, async () => {
+      for (let i = 0; i < 97; i++) await budget.acquire('k');
+    });
+    expect(clock()).toBe(0);
+    // A small run finds the reserved share free: no wait.
+    await runAs(true, () => budget.acquire('k'));
+    expect(clock()).toBe(0);
+    // A large run has spent its part of the window: it waits for the window to slide.
+    await runAs(false, () => budget.acquire('k'));
+    expect(clock()).toBe(1000);
+  });
+});

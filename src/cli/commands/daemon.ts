@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { positiveNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
+import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import { pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { buildNotificationApp } from '../../web/notification-routes.ts';
 import { pushServices } from '../push.ts';
@@ -30,7 +31,7 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
         const push = pushServices(context, (tenantIds) => tenantIds.forEach((id) => daemon.nudge(id)));
         const daemon = new Daemon({
           store: context.store,
-          runner,
+          runner: lanedDispatcher(runner),
           pollSeconds,
           modes: () => push.deliveryModes(),
           reconcileHours: options.reconcileHours,

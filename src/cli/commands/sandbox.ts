@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import type { Command } from 'commander';
 import { portNumber, positiveNumber } from '../option-parsers.ts';
 import { createLogger } from '../../logging.ts';
@@ -80,7 +81,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   box.setPublicUrl(address);
   const daemon = new Daemon({
     store: box.store,
-    runner: box.runner,
+    runner: lanedDispatcher(box.runner),
     pollSeconds,
     reconcileHours: 24,
     onResult: (result) => {

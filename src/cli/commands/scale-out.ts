@@ -26,8 +26,9 @@ function queueingDispatcher(context: CliContext, queue: TenantJobQueue): TenantD
   return {
     mapTenants: () => context.apis().runner.mapTenants(),
     async runTenant(tenantId, { force }) {
+      // A poll is expected small: the express lane; a reconciliation plans every user: the bulk lane.
       if (force) await context.store.markDirty(tenantId);
-      await queue.enqueue(tenantId);
+      await queue.enqueue(tenantId, force ? 'bulk' : 'express');
       return null;
     },
   };
@@ -74,7 +75,7 @@ function scheduleWhenLeader(
     );
     // The leader keeps the subscriptions to Graph's notices too; the web processes receive the notices.
     push = pushServices(context, (tenantIds) => {
-      for (const id of tenantIds) void queue.enqueue(id).catch(() => {});
+      for (const id of tenantIds) void queue.enqueue(id, 'express').catch(() => {});
     });
     if (push.publicUrl !== null) {
       await context
@@ -110,7 +111,13 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
     .description(
       'Scale-out (DATABASE_URL): take per-tenant sync jobs from the PostgreSQL queue, at most one per tenant across all workers; one worker also schedules them. Run as many as you like, on any machines.',
     )
-    .option('--concurrency <n>', 'tenants synced at once by this worker', positiveInteger, 2)
+    .option('--concurrency <n>', 'large runs (first syncs, reconciliations) at once in this worker', positiveInteger, 2)
+    .option(
+      '--express-concurrency <n>',
+      'small runs (polls, notices: a few users) at once in this worker, beside the large ones',
+      positiveInteger,
+      2,
+    )
     .option(
       '--job-timeout <seconds>',
       'a job running this long is taken as lost (its worker died) and run by another',
@@ -130,6 +137,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
       (
         options: {
           concurrency: number;
+          expressConcurrency: number;
           jobTimeout: number;
           retries: number;
           pollSeconds?: number;
@@ -147,17 +155,33 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
             retryLimit: options.retries,
             onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
           });
-          await queue.work(options.concurrency, async ({ tenantId }) => {
-            const result = await runner.runTenant(tenantId, { by: 'worker' });
-            await context.metrics.flush().catch(() => {});
-            if (result.status !== 'unchanged')
-              writeOut(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
-            // Another process holds the tenant: the job waits for it, and is not a failure.
-            if (result.status === 'busy') return { deferred: result.error ?? 'the tenant is busy' };
-            // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
-            if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
-            return undefined;
-          });
+          await queue.work(
+            { bulk: options.concurrency, express: options.expressConcurrency },
+            async ({ tenantId }, lane) => {
+              // An express job that reads many changes hands the tenant to the bulk lane instead of holding its slot.
+              const result = await runner.runTenant(
+                tenantId,
+                lane === 'express'
+                  ? {
+                      by: 'worker',
+                      lane,
+                      onLarge: async () => {
+                        await queue.enqueue(tenantId, 'bulk');
+                        return 'stop';
+                      },
+                    }
+                  : { by: 'worker', lane },
+              );
+              await context.metrics.flush().catch(() => {});
+              if (result.status !== 'unchanged' && result.status !== 'deferred')
+                writeOut(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
+              // Another process holds the tenant: the job waits for it, and is not a failure.
+              if (result.status === 'busy') return { deferred: result.error ?? 'the tenant is busy' };
+              // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
+              if (result.status === 'failed') throw new Error(result.error ?? 'the run failed');
+              return undefined;
+            },
+          );
           const stopScheduling = options.scheduler
             ? scheduleWhenLeader(context, queue, {
                 pollSeconds: pollSecondsOf(context, options.pollSeconds),
@@ -165,7 +189,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
               })
             : async () => {};
           writeOut(
-            `${stamp()} worker ${process.pid}: up to ${options.concurrency} tenant${options.concurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`,
+            `${stamp()} worker ${process.pid}: up to ${options.concurrency} large and ${options.expressConcurrency} small run${options.expressConcurrency === 1 ? '' : 's'} at once, on ${context.databaseLocation}. SIGTERM or Ctrl-C stops after the jobs in flight.\n`,
           );
           const stopAlerts = startAlertTimer(context.alerts);
           await untilStopped();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { portNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
+import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
@@ -38,7 +39,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
                 if (daemon !== null) daemon.nudge(id);
                 else
                   void queue
-                    ?.enqueue(id)
+                    ?.enqueue(id, 'express')
                     .catch((error: unknown) =>
                       context.logger.error(
                         { tenantId: id, error: (error as Error).message },
@@ -73,7 +74,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           const pollSeconds = pollSecondsOf(context);
           daemon = new Daemon({
             store,
-            runner: context.apis().runner,
+            runner: lanedDispatcher(context.apis().runner),
             pollSeconds,
             reconcileHours: 24,
             ...(push === null ? {} : { modes: () => push.deliveryModes() }),
