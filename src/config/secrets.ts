@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 
@@ -20,6 +20,21 @@ function parseKey(text: string, source: string): Buffer {
   return key;
 }
 
+/** A path as a shell takes it. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The key file, read only when no one but its owner can read it: it opens every secret it seals. */
+function readKeyFile(keyFile: string): Buffer {
+  const mode = statSync(keyFile).mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0)
+    throw new SecretKeyError(
+      `${keyFile} can be read by other users of this machine (mode ${mode.toString(8).padStart(4, '0')}), and it opens every secret it seals. Make it yours alone: chmod 600 ${shellWord(keyFile)}`,
+    );
+  return parseKey(readFileSync(keyFile, 'utf8'), keyFile);
+}
+
 /** The key from the environment, else from the key file (made with mode 0600 when `create`). */
 export function loadSecretKey(
   keyFile: string,
@@ -27,14 +42,21 @@ export function loadSecretKey(
 ): Buffer {
   const fromEnv = (options.env ?? process.env).CONTACTSYNC_SECRET_KEY;
   if (fromEnv !== undefined && fromEnv !== '') return parseKey(fromEnv, 'CONTACTSYNC_SECRET_KEY');
-  if (existsSync(keyFile)) return parseKey(readFileSync(keyFile, 'utf8'), keyFile);
+  if (existsSync(keyFile)) return readKeyFile(keyFile);
   if (!options.create)
     throw new SecretKeyError(
       `The secrets of the config are encrypted, and there is no key: set CONTACTSYNC_SECRET_KEY or restore ${keyFile}.`,
     );
   mkdirSync(dirname(keyFile), { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600 });
+  try {
+    // Made with its mode (never readable by others, whatever the umask) and only if absent: of two processes making
+    // it at once, the second reads the first one's key.
+    writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readKeyFile(keyFile);
+    throw error;
+  }
   chmodSync(keyFile, 0o600);
   return key;
 }
