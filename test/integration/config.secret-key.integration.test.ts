@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encryptSecret, loadSecretKey } from '../../src/config/secrets.ts';
 import { buildCli, runCli } from '../support/cli.ts';
 
