@@ -2,6 +2,7 @@
 // lower bound computed from the data (pages at the largest page size, plus one write per changed record, fewer where
 // a bulk endpoint exists). Prints one JSON line per figure.
 import pino from 'pino';
+import { BULK_SIZE as ITGLUE_BULK, PSA_ID_BATCH as ITGLUE_PSA_BATCH } from '../../src/connectors/itglue/wire.ts';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
@@ -9,7 +10,6 @@ import type { LoggedRequest } from '../../src/sandbox/sim-server.ts';
 import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
 import { generatedSeed } from './generated-seed.ts';
 
-const ITGLUE_BULK = 100;
 const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
 
 type Counts = Record<'graph' | 'itglue' | 'bms', number>;
@@ -47,12 +47,20 @@ function lowerBound(
     const organization = seed.itglue.organizations[seed.tenants.indexOf(tenant)]!;
     const account = seed.bms.accounts[seed.tenants.indexOf(tenant)]!;
     const created = result.users.filter((u) => u.itglue === 'created').length;
-    const updated = result.users.filter((u) => u.itglue === 'updated' || u.itglue === 'inactivated').length;
+    const updates = result.users.filter((u) => u.itglue === 'updated' || u.itglue === 'inactivated');
+    // IT Glue's bulk update documents no emails or phones: a change of them is one request per contact.
+    const alone = updates.filter((u) =>
+      u.diffs.some((d) => d.field === 'contact-emails' || d.field === 'contact-phones'),
+    ).length;
+    // The contacts IT Glue's PSA integration mirrors are asked for by their BMS ids, a batch at a time.
+    const mirroredLookups = Math.ceil(account.contacts.length / ITGLUE_PSA_BATCH);
     bound.itglue +=
       1 +
       pages(organization.contacts.length + created, 1000) +
       Math.ceil(created / ITGLUE_BULK) +
-      Math.ceil(updated / ITGLUE_BULK);
+      alone +
+      Math.ceil((updates.length - alone) / ITGLUE_BULK) +
+      mirroredLookups;
     const bmsWrites = result.users.filter(
       (u) => u.bms === 'created' || u.bms === 'updated' || u.bms === 'inactivated',
     ).length;

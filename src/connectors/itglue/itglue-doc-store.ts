@@ -9,7 +9,6 @@ import type {
 import type { DocStore, NamedRecord, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact } from '../../domain/psa-contact.ts';
 import { reason, type Reason } from '../../domain/reason.ts';
-import { personNameKey } from '../../normalize/name.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import {
@@ -33,6 +32,7 @@ import {
   MEDIA_TYPE,
   organizationResource,
   PAGE_SIZE,
+  pairPsaMirror,
   PSA_ID_BATCH,
   psaMirroredPath,
   singleDocument,
@@ -197,9 +197,8 @@ export class ItGlueDocStore implements DocStore {
 
   /**
    * Found with the documented `filter[psa_id]` + `filter[psa_integration_type]`, several BMS ids per request. The answer
-   * does not say which contact carries which id: IT Glue's PSA sync copies a BMS contact's names and email onto its
-   * contact, so each contact is paired with the one asked id of the same first and last name (then email); a contact
-   * that cannot be paired so is found by asking for the remaining ids one at a time.
+   * does not say which contact carries which id: each is paired with one of the asked BMS contacts (`pairPsaMirror`),
+   * and a contact that cannot be paired so is found by asking for the remaining ids one at a time.
    */
   async listPsaMirrored(
     organizationId: string,
@@ -219,7 +218,7 @@ export class ItGlueDocStore implements DocStore {
       const open = new Set(batch.map((c) => c.id));
       const unpaired: DocContact[] = [];
       for (const contact of found) {
-        const psaId = batch.length === 1 ? batch[0]!.id : pairOf(contact, batch, open);
+        const psaId = batch.length === 1 ? batch[0]!.id : pairPsaMirror(contact, batch, open);
         if (psaId === null) unpaired.push(contact);
         else {
           mirrored.set(contact.id, psaId);
@@ -398,15 +397,4 @@ export class ItGlueDocStore implements DocStore {
       });
     return resources.map((resource) => ({ ok: true, id: resource.id }));
   }
-}
-
-/** The one asked BMS contact with the contact's first and last name (then its email too), or null. */
-function pairOf(contact: DocContact, asked: readonly PsaContact[], open: ReadonlySet<number>): number | null {
-  const key = personNameKey(contact.firstName, contact.lastName);
-  if (key === null) return null;
-  const sameName = asked.filter((c) => open.has(c.id) && personNameKey(c.firstName, c.lastName) === key);
-  if (sameName.length === 1) return sameName[0]!.id;
-  const emails = new Set(contact.emails.map((e) => e.value.toLowerCase()));
-  const sameEmail = sameName.filter((c) => c.emailAddress !== null && emails.has(c.emailAddress.toLowerCase()));
-  return sameEmail.length === 1 ? sameEmail[0]!.id : null;
 }

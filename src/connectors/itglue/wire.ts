@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { DocContact, DocContactPatch, DocContactType, DocLocation } from '../../domain/doc-contact.ts';
+import type { PsaContact } from '../../domain/psa-contact.ts';
+import { personNameKey } from '../../normalize/name.ts';
 
 /**
  * IT Glue's JSON:API wire shapes, parsed at the boundary and mapped to the domain here and nowhere else. Every point the
@@ -65,6 +67,25 @@ export function psaMirroredPath(organizationId: string, psaContactIds: readonly 
     `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}` +
     `&filter[psa_integration_type]=${PSA_INTEGRATION_TYPE}&filter[psa_id]=${psaContactIds.join(',')}`
   );
+}
+
+/**
+ * Inferred: which asked BMS contact a contact found by `filter[psa_id]` carries, when several ids were asked at once
+ * (the answer does not say). IT Glue's PSA sync matches on account and first + last name and copies the BMS contact's
+ * names and email onto its contact: the one open BMS contact of the same names (then of the same email too), or null.
+ */
+export function pairPsaMirror(
+  contact: DocContact,
+  asked: readonly PsaContact[],
+  open: ReadonlySet<number>,
+): number | null {
+  const key = personNameKey(contact.firstName, contact.lastName);
+  if (key === null) return null;
+  const sameName = asked.filter((c) => open.has(c.id) && personNameKey(c.firstName, c.lastName) === key);
+  if (sameName.length === 1) return sameName[0]!.id;
+  const emails = new Set(contact.emails.map((e) => e.value.toLowerCase()));
+  const sameEmail = sameName.filter((c) => c.emailAddress !== null && emails.has(c.emailAddress.toLowerCase()));
+  return sameEmail.length === 1 ? sameEmail[0]!.id : null;
 }
 
 /**
