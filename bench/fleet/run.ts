@@ -8,7 +8,8 @@
 //   3-5. real time, the documented limits: a new hire to its BMS contact with notifications, with polling only, and
 //      with notifications while another tenant's 10,000-user onboarding saturates BMS's create endpoint.
 // Peak RSS of each worker (VmHWM) over every phase. One JSON line per figure. Needs PostgreSQL (DATABASE_URL, else
-// the local server). Arguments: tenants (1000), users per tenant (200), compression K (720).
+// the local server). Arguments (or BENCH_FLEET_TENANTS, BENCH_FLEET_COMPRESSION): tenants (1000), users per tenant (200),
+// compression K (720).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,9 +26,9 @@ import { migrateToLatest } from '../../src/store/migrations.ts';
 import { StateStore } from '../../src/store/state-store.ts';
 import { generatedSeed } from '../api-economy/generated-seed.ts';
 
-const TENANTS = Number(process.argv[2] ?? 1000);
+const TENANTS = Number(process.argv[2] ?? process.env.BENCH_FLEET_TENANTS ?? 1000);
 const USERS = Number(process.argv[3] ?? 200);
-const K = Number(process.argv[4] ?? 720);
+const K = Number(process.argv[4] ?? process.env.BENCH_FLEET_COMPRESSION ?? 720);
 const ONBOARDING_USERS = 10_000;
 const WORKERS = 4;
 const PORT = Number(process.env.BENCH_FLEET_PORT ?? 18_601);
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
   await admin.connect();
   const name = `contactsync_fleet_${Date.now()}`;
   await admin.query(`CREATE DATABASE ${name}`);
+  // A benchmark database on one shared disk: commits are not waited for on disk (a crash loses only the bench).
+  await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   const url = new URL(server);
   url.pathname = `/${name}`;
   const database = openPostgres(url.toString());
