@@ -9,7 +9,7 @@
 //      with notifications while another tenant's 10,000-user onboarding saturates BMS's create endpoint.
 // Peak RSS of each worker (VmHWM) over every phase. One JSON line per figure. Needs PostgreSQL (DATABASE_URL, else
 // the local server). Arguments (or BENCH_FLEET_TENANTS, BENCH_FLEET_COMPRESSION): tenants (1000), users per tenant (200),
-// compression K (720).
+// compression K (360: the first sync's 120 hours of BMS budget in 20 minutes).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ import { generatedSeed } from '../api-economy/generated-seed.ts';
 
 const TENANTS = Number(process.argv[2] ?? process.env.BENCH_FLEET_TENANTS ?? 1000);
 const USERS = Number(process.argv[3] ?? 200);
-const K = Number(process.argv[4] ?? process.env.BENCH_FLEET_COMPRESSION ?? 720);
+const K = Number(process.argv[4] ?? process.env.BENCH_FLEET_COMPRESSION ?? 360);
 const ONBOARDING_USERS = 10_000;
 const WORKERS = 4;
 const PORT = Number(process.env.BENCH_FLEET_PORT ?? 18_601);
