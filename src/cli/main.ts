@@ -50,6 +50,13 @@ export function program(): Command {
   return cli;
 }
 
+// A reader that stops early (`contactsync plan | head`) closes the pipe: the command ends quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+
 try {
   await program().parseAsync(process.argv);
 } catch (error) {

@@ -1,5 +1,6 @@
 import { countsSummary } from '../sync/report.ts';
 import cliProgress from 'cli-progress';
+import type { TenantRecord } from '../store/state-store.ts';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
 import { webAddresses } from '../web/web-addresses.ts';
 import { printable } from './terminal-text.ts';
@@ -120,6 +121,13 @@ export function exitCodeOf(results: readonly TenantRunResult[]): number {
 export function runLine(name: string, result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>): string {
   const counts = countsSummary(result.counts);
   return `${printable(`${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}`)}\n`;
+}
+
+/** A tenant named on the command line that cannot be synced yet: why, and the command that fixes it. */
+export function unmappedProblem(tenant: TenantRecord): Error {
+  return new Error(
+    `${tenant.displayName} is not mapped to an IT Glue organization, so it cannot be synced or planned. Map it: contactsync tenants map "${tenant.displayName}" --itglue ORGANIZATION_ID [--bms ACCOUNT_ID|none] (contactsync tenants map --help), or on its page in the web UI; then run this again.`,
+  );
 }
 
 export function untilStopped(): Promise<void> {

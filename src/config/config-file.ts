@@ -3,6 +3,8 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { alertsSchema } from '../alerts/alert-settings.ts';
+import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
+import { parseJsonText } from './json-text.ts';
 import { decryptSecret, isEncrypted, loadSecretKey } from './secrets.ts';
 
 /**
@@ -147,16 +149,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** JSON with `//` comment lines (what `contactsync init` writes). */
-function parseJsonWithComments(text: string): unknown {
-  return JSON.parse(
-    text
-      .split('\n')
-      .filter((line) => !/^\s*\/\//.test(line))
-      .join('\n'),
-  );
-}
-
 /** The key file that goes with a config: beside it. */
 export function keyFileOf(configPath: string): string {
   return join(dirname(configPath), '.contactsync-secret.key');
@@ -167,23 +159,25 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   options: { requireSecrets: boolean } = { requireSecrets: true },
 ): ContactsyncConfig {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parseJsonWithComments(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(path, [
       code === 'ENOENT'
-        ? 'the file does not exist (contactsync init writes one)'
-        : `is not valid JSON: ${(error as Error).message}`,
+        ? 'the file does not exist: contactsync init writes one (or give another with --config or CONTACTSYNC_CONFIG)'
+        : `cannot be read: ${(error as Error).message}`,
     ]);
   }
+  // A mistake in the JSON is shown where it is: line, column and the line itself, with a caret.
+  const raw = parseJsonText(text, path);
   const parsed = configSchema.safeParse(withAlertSecretsOpened(raw, path, env));
   const problems = parsed.success
     ? []
     : parsed.error.issues.map(
         (issue) =>
-          `${issue.path.map(String).join('.') || '(root)'}: ${issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message}`,
+          `${issue.path.map(String).join('.') || '(root)'}: ${issueInWords(issue, (at) => schemaKeysAt(configSchema, at))}`,
       );
   if (!parsed.success) throw new ConfigError(path, problems);
   const config = decrypted(parsed.data, path, env);

@@ -36,37 +36,101 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   };
 }
 
-/** What JSON.parse said, in words, without its own position (given as line and column instead). */
-function plainReason(message: string): string {
-  const reason = message
-    .replace(/\s*(in JSON )?at position \d+.*$/s, '')
-    .replace(/^JSON\.parse: /, '')
-    .replace(/ \(line \d+ column \d+\)$/, '');
-  const words: readonly (readonly [string, string])[] = [
-    ['Bad control character', 'a line break or tab inside a string (write \\n or \\t)'],
-    ['Expected double-quoted property name', 'a key must be in double quotes (or a comma before } is one too many)'],
-    ["Expected ',' or '}' after property value", 'a comma is missing after a value'],
-    ["Expected ',' or ']' after array element", 'a comma is missing between two list items'],
-  ];
-  const known = words.find(([start]) => reason.startsWith(start));
-  if (known !== undefined) return known[1];
-  if (reason.startsWith('Unexpected token')) return reason.replace(/, ".*" is not valid JSON$/s, '');
-  return reason;
+const ENDS_EARLY = 'the file ends too early (a missing } or ])';
+
+/** Where the first mistake of a text JSON.parse refused is, and what it is in words (engines differ in theirs). */
+function firstMistake(src: string): { at: number; what: string } {
+  let i = 0;
+  const fail = (what: string): never => {
+    throw { at: i, what };
+  };
+  const space = () => {
+    while (i < src.length && ' \t\n\r'.includes(src[i]!)) i++;
+  };
+  const string = () => {
+    i++;
+    while (i < src.length && src[i] !== '"') {
+      if (src[i] === '\\') i += 2;
+      else if (src[i]! < ' ') fail('a line break or tab inside a string (write \\n or \\t)');
+      else i++;
+    }
+    if (i >= src.length) fail('a string is not closed: a " is missing');
+    i++;
+  };
+  const list = (close: string, item: () => void, missingComma: string) => {
+    i++;
+    space();
+    if (src[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      space();
+      if (i >= src.length) fail(ENDS_EARLY);
+      if (src[i] === close) {
+        i++;
+        return;
+      }
+      if (src[i] !== ',') fail(missingComma);
+      i++;
+      space();
+      if (src[i] === close) fail(`a comma before ${close} is one too many`);
+    }
+  };
+  const value = (): void => {
+    space();
+    const c = src[i];
+    if (c === undefined) fail(ENDS_EARLY);
+    else if (c === '{')
+      list(
+        '}',
+        () => {
+          space();
+          if (i >= src.length) fail(ENDS_EARLY);
+          if (src[i] !== '"') fail('a key must be in double quotes');
+          string();
+          space();
+          if (src[i] !== ':') fail('a colon (:) is missing after the key');
+          i++;
+          value();
+        },
+        'a comma is missing after a value',
+      );
+    else if (c === '[') list(']', value, 'a comma is missing between two list items');
+    else if (c === '"') string();
+    else {
+      const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+      literal.lastIndex = i;
+      if (literal.exec(src) === null)
+        fail(
+          c === "'" ? 'text must be in double quotes, not single ones' : `${JSON.stringify(c)} cannot start a value`,
+        );
+      i = literal.lastIndex;
+    }
+  };
+  try {
+    value();
+    space();
+    if (i < src.length) fail('text after the end of the JSON (a } or ] too many?)');
+  } catch (mistake) {
+    if (typeof mistake === 'object' && mistake !== null && 'at' in mistake)
+      return mistake as { at: number; what: string };
+    throw mistake;
+  }
+  return { at: 0, what: 'not valid JSON' };
 }
 
 export function parseJsonText(text: string, source: string): unknown {
   const plain = withoutComments(text);
   try {
     return JSON.parse(plain);
-  } catch (error) {
-    const message = (error as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    // Without a position (the text ends early), the problem is at the last character written.
-    const position = at === null ? plain.trimEnd().length : Number(at[1]);
+  } catch {
+    const mistake = firstMistake(plain);
+    // A text that ends too early is shown at its last character.
     const end = plain.trimEnd().length;
-    const where = lineAndColumn(text, position < end ? position : Math.max(0, end - 1));
-    const reason = position >= end ? 'the file ends too early (a missing } or ])' : plainReason(message);
-    throw new JsonTextError(source, where.line, where.column, reason, where.lineText);
+    const where = lineAndColumn(text, mistake.at < end ? mistake.at : Math.max(0, end - 1));
+    throw new JsonTextError(source, where.line, where.column, mistake.what, where.lineText);
   }
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { didYouMean } from './did-you-mean.ts';
+import { issueInWords, schemaKeysAt } from './issue-words.ts';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 
 /**
@@ -142,12 +144,16 @@ function problemsOf(error: z.ZodError): SettingsProblem[] {
   return error.issues.flatMap((issue) => {
     const key = issue.path.map(String).join('.') || '(root)';
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((unknown) => ({
-        key: key === '(root)' ? unknown : `${key}.${unknown}`,
-        message: 'is not a setting',
-      }));
+      const known = schemaKeysAt(settingsOverrideSchema, issue.path);
+      return issue.keys.map((unknown) => {
+        const guess = didYouMean(unknown, known);
+        return {
+          key: key === '(root)' ? unknown : `${key}.${unknown}`,
+          message: `is not a setting${guess === null ? '' : ` (did you mean ${key === '(root)' ? guess : `${key}.${guess}`}?)`}`,
+        };
+      });
     }
-    return [{ key, message: issue.message }];
+    return [{ key, message: issueInWords(issue) }];
   });
 }
 

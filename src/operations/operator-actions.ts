@@ -1,4 +1,6 @@
+import { didYouMean } from '../domain/did-you-mean.ts';
 import type { Link, SyncDisabled } from '../domain/link.ts';
+import { foldName } from '../normalize/name.ts';
 import { parseSettingsOverride, resolveSettings, type Settings, type SettingsOverride } from '../domain/settings.ts';
 import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { TenantBusyError } from '../store/tenant-locks.ts';
@@ -15,16 +17,46 @@ export { OperationError, type OperationErrorCode, type OperationProblem } from '
 /** The tenant a person named, by id or display name. */
 export async function tenantNamed(store: StateStore, name: string): Promise<TenantRecord> {
   const tenants = await store.listTenants();
-  const wanted = name.toLowerCase();
-  const tenant =
-    tenants.find((t) => t.id.toLowerCase() === wanted) ?? tenants.find((t) => t.displayName.toLowerCase() === wanted);
-  if (tenant === undefined) {
+  const wanted = foldName(name);
+  const byId = tenants.find((t) => t.id.toLowerCase() === name.trim().toLowerCase());
+  if (byId !== undefined) return byId;
+  // Names match ignoring case, accents and spacing: "contoso  ltd" and "Contoso Ltd" are one tenant.
+  const named = tenants.filter((t) => foldName(t.displayName) === wanted);
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1)
+    throw new OperationError(
+      'Validation',
+      `${named.length} tenants are named "${name}": ${named.map((t) => `${t.displayName} (${t.id})`).join(', ')}. Give the tenant id instead.`,
+    );
+  if (tenants.length === 0)
     throw new OperationError(
       'NotFound',
-      `No tenant ${name}. Known tenants: ${tenants.map((t) => `${t.id} (${t.displayName})`).join(', ') || 'none (run contactsync tenants discover)'}.`,
+      `No tenant "${name}": no tenant is known yet. Run contactsync tenants discover (or list the tenants in the config) first.`,
     );
-  }
-  return tenant;
+  const starting = tenants.filter((t) => foldName(t.displayName).startsWith(wanted));
+  const guess =
+    starting.length >= 1
+      ? starting.map((t) => t.displayName)
+      : [
+          didYouMean(
+            wanted,
+            tenants.map((t) => foldName(t.displayName)),
+          ),
+        ]
+          .filter((g): g is string => g !== null)
+          .map((g) => tenants.find((t) => foldName(t.displayName) === g)!.displayName);
+  throw new OperationError(
+    'NotFound',
+    guess.length > 0
+      ? `No tenant "${name}". Did you mean ${guess
+          .slice(0, 5)
+          .map((g) => `"${g}"`)
+          .join(' or ')}?`
+      : `No tenant "${name}". The tenants are: ${tenants
+          .slice(0, 10)
+          .map((t) => t.displayName)
+          .join(', ')}${tenants.length > 10 ? ` and ${tenants.length - 10} more (contactsync tenants list)` : ''}.`,
+  );
 }
 
 /** A user of any tenant, by Entra object id or sign-in name. */

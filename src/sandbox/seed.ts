@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { parseJsonText } from '../config/json-text.ts';
+import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 
 /**
  * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
@@ -192,7 +194,10 @@ export function parseSeed(value: unknown, source = 'seed'): Seed {
   if (!parsed.success) {
     throw new SeedError(
       source,
-      parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
+      parsed.error.issues.map(
+        (issue) =>
+          `${issue.path.map(String).join('.') || '(root)'}: ${issueInWords(issue, (at) => schemaKeysAt(seedSchema, at))}`,
+      ),
     );
   }
   return parsed.data;
@@ -205,11 +210,5 @@ export async function readSeedFile(path: string): Promise<Seed> {
   } catch (error) {
     throw new SeedError(path, [`cannot be read: ${(error as Error).message}`]);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SeedError(path, [`is not JSON: ${(error as Error).message}`]);
-  }
-  return parseSeed(value, path);
+  return parseSeed(parseJsonText(text, path), path);
 }

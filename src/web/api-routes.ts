@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { issueInWords } from '../domain/issue-words.ts';
 import {
   approveInactivations,
   OperationError,
@@ -86,7 +87,7 @@ function bodyOf<T>(schema: z.ZodType<T>, request: FastifyRequest): T {
     const issue = parsed.error.issues[0];
     throw new OperationError(
       'Validation',
-      `The request body is not valid: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}.`,
+      `The request body is not valid: ${issue?.path.join('.') || 'body'} ${issue === undefined ? 'is not valid' : issueInWords(issue)}.`,
     );
   }
   return parsed.data;

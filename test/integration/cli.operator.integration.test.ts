@@ -130,7 +130,7 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     const mapped = await cs(['tenants', 'map', 'Fabrikam GmbH', '--itglue', '2', '--bms', 'fabrikam gmbh']);
     expect(mapped.stdout).toMatch(/Fabrikam GmbH → IT Glue "Fabrikam GmbH", BMS "Fabrikam GmbH"\./);
     expect((await cs(['tenants', 'map', 'Nowhere Inc', '--itglue', '2'])).stderr).toMatch(
-      /No tenant Nowhere Inc\. Known tenants:/,
+      /No tenant "Nowhere Inc"\. The tenants are: Contoso Ltd, Fabrikam GmbH/,
     );
   });
 

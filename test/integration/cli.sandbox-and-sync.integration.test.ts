@@ -172,10 +172,16 @@ describe('contactsync sync --config FILE', () => {
     }
   });
 
-  it('refuses an unknown tenant, naming the known ones', async () => {
+  it('refuses an unknown tenant, naming the known ones, and finds one typed loosely', async () => {
     const run = await runCli(['sync', '--config', config, '--tenant', 'nope'], secrets());
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/No tenant nope\. Known tenants: .*Contoso Ltd/);
+    expect(run.stderr).toMatch(/No tenant "nope"\. The tenants are: .*Contoso Ltd/);
+    const typo = await runCli(['plan', '--config', config, '--tenant', 'Contso Ltd'], secrets());
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('contactsync: No tenant "Contso Ltd". Did you mean "Contoso Ltd"?\n');
+    const loose = await runCli(['plan', '--config', config, '--tenant', '  contoso   LTD '], secrets());
+    expect(loose.code, loose.stderr).toBe(0);
+    expect(loose.stdout).toMatch(/^Contoso Ltd — /);
   });
 
   it('exits 2 when a tenant waits for approval of inactivations', async () => {

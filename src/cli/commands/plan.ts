@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
-import { summaryTable } from '../output.ts';
+import { summaryTable, unmappedProblem } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
 function describe(user: UserResult): string[] {
@@ -30,6 +30,7 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
         await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
+        if (only !== null && only.itglueOrganizationId === null) throw unmappedProblem(only);
         const results: TenantRunResult[] =
           only === null ? await runner.runAll({ dryRun: true }) : [await runner.runTenant(only.id, { dryRun: true })];
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import type { Command } from 'commander';
+import { listenProblem } from '../listen-problem.ts';
 import { portNumber, positiveNumber } from '../option-parsers.ts';
 import { createLogger } from '../../logging.ts';
 import { demoSeed } from '../../sandbox/demo-seed.ts';
@@ -73,10 +74,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   } catch (error) {
     await box.close();
-    throw new Error(
-      `The web UI could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8080} (${(error as Error).message}); choose another with --port.`,
-      { cause: error },
-    );
+    throw listenProblem(error, options.host ?? '127.0.0.1', options.port ?? 8080);
   }
   box.setPublicUrl(address);
   const daemon = new Daemon({

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import { listenProblem } from '../listen-problem.ts';
 import { portNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
@@ -65,7 +66,15 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           sessionHours: config.web.sessionHours,
         });
         const host = options.host ?? config.web.host;
-        await app.listen({ host, port: options.port ?? config.web.port });
+        const port = options.port ?? config.web.port;
+        try {
+          await app.listen({ host, port });
+        } catch (error) {
+          await push?.stop();
+          await app.close();
+          await queue?.stop();
+          throw listenProblem(error, host, port);
+        }
         writeLines(webUiLines('contactsync web UI', host, (app.server.address() as AddressInfo).port));
         if ((await store.countUsers()) === 0)
           writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
 import { actor, registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
-import { exitCodeOf, progressBars, summaryTable } from '../output.ts';
+import { exitCodeOf, progressBars, summaryTable, unmappedProblem } from '../output.ts';
 import { writeErr, writeLines, writeOut } from '../terminal-text.ts';
 
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
@@ -27,6 +27,7 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
         await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
+        if (only !== null && only.itglueOrganizationId === null) throw unmappedProblem(only);
         const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
         const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
         const runOptions = {
