@@ -16,6 +16,9 @@ function distance(a: string, b: string): number {
 
 export function didYouMean(word: string, candidates: readonly string[]): string | null {
   const wanted = word.toLowerCase();
+  // A word cut short ("pageSize" for "pageSizeCap") is the start of one candidate.
+  const starting = candidates.filter((c) => wanted.length >= 3 && c.toLowerCase().startsWith(wanted));
+  if (starting.length === 1) return starting[0]!;
   let best: { candidate: string; score: number } | null = null;
   for (const candidate of candidates) {
     const score = distance(wanted, candidate.toLowerCase());

@@ -138,8 +138,8 @@ describe('contactsync sync --config FILE', () => {
     const run = await runCli(['sync', '--config', bad], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/microsoft\.clientId/);
-    expect(run.stderr).toMatch(/itglue\.region/);
-    expect(run.stderr).toMatch(/unknown key extra/);
+    expect(run.stderr).toMatch(/itglue\.region: must be one of "us", "eu" or "au"/);
+    expect(run.stderr).toMatch(/"extra" is not a key here/);
   });
 
   it('discovers the customer tenants, previews with --dry-run without writing, then syncs', async () => {

@@ -219,7 +219,9 @@ describe('seed files', () => {
       expect.stringMatching(/^bms\.accounts\.0\.id: /),
     ]);
     await writeFile(bad, '{ not json');
-    await expect(readSeedFile(bad)).rejects.toThrow(/is not JSON/);
+    await expect(readSeedFile(bad)).rejects.toThrow(
+      /is not valid JSON: a key must be in double quotes at line 1, column 3/,
+    );
     await expect(readSeedFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot be read/);
   });
 });
@@ -246,7 +248,7 @@ describe("the seed's simulate block", () => {
       itglue: { psaSynced: {} },
     });
     expect(() => parseSeed({ simulate: { bms: { pageSize: 10 }, itglue: { psaSynced: { '1': 'x' } } } })).toThrow(
-      /simulate\.bms: Unrecognized key: "pageSize"[\s\S]*simulate\.itglue\.psaSynced\.1: /,
+      /simulate\.bms: "pageSize" is not a key here \(did you mean "pageSizeCap"\?\)[\s\S]*simulate\.itglue\.psaSynced\.1: /,
     );
   });
 });
