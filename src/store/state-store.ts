@@ -856,6 +856,73 @@ export class StateStore {
       : { username: row.username, passwordHash: row.password_hash, role: row.role as WebRole };
   }
 
+  /** Every login, with when it was made and how many live sessions it has. */
+  async listUsers(): Promise<{ username: string; role: WebRole; createdAt: string; sessions: number }[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .leftJoin('sessions', (join) =>
+        join.onRef('sessions.username', '=', 'users.username').on('sessions.expires_at', '>', now()),
+      )
+      .select([
+        'users.username',
+        'users.role',
+        'users.created_at',
+        (eb) => eb.fn.count<number>('sessions.token_hash').as('n'),
+      ])
+      .groupBy(['users.username', 'users.role', 'users.created_at'])
+      .orderBy('users.username')
+      .execute();
+    return rows.map((row) => ({
+      username: row.username,
+      role: row.role as WebRole,
+      createdAt: row.created_at,
+      sessions: Number(row.n),
+    }));
+  }
+
+  /**
+   * Removes a login, or gives it a new role or password, and ends its sessions (it signs in again, as what it now
+   * is). Refused when it would leave no admin: the admins are locked first (a write to their rows), so that two
+   * changes at once cannot both take away the last one.
+   */
+  async changeUser(
+    username: string,
+    change:
+      | { readonly kind: 'remove' }
+      | { readonly kind: 'role'; readonly role: WebRole }
+      | { readonly kind: 'password'; readonly passwordHash: string },
+  ): Promise<'done' | 'no-user' | 'last-admin'> {
+    return this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set((eb) => ({ role: eb.ref('role') }))
+        .where('role', '=', 'admin')
+        .execute();
+      const user = await tx.selectFrom('users').select('role').where('username', '=', username).executeTakeFirst();
+      if (user === undefined) return 'no-user';
+      const losesAdmin =
+        user.role === 'admin' && (change.kind === 'remove' || (change.kind === 'role' && change.role !== 'admin'));
+      if (losesAdmin) {
+        const others = await tx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('role', '=', 'admin')
+          .where('username', '!=', username)
+          .executeTakeFirstOrThrow();
+        if (Number(others.n) === 0) return 'last-admin';
+      }
+      if (change.kind === 'remove') await tx.deleteFrom('users').where('username', '=', username).execute();
+      else
+        await tx
+          .updateTable('users')
+          .set(change.kind === 'role' ? { role: change.role } : { password_hash: change.passwordHash })
+          .where('username', '=', username)
+          .execute();
+      await tx.deleteFrom('sessions').where('username', '=', username).execute();
+      return 'done';
+    });
+  }
+
   async countUsers(): Promise<number> {
     const row = await this.db
       .selectFrom('users')

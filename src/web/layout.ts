@@ -9,12 +9,13 @@ export interface PageFrame {
   readonly notice?: Notice | null;
 }
 
-const NAV: readonly { href: string; label: string }[] = [
+const NAV: readonly { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/', label: 'Dashboard' },
   { href: '/conflicts', label: 'Conflicts' },
   { href: '/contacts', label: 'Contacts' },
   { href: '/audit', label: 'Audit log' },
   { href: '/alerts', label: 'Alerts' },
+  { href: '/users', label: 'Users', adminOnly: true },
 ];
 
 function current(path: string, href: string): boolean {
@@ -41,7 +42,7 @@ export function renderPage(frame: PageFrame, title: string, body: SafeHtml): str
             identity === null
               ? ''
               : html`<nav aria-label="Main">
-                    ${NAV.map((item) => html`<a href="${item.href}" ${current(frame.path, item.href) ? html` aria-current="page"` : ''}>${item.label}</a>`)}
+                    ${NAV.filter((item) => item.adminOnly !== true || identity.role === 'admin').map((item) => html`<a href="${item.href}" ${current(frame.path, item.href) ? html` aria-current="page"` : ''}>${item.label}</a>`)}
                   </nav>
                   <span class="who">${identity.name} (${identity.role})</span>
                   <form method="post" action="/logout">

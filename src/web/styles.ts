@@ -15,6 +15,8 @@ main { max-width:1200px; margin:0 auto; padding:1rem; }
 h1 { font-size:1.4rem; margin:.2rem 0 1rem; }
 h2 { font-size:1.1rem; margin:1.5rem 0 .5rem; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1rem; }
+.card > h2:first-child { margin-top:0; }
+h2 .muted { font-weight:normal; font-size:.9rem; }
 .table-wrap { overflow-x:auto; background:var(--card); border:1px solid var(--line); border-radius:8px; }
 table { border-collapse:collapse; width:100%; }
 th, td { text-align:left; padding:.45rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
@@ -30,6 +32,11 @@ button.danger { background:var(--bad); border-color:var(--bad); }
 button[disabled] { opacity:.5; cursor:default; }
 .actions { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; }
 .actions form { margin:0; }
+form.inline { display:flex; flex-wrap:wrap; gap:.4rem; align-items:center; }
+form.inline label { font-weight:600; }
+form.inline input, form.inline select { font:inherit; padding:.35rem .5rem; border:1px solid var(--line); border-radius:6px; background:#fff; max-width:100%; }
+details > summary { cursor:pointer; color:var(--bad); }
+details > form { margin:.5rem 0 0; }
 form.settings { display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr); gap:.8rem 1.5rem; }
 form.settings fieldset { grid-column: 1 / -1; border:1px solid var(--line); border-radius:8px; padding:.5rem 1rem 1rem; display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr); gap:.8rem 1.5rem; }
 .field label { display:block; font-weight:600; }

@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { hashPassword, newToken, tokenDigest } from '../../web/passwords.ts';
+import { OperationError } from '../../operations/operation-error.ts';
+import { addUser, checkNewUser, removeUser, setUserPassword, setUserRole } from '../../operations/user-accounts.ts';
+import { newToken, tokenDigest } from '../../web/passwords.ts';
 import { formatTable } from '../output.ts';
 import { actor, withContext } from '../context.ts';
 import { writeOut } from '../terminal-text.ts';
@@ -31,7 +33,7 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
       ),
     );
 
-  const user = cli.command('user').description('People who sign in to the web UI.');
+  const user = cli.command('user').description('People who sign in to the web UI: add, list, remove, passwd, role.');
   user
     .command('add <username>')
     .description('Add a login for the web UI; the password comes from a prompt or CONTACTSYNC_USER_PASSWORD.')
@@ -40,16 +42,67 @@ export function registerAdmin(cli: Command, configOf: (command: Command) => stri
       withContext(
         configOf(command),
         async ({ store }) => {
-          if (options.role !== 'viewer' && options.role !== 'admin') throw new Error('--role is viewer or admin.');
-          if (!/^[A-Za-z0-9._@-]{2,64}$/.test(username))
-            throw new Error('A user name is 2 to 64 letters, digits or . _ @ -.');
-          const password = await readPassword();
-          if (password.length < 12) throw new Error('The password must have at least 12 characters.');
-          if (!(await store.addUser(username, await hashPassword(password), options.role)))
-            throw new Error(`There is a user ${username} already.`);
-          await store.audit(actor(), 'user.add', username, { role: options.role });
-          writeOut(`Added ${username} (${options.role}).\n`);
+          checkNewUser(username, options.role);
+          writeOut(`${await addUser(store, username, await readPassword(), options.role, actor())}\n`);
         },
+        { requireSecrets: false },
+      ),
+    );
+  user
+    .command('list')
+    .description('The logins of the web UI, with their role and live sessions.')
+    .option('--json', 'as JSON')
+    .action((options: { json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const list = await store.listUsers();
+          if (options.json === true) writeOut(`${JSON.stringify(list)}\n`);
+          else if (list.length === 0) writeOut('No logins yet: add one with contactsync user add NAME --role admin.\n');
+          else
+            writeOut(
+              `${formatTable(
+                ['user', 'role', 'added', 'sessions'],
+                list.map((u) => [u.username, u.role, u.createdAt, String(u.sessions)]),
+                3,
+              )}\n`,
+            );
+        },
+        { requireSecrets: false },
+      ),
+    );
+  user
+    .command('remove <username>')
+    .description('Remove a login and end its sessions (never the last admin).')
+    .action((username: string, _options: unknown, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => void writeOut(`${await removeUser(store, username, actor())}\n`),
+        { requireSecrets: false },
+      ),
+    );
+  user
+    .command('passwd <username>')
+    .description("Set a new password (from a prompt or CONTACTSYNC_USER_PASSWORD) and end the login's sessions.")
+    .action((username: string, _options: unknown, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          if ((await store.getUser(username)) === null)
+            throw new OperationError('NotFound', `There is no user ${username} (contactsync user list shows them).`);
+          writeOut(`${await setUserPassword(store, username, await readPassword(), actor())}\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+  user
+    .command('role <username>')
+    .description('Make a login a viewer or an admin, and end its sessions (the last admin stays one).')
+    .requiredOption('--role <role>', 'viewer (sees everything) or admin (changes things)')
+    .action((username: string, options: { role: string }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => void writeOut(`${await setUserRole(store, username, options.role, actor())}\n`),
         { requireSecrets: false },
       ),
     );

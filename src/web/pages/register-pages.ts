@@ -8,6 +8,7 @@ import { registerContactPages } from './contact-page.ts';
 import { registerDashboard } from './dashboard-page.ts';
 import { registerMappingPage } from './mapping-page.ts';
 import { registerTenantPages } from './tenant-page.ts';
+import { registerUsersPage } from './users-page.ts';
 
 export function registerPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   registerDashboard(app, services, tools);
@@ -17,4 +18,5 @@ export function registerPages(app: FastifyInstance, services: WebServices, tools
   registerContactPages(app, services, tools);
   registerAuditPage(app, services, tools);
   registerAlertsPage(app, services, tools);
+  registerUsersPage(app, services, tools);
 }
