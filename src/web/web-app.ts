@@ -5,7 +5,13 @@ import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { productVersion } from '../config/product-version.ts';
 import { SettingsError } from '../domain/settings.ts';
 import { OperationError } from '../operations/operator-actions.ts';
@@ -92,7 +98,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   const app = Fastify({
     ...(options.logger === undefined ? {} : { loggerInstance: options.logger }),
     // The log is for what went wrong: requests that were answered are not written one by one.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     trustProxy: typeof trustProxy === 'boolean' ? trustProxy : [...trustProxy],
     bodyLimit: 1024 * 1024,
