@@ -1070,6 +1070,11 @@ export class StateStore {
     if (keys.length > 0) await this.db.deleteFrom('rate_limits').where('key', 'in', keys).execute();
   }
 
+  /** Forgets the counts under `prefix` whose window has closed. */
+  async forgetClosedAttempts(prefix: string, at = Date.now()): Promise<void> {
+    await this.db.deleteFrom('rate_limits').where('key', 'like', `${prefix}%`).where('expire', '<=', at).execute();
+  }
+
   // --- metrics ---
 
   /** Adds to counters (created at zero when new); one transaction for the whole batch. */

@@ -50,6 +50,8 @@ export class SignInLimiter {
         if (!succeeded) return;
         await this.store.forgetAttempts([keys[0]!.key, keys[2]!.key]);
         await this.store.uncountAttempt(keys[1]!.key);
+        // Counts whose window has closed are forgotten here, once per sign-in, as expired sessions are.
+        await this.store.forgetClosedAttempts('login:');
       },
     };
   }

@@ -115,6 +115,18 @@ for (const dialect of DATABASES) {
       await restarted.close();
     });
 
+    it('forgets counts whose window has closed when someone signs in, and leaves other budgets alone', async () => {
+      await database.store.countAttempt('login:c:192.0.2.99', 1000, 0);
+      await database.store.countAttempt('wgraph:closed-but-not-ours', 1000, 0);
+      const app = await appOn(database.store);
+      expect((await new SignInForm(app).post('admin', PASSWORD, { client: '198.51.100.90' })).status).toBe(303);
+      const keys = (await database.db.selectFrom('rate_limits').select('key').execute()).map((r) => r.key);
+      expect(keys).not.toContain('login:c:192.0.2.99');
+      expect(keys).toContain('wgraph:closed-but-not-ours');
+      expect(keys).toContain('login:c:198.51.100.90');
+      await app.close();
+    });
+
     it('caps the name a stranger sends before it is counted or audited: 20 tries of 400 KB store a few KB', async () => {
       const app = await appOn(database.store, { loginAttempts: 100 });
       const form = new SignInForm(app);
