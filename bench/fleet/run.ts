@@ -239,6 +239,13 @@ async function main(): Promise<void> {
     children = [];
   };
   const peakTimer = setInterval(() => notePeaks(workers()), 500);
+  // A failed phase leaves no process behind.
+  cleanups.push(async () => {
+    clearInterval(peakTimer);
+    await stopAll();
+    tally.stop();
+    await sims.close();
+  });
   const finishedRuns = async (since: string) =>
     Number(
       (
@@ -477,4 +484,9 @@ async function main(): Promise<void> {
   await admin.end();
 }
 
-await main();
+const cleanups: (() => Promise<void>)[] = [];
+try {
+  await main();
+} finally {
+  for (const cleanup of cleanups) await cleanup().catch(() => {});
+}
