@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebHarness, type WebHarness } from '../support/web.ts';
 
 export const CHROMIUM = process.env.CONTACTSYNC_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
@@ -36,4 +38,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Whether the page fits its viewport's width (nothing scrolls sideways but the tables meant to). */
 export async function fitsWidth(page: Page): Promise<boolean> {
   return (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')) === true;
+}
+
+/** The web harness (the demo synced, logins admin and viewer) listening on a free port of 127.0.0.1. */
+export async function listeningHarness(): Promise<{ web: WebHarness; port: number }> {
+  const web = await startWebHarness();
+  await web.app.listen({ host: '127.0.0.1', port: 0 });
+  return { web, port: (web.app.server.address() as AddressInfo).port };
 }

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, startWebHarness, type WebHarness } from '../support/web.ts';
-import { fitsWidth, launchChromium, screenshot } from './browser.ts';
+import { PASSWORD, type WebHarness } from '../support/web.ts';
+import { fitsWidth, launchChromium, listeningHarness, screenshot } from './browser.ts';
 
 /**
  * The web UI over plain HTTP on a LAN: reached by a host name that is not loopback (Chromium resolves
@@ -13,9 +12,9 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  web = await startWebHarness();
-  await web.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://contactsync.lan:${(web.app.server.address() as AddressInfo).port}`;
+  const served = await listeningHarness();
+  web = served.web;
+  base = `http://contactsync.lan:${served.port}`;
   browser = await launchChromium(['--host-resolver-rules=MAP contactsync.lan 127.0.0.1']);
 }, 120_000);
 afterAll(async () => {

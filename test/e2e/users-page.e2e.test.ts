@@ -1,17 +1,16 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, startWebHarness, type WebHarness } from '../support/web.ts';
-import { fitsWidth, launchChromium, screenshot } from './browser.ts';
+import { PASSWORD, type WebHarness } from '../support/web.ts';
+import { fitsWidth, launchChromium, listeningHarness, screenshot } from './browser.ts';
 
 let web: WebHarness;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  web = await startWebHarness();
-  await web.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(web.app.server.address() as AddressInfo).port}`;
+  const served = await listeningHarness();
+  web = served.web;
+  base = `http://127.0.0.1:${served.port}`;
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
