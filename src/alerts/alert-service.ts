@@ -351,6 +351,11 @@ export class AlertService {
     return `Sent a test alert to "${stored.name}".`;
   }
 
+  /** The web UI's address that links (in alerts, in exports) start with. */
+  async linkBase(): Promise<string> {
+    return ((await this.settings()).baseUrl ?? this.options.baseUrl()).replace(/\/+$/, '');
+  }
+
   private link(settings: StoredAlerts, path: string): string {
     const base = (settings.baseUrl ?? this.options.baseUrl()).replace(/\/+$/, '');
     return `${base}${path}`;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { productVersion } from '../config/product-version.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerAlerts } from './commands/alerts.ts';
+import { registerAttention } from './commands/attention.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerConflicts } from './commands/conflicts.ts';
 import { registerContact } from './commands/contact.ts';
@@ -38,6 +39,7 @@ export function program(): Command {
   registerPlan(cli, configOf);
   registerSync(cli, configOf);
   registerDaemon(cli, configOf);
+  registerAttention(cli, configOf);
   registerConflicts(cli, configOf);
   registerContact(cli, configOf);
   registerRuns(cli, configOf);

@@ -58,6 +58,8 @@ export interface ConflictRecord {
   readonly status: 'open' | 'resolved';
   readonly resolution: 'link' | 'create' | 'ignore' | null;
   readonly resolutionTarget: string | null;
+  /** when the run that found it ran */
+  readonly createdAt: string;
 }
 
 export type WebRole = 'viewer' | 'admin';
@@ -673,7 +675,10 @@ export class StateStore {
   /** Opens a conflict for each dispute not already open, and closes open ones that are no longer disputed. */
   async syncConflicts(
     tenantId: string,
-    disputes: readonly Omit<ConflictRecord, 'id' | 'tenantId' | 'status' | 'resolution' | 'resolutionTarget'>[],
+    disputes: readonly Omit<
+      ConflictRecord,
+      'id' | 'tenantId' | 'status' | 'resolution' | 'resolutionTarget' | 'createdAt'
+    >[],
   ): Promise<void> {
     // The conflicts one run finds are found at one time, so that they are listed by user (see listConflicts).
     const foundAt = now();
@@ -749,6 +754,7 @@ export class StateStore {
       status: row.status as ConflictRecord['status'],
       resolution: row.resolution as ConflictRecord['resolution'],
       resolutionTarget: row.resolution_target,
+      createdAt: row.created_at,
     }));
   }
 

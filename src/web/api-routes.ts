@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issueInWords } from '../domain/issue-words.ts';
+import { actOnAttention, setBlankPhoneAndSync } from '../operations/attention-actions.ts';
+import { ATTENTION_KINDS, attentionItems, countByKind, type AttentionKind } from '../operations/attention.ts';
 import {
   approveInactivations,
   OperationError,
@@ -70,6 +72,13 @@ const settingsBody = z
     "the tenant's overrides: any subset of the sync settings (the same JSON shape as the config file); the others follow the global settings",
   );
 
+const attentionBody = z.object({
+  action: z.enum(['create', 'ignore', 'approve', 'retry']),
+  items: z.array(z.string().min(1)).min(1).describe('ids of items from GET /api/attention'),
+});
+const blankPhoneBody = z.object({
+  value: z.string().min(1).describe('a number such as "000-000-0000", or "tenantMain" for the tenant\'s main number'),
+});
 const alertTestBody = z.object({ channel: z.string().min(1).describe('the name (or id) of an alert channel') });
 const alertsBody = z
   .record(z.string(), z.unknown())
@@ -389,6 +398,62 @@ export const API_ROUTES: readonly ApiRoute[] = [
       if (!services.queue) return { scaleOut: false, counts: [], failed: [] };
       return { scaleOut: true, counts: await services.queue.counts(), failed: await services.queue.failed() };
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/attention',
+    summary:
+      'Needs attention: every item across tenants that waits for a person (conflict, held, guard-halt, failed, contract-mismatch), grouped by kind and customer; /attention.csv gives the same as CSV',
+    access: 'viewer',
+    query: { kind: 'only items of this kind', tenant: 'only this tenant (id or name)' },
+    handler: async (request, { store }) => {
+      const q = request.query as { kind?: string; tenant?: string };
+      if (q.kind !== undefined && !(ATTENTION_KINDS as readonly string[]).includes(q.kind))
+        throw new OperationError('Validation', `kind is one of ${ATTENTION_KINDS.join(', ')}.`);
+      const tenant = q.tenant === undefined ? null : await tenantNamed(store, q.tenant);
+      const items = await attentionItems(store, {
+        ...(q.kind === undefined ? {} : { kind: q.kind as AttentionKind }),
+        ...(tenant === null ? {} : { tenantId: tenant.id }),
+      });
+      return { counts: countByKind(items), items };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/attention/actions',
+    summary:
+      'One decision for many items (their ids from GET /api/attention): create (a contact for each dispute), ignore (leave them out), approve (halts) or retry (sync again); each tenant touched is synced',
+    access: 'admin',
+    body: attentionBody,
+    handler: async (request, services) => {
+      const body = bodyOf(attentionBody, request);
+      return {
+        message: await actOnAttention(
+          services.store,
+          services.apis().runner,
+          body.items,
+          body.action,
+          actorOf(request.identity!),
+        ),
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/tenants/{id}/blank-phone',
+    summary:
+      "Set the tenant's blank-phone replacement (phones.blankReplacement) and sync it again, releasing the contacts held for lack of a phone",
+    access: 'admin',
+    body: blankPhoneBody,
+    handler: async (request, services) => ({
+      message: await setBlankPhoneAndSync(
+        services.store,
+        services.apis().runner,
+        await tenantNamed(services.store, params(request).id!),
+        bodyOf(blankPhoneBody, request).value,
+        actorOf(request.identity!),
+      ),
+    }),
   },
   {
     method: 'GET',

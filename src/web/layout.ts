@@ -11,6 +11,7 @@ export interface PageFrame {
 
 const NAV: readonly { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/', label: 'Dashboard' },
+  { href: '/attention', label: 'Needs attention' },
   { href: '/conflicts', label: 'Conflicts' },
   { href: '/contacts', label: 'Contacts' },
   { href: '/audit', label: 'Audit log' },

@@ -109,19 +109,22 @@ export class Browser {
     return this.remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } }));
   }
 
-  /** Posts a form as the page would, with the CSRF token unless `csrf: false`. */
+  /** Posts a form as the page would (a field given a list is sent once per value), with the CSRF token unless `csrf: false`. */
   async post(
     url: string,
-    form: Record<string, string> = {},
+    form: Record<string, string | readonly string[]> = {},
     options: { csrf?: boolean } = {},
   ): Promise<LightMyRequestResponse> {
     const fields = options.csrf === false ? form : { _csrf: this.csrf, ...form };
+    const payload = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields))
+      for (const one of typeof value === 'string' ? [value] : value) payload.append(name, one);
     return this.remember(
       await this.app.inject({
         method: 'POST',
         url,
         headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams(fields).toString(),
+        payload: payload.toString(),
       }),
     );
   }

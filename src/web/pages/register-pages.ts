@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PageTools } from '../web-app.ts';
 import type { WebServices } from '../web-context.ts';
 import { registerAlertsPage } from './alerts-page.ts';
+import { registerAttentionPage } from './attention-page.ts';
 import { registerAuditPage } from './audit-page.ts';
 import { registerConflictsPage } from './conflicts-page.ts';
 import { registerContactPages } from './contact-page.ts';
@@ -19,4 +20,5 @@ export function registerPages(app: FastifyInstance, services: WebServices, tools
   registerAuditPage(app, services, tools);
   registerAlertsPage(app, services, tools);
   registerUsersPage(app, services, tools);
+  registerAttentionPage(app, services, tools);
 }

@@ -1,0 +1,108 @@
+import type { StateStore, TenantRecord } from '../store/state-store.ts';
+import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
+import { attentionItems, type AttentionAction, type AttentionItem } from './attention.ts';
+import {
+  approveInactivations,
+  OperationError,
+  resolveConflict,
+  saveTenantSettings,
+  syncNow,
+  syncTenant,
+  tenantSettings,
+} from './operator-actions.ts';
+
+type Runner = Pick<SyncRunner, 'mapTenants' | 'runAll' | 'runTenant' | 'runUser'>;
+
+const ACTION_WORDS: Readonly<Record<AttentionAction, string>> = {
+  create: 'create a new contact',
+  ignore: 'leave out',
+  approve: 'approve',
+  retry: 'sync again',
+};
+
+/** `held 17 → 3`: what a sync left of what waited, in the words of its counts. */
+function afterSync(result: TenantRunResult): string {
+  const counts = result.counts;
+  const left = (['held', 'disputed', 'failed'] as const)
+    .filter((k) => (counts[k] ?? 0) > 0)
+    .map((k) => `${k} ${counts[k]}`)
+    .join(', ');
+  if (result.error !== null) return `${result.status}: ${result.error}`;
+  return left === '' ? `${result.status}, nothing left waiting` : `${result.status}, still ${left}`;
+}
+
+/**
+ * One decision for many items (the page's bulk actions, the API, the CLI): create a contact for each dispute, leave
+ * them out, approve the halts, or sync again; then each tenant touched is synced, so that what was decided is done
+ * and the queue shows what is left. Items that do not take the action are skipped and counted.
+ */
+export async function actOnAttention(
+  store: StateStore,
+  runner: Runner,
+  ids: readonly string[],
+  action: AttentionAction,
+  actor: string,
+): Promise<string> {
+  if (ids.length === 0) throw new OperationError('Validation', 'Select at least one item, then choose the action.');
+  const all = await attentionItems(store);
+  const chosen = ids.map((id) => all.find((item) => item.id === id));
+  const gone = chosen.filter((item) => item === undefined).length;
+  const items = chosen.filter((item): item is AttentionItem => item !== undefined);
+  const fitting = items.filter((item) => item.actions.includes(action));
+  const skipped = items.length - fitting.length;
+  if (fitting.length === 0)
+    throw new OperationError(
+      'Validation',
+      `None of the ${ids.length} item${ids.length === 1 ? '' : 's'} selected can ${ACTION_WORDS[action]}${gone > 0 ? ` (${gone} no longer wait)` : ''}.`,
+    );
+  const tenants = new Map<string, TenantRecord>();
+  for (const item of fitting) {
+    if (!tenants.has(item.tenantId)) {
+      const tenant = await store.getTenant(item.tenantId);
+      if (tenant !== null) tenants.set(tenant.id, tenant);
+    }
+  }
+  if (action === 'create' || action === 'ignore')
+    for (const item of fitting) await resolveConflict(store, item.conflictId!, { kind: action }, actor);
+  if (action === 'approve')
+    for (const item of fitting) await approveInactivations(store, tenants.get(item.tenantId)!, actor);
+  // One person alone is synced by Sync now; more of a tenant, or a tenant-wide item, by a sync of the tenant.
+  const lines: string[] = [];
+  for (const tenant of tenants.values()) {
+    const mine = fitting.filter((item) => item.tenantId === tenant.id);
+    const only = mine.length === 1 && mine[0]!.userId !== null && action === 'retry' ? mine[0]! : null;
+    if (only !== null) {
+      const result = await syncNow(store, runner, tenant.id, only.userId!, actor, () => {});
+      lines.push(`${only.subject}: ${result.outcome}`);
+    } else lines.push(`${tenant.displayName}: ${afterSync(await syncTenant(store, runner, tenant, actor))}`);
+  }
+  const extra = [
+    skipped > 0
+      ? `${skipped} selected item${skipped === 1 ? '' : 's'} cannot ${ACTION_WORDS[action]} and ${skipped === 1 ? 'was' : 'were'} left as ${skipped === 1 ? 'it was' : 'they were'}`
+      : '',
+    gone > 0 ? `${gone} no longer waited` : '',
+  ].filter(Boolean);
+  return `${ACTION_WORDS[action][0]!.toUpperCase()}${ACTION_WORDS[action].slice(1)}: ${fitting.length} item${fitting.length === 1 ? '' : 's'}. ${lines.join('; ')}.${extra.length === 0 ? '' : ` ${extra.join('; ')}.`}`;
+}
+
+/**
+ * Sets a tenant's blank-phone replacement (the number written as the primary phone of a contact Microsoft 365 gives
+ * none) and syncs it again, releasing the contacts held for lack of a phone.
+ */
+export async function setBlankPhoneAndSync(
+  store: StateStore,
+  runner: Runner,
+  tenant: TenantRecord,
+  value: string,
+  actor: string,
+): Promise<string> {
+  const { overrides } = await tenantSettings(store, tenant.id);
+  await saveTenantSettings(
+    store,
+    tenant,
+    { ...overrides, phones: { ...overrides.phones, blankReplacement: value.trim() } },
+    actor,
+  );
+  const result = await syncTenant(store, runner, tenant, actor);
+  return `${tenant.displayName}: phones.blankReplacement is now "${value.trim()}"; synced again: ${afterSync(result)}.`;
+}
