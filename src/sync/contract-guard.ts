@@ -29,12 +29,23 @@ function digits(value: string | null | undefined): string {
   return (value ?? '').replace(/\D/g, '');
 }
 
+/**
+ * The same number, whichever form the API kept: separators are ignored, and a national form matches the
+ * international one it ends (IT Glue's examples store `4155552156` for `+1 415 555 2156`).
+ */
+export function samePhoneNumber(a: string | null | undefined, b: string | null | undefined): boolean {
+  const [x, y] = [digits(a), digits(b)];
+  if (x === y) return true;
+  const [shorter, longer] = x.length < y.length ? [x, y] : [y, x];
+  return shorter.length >= 7 && longer.endsWith(shorter);
+}
+
 function sameEmail(a: DocEmail, b: DocEmail): boolean {
   return a.value.toLowerCase() === b.value.toLowerCase() && a.primary === b.primary && a.label === b.label;
 }
 
 function samePhone(a: DocPhone, b: DocPhone): boolean {
-  return digits(a.value) === digits(b.value) && a.primary === b.primary && a.label === b.label;
+  return samePhoneNumber(a.value, b.value) && a.primary === b.primary && a.label === b.label;
 }
 
 /** The first field of an IT Glue write that the contact read back does not hold. */
@@ -60,7 +71,7 @@ export function psaMismatch(sent: Partial<PsaContactFields>, found: PsaContact):
     jobTitle: (a, b) => text(a as string) === text(b as string),
     emailAddress: (a, b) => text(a as string).toLowerCase() === text(b as string).toLowerCase(),
     emailTypeId: (a, b) => a === b,
-    phoneNumber: (a, b) => digits(a as string) === digits(b as string),
+    phoneNumber: (a, b) => samePhoneNumber(a as string, b as string),
     phoneTypeId: (a, b) => a === b,
     locationId: (a, b) => a === b,
     isActive: (a, b) => a === b,

@@ -63,3 +63,14 @@ describe('settings', () => {
     expect(() => parseSettingsOverride({ phones: { blankReplacement: 'none' } })).toThrow(/phones.blankReplacement/);
   });
 });
+
+describe('BMS type settings', () => {
+  it('take a name, or a BMS type id as a number or as digits typed in a form', () => {
+    const psa = (value: unknown) => resolveSettings(parseSettingsOverride({ psa: { emailType: value } }, 'test')).psa;
+    expect(psa('Work').emailType).toBe('Work');
+    expect(psa(3).emailType).toBe(3);
+    expect(psa(' 7 ').emailType).toBe(7);
+    expect(() => psa(0)).toThrow(/psa\.emailType: a type id is a whole number above 0/);
+    expect(() => psa('')).toThrow(/psa\.emailType/);
+  });
+});
