@@ -1,16 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-
-/** A capture file (test/fixtures/captures/README.md). */
-export interface Capture {
-  readonly service: string;
-  readonly method: string;
-  readonly path: string;
-  readonly query: Readonly<Record<string, string>>;
-  readonly status: number;
-  readonly body: unknown;
-}
+import type { Capture } from '../../src/cli/response-capture.ts';
 
 export const CAPTURES = join(import.meta.dirname, '..', 'fixtures', 'captures');
 
