@@ -21,7 +21,7 @@ const CONTACT_INCLUDES = new Set([
 ]);
 
 /** What IT Glue's PSA sync copies from a BMS contact onto the IT Glue contact it keeps in step. */
-export interface PsaContactFields {
+export interface FollowedBmsContact {
   readonly id: number;
   readonly firstName: string | null;
   readonly lastName: string | null;
@@ -30,9 +30,9 @@ export interface PsaContactFields {
 }
 
 /** Where IT Glue's PSA sync reads the BMS contacts it keeps in step (the BMS simulator, in one process). */
-export type PsaContactSource = (ids: readonly number[]) => readonly PsaContactFields[];
+export type FollowedBmsContacts = (ids: readonly number[]) => readonly FollowedBmsContact[];
 
-function fingerprint(contact: PsaContactFields): string {
+function fingerprint(contact: FollowedBmsContact): string {
   return JSON.stringify([contact.firstName, contact.lastName, contact.jobTitle, contact.emailAddress]);
 }
 
@@ -99,7 +99,7 @@ export class ItGlueSimulator {
   private nextId = 1;
   /** contacts kept in step with a BMS contact by IT Glue's PSA integration: IT Glue contact id → BMS contact id */
   private readonly psaSynced = new Map<string, number>();
-  private psaSource: PsaContactSource | null = null;
+  private psaSource: FollowedBmsContacts | null = null;
   /** each followed BMS contact as last seen, so that only a later change is copied */
   private readonly psaSeen = new Map<number, string>();
   readonly limiter: WindowLimiter;
@@ -184,7 +184,7 @@ export class ItGlueSimulator {
    * IT Glue contact kept in step with it (its new email becomes the primary, the older one stays as another email).
    * What the BMS contacts hold now is the starting point: only later changes are copied.
    */
-  followPsa(source: PsaContactSource): void {
+  followPsa(source: FollowedBmsContacts): void {
     this.psaSource = source;
     this.psaSeen.clear();
     for (const contact of source([...new Set(this.psaSynced.values())]))
@@ -205,7 +205,7 @@ export class ItGlueSimulator {
     }
   }
 
-  private mirrored(contact: ContactRecord, psa: PsaContactFields): ContactRecord {
+  private mirrored(contact: ContactRecord, psa: FollowedBmsContact): ContactRecord {
     const email = psa.emailAddress?.trim() ?? '';
     let emails = contact['contact-emails'];
     if (email !== '' && !emails.some((e) => e.primary && e.value.toLowerCase() === email.toLowerCase())) {
