@@ -31,7 +31,9 @@ async function settingsForm(tenantId: string, changes: Record<string, string>): 
 describe('the dashboard', () => {
   it('shows every tenant with its status, last run, counts and health, and syncs one with a click', async () => {
     const page = textOf((await admin.get('/')).body);
-    expect(page).toMatch(/Contoso Ltd ok .*created 103, linked 8, held 17, disputed 10, excluded 17 10 open conflicts/);
+    expect(page).toMatch(
+      /Contoso Ltd ok .*created 103, updated 8, held 17, disputed 10, excluded 17 10 open conflicts/,
+    );
     expect(page).toMatch(/Fabrikam GmbH ok/);
     const sync = await admin.post(`/tenants/${CONTOSO}/sync`, { next: '/' });
     expect(sync.statusCode).toBe(303);

@@ -53,11 +53,11 @@ describe('processes that outlive their database connections', () => {
       );
 
     // Load on serve: the API and the metrics, without pause, until the test says stop (bounded in time).
-    let loading = true;
+    const loadStop = new AbortController();
     const answers: number[] = [];
     const load = (async () => {
       const until = Date.now() + 120_000;
-      while (loading && Date.now() < until)
+      while (!loadStop.signal.aborted && Date.now() < until)
         for (const path of ['/api/tenants', '/metrics', '/api/runs']) answers.push((await get(path)).status);
     })();
 
@@ -104,7 +104,7 @@ describe('processes that outlive their database connections', () => {
         30_000,
       );
       expect((await get('/api/tenants')).status).toBe(200);
-      loading = false;
+      loadStop.abort();
       await load;
       expect(answers.filter((s) => s === 200).length).toBeGreaterThan(10);
       expect(answers.at(-1)).toBe(200);
@@ -112,7 +112,7 @@ describe('processes that outlive their database connections', () => {
       expect(worker.child.exitCode).toBeNull();
       expect(serve.child.exitCode).toBeNull();
     } finally {
-      loading = false;
+      loadStop.abort();
       await load;
       await admin.end();
     }
