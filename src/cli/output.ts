@@ -1,21 +1,9 @@
-import { countsSummary } from '../sync/report.ts';
+import { BMS_COLUMNS, countsSummary, ITGLUE_COLUMNS } from '../sync/run-counts.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRecord } from '../store/state-store.ts';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
 import { webAddresses } from '../web/web-addresses.ts';
 import { printable } from './terminal-text.ts';
-
-const COLUMNS = [
-  'created',
-  'updated',
-  'linked',
-  'unchanged',
-  'held',
-  'disputed',
-  'excluded',
-  'inactivated',
-  'failed',
-] as const;
 
 /** One progress bar per tenant on stderr, only on a terminal. */
 export function progressBars(enabled: boolean, names: ReadonlyMap<string, string>) {
@@ -74,17 +62,40 @@ export function formatTable(
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The per-tenant summary: what was created, updated, linked, and why the rest was not. */
+/** `17` or `17 (3 new)`: what is open now, and how much of it this run found. */
+function openFigure(counts: Readonly<Record<string, number>>, key: 'held' | 'disputed'): string {
+  const fresh = counts[`${key}.new`] ?? 0;
+  return `${counts[key] ?? 0}${fresh > 0 ? ` (${fresh} new)` : ''}`;
+}
+
+/**
+ * The per-tenant summary, from the run's figures (see `countRun`): per system what happened to the users' contacts,
+ * then the held and disputed users open now (new this run beside them), the excluded and the failed.
+ */
 export function summaryTable(results: readonly TenantRunResult[], names: ReadonlyMap<string, string>): string {
-  return formatTable(
-    ['tenant', 'status', ...COLUMNS],
+  const header = ['tenant', 'status', ...ITGLUE_COLUMNS, ...BMS_COLUMNS, 'held', 'disputed', 'excluded', 'failed'];
+  const table = formatTable(
+    header,
     results.map((r) => [
       names.get(r.tenantId) ?? r.tenantId,
       r.status,
-      ...COLUMNS.map((c) => String(r.counts[c] ?? 0)),
+      ...ITGLUE_COLUMNS.map((c) => String(r.counts[`itglue.${c}`] ?? 0)),
+      ...BMS_COLUMNS.map((c) => String(r.counts[`bms.${c}`] ?? 0)),
+      openFigure(r.counts, 'held'),
+      openFigure(r.counts, 'disputed'),
+      String(r.counts.excluded ?? 0),
+      String(r.counts.failed ?? 0),
     ]),
     2,
   );
+  // A line above the header says which columns are IT Glue's and which are BMS's.
+  const lines = table.split('\n');
+  const rule = lines[1]!.split('  ');
+  const start = (column: number) => rule.slice(0, column).reduce((n, cell) => n + cell.length + 2, 0);
+  const itglueAt = start(2);
+  const bmsAt = start(2 + ITGLUE_COLUMNS.length);
+  const groups = `${' '.repeat(itglueAt)}${'IT Glue '.padEnd(bmsAt - itglueAt, '-')}BMS ${'-'.repeat(Math.max(0, start(2 + ITGLUE_COLUMNS.length + BMS_COLUMNS.length) - bmsAt - 6))}`;
+  return [groups, ...lines].join('\n');
 }
 
 /**
@@ -126,7 +137,7 @@ export function runLine(name: string, result: Pick<TenantRunResult, 'status' | '
 /** A tenant named on the command line that cannot be synced yet: why, and the command that fixes it. */
 export function unmappedProblem(tenant: TenantRecord): Error {
   return new Error(
-    `${tenant.displayName} is not mapped to an IT Glue organization, so it cannot be synced or planned. Map it: contactsync tenants map "${tenant.displayName}" --itglue ORGANIZATION_ID [--bms ACCOUNT_ID|none] (contactsync tenants map --help), or on its page in the web UI; then run this again.`,
+    `${tenant.displayName} is not mapped, so it cannot be synced or planned${tenant.mappingNote === null ? '' : ` (${tenant.mappingNote.replace(/\.$/, '')})`}. Map it: contactsync tenants map "${tenant.displayName}" lists the candidates by name; then contactsync tenants map "${tenant.displayName}" --itglue "ORGANIZATION" --bms "ACCOUNT" (or --bms none), or on its page in the web UI; then run this again.`,
   );
 }
 

@@ -47,6 +47,11 @@ export const configSchema = z.strictObject({
   }),
   itglue: z.strictObject({
     region: z.enum(['us', 'eu', 'au']).default('us'),
+    /** the account's web address is https://SUBDOMAIN.itglue.com: links into IT Glue need it */
+    subdomain: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/i, 'the subdomain is the MSP in https://MSP.itglue.com (letters, digits, -)')
+      .optional(),
     apiKey: z.string().min(1).optional(),
     baseUrl: url,
   }),

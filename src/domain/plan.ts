@@ -5,6 +5,8 @@ import type { Reason } from './reason.ts';
 
 /** One field that changes, shown to a person as old → new. */
 export interface FieldDiff {
+  /** the system the field is in, once the change is reported (the planner's diffs are per system already) */
+  readonly system?: 'itglue' | 'bms';
   readonly field: string;
   readonly old: string | null;
   readonly new: string | null;

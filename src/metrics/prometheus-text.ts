@@ -20,6 +20,18 @@ const HELP: Readonly<Record<string, { type: 'counter' | 'gauge' | 'histogram'; h
   contactsync_queue_jobs: { type: 'gauge', help: 'Tenant sync jobs in the queue, by state (scale-out only).' },
   contactsync_tenants: { type: 'gauge', help: 'Tenants, by status.' },
   contactsync_open_conflicts: { type: 'gauge', help: 'Conflicts waiting for a person.' },
+  contactsync_held_users: {
+    type: 'gauge',
+    help: 'Users held from BMS now (a required field missing), as the latest run of each tenant found them.',
+  },
+  contactsync_sync_results_total: {
+    type: 'counter',
+    help: "What runs did to users' contacts, by system and result (the figures of each run's summary).",
+  },
+  contactsync_quiet_polls_total: {
+    type: 'counter',
+    help: 'Polls that found no change in Microsoft 365 and nothing else to do (not written as runs).',
+  },
 };
 
 /** A histogram bucket's bound, so that buckets are listed in increasing order. */
@@ -65,6 +77,9 @@ export async function prometheusText(
     '',
     (await store.listConflicts({ status: 'open' })).length,
   );
+  let held = 0;
+  for (const t of await store.listTenants()) held += (await store.openUsers(t.id)).held.size;
+  sample('contactsync_held_users', 'contactsync_held_users', '', held);
   for (const q of queue ?? [])
     sample('contactsync_queue_jobs', 'contactsync_queue_jobs', renderLabels({ state: q.state }), q.n);
   const lines: string[] = [];

@@ -120,12 +120,19 @@ export async function resolveConflict(
   const target = choice.kind === 'link' ? choice.contactId : null;
   await store.resolveConflict(id, choice.kind, target);
   await store.markDirty(conflict.tenantId);
-  await store.audit(actor, 'conflict.resolve', id, {
-    user: conflict.userPrincipalName,
-    side: conflict.side,
-    resolution: choice.kind,
-    target,
-  });
+  await store.audit(
+    actor,
+    'conflict.resolve',
+    id,
+    {
+      tenant: (await store.getTenant(conflict.tenantId))?.displayName ?? conflict.tenantId,
+      user: conflict.userPrincipalName,
+      side: conflict.side,
+      resolution: choice.kind,
+      target,
+    },
+    { tenantId: conflict.tenantId, userId: conflict.userId },
+  );
   const outcome =
     choice.kind === 'link'
       ? `linked to ${choice.contactId}`
@@ -144,7 +151,7 @@ export async function approveInactivations(store: StateStore, tenant: TenantReco
     );
   await store.setApproval(tenant.id, true);
   await store.markDirty(tenant.id);
-  await store.audit(actor, 'tenant.approve', tenant.id);
+  await store.audit(actor, 'tenant.approve', tenant.id, { tenant: tenant.displayName }, { tenantId: tenant.id });
   return `Approved: the next sync of ${tenant.displayName} inactivates the contacts it held back.`;
 }
 
@@ -156,12 +163,38 @@ export async function setContactSync(
   value: SyncDisabled,
   actor: string,
 ): Promise<string> {
-  const user = (await store.findUser(userId))?.user;
-  const name = user?.userPrincipalName ?? userId;
-  if (!(await store.setSyncDisabled(tenantId, userId, value)))
+  const tenant = await store.getTenant(tenantId);
+  const name = (await store.directoryUser(tenantId, userId))?.userPrincipalName ?? userId;
+  // Enabling a person an operator left out takes that decision back: "enabled" must be true.
+  const leftOut =
+    value === 'none' ? (await store.decisionsOf(tenantId, userId)).filter((d) => d.choice === 'ignore') : [];
+  if (leftOut.length > 0) await store.reopenDecisions(tenantId, userId);
+  const linked = await store.setSyncDisabled(tenantId, userId, value);
+  if (!linked && leftOut.length === 0)
     throw new OperationError('Conflict', `${name} is not linked to a contact yet: sync the tenant first.`);
   await store.markDirty(tenantId);
-  await store.audit(actor, value === 'none' ? 'contact.enable' : 'contact.disable', userId, { leg: value });
+  await store.audit(
+    actor,
+    value === 'none' ? 'contact.enable' : 'contact.disable',
+    userId,
+    {
+      tenant: tenant?.displayName ?? tenantId,
+      user: name,
+      leg: value,
+      ...(leftOut.length === 0 ? {} : { reopened: leftOut.map((d) => d.side) }),
+    },
+    { tenantId, userId },
+  );
+  if (leftOut.length > 0) {
+    await store.addContactAction({
+      tenantId,
+      userId,
+      actor,
+      action: 'reopen',
+      summary: 'Sync enabled: the decision to leave them out was taken back.',
+    });
+    return `Sync enabled for ${name}: the decision to leave them out is taken back. The next sync matches them afresh; if the dispute still stands, it is in the conflicts queue again.`;
+  }
   return value === 'none'
     ? `Sync enabled for ${name}.`
     : `Sync disabled for ${name} (${value === 'psa' ? 'BMS is left alone' : 'IT Glue and BMS are left alone'}).`;
@@ -196,7 +229,13 @@ export async function saveTenantSettings(
   const before = (await store.latestSettings(tenant.id))?.json ?? {};
   const version = await store.saveSettings(tenant.id, parsed);
   await store.markDirty(tenant.id);
-  await store.audit(actor, 'tenant.settings', tenant.id, { version, changes: changedKeys(before, parsed) });
+  await store.audit(
+    actor,
+    'tenant.settings',
+    tenant.id,
+    { tenant: tenant.displayName, version, changes: changedKeys(before, parsed) },
+    { tenantId: tenant.id },
+  );
   return { version, effective };
 }
 
@@ -259,7 +298,13 @@ export async function syncTenant(
 ): Promise<TenantRunResult> {
   const result = await runner.runTenant(tenant.id, { force: true, by: actor, ...options });
   if (result.status === 'busy') throw new OperationError('Conflict', result.error ?? `${tenant.displayName} is busy.`);
-  await store.audit(actor, 'tenant.sync', tenant.id, { status: result.status, runId: result.runId });
+  await store.audit(
+    actor,
+    'tenant.sync',
+    tenant.id,
+    { tenant: tenant.displayName, status: result.status, runId: result.runId },
+    { tenantId: tenant.id },
+  );
   return result;
 }
 
@@ -288,9 +333,20 @@ export async function syncNow(
     if (error instanceof TenantBusyError) throw new OperationError('Conflict', error.message);
     throw error;
   }
-  await store.audit(actor, 'contact.sync-now', result.userId, {
-    user: result.userPrincipalName,
-    outcome: result.outcome,
+  await store.addContactAction({
+    tenantId,
+    userId: result.userId,
+    actor,
+    action: 'sync-now',
+    summary: `Sync now: ${result.outcome}; IT Glue ${result.itglue}, BMS ${result.bms}.`,
+    result,
   });
+  await store.audit(
+    actor,
+    'contact.sync-now',
+    result.userId,
+    { tenant: tenant.displayName, user: result.userPrincipalName, outcome: result.outcome },
+    { tenantId, userId: result.userId },
+  );
   return result;
 }

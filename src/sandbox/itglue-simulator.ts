@@ -81,6 +81,9 @@ function formatPhone(value: string): string {
   return value.length === 10 ? `(${value.slice(0, 3)}) ${value.slice(3, 6)}-${value.slice(6)}` : value;
 }
 
+/** The subdomain of the simulated IT Glue account, as its records' `resource-url` show it. */
+export const SIMULATED_ACCOUNT = 'sandbox-msp';
+
 /**
  * IT Glue's REST API for organizations, locations, contact types and contacts, as its developer documentation
  * describes it (its own reading, independent of the connector's): JSON:API with `x-api-key` (403 for a wrong key),
@@ -357,7 +360,12 @@ export class ItGlueSimulator {
       data: items.map((o) => ({
         id: o.id,
         type: 'organizations',
-        attributes: { name: o.name, 'organization-type-name': 'Customer', 'organization-status-name': 'Active' },
+        attributes: {
+          name: o.name,
+          'organization-type-name': 'Customer',
+          'organization-status-name': 'Active',
+          'resource-url': `https://${SIMULATED_ACCOUNT}.itglue.com/${o.id}`,
+        },
       })),
       meta,
       links,

@@ -62,6 +62,37 @@ export interface ConflictRecord {
   readonly createdAt: string;
 }
 
+/** One line of a person's history: a tenant run's result for them, or an operator's action on them. */
+export interface HistoryEntry {
+  readonly at: string;
+  /** the tenant run; null for an operator's action */
+  readonly runId: string | null;
+  readonly action: { readonly kind: string; readonly actor: string; readonly summary: string } | null;
+  /** what the sync did for the person (a tenant run, or Sync now) */
+  readonly result: UserResult | null;
+}
+
+/** One entry of the audit log; `tenantId` and `userId` say what it is about, when it is about a tenant or a person. */
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly details: Record<string, unknown>;
+  readonly tenantId: string | null;
+  readonly userId: string | null;
+}
+
+export interface AuditFilter {
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly tenantId?: string;
+  readonly userId?: string;
+  readonly actor?: string;
+  /** an action (`contact.unlink`) or its family (`contact`) */
+  readonly action?: string;
+}
+
 export type WebRole = 'viewer' | 'admin';
 
 export interface WebUser {
@@ -789,6 +820,84 @@ export class StateStore {
     }));
   }
 
+  /** One person's standing create or ignore decisions (at most one per side). */
+  async decisionsOf(tenantId: string, userId: string): Promise<(OperatorDecision & { readonly at: string })[]> {
+    const rows = await this.db
+      .selectFrom('conflicts')
+      .select(['user_id', 'side', 'resolution', 'resolved_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('status', '=', 'resolved')
+      .where('resolution', 'in', ['create', 'ignore'])
+      .orderBy('resolved_at', 'desc')
+      .execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      side: row.side as OperatorDecision['side'],
+      choice: row.resolution as OperatorDecision['choice'],
+      at: row.resolved_at ?? '',
+    }));
+  }
+
+  /**
+   * Takes back a person's create and ignore decisions (on one side, or both): their conflicts are open again, in the
+   * queue, and the next sync decides them afresh. Returns how many were taken back.
+   */
+  async reopenDecisions(tenantId: string, userId: string, side?: 'itglue' | 'bms'): Promise<number> {
+    let query = this.db
+      .updateTable('conflicts')
+      .set({ status: 'open', resolution: null, resolution_target: null, resolved_at: null })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('status', '=', 'resolved')
+      .where('resolution', 'in', ['create', 'ignore']);
+    if (side !== undefined) query = query.where('side', '=', side);
+    const result = await query.executeTakeFirst();
+    const reopened = Number(result.numUpdatedRows);
+    if (reopened > 0) await this.markDirty(tenantId);
+    return reopened;
+  }
+
+  /** Closes a person's open conflicts on one side as settled by a link (an operator linked them by hand). */
+  async settleConflicts(tenantId: string, userId: string, side: 'itglue' | 'bms', target: string): Promise<void> {
+    await this.db
+      .updateTable('conflicts')
+      .set({ status: 'resolved', resolution: 'link', resolution_target: target, resolved_at: now() })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('side', '=', side)
+      .where('status', '=', 'open')
+      .execute();
+  }
+
+  /** Forgets a person's link: the next sync matches them afresh by the rules. */
+  async deleteLink(tenantId: string, userId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('links')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** The person whose link holds this IT Glue (or BMS) contact, if any. */
+  async linkedTo(tenantId: string, system: 'itglue' | 'bms', contactId: string): Promise<string | null> {
+    const row = await (
+      system === 'itglue'
+        ? this.db
+            .selectFrom('links')
+            .select('user_id')
+            .where('tenant_id', '=', tenantId)
+            .where('doc_contact_id', '=', contactId)
+        : this.db
+            .selectFrom('links')
+            .select('user_id')
+            .where('tenant_id', '=', tenantId)
+            .where('psa_contact_id', '=', Number(contactId))
+    ).executeTakeFirst();
+    return row?.user_id ?? null;
+  }
+
   // --- one user of the snapshot (Sync now) ---
 
   async saveUser(tenantId: string, user: DirectoryUser): Promise<void> {
@@ -826,12 +935,12 @@ export class StateStore {
     return null;
   }
 
-  async userHistory(
-    tenantId: string,
-    userId: string,
-    limit = 10,
-  ): Promise<(UserResult & { runId: string; at: string })[]> {
-    const rows = await this.db
+  /**
+   * A person's history, newest first: what each tenant run did for them, and what operators did to them (Sync now,
+   * unlink, relink, a decision reopened).
+   */
+  async userHistory(tenantId: string, userId: string, limit = 10): Promise<HistoryEntry[]> {
+    const runs = await this.db
       .selectFrom('user_results')
       .innerJoin('runs', 'runs.id', 'user_results.run_id')
       .selectAll('user_results')
@@ -841,7 +950,107 @@ export class StateStore {
       .orderBy('runs.started_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ ...toUserResult(row), runId: row.run_id, at: row.started_at }));
+    const actions = await this.db
+      .selectFrom('contact_actions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .orderBy('at', 'desc')
+      .limit(limit)
+      .execute();
+    const entries: HistoryEntry[] = [
+      ...runs.map((row) => ({ at: row.started_at, runId: row.run_id, action: null, result: toUserResult(row) })),
+      ...actions.map((row) => ({
+        at: row.at,
+        runId: null,
+        action: { kind: row.action, actor: row.actor, summary: row.summary },
+        result: row.result === null ? null : (JSON.parse(row.result) as UserResult),
+      })),
+    ];
+    return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
+  }
+
+  /** Records what an operator did to one person, for their history. */
+  async addContactAction(entry: {
+    readonly tenantId: string;
+    readonly userId: string;
+    readonly actor: string;
+    readonly action: string;
+    readonly summary: string;
+    readonly result?: UserResult | null;
+  }): Promise<void> {
+    await this.db
+      .insertInto('contact_actions')
+      .values({
+        id: crypto.randomUUID(),
+        tenant_id: entry.tenantId,
+        user_id: entry.userId,
+        at: now(),
+        actor: entry.actor,
+        action: entry.action,
+        summary: entry.summary,
+        result: entry.result === undefined || entry.result === null ? null : JSON.stringify(entry.result),
+      })
+      .execute();
+  }
+
+  /** The latest run of a tenant that has per-user results (a run that failed before planning has none). */
+  private async latestResultsRun(tenantId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('runs')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.exists(eb.selectFrom('user_results').select('run_id').whereRef('run_id', '=', 'runs.id')))
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** Each person's latest outcome: from the tenant's latest run, or a later Sync now. */
+  async latestOutcomes(tenantId: string): Promise<Map<string, string>> {
+    const outcomes = new Map<string, string>();
+    const runId = await this.latestResultsRun(tenantId);
+    if (runId === null) return outcomes;
+    const rows = await this.db
+      .selectFrom('user_results')
+      .select(['user_id', 'outcome'])
+      .where('run_id', '=', runId)
+      .execute();
+    for (const row of rows) outcomes.set(row.user_id, row.outcome);
+    const run = await this.getRun(runId);
+    const later = await this.db
+      .selectFrom('contact_actions')
+      .select(['user_id', 'result'])
+      .where('tenant_id', '=', tenantId)
+      .where('action', '=', 'sync-now')
+      .where('at', '>', run?.startedAt ?? '')
+      .orderBy('at')
+      .execute();
+    for (const row of later)
+      if (row.result !== null) outcomes.set(row.user_id, (JSON.parse(row.result) as UserResult).outcome);
+    return outcomes;
+  }
+
+  /** The users held from BMS and the users disputed, as they stand now: from the latest run and the open conflicts. */
+  async openUsers(tenantId: string): Promise<{ held: Set<string>; disputed: Set<string> }> {
+    const runId = await this.latestResultsRun(tenantId);
+    const held =
+      runId === null
+        ? []
+        : await this.db
+            .selectFrom('user_results')
+            .select('user_id')
+            .where('run_id', '=', runId)
+            .where('outcome', '=', 'held')
+            .execute();
+    const disputed = await this.db
+      .selectFrom('conflicts')
+      .select('user_id')
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'open')
+      .execute();
+    return { held: new Set(held.map((r) => r.user_id)), disputed: new Set(disputed.map((r) => r.user_id)) };
   }
 
   // --- people who sign in to the web UI ---
@@ -1177,16 +1386,41 @@ export class StateStore {
       .execute();
   }
 
-  async listAudit(
-    limit = 100,
-  ): Promise<{ at: string; actor: string; action: string; target: string; details: Record<string, unknown> }[]> {
-    const rows = await this.db.selectFrom('audit').selectAll().orderBy('at', 'desc').limit(limit).execute();
-    return rows.map((row) => ({
+  /** The audit log, newest first, filtered by tenant, person, who and what (an action or its family: `contact`). */
+  async listAudit(filter: AuditFilter | number = {}): Promise<AuditEntry[]> {
+    const options: AuditFilter = typeof filter === 'number' ? { limit: filter } : filter;
+    let query = this.db
+      .selectFrom('audit')
+      .selectAll()
+      .orderBy('at', 'desc')
+      .orderBy('id')
+      .limit(options.limit ?? 100)
+      .offset(options.offset ?? 0);
+    if (options.tenantId !== undefined)
+      query = query.where((eb) =>
+        eb.or([eb('tenant_id', '=', options.tenantId!), eb('target', '=', options.tenantId!)]),
+      );
+    if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
+    if (options.actor !== undefined) query = query.where('actor', '=', options.actor);
+    if (options.action !== undefined)
+      query = query.where((eb) =>
+        eb.or([eb('action', '=', options.action!), eb('action', 'like', `${options.action!.replace(/[%_]/g, '')}.%`)]),
+      );
+    return (await query.execute()).map((row) => ({
       at: row.at,
       actor: row.actor,
       action: row.action,
       target: row.target,
       details: JSON.parse(row.details) as Record<string, unknown>,
+      tenantId: row.tenant_id,
+      userId: row.user_id,
     }));
+  }
+
+  /** Who appears in the audit log, for the log's filter. */
+  async auditActors(): Promise<string[]> {
+    return (await this.db.selectFrom('audit').select('actor').distinct().orderBy('actor').execute()).map(
+      (r) => r.actor,
+    );
   }
 }

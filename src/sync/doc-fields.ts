@@ -314,7 +314,7 @@ export function docCreateDiffs(fields: DocContactFields, context: Pick<DocFieldC
 function locationName(id: string | null, context: Pick<DocFieldContext, 'locationsById'>): string | null {
   if (id === null) return null;
   const location = context.locationsById.get(id);
-  return location === undefined ? id : `${location.name} (${id})`;
+  return location === undefined ? id : location.name;
 }
 
 /**

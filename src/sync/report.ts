@@ -1,13 +1,5 @@
 import type { DocAction, PlannedAction, PsaAction } from '../domain/plan.ts';
 
-/** `created 3, updated 1`: the non-zero counts of a run, empty when all are zero. */
-export function countsSummary(counts: Readonly<Record<string, number>>): string {
-  return Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${k} ${n}`)
-    .join(', ');
-}
-
 /** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each system. */
 export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'failed' | 'none';
 export type BmsReport =

@@ -1,9 +1,9 @@
 import { BMS_TEXT_LIMIT } from '../connectors/bms/wire.ts';
 import { ITGLUE_TEXT_LIMIT } from '../connectors/itglue/wire.ts';
 import type { DirectoryUser } from '../domain/directory-user.ts';
-import type { DocContact, DocContactType } from '../domain/doc-contact.ts';
+import type { DocContact, DocContactType, DocLocation } from '../domain/doc-contact.ts';
 import type { Link } from '../domain/link.ts';
-import type { Plan } from '../domain/plan.ts';
+import type { FieldDiff, Plan, PlannedAction } from '../domain/plan.ts';
 import type { DirectoryChanges, DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { PsaType } from '../domain/psa-contact.ts';
 import { parseSettingsOverride, resolveSettings, type Settings } from '../domain/settings.ts';
@@ -18,9 +18,13 @@ import { applyPlan, type AppliedAction } from './apply.ts';
 import { autoMapping } from './auto-mapping.ts';
 import { disputeContactsCreatedTwice } from './created-twice.ts';
 import { leasedWrites } from './leased-writes.ts';
+import { docCreateDiffs } from './doc-fields.ts';
+import { describeDiff, diffNames, namedDiff, type DiffNames } from './field-labels.ts';
+import { psaCreateDiffs } from './psa-fields.ts';
 import { storedEmailKey } from './match.ts';
 import { planTenantSync, type TenantSyncInput } from './plan.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
+import { countRun, countSamples, quietCounts, type RunCounts } from './run-counts.ts';
 
 /** `busy`: another run holds the tenant; this one wrote nothing (the error says who holds it). */
 export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged' | 'busy' | 'deferred';
@@ -100,12 +104,42 @@ function mergeChanges(snapshot: readonly DirectoryUser[], changes: DirectoryChan
   return [...users.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function toResult(applied: AppliedAction): UserResult {
-  const { action } = applied;
-  const diffs = [
-    ...('diffs' in action.itglue ? action.itglue.diffs : []),
-    ...('diffs' in action.bms ? action.bms.diffs : []),
+/** What reports need to show a plan's changes by name: the ids' names, and IT Glue's locations for new contacts. */
+interface ResultNames {
+  readonly names: DiffNames;
+  readonly docLocations: ReadonlyMap<string, DocLocation>;
+}
+
+function resultNames(input: Omit<TenantSyncInput, 'links'>): ResultNames {
+  return {
+    names: diffNames({
+      contactTypes: input.itglue.contactTypes,
+      emailTypes: input.bms?.emailTypes ?? [],
+      phoneTypes: input.bms?.phoneTypes ?? [],
+      psaLocations: input.bms?.locations ?? [],
+    }),
+    docLocations: new Map(input.itglue.locations.map((location) => [location.id, location])),
+  };
+}
+
+/** The changes of an action, by system and in names; a new contact's are every field it is created with. */
+function changesOf(action: PlannedAction, named: ResultNames): FieldDiff[] {
+  const doc =
+    action.itglue.kind === 'create'
+      ? docCreateDiffs(action.itglue.fields, { locationsById: named.docLocations })
+      : 'diffs' in action.itglue
+        ? action.itglue.diffs
+        : [];
+  const psa =
+    action.bms.kind === 'create' ? psaCreateDiffs(action.bms.fields) : 'diffs' in action.bms ? action.bms.diffs : [];
+  return [
+    ...doc.map((diff) => namedDiff('itglue', diff, named.names)),
+    ...psa.map((diff) => namedDiff('bms', diff, named.names)),
   ];
+}
+
+function toResult(applied: AppliedAction, named: ResultNames): UserResult {
+  const { action } = applied;
   return {
     userId: action.userId,
     userPrincipalName: action.userPrincipalName,
@@ -116,34 +150,8 @@ function toResult(applied: AppliedAction): UserResult {
     itglueContactId: applied.itglueContactId,
     bmsContactId: applied.bmsContactId,
     reasons: [...action.reasons, ...(applied.failure ?? [])],
-    diffs,
+    diffs: changesOf(action, named),
   };
-}
-
-function countOutcomes(results: readonly UserResult[]): Record<string, number> {
-  const counts: Record<string, number> = {
-    created: 0,
-    updated: 0,
-    linked: 0,
-    unchanged: 0,
-    held: 0,
-    disputed: 0,
-    excluded: 0,
-    inactivated: 0,
-    failed: 0,
-  };
-  for (const r of results) {
-    if (r.outcome === 'failed') counts.failed! += 1;
-    else if (r.outcome === 'held') counts.held! += 1;
-    else if (r.outcome === 'disputed') counts.disputed! += 1;
-    else if (r.outcome === 'excluded') counts.excluded! += 1;
-    else if (r.outcome === 'inactivated') counts.inactivated! += 1;
-    else if (r.itglue === 'created' || r.bms === 'created') counts.created! += 1;
-    else if (r.bms === 'linked') counts.linked! += 1;
-    else if (r.itglue === 'updated' || r.bms === 'updated') counts.updated! += 1;
-    else counts.unchanged! += 1;
-  }
-  return counts;
 }
 
 /** Why a tenant is not synced: the note mapping by name left, else how to map it. */
@@ -506,33 +514,35 @@ export class SyncRunner {
           ? `disputed at rule "${action.rule}"`
           : `matched by rule "${action.rule}"`,
     );
-    const planned = [
-      ...('diffs' in action.itglue ? action.itglue.diffs : []),
-      ...('diffs' in action.bms ? action.bms.diffs : []),
-    ];
+    const named = resultNames(input);
+    const planned = changesOf(action, named);
     onStep(
       'plan',
-      `IT Glue: ${itglueReport(action.itglue)}, BMS: ${bmsReport(action.bms)}${planned.length === 0 ? '' : `; ${planned.map((d) => `${d.field}: ${d.old ?? '∅'} → ${d.new ?? '∅'}`).join('; ')}`}`,
+      `IT Glue: ${itglueReport(action.itglue)}, BMS: ${bmsReport(action.bms)}${planned.length === 0 ? '' : `; ${planned.map(describeDiff).join('; ')}`}`,
     );
-    const runId = await store.startRun(tenantId);
+    // Sync now is an action on one person, kept on their history: not a run of the tenant. Its writes are journalled
+    // under a key of their own all the same, so that an interrupted one is recovered like any other.
+    const actionId = `sync-now:${crypto.randomUUID()}`;
     const [applied] = await applyPlan([action], {
       tenantId,
-      runId,
+      runId: actionId,
       organizationId: tenant.itglueOrganizationId,
       accountId: tenant.bmsAccountId,
       store,
       ...this.writers(lease),
       links: new Map(links.map((link) => [link.userId, link])),
     });
+    // The lock was lost during the write: the next Sync now or run (holding the lock) finishes it.
     const lost = lease.lost();
-    if (lost !== null) {
-      await store.finishRun(runId, 'failed', {}, lost.message);
-      throw lost;
-    }
-    const result = toResult(applied!);
-    await store.saveResults(runId, tenantId, [result]);
-    await store.finishRun(runId, result.outcome === 'failed' ? 'failed-users' : 'ok', countOutcomes([result]));
-    await this.deps.alerts?.record(tenant, { status: 'ok', runId, users: [result], error: null, complete: false });
+    if (lost !== null) throw lost;
+    const result = toResult(applied!, named);
+    await this.deps.alerts?.record(tenant, {
+      status: 'ok',
+      runId: null,
+      users: [result],
+      error: null,
+      complete: false,
+    });
     onStep(
       'apply',
       result.outcome === 'failed'
@@ -586,7 +596,7 @@ export class SyncRunner {
         error: unmappedMessage(tenant),
       };
     }
-    const runId = options.dryRun ? null : await store.startRun(tenantId);
+    let runId: string | null = null;
     try {
       const settings = await this.settingsOf(tenant);
       const previousRead = await store.lastReadAt(tenantId);
@@ -594,9 +604,12 @@ export class SyncRunner {
       const changes = await directory.readChanges(tenantId, await store.deltaLink(tenantId));
       const nothingChanged = changes.kind === 'delta' && changes.changed.length === 0 && changes.removed.length === 0;
       if (nothingChanged && !tenant.dirty && !options.force && !options.dryRun) {
+        // A poll that finds nothing is counted, not written as a run: the runs are the ones that looked at contacts.
         await store.saveDirectory(tenantId, changes);
-        await store.finishRun(runId!, 'unchanged', {});
-        return { tenantId, status: 'unchanged', runId, plan: null, users: [], counts: {}, error: null };
+        this.deps.metrics?.increment('contactsync_quiet_polls_total');
+        const open = await store.openUsers(tenantId);
+        const counts = quietCounts({ held: open.held.size, disputed: open.disputed.size });
+        return { tenantId, status: 'unchanged', runId: null, plan: null, users: [], counts, error: null };
       }
       const large =
         changes.kind === 'full' ||
@@ -606,11 +619,11 @@ export class SyncRunner {
       if (large && isSmallRun() && !options.dryRun) {
         if ((await options.onLarge?.()) === 'stop') {
           // Nothing applied, and the delta link not kept: the large run reads the same changes again.
-          await store.finishRun(runId!, 'deferred', {});
-          return { tenantId, status: 'deferred', runId, plan: null, users: [], counts: {}, error: null };
+          return { tenantId, status: 'deferred', runId: null, plan: null, users: [], counts: {}, error: null };
         }
         markLargeRun();
       }
+      if (!options.dryRun) runId = await store.startRun(tenantId);
       const snapshot = changes.kind === 'full' ? [] : await store.loadUsers(tenantId);
       const { input, contacts } = await this.planInput(tenant, settings, mergeChanges(snapshot, changes), () =>
         phase('read IT Glue and BMS'),
@@ -621,15 +634,19 @@ export class SyncRunner {
       const plan = await this.withCreatedTwice(tenantId, planTenantSync({ ...input, links }), input);
       if (options.dryRun) {
         // A dry run reports what the writes would be.
+        const named = resultNames(input);
         const planned = plan.actions.map((action) =>
-          toResult({
-            action,
-            itglue: itglueReport(action.itglue),
-            bms: bmsReport(action.bms),
-            itglueContactId: itglueContactOf(action),
-            bmsContactId: bmsContactOf(action),
-            failure: null,
-          }),
+          toResult(
+            {
+              action,
+              itglue: itglueReport(action.itglue),
+              bms: bmsReport(action.bms),
+              itglueContactId: itglueContactOf(action),
+              bmsContactId: bmsContactOf(action),
+              failure: null,
+            },
+            named,
+          ),
         );
         return {
           tenantId,
@@ -637,7 +654,7 @@ export class SyncRunner {
           runId: null,
           plan,
           users: planned,
-          counts: countOutcomes(planned),
+          counts: countRun(planned, await store.openUsers(tenantId)),
           error: null,
         };
       }
@@ -656,7 +673,8 @@ export class SyncRunner {
       // Writes stopped when the lock was lost: the run fails, and its next run (once it holds the lock) finishes it.
       const lost = lease!.lost();
       if (lost !== null) throw lost;
-      const results = applied.map(toResult);
+      const named = resultNames(input);
+      const results = applied.map((one) => toResult(one, named));
       // A change seen by a delta round happened after the previous read: the time since then bounds its latency.
       if (changes.kind === 'delta' && previousRead !== null) {
         const seconds = (Date.now() - Date.parse(previousRead)) / 1000;
@@ -664,6 +682,7 @@ export class SyncRunner {
           if (result.bms === 'created' || result.bms === 'updated')
             this.deps.metrics?.observe('contactsync_change_to_bms_seconds', seconds);
       }
+      const before = await store.openUsers(tenantId);
       await store.saveResults(runId!, tenantId, results);
       await store.syncConflicts(
         tenantId,
@@ -679,7 +698,8 @@ export class SyncRunner {
           return [{ userId: a.userId, userPrincipalName: a.userPrincipalName, side, rule: a.rule, candidates }];
         }),
       );
-      const counts = countOutcomes(results);
+      const counts = countRun(results, before);
+      this.countResults(counts);
       const status: TenantRunStatus = plan.status === 'needs approval' ? 'needs approval' : 'ok';
       await store.setTenantStatus(tenantId, status);
       // An approval covers the inactivations it was given for; a later halt needs a new one.
@@ -693,11 +713,19 @@ export class SyncRunner {
     } catch (error) {
       const message = (error as Error).message;
       this.log('error', 'tenant run failed', { tenantId, error: message });
-      if (runId !== null) await store.finishRun(runId, 'failed', {}, message);
+      // A run that failed before it looked at contacts is recorded all the same: the failure is news.
+      const failedRun = runId ?? (options.dryRun ? null : await store.startRun(tenantId).catch(() => null));
+      if (failedRun !== null) await store.finishRun(failedRun, 'failed', {}, message);
       await store.setTenantStatus(tenantId, 'failed');
       await this.deps.alerts?.record(tenant, { status: 'failed', runId, users: [], error: message, complete: false });
-      return { tenantId, status: 'failed', runId, plan: null, users: [], counts: {}, error: message };
+      return { tenantId, status: 'failed', runId: failedRun, plan: null, users: [], counts: {}, error: message };
     }
+  }
+
+  /** Adds a run's figures to the metrics: the same figures the run's summary shows. */
+  private countResults(counts: RunCounts): void {
+    for (const sample of countSamples(counts))
+      this.deps.metrics?.increment('contactsync_sync_results_total', sample.labels, sample.n);
   }
 
   /** Every tenant, one after another. */

@@ -18,6 +18,8 @@ import {
 import { listLimit, MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../operations/list-limit.ts';
 import type { SyncStep } from '../sync/tenant-runner.ts';
 import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
+import { auditLine } from '../operations/audit-text.ts';
+import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../operations/contact-decisions.ts';
 import { contactView } from './contact-view.ts';
 import { actorOf, type Access, type WebServices } from './web-context.ts';
 
@@ -66,6 +68,13 @@ const mappingBody = z
     message: 'give the BMS account: bms (a name or id, or null for IT Glue only) or bmsAccountId',
     path: ['bms'],
   });
+const unlinkBody = z.object({
+  system: z.enum(['all', 'bms']).describe('all: the IT Glue and BMS contacts; bms: the BMS contact only'),
+});
+const linkBody = z.object({
+  system: z.enum(['itglue', 'bms']),
+  contactId: z.union([z.string().min(1), z.number().int()]).describe('the contact id, as the candidates list gives it'),
+});
 const settingsBody = z
   .record(z.string(), z.unknown())
   .describe(
@@ -300,6 +309,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         fields: view.rows,
         links: view.links,
         history: view.history,
+        decisions: view.decisions,
       };
     },
   },
@@ -362,6 +372,63 @@ export const API_ROUTES: readonly ApiRoute[] = [
           tenantId!,
           userId!,
           bodyOf(syncBody, request).disabled,
+          actorOf(request.identity!),
+        ),
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/contacts/{tenantId}/{userId}/reopen',
+    summary:
+      'Take back the decision about a person (leave out, or create anew); the next sync decides afresh, and a dispute that still stands is in the conflicts queue again',
+    access: 'admin',
+    handler: async (request, { store }) => {
+      const { tenantId, userId } = params(request);
+      return { message: await reopenDecisions(store, tenantId!, userId!, actorOf(request.identity!)) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/contacts/{tenantId}/{userId}/unlink',
+    summary: "Undo a person's link (to both contacts, or to the BMS contact only); the next sync matches them afresh",
+    access: 'admin',
+    body: unlinkBody,
+    handler: async (request, { store }) => {
+      const { tenantId, userId } = params(request);
+      const { system } = bodyOf(unlinkBody, request);
+      return { message: await unlinkContact(store, tenantId!, userId!, system, actorOf(request.identity!)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/contacts/{tenantId}/{userId}/candidates',
+    summary: 'The contacts a person can be linked to, the closest names first, with who holds each',
+    access: 'viewer',
+    query: { system: 'itglue (default) or bms' },
+    handler: async (request, services) => {
+      const { tenantId, userId } = params(request);
+      const system = (request.query as { system?: string }).system === 'bms' ? 'bms' : 'itglue';
+      return linkCandidates(services.store, services.apis(), tenantId!, userId!, system);
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/contacts/{tenantId}/{userId}/link',
+    summary:
+      "Link a person to another IT Glue or BMS contact of the tenant (checked to exist there and be nobody else's)",
+    access: 'admin',
+    body: linkBody,
+    handler: async (request, services) => {
+      const { tenantId, userId } = params(request);
+      const body = bodyOf(linkBody, request);
+      return {
+        message: await relinkContact(
+          services.store,
+          services.apis(),
+          tenantId!,
+          userId!,
+          { system: body.system, contactId: String(body.contactId) },
           actorOf(request.identity!),
         ),
       };
@@ -493,11 +560,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/api/audit',
-    summary: 'The audit log, newest first',
+    summary: 'The audit log, newest first, each entry also in words (what, tenant and person by name)',
     access: 'viewer',
-    query: { limit: `how many: 1 to ${MAX_AUDIT_LISTED} (default 100)` },
-    handler: async (request, { store }) =>
-      store.listAudit(listLimit((request.query as { limit?: unknown }).limit, 100, MAX_AUDIT_LISTED)),
+    query: {
+      limit: `how many: 1 to ${MAX_AUDIT_LISTED} (default 100)`,
+      offset: 'how many to skip (paging)',
+      tenant: 'a tenant id or name',
+      user: "a person's object id",
+      actor: 'who (web:NAME, api:TOKEN, cli:USER)',
+      action: 'an action (contact.unlink) or its family (contact)',
+    },
+    handler: async (request, { store }) => {
+      const q = request.query as Record<string, string | undefined>;
+      const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+      const entries = await store.listAudit({
+        limit: listLimit(q.limit, 100, MAX_AUDIT_LISTED),
+        offset: Math.max(0, Math.floor(Number(q.offset)) || 0),
+        ...(q.tenant === undefined ? {} : { tenantId: (await tenantNamed(store, q.tenant)).id }),
+        ...(q.user === undefined ? {} : { userId: q.user }),
+        ...(q.actor === undefined ? {} : { actor: q.actor }),
+        ...(q.action === undefined ? {} : { action: q.action }),
+      });
+      return entries.map((entry) => ({ ...entry, text: auditLine(entry, names) }));
+    },
   },
 ];
 

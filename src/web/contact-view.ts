@@ -1,12 +1,12 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { DocContact } from '../domain/doc-contact.ts';
-import type { Link } from '../domain/link.ts';
+import type { Link, OperatorDecision } from '../domain/link.ts';
 import type { PsaContact } from '../domain/psa-contact.ts';
-import { deepLinks, type DeepLinks } from '../operations/deep-links.ts';
+import { deepLinks, NO_LINK_SETTINGS, type DeepLinks } from '../operations/deep-links.ts';
 import { OperationError } from '../operations/operator-actions.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
 import { splitDisplayName } from '../normalize/name.ts';
-import type { TenantRecord, UserResult } from '../store/state-store.ts';
+import type { HistoryEntry, TenantRecord } from '../store/state-store.ts';
 import type { WebServices } from './web-context.ts';
 
 /** One field of the person as each system holds it; `differs` when the systems that have a value disagree. */
@@ -28,7 +28,9 @@ export interface ContactView {
   readonly unreadable: { readonly itglue: string | null; readonly bms: string | null };
   readonly rows: readonly ContactRow[];
   readonly links: DeepLinks;
-  readonly history: readonly (UserResult & { runId: string; at: string })[];
+  readonly history: readonly HistoryEntry[];
+  /** the operator's standing decisions about the person (left out, or created anew) */
+  readonly decisions: readonly (OperatorDecision & { readonly at: string })[];
 }
 
 function comparable(field: string, value: string | null): string | null {
@@ -131,12 +133,16 @@ export async function contactView(services: WebServices, tenantId: string, userI
     unreadable,
     rows,
     links: deepLinks(
-      tenantId,
-      userId,
-      tenant.itglueOrganizationId,
-      link?.docContactId ?? null,
-      link?.psaContactId ?? null,
+      {
+        tenantId,
+        userId,
+        itglueOrganizationId: tenant.itglueOrganizationId,
+        docContactId: link?.docContactId ?? null,
+        psaContactId: link?.psaContactId ?? null,
+      },
+      services.links ?? NO_LINK_SETTINGS,
     ),
     history: await store.userHistory(tenantId, userId, 20),
+    decisions: await store.decisionsOf(tenantId, userId),
   };
 }

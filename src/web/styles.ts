@@ -62,6 +62,10 @@ ol.steps .step { font-weight:600; display:inline-block; min-width:3.5rem; }
 .filters a { padding:.15rem .6rem; border:1px solid var(--line); border-radius:999px; text-decoration:none; background:#fff; }
 .filters a[aria-current=true] { border-color:var(--accent); font-weight:600; }
 .login { max-width:360px; margin:3rem auto; }
+.filters-form { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:flex-end; margin-bottom:.5rem; }
+.filters-form .field { margin:0; }
+.filters-form .field.check label { font-weight:400; }
+.pager { display:flex; gap:1rem; align-items:center; margin:.8rem 0; }
 code { font-size:.9em; overflow-wrap:anywhere; }
 .htmx-request .when-idle { display:none; }
 .when-busy { display:none; }

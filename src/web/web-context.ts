@@ -1,5 +1,6 @@
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
+import type { LinkSettings } from '../operations/deep-links.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
 import type { SyncRunner } from '../sync/tenant-runner.ts';
 import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
@@ -17,6 +18,8 @@ export interface WebServices {
   discover(actor: string): Promise<string>;
   /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
   readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed'> | null;
+  /** where IT Glue and BMS live on the web, for links into them; no IT Glue link without it */
+  readonly links?: LinkSettings;
   /** handles Graph's change notifications posted to this process; absent: they are acknowledged and left alone */
   readonly notices?: NoticeReceiver | null;
   /** how each tenant hears of changes (pushed or polled) and why; absent: every tenant polls */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
-import { cliEntry, simulatorConfig } from '../support/cli.ts';
+import { cliEntry, runCli, simulatorConfig } from '../support/cli.ts';
 import { graphUser, smallSeed, TENANT_A } from '../support/simulators.ts';
 
 let sims: RunningSimulators;
@@ -46,6 +46,9 @@ describe('contactsync daemon', () => {
     const quiet = sims.requests.slice(quietFrom).filter((r) => r.server !== 'login');
     expect(quiet.length).toBeGreaterThanOrEqual(1);
     expect(new Set(quiet.map((r) => `${r.server} ${r.route}`))).toEqual(new Set(['graph /v1.0/users/delta']));
+    // A quiet poll is not a run: the runs are still the first sync alone.
+    const runs = await runCli(['--config', config, 'runs', 'list', '--json'], { CONTACTSYNC_DATA_DIR: dir });
+    expect(JSON.parse(runs.stdout).map((r: { status: string }) => r.status)).toEqual(['ok']);
 
     const hired = Date.now();
     sims.graph.addUser(TENANT_A, graphUser('newhire', { businessPhones: ['+1 206 555 0142'] }));
@@ -61,7 +64,7 @@ describe('contactsync daemon', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/Watching 1 tenant: changes every 2 s/);
-    expect(stdout).toMatch(/Contoso Ltd: ok \(created 1, unchanged 5\)/);
+    expect(stdout).toMatch(/Contoso Ltd: ok \(IT Glue: created 1, unchanged 5; BMS: created 1\)/);
     expect(stdout).toMatch(/Stopped\.\n$/);
   }, 60_000);
 });

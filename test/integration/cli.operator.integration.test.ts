@@ -86,6 +86,9 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     expect(run.stdout).toMatch(/✓ IT Glue/);
     expect(run.stdout).toMatch(/✓ Kaseya BMS/);
     expect(run.stdout).toMatch(/✓ clock/);
+    expect(run.stdout).toMatch(
+      /✓ IT Glue links: none yet: add "subdomain": "sandbox-msp" under itglue in the config \(IT Glue says the account is https:\/\/sandbox-msp\.itglue\.com\)/,
+    );
   });
 
   it('doctor says what is wrong and how to fix it', async () => {
@@ -222,14 +225,15 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     const now = await cs(['contact', 'sync-now', upn]);
     expect(now.code, now.stderr).toBe(0);
     expect(now.stdout).toMatch(
-      /^read\s+james\.smith@contoso\.com[\s\S]*^scope\s+in scope[\s\S]*^match\s+matched by rule "link"[\s\S]*^plan\s+IT Glue: updated, BMS: disabled; title: .* → Chief of Staff[\s\S]*^apply\s+IT Glue updated/m,
+      /^read\s+james\.smith@contoso\.com[\s\S]*^scope\s+in scope[\s\S]*^match\s+matched by rule "link"[\s\S]*^plan\s+IT Glue: updated, BMS: disabled; IT Glue · Title: .* → Chief of Staff[\s\S]*^apply\s+IT Glue updated/m,
     );
     expect(sims.requests.slice(before).filter((r) => r.server === 'bms' && r.method === 'PUT')).toEqual([]);
     const show = await cs(['contact', 'show', upn]);
     expect(show.stdout).toMatch(/IT Glue contact: \d+/);
     expect(show.stdout).toMatch(/BMS contact: \d+/);
     expect(show.stdout).toMatch(/sync: disabled with BMS/);
-    expect(show.stdout).toMatch(/IT Glue: https:\/\/app\.itglue\.com\/1\/contacts\/\d+/);
+    expect(show.stdout).toMatch(/IT Glue: Set itglue\.subdomain in the config/);
+    expect(show.stdout).toMatch(/BMS: https:\/\/bms\.kaseya\.com\/react\/crm\/contacts\/\d+/);
     expect(show.stdout).toMatch(/History:/);
     expect((await cs(['contact', 'enable', upn])).stdout).toMatch(/Sync enabled/);
     expect((await cs(['contact', 'show', 'nobody@nowhere.example'])).stderr).toMatch(/No user nobody@nowhere\.example/);
@@ -251,7 +255,9 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     const runs = await cs(['runs', 'list', '--json']);
     const list = JSON.parse(runs.stdout) as { id: string }[];
     expect(list.length).toBeGreaterThan(3);
-    expect((await cs(['runs', 'show', list[0]!.id])).stdout).toMatch(/^Run /);
+    expect((await cs(['runs', 'show', list[0]!.id])).stdout).toMatch(
+      /^Run of (Contoso Ltd|Fabrikam GmbH|Northwind Traders): /,
+    );
     expect((await cs(['runs', 'show', 'nope'])).stderr).toMatch(/No run nope/);
     expect((await cs(['migrate'])).stdout).toMatch(/Database up to date/);
     expect(

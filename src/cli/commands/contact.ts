@@ -1,24 +1,37 @@
 import type { Command } from 'commander';
 import type { SyncDisabled } from '../../domain/link.ts';
-import { deepLinks } from '../../operations/deep-links.ts';
+import { deepLinks, type LinkSettings } from '../../operations/deep-links.ts';
+import { linkSettingsOf } from '../link-settings.ts';
+import {
+  decisionText,
+  linkCandidates,
+  relinkContact,
+  reopenDecisions,
+  unlinkContact,
+} from '../../operations/contact-decisions.ts';
 import { setContactSync, syncNow, userNamed } from '../../operations/operator-actions.ts';
+import type { HistoryEntry } from '../../store/state-store.ts';
 import { actor, withContext } from '../context.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
 
-function links(
-  tenantId: string,
-  userId: string,
-  itglueOrg: string | null,
-  docId: string | null,
-  psaId: number | null,
-): string[] {
-  const found = deepLinks(tenantId, userId, itglueOrg, docId, psaId);
+function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings): string[] {
+  const found = deepLinks(ids, settings);
   return [
     `Microsoft Entra: ${found.microsoft}`,
     ...(found.itglue === null ? [] : [`IT Glue: ${found.itglue}`]),
+    ...(found.itglueHint === null ? [] : [`IT Glue: ${found.itglueHint}`]),
     ...(found.bms === null ? [] : [`BMS: ${found.bms}`]),
   ];
+}
+
+/** One line of a person's history: what a run or Sync now did, or what an operator did, and why. */
+function historyText(entry: HistoryEntry): string {
+  const by = entry.action === null ? '' : ` (${entry.action.actor})`;
+  if (entry.result === null) return `${entry.action?.summary ?? ''}${by}`;
+  const r = entry.result;
+  const what = `${(entry.action === null ? r.outcome : `sync now: ${r.outcome}`).padEnd(14)} IT Glue ${r.itglue}, BMS ${r.bms}`;
+  return `${what}${by}${r.reasons.length === 0 ? '' : ` — ${r.reasons.map((x) => x.message).join(' ')}`}`;
 }
 
 export function registerContact(cli: Command, configOf: (command: Command) => string): void {
@@ -33,13 +46,15 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .action((name: string, options: { json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, config }) => {
           const { tenantId, user } = await userNamed(store, name);
           const tenant = await store.getTenant(tenantId);
           const link = await store.getLink(tenantId, user.id);
           const history = await store.userHistory(tenantId, user.id);
+          const lastSync = history.find((h) => h.result !== null);
+          const decisions = await store.decisionsOf(tenantId, user.id);
           if (options.json === true) {
-            writeOut(`${JSON.stringify({ tenant, user, link, history })}\n`);
+            writeOut(`${JSON.stringify({ tenant, user, link, history, decisions })}\n`);
             return;
           }
           const lines = [
@@ -47,22 +62,26 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             `Microsoft 365 user: ${user.id}${user.accountEnabled === false ? ' (disabled)' : ''}`,
             `IT Glue contact: ${link?.docContactId ?? 'none'}`,
             `BMS contact: ${link?.psaContactId ?? 'none'}`,
-            `Linked by: ${link === null ? 'not linked' : (link.rule ?? 'created by contactsync')}; sync: ${link === null || link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
+            `Linked by: ${link === null ? 'not linked' : (link.rule ?? 'created by contactsync')}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === 'itglue') ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
+            ...decisions.map(
+              (d) =>
+                `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,
+            ),
             ...links(
-              tenantId,
-              user.id,
-              tenant?.itglueOrganizationId ?? null,
-              link?.docContactId ?? null,
-              link?.psaContactId ?? null,
+              {
+                tenantId,
+                userId: user.id,
+                itglueOrganizationId: tenant?.itglueOrganizationId ?? null,
+                docContactId: link?.docContactId ?? null,
+                psaContactId: link?.psaContactId ?? null,
+              },
+              linkSettingsOf(config),
             ),
-            history.length === 0
+            lastSync === undefined
               ? 'Not synced yet.'
-              : `Last sync: ${history[0]!.at} — ${history[0]!.outcome} (IT Glue ${history[0]!.itglue}, BMS ${history[0]!.bms})`,
+              : `Last sync: ${lastSync.at} — ${lastSync.result!.outcome} (IT Glue ${lastSync.result!.itglue}, BMS ${lastSync.result!.bms})`,
             ...(history.length === 0 ? [] : ['History:']),
-            ...history.map(
-              (h) =>
-                `  ${h.at}  ${h.outcome.padEnd(14)} IT Glue ${h.itglue}, BMS ${h.bms}${h.reasons.length === 0 ? '' : ` — ${h.reasons.map((r) => r.message).join(' ')}`}`,
-            ),
+            ...history.map((h) => `  ${h.at}  ${historyText(h)}`),
           ];
           writeLines(lines);
         },
@@ -113,5 +132,86 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .description('"Disable sync": leave the contact alone in BMS (--leg all: in IT Glue too).')
     .option('--leg <leg>', 'psa or all', 'psa')
     .action(toggle('psa'));
-  contact.command('enable <user>').description('Sync the contact again.').action(toggle('none'));
+  contact
+    .command('enable <user>')
+    .description('Sync the contact again (a person an operator left out is brought back too).')
+    .action(toggle('none'));
+
+  contact
+    .command('reopen <user>')
+    .description(
+      'Take back the decision about a person ("leave this user out", or "create a new contact"): the next sync decides afresh, and a dispute that still stands is in the conflicts queue again.',
+    )
+    .action((name: string, _options: unknown, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const { tenantId, user } = await userNamed(store, name);
+          writeOut(`${await reopenDecisions(store, tenantId, user.id, actor())}\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+
+  contact
+    .command('unlink <user>')
+    .description(
+      'Undo the link of a person to their contacts (--bms: to the BMS contact only); the next sync matches them afresh. The contacts are kept as they are.',
+    )
+    .option('--bms', 'unlink the BMS contact only')
+    .action((name: string, options: { bms?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async ({ store }) => {
+          const { tenantId, user } = await userNamed(store, name);
+          writeOut(`${await unlinkContact(store, tenantId, user.id, options.bms === true ? 'bms' : 'all', actor())}\n`);
+        },
+        { requireSecrets: false },
+      ),
+    );
+
+  contact
+    .command('relink <user>')
+    .description(
+      'Link a person to another contact: --itglue CONTACT or --bms CONTACT (the id the candidates list shows). Without either, lists the candidates, the closest names first.',
+    )
+    .option('--itglue <contact>', 'the IT Glue contact to link')
+    .option('--bms <contact>', 'the BMS contact to link')
+    .action((name: string, options: { itglue?: string; bms?: string }, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        const { tenantId, user } = await userNamed(context.store, name);
+        const systems = context.apis();
+        if (options.itglue !== undefined && options.bms !== undefined)
+          throw new Error('Give --itglue or --bms, one at a time.');
+        const chosen =
+          options.itglue !== undefined
+            ? { system: 'itglue' as const, contactId: options.itglue }
+            : options.bms !== undefined
+              ? { system: 'bms' as const, contactId: options.bms }
+              : null;
+        if (chosen === null) {
+          const lines = [`Contacts ${user.displayName ?? user.userPrincipalName} can be linked to, the closest first:`];
+          for (const system of ['itglue', 'bms'] as const) {
+            if (system === 'bms' && systems.bms === null) continue;
+            const candidates = await linkCandidates(context.store, systems, tenantId, user.id, system).catch(
+              (error: Error) => error,
+            );
+            lines.push(system === 'itglue' ? 'IT Glue:' : 'BMS:');
+            if (candidates instanceof Error) lines.push(`  ${candidates.message}`);
+            else
+              lines.push(
+                ...candidates
+                  .slice(0, 8)
+                  .map(
+                    (c) =>
+                      `  ${c.name}${c.email === null ? '' : ` <${c.email}>`}  --${system} ${c.id}${c.linkedTo === null ? '' : `  (linked to ${c.linkedTo})`}`,
+                  ),
+              );
+          }
+          writeLines(lines);
+          return;
+        }
+        writeOut(`${await relinkContact(context.store, systems, tenantId, user.id, chosen, actor())}\n`);
+      }),
+    );
 }

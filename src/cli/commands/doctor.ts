@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkBmsSwagger } from '../../connectors/bms/swagger-check.ts';
 import { BMS_REGIONS } from '../../connectors/bms/wire.ts';
+import { itglueSubdomainOf } from '../../operations/deep-links.ts';
 import { isConnectorError } from '../../connectors/http/connector-error.ts';
 import { GRAPH_BASE_URL } from '../../connectors/graph/graph-directory.ts';
 import type { NamedRecord, Psa } from '../../domain/ports.ts';
@@ -207,6 +208,22 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
           async () =>
             `API key accepted; contact types: ${listed(await itglue.listContactTypes(), false)} (setting contactType)`,
         );
+        // Advice rather than a fault: without the subdomain, pages simply do not link into IT Glue.
+        const address = await itglue.webAddress().catch(() => null);
+        const seen = address === null ? null : itglueSubdomainOf(address);
+        const configured = context.config.itglue.subdomain;
+        checks.push({
+          name: 'IT Glue links',
+          state: configured !== undefined && (seen === null || seen === configured) ? 'ok' : 'warn',
+          detail:
+            configured !== undefined
+              ? seen === null || seen === configured
+                ? `into https://${configured}.itglue.com`
+                : `itglue.subdomain is "${configured}", but IT Glue says the account is https://${seen}.itglue.com: set it to "${seen}"`
+              : seen !== null
+                ? `none yet: add "subdomain": "${seen}" under itglue in the config (IT Glue says the account is https://${seen}.itglue.com)`
+                : 'none yet: add "subdomain" under itglue in the config (the MSP in https://MSP.itglue.com)',
+        });
         const organizations = tenants.filter((t) => t.itglueOrganizationId !== null);
         for (const tenant of organizations)
           await check(

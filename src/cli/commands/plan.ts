@@ -1,18 +1,9 @@
 import type { Command } from 'commander';
-import type { UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { summaryTable, unmappedProblem } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
-
-function describe(user: UserResult): string[] {
-  const lines = [
-    `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
-  ];
-  for (const diff of user.diffs) lines.push(`      ${diff.field}: ${diff.old ?? '∅'} → ${diff.new ?? '∅'}`);
-  for (const reason of user.reasons) lines.push(`      why: ${reason.message}`);
-  return lines;
-}
+import { userLines } from '../user-lines.ts';
 
 export function registerPlan(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -43,7 +34,7 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
         for (const result of results) {
           writeLines([
             `${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}`,
-            ...result.users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap(describe),
+            ...result.users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap(userLines),
           ]);
         }
         writeOut(`\n${summaryTable(results, names)}\nPlan only: nothing was written.\n`);

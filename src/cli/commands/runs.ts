@@ -1,9 +1,12 @@
 import { MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../../operations/list-limit.ts';
 import { limitOf } from '../option-parsers.ts';
-import { countsSummary } from '../../sync/report.ts';
+import { countsSummary } from '../../sync/run-counts.ts';
 import type { Command } from 'commander';
 import { tenantNamed, withContext } from '../context.ts';
+import { auditLine } from '../../operations/audit-text.ts';
+import { userNamed } from '../../operations/operator-actions.ts';
 import { formatTable } from '../output.ts';
+import { userLines } from '../user-lines.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
 export function registerRuns(cli: Command, configOf: (command: Command) => string): void {
@@ -57,14 +60,11 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
             writeOut(`${JSON.stringify({ run, users })}\n`);
             return;
           }
+          const tenant = await store.getTenant(run.tenantId);
           writeLines([
-            `Run ${run.id}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}`,
-            ...users
-              .filter((u) => options.all === true || u.outcome !== 'unchanged')
-              .map(
-                (user) =>
-                  `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}  IT Glue ${user.itglue}, BMS ${user.bms}${user.reasons.length === 0 ? '' : ` — ${user.reasons.map((r) => r.message).join(' ')}`}`,
-              ),
+            `Run of ${tenant?.displayName ?? run.tenantId}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}`,
+            ...(run.counts === null ? [] : [countsSummary(run.counts) || 'nothing to do']),
+            ...users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap(userLines),
           ]);
         },
         { requireSecrets: false },
@@ -72,24 +72,49 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
     );
   cli
     .command('audit')
-    .description('The audit log of admin actions, newest first.')
+    .description('The audit log, newest first: who did what, on which tenant and which person.')
     .option('--limit <n>', `how many, 1 to ${MAX_AUDIT_LISTED}`, limitOf(MAX_AUDIT_LISTED), 50)
+    .option('--tenant <tenant>', 'only this tenant (id or name)')
+    .option('--user <user>', 'only this person (sign-in name or object id)')
+    .option('--who <actor>', 'only this actor (web:NAME, api:TOKEN, cli:USER)')
+    .option('--action <action>', 'only this action (contact.unlink) or family (contact, tenant, conflict)')
     .option('--json', 'as JSON')
-    .action((options: { limit: number; json?: boolean }, command: Command) =>
-      withContext(
-        configOf(command),
-        async ({ store }) => {
-          const entries = await store.listAudit(options.limit);
-          if (options.json === true) writeOut(`${JSON.stringify(entries)}\n`);
-          else
+    .action(
+      (
+        options: { limit: number; tenant?: string; user?: string; who?: string; action?: string; json?: boolean },
+        command: Command,
+      ) =>
+        withContext(
+          configOf(command),
+          async ({ store }) => {
+            const entries = await store.listAudit({
+              limit: options.limit,
+              ...(options.tenant === undefined ? {} : { tenantId: (await tenantNamed(store, options.tenant)).id }),
+              ...(options.user === undefined ? {} : { userId: (await userNamed(store, options.user)).user.id }),
+              ...(options.who === undefined ? {} : { actor: options.who }),
+              ...(options.action === undefined ? {} : { action: options.action }),
+            });
+            if (options.json === true) {
+              writeOut(`${JSON.stringify(entries)}\n`);
+              return;
+            }
+            const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+            const lines = entries.map((e) => auditLine(e, names));
             writeOut(
               `${formatTable(
-                ['at', 'who', 'action', 'target', 'details'],
-                entries.map((e) => [e.at, e.actor, e.action, e.target, JSON.stringify(e.details)]),
+                ['at', 'who', 'tenant', 'person', 'what'],
+                lines.map((l) => [
+                  l.at.replace('T', ' ').slice(0, 19),
+                  l.who,
+                  l.tenant?.name ?? '',
+                  l.person?.name ?? '',
+                  l.what,
+                ]),
+                5,
               )}\n`,
             );
-        },
-        { requireSecrets: false },
-      ),
+          },
+          { requireSecrets: false },
+        ),
     );
 }

@@ -14,7 +14,7 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
-import { exitCodeOf, progressBars, summaryTable, untilStopped, webUiLines } from '../output.ts';
+import { exitCodeOf, progressBars, runLine, summaryTable, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
 
 interface SandboxOptions {
@@ -84,9 +84,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     reconcileHours: 24,
     onResult: (result) => {
       if (result.status === 'unchanged') return;
-      writeOut(
-        `${printable(`${new Date().toISOString()} ${names.get(result.tenantId) ?? result.tenantId}: ${result.status} ${JSON.stringify(result.counts)}`)}\n`,
-      );
+      writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result));
     },
     onError: (tenantId, error) =>
       writeErr(`${printable(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}`)}\n`),

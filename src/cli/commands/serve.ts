@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { listenProblem } from '../listen-problem.ts';
+import { linkSettingsOf } from '../link-settings.ts';
 import { portNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
@@ -57,6 +58,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             apis: () => context.apis(),
             queue,
             discover: (who) => discoverConfiguredTenants(context, who),
+            links: linkSettingsOf(context.config),
             notices: push?.receiver ?? null,
             ...(push === null ? {} : { deliveryModes: () => push.deliveryModes() }),
           },

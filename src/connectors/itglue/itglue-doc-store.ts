@@ -172,6 +172,16 @@ export class ItGlueDocStore implements DocStore {
     }));
   }
 
+  /** The account's web address as its API tells it (an organization's `resource-url`), or null when it says none. */
+  async webAddress(): Promise<string | null> {
+    const document = this.parse(
+      'read an organization',
+      listDocument(organizationResource),
+      await this.send('GET', '/organizations?page[size]=1&page[number]=1'),
+    );
+    return document.data[0]?.attributes['resource-url'] ?? null;
+  }
+
   async listLocations(organizationId: string): Promise<DocLocation[]> {
     return (
       await this.all(

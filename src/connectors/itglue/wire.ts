@@ -158,7 +158,11 @@ export const listDocument = <T extends z.ZodType>(item: T) =>
 
 export const singleDocument = <T extends z.ZodType>(item: T) => z.object({ data: item });
 
-export const organizationResource = z.object({ id, attributes: z.object({ name: z.string() }) });
+export const organizationResource = z.object({
+  id,
+  // `resource-url` is the organization's page in the account's web app (filled in by the API, per its introduction).
+  attributes: z.object({ name: z.string(), 'resource-url': z.string().nullable().optional() }),
+});
 export const locationResource = z.object({
   id,
   attributes: z.object({ name: z.string(), primary: z.boolean().nullable().optional() }),

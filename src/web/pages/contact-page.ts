@@ -2,143 +2,61 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SyncDisabled } from '../../domain/link.ts';
 import { OperationError, setContactSync, syncNow } from '../../operations/operator-actions.ts';
 import type { SyncStep } from '../../sync/tenant-runner.ts';
-import { contactView } from '../contact-view.ts';
+import {
+  decisionText,
+  linkCandidates,
+  relinkContact,
+  reopenDecisions,
+  unlinkContact,
+  type LinkCandidate,
+} from '../../operations/contact-decisions.ts';
+import { contactView, type ContactView } from '../contact-view.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
-import { field, isAdmin, param, query, resultsTable } from './shared.ts';
+import { contactPath, syncStateText } from './contacts-list-page.ts';
+import { field, historyTable, isAdmin, param } from './shared.ts';
 
 export interface StepLine {
   readonly step: SyncStep | 'error';
   readonly detail: string;
 }
 
-function syncState(disabled: SyncDisabled | null): string {
-  return disabled === null
-    ? 'not linked'
-    : disabled === 'none'
-      ? 'enabled'
-      : disabled === 'psa'
-        ? 'disabled with BMS'
-        : 'disabled';
-}
-
-/** Manage | Sync now | Disable sync, for one person; on the contact's page and on each row of the list. */
-function controls(
-  frame: PageFrame,
-  base: string,
-  disabled: SyncDisabled | null,
-  admin: boolean,
-  withManage: boolean,
-): SafeHtml {
+/** Sync now, Disable or Enable sync, and the decisions that can be taken back: the Manage page's controls. */
+function controls(frame: PageFrame, base: string, view: ContactView, admin: boolean): SafeHtml {
+  if (!admin) return html``;
+  const disabled = view.link?.syncDisabled ?? null;
+  const leftOut = view.decisions.some((d) => d.choice === 'ignore');
   return html`<div class="actions">
-    ${withManage ? html`<a class="button secondary" href="${base}">Manage</a>` : ''}
-    ${
-      admin
-        ? html`<form
-            method="post"
-            action="${base}/sync-now"
-            hx-post="${base}/sync-now"
-            hx-target="#sync-steps"
-            hx-select="#sync-steps"
-            hx-swap="outerHTML"
-          >
-            <input type="hidden" name="_csrf" value="${frame.csrf}" /><button type="submit">
-              <span class="when-idle">Sync now</span><span class="when-busy">Syncing…</span>
-            </button>
-          </form>`
-        : ''
-    }
-    ${admin && disabled !== null ? (disabled === 'none' ? actionButton(frame, `${base}/disable`, 'Disable sync with BMS', { secondary: true, fields: { leg: 'psa' } }) : actionButton(frame, `${base}/enable`, 'Enable sync', { secondary: true })) : ''}
-    ${admin && disabled === 'none' && !withManage ? actionButton(frame, `${base}/disable`, 'Disable sync with IT Glue and BMS', { secondary: true, fields: { leg: 'all' } }) : ''}
-  </div>`;
+      <form
+        method="post"
+        action="${base}/sync-now"
+        hx-post="${base}/sync-now"
+        hx-target="#sync-steps"
+        hx-select="#sync-steps"
+        hx-swap="outerHTML"
+      >
+        <input type="hidden" name="_csrf" value="${frame.csrf}" /><button type="submit">
+          <span class="when-idle">Sync now</span><span class="when-busy">Syncing…</span>
+        </button>
+      </form>
+      ${disabled === 'none' ? actionButton(frame, `${base}/disable`, 'Disable sync with BMS', { secondary: true, fields: { leg: 'psa' } }) : ''}
+      ${disabled === 'none' ? actionButton(frame, `${base}/disable`, 'Disable sync with IT Glue and BMS', { secondary: true, fields: { leg: 'all' } }) : ''}
+      ${disabled === 'psa' || disabled === 'all' ? actionButton(frame, `${base}/enable`, 'Enable sync', { secondary: true }) : ''}
+      ${leftOut || view.decisions.length > 0 ? actionButton(frame, `${base}/reopen`, 'Bring back into the sync') : ''}
+    </div>
+    <div class="actions" data-links>
+      <a class="button secondary" href="${base}/link">Link to another contact</a>
+      ${view.link === null ? '' : actionButton(frame, `${base}/unlink`, 'Unlink (match afresh)', { secondary: true, fields: { system: 'all' } })}
+      ${view.link?.psaContactId == null ? '' : actionButton(frame, `${base}/unlink`, 'Unlink from BMS', { secondary: true, fields: { system: 'bms' } })}
+    </div>`;
 }
 
-const base = (tenantId: string, userId: string) =>
-  `/contacts/${encodeURIComponent(tenantId)}/${encodeURIComponent(userId)}`;
+const base = contactPath;
 
 export function registerContactPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   const { store } = services;
-
-  app.get('/contacts', { config: { access: 'viewer' } }, async (request, reply) => {
-    const q = (query(request, 'q') ?? '').trim().toLowerCase();
-    const tenants = await store.listTenants();
-    const rows: {
-      tenantId: string;
-      tenantName: string;
-      userId: string;
-      upn: string;
-      name: string;
-      disabled: SyncDisabled | null;
-    }[] = [];
-    for (const tenant of tenants) {
-      const links = new Map((await store.listLinks(tenant.id)).map((l) => [l.userId, l]));
-      for (const user of await store.loadUsers(tenant.id)) {
-        const name = user.displayName ?? '';
-        if (
-          q !== '' &&
-          !user.userPrincipalName.toLowerCase().includes(q) &&
-          !name.toLowerCase().includes(q) &&
-          !(user.mail ?? '').toLowerCase().includes(q)
-        )
-          continue;
-        rows.push({
-          tenantId: tenant.id,
-          tenantName: tenant.displayName,
-          userId: user.id,
-          upn: user.userPrincipalName,
-          name,
-          disabled: links.get(user.id)?.syncDisabled ?? null,
-        });
-      }
-    }
-    const shown = rows.slice(0, 100);
-    const frame = tools.frame(request, reply);
-    const admin = isAdmin(request);
-    return tools.send(
-      request,
-      reply,
-      'Contacts',
-      html`<form method="get" action="/contacts" class="actions" role="search">
-          <div class="field">
-            <label for="q">Find a person</label
-            ><input type="text" id="q" name="q" value="${q}" placeholder="name or sign-in name" />
-          </div>
-          <button type="submit">Search</button>
-        </form>
-        <p class="muted">
-          ${rows.length}
-          ${rows.length === 1 ? 'person' : 'people'}${rows.length > shown.length ? `; the first ${shown.length} shown, narrow the search` : ''}.
-        </p>
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th>Person</th>
-                <th class="hide-narrow">Tenant</th>
-                <th>Sync</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${shown.map(
-                (r) =>
-                  html`<tr data-user="${r.upn}">
-                    <td>
-                      <a href="${base(r.tenantId, r.userId)}">${r.name || r.upn}</a>
-                      <div class="muted">${r.upn}</div>
-                    </td>
-                    <td class="hide-narrow" data-label="Tenant">${r.tenantName}</td>
-                    <td data-label="Sync">${badge(syncState(r.disabled))}</td>
-                    <td>${controls(frame, base(r.tenantId, r.userId), r.disabled, admin, true)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`,
-    );
-  });
 
   const contactPage = async (request: FastifyRequest, reply: FastifyReply, steps: readonly StepLine[] | null) => {
     const tenantId = param(request, 'tenantId');
@@ -147,6 +65,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const disabled = view.link?.syncDisabled ?? null;
+    const leftOut = view.decisions.find((d) => d.choice === 'ignore');
     const columns = [
       {
         name: 'Microsoft 365',
@@ -167,7 +86,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         problem: view.link?.psaContactId == null ? 'no BMS contact' : view.unreadable.bms,
       },
     ];
-    const last = view.history[0];
+    const last = view.history.find((h) => h.result !== null);
     return tools.send(
       request,
       reply,
@@ -178,16 +97,24 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         </p>
         <div class="card">
           <p>
-            Sync ${badge(syncState(disabled))} · Linked by
+            Sync ${badge(syncStateText(disabled, leftOut !== undefined && leftOut.side === 'itglue'))} · Linked by
             ${view.link === null ? 'nothing yet' : (view.link.rule ?? 'contactsync (created)')} · Last sync
-            ${last === undefined ? 'never' : html`${last.at.replace('T', ' ').slice(0, 19)} ${badge(last.outcome)}`}
+            ${last === undefined ? 'never' : html`${last.at.replace('T', ' ').slice(0, 19)} ${badge(last.result!.outcome)}`}
           </p>
           <p>
             Microsoft 365 user <code>${view.user.id}</code> · IT Glue contact
             <code>${view.link?.docContactId ?? 'none'}</code> · BMS contact
             <code>${view.link?.psaContactId ?? 'none'}</code>
           </p>
-          ${controls(frame, base(tenantId, userId), disabled, admin, false)}
+          ${
+            view.decisions.length === 0
+              ? ''
+              : html`<p class="notice bad" data-decision>
+                  ${view.decisions.map((d) => html`An operator decided on ${d.at.replace('T', ' ').slice(0, 16)}: ${decisionText(d)}. `)}
+                  ${admin ? 'Bring them back into the sync below; the next sync decides afresh.' : 'An admin can bring them back.'}
+                </p>`
+          }
+          ${controls(frame, base(tenantId, userId), view, admin)}
           <div id="sync-steps" aria-live="polite">
             ${
               steps === null
@@ -216,8 +143,9 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
             </tbody>
           </table>
         </div>
+        ${view.links.itglueHint === null ? '' : html`<p class="muted" data-hint="itglue-link">${view.links.itglueHint}</p>`}
         <h2>History</h2>
-        ${resultsTable(view.history, { showTime: true })}`,
+        ${historyTable(view.history)}`,
     );
   };
 
@@ -257,4 +185,105 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
   };
   app.post('/contacts/:tenantId/:userId/disable', { config: { access: 'admin' } }, toggle(false));
   app.post('/contacts/:tenantId/:userId/enable', { config: { access: 'admin' } }, toggle(true));
+
+  app.post('/contacts/:tenantId/:userId/reopen', { config: { access: 'admin' } }, async (request, reply) => {
+    const tenantId = param(request, 'tenantId');
+    const userId = param(request, 'userId');
+    tools.flash(request, {
+      kind: 'ok',
+      text: await reopenDecisions(store, tenantId, userId, actorOf(request.identity!)),
+    });
+    return reply.redirect(base(tenantId, userId), 303);
+  });
+
+  app.post('/contacts/:tenantId/:userId/unlink', { config: { access: 'admin' } }, async (request, reply) => {
+    const tenantId = param(request, 'tenantId');
+    const userId = param(request, 'userId');
+    const system = field(request, 'system') === 'bms' ? 'bms' : 'all';
+    tools.flash(request, {
+      kind: 'ok',
+      text: await unlinkContact(store, tenantId, userId, system, actorOf(request.identity!)),
+    });
+    return reply.redirect(base(tenantId, userId), 303);
+  });
+
+  const linkPage = async (request: FastifyRequest, reply: FastifyReply, problem: string | null) => {
+    const tenantId = param(request, 'tenantId');
+    const userId = param(request, 'userId');
+    const view = await contactView(services, tenantId, userId);
+    const frame = tools.frame(request, reply);
+    const apis = services.apis();
+    const picker = async (system: 'itglue' | 'bms') => {
+      const current = system === 'itglue' ? (view.link?.docContactId ?? null) : String(view.link?.psaContactId ?? '');
+      let candidates: LinkCandidate[];
+      try {
+        candidates = await linkCandidates(store, apis, tenantId, userId, system);
+      } catch (error) {
+        return html`<p class="muted">${(error as Error).message}</p>`;
+      }
+      return html`<form class="card" method="post" action="${base(tenantId, userId)}/link">
+        <input type="hidden" name="_csrf" value="${frame.csrf}" />
+        <input type="hidden" name="system" value="${system}" />
+        <div class="field">
+          <label for="link-${system}">${system === 'itglue' ? 'IT Glue contact' : 'BMS contact'}</label
+          ><select id="link-${system}" name="contact">
+            ${candidates.map(
+              (c) =>
+                html`<option
+                  value="${c.id}"
+                  ${c.id === current ? html` selected` : ''}${c.linkedTo !== null && c.id !== current ? html` disabled` : ''}
+                >
+                  ${c.name}${c.email === null ? '' : ` <${c.email}>`}${c.id === current ? ' — linked now' : c.linkedTo === null ? '' : ` — linked to ${c.linkedTo}`}
+                </option>`,
+            )}
+          </select>
+        </div>
+        <p class="actions"><button type="submit">Link to this contact</button></p>
+      </form>`;
+    };
+    return tools.send(
+      request,
+      reply,
+      `Link ${view.user.displayName ?? view.user.userPrincipalName} to another contact`,
+      html`${problem === null ? '' : html`<div class="notice bad" role="alert">${problem}</div>`}
+        <p class="muted">
+          The closest names come first. Contacts linked to someone else cannot be chosen: unlink them first.
+        </p>
+        <h2>IT Glue</h2>
+        ${await picker('itglue')}
+        ${
+          apis.bms === null || view.tenant.bmsAccountId === null
+            ? ''
+            : html`<h2>BMS</h2>
+                ${await picker('bms')}`
+        }
+        <p><a href="${base(tenantId, userId)}">Back to ${view.user.displayName ?? view.user.userPrincipalName}</a></p>`,
+      problem === null ? 200 : 409,
+    );
+  };
+
+  app.get('/contacts/:tenantId/:userId/link', { config: { access: 'admin' } }, (request, reply) =>
+    linkPage(request, reply, null),
+  );
+
+  app.post('/contacts/:tenantId/:userId/link', { config: { access: 'admin' } }, async (request, reply) => {
+    const tenantId = param(request, 'tenantId');
+    const userId = param(request, 'userId');
+    const system = field(request, 'system') === 'bms' ? 'bms' : 'itglue';
+    try {
+      const message = await relinkContact(
+        store,
+        services.apis(),
+        tenantId,
+        userId,
+        { system, contactId: field(request, 'contact') ?? '' },
+        actorOf(request.identity!),
+      );
+      tools.flash(request, { kind: 'ok', text: message });
+      return reply.redirect(base(tenantId, userId), 303);
+    } catch (error) {
+      if (error instanceof OperationError) return linkPage(request, reply, error.message);
+      throw error;
+    }
+  });
 }

@@ -6,6 +6,7 @@ import { registerAttentionPage } from './attention-page.ts';
 import { registerAuditPage } from './audit-page.ts';
 import { registerConflictsPage } from './conflicts-page.ts';
 import { registerContactPages } from './contact-page.ts';
+import { registerContactsListPage } from './contacts-list-page.ts';
 import { registerDashboard } from './dashboard-page.ts';
 import { registerMappingPage } from './mapping-page.ts';
 import { registerTenantPages } from './tenant-page.ts';
@@ -16,6 +17,7 @@ export function registerPages(app: FastifyInstance, services: WebServices, tools
   registerTenantPages(app, services, tools);
   registerMappingPage(app, services, tools);
   registerConflictsPage(app, services, tools);
+  registerContactsListPage(app, services, tools);
   registerContactPages(app, services, tools);
   registerAuditPage(app, services, tools);
   registerAlertsPage(app, services, tools);

@@ -1,7 +1,8 @@
-import { countsSummary } from '../../sync/report.ts';
+import { fieldLabel } from '../../sync/field-labels.ts';
+import { countsSummary } from '../../sync/run-counts.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
-import type { TenantRecord, UserResult } from '../../store/state-store.ts';
+import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { badge } from '../layout.ts';
@@ -53,7 +54,7 @@ export function runNotice(name: string, result: TenantRunResult): string {
 export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
   if (diffs.length === 0) return html``;
   return html`<ul class="diffs">
-    ${diffs.map((d) => html`<li><code>${d.field}</code>: ${d.old ?? '∅'} → <strong>${d.new ?? '∅'}</strong></li>`)}
+    ${diffs.map((d) => html`<li>${fieldLabel(d)}: ${d.old ?? '∅'} → <strong>${d.new ?? '∅'}</strong></li>`)}
   </ul>`;
 }
 
@@ -89,6 +90,42 @@ export function resultsTable(
               <td data-label="IT Glue">${u.itglue}</td>
               <td data-label="BMS">${u.bms}</td>
               <td>${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** A person's history: each tenant run's result for them, and what operators did (Sync now, unlink, relink...). */
+export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
+  if (entries.length === 0) return html`<p class="muted">Nothing yet.</p>`;
+  return html`<div class="table-wrap">
+    <table class="stack history">
+      <thead>
+        <tr>
+          <th>When</th>
+          <th>What</th>
+          <th>Outcome</th>
+          <th>IT Glue</th>
+          <th>BMS</th>
+          <th>Changes and reasons</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${entries.map(
+          (e) =>
+            html`<tr data-history="${e.action?.kind ?? 'run'}">
+              <td data-label="When">${e.at.replace('T', ' ').slice(0, 19)}</td>
+              <td data-label="What">
+                ${e.runId === null ? html`${e.action?.summary ?? ''} <span class="muted">by ${e.action?.actor ?? ''}</span>` : html`<a href="/runs/${encodeURIComponent(e.runId)}">tenant sync</a>`}
+              </td>
+              <td data-label="Outcome">${e.result === null ? '' : badge(e.result.outcome)}</td>
+              <td data-label="IT Glue">${e.result?.itglue ?? ''}</td>
+              <td data-label="BMS">${e.result?.bms ?? ''}</td>
+              <td>
+                ${e.result === null ? '' : html`${diffList(e.result.diffs)}${e.result.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}`}
+              </td>
             </tr>`,
         )}
       </tbody>

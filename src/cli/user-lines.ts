@@ -1,0 +1,11 @@
+import type { UserResult } from '../store/state-store.ts';
+import { describeDiff } from '../sync/field-labels.ts';
+
+/** One user of a plan or a run: the outcome, what happens in each system, each field change by name, and why. */
+export function userLines(user: UserResult): string[] {
+  return [
+    `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
+    ...user.diffs.map((diff) => `      ${describeDiff(diff)}`),
+    ...user.reasons.map((reason) => `      why: ${reason.message}`),
+  ];
+}

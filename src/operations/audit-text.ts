@@ -1,0 +1,98 @@
+import type { AuditEntry } from '../store/state-store.ts';
+
+/** An audit entry as a technician reads it: who did what, on which tenant and which person, by name. */
+export interface AuditLine {
+  readonly at: string;
+  readonly who: string;
+  /** one sentence, without the tenant and the person (they have their own columns) */
+  readonly what: string;
+  readonly tenant: { readonly id: string; readonly name: string } | null;
+  readonly person: { readonly id: string; readonly name: string } | null;
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+function named(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'object' && 'name' in value) return String((value as { name: unknown }).name);
+  return String(value);
+}
+
+const SIDES: Readonly<Record<string, string>> = { itglue: 'IT Glue', bms: 'BMS' };
+
+/** The sentence of each action; an action this does not know is said with its details as "key: value" pairs. */
+function sentence(entry: AuditEntry): string {
+  const d = entry.details;
+  const side = SIDES[String(d.side ?? d.system ?? '')] ?? '';
+  switch (entry.action) {
+    case 'tenant.map': {
+      const bms = named(d.bms);
+      const shared = Array.isArray(d.sharedWith) ? (d.sharedWith as unknown[]).map(String) : [];
+      return `mapped to IT Glue "${named(d.itglue) ?? '?'}", BMS ${bms === null ? 'none' : `"${bms}"`}${shared.length === 0 ? '' : `, shared with ${shared.join(' and ')} because: ${str(d.reason) ?? '(no reason)'}`}${d.namesConfirmed === true ? ' (names confirmed)' : ''}`;
+    }
+    case 'tenant.unmap':
+      return 'unmapped';
+    case 'tenant.settings':
+      return `changed the settings${Array.isArray(d.changes) && d.changes.length > 0 ? ` ${(d.changes as unknown[]).join(', ')}` : ''}${d.version === undefined ? '' : ` (version ${String(d.version)})`}`;
+    case 'tenant.approve':
+      return 'approved the inactivations the deletion guard held back';
+    case 'tenant.sync':
+      return `synced now${str(d.status) === null ? '' : ` (${String(d.status)})`}`;
+    case 'tenants.sync':
+      return `synced every tenant${d.tenants === undefined ? '' : ` (${String(d.tenants)})`}`;
+    case 'tenants.discover':
+      return `looked for customer tenants${d.found === undefined ? '' : `: ${String(d.found)} found`}`;
+    case 'conflict.resolve': {
+      const choice =
+        d.resolution === 'link'
+          ? `linked to ${side} contact ${String(d.target)}`
+          : d.resolution === 'create'
+            ? `a new ${side} contact`
+            : side === 'BMS'
+              ? 'left out of BMS'
+              : 'left out of the sync';
+      return `settled the ${side} conflict: ${choice}`;
+    }
+    case 'contact.enable':
+      return Array.isArray(d.reopened) ? 'enabled sync, bringing them back into the sync' : 'enabled sync';
+    case 'contact.disable':
+      return `disabled sync ${d.leg === 'all' ? 'with IT Glue and BMS' : 'with BMS'}`;
+    case 'contact.sync-now':
+      return `ran Sync now${str(d.outcome) === null ? '' : ` (${String(d.outcome)})`}`;
+    case 'contact.reopen':
+      return `took back the decision (was: ${str(d.was) ?? 'a decision'})`;
+    case 'contact.unlink':
+      return d.itglue === null || d.itglue === undefined
+        ? `unlinked from BMS contact ${String(d.bms)}`
+        : `unlinked from IT Glue contact ${String(d.itglue)}${d.bms === null || d.bms === undefined ? '' : ` and BMS contact ${String(d.bms)}`}`;
+    case 'contact.relink':
+      return `linked by hand to ${side} contact ${String(d.contact)}${d.previous === null || d.previous === undefined ? '' : ` (was ${String(d.previous)})`}`;
+    case 'login':
+      return 'signed in';
+    case 'login.failed':
+      return 'failed to sign in';
+    default: {
+      const pairs = Object.entries(d)
+        .filter(([key]) => key !== 'tenant' && key !== 'user')
+        .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+      return `${entry.action}${entry.target === '' ? '' : ` ${entry.target}`}${pairs.length === 0 ? '' : ` (${pairs.join(', ')})`}`;
+    }
+  }
+}
+
+/**
+ * An entry in words. Entries written before tenants and persons were recorded with them name their tenant by its id
+ * as the target: `tenants` gives its name.
+ */
+export function auditLine(entry: AuditEntry, tenants: ReadonlyMap<string, string>): AuditLine {
+  const tenantId = entry.tenantId ?? (tenants.has(entry.target) ? entry.target : null);
+  const tenantName = str(entry.details.tenant) ?? (tenantId === null ? null : (tenants.get(tenantId) ?? null));
+  const personName = str(entry.details.user);
+  return {
+    at: entry.at,
+    who: entry.actor,
+    what: sentence(entry),
+    tenant: tenantId === null ? null : { id: tenantId, name: tenantName ?? tenantId },
+    person: entry.userId === null ? null : { id: entry.userId, name: personName ?? entry.userId },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The figures of a run, counted once here and shown the same way by the CLI summary, `runs`, the dashboard and
+ * `/metrics`: per system what happened to each user's contact, and the held and disputed users open now, with the
+ * ones new this run beside them. A plan's figures are counted from its detail lines, so the two always agree.
+ */
+
+/** What can happen to a user's IT Glue contact, as the detail lines say it. */
+export const ITGLUE_COLUMNS = ['created', 'updated', 'unchanged', 'mirrored', 'inactivated'] as const;
+/** What can happen to a user's BMS contact, as the detail lines say it. */
+export const BMS_COLUMNS = ['created', 'linked', 'updated', 'inactivated'] as const;
+
+/** The flat record a run keeps: `itglue.created`, `bms.linked`, `held`, `held.new`, `disputed`, `excluded`, `failed`. */
+export type RunCounts = Readonly<Record<string, number>>;
+
+/** What a count needs of a user's result. */
+export interface CountedUser {
+  readonly userId: string;
+  readonly outcome: string;
+  readonly itglue: string;
+  readonly bms: string;
+}
+
+/** Who was held and who was disputed before this run, to tell what is new. */
+export interface OpenBefore {
+  readonly held: ReadonlySet<string>;
+  readonly disputed: ReadonlySet<string>;
+}
+
+export const NOTHING_OPEN: OpenBefore = { held: new Set(), disputed: new Set() };
+
+/** The figures of a run (or a plan) from its per-user results. */
+export function countRun(users: readonly CountedUser[], before: OpenBefore): RunCounts {
+  const counts: Record<string, number> = {};
+  for (const column of ITGLUE_COLUMNS) counts[`itglue.${column}`] = 0;
+  for (const column of BMS_COLUMNS) counts[`bms.${column}`] = 0;
+  Object.assign(counts, { held: 0, 'held.new': 0, disputed: 0, 'disputed.new': 0, excluded: 0, failed: 0 });
+  for (const user of users) {
+    const itglue = `itglue.${user.itglue}`;
+    if (itglue in counts) counts[itglue]! += 1;
+    const bms = `bms.${user.bms}`;
+    if (bms in counts) counts[bms]! += 1;
+    if (user.outcome === 'held') {
+      counts.held! += 1;
+      if (!before.held.has(user.userId)) counts['held.new']! += 1;
+    } else if (user.outcome === 'disputed') {
+      counts.disputed! += 1;
+      if (!before.disputed.has(user.userId)) counts['disputed.new']! += 1;
+    } else if (user.outcome === 'excluded') counts.excluded! += 1;
+    else if (user.outcome === 'failed') counts.failed! += 1;
+  }
+  return counts;
+}
+
+/** The figures of a poll that found nothing to do: no contact was looked at; what is open stays open. */
+export function quietCounts(open: { readonly held: number; readonly disputed: number }): RunCounts {
+  return { held: open.held, 'held.new': 0, disputed: open.disputed, 'disputed.new': 0 };
+}
+
+const SYSTEMS = [
+  { prefix: 'itglue.', name: 'IT Glue' },
+  { prefix: 'bms.', name: 'BMS' },
+] as const;
+
+function withNew(counts: RunCounts, key: 'held' | 'disputed'): string {
+  const fresh = counts[`${key}.new`] ?? 0;
+  return `${key} ${counts[key]}${fresh > 0 ? ` (${fresh} new)` : ''}`;
+}
+
+/**
+ * `IT Glue: created 3, updated 40; BMS: created 3, linked 2; held 17 (3 new), disputed 10`: the figures that are not
+ * zero, empty when there is nothing to say. Figures kept by older
+ * versions (a flat `created 3`) read as they were written.
+ */
+export function countsSummary(counts: RunCounts): string {
+  const parts: string[] = [];
+  for (const system of SYSTEMS) {
+    const figures = Object.entries(counts)
+      .filter(([key, n]) => key.startsWith(system.prefix) && n > 0)
+      .map(([key, n]) => `${key.slice(system.prefix.length)} ${n}`);
+    if (figures.length > 0) parts.push(`${system.name}: ${figures.join(', ')}`);
+  }
+  const rest: string[] = [];
+  for (const key of ['held', 'disputed'] as const) if ((counts[key] ?? 0) > 0) rest.push(withNew(counts, key));
+  for (const [key, n] of Object.entries(counts)) {
+    if (n === 0 || key.includes('.') || key === 'held' || key === 'disputed') continue;
+    rest.push(`${key} ${n}`);
+  }
+  if (rest.length > 0) parts.push(rest.join(', '));
+  return parts.join('; ');
+}
+
+/** The figures as metric samples: one per system and result, and the users excluded and failed. */
+export function countSamples(counts: RunCounts): { readonly labels: Record<string, string>; readonly n: number }[] {
+  const samples: { labels: Record<string, string>; n: number }[] = [];
+  for (const [key, n] of Object.entries(counts)) {
+    if (n === 0) continue;
+    const [system, result] = key.split('.') as [string, string | undefined];
+    if ((system === 'itglue' || system === 'bms') && result !== undefined)
+      samples.push({ labels: { system, result }, n });
+    else if (key === 'excluded' || key === 'failed') samples.push({ labels: { system: 'none', result: key }, n });
+  }
+  return samples;
+}
