@@ -1,7 +1,14 @@
 import { didYouMean } from '../domain/did-you-mean.ts';
 import type { Link, SyncDisabled } from '../domain/link.ts';
 import { foldName } from '../normalize/name.ts';
-import { parseSettingsOverride, resolveSettings, type Settings, type SettingsOverride } from '../domain/settings.ts';
+import {
+  parseSettingsOverride,
+  resolveSettings,
+  SettingsError,
+  type Settings,
+  type SettingsOverride,
+} from '../domain/settings.ts';
+import { liveSettingsProblems, type LiveSystems } from './settings-check.ts';
 import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { TenantBusyError } from '../store/tenant-locks.ts';
 import { UnknownUserError, type SyncRunner, type SyncStep, type TenantRunResult } from '../sync/tenant-runner.ts';
@@ -222,11 +229,19 @@ export async function saveTenantSettings(
   tenant: TenantRecord,
   overrides: unknown,
   actor: string,
+  live: LiveSystems | null = null,
 ): Promise<{ version: number; effective: Settings }> {
-  const parsed = parseSettingsOverride(overrides, `settings of ${tenant.displayName}`);
+  const source = `settings of ${tenant.displayName}`;
+  const parsed = parseSettingsOverride(overrides, source);
   const globalOverride = parseSettingsOverride((await store.latestSettings('global'))?.json ?? {}, 'global settings');
   const effective = resolveSettings(globalOverride, parsed);
   const before = (await store.latestSettings(tenant.id))?.json ?? {};
+  // A name the live systems do not have is refused now, with the names they have, rather than found later as held
+  // contacts. Only the settings this save changes are checked.
+  if (live !== null) {
+    const problems = await liveSettingsProblems(live, tenant, effective, new Set(changedKeys(before, parsed)));
+    if (problems.length > 0) throw new SettingsError(source, problems);
+  }
   const version = await store.saveSettings(tenant.id, parsed);
   await store.markDirty(tenant.id);
   await store.audit(

@@ -22,11 +22,18 @@ import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
 import { SyncRunner, type RunOptions, type TenantRunResult } from '../sync/tenant-runner.ts';
 import { readSeedFile, type Seed } from './seed.ts';
+import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
 import { startSimulators, type RunningSimulators } from './simulators.ts';
 import type { Kysely } from 'kysely';
 
 export interface SandboxOptions {
   readonly seed: Seed;
+  /**
+   * The seed was given explicitly (`--seed`): the simulators start from it even with a kept database, and its
+   * settings are applied. Otherwise (the demo) the simulated systems carry on where the kept database left them, and
+   * the seed's settings are applied only to a new database, so that settings changed since stand.
+   */
+  readonly explicitSeed?: boolean;
   /** the state database file; a fresh temporary one when absent */
   readonly dbPath?: string;
   readonly logger: Logger;
@@ -69,21 +76,14 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { logger } = options;
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'contactsync-sandbox-')), 'contactsync.db');
-  // A kept state database goes with the simulated systems it describes: their state is kept beside it.
+  // A kept state database goes with the simulated systems it describes: their state is kept beside it, and the demo
+  // carries on from it. An explicit seed is what the simulators start from (an outside check plays "the next day").
   const simulatorsPath = `${dbPath}.simulators.json`;
-  const kept = options.dbPath !== undefined && existsSync(simulatorsPath) ? await readSeedFile(simulatorsPath) : null;
+  const explicit = options.explicitSeed === true;
+  const kept =
+    !explicit && options.dbPath !== undefined && existsSync(simulatorsPath) ? await readSeedFile(simulatorsPath) : null;
   const seed: Seed =
-    kept === null
-      ? options.seed
-      : {
-          ...kept,
-          settings: options.seed.settings,
-          simulate: options.seed.simulate,
-          tenants: kept.tenants.map((t) => ({
-            ...t,
-            settings: options.seed.tenants.find((s) => s.id === t.id)?.settings ?? t.settings,
-          })),
-        };
+    kept === null ? options.seed : { ...kept, settings: options.seed.settings, simulate: options.seed.simulate };
   const sims = await startSimulators(seed, options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed });
   for (const [api, limit] of Object.entries(options.limits ?? {})) {
     const limiter = api === 'bms' ? sims.bms.limiter : sims.itglue.limiter;
@@ -96,14 +96,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // Delta links of earlier simulators mean nothing to these: every tenant starts with a full read.
   await store.clearCheckpoints();
 
-  // Settings from the seed become the stored settings when they differ from the latest version.
+  // An explicit seed's settings become the stored settings; the demo's only when the database is new, so that
+  // settings changed in the UI or the CLI stand across restarts.
+  const newDatabase = (await store.latestSettings('global')) === null;
+  const applySettings = explicit || newDatabase;
   const global = parseSettingsOverride(seed.settings, "the seed's settings");
-  if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
+  // A new database is marked seeded by its first global version, even an empty one.
+  if (
+    applySettings &&
+    (newDatabase || JSON.stringify((await store.latestSettings('global'))?.json) !== JSON.stringify(global))
+  )
     await store.saveSettings('global', global);
   for (const tenant of seed.tenants) {
     await store.upsertTenant(tenant.id, tenant.displayName);
     const own = parseSettingsOverride(tenant.settings, `the settings of tenant ${tenant.displayName}`);
-    if (JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own))
+    if (applySettings && JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own))
       await store.saveSettings(tenant.id, own);
     if (tenant.itglueOrganizationId !== undefined || tenant.bmsAccountId !== undefined) {
       await store.setMapping(tenant.id, tenant.itglueOrganizationId ?? null, tenant.bmsAccountId ?? null, 'manual');
@@ -130,13 +137,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     itglue: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
     bms: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
   };
+  const directory = new GraphDirectory({
+    tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }),
+    baseUrl: sims.urls.graph,
+    ...common,
+  });
   const runner = new SyncRunner({
     store,
-    directory: new GraphDirectory({
-      tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }),
-      baseUrl: sims.urls.graph,
-      ...common,
-    }),
+    directory,
     ...clients,
     locks,
     metrics,
@@ -165,7 +173,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     webServices: () => ({
       store,
       alerts,
-      apis: () => ({ runner, ...clients }),
+      apis: () => ({ runner, directory, ...clients }),
+      // The simulated IT Glue account's address, as its records' resource-url give it.
+      links: { itglueSubdomain: SIMULATED_ACCOUNT, itglueRegion: 'us', bmsRegion: 'us' },
       discover: (actor) =>
         discoverTenants(
           store,

@@ -47,7 +47,17 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
   }
   let locationId: number | null = null;
   if (fields.locationId === null) {
-    reasons.push(reason('no-location', 'The IT Glue contact has no location, and BMS requires one.', 'locationId'));
+    // The default location comes from a setting: the reason says which, so that the fix is where the cause is.
+    const named = context.settings.location.default;
+    reasons.push(
+      reason(
+        'no-location',
+        named === null
+          ? 'The IT Glue contact has no location, and BMS requires one: the organization has no primary location to default to (setting location.default).'
+          : `The IT Glue contact has no location, and BMS requires one: the organization has no location named "${named}" (setting location.default).`,
+        'locationId',
+      ),
+    );
   } else {
     const docLocation = context.docLocationsById.get(fields.locationId);
     const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));

@@ -21,7 +21,7 @@ import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { auditLine } from '../operations/audit-text.ts';
 import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../operations/contact-decisions.ts';
 import { contactView } from './contact-view.ts';
-import { actorOf, type Access, type WebServices } from './web-context.ts';
+import { actorOf, liveSystemsOf, type Access, type WebServices } from './web-context.ts';
 
 /** One route of the REST API: registered from this table, and described by the OpenAPI document from it too. */
 export interface ApiRoute {
@@ -207,12 +207,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'PUT',
     path: '/api/tenants/{id}/settings',
-    summary: "Replace the tenant's overrides (validated; every problem named by key)",
+    summary:
+      "Replace the tenant's overrides (validated; every problem named by key; a location, contact type, BMS type or group the live systems do not have is refused with the names they have)",
     access: 'admin',
     body: settingsBody,
-    handler: async (request, { store }) => {
+    handler: async (request, services) => {
+      const { store } = services;
       const tenant = await tenantNamed(store, params(request).id!);
-      return saveTenantSettings(store, tenant, bodyOf(settingsBody, request), actorOf(request.identity!));
+      return saveTenantSettings(
+        store,
+        tenant,
+        bodyOf(settingsBody, request),
+        actorOf(request.identity!),
+        liveSystemsOf(services),
+      );
     },
   },
   {

@@ -268,6 +268,13 @@ function displayValue(field: SettingField, value: unknown): string {
 }
 
 /** The settings form: each key with its help, its value, whether it is the tenant's own, and its error if any. */
+/** What an empty named setting means, as its dropdown says it. */
+const EMPTY_CHOICE: Readonly<Record<string, string>> = {
+  'location.default': "(the organization's primary location)",
+  contactType: '(none)',
+  'psa.leaverContactType': '(unchanged)',
+};
+
 export function settingsForm(options: {
   readonly action: string;
   readonly csrf: string;
@@ -277,6 +284,8 @@ export function settingsForm(options: {
   readonly overrides: unknown;
   readonly problems: readonly SettingsProblem[];
   readonly readOnly: boolean;
+  /** the names a named setting may take, as IT Glue and BMS hold them now: such a field is a dropdown */
+  readonly choices?: Readonly<Record<string, readonly string[] | null>>;
 }): SafeHtml {
   const errors = new Map<string, string>();
   for (const problem of options.problems)
@@ -323,7 +332,18 @@ ${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
             value="${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}"
             ${disabled}${described}
           />`;
-      case 'text':
+      case 'text': {
+        const names = options.choices?.[field.key] ?? null;
+        if (names !== null) {
+          const current = options.fromForm ? String(raw ?? '') : displayValue(field, raw);
+          const known = current === '' || names.some((name) => name.toLowerCase() === current.toLowerCase());
+          return html`<label for="${id}">${field.label}</label
+            ><select id="${id}" name="${field.key}" ${disabled}${described}>
+              ${field.kind.nullable ? html`<option value="" ${current === '' ? html` selected` : ''}>${EMPTY_CHOICE[field.key] ?? '(none)'}</option>` : ''}
+              ${known ? '' : html`<option value="${current}" selected>${current} (not found)</option>`}
+              ${names.map((name) => html`<option value="${name}" ${name.toLowerCase() === current.toLowerCase() ? html` selected` : ''}>${name}</option>`)}
+            </select>`;
+        }
         return html`<label for="${id}">${field.label}</label
           ><input
             type="text"
@@ -332,6 +352,7 @@ ${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
             value="${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}"
             ${disabled}${described}
           />`;
+      }
     }
   };
   return html`<form class="settings" method="post" action="${options.action}" novalidate>

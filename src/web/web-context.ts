@@ -1,6 +1,7 @@
 import type { AlertService } from '../alerts/alert-service.ts';
-import type { DocStore, Psa } from '../domain/ports.ts';
+import type { DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { LinkSettings } from '../operations/deep-links.ts';
+import type { LiveSystems } from '../operations/settings-check.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
 import type { SyncRunner } from '../sync/tenant-runner.ts';
 import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
@@ -13,7 +14,13 @@ export interface WebServices {
   /** where alerts go (the Alerts page and its test button) */
   readonly alerts: AlertService;
   /** throws a readable error when the config has no credentials for the APIs */
-  apis(): { readonly runner: SyncRunner; readonly itglue: DocStore; readonly bms: Psa | null };
+  apis(): {
+    readonly runner: SyncRunner;
+    readonly itglue: DocStore;
+    readonly bms: Psa | null;
+    /** Microsoft 365, for checks of settings that name its groups */
+    readonly directory?: DirectorySource;
+  };
   /** finds the customer tenants (the config's list, or GDAP) and maps them by name; says what it found */
   discover(actor: string): Promise<string>;
   /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
@@ -57,4 +64,18 @@ declare module 'fastify' {
 /** The name written to the audit log for an action done over the web. */
 export function actorOf(identity: Identity): string {
   return identity.kind === 'session' ? `web:${identity.name}` : `api:${identity.name}`;
+}
+
+/** The live systems settings are checked against when saved; null when the APIs are not configured. */
+export function liveSystemsOf(services: WebServices): LiveSystems | null {
+  try {
+    const apis = services.apis();
+    return {
+      itglue: apis.itglue,
+      bms: apis.bms,
+      ...(apis.directory === undefined ? {} : { directory: apis.directory }),
+    };
+  } catch {
+    return null;
+  }
 }

@@ -23,16 +23,27 @@ async function settingsForm(tenantId: string, changes: Record<string, string>): 
   for (const m of page.matchAll(/<input\s+type="checkbox"[^>]*name="([^"]+)"\s*(checked)?/g))
     if (m[2] !== undefined) fields[m[1]!] = 'on';
   for (const m of page.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g))
-    fields[m[1]!] = /<option selected>([^<]*)</.exec(m[2]!)?.[1] ?? '';
+    fields[m[1]!] = selectedOption(m[2]!);
   for (const m of page.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[m[1]!] = m[2]!;
   return { ...fields, ...changes };
+}
+
+/** The value a select posts: its selected option's value, or its text when it has none. */
+function selectedOption(options: string): string {
+  const m = /<option(?:\s+value="([^"]*)")?\s+selected\s*>\s*([^<]*?)\s*</.exec(options);
+  return m === null
+    ? ''
+    : (m[1] ?? m[2]!)
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
 }
 
 describe('the dashboard', () => {
   it('shows every tenant with its status, last run, counts and health, and syncs one with a click', async () => {
     const page = textOf((await admin.get('/')).body);
     expect(page).toMatch(
-      /Contoso Ltd ok IT Glue Contoso Ltd · BMS Contoso Ltd \(by name\) .*IT Glue: created 92, updated 40; BMS: created 95, linked 16; held 17 \(17 new\), disputed 10 \(10 new\), excluded 17 10 open conflicts/,
+      /Contoso Ltd ok IT Glue Contoso Ltd · BMS Contoso Ltd \(by name\) .*IT Glue: created 92, updated 32, mirrored 8; BMS: created 95, linked 8, updated 8; held 17 \(17 new\), disputed 10 \(10 new\), excluded 17 10 open conflicts/,
     );
     expect(page).toMatch(/Fabrikam GmbH ok/);
     const sync = await admin.post(`/tenants/${CONTOSO}/sync`, { next: '/' });
@@ -189,7 +200,7 @@ describe('the contact page', () => {
     expect(page.body).toMatch(
       /data-field="First name"><th scope="row">First name<\/th>(<td data-label="[^"]+">[^<]+<\/td>){3}/,
     );
-    expect(page.body).toContain(`https://app.itglue.com/1/contacts/${link.docContactId}`);
+    expect(page.body).toContain(`https://sandbox-msp.itglue.com/1/contacts/${link.docContactId}`);
     expect(page.body).toContain(`https://bms.kaseya.com/react/crm/contacts/${link.psaContactId}`);
   });
 

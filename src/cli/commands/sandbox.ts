@@ -39,6 +39,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
   const box = await startSandbox({
     seed,
+    explicitSeed: options.seed !== undefined,
     ...(options.db === undefined ? {} : { dbPath: resolve(options.db) }),
     logger,
     ...(bars.onPhase === undefined ? {} : { onPhase: bars.onPhase, onProgress: bars.onProgress }),

@@ -4,7 +4,8 @@ import { saveTenantSettings, tenantSettings } from '../../operations/operator-ac
 import { mappingCandidates, mapTenant, unmapTenant } from '../../operations/tenant-mapping.ts';
 import { actor, discoverConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
-import { writeOut } from '../terminal-text.ts';
+import { writeErr, writeOut } from '../terminal-text.ts';
+import type { LiveSystems } from '../../operations/settings-check.ts';
 
 const usedBy = (by: string | null): string => (by === null ? '' : `  (mapped to ${by})`);
 
@@ -164,7 +165,8 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .action((tenantName: string, options: { set?: string[]; unset?: string[]; json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async (context) => {
+          const { store } = context;
           const tenant = await tenantNamed(store, tenantName);
           const own = structuredClone(((await store.latestSettings(tenant.id))?.json ?? {}) as Record<string, unknown>);
           const changes = [
@@ -174,7 +176,14 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           for (const change of changes) setPath(own, change.path, change.value);
           let effective = (await tenantSettings(store, tenant.id)).effective;
           if (changes.length > 0) {
-            const saved = await saveTenantSettings(store, tenant, own, actor());
+            // Named settings are checked against IT Glue, BMS and Microsoft 365 when the config can reach them.
+            let live: LiveSystems | null = null;
+            try {
+              live = context.apis();
+            } catch (error) {
+              writeErr(`Not checked against IT Glue and BMS: ${(error as Error).message}\n`);
+            }
+            const saved = await saveTenantSettings(store, tenant, own, actor(), live);
             effective = saved.effective;
             writeOut(
               `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.\n`,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { settingsOverrideProblems, type SettingsProblem } from '../../domain/settings.ts';
+import { SettingsError, settingsOverrideProblems, type SettingsProblem } from '../../domain/settings.ts';
 import {
   approveInactivations,
   OperationError,
@@ -12,7 +12,8 @@ import { html } from '../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import { overridesFromForm, settingsForm, type FormValues } from '../settings-form.ts';
 import type { PageTools } from '../web-app.ts';
-import { actorOf, type WebServices } from '../web-context.ts';
+import { actorOf, liveSystemsOf, type WebServices } from '../web-context.ts';
+import { settingChoices } from '../../operations/settings-check.ts';
 import { countsText, isAdmin, mappingText, param, query, resultsTable } from './shared.ts';
 
 const OUTCOMES = [
@@ -26,6 +27,23 @@ const OUTCOMES = [
   'disabled',
   'failed',
 ] as const;
+
+/** The names the named settings may take, for their dropdowns; none when the APIs cannot be reached. */
+async function formChoices(
+  services: WebServices,
+  tenant: TenantRecord,
+): Promise<Readonly<Record<string, readonly string[] | null>>> {
+  const live = liveSystemsOf(services);
+  if (live === null) return {};
+  const choices = await settingChoices(live, tenant);
+  return {
+    'location.default': choices['location.default'],
+    contactType: choices.contactType,
+    'psa.leaverContactType': choices['psa.leaverContactType'],
+    'psa.emailType': choices['psa.emailType']?.map((t) => t.name) ?? null,
+    'psa.phoneType': choices['psa.phoneType']?.map((t) => t.name) ?? null,
+  };
+}
 
 const tenantPath = (tenant: TenantRecord) => `/tenants/${encodeURIComponent(tenant.id)}`;
 
@@ -93,6 +111,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
             overrides: settings.overrides,
             problems: form?.problems ?? [],
             readOnly: !admin,
+            choices: await formChoices(services, tenant),
           })}
         </div>
         <h2>Runs</h2>
@@ -143,7 +162,21 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
     // Every problem at once: the numbers that are not numbers, and whatever the settings schema finds in the rest.
     const problems = [...form.problems, ...settingsOverrideProblems(form.overrides)];
     if (problems.length > 0) return tenantPage(request, reply, tenant, { values: body, problems });
-    const saved = await saveTenantSettings(store, tenant, form.overrides, actorOf(request.identity!));
+    let saved: { version: number };
+    try {
+      saved = await saveTenantSettings(
+        store,
+        tenant,
+        form.overrides,
+        actorOf(request.identity!),
+        liveSystemsOf(services),
+      );
+    } catch (error) {
+      // A name IT Glue or BMS does not have: shown beside its field, the names they have offered in its dropdown.
+      if (error instanceof SettingsError)
+        return tenantPage(request, reply, tenant, { values: body, problems: error.problems });
+      throw error;
+    }
     tools.flash(request, {
       kind: 'ok',
       text: `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.`,

@@ -1,0 +1,126 @@
+import type { DirectorySource, DocStore, Psa } from '../domain/ports.ts';
+import type { Settings, SettingsProblem } from '../domain/settings.ts';
+import { isConnectorError } from '../connectors/http/connector-error.ts';
+import { foldName } from '../normalize/name.ts';
+import type { TenantRecord } from '../store/state-store.ts';
+
+/** What checking settings against the live systems reads: IT Glue, BMS when configured, Microsoft 365's groups. */
+export interface LiveSystems {
+  readonly itglue: Pick<DocStore, 'listLocations' | 'listContactTypes'>;
+  readonly bms: Pick<Psa, 'listEmailTypes' | 'listPhoneTypes'> | null;
+  readonly directory?: Pick<DirectorySource, 'readGroupMembers'>;
+}
+
+/** A setting refused because it names nothing the system has: the names that exist go with it. */
+export interface LiveProblem extends SettingsProblem {
+  readonly choices: readonly string[];
+}
+
+/** The names a tenant's settings may take, as the systems hold them now; null for a list that could not be read. */
+export interface SettingChoices {
+  readonly 'location.default': readonly string[] | null;
+  readonly contactType: readonly string[] | null;
+  readonly 'psa.leaverContactType': readonly string[] | null;
+  readonly 'psa.emailType': readonly { readonly id: number; readonly name: string }[] | null;
+  readonly 'psa.phoneType': readonly { readonly id: number; readonly name: string }[] | null;
+}
+
+async function readable<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch {
+    return null;
+  }
+}
+
+function namesOf(list: readonly { readonly name: string }[] | null): string[] | null {
+  return list?.map((item) => item.name) ?? null;
+}
+
+/** The lists a tenant's named settings are checked against (a list that cannot be read is null, and not checked). */
+export async function settingChoices(systems: LiveSystems, tenant: TenantRecord): Promise<SettingChoices> {
+  const [locations, contactTypes, emailTypes, phoneTypes] = await Promise.all([
+    tenant.itglueOrganizationId === null
+      ? null
+      : readable(() => systems.itglue.listLocations(tenant.itglueOrganizationId!)),
+    readable(() => systems.itglue.listContactTypes()),
+    systems.bms === null || tenant.bmsAccountId === null ? null : readable(() => systems.bms!.listEmailTypes()),
+    systems.bms === null || tenant.bmsAccountId === null ? null : readable(() => systems.bms!.listPhoneTypes()),
+  ]);
+  return {
+    'location.default': namesOf(locations),
+    contactType: namesOf(contactTypes),
+    'psa.leaverContactType': namesOf(contactTypes),
+    'psa.emailType': emailTypes,
+    'psa.phoneType': phoneTypes,
+  };
+}
+
+function listed(names: readonly string[]): string {
+  return names.length === 0 ? 'there are none' : `the names are: ${names.map((n) => `"${n}"`).join(', ')}`;
+}
+
+/**
+ * The tenant's named settings that name nothing the live systems have (a location, a contact type, a BMS email or
+ * phone type, a Microsoft 365 group), each with the names that exist. Only `keys` are checked (the ones being
+ * changed), so that a save is not refused for a setting it does not touch.
+ */
+export async function liveSettingsProblems(
+  systems: LiveSystems,
+  tenant: TenantRecord,
+  settings: Settings,
+  keys: ReadonlySet<string>,
+): Promise<LiveProblem[]> {
+  const choices = await settingChoices(systems, tenant);
+  const problems: LiveProblem[] = [];
+  const named = (
+    key: 'location.default' | 'contactType' | 'psa.leaverContactType',
+    value: string | null,
+    what: string,
+  ) => {
+    const list = choices[key];
+    if (!keys.has(key) || value === null || list === null) return;
+    if (!list.some((name) => foldName(name) === foldName(value)))
+      problems.push({ key, message: `${what} has no "${value}": ${listed(list)}.`, choices: list });
+  };
+  named(
+    'location.default',
+    settings.location.default,
+    `IT Glue's organization ${tenant.itglueOrganizationName === null ? '' : `"${tenant.itglueOrganizationName}" `}`.trim(),
+  );
+  named('contactType', settings.contactType, 'IT Glue (contact types)');
+  named('psa.leaverContactType', settings.psa.leaverContactType, 'IT Glue (contact types)');
+  for (const [key, value, what] of [
+    ['psa.emailType', settings.psa.emailType, 'BMS (email types)'],
+    ['psa.phoneType', settings.psa.phoneType, 'BMS (phone types)'],
+  ] as const) {
+    const list = choices[key];
+    if (!keys.has(key) || list === null) continue;
+    const found =
+      typeof value === 'number'
+        ? list.some((type) => type.id === value)
+        : list.some((type) => foldName(type.name) === foldName(value));
+    if (!found)
+      problems.push({
+        key,
+        message: `${what} has no ${typeof value === 'number' ? `type with the id ${value}` : `"${value}"`}: ${list.length === 0 ? 'there are none' : `the names are: ${list.map((t) => `"${t.name}" (${t.id})`).join(', ')}`}.`,
+        choices: list.map((type) => type.name),
+      });
+  }
+  if (keys.has('scope.groupIds') && systems.directory !== undefined) {
+    for (const groupId of settings.scope.groupIds) {
+      // Only a group Microsoft 365 says does not exist is refused; one that cannot be read now is not held against it.
+      const missing = await systems
+        .directory!.readGroupMembers(tenant.id, groupId)
+        .then(() => false)
+        .catch((error: unknown) => isConnectorError(error) && error.code === 'NotFound');
+      if (missing)
+        problems.push({
+          key: 'scope.groupIds',
+          message: `Microsoft 365 of ${tenant.displayName} has no group ${groupId} that contactsync can read: give the group's object id (Entra admin center, Groups).`,
+          choices: [],
+        });
+    }
+  }
+  return problems;
+}
