@@ -100,6 +100,8 @@ describe('contactsync simulators --seed FILE --config-out CONFIG --port N --dump
     const first = await cs('sync');
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Contoso Ltd\s+ok\s+3/);
+    // The seed's own settings of a tenant came with the config.
+    expect((await cs('tenants', 'settings', 'Fabrikam')).stdout).toMatch(/"pollSeconds": 30/);
 
     const hire = user('nina', {
       userPrincipalName: 'nina.new@contoso.com',
