@@ -31,6 +31,9 @@ export interface DocContact {
   readonly mirroredPsaContactId: number | null;
   readonly emails: readonly DocEmail[];
   readonly phones: readonly DocPhone[];
+  /** when IT Glue says the contact was made and last changed (RFC 3339), shown to a person deciding a dispute */
+  readonly createdAt?: string | null;
+  readonly updatedAt?: string | null;
 }
 
 /** The attributes contactsync writes on an IT Glue contact. */

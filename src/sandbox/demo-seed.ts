@@ -409,22 +409,49 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
         ],
       });
     } else if (kind === 5 && i % 40 === 5) {
-      // Two IT Glue contacts with this user's name: a dispute for a person to settle.
-      for (const suffix of ['(old)', '(duplicate)']) {
-        contacts.push({
+      // Two IT Glue contacts with this user's name: a dispute for a person to settle, from what each holds. The
+      // old one has a former address and phone; the newer one the user's office phone, title and location.
+      contacts.push(
+        {
           id: itglueId(),
           'first-name': first,
           'last-name': last,
-          title: null,
+          title: 'Former employee',
           'contact-type-id': null,
           'location-id': null,
           important: false,
-          notes: `Created by hand ${suffix}`,
+          notes: 'Created by hand (old)',
           'psa-integration': null,
-          'contact-emails': [],
-          'contact-phones': [],
-        });
-      }
+          'contact-emails': [email(`${local}@old-${plan.domain}`, true)],
+          'contact-phones': [
+            {
+              value: digits(phone(phoneRegion, 'office', i + 700, 0)),
+              extension: null,
+              primary: true,
+              'label-name': 'Work',
+            },
+          ],
+          'created-at': '2019-03-04T09:12:00.000Z',
+          'updated-at': '2021-06-30T16:40:00.000Z',
+        },
+        {
+          id: itglueId(),
+          'first-name': first,
+          'last-name': last,
+          title: user.jobTitle,
+          'contact-type-id': null,
+          'location-id': locationIds[plan.locations.findIndex((l) => l.name === officeLocation)] ?? locationId,
+          important: false,
+          notes: 'Created by hand (duplicate)',
+          'psa-integration': null,
+          'contact-emails': [email(`${local}.home@example.net`, true)],
+          'contact-phones': [
+            { value: digits(user.businessPhones[0] ?? ''), extension: null, primary: true, 'label-name': 'Work' },
+          ],
+          'created-at': '2025-10-02T11:05:00.000Z',
+          'updated-at': '2025-10-02T11:05:00.000Z',
+        },
+      );
     } else if (kind === 6) {
       // Not in IT Glue yet, but already in BMS with the same email: linked there, never duplicated.
       bmsContacts.push({
@@ -441,19 +468,20 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
         isPoc: false,
       });
     } else if (kind === 8 && i % 40 === 8) {
-      // Two BMS contacts with this user's name and no email: a dispute on the BMS side.
+      // Two BMS contacts with this user's name and no email: a dispute on the BMS side. One has the user's phone
+      // and title; the other was an agency temp, made inactive.
       for (let k = 0; k < 2; k++) {
         bmsContacts.push({
           id: bmsId(),
           firstName: first,
           lastName: last,
-          jobTitle: null,
+          jobTitle: k === 0 ? user.jobTitle : 'Temp (agency)',
           emailAddress: null,
           emailTypeId: null,
-          phoneNumber: '(000) 000-0000',
+          phoneNumber: k === 0 ? (user.businessPhones[0] ?? '(000) 000-0000') : '(000) 000-0000',
           phoneTypeId: 1,
           locationId: bmsLocationIds[0]!,
-          isActive: true,
+          isActive: k === 0,
           isPoc: false,
         });
       }

@@ -167,8 +167,9 @@ export class ItGlueSimulator {
           ...contact,
           'organization-id': organization.id,
           'contact-phones': contact['contact-phones'].map((p) => ({ ...p, value: digits(p.value) })),
-          'created-at': now,
-          'updated-at': now,
+          // A seed may date its contacts (IT Glue's attributes); otherwise they are made now.
+          'created-at': typeof contact['created-at'] === 'string' ? contact['created-at'] : now,
+          'updated-at': typeof contact['updated-at'] === 'string' ? contact['updated-at'] : now,
         });
         this.nextId = Math.max(this.nextId, Number(contact.id) + 1 || this.nextId);
       }

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issueInWords } from '../domain/issue-words.ts';
 import { actOnAttention, setBlankPhoneAndSync } from '../operations/attention-actions.ts';
+import { conflictEvidence, type EvidenceReaders } from '../operations/conflict-evidence.ts';
+import { conflictNamed } from '../operations/conflict-named.ts';
 import { ATTENTION_KINDS, attentionItems, countByKind, type AttentionKind } from '../operations/attention.ts';
 import {
   approveInactivations,
@@ -283,6 +285,24 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/api/conflicts/{id}',
+    summary:
+      "One open conflict's evidence (by id, its first characters, or the user's sign-in name): the user and each candidate with emails, phones, title, location, dates and links, every field marked same, differs or missing, and the rule",
+    access: 'viewer',
+    handler: async (request, services) => {
+      const conflict = await conflictNamed(services.store, params(request).id!);
+      let readers: EvidenceReaders | null = null;
+      try {
+        const { itglue, bms } = services.apis();
+        readers = { itglue, bms };
+      } catch {
+        readers = null;
+      }
+      return (await conflictEvidence(services.store, readers, [conflict]))[0];
+    },
+  },
+  {
     method: 'POST',
     path: '/api/conflicts/{id}/resolve',
     summary: 'Resolve a conflict: link to a candidate, create a new contact, or leave the user out',
@@ -290,9 +310,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: resolveBody,
     handler: async (request, { store }) => {
       const body = bodyOf(resolveBody, request);
+      const conflict = await conflictNamed(store, params(request).id!);
       const { message } = await resolveConflict(
         store,
-        params(request).id!,
+        conflict.id,
         body.resolution === 'link' ? { kind: 'link', contactId: body.contactId } : { kind: body.resolution },
         actorOf(request.identity!),
       );

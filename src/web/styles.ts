@@ -70,7 +70,26 @@ code { font-size:.9em; overflow-wrap:anywhere; }
 .htmx-request .when-idle { display:none; }
 .when-busy { display:none; }
 .htmx-request .when-busy { display:inline; }
+.visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+.narrow-only { display:none; }
+.verdict { display:inline-block; font-size:.75rem; padding:0 .4rem; border-radius:999px; border:1px solid var(--line); white-space:nowrap; }
+.verdict.agree, td.agree .verdict { color:var(--ok); border-color:var(--ok); }
+.verdict.differs, td.differs .verdict { color:var(--warn); border-color:var(--warn); }
+td.differs { background:var(--diff); }
+td.missing .verdict { color:var(--muted); }
+table.evidence td, table.evidence th { overflow-wrap:anywhere; }
+.candidate-head { display:flex; flex-direction:column; gap:.1rem; font-size:.85rem; text-transform:none; letter-spacing:0; color:var(--fg); font-weight:400; }
+.candidate-head strong { font-size:.95rem; }
+.attention-group { margin:.6rem 0 1rem; }
+.attention-group h3 { font-size:1rem; margin:.4rem 0; }
+.inline-form { margin:.3rem 0 .6rem; }
+.inline-form input[type=text] { font:inherit; padding:.3rem .5rem; border:1px solid var(--line); border-radius:6px; width:11rem; }
+.bulk { margin-top:.6rem; }
+td.pick { width:2rem; }
 @media (max-width: 720px) {
+  .narrow-only { display:table-row; }
+  table.stack tr.narrow-only { display:block; }
+  td.pick { width:auto; }
   main { padding:.6rem; }
   header.top nav { order:3; flex-basis:100%; }
   header.top .who { margin-left:auto; }

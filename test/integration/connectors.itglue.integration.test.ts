@@ -66,6 +66,8 @@ describe('ItGlueDocStore', () => {
       mirroredPsaContactId: null,
       emails: [{ value: 'p0@contoso.com', primary: true, label: 'Work' }],
       phones: [{ value: '2065550100', extension: null, primary: true, label: 'Work' }],
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(requestsSince(sims, 'itglue', before)).toEqual(Array(3).fill('GET /contacts'));
   });

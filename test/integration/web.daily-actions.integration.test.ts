@@ -151,7 +151,7 @@ describe('the conflicts queue', () => {
     const open = await web.box.store.listConflicts({ status: 'open' });
     const conflict = open.find((c) => c.candidates.length === 2)!;
     const card = new RegExp(
-      `<section class="card" data-conflict="${conflict.userPrincipalName}">[\\s\\S]*?</section>`,
+      `<section class="card conflict" data-conflict="${conflict.userPrincipalName}"[^>]*>[\\s\\S]*?</section>`,
     ).exec(page.body)![0];
     for (const candidate of conflict.candidates) expect(card).toContain(`contact ${candidate}</h3>`);
     expect(textOf(card)).toContain('Microsoft 365 user');

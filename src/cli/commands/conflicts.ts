@@ -1,49 +1,106 @@
 import type { Command } from 'commander';
 import { approveInactivations, resolveConflict, type ConflictChoice } from '../../operations/operator-actions.ts';
-import { actor, tenantNamed, withContext } from '../context.ts';
+import { shortId } from '../../operations/attention.ts';
+import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
+import { conflictNamed } from '../../operations/conflict-named.ts';
+import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { formatTable } from '../output.ts';
-import { writeOut } from '../terminal-text.ts';
+import { writeLines, writeOut } from '../terminal-text.ts';
+
+/** IT Glue and BMS to read the candidates from, when this config has their credentials. */
+function readersOf(context: CliContext) {
+  try {
+    const { itglue, bms } = context.apis();
+    return { itglue, bms };
+  } catch {
+    return null;
+  }
+}
+
+const MARK = { same: '=', differs: '≠', missing: ' ' } as const;
+
+/** A conflict's evidence as lines: the user, then each candidate with its fields marked (= same, ≠ differs). */
+function evidenceLines(e: ConflictEvidence): string[] {
+  const system = e.side === 'itglue' ? 'IT Glue' : 'BMS';
+  const lines = [
+    `${e.shortId}  ${e.tenantName} · ${e.user.userPrincipalName} · ${system}`,
+    `  ${e.why}`,
+    `  Microsoft 365: ${[e.user.name, e.user.emails.join(', '), e.user.phones.join(', '), e.user.title, e.user.location].filter(Boolean).join(' · ')}`,
+  ];
+  for (const c of e.candidates) {
+    lines.push(
+      `  ${system} contact ${c.id}${c.active === null ? '' : c.active ? ' (active)' : ' (inactive)'}${c.linkedTo === null ? '' : `, linked to ${c.linkedTo}`}: made ${c.createdAt?.slice(0, 10) ?? '–'}, changed ${c.updatedAt?.slice(0, 10) ?? '–'}${c.psa === null ? '' : `, BMS ${c.psa.id} (${c.psa.by})`}${c.link === null ? '' : `  ${c.link}`}`,
+    );
+    if (c.unreadable !== null) lines.push(`      ${c.unreadable}`);
+    for (const f of c.fields) lines.push(`      ${MARK[f.verdict]} ${f.field.padEnd(8)} ${f.candidate ?? '–'}`);
+  }
+  return lines;
+}
 
 export function registerConflicts(cli: Command, configOf: (command: Command) => string): void {
   const conflicts = cli.command('conflicts').description('The conflicts queue: users the sync will not guess about.');
   conflicts
     .command('list')
-    .description('Open conflicts, each with its candidates.')
-    .option('--tenant <id>', 'only this tenant')
-    .option('--all', 'resolved ones too')
+    .description(
+      'Open conflicts with their evidence: the Microsoft 365 user and each candidate (emails, phones, title, location, dates, links), every field marked the same or different, and the rule that made it a candidate.',
+    )
+    .option('--tenant <id>', 'only this tenant (id or name)')
+    .option('--all', 'resolved ones too (without evidence)')
     .option('--json', 'as JSON')
     .action((options: { tenant?: string; all?: boolean; json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async (context) => {
+          const { store } = context;
           const tenant = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
-          const list = await store.listConflicts({
-            ...(tenant === null ? {} : { tenantId: tenant.id }),
-            ...(options.all === true ? {} : { status: 'open' as const }),
-          });
-          if (options.json === true) {
-            writeOut(`${JSON.stringify(list)}\n`);
-            return;
+          const scope = tenant === null ? {} : { tenantId: tenant.id };
+          if (options.all === true) {
+            const list = await store.listConflicts(scope);
+            if (options.json === true) return writeOut(`${JSON.stringify(list)}\n`);
+            const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+            return writeOut(
+              `${formatTable(
+                ['conflict', 'tenant', 'user', 'in', 'rule', 'candidates', 'status'],
+                list.map((c) => [
+                  shortId(c.id),
+                  names.get(c.tenantId) ?? c.tenantId,
+                  c.userPrincipalName,
+                  c.side === 'itglue' ? 'IT Glue' : 'BMS',
+                  c.rule ?? '-',
+                  c.candidates.join(', '),
+                  c.resolution === null ? c.status : `${c.status}: ${c.resolution}`,
+                ]),
+              )}\n`,
+            );
           }
-          if (list.length === 0) {
-            writeOut('No open conflicts.\n');
-            return;
-          }
-          const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
-          writeOut(
-            `${formatTable(
-              ['conflict', 'tenant', 'user', 'in', 'rule', 'candidates', 'status'],
-              list.map((c) => [
-                c.id,
-                names.get(c.tenantId) ?? c.tenantId,
-                c.userPrincipalName,
-                c.side === 'itglue' ? 'IT Glue' : 'BMS',
-                c.rule ?? '-',
-                c.candidates.join(', '),
-                c.resolution === null ? c.status : `${c.status}: ${c.resolution}`,
-              ]),
-            )}\nResolve with: contactsync conflicts resolve CONFLICT --link CONTACT | --create | --ignore\n`,
+          const evidence = await conflictEvidence(
+            store,
+            readersOf(context),
+            await store.listConflicts({ status: 'open', ...scope }),
           );
+          if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
+          if (evidence.length === 0) return writeOut('No open conflicts.\n');
+          writeLines(evidence.flatMap(evidenceLines));
+          writeOut(
+            "Resolve with: contactsync conflicts resolve CONFLICT (its id, or the user's sign-in name) --link CONTACT | --create | --ignore\n",
+          );
+        },
+        { requireSecrets: false },
+      ),
+    );
+
+  conflicts
+    .command('show <conflict>')
+    .description("One open conflict's evidence (by its id, the first characters of it, or the user's sign-in name).")
+    .option('--json', 'as JSON')
+    .action((key: string, options: { json?: boolean }, command: Command) =>
+      withContext(
+        configOf(command),
+        async (context) => {
+          const conflict = await conflictNamed(context.store, key);
+          const [evidence] = await conflictEvidence(context.store, readersOf(context), [conflict]);
+          if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
+          writeLines(evidenceLines(evidence!));
         },
         { requireSecrets: false },
       ),
@@ -71,7 +128,8 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
               : options.create === true
                 ? { kind: 'create' }
                 : { kind: 'ignore' };
-          writeOut(`${(await resolveConflict(store, id, choice, actor())).message}\n`);
+          const conflict = await conflictNamed(store, id);
+          writeOut(`${(await resolveConflict(store, conflict.id, choice, actor())).message}\n`);
         },
         { requireSecrets: false },
       ),

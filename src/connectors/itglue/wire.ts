@@ -117,6 +117,8 @@ const contactAttributes = z.object({
   'location-id': nullableId,
   important: z.boolean().nullable().optional(),
   notes: text,
+  'created-at': text,
+  'updated-at': text,
   'contact-emails': z
     .array(
       z.object({
@@ -196,6 +198,8 @@ export function toDocContact(resource: z.infer<typeof contactResource>, organiza
     important: a.important ?? false,
     notes: a.notes,
     mirroredPsaContactId: null,
+    createdAt: a['created-at'],
+    updatedAt: a['updated-at'],
     emails: (a['contact-emails'] ?? []).map((e) => ({
       value: e.value,
       primary: e.primary ?? false,

@@ -129,7 +129,7 @@ function group(
 /** Where a decision leads back to: the page with its filters. */
 function backTo(request: FastifyRequest): string {
   const back = field(request, 'back') ?? '/attention';
-  return back.startsWith('/attention') ? back : '/attention';
+  return /^\/(attention|conflicts)(\?|$)/.test(back) ? back : '/attention';
 }
 
 /** A form field given once or many times, as a list. */

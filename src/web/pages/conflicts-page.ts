@@ -1,183 +1,212 @@
 import type { FastifyInstance } from 'fastify';
-import type { DirectoryUser } from '../../domain/directory-user.ts';
-import { resolveConflict, type ConflictChoice, OperationError } from '../../operations/operator-actions.ts';
-import type { ConflictRecord } from '../../store/state-store.ts';
+import { conflictEvidence, type CandidateEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
+import {
+  resolveConflict,
+  tenantNamed,
+  type ConflictChoice,
+  OperationError,
+} from '../../operations/operator-actions.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, isAdmin, param, query } from './shared.ts';
 
-interface Candidate {
-  readonly id: string;
-  readonly lines: readonly string[];
+const BULK_FORM = 'conflicts-bulk';
+const date = (value: string | null) => (value === null ? '–' : value.replace('T', ' ').slice(0, 16));
+
+const VERDICT: Readonly<Record<string, { label: string; css: string }>> = {
+  same: { label: 'same', css: 'agree' },
+  differs: { label: 'differs', css: 'differs' },
+  missing: { label: 'not given', css: 'missing' },
+};
+
+function candidateHead(c: CandidateEvidence, system: string): SafeHtml {
+  return html`<div class="candidate-head">
+    <strong>${c.name || `${system} contact`}</strong>
+    ${c.link === null ? html`<span class="muted">${system} ${c.id}</span>` : html`<a href="${c.link}" target="_blank" rel="noopener noreferrer">${system} ${c.id}</a>`}
+    ${c.active === null ? '' : badge(c.active ? 'active' : 'inactive')}
+    ${c.linkedTo === null ? '' : html`<div class="muted">linked to ${c.linkedTo}</div>`}
+    <div class="muted">made ${date(c.createdAt)} · changed ${date(c.updatedAt)}</div>
+    ${
+      c.psa === null
+        ? c.system === 'itglue'
+          ? html`<div class="muted">no BMS contact</div>`
+          : ''
+        : html`<div>
+            BMS
+            ${c.psa.link === null ? c.psa.id : html`<a href="${c.psa.link}" target="_blank" rel="noopener noreferrer">${c.psa.id}</a>`}
+            <span class="muted">(${c.psa.by})</span>
+          </div>`
+    }
+    ${c.unreadable === null ? '' : html`<div class="notice bad">${c.unreadable}</div>`}
+  </div>`;
 }
 
-const userLines = (user: DirectoryUser | undefined): string[] =>
-  user === undefined
-    ? []
-    : [
-        user.displayName ?? '',
-        user.jobTitle ?? '',
-        user.mail ?? user.userPrincipalName,
-        ...user.businessPhones,
-        user.mobilePhone ?? '',
-      ].filter((l) => l !== '');
-
-function conflictCard(
-  frame: PageFrame,
-  admin: boolean,
-  conflict: ConflictRecord,
-  tenantName: string,
-  user: DirectoryUser | undefined,
-  candidates: readonly Candidate[],
-): SafeHtml {
-  const action = `/conflicts/${encodeURIComponent(conflict.id)}/resolve`;
-  const system = conflict.side === 'itglue' ? 'IT Glue' : 'BMS';
-  return html`<section class="card" data-conflict="${conflict.userPrincipalName}">
+/** One dispute: the user and every candidate, field by field, each value marked as the same as the user's or not. */
+function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence): SafeHtml {
+  const action = `/conflicts/${encodeURIComponent(e.id)}/resolve`;
+  const system = e.side === 'itglue' ? 'IT Glue' : 'BMS';
+  const fields = ['Name', 'Email', 'Phone', 'Title', 'Location'] as const;
+  const userValue = (f: (typeof fields)[number]) =>
+    f === 'Name'
+      ? e.user.name
+      : f === 'Email'
+        ? e.user.emails.join(', ')
+        : f === 'Phone'
+          ? e.user.phones.join(', ')
+          : f === 'Title'
+            ? e.user.title
+            : e.user.location;
+  return html`<section class="card conflict" data-conflict="${e.user.userPrincipalName}" id="conflict-${e.id}">
     <h2>
-      ${conflict.userPrincipalName}
-      <span class="muted">· ${tenantName} · ${system}${conflict.rule === null ? '' : `, rule "${conflict.rule}"`}</span>
+      ${admin ? html`<input type="checkbox" form="${BULK_FORM}" name="item" value="conflict:${e.shortId}" aria-label="Select ${e.user.userPrincipalName}" /> ` : ''}${e.user.userPrincipalName}
+      <span class="muted">· ${e.tenantName} · ${system} · <code>${e.shortId}</code></span>
     </h2>
-    <p>
-      ${candidates.length === 1 ? `Another user also claims this ${system} contact.` : `${candidates.length} ${system} contacts fit this user equally well.`}
-      contactsync does not guess: choose.
-    </p>
-    <div class="side-by-side">
-      <div>
-        <h3>Microsoft 365 user</h3>
-        <dl>${userLines(user).map((l) => html`<dd>${l}</dd>`)}</dl>
-      </div>
-      ${candidates.map(
-        (c) =>
-          html`<div>
-            <h3>${system} contact ${c.id}</h3>
-            <dl>${c.lines.map((l) => html`<dd>${l}</dd>`)}</dl>
-            ${admin ? actionButton(frame, action, 'Link to this contact', { fields: { resolution: 'link', contact: c.id } }) : ''}
-          </div>`,
-      )}
+    <p>${e.why} contactsync does not guess: choose.</p>
+    <div class="table-wrap">
+      <table class="stack evidence">
+        <thead>
+          <tr>
+            <th>Field</th>
+            <th>
+              <div class="candidate-head">
+                <strong>Microsoft 365 user</strong>
+                <a href="${e.user.link}" target="_blank" rel="noopener noreferrer">Entra</a>
+              </div>
+            </th>
+            ${e.candidates.map((c) => html`<th>${candidateHead(c, system)}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          <tr class="narrow-only">
+            <th scope="row">Who</th>
+            <td data-label="Microsoft 365">
+              <a href="${e.user.link}" target="_blank" rel="noopener noreferrer">Entra</a>
+            </td>
+            ${e.candidates.map((c) => html`<td data-label="${system} ${c.id}">${candidateHead(c, system)}</td>`)}
+          </tr>
+          ${fields.map(
+            (f) =>
+              html`<tr data-field="${f}">
+                <th scope="row">${f}</th>
+                <td data-label="Microsoft 365">${userValue(f) || html`<span class="muted">–</span>`}</td>
+                ${e.candidates.map((c) => {
+                  const row = c.fields.find((x) => x.field === f);
+                  const v = VERDICT[row?.verdict ?? 'missing']!;
+                  return html`<td data-label="${system} ${c.id}" class="${row === undefined ? '' : v.css}">
+                    ${row?.candidate ?? html`<span class="muted">–</span>`}
+                    ${row === undefined ? '' : html` <span class="verdict ${v.css}">${v.label}</span>`}
+                  </td>`;
+                })}
+              </tr>`,
+          )}
+          ${
+            admin
+              ? html`<tr class="choose">
+                  <th scope="row">Choose</th>
+                  <td data-label="Microsoft 365"></td>
+                  ${e.candidates.map((c) => html`<td data-label="${system} ${c.id}">${actionButton(frame, action, 'Link to this contact', { fields: { resolution: 'link', contact: c.id } })}</td>`)}
+                </tr>`
+              : ''
+          }
+        </tbody>
+      </table>
     </div>
+    ${e.candidates.map((c) => html`<h3 class="visually-hidden">${system} contact ${c.id}</h3>`)}
     ${admin ? html`<div class="actions" style="margin-top:.8rem">${actionButton(frame, action, 'Create a new contact', { secondary: true, fields: { resolution: 'create' } })}${actionButton(frame, action, 'Leave this user out', { secondary: true, fields: { resolution: 'ignore' } })}</div>` : ''}
   </section>`;
 }
 
-/** The conflicts queue: each dispute with the user and its candidates side by side, resolved with one click. */
+function readersOf(services: WebServices) {
+  try {
+    const { itglue, bms } = services.apis();
+    return { itglue, bms };
+  } catch {
+    return null;
+  }
+}
+
+/** The conflicts queue: each dispute decided from evidence, one by one or many at once, filtered by customer. */
 export function registerConflictsPage(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   const { store } = services;
 
-  const candidatesOf = async (conflict: ConflictRecord): Promise<Candidate[]> => {
-    let apis: ReturnType<WebServices['apis']> | null = null;
-    try {
-      apis = services.apis();
-    } catch {
-      apis = null;
-    }
-    return Promise.all(
-      conflict.candidates.map(async (id): Promise<Candidate> => {
-        try {
-          if (apis === null) return { id, lines: [] };
-          if (conflict.side === 'itglue') {
-            const contact = await apis.itglue.readContact(id);
-            if (contact === null) return { id, lines: ['no longer in IT Glue'] };
-            return {
-              id,
-              lines: [
-                [contact.firstName, contact.lastName].filter(Boolean).join(' '),
-                contact.title ?? '',
-                ...contact.emails.map((e) => `${e.value}${e.primary ? ' (primary)' : ''}`),
-                ...contact.phones.map((p) => p.value),
-              ].filter((l) => l !== ''),
-            };
-          }
-          const contact = apis.bms === null ? null : await apis.bms.readContact(Number(id));
-          if (contact === null) return { id, lines: ['no longer in BMS'] };
-          return {
-            id,
-            lines: [
-              [contact.firstName, contact.lastName].filter(Boolean).join(' '),
-              contact.jobTitle ?? '',
-              contact.emailAddress ?? '',
-              contact.phoneNumber ?? '',
-              contact.isActive ? 'active' : 'inactive',
-            ].filter((l) => l !== ''),
-          };
-        } catch (error) {
-          return { id, lines: [`could not be read: ${(error as Error).message}`] };
-        }
-      }),
-    );
-  };
-
   app.get('/conflicts', { config: { access: 'viewer' } }, async (request, reply) => {
-    const tenantFilter = query(request, 'tenant');
+    const wanted = query(request, 'tenant');
+    const tenant = wanted === undefined || wanted === '' ? null : await tenantNamed(store, wanted);
     const tenants = await store.listTenants();
     const names = new Map(tenants.map((t) => [t.id, t.displayName]));
-    const open = await store.listConflicts({
-      status: 'open',
-      ...(tenantFilter === undefined ? {} : { tenantId: tenantFilter }),
-    });
-    const resolved = (
-      await store.listConflicts({
-        status: 'resolved',
-        ...(tenantFilter === undefined ? {} : { tenantId: tenantFilter }),
-      })
-    )
-      .slice(-50)
-      .reverse();
-    const usersByTenant = new Map<string, Map<string, DirectoryUser>>();
-    for (const tenantId of new Set(open.map((c) => c.tenantId)))
-      usersByTenant.set(tenantId, new Map((await store.loadUsers(tenantId)).map((u) => [u.id, u])));
+    const scope = tenant === null ? {} : { tenantId: tenant.id };
+    const open = await store.listConflicts({ status: 'open', ...scope });
+    const resolved = (await store.listConflicts({ status: 'resolved', ...scope })).slice(-50).reverse();
+    const evidence = await conflictEvidence(store, readersOf(services), open);
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
-    const cards = await Promise.all(
-      open.map(async (c) =>
-        conflictCard(
-          frame,
-          admin,
-          c,
-          names.get(c.tenantId) ?? c.tenantId,
-          usersByTenant.get(c.tenantId)?.get(c.userId),
-          await candidatesOf(c),
-        ),
-      ),
-    );
+    const back = tenant === null ? '/conflicts' : `/conflicts?tenant=${encodeURIComponent(tenant.id)}`;
     return tools.send(
       request,
       reply,
       'Conflicts',
-      html`${tenantFilter === undefined ? '' : html`<p>Tenant ${names.get(tenantFilter) ?? tenantFilter} · <a href="/conflicts">every tenant</a></p>`}
-      ${open.length === 0 ? html`<p class="card">No open conflicts.</p>` : cards}
-      ${
-        resolved.length === 0
-          ? ''
-          : html`<h2>Resolved</h2>
-              <div class="table-wrap">
-                <table class="stack">
-                  <thead>
-                    <tr>
-                      <th>User</th>
-                      <th>Tenant</th>
-                      <th>In</th>
-                      <th>Resolution</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${resolved.map(
-                      (c) =>
-                        html`<tr>
-                          <td>${c.userPrincipalName}</td>
-                          <td data-label="Tenant">${names.get(c.tenantId) ?? c.tenantId}</td>
-                          <td data-label="In">${c.side === 'itglue' ? 'IT Glue' : 'BMS'}</td>
-                          <td data-label="Resolution">
-                            ${badge('resolved')}
-                            ${c.resolution ?? ''}${c.resolutionTarget === null ? '' : ` → ${c.resolutionTarget}`}
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-      }`,
+      html`<form method="get" action="/conflicts" class="actions" role="search">
+          <div class="field">
+            <label for="tenant">Customer</label
+            ><select id="tenant" name="tenant">
+              <option value="">every customer</option>
+              ${tenants.map((t) => html`<option value="${t.id}" ${t.id === tenant?.id ? html` selected` : ''}>${t.displayName}</option>`)}
+            </select>
+          </div>
+          <button type="submit" class="secondary">Show</button>
+        </form>
+        <p class="muted">
+          ${open.length} open${tenant === null ? '' : ` at ${tenant.displayName}`}. Each candidate is read now from IT
+          Glue or BMS; a value the same as the Microsoft 365 user's is marked <span class="verdict agree">same</span>, a
+          different one <span class="verdict differs">differs</span>.
+        </p>
+        ${
+          admin && open.length > 0
+            ? html`<form method="post" action="/attention/act" id="${BULK_FORM}" class="actions bulk">
+                <input type="hidden" name="_csrf" value="${frame.csrf}" />
+                <input type="hidden" name="back" value="${back}" />
+                <span>The conflicts selected:</span>
+                <button type="submit" name="action" value="create" class="secondary">
+                  Create a new contact for each
+                </button>
+                <button type="submit" name="action" value="ignore" class="secondary">Leave them out</button>
+              </form>`
+            : ''
+        }
+        ${open.length === 0 ? html`<p class="card">No open conflicts.</p>` : evidence.map((e) => conflictCard(frame, admin, e))}
+        ${
+          resolved.length === 0
+            ? ''
+            : html`<h2>Resolved</h2>
+                <div class="table-wrap">
+                  <table class="stack">
+                    <thead>
+                      <tr>
+                        <th>User</th>
+                        <th>Tenant</th>
+                        <th>In</th>
+                        <th>Resolution</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${resolved.map(
+                        (c) =>
+                          html`<tr>
+                            <td>${c.userPrincipalName}</td>
+                            <td data-label="Tenant">${names.get(c.tenantId) ?? c.tenantId}</td>
+                            <td data-label="In">${c.side === 'itglue' ? 'IT Glue' : 'BMS'}</td>
+                            <td data-label="Resolution">
+                              ${badge('resolved')}
+                              ${c.resolution ?? ''}${c.resolutionTarget === null ? '' : ` → ${c.resolutionTarget}`}
+                            </td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>`
+        }`,
     );
   });
 
