@@ -1,6 +1,6 @@
 import { ALERT_KINDS, type AlertKind } from '../alerts/alert-kinds.ts';
 import type { Reason } from '../domain/reason.ts';
-import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
+import type { StateStore, TenantRecord } from '../store/state-store.ts';
 
 /**
  * Needs attention: every item across tenants that waits for a person, as it stands now — conflicts to decide,
@@ -85,33 +85,15 @@ const contactPath = (tenantId: string, userId: string) =>
   `/contacts/${encodeURIComponent(tenantId)}/${encodeURIComponent(userId)}`;
 const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/**
- * The results that stand now for each person of a tenant: its latest run that planned the whole tenant, with the
- * results of later Sync now runs over them.
- */
-async function standingResults(
+/** The tenant's last run when it failed (it planned nothing: its people stand as the run before left them). */
+async function failedRun(
   store: StateStore,
   tenantId: string,
-): Promise<{
-  results: (UserResult & { runId: string; at: string })[];
-  lastFailed: { id: string; at: string; error: string } | null;
-}> {
-  const runs = await store.listRuns(tenantId, 50);
-  const latest = runs[0];
-  const lastFailed =
-    latest !== undefined && latest.status === 'failed'
-      ? { id: latest.id, at: latest.startedAt, error: latest.error ?? 'the run failed' }
-      : null;
-  const planned = runs.filter((r) => r.status === 'ok' || r.status === 'needs approval' || r.status === 'failed-users');
-  // A Sync now run holds one result; a tenant run one per user (a tenant of one user reads the same either way).
-  const whole = planned.findIndex((r) => Object.values(r.counts ?? {}).reduce((a, b) => a + b, 0) !== 1);
-  const base = whole === -1 ? planned.length - 1 : whole;
-  if (base < 0) return { results: [], lastFailed };
-  const byUser = new Map<string, UserResult & { runId: string; at: string }>();
-  for (const run of planned.slice(0, base + 1).reverse())
-    for (const result of await store.resultsOfRun(run.id))
-      byUser.set(result.userId, { ...result, runId: run.id, at: run.startedAt });
-  return { results: [...byUser.values()], lastFailed };
+): Promise<{ id: string; at: string; error: string } | null> {
+  const [latest] = await store.listRuns(tenantId, 1);
+  return latest !== undefined && latest.status === 'failed'
+    ? { id: latest.id, at: latest.startedAt, error: latest.error ?? 'the run failed' }
+    : null;
 }
 
 /** Every item that waits for a person, grouped by kind then customer (the order of ATTENTION_KINDS, then names). */
@@ -139,7 +121,8 @@ export async function attentionItems(store: StateStore, filter: AttentionFilter 
       });
     if (tenant.status === 'needs approval' && wants('guard-halt')) items.push(...(await haltOf(store, tenant)));
     if (!wants('held') && !wants('failed') && !wants('contract-mismatch')) continue;
-    const { results, lastFailed } = await standingResults(store, tenant.id);
+    const results = await store.standingResults(tenant.id);
+    const lastFailed = await failedRun(store, tenant.id);
     for (const r of results) {
       if (r.outcome === 'held' && wants('held'))
         items.push({
@@ -170,7 +153,7 @@ export async function attentionItems(store: StateStore, filter: AttentionFilter 
         subject: tenant.displayName,
         detail: `${counted(mismatched.length, 'user')} not written: ${first.message}`,
         since: latest.at,
-        path: `/runs/${encodeURIComponent(latest.runId)}`,
+        path: latest.runId === null ? tenantPath(tenant.id) : `/runs/${encodeURIComponent(latest.runId)}`,
         userId: null,
         conflictId: null,
         runId: latest.runId,

@@ -8,7 +8,7 @@ import { foldName, splitDisplayName } from '../normalize/name.ts';
 import { normalizePhone, phoneRegion, storedPhoneKey } from '../normalize/phone.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
 import type { ConflictRecord, StateStore, TenantRecord } from '../store/state-store.ts';
-import { deepLinks } from './deep-links.ts';
+import { deepLinks, NO_LINK_SETTINGS, type DeepLinks, type LinkSettings } from './deep-links.ts';
 import { shortId } from './attention.ts';
 
 /**
@@ -160,7 +160,10 @@ export async function conflictEvidence(
   store: StateStore,
   readers: EvidenceReaders | null,
   conflicts: readonly ConflictRecord[],
+  linkSettings: LinkSettings = NO_LINK_SETTINGS,
 ): Promise<ConflictEvidence[]> {
+  const link = (ids: Partial<Parameters<typeof deepLinks>[0]> & { tenantId: string; userId: string }) =>
+    deepLinks({ itglueOrganizationId: null, docContactId: null, psaContactId: null, ...ids }, linkSettings);
   const tenants = new Map((await store.listTenants()).map((t) => [t.id, t]));
   const docLocations = new Map<string, Promise<readonly DocLocation[]>>();
   const psaLocations = new Map<number, Promise<readonly PsaLocation[]>>();
@@ -190,7 +193,7 @@ export async function conflictEvidence(
               }),
       title: directory?.jobTitle ?? null,
       location: directory?.officeLocation ?? null,
-      link: deepLinks(tenant.id, conflict.userId, null, null, null).microsoft,
+      link: link({ tenantId: tenant.id, userId: conflict.userId }).microsoft,
     };
     const candidates = await Promise.all(
       conflict.candidates.map((id) =>
@@ -199,6 +202,7 @@ export async function conflictEvidence(
           users: users.get(tenant.id)!,
           docLocations,
           psaLocations,
+          link,
         }),
       ),
     );
@@ -224,6 +228,13 @@ interface Known {
   readonly users: ReadonlyMap<string, DirectoryUser>;
   readonly docLocations: Map<string, Promise<readonly DocLocation[]>>;
   readonly psaLocations: Map<number, Promise<readonly PsaLocation[]>>;
+  readonly link: (ids: {
+    tenantId: string;
+    userId: string;
+    itglueOrganizationId?: string | null;
+    docContactId?: string | null;
+    psaContactId?: number | null;
+  }) => DeepLinks;
 }
 
 async function candidateOf(
@@ -283,13 +294,18 @@ async function candidateOf(
         ...shown,
         createdAt: contact.createdAt ?? null,
         updatedAt: contact.updatedAt ?? null,
-        link: deepLinks(tenant.id, user.id, tenant.itglueOrganizationId, contact.id, null).itglue,
+        link: known.link({
+          tenantId: tenant.id,
+          userId: user.id,
+          itglueOrganizationId: tenant.itglueOrganizationId,
+          docContactId: contact.id,
+        }).itglue,
         psa:
           psaId === null
             ? null
             : {
                 id: psaId,
-                link: deepLinks(tenant.id, user.id, null, null, psaId).bms,
+                link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: psaId }).bms,
                 by: contact.mirroredPsaContactId === null ? 'contactsync' : 'IT Glue PSA sync',
               },
         fields: fieldsOf(user, shown, region),
@@ -313,7 +329,7 @@ async function candidateOf(
       ...blank,
       ...shown,
       active: contact.isActive,
-      link: deepLinks(tenant.id, user.id, null, null, contact.id).bms,
+      link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: contact.id }).bms,
       fields: fieldsOf(user, shown, region),
     };
   } catch (error) {

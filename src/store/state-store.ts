@@ -1032,6 +1032,31 @@ export class StateStore {
     return outcomes;
   }
 
+  /**
+   * Each person's result as it stands now: the tenant's latest run with results, then a later Sync now over it; with
+   * the run (null for Sync now) and when.
+   */
+  async standingResults(tenantId: string): Promise<(UserResult & { runId: string | null; at: string })[]> {
+    const runId = await this.latestResultsRun(tenantId);
+    if (runId === null) return [];
+    const run = await this.getRun(runId);
+    const at = run?.startedAt ?? '';
+    const byUser = new Map<string, UserResult & { runId: string | null; at: string }>();
+    for (const result of await this.resultsOfRun(runId)) byUser.set(result.userId, { ...result, runId, at });
+    const later = await this.db
+      .selectFrom('contact_actions')
+      .select(['user_id', 'result', 'at'])
+      .where('tenant_id', '=', tenantId)
+      .where('action', '=', 'sync-now')
+      .where('at', '>', at)
+      .orderBy('at')
+      .execute();
+    for (const row of later)
+      if (row.result !== null)
+        byUser.set(row.user_id, { ...(JSON.parse(row.result) as UserResult), runId: null, at: row.at });
+    return [...byUser.values()];
+  }
+
   /** The users held from BMS and the users disputed, as they stand now: from the latest run and the open conflicts. */
   async openUsers(tenantId: string): Promise<{ held: Set<string>; disputed: Set<string> }> {
     const runId = await this.latestResultsRun(tenantId);

@@ -299,7 +299,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       } catch {
         readers = null;
       }
-      return (await conflictEvidence(services.store, readers, [conflict]))[0];
+      return (await conflictEvidence(services.store, readers, [conflict], services.links))[0];
     },
   },
   {

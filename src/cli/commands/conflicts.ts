@@ -4,6 +4,7 @@ import { shortId } from '../../operations/attention.ts';
 import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
 import { conflictNamed } from '../../operations/conflict-named.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
+import { linkSettingsOf } from '../link-settings.ts';
 import { formatTable } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
@@ -77,6 +78,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
             store,
             readersOf(context),
             await store.listConflicts({ status: 'open', ...scope }),
+            linkSettingsOf(context.config),
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
           if (evidence.length === 0) return writeOut('No open conflicts.\n');
@@ -98,7 +100,12 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
         configOf(command),
         async (context) => {
           const conflict = await conflictNamed(context.store, key);
-          const [evidence] = await conflictEvidence(context.store, readersOf(context), [conflict]);
+          const [evidence] = await conflictEvidence(
+            context.store,
+            readersOf(context),
+            [conflict],
+            linkSettingsOf(context.config),
+          );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
           writeLines(evidenceLines(evidence!));
         },

@@ -139,7 +139,7 @@ export function registerConflictsPage(app: FastifyInstance, services: WebService
     const scope = tenant === null ? {} : { tenantId: tenant.id };
     const open = await store.listConflicts({ status: 'open', ...scope });
     const resolved = (await store.listConflicts({ status: 'resolved', ...scope })).slice(-50).reverse();
-    const evidence = await conflictEvidence(store, readersOf(services), open);
+    const evidence = await conflictEvidence(store, readersOf(services), open, services.links);
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const back = tenant === null ? '/conflicts' : `/conflicts?tenant=${encodeURIComponent(tenant.id)}`;
