@@ -4,7 +4,12 @@ import type { Reason } from './reason.ts';
 /** A phone in canonical form. `e164` is `+` and digits; `digits` is what IT Glue stores. */
 export interface NormalizedPhone {
   readonly e164: string;
+  /** E.164 without the plus: country calling code and national number */
   readonly digits: string;
+  /** the digits of the number's national form, as its country dials it ("4155552156", "02079460000") */
+  readonly national: string;
+  /** the country calling code ("1", "44") */
+  readonly callingCode: string;
   readonly extension: string | null;
 }
 

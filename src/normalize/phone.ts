@@ -3,6 +3,7 @@ import {
   parsePhoneNumberFromString,
   isSupportedCountry,
   type CountryCode,
+  type PhoneNumber,
 } from 'libphonenumber-js/max';
 import type { NormalizedPhone } from '../domain/normalized-user.ts';
 
@@ -10,8 +11,23 @@ export type PhoneResult =
   | { readonly ok: true; readonly phone: NormalizedPhone }
   | { readonly ok: false; readonly message: string };
 
-function toPhone(e164: string, extension: string | undefined): NormalizedPhone {
-  return { e164, digits: e164.slice(1), extension: extension ?? null };
+function toPhone(parsed: PhoneNumber): NormalizedPhone {
+  return {
+    e164: parsed.number,
+    digits: parsed.number.slice(1),
+    // The extension is kept apart, as IT Glue keeps it.
+    national: parsed.format('NATIONAL', { formatExtension: (number) => number }).replace(/\D/g, ''),
+    callingCode: parsed.countryCallingCode,
+    extension: parsed.ext ?? null,
+  };
+}
+
+/**
+ * The digits IT Glue is given for a phone: its national form when it is in the tenant's country (IT Glue shows
+ * `4155552156` as `(415) 555-2156`), else with its country calling code in front.
+ */
+export function itgluePhoneValue(phone: NormalizedPhone, tenantCallingCode: string): string {
+  return phone.callingCode === tenantCallingCode ? phone.national : phone.digits;
 }
 
 /** A usable phone region from an ISO code, or null (Graph's `country` is free text and often not a code). */
@@ -33,7 +49,7 @@ export function normalizePhone(raw: string | null | undefined, region: string): 
   if (parsed === undefined || !parsed.isValid()) {
     return { ok: false, message: `"${value}" is not a valid phone number in region ${region}` };
   }
-  return { ok: true, phone: toPhone(parsed.number, parsed.ext) };
+  return { ok: true, phone: toPhone(parsed) };
 }
 
 /**

@@ -12,7 +12,7 @@ import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { foldName } from '../normalize/name.ts';
-import { regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
+import { itgluePhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
 
 const PRIMARY_EMAIL_LABEL = 'Work';
 const ALIAS_EMAIL_LABEL = 'Alias';
@@ -36,6 +36,10 @@ export interface DocFieldContext {
   readonly defaultLocation: DocLocation | null;
   readonly newContactTypeId: string | null;
   readonly replacementPhone: ReplacementPhone | null;
+  /** the calling code of the tenant's region: phones of that country are written in their national form */
+  readonly callingCode: string;
+  /** the tenant's region, for reading back the national form of a phone contactsync wrote */
+  readonly region: string;
   /** the longest name or title IT Glue takes */
   readonly textLimit: number;
 }
@@ -161,9 +165,16 @@ function choosePhones(
   const keys: string[] = [];
   const keyOf = (phone: DocPhone): string => {
     const national = callingCode + phone.value;
-    for (const w of wanted) if (phone.value === w.phone.digits || national === w.phone.digits) return w.phone.e164;
+    for (const w of wanted)
+      if (phone.value === w.phone.digits || phone.value === w.phone.national || national === w.phone.digits)
+        return w.phone.e164;
     const international = `+${phone.value}`;
     for (const p of previouslyOwned) if (p.key === phone.value || p.key === international) return p.key;
+    // A phone contactsync wrote in its national form (a placeholder such as the tenant's main number) reads back so.
+    if (previouslyOwned.length > 0) {
+      const inRegion = storedPhoneKey(phone.value, context.region);
+      for (const p of previouslyOwned) if (p.key === inRegion) return p.key;
+    }
     const couldBeWanted = wanted.some((w) => phone.value.length >= 6 && w.phone.digits.endsWith(phone.value.slice(-6)));
     return couldBeWanted ? storedPhoneKey(phone.value, user.phoneRegion) : phone.value;
   };
@@ -197,7 +208,12 @@ function choosePhones(
     ownedPhones.push({ key: w.phone.e164, label: w.label, placeholder: false });
     if (!seen.includes(w.phone.e164)) {
       seen.push(w.phone.e164);
-      kept.push({ value: w.phone.digits, extension: w.phone.extension, primary: false, label: w.label });
+      kept.push({
+        value: itgluePhoneValue(w.phone, context.callingCode),
+        extension: w.phone.extension,
+        primary: false,
+        label: w.label,
+      });
       keys.push(w.phone.e164);
     }
   }
@@ -305,7 +321,7 @@ export function docCreateDiffs(fields: DocContactFields, context: Pick<DocFieldC
     'contact-phones',
     describePhones(
       fields.phones,
-      fields.phones.map((phone) => `+${phone.value}`),
+      fields.phones.map((phone) => phone.value),
     ),
   );
   return diffs;
@@ -479,7 +495,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     office === null
       ? null
       : {
-          value: office.digits,
+          value: itgluePhoneValue(office, context.callingCode),
           extension: office.extension,
           primary: office.e164 === primaryKey,
           label: OFFICE_PHONE_LABEL,
@@ -487,7 +503,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     mobile === null
       ? null
       : {
-          value: mobile.digits,
+          value: itgluePhoneValue(mobile, context.callingCode),
           extension: mobile.extension,
           primary: mobile.e164 === primaryKey,
           label: MOBILE_PHONE_LABEL,

@@ -16,7 +16,7 @@ import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { foldName, personNameKey } from '../normalize/name.ts';
-import { normalizePhone } from '../normalize/phone.ts';
+import { itgluePhoneValue, normalizePhone, regionCallingCode } from '../normalize/phone.ts';
 import {
   planDocFields,
   trimmed,
@@ -81,15 +81,23 @@ function psaTypeId(types: readonly PsaType[], setting: string | number): number 
   return typeof setting === 'number' ? setting : typeId(types, setting);
 }
 
+/**
+ * The phone written when Microsoft 365 has none. A real number goes to IT Glue in its national form and to BMS in
+ * E.164; a placeholder such as 000-000-0000 goes as the operator typed it (IT Glue keeps its digits).
+ */
 function replacementPhone(settings: Settings, organizationPhone: string | null): ReplacementPhone | null {
   const setting = settings.phones.blankReplacement;
   if (setting === null) return null;
+  const callingCode = regionCallingCode(settings.phones.defaultRegion);
   if (setting === 'tenantMain') {
     const main = normalizePhone(organizationPhone, settings.phones.defaultRegion);
-    return main?.ok ? { key: main.phone.e164, digits: main.phone.digits, psaValue: main.phone.e164 } : null;
+    return main?.ok
+      ? { key: main.phone.e164, digits: itgluePhoneValue(main.phone, callingCode), psaValue: main.phone.e164 }
+      : null;
   }
   const parsed = normalizePhone(setting, settings.phones.defaultRegion);
-  if (parsed?.ok) return { key: parsed.phone.e164, digits: parsed.phone.digits, psaValue: parsed.phone.e164 };
+  if (parsed?.ok)
+    return { key: parsed.phone.e164, digits: itgluePhoneValue(parsed.phone, callingCode), psaValue: parsed.phone.e164 };
   const digits = setting.replace(/\D/g, '');
   return { key: digits, digits, psaValue: setting };
 }
@@ -196,6 +204,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
     defaultLocation,
     newContactTypeId: typeId(input.itglue.contactTypes, settings.contactType),
     replacementPhone: replacementPhone(settings, input.organizationPhone),
+    callingCode: regionCallingCode(settings.phones.defaultRegion),
+    region: settings.phones.defaultRegion,
     textLimit: input.textLimits?.itglue ?? Number.POSITIVE_INFINITY,
   };
   const psaContext: PsaFieldContext | null =

@@ -122,7 +122,7 @@ describe('figures that add up', () => {
     }
     expect(summary.get('Contoso Ltd')!.disputed).toBe(10);
     firstHeld = summary.get('Contoso Ltd')!.held!;
-  });
+  }, 180_000);
 
   it('a sync that finds nothing writes no run, and still says what is held and disputed now', async () => {
     const run = await cs(['sync']);
@@ -138,5 +138,27 @@ describe('figures that add up', () => {
     expect(summary.get('Contoso Ltd')!.disputed).toBe(10);
     expect(run.stdout).not.toMatch(/new\)/);
     expect(JSON.parse((await cs(['runs', 'list', '--json'])).stdout)).toHaveLength(3);
+  });
+
+  it('writes phones to IT Glue in the national digits IT Glue shows, and re-planning what was written writes nothing', async () => {
+    const plan = JSON.parse((await cs(['plan', '--json'])).stdout) as {
+      tenants: { id: string; users: { userPrincipalName: string; itglue: string; bms: string }[] }[];
+    };
+    for (const tenant of plan.tenants) {
+      const writes = tenant.users.filter(
+        (u) => ['created', 'updated'].includes(u.itglue) || ['created', 'updated'].includes(u.bms),
+      );
+      expect(writes, tenant.id).toEqual([]);
+    }
+    const contoso = sims.itglue.contactsOf('1').flatMap((c) => c['contact-phones'].map((p) => p.value));
+    expect(contoso.some((v) => /^206555\d{4}$/.test(v))).toBe(true);
+    expect(contoso.filter((v) => v.startsWith('1206') || v.startsWith('1425'))).toEqual([]);
+    const fabrikam = sims.itglue.contactsOf('2').flatMap((c) => c['contact-phones'].map((p) => p.value));
+    expect(fabrikam.some((v) => v.startsWith('030'))).toBe(true);
+    expect(fabrikam.filter((v) => v.startsWith('49'))).toEqual([]);
+    const northwind = sims.itglue.contactsOf('3').flatMap((c) => c['contact-phones'].map((p) => p.value));
+    // A Sydney office of a UK customer: Australian numbers keep their country code, British ones are national.
+    expect(northwind.some((v) => v.startsWith('612'))).toBe(true);
+    expect(northwind.some((v) => v.startsWith('020'))).toBe(true);
   });
 });

@@ -87,7 +87,7 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     expect(run.stdout).toMatch(/✓ Kaseya BMS/);
     expect(run.stdout).toMatch(/✓ clock/);
     expect(run.stdout).toMatch(
-      /✓ IT Glue links: none yet: add "subdomain": "sandbox-msp" under itglue in the config \(IT Glue says the account is https:\/\/sandbox-msp\.itglue\.com\)/,
+      /! IT Glue links: none yet: add "subdomain": "sandbox-msp" under itglue in the config \(IT Glue says the account is https:\/\/sandbox-msp\.itglue\.com\)/,
     );
   });
 

@@ -23,7 +23,16 @@ describe('normalizePhone', () => {
 
   it('keeps the extension', () => {
     const result = normalizePhone('+1 415 555 2671 ext. 204', 'US');
-    expect(result).toEqual({ ok: true, phone: { e164: '+14155552671', digits: '14155552671', extension: '204' } });
+    expect(result).toEqual({
+      ok: true,
+      phone: {
+        e164: '+14155552671',
+        digits: '14155552671',
+        national: '4155552671',
+        callingCode: '1',
+        extension: '204',
+      },
+    });
   });
 
   it('reports an invalid number instead of guessing', () => {

@@ -63,7 +63,9 @@ describe('planDocFields for a contact that does not exist yet', () => {
           replacementPhone:
             replacementKey === null
               ? null
-              : { key: replacementKey, digits: replacementKey.replace('+', ''), psaValue: replacementKey },
+              : { key: replacementKey, digits: replacementKey.replace('+1', ''), psaValue: replacementKey },
+          callingCode: '1',
+          region: 'US',
           textLimit: s.textLimit,
         };
         const created = planDocFields(user, null, [], null, context);

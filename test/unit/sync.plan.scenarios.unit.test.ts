@@ -37,8 +37,8 @@ describe('Scenario 1: no match', () => {
       locationId: '10',
       emails: [work('ann@contoso.com'), { value: 'ann.lee@contoso.com', primary: false, label: 'Alias' }],
       phones: [
-        { value: '14155552671', extension: null, primary: true, label: 'Work' },
-        { value: '14155550000', extension: null, primary: false, label: 'Mobile' },
+        { value: '4155552671', extension: null, primary: true, label: 'Work' },
+        { value: '4155550000', extension: null, primary: false, label: 'Mobile' },
       ],
     });
     expect(action.bms).toMatchObject({
@@ -96,8 +96,8 @@ describe('Scenario 2: matched, not yet in BMS', () => {
     expect(action.itglue.patch.title).toBe('Controller');
     expect(action.itglue.patch.phones).toEqual([
       { value: '2025550143', extension: null, primary: false, label: 'Home' },
-      { value: '14155552671', extension: null, primary: true, label: 'Work' },
-      { value: '14155550000', extension: null, primary: false, label: 'Mobile' },
+      { value: '4155552671', extension: null, primary: true, label: 'Work' },
+      { value: '4155550000', extension: null, primary: false, label: 'Mobile' },
     ]);
     expect(action.itglue.diffs.map((d) => d.field)).toEqual([
       'title',
@@ -351,9 +351,9 @@ describe('field ownership', () => {
     expect(action.itglue.kind).toBe('update');
     if (action.itglue.kind !== 'update') return;
     expect(action.itglue.patch.phones?.map((p) => `${p.value}:${p.label}:${p.primary}`)).toEqual([
-      '14155550000:Mobile:false',
+      '4155550000:Mobile:false',
       '2025550143:Home:false',
-      '14155559999:Work:true',
+      '4155559999:Work:true',
     ]);
     expect(action.itglue.patch.emails?.map((e) => e.value)).toEqual(['ann@contoso.com', 'ann.private@gmail.com']);
   });
@@ -429,8 +429,46 @@ describe('primary phone', () => {
       users: tenantInput({ users: [{ ...noPhones, businessPhones: ['415 555 2671'] }] }).users,
     }).actions[0]!;
     expect(next.itglue.kind === 'update' && next.itglue.patch.phones).toEqual([
-      { value: '14155552671', extension: null, primary: true, label: 'Work' },
+      { value: '4155552671', extension: null, primary: true, label: 'Work' },
     ]);
+  });
+
+  it('writes the tenant main number in its national form, and re-planning what was written changes nothing', () => {
+    const first = tenantInput({
+      users: [noPhones],
+      settings: { phones: { blankReplacement: 'tenantMain' } },
+      organizationPhone: '+1 206 555 0100',
+    });
+    const plan = planTenantSync(first);
+    expect(plan.actions[0]!.itglue.kind === 'create' && plan.actions[0]!.itglue.fields.phones).toEqual([
+      { value: '2065550100', extension: null, primary: true, label: 'Work' },
+    ]);
+    const applied = applyInMemory(first, plan);
+    expect(planTenantSync(applied).actions[0]!.itglue.kind).toBe('unchanged');
+  });
+
+  it('writes a number of another country with its calling code, and re-planning changes nothing', () => {
+    const first = tenantInput({ users: [{ ...ann, businessPhones: ['+44 20 7946 0000'], mobilePhone: null }] });
+    const plan = planTenantSync(first);
+    expect(plan.actions[0]!.itglue.kind === 'create' && plan.actions[0]!.itglue.fields.phones).toEqual([
+      { value: '442079460000', extension: null, primary: true, label: 'Work' },
+    ]);
+    expect(plan.actions[0]!.bms.kind === 'create' && plan.actions[0]!.bms.fields.phoneNumber).toBe('+442079460000');
+    const applied = applyInMemory(first, plan);
+    expect(planTenantSync(applied).actions.every((a) => a.itglue.kind === 'unchanged')).toBe(true);
+  });
+
+  it("writes a GB tenant's GB number in its national form with the trunk prefix, and re-planning changes nothing", () => {
+    const first = tenantInput({
+      users: [{ ...ann, businessPhones: ['020 7946 0000'], mobilePhone: null, usageLocation: 'GB' }],
+      settings: { phones: { defaultRegion: 'GB' } },
+    });
+    const plan = planTenantSync(first);
+    expect(plan.actions[0]!.itglue.kind === 'create' && plan.actions[0]!.itglue.fields.phones).toEqual([
+      { value: '02079460000', extension: null, primary: true, label: 'Work' },
+    ]);
+    const applied = applyInMemory(first, plan);
+    expect(planTenantSync(applied).actions.every((a) => a.itglue.kind === 'unchanged')).toBe(true);
   });
 
   it('reports an invalid Microsoft phone and does not write it', () => {
