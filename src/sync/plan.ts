@@ -2,6 +2,7 @@ import type { DocContact, DocContactType, DocLocation } from '../domain/doc-cont
 import type { Link, MatchRule, OperatorDecision, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
 import type {
+  DeletionGuardVerdict,
   DocAction,
   FieldDiff,
   LinkIntent,
@@ -24,7 +25,7 @@ import {
   type DocFieldsPlan,
   type ReplacementPhone,
 } from './doc-fields.ts';
-import { matchUsersToContacts } from './match.ts';
+import { matchUsersToContacts, type ContactMatch } from './match.ts';
 import { diffPsaContact, planPsaFields, type PsaFieldContext } from './psa-fields.ts';
 import { createScopeFilter } from './scope.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
@@ -61,133 +62,78 @@ export interface TenantSyncInput {
   readonly textLimits?: TextLimits;
 }
 
-function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T> {
-  const map = new Map<string, T>();
-  // Sorted so that two items with the same folded name resolve the same way whatever the input order.
-  for (const item of [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const key = foldName(item.name);
-    if (!map.has(key)) map.set(key, item);
-  }
-  return map;
-}
-
-function typeId<Id>(types: readonly { readonly id: Id; readonly name: string }[], name: string | null): Id | null {
-  if (name === null) return null;
-  return byName(types).get(foldName(name))?.id ?? null;
-}
-
-/** A BMS type setting: an id given as a number is taken as it is; a name is looked up. */
-function psaTypeId(types: readonly PsaType[], setting: string | number): number | null {
-  return typeof setting === 'number' ? setting : typeId(types, setting);
-}
-
-/**
- * The phone written when Microsoft 365 has none. A real number goes to IT Glue in its national form and to BMS in
- * E.164; a placeholder such as 000-000-0000 goes as the operator typed it (IT Glue keeps its digits).
- */
-function replacementPhone(settings: Settings, organizationPhone: string | null): ReplacementPhone | null {
-  const setting = settings.phones.blankReplacement;
-  if (setting === null) return null;
-  const callingCode = regionCallingCode(settings.phones.defaultRegion);
-  if (setting === 'tenantMain') {
-    const main = normalizePhone(organizationPhone, settings.phones.defaultRegion);
-    return main?.ok
-      ? { key: main.phone.e164, digits: itgluePhoneValue(main.phone, callingCode), psaValue: main.phone.e164 }
-      : null;
-  }
-  const parsed = normalizePhone(setting, settings.phones.defaultRegion);
-  if (parsed?.ok)
-    return { key: parsed.phone.e164, digits: itgluePhoneValue(parsed.phone, callingCode), psaValue: parsed.phone.e164 };
-  const digits = setting.replace(/\D/g, '');
-  return { key: digits, digits, psaValue: setting };
-}
-
-const NO_KEYS: readonly string[] = [];
-const NO_PHONES: readonly OwnedPhone[] = [];
-
-const DOC_NONE: DocAction = Object.freeze({ kind: 'none', contactId: null });
-const PSA_NONE: PsaAction = Object.freeze({ kind: 'none', contactId: null });
-const NO_REASONS: readonly Reason[] = Object.freeze([]);
-
-/** Nothing happens in IT Glue; the contact, if any, is named. */
-function docReport(contactId: string | null): DocAction {
-  return contactId === null ? DOC_NONE : { kind: 'none', contactId };
-}
-
-/** Nothing happens in BMS; the contact, if any, is named. */
-function psaReport(contactId: number | null): PsaAction {
-  return contactId === null ? PSA_NONE : { kind: 'none', contactId };
-}
-
-function outcomeOf(itglue: DocAction, bms: PsaAction, held: boolean): Outcome {
-  if (bms.kind === 'disputed') return 'disputed';
-  if (held) return 'held';
-  const writes =
-    itglue.kind === 'create' ||
-    itglue.kind === 'update' ||
-    bms.kind === 'create' ||
-    bms.kind === 'update' ||
-    (bms.kind === 'link' && bms.write);
-  return writes || bms.kind === 'link' ? 'synced' : 'unchanged';
-}
-
-interface Leaver {
-  /** the user's position in the input, or null when the user is gone from the directory */
-  readonly slot: number | null;
-  readonly userId: string;
-  readonly upn: string;
-  readonly displayName: string | null;
-  readonly reasons: readonly Reason[];
-}
-
-interface Pending {
-  readonly slot: number;
-  readonly user: NormalizedUser;
-  /** the addresses a BMS contact is found by: the primary email and every mailbox address */
-  readonly emailKeys: readonly string[];
-  readonly rule: MatchRule | null;
-  readonly itglue: DocAction;
-  readonly doc: DocFieldsPlan;
-  readonly link: Link | null;
-  /** null until there is one: most users have none, and a tenant's worth of empty lists is a cost */
-  reasons: Reason[] | null;
-  bms: PsaAction;
-  held: boolean;
-  psaFields: PsaContactFields | null;
-}
-
 /**
  * Plans one tenant: for each user one action with its reasons and field-level diffs (Scenarios 1–3 of DESIGN.md,
  * no-change, leavers under the deletion guard, held contacts, disputes). Pure: same input, same plan, whatever the
  * order of the input lists.
+ *
+ * The stages run in the order of DESIGN.md's pipeline. Each user's action is written once, into its place in the
+ * users' order, by the stage that settles it: scope (excluded), the IT Glue leg (disputed, sync disabled, no valid
+ * email), settle (every other user in scope, after the BMS leg), or the leavers under the deletion guard.
  */
 export function planTenantSync(input: TenantSyncInput): Plan {
-  const { settings } = input;
   // Nothing below depends on the order of users (matching is order-free); the actions are sorted at the end.
-  const users = input.users;
+  const tenant = indexTenant(input);
+  const scope = scopeUsers(input, tenant);
+  const matches = matchItGlueContacts(scope.users, input.itglue.contacts, tenant);
+  const pending = planItGlueLeg(scope, matches, tenant);
+  planBmsLeg(pending, input, tenant);
+  settleActions(pending, scope.slots);
+  const leavers = planLeaversUnderGuard(scope.leavers, input, tenant, scope.slots);
+  return reportPlan(input.tenantId, scope.slots, leavers);
+}
+
+type Decided = (userId: string, side: OperatorDecision['side']) => OperatorDecision['choice'] | null;
+
+/** What the stages look things up in, built once per tenant. */
+interface TenantIndex {
+  readonly settings: Settings;
+  /** every link of the tenant by user id, those of users out of scope or gone included */
+  readonly links: ReadonlyMap<string, Link>;
+  /** the linked IT Glue contacts by id (only linked contacts are looked up by id) */
+  readonly linkedDocContacts: ReadonlyMap<string, DocContact>;
+  /** the linked or mirrored BMS contacts by id */
+  readonly linkedPsaContacts: ReadonlyMap<number, PsaContact>;
+  /** BMS contacts that IT Glue's PSA integration mirrors: they belong to their IT Glue contact's user alone */
+  readonly mirroredPsaIds: ReadonlySet<number>;
+  /** what an operator chose for a user on one side, or null */
+  readonly decided: Decided;
+  readonly docContext: DocFieldContext;
+  /** null when the tenant has no BMS account mapped */
+  readonly psaContext: PsaFieldContext | null;
+  /** told on every new IT Glue contact when the `contactType` setting names no type IT Glue has */
+  readonly contactTypeWarning: Reason | null;
+}
+
+/**
+ * Index: takes the tenant's input and gives what the stages look up — links by user, the linked IT Glue and BMS
+ * contacts by id (maps built for the linked ids alone, in one pass over each system's contacts), the BMS contacts
+ * IT Glue mirrors, the operators' decisions, and the settings resolved against the tenant (locations, contact and
+ * BMS types, the replacement phone) into the contexts the IT Glue and BMS field rules read.
+ */
+function indexTenant(input: TenantSyncInput): TenantIndex {
+  const { settings } = input;
   const links = new Map(input.links.map((link) => [link.userId, link]));
-  // Only linked contacts are looked up by id: the maps are built for the linked ids alone.
   const linkedDocIds = new Set<string>();
   const linkedPsaIds = new Set<number>();
   for (const link of input.links) {
     linkedDocIds.add(link.docContactId);
     if (link.psaContactId !== null) linkedPsaIds.add(link.psaContactId);
   }
-  const contactsById = new Map<string, DocContact>();
-  // BMS contacts that IT Glue's PSA integration mirrors belong to their IT Glue contact's user alone.
+  const linkedDocContacts = new Map<string, DocContact>();
   const mirroredPsaIds = new Set<number>();
   for (const contact of input.itglue.contacts) {
-    if (linkedDocIds.has(contact.id)) contactsById.set(contact.id, contact);
+    if (linkedDocIds.has(contact.id)) linkedDocContacts.set(contact.id, contact);
     if (contact.mirroredPsaContactId !== null) {
       mirroredPsaIds.add(contact.mirroredPsaContactId);
       linkedPsaIds.add(contact.mirroredPsaContactId);
     }
   }
-  const psaContactsById = new Map<number, PsaContact>();
+  const linkedPsaContacts = new Map<number, PsaContact>();
   for (const contact of input.bms?.contacts ?? [])
-    if (linkedPsaIds.has(contact.id)) psaContactsById.set(contact.id, contact);
+    if (linkedPsaIds.has(contact.id)) linkedPsaContacts.set(contact.id, contact);
   const decisions = new Map(input.decisions.map((d) => [`${d.side}\u0000${d.userId}`, d.choice]));
-  const decided = (userId: string, side: OperatorDecision['side']) =>
+  const decided: Decided = (userId, side) =>
     decisions.size === 0 ? null : (decisions.get(`${side}\u0000${userId}`) ?? null);
   const docLocationsById = new Map(input.itglue.locations.map((location) => [location.id, location]));
   const docLocationsByName = byName(input.itglue.locations);
@@ -229,9 +175,47 @@ export function planTenantSync(input: TenantSyncInput): Plan {
           'contact-type-id',
         )
       : null;
+  return {
+    settings,
+    links,
+    linkedDocContacts,
+    linkedPsaContacts,
+    mirroredPsaIds,
+    decided,
+    docContext,
+    psaContext,
+    contactTypeWarning,
+  };
+}
 
-  // Scope.
-  const inScope = createScopeFilter({ settings: settings.scope, groupMemberIds: input.groupMemberIds });
+interface Leaver {
+  /** the user's position in the input, or null when the user is gone from the directory */
+  readonly slot: number | null;
+  readonly userId: string;
+  readonly upn: string;
+  readonly displayName: string | null;
+  readonly reasons: readonly Reason[];
+}
+
+interface ScopedUsers {
+  /** one action per user, in the users' order; each stage fills the places of the users it settles */
+  readonly slots: PlannedAction[];
+  /** the users in scope, who go on to matching, and the place of each in `slots` */
+  readonly users: readonly NormalizedUser[];
+  readonly userSlots: readonly number[];
+  /** linked users who left scope (they keep their place) or are gone from the directory (they have none) */
+  readonly leavers: readonly Leaver[];
+}
+
+/**
+ * Scope: takes every user the directory has and gives the users that should be contacts, with their places in the
+ * plan. A user out of scope, or one an operator chose to ignore, is settled here as excluded with the reasons; a
+ * linked user out of scope, and a linked user gone from the directory, is a leaver for the last stage.
+ */
+function scopeUsers(input: TenantSyncInput, tenant: TenantIndex): ScopedUsers {
+  const { users } = input;
+  const { links, decided } = tenant;
+  const inScope = createScopeFilter({ settings: tenant.settings.scope, groupMemberIds: input.groupMemberIds });
   // One action per user, in the users' order (`slots`), then one per linked user who is gone.
   const slots: PlannedAction[] = new Array(users.length);
   const scoped: NormalizedUser[] = [];
@@ -274,16 +258,54 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       });
     }
   }
+  return { slots, users: scoped, userSlots: scopedSlot, leavers };
+}
 
-  // Match (IT Glue side).
-  const forceCreate = new Set(scoped.filter((user) => decided(user.id, 'itglue') === 'create').map((user) => user.id));
-  const matches = matchUsersToContacts({ users: scoped, contacts: input.itglue.contacts, links, forceCreate });
+/**
+ * Match: takes the users in scope and the organization's IT Glue contacts and gives, aligned with the users, each
+ * one's match by the rules of DESIGN.md (link, alias, username, name; one-to-one, tier by tier): a contact, a
+ * dispute, or none. A user an operator chose to create a new contact for is matched by its link alone.
+ */
+function matchItGlueContacts(
+  users: readonly NormalizedUser[],
+  contacts: readonly DocContact[],
+  tenant: TenantIndex,
+): ContactMatch[] {
+  const forceCreate = new Set(
+    users.filter((user) => tenant.decided(user.id, 'itglue') === 'create').map((user) => user.id),
+  );
+  return matchUsersToContacts({ users, contacts, links: tenant.links, forceCreate });
+}
 
-  // Plan the IT Glue leg, and what the BMS leg would write.
+interface Pending {
+  readonly slot: number;
+  readonly user: NormalizedUser;
+  /** the addresses a BMS contact is found by: the primary email and every mailbox address */
+  readonly emailKeys: readonly string[];
+  readonly rule: MatchRule | null;
+  readonly itglue: DocAction;
+  readonly doc: DocFieldsPlan;
+  readonly link: Link | null;
+  /** null until there is one: most users have none, and a tenant's worth of empty lists is a cost */
+  reasons: Reason[] | null;
+  bms: PsaAction;
+  held: boolean;
+  psaFields: PsaContactFields | null;
+}
+
+/**
+ * Plan IT Glue fields: takes the users in scope with their matches and gives, for each user who goes on to BMS, a
+ * pending entry with the IT Glue action (create, update, unchanged, or mirrored when IT Glue's PSA sync owns the
+ * contact), the planned IT Glue fields the BMS leg reads, and the reasons so far. A disputed user, a user whose sync
+ * is disabled, and a user with no email IT Glue would take are settled here, in `scope.slots`, and go no further.
+ */
+function planItGlueLeg(scope: ScopedUsers, matches: readonly ContactMatch[], tenant: TenantIndex): Pending[] {
+  const { slots, users, userSlots } = scope;
+  const { links, docContext, contactTypeWarning } = tenant;
   const pending: Pending[] = [];
-  for (let u = 0; u < scoped.length; u++) {
-    const user = scoped[u]!;
-    const slot = scopedSlot[u]!;
+  for (let u = 0; u < users.length; u++) {
+    const user = users[u]!;
+    const slot = userSlots[u]!;
     const match = matches[u]!;
     const link = links.get(user.id) ?? null;
     if (match.kind === 'disputed') {
@@ -380,8 +402,18 @@ export function planTenantSync(input: TenantSyncInput): Plan {
       psaFields: null,
     });
   }
+  return pending;
+}
 
-  // The BMS leg.
+/**
+ * Plan BMS fields, then match BMS: takes the pending entries and completes each one's BMS action in place. The BMS
+ * fields are planned from the IT Glue fields; a contact that lacks a required BMS field is held. A user linked to a
+ * BMS contact gets an update or nothing (Scenario 3); the others are matched against the account's unclaimed
+ * contacts by email, then by name, and get a link, a dispute or a create. When the tenant has no BMS account, each
+ * entry is told why nothing goes to BMS.
+ */
+function planBmsLeg(pending: readonly Pending[], input: TenantSyncInput, tenant: TenantIndex): void {
+  const { settings, psaContext, decided } = tenant;
   const needsPsaMatch: Pending[] = [];
   if (input.bms !== null && psaContext !== null) {
     for (const entry of pending) {
@@ -406,7 +438,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         continue;
       }
       entry.psaFields = psa.fields;
-      const current = linkedPsa === null ? undefined : psaContactsById.get(linkedPsa);
+      const current = linkedPsa === null ? undefined : tenant.linkedPsaContacts.get(linkedPsa);
       if (current !== undefined) {
         const diff = diffPsaContact(current, entry.link?.psaPushed ?? null, psa.fields, settings.blankNeverOverwrites);
         entry.psaFields = diff.fields;
@@ -433,109 +465,10 @@ export function planTenantSync(input: TenantSyncInput): Plan {
         needsPsaMatch.push(entry);
       }
     }
-    planPsaMatches(needsPsaMatch, input.bms.contacts, links, mirroredPsaIds, decided, settings.blankNeverOverwrites);
+    matchBmsContacts(needsPsaMatch, input.bms.contacts, tenant);
   } else if (input.psaAbsence) {
     for (const entry of pending) addReason(entry, input.psaAbsence);
   }
-
-  for (const entry of pending) {
-    const { user, doc } = entry;
-    slots[entry.slot] = {
-      userId: user.id,
-      userPrincipalName: user.source.userPrincipalName,
-      displayName: user.source.displayName,
-      outcome: outcomeOf(entry.itglue, entry.bms, entry.held),
-      rule: entry.rule,
-      itglue: entry.itglue,
-      bms: entry.bms,
-      reasons: entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
-      // Nothing is written on a mirrored contact: it owns what it owned before.
-      link:
-        entry.itglue.kind === 'mirrored'
-          ? {
-              rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
-              ownedEmails: entry.link?.ownedEmails ?? NO_KEYS,
-              ownedPhones: entry.link?.ownedPhones ?? NO_PHONES,
-            }
-          : {
-              rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
-              ownedEmails: doc.ownedEmails,
-              ownedPhones: doc.ownedPhones,
-            },
-    };
-  }
-
-  // Leavers, under the deletion guard.
-  const leaverActions = leavers.map((leaver) =>
-    planLeaver(leaver, links.get(leaver.userId)!, contactsById, psaContactsById, input),
-  );
-  const inactivations = leaverActions.filter((action) => action.outcome === 'inactivated').length;
-  const linkedContacts = links.size;
-  const { minCount, maxFraction } = settings.deletionGuard;
-  const tripped =
-    !input.approveInactivations &&
-    inactivations >= minCount &&
-    inactivations > maxFraction * linkedContacts &&
-    inactivations > 0;
-  const gone: PlannedAction[] = [];
-  for (let l = 0; l < leavers.length; l++) {
-    const action = leaverActions[l]!;
-    const slot = leavers[l]!.slot;
-    const place = (planned: PlannedAction): void => {
-      if (slot === null) gone.push(planned);
-      else slots[slot] = planned;
-    };
-    if (tripped && action.outcome === 'inactivated') {
-      place({
-        ...action,
-        outcome: 'pending-approval',
-        itglue: docReport(action.itglue.kind === 'inactivate' ? action.itglue.contactId : null),
-        bms: psaReport(action.bms.kind === 'inactivate' ? action.bms.contactId : null),
-        reasons: [
-          ...action.reasons,
-          reason(
-            'deletion-guard',
-            `${inactivations} of ${linkedContacts} linked contacts would be inactivated at once (the guard allows fewer than ${minCount} or at most ${Math.round(maxFraction * 100)}%); waiting for approval.`,
-          ),
-        ],
-      });
-    } else {
-      place(action);
-    }
-  }
-
-  const actions = gone.length === 0 ? slots : [...slots, ...gone];
-  // Users read from the store come sorted by id, and then no sort is needed.
-  if (!isSortedByUserId(actions)) actions.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  return {
-    tenantId: input.tenantId,
-    status: tripped ? 'needs approval' : 'ok',
-    guard: { inactivations, linkedContacts, tripped },
-    actions,
-  };
-}
-
-function addReason(entry: Pending, added: Reason): void {
-  (entry.reasons ??= []).push(added);
-}
-
-function isSortedByUserId(actions: readonly PlannedAction[]): boolean {
-  for (let i = 1; i < actions.length; i++) if (actions[i - 1]!.userId > actions[i]!.userId) return false;
-  return true;
-}
-
-function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedAction {
-  return {
-    userId: user.id,
-    userPrincipalName: user.source.userPrincipalName,
-    displayName: user.source.displayName,
-    outcome: 'excluded',
-    rule: null,
-    itglue: DOC_NONE,
-    bms: PSA_NONE,
-    reasons,
-    link: null,
-  };
 }
 
 const psaEmailKeys = (entry: Pending): MatchKeys => entry.emailKeys;
@@ -547,23 +480,18 @@ const psaNameKeys = (entry: Pending): MatchKeys => {
 };
 
 /** The BMS side of matching: an existing contact of the account with the same email, else the same name, is linked. */
-function planPsaMatches(
-  entries: readonly Pending[],
-  psaContacts: readonly PsaContact[],
-  links: ReadonlyMap<string, Link>,
-  mirroredPsaIds: ReadonlySet<number>,
-  decided: (userId: string, side: OperatorDecision['side']) => OperatorDecision['choice'] | null,
-  blankNeverOverwrites: boolean,
-): void {
+function matchBmsContacts(entries: readonly Pending[], psaContacts: readonly PsaContact[], tenant: TenantIndex): void {
   if (entries.length === 0) return;
+  const { decided } = tenant;
+  const { blankNeverOverwrites } = tenant.settings;
   const positionOf = new Map<number, number>();
   for (let c = 0; c < psaContacts.length; c++) positionOf.set(psaContacts[c]!.id, c);
   const claimed = new Uint8Array(psaContacts.length);
-  for (const link of links.values()) {
+  for (const link of tenant.links.values()) {
     const c = link.psaContactId === null ? undefined : positionOf.get(link.psaContactId);
     if (c !== undefined) claimed[c] = 1;
   }
-  for (const id of mirroredPsaIds) {
+  for (const id of tenant.mirroredPsaIds) {
     const c = positionOf.get(id);
     if (c !== undefined) claimed[c] = 1;
   }
@@ -627,15 +555,100 @@ function planPsaMatches(
   }
 }
 
-function planLeaver(
-  leaver: Leaver,
-  link: Link,
-  contactsById: ReadonlyMap<string, DocContact>,
-  psaContactsById: ReadonlyMap<number, PsaContact>,
+/**
+ * Settle: takes the pending entries, whose IT Glue and BMS actions are both planned, and writes each one's action
+ * into its place in `slots`: the outcome read from the two legs, the reasons, and the link the user keeps (with
+ * the emails and phones contactsync owns on the contact once the plan is applied).
+ */
+function settleActions(pending: readonly Pending[], slots: PlannedAction[]): void {
+  for (const entry of pending) {
+    const { user, doc } = entry;
+    slots[entry.slot] = {
+      userId: user.id,
+      userPrincipalName: user.source.userPrincipalName,
+      displayName: user.source.displayName,
+      outcome: outcomeOf(entry.itglue, entry.bms, entry.held),
+      rule: entry.rule,
+      itglue: entry.itglue,
+      bms: entry.bms,
+      reasons: entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
+      // Nothing is written on a mirrored contact: it owns what it owned before.
+      link:
+        entry.itglue.kind === 'mirrored'
+          ? {
+              rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
+              ownedEmails: entry.link?.ownedEmails ?? NO_KEYS,
+              ownedPhones: entry.link?.ownedPhones ?? NO_PHONES,
+            }
+          : {
+              rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
+              ownedEmails: doc.ownedEmails,
+              ownedPhones: doc.ownedPhones,
+            },
+    };
+  }
+}
+
+interface GuardedLeavers {
+  /** the actions of linked users who are gone from the directory, who have no place in the users' order */
+  readonly gone: readonly PlannedAction[];
+  readonly guard: DeletionGuardVerdict;
+}
+
+/**
+ * Leavers and the guard: takes the leavers found by scope and plans each one's inactivation per the `psa.leavers`
+ * setting, then weighs them all against the deletion guard: when it trips (and no operator approved), every
+ * inactivation waits as pending approval. A leaver who left scope is written into its place in `slots`; the
+ * actions of users gone from the directory are given back with the guard's verdict.
+ */
+function planLeaversUnderGuard(
+  leavers: readonly Leaver[],
   input: TenantSyncInput,
-): PlannedAction {
+  tenant: TenantIndex,
+  slots: PlannedAction[],
+): GuardedLeavers {
+  const { links } = tenant;
+  const leaverActions = leavers.map((leaver) => planLeaver(leaver, links.get(leaver.userId)!, input, tenant));
+  const inactivations = leaverActions.filter((action) => action.outcome === 'inactivated').length;
+  const linkedContacts = links.size;
+  const { minCount, maxFraction } = tenant.settings.deletionGuard;
+  const tripped =
+    !input.approveInactivations &&
+    inactivations >= minCount &&
+    inactivations > maxFraction * linkedContacts &&
+    inactivations > 0;
+  const gone: PlannedAction[] = [];
+  for (let l = 0; l < leavers.length; l++) {
+    const action = leaverActions[l]!;
+    const slot = leavers[l]!.slot;
+    const place = (planned: PlannedAction): void => {
+      if (slot === null) gone.push(planned);
+      else slots[slot] = planned;
+    };
+    if (tripped && action.outcome === 'inactivated') {
+      place({
+        ...action,
+        outcome: 'pending-approval',
+        itglue: docReport(action.itglue.kind === 'inactivate' ? action.itglue.contactId : null),
+        bms: psaReport(action.bms.kind === 'inactivate' ? action.bms.contactId : null),
+        reasons: [
+          ...action.reasons,
+          reason(
+            'deletion-guard',
+            `${inactivations} of ${linkedContacts} linked contacts would be inactivated at once (the guard allows fewer than ${minCount} or at most ${Math.round(maxFraction * 100)}%); waiting for approval.`,
+          ),
+        ],
+      });
+    } else {
+      place(action);
+    }
+  }
+  return { gone, guard: { inactivations, linkedContacts, tripped } };
+}
+
+function planLeaver(leaver: Leaver, link: Link, input: TenantSyncInput, tenant: TenantIndex): PlannedAction {
   const { settings } = input;
-  const contact = contactsById.get(link.docContactId) ?? null;
+  const contact = tenant.linkedDocContacts.get(link.docContactId) ?? null;
   const base = {
     userId: leaver.userId,
     userPrincipalName: leaver.upn,
@@ -680,7 +693,7 @@ function planLeaver(
     }
   }
   let bms: PsaAction = psaReport(link.psaContactId);
-  const psaContact = link.psaContactId === null ? undefined : psaContactsById.get(link.psaContactId);
+  const psaContact = link.psaContactId === null ? undefined : tenant.linkedPsaContacts.get(link.psaContactId);
   if (link.syncDisabled === 'psa') {
     bms = { kind: 'disabled', contactId: link.psaContactId };
   } else if (psaContact !== undefined) {
@@ -705,5 +718,116 @@ function planLeaver(
           : 'The user left scope; the contact is already inactive.',
       ),
     ],
+  };
+}
+
+/**
+ * Report: takes every user's action (in the users' order), the actions of users gone from the directory and the
+ * guard's verdict, and gives the tenant's plan: its status (`needs approval` when the guard tripped), the verdict,
+ * and one action per user sorted by user id.
+ */
+function reportPlan(tenantId: string, slots: PlannedAction[], leavers: GuardedLeavers): Plan {
+  const { gone, guard } = leavers;
+  const actions = gone.length === 0 ? slots : [...slots, ...gone];
+  // Users read from the store come sorted by id, and then no sort is needed.
+  if (!isSortedByUserId(actions)) actions.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  return {
+    tenantId,
+    status: guard.tripped ? 'needs approval' : 'ok',
+    guard,
+    actions,
+  };
+}
+
+function isSortedByUserId(actions: readonly PlannedAction[]): boolean {
+  for (let i = 1; i < actions.length; i++) if (actions[i - 1]!.userId > actions[i]!.userId) return false;
+  return true;
+}
+
+function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  // Sorted so that two items with the same folded name resolve the same way whatever the input order.
+  for (const item of [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const key = foldName(item.name);
+    if (!map.has(key)) map.set(key, item);
+  }
+  return map;
+}
+
+function typeId<Id>(types: readonly { readonly id: Id; readonly name: string }[], name: string | null): Id | null {
+  if (name === null) return null;
+  return byName(types).get(foldName(name))?.id ?? null;
+}
+
+/** A BMS type setting: an id given as a number is taken as it is; a name is looked up. */
+function psaTypeId(types: readonly PsaType[], setting: string | number): number | null {
+  return typeof setting === 'number' ? setting : typeId(types, setting);
+}
+
+/**
+ * The phone written when Microsoft 365 has none. A real number goes to IT Glue in its national form and to BMS in
+ * E.164; a placeholder such as 000-000-0000 goes as the operator typed it (IT Glue keeps its digits).
+ */
+function replacementPhone(settings: Settings, organizationPhone: string | null): ReplacementPhone | null {
+  const setting = settings.phones.blankReplacement;
+  if (setting === null) return null;
+  const callingCode = regionCallingCode(settings.phones.defaultRegion);
+  if (setting === 'tenantMain') {
+    const main = normalizePhone(organizationPhone, settings.phones.defaultRegion);
+    return main?.ok
+      ? { key: main.phone.e164, digits: itgluePhoneValue(main.phone, callingCode), psaValue: main.phone.e164 }
+      : null;
+  }
+  const parsed = normalizePhone(setting, settings.phones.defaultRegion);
+  if (parsed?.ok)
+    return { key: parsed.phone.e164, digits: itgluePhoneValue(parsed.phone, callingCode), psaValue: parsed.phone.e164 };
+  const digits = setting.replace(/\D/g, '');
+  return { key: digits, digits, psaValue: setting };
+}
+
+const NO_KEYS: readonly string[] = [];
+const NO_PHONES: readonly OwnedPhone[] = [];
+
+const DOC_NONE: DocAction = Object.freeze({ kind: 'none', contactId: null });
+const PSA_NONE: PsaAction = Object.freeze({ kind: 'none', contactId: null });
+const NO_REASONS: readonly Reason[] = Object.freeze([]);
+
+/** Nothing happens in IT Glue; the contact, if any, is named. */
+function docReport(contactId: string | null): DocAction {
+  return contactId === null ? DOC_NONE : { kind: 'none', contactId };
+}
+
+/** Nothing happens in BMS; the contact, if any, is named. */
+function psaReport(contactId: number | null): PsaAction {
+  return contactId === null ? PSA_NONE : { kind: 'none', contactId };
+}
+
+function outcomeOf(itglue: DocAction, bms: PsaAction, held: boolean): Outcome {
+  if (bms.kind === 'disputed') return 'disputed';
+  if (held) return 'held';
+  const writes =
+    itglue.kind === 'create' ||
+    itglue.kind === 'update' ||
+    bms.kind === 'create' ||
+    bms.kind === 'update' ||
+    (bms.kind === 'link' && bms.write);
+  return writes || bms.kind === 'link' ? 'synced' : 'unchanged';
+}
+
+function addReason(entry: Pending, added: Reason): void {
+  (entry.reasons ??= []).push(added);
+}
+
+function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedAction {
+  return {
+    userId: user.id,
+    userPrincipalName: user.source.userPrincipalName,
+    displayName: user.source.displayName,
+    outcome: 'excluded',
+    rule: null,
+    itglue: DOC_NONE,
+    bms: PSA_NONE,
+    reasons,
+    link: null,
   };
 }
