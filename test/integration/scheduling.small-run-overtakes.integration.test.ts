@@ -77,6 +77,7 @@ it('in one process, a new hire elsewhere overtakes an onboarding that saturates 
 
   const finished = await onboarding;
   expect(finished?.status).toBe('ok');
-  expect(finished?.counts.created).toBe(ONBOARDING);
+  expect(finished?.counts['itglue.created']).toBe(ONBOARDING);
+  expect(finished?.counts['bms.created']).toBe(ONBOARDING);
   expect(sandbox.sims.requests.filter((r) => r.server === 'bms' && r.status === 429)).toHaveLength(0);
 }, 60_000);
