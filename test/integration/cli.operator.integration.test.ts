@@ -188,12 +188,14 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
 
   it('conflicts list and resolve, including a conflict that no longer exists', async () => {
     const list = await cs(['conflicts', 'list', '--tenant', 'Contoso Ltd', '--json']);
-    const open = JSON.parse(list.stdout) as {
-      id: string;
-      side: string;
-      candidates: string[];
-      userPrincipalName: string;
-    }[];
+    const open = (
+      JSON.parse(list.stdout) as {
+        id: string;
+        side: string;
+        candidates: { id: string }[];
+        user: { userPrincipalName: string };
+      }[]
+    ).map((c) => ({ ...c, userPrincipalName: c.user.userPrincipalName, candidates: c.candidates.map((x) => x.id) }));
     expect(open.length).toBeGreaterThan(3);
     const [first, second] = open.filter((c) => c.side === 'itglue');
     expect((await cs(['conflicts', 'resolve', first!.id, '--create'])).stdout).toMatch(/→ create/);

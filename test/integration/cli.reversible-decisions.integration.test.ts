@@ -39,8 +39,21 @@ interface User {
   reasons: { code: string; message: string }[];
 }
 
+/** The open disputes, each with its user and the ids of its candidates. */
 async function conflicts(): Promise<Conflict[]> {
-  return JSON.parse((await cs(['conflicts', 'list', '--tenant', 'Contoso Ltd', '--json'])).stdout) as Conflict[];
+  const listed = JSON.parse((await cs(['conflicts', 'list', '--tenant', 'Contoso Ltd', '--json'])).stdout) as {
+    id: string;
+    side: string;
+    user: { id: string; userPrincipalName: string };
+    candidates: { id: string }[];
+  }[];
+  return listed.map((c) => ({
+    id: c.id,
+    userId: c.user.id,
+    userPrincipalName: c.user.userPrincipalName,
+    side: c.side,
+    candidates: c.candidates.map((candidate) => candidate.id),
+  }));
 }
 
 /** What a sync would do now for every user (a sync that finds nothing to do reports no user). */
