@@ -134,10 +134,17 @@ export function runLine(name: string, result: Pick<TenantRunResult, 'status' | '
   return `${printable(`${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}`)}\n`;
 }
 
+/** ` (IT Glue has no organization named "X", …)`: why a tenant is unmapped, without the note's own advice. */
+function why(note: string | null): string {
+  const reason = note?.replace(/:? ?(map it on its page|Unmapped by a person).*$/i, '').trim() ?? '';
+  if (note !== null && /^Unmapped by a person/i.test(note)) return ' (a person unmapped it)';
+  return reason === '' ? '' : ` (${reason})`;
+}
+
 /** A tenant named on the command line that cannot be synced yet: why, and the command that fixes it. */
 export function unmappedProblem(tenant: TenantRecord): Error {
   return new Error(
-    `${tenant.displayName} is not mapped, so it cannot be synced or planned${tenant.mappingNote === null ? '' : ` (${tenant.mappingNote.replace(/\.$/, '')})`}. Map it: contactsync tenants map "${tenant.displayName}" lists the candidates by name; then contactsync tenants map "${tenant.displayName}" --itglue "ORGANIZATION" --bms "ACCOUNT" (or --bms none), or on its page in the web UI; then run this again.`,
+    `${tenant.displayName} is not mapped, so it cannot be synced or planned${why(tenant.mappingNote)}. Map it: contactsync tenants map "${tenant.displayName}" lists the candidates by name; then contactsync tenants map "${tenant.displayName}" --itglue "ORGANIZATION" --bms "ACCOUNT" (or --bms none), or on its page in the web UI; then run this again.`,
   );
 }
 

@@ -105,9 +105,15 @@ describe('mapping tenants by name, and the guard against mapping a customer onto
 
   it('says why a tenant with no IT Glue organization is not synced', async () => {
     const run = await cs(['sync', '--tenant', 'Tailspin Toys']);
-    expect(run.stdout).toMatch(/Tailspin Toys\s+unmapped/);
-    expect(run.stdout).toMatch(
-      /Tailspin Toys: Tailspin Toys is not mapped: IT Glue has no organization named "Tailspin Toys"/,
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /Tailspin Toys is not mapped, so it cannot be synced or planned \(IT Glue has no organization named "Tailspin Toys", and BMS has no account of that name\)\. Map it: contactsync tenants map "Tailspin Toys" lists the candidates by name/,
+    );
+    // A plan of every tenant goes on with the others and names the one left unmapped.
+    const all = await cs(['plan']);
+    expect(all.stdout).toMatch(/Tailspin Toys\s+unmapped/);
+    expect(all.stdout).toMatch(
+      /Tailspin Toys — unmapped: Tailspin Toys is not mapped: IT Glue has no organization named "Tailspin Toys"/,
     );
   });
 

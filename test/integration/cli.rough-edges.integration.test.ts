@@ -121,7 +121,7 @@ describe('the CLI at its edges', () => {
     const run = await cs(['sync', '--tenant', 'fabrikam']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'contactsync: Fabrikam is not mapped to an IT Glue organization, so it cannot be synced or planned. Map it: contactsync tenants map "Fabrikam" --itglue ORGANIZATION_ID [--bms ACCOUNT_ID|none] (contactsync tenants map --help), or on its page in the web UI; then run this again.\n',
+      'contactsync: Fabrikam is not mapped, so it cannot be synced or planned (IT Glue has no organization named "Fabrikam", and BMS has no account of that name). Map it: contactsync tenants map "Fabrikam" lists the candidates by name; then contactsync tenants map "Fabrikam" --itglue "ORGANIZATION" --bms "ACCOUNT" (or --bms none), or on its page in the web UI; then run this again.\n',
     );
     expect((await cs(['plan', '--tenant', 'Fabrikam'])).code).toBe(1);
   });
