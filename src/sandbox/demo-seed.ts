@@ -138,6 +138,20 @@ function digits(value: string): string {
   return value.replace(/\D/g, '');
 }
 
+const CALLING_CODES = { US: '1', DE: '49', GB: '44', AU: '61' } as const;
+
+/**
+ * A phone as IT Glue shows one typed by hand: the national digits for a number of the customer's own country
+ * (`+1 206 555 0085` → `2065550085`, `+44 20 7946 0001` → `02079460001`), the country code kept for another's.
+ */
+function itglueDigits(value: string, region: keyof typeof CALLING_CODES): string {
+  const code = CALLING_CODES[region];
+  if (!value.trim().startsWith('+')) return digits(value);
+  const all = digits(value);
+  if (!all.startsWith(code)) return all;
+  return `${region === 'US' ? '' : '0'}${all.slice(code.length)}`;
+}
+
 function ascii(value: string): string {
   return value
     .normalize('NFD')
@@ -401,7 +415,7 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
         'contact-emails': [email(`${local}@old-${plan.domain}`, true)],
         'contact-phones': [
           {
-            value: digits(phone(phoneRegion, 'office', i + 500, 0)),
+            value: itglueDigits(phone(phoneRegion, 'office', i + 500, 0), plan.region),
             extension: null,
             primary: true,
             'label-name': 'Work',
@@ -425,7 +439,7 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
           'contact-emails': [email(`${local}@old-${plan.domain}`, true)],
           'contact-phones': [
             {
-              value: digits(phone(phoneRegion, 'office', i + 700, 0)),
+              value: itglueDigits(phone(phoneRegion, 'office', i + 700, 0), plan.region),
               extension: null,
               primary: true,
               'label-name': 'Work',
@@ -446,7 +460,12 @@ function buildTenant(plan: TenantPlan, t: number, ids: { itglue: number; bms: nu
           'psa-integration': null,
           'contact-emails': [email(`${local}.home@example.net`, true)],
           'contact-phones': [
-            { value: digits(user.businessPhones[0] ?? ''), extension: null, primary: true, 'label-name': 'Work' },
+            {
+              value: itglueDigits(user.businessPhones[0] ?? '', plan.region),
+              extension: null,
+              primary: true,
+              'label-name': 'Work',
+            },
           ],
           'created-at': '2025-10-02T11:05:00.000Z',
           'updated-at': '2025-10-02T11:05:00.000Z',

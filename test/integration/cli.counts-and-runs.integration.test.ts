@@ -80,7 +80,12 @@ beforeAll(async () => {
   buildCli();
   sims = await startSimulators(seed);
   config = simulatorConfig(sims, dir, {
-    tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
+    // Each customer with its own settings (Fabrikam's phones are German, Northwind's British).
+    tenants: seed.tenants.map((t) => ({
+      id: t.id,
+      displayName: t.displayName,
+      ...(t.settings === undefined ? {} : { settings: t.settings }),
+    })),
   });
 }, 60_000);
 afterAll(async () => {
