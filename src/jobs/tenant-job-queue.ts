@@ -115,37 +115,64 @@ export class TenantJobQueue {
 
   /** Jobs by state: waiting (created, retry), active, and the failed and completed ones kept. */
   async counts(): Promise<{ state: string; n: number }[]> {
-    const { rows } = await this.pool.query<{ state: string; n: string }>(
-      `SELECT state::text AS state, count(*) AS n FROM ${SCHEMA}.job WHERE name = ANY($1) GROUP BY state ORDER BY state`,
-      [Object.values(QUEUES)],
-    );
-    return rows.map((r) => ({ state: r.state, n: Number(r.n) }));
+    return countJobs(this.pool);
   }
 
   /** The latest jobs that failed for good (every retry used), with why. */
   async failed(limit = 50): Promise<FailedJob[]> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      data: TenantJob;
-      completed_on: Date;
-      retry_count: number;
-      output: unknown;
-    }>(
-      `SELECT id, data, completed_on, retry_count, output FROM ${SCHEMA}.job WHERE name = ANY($1) AND state = 'failed' ORDER BY completed_on DESC LIMIT $2`,
-      [Object.values(QUEUES), limit],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      tenantId: r.data.tenantId,
-      failedAt: r.completed_on.toISOString(),
-      retries: r.retry_count,
-      error: errorText(r.output),
-    }));
+    return failedJobs(this.pool, limit);
+  }
+
+  /** The counts and the failed jobs read at one moment, so that a job failing in between is in both or neither. */
+  async snapshot(limit = 50): Promise<{ counts: { state: string; n: number }[]; failed: FailedJob[] }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const counts = await countJobs(client);
+      const failed = await failedJobs(client, limit);
+      await client.query('COMMIT');
+      return { counts, failed };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
   }
+}
+
+type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+async function countJobs(db: Queryable): Promise<{ state: string; n: number }[]> {
+  const { rows } = await db.query<{ state: string; n: string }>(
+    `SELECT state::text AS state, count(*) AS n FROM ${SCHEMA}.job WHERE name = ANY($1) GROUP BY state ORDER BY state`,
+    [Object.values(QUEUES)],
+  );
+  return rows.map((r) => ({ state: r.state, n: Number(r.n) }));
+}
+
+async function failedJobs(db: Queryable, limit: number): Promise<FailedJob[]> {
+  const { rows } = await db.query<{
+    id: string;
+    data: TenantJob;
+    completed_on: Date;
+    retry_count: number;
+    output: unknown;
+  }>(
+    `SELECT id, data, completed_on, retry_count, output FROM ${SCHEMA}.job WHERE name = ANY($1) AND state = 'failed' ORDER BY completed_on DESC LIMIT $2`,
+    [Object.values(QUEUES), limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    tenantId: r.data.tenantId,
+    failedAt: r.completed_on.toISOString(),
+    retries: r.retry_count,
+    error: errorText(r.output),
+  }));
 }
 
 function errorText(output: unknown): string {

@@ -492,7 +492,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'viewer',
     handler: async (_request, services) => {
       if (!services.queue) return { scaleOut: false, counts: [], failed: [] };
-      return { scaleOut: true, counts: await services.queue.counts(), failed: await services.queue.failed() };
+      return { scaleOut: true, ...(await services.queue.snapshot()) };
     },
   },
   {

@@ -24,7 +24,7 @@ export interface WebServices {
   /** finds the customer tenants (the config's list, or GDAP) and maps them by name; says what it found */
   discover(actor: string): Promise<string>;
   /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
-  readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed'> | null;
+  readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed' | 'snapshot'> | null;
   /** where IT Glue and BMS live on the web, for links into them; no IT Glue link without it */
   readonly links?: LinkSettings;
   /** handles Graph's change notifications posted to this process; absent: they are acknowledged and left alone */

@@ -11,15 +11,18 @@ const failedJob = {
   error: 'Microsoft login refused the app for this tenant (AADSTS7000215).',
 };
 
+const counts = [
+  { state: 'created', n: 3 },
+  { state: 'failed', n: 1 },
+];
+
 beforeAll(async () => {
   // The workers' queue as scale-out shows it: three jobs waiting, one given up on.
   web = await startWebHarness({
     queue: {
-      counts: async () => [
-        { state: 'created', n: 3 },
-        { state: 'failed', n: 1 },
-      ],
+      counts: async () => counts,
       failed: async () => [failedJob],
+      snapshot: async () => ({ counts, failed: [failedJob] }),
     },
   });
 }, 120_000);

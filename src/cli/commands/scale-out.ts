@@ -173,8 +173,12 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
                   : { by: 'worker', lane },
               );
               await context.metrics.flush().catch(() => {});
-              if (result.status !== 'unchanged' && result.status !== 'deferred')
-                writeOut(runLine((await context.store.getTenant(tenantId))?.displayName ?? tenantId, result));
+              const name = async () => (await context.store.getTenant(tenantId))?.displayName ?? tenantId;
+              if (result.status === 'deferred')
+                writeOut(
+                  runLine(await name(), { ...result, error: 'many changes: handed to the queue of large runs' }),
+                );
+              else if (result.status !== 'unchanged') writeOut(runLine(await name(), result));
               // Another process holds the tenant: the job waits for it, and is not a failure.
               if (result.status === 'busy') return { deferred: result.error ?? 'the tenant is busy' };
               // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.
@@ -235,8 +239,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
         async (context) => {
           const queue = await TenantJobQueue.open(poolOf(context));
           try {
-            const counts = await queue.counts();
-            const failed = await queue.failed();
+            const { counts, failed } = await queue.snapshot();
             if (options.json === true) {
               writeOut(`${JSON.stringify({ counts, failed })}\n`);
               return;
