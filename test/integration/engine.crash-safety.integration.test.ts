@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,6 +27,7 @@ async function scenario(crashAt: number) {
   const dir = mkdtempSync(join(tmpdir(), 'crash-'));
   const config = configFor(sims, dir);
   const env = { CONTACTSYNC_DATA_DIR: dir };
+  const countFile = join(dir, 'crash-points');
   const first =
     crashAt === 0
       ? null
@@ -41,7 +42,9 @@ async function scenario(crashAt: number) {
     ).map((row) => row.step);
     db.close();
   }
-  const second = await runCli(['sync', '--config', config], env);
+  // The run that is never killed counts the crash points it passes.
+  const second = await runCli(['sync', '--config', config], { ...env, CONTACTSYNC_CRASH_COUNT_FILE: countFile });
+  const crashPoints = first === null ? Number(readFileSync(countFile, 'utf8')) : 0;
   const state = visibleState(sims);
   const dump = sims.dump();
   const before = sims.requests.length;
@@ -59,14 +62,19 @@ async function scenario(crashAt: number) {
     state,
     dump,
     writesAfter,
+    crashPoints,
   };
 }
 
-/** 36 distinct points spread over the apply phase of a first sync (about 300 crash points in all). */
-const KILL_POINTS = [
-  1, 2, 3, 5, 8, 13, 21, 34, 40, 45, 50, 52, 55, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200,
-  210, 220, 230, 240, 250, 260, 270, 280,
-];
+/**
+ * 36 distinct points over the apply phase of a first sync, which has `total` crash points: the first few one by
+ * one (the first journal records and writes), the rest spread evenly up to the last.
+ */
+function killPoints(total: number): number[] {
+  const first = [1, 2, 3, 5, 8, 13, 21, 34];
+  const rest = Array.from({ length: 28 }, (_, i) => Math.round(40 + ((total - 41) * i) / 27));
+  return [...new Set([...first, ...rest])].filter((point) => point < total);
+}
 
 describe('crash safety', () => {
   beforeAll(() => buildCli(), 60_000);
@@ -74,6 +82,10 @@ describe('crash safety', () => {
   it('killed with SIGKILL at 36 points of the apply phase and restarted, every run ends as an uninterrupted one, with no duplicate', async () => {
     const reference = await scenario(0);
     expect(reference.second.code, reference.second.stderr).toBe(0);
+    // 40 users, each with its IT Glue and BMS writes and their journal records: a few hundred points.
+    expect(reference.crashPoints).toBeGreaterThan(150);
+    const KILL_POINTS = killPoints(reference.crashPoints);
+    expect(KILL_POINTS).toHaveLength(36);
     let kills = 0;
     const interrupted = new Set<string>();
     // Two scenarios at a time: each spends most of its time starting processes.
@@ -103,7 +115,8 @@ describe('crash safety', () => {
         expect(outcome.writesAfter, `a third run after a kill at point ${point} still wrote`).toBe(0);
       }
     }
-    expect(kills).toBeGreaterThanOrEqual(30);
+    // Every point lies inside the run; a point or two may fall past its end when retries change the count.
+    expect(kills).toBeGreaterThanOrEqual(34);
     // Kills fell between a write and its record, in IT Glue and in BMS.
     expect([...interrupted].some((step) => step.startsWith('itglue'))).toBe(true);
     expect([...interrupted].some((step) => step.startsWith('bms'))).toBe(true);
