@@ -47,6 +47,9 @@ describe("ItGlueDocStore reads the captures of IT Glue's documented examples", (
         important: false,
         notes: null,
         mirroredPsaContactId: null,
+        // The documented example's dates, kept for the evidence a person decides a conflict from.
+        createdAt: '2016-09-12T19:10:26.000Z',
+        updatedAt: '2016-09-12T19:10:26.000Z',
         emails: [{ value: '<email>', primary: true, label: 'Work' }],
         phones: [
           { value: '', extension: null, primary: true, label: 'Work' },
