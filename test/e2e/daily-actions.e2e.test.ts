@@ -60,8 +60,11 @@ describe('a technician in the browser, at 1280 px', () => {
   it('disables sync with BMS on a contact', async () => {
     await page.getByRole('link', { name: 'Contacts', exact: true }).click();
     await page.getByLabel('Find a person').fill('elizabeth.martinez');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.locator('tr[data-user="elizabeth.martinez@contoso.com"]').getByRole('link', { name: 'Manage' }).click();
+    await page.getByRole('button', { name: 'Show' }).click();
+    // Listed by name, with the tenant beside it; the name opens the Manage page.
+    const row = page.locator('tr[data-user="elizabeth.martinez@contoso.com"]');
+    expect(await row.locator('td[data-label="Tenant"]').textContent()).toBe('Contoso Ltd');
+    await row.getByRole('link', { name: 'Elizabeth Martinez' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Elizabeth Martinez');
     await page.getByRole('button', { name: 'Disable sync with BMS' }).click();
     expect(await notice()).toBe('Sync disabled for elizabeth.martinez@contoso.com (BMS is left alone).');

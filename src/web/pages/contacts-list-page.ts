@@ -168,7 +168,7 @@ export function registerContactsListPage(app: FastifyInstance, services: WebServ
             <thead>
               <tr>
                 <th>Person</th>
-                <th class="hide-narrow">Tenant</th>
+                <th>Tenant</th>
                 <th>Last outcome</th>
                 <th>Sync</th>
               </tr>
@@ -181,7 +181,7 @@ export function registerContactsListPage(app: FastifyInstance, services: WebServ
                       <a href="${contactPath(r.tenantId, r.userId)}">${r.name || r.upn}</a>
                       <div class="muted">${r.upn}</div>
                     </td>
-                    <td class="hide-narrow" data-label="Tenant">${r.tenantName}</td>
+                    <td data-label="Tenant">${r.tenantName}</td>
                     <td data-label="Last outcome">
                       ${r.outcome === null ? html`<span class="muted">not synced yet</span>` : badge(r.outcome)}
                     </td>
