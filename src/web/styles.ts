@@ -94,6 +94,8 @@ td.pick { width:2rem; }
   header.top nav { order:3; flex-basis:100%; }
   header.top .who { margin-left:auto; }
   table.stack thead { display:none; }
+  table.stack, table.stack tbody { display:block; width:100%; }
+  table.stack td, table.stack th[scope=row] { overflow-wrap:anywhere; }
   table.stack tr { display:block; border-bottom:1px solid var(--line); padding:.3rem 0; }
   table.stack tr:last-child { border-bottom:0; }
   table.stack td, table.stack th[scope=row] { display:block; border:0; padding:.2rem .6rem; }

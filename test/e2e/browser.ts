@@ -40,6 +40,20 @@ export async function fitsWidth(page: Page): Promise<boolean> {
   return (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')) === true;
 }
 
+/**
+ * The tables that would still scroll sideways, by the heading above them: none at a phone's width, where every table
+ * reads as cards and a long address or reason wraps instead of running off the card.
+ */
+export async function tablesScrolling(page: Page): Promise<string[]> {
+  return (await page.evaluate(`[...document.querySelectorAll('.table-wrap')]
+    .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
+    .map((wrap) => {
+      let at = wrap;
+      while (at && !/^H[1-3]$/.test(at.tagName)) at = at.previousElementSibling ?? at.parentElement;
+      return at ? at.textContent.trim() : 'a table';
+    })`)) as string[];
+}
+
 /** The web harness (the demo synced, logins admin and viewer) listening on a free port of 127.0.0.1. */
 export async function listeningHarness(): Promise<{ web: WebHarness; port: number }> {
   const web = await startWebHarness();

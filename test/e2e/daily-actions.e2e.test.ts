@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startWebHarness, type WebHarness } from '../support/web.ts';
-import { fitsWidth, launchChromium, screenshot } from './browser.ts';
+import { fitsWidth, launchChromium, screenshot, tablesScrolling } from './browser.ts';
 
 let web: WebHarness;
 let browser: Browser;
@@ -112,7 +112,7 @@ describe('a technician in the browser, at 1280 px', () => {
 });
 
 describe('the same pages on a phone, at 390 px', () => {
-  it('fit the screen: dashboard, tenant, conflicts, contacts and a contact', async () => {
+  it('fit the screen: every page, from the dashboard to a contact, the queue, alerts, users, mapping and preview', async () => {
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 2,
@@ -132,11 +132,17 @@ describe('the same pages on a phone, at 390 px', () => {
       contacts: '/contacts',
       contact: `/contacts/${tenant.id}/${user.id}`,
       audit: '/audit',
+      attention: '/attention',
+      alerts: '/alerts',
+      users: '/users',
+      mapping: `/tenants/${tenant.id}/mapping`,
+      preview: `/tenants/${tenant.id}/preview`,
     };
     for (const [name, path] of Object.entries(pages)) {
       await small.goto(`${base}${path}`);
       expect(await small.locator('h1').isVisible(), name).toBe(true);
       expect(await fitsWidth(small), `${name} fits 390 px`).toBe(true);
+      expect(await tablesScrolling(small), `${name}: tables as cards`).toEqual([]);
       await screenshot(small, `${name}-390`);
     }
     await small.goto(`${base}${pages.contact}`);

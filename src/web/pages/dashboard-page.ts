@@ -43,7 +43,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                     <tr>
                       <th>Tenant</th>
                       <th>Status</th>
-                      <th class="hide-narrow">IT Glue / BMS</th>
+                      <th>IT Glue / BMS</th>
                       <th>Changes</th>
                       <th>Last run</th>
                       <th>Last changes</th>
@@ -57,7 +57,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                         html`<tr data-tenant="${tenant.displayName}">
                           <td><a href="/tenants/${encodeURIComponent(tenant.id)}">${tenant.displayName}</a></td>
                           <td data-label="Status">${badge(tenant.status)}</td>
-                          <td class="hide-narrow">
+                          <td data-label="IT Glue / BMS">
                             ${mappingText(tenant)}${tenant.mappingNote === null ? '' : html`<div class="muted">${tenant.mappingNote}</div>`}
                           </td>
                           <td data-label="Changes" class="delivery">

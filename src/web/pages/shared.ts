@@ -71,7 +71,7 @@ export function resultsTable(
           ${options.showTime ? html`<th>When</th>` : ''}
           <th>User</th>
           <th>Outcome</th>
-          <th class="hide-narrow">Rule</th>
+          <th>Rule</th>
           <th>IT Glue</th>
           <th>BMS</th>
           <th>Changes and reasons</th>
@@ -86,10 +86,10 @@ export function resultsTable(
                 ${options.linkTenant === undefined ? u.userPrincipalName : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${u.userPrincipalName}</a>`}
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
-              <td class="hide-narrow" data-label="Rule">${u.rule ?? '–'}</td>
+              <td data-label="Rule">${u.rule ?? '–'}</td>
               <td data-label="IT Glue">${u.itglue}</td>
               <td data-label="BMS">${u.bms}</td>
-              <td>${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}</td>
+              <td data-label="Changes and reasons">${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}</td>
             </tr>`,
         )}
       </tbody>

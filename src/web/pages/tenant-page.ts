@@ -125,7 +125,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
                       <th>Started</th>
                       <th>Status</th>
                       <th>Counts</th>
-                      <th class="hide-narrow">Error</th>
+                      <th>Error</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -139,7 +139,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
                           </td>
                           <td data-label="Status">${badge(r.status)}</td>
                           <td data-label="Counts">${countsText(r.counts)}</td>
-                          <td class="hide-narrow">${r.error ?? ''}</td>
+                          ${r.error === null ? html`<td></td>` : html`<td data-label="Error">${r.error}</td>`}
                         </tr>`,
                     )}
                   </tbody>
