@@ -85,12 +85,15 @@ describe('contactsync sandbox --seed FILE --once --dump OUT', () => {
       user: ['add'],
     };
     const all = commands.flatMap((c) => [[c], ...(groups[c] ?? []).map((sub) => [c, sub])]);
-    const runs = await Promise.all(all.map((args) => runCli([...args, '--help'], env)));
+    // Two at a time: each is a process of its own that takes about a second of CPU to start.
+    const runs: Awaited<ReturnType<typeof runCli>>[] = [];
+    for (let i = 0; i < all.length; i += 2)
+      runs.push(...(await Promise.all(all.slice(i, i + 2).map((args) => runCli([...args, '--help'], env)))));
     for (const [i, run] of runs.entries()) {
       expect(run.code, all[i]!.join(' ')).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^Usage: contactsync ${all[i]!.join(' ')}`));
     }
-  });
+  }, 180_000);
 });
 
 describe('contactsync sync --config FILE', () => {
