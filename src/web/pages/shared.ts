@@ -89,7 +89,9 @@ export function resultsTable(
               <td data-label="Rule">${u.rule ?? '–'}</td>
               <td data-label="IT Glue">${u.itglue}</td>
               <td data-label="BMS">${u.bms}</td>
-              <td data-label="Changes and reasons">${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}</td>
+              <td data-label="Changes and reasons">
+                ${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}
+              </td>
             </tr>`,
         )}
       </tbody>
