@@ -36,6 +36,27 @@ interface ContactRecord extends BmsContactSeed {
   accountId: number;
 }
 
+/** An email or a phone of a contact with its type. */
+interface Entry {
+  readonly value: string;
+  readonly typeId: number;
+}
+
+/**
+ * A contact's emails and phones after its first: a person adds them in BMS, and a write keeps every entry it is given.
+ * The first entry of each list stays on the record (the seed's flat fields), which the summary list and the search
+ * show as the contact's email. The dump keeps the seed's shape: the others are read through the API or `entriesOf`.
+ */
+interface OtherEntries {
+  readonly emails: readonly Entry[];
+  readonly phones: readonly Entry[];
+}
+
+const NO_OTHER_ENTRIES: OtherEntries = { emails: [], phones: [] };
+
+/** The record's own email or phone as the first entry of its list: none when it has none. */
+const firstEntry = (value: string | null, typeId: number | null) => (value === null ? [] : [{ value, typeId }]);
+
 /** What a create or update sets on a contact. */
 interface ContactFields {
   readonly accountId: number;
@@ -108,6 +129,10 @@ function sameOrUnasked(value: string | null, wanted: string | null): boolean {
  * account filter, creates and updates taking `emails: [{ emailAddress, emailTypeId }]` and (inferred)
  * `phones: [{ phoneNumber, phoneTypeId }]` with BMS's required fields, unknown body fields dropped, answers in
  * camelCase or PascalCase, a Swagger document of what it serves, and 1,500 calls per hour per endpoint.
+ *
+ * A contact keeps every email and phone it is given, and the single read gives them all. Whether BMS's update replaces
+ * the lists or merges into them is not published: this BMS takes the cautious reading, that an update replaces each
+ * list it is sent, so that a client sending one entry is seen to delete the others a person added.
  */
 export class BmsSimulator {
   readonly server: SimServer;
@@ -115,6 +140,7 @@ export class BmsSimulator {
   private readonly sessions = new Map<string, Session>();
   private readonly accounts = new Map<number, Account>();
   private readonly contacts = new Map<number, ContactRecord>();
+  private readonly otherEntries = new Map<number, OtherEntries>();
   private emailTypes: { id: number; name: string }[] = [];
   private phoneTypes: { id: number; name: string }[] = [];
   private nextId = 1;
@@ -210,6 +236,18 @@ export class BmsSimulator {
   /** A person edits a contact in BMS. */
   editContact(id: number, fields: Partial<BmsContactSeed>): void {
     this.contacts.set(id, { ...this.contact(id), ...fields, id });
+  }
+
+  /** Every email and phone of a contact, in the order the single read gives them (the contact's own first). */
+  entriesOf(id: number): {
+    emails: { emailAddress: string; emailTypeId: number | null }[];
+    phones: { phoneNumber: string; phoneTypeId: number | null }[];
+  } {
+    const { emails, phones } = this.listsOf(this.contact(id));
+    return {
+      emails: emails.map((e) => ({ emailAddress: e.value, emailTypeId: e.typeId })),
+      phones: phones.map((p) => ({ phoneNumber: p.value, phoneTypeId: p.typeId })),
+    };
   }
 
   /** A person adds a contact in BMS; returns its id. */
@@ -438,15 +476,29 @@ export class BmsSimulator {
     };
   }
 
-  /** Inferred: the single read gives the account and the emails and phones in the shape a create takes. */
+  /** The contact's emails and phones, its own first, then those after it. */
+  private listsOf(contact: ContactRecord): {
+    emails: { value: string; typeId: number | null }[];
+    phones: { value: string; typeId: number | null }[];
+  } {
+    const others = this.otherEntries.get(contact.id) ?? NO_OTHER_ENTRIES;
+    return {
+      emails: [...firstEntry(contact.emailAddress, contact.emailTypeId), ...others.emails],
+      phones: [...firstEntry(contact.phoneNumber, contact.phoneTypeId), ...others.phones],
+    };
+  }
+
+  /**
+   * Inferred: the single read gives the account and every email and phone in the shape a create takes, the first
+   * marked primary.
+   */
   private detail(contact: ContactRecord): Record<string, unknown> {
+    const { emails, phones } = this.listsOf(contact);
     return {
       ...this.summaryItem(contact),
       accountId: contact.accountId,
-      phones:
-        contact.phoneNumber === null
-          ? []
-          : [{ phoneNumber: contact.phoneNumber, phoneTypeId: contact.phoneTypeId, isPrimary: true }],
+      emails: emails.map((e, i) => ({ emailAddress: e.value, emailTypeId: e.typeId, isPrimary: i === 0 })),
+      phones: phones.map((p, i) => ({ phoneNumber: p.value, phoneTypeId: p.typeId, isPrimary: i === 0 })),
     };
   }
 
@@ -502,9 +554,13 @@ export class BmsSimulator {
 
   /**
    * BMS refuses a contact without a first name, an email with a type, a phone with a type, the account or a location
-   * (a field this BMS ignores is not required). Returns what the write sets.
+   * (a field this BMS ignores is not required). Returns what the write sets: the record's fields, and the entries after
+   * the first of each list it was sent (a list not sent, or ignored, is left as it is).
    */
-  private validated(body: Record<string, unknown>, current: ContactRecord | null): Partial<ContactFields> {
+  private validated(
+    body: Record<string, unknown>,
+    current: ContactRecord | null,
+  ): { set: Partial<ContactFields>; others: Partial<OtherEntries> } {
     const ignored = new Set(this.simulate.ignoreFields.map((f) => f.toLowerCase()));
     const required = (name: string) => !ignored.has(name.toLowerCase());
     const accountId = current?.accountId ?? Number(body.accountId);
@@ -514,19 +570,25 @@ export class BmsSimulator {
     if (current !== null && body.accountId !== undefined && Number(body.accountId) !== current.accountId)
       throw new Refusal('accountId: a contact cannot move to another account.');
     const set: Partial<{ -readonly [K in keyof ContactFields]: ContactFields[K] }> = { accountId };
+    const others: { -readonly [K in keyof OtherEntries]?: OtherEntries[K] } = {};
     const firstName = text(body.firstName);
     if (firstName === null && required('firstName')) throw new Refusal('firstName: the first name is required.');
     if (firstName !== null) set.firstName = firstName;
     if (required('emails')) {
-      const email = this.entry(body.emails, 'emails', 'emailAddress', 'emailTypeId', this.emailTypes);
-      if (!EMAIL.test(email.value)) throw new Refusal(`emails: "${email.value}" is not a valid email address.`);
-      set.emailAddress = email.value;
-      set.emailTypeId = email.typeId;
+      const emails = this.entries(body.emails, 'emails', 'emailAddress', 'emailTypeId', this.emailTypes);
+      for (const [i, entry] of emails.entries())
+        if (!EMAIL.test(entry.value))
+          throw new Refusal(`emails[${i}].emailAddress: "${entry.value}" is not a valid email address.`);
+      const [first, ...rest] = emails;
+      set.emailAddress = first!.value;
+      set.emailTypeId = first!.typeId;
+      others.emails = rest;
     }
     if (required('phones')) {
-      const phone = this.entry(body.phones, 'phones', 'phoneNumber', 'phoneTypeId', this.phoneTypes);
-      set.phoneNumber = phone.value;
-      set.phoneTypeId = phone.typeId;
+      const [first, ...rest] = this.entries(body.phones, 'phones', 'phoneNumber', 'phoneTypeId', this.phoneTypes);
+      set.phoneNumber = first!.value;
+      set.phoneTypeId = first!.typeId;
+      others.phones = rest;
     }
     if (required('locationId')) {
       const locationId = Number(body.locationId);
@@ -544,39 +606,56 @@ export class BmsSimulator {
       if (typeof value === 'string' && value.length > 100) throw new Refusal(`${name}: at most 100 characters.`);
     }
     if (typeof body.isActive === 'boolean') set.isActive = body.isActive;
-    return set;
+    return { set, others };
   }
 
-  /** The first entry of `emails` or `phones`, which must carry a value and an existing type. */
-  private entry(
+  /** Every entry of `emails` or `phones`: at least one, each carrying a value and an existing type. */
+  private entries(
     list: unknown,
     name: string,
     valueField: string,
     typeField: string,
     types: readonly { id: number }[],
-  ): { value: string; typeId: number } {
-    const first: unknown = Array.isArray(list) ? list[0] : undefined;
-    if (first === null || typeof first !== 'object')
+  ): Entry[] {
+    const items: unknown[] = Array.isArray(list) ? list : [];
+    if (items.length === 0)
       throw new Refusal(`${name}: at least one entry with ${valueField} and ${typeField} is required.`);
-    const value = field(first as Record<string, unknown>, valueField);
-    if (typeof value !== 'string' || value.trim() === '')
-      throw new Refusal(`${name}[0].${valueField}: a value is required.`);
-    const typeId = Number(field(first as Record<string, unknown>, typeField));
-    if (!types.some((t) => t.id === typeId))
-      throw new Refusal(`${name}[0].${typeField}: an existing type is required.`);
-    return { value: value.trim(), typeId };
+    return items.map((item, i) => {
+      if (item === null || typeof item !== 'object')
+        throw new Refusal(`${name}[${i}]: an entry with ${valueField} and ${typeField} is required.`);
+      const value = field(item as Record<string, unknown>, valueField);
+      if (typeof value !== 'string' || value.trim() === '')
+        throw new Refusal(`${name}[${i}].${valueField}: a value is required.`);
+      const typeId = Number(field(item as Record<string, unknown>, typeField));
+      if (!types.some((t) => t.id === typeId))
+        throw new Refusal(`${name}[${i}].${typeField}: an existing type is required.`);
+      return { value: value.trim(), typeId };
+    });
+  }
+
+  /** Cautious, since BMS does not publish it: each list a write is sent replaces the one the contact had. */
+  private keepOthers(id: number, others: Partial<OtherEntries>): void {
+    const current = this.otherEntries.get(id) ?? NO_OTHER_ENTRIES;
+    const next = { emails: others.emails ?? current.emails, phones: others.phones ?? current.phones };
+    if (next.emails.length === 0 && next.phones.length === 0) this.otherEntries.delete(id);
+    else this.otherEntries.set(id, next);
   }
 
   private createContact(request: SimRequest): SimResponse {
-    const { accountId, ...fields } = this.validated(this.known(this.body(request)), null);
+    const {
+      set: { accountId, ...fields },
+      others,
+    } = this.validated(this.known(this.body(request)), null);
     const id = this.addContact(accountId!, fields);
+    this.keepOthers(id, others);
     return this.envelope({ id });
   }
 
   private updateContact(request: SimRequest): SimResponse {
     const current = this.contact(Number(request.params.id));
-    const fields = this.validated(this.known(this.body(request)), current);
-    this.contacts.set(current.id, { ...current, ...fields, id: current.id, accountId: current.accountId });
+    const { set, others } = this.validated(this.known(this.body(request)), current);
+    this.contacts.set(current.id, { ...current, ...set, id: current.id, accountId: current.accountId });
+    this.keepOthers(current.id, others);
     return this.envelope({ id: current.id });
   }
 

@@ -298,6 +298,50 @@ describe('BMS simulator: accounts and contacts', () => {
     expect((await api(t, 'PUT', '/v2/crm/contacts/9999', validContact)).status).toBe(404);
   });
 
+  it('keeps every email and phone it is given, shows the first as the contact, and replaces the lists on PUT', async () => {
+    const t = await bearer();
+    const twoOfEach = {
+      ...validContact,
+      emails: [...validContact.emails, { emailAddress: 'ann.home@example.com', emailTypeId: 1 }],
+      phones: [...validContact.phones, { phoneNumber: '+12065550999', phoneTypeId: 2 }],
+    };
+    const id = (await api(t, 'POST', '/v2/crm/contacts/summary', twoOfEach)).body.result.id as number;
+    const read = async () => (await api(t, 'GET', `/v2/crm/contacts/summary/${id}`)).body.result;
+    expect(await read()).toMatchObject({
+      emails: [
+        { emailAddress: 'ann@contoso.com', emailTypeId: 1, isPrimary: true },
+        { emailAddress: 'ann.home@example.com', emailTypeId: 1, isPrimary: false },
+      ],
+      phones: [
+        { phoneNumber: '+12065550123', phoneTypeId: 1, isPrimary: true },
+        { phoneNumber: '+12065550999', phoneTypeId: 2, isPrimary: false },
+      ],
+    });
+    const listed = await api(t, 'GET', '/v2/crm/contacts/summary?Filter.AccountId=1&PageSize=100');
+    expect(listed.body.result.find((c: any) => c.id === id).emails).toEqual([
+      { emailAddress: 'ann@contoso.com', emailTypeId: 1, isPrimary: true },
+    ]);
+    expect(
+      (await api(t, 'GET', '/v2/crm/contacts/search?Filter.EmailAddress=ann@contoso.com')).body.result.map(
+        (c: any) => c.id,
+      ),
+    ).toEqual([id]);
+
+    // An extra entry must be as valid as the first.
+    const refused = await api(t, 'PUT', `/v2/crm/contacts/${id}`, {
+      ...twoOfEach,
+      phones: [...twoOfEach.phones, { phoneNumber: '+12065550998', phoneTypeId: 9 }],
+    });
+    expect(refused.body.error.message).toMatch(/^phones\[2\]\.phoneTypeId: /);
+
+    // Whether BMS's PUT replaces the lists is not published: this BMS does, the cautious reading.
+    await api(t, 'PUT', `/v2/crm/contacts/${id}`, { ...validContact, jobTitle: 'CEO' });
+    expect(sims.bms.entriesOf(id)).toEqual({
+      emails: [{ emailAddress: 'ann@contoso.com', emailTypeId: 1 }],
+      phones: [{ phoneNumber: '+12065550123', phoneTypeId: 1 }],
+    });
+  });
+
   it('lists email and phone types, and answers 404 for them when told to', async () => {
     const t = await bearer();
     expect((await api(t, 'GET', '/v2/system/phonetypes/lookup')).body.result).toEqual([
