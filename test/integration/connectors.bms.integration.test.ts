@@ -5,7 +5,7 @@ import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { connectTo, requestsSince, type Connectors } from '../support/connectors.ts';
-import { smallSeed } from '../support/simulators.ts';
+import { addInBmsByHand, smallSeed } from '../support/simulators.ts';
 
 let sims: RunningSimulators | null = null;
 afterEach(async () => {
@@ -136,6 +136,75 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
     expect(s.bms.contactsOf(2)).toEqual([
       expect.objectContaining({ id, jobTitle: 'CEO', isActive: false, phoneNumber: '+12065550199', phoneTypeId: 2 }),
     ]);
+  });
+
+  describe('a contact to which a technician added an email and a phone in BMS', () => {
+    const handAdded = {
+      email: { emailAddress: 'f1.personal@example.com', emailTypeId: 1 },
+      phone: { phoneNumber: '+12065550142', phoneTypeId: 2 },
+    };
+    /** Contact 501 as contactsync maps it. */
+    const mine: PsaContactFields = {
+      firstName: 'F1',
+      lastName: 'Person',
+      jobTitle: 'Clerk',
+      emailAddress: 'p1@contoso.com',
+      emailTypeId: 1,
+      phoneNumber: '+12065550100',
+      phoneTypeId: 1,
+      locationId: 11,
+      isActive: true,
+    };
+
+    it('keeps both when contactsync changes the title, at the cost of one read before the write', async () => {
+      const [s, c] = await bmsWith(3, { keyCase });
+      await addInBmsByHand(s, 501, handAdded);
+      const from = s.requests.length;
+      expect(await c.bms.updateContact(1, 501, { ...mine, jobTitle: 'Controller' })).toEqual({
+        ok: true,
+        id: 501,
+      });
+      const sent = requestsSince(s, 'bms', from);
+      expect(await c.bms.readContact(501)).toMatchObject({ jobTitle: 'Controller', emailAddress: 'p1@contoso.com' });
+      expect(s.bms.entriesOf(501)).toEqual({
+        emails: [{ emailAddress: 'p1@contoso.com', emailTypeId: 1 }, handAdded.email],
+        phones: [{ phoneNumber: '+12065550100', phoneTypeId: 1 }, handAdded.phone],
+      });
+      expect(sent).toEqual([
+        'POST /v2/security/authenticate',
+        'GET /v2/crm/contacts/summary/{id}',
+        'PUT /v2/crm/contacts/{id}',
+      ]);
+    });
+
+    it('replaces only its own email and phone, and does not add twice one the technician already added', async () => {
+      const [s, c] = await bmsWith(3, { keyCase });
+      await addInBmsByHand(s, 501, handAdded);
+      const moved = { ...mine, emailAddress: 'f1.new@contoso.com', phoneNumber: '+1 (206) 555-0142' };
+      expect(await c.bms.updateContact(1, 501, moved)).toEqual({ ok: true, id: 501 });
+      expect(s.bms.entriesOf(501)).toEqual({
+        emails: [{ emailAddress: 'f1.new@contoso.com', emailTypeId: 1 }, handAdded.email],
+        phones: [{ phoneNumber: '+1 (206) 555-0142', phoneTypeId: 1 }],
+      });
+    });
+
+    it('keeps both when contactsync inactivates the contact', async () => {
+      const [s, c] = await bmsWith(3, { keyCase });
+      await addInBmsByHand(s, 501, handAdded);
+      const before = s.bms.entriesOf(501);
+      expect(await c.bms.inactivateContact(501)).toEqual({ ok: true, id: 501 });
+      expect(s.bms.contactsOf(1).find((x) => x.id === 501)?.isActive).toBe(false);
+      expect(s.bms.entriesOf(501)).toEqual(before);
+    });
+  });
+
+  it('reports a contact gone from BMS as not found, asked to update or inactivate it', async () => {
+    const [, c] = await bmsWith(3, { keyCase });
+    expect(await c.bms.updateContact(1, 9999, fields)).toEqual({
+      ok: false,
+      reasons: [expect.objectContaining({ code: 'bms-not-found' })],
+    });
+    expect(await c.bms.inactivateContact(9999)).toMatchObject({ ok: false, reasons: [{ code: 'bms-not-found' }] });
   });
 
   it("turns a refused contact into a reason naming the field, from BMS's error envelope", async () => {

@@ -7,6 +7,7 @@ import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type GraphUserSeed } from '../../src/sandbox/seed.ts';
 import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
+import { addInBmsByHand } from '../support/simulators.ts';
 
 const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
 const CONTOSO = seed.tenants[0]!;
@@ -259,6 +260,33 @@ describe('the sync engine on the demo seed', () => {
         .filter((u) => u.itglue === 'mirrored')
         .every((u) => u.outcome === 'unchanged'),
     ).toBe(true);
+  });
+
+  it('keeps the email and phone a technician added to a BMS contact when the person changes and when they leave', async () => {
+    await box.syncAll({ force: true });
+    const t = CONTOSO.id;
+    const link = (await box.store.listLinks(t)).find((l) => l.psaContactId !== null)!;
+    const bmsId = link.psaContactId!;
+    await addInBmsByHand(box.sims, bmsId, {
+      email: { emailAddress: 'home.address@example.com', emailTypeId: 2 },
+      phone: { phoneNumber: '+12065550999', phoneTypeId: 3 },
+    });
+    const byHand = box.sims.bms.entriesOf(bmsId);
+    expect(byHand.emails).toHaveLength(2);
+    expect(byHand.phones).toHaveLength(2);
+    const contact = () => box.sims.bms.contactsOf(1).find((c) => c.id === bmsId)!;
+
+    box.sims.graph.updateUser(t, link.userId, { jobTitle: 'Head of Keeping Things' });
+    const [changed] = await box.syncAll();
+    expect(changed!.users.find((u) => u.userId === link.userId)).toMatchObject({ bms: 'updated' });
+    expect(contact().jobTitle).toBe('Head of Keeping Things');
+    expect(box.sims.bms.entriesOf(bmsId)).toEqual(byHand);
+
+    box.sims.graph.disableUser(t, link.userId);
+    const [left] = await box.syncAll();
+    expect(left!.users.find((u) => u.userId === link.userId)).toMatchObject({ bms: 'inactivated' });
+    expect(contact().isActive).toBe(false);
+    expect(box.sims.bms.entriesOf(bmsId)).toEqual(byHand);
   });
 
   it('makes the contact again when a person deletes a linked contact in IT Glue, and keeps its BMS contact', async () => {

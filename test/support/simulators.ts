@@ -82,3 +82,45 @@ export async function graphToken(sims: RunningSimulators, tenantId = TENANT_A): 
 export async function started(seed: Seed = smallSeed()): Promise<RunningSimulators> {
   return startSimulators(seed);
 }
+
+/**
+ * A technician adds an email and a phone to a BMS contact by hand, through BMS's API: an update carrying the contact's
+ * emails and phones as they are, plus the new ones.
+ */
+export async function addInBmsByHand(
+  sims: RunningSimulators,
+  contactId: number,
+  added: {
+    readonly email: { readonly emailAddress: string; readonly emailTypeId: number };
+    readonly phone: { readonly phoneNumber: string; readonly phoneTypeId: number };
+  },
+): Promise<void> {
+  const { userName, password, tenant } = sims.credentials.bms;
+  const login = await fetch(`${sims.urls.bms}/v2/security/authenticate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grantType: 'password', userName, password, tenant }),
+  });
+  // The simulator may answer in PascalCase.
+  const answer = (await login.json()) as Record<string, Record<string, string>>;
+  const result = answer.result ?? answer.Result!;
+  const token = result.accessToken ?? result.AccessToken!;
+  const account = sims.bms.dump().accounts.find((a) => a.contacts.some((c) => c.id === contactId))!;
+  const contact = account.contacts.find((c) => c.id === contactId)!;
+  const { emails, phones } = sims.bms.entriesOf(contactId);
+  const response = await fetch(`${sims.urls.bms}/v2/crm/contacts/${contactId}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      accountId: account.id,
+      locationId: contact.locationId,
+      firstName: contact.firstName,
+      lastName: contact.lastName,
+      jobTitle: contact.jobTitle,
+      emails: [...emails, added.email],
+      phones: [...phones, added.phone],
+      isActive: contact.isActive,
+    }),
+  });
+  if (response.status !== 200) throw new Error(`BMS refused the hand edit: ${await response.text()}`);
+}

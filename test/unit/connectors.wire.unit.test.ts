@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fieldOfMessage } from '../../src/connectors/bms/wire.ts';
+import {
+  contactItem,
+  fieldOfMessage,
+  lowerKeys,
+  otherEntriesOf,
+  toContactBody,
+  toInactiveBody,
+  toPsaContact,
+} from '../../src/connectors/bms/wire.ts';
 import { toDirectoryUser, userWire } from '../../src/connectors/graph/wire.ts';
 import {
   bulkUpdatable,
@@ -99,5 +107,74 @@ describe('BMS wire', () => {
   it('reads the field a validation message names', () => {
     expect(fieldOfMessage('firstName: the first name is required.')).toBe('firstName');
     expect(fieldOfMessage('Something went wrong')).toBeNull();
+  });
+
+  // A single read in PascalCase whose primary entries are not the first, and one entry without a type.
+  const read = contactItem.parse(
+    lowerKeys({
+      Id: 7,
+      AccountId: 1,
+      FirstName: 'Ann',
+      LocationId: 11,
+      Emails: [
+        { EmailAddress: 'ann.home@example.com', EmailTypeId: 2, IsPrimary: false },
+        { EmailAddress: 'Ann@contoso.com', EmailTypeId: 1, IsPrimary: true },
+        { EmailAddress: 'ann.old@example.com' },
+      ],
+      Phones: [
+        { PhoneNumber: '+1 206 555 0142', PhoneTypeId: 2 },
+        { PhoneNumber: '+12065550100', PhoneTypeId: 1, IsPrimary: true },
+      ],
+    }),
+  );
+
+  it("reads a contact's emails and phones beyond its own, with their types as read", () => {
+    expect(toPsaContact(read, 1)).toMatchObject({ emailAddress: 'Ann@contoso.com', phoneNumber: '+12065550100' });
+    expect(otherEntriesOf(read)).toEqual({
+      emails: [
+        { emailAddress: 'ann.home@example.com', emailTypeId: 2 },
+        { emailAddress: 'ann.old@example.com', emailTypeId: null },
+      ],
+      phones: [{ phoneNumber: '+1 206 555 0142', phoneTypeId: 2 }],
+    });
+  });
+
+  it('sends the other entries back after the managed ones, without one equal to a managed one', () => {
+    const fields = {
+      firstName: 'Ann',
+      lastName: null,
+      jobTitle: null,
+      emailAddress: 'ANN.HOME@example.com',
+      emailTypeId: 1,
+      phoneNumber: '+12065550100',
+      phoneTypeId: 1,
+      locationId: 11,
+      isActive: true,
+    };
+    const body = toContactBody(1, fields, 'update', otherEntriesOf(read));
+    expect(body.emails).toEqual([
+      { emailAddress: 'ANN.HOME@example.com', emailTypeId: 1 },
+      { emailAddress: 'ann.old@example.com' },
+    ]);
+    expect(body.phones).toEqual([
+      { phoneNumber: '+12065550100', phoneTypeId: 1 },
+      { phoneNumber: '+1 206 555 0142', phoneTypeId: 2 },
+    ]);
+    expect(toContactBody(1, fields, 'create')).toMatchObject({
+      emails: [{ emailAddress: 'ANN.HOME@example.com', emailTypeId: 1 }],
+      phones: [{ phoneNumber: '+12065550100', phoneTypeId: 1 }],
+    });
+    expect(toInactiveBody(toPsaContact(read, 1), otherEntriesOf(read))).toMatchObject({
+      emails: [
+        { emailAddress: 'Ann@contoso.com', emailTypeId: 1 },
+        { emailAddress: 'ann.home@example.com', emailTypeId: 2 },
+        { emailAddress: 'ann.old@example.com' },
+      ],
+      phones: [
+        { phoneNumber: '+12065550100', phoneTypeId: 1 },
+        { phoneNumber: '+1 206 555 0142', phoneTypeId: 2 },
+      ],
+      isActive: false,
+    });
   });
 });

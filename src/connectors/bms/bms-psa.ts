@@ -16,6 +16,7 @@ import {
   fieldOfMessage,
   locationItem,
   meaningOfStatus,
+  otherEntriesOf,
   pathOf,
   readEnvelope,
   readTokens,
@@ -23,11 +24,16 @@ import {
   toInactiveBody,
   toPsaContact,
   typeItem,
+  type BmsContactWire,
   type BmsEndpointName,
   type BmsEnvelope,
   type BmsRegion,
   type BmsTokens,
 } from './wire.ts';
+
+function notFound(what: string): WriteResult<number> {
+  return { ok: false, reasons: [reason('bms-not-found', `BMS has no such contact (${what}).`)] };
+}
 
 /** BMS's documented limit: calls per hour, counted per endpoint. */
 export const BMS_ENDPOINT_BUDGET = { limit: 1500, windowMs: 3600_000 } as const;
@@ -305,19 +311,28 @@ export class BmsPsa implements Psa {
     return this.search(accountId, { [BMS_FILTERS.firstName]: firstName, [BMS_FILTERS.lastName]: lastName });
   }
 
-  async readContact(id: number): Promise<PsaContact | null> {
+  /** The single read of a contact as BMS gives it; null when BMS has no such contact. */
+  private async readItem(id: number): Promise<BmsContactWire | null> {
     const response = await this.send('contact', { id });
     if (response.status === 404) return null;
     const what = `read contact ${id}`;
-    const item = this.parsed(what, contactItem, this.answer(what, response).result, response.status);
+    return this.parsed(what, contactItem, this.answer(what, response).result, response.status);
+  }
+
+  private withAccount(item: BmsContactWire): PsaContact {
     if (item.accountid === null)
       throw new ConnectorError({
         code: 'Protocol',
         service: 'bms',
-        status: response.status,
-        message: `BMS answered "${what}" without the contact's account.`,
+        status: 200,
+        message: `BMS answered "read contact ${item.id}" without the contact's account.`,
       });
     return toPsaContact(item, item.accountid);
+  }
+
+  async readContact(id: number): Promise<PsaContact | null> {
+    const item = await this.readItem(id);
+    return item === null ? null : this.withAccount(item);
   }
 
   /**
@@ -338,8 +353,7 @@ export class BmsPsa implements Psa {
         reasons: [reason('bms-refused', `BMS refused to ${what}: ${message}`, ...(field === null ? [] : [field]))],
       };
     }
-    if (response.status === 404)
-      return { ok: false, reasons: [reason('bms-not-found', `BMS has no such contact (${what}).`)] };
+    if (response.status === 404) return notFound(what);
     if (id !== undefined && response.status === 200 && answer !== null) return { ok: true, id };
     return {
       ok: true,
@@ -364,16 +378,28 @@ export class BmsPsa implements Psa {
     }
   }
 
+  /**
+   * Updates a contact. An update sends the whole email and phone lists, so the contact is read first and every email
+   * and phone a person added is sent back with the managed ones: one read and one write per update.
+   */
   async updateContact(accountId: number, id: number, fields: PsaContactFields): Promise<WriteResult<number>> {
-    const response = await this.send('updateContact', { id }, {}, toContactBody(accountId, fields, 'update'));
-    return this.written(`update contact ${id}`, response, id);
+    const what = `update contact ${id}`;
+    const current = await this.readItem(id);
+    if (current === null) return notFound(what);
+    const body = toContactBody(accountId, fields, 'update', otherEntriesOf(current));
+    return this.written(what, await this.send('updateContact', { id }, {}, body), id);
   }
 
   async inactivateContact(id: number): Promise<WriteResult<number>> {
-    const current = await this.readContact(id);
-    if (current === null)
+    const item = await this.readItem(id);
+    if (item === null)
       return { ok: false, reasons: [reason('bms-not-found', `BMS has no contact ${id} to inactivate.`)] };
-    const response = await this.send('updateContact', { id }, {}, toInactiveBody(current));
+    const response = await this.send(
+      'updateContact',
+      { id },
+      {},
+      toInactiveBody(this.withAccount(item), otherEntriesOf(item)),
+    );
     return this.written(`inactivate contact ${id}`, response, id);
   }
 }

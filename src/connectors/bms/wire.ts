@@ -93,11 +93,63 @@ export const BMS_CONTACT_BODY_FIELDS: readonly { readonly field: string; readonl
   { field: 'isActive', evidence: 'guess' },
 ];
 
-/** The body of a create (`isActive` only on an update: whether a create takes it is not known). */
+/**
+ * A contact's emails and phones beyond the one contactsync manages, as the single read gave them, each with its type
+ * (null when the read gave none).
+ */
+export interface BmsOtherEntries {
+  readonly emails: readonly { readonly emailAddress: string; readonly emailTypeId: number | null }[];
+  readonly phones: readonly { readonly phoneNumber: string; readonly phoneTypeId: number | null }[];
+}
+
+export const NO_OTHER_ENTRIES: BmsOtherEntries = { emails: [], phones: [] };
+
+/** Emails compare ignoring case; phones by their digits, whatever separators a person typed (or as typed, if none). */
+const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const digitsOf = (phone: string) => phone.replace(/\D/g, '');
+const samePhone = (a: string, b: string) => (digitsOf(a) === '' ? a.trim() === b.trim() : digitsOf(a) === digitsOf(b));
+
+/**
+ * The lists of a write: the managed entry first, then every other entry kept (its type as read, left out when the
+ * read gave none), less any that equals the managed one.
+ *
+ * Guess: an update replaces the contact's email and phone lists with the ones sent (it is a PUT; BMS does not publish
+ * whether it merges). So an update sends back every entry a person added, or BMS would delete them.
+ */
+function lists(
+  email: { emailAddress: string; emailTypeId: number | null } | null,
+  phone: { phoneNumber: string; phoneTypeId: number | null } | null,
+  others: BmsOtherEntries,
+): { emails: Record<string, unknown>[]; phones: Record<string, unknown>[] } {
+  const emails = [
+    ...(email === null ? [] : [email]),
+    ...others.emails.filter((e) => email === null || !sameEmail(e.emailAddress, email.emailAddress)),
+  ];
+  const phones = [
+    ...(phone === null ? [] : [phone]),
+    ...others.phones.filter((p) => phone === null || !samePhone(p.phoneNumber, phone.phoneNumber)),
+  ];
+  return {
+    emails: emails.map((e) => ({
+      emailAddress: e.emailAddress,
+      ...(e.emailTypeId === null ? {} : { emailTypeId: e.emailTypeId }),
+    })),
+    phones: phones.map((p) => ({
+      phoneNumber: p.phoneNumber,
+      ...(p.phoneTypeId === null ? {} : { phoneTypeId: p.phoneTypeId }),
+    })),
+  };
+}
+
+/**
+ * The body of a create or an update (`isActive` only on an update: whether a create takes it is not known). An update
+ * carries the contact's other emails and phones, read just before; a create has none.
+ */
 export function toContactBody(
   accountId: number,
   fields: PsaContactFields,
   kind: 'create' | 'update',
+  others: BmsOtherEntries = NO_OTHER_ENTRIES,
 ): Record<string, unknown> {
   return {
     accountId,
@@ -105,24 +157,31 @@ export function toContactBody(
     firstName: fields.firstName,
     lastName: fields.lastName,
     jobTitle: fields.jobTitle,
-    emails: [{ emailAddress: fields.emailAddress, emailTypeId: fields.emailTypeId }],
-    phones: [{ phoneNumber: fields.phoneNumber, phoneTypeId: fields.phoneTypeId }],
+    ...lists(
+      { emailAddress: fields.emailAddress, emailTypeId: fields.emailTypeId },
+      { phoneNumber: fields.phoneNumber, phoneTypeId: fields.phoneTypeId },
+      others,
+    ),
     ...(kind === 'update' ? { isActive: fields.isActive } : {}),
   };
 }
 
-/** An update that only marks the contact inactive: every other field is sent as BMS holds it (an update sends all). */
-export function toInactiveBody(current: PsaContact): Record<string, unknown> {
+/**
+ * An update that only marks the contact inactive: every other field, every email and phone included, is sent as BMS
+ * holds it (an update sends all).
+ */
+export function toInactiveBody(current: PsaContact, others: BmsOtherEntries): Record<string, unknown> {
   return {
     accountId: current.accountId,
     locationId: current.locationId,
     firstName: current.firstName,
     lastName: current.lastName,
     jobTitle: current.jobTitle,
-    emails:
-      current.emailAddress === null ? [] : [{ emailAddress: current.emailAddress, emailTypeId: current.emailTypeId }],
-    phones:
-      current.phoneNumber === null ? [] : [{ phoneNumber: current.phoneNumber, phoneTypeId: current.phoneTypeId }],
+    ...lists(
+      current.emailAddress === null ? null : { emailAddress: current.emailAddress, emailTypeId: current.emailTypeId },
+      current.phoneNumber === null ? null : { phoneNumber: current.phoneNumber, phoneTypeId: current.phoneTypeId },
+      others,
+    ),
     isActive: false,
   };
 }
@@ -282,22 +341,52 @@ const contactSchema = z.looseObject({
 export const contactItem = contactSchema;
 export type BmsContactWire = z.infer<typeof contactSchema>;
 
-export function toPsaContact(item: BmsContactWire, accountId: number): PsaContact {
+/** The contact's own email and phone (the ones contactsync manages): flat, else the entry marked primary, else the first. */
+function ownEntries(
+  item: BmsContactWire,
+): Pick<PsaContact, 'emailAddress' | 'emailTypeId' | 'phoneNumber' | 'phoneTypeId'> {
   const email = primaryOf(item.emails ?? []);
   const phone = primaryOf(item.phones ?? []);
+  return {
+    emailAddress: item.emailaddress ?? email?.emailaddress ?? email?.email ?? null,
+    emailTypeId: item.emailtypeid ?? email?.emailtypeid ?? email?.typeid ?? null,
+    phoneNumber: item.phonenumber ?? phone?.phonenumber ?? phone?.number ?? null,
+    phoneTypeId: item.phonetypeid ?? phone?.phonetypeid ?? phone?.typeid ?? null,
+  };
+}
+
+export function toPsaContact(item: BmsContactWire, accountId: number): PsaContact {
   return {
     id: item.id,
     accountId: item.accountid ?? accountId,
     firstName: item.firstname,
     lastName: item.lastname,
     jobTitle: item.jobtitle ?? item.title,
-    emailAddress: item.emailaddress ?? email?.emailaddress ?? email?.email ?? null,
-    emailTypeId: item.emailtypeid ?? email?.emailtypeid ?? email?.typeid ?? null,
-    phoneNumber: item.phonenumber ?? phone?.phonenumber ?? phone?.number ?? null,
-    phoneTypeId: item.phonetypeid ?? phone?.phonetypeid ?? phone?.typeid ?? null,
+    ...ownEntries(item),
     locationId: item.locationid,
     isActive: item.isactive ?? true,
   };
+}
+
+/**
+ * The emails and phones of a contact (from the single read) beyond its own, which contactsync manages. Guess: the
+ * single read lists every entry in `emails` and `phones`, in the shape a create takes them.
+ */
+export function otherEntriesOf(item: BmsContactWire): BmsOtherEntries {
+  const own = ownEntries(item);
+  const emails = (item.emails ?? []).flatMap((e) => {
+    const emailAddress = e.emailaddress ?? e.email;
+    return emailAddress === null || (own.emailAddress !== null && sameEmail(emailAddress, own.emailAddress))
+      ? []
+      : [{ emailAddress, emailTypeId: e.emailtypeid ?? e.typeid }];
+  });
+  const phones = (item.phones ?? []).flatMap((p) => {
+    const phoneNumber = p.phonenumber ?? p.number;
+    return phoneNumber === null || (own.phoneNumber !== null && samePhone(phoneNumber, own.phoneNumber))
+      ? []
+      : [{ phoneNumber, phoneTypeId: p.phonetypeid ?? p.typeid }];
+  });
+  return { emails, phones };
 }
 
 /** The id of a created contact: `result.id`, or a bare number as the result. */
