@@ -1,6 +1,6 @@
 // API economy: requests per API for a full sync, a sync with no change and one with 1% of users changed, against the
 // lower bound computed from the data (pages at the largest page size, plus one write per changed record, fewer where
-// a bulk endpoint exists). Prints one JSON line per figure.
+// a bulk endpoint exists, and one read before each BMS update). Prints one JSON line per figure.
 import pino from 'pino';
 import { BULK_SIZE as ITGLUE_BULK, PSA_ID_BATCH as ITGLUE_PSA_BATCH } from '../../src/connectors/itglue/wire.ts';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
@@ -65,7 +65,10 @@ function lowerBound(
       (u) => u.bms === 'created' || u.bms === 'updated' || u.bms === 'inactivated',
     ).length;
     const linkedWrites = result.users.filter((u) => u.bms === 'linked' && u.reasons.length > 0).length;
-    bound.bms += 1 + pages(account.contacts.length, 1000) + bmsWrites + linkedWrites;
+    // A BMS update sends the contact's whole email and phone lists, and no list read carries them all: each update
+    // (an inactivation, a link that writes) reads the contact first, or it would delete what a person added.
+    const bmsUpdates = result.users.filter((u) => u.bms === 'updated' || u.bms === 'inactivated').length + linkedWrites;
+    bound.bms += 1 + pages(account.contacts.length, 1000) + bmsWrites + linkedWrites + bmsUpdates;
   }
   return bound;
 }
