@@ -177,13 +177,17 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
       ]);
     });
 
-    it('replaces only its own email and phone, and does not add twice one the technician already added', async () => {
+    it('keeps its former email as a second one, replaces its phone, and does not add twice one the technician already added', async () => {
       const [s, c] = await bmsWith(3, { keyCase });
       await addInBmsByHand(s, 501, handAdded);
       const moved = { ...mine, emailAddress: 'f1.new@contoso.com', phoneNumber: '+1 (206) 555-0142' };
       expect(await c.bms.updateContact(1, 501, moved)).toEqual({ ok: true, id: 501 });
       expect(s.bms.entriesOf(501)).toEqual({
-        emails: [{ emailAddress: 'f1.new@contoso.com', emailTypeId: 1 }, handAdded.email],
+        emails: [
+          { emailAddress: 'f1.new@contoso.com', emailTypeId: 1 },
+          { emailAddress: 'p1@contoso.com', emailTypeId: 1 },
+          handAdded.email,
+        ],
         phones: [{ phoneNumber: '+1 (206) 555-0142', phoneTypeId: 1 }],
       });
     });

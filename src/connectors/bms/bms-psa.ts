@@ -14,6 +14,7 @@ import {
   contactItem,
   createdResult,
   fieldOfMessage,
+  keptOnUpdate,
   locationItem,
   meaningOfStatus,
   otherEntriesOf,
@@ -380,13 +381,14 @@ export class BmsPsa implements Psa {
 
   /**
    * Updates a contact. An update sends the whole email and phone lists, so the contact is read first and every email
-   * and phone a person added is sent back with the managed ones: one read and one write per update.
+   * and phone a person added is sent back with the managed ones (a former own email kept as a second one): one read
+   * and one write per update.
    */
   async updateContact(accountId: number, id: number, fields: PsaContactFields): Promise<WriteResult<number>> {
     const what = `update contact ${id}`;
     const current = await this.readItem(id);
     if (current === null) return notFound(what);
-    const body = toContactBody(accountId, fields, 'update', otherEntriesOf(current));
+    const body = toContactBody(accountId, fields, 'update', keptOnUpdate(current));
     return this.written(what, await this.send('updateContact', { id }, {}, body), id);
   }
 

@@ -389,6 +389,19 @@ export function otherEntriesOf(item: BmsContactWire): BmsOtherEntries {
   return { emails, phones };
 }
 
+/**
+ * What an update keeps beside the managed email and phone: every other entry, and the contact's own email as it was,
+ * so that an address a person typed (or the user's former address) stays on the contact as a second email when the
+ * managed one changes, as IT Glue keeps an older primary. A phone that changes is replaced.
+ */
+export function keptOnUpdate(item: BmsContactWire): BmsOtherEntries {
+  const others = otherEntriesOf(item);
+  const own = ownEntries(item);
+  return own.emailAddress === null
+    ? others
+    : { ...others, emails: [{ emailAddress: own.emailAddress, emailTypeId: own.emailTypeId }, ...others.emails] };
+}
+
 /** The id of a created contact: `result.id`, or a bare number as the result. */
 export const createdResult = z.union([z.looseObject({ id }).transform((r) => r.id), id]);
 
