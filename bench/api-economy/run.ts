@@ -1,7 +1,9 @@
 // API economy: requests per API for a full sync, a sync with no change and one with 1% of users changed, against the
-// lower bound computed from the data (pages at the largest page size, plus one write per changed record, fewer where
-// a bulk endpoint exists, and one read before each BMS update). Prints one JSON line per figure.
+// lower bound computed from the data (pages at the largest page size each API serves, plus one write per changed
+// record, fewer where a bulk endpoint exists, one read before each BMS update, and the contract guard's read-back of
+// the first write of each kind in a run, that write sent alone). Prints one JSON line per figure.
 import pino from 'pino';
+import { BMS_PAGE_SIZE } from '../../src/connectors/bms/wire.ts';
 import { BULK_SIZE as ITGLUE_BULK, PSA_ID_BATCH as ITGLUE_PSA_BATCH } from '../../src/connectors/itglue/wire.ts';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
@@ -26,6 +28,7 @@ function lowerBound(
   results: readonly TenantRunResult[],
   sims: { graph: { users(id: string): unknown[] } },
   firstRun: boolean,
+  before: Pick<Seed, 'itglue' | 'bms'>,
 ): Counts {
   const bound: Counts = { graph: 0, itglue: 0, bms: 0 };
   const planned = results.filter((r) => r.status !== 'unchanged' && r.status !== 'unmapped');
@@ -44,8 +47,11 @@ function lowerBound(
     const tenant = seed.tenants.find((t) => t.id === result.tenantId)!;
     const settings = JSON.stringify(tenant.settings);
     if (settings.includes('tenantMain')) bound.graph += 1; // the organization's main number
-    const organization = seed.itglue.organizations[seed.tenants.indexOf(tenant)]!;
-    const account = seed.bms.accounts[seed.tenants.indexOf(tenant)]!;
+    // The contacts IT Glue and BMS held when the run began (a later run reads the ones the first one made too).
+    const organization = before.itglue.organizations.find(
+      (o) => o.id === seed.itglue.organizations[seed.tenants.indexOf(tenant)]!.id,
+    )!;
+    const account = before.bms.accounts.find((a) => a.id === seed.bms.accounts[seed.tenants.indexOf(tenant)]!.id)!;
     const created = result.users.filter((u) => u.itglue === 'created').length;
     const updates = result.users.filter((u) => u.itglue === 'updated' || u.itglue === 'inactivated');
     // IT Glue's bulk update documents no emails or phones: a change of them is one request per contact.
@@ -54,12 +60,15 @@ function lowerBound(
     ).length;
     // The contacts IT Glue's PSA integration mirrors are asked for by their BMS ids, a batch at a time.
     const mirroredLookups = Math.ceil(account.contacts.length / ITGLUE_PSA_BATCH);
+    // The contract guard (CONTRACTS.md, "Checking the guesses") reads back the first write of each kind in a run, and
+    // writes that first one alone: a bulk of n is then 1 + ⌈(n − 1) / bulk⌉ requests, plus the read.
+    const guarded = (n: number, bulk: number) => (n === 0 ? 0 : 1 + Math.ceil((n - 1) / bulk) + 1);
     bound.itglue +=
       1 +
       pages(organization.contacts.length + created, 1000) +
-      Math.ceil(created / ITGLUE_BULK) +
+      guarded(created, ITGLUE_BULK) +
       alone +
-      Math.ceil((updates.length - alone) / ITGLUE_BULK) +
+      (updates.length - alone === 0 ? (alone > 0 ? 1 : 0) : guarded(updates.length - alone, ITGLUE_BULK)) +
       mirroredLookups;
     const bmsWrites = result.users.filter(
       (u) => u.bms === 'created' || u.bms === 'updated' || u.bms === 'inactivated',
@@ -68,7 +77,10 @@ function lowerBound(
     // A BMS update sends the contact's whole email and phone lists, and no list read carries them all: each update
     // (an inactivation, a link that writes) reads the contact first, or it would delete what a person added.
     const bmsUpdates = result.users.filter((u) => u.bms === 'updated' || u.bms === 'inactivated').length + linkedWrites;
-    bound.bms += 1 + pages(account.contacts.length, 1000) + bmsWrites + linkedWrites + bmsUpdates;
+    // BMS serves at most 100 contacts a page; the guard reads back the first create, update and inactivation.
+    const kinds = ['created', 'inactivated'].filter((kind) => result.users.some((u) => u.bms === kind)).length;
+    const readBacks = kinds + (result.users.some((u) => u.bms === 'updated') || linkedWrites > 0 ? 1 : 0);
+    bound.bms += 1 + pages(account.contacts.length, BMS_PAGE_SIZE) + bmsWrites + linkedWrites + bmsUpdates + readBacks;
   }
   return bound;
 }
@@ -78,9 +90,15 @@ const COMPRESSED = { bms: { limit: 1500, windowMs: 15_000 }, itglue: { limit: 30
 
 async function measure(name: string, seed: Seed): Promise<void> {
   const box = await startSandbox({ seed, logger: pino({ level: 'silent' }), limits: COMPRESSED });
-  const report = (phase: string, from: number, results: TenantRunResult[], firstRun: boolean) => {
+  const report = (
+    phase: string,
+    from: number,
+    results: TenantRunResult[],
+    firstRun: boolean,
+    before: Pick<Seed, 'itglue' | 'bms'>,
+  ) => {
     const measured = count(box.sims.requests.slice(from));
-    const bound = lowerBound(seed, results, box.sims, firstRun);
+    const bound = lowerBound(seed, results, box.sims, firstRun, before);
     const writes = box.sims.requests
       .slice(from)
       .filter((r) => r.server !== 'login' && r.method !== 'GET' && !r.route.includes('authenticate')).length;
@@ -99,16 +117,19 @@ async function measure(name: string, seed: Seed): Promise<void> {
     );
   };
   let from = box.sims.requests.length;
-  report('full', from, await box.syncAll(), true);
+  let before = box.sims.dump();
+  report('full', from, await box.syncAll(), true, before);
   from = box.sims.requests.length;
-  report('no change', from, await box.syncAll(), false);
+  before = box.sims.dump();
+  report('no change', from, await box.syncAll(), false, before);
   // 1% of users change their job title.
   const all = seed.tenants.flatMap((t) => t.users.map((u) => ({ tenant: t.id, user: u })));
   const step = Math.max(1, Math.round(all.length / Math.max(1, Math.round(all.length * 0.01))));
   for (let i = 0; i < all.length; i += step)
     box.sims.graph.updateUser(all[i]!.tenant, all[i]!.user.id, { jobTitle: `Changed ${i}` });
   from = box.sims.requests.length;
-  report('1% changed', from, await box.syncAll(), false);
+  before = box.sims.dump();
+  report('1% changed', from, await box.syncAll(), false, before);
   await box.close();
 }
 
