@@ -14,6 +14,12 @@ import { generatedSeed } from './generated-seed.ts';
 
 const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
 
+/**
+ * The contract guard (CONTRACTS.md, "Checking the guesses") reads back the first write of each kind in a run, and
+ * writes that first one alone: n writes of a kind in bulks are then 1 + ⌈(n − 1) / bulk⌉ requests, plus the read.
+ */
+const guarded = (n: number, bulk: number) => (n === 0 ? 0 : 1 + Math.ceil((n - 1) / bulk) + 1);
+
 type Counts = Record<'graph' | 'itglue' | 'bms', number>;
 
 function count(requests: readonly LoggedRequest[]): Counts {
@@ -60,9 +66,6 @@ function lowerBound(
     ).length;
     // The contacts IT Glue's PSA integration mirrors are asked for by their BMS ids, a batch at a time.
     const mirroredLookups = Math.ceil(account.contacts.length / ITGLUE_PSA_BATCH);
-    // The contract guard (CONTRACTS.md, "Checking the guesses") reads back the first write of each kind in a run, and
-    // writes that first one alone: a bulk of n is then 1 + ⌈(n − 1) / bulk⌉ requests, plus the read.
-    const guarded = (n: number, bulk: number) => (n === 0 ? 0 : 1 + Math.ceil((n - 1) / bulk) + 1);
     bound.itglue +=
       1 +
       pages(organization.contacts.length + created, 1000) +
