@@ -1,5 +1,6 @@
 import type { SecretBox } from '../config/secret-box.ts';
 import { foldName } from '../normalize/name.ts';
+import { conflictSummary } from '../operations/conflict-summary.ts';
 import { OperationError } from '../operations/operator-actions.ts';
 import { AlertStore, type AlertItem } from '../store/alert-store.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
@@ -195,7 +196,7 @@ export class AlertService {
         conflicts.map((c) => ({
           key: c.id,
           subject: c.userPrincipalName,
-          detail: `${c.candidates.length} ${c.side === 'itglue' ? 'IT Glue' : 'BMS'} candidate${c.candidates.length === 1 ? '' : 's'}${c.rule === null ? '' : ` by rule "${c.rule}"`}`,
+          detail: conflictSummary(c),
           path: `/conflicts?tenant=${encodeURIComponent(tenant.id)}#conflict-${c.id}`,
         })),
         at,

@@ -1,6 +1,7 @@
 import { ALERT_KINDS, type AlertKind } from '../alerts/alert-kinds.ts';
 import type { Reason } from '../domain/reason.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
+import { conflictSummary } from './conflict-summary.ts';
 
 /**
  * Needs attention: every item across tenants that waits for a person, as it stands now — conflicts to decide,
@@ -110,7 +111,7 @@ export async function attentionItems(store: StateStore, filter: AttentionFilter 
         tenantId: tenant.id,
         tenantName: tenant.displayName,
         subject: c.userPrincipalName,
-        detail: `${counted(c.candidates.length, `${c.side === 'itglue' ? 'IT Glue' : 'BMS'} candidate`)}${c.rule === null ? '' : ` by rule "${c.rule}"`}`,
+        detail: conflictSummary(c),
         since: c.createdAt,
         path: `/conflicts?tenant=${encodeURIComponent(tenant.id)}#conflict-${c.id}`,
         userId: c.userId,

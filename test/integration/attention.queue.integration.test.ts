@@ -197,4 +197,14 @@ describe('Needs attention across three customers', () => {
       /Select at least one item, then choose the action\./,
     );
   });
+
+  it('says how BMS candidates were found, the same on every run (not the rule that matched the user in IT Glue)', async () => {
+    // From the second run on, the user is matched in IT Glue by "link": a BMS dispute is still about email or name.
+    await web.box.runner.runTenant(ids.northwind, { force: true });
+    const bms = (await items()).filter(
+      (i) => i.kind === 'conflict' && i.tenantId === ids.northwind && / BMS /.test(i.detail),
+    );
+    expect(bms.length).toBeGreaterThan(0);
+    for (const item of bms) expect(item.detail).toBe("2 BMS contacts with the user's email or name");
+  });
 });
