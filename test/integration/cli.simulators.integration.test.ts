@@ -82,6 +82,8 @@ describe('contactsync simulators --seed FILE --config-out CONFIG --port N --dump
       ['--seed', 'seed.json', '--config-out', 'cs.json', '--port', String(port), '--dump', 'out.json'],
       dir,
     );
+    // The tenant id the control routes take is printed beside the customer's name, not left to be dug out of the config.
+    expect(running.output()).toContain(`\n  Contoso Ltd  ${TENANT_A}\n`);
     const config = JSON.parse(readFileSync(join(dir, 'cs.json'), 'utf8'));
     expect(config).toMatchObject({
       microsoft: { loginUrl: `http://127.0.0.1:${port}`, graphUrl: `http://127.0.0.1:${port + 1}` },
@@ -163,6 +165,21 @@ describe('contactsync simulators --seed FILE --config-out CONFIG --port N --dump
       new Set(Object.values(config.microsoft).concat(config.itglue.baseUrl, config.bms.baseUrl)).size,
     ).toBeGreaterThan(4);
     running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  }, 180_000);
+
+  it('starts the demo customers when no seed is given, as a technician trying it first does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulators-'));
+    running = await startSimulatorsCommand(['--config-out', 'cs.json'], dir);
+    expect(running.output()).toMatch(/seeded from the demo seed \(three customers\)/);
+    expect(running.output()).toMatch(/\n {2}Contoso Ltd {2}[0-9a-f-]{36}\n {2}Fabrikam GmbH {2}[0-9a-f-]{36}\n/);
+    const config = JSON.parse(readFileSync(join(dir, 'cs.json'), 'utf8'));
+    expect(config.tenants.map((t: { displayName: string }) => t.displayName)).toEqual([
+      'Contoso Ltd',
+      'Fabrikam GmbH',
+      'Northwind Traders',
+    ]);
+    running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
   }, 180_000);
 });

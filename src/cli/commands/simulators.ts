@@ -3,22 +3,23 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeDump } from '../../sandbox/run-sandbox.ts';
-import { readSeedFile } from '../../sandbox/seed.ts';
+import { demoSeed } from '../../sandbox/demo-seed.ts';
+import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import { standaloneConfig } from '../../sandbox/standalone-config.ts';
 import { startSimulators } from '../../sandbox/simulators.ts';
 import { portNumber } from '../option-parsers.ts';
 import { untilStopped } from '../output.ts';
-import { writeOut } from '../terminal-text.ts';
+import { printable, writeOut } from '../terminal-text.ts';
 
 interface SimulatorsOptions {
-  readonly seed: string;
+  readonly seed?: string;
   readonly configOut: string;
   readonly port?: number;
   readonly dump?: string;
 }
 
 async function simulators(options: SimulatorsOptions): Promise<void> {
-  const seed = await readSeedFile(options.seed);
+  const seed = options.seed === undefined ? parseSeed(demoSeed(), 'the demo seed') : await readSeedFile(options.seed);
   if (options.port !== undefined && options.port + 3 > 65535)
     throw new Error(`--port ${options.port} leaves no room for the four simulators (ports N to N+3).`);
   const sims = await startSimulators(seed, options.port === undefined ? {} : { basePort: options.port });
@@ -31,12 +32,14 @@ async function simulators(options: SimulatorsOptions): Promise<void> {
   const { urls } = sims;
   writeOut(
     [
-      `Simulators on 127.0.0.1, seeded from ${resolve(options.seed)}:`,
+      `Simulators on 127.0.0.1, seeded from ${options.seed === undefined ? 'the demo seed (three customers)' : resolve(options.seed)}:`,
       `  Microsoft login  ${urls.login}`,
       `  Microsoft Graph  ${urls.graph}`,
       `  IT Glue          ${urls.itglue}`,
       `  Kaseya BMS       ${urls.bms}`,
       `Config: ${configPath} — run any command with --config ${configPath}`,
+      'Customers (the tenant id is the one the control routes take):',
+      ...seed.tenants.map((t) => `  ${printable(t.displayName)}  ${t.id}`),
       ...(earlier
         ? [
             `The state database ${database} is from an earlier run: its links point at that run's records. Delete it to start afresh.`,
@@ -59,9 +62,9 @@ export function registerSimulators(cli: Command): void {
   cli
     .command('simulators')
     .description(
-      'Start the simulators of Microsoft login, Microsoft Graph, IT Glue and Kaseya BMS seeded from a seed file, and write a config that points every command at them; runs until stopped.',
+      'Start the simulators of Microsoft login, Microsoft Graph, IT Glue and Kaseya BMS seeded from a seed file (or the demo), and write a config that points every command at them; runs until stopped.',
     )
-    .requiredOption('--seed <file>', 'seed file (the sandbox seed format, simulate included)')
+    .option('--seed <file>', 'seed file (the sandbox seed format, simulate included; default: the demo seed)')
     .requiredOption('--config-out <file>', 'where to write the contactsync config that points at the simulators')
     .option(
       '--port <port>',
