@@ -85,7 +85,12 @@ export function fieldLabel(diff: FieldDiff): string {
   return `${SYSTEM_NAMES[diff.system]} · ${LABELS[diff.system][diff.field] ?? diff.field}`;
 }
 
+/** A side of a change as shown: ∅ for nothing, whether the field was absent or an empty list (a contact with no email). */
+export function shownValue(value: string | null): string {
+  return value === null || value === '' ? '∅' : value;
+}
+
 /** "BMS · Email type: ∅ → Work": one change as a technician reads it. */
 export function describeDiff(diff: FieldDiff): string {
-  return `${fieldLabel(diff)}: ${diff.old ?? '∅'} → ${diff.new ?? '∅'}`;
+  return `${fieldLabel(diff)}: ${shownValue(diff.old)} → ${shownValue(diff.new)}`;
 }

@@ -214,6 +214,11 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     }[];
     expect(users.find((u) => u.userPrincipalName === first!.userPrincipalName)?.itglue).toBe('created');
     expect(users.find((u) => u.userPrincipalName === second!.userPrincipalName)?.rule).toBe('link');
+    // The contact linked by hand had no email: the run shows that as nothing (∅), not as a blank before the arrow.
+    const runs = JSON.parse((await cs(['runs', 'list', '--limit', '1', '--json'])).stdout) as { id: string }[];
+    const shown = (await cs(['runs', 'show', runs[0]!.id])).stdout;
+    expect(shown).toContain(`IT Glue · Emails: ∅ → ${second!.userPrincipalName} (Work, primary)`);
+    expect(shown).not.toMatch(/: {2}→/);
   });
 
   it('contact disable leaves BMS alone; show is the Manage view; sync-now prints each step; enable again', async () => {

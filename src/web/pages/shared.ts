@@ -1,4 +1,4 @@
-import { fieldLabel } from '../../sync/field-labels.ts';
+import { fieldLabel, shownValue } from '../../sync/field-labels.ts';
 import { countsSummary } from '../../sync/run-counts.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
@@ -54,7 +54,7 @@ export function runNotice(name: string, result: TenantRunResult): string {
 export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
   if (diffs.length === 0) return html``;
   return html`<ul class="diffs">
-    ${diffs.map((d) => html`<li>${fieldLabel(d)}: ${d.old ?? '∅'} → <strong>${d.new ?? '∅'}</strong></li>`)}
+    ${diffs.map((d) => html`<li>${fieldLabel(d)}: ${shownValue(d.old)} → <strong>${shownValue(d.new)}</strong></li>`)}
   </ul>`;
 }
 
