@@ -52,3 +52,17 @@ export function splitDisplayName(displayName: string | null): SplitName {
   if (space < 0) return { firstName: name, lastName: null };
   return { firstName: name.slice(0, space), lastName: name.slice(space + 1) };
 }
+
+/**
+ * The person's name as a page or a line shows it: the display name, else the given name and surname (Graph often has
+ * no display name for an account made by a script), else null.
+ */
+export function shownPersonName(user: {
+  readonly displayName: string | null;
+  readonly givenName: string | null;
+  readonly surname: string | null;
+}): string | null {
+  const display = normalizeName(user.displayName);
+  if (display !== null) return display;
+  return normalizeName([user.givenName, user.surname].filter((part) => part !== null).join(' '));
+}

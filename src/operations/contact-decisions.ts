@@ -1,6 +1,7 @@
 import type { Link } from '../domain/link.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import { closestFirst } from '../normalize/name-closeness.ts';
+import { shownPersonName } from '../normalize/name.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import { OperationError } from './operation-error.ts';
 
@@ -161,7 +162,7 @@ export async function linkCandidates(
       linkedTo: holder((l) => l.psaContactId === c.id),
     }));
   }
-  return closestFirst(candidates, user.displayName ?? user.userPrincipalName);
+  return closestFirst(candidates, shownPersonName(user) ?? user.userPrincipalName);
 }
 
 /**

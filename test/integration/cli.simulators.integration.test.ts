@@ -105,7 +105,9 @@ describe('contactsync simulators --seed FILE --config-out CONFIG --port N --dump
     // The seed's own settings of a tenant came with the config.
     expect((await cs('tenants', 'settings', 'Fabrikam')).stdout).toMatch(/"pollSeconds": 30/);
 
+    // As in the README: no displayName, as Graph often has none for an account a script made.
     const hire = user('nina', {
+      displayName: undefined,
       userPrincipalName: 'nina.new@contoso.com',
       givenName: 'Nina',
       surname: 'New',
@@ -127,6 +129,10 @@ describe('contactsync simulators --seed FILE --config-out CONFIG --port N --dump
       expect.objectContaining({ firstName: 'Nina', lastName: 'New', phoneNumber: '+12065550177', isActive: true }),
     ]);
     expect(state.requests.itglue.POST).toBeGreaterThan(0);
+    // Named by her given name and surname, not by her sign-in name twice.
+    expect((await cs('contact', 'show', 'nina.new@contoso.com')).stdout.split('\n')[0]).toBe(
+      'Nina New <nina.new@contoso.com> — Contoso Ltd',
+    );
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { foldName, normalizeName, personNameKey, splitDisplayName } from '../../src/normalize/name.ts';
+import { foldName, normalizeName, personNameKey, shownPersonName, splitDisplayName } from '../../src/normalize/name.ts';
 
 describe('normalizeName', () => {
   it('trims, collapses spaces and composes accents', () => {
@@ -50,5 +50,14 @@ describe('splitDisplayName', () => {
     ['Reception', 'Reception', null],
   ])('%s → %s / %s', (display, first, last) => {
     expect(splitDisplayName(display)).toEqual({ firstName: first, lastName: last });
+  });
+});
+
+describe('shownPersonName', () => {
+  it('shows the display name, else the given name and surname, else nothing', () => {
+    expect(shownPersonName({ displayName: ' Nina  New ', givenName: 'N', surname: 'X' })).toBe('Nina New');
+    expect(shownPersonName({ displayName: null, givenName: 'Nina', surname: 'New' })).toBe('Nina New');
+    expect(shownPersonName({ displayName: '', givenName: 'Nina', surname: null })).toBe('Nina');
+    expect(shownPersonName({ displayName: null, givenName: null, surname: null })).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { shownPersonName } from '../../normalize/name.ts';
 import type { SyncDisabled } from '../../domain/link.ts';
 import { deepLinks, type LinkSettings } from '../../operations/deep-links.ts';
 import { linkSettingsOf } from '../link-settings.ts';
@@ -58,7 +59,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             return;
           }
           const lines = [
-            `${user.displayName ?? user.userPrincipalName} <${user.userPrincipalName}> — ${tenant?.displayName ?? tenantId}`,
+            `${shownPersonName(user) ?? user.userPrincipalName} <${user.userPrincipalName}> — ${tenant?.displayName ?? tenantId}`,
             `Microsoft 365 user: ${user.id}${user.accountEnabled === false ? ' (disabled)' : ''}`,
             `IT Glue contact: ${link?.docContactId ?? 'none'}`,
             `BMS contact: ${link?.psaContactId ?? 'none'}`,
@@ -190,7 +191,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
               ? { system: 'bms' as const, contactId: options.bms }
               : null;
         if (chosen === null) {
-          const lines = [`Contacts ${user.displayName ?? user.userPrincipalName} can be linked to, the closest first:`];
+          const lines = [
+            `Contacts ${shownPersonName(user) ?? user.userPrincipalName} can be linked to, the closest first:`,
+          ];
           for (const system of ['itglue', 'bms'] as const) {
             if (system === 'bms' && systems.bms === null) continue;
             const candidates = await linkCandidates(context.store, systems, tenantId, user.id, system).catch(

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { shownPersonName } from '../../normalize/name.ts';
 import type { SyncDisabled } from '../../domain/link.ts';
 import { OperationError, setContactSync, syncNow } from '../../operations/operator-actions.ts';
 import type { SyncStep } from '../../sync/tenant-runner.ts';
@@ -90,7 +91,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     return tools.send(
       request,
       reply,
-      view.user.displayName ?? view.user.userPrincipalName,
+      shownPersonName(view.user) ?? view.user.userPrincipalName,
       html`<p class="muted">
           ${view.user.userPrincipalName} ·
           <a href="/tenants/${encodeURIComponent(view.tenant.id)}">${view.tenant.displayName}</a>
@@ -244,7 +245,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     return tools.send(
       request,
       reply,
-      `Link ${view.user.displayName ?? view.user.userPrincipalName} to another contact`,
+      `Link ${shownPersonName(view.user) ?? view.user.userPrincipalName} to another contact`,
       html`${problem === null ? '' : html`<div class="notice bad" role="alert">${problem}</div>`}
         <p class="muted">
           The closest names come first. Contacts linked to someone else cannot be chosen: unlink them first.

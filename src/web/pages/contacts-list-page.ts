@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { shownPersonName } from '../../normalize/name.ts';
 import type { SyncDisabled } from '../../domain/link.ts';
 import { html } from '../html.ts';
 import { badge } from '../layout.ts';
@@ -68,7 +69,7 @@ export function registerContactsListPage(app: FastifyInstance, services: WebServ
           .map((d) => d.userId),
       );
       for (const user of await store.loadUsers(tenant.id)) {
-        const name = user.displayName ?? '';
+        const name = shownPersonName(user) ?? '';
         if (
           needle !== '' &&
           !user.userPrincipalName.toLowerCase().includes(needle) &&
