@@ -86,7 +86,7 @@ const RULE_WORDS: Readonly<Record<string, string>> = {
 
 function whyOf(conflict: ConflictRecord, candidates: number): string {
   if (conflict.side === 'bms')
-    return `${candidates} contacts of the customer's BMS account have the user's email (or, without one, the same first and last name): contactsync links to exactly one, never guesses between several.`;
+    return `${candidates} contacts of the customer's BMS account have the user's email (or, without one, the same first and last name): contactsync links to exactly one and does not guess between them.`;
   const rule =
     conflict.rule === null
       ? 'a matching rule'

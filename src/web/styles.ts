@@ -78,6 +78,8 @@ code { font-size:.9em; overflow-wrap:anywhere; }
 td.differs { background:var(--diff); }
 td.missing .verdict { color:var(--muted); }
 table.evidence td, table.evidence th { overflow-wrap:anywhere; }
+/* a field's name (Location, Choose) is never broken inside the word */
+table.evidence tbody th[scope=row] { overflow-wrap:normal; white-space:nowrap; }
 .candidate-head { display:flex; flex-direction:column; gap:.1rem; font-size:.85rem; text-transform:none; letter-spacing:0; color:var(--fg); font-weight:400; }
 .candidate-head strong { font-size:.95rem; }
 .attention-group { margin:.6rem 0 1rem; }

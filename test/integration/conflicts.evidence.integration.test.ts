@@ -71,6 +71,16 @@ describe('conflicts decided from evidence', () => {
     expect(new Set(tenants)).toEqual(new Set([e.tenantName]));
   });
 
+  it("says once, on a BMS dispute's card, that contactsync does not guess", async () => {
+    const viewer = new Browser(web.app);
+    await viewer.login('viewer');
+    const e = evidence.find((x) => x.side === 'bms')!;
+    const card = new RegExp(
+      `<section class="card conflict" data-conflict="${e.user.userPrincipalName.replace(/\./g, '\\.')}"[\\s\\S]*?</section>`,
+    ).exec((await viewer.get('/conflicts')).body)![0];
+    expect(textOf(card).match(/guess/g)).toHaveLength(1);
+  });
+
   it("shows the same evidence in the CLI, and takes a short id or the user's sign-in name", async () => {
     const e = evidence.find((x) => x.side === 'itglue' && x.candidates.length >= 2)!;
     const shown = await cs(['conflicts', 'show', e.user.userPrincipalName]);

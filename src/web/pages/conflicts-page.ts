@@ -63,7 +63,7 @@ function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence): Sa
       ${admin ? html`<input type="checkbox" form="${BULK_FORM}" name="item" value="conflict:${e.shortId}" aria-label="Select ${e.user.userPrincipalName}" /> ` : ''}${e.user.userPrincipalName}
       <span class="muted">· ${e.tenantName} · ${system} · <code>${e.shortId}</code></span>
     </h2>
-    <p>${e.why} contactsync does not guess: choose.</p>
+    <p>${e.why} Choose below.</p>
     <div class="table-wrap">
       <table class="stack evidence">
         <thead>
