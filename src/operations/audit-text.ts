@@ -67,6 +67,18 @@ function sentence(entry: AuditEntry): string {
         : `unlinked from IT Glue contact ${String(d.itglue)}${d.bms === null || d.bms === undefined ? '' : ` and BMS contact ${String(d.bms)}`}`;
     case 'contact.relink':
       return `linked by hand to ${side} contact ${String(d.contact)}${d.previous === null || d.previous === undefined ? '' : ` (was ${String(d.previous)})`}`;
+    case 'user.add':
+      return `added the login ${entry.target}${str(d.role) === null ? '' : ` (${String(d.role)})`}`;
+    case 'user.role':
+      return `made the login ${entry.target} ${str(d.role) ?? 'another role'}`;
+    case 'user.passwd':
+      return `set a new password for the login ${entry.target}`;
+    case 'user.remove':
+      return `removed the login ${entry.target}`;
+    case 'token.add':
+      return `added the API token "${str(d.name) ?? entry.target}"${str(d.role) === null ? '' : ` (${String(d.role)})`}`;
+    case 'token.revoke':
+      return `revoked the API token ${entry.target}`;
     case 'login':
       return 'signed in';
     case 'login.failed':

@@ -112,5 +112,16 @@ describe('contactsync user', () => {
       'cli:ops user.passwd boss',
       'cli:ops user.remove boss',
     ]);
+    // The audit log says it in words, as it says every other action.
+    const log = await runCli(['--config', config, 'audit'], { CONTACTSYNC_DATA_DIR: dir });
+    for (const line of [
+      'added the login boss (admin)',
+      'added the login tech (viewer)',
+      'made the login tech admin',
+      'set a new password for the login boss',
+      'removed the login boss',
+    ])
+      expect(log.stdout).toContain(line);
+    expect(log.stdout).not.toMatch(/user\.(add|role|passwd|remove)/);
   });
 });
