@@ -95,11 +95,16 @@ export async function resolveConflict(
       'NotFound',
       `No open conflict ${id}: it was resolved already, or a later sync settled it.`,
     );
+  const system = conflict.side === 'itglue' ? 'IT Glue' : 'BMS';
   if (choice.kind === 'link') {
     if (!conflict.candidates.includes(choice.contactId)) {
+      const candidates =
+        conflict.candidates.length === 1
+          ? `the only candidate is ${system} contact ${conflict.candidates[0]}`
+          : `the candidates are ${system} contacts ${conflict.candidates.join(', ')}`;
       throw new OperationError(
         'Validation',
-        `Contact ${choice.contactId} is not a candidate of this conflict; the candidates are ${conflict.candidates.join(', ')}.`,
+        `Contact ${choice.contactId} is not a candidate of this conflict; ${candidates}.`,
       );
     }
     const link = await store.getLink(conflict.tenantId, conflict.userId);
@@ -142,10 +147,10 @@ export async function resolveConflict(
   );
   const outcome =
     choice.kind === 'link'
-      ? `linked to ${choice.contactId}`
+      ? `linked to ${system} contact ${choice.contactId}`
       : choice.kind === 'create'
-        ? 'create: a new contact'
-        : 'ignore: left out of the sync';
+        ? `create: a new ${system} contact`
+        : `ignore: left out of ${conflict.side === 'itglue' ? 'the sync' : 'BMS'}`;
   return { conflict, message: `Resolved: ${conflict.userPrincipalName} → ${outcome}. The next sync applies it.` };
 }
 

@@ -53,7 +53,9 @@ describe('a technician in the browser, at 1280 px', () => {
     await screenshot(page, 'conflicts-1280');
     await card.getByRole('button', { name: 'Link to this contact' }).first().click();
     await page.waitForURL(`${base}/conflicts`);
-    expect(await notice()).toMatch(new RegExp(`^Resolved: ${who!.replace(/\./g, '\\.')} → linked to \\d+`));
+    expect(await notice()).toMatch(
+      new RegExp(`^Resolved: ${who!.replace(/\./g, '\\.')} → linked to (IT Glue|BMS) contact \\d+`),
+    );
     expect(await page.locator(`section[data-conflict="${who}"]`).count()).toBe(0);
   });
 

@@ -198,13 +198,16 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     ).map((c) => ({ ...c, userPrincipalName: c.user.userPrincipalName, candidates: c.candidates.map((x) => x.id) }));
     expect(open.length).toBeGreaterThan(3);
     const [first, second] = open.filter((c) => c.side === 'itglue');
-    expect((await cs(['conflicts', 'resolve', first!.id, '--create'])).stdout).toMatch(/→ create/);
+    expect((await cs(['conflicts', 'resolve', first!.id, '--create'])).stdout).toMatch(
+      /→ create: a new IT Glue contact/,
+    );
     expect((await cs(['conflicts', 'resolve', first!.id, '--create'])).stderr).toMatch(
       /No open conflict .*: it was resolved already/,
     );
     expect((await cs(['conflicts', 'resolve', second!.id, '--link', 'nope'])).stderr).toMatch(/is not a candidate/);
-    expect((await cs(['conflicts', 'resolve', second!.id, '--link', second!.candidates[0]!])).stdout).toMatch(
-      /linked to/,
+    // Which system's contact it is linked to, not a bare number.
+    expect((await cs(['conflicts', 'resolve', second!.id, '--link', second!.candidates[0]!])).stdout).toContain(
+      `linked to IT Glue contact ${second!.candidates[0]!}.`,
     );
     const run = await cs(['sync', '--tenant', 'Contoso Ltd', '--json']);
     const users = JSON.parse(run.stdout).tenants[0].users as {

@@ -93,7 +93,9 @@ describe('conflicts decided from evidence', () => {
     const resolved = await cs(['conflicts', 'resolve', e.shortId, '--link', e.candidates[0]!.id]);
     expect(resolved.code, resolved.stderr).toBe(0);
     expect(resolved.stdout).toMatch(
-      new RegExp(`^Resolved: ${e.user.userPrincipalName.replace(/\./g, '\\.')} → linked to ${e.candidates[0]!.id}`),
+      new RegExp(
+        `^Resolved: ${e.user.userPrincipalName.replace(/\./g, '\\.')} → linked to IT Glue contact ${e.candidates[0]!.id}\\.`,
+      ),
     );
     const other = evidence.find((x) => x.id !== e.id && x.side === 'itglue')!;
     const byUpn = await cs(['conflicts', 'resolve', other.user.userPrincipalName, '--ignore']);
