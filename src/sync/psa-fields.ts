@@ -129,6 +129,9 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'isActive',
 ];
 
+/** The old value of a field BMS's contact list does not give, shown in place of ∅. */
+export const NOT_LISTED = '(not in BMS’s list)';
+
 function show(value: string | number | boolean | null | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
 }
@@ -169,7 +172,9 @@ export function diffPsaContact(
   for (const field of FIELD_ORDER) {
     const old = show(known[field]);
     const next = show(fields[field]);
-    if (old !== next) diffs.push({ field, old, new: next });
+    // BMS's contact list carries no phone or types: before contactsync has written them, what BMS holds is unknown,
+    // which is not the same as empty.
+    if (old !== next) diffs.push({ field, old: known[field] === undefined ? NOT_LISTED : old, new: next });
   }
   return { fields, diffs: trimmed(diffs) };
 }

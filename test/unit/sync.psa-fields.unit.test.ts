@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { PsaContact, PsaContactFields } from '../../src/domain/psa-contact.ts';
+import { fieldLabel, namedDiff, shownValue } from '../../src/sync/field-labels.ts';
+import { diffPsaContact, NOT_LISTED } from '../../src/sync/psa-fields.ts';
+
+/** A BMS contact as the account's contact list gives it: no phone and no types (BMS's summaries carry none). */
+const listed: PsaContact = {
+  id: 502,
+  accountId: 1,
+  firstName: 'Jordan',
+  lastName: 'Lee',
+  jobTitle: 'Analyst',
+  emailAddress: 'jordan.lee@contoso.com',
+  emailTypeId: null,
+  phoneNumber: null,
+  phoneTypeId: null,
+  locationId: 11,
+  isActive: true,
+};
+const desired: PsaContactFields = {
+  firstName: 'Jordan',
+  lastName: 'Lee',
+  jobTitle: 'Analyst',
+  emailAddress: 'jordan.lee@contoso.com',
+  emailTypeId: 1,
+  phoneNumber: '+12065550008',
+  phoneTypeId: 1,
+  locationId: 11,
+  isActive: true,
+};
+const names = {
+  contactTypes: new Map<string, string>(),
+  emailTypes: new Map([['1', 'Work']]),
+  phoneTypes: new Map([['1', 'Office']]),
+  psaLocations: new Map([['11', 'Seattle HQ']]),
+};
+const shown = (diffs: ReturnType<typeof diffPsaContact>['diffs']) =>
+  diffs.map((d) => {
+    const named = namedDiff('bms', d, names);
+    return `${fieldLabel(named)}: ${shownValue(named.old)} → ${shownValue(named.new)}`;
+  });
+
+describe('a BMS contact linked for the first time', () => {
+  it('says its phone and types are not in BMS’s list, instead of showing them empty', () => {
+    expect(shown(diffPsaContact(listed, null, desired, true).diffs)).toEqual([
+      `BMS · Email type: ${NOT_LISTED} → Work`,
+      `BMS · Phone: ${NOT_LISTED} → +12065550008`,
+      `BMS · Phone type: ${NOT_LISTED} → Office`,
+    ]);
+  });
+
+  it('compares with what contactsync wrote last once it has written the contact', () => {
+    const pushed = { ...desired, phoneNumber: '+12065550001' };
+    expect(shown(diffPsaContact(listed, pushed, desired, true).diffs)).toEqual([
+      'BMS · Phone: +12065550001 → +12065550008',
+    ]);
+  });
+
+  it('shows a field BMS’s list does give, and holds empty, as ∅', () => {
+    expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true).diffs)).toEqual([
+      'BMS · Job title: ∅ → Analyst',
+    ]);
+  });
+});
