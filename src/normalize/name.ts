@@ -55,14 +55,18 @@ export function splitDisplayName(displayName: string | null): SplitName {
 
 /**
  * The person's name as a page or a line shows it: the display name, else the given name and surname (Graph often has
- * no display name for an account made by a script), else null.
+ * no display name for an account made by a script), else null. The text is kept as Microsoft 365 has it, control
+ * characters included, so that the terminal writer shows them escaped and the page escapes them: what a person reads
+ * is what the directory holds.
  */
 export function shownPersonName(user: {
   readonly displayName: string | null;
   readonly givenName: string | null;
   readonly surname: string | null;
 }): string | null {
-  const display = normalizeName(user.displayName);
+  const kept = (value: string | null) => (normalizeName(value) === null ? null : value!.trim().replace(/ {2,}/g, ' '));
+  const display = kept(user.displayName);
   if (display !== null) return display;
-  return normalizeName([user.givenName, user.surname].filter((part) => part !== null).join(' '));
+  const parts = [kept(user.givenName), kept(user.surname)].filter((part) => part !== null);
+  return parts.length === 0 ? null : parts.join(' ');
 }

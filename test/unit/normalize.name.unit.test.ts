@@ -59,5 +59,7 @@ describe('shownPersonName', () => {
     expect(shownPersonName({ displayName: null, givenName: 'Nina', surname: 'New' })).toBe('Nina New');
     expect(shownPersonName({ displayName: '', givenName: 'Nina', surname: null })).toBe('Nina');
     expect(shownPersonName({ displayName: null, givenName: null, surname: null })).toBeNull();
+    // Kept as the directory has it: the terminal writer and the page escape what is hostile, and a person sees it.
+    expect(shownPersonName({ displayName: 'Eve\u001b[2J', givenName: null, surname: null })).toBe('Eve\u001b[2J');
   });
 });
