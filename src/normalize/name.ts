@@ -53,6 +53,11 @@ export function splitDisplayName(displayName: string | null): SplitName {
   return { firstName: name.slice(0, space), lastName: name.slice(space + 1) };
 }
 
+/** A part of a name as the directory has it, spaces collapsed; null when nothing readable is left. */
+function kept(value: string | null): string | null {
+  return normalizeName(value) === null ? null : value!.trim().replace(/ {2,}/g, ' ');
+}
+
 /**
  * The person's name as a page or a line shows it: the display name, else the given name and surname (Graph often has
  * no display name for an account made by a script), else null. The text is kept as Microsoft 365 has it, control
@@ -64,7 +69,6 @@ export function shownPersonName(user: {
   readonly givenName: string | null;
   readonly surname: string | null;
 }): string | null {
-  const kept = (value: string | null) => (normalizeName(value) === null ? null : value!.trim().replace(/ {2,}/g, ' '));
   const display = kept(user.displayName);
   if (display !== null) return display;
   const parts = [kept(user.givenName), kept(user.surname)].filter((part) => part !== null);
