@@ -148,7 +148,12 @@ async function main(): Promise<void> {
   say(`${TENANTS} tenants × ${USERS} users, and a ${ONBOARDING_USERS}-user tenant to onboard; compression ${K}×`);
   const sims: RunningSimulators = await startSimulators(seed);
   const tally = new RequestTally(sims.requests);
+  // A change of window length starts the simulators' windows afresh: a window opened in compressed time would
+  // otherwise live on for the documented hour with the compressed phase's calls in it, and refuse with 429s what the
+  // real API (whose phases would be hours apart) would take. The onboarding phase met exactly that.
   const setSimLimits = (limits: Record<Api, { limit: number; windowMs: number }>) => {
+    sims.itglue.limiter.reset();
+    sims.bms.limiter.reset();
     sims.itglue.limiter.limit = limits.itglue.limit;
     sims.itglue.limiter.windowMs = limits.itglue.windowMs;
     sims.bms.limiter.limit = limits.bms.limit;
