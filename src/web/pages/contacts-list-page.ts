@@ -5,20 +5,9 @@ import { html } from '../html.ts';
 import { badge } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import type { WebServices } from '../web-context.ts';
-import { query } from './shared.ts';
+import { OUTCOMES, query } from './shared.ts';
 
 const PAGE_SIZE = 50;
-const OUTCOMES = [
-  'synced',
-  'unchanged',
-  'held',
-  'disputed',
-  'excluded',
-  'inactivated',
-  'pending-approval',
-  'disabled',
-  'failed',
-] as const;
 
 /** The sync state of a person, as the list and the Manage page say it. */
 export function syncStateText(disabled: SyncDisabled | null, leftOut: boolean): string {

@@ -58,6 +58,24 @@ export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
   </ul>`;
 }
 
+/** Every outcome a user's result can have (a plan's, and `failed` from applying it), for filters. */
+export const OUTCOMES = [
+  'synced',
+  'unchanged',
+  'held',
+  'disputed',
+  'excluded',
+  'inactivated',
+  'pending-approval',
+  'disabled',
+  'failed',
+] as const;
+
+/** What changed for a user, field by field, and why anything was held or left. */
+function changesCell(result: Pick<UserResult, 'diffs' | 'reasons'>): SafeHtml {
+  return html`${diffList(result.diffs)}${result.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}`;
+}
+
 /** A table of per-user results (a run, a preview, a history). */
 export function resultsTable(
   users: readonly (UserResult & { at?: string; tenantId?: string })[],
@@ -89,9 +107,7 @@ export function resultsTable(
               <td data-label="Rule">${u.rule ?? '–'}</td>
               <td data-label="IT Glue">${u.itglue}</td>
               <td data-label="BMS">${u.bms}</td>
-              <td data-label="Changes and reasons">
-                ${diffList(u.diffs)}${u.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}
-              </td>
+              <td data-label="Changes and reasons">${changesCell(u)}</td>
             </tr>`,
         )}
       </tbody>
@@ -125,9 +141,7 @@ export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
               <td data-label="Outcome">${e.result === null ? '' : badge(e.result.outcome)}</td>
               <td data-label="IT Glue">${e.result?.itglue ?? ''}</td>
               <td data-label="BMS">${e.result?.bms ?? ''}</td>
-              <td>
-                ${e.result === null ? '' : html`${diffList(e.result.diffs)}${e.result.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}`}
-              </td>
+              <td>${e.result === null ? '' : changesCell(e.result)}</td>
             </tr>`,
         )}
       </tbody>

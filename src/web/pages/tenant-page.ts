@@ -14,19 +14,7 @@ import { overridesFromForm, settingsForm, type FormValues } from '../settings-fo
 import type { PageTools } from '../web-app.ts';
 import { actorOf, liveSystemsOf, type WebServices } from '../web-context.ts';
 import { settingChoices } from '../../operations/settings-check.ts';
-import { countsText, isAdmin, mappingText, param, query, resultsTable } from './shared.ts';
-
-const OUTCOMES = [
-  'synced',
-  'unchanged',
-  'held',
-  'disputed',
-  'excluded',
-  'inactivated',
-  'pending-approval',
-  'disabled',
-  'failed',
-] as const;
+import { countsText, isAdmin, mappingText, OUTCOMES, param, query, resultsTable } from './shared.ts';
 
 /** The names the named settings may take, for their dropdowns; none when the APIs cannot be reached. */
 async function formChoices(
