@@ -75,12 +75,15 @@ describe('the Needs attention page and the Manage page in Chromium', () => {
     const before = await disputes.locator('tr[data-item]').count();
     expect(before).toBeGreaterThan(2);
     const rows = disputes.locator('tr[data-item]');
+    const chosen = [await rows.nth(0).getAttribute('data-item'), await rows.nth(1).getAttribute('data-item')];
     await rows.nth(0).getByRole('checkbox').check();
     await rows.nth(1).getByRole('checkbox').check();
     await disputes.getByRole('button', { name: 'Leave out: selected' }).click();
     await page.waitForURL(/\/attention\?tenant=/);
     expect(await notice(page)).toMatch(/2/);
     await expect.poll(() => disputes.locator('tr[data-item]').count()).toBe(before - 2);
+    // The two chosen, and only they, are gone from the queue.
+    for (const item of chosen) expect(await page.locator(`tr[data-item="${item}"]`).count()).toBe(0);
     await context.close();
   });
 
