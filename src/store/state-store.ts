@@ -1,4 +1,13 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import {
+  PostgresAdapter,
+  sql,
+  type ExpressionBuilder,
+  type Kysely,
+  type OnConflictDatabase,
+  type OnConflictTables,
+  type Selectable,
+  type Transaction,
+} from 'kysely';
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { Link, MatchRule, OperatorDecision, SyncDisabled } from '../domain/link.ts';
 import type { DirectoryChanges } from '../domain/ports.ts';
@@ -176,6 +185,40 @@ function toUserResult(row: Database['user_results']): UserResult {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A write about to be made, as the journal records it before the request. */
+export type IntentEntry = Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string };
+
+function intentRow(id: string, entry: IntentEntry): Database['journal'] {
+  const at = now();
+  return {
+    id,
+    run_id: entry.runId,
+    tenant_id: entry.tenantId,
+    user_id: entry.userId,
+    system: entry.system,
+    operation: entry.operation,
+    idempotency_key: entry.key,
+    payload: JSON.stringify(entry.payload),
+    status: 'intent',
+    target_id: null,
+    error: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/** A link upserted among others: each row's own values. */
+const linkUpdate = (eb: ExpressionBuilder<OnConflictDatabase<Database, 'links'>, OnConflictTables<'links'>>) => ({
+  doc_contact_id: eb.ref('excluded.doc_contact_id'),
+  psa_contact_id: eb.ref('excluded.psa_contact_id'),
+  rule: eb.ref('excluded.rule'),
+  sync_disabled: eb.ref('excluded.sync_disabled'),
+  owned_emails: eb.ref('excluded.owned_emails'),
+  owned_phones: eb.ref('excluded.owned_phones'),
+  psa_pushed: eb.ref('excluded.psa_pushed'),
+  updated_at: eb.ref('excluded.updated_at'),
+});
+
 /** A create that another run is making, or made since this run began: this run stops rather than make it twice. */
 export class SecondCreateError extends Error {
   readonly code = 'Conflict';
@@ -205,7 +248,12 @@ function toRunRecord(row: Selectable<RunTable>): RunRecord {
 }
 
 export class StateStore {
-  constructor(readonly db: Kysely<Database>) {}
+  /** PostgreSQL runs a data-modifying WITH; SQLite (in the process, no round trips) takes a transaction. */
+  private readonly postgres: boolean;
+
+  constructor(readonly db: Kysely<Database>) {
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   async close(): Promise<void> {
     await this.db.destroy();
@@ -441,6 +489,16 @@ export class StateStore {
       .execute();
   }
 
+  /** Several links at once, in one statement a hundred at a time. */
+  async saveLinks(tenantId: string, links: readonly Link[]): Promise<void> {
+    for (let start = 0; start < links.length; start += 100)
+      await this.db
+        .insertInto('links')
+        .values(links.slice(start, start + 100).map((link) => linkRow(tenantId, link)))
+        .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(linkUpdate))
+        .execute();
+  }
+
   async setSyncDisabled(tenantId: string, userId: string, disabled: SyncDisabled): Promise<boolean> {
     const result = await this.db
       .updateTable('links')
@@ -539,98 +597,131 @@ export class StateStore {
    * (thrown) when another run is creating the same user's contact in the same system, or created it since this run
    * began: whichever run started a create, every other run recognises it.
    */
-  async journalIntent(
-    entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string },
-  ): Promise<string> {
-    if (entry.operation === 'create') await this.refuseSecondCreate(entry);
-    const id = crypto.randomUUID();
-    await this.insertIntent(id, entry).catch((error: unknown) => {
-      const code = (error as { code?: unknown }).code;
-      // The unique index of creates in flight: another run journalled this create at the same moment.
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') throw new SecondCreateError(entry, null, error);
-      throw error;
-    });
-    const row = await this.db
-      .selectFrom('journal')
-      .select('id')
-      .where('idempotency_key', '=', entry.key)
-      .executeTakeFirstOrThrow();
-    return row.id;
+  async journalIntent(entry: IntentEntry): Promise<string> {
+    return (await this.journalIntents([entry]))[0]!;
   }
 
-  private async refuseSecondCreate(entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'>): Promise<void> {
+  /**
+   * The intents of one request's writes (an IT Glue batch), of one run, tenant and system: their ids in the order
+   * given, in three statements whatever their number. A create another run is making is refused as `journalIntent`
+   * refuses it, and then none of the batch is journalled.
+   */
+  async journalIntents(entries: readonly IntentEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const creates = entries.filter((entry) => entry.operation === 'create');
+    if (creates.length > 0) await this.refuseSecondCreates(creates);
+    const ids = new Map<string, string>();
+    try {
+      const inserted = await this.db
+        .insertInto('journal')
+        .values(entries.map((entry) => intentRow(crypto.randomUUID(), entry)))
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning(['id', 'idempotency_key'])
+        .execute();
+      for (const row of inserted) ids.set(row.idempotency_key, row.id);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // The unique index of creates in flight: another run journalled one of these creates at the same moment.
+      if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== '23505') throw error;
+      if (entries.length === 1) throw new SecondCreateError(entries[0]!, null, error);
+      // Nothing of the batch was written: one at a time, each as far as the one another run holds, which is named.
+      const one: string[] = [];
+      for (const entry of entries) one.push(await this.journalIntent(entry));
+      return one;
+    }
+    // Keys journalled before (a run finishing an earlier attempt) keep their entry.
+    const missing = entries.filter((entry) => !ids.has(entry.key)).map((entry) => entry.key);
+    if (missing.length > 0) {
+      const rows = await this.db
+        .selectFrom('journal')
+        .select(['id', 'idempotency_key'])
+        .where('idempotency_key', 'in', missing)
+        .execute();
+      for (const row of rows) ids.set(row.idempotency_key, row.id);
+    }
+    return entries.map((entry) => {
+      const id = ids.get(entry.key);
+      if (id === undefined) throw new Error(`The journal lost the intent ${entry.key} as it was written.`);
+      return id;
+    });
+  }
+
+  private async refuseSecondCreates(entries: readonly IntentEntry[]): Promise<void> {
+    const first = entries[0]!;
     const other = await this.db
       .selectFrom('journal')
-      .select(['run_id'])
-      .where('tenant_id', '=', entry.tenantId)
-      .where('system', '=', entry.system)
-      .where('user_id', '=', entry.userId)
+      .select(['run_id', 'user_id'])
+      .where('tenant_id', '=', first.tenantId)
+      .where('system', '=', first.system)
+      .where(
+        'user_id',
+        'in',
+        entries.map((entry) => entry.userId),
+      )
       .where('operation', '=', 'create')
-      .where('run_id', '!=', entry.runId)
+      .where('run_id', '!=', first.runId)
       .where((eb) =>
         eb.or([
           eb('status', '=', 'intent'),
           eb.and([
             eb('status', '=', 'done'),
-            eb('updated_at', '>=', eb.selectFrom('runs').select('started_at').where('id', '=', entry.runId)),
+            eb('updated_at', '>=', eb.selectFrom('runs').select('started_at').where('id', '=', first.runId)),
           ]),
         ]),
       )
       .executeTakeFirst();
-    if (other !== undefined) throw new SecondCreateError(entry, other.run_id, null);
+    if (other !== undefined)
+      throw new SecondCreateError({ system: first.system, userId: other.user_id }, other.run_id, null);
   }
 
-  private async insertIntent(
-    id: string,
-    entry: Omit<JournalEntry, 'id' | 'status' | 'targetId'> & { readonly key: string },
-  ): Promise<void> {
-    await this.db
-      .insertInto('journal')
-      .values({
-        id,
-        run_id: entry.runId,
-        tenant_id: entry.tenantId,
-        user_id: entry.userId,
-        system: entry.system,
-        operation: entry.operation,
-        idempotency_key: entry.key,
-        payload: JSON.stringify(entry.payload),
-        status: 'intent',
-        target_id: null,
-        error: null,
-        created_at: now(),
-        updated_at: now(),
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .execute();
-  }
-
-  /** Every contact contactsync created for the tenant's users, by any run: user, system and the contact's id. */
-  async createdContacts(tenantId: string): Promise<{ userId: string; system: 'itglue' | 'bms'; targetId: string }[]> {
-    const rows = await this.db
-      .selectFrom('journal')
-      .select(['user_id', 'system', 'target_id'])
-      .where('tenant_id', '=', tenantId)
-      .where('operation', '=', 'create')
-      .where('status', '=', 'done')
-      .where('target_id', 'is not', null)
-      .execute();
-    return rows.map((row) => ({
-      userId: row.user_id,
-      system: row.system as 'itglue' | 'bms',
-      targetId: row.target_id!,
-    }));
-  }
-
-  /** Marks a write done and stores the link it produced, in one transaction. */
+  /** Marks a write done and stores the link it produced, together. */
   async journalDone(id: string, targetId: string | null, link: { tenantId: string; link: Link } | null): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await tx
+    await this.journalSettled([{ id, targetId, link }]);
+  }
+
+  /**
+   * Writes done, each with the link it produced, recorded together: all or none, so that a crash leaves each either
+   * recorded or an intent the next run recovers. On PostgreSQL one statement, whatever their number.
+   */
+  async journalSettled(
+    done: readonly { id: string; targetId: string | null; link: { tenantId: string; link: Link } | null }[],
+  ): Promise<void> {
+    if (done.length === 0) return;
+    const at = now();
+    const targets = sql<string | null>`CASE ${sql.ref('id')} ${sql.join(
+      done.map((d) => sql`WHEN ${d.id} THEN ${d.targetId}`),
+      sql` `,
+    )} END`;
+    const settle = (db: Db) =>
+      db
         .updateTable('journal')
-        .set({ status: 'done', target_id: targetId, updated_at: now() })
-        .where('id', '=', id)
-        .execute();
-      if (link !== null) await this.saveLink(link.tenantId, link.link, tx);
+        .set({ status: 'done', target_id: targets, updated_at: at })
+        .where(
+          'id',
+          'in',
+          done.map((d) => d.id),
+        );
+    const links = done.flatMap((d) => (d.link === null ? [] : [linkRow(d.link.tenantId, d.link.link)]));
+    if (this.postgres) {
+      // A data-modifying WITH runs to completion with the statement that holds it: one statement, one round trip.
+      if (links.length === 0) await settle(this.db).execute();
+      else
+        await this.db
+          .with('settled', () => settle(this.db).returning('id'))
+          .insertInto('links')
+          .values(links)
+          .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(linkUpdate))
+          .execute();
+      return;
+    }
+    await this.db.transaction().execute(async (tx) => {
+      await settle(tx).execute();
+      if (links.length > 0)
+        await tx
+          .insertInto('links')
+          .values(links)
+          .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(linkUpdate))
+          .execute();
     });
   }
 
@@ -660,6 +751,23 @@ export class StateStore {
       payload: JSON.parse(row.payload) as unknown,
       status: 'intent',
       targetId: row.target_id,
+    }));
+  }
+
+  /** Every contact contactsync created for the tenant's users, by any run: user, system and the contact's id. */
+  async createdContacts(tenantId: string): Promise<{ userId: string; system: 'itglue' | 'bms'; targetId: string }[]> {
+    const rows = await this.db
+      .selectFrom('journal')
+      .select(['user_id', 'system', 'target_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('operation', '=', 'create')
+      .where('status', '=', 'done')
+      .where('target_id', 'is not', null)
+      .execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      system: row.system as 'itglue' | 'bms',
+      targetId: row.target_id!,
     }));
   }
 

@@ -208,18 +208,27 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       const probing = guard.needsCheck('itglue', kind);
       const batch = writes.slice(start, start + (probing ? 1 : BATCH));
       start += batch.length;
-      const journal: string[] = [];
-      for (const action of batch) {
-        const primary =
-          action.itglue.kind === 'create' ? (action.itglue.fields.emails.find((e) => e.primary)?.value ?? null) : null;
-        journal.push(
-          await intent(action, 'itglue', kind, {
-            email: primary,
+      // The batch's intents in one go: its request is one write, so it is journalled as one.
+      crashPoint();
+      const journal = await store.journalIntents(
+        batch.map((action) => ({
+          runId,
+          tenantId,
+          userId: action.userId,
+          system: 'itglue' as const,
+          operation: kind,
+          payload: {
+            email:
+              action.itglue.kind === 'create'
+                ? (action.itglue.fields.emails.find((e) => e.primary)?.value ?? null)
+                : null,
             organizationId: context.organizationId,
             contactId: itglueContactOf(action),
-          }),
-        );
-      }
+          },
+          key: `${runId}/${action.userId}/itglue/${kind}`,
+        })),
+      );
+      crashPoint();
       let results: readonly WriteResult<string>[];
       try {
         results =
@@ -235,13 +244,31 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
         results = batch.map(() => ({ ok: false, reasons: failureOf(error, 'itglue') }));
       }
       crashPoint();
+      const settled: { action: PlannedAction; id: string; targetId: string; link: Link | null }[] = [];
       for (let i = 0; i < batch.length; i++) {
         const action = batch[i]!;
+        const result = results[i]!;
         const state = stateOf(action);
-        await settle(action, journal[i]!, results[i]!, 'itglue', () =>
-          nextLink(docLeg(action, state.link), state.link, { docContactId: state.docId, psaContactId: null }),
-        );
+        if (!result.ok) {
+          await settle(action, journal[i]!, result, 'itglue', () => null);
+          continue;
+        }
+        state.docId = result.id;
+        const link = nextLink(docLeg(action, state.link), state.link, {
+          docContactId: state.docId,
+          psaContactId: null,
+        });
+        settled.push({ action, id: journal[i]!, targetId: result.id, link });
       }
+      await store.journalSettled(
+        settled.map((one) => ({
+          id: one.id,
+          targetId: one.targetId,
+          link: one.link === null ? null : { tenantId, link: one.link },
+        })),
+      );
+      for (const one of settled) stateOf(one.action).link = one.link;
+      crashPoint();
       const written = results[0];
       if (probing && written?.ok === true) {
         const action = batch[0]!;
@@ -267,15 +294,18 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   );
 
   // Links of users matched without an IT Glue write (an alias match that needs no change) are stored too.
+  const written = new Set(docWrites);
+  const matched: Link[] = [];
   for (const action of actions) {
-    if (docWrites.includes(action)) continue;
+    if (written.has(action)) continue;
     const state = stateOf(action);
     const next = nextLink(docLeg(action, state.link), state.link, { docContactId: null, psaContactId: null });
     if (next !== null && !sameLink(next, state.link)) {
-      await store.saveLink(tenantId, next);
+      matched.push(next);
       state.link = next;
     }
   }
+  await store.saveLinks(tenantId, matched);
 
   // BMS: one contact at a time, after its IT Glue contact is written.
   for (const [index, action] of psaWrites.entries()) {
@@ -330,6 +360,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   }
 
   // A BMS link that needed no write is stored as a link all the same.
+  const linked: Link[] = [];
   for (const action of actions) {
     if (action.bms.kind !== 'link' || action.bms.write) continue;
     const state = stateOf(action);
@@ -340,18 +371,20 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       psaContactId: state.psaId,
     });
     if (next !== null && !sameLink(next, state.link)) {
-      await store.saveLink(tenantId, next);
+      linked.push(next);
       state.link = next;
     }
   }
+  await store.saveLinks(tenantId, linked);
 
+  const psaPlanned = new Set(psaWrites);
   return actions.map((action) => {
     const state = stateOf(action);
     return {
       action,
       itglue: state.docFailed ? 'failed' : itglueReport(action.itglue),
       // A BMS write is not tried when the IT Glue write failed.
-      bms: state.psaFailed ? 'failed' : state.docFailed && psaWrites.includes(action) ? 'none' : bmsReport(action.bms),
+      bms: state.psaFailed ? 'failed' : state.docFailed && psaPlanned.has(action) ? 'none' : bmsReport(action.bms),
       itglueContactId: state.docId,
       bmsContactId: state.psaId,
       failure: state.failure,

@@ -82,8 +82,8 @@ describe('crash safety', () => {
   it('killed with SIGKILL at 36 points of the apply phase and restarted, every run ends as an uninterrupted one, with no duplicate', async () => {
     const reference = await scenario(0);
     expect(reference.second.code, reference.second.stderr).toBe(0);
-    // 40 users, each with its IT Glue and BMS writes and their journal records: a few hundred points.
-    expect(reference.crashPoints).toBeGreaterThan(150);
+    // 40 users, each BMS write with its journal records, IT Glue's in batches with theirs: over a hundred points.
+    expect(reference.crashPoints).toBeGreaterThan(100);
     const KILL_POINTS = killPoints(reference.crashPoints);
     expect(KILL_POINTS).toHaveLength(36);
     let kills = 0;

@@ -113,6 +113,56 @@ for (const database of DATABASES) {
       expect((await store.getLink('t1', 'u1'))?.docContactId).toBe('c1');
     });
 
+    it('journals a batch of intents at once, and records their writes done with their links, each its own', async () => {
+      const run = await store.startRun('t1');
+      const entries = ['u1', 'u2', 'u3'].map((userId) => ({
+        runId: run,
+        tenantId: 't1',
+        userId,
+        system: 'itglue' as const,
+        operation: 'create',
+        payload: { email: `${userId}@b.c` },
+        key: `${run}/${userId}/itglue/create`,
+      }));
+      // u2's intent was journalled by an earlier attempt of this run: it keeps its entry.
+      const earlier = await store.journalIntent(entries[1]!);
+      const ids = await store.journalIntents(entries);
+      expect(ids).toHaveLength(3);
+      expect(ids[1]).toBe(earlier);
+      expect(new Set(ids).size).toBe(3);
+      expect((await store.unfinishedJournal('t1')).map((e) => e.userId).sort()).toEqual(['u1', 'u2', 'u3']);
+      // Another run of the tenant may not journal a create of these users while theirs are in flight: none of its
+      // batch is journalled, and the error names the user.
+      const second = await store.startRun('t1');
+      await expect(
+        store.journalIntents(
+          ['u9', 'u3'].map((userId) => ({
+            ...entries[0]!,
+            runId: second,
+            userId,
+            key: `${second}/${userId}/itglue/create`,
+          })),
+        ),
+      ).rejects.toThrow(/contact of user u3/);
+      expect((await store.unfinishedJournal('t1')).map((e) => e.userId).sort()).toEqual(['u1', 'u2', 'u3']);
+      await store.journalSettled(
+        ids.map((id, i) => ({
+          id,
+          targetId: `c-u${i + 1}`,
+          link: { tenantId: 't1', link: link(`u${i + 1}`, `c-u${i + 1}`) },
+        })),
+      );
+      expect(await store.unfinishedJournal('t1')).toEqual([]);
+      expect((await store.getLink('t1', 'u1'))?.docContactId).toBe('c-u1');
+      expect((await store.getLink('t1', 'u3'))?.docContactId).toBe('c-u3');
+      expect((await store.createdContacts('t1')).map((c) => `${c.userId}=${c.targetId}`).sort()).toEqual([
+        'u1=c-u1',
+        'u2=c-u2',
+        'u3=c-u3',
+      ]);
+      expect(await store.unfinishedJournal('t1')).toEqual([]);
+    });
+
     it('records runs and per-user results', async () => {
       const run = await store.startRun('t1');
       await store.saveResults(run, 't1', [
