@@ -11,7 +11,7 @@
 // the local server). Arguments (or BENCH_FLEET_TENANTS, BENCH_FLEET_COMPRESSION): tenants (1000), users per tenant (200),
 // compression K (360: the first sync's 120 hours of BMS budget in 20 minutes).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ const TENANTS = Number(process.argv[2] ?? process.env.BENCH_FLEET_TENANTS ?? 100
 const USERS = Number(process.argv[3] ?? 200);
 const K = Number(process.argv[4] ?? process.env.BENCH_FLEET_COMPRESSION ?? 360);
 const ONBOARDING_USERS = 10_000;
+/** BENCH_FLEET_STOP_AFTER=2 stops after the compressed phases (the real-time ones take a quarter of an hour). */
+const STOP_AFTER = Number(process.env.BENCH_FLEET_STOP_AFTER ?? 5);
 const WORKERS = 4;
 const PORT = Number(process.env.BENCH_FLEET_PORT ?? 18_601);
 const server = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -78,6 +80,9 @@ function fleetSeed(): Seed {
 /** Requests by API and route template, counted as they come and dropped from the simulators' log (it would grow). */
 class RequestTally {
   readonly byRoute = new Map<string, number>();
+  /** BMS creates by second since the tally was reset: how fully the bottleneck's windows were used. */
+  readonly bmsCreatesBySecond = new Map<number, number>();
+  private since = Date.now();
   throttled = 0;
   private timer: NodeJS.Timeout;
   constructor(private readonly log: LoggedRequest[]) {
@@ -90,11 +95,17 @@ class RequestTally {
       if (r.status === 429 && r.fault === null) this.throttled += 1;
       const key = `${r.server} ${r.method} ${r.route}`;
       this.byRoute.set(key, (this.byRoute.get(key) ?? 0) + 1);
+      if (r.server === 'bms' && r.method === 'POST' && r.status < 300) {
+        const second = Math.floor((r.at - this.since) / 1000);
+        this.bmsCreatesBySecond.set(second, (this.bmsCreatesBySecond.get(second) ?? 0) + 1);
+      }
     }
   }
   reset(): void {
     this.drain();
     this.byRoute.clear();
+    this.bmsCreatesBySecond.clear();
+    this.since = Date.now();
     this.throttled = 0;
   }
   stop(): void {
@@ -122,6 +133,23 @@ function cpuSeconds(children: readonly ChildProcess[]): number {
     try {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone already
+    }
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds of every PostgreSQL process of the machine (the server's, shared by the workers). */
+function postgresCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // gone already
     }
@@ -212,11 +240,25 @@ async function main(): Promise<void> {
     CONTACTSYNC_DATA_DIR: dir,
     CONTACTSYNC_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
   };
+  // BENCH_FLEET_CPU_PROF=DIR: each worker writes a V8 CPU profile there when it stops.
+  const profiling = process.env.BENCH_FLEET_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLEET_CPU_PROF}`]
+    : [];
   let children: ChildProcess[] = [];
   const workers = () => children.filter((c) => c.spawnargs.includes('worker'));
   const start = (path: string, options: { scheduler: boolean; serve: boolean; pollSeconds?: number }) => {
     for (let i = 0; i < WORKERS; i++) {
-      const args = [entry, '--config', path, 'worker', '--concurrency', '2', '--express-concurrency', '2'];
+      const args = [
+        ...profiling,
+        entry,
+        '--config',
+        path,
+        'worker',
+        '--concurrency',
+        '2',
+        '--express-concurrency',
+        '2',
+      ];
       if (!options.scheduler || i > 0) args.push('--no-scheduler');
       if (options.pollSeconds !== undefined) args.push('--poll-seconds', String(options.pollSeconds));
       children.push(spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
@@ -269,6 +311,8 @@ async function main(): Promise<void> {
   start(config(limits, false, false), { scheduler: false, serve: false });
   for (const tenant of fleet) await queue.enqueue(tenant.id, 'bulk');
   const cpuBefore = cpuSeconds(workers());
+  const simulatorsCpuBefore = process.cpuUsage();
+  const postgresCpuBefore = postgresCpuSeconds();
   let lastLog = 0;
   for (;;) {
     const done = await finishedRuns(phaseOne);
@@ -280,6 +324,9 @@ async function main(): Promise<void> {
     await sleep(1_000);
   }
   const cpu = cpuSeconds(workers()) - cpuBefore;
+  const simulatorsUsage = process.cpuUsage(simulatorsCpuBefore);
+  const simulatorsCpu = (simulatorsUsage.user + simulatorsUsage.system) / 1e6;
+  const postgresCpu = postgresCpuSeconds() - postgresCpuBefore;
   tally.drain();
   const span = (
     await pool.query<{ first: Date | string; last: Date | string }>(
@@ -309,10 +356,20 @@ async function main(): Promise<void> {
     realScaleHours: Number(((durationMs * K) / 3_600_000).toFixed(1)),
     lowerBoundRealScaleHours: Number(((bound.ms * K) / 3_600_000).toFixed(1)),
     workersCpuSeconds: Math.round(cpu),
+    simulatorsCpuSeconds: Math.round(simulatorsCpu),
+    postgresCpuSeconds: Math.round(postgresCpu),
     throttled429: tally.throttled,
     requests,
   });
   say(`first sync: ${(durationMs / 1000).toFixed(0)} s against a lower bound of ${(bound.ms / 1000).toFixed(0)} s`);
+  // BMS creates per window of the simulator: a full window holds the limit; the report names the slack.
+  const windowS = limits.bms.windowMs / 1000;
+  const perWindow: number[] = [];
+  for (const [second, n] of tally.bmsCreatesBySecond) {
+    const w = Math.floor(second / windowS);
+    perWindow[w] = (perWindow[w] ?? 0) + n;
+  }
+  say(`BMS creates per ${windowS} s window: ${Array.from(perWindow, (n) => n ?? 0).join(' ')}`);
 
   // --- 2. the daily reconciliation, compressed ---
   tally.reset();
@@ -349,7 +406,23 @@ async function main(): Promise<void> {
       shareOfBudget: Number((figure.busiest / figure.dailyBudget).toFixed(4)),
       throttled429: tally.throttled,
     });
-  await stopAll();
+  const finish = async () => {
+    await stopAll();
+    clearInterval(peakTimer);
+    emit({
+      phase: 'memory',
+      workers: WORKERS,
+      peakRssMb: Math.max(...peakRssMb.values()),
+      perWorker: [...peakRssMb.values()],
+    });
+    tally.stop();
+    await queue.stop();
+    await store.close();
+    await sims.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+  if (STOP_AFTER < 3) return await finish();
 
   // --- 3-5. latency, real time ---
   setSimLimits(LIMITS);
@@ -472,21 +545,7 @@ async function main(): Promise<void> {
     ).rows[0].n,
   );
   emit({ phase: 'onboarding', usersInBmsDuringMeasure: onboardingLinked, throttled429: tally.throttled });
-  await stopAll();
-  clearInterval(peakTimer);
-  emit({
-    phase: 'memory',
-    workers: WORKERS,
-    peakRssMb: Math.max(...peakRssMb.values()),
-    perWorker: [...peakRssMb.values()],
-  });
-
-  tally.stop();
-  await queue.stop();
-  await store.close();
-  await sims.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await finish();
 }
 
 const cleanups: (() => Promise<void>)[] = [];

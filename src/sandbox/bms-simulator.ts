@@ -1,6 +1,7 @@
 import type { BmsContactSeed, Seed, Simulate } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import {
+  GroupedMap,
   json,
   randomToken,
   SimServer,
@@ -139,7 +140,7 @@ export class BmsSimulator {
   private readonly users = new Map<string, BmsApiUser>();
   private readonly sessions = new Map<string, Session>();
   private readonly accounts = new Map<number, Account>();
-  private readonly contacts = new Map<number, ContactRecord>();
+  private readonly contacts = new GroupedMap<number, ContactRecord, number>((c) => c.accountId);
   private readonly otherEntries = new Map<number, OtherEntries>();
   private emailTypes: { id: number; name: string }[] = [];
   private phoneTypes: { id: number; name: string }[] = [];
@@ -230,7 +231,7 @@ export class BmsSimulator {
   // --- control surface ---
 
   contactsOf(accountId: number): ContactRecord[] {
-    return [...this.contacts.values()].filter((c) => c.accountId === accountId).sort((a, b) => a.id - b.id);
+    return this.contacts.group(accountId).sort((a, b) => a.id - b.id);
   }
 
   /** A person edits a contact in BMS. */
@@ -505,10 +506,9 @@ export class BmsSimulator {
   private listContacts(request: SimRequest, search: boolean): SimResponse {
     const q = request.query;
     const { size, number } = this.paging(request);
-    let all = [...this.contacts.values()];
     // No public source shows an account filter on the search: it is not applied there.
     const accountId = search ? null : q.get('Filter.AccountId');
-    if (accountId !== null) all = all.filter((c) => c.accountId === Number(accountId));
+    let all = accountId === null ? [...this.contacts.values()] : this.contacts.group(Number(accountId));
     const isActive = q.get('Filter.IsActive');
     if (isActive !== null) all = all.filter((c) => c.isActive === (isActive.toLowerCase() === 'true'));
     if (search) {

@@ -1,6 +1,14 @@
 import type { ItGlueContactSeed, Seed, Simulate } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
-import { json, SimServer, WindowLimiter, type LoggedRequest, type SimRequest, type SimResponse } from './sim-server.ts';
+import {
+  GroupedMap,
+  json,
+  SimServer,
+  WindowLimiter,
+  type LoggedRequest,
+  type SimRequest,
+  type SimResponse,
+} from './sim-server.ts';
 
 const MEDIA_TYPE = 'application/vnd.api+json';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -97,7 +105,7 @@ export class ItGlueSimulator {
   readonly server: SimServer;
   private readonly keys = new Set<string>();
   private readonly organizations = new Map<string, Organization>();
-  private readonly contacts = new Map<string, ContactRecord>();
+  private readonly contacts = new GroupedMap<string, ContactRecord, string>((c) => c['organization-id']);
   private contactTypes: { id: string; name: string }[] = [];
   private nextId = 1;
   /** contacts kept in step with a BMS contact by IT Glue's PSA integration: IT Glue contact id → BMS contact id */
@@ -230,9 +238,7 @@ export class ItGlueSimulator {
 
   contactsOf(organizationId: string): ContactRecord[] {
     this.syncFromPsa();
-    return [...this.contacts.values()]
-      .filter((c) => c['organization-id'] === organizationId)
-      .sort((a, b) => Number(a.id) - Number(b.id));
+    return this.contacts.group(organizationId).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   /** A person edits a contact in IT Glue's UI. */
@@ -478,18 +484,22 @@ export class ItGlueSimulator {
 
   private listContacts(request: SimRequest, nestedOrganization: string | null): SimResponse {
     const adapters = this.includes(request).has('adapters_resources');
-    let all = [...this.contacts.values()];
+    let all: ContactRecord[];
     if (nestedOrganization !== null) {
       this.organization(nestedOrganization);
       // The nested relationship route ignores filters.
-      all = all.filter((c) => c['organization-id'] === nestedOrganization);
+      all = this.contacts.group(nestedOrganization);
     } else {
       const q = request.query;
+      const organizations = q.get('filter[organization_id]')?.split(',') ?? null;
+      all =
+        organizations === null
+          ? [...this.contacts.values()]
+          : [...new Set(organizations)].flatMap((organization) => this.contacts.group(organization));
       const eq = (name: string, pick: (c: ContactRecord) => unknown) => {
-        const wanted = q.get(`filter[${name}]`);
-        if (wanted !== null) all = all.filter((c) => wanted.split(',').includes(String(pick(c) ?? '')));
+        const wanted = q.get(`filter[${name}]`)?.split(',');
+        if (wanted !== undefined) all = all.filter((c) => wanted.includes(String(pick(c) ?? '')));
       };
-      eq('organization_id', (c) => c['organization-id']);
       eq('id', (c) => c.id);
       eq('first_name', (c) => c['first-name']);
       eq('last_name', (c) => c['last-name']);

@@ -300,6 +300,48 @@ export class WindowLimiter {
   }
 }
 
+/**
+ * A map that also keeps its values by group (contacts by organization or account), so that a list of one group reads
+ * that group alone rather than every record of every customer: a fleet's simulators hold hundreds of thousands.
+ */
+export class GroupedMap<K, V, G> extends Map<K, V> {
+  private readonly groups = new Map<G, Map<K, V>>();
+
+  constructor(private readonly groupOf: (value: V) => G) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    const previous = super.get(key);
+    if (previous !== undefined) this.groups.get(this.groupOf(previous))?.delete(key);
+    super.set(key, value);
+    const group = this.groupOf(value);
+    let members = this.groups.get(group);
+    if (members === undefined) {
+      members = new Map();
+      this.groups.set(group, members);
+    }
+    members.set(key, value);
+    return this;
+  }
+
+  override delete(key: K): boolean {
+    const previous = super.get(key);
+    if (previous !== undefined) this.groups.get(this.groupOf(previous))?.delete(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.groups.clear();
+    super.clear();
+  }
+
+  /** The values of one group, in the order they were first set. */
+  group(group: G): V[] {
+    return [...(this.groups.get(group)?.values() ?? [])];
+  }
+}
+
 /** An opaque random token. */
 export function randomToken(prefix: string): string {
   return `${prefix}${crypto.randomUUID().replace(/-/g, '')}${crypto.randomUUID().replace(/-/g, '')}`;
