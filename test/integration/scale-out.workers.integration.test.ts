@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedSeed } from '../../bench/api-economy/generated-seed.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import { advisoryLockKey } from '../../src/store/advisory-lock.ts';
 import { cliEntry, runCli, simulatorConfig } from '../support/cli.ts';
 import { freshPostgres } from '../support/databases.ts';
 
@@ -180,7 +181,7 @@ describe('three workers on PostgreSQL, forty tenants', () => {
   }, 180_000);
 
   it('finishes the job of a worker killed in the middle of it, with a complete result and no duplicate', async () => {
-    sims.setLatency('bms', 150);
+    sims.setLatency('bms', 300);
     for (const tenant of sims.graph.dumpTenants()) {
       const base = tenant.users[0]!;
       for (let n = 0; n < 3; n++) {
@@ -198,29 +199,31 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      // The victim: a worker that is not the scheduler, caught holding a tenant's lock (in the middle of its job).
+      // The victim: a worker that is not the scheduler, caught holding the lock of a tenant whose run is open (past
+      // its read of Microsoft 365, in the middle of its job; a poll that finds nothing opens no run).
       const holders = async () =>
         (
-          await client.query<{ name: string }>(
-            "SELECT DISTINCT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted",
+          await client.query<{ name: string; objid: string }>(
+            "SELECT a.application_name AS name, l.objid::text AS objid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted",
           )
-        ).rows.map((r) => r.name);
+        ).rows;
       let victim: (typeof workers)[number] | undefined;
       await waitFor(
         'a worker in the middle of a job',
         async () => {
-          const busy = await holders();
+          const open = await client.query<{ tenant_id: string }>(
+            'SELECT tenant_id FROM runs WHERE finished_at IS NULL',
+          );
+          // An advisory lock's low 32 bits, as pg_locks shows them.
+          const openLocks = new Set(open.rows.map((r) => String(advisoryLockKey(r.tenant_id) >>> 0)));
+          const busy = (await holders()).filter((h) => openLocks.has(h.objid)).map((h) => h.name);
           victim = workers.find(
             (w) =>
               w.child.exitCode === null &&
               !w.output.includes('scheduling:') &&
               busy.includes(`contactsync-${w.child.pid}`),
           );
-          // Past its read of Microsoft 365: a run is open (a poll that finds nothing opens none).
-          const open = await client
-            .query('SELECT count(*) AS n FROM runs WHERE finished_at IS NULL')
-            .then((r) => Number(r.rows[0].n));
-          return victim !== undefined && open > 0;
+          return victim !== undefined;
         },
         30_000,
       );
