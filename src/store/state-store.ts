@@ -590,6 +590,19 @@ export class StateStore {
     return row === undefined ? null : toRunRecord(row);
   }
 
+  /** The runs whose id starts with `prefix` (the first characters a technician copies), at most `limit`. */
+  async runsStartingWith(prefix: string, limit: number): Promise<RunRecord[]> {
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where(sql<boolean>`${sql.ref('id')} LIKE ${pattern} ESCAPE '\\'`)
+      .orderBy('started_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRunRecord);
+  }
+
   // --- the write journal ---
 
   /**

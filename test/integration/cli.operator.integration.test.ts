@@ -269,6 +269,12 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
       /^Run of (Contoso Ltd|Fabrikam GmbH|Northwind Traders): /,
     );
     expect((await cs(['runs', 'show', 'nope'])).stderr).toMatch(/No run nope/);
+    // The first 8 characters of an id name the run, as the technician copies them from the list.
+    const short = await cs(['runs', 'show', list[0]!.id.slice(0, 8)]);
+    expect(short.code, short.stderr).toBe(0);
+    expect(short.stdout).toBe((await cs(['runs', 'show', list[0]!.id])).stdout);
+    // A wildcard is a character, not a pattern: "%" names no run.
+    expect((await cs(['runs', 'show', '%%%%'])).stderr).toMatch(/No run %%%%/);
     expect((await cs(['migrate'])).stdout).toMatch(/Database up to date/);
     expect(
       (await cs(['user', 'add', 'alice', '--role', 'admin'], { CONTACTSYNC_USER_PASSWORD: 'correct horse battery' }))

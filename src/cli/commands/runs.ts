@@ -1,6 +1,7 @@
 import { MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../../operations/list-limit.ts';
 import { limitOf } from '../option-parsers.ts';
 import { countsSummary } from '../../sync/run-counts.ts';
+import type { RunRecord, StateStore } from '../../store/state-store.ts';
 import type { Command } from 'commander';
 import { tenantNamed, withContext } from '../context.ts';
 import { auditLine } from '../../operations/audit-text.ts';
@@ -8,6 +9,22 @@ import { userNamed } from '../../operations/operator-actions.ts';
 import { formatTable } from '../output.ts';
 import { userLines } from '../user-lines.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
+
+/** A run by its id or the first characters of it, as long as they name one run. */
+async function runNamed(store: StateStore, id: string): Promise<RunRecord> {
+  const exact = await store.getRun(id);
+  if (exact !== null) return exact;
+  const found = id.length >= 4 ? await store.runsStartingWith(id, 6) : [];
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0)
+    throw new Error(`No run ${id}: see contactsync runs list (the first 8 characters of an id are enough).`);
+  throw new Error(
+    `${found.length > 5 ? 'More than 5' : found.length} runs start with ${id}: give more of the id (${found
+      .slice(0, 5)
+      .map((r) => r.id)
+      .join(', ')}).`,
+  );
+}
 
 export function registerRuns(cli: Command, configOf: (command: Command) => string): void {
   const runs = cli.command('runs').description('The history of sync runs.');
@@ -53,9 +70,8 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
       withContext(
         configOf(command),
         async ({ store }) => {
-          const run = await store.getRun(id);
-          if (run === null) throw new Error(`No run ${id}: see contactsync runs list.`);
-          const users = await store.resultsOfRun(id);
+          const run = await runNamed(store, id);
+          const users = await store.resultsOfRun(run.id);
           if (options.json === true) {
             writeOut(`${JSON.stringify({ run, users })}\n`);
             return;
