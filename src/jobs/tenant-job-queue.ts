@@ -43,16 +43,33 @@ const DEFER_SECONDS = 5;
  * makes that safe.
  */
 export class TenantJobQueue {
+  /** The handlers running now: stopping waits for them, so that none meets a closed pool. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly pool: pg.Pool,
     private readonly options: QueueOptions,
+    private readonly statements: ReadonlySet<Promise<unknown>>,
   ) {}
 
   static async open(pool: pg.Pool, options: QueueOptions = {}): Promise<TenantJobQueue> {
     const timeout = options.jobTimeoutSeconds ?? 30 * 60;
+    // pg-boss records a job's end without waiting for it: stopping waits for these statements too, so that the pool
+    // is not closed under them (a statement on a closed pool fails, unhandled, and takes the process down).
+    const statements = new Set<Promise<unknown>>();
     const boss = new PgBoss({
-      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
+      db: {
+        executeSql: (text: string, values?: unknown[]) => {
+          const statement = pool.query(text, values);
+          statements.add(statement);
+          void statement.then(
+            () => statements.delete(statement),
+            () => statements.delete(statement),
+          );
+          return statement;
+        },
+      },
       schema: SCHEMA,
       // Lost jobs are found by maintenance: often enough that one comes back soon after its timeout.
       maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(timeout / 4))),
@@ -71,7 +88,7 @@ export class TenantJobQueue {
         .catch(() => {});
       client.release();
     }
-    return new TenantJobQueue(boss, pool, options);
+    return new TenantJobQueue(boss, pool, options, statements);
   }
 
   /**
@@ -103,7 +120,9 @@ export class TenantJobQueue {
       for (let i = 0; i < sizes[lane]; i++) {
         await this.boss.work<TenantJob>(QUEUES[lane], { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
           if (job === undefined) return undefined;
-          const outcome = await handle(job.data, lane);
+          const handling = handle(job.data, lane);
+          this.inFlight.add(handling);
+          const outcome = await handling.finally(() => this.inFlight.delete(handling));
           if (outcome === undefined) return undefined;
           // A job already waiting for the tenant (pg-boss keeps one) does as well as this one.
           await this.enqueue(job.data.tenantId, lane, DEFER_SECONDS + Math.floor(Math.random() * DEFER_SECONDS));
@@ -140,8 +159,17 @@ export class TenantJobQueue {
     }
   }
 
-  async stop(): Promise<void> {
-    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
+  /**
+   * Stops taking jobs and returns once the jobs in flight have ended. pg-boss gives up waiting after `graceMs` and marks
+   * what still runs as failed (to be retried elsewhere); the handlers themselves are waited for all the same, or the
+   * pool closed under them would crash the process with their last writes unrecorded.
+   */
+  async stop(graceMs = 30_000): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: graceMs });
+    await Promise.allSettled([...this.inFlight]);
+    // The jobs' ends, which pg-boss starts once their handlers return.
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.allSettled([...this.statements]);
   }
 }
 
