@@ -166,10 +166,10 @@ export class TenantJobQueue {
    */
   async stop(graceMs = 30_000): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: graceMs });
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.inFlight);
     // The jobs' ends, which pg-boss starts once their handlers return.
     await new Promise((resolve) => setImmediate(resolve));
-    await Promise.allSettled([...this.statements]);
+    await Promise.allSettled(this.statements);
   }
 }
 
