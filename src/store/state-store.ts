@@ -321,6 +321,26 @@ export class StateStore {
       .execute();
   }
 
+  /**
+   * The names of what a tenant is mapped to, and the note, filled in for a mapping made by ids alone (the config's
+   * tenants): the mapping is the same, so nothing has to be planned again.
+   */
+  async setMappingNames(
+    id: string,
+    names: { readonly itglue: string | null; readonly bms: string | null; readonly note: string | null },
+  ): Promise<void> {
+    await this.db
+      .updateTable('tenants')
+      .set({
+        itglue_organization_name: names.itglue,
+        bms_account_name: names.bms,
+        mapping_note: names.note,
+        updated_at: now(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Says why a tenant is unmapped (or mapped to one system only); null clears it. */
   async setMappingNote(id: string, note: string | null): Promise<void> {
     await this.db.updateTable('tenants').set({ mapping_note: note }).where('id', '=', id).execute();

@@ -247,7 +247,8 @@ export class SyncRunner {
     for (const tenant of unnamed) {
       const organization = organizations.find((o) => o.id === tenant.itglueOrganizationId);
       const account = accounts?.find((a) => a.id === tenant.bmsAccountId);
-      await store.setMapping(tenant.id, tenant.itglueOrganizationId, tenant.bmsAccountId, tenant.mapping, {
+      // The same mapping, named: not a change that calls for a full plan of the tenant.
+      await store.setMappingNames(tenant.id, {
         itglue: organization?.name ?? null,
         bms: account?.name ?? null,
         note:

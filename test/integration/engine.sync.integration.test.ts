@@ -154,6 +154,26 @@ describe('the sync engine on the demo seed', () => {
     );
   });
 
+  it('names a tenant mapped by ids alone without planning it again: its next quiet poll costs one Graph request', async () => {
+    await box.syncAll({ force: true });
+    // As the config's tenants are mapped: by ids, without the names of the organization and the account.
+    for (const tenant of await box.store.listTenants())
+      await box.store.setMappingNames(tenant.id, { itglue: null, bms: null, note: null });
+    // The scheduler's mapping pass names them.
+    await box.runner.mapTenants();
+    const named = await box.store.listTenants();
+    expect(named.map((t) => [t.itglueOrganizationName !== null, t.dirty])).toEqual(named.map(() => [true, false]));
+    const before = box.sims.requests.length;
+    const quiet = await box.syncAll();
+    expect(quiet.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(
+      box.sims.requests
+        .slice(before)
+        .filter((r) => r.server !== 'login')
+        .map((r) => `${r.server} ${r.route}`),
+    ).toEqual(Array(3).fill('graph /v1.0/users/delta'));
+  });
+
   it('lets changes in Microsoft 365 flow through on the next run', async () => {
     await box.syncAll({ force: true });
     const t = CONTOSO.id;
