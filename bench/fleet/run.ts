@@ -80,6 +80,7 @@ function fleetSeed(): Seed {
 /** Requests by API and route template, counted as they come and dropped from the simulators' log (it would grow). */
 class RequestTally {
   readonly byRoute = new Map<string, number>();
+  readonly throttledByRoute = new Map<string, number>();
   /** BMS creates by second since the tally was reset: how fully the bottleneck's windows were used. */
   readonly bmsCreatesBySecond = new Map<number, number>();
   private since = Date.now();
@@ -92,8 +93,11 @@ class RequestTally {
     const entries = this.log.splice(0, this.log.length);
     for (const r of entries) {
       if (r.server === 'login' || r.route.startsWith('/_sim')) continue;
-      if (r.status === 429 && r.fault === null) this.throttled += 1;
       const key = `${r.server} ${r.method} ${r.route}`;
+      if (r.status === 429 && r.fault === null) {
+        this.throttled += 1;
+        this.throttledByRoute.set(key, (this.throttledByRoute.get(key) ?? 0) + 1);
+      }
       this.byRoute.set(key, (this.byRoute.get(key) ?? 0) + 1);
       if (r.server === 'bms' && r.method === 'POST' && r.status < 300) {
         const second = Math.floor((r.at - this.since) / 1000);
@@ -104,6 +108,7 @@ class RequestTally {
   reset(): void {
     this.drain();
     this.byRoute.clear();
+    this.throttledByRoute.clear();
     this.bmsCreatesBySecond.clear();
     this.since = Date.now();
     this.throttled = 0;
@@ -491,6 +496,8 @@ async function main(): Promise<void> {
       p95Seconds: percentile(latencies, 95),
       maxSeconds: latencies.at(-1) ?? null,
       throttled429: tally.throttled,
+      ...(tally.throttled > 0 ? { throttledByRoute: Object.fromEntries(tally.throttledByRoute) } : {}),
+      requests: Object.fromEntries([...tally.byRoute].sort()),
     });
   const subscribed = async (n: number) => {
     const deadline = Date.now() + 300_000;
