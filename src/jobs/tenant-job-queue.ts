@@ -45,6 +45,7 @@ const DEFER_SECONDS = 5;
 export class TenantJobQueue {
   /** The handlers running now: stopping waits for them, so that none meets a closed pool. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
 
   private constructor(
     private readonly boss: PgBoss,
@@ -120,13 +121,16 @@ export class TenantJobQueue {
       for (let i = 0; i < sizes[lane]; i++) {
         await this.boss.work<TenantJob>(QUEUES[lane], { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
           if (job === undefined) return undefined;
-          const handling = handle(job.data, lane);
+          const handling = (async () => {
+            // Fetched as this worker stops: queued again for another worker, never started here.
+            const outcome = this.stopping ? { deferred: 'the worker is stopping' } : await handle(job.data, lane);
+            if (outcome === undefined) return undefined;
+            // A job already waiting for the tenant (pg-boss keeps one) does as well as this one.
+            await this.enqueue(job.data.tenantId, lane, DEFER_SECONDS + Math.floor(Math.random() * DEFER_SECONDS));
+            return outcome;
+          })();
           this.inFlight.add(handling);
-          const outcome = await handling.finally(() => this.inFlight.delete(handling));
-          if (outcome === undefined) return undefined;
-          // A job already waiting for the tenant (pg-boss keeps one) does as well as this one.
-          await this.enqueue(job.data.tenantId, lane, DEFER_SECONDS + Math.floor(Math.random() * DEFER_SECONDS));
-          return outcome;
+          return await handling.finally(() => this.inFlight.delete(handling));
         });
       }
     }
@@ -165,11 +169,15 @@ export class TenantJobQueue {
    * pool closed under them would crash the process with their last writes unrecorded.
    */
   async stop(graceMs = 30_000): Promise<void> {
+    this.stopping = true;
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: graceMs });
-    await Promise.allSettled(this.inFlight);
-    // The jobs' ends, which pg-boss starts once their handlers return.
-    await new Promise((resolve) => setImmediate(resolve));
-    await Promise.allSettled(this.statements);
+    // Until no handler of ours runs and pg-boss has recorded every job's end: it starts those writes without waiting
+    // once a handler returns, and a fetch still answering when it stopped hands over one more job.
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.inFlight.size === 0 && this.statements.size === 0) return;
+      await Promise.allSettled([...this.inFlight, ...this.statements]);
+    }
   }
 }
 

@@ -327,8 +327,10 @@ export class StateStore {
    */
   async setMappingNames(
     id: string,
+    mapped: { readonly itglue: string | null; readonly bms: number | null },
     names: { readonly itglue: string | null; readonly bms: string | null; readonly note: string | null },
   ): Promise<void> {
+    // Only while the tenant is still mapped to what was named: a person may have mapped it elsewhere meanwhile.
     await this.db
       .updateTable('tenants')
       .set({
@@ -338,6 +340,14 @@ export class StateStore {
         updated_at: now(),
       })
       .where('id', '=', id)
+      .where((eb) =>
+        eb.and([
+          mapped.itglue === null
+            ? eb('itglue_organization_id', 'is', null)
+            : eb('itglue_organization_id', '=', mapped.itglue),
+          mapped.bms === null ? eb('bms_account_id', 'is', null) : eb('bms_account_id', '=', mapped.bms),
+        ]),
+      )
       .execute();
   }
 
@@ -637,7 +647,8 @@ export class StateStore {
   /**
    * The intents of one request's writes (an IT Glue batch), of one run, tenant and system: their ids in the order
    * given, in three statements whatever their number. A create another run is making is refused as `journalIntent`
-   * refuses it, and then none of the batch is journalled.
+   * refuses it: found before the insert, none of the batch is journalled; found by the insert itself (the other run's
+   * intent landed in between), the batch is journalled one by one up to that user, as `journalIntent` would.
    */
   async journalIntents(entries: readonly IntentEntry[]): Promise<string[]> {
     if (entries.length === 0) return [];

@@ -248,14 +248,18 @@ export class SyncRunner {
       const organization = organizations.find((o) => o.id === tenant.itglueOrganizationId);
       const account = accounts?.find((a) => a.id === tenant.bmsAccountId);
       // The same mapping, named: not a change that calls for a full plan of the tenant.
-      await store.setMappingNames(tenant.id, {
-        itglue: organization?.name ?? null,
-        bms: account?.name ?? null,
-        note:
-          tenant.bmsAccountId === null && this.deps.bms !== null
-            ? (tenant.mappingNote ?? 'Mapped to IT Glue only: nothing is written to BMS.')
-            : tenant.mappingNote,
-      });
+      await store.setMappingNames(
+        tenant.id,
+        { itglue: tenant.itglueOrganizationId, bms: tenant.bmsAccountId },
+        {
+          itglue: organization?.name ?? null,
+          bms: account?.name ?? null,
+          note:
+            tenant.bmsAccountId === null && this.deps.bms !== null
+              ? (tenant.mappingNote ?? 'Mapped to IT Glue only: nothing is written to BMS.')
+              : tenant.mappingNote,
+        },
+      );
     }
     const taken = {
       organizations: new Set(all.flatMap((t) => (t.itglueOrganizationId === null ? [] : [t.itglueOrganizationId]))),

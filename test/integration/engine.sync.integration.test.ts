@@ -158,7 +158,11 @@ describe('the sync engine on the demo seed', () => {
     await box.syncAll({ force: true });
     // As the config's tenants are mapped: by ids, without the names of the organization and the account.
     for (const tenant of await box.store.listTenants())
-      await box.store.setMappingNames(tenant.id, { itglue: null, bms: null, note: null });
+      await box.store.setMappingNames(
+        tenant.id,
+        { itglue: tenant.itglueOrganizationId, bms: tenant.bmsAccountId },
+        { itglue: null, bms: null, note: null },
+      );
     // The scheduler's mapping pass names them.
     await box.runner.mapTenants();
     const named = await box.store.listTenants();
