@@ -207,6 +207,16 @@ function intentRow(id: string, entry: IntentEntry): Database['journal'] {
   };
 }
 
+/** Links written over what is stored for the same user: one statement, whatever their number. */
+async function upsertLinkRows(db: Db, rows: readonly Database['links'][]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('links')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(linkUpdate))
+    .execute();
+}
+
 /** A link upserted among others: each row's own values. */
 const linkUpdate = (eb: ExpressionBuilder<OnConflictDatabase<Database, 'links'>, OnConflictTables<'links'>>) => ({
   doc_contact_id: eb.ref('excluded.doc_contact_id'),
@@ -510,23 +520,16 @@ export class StateStore {
   }
 
   async saveLink(tenantId: string, link: Link, db: Db = this.db): Promise<void> {
-    const row = linkRow(tenantId, link);
-    const { tenant_id: _t, user_id: _u, ...update } = row;
-    await db
-      .insertInto('links')
-      .values(row)
-      .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(update))
-      .execute();
+    await upsertLinkRows(db, [linkRow(tenantId, link)]);
   }
 
   /** Several links at once, in one statement a hundred at a time. */
   async saveLinks(tenantId: string, links: readonly Link[]): Promise<void> {
     for (let start = 0; start < links.length; start += 100)
-      await this.db
-        .insertInto('links')
-        .values(links.slice(start, start + 100).map((link) => linkRow(tenantId, link)))
-        .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(linkUpdate))
-        .execute();
+      await upsertLinkRows(
+        this.db,
+        links.slice(start, start + 100).map((link) => linkRow(tenantId, link)),
+      );
   }
 
   async setSyncDisabled(tenantId: string, userId: string, disabled: SyncDisabled): Promise<boolean> {
@@ -760,12 +763,7 @@ export class StateStore {
     }
     await this.db.transaction().execute(async (tx) => {
       await settle(tx).execute();
-      if (links.length > 0)
-        await tx
-          .insertInto('links')
-          .values(links)
-          .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(linkUpdate))
-          .execute();
+      await upsertLinkRows(tx, links);
     });
   }
 
