@@ -4,7 +4,7 @@ import type { PlannedAction } from '../domain/plan.ts';
 import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import { yieldToSmallRuns } from '../connectors/http/run-priority.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { IntentEntry, StateStore } from '../store/state-store.ts';
 import {
   ContractGuard,
   docMismatch,
@@ -116,6 +116,21 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     context.onProgress?.(done, total);
   };
 
+  /** A write's journal entry, keyed so that the same write of the same run is one intent. */
+  const intentOf = (
+    action: PlannedAction,
+    system: 'itglue' | 'bms',
+    operation: string,
+    payload: unknown,
+  ): IntentEntry => ({
+    runId,
+    tenantId,
+    userId: action.userId,
+    system,
+    operation,
+    payload,
+    key: `${runId}/${action.userId}/${system}/${operation}`,
+  });
   const intent = async (
     action: PlannedAction,
     system: 'itglue' | 'bms',
@@ -123,15 +138,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     payload: unknown,
   ): Promise<string> => {
     crashPoint();
-    const id = await store.journalIntent({
-      runId,
-      tenantId,
-      userId: action.userId,
-      system,
-      operation,
-      payload,
-      key: `${runId}/${action.userId}/${system}/${operation}`,
-    });
+    const id = await store.journalIntent(intentOf(action, system, operation, payload));
     crashPoint();
     return id;
   };
@@ -211,22 +218,16 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       // The batch's intents in one go: its request is one write, so it is journalled as one.
       crashPoint();
       const journal = await store.journalIntents(
-        batch.map((action) => ({
-          runId,
-          tenantId,
-          userId: action.userId,
-          system: 'itglue' as const,
-          operation: kind,
-          payload: {
+        batch.map((action) =>
+          intentOf(action, 'itglue', kind, {
             email:
               action.itglue.kind === 'create'
                 ? (action.itglue.fields.emails.find((e) => e.primary)?.value ?? null)
                 : null,
             organizationId: context.organizationId,
             contactId: itglueContactOf(action),
-          },
-          key: `${runId}/${action.userId}/itglue/${kind}`,
-        })),
+          }),
+        ),
       );
       crashPoint();
       let results: readonly WriteResult<string>[];
