@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
+import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
+import { eventually, pushRig, type PushRig } from '../support/push.ts';
+
+const HOUR = 3600_000;
+
+/** What each test started, closed after it, last first. */
+const started: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of started.splice(0).reverse()) await close();
+});
+
+async function rigOf(r: Promise<PushRig>): Promise<PushRig> {
+  const rig = await r;
+  started.push(() => rig.close());
+  return rig;
+}
+
+function notifications(r: PushRig) {
+  return r.box.sims.subscriptions.deliveries.filter((d) => d.kind === 'notification');
+}
+
+/** Graph as an app sees it, without the product: a token of the sandbox's app in tenant A, and `POST /subscriptions`. */
+async function graphAs(r: PushRig) {
+  const tokens = new GraphTokenProvider({
+    credential: r.box.sims.credentials.graph,
+    loginBaseUrl: r.box.sims.urls.login,
+  });
+  const token = await tokens.token(TENANT_A);
+  return async (body: Record<string, unknown>) => {
+    const response = await fetch(`${r.box.sims.urls.graph}/v1.0/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        changeType: 'updated,deleted',
+        resource: 'users',
+        notificationUrl: `${r.publicUrl}/graph/notifications`,
+        expirationDateTime: new Date(r.box.sims.clock.now() + 24 * HOUR).toISOString(),
+        clientState: 'a-secret',
+        ...body,
+      }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+}
+
+describe('deliveries as Graph makes them', () => {
+  it('waits 3 s for an answer; a new user arrives as updated, each notice with its sequenceNumber', async () => {
+    const r = await rigOf(pushRig(smallSeed(3)));
+    const bodies: any[] = [];
+    let slow = true;
+    const stray = createServer((request: IncomingMessage, response) => {
+      const token = new URL(request.url!, 'http://x').searchParams.get('validationToken');
+      if (token !== null) return response.writeHead(200, { 'content-type': 'text/plain' }).end(token);
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        bodies.push(JSON.parse(text));
+        const answer = () => response.writeHead(202).end();
+        if (slow) setTimeout(answer, 3_300);
+        else answer();
+      });
+    });
+    await new Promise<void>((resolve) => stray.listen(0, '127.0.0.1', resolve));
+    started.push(() => new Promise((resolve) => stray.close(() => resolve())));
+    const url = `http://127.0.0.1:${(stray.address() as AddressInfo).port}/notifications`;
+    r.box.sims.subscriptions.options.retryDelayMs = 60_000;
+    const made = await (await graphAs(r))({ changeType: 'created,updated,deleted', notificationUrl: url });
+    expect(made.status).toBe(201);
+
+    r.box.sims.graph.addUser(TENANT_A, user('sequence-hire') as never);
+    await eventually(() => notifications(r).length === 1, 6_000, 'the first attempt');
+    // 3.3 s is too slow for Graph: the attempt failed, whatever the endpoint said after.
+    expect(notifications(r)[0]!.status).toBeNull();
+    slow = false;
+    r.box.sims.graph.updateUser(TENANT_A, 'a00000', { jobTitle: 'Second' });
+    await eventually(() => notifications(r).some((d) => d.status === 202), 5_000, 'the second notice');
+    const [first, second] = bodies.map((b) => b.value[0]);
+    expect(first.changeType).toBe('updated');
+    expect(first.resourceData).toMatchObject({ '@odata.type': '#Microsoft.Graph.User', organizationId: TENANT_A });
+    expect(first.resourceData.sequenceNumber).toBe(1);
+    expect(second.resourceData.sequenceNumber).toBe(2);
+    expect(bodies.flatMap((b) => b.value).some((n: { changeType: string }) => n.changeType === 'created')).toBe(false);
+  }, 20_000);
+});
+
+describe('subscriptions within Graph’s limits', () => {
+  it('refuses a clientState over 128 characters and a life over 41,760 minutes; over a quota, 403 naming the limit', async () => {
+    const r = await rigOf(pushRig(smallSeed(1)));
+    const post = await graphAs(r);
+    expect((await post({ clientState: 'x'.repeat(129) })).status).toBe(400);
+    const tooLong = new Date(r.box.sims.clock.now() + (41_760 + 5) * 60_000).toISOString();
+    expect((await post({ expirationDateTime: tooLong })).status).toBe(400);
+
+    // 1,000 subscriptions per tenant over all apps: other apps hold 999, one more fits, then none.
+    r.box.sims.subscriptions.occupy(TENANT_A, crypto.randomUUID(), 999);
+    expect((await post({})).status).toBe(201);
+    const refused = await post({});
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/limit of 1000 subscriptions over all applications/);
+
+    // 50,000 per app over every tenant, whatever the tenant.
+    r.box.sims.subscriptions.options.quotas = { perAppPerTenant: 100, perTenant: 5_000, perApp: 3 };
+    const { subscriptions } = r.box.sims;
+    subscriptions.occupy('00000000-0000-4000-8000-00000000beef', r.box.sims.credentials.graph.clientId, 2);
+    const perApp = await post({});
+    expect(perApp.status).toBe(403);
+    expect(perApp.body.error.message).toMatch(/limit of 3 subscriptions over all tenants/);
+  });
+});
