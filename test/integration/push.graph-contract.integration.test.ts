@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
 import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
-import { eventually, pushRig, type PushRig } from '../support/push.ts';
+import { eventually, pushRig, subscribedRig, type PushRig } from '../support/push.ts';
 
 const HOUR = 3600_000;
 
@@ -19,8 +19,21 @@ async function rigOf(r: Promise<PushRig>): Promise<PushRig> {
   return rig;
 }
 
+const subscribed = () => rigOf(subscribedRig(smallSeed(3)));
+
 function notifications(r: PushRig) {
   return r.box.sims.subscriptions.deliveries.filter((d) => d.kind === 'notification');
+}
+
+/** The database refuses to record the next `times` notices, as a full disk or a lost connection would. */
+function failRecording(r: PushRig, times: number): void {
+  const store = r.push.subscriptions;
+  const noticed = store.noticed.bind(store);
+  let left = times;
+  store.noticed = async (subscriptionId, at) => {
+    if (left-- > 0) throw new Error('the database is unavailable');
+    return noticed(subscriptionId, at);
+  };
 }
 
 /** Graph as an app sees it, without the product: a token of the sandbox's app in tenant A, and `POST /subscriptions`. */
@@ -48,6 +61,44 @@ async function graphAs(r: PushRig) {
 }
 
 describe('deliveries as Graph makes them', () => {
+  it('a notice the receiver could not record is answered 503, Graph delivers it again, and the 202 comes with the nudge in the database', async () => {
+    const r = await subscribed();
+    r.box.sims.subscriptions.options.retryDelayMs = 100;
+    failRecording(r, 1);
+    const before = new Date().toISOString();
+    r.box.sims.graph.updateUser(TENANT_A, 'a00001', { jobTitle: 'Director' });
+    await eventually(() => notifications(r).some((d) => d.status === 202), 5_000, 'the delivery taken');
+    expect(notifications(r).map((d) => d.status)).toEqual([503, 202]);
+    expect(r.logs.some((l) => /recording change notifications failed/.test(l.message))).toBe(true);
+    // Once answered 202, the notice is in the database: a process that stops now loses nothing.
+    const record = await r.push.subscriptions.get(TENANT_A);
+    expect(record?.lastNoticeAt).not.toBeNull();
+    expect(record!.lastNoticeAt! >= before).toBe(true);
+    await eventually(() => r.changed.flat().includes(TENANT_A), 5_000, 'the tenant handed on');
+  });
+
+  it('a failed delivery is retried with backoff, then after 4 hours dropped without a word', async () => {
+    const r = await subscribed();
+    r.box.sims.subscriptions.options.retryDelayMs = 200;
+    failRecording(r, Number.POSITIVE_INFINITY);
+    r.box.sims.graph.updateUser(TENANT_A, 'a00002', { jobTitle: 'Never told' });
+    await eventually(() => notifications(r).length >= 3, 5_000, 'three attempts');
+    // Four hours on, on the simulator's clock: the next attempt is the last.
+    r.box.sims.clock.advance(4 * HOUR);
+    await eventually(() => r.box.sims.subscriptions.dropped.length === 1, 5_000, 'the drop');
+    expect(r.box.sims.subscriptions.dropped[0]).toMatchObject({ tenantId: TENANT_A, count: 1, why: 'undeliverable' });
+    const attempts = notifications(r);
+    expect(attempts.every((d) => d.status === 503)).toBe(true);
+    // The waits grow: 200 ms, then 400 ms.
+    const gaps = attempts.slice(1).map((d, i) => d.at - attempts[i]!.at);
+    expect(gaps[1]!).toBeGreaterThanOrEqual(gaps[0]! + 100);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Silently: no `missed`, nothing on the lifecycle URL, no further attempt.
+    expect(r.box.sims.subscriptions.deliveries.filter((d) => d.kind === 'lifecycle')).toEqual([]);
+    expect(notifications(r)).toHaveLength(attempts.length);
+    expect(r.changed).toEqual([]);
+  });
+
   it('waits 3 s for an answer; a new user arrives as updated, each notice with its sequenceNumber', async () => {
     const r = await rigOf(pushRig(smallSeed(3)));
     const bodies: any[] = [];
@@ -109,5 +160,26 @@ describe('subscriptions within Graph’s limits', () => {
     const perApp = await post({});
     expect(perApp.status).toBe(403);
     expect(perApp.body.error.message).toMatch(/limit of 3 subscriptions over all tenants/);
+  });
+});
+
+describe('a notice recorded, then the process stopped', () => {
+  it('the keeper reads the tenant whose recorded notice no read followed', async () => {
+    const r = await subscribed();
+    await r.box.syncAll();
+    r.box.sims.graph.updateUser(TENANT_A, 'a00001', { jobTitle: 'Recorded' });
+    await eventually(() => r.changed.flat().includes(TENANT_A), 5_000, 'the notice taken');
+    // The process that answered 202 stops before the tenant is read: forget what it handed on.
+    r.changed.length = 0;
+    // A minute later the keeper's pass finds the notice with no read after it, and hands the tenant on.
+    r.box.sims.clock.advance(2 * 60_000);
+    await r.push.keeper.reconcile();
+    await eventually(() => r.changed.flat().includes(TENANT_A), 5_000, 'the catch-up');
+    // Once read, it is not handed on again.
+    await r.box.syncAll();
+    r.changed.length = 0;
+    await r.push.keeper.reconcile();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(r.changed).toEqual([]);
   });
 });

@@ -76,6 +76,13 @@ export async function pushRig(
   };
 }
 
+/** A push rig whose keeper has made its subscriptions. */
+export async function subscribedRig(seed: Seed): Promise<PushRig> {
+  const rig = await pushRig(seed);
+  await rig.push.keeper.reconcile();
+  return rig;
+}
+
 /** Waits until `check` holds, or fails after `ms`. */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
