@@ -161,6 +161,22 @@ describe('subscriptions within Graph’s limits', () => {
     expect(perApp.status).toBe(403);
     expect(perApp.body.error.message).toMatch(/limit of 3 subscriptions over all tenants/);
   });
+
+  it('Graph’s 403 over a subscription quota is reported as the quota it is, not as an authentication failure', async () => {
+    const r = await rigOf(pushRig(smallSeed(3)));
+    // The app already holds Graph's 100 subscriptions in the tenant (made by another installation, say).
+    r.box.sims.subscriptions.occupy(TENANT_A, r.box.sims.credentials.graph.clientId, 100);
+    await r.push.keeper.reconcile();
+    const record = await r.push.subscriptions.get(TENANT_A);
+    expect(record?.state).toBe('failed');
+    expect(record?.reason).toMatch(
+      /Microsoft Graph refused a new subscription in tenant [\w-]+: the tenant has reached its limit of 100 subscriptions for this app/,
+    );
+    const mode = (await r.push.deliveryModes()).get(TENANT_A)!;
+    expect(mode.mode).toBe('poll');
+    expect(mode.why).toMatch(/limit of 100 subscriptions/);
+    expect(mode.why).not.toMatch(/auth|credential|consent|permission/i);
+  });
 });
 
 describe('a notice recorded, then the process stopped', () => {
