@@ -72,6 +72,8 @@ export interface Delivery {
   readonly kind: 'validation' | 'notification' | 'lifecycle';
   readonly status: number | null;
   readonly at: number;
+  /** how long the endpoint took to answer (or the timeout), in ms */
+  readonly ms: number;
   readonly count: number;
 }
 
@@ -361,6 +363,7 @@ export class GraphSubscriptionsSimulator {
     const token = `Validation: Testing client application reachability for subscription Request-Id: ${crypto.randomUUID()}`;
     const target = `${url}${url.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`;
     let status: number | null = null;
+    const started = performance.now();
     try {
       const response = await fetch(target, {
         method: 'POST',
@@ -380,7 +383,8 @@ export class GraphSubscriptionsSimulator {
         ? 'Subscription validation request timed out.'
         : 'Subscription validation request failed. The notification endpoint could not be reached.';
     } finally {
-      this.deliveries.push({ subscriptionId, tenantId, url, kind: 'validation', status, at: Date.now(), count: 0 });
+      const ms = Math.round(performance.now() - started);
+      this.deliveries.push({ subscriptionId, tenantId, url, kind: 'validation', status, at: Date.now(), ms, count: 0 });
     }
   }
 
@@ -538,6 +542,7 @@ export class GraphSubscriptionsSimulator {
     value: Record<string, unknown>[],
   ): Promise<boolean> {
     let status: number | null = null;
+    const started = performance.now();
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -557,6 +562,7 @@ export class GraphSubscriptionsSimulator {
       kind,
       status,
       at: Date.now(),
+      ms: Math.round(performance.now() - started),
       count: value.length,
     });
     return status !== null && status >= 200 && status < 300;
