@@ -5,7 +5,6 @@ import type { SubscriptionStore } from '../store/subscription-store.ts';
 
 const CACHE_MS = 30_000;
 const UNKNOWN_CACHE_MS = 10_000;
-const NOTICED_EVERY_MS = 60_000;
 /** Refused notices are logged at most this often, with how many were refused meanwhile. */
 const LOG_EVERY_MS = 10_000;
 
@@ -37,15 +36,17 @@ function digest(value: string): Buffer {
 }
 
 /**
- * What the notification endpoint does with what it received, after it answered `202`: each notice's subscription is
- * looked up (unknown ones are ignored), its `clientState` compared in constant time with the one made for the
- * subscription (a wrong one is a forgery: ignored and logged), then the tenant is handed on to be read, or the
- * lifecycle event recorded for the keeper.
+ * What the notification endpoint does with what it received, before it answers: each notice's subscription is looked
+ * up (unknown ones are ignored), its `clientState` compared in constant time with the one made for the subscription
+ * (a wrong one is a forgery: ignored and logged); the notice is then recorded in the database (the subscription's
+ * `last_notice_at`, or the lifecycle event for the keeper) and only then is the tenant handed on to be read. Graph
+ * takes a `202` to mean the notices are safe: when recording fails, `receive` throws so that the endpoint answers
+ * `5xx` and Graph delivers again; a process that dies after the `202` leaves the nudge in the database, where the
+ * keeper finds it (`SubscriptionKeeper`).
  */
 export class NoticeReceiver {
   private readonly cache = new Map<string, Known | null>();
   private readonly unknownUntil = new Map<string, number>();
-  private readonly lastNoticed = new Map<string, number>();
   private readonly refusals = new Map<string, { lastLogged: number; suppressed: number }>();
 
   constructor(private readonly options: NoticeReceiverOptions) {}
@@ -92,10 +93,13 @@ export class NoticeReceiver {
     } else this.refusals.set(kind, { ...state, suppressed: state.suppressed + 1 });
   }
 
+  /** Throws when the notices could not be recorded: then they must not be acknowledged (answer `5xx`). */
   async receive(notices: readonly DirectoryNotice[], source: { readonly ip: string }): Promise<ReceiveResult> {
     let accepted = 0;
     let forged = 0;
     let unknown = 0;
+    /** the tenants of the change notices accepted, by subscription */
+    const changed = new Map<string, string>();
     for (const notice of notices) {
       const known = await this.lookup(notice.subscriptionId);
       if (known === null) {
@@ -109,19 +113,13 @@ export class NoticeReceiver {
         continue;
       }
       accepted += 1;
-      if (notice.kind === 'change') {
-        this.options.changed(known.tenantId, 'change');
-        const last = this.lastNoticed.get(notice.subscriptionId) ?? 0;
-        if (this.now() - last >= NOTICED_EVERY_MS) {
-          this.lastNoticed.set(notice.subscriptionId, this.now());
-          await this.options.subscriptions
-            .noticed(notice.subscriptionId, new Date(this.now()).toISOString())
-            .catch(() => {});
-        }
-        continue;
-      }
-      await this.lifecycleEvent(notice.subscriptionId, known.tenantId, notice.event);
+      if (notice.kind === 'change') changed.set(notice.subscriptionId, known.tenantId);
+      else await this.lifecycleEvent(notice.subscriptionId, known.tenantId, notice.event);
     }
+    // One write per subscription in the batch, whatever the number of its notices: the nudge is then in the database.
+    const at = new Date(this.now()).toISOString();
+    for (const subscriptionId of changed.keys()) await this.options.subscriptions.noticed(subscriptionId, at);
+    for (const tenantId of new Set(changed.values())) this.options.changed(tenantId, 'change');
     return { accepted, forged, unknown };
   }
 
@@ -129,7 +127,8 @@ export class NoticeReceiver {
     const { subscriptions } = this.options;
     this.options.log?.('info', 'lifecycle notification', { tenantId, subscriptionId, event });
     if (event === 'missed') {
-      // Graph could not deliver some notices: a read of the changes catches up.
+      // Graph documents `missed` (and `subscriptionRemoved`) for Outlook and Teams, not for users; should one come,
+      // a read of the changes catches up. The product does not count on them: pushed tenants are also polled.
       this.options.changed(tenantId, 'missed');
       return;
     }

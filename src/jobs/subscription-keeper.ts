@@ -11,6 +11,10 @@ const LIFETIME_MINUTES = 41_760 - 60;
 const RENEW_WITHIN_MS = 3 * 24 * 3600_000;
 /** Subscriptions made or renewed at once (each makes Graph call the notification URL). */
 const PARALLEL = 8;
+/** A notice recorded this long ago and not followed by a read was never handed on (its process stopped)... */
+const NOTICE_HANDED_ON_MS = 60_000;
+/** ...unless it is older than this: the safety poll of a pushed tenant (15 minutes) has read it since. */
+const NOTICE_SWEEP_MS = 20 * 60_000;
 
 export interface SubscriptionKeeperOptions {
   readonly store: StateStore;
@@ -113,6 +117,7 @@ export class SubscriptionKeeper {
       await subscriptions.remove(record.tenantId);
     }
     if (publicUrl === null) return;
+    await this.catchUpNoticed(records.values());
     const due = tenants.filter((t) => this.needsWork(records.get(t.id) ?? null, publicUrl));
     let next = 0;
     await Promise.all(
@@ -123,6 +128,21 @@ export class SubscriptionKeeper {
         }
       }),
     );
+  }
+
+  /**
+   * The receiver records each notice before it answers Graph, then hands the tenant on; a process that stops in
+   * between leaves a notice that no read followed. Such a tenant is read now rather than at its safety poll.
+   */
+  private async catchUpNoticed(records: Iterable<SubscriptionRecord>): Promise<void> {
+    const now = this.now();
+    for (const record of records) {
+      if (record.lastNoticeAt === null) continue;
+      const at = Date.parse(record.lastNoticeAt);
+      if (now - at < NOTICE_HANDED_ON_MS || now - at > NOTICE_SWEEP_MS) continue;
+      const read = await this.options.store.lastReadAt(record.tenantId);
+      if (read === null || Date.parse(read) < at) this.options.catchUp(record.tenantId);
+    }
   }
 
   private needsWork(record: SubscriptionRecord | null, publicUrl: string): boolean {

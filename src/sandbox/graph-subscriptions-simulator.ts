@@ -7,21 +7,31 @@ export const USER_SUBSCRIPTION_MAX_MINUTES = 41_760;
 /** Paused notifications (a reauthorization not answered) are dropped this long after the pause, as Graph does. */
 const PAUSE_LIMIT_MS = 4 * 3600_000;
 const CLIENT_STATE_MAX = 128;
+/** Graph's documented quotas of subscriptions on directory resources such as users. */
+export const SUBSCRIPTION_QUOTAS = { perAppPerTenant: 100, perTenant: 1_000, perApp: 50_000 } as const;
 
-export type LifecycleEvent = 'subscriptionRemoved' | 'reauthorizationRequired' | 'missed';
+/**
+ * The one lifecycle event Graph documents for users. `subscriptionRemoved` and `missed` are documented for Outlook and
+ * Teams resources only: for users a removed subscription or a lost notice is never announced.
+ */
+export type LifecycleEvent = 'reauthorizationRequired';
 
 interface Subscription {
   readonly id: string;
   readonly tenantId: string;
   readonly applicationId: string;
   readonly resource: string;
-  readonly changeTypes: readonly ('updated' | 'deleted')[];
+  readonly changeTypes: readonly ('created' | 'updated' | 'deleted')[];
   readonly clientState: string | null;
   notificationUrl: string;
   readonly lifecycleNotificationUrl: string | null;
   expiresAt: number;
   /** a reauthorization was asked for and not yet given: notifications are held */
   pausedAt: number | null;
+  /** the last `sequenceNumber` sent in a notice's `resourceData` */
+  sequence: number;
+  /** held by another application (made by `occupy`): counts against the quotas, never notified */
+  readonly inert: boolean;
   held: Record<string, unknown>[];
   /** notifications waiting for this tick's batch */
   batch: Record<string, unknown>[];
@@ -31,11 +41,27 @@ interface Subscription {
 export interface SubscriptionSimOptions {
   /** how long the notification endpoint has to answer the validation request (Graph: 10 s) */
   validationTimeoutMs: number;
-  /** how long it has to answer a notification before the delivery counts as failed */
+  /** how long it has to answer a notification before the delivery counts as failed (Graph: 3 s) */
   deliveryTimeoutMs: number;
-  /** delivery attempts before a notification is dropped (Graph retries for up to 4 hours) */
-  deliveryAttempts: number;
+  /** the wait before the first retry of a failed delivery, doubled at each retry up to `retryMaxDelayMs` */
   retryDelayMs: number;
+  retryMaxDelayMs: number;
+  /**
+   * How long a failed delivery is retried, on the simulator's clock (a test moves the clock to get there at once),
+   * before it is dropped without a word (Graph: up to 4 hours).
+   */
+  retryForMs: number;
+  /** Graph's quotas of subscriptions (a test may lower them) */
+  quotas: { perAppPerTenant: number; perTenant: number; perApp: number };
+}
+
+/** Notices Graph gave up on, silently: the receiver is never told; tests and benchmarks read them here. */
+export interface Dropped {
+  readonly subscriptionId: string;
+  readonly tenantId: string;
+  readonly count: number;
+  readonly at: number;
+  readonly why: 'asked' | 'undeliverable' | 'paused';
 }
 
 /** What the simulator delivered, for tests and benchmarks. */
@@ -46,6 +72,8 @@ export interface Delivery {
   readonly kind: 'validation' | 'notification' | 'lifecycle';
   readonly status: number | null;
   readonly at: number;
+  /** how long the endpoint took to answer (or the timeout), in ms */
+  readonly ms: number;
   readonly count: number;
 }
 
@@ -57,26 +85,37 @@ function isLoopback(hostname: string): boolean {
  * Microsoft Graph change notifications on `users`, as Graph documents them: `POST /subscriptions` validates the
  * notification URL (and the lifecycle URL) by posting a `validationToken` that must come back as `text/plain` within
  * 10 s before it answers `201`; a change to a user is posted as a notification carrying the subscription's
- * `clientState`; subscriptions expire (at most 41,760 minutes ahead), are renewed by `PATCH`, removed by `DELETE`,
- * reauthorized by `POST /subscriptions/{id}/reauthorize`; lifecycle notifications (`subscriptionRemoved`,
- * `reauthorizationRequired`, `missed`) go to the lifecycle URL. Control routes under `/_sim/subscriptions` drop
- * notifications and raise lifecycle events.
+ * `clientState` and a `sequenceNumber`, to be answered `2xx` within 3 s; a failed delivery is retried with backoff for
+ * up to 4 hours, then dropped without a word (no `missed`: for users Graph never announces a lost notice).
+ * Subscriptions expire (at most 41,760 minutes ahead), are renewed by `PATCH`, removed by `DELETE`, reauthorized by
+ * `POST /subscriptions/{id}/reauthorize`; the one lifecycle event for users, `reauthorizationRequired`, goes to the
+ * lifecycle URL. `created` is accepted in `changeType` but never sent: a new user arrives as `updated`. Over a quota
+ * (100 subscriptions per app per tenant, 1,000 per tenant over all apps, 50,000 per app) `POST` answers `403`
+ * naming the limit. Control routes under `/_sim/subscriptions` drop notifications (silently) and ask for a
+ * reauthorization.
  *
- * Inferred: the refusal of `changeType` `created` on users (Graph documents `updated` as covering creations); the
- * error codes of refusals (`InvalidRequest`). The simulator accepts `http://` notification URLs on loopback only,
- * since nothing here can present a certificate; any other URL must be `https://`, as Graph requires.
+ * Inferred: the error codes of refusals (`InvalidRequest`; `ExtensionError` with a `Forbidden` reason over a quota,
+ * as Graph has been seen to answer); the retry schedule within the 4 hours. The simulator accepts `http://`
+ * notification URLs on loopback only, since nothing here can present a certificate; any other URL must be
+ * `https://`, as Graph requires.
  */
 export class GraphSubscriptionsSimulator {
   private readonly subscriptions = new Map<string, Subscription>();
   /** notifications still to drop, per tenant id (lower-case) or `*` */
   private readonly toDrop = new Map<string, number>();
   readonly deliveries: Delivery[] = [];
+  readonly dropped: Dropped[] = [];
   readonly options: SubscriptionSimOptions = {
     validationTimeoutMs: 10_000,
-    deliveryTimeoutMs: 10_000,
-    deliveryAttempts: 3,
-    retryDelayMs: 1_000,
+    deliveryTimeoutMs: 3_000,
+    // Graph documents the 4 hours, not its schedule within them: a backoff from 10 s to 15 minutes is assumed.
+    retryDelayMs: 10_000,
+    retryMaxDelayMs: 15 * 60_000,
+    retryForMs: 4 * 3600_000,
+    quotas: { ...SUBSCRIPTION_QUOTAS },
   };
+  /** retries waiting, cancelled when the simulator closes */
+  private readonly retries = new Set<NodeJS.Timeout>();
   private flushScheduled = false;
 
   constructor(
@@ -104,20 +143,53 @@ export class GraphSubscriptionsSimulator {
 
   // --- control surface ---
 
-  /** The next `count` notifications of the tenant (every tenant when null) are lost; Graph then sends `missed`. */
+  /** The next `count` notifications of the tenant (every tenant when null) are lost, and nobody is told. */
   dropNotifications(tenantId: string | null, count: number): void {
     const key = tenantId?.toLowerCase() ?? '*';
     this.toDrop.set(key, (this.toDrop.get(key) ?? 0) + count);
   }
 
-  /** Raises a lifecycle event on a subscription: removal deletes it first; a reauthorization request holds notifications. */
+  /** Raises a lifecycle event on a subscription: a reauthorization request holds its notifications until answered. */
   async raise(subscriptionId: string, event: LifecycleEvent): Promise<boolean> {
     const subscription = this.subscriptions.get(subscriptionId);
     if (subscription === undefined) return false;
-    if (event === 'subscriptionRemoved') this.subscriptions.delete(subscriptionId);
-    if (event === 'reauthorizationRequired') subscription.pausedAt ??= this.clock.now();
+    subscription.pausedAt ??= this.clock.now();
     await this.sendLifecycle(subscription, event);
     return true;
+  }
+
+  /** Graph forgets a subscription without a word, as it does for users (no `subscriptionRemoved`). */
+  forget(subscriptionId: string): boolean {
+    return this.subscriptions.delete(subscriptionId);
+  }
+
+  /** `count` subscriptions of another application in the tenant: they count against the quotas, nothing more. */
+  occupy(tenantId: string, applicationId: string, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const id = crypto.randomUUID();
+      this.subscriptions.set(id, {
+        id,
+        tenantId,
+        applicationId,
+        resource: 'users',
+        changeTypes: ['updated'],
+        clientState: null,
+        notificationUrl: 'https://elsewhere.invalid/notifications',
+        lifecycleNotificationUrl: null,
+        expiresAt: this.clock.now() + USER_SUBSCRIPTION_MAX_MINUTES * 60_000,
+        pausedAt: null,
+        sequence: 0,
+        inert: true,
+        held: [],
+        batch: [],
+      });
+    }
+  }
+
+  /** Stops the retries still waiting. */
+  close(): void {
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
   }
 
   /** The live subscriptions, without their client state. */
@@ -130,14 +202,16 @@ export class GraphSubscriptionsSimulator {
     paused: boolean;
   }[] {
     this.expire();
-    return [...this.subscriptions.values()].map((s) => ({
-      id: s.id,
-      tenantId: s.tenantId,
-      resource: s.resource,
-      notificationUrl: s.notificationUrl,
-      expirationDateTime: new Date(s.expiresAt).toISOString(),
-      paused: s.pausedAt !== null,
-    }));
+    return [...this.subscriptions.values()]
+      .filter((s) => !s.inert)
+      .map((s) => ({
+        id: s.id,
+        tenantId: s.tenantId,
+        resource: s.resource,
+        notificationUrl: s.notificationUrl,
+        expirationDateTime: new Date(s.expiresAt).toISOString(),
+        paused: s.pausedAt !== null,
+      }));
   }
 
   // --- the API ---
@@ -153,6 +227,37 @@ export class GraphSubscriptionsSimulator {
 
   private invalid(message: string): SimResponse {
     return this.graph.errorResponse(400, 'InvalidRequest', message);
+  }
+
+  /** Over one of Graph's quotas, a new subscription is refused with `403`, the limit named. */
+  private overQuota(tenantId: string, applicationId: string): SimResponse | null {
+    this.expire();
+    const tenantKey = tenantId.toLowerCase();
+    let appInTenant = 0;
+    let inTenant = 0;
+    let ofApp = 0;
+    for (const s of this.subscriptions.values()) {
+      const sameTenant = s.tenantId.toLowerCase() === tenantKey;
+      const sameApp = s.applicationId === applicationId;
+      if (sameTenant) inTenant += 1;
+      if (sameApp) ofApp += 1;
+      if (sameTenant && sameApp) appInTenant += 1;
+    }
+    const { quotas } = this.options;
+    const reason =
+      appInTenant >= quotas.perAppPerTenant
+        ? `the application has reached its limit of ${quotas.perAppPerTenant} subscriptions in this tenant`
+        : inTenant >= quotas.perTenant
+          ? `the tenant has reached its limit of ${quotas.perTenant} subscriptions over all applications`
+          : ofApp >= quotas.perApp
+            ? `the application has reached its limit of ${quotas.perApp} subscriptions over all tenants`
+            : null;
+    if (reason === null) return null;
+    return this.graph.errorResponse(
+      403,
+      'ExtensionError',
+      `Operation: Create; Exception: [Status Code: Forbidden; Reason: Maximum number of subscriptions has been reached: ${reason}.]`,
+    );
   }
 
   private notFound(id: string): SimResponse {
@@ -206,12 +311,10 @@ export class GraphSubscriptionsSimulator {
       .map((c) => c.trim())
       .filter((c) => c !== '');
     if (changeTypes.length === 0) return this.invalid('changeType is required.');
-    for (const changeType of changeTypes) {
-      if (changeType === 'created')
-        return this.invalid("ChangeType 'created' is not supported on users: 'updated' reports creations.");
-      if (changeType !== 'updated' && changeType !== 'deleted')
+    // `created` is accepted on users, but Graph sends nothing for it: a new user arrives as `updated`.
+    for (const changeType of changeTypes)
+      if (changeType !== 'created' && changeType !== 'updated' && changeType !== 'deleted')
         return this.invalid(`ChangeType '${changeType}' is not valid.`);
-    }
     const expiresAt = this.expiration(body.expirationDateTime);
     if (typeof expiresAt === 'string') return this.invalid(expiresAt);
     const clientState = body.clientState === undefined || body.clientState === null ? null : String(body.clientState);
@@ -223,6 +326,8 @@ export class GraphSubscriptionsSimulator {
         ? null
         : this.urlProblem('lifecycleNotificationUrl', body.lifecycleNotificationUrl));
     if (urlProblem !== null) return this.invalid(urlProblem);
+    const quota = this.overQuota(tenantId, applicationId);
+    if (quota !== null) return quota;
     const notificationUrl = String(body.notificationUrl);
     const lifecycleNotificationUrl =
       body.lifecycleNotificationUrl === undefined || body.lifecycleNotificationUrl === null
@@ -238,12 +343,14 @@ export class GraphSubscriptionsSimulator {
       tenantId,
       applicationId,
       resource,
-      changeTypes: changeTypes as ('updated' | 'deleted')[],
+      changeTypes: changeTypes as ('created' | 'updated' | 'deleted')[],
       clientState,
       notificationUrl,
       lifecycleNotificationUrl,
       expiresAt,
       pausedAt: null,
+      sequence: 0,
+      inert: false,
       held: [],
       batch: [],
     };
@@ -256,6 +363,7 @@ export class GraphSubscriptionsSimulator {
     const token = `Validation: Testing client application reachability for subscription Request-Id: ${crypto.randomUUID()}`;
     const target = `${url}${url.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`;
     let status: number | null = null;
+    const started = performance.now();
     try {
       const response = await fetch(target, {
         method: 'POST',
@@ -275,7 +383,8 @@ export class GraphSubscriptionsSimulator {
         ? 'Subscription validation request timed out.'
         : 'Subscription validation request failed. The notification endpoint could not be reached.';
     } finally {
-      this.deliveries.push({ subscriptionId, tenantId, url, kind: 'validation', status, at: Date.now(), count: 0 });
+      const ms = Math.round(performance.now() - started);
+      this.deliveries.push({ subscriptionId, tenantId, url, kind: 'validation', status, at: Date.now(), ms, count: 0 });
     }
   }
 
@@ -314,7 +423,9 @@ export class GraphSubscriptionsSimulator {
     this.expire();
     return json(200, {
       '@odata.context': `${this.graph.server.url}/v1.0/$metadata#subscriptions`,
-      value: [...this.subscriptions.values()].filter((s) => s.tenantId === tenantId).map((s) => this.wire(s)),
+      value: [...this.subscriptions.values()]
+        .filter((s) => s.tenantId === tenantId && !s.inert)
+        .map((s) => this.wire(s)),
     });
   }
 
@@ -366,7 +477,8 @@ export class GraphSubscriptionsSimulator {
     subscription.pausedAt = null;
     subscription.held = [];
     if (held.length === 0) return;
-    if (droppedForGood) void this.sendLifecycle(subscription, 'missed');
+    // Held past Graph's 4 hours, the notices are gone, and nothing says so.
+    if (droppedForGood) this.drop(subscription, held.length, 'paused');
     else void this.deliver(subscription, held);
   }
 
@@ -376,8 +488,13 @@ export class GraphSubscriptionsSimulator {
     this.expire();
     const tenantKey = change.tenantId.toLowerCase();
     for (const subscription of this.subscriptions.values()) {
-      if (subscription.tenantId.toLowerCase() !== tenantKey || !subscription.changeTypes.includes(change.changeType))
+      if (
+        subscription.inert ||
+        subscription.tenantId.toLowerCase() !== tenantKey ||
+        !subscription.changeTypes.includes(change.changeType)
+      )
         continue;
+      subscription.sequence += 1;
       const notification = {
         subscriptionId: subscription.id,
         subscriptionExpirationDateTime: new Date(subscription.expiresAt).toISOString(),
@@ -388,6 +505,7 @@ export class GraphSubscriptionsSimulator {
           '@odata.id': `Users/${change.userId}`,
           id: change.userId,
           organizationId: subscription.tenantId,
+          sequenceNumber: subscription.sequence,
         },
         clientState: subscription.clientState,
         tenantId: subscription.tenantId,
@@ -395,7 +513,7 @@ export class GraphSubscriptionsSimulator {
       const dropKey = (this.toDrop.get(tenantKey) ?? 0) > 0 ? tenantKey : (this.toDrop.get('*') ?? 0) > 0 ? '*' : null;
       if (dropKey !== null) {
         this.toDrop.set(dropKey, this.toDrop.get(dropKey)! - 1);
-        void this.sendLifecycle(subscription, 'missed');
+        this.drop(subscription, 1, 'asked');
         continue;
       }
       if (subscription.pausedAt !== null) subscription.held.push(notification);
@@ -416,46 +534,76 @@ export class GraphSubscriptionsSimulator {
     }
   }
 
-  private async post(
+  /** One attempt at a delivery: true when the endpoint answered `2xx` within the time allowed. */
+  private async attempt(
     subscription: Subscription,
     url: string,
     kind: 'notification' | 'lifecycle',
     value: Record<string, unknown>[],
   ): Promise<boolean> {
-    for (let attempt = 1; attempt <= this.options.deliveryAttempts; attempt++) {
-      let status: number | null = null;
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ value }),
-          signal: AbortSignal.timeout(this.options.deliveryTimeoutMs),
-        });
-        status = response.status;
-        await response.arrayBuffer();
-      } catch {
-        status = null;
-      }
-      this.deliveries.push({
-        subscriptionId: subscription.id,
-        tenantId: subscription.tenantId,
-        url,
-        kind,
-        status,
-        at: Date.now(),
-        count: value.length,
+    let status: number | null = null;
+    const started = performance.now();
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value }),
+        signal: AbortSignal.timeout(this.options.deliveryTimeoutMs),
       });
-      if (status !== null && status >= 200 && status < 300) return true;
-      if (attempt < this.options.deliveryAttempts)
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs * 2 ** (attempt - 1)));
+      status = response.status;
+      await response.arrayBuffer();
+    } catch {
+      status = null;
     }
-    return false;
+    this.deliveries.push({
+      subscriptionId: subscription.id,
+      tenantId: subscription.tenantId,
+      url,
+      kind,
+      status,
+      at: Date.now(),
+      ms: Math.round(performance.now() - started),
+      count: value.length,
+    });
+    return status !== null && status >= 200 && status < 300;
+  }
+
+  /**
+   * Posts until the endpoint takes it: a failure (an answer other than `2xx`, or none within the timeout) is retried
+   * with backoff until `retryForMs` has passed on the simulator's clock since the first attempt; then the notices are
+   * dropped, silently.
+   */
+  private async post(
+    subscription: Subscription,
+    url: string,
+    kind: 'notification' | 'lifecycle',
+    value: Record<string, unknown>[],
+  ): Promise<void> {
+    const firstAt = this.clock.now();
+    for (let retry = 0; ; retry++) {
+      if (await this.attempt(subscription, url, kind, value)) return;
+      if (this.clock.now() - firstAt >= this.options.retryForMs) {
+        this.drop(subscription, value.length, 'undeliverable');
+        return;
+      }
+      const wait = Math.min(this.options.retryMaxDelayMs, this.options.retryDelayMs * 2 ** retry);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.retries.delete(timer);
+          resolve();
+        }, wait);
+        timer.unref();
+        this.retries.add(timer);
+      });
+    }
+  }
+
+  private drop(subscription: Subscription, count: number, why: Dropped['why']): void {
+    this.dropped.push({ subscriptionId: subscription.id, tenantId: subscription.tenantId, count, at: Date.now(), why });
   }
 
   private async deliver(subscription: Subscription, value: Record<string, unknown>[]): Promise<void> {
-    const delivered = await this.post(subscription, subscription.notificationUrl, 'notification', value);
-    // What could not be delivered is lost; Graph says so with `missed`.
-    if (!delivered) await this.sendLifecycle(subscription, 'missed');
+    await this.post(subscription, subscription.notificationUrl, 'notification', value);
   }
 
   private async sendLifecycle(subscription: Subscription, event: LifecycleEvent): Promise<void> {
@@ -485,11 +633,11 @@ export class GraphSubscriptionsSimulator {
 
   private async lifecycleRoute(request: SimRequest): Promise<SimResponse> {
     const event = (this.body(request) ?? {}).event;
-    if (event !== 'subscriptionRemoved' && event !== 'reauthorizationRequired' && event !== 'missed')
+    if (event !== 'reauthorizationRequired')
       return json(400, {
         error: {
           code: 'BadRequest',
-          message: 'event must be subscriptionRemoved, reauthorizationRequired or missed.',
+          message: 'event must be reauthorizationRequired: Graph sends no subscriptionRemoved and no missed for users.',
         },
       });
     if (!(await this.raise(request.params.id!, event)))

@@ -142,6 +142,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
       return { tenants: graph.dumpTenants(), itglue: itglue.dump(), bms: bms.dump() };
     },
     async close() {
+      subscriptions.close();
       await Promise.all(Object.values(servers).map((server) => server.close()));
     },
   };

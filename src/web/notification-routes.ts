@@ -11,9 +11,10 @@ const GRAPH_ROUTE = { config: { access: 'public', csrf: false }, bodyLimit: BODY
 
 /**
  * Microsoft Graph's notification endpoints, `POST /graph/notifications` and `POST /graph/lifecycle`: the validation
- * handshake echoes `validationToken` as `text/plain`; a batch of notices is answered `202` at once and handled after
- * (the receiver checks each one's subscription and clientState). Without a receiver (a process that does not keep
- * tenants in sync), notices are acknowledged and left alone.
+ * handshake echoes `validationToken` as `text/plain`; a batch of notices is answered `202` once the receiver has
+ * checked each one's subscription and clientState and recorded them in the database (Graph allows 3 s), `503` when it
+ * could not, so that Graph delivers them again. Without a receiver (a process that does not keep tenants in sync),
+ * notices are acknowledged and left alone.
  */
 export function registerNotificationRoutes(
   app: FastifyInstance,
@@ -31,12 +32,17 @@ export function registerNotificationRoutes(
     if (notices === null)
       return reply.code(400).send({ error: { code: 'BadRequest', message: 'Not a batch of change notifications.' } });
     if (receiver !== null && notices.length > 0) {
-      const ip = request.ip;
-      setImmediate(() => {
-        receiver
-          .receive(notices, { ip })
-          .catch((error: unknown) => log('handling change notifications failed', { error: (error as Error).message }));
-      });
+      try {
+        await receiver.receive(notices, { ip: request.ip });
+      } catch (error) {
+        // Not recorded: `202` would tell Graph the notices are safe. A `5xx` makes Graph deliver them again.
+        log('recording change notifications failed; Graph will deliver them again', {
+          error: (error as Error).message,
+        });
+        return reply
+          .code(503)
+          .send({ error: { code: 'Unavailable', message: 'The notices could not be recorded; deliver them again.' } });
+      }
     }
     return reply.code(202).send();
   };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Daemon } from '../../src/jobs/daemon.ts';
 import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
 import { eventually, pushRig, type PushRig } from '../support/push.ts';
 
@@ -8,7 +9,10 @@ const DAY = 24 * 3600_000;
 
 let rig: PushRig | null = null;
 let stray: Server | null = null;
+let daemon: Daemon | null = null;
 afterEach(async () => {
+  await daemon?.stop();
+  daemon = null;
   await rig?.close();
   rig = null;
   if (stray !== null) await new Promise((resolve) => stray!.close(resolve));
@@ -142,16 +146,18 @@ describe('subscriptions to user changes against the Graph simulator', () => {
     expect((await r.push.deliveryModes()).get(TENANT_A)?.mode).toBe('push');
   });
 
-  it('makes the subscription again after subscriptionRemoved, and reads the tenant to catch up', async () => {
+  it('makes the subscription again when Graph forgot it without a word, at its renewal, and reads the tenant', async () => {
     const r = await subscribed();
     const first = only(r);
-    expect(await r.box.sims.subscriptions.raise(first.id, 'subscriptionRemoved')).toBe(true);
-    await eventually(async () => (await r.push.subscriptions.get(TENANT_A))?.state === 'removed', 5_000, 'the removal');
-    expect((await r.push.deliveryModes()).get(TENANT_A)?.mode).toBe('poll');
-    await eventually(() => r.changed.flat().includes(TENANT_A), 5_000, 'the catch-up read');
+    // For users Graph sends no subscriptionRemoved: the record still says push, and the safety poll covers the gap.
+    expect(r.box.sims.subscriptions.forget(first.id)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(r.box.sims.subscriptions.deliveries.filter((d) => d.kind === 'lifecycle')).toEqual([]);
+    r.box.sims.clock.advance(27 * DAY);
     await r.push.keeper.reconcile();
     expect(only(r).id).not.toBe(first.id);
     expect((await r.push.deliveryModes()).get(TENANT_A)?.mode).toBe('push');
+    await eventually(() => r.changed.flat().includes(TENANT_A), 5_000, 'the catch-up read');
   });
 
   it('reauthorizes on reauthorizationRequired; the notices Graph held meanwhile then arrive', async () => {
@@ -175,17 +181,37 @@ describe('subscriptions to user changes against the Graph simulator', () => {
     expect((await r.push.deliveryModes()).get(TENANT_A)?.mode).toBe('push');
   });
 
-  it('reads the tenant when Graph says notices were missed', async () => {
+  it('a lost notice is never announced: nothing reaches the lifecycle URL, and the safety poll reads the pushed tenant', async () => {
     const r = await subscribed();
+    await r.box.syncAll();
+    // Polls an hour apart, the safety poll of a pushed tenant every 2 s: only the latter can read the lost change.
+    daemon = new Daemon({
+      store: r.box.store,
+      runner: r.box.runner,
+      pollSeconds: 3600,
+      pushPollSeconds: 2,
+      reconcileHours: 24,
+      random: () => 0,
+      modes: () => r.push.deliveryModes(),
+      onResult: () => (polls += 1),
+    });
+    let polls = 0;
+    void daemon.start();
+    await eventually(() => polls > 0, 10_000, 'the first poll');
+    const lostAt = new Date().toISOString();
     r.box.sims.subscriptions.dropNotifications(TENANT_A, 1);
     r.box.sims.graph.updateUser(TENANT_A, 'a00000', { jobTitle: 'Lost notice' });
+    expect(r.box.sims.subscriptions.dropped).toEqual([expect.objectContaining({ tenantId: TENANT_A, why: 'asked' })]);
     await eventually(
-      () => r.box.sims.subscriptions.deliveries.some((d) => d.kind === 'lifecycle' && d.status === 202),
-      5_000,
-      'the missed event',
+      async () =>
+        (await r.box.store.listRuns(TENANT_A)).some(
+          (run) => run.startedAt > lostAt && run.finishedAt !== null && run.counts?.['itglue.updated'] === 1,
+        ),
+      15_000,
+      'the safety poll reading the change',
     );
-    expect(r.box.sims.subscriptions.deliveries.filter((d) => d.kind === 'notification')).toHaveLength(0);
-    await eventually(() => r.changed.flat().includes(TENANT_A), 5_000, 'the catch-up read');
+    expect(r.box.sims.subscriptions.deliveries.filter((d) => d.kind !== 'validation')).toEqual([]);
+    expect(r.changed).toEqual([]);
   });
 });
 

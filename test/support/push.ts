@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { secretBox } from '../../src/config/secrets.ts';
-import { GraphSubscriptions } from '../../src/connectors/graph/graph-subscriptions.ts';
-import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
-import { createPushServices, type PushServices } from '../../src/jobs/push-services.ts';
+import type { PushServices } from '../../src/jobs/push-services.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
+import { startSandboxPush } from '../../src/sandbox/sandbox-push.ts';
 import type { Seed } from '../../src/sandbox/seed.ts';
-import { buildNotificationApp } from '../../src/web/notification-routes.ts';
 
 export interface PushRig {
   readonly box: Sandbox;
@@ -35,45 +31,38 @@ export async function pushRig(
   const logs: PushRig['logs'] = [];
   const log = (level: string, message: string, fields: Record<string, unknown> = {}) =>
     logs.push({ level, message, fields });
-  let push: PushServices | null = null;
-  const app = await buildNotificationApp(
-    {
-      receive: (notices, source) => push!.receiver.receive(notices, source),
-    } as PushServices['receiver'],
-    (message, fields) => log('error', message, fields),
-  );
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  push = createPushServices(
-    {
-      store: box.store,
-      directory: new GraphSubscriptions({
-        tokens: new GraphTokenProvider({ credential: box.sims.credentials.graph, loginBaseUrl: box.sims.urls.login }),
-        baseUrl: box.sims.urls.graph,
-      }),
-      secrets: secretBox(randomBytes(32)),
-      publicUrl: address,
-      log,
-      coalesceMs: options.coalesceMs ?? 50,
-      now: () => box.sims.clock.now(),
-    },
+  const started = await startSandboxPush(
+    box,
     (tenantIds) => {
       changed.push([...tenantIds]);
       options.onChanged?.(tenantIds);
     },
+    {
+      log,
+      onEndpointError: (message, fields) => log('error', message, fields),
+      coalesceMs: options.coalesceMs ?? 50,
+      now: () => box.sims.clock.now(),
+    },
   );
   return {
     box,
-    push,
-    app,
-    publicUrl: address,
+    push: started.push,
+    app: started.app,
+    publicUrl: started.publicUrl,
     changed,
     logs,
     async close() {
-      await push!.stop();
-      await app.close();
+      await started.close();
       await box.close();
     },
   };
+}
+
+/** A push rig whose keeper has made its subscriptions. */
+export async function subscribedRig(seed: Seed): Promise<PushRig> {
+  const rig = await pushRig(seed);
+  await rig.push.keeper.reconcile();
+  return rig;
 }
 
 /** Waits until `check` holds, or fails after `ms`. */

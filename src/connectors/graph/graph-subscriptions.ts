@@ -11,6 +11,25 @@ import { subscriptionWire, USER_SUBSCRIPTION } from './subscription-wire.ts';
 import type { GraphTokenProvider } from './token-provider.ts';
 import { errorWire } from './wire.ts';
 
+/**
+ * Graph's `403` over a subscription quota (100 per app per tenant, 1,000 per tenant over all apps, 50,000 per app),
+ * said in words; null for any other `403`. Graph has been seen to answer `ExtensionError` with "Maximum number of
+ * subscriptions has been reached", not always naming which limit: the documented limits are then listed.
+ */
+function subscriptionQuotaOf(message: string | undefined): string | null {
+  const text = message ?? '';
+  if (!/maximum number of subscriptions|subscription (quota|limit)|limit of [\d,]+ subscriptions/i.test(text))
+    return null;
+  const limit = /limit of ([\d,]+) subscriptions/i.exec(text)?.[1];
+  if (limit === undefined)
+    return 'a subscription quota is reached (Graph allows 100 subscriptions per app in a tenant, 1,000 per tenant over all apps and 50,000 per app)';
+  const n = Number(limit.replace(/,/g, '')).toLocaleString('en-US');
+  if (/over all tenants/i.test(text)) return `the app has reached its limit of ${n} subscriptions over all tenants`;
+  if (/over all (apps|applications)/i.test(text))
+    return `the tenant has reached its limit of ${n} subscriptions over all apps`;
+  return `the tenant has reached its limit of ${n} subscriptions for this app`;
+}
+
 export interface GraphSubscriptionsOptions extends TransportOptions {
   readonly tokens: GraphTokenProvider;
   readonly baseUrl?: string;
@@ -52,6 +71,16 @@ export class GraphSubscriptions implements DirectorySubscriptions {
     const detail = parsed.success
       ? `${parsed.data.error.code}: ${parsed.data.error.message ?? ''}`
       : `status ${response.status}`;
+    const quota = response.status === 403 ? subscriptionQuotaOf(parsed.success ? parsed.data.error.message : '') : null;
+    if (quota !== null)
+      throw new ConnectorError({
+        // A quota is a limit on how many, not a refusal of who: never reported as an authentication failure.
+        code: 'RateLimited',
+        service: 'graph',
+        status: response.status,
+        apiCode: parsed.success ? parsed.data.error.code : null,
+        message: `Microsoft Graph refused a new subscription in tenant ${tenantId}: ${quota} (${detail}). Remove the subscriptions the tenant's apps no longer need; until then the tenant polls.`,
+      });
     throw new ConnectorError({
       code:
         response.status === 404
