@@ -23,6 +23,7 @@ import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { auditLine } from '../operations/audit-text.ts';
 import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../operations/contact-decisions.ts';
 import { contactView } from './contact-view.ts';
+import { previewsOf } from './tenant-previews.ts';
 import { actorOf, liveSystemsOf, type Access, type WebServices } from './web-context.ts';
 
 /** One route of the REST API: registered from this table, and described by the OpenAPI document from it too. */
@@ -188,7 +189,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: { outcome: 'only users with this outcome (synced, held, disputed, ...)' },
     handler: async (request, services) => {
       const tenant = await tenantNamed(services.store, params(request).id!);
-      const r = await services.apis().runner.runTenant(tenant.id, { dryRun: true });
+      const r = await previewsOf(services).preview(tenant.id);
       const outcome = (request.query as { outcome?: string }).outcome;
       return {
         tenantId: r.tenantId,

@@ -272,6 +272,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         'request failed',
       );
     const message = messageOf(error, status, request.id);
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     if (answersJson(request)) {
       const code =
         error instanceof OperationError
@@ -280,11 +282,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
             ? 'Validation'
             : status === 403
               ? 'Forbidden'
-              : status === 502
-                ? 'Upstream'
-                : status >= 500
-                  ? 'Internal'
-                  : 'BadRequest';
+              : status === 429
+                ? 'RateLimited'
+                : status === 502
+                  ? 'Upstream'
+                  : status >= 500
+                    ? 'Internal'
+                    : 'BadRequest';
       return reply.code(status).send({
         error: {
           code,
@@ -298,7 +302,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     return tools.send(
       request,
       reply,
-      status === 404 ? 'Not found' : status === 403 ? 'Refused' : 'Something went wrong',
+      status === 404
+        ? 'Not found'
+        : status === 403
+          ? 'Refused'
+          : status === 429
+            ? 'Try again shortly'
+            : 'Something went wrong',
       html`<div class="notice bad" role="alert">${message}</div>
         <p><a href="/">Back to the dashboard</a></p>`,
       status,
