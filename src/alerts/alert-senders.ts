@@ -76,6 +76,9 @@ function postJson(url: string, body: string, allowPrivateNetwork: boolean, timeo
           'user-agent': 'contactsync-alerts',
         },
         lookup: guardedLookup(allowPrivateNetwork),
+        // A connection of its own, looked up and checked afresh: a kept-alive one may have been opened for another
+        // channel, under other rules, or before the name changed its answer.
+        agent: false,
         signal: AbortSignal.timeout(timeoutMs),
       },
       (response) => {
