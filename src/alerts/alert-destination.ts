@@ -91,8 +91,17 @@ function isLocalName(host: string): boolean {
 
 /** Why an alert may not go to `host` (a name or an address), or null when it may. */
 export function destinationProblem(host: string, allowPrivateNetwork: boolean): string | null {
-  const kind = isLocalName(host) ? 'private' : addressKind(host);
+  const kind = isLocalName(host) ? 'private' : (addressKind(host) ?? addressKind(canonicalHost(host)));
   return problemOf(kind, allowPrivateNetwork);
+}
+
+/** A host as a URL spells it: `2130706433` and `0x7f.1` are 127.0.0.1 (an SMTP host is not given as a URL). */
+function canonicalHost(host: string): string {
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return host;
+  }
 }
 
 function problemOf(kind: AddressKind | null, allowPrivateNetwork: boolean): string | null {
@@ -123,7 +132,9 @@ export function guardedLookup(allowPrivateNetwork: boolean) {
       if (error) return callback(error, []);
       for (const { address } of addresses) {
         const why = problemOf(addressKind(address), allowPrivateNetwork);
-        if (why !== null) return callback(new DestinationRefused(`${hostname} resolves to ${address}: ${why}`), []);
+        // The address itself is not told: the answer of this network's DNS is none of the asker's business.
+        if (why !== null)
+          return callback(new DestinationRefused(`${hostname} resolves to an address that is refused: ${why}`), []);
       }
       if (options.all === true) return callback(null, addresses);
       const first = addresses[0];

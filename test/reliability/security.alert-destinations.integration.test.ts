@@ -158,6 +158,10 @@ describe('alert email', () => {
     expect(await save(channel({ host: '169.254.169.254' }, { name: 'Relay' }))).toMatch(
       /smtp host: alerts are not sent there: it is a link-local/,
     );
+    expect(await save(channel({ host: '0xa9fea9fe' }, { name: 'Relay' }))).toMatch(/smtp host: .* link-local/);
+    expect(await save(channel({ host: '2130706433' }, { name: 'Relay', allowPrivateNetwork: undefined }))).toMatch(
+      /smtp host: .* on this machine or a private network/,
+    );
     expect(await save(channel({ host: '127.0.0.1' }, { name: 'Relay', allowPrivateNetwork: undefined }))).toMatch(
       /smtp host: alerts are not sent there: it is on this machine or a private network/,
     );
