@@ -32,8 +32,14 @@ export async function sendAlert(
         ? slackBody(message)
         : genericBody(message);
   let status: number;
+  let location: string | null;
   try {
-    status = await postJson(channel.url, JSON.stringify(body), channel.allowPrivateNetwork === true, timeoutMs);
+    ({ status, location } = await postJson(
+      channel.url,
+      JSON.stringify(body),
+      channel.allowPrivateNetwork === true,
+      timeoutMs,
+    ));
   } catch (error) {
     const why =
       error instanceof DestinationRefused
@@ -50,7 +56,7 @@ export async function sendAlert(
         status === 404 || status === 403 || status === 410
           ? 'the webhook was probably removed or its address is wrong: make a new one and save it here'
           : status >= 300 && status < 400
-            ? 'it redirected elsewhere, where alerts are not followed: save the address it gives now'
+            ? `it redirected to ${originOf(location, channel.url)}, where alerts are not followed (the address is a secret): check the webhook in its app and save its address here`
             : 'try again later, or check the webhook in its app'
       }`,
     );
@@ -60,7 +66,12 @@ export async function sendAlert(
  * POSTs and answers the status alone: the body is never read (an endpoint may echo the secret address), redirects are
  * never followed, and the address connected to is the one checked (a literal here, a resolved name in the lookup).
  */
-function postJson(url: string, body: string, allowPrivateNetwork: boolean, timeoutMs: number): Promise<number> {
+function postJson(
+  url: string,
+  body: string,
+  allowPrivateNetwork: boolean,
+  timeoutMs: number,
+): Promise<{ status: number; location: string | null }> {
   const target = new URL(url);
   const refused = destinationProblem(target.hostname, allowPrivateNetwork);
   if (refused !== null) return Promise.reject(new DestinationRefused(refused));
@@ -83,7 +94,8 @@ function postJson(url: string, body: string, allowPrivateNetwork: boolean, timeo
       },
       (response) => {
         response.resume();
-        resolve(response.statusCode ?? 0);
+        const { location } = response.headers;
+        resolve({ status: response.statusCode ?? 0, location: location ?? null });
       },
     );
     outgoing.on('error', (error) => {
@@ -92,6 +104,15 @@ function postJson(url: string, body: string, allowPrivateNetwork: boolean, timeo
     });
     outgoing.end(body);
   });
+}
+
+/** Where a redirect pointed: its origin alone, never the path that may carry a secret. */
+function originOf(location: string | null, from: string): string {
+  try {
+    return location === null ? 'no address' : new URL(location, from).origin;
+  } catch {
+    return 'an address that is not valid';
+  }
 }
 
 /** Failures before the SMTP server said who it is: one answer for all of them, given after the same time. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sendAlert } from '../../src/alerts/alert-senders.ts';
 import { BmsPsa } from '../../src/connectors/bms/bms-psa.ts';
 import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
 import { ItGlueDocStore } from '../../src/connectors/itglue/itglue-doc-store.ts';
@@ -93,6 +94,18 @@ describe('a vendor credential never follows a redirect to another origin', () =>
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain(`redirect (307) to ${trapOrigin()}`);
     expect(error.message).not.toContain('the~client~secret');
+    expect(arrivals).toEqual([]);
+  });
+
+  it('an alert webhook answering 307: the message is not posted on, and the failure names where it pointed', async () => {
+    status = 307;
+    const url = `${redirector.url}/services/T0/B0/the-secret-path`;
+    const error = (await sendAlert(
+      { name: 'Slack', type: 'slack', url, allowPrivateNetwork: true, kinds: ['held'], tenants: [] },
+      { kind: 'test', title: 'test alert', lines: [], url: 'https://contactsync.msp.example', sentAt: '' },
+    ).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain(`it redirected to ${trapOrigin()}, where alerts are not followed`);
+    expect(error.message).not.toContain('the-secret-path');
     expect(arrivals).toEqual([]);
   });
 });
