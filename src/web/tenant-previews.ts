@@ -41,17 +41,33 @@ export class TenantPreviews {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** What was recorded for the tenant since: a run started or ended, a setting, mapping or decision changed. */
+  /**
+   * What was recorded for the tenant since: a run started or ended, a read, its settings or the global ones, its
+   * mapping, or an action about it (a decision, a link). Sign-ins and other tenants' actions leave it alone.
+   */
   private async fingerprint(tenantId: string): Promise<string> {
-    const [tenant, runs, audit, read] = await Promise.all([
+    const [tenant, runs, audit, read, global, own] = await Promise.all([
       this.store.getTenant(tenantId),
       this.store.listRuns(tenantId, 1),
-      this.store.listAudit(1),
+      this.store.listAudit({ tenantId, limit: 1 }),
       this.store.lastReadAt(tenantId),
+      this.store.latestSettings('global'),
+      this.store.latestSettings(tenantId),
     ]);
     const run = runs[0];
     const last = audit[0];
-    return JSON.stringify([tenant, run?.id, run?.status, run?.finishedAt, last?.at, last?.action, last?.target, read]);
+    return JSON.stringify([
+      tenant,
+      run?.id,
+      run?.status,
+      run?.finishedAt,
+      last?.at,
+      last?.action,
+      last?.target,
+      read,
+      global?.version,
+      own?.version,
+    ]);
   }
 
   async preview(tenantId: string): Promise<TenantRunResult> {
