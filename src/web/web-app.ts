@@ -161,6 +161,12 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     csrfOpts: { hmacKey },
   });
 
+  /** Throws the CSRF plugin's error (answered 403) when the form's token does not match its cookie. */
+  const checkCsrf = (request: FastifyRequest, reply: FastifyReply) =>
+    new Promise<void>((resolve, reject) =>
+      app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
+    );
+
   // Who is asking: a session cookie, or an API token in the Authorization header.
   app.addHook('onRequest', async (request) => {
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
@@ -219,11 +225,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         );
     }
     const changes = request.method !== 'GET' && request.method !== 'HEAD';
-    if (changes && request.identity?.kind !== 'token' && request.routeOptions.config.csrf !== false) {
-      await new Promise<void>((resolve, reject) =>
-        app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
-      );
-    }
+    if (changes && request.identity?.kind !== 'token' && request.routeOptions.config.csrf !== false)
+      await checkCsrf(request, reply);
     return undefined;
   });
 
@@ -399,9 +402,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         429,
       );
     }
-    await new Promise<void>((resolve, reject) =>
-      app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
-    );
+    await checkCsrf(request, reply);
     const user = username === '' || username !== given ? null : await store.getUser(username);
     const matches = await checkPassword(user?.passwordHash ?? stranger, password);
     if (user === null || !matches) {
