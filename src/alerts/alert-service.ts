@@ -129,6 +129,18 @@ export class AlertService {
       if (channel.type !== open.type) return channel;
       if (open.type !== 'email') return { ...channel, url: blank(channel.url) ? open.url : channel.url };
       const smtp = (channel.smtp ?? {}) as Record<string, unknown>;
+      // The saved password goes only to the server and user it was given for: a person who cannot see it must not
+      // be able to send it elsewhere (or in clear) by changing the rest.
+      const sameServer =
+        smtp.host === open.smtp.host &&
+        (smtp.port ?? 587) === open.smtp.port &&
+        (blank(smtp.user) ? undefined : smtp.user) === open.smtp.user &&
+        (smtp.allowPlainAuth === true) === (open.smtp.allowPlainAuth === true);
+      if (blank(smtp.password) && open.smtp.password !== undefined && !sameServer)
+        throw new OperationError(
+          'Validation',
+          `The alert settings were not saved: channel "${open.name}" smtp password: the SMTP server, port, user or plain authentication changed, so enter the password again (the saved one is sent only to the server it was given for).`,
+        );
       return {
         ...channel,
         smtp: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SecretBox } from '../config/secret-box.ts';
+import { destinationProblem } from './alert-destination.ts';
 import { ALERT_KINDS, type AlertKind } from './alert-kinds.ts';
 
 /**
@@ -18,34 +19,61 @@ const tenants = z
   .describe('tenant ids or names; empty: every tenant');
 const name = z.string().trim().min(1, 'give the channel a name').max(80, 'a channel name is at most 80 characters');
 const webUrl = z.url({ protocol: /^https?$/, error: 'give a web address starting with https://' });
+/** loopback and private addresses (a relay or a hook on the LAN) are refused unless the channel says so */
+const allowPrivateNetwork = z.boolean().optional();
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
 
 export const WEBHOOK_TYPES = ['webhook', 'teams', 'slack'] as const;
 export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
-const webhookChannel = z.strictObject({
-  name,
-  type: z.enum(WEBHOOK_TYPES),
-  url: webUrl,
-  kinds,
-  tenants,
-});
+const webhookChannel = z
+  .strictObject({
+    name,
+    type: z.enum(WEBHOOK_TYPES),
+    url: webUrl,
+    allowPrivateNetwork,
+    kinds,
+    tenants,
+  })
+  .superRefine((channel, context) => {
+    const why = destinationProblem(hostOf(channel.url), channel.allowPrivateNetwork === true);
+    if (why !== null) context.addIssue({ code: 'custom', path: ['url'], message: `alerts are not sent there: ${why}` });
+  });
 
-const emailChannel = z.strictObject({
-  name,
-  type: z.literal('email'),
-  to: z.array(z.email('give an email address such as noc@example.com')).min(1, 'give at least one address to send to'),
-  from: z.email('give the sender address, such as contactsync@example.com'),
-  smtp: z.strictObject({
-    host: z.string().trim().min(1, 'give the SMTP server name'),
-    port: z.number().int().min(1).max(65535).default(587),
-    /** TLS from the start (port 465); otherwise STARTTLS when the server offers it */
-    secure: z.boolean().default(false),
-    user: z.string().min(1).optional(),
-    password: z.string().min(1).optional(),
-  }),
-  kinds,
-  tenants,
-});
+const emailChannel = z
+  .strictObject({
+    name,
+    type: z.literal('email'),
+    to: z
+      .array(z.email('give an email address such as noc@example.com'))
+      .min(1, 'give at least one address to send to'),
+    from: z.email('give the sender address, such as contactsync@example.com'),
+    smtp: z.strictObject({
+      host: z.string().trim().min(1, 'give the SMTP server name'),
+      port: z.number().int().min(1).max(65535).default(587),
+      /** TLS from the start (port 465); otherwise STARTTLS when the server offers it */
+      secure: z.boolean().default(false),
+      user: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      /** the password in clear over a connection without TLS (neither `secure` nor STARTTLS): only when said */
+      allowPlainAuth: z.boolean().optional(),
+    }),
+    allowPrivateNetwork,
+    kinds,
+    tenants,
+  })
+  .superRefine((channel, context) => {
+    const why = destinationProblem(channel.smtp.host, channel.allowPrivateNetwork === true);
+    if (why !== null)
+      context.addIssue({ code: 'custom', path: ['smtp', 'host'], message: `alerts are not sent there: ${why}` });
+  });
 
 export const alertChannelSchema = z.discriminatedUnion('type', [webhookChannel, emailChannel]);
 
@@ -93,13 +121,13 @@ export function openChannel<T extends AlertChannel>(channel: T, box: SecretBox):
     : { ...channel, smtp: { ...channel.smtp, password: box.open(channel.smtp.password) } };
 }
 
-/** How a webhook address is shown: its host, never the path or query that carries its token. */
+/** How a webhook address is shown: its scheme and host, nothing of the path or query that carries its token. */
 export function maskedUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}/••••${url.slice(-4)}`;
+    return `${parsed.protocol}//${parsed.host}/…`;
   } catch {
-    return '••••';
+    return '…';
   }
 }
 

@@ -23,6 +23,7 @@ import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { auditLine } from '../operations/audit-text.ts';
 import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../operations/contact-decisions.ts';
 import { contactView } from './contact-view.ts';
+import { PREVIEW_LIMITS, previewsOf } from './tenant-previews.ts';
 import { actorOf, liveSystemsOf, type Access, type WebServices } from './web-context.ts';
 
 /** One route of the REST API: registered from this table, and described by the OpenAPI document from it too. */
@@ -183,12 +184,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/api/tenants/{id}/plan',
-    summary: 'The dry run: what a sync would do, per user, with field diffs; writes nothing',
+    summary: `The dry run: what a sync would do, per user, with field diffs; writes nothing. One read per tenant is shared for ${PREVIEW_LIMITS.cacheSeconds} s (or until a run or a change); at most ${PREVIEW_LIMITS.perMinute} fresh reads a minute, then 429 with Retry-After`,
     access: 'viewer',
     query: { outcome: 'only users with this outcome (synced, held, disputed, ...)' },
     handler: async (request, services) => {
       const tenant = await tenantNamed(services.store, params(request).id!);
-      const r = await services.apis().runner.runTenant(tenant.id, { dryRun: true });
+      const r = await previewsOf(services).preview(tenant.id);
       const outcome = (request.query as { outcome?: string }).outcome;
       return {
         tenantId: r.tenantId,

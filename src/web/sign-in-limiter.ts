@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import type { StateStore } from '../store/state-store.ts';
 
 /** The longest user name kept from a sign-in attempt: logins are at most 64 characters (contactsync user add). */
@@ -11,6 +12,26 @@ export function signInName(raw: string): string {
   return raw.trim().slice(0, SIGN_IN_NAME_LIMIT);
 }
 
+/**
+ * The client as it is counted: an IPv4 address (also when written inside IPv6), or the /64 network of an IPv6 address,
+ * since one home or server gets a whole /64 and could try from a new address each time.
+ */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped !== undefined) return mapped;
+  if (!isIPv6(address)) return address;
+  const bare = address.replace(/%.*$/, '');
+  const [head = '', tail] = bare.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
 export type SignInTurn =
   | { readonly allowed: true; settle(succeeded: boolean): Promise<void> }
   | { readonly allowed: false; readonly retryAfterMs: number };
@@ -20,6 +41,8 @@ export type SignInTurn =
  * In each window, failures are limited per client address and name (`attempts`), per client address whatever the
  * names (4 × `attempts`: a new name buys no new tries) and per name whatever the addresses (10 × `attempts`: a
  * guess spread over many addresses is slowed too, yet one stranger cannot lock a person out).
+ * A browser showing a device cookie for the name (from an earlier successful sign-in) is counted on its own instead:
+ * failures from elsewhere never lock its person out. IPv6 clients are counted per /64.
  * Each attempt is counted before the password is checked, so that attempts sent at once cannot overtake the limit;
  * a successful one is then taken back.
  */
@@ -30,14 +53,29 @@ export class SignInLimiter {
     private readonly windowMs = SIGN_IN_WINDOW_MS,
   ) {}
 
-  async begin(client: string, name: string): Promise<SignInTurn> {
+  /** `device`: the id of the browser's device cookie when it was issued for `name`; null without one. */
+  async begin(address: string, name: string, device: string | null = null): Promise<SignInTurn> {
+    if (device !== null) return this.take([{ key: `login:d:${device}`, limit: this.attempts }], []);
+    const client = clientKey(address);
     // The name as a short digest: every key is small, whatever a stranger types.
     const folded = createHash('sha256').update(name.toLowerCase()).digest('base64url').slice(0, 16);
-    const keys = [
-      { key: `login:cn:${client}:${folded}`, limit: this.attempts },
-      { key: `login:c:${client}`, limit: this.attempts * 4 },
-      { key: `login:n:${folded}`, limit: this.attempts * 10 },
-    ];
+    const perName = `login:n:${folded}`;
+    const perClient = `login:c:${client}`;
+    return this.take(
+      [
+        { key: `login:cn:${client}:${folded}`, limit: this.attempts },
+        { key: perClient, limit: this.attempts * 4 },
+        { key: perName, limit: this.attempts * 10 },
+      ],
+      [perClient],
+    );
+  }
+
+  /**
+   * Counts one attempt under every key; after a success, the keys are forgotten except `kept`, where the one attempt
+   * is only taken back (a client's count of other names' failures stands).
+   */
+  private async take(keys: readonly { key: string; limit: number }[], kept: readonly string[]): Promise<SignInTurn> {
     const now = Date.now();
     const counts = [];
     for (const { key, limit } of keys)
@@ -48,8 +86,8 @@ export class SignInLimiter {
       allowed: true,
       settle: async (succeeded) => {
         if (!succeeded) return;
-        await this.store.forgetAttempts([keys[0]!.key, keys[2]!.key]);
-        await this.store.uncountAttempt(keys[1]!.key);
+        await this.store.forgetAttempts(keys.map((k) => k.key).filter((key) => !kept.includes(key)));
+        for (const key of kept) await this.store.uncountAttempt(key);
         // Counts whose window has closed are forgotten here, once per sign-in, as expired sessions are.
         await this.store.forgetClosedAttempts('login:');
       },

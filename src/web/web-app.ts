@@ -24,6 +24,8 @@ import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerPages } from './pages/register-pages.ts';
 import { sameSitePath } from './same-site-path.ts';
 import { hashPassword, newToken, tokenDigest, verifyPassword } from './passwords.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DeviceCookies } from './device-cookie.ts';
+import { RepeatedWarnings } from './repeated-warnings.ts';
 import { signInName, SignInLimiter } from './sign-in-limiter.ts';
 import { STYLESHEET } from './styles.ts';
 import type { Access, Identity, Notice, WebServices } from './web-context.ts';
@@ -45,6 +47,8 @@ export interface WebAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** hears every route as it is added, with who may use it (the route tests check every one) */
   readonly onRoute?: (route: { readonly method: string; readonly url: string; readonly access: Access }) => void;
+  /** a warning repeated within this many ms is counted and written once with its count (default a minute) */
+  readonly repeatedWarningMs?: number;
 }
 
 /** What every page handler gets: the frame of the page and how to send it. */
@@ -95,8 +99,23 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   const { services } = options;
   const { store } = services;
   const trustProxy = options.trustProxy ?? false;
+  const repeats = new RepeatedWarnings(
+    (message, repeated, intervalMs) =>
+      app.log.warn({ repeated }, `${message} (${repeated} more times in ${Math.round(intervalMs / 1000)} s)`),
+    options.repeatedWarningMs,
+  );
   const app = Fastify({
     ...(options.logger === undefined ? {} : { loggerInstance: options.logger }),
+    // A request's warnings (the CSRF check's "Missing csrf secret") can be sent by a stranger a thousand times.
+    childLoggerFactory: (logger, bindings, childOptions) => {
+      const child = logger.child(bindings, childOptions);
+      const warn = child.warn.bind(child);
+      child.warn = ((first: unknown, ...rest: unknown[]) => {
+        const message = typeof first === 'string' ? first : typeof rest[0] === 'string' ? rest[0] : null;
+        if (message === null || repeats.admit(message)) (warn as (...args: unknown[]) => void)(first, ...rest);
+      }) as typeof child.warn;
+      return child;
+    },
     // The log is for what went wrong: requests that were answered are not written one by one.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
@@ -107,6 +126,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   const sessionMs = (options.sessionHours ?? 12) * 3600_000;
   const hmacKey = await store.appSecret('csrf-hmac');
   const limiter = new SignInLimiter(store, options.loginAttempts ?? 5);
+  const devices = new DeviceCookies(await store.appSecret('device-cookie'));
   const checkPassword = options.verifyPassword ?? verifyPassword;
   // An unknown name costs the same scrypt work as a known one: the answer's time does not tell them apart.
   const stranger = await hashPassword(newToken());
@@ -140,6 +160,12 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     getUserInfo: (request: FastifyRequest) => request.identity?.sessionHash ?? 'signed-out',
     csrfOpts: { hmacKey },
   });
+
+  /** Throws the CSRF plugin's error (answered 403) when the form's token does not match its cookie. */
+  const checkCsrf = (request: FastifyRequest, reply: FastifyReply) =>
+    new Promise<void>((resolve, reject) =>
+      app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
+    );
 
   // Who is asking: a session cookie, or an API token in the Authorization header.
   app.addHook('onRequest', async (request) => {
@@ -199,11 +225,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         );
     }
     const changes = request.method !== 'GET' && request.method !== 'HEAD';
-    if (changes && request.identity?.kind !== 'token' && request.routeOptions.config.csrf !== false) {
-      await new Promise<void>((resolve, reject) =>
-        app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
-      );
-    }
+    if (changes && request.identity?.kind !== 'token' && request.routeOptions.config.csrf !== false)
+      await checkCsrf(request, reply);
     return undefined;
   });
 
@@ -252,6 +275,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         'request failed',
       );
     const message = messageOf(error, status, request.id);
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     if (answersJson(request)) {
       const code =
         error instanceof OperationError
@@ -260,11 +285,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
             ? 'Validation'
             : status === 403
               ? 'Forbidden'
-              : status === 502
-                ? 'Upstream'
-                : status >= 500
-                  ? 'Internal'
-                  : 'BadRequest';
+              : status === 429
+                ? 'RateLimited'
+                : status === 502
+                  ? 'Upstream'
+                  : status >= 500
+                    ? 'Internal'
+                    : 'BadRequest';
       return reply.code(status).send({
         error: {
           code,
@@ -278,7 +305,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     return tools.send(
       request,
       reply,
-      status === 404 ? 'Not found' : status === 403 ? 'Refused' : 'Something went wrong',
+      status === 404
+        ? 'Not found'
+        : status === 403
+          ? 'Refused'
+          : status === 429
+            ? 'Try again shortly'
+            : 'Something went wrong',
       html`<div class="notice bad" role="alert">${message}</div>
         <p><a href="/">Back to the dashboard</a></p>`,
       status,
@@ -348,14 +381,16 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     return loginPage(request, reply, next, null, 200);
   });
   // A sign-in form is small: a stranger's megabyte of user name is refused before it is read.
-  app.post('/login', { config: { access: 'public' }, bodyLimit: 16 * 1024 }, async (request, reply) => {
+  // The CSRF check comes after the limiter counted the attempt: a flood of forms without the cookie is limited too.
+  app.post('/login', { config: { access: 'public', csrf: false }, bodyLimit: 16 * 1024 }, async (request, reply) => {
     const body = (request.body ?? {}) as { username?: unknown; password?: unknown; next?: unknown };
     const given = typeof body.username === 'string' ? body.username.trim() : '';
     // What is counted, looked up and audited: never more of the name than a login can have.
     const username = signInName(given);
     const password = typeof body.password === 'string' ? body.password : '';
     const next = sameSitePath(body.next);
-    const turn = await limiter.begin(request.ip, username);
+    const device = devices.verify(request.cookies[DEVICE_COOKIE], username);
+    const turn = await limiter.begin(request.ip, username, device);
     if (!turn.allowed) {
       const minutes = Math.max(1, Math.ceil(turn.retryAfterMs / 60_000));
       reply.header('retry-after', String(Math.ceil(turn.retryAfterMs / 1000)));
@@ -367,6 +402,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         429,
       );
     }
+    await checkCsrf(request, reply);
     const user = username === '' || username !== given ? null : await store.getUser(username);
     const matches = await checkPassword(user?.passwordHash ?? stranger, password);
     if (user === null || !matches) {
@@ -387,6 +423,14 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       sameSite: 'strict',
       secure,
       maxAge: sessionMs / 1000,
+    });
+    // This browser is now known for this name: failures from elsewhere will not lock it out.
+    reply.setCookie(DEVICE_COOKIE, devices.issue(user.username, device ?? undefined), {
+      path: '/login',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      maxAge: DEVICE_COOKIE_DAYS * 86_400,
     });
     // A new session gets a new CSRF secret.
     reply.clearCookie('_csrf', { path: '/' });

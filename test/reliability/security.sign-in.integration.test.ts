@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/store/connect.ts';
 import { migrateToLatest } from '../../src/store/migrations.ts';
 import { StateStore } from '../../src/store/state-store.ts';
 import { hashPassword, verifyPassword } from '../../src/web/passwords.ts';
-import { buildWebApp, type WebAppOptions } from '../../src/web/web-app.ts';
+import { buildWebApp, SESSION_COOKIE, type WebAppOptions } from '../../src/web/web-app.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { PASSWORD, stateOnlyServices, textOf } from '../support/web.ts';
 
@@ -17,12 +18,25 @@ function appOn(store: StateStore, options: Partial<WebAppOptions> = {}): Promise
   return buildWebApp({ services: stateOnlyServices(store), ...options });
 }
 
-/** A sign-in form as a browser posts it, from `client` (the socket's address) through `forwardedFor` when given. */
+/**
+ * A sign-in form as a browser posts it, from `client` (the socket's address) through `forwardedFor` when given; the
+ * browser keeps its cookies (the device cookie of a successful sign-in among them).
+ */
 class SignInForm {
-  private cookie = '';
+  private readonly cookies = new Map<string, string>();
   private csrf = '';
 
   constructor(private readonly app: FastifyInstance) {}
+
+  private keep(cookies: readonly { name: string; value: string }[]): void {
+    for (const { name, value } of cookies) {
+      // Signed in, the browser is sent on; the form is used again as if signed out (it keeps the device cookie).
+      if (name === SESSION_COOKIE) continue;
+      if (value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+      if (name === '_csrf' && value === '') this.csrf = '';
+    }
+  }
 
   async post(
     username: string,
@@ -31,7 +45,7 @@ class SignInForm {
   ): Promise<{ status: number; text: string }> {
     if (this.csrf === '') {
       const page = await this.app.inject({ method: 'GET', url: '/login' });
-      this.cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      this.keep(page.cookies);
       this.csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     }
     const response = await this.app.inject({
@@ -39,14 +53,27 @@ class SignInForm {
       url: '/login',
       remoteAddress: from.client ?? '127.0.0.1',
       headers: {
-        cookie: this.cookie,
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
         'content-type': 'application/x-www-form-urlencoded',
         ...(from.forwardedFor === undefined ? {} : { 'x-forwarded-for': from.forwardedFor }),
       },
       payload: new URLSearchParams({ _csrf: this.csrf, username, password }).toString(),
     });
+    this.keep(response.cookies);
     return { status: response.statusCode, text: textOf(response.body) };
   }
+}
+
+/** A form posted without the CSRF cookie or token, as a script floods it. */
+async function bareForm(app: FastifyInstance, client: string, username: string): Promise<number> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/login',
+    remoteAddress: client,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ username, password: 'wrong' }).toString(),
+  });
+  return response.statusCode;
 }
 
 for (const dialect of DATABASES) {
@@ -103,6 +130,65 @@ for (const dialect of DATABASES) {
       expect((await other.post('viewer', 'wrong', { client: socket, forwardedFor: '203.0.113.7' })).status).toBe(401);
       expect((await other.post('viewer', PASSWORD, { client: socket, forwardedFor: '203.0.113.8' })).status).toBe(429);
       await untrusting.close();
+    });
+
+    it('never locks a person out of their own browser, whatever ten addresses try against their name', async () => {
+      await database.store.addUser('carol', await hashPassword(PASSWORD), 'admin');
+      const app = await appOn(database.store);
+      const own = new SignInForm(app);
+      expect((await own.post('carol', PASSWORD, { client: '203.0.113.200' })).status).toBe(303);
+      // Five failures from each of ten addresses: more than the name allows from browsers it does not know.
+      for (let a = 0; a < 10; a++) {
+        const stranger = new SignInForm(app);
+        for (let i = 0; i < 5; i++)
+          expect((await stranger.post('carol', `guess-${i}`, { client: `192.0.2.${100 + a}` })).status).toBe(401);
+      }
+      expect((await new SignInForm(app).post('carol', 'guess', { client: '192.0.2.120' })).status).toBe(429);
+      expect((await new SignInForm(app).post('carol', PASSWORD, { client: '192.0.2.121' })).status).toBe(429);
+      // Her own browser, even from another address (a laptop on another network), still signs her in.
+      expect((await own.post('carol', PASSWORD, { client: '198.51.100.201' })).status).toBe(303);
+      // Its own failures are limited all the same.
+      for (let i = 0; i < 5; i++)
+        expect((await own.post('carol', `mistake-${i}`, { client: '198.51.100.201' })).status).toBe(401);
+      expect((await own.post('carol', PASSWORD, { client: '198.51.100.201' })).status).toBe(429);
+      await app.close();
+    });
+
+    it('counts an IPv6 client by its /64: a new address in the same network buys no new attempt', async () => {
+      const app = await appOn(database.store, { loginAttempts: 2 });
+      const form = new SignInForm(app);
+      const statuses = [];
+      for (let i = 1; i <= 9; i++)
+        statuses.push(
+          (await form.post(`v6-guess-${i}`, 'wrong', { client: `2001:db8:5:6::${i.toString(16)}` })).status,
+        );
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429]);
+      expect((await form.post('v6-guess-x', 'wrong', { client: '2001:db8:5:6:ffff:1:2:3' })).status).toBe(429);
+      expect((await form.post('v6-guess-y', 'wrong', { client: '2001:db8:5:7::1' })).status).toBe(401);
+      await app.close();
+    });
+
+    it('counts forms without the CSRF cookie in the limit, and writes their warning once per interval with a count', async () => {
+      const lines: { msg: string; repeated?: number }[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as never) });
+      const app = await appOn(database.store, { loginAttempts: 2, logger, repeatedWarningMs: 1000 });
+      const statuses = [];
+      for (let i = 0; i < 12; i++) statuses.push(await bareForm(app, '198.51.100.60', `bare-${i}`));
+      expect(statuses).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 429, 429, 429, 429]);
+      // A flood spread over many addresses: each refused, and one line for all of them.
+      for (let i = 0; i < 100; i++) expect(await bareForm(app, `10.9.${i >> 8}.${i & 255}`, `spread-${i}`)).toBe(403);
+      const warnings = () => lines.filter((l) => l.msg.startsWith('Missing csrf secret'));
+      // Every refused form is accounted for: a line, or a count in the line that closes its interval.
+      const accounted = () => warnings().reduce((n, l) => n + (l.repeated ?? 1), 0);
+      for (let waited = 0; accounted() < 108 && waited < 5000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(accounted()).toBe(108);
+      // A line per interval and one with the count: a handful for the whole flood (the test takes a few seconds).
+      expect(warnings().length).toBeLessThanOrEqual(8);
+      expect(warnings()).toContainEqual(
+        expect.objectContaining({ msg: expect.stringMatching(/^Missing csrf secret \(\d+ more times in 1 s\)$/) }),
+      );
+      await app.close();
     });
 
     it('keeps the count across a restart of the app on the same database', async () => {

@@ -36,7 +36,7 @@ export interface WebHarness {
 
 /** The sandbox (demo seed, synced once), logins `admin` and `viewer`, an API token of each role, and the web app. */
 export async function startWebHarness(
-  options: { loginAttempts?: number; queue?: WebServices['queue'] } = {},
+  options: { loginAttempts?: number; queue?: WebServices['queue']; previewLimits?: WebServices['previewLimits'] } = {},
 ): Promise<WebHarness> {
   const box = await startSandbox({
     seed: parseSeed(JSON.parse(JSON.stringify(demoSeed()))),
@@ -62,7 +62,11 @@ export async function startWebHarness(
   });
   const routes: { method: string; url: string; access: Access }[] = [];
   const app = await buildWebApp({
-    services: { ...box.webServices(), ...(options.queue === undefined ? {} : { queue: options.queue }) },
+    services: {
+      ...box.webServices(),
+      ...(options.queue === undefined ? {} : { queue: options.queue }),
+      ...(options.previewLimits === undefined ? {} : { previewLimits: options.previewLimits }),
+    },
     onRoute: (route) => routes.push(route),
     ...(options.loginAttempts === undefined ? {} : { loginAttempts: options.loginAttempts }),
   });

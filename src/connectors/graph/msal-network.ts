@@ -1,4 +1,8 @@
-import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import { CrossOriginRedirect, fetchWithCredential } from '../http/credential-fetch.ts';
+
+/** MSAL's error code for a login request whose redirect to another address was refused (the secret stayed home). */
+export const REDIRECT_REFUSED = 'redirect_refused';
 
 /** Microsoft's login host, which MSAL insists on (it refuses `http://` authorities). */
 export const LOGIN_HOST = 'https://login.microsoftonline.com';
@@ -43,7 +47,20 @@ async function send<T>(
   const init: RequestInit = { method, signal: AbortSignal.timeout(timeoutMs) };
   if (options?.headers !== undefined) init.headers = options.headers;
   if (options?.body !== undefined) init.body = options.body;
-  const response = await fetch(url, init);
+  let response: Response;
+  try {
+    // The token request carries the client secret (or a signed assertion) in its body: a 307 must not take it away.
+    response = await fetchWithCredential(url, init);
+  } catch (error) {
+    // An AuthError passes through MSAL unchanged, with its message; any other error becomes a bare "network_error".
+    if (error instanceof CrossOriginRedirect)
+      throw new AuthError(
+        REDIRECT_REFUSED,
+        '',
+        `Microsoft's login endpoint answered with a redirect (${error.status}) to ${error.to}, another address than ${error.from}; the client secret was not sent there. Check the login address in the config.`,
+      );
+    throw error;
+  }
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {
     headers[key] = value;

@@ -1,6 +1,6 @@
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
 import { ConnectorError } from '../http/connector-error.ts';
-import { fetchNetworkClient, LOGIN_HOST, offlineAuthorityMetadata } from './msal-network.ts';
+import { fetchNetworkClient, LOGIN_HOST, offlineAuthorityMetadata, REDIRECT_REFUSED } from './msal-network.ts';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -81,6 +81,13 @@ export class GraphTokenProvider {
     } catch (error) {
       const errorCode = (error as { errorCode?: string }).errorCode ?? null;
       const description = (error as Error).message ?? '';
+      if (errorCode === REDIRECT_REFUSED)
+        throw new ConnectorError({
+          code: 'Auth',
+          service: 'microsoft login',
+          apiCode: errorCode,
+          message: (error as { errorMessage?: string }).errorMessage ?? description,
+        });
       const transient =
         errorCode === 'network_error' ||
         errorCode === 'endpoints_resolution_error' ||

@@ -1,4 +1,5 @@
 import { ConnectorError } from './connector-error.ts';
+import { CrossOriginRedirect, fetchWithCredential } from './credential-fetch.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptOutcome, type RetryPolicy } from './retry-decision.ts';
 import { UNLIMITED_BUDGET, type RequestBudget } from './request-budget.ts';
 
@@ -144,7 +145,7 @@ export class HttpClient {
       try {
         const init: RequestInit = { method: request.method, headers, signal: AbortSignal.timeout(this.timeoutMs) };
         if (request.body !== undefined) init.body = request.body;
-        const raw = await fetch(request.url, init);
+        const raw = await fetchWithCredential(request.url, init);
         const text = await raw.text();
         let body: unknown;
         let readable = true;
@@ -163,6 +164,14 @@ export class HttpClient {
         if (readable)
           this.options.record?.({ service, method: request.method, url: request.url, status: raw.status, body });
       } catch (error) {
+        // Every request of a connector carries its credential: a redirect elsewhere is a wrong base URL, or a trap.
+        if (error instanceof CrossOriginRedirect)
+          throw new ConnectorError({
+            code: 'Auth',
+            service,
+            status: error.status,
+            message: `${service} answered with a redirect (${error.status}) to ${error.to}, another address than ${error.from}; the credential was not sent there. Check the base URL of ${service} in the config: it must be the API's own https address.`,
+          });
         const name = (error as Error).name;
         outcome =
           name === 'TimeoutError' || name === 'AbortError'

@@ -22,7 +22,15 @@ type ChannelView = Record<string, unknown> & {
   url?: string;
   to?: string[];
   from?: string;
-  smtp?: { host?: string; port?: number; secure?: boolean; user?: string; password?: string | null };
+  smtp?: {
+    host?: string;
+    port?: number;
+    secure?: boolean;
+    user?: string;
+    password?: string | null;
+    allowPlainAuth?: boolean;
+  };
+  allowPrivateNetwork?: boolean;
   kinds?: string[];
   tenants?: string[];
 };
@@ -38,10 +46,12 @@ function list(value: unknown): string[] {
 /** A channel as the form sends it, in the shape of the alert settings (secrets left blank keep the saved ones). */
 function channelFromForm(body: Record<string, unknown>): Record<string, unknown> {
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
+  const checked = (name: string) => body[name] === 'on' || body[name] === 'true';
   const common = {
     ...(text('id') === '' ? {} : { id: text('id') }),
     name: text('name'),
     type: text('type'),
+    ...(checked('allowPrivateNetwork') ? { allowPrivateNetwork: true } : {}),
     kinds: list(body.kinds),
     tenants: list(body.tenants),
   };
@@ -54,9 +64,10 @@ function channelFromForm(body: Record<string, unknown>): Record<string, unknown>
     smtp: {
       host: text('host'),
       port: Number.isFinite(port) ? port : text('port'),
-      secure: body.secure === 'on' || body.secure === 'true',
+      secure: checked('secure'),
       ...(text('user') === '' ? {} : { user: text('user') }),
       ...(text('password') === '' ? {} : { password: text('password') }),
+      ...(checked('allowPlainAuth') ? { allowPlainAuth: true } : {}),
     },
   };
 }
@@ -115,8 +126,31 @@ function channelForm(frame: PageFrame, channel: ChannelView | null): SafeHtml {
       ${input('SMTP password', 'password', '', {
         type: 'password',
         placeholder: channel?.smtp?.password ? 'saved; leave blank to keep' : '',
+        ...(channel?.smtp?.password
+          ? { help: 'Changing the server, the port or the user asks for the password again.' }
+          : {}),
       })}
+      <div class="field">
+        <label
+          ><input
+            type="checkbox"
+            name="allowPlainAuth"
+            ${channel?.smtp?.allowPlainAuth === true ? html` checked` : ''}
+          />
+          Send the password without TLS (a server on a trusted network only)</label
+        >
+      </div>
     </fieldset>
+    <div class="field">
+      <label
+        ><input
+          type="checkbox"
+          name="allowPrivateNetwork"
+          ${channel?.allowPrivateNetwork === true ? html` checked` : ''}
+        />
+        May reach this machine or a private network (a relay or a hook on the LAN)</label
+      >
+    </div>
     <fieldset>
       <legend>What</legend>
       ${ALERT_KINDS.map((k) => html`<label class="check"><input type="checkbox" name="kinds" value="${k}" ${kinds.includes(k) ? html` checked` : ''} /> ${ALERT_KIND_NAMES[k].many}</label>`)}

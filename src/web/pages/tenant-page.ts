@@ -14,6 +14,7 @@ import { overridesFromForm, settingsForm, type FormValues } from '../settings-fo
 import type { PageTools } from '../web-app.ts';
 import { actorOf, liveSystemsOf, type WebServices } from '../web-context.ts';
 import { settingChoices } from '../../operations/settings-check.ts';
+import { previewsOf } from '../tenant-previews.ts';
 import { countsText, isAdmin, mappingText, OUTCOMES, param, query, resultsTable } from './shared.ts';
 
 /** The names the named settings may take, for their dropdowns; none when the APIs cannot be reached. */
@@ -180,7 +181,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
 
   app.get('/tenants/:id/preview', { config: { access: 'viewer' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
-    const result = await services.apis().runner.runTenant(tenant.id, { dryRun: true });
+    const result = await previewsOf(services).preview(tenant.id);
     const wanted = query(request, 'outcome');
     const outcome = (OUTCOMES as readonly string[]).includes(wanted ?? '') ? wanted! : null;
     const users = result.users.filter((u) => (outcome === null ? u.outcome !== 'unchanged' : u.outcome === outcome));

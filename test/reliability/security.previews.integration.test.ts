@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WebHarness } from '../support/web.ts';
+import { Browser, startWebHarness } from '../support/web.ts';
+
+/**
+ * A preview is a full read of Microsoft 365, IT Glue and BMS, and a viewer (or a read-only token) may ask for one:
+ * previews must not spend the API budgets the syncs need. One read is shared by everyone asking about a tenant for a
+ * short time, and fresh reads are limited per minute, answering 429 with Retry-After beyond that.
+ */
+let web: WebHarness | null = null;
+afterEach(async () => {
+  await web?.close();
+  web = null;
+});
+
+const plan = (harness: WebHarness, tenantId: string) =>
+  harness.app.inject({
+    url: `/api/tenants/${tenantId}/plan`,
+    headers: { authorization: `Bearer ${harness.tokens.viewer}` },
+  });
+
+async function mappedTenants(harness: WebHarness): Promise<string[]> {
+  return (await harness.box.store.listTenants()).filter((t) => t.itglueOrganizationId !== null).map((t) => t.id);
+}
+
+describe('previews', () => {
+  it('asked at once for one tenant, by the API and the page, cost one read of the APIs', async () => {
+    web = await startWebHarness({ previewLimits: { perMinute: 100, cacheSeconds: 30 } });
+    const harness = web;
+    const [tenant] = await mappedTenants(harness);
+    // What one preview reads (signed in already, so that only the reads are counted).
+    let before = harness.box.sims.requests.length;
+    await harness.box.runner.runTenant(tenant!, { dryRun: true });
+    const oneRead = harness.box.sims.requests.length - before;
+    expect(oneRead).toBeGreaterThan(0);
+
+    const viewer = new Browser(harness.app);
+    await viewer.login('viewer');
+    before = harness.box.sims.requests.length;
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () => plan(harness, tenant!)),
+      viewer.get(`/tenants/${tenant}/preview`),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array<number>(9).fill(200));
+    expect(harness.box.sims.requests.length - before).toBe(oneRead);
+    // Asked again a moment later: still shared.
+    expect((await plan(harness, tenant!)).statusCode).toBe(200);
+    expect(harness.box.sims.requests.length - before).toBe(oneRead);
+    // A sync writes a run: the next preview reads afresh.
+    const synced = await harness.app.inject({
+      method: 'POST',
+      url: `/api/tenants/${tenant}/sync`,
+      headers: { authorization: `Bearer ${harness.tokens.admin}` },
+    });
+    expect(synced.statusCode).toBe(200);
+    before = harness.box.sims.requests.length;
+    expect((await plan(harness, tenant!)).statusCode).toBe(200);
+    expect(harness.box.sims.requests.length - before).toBe(oneRead);
+  });
+
+  it('beyond their own budget are refused with Retry-After, while a sync still gets its requests', async () => {
+    web = await startWebHarness({ previewLimits: { perMinute: 2, cacheSeconds: 30 } });
+    const harness = web;
+    const tenants = await mappedTenants(harness);
+    expect(tenants.length).toBeGreaterThanOrEqual(3);
+    expect((await plan(harness, tenants[0]!)).statusCode).toBe(200);
+    expect((await plan(harness, tenants[1]!)).statusCode).toBe(200);
+    const before = harness.box.sims.requests.length;
+    const refused = await plan(harness, tenants[2]!);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json().error).toEqual({
+      code: 'RateLimited',
+      message: expect.stringMatching(/^Too many previews were read in the last minute .* Try again in \d+ s/),
+    });
+    expect(harness.box.sims.requests.length).toBe(before);
+    // The page says the same to a person.
+    const viewer = new Browser(harness.app);
+    await viewer.login('viewer');
+    const page = await viewer.get(`/tenants/${tenants[2]}/preview`);
+    expect(page.statusCode).toBe(429);
+    expect(page.body).toContain('Too many previews were read in the last minute');
+    // A sync is not held back by the previews' budget.
+    const synced = await harness.app.inject({
+      method: 'POST',
+      url: `/api/tenants/${tenants[2]}/sync`,
+      headers: { authorization: `Bearer ${harness.tokens.admin}` },
+    });
+    expect(synced.statusCode).toBe(200);
+    expect(synced.json().status).not.toBe('failed');
+    expect(harness.box.sims.requests.length).toBeGreaterThan(before);
+  });
+});
