@@ -1,4 +1,5 @@
 import { BmsPsa } from '../connectors/bms/bms-psa.ts';
+import { BMS_MFA_REQUIRED } from '../connectors/bms/wire.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import type { TransportOptions } from '../connectors/http/http-client.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
@@ -83,7 +84,10 @@ export async function checkBms(
     if (isConnectorError(error, 'Auth'))
       return {
         ok: false,
-        message: `Kaseya BMS (region ${region}) refused the login: check the user name, the password and the tenant (the company name at login), and that the user is an API employee. (${error.message.split('\n')[0]})`,
+        message:
+          error.apiCode === BMS_MFA_REQUIRED
+            ? `Kaseya BMS (region ${region}) refused the login: ${credentials.userName} has multi-factor authentication (MFA), and contactsync signs in unattended: use an API user without MFA. (${error.message.split('\n')[0]})`
+            : `Kaseya BMS (region ${region}) refused the login: check the user name, the password and the tenant (the company name at login), and that the user is an API employee. (${error.message.split('\n')[0]})`,
       };
     return unreachable('Kaseya BMS', error);
   }
