@@ -43,7 +43,12 @@ import {
 } from './wire.ts';
 
 /** IT Glue's documented limit: requests per account, counted over 5 minutes. */
-export const ITGLUE_BUDGET = { limit: 3000, windowMs: 5 * 60_000 } as const;
+export const ITGLUE_ACCOUNT_LIMIT = { limit: 3000, windowMs: 5 * 60_000 } as const;
+/**
+ * The share of the account's limit contactsync spends unless told otherwise: every other tool the MSP runs against IT
+ * Glue spends from the same account (CONTRACTS.md).
+ */
+export const ITGLUE_DEFAULT_SHARE = 2 / 3;
 
 export interface ItGlueOptions extends TransportOptions {
   readonly apiKey: string;
@@ -87,7 +92,7 @@ export class ItGlueDocStore implements DocStore {
       service: 'itglue',
       auth: { headers: async () => ({ 'x-api-key': options.apiKey }), refresh: async () => {} },
       // IT Glue documents no Retry-After: a 429 is waited out for its whole 5-minute window.
-      throttleWindowMs: ITGLUE_BUDGET.windowMs,
+      throttleWindowMs: ITGLUE_ACCOUNT_LIMIT.windowMs,
       ...transportOf(options),
     });
   }
