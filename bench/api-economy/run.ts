@@ -46,8 +46,9 @@ function lowerBound(
   }
   if (planned.length > 0 && firstRun) {
     // Once per process: the organizations and accounts to map by name, the contact types, the BMS login and types.
+    // BMS's account lookup gives no total, so a page more (empty, or the same list again) shows where it ends.
     bound.itglue += 1 + pages(seed.itglue.organizations.length, 1000);
-    bound.bms += 1 + 2 + pages(seed.bms.accounts.length, 1000);
+    bound.bms += 1 + 2 + pages(seed.bms.accounts.length, BMS_PAGE_SIZE) + 1;
   }
   for (const result of planned) {
     const tenant = seed.tenants.find((t) => t.id === result.tenantId)!;
