@@ -149,7 +149,7 @@ describe('BMS type ids given as numbers', () => {
     b.sims.bms.typeListsReadable = false;
     const result = tenantA(await b.syncAll({ force: true }));
     expect(result.status).toBe('failed');
-    expect(result.error).toMatch(/BMS's (email|phone) types could not be read/);
+    expect(result.error).toMatch(/BMS's list of (email|phone) types could not be read/);
     expect(result.error).toMatch(/contactsync tenants settings TENANT --set psa\.(email|phone)Type=ID/);
     expect(b.sims.bms.contactsOf(1)).toHaveLength(0);
   });
