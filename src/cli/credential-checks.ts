@@ -1,4 +1,6 @@
 import { BmsPsa } from '../connectors/bms/bms-psa.ts';
+import { BMS_ENDPOINTS, BMS_MFA_REQUIRED, BMS_REGIONS, bmsTypeIdsWhere } from '../connectors/bms/wire.ts';
+import type { PsaType } from '../domain/psa-contact.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import type { TransportOptions } from '../connectors/http/http-client.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
@@ -83,8 +85,39 @@ export async function checkBms(
     if (isConnectorError(error, 'Auth'))
       return {
         ok: false,
-        message: `Kaseya BMS (region ${region}) refused the login: check the user name, the password and the tenant (the company name at login), and that the user is an API employee. (${error.message.split('\n')[0]})`,
+        message:
+          error.apiCode === BMS_MFA_REQUIRED
+            ? `Kaseya BMS (region ${region}) refused the login: ${credentials.userName} has multi-factor authentication (MFA), and contactsync signs in unattended: use an API user without MFA. (${error.message.split('\n')[0]})`
+            : `Kaseya BMS (region ${region}) refused the login: check the user name, the password and the tenant (the company name at login), and that the user is an API employee. (${error.message.split('\n')[0]})`,
       };
     return unreachable('Kaseya BMS', error);
   }
+}
+
+/** One of BMS's type lists: the types, or why it could not be read (BMS does not serve it where contactsync asks). */
+export type BmsTypeList = { readonly types: readonly PsaType[] } | { readonly unreadable: string };
+
+/**
+ * BMS's email and phone types, read as soon as the credentials are known, so that a type the settings cannot name is
+ * found at once rather than by the first contact written. Throws when BMS cannot be asked at all (sign-in, network).
+ */
+export async function readBmsTypes(
+  credentials: { userName: string; password: string; tenant: string },
+  region: 'us' | 'emea' | 'apac',
+  urls: ServiceUrls,
+): Promise<Record<'email' | 'phone', BmsTypeList>> {
+  const baseUrl = urls.bms ?? BMS_REGIONS[region];
+  const psa = new BmsPsa({ credentials, baseUrl, ...QUICK });
+  const read = async (kind: 'email' | 'phone'): Promise<BmsTypeList> => {
+    try {
+      return { types: await (kind === 'email' ? psa.listEmailTypes() : psa.listPhoneTypes()) };
+    } catch (error) {
+      if (!isConnectorError(error, 'NotFound')) throw error;
+      const { method, path } = BMS_ENDPOINTS[kind === 'email' ? 'emailTypes' : 'phoneTypes'];
+      return {
+        unreadable: `Kaseya BMS does not list its ${kind} types where contactsync asks (${method} ${path} answered ${error.status ?? 'nothing'}), so the ${kind} type must be given by its id, or every contact written to BMS would fail. ${bmsTypeIdsWhere(baseUrl)}`,
+      };
+    }
+  };
+  return { email: await read('email'), phone: await read('phone') };
 }

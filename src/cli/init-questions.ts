@@ -19,6 +19,9 @@ export interface Question {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
 
+const typeId = (answer: string) =>
+  /^\d+$/.test(answer) && Number(answer) > 0 ? null : 'a type id is a whole number such as 3, not its name';
+
 const oneOf = (values: readonly string[]) => (answer: string) =>
   values.includes(answer.toLowerCase()) ? null : `answer ${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 
@@ -110,6 +113,16 @@ export const QUESTIONS = {
     question: 'Kaseya BMS password (typing is hidden)',
     secret: true,
     check: (a: string) => (a === '' ? 'give the password' : null),
+  },
+  bmsEmailType: {
+    env: 'CONTACTSYNC_BMS_EMAIL_TYPE_ID',
+    question: 'Kaseya BMS email type id (a number)',
+    check: typeId,
+  },
+  bmsPhoneType: {
+    env: 'CONTACTSYNC_BMS_PHONE_TYPE_ID',
+    question: 'Kaseya BMS phone type id (a number)',
+    check: typeId,
   },
 } as const satisfies Record<string, Question>;
 

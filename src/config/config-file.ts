@@ -14,6 +14,12 @@ import { decryptSecret, isEncrypted, loadSecretKey } from './secrets.ts';
  */
 const url = z.url().nullable().optional();
 
+/** One API's limit: `{limit, windowMs}`, or `{share}` of the documented limit (more than 0, at most 1). */
+const apiLimitSchema = z.union([
+  z.strictObject({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }),
+  z.strictObject({ share: z.number().gt(0).max(1) }),
+]);
+
 /** What Fastify's trustProxy takes in a list: an address, a CIDR range, or one of proxy-addr's named ranges. */
 function isProxyAddress(value: string): boolean {
   if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
@@ -78,18 +84,15 @@ export const configSchema = z.strictObject({
       }),
     )
     .default([]),
-  /** lower request limits than the documented ones, when an account has them (every process keeps inside them) */
+  /**
+   * The request limits every process keeps inside: a limit of its own (lower than the documented one, when an account
+   * has one), or a share of the documented one (IT Glue's default: two thirds, its account being shared)
+   */
   apiLimits: z
     .strictObject(
       Object.fromEntries(
-        (['graph', 'itglue', 'bms'] as const).map((api) => [
-          api,
-          z.strictObject({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
-        ]),
-      ) as Record<
-        'graph' | 'itglue' | 'bms',
-        z.ZodOptional<z.ZodObject<{ limit: z.ZodNumber; windowMs: z.ZodNumber }>>
-      >,
+        (['graph', 'itglue', 'bms'] as const).map((api) => [api, apiLimitSchema.optional()]),
+      ) as Record<'graph' | 'itglue' | 'bms', z.ZodOptional<typeof apiLimitSchema>>,
     )
     .prefault({}),
   web: z

@@ -60,12 +60,11 @@ export interface DocStore {
   listOrganizations(): Promise<readonly NamedRecord<string>[]>;
   listLocations(organizationId: string): Promise<readonly DocLocation[]>;
   listContactTypes(): Promise<readonly DocContactType[]>;
-  listContacts(organizationId: string): Promise<readonly DocContact[]>;
   /**
-   * The contacts of the organization that the platform's own PSA integration keeps in step with one of these BMS
-   * contacts (they refuse API edits): contact id → BMS contact id.
+   * Every contact of the organization, each with the PSA contact the platform's own PSA integration keeps it in step
+   * with (`mirroredPsaContactId`: such a contact refuses API edits).
    */
-  listPsaMirrored(organizationId: string, psaContacts: readonly PsaContact[]): Promise<ReadonlyMap<string, number>>;
+  listContacts(organizationId: string): Promise<readonly DocContact[]>;
   /** One contact as IT Glue holds it now, or null when there is none with this id. */
   readContact(id: string): Promise<DocContact | null>;
   /** Creates contacts in one organization; one result per draft, in order. */

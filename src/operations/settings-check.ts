@@ -1,4 +1,5 @@
 import type { DirectorySource, DocStore, Psa } from '../domain/ports.ts';
+import type { PsaType } from '../domain/psa-contact.ts';
 import type { Settings, SettingsProblem } from '../domain/settings.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import { foldName } from '../normalize/name.ts';
@@ -23,6 +24,8 @@ export interface SettingChoices {
   readonly 'psa.leaverContactType': readonly string[] | null;
   readonly 'psa.emailType': readonly { readonly id: number; readonly name: string }[] | null;
   readonly 'psa.phoneType': readonly { readonly id: number; readonly name: string }[] | null;
+  /** why a BMS type list BMS does not serve (a path it does not have) could not be read: a name cannot be checked */
+  readonly unreadable: Partial<Record<'psa.emailType' | 'psa.phoneType', string>>;
 }
 
 async function readable<T>(read: () => Promise<T>): Promise<T | null> {
@@ -39,13 +42,23 @@ function namesOf(list: readonly { readonly name: string }[] | null): string[] | 
 
 /** The lists a tenant's named settings are checked against (a list that cannot be read is null, and not checked). */
 export async function settingChoices(systems: LiveSystems, tenant: TenantRecord): Promise<SettingChoices> {
+  const unreadable: { -readonly [K in keyof SettingChoices['unreadable']]: string } = {};
+  const types = (key: 'psa.emailType' | 'psa.phoneType', read: () => Promise<readonly PsaType[]>) =>
+    read().catch((error: unknown) => {
+      if (isConnectorError(error, 'NotFound')) unreadable[key] = error.message;
+      return null;
+    });
   const [locations, contactTypes, emailTypes, phoneTypes] = await Promise.all([
     tenant.itglueOrganizationId === null
       ? null
       : readable(() => systems.itglue.listLocations(tenant.itglueOrganizationId!)),
     readable(() => systems.itglue.listContactTypes()),
-    systems.bms === null || tenant.bmsAccountId === null ? null : readable(() => systems.bms!.listEmailTypes()),
-    systems.bms === null || tenant.bmsAccountId === null ? null : readable(() => systems.bms!.listPhoneTypes()),
+    systems.bms === null || tenant.bmsAccountId === null
+      ? null
+      : types('psa.emailType', () => systems.bms!.listEmailTypes()),
+    systems.bms === null || tenant.bmsAccountId === null
+      ? null
+      : types('psa.phoneType', () => systems.bms!.listPhoneTypes()),
   ]);
   return {
     'location.default': namesOf(locations),
@@ -53,6 +66,7 @@ export async function settingChoices(systems: LiveSystems, tenant: TenantRecord)
     'psa.leaverContactType': namesOf(contactTypes),
     'psa.emailType': emailTypes,
     'psa.phoneType': phoneTypes,
+    unreadable,
   };
 }
 
@@ -95,6 +109,10 @@ export async function liveSettingsProblems(
     ['psa.phoneType', settings.psa.phoneType, 'BMS (phone types)'],
   ] as const) {
     const list = choices[key];
+    const unreadable = choices.unreadable[key];
+    // A name cannot be resolved without the list: every contact written to BMS would fail. The id is asked for.
+    if (keys.has(key) && list === null && unreadable !== undefined && typeof value === 'string')
+      problems.push({ key, message: unreadable, choices: [] });
     if (!keys.has(key) || list === null) continue;
     const found =
       typeof value === 'number'

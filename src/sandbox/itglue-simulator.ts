@@ -99,7 +99,8 @@ export const SIMULATED_ACCOUNT = 'sandbox-msp';
  * to 1000 with `meta` and `links`, one create on either route and several only on the organization's nested route,
  * updates of one (`PATCH /contacts/{id}`) or several (`PATCH /contacts`, each id inside `attributes`), `422` errors
  * pointing at the field, 3,000 requests per 5 minutes per key, and contacts kept in step with BMS by IT Glue's PSA
- * integration (found by `filter[psa_id]`, refusing updates, taking later changes of their BMS contact).
+ * integration (found by `filter[psa_id]`, one id at a time unless `simulate.itglue.psaIdLists`, or by their
+ * `include=adapters_resources` links; refusing updates; taking later changes of their BMS contact).
  */
 export class ItGlueSimulator {
   readonly server: SimServer;
@@ -121,7 +122,7 @@ export class ItGlueSimulator {
     log: LoggedRequest[],
     private readonly clock: SimClock,
     /** the seed's `simulate.itglue`: contacts kept in step with BMS by IT Glue's PSA integration */
-    readonly simulate: Simulate['itglue'] = { psaSynced: {} },
+    readonly simulate: Simulate['itglue'] = { psaSynced: {}, psaIdLists: false },
   ) {
     this.limiter = new WindowLimiter(3000, 5 * 60_000, () => clock.now());
     this.server = new SimServer({
@@ -518,7 +519,8 @@ export class ItGlueSimulator {
       if (psaIds !== null) {
         // Documented: "This must be accompanied by the filter for psa_integration_type".
         if (psaType === null) throw badRequest('filter[psa_id] must be accompanied by filter[psa_integration_type].');
-        const wanted = psaIds.split(',');
+        // Unknown whether a list is taken (CONTRACTS.md): by default a comma-separated list is one id, matching none.
+        const wanted = this.simulate.psaIdLists ? psaIds.split(',') : [psaIds];
         all = all.filter((c) => {
           const psaId = this.psaSynced.get(c.id);
           return psaType === 'kaseya-bms' && psaId !== undefined && wanted.includes(String(psaId));

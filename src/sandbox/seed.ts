@@ -145,12 +145,20 @@ export const simulateSchema = z
         ignoreFields: z.array(z.string().min(1)).default([]),
         /** the key case of every answer: both have been seen from BMS */
         keyCase: z.enum(['camel', 'pascal']).default('camel'),
+        /** the status of a successful create: BMS's is not published */
+        createStatus: z.union([z.literal(200), z.literal(201)]).default(200),
+        /** false: the email and phone type lookups answer 404, as a BMS whose paths differ would */
+        typeLists: z.boolean().default(true),
+        /** the API user has multi-factor authentication: a sign-in without an MFA code is refused */
+        mfa: z.boolean().default(false),
       })
       .prefault({}),
     itglue: z
       .strictObject({
         /** IT Glue contact id → the BMS contact id that IT Glue's PSA integration keeps it in step with */
         psaSynced: z.record(z.string().min(1), z.number().int()).default({}),
+        /** false: a comma-separated `filter[psa_id]` matches nothing, as if IT Glue took the list as one id */
+        psaIdLists: z.boolean().default(false),
       })
       .prefault({}),
   })

@@ -84,7 +84,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   }
   itglue.registerKey(credentials.itglueApiKey);
   itglue.load(seed.itglue);
-  bms.registerUser({ ...credentials.bms, apiAccess: true });
+  bms.registerUser({ ...credentials.bms, apiAccess: true, mfa: seed.simulate.bms.mfa });
   bms.load(seed.bms);
   // IT Glue's PSA sync reads BMS: the simulators share one process, so it reads the BMS simulator's state.
   itglue.followPsa((ids) => {

@@ -390,18 +390,14 @@ export class SyncRunner {
       this.contactTypes,
       readPsa(),
     ]);
-    // Contacts IT Glue's own PSA integration keeps in step with a BMS contact of the account refuse edits.
-    const mirrored =
-      psaInput === null || psaInput.contacts.length === 0
-        ? new Map<string, number>()
-        : await itglue.listPsaMirrored(organizationId, psaInput.contacts);
-    const contacts =
-      mirrored.size === 0
-        ? listed
-        : listed.map((contact) => {
-            const psaId = mirrored.get(contact.id);
-            return psaId === undefined ? contact : { ...contact, mirroredPsaContactId: psaId };
-          });
+    // Contacts IT Glue's own PSA integration keeps in step with a BMS contact of the account refuse edits; a link to
+    // any other BMS contact is not this account's.
+    const psaIds = new Set(psaInput?.contacts.map((c) => c.id) ?? []);
+    const contacts = listed.map((contact) =>
+      contact.mirroredPsaContactId === null || psaIds.has(contact.mirroredPsaContactId)
+        ? contact
+        : { ...contact, mirroredPsaContactId: null },
+    );
     // Mapped to IT Glue alone: every user is told why nothing goes to BMS.
     const psaAbsence =
       psaInput !== null

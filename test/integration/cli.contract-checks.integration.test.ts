@@ -148,7 +148,7 @@ describe('contactsync doctor', () => {
       const run = await cs(['doctor']);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(
-        /✗ Kaseya BMS email types: BMS's email types could not be read .*--set psa\.emailType=ID/,
+        /✗ Kaseya BMS email types: the settings name "Work" \(psa\.emailType\)\. BMS's list of email types could not be read .*--set psa\.emailType=ID/,
       );
     } finally {
       sims.bms.typeListsReadable = true;

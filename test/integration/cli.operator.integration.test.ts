@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
-import { buildCli, runCli, type CliRun } from '../support/cli.ts';
+import { buildCli, initEnvOf, runCli, type CliRun } from '../support/cli.ts';
 
 const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
 const dir = mkdtempSync(join(tmpdir(), 'operator-'));
@@ -33,19 +33,7 @@ afterAll(async () => {
 });
 
 function initEnv(): Record<string, string> {
-  return {
-    CONTACTSYNC_PARTNER_TENANT_ID: sims.credentials.partnerTenantId,
-    CONTACTSYNC_MS_CLIENT_ID: sims.credentials.graph.clientId,
-    CONTACTSYNC_MS_CLIENT_SECRET: sims.credentials.graph.clientSecret,
-    CONTACTSYNC_ITGLUE_API_KEY: sims.credentials.itglueApiKey,
-    CONTACTSYNC_BMS_USER: sims.credentials.bms.userName,
-    CONTACTSYNC_BMS_PASSWORD: sims.credentials.bms.password,
-    CONTACTSYNC_BMS_TENANT: sims.credentials.bms.tenant,
-    CONTACTSYNC_MS_LOGIN_URL: sims.urls.login,
-    CONTACTSYNC_GRAPH_URL: sims.urls.graph,
-    CONTACTSYNC_ITGLUE_URL: sims.urls.itglue,
-    CONTACTSYNC_BMS_URL: sims.urls.bms,
-  };
+  return initEnvOf(sims);
 }
 
 describe("the operator's CLI, from nothing to a synced tenant", () => {

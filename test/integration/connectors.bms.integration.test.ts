@@ -310,3 +310,62 @@ describe('BmsPsa type lists', () => {
     await expect(c.bms.listPhoneTypes()).rejects.toThrow(/--set psa\.phoneType=ID/);
   });
 });
+
+describe('BmsPsa accounts, by the confirmed lookup', () => {
+  /** `count` accounts, each with a main location and no contacts. */
+  async function accounts(count: number): Promise<[RunningSimulators, Connectors]> {
+    const seed = smallSeed(1, {
+      bms: {
+        accounts: Array.from({ length: count }, (_, i) => ({
+          id: i + 1,
+          name: `Customer ${i + 1}`,
+          locations: [{ id: 1000 + i, name: 'Main', isMain: true }],
+        })),
+        emailTypes: [{ id: 1, name: 'Work' }],
+        phoneTypes: [{ id: 1, name: 'Office' }],
+      },
+    });
+    sims = await startSimulators(seed);
+    return [sims, connectTo(sims)];
+  }
+
+  it.each([2, 150])(
+    'lists all %i accounts once each from GET /v2/crm/accounts/lookup, which serves the whole list',
+    async (count) => {
+      const [s, c] = await accounts(count);
+      const listed = await c.bms.listAccounts();
+      expect(listed.map((a) => a.id)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      expect(listed[0]).toEqual({ id: 1, name: 'Customer 1' });
+      const asked = requestsSince(s, 'bms', 0).filter((r) => r.startsWith('GET'));
+      // Paged as the contract says; the page that repeats the first shows that BMS served it whole, and ends it.
+      expect(new Set(asked)).toEqual(new Set(['GET /v2/crm/accounts/lookup']));
+      expect(asked.length).toBeLessThanOrEqual(2);
+    },
+  );
+});
+
+describe('BmsPsa creates', () => {
+  it.each([200, 201] as const)(
+    'takes a create answered %i as made, and reports the new contact, never a failure',
+    async (createStatus) => {
+      const [s, c] = await bmsWith(0, { createStatus });
+      const created = await c.bms.createContact(2, fields);
+      expect(created).toEqual({ ok: true, id: expect.any(Number) });
+      expect(s.bms.contactsOf(2)).toEqual([expect.objectContaining({ id: created.ok ? created.id : 0 })]);
+      expect(s.requests.filter((r) => r.route === '/v2/crm/contacts/summary' && r.method === 'POST')).toEqual([
+        expect.objectContaining({ status: createStatus }),
+      ]);
+    },
+  );
+});
+
+describe('BmsPsa sign-in of a user with MFA', () => {
+  it('says plainly to use an API user without MFA', async () => {
+    const [, c] = await bmsWith(0, { mfa: true });
+    const error = await c.bms.listAccounts().catch((caught: unknown) => caught);
+    expect(isConnectorError(error, 'Auth')).toBe(true);
+    expect((error as Error).message).toMatch(/multi-factor authentication \(MFA\)/);
+    expect((error as Error).message).toMatch(/use an API user without MFA/);
+    expect((error as Error).message).not.toMatch(/Check the user name, the password/);
+  });
+});

@@ -34,6 +34,16 @@ function writesTo(b: Sandbox, server: 'itglue' | 'bms', method: string): number 
 const hundredNewUsers = (simulate: Record<string, unknown> = {}) => parseSeed({ ...smallSeed(100), simulate });
 
 describe('the contract guard', () => {
+  it('takes creates BMS answers 201 as made: every new user is reported created in BMS, none failed', async () => {
+    const b = await sandbox(parseSeed({ ...smallSeed(5), simulate: { bms: { createStatus: 201 } } }));
+    const result = tenantA(await b.syncAll({ force: true }));
+    expect(result.users.map((u) => [u.outcome, u.bms])).toEqual(Array.from({ length: 5 }, () => ['synced', 'created']));
+    expect(b.sims.bms.contactsOf(1)).toHaveLength(5);
+    expect(b.sims.requests.filter((r) => r.server === 'bms' && r.method === 'POST' && r.status === 201)).toHaveLength(
+      5,
+    );
+  });
+
   it('stops BMS writes at the first create whose phone did not land: a hundred new users make one BMS contact', async () => {
     const b = await sandbox(hundredNewUsers({ bms: { ignoreFields: ['phones'] } }));
     const result = tenantA(await b.syncAll({ force: true }));
@@ -149,7 +159,7 @@ describe('BMS type ids given as numbers', () => {
     b.sims.bms.typeListsReadable = false;
     const result = tenantA(await b.syncAll({ force: true }));
     expect(result.status).toBe('failed');
-    expect(result.error).toMatch(/BMS's (email|phone) types could not be read/);
+    expect(result.error).toMatch(/BMS's list of (email|phone) types could not be read/);
     expect(result.error).toMatch(/contactsync tenants settings TENANT --set psa\.(email|phone)Type=ID/);
     expect(b.sims.bms.contactsOf(1)).toHaveLength(0);
   });

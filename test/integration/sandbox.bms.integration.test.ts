@@ -127,12 +127,16 @@ describe('BMS simulator: authentication', () => {
 describe('BMS simulator: accounts and contacts', () => {
   it('lists accounts, an account summary and its locations', async () => {
     const t = await bearer();
-    const accounts = await api(t, 'GET', '/v2/crm/accounts/summary?PageSize=1&PageNumber=2');
+    // The lookup serves the whole list (as public clients read it); the unconfirmed summary list is not served.
+    const accounts = await api(t, 'GET', '/v2/crm/accounts/lookup?PageSize=1&PageNumber=2');
     expect(accounts.body).toEqual({
       success: true,
-      result: [expect.objectContaining({ id: 2, name: 'Fabrikam' })],
-      totalRecords: 2,
+      result: [
+        { id: 1, name: 'Contoso Ltd' },
+        { id: 2, name: 'Fabrikam' },
+      ],
     });
+    expect((await api(t, 'GET', '/v2/crm/accounts/summary')).status).toBe(404);
     expect((await api(t, 'GET', '/v2/crm/accounts/1/summaryinfo')).body.result).toMatchObject({
       id: 1,
       name: 'Contoso Ltd',

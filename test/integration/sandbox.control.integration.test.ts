@@ -243,14 +243,21 @@ describe("the seed's simulate block", () => {
         simulate: { bms: { pageSizeCap: 37, ignoreFields: ['phones'] }, itglue: { psaSynced: { '100': 500 } } },
       }),
     );
-    expect(sims.bms.simulate).toEqual({ pageSizeCap: 37, ignoreFields: ['phones'], keyCase: 'camel' });
-    expect(sims.itglue.simulate).toEqual({ psaSynced: { '100': 500 } });
+    expect(sims.bms.simulate).toEqual({
+      pageSizeCap: 37,
+      ignoreFields: ['phones'],
+      keyCase: 'camel',
+      createStatus: 200,
+      typeLists: true,
+      mfa: false,
+    });
+    expect(sims.itglue.simulate).toEqual({ psaSynced: { '100': 500 }, psaIdLists: false });
   });
 
   it('defaults to a BMS that caps pages at 100 and drops nothing, and refuses a misspelt knob by its path', () => {
     expect(smallSeed().simulate).toEqual({
-      bms: { pageSizeCap: 100, ignoreFields: [], keyCase: 'camel' },
-      itglue: { psaSynced: {} },
+      bms: { pageSizeCap: 100, ignoreFields: [], keyCase: 'camel', createStatus: 200, typeLists: true, mfa: false },
+      itglue: { psaSynced: {}, psaIdLists: false },
     });
     expect(() => parseSeed({ simulate: { bms: { pageSize: 10 }, itglue: { psaSynced: { '1': 'x' } } } })).toThrow(
       /simulate\.bms: "pageSize" is not a key here \(did you mean "pageSizeCap"\?\)[\s\S]*simulate\.itglue\.psaSynced\.1: /,

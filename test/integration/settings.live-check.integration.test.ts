@@ -72,6 +72,25 @@ describe('settings checked against IT Glue and BMS when saved', () => {
     expect((await cs(['tenants', 'settings', 'Contoso Ltd', '--set', 'psa.emailType=Personal'])).code).toBe(0);
   });
 
+  it('refuses a BMS type given by name when BMS will not list the types, asking for its id, and takes the id', async () => {
+    web.box.sims.bms.typeListsReadable = false;
+    try {
+      const name = await cs(['tenants', 'settings', 'Contoso Ltd', '--set', 'psa.emailType=Work']);
+      expect(name.code).toBe(1);
+      expect(name.stderr).toMatch(
+        /psa\.emailType: BMS's list of email types could not be read \(GET \/v2\/system\/emailtypes\/lookup answered 404.*Give the BMS email type id as a number instead/,
+      );
+      expect(name.stderr).toMatch(/emails\[\]\.emailTypeId/);
+      const id = await cs(['tenants', 'settings', 'Contoso Ltd', '--set', 'psa.emailType=1']);
+      expect(id.code, id.stderr).toBe(0);
+      expect(JSON.parse((await cs(['tenants', 'settings', 'Contoso Ltd', '--json'])).stdout).overrides).toMatchObject({
+        psa: { emailType: 1 },
+      });
+    } finally {
+      web.box.sims.bms.typeListsReadable = true;
+    }
+  });
+
   it('refuses a Microsoft 365 group that does not exist', async () => {
     const run = await cs([
       'tenants',

@@ -84,3 +84,20 @@ export function simulatorConfig(sims: RunningSimulators, dir: string, extra: Rec
   );
   return path;
 }
+
+/** The answers of `contactsync init` from the environment: the simulators' credentials and addresses. */
+export function initEnvOf(sims: RunningSimulators): Record<string, string> {
+  return {
+    CONTACTSYNC_PARTNER_TENANT_ID: sims.credentials.partnerTenantId,
+    CONTACTSYNC_MS_CLIENT_ID: sims.credentials.graph.clientId,
+    CONTACTSYNC_MS_CLIENT_SECRET: sims.credentials.graph.clientSecret,
+    CONTACTSYNC_ITGLUE_API_KEY: sims.credentials.itglueApiKey,
+    CONTACTSYNC_BMS_USER: sims.credentials.bms.userName,
+    CONTACTSYNC_BMS_PASSWORD: sims.credentials.bms.password,
+    CONTACTSYNC_BMS_TENANT: sims.credentials.bms.tenant,
+    CONTACTSYNC_MS_LOGIN_URL: sims.urls.login,
+    CONTACTSYNC_GRAPH_URL: sims.urls.graph,
+    CONTACTSYNC_ITGLUE_URL: sims.urls.itglue,
+    CONTACTSYNC_BMS_URL: sims.urls.bms,
+  };
+}

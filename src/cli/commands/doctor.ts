@@ -6,6 +6,8 @@ import { itglueSubdomainOf } from '../../operations/deep-links.ts';
 import { isConnectorError } from '../../connectors/http/connector-error.ts';
 import { GRAPH_BASE_URL } from '../../connectors/graph/graph-directory.ts';
 import type { NamedRecord, Psa } from '../../domain/ports.ts';
+import type { PsaType } from '../../domain/psa-contact.ts';
+import { foldName } from '../../normalize/name.ts';
 import { tenantSettings } from '../../operations/operator-actions.ts';
 import { withContext, type CliContext } from '../context.ts';
 import { responseRecorder } from '../response-capture.ts';
@@ -100,8 +102,8 @@ const listed = (items: readonly NamedRecord<string | number>[], withIds: boolean
         .map((item) => (withIds ? `${JSON.stringify(item.name)} (id ${item.id})` : JSON.stringify(item.name)))
         .join(', ');
 
-/** Whether any tenant's settings name a BMS type (and so need BMS's list of them), per kind. */
-async function typesNamed(context: CliContext): Promise<Record<'email' | 'phone', boolean>> {
+/** The BMS types the settings give (names or ids), per kind, over every tenant (the global settings without one). */
+async function typesGiven(context: CliContext): Promise<Record<'email' | 'phone', Set<string | number>>> {
   const tenants = await context.store.listTenants();
   const all = await Promise.all(
     tenants.length === 0
@@ -109,27 +111,50 @@ async function typesNamed(context: CliContext): Promise<Record<'email' | 'phone'
       : tenants.map((t) => tenantSettings(context.store, t.id).then((s) => s.effective)),
   );
   return {
-    email: all.some((s) => typeof s.psa.emailType === 'string'),
-    phone: all.some((s) => typeof s.psa.phoneType === 'string'),
+    email: new Set(all.map((s) => s.psa.emailType)),
+    phone: new Set(all.map((s) => s.psa.phoneType)),
   };
 }
 
-/** The BMS type lists, so that the operator sees the names (and ids) the settings may use. */
+/**
+ * The BMS type lists against the types the settings give: a name BMS does not list (or a list it does not serve) fails
+ * every contact written to BMS, so it is a problem now, not at the first sync.
+ */
 async function bmsTypeChecks(context: CliContext, bms: Psa): Promise<Check[]> {
-  const named = await typesNamed(context);
+  const given = await typesGiven(context);
   const checks: Check[] = [];
   for (const kind of ['email', 'phone'] as const) {
     const name = `Kaseya BMS ${kind} types`;
+    const setting = `psa.${kind}Type`;
+    const named = [...given[kind]].filter((value) => typeof value === 'string');
+    let types: readonly PsaType[];
     try {
-      const types = await (kind === 'email' ? bms.listEmailTypes() : bms.listPhoneTypes());
-      checks.push({ name, state: 'ok', detail: `${listed(types, true)} (setting psa.${kind}Type)` });
+      types = await (kind === 'email' ? bms.listEmailTypes() : bms.listPhoneTypes());
     } catch (error) {
       checks.push({
         name,
-        state: named[kind] ? 'fail' : 'warn',
-        detail: named[kind] ? explain(error) : `could not be read; the settings give the type id, so none is needed.`,
+        state: named.length > 0 ? 'fail' : 'warn',
+        detail:
+          named.length > 0
+            ? `the settings name ${named.map((n) => `"${n}"`).join(', ')} (${setting}). ${explain(error)}`
+            : `could not be read; the settings give the type id, so none is needed.`,
       });
+      continue;
     }
+    const missing = [...given[kind]].filter((value) =>
+      typeof value === 'number'
+        ? !types.some((t) => t.id === value)
+        : !types.some((t) => foldName(t.name) === foldName(value)),
+    );
+    checks.push(
+      missing.length === 0
+        ? { name, state: 'ok', detail: `${listed(types, true)} (setting ${setting})` }
+        : {
+            name,
+            state: 'fail',
+            detail: `the settings give ${missing.map((m) => (typeof m === 'number' ? `the id ${m}` : `"${m}"`)).join(', ')} (${setting}), which BMS does not have: every contact written to BMS would fail. BMS has ${listed(types, true)}: set ${setting} to one of them.`,
+          },
+    );
   }
   return checks;
 }

@@ -6,10 +6,13 @@ import { keyFileOf } from '../../config/config-file.ts';
 import { encryptSecret, loadSecretKey, maskSecret } from '../../config/secrets.ts';
 import { openDatabase } from '../../store/connect.ts';
 import { migrateToLatest } from '../../store/migrations.ts';
+import { DEFAULT_SETTINGS } from '../../domain/settings.ts';
+import { foldName } from '../../normalize/name.ts';
 import {
   checkBms,
   checkItGlue,
   checkMicrosoft,
+  readBmsTypes,
   serviceUrlsFromEnv,
   type CheckResult,
   type ServiceUrls,
@@ -44,11 +47,13 @@ class Asker {
     return this.prompter !== null && !this.fromEnv.has(key);
   }
 
-  async get(key: QuestionKey, again = false): Promise<string | undefined> {
+  /** `extra` checks the answer further, against what a service said (a type id BMS has). */
+  async get(key: QuestionKey, again = false, extra?: (answer: string) => string | null): Promise<string | undefined> {
     const q: Question = QUESTIONS[key];
+    const check = (answer: string) => q.check(answer) ?? extra?.(answer) ?? null;
     const given = this.env[q.env];
     if (!again && given !== undefined && given !== '') {
-      const problem = q.check(given.trim());
+      const problem = check(given.trim());
       if (problem === null) {
         this.fromEnv.add(key);
         return this.keep(key, given.trim());
@@ -68,7 +73,7 @@ class Asker {
     const fallback = again && q.secret !== true ? this.answers[key] : q.fallback;
     const answer = await this.prompter.askUntil(
       q.question,
-      (a) => (a === '' && q.optional === true ? null : q.check(a)),
+      (a) => (a === '' && q.optional === true ? null : check(a)),
       { ...(q.secret === true ? { secret: true } : {}), ...(fallback === undefined ? {} : { fallback }) },
     );
     return answer === '' ? undefined : this.keep(key, answer);
@@ -195,12 +200,68 @@ async function gather(asker: Asker, check: boolean, urls: ServiceUrls): Promise<
             ),
       () => ['bmsTenant', 'bmsUserName', 'bmsPassword'],
     );
+  if (check) await bmsTypes(asker, urls);
+  else for (const key of ['bmsEmailType', 'bmsPhoneType'] as const) if (asker.given(key)) await asker.get(key);
+}
+
+/**
+ * The BMS email and phone types the settings name (`Work`, `Office` by default) must exist in BMS, or every contact
+ * written there fails: read at once. When BMS does not list them, or lacks the one named, the type's id is asked for
+ * and written into the settings.
+ */
+async function bmsTypes(asker: Asker, urls: ServiceUrls): Promise<void> {
+  const a = asker.answers;
+  if (a.bmsTenant === undefined || a.bmsUserName === undefined || a.bmsPassword === undefined) return;
+  let lists: Awaited<ReturnType<typeof readBmsTypes>>;
+  try {
+    lists = await readBmsTypes(
+      { userName: a.bmsUserName, password: a.bmsPassword, tenant: a.bmsTenant },
+      (a.bmsRegion ?? 'us') as 'us' | 'emea' | 'apac',
+      urls,
+    );
+  } catch {
+    // Not signed in, or BMS out of reach: said by the sign-in check above; contactsync doctor checks the types later.
+    return;
+  }
+  for (const kind of ['email', 'phone'] as const) {
+    const key = kind === 'email' ? 'bmsEmailType' : 'bmsPhoneType';
+    const wanted = String(DEFAULT_SETTINGS.psa[kind === 'email' ? 'emailType' : 'phoneType']);
+    const list = lists[kind];
+    let why: string;
+    let known: ((answer: string) => string | null) | undefined;
+    if ('types' in list) {
+      const named = list.types.find((t) => foldName(t.name) === foldName(wanted));
+      const listing = list.types.map((t) => `"${t.name}" (id ${t.id})`).join(', ') || 'none';
+      known = (answer) =>
+        list.types.some((t) => t.id === Number(answer)) ? null : `BMS has no ${kind} type ${answer}: ${listing}`;
+      if (named !== undefined && !asker.given(key)) {
+        asker.say(`  ✓ Kaseya BMS has the ${kind} type "${named.name}" (id ${named.id}) the settings name.`);
+        continue;
+      }
+      why = `Kaseya BMS has no ${kind} type "${wanted}", the one the settings name: its ${kind} types are ${listing}.`;
+    } else why = list.unreadable;
+    if (asker.given(key)) {
+      await asker.get(key, false, known);
+      continue;
+    }
+    if (asker.prompter === null) {
+      asker.problems.push(`${why} Set ${QUESTIONS[key].env} to the id.`);
+      continue;
+    }
+    asker.say(`  ✗ ${why}`);
+    await asker.get(key, false, known);
+  }
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
 
 function configText(a: Answers, key: Buffer): string {
   const enc = (value: string | undefined) => (value === undefined ? undefined : encryptSecret(value, key));
+  const types = {
+    ...(a.bmsEmailType === undefined ? {} : { emailType: Number(a.bmsEmailType) }),
+    ...(a.bmsPhoneType === undefined ? {} : { phoneType: Number(a.bmsPhoneType) }),
+  };
+  const psa = Object.keys(types).length === 0 ? null : types;
   const urls = {
     loginUrl: process.env.CONTACTSYNC_MS_LOGIN_URL,
     graphUrl: process.env.CONTACTSYNC_GRAPH_URL,
@@ -234,7 +295,10 @@ function configText(a: Answers, key: Buffer): string {
     '  // Customer tenants [{ "id", "displayName" }]; empty: the GDAP customers of the partner tenant (contactsync tenants discover).',
     '  "tenants": [],',
     '  // Global sync settings (see the README); per-tenant ones: contactsync tenants settings.',
-    '  "settings": {}',
+    ...(psa === null
+      ? []
+      : ['  // The BMS email and phone types by id: init found that BMS cannot give them by name.']),
+    `  "settings": ${json(psa === null ? {} : { psa })}`,
     '}',
     '',
   ].join('\n');

@@ -7,13 +7,17 @@ import { HttpClient, transportOf, type HttpResponse, type TransportOptions } fro
 import {
   accountItem,
   BMS_ENDPOINTS,
+  BMS_MFA_REQUIRED,
   BMS_FILTERS,
   BMS_PAGE_SIZE,
   BMS_PAGING,
   BMS_REGIONS,
+  bmsTypeIdsWhere,
   contactItem,
   createdResult,
   fieldOfMessage,
+  isMfaRefusal,
+  isSuccessStatus,
   keptOnUpdate,
   locationItem,
   meaningOfStatus,
@@ -117,7 +121,7 @@ export class BmsPsa implements Psa {
         body: new URLSearchParams({ AccessToken: current.accessToken, RefreshToken: current.refreshToken }).toString(),
       });
       const answer = readEnvelope(refreshed.body);
-      const tokens = refreshed.status === 200 && answer?.success === true ? readTokens(answer.result) : null;
+      const tokens = isSuccessStatus(refreshed.status) && answer?.success === true ? readTokens(answer.result) : null;
       if (tokens !== null) return this.keep(tokens);
     }
     const { userName, password, tenant } = this.options.credentials;
@@ -128,17 +132,21 @@ export class BmsPsa implements Psa {
       body: new URLSearchParams({ grantType: 'password', userName, password, tenant }).toString(),
     });
     const answer = readEnvelope(response.body);
-    const tokens = response.status === 200 && answer?.success === true ? readTokens(answer.result) : null;
+    const tokens = isSuccessStatus(response.status) && answer?.success === true ? readTokens(answer.result) : null;
     if (tokens === null) {
       const message = (answer?.error ?? `status ${response.status}`).replace(/\.$/, '');
-      const hint =
-        response.status === 403
+      // contactsync signs in unattended: nobody is there to type a code from an authenticator.
+      const mfa = isMfaRefusal(answer?.error ?? null);
+      const hint = mfa
+        ? ' This user has multi-factor authentication (MFA), and contactsync signs in unattended, with no one to type a code: use an API user without MFA (BMS asks for it where Admin > My Company > Auth and Provision requires MFA, or where the employee turned it on in their profile).'
+        : response.status === 403
           ? ' The BMS user must be an API employee with API access.'
           : ' Check the user name, the password and the tenant (the company name in BMS), and the region.';
       throw new ConnectorError({
         code: 'Auth',
         service: 'bms',
         status: response.status,
+        ...(mfa ? { apiCode: BMS_MFA_REQUIRED } : {}),
         message: `BMS refused the login of ${userName}: ${message}.${hint}`,
       });
     }
@@ -176,10 +184,10 @@ export class BmsPsa implements Psa {
   /** The envelope of a successful answer; anything else throws, coded by what the status means. */
   private answer(what: string, response: HttpResponse): BmsEnvelope & { result: NonNullable<unknown> } {
     const answer = readEnvelope(response.body);
-    if (response.status === 200 && answer !== null && answer.success && answer.result !== null)
+    if (isSuccessStatus(response.status) && answer !== null && answer.success && answer.result !== null)
       return answer as BmsEnvelope & { result: NonNullable<unknown> };
     throw new ConnectorError({
-      code: response.status === 200 && answer === null ? 'Protocol' : meaningOfStatus(response.status),
+      code: isSuccessStatus(response.status) && answer === null ? 'Protocol' : meaningOfStatus(response.status),
       service: 'bms',
       status: response.status,
       message: `BMS refused to ${what}: ${answer?.error ?? (answer === null ? 'not an answer BMS gives' : `status ${response.status}`)}.`,
@@ -213,6 +221,7 @@ export class BmsPsa implements Psa {
     const items: T[] = [];
     let size = BMS_PAGE_SIZE;
     let restarts = 0;
+    let previous: string | null = null;
     for (let page = 1; ; page++) {
       const response = await this.send(name, params, {
         ...query,
@@ -221,6 +230,10 @@ export class BmsPsa implements Psa {
       });
       const answer = this.answer(what, response);
       const result = this.parsed(what, item.array(), answer.result, response.status);
+      // A page the same as the one before: BMS ignores paging on this list and served it whole each time.
+      const seen = JSON.stringify(answer.result);
+      if (page > 1 && result.length > 0 && seen === previous) return items;
+      previous = seen;
       items.push(...result);
       if (result.length === 0 || (answer.totalRecords !== null && items.length >= answer.totalRecords)) return items;
       if (result.length < size) {
@@ -261,7 +274,7 @@ export class BmsPsa implements Psa {
     const what = `list ${kind} types`;
     const response = await this.send(name);
     const answer = readEnvelope(response.body);
-    if (response.status !== 200 || answer === null || !answer.success) {
+    if (!isSuccessStatus(response.status) || answer === null || !answer.success) {
       const { method, path } = BMS_ENDPOINTS[name];
       const setting = kind === 'email' ? 'psa.emailType' : 'psa.phoneType';
       throw new ConnectorError({
@@ -269,9 +282,10 @@ export class BmsPsa implements Psa {
         service: 'bms',
         status: response.status,
         message:
-          `BMS's ${kind} types could not be read (${method} ${path} answered ${response.status}${answer?.error ? `: ${answer.error}` : ''}). ` +
+          `BMS's list of ${kind} types could not be read (${method} ${path} answered ${response.status}${answer?.error ? `: ${answer.error}` : ''}), ` +
+          `so a type given by name cannot be found and every contact written to BMS would fail. ` +
           `Give the BMS ${kind} type id as a number instead: in the config file, "settings": {"psa": {"${setting.split('.')[1]}": ID}} ` +
-          `for every tenant, or contactsync tenants settings TENANT --set ${setting}=ID for one.`,
+          `for every tenant, or contactsync tenants settings TENANT --set ${setting}=ID for one. ${bmsTypeIdsWhere(this.baseUrl)}`,
       });
     }
     return this.parsed(what, typeItem.array(), answer.result ?? [], response.status);
@@ -345,7 +359,7 @@ export class BmsPsa implements Psa {
     if (
       answer !== null &&
       !answer.success &&
-      (response.status === 200 || meaningOfStatus(response.status) === 'Validation')
+      (isSuccessStatus(response.status) || meaningOfStatus(response.status) === 'Validation')
     ) {
       const message = answer.error ?? `status ${response.status}`;
       const field = fieldOfMessage(message);
@@ -355,7 +369,7 @@ export class BmsPsa implements Psa {
       };
     }
     if (response.status === 404) return notFound(what);
-    if (id !== undefined && response.status === 200 && answer !== null) return { ok: true, id };
+    if (id !== undefined && isSuccessStatus(response.status) && answer !== null) return { ok: true, id };
     return {
       ok: true,
       id: this.parsed(what, createdResult, this.answer(what, response).result, response.status),
@@ -367,10 +381,18 @@ export class BmsPsa implements Psa {
    * again (a create is planned only when no contact of the account has it), so a contact is never made twice.
    */
   async createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>> {
+    const what = `create ${fields.firstName} ${fields.lastName ?? ''}`.trim();
     for (let round = 1; ; round++) {
       try {
         const response = await this.send('createContact', {}, {}, toContactBody(accountId, fields, 'create'));
-        return this.written(`create ${fields.firstName} ${fields.lastName ?? ''}`.trim(), response);
+        const answer = readEnvelope(response.body);
+        const id = createdResult.safeParse(answer?.result);
+        if (!isSuccessStatus(response.status) || (answer !== null && !answer.success) || id.success)
+          return this.written(what, response);
+        // Made, but the answer does not say the new id: found by its email, as after a lost answer.
+        const found = await this.findContactsByEmail(accountId, fields.emailAddress);
+        if (found.length === 1) return { ok: true, id: found[0]!.id };
+        return this.written(what, response);
       } catch (error) {
         if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
         const found = await this.findContactsByEmail(accountId, fields.emailAddress);

@@ -39,8 +39,12 @@ const endpoint = (method: BmsEndpoint['method'], path: string, evidence: Evidenc
 export const BMS_ENDPOINTS = {
   authenticate: endpoint('POST', '/v2/security/authenticate', 'confirmed'),
   refreshToken: endpoint('POST', '/v2/security/refreshtoken', 'confirmed'),
-  /** guess: `/v2/crm/accounts/summary` and `/v2/crm/accounts/lookup` have both been seen */
-  accounts: endpoint('GET', '/v2/crm/accounts/summary', 'guess'),
+  /**
+   * Confirmed by public clients (`/v2/crm/accounts/summary` is not). They send no paging and read the whole list from
+   * `result`; whether BMS pages it is unknown, so it is paged as every list, and a page that repeats the one before it
+   * (paging ignored) ends it.
+   */
+  accounts: endpoint('GET', '/v2/crm/accounts/lookup', 'confirmed'),
   locations: endpoint('GET', '/v2/crm/accounts/{accountId}/locations/lookup', 'confirmed'),
   contacts: endpoint('GET', '/v2/crm/contacts/summary', 'confirmed'),
   searchContacts: endpoint('GET', '/v2/crm/contacts/search', 'confirmed'),
@@ -48,10 +52,27 @@ export const BMS_ENDPOINTS = {
   createContact: endpoint('POST', '/v2/crm/contacts/summary', 'confirmed'),
   /** guess: the operation `put-contact` exists in the official list; its path is not published */
   updateContact: endpoint('PUT', '/v2/crm/contacts/{id}', 'guess'),
-  /** guess: no public source has the type lists; `/v2/system/<name>/lookup` is one pattern seen */
+  /**
+   * Probably wrong: no public source has the type lists, and the system section of the official operation list has no
+   * email- or phone-type operation (only generic lookups). `init` and `doctor` try them at once; when they cannot be
+   * read, the settings give the type ids as numbers (`bmsTypeIdsWhere` says where a person finds them).
+   */
   emailTypes: endpoint('GET', '/v2/system/emailtypes/lookup', 'guess'),
   phoneTypes: endpoint('GET', '/v2/system/phonetypes/lookup', 'guess'),
 } as const;
+
+/**
+ * Where a person finds BMS's email and phone type ids when the lists cannot be read. Guess: a contact's single read
+ * carries them (`emails[].emailTypeId`, `phones[].phoneTypeId`), and BMS's Swagger UI, at `/swagger/` of the API host,
+ * signs in with the API user and reads one.
+ */
+export function bmsTypeIdsWhere(baseUrl: string): string {
+  return (
+    `BMS shows a type's id on a contact that has one: in its Swagger UI (${baseUrl.replace(/\/$/, '')}/swagger/), sign in ` +
+    `with this API user and read a contact with GET ${BMS_ENDPOINTS.contact.path}: emails[].emailTypeId and ` +
+    `phones[].phoneTypeId are the ids.`
+  );
+}
 export type BmsEndpointName = keyof typeof BMS_ENDPOINTS;
 
 /** The path of an endpoint with its parameters filled in. */
@@ -401,6 +422,25 @@ export function keptOnUpdate(item: BmsContactWire): BmsOtherEntries {
     ? others
     : { ...others, emails: [{ emailAddress: own.emailAddress, emailTypeId: own.emailTypeId }, ...others.emails] };
 }
+
+/**
+ * Whether a status is a success. Confirmed: `200` for reads. Unknown: the status of a create (`201` would be usual), so
+ * any 2xx is a success (the envelope's `success` flag still decides).
+ */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/**
+ * Guess: the refusal of a sign-in by a user with multi-factor authentication who sent no `MFACode`. BMS publishes
+ * neither its status nor its code; its text is expected to name MFA.
+ */
+export function isMfaRefusal(message: string | null): boolean {
+  return message !== null && /\bMFA\b|multi-?factor|two-?factor|\b2FA\b|authenticator|verification code/i.test(message);
+}
+
+/** The `apiCode` of the sign-in error of a user with MFA (BMS gives no code of its own), for callers to branch on. */
+export const BMS_MFA_REQUIRED = 'MfaRequired';
 
 /** The id of a created contact: `result.id`, or a bare number as the result. */
 export const createdResult = z.union([z.looseObject({ id }).transform((r) => r.id), id]);

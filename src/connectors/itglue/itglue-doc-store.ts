@@ -7,7 +7,6 @@ import type {
   DocLocation,
 } from '../../domain/doc-contact.ts';
 import type { DocStore, NamedRecord, WriteResult } from '../../domain/ports.ts';
-import type { PsaContact } from '../../domain/psa-contact.ts';
 import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
@@ -16,6 +15,7 @@ import {
   BULK_SIZE,
   BULK_UPDATE_PATH,
   bulkUpdatable,
+  CONTACT_INCLUDE,
   bulkUpdateItem,
   contactPath,
   contactResource,
@@ -31,10 +31,9 @@ import {
   locationResource,
   MEDIA_TYPE,
   organizationResource,
+  includedResource,
+  mirroredPsaIdOf,
   PAGE_SIZE,
-  pairPsaMirror,
-  PSA_ID_BATCH,
-  psaMirroredPath,
   singleDocument,
   toContactType,
   toDocContact,
@@ -44,7 +43,12 @@ import {
 } from './wire.ts';
 
 /** IT Glue's documented limit: requests per account, counted over 5 minutes. */
-export const ITGLUE_BUDGET = { limit: 3000, windowMs: 5 * 60_000 } as const;
+export const ITGLUE_ACCOUNT_LIMIT = { limit: 3000, windowMs: 5 * 60_000 } as const;
+/**
+ * The share of the account's limit contactsync spends unless told otherwise: every other tool the MSP runs against IT
+ * Glue spends from the same account (CONTRACTS.md).
+ */
+export const ITGLUE_DEFAULT_SHARE = 2 / 3;
 
 export interface ItGlueOptions extends TransportOptions {
   readonly apiKey: string;
@@ -88,7 +92,7 @@ export class ItGlueDocStore implements DocStore {
       service: 'itglue',
       auth: { headers: async () => ({ 'x-api-key': options.apiKey }), refresh: async () => {} },
       // IT Glue documents no Retry-After: a 429 is waited out for its whole 5-minute window.
-      throttleWindowMs: ITGLUE_BUDGET.windowMs,
+      throttleWindowMs: ITGLUE_ACCOUNT_LIMIT.windowMs,
       ...transportOf(options),
     });
   }
@@ -147,7 +151,17 @@ export class ItGlueDocStore implements DocStore {
 
   /** Every page of a list, at the largest page size. */
   private async all<T extends z.ZodType>(what: string, path: string, item: T): Promise<z.infer<T>[]> {
+    return (await this.allWithIncluded(what, path, item)).items;
+  }
+
+  /** Every page of a list with the resources its pages include, by id. */
+  private async allWithIncluded<T extends z.ZodType>(
+    what: string,
+    path: string,
+    item: T,
+  ): Promise<{ items: z.infer<T>[]; included: Map<string, z.infer<typeof includedResource>> }> {
     const items: z.infer<T>[] = [];
+    const included = new Map<string, z.infer<typeof includedResource>>();
     const separator = path.includes('?') ? '&' : '?';
     for (let page = 1; ; page++) {
       const document = this.parse(
@@ -156,12 +170,13 @@ export class ItGlueDocStore implements DocStore {
         await this.send('GET', `${path}${separator}page[size]=${PAGE_SIZE}&page[number]=${page}`),
       );
       items.push(...document.data);
+      for (const resource of document.included ?? []) included.set(resource.id, resource);
       // Without `meta` (as in the documented examples), a full page may have a next one.
       const more =
         document.meta === null || document.meta === undefined
           ? document.data.length >= PAGE_SIZE
           : document.meta['next-page'] !== null && document.meta['next-page'] !== undefined;
-      if (!more || document.data.length === 0) return items;
+      if (!more || document.data.length === 0) return { items, included };
     }
   }
 
@@ -196,51 +211,19 @@ export class ItGlueDocStore implements DocStore {
     return (await this.all('list contact types', '/contact_types', contactTypeResource)).map(toContactType);
   }
 
+  /**
+   * Every contact of the organization, each with the BMS contact IT Glue's PSA integration keeps it in step with (from
+   * its adapter links, included in the same pages: no request of their own).
+   */
   async listContacts(organizationId: string): Promise<DocContact[]> {
-    const resources = await this.all(
+    const { items, included } = await this.allWithIncluded(
       `list the contacts of organization ${organizationId}`,
-      `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}`,
+      `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}&include=${CONTACT_INCLUDE}`,
       contactResource,
     );
-    return resources.map((resource) => toDocContact(resource, organizationId));
-  }
-
-  /**
-   * Found with the documented `filter[psa_id]` + `filter[psa_integration_type]`, several BMS ids per request. The answer
-   * does not say which contact carries which id: each is paired with one of the asked BMS contacts (`pairPsaMirror`),
-   * and a contact that cannot be paired so is found by asking for the remaining ids one at a time.
-   */
-  async listPsaMirrored(
-    organizationId: string,
-    psaContacts: readonly PsaContact[],
-  ): Promise<ReadonlyMap<string, number>> {
-    const mirrored = new Map<string, number>();
-    const ask = (ids: readonly number[]) =>
-      this.all(
-        `find the contacts of organization ${organizationId} kept in step with BMS`,
-        psaMirroredPath(organizationId, ids),
-        contactResource,
-      ).then((resources) => resources.map((resource) => toDocContact(resource, organizationId)));
-    for (let start = 0; start < psaContacts.length; start += PSA_ID_BATCH) {
-      const batch = psaContacts.slice(start, start + PSA_ID_BATCH);
-      const found = await ask(batch.map((c) => c.id));
-      if (found.length === 0) continue;
-      const open = new Set(batch.map((c) => c.id));
-      const unpaired: DocContact[] = [];
-      for (const contact of found) {
-        const psaId = batch.length === 1 ? batch[0]!.id : pairPsaMirror(contact, batch, open);
-        if (psaId === null) unpaired.push(contact);
-        else {
-          mirrored.set(contact.id, psaId);
-          open.delete(psaId);
-        }
-      }
-      for (const psaId of open) {
-        if (unpaired.every((contact) => mirrored.has(contact.id))) break;
-        for (const contact of await ask([psaId])) mirrored.set(contact.id, psaId);
-      }
-    }
-    return mirrored;
+    return items.map((resource) =>
+      toDocContact(resource, organizationId, mirroredPsaIdOf(resource.relationships, included)),
+    );
   }
 
   async readContact(id: string): Promise<DocContact | null> {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { DocContact, DocContactPatch, DocContactType, DocLocation } from '../../domain/doc-contact.ts';
-import type { PsaContact } from '../../domain/psa-contact.ts';
-import { personNameKey } from '../../normalize/name.ts';
 
 /**
  * IT Glue's JSON:API wire shapes, parsed at the boundary and mapped to the domain here and nowhere else. Every point the
@@ -56,37 +54,12 @@ export const BULK_UPDATE_TAKES_EMAILS_AND_PHONES = false;
 export const PSA_INTEGRATION_TYPE = 'kaseya-bms';
 
 /**
- * Inferred: how many BMS contact ids one `filter[psa_id]` carries, comma-separated (the documentation says filters take
- * comma-separated values; it does not say how many).
+ * Documented: `include=adapters_resources` adds a contact's integration links to a list. Whether `filter[psa_id]` takes
+ * a comma-separated list is unknown (one id per request would cost a request per BMS contact), so the contacts IT
+ * Glue's PSA integration keeps in step with BMS are found in the organization's own contact list, at no request of
+ * their own.
  */
-export const PSA_ID_BATCH = 100;
-
-/** The contacts of an organization that IT Glue's PSA integration keeps in step with any of these BMS contacts. */
-export function psaMirroredPath(organizationId: string, psaContactIds: readonly number[]): string {
-  return (
-    `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}` +
-    `&filter[psa_integration_type]=${PSA_INTEGRATION_TYPE}&filter[psa_id]=${psaContactIds.join(',')}`
-  );
-}
-
-/**
- * Inferred: which asked BMS contact a contact found by `filter[psa_id]` carries, when several ids were asked at once
- * (the answer does not say). IT Glue's PSA sync matches on account and first + last name and copies the BMS contact's
- * names and email onto its contact: the one open BMS contact of the same names (then of the same email too), or null.
- */
-export function pairPsaMirror(
-  contact: DocContact,
-  asked: readonly PsaContact[],
-  open: ReadonlySet<number>,
-): number | null {
-  const key = personNameKey(contact.firstName, contact.lastName);
-  if (key === null) return null;
-  const sameName = asked.filter((c) => open.has(c.id) && personNameKey(c.firstName, c.lastName) === key);
-  if (sameName.length === 1) return sameName[0]!.id;
-  const emails = new Set(contact.emails.map((e) => e.value.toLowerCase()));
-  const sameEmail = sameName.filter((c) => c.emailAddress !== null && emails.has(c.emailAddress.toLowerCase()));
-  return sameEmail.length === 1 ? sameEmail[0]!.id : null;
-}
+export const CONTACT_INCLUDE = 'adapters_resources';
 
 /**
  * Documented: "Returns 422 … if trying to update an externally synced record". Inferred: that error's text says so;
@@ -107,6 +80,48 @@ const text = z
   .nullable()
   .optional()
   .transform((v) => v ?? null);
+
+/**
+ * Undocumented: the shape of an included adapter resource. Read tolerantly: a contact's relationship
+ * `adapters-resources` (or `adapters_resources`) names included resources, whose `remote-id` (or `remote_id`) is the
+ * PSA's id of the contact and whose `integration-type` (or `integration_type`), when given, names the PSA.
+ */
+const adapterRefs = z
+  .looseObject({ data: z.array(z.looseObject({ id })).nullish() })
+  .nullish()
+  .transform((r) => r?.data?.map((ref) => ref.id) ?? []);
+export const relationshipsOfContact = z
+  .looseObject({ 'adapters-resources': adapterRefs.optional(), adapters_resources: adapterRefs.optional() })
+  .nullish()
+  .transform((r) => [...(r?.['adapters-resources'] ?? []), ...(r?.adapters_resources ?? [])]);
+export const includedResource = z.looseObject({
+  id,
+  type: z.string().nullish(),
+  attributes: z.record(z.string(), z.unknown()).nullish(),
+});
+
+/** The BMS contact id an included adapter resource links to, or null when it is not a Kaseya BMS link. */
+function psaIdOfAdapter(resource: z.infer<typeof includedResource>): number | null {
+  if (!/^adapters?[-_]resources?$/.test(resource.type ?? 'adapters-resources')) return null;
+  const attributes = resource.attributes ?? {};
+  const integration = attributes['integration-type'] ?? attributes.integration_type;
+  if (integration !== undefined && integration !== null && integration !== PSA_INTEGRATION_TYPE) return null;
+  const remote = String(attributes['remote-id'] ?? attributes.remote_id ?? '');
+  return /^\d+$/.test(remote) ? Number(remote) : null;
+}
+
+/** The BMS contact a listed contact is kept in step with, from its adapter links; null when none. */
+export function mirroredPsaIdOf(
+  adapterIds: readonly string[],
+  included: ReadonlyMap<string, z.infer<typeof includedResource>>,
+): number | null {
+  for (const adapterId of adapterIds) {
+    const resource = included.get(adapterId);
+    const psaId = resource === undefined ? null : psaIdOfAdapter(resource);
+    if (psaId !== null) return psaId;
+  }
+  return null;
+}
 
 const contactAttributes = z.object({
   'organization-id': nullableId,
@@ -142,12 +157,18 @@ const contactAttributes = z.object({
     .optional(),
 });
 
-export const contactResource = z.object({ id, type: z.string().optional(), attributes: contactAttributes });
+export const contactResource = z.object({
+  id,
+  type: z.string().optional(),
+  attributes: contactAttributes,
+  relationships: relationshipsOfContact,
+});
 
 /** A list page. The documented examples carry no `meta`; real answers have been seen with it, and with null links. */
 export const listDocument = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
+    included: z.array(includedResource).nullish(),
     meta: z
       .object({
         'next-page': z.number().nullable().optional(),
@@ -185,7 +206,11 @@ export const errorDocument = z.object({
   ),
 });
 
-export function toDocContact(resource: z.infer<typeof contactResource>, organizationId: string): DocContact {
+export function toDocContact(
+  resource: z.infer<typeof contactResource>,
+  organizationId: string,
+  mirroredPsaContactId: number | null = null,
+): DocContact {
   const a = resource.attributes;
   return {
     id: resource.id,
@@ -197,7 +222,7 @@ export function toDocContact(resource: z.infer<typeof contactResource>, organiza
     locationId: a['location-id'],
     important: a.important ?? false,
     notes: a.notes,
-    mirroredPsaContactId: null,
+    mirroredPsaContactId,
     createdAt: a['created-at'],
     updatedAt: a['updated-at'],
     emails: (a['contact-emails'] ?? []).map((e) => ({
