@@ -91,13 +91,3 @@ export function maskSecret(value: string | undefined | null): string {
   if (value === undefined || value === null || value === '') return '(not set)';
   return value.length <= 8 ? '••••' : `••••${value.slice(-4)}`;
 }
-
-/** Seals and opens secrets the installation makes for itself (a subscription's clientState) with the config's key. */
-export interface SecretBox {
-  seal(plain: string): string;
-  open(sealed: string): string;
-}
-
-export function secretBox(key: Buffer): SecretBox {
-  return { seal: (plain) => encryptSecret(plain, key), open: (sealed) => decryptSecret(sealed, key) };
-}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { secretBox } from '../../src/config/secrets.ts';
+import { secretBox } from '../../src/config/secret-box.ts';
 import { GraphSubscriptions } from '../../src/connectors/graph/graph-subscriptions.ts';
 import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
 import { createPushServices, type PushServices } from '../../src/jobs/push-services.ts';
