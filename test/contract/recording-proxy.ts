@@ -63,11 +63,6 @@ export class RecordingProxy {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  /** The requests sent since `from` (an index into `requests`) that wrote (neither a read nor a login). */
-  writesSince(from: number, isLogin: (url: string) => boolean): ProxiedRequest[] {
-    return this.requests.slice(from).filter((r) => r.method !== 'GET' && !isLogin(r.url));
-  }
-
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
