@@ -24,7 +24,7 @@ function isProxyAddress(value: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
-export const configSchema = z.strictObject({
+const configSchema = z.strictObject({
   database: z
     .strictObject({
       sqlitePath: z.string().min(1).default('./data/contactsync.db'),
@@ -141,7 +141,7 @@ export const configSchema = z.strictObject({
 export type ContactsyncConfig = z.infer<typeof configSchema>;
 
 /** Thrown with every problem of the config at once, each with its key. */
-export class ConfigError extends Error {
+class ConfigError extends Error {
   readonly code = 'Validation';
   constructor(
     readonly path: string,

@@ -6,7 +6,7 @@ import { applyEdits, modify, parse, printParseErrorCode, visit, type JSONPath } 
  * every comment and the layout.
  */
 
-export class JsonTextError extends Error {
+class JsonTextError extends Error {
   readonly code = 'Validation';
   constructor(
     readonly source: string,

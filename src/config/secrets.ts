@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
  */
 const PREFIX = 'enc:v1:';
 
-export class SecretKeyError extends Error {
+class SecretKeyError extends Error {
   readonly code = 'Auth';
 }
 

@@ -11,7 +11,7 @@ import { subscriptionWire, USER_SUBSCRIPTION } from './subscription-wire.ts';
 import type { GraphTokenProvider } from './token-provider.ts';
 import { errorWire } from './wire.ts';
 
-export interface GraphSubscriptionsOptions extends TransportOptions {
+interface GraphSubscriptionsOptions extends TransportOptions {
   readonly tokens: GraphTokenProvider;
   readonly baseUrl?: string;
 }
