@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Headers of one connection, not of the request: fetch sets its own. */
+const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
 /** One request a client sent through the proxy, with its body, and the status it got. */
 export interface ProxiedRequest {
   readonly method: string;
@@ -31,7 +34,7 @@ export class RecordingProxy {
         const text = Buffer.concat(chunks).toString('utf8');
         const headers = Object.fromEntries(
           Object.entries(req.headers).flatMap(([name, value]) =>
-            value === undefined || name === 'host' || name === 'content-length' ? [] : [[name, String(value)]],
+            value === undefined || HOP_BY_HOP.has(name) ? [] : [[name, String(value)]],
           ),
         );
         const method = req.method ?? 'GET';
