@@ -13,6 +13,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.integration.test.ts'],
+          // The CLI tests spawn the compiled CLI: it is compiled once per run, before any file runs.
+          globalSetup: ['test/support/build-cli.global.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

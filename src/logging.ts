@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 
 /** Keys whose values are secrets wherever they appear in a log record. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'clientSecret',
   'client_secret',
   'password',

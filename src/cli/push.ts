@@ -1,5 +1,6 @@
 import { keyFileOf } from '../config/config-file.ts';
-import { loadSecretKey, secretBox } from '../config/secrets.ts';
+import { secretBox } from '../config/secret-box.ts';
+import { loadSecretKey } from '../config/secrets.ts';
 import { createPushServices, type PushServices } from '../jobs/push-services.ts';
 import type { CliContext } from './context.ts';
 
@@ -12,7 +13,7 @@ export function pushServices(context: CliContext, changed: (tenantIds: readonly 
       store: context.store,
       directory: context.apis().subscriptions,
       // The subscriptions' client states are sealed with the key of the config's secrets.
-      secrets: secretBox(loadSecretKey(keyFileOf(context.configPath), { create: true })),
+      secrets: secretBox(() => loadSecretKey(keyFileOf(context.configPath), { create: true })),
       publicUrl: context.config.web.publicUrl ?? null,
       log: (level, message, fields = {}) => context.logger[level](fields, message),
     },

@@ -144,7 +144,7 @@ export const configSchema = z.strictObject({
 export type ContactsyncConfig = z.infer<typeof configSchema>;
 
 /** Thrown with every problem of the config at once, each with its key. */
-export class ConfigError extends Error {
+class ConfigError extends Error {
   readonly code = 'Validation';
   constructor(
     readonly path: string,

@@ -1,9 +1,12 @@
+import { applyEdits, modify, parse, printParseErrorCode, visit, type JSONPath } from 'jsonc-parser';
+
 /**
- * JSON files people edit (the config file, seed files): `//` comment lines allowed, a mistake reported by line and
- * column with the line itself, and a single string value changed in place, keeping every comment and the layout.
+ * JSON files people edit (the config file, seed files), read and edited with `jsonc-parser`: comments allowed, a
+ * mistake reported by line and column with the line itself, and a single string value changed in place, keeping
+ * every comment and the layout.
  */
 
-export class JsonTextError extends Error {
+class JsonTextError extends Error {
   readonly code = 'Validation';
   constructor(
     readonly source: string,
@@ -17,11 +20,6 @@ export class JsonTextError extends Error {
     );
     this.name = 'JsonTextError';
   }
-}
-
-/** The text with each `//` comment line blanked (same length), so that positions still point into the file. */
-function withoutComments(text: string): string {
-  return text.replace(/^[ \t]*\/\/[^\n]*/gm, (line) => ' '.repeat(line.length));
 }
 
 function lineAndColumn(text: string, position: number): { line: number; column: number; lineText: string } {
@@ -38,195 +36,120 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
 
 const ENDS_EARLY = 'the file ends too early (a missing } or ])';
 
-/** Where the first mistake of a text JSON.parse refused is, and what it is in words (engines differ in theirs). */
-function firstMistake(src: string): { at: number; what: string } {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw { at: i, what };
-  };
-  const space = () => {
-    while (i < src.length && ' \t\n\r'.includes(src[i]!)) i++;
-  };
-  const string = () => {
-    i++;
-    while (i < src.length && src[i] !== '"') {
-      if (src[i] === '\\') i += 2;
-      else if (src[i]! < ' ') fail('a line break or tab inside a string (write \\n or \\t)');
-      else i++;
+interface Mistake {
+  /** the parser's name for it (its codes are a const enum, which this build cannot read) */
+  readonly error: string;
+  readonly offset: number;
+  readonly length: number;
+  /** the container the mistake is in, if any */
+  readonly inside: '{' | '[' | null;
+}
+
+/** The first mistake in the text, with the container it is in (the parser's codes say what, not where). */
+function firstMistake(text: string): Mistake | null {
+  const open: ('{' | '[')[] = [];
+  let first: Mistake | null = null;
+  visit(
+    text,
+    {
+      onObjectBegin: () => void open.push('{'),
+      onObjectEnd: () => void open.pop(),
+      onArrayBegin: () => void open.push('['),
+      onArrayEnd: () => void open.pop(),
+      onError: (error, offset, length) => {
+        first ??= { error: printParseErrorCode(error), offset, length, inside: open.at(-1) ?? null };
+      },
+    },
+    { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false },
+  );
+  return first;
+}
+
+/** The last character before `offset` that is not blank, skipping nothing else (comments are rare there). */
+function charBefore(text: string, offset: number): string | undefined {
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  return text[i];
+}
+
+/** A mistake in words a person editing the file understands (the parser's own codes are terse). */
+function describe(text: string, mistake: Mistake): { what: string; at: number } {
+  const { error, offset, inside } = mistake;
+  const at = text[offset];
+  const atEnd = text.slice(offset).trim() === '';
+  const trailingComma = (at === '}' || at === ']') && charBefore(text, offset) === ',';
+  const say = (what: string, where = offset) => ({ what, at: where });
+  switch (error) {
+    case 'CommaExpected':
+      return say(inside === '[' ? 'a comma is missing between two list items' : 'a comma is missing after a value');
+    case 'ColonExpected':
+      return say('a colon (:) is missing after the key');
+    case 'EndOfFileExpected':
+      return say('text after the end of the JSON (a } or ] too many?)');
+    case 'UnexpectedEndOfString':
+      return say('a string is not closed: a " is missing');
+    case 'InvalidCharacter': {
+      // The parser points at the string; the person needs the character itself.
+      const inString = text
+        .slice(offset, offset + mistake.length)
+        .split('')
+        .findIndex((c) => c < ' ');
+      return say('a line break or tab inside a string (write \\n or \\t)', offset + Math.max(0, inString));
     }
-    if (i >= src.length) fail('a string is not closed: a " is missing');
-    i++;
-  };
-  const list = (close: string, item: () => void, missingComma: string) => {
-    i++;
-    space();
-    if (src[i] === close) {
-      i++;
-      return;
-    }
-    for (;;) {
-      item();
-      space();
-      if (i >= src.length) fail(ENDS_EARLY);
-      if (src[i] === close) {
-        i++;
-        return;
-      }
-      if (src[i] !== ',') fail(missingComma);
-      i++;
-      space();
-      if (src[i] === close) fail(`a comma before ${close} is one too many`);
-    }
-  };
-  const value = (): void => {
-    space();
-    const c = src[i];
-    if (c === undefined) fail(ENDS_EARLY);
-    else if (c === '{')
-      list(
-        '}',
-        () => {
-          space();
-          if (i >= src.length) fail(ENDS_EARLY);
-          if (src[i] !== '"') fail('a key must be in double quotes');
-          string();
-          space();
-          if (src[i] !== ':') fail('a colon (:) is missing after the key');
-          i++;
-          value();
-        },
-        'a comma is missing after a value',
-      );
-    else if (c === '[') list(']', value, 'a comma is missing between two list items');
-    else if (c === '"') string();
-    else {
-      const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-      literal.lastIndex = i;
-      if (literal.exec(src) === null)
-        fail(
-          c === "'" ? 'text must be in double quotes, not single ones' : `${JSON.stringify(c)} cannot start a value`,
-        );
-      i = literal.lastIndex;
-    }
-  };
-  try {
-    value();
-    space();
-    if (i < src.length) fail('text after the end of the JSON (a } or ] too many?)');
-  } catch (mistake) {
-    if (typeof mistake === 'object' && mistake !== null && 'at' in mistake)
-      return mistake as { at: number; what: string };
-    throw mistake;
+    case 'UnexpectedEndOfComment':
+      return say('a comment is not closed: a */ is missing');
+    case 'InvalidEscapeCharacter':
+    case 'InvalidUnicode':
+      return say('a backslash in a string starts an escape JSON does not know (write \\\\ for a backslash)');
+    case 'InvalidNumberFormat':
+      return say('a number is not written the JSON way');
+    case 'PropertyNameExpected':
+    case 'ValueExpected':
+    case 'InvalidSymbol':
+    case 'CloseBraceExpected':
+    case 'CloseBracketExpected':
+    case 'InvalidCommentToken':
+      if (atEnd) return say(ENDS_EARLY);
+      if (trailingComma) return say(`a comma before ${at} is one too many`);
+      if (at === "'") return say('text must be in double quotes, not single ones');
+      if (inside === '{' && (error === 'PropertyNameExpected' || ['{', ','].includes(charBefore(text, offset) ?? '')))
+        return say('a key must be in double quotes');
+      if (error === 'CloseBraceExpected') return say('a comma is missing after a value');
+      if (error === 'CloseBracketExpected') return say('a comma is missing between two list items');
+      return say(`${JSON.stringify(at)} cannot start a value`);
+    default:
+      return say(error);
   }
-  return { at: 0, what: 'not valid JSON' };
 }
 
 export function parseJsonText(text: string, source: string): unknown {
-  const plain = withoutComments(text);
-  try {
-    return JSON.parse(plain);
-  } catch {
-    const mistake = firstMistake(plain);
-    // A text that ends too early is shown at its last character.
-    const end = plain.trimEnd().length;
-    const where = lineAndColumn(text, mistake.at < end ? mistake.at : Math.max(0, end - 1));
-    throw new JsonTextError(source, where.line, where.column, mistake.what, where.lineText);
+  const mistake = firstMistake(text);
+  if (mistake === null) return parse(text, [], { disallowComments: false, allowTrailingComma: false });
+  const { what, at } = describe(text, mistake);
+  // A text that ends too early is shown at its last character.
+  const end = text.trimEnd().length;
+  const where = lineAndColumn(text, at < end ? at : Math.max(0, end - 1));
+  throw new JsonTextError(source, where.line, where.column, what, where.lineText);
+}
+
+/** The path in the parser's terms: a step into a list is an index, or the name of one of its named objects. */
+function pathIn(value: unknown, path: readonly string[]): JSONPath | null {
+  const steps: JSONPath = [];
+  let here = value;
+  for (const step of path.slice(0, -1)) {
+    if (Array.isArray(here)) {
+      const byName = here.findIndex((item) => (item as { name?: unknown } | null)?.name === step);
+      const index = byName >= 0 ? byName : /^\d+$/.test(step) ? Number(step) : -1;
+      if (index < 0 || index >= here.length) return null;
+      steps.push(index);
+      here = here[index];
+    } else if (typeof here === 'object' && here !== null && step in here) {
+      steps.push(step);
+      here = (here as Record<string, unknown>)[step];
+    } else return null;
   }
-}
-
-interface Span {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Where the value at `path` lies in the text, and where the object holding it opens and closes. */
-function locate(
-  text: string,
-  path: readonly string[],
-): { value: Span | null; parent: Span & { empty: boolean } } | null {
-  const src = withoutComments(text);
-  let i = 0;
-  const space = () => {
-    while (i < src.length && /\s/.test(src[i]!)) i++;
-  };
-  const string = (): string => {
-    const start = i;
-    i++;
-    while (i < src.length && src[i] !== '"') i += src[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(src.slice(start, i)) as string;
-  };
-  const skipValue = (): void => {
-    space();
-    const c = src[i];
-    if (c === '"') string();
-    else if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      space();
-      while (src[i] !== close) {
-        if (c === '{') {
-          space();
-          string();
-          space();
-          i++; // the colon
-        }
-        skipValue();
-        space();
-        if (src[i] === ',') i++;
-        space();
-      }
-      i++;
-    } else while (i < src.length && !/[\s,}\]]/.test(src[i]!)) i++;
-  };
-  // Descends the objects of the path; an array step is an index or, for a list of named objects, a name.
-  const descend = (depth: number): ReturnType<typeof locate> => {
-    space();
-    const open = src[i];
-    if (open !== '{' && open !== '[') return null;
-    const containerStart = i;
-    i++;
-    let index = 0;
-    space();
-    const empty = src[i] === (open === '{' ? '}' : ']');
-    while (i < src.length && src[i] !== (open === '{' ? '}' : ']')) {
-      let key: string;
-      if (open === '{') {
-        space();
-        key = string();
-        space();
-        i++;
-        space();
-      } else {
-        key = String(index);
-        space();
-        const valueStart = i;
-        skipValue();
-        const end = i;
-        i = valueStart;
-        const item = JSON.parse(src.slice(valueStart, end)) as { name?: unknown };
-        if (typeof item === 'object' && item !== null && item.name === path[depth]) key = path[depth]!;
-      }
-      space();
-      if (key === path[depth]) {
-        if (depth === path.length - 1) {
-          const start = i;
-          skipValue();
-          return { value: { start, end: i }, parent: { start: containerStart, end: -1, empty } };
-        }
-        return descend(depth + 1);
-      }
-      skipValue();
-      space();
-      if (src[i] === ',') i++;
-      space();
-      index++;
-    }
-    if (depth === path.length - 1 && open === '{')
-      return { value: null, parent: { start: containerStart, end: i, empty } };
-    return null;
-  };
-  return descend(0);
+  if (typeof here !== 'object' || here === null || Array.isArray(here)) return null;
+  return [...steps, path.at(-1)!];
 }
 
 /**
@@ -234,11 +157,8 @@ function locate(
  * it. Null when that object is not in the file.
  */
 export function setJsonString(text: string, path: readonly string[], value: string): string | null {
-  const found = locate(text, path);
-  if (found === null) return null;
-  const encoded = JSON.stringify(value);
-  if (found.value !== null) return text.slice(0, found.value.start) + encoded + text.slice(found.value.end);
-  const at = found.parent.start + 1;
-  const entry = `${JSON.stringify(path.at(-1))}: ${encoded}${found.parent.empty ? '' : ', '}`;
-  return text.slice(0, at) + entry + text.slice(at);
+  const steps = pathIn(parse(text), path);
+  if (steps === null) return null;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return applyEdits(text, modify(text, steps, value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol } }));
 }

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
  */
 const PREFIX = 'enc:v1:';
 
-export class SecretKeyError extends Error {
+class SecretKeyError extends Error {
   readonly code = 'Auth';
 }
 
@@ -90,14 +90,4 @@ export function decryptSecret(value: string, key: Buffer): string {
 export function maskSecret(value: string | undefined | null): string {
   if (value === undefined || value === null || value === '') return '(not set)';
   return value.length <= 8 ? '••••' : `••••${value.slice(-4)}`;
-}
-
-/** Seals and opens secrets the installation makes for itself (a subscription's clientState) with the config's key. */
-export interface SecretBox {
-  seal(plain: string): string;
-  open(sealed: string): string;
-}
-
-export function secretBox(key: Buffer): SecretBox {
-  return { seal: (plain) => encryptSecret(plain, key), open: (sealed) => decryptSecret(sealed, key) };
 }

@@ -102,7 +102,7 @@ export interface TextLimits {
   readonly bms: number;
 }
 
-export type TenantPlanStatus = 'ok' | 'needs approval';
+type TenantPlanStatus = 'ok' | 'needs approval';
 
 export interface DeletionGuardVerdict {
   readonly inactivations: number;

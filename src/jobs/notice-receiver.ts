@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SecretBox } from '../config/secrets.ts';
+import type { SecretBox } from '../config/secret-box.ts';
 import type { DirectoryNotice } from '../domain/directory-notice.ts';
 import type { SubscriptionStore } from '../store/subscription-store.ts';
 

@@ -1,4 +1,4 @@
-import type { SecretBox } from '../config/secrets.ts';
+import type { SecretBox } from '../config/secret-box.ts';
 import type { DirectorySubscriptions } from '../domain/directory-notice.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { SubscriptionStore } from '../store/subscription-store.ts';

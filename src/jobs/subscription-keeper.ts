@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SecretBox } from '../config/secrets.ts';
+import type { SecretBox } from '../config/secret-box.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import type { DirectorySubscriptions } from '../domain/directory-notice.ts';
 import type { StateStore } from '../store/state-store.ts';

@@ -7,7 +7,7 @@ export interface MetricsSink {
 }
 
 /** Histogram bounds of the seconds from a change in Microsoft 365 to the contact written in BMS. */
-export const LATENCY_BUCKETS = [5, 10, 15, 30, 45, 60, 90, 120, 300, 900, 3600] as const;
+const LATENCY_BUCKETS = [5, 10, 15, 30, 45, 60, 90, 120, 300, 900, 3600] as const;
 
 export function renderLabels(labels: Readonly<Record<string, string>> = {}): string {
   const entries = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));

@@ -6,7 +6,7 @@ import { normalizeName, personNameKey, splitDisplayName } from './name.ts';
 import { normalizePhone, phoneRegion } from './phone.ts';
 import { parseProxyAddresses } from './proxy-addresses.ts';
 
-export interface NormalizeOptions {
+interface NormalizeOptions {
   readonly splitDisplayName: boolean;
   /** the tenant's phone region, used when the user has neither `usageLocation` nor a `country` code */
   readonly defaultRegion: string;

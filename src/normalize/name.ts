@@ -30,7 +30,7 @@ export function personNameKey(firstName: string | null, lastName: string | null)
   return `${first}\u0000${lastName === null ? '' : foldName(lastName)}`;
 }
 
-export interface SplitName {
+interface SplitName {
   readonly firstName: string | null;
   readonly lastName: string | null;
 }

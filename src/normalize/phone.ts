@@ -7,7 +7,7 @@ import {
 } from 'libphonenumber-js/max';
 import type { NormalizedPhone } from '../domain/normalized-user.ts';
 
-export type PhoneResult =
+type PhoneResult =
   | { readonly ok: true; readonly phone: NormalizedPhone }
   | { readonly ok: false; readonly message: string };
 

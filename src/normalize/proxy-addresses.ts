@@ -1,6 +1,6 @@
 import { normalizeEmail } from './email.ts';
 
-export interface MailboxAddresses {
+interface MailboxAddresses {
   /** the `SMTP:` address */
   readonly primary: string | null;
   /** the `smtp:` addresses, without the primary and without duplicates or case variants */

@@ -14,7 +14,7 @@ export const ATTENTION_KINDS = ALERT_KINDS;
 /** What one decision can do to an item; a bulk action applies it to every item selected that allows it. */
 export type AttentionAction = 'create' | 'ignore' | 'approve' | 'retry';
 
-export interface Release {
+interface Release {
   /** what would release the contact, in words */
   readonly advice: string;
   /** the sync setting that releases it, when one does */
@@ -69,7 +69,7 @@ const RELEASES: Readonly<Record<string, Release>> = {
 };
 
 /** What would release a held contact, from the reasons it was held for. */
-export function releaseOf(reasons: readonly Reason[]): Release | null {
+function releaseOf(reasons: readonly Reason[]): Release | null {
   const found = reasons.map((r) => RELEASES[r.code]).filter((r): r is Release => r !== undefined);
   if (found.length === 0) return null;
   return {

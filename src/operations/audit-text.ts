@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../store/state-store.ts';
 
 /** An audit entry as a technician reads it: who did what, on which tenant and which person, by name. */
-export interface AuditLine {
+interface AuditLine {
   readonly at: string;
   readonly who: string;
   /** one sentence, without the tenant and the person (they have their own columns) */

@@ -17,9 +17,9 @@ import { shortId } from './attention.ts';
  * user or not, and the rule that made it a candidate. One view for the Conflicts page, the REST API and the CLI.
  */
 
-export type Verdict = 'same' | 'differs' | 'missing';
+type Verdict = 'same' | 'differs' | 'missing';
 
-export interface FieldEvidence {
+interface FieldEvidence {
   readonly field: 'Name' | 'Email' | 'Phone' | 'Title' | 'Location';
   /** the Microsoft 365 user's value */
   readonly user: string | null;

@@ -113,7 +113,7 @@ export async function unlinkContact(
 }
 
 /** The systems a relink reads, to check that the chosen contact exists in the tenant's organization or account. */
-export interface RelinkSystems {
+interface RelinkSystems {
   readonly itglue: Pick<DocStore, 'readContact' | 'listContacts'>;
   readonly bms: Pick<Psa, 'listContacts'> | null;
 }

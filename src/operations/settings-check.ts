@@ -13,12 +13,12 @@ export interface LiveSystems {
 }
 
 /** A setting refused because it names nothing the system has: the names that exist go with it. */
-export interface LiveProblem extends SettingsProblem {
+interface LiveProblem extends SettingsProblem {
   readonly choices: readonly string[];
 }
 
 /** The names a tenant's settings may take, as the systems hold them now; null for a list that could not be read. */
-export interface SettingChoices {
+interface SettingChoices {
   readonly 'location.default': readonly string[] | null;
   readonly contactType: readonly string[] | null;
   readonly 'psa.leaverContactType': readonly string[] | null;

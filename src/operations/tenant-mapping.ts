@@ -5,18 +5,18 @@ import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import { OperationError, type OperationProblem } from './operation-error.ts';
 
 /** The readers a mapping needs: IT Glue's organizations, and BMS's accounts when BMS is configured. */
-export interface MappingSystems {
+interface MappingSystems {
   readonly itglue: Pick<DocStore, 'listOrganizations'>;
   readonly bms: Pick<Psa, 'listAccounts'> | null;
 }
 
 /** What a person chose: an organization and an account, each by name or id; `bms` null maps IT Glue alone. */
-export interface MappingChoice {
+interface MappingChoice {
   readonly itglue: string;
   readonly bms: string | null;
 }
 
-export interface MappingOptions {
+interface MappingOptions {
   /** why a tenant is mapped onto an organization or account another tenant already uses; none refuses it */
   readonly force?: string | null;
   /** the person saw that the names differ from the tenant's and confirmed the choice */
@@ -24,7 +24,7 @@ export interface MappingOptions {
 }
 
 /** How each surface tells a person to force or confirm (a flag, a form field, a body key). */
-export interface MappingHints {
+interface MappingHints {
   readonly force: string;
   readonly confirm: string;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { secretBox } from '../config/secrets.ts';
+import { secretBox } from '../config/secret-box.ts';
 import { GraphSubscriptions } from '../connectors/graph/graph-subscriptions.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import { createPushServices, type PushDependencies, type PushServices } from '../jobs/push-services.ts';

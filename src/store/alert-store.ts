@@ -11,7 +11,7 @@ export interface AlertItem {
   readonly path: string;
 }
 
-export interface AlertEvent extends AlertItem {
+interface AlertEvent extends AlertItem {
   readonly id: string;
   readonly kind: AlertKind;
   readonly tenantId: string;

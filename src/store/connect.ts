@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { AdvisoryTenantLocks, LeaseTenantLocks, type TenantLocks } from './tenant-locks.ts';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
+type DatabaseKind = 'sqlite' | 'postgres';
 
 export interface OpenDatabase {
   readonly db: Kysely<Database>;
@@ -19,7 +19,7 @@ export interface OpenDatabase {
   readonly locks: TenantLocks;
 }
 
-export interface OpenOptions {
+interface OpenOptions {
   /** SQLite: how long a dead process keeps a tenant's lock (30 s by default) */
   readonly leaseSeconds?: number;
   /** PostgreSQL: hears every connection the server drops (terminated, restarted, failed over); the process goes on */

@@ -29,7 +29,7 @@ export interface Database {
   tenant_locks: TenantLockTable;
 }
 
-export interface TenantTable {
+interface TenantTable {
   id: string;
   display_name: string;
   itglue_organization_id: string | null;
@@ -49,7 +49,7 @@ export interface TenantTable {
   updated_at: string;
 }
 
-export interface SettingsTable {
+interface SettingsTable {
   /** `global` or a tenant id */
   scope: string;
   version: number;
@@ -57,19 +57,19 @@ export interface SettingsTable {
   created_at: string;
 }
 
-export interface DirectoryUserTable {
+interface DirectoryUserTable {
   tenant_id: string;
   user_id: string;
   json: string;
 }
 
-export interface CheckpointTable {
+interface CheckpointTable {
   tenant_id: string;
   delta_link: string;
   updated_at: string;
 }
 
-export interface LinkTable {
+interface LinkTable {
   tenant_id: string;
   user_id: string;
   doc_contact_id: string;
@@ -92,7 +92,7 @@ export interface RunTable {
   error: string | null;
 }
 
-export interface JournalTable {
+interface JournalTable {
   id: string;
   run_id: string;
   tenant_id: string;
@@ -110,7 +110,7 @@ export interface JournalTable {
   updated_at: string;
 }
 
-export interface UserResultTable {
+interface UserResultTable {
   run_id: string;
   tenant_id: string;
   user_id: string;
@@ -125,7 +125,7 @@ export interface UserResultTable {
   diffs: string;
 }
 
-export interface ConflictTable {
+interface ConflictTable {
   id: string;
   tenant_id: string;
   user_id: string;
@@ -143,7 +143,7 @@ export interface ConflictTable {
   resolved_at: string | null;
 }
 
-export interface AuditTable {
+interface AuditTable {
   id: Generated<string>;
   at: string;
   actor: string;
@@ -155,7 +155,7 @@ export interface AuditTable {
 }
 
 /** What an operator did to one person: Sync now, unlink, relink, reopen a decision; shown on their history. */
-export interface ContactActionTable {
+interface ContactActionTable {
   id: string;
   tenant_id: string;
   user_id: string;
@@ -169,7 +169,7 @@ export interface ContactActionTable {
 }
 
 /** People who sign in to the web UI. */
-export interface UserTable {
+interface UserTable {
   username: string;
   /** scrypt: `scrypt$N$r$p$salt$hash`, base64 */
   password_hash: string;
@@ -179,7 +179,7 @@ export interface UserTable {
 }
 
 /** A signed-in browser: the cookie holds the token, the store only its SHA-256. */
-export interface SessionTable {
+interface SessionTable {
   token_hash: string;
   username: string;
   created_at: string;
@@ -187,7 +187,7 @@ export interface SessionTable {
 }
 
 /** A token for the REST API (`Authorization: Bearer ...`), kept as its SHA-256. */
-export interface ApiTokenTable {
+interface ApiTokenTable {
   id: string;
   name: string;
   token_hash: string;
@@ -199,13 +199,13 @@ export interface ApiTokenTable {
 }
 
 /** Secrets the installation makes for itself (the key CSRF tokens are signed with), shared by every process. */
-export interface AppSecretTable {
+interface AppSecretTable {
   name: string;
   value: string;
 }
 
 /** Counters every process adds to (API 429s, latency histogram buckets), read by `/metrics` of any process. */
-export interface MetricCounterTable {
+interface MetricCounterTable {
   name: string;
   /** the Prometheus label set, rendered: `{api="bms"}`, or empty */
   labels: string;
@@ -213,14 +213,14 @@ export interface MetricCounterTable {
 }
 
 /** The request budgets shared by workers (rate-limiter-flexible's table layout). */
-export interface RateLimitTable {
+interface RateLimitTable {
   key: string;
   points: number;
   expire: number | null;
 }
 
 /** Something that waits for a person, recorded once (unique by kind, tenant and item) for the alerts to carry. */
-export interface AlertEventTable {
+interface AlertEventTable {
   id: string;
   /** conflict, held, guard-halt, failed, contract-mismatch */
   kind: string;
@@ -235,14 +235,14 @@ export interface AlertEventTable {
 }
 
 /** An event carried by a channel's message: never carried twice. */
-export interface AlertDeliveryTable {
+interface AlertDeliveryTable {
   channel_id: string;
   event_id: string;
   sent_at: string;
 }
 
 /** When a channel last sent a message of a kind: one message per kind per interval, whichever process sends it. */
-export interface AlertBatchTable {
+interface AlertBatchTable {
   channel_id: string;
   kind: string;
   last_sent_at: string | null;

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, GraphSubscriptionTable } from './schema.ts';
 
-export type SubscriptionState = 'active' | 'reauthorize' | 'removed' | 'failed';
+type SubscriptionState = 'active' | 'reauthorize' | 'removed' | 'failed';
 
 /** A tenant's subscription to Graph's change notifications, as kept in the state database. */
 export interface SubscriptionRecord {

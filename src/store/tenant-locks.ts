@@ -6,7 +6,7 @@ import { tryAdvisoryLock } from './advisory-lock.ts';
 import type { Database, TenantLockTable } from './schema.ts';
 
 /** Who holds a tenant: what started the run, in which process on which host, and since when. */
-export interface LockHolder {
+interface LockHolder {
   readonly by: string;
   readonly pid: number;
   readonly host: string;
@@ -20,7 +20,7 @@ export interface TenantLease {
   release(): Promise<void>;
 }
 
-export type LockAttempt = { readonly lease: TenantLease } | { readonly holder: LockHolder | null };
+type LockAttempt = { readonly lease: TenantLease } | { readonly holder: LockHolder | null };
 
 /** One writer per tenant across every process that shares the state database. */
 export interface TenantLocks {
@@ -48,7 +48,7 @@ function clock(iso: string): string {
 }
 
 /** "Contoso Ltd is being synced by worker (process 4711 on app1) since 10:02 UTC; try again when it ends." */
-export function busyMessage(tenantName: string, holder: LockHolder | null): string {
+function busyMessage(tenantName: string, holder: LockHolder | null): string {
   if (holder === null) return `${tenantName} is being synced by another process; try again when it ends.`;
   const where = holder.host === hostname() ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
   return `${tenantName} is being synced by ${holder.by} (${where}) since ${clock(holder.since)}; try again when it ends.`;

@@ -81,7 +81,7 @@ describe('subscriptions to user changes against the Graph simulator', () => {
       const { createPushServices } = await import('../../src/jobs/push-services.ts');
       const { GraphSubscriptions } = await import('../../src/connectors/graph/graph-subscriptions.ts');
       const { GraphTokenProvider } = await import('../../src/connectors/graph/token-provider.ts');
-      const { secretBox } = await import('../../src/config/secrets.ts');
+      const { secretBox } = await import('../../src/config/secret-box.ts');
       return createPushServices(
         {
           store: r.box.store,

@@ -1,26 +1,21 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { join } from 'node:path';
+import { inject } from 'vitest';
+import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import { CLI_BUILD_DIR, compileCli } from './build-cli.global.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BUILT = join(ROOT, 'dist-test', 'cli', 'main.js');
+const BUILT = join(CLI_BUILD_DIR, 'cli', 'main.js');
 let built = false;
 
-/** Compiles the CLI once per test process into dist-test/, so that spawned runs test the current source. */
+/**
+ * The CLI compiled from the current source, so that spawned runs test it: the integration project's global setup
+ * compiled it once for the whole run; a project without that setup compiles it here, once per test process.
+ */
 export function buildCli(): void {
   if (built && existsSync(BUILT)) return;
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(ROOT, 'tsconfig.build.json'),
-      '--outDir',
-      join(ROOT, 'dist-test'),
-    ],
-    { stdio: 'inherit' },
-  );
+  if (inject('cliBuild') !== CLI_BUILD_DIR || !existsSync(BUILT)) compileCli();
   built = true;
 }
 

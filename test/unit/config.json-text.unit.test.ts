@@ -24,6 +24,26 @@ describe('a JSON file a person edits', () => {
     expect(parseJsonText(CONFIG, 'c')).toMatchObject({ itglue: { region: 'us' } });
   });
 
+  it('reads block comments and a comment at the end of a line, as editors for JSON with comments allow', () => {
+    const text = '/* contactsync */\n{\n  "web": { "port": 8080 }, // the UI\n  /* customers */ "tenants": []\n}\n';
+    expect(parseJsonText(text, 'c')).toEqual({ web: { port: 8080 }, tenants: [] });
+    expect(setJsonString(text, ['web', 'host'], '0.0.0.0')).toContain('// the UI');
+    expect(parseJsonText(setJsonString(text, ['web', 'host'], '0.0.0.0')!, 'c')).toMatchObject({
+      web: { port: 8080, host: '0.0.0.0' },
+    });
+  });
+
+  it('names the usual slips in words', () => {
+    expect(errorOf("{\n  'web': {}\n}")).toMatch(/text must be in double quotes, not single ones at line 2, column 3/);
+    expect(errorOf('{\n  web: {}\n}')).toMatch(/a key must be in double quotes at line 2, column 3/);
+    expect(errorOf('{\n  "web" {}\n}')).toMatch(/a colon \(:\) is missing after the key at line 2, column 9/);
+    expect(errorOf('{\n  "a": [1 2]\n}')).toMatch(/a comma is missing between two list items at line 2, column 11/);
+    expect(errorOf('{\n  "a": [1, 2,]\n}')).toMatch(/a comma before \] is one too many at line 2, column 14/);
+    expect(errorOf('{\n  "a": "x\ty"\n}')).toMatch(/a line break or tab inside a string .* at line 2, column 10/);
+    expect(errorOf('{"a": 1}\n}')).toMatch(/text after the end of the JSON .* at line 2, column 1/);
+    expect(errorOf('{"a": tru}')).toMatch(/"t" cannot start a value at line 1, column 7/);
+  });
+
   it('says where a mistake is by line and column, with the line and a caret', () => {
     const text = '// comment\n{\n  "web": { "port": 8080 }\n  "tenants": []\n}\n';
     expect(errorOf(text)).toBe(

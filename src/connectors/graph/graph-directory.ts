@@ -28,7 +28,7 @@ export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
 /** Graph's directory limit for the smallest tenants: resource units per app per tenant per 10 s. */
 export const GRAPH_TENANT_BUDGET = { limit: 3500, windowMs: 10_000 } as const;
 
-export interface GraphDirectoryOptions extends TransportOptions {
+interface GraphDirectoryOptions extends TransportOptions {
   readonly tokens: GraphTokenProvider;
   /** the Graph simulator's base URL; Microsoft Graph by default */
   readonly baseUrl?: string;

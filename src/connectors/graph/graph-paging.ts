@@ -4,7 +4,7 @@ import { ConnectorError } from '../http/connector-error.ts';
  * The most items one read is taken to hold. Entra ID keeps at most 300,000 objects in a tenant unless Microsoft
  * raises the quota; a read past a million is a server that never ends its pages.
  */
-export const MAX_ITEMS_PER_READ = 1_000_000;
+const MAX_ITEMS_PER_READ = 1_000_000;
 
 /**
  * Empty pages a read may meet (CONTRACTS.md: "a page may be empty"); every other page holds an item, so a read never

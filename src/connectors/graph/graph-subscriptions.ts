@@ -30,7 +30,7 @@ function subscriptionQuotaOf(message: string | undefined): string | null {
   return `the tenant has reached its limit of ${n} subscriptions for this app`;
 }
 
-export interface GraphSubscriptionsOptions extends TransportOptions {
+interface GraphSubscriptionsOptions extends TransportOptions {
   readonly tokens: GraphTokenProvider;
   readonly baseUrl?: string;
 }

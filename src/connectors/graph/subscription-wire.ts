@@ -39,7 +39,7 @@ const lifecycleItemWire = z.object({
   lifecycleEvent: z.string(),
 });
 
-export const noticeCollectionWire = z.object({
+const noticeCollectionWire = z.object({
   value: z.array(z.union([lifecycleItemWire, changeItemWire])).max(1000),
 });
 

@@ -5,13 +5,13 @@ import { fetchNetworkClient, LOGIN_HOST, offlineAuthorityMetadata, REDIRECT_REFU
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** The app registration contactsync signs in with, in every customer tenant. */
-export interface GraphAppCredential {
+interface GraphAppCredential {
   readonly clientId: string;
   readonly clientSecret?: string;
   readonly certificate?: { readonly thumbprintSha256: string; readonly privateKey: string };
 }
 
-export interface TokenProviderOptions {
+interface TokenProviderOptions {
   readonly credential: GraphAppCredential;
   /** the login simulator's base URL; null for Microsoft's login host */
   readonly loginBaseUrl?: string | null;

@@ -48,7 +48,7 @@ export const userWire = z.object({
   usageLocation: text,
   country: text,
 });
-export type UserWire = z.infer<typeof userWire>;
+type UserWire = z.infer<typeof userWire>;
 
 const removedWire = z.object({ id: z.string(), '@removed': z.object({ reason: z.string().optional() }) });
 

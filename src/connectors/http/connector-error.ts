@@ -1,5 +1,5 @@
 /** What went wrong talking to an API, as a code a caller can branch on. */
-export type ConnectorErrorCode =
+type ConnectorErrorCode =
   /** the API's rate limit, still hit after the retries */
   | 'RateLimited'
   | 'NotFound'
@@ -13,7 +13,7 @@ export type ConnectorErrorCode =
   | 'Protocol';
 
 /** A field-level problem reported by an API for one record. */
-export interface FieldProblem {
+interface FieldProblem {
   readonly field: string;
   readonly message: string;
 }

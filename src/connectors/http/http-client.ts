@@ -3,7 +3,7 @@ import { CrossOriginRedirect, fetchWithCredential } from './credential-fetch.ts'
 import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptOutcome, type RetryPolicy } from './retry-decision.ts';
 import { UNLIMITED_BUDGET, type RequestBudget } from './request-budget.ts';
 
-export interface HttpRequest {
+interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -27,7 +27,7 @@ export interface HttpResponse {
 }
 
 /** Credentials that can be renewed: asked for headers before each attempt, and renewed once after a 401. */
-export interface AuthHandler {
+interface AuthHandler {
   headers(): Promise<Readonly<Record<string, string>>>;
   refresh(): Promise<void>;
 }
@@ -55,7 +55,7 @@ export interface RecordedExchange {
   readonly body: unknown;
 }
 
-export interface HttpClientOptions {
+interface HttpClientOptions {
   /** the API's name in errors and logs */
   readonly service: string;
   readonly timeoutMs?: number;

@@ -25,7 +25,7 @@ export interface ThrottleWindow {
   readonly windowMs: number;
 }
 
-export interface RetryDecision {
+interface RetryDecision {
   readonly retry: boolean;
   readonly reason: string;
   readonly waitMs: number;

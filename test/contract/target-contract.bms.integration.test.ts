@@ -1,0 +1,4 @@
+import { bmsTarget } from './bms-target.ts';
+import { describeTarget } from './target-contract.ts';
+
+describeTarget(bmsTarget);
