@@ -5,6 +5,7 @@ import {
   attentionCsv,
   attentionItems,
   countByKind,
+  counted,
   type AttentionAction,
   type AttentionKind,
 } from '../../operations/attention.ts';
@@ -86,8 +87,6 @@ async function confirmed(
   writeOut('Nothing was done.\n');
   return null;
 }
-
-const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 export function registerAttention(cli: Command, configOf: (command: Command) => string): void {
   const attention = cli

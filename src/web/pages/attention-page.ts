@@ -5,6 +5,7 @@ import {
   attentionCsv,
   attentionItems,
   countByKind,
+  counted,
   type AttentionAction,
   type AttentionFilter,
   type AttentionItem,
@@ -142,7 +143,6 @@ async function confirmCreate(
   const conflicts = new Map((await services.store.listConflicts({ status: 'open' })).map((c) => [c.id, c]));
   const bms = items.filter((i) => conflicts.get(i.conflictId ?? '')?.side === 'bms');
   const customers = [...new Set(items.map((i) => i.tenantName))];
-  const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   return html`<section class="card" id="confirm-create">
     <h2>Create ${counted(items.length, 'new contact')} for ${counted(customers.length, 'customer')}?</h2>
     ${customers.map((customer) => {
