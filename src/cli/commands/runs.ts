@@ -80,7 +80,7 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           writeLines([
             `Run of ${tenant?.displayName ?? run.tenantId}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}`,
             ...(run.counts === null ? [] : [countsSummary(run.counts) || 'nothing to do']),
-            ...users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap(userLines),
+            ...users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap((u) => userLines(u)),
           ]);
         },
         { requireSecrets: false },
