@@ -26,6 +26,15 @@ const HEADINGS: Readonly<Record<AttentionKind, string>> = {
   'contract-mismatch': 'Contract mismatches',
 };
 
+/** The filter chips: the headings in lower case, with the systems' names as they are written. */
+const CHIPS: Readonly<Record<AttentionKind, string>> = {
+  conflict: 'conflicts to decide',
+  held: 'held from BMS',
+  'guard-halt': 'deletion-guard halts',
+  failed: 'failed',
+  'contract-mismatch': 'contract mismatches',
+};
+
 const BUTTONS: Readonly<Record<AttentionKind, readonly { action: AttentionAction; label: string }[]>> = {
   conflict: [
     { action: 'create', label: 'Create a new contact' },
@@ -211,7 +220,7 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
             ${filter.kind === undefined ? html` aria-current="true"` : ''}
             >all (${everything.length})</a
           >
-          ${ATTENTION_KINDS.map((k) => html`<a href="${hrefOf({ kind: k, tenantId: filter.tenantId })}" ${filter.kind === k ? html` aria-current="true"` : ''}>${HEADINGS[k].toLowerCase()} (${counts[k]})</a>`)}
+          ${ATTENTION_KINDS.map((k) => html`<a href="${hrefOf({ kind: k, tenantId: filter.tenantId })}" ${filter.kind === k ? html` aria-current="true"` : ''}>${CHIPS[k]} (${counts[k]})</a>`)}
         </nav>
         <form method="get" action="/attention" class="actions" role="search">
           ${filter.kind === undefined ? '' : html`<input type="hidden" name="kind" value="${filter.kind}" />`}
