@@ -365,7 +365,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/api/tenants/{id}/users/{user}/sync',
     summary:
-      'Onboarding runbooks: sync one user now (by sign-in name or object id; a new account need not have been read before) and answer with each step: read, scope, match, plan, apply',
+      'Onboarding runbooks: sync one user now (by sign-in name or object id; a new account need not have been read before) and answer with each step: read, scope, match, plan, apply; result is a user of the sync report: itglueContactId a string, bmsContactId a number (null without a contact)',
     access: 'admin',
     handler: async (request, services) => {
       const tenant = await tenantNamed(services.store, params(request).id!);
