@@ -107,14 +107,18 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                                   > `
                                 : '',
                               open > 0
-                                ? html`<a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}"
-                                    >${open} open conflict${open === 1 ? '' : 's'}</a
-                                  > `
+                                ? html`<div>
+                                    <a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}"
+                                      >${open} open conflict${open === 1 ? '' : 's'}</a
+                                    >
+                                  </div>`
                                 : '',
                               held(lastWork) > 0
-                                ? html`<a href="/attention?kind=held&amp;tenant=${encodeURIComponent(tenant.id)}"
-                                    >${held(lastWork)} held from BMS</a
-                                  >`
+                                ? html`<div>
+                                    <a href="/attention?kind=held&amp;tenant=${encodeURIComponent(tenant.id)}"
+                                      >${held(lastWork)} held from BMS</a
+                                    >
+                                  </div>`
                                 : '',
                               (lastWork?.counts?.failed ?? 0) === 0 &&
                               tenant.status !== 'needs approval' &&
@@ -130,7 +134,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                   </tbody>
                 </table>
               </div>
-              ${usual.size === 0 ? '' : html`<p class="muted" id="delivery-legend">${[...usual].map(([mode, why]) => html`<span class="badge">${mode}</span> ${why}. `)}</p>`}`
+              ${usual.size === 0 ? '' : html`<p class="muted" id="delivery-legend">How changes arrive: ${[...usual].map(([mode, why]) => html`<span class="badge">${mode}</span> ${why}. `)}</p>`}`
       }
       ${
         failedJobs.length === 0
