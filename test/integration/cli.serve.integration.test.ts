@@ -165,6 +165,34 @@ describe('contactsync serve', () => {
     expect(JSON.parse(runs.stdout).map((r: { status: string }) => r.status)).toEqual(['ok']);
     expect(sims.bms.contactsOf(1)).toHaveLength(3);
   }, 90_000);
+
+  it('waits no longer than --stop-wait, and the tenant is free for the next run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-stop-wait-'));
+    const config = simulatorConfig(sims, dir, {
+      tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }],
+      apiLimits: { bms: { limit: 1, windowMs: 5_000 } },
+    });
+    const env = { CONTACTSYNC_DATA_DIR: dir };
+    const token = /^cs_\S+$/m.exec(
+      (await runCli(['--config', config, 'token', 'add', 'runbook', '--role', 'admin'], env)).stdout,
+    )![0];
+    expect((await runCli(['--config', config, 'tenants', 'discover'], env)).code).toBe(0);
+    const served = await startServing(['--config', config, 'serve', '--port', '0', '--stop-wait', '1'], env);
+    void fetch(`${served.url}/api/tenants/Contoso%20Ltd/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    }).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const stopping = Date.now();
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(1);
+    expect(Date.now() - stopping).toBeLessThan(4_000);
+    expect(served.output()).toMatch(/1 run did not end within 1 s; stopped without waiting longer/);
+    expect(served.output() + readLog(dir)).not.toMatch(/destroyed/);
+    // Its process is gone: the next run takes the tenant at once.
+    const next = await runCli(['--config', config, 'sync', '--tenant', 'Contoso Ltd'], env);
+    expect(next.code, next.stdout + next.stderr).not.toBe(4);
+  }, 90_000);
 });
 
 describe('contactsync serve --host 0.0.0.0', () => {
