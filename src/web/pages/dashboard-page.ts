@@ -10,7 +10,7 @@ import { countsText, field, isAdmin, mappingText, param, runNotice } from './sha
 const held = (run: { readonly counts: Readonly<Record<string, number>> | null } | null): number =>
   run?.counts?.held ?? 0;
 
-/** For each delivery mode, the reason most tenants in it have: said once for all of them. */
+/** For each delivery mode, the reason most of its tenants share (when several do): said once for all of them. */
 function usualReasons(modes: readonly { readonly mode: string; readonly why: string }[]): Map<string, string> {
   const counted = new Map<string, Map<string, number>>();
   for (const { mode, why } of modes) {
@@ -18,9 +18,13 @@ function usualReasons(modes: readonly { readonly mode: string; readonly why: str
     whys.set(why, (whys.get(why) ?? 0) + 1);
     counted.set(mode, whys);
   }
-  return new Map(
-    [...counted].map(([mode, whys]) => [mode, [...whys].reduce((best, next) => (next[1] > best[1] ? next : best))[0]]),
-  );
+  const usual = new Map<string, string>();
+  for (const [mode, whys] of counted) {
+    const [why, n] = [...whys].reduce((best, next) => (next[1] > best[1] ? next : best));
+    // A reason one tenant alone has stays on its row.
+    if (n > 1) usual.set(mode, why);
+  }
+  return usual;
 }
 
 /** Every tenant at a glance, with its Sync button. */
