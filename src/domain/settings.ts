@@ -32,7 +32,7 @@ const blankReplacement = z
   .trim()
   .refine(
     (value) => value === 'tenantMain' || /\d/.test(value),
-    'use null (hold the contact), "tenantMain" (the tenant\'s main number) or a literal number such as "000-000-0000"',
+    "type a number such as 000-000-0000, or tenantMain for the tenant's main number; to hold the contact until Microsoft 365 has a phone, leave the field empty on the page (--set phones.blankReplacement=null, or null in the config file)",
   )
   .nullable();
 

@@ -84,7 +84,8 @@ export const shortId = (id: string): string => id.slice(0, 8);
 const tenantPath = (tenantId: string) => `/tenants/${encodeURIComponent(tenantId)}`;
 const contactPath = (tenantId: string, userId: string) =>
   `/contacts/${encodeURIComponent(tenantId)}/${encodeURIComponent(userId)}`;
-const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** `1 item`, `3 items`: a count in words. */
+export const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The tenant's last run when it failed (it planned nothing: its people stand as the run before left them). */
 async function failedRun(

@@ -76,11 +76,25 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   const tenant = indexTenant(input);
   const scope = scopeUsers(input, tenant);
   const matches = matchItGlueContacts(scope.users, input.itglue.contacts, tenant);
-  const pending = planItGlueLeg(scope, matches, tenant);
+  const pending = planItGlueLeg(scope, matches, tenant, input.itglue.contacts);
   planBmsLeg(pending, input, tenant);
   settleActions(pending, scope.slots);
   const leavers = planLeaversUnderGuard(scope.leavers, input, tenant, scope.slots);
   return reportPlan(input.tenantId, scope.slots, leavers);
+}
+
+/** `Jane Doe (1201), Jane Doe (1207)`: contacts by name, with the id that tells them apart. */
+function contactsNamed<Id>(
+  ids: readonly Id[],
+  byId: ReadonlyMap<Id, { readonly firstName: string | null; readonly lastName: string | null }>,
+): string {
+  return ids
+    .map((id) => {
+      const contact = byId.get(id);
+      const name = `${contact?.firstName ?? ''} ${contact?.lastName ?? ''}`.trim();
+      return `${name === '' ? 'a contact without a name' : name} (${String(id)})`;
+    })
+    .join(', ');
 }
 
 type Decided = (userId: string, side: OperatorDecision['side']) => OperatorDecision['choice'] | null;
@@ -299,8 +313,17 @@ interface Pending {
  * contact), the planned IT Glue fields the BMS leg reads, and the reasons so far. A disputed user, a user whose sync
  * is disabled, and a user with no email IT Glue would take are settled here, in `scope.slots`, and go no further.
  */
-function planItGlueLeg(scope: ScopedUsers, matches: readonly ContactMatch[], tenant: TenantIndex): Pending[] {
+function planItGlueLeg(
+  scope: ScopedUsers,
+  matches: readonly ContactMatch[],
+  tenant: TenantIndex,
+  docContacts: readonly DocContact[],
+): Pending[] {
   const { slots, users, userSlots } = scope;
+  // The candidates of a dispute are named in its reason: built once, at the first dispute.
+  let docById: ReadonlyMap<string, DocContact> | null = null;
+  const named = (ids: readonly string[]) =>
+    contactsNamed(ids, (docById ??= new Map(docContacts.map((c) => [c.id, c]))));
   const { links, docContext, contactTypeWarning } = tenant;
   const pending: Pending[] = [];
   for (let u = 0; u < users.length; u++) {
@@ -320,7 +343,7 @@ function planItGlueLeg(scope: ScopedUsers, matches: readonly ContactMatch[], ten
         reasons: [
           reason(
             'disputed',
-            `Rule "${match.rule}" finds ${match.candidateIds.length > 1 ? `${match.candidateIds.length} IT Glue contacts (${match.candidateIds.join(', ')})` : `IT Glue contact ${match.candidateIds.join('')}, which another user also matches`}; a person must choose.`,
+            `Rule "${match.rule}" finds ${match.candidateIds.length > 1 ? `${match.candidateIds.length} IT Glue contacts: ${named(match.candidateIds)}` : `IT Glue contact ${named(match.candidateIds)}, which another user also matches`}; a person must choose.`,
           ),
           ...user.issues,
         ],
@@ -540,13 +563,15 @@ function matchBmsContacts(entries: readonly Pending[], psaContacts: readonly Psa
         ),
       );
     } else if (result.kind === 'disputed') {
-      const candidateIds = result.candidates.map((c) => psaContacts[c]!.id).sort((a, b) => a - b);
+      const candidates = result.candidates.map((c) => psaContacts[c]!).sort((a, b) => a.id - b.id);
+      const candidateIds = candidates.map((c) => c.id);
+      const names = contactsNamed(candidateIds, new Map(candidates.map((c) => [c.id, c])));
       entry.bms = { kind: 'disputed', candidateIds };
       addReason(
         entry,
         reason(
           'psa-disputed',
-          `BMS has ${candidateIds.length > 1 ? `${candidateIds.length} contacts (${candidateIds.join(', ')})` : `contact ${candidateIds.join('')}, which another user also matches,`} with the same ${result.rule === 'email' ? 'email' : 'name'}; a person must choose.`,
+          `BMS has ${candidateIds.length > 1 ? `${candidateIds.length} contacts with the same ${result.rule === 'email' ? 'email' : 'name'}: ${names}` : `contact ${names}, which another user also matches, with the same ${result.rule === 'email' ? 'email' : 'name'}`}; a person must choose.`,
         ),
       );
     } else {

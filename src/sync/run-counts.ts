@@ -101,3 +101,11 @@ export function countSamples(counts: RunCounts): { readonly labels: Record<strin
   }
   return samples;
 }
+
+/**
+ * A run's figures in words, never empty: a run with none had nothing to do, unless it failed (then it stopped before
+ * it could know, and wrote nothing).
+ */
+export function runCountsText(counts: RunCounts, status: string): string {
+  return countsSummary(counts) || (status === 'failed' ? 'nothing written' : 'nothing to do');
+}

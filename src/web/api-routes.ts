@@ -17,7 +17,7 @@ import {
   tenantNamed,
   tenantSettings,
 } from '../operations/operator-actions.ts';
-import { listLimit, MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../operations/list-limit.ts';
+import { listLimit, listOffset, MAX_AUDIT_LISTED, MAX_RUNS_LISTED, MAX_SKIPPED } from '../operations/list-limit.ts';
 import type { SyncStep } from '../sync/tenant-runner.ts';
 import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { auditLine } from '../operations/audit-text.ts';
@@ -366,7 +366,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/api/tenants/{id}/users/{user}/sync',
     summary:
-      'Onboarding runbooks: sync one user now (by sign-in name or object id; a new account need not have been read before) and answer with each step: read, scope, match, plan, apply',
+      'Onboarding runbooks: sync one user now (by sign-in name or object id; a new account need not have been read before) and answer with each step: read, scope, match, plan, apply; result is a user of the sync report: itglueContactId a string, bmsContactId a number (null without a contact)',
     access: 'admin',
     handler: async (request, services) => {
       const tenant = await tenantNamed(services.store, params(request).id!);
@@ -594,7 +594,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'viewer',
     query: {
       limit: `how many: 1 to ${MAX_AUDIT_LISTED} (default 100)`,
-      offset: 'how many to skip (paging)',
+      offset: `how many to skip (paging): 0 to ${MAX_SKIPPED}`,
       tenant: 'a tenant id or name',
       user: "a person's object id",
       actor: 'who (web:NAME, api:TOKEN, cli:USER)',
@@ -605,7 +605,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
       const entries = await store.listAudit({
         limit: listLimit(q.limit, 100, MAX_AUDIT_LISTED),
-        offset: Math.max(0, Math.floor(Number(q.offset)) || 0),
+        offset: listOffset(q.offset),
         ...(q.tenant === undefined ? {} : { tenantId: (await tenantNamed(store, q.tenant)).id }),
         ...(q.user === undefined ? {} : { userId: q.user }),
         ...(q.actor === undefined ? {} : { actor: q.actor }),

@@ -7,6 +7,8 @@ export interface PageFrame {
   /** the path of the page, to mark the current item of the navigation */
   readonly path: string;
   readonly notice?: Notice | null;
+  /** how many items wait for a person (Needs attention), when known */
+  readonly waiting?: number | null;
 }
 
 const NAV: readonly { href: string; label: string; adminOnly?: boolean }[] = [
@@ -43,7 +45,7 @@ export function renderPage(frame: PageFrame, title: string, body: SafeHtml): str
             identity === null
               ? ''
               : html`<nav aria-label="Main">
-                    ${NAV.filter((item) => item.adminOnly !== true || identity.role === 'admin').map((item) => html`<a href="${item.href}" ${current(frame.path, item.href) ? html` aria-current="page"` : ''}>${item.label}</a>`)}
+                    ${NAV.filter((item) => item.adminOnly !== true || identity.role === 'admin').map((item) => html`<a href="${item.href}" ${current(frame.path, item.href) ? html` aria-current="page"` : ''}>${item.label}${item.href === '/attention' && (frame.waiting ?? 0) > 0 ? html` <span class="count" id="waiting-count">${frame.waiting}<span class="visually-hidden"> waiting</span></span>` : ''}</a>`)}
                   </nav>
                   <span class="who">${identity.name} (${identity.role})</span>
                   <form method="post" action="/logout">

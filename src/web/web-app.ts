@@ -29,6 +29,8 @@ import { RepeatedWarnings } from './repeated-warnings.ts';
 import { signInName, SignInLimiter } from './sign-in-limiter.ts';
 import { STYLESHEET } from './styles.ts';
 import type { Access, Identity, Notice, WebServices } from './web-context.ts';
+import { WaitingCount } from './waiting-count.ts';
+import { attentionItems } from '../operations/attention.ts';
 
 export const SESSION_COOKIE = 'contactsync_session';
 
@@ -230,6 +232,17 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     return undefined;
   });
 
+  // The navigation's count of what waits for a person, on every page.
+  const waiting = new WaitingCount(async () => (await attentionItems(store)).length);
+  const waitingOf = new WeakMap<FastifyRequest, number | null>();
+  app.addHook('preHandler', async (request) => {
+    if (request.method === 'GET' && request.identity !== null && !answersJson(request))
+      waitingOf.set(request, await waiting.get());
+  });
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') waiting.forget();
+  });
+
   const csrfTokens = new WeakMap<FastifyRequest, string>();
   // One frame per request: the notice of the last action is shown once.
   const frames = new WeakMap<FastifyRequest, PageFrame>();
@@ -248,7 +261,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         const key = request.identity?.sessionHash ?? null;
         const notice = key === null ? null : (flashes.get(key) ?? null);
         if (key !== null) flashes.delete(key);
-        frame = { identity: request.identity, csrf: tools.csrf(request, reply), path: request.url, notice };
+        frame = {
+          identity: request.identity,
+          csrf: tools.csrf(request, reply),
+          path: request.url,
+          notice,
+          waiting: waitingOf.get(request) ?? null,
+        };
         frames.set(request, frame);
       }
       return frame;

@@ -89,6 +89,10 @@ describe('a technician in the browser, at 1280 px', () => {
     ]);
     expect(await steps.last().textContent()).toMatch(/^apply IT Glue \w+ \(contact \d+\), BMS \w+ \(contact \d+\)/);
     expect(page.url()).toBe(before);
+    // "Last sync" says this Sync now at once, as the page shows it when loaded afresh.
+    const shown = await page.locator('#last-sync').textContent();
+    await page.reload();
+    expect(shown).toBe(await page.locator('#last-sync').textContent());
     await screenshot(page, 'contact-sync-now-1280');
   });
 

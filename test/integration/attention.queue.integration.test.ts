@@ -131,7 +131,33 @@ describe('Needs attention across three customers', () => {
     expect(api.items.map((i) => i.tenantName)).toEqual(['Fabrikam GmbH']);
   });
 
-  it('creates a contact for every Contoso conflict with one click, and the queue clears them', async () => {
+  it('asks before creating contacts: the count, the customers, the people, and a third BMS contact for a BMS dispute', async () => {
+    const conflicts = (await items()).filter((i) => i.kind === 'conflict');
+    const bmsSide = (await web.box.store.listConflicts({ status: 'open' })).filter((c) => c.side === 'bms');
+    expect(bmsSide.length).toBeGreaterThan(0);
+    const dump = () => JSON.stringify(web.box.sims.dump());
+    const before = dump();
+    const page = await admin.get('/attention?kind=conflict');
+    expect(page.body).not.toMatch(/<button type="submit" name="action" value="create-all">/);
+    const response = await admin.post('/attention/act', {
+      action: 'create-all',
+      back: '/attention?kind=conflict',
+      group: conflicts.map((i) => i.id),
+    });
+    expect(response.statusCode).toBe(200);
+    const text = textOf(response.body);
+    const customers = new Set(conflicts.map((i) => i.tenantName));
+    expect(text).toContain(`Create ${conflicts.length} new contacts for ${customers.size} customers?`);
+    for (const customer of customers) expect(text).toContain(customer);
+    for (const item of conflicts) expect(text).toContain(item.subject);
+    expect(text).toMatch(/two or more BMS contacts already: a new BMS contact for (them|each) makes a third/);
+    expect(response.body).toContain('name="confirmed" value="yes"');
+    // Nothing is created, and nothing is decided, until it is confirmed.
+    expect(dump()).toBe(before);
+    expect((await items()).filter((i) => i.kind === 'conflict')).toEqual(conflicts);
+  });
+
+  it('creates a contact for every Contoso conflict once confirmed, and the queue clears them', async () => {
     const before = (await items()).filter((i) => i.kind === 'conflict' && i.tenantId === ids.contoso);
     expect(before.length).toBeGreaterThan(1);
     const contacts = () =>
@@ -141,10 +167,17 @@ describe('Needs attention across three customers', () => {
       (c) => c.side === 'itglue',
     ).length;
     await admin.get('/attention?kind=conflict');
-    const response = await admin.post('/attention/act', {
+    const confirm = await admin.post('/attention/act', {
       action: 'create-all',
       back: '/attention?kind=conflict',
       group: before.map((i) => i.id),
+    });
+    expect(textOf(confirm.body)).toContain(`Create ${before.length} new contacts for 1 customer?`);
+    const response = await admin.post('/attention/act', {
+      action: 'create',
+      confirmed: 'yes',
+      back: '/attention?kind=conflict',
+      item: [...confirm.body.matchAll(/name="item" value="([^"]+)"/g)].map((m) => m[1]!),
     });
     expect(response.statusCode).toBe(303);
     const page = await admin.get(response.headers.location as string);

@@ -109,6 +109,9 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     const run = await cs(['tenants', 'discover']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/3 tenants found; 3 mapped, 0 unmapped/);
+    // What it found, each tenant with where it is mapped.
+    for (const name of ['Contoso Ltd', 'Fabrikam GmbH', 'Northwind Traders'])
+      expect(run.stdout).toMatch(new RegExp(`${name}\\s+${name}\\s+${name}\\s+by name\\s+ok`));
     const list = await cs(['tenants', 'list']);
     expect(list.stdout).toMatch(/Contoso Ltd\s+Contoso Ltd\s+Contoso Ltd\s+by name\s+ok/);
   });
@@ -156,10 +159,16 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     const before = sims.requests.length;
     const run = await cs(['plan', '--tenant', 'Contoso Ltd']);
     expect(run.code, run.stderr).toBe(0);
+    // The summary first, then one line per user with something to do (and why anything waits), no field lists.
+    expect(run.stdout.split('\n')[1]).toMatch(/^tenant\s+status\s+/);
     expect(run.stdout).toMatch(/synced\s+\S+@contoso\.com\s+\(rule: alias\)\s+IT Glue: updated, BMS: created/);
-    expect(run.stdout).toMatch(/title: ∅ → /);
+    expect(run.stdout).not.toMatch(/title: ∅ → /);
     expect(run.stdout).toMatch(/disputed[\s\S]*why: Rule "name" finds 2 IT Glue contacts/);
-    expect(run.stdout).toMatch(/Plan only: nothing was written/);
+    expect(run.stdout).toMatch(/Plan only: nothing was written\. Each field change old → new: --verbose/);
+    const lines = run.stdout.split('\n').length;
+    const verbose = await cs(['plan', '--tenant', 'Contoso Ltd', '--verbose']);
+    expect(verbose.stdout).toMatch(/title: ∅ → /);
+    expect(lines).toBeLessThan(verbose.stdout.split('\n').length / 2);
     expect(
       sims.requests
         .slice(before)

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await sims.close();
 });
+
+/** What the process logged to its data directory (empty when it logged nothing). */
+function readLog(dir: string): string {
+  const path = join(dir, 'contactsync.log');
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
 
 /** Starts a long-running command and waits for the line that gives the web UI's address. */
 async function startServing(
@@ -118,7 +125,73 @@ describe('contactsync serve', () => {
       served.child.kill('SIGTERM');
     }
     expect(await served.exited).toBe(0);
+    // With --daemon, a line per run: when, which tenant, how it went.
+    expect(served.output()).toMatch(/^\S+Z Contoso Ltd: ok \(IT Glue: created 3; BMS: created 3\)$/m);
     expect(served.output()).toMatch(/Stopped\.\n$/);
+  }, 90_000);
+
+  it('stopped while a run waits on an API budget, waits for it to end before closing the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-stop-'));
+    // BMS allows 2 requests each 2 s here: a first sync of 3 people waits on the budget several times.
+    const config = simulatorConfig(sims, dir, {
+      tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }],
+      apiLimits: { bms: { limit: 2, windowMs: 2_000 } },
+    });
+    const env = { CONTACTSYNC_DATA_DIR: dir };
+    const added = await runCli(['--config', config, 'token', 'add', 'runbook', '--role', 'admin'], env);
+    const token = /^cs_\S+$/m.exec(added.stdout)![0];
+    expect((await runCli(['--config', config, 'tenants', 'discover'], env)).code).toBe(0);
+    const served = await startServing(['--config', config, 'serve', '--port', '0'], env);
+    const bmsBefore = sims.requests.filter((r) => r.server === 'bms').length;
+    // The caller gives up after a second, its connection cut (a laptop closed, a proxy's timeout): the run it
+    // started goes on in the server.
+    const { port } = new URL(served.url);
+    const caller = connect(Number(port), '127.0.0.1');
+    caller.on('error', () => {});
+    caller.write(
+      `POST /api/tenants/Contoso%20Ltd/sync HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 0\r\n\r\n`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    caller.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sims.requests.filter((r) => r.server === 'bms').length - bmsBefore).toBeGreaterThan(0);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    expect(served.output()).toMatch(/Stopping: waiting up to 60 s for the runs in flight \(Contoso Ltd\) to end/);
+    expect(served.output()).toMatch(/Stopped\.\n$/);
+    expect(served.output() + readLog(dir)).not.toMatch(/destroyed|lock could not be released/);
+    // The run finished and was recorded; the tenant is free for the next one.
+    const runs = await runCli(['--config', config, 'runs', 'list', '--json'], env);
+    expect(JSON.parse(runs.stdout).map((r: { status: string }) => r.status)).toEqual(['ok']);
+    expect(sims.bms.contactsOf(1)).toHaveLength(3);
+  }, 90_000);
+
+  it('waits no longer than --stop-wait, and the tenant is free for the next run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-stop-wait-'));
+    const config = simulatorConfig(sims, dir, {
+      tenants: [{ id: TENANT_A, displayName: 'Contoso Ltd' }],
+      apiLimits: { bms: { limit: 1, windowMs: 5_000 } },
+    });
+    const env = { CONTACTSYNC_DATA_DIR: dir };
+    const token = /^cs_\S+$/m.exec(
+      (await runCli(['--config', config, 'token', 'add', 'runbook', '--role', 'admin'], env)).stdout,
+    )![0];
+    expect((await runCli(['--config', config, 'tenants', 'discover'], env)).code).toBe(0);
+    const served = await startServing(['--config', config, 'serve', '--port', '0', '--stop-wait', '1'], env);
+    void fetch(`${served.url}/api/tenants/Contoso%20Ltd/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    }).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const stopping = Date.now();
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(1);
+    expect(Date.now() - stopping).toBeLessThan(4_000);
+    expect(served.output()).toMatch(/1 run did not end within 1 s; stopped without waiting longer/);
+    expect(served.output() + readLog(dir)).not.toMatch(/destroyed/);
+    // Its process is gone: the next run takes the tenant at once.
+    const next = await runCli(['--config', config, 'sync', '--tenant', 'Contoso Ltd'], env);
+    expect(next.code, next.stdout + next.stderr).not.toBe(4);
   }, 90_000);
 });
 

@@ -75,7 +75,7 @@ describe('the tenant page', () => {
     expect(fieldOf('phones.defaultRegion')).toMatch(/two-letter ISO 3166 code/);
     expect(fieldOf('deletionGuard.maxFraction')).toBe('must be a number');
     expect(response.body).toMatch(/name="phones.defaultRegion"\s+value="usa"/);
-    expect(fieldOf('phones.blankReplacement')).toMatch(/^use null \(hold the contact\), &quot;tenantMain&quot;/);
+    expect(fieldOf('phones.blankReplacement')).toMatch(/^type a number such as 000-000-0000, or tenantMain/);
     expect(textOf(response.body)).toMatch(/The settings were not saved: 3 fields need a change/);
     expect(await web.box.store.latestSettings(CONTOSO)).toEqual(before);
   });

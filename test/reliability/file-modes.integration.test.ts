@@ -8,10 +8,35 @@ import { createLogger } from '../../src/logging.ts';
 import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { openSqlite } from '../../src/store/connect.ts';
 import { migrateToLatest } from '../../src/store/migrations.ts';
+import { runCli } from '../support/cli.ts';
 import { smallSeed } from '../support/simulators.ts';
 
 /** The state files hold password hashes, the CSRF key and people's data: their owner alone reads them. */
 const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+describe('the config file', () => {
+  it('init --force over a config left readable by others makes it 0600, as it says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modes-'));
+    const config = join(dir, 'contactsync.json');
+    writeFileSync(config, '{}\n', { mode: 0o644 });
+    chmodSync(config, 0o644);
+    const run = await runCli(
+      ['--config', config, 'init', '--force', '--no-check'],
+      {
+        CONTACTSYNC_DATA_DIR: join(dir, 'data'),
+        CONTACTSYNC_MS_CLIENT_ID: '00000000-0000-4000-8000-000000000001',
+        CONTACTSYNC_MS_CLIENT_SECRET: 'a-client-secret-value',
+        CONTACTSYNC_ITGLUE_API_KEY: 'ITG.an-api-key-value',
+        CONTACTSYNC_BMS_USER: 'api-user',
+        CONTACTSYNC_BMS_PASSWORD: 'a-bms-password',
+        CONTACTSYNC_BMS_TENANT: 'msp',
+      },
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(modeOf(config)).toBe('600');
+  });
+});
 
 describe('the state files', () => {
   it('are created 0600: the SQLite database, its -wal and -shm, the log and the sandbox state beside the database', async () => {

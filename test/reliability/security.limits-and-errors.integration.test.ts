@@ -68,6 +68,25 @@ for (const dialect of DATABASES) {
       },
     );
 
+    it('refuses an offset or a page that is not a whole number in range with 400, saying so (never 500)', async () => {
+      for (const offset of ['1e308', '-1', '1.5', 'abc', '99999999999999999999']) {
+        const response = await api(`/api/audit?offset=${offset}`);
+        expect(response.statusCode, `offset=${offset}`).toBe(400);
+        expect(response.json().error).toEqual({
+          code: 'Validation',
+          message: `offset is how many to skip: a whole number from 0 to 1000000000, not "${offset}".`,
+        });
+      }
+      expect((await api('/api/audit?offset=1')).json()).toHaveLength(2);
+      const browser = new Browser(app);
+      await browser.login('admin');
+      const page = await browser.get('/audit?page=1e308');
+      expect(page.statusCode).toBe(400);
+      expect(textOf(page.body)).toContain(
+        'page is which page to show: a whole number from 1 to 10000000, not "1e308".',
+      );
+    });
+
     it('gives as many as asked, and the default when nothing is asked', async () => {
       expect((await api('/api/runs?limit=2')).json()).toHaveLength(2);
       expect((await api('/api/runs')).json()).toHaveLength(3);

@@ -148,6 +148,9 @@ describe('Scenario 2: matched, not yet in BMS', () => {
     expect(action.outcome).toBe('disputed');
     expect(action.itglue.kind).toBe('update');
     expect(action.bms).toEqual({ kind: 'disputed', candidateIds: [500, 501] });
+    expect(action.reasons.find((r) => r.code === 'psa-disputed')?.message).toBe(
+      'BMS has 2 contacts with the same name: Ann Lee (500), Ann Lee (501); a person must choose.',
+    );
   });
 
   it('creates in BMS when an operator chose create for a BMS dispute', () => {
@@ -556,7 +559,10 @@ describe('disputes and operator decisions', () => {
     expect(action.outcome).toBe('disputed');
     expect(action.itglue).toEqual({ kind: 'disputed', candidateIds: ['c1', 'c2'] });
     expect(actionWrites(action)).toBe(false);
-    expect(action.reasons[0]?.message).toContain('c1, c2');
+    // By name, with the id that tells them apart: a person reads who, not only "(c1, c2)".
+    expect(action.reasons[0]?.message).toBe(
+      'Rule "name" finds 2 IT Glue contacts: Ann Lee (c1), Ann Lee (c2); a person must choose.',
+    );
   });
 
   it('creates a new contact when an operator chose create', () => {

@@ -5,10 +5,12 @@ import {
   attentionCsv,
   attentionItems,
   countByKind,
+  counted,
   type AttentionAction,
   type AttentionKind,
 } from '../../operations/attention.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
+import { Prompter } from '../prompt.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
 const ACTIONS = ['create', 'ignore', 'approve', 'retry'] as const;
@@ -21,12 +23,69 @@ function kindOf(value: string | undefined): AttentionKind | undefined {
 }
 
 async function itemsOf(context: CliContext, options: { kind?: string; tenant?: string }) {
-  const tenant = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
   const kind = kindOf(options.kind);
+  const tenant = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
   return attentionItems(context.store, {
     ...(kind === undefined ? {} : { kind }),
     ...(tenant === null ? {} : { tenantId: tenant.id }),
   });
+}
+
+/**
+ * Refuses what would widen a decision by mistake: ids beside --all (which would be ignored), and filters without --all
+ * (they choose nothing).
+ */
+function refuseMisplaced(options: { all?: boolean; kind?: string; tenant?: string }, ids: string[]) {
+  if (options.all === true && ids.length > 0)
+    throw new Error(
+      `Either name the items (${ids.length} given) or give --all with --kind and --tenant, not both. Nothing was done.`,
+    );
+  if (options.all !== true && (options.kind !== undefined || options.tenant !== undefined))
+    throw new Error(
+      '--kind and --tenant choose the items only with --all: add --all to act on every item they list, or name the items by id. Nothing was done.',
+    );
+}
+
+/**
+ * The items --all stands for, exactly what `contactsync attention` lists with the same filters and that can take the
+ * action: shown with their count and customers first, then acted on only with --yes (or a "yes" typed on a terminal).
+ */
+async function confirmed(
+  context: CliContext,
+  options: { kind?: string; tenant?: string; yes?: boolean },
+  action: AttentionAction,
+): Promise<string[] | null> {
+  const fitting = (await itemsOf(context, options)).filter((i) => i.actions.includes(action));
+  if (fitting.length === 0)
+    throw new Error(
+      `Nothing listed${options.kind === undefined && options.tenant === undefined ? '' : ' with these filters'} can ${action}. Nothing was done.`,
+    );
+  const customers = [...new Set(fitting.map((i) => i.tenantName))];
+  const lines = [`${action}: ${counted(fitting.length, 'item')} of ${counted(customers.length, 'customer')}:`];
+  for (const customer of customers) {
+    const mine = fitting.filter((i) => i.tenantName === customer);
+    lines.push(`  ${customer} (${mine.length})`, ...mine.map((i) => `    ${i.id}  ${i.subject}`));
+  }
+  if (action === 'create' && fitting.some((i) => i.detail.includes(' BMS ')))
+    lines.push('For each BMS dispute, a new BMS contact is made beside the ones that are already there.');
+  if (options.yes === true) {
+    writeLines(lines);
+    return fitting.map((i) => i.id);
+  }
+  if (process.stdin.isTTY !== true)
+    throw new Error(
+      `${lines.join('\n')}\nNothing was done: add --yes to ${action} these ${counted(fitting.length, 'item')}.`,
+    );
+  writeLines(lines);
+  const prompter = new Prompter();
+  try {
+    const answer = await prompter.ask(`${action} these ${counted(fitting.length, 'item')}? Type yes to go ahead`);
+    if (answer.toLowerCase() === 'yes') return fitting.map((i) => i.id);
+  } finally {
+    prompter.close();
+  }
+  writeOut('Nothing was done.\n');
+  return null;
 }
 
 export function registerAttention(cli: Command, configOf: (command: Command) => string): void {
@@ -74,25 +133,30 @@ export function registerAttention(cli: Command, configOf: (command: Command) => 
   attention
     .command('act <action> [items...]')
     .description(
-      'One decision for many items: create (a new contact for each conflict), ignore (leave them out), approve (deletion-guard halts), retry (sync again); each tenant touched is synced at once.',
+      'One decision for many items: create (a new contact for each conflict), ignore (leave them out), approve (deletion-guard halts), retry (sync again); each tenant touched is synced at once. With --all, it shows the items first and acts only with --yes.',
     )
-    .option('--all', 'every item the --kind and --tenant filters show')
+    .option('--all', 'every item that `contactsync attention` lists with the same --kind and --tenant')
     .option('--kind <kind>', 'with --all: only this kind')
-    .option('--tenant <tenant>', 'with --all: only this tenant')
-    .action(
-      (action: string, ids: string[], options: { all?: boolean; kind?: string; tenant?: string }, command: Command) =>
-        withContext(configOf(command), async (context) => {
-          if (!(ACTIONS as readonly string[]).includes(action))
-            throw new Error(`The action is one of ${ACTIONS.join(', ')}, not "${action}".`);
-          const chosen = options.all === true ? (await itemsOf(context, options)).map((i) => i.id) : ids;
-          if (chosen.length === 0)
-            throw new Error(
-              'Name the items (their ids from contactsync attention), or give --all with --kind or --tenant.',
-            );
-          writeLines([
-            await actOnAttention(context.store, context.apis().runner, chosen, action as AttentionAction, actor()),
-          ]);
-        }),
+    .option('--tenant <tenant>', 'with --all: only this tenant (id or name)')
+    .option('--yes', 'with --all: act without asking')
+    .action((action: string, ids: string[], _own: unknown, command: Command) =>
+      withContext(configOf(command), async (context) => {
+        // `attention` declares --kind and --tenant too and takes them wherever they are typed: read from both, they
+        // filter what is acted on, before or after "act".
+        const options = command.optsWithGlobals<{ all?: boolean; kind?: string; tenant?: string; yes?: boolean }>();
+        if (!(ACTIONS as readonly string[]).includes(action))
+          throw new Error(`The action is one of ${ACTIONS.join(', ')}, not "${action}".`);
+        refuseMisplaced(options, ids);
+        if (options.all !== true && ids.length === 0)
+          throw new Error(
+            'Name the items (their ids from contactsync attention), or give --all with --kind or --tenant.',
+          );
+        const chosen = options.all === true ? await confirmed(context, options, action as AttentionAction) : ids;
+        if (chosen === null) return;
+        writeLines([
+          await actOnAttention(context.store, context.apis().runner, chosen, action as AttentionAction, actor()),
+        ]);
+      }),
     );
 
   attention

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeConfigFile } from '../../config/config-file-write.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { alertChannelSchema } from '../../alerts/alert-settings.ts';
@@ -136,7 +137,7 @@ export function registerConfig(cli: Command, configOf: (command: Command) => str
       const sealed = encryptSecret(value!, loadSecretKey(keyFileOf(path), { create: true }));
       const text = setJsonString(readFileSync(path, 'utf8'), spec.path, sealed);
       if (text === null) throw new Error(`${path} has no "${spec.path.slice(0, -1).join('.')}" block to hold ${key}.`);
-      writeFileSync(path, text, { mode: 0o600 });
+      writeConfigFile(path, text);
       const overridden = spec.override !== undefined && (process.env[spec.override] ?? '') !== '';
       writeOut(
         `Changed ${key} in ${path} (encrypted). Each contactsync process uses it from its next start.${overridden ? ` Note: ${spec.override} is set here, and overrides the file.` : ''}\n`,

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeConfigFile } from '../../config/config-file-write.ts';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
@@ -330,7 +331,7 @@ export function registerInit(cli: Command, configOf: (command: Command) => strin
         );
       const key = loadSecretKey(keyFileOf(path), { create: true });
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, configText(answers, key), { mode: 0o600 });
+      writeConfigFile(path, configText(answers, key));
       const database = openDatabase({
         databaseUrl: process.env.DATABASE_URL,
         sqlitePath: resolve(dirname(path), 'data', 'contactsync.db'),

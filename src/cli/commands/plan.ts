@@ -12,9 +12,10 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
       'The dry run: what a sync would do, per tenant and per user, with field changes old → new for IT Glue and BMS, the matching rule, and why anything is held, disputed or excluded. Writes nothing.',
     )
     .option('--tenant <id>', 'only this tenant (id or name)')
-    .option('--all', 'also list users with nothing to change')
+    .option('--verbose', 'each field change of each user, old → new')
+    .option('--all', 'everything: also the users with nothing to change, and each field change')
     .option('--json', 'as JSON')
-    .action((options: { tenant?: string; all?: boolean; json?: boolean }, command: Command) =>
+    .action((options: { tenant?: string; all?: boolean; verbose?: boolean; json?: boolean }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { runner } = context.apis();
         // As `sync` would: the tenants of the config (or GDAP) are the ones planned.
@@ -31,13 +32,20 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
           );
           return;
         }
+        // The summary first: what a person reads before deciding to look further (a first plan lists every field).
+        writeOut(`${summaryTable(results, names)}\n\n`);
+        const fields = options.all === true || options.verbose === true;
         for (const result of results) {
           writeLines([
             `${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}`,
-            ...result.users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap(userLines),
+            ...result.users
+              .filter((u) => options.all === true || u.outcome !== 'unchanged')
+              .flatMap((u) => userLines(u, fields)),
           ]);
         }
-        writeOut(`\n${summaryTable(results, names)}\nPlan only: nothing was written.\n`);
+        writeOut(
+          `\nPlan only: nothing was written.${fields ? '' : ' Each field change old → new: --verbose; also the users with nothing to change: --all.'}\n`,
+        );
       }),
     );
 }

@@ -1,6 +1,6 @@
 import { MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../../operations/list-limit.ts';
 import { limitOf } from '../option-parsers.ts';
-import { countsSummary } from '../../sync/run-counts.ts';
+import { countsSummary, runCountsText } from '../../sync/run-counts.ts';
 import type { RunRecord, StateStore } from '../../store/state-store.ts';
 import type { Command } from 'commander';
 import { tenantNamed, withContext } from '../context.ts';
@@ -79,8 +79,8 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           const tenant = await store.getTenant(run.tenantId);
           writeLines([
             `Run of ${tenant?.displayName ?? run.tenantId}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}`,
-            ...(run.counts === null ? [] : [countsSummary(run.counts) || 'nothing to do']),
-            ...users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap(userLines),
+            ...(run.counts === null ? [] : [runCountsText(run.counts, run.status)]),
+            ...users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap((u) => userLines(u)),
           ]);
         },
         { requireSecrets: false },

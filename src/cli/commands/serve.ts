@@ -2,16 +2,18 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { listenProblem } from '../listen-problem.ts';
 import { linkSettingsOf } from '../link-settings.ts';
-import { portNumber } from '../option-parsers.ts';
+import { portNumber, positiveNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
-import { untilStopped, webUiLines } from '../output.ts';
-import { writeLines, writeOut } from '../terminal-text.ts';
+import { runLine, untilStopped, webUiLines } from '../output.ts';
+import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
 import { pushServices, type PushServices } from '../push.ts';
+import { RunsInFlight } from '../runs-in-flight.ts';
+import type { ApiClients } from '../context.ts';
 
 export function registerServe(cli: Command, configOf: (command: Command) => string): void {
   cli
@@ -22,9 +24,24 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
     .option('--host <host>', 'the address to listen on (default: web.host of the config, 127.0.0.1)')
     .option('--port <port>', 'the port (default: web.port of the config, 8080)', portNumber)
     .option('--daemon', 'also run the daemon: poll Microsoft 365 and sync changes')
-    .action((options: { host?: string; port?: number; daemon?: boolean }, command: Command) =>
+    .option(
+      '--stop-wait <seconds>',
+      'on SIGTERM or Ctrl-C, how long to wait for the runs in flight to end before stopping without them',
+      positiveNumber,
+      60,
+    )
+    .action((options: { host?: string; port?: number; daemon?: boolean; stopWait: number }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { store, config } = context;
+        // Every run this process starts (the daemon's, a request's) is counted, so that stopping waits for it.
+        const inFlight = new RunsInFlight();
+        let clients: ApiClients | null = null;
+        const apis = (): ApiClients => {
+          if (clients !== null) return clients;
+          const made = context.apis();
+          clients = { ...made, runner: inFlight.track(made.runner) };
+          return clients;
+        };
         // In scale-out the UI shows the workers' queue: its depth and the jobs that failed for good.
         const queue =
           context.pool === null
@@ -55,7 +72,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           services: {
             store,
             alerts: context.alerts,
-            apis: () => context.apis(),
+            apis,
             queue,
             discover: (who) => discoverConfiguredTenants(context, who),
             links: linkSettingsOf(context.config),
@@ -83,18 +100,26 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         if (options.daemon === true) {
           await registerConfiguredTenants(context);
           const pollSeconds = pollSecondsOf(context);
+          const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+          const nameOf = (tenantId: string) => names.get(tenantId) ?? tenantId;
           daemon = new Daemon({
             store,
-            runner: lanedDispatcher(context.apis().runner),
+            runner: lanedDispatcher(apis().runner),
             pollSeconds,
             reconcileHours: 24,
             ...(push === null ? {} : { modes: () => push.deliveryModes() }),
-            onError: (tenantId, error) => context.logger.error({ tenantId, error: error.message }, 'daemon run failed'),
+            // A line per run, as the daemon command says it: when it ran, the tenant, how it went.
+            onResult: (result) => {
+              if (result.status !== 'unchanged') writeOut(runLine(nameOf(result.tenantId), result));
+            },
+            onError: (tenantId, error) => {
+              context.logger.error({ tenantId, error: error.message }, 'daemon run failed');
+              writeErr(`${printable(`${new Date().toISOString()} ${nameOf(tenantId)}: ${error.message}`)}\n`);
+            },
           });
           writeOut(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
           if (push?.publicUrl) {
-            await context
-              .apis()
+            await apis()
               .runner.mapTenants()
               .catch(() => {});
             push.keeper.start();
@@ -108,9 +133,29 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         void daemon?.start();
         await stopped;
         stopAlerts();
-        await daemon?.stop();
+        // No new request and no new daemon run; those in flight end before the database is closed under them.
+        const daemonStopped = daemon?.stop();
+        const appClosed = app.close();
+        if (inFlight.count > 0) {
+          const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
+          const running = inFlight.tenants().map((id) => names.get(id) ?? id);
+          writeOut(
+            `Stopping: waiting up to ${options.stopWait} s for the runs in flight (${running.join(', ')}) to end; Ctrl-C again stops at once.\n`,
+          );
+        }
+        if (!(await inFlight.ended(options.stopWait * 1000))) {
+          // Closing the database under them would fail their last writes and the release of their tenants' locks;
+          // ending the process frees the locks (PostgreSQL at once; SQLite: the holder is gone) and the next run of
+          // each tenant finishes what they started.
+          writeErr(
+            `${inFlight.count} run${inFlight.count === 1 ? '' : 's'} did not end within ${options.stopWait} s; stopped without waiting longer: the next run of each tenant finishes what they started.\n`,
+          );
+          context.logger.flush();
+          process.exit(1);
+        }
+        await daemonStopped;
         await push?.stop();
-        await app.close();
+        await appClosed;
         await queue?.stop();
         writeOut('Stopped.\n');
       }),

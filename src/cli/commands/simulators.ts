@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeConfigFile } from '../../config/config-file-write.ts';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeDump } from '../../sandbox/run-sandbox.ts';
@@ -28,7 +29,7 @@ async function simulators(options: SimulatorsOptions): Promise<void> {
   const database = resolve(dirname(configPath), (config.database as { sqlitePath: string }).sqlitePath);
   const earlier = existsSync(database);
   await mkdir(dirname(configPath), { recursive: true });
-  await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  writeConfigFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
   const { urls } = sims;
   writeOut(
     [

@@ -6,6 +6,7 @@ import { actor, discoverConfiguredTenants, tenantNamed, withContext } from '../c
 import { formatTable } from '../output.ts';
 import { writeErr, writeOut } from '../terminal-text.ts';
 import type { LiveSystems } from '../../operations/settings-check.ts';
+import type { StateStore, TenantRecord } from '../../store/state-store.ts';
 
 const usedBy = (by: string | null): string => (by === null ? '' : `  (mapped to ${by})`);
 
@@ -34,6 +35,38 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   else node[last] = value;
 }
 
+/** Every tenant with its open conflicts counted. */
+async function tenantRows(store: StateStore) {
+  const conflicts = await store.listConflicts({ status: 'open' });
+  return (await store.listTenants()).map((t) => ({
+    ...t,
+    openConflicts: conflicts.filter((c) => c.tenantId === t.id).length,
+  }));
+}
+
+/** The tenants as a table (name, mapping, status, open conflicts, id), then why any is not mapped. */
+function tenantTable(rows: readonly (TenantRecord & { readonly openConflicts: number })[]): string {
+  if (rows.length === 0) return 'No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n';
+  const table = formatTable(
+    ['tenant', 'IT Glue organization', 'BMS account', 'mapped', 'status', 'open conflicts', 'tenant id'],
+    rows.map((t) => [
+      t.displayName,
+      t.itglueOrganizationId === null ? '-' : (t.itglueOrganizationName ?? `id ${t.itglueOrganizationId}`),
+      t.bmsAccountId === null
+        ? t.itglueOrganizationId === null
+          ? '-'
+          : 'none (IT Glue only)'
+        : (t.bmsAccountName ?? `id ${t.bmsAccountId}`),
+      t.itglueOrganizationId === null ? 'no' : t.mapping === 'auto' ? 'by name' : 'by hand',
+      t.status,
+      String(t.openConflicts),
+      t.id,
+    ]),
+  );
+  const notes = rows.filter((r) => r.mappingNote !== null).map((t) => `${t.displayName}: ${t.mappingNote}\n`);
+  return `${table}\n${notes.join('')}`;
+}
+
 export function registerTenants(cli: Command, configOf: (command: Command) => string): void {
   const tenants = cli
     .command('tenants')
@@ -47,36 +80,12 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
       withContext(
         configOf(command),
         async ({ store }) => {
-          const list = await store.listTenants();
-          const conflicts = await store.listConflicts({ status: 'open' });
-          const rows = list.map((t) => ({ ...t, openConflicts: conflicts.filter((c) => c.tenantId === t.id).length }));
+          const rows = await tenantRows(store);
           if (options.json === true) {
             writeOut(`${JSON.stringify(rows)}\n`);
             return;
           }
-          if (rows.length === 0) {
-            writeOut('No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n');
-            return;
-          }
-          writeOut(
-            `${formatTable(
-              ['tenant', 'IT Glue organization', 'BMS account', 'mapped', 'status', 'open conflicts', 'tenant id'],
-              rows.map((t) => [
-                t.displayName,
-                t.itglueOrganizationId === null ? '-' : (t.itglueOrganizationName ?? `id ${t.itglueOrganizationId}`),
-                t.bmsAccountId === null
-                  ? t.itglueOrganizationId === null
-                    ? '-'
-                    : 'none (IT Glue only)'
-                  : (t.bmsAccountName ?? `id ${t.bmsAccountId}`),
-                t.itglueOrganizationId === null ? 'no' : t.mapping === 'auto' ? 'by name' : 'by hand',
-                t.status,
-                String(t.openConflicts),
-                t.id,
-              ]),
-            )}\n`,
-          );
-          for (const t of rows.filter((r) => r.mappingNote !== null)) writeOut(`${t.displayName}: ${t.mappingNote}\n`);
+          writeOut(tenantTable(rows));
         },
         { requireSecrets: false },
       ),
@@ -90,6 +99,8 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .action((_options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
         writeOut(`${await discoverConfiguredTenants(context, actor())}\n`);
+        // What was found, as `tenants list` shows it: each tenant with where it is mapped, or why not.
+        writeOut(tenantTable(await tenantRows(context.store)));
       }),
     );
 

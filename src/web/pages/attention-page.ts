@@ -5,6 +5,7 @@ import {
   attentionCsv,
   attentionItems,
   countByKind,
+  counted,
   type AttentionAction,
   type AttentionFilter,
   type AttentionItem,
@@ -23,6 +24,15 @@ const HEADINGS: Readonly<Record<AttentionKind, string>> = {
   'guard-halt': 'Deletion-guard halts',
   failed: 'Failed',
   'contract-mismatch': 'Contract mismatches',
+};
+
+/** The filter chips: the headings in lower case, with the systems' names as they are written. */
+const CHIPS: Readonly<Record<AttentionKind, string>> = {
+  conflict: 'conflicts to decide',
+  held: 'held from BMS',
+  'guard-halt': 'deletion-guard halts',
+  failed: 'failed',
+  'contract-mismatch': 'contract mismatches',
 };
 
 const BUTTONS: Readonly<Record<AttentionKind, readonly { action: AttentionAction; label: string }[]>> = {
@@ -118,12 +128,57 @@ function group(
         admin
           ? html`<div class="actions bulk">
               ${BUTTONS[kind].map((b) => html`<button type="submit" name="action" value="${b.action}" class="secondary">${b.label}: selected</button>`)}
-              ${BUTTONS[kind].map((b) => html`<button type="submit" name="action" value="${b.action}-all">${b.label}: all ${items.length}</button>`)}
+              ${BUTTONS[kind].map((b) => html`<button type="submit" name="action" value="${b.action}-all" class="secondary">${b.label}: all ${items.length}</button>`)}
             </div>`
           : ''
       }
     </form>
   </div>`;
+}
+
+/**
+ * Creating contacts is not undone by a click: before it, a page names how many, for which customers and people, and
+ * says that a BMS dispute (a user with two BMS contacts already) gets a third. Nothing is created until it is confirmed.
+ */
+async function confirmCreate(
+  services: WebServices,
+  frame: PageFrame,
+  ids: readonly string[],
+  back: string,
+): Promise<SafeHtml | null> {
+  const wanted = new Set(ids);
+  const items = (await attentionItems(services.store, { kind: 'conflict' })).filter((i) => wanted.has(i.id));
+  if (items.length === 0) return null;
+  const conflicts = new Map((await services.store.listConflicts({ status: 'open' })).map((c) => [c.id, c]));
+  const bms = items.filter((i) => conflicts.get(i.conflictId ?? '')?.side === 'bms');
+  const customers = [...new Set(items.map((i) => i.tenantName))];
+  return html`<section class="card" id="confirm-create">
+    <h2>Create ${counted(items.length, 'new contact')} for ${counted(customers.length, 'customer')}?</h2>
+    ${customers.map((customer) => {
+      const mine = items.filter((i) => i.tenantName === customer);
+      return html`<h3>${customer} <span class="muted">(${mine.length})</span></h3>
+        <ul>
+          ${mine.map((i) => html`<li>${i.subject} <span class="muted">— ${i.detail}</span></li>`)}
+        </ul>`;
+    })}
+    ${
+      bms.length === 0
+        ? ''
+        : html`<p class="notice bad" id="third-contact">
+            ${counted(bms.length, 'person has', 'people have')} two or more BMS contacts already: a new BMS contact for
+            ${bms.length === 1 ? 'them' : 'each'} makes a third. Link one of those instead on the
+            <a href="/conflicts">Conflicts</a> page if one of them is the person.
+          </p>`
+    }
+    <form method="post" action="/attention/act" class="actions">
+      <input type="hidden" name="_csrf" value="${frame.csrf}" />
+      <input type="hidden" name="back" value="${back}" />
+      <input type="hidden" name="confirmed" value="yes" />
+      ${items.map((i) => html`<input type="hidden" name="item" value="${i.id}" />`)}
+      <button type="submit" name="action" value="create">Create ${counted(items.length, 'contact')}</button>
+      <a class="button secondary" href="${back}">Cancel</a>
+    </form>
+  </section>`;
 }
 
 /** Where a decision leads back to: the page with its filters. */
@@ -165,7 +220,7 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
             ${filter.kind === undefined ? html` aria-current="true"` : ''}
             >all (${everything.length})</a
           >
-          ${ATTENTION_KINDS.map((k) => html`<a href="${hrefOf({ kind: k, tenantId: filter.tenantId })}" ${filter.kind === k ? html` aria-current="true"` : ''}>${HEADINGS[k].toLowerCase()} (${counts[k]})</a>`)}
+          ${ATTENTION_KINDS.map((k) => html`<a href="${hrefOf({ kind: k, tenantId: filter.tenantId })}" ${filter.kind === k ? html` aria-current="true"` : ''}>${CHIPS[k]} (${counts[k]})</a>`)}
         </nav>
         <form method="get" action="/attention" class="actions" role="search">
           ${filter.kind === undefined ? '' : html`<input type="hidden" name="kind" value="${filter.kind}" />`}
@@ -210,11 +265,16 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
     const action = chosen.replace(/-all$/, '');
     if (!['create', 'ignore', 'approve', 'retry'].includes(action))
       throw new OperationError('Validation', 'Choose one of the buttons: create, leave out, approve or sync again.');
+    const ids = list(all ? body.group : body.item);
+    if (action === 'create' && body.confirmed !== 'yes') {
+      const confirm = await confirmCreate(services, tools.frame(request, reply), ids, backTo(request));
+      if (confirm !== null) return tools.send(request, reply, 'Create new contacts?', confirm);
+    }
     try {
       const message = await actOnAttention(
         store,
         services.apis().runner,
-        list(all ? body.group : body.item),
+        ids,
         action as AttentionAction,
         actorOf(request.identity!),
       );

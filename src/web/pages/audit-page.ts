@@ -3,7 +3,7 @@ import { auditLine } from '../../operations/audit-text.ts';
 import { html } from '../html.ts';
 import type { PageTools } from '../web-app.ts';
 import type { WebServices } from '../web-context.ts';
-import { listLimit, MAX_AUDIT_LISTED } from '../../operations/list-limit.ts';
+import { listLimit, listPage, MAX_AUDIT_LISTED } from '../../operations/list-limit.ts';
 import { contactPath } from './contacts-list-page.ts';
 import { query } from './shared.ts';
 
@@ -28,7 +28,7 @@ export function registerAuditPage(app: FastifyInstance, services: WebServices, t
     const actor = query(request, 'who') ?? '';
     const action = query(request, 'action') ?? '';
     const userId = query(request, 'user') ?? '';
-    const page = Math.max(1, Math.floor(Number(query(request, 'page'))) || 1);
+    const page = listPage((request.query as { page?: unknown }).page, pageSize);
     const entries = await store.listAudit({
       limit: pageSize + 1,
       offset: (page - 1) * pageSize,

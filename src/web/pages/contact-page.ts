@@ -36,6 +36,7 @@ function controls(frame: PageFrame, base: string, view: ContactView, admin: bool
         hx-post="${base}/sync-now"
         hx-target="#sync-steps"
         hx-select="#sync-steps"
+        hx-select-oob="#last-sync"
         hx-swap="outerHTML"
       >
         <input type="hidden" name="_csrf" value="${frame.csrf}" /><button type="submit">
@@ -97,7 +98,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
           <a href="/tenants/${encodeURIComponent(view.tenant.id)}">${view.tenant.displayName}</a>
         </p>
         <div class="card">
-          <p>
+          <p id="last-sync">
             Sync ${badge(syncStateText(disabled, leftOut !== undefined && leftOut.side === 'itglue'))} · Linked by
             ${view.link === null ? 'nothing yet' : (view.link.rule ?? 'contactsync (created)')} · Last sync
             ${last === undefined ? 'never' : html`${last.at.replace('T', ' ').slice(0, 19)} ${badge(last.result!.outcome)}`}

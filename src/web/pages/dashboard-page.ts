@@ -6,6 +6,27 @@ import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { countsText, field, isAdmin, mappingText, param, runNotice } from './shared.ts';
 
+/** The contacts held from BMS as the tenant's last run with work left them. */
+const held = (run: { readonly counts: Readonly<Record<string, number>> | null } | null): number =>
+  run?.counts?.held ?? 0;
+
+/** For each delivery mode, the reason most of its tenants share (when several do): said once for all of them. */
+function usualReasons(modes: readonly { readonly mode: string; readonly why: string }[]): Map<string, string> {
+  const counted = new Map<string, Map<string, number>>();
+  for (const { mode, why } of modes) {
+    const whys = counted.get(mode) ?? new Map<string, number>();
+    whys.set(why, (whys.get(why) ?? 0) + 1);
+    counted.set(mode, whys);
+  }
+  const usual = new Map<string, string>();
+  for (const [mode, whys] of counted) {
+    const [why, n] = [...whys].reduce((best, next) => (next[1] > best[1] ? next : best));
+    // A reason one tenant alone has stays on its row.
+    if (n > 1) usual.set(mode, why);
+  }
+  return usual;
+}
+
 /** Every tenant at a glance, with its Sync button. */
 export function registerDashboard(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   const { store } = services;
@@ -25,6 +46,9 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     const failedJobs = services.queue ? await services.queue.failed(20) : [];
     const modes = services.deliveryModes ? await services.deliveryModes() : null;
     const names = new Map(tenants.map((t) => [t.id, t.displayName]));
+    const modeOf = (tenantId: string) => modes?.get(tenantId) ?? { mode: 'poll', why: 'read every pollSeconds' };
+    // How each mode gets its changes is said once, under the table; a row says only what differs from that.
+    const usual = usualReasons(tenants.filter((t) => t.itglueOrganizationId !== null).map((t) => modeOf(t.id)));
     return tools.send(
       request,
       reply,
@@ -64,18 +88,18 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                             ${
                               tenant.itglueOrganizationId === null
                                 ? ''
-                                : html`<span class="badge ${modes?.get(tenant.id)?.mode === 'push' ? 'ok' : ''}"
-                                      >${modes?.get(tenant.id)?.mode ?? 'poll'}</span
+                                : html`<span class="badge ${modeOf(tenant.id).mode === 'push' ? 'ok' : ''}"
+                                      >${modeOf(tenant.id).mode}</span
                                     >
-                                    <span class="muted"
-                                      >${modes?.get(tenant.id)?.why ?? 'read every pollSeconds'}</span
-                                    >`
+                                    ${modeOf(tenant.id).why === usual.get(modeOf(tenant.id).mode) ? '' : html`<span class="muted">${modeOf(tenant.id).why}</span>`}`
                             }
                           </td>
                           <td data-label="Last run">
                             ${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}
                           </td>
-                          <td data-label="Last changes">${lastWork === null ? '' : countsText(lastWork.counts)}</td>
+                          <td data-label="Last changes">
+                            ${lastWork === null ? '' : countsText(lastWork.counts, lastWork.status)}
+                          </td>
                           <td data-label="Health">
                             ${[
                               (lastWork?.counts?.failed ?? 0) > 0
@@ -87,11 +111,23 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                                   > `
                                 : '',
                               open > 0
-                                ? html`<a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}"
-                                    >${open} open conflict${open === 1 ? '' : 's'}</a
-                                  >`
+                                ? html`<div>
+                                    <a href="/conflicts?tenant=${encodeURIComponent(tenant.id)}"
+                                      >${open} open conflict${open === 1 ? '' : 's'}</a
+                                    >
+                                  </div>`
                                 : '',
-                              (lastWork?.counts?.failed ?? 0) === 0 && tenant.status !== 'needs approval' && open === 0
+                              held(lastWork) > 0
+                                ? html`<div>
+                                    <a href="/attention?kind=held&amp;tenant=${encodeURIComponent(tenant.id)}"
+                                      >${held(lastWork)} held from BMS</a
+                                    >
+                                  </div>`
+                                : '',
+                              (lastWork?.counts?.failed ?? 0) === 0 &&
+                              tenant.status !== 'needs approval' &&
+                              open === 0 &&
+                              held(lastWork) === 0
                                 ? badge('ok')
                                 : '',
                             ]}
@@ -101,7 +137,8 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                     )}
                   </tbody>
                 </table>
-              </div>`
+              </div>
+              ${usual.size === 0 ? '' : html`<p class="muted" id="delivery-legend">How changes arrive: ${[...usual].map(([mode, why]) => html`<span class="badge">${mode}</span> ${why}. `)}</p>`}`
       }
       ${
         failedJobs.length === 0

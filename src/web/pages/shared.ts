@@ -1,5 +1,5 @@
 import { fieldLabel, shownValue } from '../../sync/field-labels.ts';
-import { countsSummary } from '../../sync/run-counts.ts';
+import { runCountsText } from '../../sync/run-counts.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
 import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-store.ts';
@@ -37,10 +37,9 @@ export function field(request: FastifyRequest, name: string): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
-/** `created 3, updated 1`: the non-zero counts of a run. */
-export function countsText(counts: Readonly<Record<string, number>> | null): string {
-  if (counts === null) return '';
-  return countsSummary(counts) || 'nothing to do';
+/** `created 3, updated 1`: the non-zero counts of a run, in words (see `runCountsText`). */
+export function countsText(counts: Readonly<Record<string, number>> | null, status: string): string {
+  return counts === null ? '' : runCountsText(counts, status);
 }
 
 export function runNotice(name: string, result: TenantRunResult): string {
@@ -48,7 +47,7 @@ export function runNotice(name: string, result: TenantRunResult): string {
   if (result.status === 'busy' && result.error !== null) return result.error;
   if (result.error !== null) return `${name}: ${result.status}: ${result.error}`;
   if (result.status === 'unchanged') return `${name}: nothing changed in Microsoft 365.`;
-  return `${name}: ${result.status}; ${countsText(result.counts)}.`;
+  return `${name}: ${result.status}; ${countsText(result.counts, result.status)}.`;
 }
 
 export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
@@ -83,7 +82,7 @@ export function resultsTable(
 ): SafeHtml {
   if (users.length === 0) return html`<p class="muted">No users here.</p>`;
   return html`<div class="table-wrap">
-    <table class="stack">
+    <table class="stack results">
       <thead>
         <tr>
           ${options.showTime ? html`<th>When</th>` : ''}
@@ -107,7 +106,7 @@ export function resultsTable(
               <td data-label="Rule">${u.rule ?? '–'}</td>
               <td data-label="IT Glue">${u.itglue}</td>
               <td data-label="BMS">${u.bms}</td>
-              <td data-label="Changes and reasons">${changesCell(u)}</td>
+              <td data-label="Changes and reasons" class="changes">${changesCell(u)}</td>
             </tr>`,
         )}
       </tbody>

@@ -17,6 +17,9 @@ import { settingChoices } from '../../operations/settings-check.ts';
 import { previewsOf } from '../tenant-previews.ts';
 import { countsText, isAdmin, mappingText, OUTCOMES, param, query, resultsTable } from './shared.ts';
 
+/** The outcomes of a user a sync writes for (the others wait for a person, or are left alone). */
+const CHANGING: ReadonlySet<string> = new Set(['synced', 'inactivated', 'failed']);
+
 /** The names the named settings may take, for their dropdowns; none when the APIs cannot be reached. */
 async function formChoices(
   services: WebServices,
@@ -127,7 +130,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
                             >
                           </td>
                           <td data-label="Status">${badge(r.status)}</td>
-                          <td data-label="Counts">${countsText(r.counts)}</td>
+                          <td data-label="Counts">${countsText(r.counts, r.status)}</td>
                           ${r.error === null ? html`<td></td>` : html`<td data-label="Error">${r.error}</td>`}
                         </tr>`,
                     )}
@@ -184,7 +187,9 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
     const result = await previewsOf(services).preview(tenant.id);
     const wanted = query(request, 'outcome');
     const outcome = (OUTCOMES as readonly string[]).includes(wanted ?? '') ? wanted! : null;
-    const users = result.users.filter((u) => (outcome === null ? u.outcome !== 'unchanged' : u.outcome === outcome));
+    // "With changes": the users a sync would write for; the excluded, held and disputed are under their own filters.
+    const changing = result.users.filter((u) => CHANGING.has(u.outcome));
+    const users = outcome === null ? changing : result.users.filter((u) => u.outcome === outcome);
     const counts = new Map<string, number>();
     for (const u of result.users) counts.set(u.outcome, (counts.get(u.outcome) ?? 0) + 1);
     const path = tenantPath(tenant);
@@ -200,7 +205,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
         ${result.error === null ? '' : html`<div class="notice bad" role="alert">${result.error}</div>`}
         <nav class="filters" aria-label="Filter by outcome">
           <a href="${path}/preview" ${outcome === null ? html` aria-current="true"` : ''}
-            >with changes (${result.users.filter((u) => u.outcome !== 'unchanged').length})</a
+            >with changes (${changing.length})</a
           >
           ${OUTCOMES.filter((o) => counts.has(o)).map((o) => html`<a href="${path}/preview?outcome=${o}" ${outcome === o ? html` aria-current="true"` : ''}>${o} (${counts.get(o)})</a>`)}
         </nav>
@@ -225,7 +230,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
             ${badge(run.status)} ${run.startedAt.replace('T', ' ').slice(0, 19)} →
             ${run.finishedAt?.replace('T', ' ').slice(0, 19) ?? 'unfinished'}
           </p>
-          <p>${countsText(run.counts)}</p>
+          <p>${countsText(run.counts, run.status)}</p>
           ${run.error === null ? '' : html`<p class="notice bad">${run.error}</p>`}
         </div>
         <p>

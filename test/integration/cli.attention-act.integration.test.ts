@@ -1,0 +1,97 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AttentionItem } from '../../src/operations/attention.ts';
+import { demoSeed } from '../../src/sandbox/demo-seed.ts';
+import { parseSeed } from '../../src/sandbox/seed.ts';
+import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import { buildCli, runCli, simulatorConfig, type CliRun } from '../support/cli.ts';
+
+const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
+const dir = mkdtempSync(join(tmpdir(), 'attention-act-'));
+let sims: RunningSimulators;
+let config: string;
+
+const cs = (args: readonly string[]): Promise<CliRun> =>
+  runCli(
+    ['--config', config, ...args],
+    { CONTACTSYNC_DATA_DIR: join(dir, 'data'), CONTACTSYNC_ACTOR: 'tech@msp' },
+    dir,
+  );
+
+/** What `contactsync attention` lists, with these filters. */
+async function listed(...filters: string[]): Promise<AttentionItem[]> {
+  const run = await cs(['attention', ...filters, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  return (JSON.parse(run.stdout) as { items: AttentionItem[] }).items;
+}
+
+beforeAll(async () => {
+  buildCli();
+  sims = await startSimulators(seed);
+  config = simulatorConfig(sims, dir, {
+    tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
+  });
+  const discovered = await cs(['tenants', 'discover']);
+  if (discovered.code !== 0) throw new Error(discovered.stderr);
+  await cs(['sync']);
+}, 240_000);
+afterAll(async () => {
+  await sims?.close();
+});
+
+describe('contactsync attention act --all: exactly what the same filters list, shown first', () => {
+  it('takes --tenant and --kind as its own, shows the items and customers, and does nothing without --yes', async () => {
+    const everywhere = await listed('--kind', 'conflict');
+    const contoso = await listed('--kind', 'conflict', '--tenant', 'Contoso Ltd');
+    expect(new Set(everywhere.map((i) => i.tenantName)).size).toBeGreaterThan(1);
+    expect(contoso.length).toBeGreaterThan(1);
+    const run = await cs(['attention', 'act', 'ignore', '--all', '--tenant', 'Contoso Ltd', '--kind', 'conflict']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`ignore: ${contoso.length} items of 1 customer:`);
+    expect(run.stderr).toContain(`Contoso Ltd (${contoso.length})`);
+    for (const item of contoso) expect(run.stderr).toContain(`${item.id}  ${item.subject}`);
+    expect(run.stderr).not.toMatch(/Fabrikam|Northwind/);
+    expect(run.stderr).toMatch(/Nothing was done: add --yes to ignore these \d+ items\./);
+    expect(await listed('--kind', 'conflict')).toEqual(everywhere);
+  });
+
+  it('refuses an unknown tenant naming the tenants, ids beside --all, and filters without --all', async () => {
+    const before = await listed();
+    const unknown = await cs(['attention', 'act', 'ignore', '--all', '--tenant', 'Nobody Inc', '--yes']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No tenant "Nobody Inc"\. The tenants are: Contoso Ltd, Fabrikam GmbH, Northwind/);
+    const both = await cs(['attention', 'act', 'ignore', before[0]!.id, '--all', '--kind', 'conflict', '--yes']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/Either name the items \(1 given\) or give --all with --kind and --tenant, not both/);
+    const early = await cs(['attention', '--tenant', 'Contoso Ltd', '--kind', 'conflict', 'act', 'ignore', '--all']);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/ignore: \d+ items of 1 customer:\n  Contoso Ltd/);
+    const loose = await cs(['attention', 'act', 'ignore', '--kind', 'conflict', '--yes']);
+    expect(loose.code).toBe(1);
+    expect(loose.stderr).toMatch(/--kind and --tenant choose the items only with --all/);
+    expect(await listed()).toEqual(before);
+  });
+
+  it('with --yes acts on the Contoso conflicts alone, and every other customer keeps its own', async () => {
+    const contoso = await listed('--kind', 'conflict', '--tenant', 'Contoso Ltd');
+    const others = (await listed('--kind', 'conflict')).filter((i) => i.tenantName !== 'Contoso Ltd');
+    expect(others.length).toBeGreaterThan(0);
+    const run = await cs([
+      'attention',
+      'act',
+      'ignore',
+      '--all',
+      '--tenant',
+      'Contoso Ltd',
+      '--kind',
+      'conflict',
+      '--yes',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Leave out: ${contoso.length} items. Contoso Ltd: `);
+    expect(await listed('--kind', 'conflict', '--tenant', 'Contoso Ltd')).toEqual([]);
+    expect((await listed('--kind', 'conflict')).map((i) => i.id)).toEqual(others.map((i) => i.id));
+  });
+});
