@@ -115,6 +115,7 @@ export interface UserResultTable {
   tenant_id: string;
   user_id: string;
   user_principal_name: string;
+  display_name: string | null;
   outcome: string;
   rule: string | null;
   itglue: string;

@@ -46,6 +46,8 @@ export interface JournalEntry {
 export interface UserResult {
   readonly userId: string;
   readonly userPrincipalName: string;
+  /** the person's name (for a user gone from Microsoft 365, as the linked contact last showed it) */
+  readonly displayName: string | null;
   readonly outcome: string;
   readonly rule: MatchRule | null;
   readonly itglue: string;
@@ -172,6 +174,7 @@ function toUserResult(row: Database['user_results']): UserResult {
   return {
     userId: row.user_id,
     userPrincipalName: row.user_principal_name,
+    displayName: row.display_name,
     outcome: row.outcome,
     rule: row.rule as MatchRule | null,
     itglue: row.itglue,
@@ -826,6 +829,7 @@ export class StateStore {
               tenant_id: tenantId,
               user_id: r.userId,
               user_principal_name: r.userPrincipalName,
+              display_name: r.displayName,
               outcome: r.outcome,
               rule: r.rule,
               itglue: r.itglue,
