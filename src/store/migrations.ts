@@ -435,6 +435,13 @@ migrations['0011_result_display_names'] = {
   },
 };
 
+migrations['0012_held_since'] = {
+  // A person held from BMS is held since the first run that held them, however many runs keep them held.
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('user_results').addColumn('held_since', 'text').execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database to the newest schema; throws with the failing migration's name. */

@@ -124,6 +124,8 @@ export interface UserResultTable {
   bms_contact_id: number | null;
   reasons: string;
   diffs: string;
+  /** for a held result: when the person was first held, in the unbroken run of results that held them */
+  held_since: string | null;
 }
 
 export interface ConflictTable {
