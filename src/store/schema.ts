@@ -247,6 +247,7 @@ export interface AlertDeliveryTable {
 /** When a channel last sent a message of a kind: one message per kind per interval, whichever process sends it. */
 export interface AlertBatchTable {
   channel_id: string;
+  /** the batch: one kind of one customer (`held:<tenant id>`) */
   kind: string;
   last_sent_at: string | null;
 }

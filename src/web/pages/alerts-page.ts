@@ -177,12 +177,19 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
                 </div>
                 <div class="field">
                   <label for="base-url">Links point at</label
-                  ><input type="text" id="base-url" name="baseUrl" value="${view.baseUrl}" />
+                  ><input
+                    type="text"
+                    id="base-url"
+                    name="baseUrl"
+                    value="${view.savedBaseUrl ?? ''}"
+                    placeholder="${view.baseUrl}"
+                  />
                 </div>
                 <button type="submit">Save</button>
               </form>`
             : html`<p class="muted">Links point at ${view.baseUrl}.</p>`
         }
+        ${view.linkWarning === null ? '' : html`<div class="notice bad" role="alert" data-link-warning>${view.linkWarning}</div>`}
         ${channels.length === 0 ? html`<p class="card">No channel yet${admin ? ': add one below, or in the "alerts" block of the config file' : ''}.</p>` : ''}
         ${channels.map(
           (c) =>
