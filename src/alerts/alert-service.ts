@@ -53,7 +53,7 @@ export interface DispatchReport {
 
 /**
  * Alerts: records what waits for a person after each run (in the state store, shared by every process), and sends
- * each channel at most one message per kind per interval, listing every new item with a link to it.
+ * each channel at most one message per kind and customer per interval, listing every new item with a link to it.
  */
 export class AlertService {
   private readonly events: AlertStore;

@@ -158,7 +158,7 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
       html`<p>
           contactsync tells these channels when something new waits for a person: conflicts to decide, contacts held
           from BMS, deletion-guard halts, failed syncs and contract mismatches. Each channel gets at most one message
-          per kind every ${view.intervalMinutes} minutes, listing every new item with a link to it.
+          per kind and customer every ${view.intervalMinutes} minutes, listing every new item with a link to it.
         </p>
         ${
           admin
