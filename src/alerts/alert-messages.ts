@@ -22,6 +22,11 @@ export interface AlertMessage {
 /** Lines shown in a message; the rest are counted, and the link leads to all of them. */
 export const LINES_SHOWN = 20;
 
+/** An item about the customer as a whole (a failed sync, a halt) is the customer: its name is not said twice. */
+function aboutCustomer(line: AlertLine): boolean {
+  return line.subject === line.tenant;
+}
+
 function shown(message: AlertMessage): { lines: readonly AlertLine[]; more: number } {
   return { lines: message.lines.slice(0, LINES_SHOWN), more: Math.max(0, message.lines.length - LINES_SHOWN) };
 }
@@ -58,7 +63,9 @@ export function teamsBody(message: AlertMessage): unknown {
               type: 'TextBlock',
               wrap: true,
               spacing: 'Small',
-              text: `**${teamsText(line.tenant)}** · [${teamsText(line.subject)}](${line.url}) — ${teamsText(line.detail)}`,
+              text: aboutCustomer(line)
+                ? `**[${teamsText(line.tenant)}](${line.url})** — ${teamsText(line.detail)}`
+                : `**${teamsText(line.tenant)}** · [${teamsText(line.subject)}](${line.url}) — ${teamsText(line.detail)}`,
             })),
             ...(more > 0 ? [{ type: 'TextBlock', wrap: true, isSubtle: true, text: `and ${more} more` }] : []),
           ],
@@ -88,7 +95,7 @@ export function slackBody(message: AlertMessage): unknown {
           text: [
             ...lines.map(
               (line) =>
-                `• *${slackText(line.tenant)}* · <${line.url}|${slackText(line.subject)}> — ${slackText(line.detail)}`,
+                `• ${aboutCustomer(line) ? `*<${line.url}|${slackText(line.tenant)}>*` : `*${slackText(line.tenant)}* · <${line.url}|${slackText(line.subject)}>`} — ${slackText(line.detail)}`,
             ),
             ...(more > 0 ? [`and ${more} more`] : []),
           ]
@@ -114,7 +121,10 @@ export function emailBody(message: AlertMessage): { subject: string; text: strin
   const text = [
     message.title,
     '',
-    ...lines.map((line) => `- ${line.tenant} · ${line.subject} — ${line.detail}\n  ${line.url}`),
+    ...lines.map(
+      (line) =>
+        `- ${aboutCustomer(line) ? line.tenant : `${line.tenant} · ${line.subject}`} — ${line.detail}\n  ${line.url}`,
+    ),
     ...(more > 0 ? [`and ${more} more`] : []),
     '',
     `Open Needs attention: ${message.url}`,
@@ -125,7 +135,7 @@ export function emailBody(message: AlertMessage): { subject: string; text: strin
     '<ul>',
     ...lines.map(
       (line) =>
-        `<li><strong>${escapeHtml(line.tenant)}</strong> · <a href="${escapeHtml(line.url)}">${escapeHtml(line.subject)}</a> — ${escapeHtml(line.detail)}</li>`,
+        `<li>${aboutCustomer(line) ? `<strong><a href="${escapeHtml(line.url)}">${escapeHtml(line.tenant)}</a></strong>` : `<strong>${escapeHtml(line.tenant)}</strong> · <a href="${escapeHtml(line.url)}">${escapeHtml(line.subject)}</a>`} — ${escapeHtml(line.detail)}</li>`,
     ),
     '</ul>',
     more > 0 ? `<p>and ${more} more</p>` : '',

@@ -5,6 +5,7 @@ import { OperationError } from '../operations/operator-actions.ts';
 import { AlertStore, type AlertItem } from '../store/alert-store.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { alertTitle, type AlertKind } from './alert-kinds.ts';
+import { alertLinkBase, type AlertLinkBase } from './alert-link-base.ts';
 import type { AlertLine, AlertMessage } from './alert-messages.ts';
 import { sendAlert } from './alert-senders.ts';
 import {
@@ -38,6 +39,8 @@ export interface AlertServiceOptions {
   readonly box: SecretBox;
   /** the web UI's address for links when the alert settings name none (web.publicUrl, else its host and port) */
   readonly baseUrl: () => string;
+  /** the configured public address of the web UI (web.publicUrl), null when none is: links may not open elsewhere */
+  readonly publicUrl?: () => string | null;
   readonly send?: (channel: AlertChannel, message: AlertMessage) => Promise<void>;
   readonly now?: () => Date;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -50,7 +53,7 @@ export interface DispatchReport {
 
 /**
  * Alerts: records what waits for a person after each run (in the state store, shared by every process), and sends
- * each channel at most one message per kind per interval, listing every new item with a link to it.
+ * each channel at most one message per kind and customer per interval, listing every new item with a link to it.
  */
 export class AlertService {
   private readonly events: AlertStore;
@@ -71,14 +74,35 @@ export class AlertService {
     return ((await this.options.store.latestSettings(SCOPE))?.json as StoredAlerts | undefined) ?? NO_ALERTS;
   }
 
-  /** The settings as people may see them: webhook addresses and passwords masked. */
-  async view(): Promise<{ intervalMinutes: number; baseUrl: string; channels: Record<string, unknown>[] }> {
+  /**
+   * The settings as people may see them: webhook addresses and passwords masked; `baseUrl` is where links point,
+   * `savedBaseUrl` the address the alert settings give (null: none), `linkWarning` why links may not open elsewhere.
+   */
+  async view(): Promise<{
+    intervalMinutes: number;
+    baseUrl: string;
+    savedBaseUrl: string | null;
+    linkWarning: string | null;
+    channels: Record<string, unknown>[];
+  }> {
     const stored = await this.settings();
+    const target = this.target(stored);
     return {
       intervalMinutes: stored.intervalMinutes,
-      baseUrl: stored.baseUrl ?? this.options.baseUrl(),
+      baseUrl: target.base,
+      savedBaseUrl: stored.baseUrl ?? null,
+      linkWarning: target.warning,
       channels: stored.channels.map((c) => maskedChannel(c, this.options.box)),
     };
+  }
+
+  /** Where links in alerts and exports point, and why they may not open from another desk. */
+  async linkTarget(): Promise<AlertLinkBase> {
+    return this.target(await this.settings());
+  }
+
+  private target(settings: StoredAlerts): AlertLinkBase {
+    return alertLinkBase(settings.baseUrl ?? null, this.options.publicUrl?.() ?? null, this.options.baseUrl());
   }
 
   /** Applies the config file's `alerts` block when it changed since it was last applied. */
@@ -285,12 +309,27 @@ export class AlertService {
     for (const stored of settings.channels) {
       const tenantIds = tenantsOf(stored, tenants);
       for (const kind of stored.kinds) {
-        if ((await this.events.pending(stored.id, kind, stored.createdAt, tenantIds)).length === 0) continue;
-        const claim = await this.events.claim(stored.id, kind, at, cutoff);
-        if (claim === undefined) continue;
-        const events = await this.events.pending(stored.id, kind, stored.createdAt, tenantIds);
+        // What still waits is announced to a channel added after it arose (its first message is a digest of what is
+        // open); a one-time event is news only to the channels that existed when it happened.
+        const since = STANDING_KINDS.has(kind) ? '' : stored.createdAt;
+        const waiting = await this.events.pending(stored.id, kind, since, tenantIds);
+        if (waiting.length === 0) continue;
+        // One message per kind per interval for each customer: one customer's message never holds back another's.
+        const claims = new Map<string, { previous: string | null }>();
+        for (const tenantId of new Set(waiting.map((e) => e.tenantId))) {
+          const claim = await this.events.claim(stored.id, batchKey(kind, tenantId), at, cutoff);
+          if (claim !== undefined) claims.set(tenantId, claim);
+        }
+        const releaseAll = async () => {
+          for (const [tenantId, claim] of claims)
+            await this.events.release(stored.id, batchKey(kind, tenantId), at, claim.previous);
+        };
+        if (claims.size === 0) continue;
+        const events = (await this.events.pending(stored.id, kind, since, [...claims.keys()])).filter((e) =>
+          claims.has(e.tenantId),
+        );
         if (events.length === 0) {
-          await this.events.release(stored.id, kind, at, claim.previous);
+          await releaseAll();
           continue;
         }
         const message: AlertMessage = {
@@ -315,7 +354,7 @@ export class AlertService {
           sent.push({ channel: stored.name, kind, items: events.length });
           this.log('info', 'alert sent', { channel: stored.name, kind, items: events.length });
         } catch (error) {
-          await this.events.release(stored.id, kind, at, claim.previous);
+          await releaseAll();
           failed.push({ channel: stored.name, kind, error: (error as Error).message });
           this.log('warn', 'alert not sent', { channel: stored.name, kind, error: (error as Error).message });
         }
@@ -366,13 +405,20 @@ export class AlertService {
 
   /** The web UI's address that links (in alerts, in exports) start with. */
   async linkBase(): Promise<string> {
-    return ((await this.settings()).baseUrl ?? this.options.baseUrl()).replace(/\/+$/, '');
+    return (await this.linkTarget()).base;
   }
 
   private link(settings: StoredAlerts, path: string): string {
-    const base = (settings.baseUrl ?? this.options.baseUrl()).replace(/\/+$/, '');
-    return `${base}${path}`;
+    return `${this.target(settings).base}${path}`;
   }
+}
+
+/** Kinds that are items still waiting (forgotten once settled), as opposed to one-time events such as a failed run. */
+const STANDING_KINDS: ReadonlySet<AlertKind> = new Set(['conflict', 'held', 'guard-halt']);
+
+/** The batch clock of one kind for one customer: each customer's messages keep their own interval. */
+function batchKey(kind: AlertKind, tenantId: string): string {
+  return `${kind}:${tenantId}`;
 }
 
 /** `channel "Helpdesk" url` for `channels.1.url`: the key of a problem, with the channel named. */

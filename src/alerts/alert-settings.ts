@@ -79,7 +79,7 @@ export const alertChannelSchema = z.discriminatedUnion('type', [webhookChannel, 
 
 export const alertsSchema = z
   .strictObject({
-    /** at most one message per kind and channel in this many minutes: the rest wait for the next one */
+    /** at most one message per kind, customer and channel in this many minutes: the rest wait for the next one */
     intervalMinutes: z.number().int().min(1).max(1440).default(15),
     /** the web UI's address as people reach it, for the links in alerts (else web.publicUrl) */
     baseUrl: webUrl.optional(),

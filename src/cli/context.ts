@@ -93,6 +93,7 @@ export async function openContext(
     store,
     box: secretBox(() => loadSecretKey(keyFileOf(path), { create: true })),
     baseUrl: () => config.web.publicUrl ?? `http://${config.web.host}:${config.web.port}`,
+    publicUrl: () => config.web.publicUrl ?? null,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   if (config.alerts !== undefined) await alerts.applyConfig(config.alerts);

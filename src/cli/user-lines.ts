@@ -6,8 +6,12 @@ import { describeDiff } from '../sync/field-labels.ts';
  * is false: a first plan changes every field of everyone), and why.
  */
 export function userLines(user: UserResult, fields = true): string[] {
+  // A leaver is named in full: a person approving their inactivation must see who (an older result has no name).
+  const name =
+    user.outcome === 'pending-approval' || user.outcome === 'inactivated' ? (user.displayName ?? null) : null;
+  const person = name === null ? user.userPrincipalName : `${name} <${user.userPrincipalName}>`;
   return [
-    `  ${user.outcome.padEnd(16)} ${user.userPrincipalName}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
+    `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
     ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff)}`) : []),
     ...user.reasons.map((reason) => `      why: ${reason.message}`),
   ];

@@ -3,6 +3,14 @@ import type { PsaContactFields } from './psa-contact.ts';
 /** The matching rules, in the order they are tried. */
 export type MatchRule = 'link' | 'alias' | 'username' | 'name';
 
+/** How a link was first made: by a matching rule, or by a person who chose the contact ("linked by hand"). */
+export type LinkOrigin = MatchRule | 'hand';
+
+/** How a link came to be, in words: the rule that matched, "linked by hand", or created by contactsync. */
+export function linkOriginText(rule: LinkOrigin | null): string {
+  return rule === 'hand' ? 'linked by hand' : (rule ?? 'created by contactsync');
+}
+
 /** Which legs of the sync leave a contact alone: `psa` (BMS only) or `all` (BMS and the Microsoft → IT Glue leg). */
 export type SyncDisabled = 'none' | 'psa' | 'all';
 
@@ -20,8 +28,8 @@ export interface Link {
   readonly userId: string;
   readonly docContactId: string;
   readonly psaContactId: number | null;
-  /** how the IT Glue contact was first matched; null when contactsync created it */
-  readonly rule: MatchRule | null;
+  /** how the IT Glue contact was first matched ("hand": a person chose it); null when contactsync created it */
+  readonly rule: LinkOrigin | null;
   readonly syncDisabled: SyncDisabled;
   /** lower-case addresses contactsync wrote on the IT Glue contact */
   readonly ownedEmails: readonly string[];

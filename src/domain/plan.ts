@@ -1,5 +1,5 @@
 import type { DocContactFields, DocContactPatch } from './doc-contact.ts';
-import type { MatchRule, OwnedPhone } from './link.ts';
+import type { LinkOrigin, MatchRule, OwnedPhone } from './link.ts';
 import type { PsaContactFields } from './psa-contact.ts';
 import type { Reason } from './reason.ts';
 
@@ -75,8 +75,8 @@ export type Outcome =
 
 /** What the link of the user looks like once the action is applied (ids of created records are filled in by apply). */
 export interface LinkIntent {
-  /** how the IT Glue contact was first matched; null when contactsync created it */
-  readonly rule: MatchRule | null;
+  /** how the IT Glue contact was first matched ("hand": a person chose it); null when contactsync created it */
+  readonly rule: LinkOrigin | null;
   readonly ownedEmails: readonly string[];
   readonly ownedPhones: readonly OwnedPhone[];
 }

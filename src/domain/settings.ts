@@ -40,6 +40,8 @@ const phonesFields = {
   setPrimary: z.boolean(),
   primaryType: z.enum(['office', 'mobile']),
   blankReplacement,
+  /** the placeholder goes into the documentation platform too, not only to the targets that require a phone */
+  blankReplacementEverywhere: z.boolean(),
   defaultRegion: region,
 };
 
@@ -111,7 +113,13 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   names: { splitDisplayName: true },
   primaryEmail: 'primarySmtp',
-  phones: { setPrimary: true, primaryType: 'office', blankReplacement: null, defaultRegion: 'US' },
+  phones: {
+    setPrimary: true,
+    primaryType: 'office',
+    blankReplacement: null,
+    blankReplacementEverywhere: false,
+    defaultRegion: 'US',
+  },
   location: { strategy: 'default', default: null },
   contactType: null,
   psa: { autoPush: true, emailType: 'Work', phoneType: 'Office', leavers: 'inactivate', leaverContactType: null },

@@ -134,7 +134,7 @@ export async function attentionItems(store: StateStore, filter: AttentionFilter 
           tenantName: tenant.displayName,
           subject: r.userPrincipalName,
           detail: r.reasons.map((x) => x.message).join(' ') || 'held from BMS',
-          since: r.at,
+          since: r.heldSince,
           path: contactPath(tenant.id, r.userId),
           userId: r.userId,
           conflictId: null,

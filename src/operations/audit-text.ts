@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../store/state-store.ts';
+import { settingValueText, type SettingValueChange } from './setting-value-changes.ts';
 
 /** An audit entry as a technician reads it: who did what, on which tenant and which person, by name. */
 interface AuditLine {
@@ -32,8 +33,19 @@ function sentence(entry: AuditEntry): string {
     }
     case 'tenant.unmap':
       return 'unmapped';
-    case 'tenant.settings':
-      return `changed the settings${Array.isArray(d.changes) && d.changes.length > 0 ? ` ${(d.changes as unknown[]).join(', ')}` : ''}${d.version === undefined ? '' : ` (version ${String(d.version)})`}`;
+    case 'tenant.settings': {
+      // Entries written before values were recorded name the keys alone.
+      const values = (typeof d.values === 'object' && d.values !== null ? d.values : {}) as Record<
+        string,
+        SettingValueChange | undefined
+      >;
+      const keys = Array.isArray(d.changes) ? (d.changes as unknown[]).map(String) : [];
+      const said = keys.map((key) => {
+        const change = values[key];
+        return change === undefined ? key : `${key} ${settingValueText(change.old)} → ${settingValueText(change.new)}`;
+      });
+      return `changed the settings${said.length > 0 ? ` ${said.join(', ')}` : ''}${d.version === undefined ? '' : ` (version ${String(d.version)})`}`;
+    }
     case 'tenant.approve':
       return 'approved the inactivations the deletion guard held back';
     case 'tenant.sync':

@@ -203,13 +203,13 @@ export async function relinkContact(
             userId,
             docContactId: contact.id,
             psaContactId: null,
-            rule: null,
+            rule: 'hand',
             syncDisabled: 'none',
             ownedEmails: [],
             ownedPhones: [],
             psaPushed: null,
           }
-        : { ...link, docContactId: contact.id, ownedEmails: [], ownedPhones: [] };
+        : { ...link, docContactId: contact.id, rule: 'hand', ownedEmails: [], ownedPhones: [] };
     await store.saveLink(tenantId, moved);
   } else {
     if (systems.bms === null || tenant.bmsAccountId === null)

@@ -1,3 +1,4 @@
+import { settingValueChanges } from './setting-value-changes.ts';
 import { didYouMean } from '../domain/did-you-mean.ts';
 import type { Link, SyncDisabled } from '../domain/link.ts';
 import { foldName } from '../normalize/name.ts';
@@ -113,13 +114,16 @@ export async function resolveConflict(
         userId: conflict.userId,
         docContactId: choice.contactId,
         psaContactId: null,
-        rule: null,
+        rule: 'hand',
         syncDisabled: 'none',
         ownedEmails: [],
         ownedPhones: [],
         psaPushed: null,
       };
-      await store.saveLink(conflict.tenantId, link === null ? fresh : { ...link, docContactId: choice.contactId });
+      await store.saveLink(
+        conflict.tenantId,
+        link === null ? fresh : { ...link, docContactId: choice.contactId, rule: 'hand' },
+      );
     } else {
       if (link === null)
         throw new OperationError(
@@ -145,6 +149,14 @@ export async function resolveConflict(
     },
     { tenantId: conflict.tenantId, userId: conflict.userId },
   );
+  if (choice.kind === 'link')
+    await store.addContactAction({
+      tenantId: conflict.tenantId,
+      userId: conflict.userId,
+      actor,
+      action: 'link',
+      summary: `Linked by hand to ${system} contact ${choice.contactId}.`,
+    });
   const outcome =
     choice.kind === 'link'
       ? `linked to ${system} contact ${choice.contactId}`
@@ -197,6 +209,17 @@ export async function setContactSync(
     },
     { tenantId, userId },
   );
+  if (leftOut.length === 0)
+    await store.addContactAction({
+      tenantId,
+      userId,
+      actor,
+      action: value === 'none' ? 'enable' : 'disable',
+      summary:
+        value === 'none'
+          ? 'Sync enabled.'
+          : `Sync disabled (${value === 'psa' ? 'BMS is left alone' : 'IT Glue and BMS are left alone'}).`,
+    });
   if (leftOut.length > 0) {
     await store.addContactAction({
       tenantId,
@@ -249,11 +272,13 @@ export async function saveTenantSettings(
   }
   const version = await store.saveSettings(tenant.id, parsed);
   await store.markDirty(tenant.id);
+  const changes = changedKeys(before, parsed);
+  const was = resolveSettings(globalOverride, parseSettingsOverride(before, source));
   await store.audit(
     actor,
     'tenant.settings',
     tenant.id,
-    { tenant: tenant.displayName, version, changes: changedKeys(before, parsed) },
+    { tenant: tenant.displayName, version, changes, values: settingValueChanges(changes, was, effective) },
     { tenantId: tenant.id },
   );
   return { version, effective };

@@ -106,13 +106,13 @@ export class AlertStore {
   }
 
   /**
-   * Takes the right to send a channel's message of a kind now, when its last one is older than `cutoff`: one process
-   * wins (a compare-and-set on the batch clock). Returns what the clock said before, to give it back if nothing is
-   * sent, or undefined when another message went out within the interval.
+   * Takes the right to send a channel's message of a batch (a kind, for one customer) now, when its last one is older
+   * than `cutoff`: one process wins (a compare-and-set on the batch clock). Returns what the clock said before, to give
+   * it back if nothing is sent, or undefined when another message went out within the interval.
    */
   async claim(
     channelId: string,
-    kind: AlertKind,
+    kind: string,
     at: string,
     cutoff: string,
   ): Promise<{ previous: string | null } | undefined> {
@@ -142,7 +142,7 @@ export class AlertStore {
   }
 
   /** Gives a claim back (nothing was sent, or sending failed): the next tick may send at once. */
-  async release(channelId: string, kind: AlertKind, claimedAt: string, previous: string | null): Promise<void> {
+  async release(channelId: string, kind: string, claimedAt: string, previous: string | null): Promise<void> {
     await this.db
       .updateTable('alert_batches')
       .set({ last_sent_at: previous })

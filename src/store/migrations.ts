@@ -428,6 +428,20 @@ migrations['0010_budget_window_change'] = {
   },
 };
 
+migrations['0011_result_display_names'] = {
+  // A result names the person: a user gone from Microsoft 365 (a leaver waiting for approval) has no other record.
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('user_results').addColumn('display_name', 'text').execute();
+  },
+};
+
+migrations['0012_held_since'] = {
+  // A person held from BMS is held since the first run that held them, however many runs keep them held.
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('user_results').addColumn('held_since', 'text').execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database to the newest schema; throws with the failing migration's name. */

@@ -115,6 +115,7 @@ interface UserResultTable {
   tenant_id: string;
   user_id: string;
   user_principal_name: string;
+  display_name: string | null;
   outcome: string;
   rule: string | null;
   itglue: string;
@@ -123,6 +124,8 @@ interface UserResultTable {
   bms_contact_id: number | null;
   reasons: string;
   diffs: string;
+  /** for a held result: when the person was first held, in the unbroken run of results that held them */
+  held_since: string | null;
 }
 
 interface ConflictTable {
@@ -244,6 +247,7 @@ interface AlertDeliveryTable {
 /** When a channel last sent a message of a kind: one message per kind per interval, whichever process sends it. */
 interface AlertBatchTable {
   channel_id: string;
+  /** the batch: one kind of one customer (`held:<tenant id>`) */
   kind: string;
   last_sent_at: string | null;
 }

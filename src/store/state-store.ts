@@ -46,6 +46,8 @@ export interface JournalEntry {
 export interface UserResult {
   readonly userId: string;
   readonly userPrincipalName: string;
+  /** the person's name (for a user gone from Microsoft 365, as the linked contact last showed it) */
+  readonly displayName: string | null;
   readonly outcome: string;
   readonly rule: MatchRule | null;
   readonly itglue: string;
@@ -70,6 +72,14 @@ export interface ConflictRecord {
   /** when the run that found it ran */
   readonly createdAt: string;
 }
+
+/** A person's result as it stands now, with the run (null for Sync now), when, and since when they are held. */
+export type StandingResult = UserResult & {
+  readonly runId: string | null;
+  readonly at: string;
+  /** when the person was first held, while they stay held (for a result that is not held: `at`) */
+  readonly heldSince: string;
+};
 
 /** One line of a person's history: a tenant run's result for them, or an operator's action on them. */
 export interface HistoryEntry {
@@ -172,6 +182,7 @@ function toUserResult(row: Database['user_results']): UserResult {
   return {
     userId: row.user_id,
     userPrincipalName: row.user_principal_name,
+    displayName: row.display_name,
     outcome: row.outcome,
     rule: row.rule as MatchRule | null,
     itglue: row.itglue,
@@ -816,6 +827,16 @@ export class StateStore {
   // --- per-user results ---
 
   async saveResults(runId: string, tenantId: string, results: readonly UserResult[]): Promise<void> {
+    // A person still held keeps the time they were first held: their earlier standing result says since when.
+    const standing = results.some((r) => r.outcome === 'held')
+      ? new Map((await this.standingResults(tenantId)).map((r) => [r.userId, r]))
+      : new Map<string, StandingResult>();
+    const startedAt = (await this.getRun(runId))?.startedAt ?? now();
+    const heldSince = (result: UserResult): string | null => {
+      if (result.outcome !== 'held') return null;
+      const before = standing.get(result.userId);
+      return before?.outcome === 'held' ? before.heldSince : startedAt;
+    };
     await this.db.transaction().execute(async (tx) => {
       for (let i = 0; i < results.length; i += 100) {
         await tx
@@ -826,6 +847,7 @@ export class StateStore {
               tenant_id: tenantId,
               user_id: r.userId,
               user_principal_name: r.userPrincipalName,
+              display_name: r.displayName,
               outcome: r.outcome,
               rule: r.rule,
               itglue: r.itglue,
@@ -834,6 +856,7 @@ export class StateStore {
               bms_contact_id: r.bmsContactId,
               reasons: JSON.stringify(r.reasons),
               diffs: JSON.stringify(r.diffs),
+              held_since: heldSince(r),
             })),
           )
           .execute();
@@ -1097,6 +1120,8 @@ export class StateStore {
       .select('runs.started_at')
       .where('user_results.tenant_id', '=', tenantId)
       .where('user_results.user_id', '=', userId)
+      // A run that left the person as they were is no news in their history.
+      .where('user_results.outcome', '!=', 'unchanged')
       .orderBy('runs.started_at', 'desc')
       .limit(limit)
       .execute();
@@ -1186,13 +1211,15 @@ export class StateStore {
    * Each person's result as it stands now: the tenant's latest run with results, then a later Sync now over it; with
    * the run (null for Sync now) and when.
    */
-  async standingResults(tenantId: string): Promise<(UserResult & { runId: string | null; at: string })[]> {
+  async standingResults(tenantId: string): Promise<StandingResult[]> {
     const runId = await this.latestResultsRun(tenantId);
     if (runId === null) return [];
     const run = await this.getRun(runId);
     const at = run?.startedAt ?? '';
-    const byUser = new Map<string, UserResult & { runId: string | null; at: string }>();
-    for (const result of await this.resultsOfRun(runId)) byUser.set(result.userId, { ...result, runId, at });
+    const byUser = new Map<string, StandingResult>();
+    const rows = await this.db.selectFrom('user_results').selectAll().where('run_id', '=', runId).execute();
+    for (const row of rows)
+      byUser.set(row.user_id, { ...toUserResult(row), runId, at, heldSince: row.held_since ?? at });
     const later = await this.db
       .selectFrom('contact_actions')
       .select(['user_id', 'result', 'at'])
@@ -1202,8 +1229,12 @@ export class StateStore {
       .orderBy('at')
       .execute();
     for (const row of later)
-      if (row.result !== null)
-        byUser.set(row.user_id, { ...(JSON.parse(row.result) as UserResult), runId: null, at: row.at });
+      if (row.result !== null) {
+        const result = JSON.parse(row.result) as UserResult;
+        const before = byUser.get(row.user_id);
+        const heldSince = before?.outcome === 'held' ? before.heldSince : row.at;
+        byUser.set(row.user_id, { ...result, runId: null, at: row.at, heldSince });
+      }
     return [...byUser.values()];
   }
 

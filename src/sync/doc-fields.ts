@@ -229,7 +229,10 @@ function choosePhones(
     if (existingPrimary >= 0) primaryKey = keys[existingPrimary]!;
   }
   const replacement = context.replacementPhone;
-  if (primaryKey === null && replacement !== null) {
+  // The placeholder is for the targets that require a phone: IT Glue gets it only when the setting says everywhere.
+  // One written there before is left where it stands (nothing the contact holds goes without a rule).
+  const replaced = primaryKey === null && replacement !== null;
+  if (replaced && (placeholder?.key === replacement.key || settings.phones.blankReplacementEverywhere)) {
     primaryKey = replacement.key;
     if (placeholder?.key === replacement.key) {
       kept.splice(placeholder.at, 0, placeholder.phone);
@@ -244,7 +247,8 @@ function choosePhones(
     phone.primary === (keys[i] === primaryKey) ? phone : { ...phone, primary: keys[i] === primaryKey },
   );
 
-  let primaryPhone: PrimaryPhone | null = null;
+  let primaryPhone: PrimaryPhone | null =
+    replaced && primaryKey === null ? { key: replacement.key, psaValue: replacement.psaValue } : null;
   if (primaryKey !== null) {
     const fromMicrosoft = wanted.find((w) => w.phone.e164 === primaryKey);
     if (fromMicrosoft !== undefined) {
@@ -490,7 +494,9 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
       : (user.mobilePhone ?? office)
     : null;
   const replacement = microsoftPrimary === null ? context.replacementPhone : null;
-  const primaryKey = microsoftPrimary?.e164 ?? replacement?.key ?? null;
+  // The placeholder goes to IT Glue only when the setting says everywhere; BMS, which requires a phone, always gets it.
+  const docReplacement = settings.phones.blankReplacementEverywhere ? replacement : null;
+  const primaryKey = microsoftPrimary?.e164 ?? docReplacement?.key ?? null;
   const phones = present<DocPhone>(
     office === null
       ? null
@@ -508,14 +514,14 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
           primary: mobile.e164 === primaryKey,
           label: MOBILE_PHONE_LABEL,
         },
-    replacement === null
+    docReplacement === null
       ? null
-      : { value: replacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL },
+      : { value: docReplacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL },
   );
   const ownedPhones = present<OwnedPhone>(
     office === null ? null : { key: office.e164, label: OFFICE_PHONE_LABEL, placeholder: false },
     user.mobilePhone === null ? null : { key: user.mobilePhone.e164, label: MOBILE_PHONE_LABEL, placeholder: false },
-    replacement === null ? null : { key: replacement.key, label: OFFICE_PHONE_LABEL, placeholder: true },
+    docReplacement === null ? null : { key: docReplacement.key, label: OFFICE_PHONE_LABEL, placeholder: true },
   );
   if (ownedPhones.length > 1) ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 

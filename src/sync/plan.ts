@@ -13,6 +13,7 @@ import type {
   TextLimits,
 } from '../domain/plan.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../domain/psa-contact.ts';
+import { formerName } from './former-name.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { normalizeEmail } from '../normalize/email.ts';
@@ -674,10 +675,18 @@ function planLeaversUnderGuard(
 function planLeaver(leaver: Leaver, link: Link, input: TenantSyncInput, tenant: TenantIndex): PlannedAction {
   const { settings } = input;
   const contact = tenant.linkedDocContacts.get(link.docContactId) ?? null;
+  // A user gone from Microsoft 365 is named by what the link last knew, so that nobody approves an inactivation blind.
+  const named =
+    leaver.slot === null
+      ? formerName(
+          link,
+          contact,
+          (link.psaContactId === null ? undefined : tenant.linkedPsaContacts.get(link.psaContactId)) ?? null,
+        )
+      : { userPrincipalName: leaver.upn, displayName: leaver.displayName };
   const base = {
     userId: leaver.userId,
-    userPrincipalName: leaver.upn,
-    displayName: leaver.displayName,
+    ...named,
     rule: 'link' as const,
     link: { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones } satisfies LinkIntent,
   };

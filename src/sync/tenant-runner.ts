@@ -143,6 +143,7 @@ function toResult(applied: AppliedAction, named: ResultNames): UserResult {
   return {
     userId: action.userId,
     userPrincipalName: action.userPrincipalName,
+    displayName: action.displayName,
     outcome: applied.failure === null ? action.outcome : 'failed',
     rule: action.rule,
     itglue: applied.itglue,

@@ -102,6 +102,12 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
         kind: { type: 'text', nullable: true },
       },
       {
+        key: 'phones.blankReplacementEverywhere',
+        label: 'Write that phone into IT Glue too',
+        help: 'Off: the replacement goes only to BMS, which requires a phone, and IT Glue keeps the truth (no phone). On: IT Glue gets it as the primary phone too.',
+        kind: { type: 'boolean' },
+      },
+      {
         key: 'phones.defaultRegion',
         label: 'Default phone region',
         help: 'Two-letter country code for numbers without a country code, when the user has no usage location or country.',

@@ -74,6 +74,10 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     expect(run.stdout).toMatch(/✓ IT Glue/);
     expect(run.stdout).toMatch(/✓ Kaseya BMS/);
     expect(run.stdout).toMatch(/✓ clock/);
+    // No web.publicUrl and no alert link address: links in alerts and exports would not open from another desk.
+    expect(run.stdout).toMatch(
+      /! alert links: Links in alerts and exports point at http:\/\/127\.0\.0\.1:\d+.*will not open from another desk/,
+    );
     expect(run.stdout).toMatch(
       /! IT Glue links: none yet: add "subdomain": "sandbox-msp" under itglue in the config \(IT Glue says the account is https:\/\/sandbox-msp\.itglue\.com\)/,
     );

@@ -8,6 +8,8 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type GraphUserSeed } from '../../src/sandbox/seed.ts';
 import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
 import { addInBmsByHand } from '../support/simulators.ts';
+import { userLines } from '../../src/cli/user-lines.ts';
+import { resultsTable } from '../../src/web/pages/shared.ts';
 
 const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
 const CONTOSO = seed.tenants[0]!;
@@ -337,6 +339,23 @@ describe('the sync engine on the demo seed', () => {
     const [halted] = await box.syncAll();
     expect(halted!.status).toBe('needs approval');
     expect(halted!.users.filter((u) => u.outcome === 'pending-approval')).toHaveLength(15);
+    // Gone from Microsoft 365, each is still named (from the linked contact) wherever a person approves.
+    const waiting = (await box.store.resultsOfRun(halted!.runId!)).filter((u) => u.outcome === 'pending-approval');
+    const contactOf = (userId: string) => {
+      const id = leaving.find((l) => l.userId === userId)!.docContactId;
+      return box.sims.itglue
+        .dump()
+        .organizations.flatMap((o) => o.contacts)
+        .find((c) => String(c.id) === id)!;
+    };
+    for (const result of waiting) {
+      const contact = contactOf(result.userId);
+      expect(result.displayName).toBe(`${contact['first-name']} ${contact['last-name']}`);
+      expect(result.userPrincipalName).toBe(contact['contact-emails'].find((e) => e.primary)!.value);
+    }
+    const first = waiting[0]!;
+    expect(userLines(first)[0]).toContain(`${first.displayName} <${first.userPrincipalName}>`);
+    expect(String(resultsTable(waiting))).toContain(first.displayName!);
     expect(halted!.users.find((u) => u.userId === stayer.id)).toMatchObject({ itglue: 'updated' });
     const active = (ids: readonly number[]) =>
       box.sims.bms.contactsOf(1).filter((c) => ids.includes(c.id) && c.isActive).length;
@@ -347,6 +366,9 @@ describe('the sync engine on the demo seed', () => {
     await box.store.setApproval(t, true);
     const [approved] = await box.syncAll();
     expect(approved!.status).toBe('ok');
+    const inactivated = (await box.store.resultsOfRun(approved!.runId!)).filter((u) => u.outcome === 'inactivated');
+    expect(inactivated).toHaveLength(15);
+    expect(inactivated.every((u) => u.displayName !== null && u.userPrincipalName !== '')).toBe(true);
     expect(active(leavingIds)).toBe(0);
     expect((await box.store.getTenant(t))?.approveInactivations).toBe(false);
   });

@@ -169,6 +169,7 @@ for (const database of DATABASES) {
         {
           userId: 'u1',
           userPrincipalName: 'a@b.c',
+          displayName: 'Ann Lee',
           outcome: 'synced',
           rule: 'alias',
           itglue: 'updated',

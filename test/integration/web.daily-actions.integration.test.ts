@@ -250,7 +250,7 @@ describe('the audit log', () => {
     const text = textOf((await admin.get('/audit')).body);
     for (const what of [
       /web:admin synced now \(ok\) Contoso Ltd/,
-      /web:admin changed the settings location\.strategy, phones\.blankReplacement, scope\.excludeUpnPatterns \(version 1\) Contoso Ltd/,
+      /web:admin changed the settings location\.strategy "default" → "officeLocation", phones\.blankReplacement null → "000-000-0000", scope\.excludeUpnPatterns \["admin\.\*"\] → \["admin-\*@\*","svc-\*@\*"\] \(version 1\) Contoso Ltd/,
       /web:admin approved the inactivations the deletion guard held back Fabrikam GmbH/,
       /web:admin settled the BMS conflict: linked to BMS contact \d+ Contoso Ltd \S+@contoso\.com/,
       /web:admin ran Sync now \(synced\) Contoso Ltd \S+@contoso\.com/,

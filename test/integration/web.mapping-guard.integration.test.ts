@@ -28,6 +28,23 @@ describe('the mapping form', () => {
     expect(textOf(itglue)).not.toMatch(/\(\d+\)/);
   });
 
+  it('shows the current mapping chosen, so that saving the form unchanged keeps it', async () => {
+    const before = await web.box.store.getTenant(CONTOSO);
+    const page = await admin.get(`/tenants/${CONTOSO}/mapping`);
+    const chosen = (id: string) =>
+      /<option value="([^"]*)"\s+selected/.exec(
+        new RegExp(`<select id="${id}"[\\s\\S]*?</select>`).exec(page.body)![0],
+      )?.[1];
+    expect([chosen('itglue'), chosen('bms')]).toEqual([before!.itglueOrganizationId, String(before!.bmsAccountId)]);
+    const saved = await admin.post(`/tenants/${CONTOSO}/mapping`, { itglue: chosen('itglue')!, bms: chosen('bms')! });
+    expect(saved.statusCode).toBe(303);
+    const after = await web.box.store.getTenant(CONTOSO);
+    expect([after!.itglueOrganizationId, after!.bmsAccountId]).toEqual([
+      before!.itglueOrganizationId,
+      before!.bmsAccountId,
+    ]);
+  });
+
   it("refuses Contoso onto Fabrikam's records, with the reason beside each field, and maps nothing", async () => {
     const before = await web.box.store.getTenant(CONTOSO);
     const refused = await admin.post(`/tenants/${CONTOSO}/mapping`, { itglue: '2', bms: '2' });

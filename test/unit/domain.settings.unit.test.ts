@@ -9,6 +9,7 @@ describe('settings', () => {
       setPrimary: true,
       primaryType: 'office',
       blankReplacement: null,
+      blankReplacementEverywhere: false,
       defaultRegion: 'US',
     });
   });
@@ -20,6 +21,7 @@ describe('settings', () => {
       setPrimary: true,
       primaryType: 'office',
       blankReplacement: '000-000-0000',
+      blankReplacementEverywhere: false,
       defaultRegion: 'GB',
     });
     expect(settings.psa.phoneType).toBe('Main');

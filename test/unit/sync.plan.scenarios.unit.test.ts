@@ -410,12 +410,45 @@ describe('primary phone', () => {
     expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'no-primary-phone' }));
   });
 
-  it('adds the literal replacement as the primary Work phone', () => {
-    const action = planOne({ users: [noPhones], settings: { phones: { blankReplacement: '000-000-0000' } } });
+  it('writes the literal replacement to BMS only: IT Glue keeps no phone', () => {
+    const first = tenantInput({ users: [noPhones], settings: { phones: { blankReplacement: '000-000-0000' } } });
+    const action = planTenantSync(first).actions[0]!;
+    expect(action.itglue.kind === 'create' && action.itglue.fields.phones).toEqual([]);
+    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('000-000-0000');
+    expect(action.outcome).toBe('synced');
+    // Re-planning what was written changes nothing, and a matched contact without a phone gets none either.
+    const applied = applyInMemory(first, planTenantSync(first));
+    const again = planTenantSync(applied).actions[0]!;
+    expect([again.itglue.kind, again.bms.kind]).toEqual(['unchanged', 'unchanged']);
+    const matched = planOne({
+      users: [noPhones],
+      contacts: [docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann@contoso.com')] })],
+      settings: { phones: { blankReplacement: '000-000-0000' } },
+    });
+    expect(matched.itglue.kind === 'update' && matched.itglue.patch.phones).toBeFalsy();
+    expect(matched.bms.kind === 'create' && matched.bms.fields.phoneNumber).toBe('000-000-0000');
+  });
+
+  it('adds the literal replacement as the primary Work phone of IT Glue too with blankReplacementEverywhere', () => {
+    const action = planOne({
+      users: [noPhones],
+      settings: { phones: { blankReplacement: '000-000-0000', blankReplacementEverywhere: true } },
+    });
     expect(action.itglue.kind === 'create' && action.itglue.fields.phones).toEqual([
       { value: '0000000000', extension: null, primary: true, label: 'Work' },
     ]);
     expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('000-000-0000');
+  });
+
+  it('leaves a placeholder IT Glue holds from before where it is, once the setting no longer says everywhere', () => {
+    const everywhere = { phones: { blankReplacement: '000-000-0000', blankReplacementEverywhere: true } };
+    const first = tenantInput({ users: [noPhones], settings: everywhere });
+    const applied = applyInMemory(first, planTenantSync(first));
+    const later = planTenantSync({
+      ...applied,
+      settings: { ...applied.settings, phones: { ...applied.settings.phones, blankReplacementEverywhere: false } },
+    }).actions[0]!;
+    expect([later.itglue.kind, later.bms.kind]).toEqual(['unchanged', 'unchanged']);
   });
 
   it('uses the tenant main number for "tenantMain", and drops it once Microsoft has a phone', () => {
@@ -439,7 +472,7 @@ describe('primary phone', () => {
   it('writes the tenant main number in its national form, and re-planning what was written changes nothing', () => {
     const first = tenantInput({
       users: [noPhones],
-      settings: { phones: { blankReplacement: 'tenantMain' } },
+      settings: { phones: { blankReplacement: 'tenantMain', blankReplacementEverywhere: true } },
       organizationPhone: '+1 206 555 0100',
     });
     const plan = planTenantSync(first);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { alertLinkCheck } from '../../alerts/alert-link-base.ts';
 import { checkBmsSwagger } from '../../connectors/bms/swagger-check.ts';
 import { BMS_REGIONS } from '../../connectors/bms/wire.ts';
 import { itglueSubdomainOf } from '../../operations/deep-links.ts';
@@ -288,6 +289,7 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
           checks.push(await swaggerCheck(bmsConfig.baseUrl ?? BMS_REGIONS[bmsConfig.region]));
         }
         checks.push(await notificationsCheck(context.config.web.publicUrl ?? null, context.store));
+        checks.push(await alertLinkCheck(context.alerts));
         const skew = await clockSkew(microsoft.graphUrl ?? GRAPH_BASE_URL);
         checks.push(
           skew === null

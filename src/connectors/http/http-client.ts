@@ -55,6 +55,14 @@ export interface RecordedExchange {
   readonly body: unknown;
 }
 
+/** The systems as people name them, by the service id a client is made with. */
+const SERVICE_NAMES: Readonly<Record<string, string>> = {
+  itglue: 'IT Glue',
+  bms: 'BMS',
+  graph: 'Microsoft Graph',
+  'microsoft login': 'The Microsoft login',
+};
+
 interface HttpClientOptions {
   /** the API's name in errors and logs */
   readonly service: string;
@@ -129,6 +137,8 @@ export class HttpClient {
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { service } = this.options;
+    // People read the system's own name in messages ("BMS kept failing"), not the id logs and metrics carry.
+    const named = SERVICE_NAMES[service] ?? service;
     let authRefreshed = false;
     let throttledSince: number | null = null;
     for (let attempt = 1; ; attempt++) {
@@ -208,7 +218,7 @@ export class HttpClient {
           service,
           status: response?.status ?? null,
           outcomeUnknown: true,
-          message: `${service} did not answer a write clearly (${outcome.kind === 'response' ? `status ${outcome.status}` : outcome.kind}); it may have been applied.`,
+          message: `${named} did not answer a write clearly (${outcome.kind === 'response' ? `status ${outcome.status}` : outcome.kind}); it may have been applied.`,
         });
       }
       const now = this.now();
@@ -253,21 +263,21 @@ export class HttpClient {
             code: 'RateLimited',
             service,
             status: 429,
-            message: `${service} kept answering 429 (too many requests) after ${attempt} attempts: ${decision.reason}.`,
+            message: `${named} kept answering 429 (too many requests) after ${attempt} attempts: ${decision.reason}.`,
           });
         if (response.status >= 500)
           throw new ConnectorError({
             code: 'Transient',
             service,
             status: response.status,
-            message: `${service} kept failing with ${response.status} after ${attempt} attempts.`,
+            message: `${named} kept failing with ${response.status} after ${attempt} attempts.`,
           });
         return response;
       }
       throw new ConnectorError({
         code: 'Transient',
         service,
-        message: `${service} could not be reached: ${decision.reason}.`,
+        message: `${named} could not be reached: ${decision.reason}.`,
       });
     }
   }

@@ -192,7 +192,7 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
       html`<p>
           contactsync tells these channels when something new waits for a person: conflicts to decide, contacts held
           from BMS, deletion-guard halts, failed syncs and contract mismatches. Each channel gets at most one message
-          per kind every ${view.intervalMinutes} minutes, listing every new item with a link to it.
+          per kind and customer every ${view.intervalMinutes} minutes, listing every new item with a link to it.
         </p>
         ${
           admin
@@ -211,12 +211,19 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
                 </div>
                 <div class="field">
                   <label for="base-url">Links point at</label
-                  ><input type="text" id="base-url" name="baseUrl" value="${view.baseUrl}" />
+                  ><input
+                    type="text"
+                    id="base-url"
+                    name="baseUrl"
+                    value="${view.savedBaseUrl ?? ''}"
+                    placeholder="${view.baseUrl}"
+                  />
                 </div>
                 <button type="submit">Save</button>
               </form>`
             : html`<p class="muted">Links point at ${view.baseUrl}.</p>`
         }
+        ${view.linkWarning === null ? '' : html`<div class="notice bad" role="alert" data-link-warning>${view.linkWarning}</div>`}
         ${channels.length === 0 ? html`<p class="card">No channel yet${admin ? ': add one below, or in the "alerts" block of the config file' : ''}.</p>` : ''}
         ${channels.map(
           (c) =>

@@ -48,8 +48,14 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
     const { organizations, accounts } = await mappingCandidates(store, services.apis(), tenant);
     const frame = tools.frame(request, reply);
     const chosenOrg = form?.itglue ?? tenant.itglueOrganizationId ?? '';
+    // The current mapping is chosen: saving the form unchanged keeps it.
     const chosenAccount =
-      form?.bms ?? (tenant.bmsAccountId === null ? (tenant.itglueOrganizationId === null ? '' : 'none') : '');
+      form?.bms ??
+      (tenant.bmsAccountId === null
+        ? tenant.itglueOrganizationId === null
+          ? ''
+          : 'none'
+        : String(tenant.bmsAccountId));
     const orgName = organizations.find((o) => o.id === chosenOrg)?.name;
     const accountName = accounts?.find((a) => String(a.id) === chosenAccount)?.name;
     const shared = problems.some((p) => p.key === 'itglue' || p.key === 'bms');

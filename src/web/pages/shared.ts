@@ -76,6 +76,13 @@ function changesCell(result: Pick<UserResult, 'diffs' | 'reasons'>): SafeHtml {
 }
 
 /** A table of per-user results (a run, a preview, a history). */
+/** The person of a result: the name, and the sign-in address under it (a result of an older version has no name). */
+function personCell(result: Pick<UserResult, 'userPrincipalName' | 'displayName'>): SafeHtml {
+  const name = result.displayName ?? null;
+  if (name === null) return html`${result.userPrincipalName}`;
+  return html`${name}${result.userPrincipalName === '' ? '' : html`<br /><span class="muted">${result.userPrincipalName}</span>`}`;
+}
+
 export function resultsTable(
   users: readonly (UserResult & { at?: string; tenantId?: string })[],
   options: { linkTenant?: string; showTime?: boolean } = {},
@@ -100,7 +107,7 @@ export function resultsTable(
             html`<tr data-user="${u.userPrincipalName}">
               ${options.showTime ? html`<td data-label="When">${(u.at ?? '').replace('T', ' ').slice(0, 19)}</td>` : ''}
               <td>
-                ${options.linkTenant === undefined ? u.userPrincipalName : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${u.userPrincipalName}</a>`}
+                ${options.linkTenant === undefined ? personCell(u) : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${personCell(u)}</a>`}
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
               <td data-label="Rule">${u.rule ?? '–'}</td>

@@ -1,0 +1,31 @@
+/** Where links in alerts and exports point, and whether another desk can open them. */
+export interface AlertLinkBase {
+  /** the address links start with */
+  readonly base: string;
+  /** why links will not open from another desk, with what to do; null when an address was set */
+  readonly warning: string | null;
+}
+
+/**
+ * Links use the alert settings' address, else the web UI's public address (`web.publicUrl`). Without either they
+ * fall back to the address the web UI listens on, which only this machine can be sure to reach: that is said.
+ */
+export function alertLinkBase(saved: string | null, publicUrl: string | null, listening: string): AlertLinkBase {
+  const chosen = saved ?? publicUrl;
+  if (chosen !== null) return { base: chosen.replace(/\/+$/, ''), warning: null };
+  const base = listening.replace(/\/+$/, '');
+  return {
+    base,
+    warning: `Links in alerts and exports point at ${base}, the address this installation listens on: they will not open from another desk. Set web.publicUrl in the config file to the address people open (or the link address on the Alerts page).`,
+  };
+}
+
+/** The doctor's check of the links (a warning, never a failure). */
+export async function alertLinkCheck(alerts: {
+  linkTarget(): Promise<AlertLinkBase>;
+}): Promise<{ name: string; state: 'ok' | 'warn'; detail: string }> {
+  const { base, warning } = await alerts.linkTarget();
+  return warning === null
+    ? { name: 'alert links', state: 'ok', detail: `links in alerts and exports point at ${base}` }
+    : { name: 'alert links', state: 'warn', detail: warning };
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attentionItems } from '../../src/operations/attention.ts';
+import { auditLine } from '../../src/operations/audit-text.ts';
+import { resolveConflict, saveTenantSettings, setContactSync } from '../../src/operations/operator-actions.ts';
+import { Browser, startWebHarness, textOf, type WebHarness } from '../support/web.ts';
+
+let web: WebHarness;
+let admin: Browser;
+const CONTOSO = '6f9d1c2e-4b7a-4c1e-9a55-0c3e8f1d2a01';
+
+beforeAll(async () => {
+  web = await startWebHarness();
+  admin = new Browser(web.app);
+  await admin.login('admin');
+}, 120_000);
+afterAll(async () => {
+  await web.close();
+});
+
+const historyKinds = async (userId: string) =>
+  (await web.box.store.userHistory(CONTOSO, userId, 50)).map((e) => e.action?.kind ?? e.result?.outcome);
+
+describe("a person's history and what waits", () => {
+  it('keeps the time a contact was first held while it stays held, however many runs hold it', async () => {
+    const held = async () => (await attentionItems(web.box.store, { tenantId: CONTOSO, kind: 'held' }))[0]!;
+    const first = await held();
+    await web.box.syncAll({ force: true });
+    await web.box.syncAll({ force: true });
+    const later = await held();
+    expect(later.userId).toBe(first.userId);
+    expect(later.since).toBe(first.since);
+    const runs = await web.box.store.listRuns(CONTOSO, 5);
+    expect(later.since < runs[0]!.startedAt).toBe(true);
+  });
+
+  it('records no row for a run that left a person unchanged, and records Disable and Enable', async () => {
+    const link = (await web.box.store.listLinks(CONTOSO)).find((l) => l.psaContactId !== null)!;
+    await web.box.syncAll({ force: true });
+    expect(await historyKinds(link.userId)).not.toContain('unchanged');
+    await setContactSync(web.box.store, CONTOSO, link.userId, 'psa', 'web:admin');
+    await setContactSync(web.box.store, CONTOSO, link.userId, 'none', 'web:admin');
+    expect((await historyKinds(link.userId)).slice(0, 2)).toEqual(['enable', 'disable']);
+    const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(link.userId)}`)).body);
+    expect(page).toMatch(/Sync enabled\. by web:admin/);
+    expect(page).toMatch(/Sync disabled \(BMS is left alone\)\. by web:admin/);
+  });
+
+  it('calls a contact an operator linked "linked by hand", on the page and in the history', async () => {
+    const conflict = (await web.box.store.listConflicts({ status: 'open' })).find(
+      (c) => c.tenantId === CONTOSO && c.side === 'itglue',
+    )!;
+    await resolveConflict(
+      web.box.store,
+      conflict.id,
+      { kind: 'link', contactId: conflict.candidates[0]! },
+      'web:admin',
+    );
+    await web.box.syncAll();
+    expect(await historyKinds(conflict.userId)).toContain('link');
+    const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(conflict.userId)}`)).body);
+    expect(page).toMatch(/linked by hand/);
+    expect(page).not.toMatch(/\(created\)/);
+    expect(page).toMatch(`Linked by hand to IT Glue contact ${conflict.candidates[0]}.`);
+  });
+
+  it('records a settings change with each key old → new', async () => {
+    const tenant = (await web.box.store.getTenant(CONTOSO))!;
+    await saveTenantSettings(web.box.store, tenant, { phones: { blankReplacement: '000-000-0000' } }, 'web:admin');
+    const [entry] = await web.box.store.listAudit({ limit: 1, action: 'tenant.settings' });
+    expect(entry!.details.values).toEqual({ 'phones.blankReplacement': { old: null, new: '000-000-0000' } });
+    expect(auditLine(entry!, new Map()).what).toBe(
+      `changed the settings phones.blankReplacement null → "000-000-0000" (version ${String(entry!.details.version)})`,
+    );
+  });
+});
