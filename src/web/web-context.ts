@@ -7,6 +7,7 @@ import type { SyncRunner } from '../sync/tenant-runner.ts';
 import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 import type { DeliveryMode } from '../jobs/delivery-mode.ts';
 import type { NoticeReceiver } from '../jobs/notice-receiver.ts';
+import type { SchedulerHeartbeat } from './health-routes.ts';
 
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
 export interface WebServices {
@@ -31,6 +32,8 @@ export interface WebServices {
   readonly notices?: NoticeReceiver | null;
   /** how each tenant hears of changes (pushed or polled) and why; absent: every tenant polls */
   deliveryModes?(): Promise<ReadonlyMap<string, DeliveryMode>>;
+  /** the scheduler running in this process (`serve --daemon`), for `/readyz`; absent: none here */
+  readonly heartbeat?: SchedulerHeartbeat | null;
 }
 
 /** Who made a request: a person signed in with a session cookie, or a REST API token. */
