@@ -87,6 +87,13 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./commands/scale-out.ts')).registerScaleOut,
   },
   {
+    commands: {
+      backup: 'A consistent copy of the SQLite database while contactsync runs.',
+      restore: 'Put a backup in the place of the SQLite database (contactsync stopped).',
+    },
+    load: async () => (await import('./commands/backup.ts')).registerBackup,
+  },
+  {
     commands: { sandbox: 'Try it: simulated customers synced, then the web UI.' },
     load: async () => (await import('./commands/sandbox.ts')).registerSandbox,
   },
