@@ -43,5 +43,6 @@ try {
 } catch (error) {
   // A problem a person can fix: said plainly, without a stack trace.
   writeErr(`contactsync: ${(error as Error).message ?? String(error)}\n`);
-  process.exitCode = 1;
+  // Ended now: a server the command started before it failed (the sandbox's simulators) would keep it running.
+  process.exit(1);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
-import { simulatorConfig } from '../support/cli.ts';
+import { runCli, simulatorConfig } from '../support/cli.ts';
 import { startCli, waitUntil } from '../support/cli-process.ts';
 import { openTestDatabase } from '../support/databases.ts';
 import { smallSeed } from '../support/simulators.ts';
@@ -64,5 +64,15 @@ describe('a monitor or a load balancer asks how contactsync is, without signing 
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('a command that fails', () => {
+  it('ends with its error even when it had started servers (the sandbox with a database it cannot open)', async () => {
+    const run = await runCli(['sandbox', '--once', '--db', '/dev/null/sandbox.db'], {
+      CONTACTSYNC_DATA_DIR: join(dir, 'data'),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^contactsync: .*\/dev\/null/m);
   });
 });
