@@ -6,6 +6,7 @@ import { cpus, totalmem, platform, release } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const benchmarks = [
+  { name: 'cli-start', args: ['--import', 'tsx', 'bench/cli-start/run.ts'] },
   { name: 'plan', args: ['--import', 'tsx', 'bench/plan/run.ts'] },
   { name: 'api-economy', args: ['--import', 'tsx', 'bench/api-economy/run.ts'] },
   { name: 'rate-limit', args: ['--import', 'tsx', 'bench/rate-limit/run.ts'] },
@@ -42,6 +43,8 @@ for (const bench of benchmarks.filter((b) => only.length === 0 || only.includes(
 const total = (counts) => counts.graph + counts.itglue + counts.bms;
 const results = [];
 const add = (name, value, unit, bar, met) => results.push({ name, value, unit, bar, met });
+for (const r of lines.filter((l) => l.bench === 'cli-start'))
+  add(`${r.command}: median of ${r.runs} starts, wall clock`, r.medianMs, 'ms', '< 1000 ms', r.medianMs < 1000);
 for (const r of lines.filter((l) => l.bench === 'plan')) {
   const big = r.n === 100000;
   add(

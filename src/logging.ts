@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import pino, { type Logger } from 'pino';
+import pino, { type Level, type LogFn, type Logger } from 'pino';
+import { DEFAULT_LOG_LIMITS, RotatingLogFile, type LogFileLimits } from './log-file.ts';
 
 /** Keys whose values are secrets wherever they appear in a log record. */
 const REDACTED_KEYS = [
@@ -17,32 +18,80 @@ const REDACTED_KEYS = [
   'secretKey',
 ];
 
-/**
- * The log file (0600: it names people), written as each line comes: nothing is left to flush at exit, where a full
- * disk would make pino retry a failed write for ever. When the file cannot be written, logging stops with one line
- * on stderr and the command goes on to report its own error.
- */
-function logFile(file: string) {
-  if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const destination = pino.destination({ dest: file, sync: true, mkdir: true, mode: 0o600 });
-  let failed = false;
-  destination.on('error', (error: Error) => {
-    if (failed) return;
-    failed = true;
-    Object.assign(destination, {
-      write: () => true,
-      flush: (callback?: (error?: Error) => void) => callback?.(),
-      flushSync: () => {},
-      end: () => {},
-    });
-    process.stderr.write(`contactsync: the log ${file} cannot be written (${error.message}); logging stopped.\n`);
-  });
-  return destination;
+export interface LoggerOptions {
+  readonly level?: Level | string;
+  readonly limits?: LogFileLimits;
+  /** an identical warning or error within this time of the first is counted, not written (60 s) */
+  readonly repeatWindowMs?: number;
+  readonly now?: () => number;
 }
 
-/** JSON logs in a file (the terminal is for people), secrets redacted at any depth up to three levels; CONTACTSYNC_LOG_LEVEL=debug logs every API attempt. */
-export function createLogger(file: string, level = process.env.CONTACTSYNC_LOG_LEVEL ?? 'info'): Logger {
+interface Repeats {
+  until: number;
+  count: number;
+  /** writes the count of the repeats, with the logger and level of the first */
+  readonly report: (count: number) => void;
+}
+
+/**
+ * A flood of one warning (a thousand forged sign-in posts, an API down for an hour) would fill the disk line by line:
+ * the first is written, the identical ones that follow within the window are counted, and the count is written when
+ * the window ends ("… (repeated 999 times in 60 s)"). Identical: the same level, message and error text.
+ */
+function countingRepeats(windowMs: number, now: () => number) {
+  const seen = new Map<string, Repeats>();
+  const flush = (all: boolean) => {
+    for (const [key, entry] of seen)
+      if (all || entry.until <= now()) {
+        if (entry.count > 0) entry.report(entry.count);
+        seen.delete(key);
+      }
+  };
+  const timer = setInterval(() => flush(false), Math.max(1000, windowMs / 4));
+  timer.unref();
+  process.once('exit', () => flush(true));
+  return function logMethod(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
+    if (level < 40) return method.apply(this, args);
+    const [first, second] = args as unknown[];
+    const message = typeof first === 'string' ? first : typeof second === 'string' ? second : '';
+    const fields = (typeof first === 'object' && first !== null ? first : {}) as { error?: unknown; err?: unknown };
+    const error = fields.error ?? (fields.err as { message?: unknown } | undefined)?.message ?? '';
+    const key = `${level}\u0000${message}\u0000${String(error)}`;
+    const entry = seen.get(key);
+    if (entry !== undefined && entry.until > now()) {
+      entry.count++;
+      return;
+    }
+    if (entry !== undefined && entry.count > 0) entry.report(entry.count);
+    if (seen.size >= 1000) flush(true);
+    seen.set(key, {
+      until: now() + windowMs,
+      count: 0,
+      report: (count) =>
+        method.call(
+          this,
+          { ...fields, repeated: count },
+          `${message} (repeated ${count} time${count === 1 ? '' : 's'} in ${Math.round(windowMs / 1000)} s)`,
+        ),
+    });
+    method.apply(this, args);
+  };
+}
+
+/**
+ * JSON logs in a file (the terminal is for people), rotated by size, secrets redacted at any depth up to three levels,
+ * repeated warnings counted; CONTACTSYNC_LOG_LEVEL=debug logs every API attempt.
+ */
+export function createLogger(file: string, options: LoggerOptions = {}): Logger {
   mkdirSync(dirname(file), { recursive: true });
   const paths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
-  return pino({ level, redact: { paths, censor: '[redacted]' } }, logFile(file));
+  const destination = new RotatingLogFile(file, options.limits ?? DEFAULT_LOG_LIMITS, options.now);
+  return pino(
+    {
+      level: options.level ?? process.env.CONTACTSYNC_LOG_LEVEL ?? 'info',
+      redact: { paths, censor: '[redacted]' },
+      hooks: { logMethod: countingRepeats(options.repeatWindowMs ?? 60_000, options.now ?? Date.now) },
+    },
+    destination,
+  );
 }

@@ -29,6 +29,11 @@ export { tenantNamed } from '../operations/operator-actions.ts';
 
 export const DATA_DIR = resolve(process.env.CONTACTSYNC_DATA_DIR ?? './data');
 
+/** Where a config's log lives: CONTACTSYNC_DATA_DIR, else the data folder beside the config (not the working one). */
+export function dataDirOf(configPath: string): string {
+  return resolve(process.env.CONTACTSYNC_DATA_DIR ?? join(dirname(resolve(configPath)), 'data'));
+}
+
 /** Who did an admin action, for the audit log. */
 export function actor(): string {
   return process.env.CONTACTSYNC_ACTOR ?? `cli:${userInfo().username}`;
@@ -68,7 +73,7 @@ export async function openContext(
 ): Promise<CliContext> {
   const path = resolve(configPath);
   const config = loadConfig(path, process.env, options);
-  const logger = createLogger(join(DATA_DIR, 'contactsync.log'));
+  const logger = createLogger(join(dataDirOf(path), 'contactsync.log'));
   let metrics: StoreMetrics | null = null;
   // A relative database path is relative to the config file.
   const database = openDatabase({

@@ -1,22 +1,6 @@
 import { Command } from 'commander';
 import { productVersion } from '../config/product-version.ts';
-import { registerAdmin } from './commands/admin.ts';
-import { registerAlerts } from './commands/alerts.ts';
-import { registerAttention } from './commands/attention.ts';
-import { registerConfig } from './commands/config.ts';
-import { registerConflicts } from './commands/conflicts.ts';
-import { registerContact } from './commands/contact.ts';
-import { registerDaemon } from './commands/daemon.ts';
-import { registerDoctor } from './commands/doctor.ts';
-import { registerInit } from './commands/init.ts';
-import { registerPlan } from './commands/plan.ts';
-import { registerRuns } from './commands/runs.ts';
-import { registerSandbox } from './commands/sandbox.ts';
-import { registerScaleOut } from './commands/scale-out.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerSimulators } from './commands/simulators.ts';
-import { registerSync } from './commands/sync.ts';
-import { registerTenants } from './commands/tenants.ts';
+import { COMMAND_MODULES, commandNamed, moduleOf } from './command-index.ts';
 import { writeErr } from './terminal-text.ts';
 
 /** The config file a command uses: --config, else CONTACTSYNC_CONFIG, else ./contactsync.json. */
@@ -26,29 +10,24 @@ function configOf(command: Command): string {
   );
 }
 
-export function program(): Command {
+/**
+ * The program for these arguments: the named command's module alone is loaded. Without a command (`--help`,
+ * `--version`) every command is listed by its line in the index; an unknown word loads them all, so that commander
+ * can suggest the nearest.
+ */
+export async function program(args: readonly string[]): Promise<Command> {
   const cli = new Command('contactsync')
     .description('Keeps Microsoft 365 users, IT Glue contacts and Kaseya BMS contacts in step for every customer.')
     .version(productVersion())
     .option('-c, --config <file>', 'the config file (default: CONTACTSYNC_CONFIG, else ./contactsync.json)')
     .showHelpAfterError();
-  registerInit(cli, configOf);
-  registerConfig(cli, configOf);
-  registerDoctor(cli, configOf);
-  registerTenants(cli, configOf);
-  registerPlan(cli, configOf);
-  registerSync(cli, configOf);
-  registerDaemon(cli, configOf);
-  registerAttention(cli, configOf);
-  registerConflicts(cli, configOf);
-  registerContact(cli, configOf);
-  registerRuns(cli, configOf);
-  registerAdmin(cli, configOf);
-  registerAlerts(cli, configOf);
-  registerServe(cli, configOf);
-  registerScaleOut(cli, configOf);
-  registerSandbox(cli);
-  registerSimulators(cli);
+  const name = commandNamed(args);
+  const named = name === undefined ? undefined : moduleOf(name);
+  if (named !== undefined) (await named.load())(cli, configOf);
+  else if (name === undefined)
+    for (const module of COMMAND_MODULES)
+      for (const [command, summary] of Object.entries(module.commands)) cli.command(command).summary(summary);
+  else for (const module of COMMAND_MODULES) (await module.load())(cli, configOf);
   return cli;
 }
 
@@ -60,9 +39,10 @@ for (const stream of [process.stdout, process.stderr])
   });
 
 try {
-  await program().parseAsync(process.argv);
+  await (await program(process.argv.slice(2))).parseAsync(process.argv);
 } catch (error) {
   // A problem a person can fix: said plainly, without a stack trace.
   writeErr(`contactsync: ${(error as Error).message ?? String(error)}\n`);
-  process.exitCode = 1;
+  // Ended now: a server the command started before it failed (the sandbox's simulators) would keep it running.
+  process.exit(1);
 }

@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import type { TenantRecord } from '../store/state-store.ts';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
 import { webAddresses } from '../web/web-addresses.ts';
-import { printable } from './terminal-text.ts';
+import { printable, writeOut } from './terminal-text.ts';
 
 /** One progress bar per tenant on stderr, only on a terminal. */
 export function progressBars(enabled: boolean, names: ReadonlyMap<string, string>) {
@@ -150,7 +150,14 @@ export function unmappedProblem(tenant: TenantRecord): Error {
 
 export function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      // Said at once: what is in flight may take a while to finish, and a silent terminal looks hung.
+      writeOut(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping once the work in flight is done.\n`);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }

@@ -50,6 +50,7 @@ export class Daemon {
   private readonly pushed = new Set<string>();
   private readonly nudged = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  private beatAt: number | null = null;
 
   constructor(private readonly options: DaemonOptions) {}
 
@@ -62,6 +63,11 @@ export class Daemon {
     this.stopping = true;
     this.wake?.();
     await this.loop;
+  }
+
+  /** When the loop last went round (epoch ms), for readiness checks; null before its first turn. */
+  lastBeatAt(): number | null {
+    return this.beatAt;
   }
 
   /** Graph said the tenant changed: it is read as soon as the loop can (once, however many notices came). */
@@ -95,6 +101,7 @@ export class Daemon {
     const random = this.options.random ?? Math.random;
     const interval = this.options.pollSeconds * 1000;
     while (!this.stopping) {
+      this.beatAt = this.now();
       await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
       const tenants = (await store.listTenants()).filter((t) => t.itglueOrganizationId !== null);
       const modes = (await this.options.modes?.().catch(() => null)) ?? new Map<string, DeliveryMode>();

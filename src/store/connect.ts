@@ -1,7 +1,17 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { AdvisoryTenantLocks, LeaseTenantLocks, type TenantLocks } from './tenant-locks.ts';
@@ -34,6 +44,22 @@ interface OpenOptions {
 class SqliteDialectKeepingCause extends SqliteDialect {
   constructor(private readonly database: SQLite.Database) {
     super({ database });
+  }
+
+  /**
+   * Kysely takes no migration lock on SQLite and runs each migration outside a transaction: two processes opening a
+   * new database at once would both apply it. The lock is a write transaction held over all of them (SQLite's DDL is
+   * transactional): the second process waits, then finds them applied.
+   */
+  override createAdapter(): DialectAdapter {
+    return new (class extends SqliteAdapter {
+      override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
+        await sql`BEGIN IMMEDIATE`.execute(db);
+      }
+      override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
+        await sql`COMMIT`.execute(db);
+      }
+    })();
   }
 
   override createDriver(): Driver {

@@ -444,11 +444,23 @@ migrations['0012_held_since'] = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/** Another process held the migration lock past the busy timeout (a long migration): it is worth another try. */
+function lostTheRace(error: unknown): boolean {
+  return (error as { code?: string }).code?.startsWith('SQLITE_BUSY') === true;
+}
+
 /** Brings the database to the newest schema; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   // Each migration is applied once whatever its place in the order, so that a database kept across versions takes
   // the ones it lacks even when their names sort before ones it has.
-  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
+  let { error, results } = await migrator.migrateToLatest();
+  // On SQLite the migration lock is a write transaction (store/connect.ts): a process that waited for it longer than
+  // the busy timeout tries again, and finds the migrations applied.
+  for (let attempt = 1; error !== undefined && attempt <= 5 && lostTheRace(error); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(

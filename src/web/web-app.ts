@@ -18,6 +18,7 @@ import { OperationError } from '../operations/operator-actions.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import { prometheusText } from '../metrics/prometheus-text.ts';
 import { registerApiRoutes } from './api-routes.ts';
+import { registerHealthRoutes } from './health-routes.ts';
 import { html } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
@@ -468,6 +469,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       .send(await prometheusText(store, services.queue ? await services.queue.counts() : null)),
   );
 
+  registerHealthRoutes(app, store, services.heartbeat ?? null);
   registerNotificationRoutes(app, services.notices ?? null, (message, fields) => app.log.error(fields, message));
   registerPages(app, services, tools);
   registerApiRoutes(app, services, productVersion());

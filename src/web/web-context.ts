@@ -8,6 +8,7 @@ import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 import type { DeliveryMode } from '../jobs/delivery-mode.ts';
 import type { NoticeReceiver } from '../jobs/notice-receiver.ts';
 import type { PreviewLimits } from './tenant-previews.ts';
+import type { SchedulerHeartbeat } from './health-routes.ts';
 
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
 export interface WebServices {
@@ -34,6 +35,8 @@ export interface WebServices {
   deliveryModes?(): Promise<ReadonlyMap<string, DeliveryMode>>;
   /** how many previews may read the APIs per minute, and how long one is shared (default: PREVIEW_LIMITS) */
   readonly previewLimits?: PreviewLimits;
+  /** the scheduler running in this process (`serve --daemon`), for `/readyz`; absent: none here */
+  readonly heartbeat?: SchedulerHeartbeat | null;
 }
 
 /** Who made a request: a person signed in with a session cookie, or a REST API token. */

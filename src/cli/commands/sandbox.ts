@@ -111,6 +111,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   await daemon.stop();
   await app.close();
   await box.close();
+  writeOut('Stopped.\n');
   process.exit(0);
 }
 

@@ -50,6 +50,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
                 onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
               });
         let daemon: Daemon | null = null;
+        const pollSeconds = pollSecondsOf(context);
         // Graph's notices: with the daemon here, it reads the tenants at once; in scale-out, their jobs are queued.
         const keepsTenants = options.daemon === true || queue !== null;
         const push: PushServices | null = keepsTenants
@@ -78,6 +79,11 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             links: linkSettingsOf(context.config),
             notices: push?.receiver ?? null,
             ...(push === null ? {} : { deliveryModes: () => push.deliveryModes() }),
+            // The loop turns at least once per poll interval; a slow read of the tenant list is allowed a minute more.
+            heartbeat:
+              options.daemon === true
+                ? { lastBeatAt: () => daemon?.lastBeatAt() ?? null, maxAgeMs: (2 * pollSeconds + 60) * 1000 }
+                : null,
           },
           secureCookies: config.web.secureCookies,
           trustProxy: config.web.trustProxy,
@@ -99,7 +105,6 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
         if (options.daemon === true) {
           await registerConfiguredTenants(context);
-          const pollSeconds = pollSecondsOf(context);
           const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
           const nameOf = (tenantId: string) => names.get(tenantId) ?? tenantId;
           daemon = new Daemon({
