@@ -186,7 +186,7 @@ describe('contactsync sync --config FILE', () => {
     expect(typo.stderr).toBe('contactsync: No tenant "Contso Ltd". Did you mean "Contoso Ltd"?\n');
     const loose = await runCli(['plan', '--config', config, '--tenant', '  contoso   LTD '], secrets());
     expect(loose.code, loose.stderr).toBe(0);
-    expect(loose.stdout).toMatch(/^Contoso Ltd — /);
+    expect(loose.stdout).toMatch(/^Contoso Ltd — /m);
   });
 
   it('exits 2 when a tenant waits for approval of inactivations', async () => {
