@@ -116,7 +116,7 @@ export async function unlinkContact(
 }
 
 /** The systems a relink reads, to check that the chosen contact exists in the tenant's organization or account. */
-interface RelinkSystems {
+export interface RelinkSystems {
   readonly itglue: Pick<DocStore, 'readContact' | 'listContacts'>;
   readonly bms: Pick<Psa, 'listContacts'> | null;
 }

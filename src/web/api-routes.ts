@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issueInWords } from '../domain/issue-words.ts';
 import { actOnAttention, setBlankPhoneAndSync } from '../operations/attention-actions.ts';
-import { sharedEvidence } from './shared-evidence.ts';
+import { sharedContactLists, sharedEvidence } from './shared-reads.ts';
 import { conflictNamed } from '../operations/conflict-named.ts';
 import { ATTENTION_KINDS, attentionItems, countByKind, type AttentionKind } from '../operations/attention.ts';
 import {
@@ -23,7 +23,7 @@ import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { auditLine } from '../operations/audit-text.ts';
 import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../operations/contact-decisions.ts';
 import { contactView } from './contact-view.ts';
-import { LIVE_READS_WORDS, liveReadsOf, previewOf } from './live-reads.ts';
+import { LIVE_READS_WORDS, previewOf } from './live-reads.ts';
 import { actorOf, liveSystemsOf, type Access, type WebServices } from './web-context.ts';
 
 /** One route of the REST API: registered from this table, and described by the OpenAPI document from it too. */
@@ -432,9 +432,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const { tenantId, userId } = params(request);
       const system = (request.query as { system?: string }).system === 'bms' ? 'bms' : 'itglue';
       const tenant = await tenantNamed(services.store, tenantId!);
-      return liveReadsOf(services).read(tenant.id, `candidates:${system}:${userId}`, () =>
-        linkCandidates(services.store, services.apis(), tenant.id, userId!, system),
-      );
+      return linkCandidates(services.store, sharedContactLists(services, tenant.id), tenant.id, userId!, system);
     },
   },
   {

@@ -117,6 +117,9 @@ export class LiveReads {
     )
       return entry.result as Promise<T>;
     this.spend(options.cost ?? 1, now, options.afterAction !== true);
+    // What nobody may share any more goes, so that the reads kept stay as few as the budget allows.
+    for (const [other, kept] of this.shared)
+      if (now - kept.at >= this.limits.cacheSeconds * 1000) this.shared.delete(other);
     const result = runAs(false, read);
     this.shared.set(id, { fingerprint, at: now, result });
     result.catch(() => {

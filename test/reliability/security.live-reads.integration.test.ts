@@ -67,6 +67,7 @@ describe('live reads', () => {
       },
       "the tenant page's setting choices": { load: () => viewer.get(`/tenants/${tenantId}`), shows: 'Sync settings' },
     };
+    const costs = new Map<string, number>();
     for (const [kind, { load, shows }] of Object.entries(kinds)) {
       await somethingHappened(harness, tenantId);
       let before = vendorRequests(harness);
@@ -75,6 +76,7 @@ describe('live reads', () => {
       expect(one.body, kind).toContain(shows);
       const oneRead = vendorRequests(harness) - before;
       expect(oneRead, kind).toBeGreaterThan(0);
+      costs.set(kind, oneRead);
 
       await somethingHappened(harness, tenantId);
       before = vendorRequests(harness);
@@ -90,10 +92,18 @@ describe('live reads', () => {
       expect((await load()).statusCode, kind).toBe(200);
       expect(vendorRequests(harness) - before, `${kind}: again`).toBe(oneRead);
     }
+    // The contacts a person can be linked to are the same list for every user of the tenant: read once.
+    await somethingHappened(harness, tenantId);
+    let before = vendorRequests(harness);
+    const lists = await Promise.all(
+      users.map((u) => api(harness, `/api/contacts/${tenantId}/${u}/candidates?system=bms`)),
+    );
+    expect(lists.map((l) => l.statusCode)).toEqual(users.map(() => 200));
+    expect(vendorRequests(harness) - before).toBe(costs.get("a contact's BMS candidates"));
     // The page of every customer reads the same per tenant, and is shared in turn.
     await somethingHappened(harness, tenantId);
     expect((await viewer.get('/conflicts')).statusCode).toBe(200);
-    const before = vendorRequests(harness);
+    before = vendorRequests(harness);
     const pages = await Promise.all(Array.from({ length: 8 }, () => viewer.get('/conflicts')));
     expect(pages.map((p) => p.statusCode)).toEqual(Array<number>(8).fill(200));
     expect(vendorRequests(harness)).toBe(before);

@@ -11,7 +11,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { LIVE_READ_LIMITS } from '../live-reads.ts';
-import { sharedEvidence } from '../shared-evidence.ts';
+import { sharedEvidence } from '../shared-reads.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, isAdmin, param, query } from './shared.ts';
 

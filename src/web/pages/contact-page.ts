@@ -12,7 +12,8 @@ import {
   type LinkCandidate,
 } from '../../operations/contact-decisions.ts';
 import { contactView, type ContactView } from '../contact-view.ts';
-import { LiveReadsExhausted, liveReadsOf } from '../live-reads.ts';
+import { LiveReadsExhausted } from '../live-reads.ts';
+import { sharedContactLists } from '../shared-reads.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
@@ -224,11 +225,12 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
       const current = system === 'itglue' ? (view.link?.docContactId ?? null) : String(view.link?.psaContactId ?? '');
       let candidates: LinkCandidate[];
       try {
-        candidates = await liveReadsOf(services).read(
+        candidates = await linkCandidates(
+          store,
+          sharedContactLists(services, tenantId, read),
           tenantId,
-          `candidates:${system}:${userId}`,
-          () => linkCandidates(store, apis, tenantId, userId, system),
-          read,
+          userId,
+          system,
         );
       } catch (error) {
         if (error instanceof LiveReadsExhausted) throw error;
