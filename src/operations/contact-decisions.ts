@@ -1,3 +1,4 @@
+import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { Link } from '../domain/link.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import { closestFirst } from '../normalize/name-closeness.ts';
@@ -10,14 +11,16 @@ import { OperationError } from './operation-error.ts';
  * the next sync matches afresh, or moved to another contact. Each is audited and kept on the person's history.
  */
 
-interface Person {
+export interface Person {
   readonly tenant: TenantRecord;
   readonly userId: string;
+  readonly user: DirectoryUser;
   /** the sign-in name, for messages */
   readonly name: string;
 }
 
-async function personOf(store: StateStore, tenantId: string, userId: string): Promise<Person> {
+/** The tenant and the user, as the last read of Microsoft 365 holds them; NotFound, said in words, without either. */
+export async function personOf(store: StateStore, tenantId: string, userId: string): Promise<Person> {
   const tenant = await store.getTenant(tenantId);
   if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
   const user = await store.directoryUser(tenantId, userId);
@@ -26,7 +29,7 @@ async function personOf(store: StateStore, tenantId: string, userId: string): Pr
       'NotFound',
       `No user ${userId} in ${tenant.displayName} (a user appears after the first sync of its tenant).`,
     );
-  return { tenant, userId, name: user.userPrincipalName };
+  return { tenant, userId, user, name: user.userPrincipalName };
 }
 
 async function record(
@@ -113,7 +116,7 @@ export async function unlinkContact(
 }
 
 /** The systems a relink reads, to check that the chosen contact exists in the tenant's organization or account. */
-interface RelinkSystems {
+export interface RelinkSystems {
   readonly itglue: Pick<DocStore, 'readContact' | 'listContacts'>;
   readonly bms: Pick<Psa, 'listContacts'> | null;
 }
@@ -135,7 +138,7 @@ export async function linkCandidates(
   system: 'itglue' | 'bms',
 ): Promise<LinkCandidate[]> {
   const person = await personOf(store, tenantId, userId);
-  const user = (await store.directoryUser(tenantId, userId))!;
+  const { user } = person;
   const links = await store.listLinks(tenantId);
   const users = new Map((await store.loadUsers(tenantId)).map((u) => [u.id, u.userPrincipalName]));
   const holder = (find: (l: Link) => boolean): string | null => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issueInWords } from '../domain/issue-words.ts';
 import { actOnAttention, setBlankPhoneAndSync } from '../operations/attention-actions.ts';
-import { conflictEvidence, type EvidenceReaders } from '../operations/conflict-evidence.ts';
+import { sharedContactLists, sharedEvidence } from './shared-reads.ts';
 import { conflictNamed } from '../operations/conflict-named.ts';
 import { ATTENTION_KINDS, attentionItems, countByKind, type AttentionKind } from '../operations/attention.ts';
 import {
@@ -23,7 +23,7 @@ import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { auditLine } from '../operations/audit-text.ts';
 import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../operations/contact-decisions.ts';
 import { contactView } from './contact-view.ts';
-import { PREVIEW_LIMITS, previewsOf } from './tenant-previews.ts';
+import { LIVE_READS_WORDS, previewOf } from './live-reads.ts';
 import { actorOf, liveSystemsOf, type Access, type WebServices } from './web-context.ts';
 
 /** One route of the REST API: registered from this table, and described by the OpenAPI document from it too. */
@@ -184,12 +184,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/api/tenants/{id}/plan',
-    summary: `The dry run: what a sync would do, per user, with field diffs; writes nothing. One read per tenant is shared for ${PREVIEW_LIMITS.cacheSeconds} s (or until a run or a change); at most ${PREVIEW_LIMITS.perMinute} fresh reads a minute, then 429 with Retry-After`,
+    summary: `The dry run: what a sync would do, per user, with field diffs; writes nothing. ${LIVE_READS_WORDS}`,
     access: 'viewer',
     query: { outcome: 'only users with this outcome (synced, held, disputed, ...)' },
     handler: async (request, services) => {
       const tenant = await tenantNamed(services.store, params(request).id!);
-      const r = await previewsOf(services).preview(tenant.id);
+      const r = await previewOf(services, tenant.id);
       const outcome = (request.query as { outcome?: string }).outcome;
       return {
         tenantId: r.tenantId,
@@ -288,19 +288,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/api/conflicts/{id}',
-    summary:
-      "One open conflict's evidence (by id, its first characters, or the user's sign-in name): the user and each candidate with emails, phones, title, location, dates and links, every field marked same, differs or missing, and the rule",
+    summary: `One open conflict's evidence (by id, its first characters, or the user's sign-in name): the user and each candidate with emails, phones, title, location, dates and links, every field marked same, differs or missing, and the rule. ${LIVE_READS_WORDS}`,
     access: 'viewer',
     handler: async (request, services) => {
       const conflict = await conflictNamed(services.store, params(request).id!);
-      let readers: EvidenceReaders | null = null;
-      try {
-        const { itglue, bms } = services.apis();
-        readers = { itglue, bms };
-      } catch {
-        readers = null;
-      }
-      return (await conflictEvidence(services.store, readers, [conflict], services.links))[0];
+      return (await sharedEvidence(services, conflict.tenantId, [conflict]))[0];
     },
   },
   {
@@ -324,7 +316,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/api/contacts/{tenantId}/{userId}',
-    summary: 'Manage: the person as Microsoft 365, IT Glue and BMS hold them, the link, deep links and history',
+    summary: `Manage: the person as Microsoft 365, IT Glue and BMS hold them, the link, deep links and history. ${LIVE_READS_WORDS}`,
     access: 'viewer',
     handler: async (request, services) => {
       const { tenantId, userId } = params(request);
@@ -433,13 +425,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/api/contacts/{tenantId}/{userId}/candidates',
-    summary: 'The contacts a person can be linked to, the closest names first, with who holds each',
+    summary: `The contacts a person can be linked to, the closest names first, with who holds each. ${LIVE_READS_WORDS}`,
     access: 'viewer',
     query: { system: 'itglue (default) or bms' },
     handler: async (request, services) => {
       const { tenantId, userId } = params(request);
       const system = (request.query as { system?: string }).system === 'bms' ? 'bms' : 'itglue';
-      return linkCandidates(services.store, services.apis(), tenantId!, userId!, system);
+      const tenant = await tenantNamed(services.store, tenantId!);
+      return linkCandidates(services.store, sharedContactLists(services, tenant.id), tenant.id, userId!, system);
     },
   },
   {

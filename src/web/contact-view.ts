@@ -3,10 +3,11 @@ import type { DocContact } from '../domain/doc-contact.ts';
 import type { Link, OperatorDecision } from '../domain/link.ts';
 import type { PsaContact } from '../domain/psa-contact.ts';
 import { deepLinks, NO_LINK_SETTINGS, type DeepLinks } from '../operations/deep-links.ts';
-import { OperationError } from '../operations/operator-actions.ts';
+import { personOf } from '../operations/contact-decisions.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
 import { splitDisplayName } from '../normalize/name.ts';
 import type { HistoryEntry, TenantRecord } from '../store/state-store.ts';
+import { liveReadsOf, type ReadOptions } from './live-reads.ts';
 import type { WebServices } from './web-context.ts';
 
 /** One field of the person as each system holds it; `differs` when the systems that have a value disagree. */
@@ -48,18 +49,16 @@ function primaryEmailOf(user: DirectoryUser): string {
   return parseProxyAddresses(user.proxyAddresses).primary ?? user.mail ?? user.userPrincipalName;
 }
 
-/** The person as Microsoft 365 (the last read), IT Glue and BMS (read now) hold them, field by field. */
-export async function contactView(services: WebServices, tenantId: string, userId: string): Promise<ContactView> {
-  const { store } = services;
-  const tenant = await store.getTenant(tenantId);
-  if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
-  const user = await store.directoryUser(tenantId, userId);
-  if (user === null)
-    throw new OperationError(
-      'NotFound',
-      `No user ${userId} in ${tenant.displayName} (a user appears after the first sync of its tenant).`,
-    );
-  const link = await store.getLink(tenantId, userId);
+/** The linked contacts as IT Glue and BMS hold them now, with their locations' names, or why they could not be read. */
+interface LinkedContacts {
+  readonly itglueContact: DocContact | null;
+  readonly bmsContact: PsaContact | null;
+  readonly itglueLocation: string | null;
+  readonly bmsLocation: string | null;
+  readonly unreadable: ContactView['unreadable'];
+}
+
+async function linkedContacts(services: WebServices, tenant: TenantRecord, link: Link | null): Promise<LinkedContacts> {
   const unreadable = { itglue: null as string | null, bms: null as string | null };
   let itglueContact: DocContact | null = null;
   let bmsContact: PsaContact | null = null;
@@ -96,6 +95,32 @@ export async function contactView(services: WebServices, tenantId: string, userI
       }
     }
   }
+  return { itglueContact, bmsContact, itglueLocation, bmsLocation, unreadable };
+}
+
+/**
+ * The person as Microsoft 365 (the last read), IT Glue and BMS (read live, shared for a short time with others who
+ * ask, see LiveReads) hold them, field by field.
+ */
+export async function contactView(
+  services: WebServices,
+  tenantId: string,
+  userId: string,
+  options: ReadOptions = {},
+): Promise<ContactView> {
+  const { store } = services;
+  const { tenant, user } = await personOf(store, tenantId, userId);
+  const link = await store.getLink(tenantId, userId);
+  const live =
+    link === null
+      ? await linkedContacts(services, tenant, null)
+      : await liveReadsOf(services).read(
+          tenantId,
+          `contact:${userId}:${link.docContactId}:${link.psaContactId ?? ''}`,
+          () => linkedContacts(services, tenant, link),
+          options,
+        );
+  const { itglueContact, bmsContact, itglueLocation, bmsLocation, unreadable } = live;
   const split = splitDisplayName(user.displayName);
   const docEmail = itglueContact?.emails.find((e) => e.primary) ?? itglueContact?.emails[0];
   const docPhone = itglueContact?.phones.find((p) => p.primary) ?? itglueContact?.phones[0];

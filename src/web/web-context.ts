@@ -7,8 +7,8 @@ import type { SyncRunner } from '../sync/tenant-runner.ts';
 import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 import type { DeliveryMode } from '../jobs/delivery-mode.ts';
 import type { NoticeReceiver } from '../jobs/notice-receiver.ts';
-import type { PreviewLimits } from './tenant-previews.ts';
 import type { SchedulerHeartbeat } from './health-routes.ts';
+import type { LiveReadLimits } from './live-reads.ts';
 
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
 export interface WebServices {
@@ -33,8 +33,8 @@ export interface WebServices {
   readonly notices?: NoticeReceiver | null;
   /** how each tenant hears of changes (pushed or polled) and why; absent: every tenant polls */
   deliveryModes?(): Promise<ReadonlyMap<string, DeliveryMode>>;
-  /** how many previews may read the APIs per minute, and how long one is shared (default: PREVIEW_LIMITS) */
-  readonly previewLimits?: PreviewLimits;
+  /** how much pages and read-only routes may read the APIs on demand per minute, and how long a read is shared */
+  readonly liveReadLimits?: LiveReadLimits;
   /** the scheduler running in this process (`serve --daemon`), for `/readyz`; absent: none here */
   readonly heartbeat?: SchedulerHeartbeat | null;
 }

@@ -36,7 +36,11 @@ export interface WebHarness {
 
 /** The sandbox (demo seed, synced once), logins `admin` and `viewer`, an API token of each role, and the web app. */
 export async function startWebHarness(
-  options: { loginAttempts?: number; queue?: WebServices['queue']; previewLimits?: WebServices['previewLimits'] } = {},
+  options: {
+    loginAttempts?: number;
+    queue?: WebServices['queue'];
+    liveReadLimits?: WebServices['liveReadLimits'];
+  } = {},
 ): Promise<WebHarness> {
   const box = await startSandbox({
     seed: parseSeed(JSON.parse(JSON.stringify(demoSeed()))),
@@ -65,7 +69,7 @@ export async function startWebHarness(
     services: {
       ...box.webServices(),
       ...(options.queue === undefined ? {} : { queue: options.queue }),
-      ...(options.previewLimits === undefined ? {} : { previewLimits: options.previewLimits }),
+      ...(options.liveReadLimits === undefined ? {} : { liveReadLimits: options.liveReadLimits }),
     },
     onRoute: (route) => routes.push(route),
     ...(options.loginAttempts === undefined ? {} : { loginAttempts: options.loginAttempts }),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { conflictEvidence, type CandidateEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
+import type { CandidateEvidence, ConflictEvidence } from '../../operations/conflict-evidence.ts';
+import type { ConflictRecord } from '../../store/state-store.ts';
 import {
   resolveConflict,
   tenantNamed,
@@ -9,6 +10,8 @@ import {
 import { html, type SafeHtml } from '../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
+import { LIVE_READ_LIMITS } from '../live-reads.ts';
+import { sharedEvidence } from '../shared-reads.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, isAdmin, param, query } from './shared.ts';
 
@@ -118,15 +121,6 @@ function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence): Sa
   </section>`;
 }
 
-function readersOf(services: WebServices) {
-  try {
-    const { itglue, bms } = services.apis();
-    return { itglue, bms };
-  } catch {
-    return null;
-  }
-}
-
 /** The conflicts queue: each dispute decided from evidence, one by one or many at once, filtered by customer. */
 export function registerConflictsPage(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   const { store } = services;
@@ -139,7 +133,12 @@ export function registerConflictsPage(app: FastifyInstance, services: WebService
     const scope = tenant === null ? {} : { tenantId: tenant.id };
     const open = await store.listConflicts({ status: 'open', ...scope });
     const resolved = (await store.listConflicts({ status: 'resolved', ...scope })).slice(-50).reverse();
-    const evidence = await conflictEvidence(store, readersOf(services), open, services.links);
+    // Read per tenant, so that a customer's page and the page of every customer share the same reads.
+    const byTenant = new Map<string, ConflictRecord[]>();
+    for (const c of open) byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), c]);
+    const read = await Promise.all([...byTenant].map(([id, conflicts]) => sharedEvidence(services, id, conflicts)));
+    const order = new Map(open.map((c, i) => [c.id, i]));
+    const evidence = read.flat().toSorted((a, b) => order.get(a.id)! - order.get(b.id)!);
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const back = tenant === null ? '/conflicts' : `/conflicts?tenant=${encodeURIComponent(tenant.id)}`;
@@ -158,9 +157,10 @@ export function registerConflictsPage(app: FastifyInstance, services: WebService
           <button type="submit" class="secondary">Show</button>
         </form>
         <p class="muted">
-          ${open.length} open${tenant === null ? '' : ` at ${tenant.displayName}`}. Each candidate is read now from IT
-          Glue or BMS; a value the same as the Microsoft 365 user's is marked <span class="verdict agree">same</span>, a
-          different one <span class="verdict differs">differs</span>.
+          ${open.length} open${tenant === null ? '' : ` at ${tenant.displayName}`}. Each candidate is read from IT Glue
+          or BMS (one read is shared for ${services.liveReadLimits?.cacheSeconds ?? LIVE_READ_LIMITS.cacheSeconds} s,
+          unless a run or an action comes in between); a value the same as the Microsoft 365 user's is marked
+          <span class="verdict agree">same</span>, a different one <span class="verdict differs">differs</span>.
         </p>
         ${
           admin && open.length > 0

@@ -12,6 +12,8 @@ import {
   type LinkCandidate,
 } from '../../operations/contact-decisions.ts';
 import { contactView, type ContactView } from '../contact-view.ts';
+import { LiveReadsExhausted } from '../live-reads.ts';
+import { sharedContactLists } from '../shared-reads.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
@@ -63,7 +65,8 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
   const contactPage = async (request: FastifyRequest, reply: FastifyReply, steps: readonly StepLine[] | null) => {
     const tenantId = param(request, 'tenantId');
     const userId = param(request, 'userId');
-    const view = await contactView(services, tenantId, userId);
+    // After Sync now the sync has run: its page is shown even when the live reads' budget is spent.
+    const view = await contactView(services, tenantId, userId, { afterAction: steps !== null });
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
     const disabled = view.link?.syncDisabled ?? null;
@@ -212,15 +215,25 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
   const linkPage = async (request: FastifyRequest, reply: FastifyReply, problem: string | null) => {
     const tenantId = param(request, 'tenantId');
     const userId = param(request, 'userId');
-    const view = await contactView(services, tenantId, userId);
+    // An admin's choice is made from the contacts as they are now, read afresh (and counted); after a refused link
+    // the page is shown even when the budget is spent.
+    const read = { fresh: true, afterAction: problem !== null };
+    const view = await contactView(services, tenantId, userId, { afterAction: read.afterAction });
     const frame = tools.frame(request, reply);
     const apis = services.apis();
     const picker = async (system: 'itglue' | 'bms') => {
       const current = system === 'itglue' ? (view.link?.docContactId ?? null) : String(view.link?.psaContactId ?? '');
       let candidates: LinkCandidate[];
       try {
-        candidates = await linkCandidates(store, apis, tenantId, userId, system);
+        candidates = await linkCandidates(
+          store,
+          sharedContactLists(services, tenantId, read),
+          tenantId,
+          userId,
+          system,
+        );
       } catch (error) {
+        if (error instanceof LiveReadsExhausted) throw error;
         return html`<p class="muted">${(error as Error).message}</p>`;
       }
       return html`<form class="card" method="post" action="${base(tenantId, userId)}/link">

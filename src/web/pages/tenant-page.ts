@@ -14,20 +14,29 @@ import { overridesFromForm, settingsForm, type FormValues } from '../settings-fo
 import type { PageTools } from '../web-app.ts';
 import { actorOf, liveSystemsOf, type WebServices } from '../web-context.ts';
 import { settingChoices } from '../../operations/settings-check.ts';
-import { previewsOf } from '../tenant-previews.ts';
+import { LiveReadsExhausted, liveReadsOf, previewOf } from '../live-reads.ts';
 import { countsText, isAdmin, mappingText, OUTCOMES, param, query, resultsTable } from './shared.ts';
 
 /** The outcomes of a user a sync writes for (the others wait for a person, or are left alone). */
 const CHANGING: ReadonlySet<string> = new Set(['synced', 'inactivated', 'failed']);
 
-/** The names the named settings may take, for their dropdowns; none when the APIs cannot be reached. */
+/**
+ * The names the named settings may take, for their dropdowns; none when the APIs cannot be reached, or when the live
+ * reads' budget is spent (the fields are then typed, and checked when saved, as without the APIs).
+ */
 async function formChoices(
   services: WebServices,
   tenant: TenantRecord,
 ): Promise<Readonly<Record<string, readonly string[] | null>>> {
   const live = liveSystemsOf(services);
   if (live === null) return {};
-  const choices = await settingChoices(live, tenant);
+  let choices: Awaited<ReturnType<typeof settingChoices>>;
+  try {
+    choices = await liveReadsOf(services).read(tenant.id, 'setting-choices', () => settingChoices(live, tenant));
+  } catch (error) {
+    if (error instanceof LiveReadsExhausted) return {};
+    throw error;
+  }
   return {
     'location.default': choices['location.default'],
     contactType: choices.contactType,
@@ -184,7 +193,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
 
   app.get('/tenants/:id/preview', { config: { access: 'viewer' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
-    const result = await previewsOf(services).preview(tenant.id);
+    const result = await previewOf(services, tenant.id);
     const wanted = query(request, 'outcome');
     const outcome = (OUTCOMES as readonly string[]).includes(wanted ?? '') ? wanted! : null;
     // "With changes": the users a sync would write for; the excluded, held and disputed are under their own filters.
