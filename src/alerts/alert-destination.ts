@@ -113,6 +113,10 @@ function canonicalHost(host: string): string {
   }
 }
 
+/**
+ * With `allowPrivateNetwork`, a test alert's failure (refused at once, or a timeout) tells whether a LAN port is open:
+ * only admins set the flag and send tests, so that is accepted; without it, no private address is ever tried.
+ */
 function problemOf(kind: AddressKind | null, allowPrivateNetwork: boolean): string | null {
   if (kind === 'forbidden') return 'it is a link-local, metadata or multicast address, where alerts are never sent';
   if (kind === 'private' && !allowPrivateNetwork)
