@@ -2,8 +2,9 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * Where an alert may go. Link-local addresses (cloud metadata services live there, 169.254.169.254) and multicast are
- * never reached; loopback and private networks only when the channel says `allowPrivateNetwork` (a relay on the LAN),
+ * Where an alert may go. Link-local addresses (cloud metadata services live there, 169.254.169.254), the other
+ * metadata addresses of the large clouds (AWS fd00:ec2::254, Alibaba 100.100.100.200, Azure 168.63.129.16), the
+ * local-use NAT64 prefix and multicast are never reached; loopback and private networks only when the channel says `allowPrivateNetwork` (a relay on the LAN),
  * so that a webhook or an SMTP host cannot be turned against this server's own neighbourhood. The same rules hold for
  * every spelling of an address (decimal or hex IPv4 is normalized by the URL parser; IPv4 inside IPv6 is unwrapped
  * here) and for the addresses a name resolves to when the message is sent.
@@ -14,8 +15,12 @@ type Range = readonly [base: number, bits: number, kind: Exclude<AddressKind, 'p
 
 const ip4 = (a: number, b: number, c: number, d: number): number => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 
+/** The first range that holds an address gives its kind: the single metadata addresses come before their networks. */
 const IPV4_RANGES: readonly Range[] = [
   [ip4(169, 254, 0, 0), 16, 'forbidden'],
+  // Alibaba Cloud's metadata service (inside 100.64.0.0/10) and Azure's wire server (a public address).
+  [ip4(100, 100, 100, 200), 32, 'forbidden'],
+  [ip4(168, 63, 129, 16), 32, 'forbidden'],
   [ip4(224, 0, 0, 0), 3, 'forbidden'],
   [ip4(0, 0, 0, 0), 8, 'private'],
   [ip4(127, 0, 0, 0), 8, 'private'],
@@ -66,6 +71,10 @@ function kindOfIpv6(groups: readonly number[]): AddressKind {
   // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d, and :: and ::1 with them) and NAT64 (64:ff9b::a.b.c.d)
   if (zeros(0, 5) && (g(5) === 0xffff || g(5) === 0)) return embedded(g(6), g(7));
   if (g(0) === 0x64 && g(1) === 0xff9b && zeros(2, 6)) return embedded(g(6), g(7));
+  // The local-use NAT64 prefix (64:ff9b:1::/48) places the IPv4 address as each network chooses: never reached.
+  if (g(0) === 0x64 && g(1) === 0xff9b && g(2) === 1) return 'forbidden';
+  // AWS's metadata service over IPv6 (fd00:ec2::254), inside the private fc00::/7.
+  if (g(0) === 0xfd00 && g(1) === 0xec2 && zeros(2, 7) && g(7) === 0x254) return 'forbidden';
   // 6to4 (2002:a.b.c.d::/48) carries an IPv4 address too
   if (g(0) === 0x2002) return embedded(g(1), g(2));
   if ((g(0) & 0xffc0) === 0xfe80) return 'forbidden';
@@ -104,6 +113,10 @@ function canonicalHost(host: string): string {
   }
 }
 
+/**
+ * With `allowPrivateNetwork`, a test alert's failure (refused at once, or a timeout) tells whether a LAN port is open:
+ * only admins set the flag and send tests, so that is accepted; without it, no private address is ever tried.
+ */
 function problemOf(kind: AddressKind | null, allowPrivateNetwork: boolean): string | null {
   if (kind === 'forbidden') return 'it is a link-local, metadata or multicast address, where alerts are never sent';
   if (kind === 'private' && !allowPrivateNetwork)

@@ -130,12 +130,44 @@ export class AlertService {
         'Validation',
         `The alert settings were not saved: ${parsed.error.issues.map((i) => `${where(i.path, filled)}: ${i.message}`).join('; ')}.`,
       );
+    await this.checkTenantNames(parsed.data, current);
     const saved = await this.store(parsed.data, current, current.fromConfig);
     await this.options.store.audit(actor, 'alerts.save', SCOPE, {
       intervalMinutes: saved.intervalMinutes,
       channels: saved.channels.map((c) => c.name),
     });
     return saved;
+  }
+
+  /**
+   * A channel's tenant that is no tenant (a typo) would silently leave the channel without its customer's alerts: a
+   * name given anew must name a tenant. Names a channel had already are kept, so that a customer that is gone does not
+   * block saving the other channels.
+   */
+  private async checkTenantNames(config: AlertsConfig, current: StoredAlerts): Promise<void> {
+    const tenants = await this.options.store.listTenants();
+    const problems: string[] = [];
+    for (const channel of config.channels) {
+      const before = current.channels.find((c) => foldName(c.name) === foldName(channel.name));
+      const had = new Set((before?.tenants ?? []).map(foldName));
+      const unknown = channel.tenants.filter(
+        (name) => !had.has(foldName(name)) && tenantsOf({ ...channel, tenants: [name] }, tenants)?.length === 0,
+      );
+      if (unknown.length > 0)
+        problems.push(
+          `channel "${channel.name}" tenants: no tenant is called ${unknown.map((n) => `"${n}"`).join(', ')}`,
+        );
+    }
+    if (problems.length === 0) return;
+    const names = tenants.map((t) => t.displayName).sort((a, b) => a.localeCompare(b));
+    const known =
+      names.length === 0
+        ? 'there are no tenants yet (find them with contactsync tenants discover)'
+        : `the tenants are ${names.slice(0, 20).join(', ')}${names.length > 20 ? ` and ${names.length - 20} more` : ''}`;
+    throw new OperationError(
+      'Validation',
+      `The alert settings were not saved: ${problems.join('; ')}; ${known}. Give tenant names or ids as listed.`,
+    );
   }
 
   private withKeptSecrets(input: unknown, current: StoredAlerts): unknown {

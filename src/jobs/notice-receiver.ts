@@ -5,6 +5,13 @@ import type { SubscriptionStore } from '../store/subscription-store.ts';
 
 const CACHE_MS = 30_000;
 const UNKNOWN_CACHE_MS = 10_000;
+/** Unknown ids remembered at most: the oldest is forgotten first, so that strangers cannot grow the map. */
+export const UNKNOWN_CACHE_SIZE = 1000;
+/**
+ * Unknown ids looked up in the database per batch: Graph sends notices of our subscriptions only, so a batch with more
+ * unknown ones is not from Graph, and the rest of it is ignored without reading the database.
+ */
+export const UNKNOWN_READS_PER_BATCH = 3;
 /** Refused notices are logged at most this often, with how many were refused meanwhile. */
 const LOG_EVERY_MS = 10_000;
 
@@ -55,15 +62,25 @@ export class NoticeReceiver {
     return (this.options.now ?? Date.now)();
   }
 
-  private async lookup(subscriptionId: string): Promise<Known | null> {
+  /**
+   * The subscription; null when unknown. Once the batch has read `UNKNOWN_READS_PER_BATCH` unknown ids, what is not
+   * cached is taken as unknown without a read.
+   */
+  private async lookup(subscriptionId: string, batch: { unknownReads: number }): Promise<Known | null> {
     const now = this.now();
     const cached = this.cache.get(subscriptionId);
     if (cached !== undefined && cached !== null && cached.until > now) return cached;
     if ((this.unknownUntil.get(subscriptionId) ?? 0) > now) return null;
+    if (batch.unknownReads >= UNKNOWN_READS_PER_BATCH) return null;
     const record = await this.options.subscriptions.bySubscriptionId(subscriptionId);
     if (record === null) {
+      batch.unknownReads += 1;
       // Many notices for one unknown id cost one read per 10 s.
-      if (this.unknownUntil.size > 10_000) this.unknownUntil.clear();
+      this.unknownUntil.delete(subscriptionId);
+      if (this.unknownUntil.size >= UNKNOWN_CACHE_SIZE) {
+        const oldest = this.unknownUntil.keys().next().value;
+        if (oldest !== undefined) this.unknownUntil.delete(oldest);
+      }
       this.unknownUntil.set(subscriptionId, now + UNKNOWN_CACHE_MS);
       return null;
     }
@@ -93,6 +110,11 @@ export class NoticeReceiver {
     } else this.refusals.set(kind, { ...state, suppressed: state.suppressed + 1 });
   }
 
+  /** How many unknown ids are remembered (bounded by `UNKNOWN_CACHE_SIZE`). */
+  get unknownRemembered(): number {
+    return this.unknownUntil.size;
+  }
+
   /** Throws when the notices could not be recorded: then they must not be acknowledged (answer `5xx`). */
   async receive(notices: readonly DirectoryNotice[], source: { readonly ip: string }): Promise<ReceiveResult> {
     let accepted = 0;
@@ -100,11 +122,12 @@ export class NoticeReceiver {
     let unknown = 0;
     /** the tenants of the change notices accepted, by subscription */
     const changed = new Map<string, string>();
+    const batch = { unknownReads: 0 };
     for (const notice of notices) {
-      const known = await this.lookup(notice.subscriptionId);
+      const known = await this.lookup(notice.subscriptionId, batch);
       if (known === null) {
         unknown += 1;
-        this.refuse('unknown', { subscriptionId: notice.subscriptionId.slice(0, 64), ip: source.ip });
+        this.refuse('unknown', { subscriptionId: notice.subscriptionId, ip: source.ip });
         continue;
       }
       if (known.digest === null || !timingSafeEqual(known.digest, digest(notice.clientState))) {

@@ -51,6 +51,15 @@ export async function addUser(
 ): Promise<string> {
   const checkedRole = checkNewUser(username, role);
   checkPassword(password);
+  // Logins are matched exactly, yet people read `Ann` and `ann` as one: two such logins would be mistaken for each other.
+  const twin = (await store.listUsers()).find(
+    (u) => u.username !== username && u.username.toLowerCase() === username.toLowerCase(),
+  );
+  if (twin !== undefined)
+    throw new OperationError(
+      'Conflict',
+      `There is a user ${twin.username} already; a login differing from another only in case is refused. Choose another name.`,
+    );
   if (!(await store.addUser(username, await hashPassword(password), checkedRole)))
     throw new OperationError('Conflict', `There is a user ${username} already.`);
   await store.audit(actor, 'user.add', username, { role: checkedRole });

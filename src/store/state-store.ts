@@ -106,6 +106,8 @@ export interface AuditFilter {
   readonly limit?: number;
   readonly offset?: number;
   readonly tenantId?: string;
+  /** with `tenantId`: only entries recorded about the tenant, not those whose target merely reads as its id */
+  readonly aboutTenantOnly?: boolean;
   readonly userId?: string;
   readonly actor?: string;
   /** an action (`contact.unlink`) or its family (`contact`) */
@@ -1602,7 +1604,9 @@ export class StateStore {
       .orderBy('id')
       .limit(options.limit ?? 100)
       .offset(options.offset ?? 0);
-    if (options.tenantId !== undefined)
+    if (options.tenantId !== undefined && options.aboutTenantOnly === true)
+      query = query.where('tenant_id', '=', options.tenantId);
+    else if (options.tenantId !== undefined)
       query = query.where((eb) =>
         eb.or([eb('tenant_id', '=', options.tenantId!), eb('target', '=', options.tenantId!)]),
       );

@@ -7,13 +7,14 @@ export const DEVICE_COOKIE_DAYS = 365;
  * A browser where a person signed in before: a random id signed together with the login name. Sign-in failures sent
  * from elsewhere (other addresses, other browsers) never lock out a browser that shows one for the name being signed
  * in to; its own failures are limited on their own. Only a successful sign-in makes one, for that name alone, so a
- * stranger cannot make one for someone else.
+ * stranger cannot make one for someone else. The name is signed exactly as it signs in: logins are matched exactly, so
+ * a cookie of `Victim` must not count as one of `victim`.
  */
 export class DeviceCookies {
   constructor(private readonly key: string) {}
 
   private mac(id: string, name: string): Buffer {
-    return createHmac('sha256', this.key).update(`${id}\u0000${name.toLowerCase()}`).digest();
+    return createHmac('sha256', this.key).update(`${id}\u0000${name}`).digest();
   }
 
   /** A cookie value for `name` (keeping the browser's id when it has one). */

@@ -57,13 +57,14 @@ export class LiveReads {
 
   /**
    * What was recorded for the tenant since: a run started or ended, a read, its settings or the global ones, its
-   * mapping, or an action about it (a decision, a link). Sign-ins and other tenants' actions leave it alone.
+   * mapping, or an action about it (a decision, a link). Sign-ins and other tenants’ actions leave it alone: a failed
+   * sign-in’s target is the name typed, which a stranger may make the tenant’s id, so entries are taken by tenant only.
    */
   private async fingerprint(tenantId: string): Promise<string> {
     const [tenant, runs, audit, read, global, own] = await Promise.all([
       this.store.getTenant(tenantId),
       this.store.listRuns(tenantId, 1),
-      this.store.listAudit({ tenantId, limit: 1 }),
+      this.store.listAudit({ tenantId, aboutTenantOnly: true, limit: 1 }),
       this.store.lastReadAt(tenantId),
       this.store.latestSettings('global'),
       this.store.latestSettings(tenantId),

@@ -32,6 +32,10 @@ export function clientKey(address: string): string {
     .join(':')}::/64`;
 }
 
+function shortDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+}
+
 export type SignInTurn =
   | { readonly allowed: true; settle(succeeded: boolean): Promise<void> }
   | { readonly allowed: false; readonly retryAfterMs: number };
@@ -41,8 +45,11 @@ export type SignInTurn =
  * In each window, failures are limited per client address and name (`attempts`), per client address whatever the
  * names (4 × `attempts`: a new name buys no new tries) and per name whatever the addresses (10 × `attempts`: a
  * guess spread over many addresses is slowed too, yet one stranger cannot lock a person out).
- * A browser showing a device cookie for the name (from an earlier successful sign-in) is counted on its own instead:
- * failures from elsewhere never lock its person out. IPv6 clients are counted per /64.
+ * A browser showing a device cookie for the name (from an earlier successful sign-in) is counted on its own instead,
+ * per browser and name: failures from elsewhere never lock its person out, and only a success for that same name
+ * clears its count. Failures through device cookies are also counted per name (10 × `attempts`, apart from the
+ * strangers' count so that they cannot lock the browser out), so that a leaked cookie buys no unlimited guesses.
+ * IPv6 clients are counted per /64.
  * Each attempt is counted before the password is checked, so that attempts sent at once cannot overtake the limit;
  * a successful one is then taken back.
  */
@@ -55,10 +62,17 @@ export class SignInLimiter {
 
   /** `device`: the id of the browser's device cookie when it was issued for `name`; null without one. */
   async begin(address: string, name: string, device: string | null = null): Promise<SignInTurn> {
-    if (device !== null) return this.take([{ key: `login:d:${device}`, limit: this.attempts }], []);
+    // Names as short digests: every key is small, whatever a stranger types.
+    const folded = shortDigest(name.toLowerCase());
+    if (device !== null)
+      return this.take(
+        [
+          { key: `login:d:${device}:${shortDigest(name)}`, limit: this.attempts },
+          { key: `login:nd:${folded}`, limit: this.attempts * 10 },
+        ],
+        [],
+      );
     const client = clientKey(address);
-    // The name as a short digest: every key is small, whatever a stranger types.
-    const folded = createHash('sha256').update(name.toLowerCase()).digest('base64url').slice(0, 16);
     const perName = `login:n:${folded}`;
     const perClient = `login:c:${client}`;
     return this.take(

@@ -188,7 +188,10 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
 
   // Authentication and roles, from each route's `access`; then CSRF for every state change made with a cookie.
   app.addHook('preHandler', async (request, reply) => {
-    const access = request.routeOptions.config.access ?? 'admin';
+    // An address that is no route is answered 404 for any role (a viewer is not told it "needs admin"); signed out,
+    // it asks for a sign-in as every page does, so that strangers learn nothing of the routes.
+    const route = request.routeOptions.url;
+    const access = route === undefined ? 'viewer' : (request.routeOptions.config.access ?? 'admin');
     const isApi = answersJson(request);
     if (access !== 'public' && request.identity === null) {
       if (isApi)
@@ -227,7 +230,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
           ),
         );
     }
-    const changes = request.method !== 'GET' && request.method !== 'HEAD';
+    const changes = request.method !== 'GET' && request.method !== 'HEAD' && route !== undefined;
     if (changes && request.identity?.kind !== 'token' && request.routeOptions.config.csrf !== false)
       await checkCsrf(request, reply);
     return undefined;

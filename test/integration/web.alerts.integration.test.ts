@@ -79,6 +79,29 @@ describe('the Alerts page', () => {
     expect(textOf(refused.body)).toContain('channel "Bad" url: give a web address starting with https://');
   });
 
+  it('refuses a channel for a tenant that does not exist, naming it and listing the tenants', async () => {
+    const admin = new Browser(web.app);
+    await admin.login('admin');
+    await admin.get('/alerts');
+    const refused = await admin.post('/alerts/channels', {
+      name: 'Typo',
+      type: 'slack',
+      url: `${hooks.base}/services/typo`,
+      allowPrivateNetwork: 'on',
+      kinds: 'held',
+      tenants: 'Contso Ltd',
+    });
+    expect(refused.statusCode).toBe(400);
+    const names = (await web.box.store.listTenants()).map((t) => t.displayName).sort((a, b) => a.localeCompare(b));
+    expect(textOf(refused.body)).toContain(
+      `channel "Typo" tenants: no tenant is called "Contso Ltd"; the tenants are ${names.join(', ')}.`,
+    );
+    const view = (
+      await web.app.inject({ url: '/api/alerts', headers: { authorization: `Bearer ${web.tokens.viewer}` } })
+    ).json() as { channels: { name: string }[] };
+    expect(view.channels.map((c) => c.name)).not.toContain('Typo');
+  });
+
   it('lets a viewer read the page but not send a test, and an admin token test over the REST API', async () => {
     const viewer = new Browser(web.app);
     await viewer.login('viewer');

@@ -60,6 +60,20 @@ describe('previews', () => {
     expect(harness.box.sims.requests.length - before).toBe(oneRead);
   });
 
+  it('stay shared when a stranger fails to sign in with the tenant’s id as the user name', async () => {
+    web = await startWebHarness({ liveReadLimits: { perMinute: 500, cacheSeconds: 30 } });
+    const harness = web;
+    const [tenant] = await mappedTenants(harness);
+    expect((await plan(harness, tenant!)).statusCode).toBe(200);
+    const before = harness.box.sims.requests.length;
+    const stranger = new Browser(harness.app);
+    await stranger.get('/login');
+    expect((await stranger.post('/login', { username: tenant!, password: 'wrong' })).statusCode).toBe(401);
+    expect((await harness.box.store.listAudit(1))[0]).toMatchObject({ action: 'login.failed', target: tenant });
+    expect((await plan(harness, tenant!)).statusCode).toBe(200);
+    expect(harness.box.sims.requests.length - before).toBe(0);
+  });
+
   it('beyond their own budget are refused with Retry-After, while a sync still gets its requests', async () => {
     web = await startWebHarness({ liveReadLimits: { perMinute: 2 * PREVIEW_COST, cacheSeconds: 30 } });
     const harness = web;

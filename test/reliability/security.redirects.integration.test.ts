@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendAlert } from '../../src/alerts/alert-senders.ts';
 import { BmsPsa } from '../../src/connectors/bms/bms-psa.ts';
+import { checkBmsSwagger } from '../../src/connectors/bms/swagger-check.ts';
 import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
 import { ItGlueDocStore } from '../../src/connectors/itglue/itglue-doc-store.ts';
 
@@ -106,6 +107,16 @@ describe('a vendor credential never follows a redirect to another origin', () =>
     ).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain(`it redirected to ${trapOrigin()}, where alerts are not followed`);
     expect(error.message).not.toContain('the-secret-path');
+    expect(arrivals).toEqual([]);
+  });
+
+  it('doctor’s BMS Swagger check answered 302: not followed, and it says where it was sent', async () => {
+    status = 302;
+    const report = await checkBmsSwagger(redirector.url);
+    expect(report.readable).toBe(false);
+    expect(report.readable ? [] : report.tried).toContain(
+      `${redirector.url}/swagger/v2/swagger.json (a redirect (302) to ${trapOrigin()}, another address: not followed)`,
+    );
     expect(arrivals).toEqual([]);
   });
 });

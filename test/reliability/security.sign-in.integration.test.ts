@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../../src/operations/user-accounts.ts';
 import { openSqlite } from '../../src/store/connect.ts';
 import { migrateToLatest } from '../../src/store/migrations.ts';
 import { StateStore } from '../../src/store/state-store.ts';
@@ -189,6 +190,52 @@ for (const dialect of DATABASES) {
         expect.objectContaining({ msg: expect.stringMatching(/^Missing csrf secret \(\d+ more times in 1 s\)$/) }),
       );
       await app.close();
+    });
+
+    it('gives the device cookie of one login no guesses at a login differing from it only in case', async () => {
+      await database.store.addUser('victim', await hashPassword(PASSWORD), 'admin');
+      await database.store.addUser('Victim', await hashPassword(PASSWORD), 'viewer');
+      const app = await appOn(database.store);
+      const insider = new SignInForm(app);
+      const from = { client: '203.0.113.77' };
+      expect((await insider.post('Victim', PASSWORD, from)).status).toBe(303);
+      // Four guesses at the admin, then a success as the viewer to clear the count, again and again.
+      const guesses = [];
+      for (let round = 0; round < 12; round++) {
+        for (let i = 0; i < 4; i++) guesses.push((await insider.post('victim', `guess-${round}-${i}`, from)).status);
+        await insider.post('Victim', PASSWORD, from);
+      }
+      expect(guesses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(guesses.filter((status) => status === 401)).toHaveLength(5);
+      expect(guesses.slice(5).every((status) => status === 429)).toBe(true);
+      // The viewer's own browser still signs the viewer in.
+      expect((await insider.post('Victim', PASSWORD, from)).status).toBe(303);
+      await app.close();
+    });
+
+    it('limits guesses through device cookies per name too: eleven browsers of a name share 50 failures', async () => {
+      await database.store.addUser('dave', await hashPassword(PASSWORD), 'viewer');
+      const app = await appOn(database.store);
+      const browsers = [];
+      for (let b = 0; b < 11; b++) {
+        const browser = new SignInForm(app);
+        expect((await browser.post('dave', PASSWORD, { client: `198.51.100.${150 + b}` })).status).toBe(303);
+        browsers.push(browser);
+      }
+      const statuses = [];
+      for (const [b, browser] of browsers.entries())
+        for (let i = 0; i < 5; i++)
+          statuses.push((await browser.post('dave', `guess-${i}`, { client: `198.51.100.${150 + b}` })).status);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(50);
+      expect(statuses.slice(50)).toEqual([429, 429, 429, 429, 429]);
+      await app.close();
+    });
+
+    it('refuses a new login that differs from an existing one only in case, naming it', async () => {
+      await expect(addUser(database.store, 'ADMIN', 'a long enough password', 'viewer', 'cli')).rejects.toThrow(
+        /There is a user admin already; a login differing from another only in case is refused/,
+      );
+      expect((await database.store.listUsers()).map((u) => u.username)).not.toContain('ADMIN');
     });
 
     it('keeps the count across a restart of the app on the same database', async () => {

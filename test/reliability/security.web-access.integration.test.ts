@@ -85,7 +85,10 @@ describe('every route asks who is calling', () => {
     expect(admin.length).toBeGreaterThan(15);
     for (const route of admin) {
       const url = concrete(route.url);
-      const page = route.method === 'GET' ? await viewer.get(url) : await viewer.post(url);
+      const page =
+        route.method === 'GET'
+          ? await viewer.get(url)
+          : await viewer.post(url, {}, { method: route.method as 'POST' | 'PUT' });
       expect(page.statusCode, `viewer session ${route.method} ${url}`).toBe(403);
     }
     for (const route of admin.filter((r) => r.url.startsWith('/api/'))) {
@@ -112,15 +115,38 @@ describe('every route asks who is calling', () => {
     const before = await auditCount();
     for (const route of web.routes.filter((r) => r.access !== 'public' && changes(r.method))) {
       const url = concrete(route.url);
-      const missing = await admin.post(url, {}, { csrf: false });
+      const method = route.method as 'POST' | 'PUT';
+      const missing = await admin.post(url, {}, { csrf: false, method });
       expect(missing.statusCode, `${route.method} ${url} without a token`).toBe(403);
-      const foreign = await admin.post(url, { _csrf: other.csrf }, { csrf: false });
+      const foreign = await admin.post(url, { _csrf: other.csrf }, { csrf: false, method });
       expect(foreign.statusCode, `${route.method} ${url} with another session's token`).toBe(403);
       expect(url.startsWith('/api/') ? missing.json().error.code : textOf(missing.body)).toMatch(
         /Forbidden|security token is missing or out of date/,
       );
     }
     expect(await auditCount()).toBe(before);
+  });
+
+  it('answers 404 to an address that is no route, for a viewer as for an admin, page and API alike', async () => {
+    for (const role of ['viewer', 'admin'] as const) {
+      const browser = new Browser(web.app);
+      await browser.login(role);
+      for (const url of ['/runs', '/settings/nothing-here', '/api/nothing-here']) {
+        const page = await browser.get(url);
+        expect(page.statusCode, `${role} ${url}`).toBe(404);
+      }
+      const posted = await browser.post('/runs');
+      expect(posted.statusCode, `${role} POST /runs`).toBe(404);
+      const api = await web.app.inject({
+        url: '/api/nothing',
+        headers: { authorization: `Bearer ${web.tokens[role]}` },
+      });
+      expect(api.statusCode, `${role} token /api/nothing`).toBe(404);
+      expect(api.json().error.code).toBe('NotFound');
+    }
+    // Signed out, an unknown address asks for a sign-in as any page does: strangers learn nothing of the routes.
+    expect((await web.app.inject({ url: '/runs' })).statusCode).toBe(303);
+    expect((await web.app.inject({ url: '/api/nothing' })).statusCode).toBe(401);
   });
 
   it('lets a viewer read every page', async () => {

@@ -121,7 +121,7 @@ export class Browser {
   async post(
     url: string,
     form: Record<string, string | readonly string[]> = {},
-    options: { csrf?: boolean } = {},
+    options: { csrf?: boolean; method?: 'POST' | 'PUT' } = {},
   ): Promise<LightMyRequestResponse> {
     const fields = options.csrf === false ? form : { _csrf: this.csrf, ...form };
     const payload = new URLSearchParams();
@@ -129,7 +129,7 @@ export class Browser {
       for (const one of typeof value === 'string' ? [value] : value) payload.append(name, one);
     return this.remember(
       await this.app.inject({
-        method: 'POST',
+        method: options.method ?? 'POST',
         url,
         headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
         payload: payload.toString(),

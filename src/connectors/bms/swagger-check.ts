@@ -1,3 +1,4 @@
+import { CrossOriginRedirect, fetchWithCredential } from '../http/credential-fetch.ts';
 import { BMS_CONTACT_BODY_FIELDS, BMS_ENDPOINTS, BMS_SWAGGER_PATHS, type BmsEndpoint } from './wire.ts';
 
 /**
@@ -115,13 +116,16 @@ export function missingFromSwagger(document: Json): MissingPoint[] {
   return missing;
 }
 
-/** Fetches BMS's Swagger document under `baseUrl` and checks the connector against it. */
+/**
+ * Fetches BMS's Swagger document under `baseUrl` and checks the connector against it. A redirect to another origin is
+ * not followed (no credential is sent, yet another host's document would be checked as BMS's): it is told instead.
+ */
 export async function checkBmsSwagger(baseUrl: string): Promise<SwaggerReport> {
   const tried: string[] = [];
   for (const path of BMS_SWAGGER_PATHS) {
     const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
     try {
-      const response = await fetch(url, {
+      const response = await fetchWithCredential(url, {
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(15_000),
       });
@@ -130,6 +134,10 @@ export async function checkBmsSwagger(baseUrl: string): Promise<SwaggerReport> {
         return { readable: true, url, missing: missingFromSwagger(body) };
       tried.push(`${url} (${response.ok ? 'not a Swagger document' : `status ${response.status}`})`);
     } catch (error) {
+      if (error instanceof CrossOriginRedirect) {
+        tried.push(`${url} (a redirect (${error.status}) to ${error.to}, another address: not followed)`);
+        continue;
+      }
       const cause =
         (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
       tried.push(`${url} (${cause})`);

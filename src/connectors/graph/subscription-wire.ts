@@ -19,8 +19,14 @@ export const subscriptionWire = z.object({
 
 const text = z.string().nullable().optional();
 
+/**
+ * Graph's subscription ids are GUIDs: anything else is not from Graph, and is refused before it is looked up or kept
+ * (a stranger's 250 KB id would otherwise be held in memory).
+ */
+const subscriptionIdWire = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+
 const changeItemWire = z.object({
-  subscriptionId: z.string(),
+  subscriptionId: subscriptionIdWire,
   clientState: text,
   tenantId: text,
   changeType: z.string(),
@@ -33,7 +39,7 @@ const changeItemWire = z.object({
 });
 
 const lifecycleItemWire = z.object({
-  subscriptionId: z.string(),
+  subscriptionId: subscriptionIdWire,
   clientState: text,
   tenantId: text,
   lifecycleEvent: z.string(),
