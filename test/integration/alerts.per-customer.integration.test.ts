@@ -69,7 +69,15 @@ describe('alerts per customer', () => {
     await box.alerts.save(
       {
         intervalMinutes: 15,
-        channels: [{ name: 'Automation', type: 'webhook', url: `${hooks.base}/hook`, kinds: ['held'] }],
+        channels: [
+          {
+            name: 'Automation',
+            type: 'webhook',
+            url: `${hooks.base}/hook`,
+            kinds: ['held'],
+            allowPrivateNetwork: true,
+          },
+        ],
       },
       'web:admin',
     );
