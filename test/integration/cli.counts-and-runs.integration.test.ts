@@ -44,7 +44,8 @@ const statuses = new Map<string, string>();
 function figuresOfSummary(output: string): Map<string, Figures> {
   const rows = new Map<string, Figures>();
   for (const line of output.split('\n')) {
-    const m = /^(Contoso Ltd|Fabrikam GmbH|Northwind Traders)\s+(\S+)\s+(.*)$/.exec(line);
+    // A tenant's detail section starts `Contoso Ltd — ok`: that is no row of the summary.
+    const m = /^(Contoso Ltd|Fabrikam GmbH|Northwind Traders)\s+(?!—)(\S+)\s+(.*)$/.exec(line);
     if (m === null) continue;
     const numbers = m[3]!
       .replace(/ \(\d+ new\)/g, '')
