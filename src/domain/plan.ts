@@ -57,7 +57,12 @@ export type PsaAction =
     }
   /** only `isActive` changes; the connector keeps every other field as BMS holds it */
   | { readonly kind: 'inactivate'; readonly contactId: number; readonly diffs: readonly FieldDiff[] }
-  | { readonly kind: 'unchanged'; readonly contactId: number }
+  | {
+      readonly kind: 'unchanged';
+      readonly contactId: number;
+      /** the fields the contact holds, when its link does not remember them yet: the link records them as written */
+      readonly remember?: PsaContactFields;
+    }
   | { readonly kind: 'held' }
   | { readonly kind: 'disputed'; readonly candidateIds: readonly number[] }
   | { readonly kind: 'disabled'; readonly contactId: number | null }

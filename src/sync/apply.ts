@@ -360,13 +360,21 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     progressed(1);
   }
 
-  // A BMS link that needed no write is stored as a link all the same.
+  // A BMS link that needed no write is stored as a link all the same, and so are the fields a linked contact was found
+  // to hold already.
   const linked: Link[] = [];
   for (const action of actions) {
-    if (action.bms.kind !== 'link' || action.bms.write) continue;
+    const psa = action.bms;
+    const kept =
+      psa.kind === 'link' && !psa.write
+        ? psa.contactId
+        : psa.kind === 'unchanged' && psa.remember !== undefined
+          ? psa.contactId
+          : null;
+    if (kept === null) continue;
     const state = stateOf(action);
     if (state.docId === null || state.failure !== null) continue;
-    state.psaId = action.bms.contactId;
+    state.psaId = kept;
     const next = nextLink(psaLeg(action, state.docId), state.link, {
       docContactId: state.docId,
       psaContactId: state.psaId,

@@ -38,6 +38,9 @@ export function nextLink(action: PlannedAction, previous: Link | null, created: 
       psaContactId = bms.contactId;
       psaPushed = bms.fields;
       break;
+    case 'unchanged':
+      if (bms.remember !== undefined) psaPushed = bms.remember;
+      break;
     case 'inactivate':
       psaPushed = psaPushed === null ? null : { ...psaPushed, isActive: false };
       break;

@@ -27,7 +27,7 @@ import {
   type ReplacementPhone,
 } from './doc-fields.ts';
 import { matchUsersToContacts, type ContactMatch } from './match.ts';
-import { diffPsaContact, planPsaFields, type PsaFieldContext } from './psa-fields.ts';
+import { diffPsaContact, planPsaFields, samePsaFields, type PsaFieldContext } from './psa-fields.ts';
 import { createScopeFilter } from './scope.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 
@@ -464,12 +464,16 @@ function planBmsLeg(pending: readonly Pending[], input: TenantSyncInput, tenant:
       entry.psaFields = psa.fields;
       const current = linkedPsa === null ? undefined : tenant.linkedPsaContacts.get(linkedPsa);
       if (current !== undefined) {
-        const diff = diffPsaContact(current, entry.link?.psaPushed ?? null, psa.fields, settings.blankNeverOverwrites);
+        const pushed = entry.link?.psaPushed ?? null;
+        const diff = diffPsaContact(current, pushed, psa.fields, settings.blankNeverOverwrites);
         entry.psaFields = diff.fields;
+        // A contact found to hold the fields its link does not remember (read in full) has them recorded.
         entry.bms =
           diff.diffs.length > 0
             ? { kind: 'update', contactId: current.id, fields: diff.fields, diffs: diff.diffs }
-            : { kind: 'unchanged', contactId: current.id };
+            : samePsaFields(pushed, diff.fields)
+              ? { kind: 'unchanged', contactId: current.id }
+              : { kind: 'unchanged', contactId: current.id, remember: diff.fields };
       } else if (mirrored) {
         // Another BMS contact would be a duplicate that IT Glue's PSA sync knows nothing of.
         entry.bms = psaReport(linkedPsa);

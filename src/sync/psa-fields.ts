@@ -129,6 +129,25 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'isActive',
 ];
 
+/** The fields BMS's contact list does not give: only the single read of a contact has them. */
+const UNLISTED: ReadonlySet<string> = new Set<keyof PsaContactFields>(['emailTypeId', 'phoneNumber', 'phoneTypeId']);
+
+/**
+ * True when a planned write differs from the contact only in fields its listing did not report. The contact may hold
+ * them already (a write that landed but whose record was lost to a crash or a restored backup): its single read
+ * says, and a contact that holds them is not written again.
+ */
+export function differsOnlyUnlisted(current: PsaContact, diffs: readonly FieldDiff[]): boolean {
+  return (
+    diffs.length > 0 && diffs.every((d) => UNLISTED.has(d.field) && current[d.field as keyof PsaContactFields] === null)
+  );
+}
+
+/** True when two sets of BMS fields are the same, field by field. */
+export function samePsaFields(a: PsaContactFields | null, b: PsaContactFields): boolean {
+  return a !== null && FIELD_ORDER.every((field) => a[field] === b[field]);
+}
+
 /** The old value of a field BMS's contact list does not give, shown in place of ∅. */
 export const NOT_LISTED = '(not in BMS’s list)';
 

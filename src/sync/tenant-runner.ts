@@ -5,7 +5,7 @@ import type { DocContact, DocContactType, DocLocation } from '../domain/doc-cont
 import type { Link } from '../domain/link.ts';
 import type { FieldDiff, Plan, PlannedAction } from '../domain/plan.ts';
 import type { DirectoryChanges, DirectorySource, DocStore, Psa } from '../domain/ports.ts';
-import type { PsaType } from '../domain/psa-contact.ts';
+import type { PsaContact, PsaType } from '../domain/psa-contact.ts';
 import { parseSettingsOverride, resolveSettings, type Settings } from '../domain/settings.ts';
 import type { RunFacts } from '../alerts/alert-service.ts';
 import type { MetricsSink } from '../metrics/metrics-recorder.ts';
@@ -20,7 +20,7 @@ import { disputeContactsCreatedTwice } from './created-twice.ts';
 import { leasedWrites } from './leased-writes.ts';
 import { docCreateDiffs } from './doc-fields.ts';
 import { describeDiff, diffNames, namedDiff, type DiffNames } from './field-labels.ts';
-import { psaCreateDiffs } from './psa-fields.ts';
+import { differsOnlyUnlisted, psaCreateDiffs } from './psa-fields.ts';
 import { storedEmailKey } from './match.ts';
 import { planTenantSync, type TenantSyncInput } from './plan.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
@@ -207,6 +207,34 @@ export class SyncRunner {
   }
 
   /** The plan, with a dispute for each user contactsync created two contacts for in one system (any run, ever). */
+  /**
+   * Plans the tenant. A BMS write that differs from the contact only in fields BMS's listing does not give (phone,
+   * types) is planned again from the contact read in full: one that holds them already (its write landed, but the
+   * record of it was lost to a crash or to a backup taken before it) is not written again, and its link remembers them.
+   */
+  private async planned(input: Omit<TenantSyncInput, 'links'>, links: readonly Link[]): Promise<Plan> {
+    const plan = planTenantSync({ ...input, links });
+    const { bms } = this.deps;
+    if (bms === null || input.bms === null) return plan;
+    const listed = new Map(input.bms.contacts.map((c) => [c.id, c]));
+    const unsure = plan.actions.flatMap((action) => {
+      const psa = action.bms;
+      if (psa.kind !== 'update' && !(psa.kind === 'link' && psa.write)) return [];
+      const current = listed.get(psa.contactId);
+      return current !== undefined && differsOnlyUnlisted(current, psa.diffs) ? [psa.contactId] : [];
+    });
+    if (unsure.length === 0) return plan;
+    const read = new Map<number, PsaContact>();
+    for (const id of unsure) {
+      // A contact that cannot be read is written as planned, as it would have been.
+      const found = await bms.readContact(id).catch(() => null);
+      if (found !== null) read.set(id, found);
+    }
+    if (read.size === 0) return plan;
+    const contacts = input.bms.contacts.map((c) => read.get(c.id) ?? c);
+    return planTenantSync({ ...input, bms: { ...input.bms, contacts }, links });
+  }
+
   private async withCreatedTwice(tenantId: string, plan: Plan, input: Omit<TenantSyncInput, 'links'>): Promise<Plan> {
     const created = await this.deps.store.createdContacts(tenantId);
     if (created.length === 0) return plan;
@@ -500,7 +528,7 @@ export class SyncRunner {
     const { input, contacts } = await this.planInput(tenant, settings, users, () => {});
     await this.recover(tenant, contacts);
     const links = await store.listLinks(tenantId);
-    const plan = await this.withCreatedTwice(tenantId, planTenantSync({ ...input, links }), input);
+    const plan = await this.withCreatedTwice(tenantId, await this.planned(input, links), input);
     const action = plan.actions.find((a) => a.userId === userId);
     if (action === undefined)
       throw new UnknownUserError(`User ${userKey} is not known in tenant ${tenant.displayName}.`);
@@ -633,7 +661,7 @@ export class SyncRunner {
       if (!options.dryRun) await this.recover(tenant, contacts);
       phase('plan');
       const links = await store.listLinks(tenantId);
-      const plan = await this.withCreatedTwice(tenantId, planTenantSync({ ...input, links }), input);
+      const plan = await this.withCreatedTwice(tenantId, await this.planned(input, links), input);
       if (options.dryRun) {
         // A dry run reports what the writes would be.
         const named = resultNames(input);

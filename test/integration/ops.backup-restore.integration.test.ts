@@ -64,14 +64,52 @@ describe('contactsync backup and restore (SQLite)', () => {
     const again = await runCli(['--config', config, 'sync'], env);
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
-    // Nothing created twice, nothing changed anywhere. (Open: BMS contacts whose link the backup holds without its
-    // last-pushed record are written again with the values they have, a PUT each; the state stays as it was.)
+    // Nothing created twice, nothing changed, nothing written: the contacts created after the backup already hold
+    // what the sync would write.
     expect(JSON.stringify(sims.dump())).toBe(before);
+    expect(changes(sims).map((r) => `${r.server} ${r.method} ${r.path}`)).toEqual([]);
+
+    // Their links now remember what the contacts hold: the next plan needs no contact read one by one.
+    sims.requests.length = 0;
+    const planned = await runCli(['--config', config, 'sync', '--dry-run'], env);
+    expect(planned.code).toBe(0);
+    expect(sims.requests.filter((r) => r.server === 'bms' && r.route === '/v2/crm/contacts/summary/{id}')).toEqual([]);
+  }, 180_000);
+
+  it('a sync killed while it writes to BMS, started again, writes no BMS contact twice, and its links remember what the contacts hold', async () => {
+    const { sims, config, env } = await setUp(60);
+    sims.setLatency('bms', 100);
+    const sync = startCli(['--config', config, 'sync'], env);
+    cleanups.push(() => void sync.stop());
+    const bmsWrites = () => changes(sims).filter((r) => r.server === 'bms');
+    while (bmsWrites().length < 5) await new Promise((r) => setTimeout(r, 20));
+    // Killed while a create is on its way: BMS makes the contact, the run never records it.
+    sync.child.kill('SIGKILL');
+    await sync.exited;
+    await new Promise((r) => setTimeout(r, 300));
+    sims.setLatency('bms', 0);
+    const killed = bmsWrites().map((r) => `${r.method} ${r.path}`);
+    expect(killed.every((w) => w.startsWith('POST '))).toBe(true);
+
+    sims.requests.length = 0;
+    const restarted = await runCli(['--config', config, 'sync'], env);
+    expect(restarted.stderr).toBe('');
+    expect(restarted.code).toBe(0);
+    // The restart creates the contacts the killed run did not reach, and writes none it did.
     expect(
-      changes(sims)
-        .filter((r) => !(r.server === 'bms' && r.method === 'PUT'))
-        .map((r) => `${r.server} ${r.method} ${r.path}`),
+      bmsWrites()
+        .filter((r) => r.method !== 'POST')
+        .map((r) => `${r.method} ${r.path}`),
     ).toEqual([]);
+    const emails = sims.dump().bms.accounts[0]!.contacts.map((c) => c.emailAddress?.toLowerCase());
+    expect(new Set(emails).size).toBe(60);
+    expect(emails).toHaveLength(60);
+
+    sims.requests.length = 0;
+    const planned = await runCli(['--config', config, 'sync', '--dry-run'], env);
+    expect(planned.code).toBe(0);
+    expect(sims.requests.filter((r) => r.server === 'bms' && r.route === '/v2/crm/contacts/summary/{id}')).toEqual([]);
+    expect(changes(sims)).toEqual([]);
   }, 180_000);
 
   it('restore refuses while another process has the database open, and refuses a file that is not a contactsync database', async () => {
