@@ -10,6 +10,7 @@ import {
 import type { StateStore, WebRole } from '../store/state-store.ts';
 import { html } from './html.ts';
 import { checkIdToken, publicKeyOf, type IdTokenCheck, type IdTokenClaims } from './id-token.ts';
+import { isMicrosoftLogin, MICROSOFT_LOGIN_PREFIX } from './microsoft-logins.ts';
 import { newToken, tokenDigest } from './passwords.ts';
 import { sameSitePath } from './same-site-path.ts';
 
@@ -29,9 +30,6 @@ export interface EntraSignInOptions {
   /** the login simulator's base URL; null for Microsoft's login host */
   readonly loginBaseUrl?: string | null;
 }
-
-/** Logins made by signing in with Microsoft are named so: no local login can have a colon in its name. */
-export const MICROSOFT_LOGIN_PREFIX = 'microsoft:';
 
 const FLOW_COOKIE = 'contactsync_entra';
 const FLOW_MINUTES = 10;
@@ -65,7 +63,7 @@ interface Dependencies {
 
 /** Whether an admin has signed in with Microsoft at least once: only then may local logins be switched off. */
 export async function microsoftAdminHasSignedIn(store: StateStore): Promise<boolean> {
-  return (await store.listUsers()).some((u) => u.username.startsWith(MICROSOFT_LOGIN_PREFIX) && u.role === 'admin');
+  return (await store.listUsers()).some((u) => isMicrosoftLogin(u.username) && u.role === 'admin');
 }
 
 function roleOf(claims: IdTokenClaims, entra: EntraConfig): WebRole | null {

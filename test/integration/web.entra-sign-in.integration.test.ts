@@ -105,6 +105,15 @@ describe('Sign in with Microsoft', () => {
     const [entry] = await database.store.listAudit(1);
     expect(entry).toMatchObject({ actor: 'web:microsoft:ann@msp.example', action: 'login' });
     expect(auditLine(entry!, new Map()).what).toBe('signed in with Microsoft as Ann Admin (admin)');
+    // Microsoft checks the password of such a login: none can be set here to sign in with it locally.
+    await browser.get('/users');
+    await browser.post(`/users/${encodeURIComponent('microsoft:ann@msp.example')}/password`, {
+      password: 'a long new password',
+    });
+    expect(textOf((await browser.get('/users')).body)).toContain(
+      'microsoft:ann@msp.example signs in with Microsoft and has no password here: its password is changed in Microsoft Entra ID.',
+    );
+    expect((await new Browser(app).login('microsoft:ann@msp.example', 'a long new password')).statusCode).toBe(401);
   });
 
   it('gives a member of the viewers group a viewer session', async () => {
