@@ -134,6 +134,27 @@ export const configSchema = z.strictObject({
           return address.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(address.hostname);
         }, 'Microsoft Graph posts notifications over HTTPS only: give an https:// address (http:// only on 127.0.0.1 for the simulators)')
         .optional(),
+      /** sign-in with Microsoft Entra ID (the MSP's own tenant) beside the local logins; README "Sign in with Microsoft" */
+      entra: z
+        .strictObject({
+          tenantId: z.string().min(1),
+          clientId: z.string().min(1),
+          clientSecret: z.string().min(1),
+          adminGroupId: z.string().min(1),
+          viewerGroupId: z.string().min(1),
+        })
+        .optional(),
+      /** false: only Microsoft sign-in (refused until an admin has signed in with Microsoft once) */
+      localLogins: z.boolean().default(true),
+    })
+    .refine((web) => web.localLogins || web.entra !== undefined, {
+      path: ['localLogins'],
+      message: 'local logins can be switched off only beside web.entra (Sign in with Microsoft)',
+    })
+    .refine((web) => web.entra === undefined || web.publicUrl !== undefined, {
+      path: ['publicUrl'],
+      message:
+        'Sign in with Microsoft needs web.publicUrl: Microsoft sends people back to {publicUrl}/auth/microsoft/callback',
     })
     .prefault({}),
   settings: z.record(z.string(), z.unknown()).default({}),
@@ -211,15 +232,25 @@ export function loadConfig(
 
 /** The config with its `enc:v1:` secrets decrypted (the key is loaded only when one is encrypted). */
 function decrypted(config: ContactsyncConfig, path: string, env: NodeJS.ProcessEnv): ContactsyncConfig {
-  const values = [config.microsoft.clientSecret, config.itglue.apiKey, config.bms?.password];
+  const values = [
+    config.microsoft.clientSecret,
+    config.itglue.apiKey,
+    config.bms?.password,
+    config.web.entra?.clientSecret,
+  ];
   if (!values.some((v) => v !== undefined && isEncrypted(v))) return config;
   const key = loadSecretKey(keyFileOf(path), { create: false, env });
   const open = (value: string | undefined) => (value === undefined ? undefined : decryptSecret(value, key));
   const clientSecret = open(config.microsoft.clientSecret);
   const apiKey = open(config.itglue.apiKey);
   const password = open(config.bms?.password);
+  const entra =
+    config.web.entra === undefined
+      ? undefined
+      : { ...config.web.entra, clientSecret: open(config.web.entra.clientSecret)! };
   return {
     ...config,
+    web: { ...config.web, ...(entra === undefined ? {} : { entra }) },
     microsoft: { ...config.microsoft, ...(clientSecret === undefined ? {} : { clientSecret }) },
     itglue: { ...config.itglue, ...(apiKey === undefined ? {} : { apiKey }) },
     bms:

@@ -92,9 +92,13 @@ function sentence(entry: AuditEntry): string {
     case 'token.revoke':
       return `revoked the API token ${entry.target}`;
     case 'login':
-      return 'signed in';
+      return d.via === 'microsoft'
+        ? `signed in with Microsoft as ${str(d.name) ?? entry.target} (${str(d.role) ?? 'viewer'})`
+        : 'signed in';
     case 'login.failed':
-      return 'failed to sign in';
+      return d.via === 'microsoft'
+        ? 'signed in with Microsoft, but is in neither allowed group: refused'
+        : 'failed to sign in';
     default: {
       const pairs = Object.entries(d)
         .filter(([key]) => key !== 'tenant' && key !== 'user')

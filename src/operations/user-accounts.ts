@@ -1,4 +1,5 @@
 import type { StateStore, WebRole } from '../store/state-store.ts';
+import { isMicrosoftLogin } from '../web/microsoft-logins.ts';
 import { hashPassword } from '../web/passwords.ts';
 import { OperationError } from './operation-error.ts';
 
@@ -87,6 +88,11 @@ export async function setUserPassword(
   password: string,
   actor: string,
 ): Promise<string> {
+  if (isMicrosoftLogin(username))
+    throw new OperationError(
+      'Validation',
+      `${username} signs in with Microsoft and has no password here: its password is changed in Microsoft Entra ID.`,
+    );
   checkPassword(password);
   const outcome = await store.changeUser(username, { kind: 'password', passwordHash: await hashPassword(password) });
   if (outcome !== 'done') refused(username, outcome, 'this');

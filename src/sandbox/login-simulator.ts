@@ -1,6 +1,7 @@
 import { createPublicKey, createVerify, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
 import type { SimClock } from './sim-clock.ts';
 import { json, randomToken, SimServer, type LoggedRequest, type SimResponse } from './sim-server.ts';
+import { SignInSimulator } from './sign-in-simulator.ts';
 
 export interface RegisteredApp {
   readonly clientId: string;
@@ -10,6 +11,8 @@ export interface RegisteredApp {
   readonly certificatePem?: string;
   /** the tenants that granted admin consent; all known tenants when absent */
   readonly consentedTenants?: readonly string[];
+  /** where the authorization code flow may send people back to */
+  readonly redirectUris?: readonly string[];
 }
 
 export interface IssuedToken {
@@ -75,11 +78,13 @@ function assertionValid(assertion: string, key: KeyObject, clientId: string, now
 }
 
 /**
- * The Microsoft identity platform's client-credentials token endpoint, per tenant:
- * `POST /{tenantId}/oauth2/v2.0/token`. Errors have Entra's shape (`error`, `error_description` with an AADSTS code).
+ * The Microsoft identity platform's token endpoint, per tenant: `POST /{tenantId}/oauth2/v2.0/token`, for the
+ * client-credentials flow and (through `signIns`) the authorization code flow. Errors have Entra's shape (`error`, `error_description` with an AADSTS code).
  */
 export class LoginSimulator {
   readonly server: SimServer;
+  /** people signing in to an app by the authorization code flow */
+  readonly signIns: SignInSimulator;
   private readonly apps = new Map<string, RegisteredApp & { key: KeyObject | null }>();
   private readonly tenants = new Set<string>();
   private readonly tokens = new Map<string, IssuedToken>();
@@ -104,6 +109,14 @@ export class LoginSimulator {
     this.server.route('POST', '/{tenant}/oauth2/v2.0/token', (request) =>
       this.token(request.params.tenant!, request.body, request.headers['content-type'] ?? ''),
     );
+    this.signIns = new SignInSimulator(this.server, clock, {
+      tenant: (tenantId) => this.tenants.has(tenantId.toLowerCase()),
+      redirectUris: (clientId) => {
+        const app = this.apps.get(clientId);
+        return app === undefined ? null : (app.redirectUris ?? []);
+      },
+      aadError,
+    });
   }
 
   addTenant(tenantId: string): void {
@@ -150,7 +163,8 @@ export class LoginSimulator {
         `Tenant '${tenantPath}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
       );
     }
-    if (form.get('grant_type') !== 'client_credentials') {
+    const grant = form.get('grant_type');
+    if (grant !== 'client_credentials' && grant !== 'authorization_code') {
       return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
     }
     const clientId = form.get('client_id') ?? '';
@@ -194,6 +208,7 @@ export class LoginSimulator {
         "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
       );
     }
+    if (grant === 'authorization_code') return this.signIns.redeem(tenantId, clientId, form);
     const scope = form.get('scope') ?? '';
     if (!scope.split(' ').includes(GRAPH_SCOPE)) {
       return aadError(

@@ -25,6 +25,7 @@ import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerPages } from './pages/register-pages.ts';
 import { sameSitePath } from './same-site-path.ts';
 import { hashPassword, newToken, tokenDigest, verifyPassword } from './passwords.ts';
+import { microsoftAdminHasSignedIn, registerEntraSignIn, type EntraSignInOptions } from './entra-sign-in.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DeviceCookies } from './device-cookie.ts';
 import { RepeatedWarnings } from './repeated-warnings.ts';
 import { signInName, SignInLimiter } from './sign-in-limiter.ts';
@@ -52,6 +53,10 @@ export interface WebAppOptions {
   readonly onRoute?: (route: { readonly method: string; readonly url: string; readonly access: Access }) => void;
   /** a warning repeated within this many ms is counted and written once with its count (default a minute) */
   readonly repeatedWarningMs?: number;
+  /** Sign in with Microsoft (web.entra), beside the local logins */
+  readonly entra?: EntraSignInOptions;
+  /** false: the local logins cannot sign in (web.localLogins; refused until a Microsoft admin has signed in) */
+  readonly localLogins?: boolean;
 }
 
 /** What every page handler gets: the frame of the page and how to send it. */
@@ -101,6 +106,14 @@ function messageOf(error: unknown, status: number, requestId: string): string {
 export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstance> {
   const { services } = options;
   const { store } = services;
+  const localLogins = options.localLogins ?? true;
+  if (!localLogins && (options.entra === undefined || !(await microsoftAdminHasSignedIn(store))))
+    throw Object.assign(
+      new Error(
+        "web.localLogins: false is refused: no admin has signed in with Microsoft yet, and without local logins no one could. Sign in with Microsoft once as a member of the admins' group (web.entra.adminGroupId), then switch local logins off.",
+      ),
+      { code: 'Validation' },
+    );
   const trustProxy = options.trustProxy ?? false;
   const repeats = new RepeatedWarnings(
     (message, repeated, intervalMs) =>
@@ -373,13 +386,17 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     error: string | null,
     status: number,
   ) => {
-    const nobody = (await store.countUsers()) === 0;
+    const nobody = options.entra === undefined && (await store.countUsers()) === 0;
+    const top = html`${error === null ? '' : html`<div class="notice bad" role="alert">${error}</div>`}
+    ${options.entra === undefined ? '' : html`<p><a class="button" href="/auth/microsoft?next=${encodeURIComponent(next)}">Sign in with Microsoft</a></p>`}`;
+    // With local logins off, the page offers Microsoft alone.
+    if (!localLogins) return tools.send(request, reply, 'Sign in', html`<div class="card login">${top}</div>`, status);
     return tools.send(
       request,
       reply,
       'Sign in',
       html`<div class="card login">
-        ${error === null ? '' : html`<div class="notice bad" role="alert">${error}</div>`}
+        ${top}
         <form method="post" action="/login">
           <input type="hidden" name="_csrf" value="${tools.csrf(request, reply)}" />
           <input type="hidden" name="next" value="${next}" />
@@ -403,9 +420,24 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     if (request.identity !== null) return reply.redirect(next, 303);
     return loginPage(request, reply, next, null, 200);
   });
+  /** A new session for the login, in its cookie; a new session gets a new CSRF secret. */
+  const openSession = async (reply: FastifyReply, username: string) => {
+    const session = newToken();
+    await store.createSession(tokenDigest(session), username, new Date(Date.now() + sessionMs));
+    reply.setCookie(SESSION_COOKIE, session, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      maxAge: sessionMs / 1000,
+    });
+    reply.clearCookie('_csrf', { path: '/' });
+  };
   // A sign-in form is small: a stranger's megabyte of user name is refused before it is read.
   // The CSRF check comes after the limiter counted the attempt: a flood of forms without the cookie is limited too.
   app.post('/login', { config: { access: 'public', csrf: false }, bodyLimit: 16 * 1024 }, async (request, reply) => {
+    if (!localLogins)
+      return loginPage(request, reply, '/', 'Local logins are switched off here: sign in with Microsoft.', 403);
     const body = (request.body ?? {}) as { username?: unknown; password?: unknown; next?: unknown };
     const given = typeof body.username === 'string' ? body.username.trim() : '';
     // What is counted, looked up and audited: never more of the name than a login can have.
@@ -437,16 +469,8 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       return loginPage(request, reply, next, 'The user name or the password is wrong.', 401);
     }
     await turn.settle(true);
-    const session = newToken();
-    await store.createSession(tokenDigest(session), user.username, new Date(Date.now() + sessionMs));
+    await openSession(reply, user.username);
     await store.audit(`web:${user.username}`, 'login', user.username, { ip: request.ip });
-    reply.setCookie(SESSION_COOKIE, session, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure,
-      maxAge: sessionMs / 1000,
-    });
     // This browser is now known for this name: failures from elsewhere will not lock it out.
     reply.setCookie(DEVICE_COOKIE, devices.issue(user.username, device ?? undefined), {
       path: '/login',
@@ -455,10 +479,16 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       secure,
       maxAge: DEVICE_COOKIE_DAYS * 86_400,
     });
-    // A new session gets a new CSRF secret.
-    reply.clearCookie('_csrf', { path: '/' });
     return reply.redirect(next, 303);
   });
+  if (options.entra !== undefined)
+    registerEntraSignIn(app, {
+      store,
+      options: options.entra,
+      secure,
+      page: (request, reply, title, body, status) => tools.send(request, reply, title, body, status),
+      openSession,
+    });
   app.post('/logout', { config: { access: 'viewer' } }, async (request, reply) => {
     if (request.identity?.sessionHash) await store.deleteSession(request.identity.sessionHash);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

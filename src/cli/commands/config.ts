@@ -72,6 +72,12 @@ function specs(configPath: string): Map<string, SecretSpec> {
           urls,
         ),
     });
+  if (config.web.entra)
+    map.set('web.entra.clientSecret', {
+      path: ['web', 'entra', 'clientSecret'],
+      what: 'the client secret of the app people sign in with (Sign in with Microsoft)',
+      check: (value) => (value === '' ? 'give the secret value' : null),
+    });
   for (const channel of config.alerts?.channels ?? []) {
     if (channel.type === 'email')
       map.set(`alerts.channels.${channel.name}.smtp.password`, {
@@ -97,7 +103,7 @@ export function registerConfig(cli: Command, configOf: (command: Command) => str
   config
     .command('set-secret <key>')
     .description(
-      `Change one secret of the config file, encrypted: microsoft.clientSecret, itglue.apiKey, bms.password, alerts.channels.NAME.url or alerts.channels.NAME.smtp.password. The value is typed hidden at a terminal, or read from ${SECRET_VALUE_ENV}; it is checked (signing in where it can) before it is written.`,
+      `Change one secret of the config file, encrypted: microsoft.clientSecret, itglue.apiKey, bms.password, web.entra.clientSecret, alerts.channels.NAME.url or alerts.channels.NAME.smtp.password. The value is typed hidden at a terminal, or read from ${SECRET_VALUE_ENV}; it is checked (signing in where it can) before it is written.`,
     )
     .option('--no-check', 'do not sign in to check the new value')
     .action(async (key: string, options: { check: boolean }, command: Command) => {

@@ -89,6 +89,16 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           trustProxy: config.web.trustProxy,
           logger: context.logger,
           sessionHours: config.web.sessionHours,
+          localLogins: config.web.localLogins,
+          ...(config.web.entra === undefined || config.web.publicUrl === undefined
+            ? {}
+            : {
+                entra: {
+                  entra: config.web.entra,
+                  publicUrl: config.web.publicUrl,
+                  loginBaseUrl: config.microsoft.loginUrl ?? null,
+                },
+              }),
         });
         const host = options.host ?? config.web.host;
         const port = options.port ?? config.web.port;

@@ -78,15 +78,19 @@ async function send<T>(
   return { headers, body: body as T, status: response.status };
 }
 
+/** An address on Microsoft's login host, moved to the login simulator when `loginBaseUrl` is given. */
+export function loginAddress(loginBaseUrl: string | null, url: string): string {
+  return loginBaseUrl !== null && url.startsWith(LOGIN_HOST)
+    ? loginBaseUrl.replace(/\/$/, '') + url.slice(LOGIN_HOST.length)
+    : url;
+}
+
 /**
  * MSAL's network client over built-in fetch. With `loginBaseUrl` (the login simulator), requests for Microsoft's
  * login host go there instead; everything else MSAL does is unchanged.
  */
 export function fetchNetworkClient(loginBaseUrl: string | null, timeoutMs = 30_000): INetworkModule {
-  const target = (url: string): string =>
-    loginBaseUrl !== null && url.startsWith(LOGIN_HOST)
-      ? loginBaseUrl.replace(/\/$/, '') + url.slice(LOGIN_HOST.length)
-      : url;
+  const target = (url: string): string => loginAddress(loginBaseUrl, url);
   return {
     sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) =>
       send<T>('GET', target(url), options, timeout ?? timeoutMs),
