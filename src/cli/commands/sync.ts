@@ -14,7 +14,7 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option(
       '--wait <seconds>',
-      'wait up to this long for a sync of the same tenant by another process to end (default: refuse at once)',
+      'wait up to this long for a sync of the same tenant by another process to end (0: refuse at once)',
       nonNegativeInteger,
       0,
     )
