@@ -253,10 +253,35 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
   it('approve refuses a tenant that is not waiting, and accepts one that is', async () => {
     expect((await cs(['approve', 'Contoso Ltd'])).stderr).toMatch(/is not waiting for approval/);
     const tenant = seed.tenants[1]!;
-    for (const user of sims.graph.users(tenant.id).slice(0, 40)) sims.graph.deleteUser(tenant.id, user.id);
+    const leavers = sims.graph.users(tenant.id).slice(0, 40);
+    for (const user of leavers) sims.graph.deleteUser(tenant.id, user.id);
     const halted = await cs(['sync', '--tenant', tenant.displayName]);
     expect(halted.code).toBe(2);
-    expect((await cs(['approve', tenant.displayName])).stdout).toMatch(/Approved/);
+    // The next step, not just "needs approval": which command shows who, which approves.
+    const steps = new RegExp(
+      `${tenant.displayName}: the deletion guard held back 40 inactivations: see who: contactsync runs show ([0-9a-f]{8}); approve: contactsync approve "${tenant.displayName}"`,
+    ).exec(halted.stdout);
+    expect(steps, halted.stdout).not.toBeNull();
+    const shown = await cs(['runs', 'show', steps![1]!]);
+    expect(shown.stdout.match(/pending-approval/g)).toHaveLength(40);
+    // attention names the first few and points to the run.
+    const attention = await cs(['attention', '--kind', 'guard-halt']);
+    const named = leavers
+      .map((u) => `${u.displayName} <${u.userPrincipalName}>`)
+      .filter((person) => attention.stdout.includes(person));
+    expect(named, attention.stdout).toHaveLength(3);
+    expect(attention.stdout).toContain('and 37 more');
+    expect(attention.stdout).toContain(`see who: contactsync runs show ${steps![1]}`);
+    // approve shows whom it inactivates, and without --yes (no terminal) does nothing.
+    const asked = await cs(['approve', tenant.displayName]);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toBe('');
+    expect(asked.stdout).toContain(`${tenant.displayName}: the deletion guard held back 40 inactivations`);
+    for (const user of leavers) expect(asked.stdout).toContain(`  ${user.displayName} <${user.userPrincipalName}>\n`);
+    expect(asked.stdout).toContain('Nothing done yet: add --yes to approve these 40 inactivations.');
+    expect(asked.stdout).not.toMatch(/Approved/);
+    expect((await cs(['sync', '--tenant', tenant.displayName])).code).toBe(2);
+    expect((await cs(['approve', tenant.displayName, '--yes'])).stdout).toMatch(/Approved/);
     const applied = await cs(['sync', '--tenant', tenant.displayName]);
     expect(applied.code, applied.stdout).toBe(0);
     expect(applied.stdout).toMatch(/Fabrikam GmbH\s+ok/);

@@ -10,6 +10,7 @@ import {
   type AttentionKind,
 } from '../../operations/attention.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
+import { approvalSteps } from '../approval-steps.ts';
 import { goAhead } from '../go-ahead.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
@@ -112,6 +113,7 @@ export function registerAttention(cli: Command, configOf: (command: Command) => 
               for (const i of mine) {
                 lines.push(`    ${i.id}  ${i.subject}: ${i.detail}`);
                 if (i.release !== null) lines.push(`      to release: ${i.release.advice}`);
+                if (i.kind === 'guard-halt') lines.push(`      ${approvalSteps(i.tenantName, i.runId)}`);
               }
             }
           }
