@@ -109,4 +109,19 @@ describe('contactsync attention act --all: exactly what the same filters list, s
     expect(await listed('--kind', 'conflict', '--tenant', 'Contoso Ltd')).toEqual([]);
     expect((await listed('--kind', 'conflict')).map((i) => i.id)).toEqual(others.map((i) => i.id));
   });
+
+  it('blank-phone says what the sync did: the held contacts released and written to BMS, and what is left', async () => {
+    const held = (await listed('--kind', 'held', '--tenant', 'Contoso Ltd')).filter(
+      (i) => i.release?.setting === 'phones.blankReplacement',
+    );
+    expect(held.length).toBeGreaterThan(0);
+    const run = await cs(['attention', 'blank-phone', 'Contoso Ltd', '000-000-0000']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      `Contoso Ltd: phones.blankReplacement is now "000-000-0000"; synced again: ok, released ${held.length} held contacts; written: `,
+    );
+    expect(run.stdout).toMatch(/written: (IT Glue: [^;]*; )?BMS: created \d+/);
+    const left = await listed('--kind', 'held', '--tenant', 'Contoso Ltd');
+    expect(left.filter((i) => i.release?.setting === 'phones.blankReplacement')).toEqual([]);
+  });
 });
