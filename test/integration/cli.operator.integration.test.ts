@@ -78,6 +78,10 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     expect(run.stdout).toMatch(
       /! alert links: Links in alerts and exports point at http:\/\/127\.0\.0\.1:\d+.*will not open from another desk/,
     );
+    // doctor serves nothing: the address is the config's, which a serve --port elsewhere does not listen on.
+    expect(run.stdout).toMatch(
+      /point at http:\/\/127\.0\.0\.1:\d+, the address web\.host and web\.port of the config name/,
+    );
     expect(run.stdout).toMatch(
       /! IT Glue links: none yet: add "subdomain": "sandbox-msp" under itglue in the config \(IT Glue says the account is https:\/\/sandbox-msp\.itglue\.com\)/,
     );

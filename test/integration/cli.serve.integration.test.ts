@@ -107,6 +107,13 @@ describe('contactsync serve', () => {
       }
       expect(dashboard).toMatch(/Contoso Ltd/);
       expect(dashboard).toMatch(/created 3/);
+      // Without web.publicUrl, links in alerts and exports start with the address serve listens on (--port), not
+      // the config's port.
+      const alertsPage = await (await fetch(`${served.url}/alerts`, { headers: { cookie: right.cookie } })).text();
+      expect(alertsPage).toContain(
+        `Links in alerts and exports point at ${served.url}, the address this web UI listens on`,
+      );
+      expect(alertsPage).not.toContain(':8080');
       const api = await fetch(`${served.url}/api/tenants`, { headers: { authorization: `Bearer ${token}` } });
       expect(api.status).toBe(200);
       expect(((await api.json()) as { displayName: string }[]).map((t) => t.displayName)).toEqual(['Contoso Ltd']);

@@ -8,6 +8,7 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
+import { webAddresses } from '../../web/web-addresses.ts';
 import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { runLine, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
@@ -100,7 +101,10 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           await queue?.stop();
           throw listenProblem(error, host, port);
         }
-        writeLines(webUiLines('contactsync web UI', host, (app.server.address() as AddressInfo).port));
+        const listening = (app.server.address() as AddressInfo).port;
+        // Links in alerts and exports point here, not at the config's port, unless an address is set for them.
+        context.listeningAt(webAddresses(host, listening).urls[0] ?? `http://${host}:${listening}`);
+        writeLines(webUiLines('contactsync web UI', host, listening));
         if ((await store.countUsers()) === 0)
           writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
         if (options.daemon === true) {
