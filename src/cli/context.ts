@@ -280,3 +280,14 @@ export async function registerConfiguredTenants(
 export function pollSecondsOf(context: CliContext, override?: number): number {
   return override ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
 }
+
+/** The tenants whose own settings set pollSeconds, with theirs: the daemon polls them at their own pace. */
+export async function ownPollSeconds(store: StateStore): Promise<ReadonlyMap<string, number>> {
+  const own = new Map<string, number>();
+  for (const tenant of await store.listTenants()) {
+    const json = (await store.latestSettings(tenant.id))?.json ?? {};
+    const seconds = parseSettingsOverride(json, `${tenant.displayName}'s settings`).pollSeconds;
+    if (seconds !== undefined) own.set(tenant.id, seconds);
+  }
+  return own;
+}

@@ -119,6 +119,22 @@ export function webUiLines(label: string, host: string, port: number, after = ''
   ];
 }
 
+/** `every 60 s (Fabrikam: 120 s)`: the polling pace, with each tenant whose own settings change it. */
+export function pollPace(
+  pollSeconds: number,
+  own: ReadonlyMap<string, number>,
+  names: ReadonlyMap<string, string>,
+): string {
+  const differ = [...own].filter(([, seconds]) => seconds !== pollSeconds);
+  const exceptions = differ.map(([id, seconds]) => `${printable(names.get(id) ?? id)}: ${seconds} s`).join(', ');
+  return `every ${pollSeconds} s${exceptions === '' ? '' : ` (${exceptions})`}`;
+}
+
+/** Said as the daemon starts: its first look at each tenant is spread over the first interval, so it may be quiet. */
+export function firstPassLine(tenants: number): string {
+  return `First pass started: each of the ${tenants} tenant${tenants === 1 ? '' : 's'} is read within its interval (spread out, so that the APIs are not all called at once); a line appears for each run that changes something.\n`;
+}
+
 /**
  * The exit code of a sync: 0 done, 2 waiting for approval, 3 finished with per-user failures, 4 a tenant was being
  * synced by another process (nothing written to it), 1 a tenant failed.

@@ -9,8 +9,14 @@ import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
 import { webAddresses } from '../../web/web-addresses.ts';
-import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
-import { runLine, untilStopped, webUiLines } from '../output.ts';
+import {
+  discoverConfiguredTenants,
+  ownPollSeconds,
+  pollSecondsOf,
+  registerConfiguredTenants,
+  withContext,
+} from '../context.ts';
+import { firstPassLine, pollPace, runLine, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
 import { pushServices, type PushServices } from '../push.ts';
 import { RunsInFlight } from '../runs-in-flight.ts';
@@ -115,6 +121,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             store,
             runner: lanedDispatcher(apis().runner),
             pollSeconds,
+            ownPollSeconds: () => ownPollSeconds(store),
             reconcileHours: 24,
             ...(push === null ? {} : { modes: () => push.deliveryModes() }),
             // A line per run, as the daemon command says it: when it ran, the tenant, how it went.
@@ -126,7 +133,9 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
               writeErr(`${printable(`${new Date().toISOString()} ${nameOf(tenantId)}: ${error.message}`)}\n`);
             },
           });
-          writeOut(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
+          writeOut(
+            `Watching Microsoft 365 for changes ${pollPace(pollSeconds, await ownPollSeconds(store), names)}.\n`,
+          );
           if (push?.publicUrl) {
             await apis()
               .runner.mapTenants()
@@ -140,6 +149,8 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         const stopAlerts = startAlertTimer(context.alerts);
         const stopped = untilStopped();
         void daemon?.start();
+        if (daemon !== null)
+          writeOut(firstPassLine((await store.listTenants()).filter((t) => t.itglueOrganizationId !== null).length));
         await stopped;
         stopAlerts();
         // No new request and no new daemon run; those in flight end before the database is closed under them.
