@@ -39,6 +39,8 @@ export interface AlertServiceOptions {
   readonly box: SecretBox;
   /** the web UI's address for links when the alert settings name none (web.publicUrl, else its host and port) */
   readonly baseUrl: () => string;
+  /** whether baseUrl is where a web UI of this process listens (true when not given), not only what the config names */
+  readonly listening?: () => boolean;
   /** the configured public address of the web UI (web.publicUrl), null when none is: links may not open elsewhere */
   readonly publicUrl?: () => string | null;
   readonly send?: (channel: AlertChannel, message: AlertMessage) => Promise<void>;
@@ -102,7 +104,12 @@ export class AlertService {
   }
 
   private target(settings: StoredAlerts): AlertLinkBase {
-    return alertLinkBase(settings.baseUrl ?? null, this.options.publicUrl?.() ?? null, this.options.baseUrl());
+    return alertLinkBase(
+      settings.baseUrl ?? null,
+      this.options.publicUrl?.() ?? null,
+      this.options.baseUrl(),
+      this.options.listening?.() ?? true,
+    );
   }
 
   /** Applies the config file's `alerts` block when it changed since it was last applied. */

@@ -59,6 +59,11 @@ export interface CliContext {
   /** where alerts go, and what waits to be sent */
   readonly alerts: AlertService;
   /**
+   * The address this process's web UI listens on (serve's --host and --port may differ from the config's): links in
+   * alerts and exports start with it when neither the alert settings nor web.publicUrl name one.
+   */
+  listeningAt(url: string): void;
+  /**
    * The API clients, made on first use (commands that only read the state need no credentials); with `record`, a
    * fresh set whose every answer is also handed to it.
    */
@@ -94,10 +99,12 @@ export async function openContext(
   if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
     await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
+  let listening: string | null = null;
   const alerts = new AlertService({
     store,
     box: secretBox(() => loadSecretKey(keyFileOf(path), { create: true })),
-    baseUrl: () => config.web.publicUrl ?? `http://${config.web.host}:${config.web.port}`,
+    baseUrl: () => config.web.publicUrl ?? listening ?? `http://${config.web.host}:${config.web.port}`,
+    listening: () => listening !== null,
     publicUrl: () => config.web.publicUrl ?? null,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
@@ -117,6 +124,9 @@ export async function openContext(
     metrics,
     logger,
     alerts,
+    listeningAt(url) {
+      listening = url;
+    },
     apis(extra = {}) {
       if (clients !== null && extra.record === undefined) return clients;
       const record = extra.record === undefined ? {} : { record: extra.record };
@@ -269,4 +279,15 @@ export async function registerConfiguredTenants(
 /** How often tenants are polled: the command's override, else the configured pollSeconds setting. */
 export function pollSecondsOf(context: CliContext, override?: number): number {
   return override ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;
+}
+
+/** The tenants whose own settings set pollSeconds, with theirs: the daemon polls them at their own pace. */
+export async function ownPollSeconds(store: StateStore): Promise<ReadonlyMap<string, number>> {
+  const own = new Map<string, number>();
+  for (const tenant of await store.listTenants()) {
+    const json = (await store.latestSettings(tenant.id))?.json ?? {};
+    const seconds = parseSettingsOverride(json, `${tenant.displayName}'s settings`).pollSeconds;
+    if (seconds !== undefined) own.set(tenant.id, seconds);
+  }
+  return own;
 }

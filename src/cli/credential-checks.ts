@@ -87,7 +87,7 @@ export async function checkBms(
         ok: false,
         message:
           error.apiCode === BMS_MFA_REQUIRED
-            ? `Kaseya BMS (region ${region}) refused the login: ${credentials.userName} has multi-factor authentication (MFA), and contactsync signs in unattended: use an API user without MFA. (${error.message.split('\n')[0]})`
+            ? `Kaseya BMS (region ${region}) refused the login: ${credentials.userName} has multi-factor authentication (MFA), and contactsync signs in unattended: use an API user without MFA.`
             : `Kaseya BMS (region ${region}) refused the login: check the user name, the password and the tenant (the company name at login), and that the user is an API employee. (${error.message.split('\n')[0]})`,
       };
     return unreachable('Kaseya BMS', error);

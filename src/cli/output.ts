@@ -68,6 +68,9 @@ function openFigure(counts: Readonly<Record<string, number>>, key: 'held' | 'dis
   return `${counts[key] ?? 0}${fresh > 0 ? ` (${fresh} new)` : ''}`;
 }
 
+/** `IT Glue ------`: a group heading exactly `width` wide. */
+const heading = (label: string, width: number) => `${label} `.padEnd(width, '-').slice(0, width);
+
 /**
  * The per-tenant summary, from the run's figures (see `countRun`): per system what happened to the users' contacts,
  * then the held and disputed users open now (new this run beside them), the excluded and the failed.
@@ -88,13 +91,14 @@ export function summaryTable(results: readonly TenantRunResult[], names: Readonl
     ]),
     2,
   );
-  // A line above the header says which columns are IT Glue's and which are BMS's.
+  // A line above the header says which columns are IT Glue's and which are BMS's: each heading spans exactly its
+  // columns, a gap between the two; the outcome columns after them are the user's, under no system.
   const lines = table.split('\n');
-  const rule = lines[1]!.split('  ');
-  const start = (column: number) => rule.slice(0, column).reduce((n, cell) => n + cell.length + 2, 0);
-  const itglueAt = start(2);
-  const bmsAt = start(2 + ITGLUE_COLUMNS.length);
-  const groups = `${' '.repeat(itglueAt)}${'IT Glue '.padEnd(bmsAt - itglueAt, '-')}BMS ${'-'.repeat(Math.max(0, start(2 + ITGLUE_COLUMNS.length + BMS_COLUMNS.length) - bmsAt - 6))}`;
+  const widths = lines[1]!.split('  ').map((rule) => rule.length);
+  const span = (from: number, count: number) =>
+    widths.slice(from, from + count).reduce((n, w) => n + w, 0) + 2 * (count - 1);
+  const itglueAt = span(0, 2) + 2;
+  const groups = `${' '.repeat(itglueAt)}${heading('IT Glue', span(2, ITGLUE_COLUMNS.length))}  ${heading('BMS', span(2 + ITGLUE_COLUMNS.length, BMS_COLUMNS.length))}`;
   return [groups, ...lines].join('\n');
 }
 
@@ -113,6 +117,22 @@ export function webUiLines(label: string, host: string, port: number, after = ''
       ? [`Listening on all interfaces (${host}), port ${port}: ${urls.map((u) => `${u}/`).join(', ')}`]
       : []),
   ];
+}
+
+/** `every 60 s (Fabrikam: 120 s)`: the polling pace, with each tenant whose own settings change it. */
+export function pollPace(
+  pollSeconds: number,
+  own: ReadonlyMap<string, number>,
+  names: ReadonlyMap<string, string>,
+): string {
+  const differ = [...own].filter(([, seconds]) => seconds !== pollSeconds);
+  const exceptions = differ.map(([id, seconds]) => `${printable(names.get(id) ?? id)}: ${seconds} s`).join(', ');
+  return `every ${pollSeconds} s${exceptions === '' ? '' : ` (${exceptions})`}`;
+}
+
+/** Said as the daemon starts: its first look at each tenant is spread over the first interval, so it may be quiet. */
+export function firstPassLine(tenants: number): string {
+  return `First pass started: each of the ${tenants} tenant${tenants === 1 ? '' : 's'} is read within its interval (spread out, so that the APIs are not all called at once); a line appears for each run that changes something.\n`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { UserResult } from '../store/state-store.ts';
+import { personOf } from '../operations/held-inactivations.ts';
 import { describeDiff } from '../sync/field-labels.ts';
 
 /**
@@ -7,9 +8,8 @@ import { describeDiff } from '../sync/field-labels.ts';
  */
 export function userLines(user: UserResult, fields = true): string[] {
   // A leaver is named in full: a person approving their inactivation must see who (an older result has no name).
-  const name =
-    user.outcome === 'pending-approval' || user.outcome === 'inactivated' ? (user.displayName ?? null) : null;
-  const person = name === null ? user.userPrincipalName : `${name} <${user.userPrincipalName}>`;
+  const person =
+    user.outcome === 'pending-approval' || user.outcome === 'inactivated' ? personOf(user) : user.userPrincipalName;
   return [
     `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
     ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff)}`) : []),

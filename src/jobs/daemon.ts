@@ -22,6 +22,8 @@ export interface DaemonOptions {
   readonly runner: TenantDispatcher;
   /** how often each tenant's Microsoft 365 changes are read (one Graph request when nothing changed) */
   readonly pollSeconds: number;
+  /** the tenants whose own settings override pollSeconds, with theirs (read again at each turn of the loop) */
+  readonly ownPollSeconds?: () => Promise<ReadonlyMap<string, number>>;
   /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in IT Glue or BMS) */
   readonly reconcileHours: number;
   /** how each tenant hears of changes: a tenant whose notifications are pushed is polled only every `pushPollSeconds` */
@@ -35,7 +37,7 @@ export interface DaemonOptions {
 }
 
 /**
- * The embedded scheduler: every tenant is polled every `pollSeconds`, the tenants spread over the interval with
+ * The embedded scheduler: every tenant is polled every `pollSeconds` (or its own), the tenants spread over the interval with
  * jitter so that they do not all call the APIs at once, and reconciled in full every `reconcileHours`. Tenants run side
  * by side, one run per tenant at a time, as many as the dispatcher's lanes take. `stop()` lets the runs in flight
  * finish (every write is journalled, so even a kill is safe) and resolves when the loop is done.
@@ -51,6 +53,7 @@ export class Daemon {
   private readonly nudged = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private beatAt: number | null = null;
+  private ownPoll: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly options: DaemonOptions) {}
 
@@ -81,8 +84,9 @@ export class Daemon {
     return (this.options.now ?? Date.now)();
   }
 
-  private intervalOf(push: boolean): number {
-    return (push ? (this.options.pushPollSeconds ?? 900) : this.options.pollSeconds) * 1000;
+  private intervalOf(push: boolean, tenantId: string): number {
+    if (push) return (this.options.pushPollSeconds ?? 900) * 1000;
+    return (this.ownPoll.get(tenantId) ?? this.options.pollSeconds) * 1000;
   }
 
   private async sleep(ms: number): Promise<void> {
@@ -105,15 +109,17 @@ export class Daemon {
       await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
       const tenants = (await store.listTenants()).filter((t) => t.itglueOrganizationId !== null);
       const modes = (await this.options.modes?.().catch(() => null)) ?? new Map<string, DeliveryMode>();
+      this.ownPoll = (await this.options.ownPollSeconds?.().catch(() => null)) ?? this.ownPoll;
       const now = this.now();
       for (const tenant of tenants) {
         // A tenant seen for the first time is placed somewhere in the first interval.
-        if (!this.nextPoll.has(tenant.id)) this.nextPoll.set(tenant.id, now + Math.floor(random() * interval));
+        if (!this.nextPoll.has(tenant.id))
+          this.nextPoll.set(tenant.id, now + Math.floor(random() * this.intervalOf(false, tenant.id)));
         const push = modes.get(tenant.id)?.mode === 'push';
         if (push !== this.pushed.has(tenant.id)) {
           // A tenant that starts or stops being pushed is polled at its new pace, counted from its last poll.
           const last = this.lastPoll.get(tenant.id);
-          if (last !== undefined) this.nextPoll.set(tenant.id, Math.max(now, last + this.intervalOf(push)));
+          if (last !== undefined) this.nextPoll.set(tenant.id, Math.max(now, last + this.intervalOf(push, tenant.id)));
           if (push) this.pushed.add(tenant.id);
           else this.pushed.delete(tenant.id);
         }
@@ -156,7 +162,7 @@ export class Daemon {
         this.lastPoll.set(tenantId, this.now());
         // A nudge during the run stands: the tenant is read again at once. Otherwise the next poll keeps the
         // tenant's place in the interval, with a little jitter.
-        const every = this.intervalOf(this.pushed.has(tenantId));
+        const every = this.intervalOf(this.pushed.has(tenantId), tenantId);
         if (!this.nudged.has(tenantId))
           this.nextPoll.set(tenantId, this.now() + every + Math.floor((random() - 0.5) * 0.1 * every));
         this.wake?.();

@@ -1,6 +1,7 @@
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
-import { attentionItems, type AttentionAction, type AttentionItem } from './attention.ts';
+import { countsSummary } from '../sync/run-counts.ts';
+import { attentionItems, counted, type AttentionAction, type AttentionItem } from './attention.ts';
 import {
   approveInactivations,
   OperationError,
@@ -20,15 +21,31 @@ const ACTION_WORDS: Readonly<Record<AttentionAction, string>> = {
   retry: 'sync again',
 };
 
-/** `held 17 → 3`: what a sync left of what waited, in the words of its counts. */
-function afterSync(result: TenantRunResult): string {
+/**
+ * What a sync did and what it left: `ok, released 17 held contacts; written: BMS: created 17; still disputed 9`
+ * (released: fewer held than `heldBefore`, when known; written: each system's contacts created, linked, updated or
+ * inactivated).
+ */
+function afterSync(result: TenantRunResult, heldBefore: number | null = null): string {
   const counts = result.counts;
+  if (result.error !== null) return `${result.status}: ${result.error}`;
+  const released = heldBefore === null ? 0 : heldBefore - (counts.held ?? 0);
+  const written = countsSummary(
+    Object.fromEntries(
+      Object.entries(counts).filter(
+        ([key]) => (key.startsWith('itglue.') || key.startsWith('bms.')) && !key.endsWith('.unchanged'),
+      ),
+    ),
+  );
   const left = (['held', 'disputed', 'failed'] as const)
     .filter((k) => (counts[k] ?? 0) > 0)
     .map((k) => `${k} ${counts[k]}`)
     .join(', ');
-  if (result.error !== null) return `${result.status}: ${result.error}`;
-  return left === '' ? `${result.status}, nothing left waiting` : `${result.status}, still ${left}`;
+  return [
+    `${result.status}${released > 0 ? `, released ${counted(released, 'held contact')}` : ''}`,
+    written === '' ? 'nothing written' : `written: ${written}`,
+    left === '' ? 'nothing left waiting' : `still ${left}`,
+  ].join('; ');
 }
 
 /**
@@ -103,6 +120,7 @@ export async function setBlankPhoneAndSync(
     { ...overrides, phones: { ...overrides.phones, blankReplacement: value.trim() } },
     actor,
   );
+  const heldBefore = (await store.standingResults(tenant.id)).filter((r) => r.outcome === 'held').length;
   const result = await syncTenant(store, runner, tenant, actor);
-  return `${tenant.displayName}: phones.blankReplacement is now "${value.trim()}"; synced again: ${afterSync(result)}.`;
+  return `${tenant.displayName}: phones.blankReplacement is now "${value.trim()}"; synced again: ${afterSync(result, heldBefore)}.`;
 }

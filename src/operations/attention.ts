@@ -1,3 +1,4 @@
+import { heldInactivations, someOf } from './held-inactivations.ts';
 import { ALERT_KINDS, type AlertKind } from '../alerts/alert-kinds.ts';
 import type { Reason } from '../domain/reason.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
@@ -207,9 +208,8 @@ export async function attentionItems(store: StateStore, filter: AttentionFilter 
 }
 
 async function haltOf(store: StateStore, tenant: TenantRecord): Promise<AttentionItem[]> {
-  const run = (await store.listRuns(tenant.id, 20)).find((r) => r.status === 'needs approval');
-  const held =
-    run === undefined ? 0 : (await store.resultsOfRun(run.id)).filter((u) => u.outcome === 'pending-approval').length;
+  const held = await heldInactivations(store, tenant.id);
+  const { run } = held;
   return [
     {
       id: `guard-halt:${tenant.id}`,
@@ -217,7 +217,7 @@ async function haltOf(store: StateStore, tenant: TenantRecord): Promise<Attentio
       tenantId: tenant.id,
       tenantName: tenant.displayName,
       subject: tenant.displayName,
-      detail: `the deletion guard held back ${counted(held, 'inactivation')}: check who left, then approve`,
+      detail: `the deletion guard held back ${counted(held.people.length, 'inactivation')}${held.people.length === 0 ? '' : ` (${someOf(held.people)})`}: check who left, then approve`,
       since: run?.startedAt ?? '',
       path: `${tenantPath(tenant.id)}#approval`,
       userId: null,

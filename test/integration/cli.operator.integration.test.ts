@@ -78,6 +78,10 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     expect(run.stdout).toMatch(
       /! alert links: Links in alerts and exports point at http:\/\/127\.0\.0\.1:\d+.*will not open from another desk/,
     );
+    // doctor serves nothing: the address is the config's, which a serve --port elsewhere does not listen on.
+    expect(run.stdout).toMatch(
+      /point at http:\/\/127\.0\.0\.1:\d+, the address web\.host and web\.port of the config name/,
+    );
     expect(run.stdout).toMatch(
       /! IT Glue links: none yet: add "subdomain": "sandbox-msp" under itglue in the config \(IT Glue says the account is https:\/\/sandbox-msp\.itglue\.com\)/,
     );
@@ -256,7 +260,35 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     for (const user of sims.graph.users(tenant.id).slice(0, 40)) sims.graph.deleteUser(tenant.id, user.id);
     const halted = await cs(['sync', '--tenant', tenant.displayName]);
     expect(halted.code).toBe(2);
-    expect((await cs(['approve', tenant.displayName])).stdout).toMatch(/Approved/);
+    // The next step, not just "needs approval": which command shows who, which approves.
+    const steps = new RegExp(
+      `${tenant.displayName}: the deletion guard held back (\\d+) inactivations: see who: contactsync runs show ([0-9a-f]{8}); approve: contactsync approve "${tenant.displayName}"`,
+    ).exec(halted.stdout);
+    expect(steps, halted.stdout).not.toBeNull();
+    const count = Number(steps![1]);
+    expect(count).toBeGreaterThan(3);
+    const shown = await cs(['runs', 'show', steps![2]!]);
+    // Each leaver as runs show names them: "Name <address>".
+    const people = [...shown.stdout.matchAll(/^ {2}pending-approval +(.+? <[^>]+>)/gm)].map((m) => m[1]!);
+    expect(people).toHaveLength(count);
+    // attention names the first few and points to the run.
+    const attention = await cs(['attention', '--kind', 'guard-halt']);
+    expect(people.filter((person) => attention.stdout.includes(person))).toHaveLength(3);
+    expect(attention.stdout).toContain(`and ${count - 3} more`);
+    expect(attention.stdout).toContain(`see who: contactsync runs show ${steps![2]}`);
+    // approve shows whom it inactivates, and without --yes (no terminal) does nothing.
+    const asked = await cs(['approve', tenant.displayName]);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toBe('');
+    expect(asked.stdout).toContain(`${tenant.displayName}: the deletion guard held back ${count} inactivations`);
+    for (const person of people) expect(asked.stdout).toContain(`  ${person}\n`);
+    expect(asked.stdout).toContain(`Nothing done yet: add --yes to approve these ${count} inactivations.`);
+    expect(asked.stdout).not.toMatch(/Approved/);
+    // Still waiting, as it was.
+    expect((await cs(['attention', '--kind', 'guard-halt'])).stdout).toContain(
+      `see who: contactsync runs show ${steps![2]}`,
+    );
+    expect((await cs(['approve', tenant.displayName, '--yes'])).stdout).toMatch(/Approved/);
     const applied = await cs(['sync', '--tenant', tenant.displayName]);
     expect(applied.code, applied.stdout).toBe(0);
     expect(applied.stdout).toMatch(/Fabrikam GmbH\s+ok/);

@@ -112,6 +112,13 @@ describe('the CLI at its edges', () => {
     expect(big.stderr).not.toMatch(/Too big|Invalid input/);
   });
 
+  it('says each default once in --help', async () => {
+    for (const command of ['sync', 'serve', 'sandbox', 'daemon', 'plan']) {
+      const help = (await cs([command, '--help'])).stdout.replace(/\n\s+/g, ' ');
+      expect(help.match(/\(default: [^)]*\)[^-]*\(default: /), command).toBeNull();
+    }
+  });
+
   it('guesses a mistyped command', async () => {
     const run = await cs(['sinc']);
     expect(run.stderr).toMatch(/unknown command 'sinc'\n\(Did you mean sync\?\)/);

@@ -107,6 +107,13 @@ describe('contactsync serve', () => {
       }
       expect(dashboard).toMatch(/Contoso Ltd/);
       expect(dashboard).toMatch(/created 3/);
+      // Without web.publicUrl, links in alerts and exports start with the address serve listens on (--port), not
+      // the config's port.
+      const alertsPage = await (await fetch(`${served.url}/alerts`, { headers: { cookie: right.cookie } })).text();
+      expect(alertsPage).toContain(
+        `Links in alerts and exports point at ${served.url}, the address this web UI listens on`,
+      );
+      expect(alertsPage).not.toContain(':8080');
       const api = await fetch(`${served.url}/api/tenants`, { headers: { authorization: `Bearer ${token}` } });
       expect(api.status).toBe(200);
       expect(((await api.json()) as { displayName: string }[]).map((t) => t.displayName)).toEqual(['Contoso Ltd']);
@@ -243,5 +250,31 @@ describe('contactsync sandbox without --once', () => {
       served.child.kill('SIGTERM');
     }
     expect(await served.exited).toBe(0);
+  }, 90_000);
+});
+
+describe('contactsync sandbox stopped with Ctrl-C', () => {
+  it('during its first sync says so and "Stopped.", and keeps its log beside --db, not in the working directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-stop-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'sandbox-cwd-'));
+    const db = join(dir, 'kept.db');
+    const { DATABASE_URL: _shared, CONTACTSYNC_DATA_DIR: _data, ...env } = process.env;
+    const child = spawn(process.execPath, [cliEntry(), 'sandbox', '--db', db, '--port', '0'], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(db) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await exited, output).toBe(0);
+    expect(output).toMatch(/Ctrl-C: stopping once the work in flight is done\./);
+    expect(output).toMatch(/Stopped\.\n$/);
+    expect(existsSync(join(dir, 'sandbox.log'))).toBe(true);
+    expect(existsSync(join(cwd, 'data'))).toBe(false);
   }, 90_000);
 });

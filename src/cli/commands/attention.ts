@@ -10,7 +10,8 @@ import {
   type AttentionKind,
 } from '../../operations/attention.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
-import { Prompter } from '../prompt.ts';
+import { approvalSteps } from '../approval-steps.ts';
+import { goAhead } from '../go-ahead.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
 const ACTIONS = ['create', 'ignore', 'approve', 'retry'] as const;
@@ -48,7 +49,8 @@ function refuseMisplaced(options: { all?: boolean; kind?: string; tenant?: strin
 
 /**
  * The items --all stands for, exactly what `contactsync attention` lists with the same filters and that can take the
- * action: shown with their count and customers first, then acted on only with --yes (or a "yes" typed on a terminal).
+ * action: listed with their count and customers first (on stdout, as any listing), then acted on only with --yes (or
+ * a "yes" typed on a terminal). Without either, "Nothing done yet" and exit code 1: a script sees nothing was done.
  */
 async function confirmed(
   context: CliContext,
@@ -66,26 +68,19 @@ async function confirmed(
     const mine = fitting.filter((i) => i.tenantName === customer);
     lines.push(`  ${customer} (${mine.length})`, ...mine.map((i) => `    ${i.id}  ${i.subject}`));
   }
-  if (action === 'create' && fitting.some((i) => i.detail.includes(' BMS ')))
-    lines.push('For each BMS dispute, a new BMS contact is made beside the ones that are already there.');
-  if (options.yes === true) {
-    writeLines(lines);
-    return fitting.map((i) => i.id);
+  if (action === 'create') {
+    // A BMS dispute is a person with two or more BMS contacts already: as the web confirmation says, how many.
+    const sides = new Map((await context.store.listConflicts({ status: 'open' })).map((c) => [c.id, c.side]));
+    const bms = fitting.filter((i) => sides.get(i.conflictId ?? '') === 'bms').length;
+    if (bms > 0)
+      lines.push(
+        `${counted(bms, 'person has', 'people have')} two or more BMS contacts already: a new BMS contact for ${bms === 1 ? 'them' : 'each'} makes a third (link one of those instead with contactsync conflicts resolve if one of them is the person).`,
+      );
   }
-  if (process.stdin.isTTY !== true)
-    throw new Error(
-      `${lines.join('\n')}\nNothing was done: add --yes to ${action} these ${counted(fitting.length, 'item')}.`,
-    );
   writeLines(lines);
-  const prompter = new Prompter();
-  try {
-    const answer = await prompter.ask(`${action} these ${counted(fitting.length, 'item')}? Type yes to go ahead`);
-    if (answer.toLowerCase() === 'yes') return fitting.map((i) => i.id);
-  } finally {
-    prompter.close();
-  }
-  writeOut('Nothing was done.\n');
-  return null;
+  return (await goAhead(options.yes, `${action} these ${counted(fitting.length, 'item')}`))
+    ? fitting.map((i) => i.id)
+    : null;
 }
 
 export function registerAttention(cli: Command, configOf: (command: Command) => string): void {
@@ -118,6 +113,7 @@ export function registerAttention(cli: Command, configOf: (command: Command) => 
               for (const i of mine) {
                 lines.push(`    ${i.id}  ${i.subject}: ${i.detail}`);
                 if (i.release !== null) lines.push(`      to release: ${i.release.advice}`);
+                if (i.kind === 'guard-halt') lines.push(`      ${approvalSteps(i.tenantName, i.runId)}`);
               }
             }
           }
@@ -133,7 +129,7 @@ export function registerAttention(cli: Command, configOf: (command: Command) => 
   attention
     .command('act <action> [items...]')
     .description(
-      'One decision for many items: create (a new contact for each conflict), ignore (leave them out), approve (deletion-guard halts), retry (sync again); each tenant touched is synced at once. With --all, it shows the items first and acts only with --yes.',
+      'One decision for many items: create (a new contact for each conflict), ignore (leave them out), approve (deletion-guard halts), retry (sync again); each tenant touched is synced at once. With --all, it lists the items first and acts only with --yes (or a typed yes at a terminal); without it, nothing is done and it exits 1.',
     )
     .option('--all', 'every item that `contactsync attention` lists with the same --kind and --tenant')
     .option('--kind <kind>', 'with --all: only this kind')

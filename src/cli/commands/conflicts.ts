@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { approveInactivations, resolveConflict, type ConflictChoice } from '../../operations/operator-actions.ts';
-import { shortId } from '../../operations/attention.ts';
+import { counted, shortId } from '../../operations/attention.ts';
+import { heldInactivations, personOf } from '../../operations/held-inactivations.ts';
 import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
 import { conflictNamed } from '../../operations/conflict-named.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
+import { goAhead } from '../go-ahead.ts';
 import { linkSettingsOf } from '../link-settings.ts';
 import { formatTable } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
@@ -144,12 +146,25 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
 
   cli
     .command('approve <tenant>')
-    .description('Approve the inactivations the deletion guard held back for a tenant; the next sync applies them.')
-    .action((tenantName: string, _options: unknown, command: Command) =>
+    .description(
+      'Approve the inactivations the deletion guard held back for a tenant; the next sync applies them. It lists the people first and approves only with --yes (or a typed yes at a terminal); without it, nothing is done and it exits 1.',
+    )
+    .option('--yes', 'approve without asking')
+    .action((tenantName: string, options: { yes?: boolean }, command: Command) =>
       withContext(
         configOf(command),
         async ({ store }) => {
           const tenant = await tenantNamed(store, tenantName);
+          if (tenant.status !== 'needs approval')
+            return writeOut(`${await approveInactivations(store, tenant, actor())}\n`);
+          // Whoever approves sees whom: each person the approval inactivates, by name and address.
+          const { people } = await heldInactivations(store, tenant.id);
+          const these = counted(people.length, 'inactivation');
+          writeLines([
+            `${tenant.displayName}: the deletion guard held back ${these}; approving inactivates their contacts in IT Glue and BMS at the next sync:`,
+            ...people.map((p) => `  ${personOf(p)}`),
+          ]);
+          if (!(await goAhead(options.yes, `approve these ${these}`))) return;
           writeOut(`${await approveInactivations(store, tenant, actor())}\n`);
         },
         { requireSecrets: false },

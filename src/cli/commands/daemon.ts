@@ -3,10 +3,10 @@ import { positiveNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { lanedDispatcher } from '../../jobs/run-lanes.ts';
-import { pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
+import { ownPollSeconds, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
 import { buildNotificationApp } from '../../web/notification-routes.ts';
 import { pushServices } from '../push.ts';
-import { runLine, untilStopped } from '../output.ts';
+import { firstPassLine, pollPace, runLine, untilStopped } from '../output.ts';
 import { printable, writeErr, writeOut } from '../terminal-text.ts';
 
 export function registerDaemon(cli: Command, configOf: (command: Command) => string): void {
@@ -33,6 +33,7 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
           store: context.store,
           runner: lanedDispatcher(runner),
           pollSeconds,
+          ownPollSeconds: () => ownPollSeconds(context.store),
           modes: () => push.deliveryModes(),
           reconcileHours: options.reconcileHours,
           onResult: (result) => {
@@ -44,7 +45,7 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
             ),
         });
         writeOut(
-          `Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes every ${pollSeconds} s, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`,
+          `Watching ${names.size} tenant${names.size === 1 ? '' : 's'}: changes ${pollPace(pollSeconds, await ownPollSeconds(context.store), names)}, a full reconciliation every ${options.reconcileHours} h. SIGTERM or Ctrl-C stops.\n`,
         );
         // With a public address, Graph's notices come to this process: it listens for them alone (no web UI).
         const listener =
@@ -62,7 +63,9 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
         }
         const stopAlerts = startAlertTimer(context.alerts);
         void untilStopped().then(() => daemon.stop());
-        await daemon.start();
+        const running = daemon.start();
+        writeOut(firstPassLine(names.size));
+        await running;
         stopAlerts();
         await push.stop();
         await listener?.close();

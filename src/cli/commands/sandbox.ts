@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import type { Command } from 'commander';
 import { listenProblem } from '../listen-problem.ts';
@@ -32,8 +32,20 @@ interface SandboxOptions {
 export const DEMO_LOGIN = { username: 'demo', password: 'contactsync-demo' } as const;
 
 async function sandbox(options: SandboxOptions): Promise<void> {
+  // Ctrl-C is heard from the start: while the simulators start or the first sync runs, it is said at once, the sync
+  // ends and the sandbox stops.
+  const stopped = untilStopped();
+  let stopping = false;
+  void stopped.then(() => (stopping = true));
   const seed = options.seed === undefined ? parseSeed(demoSeed(), 'the demo seed') : await readSeedFile(options.seed);
-  const logFile = join(DATA_DIR, 'sandbox.log');
+  // The log lives with the state it describes: beside --db when given (CONTACTSYNC_DATA_DIR moves it, as for the
+  // other commands), else in the data folder of the working directory, beside the temporary database's runs.
+  const logFile = join(
+    process.env.CONTACTSYNC_DATA_DIR !== undefined || options.db === undefined
+      ? DATA_DIR
+      : dirname(resolve(options.db)),
+    'sandbox.log',
+  );
   const logger = createLogger(logFile);
   const names = new Map(seed.tenants.map((t) => [t.id, t.displayName]));
   const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
@@ -64,6 +76,11 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   if (options.once === true) {
     await box.close();
     process.exit(exitCodeOf(results));
+  }
+  if (stopping) {
+    await box.close();
+    writeOut('Stopped.\n');
+    process.exit(0);
   }
   const pollSeconds = options.pollSeconds ?? 60;
   // The sandbox is for trying the product on this machine: a known admin login, on loopback only by default.
@@ -104,7 +121,6 @@ async function sandbox(options: SandboxOptions): Promise<void> {
       `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
   const stopAlerts = startAlertTimer(box.alerts);
-  const stopped = untilStopped();
   void daemon.start();
   await stopped;
   stopAlerts();

@@ -8,8 +8,15 @@ import { Daemon } from '../../jobs/daemon.ts';
 import { lanedDispatcher } from '../../jobs/run-lanes.ts';
 import { TenantJobQueue } from '../../jobs/tenant-job-queue.ts';
 import { buildWebApp } from '../../web/web-app.ts';
-import { discoverConfiguredTenants, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
-import { runLine, untilStopped, webUiLines } from '../output.ts';
+import { webAddresses } from '../../web/web-addresses.ts';
+import {
+  discoverConfiguredTenants,
+  ownPollSeconds,
+  pollSecondsOf,
+  registerConfiguredTenants,
+  withContext,
+} from '../context.ts';
+import { firstPassLine, pollPace, runLine, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
 import { pushServices, type PushServices } from '../push.ts';
 import { RunsInFlight } from '../runs-in-flight.ts';
@@ -110,7 +117,10 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
           await queue?.stop();
           throw listenProblem(error, host, port);
         }
-        writeLines(webUiLines('contactsync web UI', host, (app.server.address() as AddressInfo).port));
+        const listening = (app.server.address() as AddressInfo).port;
+        // Links in alerts and exports point here, not at the config's port, unless an address is set for them.
+        context.listeningAt(webAddresses(host, listening).urls[0] ?? `http://${host}:${listening}`);
+        writeLines(webUiLines('contactsync web UI', host, listening));
         if ((await store.countUsers()) === 0)
           writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
         if (options.daemon === true) {
@@ -121,6 +131,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             store,
             runner: lanedDispatcher(apis().runner),
             pollSeconds,
+            ownPollSeconds: () => ownPollSeconds(store),
             reconcileHours: 24,
             ...(push === null ? {} : { modes: () => push.deliveryModes() }),
             // A line per run, as the daemon command says it: when it ran, the tenant, how it went.
@@ -132,7 +143,9 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
               writeErr(`${printable(`${new Date().toISOString()} ${nameOf(tenantId)}: ${error.message}`)}\n`);
             },
           });
-          writeOut(`Watching Microsoft 365 for changes every ${pollSeconds} s.\n`);
+          writeOut(
+            `Watching Microsoft 365 for changes ${pollPace(pollSeconds, await ownPollSeconds(store), names)}.\n`,
+          );
           if (push?.publicUrl) {
             await apis()
               .runner.mapTenants()
@@ -146,6 +159,8 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         const stopAlerts = startAlertTimer(context.alerts);
         const stopped = untilStopped();
         void daemon?.start();
+        if (daemon !== null)
+          writeOut(firstPassLine((await store.listTenants()).filter((t) => t.itglueOrganizationId !== null).length));
         await stopped;
         stopAlerts();
         // No new request and no new daemon run; those in flight end before the database is closed under them.

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
 import { actor, registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
+import { approvalSteps } from '../approval-steps.ts';
+import { counted } from '../../operations/attention.ts';
 import { exitCodeOf, progressBars, summaryTable, unmappedProblem } from '../output.ts';
 import { writeErr, writeLines, writeOut } from '../terminal-text.ts';
 
@@ -14,7 +16,7 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option(
       '--wait <seconds>',
-      'wait up to this long for a sync of the same tenant by another process to end (default: refuse at once)',
+      'wait up to this long for a sync of the same tenant by another process to end (0: refuse at once)',
       nonNegativeInteger,
       0,
     )
@@ -63,6 +65,16 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
               ].map((message) => `${names.get(r.tenantId) ?? r.tenantId}: ${message}`),
             ),
           );
+          // A halt by the deletion guard: who to look at and how to approve, not just "needs approval".
+          if (options.dryRun !== true)
+            writeLines(
+              results
+                .filter((r) => r.status === 'needs approval')
+                .map(
+                  (r) =>
+                    `${names.get(r.tenantId) ?? r.tenantId}: the deletion guard held back ${counted(r.users.filter((u) => u.outcome === 'pending-approval').length, 'inactivation')}: ${approvalSteps(names.get(r.tenantId) ?? r.tenantId, r.runId)}`,
+                ),
+            );
           // The busy message says which tenant and who holds it.
           for (const result of results.filter((r) => r.status === 'busy')) writeErr(`${result.error}\n`);
           if (options.dryRun === true) writeOut('Dry run: nothing was written.\n');

@@ -137,9 +137,8 @@ export class BmsPsa implements Psa {
       const message = (answer?.error ?? `status ${response.status}`).replace(/\.$/, '');
       // contactsync signs in unattended: nobody is there to type a code from an authenticator.
       const mfa = isMfaRefusal(answer?.error ?? null);
-      const hint = mfa
-        ? ' This user has multi-factor authentication (MFA), and contactsync signs in unattended, with no one to type a code: use an API user without MFA (BMS asks for it where Admin > My Company > Auth and Provision requires MFA, or where the employee turned it on in their profile).'
-        : response.status === 403
+      const hint =
+        response.status === 403
           ? ' The BMS user must be an API employee with API access.'
           : ' Check the user name, the password and the tenant (the company name in BMS), and the region.';
       throw new ConnectorError({
@@ -147,7 +146,10 @@ export class BmsPsa implements Psa {
         service: 'bms',
         status: response.status,
         ...(mfa ? { apiCode: BMS_MFA_REQUIRED } : {}),
-        message: `BMS refused the login of ${userName}: ${message}.${hint}`,
+        // BMS's own words for an MFA refusal say what the advice says: the advice alone, said once.
+        message: mfa
+          ? `BMS refused the login of ${userName}: the user has multi-factor authentication (MFA), and contactsync signs in unattended, with no one to type a code: use an API user without MFA (BMS asks for it where Admin > My Company > Auth and Provision requires MFA, or where the employee turned it on in their profile).`
+          : `BMS refused the login of ${userName}: ${message}.${hint}`,
       });
     }
     return this.keep(tokens);
