@@ -284,6 +284,10 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     for (const person of people) expect(asked.stdout).toContain(`  ${person}\n`);
     expect(asked.stdout).toContain(`Nothing done yet: add --yes to approve these ${count} inactivations.`);
     expect(asked.stdout).not.toMatch(/Approved/);
+    // The bulk approval names every one of them as well, and without --yes does nothing either.
+    const bulk = await cs(['attention', 'act', 'approve', '--all', '--kind', 'guard-halt']);
+    expect(bulk.code).toBe(1);
+    for (const person of people) expect(bulk.stdout).toContain(`      ${person}\n`);
     // Still waiting, as it was.
     expect((await cs(['attention', '--kind', 'guard-halt'])).stdout).toContain(
       `see who: contactsync runs show ${steps![2]}`,

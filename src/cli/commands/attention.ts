@@ -11,6 +11,7 @@ import {
 } from '../../operations/attention.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { approvalSteps } from '../approval-steps.ts';
+import { heldInactivations, personOf } from '../../operations/held-inactivations.ts';
 import { goAhead } from '../go-ahead.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 
@@ -66,7 +67,14 @@ async function confirmed(
   const lines = [`${action}: ${counted(fitting.length, 'item')} of ${counted(customers.length, 'customer')}:`];
   for (const customer of customers) {
     const mine = fitting.filter((i) => i.tenantName === customer);
-    lines.push(`  ${customer} (${mine.length})`, ...mine.map((i) => `    ${i.id}  ${i.subject}`));
+    lines.push(`  ${customer} (${mine.length})`);
+    for (const i of mine) {
+      lines.push(`    ${i.id}  ${i.subject}`);
+      // Approving a halt inactivates people: name every one of them, as approve does, so nobody approves blind.
+      if (action === 'approve' && i.kind === 'guard-halt')
+        for (const person of (await heldInactivations(context.store, i.tenantId)).people)
+          lines.push(`      ${personOf(person)}`);
+    }
   }
   if (action === 'create') {
     // A BMS dispute is a person with two or more BMS contacts already: as the web confirmation says, how many.
