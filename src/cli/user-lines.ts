@@ -1,5 +1,6 @@
 import type { UserResult } from '../store/state-store.ts';
 import { describeDiff } from '../sync/field-labels.ts';
+import { systemColumn } from '../sync/result-columns.ts';
 
 /**
  * One user of a plan or a run: the outcome, what happens in each system, each field change by name (unless `fields`
@@ -11,7 +12,7 @@ export function userLines(user: UserResult, fields = true): string[] {
     user.outcome === 'pending-approval' || user.outcome === 'inactivated' ? (user.displayName ?? null) : null;
   const person = name === null ? user.userPrincipalName : `${name} <${user.userPrincipalName}>`;
   return [
-    `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
+    `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${systemColumn(user, 'itglue')}, BMS: ${systemColumn(user, 'bms')}`,
     ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff)}`) : []),
     ...user.reasons.map((reason) => `      why: ${reason.message}`),
   ];
