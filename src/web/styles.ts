@@ -92,9 +92,10 @@ header.top nav .count { display:inline-block; min-width:1.2rem; padding:0 .35rem
 /* A run's or a preview's users: long sign-in names and addresses wrap, so the changes column is never cut. */
 table.results td { overflow-wrap:break-word; }
 table.results td.system { min-width:6.5rem; }
+table.results td.person { min-width:17rem; }
 table.results td.changes { min-width:24rem; }
 @media (max-width: 720px) {
-  table.results td.changes, table.results td.system { min-width:0; }
+  table.results td.changes, table.results td.system, table.results td.person { min-width:0; }
   .narrow-only { display:table-row; }
   table.stack tr.narrow-only { display:block; }
   td.pick { width:auto; }

@@ -114,7 +114,7 @@ export function resultsTable(
           (u) =>
             html`<tr data-user="${u.userPrincipalName}">
               ${options.showTime ? html`<td data-label="When">${(u.at ?? '').replace('T', ' ').slice(0, 19)}</td>` : ''}
-              <td>
+              <td class="person">
                 ${options.linkTenant === undefined ? personCell(u) : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${personCell(u)}</a>`}
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
