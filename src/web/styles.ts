@@ -93,6 +93,8 @@ header.top nav .count { display:inline-block; min-width:1.2rem; padding:0 .35rem
 table.results td { overflow-wrap:break-word; }
 table.results td.system { min-width:6.5rem; }
 table.results td.person { min-width:17rem; }
+/* A date and time reads as one: never broken at its hyphens. */
+td.since { white-space:nowrap; }
 table.results td.changes { min-width:24rem; }
 @media (max-width: 720px) {
   table.results td.changes, table.results td.system, table.results td.person { min-width:0; }

@@ -65,6 +65,10 @@ describe('the run page and the approval rows in Chromium', () => {
     expect(await brokenWords(page)).toEqual([]);
     expect(await page.locator('#approval').textContent()).toContain('inactivate on approval');
     await screenshot(page, 'approval-1280');
+    await page.goto(`${base}/attention?kind=held`);
+    await page.locator('table.attention').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'held-1280-view.png') });
+    expect(await page.locator('table.attention th').allTextContents()).toContain('Held since');
   });
 
   it('at 390 px: the run page and the tenant page do not scroll sideways', async () => {
@@ -78,6 +82,8 @@ describe('the run page and the approval rows in Chromium', () => {
     expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, 'approval-390');
     await page.goto(`${base}/attention?kind=held`);
+    await page.locator('table.attention tbody tr').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'held-390-view.png') });
     expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, 'held-390');
   });

@@ -117,7 +117,7 @@ function group(
                   ${admin ? html`<td class="pick"><input type="checkbox" name="item" value="${i.id}" aria-label="Select ${i.subject}" /></td>` : ''}
                   <td><a href="${i.path}">${i.subject}</a></td>
                   <td data-label="Why">${i.detail}</td>
-                  <td data-label="${kind === 'held' ? 'Held since' : 'Since'}">
+                  <td class="since" data-label="${kind === 'held' ? 'Held since' : 'Since'}">
                     ${i.since.replace('T', ' ').slice(0, 16)}
                   </td>
                   ${kind === 'held' ? html`<td data-label="What releases it">${i.release?.advice ?? html`<span class="muted">see the reasons</span>`}</td>` : ''}
