@@ -12,7 +12,12 @@ export const ALERT_KIND_NAMES: Readonly<Record<AlertKind, { readonly one: string
   'contract-mismatch': { one: 'contract mismatch', many: 'contract mismatches' },
 };
 
-export function alertTitle(kind: AlertKind, count: number): string {
+/** The title of a message: how many of what, and at which customers (the first three named, the rest counted). */
+export function alertTitle(kind: AlertKind, count: number, customers: readonly string[] = []): string {
   const names = ALERT_KIND_NAMES[kind];
-  return `${count} ${count === 1 ? names.one : names.many}`;
+  const distinct = [...new Set(customers)];
+  const named = distinct.slice(0, 3).join(', ');
+  const rest = distinct.length - 3;
+  const at = distinct.length === 0 ? '' : ` at ${named}${rest > 0 ? ` and ${rest} more` : ''}`;
+  return `${count} ${count === 1 ? names.one : names.many}${at}`;
 }

@@ -373,7 +373,11 @@ export class AlertService {
         }
         const message: AlertMessage = {
           kind,
-          title: alertTitle(kind, events.length),
+          title: alertTitle(
+            kind,
+            events.length,
+            events.map((e) => names.get(e.tenantId) ?? e.tenantId),
+          ),
           lines: events.map((e) => ({
             tenant: names.get(e.tenantId) ?? e.tenantId,
             subject: e.subject,
@@ -419,7 +423,7 @@ export class AlertService {
     const tenants = await this.options.store.listTenants();
     const ids = tenantsOf(stored, tenants);
     const line: AlertLine = {
-      tenant: 'contactsync',
+      tenant: 'test',
       subject: 'Test alert',
       detail: `this channel gets ${stored.kinds.join(', ')} for ${
         ids === null

@@ -1,6 +1,7 @@
 import type { UserResult } from '../store/state-store.ts';
 import { personOf } from '../operations/held-inactivations.ts';
 import { describeDiff } from '../sync/field-labels.ts';
+import { systemColumn } from '../sync/result-columns.ts';
 
 /**
  * One user of a plan or a run: the outcome, what happens in each system, each field change by name (unless `fields`
@@ -11,7 +12,7 @@ export function userLines(user: UserResult, fields = true): string[] {
   const person =
     user.outcome === 'pending-approval' || user.outcome === 'inactivated' ? personOf(user) : user.userPrincipalName;
   return [
-    `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${user.itglue}, BMS: ${user.bms}`,
+    `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${systemColumn(user, 'itglue')}, BMS: ${systemColumn(user, 'bms')}`,
     ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff)}`) : []),
     ...user.reasons.map((reason) => `      why: ${reason.message}`),
   ];

@@ -86,6 +86,9 @@ export async function mappingCandidates(
   return { organizations, accounts };
 }
 
+/** What saving a mapping unchanged says. */
+export const NOTHING_CHANGED = 'Nothing changed.';
+
 /**
  * Maps a tenant to an IT Glue organization and a BMS account (or IT Glue alone). Refused, with every reason at once,
  * when another tenant already uses the organization or the account (unless forced with a reason), and when the names
@@ -113,6 +116,13 @@ export async function mapTenant(
       throw new OperationError('Validation', 'BMS is not configured: map to IT Glue only, or add BMS to the config.');
     account = findNamed(await systems.bms.listAccounts(), choice.bms, 'BMS account', tenant.displayName);
   }
+  // Saved as it stands: nothing changes, nothing is recorded, and a mapping made by name stays "by name".
+  if (
+    tenant.mapping !== 'unmapped' &&
+    tenant.itglueOrganizationId === organization.id &&
+    tenant.bmsAccountId === (account?.id ?? null)
+  )
+    return NOTHING_CHANGED;
   const others = (await store.listTenants()).filter((t) => t.id !== tenant.id);
   const force = options.force?.trim() ?? '';
   const problems: OperationProblem[] = [];

@@ -180,6 +180,19 @@ function linkRow(tenantId: string, link: Link): Database['links'] {
   };
 }
 
+/**
+ * A person's run results, newest first, without the repeats: a run whose outcome and reasons are those of the run
+ * before it, and that changed no field (held again, disputed again), is no news: only the first of such a stretch
+ * is kept.
+ */
+function newsOnly<T extends { readonly result: UserResult }>(newestFirst: readonly T[]): T[] {
+  const said = (r: UserResult) => JSON.stringify([r.outcome, r.reasons.map((x) => x.message), r.diffs]);
+  return newestFirst.filter((entry, i) => {
+    const older = newestFirst[i + 1];
+    return older === undefined || said(older.result) !== said(entry.result);
+  });
+}
+
 function toUserResult(row: Database['user_results']): UserResult {
   return {
     userId: row.user_id,
@@ -1125,7 +1138,8 @@ export class StateStore {
       // A run that left the person as they were is no news in their history.
       .where('user_results.outcome', '!=', 'unchanged')
       .orderBy('runs.started_at', 'desc')
-      .limit(limit)
+      // Room for the repeats dropped below (a person held for many runs), within a bound.
+      .limit(limit * 10)
       .execute();
     const actions = await this.db
       .selectFrom('contact_actions')
@@ -1136,7 +1150,9 @@ export class StateStore {
       .limit(limit)
       .execute();
     const entries: HistoryEntry[] = [
-      ...runs.map((row) => ({ at: row.started_at, runId: row.run_id, action: null, result: toUserResult(row) })),
+      ...newsOnly(
+        runs.map((row) => ({ at: row.started_at, runId: row.run_id, action: null, result: toUserResult(row) })),
+      ),
       ...actions.map((row) => ({
         at: row.at,
         runId: null,

@@ -30,6 +30,8 @@ import { matchUsersToContacts, type ContactMatch } from './match.ts';
 import { diffPsaContact, planPsaFields, samePsaFields, type PsaFieldContext } from './psa-fields.ts';
 import { createScopeFilter } from './scope.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
+import { contactLabel } from './contact-label.ts';
+import { WAITING_BMS, WAITING_ITGLUE } from './result-columns.ts';
 
 /** Everything the planner knows of one tenant. The planner does no I/O: callers read this, then apply the plan. */
 export interface TenantSyncInput {
@@ -85,6 +87,18 @@ export function planTenantSync(input: TenantSyncInput): Plan {
 }
 
 /** `Jane Doe (1201), Jane Doe (1207)`: contacts by name, with the id that tells them apart. */
+/** An IT Glue contact by name and primary address, its id in parentheses. */
+function docLabel(contact: DocContact): string {
+  const email = contact.emails.find((e) => e.primary) ?? contact.emails[0];
+  return contactLabel({ ...contact, email: email?.value ?? null });
+}
+
+/** A BMS contact by name and address when it was read, else by its id alone. */
+function psaLabel(id: number, byId: ReadonlyMap<number, PsaContact>): string {
+  const contact = byId.get(id);
+  return contact === undefined ? String(id) : contactLabel({ ...contact, email: contact.emailAddress });
+}
+
 function contactsNamed<Id>(
   ids: readonly Id[],
   byId: ReadonlyMap<Id, { readonly firstName: string | null; readonly lastName: string | null }>,
@@ -403,7 +417,7 @@ function planItGlueLeg(
         (reasons ??= []).push(
           reason(
             'psa-mirrored',
-            `IT Glue's PSA integration keeps IT Glue contact ${contact.id} in step with BMS contact ${contact.mirroredPsaContactId}, and refuses edits to it: changes are written to that BMS contact, and IT Glue takes them from there.`,
+            `IT Glue's PSA integration keeps the IT Glue contact ${docLabel(contact)} in step with the BMS contact ${psaLabel(contact.mirroredPsaContactId, tenant.linkedPsaContacts)}, and refuses edits to it: changes are written to that BMS contact, and IT Glue takes them from there.`,
           ),
         );
     } else if (doc.diffs.length > 0) {
@@ -564,7 +578,7 @@ function matchBmsContacts(entries: readonly Pending[], psaContacts: readonly Psa
         entry,
         reason(
           'psa-linked',
-          `Linked to the existing BMS contact ${contact.id} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`,
+          `Linked to the existing BMS contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} by ${result.rule === 'email' ? 'email' : 'first and last name'} instead of creating one.`,
         ),
       );
     } else if (result.kind === 'disputed') {
@@ -662,7 +676,7 @@ function planLeaversUnderGuard(
         itglue: docReport(action.itglue.kind === 'inactivate' ? action.itglue.contactId : null),
         bms: psaReport(action.bms.kind === 'inactivate' ? action.bms.contactId : null),
         reasons: [
-          ...action.reasons,
+          ...action.reasons.flatMap((r) => (r.code === 'leaver' ? waitingLeaver(action, tenant) : [r])),
           reason(
             'deletion-guard',
             `${inactivations} of ${linkedContacts} linked contacts would be inactivated at once (the guard allows fewer than ${minCount} or at most ${Math.round(maxFraction * 100)}%); waiting for approval.`,
@@ -674,6 +688,31 @@ function planLeaversUnderGuard(
     }
   }
   return { gone, guard: { inactivations, linkedContacts, tripped } };
+}
+
+/**
+ * What approving a held inactivation will do, one reason per system that waits (`leaver-waiting-bms`,
+ * `leaver-waiting-itglue`): nothing has been written yet, and the report's columns can only say so.
+ */
+function waitingLeaver(action: PlannedAction, tenant: TenantIndex): Reason[] {
+  const waiting: Reason[] = [];
+  if (action.bms.kind === 'inactivate')
+    waiting.push(
+      reason(
+        WAITING_BMS,
+        `The user left scope: approving inactivates the BMS contact ${psaLabel(action.bms.contactId, tenant.linkedPsaContacts)}; nothing is written until an admin approves.`,
+      ),
+    );
+  if (action.itglue.kind === 'inactivate') {
+    const contact = tenant.linkedDocContacts.get(action.itglue.contactId);
+    waiting.push(
+      reason(
+        WAITING_ITGLUE,
+        `The user left scope: approving sets the IT Glue contact ${contact === undefined ? action.itglue.contactId : docLabel(contact)} to the type "${tenant.settings.psa.leaverContactType ?? 'leaver'}"; nothing is written until an admin approves.`,
+      ),
+    );
+  }
+  return waiting;
 }
 
 function planLeaver(leaver: Leaver, link: Link, input: TenantSyncInput, tenant: TenantIndex): PlannedAction {

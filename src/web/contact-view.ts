@@ -4,6 +4,7 @@ import type { Link, OperatorDecision } from '../domain/link.ts';
 import type { PsaContact } from '../domain/psa-contact.ts';
 import { deepLinks, NO_LINK_SETTINGS, type DeepLinks } from '../operations/deep-links.ts';
 import { personOf } from '../operations/contact-decisions.ts';
+import { withoutControlCharacters } from '../normalize/control-characters.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
 import { splitDisplayName } from '../normalize/name.ts';
 import type { HistoryEntry, TenantRecord } from '../store/state-store.ts';
@@ -34,10 +35,13 @@ export interface ContactView {
   readonly decisions: readonly (OperatorDecision & { readonly at: string })[];
 }
 
+// Compared as shown: a control character (a terminal escape in a job title) is invisible on the page and dropped
+// when written, so it alone never makes the systems "differ".
 function comparable(field: string, value: string | null): string | null {
-  if (value === null || value.trim() === '') return null;
-  if (field === 'Phone') return value.replace(/\D/g, '').slice(-9);
-  return value.trim().toLowerCase();
+  const text = value === null ? '' : withoutControlCharacters(value).trim();
+  if (text === '') return null;
+  if (field === 'Phone') return text.replace(/\D/g, '').slice(-9);
+  return text.toLowerCase();
 }
 
 function row(field: string, microsoft: string | null, itglue: string | null, bms: string | null): ContactRow {

@@ -90,10 +90,14 @@ table.evidence tbody th[scope=row] { overflow-wrap:normal; white-space:nowrap; }
 td.pick { width:2rem; }
 header.top nav .count { display:inline-block; min-width:1.2rem; padding:0 .35rem; border-radius:999px; background:var(--bad); color:#fff; font-size:.75rem; text-align:center; }
 /* A run's or a preview's users: long sign-in names and addresses wrap, so the changes column is never cut. */
-table.results td { overflow-wrap:anywhere; }
+table.results td { overflow-wrap:break-word; }
+table.results td.system { min-width:6.5rem; }
+table.results td.person { min-width:17rem; }
+/* A date and time reads as one: never broken at its hyphens. */
+td.since { white-space:nowrap; }
 table.results td.changes { min-width:24rem; }
 @media (max-width: 720px) {
-  table.results td.changes { min-width:0; }
+  table.results td.changes, table.results td.system, table.results td.person { min-width:0; }
   .narrow-only { display:table-row; }
   table.stack tr.narrow-only { display:block; }
   td.pick { width:auto; }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startWebHarness, type WebHarness } from '../support/web.ts';
-import { fitsWidth, launchChromium, screenshot } from './browser.ts';
+import { fitsWidth, launchChromium, screenshot, signedInPage } from './browser.ts';
 
 let web: WebHarness;
 let browser: Browser;
@@ -22,18 +22,8 @@ afterAll(async () => {
 
 /** A signed-in admin's page at a phone's width or a desk's. */
 async function signedIn(width: 1280 | 390): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(
-    width === 390
-      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
-      : { viewport: { width: 1280, height: 900 } },
-  );
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('User name').fill('admin');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/`);
-  return { context, page };
+  const page = await signedInPage(browser, base, width, 'admin', PASSWORD);
+  return { context: page.context(), page };
 }
 
 const notice = (page: Page) => page.locator('.notice[role=status]').textContent();

@@ -60,3 +60,25 @@ export async function listeningHarness(): Promise<{ web: WebHarness; port: numbe
   await web.app.listen({ host: '127.0.0.1', port: 0 });
   return { web, port: (web.app.server.address() as AddressInfo).port };
 }
+
+/** A new page of a signed-in user, at a phone's width (390 px) or a desk's (1280 px). */
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  width: 1280 | 390,
+  user = 'admin',
+  password = 'correct horse battery',
+): Promise<Page> {
+  const context = await browser.newContext(
+    width === 390
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1280, height: 900 } },
+  );
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+  return page;
+}

@@ -83,7 +83,13 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-type Generic = { kind: string; count: number; url: string; items: { tenant: string; subject: string; url: string }[] };
+type Generic = {
+  kind: string;
+  title: string;
+  count: number;
+  url: string;
+  items: { tenant: string; subject: string; url: string }[];
+};
 const generic = () => hooks.received.filter((r) => r.path.startsWith('/hook/')).map((r) => r.json as Generic);
 
 describe('alerts after a full sync of three customers', () => {
@@ -125,7 +131,7 @@ describe('alerts after a full sync of three customers', () => {
       .find((r) => r.tenantId === box.sims.dump().tenants.find((t) => t.displayName === 'Contoso Ltd')!.id)!
       .users.filter((u) => u.outcome === 'held');
     expect(body.text).toBe(
-      `contactsync: ${contosoHeld.length} contact${contosoHeld.length === 1 ? '' : 's'} held from BMS`,
+      `contactsync: ${contosoHeld.length} contact${contosoHeld.length === 1 ? '' : 's'} held from BMS at Contoso Ltd`,
     );
     const lines = body.blocks.find((b) => b.type === 'section')!.text!.text;
     expect(lines).toContain('*Contoso Ltd*');
@@ -138,8 +144,8 @@ describe('alerts after a full sync of three customers', () => {
     expect(subjects).toHaveLength(2);
     expect(subjects).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^contactsync: \d+ contacts? held from BMS$/),
-        expect.stringMatching(/^contactsync: \d+ new conflicts? to decide$/),
+        expect.stringMatching(/^contactsync: \d+ contacts? held from BMS at [A-Z].+$/),
+        expect.stringMatching(/^contactsync: \d+ new conflicts? to decide at [A-Z].+$/),
       ]),
     );
     const mail = smtp.mails.find((m) => m.subject.includes('held'))!;
@@ -190,6 +196,7 @@ describe('alerts after a full sync of three customers', () => {
     const last = generic().at(-1)!;
     expect(last.kind).toBe('held');
     expect(last.items.map((i) => i.subject)).toEqual(['nora.newhire@contoso.com']);
+    expect(last.title).toBe('1 contact held from BMS at Contoso Ltd');
     // A held contact still held at the next sync is not announced again.
     await box.runner.runTenant(contoso.id, { force: true });
     expect((await other('c').dispatch()).sent.filter((s) => s.kind === 'held')).toEqual([]);
@@ -200,6 +207,8 @@ describe('alerts after a full sync of three customers', () => {
     expect(await box.alerts.test('automation', 'cli:tester')).toBe('Sent a test alert to "Automation".');
     const test = hooks.at(`/hook/${HOOK_TOKEN}`)[before]!.json as Generic;
     expect(test.kind).toBe('test');
+    // The test is about no customer: its item does not claim one named "contactsync".
+    expect(test.items.map((i) => i.tenant)).toEqual(['test']);
     await box.alerts.save(
       {
         ...(await plainSettings()),

@@ -41,8 +41,25 @@ describe("a person's history and what waits", () => {
     await setContactSync(web.box.store, CONTOSO, link.userId, 'none', 'web:admin');
     expect((await historyKinds(link.userId)).slice(0, 2)).toEqual(['enable', 'disable']);
     const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(link.userId)}`)).body);
-    expect(page).toMatch(/Sync enabled\. by web:admin/);
-    expect(page).toMatch(/Sync disabled \(BMS is left alone\)\. by web:admin/);
+    expect(page).toContain('Sync enabled by admin (web).');
+    expect(page).toContain('Sync disabled (BMS is left alone) by admin (web).');
+    expect(page).not.toContain('. by web:admin');
+  });
+
+  it('adds a row only when the outcome or the reasons change: a person disputed or held run after run shows once', async () => {
+    const run = (await web.box.store.listRuns(CONTOSO, 1))[0]!;
+    const results = await web.box.store.resultsOfRun(run.id);
+    const rowsOf = async (userId: string, outcome: string) =>
+      (await web.box.store.userHistory(CONTOSO, userId, 50)).filter((e) => e.result?.outcome === outcome).length;
+    for (const outcome of ['disputed', 'held']) {
+      const person = results.find((r) => r.outcome === outcome)!;
+      const before = await rowsOf(person.userId, outcome);
+      expect(before).toBeGreaterThan(0);
+      await web.box.syncAll({ force: true });
+      await web.box.syncAll({ force: true });
+      await web.box.syncAll({ force: true });
+      expect(await rowsOf(person.userId, outcome)).toBe(before);
+    }
   });
 
   it('calls a contact an operator linked "linked by hand", on the page and in the history', async () => {
@@ -60,7 +77,7 @@ describe("a person's history and what waits", () => {
     const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(conflict.userId)}`)).body);
     expect(page).toMatch(/linked by hand/);
     expect(page).not.toMatch(/\(created\)/);
-    expect(page).toMatch(`Linked by hand to IT Glue contact ${conflict.candidates[0]}.`);
+    expect(page).toMatch(`Linked by hand to IT Glue contact ${conflict.candidates[0]} by admin (web).`);
   });
 
   it('records a settings change with each key old → new', async () => {

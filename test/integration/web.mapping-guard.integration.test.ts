@@ -45,6 +45,22 @@ describe('the mapping form', () => {
     ]);
   });
 
+  it('saving the mapping unchanged changes nothing: it stays "by name", nothing is audited, and the page says so', async () => {
+    const before = await web.box.store.getTenant(CONTOSO);
+    expect(before!.mapping).toBe('auto');
+    const audited = (await web.box.store.listAudit(500)).length;
+    const saved = await admin.post(`/tenants/${CONTOSO}/mapping`, {
+      itglue: before!.itglueOrganizationId!,
+      bms: String(before!.bmsAccountId),
+    });
+    expect(saved.statusCode).toBe(303);
+    const page = textOf((await admin.get(saved.headers.location as string)).body);
+    expect(page).toContain('Nothing changed.');
+    expect(page).toMatch(/IT Glue Contoso Ltd · BMS Contoso Ltd \(by name\)/);
+    expect(await web.box.store.getTenant(CONTOSO)).toEqual(before);
+    expect((await web.box.store.listAudit(500)).length).toBe(audited);
+  });
+
   it("refuses Contoso onto Fabrikam's records, with the reason beside each field, and maps nothing", async () => {
     const before = await web.box.store.getTenant(CONTOSO);
     const refused = await admin.post(`/tenants/${CONTOSO}/mapping`, { itglue: '2', bms: '2' });

@@ -95,6 +95,12 @@ describe('deletion guard', () => {
     expect(held.map((a) => a.userId)).toEqual(['u000', 'u001', 'u002', 'u003', 'u004']);
     expect(held.every((a) => !actionWrites(a))).toBe(true);
     expect(held[0]!.reasons.at(-1)?.code).toBe('deletion-guard');
+    // Nothing has happened yet: the reason says what approving will do, not that the contact is inactivated.
+    const said = held[0]!.reasons.map((r) => r.message).join(' ');
+    expect(said).not.toContain('the contact is inactivated');
+    expect(said).toMatch(
+      /approving inactivates the BMS contact Person0 Test .*nothing is written until an admin approves/,
+    );
     expect(plan.actions.find((a) => a.userId === 'u010')?.outcome).toBe('synced');
   });
 

@@ -121,6 +121,10 @@ describe('Scenario 2: matched, not yet in BMS', () => {
     });
     expect(action.bms).toMatchObject({ kind: 'link', contactId: 500, write: true });
     expect(action.outcome).toBe('synced');
+    // Named as a technician finds it in BMS, the id in parentheses.
+    expect(action.reasons.find((r) => r.code === 'psa-linked')?.message).toBe(
+      'Linked to the existing BMS contact Ann Lee <ANN.LEE@contoso.com> (500) by email instead of creating one.',
+    );
   });
 
   it('links an inactive BMS contact with the same name and reactivates it', () => {

@@ -119,7 +119,9 @@ export function registerAttention(cli: Command, configOf: (command: Command) => 
               const mine = ofKind.filter((i) => i.tenantName === tenant);
               lines.push(`  ${tenant} (${mine.length})`);
               for (const i of mine) {
-                lines.push(`    ${i.id}  ${i.subject}: ${i.detail}`);
+                lines.push(
+                  `    ${i.id}  ${i.subject}: ${i.detail}${i.kind === 'held' ? ` (held since ${i.since.replace('T', ' ').slice(0, 16)})` : ''}`,
+                );
                 if (i.release !== null) lines.push(`      to release: ${i.release.advice}`);
                 if (i.kind === 'guard-halt') lines.push(`      ${approvalSteps(i.tenantName, i.runId)}`);
               }

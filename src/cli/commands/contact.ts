@@ -15,6 +15,7 @@ import type { HistoryEntry } from '../../store/state-store.ts';
 import { actor, withContext } from '../context.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
+import { actionBy } from '../../operations/action-by.ts';
 
 function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings): string[] {
   const found = deepLinks(ids, settings);
@@ -29,7 +30,7 @@ function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings): st
 /** One line of a person's history: what a run or Sync now did, or what an operator did, and why. */
 function historyText(entry: HistoryEntry): string {
   const by = entry.action === null ? '' : ` (${entry.action.actor})`;
-  if (entry.result === null) return `${entry.action?.summary ?? ''}${by}`;
+  if (entry.result === null) return entry.action === null ? '' : actionBy(entry.action.summary, entry.action.actor);
   const r = entry.result;
   const what = `${(entry.action === null ? r.outcome : `sync now: ${r.outcome}`).padEnd(14)} IT Glue ${r.itglue}, BMS ${r.bms}`;
   return `${what}${by}${r.reasons.length === 0 ? '' : ` — ${r.reasons.map((x) => x.message).join(' ')}`}`;

@@ -5,6 +5,9 @@ import { summaryTable, unmappedProblem } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { userLines } from '../user-lines.ts';
 
+/** The outcomes a sync writes for (or would, once approved). */
+const WRITING: ReadonlySet<string> = new Set(['synced', 'inactivated', 'pending-approval']);
+
 export function registerPlan(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('plan')
@@ -33,7 +36,8 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
           return;
         }
         // The summary first: what a person reads before deciding to look further (a first plan lists every field).
-        writeOut(`${summaryTable(results, names)}\n\n`);
+        const writes = results.some((r) => r.error !== null || r.users.some((u) => WRITING.has(u.outcome)));
+        writeOut(`${writes ? '' : 'Nothing to change.\n\n'}${summaryTable(results, names)}\n\n`);
         const fields = options.all === true || options.verbose === true;
         for (const result of results) {
           writeLines([

@@ -106,7 +106,8 @@ function group(
               ${admin ? html`<th><span class="visually-hidden">Select</span></th>` : ''}
               <th>${kind === 'guard-halt' || kind === 'contract-mismatch' ? 'Tenant' : 'Who'}</th>
               <th>Why</th>
-              <th>${kind === 'held' ? 'What releases it' : 'Since'}</th>
+              <th>${kind === 'held' ? 'Held since' : 'Since'}</th>
+              ${kind === 'held' ? html`<th>What releases it</th>` : ''}
             </tr>
           </thead>
           <tbody>
@@ -116,9 +117,10 @@ function group(
                   ${admin ? html`<td class="pick"><input type="checkbox" name="item" value="${i.id}" aria-label="Select ${i.subject}" /></td>` : ''}
                   <td><a href="${i.path}">${i.subject}</a></td>
                   <td data-label="Why">${i.detail}</td>
-                  <td data-label="${kind === 'held' ? 'What releases it' : 'Since'}">
-                    ${kind === 'held' ? (i.release?.advice ?? html`<span class="muted">see the reasons</span>`) : i.since.replace('T', ' ').slice(0, 16)}
+                  <td class="since" data-label="${kind === 'held' ? 'Held since' : 'Since'}">
+                    ${i.since.replace('T', ' ').slice(0, 16)}
                   </td>
+                  ${kind === 'held' ? html`<td data-label="What releases it">${i.release?.advice ?? html`<span class="muted">see the reasons</span>`}</td>` : ''}
                 </tr>`,
             )}
           </tbody>

@@ -1,5 +1,7 @@
 import { fieldLabel, shownValue } from '../../sync/field-labels.ts';
 import { runCountsText } from '../../sync/run-counts.ts';
+import { systemColumn } from '../../sync/result-columns.ts';
+import { actionBy } from '../../operations/action-by.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
 import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-store.ts';
@@ -77,10 +79,16 @@ function changesCell(result: Pick<UserResult, 'diffs' | 'reasons'>): SafeHtml {
 
 /** A table of per-user results (a run, a preview, a history). */
 /** The person of a result: the name, and the sign-in address under it (a result of an older version has no name). */
+/** An address that may wrap after its @ and before its dots, never inside a word. */
+export function addressHtml(address: string): SafeHtml {
+  const parts = address.split(/(?<=@)|(?=\.)/);
+  return html`${parts.map((part, i) => (i === 0 ? html`${part}` : html`<wbr />${part}`))}`;
+}
+
 function personCell(result: Pick<UserResult, 'userPrincipalName' | 'displayName'>): SafeHtml {
   const name = result.displayName ?? null;
-  if (name === null) return html`${result.userPrincipalName}`;
-  return html`${name}${result.userPrincipalName === '' ? '' : html`<br /><span class="muted">${result.userPrincipalName}</span>`}`;
+  if (name === null) return addressHtml(result.userPrincipalName);
+  return html`${name}${result.userPrincipalName === '' ? '' : html`<br /><span class="muted">${addressHtml(result.userPrincipalName)}</span>`}`;
 }
 
 export function resultsTable(
@@ -106,13 +114,13 @@ export function resultsTable(
           (u) =>
             html`<tr data-user="${u.userPrincipalName}">
               ${options.showTime ? html`<td data-label="When">${(u.at ?? '').replace('T', ' ').slice(0, 19)}</td>` : ''}
-              <td>
+              <td class="person">
                 ${options.linkTenant === undefined ? personCell(u) : html`<a href="/contacts/${encodeURIComponent(options.linkTenant)}/${encodeURIComponent(u.userId)}">${personCell(u)}</a>`}
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
               <td data-label="Rule">${u.rule ?? '–'}</td>
-              <td data-label="IT Glue">${u.itglue}</td>
-              <td data-label="BMS">${u.bms}</td>
+              <td data-label="IT Glue" class="system">${systemColumn(u, 'itglue')}</td>
+              <td data-label="BMS" class="system">${systemColumn(u, 'bms')}</td>
               <td data-label="Changes and reasons" class="changes">${changesCell(u)}</td>
             </tr>`,
         )}
@@ -142,7 +150,7 @@ export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
             html`<tr data-history="${e.action?.kind ?? 'run'}">
               <td data-label="When">${e.at.replace('T', ' ').slice(0, 19)}</td>
               <td data-label="What">
-                ${e.runId === null ? html`${e.action?.summary ?? ''} <span class="muted">by ${e.action?.actor ?? ''}</span>` : html`<a href="/runs/${encodeURIComponent(e.runId)}">tenant sync</a>`}
+                ${e.runId === null ? html`${e.action === null ? '' : actionBy(e.action.summary, e.action.actor)}` : html`<a href="/runs/${encodeURIComponent(e.runId)}">tenant sync</a>`}
               </td>
               <td data-label="Outcome">${e.result === null ? '' : badge(e.result.outcome)}</td>
               <td data-label="IT Glue">${e.result?.itglue ?? ''}</td>
