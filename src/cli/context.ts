@@ -276,6 +276,26 @@ export async function registerConfiguredTenants(
   return tenants;
 }
 
+/**
+ * For a command that keeps running (`serve --daemon`, `daemon`, `scheduler`): as registerConfiguredTenants, but a
+ * failure to list the partner's GDAP customers (Microsoft's login or Graph out of reach at start) is said and the
+ * tenants already known are served, instead of ending the service; the web UI and its health checks stay up.
+ */
+export async function registerConfiguredTenantsOrCarryOn(
+  context: CliContext,
+  warn: (line: string) => void,
+): Promise<void> {
+  try {
+    await registerConfiguredTenants(context);
+  } catch (error) {
+    const known = (await context.store.listTenants()).length;
+    context.logger.warn({ error: (error as Error).message }, 'could not list the configured tenants');
+    warn(
+      `Could not list the tenants to serve: ${(error as Error).message} Carrying on with the ${known} tenant${known === 1 ? '' : 's'} already known; restart once Microsoft 365 can be reached to pick up new customers.`,
+    );
+  }
+}
+
 /** How often tenants are polled: the command's override, else the configured pollSeconds setting. */
 export function pollSecondsOf(context: CliContext, override?: number): number {
   return override ?? resolveSettings(parseSettingsOverride(context.config.settings, 'settings')).pollSeconds;

@@ -44,6 +44,34 @@ describe('a monitor or a load balancer asks how contactsync is, without signing 
     expect(served.output()).toMatch(/SIGTERM: stopping once the work in flight is done\.\n[^]*Stopped\.\n$/);
   });
 
+  it('serve --daemon stays up when the GDAP customers cannot be listed at start, saying so, and serves its health checks', async () => {
+    const sub = mkdtempSync(join(dir, 'unreachable-'));
+    // The partner's customers are listed from Graph at start; here Microsoft's login is out of reach.
+    const config = simulatorConfig(sims, sub, {
+      microsoft: {
+        clientId: sims.credentials.graph.clientId,
+        clientSecret: sims.credentials.graph.clientSecret,
+        loginUrl: 'http://127.0.0.1:9/',
+        graphUrl: sims.urls.graph,
+        partnerTenantId: sims.credentials.partnerTenantId,
+      },
+      tenants: [],
+    });
+    const served = startCli(['--config', config, 'serve', '--port', '0', '--daemon'], {
+      CONTACTSYNC_DATA_DIR: join(sub, 'data'),
+    });
+    try {
+      const url = (await served.waitFor(/web UI: (http:\/\/127\.0\.0\.1:\d+)\//))[1]!;
+      await served.waitFor(/Could not list the tenants to serve: .* Carrying on with the 0 tenants already known/);
+      expect((await fetch(`${url}/healthz`, { redirect: 'manual' })).status).toBe(200);
+      await waitUntil('the scheduler to go round once', async () => {
+        return (await fetch(`${url}/readyz`, { redirect: 'manual' })).status === 200;
+      });
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+
   it('/readyz answers 503 naming what fails: a scheduler that stopped turning, a database that does not answer', async () => {
     const { store, dispose } = await openTestDatabase('sqlite');
     let beat: number | null = Date.now() - 10 * 60_000;

@@ -3,7 +3,7 @@ import { positiveNumber } from '../option-parsers.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { lanedDispatcher } from '../../jobs/run-lanes.ts';
-import { ownPollSeconds, pollSecondsOf, registerConfiguredTenants, withContext } from '../context.ts';
+import { ownPollSeconds, pollSecondsOf, registerConfiguredTenantsOrCarryOn, withContext } from '../context.ts';
 import { buildNotificationApp } from '../../web/notification-routes.ts';
 import { pushServices } from '../push.ts';
 import { firstPassLine, pollPace, runLine, untilStopped } from '../output.ts';
@@ -25,7 +25,7 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
     .action((options: { pollSeconds?: number; reconcileHours: number }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const { runner } = context.apis();
-        await registerConfiguredTenants(context);
+        await registerConfiguredTenantsOrCarryOn(context, (line) => writeErr(`${printable(line)}\n`));
         const pollSeconds = pollSecondsOf(context, options.pollSeconds);
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         const push = pushServices(context, (tenantIds) => tenantIds.forEach((id) => daemon.nudge(id)));

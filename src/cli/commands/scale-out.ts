@@ -4,7 +4,7 @@ import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon, type TenantDispatcher } from '../../jobs/daemon.ts';
 import { TenantJobQueue, tryBecomeScheduler } from '../../jobs/tenant-job-queue.ts';
 import type { AdvisoryLock } from '../../store/advisory-lock.ts';
-import { pollSecondsOf, registerConfiguredTenants, withContext, type CliContext } from '../context.ts';
+import { pollSecondsOf, registerConfiguredTenantsOrCarryOn, withContext, type CliContext } from '../context.ts';
 import { formatTable, runLine, untilStopped } from '../output.ts';
 import { printable, writeErr, writeOut } from '../terminal-text.ts';
 import { pushServices } from '../push.ts';
@@ -149,7 +149,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
         withContext(configOf(command), async (context) => {
           const pool = poolOf(context);
           const { runner } = context.apis();
-          await registerConfiguredTenants(context);
+          await registerConfiguredTenantsOrCarryOn(context, (line) => writeErr(`${printable(line)}\n`));
           const queue = await TenantJobQueue.open(pool, {
             jobTimeoutSeconds: options.jobTimeout,
             retryLimit: options.retries,
@@ -216,7 +216,7 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
         const queue = await TenantJobQueue.open(poolOf(context), {
           onError: (error) => context.logger.error({ error: error.message }, 'job queue'),
         });
-        await registerConfiguredTenants(context);
+        await registerConfiguredTenantsOrCarryOn(context, (line) => writeErr(`${printable(line)}\n`));
         const stop = scheduleWhenLeader(context, queue, {
           pollSeconds: pollSecondsOf(context, options.pollSeconds),
           reconcileHours: options.reconcileHours,

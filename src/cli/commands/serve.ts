@@ -13,7 +13,7 @@ import {
   discoverConfiguredTenants,
   ownPollSeconds,
   pollSecondsOf,
-  registerConfiguredTenants,
+  registerConfiguredTenantsOrCarryOn,
   withContext,
 } from '../context.ts';
 import { firstPassLine, pollPace, runLine, untilStopped, webUiLines } from '../output.ts';
@@ -124,7 +124,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         if ((await store.countUsers()) === 0)
           writeOut('No one can sign in yet: add a login with contactsync user add NAME --role admin.\n');
         if (options.daemon === true) {
-          await registerConfiguredTenants(context);
+          await registerConfiguredTenantsOrCarryOn(context, (line) => writeErr(`${printable(line)}\n`));
           const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
           const nameOf = (tenantId: string) => names.get(tenantId) ?? tenantId;
           daemon = new Daemon({
