@@ -130,7 +130,11 @@ export async function resolveConflict(
           'Conflict',
           'The user has no IT Glue contact yet: resolve its IT Glue conflict first.',
         );
-      await store.saveLink(conflict.tenantId, { ...link, psaContactId: Number(choice.contactId) });
+      await store.saveLink(conflict.tenantId, {
+        ...link,
+        psaContactId: Number(choice.contactId),
+        psaOrigin: 'hand',
+      });
     }
   }
   const target = choice.kind === 'link' ? choice.contactId : null;

@@ -79,6 +79,8 @@ interface LinkTable {
   owned_emails: string;
   owned_phones: string;
   psa_pushed: string | null;
+  /** "hand" when a person chose the BMS contact; null (and on databases from before it existed): by the sync */
+  psa_origin: string | null;
   updated_at: string;
 }
 

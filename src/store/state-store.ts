@@ -162,6 +162,8 @@ function toLink(row: Database['links']): Link {
     ownedEmails: JSON.parse(row.owned_emails) as string[],
     ownedPhones: JSON.parse(row.owned_phones) as Link['ownedPhones'],
     psaPushed: row.psa_pushed === null ? null : (JSON.parse(row.psa_pushed) as Link['psaPushed']),
+    // Left out unless a person chose the BMS contact: a link reads back as it was saved.
+    ...(row.psa_origin === 'hand' ? { psaOrigin: 'hand' as const } : {}),
   };
 }
 
@@ -176,6 +178,7 @@ function linkRow(tenantId: string, link: Link): Database['links'] {
     owned_emails: JSON.stringify(link.ownedEmails),
     owned_phones: JSON.stringify(link.ownedPhones),
     psa_pushed: link.psaPushed === null ? null : JSON.stringify(link.psaPushed),
+    psa_origin: link.psaOrigin ?? null,
     updated_at: now(),
   };
 }
@@ -252,6 +255,7 @@ const linkUpdate = (eb: ExpressionBuilder<OnConflictDatabase<Database, 'links'>,
   owned_emails: eb.ref('excluded.owned_emails'),
   owned_phones: eb.ref('excluded.owned_phones'),
   psa_pushed: eb.ref('excluded.psa_pushed'),
+  psa_origin: eb.ref('excluded.psa_origin'),
   updated_at: eb.ref('excluded.updated_at'),
 });
 

@@ -72,6 +72,7 @@ for (const database of DATABASES) {
     it('keeps links with what contactsync owns and the sync-disabled flag', async () => {
       const saved = link('u1', 'c1', {
         psaContactId: 500,
+        psaOrigin: 'hand',
         ownedEmails: ['a@b.c'],
         ownedPhones: [{ key: '+12065550100', label: 'Work', placeholder: false }],
         psaPushed: {
