@@ -159,7 +159,8 @@ export async function resolveConflict(
       userId: conflict.userId,
       actor,
       action: 'link',
-      summary: `Linked by hand to ${system} contact ${choice.contactId}.`,
+      // Named as the run that found the dispute read it; a dispute found before names were kept shows its id.
+      summary: `Linked by hand to ${system} contact ${conflict.candidateLabels?.[choice.contactId] ?? choice.contactId}.`,
     });
   const outcome =
     choice.kind === 'link'

@@ -449,6 +449,13 @@ migrations['0013_psa_origin'] = {
   },
 };
 
+migrations['0014_conflict_candidate_labels'] = {
+  // A dispute remembers its candidates' names, so that what settles it names the contact without reading the vendor.
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('conflicts').addColumn('candidate_labels', 'text').execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Another process held the migration lock past the busy timeout (a long migration): it is worth another try. */

@@ -139,6 +139,8 @@ interface ConflictTable {
   side: string;
   rule: string | null;
   candidates: string;
+  /** JSON: candidate id → label, as the run that found the dispute read them; null before it was recorded */
+  candidate_labels: string | null;
   /** open or resolved */
   status: string;
   /** link, create or ignore */

@@ -66,6 +66,8 @@ export interface ConflictRecord {
   readonly side: 'itglue' | 'bms';
   readonly rule: string | null;
   readonly candidates: readonly string[];
+  /** each candidate as a technician knows it ("First Last <email> (id)"), by id; absent on disputes found before */
+  readonly candidateLabels?: Readonly<Record<string, string>>;
   readonly status: 'open' | 'resolved';
   readonly resolution: 'link' | 'create' | 'ignore' | null;
   readonly resolutionTarget: string | null;
@@ -165,6 +167,11 @@ function toLink(row: Database['links']): Link {
     // Left out unless a person chose the BMS contact: a link reads back as it was saved.
     ...(row.psa_origin === 'hand' ? { psaOrigin: 'hand' as const } : {}),
   };
+}
+
+/** A dispute's candidate labels as stored: null when the run gave none. */
+function labelsRow(dispute: Pick<ConflictRecord, 'candidateLabels'>): string | null {
+  return dispute.candidateLabels === undefined ? null : JSON.stringify(dispute.candidateLabels);
 }
 
 function linkRow(tenantId: string, link: Link): Database['links'] {
@@ -925,7 +932,11 @@ export class StateStore {
           wanted.delete(conflictKey(row.user_id, row.side));
           await tx
             .updateTable('conflicts')
-            .set({ candidates: JSON.stringify(dispute.candidates), rule: dispute.rule })
+            .set({
+              candidates: JSON.stringify(dispute.candidates),
+              candidate_labels: labelsRow(dispute),
+              rule: dispute.rule,
+            })
             .where('id', '=', row.id)
             .execute();
         }
@@ -941,6 +952,7 @@ export class StateStore {
             side: d.side,
             rule: d.rule,
             candidates: JSON.stringify(d.candidates),
+            candidate_labels: labelsRow(d),
             status: 'open',
             resolution: null,
             resolution_target: null,
@@ -974,6 +986,9 @@ export class StateStore {
       side: row.side as ConflictRecord['side'],
       rule: row.rule,
       candidates: JSON.parse(row.candidates) as string[],
+      ...(row.candidate_labels === null
+        ? {}
+        : { candidateLabels: JSON.parse(row.candidate_labels) as Record<string, string> }),
       status: row.status as ConflictRecord['status'],
       resolution: row.resolution as ConflictRecord['resolution'],
       resolutionTarget: row.resolution_target,

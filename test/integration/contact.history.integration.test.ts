@@ -78,7 +78,9 @@ describe("a person's history and what waits", () => {
     const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(conflict.userId)}`)).body);
     expect(page).toMatch(/linked by hand/);
     expect(page).not.toMatch(/\(created\)/);
-    expect(page).toMatch(`Linked by hand to IT Glue contact ${conflict.candidates[0]} by admin (web).`);
+    expect(page).toMatch(
+      new RegExp(`Linked by hand to IT Glue contact [A-Z][^(]* \\(${conflict.candidates[0]}\\) by admin \\(web\\)\\.`),
+    );
   });
 
   it('says a BMS contact an operator chose was linked by hand, through later syncs', async () => {
@@ -89,6 +91,9 @@ describe("a person's history and what waits", () => {
     expect(link.psaContactId).toBe(Number(conflict.candidates[0]));
     const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(conflict.userId)}`)).body);
     expect(page).toMatch(/Linked by [^·]*; BMS: linked by hand ·/);
+    expect(page).toMatch(
+      new RegExp(`Linked by hand to BMS contact [A-Z][^(]* \\(${conflict.candidates[0]}\\) by admin \\(web\\)\\.`),
+    );
   });
 
   it('records a settings change with each key old → new', async () => {
