@@ -11,6 +11,12 @@ export function linkOriginText(rule: LinkOrigin | null): string {
   return rule === 'hand' ? 'linked by hand' : (rule ?? 'created by contactsync');
 }
 
+/** How a link came to be, in words, with "BMS: linked by hand" when a person chose its BMS contact. */
+export function linkedByText(link: Pick<Link, 'rule' | 'psaContactId' | 'psaOrigin'>): string {
+  const bms = link.psaContactId !== null && link.psaOrigin === 'hand' ? '; BMS: linked by hand' : '';
+  return `${linkOriginText(link.rule)}${bms}`;
+}
+
 /** Which legs of the sync leave a contact alone: `psa` (BMS only) or `all` (BMS and the Microsoft → IT Glue leg). */
 export type SyncDisabled = 'none' | 'psa' | 'all';
 
@@ -30,6 +36,11 @@ export interface Link {
   readonly psaContactId: number | null;
   /** how the IT Glue contact was first matched ("hand": a person chose it); null when contactsync created it */
   readonly rule: LinkOrigin | null;
+  /**
+   * "hand" when a person chose the BMS contact (a resolved dispute, a relink); kept while the BMS contact stays the
+   * same. Null or absent: matched or created by the sync (and every link stored before this was recorded).
+   */
+  readonly psaOrigin?: 'hand' | null;
   readonly syncDisabled: SyncDisabled;
   /** lower-case addresses contactsync wrote on the IT Glue contact */
   readonly ownedEmails: readonly string[];

@@ -98,7 +98,7 @@ export async function unlinkContact(
   if (which === 'bms') {
     if (link.psaContactId === null)
       throw new OperationError('Conflict', `${person.name} is not linked to a BMS contact.`);
-    await store.saveLink(tenantId, { ...link, psaContactId: null, psaPushed: null });
+    await store.saveLink(tenantId, { ...link, psaContactId: null, psaPushed: null, psaOrigin: null });
     await store.reopenDecisions(tenantId, userId, 'bms');
   } else {
     await store.deleteLink(tenantId, userId);
@@ -231,7 +231,7 @@ export async function relinkContact(
         `BMS has no contact ${target.contactId} in ${tenant.bmsAccountName ?? 'the tenant\u2019s account'}.`,
       );
     label = `BMS contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
-    await store.saveLink(tenantId, { ...link, psaContactId: contact.id, psaPushed: null });
+    await store.saveLink(tenantId, { ...link, psaContactId: contact.id, psaPushed: null, psaOrigin: 'hand' });
   }
   // A create or ignore decision on that side gives way to the link, and the dispute, if any, is settled by it.
   await store.reopenDecisions(tenantId, userId, target.system);

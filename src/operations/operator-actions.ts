@@ -130,7 +130,11 @@ export async function resolveConflict(
           'Conflict',
           'The user has no IT Glue contact yet: resolve its IT Glue conflict first.',
         );
-      await store.saveLink(conflict.tenantId, { ...link, psaContactId: Number(choice.contactId) });
+      await store.saveLink(conflict.tenantId, {
+        ...link,
+        psaContactId: Number(choice.contactId),
+        psaOrigin: 'hand',
+      });
     }
   }
   const target = choice.kind === 'link' ? choice.contactId : null;
@@ -155,7 +159,8 @@ export async function resolveConflict(
       userId: conflict.userId,
       actor,
       action: 'link',
-      summary: `Linked by hand to ${system} contact ${choice.contactId}.`,
+      // Named as the run that found the dispute read it; a dispute found before names were kept shows its id.
+      summary: `Linked by hand to ${system} contact ${conflict.candidateLabels?.[choice.contactId] ?? choice.contactId}.`,
     });
   const outcome =
     choice.kind === 'link'

@@ -442,6 +442,20 @@ migrations['0012_held_since'] = {
   },
 };
 
+migrations['0013_psa_origin'] = {
+  // A BMS contact a person chose stays "linked by hand" through later syncs; null: matched or created by the sync.
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('links').addColumn('psa_origin', 'text').execute();
+  },
+};
+
+migrations['0014_conflict_candidate_labels'] = {
+  // A dispute remembers its candidates' names, so that what settles it names the contact without reading the vendor.
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('conflicts').addColumn('candidate_labels', 'text').execute();
+  },
+};
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Another process held the migration lock past the busy timeout (a long migration): it is worth another try. */

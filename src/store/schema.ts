@@ -79,6 +79,8 @@ interface LinkTable {
   owned_emails: string;
   owned_phones: string;
   psa_pushed: string | null;
+  /** "hand" when a person chose the BMS contact; null (and on databases from before it existed): by the sync */
+  psa_origin: string | null;
   updated_at: string;
 }
 
@@ -137,6 +139,8 @@ interface ConflictTable {
   side: string;
   rule: string | null;
   candidates: string;
+  /** JSON: candidate id → label, as the run that found the dispute read them; null before it was recorded */
+  candidate_labels: string | null;
   /** open or resolved */
   status: string;
   /** link, create or ignore */

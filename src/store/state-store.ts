@@ -66,6 +66,8 @@ export interface ConflictRecord {
   readonly side: 'itglue' | 'bms';
   readonly rule: string | null;
   readonly candidates: readonly string[];
+  /** each candidate as a technician knows it ("First Last <email> (id)"), by id; absent on disputes found before */
+  readonly candidateLabels?: Readonly<Record<string, string>>;
   readonly status: 'open' | 'resolved';
   readonly resolution: 'link' | 'create' | 'ignore' | null;
   readonly resolutionTarget: string | null;
@@ -162,7 +164,14 @@ function toLink(row: Database['links']): Link {
     ownedEmails: JSON.parse(row.owned_emails) as string[],
     ownedPhones: JSON.parse(row.owned_phones) as Link['ownedPhones'],
     psaPushed: row.psa_pushed === null ? null : (JSON.parse(row.psa_pushed) as Link['psaPushed']),
+    // Left out unless a person chose the BMS contact: a link reads back as it was saved.
+    ...(row.psa_origin === 'hand' ? { psaOrigin: 'hand' as const } : {}),
   };
+}
+
+/** A dispute's candidate labels as stored: null when the run gave none. */
+function labelsRow(dispute: Pick<ConflictRecord, 'candidateLabels'>): string | null {
+  return dispute.candidateLabels === undefined ? null : JSON.stringify(dispute.candidateLabels);
 }
 
 function linkRow(tenantId: string, link: Link): Database['links'] {
@@ -176,6 +185,7 @@ function linkRow(tenantId: string, link: Link): Database['links'] {
     owned_emails: JSON.stringify(link.ownedEmails),
     owned_phones: JSON.stringify(link.ownedPhones),
     psa_pushed: link.psaPushed === null ? null : JSON.stringify(link.psaPushed),
+    psa_origin: link.psaOrigin ?? null,
     updated_at: now(),
   };
 }
@@ -252,6 +262,7 @@ const linkUpdate = (eb: ExpressionBuilder<OnConflictDatabase<Database, 'links'>,
   owned_emails: eb.ref('excluded.owned_emails'),
   owned_phones: eb.ref('excluded.owned_phones'),
   psa_pushed: eb.ref('excluded.psa_pushed'),
+  psa_origin: eb.ref('excluded.psa_origin'),
   updated_at: eb.ref('excluded.updated_at'),
 });
 
@@ -921,7 +932,11 @@ export class StateStore {
           wanted.delete(conflictKey(row.user_id, row.side));
           await tx
             .updateTable('conflicts')
-            .set({ candidates: JSON.stringify(dispute.candidates), rule: dispute.rule })
+            .set({
+              candidates: JSON.stringify(dispute.candidates),
+              candidate_labels: labelsRow(dispute),
+              rule: dispute.rule,
+            })
             .where('id', '=', row.id)
             .execute();
         }
@@ -937,6 +952,7 @@ export class StateStore {
             side: d.side,
             rule: d.rule,
             candidates: JSON.stringify(d.candidates),
+            candidate_labels: labelsRow(d),
             status: 'open',
             resolution: null,
             resolution_target: null,
@@ -970,6 +986,9 @@ export class StateStore {
       side: row.side as ConflictRecord['side'],
       rule: row.rule,
       candidates: JSON.parse(row.candidates) as string[],
+      ...(row.candidate_labels === null
+        ? {}
+        : { candidateLabels: JSON.parse(row.candidate_labels) as Record<string, string> }),
       status: row.status as ConflictRecord['status'],
       resolution: row.resolution as ConflictRecord['resolution'],
       resolutionTarget: row.resolution_target,

@@ -56,5 +56,7 @@ export function nextLink(action: PlannedAction, previous: Link | null, created: 
     ownedEmails: action.link.ownedEmails,
     ownedPhones: action.link.ownedPhones,
     psaPushed,
+    // A BMS contact a person chose stays theirs while the sync keeps it; another contact is the sync's own choice.
+    psaOrigin: psaContactId !== null && psaContactId === previous?.psaContactId ? (previous.psaOrigin ?? null) : null,
   };
 }

@@ -88,13 +88,13 @@ export function planTenantSync(input: TenantSyncInput): Plan {
 
 /** `Jane Doe (1201), Jane Doe (1207)`: contacts by name, with the id that tells them apart. */
 /** An IT Glue contact by name and primary address, its id in parentheses. */
-function docLabel(contact: DocContact): string {
+export function docLabel(contact: DocContact): string {
   const email = contact.emails.find((e) => e.primary) ?? contact.emails[0];
   return contactLabel({ ...contact, email: email?.value ?? null });
 }
 
 /** A BMS contact by name and address when it was read, else by its id alone. */
-function psaLabel(id: number, byId: ReadonlyMap<number, PsaContact>): string {
+export function psaLabel(id: number, byId: ReadonlyMap<number, PsaContact>): string {
   const contact = byId.get(id);
   return contact === undefined ? String(id) : contactLabel({ ...contact, email: contact.emailAddress });
 }

@@ -22,7 +22,7 @@ import { docCreateDiffs } from './doc-fields.ts';
 import { describeDiff, diffNames, namedDiff, type DiffNames } from './field-labels.ts';
 import { differsOnlyUnlisted, psaCreateDiffs } from './psa-fields.ts';
 import { storedEmailKey } from './match.ts';
-import { planTenantSync, type TenantSyncInput } from './plan.ts';
+import { docLabel, planTenantSync, psaLabel, type TenantSyncInput } from './plan.ts';
 import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
 import { countRun, countSamples, quietCounts, type RunCounts } from './run-counts.ts';
 
@@ -714,6 +714,9 @@ export class SyncRunner {
       }
       const before = await store.openUsers(tenantId);
       await store.saveResults(runId!, tenantId, results);
+      // The candidates' names, read by this run, are kept with the dispute for whoever settles it.
+      let docById: Map<string, DocContact> | undefined;
+      let psaById: Map<number, PsaContact> | undefined;
       await store.syncConflicts(
         tenantId,
         plan.actions.flatMap((a) => {
@@ -725,7 +728,23 @@ export class SyncRunner {
               : a.bms.kind === 'disputed'
                 ? a.bms.candidateIds.map(String)
                 : [];
-          return [{ userId: a.userId, userPrincipalName: a.userPrincipalName, side, rule: a.rule, candidates }];
+          const label = (id: string) =>
+            side === 'itglue'
+              ? (docById ??= new Map(input.itglue.contacts.map((c) => [c.id, c]))).has(id)
+                ? docLabel(docById.get(id)!)
+                : id
+              : psaLabel(Number(id), (psaById ??= new Map((input.bms?.contacts ?? []).map((c) => [c.id, c]))));
+          const candidateLabels = Object.fromEntries(candidates.map((id) => [id, label(id)]));
+          return [
+            {
+              userId: a.userId,
+              userPrincipalName: a.userPrincipalName,
+              side,
+              rule: a.rule,
+              candidates,
+              candidateLabels,
+            },
+          ];
         }),
       );
       const counts = countRun(results, before);

@@ -169,4 +169,15 @@ describe('decisions an operator can take back', () => {
     const history = await cs(['contact', 'show', ignored.userPrincipalName]);
     expect(history.stdout).toContain('Decision taken back (was: left out of the sync) by tech@msp.');
   });
+
+  it('contact show says a BMS contact chosen with conflicts resolve --link was linked by hand, sync after sync', async () => {
+    const disputed = (await conflicts()).find((c) => c.side === 'bms')!;
+    const resolved = await cs(['conflicts', 'resolve', disputed.id, '--link', disputed.candidates[0]!]);
+    expect(resolved.code, resolved.stderr).toBe(0);
+    await sync();
+    await sync();
+    const shown = await cs(['contact', 'show', disputed.userPrincipalName]);
+    expect(shown.stdout).toContain(`BMS contact: ${disputed.candidates[0]}`);
+    expect(shown.stdout).toMatch(/Linked by: [^;\n]*; BMS: linked by hand; sync:/);
+  });
 });

@@ -20,6 +20,15 @@ afterAll(async () => {
 const historyKinds = async (userId: string) =>
   (await web.box.store.userHistory(CONTOSO, userId, 50)).map((e) => e.action?.kind ?? e.result?.outcome);
 
+/** Settles an open dispute of Contoso on that side by linking its first candidate, as an operator would. */
+async function linkFirstCandidate(side: 'itglue' | 'bms') {
+  const conflict = (await web.box.store.listConflicts({ status: 'open' })).find(
+    (c) => c.tenantId === CONTOSO && c.side === side,
+  )!;
+  await resolveConflict(web.box.store, conflict.id, { kind: 'link', contactId: conflict.candidates[0]! }, 'web:admin');
+  return conflict;
+}
+
 describe("a person's history and what waits", () => {
   it('keeps the time a contact was first held while it stays held, however many runs hold it', async () => {
     const held = async () => (await attentionItems(web.box.store, { tenantId: CONTOSO, kind: 'held' }))[0]!;
@@ -63,21 +72,28 @@ describe("a person's history and what waits", () => {
   });
 
   it('calls a contact an operator linked "linked by hand", on the page and in the history', async () => {
-    const conflict = (await web.box.store.listConflicts({ status: 'open' })).find(
-      (c) => c.tenantId === CONTOSO && c.side === 'itglue',
-    )!;
-    await resolveConflict(
-      web.box.store,
-      conflict.id,
-      { kind: 'link', contactId: conflict.candidates[0]! },
-      'web:admin',
-    );
+    const conflict = await linkFirstCandidate('itglue');
     await web.box.syncAll();
     expect(await historyKinds(conflict.userId)).toContain('link');
     const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(conflict.userId)}`)).body);
     expect(page).toMatch(/linked by hand/);
     expect(page).not.toMatch(/\(created\)/);
-    expect(page).toMatch(`Linked by hand to IT Glue contact ${conflict.candidates[0]} by admin (web).`);
+    expect(page).toMatch(
+      new RegExp(`Linked by hand to IT Glue contact [A-Z][^(]* \\(${conflict.candidates[0]}\\) by admin \\(web\\)\\.`),
+    );
+  });
+
+  it('says a BMS contact an operator chose was linked by hand, through later syncs', async () => {
+    const conflict = await linkFirstCandidate('bms');
+    await web.box.syncAll({ force: true });
+    await web.box.syncAll({ force: true });
+    const link = (await web.box.store.getLink(CONTOSO, conflict.userId))!;
+    expect(link.psaContactId).toBe(Number(conflict.candidates[0]));
+    const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(conflict.userId)}`)).body);
+    expect(page).toMatch(/Linked by [^·]*; BMS: linked by hand ·/);
+    expect(page).toMatch(
+      new RegExp(`Linked by hand to BMS contact [A-Z][^(]* \\(${conflict.candidates[0]}\\) by admin \\(web\\)\\.`),
+    );
   });
 
   it('records a settings change with each key old → new', async () => {

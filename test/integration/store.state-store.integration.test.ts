@@ -72,6 +72,7 @@ for (const database of DATABASES) {
     it('keeps links with what contactsync owns and the sync-disabled flag', async () => {
       const saved = link('u1', 'c1', {
         psaContactId: 500,
+        psaOrigin: 'hand',
         ownedEmails: ['a@b.c'],
         ownedPhones: [{ key: '+12065550100', label: 'Work', placeholder: false }],
         psaPushed: {
@@ -263,8 +264,16 @@ for (const database of DATABASES) {
         candidates: ['c1', 'c2'],
       };
       await store.syncConflicts('t1', [dispute, { ...dispute, userId: 'u2' }]);
-      await store.syncConflicts('t1', [dispute, { ...dispute, userId: 'u2' }]);
+      const labels = { c1: 'Ann Lee <ann@b.c> (c1)', c2: 'Ann Lee (c2)' };
+      await store.syncConflicts('t1', [
+        { ...dispute, candidateLabels: labels },
+        { ...dispute, userId: 'u2' },
+      ]);
       expect(await store.listConflicts({ status: 'open' })).toHaveLength(2);
+      expect((await store.listConflicts({ status: 'open' })).map((c) => c.candidateLabels)).toEqual([
+        labels,
+        undefined,
+      ]);
       await store.syncConflicts('t1', [dispute]);
       const open = await store.listConflicts({ status: 'open' });
       expect(open.map((c) => c.userId)).toEqual(['u1']);

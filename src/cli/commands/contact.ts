@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { shownPersonName } from '../../normalize/name.ts';
-import { linkOriginText, type SyncDisabled } from '../../domain/link.ts';
+import { linkedByText, type SyncDisabled } from '../../domain/link.ts';
 import { deepLinks, type LinkSettings } from '../../operations/deep-links.ts';
 import { linkSettingsOf } from '../link-settings.ts';
 import {
@@ -64,7 +64,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             `Microsoft 365 user: ${user.id}${user.accountEnabled === false ? ' (disabled)' : ''}`,
             `IT Glue contact: ${link?.docContactId ?? 'none'}`,
             `BMS contact: ${link?.psaContactId ?? 'none'}`,
-            `Linked by: ${link === null ? 'not linked' : linkOriginText(link.rule)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === 'itglue') ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
+            `Linked by: ${link === null ? 'not linked' : linkedByText(link)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === 'itglue') ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
             ...decisions.map(
               (d) =>
                 `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,

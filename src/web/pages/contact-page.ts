@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { shownPersonName } from '../../normalize/name.ts';
-import { linkOriginText, type SyncDisabled } from '../../domain/link.ts';
+import { linkedByText, type SyncDisabled } from '../../domain/link.ts';
 import { OperationError, setContactSync, syncNow } from '../../operations/operator-actions.ts';
 import type { SyncStep } from '../../sync/tenant-runner.ts';
 import {
@@ -103,7 +103,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         <div class="card">
           <p id="last-sync">
             Sync ${badge(syncStateText(disabled, leftOut !== undefined && leftOut.side === 'itglue'))} · Linked by
-            ${view.link === null ? 'nothing yet' : linkOriginText(view.link.rule)} · Last sync
+            ${view.link === null ? 'nothing yet' : linkedByText(view.link)} · Last sync
             ${last === undefined ? 'never' : html`${last.at.replace('T', ' ').slice(0, 19)} ${badge(last.result!.outcome)}`}
           </p>
           <p>
