@@ -113,7 +113,9 @@ function sentence(entry: AuditEntry): string {
  * as the target: `tenants` gives its name.
  */
 export function auditLine(entry: AuditEntry, tenants: ReadonlyMap<string, string>): AuditLine {
-  const tenantId = entry.tenantId ?? (tenants.has(entry.target) ? entry.target : null);
+  // A sign-in's target is the name typed, which anyone may make a tenant's id: it never names a tenant.
+  const signIn = entry.action.startsWith('login.');
+  const tenantId = entry.tenantId ?? (!signIn && tenants.has(entry.target) ? entry.target : null);
   const tenantName = str(entry.details.tenant) ?? (tenantId === null ? null : (tenants.get(tenantId) ?? null));
   const personName = str(entry.details.user);
   return {

@@ -1643,7 +1643,11 @@ export class StateStore {
       query = query.where('tenant_id', '=', options.tenantId);
     else if (options.tenantId !== undefined)
       query = query.where((eb) =>
-        eb.or([eb('tenant_id', '=', options.tenantId!), eb('target', '=', options.tenantId!)]),
+        // Older entries name their tenant as the target; a sign-in's target is only the name someone typed.
+        eb.or([
+          eb('tenant_id', '=', options.tenantId!),
+          eb.and([eb('target', '=', options.tenantId!), eb('action', 'not like', 'login.%')]),
+        ]),
       );
     if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
     if (options.actor !== undefined) query = query.where('actor', '=', options.actor);

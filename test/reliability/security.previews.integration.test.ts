@@ -3,6 +3,7 @@ import type { WebHarness } from '../support/web.ts';
 import { expectLiveReadsRefused, LIVE_READS_REFUSED } from '../support/live-reads.ts';
 import { Browser, startWebHarness } from '../support/web.ts';
 import { PREVIEW_COST } from '../../src/web/live-reads.ts';
+import { auditLine } from '../../src/operations/audit-text.ts';
 
 /**
  * A preview is a full read of Microsoft 365, IT Glue and BMS, and a viewer (or a read-only token) may ask for one:
@@ -69,7 +70,12 @@ describe('previews', () => {
     const stranger = new Browser(harness.app);
     await stranger.get('/login');
     expect((await stranger.post('/login', { username: tenant!, password: 'wrong' })).statusCode).toBe(401);
-    expect((await harness.box.store.listAudit(1))[0]).toMatchObject({ action: 'login.failed', target: tenant });
+    const failure = (await harness.box.store.listAudit(1))[0]!;
+    expect(failure).toMatchObject({ action: 'login.failed', target: tenant });
+    // Nor does it write into the tenant's own history: the name typed is no tenant.
+    const about = await harness.box.store.listAudit({ tenantId: tenant!, limit: 100 });
+    expect(about.filter((e) => e.action.startsWith('login.'))).toEqual([]);
+    expect(auditLine(failure, new Map([[tenant!, 'Contoso Ltd']])).tenant).toBeNull();
     expect((await plan(harness, tenant!)).statusCode).toBe(200);
     expect(harness.box.sims.requests.length - before).toBe(0);
   });
