@@ -281,6 +281,8 @@ describe("the operator's CLI, from nothing to a synced tenant", () => {
     expect(asked.code).toBe(1);
     expect(asked.stderr).toBe('');
     expect(asked.stdout).toContain(`${tenant.displayName}: the deletion guard held back ${count} inactivations`);
+    // It says what approving does as the held rows do: this tenant names no leaver type, so IT Glue is left alone.
+    expect(asked.stdout).toContain('approving inactivates their BMS contacts at the next sync:');
     for (const person of people) expect(asked.stdout).toContain(`  ${person}\n`);
     expect(asked.stdout).toContain(`Nothing done yet: add --yes to approve these ${count} inactivations.`);
     expect(asked.stdout).not.toMatch(/Approved/);

@@ -86,7 +86,10 @@ async function confirmed(
       );
   }
   writeLines(lines);
-  return (await goAhead(options.yes, `${action} these ${counted(fitting.length, 'item')}`))
+  return (await goAhead(
+    options.yes,
+    `${action} ${fitting.length === 1 ? 'this item' : `these ${counted(fitting.length, 'item')}`}`,
+  ))
     ? fitting.map((i) => i.id)
     : null;
 }

@@ -4,6 +4,8 @@ import { counted, shortId } from '../../operations/attention.ts';
 import { heldInactivations, personOf } from '../../operations/held-inactivations.ts';
 import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
 import { conflictNamed } from '../../operations/conflict-named.ts';
+import type { UserResult } from '../../store/state-store.ts';
+import { WAITING_BMS, WAITING_ITGLUE } from '../../sync/result-columns.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { goAhead } from '../go-ahead.ts';
 import { linkSettingsOf } from '../link-settings.ts';
@@ -161,13 +163,27 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
           const { people } = await heldInactivations(store, tenant.id);
           const these = counted(people.length, 'inactivation');
           writeLines([
-            `${tenant.displayName}: the deletion guard held back ${these}; approving inactivates their contacts in IT Glue and BMS at the next sync:`,
+            `${tenant.displayName}: the deletion guard held back ${these}; ${approvalEffect(people)} at the next sync:`,
             ...people.map((p) => `  ${personOf(p)}`),
           ]);
-          if (!(await goAhead(options.yes, `approve these ${these}`))) return;
+          if (!(await goAhead(options.yes, `approve ${people.length === 1 ? 'this inactivation' : `these ${these}`}`)))
+            return;
           writeOut(`${await approveInactivations(store, tenant, actor())}\n`);
         },
         { requireSecrets: false },
       ),
     );
+}
+
+/**
+ * What approving does, from what each held row waits for: BMS contacts made inactive, IT Glue contacts given the
+ * leaver type (only when the settings name one). Rows recorded before these reasons existed say it in general.
+ */
+function approvalEffect(people: readonly UserResult[]): string {
+  const waits = (code: string) => people.some((p) => p.reasons.some((r) => r.code === code));
+  const effects = [
+    ...(waits(WAITING_BMS) ? ['inactivates their BMS contacts'] : []),
+    ...(waits(WAITING_ITGLUE) ? ['gives their IT Glue contacts the leaver type'] : []),
+  ];
+  return effects.length === 0 ? 'approving inactivates their contacts' : `approving ${effects.join(' and ')}`;
 }
