@@ -118,6 +118,13 @@ describe('the REST API', () => {
     expect(bad.json().error.message).toMatch(
       /^There is no BMS account "999"\. The closest to "Contoso Ltd": "Contoso Ltd"/,
     );
+    // Saving what the tenant is already mapped to (by name) changes nothing and says so.
+    const same = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglue: 'Contoso Ltd', bms: 'contoso ltd' });
+    expect(same.statusCode).toBe(200);
+    expect(same.json().message).toBe('Nothing changed.');
+    expect(same.json().tenant.mapping).not.toBe('manual');
+    // IT Glue alone, then both again by name: each a change, mapped by hand.
+    expect((await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglue: '1', bms: null })).statusCode).toBe(200);
     const ok = await call('PUT', `/api/tenants/${CONTOSO}/mapping`, { itglue: 'Contoso Ltd', bms: 'contoso ltd' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().tenant).toMatchObject({
