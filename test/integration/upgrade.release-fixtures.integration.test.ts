@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +33,8 @@ async function systemsOf(folder: string): Promise<{ sims: RunningSimulators; dir
   const sims = await startSimulators(await readSeedFile(join(folder, 'simulators.json')));
   const dir = mkdtempSync(join(tmpdir(), 'contactsync-upgrade-'));
   copyFileSync(join(folder, 'contactsync-secret.key'), join(dir, '.contactsync-secret.key'));
+  // A checkout gives files mode 0644, and contactsync refuses a key file others can read, as it should.
+  chmodSync(join(dir, '.contactsync-secret.key'), 0o600);
   cleanups.push(
     () => sims.close(),
     () => rmSync(dir, { recursive: true, force: true }),
@@ -59,7 +61,7 @@ async function upgradeAndSync(sims: RunningSimulators, dir: string, env: Record<
   expect(sync.code).toBe(0);
   // The alert address sealed by that release still opens with its key file.
   const alerts = await runCli(['--config', config, 'alerts', 'list'], common);
-  expect(alerts.code).toBe(0);
+  expect(alerts.code, alerts.stderr).toBe(0);
   expect(alerts.stdout).toContain('Ops');
 }
 
