@@ -1,0 +1,53 @@
+/**
+ * A target is a system contactsync writes a customer's people into: a documentation platform or a PSA. The core
+ * never names one; it asks the target's profile, which lives in the target's own folder under `src/connectors/`.
+ */
+
+/** The two roles a target can play; an installation has at most one target of each. */
+export type TargetRole = 'documentation' | 'psa';
+
+/** A target's id: its config key, its key in the report, seed and dump, and the name the store keeps rows under. */
+export type TargetId = string;
+
+/** How a target's users name things, as shown on pages, in messages, in the audit log and in the CLI. */
+export interface TargetWords {
+  /** the target as users read it ("BMS") */
+  readonly name: string;
+  /** the vendor's full product name, for the first mention in a guide ("Kaseya BMS") */
+  readonly fullName: string;
+  /** what it calls a customer record ("account", "organization", "company", "client") */
+  readonly customer: string;
+  /** what it calls a customer's place ("location", "site") */
+  readonly place: string;
+}
+
+/** The facts of one target, as data. */
+export interface TargetProfile {
+  readonly id: TargetId;
+  readonly role: TargetRole;
+  readonly words: TargetWords;
+  /** the longest text the target takes in names and titles; longer values are shortened, with a reason */
+  readonly textLimit: number;
+  /** records written in one request, where the API takes batches (1: one record a request) */
+  readonly writeBatch: number;
+  /** the key of a tenant entry (config, seed, REST) that names the customer record by id: `<id>CustomerId` by default */
+  readonly customerIdKey: string;
+  /** the environment variable that supplies the target's secret */
+  readonly secretEnv: string;
+}
+
+/** The targets an installation has: at most one per role, at least one in all. */
+export interface Targets {
+  readonly doc: TargetProfile | null;
+  readonly psa: TargetProfile | null;
+}
+
+/** The report's key for the contact id a user has in the target (`bmsContactId`). */
+export function contactIdKey(profile: TargetProfile): string {
+  return `${profile.id}ContactId`;
+}
+
+/** The targets present, documentation platform first. */
+export function presentTargets(targets: Targets): readonly TargetProfile[] {
+  return [targets.doc, targets.psa].filter((target): target is TargetProfile => target !== null);
+}
