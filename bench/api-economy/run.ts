@@ -59,8 +59,8 @@ function lowerBound(
       (o) => o.id === seed.itglue.organizations[seed.tenants.indexOf(tenant)]!.id,
     )!;
     const account = before.bms.accounts.find((a) => a.id === seed.bms.accounts[seed.tenants.indexOf(tenant)]!.id)!;
-    const created = result.users.filter((u) => u.itglue === 'created').length;
-    const updates = result.users.filter((u) => u.itglue === 'updated' || u.itglue === 'inactivated');
+    const created = result.users.filter((u) => u.doc === 'created').length;
+    const updates = result.users.filter((u) => u.doc === 'updated' || u.doc === 'inactivated');
     // IT Glue's bulk update documents no emails or phones: a change of them is one request per contact.
     const alone = updates.filter((u) =>
       u.diffs.some((d) => d.field === 'contact-emails' || d.field === 'contact-phones'),
@@ -73,15 +73,15 @@ function lowerBound(
       alone +
       (updates.length - alone === 0 ? (alone > 0 ? 1 : 0) : guarded(updates.length - alone, ITGLUE_BULK));
     const bmsWrites = result.users.filter(
-      (u) => u.bms === 'created' || u.bms === 'updated' || u.bms === 'inactivated',
+      (u) => u.psa === 'created' || u.psa === 'updated' || u.psa === 'inactivated',
     ).length;
-    const linkedWrites = result.users.filter((u) => u.bms === 'linked' && u.reasons.length > 0).length;
+    const linkedWrites = result.users.filter((u) => u.psa === 'linked' && u.reasons.length > 0).length;
     // A BMS update sends the contact's whole email and phone lists, and no list read carries them all: each update
     // (an inactivation, a link that writes) reads the contact first, or it would delete what a person added.
-    const bmsUpdates = result.users.filter((u) => u.bms === 'updated' || u.bms === 'inactivated').length + linkedWrites;
+    const bmsUpdates = result.users.filter((u) => u.psa === 'updated' || u.psa === 'inactivated').length + linkedWrites;
     // BMS serves at most 100 contacts a page; the guard reads back the first create, update and inactivation.
-    const kinds = ['created', 'inactivated'].filter((kind) => result.users.some((u) => u.bms === kind)).length;
-    const readBacks = kinds + (result.users.some((u) => u.bms === 'updated') || linkedWrites > 0 ? 1 : 0);
+    const kinds = ['created', 'inactivated'].filter((kind) => result.users.some((u) => u.psa === kind)).length;
+    const readBacks = kinds + (result.users.some((u) => u.psa === 'updated') || linkedWrites > 0 ? 1 : 0);
     bound.bms += 1 + pages(account.contacts.length, BMS_PAGE_SIZE) + bmsWrites + linkedWrites + bmsUpdates + readBacks;
   }
   return bound;

@@ -21,12 +21,12 @@ function inputOf(tenant: GeneratedTenant, users: readonly NormalizedUser[]): Ten
     users,
     groupMemberIds: null,
     organizationPhone: null,
-    itglue: {
+    doc: {
       contacts: tenant.contacts,
       locations: [{ id: '10', name: 'HQ', primary: true }],
       contactTypes: [{ id: '1', name: 'Employee' }],
     },
-    bms: {
+    psa: {
       contacts: tenant.psaContacts,
       locations: [{ id: 11, name: 'HQ', isMain: true }],
       emailTypes: [{ id: 1, name: 'Work' }],
@@ -154,8 +154,8 @@ const copyAction = (a: PlannedAction): PlannedAction => ({
   displayName: a.displayName,
   outcome: a.outcome,
   rule: a.rule,
-  itglue: copyDocAction(a.itglue),
-  bms: copyPsaAction(a.bms),
+  doc: copyDocAction(a.doc),
+  psa: copyPsaAction(a.psa),
   reasons: a.reasons.map((r) =>
     r.field === undefined ? { code: r.code, message: r.message } : { code: r.code, message: r.message, field: r.field },
   ),
@@ -179,7 +179,7 @@ if (floor.length !== plan.actions.length) throw new Error('the copy lost actions
 
 const rules: Record<string, number> = {};
 for (const action of plan.actions) {
-  const key = `${action.outcome}/${action.rule ?? 'new'}/${action.bms.kind}`;
+  const key = `${action.outcome}/${action.rule ?? 'new'}/${action.psa.kind}`;
   rules[key] = (rules[key] ?? 0) + 1;
 }
 console.log(

@@ -1,3 +1,5 @@
+import { targetsOfBlocks } from '../connectors/registry.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -42,14 +44,16 @@ export function actor(): string {
 export interface ApiClients {
   readonly directory: GraphDirectory;
   readonly subscriptions: GraphSubscriptions;
-  readonly itglue: ItGlueDocStore;
-  readonly bms: BmsPsa | null;
+  readonly doc: ItGlueDocStore;
+  readonly psa: BmsPsa | null;
   readonly runner: SyncRunner;
 }
 
 export interface CliContext {
   readonly configPath: string;
   readonly config: ContactsyncConfig;
+  /** the targets the config names */
+  readonly targets: Targets;
   readonly store: StateStore;
   readonly databaseLocation: string;
   /** the PostgreSQL pool when `DATABASE_URL` is set (scale-out), else null */
@@ -118,6 +122,7 @@ export async function openContext(
   return {
     configPath: path,
     config,
+    targets: targetsOfBlocks(config),
     store,
     databaseLocation: database.location,
     pool: database.pool,
@@ -188,14 +193,14 @@ export async function openContext(
       const runner = new SyncRunner({
         store,
         directory,
-        itglue,
-        bms,
+        doc: itglue,
+        psa: bms,
         locks: database.locks,
         metrics,
         alerts,
         log: (level, message, fields) => logger[level](fields ?? {}, message),
       });
-      const apis = { directory, subscriptions, itglue, bms, runner };
+      const apis = { directory, subscriptions, doc: itglue, psa: bms, runner };
       if (extra.record === undefined) clients = apis;
       return apis;
     },

@@ -18,12 +18,12 @@ export interface CheckResult {
 /** Where the services are: their real hosts, or other ones (the simulators) from the environment. */
 export interface ServiceUrls {
   readonly login?: string | undefined;
-  readonly itglue?: string | undefined;
-  readonly bms?: string | undefined;
+  readonly doc?: string | undefined;
+  readonly psa?: string | undefined;
 }
 
 export function serviceUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceUrls {
-  return { login: env.CONTACTSYNC_MS_LOGIN_URL, itglue: env.CONTACTSYNC_ITGLUE_URL, bms: env.CONTACTSYNC_BMS_URL };
+  return { login: env.CONTACTSYNC_MS_LOGIN_URL, doc: env.CONTACTSYNC_ITGLUE_URL, psa: env.CONTACTSYNC_BMS_URL };
 }
 
 // A person waits for the answer: one try, a short timeout.
@@ -59,7 +59,7 @@ export async function checkItGlue(apiKey: string, region: 'us' | 'eu' | 'au', ur
     await new ItGlueDocStore({
       apiKey,
       region,
-      ...(urls.itglue ? { baseUrl: urls.itglue } : {}),
+      ...(urls.doc ? { baseUrl: urls.doc } : {}),
       ...QUICK,
     }).listContactTypes();
     return { ok: true, message: `IT Glue (${region}) accepted the key.` };
@@ -79,7 +79,7 @@ export async function checkBms(
   urls: ServiceUrls,
 ): Promise<CheckResult> {
   try {
-    await new BmsPsa({ credentials, region, ...(urls.bms ? { baseUrl: urls.bms } : {}), ...QUICK }).listAccounts();
+    await new BmsPsa({ credentials, region, ...(urls.psa ? { baseUrl: urls.psa } : {}), ...QUICK }).listAccounts();
     return { ok: true, message: `Kaseya BMS (${region}) signed ${credentials.userName} in.` };
   } catch (error) {
     if (isConnectorError(error, 'Auth'))
@@ -106,7 +106,7 @@ export async function readBmsTypes(
   region: 'us' | 'emea' | 'apac',
   urls: ServiceUrls,
 ): Promise<Record<'email' | 'phone', BmsTypeList>> {
-  const baseUrl = urls.bms ?? BMS_REGIONS[region];
+  const baseUrl = urls.psa ?? BMS_REGIONS[region];
   const psa = new BmsPsa({ credentials, baseUrl, ...QUICK });
   const read = async (kind: 'email' | 'phone'): Promise<BmsTypeList> => {
     try {

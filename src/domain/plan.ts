@@ -94,8 +94,8 @@ export interface PlannedAction {
   readonly outcome: Outcome;
   /** the rule that matched, or the tier at which a dispute arose */
   readonly rule: MatchRule | null;
-  readonly itglue: DocAction;
-  readonly bms: PsaAction;
+  readonly doc: DocAction;
+  readonly psa: PsaAction;
   readonly reasons: readonly Reason[];
   /** present when the action leaves the user linked */
   readonly link: LinkIntent | null;
@@ -103,8 +103,8 @@ export interface PlannedAction {
 
 /** The longest text each system takes in names and titles; longer values are shortened, with a reason. */
 export interface TextLimits {
-  readonly itglue: number;
-  readonly bms: number;
+  readonly doc: number;
+  readonly psa: number;
 }
 
 type TenantPlanStatus = 'ok' | 'needs approval';
@@ -125,11 +125,11 @@ export interface Plan {
 
 /** True when the action writes to IT Glue or to BMS. */
 export function actionWrites(action: PlannedAction): boolean {
-  const doc = action.itglue.kind === 'create' || action.itglue.kind === 'update' || action.itglue.kind === 'inactivate';
+  const doc = action.doc.kind === 'create' || action.doc.kind === 'update' || action.doc.kind === 'inactivate';
   const psa =
-    action.bms.kind === 'create' ||
-    action.bms.kind === 'update' ||
-    action.bms.kind === 'inactivate' ||
-    (action.bms.kind === 'link' && action.bms.write);
+    action.psa.kind === 'create' ||
+    action.psa.kind === 'update' ||
+    action.psa.kind === 'inactivate' ||
+    (action.psa.kind === 'link' && action.psa.write);
   return doc || psa;
 }

@@ -107,7 +107,7 @@ export class Daemon {
     while (!this.stopping) {
       this.beatAt = this.now();
       await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
-      const tenants = (await store.listTenants()).filter((t) => t.itglueOrganizationId !== null);
+      const tenants = (await store.listTenants()).filter((t) => t.docCustomerId !== null);
       const modes = (await this.options.modes?.().catch(() => null)) ?? new Map<string, DeliveryMode>();
       this.ownPoll = (await this.options.ownPollSeconds?.().catch(() => null)) ?? this.ownPoll;
       const now = this.now();

@@ -106,7 +106,7 @@ export class SubscriptionKeeper {
 
   private async reconcileOnce(): Promise<void> {
     const { store, subscriptions, publicUrl } = this.options;
-    const tenants = (await store.listTenants()).filter((t) => t.itglueOrganizationId !== null);
+    const tenants = (await store.listTenants()).filter((t) => t.docCustomerId !== null);
     const records = new Map((await subscriptions.list()).map((r) => [r.tenantId, r]));
     const wanted = new Set(publicUrl === null ? [] : tenants.map((t) => t.id));
     // Subscriptions no longer wanted (no public URL, a tenant unmapped or gone) are removed from Graph.

@@ -151,8 +151,8 @@ function fieldsOf(
 }
 
 export interface EvidenceReaders {
-  readonly itglue: Pick<DocStore, 'readContact' | 'listLocations'>;
-  readonly bms: Pick<Psa, 'readContact' | 'listLocations'> | null;
+  readonly doc: Pick<DocStore, 'readContact' | 'listLocations'>;
+  readonly psa: Pick<Psa, 'readContact' | 'listLocations'> | null;
 }
 
 /** The evidence of open conflicts (one tenant's, or all), candidates read now from IT Glue and BMS. */
@@ -273,11 +273,11 @@ async function candidateOf(
     return { ...blank, unreadable: 'IT Glue and BMS cannot be read here (no credentials in this process).' };
   try {
     if (side === 'itglue') {
-      const contact: DocContact | null = await readers.itglue.readContact(id);
+      const contact: DocContact | null = await readers.doc.readContact(id);
       if (contact === null) return { ...blank, unreadable: 'no longer in IT Glue' };
       let locations = docLocations.get(contact.organizationId);
       if (locations === undefined) {
-        locations = readers.itglue.listLocations(contact.organizationId);
+        locations = readers.doc.listLocations(contact.organizationId);
         docLocations.set(contact.organizationId, locations);
       }
       const location = (await locations).find((l) => l.id === contact.locationId)?.name ?? null;
@@ -297,25 +297,25 @@ async function candidateOf(
         link: known.link({
           tenantId: tenant.id,
           userId: user.id,
-          itglueOrganizationId: tenant.itglueOrganizationId,
+          itglueOrganizationId: tenant.docCustomerId,
           docContactId: contact.id,
-        }).itglue,
+        }).doc,
         psa:
           psaId === null
             ? null
             : {
                 id: psaId,
-                link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: psaId }).bms,
+                link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: psaId }).psa,
                 by: contact.mirroredPsaContactId === null ? 'contactsync' : 'IT Glue PSA sync',
               },
         fields: fieldsOf(user, shown, region),
       };
     }
-    const contact: PsaContact | null = readers.bms === null ? null : await readers.bms.readContact(Number(id));
+    const contact: PsaContact | null = readers.psa === null ? null : await readers.psa.readContact(Number(id));
     if (contact === null) return { ...blank, unreadable: 'no longer in BMS' };
     let locations = psaLocations.get(contact.accountId);
-    if (locations === undefined && readers.bms !== null) {
-      locations = readers.bms.listLocations(contact.accountId);
+    if (locations === undefined && readers.psa !== null) {
+      locations = readers.psa.listLocations(contact.accountId);
       psaLocations.set(contact.accountId, locations);
     }
     const shown = {
@@ -329,7 +329,7 @@ async function candidateOf(
       ...blank,
       ...shown,
       active: contact.isActive,
-      link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: contact.id }).bms,
+      link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: contact.id }).psa,
       fields: fieldsOf(user, shown, region),
     };
   } catch (error) {

@@ -117,8 +117,8 @@ export async function unlinkContact(
 
 /** The systems a relink reads, to check that the chosen contact exists in the tenant's organization or account. */
 export interface RelinkSystems {
-  readonly itglue: Pick<DocStore, 'readContact' | 'listContacts'>;
-  readonly bms: Pick<Psa, 'listContacts'> | null;
+  readonly doc: Pick<DocStore, 'readContact' | 'listContacts'>;
+  readonly psa: Pick<Psa, 'listContacts'> | null;
 }
 
 /** A contact a person can be linked to, by name, with who holds it now. */
@@ -147,18 +147,18 @@ export async function linkCandidates(
   };
   let candidates: LinkCandidate[];
   if (system === 'itglue') {
-    if (person.tenant.itglueOrganizationId === null)
+    if (person.tenant.docCustomerId === null)
       throw new OperationError('Conflict', `${person.tenant.displayName} is not mapped to an IT Glue organization.`);
-    candidates = (await systems.itglue.listContacts(person.tenant.itglueOrganizationId)).map((c) => ({
+    candidates = (await systems.doc.listContacts(person.tenant.docCustomerId)).map((c) => ({
       id: c.id,
       name: [c.firstName, c.lastName].filter(Boolean).join(' ') || '(no name)',
       email: c.emails.find((e) => e.primary)?.value ?? c.emails[0]?.value ?? null,
       linkedTo: holder((l) => l.docContactId === c.id),
     }));
   } else {
-    if (systems.bms === null || person.tenant.bmsAccountId === null)
+    if (systems.psa === null || person.tenant.psaCustomerId === null)
       throw new OperationError('Conflict', `${person.tenant.displayName} has no BMS account mapped.`);
-    candidates = (await systems.bms.listContacts(person.tenant.bmsAccountId)).map((c) => ({
+    candidates = (await systems.psa.listContacts(person.tenant.psaCustomerId)).map((c) => ({
       id: String(c.id),
       name: [c.firstName, c.lastName].filter(Boolean).join(' ') || '(no name)',
       email: c.emailAddress,
@@ -193,11 +193,11 @@ export async function relinkContact(
   }
   let label: string;
   if (target.system === 'itglue') {
-    const contact = await systems.itglue.readContact(target.contactId);
-    if (contact === null || contact.organizationId !== tenant.itglueOrganizationId)
+    const contact = await systems.doc.readContact(target.contactId);
+    if (contact === null || contact.organizationId !== tenant.docCustomerId)
       throw new OperationError(
         'Validation',
-        `IT Glue has no contact ${target.contactId} in ${tenant.itglueOrganizationName ?? 'the tenant\u2019s organization'}.`,
+        `IT Glue has no contact ${target.contactId} in ${tenant.docCustomerName ?? 'the tenant\u2019s organization'}.`,
       );
     label = `IT Glue contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
     const moved: Link =
@@ -215,7 +215,7 @@ export async function relinkContact(
         : { ...link, docContactId: contact.id, rule: 'hand', ownedEmails: [], ownedPhones: [] };
     await store.saveLink(tenantId, moved);
   } else {
-    if (systems.bms === null || tenant.bmsAccountId === null)
+    if (systems.psa === null || tenant.psaCustomerId === null)
       throw new OperationError('Conflict', `${tenant.displayName} has no BMS account mapped.`);
     if (link === null)
       throw new OperationError(
@@ -224,11 +224,11 @@ export async function relinkContact(
       );
     const id = Number(target.contactId);
     // The account's listing says which account a contact is in (a single contact's may not).
-    const contact = (await systems.bms.listContacts(tenant.bmsAccountId)).find((c) => c.id === id) ?? null;
+    const contact = (await systems.psa.listContacts(tenant.psaCustomerId)).find((c) => c.id === id) ?? null;
     if (contact === null)
       throw new OperationError(
         'Validation',
-        `BMS has no contact ${target.contactId} in ${tenant.bmsAccountName ?? 'the tenant\u2019s account'}.`,
+        `BMS has no contact ${target.contactId} in ${tenant.psaCustomerName ?? 'the tenant\u2019s account'}.`,
       );
     label = `BMS contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
     await store.saveLink(tenantId, { ...link, psaContactId: contact.id, psaPushed: null, psaOrigin: 'hand' });

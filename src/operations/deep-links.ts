@@ -5,10 +5,10 @@
  */
 export interface DeepLinks {
   readonly microsoft: string;
-  readonly itglue: string | null;
-  readonly bms: string | null;
+  readonly doc: string | null;
+  readonly psa: string | null;
   /** why there is no IT Glue link although the person has a contact, and how to have one */
-  readonly itglueHint: string | null;
+  readonly docHint: string | null;
 }
 
 /** Where the MSP's IT Glue and BMS accounts live on the web, from the config. */
@@ -60,13 +60,13 @@ export function deepLinks(
   const hasContact = ids.docContactId !== null && ids.itglueOrganizationId !== null;
   return {
     microsoft: `https://entra.microsoft.com/${encodeURIComponent(ids.tenantId)}/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${encodeURIComponent(ids.userId)}`,
-    itglue:
+    doc:
       !hasContact || settings.itglueSubdomain === null
         ? null
         : `https://${settings.itglueSubdomain}.${ITGLUE_WEB_DOMAINS[settings.itglueRegion]}/${encodeURIComponent(ids.itglueOrganizationId!)}/contacts/${encodeURIComponent(ids.docContactId!)}`,
-    bms:
+    psa:
       ids.psaContactId === null ? null : `${BMS_WEB_HOSTS[settings.bmsRegion]}/react/crm/contacts/${ids.psaContactId}`,
-    itglueHint:
+    docHint:
       hasContact && settings.itglueSubdomain === null
         ? 'Set itglue.subdomain in the config (the MSP in https://MSP.itglue.com; contactsync doctor shows it) to link into IT Glue.'
         : null,

@@ -321,7 +321,7 @@ export async function discoverTenants(
   await mapByName();
   await store.audit(actor, 'tenants.discover', source, { found: found.length });
   const list = await store.listTenants();
-  const unmapped = list.filter((t) => t.itglueOrganizationId === null).length;
+  const unmapped = list.filter((t) => t.docCustomerId === null).length;
   return `${found.length} tenant${found.length === 1 ? '' : 's'} found; ${list.length - unmapped} mapped, ${unmapped} unmapped${unmapped > 0 ? ' (map them on their page, or with contactsync tenants map)' : ''}.`;
 }
 
@@ -370,7 +370,7 @@ export async function syncNow(
 ): Promise<UserResult> {
   const tenant = await store.getTenant(tenantId);
   if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
-  if (tenant.itglueOrganizationId === null)
+  if (tenant.docCustomerId === null)
     throw new OperationError(
       'Conflict',
       `${tenant.displayName} is not mapped to an IT Glue organization yet: map it on its page (or contactsync tenants map), then sync again.`,
@@ -388,7 +388,7 @@ export async function syncNow(
     userId: result.userId,
     actor,
     action: 'sync-now',
-    summary: `Sync now: ${result.outcome}; IT Glue ${result.itglue}, BMS ${result.bms}.`,
+    summary: `Sync now: ${result.outcome}; IT Glue ${result.doc}, BMS ${result.psa}.`,
     result,
   });
   await store.audit(

@@ -7,8 +7,8 @@ import type { TenantRecord } from '../store/state-store.ts';
 
 /** What checking settings against the live systems reads: IT Glue, BMS when configured, Microsoft 365's groups. */
 export interface LiveSystems {
-  readonly itglue: Pick<DocStore, 'listLocations' | 'listContactTypes'>;
-  readonly bms: Pick<Psa, 'listEmailTypes' | 'listPhoneTypes'> | null;
+  readonly doc: Pick<DocStore, 'listLocations' | 'listContactTypes'>;
+  readonly psa: Pick<Psa, 'listEmailTypes' | 'listPhoneTypes'> | null;
   readonly directory?: Pick<DirectorySource, 'readGroupMembers'>;
 }
 
@@ -49,16 +49,14 @@ export async function settingChoices(systems: LiveSystems, tenant: TenantRecord)
       return null;
     });
   const [locations, contactTypes, emailTypes, phoneTypes] = await Promise.all([
-    tenant.itglueOrganizationId === null
+    tenant.docCustomerId === null ? null : readable(() => systems.doc.listLocations(tenant.docCustomerId!)),
+    readable(() => systems.doc.listContactTypes()),
+    systems.psa === null || tenant.psaCustomerId === null
       ? null
-      : readable(() => systems.itglue.listLocations(tenant.itglueOrganizationId!)),
-    readable(() => systems.itglue.listContactTypes()),
-    systems.bms === null || tenant.bmsAccountId === null
+      : types('psa.emailType', () => systems.psa!.listEmailTypes()),
+    systems.psa === null || tenant.psaCustomerId === null
       ? null
-      : types('psa.emailType', () => systems.bms!.listEmailTypes()),
-    systems.bms === null || tenant.bmsAccountId === null
-      ? null
-      : types('psa.phoneType', () => systems.bms!.listPhoneTypes()),
+      : types('psa.phoneType', () => systems.psa!.listPhoneTypes()),
   ]);
   return {
     'location.default': namesOf(locations),
@@ -100,7 +98,7 @@ export async function liveSettingsProblems(
   named(
     'location.default',
     settings.location.default,
-    `IT Glue's organization ${tenant.itglueOrganizationName === null ? '' : `"${tenant.itglueOrganizationName}" `}`.trim(),
+    `IT Glue's organization ${tenant.docCustomerName === null ? '' : `"${tenant.docCustomerName}" `}`.trim(),
   );
   named('contactType', settings.contactType, 'IT Glue (contact types)');
   named('psa.leaverContactType', settings.psa.leaverContactType, 'IT Glue (contact types)');

@@ -6,14 +6,14 @@ import { OperationError, type OperationProblem } from './operation-error.ts';
 
 /** The readers a mapping needs: IT Glue's organizations, and BMS's accounts when BMS is configured. */
 interface MappingSystems {
-  readonly itglue: Pick<DocStore, 'listOrganizations'>;
-  readonly bms: Pick<Psa, 'listAccounts'> | null;
+  readonly doc: Pick<DocStore, 'listOrganizations'>;
+  readonly psa: Pick<Psa, 'listAccounts'> | null;
 }
 
 /** What a person chose: an organization and an account, each by name or id; `bms` null maps IT Glue alone. */
 interface MappingChoice {
-  readonly itglue: string;
-  readonly bms: string | null;
+  readonly doc: string;
+  readonly psa: string | null;
 }
 
 interface MappingOptions {
@@ -70,18 +70,18 @@ export async function mappingCandidates(
 }> {
   const others = (await store.listTenants()).filter((t) => t.id !== tenant.id);
   const usedBy = (match: (t: TenantRecord) => boolean) => others.find(match)?.displayName ?? null;
-  const organizations = closestFirst(await systems.itglue.listOrganizations(), tenant.displayName).map((o) => ({
+  const organizations = closestFirst(await systems.doc.listOrganizations(), tenant.displayName).map((o) => ({
     id: o.id,
     name: o.name,
-    usedBy: usedBy((t) => t.itglueOrganizationId === o.id),
+    usedBy: usedBy((t) => t.docCustomerId === o.id),
   }));
   const accounts =
-    systems.bms === null
+    systems.psa === null
       ? null
-      : closestFirst(await systems.bms.listAccounts(), tenant.displayName).map((a) => ({
+      : closestFirst(await systems.psa.listAccounts(), tenant.displayName).map((a) => ({
           id: a.id,
           name: a.name,
-          usedBy: usedBy((t) => t.bmsAccountId === a.id),
+          usedBy: usedBy((t) => t.psaCustomerId === a.id),
         }));
   return { organizations, accounts };
 }
@@ -105,29 +105,29 @@ export async function mapTenant(
   actor: string,
 ): Promise<string> {
   const organization = findNamed(
-    await systems.itglue.listOrganizations(),
-    choice.itglue,
+    await systems.doc.listOrganizations(),
+    choice.doc,
     'IT Glue organization',
     tenant.displayName,
   );
   let account: NamedRecord<number> | null = null;
-  if (choice.bms !== null) {
-    if (systems.bms === null)
+  if (choice.psa !== null) {
+    if (systems.psa === null)
       throw new OperationError('Validation', 'BMS is not configured: map to IT Glue only, or add BMS to the config.');
-    account = findNamed(await systems.bms.listAccounts(), choice.bms, 'BMS account', tenant.displayName);
+    account = findNamed(await systems.psa.listAccounts(), choice.psa, 'BMS account', tenant.displayName);
   }
   // Saved as it stands: nothing changes, nothing is recorded, and a mapping made by name stays "by name".
   if (
     tenant.mapping !== 'unmapped' &&
-    tenant.itglueOrganizationId === organization.id &&
-    tenant.bmsAccountId === (account?.id ?? null)
+    tenant.docCustomerId === organization.id &&
+    tenant.psaCustomerId === (account?.id ?? null)
   )
     return NOTHING_CHANGED;
   const others = (await store.listTenants()).filter((t) => t.id !== tenant.id);
   const force = options.force?.trim() ?? '';
   const problems: OperationProblem[] = [];
-  const orgUser = others.find((t) => t.itglueOrganizationId === organization.id);
-  const accountUser = account === null ? undefined : others.find((t) => t.bmsAccountId === account.id);
+  const orgUser = others.find((t) => t.docCustomerId === organization.id);
+  const accountUser = account === null ? undefined : others.find((t) => t.psaCustomerId === account.id);
   if (force === '') {
     if (orgUser !== undefined)
       problems.push({
@@ -156,7 +156,7 @@ export async function mapTenant(
     );
 
   await store.setMapping(tenant.id, organization.id, account?.id ?? null, 'manual', {
-    itglue: organization.name,
+    doc: organization.name,
     bms: account?.name ?? null,
     note: account === null ? 'Mapped to IT Glue only by a person: nothing is written to BMS.' : null,
   });
@@ -172,8 +172,8 @@ export async function mapTenant(
       itglue: { id: organization.id, name: organization.name },
       bms: account === null ? null : { id: account.id, name: account.name },
       previous: {
-        itglue: tenant.itglueOrganizationName ?? tenant.itglueOrganizationId,
-        bms: tenant.bmsAccountName ?? tenant.bmsAccountId,
+        itglue: tenant.docCustomerName ?? tenant.docCustomerId,
+        bms: tenant.psaCustomerName ?? tenant.psaCustomerId,
       },
       ...(shared.length === 0 ? {} : { sharedWith: [...new Set(shared)], reason: force }),
       ...(namesDiffer ? { namesConfirmed: true } : {}),
@@ -187,7 +187,7 @@ export async function mapTenant(
 export async function unmapTenant(store: StateStore, tenant: TenantRecord, actor: string): Promise<string> {
   // A person's choice: 'manual' with nothing mapped, so that mapping by name leaves it alone.
   await store.setMapping(tenant.id, null, null, 'manual', {
-    itglue: null,
+    doc: null,
     bms: null,
     note: 'Unmapped by a person: map it on its page, or with contactsync tenants map.',
   });
@@ -199,8 +199,8 @@ export async function unmapTenant(store: StateStore, tenant: TenantRecord, actor
     {
       tenant: tenant.displayName,
       previous: {
-        itglue: tenant.itglueOrganizationName ?? tenant.itglueOrganizationId,
-        bms: tenant.bmsAccountName ?? tenant.bmsAccountId,
+        itglue: tenant.docCustomerName ?? tenant.docCustomerId,
+        bms: tenant.psaCustomerName ?? tenant.psaCustomerId,
       },
     },
     { tenantId: tenant.id },

@@ -1,3 +1,5 @@
+import { bmsProfile } from '../connectors/bms/profile.ts';
+import { itglueProfile } from '../connectors/itglue/profile.ts';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,7 +54,7 @@ export interface Sandbox {
   readonly store: StateStore;
   readonly runner: SyncRunner;
   /** the API clients the runner uses, for readers other than the sync (the web UI's contact page) */
-  readonly clients: { readonly itglue: ItGlueDocStore; readonly bms: BmsPsa };
+  readonly clients: { readonly doc: ItGlueDocStore; readonly psa: BmsPsa };
   /** what the sync measured (429s, change-to-BMS latency), added to the store's counters */
   readonly metrics: StoreMetrics;
   readonly dbPath: string;
@@ -134,8 +136,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const budget = createApiBudget(options.limits ?? {});
   const common = { budget, log, ...options.transport };
   const clients = {
-    itglue: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
-    bms: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
+    doc: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
+    psa: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
   };
   const directory = new GraphDirectory({
     tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }),
@@ -172,6 +174,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     webServices: () => ({
       store,
+      targets: { doc: itglueProfile, psa: bmsProfile },
       alerts,
       apis: () => ({ runner, directory, ...clients }),
       // The simulated IT Glue account's address, as its records' resource-url give it.
@@ -211,10 +214,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
               userPrincipalName: u.userPrincipalName,
               outcome: u.outcome,
               rule: u.rule,
-              itglue: u.itglue,
-              itglueContactId: u.itglueContactId,
-              bms: u.bms,
-              bmsContactId: u.bmsContactId,
+              itglue: u.doc,
+              itglueContactId: u.docContactId,
+              bms: u.psa,
+              bmsContactId: u.psaContactId,
               reasons: u.reasons.map((r) => ({ code: r.code, message: r.message })),
             })),
           })),

@@ -18,11 +18,11 @@ import type { Database, RunTable } from './schema.ts';
 export interface TenantRecord {
   readonly id: string;
   readonly displayName: string;
-  readonly itglueOrganizationId: string | null;
-  readonly bmsAccountId: number | null;
+  readonly docCustomerId: string | null;
+  readonly psaCustomerId: number | null;
   /** the names the organization and the account had when the tenant was mapped */
-  readonly itglueOrganizationName: string | null;
-  readonly bmsAccountName: string | null;
+  readonly docCustomerName: string | null;
+  readonly psaCustomerName: string | null;
   /** why the tenant is unmapped, or mapped to IT Glue alone; null when there is nothing to say */
   readonly mappingNote: string | null;
   readonly mapping: 'auto' | 'manual' | 'unmapped';
@@ -50,10 +50,10 @@ export interface UserResult {
   readonly displayName: string | null;
   readonly outcome: string;
   readonly rule: MatchRule | null;
-  readonly itglue: string;
-  readonly bms: string;
-  readonly itglueContactId: string | null;
-  readonly bmsContactId: number | null;
+  readonly doc: string;
+  readonly psa: string;
+  readonly docContactId: string | null;
+  readonly psaContactId: number | null;
   readonly reasons: readonly Reason[];
   readonly diffs: readonly FieldDiff[];
 }
@@ -142,10 +142,10 @@ function toTenant(row: Database['tenants']): TenantRecord {
   return {
     id: row.id,
     displayName: row.display_name,
-    itglueOrganizationId: row.itglue_organization_id,
-    bmsAccountId: row.bms_account_id === null ? null : Number(row.bms_account_id),
-    itglueOrganizationName: row.itglue_organization_name,
-    bmsAccountName: row.bms_account_name,
+    docCustomerId: row.itglue_organization_id,
+    psaCustomerId: row.bms_account_id === null ? null : Number(row.bms_account_id),
+    docCustomerName: row.itglue_organization_name,
+    psaCustomerName: row.bms_account_name,
     mappingNote: row.mapping_note,
     mapping: row.mapping as TenantRecord['mapping'],
     status: row.status,
@@ -210,10 +210,10 @@ function toUserResult(row: Database['user_results']): UserResult {
     displayName: row.display_name,
     outcome: row.outcome,
     rule: row.rule as MatchRule | null,
-    itglue: row.itglue,
-    bms: row.bms,
-    itglueContactId: row.itglue_contact_id,
-    bmsContactId: row.bms_contact_id === null ? null : Number(row.bms_contact_id),
+    doc: row.itglue,
+    psa: row.bms,
+    docContactId: row.itglue_contact_id,
+    psaContactId: row.bms_contact_id === null ? null : Number(row.bms_contact_id),
     reasons: JSON.parse(row.reasons) as Reason[],
     diffs: JSON.parse(row.diffs) as FieldDiff[],
   };
@@ -346,8 +346,8 @@ export class StateStore {
     itglueOrganizationId: string | null,
     bmsAccountId: number | null,
     mapping: TenantRecord['mapping'],
-    names: { readonly itglue: string | null; readonly bms: string | null; readonly note: string | null } = {
-      itglue: null,
+    names: { readonly doc: string | null; readonly bms: string | null; readonly note: string | null } = {
+      doc: null,
       bms: null,
       note: null,
     },
@@ -357,7 +357,7 @@ export class StateStore {
       .set({
         itglue_organization_id: itglueOrganizationId,
         bms_account_id: bmsAccountId,
-        itglue_organization_name: names.itglue,
+        itglue_organization_name: names.doc,
         bms_account_name: names.bms,
         mapping_note: names.note,
         mapping,
@@ -374,24 +374,24 @@ export class StateStore {
    */
   async setMappingNames(
     id: string,
-    mapped: { readonly itglue: string | null; readonly bms: number | null },
-    names: { readonly itglue: string | null; readonly bms: string | null; readonly note: string | null },
+    mapped: { readonly doc: string | null; readonly bms: number | null },
+    names: { readonly itglue: string | null; readonly psa: string | null; readonly note: string | null },
   ): Promise<void> {
     // Only while the tenant is still mapped to what was named: a person may have mapped it elsewhere meanwhile.
     await this.db
       .updateTable('tenants')
       .set({
         itglue_organization_name: names.itglue,
-        bms_account_name: names.bms,
+        bms_account_name: names.psa,
         mapping_note: names.note,
         updated_at: now(),
       })
       .where('id', '=', id)
       .where((eb) =>
         eb.and([
-          mapped.itglue === null
+          mapped.doc === null
             ? eb('itglue_organization_id', 'is', null)
-            : eb('itglue_organization_id', '=', mapped.itglue),
+            : eb('itglue_organization_id', '=', mapped.doc),
           mapped.bms === null ? eb('bms_account_id', 'is', null) : eb('bms_account_id', '=', mapped.bms),
         ]),
       )
@@ -876,10 +876,10 @@ export class StateStore {
               display_name: r.displayName,
               outcome: r.outcome,
               rule: r.rule,
-              itglue: r.itglue,
-              bms: r.bms,
-              itglue_contact_id: r.itglueContactId,
-              bms_contact_id: r.bmsContactId,
+              itglue: r.doc,
+              bms: r.psa,
+              itglue_contact_id: r.docContactId,
+              bms_contact_id: r.psaContactId,
               reasons: JSON.stringify(r.reasons),
               diffs: JSON.stringify(r.diffs),
               held_since: heldSince(r),

@@ -29,8 +29,8 @@ export interface ApplyContext {
   readonly organizationId: string;
   readonly accountId: number | null;
   readonly store: StateStore;
-  readonly itglue: DocStore;
-  readonly bms: Psa | null;
+  readonly doc: DocStore;
+  readonly psa: Psa | null;
   readonly links: ReadonlyMap<string, Link>;
   /** called after each write, with the number of writes done and planned */
   readonly onProgress?: (done: number, total: number) => void;
@@ -39,10 +39,10 @@ export interface ApplyContext {
 /** What became of one planned action. */
 export interface AppliedAction {
   readonly action: PlannedAction;
-  readonly itglue: ItGlueReport;
-  readonly bms: BmsReport;
-  readonly itglueContactId: string | null;
-  readonly bmsContactId: number | null;
+  readonly doc: ItGlueReport;
+  readonly psa: BmsReport;
+  readonly docContactId: string | null;
+  readonly psaContactId: number | null;
   /** why a write failed; null when every write of the action went through */
   readonly failure: readonly Reason[] | null;
 }
@@ -71,12 +71,12 @@ function sameLink(a: Link | null, b: Link | null): boolean {
 
 /** The action with its BMS leg set aside: the link after the IT Glue writes alone. */
 function docLeg(action: PlannedAction, previous: Link | null): PlannedAction {
-  return { ...action, bms: { kind: 'none', contactId: previous?.psaContactId ?? null } };
+  return { ...action, psa: { kind: 'none', contactId: previous?.psaContactId ?? null } };
 }
 
 /** The action with its IT Glue leg done: the link after the BMS write. */
 function psaLeg(action: PlannedAction, docId: string): PlannedAction {
-  return { ...action, itglue: { kind: 'unchanged', contactId: docId } };
+  return { ...action, doc: { kind: 'unchanged', contactId: docId } };
 }
 
 /**
@@ -100,14 +100,14 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   }
   const stateOf = (action: PlannedAction): UserState => states.get(action.userId)!;
   const docWrites = actions.filter(
-    (a) => a.itglue.kind === 'create' || a.itglue.kind === 'update' || a.itglue.kind === 'inactivate',
+    (a) => a.doc.kind === 'create' || a.doc.kind === 'update' || a.doc.kind === 'inactivate',
   );
   const psaWrites = actions.filter(
     (a) =>
-      a.bms.kind === 'create' ||
-      a.bms.kind === 'update' ||
-      a.bms.kind === 'inactivate' ||
-      (a.bms.kind === 'link' && a.bms.write),
+      a.psa.kind === 'create' ||
+      a.psa.kind === 'update' ||
+      a.psa.kind === 'inactivate' ||
+      (a.psa.kind === 'link' && a.psa.write),
   );
   const total = docWrites.length + psaWrites.length;
   let done = 0;
@@ -221,9 +221,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
         batch.map((action) =>
           intentOf(action, 'itglue', kind, {
             email:
-              action.itglue.kind === 'create'
-                ? (action.itglue.fields.emails.find((e) => e.primary)?.value ?? null)
-                : null,
+              action.doc.kind === 'create' ? (action.doc.fields.emails.find((e) => e.primary)?.value ?? null) : null,
             organizationId: context.organizationId,
             contactId: itglueContactOf(action),
           }),
@@ -234,12 +232,12 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       try {
         results =
           kind === 'create'
-            ? await context.itglue.createContacts(
+            ? await context.doc.createContacts(
                 context.organizationId,
-                batch.map((a) => (a.itglue as { fields: DocContactFields }).fields),
+                batch.map((a) => (a.doc as { fields: DocContactFields }).fields),
               )
-            : await context.itglue.updateContacts(
-                batch.map((a) => ({ id: itglueContactOf(a)!, patch: (a.itglue as { patch: DocContactPatch }).patch })),
+            : await context.doc.updateContacts(
+                batch.map((a) => ({ id: itglueContactOf(a)!, patch: (a.doc as { patch: DocContactPatch }).patch })),
               );
       } catch (error) {
         results = batch.map(() => ({ ok: false, reasons: failureOf(error, 'itglue') }));
@@ -274,11 +272,9 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       if (probing && written?.ok === true) {
         const action = batch[0]!;
         const sent =
-          action.itglue.kind === 'create'
-            ? action.itglue.fields
-            : (action.itglue as { readonly patch: DocContactPatch }).patch;
+          action.doc.kind === 'create' ? action.doc.fields : (action.doc as { readonly patch: DocContactPatch }).patch;
         await verify(action, 'itglue', kind, async () => {
-          const found = await context.itglue.readContact(written.id);
+          const found = await context.doc.readContact(written.id);
           return found === null ? 'gone' : docMismatch(sent, found);
         });
       }
@@ -287,11 +283,11 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   };
   await docBatches(
     'create',
-    docWrites.filter((a) => a.itglue.kind === 'create'),
+    docWrites.filter((a) => a.doc.kind === 'create'),
   );
   await docBatches(
     'update',
-    docWrites.filter((a) => a.itglue.kind !== 'create'),
+    docWrites.filter((a) => a.doc.kind !== 'create'),
   );
 
   // Links of users matched without an IT Glue write (an alias match that needs no change) are stored too.
@@ -312,14 +308,14 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   for (const [index, action] of psaWrites.entries()) {
     if (index % PSA_BATCH === 0) await yieldToSmallRuns();
     const state = stateOf(action);
-    if (state.failure !== null || state.docId === null || context.bms === null || context.accountId === null) continue;
+    if (state.failure !== null || state.docId === null || context.psa === null || context.accountId === null) continue;
     const stopped = guard.stopped('bms');
     if (stopped !== null) {
       refuse(action, 'bms', stopped);
       progressed(1);
       continue;
     }
-    const psa = action.bms;
+    const psa = action.psa;
     const docId = state.docId;
     const linkAfter = (): Link | null =>
       nextLink(psaLeg(action, docId), state.link, { docContactId: docId, psaContactId: state.psaId });
@@ -327,13 +323,13 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     let run: () => Promise<WriteResult<number>>;
     if (psa.kind === 'create') {
       operation = 'create';
-      run = () => context.bms!.createContact(context.accountId!, psa.fields);
+      run = () => context.psa!.createContact(context.accountId!, psa.fields);
     } else if (psa.kind === 'update' || psa.kind === 'link') {
       operation = psa.kind;
-      run = () => context.bms!.updateContact(context.accountId!, psa.contactId, psa.fields);
+      run = () => context.psa!.updateContact(context.accountId!, psa.contactId, psa.fields);
     } else if (psa.kind === 'inactivate') {
       operation = 'inactivate';
-      run = () => context.bms!.inactivateContact(psa.contactId);
+      run = () => context.psa!.inactivateContact(psa.contactId);
     } else continue;
     const journalId = await intent(action, 'bms', operation, {
       email: psa.kind === 'create' ? psa.fields.emailAddress : null,
@@ -351,7 +347,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     const kind: WriteKind = psa.kind === 'create' ? 'create' : psa.kind === 'inactivate' ? 'inactivate' : 'update';
     if (result.ok && guard.needsCheck('bms', kind)) {
       const sent = psa.kind === 'inactivate' ? { isActive: false } : psa.fields;
-      const bms = context.bms;
+      const bms = context.psa;
       await verify(action, 'bms', kind, async () => {
         const found = await bms.readContact(result.id);
         return found === null ? 'gone' : psaMismatch(sent, found);
@@ -364,7 +360,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   // to hold already.
   const linked: Link[] = [];
   for (const action of actions) {
-    const psa = action.bms;
+    const psa = action.psa;
     const kept =
       psa.kind === 'link' && !psa.write
         ? psa.contactId
@@ -391,11 +387,11 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     const state = stateOf(action);
     return {
       action,
-      itglue: state.docFailed ? 'failed' : itglueReport(action.itglue),
+      doc: state.docFailed ? 'failed' : itglueReport(action.doc),
       // A BMS write is not tried when the IT Glue write failed.
-      bms: state.psaFailed ? 'failed' : state.docFailed && psaPlanned.has(action) ? 'none' : bmsReport(action.bms),
-      itglueContactId: state.docId,
-      bmsContactId: state.psaId,
+      psa: state.psaFailed ? 'failed' : state.docFailed && psaPlanned.has(action) ? 'none' : bmsReport(action.psa),
+      docContactId: state.docId,
+      psaContactId: state.psaId,
       failure: state.failure,
     };
   });

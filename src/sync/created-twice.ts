@@ -36,12 +36,12 @@ const LEFT_ALONE = new Set(['excluded', 'disabled', 'disputed']);
 export function disputeContactsCreatedTwice(
   plan: Plan,
   created: readonly CreatedContact[],
-  existing: { readonly itglue: ReadonlySet<string>; readonly bms: ReadonlySet<string> },
+  existing: { readonly doc: ReadonlySet<string>; readonly psa: ReadonlySet<string> },
   settled: readonly SettledDispute[],
 ): Plan {
   const byUser = new Map<string, { itglue: Set<string>; bms: Set<string> }>();
   for (const record of created) {
-    if (!existing[record.system].has(record.targetId)) continue;
+    if (!existing[record.system === 'itglue' ? 'doc' : 'psa'].has(record.targetId)) continue;
     let entry = byUser.get(record.userId);
     if (entry === undefined) byUser.set(record.userId, (entry = { itglue: new Set(), bms: new Set() }));
     entry[record.system].add(record.targetId);
@@ -64,8 +64,8 @@ export function disputeContactsCreatedTwice(
         return {
           ...action,
           outcome: 'disputed',
-          itglue: { kind: 'disputed', candidateIds: doc },
-          bms: { kind: 'none', contactId: null },
+          doc: { kind: 'disputed', candidateIds: doc },
+          psa: { kind: 'none', contactId: null },
           reasons: [createdTwiceReason('itglue', doc)],
           link: null,
         };
@@ -74,7 +74,7 @@ export function disputeContactsCreatedTwice(
         return {
           ...action,
           outcome: 'disputed',
-          bms: { kind: 'disputed', candidateIds: psa.map(Number) },
+          psa: { kind: 'disputed', candidateIds: psa.map(Number) },
           reasons: [...action.reasons, createdTwiceReason('bms', psa)],
         };
       return action;

@@ -31,6 +31,6 @@ export function leasedWrites(
   lease: TenantLease,
   itglue: DocStore,
   bms: Psa | null,
-): { readonly itglue: DocStore; readonly bms: Psa | null } {
-  return { itglue: guarded(itglue, lease), bms: bms === null ? null : guarded(bms, lease) };
+): { readonly doc: DocStore; readonly psa: Psa | null } {
+  return { doc: guarded(itglue, lease), psa: bms === null ? null : guarded(bms, lease) };
 }

@@ -13,7 +13,7 @@ export interface CreatedIds {
  */
 export function nextLink(action: PlannedAction, previous: Link | null, created: CreatedIds): Link | null {
   if (action.link === null) return previous;
-  const { itglue, bms } = action;
+  const { doc: itglue, psa: bms } = action;
   const docContactId =
     itglue.kind === 'create'
       ? created.docContactId

@@ -43,13 +43,13 @@ export interface TenantSyncInput {
   readonly groupMemberIds: ReadonlySet<string> | null;
   /** the tenant's main number (`businessPhones[0]` of `/organization`), for `blankReplacement: "tenantMain"` */
   readonly organizationPhone: string | null;
-  readonly itglue: {
+  readonly doc: {
     readonly contacts: readonly DocContact[];
     readonly locations: readonly DocLocation[];
     readonly contactTypes: readonly DocContactType[];
   };
   /** null when the tenant has no BMS account mapped */
-  readonly bms: {
+  readonly psa: {
     readonly contacts: readonly PsaContact[];
     readonly locations: readonly PsaLocation[];
     readonly emailTypes: readonly PsaType[];
@@ -78,8 +78,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   // Nothing below depends on the order of users (matching is order-free); the actions are sorted at the end.
   const tenant = indexTenant(input);
   const scope = scopeUsers(input, tenant);
-  const matches = matchItGlueContacts(scope.users, input.itglue.contacts, tenant);
-  const pending = planItGlueLeg(scope, matches, tenant, input.itglue.contacts);
+  const matches = matchItGlueContacts(scope.users, input.doc.contacts, tenant);
+  const pending = planItGlueLeg(scope, matches, tenant, input.doc.contacts);
   planBmsLeg(pending, input, tenant);
   settleActions(pending, scope.slots);
   const leavers = planLeaversUnderGuard(scope.leavers, input, tenant, scope.slots);
@@ -151,7 +151,7 @@ function indexTenant(input: TenantSyncInput): TenantIndex {
   }
   const linkedDocContacts = new Map<string, DocContact>();
   const mirroredPsaIds = new Set<number>();
-  for (const contact of input.itglue.contacts) {
+  for (const contact of input.doc.contacts) {
     if (linkedDocIds.has(contact.id)) linkedDocContacts.set(contact.id, contact);
     if (contact.mirroredPsaContactId !== null) {
       mirroredPsaIds.add(contact.mirroredPsaContactId);
@@ -159,42 +159,41 @@ function indexTenant(input: TenantSyncInput): TenantIndex {
     }
   }
   const linkedPsaContacts = new Map<number, PsaContact>();
-  for (const contact of input.bms?.contacts ?? [])
+  for (const contact of input.psa?.contacts ?? [])
     if (linkedPsaIds.has(contact.id)) linkedPsaContacts.set(contact.id, contact);
   const decisions = new Map(input.decisions.map((d) => [`${d.side}\u0000${d.userId}`, d.choice]));
   const decided: Decided = (userId, side) =>
     decisions.size === 0 ? null : (decisions.get(`${side}\u0000${userId}`) ?? null);
-  const docLocationsById = new Map(input.itglue.locations.map((location) => [location.id, location]));
-  const docLocationsByName = byName(input.itglue.locations);
+  const docLocationsById = new Map(input.doc.locations.map((location) => [location.id, location]));
+  const docLocationsByName = byName(input.doc.locations);
   const namedDefault = settings.location.default;
   const defaultLocation =
     namedDefault === null
-      ? ([...input.itglue.locations].sort((a, b) => (a.id < b.id ? -1 : 1)).find((location) => location.primary) ??
-        null)
+      ? ([...input.doc.locations].sort((a, b) => (a.id < b.id ? -1 : 1)).find((location) => location.primary) ?? null)
       : (docLocationsByName.get(foldName(namedDefault)) ?? null);
   const docContext: DocFieldContext = {
     settings,
     locationsById: docLocationsById,
     locationsByName: docLocationsByName,
     defaultLocation,
-    newContactTypeId: typeId(input.itglue.contactTypes, settings.contactType),
+    newContactTypeId: typeId(input.doc.contactTypes, settings.contactType),
     replacementPhone: replacementPhone(settings, input.organizationPhone),
     callingCode: regionCallingCode(settings.phones.defaultRegion),
     region: settings.phones.defaultRegion,
-    textLimit: input.textLimits?.itglue ?? Number.POSITIVE_INFINITY,
+    textLimit: input.textLimits?.doc ?? Number.POSITIVE_INFINITY,
   };
   const psaContext: PsaFieldContext | null =
-    input.bms === null
+    input.psa === null
       ? null
       : {
           settings,
           docLocationsById,
-          locationsByName: byName(input.bms.locations),
+          locationsByName: byName(input.psa.locations),
           mainLocation:
-            [...input.bms.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,
-          emailTypeId: psaTypeId(input.bms.emailTypes, settings.psa.emailType),
-          phoneTypeId: psaTypeId(input.bms.phoneTypes, settings.psa.phoneType),
-          textLimit: input.textLimits?.bms ?? Number.POSITIVE_INFINITY,
+            [...input.psa.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,
+          emailTypeId: psaTypeId(input.psa.emailTypes, settings.psa.emailType),
+          phoneTypeId: psaTypeId(input.psa.phoneTypes, settings.psa.phoneType),
+          textLimit: input.textLimits?.psa ?? Number.POSITIVE_INFINITY,
         };
   const contactTypeWarning =
     settings.contactType !== null && docContext.newContactTypeId === null
@@ -312,8 +311,8 @@ interface Pending {
   /** the addresses a BMS contact is found by: the primary email and every mailbox address */
   readonly emailKeys: readonly string[];
   readonly rule: MatchRule | null;
-  readonly itglue: DocAction;
-  readonly doc: DocFieldsPlan;
+  readonly doc: DocAction;
+  readonly docFields: DocFieldsPlan;
   readonly link: Link | null;
   /** null until there is one: most users have none, and a tenant's worth of empty lists is a cost */
   reasons: Reason[] | null;
@@ -353,8 +352,8 @@ function planItGlueLeg(
         displayName: user.source.displayName,
         outcome: 'disputed',
         rule: match.rule,
-        itglue: { kind: 'disputed', candidateIds: match.candidateIds },
-        bms: PSA_NONE,
+        doc: { kind: 'disputed', candidateIds: match.candidateIds },
+        psa: PSA_NONE,
         reasons: [
           reason(
             'disputed',
@@ -374,8 +373,8 @@ function planItGlueLeg(
         displayName: user.source.displayName,
         outcome: 'disabled',
         rule: match.kind === 'matched' ? match.rule : null,
-        itglue: docReport(contact?.id ?? null),
-        bms: { kind: 'disabled', contactId: link.psaContactId },
+        doc: docReport(contact?.id ?? null),
+        psa: { kind: 'disabled', contactId: link.psaContactId },
         reasons: [reason('sync-disabled', 'Sync is disabled for this contact.')],
         link: { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones },
       };
@@ -390,8 +389,8 @@ function planItGlueLeg(
         displayName: user.source.displayName,
         outcome: 'held',
         rule: match.kind === 'matched' ? match.rule : null,
-        itglue: docReport(contact?.id ?? null),
-        bms: psaReport(link?.psaContactId ?? null),
+        doc: docReport(contact?.id ?? null),
+        psa: psaReport(link?.psaContactId ?? null),
         reasons: [
           ...user.issues,
           reason(
@@ -431,8 +430,8 @@ function planItGlueLeg(
       emailKeys:
         doc.primaryEmail === user.primarySmtp ? user.mailboxAddresses : [doc.primaryEmail, ...user.mailboxAddresses],
       rule: match.kind === 'matched' ? match.rule : null,
-      itglue,
-      doc,
+      doc: itglue,
+      docFields: doc,
       link,
       reasons,
       bms: psaReport(itglue.kind === 'mirrored' ? itglue.psaContactId : (link?.psaContactId ?? null)),
@@ -453,11 +452,10 @@ function planItGlueLeg(
 function planBmsLeg(pending: readonly Pending[], input: TenantSyncInput, tenant: TenantIndex): void {
   const { settings, psaContext, decided } = tenant;
   const needsPsaMatch: Pending[] = [];
-  if (input.bms !== null && psaContext !== null) {
+  if (input.psa !== null && psaContext !== null) {
     for (const entry of pending) {
-      const mirrored = entry.itglue.kind === 'mirrored';
-      const linkedPsa =
-        entry.itglue.kind === 'mirrored' ? entry.itglue.psaContactId : (entry.link?.psaContactId ?? null);
+      const mirrored = entry.doc.kind === 'mirrored';
+      const linkedPsa = entry.doc.kind === 'mirrored' ? entry.doc.psaContactId : (entry.link?.psaContactId ?? null);
       if (entry.link?.syncDisabled === 'psa') {
         entry.bms = { kind: 'disabled', contactId: linkedPsa };
         addReason(entry, reason('sync-disabled', 'Sync with BMS is disabled for this contact.'));
@@ -468,7 +466,7 @@ function planBmsLeg(pending: readonly Pending[], input: TenantSyncInput, tenant:
         addReason(entry, reason('ignored', 'An operator chose not to push this user to BMS.'));
         continue;
       }
-      const psa = planPsaFields(entry.doc, psaContext);
+      const psa = planPsaFields(entry.docFields, psaContext);
       if (!psa.ok) {
         entry.bms = { kind: 'held' };
         entry.held = true;
@@ -507,7 +505,7 @@ function planBmsLeg(pending: readonly Pending[], input: TenantSyncInput, tenant:
         needsPsaMatch.push(entry);
       }
     }
-    matchBmsContacts(needsPsaMatch, input.bms.contacts, tenant);
+    matchBmsContacts(needsPsaMatch, input.psa.contacts, tenant);
   } else if (input.psaAbsence) {
     for (const entry of pending) addReason(entry, input.psaAbsence);
   }
@@ -515,7 +513,7 @@ function planBmsLeg(pending: readonly Pending[], input: TenantSyncInput, tenant:
 
 const psaEmailKeys = (entry: Pending): MatchKeys => entry.emailKeys;
 const psaNameKeys = (entry: Pending): MatchKeys => {
-  const { fields } = entry.doc;
+  const { fields } = entry.docFields;
   return fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName
     ? entry.user.nameKey
     : personNameKey(fields.firstName, fields.lastName);
@@ -606,19 +604,19 @@ function matchBmsContacts(entries: readonly Pending[], psaContacts: readonly Psa
  */
 function settleActions(pending: readonly Pending[], slots: PlannedAction[]): void {
   for (const entry of pending) {
-    const { user, doc } = entry;
+    const { user, docFields: doc } = entry;
     slots[entry.slot] = {
       userId: user.id,
       userPrincipalName: user.source.userPrincipalName,
       displayName: user.source.displayName,
-      outcome: outcomeOf(entry.itglue, entry.bms, entry.held),
+      outcome: outcomeOf(entry.doc, entry.bms, entry.held),
       rule: entry.rule,
-      itglue: entry.itglue,
-      bms: entry.bms,
+      doc: entry.doc,
+      psa: entry.bms,
       reasons: entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
       // Nothing is written on a mirrored contact: it owns what it owned before.
       link:
-        entry.itglue.kind === 'mirrored'
+        entry.doc.kind === 'mirrored'
           ? {
               rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
               ownedEmails: entry.link?.ownedEmails ?? NO_KEYS,
@@ -673,8 +671,8 @@ function planLeaversUnderGuard(
       place({
         ...action,
         outcome: 'pending-approval',
-        itglue: docReport(action.itglue.kind === 'inactivate' ? action.itglue.contactId : null),
-        bms: psaReport(action.bms.kind === 'inactivate' ? action.bms.contactId : null),
+        doc: docReport(action.doc.kind === 'inactivate' ? action.doc.contactId : null),
+        psa: psaReport(action.psa.kind === 'inactivate' ? action.psa.contactId : null),
         reasons: [
           ...action.reasons.flatMap((r) => (r.code === 'leaver' ? waitingLeaver(action, tenant) : [r])),
           reason(
@@ -696,19 +694,19 @@ function planLeaversUnderGuard(
  */
 function waitingLeaver(action: PlannedAction, tenant: TenantIndex): Reason[] {
   const waiting: Reason[] = [];
-  if (action.bms.kind === 'inactivate')
+  if (action.psa.kind === 'inactivate')
     waiting.push(
       reason(
         WAITING_BMS,
-        `The user left scope: approving inactivates the BMS contact ${psaLabel(action.bms.contactId, tenant.linkedPsaContacts)}; nothing is written until an admin approves.`,
+        `The user left scope: approving inactivates the BMS contact ${psaLabel(action.psa.contactId, tenant.linkedPsaContacts)}; nothing is written until an admin approves.`,
       ),
     );
-  if (action.itglue.kind === 'inactivate') {
-    const contact = tenant.linkedDocContacts.get(action.itglue.contactId);
+  if (action.doc.kind === 'inactivate') {
+    const contact = tenant.linkedDocContacts.get(action.doc.contactId);
     waiting.push(
       reason(
         WAITING_ITGLUE,
-        `The user left scope: approving sets the IT Glue contact ${contact === undefined ? action.itglue.contactId : docLabel(contact)} to the type "${tenant.settings.psa.leaverContactType ?? 'leaver'}"; nothing is written until an admin approves.`,
+        `The user left scope: approving sets the IT Glue contact ${contact === undefined ? action.doc.contactId : docLabel(contact)} to the type "${tenant.settings.psa.leaverContactType ?? 'leaver'}"; nothing is written until an admin approves.`,
       ),
     );
   }
@@ -737,8 +735,8 @@ function planLeaver(leaver: Leaver, link: Link, input: TenantSyncInput, tenant: 
     return {
       ...base,
       outcome: 'disabled',
-      itglue: docReport(contact?.id ?? null),
-      bms: { kind: 'disabled', contactId: link.psaContactId },
+      doc: docReport(contact?.id ?? null),
+      psa: { kind: 'disabled', contactId: link.psaContactId },
       reasons: [...leaver.reasons, reason('sync-disabled', 'Sync is disabled for this contact.')],
     };
   }
@@ -746,8 +744,8 @@ function planLeaver(leaver: Leaver, link: Link, input: TenantSyncInput, tenant: 
     return {
       ...base,
       outcome: 'excluded',
-      itglue: docReport(contact?.id ?? null),
-      bms: psaReport(link.psaContactId),
+      doc: docReport(contact?.id ?? null),
+      psa: psaReport(link.psaContactId),
       reasons: [
         ...leaver.reasons,
         reason(
@@ -758,7 +756,7 @@ function planLeaver(leaver: Leaver, link: Link, input: TenantSyncInput, tenant: 
     };
   }
   let itglue: DocAction = docReport(contact?.id ?? null);
-  const leaverTypeId = typeId(input.itglue.contactTypes, settings.psa.leaverContactType);
+  const leaverTypeId = typeId(input.doc.contactTypes, settings.psa.leaverContactType);
   if (contact !== null && contact.mirroredPsaContactId !== null) {
     // IT Glue refuses edits to a mirrored contact: inactivating its BMS contact is all there is to do.
     itglue = { kind: 'mirrored', contactId: contact.id, psaContactId: contact.mirroredPsaContactId };
@@ -784,8 +782,8 @@ function planLeaver(leaver: Leaver, link: Link, input: TenantSyncInput, tenant: 
   return {
     ...base,
     outcome: writes ? 'inactivated' : 'unchanged',
-    itglue,
-    bms,
+    doc: itglue,
+    psa: bms,
     reasons: [
       ...leaver.reasons,
       reason(
@@ -902,8 +900,8 @@ function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedActi
     displayName: user.source.displayName,
     outcome: 'excluded',
     rule: null,
-    itglue: DOC_NONE,
-    bms: PSA_NONE,
+    doc: DOC_NONE,
+    psa: PSA_NONE,
     reasons,
     link: null,
   };

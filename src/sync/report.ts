@@ -1,4 +1,5 @@
 import type { DocAction, PlannedAction, PsaAction } from '../domain/plan.ts';
+import { contactIdKey, type Targets } from '../domain/target-profile.ts';
 
 /** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each system. */
 export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'failed' | 'none';
@@ -48,7 +49,7 @@ export function bmsReport(action: PsaAction): BmsReport {
 
 /** The IT Glue contact an action concerns, when it names one. */
 export function itglueContactOf(action: PlannedAction): string | null {
-  const doc = action.itglue;
+  const doc = action.doc;
   return doc.kind === 'update' || doc.kind === 'unchanged' || doc.kind === 'inactivate' || doc.kind === 'mirrored'
     ? doc.contactId
     : doc.kind === 'none'
@@ -57,10 +58,34 @@ export function itglueContactOf(action: PlannedAction): string | null {
 }
 
 export function bmsContactOf(action: PlannedAction): number | null {
-  const psa = action.bms;
+  const psa = action.psa;
   return psa.kind === 'link' || psa.kind === 'update' || psa.kind === 'unchanged' || psa.kind === 'inactivate'
     ? psa.contactId
     : psa.kind === 'disabled' || psa.kind === 'none'
       ? psa.contactId
       : null;
+}
+
+/** What a user's result says of each target, as the stored result and the run keep it. */
+export interface TargetColumns {
+  readonly doc: string;
+  readonly psa: string;
+  readonly docContactId: string | null;
+  readonly psaContactId: number | null;
+}
+
+/**
+ * A user's result as the report, the REST API and `--json` give it: one outcome key per target present, named by the
+ * target's id, with `<id>ContactId` beside it.
+ */
+export function reportedUser<User extends TargetColumns>(
+  user: User,
+  targets: Targets,
+): Omit<User, keyof TargetColumns> & Record<string, unknown> {
+  const { doc, psa, docContactId, psaContactId, ...rest } = user;
+  return {
+    ...rest,
+    ...(targets.doc === null ? {} : { [targets.doc.id]: doc, [contactIdKey(targets.doc)]: docContactId }),
+    ...(targets.psa === null ? {} : { [targets.psa.id]: psa, [contactIdKey(targets.psa)]: psaContactId }),
+  };
 }

@@ -11,8 +11,8 @@ export const WAITING_ITGLUE = 'leaver-waiting-itglue';
 export function systemColumn(
   user: {
     readonly outcome: string;
-    readonly itglue: string;
-    readonly bms: string;
+    readonly doc: string;
+    readonly psa: string;
     readonly reasons: readonly Reason[];
   },
   system: 'itglue' | 'bms',
@@ -20,5 +20,5 @@ export function systemColumn(
   const code = system === 'itglue' ? WAITING_ITGLUE : WAITING_BMS;
   if (user.outcome === 'pending-approval' && user.reasons.some((r) => r.code === code))
     return system === 'itglue' ? 'leaver type on approval' : 'inactivate on approval';
-  return system === 'itglue' ? user.itglue : user.bms;
+  return system === 'itglue' ? user.doc : user.psa;
 }

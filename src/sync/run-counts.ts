@@ -16,8 +16,8 @@ export type RunCounts = Readonly<Record<string, number>>;
 export interface CountedUser {
   readonly userId: string;
   readonly outcome: string;
-  readonly itglue: string;
-  readonly bms: string;
+  readonly doc: string;
+  readonly psa: string;
 }
 
 /** Who was held and who was disputed before this run, to tell what is new. */
@@ -35,9 +35,9 @@ export function countRun(users: readonly CountedUser[], before: OpenBefore): Run
   for (const column of BMS_COLUMNS) counts[`bms.${column}`] = 0;
   Object.assign(counts, { held: 0, 'held.new': 0, disputed: 0, 'disputed.new': 0, excluded: 0, failed: 0 });
   for (const user of users) {
-    const itglue = `itglue.${user.itglue}`;
+    const itglue = `itglue.${user.doc}`;
     if (itglue in counts) counts[itglue]! += 1;
-    const bms = `bms.${user.bms}`;
+    const bms = `bms.${user.psa}`;
     if (bms in counts) counts[bms]! += 1;
     if (user.outcome === 'held') {
       counts.held! += 1;

@@ -78,8 +78,8 @@ export interface RunOptions extends LockOptions {
 export interface RunnerDependencies {
   readonly store: StateStore;
   readonly directory: DirectorySource;
-  readonly itglue: DocStore;
-  readonly bms: Psa | null;
+  readonly doc: DocStore;
+  readonly psa: Psa | null;
   /** one writer per tenant, across every process sharing the state database */
   readonly locks: TenantLocks;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -113,25 +113,25 @@ interface ResultNames {
 function resultNames(input: Omit<TenantSyncInput, 'links'>): ResultNames {
   return {
     names: diffNames({
-      contactTypes: input.itglue.contactTypes,
-      emailTypes: input.bms?.emailTypes ?? [],
-      phoneTypes: input.bms?.phoneTypes ?? [],
-      psaLocations: input.bms?.locations ?? [],
+      contactTypes: input.doc.contactTypes,
+      emailTypes: input.psa?.emailTypes ?? [],
+      phoneTypes: input.psa?.phoneTypes ?? [],
+      psaLocations: input.psa?.locations ?? [],
     }),
-    docLocations: new Map(input.itglue.locations.map((location) => [location.id, location])),
+    docLocations: new Map(input.doc.locations.map((location) => [location.id, location])),
   };
 }
 
 /** The changes of an action, by system and in names; a new contact's are every field it is created with. */
 function changesOf(action: PlannedAction, named: ResultNames): FieldDiff[] {
   const doc =
-    action.itglue.kind === 'create'
-      ? docCreateDiffs(action.itglue.fields, { locationsById: named.docLocations })
-      : 'diffs' in action.itglue
-        ? action.itglue.diffs
+    action.doc.kind === 'create'
+      ? docCreateDiffs(action.doc.fields, { locationsById: named.docLocations })
+      : 'diffs' in action.doc
+        ? action.doc.diffs
         : [];
   const psa =
-    action.bms.kind === 'create' ? psaCreateDiffs(action.bms.fields) : 'diffs' in action.bms ? action.bms.diffs : [];
+    action.psa.kind === 'create' ? psaCreateDiffs(action.psa.fields) : 'diffs' in action.psa ? action.psa.diffs : [];
   return [
     ...doc.map((diff) => namedDiff('itglue', diff, named.names)),
     ...psa.map((diff) => namedDiff('bms', diff, named.names)),
@@ -146,10 +146,10 @@ function toResult(applied: AppliedAction, named: ResultNames): UserResult {
     displayName: action.displayName,
     outcome: applied.failure === null ? action.outcome : 'failed',
     rule: action.rule,
-    itglue: applied.itglue,
-    bms: applied.bms,
-    itglueContactId: applied.itglueContactId,
-    bmsContactId: applied.bmsContactId,
+    doc: applied.doc,
+    psa: applied.psa,
+    docContactId: applied.docContactId,
+    psaContactId: applied.psaContactId,
     reasons: [...action.reasons, ...(applied.failure ?? [])],
     diffs: changesOf(action, named),
   };
@@ -214,11 +214,11 @@ export class SyncRunner {
    */
   private async planned(input: Omit<TenantSyncInput, 'links'>, links: readonly Link[]): Promise<Plan> {
     const plan = planTenantSync({ ...input, links });
-    const { bms } = this.deps;
-    if (bms === null || input.bms === null) return plan;
-    const listed = new Map(input.bms.contacts.map((c) => [c.id, c]));
+    const { psa: bms } = this.deps;
+    if (bms === null || input.psa === null) return plan;
+    const listed = new Map(input.psa.contacts.map((c) => [c.id, c]));
     const unsure = plan.actions.flatMap((action) => {
-      const psa = action.bms;
+      const psa = action.psa;
       if (psa.kind !== 'update' && !(psa.kind === 'link' && psa.write)) return [];
       const current = listed.get(psa.contactId);
       return current !== undefined && differsOnlyUnlisted(current, psa.diffs) ? [psa.contactId] : [];
@@ -231,8 +231,8 @@ export class SyncRunner {
       if (found !== null) read.set(id, found);
     }
     if (read.size === 0) return plan;
-    const contacts = input.bms.contacts.map((c) => read.get(c.id) ?? c);
-    return planTenantSync({ ...input, bms: { ...input.bms, contacts }, links });
+    const contacts = input.psa.contacts.map((c) => read.get(c.id) ?? c);
+    return planTenantSync({ ...input, psa: { ...input.psa, contacts }, links });
   }
 
   private async withCreatedTwice(tenantId: string, plan: Plan, input: Omit<TenantSyncInput, 'links'>): Promise<Plan> {
@@ -245,16 +245,16 @@ export class SyncRunner {
       plan,
       created,
       {
-        itglue: new Set(input.itglue.contacts.map((c) => c.id)),
-        bms: new Set((input.bms?.contacts ?? []).map((c) => String(c.id))),
+        doc: new Set(input.doc.contacts.map((c) => c.id)),
+        psa: new Set((input.psa?.contacts ?? []).map((c) => String(c.id))),
       },
       settled,
     );
   }
 
   /** The ports as this run may write them: nothing more once its lease is lost. */
-  private writers(lease: TenantLease): { readonly itglue: DocStore; readonly bms: Psa | null } {
-    return leasedWrites(lease, this.deps.itglue, this.deps.bms);
+  private writers(lease: TenantLease): { readonly doc: DocStore; readonly psa: Psa | null } {
+    return leasedWrites(lease, this.deps.doc, this.deps.psa);
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
@@ -269,36 +269,36 @@ export class SyncRunner {
     const { store } = this.deps;
     const all = await store.listTenants();
     const unmapped = all.filter((t) => t.mapping === 'unmapped');
-    const unnamed = all.filter((t) => t.itglueOrganizationId !== null && t.itglueOrganizationName === null);
+    const unnamed = all.filter((t) => t.docCustomerId !== null && t.docCustomerName === null);
     if (unmapped.length === 0 && unnamed.length === 0) return;
-    const organizations = await this.deps.itglue.listOrganizations();
-    const accounts = this.deps.bms === null ? null : await this.deps.bms.listAccounts();
+    const organizations = await this.deps.doc.listOrganizations();
+    const accounts = this.deps.psa === null ? null : await this.deps.psa.listAccounts();
     for (const tenant of unnamed) {
-      const organization = organizations.find((o) => o.id === tenant.itglueOrganizationId);
-      const account = accounts?.find((a) => a.id === tenant.bmsAccountId);
+      const organization = organizations.find((o) => o.id === tenant.docCustomerId);
+      const account = accounts?.find((a) => a.id === tenant.psaCustomerId);
       // The same mapping, named: not a change that calls for a full plan of the tenant.
       await store.setMappingNames(
         tenant.id,
-        { itglue: tenant.itglueOrganizationId, bms: tenant.bmsAccountId },
+        { doc: tenant.docCustomerId, bms: tenant.psaCustomerId },
         {
           itglue: organization?.name ?? null,
-          bms: account?.name ?? null,
+          psa: account?.name ?? null,
           note:
-            tenant.bmsAccountId === null && this.deps.bms !== null
+            tenant.psaCustomerId === null && this.deps.psa !== null
               ? (tenant.mappingNote ?? 'Mapped to IT Glue only: nothing is written to BMS.')
               : tenant.mappingNote,
         },
       );
     }
     const taken = {
-      organizations: new Set(all.flatMap((t) => (t.itglueOrganizationId === null ? [] : [t.itglueOrganizationId]))),
-      accounts: new Set(all.flatMap((t) => (t.bmsAccountId === null ? [] : [t.bmsAccountId]))),
+      organizations: new Set(all.flatMap((t) => (t.docCustomerId === null ? [] : [t.docCustomerId]))),
+      accounts: new Set(all.flatMap((t) => (t.psaCustomerId === null ? [] : [t.psaCustomerId]))),
     };
     for (const tenant of unmapped) {
       const decided = autoMapping(tenant.displayName, organizations, accounts, taken);
       if (decided.kind === 'map') {
         await store.setMapping(tenant.id, decided.organization.id, decided.account?.id ?? null, 'auto', {
-          itglue: decided.organization.name,
+          doc: decided.organization.name,
           bms: decided.account?.name ?? null,
           note: decided.note,
         });
@@ -352,12 +352,12 @@ export class SyncRunner {
             continue;
           }
         } else if (
-          this.deps.bms !== null &&
+          this.deps.psa !== null &&
           payload.accountId !== undefined &&
           payload.accountId !== null &&
           link !== null
         ) {
-          const found = await this.deps.bms.findContactsByEmail(payload.accountId, email);
+          const found = await this.deps.psa.findContactsByEmail(payload.accountId, email);
           if (found.length === 1) {
             await store.journalDone(entry.id, String(found[0]!.id), {
               tenantId: tenant.id,
@@ -390,7 +390,7 @@ export class SyncRunner {
     users: readonly DirectoryUser[],
     onRead: () => void,
   ): Promise<{ input: Omit<TenantSyncInput, 'links'>; contacts: readonly DocContact[] }> {
-    const { store, directory, itglue, bms } = this.deps;
+    const { store, directory, doc: itglue, psa: bms } = this.deps;
     const groupIds = settings.scope.groupIds;
     const groupMemberIds =
       groupIds.length === 0
@@ -401,13 +401,13 @@ export class SyncRunner {
         ? ((await directory.readOrganization(tenant.id)).businessPhones[0] ?? null)
         : null;
     onRead();
-    const organizationId = tenant.itglueOrganizationId!;
+    const organizationId = tenant.docCustomerId!;
     this.contactTypes ??= itglue.listContactTypes();
-    const readPsa = async (): Promise<TenantSyncInput['bms']> => {
-      if (bms === null || tenant.bmsAccountId === null) return null;
+    const readPsa = async (): Promise<TenantSyncInput['psa']> => {
+      if (bms === null || tenant.psaCustomerId === null) return null;
       const [psaContacts, psaLocations, emailTypes, phoneTypes] = await Promise.all([
-        bms.listContacts(tenant.bmsAccountId),
-        bms.listLocations(tenant.bmsAccountId),
+        bms.listContacts(tenant.psaCustomerId),
+        bms.listLocations(tenant.psaCustomerId),
         this.typesFor(bms, 'email', settings.psa.emailType),
         this.typesFor(bms, 'phone', settings.psa.phoneType),
       ]);
@@ -446,12 +446,12 @@ export class SyncRunner {
       users: users.map((user) => normalizeDirectoryUser(user, normalizeOptions)),
       groupMemberIds,
       organizationPhone,
-      itglue: { contacts, locations, contactTypes },
-      bms: psaInput,
+      doc: { contacts, locations, contactTypes },
+      psa: psaInput,
       psaAbsence,
       decisions: await store.decisions(tenant.id),
       approveInactivations: tenant.approveInactivations,
-      textLimits: { itglue: ITGLUE_TEXT_LIMIT, bms: BMS_TEXT_LIMIT },
+      textLimits: { doc: ITGLUE_TEXT_LIMIT, psa: BMS_TEXT_LIMIT },
     };
     return { input, contacts };
   }
@@ -502,7 +502,7 @@ export class SyncRunner {
     const { store, directory } = this.deps;
     const tenant = await store.getTenant(tenantId);
     if (tenant === null) throw new Error(`No tenant ${tenantId}.`);
-    if (tenant.itglueOrganizationId === null) throw new Error(unmappedMessage(tenant));
+    if (tenant.docCustomerId === null) throw new Error(unmappedMessage(tenant));
     const settings = await this.settingsOf(tenant);
     // The user is named by object id or sign-in name: Graph reads either, even an account made a moment ago.
     const fresh = await directory.readUser(tenantId, userKey);
@@ -537,7 +537,7 @@ export class SyncRunner {
     onStep(
       'match',
       action.rule === null
-        ? action.itglue.kind === 'create'
+        ? action.doc.kind === 'create'
           ? 'no IT Glue contact matches: one will be created'
           : 'no match'
         : action.outcome === 'disputed'
@@ -548,7 +548,7 @@ export class SyncRunner {
     const planned = changesOf(action, named);
     onStep(
       'plan',
-      `IT Glue: ${itglueReport(action.itglue)}, BMS: ${bmsReport(action.bms)}${planned.length === 0 ? '' : `; ${planned.map(describeDiff).join('; ')}`}`,
+      `IT Glue: ${itglueReport(action.doc)}, BMS: ${bmsReport(action.psa)}${planned.length === 0 ? '' : `; ${planned.map(describeDiff).join('; ')}`}`,
     );
     // Sync now is an action on one person, kept on their history: not a run of the tenant. Its writes are journalled
     // under a key of their own all the same, so that an interrupted one is recovered like any other.
@@ -556,8 +556,8 @@ export class SyncRunner {
     const [applied] = await applyPlan([action], {
       tenantId,
       runId: actionId,
-      organizationId: tenant.itglueOrganizationId,
-      accountId: tenant.bmsAccountId,
+      organizationId: tenant.docCustomerId,
+      accountId: tenant.psaCustomerId,
       store,
       ...this.writers(lease),
       links: new Map(links.map((link) => [link.userId, link])),
@@ -577,7 +577,7 @@ export class SyncRunner {
       'apply',
       result.outcome === 'failed'
         ? `failed: ${result.reasons.map((r) => r.message).join(' ')}`
-        : `IT Glue ${result.itglue}${result.itglueContactId === null ? '' : ` (contact ${result.itglueContactId})`}, BMS ${result.bms}${result.bmsContactId === null ? '' : ` (contact ${result.bmsContactId})`}`,
+        : `IT Glue ${result.doc}${result.docContactId === null ? '' : ` (contact ${result.docContactId})`}, BMS ${result.psa}${result.psaContactId === null ? '' : ` (contact ${result.psaContactId})`}`,
     );
     return result;
   }
@@ -614,7 +614,7 @@ export class SyncRunner {
     const tenant = await store.getTenant(tenantId);
     if (tenant === null) throw new Error(`No tenant ${tenantId}: add or discover it first.`);
     const phase = (name: string) => options.onPhase?.(tenantId, name);
-    if (tenant.itglueOrganizationId === null) {
+    if (tenant.docCustomerId === null) {
       await store.setTenantStatus(tenantId, 'unmapped');
       return {
         tenantId,
@@ -669,10 +669,10 @@ export class SyncRunner {
           toResult(
             {
               action,
-              itglue: itglueReport(action.itglue),
-              bms: bmsReport(action.bms),
-              itglueContactId: itglueContactOf(action),
-              bmsContactId: bmsContactOf(action),
+              doc: itglueReport(action.doc),
+              psa: bmsReport(action.psa),
+              docContactId: itglueContactOf(action),
+              psaContactId: bmsContactOf(action),
               failure: null,
             },
             named,
@@ -693,8 +693,8 @@ export class SyncRunner {
       const applied = await applyPlan(plan.actions, {
         tenantId,
         runId: runId!,
-        organizationId: tenant.itglueOrganizationId,
-        accountId: tenant.bmsAccountId,
+        organizationId: tenant.docCustomerId,
+        accountId: tenant.psaCustomerId,
         store,
         ...this.writers(lease!),
         links: new Map(links.map((link) => [link.userId, link])),
@@ -709,7 +709,7 @@ export class SyncRunner {
       if (changes.kind === 'delta' && previousRead !== null) {
         const seconds = (Date.now() - Date.parse(previousRead)) / 1000;
         for (const result of results)
-          if (result.bms === 'created' || result.bms === 'updated')
+          if (result.psa === 'created' || result.psa === 'updated')
             this.deps.metrics?.observe('contactsync_change_to_bms_seconds', seconds);
       }
       const before = await store.openUsers(tenantId);
@@ -720,20 +720,20 @@ export class SyncRunner {
       await store.syncConflicts(
         tenantId,
         plan.actions.flatMap((a) => {
-          const side = a.itglue.kind === 'disputed' ? 'itglue' : a.bms.kind === 'disputed' ? 'bms' : null;
+          const side = a.doc.kind === 'disputed' ? 'itglue' : a.psa.kind === 'disputed' ? 'bms' : null;
           if (side === null) return [];
           const candidates =
-            a.itglue.kind === 'disputed'
-              ? a.itglue.candidateIds
-              : a.bms.kind === 'disputed'
-                ? a.bms.candidateIds.map(String)
+            a.doc.kind === 'disputed'
+              ? a.doc.candidateIds
+              : a.psa.kind === 'disputed'
+                ? a.psa.candidateIds.map(String)
                 : [];
           const label = (id: string) =>
             side === 'itglue'
-              ? (docById ??= new Map(input.itglue.contacts.map((c) => [c.id, c]))).has(id)
+              ? (docById ??= new Map(input.doc.contacts.map((c) => [c.id, c]))).has(id)
                 ? docLabel(docById.get(id)!)
                 : id
-              : psaLabel(Number(id), (psaById ??= new Map((input.bms?.contacts ?? []).map((c) => [c.id, c]))));
+              : psaLabel(Number(id), (psaById ??= new Map((input.psa?.contacts ?? []).map((c) => [c.id, c]))));
           const candidateLabels = Object.fromEntries(candidates.map((id) => [id, label(id)]));
           return [
             {

@@ -1,3 +1,5 @@
+import { apiHistory, apiLinks, apiRows, apiTenant, apiUnreadable } from './api-shapes.ts';
+import { reportedUser } from '../sync/report.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issueInWords } from '../domain/issue-words.ts';
@@ -120,11 +122,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/api/tenants',
     summary: 'Every tenant with its mapping, status, last run and open conflicts',
     access: 'viewer',
-    handler: async (_request, { store }) => {
+    handler: async (_request, { store, targets }) => {
       const conflicts = await store.listConflicts({ status: 'open' });
       const runs = await store.latestRuns();
       return (await store.listTenants()).map((t) => ({
-        ...t,
+        ...apiTenant(t, targets),
         lastRun: runs.get(t.id)?.last ?? null,
         openConflicts: conflicts.filter((c) => c.tenantId === t.id).length,
       }));
@@ -158,9 +160,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/api/tenants/{id}',
     summary: 'One tenant (by id or name), with its effective settings',
     access: 'viewer',
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const tenant = await tenantNamed(store, params(request).id!);
-      return { ...tenant, settings: await tenantSettings(store, tenant.id) };
+      return { ...apiTenant(tenant, targets), settings: await tenantSettings(store, tenant.id) };
     },
   },
   {
@@ -177,7 +179,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         runId: r.runId,
         counts: r.counts,
         error: r.error,
-        users: r.users,
+        users: r.users.map((u) => reportedUser(u, services.targets)),
       };
     },
   },
@@ -196,7 +198,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
         status: r.status,
         counts: r.counts,
         error: r.error,
-        users: r.users.filter((u) => outcome === undefined || u.outcome === outcome),
+        users: r.users
+          .filter((u) => outcome === undefined || u.outcome === outcome)
+          .map((u) => reportedUser(u, services.targets)),
       };
     },
   },
@@ -255,12 +259,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
         store,
         services.apis(),
         tenant,
-        { itglue: body.itglue ?? body.itglueOrganizationId!, bms },
+        { doc: body.itglue ?? body.itglueOrganizationId!, psa: bms },
         { force: body.force ?? null, confirmNames: body.confirmNames === true },
         { force: 'send "force" with the reason', confirm: 'send "confirmNames": true' },
         actorOf(request.identity!),
       );
-      return { message, tenant: await store.getTenant(tenant.id) };
+      const mapped = await store.getTenant(tenant.id);
+      return { message, tenant: mapped === null ? null : apiTenant(mapped, services.targets) };
     },
   },
   {
@@ -321,16 +326,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: async (request, services) => {
       const { tenantId, userId } = params(request);
       const view = await contactView(services, tenantId!, userId!);
+      const { targets } = services;
       return {
-        tenant: view.tenant,
+        tenant: apiTenant(view.tenant, targets),
         user: view.user,
         link: view.link,
-        itglue: view.itglueContact,
-        bms: view.bmsContact,
-        unreadable: view.unreadable,
-        fields: view.rows,
-        links: view.links,
-        history: view.history,
+        ...(targets.doc === null ? {} : { [targets.doc.id]: view.itglueContact }),
+        ...(targets.psa === null ? {} : { [targets.psa.id]: view.bmsContact }),
+        unreadable: apiUnreadable(view.unreadable, targets),
+        fields: apiRows(view.rows, targets),
+        links: apiLinks(view.links, targets),
+        history: apiHistory(view.history, targets),
         decisions: view.decisions,
       };
     },
@@ -351,7 +357,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         actorOf(request.identity!),
         (step, detail) => steps.push({ step, detail }),
       );
-      return { steps, result };
+      return { steps, result: reportedUser(result, services.targets) };
     },
   },
   {
@@ -376,7 +382,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         user: { id: result.userId, userPrincipalName: result.userPrincipalName },
         outcome: result.outcome,
         steps,
-        result,
+        result: reportedUser(result, services.targets),
       };
     },
   },
@@ -473,10 +479,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: '/api/runs/{id}',
     summary: 'One run with its per-user results',
     access: 'viewer',
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const run = await store.getRun(params(request).id!);
       if (run === null) throw new OperationError('NotFound', `No run ${params(request).id}.`);
-      return { run, users: await store.resultsOfRun(run.id) };
+      return { run, users: (await store.resultsOfRun(run.id)).map((u) => reportedUser(u, targets)) };
     },
   },
   {

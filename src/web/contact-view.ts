@@ -15,8 +15,8 @@ import type { WebServices } from './web-context.ts';
 export interface ContactRow {
   readonly field: string;
   readonly microsoft: string | null;
-  readonly itglue: string | null;
-  readonly bms: string | null;
+  readonly doc: string | null;
+  readonly psa: string | null;
   readonly differs: boolean;
 }
 
@@ -27,7 +27,7 @@ export interface ContactView {
   readonly itglueContact: DocContact | null;
   readonly bmsContact: PsaContact | null;
   /** why a system could not be read (its API failed, or no credentials), shown instead of its column */
-  readonly unreadable: { readonly itglue: string | null; readonly bms: string | null };
+  readonly unreadable: { readonly doc: string | null; readonly psa: string | null };
   readonly rows: readonly ContactRow[];
   readonly links: DeepLinks;
   readonly history: readonly HistoryEntry[];
@@ -46,7 +46,7 @@ function comparable(field: string, value: string | null): string | null {
 
 function row(field: string, microsoft: string | null, itglue: string | null, bms: string | null): ContactRow {
   const values = [microsoft, itglue, bms].map((v) => comparable(field, v)).filter((v): v is string => v !== null);
-  return { field, microsoft, itglue, bms, differs: new Set(values).size > 1 };
+  return { field, microsoft, doc: itglue, psa: bms, differs: new Set(values).size > 1 };
 }
 
 function primaryEmailOf(user: DirectoryUser): string {
@@ -63,7 +63,7 @@ interface LinkedContacts {
 }
 
 async function linkedContacts(services: WebServices, tenant: TenantRecord, link: Link | null): Promise<LinkedContacts> {
-  const unreadable = { itglue: null as string | null, bms: null as string | null };
+  const unreadable = { doc: null as string | null, psa: null as string | null };
   let itglueContact: DocContact | null = null;
   let bmsContact: PsaContact | null = null;
   let itglueLocation: string | null = null;
@@ -72,30 +72,30 @@ async function linkedContacts(services: WebServices, tenant: TenantRecord, link:
   try {
     apis = services.apis();
   } catch (error) {
-    unreadable.itglue = unreadable.bms = (error as Error).message;
+    unreadable.doc = unreadable.psa = (error as Error).message;
   }
   if (apis !== null && link !== null) {
     try {
-      itglueContact = await apis.itglue.readContact(link.docContactId);
-      if (itglueContact === null) unreadable.itglue = `IT Glue has no contact ${link.docContactId} any more.`;
-      else if (itglueContact.locationId !== null && tenant.itglueOrganizationId !== null) {
+      itglueContact = await apis.doc.readContact(link.docContactId);
+      if (itglueContact === null) unreadable.doc = `IT Glue has no contact ${link.docContactId} any more.`;
+      else if (itglueContact.locationId !== null && tenant.docCustomerId !== null) {
         itglueLocation =
-          (await apis.itglue.listLocations(tenant.itglueOrganizationId)).find((l) => l.id === itglueContact!.locationId)
-            ?.name ?? itglueContact.locationId;
+          (await apis.doc.listLocations(tenant.docCustomerId)).find((l) => l.id === itglueContact!.locationId)?.name ??
+          itglueContact.locationId;
       }
     } catch (error) {
-      unreadable.itglue = `IT Glue could not be read: ${(error as Error).message}`;
+      unreadable.doc = `IT Glue could not be read: ${(error as Error).message}`;
     }
-    if (link.psaContactId !== null && apis.bms !== null) {
+    if (link.psaContactId !== null && apis.psa !== null) {
       try {
-        bmsContact = await apis.bms.readContact(link.psaContactId);
-        if (bmsContact === null) unreadable.bms = `BMS has no contact ${link.psaContactId} any more.`;
+        bmsContact = await apis.psa.readContact(link.psaContactId);
+        if (bmsContact === null) unreadable.psa = `BMS has no contact ${link.psaContactId} any more.`;
         else if (bmsContact.locationId !== null)
           bmsLocation =
-            (await apis.bms.listLocations(bmsContact.accountId)).find((l) => l.id === bmsContact!.locationId)?.name ??
+            (await apis.psa.listLocations(bmsContact.accountId)).find((l) => l.id === bmsContact!.locationId)?.name ??
             String(bmsContact.locationId);
       } catch (error) {
-        unreadable.bms = `BMS could not be read: ${(error as Error).message}`;
+        unreadable.psa = `BMS could not be read: ${(error as Error).message}`;
       }
     }
   }
@@ -148,8 +148,8 @@ export async function contactView(
     {
       field: 'Active',
       microsoft: user.accountEnabled === false ? 'no (sign-in blocked)' : 'yes',
-      itglue: itglueContact === null ? null : 'yes',
-      bms: bmsContact === null ? null : bmsContact.isActive ? 'yes' : 'no (inactive)',
+      doc: itglueContact === null ? null : 'yes',
+      psa: bmsContact === null ? null : bmsContact.isActive ? 'yes' : 'no (inactive)',
       differs: false,
     },
   ];
@@ -165,7 +165,7 @@ export async function contactView(
       {
         tenantId,
         userId,
-        itglueOrganizationId: tenant.itglueOrganizationId,
+        itglueOrganizationId: tenant.docCustomerId,
         docContactId: link?.docContactId ?? null,
         psaContactId: link?.psaContactId ?? null,
       },

@@ -6,8 +6,8 @@ import type { WebServices } from './web-context.ts';
 
 function readersOf(services: WebServices): EvidenceReaders | null {
   try {
-    const { itglue, bms } = services.apis();
-    return { itglue, bms };
+    const { doc, psa } = services.apis();
+    return { doc, psa };
   } catch {
     return null;
   }
@@ -36,15 +36,15 @@ export function sharedEvidence(
  * who asks about any user of the tenant, counted against the live reads' budget; `fresh` for an admin's choice.
  */
 export function sharedContactLists(services: WebServices, tenantId: string, options: ReadOptions = {}): RelinkSystems {
-  const { itglue, bms } = services.apis();
+  const { doc: itglue, psa: bms } = services.apis();
   const reads = liveReadsOf(services);
   return {
-    itglue: {
+    doc: {
       readContact: (id) => reads.read(tenantId, `itglue-contact:${id}`, () => itglue.readContact(id), options),
       listContacts: (organizationId) =>
         reads.read(tenantId, `itglue-contacts:${organizationId}`, () => itglue.listContacts(organizationId), options),
     },
-    bms:
+    psa:
       bms === null
         ? null
         : {

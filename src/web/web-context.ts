@@ -9,17 +9,20 @@ import type { DeliveryMode } from '../jobs/delivery-mode.ts';
 import type { NoticeReceiver } from '../jobs/notice-receiver.ts';
 import type { SchedulerHeartbeat } from './health-routes.ts';
 import type { LiveReadLimits } from './live-reads.ts';
+import type { Targets } from '../domain/target-profile.ts';
 
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
 export interface WebServices {
   readonly store: StateStore;
+  /** the targets this installation writes to */
+  readonly targets: Targets;
   /** where alerts go (the Alerts page and its test button) */
   readonly alerts: AlertService;
   /** throws a readable error when the config has no credentials for the APIs */
   apis(): {
     readonly runner: SyncRunner;
-    readonly itglue: DocStore;
-    readonly bms: Psa | null;
+    readonly doc: DocStore;
+    readonly psa: Psa | null;
     /** Microsoft 365, for checks of settings that name its groups */
     readonly directory?: DirectorySource;
   };
@@ -77,8 +80,8 @@ export function liveSystemsOf(services: WebServices): LiveSystems | null {
   try {
     const apis = services.apis();
     return {
-      itglue: apis.itglue,
-      bms: apis.bms,
+      doc: apis.doc,
+      psa: apis.psa,
       ...(apis.directory === undefined ? {} : { directory: apis.directory }),
     };
   } catch {

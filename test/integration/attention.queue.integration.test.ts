@@ -50,9 +50,9 @@ beforeAll(async () => {
   bmsState().phoneTypes = types;
   // ... and its IT Glue organization disappears from under the mapping: the next run fails.
   const northwind = (await web.box.store.getTenant(ids.northwind))!;
-  await web.box.store.setMapping(ids.northwind, '999999', northwind.bmsAccountId, 'manual');
+  await web.box.store.setMapping(ids.northwind, '999999', northwind.psaCustomerId, 'manual');
   await web.box.runner.runTenant(ids.northwind, { force: true });
-  await web.box.store.setMapping(ids.northwind, northwind.itglueOrganizationId, northwind.bmsAccountId, 'manual');
+  await web.box.store.setMapping(ids.northwind, northwind.docCustomerId, northwind.psaCustomerId, 'manual');
   // Contoso: BMS silently drops job titles: the contract guard stops BMS writes.
   bmsState().simulate.ignoreFields = ['jobTitle'];
   graph.addUser(

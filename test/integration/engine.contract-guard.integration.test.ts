@@ -37,7 +37,7 @@ describe('the contract guard', () => {
   it('takes creates BMS answers 201 as made: every new user is reported created in BMS, none failed', async () => {
     const b = await sandbox(parseSeed({ ...smallSeed(5), simulate: { bms: { createStatus: 201 } } }));
     const result = tenantA(await b.syncAll({ force: true }));
-    expect(result.users.map((u) => [u.outcome, u.bms])).toEqual(Array.from({ length: 5 }, () => ['synced', 'created']));
+    expect(result.users.map((u) => [u.outcome, u.psa])).toEqual(Array.from({ length: 5 }, () => ['synced', 'created']));
     expect(b.sims.bms.contactsOf(1)).toHaveLength(5);
     expect(b.sims.requests.filter((r) => r.server === 'bms' && r.method === 'POST' && r.status === 201)).toHaveLength(
       5,
@@ -52,9 +52,9 @@ describe('the contract guard', () => {
     const users = result.users;
     expect(users).toHaveLength(100);
     // IT Glue goes on: every contact is there.
-    expect(users.every((u) => u.itglue === 'created')).toBe(true);
+    expect(users.every((u) => u.doc === 'created')).toBe(true);
     expect(b.sims.itglue.contactsOf('1')).toHaveLength(100);
-    expect(users.every((u) => u.outcome === 'failed' && u.bms === 'failed')).toBe(true);
+    expect(users.every((u) => u.outcome === 'failed' && u.psa === 'failed')).toBe(true);
     for (const u of users) {
       expect(u.reasons).toContainEqual(
         expect.objectContaining({
@@ -64,7 +64,7 @@ describe('the contract guard', () => {
         }),
       );
     }
-    const first = users.find((u) => u.bmsContactId !== null)!;
+    const first = users.find((u) => u.psaContactId !== null)!;
     expect(first.reasons.find((r) => r.code === 'contract-mismatch')!.message).toMatch(
       /^BMS did not keep "phoneNumber" of the first create of this run: sent "\+1206\d+", read back null/,
     );
@@ -76,7 +76,7 @@ describe('the contract guard', () => {
     const b = await sandbox(hundredNewUsers());
     const result = tenantA(await b.syncAll({ force: true }));
     expect(b.sims.bms.contactsOf(1)).toHaveLength(100);
-    expect(result.users.every((u) => u.bms === 'created' && u.itglue === 'created')).toBe(true);
+    expect(result.users.every((u) => u.psa === 'created' && u.doc === 'created')).toBe(true);
     expect(exitCodeOf([result])).toBe(0);
     // One read-back per system and kind of write: one BMS contact and one IT Glue contact read.
     const reads = b.sims.requests.filter(
@@ -90,7 +90,7 @@ describe('the contract guard', () => {
     b.sims.itglue.ignoredAttributes = ['contact-phones'];
     const result = tenantA(await b.syncAll({ force: true }));
     expect(b.sims.itglue.contactsOf('1')).toHaveLength(1);
-    expect(result.users.every((u) => u.itglue === 'failed')).toBe(true);
+    expect(result.users.every((u) => u.doc === 'failed')).toBe(true);
     for (const u of result.users)
       expect(u.reasons).toContainEqual(
         expect.objectContaining({
@@ -133,7 +133,7 @@ describe('the contract guard', () => {
     b.sims.itglue.ignoredAttributes = ['title'];
     const result = tenantA(await b.syncAll({ force: true }));
     expect(writesTo(b, 'itglue', 'PATCH')).toBe(1);
-    expect(result.users.every((u) => u.itglue === 'failed')).toBe(true);
+    expect(result.users.every((u) => u.doc === 'failed')).toBe(true);
     expect(result.users[0]!.reasons).toContainEqual(
       expect.objectContaining({ code: 'contract-mismatch', field: 'title' }),
     );

@@ -82,8 +82,8 @@ describe('the sync engine on the demo seed', () => {
     const seen = (key: (u: (typeof users)[number]) => string | null) => new Set(users.map(key));
     expect(seen((u) => u.outcome)).toEqual(new Set(['synced', 'held', 'disputed', 'excluded']));
     expect(seen((u) => u.rule)).toEqual(new Set([null, 'alias', 'username', 'name']));
-    expect(seen((u) => u.itglue)).toEqual(new Set(['created', 'updated', 'mirrored', 'none']));
-    expect(seen((u) => u.bms)).toEqual(new Set(['created', 'linked', 'updated', 'held', 'disputed', 'none']));
+    expect(seen((u) => u.doc)).toEqual(new Set(['created', 'updated', 'mirrored', 'none']));
+    expect(seen((u) => u.psa)).toEqual(new Set(['created', 'linked', 'updated', 'held', 'disputed', 'none']));
 
     // Per user: what each kind of user must end as.
     const byUpn = new Map(users.map((u) => [u.userPrincipalName, u]));
@@ -97,9 +97,9 @@ describe('the sync engine on the demo seed', () => {
       if (user.userType === 'Guest') expectCode('guest');
       else if (!user.accountEnabled) expectCode('disabled');
       else if (user.assignedLicenses.length === 0) expectCode('unlicensed');
-      if (result.outcome === 'excluded' && result.itglue !== 'none')
+      if (result.outcome === 'excluded' && result.doc !== 'none')
         problems.push(`${user.userPrincipalName}: excluded but written`);
-      if (result.outcome === 'synced' && (result.itglueContactId === null || result.bmsContactId === null))
+      if (result.outcome === 'synced' && (result.docContactId === null || result.psaContactId === null))
         problems.push(`${user.userPrincipalName}: synced without both contacts`);
       if (result.outcome === 'held' && !codes.some((c) => c === 'no-primary-phone' || c === 'no-location'))
         problems.push(`${user.userPrincipalName}: held without a reason`);
@@ -133,7 +133,7 @@ describe('the sync engine on the demo seed', () => {
       expect(new Set(emails).size).toBe(emails.length);
     }
     // The BMS contact that existed before IT Glue had the person was linked, not duplicated.
-    expect(users.filter((u) => u.itglue === 'created' && u.bms === 'linked').length).toBeGreaterThan(5);
+    expect(users.filter((u) => u.doc === 'created' && u.psa === 'linked').length).toBeGreaterThan(5);
     // Disputes wait in the conflicts queue.
     expect((await box.store.listConflicts({ status: 'open' })).length).toBe(
       users.filter((u) => u.outcome === 'disputed').length,
@@ -162,13 +162,13 @@ describe('the sync engine on the demo seed', () => {
     for (const tenant of await box.store.listTenants())
       await box.store.setMappingNames(
         tenant.id,
-        { itglue: tenant.itglueOrganizationId, bms: tenant.bmsAccountId },
-        { itglue: null, bms: null, note: null },
+        { doc: tenant.docCustomerId, bms: tenant.psaCustomerId },
+        { itglue: null, psa: null, note: null },
       );
     // The scheduler's mapping pass names them.
     await box.runner.mapTenants();
     const named = await box.store.listTenants();
-    expect(named.map((t) => [t.itglueOrganizationName !== null, t.dirty])).toEqual(named.map(() => [true, false]));
+    expect(named.map((t) => [t.docCustomerName !== null, t.dirty])).toEqual(named.map(() => [true, false]));
     const before = box.sims.requests.length;
     const quiet = await box.syncAll();
     expect(quiet.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
@@ -220,13 +220,13 @@ describe('the sync engine on the demo seed', () => {
 
     const [run] = await box.syncAll();
     const result = (id: string) => run!.users.find((u) => u.userId === id)!;
-    expect(result(hire.id)).toMatchObject({ outcome: 'synced', itglue: 'created', bms: 'created' });
-    expect(result(renamed.id)).toMatchObject({ rule: 'link', itglue: 'updated', bms: 'updated' });
-    expect(result(newMail.id)).toMatchObject({ rule: 'link', itglue: 'updated', bms: 'updated' });
-    expect(result(disabled.id)).toMatchObject({ outcome: 'inactivated', bms: 'inactivated' });
-    expect(result(deleted.id)).toMatchObject({ outcome: 'inactivated', bms: 'inactivated' });
+    expect(result(hire.id)).toMatchObject({ outcome: 'synced', doc: 'created', psa: 'created' });
+    expect(result(renamed.id)).toMatchObject({ rule: 'link', doc: 'updated', psa: 'updated' });
+    expect(result(newMail.id)).toMatchObject({ rule: 'link', doc: 'updated', psa: 'updated' });
+    expect(result(disabled.id)).toMatchObject({ outcome: 'inactivated', psa: 'inactivated' });
+    expect(result(deleted.id)).toMatchObject({ outcome: 'inactivated', psa: 'inactivated' });
     const contoso = box.sims.dump();
-    const contact = contoso.itglue.organizations[0]!.contacts.find((c) => c.id === result(newMail.id).itglueContactId)!;
+    const contact = contoso.itglue.organizations[0]!.contacts.find((c) => c.id === result(newMail.id).docContactId)!;
     expect(contact['contact-emails'].find((e) => e.primary)?.value).toBe('brand.new@contoso.com');
     expect(contact['contact-emails'].some((e) => !e.primary && e.value === newMail.mail)).toBe(true); // the older primary is kept
     expect(contoso.bms.accounts[0]!.contacts.find((c) => c.emailAddress === 'nina.new@contoso.com')).toMatchObject({
@@ -238,9 +238,9 @@ describe('the sync engine on the demo seed', () => {
     // Restored: the user comes back and the BMS contact is active again.
     box.sims.graph.restoreUser(t, deleted.id);
     const [again] = await box.syncAll();
-    expect(again!.users.find((u) => u.userId === deleted.id)).toMatchObject({ rule: 'link', bms: 'updated' });
+    expect(again!.users.find((u) => u.userId === deleted.id)).toMatchObject({ rule: 'link', psa: 'updated' });
     expect(
-      box.sims.dump().bms.accounts[0]!.contacts.find((c) => c.id === result(deleted.id).bmsContactId)?.isActive,
+      box.sims.dump().bms.accounts[0]!.contacts.find((c) => c.id === result(deleted.id).psaContactId)?.isActive,
     ).toBe(true);
   });
 
@@ -249,11 +249,11 @@ describe('the sync engine on the demo seed', () => {
     expect(Object.keys(psaSynced).length).toBeGreaterThan(5);
     const before = box.sims.requests.length;
     const users = usersOf(await box.syncAll({ force: true }));
-    const mirrored = users.filter((u) => u.itglue === 'mirrored');
-    expect(mirrored.map((u) => u.itglueContactId).sort()).toEqual(Object.keys(psaSynced).sort());
+    const mirrored = users.filter((u) => u.doc === 'mirrored');
+    expect(mirrored.map((u) => u.docContactId).sort()).toEqual(Object.keys(psaSynced).sort());
     for (const user of mirrored) {
-      expect(user).toMatchObject({ outcome: 'synced', rule: 'alias', bms: 'updated' });
-      expect(user.bmsContactId).toBe(psaSynced[user.itglueContactId!]);
+      expect(user).toMatchObject({ outcome: 'synced', rule: 'alias', psa: 'updated' });
+      expect(user.psaContactId).toBe(psaSynced[user.docContactId!]);
       expect(user.reasons.map((r) => r.code)).toContain('psa-mirrored');
     }
     const itglue = box.sims.requests.slice(before).filter((r) => r.server === 'itglue');
@@ -265,7 +265,7 @@ describe('the sync engine on the demo seed', () => {
     const contacts = box.sims.dump().itglue.organizations.flatMap((o) => o.contacts);
     const sample = mirrored[0]!;
     const user = seed.tenants.flatMap((t) => t.users).find((u) => u.id === sample.userId)!;
-    const contact = contacts.find((c) => c.id === sample.itglueContactId)!;
+    const contact = contacts.find((c) => c.id === sample.docContactId)!;
     expect(contact['contact-emails'].find((e) => e.primary)?.value).toBe(user.mail);
     expect(contact.title).toBe(user.jobTitle);
 
@@ -273,17 +273,17 @@ describe('the sync engine on the demo seed', () => {
     const tenant = seed.tenants.find((t) => t.users.includes(user))!;
     box.sims.graph.updateUser(tenant.id, user.id, { jobTitle: 'Head of Mirrors' });
     const again = usersOf(await box.syncAll()).find((u) => u.userId === user.id)!;
-    expect(again).toMatchObject({ itglue: 'mirrored', bms: 'updated', rule: 'link' });
+    expect(again).toMatchObject({ doc: 'mirrored', psa: 'updated', rule: 'link' });
     expect(
       box.sims
         .dump()
         .itglue.organizations.flatMap((o) => o.contacts)
-        .find((c) => c.id === sample.itglueContactId)!.title,
+        .find((c) => c.id === sample.docContactId)!.title,
     ).toBe('Head of Mirrors');
     const settled = await box.syncAll({ force: true });
     expect(
       usersOf(settled)
-        .filter((u) => u.itglue === 'mirrored')
+        .filter((u) => u.doc === 'mirrored')
         .every((u) => u.outcome === 'unchanged'),
     ).toBe(true);
   });
@@ -304,13 +304,13 @@ describe('the sync engine on the demo seed', () => {
 
     box.sims.graph.updateUser(t, link.userId, { jobTitle: 'Head of Keeping Things' });
     const [changed] = await box.syncAll();
-    expect(changed!.users.find((u) => u.userId === link.userId)).toMatchObject({ bms: 'updated' });
+    expect(changed!.users.find((u) => u.userId === link.userId)).toMatchObject({ psa: 'updated' });
     expect(contact().jobTitle).toBe('Head of Keeping Things');
     expect(box.sims.bms.entriesOf(bmsId)).toEqual(byHand);
 
     box.sims.graph.disableUser(t, link.userId);
     const [left] = await box.syncAll();
-    expect(left!.users.find((u) => u.userId === link.userId)).toMatchObject({ bms: 'inactivated' });
+    expect(left!.users.find((u) => u.userId === link.userId)).toMatchObject({ psa: 'inactivated' });
     expect(contact().isActive).toBe(false);
     expect(box.sims.bms.entriesOf(bmsId)).toEqual(byHand);
   });
@@ -322,9 +322,9 @@ describe('the sync engine on the demo seed', () => {
     const bmsBefore = box.sims.bms.contactsOf(1).length;
     const [run] = await box.syncAll({ force: true });
     const result = run!.users.find((u) => u.userId === link.userId)!;
-    expect(result).toMatchObject({ itglue: 'created', bms: 'unchanged', bmsContactId: link.psaContactId });
+    expect(result).toMatchObject({ doc: 'created', psa: 'unchanged', psaContactId: link.psaContactId });
     expect(box.sims.bms.contactsOf(1)).toHaveLength(bmsBefore);
-    expect((await box.store.getLink(CONTOSO.id, link.userId))?.docContactId).toBe(result.itglueContactId);
+    expect((await box.store.getLink(CONTOSO.id, link.userId))?.docContactId).toBe(result.docContactId);
   });
 
   it('halts inactivations at the deletion guard, applies everything else, and applies them once approved', async () => {
@@ -356,7 +356,7 @@ describe('the sync engine on the demo seed', () => {
     const first = waiting[0]!;
     expect(userLines(first)[0]).toContain(`${first.displayName} <${first.userPrincipalName}>`);
     expect(String(resultsTable(waiting))).toContain(first.displayName!);
-    expect(halted!.users.find((u) => u.userId === stayer.id)).toMatchObject({ itglue: 'updated' });
+    expect(halted!.users.find((u) => u.userId === stayer.id)).toMatchObject({ doc: 'updated' });
     const active = (ids: readonly number[]) =>
       box.sims.bms.contactsOf(1).filter((c) => ids.includes(c.id) && c.isActive).length;
     const leavingIds = leaving.map((l) => l.psaContactId!);
@@ -382,6 +382,6 @@ describe('the sync engine on the demo seed', () => {
     const itglueDispute = open.find((c) => c.side === 'itglue')!;
     await box.store.resolveConflict(itglueDispute.id, 'create', null);
     const [run] = await box.syncAll({ force: true });
-    expect(usersOf([run!]).find((u) => u.userId === itglueDispute.userId)).toMatchObject({ itglue: 'created' });
+    expect(usersOf([run!]).find((u) => u.userId === itglueDispute.userId)).toMatchObject({ doc: 'created' });
   });
 });

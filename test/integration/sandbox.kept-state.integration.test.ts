@@ -77,9 +77,9 @@ describe('the sandbox across restarts (DESIGN.md, the sandbox interface)', () =>
       expect(again.sims.itglue.contactsOf('1').length).toBe(contactsBefore);
       expect(again.sims.graph.users(CONTOSO).map((u) => u.userPrincipalName)).toContain('late.hire@contoso.com');
       const [result] = (await again.syncAll({ force: true })).filter((r) => r.tenantId === CONTOSO);
-      expect(result!.users.find((u) => u.userPrincipalName === 'late.hire@contoso.com')?.itglue).toBe('created');
+      expect(result!.users.find((u) => u.userPrincipalName === 'late.hire@contoso.com')?.doc).toBe('created');
       // Nothing already synced is created a second time.
-      expect(result!.users.filter((u) => u.itglue === 'created')).toHaveLength(1);
+      expect(result!.users.filter((u) => u.doc === 'created')).toHaveLength(1);
     } finally {
       await again.close();
     }

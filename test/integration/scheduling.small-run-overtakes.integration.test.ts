@@ -69,7 +69,7 @@ it('in one process, a new hire elsewhere overtakes an onboarding that saturates 
   const result = await dispatcher.runTenant(small!.id, { force: false, by: 'daemon' });
   const tookMs = Date.now() - started;
   expect(result?.status).toBe('ok');
-  expect(result?.users.find((u) => u.userPrincipalName === 'newhire@customer2.example')?.bms).toBe('created');
+  expect(result?.users.find((u) => u.userPrincipalName === 'newhire@customer2.example')?.psa).toBe('created');
   // Well under the window the onboarding waits for, and before the onboarding is done.
   expect(tookMs).toBeLessThan(1_500);
   expect(onboardingDone).toBe(false);

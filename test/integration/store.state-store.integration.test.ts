@@ -25,7 +25,7 @@ for (const database of DATABASES) {
     it('keeps tenants and their mapping', async () => {
       await store.upsertTenant('t1', 'Contoso Ltd');
       await store.upsertTenant('t1', 'Contoso Limited');
-      await store.setMapping('t1', '1', 7, 'auto', { itglue: 'Contoso Ltd', bms: 'Contoso Limited', note: null });
+      await store.setMapping('t1', '1', 7, 'auto', { doc: 'Contoso Ltd', bms: 'Contoso Limited', note: null });
       expect(await store.listTenants()).toEqual([
         {
           id: 't1',
@@ -173,10 +173,10 @@ for (const database of DATABASES) {
           displayName: 'Ann Lee',
           outcome: 'synced',
           rule: 'alias',
-          itglue: 'updated',
-          bms: 'created',
-          itglueContactId: 'c1',
-          bmsContactId: 500,
+          doc: 'updated',
+          psa: 'created',
+          docContactId: 'c1',
+          psaContactId: 500,
           reasons: [{ code: 'x', message: 'y' }],
           diffs: [{ field: 'title', old: null, new: 'CFO' }],
         },

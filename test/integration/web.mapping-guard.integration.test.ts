@@ -35,14 +35,11 @@ describe('the mapping form', () => {
       /<option value="([^"]*)"\s+selected/.exec(
         new RegExp(`<select id="${id}"[\\s\\S]*?</select>`).exec(page.body)![0],
       )?.[1];
-    expect([chosen('itglue'), chosen('bms')]).toEqual([before!.itglueOrganizationId, String(before!.bmsAccountId)]);
+    expect([chosen('itglue'), chosen('bms')]).toEqual([before!.docCustomerId, String(before!.psaCustomerId)]);
     const saved = await admin.post(`/tenants/${CONTOSO}/mapping`, { itglue: chosen('itglue')!, bms: chosen('bms')! });
     expect(saved.statusCode).toBe(303);
     const after = await web.box.store.getTenant(CONTOSO);
-    expect([after!.itglueOrganizationId, after!.bmsAccountId]).toEqual([
-      before!.itglueOrganizationId,
-      before!.bmsAccountId,
-    ]);
+    expect([after!.docCustomerId, after!.psaCustomerId]).toEqual([before!.docCustomerId, before!.psaCustomerId]);
   });
 
   it('saving the mapping unchanged changes nothing: it stays "by name", nothing is audited, and the page says so', async () => {
@@ -50,8 +47,8 @@ describe('the mapping form', () => {
     expect(before!.mapping).toBe('auto');
     const audited = (await web.box.store.listAudit(500)).length;
     const saved = await admin.post(`/tenants/${CONTOSO}/mapping`, {
-      itglue: before!.itglueOrganizationId!,
-      bms: String(before!.bmsAccountId),
+      itglue: before!.docCustomerId!,
+      bms: String(before!.psaCustomerId),
     });
     expect(saved.statusCode).toBe(303);
     const page = textOf((await admin.get(saved.headers.location as string)).body);

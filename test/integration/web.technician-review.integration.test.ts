@@ -90,7 +90,7 @@ describe('what a new technician found next', () => {
     const run = (await web.box.store.listRuns(fabrikam.id, 1))[0]!;
     const waiting = (await web.box.store.resultsOfRun(run.id)).filter((u) => u.outcome === 'pending-approval');
     expect(waiting.length).toBeGreaterThan(0);
-    for (const u of waiting) expect(u.bms).toBe('none');
+    for (const u of waiting) expect(u.psa).toBe('none');
   });
 
   it('a sign-in name on a run page may wrap only after its @ and before its dots', async () => {

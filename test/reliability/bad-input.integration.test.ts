@@ -112,7 +112,7 @@ describe('bad Graph input', () => {
           expect(result!.status, result!.error ?? '').toBe('ok');
           expect(result!.users).toHaveLength(users.length);
           for (const user of result!.users) {
-            const written = user.itglueContactId !== null;
+            const written = user.docContactId !== null;
             expect(
               written || user.reasons.length > 0,
               `${user.userPrincipalName}: neither a contact nor a reason`,

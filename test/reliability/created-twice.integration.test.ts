@@ -30,9 +30,9 @@ describe('contacts created twice for one user', () => {
   /** What an overlapping run left: a second contact for the user in each system, journalled as created by it. */
   async function createdAgainByAnotherRun(userId: string): Promise<{ itglue: string; bms: number }> {
     const link = (await box.store.getLink(TENANT_A, userId))!;
-    const { id: _doc, ...docFields } = (await box.clients.itglue.readContact(link.docContactId))!;
-    const [doc] = await box.clients.itglue.createContacts('1', [docFields]);
-    const psa = await box.clients.bms.createContact(1, link.psaPushed!);
+    const { id: _doc, ...docFields } = (await box.clients.doc.readContact(link.docContactId))!;
+    const [doc] = await box.clients.doc.createContacts('1', [docFields]);
+    const psa = await box.clients.psa.createContact(1, link.psaPushed!);
     if (doc === undefined || !doc.ok || !psa.ok) throw new Error('the simulators refused the second contacts');
     const runId = await box.store.startRun(TENANT_A);
     for (const [system, target] of [
@@ -78,7 +78,7 @@ describe('contacts created twice for one user', () => {
     const [next] = await box.syncAll({ force: true });
     const after = next!.users.find((u) => u.userId === 'a00001')!;
     expect(after.outcome).toBe('disputed');
-    expect(after.bms).toBe('disputed');
+    expect(after.psa).toBe('disputed');
     const open = await box.store.listConflicts({ tenantId: TENANT_A, status: 'open' });
     expect(open.map((c) => ({ side: c.side, candidates: [...c.candidates].sort() }))).toEqual([
       { side: 'bms', candidates: [String(first.psaContactId), String(second.bms)].sort() },

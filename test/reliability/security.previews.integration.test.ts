@@ -23,7 +23,7 @@ const plan = (harness: WebHarness, tenantId: string) =>
   });
 
 async function mappedTenants(harness: WebHarness): Promise<string[]> {
-  return (await harness.box.store.listTenants()).filter((t) => t.itglueOrganizationId !== null).map((t) => t.id);
+  return (await harness.box.store.listTenants()).filter((t) => t.docCustomerId !== null).map((t) => t.id);
 }
 
 describe('previews', () => {

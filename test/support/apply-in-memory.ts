@@ -15,14 +15,14 @@ function listed(id: number, fields: Omit<PsaContact, 'id' | 'accountId'>): PsaCo
  * (BMS's listing reports no phone and no types; IT Glue's PSA sync has copied BMS changes onto mirrored contacts). Used to check that planning again yields no writes.
  */
 export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInput {
-  const contacts = new Map(input.itglue.contacts.map((c) => [c.id, c]));
-  const psaContacts = new Map((input.bms?.contacts ?? []).map((c) => [c.id, c]));
+  const contacts = new Map(input.doc.contacts.map((c) => [c.id, c]));
+  const psaContacts = new Map((input.psa?.contacts ?? []).map((c) => [c.id, c]));
   const links = new Map(input.links.map((l) => [l.userId, l]));
   let nextPsaId = Math.max(100_000, ...psaContacts.keys()) + 1;
   for (const action of plan.actions) {
     let createdDoc: string | null = null;
     let createdPsa: number | null = null;
-    const doc = action.itglue;
+    const doc = action.doc;
     if (doc.kind === 'create') {
       createdDoc = `created-${action.userId}`;
       contacts.set(createdDoc, {
@@ -37,7 +37,7 @@ export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInp
       const current = contacts.get(doc.contactId)!;
       contacts.set(doc.contactId, { ...current, ...doc.patch } as DocContact);
     }
-    const psa = action.bms;
+    const psa = action.psa;
     if (psa.kind === 'create') {
       createdPsa = nextPsaId++;
       psaContacts.set(createdPsa, listed(createdPsa, psa.fields));
@@ -69,8 +69,8 @@ export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInp
   }
   return {
     ...input,
-    itglue: { ...input.itglue, contacts: [...contacts.values()] },
-    bms: input.bms === null ? null : { ...input.bms, contacts: [...psaContacts.values()] },
+    doc: { ...input.doc, contacts: [...contacts.values()] },
+    psa: input.psa === null ? null : { ...input.psa, contacts: [...psaContacts.values()] },
     links: [...links.values()] as Link[],
   };
 }

@@ -124,12 +124,12 @@ export function tenantInput(parts: InputParts = {}): TenantSyncInput {
     users: (parts.users ?? []).map((user) => normalizeDirectoryUser(user, options)),
     groupMemberIds: parts.groupMemberIds ?? null,
     organizationPhone: parts.organizationPhone ?? null,
-    itglue: {
+    doc: {
       contacts: parts.contacts ?? [],
       locations: parts.docLocations ?? DOC_LOCATIONS,
       contactTypes: CONTACT_TYPES,
     },
-    bms:
+    psa:
       parts.psaContacts === null
         ? null
         : {

@@ -8,6 +8,8 @@ import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import type { Access, WebServices } from '../../src/web/web-context.ts';
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import { hashPassword, newToken, tokenDigest } from '../../src/web/passwords.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 
@@ -17,6 +19,7 @@ export const PASSWORD = 'correct horse battery';
 export function stateOnlyServices(store: StateStore): WebServices {
   return {
     store,
+    targets: { doc: itglueProfile, psa: bmsProfile },
     alerts: new AlertService({ store, box: secretBox(() => randomBytes(32)), baseUrl: () => 'http://127.0.0.1' }),
     apis: () => {
       throw new Error('This test reaches no API.');

@@ -33,7 +33,7 @@ describe('leavers', () => {
     );
     const leaver = plan.actions.find((a) => a.userId === 'u000')!;
     expect(leaver.outcome).toBe('inactivated');
-    expect(leaver.bms).toMatchObject({ kind: 'inactivate', diffs: [{ field: 'isActive', old: 'true', new: 'false' }] });
+    expect(leaver.psa).toMatchObject({ kind: 'inactivate', diffs: [{ field: 'isActive', old: 'true', new: 'false' }] });
     expect(leaver.reasons.map((r) => r.code)).toEqual(['disabled', 'leaver']);
     expect(plan.status).toBe('ok');
   });
@@ -60,7 +60,7 @@ describe('leavers', () => {
     const { state, users } = syncedTenant(20, { settings: { psa: { leaverContactType: 'Former Employee' } } });
     const plan = replan(state, users.slice(1), { settings: { psa: { leaverContactType: 'Former Employee' } } });
     const leaver = plan.actions.find((a) => a.userId === 'u000')!;
-    expect(leaver.itglue).toMatchObject({ kind: 'inactivate', patch: { contactTypeId: '2' } });
+    expect(leaver.doc).toMatchObject({ kind: 'inactivate', patch: { contactTypeId: '2' } });
   });
 
   it('does nothing the second time: an inactive contact stays unchanged', () => {

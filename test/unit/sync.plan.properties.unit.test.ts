@@ -149,12 +149,12 @@ describe('planTenantSync properties', () => {
           ...input,
           users: shuffle(input.users, seed),
           links: shuffle(input.links, seed + 1),
-          itglue: {
-            ...input.itglue,
-            contacts: shuffle(input.itglue.contacts, seed + 2),
-            locations: shuffle(input.itglue.locations, seed + 3),
+          doc: {
+            ...input.doc,
+            contacts: shuffle(input.doc.contacts, seed + 2),
+            locations: shuffle(input.doc.locations, seed + 3),
           },
-          bms: input.bms === null ? null : { ...input.bms, contacts: shuffle(input.bms.contacts, seed + 4) },
+          psa: input.psa === null ? null : { ...input.psa, contacts: shuffle(input.psa.contacts, seed + 4) },
         };
         expect(planTenantSync(permuted)).toEqual(planTenantSync(input));
       }),
@@ -179,13 +179,11 @@ describe('planTenantSync properties', () => {
       fc.property(tenant, (t) => {
         const plan = planTenantSync(build(t));
         const docTargets = plan.actions.flatMap((a) =>
-          a.itglue.kind === 'update' || a.itglue.kind === 'unchanged' || a.itglue.kind === 'inactivate'
-            ? [a.itglue.contactId]
-            : [],
+          a.doc.kind === 'update' || a.doc.kind === 'unchanged' || a.doc.kind === 'inactivate' ? [a.doc.contactId] : [],
         );
         const psaTargets = plan.actions.flatMap((a) =>
-          a.bms.kind === 'link' || a.bms.kind === 'update' || a.bms.kind === 'unchanged' || a.bms.kind === 'inactivate'
-            ? [a.bms.contactId]
+          a.psa.kind === 'link' || a.psa.kind === 'update' || a.psa.kind === 'unchanged' || a.psa.kind === 'inactivate'
+            ? [a.psa.contactId]
             : [],
         );
         expect(new Set(docTargets).size).toBe(docTargets.length);

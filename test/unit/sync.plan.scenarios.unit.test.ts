@@ -27,9 +27,9 @@ describe('Scenario 1: no match', () => {
     const action = planOne({ users: [ann], settings: { contactType: 'Employee' } });
     expect(action.outcome).toBe('synced');
     expect(action.rule).toBeNull();
-    expect(action.itglue.kind).toBe('create');
-    if (action.itglue.kind !== 'create') return;
-    expect(action.itglue.fields).toEqual({
+    expect(action.doc.kind).toBe('create');
+    if (action.doc.kind !== 'create') return;
+    expect(action.doc.fields).toEqual({
       firstName: 'Ann',
       lastName: 'Lee',
       title: 'Controller',
@@ -41,7 +41,7 @@ describe('Scenario 1: no match', () => {
         { value: '4155550000', extension: null, primary: false, label: 'Mobile' },
       ],
     });
-    expect(action.bms).toMatchObject({
+    expect(action.psa).toMatchObject({
       kind: 'create',
       fields: {
         firstName: 'Ann',
@@ -64,7 +64,7 @@ describe('Scenario 1: no match', () => {
       proxyAddresses: ['SMTP:ann@contoso.com'],
     });
     const action = planOne({ users: [user], settings: { primaryEmail: 'upn' } });
-    expect(action.itglue.kind === 'create' && action.itglue.fields.emails).toEqual([
+    expect(action.doc.kind === 'create' && action.doc.fields.emails).toEqual([
       work('ann@contoso.onmicrosoft.com'),
       { value: 'ann@contoso.com', primary: false, label: 'Alias' },
     ]);
@@ -72,8 +72,8 @@ describe('Scenario 1: no match', () => {
 
   it('does not push to BMS when the tenant has no BMS account', () => {
     const action = planOne({ users: [ann], psaContacts: null });
-    expect(action.itglue.kind).toBe('create');
-    expect(action.bms.kind).toBe('none');
+    expect(action.doc.kind).toBe('create');
+    expect(action.psa.kind).toBe('none');
   });
 });
 
@@ -91,26 +91,21 @@ describe('Scenario 2: matched, not yet in BMS', () => {
   it('updates the IT Glue contact with Microsoft data, keeps what a person added, then creates the BMS contact', () => {
     const action = planOne({ users: [ann], contacts: [existing] });
     expect(action.rule).toBe('alias');
-    expect(action.itglue.kind).toBe('update');
-    if (action.itglue.kind !== 'update') return;
-    expect(action.itglue.patch.title).toBe('Controller');
-    expect(action.itglue.patch.phones).toEqual([
+    expect(action.doc.kind).toBe('update');
+    if (action.doc.kind !== 'update') return;
+    expect(action.doc.patch.title).toBe('Controller');
+    expect(action.doc.patch.phones).toEqual([
       { value: '2025550143', extension: null, primary: false, label: 'Home' },
       { value: '4155552671', extension: null, primary: true, label: 'Work' },
       { value: '4155550000', extension: null, primary: false, label: 'Mobile' },
     ]);
-    expect(action.itglue.diffs.map((d) => d.field)).toEqual([
-      'title',
-      'location-id',
-      'contact-emails',
-      'contact-phones',
-    ]);
-    expect(action.itglue.diffs.find((d) => d.field === 'title')).toEqual({
+    expect(action.doc.diffs.map((d) => d.field)).toEqual(['title', 'location-id', 'contact-emails', 'contact-phones']);
+    expect(action.doc.diffs.find((d) => d.field === 'title')).toEqual({
       field: 'title',
       old: null,
       new: 'Controller',
     });
-    expect(action.bms.kind).toBe('create');
+    expect(action.psa.kind).toBe('create');
   });
 
   it('links an existing BMS contact with the same email instead of creating a duplicate', () => {
@@ -119,7 +114,7 @@ describe('Scenario 2: matched, not yet in BMS', () => {
       contacts: [existing],
       psaContacts: [psaContact(500, { firstName: 'Ann', lastName: 'Lee', emailAddress: 'ANN.LEE@contoso.com' })],
     });
-    expect(action.bms).toMatchObject({ kind: 'link', contactId: 500, write: true });
+    expect(action.psa).toMatchObject({ kind: 'link', contactId: 500, write: true });
     expect(action.outcome).toBe('synced');
     // Named as a technician finds it in BMS, the id in parentheses.
     expect(action.reasons.find((r) => r.code === 'psa-linked')?.message).toBe(
@@ -134,10 +129,10 @@ describe('Scenario 2: matched, not yet in BMS', () => {
         psaContact(501, { firstName: 'ann', lastName: 'LEE', emailAddress: 'old@fabrikam.com', isActive: false }),
       ],
     });
-    expect(action.bms.kind).toBe('link');
-    if (action.bms.kind !== 'link') return;
-    expect(action.bms.contactId).toBe(501);
-    expect(action.bms.diffs).toContainEqual({ field: 'isActive', old: 'false', new: 'true' });
+    expect(action.psa.kind).toBe('link');
+    if (action.psa.kind !== 'link') return;
+    expect(action.psa.contactId).toBe(501);
+    expect(action.psa.diffs).toContainEqual({ field: 'isActive', old: 'false', new: 'true' });
   });
 
   it('disputes on the BMS side when two BMS contacts share the name, and still writes IT Glue', () => {
@@ -150,8 +145,8 @@ describe('Scenario 2: matched, not yet in BMS', () => {
       ],
     });
     expect(action.outcome).toBe('disputed');
-    expect(action.itglue.kind).toBe('update');
-    expect(action.bms).toEqual({ kind: 'disputed', candidateIds: [500, 501] });
+    expect(action.doc.kind).toBe('update');
+    expect(action.psa).toEqual({ kind: 'disputed', candidateIds: [500, 501] });
     expect(action.reasons.find((r) => r.code === 'psa-disputed')?.message).toBe(
       'BMS has 2 contacts with the same name: Ann Lee (500), Ann Lee (501); a person must choose.',
     );
@@ -166,7 +161,7 @@ describe('Scenario 2: matched, not yet in BMS', () => {
       ],
       decisions: [{ userId: 'u1', side: 'bms', choice: 'create' }],
     });
-    expect(action.bms.kind).toBe('create');
+    expect(action.psa.kind).toBe('create');
   });
 });
 
@@ -181,8 +176,8 @@ describe('Scenario 3: linked to BMS', () => {
   it('propagates only the changed mapped fields', () => {
     const action = planTenantSync(linkedState('CFO')).actions[0]!;
     expect(action.rule).toBe('link');
-    expect(action.itglue).toMatchObject({ kind: 'update', diffs: [{ field: 'title', old: 'Controller', new: 'CFO' }] });
-    expect(action.bms).toMatchObject({ kind: 'update', diffs: [{ field: 'jobTitle', old: 'Controller', new: 'CFO' }] });
+    expect(action.doc).toMatchObject({ kind: 'update', diffs: [{ field: 'title', old: 'Controller', new: 'CFO' }] });
+    expect(action.psa).toMatchObject({ kind: 'update', diffs: [{ field: 'jobTitle', old: 'Controller', new: 'CFO' }] });
   });
 
   it('writes nothing when nothing changed', () => {
@@ -195,8 +190,8 @@ describe('Scenario 3: linked to BMS', () => {
     const state = linkedState('CFO');
     const action = planTenantSync({ ...state, links: state.links.map((l) => ({ ...l, syncDisabled: 'psa' as const })) })
       .actions[0]!;
-    expect(action.itglue.kind).toBe('update');
-    expect(action.bms.kind).toBe('disabled');
+    expect(action.doc.kind).toBe('update');
+    expect(action.psa.kind).toBe('disabled');
   });
 
   it('leaves the contact alone entirely when sync is disabled on every leg', () => {
@@ -209,8 +204,8 @@ describe('Scenario 3: linked to BMS', () => {
 
   it('matches again when the linked BMS contact was deleted in BMS', () => {
     const state = linkedState('Controller');
-    const action = planTenantSync({ ...state, bms: { ...state.bms!, contacts: [] } }).actions[0]!;
-    expect(action.bms.kind).toBe('create');
+    const action = planTenantSync({ ...state, psa: { ...state.psa!, contacts: [] } }).actions[0]!;
+    expect(action.psa.kind).toBe('create');
     expect(action.reasons.map((r) => r.code)).toContain('psa-contact-gone');
   });
 });
@@ -240,8 +235,8 @@ describe("mirrored by IT Glue's PSA sync", () => {
       // Another BMS contact with Ann's address is not linked: the mirror decides.
       psaContacts: [bms500, psaContact(501, { firstName: 'Ann', lastName: 'Lee', emailAddress: 'ann@contoso.com' })],
     });
-    expect(action.itglue).toEqual({ kind: 'mirrored', contactId: 'c1', psaContactId: 500 });
-    expect(action.bms).toMatchObject({
+    expect(action.doc).toEqual({ kind: 'mirrored', contactId: 'c1', psaContactId: 500 });
+    expect(action.psa).toMatchObject({
       kind: 'update',
       contactId: 500,
       fields: { jobTitle: 'Controller', emailAddress: 'ann@contoso.com' },
@@ -255,8 +250,8 @@ describe("mirrored by IT Glue's PSA sync", () => {
     const first = tenantInput({ users: [ann], contacts: [mirrored], psaContacts: [bms500] });
     const applied = applyInMemory(first, planTenantSync(first));
     const action = planTenantSync(applied).actions[0]!;
-    expect(action).toMatchObject({ outcome: 'unchanged', rule: 'link', itglue: { kind: 'mirrored' } });
-    expect(action.bms).toEqual({ kind: 'unchanged', contactId: 500 });
+    expect(action).toMatchObject({ outcome: 'unchanged', rule: 'link', doc: { kind: 'mirrored' } });
+    expect(action.psa).toEqual({ kind: 'unchanged', contactId: 500 });
     expect(action.reasons.map((r) => r.code)).not.toContain('psa-mirrored');
   });
 
@@ -270,14 +265,14 @@ describe("mirrored by IT Glue's PSA sync", () => {
     });
     const plan = planTenantSync(tenantInput({ users: [ann, namesake], contacts: [mirrored], psaContacts: [bms500] }));
     const [first, second] = plan.actions;
-    expect(first).toMatchObject({ itglue: { kind: 'mirrored' }, bms: { kind: 'update', contactId: 500 } });
-    expect(second).toMatchObject({ itglue: { kind: 'create' }, bms: { kind: 'create' } });
+    expect(first).toMatchObject({ doc: { kind: 'mirrored' }, psa: { kind: 'update', contactId: 500 } });
+    expect(second).toMatchObject({ doc: { kind: 'create' }, psa: { kind: 'create' } });
   });
 
   it('writes nothing to BMS, saying why, when the account lacks the mirrored BMS contact', () => {
     const action = planOne({ users: [ann], contacts: [mirrored], psaContacts: [] });
-    expect(action.itglue.kind).toBe('mirrored');
-    expect(action.bms).toEqual({ kind: 'none', contactId: 500 });
+    expect(action.doc.kind).toBe('mirrored');
+    expect(action.psa).toEqual({ kind: 'none', contactId: 500 });
     expect(action.reasons.map((r) => r.code)).toContain('psa-mirror-missing');
     expect(actionWrites(action)).toBe(false);
   });
@@ -291,8 +286,8 @@ describe("mirrored by IT Glue's PSA sync", () => {
       users: tenantInput({ users: [{ ...ann, accountEnabled: false }] }).users,
     }).actions[0]!;
     expect(action.outcome).toBe('inactivated');
-    expect(action.itglue).toEqual({ kind: 'mirrored', contactId: 'c1', psaContactId: 500 });
-    expect(action.bms).toMatchObject({ kind: 'inactivate', contactId: 500 });
+    expect(action.doc).toEqual({ kind: 'mirrored', contactId: 'c1', psaContactId: 500 });
+    expect(action.psa).toMatchObject({ kind: 'inactivate', contactId: 500 });
   });
 });
 
@@ -305,7 +300,7 @@ describe('field ownership', () => {
       emails: [work('ann@contoso.com')],
     });
     const action = planOne({ users: [{ ...ann, jobTitle: null }], contacts: [contact] });
-    expect(action.itglue.kind === 'update' && action.itglue.patch.title).toBeUndefined();
+    expect(action.doc.kind === 'update' && action.doc.patch.title).toBeUndefined();
   });
 
   it('erases it when blankNeverOverwrites is off', () => {
@@ -320,7 +315,7 @@ describe('field ownership', () => {
       contacts: [contact],
       settings: { blankNeverOverwrites: false },
     });
-    expect(action.itglue.kind === 'update' && action.itglue.patch.title).toBeNull();
+    expect(action.doc.kind === 'update' && action.doc.patch.title).toBeNull();
   });
 
   it('keeps the older primary email as a non-primary email', () => {
@@ -330,7 +325,7 @@ describe('field ownership', () => {
       emails: [work('ann.lee@contoso.com'), work('ann@contoso.com', false, 'Home')],
     });
     const action = planOne({ users: [ann], contacts: [contact] });
-    expect(action.itglue.kind === 'update' && action.itglue.patch.emails).toEqual([
+    expect(action.doc.kind === 'update' && action.doc.patch.emails).toEqual([
       { value: 'ann.lee@contoso.com', primary: false, label: 'Work' },
       { value: 'ann@contoso.com', primary: true, label: 'Home' },
     ]);
@@ -342,9 +337,9 @@ describe('field ownership', () => {
     // A technician adds a phone and an email by hand.
     const withHandEdits = {
       ...applied,
-      itglue: {
-        ...applied.itglue,
-        contacts: applied.itglue.contacts.map((c) => ({
+      doc: {
+        ...applied.doc,
+        contacts: applied.doc.contacts.map((c) => ({
           ...c,
           phones: [...c.phones, { value: '2025550143', extension: null, primary: false, label: 'Home' }],
           emails: [...c.emails, { value: 'ann.private@gmail.com', primary: false, label: 'Home' }],
@@ -355,14 +350,14 @@ describe('field ownership', () => {
       users: [{ ...ann, businessPhones: ['+1 415 555 9999'], proxyAddresses: ['SMTP:ann@contoso.com'] }],
     }).users;
     const action = planTenantSync({ ...withHandEdits, users: changed }).actions[0]!;
-    expect(action.itglue.kind).toBe('update');
-    if (action.itglue.kind !== 'update') return;
-    expect(action.itglue.patch.phones?.map((p) => `${p.value}:${p.label}:${p.primary}`)).toEqual([
+    expect(action.doc.kind).toBe('update');
+    if (action.doc.kind !== 'update') return;
+    expect(action.doc.patch.phones?.map((p) => `${p.value}:${p.label}:${p.primary}`)).toEqual([
       '4155550000:Mobile:false',
       '2025550143:Home:false',
       '4155559999:Work:true',
     ]);
-    expect(action.itglue.patch.emails?.map((e) => e.value)).toEqual(['ann@contoso.com', 'ann.private@gmail.com']);
+    expect(action.doc.patch.emails?.map((e) => e.value)).toEqual(['ann@contoso.com', 'ann.private@gmail.com']);
   });
 
   it('recognizes a phone stored in national digits as the same number', () => {
@@ -375,7 +370,7 @@ describe('field ownership', () => {
       phones: [{ value: '4155552671', extension: null, primary: true, label: 'Work' }],
     });
     const action = planOne({ users: [{ ...ann, mobilePhone: null }], contacts: [contact] });
-    expect(action.itglue).toEqual({ kind: 'unchanged', contactId: 'c1' });
+    expect(action.doc).toEqual({ kind: 'unchanged', contactId: 'c1' });
   });
 });
 
@@ -384,12 +379,12 @@ describe('primary phone', () => {
 
   it('makes the mobile primary when primaryType is mobile', () => {
     const action = planOne({ users: [ann], settings: { phones: { primaryType: 'mobile' } } });
-    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('+14155550000');
+    expect(action.psa.kind === 'create' && action.psa.fields.phoneNumber).toBe('+14155550000');
   });
 
   it('falls back to the other type when the preferred one is blank', () => {
     const action = planOne({ users: [{ ...ann, businessPhones: [] }] });
-    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('+14155550000');
+    expect(action.psa.kind === 'create' && action.psa.fields.phoneNumber).toBe('+14155550000');
   });
 
   it('keeps the primary phone the contact has when setPrimary is off', () => {
@@ -400,37 +395,37 @@ describe('primary phone', () => {
       phones: [{ value: '2025550143', extension: null, primary: true, label: 'Main' }],
     });
     const action = planOne({ users: [ann], contacts: [contact], settings: { phones: { setPrimary: false } } });
-    expect(action.itglue.kind === 'update' && action.itglue.patch.phones?.filter((p) => p.primary)).toEqual([
+    expect(action.doc.kind === 'update' && action.doc.patch.phones?.filter((p) => p.primary)).toEqual([
       { value: '2025550143', extension: null, primary: true, label: 'Main' },
     ]);
-    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('+12025550143');
+    expect(action.psa.kind === 'create' && action.psa.fields.phoneNumber).toBe('+12025550143');
   });
 
   it('holds the contact from BMS, with the reason, when there is no phone and no replacement', () => {
     const action = planOne({ users: [noPhones] });
     expect(action.outcome).toBe('held');
-    expect(action.itglue.kind).toBe('create');
-    expect(action.bms.kind).toBe('held');
+    expect(action.doc.kind).toBe('create');
+    expect(action.psa.kind).toBe('held');
     expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'no-primary-phone' }));
   });
 
   it('writes the literal replacement to BMS only: IT Glue keeps no phone', () => {
     const first = tenantInput({ users: [noPhones], settings: { phones: { blankReplacement: '000-000-0000' } } });
     const action = planTenantSync(first).actions[0]!;
-    expect(action.itglue.kind === 'create' && action.itglue.fields.phones).toEqual([]);
-    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('000-000-0000');
+    expect(action.doc.kind === 'create' && action.doc.fields.phones).toEqual([]);
+    expect(action.psa.kind === 'create' && action.psa.fields.phoneNumber).toBe('000-000-0000');
     expect(action.outcome).toBe('synced');
     // Re-planning what was written changes nothing, and a matched contact without a phone gets none either.
     const applied = applyInMemory(first, planTenantSync(first));
     const again = planTenantSync(applied).actions[0]!;
-    expect([again.itglue.kind, again.bms.kind]).toEqual(['unchanged', 'unchanged']);
+    expect([again.doc.kind, again.psa.kind]).toEqual(['unchanged', 'unchanged']);
     const matched = planOne({
       users: [noPhones],
       contacts: [docContact('c1', { firstName: 'Ann', lastName: 'Lee', emails: [work('ann@contoso.com')] })],
       settings: { phones: { blankReplacement: '000-000-0000' } },
     });
-    expect(matched.itglue.kind === 'update' && matched.itglue.patch.phones).toBeFalsy();
-    expect(matched.bms.kind === 'create' && matched.bms.fields.phoneNumber).toBe('000-000-0000');
+    expect(matched.doc.kind === 'update' && matched.doc.patch.phones).toBeFalsy();
+    expect(matched.psa.kind === 'create' && matched.psa.fields.phoneNumber).toBe('000-000-0000');
   });
 
   it('adds the literal replacement as the primary Work phone of IT Glue too with blankReplacementEverywhere', () => {
@@ -438,10 +433,10 @@ describe('primary phone', () => {
       users: [noPhones],
       settings: { phones: { blankReplacement: '000-000-0000', blankReplacementEverywhere: true } },
     });
-    expect(action.itglue.kind === 'create' && action.itglue.fields.phones).toEqual([
+    expect(action.doc.kind === 'create' && action.doc.fields.phones).toEqual([
       { value: '0000000000', extension: null, primary: true, label: 'Work' },
     ]);
-    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe('000-000-0000');
+    expect(action.psa.kind === 'create' && action.psa.fields.phoneNumber).toBe('000-000-0000');
   });
 
   it('leaves a placeholder IT Glue holds from before where it is, once the setting no longer says everywhere', () => {
@@ -452,7 +447,7 @@ describe('primary phone', () => {
       ...applied,
       settings: { ...applied.settings, phones: { ...applied.settings.phones, blankReplacementEverywhere: false } },
     }).actions[0]!;
-    expect([later.itglue.kind, later.bms.kind]).toEqual(['unchanged', 'unchanged']);
+    expect([later.doc.kind, later.psa.kind]).toEqual(['unchanged', 'unchanged']);
   });
 
   it('uses the tenant main number for "tenantMain", and drops it once Microsoft has a phone', () => {
@@ -462,13 +457,13 @@ describe('primary phone', () => {
       organizationPhone: '+1 206 555 0100',
     });
     const plan = planTenantSync(first);
-    expect(plan.actions[0]!.bms.kind === 'create' && plan.actions[0]!.bms.fields.phoneNumber).toBe('+12065550100');
+    expect(plan.actions[0]!.psa.kind === 'create' && plan.actions[0]!.psa.fields.phoneNumber).toBe('+12065550100');
     const applied = applyInMemory(first, plan);
     const next = planTenantSync({
       ...applied,
       users: tenantInput({ users: [{ ...noPhones, businessPhones: ['415 555 2671'] }] }).users,
     }).actions[0]!;
-    expect(next.itglue.kind === 'update' && next.itglue.patch.phones).toEqual([
+    expect(next.doc.kind === 'update' && next.doc.patch.phones).toEqual([
       { value: '4155552671', extension: null, primary: true, label: 'Work' },
     ]);
   });
@@ -480,22 +475,22 @@ describe('primary phone', () => {
       organizationPhone: '+1 206 555 0100',
     });
     const plan = planTenantSync(first);
-    expect(plan.actions[0]!.itglue.kind === 'create' && plan.actions[0]!.itglue.fields.phones).toEqual([
+    expect(plan.actions[0]!.doc.kind === 'create' && plan.actions[0]!.doc.fields.phones).toEqual([
       { value: '2065550100', extension: null, primary: true, label: 'Work' },
     ]);
     const applied = applyInMemory(first, plan);
-    expect(planTenantSync(applied).actions[0]!.itglue.kind).toBe('unchanged');
+    expect(planTenantSync(applied).actions[0]!.doc.kind).toBe('unchanged');
   });
 
   it('writes a number of another country with its calling code, and re-planning changes nothing', () => {
     const first = tenantInput({ users: [{ ...ann, businessPhones: ['+44 20 7946 0000'], mobilePhone: null }] });
     const plan = planTenantSync(first);
-    expect(plan.actions[0]!.itglue.kind === 'create' && plan.actions[0]!.itglue.fields.phones).toEqual([
+    expect(plan.actions[0]!.doc.kind === 'create' && plan.actions[0]!.doc.fields.phones).toEqual([
       { value: '442079460000', extension: null, primary: true, label: 'Work' },
     ]);
-    expect(plan.actions[0]!.bms.kind === 'create' && plan.actions[0]!.bms.fields.phoneNumber).toBe('+442079460000');
+    expect(plan.actions[0]!.psa.kind === 'create' && plan.actions[0]!.psa.fields.phoneNumber).toBe('+442079460000');
     const applied = applyInMemory(first, plan);
-    expect(planTenantSync(applied).actions.every((a) => a.itglue.kind === 'unchanged')).toBe(true);
+    expect(planTenantSync(applied).actions.every((a) => a.doc.kind === 'unchanged')).toBe(true);
   });
 
   it("writes a GB tenant's GB number in its national form with the trunk prefix, and re-planning changes nothing", () => {
@@ -504,17 +499,17 @@ describe('primary phone', () => {
       settings: { phones: { defaultRegion: 'GB' } },
     });
     const plan = planTenantSync(first);
-    expect(plan.actions[0]!.itglue.kind === 'create' && plan.actions[0]!.itglue.fields.phones).toEqual([
+    expect(plan.actions[0]!.doc.kind === 'create' && plan.actions[0]!.doc.fields.phones).toEqual([
       { value: '02079460000', extension: null, primary: true, label: 'Work' },
     ]);
     const applied = applyInMemory(first, plan);
-    expect(planTenantSync(applied).actions.every((a) => a.itglue.kind === 'unchanged')).toBe(true);
+    expect(planTenantSync(applied).actions.every((a) => a.doc.kind === 'unchanged')).toBe(true);
   });
 
   it('reports an invalid Microsoft phone and does not write it', () => {
     const action = planOne({ users: [{ ...ann, businessPhones: ['555'], mobilePhone: null }] });
     expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'invalid-phone', field: 'businessPhones' }));
-    expect(action.bms.kind).toBe('held');
+    expect(action.psa.kind).toBe('held');
   });
 
   it.each([
@@ -524,29 +519,29 @@ describe('primary phone', () => {
     ['US', '(415) 555-2671 x12', '+14155552671 x12'],
   ])('pushes a %s number to BMS in E.164', (usageLocation, raw, expected) => {
     const action = planOne({ users: [{ ...ann, usageLocation, businessPhones: [raw] }] });
-    expect(action.bms.kind === 'create' && action.bms.fields.phoneNumber).toBe(expected);
+    expect(action.psa.kind === 'create' && action.psa.fields.phoneNumber).toBe(expected);
   });
 });
 
 describe('location', () => {
   it('defaults to the organization primary location, and the BMS location of the same name', () => {
     const action = planOne({ users: [ann] });
-    expect(action.itglue.kind === 'create' && action.itglue.fields.locationId).toBe('10');
-    expect(action.bms.kind === 'create' && action.bms.fields.locationId).toBe(11);
+    expect(action.doc.kind === 'create' && action.doc.fields.locationId).toBe('10');
+    expect(action.psa.kind === 'create' && action.psa.fields.locationId).toBe(11);
   });
 
   it('uses the location named by location.default', () => {
     const action = planOne({ users: [ann], settings: { location: { default: 'london office' } } });
-    expect(action.itglue.kind === 'create' && action.itglue.fields.locationId).toBe('20');
-    expect(action.bms.kind === 'create' && action.bms.fields.locationId).toBe(21);
+    expect(action.doc.kind === 'create' && action.doc.fields.locationId).toBe('20');
+    expect(action.psa.kind === 'create' && action.psa.fields.locationId).toBe(21);
   });
 
   it('uses the user officeLocation under the officeLocation strategy, else the default', () => {
     const settings = { location: { strategy: 'officeLocation' as const } };
-    expect(planOne({ users: [{ ...ann, officeLocation: 'London  Office' }], settings }).itglue).toMatchObject({
+    expect(planOne({ users: [{ ...ann, officeLocation: 'London  Office' }], settings }).doc).toMatchObject({
       fields: { locationId: '20' },
     });
-    expect(planOne({ users: [{ ...ann, officeLocation: 'Paris' }], settings }).itglue).toMatchObject({
+    expect(planOne({ users: [{ ...ann, officeLocation: 'Paris' }], settings }).doc).toMatchObject({
       fields: { locationId: '10' },
     });
   });
@@ -559,7 +554,7 @@ describe('location', () => {
       locationId: '20',
     });
     const action = planOne({ users: [ann], contacts: [contact] });
-    expect(action.itglue.kind === 'update' && action.itglue.patch.locationId).toBeUndefined();
+    expect(action.doc.kind === 'update' && action.doc.patch.locationId).toBeUndefined();
   });
 
   it('holds the contact when the organization has no location; locations are never created', () => {
@@ -570,14 +565,14 @@ describe('location', () => {
 
   it('falls back to the BMS main location when no BMS location has the IT Glue name', () => {
     const action = planOne({ users: [ann], docLocations: [{ id: '30', name: 'Warehouse', primary: true }] });
-    expect(action.bms.kind === 'create' && action.bms.fields.locationId).toBe(11);
+    expect(action.psa.kind === 'create' && action.psa.fields.locationId).toBe(11);
   });
 });
 
 describe('held for BMS types', () => {
   it('holds with the setting named when the email type is unknown', () => {
     const action = planOne({ users: [ann], settings: { psa: { emailType: 'Business' } } });
-    expect(action.bms.kind).toBe('held');
+    expect(action.psa.kind).toBe('held');
     expect(action.reasons).toContainEqual(
       expect.objectContaining({ code: 'unknown-email-type', message: expect.stringContaining('psa.emailType') }),
     );
@@ -594,7 +589,7 @@ describe('disputes and operator decisions', () => {
   it('writes nothing for a disputed user and names the candidates', () => {
     const action = planOne({ users: [plain], contacts: twins });
     expect(action.outcome).toBe('disputed');
-    expect(action.itglue).toEqual({ kind: 'disputed', candidateIds: ['c1', 'c2'] });
+    expect(action.doc).toEqual({ kind: 'disputed', candidateIds: ['c1', 'c2'] });
     expect(actionWrites(action)).toBe(false);
     // By name, with the id that tells them apart: a person reads who, not only "(c1, c2)".
     expect(action.reasons[0]?.message).toBe(
@@ -604,8 +599,8 @@ describe('disputes and operator decisions', () => {
 
   it('creates a new contact when an operator chose create', () => {
     expect(
-      planOne({ users: [plain], contacts: twins, decisions: [{ userId: 'u1', side: 'itglue', choice: 'create' }] })
-        .itglue.kind,
+      planOne({ users: [plain], contacts: twins, decisions: [{ userId: 'u1', side: 'itglue', choice: 'create' }] }).doc
+        .kind,
     ).toBe('create');
   });
 
@@ -622,7 +617,7 @@ describe('disputes and operator decisions', () => {
   it('links to the contact an operator chose', () => {
     const action = planOne({ users: [plain], contacts: twins, links: [link('u1', 'c2')] });
     expect(action.rule).toBe('link');
-    expect(action.itglue.kind === 'update' && action.itglue.contactId).toBe('c2');
+    expect(action.doc.kind === 'update' && action.doc.contactId).toBe('c2');
   });
 });
 
@@ -634,19 +629,19 @@ describe('input IT Glue or BMS would refuse', () => {
       proxyAddresses: [],
     });
     const action = planTenantSync(tenantInput({ users: [user] })).actions[0]!;
-    expect(action).toMatchObject({ outcome: 'held', itglue: { kind: 'none' }, bms: { kind: 'none' } });
+    expect(action).toMatchObject({ outcome: 'held', doc: { kind: 'none' }, psa: { kind: 'none' } });
     expect(action.reasons.at(-1)).toMatchObject({ code: 'no-valid-email', field: 'mail' });
   });
 
   it('shortens names and titles to what each system takes, the same way every time', () => {
     const input = {
       ...tenantInput({ users: [{ ...ann, jobTitle: 'T'.repeat(300), surname: `${'L'.repeat(99)}😀tail` }] }),
-      textLimits: { itglue: 255, bms: 100 },
+      textLimits: { doc: 255, psa: 100 },
     };
     const plan = planTenantSync(input);
     const action = plan.actions[0]!;
-    expect(action.itglue.kind === 'create' && action.itglue.fields.title).toBe('T'.repeat(255));
-    expect(action.bms.kind === 'create' && action.bms.fields.lastName).toBe('L'.repeat(99));
+    expect(action.doc.kind === 'create' && action.doc.fields.title).toBe('T'.repeat(255));
+    expect(action.psa.kind === 'create' && action.psa.fields.lastName).toBe('L'.repeat(99));
     expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'shortened', field: 'title' }));
     expect(planTenantSync(applyInMemory(input, plan)).actions.filter(actionWrites)).toEqual([]);
   });

@@ -10,10 +10,10 @@ const waiting: UserResult = {
   displayName: 'Ann Lee',
   outcome: 'pending-approval',
   rule: 'link',
-  itglue: 'none',
-  bms: 'none',
-  itglueContactId: null,
-  bmsContactId: 500,
+  doc: 'none',
+  psa: 'none',
+  docContactId: null,
+  psaContactId: 500,
   reasons: [
     { code: 'deleted', message: 'The user is gone from Microsoft 365.' },
     {
@@ -29,7 +29,7 @@ describe('texts a technician reads', () => {
   it('a row waiting for approval says what approving does in BMS, and leaves IT Glue as it is', () => {
     const [head] = userLines(waiting);
     expect(head).toContain('IT Glue: none, BMS: inactivate on approval');
-    expect(userLines({ ...waiting, outcome: 'inactivated', bms: 'inactivate' })[0]).toContain('BMS: inactivate');
+    expect(userLines({ ...waiting, outcome: 'inactivated', psa: 'inactivate' })[0]).toContain('BMS: inactivate');
   });
 
   it("an operator's action reads as one sentence, the person before the channel", () => {

@@ -15,8 +15,8 @@ import { writeLines, writeOut } from '../terminal-text.ts';
 /** IT Glue and BMS to read the candidates from, when this config has their credentials. */
 function readersOf(context: CliContext) {
   try {
-    const { itglue, bms } = context.apis();
-    return { itglue, bms };
+    const { doc, psa } = context.apis();
+    return { doc, psa };
   } catch {
     return null;
   }

@@ -1,3 +1,4 @@
+import { apiHistory, apiTenant } from '../../web/api-shapes.ts';
 import type { Command } from 'commander';
 import { shownPersonName } from '../../normalize/name.ts';
 import { linkedByText, type SyncDisabled } from '../../domain/link.ts';
@@ -21,9 +22,9 @@ function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings): st
   const found = deepLinks(ids, settings);
   return [
     `Microsoft Entra: ${found.microsoft}`,
-    ...(found.itglue === null ? [] : [`IT Glue: ${found.itglue}`]),
-    ...(found.itglueHint === null ? [] : [`IT Glue: ${found.itglueHint}`]),
-    ...(found.bms === null ? [] : [`BMS: ${found.bms}`]),
+    ...(found.doc === null ? [] : [`IT Glue: ${found.doc}`]),
+    ...(found.docHint === null ? [] : [`IT Glue: ${found.docHint}`]),
+    ...(found.psa === null ? [] : [`BMS: ${found.psa}`]),
   ];
 }
 
@@ -32,7 +33,7 @@ function historyText(entry: HistoryEntry): string {
   const by = entry.action === null ? '' : ` (${entry.action.actor})`;
   if (entry.result === null) return entry.action === null ? '' : actionBy(entry.action.summary, entry.action.actor);
   const r = entry.result;
-  const what = `${(entry.action === null ? r.outcome : `sync now: ${r.outcome}`).padEnd(14)} IT Glue ${r.itglue}, BMS ${r.bms}`;
+  const what = `${(entry.action === null ? r.outcome : `sync now: ${r.outcome}`).padEnd(14)} IT Glue ${r.doc}, BMS ${r.psa}`;
   return `${what}${by}${r.reasons.length === 0 ? '' : ` — ${r.reasons.map((x) => x.message).join(' ')}`}`;
 }
 
@@ -48,7 +49,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .action((name: string, options: { json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store, config }) => {
+        async ({ store, config, targets }) => {
           const { tenantId, user } = await userNamed(store, name);
           const tenant = await store.getTenant(tenantId);
           const link = await store.getLink(tenantId, user.id);
@@ -56,7 +57,14 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           const lastSync = history.find((h) => h.result !== null);
           const decisions = await store.decisionsOf(tenantId, user.id);
           if (options.json === true) {
-            writeOut(`${JSON.stringify({ tenant, user, link, history, decisions })}\n`);
+            const shown = {
+              tenant: tenant === null ? null : apiTenant(tenant, targets),
+              user,
+              link,
+              history: apiHistory(history, targets),
+              decisions,
+            };
+            writeOut(`${JSON.stringify(shown)}\n`);
             return;
           }
           const lines = [
@@ -73,7 +81,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
               {
                 tenantId,
                 userId: user.id,
-                itglueOrganizationId: tenant?.itglueOrganizationId ?? null,
+                itglueOrganizationId: tenant?.docCustomerId ?? null,
                 docContactId: link?.docContactId ?? null,
                 psaContactId: link?.psaContactId ?? null,
               },
@@ -81,7 +89,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             ),
             lastSync === undefined
               ? 'Not synced yet.'
-              : `Last sync: ${lastSync.at} — ${lastSync.result!.outcome} (IT Glue ${lastSync.result!.itglue}, BMS ${lastSync.result!.bms})`,
+              : `Last sync: ${lastSync.at} — ${lastSync.result!.outcome} (IT Glue ${lastSync.result!.doc}, BMS ${lastSync.result!.psa})`,
             ...(history.length === 0 ? [] : ['History:']),
             ...history.map((h) => `  ${h.at}  ${historyText(h)}`),
           ];
@@ -196,7 +204,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             `Contacts ${shownPersonName(user) ?? user.userPrincipalName} can be linked to, the closest first:`,
           ];
           for (const system of ['itglue', 'bms'] as const) {
-            if (system === 'bms' && systems.bms === null) continue;
+            if (system === 'bms' && systems.psa === null) continue;
             const candidates = await linkCandidates(context.store, systems, tenantId, user.id, system).catch(
               (error: Error) => error,
             );

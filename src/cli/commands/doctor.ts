@@ -74,7 +74,7 @@ async function notificationsCheck(publicUrl: string | null, store: StateStore): 
       detail: `${endpoint} did not answer (${(error as Error).message}): run contactsync serve (or daemon), and forward that address to it over HTTPS. The app needs no permission beyond User.Read.All.`,
     };
   }
-  const tenants = (await store.listTenants()).filter((t) => t.itglueOrganizationId !== null);
+  const tenants = (await store.listTenants()).filter((t) => t.docCustomerId !== null);
   const records = new Map((await new SubscriptionStore(store.db).list()).map((r) => [r.tenantId, r]));
   const modes = tenants.map((t) => ({ tenant: t, mode: deliveryModeOf(records.get(t.id) ?? null, publicUrl) }));
   const polled = modes.filter((m) => m.mode.mode === 'poll');
@@ -205,7 +205,7 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
         };
         checks.push({ name: 'database', state: 'ok', detail: `${context.databaseLocation} (migrated)` });
         const recorder = options.capture === undefined ? null : responseRecorder(resolve(options.capture));
-        const { directory, itglue, bms } = context.apis(recorder === null ? {} : { record: recorder.record });
+        const { directory, doc: itglue, psa: bms } = context.apis(recorder === null ? {} : { record: recorder.record });
         const { microsoft } = context.config;
         const tenants = await context.store.listTenants();
         const probes = [
@@ -250,17 +250,17 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
                 ? `none yet: add "subdomain": "${seen}" under itglue in the config (IT Glue says the account is https://${seen}.itglue.com)`
                 : 'none yet: add "subdomain" under itglue in the config (the MSP in https://MSP.itglue.com)',
         });
-        const organizations = tenants.filter((t) => t.itglueOrganizationId !== null);
+        const organizations = tenants.filter((t) => t.docCustomerId !== null);
         for (const tenant of organizations)
           await check(
             `IT Glue locations of ${tenant.displayName}`,
             async () =>
-              `${listed(await itglue.listLocations(tenant.itglueOrganizationId!), false)} (setting location.default)`,
+              `${listed(await itglue.listLocations(tenant.docCustomerId!), false)} (setting location.default)`,
           );
         if (recorder !== null && organizations[0] !== undefined)
           await check(
             'IT Glue contacts',
-            async () => `${(await itglue.listContacts(organizations[0]!.itglueOrganizationId!)).length} read`,
+            async () => `${(await itglue.listContacts(organizations[0]!.docCustomerId!)).length} read`,
           );
         if (bms !== null) {
           const bmsOk = await check(
@@ -268,15 +268,15 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
             async () => `signed in; ${(await bms.listAccounts()).length} accounts`,
           );
           if (bmsOk) checks.push(...(await bmsTypeChecks(context, bms)));
-          const accounts = bmsOk ? tenants.filter((t) => t.bmsAccountId !== null) : [];
+          const accounts = bmsOk ? tenants.filter((t) => t.psaCustomerId !== null) : [];
           for (const tenant of accounts)
             await check(
               `Kaseya BMS locations of ${tenant.displayName}`,
-              async () => `${listed(await bms.listLocations(tenant.bmsAccountId!), false)}`,
+              async () => `${listed(await bms.listLocations(tenant.psaCustomerId!), false)}`,
             );
           if (recorder !== null && accounts[0] !== undefined)
             await check('Kaseya BMS contacts', async () => {
-              const accountId = accounts[0]!.bmsAccountId!;
+              const accountId = accounts[0]!.psaCustomerId!;
               const contacts = await bms.listContacts(accountId);
               const first = contacts[0];
               if (first !== undefined) {

@@ -1,3 +1,4 @@
+import { reportedUser } from '../../sync/report.ts';
 import type { Command } from 'commander';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
@@ -25,13 +26,13 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
         await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
-        if (only !== null && only.itglueOrganizationId === null) throw unmappedProblem(only);
+        if (only !== null && only.docCustomerId === null) throw unmappedProblem(only);
         const results: TenantRunResult[] =
           only === null ? await runner.runAll({ dryRun: true }) : [await runner.runTenant(only.id, { dryRun: true })];
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
         if (options.json === true) {
           writeOut(
-            `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`,
+            `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users.map((u) => reportedUser(u, context.targets)) })) })}\n`,
           );
           return;
         }

@@ -1,3 +1,4 @@
+import { reportedUser } from '../../sync/report.ts';
 import { MAX_AUDIT_LISTED, MAX_RUNS_LISTED } from '../../operations/list-limit.ts';
 import { limitOf } from '../option-parsers.ts';
 import { countsSummary, runCountsText } from '../../sync/run-counts.ts';
@@ -69,11 +70,11 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
     .action((id: string, options: { all?: boolean; json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const run = await runNamed(store, id);
           const users = await store.resultsOfRun(run.id);
           if (options.json === true) {
-            writeOut(`${JSON.stringify({ run, users })}\n`);
+            writeOut(`${JSON.stringify({ run, users: users.map((u) => reportedUser(u, targets)) })}\n`);
             return;
           }
           const tenant = await store.getTenant(run.tenantId);

@@ -79,6 +79,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         const app = await buildWebApp({
           services: {
             store,
+            targets: context.targets,
             alerts: context.alerts,
             apis,
             queue,
@@ -160,7 +161,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
         const stopped = untilStopped();
         void daemon?.start();
         if (daemon !== null)
-          writeOut(firstPassLine((await store.listTenants()).filter((t) => t.itglueOrganizationId !== null).length));
+          writeOut(firstPassLine((await store.listTenants()).filter((t) => t.docCustomerId !== null).length));
         await stopped;
         stopAlerts();
         // No new request and no new daemon run; those in flight end before the database is closed under them.

@@ -1,3 +1,4 @@
+import { reportedUser } from '../../sync/report.ts';
 import type { Command } from 'commander';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
@@ -29,7 +30,7 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
         await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
-        if (only !== null && only.itglueOrganizationId === null) throw unmappedProblem(only);
+        if (only !== null && only.docCustomerId === null) throw unmappedProblem(only);
         const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
         const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
         const runOptions = {
@@ -46,7 +47,7 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
         }
         if (options.json === true)
           writeOut(
-            `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users })) })}\n`,
+            `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users.map((u) => reportedUser(u, context.targets)) })) })}\n`,
           );
         else {
           writeOut(`${summaryTable(results, names)}\n`);

@@ -51,13 +51,13 @@ function tenantTable(rows: readonly (TenantRecord & { readonly openConflicts: nu
     ['tenant', 'IT Glue organization', 'BMS account', 'mapped', 'status', 'open conflicts', 'tenant id'],
     rows.map((t) => [
       t.displayName,
-      t.itglueOrganizationId === null ? '-' : (t.itglueOrganizationName ?? `id ${t.itglueOrganizationId}`),
-      t.bmsAccountId === null
-        ? t.itglueOrganizationId === null
+      t.docCustomerId === null ? '-' : (t.docCustomerName ?? `id ${t.docCustomerId}`),
+      t.psaCustomerId === null
+        ? t.docCustomerId === null
           ? '-'
           : 'none (IT Glue only)'
-        : (t.bmsAccountName ?? `id ${t.bmsAccountId}`),
-      t.itglueOrganizationId === null ? 'no' : t.mapping === 'auto' ? 'by name' : 'by hand',
+        : (t.psaCustomerName ?? `id ${t.psaCustomerId}`),
+      t.docCustomerId === null ? 'no' : t.mapping === 'auto' ? 'by name' : 'by hand',
       t.status,
       String(t.openConflicts),
       t.id,
@@ -136,13 +136,13 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             );
             return;
           }
-          if (options.bms === undefined && context.apis().bms !== null)
+          if (options.bms === undefined && context.apis().psa !== null)
             throw new Error('Give the BMS account too: --bms "NAME", or --bms none to sync IT Glue only.');
           const message = await mapTenant(
             context.store,
             context.apis(),
             tenant,
-            { itglue: options.itglue, bms: options.bms === undefined || options.bms === 'none' ? null : options.bms },
+            { doc: options.itglue, psa: options.bms === undefined || options.bms === 'none' ? null : options.bms },
             { force: options.force ?? null, confirmNames: options.confirm === true },
             { force: 'add --force "the reason"', confirm: 'add --confirm' },
             actor(),

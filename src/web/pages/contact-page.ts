@@ -74,21 +74,21 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const columns = [
       {
         name: 'Microsoft 365',
-        key: 'microsoft' as 'microsoft' | 'itglue' | 'bms',
+        key: 'microsoft' as 'microsoft' | 'doc' | 'psa',
         link: view.links.microsoft as string | null,
         problem: null as string | null,
       },
       {
         name: 'IT Glue',
-        key: 'itglue' as const,
-        link: view.links.itglue,
-        problem: view.link === null ? 'not linked yet' : view.unreadable.itglue,
+        key: 'doc' as const,
+        link: view.links.doc,
+        problem: view.link === null ? 'not linked yet' : view.unreadable.doc,
       },
       {
         name: 'BMS',
-        key: 'bms' as const,
-        link: view.links.bms,
-        problem: view.link?.psaContactId == null ? 'no BMS contact' : view.unreadable.bms,
+        key: 'psa' as const,
+        link: view.links.psa,
+        problem: view.link?.psaContactId == null ? 'no BMS contact' : view.unreadable.psa,
       },
     ];
     const last = view.history.find((h) => h.result !== null);
@@ -148,7 +148,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
             </tbody>
           </table>
         </div>
-        ${view.links.itglueHint === null ? '' : html`<p class="muted" data-hint="itglue-link">${view.links.itglueHint}</p>`}
+        ${view.links.docHint === null ? '' : html`<p class="muted" data-hint="itglue-link">${view.links.docHint}</p>`}
         <h2>History</h2>
         ${historyTable(view.history)}`,
     );
@@ -267,7 +267,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         <h2>IT Glue</h2>
         ${await picker('itglue')}
         ${
-          apis.bms === null || view.tenant.bmsAccountId === null
+          apis.psa === null || view.tenant.psaCustomerId === null
             ? ''
             : html`<h2>BMS</h2>
                 ${await picker('bms')}`

@@ -48,7 +48,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     const names = new Map(tenants.map((t) => [t.id, t.displayName]));
     const modeOf = (tenantId: string) => modes?.get(tenantId) ?? { mode: 'poll', why: 'read every pollSeconds' };
     // How each mode gets its changes is said once, under the table; a row says only what differs from that.
-    const usual = usualReasons(tenants.filter((t) => t.itglueOrganizationId !== null).map((t) => modeOf(t.id)));
+    const usual = usualReasons(tenants.filter((t) => t.docCustomerId !== null).map((t) => modeOf(t.id)));
     return tools.send(
       request,
       reply,
@@ -86,7 +86,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                           </td>
                           <td data-label="Changes" class="delivery">
                             ${
-                              tenant.itglueOrganizationId === null
+                              tenant.docCustomerId === null
                                 ? ''
                                 : html`<span class="badge ${modeOf(tenant.id).mode === 'push' ? 'ok' : ''}"
                                       >${modeOf(tenant.id).mode}</span

@@ -10,14 +10,14 @@ import { actorOf, type WebServices } from '../web-context.ts';
 import { field, param } from './shared.ts';
 
 interface MappingForm {
-  readonly itglue: string;
-  readonly bms: string;
+  readonly doc: string;
+  readonly psa: string;
   readonly force: string;
   readonly confirm: boolean;
 }
 
 /** The choice a confirmation was given for: a confirmation does not carry over to another choice. */
-const pairOf = (form: MappingForm | null): string => (form === null ? '' : `${form.itglue}|${form.bms}`);
+const pairOf = (form: MappingForm | null): string => (form === null ? '' : `${form.doc}|${form.psa}`);
 
 const tenantPath = (tenant: TenantRecord) => `/tenants/${encodeURIComponent(tenant.id)}`;
 
@@ -47,15 +47,11 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
   ) => {
     const { organizations, accounts } = await mappingCandidates(store, services.apis(), tenant);
     const frame = tools.frame(request, reply);
-    const chosenOrg = form?.itglue ?? tenant.itglueOrganizationId ?? '';
+    const chosenOrg = form?.doc ?? tenant.docCustomerId ?? '';
     // The current mapping is chosen: saving the form unchanged keeps it.
     const chosenAccount =
-      form?.bms ??
-      (tenant.bmsAccountId === null
-        ? tenant.itglueOrganizationId === null
-          ? ''
-          : 'none'
-        : String(tenant.bmsAccountId));
+      form?.psa ??
+      (tenant.psaCustomerId === null ? (tenant.docCustomerId === null ? '' : 'none') : String(tenant.psaCustomerId));
     const orgName = organizations.find((o) => o.id === chosenOrg)?.name;
     const accountName = accounts?.find((a) => String(a.id) === chosenAccount)?.name;
     const shared = problems.some((p) => p.key === 'itglue' || p.key === 'bms');
@@ -135,15 +131,15 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
 
   app.post('/tenants/:id/mapping', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
-    const chosen = { itglue: field(request, 'itglue') ?? '', bms: field(request, 'bms') ?? '' };
+    const chosen = { doc: field(request, 'itglue') ?? '', psa: field(request, 'bms') ?? '' };
     const form: MappingForm = {
       ...chosen,
       force: field(request, 'force') ?? '',
-      confirm: field(request, 'confirm') === 'on' && field(request, 'confirmed') === `${chosen.itglue}|${chosen.bms}`,
+      confirm: field(request, 'confirm') === 'on' && field(request, 'confirmed') === `${chosen.doc}|${chosen.psa}`,
     };
     const missing: OperationProblem[] = [
-      ...(form.itglue === '' ? [{ key: 'itglue', message: 'Choose the IT Glue organization.' }] : []),
-      ...(form.bms === '' ? [{ key: 'bms', message: 'Choose the BMS account, or "none: IT Glue only".' }] : []),
+      ...(form.doc === '' ? [{ key: 'itglue', message: 'Choose the IT Glue organization.' }] : []),
+      ...(form.psa === '' ? [{ key: 'bms', message: 'Choose the BMS account, or "none: IT Glue only".' }] : []),
     ];
     if (missing.length > 0) return page(request, reply, tenant, form, missing);
     try {
@@ -151,7 +147,7 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
         store,
         services.apis(),
         tenant,
-        { itglue: form.itglue, bms: form.bms === 'none' ? null : form.bms },
+        { doc: form.doc, psa: form.psa === 'none' ? null : form.psa },
         { force: form.force, confirmNames: form.confirm },
         { force: 'give the reason below', confirm: 'tick "These are the same customer"' },
         actorOf(request.identity!),

@@ -11,12 +11,12 @@ import { badge } from '../layout.ts';
 
 /** "IT Glue Contoso Ltd · BMS Contoso Ltd (by name)": a tenant's mapping in names. */
 export function mappingText(tenant: TenantRecord): SafeHtml {
-  if (tenant.itglueOrganizationId === null) return html`<span class="muted">not mapped</span>`;
-  const itglue = tenant.itglueOrganizationName ?? `organization ${tenant.itglueOrganizationId}`;
+  if (tenant.docCustomerId === null) return html`<span class="muted">not mapped</span>`;
+  const itglue = tenant.docCustomerName ?? `organization ${tenant.docCustomerId}`;
   const bms =
-    tenant.bmsAccountId === null
+    tenant.psaCustomerId === null
       ? html`<span class="muted">none</span>`
-      : (tenant.bmsAccountName ?? `account ${tenant.bmsAccountId}`);
+      : (tenant.psaCustomerName ?? `account ${tenant.psaCustomerId}`);
   return html`IT Glue ${itglue} · BMS ${bms}
     <span class="muted">(${tenant.mapping === 'auto' ? 'by name' : 'by hand'})</span>`;
 }
@@ -153,8 +153,8 @@ export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
                 ${e.runId === null ? html`${e.action === null ? '' : actionBy(e.action.summary, e.action.actor)}` : html`<a href="/runs/${encodeURIComponent(e.runId)}">tenant sync</a>`}
               </td>
               <td data-label="Outcome">${e.result === null ? '' : badge(e.result.outcome)}</td>
-              <td data-label="IT Glue">${e.result?.itglue ?? ''}</td>
-              <td data-label="BMS">${e.result?.bms ?? ''}</td>
+              <td data-label="IT Glue">${e.result?.doc ?? ''}</td>
+              <td data-label="BMS">${e.result?.psa ?? ''}</td>
               <td>${e.result === null ? '' : changesCell(e.result)}</td>
             </tr>`,
         )}
