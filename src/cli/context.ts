@@ -1,4 +1,3 @@
-import { targetsOfBlocks } from '../connectors/registry.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +14,7 @@ import { GraphSubscriptions } from '../connectors/graph/graph-subscriptions.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { AlertService } from '../alerts/alert-service.ts';
-import { keyFileOf, loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
+import { keyFileOf, loadConfig, targetsOfConfig, type ContactsyncConfig } from '../config/config-file.ts';
 import { secretBox } from '../config/secret-box.ts';
 import { loadSecretKey } from '../config/secrets.ts';
 import { parseSettingsOverride, resolveSettings } from '../domain/settings.ts';
@@ -122,7 +121,7 @@ export async function openContext(
   return {
     configPath: path,
     config,
-    targets: targetsOfBlocks(config),
+    targets: targetsOfConfig(config),
     store,
     databaseLocation: database.location,
     pool: database.pool,
@@ -169,9 +168,9 @@ export async function openContext(
         log,
       });
       const itglue = new ItGlueDocStore({
-        apiKey: config.itglue.apiKey ?? '',
-        region: config.itglue.region,
-        ...(config.itglue.baseUrl ? { baseUrl: config.itglue.baseUrl } : {}),
+        apiKey: config.itglue?.apiKey ?? '',
+        region: config.itglue?.region ?? 'us',
+        ...(config.itglue?.baseUrl ? { baseUrl: config.itglue.baseUrl } : {}),
         budget,
         log,
         ...record,

@@ -1,3 +1,5 @@
+import type { TargetConfig, TargetWebApp } from './target-config.ts';
+
 /**
  * A target is a system contactsync writes a customer's people into: a documentation platform or a PSA. The core
  * never names one; it asks the target's profile, which lives in the target's own folder under `src/connectors/`.
@@ -34,6 +36,11 @@ export interface TargetProfile {
   readonly customerIdKey: string;
   /** the environment variable that supplies the target's secret */
   readonly secretEnv: string;
+  // the config file and links into the target's web app
+  /** the target's block of the config file (under its id), its secret and what a tenant entry names */
+  readonly config: TargetConfig;
+  /** links into the target's web app, from the target's config block (null or {}: the defaults) */
+  readonly webApp: (block: unknown) => TargetWebApp;
 }
 
 /** The targets an installation has: at most one per role, at least one in all. */

@@ -1,4 +1,6 @@
 import { bmsProfile } from '../connectors/bms/profile.ts';
+import { bmsWebApp } from '../connectors/bms/config.ts';
+import { itglueWebApp } from '../connectors/itglue/config.ts';
 import { itglueProfile } from '../connectors/itglue/profile.ts';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
@@ -178,7 +180,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       alerts,
       apis: () => ({ runner, directory, ...clients }),
       // The simulated IT Glue account's address, as its records' resource-url give it.
-      links: { itglueSubdomain: SIMULATED_ACCOUNT, itglueRegion: 'us', bmsRegion: 'us' },
+      links: { doc: itglueWebApp({ subdomain: SIMULATED_ACCOUNT }), psa: bmsWebApp(null) },
       discover: (actor) =>
         discoverTenants(
           store,

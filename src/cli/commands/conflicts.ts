@@ -82,6 +82,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
             store,
             readersOf(context),
             await store.listConflicts({ status: 'open', ...scope }),
+            context.targets,
             linkSettingsOf(context.config),
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
@@ -108,6 +109,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
             context.store,
             readersOf(context),
             [conflict],
+            context.targets,
             linkSettingsOf(context.config),
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);

@@ -81,7 +81,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
               {
                 tenantId,
                 userId: user.id,
-                itglueOrganizationId: tenant?.docCustomerId ?? null,
+                docCustomerId: tenant?.docCustomerId ?? null,
                 docContactId: link?.docContactId ?? null,
                 psaContactId: link?.psaContactId ?? null,
               },

@@ -1,3 +1,4 @@
+import { bmsConfig, bmsWebApp } from './config.ts';
 import type { TargetProfile } from '../../domain/target-profile.ts';
 import { BMS_TEXT_LIMIT } from './wire.ts';
 
@@ -12,4 +13,7 @@ export const bmsProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'bmsAccountId',
   secretEnv: 'CONTACTSYNC_BMS_PASSWORD',
+  // the config file and links into the target's web app
+  config: bmsConfig,
+  webApp: bmsWebApp,
 };

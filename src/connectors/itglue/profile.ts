@@ -1,3 +1,4 @@
+import { itglueConfig, itglueWebApp } from './config.ts';
 import type { TargetProfile } from '../../domain/target-profile.ts';
 import { BULK_SIZE, ITGLUE_TEXT_LIMIT } from './wire.ts';
 
@@ -11,4 +12,7 @@ export const itglueProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'itglueOrganizationId',
   secretEnv: 'CONTACTSYNC_ITGLUE_API_KEY',
+  // the config file and links into the target's web app
+  config: itglueConfig,
+  webApp: itglueWebApp,
 };
