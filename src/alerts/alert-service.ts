@@ -19,6 +19,7 @@ import {
   type StoredAlerts,
   type StoredChannel,
 } from './alert-settings.ts';
+import type { Targets } from '../domain/target-profile.ts';
 
 const SCOPE = 'alerts';
 /** one-time events (failures) are forgotten after this long; items that still wait are kept */
@@ -46,6 +47,8 @@ export interface AlertServiceOptions {
   readonly send?: (channel: AlertChannel, message: AlertMessage) => Promise<void>;
   readonly now?: () => Date;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** the installation's targets, to name them in alerts (absent: they are named by id) */
+  readonly targets?: Targets;
 }
 
 export interface DispatchReport {
@@ -271,7 +274,7 @@ export class AlertService {
         conflicts.map((c) => ({
           key: c.id,
           subject: c.userPrincipalName,
-          detail: conflictSummary(c),
+          detail: conflictSummary(c, this.options.targets ?? { doc: null, psa: null }),
           path: `/conflicts?tenant=${encodeURIComponent(tenant.id)}#conflict-${c.id}`,
         })),
         at,

@@ -275,7 +275,7 @@ function targetsIn(config: ContactsyncConfig, path: string): readonly TargetProf
   return present;
 }
 
-/** The config keys of the targets of one role ("itglue or hudu"). */
+/** The config keys of the targets of one role, as "a or b". */
 function blockNames(role: TargetRole): string {
   return targetsOfRole(role)
     .map((target) => target.id)

@@ -12,7 +12,7 @@ import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { foldName } from '../normalize/name.ts';
-import { itgluePhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
+import { docPhoneDigits, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
 
 const PRIMARY_EMAIL_LABEL = 'Work';
 const ALIAS_EMAIL_LABEL = 'Alias';
@@ -209,7 +209,7 @@ function choosePhones(
     if (!seen.includes(w.phone.e164)) {
       seen.push(w.phone.e164);
       kept.push({
-        value: itgluePhoneValue(w.phone, context.callingCode),
+        value: docPhoneDigits(w.phone, context.callingCode),
         extension: w.phone.extension,
         primary: false,
         label: w.label,
@@ -501,7 +501,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     office === null
       ? null
       : {
-          value: itgluePhoneValue(office, context.callingCode),
+          value: docPhoneDigits(office, context.callingCode),
           extension: office.extension,
           primary: office.e164 === primaryKey,
           label: OFFICE_PHONE_LABEL,
@@ -509,7 +509,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     mobile === null
       ? null
       : {
-          value: itgluePhoneValue(mobile, context.callingCode),
+          value: docPhoneDigits(mobile, context.callingCode),
           extension: mobile.extension,
           primary: mobile.e164 === primaryKey,
           label: MOBILE_PHONE_LABEL,

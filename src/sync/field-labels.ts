@@ -82,7 +82,8 @@ export function namedDiff(system: 'itglue' | 'bms', diff: FieldDiff, names: Diff
 /** "BMS · Email type" or "Phones": the field in words, with its system when the change carries one. */
 export function fieldLabel(diff: FieldDiff): string {
   if (diff.system === undefined) return diff.field;
-  return `${SYSTEM_NAMES[diff.system]} · ${LABELS[diff.system][diff.field] ?? diff.field}`;
+  const system = diff.system as keyof typeof SYSTEM_NAMES;
+  return `${SYSTEM_NAMES[system]} · ${LABELS[system][diff.field] ?? diff.field}`;
 }
 
 /** A side of a change as shown: ∅ for nothing, whether the field was absent or an empty list (a contact with no email). */

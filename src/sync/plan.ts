@@ -18,7 +18,7 @@ import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { foldName, personNameKey } from '../normalize/name.ts';
-import { itgluePhoneValue, normalizePhone, regionCallingCode } from '../normalize/phone.ts';
+import { docPhoneDigits, normalizePhone, regionCallingCode } from '../normalize/phone.ts';
 import {
   planDocFields,
   trimmed,
@@ -850,12 +850,12 @@ function replacementPhone(settings: Settings, organizationPhone: string | null):
   if (setting === 'tenantMain') {
     const main = normalizePhone(organizationPhone, settings.phones.defaultRegion);
     return main?.ok
-      ? { key: main.phone.e164, digits: itgluePhoneValue(main.phone, callingCode), psaValue: main.phone.e164 }
+      ? { key: main.phone.e164, digits: docPhoneDigits(main.phone, callingCode), psaValue: main.phone.e164 }
       : null;
   }
   const parsed = normalizePhone(setting, settings.phones.defaultRegion);
   if (parsed?.ok)
-    return { key: parsed.phone.e164, digits: itgluePhoneValue(parsed.phone, callingCode), psaValue: parsed.phone.e164 };
+    return { key: parsed.phone.e164, digits: docPhoneDigits(parsed.phone, callingCode), psaValue: parsed.phone.e164 };
   const digits = setting.replace(/\D/g, '');
   return { key: digits, digits, psaValue: setting };
 }
