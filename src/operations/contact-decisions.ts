@@ -216,6 +216,7 @@ export async function relinkContact(
   const side = target.system as StoredSide;
   const onPsa = target.system === targets.psa?.id;
   const words = wordsOf(targets, target.system);
+  const docName = targets.doc?.words.name ?? 'documentation platform';
   const holder = await store.linkedTo(tenantId, side, target.contactId);
   if (holder !== null && holder !== userId) {
     const other = (await store.directoryUser(tenantId, holder))?.userPrincipalName ?? holder;
@@ -253,7 +254,7 @@ export async function relinkContact(
     if (link === null)
       throw new OperationError(
         'Conflict',
-        `${person.name} has no ${targets.doc?.words.name} contact yet: link (or sync) the ${targets.doc?.words.name} contact first.`,
+        `${person.name} has no ${docName} contact yet: link (or sync) the ${docName} contact first.`,
       );
     const id = Number(target.contactId);
     // The account's listing says which account a contact is in (a single contact's may not).

@@ -101,6 +101,7 @@ export async function resolveConflict(
     );
   const system = targetNameOf(targets, conflict.side);
   const onPsa = conflict.side === targets.psa?.id;
+  const docName = targets.doc?.words.name ?? 'documentation platform';
   if (choice.kind === 'link') {
     if (!conflict.candidates.includes(choice.contactId)) {
       const candidates =
@@ -132,7 +133,7 @@ export async function resolveConflict(
       if (link === null)
         throw new OperationError(
           'Conflict',
-          `The user has no ${targets.doc?.words.name} contact yet: resolve its ${targets.doc?.words.name} conflict first.`,
+          `The user has no ${docName} contact yet: resolve its ${docName} conflict first.`,
         );
       await store.saveLink(conflict.tenantId, {
         ...link,
@@ -188,11 +189,12 @@ export async function approveInactivations(store: StateStore, tenant: TenantReco
   return `Approved: the next sync of ${tenant.displayName} inactivates the contacts it held back.`;
 }
 
-/** The targets a disabled sync leaves alone, in words: "<PSA>", "<doc> and <PSA>". */
+/** The targets a disabled sync leaves alone, in words: "<PSA> is left alone", "<doc> and <PSA> are left alone". */
 function leftAloneText(targets: Targets, value: SyncDisabled): string {
-  return presentTargets(value === 'psa' ? { doc: null, psa: targets.psa } : targets)
-    .map((target) => target.words.name)
-    .join(' and ');
+  const names = presentTargets(value === 'psa' ? { doc: null, psa: targets.psa } : targets).map(
+    (target) => target.words.name,
+  );
+  return `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} left alone`;
 }
 
 /** Disable sync (the PSA leg, or both legs) or enable it again, for one linked contact. */
@@ -232,10 +234,7 @@ export async function setContactSync(
       userId,
       actor,
       action: value === 'none' ? 'enable' : 'disable',
-      summary:
-        value === 'none'
-          ? 'Sync enabled.'
-          : `Sync disabled (${leftAloneText(targets, value)} ${value === 'psa' ? 'is' : 'are'} left alone).`,
+      summary: value === 'none' ? 'Sync enabled.' : `Sync disabled (${leftAloneText(targets, value)}).`,
     });
   if (leftOut.length > 0) {
     await store.addContactAction({
@@ -249,7 +248,7 @@ export async function setContactSync(
   }
   return value === 'none'
     ? `Sync enabled for ${name}.`
-    : `Sync disabled for ${name} (${leftAloneText(targets, value)} ${value === 'psa' ? 'is' : 'are'} left alone).`;
+    : `Sync disabled for ${name} (${leftAloneText(targets, value)}).`;
 }
 
 /** The global settings, the tenant's overrides, and the effective settings they make. */
