@@ -61,7 +61,7 @@ export function namedDiff(target: Pick<TargetProfile, 'id' | 'role'>, diff: Fiel
 }
 
 /**
- * "BMS · Email type" or "Phones": the field in words, with its target's name when the change carries one. A change of
+ * "<PSA> · Email type" or "Phones": the field in words, with its target's name when the change carries one. A change of
  * a target the installation no longer has is shown by the target's id.
  */
 export function fieldLabel(diff: FieldDiff, targets: Targets): string {
@@ -76,7 +76,7 @@ export function shownValue(value: string | null): string {
   return value === null || value === '' ? '∅' : value;
 }
 
-/** "BMS · Email type: ∅ → Work": one change as a technician reads it. */
+/** "<PSA> · Email type: ∅ → Work": one change as a technician reads it. */
 export function describeDiff(diff: FieldDiff, targets: Targets): string {
   return `${fieldLabel(diff, targets)}: ${shownValue(diff.old)} → ${shownValue(diff.new)}`;
 }
