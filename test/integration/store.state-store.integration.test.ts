@@ -30,10 +30,10 @@ for (const database of DATABASES) {
         {
           id: 't1',
           displayName: 'Contoso Limited',
-          itglueOrganizationId: '1',
-          bmsAccountId: 7,
-          itglueOrganizationName: 'Contoso Ltd',
-          bmsAccountName: 'Contoso Limited',
+          docCustomerId: '1',
+          psaCustomerId: 7,
+          docCustomerName: 'Contoso Ltd',
+          psaCustomerName: 'Contoso Limited',
           mappingNote: null,
           mapping: 'auto',
           status: 'unmapped',
@@ -188,7 +188,7 @@ for (const database of DATABASES) {
       expect(await store.resultsOfRun(run)).toEqual([
         expect.objectContaining({
           userId: 'u1',
-          bmsContactId: 500,
+          psaContactId: 500,
           diffs: [{ field: 'title', old: null, new: 'CFO' }],
         }),
       ]);
