@@ -1,7 +1,4 @@
-/** What an alert can be about: each waits for a person. */
-export const ALERT_KINDS = ['conflict', 'held', 'guard-halt', 'failed', 'contract-mismatch'] as const;
-
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import type { AlertKind } from '../domain/alert-kind.ts';
 
 /** How each kind reads in a message title: "3 new conflicts", "1 held contact". */
 export const ALERT_KIND_NAMES: Readonly<Record<AlertKind, { readonly one: string; readonly many: string }>> = {

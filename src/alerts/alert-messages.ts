@@ -1,5 +1,5 @@
-import { escapeHtml } from '../web/html.ts';
-import type { AlertKind } from './alert-kinds.ts';
+import { escapeHtml } from '../html.ts';
+import type { AlertKind } from '../domain/alert-kind.ts';
 
 /** One line of an alert: the item, its customer, and the link to its page. */
 export interface AlertLine {

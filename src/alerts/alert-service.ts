@@ -4,18 +4,17 @@ import { conflictSummary } from '../operations/conflict-summary.ts';
 import { OperationError } from '../operations/operator-actions.ts';
 import { AlertStore, type AlertItem } from '../store/alert-store.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
-import { alertTitle, type AlertKind } from './alert-kinds.ts';
+import type { AlertKind } from '../domain/alert-kind.ts';
+import { alertTitle } from './alert-kinds.ts';
 import { alertLinkBase, type AlertLinkBase } from './alert-link-base.ts';
 import type { AlertLine, AlertMessage } from './alert-messages.ts';
 import { sendAlert } from './alert-senders.ts';
+import { alertsSchema, type AlertChannel, type AlertsConfig } from '../config/alert-channels.ts';
 import {
-  alertsSchema,
   maskedChannel,
   NO_ALERTS,
   openChannel,
   sealChannel,
-  type AlertChannel,
-  type AlertsConfig,
   type StoredAlerts,
   type StoredChannel,
 } from './alert-settings.ts';

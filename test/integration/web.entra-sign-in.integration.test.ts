@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLine } from '../../src/operations/audit-text.ts';
 import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
 import type { EntraSignInOptions } from '../../src/web/entra-sign-in.ts';
-import { hashPassword } from '../../src/web/passwords.ts';
+import { hashPassword } from '../../src/config/passwords.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 import { openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { started } from '../support/simulators.ts';

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendAlert } from '../../src/alerts/alert-senders.ts';
 import { AlertService } from '../../src/alerts/alert-service.ts';
-import type { AlertChannelInput } from '../../src/alerts/alert-settings.ts';
+import type { AlertChannelInput } from '../../src/config/alert-channels.ts';
 import { secretBox } from '../../src/config/secret-box.ts';
 import { startSmtpReceiver, startWebhookReceiver } from '../support/alert-receivers.ts';
 import { openTestDatabase, type TestDatabase } from '../support/databases.ts';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ALERT_KIND_NAMES, type AlertKind } from '../../alerts/alert-kinds.ts';
+import { ALERT_KIND_NAMES } from '../../alerts/alert-kinds.ts';
+import type { AlertKind } from '../../domain/alert-kind.ts';
 import { actor, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 import { writeErr, writeOut } from '../terminal-text.ts';

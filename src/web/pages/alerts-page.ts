@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ALERT_KIND_NAMES, ALERT_KINDS } from '../../alerts/alert-kinds.ts';
-import { WEBHOOK_TYPES } from '../../alerts/alert-settings.ts';
+import { ALERT_KIND_NAMES } from '../../alerts/alert-kinds.ts';
+import { ALERT_KINDS } from '../../domain/alert-kind.ts';
+import { WEBHOOK_TYPES } from '../../config/alert-channels.ts';
 import { OperationError } from '../../operations/operator-actions.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';

@@ -7,7 +7,7 @@ import {
   type ConflictChoice,
   OperationError,
 } from '../../operations/operator-actions.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { LIVE_READ_LIMITS } from '../live-reads.ts';

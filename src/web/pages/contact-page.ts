@@ -14,7 +14,7 @@ import {
 import { contactView, type ContactView } from '../contact-view.ts';
 import { LiveReadsExhausted } from '../live-reads.ts';
 import { sharedContactLists } from '../shared-reads.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { OperationError, syncAllTenants, syncTenant, tenantNamed } from '../../operations/operator-actions.ts';
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';

@@ -8,7 +8,7 @@ import {
   tenantSettings,
 } from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import { overridesFromForm, settingsForm, type FormValues } from '../settings-form.ts';
 import type { PageTools } from '../web-app.ts';

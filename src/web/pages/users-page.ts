@@ -8,7 +8,7 @@ import {
   setUserRole,
 } from '../../operations/user-accounts.ts';
 import type { WebRole } from '../../store/state-store.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../web-app.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
