@@ -25,7 +25,8 @@ import { StateStore } from '../store/state-store.ts';
 import { SyncRunner, type RunOptions, type TenantRunResult } from '../sync/tenant-runner.ts';
 import { readSeedFile, type Seed } from './seed.ts';
 import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
-import { startSimulators, type RunningSimulators } from './simulators.ts';
+import type { RunningSimulators } from './running-simulators.ts';
+import { startSimulators } from './simulators.ts';
 import type { Kysely } from 'kysely';
 
 export interface SandboxOptions {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLine } from '../../src/operations/audit-text.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import type { EntraSignInOptions } from '../../src/web/entra-sign-in.ts';
 import { hashPassword } from '../../src/config/passwords.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';

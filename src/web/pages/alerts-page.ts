@@ -5,7 +5,7 @@ import { WEBHOOK_TYPES } from '../../config/alert-channels.ts';
 import { OperationError } from '../../operations/operator-actions.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, type PageFrame } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { isAdmin, param } from './shared.ts';
 

@@ -5,7 +5,7 @@ import { mappingCandidates, mapTenant, unmapTenant, type MappingCandidate } from
 import type { TenantRecord } from '../../store/state-store.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { actionButton } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, param } from './shared.ts';
 
