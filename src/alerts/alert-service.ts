@@ -5,7 +5,8 @@ import { OperationError } from '../operations/operator-actions.ts';
 import { AlertStore, type AlertItem } from '../store/alert-store.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import type { AlertKind } from '../domain/alert-kind.ts';
-import { alertTitle } from './alert-kinds.ts';
+import type { Targets } from '../domain/target-profile.ts';
+import { alertTitle, heldFrom } from './alert-kinds.ts';
 import { alertLinkBase, type AlertLinkBase } from './alert-link-base.ts';
 import type { AlertLine, AlertMessage } from './alert-messages.ts';
 import { sendAlert } from './alert-senders.ts';
@@ -35,6 +36,8 @@ export interface RunFacts {
 
 export interface AlertServiceOptions {
   readonly store: StateStore;
+  /** the targets of the installation, named in messages as users read them */
+  readonly targets: Targets;
   readonly box: SecretBox;
   /** the web UI's address for links when the alert settings name none (web.publicUrl, else its host and port) */
   readonly baseUrl: () => string;
@@ -259,7 +262,7 @@ export class AlertService {
         .map((u) => ({
           key: u.userId,
           subject: u.userPrincipalName,
-          detail: u.reasons.map((r) => r.message).join(' ') || 'held from BMS',
+          detail: u.reasons.map((r) => r.message).join(' ') || `held from ${heldFrom(this.options.targets)}`,
           path: userPath(u.userId),
         }));
       await this.events.refresh(tenant.id, 'held', held, at);
@@ -373,6 +376,7 @@ export class AlertService {
         const message: AlertMessage = {
           kind,
           title: alertTitle(
+            this.options.targets,
             kind,
             events.length,
             events.map((e) => names.get(e.tenantId) ?? e.tenantId),

@@ -130,6 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let publicUrl = 'http://127.0.0.1:8080';
   const alerts = new AlertService({
     store,
+    targets: { doc: itglueProfile, psa: bmsProfile },
     box: secretBox(() => loadSecretKey(join(dirname(dbPath), '.contactsync-secret.key'), { create: true })),
     baseUrl: () => publicUrl,
     log: (level, message, fields) => logger[level](fields ?? {}, message),

@@ -20,7 +20,12 @@ export function stateOnlyServices(store: StateStore): WebServices {
   return {
     store,
     targets: { doc: itglueProfile, psa: bmsProfile },
-    alerts: new AlertService({ store, box: secretBox(() => randomBytes(32)), baseUrl: () => 'http://127.0.0.1' }),
+    alerts: new AlertService({
+      store,
+      targets: { doc: itglueProfile, psa: bmsProfile },
+      box: secretBox(() => randomBytes(32)),
+      baseUrl: () => 'http://127.0.0.1',
+    }),
     apis: () => {
       throw new Error('This test reaches no API.');
     },
