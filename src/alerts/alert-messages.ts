@@ -20,7 +20,7 @@ export interface AlertMessage {
 }
 
 /** Lines shown in a message; the rest are counted, and the link leads to all of them. */
-export const LINES_SHOWN = 20;
+const LINES_SHOWN = 20;
 
 /** An item about the customer as a whole (a failed sync, a halt) is the customer: its name is not said twice. */
 function aboutCustomer(line: AlertLine): boolean {

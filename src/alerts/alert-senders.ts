@@ -8,7 +8,7 @@ import { emailBody, genericBody, slackBody, teamsBody, type AlertMessage } from 
 
 const TIMEOUT_MS = 15_000;
 
-export interface SendOptions {
+interface SendOptions {
   /** how long a webhook or an SMTP server has to answer; an SMTP server that cannot be reached fails after this long */
   readonly timeoutMs?: number;
 }

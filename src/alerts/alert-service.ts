@@ -34,7 +34,7 @@ export interface RunFacts {
   readonly complete: boolean;
 }
 
-export interface AlertServiceOptions {
+interface AlertServiceOptions {
   readonly store: StateStore;
   /** the targets of the installation, named in messages as users read them */
   readonly targets: Targets;
@@ -50,7 +50,7 @@ export interface AlertServiceOptions {
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-export interface DispatchReport {
+interface DispatchReport {
   readonly sent: readonly { readonly channel: string; readonly kind: AlertKind; readonly items: number }[];
   readonly failed: readonly { readonly channel: string; readonly kind: AlertKind; readonly error: string }[];
 }

@@ -1,4 +1,3 @@
-import type { AlertKind } from '../domain/alert-kind.ts';
 import type { AlertChannel, AlertsConfig } from '../config/alert-channels.ts';
 import type { SecretBox } from '../config/secret-box.ts';
 
@@ -30,7 +29,7 @@ export function openChannel<T extends AlertChannel>(channel: T, box: SecretBox):
 }
 
 /** How a webhook address is shown: its scheme and host, nothing of the path or query that carries its token. */
-export function maskedUrl(url: string): string {
+function maskedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.host}/…`;
@@ -45,8 +44,4 @@ export function maskedChannel(channel: StoredChannel, box: SecretBox): Record<st
   if (rest.type !== 'email') return { id, ...rest, url: maskedUrl(box.open(rest.url)), createdAt };
   const { password, ...smtp } = rest.smtp;
   return { id, ...rest, smtp: { ...smtp, password: password === undefined ? null : '••••' }, createdAt };
-}
-
-export function channelWants(channel: AlertChannel, kind: AlertKind | 'test'): boolean {
-  return kind === 'test' || channel.kinds.includes(kind);
 }

@@ -30,7 +30,6 @@ function hostOf(url: string): string {
 }
 
 export const WEBHOOK_TYPES = ['webhook', 'teams', 'slack'] as const;
-export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
 const webhookChannel = z
   .strictObject({
