@@ -25,7 +25,8 @@ import { StateStore } from '../store/state-store.ts';
 import { SyncRunner, type RunOptions, type TenantRunResult } from '../sync/tenant-runner.ts';
 import { readSeedFile, type Seed } from './seed.ts';
 import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
-import { startSimulators, type RunningSimulators } from './simulators.ts';
+import type { RunningSimulators } from './running-simulators.ts';
+import { startSimulators } from './simulators.ts';
 import type { Kysely } from 'kysely';
 
 export interface SandboxOptions {
@@ -129,6 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let publicUrl = 'http://127.0.0.1:8080';
   const alerts = new AlertService({
     store,
+    targets: { doc: itglueProfile, psa: bmsProfile },
     box: secretBox(() => loadSecretKey(join(dirname(dbPath), '.contactsync-secret.key'), { create: true })),
     baseUrl: () => publicUrl,
     log: (level, message, fields) => logger[level](fields ?? {}, message),

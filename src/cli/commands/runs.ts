@@ -28,7 +28,7 @@ async function runNamed(store: StateStore, id: string): Promise<RunRecord> {
 }
 
 export function registerRuns(cli: Command, configOf: (command: Command) => string): void {
-  const runs = cli.command('runs').description('The history of sync runs.');
+  const runs = cli.command('runs');
   runs
     .command('list')
     .description('The latest runs, newest first.')
