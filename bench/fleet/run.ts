@@ -66,13 +66,13 @@ function fleetSeed(): Seed {
       .replaceAll('00000001-0000-4000-8000-', 'aaaaaaaa-0000-4000-8000-')
       .replaceAll('00000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-aaaaaaaaaaaa'),
   ) as Seed;
-  const organization = { ...extra.itglue.organizations[0]!, id: '999999', contacts: [] };
-  const account = { ...extra.bms.accounts[0]!, id: 999_999, contacts: [] };
+  const organization = { ...extra.itglue!.organizations[0]!, id: '999999', contacts: [] };
+  const account = { ...extra.bms!.accounts[0]!, id: 999_999, contacts: [] };
   return {
     ...seed,
     tenants: [...seed.tenants, ...extra.tenants],
-    itglue: { ...seed.itglue, organizations: [...seed.itglue.organizations, organization] },
-    bms: { ...seed.bms, accounts: [...seed.bms.accounts, account] },
+    itglue: { ...seed.itglue!, organizations: [...seed.itglue!.organizations, organization] },
+    bms: { ...seed.bms!, accounts: [...seed.bms!.accounts, account] },
     simulate: simulateSchema.parse({}),
   };
 }
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   const pool = database.pool!;
   for (const [i, tenant] of fleet.entries()) {
     await store.upsertTenant(tenant.id, tenant.displayName);
-    await store.setMapping(tenant.id, seed.itglue.organizations[i]!.id, seed.bms.accounts[i]!.id, 'manual');
+    await store.setMapping(tenant.id, seed.itglue!.organizations[i]!.id, seed.bms!.accounts[i]!.id, 'manual');
   }
   const queue = await TenantJobQueue.open(pool);
   const dir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
@@ -226,8 +226,8 @@ async function main(): Promise<void> {
           loginUrl: sims.urls.login,
           graphUrl: sims.urls.graph,
         },
-        itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
-        bms: { ...sims.credentials.bms, baseUrl: sims.urls.bms },
+        itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue! },
+        bms: { ...sims.credentials.bms, baseUrl: sims.urls.bms! },
         tenants: (withOnboarding ? [...fleet, onboarding] : fleet).map((t) => ({
           id: t.id,
           displayName: t.displayName,

@@ -34,6 +34,9 @@ export interface TargetProfile {
   readonly customerIdKey: string;
   /** the environment variable that supplies the target's secret */
   readonly secretEnv: string;
+  // rate budget (the API budgets every process keeps inside)
+  /** the API's documented request limit, and the share of it spent unless the config says otherwise */
+  readonly budget: TargetBudget;
 }
 
 /** The targets an installation has: at most one per role, at least one in all. */
@@ -50,4 +53,12 @@ export function contactIdKey(profile: TargetProfile): string {
 /** The targets present, documentation platform first. */
 export function presentTargets(targets: Targets): readonly TargetProfile[] {
   return [targets.doc, targets.psa].filter((target): target is TargetProfile => target !== null);
+}
+
+/** An API's documented request limit: `limit` requests per `windowMs`, of which `defaultShare` (0 to 1) is spent. */
+export interface TargetBudget {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** the share spent unless the config says otherwise: less than 1 where other tools spend from the same account */
+  readonly defaultShare: number;
 }

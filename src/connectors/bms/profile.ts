@@ -12,4 +12,7 @@ export const bmsProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'bmsAccountId',
   secretEnv: 'CONTACTSYNC_BMS_PASSWORD',
+  // rate budget
+  // Calls per hour, counted per endpoint.
+  budget: { limit: 1500, windowMs: 3600_000, defaultShare: 1 },
 };
