@@ -17,6 +17,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
+import type { TargetBudget } from '../../src/domain/target-profile.ts';
 import { TenantJobQueue } from '../../src/jobs/tenant-job-queue.ts';
 import { simulateSchema, type GraphUserSeed, type Seed } from '../../src/sandbox/seed.ts';
 import { seededRandom, type LoggedRequest } from '../../src/sandbox/sim-server.ts';
@@ -38,11 +41,15 @@ const server = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/t
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = join(root, 'bin', 'contactsync.js');
 
-/** CONTRACTS.md: Graph per tenant (50–500 users) per 10 s, IT Glue per account per 5 min, BMS per endpoint per hour. */
+/**
+ * CONTRACTS.md: Graph per tenant (50–500 users) per 10 s; each target's documented limit from its profile (IT Glue per
+ * account per 5 min, BMS per endpoint per hour).
+ */
+const documented = ({ limit, windowMs }: TargetBudget) => ({ limit, windowMs });
 const LIMITS = {
   graph: { limit: 5000, windowMs: 10_000 },
-  itglue: { limit: 3000, windowMs: 300_000 },
-  bms: { limit: 1500, windowMs: 3_600_000 },
+  itglue: documented(itglueProfile.budget),
+  bms: documented(bmsProfile.budget),
 } as const;
 type Api = keyof typeof LIMITS;
 const compressed = (k: number) =>
