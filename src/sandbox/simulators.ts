@@ -68,7 +68,10 @@ export interface StartOptions {
   readonly credentials?: SandboxCredentials;
   /** seeds the fault-injection random source, so that a faulty run can be replayed */
   readonly faultSeed?: number;
-  /** login on this port, Graph on the next, then IT Glue, then BMS (each on its port even when the other is absent); free ports when absent */
+  /**
+   * login on this port, Graph on the next, then IT Glue, then BMS (each on its own port, the other target present or
+   * not); free ports when absent
+   */
   readonly basePort?: number;
 }
 
