@@ -41,6 +41,9 @@ export interface TargetProfile {
   readonly fieldLabels: Readonly<Record<string, string>>;
   /** what the leaver step does to the target's contact */
   readonly leaver: LeaverWrite;
+  // rate budget (the API budgets every process keeps inside)
+  /** the API's documented request limit, and the share of it spent unless the config says otherwise */
+  readonly budget: TargetBudget;
 }
 
 /** A field a target refuses a contact without: its name in the target's contact, and in words ("primary phone"). */
@@ -66,4 +69,12 @@ export function contactIdKey(profile: TargetProfile): string {
 /** The targets present, documentation platform first. */
 export function presentTargets(targets: Targets): readonly TargetProfile[] {
   return [targets.doc, targets.psa].filter((target): target is TargetProfile => target !== null);
+}
+
+/** An API's documented request limit: `limit` requests per `windowMs`, of which `defaultShare` (0 to 1) is spent. */
+export interface TargetBudget {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** the share spent unless the config says otherwise: less than 1 where other tools spend from the same account */
+  readonly defaultShare: number;
 }

@@ -105,8 +105,8 @@ beforeAll(async () => {
   database = await freshPostgres();
   // No contact exists yet: every user is created, so that every tenant's result is easy to check.
   const seed = generatedSeed(TENANTS, USERS);
-  for (const organization of seed.itglue.organizations) organization.contacts = [];
-  for (const account of seed.bms.accounts) account.contacts = [];
+  for (const organization of seed.itglue!.organizations) organization.contacts = [];
+  for (const account of seed.bms!.accounts) account.contacts = [];
   sims = await startSimulators(parseSeed(seed));
   sims.itglue.limiter.limit = ITGLUE_LIMIT.limit;
   sims.itglue.limiter.windowMs = ITGLUE_LIMIT.windowMs;

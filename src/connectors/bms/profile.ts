@@ -31,4 +31,7 @@ export const bmsProfile: TargetProfile = {
     isActive: 'Active',
   },
   leaver: 'inactivate',
+  // rate budget
+  // Calls per hour, counted per endpoint.
+  budget: { limit: 1500, windowMs: 3600_000, defaultShare: 1 },
 };

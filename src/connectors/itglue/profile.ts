@@ -23,4 +23,8 @@ export const itglueProfile: TargetProfile = {
     'contact-phones': 'Phones',
   },
   leaver: 'leaver-type',
+  // rate budget
+  // Requests per account, counted over 5 minutes; two thirds spent by default, since every other tool the MSP runs
+  // against IT Glue spends from the same account (CONTRACTS.md).
+  budget: { limit: 3000, windowMs: 5 * 60_000, defaultShare: 2 / 3 },
 };
