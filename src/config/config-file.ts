@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { alertsSchema } from '../alerts/alert-settings.ts';
+import { alertsSchema } from './alert-channels.ts';
 import type { ConfigBlocks, ConfigTenantIds } from '../connectors/config-blocks.ts';
 import { TARGETS, targetsOfBlocks, targetsOfRole } from '../connectors/registry.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
@@ -167,9 +167,14 @@ export interface TargetBlock {
   readonly block: Readonly<Record<string, unknown>>;
 }
 
+/** The config's blocks under their keys, as the registry reads the targets' blocks (each under its id). */
+export function blocksOfConfig(config: ContactsyncConfig): Readonly<Record<string, unknown>> {
+  return config as unknown as Readonly<Record<string, unknown>>;
+}
+
 /** The targets the installation writes to: those whose blocks its config holds. */
 export function targetsOfConfig(config: ContactsyncConfig): Targets {
-  return targetsOfBlocks(config as unknown as Readonly<Record<string, unknown>>);
+  return targetsOfBlocks(blocksOfConfig(config));
 }
 
 /** The installation's targets, with their config blocks, by role. */

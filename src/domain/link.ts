@@ -1,5 +1,5 @@
 import type { PsaContactFields } from './psa-contact.ts';
-import type { TargetId, Targets } from './target-profile.ts';
+import type { Targets } from './target-profile.ts';
 
 /** The matching rules, in the order they are tried. */
 export type MatchRule = 'link' | 'alias' | 'username' | 'name';
@@ -59,7 +59,7 @@ export interface Link {
 /** An operator's answer to a dispute that is not a link (a link is stored as a Link). */
 export interface OperatorDecision {
   readonly userId: string;
-  /** the id of the target the dispute was in */
-  readonly side: TargetId;
+  /** the id of the target the dispute was in (the two of today, until the run takes any target's id) */
+  readonly side: 'itglue' | 'bms';
   readonly choice: 'create' | 'ignore';
 }

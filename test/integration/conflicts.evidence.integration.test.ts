@@ -15,7 +15,7 @@ beforeAll(async () => {
   const open = await web.box.store.listConflicts({ status: 'open' });
   evidence = await conflictEvidence(
     web.box.store,
-    web.box.clients,
+    { doc: web.box.clients.doc!, psa: web.box.clients.psa },
     open,
     web.box.webServices().targets,
     web.box.webServices().links,
