@@ -2,8 +2,6 @@ import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
 import { countsSummary } from '../sync/run-counts.ts';
-import { bmsProfile } from '../connectors/bms/profile.ts';
-import { itglueProfile } from '../connectors/itglue/profile.ts';
 import { attentionItems, counted, type AttentionAction, type AttentionItem } from './attention.ts';
 import {
   approveInactivations,
@@ -40,7 +38,7 @@ function afterSync(result: TenantRunResult, targets: Targets, heldBefore: number
           presentTargets(targets).some((target) => key.startsWith(`${target.id}.`)) && !key.endsWith('.unchanged'),
       ),
     ),
-    { doc: itglueProfile, psa: bmsProfile },
+    targets,
   );
   const left = (['held', 'disputed', 'failed'] as const)
     .filter((k) => (counts[k] ?? 0) > 0)
