@@ -1,4 +1,4 @@
-import { createTargetClients, targetsOfBlocks } from '../connectors/registry.ts';
+import { createTargetClients } from '../connectors/registry.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +15,13 @@ import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import type { DocumentationClient } from '../connectors/target-clients.ts';
 import type { Psa } from '../domain/ports.ts';
 import { AlertService } from '../alerts/alert-service.ts';
-import { keyFileOf, loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
+import {
+  blocksOfConfig,
+  keyFileOf,
+  loadConfig,
+  targetsOfConfig,
+  type ContactsyncConfig,
+} from '../config/config-file.ts';
 import { secretBox } from '../config/secret-box.ts';
 import { loadSecretKey } from '../config/secrets.ts';
 import { parseSettingsOverride, resolveSettings } from '../domain/settings.ts';
@@ -104,7 +110,7 @@ export async function openContext(
     await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
   let listening: string | null = null;
-  const targets = targetsOfBlocks(config);
+  const targets = targetsOfConfig(config);
   const alerts = new AlertService({
     store,
     targets,
@@ -170,7 +176,7 @@ export async function openContext(
         budget,
         log,
       });
-      const { doc, psa } = createTargetClients(targets, config, { budget, log, ...record });
+      const { doc, psa } = createTargetClients(targets, blocksOfConfig(config), { budget, log, ...record });
       const runner = new SyncRunner({
         store,
         directory,
