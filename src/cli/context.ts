@@ -98,7 +98,7 @@ export async function openContext(
     },
   });
   await migrateToLatest(database.db as Kysely<unknown>);
-  const store = new StateStore(database.db);
+  const store = new StateStore(database.db, targetsOfBlocks(config));
   const global = parseSettingsOverride(config.settings, `${configPath}: settings`);
   if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
     await store.saveSettings('global', global);

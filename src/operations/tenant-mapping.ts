@@ -157,7 +157,7 @@ export async function mapTenant(
 
   await store.setMapping(tenant.id, organization.id, account?.id ?? null, 'manual', {
     doc: organization.name,
-    bms: account?.name ?? null,
+    psa: account?.name ?? null,
     note: account === null ? 'Mapped to IT Glue only by a person: nothing is written to BMS.' : null,
   });
   await store.setTenantStatus(tenant.id, 'ok');
@@ -188,7 +188,7 @@ export async function unmapTenant(store: StateStore, tenant: TenantRecord, actor
   // A person's choice: 'manual' with nothing mapped, so that mapping by name leaves it alone.
   await store.setMapping(tenant.id, null, null, 'manual', {
     doc: null,
-    bms: null,
+    psa: null,
     note: 'Unmapped by a person: map it on its page, or with contactsync tenants map.',
   });
   await store.setTenantStatus(tenant.id, 'unmapped');

@@ -94,7 +94,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const { db, locks } = openSqlite(dbPath);
   await migrateToLatest(db as Kysely<unknown>);
-  const store = new StateStore(db);
+  const targets = { doc: itglueProfile, psa: bmsProfile };
+  const store = new StateStore(db, targets);
   // Delta links of earlier simulators mean nothing to these: every tenant starts with a full read.
   await store.clearCheckpoints();
 
@@ -174,7 +175,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     webServices: () => ({
       store,
-      targets: { doc: itglueProfile, psa: bmsProfile },
+      targets,
       alerts,
       apis: () => ({ runner, directory, ...clients }),
       // The simulated IT Glue account's address, as its records' resource-url give it.

@@ -279,9 +279,9 @@ export class SyncRunner {
       // The same mapping, named: not a change that calls for a full plan of the tenant.
       await store.setMappingNames(
         tenant.id,
-        { doc: tenant.docCustomerId, bms: tenant.psaCustomerId },
+        { doc: tenant.docCustomerId, psa: tenant.psaCustomerId },
         {
-          itglue: organization?.name ?? null,
+          doc: organization?.name ?? null,
           psa: account?.name ?? null,
           note:
             tenant.psaCustomerId === null && this.deps.psa !== null
@@ -299,7 +299,7 @@ export class SyncRunner {
       if (decided.kind === 'map') {
         await store.setMapping(tenant.id, decided.organization.id, decided.account?.id ?? null, 'auto', {
           doc: decided.organization.name,
-          bms: decided.account?.name ?? null,
+          psa: decided.account?.name ?? null,
           note: decided.note,
         });
         await store.setTenantStatus(tenant.id, 'ok');

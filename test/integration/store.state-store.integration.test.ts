@@ -47,7 +47,7 @@ for (const database of DATABASES) {
     it('keeps tenants and their mapping', async () => {
       await store.upsertTenant('t1', 'Contoso Ltd');
       await store.upsertTenant('t1', 'Contoso Limited');
-      await store.setMapping('t1', '1', 7, 'auto', { doc: 'Contoso Ltd', bms: 'Contoso Limited', note: null });
+      await store.setMapping('t1', '1', 7, 'auto', { doc: 'Contoso Ltd', psa: 'Contoso Limited', note: null });
       expect(await store.listTenants()).toEqual([
         {
           id: 't1',
