@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -8,7 +8,7 @@ import { openSqlite } from '../../src/store/connect.ts';
 import { migrateToLatest } from '../../src/store/migrations.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { StateStore } from '../../src/store/state-store.ts';
-import { freshPostgres } from '../support/databases.ts';
+import { freshPostgres, plainDump } from '../support/databases.ts';
 
 /**
  * The migration that keeps a tenant's customers and a person's contacts as a row per target: the database a release
@@ -155,11 +155,7 @@ describe("a release's database, migrated to a row per target", () => {
   it('PostgreSQL: every mapping, link and result reads as before', async () => {
     const database = await freshPostgres();
     cleanups.push(() => database.dispose());
-    // pg_dump's psql-only lines (\restrict) aside, the dump is plain SQL.
-    const dump = readFileSync(join(RELEASE, 'postgres', 'contactsync.sql'), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('\\'))
-      .join('\n');
+    const dump = plainDump(join(RELEASE, 'postgres', 'contactsync.sql'));
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readSeedFile } from '../../src/sandbox/seed.ts';
 import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
 import { runCli, simulatorConfig } from '../support/cli.ts';
-import { freshPostgres } from '../support/databases.ts';
+import { freshPostgres, plainDump } from '../support/databases.ts';
 
 /**
  * An upgrade is "install the new package, restart": the databases earlier releases made (test/fixtures/releases, one
@@ -95,11 +95,7 @@ describe.each(releases)('the databases of release %s', (release) => {
     const { sims, dir } = await systemsOf(join(folder, 'postgres'));
     const database = await freshPostgres();
     cleanups.push(() => database.dispose());
-    // pg_dump's psql-only lines (\restrict) aside, the dump is plain SQL.
-    const dump = readFileSync(join(folder, 'postgres', 'contactsync.sql'), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('\\'))
-      .join('\n');
+    const dump = plainDump(join(folder, 'postgres', 'contactsync.sql'));
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
