@@ -104,13 +104,13 @@ export async function openContext(
     },
   });
   await migrateToLatest(database.db as Kysely<unknown>);
-  const store = new StateStore(database.db);
+  const targets = targetsOfConfig(config);
+  const store = new StateStore(database.db, targets);
   const global = parseSettingsOverride(config.settings, `${configPath}: settings`);
   if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
     await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
   let listening: string | null = null;
-  const targets = targetsOfConfig(config);
   const alerts = new AlertService({
     store,
     targets,

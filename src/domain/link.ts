@@ -1,3 +1,4 @@
+import type { TargetId } from './target-profile.ts';
 import type { PsaContactFields } from './psa-contact.ts';
 import type { Targets } from './target-profile.ts';
 
@@ -59,7 +60,7 @@ export interface Link {
 /** An operator's answer to a dispute that is not a link (a link is stored as a Link). */
 export interface OperatorDecision {
   readonly userId: string;
-  /** the id of the target the dispute was in (the two of today, until the run takes any target's id) */
-  readonly side: 'itglue' | 'bms';
+  /** the id of the target the dispute was in */
+  readonly side: TargetId;
   readonly choice: 'create' | 'ignore';
 }

@@ -211,7 +211,7 @@ export async function mapTenant(
 
   await store.setMapping(tenant.id, organization?.id ?? null, account?.id ?? null, 'manual', {
     doc: organization?.name ?? null,
-    bms: account?.name ?? null,
+    psa: account?.name ?? null,
     note:
       account === null && doc !== null && psa !== null
         ? `Mapped to ${doc.words.name} only by a person: nothing is written to ${psa.words.name}.`
@@ -259,7 +259,7 @@ export async function unmapTenant(
   // A person's choice: 'manual' with nothing mapped, so that mapping by name leaves it alone.
   await store.setMapping(tenant.id, null, null, 'manual', {
     doc: null,
-    bms: null,
+    psa: null,
     note: 'Unmapped by a person: map it on its page, or with contactsync tenants map.',
   });
   await store.setTenantStatus(tenant.id, 'unmapped');

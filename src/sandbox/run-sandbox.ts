@@ -99,7 +99,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const { db, locks } = openSqlite(dbPath);
   await migrateToLatest(db as Kysely<unknown>);
-  const store = new StateStore(db);
+  const { targets } = sims;
+  const store = new StateStore(db, targets);
   // Delta links of earlier simulators mean nothing to these: every tenant starts with a full read.
   await store.clearCheckpoints();
 
@@ -141,7 +142,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const budget = createApiBudget(options.limits ?? {});
   const common = { budget, log, ...options.transport };
-  const { targets } = sims;
   const clients = createTargetClients(targets, simulatorBlocks(sims), common);
   const directory = new GraphDirectory({
     tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }),

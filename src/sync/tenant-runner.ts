@@ -19,7 +19,7 @@ import { TenantBusyError, type TenantLease, type TenantLocks } from '../store/te
 import { isSmallRun, markLargeRun, runAs } from '../connectors/http/run-priority.ts';
 import { applyPlan, type AppliedAction } from './apply.ts';
 import { autoMapping } from './auto-mapping.ts';
-import { disputeContactsCreatedTwice } from './created-twice.ts';
+import { disputeContactsCreatedTwice, type CreatedContact, type SettledDispute } from './created-twice.ts';
 import { leasedWrites } from './leased-writes.ts';
 import { docCreateDiffs } from './doc-fields.ts';
 import { describeDiff, diffNames, namedDiff, type DiffNames } from './field-labels.ts';
@@ -254,12 +254,12 @@ export class SyncRunner {
     );
     return disputeContactsCreatedTwice(
       plan,
-      created,
+      created as readonly CreatedContact[],
       {
         doc: new Set(input.doc.contacts.map((c) => c.id)),
         psa: new Set((input.psa?.contacts ?? []).map((c) => String(c.id))),
       },
-      settled,
+      settled as readonly SettledDispute[],
     );
   }
 
@@ -290,9 +290,9 @@ export class SyncRunner {
       // The same mapping, named: not a change that calls for a full plan of the tenant.
       await store.setMappingNames(
         tenant.id,
-        { doc: tenant.docCustomerId, bms: tenant.psaCustomerId },
+        { doc: tenant.docCustomerId, psa: tenant.psaCustomerId },
         {
-          itglue: organization?.name ?? null,
+          doc: organization?.name ?? null,
           psa: account?.name ?? null,
           note:
             tenant.psaCustomerId === null && this.deps.psa !== null
@@ -310,7 +310,7 @@ export class SyncRunner {
       if (decided.kind === 'map') {
         await store.setMapping(tenant.id, decided.organization.id, decided.account?.id ?? null, 'auto', {
           doc: decided.organization.name,
-          bms: decided.account?.name ?? null,
+          psa: decided.account?.name ?? null,
           note: decided.note,
         });
         await store.setTenantStatus(tenant.id, 'ok');

@@ -162,8 +162,8 @@ describe('the sync engine on the demo seed', () => {
     for (const tenant of await box.store.listTenants())
       await box.store.setMappingNames(
         tenant.id,
-        { doc: tenant.docCustomerId, bms: tenant.psaCustomerId },
-        { itglue: null, psa: null, note: null },
+        { doc: tenant.docCustomerId, psa: tenant.psaCustomerId },
+        { doc: null, psa: null, note: null },
       );
     // The scheduler's mapping pass names them.
     await box.runner.mapTenants();
