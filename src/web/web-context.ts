@@ -11,7 +11,7 @@ import type { SchedulerHeartbeat } from './health-routes.ts';
 import type { LiveReadLimits } from './live-reads.ts';
 import type { Targets } from '../domain/target-profile.ts';
 
-/** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
+/** What the web app works with: the state, and on demand the sync and the readers of the targets. */
 export interface WebServices {
   readonly store: StateStore;
   /** the targets this installation writes to */
@@ -30,7 +30,7 @@ export interface WebServices {
   discover(actor: string): Promise<string>;
   /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
   readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed' | 'snapshot'> | null;
-  /** where IT Glue and BMS live on the web, for links into them; no IT Glue link without it */
+  /** where the targets live on the web, for links into them; no link into the documentation platform without it */
   readonly links?: LinkSettings;
   /** handles Graph's change notifications posted to this process; absent: they are acknowledged and left alone */
   readonly notices?: NoticeReceiver | null;

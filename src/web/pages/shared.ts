@@ -8,16 +8,30 @@ import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-s
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { badge } from '../layout.ts';
+import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
+import { systemOf } from '../target-words.ts';
 
-/** "IT Glue Contoso Ltd · BMS Contoso Ltd (by name)": a tenant's mapping in names. */
-export function mappingText(tenant: TenantRecord): SafeHtml {
-  if (tenant.docCustomerId === null) return html`<span class="muted">not mapped</span>`;
-  const itglue = tenant.docCustomerName ?? `organization ${tenant.docCustomerId}`;
-  const bms =
-    tenant.psaCustomerId === null
-      ? html`<span class="muted">none</span>`
-      : (tenant.psaCustomerName ?? `account ${tenant.psaCustomerId}`);
-  return html`IT Glue ${itglue} · BMS ${bms}
+/** Whether a tenant is mapped: to the documentation platform's customer record, or the PSA's alone. */
+export function isMapped(tenant: TenantRecord, targets: Targets): boolean {
+  return (targets.doc === null ? tenant.psaCustomerId : tenant.docCustomerId) !== null;
+}
+
+/** One target's part of a mapping: its name and the customer record's ("<name> Contoso Ltd"), if the target is present. */
+function mappingPart(target: TargetProfile | null, id: string | number | null, name: string | null): SafeHtml | null {
+  if (target === null) return null;
+  return html`${target.words.name}
+  ${id === null ? html`<span class="muted">none</span>` : (name ?? `${target.words.customer} ${id}`)}`;
+}
+
+/** "<doc> Contoso Ltd · <psa> Contoso Ltd (by name)": a tenant's mapping in names, one part per target present. */
+export function mappingText(tenant: TenantRecord, targets: Targets): SafeHtml {
+  const { doc, psa } = targets;
+  if (!isMapped(tenant, targets)) return html`<span class="muted">not mapped</span>`;
+  const parts = [
+    mappingPart(doc, tenant.docCustomerId, tenant.docCustomerName),
+    mappingPart(psa, tenant.psaCustomerId, tenant.psaCustomerName),
+  ].filter((p) => p !== null);
+  return html`${parts.map((p, i) => (i === 0 ? p : html` · ${p}`))}
     <span class="muted">(${tenant.mapping === 'auto' ? 'by name' : 'by hand'})</span>`;
 }
 
@@ -93,9 +107,11 @@ function personCell(result: Pick<UserResult, 'userPrincipalName' | 'displayName'
 
 export function resultsTable(
   users: readonly (UserResult & { at?: string; tenantId?: string })[],
+  targets: Targets,
   options: { linkTenant?: string; showTime?: boolean } = {},
 ): SafeHtml {
   if (users.length === 0) return html`<p class="muted">No users here.</p>`;
+  const present = presentTargets(targets);
   return html`<div class="table-wrap">
     <table class="stack results">
       <thead>
@@ -104,8 +120,7 @@ export function resultsTable(
           <th>User</th>
           <th>Outcome</th>
           <th>Rule</th>
-          <th>IT Glue</th>
-          <th>BMS</th>
+          ${present.map((t) => html`<th>${t.words.name}</th>`)}
           <th>Changes and reasons</th>
         </tr>
       </thead>
@@ -119,8 +134,7 @@ export function resultsTable(
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
               <td data-label="Rule">${u.rule ?? '–'}</td>
-              <td data-label="IT Glue" class="system">${systemColumn(u, 'itglue')}</td>
-              <td data-label="BMS" class="system">${systemColumn(u, 'bms')}</td>
+              ${present.map((t) => html`<td data-label="${t.words.name}" class="system">${systemColumn(u, systemOf(t))}</td>`)}
               <td data-label="Changes and reasons" class="changes">${changesCell(u)}</td>
             </tr>`,
         )}
@@ -130,8 +144,9 @@ export function resultsTable(
 }
 
 /** A person's history: each tenant run's result for them, and what operators did (Sync now, unlink, relink...). */
-export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
+export function historyTable(entries: readonly HistoryEntry[], targets: Targets): SafeHtml {
   if (entries.length === 0) return html`<p class="muted">Nothing yet.</p>`;
+  const { doc, psa } = targets;
   return html`<div class="table-wrap">
     <table class="stack history">
       <thead>
@@ -139,8 +154,8 @@ export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
           <th>When</th>
           <th>What</th>
           <th>Outcome</th>
-          <th>IT Glue</th>
-          <th>BMS</th>
+          ${doc === null ? '' : html`<th>${doc.words.name}</th>`}
+          ${psa === null ? '' : html`<th>${psa.words.name}</th>`}
           <th>Changes and reasons</th>
         </tr>
       </thead>
@@ -153,8 +168,8 @@ export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
                 ${e.runId === null ? html`${e.action === null ? '' : actionBy(e.action.summary, e.action.actor)}` : html`<a href="/runs/${encodeURIComponent(e.runId)}">tenant sync</a>`}
               </td>
               <td data-label="Outcome">${e.result === null ? '' : badge(e.result.outcome)}</td>
-              <td data-label="IT Glue">${e.result?.doc ?? ''}</td>
-              <td data-label="BMS">${e.result?.psa ?? ''}</td>
+              ${doc === null ? '' : html`<td data-label="${doc.words.name}">${e.result?.doc ?? ''}</td>`}
+              ${psa === null ? '' : html`<td data-label="${psa.words.name}">${e.result?.psa ?? ''}</td>`}
               <td>${e.result === null ? '' : changesCell(e.result)}</td>
             </tr>`,
         )}
