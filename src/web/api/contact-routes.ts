@@ -108,13 +108,10 @@ export function contactRoutes(targets: Targets): ApiRoute[] {
   });
   /** The target a body or a query names by id; the leading one when it names none. */
   const targetNamed = (id: string | undefined) => (psa !== null && id === psa.id ? psa : leading);
-  const contactIds = inWords(
-    [
-      ...(doc === null ? [] : [`${contactIdKey(doc)} a string`]),
-      ...(psa === null ? [] : [`${contactIdKey(psa)} a number`]),
-    ],
-    'and',
-  );
+  const contactIds = [
+    ...(doc === null ? [] : [`${contactIdKey(doc)} a string`]),
+    ...(psa === null ? [] : [`${contactIdKey(psa)} a number`]),
+  ].join(', ');
   return [
     ...conflictRoutes(targets),
     {
