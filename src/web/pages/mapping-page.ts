@@ -36,6 +36,14 @@ function errorOf(problems: readonly OperationProblem[], key: string): SafeHtml {
     : html`<p class="error" id="mapping-${key}-error" role="alert">${mine.map((p) => p.message).join(' ')}</p>`;
 }
 
+/** One name of the names compared: what it is, and the name. */
+function namePair(what: string, name: string): SafeHtml {
+  return html`<dl>
+    <dt>${what}</dt>
+    <dd>${name}</dd>
+  </dl>`;
+}
+
 /** One target's picker: its customer records, the closest names first; the PSA's may be "none" beside a doc. */
 function picker(
   target: TargetProfile,
@@ -99,26 +107,9 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
               ? html`<div class="field invalid" data-check="names">
                   <p>The names differ; check that they are one customer:</p>
                   <div class="side-by-side names">
-                    <dl>
-                      <dt>Microsoft 365 tenant</dt>
-                      <dd>${tenant.displayName}</dd>
-                    </dl>
-                    ${
-                      doc === null
-                        ? ''
-                        : html`<dl>
-                            <dt>${customerLabel(doc)}</dt>
-                            <dd>${orgName ?? '–'}</dd>
-                          </dl>`
-                    }
-                    ${
-                      psa === null
-                        ? ''
-                        : html`<dl>
-                            <dt>${customerLabel(psa)}</dt>
-                            <dd>${accountName ?? 'none'}</dd>
-                          </dl>`
-                    }
+                    ${namePair('Microsoft 365 tenant', tenant.displayName)}
+                    ${doc === null ? '' : namePair(customerLabel(doc), orgName ?? '–')}
+                    ${psa === null ? '' : namePair(customerLabel(psa), accountName ?? 'none')}
                   </div>
                   <input type="hidden" name="confirmed" value="${pairOf(form)}" />
                   <label for="confirm"
