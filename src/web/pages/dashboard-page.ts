@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { OperationError, syncAllTenants, syncTenant, tenantNamed } from '../../operations/operator-actions.ts';
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { countsText, field, isAdmin, isMapped, mappingText, param, runNotice } from './shared.ts';
 import { heldFromName } from '../target-words.ts';
@@ -103,7 +103,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                             ${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}
                           </td>
                           <td data-label="Last changes">
-                            ${lastWork === null ? '' : countsText(lastWork.counts, lastWork.status)}
+                            ${lastWork === null ? '' : countsText(lastWork.counts, lastWork.status, services.targets)}
                           </td>
                           <td data-label="Health">
                             ${[
@@ -190,7 +190,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
     tools.flash(request, {
       kind: results.some((r) => r.status === 'failed' || r.status === 'busy') ? 'bad' : 'ok',
-      text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r)).join(' '),
+      text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r, services.targets)).join(' '),
     });
     return reply.redirect('/', 303);
   });
@@ -201,7 +201,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
       const result = await syncTenant(store, services.apis().runner, tenant, actorOf(request.identity!));
       tools.flash(request, {
         kind: result.status === 'failed' ? 'bad' : 'ok',
-        text: runNotice(tenant.displayName, result),
+        text: runNotice(tenant.displayName, result, services.targets),
       });
     } catch (error) {
       // Another run holds the tenant: the page says who, and nothing was done.

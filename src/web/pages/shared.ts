@@ -6,10 +6,9 @@ import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
 import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { badge } from '../layout.ts';
 import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
-import { systemOf } from '../target-words.ts';
 
 /** Whether a tenant is mapped: to the documentation platform's customer record, or the PSA's alone. */
 export function isMapped(tenant: TenantRecord, targets: Targets): boolean {
@@ -54,22 +53,22 @@ export function field(request: FastifyRequest, name: string): string | undefined
 }
 
 /** `created 3, updated 1`: the non-zero counts of a run, in words (see `runCountsText`). */
-export function countsText(counts: Readonly<Record<string, number>> | null, status: string): string {
-  return counts === null ? '' : runCountsText(counts, status);
+export function countsText(counts: Readonly<Record<string, number>> | null, status: string, targets: Targets): string {
+  return counts === null ? '' : runCountsText(counts, status, targets);
 }
 
-export function runNotice(name: string, result: TenantRunResult): string {
+export function runNotice(name: string, result: TenantRunResult, targets: Targets): string {
   // The busy message names the tenant and who holds it already.
   if (result.status === 'busy' && result.error !== null) return result.error;
   if (result.error !== null) return `${name}: ${result.status}: ${result.error}`;
   if (result.status === 'unchanged') return `${name}: nothing changed in Microsoft 365.`;
-  return `${name}: ${result.status}; ${countsText(result.counts, result.status)}.`;
+  return `${name}: ${result.status}; ${countsText(result.counts, result.status, targets)}.`;
 }
 
-export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
+export function diffList(diffs: readonly FieldDiff[], targets: Targets): SafeHtml {
   if (diffs.length === 0) return html``;
   return html`<ul class="diffs">
-    ${diffs.map((d) => html`<li>${fieldLabel(d)}: ${shownValue(d.old)} → <strong>${shownValue(d.new)}</strong></li>`)}
+    ${diffs.map((d) => html`<li>${fieldLabel(d, targets)}: ${shownValue(d.old)} → <strong>${shownValue(d.new)}</strong></li>`)}
   </ul>`;
 }
 
@@ -87,8 +86,8 @@ export const OUTCOMES = [
 ] as const;
 
 /** What changed for a user, field by field, and why anything was held or left. */
-function changesCell(result: Pick<UserResult, 'diffs' | 'reasons'>): SafeHtml {
-  return html`${diffList(result.diffs)}${result.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}`;
+function changesCell(result: Pick<UserResult, 'diffs' | 'reasons'>, targets: Targets): SafeHtml {
+  return html`${diffList(result.diffs, targets)}${result.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}`;
 }
 
 /** A table of per-user results (a run, a preview, a history). */
@@ -134,8 +133,8 @@ export function resultsTable(
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
               <td data-label="Rule">${u.rule ?? '–'}</td>
-              ${present.map((t) => html`<td data-label="${t.words.name}" class="system">${systemColumn(u, systemOf(t))}</td>`)}
-              <td data-label="Changes and reasons" class="changes">${changesCell(u)}</td>
+              ${present.map((t) => html`<td data-label="${t.words.name}" class="system">${systemColumn(u, t)}</td>`)}
+              <td data-label="Changes and reasons" class="changes">${changesCell(u, targets)}</td>
             </tr>`,
         )}
       </tbody>
@@ -170,7 +169,7 @@ export function historyTable(entries: readonly HistoryEntry[], targets: Targets)
               <td data-label="Outcome">${e.result === null ? '' : badge(e.result.outcome)}</td>
               ${doc === null ? '' : html`<td data-label="${doc.words.name}">${e.result?.doc ?? ''}</td>`}
               ${psa === null ? '' : html`<td data-label="${psa.words.name}">${e.result?.psa ?? ''}</td>`}
-              <td>${e.result === null ? '' : changesCell(e.result)}</td>
+              <td>${e.result === null ? '' : changesCell(e.result, targets)}</td>
             </tr>`,
         )}
       </tbody>

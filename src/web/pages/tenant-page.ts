@@ -8,10 +8,10 @@ import {
   tenantSettings,
 } from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import { overridesFromForm, settingsForm, type FormValues } from '../settings-form.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, liveSystemsOf, type WebServices } from '../web-context.ts';
 import { settingChoices } from '../../operations/settings-check.ts';
 import { LiveReadsExhausted, liveReadsOf, previewOf } from '../live-reads.ts';
@@ -140,7 +140,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
                             >
                           </td>
                           <td data-label="Status">${badge(r.status)}</td>
-                          <td data-label="Counts">${countsText(r.counts, r.status)}</td>
+                          <td data-label="Counts">${countsText(r.counts, r.status, services.targets)}</td>
                           ${r.error === null ? html`<td></td>` : html`<td data-label="Error">${r.error}</td>`}
                         </tr>`,
                     )}
@@ -240,7 +240,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
             ${badge(run.status)} ${run.startedAt.replace('T', ' ').slice(0, 19)} →
             ${run.finishedAt?.replace('T', ' ').slice(0, 19) ?? 'unfinished'}
           </p>
-          <p>${countsText(run.counts, run.status)}</p>
+          <p>${countsText(run.counts, run.status, services.targets)}</p>
           ${run.error === null ? '' : html`<p class="notice bad">${run.error}</p>`}
         </div>
         <p>
