@@ -70,13 +70,29 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The readers a tenant's mapping needs: each target's customer records; without a documentation platform, one that
+ * has none, so that the PSA's alone are offered.
+ */
+export function mappingSystemsOf(services: WebServices): {
+  readonly doc: Pick<DocStore, 'listOrganizations'>;
+  readonly psa: Psa | null;
+} {
+  const apis = services.apis();
+  return { doc: services.targets.doc === null ? { listOrganizations: async () => [] } : apis.doc, psa: apis.psa };
+}
+
 /** The name written to the audit log for an action done over the web. */
 export function actorOf(identity: Identity): string {
   return identity.kind === 'session' ? `web:${identity.name}` : `api:${identity.name}`;
 }
 
-/** The live systems settings are checked against when saved; null when the APIs are not configured. */
+/**
+ * The live systems settings are checked against when saved; null when the APIs are not configured, or without a
+ * documentation platform (the settings are then checked as without the APIs).
+ */
 export function liveSystemsOf(services: WebServices): LiveSystems | null {
+  if (services.targets.doc === null) return null;
   try {
     const apis = services.apis();
     return {

@@ -4,7 +4,7 @@ import { tenantNamed } from '../../operations/operator-actions.ts';
 import { mappingCandidates, mapTenant } from '../../operations/tenant-mapping.ts';
 import { apiTenant } from '../api-shapes.ts';
 import { customerLabel, inWords, withArticle } from '../target-words.ts';
-import { actorOf } from '../web-context.ts';
+import { actorOf, mappingSystemsOf } from '../web-context.ts';
 import { bodyOf, params, type ApiRoute } from './api-route.ts';
 
 /** Whether a body names the target's customer record, by name or by id (null included). */
@@ -98,7 +98,7 @@ export function mappingRoutes(targets: Targets): ApiRoute[] {
         const given = bodyOf(body, request);
         const message = await mapTenant(
           store,
-          services.apis(),
+          mappingSystemsOf(services),
           tenant,
           { doc: chosenOf(doc, given) ?? '', psa: chosenOf(psa, given) },
           {
@@ -118,7 +118,11 @@ export function mappingRoutes(targets: Targets): ApiRoute[] {
       summary: `The ${inWords(customers.map((c) => `${c}s`))} the tenant can be mapped to, the closest names first`,
       access: 'admin',
       handler: async (request, services) =>
-        mappingCandidates(services.store, services.apis(), await tenantNamed(services.store, params(request).id!)),
+        mappingCandidates(
+          services.store,
+          mappingSystemsOf(services),
+          await tenantNamed(services.store, params(request).id!),
+        ),
     },
   ];
 }

@@ -6,7 +6,7 @@ import type { TenantRecord } from '../../store/state-store.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { actionButton } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
-import { actorOf, type WebServices } from '../web-context.ts';
+import { actorOf, mappingSystemsOf, type WebServices } from '../web-context.ts';
 import { field, param } from './shared.ts';
 import type { TargetProfile } from '../../domain/target-profile.ts';
 import { customerLabel, withArticle } from '../target-words.ts';
@@ -77,7 +77,7 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
     form: MappingForm | null,
     problems: readonly OperationProblem[],
   ) => {
-    const { organizations, accounts } = await mappingCandidates(store, services.apis(), tenant);
+    const { organizations, accounts } = await mappingCandidates(store, mappingSystemsOf(services), tenant);
     const frame = tools.frame(request, reply);
     const chosenOrg = form?.doc ?? tenant.docCustomerId ?? '';
     // The current mapping is chosen: saving the form unchanged keeps it.
@@ -167,7 +167,7 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
     try {
       const message = await mapTenant(
         store,
-        services.apis(),
+        mappingSystemsOf(services),
         tenant,
         { doc: form.doc, psa: form.psa === 'none' || form.psa === '' ? null : form.psa },
         { force: form.force, confirmNames: form.confirm },
