@@ -1,6 +1,8 @@
 import { type TargetProfile, type Targets } from '../domain/target-profile.ts';
 import type { DeepLinks } from '../operations/deep-links.ts';
-import type { HistoryEntry, TenantRecord } from '../store/state-store.ts';
+import type { auditLine } from '../operations/audit-text.ts';
+import type { Link, OperatorDecision } from '../domain/link.ts';
+import type { AuditEntry, ConflictRecord, HistoryEntry, RunRecord, TenantRecord } from '../store/state-store.ts';
 import { reportedUser } from '../sync/report.ts';
 import type { ContactRow } from './contact-view.ts';
 
@@ -9,7 +11,7 @@ import type { ContactRow } from './contact-view.ts';
  * here, with one key per target present named by the target's id (the keys of today's API).
  */
 
-/** The key of the customer record's name beside its id (`bmsAccountName` beside `bmsAccountId`). */
+/** The key of the customer record's name beside its id (`<customer>Name` beside `<customer>Id`). */
 function customerNameKey(target: TargetProfile): string {
   return target.customerIdKey.replace(/Id$/, 'Name');
 }
@@ -27,13 +29,16 @@ function byTarget<Value>(targets: Targets, doc: Value, psa: Value): Record<strin
 }
 
 export function apiTenant(tenant: TenantRecord, targets: Targets): Record<string, unknown> {
-  const { id, displayName, docCustomerId, docCustomerName, psaCustomerId, psaCustomerName, ...rest } = tenant;
   return {
-    id,
-    displayName,
-    ...(targets.doc === null ? {} : customer(targets.doc, docCustomerId, docCustomerName)),
-    ...(targets.psa === null ? {} : customer(targets.psa, psaCustomerId, psaCustomerName)),
-    ...rest,
+    id: tenant.id,
+    displayName: tenant.displayName,
+    ...(targets.doc === null ? {} : customer(targets.doc, tenant.docCustomerId, tenant.docCustomerName)),
+    ...(targets.psa === null ? {} : customer(targets.psa, tenant.psaCustomerId, tenant.psaCustomerName)),
+    mappingNote: tenant.mappingNote,
+    mapping: tenant.mapping,
+    status: tenant.status,
+    approveInactivations: tenant.approveInactivations,
+    dirty: tenant.dirty,
   };
 }
 
@@ -55,9 +60,76 @@ export function apiLinks(links: DeepLinks, targets: Targets): Record<string, unk
 }
 
 export function apiHistory(history: readonly HistoryEntry[], targets: Targets): unknown[] {
-  return history.map((entry) =>
-    entry.result === null ? entry : { ...entry, result: reportedUser(entry.result, targets) },
-  );
+  return history.map((entry) => ({
+    at: entry.at,
+    runId: entry.runId,
+    action: entry.action,
+    result: entry.result === null ? null : reportedUser(entry.result, targets),
+  }));
+}
+
+/** What ties a person to their contacts (the contact ids by role, as today's API gives them). */
+export function apiLink(link: Link | null): Record<string, unknown> | null {
+  if (link === null) return null;
+  return {
+    userId: link.userId,
+    docContactId: link.docContactId,
+    psaContactId: link.psaContactId,
+    rule: link.rule,
+    ...(link.psaOrigin === undefined ? {} : { psaOrigin: link.psaOrigin }),
+    syncDisabled: link.syncDisabled,
+    ownedEmails: link.ownedEmails,
+    ownedPhones: link.ownedPhones,
+    psaPushed: link.psaPushed,
+  };
+}
+
+export function apiDecision(decision: OperatorDecision & { readonly at: string }): Record<string, unknown> {
+  return { userId: decision.userId, side: decision.side, choice: decision.choice, at: decision.at };
+}
+
+/** A dispute of the conflicts queue; `side` is the id of the target it is in. */
+export function apiConflict(conflict: ConflictRecord): Record<string, unknown> {
+  return {
+    id: conflict.id,
+    tenantId: conflict.tenantId,
+    userId: conflict.userId,
+    userPrincipalName: conflict.userPrincipalName,
+    side: conflict.side,
+    rule: conflict.rule,
+    candidates: conflict.candidates,
+    ...(conflict.candidateLabels === undefined ? {} : { candidateLabels: conflict.candidateLabels }),
+    status: conflict.status,
+    resolution: conflict.resolution,
+    resolutionTarget: conflict.resolutionTarget,
+    createdAt: conflict.createdAt,
+  };
+}
+
+export function apiRun(run: RunRecord): Record<string, unknown> {
+  return {
+    id: run.id,
+    tenantId: run.tenantId,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    status: run.status,
+    counts: run.counts,
+    error: run.error,
+  };
+}
+
+/** An entry of the audit log, with the line that says it in words. */
+export function apiAuditEntry(entry: AuditEntry, text: ReturnType<typeof auditLine>): Record<string, unknown> {
+  return {
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target,
+    details: entry.details,
+    tenantId: entry.tenantId,
+    userId: entry.userId,
+    text,
+  };
 }
 
 export function apiUnreadable(

@@ -24,8 +24,8 @@ export interface ContactView {
   readonly tenant: TenantRecord;
   readonly user: DirectoryUser;
   readonly link: Link | null;
-  readonly itglueContact: DocContact | null;
-  readonly bmsContact: PsaContact | null;
+  readonly docContact: DocContact | null;
+  readonly psaContact: PsaContact | null;
   /** why a system could not be read (its API failed, or no credentials), shown instead of its column */
   readonly unreadable: { readonly doc: string | null; readonly psa: string | null };
   readonly rows: readonly ContactRow[];
@@ -44,30 +44,31 @@ function comparable(field: string, value: string | null): string | null {
   return text.toLowerCase();
 }
 
-function row(field: string, microsoft: string | null, itglue: string | null, bms: string | null): ContactRow {
-  const values = [microsoft, itglue, bms].map((v) => comparable(field, v)).filter((v): v is string => v !== null);
-  return { field, microsoft, doc: itglue, psa: bms, differs: new Set(values).size > 1 };
+function row(field: string, microsoft: string | null, doc: string | null, psa: string | null): ContactRow {
+  const values = [microsoft, doc, psa].map((v) => comparable(field, v)).filter((v): v is string => v !== null);
+  return { field, microsoft, doc, psa, differs: new Set(values).size > 1 };
 }
 
 function primaryEmailOf(user: DirectoryUser): string {
   return parseProxyAddresses(user.proxyAddresses).primary ?? user.mail ?? user.userPrincipalName;
 }
 
-/** The linked contacts as IT Glue and BMS hold them now, with their locations' names, or why they could not be read. */
+/** The linked contacts as the targets hold them now, with their places' names, or why they could not be read. */
 interface LinkedContacts {
-  readonly itglueContact: DocContact | null;
-  readonly bmsContact: PsaContact | null;
-  readonly itglueLocation: string | null;
-  readonly bmsLocation: string | null;
+  readonly docContact: DocContact | null;
+  readonly psaContact: PsaContact | null;
+  readonly docPlace: string | null;
+  readonly psaPlace: string | null;
   readonly unreadable: ContactView['unreadable'];
 }
 
 async function linkedContacts(services: WebServices, tenant: TenantRecord, link: Link | null): Promise<LinkedContacts> {
+  const { doc, psa } = services.targets;
   const unreadable = { doc: null as string | null, psa: null as string | null };
-  let itglueContact: DocContact | null = null;
-  let bmsContact: PsaContact | null = null;
-  let itglueLocation: string | null = null;
-  let bmsLocation: string | null = null;
+  let docContact: DocContact | null = null;
+  let psaContact: PsaContact | null = null;
+  let docPlace: string | null = null;
+  let psaPlace: string | null = null;
   let apis: ReturnType<WebServices['apis']> | null = null;
   try {
     apis = services.apis();
@@ -75,35 +76,37 @@ async function linkedContacts(services: WebServices, tenant: TenantRecord, link:
     unreadable.doc = unreadable.psa = (error as Error).message;
   }
   if (apis !== null && link !== null) {
-    try {
-      itglueContact = await apis.doc.readContact(link.docContactId);
-      if (itglueContact === null) unreadable.doc = `IT Glue has no contact ${link.docContactId} any more.`;
-      else if (itglueContact.locationId !== null && tenant.docCustomerId !== null) {
-        itglueLocation =
-          (await apis.doc.listLocations(tenant.docCustomerId)).find((l) => l.id === itglueContact!.locationId)?.name ??
-          itglueContact.locationId;
-      }
-    } catch (error) {
-      unreadable.doc = `IT Glue could not be read: ${(error as Error).message}`;
-    }
-    if (link.psaContactId !== null && apis.psa !== null) {
+    if (doc !== null && link.docContactId !== null) {
       try {
-        bmsContact = await apis.psa.readContact(link.psaContactId);
-        if (bmsContact === null) unreadable.psa = `BMS has no contact ${link.psaContactId} any more.`;
-        else if (bmsContact.locationId !== null)
-          bmsLocation =
-            (await apis.psa.listLocations(bmsContact.accountId)).find((l) => l.id === bmsContact!.locationId)?.name ??
-            String(bmsContact.locationId);
+        docContact = await apis.doc.readContact(link.docContactId);
+        if (docContact === null) unreadable.doc = `${doc.words.name} has no contact ${link.docContactId} any more.`;
+        else if (docContact.locationId !== null && tenant.docCustomerId !== null) {
+          docPlace =
+            (await apis.doc.listLocations(tenant.docCustomerId)).find((l) => l.id === docContact!.locationId)?.name ??
+            docContact.locationId;
+        }
       } catch (error) {
-        unreadable.psa = `BMS could not be read: ${(error as Error).message}`;
+        unreadable.doc = `${doc.words.name} could not be read: ${(error as Error).message}`;
+      }
+    }
+    if (psa !== null && link.psaContactId !== null && apis.psa !== null) {
+      try {
+        psaContact = await apis.psa.readContact(link.psaContactId);
+        if (psaContact === null) unreadable.psa = `${psa.words.name} has no contact ${link.psaContactId} any more.`;
+        else if (psaContact.locationId !== null)
+          psaPlace =
+            (await apis.psa.listLocations(psaContact.accountId)).find((l) => l.id === psaContact!.locationId)?.name ??
+            String(psaContact.locationId);
+      } catch (error) {
+        unreadable.psa = `${psa.words.name} could not be read: ${(error as Error).message}`;
       }
     }
   }
-  return { itglueContact, bmsContact, itglueLocation, bmsLocation, unreadable };
+  return { docContact, psaContact, docPlace, psaPlace, unreadable };
 }
 
 /**
- * The person as Microsoft 365 (the last read), IT Glue and BMS (read live, shared for a short time with others who
+ * The person as Microsoft 365 (the last read) and each target (read live, shared for a short time with others who
  * ask, see LiveReads) hold them, field by field.
  */
 export async function contactView(
@@ -124,32 +127,27 @@ export async function contactView(
           () => linkedContacts(services, tenant, link),
           options,
         );
-  const { itglueContact, bmsContact, itglueLocation, bmsLocation, unreadable } = live;
+  const { docContact, psaContact, docPlace, psaPlace, unreadable } = live;
   const split = splitDisplayName(user.displayName);
-  const docEmail = itglueContact?.emails.find((e) => e.primary) ?? itglueContact?.emails[0];
-  const docPhone = itglueContact?.phones.find((p) => p.primary) ?? itglueContact?.phones[0];
+  const docEmail = docContact?.emails.find((e) => e.primary) ?? docContact?.emails[0];
+  const docPhone = docContact?.phones.find((p) => p.primary) ?? docContact?.phones[0];
   const rows = [
-    row(
-      'First name',
-      user.givenName ?? split.firstName,
-      itglueContact?.firstName ?? null,
-      bmsContact?.firstName ?? null,
-    ),
-    row('Last name', user.surname ?? split.lastName, itglueContact?.lastName ?? null, bmsContact?.lastName ?? null),
-    row('Title', user.jobTitle, itglueContact?.title ?? null, bmsContact?.jobTitle ?? null),
-    row('Email', primaryEmailOf(user), docEmail?.value ?? null, bmsContact?.emailAddress ?? null),
+    row('First name', user.givenName ?? split.firstName, docContact?.firstName ?? null, psaContact?.firstName ?? null),
+    row('Last name', user.surname ?? split.lastName, docContact?.lastName ?? null, psaContact?.lastName ?? null),
+    row('Title', user.jobTitle, docContact?.title ?? null, psaContact?.jobTitle ?? null),
+    row('Email', primaryEmailOf(user), docEmail?.value ?? null, psaContact?.emailAddress ?? null),
     row(
       'Phone',
       user.businessPhones[0] ?? user.mobilePhone,
       docPhone === undefined ? null : `${docPhone.value}${docPhone.extension ? ` x${docPhone.extension}` : ''}`,
-      bmsContact?.phoneNumber ?? null,
+      psaContact?.phoneNumber ?? null,
     ),
-    { ...row('Location', user.officeLocation, itglueLocation, bmsLocation), differs: false },
+    { ...row('Location', user.officeLocation, docPlace, psaPlace), differs: false },
     {
       field: 'Active',
       microsoft: user.accountEnabled === false ? 'no (sign-in blocked)' : 'yes',
-      doc: itglueContact === null ? null : 'yes',
-      psa: bmsContact === null ? null : bmsContact.isActive ? 'yes' : 'no (inactive)',
+      doc: docContact === null ? null : 'yes',
+      psa: psaContact === null ? null : psaContact.isActive ? 'yes' : 'no (inactive)',
       differs: false,
     },
   ];
@@ -157,8 +155,8 @@ export async function contactView(
     tenant,
     user,
     link,
-    itglueContact,
-    bmsContact,
+    docContact,
+    psaContact,
     unreadable,
     rows,
     links: deepLinks(

@@ -3,16 +3,21 @@ import type { StateStore } from '../store/state-store.ts';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
 import { LIVE_READ_LIMITS, type LiveReadLimits } from './live-read-limits.ts';
 import type { WebServices } from './web-context.ts';
+import type { Targets } from '../domain/target-profile.ts';
+import { targetNames } from './target-words.ts';
 
-/** A preview reads every user of Microsoft 365, IT Glue and BMS; a contact, a conflict or candidates a few. */
+/** A preview reads every user of Microsoft 365 and of each target; a contact, a conflict or candidates a few. */
 export const PREVIEW_COST = 5;
 
 /** Too many fresh reads within the minute: the answer is 429 with Retry-After. */
 export class LiveReadsExhausted extends Error {
   readonly statusCode = 429;
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    systems: string,
+  ) {
     super(
-      `Too many live reads of IT Glue and BMS in the last minute (previews, conflicts and contact pages share the API budgets with the syncs). Try again in ${retryAfterSeconds} s; what someone opened in the last moments is shown without waiting.`,
+      `Too many live reads of ${systems} in the last minute (previews, conflicts and contact pages share the API budgets with the syncs). Try again in ${retryAfterSeconds} s; what someone opened in the last moments is shown without waiting.`,
     );
     this.name = 'LiveReadsExhausted';
   }
@@ -42,6 +47,8 @@ export class LiveReads {
 
   constructor(
     private readonly store: StateStore,
+    /** the targets read, by name, for the message that refuses a read */
+    private readonly systems: string,
     private readonly limits: LiveReadLimits = LIVE_READ_LIMITS,
     private readonly now: () => number = Date.now,
   ) {}
@@ -89,7 +96,7 @@ export class LiveReads {
         until = s.at + 60_000;
         if (used - freed + cost <= this.limits.perMinute) break;
       }
-      throw new LiveReadsExhausted(Math.max(1, Math.ceil((until - now) / 1000)));
+      throw new LiveReadsExhausted(Math.max(1, Math.ceil((until - now) / 1000)), this.systems);
     }
     this.spent.push({ at: now, cost });
   }
@@ -132,7 +139,7 @@ const readsByServices = new WeakMap<WebServices, LiveReads>();
 export function liveReadsOf(services: WebServices): LiveReads {
   let reads = readsByServices.get(services);
   if (reads === undefined) {
-    reads = new LiveReads(services.store, services.liveReadLimits ?? LIVE_READ_LIMITS);
+    reads = new LiveReads(services.store, targetNames(services.targets), services.liveReadLimits ?? LIVE_READ_LIMITS);
     readsByServices.set(services, reads);
   }
   return reads;
@@ -144,4 +151,6 @@ export function previewOf(services: WebServices, tenantId: string): Promise<Tena
 }
 
 /** The summary line the API's description gives of these limits. */
-export const LIVE_READS_WORDS = `One read per tenant is shared for ${LIVE_READ_LIMITS.cacheSeconds} s (or until a run or a change); fresh reads of IT Glue and BMS share a budget of ${LIVE_READ_LIMITS.perMinute} a minute (a preview counts ${PREVIEW_COST}), then 429 with Retry-After`;
+export function liveReadsWords(targets: Targets): string {
+  return `One read per tenant is shared for ${LIVE_READ_LIMITS.cacheSeconds} s (or until a run or a change); fresh reads of ${targetNames(targets)} share a budget of ${LIVE_READ_LIMITS.perMinute} a minute (a preview counts ${PREVIEW_COST}), then 429 with Retry-After`;
+}

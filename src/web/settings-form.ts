@@ -1,5 +1,7 @@
 import type { Settings, SettingsProblem } from '../domain/settings.ts';
 import { html, type SafeHtml } from '../html.ts';
+import type { Targets } from '../domain/target-profile.ts';
+import { heldFromName, leadingTarget, targetNames, withArticle } from './target-words.ts';
 
 type FieldKind =
   | { readonly type: 'boolean' }
@@ -20,191 +22,217 @@ interface SettingGroup {
   readonly fields: readonly SettingField[];
 }
 
-/** Every key of the sync settings, grouped as DESIGN's table groups them, each with what it does. */
-export const SETTING_GROUPS: readonly SettingGroup[] = [
-  {
-    legend: 'Who is synced (scope)',
-    fields: [
-      {
-        key: 'scope.requireEnabled',
-        label: 'Only enabled accounts',
-        help: 'Users whose Microsoft 365 sign-in is blocked are left out.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'scope.includeGuests',
-        label: 'Include guests',
-        help: 'Guest (B2B) users are synced too.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'scope.requireLicense',
-        label: 'Only licensed users',
-        help: 'Users without a Microsoft 365 license (shared mailboxes, service accounts) are left out.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'scope.groupIds',
-        label: 'Only members of these groups',
-        help: 'Entra group object ids, one per line; members at any depth count. Empty: everyone.',
-        kind: { type: 'list' },
-      },
-      {
-        key: 'scope.upnDomains',
-        label: 'Only these sign-in domains',
-        help: 'Domains such as contoso.com, one per line. Empty: every domain.',
-        kind: { type: 'list' },
-      },
-      {
-        key: 'scope.excludeUpnPatterns',
-        label: 'Leave out sign-in names matching',
-        help: 'Patterns with * such as admin-*@* or *svc*, one per line.',
-        kind: { type: 'list' },
-      },
-    ],
-  },
-  {
-    legend: 'Names and email',
-    fields: [
-      {
-        key: 'names.splitDisplayName',
-        label: 'Split the display name',
-        help: 'When first or last name is missing, take them from the display name.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'primaryEmail',
-        label: 'Primary email',
-        help: 'primarySmtp: the primary SMTP address (else mail, else the sign-in name); upn: always the sign-in name.',
-        kind: { type: 'choice', options: ['primarySmtp', 'upn'] },
-      },
-    ],
-  },
-  {
-    legend: 'Phones',
-    fields: [
-      {
-        key: 'phones.setPrimary',
-        label: 'Set a primary phone',
-        help: 'Mark one Microsoft phone as primary in IT Glue, as BMS needs one.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'phones.primaryType',
-        label: 'Primary phone',
-        help: 'office: the first business phone, else the mobile; mobile: the mobile first.',
-        kind: { type: 'choice', options: ['office', 'mobile'] },
-      },
-      {
-        key: 'phones.blankReplacement',
-        label: 'When a user has no phone',
-        help: 'Empty: hold the contact from BMS. "tenantMain": the customer\'s main number. Or a literal number such as 000-000-0000.',
-        kind: { type: 'text', nullable: true },
-      },
-      {
-        key: 'phones.blankReplacementEverywhere',
-        label: 'Write that phone into IT Glue too',
-        help: 'Off: the replacement goes only to BMS, which requires a phone, and IT Glue keeps the truth (no phone). On: IT Glue gets it as the primary phone too.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'phones.defaultRegion',
-        label: 'Default phone region',
-        help: 'Two-letter country code for numbers without a country code, when the user has no usage location or country.',
-        kind: { type: 'text', nullable: false },
-      },
-    ],
-  },
-  {
-    legend: 'Location and contact type',
-    fields: [
-      {
-        key: 'location.strategy',
-        label: 'Location',
-        help: "default: the location named below (or the organization's primary one); officeLocation: the location named like the user's office, else the default.",
-        kind: { type: 'choice', options: ['default', 'officeLocation'] },
-      },
-      {
-        key: 'location.default',
-        label: 'Default location name',
-        help: 'An IT Glue location of the organization, by name. Empty: its primary location. Locations are never created.',
-        kind: { type: 'text', nullable: true },
-      },
-      {
-        key: 'contactType',
-        label: 'IT Glue contact type',
-        help: 'A contact type by name, such as Employee. Empty: none.',
-        kind: { type: 'text', nullable: true },
-      },
-    ],
-  },
-  {
-    legend: 'Kaseya BMS',
-    fields: [
-      {
-        key: 'psa.autoPush',
-        label: 'Push contacts to BMS',
-        help: 'Create and update BMS contacts. Off: IT Glue only.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'psa.emailType',
-        label: 'BMS email type',
-        help: 'The email type of pushed contacts, by name; or its BMS id (a number) when BMS cannot list its types.',
-        kind: { type: 'text', nullable: false },
-      },
-      {
-        key: 'psa.phoneType',
-        label: 'BMS phone type',
-        help: 'The phone type of pushed contacts, by name; or its BMS id (a number) when BMS cannot list its types.',
-        kind: { type: 'text', nullable: false },
-      },
-      {
-        key: 'psa.leavers',
-        label: 'Leavers',
-        help: 'inactivate: a user who leaves Microsoft 365 is made inactive in BMS; ignore: left as is.',
-        kind: { type: 'choice', options: ['inactivate', 'ignore'] },
-      },
-      {
-        key: 'psa.leaverContactType',
-        label: 'Leaver contact type',
-        help: 'IT Glue contact type given to leavers, by name. Empty: unchanged.',
-        kind: { type: 'text', nullable: true },
-      },
-    ],
-  },
-  {
-    legend: 'Safety and timing',
-    fields: [
-      {
-        key: 'deletionGuard.minCount',
-        label: 'Deletion guard: at least',
-        help: 'A run that would inactivate this many contacts or more ...',
-        kind: { type: 'number', step: '1' },
-      },
-      {
-        key: 'deletionGuard.maxFraction',
-        label: 'Deletion guard: and more than',
-        help: '... and more than this fraction of them (0 to 1) stops and waits for approval.',
-        kind: { type: 'number', step: '0.01' },
-      },
-      {
-        key: 'blankNeverOverwrites',
-        label: 'Blank never overwrites',
-        help: 'A field empty in Microsoft 365 never empties it in IT Glue or BMS.',
-        kind: { type: 'boolean' },
-      },
-      {
-        key: 'pollSeconds',
-        label: 'Poll every (seconds)',
-        help: 'How often Microsoft 365 is asked for changes (one request when nothing changed).',
-        kind: { type: 'number', step: '1' },
-      },
-    ],
-  },
-];
+/** "A location": the first words of a sentence. */
+const capitalized = (words: string): string => `${words[0]!.toUpperCase()}${words.slice(1)}`;
 
-const ALL_FIELDS = SETTING_GROUPS.flatMap((g) => g.fields);
+/**
+ * Every key of the sync settings for the targets present, grouped as DESIGN's table groups them, each with what it
+ * does in the targets' own words.
+ */
+export function settingGroups(targets: Targets): readonly SettingGroup[] {
+  const { doc, psa } = targets;
+  const leading = leadingTarget(targets);
+  const { customer, place } = leading.words;
+  const either = targetNames(targets, 'or');
+  return [
+    {
+      legend: 'Who is synced (scope)',
+      fields: [
+        {
+          key: 'scope.requireEnabled',
+          label: 'Only enabled accounts',
+          help: 'Users whose Microsoft 365 sign-in is blocked are left out.',
+          kind: { type: 'boolean' },
+        },
+        {
+          key: 'scope.includeGuests',
+          label: 'Include guests',
+          help: 'Guest (B2B) users are synced too.',
+          kind: { type: 'boolean' },
+        },
+        {
+          key: 'scope.requireLicense',
+          label: 'Only licensed users',
+          help: 'Users without a Microsoft 365 license (shared mailboxes, service accounts) are left out.',
+          kind: { type: 'boolean' },
+        },
+        {
+          key: 'scope.groupIds',
+          label: 'Only members of these groups',
+          help: 'Entra group object ids, one per line; members at any depth count. Empty: everyone.',
+          kind: { type: 'list' },
+        },
+        {
+          key: 'scope.upnDomains',
+          label: 'Only these sign-in domains',
+          help: 'Domains such as contoso.com, one per line. Empty: every domain.',
+          kind: { type: 'list' },
+        },
+        {
+          key: 'scope.excludeUpnPatterns',
+          label: 'Leave out sign-in names matching',
+          help: 'Patterns with * such as admin-*@* or *svc*, one per line.',
+          kind: { type: 'list' },
+        },
+      ],
+    },
+    {
+      legend: 'Names and email',
+      fields: [
+        {
+          key: 'names.splitDisplayName',
+          label: 'Split the display name',
+          help: 'When first or last name is missing, take them from the display name.',
+          kind: { type: 'boolean' },
+        },
+        {
+          key: 'primaryEmail',
+          label: 'Primary email',
+          help: 'primarySmtp: the primary SMTP address (else mail, else the sign-in name); upn: always the sign-in name.',
+          kind: { type: 'choice', options: ['primarySmtp', 'upn'] },
+        },
+      ],
+    },
+    {
+      legend: 'Phones',
+      fields: [
+        {
+          key: 'phones.setPrimary',
+          label: 'Set a primary phone',
+          help: `Mark one Microsoft phone as primary${doc === null ? '' : ` in ${doc.words.name}`}${psa === null ? '' : `, as ${psa.words.name} needs one`}.`,
+          kind: { type: 'boolean' },
+        },
+        {
+          key: 'phones.primaryType',
+          label: 'Primary phone',
+          help: 'office: the first business phone, else the mobile; mobile: the mobile first.',
+          kind: { type: 'choice', options: ['office', 'mobile'] },
+        },
+        {
+          key: 'phones.blankReplacement',
+          label: 'When a user has no phone',
+          help: `Empty: hold the contact from ${heldFromName(targets)}. "tenantMain": the customer's main number. Or a literal number such as 000-000-0000.`,
+          kind: { type: 'text', nullable: true },
+        },
+        ...(doc === null || psa === null
+          ? []
+          : [
+              {
+                key: 'phones.blankReplacementEverywhere',
+                label: `Write that phone into ${doc.words.name} too`,
+                help: `Off: the replacement goes only to ${psa.words.name}, which requires a phone, and ${doc.words.name} keeps the truth (no phone). On: ${doc.words.name} gets it as the primary phone too.`,
+                kind: { type: 'boolean' } as const,
+              },
+            ]),
+        {
+          key: 'phones.defaultRegion',
+          label: 'Default phone region',
+          help: 'Two-letter country code for numbers without a country code, when the user has no usage location or country.',
+          kind: { type: 'text', nullable: false },
+        },
+      ],
+    },
+    {
+      legend: doc === null ? capitalized(place) : `${capitalized(place)} and contact type`,
+      fields: [
+        {
+          key: 'location.strategy',
+          label: capitalized(place),
+          help: `default: the ${place} named below (or the ${customer}'s primary one); officeLocation: the ${place} named like the user's office, else the default.`,
+          kind: { type: 'choice', options: ['default', 'officeLocation'] },
+        },
+        {
+          key: 'location.default',
+          label: `Default ${place} name`,
+          help: `${capitalized(withArticle(`${leading.words.name} ${place}`))} of the ${customer}, by name. Empty: its primary ${place}. ${capitalized(place)}s are never created.`,
+          kind: { type: 'text', nullable: true },
+        },
+        ...(doc === null
+          ? []
+          : [
+              {
+                key: 'contactType',
+                label: `${doc.words.name} contact type`,
+                help: 'A contact type by name, such as Employee. Empty: none.',
+                kind: { type: 'text', nullable: true } as const,
+              },
+            ]),
+      ],
+    },
+    ...(psa === null
+      ? []
+      : [
+          {
+            legend: psa.words.fullName,
+            fields: [
+              {
+                key: 'psa.autoPush',
+                label: `Push contacts to ${psa.words.name}`,
+                help: `Create and update ${psa.words.name} contacts.${doc === null ? '' : ` Off: ${doc.words.name} only.`}`,
+                kind: { type: 'boolean' } as const,
+              },
+              {
+                key: 'psa.emailType',
+                label: `${psa.words.name} email type`,
+                help: `The email type of pushed contacts, by name; or its ${psa.words.name} id (a number) when ${psa.words.name} cannot list its types.`,
+                kind: { type: 'text', nullable: false } as const,
+              },
+              {
+                key: 'psa.phoneType',
+                label: `${psa.words.name} phone type`,
+                help: `The phone type of pushed contacts, by name; or its ${psa.words.name} id (a number) when ${psa.words.name} cannot list its types.`,
+                kind: { type: 'text', nullable: false } as const,
+              },
+              {
+                key: 'psa.leavers',
+                label: 'Leavers',
+                help: `inactivate: a user who leaves Microsoft 365 is made inactive in ${psa.words.name}; ignore: left as is.`,
+                kind: { type: 'choice', options: ['inactivate', 'ignore'] } as const,
+              },
+              ...(doc === null
+                ? []
+                : [
+                    {
+                      key: 'psa.leaverContactType',
+                      label: 'Leaver contact type',
+                      help: `${doc.words.name} contact type given to leavers, by name. Empty: unchanged.`,
+                      kind: { type: 'text', nullable: true } as const,
+                    },
+                  ]),
+            ],
+          },
+        ]),
+    {
+      legend: 'Safety and timing',
+      fields: [
+        {
+          key: 'deletionGuard.minCount',
+          label: 'Deletion guard: at least',
+          help: 'A run that would inactivate this many contacts or more ...',
+          kind: { type: 'number', step: '1' },
+        },
+        {
+          key: 'deletionGuard.maxFraction',
+          label: 'Deletion guard: and more than',
+          help: '... and more than this fraction of them (0 to 1) stops and waits for approval.',
+          kind: { type: 'number', step: '0.01' },
+        },
+        {
+          key: 'blankNeverOverwrites',
+          label: 'Blank never overwrites',
+          help: `A field empty in Microsoft 365 never empties it in ${either}.`,
+          kind: { type: 'boolean' },
+        },
+        {
+          key: 'pollSeconds',
+          label: 'Poll every (seconds)',
+          help: 'How often Microsoft 365 is asked for changes (one request when nothing changed).',
+          kind: { type: 'number', step: '1' },
+        },
+      ],
+    },
+  ];
+}
 
 function valueAt(settings: unknown, key: string): unknown {
   let node = settings;
@@ -230,10 +258,11 @@ export type FormValues = Record<string, unknown>;
 export function overridesFromForm(
   body: FormValues,
   global: Settings,
+  targets: Targets,
 ): { overrides: Record<string, unknown>; problems: SettingsProblem[] } {
   const overrides: Record<string, unknown> = {};
   const problems: SettingsProblem[] = [];
-  for (const field of ALL_FIELDS) {
+  for (const field of settingGroups(targets).flatMap((g) => g.fields)) {
     const raw = body[field.key];
     const text = typeof raw === 'string' ? raw.trim() : '';
     let value: unknown;
@@ -275,11 +304,11 @@ function displayValue(field: SettingField, value: unknown): string {
 
 /** The settings form: each key with its help, its value, whether it is the tenant's own, and its error if any. */
 /** What an empty named setting means, as its dropdown says it. */
-const EMPTY_CHOICE: Readonly<Record<string, string>> = {
-  'location.default': "(the organization's primary location)",
-  contactType: '(none)',
-  'psa.leaverContactType': '(unchanged)',
-};
+function emptyChoice(key: string, targets: Targets): string {
+  const { customer, place } = leadingTarget(targets).words;
+  if (key === 'location.default') return `(the ${customer}'s primary ${place})`;
+  return key === 'psa.leaverContactType' ? '(unchanged)' : '(none)';
+}
 
 export function settingsForm(options: {
   readonly action: string;
@@ -290,7 +319,9 @@ export function settingsForm(options: {
   readonly overrides: unknown;
   readonly problems: readonly SettingsProblem[];
   readonly readOnly: boolean;
-  /** the names a named setting may take, as IT Glue and BMS hold them now: such a field is a dropdown */
+  /** the targets present: their settings, in their words */
+  readonly targets: Targets;
+  /** the names a named setting may take, as the targets hold them now: such a field is a dropdown */
   readonly choices?: Readonly<Record<string, readonly string[] | null>>;
 }): SafeHtml {
   const errors = new Map<string, string>();
@@ -345,7 +376,7 @@ ${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
           const known = current === '' || names.some((name) => name.toLowerCase() === current.toLowerCase());
           return html`<label for="${id}">${field.label}</label
             ><select id="${id}" name="${field.key}" ${disabled}${described}>
-              ${field.kind.nullable ? html`<option value="" ${current === '' ? html` selected` : ''}>${EMPTY_CHOICE[field.key] ?? '(none)'}</option>` : ''}
+              ${field.kind.nullable ? html`<option value="" ${current === '' ? html` selected` : ''}>${emptyChoice(field.key, options.targets)}</option>` : ''}
               ${known ? '' : html`<option value="${current}" selected>${current} (not found)</option>`}
               ${names.map((name) => html`<option value="${name}" ${name.toLowerCase() === current.toLowerCase() ? html` selected` : ''}>${name}</option>`)}
             </select>`;
@@ -363,7 +394,7 @@ ${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
   };
   return html`<form class="settings" method="post" action="${options.action}" novalidate>
     <input type="hidden" name="_csrf" value="${options.csrf}" />
-    ${SETTING_GROUPS.map(
+    ${settingGroups(options.targets).map(
       (group) =>
         html`<fieldset>
           <legend>${group.legend}</legend>

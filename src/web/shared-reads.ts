@@ -14,7 +14,7 @@ function readersOf(services: WebServices): EvidenceReaders | null {
 }
 
 /**
- * The evidence of one tenant's conflicts, its candidates read from IT Glue and BMS: shared by everyone who asks for
+ * The evidence of one tenant's conflicts, its candidates read from the targets: shared by everyone who asks for
  * the same conflicts while nothing about the tenant changes, and counted against the live reads' budget.
  */
 export function sharedEvidence(
@@ -32,24 +32,24 @@ export function sharedEvidence(
 }
 
 /**
- * The contact lists a person can be linked to from, read once per organization (or account) and shared by everyone
+ * The contact lists a person can be linked to from, read once per customer record of each target and shared by everyone
  * who asks about any user of the tenant, counted against the live reads' budget; `fresh` for an admin's choice.
  */
 export function sharedContactLists(services: WebServices, tenantId: string, options: ReadOptions = {}): RelinkSystems {
-  const { doc: itglue, psa: bms } = services.apis();
+  const { doc, psa } = services.apis();
   const reads = liveReadsOf(services);
   return {
     doc: {
-      readContact: (id) => reads.read(tenantId, `itglue-contact:${id}`, () => itglue.readContact(id), options),
-      listContacts: (organizationId) =>
-        reads.read(tenantId, `itglue-contacts:${organizationId}`, () => itglue.listContacts(organizationId), options),
+      readContact: (id) => reads.read(tenantId, `doc-contact:${id}`, () => doc.readContact(id), options),
+      listContacts: (customerId) =>
+        reads.read(tenantId, `doc-contacts:${customerId}`, () => doc.listContacts(customerId), options),
     },
     psa:
-      bms === null
+      psa === null
         ? null
         : {
-            listContacts: (accountId) =>
-              reads.read(tenantId, `bms-contacts:${accountId}`, () => bms.listContacts(accountId), options),
+            listContacts: (customerId) =>
+              reads.read(tenantId, `psa-contacts:${customerId}`, () => psa.listContacts(customerId), options),
           },
   };
 }

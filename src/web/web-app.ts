@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -15,7 +13,6 @@ import Fastify, {
 import { productVersion } from '../config/product-version.ts';
 import { SettingsError } from '../domain/settings.ts';
 import { OperationError } from '../operations/operator-actions.ts';
-import { isConnectorError } from '../connectors/http/connector-error.ts';
 import { prometheusText } from '../metrics/prometheus-text.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
@@ -30,7 +27,8 @@ import { microsoftAdminHasSignedIn, registerEntraSignIn, type EntraSignInOptions
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DeviceCookies } from './device-cookie.ts';
 import { RepeatedWarnings } from './repeated-warnings.ts';
 import { signInName, SignInLimiter } from './sign-in-limiter.ts';
-import { STYLESHEET } from './styles.ts';
+import { registerStaticAssets } from './static-assets.ts';
+import { messageOf, statusOf } from './error-status.ts';
 import type { Access, Identity, WebServices } from './web-context.ts';
 import { WaitingCount } from './waiting-count.ts';
 import { attentionItems } from '../operations/attention.ts';
@@ -64,24 +62,6 @@ export interface WebAppOptions {
 function answersJson(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0]!;
   return path.startsWith('/api/') || path === '/metrics';
-}
-
-function statusOf(error: unknown): number {
-  if (error instanceof OperationError) return error.code === 'NotFound' ? 404 : error.code === 'Validation' ? 400 : 409;
-  if (error instanceof SettingsError) return 400;
-  const code = (error as { code?: string }).code;
-  if (code === 'FST_CSRF_MISSING_SECRET' || code === 'FST_CSRF_INVALID_TOKEN') return 403;
-  const status = (error as { statusCode?: number }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return status;
-  if (isConnectorError(error)) return 502;
-  return 500;
-}
-
-function messageOf(error: unknown, status: number, requestId: string): string {
-  if (status === 403 && String((error as { code?: string }).code).startsWith('FST_CSRF'))
-    return 'The form was refused: its security token is missing or out of date. Reload the page and try again.';
-  if (status === 500) return `Something went wrong on the server; the log has the details (request ${requestId}).`;
-  return (error as Error).message;
 }
 
 /**
@@ -131,7 +111,6 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   const checkPassword = options.verifyPassword ?? verifyPassword;
   // An unknown name costs the same scrypt work as a known one: the answer's time does not tell them apart.
   const stranger = await hashPassword(newToken());
-  const htmx = await readFile(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8');
 
   app.decorateRequest('identity', null);
   app.addHook('onRoute', (route) => {
@@ -314,12 +293,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       );
   });
 
-  app.get('/assets/app.css', { config: { access: 'public' } }, (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
-  );
-  app.get('/assets/htmx.min.js', { config: { access: 'public' } }, (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(htmx),
-  );
+  await registerStaticAssets(app);
 
   // --- signing in and out ---
 

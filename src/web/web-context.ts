@@ -11,7 +11,7 @@ import type { SchedulerHeartbeat } from './health-routes.ts';
 import type { LiveReadLimits } from './live-read-limits.ts';
 import type { Targets } from '../domain/target-profile.ts';
 
-/** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */
+/** What the web app works with: the state, and on demand the sync and the readers of the targets. */
 export interface WebServices {
   readonly store: StateStore;
   /** the targets this installation writes to */
@@ -30,7 +30,7 @@ export interface WebServices {
   discover(actor: string): Promise<string>;
   /** the job queue in scale-out (PostgreSQL), for its depth and its failed jobs; absent in the embedded mode */
   readonly queue?: Pick<TenantJobQueue, 'counts' | 'failed' | 'snapshot'> | null;
-  /** where IT Glue and BMS live on the web, for links into them; no IT Glue link without it */
+  /** where the targets live on the web, for links into them; no link into the documentation platform without it */
   readonly links?: LinkSettings;
   /** handles Graph's change notifications posted to this process; absent: they are acknowledged and left alone */
   readonly notices?: NoticeReceiver | null;
@@ -70,13 +70,29 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The readers a tenant's mapping needs: each target's customer records; without a documentation platform, one that
+ * has none, so that the PSA's alone are offered.
+ */
+export function mappingSystemsOf(services: WebServices): {
+  readonly doc: Pick<DocStore, 'listOrganizations'>;
+  readonly psa: Psa | null;
+} {
+  const apis = services.apis();
+  return { doc: services.targets.doc === null ? { listOrganizations: async () => [] } : apis.doc, psa: apis.psa };
+}
+
 /** The name written to the audit log for an action done over the web. */
 export function actorOf(identity: Identity): string {
   return identity.kind === 'session' ? `web:${identity.name}` : `api:${identity.name}`;
 }
 
-/** The live systems settings are checked against when saved; null when the APIs are not configured. */
+/**
+ * The live systems settings are checked against when saved; null when the APIs are not configured, or without a
+ * documentation platform (the settings are then checked as without the APIs).
+ */
 export function liveSystemsOf(services: WebServices): LiveSystems | null {
+  if (services.targets.doc === null) return null;
   try {
     const apis = services.apis();
     return {

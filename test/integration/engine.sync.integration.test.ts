@@ -355,7 +355,7 @@ describe('the sync engine on the demo seed', () => {
     }
     const first = waiting[0]!;
     expect(userLines(first)[0]).toContain(`${first.displayName} <${first.userPrincipalName}>`);
-    expect(String(resultsTable(waiting))).toContain(first.displayName!);
+    expect(String(resultsTable(waiting, box.webServices().targets))).toContain(first.displayName!);
     expect(halted!.users.find((u) => u.userId === stayer.id)).toMatchObject({ doc: 'updated' });
     const active = (ids: readonly number[]) =>
       box.sims.bms.contactsOf(1).filter((c) => ids.includes(c.id) && c.isActive).length;

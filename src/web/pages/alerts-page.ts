@@ -6,6 +6,7 @@ import { OperationError } from '../../operations/operator-actions.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
+import { heldFromName } from '../target-words.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { isAdmin, param } from './shared.ts';
 
@@ -197,8 +198,9 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
       'Alerts',
       html`<p>
           contactsync tells these channels when something new waits for a person: conflicts to decide, contacts held
-          from BMS, deletion-guard halts, failed syncs and contract mismatches. Each channel gets at most one message
-          per kind and customer every ${view.intervalMinutes} minutes, listing every new item with a link to it.
+          from ${heldFromName(services.targets)}, deletion-guard halts, failed syncs and contract mismatches. Each
+          channel gets at most one message per kind and customer every ${view.intervalMinutes} minutes, listing every
+          new item with a link to it.
         </p>
         ${
           admin

@@ -17,23 +17,24 @@ import type { PageFrame } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, isAdmin, query } from './shared.ts';
+import type { Targets } from '../../domain/target-profile.ts';
+import { heldFromName } from '../target-words.ts';
 
-const HEADINGS: Readonly<Record<AttentionKind, string>> = {
-  conflict: 'Conflicts to decide',
-  held: 'Held from BMS',
-  'guard-halt': 'Deletion-guard halts',
-  failed: 'Failed',
-  'contract-mismatch': 'Contract mismatches',
-};
+function headings(targets: Targets): Readonly<Record<AttentionKind, string>> {
+  return {
+    conflict: 'Conflicts to decide',
+    held: `Held from ${heldFromName(targets)}`,
+    'guard-halt': 'Deletion-guard halts',
+    failed: 'Failed',
+    'contract-mismatch': 'Contract mismatches',
+  };
+}
 
-/** The filter chips: the headings in lower case, with the systems' names as they are written. */
-const CHIPS: Readonly<Record<AttentionKind, string>> = {
-  conflict: 'conflicts to decide',
-  held: 'held from BMS',
-  'guard-halt': 'deletion-guard halts',
-  failed: 'failed',
-  'contract-mismatch': 'contract mismatches',
-};
+/** A filter chip: the heading in lower case, with the systems' names as they are written. */
+function chip(kind: AttentionKind, targets: Targets): string {
+  const heading = headings(targets)[kind];
+  return `${heading[0]!.toLowerCase()}${heading.slice(1)}`;
+}
 
 const BUTTONS: Readonly<Record<AttentionKind, readonly { action: AttentionAction; label: string }[]>> = {
   conflict: [
@@ -140,7 +141,7 @@ function group(
 
 /**
  * Creating contacts is not undone by a click: before it, a page names how many, for which customers and people, and
- * says that a BMS dispute (a user with two BMS contacts already) gets a third. Nothing is created until it is confirmed.
+ * says that a PSA dispute (a user with two PSA contacts already) gets a third. Nothing is created until it is confirmed.
  */
 async function confirmCreate(
   services: WebServices,
@@ -154,7 +155,8 @@ async function confirmCreate(
   );
   if (items.length === 0) return null;
   const conflicts = new Map((await services.store.listConflicts({ status: 'open' })).map((c) => [c.id, c]));
-  const bms = items.filter((i) => conflicts.get(i.conflictId ?? '')?.side === 'bms');
+  const { psa } = services.targets;
+  const psaDisputes = items.filter((i) => psa !== null && conflicts.get(i.conflictId ?? '')?.side === psa.id);
   const customers = [...new Set(items.map((i) => i.tenantName))];
   return html`<section class="card" id="confirm-create">
     <h2>Create ${counted(items.length, 'new contact')} for ${counted(customers.length, 'customer')}?</h2>
@@ -166,11 +168,12 @@ async function confirmCreate(
         </ul>`;
     })}
     ${
-      bms.length === 0
+      psa === null || psaDisputes.length === 0
         ? ''
         : html`<p class="notice bad" id="third-contact">
-            ${counted(bms.length, 'person has', 'people have')} two or more BMS contacts already: a new BMS contact for
-            ${bms.length === 1 ? 'them' : 'each'} makes a third. Link one of those instead on the
+            ${counted(psaDisputes.length, 'person has', 'people have')} two or more ${psa.words.name} contacts already:
+            a new ${psa.words.name} contact for ${psaDisputes.length === 1 ? 'them' : 'each'} makes a third. Link one of
+            those instead on the
             <a href="/conflicts">Conflicts</a> page if one of them is the person.
           </p>`
     }
@@ -228,7 +231,7 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
             ${filter.kind === undefined ? html` aria-current="true"` : ''}
             >all (${everything.length})</a
           >
-          ${ATTENTION_KINDS.map((k) => html`<a href="${hrefOf({ kind: k, tenantId: filter.tenantId })}" ${filter.kind === k ? html` aria-current="true"` : ''}>${CHIPS[k]} (${counts[k]})</a>`)}
+          ${ATTENTION_KINDS.map((k) => html`<a href="${hrefOf({ kind: k, tenantId: filter.tenantId })}" ${filter.kind === k ? html` aria-current="true"` : ''}>${chip(k, services.targets)} (${counts[k]})</a>`)}
         </nav>
         <form method="get" action="/attention" class="actions" role="search">
           ${filter.kind === undefined ? '' : html`<input type="hidden" name="kind" value="${filter.kind}" />`}
@@ -248,7 +251,7 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
             ofKind.filter((i) => i.tenantId === id),
           );
           return html`<section class="card attention-kind" id="${kind}">
-            <h2>${HEADINGS[kind]} <span class="muted">(${ofKind.length})</span></h2>
+            <h2>${headings(services.targets)[kind]} <span class="muted">(${ofKind.length})</span></h2>
             ${kind === 'conflict' ? html`<p class="muted">Compare the candidates on the <a href="/conflicts${filter.tenantId === undefined ? '' : `?tenant=${encodeURIComponent(filter.tenantId)}`}">Conflicts</a> page to link one; create or leave out many here.</p>` : ''}
             ${byTenant.map((mine) => group(frame, admin, kind, mine, back))}
           </section>`;

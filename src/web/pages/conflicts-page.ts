@@ -14,6 +14,8 @@ import { LIVE_READ_LIMITS } from '../live-read-limits.ts';
 import { sharedEvidence } from '../shared-reads.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, isAdmin, param, query } from './shared.ts';
+import type { Targets } from '../../domain/target-profile.ts';
+import { nameOfTarget, targetNames } from '../target-words.ts';
 
 const BULK_FORM = 'conflicts-bulk';
 const date = (value: string | null) => (value === null ? '–' : value.replace('T', ' ').slice(0, 16));
@@ -24,7 +26,8 @@ const VERDICT: Readonly<Record<string, { label: string; css: string }>> = {
   missing: { label: 'not given', css: 'missing' },
 };
 
-function candidateHead(c: CandidateEvidence, system: string): SafeHtml {
+function candidateHead(c: CandidateEvidence, system: string, targets: Targets): SafeHtml {
+  const { doc, psa } = targets;
   return html`<div class="candidate-head">
     <strong>${c.name || `${system} contact`}</strong>
     ${c.link === null ? html`<span class="muted">${system} ${c.id}</span>` : html`<a href="${c.link}" target="_blank" rel="noopener noreferrer">${system} ${c.id}</a>`}
@@ -33,11 +36,11 @@ function candidateHead(c: CandidateEvidence, system: string): SafeHtml {
     <div class="muted">made ${date(c.createdAt)} · changed ${date(c.updatedAt)}</div>
     ${
       c.psa === null
-        ? c.system === 'itglue'
-          ? html`<div class="muted">no BMS contact</div>`
+        ? c.system === doc?.id && psa !== null
+          ? html`<div class="muted">no ${psa.words.name} contact</div>`
           : ''
         : html`<div>
-            BMS
+            ${psa?.words.name}
             ${c.psa.link === null ? c.psa.id : html`<a href="${c.psa.link}" target="_blank" rel="noopener noreferrer">${c.psa.id}</a>`}
             <span class="muted">(${c.psa.by})</span>
           </div>`
@@ -47,9 +50,9 @@ function candidateHead(c: CandidateEvidence, system: string): SafeHtml {
 }
 
 /** One dispute: the user and every candidate, field by field, each value marked as the same as the user's or not. */
-function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence): SafeHtml {
+function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence, targets: Targets): SafeHtml {
   const action = `/conflicts/${encodeURIComponent(e.id)}/resolve`;
-  const system = e.side === 'itglue' ? 'IT Glue' : 'BMS';
+  const system = nameOfTarget(targets, e.side);
   const fields = ['Name', 'Email', 'Phone', 'Title', 'Location'] as const;
   const userValue = (f: (typeof fields)[number]) =>
     f === 'Name'
@@ -78,7 +81,7 @@ function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence): Sa
                 <a href="${e.user.link}" target="_blank" rel="noopener noreferrer">Entra</a>
               </div>
             </th>
-            ${e.candidates.map((c) => html`<th>${candidateHead(c, system)}</th>`)}
+            ${e.candidates.map((c) => html`<th>${candidateHead(c, system, targets)}</th>`)}
           </tr>
         </thead>
         <tbody>
@@ -87,7 +90,7 @@ function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence): Sa
             <td data-label="Microsoft 365">
               <a href="${e.user.link}" target="_blank" rel="noopener noreferrer">Entra</a>
             </td>
-            ${e.candidates.map((c) => html`<td data-label="${system} ${c.id}">${candidateHead(c, system)}</td>`)}
+            ${e.candidates.map((c) => html`<td data-label="${system} ${c.id}">${candidateHead(c, system, targets)}</td>`)}
           </tr>
           ${fields.map(
             (f) =>
@@ -157,9 +160,10 @@ export function registerConflictsPage(app: FastifyInstance, services: WebService
           <button type="submit" class="secondary">Show</button>
         </form>
         <p class="muted">
-          ${open.length} open${tenant === null ? '' : ` at ${tenant.displayName}`}. Each candidate is read from IT Glue
-          or BMS (one read is shared for ${services.liveReadLimits?.cacheSeconds ?? LIVE_READ_LIMITS.cacheSeconds} s,
-          unless a run or an action comes in between); a value the same as the Microsoft 365 user's is marked
+          ${open.length} open${tenant === null ? '' : ` at ${tenant.displayName}`}. Each candidate is read from
+          ${targetNames(services.targets, 'or')} (one read is shared for
+          ${services.liveReadLimits?.cacheSeconds ?? LIVE_READ_LIMITS.cacheSeconds} s, unless a run or an action comes
+          in between); a value the same as the Microsoft 365 user's is marked
           <span class="verdict agree">same</span>, a different one <span class="verdict differs">differs</span>.
         </p>
         ${
@@ -175,7 +179,7 @@ export function registerConflictsPage(app: FastifyInstance, services: WebService
               </form>`
             : ''
         }
-        ${open.length === 0 ? html`<p class="card">No open conflicts.</p>` : evidence.map((e) => conflictCard(frame, admin, e))}
+        ${open.length === 0 ? html`<p class="card">No open conflicts.</p>` : evidence.map((e) => conflictCard(frame, admin, e, services.targets))}
         ${
           resolved.length === 0
             ? ''
@@ -196,7 +200,7 @@ export function registerConflictsPage(app: FastifyInstance, services: WebService
                           html`<tr>
                             <td>${c.userPrincipalName}</td>
                             <td data-label="Tenant">${names.get(c.tenantId) ?? c.tenantId}</td>
-                            <td data-label="In">${c.side === 'itglue' ? 'IT Glue' : 'BMS'}</td>
+                            <td data-label="In">${nameOfTarget(services.targets, c.side)}</td>
                             <td data-label="Resolution">
                               ${badge('resolved')}
                               ${c.resolution ?? ''}${c.resolutionTarget === null ? '' : ` → ${c.resolutionTarget}`}

@@ -18,6 +18,8 @@ import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
+import type { TargetProfile, Targets } from '../../domain/target-profile.ts';
+import { leadingTarget, systemOf, targetNames } from '../target-words.ts';
 import { contactPath, syncStateText } from './contacts-list-page.ts';
 import { field, historyTable, isAdmin, param } from './shared.ts';
 
@@ -27,8 +29,9 @@ export interface StepLine {
 }
 
 /** Sync now, Disable or Enable sync, and the decisions that can be taken back: the Manage page's controls. */
-function controls(frame: PageFrame, base: string, view: ContactView, admin: boolean): SafeHtml {
+function controls(frame: PageFrame, base: string, view: ContactView, admin: boolean, targets: Targets): SafeHtml {
   if (!admin) return html``;
+  const { doc, psa } = targets;
   const disabled = view.link?.syncDisabled ?? null;
   const leftOut = view.decisions.some((d) => d.choice === 'ignore');
   return html`<div class="actions">
@@ -45,22 +48,23 @@ function controls(frame: PageFrame, base: string, view: ContactView, admin: bool
           <span class="when-idle">Sync now</span><span class="when-busy">Syncing…</span>
         </button>
       </form>
-      ${disabled === 'none' ? actionButton(frame, `${base}/disable`, 'Disable sync with BMS', { secondary: true, fields: { leg: 'psa' } }) : ''}
-      ${disabled === 'none' ? actionButton(frame, `${base}/disable`, 'Disable sync with IT Glue and BMS', { secondary: true, fields: { leg: 'all' } }) : ''}
+      ${disabled === 'none' && doc !== null && psa !== null ? actionButton(frame, `${base}/disable`, `Disable sync with ${psa.words.name}`, { secondary: true, fields: { leg: 'psa' } }) : ''}
+      ${disabled === 'none' ? actionButton(frame, `${base}/disable`, `Disable sync with ${targetNames(targets)}`, { secondary: true, fields: { leg: 'all' } }) : ''}
       ${disabled === 'psa' || disabled === 'all' ? actionButton(frame, `${base}/enable`, 'Enable sync', { secondary: true }) : ''}
       ${leftOut || view.decisions.length > 0 ? actionButton(frame, `${base}/reopen`, 'Bring back into the sync') : ''}
     </div>
     <div class="actions" data-links>
       <a class="button secondary" href="${base}/link">Link to another contact</a>
       ${view.link === null ? '' : actionButton(frame, `${base}/unlink`, 'Unlink (match afresh)', { secondary: true, fields: { system: 'all' } })}
-      ${view.link?.psaContactId == null ? '' : actionButton(frame, `${base}/unlink`, 'Unlink from BMS', { secondary: true, fields: { system: 'bms' } })}
+      ${view.link?.psaContactId == null || doc === null || psa === null ? '' : actionButton(frame, `${base}/unlink`, `Unlink from ${psa.words.name}`, { secondary: true, fields: { system: psa.id } })}
     </div>`;
 }
 
 const base = contactPath;
 
 export function registerContactPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
-  const { store } = services;
+  const { store, targets } = services;
+  const { doc, psa } = targets;
 
   const contactPage = async (request: FastifyRequest, reply: FastifyReply, steps: readonly StepLine[] | null) => {
     const tenantId = param(request, 'tenantId');
@@ -71,25 +75,33 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const admin = isAdmin(request);
     const disabled = view.link?.syncDisabled ?? null;
     const leftOut = view.decisions.find((d) => d.choice === 'ignore');
-    const columns = [
-      {
-        name: 'Microsoft 365',
-        key: 'microsoft' as 'microsoft' | 'doc' | 'psa',
-        link: view.links.microsoft as string | null,
-        problem: null as string | null,
-      },
-      {
-        name: 'IT Glue',
-        key: 'doc' as const,
-        link: view.links.doc,
-        problem: view.link === null ? 'not linked yet' : view.unreadable.doc,
-      },
-      {
-        name: 'BMS',
-        key: 'psa' as const,
-        link: view.links.psa,
-        problem: view.link?.psaContactId == null ? 'no BMS contact' : view.unreadable.psa,
-      },
+    const columns: { name: string; key: 'microsoft' | 'doc' | 'psa'; link: string | null; problem: string | null }[] = [
+      { name: 'Microsoft 365', key: 'microsoft', link: view.links.microsoft, problem: null },
+      ...(doc === null
+        ? []
+        : [
+            {
+              name: doc.words.name,
+              key: 'doc' as const,
+              link: view.links.doc,
+              problem: view.link === null ? 'not linked yet' : view.unreadable.doc,
+            },
+          ]),
+      ...(psa === null
+        ? []
+        : [
+            {
+              name: psa.words.name,
+              key: 'psa' as const,
+              link: view.links.psa,
+              problem:
+                view.link === null && doc === null
+                  ? 'not linked yet'
+                  : view.link?.psaContactId == null
+                    ? `no ${psa.words.name} contact`
+                    : view.unreadable.psa,
+            },
+          ]),
     ];
     const last = view.history.find((h) => h.result !== null);
     return tools.send(
@@ -102,14 +114,15 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         </p>
         <div class="card">
           <p id="last-sync">
-            Sync ${badge(syncStateText(disabled, leftOut !== undefined && leftOut.side === 'itglue'))} · Linked by
-            ${view.link === null ? 'nothing yet' : linkedByText(view.link, services.targets)} · Last sync
+            Sync
+            ${badge(syncStateText(disabled, leftOut !== undefined && leftOut.side === leadingTarget(targets).id, targets))}
+            · Linked by ${view.link === null ? 'nothing yet' : linkedByText(view.link, targets)} · Last sync
             ${last === undefined ? 'never' : html`${last.at.replace('T', ' ').slice(0, 19)} ${badge(last.result!.outcome)}`}
           </p>
           <p>
-            Microsoft 365 user <code>${view.user.id}</code> · IT Glue contact
-            <code>${view.link?.docContactId ?? 'none'}</code> · BMS contact
-            <code>${view.link?.psaContactId ?? 'none'}</code>
+            Microsoft 365 user <code>${view.user.id}</code>
+            ${doc === null ? '' : html`· ${doc.words.name} contact <code>${view.link?.docContactId ?? 'none'}</code>`}
+            ${psa === null ? '' : html`· ${psa.words.name} contact <code>${view.link?.psaContactId ?? 'none'}</code>`}
           </p>
           ${
             view.decisions.length === 0
@@ -119,7 +132,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
                   ${admin ? 'Bring them back into the sync below; the next sync decides afresh.' : 'An admin can bring them back.'}
                 </p>`
           }
-          ${controls(frame, base(tenantId, userId), view, admin)}
+          ${controls(frame, base(tenantId, userId), view, admin, targets)}
           <div id="sync-steps" aria-live="polite">
             ${
               steps === null
@@ -148,9 +161,9 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
             </tbody>
           </table>
         </div>
-        ${view.links.docHint === null ? '' : html`<p class="muted" data-hint="itglue-link">${view.links.docHint}</p>`}
+        ${view.links.docHint === null || doc === null ? '' : html`<p class="muted" data-hint="${doc.id}-link">${view.links.docHint}</p>`}
         <h2>History</h2>
-        ${historyTable(view.history)}`,
+        ${historyTable(view.history, targets)}`,
     );
   };
 
@@ -183,7 +196,10 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const userId = param(request, 'userId');
     const leg = field(request, 'leg') ?? 'psa';
     if (!enable && leg !== 'psa' && leg !== 'all')
-      throw new OperationError('Validation', 'leg is psa (BMS only) or all (IT Glue and BMS).');
+      throw new OperationError(
+        'Validation',
+        `leg is psa (${psa?.words.name ?? 'the PSA'} only) or all (${targetNames(targets)}).`,
+      );
     const message = await setContactSync(
       store,
       services.targets,
@@ -211,7 +227,8 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
   app.post('/contacts/:tenantId/:userId/unlink', { config: { access: 'admin' } }, async (request, reply) => {
     const tenantId = param(request, 'tenantId');
     const userId = param(request, 'userId');
-    const system = field(request, 'system') === 'bms' ? 'bms' : 'all';
+    const system: Parameters<typeof unlinkContact>[3] =
+      psa !== null && field(request, 'system') === psa.id ? systemOf(psa) : 'all';
     tools.flash(request, {
       kind: 'ok',
       text: await unlinkContact(store, services.targets, tenantId, userId, system, actorOf(request.identity!)),
@@ -228,8 +245,9 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const view = await contactView(services, tenantId, userId, { afterAction: read.afterAction });
     const frame = tools.frame(request, reply);
     const apis = services.apis();
-    const picker = async (system: 'itglue' | 'bms') => {
-      const current = system === 'itglue' ? (view.link?.docContactId ?? null) : String(view.link?.psaContactId ?? '');
+    const picker = async (target: TargetProfile) => {
+      const system = target.id;
+      const current = target === doc ? (view.link?.docContactId ?? null) : String(view.link?.psaContactId ?? '');
       let candidates: LinkCandidate[];
       try {
         candidates = await linkCandidates(
@@ -238,7 +256,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
           services.targets,
           tenantId,
           userId,
-          system,
+          systemOf(target),
         );
       } catch (error) {
         if (error instanceof LiveReadsExhausted) throw error;
@@ -248,7 +266,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         <input type="hidden" name="_csrf" value="${frame.csrf}" />
         <input type="hidden" name="system" value="${system}" />
         <div class="field">
-          <label for="link-${system}">${system === 'itglue' ? 'IT Glue contact' : 'BMS contact'}</label
+          <label for="link-${system}">${target.words.name} contact</label
           ><select id="link-${system}" name="contact">
             ${candidates.map(
               (c) =>
@@ -272,13 +290,17 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         <p class="muted">
           The closest names come first. Contacts linked to someone else cannot be chosen: unlink them first.
         </p>
-        <h2>IT Glue</h2>
-        ${await picker('itglue')}
         ${
-          apis.psa === null || view.tenant.psaCustomerId === null
+          doc === null
             ? ''
-            : html`<h2>BMS</h2>
-                ${await picker('bms')}`
+            : html`<h2>${doc.words.name}</h2>
+                ${await picker(doc)}`
+        }
+        ${
+          psa === null || apis.psa === null || view.tenant.psaCustomerId === null
+            ? ''
+            : html`<h2>${psa.words.name}</h2>
+                ${await picker(psa)}`
         }
         <p><a href="${base(tenantId, userId)}">Back to ${view.user.displayName ?? view.user.userPrincipalName}</a></p>`,
       problem === null ? 200 : 409,
@@ -292,7 +314,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
   app.post('/contacts/:tenantId/:userId/link', { config: { access: 'admin' } }, async (request, reply) => {
     const tenantId = param(request, 'tenantId');
     const userId = param(request, 'userId');
-    const system = field(request, 'system') === 'bms' ? 'bms' : 'itglue';
+    const chosen = psa !== null && field(request, 'system') === psa.id ? psa : leadingTarget(targets);
     try {
       const message = await relinkContact(
         store,
@@ -300,7 +322,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         services.targets,
         tenantId,
         userId,
-        { system, contactId: field(request, 'contact') ?? '' },
+        { system: systemOf(chosen), contactId: field(request, 'contact') ?? '' },
         actorOf(request.identity!),
       );
       tools.flash(request, { kind: 'ok', text: message });

@@ -6,18 +6,20 @@ import { badge } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
 import type { WebServices } from '../web-context.ts';
 import { OUTCOMES, query } from './shared.ts';
+import type { Targets } from '../../domain/target-profile.ts';
+import { leadingTarget } from '../target-words.ts';
 
 const PAGE_SIZE = 50;
 
 /** The sync state of a person, as the list and the Manage page say it. */
-export function syncStateText(disabled: SyncDisabled | null, leftOut: boolean): string {
+export function syncStateText(disabled: SyncDisabled | null, leftOut: boolean, targets: Targets): string {
   if (leftOut) return 'left out';
   return disabled === null
     ? 'not linked'
     : disabled === 'none'
       ? 'enabled'
       : disabled === 'psa'
-        ? 'disabled with BMS'
+        ? `disabled with ${targets.psa?.words.name ?? 'the PSA'}`
         : 'disabled';
 }
 
@@ -54,7 +56,7 @@ export function registerContactsListPage(app: FastifyInstance, services: WebServ
       const outcomes = await store.latestOutcomes(tenant.id);
       const leftOut = new Set(
         (await store.decisions(tenant.id))
-          .filter((d) => d.choice === 'ignore' && d.side === 'itglue')
+          .filter((d) => d.choice === 'ignore' && d.side === leadingTarget(services.targets).id)
           .map((d) => d.userId),
       );
       for (const user of await store.loadUsers(tenant.id)) {
@@ -77,7 +79,7 @@ export function registerContactsListPage(app: FastifyInstance, services: WebServ
           upn: user.userPrincipalName,
           name,
           outcome,
-          state: syncStateText(disabled, leftOut.has(user.id)),
+          state: syncStateText(disabled, leftOut.has(user.id), services.targets),
         });
       }
     }

@@ -4,9 +4,11 @@ import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
-import { countsText, field, isAdmin, mappingText, param, runNotice } from './shared.ts';
+import { countsText, field, isAdmin, isMapped, mappingText, param, runNotice } from './shared.ts';
+import { heldFromName } from '../target-words.ts';
+import { presentTargets } from '../../domain/target-profile.ts';
 
-/** The contacts held from BMS as the tenant's last run with work left them. */
+/** The contacts held from a target as the tenant's last run with work left them. */
 const held = (run: { readonly counts: Readonly<Record<string, number>> | null } | null): number =>
   run?.counts?.held ?? 0;
 
@@ -43,6 +45,9 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     }));
     const frame = tools.frame(request, reply);
     const admin = isAdmin(request);
+    const targetNames = presentTargets(services.targets)
+      .map((target) => target.words.name)
+      .join(' / ');
     const failedJobs = services.queue ? await services.queue.failed(20) : [];
     const modes = services.deliveryModes ? await services.deliveryModes() : null;
     const names = new Map(tenants.map((t) => [t.id, t.displayName]));
@@ -67,7 +72,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                     <tr>
                       <th>Tenant</th>
                       <th>Status</th>
-                      <th>IT Glue / BMS</th>
+                      <th>${targetNames}</th>
                       <th>Changes</th>
                       <th>Last run</th>
                       <th>Last changes</th>
@@ -81,12 +86,12 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                         html`<tr data-tenant="${tenant.displayName}">
                           <td><a href="/tenants/${encodeURIComponent(tenant.id)}">${tenant.displayName}</a></td>
                           <td data-label="Status">${badge(tenant.status)}</td>
-                          <td data-label="IT Glue / BMS">
-                            ${mappingText(tenant)}${tenant.mappingNote === null ? '' : html`<div class="muted">${tenant.mappingNote}</div>`}
+                          <td data-label="${targetNames}">
+                            ${mappingText(tenant, services.targets)}${tenant.mappingNote === null ? '' : html`<div class="muted">${tenant.mappingNote}</div>`}
                           </td>
                           <td data-label="Changes" class="delivery">
                             ${
-                              tenant.docCustomerId === null
+                              !isMapped(tenant, services.targets)
                                 ? ''
                                 : html`<span class="badge ${modeOf(tenant.id).mode === 'push' ? 'ok' : ''}"
                                       >${modeOf(tenant.id).mode}</span
@@ -98,7 +103,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                             ${last === null ? html`<span class="muted">never</span>` : html`<a href="/runs/${encodeURIComponent(last.id)}">${last.startedAt.replace('T', ' ').slice(0, 19)}</a> ${badge(last.status)}`}
                           </td>
                           <td data-label="Last changes">
-                            ${lastWork === null ? '' : countsText(lastWork.counts, lastWork.status)}
+                            ${lastWork === null ? '' : countsText(lastWork.counts, lastWork.status, services.targets)}
                           </td>
                           <td data-label="Health">
                             ${[
@@ -120,7 +125,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
                               held(lastWork) > 0
                                 ? html`<div>
                                     <a href="/attention?kind=held&amp;tenant=${encodeURIComponent(tenant.id)}"
-                                      >${held(lastWork)} held from BMS</a
+                                      >${held(lastWork)} held from ${heldFromName(services.targets)}</a
                                     >
                                   </div>`
                                 : '',
@@ -185,7 +190,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
     const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
     tools.flash(request, {
       kind: results.some((r) => r.status === 'failed' || r.status === 'busy') ? 'bad' : 'ok',
-      text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r)).join(' '),
+      text: results.map((r) => runNotice(names.get(r.tenantId) ?? r.tenantId, r, services.targets)).join(' '),
     });
     return reply.redirect('/', 303);
   });
@@ -196,7 +201,7 @@ export function registerDashboard(app: FastifyInstance, services: WebServices, t
       const result = await syncTenant(store, services.apis().runner, tenant, actorOf(request.identity!));
       tools.flash(request, {
         kind: result.status === 'failed' ? 'bad' : 'ok',
-        text: runNotice(tenant.displayName, result),
+        text: runNotice(tenant.displayName, result, services.targets),
       });
     } catch (error) {
       // Another run holds the tenant: the page says who, and nothing was done.

@@ -6,8 +6,10 @@ import type { TenantRecord } from '../../store/state-store.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { actionButton } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
-import { actorOf, type WebServices } from '../web-context.ts';
+import { actorOf, mappingSystemsOf, type WebServices } from '../web-context.ts';
 import { field, param } from './shared.ts';
+import type { TargetProfile } from '../../domain/target-profile.ts';
+import { customerLabel, withArticle } from '../target-words.ts';
 
 interface MappingForm {
   readonly doc: string;
@@ -34,9 +36,39 @@ function errorOf(problems: readonly OperationProblem[], key: string): SafeHtml {
     : html`<p class="error" id="mapping-${key}-error" role="alert">${mine.map((p) => p.message).join(' ')}</p>`;
 }
 
+/** One name of the names compared: what it is, and the name. */
+function namePair(what: string, name: string): SafeHtml {
+  return html`<dl>
+    <dt>${what}</dt>
+    <dd>${name}</dd>
+  </dl>`;
+}
+
+/** One target's picker: its customer records, the closest names first; the PSA's may be "none" beside a doc. */
+function picker(
+  target: TargetProfile,
+  candidates: readonly MappingCandidate<string | number>[],
+  chosen: string,
+  problems: readonly OperationProblem[],
+  docAlone: TargetProfile | null,
+): SafeHtml {
+  return html`<div class="field${problems.some((p) => p.key === target.id) ? ' invalid' : ''}">
+    <label for="${target.id}">${customerLabel(target)}</label
+    ><select id="${target.id}" name="${target.id}" ${docAlone === null ? html` required` : ''}>
+      ${chosen === '' ? html`<option value="" selected>Choose ${withArticle(target.words.customer)}</option>` : ''}
+      ${docAlone === null ? '' : html`<option value="none" ${chosen === 'none' ? html` selected` : ''}>none: ${docAlone.words.name} only</option>`}
+      ${candidates.map((c) => option(c, chosen))}
+    </select>
+    ${errorOf(problems, target.id)}
+  </div>`;
+}
+
 /** The mapping of one tenant: pickers by name (the closest first), refused slips shown beside their field. */
 export function registerMappingPage(app: FastifyInstance, services: WebServices, tools: PageTools): void {
-  const { store } = services;
+  const { store, targets } = services;
+  const { doc, psa } = targets;
+  // With both targets, the PSA may be left out ("none": the documentation platform alone).
+  const docAlone = doc !== null && psa !== null ? doc : null;
 
   const page = async (
     request: FastifyRequest,
@@ -45,16 +77,20 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
     form: MappingForm | null,
     problems: readonly OperationProblem[],
   ) => {
-    const { organizations, accounts } = await mappingCandidates(store, services.apis(), tenant);
+    const { organizations, accounts } = await mappingCandidates(store, mappingSystemsOf(services), tenant);
     const frame = tools.frame(request, reply);
     const chosenOrg = form?.doc ?? tenant.docCustomerId ?? '';
     // The current mapping is chosen: saving the form unchanged keeps it.
     const chosenAccount =
       form?.psa ??
-      (tenant.psaCustomerId === null ? (tenant.docCustomerId === null ? '' : 'none') : String(tenant.psaCustomerId));
+      (tenant.psaCustomerId === null
+        ? docAlone === null || tenant.docCustomerId === null
+          ? ''
+          : 'none'
+        : String(tenant.psaCustomerId));
     const orgName = organizations.find((o) => o.id === chosenOrg)?.name;
     const accountName = accounts?.find((a) => String(a.id) === chosenAccount)?.name;
-    const shared = problems.some((p) => p.key === 'itglue' || p.key === 'bms');
+    const shared = problems.some((p) => p.key === doc?.id || p.key === psa?.id);
     const namesDiffer = problems.some((p) => p.key === 'names');
     return tools.send(
       request,
@@ -64,40 +100,16 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
         <form class="card" method="post" action="${tenantPath(tenant)}/mapping" novalidate>
           <input type="hidden" name="_csrf" value="${frame.csrf}" />
           <p class="muted">The names closest to "${tenant.displayName}" come first.</p>
-          <div class="field${problems.some((p) => p.key === 'itglue') ? ' invalid' : ''}">
-            <label for="itglue">IT Glue organization</label
-            ><select id="itglue" name="itglue" required>
-              ${chosenOrg === '' ? html`<option value="" selected>Choose an organization</option>` : ''}
-              ${organizations.map((o) => option(o, chosenOrg))}
-            </select>
-            ${errorOf(problems, 'itglue')}
-          </div>
-          <div class="field${problems.some((p) => p.key === 'bms') ? ' invalid' : ''}">
-            <label for="bms">BMS account</label
-            ><select id="bms" name="bms">
-              ${chosenAccount === '' ? html`<option value="" selected>Choose an account</option>` : ''}
-              <option value="none" ${chosenAccount === 'none' ? html` selected` : ''}>none: IT Glue only</option>
-              ${(accounts ?? []).map((a) => option(a, chosenAccount))}
-            </select>
-            ${errorOf(problems, 'bms')}
-          </div>
+          ${doc === null ? '' : picker(doc, organizations, chosenOrg, problems, null)}
+          ${psa === null ? '' : picker(psa, accounts ?? [], chosenAccount, problems, docAlone)}
           ${
             namesDiffer
               ? html`<div class="field invalid" data-check="names">
                   <p>The names differ; check that they are one customer:</p>
                   <div class="side-by-side names">
-                    <dl>
-                      <dt>Microsoft 365 tenant</dt>
-                      <dd>${tenant.displayName}</dd>
-                    </dl>
-                    <dl>
-                      <dt>IT Glue organization</dt>
-                      <dd>${orgName ?? '–'}</dd>
-                    </dl>
-                    <dl>
-                      <dt>BMS account</dt>
-                      <dd>${accountName ?? 'none'}</dd>
-                    </dl>
+                    ${namePair('Microsoft 365 tenant', tenant.displayName)}
+                    ${doc === null ? '' : namePair(customerLabel(doc), orgName ?? '–')}
+                    ${psa === null ? '' : namePair(customerLabel(psa), accountName ?? 'none')}
                   </div>
                   <input type="hidden" name="confirmed" value="${pairOf(form)}" />
                   <label for="confirm"
@@ -131,24 +143,34 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
 
   app.post('/tenants/:id/mapping', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
-    const chosen = { doc: field(request, 'itglue') ?? '', psa: field(request, 'bms') ?? '' };
+    const chosen = {
+      doc: doc === null ? '' : (field(request, doc.id) ?? ''),
+      psa: psa === null ? '' : (field(request, psa.id) ?? ''),
+    };
     const form: MappingForm = {
       ...chosen,
       force: field(request, 'force') ?? '',
       confirm: field(request, 'confirm') === 'on' && field(request, 'confirmed') === `${chosen.doc}|${chosen.psa}`,
     };
     const missing: OperationProblem[] = [
-      ...(form.doc === '' ? [{ key: 'itglue', message: 'Choose the IT Glue organization.' }] : []),
-      ...(form.psa === '' ? [{ key: 'bms', message: 'Choose the BMS account, or "none: IT Glue only".' }] : []),
+      ...(doc !== null && form.doc === '' ? [{ key: doc.id, message: `Choose the ${customerLabel(doc)}.` }] : []),
+      ...(psa !== null && form.psa === ''
+        ? [
+            {
+              key: psa.id,
+              message: `Choose the ${customerLabel(psa)}${docAlone === null ? '' : `, or "none: ${docAlone.words.name} only"`}.`,
+            },
+          ]
+        : []),
     ];
     if (missing.length > 0) return page(request, reply, tenant, form, missing);
     try {
       const message = await mapTenant(
         store,
-        services.apis(),
+        mappingSystemsOf(services),
         services.targets,
         tenant,
-        { doc: form.doc, psa: form.psa === 'none' ? null : form.psa },
+        { doc: form.doc, psa: form.psa === 'none' || form.psa === '' ? null : form.psa },
         { force: form.force, confirmNames: form.confirm },
         { force: 'give the reason below', confirm: 'tick "These are the same customer"' },
         actorOf(request.identity!),

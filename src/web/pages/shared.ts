@@ -1,8 +1,6 @@
 import { fieldLabel, shownValue } from '../../sync/field-labels.ts';
 import { runCountsText } from '../../sync/run-counts.ts';
 import { systemColumn } from '../../sync/result-columns.ts';
-import { bmsProfile } from '../../connectors/bms/profile.ts';
-import { itglueProfile } from '../../connectors/itglue/profile.ts';
 import { actionBy } from '../../operations/action-by.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
@@ -10,16 +8,29 @@ import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-s
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { badge } from '../layout.ts';
+import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
 
-/** "IT Glue Contoso Ltd · BMS Contoso Ltd (by name)": a tenant's mapping in names. */
-export function mappingText(tenant: TenantRecord): SafeHtml {
-  if (tenant.docCustomerId === null) return html`<span class="muted">not mapped</span>`;
-  const itglue = tenant.docCustomerName ?? `organization ${tenant.docCustomerId}`;
-  const bms =
-    tenant.psaCustomerId === null
-      ? html`<span class="muted">none</span>`
-      : (tenant.psaCustomerName ?? `account ${tenant.psaCustomerId}`);
-  return html`IT Glue ${itglue} · BMS ${bms}
+/** Whether a tenant is mapped: to the documentation platform's customer record, or the PSA's alone. */
+export function isMapped(tenant: TenantRecord, targets: Targets): boolean {
+  return (targets.doc === null ? tenant.psaCustomerId : tenant.docCustomerId) !== null;
+}
+
+/** One target's part of a mapping: its name and the customer record's ("<name> Contoso Ltd"), if the target is present. */
+function mappingPart(target: TargetProfile | null, id: string | number | null, name: string | null): SafeHtml | null {
+  if (target === null) return null;
+  return html`${target.words.name}
+  ${id === null ? html`<span class="muted">none</span>` : (name ?? `${target.words.customer} ${id}`)}`;
+}
+
+/** "<doc> Contoso Ltd · <psa> Contoso Ltd (by name)": a tenant's mapping in names, one part per target present. */
+export function mappingText(tenant: TenantRecord, targets: Targets): SafeHtml {
+  const { doc, psa } = targets;
+  if (!isMapped(tenant, targets)) return html`<span class="muted">not mapped</span>`;
+  const parts = [
+    mappingPart(doc, tenant.docCustomerId, tenant.docCustomerName),
+    mappingPart(psa, tenant.psaCustomerId, tenant.psaCustomerName),
+  ].filter((p) => p !== null);
+  return html`${parts.map((p, i) => (i === 0 ? p : html` · ${p}`))}
     <span class="muted">(${tenant.mapping === 'auto' ? 'by name' : 'by hand'})</span>`;
 }
 
@@ -42,22 +53,22 @@ export function field(request: FastifyRequest, name: string): string | undefined
 }
 
 /** `created 3, updated 1`: the non-zero counts of a run, in words (see `runCountsText`). */
-export function countsText(counts: Readonly<Record<string, number>> | null, status: string): string {
-  return counts === null ? '' : runCountsText(counts, status, { doc: itglueProfile, psa: bmsProfile });
+export function countsText(counts: Readonly<Record<string, number>> | null, status: string, targets: Targets): string {
+  return counts === null ? '' : runCountsText(counts, status, targets);
 }
 
-export function runNotice(name: string, result: TenantRunResult): string {
+export function runNotice(name: string, result: TenantRunResult, targets: Targets): string {
   // The busy message names the tenant and who holds it already.
   if (result.status === 'busy' && result.error !== null) return result.error;
   if (result.error !== null) return `${name}: ${result.status}: ${result.error}`;
   if (result.status === 'unchanged') return `${name}: nothing changed in Microsoft 365.`;
-  return `${name}: ${result.status}; ${countsText(result.counts, result.status)}.`;
+  return `${name}: ${result.status}; ${countsText(result.counts, result.status, targets)}.`;
 }
 
-export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
+export function diffList(diffs: readonly FieldDiff[], targets: Targets): SafeHtml {
   if (diffs.length === 0) return html``;
   return html`<ul class="diffs">
-    ${diffs.map((d) => html`<li>${fieldLabel(d, { doc: itglueProfile, psa: bmsProfile })}: ${shownValue(d.old)} → <strong>${shownValue(d.new)}</strong></li>`)}
+    ${diffs.map((d) => html`<li>${fieldLabel(d, targets)}: ${shownValue(d.old)} → <strong>${shownValue(d.new)}</strong></li>`)}
   </ul>`;
 }
 
@@ -75,8 +86,8 @@ export const OUTCOMES = [
 ] as const;
 
 /** What changed for a user, field by field, and why anything was held or left. */
-function changesCell(result: Pick<UserResult, 'diffs' | 'reasons'>): SafeHtml {
-  return html`${diffList(result.diffs)}${result.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}`;
+function changesCell(result: Pick<UserResult, 'diffs' | 'reasons'>, targets: Targets): SafeHtml {
+  return html`${diffList(result.diffs, targets)}${result.reasons.map((r) => html`<div class="muted">${r.message}</div>`)}`;
 }
 
 /** A table of per-user results (a run, a preview, a history). */
@@ -95,9 +106,11 @@ function personCell(result: Pick<UserResult, 'userPrincipalName' | 'displayName'
 
 export function resultsTable(
   users: readonly (UserResult & { at?: string; tenantId?: string })[],
+  targets: Targets,
   options: { linkTenant?: string; showTime?: boolean } = {},
 ): SafeHtml {
   if (users.length === 0) return html`<p class="muted">No users here.</p>`;
+  const present = presentTargets(targets);
   return html`<div class="table-wrap">
     <table class="stack results">
       <thead>
@@ -106,8 +119,7 @@ export function resultsTable(
           <th>User</th>
           <th>Outcome</th>
           <th>Rule</th>
-          <th>IT Glue</th>
-          <th>BMS</th>
+          ${present.map((t) => html`<th>${t.words.name}</th>`)}
           <th>Changes and reasons</th>
         </tr>
       </thead>
@@ -121,9 +133,8 @@ export function resultsTable(
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
               <td data-label="Rule">${u.rule ?? '–'}</td>
-              <td data-label="IT Glue" class="system">${systemColumn(u, itglueProfile)}</td>
-              <td data-label="BMS" class="system">${systemColumn(u, bmsProfile)}</td>
-              <td data-label="Changes and reasons" class="changes">${changesCell(u)}</td>
+              ${present.map((t) => html`<td data-label="${t.words.name}" class="system">${systemColumn(u, t)}</td>`)}
+              <td data-label="Changes and reasons" class="changes">${changesCell(u, targets)}</td>
             </tr>`,
         )}
       </tbody>
@@ -132,8 +143,9 @@ export function resultsTable(
 }
 
 /** A person's history: each tenant run's result for them, and what operators did (Sync now, unlink, relink...). */
-export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
+export function historyTable(entries: readonly HistoryEntry[], targets: Targets): SafeHtml {
   if (entries.length === 0) return html`<p class="muted">Nothing yet.</p>`;
+  const { doc, psa } = targets;
   return html`<div class="table-wrap">
     <table class="stack history">
       <thead>
@@ -141,8 +153,8 @@ export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
           <th>When</th>
           <th>What</th>
           <th>Outcome</th>
-          <th>IT Glue</th>
-          <th>BMS</th>
+          ${doc === null ? '' : html`<th>${doc.words.name}</th>`}
+          ${psa === null ? '' : html`<th>${psa.words.name}</th>`}
           <th>Changes and reasons</th>
         </tr>
       </thead>
@@ -155,9 +167,9 @@ export function historyTable(entries: readonly HistoryEntry[]): SafeHtml {
                 ${e.runId === null ? html`${e.action === null ? '' : actionBy(e.action.summary, e.action.actor)}` : html`<a href="/runs/${encodeURIComponent(e.runId)}">tenant sync</a>`}
               </td>
               <td data-label="Outcome">${e.result === null ? '' : badge(e.result.outcome)}</td>
-              <td data-label="IT Glue">${e.result?.doc ?? ''}</td>
-              <td data-label="BMS">${e.result?.psa ?? ''}</td>
-              <td>${e.result === null ? '' : changesCell(e.result)}</td>
+              ${doc === null ? '' : html`<td data-label="${doc.words.name}">${e.result?.doc ?? ''}</td>`}
+              ${psa === null ? '' : html`<td data-label="${psa.words.name}">${e.result?.psa ?? ''}</td>`}
+              <td>${e.result === null ? '' : changesCell(e.result, targets)}</td>
             </tr>`,
         )}
       </tbody>

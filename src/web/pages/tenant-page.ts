@@ -78,7 +78,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
       tenant.displayName,
       html`<div class="card">
           <p>Status ${badge(tenant.status)} · Tenant id <code>${tenant.id}</code></p>
-          <p data-mapping>${mappingText(tenant)}</p>
+          <p data-mapping>${mappingText(tenant, services.targets)}</p>
           ${tenant.mappingNote === null ? '' : html`<p class="muted" data-mapping-note>${tenant.mappingNote}</p>`}
           <div class="actions">
             ${admin ? actionButton(frame, `${path}/sync`, 'Sync now') : ''}
@@ -95,7 +95,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
                   contact${pending.length === 1 ? '' : 's'}: more than the settings allow in one run. Check them, then
                   approve; the next sync inactivates them.
                 </p>
-                ${resultsTable(pending, { linkTenant: tenant.id })}
+                ${resultsTable(pending, services.targets, { linkTenant: tenant.id })}
                 ${admin ? html`<div class="actions" style="margin-top:.8rem">${actionButton(frame, `${path}/approve`, 'Approve the inactivations', { danger: true })}</div>` : html`<p class="muted">An admin approves.</p>`}
               </section>`
             : ''
@@ -112,6 +112,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
             overrides: settings.overrides,
             problems: form?.problems ?? [],
             readOnly: !admin,
+            targets: services.targets,
             choices: await formChoices(services, tenant),
           })}
         </div>
@@ -139,7 +140,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
                             >
                           </td>
                           <td data-label="Status">${badge(r.status)}</td>
-                          <td data-label="Counts">${countsText(r.counts, r.status)}</td>
+                          <td data-label="Counts">${countsText(r.counts, r.status, services.targets)}</td>
                           ${r.error === null ? html`<td></td>` : html`<td data-label="Error">${r.error}</td>`}
                         </tr>`,
                     )}
@@ -159,7 +160,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
     const tenant = await tenantNamed(store, param(request, 'id'));
     const body = (request.body ?? {}) as FormValues;
     const { global } = await tenantSettings(store, tenant.id);
-    const form = overridesFromForm(body, global);
+    const form = overridesFromForm(body, global, services.targets);
     // Every problem at once: the numbers that are not numbers, and whatever the settings schema finds in the rest.
     const problems = [...form.problems, ...settingsOverrideProblems(form.overrides)];
     if (problems.length > 0) return tenantPage(request, reply, tenant, { values: body, problems });
@@ -174,7 +175,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
         liveSystemsOf(services),
       );
     } catch (error) {
-      // A name IT Glue or BMS does not have: shown beside its field, the names they have offered in its dropdown.
+      // A name a target does not have: shown beside its field, the names they have offered in its dropdown.
       if (error instanceof SettingsError)
         return tenantPage(request, reply, tenant, { values: body, problems: error.problems });
       throw error;
@@ -219,7 +220,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
           >
           ${OUTCOMES.filter((o) => counts.has(o)).map((o) => html`<a href="${path}/preview?outcome=${o}" ${outcome === o ? html` aria-current="true"` : ''}>${o} (${counts.get(o)})</a>`)}
         </nav>
-        ${resultsTable(users, { linkTenant: tenant.id })}
+        ${resultsTable(users, services.targets, { linkTenant: tenant.id })}
         <p><a href="${path}">Back to ${tenant.displayName}</a></p>`,
     );
   });
@@ -240,13 +241,13 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
             ${badge(run.status)} ${run.startedAt.replace('T', ' ').slice(0, 19)} →
             ${run.finishedAt?.replace('T', ' ').slice(0, 19) ?? 'unfinished'}
           </p>
-          <p>${countsText(run.counts, run.status)}</p>
+          <p>${countsText(run.counts, run.status, services.targets)}</p>
           ${run.error === null ? '' : html`<p class="notice bad">${run.error}</p>`}
         </div>
         <p>
           ${all ? html`<a href="/runs/${encodeURIComponent(id)}">Only users with changes</a>` : html`<a href="/runs/${encodeURIComponent(id)}?all=1">Every user, unchanged ones too</a>`}
         </p>
-        ${resultsTable(users, { linkTenant: run.tenantId })}`,
+        ${resultsTable(users, services.targets, { linkTenant: run.tenantId })}`,
     );
   });
 }
