@@ -1,4 +1,5 @@
-import { BMS_COLUMNS, countsSummary, ITGLUE_COLUMNS } from '../sync/run-counts.ts';
+import { COLUMNS_OF_ROLE, countsSummary } from '../sync/run-counts.ts';
+import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRecord } from '../store/state-store.ts';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
@@ -68,22 +69,26 @@ function openFigure(counts: Readonly<Record<string, number>>, key: 'held' | 'dis
   return `${counts[key] ?? 0}${fresh > 0 ? ` (${fresh} new)` : ''}`;
 }
 
-/** `IT Glue ------`: a group heading exactly `width` wide. */
+/** `NAME ------`: a group heading exactly `width` wide. */
 const heading = (label: string, width: number) => `${label} `.padEnd(width, '-').slice(0, width);
 
 /**
- * The per-tenant summary, from the run's figures (see `countRun`): per system what happened to the users' contacts,
+ * The per-tenant summary, from the run's figures (see `countRun`): per target what happened to the users' contacts,
  * then the held and disputed users open now (new this run beside them), the excluded and the failed.
  */
-export function summaryTable(results: readonly TenantRunResult[], names: ReadonlyMap<string, string>): string {
-  const header = ['tenant', 'status', ...ITGLUE_COLUMNS, ...BMS_COLUMNS, 'held', 'disputed', 'excluded', 'failed'];
+export function summaryTable(
+  results: readonly TenantRunResult[],
+  names: ReadonlyMap<string, string>,
+  targets: Targets,
+): string {
+  const groups = presentTargets(targets).map((target) => ({ target, columns: COLUMNS_OF_ROLE[target.role] }));
+  const header = ['tenant', 'status', ...groups.flatMap((g) => g.columns), 'held', 'disputed', 'excluded', 'failed'];
   const table = formatTable(
     header,
     results.map((r) => [
       names.get(r.tenantId) ?? r.tenantId,
       r.status,
-      ...ITGLUE_COLUMNS.map((c) => String(r.counts[`itglue.${c}`] ?? 0)),
-      ...BMS_COLUMNS.map((c) => String(r.counts[`bms.${c}`] ?? 0)),
+      ...groups.flatMap((g) => g.columns.map((c) => String(r.counts[`${g.target.id}.${c}`] ?? 0))),
       openFigure(r.counts, 'held'),
       openFigure(r.counts, 'disputed'),
       String(r.counts.excluded ?? 0),
@@ -91,15 +96,19 @@ export function summaryTable(results: readonly TenantRunResult[], names: Readonl
     ]),
     2,
   );
-  // A line above the header says which columns are IT Glue's and which are BMS's: each heading spans exactly its
-  // columns, a gap between the two; the outcome columns after them are the user's, under no system.
+  // A line above the header says which columns are each target's: each heading spans exactly its columns, a gap
+  // between two; the outcome columns after them are the user's, under no target.
   const lines = table.split('\n');
   const widths = lines[1]!.split('  ').map((rule) => rule.length);
   const span = (from: number, count: number) =>
     widths.slice(from, from + count).reduce((n, w) => n + w, 0) + 2 * (count - 1);
-  const itglueAt = span(0, 2) + 2;
-  const groups = `${' '.repeat(itglueAt)}${heading('IT Glue', span(2, ITGLUE_COLUMNS.length))}  ${heading('BMS', span(2 + ITGLUE_COLUMNS.length, BMS_COLUMNS.length))}`;
-  return [groups, ...lines].join('\n');
+  let at = 2;
+  const headings = groups.map((g) => {
+    const text = heading(g.target.words.name, span(at, g.columns.length));
+    at += g.columns.length;
+    return text;
+  });
+  return [`${' '.repeat(span(0, 2) + 2)}${headings.join('  ')}`, ...lines].join('\n');
 }
 
 /**
@@ -154,7 +163,7 @@ export function runLine(name: string, result: Pick<TenantRunResult, 'status' | '
   return `${printable(`${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}`)}\n`;
 }
 
-/** ` (IT Glue has no organization named "X", …)`: why a tenant is unmapped, without the note's own advice. */
+/** ` (NAME has no CUSTOMER named "X", …)`: why a tenant is unmapped, without the note's own advice. */
 function why(note: string | null): string {
   const reason = note?.replace(/:? ?(map it on its page|Unmapped by a person).*$/i, '').trim() ?? '';
   if (note !== null && /^Unmapped by a person/i.test(note)) return ' (a person unmapped it)';
@@ -162,10 +171,16 @@ function why(note: string | null): string {
 }
 
 /** A tenant named on the command line that cannot be synced yet: why, and the command that fixes it. */
-export function unmappedProblem(tenant: TenantRecord): Error {
+export function unmappedProblem(tenant: TenantRecord, targets: Targets): Error {
   return new Error(
-    `${tenant.displayName} is not mapped, so it cannot be synced or planned${why(tenant.mappingNote)}. Map it: contactsync tenants map "${tenant.displayName}" lists the candidates by name; then contactsync tenants map "${tenant.displayName}" --itglue "ORGANIZATION" --bms "ACCOUNT" (or --bms none), or on its page in the web UI; then run this again.`,
+    `${tenant.displayName} is not mapped, so it cannot be synced or planned${why(tenant.mappingNote)}. Map it: contactsync tenants map "${tenant.displayName}" lists the candidates by name; then contactsync tenants map "${tenant.displayName}" ${mapOptions(targets)}, or on its page in the web UI; then run this again.`,
   );
+}
+
+/** `--DOC "CUSTOMER" --PSA "CUSTOMER" (or --PSA none)`: the options that map a tenant to the targets present. */
+export function mapOptions(targets: Targets, value = (word: string) => word.toUpperCase()): string {
+  const options = presentTargets(targets).map((t) => `--${t.id} "${value(t.words.customer)}"`);
+  return `${options.join(' ')}${targets.doc !== null && targets.psa !== null ? ` (or --${targets.psa.id} none)` : ''}`;
 }
 
 export function untilStopped(): Promise<void> {

@@ -9,6 +9,9 @@ export const ITGLUE_COLUMNS = ['created', 'updated', 'unchanged', 'mirrored', 'i
 /** What can happen to a user's BMS contact, as the detail lines say it. */
 export const BMS_COLUMNS = ['created', 'linked', 'updated', 'inactivated'] as const;
 
+/** The columns of each role's target, counted under the target's id (`<id>.created`). */
+export const COLUMNS_OF_ROLE = { documentation: ITGLUE_COLUMNS, psa: BMS_COLUMNS } as const;
+
 /** The flat record a run keeps: `itglue.created`, `bms.linked`, `held`, `held.new`, `disputed`, `excluded`, `failed`. */
 export type RunCounts = Readonly<Record<string, number>>;
 

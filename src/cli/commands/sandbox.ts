@@ -16,6 +16,8 @@ import { hashPassword } from '../../web/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { exitCodeOf, progressBars, runLine, summaryTable, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
+import { presentTargets } from '../../domain/target-profile.ts';
+import { andList, DEFAULT_TARGETS, targetNames, targetsOfConfig, urlOf } from '../known-targets.ts';
 
 interface SandboxOptions {
   seed?: string;
@@ -48,6 +50,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   );
   const logger = createLogger(logFile);
   const names = new Map(seed.tenants.map((t) => [t.id, t.displayName]));
+  const targets = targetsOfConfig(seed);
   const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
   const box = await startSandbox({
     seed,
@@ -65,10 +68,10 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   if (options.dump !== undefined) await writeDump(resolve(options.dump), box.dump(results));
   if (options.json === true) writeOut(`${JSON.stringify(box.dump(results))}\n`);
   else {
-    writeOut(`\n${summaryTable(results, names)}\n\n`);
+    writeOut(`\n${summaryTable(results, names, targets)}\n\n`);
     const users = seed.tenants.reduce((n, t) => n + t.users.length, 0);
     writeOut(
-      `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the IT Glue and BMS simulators.\n`,
+      `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the ${targetNames(targets)} simulator${presentTargets(targets).length === 1 ? '' : 's'}.\n`,
     );
     writeOut(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
     if (options.dump !== undefined) writeOut(`Dump: ${resolve(options.dump)}\n`);
@@ -117,7 +120,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     ),
   );
   writeOut(
-    `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
+    `Simulators: ${[['Graph', box.sims.urls.graph], ...presentTargets(targets).map((t) => [t.words.name, urlOf(box.sims.urls, t.id)])].map(([name, url]) => `${name} ${url}`).join(', ')}\n` +
       `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
   const stopAlerts = startAlertTimer(box.alerts);
@@ -135,7 +138,7 @@ export function registerSandbox(cli: Command): void {
   cli
     .command('sandbox')
     .description(
-      'Start the simulators of Microsoft 365, IT Glue and BMS (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.',
+      `Start the simulators of ${andList(['Microsoft 365', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.name)])} (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.`,
     )
     .option('--seed <file>', 'seed file (the sandbox seed format); the demo seed when absent')
     .option('--once', 'sync once and exit (0 on success)')
