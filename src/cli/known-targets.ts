@@ -1,4 +1,4 @@
-import { TARGETS, targetsOfBlocks, targetsOfRole } from '../connectors/registry.ts';
+import { TARGETS, targetById, targetsOfBlocks, targetsOfRole } from '../connectors/registry.ts';
 import { presentTargets, type TargetProfile, type Targets } from '../domain/target-profile.ts';
 
 /**
@@ -61,4 +61,9 @@ export function targetNames(targets: Targets, words: (target: TargetProfile) => 
 export function urlOf(urls: object, id: string): string | undefined {
   const found = Object.entries(urls).find(([key]) => key === id);
   return typeof found?.[1] === 'string' ? found[1] : undefined;
+}
+
+/** A target's name as users read it, from its id as the store keeps it (a conflict's side, a journal's system). */
+export function nameOfTarget(id: string): string {
+  return targetById(id)?.words.name ?? id;
 }

@@ -11,8 +11,10 @@ import { goAhead } from '../go-ahead.ts';
 import { linkSettingsOf } from '../link-settings.ts';
 import { formatTable } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
+import type { Targets } from '../../domain/target-profile.ts';
+import { DEFAULT_TARGETS, nameOfTarget } from '../known-targets.ts';
 
-/** IT Glue and BMS to read the candidates from, when this config has their credentials. */
+/** The targets to read the candidates from, when this config has their credentials. */
 function readersOf(context: CliContext) {
   try {
     const { doc, psa } = context.apis();
@@ -25,8 +27,9 @@ function readersOf(context: CliContext) {
 const MARK = { same: '=', differs: '≠', missing: ' ' } as const;
 
 /** A conflict's evidence as lines: the user, then each candidate with its fields marked (= same, ≠ differs). */
-function evidenceLines(e: ConflictEvidence): string[] {
-  const system = e.side === 'itglue' ? 'IT Glue' : 'BMS';
+function evidenceLines(e: ConflictEvidence, targets: Targets): string[] {
+  const system = nameOfTarget(e.side);
+  const psaName = (targets.psa ?? DEFAULT_TARGETS.psa)?.words.name;
   const lines = [
     `${e.shortId}  ${e.tenantName} · ${e.user.userPrincipalName} · ${system}`,
     `  ${e.why}`,
@@ -34,7 +37,7 @@ function evidenceLines(e: ConflictEvidence): string[] {
   ];
   for (const c of e.candidates) {
     lines.push(
-      `  ${system} contact ${c.id}${c.active === null ? '' : c.active ? ' (active)' : ' (inactive)'}${c.linkedTo === null ? '' : `, linked to ${c.linkedTo}`}: made ${c.createdAt?.slice(0, 10) ?? '–'}, changed ${c.updatedAt?.slice(0, 10) ?? '–'}${c.psa === null ? '' : `, BMS ${c.psa.id} (${c.psa.by})`}${c.link === null ? '' : `  ${c.link}`}`,
+      `  ${system} contact ${c.id}${c.active === null ? '' : c.active ? ' (active)' : ' (inactive)'}${c.linkedTo === null ? '' : `, linked to ${c.linkedTo}`}: made ${c.createdAt?.slice(0, 10) ?? '–'}, changed ${c.updatedAt?.slice(0, 10) ?? '–'}${c.psa === null ? '' : `, ${psaName} ${c.psa.id} (${c.psa.by})`}${c.link === null ? '' : `  ${c.link}`}`,
     );
     if (c.unreadable !== null) lines.push(`      ${c.unreadable}`);
     for (const f of c.fields) lines.push(`      ${MARK[f.verdict]} ${f.field.padEnd(8)} ${f.candidate ?? '–'}`);
@@ -70,7 +73,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
                   shortId(c.id),
                   names.get(c.tenantId) ?? c.tenantId,
                   c.userPrincipalName,
-                  c.side === 'itglue' ? 'IT Glue' : 'BMS',
+                  nameOfTarget(c.side),
                   c.rule ?? '-',
                   c.candidates.join(', '),
                   c.resolution === null ? c.status : `${c.status}: ${c.resolution}`,
@@ -86,7 +89,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
           if (evidence.length === 0) return writeOut('No open conflicts.\n');
-          writeLines(evidence.flatMap(evidenceLines));
+          writeLines(evidence.flatMap((e) => evidenceLines(e, context.targets)));
           writeOut(
             "Resolve with: contactsync conflicts resolve CONFLICT (its id, or the user's sign-in name) --link CONTACT | --create | --ignore\n",
           );
@@ -111,7 +114,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
             linkSettingsOf(context.config),
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
-          writeLines(evidenceLines(evidence!));
+          writeLines(evidenceLines(evidence!, context.targets));
         },
         { requireSecrets: false },
       ),

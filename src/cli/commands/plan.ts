@@ -47,7 +47,7 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
             `${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}`,
             ...result.users
               .filter((u) => options.all === true || u.outcome !== 'unchanged')
-              .flatMap((u) => userLines(u, fields)),
+              .flatMap((u) => userLines(u, context.targets, fields)),
           ]);
         }
         writeOut(
