@@ -5,13 +5,12 @@ import { heldInactivations, personOf } from '../../operations/held-inactivations
 import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
 import { conflictNamed } from '../../operations/conflict-named.ts';
 import type { UserResult } from '../../store/state-store.ts';
-import { WAITING_BMS, WAITING_ITGLUE } from '../../sync/result-columns.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { goAhead } from '../go-ahead.ts';
 import { linkSettingsOf } from '../link-settings.ts';
 import { formatTable } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
-import type { Targets } from '../../domain/target-profile.ts';
+import type { TargetProfile, Targets } from '../../domain/target-profile.ts';
 import { DEFAULT_TARGETS, nameOfTarget } from '../known-targets.ts';
 
 /** The targets to read the candidates from, when this config has their credentials. */
@@ -158,7 +157,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
     .action((tenantName: string, options: { yes?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const tenant = await tenantNamed(store, tenantName);
           if (tenant.status !== 'needs approval')
             return writeOut(`${await approveInactivations(store, tenant, actor())}\n`);
@@ -166,7 +165,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
           const { people } = await heldInactivations(store, tenant.id);
           const these = counted(people.length, 'inactivation');
           writeLines([
-            `${tenant.displayName}: the deletion guard held back ${these}; ${approvalEffect(people)} at the next sync:`,
+            `${tenant.displayName}: the deletion guard held back ${these}; ${approvalEffect(people, targets)} at the next sync:`,
             ...people.map((p) => `  ${personOf(p)}`),
           ]);
           if (!(await goAhead(options.yes, `approve ${people.length === 1 ? 'this inactivation' : `these ${these}`}`)))
@@ -179,14 +178,16 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
 }
 
 /**
- * What approving does, from what each held row waits for: BMS contacts made inactive, IT Glue contacts given the
- * leaver type (only when the settings name one). Rows recorded before these reasons existed say it in general.
+ * What approving does, from what each held row waits for (the reason `leaver-waiting-<target id>`): PSA contacts made
+ * inactive, documentation contacts given the leaver type (only when the settings name one). Rows recorded before
+ * these reasons existed say it in general.
  */
-function approvalEffect(people: readonly UserResult[]): string {
-  const waits = (code: string) => people.some((p) => p.reasons.some((r) => r.code === code));
+function approvalEffect(people: readonly UserResult[], { doc, psa }: Targets): string {
+  const waits = (target: TargetProfile | null): target is TargetProfile =>
+    target !== null && people.some((p) => p.reasons.some((r) => r.code === `leaver-waiting-${target.id}`));
   const effects = [
-    ...(waits(WAITING_BMS) ? ['inactivates their BMS contacts'] : []),
-    ...(waits(WAITING_ITGLUE) ? ['gives their IT Glue contacts the leaver type'] : []),
+    ...(waits(psa) ? [`inactivates their ${psa.words.name} contacts`] : []),
+    ...(waits(doc) ? [`gives their ${doc.words.name} contacts the leaver type`] : []),
   ];
   return effects.length === 0 ? 'approving inactivates their contacts' : `approving ${effects.join(' and ')}`;
 }

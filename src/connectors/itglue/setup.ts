@@ -1,4 +1,3 @@
-import { itglueSubdomainOf } from '../../operations/deep-links.ts';
 import { isConnectorError } from '../http/connector-error.ts';
 import type { TransportOptions } from '../http/http-client.ts';
 import {
@@ -13,6 +12,7 @@ import {
   type DoctorInput,
 } from '../target-setup.ts';
 import { ItGlueDocStore } from './itglue-doc-store.ts';
+import { itglueSubdomainOf } from './web-address.ts';
 import type { ItGlueRegion } from './wire.ts';
 
 /** The `itglue` block of the config file (the config has checked its shape). */
