@@ -4,18 +4,18 @@ import { conflictSummary } from '../operations/conflict-summary.ts';
 import { OperationError } from '../operations/operator-actions.ts';
 import { AlertStore, type AlertItem } from '../store/alert-store.ts';
 import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
-import { alertTitle, type AlertKind } from './alert-kinds.ts';
+import type { AlertKind } from '../domain/alert-kind.ts';
+import type { Targets } from '../domain/target-profile.ts';
+import { alertTitle, heldFrom } from './alert-kinds.ts';
 import { alertLinkBase, type AlertLinkBase } from './alert-link-base.ts';
 import type { AlertLine, AlertMessage } from './alert-messages.ts';
 import { sendAlert } from './alert-senders.ts';
+import { alertsSchema, type AlertChannel, type AlertsConfig } from '../config/alert-channels.ts';
 import {
-  alertsSchema,
   maskedChannel,
   NO_ALERTS,
   openChannel,
   sealChannel,
-  type AlertChannel,
-  type AlertsConfig,
   type StoredAlerts,
   type StoredChannel,
 } from './alert-settings.ts';
@@ -34,8 +34,10 @@ export interface RunFacts {
   readonly complete: boolean;
 }
 
-export interface AlertServiceOptions {
+interface AlertServiceOptions {
   readonly store: StateStore;
+  /** the targets of the installation, named in messages as users read them */
+  readonly targets: Targets;
   readonly box: SecretBox;
   /** the web UI's address for links when the alert settings name none (web.publicUrl, else its host and port) */
   readonly baseUrl: () => string;
@@ -48,7 +50,7 @@ export interface AlertServiceOptions {
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-export interface DispatchReport {
+interface DispatchReport {
   readonly sent: readonly { readonly channel: string; readonly kind: AlertKind; readonly items: number }[];
   readonly failed: readonly { readonly channel: string; readonly kind: AlertKind; readonly error: string }[];
 }
@@ -260,7 +262,7 @@ export class AlertService {
         .map((u) => ({
           key: u.userId,
           subject: u.userPrincipalName,
-          detail: u.reasons.map((r) => r.message).join(' ') || 'held from BMS',
+          detail: u.reasons.map((r) => r.message).join(' ') || `held from ${heldFrom(this.options.targets)}`,
           path: userPath(u.userId),
         }));
       await this.events.refresh(tenant.id, 'held', held, at);
@@ -374,6 +376,7 @@ export class AlertService {
         const message: AlertMessage = {
           kind,
           title: alertTitle(
+            this.options.targets,
             kind,
             events.length,
             events.map((e) => names.get(e.tenantId) ?? e.tenantId),

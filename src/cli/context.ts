@@ -12,9 +12,10 @@ import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphSubscriptions } from '../connectors/graph/graph-subscriptions.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import type { TransportOptions } from '../connectors/http/http-client.ts';
-import { docSetupOf, psaSetupOf } from '../connectors/target-setups.ts';
-import type { DocStore, Psa } from '../domain/ports.ts';
-import { blockOf, targetsOfConfig } from './known-targets.ts';
+import { createTargetClients } from '../connectors/registry.ts';
+import type { DocumentationClient } from '../connectors/target-clients.ts';
+import type { Psa } from '../domain/ports.ts';
+import { targetsOfConfig } from './known-targets.ts';
 import { AlertService } from '../alerts/alert-service.ts';
 import { keyFileOf, loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
 import { secretBox } from '../config/secret-box.ts';
@@ -49,7 +50,7 @@ export interface MicrosoftClients {
 }
 
 export interface ApiClients extends MicrosoftClients {
-  readonly doc: DocStore;
+  readonly doc: DocumentationClient;
   readonly psa: Psa | null;
   readonly runner: SyncRunner;
 }
@@ -113,8 +114,10 @@ export async function openContext(
     await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
   let listening: string | null = null;
+  const targets = targetsOfConfig(config);
   const alerts = new AlertService({
     store,
+    targets,
     box: secretBox(() => loadSecretKey(keyFileOf(path), { create: true })),
     baseUrl: () => config.web.publicUrl ?? listening ?? `http://${config.web.host}:${config.web.port}`,
     listening: () => listening !== null,
@@ -128,7 +131,6 @@ export async function openContext(
     countLimited(entry);
     logger.debug(entry, 'api attempt');
   };
-  const targets = targetsOfConfig(config);
   const transport = (extra: { readonly record?: (exchange: RecordedExchange) => void } = {}): TransportOptions => {
     // With PostgreSQL the budgets are shared by every process of the installation.
     const limits = Object.fromEntries(
@@ -183,9 +185,8 @@ export async function openContext(
       const made = transport(extra.record === undefined ? {} : { record: extra.record });
       const { directory, subscriptions } = microsoftOf(made);
       // The sync runs with a documentation platform until a run can take the PSA alone.
-      if (targets.doc === null) throw new Error(`${path} names no documentation platform to sync into.`);
-      const doc = docSetupOf(targets.doc).connect(blockOf(config, targets.doc), made);
-      const psa = targets.psa === null ? null : psaSetupOf(targets.psa).connect(blockOf(config, targets.psa), made);
+      const { doc, psa } = createTargetClients(targets, config, made);
+      if (doc === null) throw new Error(`${path} names no documentation platform to sync into.`);
       const runner = new SyncRunner({
         store,
         directory,

@@ -1,4 +1,4 @@
-import { COLUMNS_OF_ROLE, countsSummary } from '../sync/run-counts.ts';
+import { countsSummary, DOC_COLUMNS, PSA_COLUMNS } from '../sync/run-counts.ts';
 import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRecord } from '../store/state-store.ts';
@@ -81,7 +81,10 @@ export function summaryTable(
   names: ReadonlyMap<string, string>,
   targets: Targets,
 ): string {
-  const groups = presentTargets(targets).map((target) => ({ target, columns: COLUMNS_OF_ROLE[target.role] }));
+  const groups = presentTargets(targets).map((target) => ({
+    target,
+    columns: target.role === 'documentation' ? DOC_COLUMNS : PSA_COLUMNS,
+  }));
   const header = ['tenant', 'status', ...groups.flatMap((g) => g.columns), 'held', 'disputed', 'excluded', 'failed'];
   const table = formatTable(
     header,
@@ -158,8 +161,12 @@ export function exitCodeOf(results: readonly TenantRunResult[]): number {
 
 /** Resolves at the first SIGTERM or Ctrl-C: long-running commands then stop cleanly. */
 /** `2026-11-25T02:00:00.000Z Contoso: ok (synced 3)`: one line per tenant run, for the daemon and the workers. */
-export function runLine(name: string, result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>): string {
-  const counts = countsSummary(result.counts);
+export function runLine(
+  name: string,
+  result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>,
+  targets: Targets,
+): string {
+  const counts = countsSummary(result.counts, targets);
   return `${printable(`${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}`)}\n`;
 }
 

@@ -16,9 +16,9 @@ export function userLines(user: UserResult, targets: Targets, fields = true): st
     `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  ${presentTargets(
       targets,
     )
-      .map((t) => `${t.words.name}: ${systemColumn(user, t.id as Parameters<typeof systemColumn>[1])}`)
+      .map((t) => `${t.words.name}: ${systemColumn(user, t)}`)
       .join(', ')}`,
-    ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff)}`) : []),
+    ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff, targets)}`) : []),
     ...user.reasons.map((reason) => `      why: ${reason.message}`),
   ];
 }

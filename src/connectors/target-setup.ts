@@ -1,4 +1,4 @@
-import type { DocStore, NamedRecord, Psa } from '../domain/ports.ts';
+import type { NamedRecord } from '../domain/ports.ts';
 import type { Settings } from '../domain/settings.ts';
 import { isConnectorError } from './http/connector-error.ts';
 import type { TransportOptions } from './http/http-client.ts';
@@ -65,7 +65,7 @@ export interface DoctorInput {
   readonly settings: () => Promise<readonly Settings[]>;
 }
 
-interface SetupOfEveryTarget {
+export interface SetupOfEveryTarget {
   /** the questions `init` asks for the target, by key, in the order asked */
   readonly questions: Readonly<Record<string, SetupQuestion>>;
   /** the questions the help of `init` names among its environment variables */
@@ -109,17 +109,7 @@ interface SetupOfEveryTarget {
   doctor(input: DoctorInput): Promise<DoctorCheck[]>;
 }
 
-export interface DocTargetSetup extends SetupOfEveryTarget {
-  readonly role: 'documentation';
-  connect(block: unknown, transport: TransportOptions): DocStore;
-}
-
-export interface PsaTargetSetup extends SetupOfEveryTarget {
-  readonly role: 'psa';
-  connect(block: unknown, transport: TransportOptions): Psa;
-}
-
-export type TargetSetup = DocTargetSetup | PsaTargetSetup;
+export type TargetSetup = SetupOfEveryTarget;
 
 /** A person waits for a check's answer: one try, a short timeout. */
 export const QUICK_CHECK: TransportOptions = {

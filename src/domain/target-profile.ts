@@ -34,7 +34,26 @@ export interface TargetProfile {
   readonly customerIdKey: string;
   /** the environment variable that supplies the target's secret */
   readonly secretEnv: string;
+  // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
+  /** the fields a contact must have before the target takes it, each as a person names it; a contact without one is held */
+  readonly requiredFields: readonly RequiredField[];
+  /** the target's contact fields as a person reads them, by the field's name in a change (`emailTypeId` → "Email type") */
+  readonly fieldLabels: Readonly<Record<string, string>>;
+  /** what the leaver step does to the target's contact */
+  readonly leaver: LeaverWrite;
+  // rate budget (the API budgets every process keeps inside)
+  /** the API's documented request limit, and the share of it spent unless the config says otherwise */
+  readonly budget: TargetBudget;
 }
+
+/** A field a target refuses a contact without: its name in the target's contact, and in words ("primary phone"). */
+export interface RequiredField {
+  readonly field: string;
+  readonly label: string;
+}
+
+/** How a leaver's contact is written: made inactive, or given the leaver contact type (`psa.leaverContactType`). */
+export type LeaverWrite = 'inactivate' | 'leaver-type';
 
 /** The targets an installation has: at most one per role, at least one in all. */
 export interface Targets {
@@ -50,4 +69,12 @@ export function contactIdKey(profile: TargetProfile): string {
 /** The targets present, documentation platform first. */
 export function presentTargets(targets: Targets): readonly TargetProfile[] {
   return [targets.doc, targets.psa].filter((target): target is TargetProfile => target !== null);
+}
+
+/** An API's documented request limit: `limit` requests per `windowMs`, of which `defaultShare` (0 to 1) is spent. */
+export interface TargetBudget {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** the share spent unless the config says otherwise: less than 1 where other tools spend from the same account */
+  readonly defaultShare: number;
 }

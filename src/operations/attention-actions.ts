@@ -1,6 +1,8 @@
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
 import { countsSummary } from '../sync/run-counts.ts';
+import { bmsProfile } from '../connectors/bms/profile.ts';
+import { itglueProfile } from '../connectors/itglue/profile.ts';
 import { attentionItems, counted, type AttentionAction, type AttentionItem } from './attention.ts';
 import {
   approveInactivations,
@@ -36,6 +38,7 @@ function afterSync(result: TenantRunResult, heldBefore: number | null = null): s
         ([key]) => (key.startsWith('itglue.') || key.startsWith('bms.')) && !key.endsWith('.unchanged'),
       ),
     ),
+    { doc: itglueProfile, psa: bmsProfile },
   );
   const left = (['held', 'disputed', 'failed'] as const)
     .filter((k) => (counts[k] ?? 0) > 0)

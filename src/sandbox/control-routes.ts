@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { graphUserSeedSchema, type GraphUserSeed } from './seed.ts';
 import { json, type SimRequest, type SimResponse } from './sim-server.ts';
-import type { RunningSimulators } from './simulators.ts';
+import type { RunningSimulators } from './running-simulators.ts';
 
 /**
  * The simulators' own control routes (DESIGN.md, "The simulators on their own"), on the Graph simulator's port: no
@@ -106,6 +106,7 @@ export function registerControlRoutes(sims: RunningSimulators): void {
     const parsed = faultsSchema.safeParse(body.value);
     if (!parsed.success) return problem(400, 'Not a fault setting.', issues(parsed.error));
     const { api, latencyMs, ...faults } = parsed.data;
+    if (!sims.started(api)) return problem(404, `The seed has no ${api}: its simulator is not running.`);
     sims.setFaults(api, faults);
     sims.setLatency(api, latencyMs);
     return json(200, parsed.data);

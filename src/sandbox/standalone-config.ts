@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { Seed } from './seed.ts';
-import type { RunningSimulators } from './simulators.ts';
+import type { RunningSimulators } from './running-simulators.ts';
 
 /**
  * A complete contactsync config file that points at running simulators (DESIGN.md, "The simulators on their own"):
@@ -20,14 +20,7 @@ export function standaloneConfig(sims: RunningSimulators, seed: Seed, configPath
       loginUrl: urls.login,
       graphUrl: urls.graph,
     },
-    itglue: { region: 'us', apiKey: credentials.itglueApiKey, baseUrl: urls.itglue },
-    bms: {
-      region: 'us',
-      userName: credentials.bms.userName,
-      password: credentials.bms.password,
-      tenant: credentials.bms.tenant,
-      baseUrl: urls.bms,
-    },
+    ...simulatorBlocks(sims),
     tenants: seed.tenants.map((tenant) => ({
       id: tenant.id,
       displayName: tenant.displayName,
@@ -36,5 +29,26 @@ export function standaloneConfig(sims: RunningSimulators, seed: Seed, configPath
       ...(tenant.bmsAccountId === undefined ? {} : { bmsAccountId: tenant.bmsAccountId }),
     })),
     settings: seed.settings,
+  };
+}
+
+/** The config blocks of the targets whose simulators run (`itglue`, `bms`), with the credentials they accept. */
+export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<string, unknown>> {
+  const { credentials, urls } = sims;
+  return {
+    ...(urls.itglue === null
+      ? {}
+      : { itglue: { region: 'us', apiKey: credentials.itglueApiKey, baseUrl: urls.itglue } }),
+    ...(urls.bms === null
+      ? {}
+      : {
+          bms: {
+            region: 'us',
+            userName: credentials.bms.userName,
+            password: credentials.bms.password,
+            tenant: credentials.bms.tenant,
+            baseUrl: urls.bms,
+          },
+        }),
   };
 }

@@ -1,5 +1,8 @@
 import { BMS_TEXT_LIMIT } from '../connectors/bms/wire.ts';
 import { ITGLUE_TEXT_LIMIT } from '../connectors/itglue/wire.ts';
+import { bmsProfile } from '../connectors/bms/profile.ts';
+import { itglueProfile } from '../connectors/itglue/profile.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { DocContact, DocContactType, DocLocation } from '../domain/doc-contact.ts';
 import type { Link } from '../domain/link.ts';
@@ -23,7 +26,15 @@ import { describeDiff, diffNames, namedDiff, type DiffNames } from './field-labe
 import { differsOnlyUnlisted, psaCreateDiffs } from './psa-fields.ts';
 import { storedEmailKey } from './match.ts';
 import { docLabel, planTenantSync, psaLabel, type TenantSyncInput } from './plan.ts';
-import { bmsContactOf, bmsReport, itglueContactOf, itglueReport } from './report.ts';
+import {
+  psaContactOf as bmsContactOf,
+  psaReportOf as bmsReport,
+  docContactOf as itglueContactOf,
+  docReportOf as itglueReport,
+} from './report.ts';
+
+/** The targets a run writes: both roles, as before the targets were data. */
+const TARGETS: Targets = { doc: itglueProfile, psa: bmsProfile };
 import { countRun, countSamples, quietCounts, type RunCounts } from './run-counts.ts';
 
 /** `busy`: another run holds the tenant; this one wrote nothing (the error says who holds it). */
@@ -133,8 +144,8 @@ function changesOf(action: PlannedAction, named: ResultNames): FieldDiff[] {
   const psa =
     action.psa.kind === 'create' ? psaCreateDiffs(action.psa.fields) : 'diffs' in action.psa ? action.psa.diffs : [];
   return [
-    ...doc.map((diff) => namedDiff('itglue', diff, named.names)),
-    ...psa.map((diff) => namedDiff('bms', diff, named.names)),
+    ...doc.map((diff) => namedDiff(itglueProfile, diff, named.names)),
+    ...psa.map((diff) => namedDiff(bmsProfile, diff, named.names)),
   ];
 }
 
@@ -442,6 +453,7 @@ export class SyncRunner {
     };
     const input: Omit<TenantSyncInput, 'links'> = {
       tenantId: tenant.id,
+      targets: TARGETS,
       settings,
       users: users.map((user) => normalizeDirectoryUser(user, normalizeOptions)),
       groupMemberIds,
@@ -548,7 +560,7 @@ export class SyncRunner {
     const planned = changesOf(action, named);
     onStep(
       'plan',
-      `IT Glue: ${itglueReport(action.doc)}, BMS: ${bmsReport(action.psa)}${planned.length === 0 ? '' : `; ${planned.map(describeDiff).join('; ')}`}`,
+      `IT Glue: ${itglueReport(action.doc)}, BMS: ${bmsReport(action.psa)}${planned.length === 0 ? '' : `; ${planned.map((diff) => describeDiff(diff, TARGETS)).join('; ')}`}`,
     );
     // Sync now is an action on one person, kept on their history: not a run of the tenant. Its writes are journalled
     // under a key of their own all the same, so that an interrupted one is recovered like any other.
@@ -559,6 +571,7 @@ export class SyncRunner {
       organizationId: tenant.docCustomerId,
       accountId: tenant.psaCustomerId,
       store,
+      targets: TARGETS,
       ...this.writers(lease),
       links: new Map(links.map((link) => [link.userId, link])),
     });
@@ -684,7 +697,7 @@ export class SyncRunner {
           runId: null,
           plan,
           users: planned,
-          counts: countRun(planned, await store.openUsers(tenantId)),
+          counts: countRun(planned, await store.openUsers(tenantId), TARGETS),
           error: null,
         };
       }
@@ -696,6 +709,7 @@ export class SyncRunner {
         organizationId: tenant.docCustomerId,
         accountId: tenant.psaCustomerId,
         store,
+        targets: TARGETS,
         ...this.writers(lease!),
         links: new Map(links.map((link) => [link.userId, link])),
         onProgress: (done, total) => options.onProgress?.(tenantId, done, total),
@@ -747,7 +761,7 @@ export class SyncRunner {
           ];
         }),
       );
-      const counts = countRun(results, before);
+      const counts = countRun(results, before, TARGETS);
       this.countResults(counts);
       const status: TenantRunStatus = plan.status === 'needs approval' ? 'needs approval' : 'ok';
       await store.setTenantStatus(tenantId, status);
@@ -773,7 +787,7 @@ export class SyncRunner {
 
   /** Adds a run's figures to the metrics: the same figures the run's summary shows. */
   private countResults(counts: RunCounts): void {
-    for (const sample of countSamples(counts))
+    for (const sample of countSamples(counts, TARGETS))
       this.deps.metrics?.increment('contactsync_sync_results_total', sample.labels, sample.n);
   }
 

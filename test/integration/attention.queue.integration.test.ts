@@ -164,7 +164,7 @@ describe('Needs attention across three customers', () => {
     const before = (await items()).filter((i) => i.kind === 'conflict' && i.tenantId === ids.contoso);
     expect(before.length).toBeGreaterThan(1);
     const contacts = () =>
-      web.box.sims.dump().itglue.organizations.find((o) => o.name === 'Contoso Ltd')!.contacts.length;
+      web.box.sims.dump().itglue!.organizations.find((o) => o.name === 'Contoso Ltd')!.contacts.length;
     const count = contacts();
     const itglueSide = (await web.box.store.listConflicts({ status: 'open', tenantId: ids.contoso })).filter(
       (c) => c.side === 'itglue',

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonText } from '../../src/config/json-text.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { cliEntry, initEnvOf, runCli, simulatorConfig, type CliRun } from '../support/cli.ts';
 import { smallSeed } from '../support/simulators.ts';
 import { Terminal } from '../support/terminal.ts';
@@ -141,7 +142,7 @@ describe('a BMS API user with multi-factor authentication', () => {
   it('doctor says to use an API user without MFA', async () => {
     const dir = newDir();
     const config = simulatorConfig(sims, dir, {
-      bms: { ...MFA_USER, baseUrl: sims.urls.bms },
+      bms: { ...MFA_USER, baseUrl: sims.urls.bms! },
     });
     const run = await doctor(dir, config);
     expect(run.code).toBe(1);

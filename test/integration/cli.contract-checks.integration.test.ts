@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBmsSwagger } from '../../src/connectors/bms/swagger-check.ts';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { buildCli, runCli, simulatorConfig, type CliRun } from '../support/cli.ts';
 
 // BMS answering in PascalCase: the captures must keep the key case they saw.
@@ -72,13 +73,13 @@ describe('contactsync doctor', () => {
     );
     const text = files.map((f) => readFileSync(join(captures, f), 'utf8')).join('\n');
     // Secrets, names, emails and phone numbers of the seed appear nowhere; the key case BMS used is kept.
-    const contoso = seed.bms.accounts[0]!.contacts[0]!;
+    const contoso = seed.bms!.accounts[0]!.contacts[0]!;
     for (const personal of [
       sims.credentials.bms.password,
       contoso.emailAddress!,
       contoso.firstName!,
       contoso.phoneNumber!,
-      seed.itglue.organizations[0]!.name,
+      seed.itglue!.organizations[0]!.name,
     ])
       expect(text).not.toContain(personal);
     const login = JSON.parse(readFileSync(join(captures, 'bms-post-v2-security-authenticate.json'), 'utf8'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonText } from '../../src/config/json-text.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { cliEntry, runCli } from '../support/cli.ts';
 import { smallSeed } from '../support/simulators.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';
@@ -18,8 +18,8 @@ const WRONG_KEY = 'ITG.wrong-key-1234567890abcdef';
 const env = () => ({
   CONTACTSYNC_MS_LOGIN_URL: sims.urls.login,
   CONTACTSYNC_GRAPH_URL: sims.urls.graph,
-  CONTACTSYNC_ITGLUE_URL: sims.urls.itglue,
-  CONTACTSYNC_BMS_URL: sims.urls.bms,
+  CONTACTSYNC_ITGLUE_URL: sims.urls.itglue!,
+  CONTACTSYNC_BMS_URL: sims.urls.bms!,
   CONTACTSYNC_DATA_DIR: join(dir, 'data'),
 });
 

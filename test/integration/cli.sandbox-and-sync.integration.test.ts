@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { buildCli, runCli } from '../support/cli.ts';
 import { smallSeed, started, TENANT_A, TENANT_B } from '../support/simulators.ts';
 
@@ -113,8 +113,8 @@ describe('contactsync sync --config FILE', () => {
           graphUrl: sims.urls.graph,
           partnerTenantId: sims.credentials.partnerTenantId,
         },
-        itglue: { baseUrl: sims.urls.itglue },
-        bms: { userName: sims.credentials.bms.userName, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
+        itglue: { baseUrl: sims.urls.itglue! },
+        bms: { userName: sims.credentials.bms.userName, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms! },
         settings: { deletionGuard: { minCount: 2, maxFraction: 0.1 } },
       }),
     );

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { connectTo, FAST_RETRIES } from '../support/connectors.ts';
 import { smallSeed, started, TENANT_A } from '../support/simulators.ts';
 
@@ -84,7 +84,7 @@ describe('request budget', () => {
     const { createApiBudget } = await import('../../src/connectors/api-budgets.ts');
     const store = new ItGlueDocStore({
       apiKey: sims.credentials.itglueApiKey,
-      baseUrl: sims.urls.itglue,
+      baseUrl: sims.urls.itglue!,
       budget: createApiBudget({ itglue: { limit: 20, windowMs: 1000 } }),
     });
     const begin = performance.now();

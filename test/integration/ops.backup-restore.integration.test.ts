@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { cliEntry, runCli, simulatorConfig } from '../support/cli.ts';
 import { freshPostgres } from '../support/databases.ts';
 import { startCli } from '../support/cli-process.ts';
@@ -101,7 +102,7 @@ describe('contactsync backup and restore (SQLite)', () => {
         .filter((r) => r.method !== 'POST')
         .map((r) => `${r.method} ${r.path}`),
     ).toEqual([]);
-    const emails = sims.dump().bms.accounts[0]!.contacts.map((c) => c.emailAddress?.toLowerCase());
+    const emails = sims.dump().bms!.accounts[0]!.contacts.map((c) => c.emailAddress?.toLowerCase());
     expect(new Set(emails).size).toBe(60);
     expect(emails).toHaveLength(60);
 

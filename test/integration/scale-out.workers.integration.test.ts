@@ -6,7 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedSeed } from '../../bench/api-economy/generated-seed.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { advisoryLockKey } from '../../src/store/advisory-lock.ts';
 import { cliEntry, runCli, simulatorConfig } from '../support/cli.ts';
 import { freshPostgres } from '../support/databases.ts';
@@ -104,8 +105,8 @@ beforeAll(async () => {
   database = await freshPostgres();
   // No contact exists yet: every user is created, so that every tenant's result is easy to check.
   const seed = generatedSeed(TENANTS, USERS);
-  for (const organization of seed.itglue.organizations) organization.contacts = [];
-  for (const account of seed.bms.accounts) account.contacts = [];
+  for (const organization of seed.itglue!.organizations) organization.contacts = [];
+  for (const account of seed.bms!.accounts) account.contacts = [];
   sims = await startSimulators(parseSeed(seed));
   sims.itglue.limiter.limit = ITGLUE_LIMIT.limit;
   sims.itglue.limiter.windowMs = ITGLUE_LIMIT.windowMs;

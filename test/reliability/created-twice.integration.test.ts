@@ -30,9 +30,9 @@ describe('contacts created twice for one user', () => {
   /** What an overlapping run left: a second contact for the user in each system, journalled as created by it. */
   async function createdAgainByAnotherRun(userId: string): Promise<{ itglue: string; bms: number }> {
     const link = (await box.store.getLink(TENANT_A, userId))!;
-    const { id: _doc, ...docFields } = (await box.clients.doc.readContact(link.docContactId))!;
-    const [doc] = await box.clients.doc.createContacts('1', [docFields]);
-    const psa = await box.clients.psa.createContact(1, link.psaPushed!);
+    const { id: _doc, ...docFields } = (await box.clients.doc!.readContact(link.docContactId))!;
+    const [doc] = await box.clients.doc!.createContacts('1', [docFields]);
+    const psa = await box.clients.psa!.createContact(1, link.psaPushed!);
     if (doc === undefined || !doc.ok || !psa.ok) throw new Error('the simulators refused the second contacts');
     const runId = await box.store.startRun(TENANT_A);
     for (const [system, target] of [

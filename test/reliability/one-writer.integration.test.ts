@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { buildCli, runCli, simulatorConfig } from '../support/cli.ts';
 import { startCli, waitUntil, type CliProcess } from '../support/cli-process.ts';
 import { freshPostgres } from '../support/databases.ts';
@@ -95,8 +96,8 @@ async function allSyncedOnce(w: World): Promise<void> {
   const counts = () => {
     const dump = w.sims.dump();
     return {
-      itglue: dump.itglue.organizations.flatMap((o) => o.contacts).length,
-      bms: dump.bms.accounts.flatMap((a) => a.contacts).length,
+      itglue: dump.itglue!.organizations.flatMap((o) => o.contacts).length,
+      bms: dump.bms!.accounts.flatMap((a) => a.contacts).length,
     };
   };
   await waitUntil('every new user in BMS', () => counts().bms >= NEW_USERS, 90_000);

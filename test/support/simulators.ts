@@ -1,5 +1,6 @@
 import { graphUserSeedSchema, parseSeed, type GraphUserSeed, type Seed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 
 export const TENANT_A = '11111111-1111-4111-8111-111111111111';
 export const TENANT_B = '22222222-2222-4222-8222-222222222222';
@@ -96,7 +97,7 @@ export async function addInBmsByHand(
   },
 ): Promise<void> {
   const { userName, password, tenant } = sims.credentials.bms;
-  const login = await fetch(`${sims.urls.bms}/v2/security/authenticate`, {
+  const login = await fetch(`${sims.urls.bms!}/v2/security/authenticate`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grantType: 'password', userName, password, tenant }),
@@ -108,7 +109,7 @@ export async function addInBmsByHand(
   const account = sims.bms.dump().accounts.find((a) => a.contacts.some((c) => c.id === contactId))!;
   const contact = account.contacts.find((c) => c.id === contactId)!;
   const { emails, phones } = sims.bms.entriesOf(contactId);
-  const response = await fetch(`${sims.urls.bms}/v2/crm/contacts/${contactId}`, {
+  const response = await fetch(`${sims.urls.bms!}/v2/crm/contacts/${contactId}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({

@@ -5,6 +5,7 @@ import { heldInactivations, personOf } from '../../operations/held-inactivations
 import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
 import { conflictNamed } from '../../operations/conflict-named.ts';
 import type { UserResult } from '../../store/state-store.ts';
+import { waitingCode } from '../../sync/result-columns.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { goAhead } from '../go-ahead.ts';
 import { linkSettingsOf } from '../link-settings.ts';
@@ -178,13 +179,12 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
 }
 
 /**
- * What approving does, from what each held row waits for (the reason `leaver-waiting-<target id>`): PSA contacts made
- * inactive, documentation contacts given the leaver type (only when the settings name one). Rows recorded before
- * these reasons existed say it in general.
+ * What approving does, from what each held row waits for: PSA contacts made inactive, documentation contacts given
+ * the leaver type (only when the settings name one). Rows recorded before these reasons existed say it in general.
  */
 function approvalEffect(people: readonly UserResult[], { doc, psa }: Targets): string {
   const waits = (target: TargetProfile | null): target is TargetProfile =>
-    target !== null && people.some((p) => p.reasons.some((r) => r.code === `leaver-waiting-${target.id}`));
+    target !== null && people.some((p) => p.reasons.some((r) => r.code === waitingCode(target)));
   const effects = [
     ...(waits(psa) ? [`inactivates their ${psa.words.name} contacts`] : []),
     ...(waits(doc) ? [`gives their ${doc.words.name} contacts the leaver type`] : []),

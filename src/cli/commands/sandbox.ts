@@ -8,16 +8,16 @@ import { createLogger } from '../../logging.ts';
 import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
+import { presentTargets } from '../../domain/target-profile.ts';
 import type { TenantRunResult } from '../../sync/tenant-runner.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { buildWebApp } from '../../web/web-app.ts';
-import { hashPassword } from '../../web/passwords.ts';
+import { hashPassword } from '../../config/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { exitCodeOf, progressBars, runLine, summaryTable, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
-import { presentTargets } from '../../domain/target-profile.ts';
-import { andList, DEFAULT_TARGETS, targetNames, targetsOfConfig, urlOf } from '../known-targets.ts';
+import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
 interface SandboxOptions {
   seed?: string;
@@ -50,7 +50,6 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   );
   const logger = createLogger(logFile);
   const names = new Map(seed.tenants.map((t) => [t.id, t.displayName]));
-  const targets = targetsOfConfig(seed);
   const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
   const box = await startSandbox({
     seed,
@@ -68,10 +67,11 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   if (options.dump !== undefined) await writeDump(resolve(options.dump), box.dump(results));
   if (options.json === true) writeOut(`${JSON.stringify(box.dump(results))}\n`);
   else {
-    writeOut(`\n${summaryTable(results, names, targets)}\n\n`);
+    writeOut(`\n${summaryTable(results, names, box.targets)}\n\n`);
     const users = seed.tenants.reduce((n, t) => n + t.users.length, 0);
+    const simulated = presentTargets(box.targets).map((t) => t.words.name);
     writeOut(
-      `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the ${targetNames(targets)} simulator${presentTargets(targets).length === 1 ? '' : 's'}.\n`,
+      `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the ${simulated.join(' and ')} simulator${simulated.length === 1 ? '' : 's'}.\n`,
     );
     writeOut(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
     if (options.dump !== undefined) writeOut(`Dump: ${resolve(options.dump)}\n`);
@@ -105,7 +105,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     reconcileHours: 24,
     onResult: (result) => {
       if (result.status === 'unchanged') return;
-      writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result));
+      writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result, box.targets));
     },
     onError: (tenantId, error) =>
       writeErr(`${printable(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}`)}\n`),
@@ -119,9 +119,9 @@ async function sandbox(options: SandboxOptions): Promise<void> {
       `  — sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (a sandbox-only admin login)`,
     ),
   );
+  const simulatorUrls = presentTargets(box.targets).map((t) => `, ${t.words.name} ${box.sims.urlOf(t.id)}`);
   writeOut(
-    `Simulators: ${[['Graph', box.sims.urls.graph], ...presentTargets(targets).map((t) => [t.words.name, urlOf(box.sims.urls, t.id)])].map(([name, url]) => `${name} ${url}`).join(', ')}\n` +
-      `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
+    `Simulators: Graph ${box.sims.urls.graph}${simulatorUrls.join('')}\nWatching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
   const stopAlerts = startAlertTimer(box.alerts);
   void daemon.start();

@@ -8,11 +8,11 @@ import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import { standaloneConfig } from '../../sandbox/standalone-config.ts';
 import { startSimulators } from '../../sandbox/simulators.ts';
+import { presentTargets } from '../../domain/target-profile.ts';
 import { portNumber } from '../option-parsers.ts';
 import { untilStopped } from '../output.ts';
 import { printable, writeOut } from '../terminal-text.ts';
-import { presentTargets } from '../../domain/target-profile.ts';
-import { andList, DEFAULT_TARGETS, targetsOfConfig, urlOf } from '../known-targets.ts';
+import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
 interface SimulatorsOptions {
   readonly seed?: string;
@@ -38,7 +38,7 @@ async function simulators(options: SimulatorsOptions): Promise<void> {
       `Simulators on 127.0.0.1, seeded from ${options.seed === undefined ? 'the demo seed (three customers)' : resolve(options.seed)}:`,
       `  Microsoft login  ${urls.login}`,
       `  Microsoft Graph  ${urls.graph}`,
-      ...presentTargets(targetsOfConfig(seed)).map((t) => `  ${t.words.fullName.padEnd(17)}${urlOf(urls, t.id)}`),
+      ...presentTargets(sims.targets).map((t) => `  ${t.words.fullName.padEnd(17)}${sims.urlOf(t.id)}`),
       `Config: ${configPath} — run any command with --config ${configPath}`,
       'Customers (the tenant id is the one the control routes take):',
       ...seed.tenants.map((t) => `  ${printable(t.displayName)}  ${t.id}`),

@@ -1,5 +1,6 @@
 import type { TransportOptions } from '../http/http-client.ts';
-import { BmsPsa } from './bms-psa.ts';
+import type { Psa } from '../../domain/ports.ts';
+import { createBmsClient } from './client-from-config.ts';
 import type { BmsRegion } from './wire.ts';
 
 /** The `bms` block of the config file (the config has checked its shape). */
@@ -14,11 +15,6 @@ export interface BmsBlock {
 export const bmsBlockOf = (block: unknown): BmsBlock => block as BmsBlock;
 
 /** The BMS client of a config block. */
-export function connectBms(block: BmsBlock, transport: TransportOptions): BmsPsa {
-  return new BmsPsa({
-    credentials: { userName: block.userName, password: block.password ?? '', tenant: block.tenant },
-    region: block.region,
-    ...(block.baseUrl ? { baseUrl: block.baseUrl } : {}),
-    ...transport,
-  });
+export function connectBms(block: BmsBlock, transport: TransportOptions): Psa {
+  return createBmsClient(block, transport);
 }

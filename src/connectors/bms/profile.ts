@@ -12,4 +12,26 @@ export const bmsProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'bmsAccountId',
   secretEnv: 'CONTACTSYNC_BMS_PASSWORD',
+  // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
+  requiredFields: [
+    { field: 'firstName', label: 'first name' },
+    { field: 'emailAddress', label: 'primary email' },
+    { field: 'phoneNumber', label: 'primary phone' },
+    { field: 'locationId', label: 'location' },
+  ],
+  fieldLabels: {
+    firstName: 'First name',
+    lastName: 'Last name',
+    jobTitle: 'Job title',
+    emailAddress: 'Email',
+    emailTypeId: 'Email type',
+    phoneNumber: 'Phone',
+    phoneTypeId: 'Phone type',
+    locationId: 'Location',
+    isActive: 'Active',
+  },
+  leaver: 'inactivate',
+  // rate budget
+  // Calls per hour, counted per endpoint.
+  budget: { limit: 1500, windowMs: 3600_000, defaultShare: 1 },
 };

@@ -1,5 +1,5 @@
 import { isConnectorError } from '../http/connector-error.ts';
-import { notReached, QUICK_CHECK, regionQuestion, type CheckResult, type PsaTargetSetup } from '../target-setup.ts';
+import { notReached, QUICK_CHECK, regionQuestion, type CheckResult, type TargetSetup } from '../target-setup.ts';
 import { bmsBlockOf, connectBms, type BmsBlock } from './connect.ts';
 import { askTypeIds, TYPE_QUESTIONS } from './setup-types.ts';
 import { bmsDoctor } from './setup-doctor.ts';
@@ -31,8 +31,7 @@ async function signIn(block: BmsBlock): Promise<CheckResult> {
 }
 
 /** Kaseya BMS as `init`, `config set-secret` and `doctor` set it up and check it. */
-export const bmsSetup: PsaTargetSetup = {
-  role: 'psa',
+export const bmsSetup: TargetSetup = {
   questions: {
     bmsRegion: regionQuestion('CONTACTSYNC_BMS_REGION', 'Kaseya BMS region (us, emea or apac)', ['us', 'emea', 'apac']),
     bmsTenant: {
@@ -93,5 +92,4 @@ export const bmsSetup: PsaTargetSetup = {
   },
   doctorHelp: "check the BMS connector against BMS's Swagger document",
   doctor: bmsDoctor,
-  connect: (block, transport) => connectBms(bmsBlockOf(block), transport),
 };

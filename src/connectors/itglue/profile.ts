@@ -11,4 +11,20 @@ export const itglueProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'itglueOrganizationId',
   secretEnv: 'CONTACTSYNC_ITGLUE_API_KEY',
+  // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
+  requiredFields: [],
+  fieldLabels: {
+    'first-name': 'First name',
+    'last-name': 'Last name',
+    title: 'Title',
+    'contact-type-id': 'Contact type',
+    'location-id': 'Location',
+    'contact-emails': 'Emails',
+    'contact-phones': 'Phones',
+  },
+  leaver: 'leaver-type',
+  // rate budget
+  // Requests per account, counted over 5 minutes; two thirds spent by default, since every other tool the MSP runs
+  // against IT Glue spends from the same account (CONTRACTS.md).
+  budget: { limit: 3000, windowMs: 5 * 60_000, defaultShare: 2 / 3 },
 };

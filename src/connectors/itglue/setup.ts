@@ -7,11 +7,12 @@ import {
   QUICK_CHECK,
   regionQuestion,
   type CheckResult,
-  type DocTargetSetup,
+  type TargetSetup,
   type DoctorCheck,
   type DoctorInput,
 } from '../target-setup.ts';
-import { ItGlueDocStore } from './itglue-doc-store.ts';
+import type { DocumentationClient } from '../target-clients.ts';
+import { createItGlueClient } from './client-from-config.ts';
 import { itglueSubdomainOf } from './web-address.ts';
 import type { ItGlueRegion } from './wire.ts';
 
@@ -33,14 +34,8 @@ const apiKeyQuestion = {
     /^ITG\.\S{8,}$/.test(a) ? null : 'an IT Glue API key starts with "ITG." (Account, Settings, API Keys)',
 };
 
-function connect(block: ItGlueBlock, transport: TransportOptions): ItGlueDocStore {
-  return new ItGlueDocStore({
-    apiKey: block.apiKey ?? '',
-    region: block.region,
-    ...(block.baseUrl ? { baseUrl: block.baseUrl } : {}),
-    ...transport,
-  });
-}
+const connect = (block: ItGlueBlock, transport: TransportOptions): DocumentationClient =>
+  createItGlueClient(block, transport);
 
 async function checkKey(apiKey: string, region: ItGlueRegion, baseUrl: string | undefined): Promise<CheckResult> {
   try {
@@ -57,7 +52,7 @@ async function checkKey(apiKey: string, region: ItGlueRegion, baseUrl: string | 
 }
 
 /** Advice rather than a fault: without the subdomain, pages simply do not link into IT Glue. */
-async function linksCheck(itglue: ItGlueDocStore, configured: string | undefined): Promise<DoctorCheck> {
+async function linksCheck(itglue: DocumentationClient, configured: string | undefined): Promise<DoctorCheck> {
   const address = await itglue.webAddress().catch(() => null);
   const seen = address === null ? null : itglueSubdomainOf(address);
   return {
@@ -101,8 +96,7 @@ async function doctor(input: DoctorInput): Promise<DoctorCheck[]> {
 }
 
 /** IT Glue as `init`, `config set-secret` and `doctor` set it up and check it. */
-export const itglueSetup: DocTargetSetup = {
-  role: 'documentation',
+export const itglueSetup: TargetSetup = {
   questions: {
     itglueRegion: regionQuestion('CONTACTSYNC_ITGLUE_REGION', 'IT Glue region (us, eu or au)', ['us', 'eu', 'au']),
     itglueApiKey: apiKeyQuestion,
@@ -124,5 +118,4 @@ export const itglueSetup: DocTargetSetup = {
     live: (block, value) => checkKey(value, blockOf(block).region, blockOf(block).baseUrl),
   },
   doctor,
-  connect: (block, transport) => connect(blockOf(block), transport),
 };
