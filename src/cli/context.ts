@@ -15,9 +15,14 @@ import type { TransportOptions } from '../connectors/http/http-client.ts';
 import { createTargetClients } from '../connectors/registry.ts';
 import type { DocumentationClient } from '../connectors/target-clients.ts';
 import type { Psa } from '../domain/ports.ts';
-import { targetsOfConfig } from './known-targets.ts';
 import { AlertService } from '../alerts/alert-service.ts';
-import { keyFileOf, loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
+import {
+  blocksOfConfig,
+  keyFileOf,
+  loadConfig,
+  targetsOfConfig,
+  type ContactsyncConfig,
+} from '../config/config-file.ts';
 import { secretBox } from '../config/secret-box.ts';
 import { loadSecretKey } from '../config/secrets.ts';
 import { parseSettingsOverride, resolveSettings } from '../domain/settings.ts';
@@ -185,7 +190,7 @@ export async function openContext(
       const made = transport(extra.record === undefined ? {} : { record: extra.record });
       const { directory, subscriptions } = microsoftOf(made);
       // The sync runs with a documentation platform until a run can take the PSA alone.
-      const { doc, psa } = createTargetClients(targets, config, made);
+      const { doc, psa } = createTargetClients(targets, blocksOfConfig(config), made);
       if (doc === null) throw new Error(`${path} names no documentation platform to sync into.`);
       const runner = new SyncRunner({
         store,
@@ -248,7 +253,7 @@ async function applyTenantConfig(context: CliContext): Promise<void> {
     }
     // The entry names each target's customer by id under the target's key; the config has checked their types.
     const idOf = (target: TargetProfile | null) =>
-      target === null ? undefined : (tenant as Readonly<Record<string, unknown>>)[target.customerIdKey];
+      target === null ? undefined : Object.entries(tenant).find(([key]) => key === target.customerIdKey)?.[1];
     const docId = idOf(context.targets.doc) as string | undefined;
     const psaId = idOf(context.targets.psa) as number | undefined;
     if (docId === undefined && psaId === undefined) continue;

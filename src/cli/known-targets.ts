@@ -32,11 +32,6 @@ export function targetsNamed(list: string): Targets {
   return targetsOfBlocks(Object.fromEntries(ids.map((id) => [id, {}])));
 }
 
-/** The targets a config names: one per vendor block it holds. */
-export function targetsOfConfig(config: object): Targets {
-  return targetsOfBlocks(config as Readonly<Record<string, unknown>>);
-}
-
 /** A target's block of the config, as the config checked it. */
 export function blockOf(config: object, target: TargetProfile): unknown {
   return (config as Readonly<Record<string, unknown>>)[target.id];

@@ -1,3 +1,5 @@
+import type { TargetConfig, TargetWebApp } from './target-config.ts';
+
 /**
  * A target is a system contactsync writes a customer's people into: a documentation platform or a PSA. The core
  * never names one; it asks the target's profile, which lives in the target's own folder under `src/connectors/`.
@@ -44,6 +46,11 @@ export interface TargetProfile {
   // rate budget (the API budgets every process keeps inside)
   /** the API's documented request limit, and the share of it spent unless the config says otherwise */
   readonly budget: TargetBudget;
+  // the config file and links into the target's web app
+  /** the target's block of the config file (under its id), its secret and what a tenant entry names */
+  readonly config: TargetConfig;
+  /** links into the target's web app, from the target's config block (null or {}: the defaults) */
+  readonly webApp: (block: unknown) => TargetWebApp;
 }
 
 /** A field a target refuses a contact without: its name in the target's contact, and in words ("primary phone"). */

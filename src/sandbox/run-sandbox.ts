@@ -15,6 +15,7 @@ import type { AttemptLog, TransportOptions } from '../connectors/http/http-clien
 import type { BudgetLimit } from '../connectors/http/request-budget.ts';
 import { parseSettingsOverride } from '../domain/settings.ts';
 import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
+import { webAppsOf } from '../operations/deep-links.ts';
 import { discoverTenants } from '../operations/operator-actions.ts';
 import type { WebServices } from '../web/web-context.ts';
 import { openSqlite } from '../store/connect.ts';
@@ -183,7 +184,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       alerts,
       apis: () => ({ runner, directory, doc: clients.doc!, psa: clients.psa }),
       // The simulated IT Glue account's address, as its records' resource-url give it.
-      links: { itglueSubdomain: SIMULATED_ACCOUNT, itglueRegion: 'us', bmsRegion: 'us' },
+      links: webAppsOf(targets, { itglue: { subdomain: SIMULATED_ACCOUNT } }),
       discover: (actor) =>
         discoverTenants(
           store,

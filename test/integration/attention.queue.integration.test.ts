@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionItems, type AttentionItem } from '../../src/operations/attention.ts';
 import { graphUser } from '../support/simulators.ts';
 import { Browser, startWebHarness, textOf, type WebHarness } from '../support/web.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 let web: WebHarness;
 let admin: Browser;
 let viewer: Browser;
 const ids: Record<'contoso' | 'fabrikam' | 'northwind', string> = { contoso: '', fabrikam: '', northwind: '' };
 
-const items = () => attentionItems(web.box.store);
+const items = () => attentionItems(web.box.store, BOTH_TARGETS);
 const kindsOf = (list: readonly AttentionItem[], tenantId: string) =>
   [...new Set(list.filter((i) => i.tenantId === tenantId).map((i) => i.kind))].sort();
 

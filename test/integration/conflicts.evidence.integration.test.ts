@@ -17,6 +17,7 @@ beforeAll(async () => {
     web.box.store,
     { doc: web.box.clients.doc!, psa: web.box.clients.psa },
     open,
+    web.box.webServices().targets,
     web.box.webServices().links,
   );
   // The CLI on the same state database and simulators, as a technician's terminal beside the web UI.

@@ -3,7 +3,7 @@ import { writeConfigFile } from '../../config/config-file-write.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { alertChannelSchema } from '../../config/alert-channels.ts';
-import { keyFileOf, loadConfig } from '../../config/config-file.ts';
+import { keyFileOf, loadConfig, targetsOfConfig } from '../../config/config-file.ts';
 import { setJsonString } from '../../config/json-text.ts';
 import { encryptSecret, loadSecretKey } from '../../config/secrets.ts';
 import { didYouMean } from '../../domain/did-you-mean.ts';
@@ -12,7 +12,7 @@ import type { CheckResult } from '../../connectors/target-setup.ts';
 import { presentTargets } from '../../domain/target-profile.ts';
 import { checkMicrosoft } from '../credential-checks.ts';
 import { QUESTIONS } from '../init-questions.ts';
-import { blockOf, DEFAULT_TARGETS, targetsOfConfig } from '../known-targets.ts';
+import { blockOf, DEFAULT_TARGETS } from '../known-targets.ts';
 import { Prompter } from '../prompt.ts';
 import { writeOut } from '../terminal-text.ts';
 

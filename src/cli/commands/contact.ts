@@ -17,12 +17,8 @@ import { actor, withContext } from '../context.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
 import { actionBy } from '../../operations/action-by.ts';
-import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
+import { presentTargets, type Targets } from '../../domain/target-profile.ts';
 import { ALL_TARGETS, DEFAULT_TARGETS } from '../known-targets.ts';
-
-/** A target's id where the operations still type it as one of today's targets. */
-type Side = Parameters<typeof linkCandidates>[4];
-const sideOf = (target: TargetProfile): Side => target.id as Side;
 
 function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings, { doc, psa }: Targets): string[] {
   const found = deepLinks(ids, settings);
@@ -86,16 +82,16 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             `Microsoft 365 user: ${user.id}${user.accountEnabled === false ? ' (disabled)' : ''}`,
             ...(targets.doc === null ? [] : [`${targets.doc.words.name} contact: ${link?.docContactId ?? 'none'}`]),
             ...(targets.psa === null ? [] : [`${targets.psa.words.name} contact: ${link?.psaContactId ?? 'none'}`]),
-            `Linked by: ${link === null ? 'not linked' : linkedByText(link)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === targets.doc?.id) ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? `disabled with ${targets.psa?.words.name}` : 'disabled'}`,
+            `Linked by: ${link === null ? 'not linked' : linkedByText(link, targets)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === targets.doc?.id) ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? `disabled with ${targets.psa?.words.name}` : 'disabled'}`,
             ...decisions.map(
               (d) =>
-                `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,
+                `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d, targets)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,
             ),
             ...links(
               {
                 tenantId,
                 userId: user.id,
-                itglueOrganizationId: tenant?.docCustomerId ?? null,
+                docCustomerId: tenant?.docCustomerId ?? null,
                 docContactId: link?.docContactId ?? null,
                 psaContactId: link?.psaContactId ?? null,
               },
@@ -129,6 +125,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
         const result = await syncNow(
           context.store,
           context.apis().runner,
+          context.targets,
           tenantId,
           user.id,
           actor(),
@@ -150,7 +147,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             `--leg is psa (${targets.psa?.words.name} only) or all (${targets.psa?.words.name}${targets.doc === null ? '' : ` and the Microsoft → ${targets.doc.words.name} leg`}).`,
           );
         const value: SyncDisabled = disabled === 'none' ? 'none' : (leg as SyncDisabled);
-        writeOut(`${await setContactSync(store, tenantId, user.id, value, actor())}\n`);
+        writeOut(`${await setContactSync(store, targets, tenantId, user.id, value, actor())}\n`);
       },
       { requireSecrets: false },
     );
@@ -174,9 +171,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .action((name: string, _options: unknown, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const { tenantId, user } = await userNamed(store, name);
-          writeOut(`${await reopenDecisions(store, tenantId, user.id, actor())}\n`);
+          writeOut(`${await reopenDecisions(store, targets, tenantId, user.id, actor())}\n`);
         },
         { requireSecrets: false },
       ),
@@ -194,10 +191,8 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
       configOf(command),
       async ({ store, targets }) => {
         const { tenantId, user } = await userNamed(store, name);
-        const which = (targets.psa !== null && options[targets.psa.id] === true ? targets.psa.id : 'all') as Parameters<
-          typeof unlinkContact
-        >[3];
-        writeOut(`${await unlinkContact(store, tenantId, user.id, which, actor())}\n`);
+        const which = targets.psa !== null && options[targets.psa.id] === true ? targets.psa.id : 'all';
+        writeOut(`${await unlinkContact(store, targets, tenantId, user.id, which, actor())}\n`);
       },
       { requireSecrets: false },
     ),
@@ -225,9 +220,14 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           `Contacts ${shownPersonName(user) ?? user.userPrincipalName} can be linked to, the closest first:`,
         ];
         for (const target of present) {
-          const candidates = await linkCandidates(context.store, systems, tenantId, user.id, sideOf(target)).catch(
-            (error: Error) => error,
-          );
+          const candidates = await linkCandidates(
+            context.store,
+            systems,
+            context.targets,
+            tenantId,
+            user.id,
+            target.id,
+          ).catch((error: Error) => error);
           lines.push(`${target.words.name}:`);
           if (candidates instanceof Error) lines.push(`  ${candidates.message}`);
           else
@@ -243,8 +243,8 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
         writeLines(lines);
         return;
       }
-      const target = { system: sideOf(chosen), contactId: options[chosen.id]! };
-      writeOut(`${await relinkContact(context.store, systems, tenantId, user.id, target, actor())}\n`);
+      const target = { system: chosen.id, contactId: options[chosen.id]! };
+      writeOut(`${await relinkContact(context.store, systems, context.targets, tenantId, user.id, target, actor())}\n`);
     }),
   );
 }

@@ -162,6 +162,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           const message = await mapTenant(
             context.store,
             context.apis(),
+            context.targets,
             tenant,
             { doc: docName, psa: psaName === undefined || psaName === 'none' ? null : psaName },
             { force: options.force ?? null, confirmNames: options.confirm === true },
@@ -178,9 +179,9 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .action((tenantName: string, _options: unknown, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const tenant = await tenantNamed(store, tenantName);
-          writeOut(`${await unmapTenant(store, tenant, actor())}\n`);
+          writeOut(`${await unmapTenant(store, targets, tenant, actor())}\n`);
         },
         { requireSecrets: false },
       ),
@@ -215,7 +216,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             } catch (error) {
               writeErr(`Not checked against ${targetNames(context.targets)}: ${(error as Error).message}\n`);
             }
-            const saved = await saveTenantSettings(store, tenant, own, actor(), live);
+            const saved = await saveTenantSettings(store, context.targets, tenant, own, actor(), live);
             effective = saved.effective;
             writeOut(
               `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.\n`,

@@ -13,7 +13,7 @@ import {
 } from '../target-setup.ts';
 import type { DocumentationClient } from '../target-clients.ts';
 import { createItGlueClient } from './client-from-config.ts';
-import { itglueSubdomainOf } from './web-address.ts';
+import { itglueSubdomainOf } from './config.ts';
 import type { ItGlueRegion } from './wire.ts';
 
 /** The `itglue` block of the config file (the config has checked its shape). */
