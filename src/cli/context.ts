@@ -1,5 +1,4 @@
-import { createTargetClients } from '../connectors/registry.ts';
-import type { Targets } from '../domain/target-profile.ts';
+import type { TargetProfile, Targets } from '../domain/target-profile.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -12,6 +11,8 @@ import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphSubscriptions } from '../connectors/graph/graph-subscriptions.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
+import type { TransportOptions } from '../connectors/http/http-client.ts';
+import { createTargetClients } from '../connectors/registry.ts';
 import type { DocumentationClient } from '../connectors/target-clients.ts';
 import type { Psa } from '../domain/ports.ts';
 import { AlertService } from '../alerts/alert-service.ts';
@@ -47,9 +48,13 @@ export function actor(): string {
   return process.env.CONTACTSYNC_ACTOR ?? `cli:${userInfo().username}`;
 }
 
-export interface ApiClients {
+/** Microsoft 365: its users and its change notifications. */
+export interface MicrosoftClients {
   readonly directory: GraphDirectory;
   readonly subscriptions: GraphSubscriptions;
+}
+
+export interface ApiClients extends MicrosoftClients {
   readonly doc: DocumentationClient;
   readonly psa: Psa | null;
   readonly runner: SyncRunner;
@@ -78,6 +83,10 @@ export interface CliContext {
    * fresh set whose every answer is also handed to it.
    */
   apis(options?: { readonly record?: (exchange: RecordedExchange) => void }): ApiClients;
+  /** How the API clients reach their services (the budgets, the log), with `record` handed every answer. */
+  transport(options?: { readonly record?: (exchange: RecordedExchange) => void }): TransportOptions;
+  /** Microsoft 365's clients, spending the transport's budgets. */
+  microsoft(transport: TransportOptions): MicrosoftClients;
   close(): Promise<void>;
 }
 
@@ -127,6 +136,40 @@ export async function openContext(
     countLimited(entry);
     logger.debug(entry, 'api attempt');
   };
+  const transport = (extra: { readonly record?: (exchange: RecordedExchange) => void } = {}): TransportOptions => {
+    // With PostgreSQL the budgets are shared by every process of the installation.
+    const limits = Object.fromEntries(
+      Object.entries(config.apiLimits).filter(([, limit]) => limit !== undefined),
+    ) as Parameters<typeof createApiBudget>[0];
+    return { budget: createApiBudget(limits, database.pool), log, ...extra };
+  };
+  const microsoftOf = (over: TransportOptions): MicrosoftClients => {
+    const { microsoft } = config;
+    const certificate =
+      microsoft.certificate === undefined
+        ? undefined
+        : {
+            thumbprintSha256: microsoft.certificate.thumbprintSha256,
+            privateKey: readFileSync(resolve(microsoft.certificate.privateKeyPath), 'utf8'),
+          };
+    const tokens = new GraphTokenProvider({
+      credential: {
+        clientId: microsoft.clientId,
+        ...(microsoft.clientSecret === undefined ? {} : { clientSecret: microsoft.clientSecret }),
+        ...(certificate === undefined ? {} : { certificate }),
+      },
+      loginBaseUrl: microsoft.loginUrl ?? null,
+    });
+    // Microsoft's answers are not recorded: only the targets' are captured.
+    const { budget } = over;
+    const graph = {
+      tokens,
+      ...(microsoft.graphUrl ? { baseUrl: microsoft.graphUrl } : {}),
+      ...(budget === undefined ? {} : { budget }),
+      log,
+    };
+    return { directory: new GraphDirectory(graph), subscriptions: new GraphSubscriptions(graph) };
+  };
   return {
     configPath: path,
     config,
@@ -140,54 +183,26 @@ export async function openContext(
     listeningAt(url) {
       listening = url;
     },
+    transport,
+    microsoft: microsoftOf,
     apis(extra = {}) {
       if (clients !== null && extra.record === undefined) return clients;
-      const record = extra.record === undefined ? {} : { record: extra.record };
-      // With PostgreSQL the budgets are shared by every process of the installation.
-      const limits = Object.fromEntries(
-        Object.entries(config.apiLimits).filter(([, limit]) => limit !== undefined),
-      ) as Parameters<typeof createApiBudget>[0];
-      const budget = createApiBudget(limits, database.pool);
-      const { microsoft } = config;
-      const certificate =
-        microsoft.certificate === undefined
-          ? undefined
-          : {
-              thumbprintSha256: microsoft.certificate.thumbprintSha256,
-              privateKey: readFileSync(resolve(microsoft.certificate.privateKeyPath), 'utf8'),
-            };
-      const tokens = new GraphTokenProvider({
-        credential: {
-          clientId: microsoft.clientId,
-          ...(microsoft.clientSecret === undefined ? {} : { clientSecret: microsoft.clientSecret }),
-          ...(certificate === undefined ? {} : { certificate }),
-        },
-        loginBaseUrl: microsoft.loginUrl ?? null,
-      });
-      const directory = new GraphDirectory({
-        tokens,
-        ...(microsoft.graphUrl ? { baseUrl: microsoft.graphUrl } : {}),
-        budget,
-        log,
-      });
-      const subscriptions = new GraphSubscriptions({
-        tokens,
-        ...(microsoft.graphUrl ? { baseUrl: microsoft.graphUrl } : {}),
-        budget,
-        log,
-      });
-      const { doc, psa } = createTargetClients(targets, blocksOfConfig(config), { budget, log, ...record });
+      const made = transport(extra.record === undefined ? {} : { record: extra.record });
+      const { directory, subscriptions } = microsoftOf(made);
+      // The sync runs with a documentation platform until a run can take the PSA alone.
+      const { doc, psa } = createTargetClients(targets, blocksOfConfig(config), made);
+      if (doc === null) throw new Error(`${path} names no documentation platform to sync into.`);
       const runner = new SyncRunner({
         store,
         directory,
-        doc: doc!,
+        doc,
         psa,
         locks: database.locks,
         metrics,
         alerts,
         log: (level, message, fields) => logger[level](fields ?? {}, message),
       });
-      const apis = { directory, subscriptions, doc: doc!, psa, runner };
+      const apis = { directory, subscriptions, doc, psa, runner };
       if (extra.record === undefined) clients = apis;
       return apis;
     },
@@ -236,9 +251,14 @@ async function applyTenantConfig(context: CliContext): Promise<void> {
       if (JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own))
         await store.saveSettings(tenant.id, own);
     }
-    if (tenant.itglueOrganizationId === undefined && tenant.bmsAccountId === undefined) continue;
+    // The entry names each target's customer by id under the target's key; the config has checked their types.
+    const idOf = (target: TargetProfile | null) =>
+      target === null ? undefined : Object.entries(tenant).find(([key]) => key === target.customerIdKey)?.[1];
+    const docId = idOf(context.targets.doc) as string | undefined;
+    const psaId = idOf(context.targets.psa) as number | undefined;
+    if (docId === undefined && psaId === undefined) continue;
     if ((await store.getTenant(tenant.id))?.mapping !== 'unmapped') continue;
-    await store.setMapping(tenant.id, tenant.itglueOrganizationId ?? null, tenant.bmsAccountId ?? null, 'manual');
+    await store.setMapping(tenant.id, docId ?? null, psaId ?? null, 'manual');
     await store.setTenantStatus(tenant.id, 'ok');
   }
 }

@@ -1,6 +1,5 @@
-import { bmsProfile } from '../connectors/bms/profile.ts';
-import { itglueProfile } from '../connectors/itglue/profile.ts';
 import { countsSummary, DOC_COLUMNS, PSA_COLUMNS } from '../sync/run-counts.ts';
+import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRecord } from '../store/state-store.ts';
 import type { TenantRunResult } from '../sync/tenant-runner.ts';
@@ -70,22 +69,29 @@ function openFigure(counts: Readonly<Record<string, number>>, key: 'held' | 'dis
   return `${counts[key] ?? 0}${fresh > 0 ? ` (${fresh} new)` : ''}`;
 }
 
-/** `IT Glue ------`: a group heading exactly `width` wide. */
+/** `NAME ------`: a group heading exactly `width` wide. */
 const heading = (label: string, width: number) => `${label} `.padEnd(width, '-').slice(0, width);
 
 /**
- * The per-tenant summary, from the run's figures (see `countRun`): per system what happened to the users' contacts,
+ * The per-tenant summary, from the run's figures (see `countRun`): per target what happened to the users' contacts,
  * then the held and disputed users open now (new this run beside them), the excluded and the failed.
  */
-export function summaryTable(results: readonly TenantRunResult[], names: ReadonlyMap<string, string>): string {
-  const header = ['tenant', 'status', ...DOC_COLUMNS, ...PSA_COLUMNS, 'held', 'disputed', 'excluded', 'failed'];
+export function summaryTable(
+  results: readonly TenantRunResult[],
+  names: ReadonlyMap<string, string>,
+  targets: Targets,
+): string {
+  const groups = presentTargets(targets).map((target) => ({
+    target,
+    columns: target.role === 'documentation' ? DOC_COLUMNS : PSA_COLUMNS,
+  }));
+  const header = ['tenant', 'status', ...groups.flatMap((g) => g.columns), 'held', 'disputed', 'excluded', 'failed'];
   const table = formatTable(
     header,
     results.map((r) => [
       names.get(r.tenantId) ?? r.tenantId,
       r.status,
-      ...DOC_COLUMNS.map((c) => String(r.counts[`itglue.${c}`] ?? 0)),
-      ...PSA_COLUMNS.map((c) => String(r.counts[`bms.${c}`] ?? 0)),
+      ...groups.flatMap((g) => g.columns.map((c) => String(r.counts[`${g.target.id}.${c}`] ?? 0))),
       openFigure(r.counts, 'held'),
       openFigure(r.counts, 'disputed'),
       String(r.counts.excluded ?? 0),
@@ -93,15 +99,19 @@ export function summaryTable(results: readonly TenantRunResult[], names: Readonl
     ]),
     2,
   );
-  // A line above the header says which columns are IT Glue's and which are BMS's: each heading spans exactly its
-  // columns, a gap between the two; the outcome columns after them are the user's, under no system.
+  // A line above the header says which columns are each target's: each heading spans exactly its columns, a gap
+  // between two; the outcome columns after them are the user's, under no target.
   const lines = table.split('\n');
   const widths = lines[1]!.split('  ').map((rule) => rule.length);
   const span = (from: number, count: number) =>
     widths.slice(from, from + count).reduce((n, w) => n + w, 0) + 2 * (count - 1);
-  const itglueAt = span(0, 2) + 2;
-  const groups = `${' '.repeat(itglueAt)}${heading('IT Glue', span(2, DOC_COLUMNS.length))}  ${heading('BMS', span(2 + DOC_COLUMNS.length, PSA_COLUMNS.length))}`;
-  return [groups, ...lines].join('\n');
+  let at = 2;
+  const headings = groups.map((g) => {
+    const text = heading(g.target.words.name, span(at, g.columns.length));
+    at += g.columns.length;
+    return text;
+  });
+  return [`${' '.repeat(span(0, 2) + 2)}${headings.join('  ')}`, ...lines].join('\n');
 }
 
 /**
@@ -151,12 +161,16 @@ export function exitCodeOf(results: readonly TenantRunResult[]): number {
 
 /** Resolves at the first SIGTERM or Ctrl-C: long-running commands then stop cleanly. */
 /** `2026-11-25T02:00:00.000Z Contoso: ok (synced 3)`: one line per tenant run, for the daemon and the workers. */
-export function runLine(name: string, result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>): string {
-  const counts = countsSummary(result.counts, { doc: itglueProfile, psa: bmsProfile });
+export function runLine(
+  name: string,
+  result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>,
+  targets: Targets,
+): string {
+  const counts = countsSummary(result.counts, targets);
   return `${printable(`${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}`)}\n`;
 }
 
-/** ` (IT Glue has no organization named "X", …)`: why a tenant is unmapped, without the note's own advice. */
+/** ` (NAME has no CUSTOMER named "X", …)`: why a tenant is unmapped, without the note's own advice. */
 function why(note: string | null): string {
   const reason = note?.replace(/:? ?(map it on its page|Unmapped by a person).*$/i, '').trim() ?? '';
   if (note !== null && /^Unmapped by a person/i.test(note)) return ' (a person unmapped it)';
@@ -164,10 +178,16 @@ function why(note: string | null): string {
 }
 
 /** A tenant named on the command line that cannot be synced yet: why, and the command that fixes it. */
-export function unmappedProblem(tenant: TenantRecord): Error {
+export function unmappedProblem(tenant: TenantRecord, targets: Targets): Error {
   return new Error(
-    `${tenant.displayName} is not mapped, so it cannot be synced or planned${why(tenant.mappingNote)}. Map it: contactsync tenants map "${tenant.displayName}" lists the candidates by name; then contactsync tenants map "${tenant.displayName}" --itglue "ORGANIZATION" --bms "ACCOUNT" (or --bms none), or on its page in the web UI; then run this again.`,
+    `${tenant.displayName} is not mapped, so it cannot be synced or planned${why(tenant.mappingNote)}. Map it: contactsync tenants map "${tenant.displayName}" lists the candidates by name; then contactsync tenants map "${tenant.displayName}" ${mapOptions(targets)}, or on its page in the web UI; then run this again.`,
   );
+}
+
+/** `--DOC "CUSTOMER" --PSA "CUSTOMER" (or --PSA none)`: the options that map a tenant to the targets present. */
+export function mapOptions(targets: Targets, value = (word: string) => word.toUpperCase()): string {
+  const options = presentTargets(targets).map((t) => `--${t.id} "${value(t.words.customer)}"`);
+  return `${options.join(' ')}${targets.doc !== null && targets.psa !== null ? ` (or --${targets.psa.id} none)` : ''}`;
 }
 
 export function untilStopped(): Promise<void> {

@@ -1,7 +1,7 @@
 import { escapeControlCharacters } from '../normalize/control-characters.ts';
 
 /**
- * What the CLI prints. Names, addresses, reasons and audit entries come from Microsoft 365, IT Glue, BMS and
+ * What the CLI prints. Names, addresses, reasons and audit entries come from Microsoft 365, the targets and
  * strangers at the sign-in form: a control character in them is shown escaped (`\u001b`), never obeyed by the
  * terminal.
  */

@@ -10,6 +10,10 @@ import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
 import { addInBmsByHand } from '../support/simulators.ts';
 import { userLines } from '../../src/cli/user-lines.ts';
 import { resultsTable } from '../../src/web/pages/shared.ts';
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
+
+const BOTH = { doc: itglueProfile, psa: bmsProfile };
 
 const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
 const CONTOSO = seed.tenants[0]!;
@@ -354,7 +358,7 @@ describe('the sync engine on the demo seed', () => {
       expect(result.userPrincipalName).toBe(contact['contact-emails'].find((e) => e.primary)!.value);
     }
     const first = waiting[0]!;
-    expect(userLines(first)[0]).toContain(`${first.displayName} <${first.userPrincipalName}>`);
+    expect(userLines(first, BOTH)[0]).toContain(`${first.displayName} <${first.userPrincipalName}>`);
     expect(String(resultsTable(waiting, box.webServices().targets))).toContain(first.displayName!);
     expect(halted!.users.find((u) => u.userId === stayer.id)).toMatchObject({ doc: 'updated' });
     const active = (ids: readonly number[]) =>

@@ -6,6 +6,8 @@ import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import { actionBy } from '../../src/operations/action-by.ts';
 import type { UserResult } from '../../src/store/state-store.ts';
 
+const BOTH = { doc: itglueProfile, psa: bmsProfile };
+
 const waiting: UserResult = {
   userId: 'u1',
   userPrincipalName: 'ann@contoso.com',
@@ -29,9 +31,9 @@ const waiting: UserResult = {
 
 describe('texts a technician reads', () => {
   it('a row waiting for approval says what approving does in BMS, and leaves IT Glue as it is', () => {
-    const [head] = userLines(waiting);
+    const [head] = userLines(waiting, BOTH);
     expect(head).toContain('IT Glue: none, BMS: inactivate on approval');
-    expect(userLines({ ...waiting, outcome: 'inactivated', psa: 'inactivate' })[0]).toContain('BMS: inactivate');
+    expect(userLines({ ...waiting, outcome: 'inactivated', psa: 'inactivate' }, BOTH)[0]).toContain('BMS: inactivate');
   });
 
   it("an operator's action reads as one sentence, the person before the channel", () => {

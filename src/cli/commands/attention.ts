@@ -77,12 +77,13 @@ async function confirmed(
     }
   }
   if (action === 'create') {
-    // A BMS dispute is a person with two or more BMS contacts already: as the web confirmation says, how many.
+    // A PSA dispute is a person with two or more PSA contacts already: as the web confirmation says, how many.
+    const { psa } = context.targets;
     const sides = new Map((await context.store.listConflicts({ status: 'open' })).map((c) => [c.id, c.side]));
-    const bms = fitting.filter((i) => sides.get(i.conflictId ?? '') === 'bms').length;
-    if (bms > 0)
+    const disputed = psa === null ? 0 : fitting.filter((i) => sides.get(i.conflictId ?? '') === psa.id).length;
+    if (psa !== null && disputed > 0)
       lines.push(
-        `${counted(bms, 'person has', 'people have')} two or more BMS contacts already: a new BMS contact for ${bms === 1 ? 'them' : 'each'} makes a third (link one of those instead with contactsync conflicts resolve if one of them is the person).`,
+        `${counted(disputed, 'person has', 'people have')} two or more ${psa.words.name} contacts already: a new ${psa.words.name} contact for ${disputed === 1 ? 'them' : 'each'} makes a third (link one of those instead with contactsync conflicts resolve if one of them is the person).`,
       );
   }
   writeLines(lines);

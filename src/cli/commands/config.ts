@@ -3,12 +3,16 @@ import { writeConfigFile } from '../../config/config-file-write.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { alertChannelSchema } from '../../config/alert-channels.ts';
-import { keyFileOf, loadConfig } from '../../config/config-file.ts';
+import { keyFileOf, loadConfig, targetsOfConfig } from '../../config/config-file.ts';
 import { setJsonString } from '../../config/json-text.ts';
 import { encryptSecret, loadSecretKey } from '../../config/secrets.ts';
 import { didYouMean } from '../../domain/did-you-mean.ts';
-import { checkBms, checkItGlue, checkMicrosoft, type CheckResult } from '../credential-checks.ts';
+import { setupOf } from '../../connectors/target-setups.ts';
+import type { CheckResult } from '../../connectors/target-setup.ts';
+import { presentTargets } from '../../domain/target-profile.ts';
+import { checkMicrosoft } from '../credential-checks.ts';
 import { QUESTIONS } from '../init-questions.ts';
+import { blockOf, DEFAULT_TARGETS } from '../known-targets.ts';
 import { Prompter } from '../prompt.ts';
 import { writeOut } from '../terminal-text.ts';
 
@@ -25,11 +29,6 @@ interface SecretSpec {
 
 function specs(configPath: string): Map<string, SecretSpec> {
   const config = loadConfig(configPath, {}, { requireSecrets: false });
-  const urls = {
-    login: config.microsoft.loginUrl ?? undefined,
-    itglue: config.itglue?.baseUrl ?? undefined,
-    bms: config.bms?.baseUrl ?? undefined,
-  };
   const map = new Map<string, SecretSpec>([
     [
       'microsoft.clientSecret',
@@ -43,35 +42,23 @@ function specs(configPath: string): Map<string, SecretSpec> {
             ? checkMicrosoft(
                 config.microsoft.partnerTenantId,
                 { clientId: config.microsoft.clientId, clientSecret: value },
-                urls,
+                config.microsoft.loginUrl ?? undefined,
               )
             : null,
       },
     ],
-    [
-      'itglue.apiKey',
-      {
-        path: ['itglue', 'apiKey'],
-        what: 'the IT Glue API key',
-        check: QUESTIONS.itglueApiKey.check,
-        override: QUESTIONS.itglueApiKey.env,
-        live: (value) => checkItGlue(value, config.itglue?.region ?? 'us', urls),
-      },
-    ],
   ]);
-  if (config.bms)
-    map.set('bms.password', {
-      path: ['bms', 'password'],
-      what: 'the Kaseya BMS password',
-      check: QUESTIONS.bmsPassword.check,
-      override: QUESTIONS.bmsPassword.env,
-      live: (value) =>
-        checkBms(
-          { userName: config.bms!.userName, password: value, tenant: config.bms!.tenant },
-          config.bms!.region,
-          urls,
-        ),
+  for (const target of presentTargets(targetsOfConfig(config))) {
+    const { secret } = setupOf(target);
+    const block = blockOf(config, target);
+    map.set(`${target.id}.${secret.field}`, {
+      path: [target.id, secret.field],
+      what: secret.what,
+      check: secret.question.check,
+      override: secret.question.env,
+      live: (value) => secret.live(block, value),
     });
+  }
   if (config.web.entra)
     map.set('web.entra.clientSecret', {
       path: ['web', 'entra', 'clientSecret'],
@@ -103,7 +90,7 @@ export function registerConfig(cli: Command, configOf: (command: Command) => str
   config
     .command('set-secret <key>')
     .description(
-      `Change one secret of the config file, encrypted: microsoft.clientSecret, itglue.apiKey, bms.password, web.entra.clientSecret, alerts.channels.NAME.url or alerts.channels.NAME.smtp.password. The value is typed hidden at a terminal, or read from ${SECRET_VALUE_ENV}; it is checked (signing in where it can) before it is written.`,
+      `Change one secret of the config file, encrypted: ${['microsoft.clientSecret', ...presentTargets(DEFAULT_TARGETS).map((t) => `${t.id}.${setupOf(t).secret.field}`)].join(', ')}, web.entra.clientSecret, alerts.channels.NAME.url or alerts.channels.NAME.smtp.password. The value is typed hidden at a terminal, or read from ${SECRET_VALUE_ENV}; it is checked (signing in where it can) before it is written.`,
     )
     .option('--no-check', 'do not sign in to check the new value')
     .action(async (key: string, options: { check: boolean }, command: Command) => {

@@ -6,15 +6,15 @@ import { conflictEvidence, type ConflictEvidence } from '../../operations/confli
 import { conflictNamed } from '../../operations/conflict-named.ts';
 import type { UserResult } from '../../store/state-store.ts';
 import { waitingCode } from '../../sync/result-columns.ts';
-import { bmsProfile } from '../../connectors/bms/profile.ts';
-import { itglueProfile } from '../../connectors/itglue/profile.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { goAhead } from '../go-ahead.ts';
 import { linkSettingsOf } from '../link-settings.ts';
 import { formatTable } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
+import type { TargetProfile, Targets } from '../../domain/target-profile.ts';
+import { DEFAULT_TARGETS, nameOfTarget } from '../known-targets.ts';
 
-/** IT Glue and BMS to read the candidates from, when this config has their credentials. */
+/** The targets to read the candidates from, when this config has their credentials. */
 function readersOf(context: CliContext) {
   try {
     const { doc, psa } = context.apis();
@@ -27,8 +27,9 @@ function readersOf(context: CliContext) {
 const MARK = { same: '=', differs: '≠', missing: ' ' } as const;
 
 /** A conflict's evidence as lines: the user, then each candidate with its fields marked (= same, ≠ differs). */
-function evidenceLines(e: ConflictEvidence): string[] {
-  const system = e.side === 'itglue' ? 'IT Glue' : 'BMS';
+function evidenceLines(e: ConflictEvidence, targets: Targets): string[] {
+  const system = nameOfTarget(e.side);
+  const psaName = (targets.psa ?? DEFAULT_TARGETS.psa)?.words.name;
   const lines = [
     `${e.shortId}  ${e.tenantName} · ${e.user.userPrincipalName} · ${system}`,
     `  ${e.why}`,
@@ -36,7 +37,7 @@ function evidenceLines(e: ConflictEvidence): string[] {
   ];
   for (const c of e.candidates) {
     lines.push(
-      `  ${system} contact ${c.id}${c.active === null ? '' : c.active ? ' (active)' : ' (inactive)'}${c.linkedTo === null ? '' : `, linked to ${c.linkedTo}`}: made ${c.createdAt?.slice(0, 10) ?? '–'}, changed ${c.updatedAt?.slice(0, 10) ?? '–'}${c.psa === null ? '' : `, BMS ${c.psa.id} (${c.psa.by})`}${c.link === null ? '' : `  ${c.link}`}`,
+      `  ${system} contact ${c.id}${c.active === null ? '' : c.active ? ' (active)' : ' (inactive)'}${c.linkedTo === null ? '' : `, linked to ${c.linkedTo}`}: made ${c.createdAt?.slice(0, 10) ?? '–'}, changed ${c.updatedAt?.slice(0, 10) ?? '–'}${c.psa === null ? '' : `, ${psaName} ${c.psa.id} (${c.psa.by})`}${c.link === null ? '' : `  ${c.link}`}`,
     );
     if (c.unreadable !== null) lines.push(`      ${c.unreadable}`);
     for (const f of c.fields) lines.push(`      ${MARK[f.verdict]} ${f.field.padEnd(8)} ${f.candidate ?? '–'}`);
@@ -72,7 +73,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
                   shortId(c.id),
                   names.get(c.tenantId) ?? c.tenantId,
                   c.userPrincipalName,
-                  c.side === 'itglue' ? 'IT Glue' : 'BMS',
+                  nameOfTarget(c.side),
                   c.rule ?? '-',
                   c.candidates.join(', '),
                   c.resolution === null ? c.status : `${c.status}: ${c.resolution}`,
@@ -89,7 +90,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
           if (evidence.length === 0) return writeOut('No open conflicts.\n');
-          writeLines(evidence.flatMap(evidenceLines));
+          writeLines(evidence.flatMap((e) => evidenceLines(e, context.targets)));
           writeOut(
             "Resolve with: contactsync conflicts resolve CONFLICT (its id, or the user's sign-in name) --link CONTACT | --create | --ignore\n",
           );
@@ -115,7 +116,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
             linkSettingsOf(context.config),
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
-          writeLines(evidenceLines(evidence!));
+          writeLines(evidenceLines(evidence!, context.targets));
         },
         { requireSecrets: false },
       ),
@@ -159,7 +160,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
     .action((tenantName: string, options: { yes?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const tenant = await tenantNamed(store, tenantName);
           if (tenant.status !== 'needs approval')
             return writeOut(`${await approveInactivations(store, tenant, actor())}\n`);
@@ -167,7 +168,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
           const { people } = await heldInactivations(store, tenant.id);
           const these = counted(people.length, 'inactivation');
           writeLines([
-            `${tenant.displayName}: the deletion guard held back ${these}; ${approvalEffect(people)} at the next sync:`,
+            `${tenant.displayName}: the deletion guard held back ${these}; ${approvalEffect(people, targets)} at the next sync:`,
             ...people.map((p) => `  ${personOf(p)}`),
           ]);
           if (!(await goAhead(options.yes, `approve ${people.length === 1 ? 'this inactivation' : `these ${these}`}`)))
@@ -180,14 +181,15 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
 }
 
 /**
- * What approving does, from what each held row waits for: BMS contacts made inactive, IT Glue contacts given the
- * leaver type (only when the settings name one). Rows recorded before these reasons existed say it in general.
+ * What approving does, from what each held row waits for: PSA contacts made inactive, documentation contacts given
+ * the leaver type (only when the settings name one). Rows recorded before these reasons existed say it in general.
  */
-function approvalEffect(people: readonly UserResult[]): string {
-  const waits = (code: string) => people.some((p) => p.reasons.some((r) => r.code === code));
+function approvalEffect(people: readonly UserResult[], { doc, psa }: Targets): string {
+  const waits = (target: TargetProfile | null): target is TargetProfile =>
+    target !== null && people.some((p) => p.reasons.some((r) => r.code === waitingCode(target)));
   const effects = [
-    ...(waits(waitingCode(bmsProfile)) ? ['inactivates their BMS contacts'] : []),
-    ...(waits(waitingCode(itglueProfile)) ? ['gives their IT Glue contacts the leaver type'] : []),
+    ...(waits(psa) ? [`inactivates their ${psa.words.name} contacts`] : []),
+    ...(waits(doc) ? [`gives their ${doc.words.name} contacts the leaver type`] : []),
   ];
   return effects.length === 0 ? 'approving inactivates their contacts' : `approving ${effects.join(' and ')}`;
 }

@@ -17,23 +17,33 @@ import { actor, withContext } from '../context.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
 import { actionBy } from '../../operations/action-by.ts';
+import { presentTargets, type Targets } from '../../domain/target-profile.ts';
+import { ALL_TARGETS, DEFAULT_TARGETS } from '../known-targets.ts';
 
-function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings): string[] {
+function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings, { doc, psa }: Targets): string[] {
   const found = deepLinks(ids, settings);
   return [
     `Microsoft Entra: ${found.microsoft}`,
-    ...(found.doc === null ? [] : [`IT Glue: ${found.doc}`]),
-    ...(found.docHint === null ? [] : [`IT Glue: ${found.docHint}`]),
-    ...(found.psa === null ? [] : [`BMS: ${found.psa}`]),
+    ...(found.doc === null || doc === null ? [] : [`${doc.words.name}: ${found.doc}`]),
+    ...(found.docHint === null || doc === null ? [] : [`${doc.words.name}: ${found.docHint}`]),
+    ...(found.psa === null || psa === null ? [] : [`${psa.words.name}: ${found.psa}`]),
   ];
 }
 
+/** `DOC create, PSA link`: what a result did in each target present. */
+function perTarget(result: { readonly doc: string; readonly psa: string }, { doc, psa }: Targets): string {
+  return [
+    ...(doc === null ? [] : [`${doc.words.name} ${result.doc}`]),
+    ...(psa === null ? [] : [`${psa.words.name} ${result.psa}`]),
+  ].join(', ');
+}
+
 /** One line of a person's history: what a run or Sync now did, or what an operator did, and why. */
-function historyText(entry: HistoryEntry): string {
+function historyText(entry: HistoryEntry, targets: Targets): string {
   const by = entry.action === null ? '' : ` (${entry.action.actor})`;
   if (entry.result === null) return entry.action === null ? '' : actionBy(entry.action.summary, entry.action.actor);
   const r = entry.result;
-  const what = `${(entry.action === null ? r.outcome : `sync now: ${r.outcome}`).padEnd(14)} IT Glue ${r.doc}, BMS ${r.psa}`;
+  const what = `${(entry.action === null ? r.outcome : `sync now: ${r.outcome}`).padEnd(14)} ${perTarget(r, targets)}`;
   return `${what}${by}${r.reasons.length === 0 ? '' : ` — ${r.reasons.map((x) => x.message).join(' ')}`}`;
 }
 
@@ -70,9 +80,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           const lines = [
             `${shownPersonName(user) ?? user.userPrincipalName} <${user.userPrincipalName}> — ${tenant?.displayName ?? tenantId}`,
             `Microsoft 365 user: ${user.id}${user.accountEnabled === false ? ' (disabled)' : ''}`,
-            `IT Glue contact: ${link?.docContactId ?? 'none'}`,
-            `BMS contact: ${link?.psaContactId ?? 'none'}`,
-            `Linked by: ${link === null ? 'not linked' : linkedByText(link, targets)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === 'itglue') ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
+            ...(targets.doc === null ? [] : [`${targets.doc.words.name} contact: ${link?.docContactId ?? 'none'}`]),
+            ...(targets.psa === null ? [] : [`${targets.psa.words.name} contact: ${link?.psaContactId ?? 'none'}`]),
+            `Linked by: ${link === null ? 'not linked' : linkedByText(link, targets)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === targets.doc?.id) ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? `disabled with ${targets.psa?.words.name}` : 'disabled'}`,
             ...decisions.map(
               (d) =>
                 `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d, targets)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,
@@ -86,12 +96,13 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
                 psaContactId: link?.psaContactId ?? null,
               },
               linkSettingsOf(config),
+              targets,
             ),
             lastSync === undefined
               ? 'Not synced yet.'
-              : `Last sync: ${lastSync.at} — ${lastSync.result!.outcome} (IT Glue ${lastSync.result!.doc}, BMS ${lastSync.result!.psa})`,
+              : `Last sync: ${lastSync.at} — ${lastSync.result!.outcome} (${perTarget(lastSync.result!, targets)})`,
             ...(history.length === 0 ? [] : ['History:']),
-            ...history.map((h) => `  ${h.at}  ${historyText(h)}`),
+            ...history.map((h) => `  ${h.at}  ${historyText(h, targets)}`),
           ];
           writeLines(lines);
         },
@@ -132,7 +143,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
         const { tenantId, user } = await userNamed(store, name);
         const leg = options.leg ?? 'psa';
         if (leg !== 'psa' && leg !== 'all')
-          throw new Error('--leg is psa (BMS only) or all (BMS and the Microsoft → IT Glue leg).');
+          throw new Error(
+            `--leg is psa (${targets.psa?.words.name} only) or all (${targets.psa?.words.name}${targets.doc === null ? '' : ` and the Microsoft → ${targets.doc.words.name} leg`}).`,
+          );
         const value: SyncDisabled = disabled === 'none' ? 'none' : (leg as SyncDisabled);
         writeOut(`${await setContactSync(store, targets, tenantId, user.id, value, actor())}\n`);
       },
@@ -140,7 +153,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     );
   contact
     .command('disable <user>')
-    .description('"Disable sync": leave the contact alone in BMS (--leg all: in IT Glue too).')
+    .description(
+      `"Disable sync": leave the contact alone in ${DEFAULT_TARGETS.psa?.words.name} (--leg all: in ${DEFAULT_TARGETS.doc?.words.name} too).`,
+    )
     .option('--leg <leg>', 'psa or all', 'psa')
     .action(toggle('psa'));
   contact
@@ -164,76 +179,72 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
       ),
     );
 
-  contact
+  const psaTargets = ALL_TARGETS.filter((t) => t.role === 'psa');
+  const unlink = contact
     .command('unlink <user>')
     .description(
-      'Undo the link of a person to their contacts (--bms: to the BMS contact only); the next sync matches them afresh. The contacts are kept as they are.',
-    )
-    .option('--bms', 'unlink the BMS contact only')
-    .action((name: string, options: { bms?: boolean }, command: Command) =>
-      withContext(
-        configOf(command),
-        async ({ store, targets }) => {
-          const { tenantId, user } = await userNamed(store, name);
-          writeOut(
-            `${await unlinkContact(store, targets, tenantId, user.id, options.bms === true ? 'bms' : 'all', actor())}\n`,
-          );
-        },
-        { requireSecrets: false },
-      ),
+      `Undo the link of a person to their contacts (--${DEFAULT_TARGETS.psa?.id}: to the ${DEFAULT_TARGETS.psa?.words.name} contact only); the next sync matches them afresh. The contacts are kept as they are.`,
     );
+  for (const target of psaTargets) unlink.option(`--${target.id}`, `unlink the ${target.words.name} contact only`);
+  unlink.action((name: string, options: Readonly<Record<string, boolean | undefined>>, command: Command) =>
+    withContext(
+      configOf(command),
+      async ({ store, targets }) => {
+        const { tenantId, user } = await userNamed(store, name);
+        const which = targets.psa !== null && options[targets.psa.id] === true ? targets.psa.id : 'all';
+        writeOut(`${await unlinkContact(store, targets, tenantId, user.id, which, actor())}\n`);
+      },
+      { requireSecrets: false },
+    ),
+  );
 
-  contact
-    .command('relink <user>')
-    .description(
-      'Link a person to another contact: --itglue CONTACT or --bms CONTACT (the id the candidates list shows). Without either, lists the candidates, the closest names first.',
-    )
-    .option('--itglue <contact>', 'the IT Glue contact to link')
-    .option('--bms <contact>', 'the BMS contact to link')
-    .action((name: string, options: { itglue?: string; bms?: string }, command: Command) =>
-      withContext(configOf(command), async (context) => {
-        const { tenantId, user } = await userNamed(context.store, name);
-        const systems = context.apis();
-        if (options.itglue !== undefined && options.bms !== undefined)
-          throw new Error('Give --itglue or --bms, one at a time.');
-        const chosen =
-          options.itglue !== undefined
-            ? { system: 'itglue' as const, contactId: options.itglue }
-            : options.bms !== undefined
-              ? { system: 'bms' as const, contactId: options.bms }
-              : null;
-        if (chosen === null) {
-          const lines = [
-            `Contacts ${shownPersonName(user) ?? user.userPrincipalName} can be linked to, the closest first:`,
-          ];
-          for (const system of ['itglue', 'bms'] as const) {
-            if (system === 'bms' && systems.psa === null) continue;
-            const candidates = await linkCandidates(
-              context.store,
-              systems,
-              context.targets,
-              tenantId,
-              user.id,
-              system,
-            ).catch((error: Error) => error);
-            lines.push(system === 'itglue' ? 'IT Glue:' : 'BMS:');
-            if (candidates instanceof Error) lines.push(`  ${candidates.message}`);
-            else
-              lines.push(
-                ...candidates
-                  .slice(0, 8)
-                  .map(
-                    (c) =>
-                      `  ${c.name}${c.email === null ? '' : ` <${c.email}>`}  --${system} ${c.id}${c.linkedTo === null ? '' : `  (linked to ${c.linkedTo})`}`,
-                  ),
-              );
-          }
-          writeLines(lines);
-          return;
+  const relink = contact.command('relink <user>').description(
+    `Link a person to another contact: ${presentTargets(DEFAULT_TARGETS)
+      .map((t) => `--${t.id} CONTACT`)
+      .join(
+        ' or ',
+      )} (the id the candidates list shows). Without either, lists the candidates, the closest names first.`,
+  );
+  for (const target of ALL_TARGETS)
+    relink.option(`--${target.id} <contact>`, `the ${target.words.name} contact to link`);
+  relink.action((name: string, options: Readonly<Record<string, string | undefined>>, command: Command) =>
+    withContext(configOf(command), async (context) => {
+      const { tenantId, user } = await userNamed(context.store, name);
+      const systems = context.apis();
+      const present = presentTargets(context.targets);
+      const given = present.filter((t) => options[t.id] !== undefined);
+      if (given.length > 1) throw new Error(`Give ${present.map((t) => `--${t.id}`).join(' or ')}, one at a time.`);
+      const chosen = given[0];
+      if (chosen === undefined) {
+        const lines = [
+          `Contacts ${shownPersonName(user) ?? user.userPrincipalName} can be linked to, the closest first:`,
+        ];
+        for (const target of present) {
+          const candidates = await linkCandidates(
+            context.store,
+            systems,
+            context.targets,
+            tenantId,
+            user.id,
+            target.id,
+          ).catch((error: Error) => error);
+          lines.push(`${target.words.name}:`);
+          if (candidates instanceof Error) lines.push(`  ${candidates.message}`);
+          else
+            lines.push(
+              ...candidates
+                .slice(0, 8)
+                .map(
+                  (c) =>
+                    `  ${c.name}${c.email === null ? '' : ` <${c.email}>`}  --${target.id} ${c.id}${c.linkedTo === null ? '' : `  (linked to ${c.linkedTo})`}`,
+                ),
+            );
         }
-        writeOut(
-          `${await relinkContact(context.store, systems, context.targets, tenantId, user.id, chosen, actor())}\n`,
-        );
-      }),
-    );
+        writeLines(lines);
+        return;
+      }
+      const target = { system: chosen.id, contactId: options[chosen.id]! };
+      writeOut(`${await relinkContact(context.store, systems, context.targets, tenantId, user.id, target, actor())}\n`);
+    }),
+  );
 }

@@ -37,7 +37,8 @@ export function registerDaemon(cli: Command, configOf: (command: Command) => str
           modes: () => push.deliveryModes(),
           reconcileHours: options.reconcileHours,
           onResult: (result) => {
-            if (result.status !== 'unchanged') writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result));
+            if (result.status !== 'unchanged')
+              writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result, context.targets));
           },
           onError: (tenantId, error) =>
             writeErr(

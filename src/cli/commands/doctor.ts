@@ -1,28 +1,20 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { alertLinkCheck } from '../../alerts/alert-link-base.ts';
-import { checkBmsSwagger } from '../../connectors/bms/swagger-check.ts';
-import { BMS_REGIONS } from '../../connectors/bms/wire.ts';
-import { itglueSubdomainOf } from '../../connectors/itglue/config.ts';
-import { isConnectorError } from '../../connectors/http/connector-error.ts';
 import { GRAPH_BASE_URL } from '../../connectors/graph/graph-directory.ts';
-import type { NamedRecord, Psa } from '../../domain/ports.ts';
-import type { PsaType } from '../../domain/psa-contact.ts';
-import { foldName } from '../../normalize/name.ts';
+import { doctorCheck, type DoctorCheck } from '../../connectors/target-setup.ts';
+import { setupOf } from '../../connectors/target-setups.ts';
+import { presentTargets, type TargetProfile } from '../../domain/target-profile.ts';
 import { tenantSettings } from '../../operations/operator-actions.ts';
 import { withContext, type CliContext } from '../context.ts';
+import { blockOf, DEFAULT_TARGETS } from '../known-targets.ts';
 import { responseRecorder } from '../response-capture.ts';
 import { writeOut } from '../terminal-text.ts';
 import { deliveryModeOf } from '../../jobs/delivery-mode.ts';
 import type { StateStore } from '../../store/state-store.ts';
 import { SubscriptionStore } from '../../store/subscription-store.ts';
 
-interface Check {
-  readonly name: string;
-  /** a warning is said, and does not fail the doctor */
-  readonly state: 'ok' | 'warn' | 'fail';
-  readonly detail: string;
-}
+type Check = DoctorCheck;
 
 const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
 
@@ -92,100 +84,34 @@ async function notificationsCheck(publicUrl: string | null, store: StateStore): 
   };
 }
 
-function explain(error: unknown): string {
-  return isConnectorError(error) ? error.message : `${(error as Error).message}`;
-}
-
-const listed = (items: readonly NamedRecord<string | number>[], withIds: boolean): string =>
-  items.length === 0
-    ? 'none'
-    : items
-        .map((item) => (withIds ? `${JSON.stringify(item.name)} (id ${item.id})` : JSON.stringify(item.name)))
-        .join(', ');
-
-/** The BMS types the settings give (names or ids), per kind, over every tenant (the global settings without one). */
-async function typesGiven(context: CliContext): Promise<Record<'email' | 'phone', Set<string | number>>> {
+/** The settings in effect: each tenant's, or the global ones when there is no tenant yet. */
+async function settingsInEffect(context: CliContext) {
   const tenants = await context.store.listTenants();
-  const all = await Promise.all(
+  return Promise.all(
     tenants.length === 0
       ? [tenantSettings(context.store, 'global').then((s) => s.global)]
       : tenants.map((t) => tenantSettings(context.store, t.id).then((s) => s.effective)),
   );
-  return {
-    email: new Set(all.map((s) => s.psa.emailType)),
-    phone: new Set(all.map((s) => s.psa.phoneType)),
-  };
 }
 
-/**
- * The BMS type lists against the types the settings give: a name BMS does not list (or a list it does not serve) fails
- * every contact written to BMS, so it is a problem now, not at the first sync.
- */
-async function bmsTypeChecks(context: CliContext, bms: Psa): Promise<Check[]> {
-  const given = await typesGiven(context);
-  const checks: Check[] = [];
-  for (const kind of ['email', 'phone'] as const) {
-    const name = `Kaseya BMS ${kind} types`;
-    const setting = `psa.${kind}Type`;
-    const named = [...given[kind]].filter((value) => typeof value === 'string');
-    let types: readonly PsaType[];
-    try {
-      types = await (kind === 'email' ? bms.listEmailTypes() : bms.listPhoneTypes());
-    } catch (error) {
-      checks.push({
-        name,
-        state: named.length > 0 ? 'fail' : 'warn',
-        detail:
-          named.length > 0
-            ? `the settings name ${named.map((n) => `"${n}"`).join(', ')} (${setting}). ${explain(error)}`
-            : `could not be read; the settings give the type id, so none is needed.`,
-      });
-      continue;
-    }
-    const missing = [...given[kind]].filter((value) =>
-      typeof value === 'number'
-        ? !types.some((t) => t.id === value)
-        : !types.some((t) => foldName(t.name) === foldName(value)),
-    );
-    checks.push(
-      missing.length === 0
-        ? { name, state: 'ok', detail: `${listed(types, true)} (setting ${setting})` }
-        : {
-            name,
-            state: 'fail',
-            detail: `the settings give ${missing.map((m) => (typeof m === 'number' ? `the id ${m}` : `"${m}"`)).join(', ')} (${setting}), which BMS does not have: every contact written to BMS would fail. BMS has ${listed(types, true)}: set ${setting} to one of them.`,
-          },
-    );
-  }
-  return checks;
-}
-
-/** BMS's published Swagger document against every path and body field the connector uses. */
-async function swaggerCheck(baseUrl: string): Promise<Check> {
-  const name = 'Kaseya BMS Swagger document';
-  const report = await checkBmsSwagger(baseUrl);
-  if (!report.readable)
-    return {
-      name,
-      state: 'warn',
-      detail: `could not be read, so the connector's guesses about BMS's API are unchecked. Tried: ${report.tried.join('; ')}.`,
-    };
-  if (report.missing.length === 0)
-    return { name, state: 'ok', detail: `${report.url} has every path and body field contactsync uses` };
-  return {
-    name,
-    state: 'fail',
-    detail:
-      `${report.url} lacks ${report.missing.length} point${report.missing.length === 1 ? '' : 's'} contactsync uses ` +
-      `(each is set in src/connectors/bms/wire.ts):\n${report.missing.map((m) => `    - ${m.what} (${m.evidence === 'guess' ? 'a guess' : 'confirmed by public clients'})`).join('\n')}`,
-  };
+/** The tenants mapped to one of the target's customers, with that customer's id. */
+function mappedTo(target: TargetProfile, context: CliContext, tenants: Awaited<ReturnType<StateStore['listTenants']>>) {
+  return tenants.flatMap((t) => {
+    const id = target === context.targets.doc ? t.docCustomerId : t.psaCustomerId;
+    return id === null ? [] : [{ displayName: t.displayName, customerId: String(id) }];
+  });
 }
 
 export function registerDoctor(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('doctor')
     .description(
-      "Check each connection with a harmless call, say what is wrong and how to fix it, check the BMS connector against BMS's Swagger document, and list the types and locations the settings may name.",
+      `Check each connection with a harmless call, say what is wrong and how to fix it, ${presentTargets(
+        DEFAULT_TARGETS,
+      )
+        .flatMap((t) => setupOf(t).doctorHelp ?? [])
+        .map((help) => `${help}, `)
+        .join('')}and list the types and locations the settings may name.`,
     )
     .option(
       '--capture <dir>',
@@ -194,18 +120,11 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
     .action((options: { capture?: string }, command: Command) =>
       withContext(configOf(command), async (context) => {
         const checks: Check[] = [];
-        const check = async (name: string, run: () => Promise<string>): Promise<boolean> => {
-          try {
-            checks.push({ name, state: 'ok', detail: await run() });
-            return true;
-          } catch (error) {
-            checks.push({ name, state: 'fail', detail: explain(error) });
-            return false;
-          }
-        };
+        const check = async (name: string, run: () => Promise<string>) => checks.push(await doctorCheck(name, run));
         checks.push({ name: 'database', state: 'ok', detail: `${context.databaseLocation} (migrated)` });
         const recorder = options.capture === undefined ? null : responseRecorder(resolve(options.capture));
-        const { directory, doc: itglue, psa: bms } = context.apis(recorder === null ? {} : { record: recorder.record });
+        const transport = context.transport(recorder === null ? {} : { record: recorder.record });
+        const { directory } = context.microsoft(transport);
         const { microsoft } = context.config;
         const tenants = await context.store.listTenants();
         const probes = [
@@ -229,65 +148,16 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
             'GDAP customers',
             async () => `${(await directory.listCustomerTenants(microsoft.partnerTenantId!)).length} customer tenants`,
           );
-        await check(
-          'IT Glue',
-          async () =>
-            `API key accepted; contact types: ${listed(await itglue.listContactTypes(), false)} (setting contactType)`,
-        );
-        // Advice rather than a fault: without the subdomain, pages simply do not link into IT Glue.
-        const address = await itglue.webAddress().catch(() => null);
-        const seen = address === null ? null : itglueSubdomainOf(address);
-        const configured = context.config.itglue?.subdomain;
-        checks.push({
-          name: 'IT Glue links',
-          state: configured !== undefined && (seen === null || seen === configured) ? 'ok' : 'warn',
-          detail:
-            configured !== undefined
-              ? seen === null || seen === configured
-                ? `into https://${configured}.itglue.com`
-                : `itglue.subdomain is "${configured}", but IT Glue says the account is https://${seen}.itglue.com: set it to "${seen}"`
-              : seen !== null
-                ? `none yet: add "subdomain": "${seen}" under itglue in the config (IT Glue says the account is https://${seen}.itglue.com)`
-                : 'none yet: add "subdomain" under itglue in the config (the MSP in https://MSP.itglue.com)',
-        });
-        const organizations = tenants.filter((t) => t.docCustomerId !== null);
-        for (const tenant of organizations)
-          await check(
-            `IT Glue locations of ${tenant.displayName}`,
-            async () =>
-              `${listed(await itglue.listLocations(tenant.docCustomerId!), false)} (setting location.default)`,
+        for (const target of presentTargets(context.targets))
+          checks.push(
+            ...(await setupOf(target).doctor({
+              block: blockOf(context.config, target),
+              transport,
+              mapped: mappedTo(target, context, tenants),
+              capture: recorder !== null,
+              settings: () => settingsInEffect(context),
+            })),
           );
-        if (recorder !== null && organizations[0] !== undefined)
-          await check(
-            'IT Glue contacts',
-            async () => `${(await itglue.listContacts(organizations[0]!.docCustomerId!)).length} read`,
-          );
-        if (bms !== null) {
-          const bmsOk = await check(
-            'Kaseya BMS',
-            async () => `signed in; ${(await bms.listAccounts()).length} accounts`,
-          );
-          if (bmsOk) checks.push(...(await bmsTypeChecks(context, bms)));
-          const accounts = bmsOk ? tenants.filter((t) => t.psaCustomerId !== null) : [];
-          for (const tenant of accounts)
-            await check(
-              `Kaseya BMS locations of ${tenant.displayName}`,
-              async () => `${listed(await bms.listLocations(tenant.psaCustomerId!), false)}`,
-            );
-          if (recorder !== null && accounts[0] !== undefined)
-            await check('Kaseya BMS contacts', async () => {
-              const accountId = accounts[0]!.psaCustomerId!;
-              const contacts = await bms.listContacts(accountId);
-              const first = contacts[0];
-              if (first !== undefined) {
-                await bms.readContact(first.id);
-                if (first.emailAddress !== null) await bms.findContactsByEmail(accountId, first.emailAddress);
-              }
-              return `${contacts.length} read`;
-            });
-          const bmsConfig = context.config.bms!;
-          checks.push(await swaggerCheck(bmsConfig.baseUrl ?? BMS_REGIONS[bmsConfig.region]));
-        }
         checks.push(await notificationsCheck(context.config.web.publicUrl ?? null, context.store));
         checks.push(await alertLinkCheck(context.alerts));
         const skew = await clockSkew(microsoft.graphUrl ?? GRAPH_BASE_URL);

@@ -7,50 +7,73 @@ import { keyFileOf } from '../../config/config-file.ts';
 import { encryptSecret, loadSecretKey, maskSecret } from '../../config/secrets.ts';
 import { openDatabase } from '../../store/connect.ts';
 import { migrateToLatest } from '../../store/migrations.ts';
-import { DEFAULT_SETTINGS } from '../../domain/settings.ts';
-import { foldName } from '../../normalize/name.ts';
-import {
-  checkBms,
-  checkItGlue,
-  checkMicrosoft,
-  readBmsTypes,
-  serviceUrlsFromEnv,
-  type CheckResult,
-  type ServiceUrls,
-} from '../credential-checks.ts';
-import { QUESTIONS, type Question, type QuestionKey } from '../init-questions.ts';
+import { setupOf } from '../../connectors/target-setups.ts';
+import type { CheckResult, SetupAsker, TargetSetup } from '../../connectors/target-setup.ts';
+import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
+import { checkMicrosoft } from '../credential-checks.ts';
+import { QUESTIONS, type Question } from '../init-questions.ts';
+import { andList, DEFAULT_TARGET_IDS, DEFAULT_TARGETS, targetsNamed } from '../known-targets.ts';
 import { Prompter } from '../prompt.ts';
 import { writeOut } from '../terminal-text.ts';
 
-type Answers = Partial<Record<QuestionKey, string>>;
+type Answers = Record<string, string | undefined>;
+
+/** The targets `init` sets up, each with its setup and the other address of its API the environment names. */
+interface SetUp {
+  readonly profile: TargetProfile;
+  readonly setup: TargetSetup;
+  readonly baseUrl: string | undefined;
+}
+
+function setUpOf(targets: Targets, env: NodeJS.ProcessEnv): SetUp[] {
+  return presentTargets(targets).map((profile) => {
+    const setup = setupOf(profile);
+    return { profile, setup, baseUrl: env[setup.urlEnv] || undefined };
+  });
+}
 
 /**
  * The answers of `init`: typed at the terminal (secrets hidden, each checked as it is given and asked again until
  * it passes), or read from the environment, where every problem is collected and reported at once.
  */
-class Asker {
+class Asker implements SetupAsker {
   readonly answers: Answers = {};
   readonly problems: string[] = [];
-  private readonly fromEnv = new Set<QuestionKey>();
+  private readonly fromEnv = new Set<string>();
 
   constructor(
     readonly prompter: Prompter | null,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly questions: Readonly<Record<string, Question>>,
   ) {}
 
+  get interactive(): boolean {
+    return this.prompter !== null;
+  }
+
+  private question(key: string): Question {
+    const q = this.questions[key];
+    if (q === undefined) throw new Error(`init has no question ${key}`);
+    return q;
+  }
+
   /** Whether the environment answers this question. */
-  given(key: QuestionKey): boolean {
-    return (this.env[QUESTIONS[key].env] ?? '') !== '';
+  given(key: string): boolean {
+    return (this.env[this.question(key).env] ?? '') !== '';
   }
 
   /** Whether a person can be asked again for this answer (it was typed, not given by the environment). */
-  typed(key: QuestionKey): boolean {
+  typed(key: string): boolean {
     return this.prompter !== null && !this.fromEnv.has(key);
   }
 
-  /** `extra` checks the answer further, against what a service said (a type id BMS has). */
-  async get(key: QuestionKey, again = false, extra?: (answer: string) => string | null): Promise<string | undefined> {
-    const q: Question = QUESTIONS[key];
+  ask(key: string, extra?: (answer: string) => string | null): Promise<string | undefined> {
+    return this.get(key, false, extra);
+  }
+
+  /** `extra` checks the answer further, against what a service said (an id the target has). */
+  async get(key: string, again = false, extra?: (answer: string) => string | null): Promise<string | undefined> {
+    const q = this.question(key);
     const check = (answer: string) => q.check(answer) ?? extra?.(answer) ?? null;
     const given = this.env[q.env];
     if (!again && given !== undefined && given !== '') {
@@ -80,12 +103,8 @@ class Asker {
     return answer === '' ? undefined : this.keep(key, answer);
   }
 
-  private keep(key: QuestionKey, value: string): string {
-    const normal = key.endsWith('Region')
-      ? value.toLowerCase()
-      : key === 'certificateThumbprint'
-        ? value.replace(/[\s:]/g, '')
-        : value;
+  private keep(key: string, value: string): string {
+    const normal = this.question(key).keep?.(value) ?? value;
     this.answers[key] = normal;
     return normal;
   }
@@ -94,8 +113,12 @@ class Asker {
     if (this.prompter !== null) this.prompter.say(text);
   }
 
+  problem(text: string): void {
+    this.problems.push(text);
+  }
+
   /** A live check that failed: asked again when the person typed the answers, else reported. */
-  failed(message: string, keys: readonly QuestionKey[]): boolean {
+  failed(message: string, keys: readonly string[]): boolean {
     this.say(`  ✗ ${message}`);
     if (keys.every((k) => this.typed(k))) return true;
     this.problems.push(message);
@@ -111,7 +134,7 @@ class Asker {
 async function untilAccepted(
   asker: Asker,
   attempt: () => Promise<CheckResult | null>,
-  retry: (result: CheckResult) => readonly QuestionKey[],
+  retry: (result: CheckResult) => readonly string[],
 ): Promise<void> {
   for (;;) {
     const result = await attempt();
@@ -126,7 +149,7 @@ async function untilAccepted(
   }
 }
 
-async function gather(asker: Asker, check: boolean, urls: ServiceUrls): Promise<void> {
+async function gather(asker: Asker, check: boolean, targets: readonly SetUp[]): Promise<void> {
   const a = asker.answers;
   await asker.get('partnerTenantId');
   await asker.get('clientId');
@@ -163,7 +186,7 @@ async function gather(asker: Asker, check: boolean, urls: ServiceUrls): Promise<
             ...(a.clientSecret === undefined ? {} : { clientSecret: a.clientSecret }),
             ...(certificate === undefined ? {} : { certificate }),
           },
-          urls,
+          process.env.CONTACTSYNC_MS_LOGIN_URL || undefined,
         );
       },
       (result) =>
@@ -173,101 +196,29 @@ async function gather(asker: Asker, check: boolean, urls: ServiceUrls): Promise<
             ? ['clientSecret']
             : ['certificateThumbprint'],
     );
-  await asker.get('itglueRegion');
-  await asker.get('itglueApiKey');
-  if (check)
-    await untilAccepted(
-      asker,
-      async () =>
-        a.itglueApiKey === undefined
-          ? null
-          : checkItGlue(a.itglueApiKey, (a.itglueRegion ?? 'us') as 'us' | 'eu' | 'au', urls),
-      () => ['itglueRegion', 'itglueApiKey'],
-    );
-  await asker.get('bmsRegion');
-  await asker.get('bmsTenant');
-  await asker.get('bmsUserName');
-  await asker.get('bmsPassword');
-  if (check)
-    await untilAccepted(
-      asker,
-      async () =>
-        a.bmsTenant === undefined || a.bmsUserName === undefined || a.bmsPassword === undefined
-          ? null
-          : checkBms(
-              { userName: a.bmsUserName, password: a.bmsPassword, tenant: a.bmsTenant },
-              (a.bmsRegion ?? 'us') as 'us' | 'emea' | 'apac',
-              urls,
-            ),
-      () => ['bmsTenant', 'bmsUserName', 'bmsPassword'],
-    );
-  if (check) await bmsTypes(asker, urls);
-  else for (const key of ['bmsEmailType', 'bmsPhoneType'] as const) if (asker.given(key)) await asker.get(key);
-}
-
-/**
- * The BMS email and phone types the settings name (`Work`, `Office` by default) must exist in BMS, or every contact
- * written there fails: read at once. When BMS does not list them, or lacks the one named, the type's id is asked for
- * and written into the settings.
- */
-async function bmsTypes(asker: Asker, urls: ServiceUrls): Promise<void> {
-  const a = asker.answers;
-  if (a.bmsTenant === undefined || a.bmsUserName === undefined || a.bmsPassword === undefined) return;
-  let lists: Awaited<ReturnType<typeof readBmsTypes>>;
-  try {
-    lists = await readBmsTypes(
-      { userName: a.bmsUserName, password: a.bmsPassword, tenant: a.bmsTenant },
-      (a.bmsRegion ?? 'us') as 'us' | 'emea' | 'apac',
-      urls,
-    );
-  } catch {
-    // Not signed in, or BMS out of reach: said by the sign-in check above; contactsync doctor checks the types later.
-    return;
-  }
-  for (const kind of ['email', 'phone'] as const) {
-    const key = kind === 'email' ? 'bmsEmailType' : 'bmsPhoneType';
-    const wanted = String(DEFAULT_SETTINGS.psa[kind === 'email' ? 'emailType' : 'phoneType']);
-    const list = lists[kind];
-    let why: string;
-    let known: ((answer: string) => string | null) | undefined;
-    if ('types' in list) {
-      const named = list.types.find((t) => foldName(t.name) === foldName(wanted));
-      const listing = list.types.map((t) => `"${t.name}" (id ${t.id})`).join(', ') || 'none';
-      known = (answer) =>
-        list.types.some((t) => t.id === Number(answer)) ? null : `BMS has no ${kind} type ${answer}: ${listing}`;
-      if (named !== undefined && !asker.given(key)) {
-        asker.say(`  ✓ Kaseya BMS has the ${kind} type "${named.name}" (id ${named.id}) the settings name.`);
-        continue;
-      }
-      why = `Kaseya BMS has no ${kind} type "${wanted}", the one the settings name: its ${kind} types are ${listing}.`;
-    } else why = list.unreadable;
-    if (asker.given(key)) {
-      await asker.get(key, false, known);
-      continue;
-    }
-    if (asker.prompter === null) {
-      asker.problems.push(`${why} Set ${QUESTIONS[key].env} to the id.`);
-      continue;
-    }
-    asker.say(`  ✗ ${why}`);
-    await asker.get(key, false, known);
+  for (const { setup, baseUrl } of targets) {
+    const later = setup.afterSignIn?.keys ?? [];
+    for (const key of Object.keys(setup.questions)) if (!later.includes(key)) await asker.get(key);
+    if (check)
+      await untilAccepted(
+        asker,
+        () => setup.signIn(a, baseUrl),
+        () => setup.retry,
+      );
+    if (setup.afterSignIn === undefined) continue;
+    if (check) await setup.afterSignIn.ask(asker, baseUrl);
+    else for (const key of later) if (asker.given(key)) await asker.get(key);
   }
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
 
-function configText(a: Answers, key: Buffer): string {
+function configText(a: Answers, key: Buffer, targets: readonly SetUp[]): string {
   const enc = (value: string | undefined) => (value === undefined ? undefined : encryptSecret(value, key));
-  const types = {
-    ...(a.bmsEmailType === undefined ? {} : { emailType: Number(a.bmsEmailType) }),
-    ...(a.bmsPhoneType === undefined ? {} : { phoneType: Number(a.bmsPhoneType) }),
-  };
-  const psa = Object.keys(types).length === 0 ? null : types;
+  const settings = targets.flatMap(({ setup }) => setup.configSettings?.(a) ?? []);
   const urls = {
     loginUrl: process.env.CONTACTSYNC_MS_LOGIN_URL,
     graphUrl: process.env.CONTACTSYNC_GRAPH_URL,
-    itglue: process.env.CONTACTSYNC_ITGLUE_URL,
-    bms: process.env.CONTACTSYNC_BMS_URL,
   };
   const microsoft = {
     partnerTenantId: a.partnerTenantId ?? null,
@@ -279,27 +230,26 @@ function configText(a: Answers, key: Buffer): string {
     ...(urls.loginUrl ? { loginUrl: urls.loginUrl } : {}),
     ...(urls.graphUrl ? { graphUrl: urls.graphUrl } : {}),
   };
+  const overriding = ['CONTACTSYNC_MS_CLIENT_SECRET', ...targets.map(({ profile }) => profile.secretEnv)];
   return [
     '// contactsync configuration. Lines starting with // are comments.',
     '// Secrets are encrypted (enc:v1:…) with the key in .contactsync-secret.key beside this file, or CONTACTSYNC_SECRET_KEY.',
-    '// Environment variables override them: CONTACTSYNC_MS_CLIENT_SECRET, CONTACTSYNC_ITGLUE_API_KEY, CONTACTSYNC_BMS_PASSWORD.',
+    `// Environment variables override them: ${overriding.join(', ')}.`,
     '{',
     '  // The state database (SQLite). DATABASE_URL=postgres://… uses PostgreSQL instead.',
     `  "database": ${json({ sqlitePath: './data/contactsync.db' })},`,
     '  // The Microsoft app registration: application permissions User.Read.All and Organization.Read.All, with admin consent in each customer;',
     '  // DelegatedAdminRelationship.Read.All, consented in the partner tenant, to list the GDAP customers.',
     `  "microsoft": ${json(microsoft)},`,
-    '  // IT Glue: region us, eu or au.',
-    `  "itglue": ${json({ region: a.itglueRegion ?? 'us', apiKey: enc(a.itglueApiKey), ...(urls.itglue ? { baseUrl: urls.itglue } : {}) })},`,
-    '  // Kaseya BMS: an API employee with API access; region us, emea or apac.',
-    `  "bms": ${json({ region: a.bmsRegion ?? 'us', userName: a.bmsUserName, password: enc(a.bmsPassword), tenant: a.bmsTenant, ...(urls.bms ? { baseUrl: urls.bms } : {}) })},`,
+    ...targets.flatMap(({ profile, setup, baseUrl }) => {
+      const { comment, block } = setup.configBlock(a, enc, baseUrl);
+      return [`  // ${comment}`, `  ${json(profile.id)}: ${json(block)},`];
+    }),
     '  // Customer tenants [{ "id", "displayName" }]; empty: the GDAP customers of the partner tenant (contactsync tenants discover).',
     '  "tenants": [],',
     '  // Global sync settings (see the README); per-tenant ones: contactsync tenants settings.',
-    ...(psa === null
-      ? []
-      : ['  // The BMS email and phone types by id: init found that BMS cannot give them by name.']),
-    `  "settings": ${json(psa === null ? {} : { psa })}`,
+    ...settings.map((s) => `  // ${s.comment}`),
+    `  "settings": ${json(Object.assign({}, ...settings.map((s) => s.settings)))}`,
     '}',
     '',
   ].join('\n');
@@ -309,18 +259,28 @@ export function registerInit(cli: Command, configOf: (command: Command) => strin
   cli
     .command('init')
     .description(
-      'Write a commented config file (secrets encrypted) and create the database. Answers come from prompts, or from the environment variables CONTACTSYNC_MS_CLIENT_ID, CONTACTSYNC_MS_CLIENT_SECRET, CONTACTSYNC_ITGLUE_API_KEY, CONTACTSYNC_BMS_USER, CONTACTSYNC_BMS_PASSWORD, CONTACTSYNC_BMS_TENANT and the others listed in the README.',
+      `Write a commented config file (secrets encrypted) and create the database. Answers come from prompts, or from the environment variables ${['CONTACTSYNC_MS_CLIENT_ID', 'CONTACTSYNC_MS_CLIENT_SECRET', ...presentTargets(DEFAULT_TARGETS).flatMap((t) => setupOf(t).helpEnv)].join(', ')} and the others listed in the README.`,
     )
     .option('--force', 'replace an existing config file')
-    .option('--no-check', 'do not sign in to Microsoft, IT Glue and BMS to check the answers (an offline install)')
-    .action(async (options: { force?: boolean; check: boolean }, command: Command) => {
+    .option(
+      '--no-check',
+      `do not sign in to ${andList(['Microsoft', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.name)])} to check the answers (an offline install)`,
+    )
+    .option(
+      '--targets <ids>',
+      'the targets to set up, by id, comma-separated: one documentation platform, one PSA, or both',
+      DEFAULT_TARGET_IDS,
+    )
+    .action(async (options: { force?: boolean; check: boolean; targets: string }, command: Command) => {
       const path = resolve(configOf(command));
       if (existsSync(path) && options.force !== true)
         throw new Error(`${path} exists already: use --force to replace it.`);
+      const targets = setUpOf(targetsNamed(options.targets), process.env);
+      const questions = Object.assign({}, QUESTIONS, ...targets.map(({ setup }) => setup.questions));
       const prompter = process.stdin.isTTY === true ? new Prompter() : null;
-      const asker = new Asker(prompter, process.env);
+      const asker = new Asker(prompter, process.env, questions);
       try {
-        await gather(asker, options.check, serviceUrlsFromEnv());
+        await gather(asker, options.check, targets);
       } finally {
         prompter?.close();
       }
@@ -331,7 +291,7 @@ export function registerInit(cli: Command, configOf: (command: Command) => strin
         );
       const key = loadSecretKey(keyFileOf(path), { create: true });
       mkdirSync(dirname(path), { recursive: true });
-      writeConfigFile(path, configText(answers, key));
+      writeConfigFile(path, configText(answers, key, targets));
       const database = openDatabase({
         databaseUrl: process.env.DATABASE_URL,
         sqlitePath: resolve(dirname(path), 'data', 'contactsync.db'),
@@ -342,7 +302,7 @@ export function registerInit(cli: Command, configOf: (command: Command) => strin
         [
           `Wrote ${path} (secrets encrypted with ${keyFileOf(path)}, mode 0600).`,
           `Database ready: ${database.location}`,
-          `Microsoft app ${answers.clientId}, secret ${maskSecret(answers.clientSecret)}; IT Glue key ${maskSecret(answers.itglueApiKey)} (${answers.itglueRegion ?? 'us'}); BMS ${answers.bmsUserName} / ${maskSecret(answers.bmsPassword)} (${answers.bmsTenant}).`,
+          `${[`Microsoft app ${answers.clientId}, secret ${maskSecret(answers.clientSecret)}`, ...targets.map(({ setup }) => setup.summary(answers, maskSecret))].join('; ')}.`,
           'Next: contactsync doctor, then contactsync tenants discover.',
           '',
         ].join('\n'),

@@ -5,6 +5,7 @@ import { registerConfiguredTenants, tenantNamed, withContext } from '../context.
 import { summaryTable, unmappedProblem } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { userLines } from '../user-lines.ts';
+import { DEFAULT_TARGETS, targetNames } from '../known-targets.ts';
 
 /** The outcomes a sync writes for (or would, once approved). */
 const WRITING: ReadonlySet<string> = new Set(['synced', 'inactivated', 'pending-approval']);
@@ -13,7 +14,7 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
   cli
     .command('plan')
     .description(
-      'The dry run: what a sync would do, per tenant and per user, with field changes old → new for IT Glue and BMS, the matching rule, and why anything is held, disputed or excluded. Writes nothing.',
+      `The dry run: what a sync would do, per tenant and per user, with field changes old → new for ${targetNames(DEFAULT_TARGETS)}, the matching rule, and why anything is held, disputed or excluded. Writes nothing.`,
     )
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option('--verbose', 'each field change of each user, old → new')
@@ -26,7 +27,8 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
         await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
-        if (only !== null && only.docCustomerId === null) throw unmappedProblem(only);
+        if (only !== null && only.docCustomerId === null && only.psaCustomerId === null)
+          throw unmappedProblem(only, context.targets);
         const results: TenantRunResult[] =
           only === null ? await runner.runAll({ dryRun: true }) : [await runner.runTenant(only.id, { dryRun: true })];
         const names = new Map((await context.store.listTenants()).map((t) => [t.id, t.displayName]));
@@ -38,14 +40,14 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
         }
         // The summary first: what a person reads before deciding to look further (a first plan lists every field).
         const writes = results.some((r) => r.error !== null || r.users.some((u) => WRITING.has(u.outcome)));
-        writeOut(`${writes ? '' : 'Nothing to change.\n\n'}${summaryTable(results, names)}\n\n`);
+        writeOut(`${writes ? '' : 'Nothing to change.\n\n'}${summaryTable(results, names, context.targets)}\n\n`);
         const fields = options.all === true || options.verbose === true;
         for (const result of results) {
           writeLines([
             `${names.get(result.tenantId) ?? result.tenantId} — ${result.status}${result.error === null ? '' : `: ${result.error}`}`,
             ...result.users
               .filter((u) => options.all === true || u.outcome !== 'unchanged')
-              .flatMap((u) => userLines(u, fields)),
+              .flatMap((u) => userLines(u, context.targets, fields)),
           ]);
         }
         writeOut(

@@ -81,7 +81,9 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           writeLines([
             `Run of ${tenant?.displayName ?? run.tenantId}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}`,
             ...(run.counts === null ? [] : [runCountsText(run.counts, run.status, targets)]),
-            ...users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap((u) => userLines(u)),
+            ...users
+              .filter((u) => options.all === true || u.outcome !== 'unchanged')
+              .flatMap((u) => userLines(u, targets)),
           ]);
         },
         { requireSecrets: false },

@@ -17,6 +17,7 @@ import { hashPassword } from '../../config/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { exitCodeOf, progressBars, runLine, summaryTable, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
+import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
 interface SandboxOptions {
   seed?: string;
@@ -66,7 +67,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   if (options.dump !== undefined) await writeDump(resolve(options.dump), box.dump(results));
   if (options.json === true) writeOut(`${JSON.stringify(box.dump(results))}\n`);
   else {
-    writeOut(`\n${summaryTable(results, names)}\n\n`);
+    writeOut(`\n${summaryTable(results, names, box.targets)}\n\n`);
     const users = seed.tenants.reduce((n, t) => n + t.users.length, 0);
     const simulated = presentTargets(box.targets).map((t) => t.words.name);
     writeOut(
@@ -104,7 +105,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     reconcileHours: 24,
     onResult: (result) => {
       if (result.status === 'unchanged') return;
-      writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result));
+      writeOut(runLine(names.get(result.tenantId) ?? result.tenantId, result, box.targets));
     },
     onError: (tenantId, error) =>
       writeErr(`${printable(`${new Date().toISOString()} ${names.get(tenantId) ?? tenantId}: ${error.message}`)}\n`),
@@ -137,7 +138,7 @@ export function registerSandbox(cli: Command): void {
   cli
     .command('sandbox')
     .description(
-      'Start the simulators of Microsoft 365, IT Glue and BMS (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.',
+      `Start the simulators of ${andList(['Microsoft 365', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.name)])} (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.`,
     )
     .option('--seed <file>', 'seed file (the sandbox seed format); the demo seed when absent')
     .option('--once', 'sync once and exit (0 on success)')

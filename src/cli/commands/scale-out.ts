@@ -176,9 +176,13 @@ export function registerScaleOut(cli: Command, configOf: (command: Command) => s
               const name = async () => (await context.store.getTenant(tenantId))?.displayName ?? tenantId;
               if (result.status === 'deferred')
                 writeOut(
-                  runLine(await name(), { ...result, error: 'many changes: handed to the queue of large runs' }),
+                  runLine(
+                    await name(),
+                    { ...result, error: 'many changes: handed to the queue of large runs' },
+                    context.targets,
+                  ),
                 );
-              else if (result.status !== 'unchanged') writeOut(runLine(await name(), result));
+              else if (result.status !== 'unchanged') writeOut(runLine(await name(), result, context.targets));
               // Another process holds the tenant: the job waits for it, and is not a failure.
               if (result.status === 'busy') return { deferred: result.error ?? 'the tenant is busy' };
               // A failed run fails the job: pg-boss tries it again with backoff, and keeps it among the failed jobs at the end.

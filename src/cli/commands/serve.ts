@@ -137,7 +137,7 @@ export function registerServe(cli: Command, configOf: (command: Command) => stri
             ...(push === null ? {} : { modes: () => push.deliveryModes() }),
             // A line per run, as the daemon command says it: when it ran, the tenant, how it went.
             onResult: (result) => {
-              if (result.status !== 'unchanged') writeOut(runLine(nameOf(result.tenantId), result));
+              if (result.status !== 'unchanged') writeOut(runLine(nameOf(result.tenantId), result, context.targets));
             },
             onError: (tenantId, error) => {
               context.logger.error({ tenantId, error: error.message }, 'daemon run failed');

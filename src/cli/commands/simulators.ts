@@ -12,6 +12,7 @@ import { presentTargets } from '../../domain/target-profile.ts';
 import { portNumber } from '../option-parsers.ts';
 import { untilStopped } from '../output.ts';
 import { printable, writeOut } from '../terminal-text.ts';
+import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
 interface SimulatorsOptions {
   readonly seed?: string;
@@ -63,13 +64,15 @@ export function registerSimulators(cli: Command): void {
   cli
     .command('simulators')
     .description(
-      'Start the simulators of Microsoft login, Microsoft Graph, IT Glue and Kaseya BMS seeded from a seed file (or the demo), and write a config that points every command at them; runs until stopped.',
+      `Start the simulators of ${andList(['Microsoft login', 'Microsoft Graph', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.fullName)])} seeded from a seed file (or the demo), and write a config that points every command at them; runs until stopped.`,
     )
     .option('--seed <file>', 'seed file (the sandbox seed format, simulate included; default: the demo seed)')
     .requiredOption('--config-out <file>', 'where to write the contactsync config that points at the simulators')
     .option(
       '--port <port>',
-      'login on this port, Graph on the next, then IT Glue, then BMS (default: free ports)',
+      `login on this port, Graph on the next, ${presentTargets(DEFAULT_TARGETS)
+        .map((t) => `then ${t.words.name}`)
+        .join(', ')} (default: free ports)`,
       portNumber,
     )
     .option('--dump <file>', "on stop, write the three systems' final state and the request counts to this JSON file")

@@ -7,12 +7,13 @@ import { approvalSteps } from '../approval-steps.ts';
 import { counted } from '../../operations/attention.ts';
 import { exitCodeOf, progressBars, summaryTable, unmappedProblem } from '../output.ts';
 import { writeErr, writeLines, writeOut } from '../terminal-text.ts';
+import { DEFAULT_TARGETS, targetNames } from '../known-targets.ts';
 
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('sync')
     .description(
-      'Sync the customer tenants: read Microsoft 365, write IT Glue and BMS. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 4 a tenant was being synced by another process (nothing written to it), 1 an error.',
+      `Sync the customer tenants: read Microsoft 365, write ${targetNames(DEFAULT_TARGETS)}. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 4 a tenant was being synced by another process (nothing written to it), 1 an error.`,
     )
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option(
@@ -30,7 +31,8 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
         await registerConfiguredTenants(context);
         await runner.mapTenants();
         const only = options.tenant === undefined ? null : await tenantNamed(store, options.tenant);
-        if (only !== null && only.docCustomerId === null) throw unmappedProblem(only);
+        if (only !== null && only.docCustomerId === null && only.psaCustomerId === null)
+          throw unmappedProblem(only, context.targets);
         const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
         const bars = progressBars(process.stderr.isTTY === true && options.json !== true, names);
         const runOptions = {
@@ -50,7 +52,7 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
             `${JSON.stringify({ tenants: results.map((r) => ({ id: r.tenantId, status: r.status, counts: r.counts, error: r.error, users: r.users.map((u) => reportedUser(u, context.targets)) })) })}\n`,
           );
         else {
-          writeOut(`${summaryTable(results, names)}\n`);
+          writeOut(`${summaryTable(results, names, context.targets)}\n`);
           writeLines(
             results
               .filter((r) => r.error !== null && r.status !== 'busy')

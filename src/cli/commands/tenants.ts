@@ -2,11 +2,15 @@ import type { Command } from 'commander';
 import { parseSettingsOverride, type SettingsOverride } from '../../domain/settings.ts';
 import { saveTenantSettings, tenantSettings } from '../../operations/operator-actions.ts';
 import { mappingCandidates, mapTenant, unmapTenant } from '../../operations/tenant-mapping.ts';
-import { actor, discoverConfiguredTenants, tenantNamed, withContext } from '../context.ts';
+import { actor, discoverConfiguredTenants, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 import { writeErr, writeOut } from '../terminal-text.ts';
 import type { LiveSystems } from '../../operations/settings-check.ts';
 import type { StateStore, TenantRecord } from '../../store/state-store.ts';
+import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
+import { apiTenant } from '../../web/api-shapes.ts';
+import { ALL_TARGETS, andList, DEFAULT_TARGETS, targetNames, withArticle } from '../known-targets.ts';
+import { mapOptions } from '../output.ts';
 
 const usedBy = (by: string | null): string => (by === null ? '' : `  (mapped to ${by})`);
 
@@ -45,19 +49,31 @@ async function tenantRows(store: StateStore) {
 }
 
 /** The tenants as a table (name, mapping, status, open conflicts, id), then why any is not mapped. */
-function tenantTable(rows: readonly (TenantRecord & { readonly openConflicts: number })[]): string {
+function tenantTable(rows: readonly (TenantRecord & { readonly openConflicts: number })[], targets: Targets): string {
   if (rows.length === 0) return 'No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n';
+  const { doc, psa } = targets;
   const table = formatTable(
-    ['tenant', 'IT Glue organization', 'BMS account', 'mapped', 'status', 'open conflicts', 'tenant id'],
+    [
+      'tenant',
+      ...presentTargets(targets).map((t) => `${t.words.name} ${t.words.customer}`),
+      'mapped',
+      'status',
+      'open conflicts',
+      'tenant id',
+    ],
     rows.map((t) => [
       t.displayName,
-      t.docCustomerId === null ? '-' : (t.docCustomerName ?? `id ${t.docCustomerId}`),
-      t.psaCustomerId === null
-        ? t.docCustomerId === null
-          ? '-'
-          : 'none (IT Glue only)'
-        : (t.psaCustomerName ?? `id ${t.psaCustomerId}`),
-      t.docCustomerId === null ? 'no' : t.mapping === 'auto' ? 'by name' : 'by hand',
+      ...(doc === null ? [] : [t.docCustomerId === null ? '-' : (t.docCustomerName ?? `id ${t.docCustomerId}`)]),
+      ...(psa === null
+        ? []
+        : [
+            t.psaCustomerId === null
+              ? t.docCustomerId === null || doc === null
+                ? '-'
+                : `none (${doc.words.name} only)`
+              : (t.psaCustomerName ?? `id ${t.psaCustomerId}`),
+          ]),
+      t.docCustomerId === null && t.psaCustomerId === null ? 'no' : t.mapping === 'auto' ? 'by name' : 'by hand',
       t.status,
       String(t.openConflicts),
       t.id,
@@ -70,7 +86,9 @@ function tenantTable(rows: readonly (TenantRecord & { readonly openConflicts: nu
 export function registerTenants(cli: Command, configOf: (command: Command) => string): void {
   const tenants = cli
     .command('tenants')
-    .description('Customer tenants: list, discover (GDAP), map to IT Glue and BMS, per-tenant settings.');
+    .description(
+      `Customer tenants: list, discover (GDAP), map to ${targetNames(DEFAULT_TARGETS)}, per-tenant settings.`,
+    );
 
   tenants
     .command('list')
@@ -79,13 +97,13 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .action((options: { json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const rows = await tenantRows(store);
           if (options.json === true) {
-            writeOut(`${JSON.stringify(rows)}\n`);
+            writeOut(`${JSON.stringify(rows.map((row) => apiTenant(row, targets)))}\n`);
             return;
           }
-          writeOut(tenantTable(rows));
+          writeOut(tenantTable(rows, targets));
         },
         { requireSecrets: false },
       ),
@@ -94,56 +112,59 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
   tenants
     .command('discover')
     .description(
-      'List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when exactly one IT Glue organization and one BMS account have it.',
+      `List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when exactly ${andList(presentTargets(DEFAULT_TARGETS).map((t) => `one ${t.words.name} ${t.words.customer}`))} have it.`,
     )
     .action((_options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
         writeOut(`${await discoverConfiguredTenants(context, actor())}\n`);
         // What was found, as `tenants list` shows it: each tenant with where it is mapped, or why not.
-        writeOut(tenantTable(await tenantRows(context.store)));
+        writeOut(tenantTable(await tenantRows(context.store), context.targets));
       }),
     );
 
-  tenants
+  const first = DEFAULT_TARGETS.doc ?? DEFAULT_TARGETS.psa;
+  const map = tenants
     .command('map <tenant>')
     .description(
-      'Map a tenant to an IT Glue organization and a BMS account, by name (or id). Without --itglue, lists the candidates, the closest names first. Refused when another tenant uses them (unless --force "reason") or when the names differ (unless --confirm).',
-    )
-    .option('--itglue <organization>', 'the IT Glue organization: its name (or id)')
-    .option('--bms <account>', 'the BMS account: its name (or id), or "none" to sync IT Glue only')
+      `Map a tenant to ${andList(presentTargets(DEFAULT_TARGETS).map((t) => `${withArticle(t.words.name)} ${t.words.customer}`))}, by name (or id). Without --${first?.id}, lists the candidates, the closest names first. Refused when another tenant uses them (unless --force "reason") or when the names differ (unless --confirm).`,
+    );
+  for (const target of ALL_TARGETS)
+    map.option(
+      `--${target.id} <${target.words.customer}>`,
+      `the ${target.words.name} ${target.words.customer}: its name (or id)${target.role === 'psa' && DEFAULT_TARGETS.doc !== null ? `, or "none" to sync ${DEFAULT_TARGETS.doc.words.name} only` : ''}`,
+    );
+  map
     .option('--force <reason>', 'map onto an organization or account another tenant uses, for this reason')
     .option('--confirm', "the names differ from the tenant's, and they are the same customer")
     .action(
       (
         tenantName: string,
-        options: { itglue?: string; bms?: string; force?: string; confirm?: boolean },
+        options: Readonly<Record<string, string | undefined>> & { force?: string; confirm?: boolean },
         command: Command,
       ) =>
         withContext(configOf(command), async (context) => {
           const tenant = await tenantNamed(context.store, tenantName);
-          if (options.itglue === undefined) {
-            const { organizations, accounts } = await mappingCandidates(context.store, context.apis(), tenant);
-            writeOut(
-              [
-                `Candidates for ${tenant.displayName}, the closest names first:`,
-                'IT Glue organizations:',
-                ...organizations.slice(0, 10).map((o) => `  ${o.name}${usedBy(o.usedBy)}`),
-                ...(accounts === null
-                  ? ['BMS: not configured.']
-                  : ['BMS accounts:', ...accounts.slice(0, 10).map((a) => `  ${a.name}${usedBy(a.usedBy)}`)]),
-                `Map with: contactsync tenants map "${tenant.displayName}" --itglue "NAME" --bms "NAME" (or --bms none)`,
-              ].join('\n') + '\n',
-            );
+          const { doc, psa } = context.targets;
+          const given = (target: TargetProfile | null) => (target === null ? undefined : options[target.id]);
+          if (given(doc ?? psa) === undefined) {
+            writeOut(await candidateLines(context, tenant));
             return;
           }
-          if (options.bms === undefined && context.apis().psa !== null)
-            throw new Error('Give the BMS account too: --bms "NAME", or --bms none to sync IT Glue only.');
+          const docName = given(doc);
+          const psaName = given(psa);
+          // Mapping writes the documentation platform's customer first: without one, there is nothing to map yet.
+          if (doc === null || docName === undefined)
+            throw new Error(`${context.configPath} names no documentation platform to map ${tenant.displayName} to.`);
+          if (psa !== null && psaName === undefined)
+            throw new Error(
+              `Give the ${psa.words.name} ${psa.words.customer} too: --${psa.id} "NAME", or --${psa.id} none to sync ${doc.words.name} only.`,
+            );
           const message = await mapTenant(
             context.store,
             context.apis(),
             context.targets,
             tenant,
-            { doc: options.itglue, psa: options.bms === undefined || options.bms === 'none' ? null : options.bms },
+            { doc: docName, psa: psaName === undefined || psaName === 'none' ? null : psaName },
             { force: options.force ?? null, confirmNames: options.confirm === true },
             { force: 'add --force "the reason"', confirm: 'add --confirm' },
             actor(),
@@ -188,12 +209,12 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           for (const change of changes) setPath(own, change.path, change.value);
           let effective = (await tenantSettings(store, tenant.id)).effective;
           if (changes.length > 0) {
-            // Named settings are checked against IT Glue, BMS and Microsoft 365 when the config can reach them.
+            // Named settings are checked against the targets and Microsoft 365 when the config can reach them.
             let live: LiveSystems | null = null;
             try {
               live = context.apis();
             } catch (error) {
-              writeErr(`Not checked against IT Glue and BMS: ${(error as Error).message}\n`);
+              writeErr(`Not checked against ${targetNames(context.targets)}: ${(error as Error).message}\n`);
             }
             const saved = await saveTenantSettings(store, context.targets, tenant, own, actor(), live);
             effective = saved.effective;
@@ -209,4 +230,24 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
         { requireSecrets: false },
       ),
     );
+}
+
+/** `NAME CUSTOMERs:` and the first ten candidates. */
+const listed = (target: TargetProfile, candidates: readonly { name: string; usedBy: string | null }[]) => [
+  `${target.words.name} ${target.words.customer}s:`,
+  ...candidates.slice(0, 10).map((c) => `  ${c.name}${usedBy(c.usedBy)}`),
+];
+
+/** The customers a tenant may be mapped to in each target, the closest names first, and the command that maps it. */
+async function candidateLines(context: CliContext, tenant: TenantRecord): Promise<string> {
+  const { doc, psa } = context.targets;
+  const { organizations, accounts } = await mappingCandidates(context.store, context.apis(), tenant);
+  return (
+    [
+      `Candidates for ${tenant.displayName}, the closest names first:`,
+      ...(doc === null ? [] : listed(doc, organizations)),
+      ...(psa === null || accounts === null ? [] : listed(psa, accounts)),
+      `Map with: contactsync tenants map "${tenant.displayName}" ${mapOptions(context.targets, () => 'NAME')}`,
+    ].join('\n') + '\n'
+  );
 }

@@ -1,0 +1,13 @@
+import type { TargetProfile } from '../domain/target-profile.ts';
+import { bmsSetup } from './bms/setup.ts';
+import { itglueSetup } from './itglue/setup.ts';
+import type { TargetSetup } from './target-setup.ts';
+
+/** How each target is set up and checked (beside its profile in the registry): a line per target. */
+const SETUPS: Readonly<Record<string, TargetSetup>> = { itglue: itglueSetup, bms: bmsSetup };
+
+export function setupOf(profile: TargetProfile): TargetSetup {
+  const setup = SETUPS[profile.id];
+  if (setup === undefined) throw new Error(`${profile.words.name} has no setup`);
+  return setup;
+}
