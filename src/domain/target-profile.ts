@@ -13,9 +13,9 @@ export type TargetId = string;
 
 /** How a target's users name things, as shown on pages, in messages, in the audit log and in the CLI. */
 export interface TargetWords {
-  /** the target as users read it ("BMS") */
+  /** the target as users read it ("Autotask") */
   readonly name: string;
-  /** the vendor's full product name, for the first mention in a guide ("Kaseya BMS") */
+  /** the vendor's full product name, for the first mention in a guide ("Autotask PSA") */
   readonly fullName: string;
   /** what it calls a customer record ("account", "organization", "company", "client") */
   readonly customer: string;
@@ -68,7 +68,7 @@ export interface Targets {
   readonly psa: TargetProfile | null;
 }
 
-/** The report's key for the contact id a user has in the target (`bmsContactId`). */
+/** The report's key for the contact id a user has in the target (`autotaskContactId`). */
 export function contactIdKey(profile: TargetProfile): string {
   return `${profile.id}ContactId`;
 }
