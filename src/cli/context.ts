@@ -23,7 +23,7 @@ import { createLogger } from '../logging.ts';
 import { openDatabase } from '../store/connect.ts';
 import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
-import { SyncRunner } from '../sync/tenant-runner.ts';
+import { SyncRunner } from '../run/sync-runner.ts';
 
 import { discoverTenants } from '../operations/operator-actions.ts';
 
@@ -193,6 +193,7 @@ export async function openContext(
       const runner = new SyncRunner({
         store,
         directory,
+        targets: targetsOfBlocks(config),
         doc: itglue,
         psa: bms,
         locks: database.locks,

@@ -34,6 +34,9 @@ export interface TargetProfile {
   readonly customerIdKey: string;
   /** the environment variable that supplies the target's secret */
   readonly secretEnv: string;
+  // how messages count a target's customers
+  /** the plural of `words.customer` ("organizations", "accounts", "companies") */
+  readonly customerPlural: string;
 }
 
 /** The targets an installation has: at most one per role, at least one in all. */

@@ -1,4 +1,4 @@
-import type { TenantRunResult } from '../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { DeliveryMode } from './delivery-mode.ts';
 
@@ -24,7 +24,7 @@ export interface DaemonOptions {
   readonly pollSeconds: number;
   /** the tenants whose own settings override pollSeconds, with theirs (read again at each turn of the loop) */
   readonly ownPollSeconds?: () => Promise<ReadonlyMap<string, number>>;
-  /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in IT Glue or BMS) */
+  /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in the targets) */
   readonly reconcileHours: number;
   /** how each tenant hears of changes: a tenant whose notifications are pushed is polled only every `pushPollSeconds` */
   readonly modes?: () => Promise<ReadonlyMap<string, DeliveryMode>>;

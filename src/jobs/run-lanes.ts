@@ -1,4 +1,5 @@
-import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
+import type { SyncRunner } from '../run/sync-runner.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import type { TenantDispatcher } from './daemon.ts';
 
 export type Lane = 'express' | 'bulk';

@@ -22,7 +22,9 @@ import type { WebServices } from '../web/web-context.ts';
 import { openSqlite } from '../store/connect.ts';
 import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
-import { SyncRunner, type RunOptions, type TenantRunResult } from '../sync/tenant-runner.ts';
+import { SyncRunner } from '../run/sync-runner.ts';
+import type { RunOptions } from '../run/run-options.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import { readSeedFile, type Seed } from './seed.ts';
 import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
 import { startSimulators, type RunningSimulators } from './simulators.ts';
@@ -147,6 +149,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const runner = new SyncRunner({
     store,
     directory,
+    targets: { doc: itglueProfile, psa: bmsProfile },
     ...clients,
     locks,
     metrics,

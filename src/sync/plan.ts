@@ -31,6 +31,7 @@ import { diffPsaContact, planPsaFields, samePsaFields, type PsaFieldContext } fr
 import { createScopeFilter } from './scope.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 import { contactLabel } from './contact-label.ts';
+import { disputeContactsCreatedTwice, type CreatedContactFacts } from './created-twice.ts';
 import { WAITING_BMS, WAITING_ITGLUE } from './result-columns.ts';
 
 /** Everything the planner knows of one tenant. The planner does no I/O: callers read this, then apply the plan. */
@@ -63,6 +64,8 @@ export interface TenantSyncInput {
   readonly approveInactivations: boolean;
   /** what the systems take in names and titles; no limit when absent */
   readonly textLimits?: TextLimits;
+  /** the contacts contactsync created for the users, by any run, and the disputes of them a person settled */
+  readonly createdContacts?: CreatedContactFacts;
 }
 
 /**
@@ -83,7 +86,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   planBmsLeg(pending, input, tenant);
   settleActions(pending, scope.slots);
   const leavers = planLeaversUnderGuard(scope.leavers, input, tenant, scope.slots);
-  return reportPlan(input.tenantId, scope.slots, leavers);
+  return disputeContactsCreatedTwice(reportPlan(input.tenantId, scope.slots, leavers), input);
 }
 
 /** `Jane Doe (1201), Jane Doe (1207)`: contacts by name, with the id that tells them apart. */

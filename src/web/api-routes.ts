@@ -20,7 +20,7 @@ import {
   tenantSettings,
 } from '../operations/operator-actions.ts';
 import { listLimit, listOffset, MAX_AUDIT_LISTED, MAX_RUNS_LISTED, MAX_SKIPPED } from '../operations/list-limit.ts';
-import type { SyncStep } from '../sync/tenant-runner.ts';
+import type { SyncStep } from '../run/run-result.ts';
 import { mappingCandidates, mapTenant } from '../operations/tenant-mapping.ts';
 import { auditLine } from '../operations/audit-text.ts';
 import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../operations/contact-decisions.ts';

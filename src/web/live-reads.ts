@@ -1,6 +1,6 @@
 import { runAs } from '../connectors/http/run-priority.ts';
 import type { StateStore } from '../store/state-store.ts';
-import type { TenantRunResult } from '../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import type { WebServices } from './web-context.ts';
 
 /** How often pages and the API may read the vendors' APIs on demand, and how long one read is shared. */

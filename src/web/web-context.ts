@@ -3,7 +3,7 @@ import type { DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { LinkSettings } from '../operations/deep-links.ts';
 import type { LiveSystems } from '../operations/settings-check.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
-import type { SyncRunner } from '../sync/tenant-runner.ts';
+import type { SyncRunner } from '../run/sync-runner.ts';
 import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 import type { DeliveryMode } from '../jobs/delivery-mode.ts';
 import type { NoticeReceiver } from '../jobs/notice-receiver.ts';

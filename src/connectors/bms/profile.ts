@@ -12,4 +12,6 @@ export const bmsProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'bmsAccountId',
   secretEnv: 'CONTACTSYNC_BMS_PASSWORD',
+  // how messages count a target's customers
+  customerPlural: 'accounts',
 };

@@ -11,4 +11,6 @@ export const itglueProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'itglueOrganizationId',
   secretEnv: 'CONTACTSYNC_ITGLUE_API_KEY',
+  // how messages count a target's customers
+  customerPlural: 'organizations',
 };
