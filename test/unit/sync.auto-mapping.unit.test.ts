@@ -53,6 +53,32 @@ describe('mapping a tenant by name', () => {
   });
 });
 
+describe('mapping a tenant by name with one role alone', () => {
+  it('maps the PSA alone in a PSA-only installation, and names the PSA when it lacks the name', () => {
+    const psaOnly = { doc: null, psa: bmsProfile };
+    expect(autoMapping('Contoso Ltd', null, accounts, none, psaOnly)).toEqual({
+      kind: 'map',
+      organization: null,
+      account: accounts[0],
+      note: null,
+    });
+    expect(autoMapping('Adatum Corp', null, accounts, none, psaOnly)).toEqual({
+      kind: 'unmapped',
+      note: 'BMS has no account named "Adatum Corp": map it on its page, or with contactsync tenants map.',
+    });
+  });
+
+  it('maps the documentation platform alone in a documentation-only installation, with nothing to add', () => {
+    const docOnly = { doc: itglueProfile, psa: null };
+    expect(autoMapping('Adatum Corp', orgs, null, none, docOnly)).toEqual({
+      kind: 'map',
+      organization: orgs[2],
+      account: null,
+      note: null,
+    });
+  });
+});
+
 describe('names close to a tenant', () => {
   it('ranks the same customer under another legal form above other customers', () => {
     expect(nameCloseness('Contoso Ltd', 'contoso ltd')).toBe(1);
