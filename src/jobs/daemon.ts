@@ -1,4 +1,5 @@
 import type { TenantRunResult } from '../run/run-result.ts';
+import { mappedToAny } from '../run/tenant-mapped.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { DeliveryMode } from './delivery-mode.ts';
 
@@ -107,7 +108,7 @@ export class Daemon {
     while (!this.stopping) {
       this.beatAt = this.now();
       await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
-      const tenants = (await store.listTenants()).filter((t) => t.docCustomerId !== null);
+      const tenants = (await store.listTenants()).filter(mappedToAny);
       const modes = (await this.options.modes?.().catch(() => null)) ?? new Map<string, DeliveryMode>();
       this.ownPoll = (await this.options.ownPollSeconds?.().catch(() => null)) ?? this.ownPoll;
       const now = this.now();

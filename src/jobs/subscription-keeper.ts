@@ -1,3 +1,4 @@
+import { mappedToAny } from '../run/tenant-mapped.ts';
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../config/secret-box.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
@@ -106,7 +107,7 @@ export class SubscriptionKeeper {
 
   private async reconcileOnce(): Promise<void> {
     const { store, subscriptions, publicUrl } = this.options;
-    const tenants = (await store.listTenants()).filter((t) => t.docCustomerId !== null);
+    const tenants = (await store.listTenants()).filter(mappedToAny);
     const records = new Map((await subscriptions.list()).map((r) => [r.tenantId, r]));
     const wanted = new Set(publicUrl === null ? [] : tenants.map((t) => t.id));
     // Subscriptions no longer wanted (no public URL, a tenant unmapped or gone) are removed from Graph.

@@ -27,16 +27,6 @@ export interface PlannedTenant {
   readonly named: ResultNames;
 }
 
-/** Whether a run can sync the tenant: it is mapped in its first target (the documentation platform, else the PSA). */
-export function isMapped(tenant: TenantRecord, targets: Targets): boolean {
-  return targets.doc !== null ? tenant.docCustomerId !== null : tenant.psaCustomerId !== null;
-}
-
-/** Why a tenant is not synced: the note mapping by name left, else how to map it. */
-export function unmappedMessage(tenant: TenantRecord): string {
-  return `${tenant.displayName} is not mapped: ${tenant.mappingNote ?? 'map it on its page, or with contactsync tenants map.'}`;
-}
-
 /** "read" and the names of the targets present: the phase that reads them. */
 export function readTargetsPhase(targets: Targets): string {
   return `read ${presentTargets(targets)

@@ -4,16 +4,9 @@ import { isSmallRun, markLargeRun } from '../connectors/http/run-priority.ts';
 import type { TenantRecord, UserResult } from '../store/state-store.ts';
 import type { TenantLease } from '../store/tenant-locks.ts';
 import { countRun, countSamples, quietCounts } from '../sync/run-counts.ts';
-import {
-  applyActions,
-  isMapped,
-  readAndPlan,
-  readTargetsPhase,
-  unmappedMessage,
-  type PlannedTenant,
-  type RunContext,
-} from './pipeline.ts';
+import { applyActions, readAndPlan, readTargetsPhase, type PlannedTenant, type RunContext } from './pipeline.ts';
 import { settingsOf } from './tenant-state.ts';
+import { isMapped, unmappedMessage } from './tenant-mapped.ts';
 import { recordFailure, recordOutcome } from './record-outcome.ts';
 import type { RunOptions } from './run-options.ts';
 import { runWithoutPlan, type TenantRunResult, type TenantRunStatus } from './run-result.ts';
