@@ -1,9 +1,31 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../../src/store/migrations.ts';
-import type { StateStore } from '../../src/store/state-store.ts';
+import type { StateStore, UserResult } from '../../src/store/state-store.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { graphUser, link } from '../support/builders.ts';
+
+const result = (userId: string): UserResult => ({
+  userId,
+  userPrincipalName: `${userId}@b.c`,
+  displayName: null,
+  outcome: 'synced',
+  rule: 'alias',
+  doc: 'updated',
+  psa: 'unchanged',
+  docContactId: 'c1',
+  psaContactId: null,
+  reasons: [],
+  diffs: [],
+});
+
+const psaDispute = (userId: string) => ({
+  userId,
+  userPrincipalName: `${userId}@b.c`,
+  side: 'bms' as const,
+  rule: 'name',
+  candidates: ['500', '501'],
+});
 
 for (const database of DATABASES) {
   describe(`state store on ${database}`, () => {
@@ -30,10 +52,10 @@ for (const database of DATABASES) {
         {
           id: 't1',
           displayName: 'Contoso Limited',
-          itglueOrganizationId: '1',
-          bmsAccountId: 7,
-          itglueOrganizationName: 'Contoso Ltd',
-          bmsAccountName: 'Contoso Limited',
+          docCustomerId: '1',
+          psaCustomerId: 7,
+          docCustomerName: 'Contoso Ltd',
+          psaCustomerName: 'Contoso Limited',
           mappingNote: null,
           mapping: 'auto',
           status: 'unmapped',
@@ -188,7 +210,7 @@ for (const database of DATABASES) {
       expect(await store.resultsOfRun(run)).toEqual([
         expect.objectContaining({
           userId: 'u1',
-          bmsContactId: 500,
+          psaContactId: 500,
           diffs: [{ field: 'title', old: null, new: 'CFO' }],
         }),
       ]);
@@ -252,6 +274,36 @@ for (const database of DATABASES) {
         { name: 'contactsync_api_429_total', labels: '{api="bms"}', value: 5 },
         { name: 'contactsync_api_429_total', labels: '{api="itglue"}', value: 1 },
       ]);
+    });
+
+    it("keeps a run's outcome, written through several repositories in one transaction, all together", async () => {
+      await store.upsertTenant('t1', 'Contoso');
+      const run = await store.startRun('t1');
+      const outcome = async (tx: StateStore) => {
+        await tx.saveLinks('t1', [link('u1', 'c1'), link('u2', 'c2')]);
+        await tx.saveResults(run, 't1', [result('u1')]);
+        await tx.syncConflicts('t1', [psaDispute('u2')]);
+        await tx.markDirty('t1', false);
+        await tx.finishRun(run, 'ok', { synced: 1 });
+      };
+      await expect(
+        store.transaction(async (tx) => {
+          await outcome(tx);
+          throw new Error('the process is stopping');
+        }),
+      ).rejects.toThrow('the process is stopping');
+      expect(await store.listLinks('t1')).toEqual([]);
+      expect(await store.resultsOfRun(run)).toEqual([]);
+      expect(await store.listConflicts()).toEqual([]);
+      expect((await store.getTenant('t1'))?.dirty).toBe(true);
+      expect((await store.getRun(run))?.status).toBe('running');
+
+      expect(await store.transaction(async (tx) => (await outcome(tx), 'recorded'))).toBe('recorded');
+      expect((await store.listLinks('t1')).map((l) => l.userId)).toEqual(['u1', 'u2']);
+      expect((await store.resultsOfRun(run)).map((r) => r.userId)).toEqual(['u1']);
+      expect((await store.listConflicts()).map((c) => c.userId)).toEqual(['u2']);
+      expect((await store.getTenant('t1'))?.dirty).toBe(false);
+      expect((await store.getRun(run))?.status).toBe('ok');
     });
 
     it('opens, keeps and closes conflicts, and turns resolutions into decisions', async () => {
