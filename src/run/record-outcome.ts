@@ -18,21 +18,24 @@ export interface RunOutcome {
 }
 
 /**
- * Records the outcome of a run: its users' results, the disputes it found, the tenant's status and the directory's
- * checkpoint, and the run's end with its figures. Returns the figures (counted against what was open before).
+ * Records the outcome of a run in one transaction: its users' results, the disputes it found, the tenant's status,
+ * approval and checkpoint, and the run's end with its figures. All of it is kept, or none: a run cut off while
+ * recording stays unfinished, and its next run reads the same changes again. (The links are kept by the apply step,
+ * each with the journal record of its write.) Returns the figures, counted against what was open before the run.
  */
-export async function recordOutcome(store: StateStore, outcome: RunOutcome): Promise<RunCounts> {
+export function recordOutcome(store: StateStore, outcome: RunOutcome): Promise<RunCounts> {
   const { tenantId, runId, status } = outcome;
-  const before = await store.openUsers(tenantId);
-  const counts = countRun(outcome.results, before);
-  await store.saveResults(runId, tenantId, outcome.results);
-  await store.syncConflicts(tenantId, outcome.disputes);
-  await store.setTenantStatus(tenantId, status);
-  if (outcome.approvalUsed) await store.setApproval(tenantId, false);
-  await store.saveDirectory(tenantId, outcome.changes);
-  await store.markDirty(tenantId, false);
-  await store.finishRun(runId, counts.failed! > 0 ? 'failed-users' : status, counts);
-  return counts;
+  return store.transaction(async (tx) => {
+    const counts = countRun(outcome.results, await tx.openUsers(tenantId));
+    await tx.saveResults(runId, tenantId, outcome.results);
+    await tx.syncConflicts(tenantId, outcome.disputes);
+    await tx.setTenantStatus(tenantId, status);
+    if (outcome.approvalUsed) await tx.setApproval(tenantId, false);
+    await tx.saveDirectory(tenantId, outcome.changes);
+    await tx.markDirty(tenantId, false);
+    await tx.finishRun(runId, counts.failed! > 0 ? 'failed-users' : status, counts);
+    return counts;
+  });
 }
 
 /**
@@ -49,8 +52,10 @@ export async function recordFailure(
   },
 ): Promise<string | null> {
   const { tenantId, runId, error } = failed;
-  const failedRun = runId ?? (failed.dryRun ? null : await store.startRun(tenantId).catch(() => null));
-  if (failedRun !== null) await store.finishRun(failedRun, 'failed', {}, error);
-  await store.setTenantStatus(tenantId, 'failed');
-  return failedRun;
+  return store.transaction(async (tx) => {
+    const failedRun = runId ?? (failed.dryRun ? null : await tx.startRun(tenantId));
+    if (failedRun !== null) await tx.finishRun(failedRun, 'failed', {}, error);
+    await tx.setTenantStatus(tenantId, 'failed');
+    return failedRun;
+  });
 }
