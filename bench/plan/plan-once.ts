@@ -1,4 +1,6 @@
 // One size of the planner benchmark, in its own process so that memory figures are its own.
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import { resolveSettings } from '../../src/domain/settings.ts';
 import { normalizeDirectoryUser } from '../../src/normalize/directory-user.ts';
 import type { DocContactFields, DocContactPatch, DocEmail, DocPhone } from '../../src/domain/doc-contact.ts';
@@ -17,6 +19,7 @@ const options = { splitDisplayName: settings.names.splitDisplayName, defaultRegi
 function inputOf(tenant: GeneratedTenant, users: readonly NormalizedUser[]): TenantSyncInput {
   return {
     tenantId: 'bench',
+    targets: { doc: itglueProfile, psa: bmsProfile },
     settings,
     users,
     groupMemberIds: null,

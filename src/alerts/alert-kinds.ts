@@ -1,20 +1,37 @@
-/** What an alert can be about: each waits for a person. */
-export const ALERT_KINDS = ['conflict', 'held', 'guard-halt', 'failed', 'contract-mismatch'] as const;
+import type { AlertKind } from '../domain/alert-kind.ts';
+import type { Targets } from '../domain/target-profile.ts';
 
-export type AlertKind = (typeof ALERT_KINDS)[number];
+/** How one kind reads in a message title: "3 new conflicts", "1 held contact". */
+export interface AlertKindName {
+  readonly one: string;
+  readonly many: string;
+}
 
-/** How each kind reads in a message title: "3 new conflicts", "1 held contact". */
-export const ALERT_KIND_NAMES: Readonly<Record<AlertKind, { readonly one: string; readonly many: string }>> = {
-  conflict: { one: 'new conflict to decide', many: 'new conflicts to decide' },
-  held: { one: 'contact held from BMS', many: 'contacts held from BMS' },
-  'guard-halt': { one: 'deletion-guard halt to approve', many: 'deletion-guard halts to approve' },
-  failed: { one: 'failed sync', many: 'failed syncs' },
-  'contract-mismatch': { one: 'contract mismatch', many: 'contract mismatches' },
-};
+/** The target a contact is held from, as users read it: the PSA, whose required fields hold it, else the other. */
+export function heldFrom(targets: Targets): string {
+  return (targets.psa ?? targets.doc)?.words.name ?? 'the target';
+}
+
+/** How each kind reads in a message title, a held contact naming the target it is held from. */
+export function alertKindNames(targets: Targets): Readonly<Record<AlertKind, AlertKindName>> {
+  const from = heldFrom(targets);
+  return {
+    conflict: { one: 'new conflict to decide', many: 'new conflicts to decide' },
+    held: { one: `contact held from ${from}`, many: `contacts held from ${from}` },
+    'guard-halt': { one: 'deletion-guard halt to approve', many: 'deletion-guard halts to approve' },
+    failed: { one: 'failed sync', many: 'failed syncs' },
+    'contract-mismatch': { one: 'contract mismatch', many: 'contract mismatches' },
+  };
+}
 
 /** The title of a message: how many of what, and at which customers (the first three named, the rest counted). */
-export function alertTitle(kind: AlertKind, count: number, customers: readonly string[] = []): string {
-  const names = ALERT_KIND_NAMES[kind];
+export function alertTitle(
+  targets: Targets,
+  kind: AlertKind,
+  count: number,
+  customers: readonly string[] = [],
+): string {
+  const names = alertKindNames(targets)[kind];
   const distinct = [...new Set(customers)];
   const named = distinct.slice(0, 3).join(', ');
   const rest = distinct.length - 3;

@@ -1,5 +1,5 @@
-import { escapeHtml } from '../web/html.ts';
-import type { AlertKind } from './alert-kinds.ts';
+import { escapeHtml } from '../html.ts';
+import type { AlertKind } from '../domain/alert-kind.ts';
 
 /** One line of an alert: the item, its customer, and the link to its page. */
 export interface AlertLine {
@@ -20,7 +20,7 @@ export interface AlertMessage {
 }
 
 /** Lines shown in a message; the rest are counted, and the link leads to all of them. */
-export const LINES_SHOWN = 20;
+const LINES_SHOWN = 20;
 
 /** An item about the customer as a whole (a failed sync, a halt) is the customer: its name is not said twice. */
 function aboutCustomer(line: AlertLine): boolean {

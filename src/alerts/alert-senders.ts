@@ -2,13 +2,13 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import nodemailer from 'nodemailer';
 import { ConnectorError } from '../connectors/http/connector-error.ts';
-import { checkedAddress, DestinationRefused, destinationProblem, guardedLookup } from './alert-destination.ts';
-import type { AlertChannel } from './alert-settings.ts';
+import { checkedAddress, DestinationRefused, destinationProblem, guardedLookup } from '../config/alert-destination.ts';
+import type { AlertChannel } from '../config/alert-channels.ts';
 import { emailBody, genericBody, slackBody, teamsBody, type AlertMessage } from './alert-messages.ts';
 
 const TIMEOUT_MS = 15_000;
 
-export interface SendOptions {
+interface SendOptions {
   /** how long a webhook or an SMTP server has to answer; an SMTP server that cannot be reached fails after this long */
   readonly timeoutMs?: number;
 }

@@ -5,18 +5,18 @@ import { OperationError } from '../operations/operation-error.ts';
 import type { RunFacts } from '../run/run-alerts.ts';
 import { AlertStore, type AlertItem } from '../store/alert-store.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
-import { alertTitle, type AlertKind } from './alert-kinds.ts';
+import type { AlertKind } from '../domain/alert-kind.ts';
+import type { Targets } from '../domain/target-profile.ts';
+import { alertTitle, heldFrom } from './alert-kinds.ts';
 import { alertLinkBase, type AlertLinkBase } from './alert-link-base.ts';
 import type { AlertLine, AlertMessage } from './alert-messages.ts';
 import { sendAlert } from './alert-senders.ts';
+import { alertsSchema, type AlertChannel, type AlertsConfig } from '../config/alert-channels.ts';
 import {
-  alertsSchema,
   maskedChannel,
   NO_ALERTS,
   openChannel,
   sealChannel,
-  type AlertChannel,
-  type AlertsConfig,
   type StoredAlerts,
   type StoredChannel,
 } from './alert-settings.ts';
@@ -25,8 +25,10 @@ const SCOPE = 'alerts';
 /** one-time events (failures) are forgotten after this long; items that still wait are kept */
 const KEEP_MS = 30 * 24 * 3600_000;
 
-export interface AlertServiceOptions {
+interface AlertServiceOptions {
   readonly store: StateStore;
+  /** the targets of the installation, named in messages as users read them */
+  readonly targets: Targets;
   readonly box: SecretBox;
   /** the web UI's address for links when the alert settings name none (web.publicUrl, else its host and port) */
   readonly baseUrl: () => string;
@@ -39,7 +41,7 @@ export interface AlertServiceOptions {
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-export interface DispatchReport {
+interface DispatchReport {
   readonly sent: readonly { readonly channel: string; readonly kind: AlertKind; readonly items: number }[];
   readonly failed: readonly { readonly channel: string; readonly kind: AlertKind; readonly error: string }[];
 }
@@ -251,7 +253,7 @@ export class AlertService {
         .map((u) => ({
           key: u.userId,
           subject: u.userPrincipalName,
-          detail: u.reasons.map((r) => r.message).join(' ') || 'held from BMS',
+          detail: u.reasons.map((r) => r.message).join(' ') || `held from ${heldFrom(this.options.targets)}`,
           path: userPath(u.userId),
         }));
       await this.events.refresh(tenant.id, 'held', held, at);
@@ -365,6 +367,7 @@ export class AlertService {
         const message: AlertMessage = {
           kind,
           title: alertTitle(
+            this.options.targets,
             kind,
             events.length,
             events.map((e) => names.get(e.tenantId) ?? e.tenantId),

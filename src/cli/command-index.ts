@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 export type Registrar = (cli: Command, configOf: (command: Command) => string) => void;
 
 interface CommandModule {
-  /** the top-level commands the module adds, each with the line `contactsync --help` shows for it */
+  /** the top-level commands the module adds, each with its summary: the line `contactsync --help` shows for it */
   readonly commands: Readonly<Record<string, string>>;
   readonly load: () => Promise<Registrar>;
 }
@@ -102,6 +102,24 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./commands/simulators.ts')).registerSimulators,
   },
 ];
+
+/**
+ * Adds a module's commands to the program, each with its line of the index as its summary (and as its description
+ * when the module gives none): the listing of commands reads the same whether their modules were loaded or not.
+ */
+export async function addCommands(
+  module: CommandModule,
+  cli: Command,
+  configOf: (command: Command) => string,
+): Promise<void> {
+  (await module.load())(cli, configOf);
+  for (const command of cli.commands) {
+    const summary = module.commands[command.name()];
+    if (summary === undefined) continue;
+    command.summary(summary);
+    if (command.description() === '') command.description(summary);
+  }
+}
 
 /** The module that defines a top-level command, if any does. */
 export function moduleOf(name: string): CommandModule | undefined {

@@ -104,8 +104,10 @@ export async function openContext(
     await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
   let listening: string | null = null;
+  const targets = targetsOfBlocks(config);
   const alerts = new AlertService({
     store,
+    targets,
     box: secretBox(() => loadSecretKey(keyFileOf(path), { create: true })),
     baseUrl: () => config.web.publicUrl ?? listening ?? `http://${config.web.host}:${config.web.port}`,
     listening: () => listening !== null,
@@ -122,7 +124,7 @@ export async function openContext(
   return {
     configPath: path,
     config,
-    targets: targetsOfBlocks(config),
+    targets,
     store,
     databaseLocation: database.location,
     pool: database.pool,

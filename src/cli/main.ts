@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { productVersion } from '../config/product-version.ts';
-import { COMMAND_MODULES, commandNamed, moduleOf } from './command-index.ts';
+import { addCommands, COMMAND_MODULES, commandNamed, moduleOf } from './command-index.ts';
 import { writeErr } from './terminal-text.ts';
 
 /** The config file a command uses: --config, else CONTACTSYNC_CONFIG, else ./contactsync.json. */
@@ -23,11 +23,11 @@ export async function program(args: readonly string[]): Promise<Command> {
     .showHelpAfterError();
   const name = commandNamed(args);
   const named = name === undefined ? undefined : moduleOf(name);
-  if (named !== undefined) (await named.load())(cli, configOf);
+  if (named !== undefined) await addCommands(named, cli, configOf);
   else if (name === undefined)
     for (const module of COMMAND_MODULES)
       for (const [command, summary] of Object.entries(module.commands)) cli.command(command).summary(summary);
-  else for (const module of COMMAND_MODULES) (await module.load())(cli, configOf);
+  else for (const module of COMMAND_MODULES) await addCommands(module, cli, configOf);
   return cli;
 }
 

@@ -1,4 +1,6 @@
-import { BMS_COLUMNS, countsSummary, ITGLUE_COLUMNS } from '../sync/run-counts.ts';
+import { bmsProfile } from '../connectors/bms/profile.ts';
+import { itglueProfile } from '../connectors/itglue/profile.ts';
+import { countsSummary, DOC_COLUMNS, PSA_COLUMNS } from '../sync/run-counts.ts';
 import cliProgress from 'cli-progress';
 import type { TenantRecord } from '../store/state-store.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
@@ -76,14 +78,14 @@ const heading = (label: string, width: number) => `${label} `.padEnd(width, '-')
  * then the held and disputed users open now (new this run beside them), the excluded and the failed.
  */
 export function summaryTable(results: readonly TenantRunResult[], names: ReadonlyMap<string, string>): string {
-  const header = ['tenant', 'status', ...ITGLUE_COLUMNS, ...BMS_COLUMNS, 'held', 'disputed', 'excluded', 'failed'];
+  const header = ['tenant', 'status', ...DOC_COLUMNS, ...PSA_COLUMNS, 'held', 'disputed', 'excluded', 'failed'];
   const table = formatTable(
     header,
     results.map((r) => [
       names.get(r.tenantId) ?? r.tenantId,
       r.status,
-      ...ITGLUE_COLUMNS.map((c) => String(r.counts[`itglue.${c}`] ?? 0)),
-      ...BMS_COLUMNS.map((c) => String(r.counts[`bms.${c}`] ?? 0)),
+      ...DOC_COLUMNS.map((c) => String(r.counts[`itglue.${c}`] ?? 0)),
+      ...PSA_COLUMNS.map((c) => String(r.counts[`bms.${c}`] ?? 0)),
       openFigure(r.counts, 'held'),
       openFigure(r.counts, 'disputed'),
       String(r.counts.excluded ?? 0),
@@ -98,7 +100,7 @@ export function summaryTable(results: readonly TenantRunResult[], names: Readonl
   const span = (from: number, count: number) =>
     widths.slice(from, from + count).reduce((n, w) => n + w, 0) + 2 * (count - 1);
   const itglueAt = span(0, 2) + 2;
-  const groups = `${' '.repeat(itglueAt)}${heading('IT Glue', span(2, ITGLUE_COLUMNS.length))}  ${heading('BMS', span(2 + ITGLUE_COLUMNS.length, BMS_COLUMNS.length))}`;
+  const groups = `${' '.repeat(itglueAt)}${heading('IT Glue', span(2, DOC_COLUMNS.length))}  ${heading('BMS', span(2 + DOC_COLUMNS.length, PSA_COLUMNS.length))}`;
   return [groups, ...lines].join('\n');
 }
 
@@ -150,7 +152,7 @@ export function exitCodeOf(results: readonly TenantRunResult[]): number {
 /** Resolves at the first SIGTERM or Ctrl-C: long-running commands then stop cleanly. */
 /** `2026-11-25T02:00:00.000Z Contoso: ok (synced 3)`: one line per tenant run, for the daemon and the workers. */
 export function runLine(name: string, result: Pick<TenantRunResult, 'status' | 'counts' | 'error'>): string {
-  const counts = countsSummary(result.counts);
+  const counts = countsSummary(result.counts, { doc: itglueProfile, psa: bmsProfile });
   return `${printable(`${new Date().toISOString()} ${name}: ${result.status}${counts === '' ? '' : ` (${counts})`}${result.error === null ? '' : ` — ${result.error}`}`)}\n`;
 }
 

@@ -2,6 +2,8 @@ import type { UserResult } from '../store/state-store.ts';
 import { personOf } from '../operations/held-inactivations.ts';
 import { describeDiff } from '../sync/field-labels.ts';
 import { systemColumn } from '../sync/result-columns.ts';
+import { bmsProfile } from '../connectors/bms/profile.ts';
+import { itglueProfile } from '../connectors/itglue/profile.ts';
 
 /**
  * One user of a plan or a run: the outcome, what happens in each system, each field change by name (unless `fields`
@@ -12,8 +14,8 @@ export function userLines(user: UserResult, fields = true): string[] {
   const person =
     user.outcome === 'pending-approval' || user.outcome === 'inactivated' ? personOf(user) : user.userPrincipalName;
   return [
-    `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${systemColumn(user, 'itglue')}, BMS: ${systemColumn(user, 'bms')}`,
-    ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff)}`) : []),
+    `  ${user.outcome.padEnd(16)} ${person}${user.rule === null ? '' : `  (rule: ${user.rule})`}  IT Glue: ${systemColumn(user, itglueProfile)}, BMS: ${systemColumn(user, bmsProfile)}`,
+    ...(fields ? user.diffs.map((diff) => `      ${describeDiff(diff, { doc: itglueProfile, psa: bmsProfile })}`) : []),
     ...user.reasons.map((reason) => `      why: ${reason.message}`),
   ];
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { alertsSchema } from '../alerts/alert-settings.ts';
+import { alertsSchema } from './alert-channels.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 import { parseJsonText } from './json-text.ts';
 import { decryptSecret, isEncrypted, loadSecretKey } from './secrets.ts';

@@ -2,11 +2,12 @@ import type { DocContactFields, DocContactPatch } from './doc-contact.ts';
 import type { LinkOrigin, MatchRule, OwnedPhone } from './link.ts';
 import type { PsaContactFields } from './psa-contact.ts';
 import type { Reason } from './reason.ts';
+import type { TargetId } from './target-profile.ts';
 
 /** One field that changes, shown to a person as old → new. */
 export interface FieldDiff {
   /** the system the field is in, once the change is reported (the planner's diffs are per system already) */
-  readonly system?: 'itglue' | 'bms';
+  readonly system?: TargetId;
   readonly field: string;
   readonly old: string | null;
   readonly new: string | null;

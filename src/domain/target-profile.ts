@@ -34,10 +34,26 @@ export interface TargetProfile {
   readonly customerIdKey: string;
   /** the environment variable that supplies the target's secret */
   readonly secretEnv: string;
+  // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
+  /** the fields a contact must have before the target takes it, each as a person names it; a contact without one is held */
+  readonly requiredFields: readonly RequiredField[];
+  /** the target's contact fields as a person reads them, by the field's name in a change (`emailTypeId` → "Email type") */
+  readonly fieldLabels: Readonly<Record<string, string>>;
+  /** what the leaver step does to the target's contact */
+  readonly leaver: LeaverWrite;
   // how messages count a target's customers
   /** the plural of `words.customer` ("organizations", "accounts", "companies") */
   readonly customerPlural: string;
 }
+
+/** A field a target refuses a contact without: its name in the target's contact, and in words ("primary phone"). */
+export interface RequiredField {
+  readonly field: string;
+  readonly label: string;
+}
+
+/** How a leaver's contact is written: made inactive, or given the leaver contact type (`psa.leaverContactType`). */
+export type LeaverWrite = 'inactivate' | 'leaver-type';
 
 /** The targets an installation has: at most one per role, at least one in all. */
 export interface Targets {

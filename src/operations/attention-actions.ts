@@ -2,6 +2,8 @@ import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import type { SyncRunner } from '../run/sync-runner.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
 import { countsSummary } from '../sync/run-counts.ts';
+import { bmsProfile } from '../connectors/bms/profile.ts';
+import { itglueProfile } from '../connectors/itglue/profile.ts';
 import { attentionItems, counted, type AttentionAction, type AttentionItem } from './attention.ts';
 import {
   approveInactivations,
@@ -37,6 +39,7 @@ function afterSync(result: TenantRunResult, heldBefore: number | null = null): s
         ([key]) => (key.startsWith('itglue.') || key.startsWith('bms.')) && !key.endsWith('.unchanged'),
       ),
     ),
+    { doc: itglueProfile, psa: bmsProfile },
   );
   const left = (['held', 'disputed', 'failed'] as const)
     .filter((k) => (counts[k] ?? 0) > 0)

@@ -1,5 +1,5 @@
 import { heldInactivations, someOf } from './held-inactivations.ts';
-import { ALERT_KINDS, type AlertKind } from '../alerts/alert-kinds.ts';
+import { ALERT_KINDS, type AlertKind } from '../domain/alert-kind.ts';
 import type { Reason } from '../domain/reason.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import { conflictSummary } from './conflict-summary.ts';

@@ -1,6 +1,6 @@
 import type { StateStore, WebRole } from '../store/state-store.ts';
-import { isMicrosoftLogin } from '../web/microsoft-logins.ts';
-import { hashPassword } from '../web/passwords.ts';
+import { isMicrosoftLogin } from '../domain/microsoft-logins.ts';
+import { hashPassword } from '../config/passwords.ts';
 import { OperationError } from './operation-error.ts';
 
 /** The people who sign in to the web UI, managed alike from the CLI and the Users page; every change audited. */

@@ -1,4 +1,5 @@
 import type { DirectoryChanges } from '../domain/ports.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import type { StateStore, UserResult } from '../store/state-store.ts';
 import { countRun, type RunCounts } from '../sync/run-counts.ts';
 import type { TenantRunStatus } from './run-result.ts';
@@ -23,10 +24,10 @@ export interface RunOutcome {
  * recording stays unfinished, and its next run reads the same changes again. (The links are kept by the apply step,
  * each with the journal record of its write.) Returns the figures, counted against what was open before the run.
  */
-export function recordOutcome(store: StateStore, outcome: RunOutcome): Promise<RunCounts> {
+export function recordOutcome(store: StateStore, targets: Targets, outcome: RunOutcome): Promise<RunCounts> {
   const { tenantId, runId, status } = outcome;
   return store.transaction(async (tx) => {
-    const counts = countRun(outcome.results, await tx.openUsers(tenantId));
+    const counts = countRun(outcome.results, await tx.openUsers(tenantId), targets);
     await tx.saveResults(runId, tenantId, outcome.results);
     await tx.syncConflicts(tenantId, outcome.disputes);
     await tx.setTenantStatus(tenantId, status);

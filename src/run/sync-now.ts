@@ -77,7 +77,7 @@ function tellPlan(onStep: OnStep, action: PlannedAction, named: ResultNames, gon
   const planned = changesOf(action, named);
   onStep(
     'plan',
-    `${perTarget(targets, plannedResult(action, named), false)}${planned.length === 0 ? '' : `; ${planned.map(describeDiff).join('; ')}`}`,
+    `${perTarget(targets, plannedResult(action, named), false)}${planned.length === 0 ? '' : `; ${planned.map((diff) => describeDiff(diff, targets)).join('; ')}`}`,
   );
 }
 

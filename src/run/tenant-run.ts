@@ -34,7 +34,7 @@ async function dryRunResult(context: RunContext, planned: PlannedTenant): Promis
     runId: null,
     plan,
     users,
-    counts: countRun(users, await context.deps.store.openUsers(tenant.id)),
+    counts: countRun(users, await context.deps.store.openUsers(tenant.id), context.deps.targets),
     error: null,
   };
 }
@@ -117,7 +117,7 @@ export async function runTenantOnce(
     observeLatency(context, changes, previousRead, results);
     const { plan, input } = planned;
     const status: TenantRunStatus = plan.status === 'needs approval' ? 'needs approval' : 'ok';
-    const counts = await recordOutcome(store, {
+    const counts = await recordOutcome(store, targets, {
       tenantId,
       runId: runId!,
       status,
@@ -126,7 +126,7 @@ export async function runTenantOnce(
       changes,
       approvalUsed: tenant.approveInactivations && plan.guard.inactivations > 0,
     });
-    for (const sample of countSamples(counts))
+    for (const sample of countSamples(counts, targets))
       metrics?.increment('contactsync_sync_results_total', sample.labels, sample.n);
     await alerts?.record(tenant, { status, runId, users: results, error: null, complete: true });
     phase('done');

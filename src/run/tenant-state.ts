@@ -54,7 +54,6 @@ async function createdContactFacts(
       const role = roleOf(deps, conflict.side);
       return role === null ? [] : [{ userId: conflict.userId, role, candidates: conflict.candidates }];
     }),
-    targets: deps.targets,
   };
 }
 
@@ -152,6 +151,7 @@ export async function readTenantState(
   const unlimited = Number.MAX_SAFE_INTEGER;
   return {
     tenantId: tenant.id,
+    targets,
     settings,
     users: options.users.map((user) => normalizeDirectoryUser(user, normalizeOptions)),
     ...extras,

@@ -8,15 +8,7 @@ import { docCreateDiffs } from '../sync/doc-fields.ts';
 import { diffNames, namedDiff, type DiffNames } from '../sync/field-labels.ts';
 import { docLabel, psaLabel, type TenantSyncInput } from '../sync/plan.ts';
 import { psaCreateDiffs } from '../sync/psa-fields.ts';
-import {
-  bmsContactOf as psaContactOf,
-  bmsReport as psaReport,
-  itglueContactOf as docContactOf,
-  itglueReport as docReport,
-} from '../sync/report.ts';
-
-/** The system a change is recorded under: the id of its target. */
-type ChangeSystem = Parameters<typeof namedDiff>[0];
+import { docContactOf, docReportOf, psaContactOf, psaReportOf } from '../sync/report.ts';
 
 /** What results need to show a plan's changes by name: the ids' names, the documentation platform's locations. */
 export interface ResultNames {
@@ -58,8 +50,8 @@ export function changesOf(action: PlannedAction, named: ResultNames): FieldDiff[
           ? action.psa.diffs
           : [];
   return [
-    ...docDiffs.map((diff) => namedDiff(doc!.id as ChangeSystem, diff, named.names)),
-    ...psaDiffs.map((diff) => namedDiff(psa!.id as ChangeSystem, diff, named.names)),
+    ...docDiffs.map((diff) => namedDiff(doc!, diff, named.names)),
+    ...psaDiffs.map((diff) => namedDiff(psa!, diff, named.names)),
   ];
 }
 
@@ -85,8 +77,8 @@ export function plannedResult(action: PlannedAction, named: ResultNames): UserRe
   return toResult(
     {
       action,
-      doc: docReport(action.doc),
-      psa: psaReport(action.psa),
+      doc: docReportOf(action.doc),
+      psa: psaReportOf(action.psa),
       docContactId: docContactOf(action),
       psaContactId: psaContactOf(action),
       failure: null,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { graphUserSeedSchema, type GraphUserSeed } from './seed.ts';
 import { json, type SimRequest, type SimResponse } from './sim-server.ts';
-import type { RunningSimulators } from './simulators.ts';
+import type { RunningSimulators } from './running-simulators.ts';
 
 /**
  * The simulators' own control routes (DESIGN.md, "The simulators on their own"), on the Graph simulator's port: no

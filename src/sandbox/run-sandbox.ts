@@ -27,7 +27,8 @@ import type { RunOptions } from '../run/run-options.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
 import { readSeedFile, type Seed } from './seed.ts';
 import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
-import { startSimulators, type RunningSimulators } from './simulators.ts';
+import type { RunningSimulators } from './running-simulators.ts';
+import { startSimulators } from './simulators.ts';
 import type { Kysely } from 'kysely';
 
 export interface SandboxOptions {
@@ -131,6 +132,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let publicUrl = 'http://127.0.0.1:8080';
   const alerts = new AlertService({
     store,
+    targets: { doc: itglueProfile, psa: bmsProfile },
     box: secretBox(() => loadSecretKey(join(dirname(dbPath), '.contactsync-secret.key'), { create: true })),
     baseUrl: () => publicUrl,
     log: (level, message, fields) => logger[level](fields ?? {}, message),

@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { Seed } from './seed.ts';
-import type { RunningSimulators } from './simulators.ts';
+import type { RunningSimulators } from './running-simulators.ts';
 
 /**
  * A complete contactsync config file that points at running simulators (DESIGN.md, "The simulators on their own"):

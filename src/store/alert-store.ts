@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AlertKind } from '../alerts/alert-kinds.ts';
+import type { AlertKind } from '../domain/alert-kind.ts';
 import type { Database } from './schema.ts';
 
 /** One thing that waits for a person, as an alert carries it. */

@@ -3,6 +3,7 @@ import type { Link } from '../domain/link.ts';
 import type { PlannedAction } from '../domain/plan.ts';
 import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
 import { reason, type Reason } from '../domain/reason.ts';
+import type { TargetProfile, Targets } from '../domain/target-profile.ts';
 import { yieldToSmallRuns } from '../connectors/http/run-priority.ts';
 import type { IntentEntry, StateStore } from '../store/state-store.ts';
 import {
@@ -15,13 +16,11 @@ import {
   type WriteKind,
 } from './contract-guard.ts';
 import { crashPoint } from './crash-points.ts';
-import { nextLink } from './next-link.ts';
-import { bmsContactOf, bmsReport, itglueContactOf, itglueReport, type BmsReport, type ItGlueReport } from './report.ts';
+import { NO_DOC_CONTACT, nextLink } from './next-link.ts';
+import { docContactOf, docReportOf, psaContactOf, psaReportOf, type DocReport, type PsaReport } from './report.ts';
 
-/** IT Glue takes creates and updates in bulk; this many contacts per request. */
-const BATCH = 100;
-/** BMS takes one contact per request; a large run steps aside for small runs every this many. */
-const PSA_BATCH = 25;
+/** A large run steps aside for small runs every this many PSA writes. */
+const PSA_YIELD_EVERY = 25;
 
 export interface ApplyContext {
   readonly tenantId: string;
@@ -29,7 +28,10 @@ export interface ApplyContext {
   readonly organizationId: string;
   readonly accountId: number | null;
   readonly store: StateStore;
-  readonly doc: DocStore;
+  /** the targets of the installation: a role without one is not written */
+  readonly targets: Targets;
+  /** null when the installation has no documentation platform */
+  readonly doc: DocStore | null;
   readonly psa: Psa | null;
   readonly links: ReadonlyMap<string, Link>;
   /** called after each write, with the number of writes done and planned */
@@ -39,8 +41,8 @@ export interface ApplyContext {
 /** What became of one planned action. */
 export interface AppliedAction {
   readonly action: PlannedAction;
-  readonly doc: ItGlueReport;
-  readonly psa: BmsReport;
+  readonly doc: DocReport;
+  readonly psa: PsaReport;
   readonly docContactId: string | null;
   readonly psaContactId: number | null;
   /** why a write failed; null when every write of the action went through */
@@ -56,43 +58,41 @@ interface UserState {
   psaFailed: boolean;
 }
 
-function failureOf(error: unknown, system: string): Reason[] {
-  return [
-    reason(
-      `${system}-failed`,
-      `${system === 'itglue' ? 'IT Glue' : 'BMS'} could not be written: ${(error as Error).message}`,
-    ),
-  ];
+function failureOf(error: unknown, target: TargetProfile): Reason[] {
+  return [reason(`${target.id}-failed`, `${target.words.name} could not be written: ${(error as Error).message}`)];
 }
 
 function sameLink(a: Link | null, b: Link | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The action with its BMS leg set aside: the link after the IT Glue writes alone. */
+/** The action with its PSA leg set aside: the link after the documentation writes alone. */
 function docLeg(action: PlannedAction, previous: Link | null): PlannedAction {
   return { ...action, psa: { kind: 'none', contactId: previous?.psaContactId ?? null } };
 }
 
-/** The action with its IT Glue leg done: the link after the BMS write. */
+/** The action with its documentation leg done: the link after the PSA write. */
 function psaLeg(action: PlannedAction, docId: string): PlannedAction {
   return { ...action, doc: { kind: 'unchanged', contactId: docId } };
 }
 
 /**
- * Runs a plan through the ports: IT Glue creates and updates in bulk, then each BMS write. Every write is journalled
+ * Runs a plan through the ports: the documentation platform's creates and updates in batches, then each PSA write.
+ * A role the installation has no target for is not written; the PSA is written alone when there is no documentation
+ * platform, and otherwise after the user's documentation write (a user whose documentation write failed waits). Every write is journalled
  * first (an intent with an idempotency key), and its result is stored together with the link it produced, so that a
  * crash at any point leaves either nothing done, or the write done and recorded, or the write done and not yet
  * recorded — which the next run recovers by looking the target up by email. One user's failure never stops the others.
  */
 export async function applyPlan(actions: readonly PlannedAction[], context: ApplyContext): Promise<AppliedAction[]> {
-  const { store, tenantId, runId } = context;
+  const { store, tenantId, runId, targets } = context;
+  const hasDoc = targets.doc !== null;
   const states = new Map<string, UserState>();
   for (const action of actions) {
     states.set(action.userId, {
       link: context.links.get(action.userId) ?? null,
-      docId: itglueContactOf(action),
-      psaId: bmsContactOf(action),
+      docId: hasDoc ? docContactOf(action) : NO_DOC_CONTACT,
+      psaId: psaContactOf(action),
       failure: null,
       docFailed: false,
       psaFailed: false,
@@ -116,24 +116,25 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     context.onProgress?.(done, total);
   };
 
+  /** The target that plays a role here; only asked for a role whose writes are planned. */
+  const targetOf = (system: GuardedSystem): TargetProfile => (system === 'doc' ? targets.doc : targets.psa)!;
   /** A write's journal entry, keyed so that the same write of the same run is one intent. */
-  const intentOf = (
-    action: PlannedAction,
-    system: 'itglue' | 'bms',
-    operation: string,
-    payload: unknown,
-  ): IntentEntry => ({
-    runId,
-    tenantId,
-    userId: action.userId,
-    system,
-    operation,
-    payload,
-    key: `${runId}/${action.userId}/${system}/${operation}`,
-  });
+  const intentOf = (action: PlannedAction, system: GuardedSystem, operation: string, payload: unknown): IntentEntry => {
+    // The journal names the target by its id (a stored value).
+    const target = targetOf(system).id as IntentEntry['system'];
+    return {
+      runId,
+      tenantId,
+      userId: action.userId,
+      system: target,
+      operation,
+      payload,
+      key: `${runId}/${action.userId}/${target}/${operation}`,
+    };
+  };
   const intent = async (
     action: PlannedAction,
-    system: 'itglue' | 'bms',
+    system: GuardedSystem,
     operation: string,
     payload: unknown,
   ): Promise<string> => {
@@ -147,18 +148,18 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     action: PlannedAction,
     journalId: string,
     result: WriteResult<string | number>,
-    system: 'itglue' | 'bms',
+    system: GuardedSystem,
     link: () => Link | null,
   ): Promise<void> => {
     const state = stateOf(action);
     if (!result.ok) {
       await store.journalFailed(journalId, result.reasons.map((r) => r.message).join('; '));
       state.failure = [...(state.failure ?? []), ...result.reasons];
-      if (system === 'itglue') state.docFailed = true;
+      if (system === 'doc') state.docFailed = true;
       else state.psaFailed = true;
       return;
     }
-    if (system === 'itglue') state.docId = String(result.id);
+    if (system === 'doc') state.docId = String(result.id);
     else state.psaId = Number(result.id);
     const next = link();
     await store.journalDone(journalId, String(result.id), next === null ? null : { tenantId, link: next });
@@ -166,32 +167,33 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     crashPoint();
   };
 
-  const guard = new ContractGuard();
-  /** A record the stopped system will not take: its leg fails with the reason, and nothing is sent. */
+  const guard = new ContractGuard({ doc: targets.doc?.words.name ?? '', psa: targets.psa?.words.name ?? '' });
+  /** A record the stopped target will not take: its leg fails with the reason, and nothing is sent. */
   const refuse = (action: PlannedAction, system: GuardedSystem, why: Reason): void => {
     const state = stateOf(action);
     state.failure = [...(state.failure ?? []), why];
-    if (system === 'itglue') state.docFailed = true;
+    if (system === 'doc') state.docFailed = true;
     else state.psaFailed = true;
   };
-  /** Reads the first write of a kind back; a field that did not land stops the system for the run. */
+  /** Reads the first write of a kind back; a field that did not land stops the target for the run. */
   const verify = async (
     action: PlannedAction,
     system: GuardedSystem,
     kind: WriteKind,
     check: () => Promise<{ readonly field: string; readonly sent: unknown; readonly found: unknown } | null | 'gone'>,
   ): Promise<void> => {
+    const name = targetOf(system).words.name;
     let mismatch: Reason | null;
     try {
       const found = await check();
       mismatch =
         found === 'gone'
-          ? unreadableReason(system, kind, 'it was not found')
+          ? unreadableReason(name, kind, 'it was not found')
           : found === null
             ? null
-            : mismatchReason(system, kind, found);
+            : mismatchReason(name, kind, found);
     } catch (error) {
-      mismatch = unreadableReason(system, kind, (error as Error).message);
+      mismatch = unreadableReason(name, kind, (error as Error).message);
     }
     if (mismatch === null) {
       guard.checkedOk(system, kind);
@@ -201,29 +203,34 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     refuse(action, system, mismatch);
   };
 
-  // IT Glue: creates, then updates (inactivations are updates of the contact type), in bulk. Until the first write
-  // of a kind has been read back, that kind is written one record at a time.
-  const docBatches = async (kind: 'create' | 'update', writes: readonly PlannedAction[]): Promise<void> => {
+  // The documentation platform: creates, then updates (inactivations are updates of the contact type), in batches of
+  // the platform's size. Until the first write of a kind has been read back, that kind is written one record at a time.
+  const docBatches = async (
+    docStore: DocStore,
+    target: TargetProfile,
+    kind: 'create' | 'update',
+    writes: readonly PlannedAction[],
+  ): Promise<void> => {
     for (let start = 0; start < writes.length;) {
       await yieldToSmallRuns();
-      const stopped = guard.stopped('itglue');
+      const stopped = guard.stopped('doc');
       if (stopped !== null) {
-        for (const action of writes.slice(start)) refuse(action, 'itglue', stopped);
+        for (const action of writes.slice(start)) refuse(action, 'doc', stopped);
         progressed(writes.length - start);
         return;
       }
-      const probing = guard.needsCheck('itglue', kind);
-      const batch = writes.slice(start, start + (probing ? 1 : BATCH));
+      const probing = guard.needsCheck('doc', kind);
+      const batch = writes.slice(start, start + (probing ? 1 : target.writeBatch));
       start += batch.length;
       // The batch's intents in one go: its request is one write, so it is journalled as one.
       crashPoint();
       const journal = await store.journalIntents(
         batch.map((action) =>
-          intentOf(action, 'itglue', kind, {
+          intentOf(action, 'doc', kind, {
             email:
               action.doc.kind === 'create' ? (action.doc.fields.emails.find((e) => e.primary)?.value ?? null) : null,
             organizationId: context.organizationId,
-            contactId: itglueContactOf(action),
+            contactId: docContactOf(action),
           }),
         ),
       );
@@ -232,15 +239,15 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       try {
         results =
           kind === 'create'
-            ? await context.doc.createContacts(
+            ? await docStore.createContacts(
                 context.organizationId,
                 batch.map((a) => (a.doc as { fields: DocContactFields }).fields),
               )
-            : await context.doc.updateContacts(
-                batch.map((a) => ({ id: itglueContactOf(a)!, patch: (a.doc as { patch: DocContactPatch }).patch })),
+            : await docStore.updateContacts(
+                batch.map((a) => ({ id: docContactOf(a)!, patch: (a.doc as { patch: DocContactPatch }).patch })),
               );
       } catch (error) {
-        results = batch.map(() => ({ ok: false, reasons: failureOf(error, 'itglue') }));
+        results = batch.map(() => ({ ok: false, reasons: failureOf(error, target) }));
       }
       crashPoint();
       const settled: { action: PlannedAction; id: string; targetId: string; link: Link | null }[] = [];
@@ -249,7 +256,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
         const result = results[i]!;
         const state = stateOf(action);
         if (!result.ok) {
-          await settle(action, journal[i]!, result, 'itglue', () => null);
+          await settle(action, journal[i]!, result, 'doc', () => null);
           continue;
         }
         state.docId = result.id;
@@ -273,24 +280,30 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
         const action = batch[0]!;
         const sent =
           action.doc.kind === 'create' ? action.doc.fields : (action.doc as { readonly patch: DocContactPatch }).patch;
-        await verify(action, 'itglue', kind, async () => {
-          const found = await context.doc.readContact(written.id);
+        await verify(action, 'doc', kind, async () => {
+          const found = await docStore.readContact(written.id);
           return found === null ? 'gone' : docMismatch(sent, found);
         });
       }
       progressed(batch.length);
     }
   };
-  await docBatches(
-    'create',
-    docWrites.filter((a) => a.doc.kind === 'create'),
-  );
-  await docBatches(
-    'update',
-    docWrites.filter((a) => a.doc.kind !== 'create'),
-  );
+  if (context.doc !== null && targets.doc !== null) {
+    await docBatches(
+      context.doc,
+      targets.doc,
+      'create',
+      docWrites.filter((a) => a.doc.kind === 'create'),
+    );
+    await docBatches(
+      context.doc,
+      targets.doc,
+      'update',
+      docWrites.filter((a) => a.doc.kind !== 'create'),
+    );
+  }
 
-  // Links of users matched without an IT Glue write (an alias match that needs no change) are stored too.
+  // Links of users matched without a documentation write (an alias match that needs no change) are stored too.
   const written = new Set(docWrites);
   const matched: Link[] = [];
   for (const action of actions) {
@@ -304,14 +317,22 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   }
   await store.saveLinks(tenantId, matched);
 
-  // BMS: one contact at a time, after its IT Glue contact is written.
+  // The PSA: one contact at a time, after its documentation contact is written.
+  const psaTarget = targets.psa;
   for (const [index, action] of psaWrites.entries()) {
-    if (index % PSA_BATCH === 0) await yieldToSmallRuns();
+    if (index % PSA_YIELD_EVERY === 0) await yieldToSmallRuns();
     const state = stateOf(action);
-    if (state.failure !== null || state.docId === null || context.psa === null || context.accountId === null) continue;
-    const stopped = guard.stopped('bms');
+    if (
+      state.failure !== null ||
+      state.docId === null ||
+      context.psa === null ||
+      context.accountId === null ||
+      psaTarget === null
+    )
+      continue;
+    const stopped = guard.stopped('psa');
     if (stopped !== null) {
-      refuse(action, 'bms', stopped);
+      refuse(action, 'psa', stopped);
       progressed(1);
       continue;
     }
@@ -331,32 +352,32 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       operation = 'inactivate';
       run = () => context.psa!.inactivateContact(psa.contactId);
     } else continue;
-    const journalId = await intent(action, 'bms', operation, {
+    const journalId = await intent(action, 'psa', operation, {
       email: psa.kind === 'create' ? psa.fields.emailAddress : null,
       accountId: context.accountId,
-      contactId: bmsContactOf(action),
+      contactId: psaContactOf(action),
     });
     let result: WriteResult<number>;
     try {
       result = await run();
     } catch (error) {
-      result = { ok: false, reasons: failureOf(error, 'bms') };
+      result = { ok: false, reasons: failureOf(error, psaTarget) };
     }
     crashPoint();
-    await settle(action, journalId, result, 'bms', linkAfter);
+    await settle(action, journalId, result, 'psa', linkAfter);
     const kind: WriteKind = psa.kind === 'create' ? 'create' : psa.kind === 'inactivate' ? 'inactivate' : 'update';
-    if (result.ok && guard.needsCheck('bms', kind)) {
+    if (result.ok && guard.needsCheck('psa', kind)) {
       const sent = psa.kind === 'inactivate' ? { isActive: false } : psa.fields;
-      const bms = context.psa;
-      await verify(action, 'bms', kind, async () => {
-        const found = await bms.readContact(result.id);
+      const port = context.psa;
+      await verify(action, 'psa', kind, async () => {
+        const found = await port.readContact(result.id);
         return found === null ? 'gone' : psaMismatch(sent, found);
       });
     }
     progressed(1);
   }
 
-  // A BMS link that needed no write is stored as a link all the same, and so are the fields a linked contact was found
+  // A PSA link that needed no write is stored as a link all the same, and so are the fields a linked contact was found
   // to hold already.
   const linked: Link[] = [];
   for (const action of actions) {
@@ -387,10 +408,10 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     const state = stateOf(action);
     return {
       action,
-      doc: state.docFailed ? 'failed' : itglueReport(action.doc),
-      // A BMS write is not tried when the IT Glue write failed.
-      psa: state.psaFailed ? 'failed' : state.docFailed && psaPlanned.has(action) ? 'none' : bmsReport(action.psa),
-      docContactId: state.docId,
+      doc: state.docFailed ? 'failed' : docReportOf(action.doc),
+      // A PSA write is not tried when the documentation write failed.
+      psa: state.psaFailed ? 'failed' : state.docFailed && psaPlanned.has(action) ? 'none' : psaReportOf(action.psa),
+      docContactId: hasDoc ? state.docId : null,
       psaContactId: state.psaId,
       failure: state.failure,
     };

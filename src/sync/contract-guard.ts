@@ -9,10 +9,12 @@ import { reason, type Reason } from '../domain/reason.ts';
  * hundreds of records.
  */
 
-export type GuardedSystem = 'itglue' | 'bms';
+/** A guarded target, by its role: the documentation platform or the PSA. */
+export type GuardedSystem = 'doc' | 'psa';
 export type WriteKind = 'create' | 'update' | 'inactivate';
 
-const SYSTEM_NAME: Record<GuardedSystem, string> = { itglue: 'IT Glue', bms: 'BMS' };
+/** The name users read for each guarded target (`targets.doc.words.name`). */
+export type GuardedNames = Readonly<Record<GuardedSystem, string>>;
 
 /** A field that did not land: what was sent, and what the read gave back. */
 export interface Mismatch {
@@ -31,7 +33,7 @@ function digits(value: string | null | undefined): string {
 
 /**
  * The same number, whichever form the API kept: separators are ignored, and a national form matches the
- * international one it ends (IT Glue's examples store `4155552156` for `+1 415 555 2156`).
+ * international one it ends (a documentation platform's examples store `4155552156` for `+1 415 555 2156`).
  */
 export function samePhoneNumber(a: string | null | undefined, b: string | null | undefined): boolean {
   const [x, y] = [digits(a), digits(b)];
@@ -48,7 +50,7 @@ function samePhone(a: DocPhone, b: DocPhone): boolean {
   return samePhoneNumber(a.value, b.value) && a.primary === b.primary && a.label === b.label;
 }
 
-/** The first field of an IT Glue write that the contact read back does not hold. */
+/** The first field of a documentation write that the contact read back does not hold. */
 export function docMismatch(sent: DocContactPatch, found: DocContact): Mismatch | null {
   for (const field of ['firstName', 'lastName', 'title', 'contactTypeId', 'locationId'] as const) {
     if (!(field in sent)) continue;
@@ -63,7 +65,7 @@ export function docMismatch(sent: DocContactPatch, found: DocContact): Mismatch 
   return null;
 }
 
-/** The first field of a BMS write that the contact read back does not hold. */
+/** The first field of a PSA write that the contact read back does not hold. */
 export function psaMismatch(sent: Partial<PsaContactFields>, found: PsaContact): Mismatch | null {
   const same: Record<keyof PsaContactFields, (a: unknown, b: unknown) => boolean> = {
     firstName: (a, b) => text(a as string) === text(b as string),
@@ -89,32 +91,32 @@ export function psaMismatch(sent: Partial<PsaContactFields>, found: PsaContact):
 const shown = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
 /** The reason on the record whose write was read back. */
-export function mismatchReason(system: GuardedSystem, kind: WriteKind, mismatch: Mismatch): Reason {
+export function mismatchReason(name: string, kind: WriteKind, mismatch: Mismatch): Reason {
   return reason(
     'contract-mismatch',
-    `${SYSTEM_NAME[system]} did not keep "${mismatch.field}" of the first ${kind} of this run: sent ${shown(mismatch.sent)}, ` +
-      `read back ${shown(mismatch.found)}. A guess about ${SYSTEM_NAME[system]}'s API is wrong (run contactsync doctor); ` +
-      `${SYSTEM_NAME[system]} takes no more writes in this run.`,
+    `${name} did not keep "${mismatch.field}" of the first ${kind} of this run: sent ${shown(mismatch.sent)}, ` +
+      `read back ${shown(mismatch.found)}. A guess about ${name}'s API is wrong (run contactsync doctor); ` +
+      `${name} takes no more writes in this run.`,
     mismatch.field,
   );
 }
 
 /** The reason on a record whose write was read back and could not be found or read. */
-export function unreadableReason(system: GuardedSystem, kind: WriteKind, cause: string): Reason {
+export function unreadableReason(name: string, kind: WriteKind, cause: string): Reason {
   return reason(
     'contract-mismatch',
-    `${SYSTEM_NAME[system]} could not give back the first ${kind} of this run to check it (${cause}). ` +
-      `${SYSTEM_NAME[system]} takes no more writes in this run.`,
+    `${name} could not give back the first ${kind} of this run to check it (${cause}). ` +
+      `${name} takes no more writes in this run.`,
   );
 }
 
 /** The reason on every later record of a system that was stopped. */
-export function stoppedReason(system: GuardedSystem, cause: Reason): Reason {
+export function stoppedReason(name: string, cause: Reason): Reason {
   const field = cause.field === undefined ? '' : ` "${cause.field}"`;
   return reason(
     'contract-mismatch',
-    `Not written to ${SYSTEM_NAME[system]}: a write earlier in this run did not keep${field || ' what was sent'}, ` +
-      `so ${SYSTEM_NAME[system]} takes no more writes in this run (run contactsync doctor).`,
+    `Not written to ${name}: a write earlier in this run did not keep${field || ' what was sent'}, ` +
+      `so ${name} takes no more writes in this run (run contactsync doctor).`,
     ...(cause.field === undefined ? [] : [cause.field]),
   );
 }
@@ -123,6 +125,8 @@ export function stoppedReason(system: GuardedSystem, cause: Reason): Reason {
 export class ContractGuard {
   private readonly checked = new Set<string>();
   private readonly stops = new Map<GuardedSystem, Reason>();
+
+  constructor(private readonly names: GuardedNames) {}
 
   /** True until the first write of this kind to this system has been read back. */
   needsCheck(system: GuardedSystem, kind: WriteKind): boolean {
@@ -140,6 +144,6 @@ export class ContractGuard {
   /** The reason for a record that a stopped system will not take, or null while it takes writes. */
   stopped(system: GuardedSystem): Reason | null {
     const cause = this.stops.get(system);
-    return cause === undefined ? null : stoppedReason(system, cause);
+    return cause === undefined ? null : stoppedReason(this.names[system], cause);
   }
 }

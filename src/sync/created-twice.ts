@@ -24,19 +24,19 @@ export interface CreatedContactFacts {
   /** every contact contactsync created for the tenant's users, by any run */
   readonly created: readonly CreatedContact[];
   readonly settled: readonly SettledDispute[];
-  /** the targets, whose names the disputes' reasons give */
-  readonly targets: Targets;
 }
 
 /** The part of the planner's input this rule reads: the facts, and the contacts each target holds now. */
 interface CreatedTwiceInput {
+  /** the targets, whose names the disputes' reasons give */
+  readonly targets: Targets;
   readonly createdContacts?: CreatedContactFacts | undefined;
   readonly doc?: { readonly contacts: readonly { readonly id: string }[] } | null;
   readonly psa?: { readonly contacts: readonly { readonly id: number }[] } | null;
 }
 
-function createdTwiceReason(facts: CreatedContactFacts, role: ContactRole, ids: readonly string[]) {
-  const name = facts.targets[role]?.words.name ?? role;
+function createdTwiceReason(targets: Targets, role: ContactRole, ids: readonly string[]) {
+  const name = targets[role]?.words.name ?? role;
   return reason(
     'created-twice',
     `contactsync created ${ids.length} ${name} contacts for this user (${ids.join(', ')}), and all are still there; a person must choose the one to keep (the others are left as they are).`,
@@ -95,7 +95,7 @@ export function disputeContactsCreatedTwice(plan: Plan, input: CreatedTwiceInput
           outcome: 'disputed',
           doc: { kind: 'disputed', candidateIds: doc },
           psa: { kind: 'none', contactId: null },
-          reasons: [createdTwiceReason(facts, 'doc', doc)],
+          reasons: [createdTwiceReason(input.targets, 'doc', doc)],
           link: null,
         };
       const psa = twice(action, 'psa');
@@ -104,7 +104,7 @@ export function disputeContactsCreatedTwice(plan: Plan, input: CreatedTwiceInput
           ...action,
           outcome: 'disputed',
           psa: { kind: 'disputed', candidateIds: psa.map(Number) },
-          reasons: [...action.reasons, createdTwiceReason(facts, 'psa', psa)],
+          reasons: [...action.reasons, createdTwiceReason(input.targets, 'psa', psa)],
         };
       return action;
     }),

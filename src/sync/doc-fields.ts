@@ -1,67 +1,19 @@
-import type {
-  DocContact,
-  DocContactFields,
-  DocContactPatch,
-  DocEmail,
-  DocLocation,
-  DocPhone,
-} from '../domain/doc-contact.ts';
+import type { DocContact, DocContactFields, DocContactPatch, DocEmail, DocPhone } from '../domain/doc-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
-import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.ts';
+import type { NormalizedUser } from '../domain/normalized-user.ts';
 import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { foldName } from '../normalize/name.ts';
-import { itgluePhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
+import type { DocFieldContext, DocFieldsPlan, PrimaryPhone } from './doc-field-context.ts';
+import { choosePhones, describePhones, docPhoneValue, MOBILE_PHONE_LABEL, OFFICE_PHONE_LABEL } from './doc-phones.ts';
+import { sameEntries, trimmed } from './trimmed-list.ts';
+
+export type { DocFieldContext, DocFieldsPlan, PrimaryPhone, ReplacementPhone } from './doc-field-context.ts';
+export { trimmed } from './trimmed-list.ts';
 
 const PRIMARY_EMAIL_LABEL = 'Work';
 const ALIAS_EMAIL_LABEL = 'Alias';
-const OFFICE_PHONE_LABEL = 'Work';
-const MOBILE_PHONE_LABEL = 'Mobile';
-
-/** A phone written when Microsoft 365 has none, from the `blankReplacement` setting. */
-export interface ReplacementPhone {
-  readonly key: string;
-  readonly digits: string;
-  /** what BMS receives: E.164 when the number is valid, else the literal as configured */
-  readonly psaValue: string;
-}
-
-/** What the IT Glue leg needs to know about the tenant, resolved once per plan. */
-export interface DocFieldContext {
-  readonly settings: Settings;
-  readonly locationsById: ReadonlyMap<string, DocLocation>;
-  readonly locationsByName: ReadonlyMap<string, DocLocation>;
-  /** the default location (named by the setting, else the primary), or null with the reason in `defaultLocationProblem` */
-  readonly defaultLocation: DocLocation | null;
-  readonly newContactTypeId: string | null;
-  readonly replacementPhone: ReplacementPhone | null;
-  /** the calling code of the tenant's region: phones of that country are written in their national form */
-  readonly callingCode: string;
-  /** the tenant's region, for reading back the national form of a phone contactsync wrote */
-  readonly region: string;
-  /** the longest name or title IT Glue takes */
-  readonly textLimit: number;
-}
-
-/** The primary phone of the planned contact, in the form BMS receives. */
-export interface PrimaryPhone {
-  readonly key: string;
-  readonly psaValue: string;
-}
-
-export interface DocFieldsPlan {
-  /** the complete state of the mapped attributes after the write */
-  readonly fields: DocContactFields;
-  /** only the attributes that change (empty when nothing does) */
-  readonly patch: DocContactPatch;
-  readonly diffs: readonly FieldDiff[];
-  readonly primaryEmail: string;
-  readonly primaryPhone: PrimaryPhone | null;
-  readonly ownedEmails: readonly string[];
-  readonly ownedPhones: readonly OwnedPhone[];
-  readonly notes: readonly Reason[];
-}
 
 const NONE: readonly never[] = [];
 
@@ -72,19 +24,6 @@ export function clip(value: string | null, limit: number): string | null {
   const last = cut.charCodeAt(cut.length - 1);
   if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
   return cut.trimEnd();
-}
-
-/**
- * The list in an array of exactly its length. A plan keeps a tenant's worth of small lists, and a list grown by `push`
- * reserves room for sixteen entries: a list the plan keeps is trimmed once it is complete.
- */
-export function trimmed<T>(list: T[]): T[] {
-  return list.length === 0 ? list : list.slice();
-}
-
-/** True when `next` holds the very entries of `current`, in order: entries are copied only when they change. */
-function sameEntries<T>(current: readonly T[], next: readonly T[]): boolean {
-  return current.length === next.length && current.every((entry, i) => entry === next[i]);
 }
 
 /** Microsoft's value, unless it is blank and blank values must not erase what is there. */
@@ -135,146 +74,6 @@ function chooseEmails(
   return { emails: changed ? trimmed(emails) : emails, keys, primary, owned: trimmed(owned.sort()), changed };
 }
 
-interface WantedPhone {
-  readonly phone: NormalizedPhone;
-  readonly label: string;
-}
-
-function choosePhones(
-  user: NormalizedUser,
-  existing: readonly DocPhone[],
-  link: Link | null,
-  context: DocFieldContext,
-) {
-  const { settings } = context;
-  const office: WantedPhone | null =
-    user.officePhone === null ? null : { phone: user.officePhone, label: OFFICE_PHONE_LABEL };
-  const mobile: WantedPhone | null =
-    user.mobilePhone === null ? null : { phone: user.mobilePhone, label: MOBILE_PHONE_LABEL };
-  const wanted: WantedPhone[] = [];
-  if (office !== null) wanted.push(office);
-  if (mobile !== null) wanted.push(mobile);
-  const previouslyOwned = link?.ownedPhones ?? [];
-  const isWanted = (key: string): boolean => wanted.some((w) => w.phone.e164 === key);
-
-  // Stored digits are compared in E.164. Digits equal to a wanted number's, with or without the region's calling
-  // code in front, are that number (national significant numbers never start with a trunk prefix); digits that are
-  // a wanted number's E.164 are what contactsync wrote. A phone added by hand is parsed only when its last digits
-  // say it could be a wanted number; otherwise its digits are its key (it is kept as it is either way).
-  const callingCode = existing.length === 0 ? '' : regionCallingCode(user.phoneRegion);
-  const keys: string[] = [];
-  const keyOf = (phone: DocPhone): string => {
-    const national = callingCode + phone.value;
-    for (const w of wanted)
-      if (phone.value === w.phone.digits || phone.value === w.phone.national || national === w.phone.digits)
-        return w.phone.e164;
-    const international = `+${phone.value}`;
-    for (const p of previouslyOwned) if (p.key === phone.value || p.key === international) return p.key;
-    // A phone contactsync wrote in its national form (a placeholder such as the tenant's main number) reads back so.
-    if (previouslyOwned.length > 0) {
-      const inRegion = storedPhoneKey(phone.value, context.region);
-      for (const p of previouslyOwned) if (p.key === inRegion) return p.key;
-    }
-    const couldBeWanted = wanted.some((w) => phone.value.length >= 6 && w.phone.digits.endsWith(phone.value.slice(-6)));
-    return couldBeWanted ? storedPhoneKey(phone.value, user.phoneRegion) : phone.value;
-  };
-
-  const kept: DocPhone[] = [];
-  const ownedPhones: OwnedPhone[] = [];
-  // A placeholder written earlier is kept where it stands if it is still needed, so that nothing moves needlessly.
-  let placeholder: { phone: DocPhone; key: string; at: number } | null = null;
-  const seen: string[] = [];
-  const existingKeys: string[] = [];
-  for (const phone of existing) {
-    const key = keyOf(phone);
-    existingKeys.push(key);
-    if (seen.includes(key)) continue;
-    seen.push(key);
-    const mine = previouslyOwned.find((p) => p.key === key);
-    if (mine !== undefined && !isWanted(key)) {
-      if (mine.placeholder) {
-        placeholder = { phone, key, at: kept.length };
-        continue;
-      }
-      // Blank (or invalid) in Microsoft 365 never erases the phone written before, when the setting says so.
-      const keep = settings.blankNeverOverwrites && !wanted.some((w) => w.label === mine.label);
-      if (!keep) continue;
-      ownedPhones.push(mine);
-    }
-    kept.push(phone);
-    keys.push(key);
-  }
-  for (const w of wanted) {
-    ownedPhones.push({ key: w.phone.e164, label: w.label, placeholder: false });
-    if (!seen.includes(w.phone.e164)) {
-      seen.push(w.phone.e164);
-      kept.push({
-        value: itgluePhoneValue(w.phone, context.callingCode),
-        extension: w.phone.extension,
-        primary: false,
-        label: w.label,
-      });
-      keys.push(w.phone.e164);
-    }
-  }
-
-  const microsoftPrimary = settings.phones.setPrimary
-    ? settings.phones.primaryType === 'office'
-      ? (office ?? mobile)
-      : (mobile ?? office)
-    : null;
-  let primaryKey: string | null = microsoftPrimary?.phone.e164 ?? null;
-  if (primaryKey === null) {
-    const existingPrimary = kept.findIndex((phone) => phone.primary);
-    if (existingPrimary >= 0) primaryKey = keys[existingPrimary]!;
-  }
-  const replacement = context.replacementPhone;
-  // The placeholder is for the targets that require a phone: IT Glue gets it only when the setting says everywhere.
-  // One written there before is left where it stands (nothing the contact holds goes without a rule).
-  const replaced = primaryKey === null && replacement !== null;
-  if (replaced && (placeholder?.key === replacement.key || settings.phones.blankReplacementEverywhere)) {
-    primaryKey = replacement.key;
-    if (placeholder?.key === replacement.key) {
-      kept.splice(placeholder.at, 0, placeholder.phone);
-      keys.splice(placeholder.at, 0, placeholder.key);
-    } else {
-      kept.push({ value: replacement.digits, extension: null, primary: true, label: OFFICE_PHONE_LABEL });
-      keys.push(replacement.key);
-    }
-    ownedPhones.push({ key: replacement.key, label: OFFICE_PHONE_LABEL, placeholder: true });
-  }
-  const phones = kept.map((phone, i) =>
-    phone.primary === (keys[i] === primaryKey) ? phone : { ...phone, primary: keys[i] === primaryKey },
-  );
-
-  let primaryPhone: PrimaryPhone | null =
-    replaced && primaryKey === null ? { key: replacement.key, psaValue: replacement.psaValue } : null;
-  if (primaryKey !== null) {
-    const fromMicrosoft = wanted.find((w) => w.phone.e164 === primaryKey);
-    if (fromMicrosoft !== undefined) {
-      const { e164, extension } = fromMicrosoft.phone;
-      primaryPhone = { key: primaryKey, psaValue: extension === null ? e164 : `${e164} x${extension}` };
-    } else if (replacement !== null && replacement.key === primaryKey) {
-      primaryPhone = { key: primaryKey, psaValue: replacement.psaValue };
-    } else {
-      // A phone added by hand: BMS gets its E.164 form when it is a valid number.
-      primaryPhone = {
-        key: primaryKey,
-        psaValue: primaryKey.startsWith('+') ? primaryKey : storedPhoneKey(primaryKey, user.phoneRegion),
-      };
-    }
-  }
-  ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return {
-    phones,
-    keys,
-    existingKeys,
-    primaryPhone,
-    ownedPhones: trimmed(ownedPhones),
-    changed: !sameEntries(existing, phones),
-  };
-}
-
 function chooseLocation(user: NormalizedUser, current: string | null, context: DocFieldContext): string | null {
   const currentExists = current !== null && context.locationsById.has(current);
   if (context.settings.location.strategy === 'officeLocation' && user.officeLocation !== null) {
@@ -289,16 +88,6 @@ function chooseLocation(user: NormalizedUser, current: string | null, context: D
 function describeEmails(emails: readonly DocEmail[], keys: readonly string[]): string {
   return emails
     .map((e, i) => `${keys[i]} (${e.label}${e.primary ? ', primary' : ''})`)
-    .sort()
-    .join('; ');
-}
-
-function describePhones(phones: readonly DocPhone[], keys: readonly string[]): string {
-  return phones
-    .map(
-      (p, i) =>
-        `${keys[i]}${p.extension === null ? '' : ` x${p.extension}`} (${p.label}${p.primary ? ', primary' : ''})`,
-    )
     .sort()
     .join('; ');
 }
@@ -338,7 +127,7 @@ function locationName(id: string | null, context: Pick<DocFieldContext, 'locatio
 }
 
 /**
- * The mapped IT Glue attributes of a user's contact: Microsoft's values merged into what the contact has, keeping
+ * The mapped documentation attributes of a user's contact: Microsoft's values merged into what the contact has, keeping
  * everything a person added (notes, flags, hand-added emails and phones) and only ever replacing what contactsync
  * wrote itself.
  */
@@ -424,14 +213,18 @@ export function planDocFields(
   };
 }
 
-/** What the technician is told about the mapped fields: names cut to IT Glue's limit, no location to give. */
+/** What the technician is told about the mapped fields: names cut to the platform's limit, no location to give. */
 function fieldNotes(user: NormalizedUser, locationId: string | null, context: DocFieldContext): readonly Reason[] {
   const limit = context.textLimit;
   let notes: Reason[] | null = null;
   const shortened = (field: string, value: string | null): void => {
     if (value !== null && value.length > limit) {
       (notes ??= []).push(
-        reason('shortened', `${field} is longer than IT Glue takes (${limit} characters): it is shortened.`, field),
+        reason(
+          'shortened',
+          `${field} is longer than ${context.words.name} takes (${limit} characters): it is shortened.`,
+          field,
+        ),
       );
     }
   };
@@ -441,17 +234,17 @@ function fieldNotes(user: NormalizedUser, locationId: string | null, context: Do
     shortened('title', user.title);
   }
   if (locationId === null) {
-    const { settings } = context;
+    const { settings, words } = context;
     (notes ??= []).push(
       settings.location.default === null
         ? reason(
             'no-location',
-            'The IT Glue organization has no primary location to use as the default.',
+            `The ${words.name} ${words.customer} has no primary ${words.place} to use as the default.`,
             'location-id',
           )
         : reason(
             'no-location',
-            `The IT Glue organization has no location named "${settings.location.default}" (setting location.default).`,
+            `The ${words.name} ${words.customer} has no ${words.place} named "${settings.location.default}" (setting location.default).`,
             'location-id',
           ),
     );
@@ -494,14 +287,15 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
       : (user.mobilePhone ?? office)
     : null;
   const replacement = microsoftPrimary === null ? context.replacementPhone : null;
-  // The placeholder goes to IT Glue only when the setting says everywhere; BMS, which requires a phone, always gets it.
+  // The placeholder goes to the documentation platform only when the setting says everywhere; the PSA, which requires a
+  // phone, always gets it.
   const docReplacement = settings.phones.blankReplacementEverywhere ? replacement : null;
   const primaryKey = microsoftPrimary?.e164 ?? docReplacement?.key ?? null;
   const phones = present<DocPhone>(
     office === null
       ? null
       : {
-          value: itgluePhoneValue(office, context.callingCode),
+          value: docPhoneValue(office, context.callingCode),
           extension: office.extension,
           primary: office.e164 === primaryKey,
           label: OFFICE_PHONE_LABEL,
@@ -509,7 +303,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     mobile === null
       ? null
       : {
-          value: itgluePhoneValue(mobile, context.callingCode),
+          value: docPhoneValue(mobile, context.callingCode),
           extension: mobile.extension,
           primary: mobile.e164 === primaryKey,
           label: MOBILE_PHONE_LABEL,
@@ -525,7 +319,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
   );
   if (ownedPhones.length > 1) ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-  // BMS gets the first of Microsoft's phones with the primary number (with its extension), else the replacement.
+  // The PSA gets the first of Microsoft's phones with the primary number (with its extension), else the replacement.
   const primarySource =
     office !== null && office.e164 === primaryKey
       ? office

@@ -1,33 +1,7 @@
 import type { FieldDiff } from '../domain/plan.ts';
+import { presentTargets, type TargetProfile, type Targets } from '../domain/target-profile.ts';
 
-/** The systems a field change belongs to, as a technician names them. */
-const SYSTEM_NAMES = { itglue: 'IT Glue', bms: 'BMS' } as const;
-
-/** IT Glue's attributes and BMS's fields in words. */
-const LABELS: Readonly<Record<'itglue' | 'bms', Readonly<Record<string, string>>>> = {
-  itglue: {
-    'first-name': 'First name',
-    'last-name': 'Last name',
-    title: 'Title',
-    'contact-type-id': 'Contact type',
-    'location-id': 'Location',
-    'contact-emails': 'Emails',
-    'contact-phones': 'Phones',
-  },
-  bms: {
-    firstName: 'First name',
-    lastName: 'Last name',
-    jobTitle: 'Job title',
-    emailAddress: 'Email',
-    emailTypeId: 'Email type',
-    phoneNumber: 'Phone',
-    phoneTypeId: 'Phone type',
-    locationId: 'Location',
-    isActive: 'Active',
-  },
-};
-
-/** The names behind the ids a change may hold: IT Glue contact types; BMS email and phone types and locations. */
+/** The names behind the ids a change may hold: documentation contact types; PSA email and phone types and locations. */
 export interface DiffNames {
   readonly contactTypes: ReadonlyMap<string, string>;
   readonly emailTypes: ReadonlyMap<string, string>;
@@ -61,28 +35,40 @@ function nameOf(names: ReadonlyMap<string, string>, value: string | null): strin
   return value === null ? null : (names.get(value) ?? value);
 }
 
-/** The change with its system, and with names where it held ids (BMS's email type 1 is "Work"). */
-export function namedDiff(system: 'itglue' | 'bms', diff: FieldDiff, names: DiffNames): FieldDiff {
-  const rename = (lookup: ReadonlyMap<string, string>): FieldDiff => ({
-    system,
-    field: diff.field,
-    old: nameOf(lookup, diff.old),
-    new: nameOf(lookup, diff.new),
-  });
-  if (system === 'itglue' && diff.field === 'contact-type-id') return rename(names.contactTypes);
-  if (system === 'bms' && diff.field === 'emailTypeId') return rename(names.emailTypes);
-  if (system === 'bms' && diff.field === 'phoneTypeId') return rename(names.phoneTypes);
-  if (system === 'bms' && diff.field === 'locationId') return rename(names.psaLocations);
-  if (system === 'bms' && diff.field === 'isActive') {
+/** The ids a target's change may hold, by field, and the names they stand for. */
+function lookupOf(
+  target: Pick<TargetProfile, 'role'>,
+  field: string,
+  names: DiffNames,
+): ReadonlyMap<string, string> | null {
+  if (target.role === 'documentation') return field === 'contact-type-id' ? names.contactTypes : null;
+  if (field === 'emailTypeId') return names.emailTypes;
+  if (field === 'phoneTypeId') return names.phoneTypes;
+  if (field === 'locationId') return names.psaLocations;
+  return null;
+}
+
+/** The change with its target, and with names where it held ids (the PSA's email type 1 is "Work"). */
+export function namedDiff(target: Pick<TargetProfile, 'id' | 'role'>, diff: FieldDiff, names: DiffNames): FieldDiff {
+  const system = target.id;
+  const lookup = lookupOf(target, diff.field, names);
+  if (lookup !== null)
+    return { system, field: diff.field, old: nameOf(lookup, diff.old), new: nameOf(lookup, diff.new) };
+  if (target.role === 'psa' && diff.field === 'isActive') {
     return { system, field: diff.field, old: yesNo(diff.old), new: yesNo(diff.new) };
   }
   return { system, ...diff };
 }
 
-/** "BMS · Email type" or "Phones": the field in words, with its system when the change carries one. */
-export function fieldLabel(diff: FieldDiff): string {
+/**
+ * "<PSA> · Email type" or "Phones": the field in words, with its target's name when the change carries one. A change of
+ * a target the installation no longer has is shown by the target's id.
+ */
+export function fieldLabel(diff: FieldDiff, targets: Targets): string {
   if (diff.system === undefined) return diff.field;
-  return `${SYSTEM_NAMES[diff.system]} · ${LABELS[diff.system][diff.field] ?? diff.field}`;
+  const target = presentTargets(targets).find((t) => t.id === diff.system);
+  if (target === undefined) return `${diff.system} · ${diff.field}`;
+  return `${target.words.name} · ${target.fieldLabels[diff.field] ?? diff.field}`;
 }
 
 /** A side of a change as shown: ∅ for nothing, whether the field was absent or an empty list (a contact with no email). */
@@ -90,7 +76,7 @@ export function shownValue(value: string | null): string {
   return value === null || value === '' ? '∅' : value;
 }
 
-/** "BMS · Email type: ∅ → Work": one change as a technician reads it. */
-export function describeDiff(diff: FieldDiff): string {
-  return `${fieldLabel(diff)}: ${shownValue(diff.old)} → ${shownValue(diff.new)}`;
+/** "<PSA> · Email type: ∅ → Work": one change as a technician reads it. */
+export function describeDiff(diff: FieldDiff, targets: Targets): string {
+  return `${fieldLabel(diff, targets)}: ${shownValue(diff.old)} → ${shownValue(diff.new)}`;
 }

@@ -14,8 +14,8 @@ function joined(first: string | null, last: string | null): string | null {
 }
 
 /**
- * A user gone from the directory, named from what their link last knew: the IT Glue contact's name and primary email,
- * else the BMS fields as last written, else the BMS contact. A person approving the contact's inactivation sees who.
+ * A user gone from the directory, named from what their link last knew: the documentation contact's name and primary
+ * email, else the PSA fields as last written, else the PSA contact. A person approving the contact's inactivation sees who.
  */
 export function formerName(link: Link, doc: DocContact | null, psa: PsaContact | null): FormerName {
   const docEmail = doc === null ? null : (doc.emails.find((email) => email.primary) ?? doc.emails[0] ?? null);

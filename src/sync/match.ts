@@ -34,7 +34,7 @@ const usernameKeys = (user: NormalizedUser): MatchKeys => user.userPrincipalName
 const nameKeys = (user: NormalizedUser): MatchKeys => user.nameKey;
 
 /**
- * Matches each user to at most one IT Glue contact of the organization by the rules of DESIGN.md, in order:
+ * Matches each user to at most one documentation contact of the customer by the rules of DESIGN.md, in order:
  * link (the Entra object id already linked), alias (any mailbox address equals any email of the contact),
  * username (the UPN equals any email of the contact), name (first + last name folded).
  * The result is aligned with `input.users`; a matched contact comes with the comparison keys of its emails.

@@ -1,45 +1,52 @@
 import type { Link } from '../domain/link.ts';
 import type { PlannedAction } from '../domain/plan.ts';
 
+/**
+ * The documentation contact id of a link in an installation without a documentation platform: the link ties the user
+ * to its PSA contact alone.
+ */
+export const NO_DOC_CONTACT = '';
+
 /** The ids of records the apply step created for an action. */
 export interface CreatedIds {
+  /** `NO_DOC_CONTACT` when the installation has no documentation platform */
   readonly docContactId: string | null;
   readonly psaContactId: number | null;
 }
 
 /**
  * The link a user has once its action is applied: the contact ids (created or matched), what contactsync now owns
- * on the IT Glue contact, and the BMS fields as written. Null when the action leaves no link.
+ * on the documentation contact, and the PSA fields as written. Null when the action leaves no link.
  */
 export function nextLink(action: PlannedAction, previous: Link | null, created: CreatedIds): Link | null {
   if (action.link === null) return previous;
-  const { doc: itglue, psa: bms } = action;
+  const { doc, psa } = action;
   const docContactId =
-    itglue.kind === 'create'
+    doc.kind === 'create'
       ? created.docContactId
-      : itglue.kind === 'update' ||
-          itglue.kind === 'unchanged' ||
-          itglue.kind === 'inactivate' ||
-          itglue.kind === 'mirrored'
-        ? itglue.contactId
-        : itglue.kind === 'none'
-          ? itglue.contactId
-          : null;
-  if (docContactId === null) return previous;
+      : doc.kind === 'update' ||
+          doc.kind === 'unchanged' ||
+          doc.kind === 'inactivate' ||
+          doc.kind === 'mirrored' ||
+          doc.kind === 'none'
+        ? doc.contactId
+        : null;
+  if (docContactId === null)
+    return created.docContactId === NO_DOC_CONTACT ? psaOnlyLink(action, previous, created) : previous;
   let psaContactId = previous?.psaContactId ?? null;
   let psaPushed = previous?.psaPushed ?? null;
-  switch (bms.kind) {
+  switch (psa.kind) {
     case 'create':
       psaContactId = created.psaContactId;
-      psaPushed = bms.fields;
+      psaPushed = psa.fields;
       break;
     case 'link':
     case 'update':
-      psaContactId = bms.contactId;
-      psaPushed = bms.fields;
+      psaContactId = psa.contactId;
+      psaPushed = psa.fields;
       break;
     case 'unchanged':
-      if (bms.remember !== undefined) psaPushed = bms.remember;
+      if (psa.remember !== undefined) psaPushed = psa.remember;
       break;
     case 'inactivate':
       psaPushed = psaPushed === null ? null : { ...psaPushed, isActive: false };
@@ -56,7 +63,13 @@ export function nextLink(action: PlannedAction, previous: Link | null, created: 
     ownedEmails: action.link.ownedEmails,
     ownedPhones: action.link.ownedPhones,
     psaPushed,
-    // A BMS contact a person chose stays theirs while the sync keeps it; another contact is the sync's own choice.
+    // A PSA contact a person chose stays theirs while the sync keeps it; another contact is the sync's own choice.
     psaOrigin: psaContactId !== null && psaContactId === previous?.psaContactId ? (previous.psaOrigin ?? null) : null,
   };
+}
+
+/** The link of a user written to the PSA alone: none until the user has a PSA contact. */
+function psaOnlyLink(action: PlannedAction, previous: Link | null, created: CreatedIds): Link | null {
+  const next = nextLink({ ...action, doc: { kind: 'unchanged', contactId: NO_DOC_CONTACT } }, previous, created);
+  return next?.psaContactId === null ? previous : next;
 }

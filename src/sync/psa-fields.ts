@@ -3,18 +3,25 @@ import type { PsaContact, PsaContactFields, PsaLocation } from '../domain/psa-co
 import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
+import type { TargetProfile, TargetWords } from '../domain/target-profile.ts';
 import { foldName, normalizeName } from '../normalize/name.ts';
-import { clip, trimmed, type DocFieldsPlan } from './doc-fields.ts';
+import type { DocFieldsPlan } from './doc-field-context.ts';
+import { clip } from './doc-fields.ts';
+import { trimmed } from './trimmed-list.ts';
 
-/** What the BMS leg needs to know about the account, resolved once per plan. */
+/** What the PSA leg needs to know about the customer, resolved once per plan. */
 export interface PsaFieldContext {
   readonly settings: Settings;
+  /** the PSA: its name, what it calls a customer and a place, the fields it requires */
+  readonly target: TargetProfile;
+  /** how the documentation platform names things; null when the PSA is written alone */
+  readonly docWords: TargetWords | null;
   readonly docLocationsById: ReadonlyMap<string, DocLocation>;
   readonly locationsByName: ReadonlyMap<string, PsaLocation>;
   readonly mainLocation: PsaLocation | null;
   readonly emailTypeId: number | null;
   readonly phoneTypeId: number | null;
-  /** the longest name or job title BMS takes */
+  /** the longest name or job title the PSA takes */
   readonly textLimit: number;
 }
 
@@ -22,51 +29,72 @@ export type PsaFieldsPlan =
   | { readonly ok: true; readonly fields: PsaContactFields }
   | { readonly ok: false; readonly reasons: readonly Reason[] };
 
+/** How the PSA names one of its required fields ("primary phone"); the field's own name when it has no label. */
+function requiredLabel(target: TargetProfile, field: keyof PsaContactFields): string {
+  return target.requiredFields.find((required) => required.field === field)?.label ?? field;
+}
+
+/** Why a contact without a location is held: the setting that names the default, and where it was looked for. */
+function noLocation(context: PsaFieldContext): Reason {
+  const named = context.settings.location.default;
+  const { words } = context.target;
+  const label = requiredLabel(context.target, 'locationId');
+  const doc = context.docWords;
+  // The default location comes from a setting: the reason says which, so that the fix is where the cause is.
+  const why =
+    doc === null
+      ? named === null
+        ? `${words.name} requires a ${label}: the ${words.customer} has no main ${words.place} to default to (setting location.default).`
+        : `${words.name} requires a ${label}: the ${words.customer} has no ${words.place} named "${named}" (setting location.default).`
+      : named === null
+        ? `The ${doc.name} contact has no ${doc.place}, and ${words.name} requires one: the ${doc.customer} has no primary ${doc.place} to default to (setting location.default).`
+        : `The ${doc.name} contact has no ${doc.place}, and ${words.name} requires one: the ${doc.customer} has no ${doc.place} named "${named}" (setting location.default).`;
+  return reason('no-location', why, 'locationId');
+}
+
 /**
- * The BMS contact that the IT Glue contact becomes. BMS refuses a contact without a first name, a primary email,
- * a primary phone (each with its type) or a location, so a contact that lacks one is held, with the reasons.
+ * The PSA contact that the documentation contact becomes. The PSA refuses a contact without one of its required
+ * fields (the profile names them: a first name, a primary email, a primary phone, each with its type, a location), so
+ * a contact that lacks one is held, with the reasons.
  */
 export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): PsaFieldsPlan {
   const reasons: Reason[] = [];
   const { fields } = doc;
-  // An IT Glue contact keeps its own names where Microsoft 365 has none: they reach BMS cleaned as Microsoft's are.
+  const { words } = context.target;
+  // A documentation contact keeps its own names where Microsoft 365 has none: they reach the PSA cleaned as
+  // Microsoft's are.
   const firstName = normalizeName(fields.firstName);
   if (firstName === null) {
     reasons.push(
-      reason('no-first-name', 'Microsoft 365 has no first name for this user, and BMS requires one.', 'firstName'),
+      reason(
+        'no-first-name',
+        `Microsoft 365 has no ${requiredLabel(context.target, 'firstName')} for this user, and ${words.name} requires one.`,
+        'firstName',
+      ),
     );
   }
   if (doc.primaryPhone === null) {
     reasons.push(
       reason(
         'no-primary-phone',
-        'No primary phone: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.',
+        `No ${requiredLabel(context.target, 'phoneNumber')}: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.`,
         'phoneNumber',
       ),
     );
   }
   let locationId: number | null = null;
   if (fields.locationId === null) {
-    // The default location comes from a setting: the reason says which, so that the fix is where the cause is.
-    const named = context.settings.location.default;
-    reasons.push(
-      reason(
-        'no-location',
-        named === null
-          ? 'The IT Glue contact has no location, and BMS requires one: the organization has no primary location to default to (setting location.default).'
-          : `The IT Glue contact has no location, and BMS requires one: the organization has no location named "${named}" (setting location.default).`,
-        'locationId',
-      ),
-    );
+    reasons.push(noLocation(context));
   } else {
     const docLocation = context.docLocationsById.get(fields.locationId);
     const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));
     locationId = (byName ?? context.mainLocation)?.id ?? null;
     if (locationId === null) {
+      const source = context.docWords ?? words;
       reasons.push(
         reason(
           'no-psa-location',
-          "The BMS account has no location with the IT Glue location's name and no main location.",
+          `The ${words.name} ${words.customer} has no ${words.place} with the ${source.name} ${source.place}'s name and no main ${words.place}.`,
           'locationId',
         ),
       );
@@ -76,7 +104,7 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
     reasons.push(
       reason(
         'unknown-email-type',
-        `BMS has no email type named "${context.settings.psa.emailType}" (setting psa.emailType).`,
+        `${words.name} has no email type named "${context.settings.psa.emailType}" (setting psa.emailType).`,
         'emailTypeId',
       ),
     );
@@ -85,7 +113,7 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
     reasons.push(
       reason(
         'unknown-phone-type',
-        `BMS has no phone type named "${context.settings.psa.phoneType}" (setting psa.phoneType).`,
+        `${words.name} has no phone type named "${context.settings.psa.phoneType}" (setting psa.phoneType).`,
         'phoneTypeId',
       ),
     );
@@ -129,7 +157,7 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'isActive',
 ];
 
-/** The fields BMS's contact list does not give: only the single read of a contact has them. */
+/** The fields the PSA's contact list does not give: only the single read of a contact has them. */
 const UNLISTED: ReadonlySet<string> = new Set<keyof PsaContactFields>(['emailTypeId', 'phoneNumber', 'phoneTypeId']);
 
 /**
@@ -143,13 +171,15 @@ export function differsOnlyUnlisted(current: PsaContact, diffs: readonly FieldDi
   );
 }
 
-/** True when two sets of BMS fields are the same, field by field. */
+/** True when two sets of PSA fields are the same, field by field. */
 export function samePsaFields(a: PsaContactFields | null, b: PsaContactFields): boolean {
   return a !== null && FIELD_ORDER.every((field) => a[field] === b[field]);
 }
 
-/** The old value of a field BMS's contact list does not give, shown in place of ∅. */
-export const NOT_LISTED = '(not in BMS’s list)';
+/** The old value of a field the PSA's contact list does not give, shown in place of ∅. */
+export function notListed(psaName: string): string {
+  return `(not in ${psaName}’s list)`;
+}
 
 function show(value: string | number | boolean | null | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
@@ -162,7 +192,7 @@ export interface PsaFieldsDiff {
 }
 
 /**
- * Field-by-field comparison with an existing BMS contact. Fields BMS's listings do not report (phone, types) are
+ * Field-by-field comparison with an existing PSA contact. Fields the PSA's listings do not report (phone, types) are
  * compared with what contactsync last wrote; when that is unknown too, they are written.
  */
 export function diffPsaContact(
@@ -170,6 +200,8 @@ export function diffPsaContact(
   pushed: PsaContactFields | null,
   desired: PsaContactFields,
   blankNeverOverwrites: boolean,
+  /** the PSA's name, for the fields its listing does not give */
+  psaName: string,
 ): PsaFieldsDiff {
   const known: Record<keyof PsaContactFields, string | number | boolean | null | undefined> = {
     firstName: current.firstName,
@@ -191,9 +223,9 @@ export function diffPsaContact(
   for (const field of FIELD_ORDER) {
     const old = show(known[field]);
     const next = show(fields[field]);
-    // BMS's contact list carries no phone or types: before contactsync has written them, what BMS holds is unknown,
+    // The PSA's contact list carries no phone or types: before contactsync has written them, what it holds is unknown,
     // which is not the same as empty.
-    if (old !== next) diffs.push({ field, old: known[field] === undefined ? NOT_LISTED : old, new: next });
+    if (old !== next) diffs.push({ field, old: known[field] === undefined ? notListed(psaName) : old, new: next });
   }
   return { fields, diffs: trimmed(diffs) };
 }

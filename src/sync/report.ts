@@ -1,9 +1,9 @@
 import type { DocAction, PlannedAction, PsaAction } from '../domain/plan.ts';
 import { contactIdKey, type Targets } from '../domain/target-profile.ts';
 
-/** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each system. */
-export type ItGlueReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'failed' | 'none';
-export type BmsReport =
+/** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each target. */
+export type DocReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'failed' | 'none';
+export type PsaReport =
   | 'created'
   | 'linked'
   | 'updated'
@@ -15,7 +15,7 @@ export type BmsReport =
   | 'failed'
   | 'none';
 
-export function itglueReport(action: DocAction): ItGlueReport {
+export function docReportOf(action: DocAction): DocReport {
   switch (action.kind) {
     case 'create':
       return 'created';
@@ -32,7 +32,7 @@ export function itglueReport(action: DocAction): ItGlueReport {
   }
 }
 
-export function bmsReport(action: PsaAction): BmsReport {
+export function psaReportOf(action: PsaAction): PsaReport {
   switch (action.kind) {
     case 'create':
       return 'created';
@@ -47,8 +47,8 @@ export function bmsReport(action: PsaAction): BmsReport {
   }
 }
 
-/** The IT Glue contact an action concerns, when it names one. */
-export function itglueContactOf(action: PlannedAction): string | null {
+/** The documentation contact an action concerns, when it names one. */
+export function docContactOf(action: PlannedAction): string | null {
   const doc = action.doc;
   return doc.kind === 'update' || doc.kind === 'unchanged' || doc.kind === 'inactivate' || doc.kind === 'mirrored'
     ? doc.contactId
@@ -57,7 +57,8 @@ export function itglueContactOf(action: PlannedAction): string | null {
       : null;
 }
 
-export function bmsContactOf(action: PlannedAction): number | null {
+/** The PSA contact an action concerns, when it names one. */
+export function psaContactOf(action: PlannedAction): number | null {
   const psa = action.psa;
   return psa.kind === 'link' || psa.kind === 'update' || psa.kind === 'unchanged' || psa.kind === 'inactivate'
     ? psa.contactId

@@ -1,11 +1,13 @@
 import type { Reason } from '../domain/reason.ts';
+import type { TargetProfile } from '../domain/target-profile.ts';
 
-/** The reason codes of a leaver's inactivation that waits for approval, one per system it would write. */
-export const WAITING_BMS = 'leaver-waiting-bms';
-export const WAITING_ITGLUE = 'leaver-waiting-itglue';
+/** The reason code of a leaver's write that waits for approval, one per target it would write: `leaver-waiting-<id>`. */
+export function waitingCode(target: Pick<TargetProfile, 'id'>): string {
+  return `leaver-waiting-${target.id}`;
+}
 
 /**
- * What a result's IT Glue or BMS column says. The stored value is the report's (`none`, `create`, ...) and stays so;
+ * What a result's column for one target says. The stored value is the report's (`none`, `create`, ...) and stays so;
  * a row waiting for approval names what approving will do, where the report can only say that nothing happened yet.
  */
 export function systemColumn(
@@ -15,10 +17,10 @@ export function systemColumn(
     readonly psa: string;
     readonly reasons: readonly Reason[];
   },
-  system: 'itglue' | 'bms',
+  target: Pick<TargetProfile, 'id' | 'role' | 'leaver'>,
 ): string {
-  const code = system === 'itglue' ? WAITING_ITGLUE : WAITING_BMS;
+  const code = waitingCode(target);
   if (user.outcome === 'pending-approval' && user.reasons.some((r) => r.code === code))
-    return system === 'itglue' ? 'leaver type on approval' : 'inactivate on approval';
-  return system === 'itglue' ? user.doc : user.psa;
+    return target.leaver === 'leaver-type' ? 'leaver type on approval' : 'inactivate on approval';
+  return target.role === 'documentation' ? user.doc : user.psa;
 }

@@ -8,10 +8,10 @@ import {
   offlineAuthorityMetadata,
 } from '../connectors/graph/msal-network.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
-import { html } from './html.ts';
+import { html } from '../html.ts';
 import { checkIdToken, publicKeyOf, type IdTokenCheck, type IdTokenClaims } from './id-token.ts';
-import { isMicrosoftLogin, MICROSOFT_LOGIN_PREFIX } from './microsoft-logins.ts';
-import { newToken, tokenDigest } from './passwords.ts';
+import { isMicrosoftLogin, MICROSOFT_LOGIN_PREFIX } from '../domain/microsoft-logins.ts';
+import { newToken, tokenDigest } from '../config/passwords.ts';
 import { sameSitePath } from './same-site-path.ts';
 
 /** `web.entra` of the config: the app registration of the MSP's own tenant that people sign in with. */

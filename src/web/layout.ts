@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import type { Identity, Notice } from './web-context.ts';
 
 export interface PageFrame {

@@ -1,20 +1,11 @@
 import { runAs } from '../connectors/http/run-priority.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
+import { LIVE_READ_LIMITS, type LiveReadLimits } from './live-read-limits.ts';
 import type { WebServices } from './web-context.ts';
-
-/** How often pages and the API may read the vendors' APIs on demand, and how long one read is shared. */
-export interface LiveReadLimits {
-  /** units of fresh reads in any minute, for the whole process (a preview costs PREVIEW_COST, others 1; shared: 0) */
-  readonly perMinute: number;
-  /** how long a read about a tenant is shared by everyone who asks, unless a run or a change comes in between */
-  readonly cacheSeconds: number;
-}
 
 /** A preview reads every user of Microsoft 365, IT Glue and BMS; a contact, a conflict or candidates a few. */
 export const PREVIEW_COST = 5;
-
-export const LIVE_READ_LIMITS: LiveReadLimits = { perMinute: 30, cacheSeconds: 30 };
 
 /** Too many fresh reads within the minute: the answer is 429 with Retry-After. */
 export class LiveReadsExhausted extends Error {

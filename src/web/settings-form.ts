@@ -1,5 +1,5 @@
 import type { Settings, SettingsProblem } from '../domain/settings.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 type FieldKind =
   | { readonly type: 'boolean' }

@@ -19,18 +19,19 @@ import { isConnectorError } from '../connectors/http/connector-error.ts';
 import { prometheusText } from '../metrics/prometheus-text.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
-import { html } from './html.ts';
-import { renderPage, type PageFrame } from './layout.ts';
+import { html } from '../html.ts';
+import { renderPage } from './layout.ts';
+import { pageTools } from './page-tools.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerPages } from './pages/register-pages.ts';
 import { sameSitePath } from './same-site-path.ts';
-import { hashPassword, newToken, tokenDigest, verifyPassword } from './passwords.ts';
+import { hashPassword, newToken, tokenDigest, verifyPassword } from '../config/passwords.ts';
 import { microsoftAdminHasSignedIn, registerEntraSignIn, type EntraSignInOptions } from './entra-sign-in.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DeviceCookies } from './device-cookie.ts';
 import { RepeatedWarnings } from './repeated-warnings.ts';
 import { signInName, SignInLimiter } from './sign-in-limiter.ts';
 import { STYLESHEET } from './styles.ts';
-import type { Access, Identity, Notice, WebServices } from './web-context.ts';
+import type { Access, Identity, WebServices } from './web-context.ts';
 import { WaitingCount } from './waiting-count.ts';
 import { attentionItems } from '../operations/attention.ts';
 
@@ -57,22 +58,6 @@ export interface WebAppOptions {
   readonly entra?: EntraSignInOptions;
   /** false: the local logins cannot sign in (web.localLogins; refused until a Microsoft admin has signed in) */
   readonly localLogins?: boolean;
-}
-
-/** What every page handler gets: the frame of the page and how to send it. */
-export interface PageTools {
-  /** the CSRF token of this request's page (one per request: making a second would replace the secret cookie) */
-  csrf(request: FastifyRequest, reply: FastifyReply): string;
-  frame(request: FastifyRequest, reply: FastifyReply): PageFrame;
-  send(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    title: string,
-    body: ReturnType<typeof html>,
-    status?: number,
-  ): FastifyReply;
-  /** a notice shown on the next page this session sees (after a redirect) */
-  flash(request: FastifyRequest, notice: Notice): void;
 }
 
 /** Whether a request is a machine's (the REST API, the metrics): it is answered in JSON, never sent to sign in. */
@@ -146,7 +131,6 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   const checkPassword = options.verifyPassword ?? verifyPassword;
   // An unknown name costs the same scrypt work as a known one: the answer's time does not tell them apart.
   const stranger = await hashPassword(newToken());
-  const flashes = new Map<string, Notice>();
   const htmx = await readFile(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8');
 
   app.decorateRequest('identity', null);
@@ -260,47 +244,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     if (request.method !== 'GET' && request.method !== 'HEAD') waiting.forget();
   });
 
-  const csrfTokens = new WeakMap<FastifyRequest, string>();
-  // One frame per request: the notice of the last action is shown once.
-  const frames = new WeakMap<FastifyRequest, PageFrame>();
-  const tools: PageTools = {
-    csrf(request, reply) {
-      let token = csrfTokens.get(request);
-      if (token === undefined) {
-        token = reply.generateCsrf({ userInfo: request.identity?.sessionHash ?? 'signed-out' });
-        csrfTokens.set(request, token);
-      }
-      return token;
-    },
-    frame(request, reply) {
-      let frame = frames.get(request);
-      if (frame === undefined) {
-        const key = request.identity?.sessionHash ?? null;
-        const notice = key === null ? null : (flashes.get(key) ?? null);
-        if (key !== null) flashes.delete(key);
-        frame = {
-          identity: request.identity,
-          csrf: tools.csrf(request, reply),
-          path: request.url,
-          notice,
-          waiting: waitingOf.get(request) ?? null,
-        };
-        frames.set(request, frame);
-      }
-      return frame;
-    },
-    send(request, reply, title, body, status = 200) {
-      return reply
-        .code(status)
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(renderPage(tools.frame(request, reply), title, body));
-    },
-    flash(request, notice) {
-      const key = request.identity?.sessionHash;
-      if (key !== undefined && key !== null) flashes.set(key, notice);
-    },
-  };
+  const tools = pageTools((request) => waitingOf.get(request) ?? null);
 
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);

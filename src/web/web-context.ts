@@ -8,7 +8,7 @@ import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 import type { DeliveryMode } from '../jobs/delivery-mode.ts';
 import type { NoticeReceiver } from '../jobs/notice-receiver.ts';
 import type { SchedulerHeartbeat } from './health-routes.ts';
-import type { LiveReadLimits } from './live-reads.ts';
+import type { LiveReadLimits } from './live-read-limits.ts';
 import type { Targets } from '../domain/target-profile.ts';
 
 /** What the web app works with: the state, and on demand the sync and the readers of IT Glue and BMS. */

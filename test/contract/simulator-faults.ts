@@ -1,4 +1,4 @@
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 
 /** Makes every request of one API answer 429, or no longer, through the simulators' `/_sim/faults` control route. */
 export async function simulatorFaults(sims: RunningSimulators, api: string, throttled: boolean): Promise<void> {

@@ -189,7 +189,13 @@ describe('alerts after a full sync of three customers', () => {
     // Two processes, 16 minutes later, over the same state: one message between them.
     const later = () => new Date(Date.now() + 16 * 60_000);
     const other = (name: string) =>
-      new AlertService({ store: box.store, box: secretBoxOf(box), baseUrl: () => name, now: later });
+      new AlertService({
+        store: box.store,
+        targets: box.webServices().targets,
+        box: secretBoxOf(box),
+        baseUrl: () => name,
+        now: later,
+      });
     const [a, b] = await Promise.all([other('a').dispatch(), other('b').dispatch()]);
     const heldSends = [...a.sent, ...b.sent].filter((s) => s.kind === 'held' && s.channel === 'Automation');
     expect(heldSends).toEqual([{ channel: 'Automation', kind: 'held', items: 1 }]);

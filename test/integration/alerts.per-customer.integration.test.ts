@@ -39,6 +39,7 @@ const tenantNamed = (name: string) => box.sims.dump().tenants.find((t) => t.disp
 const minutesLater = (minutes: number) =>
   new AlertService({
     store: box.store,
+    targets: box.webServices().targets,
     box: secretBoxOf(box),
     baseUrl: () => 'http://127.0.0.1:8080',
     publicUrl: () => BASE,
@@ -137,6 +138,7 @@ describe('alerts per customer', () => {
   it('points links at web.publicUrl, and warns when neither it nor the alert settings give an address', async () => {
     const plain = new AlertService({
       store: box.store,
+      targets: box.webServices().targets,
       box: secretBoxOf(box),
       baseUrl: () => 'http://127.0.0.1:8080',
     });

@@ -1,24 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttentionItem } from '../../src/operations/attention.ts';
-import { demoSeed } from '../../src/sandbox/demo-seed.ts';
-import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
-import { buildCli, runCli, simulatorConfig, type CliRun } from '../support/cli.ts';
+import { syncedDemoCli } from '../support/synced-demo-cli.ts';
 
-const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
-const dir = mkdtempSync(join(tmpdir(), 'attention-act-'));
-let sims: RunningSimulators;
-let config: string;
-
-const cs = (args: readonly string[]): Promise<CliRun> =>
-  runCli(
-    ['--config', config, ...args],
-    { CONTACTSYNC_DATA_DIR: join(dir, 'data'), CONTACTSYNC_ACTOR: 'tech@msp' },
-    dir,
-  );
+const demo = syncedDemoCli('attention-act', { CONTACTSYNC_ACTOR: 'tech@msp' });
+const cs = demo.run;
 
 /** What `contactsync attention` lists, with these filters. */
 async function listed(...filters: string[]): Promise<AttentionItem[]> {
@@ -27,19 +12,8 @@ async function listed(...filters: string[]): Promise<AttentionItem[]> {
   return (JSON.parse(run.stdout) as { items: AttentionItem[] }).items;
 }
 
-beforeAll(async () => {
-  buildCli();
-  sims = await startSimulators(seed);
-  config = simulatorConfig(sims, dir, {
-    tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
-  });
-  const discovered = await cs(['tenants', 'discover']);
-  if (discovered.code !== 0) throw new Error(discovered.stderr);
-  await cs(['sync']);
-}, 240_000);
-afterAll(async () => {
-  await sims?.close();
-});
+beforeAll(() => demo.start(), 240_000);
+afterAll(() => demo.close());
 
 describe('contactsync attention act --all: exactly what the same filters list, shown first', () => {
   it('takes --tenant and --kind as its own, shows the items and customers, and does nothing without --yes', async () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBmsSwagger } from '../../src/connectors/bms/swagger-check.ts';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { buildCli, runCli, simulatorConfig, type CliRun } from '../support/cli.ts';
 
 // BMS answering in PascalCase: the captures must keep the key case they saw.

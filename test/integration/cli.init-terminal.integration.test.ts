@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonText } from '../../src/config/json-text.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { cliEntry, runCli } from '../support/cli.ts';
 import { smallSeed } from '../support/simulators.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';

@@ -1,34 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttentionItem } from '../../src/operations/attention.ts';
-import { demoSeed } from '../../src/sandbox/demo-seed.ts';
-import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
-import { buildCli, runCli, simulatorConfig, type CliRun } from '../support/cli.ts';
+import { syncedDemoCli } from '../support/synced-demo-cli.ts';
 
-const seed = parseSeed(JSON.parse(JSON.stringify(demoSeed())));
-const dir = mkdtempSync(join(tmpdir(), 'technician-review-'));
-let sims: RunningSimulators;
-let config: string;
+const demo = syncedDemoCli('technician-review');
+const cs = demo.run;
 
-const cs = (args: readonly string[]): Promise<CliRun> =>
-  runCli(['--config', config, ...args], { CONTACTSYNC_DATA_DIR: join(dir, 'data') }, dir);
-
-beforeAll(async () => {
-  buildCli();
-  sims = await startSimulators(seed);
-  config = simulatorConfig(sims, dir, {
-    tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
-  });
-  const discovered = await cs(['tenants', 'discover']);
-  if (discovered.code !== 0) throw new Error(discovered.stderr);
-  await cs(['sync']);
-}, 240_000);
-afterAll(async () => {
-  await sims?.close();
-});
+beforeAll(() => demo.start(), 240_000);
+afterAll(() => demo.close());
 
 describe('the command line, as a technician reads it', () => {
   it('attention says since when each contact is held', async () => {

@@ -3,7 +3,8 @@ import { BmsPsa } from '../../src/connectors/bms/bms-psa.ts';
 import { isConnectorError } from '../../src/connectors/http/connector-error.ts';
 import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { connectTo, requestsSince, type Connectors } from '../support/connectors.ts';
 import { addInBmsByHand, smallSeed } from '../support/simulators.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { connectTo, FAST_RETRIES } from '../support/connectors.ts';
 import { smallSeed, started, TENANT_A } from '../support/simulators.ts';
 

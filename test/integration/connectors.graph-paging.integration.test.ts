@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectorError } from '../../src/connectors/http/connector-error.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { connectTo, requestsSince, type Connectors } from '../support/connectors.ts';
 import { smallSeed, started, TENANT_A } from '../support/simulators.ts';
 

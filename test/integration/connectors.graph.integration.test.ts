@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isConnectorError } from '../../src/connectors/http/connector-error.ts';
 import { GraphDirectory } from '../../src/connectors/graph/graph-directory.ts';
 import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { connectTo, requestsSince, type Connectors } from '../support/connectors.ts';
 import { smallSeed, started, TENANT_A, TENANT_B } from '../support/simulators.ts';
 

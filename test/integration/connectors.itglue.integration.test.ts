@@ -3,7 +3,7 @@ import type { DocContactFields } from '../../src/domain/doc-contact.ts';
 import { isConnectorError } from '../../src/connectors/http/connector-error.ts';
 import { ItGlueDocStore } from '../../src/connectors/itglue/itglue-doc-store.ts';
 import { ITGLUE_REGIONS } from '../../src/connectors/itglue/wire.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { connectTo, requestsSince, type Connectors } from '../support/connectors.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { smallSeed, started } from '../support/simulators.ts';

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { buildCli, runCli, simulatorConfig } from '../support/cli.ts';
 import { duplicates, visibleState } from '../support/visible-state.ts';
 

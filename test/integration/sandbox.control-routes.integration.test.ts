@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { graphToken, smallSeed, started, TENANT_A, user } from '../support/simulators.ts';
 
 let sims: RunningSimulators;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators, type RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { graphToken, smallSeed, started, TENANT_A } from '../support/simulators.ts';
 
 let sims: RunningSimulators | null = null;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { graphToken, smallSeed, started, TENANT_A, TENANT_B, user } from '../support/simulators.ts';
 
 let sims: RunningSimulators;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { smallSeed, started } from '../support/simulators.ts';
 

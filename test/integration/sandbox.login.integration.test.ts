@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchNetworkClient, offlineAuthorityMetadata } from '../../src/connectors/graph/msal-network.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { started, TENANT_A } from '../support/simulators.ts';
 
 let sims: RunningSimulators;

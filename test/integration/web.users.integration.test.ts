@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/web/passwords.ts';
+import { hashPassword } from '../../src/config/passwords.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { Browser, PASSWORD, stateOnlyServices, textOf } from '../support/web.ts';

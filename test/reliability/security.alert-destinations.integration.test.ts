@@ -5,8 +5,10 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendAlert } from '../../src/alerts/alert-senders.ts';
 import { AlertService } from '../../src/alerts/alert-service.ts';
-import type { AlertChannelInput } from '../../src/alerts/alert-settings.ts';
+import type { AlertChannelInput } from '../../src/config/alert-channels.ts';
 import { secretBox } from '../../src/config/secret-box.ts';
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import { startSmtpReceiver, startWebhookReceiver } from '../support/alert-receivers.ts';
 import { openTestDatabase, type TestDatabase } from '../support/databases.ts';
 
@@ -39,6 +41,7 @@ beforeAll(async () => {
   echoBase = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
   alerts = new AlertService({
     store: database.store,
+    targets: { doc: itglueProfile, psa: bmsProfile },
     box: secretBox(() => randomBytes(32)),
     baseUrl: () => 'http://contactsync.msp.example',
     log: (level, message, fields) => logged.push(JSON.stringify({ level, message, ...fields })),

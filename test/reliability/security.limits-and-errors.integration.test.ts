@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateStore } from '../../src/store/state-store.ts';
-import { hashPassword, newToken, tokenDigest } from '../../src/web/passwords.ts';
+import { hashPassword, newToken, tokenDigest } from '../../src/config/passwords.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 import { buildCli, runCli } from '../support/cli.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';

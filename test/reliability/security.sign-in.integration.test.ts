@@ -10,7 +10,7 @@ import { addUser } from '../../src/operations/user-accounts.ts';
 import { openSqlite } from '../../src/store/connect.ts';
 import { migrateToLatest } from '../../src/store/migrations.ts';
 import { StateStore } from '../../src/store/state-store.ts';
-import { hashPassword, verifyPassword } from '../../src/web/passwords.ts';
+import { hashPassword, verifyPassword } from '../../src/config/passwords.ts';
 import { buildWebApp, SESSION_COOKIE, type WebAppOptions } from '../../src/web/web-app.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { PASSWORD, stateOnlyServices, textOf } from '../support/web.ts';

@@ -2,7 +2,7 @@ import type { DocContact } from '../../src/domain/doc-contact.ts';
 import type { Link } from '../../src/domain/link.ts';
 import type { Plan } from '../../src/domain/plan.ts';
 import type { PsaContact } from '../../src/domain/psa-contact.ts';
-import { nextLink } from '../../src/sync/next-link.ts';
+import { NO_DOC_CONTACT, nextLink } from '../../src/sync/next-link.ts';
 import type { TenantSyncInput } from '../../src/sync/plan.ts';
 
 /** A BMS contact as BMS's listing reports it: no phone and no types. */
@@ -62,7 +62,7 @@ export function applyInMemory(input: TenantSyncInput, plan: Plan): TenantSyncInp
       psaContacts.set(psa.contactId, { ...psaContacts.get(psa.contactId)!, isActive: false });
     }
     const link = nextLink(action, links.get(action.userId) ?? null, {
-      docContactId: createdDoc,
+      docContactId: input.targets.doc === null ? NO_DOC_CONTACT : createdDoc,
       psaContactId: createdPsa,
     });
     if (link !== null) links.set(action.userId, link);

@@ -5,6 +5,9 @@ import type { PsaContact, PsaLocation, PsaType } from '../../src/domain/psa-cont
 import { resolveSettings, type SettingsOverride } from '../../src/domain/settings.ts';
 import { normalizeDirectoryUser } from '../../src/normalize/directory-user.ts';
 import type { TenantSyncInput } from '../../src/sync/plan.ts';
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
+import type { Targets } from '../../src/domain/target-profile.ts';
 
 const LICENSE = 'c7df2760-2c81-4ef7-b578-5b5392b571df';
 
@@ -112,6 +115,8 @@ export interface InputParts {
   readonly organizationPhone?: string | null;
   readonly approveInactivations?: boolean;
   readonly docLocations?: readonly DocLocation[];
+  /** the installation's targets: both roles unless a test leaves one out */
+  readonly targets?: Targets;
 }
 
 /** A tenant's planner input with the fixtures above; users are normalized as the normalize stage would. */
@@ -120,6 +125,7 @@ export function tenantInput(parts: InputParts = {}): TenantSyncInput {
   const options = { splitDisplayName: settings.names.splitDisplayName, defaultRegion: settings.phones.defaultRegion };
   return {
     tenantId: 'tenant-1',
+    targets: parts.targets ?? { doc: itglueProfile, psa: bmsProfile },
     settings,
     users: (parts.users ?? []).map((user) => normalizeDirectoryUser(user, options)),
     groupMemberIds: parts.groupMemberIds ?? null,

@@ -4,7 +4,7 @@ import { GraphTokenProvider } from '../../src/connectors/graph/token-provider.ts
 import type { AttemptLog } from '../../src/connectors/http/http-client.ts';
 import type { RetryPolicy } from '../../src/connectors/http/retry-decision.ts';
 import { ItGlueDocStore } from '../../src/connectors/itglue/itglue-doc-store.ts';
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 
 /** Quick retries, so that fault tests finish in seconds. */
 export const FAST_RETRIES: RetryPolicy = { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 50 };

@@ -1,4 +1,4 @@
-import type { RunningSimulators } from '../../src/sandbox/simulators.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 
 /** What a person sees in IT Glue and BMS, without the ids the systems gave. */
 export function visibleState(sims: RunningSimulators) {

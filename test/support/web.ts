@@ -10,7 +10,7 @@ import { parseSeed } from '../../src/sandbox/seed.ts';
 import type { Access, WebServices } from '../../src/web/web-context.ts';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
-import { hashPassword, newToken, tokenDigest } from '../../src/web/passwords.ts';
+import { hashPassword, newToken, tokenDigest } from '../../src/config/passwords.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -20,7 +20,12 @@ export function stateOnlyServices(store: StateStore): WebServices {
   return {
     store,
     targets: { doc: itglueProfile, psa: bmsProfile },
-    alerts: new AlertService({ store, box: secretBox(() => randomBytes(32)), baseUrl: () => 'http://127.0.0.1' }),
+    alerts: new AlertService({
+      store,
+      targets: { doc: itglueProfile, psa: bmsProfile },
+      box: secretBox(() => randomBytes(32)),
+      baseUrl: () => 'http://127.0.0.1',
+    }),
     apis: () => {
       throw new Error('This test reaches no API.');
     },

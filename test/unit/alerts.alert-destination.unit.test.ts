@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKind, destinationProblem } from '../../src/alerts/alert-destination.ts';
+import { addressKind, destinationProblem } from '../../src/config/alert-destination.ts';
 
 describe('addressKind', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_MODULES, commandNamed, moduleOf } from '../../src/cli/command-index.ts';
+import { addCommands, COMMAND_MODULES, commandNamed, moduleOf } from '../../src/cli/command-index.ts';
 
 describe('the index of commands that lets `contactsync --help` answer without loading them', () => {
   it('names every top-level command each module adds, and no other', async () => {
@@ -8,6 +8,17 @@ describe('the index of commands that lets `contactsync --help` answer without lo
       const cli = new Command('contactsync');
       (await module.load())(cli, () => 'contactsync.json');
       expect(cli.commands.map((command) => command.name()).sort()).toEqual(Object.keys(module.commands).sort());
+    }
+  }, 60_000);
+
+  it('lists a loaded command with its line of the index, as the listing without loading it does', async () => {
+    for (const module of COMMAND_MODULES) {
+      const cli = new Command('contactsync');
+      await addCommands(module, cli, () => 'contactsync.json');
+      for (const command of cli.commands) {
+        expect(command.summary()).toBe(module.commands[command.name()]);
+        expect(command.description(), `${command.name()} --help`).not.toBe('');
+      }
     }
   }, 60_000);
 

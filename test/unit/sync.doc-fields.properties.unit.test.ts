@@ -1,3 +1,4 @@
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { resolveSettings } from '../../src/domain/settings.ts';
@@ -56,6 +57,7 @@ describe('planDocFields for a contact that does not exist yet', () => {
           s.blankReplacement === null ? null : s.blankReplacement === '000-000-0000' ? '0000000000' : '+14155552671';
         const context: DocFieldContext = {
           settings,
+          words: itglueProfile.words,
           locationsById: new Map(s.locations.map((l) => [l.id, l])),
           locationsByName: new Map(s.locations.map((l) => [l.name.toLowerCase(), l])),
           defaultLocation: s.locations.find((l) => l.primary) ?? null,

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bmsProfile } from '../../src/connectors/bms/profile.ts';
-import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import type { CreatedContactFacts } from '../../src/sync/created-twice.ts';
 import { planTenantSync } from '../../src/sync/plan.ts';
 import { docContact, graphUser, link, psaContact, tenantInput } from '../support/builders.ts';
 
-const targets = { doc: itglueProfile, psa: bmsProfile };
 const user = graphUser('u1', { givenName: 'Ada', surname: 'Lovelace' });
 const email = user.mail!;
 const contacts = ['c1', 'c2'].map((id) =>
@@ -14,7 +11,7 @@ const contacts = ['c1', 'c2'].map((id) =>
 
 function planWith(facts: Partial<CreatedContactFacts>, parts: Parameters<typeof tenantInput>[0] = {}) {
   const input = tenantInput({ users: [user], contacts, links: [link('u1', 'c2', { rule: null })], ...parts });
-  return planTenantSync({ ...input, createdContacts: { created: [], settled: [], targets, ...facts } });
+  return planTenantSync({ ...input, createdContacts: { created: [], settled: [], ...facts } });
 }
 
 const createdBoth = [

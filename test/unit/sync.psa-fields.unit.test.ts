@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import type { PsaContact, PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { fieldLabel, namedDiff, shownValue } from '../../src/sync/field-labels.ts';
-import { diffPsaContact, NOT_LISTED } from '../../src/sync/psa-fields.ts';
+import { diffPsaContact } from '../../src/sync/psa-fields.ts';
+
+const NOT_LISTED = '(not in BMS’s list)';
 
 /** A BMS contact as the account's contact list gives it: no phone and no types (BMS's summaries carry none). */
 const listed: PsaContact = {
@@ -36,13 +39,13 @@ const names = {
 };
 const shown = (diffs: ReturnType<typeof diffPsaContact>['diffs']) =>
   diffs.map((d) => {
-    const named = namedDiff('bms', d, names);
-    return `${fieldLabel(named)}: ${shownValue(named.old)} → ${shownValue(named.new)}`;
+    const named = namedDiff(bmsProfile, d, names);
+    return `${fieldLabel(named, { doc: null, psa: bmsProfile })}: ${shownValue(named.old)} → ${shownValue(named.new)}`;
   });
 
 describe('a BMS contact linked for the first time', () => {
   it('says its phone and types are not in BMS’s list, instead of showing them empty', () => {
-    expect(shown(diffPsaContact(listed, null, desired, true).diffs)).toEqual([
+    expect(shown(diffPsaContact(listed, null, desired, true, 'BMS').diffs)).toEqual([
       `BMS · Email type: ${NOT_LISTED} → Work`,
       `BMS · Phone: ${NOT_LISTED} → +12065550008`,
       `BMS · Phone type: ${NOT_LISTED} → Office`,
@@ -51,13 +54,13 @@ describe('a BMS contact linked for the first time', () => {
 
   it('compares with what contactsync wrote last once it has written the contact', () => {
     const pushed = { ...desired, phoneNumber: '+12065550001' };
-    expect(shown(diffPsaContact(listed, pushed, desired, true).diffs)).toEqual([
+    expect(shown(diffPsaContact(listed, pushed, desired, true, 'BMS').diffs)).toEqual([
       'BMS · Phone: +12065550001 → +12065550008',
     ]);
   });
 
   it('shows a field BMS’s list does give, and holds empty, as ∅', () => {
-    expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true).diffs)).toEqual([
+    expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true, 'BMS').diffs)).toEqual([
       'BMS · Job title: ∅ → Analyst',
     ]);
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { alertTitle } from '../../src/alerts/alert-kinds.ts';
 import { userLines } from '../../src/cli/user-lines.ts';
+import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import { actionBy } from '../../src/operations/action-by.ts';
 import type { UserResult } from '../../src/store/state-store.ts';
 
@@ -40,9 +42,12 @@ describe('texts a technician reads', () => {
   });
 
   it('an alert title names the customers, the first three and how many more', () => {
+    const targets = { doc: itglueProfile, psa: bmsProfile };
     expect(
-      alertTitle('conflict', 21, ['Contoso Ltd', 'Fabrikam', 'Contoso Ltd', 'Northwind', 'Litware', 'Adatum']),
+      alertTitle(targets, 'conflict', 21, ['Contoso Ltd', 'Fabrikam', 'Contoso Ltd', 'Northwind', 'Litware', 'Adatum']),
     ).toBe('21 new conflicts to decide at Contoso Ltd, Fabrikam, Northwind and 2 more');
-    expect(alertTitle('held', 1, ['Contoso Ltd'])).toBe('1 contact held from BMS at Contoso Ltd');
+    expect(alertTitle(targets, 'held', 1, ['Contoso Ltd'])).toBe('1 contact held from BMS at Contoso Ltd');
+    // Without a PSA, a contact is held from the documentation platform, named as its users read it.
+    expect(alertTitle({ doc: itglueProfile, psa: null }, 'held', 2)).toBe('2 contacts held from IT Glue');
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { OperationError } from '../../operations/operation-error.ts';
 import { addUser, checkNewUser, removeUser, setUserPassword, setUserRole } from '../../operations/user-accounts.ts';
-import { newToken, tokenDigest } from '../../web/passwords.ts';
+import { newToken, tokenDigest } from '../../config/passwords.ts';
 import { formatTable } from '../output.ts';
 import { actor, withContext } from '../context.ts';
 import { writeOut } from '../terminal-text.ts';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ALERT_KIND_NAMES, type AlertKind } from '../../alerts/alert-kinds.ts';
+import { alertKindNames } from '../../alerts/alert-kinds.ts';
+import type { AlertKind } from '../../domain/alert-kind.ts';
 import { actor, withContext } from '../context.ts';
 import { formatTable } from '../output.ts';
 import { writeErr, writeOut } from '../terminal-text.ts';
@@ -94,10 +95,9 @@ export function registerAlerts(cli: Command, configOf: (command: Command) => str
         configOf(command),
         async (context) => {
           const report = await context.alerts.dispatch();
+          const names = alertKindNames(context.targets);
           for (const s of report.sent)
-            writeOut(
-              `Sent to "${s.channel}": ${s.items} ${s.items === 1 ? ALERT_KIND_NAMES[s.kind].one : ALERT_KIND_NAMES[s.kind].many}.\n`,
-            );
+            writeOut(`Sent to "${s.channel}": ${s.items} ${s.items === 1 ? names[s.kind].one : names[s.kind].many}.\n`);
           for (const f of report.failed) writeErr(`${f.error}\n`);
           if (report.sent.length === 0 && report.failed.length === 0)
             writeOut('Nothing due: no new item, or every channel sent within its interval.\n');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeConfigFile } from '../../config/config-file-write.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { alertChannelSchema } from '../../alerts/alert-settings.ts';
+import { alertChannelSchema } from '../../config/alert-channels.ts';
 import { keyFileOf, loadConfig } from '../../config/config-file.ts';
 import { setJsonString } from '../../config/json-text.ts';
 import { encryptSecret, loadSecretKey } from '../../config/secrets.ts';

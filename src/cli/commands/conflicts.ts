@@ -5,7 +5,9 @@ import { heldInactivations, personOf } from '../../operations/held-inactivations
 import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
 import { conflictNamed } from '../../operations/conflict-named.ts';
 import type { UserResult } from '../../store/state-store.ts';
-import { WAITING_BMS, WAITING_ITGLUE } from '../../sync/result-columns.ts';
+import { waitingCode } from '../../sync/result-columns.ts';
+import { bmsProfile } from '../../connectors/bms/profile.ts';
+import { itglueProfile } from '../../connectors/itglue/profile.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { goAhead } from '../go-ahead.ts';
 import { linkSettingsOf } from '../link-settings.ts';
@@ -182,8 +184,8 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
 function approvalEffect(people: readonly UserResult[]): string {
   const waits = (code: string) => people.some((p) => p.reasons.some((r) => r.code === code));
   const effects = [
-    ...(waits(WAITING_BMS) ? ['inactivates their BMS contacts'] : []),
-    ...(waits(WAITING_ITGLUE) ? ['gives their IT Glue contacts the leaver type'] : []),
+    ...(waits(waitingCode(bmsProfile)) ? ['inactivates their BMS contacts'] : []),
+    ...(waits(waitingCode(itglueProfile)) ? ['gives their IT Glue contacts the leaver type'] : []),
   ];
   return effects.length === 0 ? 'approving inactivates their contacts' : `approving ${effects.join(' and ')}`;
 }

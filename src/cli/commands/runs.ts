@@ -28,7 +28,7 @@ async function runNamed(store: StateStore, id: string): Promise<RunRecord> {
 }
 
 export function registerRuns(cli: Command, configOf: (command: Command) => string): void {
-  const runs = cli.command('runs').description('The history of sync runs.');
+  const runs = cli.command('runs');
   runs
     .command('list')
     .description('The latest runs, newest first.')
@@ -38,7 +38,7 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
     .action((options: { tenant?: string; limit: number; json?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const tenant = options.tenant === undefined ? undefined : (await tenantNamed(store, options.tenant)).id;
           const list = await store.listRuns(tenant, options.limit);
           if (options.json === true) {
@@ -54,7 +54,7 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
                 names.get(r.tenantId) ?? r.tenantId,
                 r.startedAt,
                 r.status,
-                r.counts === null ? '' : countsSummary(r.counts),
+                r.counts === null ? '' : countsSummary(r.counts, targets),
               ]),
             )}\n`,
           );
@@ -80,7 +80,7 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
           const tenant = await store.getTenant(run.tenantId);
           writeLines([
             `Run of ${tenant?.displayName ?? run.tenantId}: ${run.status}, ${run.startedAt} → ${run.finishedAt ?? 'unfinished'}${run.error === null ? '' : `; ${run.error}`}`,
-            ...(run.counts === null ? [] : [runCountsText(run.counts, run.status)]),
+            ...(run.counts === null ? [] : [runCountsText(run.counts, run.status, targets)]),
             ...users.filter((u) => options.all === true || u.outcome !== 'unchanged').flatMap((u) => userLines(u)),
           ]);
         },

@@ -12,7 +12,7 @@ import type { TenantRunResult } from '../../run/run-result.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { buildWebApp } from '../../web/web-app.ts';
-import { hashPassword } from '../../web/passwords.ts';
+import { hashPassword } from '../../config/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { exitCodeOf, progressBars, runLine, summaryTable, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';

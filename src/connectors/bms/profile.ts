@@ -12,6 +12,25 @@ export const bmsProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'bmsAccountId',
   secretEnv: 'CONTACTSYNC_BMS_PASSWORD',
+  // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
+  requiredFields: [
+    { field: 'firstName', label: 'first name' },
+    { field: 'emailAddress', label: 'primary email' },
+    { field: 'phoneNumber', label: 'primary phone' },
+    { field: 'locationId', label: 'location' },
+  ],
+  fieldLabels: {
+    firstName: 'First name',
+    lastName: 'Last name',
+    jobTitle: 'Job title',
+    emailAddress: 'Email',
+    emailTypeId: 'Email type',
+    phoneNumber: 'Phone',
+    phoneTypeId: 'Phone type',
+    locationId: 'Location',
+    isActive: 'Active',
+  },
+  leaver: 'inactivate',
   // how messages count a target's customers
   customerPlural: 'accounts',
 };

@@ -11,6 +11,18 @@ export const itglueProfile: TargetProfile = {
   // today's key, kept
   customerIdKey: 'itglueOrganizationId',
   secretEnv: 'CONTACTSYNC_ITGLUE_API_KEY',
+  // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
+  requiredFields: [],
+  fieldLabels: {
+    'first-name': 'First name',
+    'last-name': 'Last name',
+    title: 'Title',
+    'contact-type-id': 'Contact type',
+    'location-id': 'Location',
+    'contact-emails': 'Emails',
+    'contact-phones': 'Phones',
+  },
+  leaver: 'leaver-type',
   // how messages count a target's customers
   customerPlural: 'organizations',
 };

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ALERT_KIND_NAMES, ALERT_KINDS } from '../../alerts/alert-kinds.ts';
-import { WEBHOOK_TYPES } from '../../alerts/alert-settings.ts';
+import { alertKindNames, type AlertKindName } from '../../alerts/alert-kinds.ts';
+import { ALERT_KINDS, type AlertKind } from '../../domain/alert-kind.ts';
+import { WEBHOOK_TYPES } from '../../config/alert-channels.ts';
 import { OperationError } from '../../operations/operator-actions.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, type PageFrame } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { isAdmin, param } from './shared.ts';
 
@@ -72,7 +73,11 @@ function channelFromForm(body: Record<string, unknown>): Record<string, unknown>
   };
 }
 
-function channelForm(frame: PageFrame, channel: ChannelView | null): SafeHtml {
+function channelForm(
+  frame: PageFrame,
+  channel: ChannelView | null,
+  kindNames: Readonly<Record<AlertKind, AlertKindName>>,
+): SafeHtml {
   const id = channel?.id ?? 'new';
   const f = (name: string) => `${name}-${id}`;
   const kinds = channel?.kinds ?? [...ALERT_KINDS];
@@ -153,7 +158,7 @@ function channelForm(frame: PageFrame, channel: ChannelView | null): SafeHtml {
     </div>
     <fieldset>
       <legend>What</legend>
-      ${ALERT_KINDS.map((k) => html`<label class="check"><input type="checkbox" name="kinds" value="${k}" ${kinds.includes(k) ? html` checked` : ''} /> ${ALERT_KIND_NAMES[k].many}</label>`)}
+      ${ALERT_KINDS.map((k) => html`<label class="check"><input type="checkbox" name="kinds" value="${k}" ${kinds.includes(k) ? html` checked` : ''} /> ${kindNames[k].many}</label>`)}
     </fieldset>
     <div class="field">
       <label for="${f('tenants')}">Tenants</label
@@ -179,6 +184,7 @@ function strip(channel: Record<string, unknown>): Record<string, unknown> {
 /** Where alerts go: channels (Teams, Slack, webhooks, email), how often, and a test button for each. */
 export function registerAlertsPage(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   const { alerts } = services;
+  const kindNames = alertKindNames(services.targets);
 
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const view = await alerts.view();
@@ -233,8 +239,8 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
                 ${c.type === 'email' ? html`To ${(c.to ?? []).join(', ')} from ${c.from} via ${c.smtp?.host}:${c.smtp?.port}${c.smtp?.user ? html`, user ${c.smtp.user}, password ${c.smtp.password ?? 'none'}` : ''}` : html`Address <code>${c.url}</code>`}
               </p>
               <p>
-                ${(c.kinds ?? []).map((k) => ALERT_KIND_NAMES[k as keyof typeof ALERT_KIND_NAMES]?.many ?? k).join(', ')}
-                · ${(c.tenants ?? []).length === 0 ? 'every tenant' : (c.tenants ?? []).join(', ')}
+                ${(c.kinds ?? []).map((k) => kindNames[k as AlertKind]?.many ?? k).join(', ')} ·
+                ${(c.tenants ?? []).length === 0 ? 'every tenant' : (c.tenants ?? []).join(', ')}
               </p>
               ${
                 admin
@@ -244,7 +250,7 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
                       </div>
                       <details>
                         <summary>Change</summary>
-                        ${channelForm(frame, c)}
+                        ${channelForm(frame, c, kindNames)}
                       </details>`
                   : ''
               }
@@ -253,7 +259,7 @@ export function registerAlertsPage(app: FastifyInstance, services: WebServices, 
         ${
           admin
             ? html`<h2>Add a channel</h2>
-                <div class="card">${channelForm(frame, null)}</div>`
+                <div class="card">${channelForm(frame, null, kindNames)}</div>`
             : ''
         }`,
     );

@@ -12,9 +12,9 @@ import {
   type AttentionKind,
 } from '../../operations/attention.ts';
 import { OperationError, tenantNamed } from '../../operations/operator-actions.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import type { PageFrame } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, isAdmin, query } from './shared.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { auditLine } from '../../operations/audit-text.ts';
-import { html } from '../html.ts';
-import type { PageTools } from '../web-app.ts';
+import { html } from '../../html.ts';
+import type { PageTools } from '../page-tools.ts';
 import type { WebServices } from '../web-context.ts';
 import { listLimit, listPage, MAX_AUDIT_LISTED } from '../../operations/list-limit.ts';
 import { contactPath } from './contacts-list-page.ts';

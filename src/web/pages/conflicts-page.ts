@@ -7,10 +7,10 @@ import {
   type ConflictChoice,
   OperationError,
 } from '../../operations/operator-actions.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
-import { LIVE_READ_LIMITS } from '../live-reads.ts';
+import type { PageTools } from '../page-tools.ts';
+import { LIVE_READ_LIMITS } from '../live-read-limits.ts';
 import { sharedEvidence } from '../shared-reads.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, isAdmin, param, query } from './shared.ts';

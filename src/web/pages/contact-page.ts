@@ -14,9 +14,9 @@ import {
 import { contactView, type ContactView } from '../contact-view.ts';
 import { LiveReadsExhausted } from '../live-reads.ts';
 import { sharedContactLists } from '../shared-reads.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { actionButton, badge, type PageFrame } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { contactPath, syncStateText } from './contacts-list-page.ts';
 import { field, historyTable, isAdmin, param } from './shared.ts';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { shownPersonName } from '../../normalize/name.ts';
 import type { SyncDisabled } from '../../domain/link.ts';
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { badge } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import type { WebServices } from '../web-context.ts';
 import { OUTCOMES, query } from './shared.ts';
 

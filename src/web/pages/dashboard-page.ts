@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { OperationError, syncAllTenants, syncTenant, tenantNamed } from '../../operations/operator-actions.ts';
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { countsText, field, isAdmin, mappingText, param, runNotice } from './shared.ts';
 

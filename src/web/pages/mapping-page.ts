@@ -3,9 +3,9 @@ import { tenantNamed } from '../../operations/operator-actions.ts';
 import { OperationError, type OperationProblem } from '../../operations/operation-error.ts';
 import { mappingCandidates, mapTenant, unmapTenant, type MappingCandidate } from '../../operations/tenant-mapping.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { actionButton } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, param } from './shared.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import type { WebServices } from '../web-context.ts';
 import { registerAlertsPage } from './alerts-page.ts';
 import { registerAttentionPage } from './attention-page.ts';

@@ -1,12 +1,14 @@
 import { fieldLabel, shownValue } from '../../sync/field-labels.ts';
 import { runCountsText } from '../../sync/run-counts.ts';
 import { systemColumn } from '../../sync/result-columns.ts';
+import { bmsProfile } from '../../connectors/bms/profile.ts';
+import { itglueProfile } from '../../connectors/itglue/profile.ts';
 import { actionBy } from '../../operations/action-by.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
 import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-store.ts';
 import type { TenantRunResult } from '../../run/run-result.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { badge } from '../layout.ts';
 
 /** "IT Glue Contoso Ltd · BMS Contoso Ltd (by name)": a tenant's mapping in names. */
@@ -41,7 +43,7 @@ export function field(request: FastifyRequest, name: string): string | undefined
 
 /** `created 3, updated 1`: the non-zero counts of a run, in words (see `runCountsText`). */
 export function countsText(counts: Readonly<Record<string, number>> | null, status: string): string {
-  return counts === null ? '' : runCountsText(counts, status);
+  return counts === null ? '' : runCountsText(counts, status, { doc: itglueProfile, psa: bmsProfile });
 }
 
 export function runNotice(name: string, result: TenantRunResult): string {
@@ -55,7 +57,7 @@ export function runNotice(name: string, result: TenantRunResult): string {
 export function diffList(diffs: readonly FieldDiff[]): SafeHtml {
   if (diffs.length === 0) return html``;
   return html`<ul class="diffs">
-    ${diffs.map((d) => html`<li>${fieldLabel(d)}: ${shownValue(d.old)} → <strong>${shownValue(d.new)}</strong></li>`)}
+    ${diffs.map((d) => html`<li>${fieldLabel(d, { doc: itglueProfile, psa: bmsProfile })}: ${shownValue(d.old)} → <strong>${shownValue(d.new)}</strong></li>`)}
   </ul>`;
 }
 
@@ -119,8 +121,8 @@ export function resultsTable(
               </td>
               <td data-label="Outcome">${badge(u.outcome)}</td>
               <td data-label="Rule">${u.rule ?? '–'}</td>
-              <td data-label="IT Glue" class="system">${systemColumn(u, 'itglue')}</td>
-              <td data-label="BMS" class="system">${systemColumn(u, 'bms')}</td>
+              <td data-label="IT Glue" class="system">${systemColumn(u, itglueProfile)}</td>
+              <td data-label="BMS" class="system">${systemColumn(u, bmsProfile)}</td>
               <td data-label="Changes and reasons" class="changes">${changesCell(u)}</td>
             </tr>`,
         )}

@@ -8,10 +8,10 @@ import {
   tenantSettings,
 } from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../store/state-store.ts';
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import { overridesFromForm, settingsForm, type FormValues } from '../settings-form.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, liveSystemsOf, type WebServices } from '../web-context.ts';
 import { settingChoices } from '../../operations/settings-check.ts';
 import { LiveReadsExhausted, liveReadsOf, previewOf } from '../live-reads.ts';

@@ -8,9 +8,9 @@ import {
   setUserRole,
 } from '../../operations/user-accounts.ts';
 import type { WebRole } from '../../store/state-store.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { badge, type PageFrame } from '../layout.ts';
-import type { PageTools } from '../web-app.ts';
+import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import { field, param } from './shared.ts';
 

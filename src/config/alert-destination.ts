@@ -9,7 +9,7 @@ import { isIPv4, isIPv6 } from 'node:net';
  * every spelling of an address (decimal or hex IPv4 is normalized by the URL parser; IPv4 inside IPv6 is unwrapped
  * here) and for the addresses a name resolves to when the message is sent.
  */
-export type AddressKind = 'public' | 'private' | 'forbidden';
+type AddressKind = 'public' | 'private' | 'forbidden';
 
 type Range = readonly [base: number, bits: number, kind: Exclude<AddressKind, 'public'>];
 
