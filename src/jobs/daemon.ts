@@ -18,7 +18,7 @@ export interface TenantDispatcher {
 /** A tenant another process is syncing is tried again this soon (or at its next poll, if that comes first). */
 const BUSY_RETRY_MS = 5_000;
 
-export interface DaemonOptions {
+interface DaemonOptions {
   readonly store: StateStore;
   readonly runner: TenantDispatcher;
   /** how often each tenant's Microsoft 365 changes are read (one Graph request when nothing changed) */

@@ -17,7 +17,7 @@ const NOTICE_HANDED_ON_MS = 60_000;
 /** ...unless it is older than this: the safety poll of a pushed tenant (15 minutes) has read it since. */
 const NOTICE_SWEEP_MS = 20 * 60_000;
 
-export interface SubscriptionKeeperOptions {
+interface SubscriptionKeeperOptions {
   readonly store: StateStore;
   readonly subscriptions: SubscriptionStore;
   readonly directory: DirectorySubscriptions;
@@ -31,7 +31,7 @@ export interface SubscriptionKeeperOptions {
 }
 
 /** The notification and lifecycle URLs under the public address. */
-export function notificationUrls(publicUrl: string): { notificationUrl: string; lifecycleNotificationUrl: string } {
+function notificationUrls(publicUrl: string): { notificationUrl: string; lifecycleNotificationUrl: string } {
   const base = publicUrl.replace(/\/+$/, '');
   return { notificationUrl: `${base}/graph/notifications`, lifecycleNotificationUrl: `${base}/graph/lifecycle` };
 }

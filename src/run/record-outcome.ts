@@ -6,7 +6,7 @@ import type { TenantRunStatus } from './run-result.ts';
 import type { Dispute } from './user-results.ts';
 
 /** What a run that applied its plan leaves: recorded together, or not at all. */
-export interface RunOutcome {
+interface RunOutcome {
   readonly tenantId: string;
   readonly runId: string;
   readonly status: TenantRunStatus;

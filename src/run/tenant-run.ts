@@ -13,7 +13,7 @@ import { runWithoutPlan, type TenantRunResult, type TenantRunStatus } from './ru
 import { disputesOf, plannedResult } from './user-results.ts';
 
 /** A read with more changed users than this makes a large run (a backfill), which yields to small ones. */
-export const SMALL_RUN_USERS = 25;
+const SMALL_RUN_USERS = 25;
 
 /** Applies a delta round to the snapshot it was taken against. */
 function mergeChanges(snapshot: readonly DirectoryUser[], changes: DirectoryChanges): DirectoryUser[] {

@@ -10,7 +10,7 @@ import type { RunnerDependencies } from './run-dependencies.ts';
 import type { TargetLists } from './target-lists.ts';
 
 /** What one run reads before it plans, besides the users. */
-export interface TenantStateOptions {
+interface TenantStateOptions {
   /** every user the directory has now (a run merges its delta into the snapshot; Sync now puts in the one it read) */
   readonly users: readonly DirectoryUser[];
   /** the settings in force, read first: a run whose settings cannot be read stops before it reads anything else */

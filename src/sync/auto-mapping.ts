@@ -3,7 +3,7 @@ import type { TargetProfile, Targets } from '../domain/target-profile.ts';
 import { foldName } from '../normalize/name.ts';
 
 /** What mapping by name decides for one tenant. */
-export type AutoMapping =
+type AutoMapping =
   | {
       readonly kind: 'map';
       /** null: the installation has no documentation platform */

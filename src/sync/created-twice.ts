@@ -6,14 +6,14 @@ import type { Targets } from '../domain/target-profile.ts';
 export type ContactRole = 'doc' | 'psa';
 
 /** A contact contactsync created for a user, as the write journal of any run recorded it. */
-export interface CreatedContact {
+interface CreatedContact {
   readonly userId: string;
   readonly role: ContactRole;
   readonly contactId: string;
 }
 
 /** A dispute a person settled: the same contacts are not disputed again. */
-export interface SettledDispute {
+interface SettledDispute {
   readonly userId: string;
   readonly role: ContactRole;
   readonly candidates: readonly string[];
