@@ -55,7 +55,7 @@ export async function readAndPlan(
   });
   options.onPlan?.();
   const plan = await planTenant(input, deps.psa);
-  return { tenant, input, plan, named: resultNames(input, deps.targets) };
+  return { tenant, input, plan, named: resultNames(input) };
 }
 
 /**
@@ -74,7 +74,6 @@ export async function applyActions(
 ): Promise<UserResult[]> {
   const { deps } = context;
   const { tenant, input } = planned;
-  const writers = leasedWrites(run.lease, deps);
   const applied = await applyPlan(actions, {
     tenantId: tenant.id,
     runId: run.runId,
@@ -82,8 +81,7 @@ export async function applyActions(
     accountId: tenant.psaCustomerId,
     store: deps.store,
     targets: deps.targets,
-    doc: writers.doc,
-    psa: writers.psa,
+    ...leasedWrites(run.lease, deps),
     links: new Map(input.links.map((link) => [link.userId, link])),
     ...(run.onProgress === undefined ? {} : { onProgress: run.onProgress }),
   });

@@ -122,7 +122,7 @@ export async function runTenantOnce(
       runId: runId!,
       status,
       results,
-      disputes: disputesOf(plan, input, targets),
+      disputes: disputesOf(plan, input),
       changes,
       approvalUsed: tenant.approveInactivations && plan.guard.inactivations > 0,
     });

@@ -17,9 +17,9 @@ export interface ResultNames {
   readonly docLocations: ReadonlyMap<string, DocLocation>;
 }
 
-export function resultNames(input: TenantSyncInput, targets: Targets): ResultNames {
+export function resultNames(input: TenantSyncInput): ResultNames {
   return {
-    targets,
+    targets: input.targets,
     names: diffNames({
       contactTypes: input.doc.contactTypes,
       emailTypes: input.psa?.emailTypes ?? [],
@@ -34,24 +34,16 @@ export function resultNames(input: TenantSyncInput, targets: Targets): ResultNam
 export function changesOf(action: PlannedAction, named: ResultNames): FieldDiff[] {
   const { doc, psa } = named.targets;
   const docDiffs =
-    doc === null
-      ? []
-      : action.doc.kind === 'create'
-        ? docCreateDiffs(action.doc.fields, { locationsById: named.docLocations })
-        : 'diffs' in action.doc
-          ? action.doc.diffs
-          : [];
+    action.doc.kind === 'create'
+      ? docCreateDiffs(action.doc.fields, { locationsById: named.docLocations })
+      : 'diffs' in action.doc
+        ? action.doc.diffs
+        : [];
   const psaDiffs =
-    psa === null
-      ? []
-      : action.psa.kind === 'create'
-        ? psaCreateDiffs(action.psa.fields)
-        : 'diffs' in action.psa
-          ? action.psa.diffs
-          : [];
+    action.psa.kind === 'create' ? psaCreateDiffs(action.psa.fields) : 'diffs' in action.psa ? action.psa.diffs : [];
   return [
-    ...docDiffs.map((diff) => namedDiff(doc!, diff, named.names)),
-    ...psaDiffs.map((diff) => namedDiff(psa!, diff, named.names)),
+    ...(doc === null ? [] : docDiffs.map((diff) => namedDiff(doc, diff, named.names))),
+    ...(psa === null ? [] : psaDiffs.map((diff) => namedDiff(psa, diff, named.names))),
   ];
 }
 
@@ -94,7 +86,8 @@ export type Dispute = Omit<
 >;
 
 /** The plan's disputes, with the candidates' names as this run read them, for whoever settles them. */
-export function disputesOf(plan: Plan, input: TenantSyncInput, targets: Targets): Dispute[] {
+export function disputesOf(plan: Plan, input: TenantSyncInput): Dispute[] {
+  const { targets } = input;
   let docById: Map<string, DocContact> | undefined;
   let psaById: Map<number, PsaContact> | undefined;
   const docName = (id: string) => {
