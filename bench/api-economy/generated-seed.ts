@@ -1,4 +1,4 @@
-import { simulateSchema, type Seed } from '../../src/sandbox/seed.ts';
+import { simulateSchema, type BmsSeed, type ItGlueSeed, type Seed } from '../../src/sandbox/seed.ts';
 
 /** `tenants` customers of `users` users each; a third of each already in IT Glue by alias, a tenth in BMS by email. */
 export function generatedSeed(tenants: number, users: number): Seed {
@@ -30,13 +30,13 @@ export function generatedSeed(tenants: number, users: number): Seed {
       users: [],
       groups: [],
     };
-    const organization: Seed['itglue']['organizations'][number] = {
+    const organization: ItGlueSeed['organizations'][number] = {
       id: String(t + 1),
       name,
       locations: [{ id: String(1000 + t), name: 'HQ', primary: true }],
       contacts: [],
     };
-    const account: Seed['bms']['accounts'][number] = {
+    const account: BmsSeed['accounts'][number] = {
       id: t + 1,
       name,
       locations: [{ id: 2000 + t, name: 'HQ', isMain: true }],
@@ -102,8 +102,8 @@ export function generatedSeed(tenants: number, users: number): Seed {
       }
     }
     seed.tenants.push(tenant);
-    seed.itglue.organizations.push(organization);
-    seed.bms.accounts.push(account);
+    seed.itglue!.organizations.push(organization);
+    seed.bms!.accounts.push(account);
   }
   return seed;
 }

@@ -47,18 +47,18 @@ function lowerBound(
   if (planned.length > 0 && firstRun) {
     // Once per process: the organizations and accounts to map by name, the contact types, the BMS login and types.
     // BMS's account lookup gives no total, so a page more (empty, or the same list again) shows where it ends.
-    bound.itglue += 1 + pages(seed.itglue.organizations.length, 1000);
-    bound.bms += 1 + 2 + pages(seed.bms.accounts.length, BMS_PAGE_SIZE) + 1;
+    bound.itglue += 1 + pages(seed.itglue!.organizations.length, 1000);
+    bound.bms += 1 + 2 + pages(seed.bms!.accounts.length, BMS_PAGE_SIZE) + 1;
   }
   for (const result of planned) {
     const tenant = seed.tenants.find((t) => t.id === result.tenantId)!;
     const settings = JSON.stringify(tenant.settings);
     if (settings.includes('tenantMain')) bound.graph += 1; // the organization's main number
     // The contacts IT Glue and BMS held when the run began (a later run reads the ones the first one made too).
-    const organization = before.itglue.organizations.find(
-      (o) => o.id === seed.itglue.organizations[seed.tenants.indexOf(tenant)]!.id,
+    const organization = before.itglue!.organizations.find(
+      (o) => o.id === seed.itglue!.organizations[seed.tenants.indexOf(tenant)]!.id,
     )!;
-    const account = before.bms.accounts.find((a) => a.id === seed.bms.accounts[seed.tenants.indexOf(tenant)]!.id)!;
+    const account = before.bms!.accounts.find((a) => a.id === seed.bms!.accounts[seed.tenants.indexOf(tenant)]!.id)!;
     const created = result.users.filter((u) => u.doc === 'created').length;
     const updates = result.users.filter((u) => u.doc === 'updated' || u.doc === 'inactivated');
     // IT Glue's bulk update documents no emails or phones: a change of them is one request per contact.

@@ -22,7 +22,7 @@ sims.bms.limiter.limit = limit;
 sims.bms.limiter.windowMs = windowMs;
 const bms = new BmsPsa({
   credentials: sims.credentials.bms,
-  baseUrl: sims.urls.bms,
+  baseUrl: sims.urls.bms!,
   budget: createApiBudget({ bms: { limit, windowMs } }),
 });
 const started = Date.now();

@@ -45,12 +45,12 @@ async function runWith(workerCount: number): Promise<{ seconds: number; tenantsP
         loginUrl: sims.urls.login,
         graphUrl: sims.urls.graph,
       },
-      itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
+      itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue! },
       bms: {
         userName: sims.credentials.bms.userName,
         password: sims.credentials.bms.password,
         tenant: sims.credentials.bms.tenant,
-        baseUrl: sims.urls.bms,
+        baseUrl: sims.urls.bms!,
       },
       tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
       apiLimits: { graph: UNBOUNDED, itglue: UNBOUNDED, bms: UNBOUNDED },
@@ -61,7 +61,7 @@ async function runWith(workerCount: number): Promise<{ seconds: number; tenantsP
   const store = new StateStore(database.db);
   for (const [i, tenant] of seed.tenants.entries()) {
     await store.upsertTenant(tenant.id, tenant.displayName);
-    await store.setMapping(tenant.id, seed.itglue.organizations[i]!.id, seed.bms.accounts[i]!.id, 'manual');
+    await store.setMapping(tenant.id, seed.itglue!.organizations[i]!.id, seed.bms!.accounts[i]!.id, 'manual');
   }
   const queue = await TenantJobQueue.open(database.pool!);
   for (const tenant of seed.tenants) await queue.enqueue(tenant.id);

@@ -264,7 +264,7 @@ export class AlertService {
         conflicts.map((c) => ({
           key: c.id,
           subject: c.userPrincipalName,
-          detail: conflictSummary(c),
+          detail: conflictSummary(c, this.options.targets),
           path: `/conflicts?tenant=${encodeURIComponent(tenant.id)}#conflict-${c.id}`,
         })),
         at,

@@ -1,4 +1,4 @@
-import { targetsOfBlocks } from '../connectors/registry.ts';
+import { createTargetClients } from '../connectors/registry.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,14 +8,20 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { AttemptLog, RecordedExchange } from '../connectors/http/http-client.ts';
 import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
-import { BmsPsa } from '../connectors/bms/bms-psa.ts';
 import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphSubscriptions } from '../connectors/graph/graph-subscriptions.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
-import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
+import type { DocumentationClient } from '../connectors/target-clients.ts';
+import type { Psa } from '../domain/ports.ts';
 import { AlertService } from '../alerts/alert-service.ts';
-import { keyFileOf, loadConfig, type ContactsyncConfig } from '../config/config-file.ts';
+import {
+  blocksOfConfig,
+  keyFileOf,
+  loadConfig,
+  targetsOfConfig,
+  type ContactsyncConfig,
+} from '../config/config-file.ts';
 import { secretBox } from '../config/secret-box.ts';
 import { loadSecretKey } from '../config/secrets.ts';
 import { parseSettingsOverride, resolveSettings } from '../domain/settings.ts';
@@ -44,8 +50,8 @@ export function actor(): string {
 export interface ApiClients {
   readonly directory: GraphDirectory;
   readonly subscriptions: GraphSubscriptions;
-  readonly doc: ItGlueDocStore;
-  readonly psa: BmsPsa | null;
+  readonly doc: DocumentationClient;
+  readonly psa: Psa | null;
   readonly runner: SyncRunner;
 }
 
@@ -98,13 +104,13 @@ export async function openContext(
     },
   });
   await migrateToLatest(database.db as Kysely<unknown>);
-  const store = new StateStore(database.db);
+  const targets = targetsOfConfig(config);
+  const store = new StateStore(database.db, targets);
   const global = parseSettingsOverride(config.settings, `${configPath}: settings`);
   if (JSON.stringify((await store.latestSettings('global'))?.json ?? {}) !== JSON.stringify(global))
     await store.saveSettings('global', global);
   let clients: ApiClients | null = null;
   let listening: string | null = null;
-  const targets = targetsOfBlocks(config);
   const alerts = new AlertService({
     store,
     targets,
@@ -170,40 +176,19 @@ export async function openContext(
         budget,
         log,
       });
-      const itglue = new ItGlueDocStore({
-        apiKey: config.itglue.apiKey ?? '',
-        region: config.itglue.region,
-        ...(config.itglue.baseUrl ? { baseUrl: config.itglue.baseUrl } : {}),
-        budget,
-        log,
-        ...record,
-      });
-      const bms = config.bms
-        ? new BmsPsa({
-            credentials: {
-              userName: config.bms.userName,
-              password: config.bms.password ?? '',
-              tenant: config.bms.tenant,
-            },
-            region: config.bms.region,
-            ...(config.bms.baseUrl ? { baseUrl: config.bms.baseUrl } : {}),
-            budget,
-            log,
-            ...record,
-          })
-        : null;
+      const { doc, psa } = createTargetClients(targets, blocksOfConfig(config), { budget, log, ...record });
       const runner = new SyncRunner({
         store,
         directory,
-        targets: targetsOfBlocks(config),
-        doc: itglue,
-        psa: bms,
+        targets,
+        doc,
+        psa,
         locks: database.locks,
         metrics,
         alerts,
         log: (level, message, fields) => logger[level](fields ?? {}, message),
       });
-      const apis = { directory, subscriptions, doc: itglue, psa: bms, runner };
+      const apis = { directory, subscriptions, doc: doc!, psa, runner };
       if (extra.record === undefined) clients = apis;
       return apis;
     },

@@ -1,11 +1,11 @@
-import type { ContactsyncConfig } from '../config/config-file.ts';
+import { configBlocks, type ContactsyncConfig } from '../config/config-file.ts';
 import type { LinkSettings } from '../operations/deep-links.ts';
 
-/** Where the MSP's IT Glue and BMS live on the web, from the config. */
+/** Where the installation's targets live on the web, from their blocks of the config. */
 export function linkSettingsOf(config: ContactsyncConfig): LinkSettings {
+  const blocks = configBlocks(config);
   return {
-    itglueSubdomain: config.itglue.subdomain ?? null,
-    itglueRegion: config.itglue.region,
-    bmsRegion: config.bms?.region ?? 'us',
+    doc: blocks.doc === null ? null : blocks.doc.target.webApp(blocks.doc.block),
+    psa: blocks.psa === null ? null : blocks.psa.target.webApp(blocks.psa.block),
   };
 }

@@ -3,16 +3,28 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { alertsSchema } from './alert-channels.ts';
+import type { ConfigBlocks, ConfigTenantIds } from '../connectors/config-blocks.ts';
+import { TARGETS, targetsOfBlocks, targetsOfRole } from '../connectors/registry.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
+import { presentTargets, type TargetProfile, type TargetRole, type Targets } from '../domain/target-profile.ts';
 import { parseJsonText } from './json-text.ts';
 import { decryptSecret, isEncrypted, loadSecretKey } from './secrets.ts';
 
 /**
- * The config file of a real installation (JSON). Secrets may stay out of the file: the environment variables
- * CONTACTSYNC_MS_CLIENT_SECRET, CONTACTSYNC_ITGLUE_API_KEY and CONTACTSYNC_BMS_PASSWORD supply or override them, and
- * DATABASE_URL chooses PostgreSQL over the SQLite file.
+ * The config file of a real installation (JSON). Which targets the installation writes to follows from the targets'
+ * blocks it holds, each under the target's id with the schema of the target's folder. Secrets may stay out of the
+ * file: CONTACTSYNC_MS_CLIENT_SECRET and each target's `secretEnv` supply or override them, and DATABASE_URL chooses
+ * PostgreSQL over the SQLite file.
  */
 const url = z.url().nullable().optional();
+
+// Typed as nothing here: the blocks' types come from the targets' folders (ContactsyncConfig below).
+const targetBlocks: object = Object.fromEntries(
+  TARGETS.map((target) => [target.id, target.config.schema.nullable().optional()]),
+);
+const tenantCustomerIds: object = Object.fromEntries(
+  TARGETS.map((target) => [target.customerIdKey, target.config.customerId.optional()]),
+);
 
 /** One API's limit: `{limit, windowMs}`, or `{share}` of the documented limit (more than 0, at most 1). */
 const apiLimitSchema = z.union([
@@ -51,26 +63,7 @@ export const configSchema = z.strictObject({
     loginUrl: url,
     graphUrl: url,
   }),
-  itglue: z.strictObject({
-    region: z.enum(['us', 'eu', 'au']).default('us'),
-    /** the account's web address is https://SUBDOMAIN.itglue.com: links into IT Glue need it */
-    subdomain: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/i, 'the subdomain is the MSP in https://MSP.itglue.com (letters, digits, -)')
-      .optional(),
-    apiKey: z.string().min(1).optional(),
-    baseUrl: url,
-  }),
-  bms: z
-    .strictObject({
-      region: z.enum(['us', 'emea', 'apac']).default('us'),
-      userName: z.string().min(1),
-      password: z.string().min(1).optional(),
-      tenant: z.string().min(1, 'the BMS tenant is the company name used at login'),
-      baseUrl: url,
-    })
-    .nullable()
-    .optional(),
+  ...targetBlocks,
   tenants: z
     .array(
       z.strictObject({
@@ -78,21 +71,21 @@ export const configSchema = z.strictObject({
         displayName: z.string().min(1),
         /** this tenant's settings over the global ones; the file leads, as for the global settings */
         settings: z.record(z.string(), z.unknown()).optional(),
-        /** the IT Glue organization and BMS account, when their names differ from the tenant's (mapped once) */
-        itglueOrganizationId: z.string().min(1).optional(),
-        bmsAccountId: z.number().int().optional(),
+        /** each target's customer record, when its name differs from the tenant's (mapped once) */
+        ...tenantCustomerIds,
       }),
     )
     .default([]),
   /**
    * The request limits every process keeps inside: a limit of its own (lower than the documented one, when an account
-   * has one), or a share of the documented one (IT Glue's default: two thirds, its account being shared)
+   * has one), or a share of the documented one (the documentation platform's default: two thirds, its account being
+   * shared); under `graph` and each target's id
    */
   apiLimits: z
     .strictObject(
       Object.fromEntries(
-        (['graph', 'itglue', 'bms'] as const).map((api) => [api, apiLimitSchema.optional()]),
-      ) as Record<'graph' | 'itglue' | 'bms', z.ZodOptional<typeof apiLimitSchema>>,
+        ['graph', ...TARGETS.map((target) => target.id)].map((api) => [api, apiLimitSchema.optional()]),
+      ),
     )
     .prefault({}),
   web: z
@@ -162,7 +155,48 @@ export const configSchema = z.strictObject({
   alerts: alertsSchema.optional(),
 });
 
-export type ContactsyncConfig = z.infer<typeof configSchema>;
+type ParsedConfig = z.infer<typeof configSchema>;
+
+/** The config, with the targets' blocks and a tenant entry's customer ids under today's keys. */
+export type ContactsyncConfig = Omit<ParsedConfig, 'tenants'> &
+  ConfigBlocks & { readonly tenants: readonly (ParsedConfig['tenants'][number] & ConfigTenantIds)[] };
+
+/** A target of the installation with its block of the config. */
+export interface TargetBlock {
+  readonly target: TargetProfile;
+  readonly block: Readonly<Record<string, unknown>>;
+}
+
+/** The config's blocks under their keys, as the registry reads the targets' blocks (each under its id). */
+export function blocksOfConfig(config: ContactsyncConfig): Readonly<Record<string, unknown>> {
+  return config as unknown as Readonly<Record<string, unknown>>;
+}
+
+/** The targets the installation writes to: those whose blocks its config holds. */
+export function targetsOfConfig(config: ContactsyncConfig): Targets {
+  return targetsOfBlocks(blocksOfConfig(config));
+}
+
+/** The installation's targets, with their config blocks, by role. */
+export function configBlocks(config: ContactsyncConfig): {
+  readonly doc: TargetBlock | null;
+  readonly psa: TargetBlock | null;
+} {
+  const targets = targetsOfConfig(config);
+  const of = (target: TargetProfile | null): TargetBlock | null =>
+    target === null ? null : { target, block: blockOf(config, target) };
+  return { doc: of(targets.doc), psa: of(targets.psa) };
+}
+
+/** The customer records a tenant entry of the config names, by role (null: none named). */
+export function tenantCustomerIdsOf(
+  entry: ContactsyncConfig['tenants'][number],
+  targets: Targets,
+): { readonly doc: string | null; readonly psa: string | number | null } {
+  const ids = entry as unknown as Readonly<Record<string, string | number | undefined>>;
+  const of = (target: TargetProfile | null) => (target === null ? null : (ids[target.customerIdKey] ?? null));
+  return { doc: of(targets.doc) as string | null, psa: of(targets.psa) };
+}
 
 /** Thrown with every problem of the config at once, each with its key. */
 class ConfigError extends Error {
@@ -209,55 +243,99 @@ export function loadConfig(
           `${issue.path.map(String).join('.') || '(root)'}: ${issueInWords(issue, (at) => schemaKeysAt(configSchema, at))}`,
       );
   if (!parsed.success) throw new ConfigError(path, problems);
-  const config = decrypted(parsed.data, path, env);
+  const targets = targetsIn(parsed.data, path);
+  const config = decrypted(parsed.data, targets, path, env);
   const secret = env.CONTACTSYNC_MS_CLIENT_SECRET;
-  const apiKey = env.CONTACTSYNC_ITGLUE_API_KEY;
-  const password = env.CONTACTSYNC_BMS_PASSWORD;
-  const merged: ContactsyncConfig = {
-    ...config,
-    microsoft: { ...config.microsoft, ...(secret ? { clientSecret: secret } : {}) },
-    itglue: { ...config.itglue, ...(apiKey ? { apiKey } : {}) },
-    bms: config.bms === null || config.bms === undefined ? null : { ...config.bms, ...(password ? { password } : {}) },
-  };
+  const merged = withBlockSecrets(
+    { ...config, microsoft: { ...config.microsoft, ...(secret ? { clientSecret: secret } : {}) } },
+    targets,
+    (target, value) => env[target.secretEnv] || value,
+  );
   const missing: string[] = [];
   if (merged.microsoft.clientSecret === undefined && merged.microsoft.certificate === undefined)
     missing.push('microsoft.clientSecret: give a client secret (or CONTACTSYNC_MS_CLIENT_SECRET) or a certificate');
-  if (merged.itglue.apiKey === undefined)
-    missing.push('itglue.apiKey: give the IT Glue API key (or CONTACTSYNC_ITGLUE_API_KEY)');
-  if (merged.bms && merged.bms.password === undefined)
-    missing.push('bms.password: give the BMS password (or CONTACTSYNC_BMS_PASSWORD)');
+  for (const target of targets)
+    if (blockOf(merged, target)[target.config.secretKey] === undefined)
+      missing.push(
+        `${target.id}.${target.config.secretKey}: give the ${target.words.name} ${target.config.secretWords} (or ${target.secretEnv})`,
+      );
   if (missing.length > 0 && options.requireSecrets) throw new ConfigError(path, missing);
   return merged;
 }
 
+/** The targets whose blocks the config holds: one at least, and at most one per role. */
+function targetsIn(config: ContactsyncConfig, path: string): readonly TargetProfile[] {
+  let targets: Targets;
+  try {
+    targets = targetsOfConfig(config);
+  } catch (error) {
+    throw new ConfigError(path, [(error as Error).message]);
+  }
+  const present = presentTargets(targets);
+  if (present.length === 0) {
+    throw new ConfigError(path, [
+      `(root): the config names no target to write to: add a documentation platform's block (${blockNames('documentation')}), a PSA's (${blockNames('psa')}), or one of each`,
+    ]);
+  }
+  return present;
+}
+
+/** The config keys of the targets of one role, as "a or b". */
+function blockNames(role: TargetRole): string {
+  return targetsOfRole(role)
+    .map((target) => target.id)
+    .join(' or ');
+}
+
+function blockOf(config: ContactsyncConfig, target: TargetProfile): Readonly<Record<string, unknown>> {
+  return (config as unknown as Readonly<Record<string, Readonly<Record<string, unknown>>>>)[target.id] ?? {};
+}
+
+/** The config with each target's secret replaced by `secret(target, value)` (kept out when that is undefined). */
+function withBlockSecrets(
+  config: ContactsyncConfig,
+  targets: readonly TargetProfile[],
+  secret: (target: TargetProfile, value: string | undefined) => string | undefined,
+): ContactsyncConfig {
+  const blocks = Object.fromEntries(
+    targets.map((target) => {
+      const block = blockOf(config, target);
+      const value = secret(target, block[target.config.secretKey] as string | undefined);
+      return [target.id, { ...block, ...(value === undefined ? {} : { [target.config.secretKey]: value }) }];
+    }),
+  );
+  return { ...config, ...blocks };
+}
+
 /** The config with its `enc:v1:` secrets decrypted (the key is loaded only when one is encrypted). */
-function decrypted(config: ContactsyncConfig, path: string, env: NodeJS.ProcessEnv): ContactsyncConfig {
+function decrypted(
+  config: ContactsyncConfig,
+  targets: readonly TargetProfile[],
+  path: string,
+  env: NodeJS.ProcessEnv,
+): ContactsyncConfig {
   const values = [
     config.microsoft.clientSecret,
-    config.itglue.apiKey,
-    config.bms?.password,
+    ...targets.map((target) => blockOf(config, target)[target.config.secretKey] as string | undefined),
     config.web.entra?.clientSecret,
   ];
   if (!values.some((v) => v !== undefined && isEncrypted(v))) return config;
   const key = loadSecretKey(keyFileOf(path), { create: false, env });
   const open = (value: string | undefined) => (value === undefined ? undefined : decryptSecret(value, key));
   const clientSecret = open(config.microsoft.clientSecret);
-  const apiKey = open(config.itglue.apiKey);
-  const password = open(config.bms?.password);
   const entra =
     config.web.entra === undefined
       ? undefined
       : { ...config.web.entra, clientSecret: open(config.web.entra.clientSecret)! };
-  return {
-    ...config,
-    web: { ...config.web, ...(entra === undefined ? {} : { entra }) },
-    microsoft: { ...config.microsoft, ...(clientSecret === undefined ? {} : { clientSecret }) },
-    itglue: { ...config.itglue, ...(apiKey === undefined ? {} : { apiKey }) },
-    bms:
-      config.bms === null || config.bms === undefined
-        ? null
-        : { ...config.bms, ...(password === undefined ? {} : { password }) },
-  };
+  return withBlockSecrets(
+    {
+      ...config,
+      web: { ...config.web, ...(entra === undefined ? {} : { entra }) },
+      microsoft: { ...config.microsoft, ...(clientSecret === undefined ? {} : { clientSecret }) },
+    },
+    targets,
+    (_target, value) => open(value),
+  );
 }
 
 /** The `enc:v1:` webhook addresses and SMTP passwords of the `alerts` block, opened so that they can be checked. */

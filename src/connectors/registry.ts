@@ -1,9 +1,26 @@
 import type { TargetId, TargetProfile, TargetRole, Targets } from '../domain/target-profile.ts';
+import type { Psa } from '../domain/ports.ts';
+import { createBmsClient } from './bms/client-from-config.ts';
 import { bmsProfile } from './bms/profile.ts';
+import { createItGlueClient } from './itglue/client-from-config.ts';
 import { itglueProfile } from './itglue/profile.ts';
+import type { ClientCommon, ClientFactory, DocumentationClient, TargetClients } from './target-clients.ts';
 
-/** The targets there are. Adding a target is its folder, its simulator and a line here. */
-export const TARGETS: readonly TargetProfile[] = [itglueProfile, bmsProfile];
+/** A target of the registry: its facts, and how its client is made from its block of the config. */
+interface TargetEntry<Client> extends ClientFactory<Client> {
+  readonly profile: TargetProfile;
+}
+
+/** The documentation platforms there are. */
+const DOCUMENTATION: readonly TargetEntry<DocumentationClient>[] = [
+  { profile: itglueProfile, createClient: createItGlueClient },
+];
+
+/** The PSAs there are. */
+const PSAS: readonly TargetEntry<Psa>[] = [{ profile: bmsProfile, createClient: createBmsClient }];
+
+/** The targets there are. Adding a target is its folder, its simulator and a line above. */
+export const TARGETS: readonly TargetProfile[] = [...DOCUMENTATION, ...PSAS].map((entry) => entry.profile);
 
 export function targetById(id: TargetId): TargetProfile | null {
   return TARGETS.find((target) => target.id === id) ?? null;
@@ -29,4 +46,31 @@ export function targetsOfBlocks(blocks: Readonly<Record<string, unknown>>): Targ
     return ofRole[0] ?? null;
   };
   return { doc: pick('documentation'), psa: pick('psa') };
+}
+
+function clientOf<Client>(
+  entries: readonly TargetEntry<Client>[],
+  target: TargetProfile | null,
+  blocks: Readonly<Record<string, unknown>>,
+  common: ClientCommon,
+): Client | null {
+  if (target === null) return null;
+  const entry = entries.find((e) => e.profile.id === target.id);
+  if (entry === undefined) throw new Error(`${target.words.name} is not a ${target.role} target`);
+  return entry.createClient(blocks[target.id], common);
+}
+
+/**
+ * The clients of the installation's targets, each made from its block of the config (`blocks` is the config, or the
+ * blocks that point at the simulators): the one place the CLI, the daemon, the workers and the sandbox build them.
+ */
+export function createTargetClients(
+  targets: Targets,
+  blocks: Readonly<Record<string, unknown>>,
+  common: ClientCommon,
+): TargetClients {
+  return {
+    doc: clientOf(DOCUMENTATION, targets.doc, blocks, common),
+    psa: clientOf(PSAS, targets.psa, blocks, common),
+  };
 }

@@ -1,4 +1,4 @@
-/** IT Glue's side: contacts of one organization, its locations and the contact types. */
+/** The documentation platform's side: contacts of one customer record, its locations and the contact types. */
 
 export interface DocEmail {
   readonly value: string;
@@ -7,7 +7,7 @@ export interface DocEmail {
 }
 
 export interface DocPhone {
-  /** digits only, as IT Glue stores them */
+  /** digits only, as the documentation platform stores them */
   readonly value: string;
   readonly extension: string | null;
   readonly primary: boolean;
@@ -25,18 +25,19 @@ export interface DocContact {
   readonly important: boolean;
   readonly notes: string | null;
   /**
-   * The BMS contact that IT Glue's own PSA integration keeps this contact in step with, or null. IT Glue refuses API
-   * edits to such a contact: it is changed through BMS, and IT Glue's PSA sync carries the change back.
+   * The PSA contact that the platform's own PSA integration keeps this contact in step with, or null. The platform
+   * refuses API edits to such a contact: it is changed through the PSA, and the platform's PSA sync carries the
+   * change back.
    */
   readonly mirroredPsaContactId: number | null;
   readonly emails: readonly DocEmail[];
   readonly phones: readonly DocPhone[];
-  /** when IT Glue says the contact was made and last changed (RFC 3339), shown to a person deciding a dispute */
+  /** when the platform says the contact was made and last changed (RFC 3339), shown to a person deciding a dispute */
   readonly createdAt?: string | null;
   readonly updatedAt?: string | null;
 }
 
-/** The attributes contactsync writes on an IT Glue contact. */
+/** The attributes contactsync writes on a contact of the documentation platform. */
 export interface DocContactFields {
   readonly firstName: string | null;
   readonly lastName: string | null;

@@ -1,4 +1,6 @@
+import type { TargetId } from './target-profile.ts';
 import type { PsaContactFields } from './psa-contact.ts';
+import type { Targets } from './target-profile.ts';
 
 /** The matching rules, in the order they are tried. */
 export type MatchRule = 'link' | 'alias' | 'username' | 'name';
@@ -11,13 +13,19 @@ export function linkOriginText(rule: LinkOrigin | null): string {
   return rule === 'hand' ? 'linked by hand' : (rule ?? 'created by contactsync');
 }
 
-/** How a link came to be, in words, with "BMS: linked by hand" when a person chose its BMS contact. */
-export function linkedByText(link: Pick<Link, 'rule' | 'psaContactId' | 'psaOrigin'>): string {
-  const bms = link.psaContactId !== null && link.psaOrigin === 'hand' ? '; BMS: linked by hand' : '';
-  return `${linkOriginText(link.rule)}${bms}`;
+/** How a link came to be, in words, with "<PSA>: linked by hand" when a person chose its PSA contact. */
+export function linkedByText(link: Pick<Link, 'rule' | 'psaContactId' | 'psaOrigin'>, targets: Targets): string {
+  const psa =
+    link.psaContactId !== null && link.psaOrigin === 'hand'
+      ? `; ${targets.psa?.words.name ?? 'PSA'}: linked by hand`
+      : '';
+  return `${linkOriginText(link.rule)}${psa}`;
 }
 
-/** Which legs of the sync leave a contact alone: `psa` (BMS only) or `all` (BMS and the Microsoft → IT Glue leg). */
+/**
+ * Which legs of the sync leave a contact alone: `psa` (the PSA only) or `all` (the PSA and the Microsoft →
+ * documentation platform leg).
+ */
 export type SyncDisabled = 'none' | 'psa' | 'all';
 
 /** A phone contactsync wrote, remembered so that only its own phones are ever replaced. */
@@ -29,29 +37,30 @@ export interface OwnedPhone {
   readonly placeholder: boolean;
 }
 
-/** What ties one directory user to its IT Glue contact and BMS contact. */
+/** What ties one directory user to its contact in the documentation platform and its contact in the PSA. */
 export interface Link {
   readonly userId: string;
   readonly docContactId: string;
   readonly psaContactId: number | null;
-  /** how the IT Glue contact was first matched ("hand": a person chose it); null when contactsync created it */
+  /** how the documentation contact was first matched ("hand": a person chose it); null when contactsync created it */
   readonly rule: LinkOrigin | null;
   /**
-   * "hand" when a person chose the BMS contact (a resolved dispute, a relink); kept while the BMS contact stays the
+   * "hand" when a person chose the PSA contact (a resolved dispute, a relink); kept while the PSA contact stays the
    * same. Null or absent: matched or created by the sync (and every link stored before this was recorded).
    */
   readonly psaOrigin?: 'hand' | null;
   readonly syncDisabled: SyncDisabled;
-  /** lower-case addresses contactsync wrote on the IT Glue contact */
+  /** lower-case addresses contactsync wrote on the documentation contact */
   readonly ownedEmails: readonly string[];
   readonly ownedPhones: readonly OwnedPhone[];
-  /** the BMS fields as last written, for the fields BMS's listings do not report */
+  /** the PSA fields as last written, for the fields the PSA's listings do not report */
   readonly psaPushed: PsaContactFields | null;
 }
 
 /** An operator's answer to a dispute that is not a link (a link is stored as a Link). */
 export interface OperatorDecision {
   readonly userId: string;
-  readonly side: 'itglue' | 'bms';
+  /** the id of the target the dispute was in */
+  readonly side: TargetId;
   readonly choice: 'create' | 'ignore';
 }

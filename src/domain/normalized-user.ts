@@ -1,7 +1,7 @@
 import type { DirectoryUser } from './directory-user.ts';
 import type { Reason } from './reason.ts';
 
-/** A phone in canonical form. `e164` is `+` and digits; `digits` is what IT Glue stores. */
+/** A phone in canonical form. `e164` is `+` and digits; `digits` is what the documentation platform stores. */
 export interface NormalizedPhone {
   readonly e164: string;
   /** E.164 without the plus: country calling code and national number */

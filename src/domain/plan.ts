@@ -6,14 +6,14 @@ import type { TargetId } from './target-profile.ts';
 
 /** One field that changes, shown to a person as old → new. */
 export interface FieldDiff {
-  /** the system the field is in, once the change is reported (the planner's diffs are per system already) */
+  /** the id of the target the field is in, once the change is reported (the planner's diffs are per target already) */
   readonly system?: TargetId;
   readonly field: string;
   readonly old: string | null;
   readonly new: string | null;
 }
 
-/** What happens to the user's IT Glue contact. */
+/** What happens to the user's contact in the documentation platform. */
 export type DocAction =
   /** a create's diff is every field from nothing: see `docCreateDiffs` */
   | { readonly kind: 'create'; readonly fields: DocContactFields }
@@ -31,18 +31,19 @@ export type DocAction =
     }
   | { readonly kind: 'unchanged'; readonly contactId: string }
   /**
-   * the contact is kept in step with a BMS contact by IT Glue's own PSA integration, which refuses API edits: nothing
-   * is written to IT Glue, the change goes to that BMS contact and comes back through IT Glue's PSA sync
+   * the contact is kept in step with a PSA contact by the documentation platform's own PSA integration, which refuses
+   * API edits: nothing is written to the documentation platform, the change goes to that PSA contact and comes back
+   * through the platform's PSA sync
    */
   | { readonly kind: 'mirrored'; readonly contactId: string; readonly psaContactId: number }
   | { readonly kind: 'disputed'; readonly candidateIds: readonly string[] }
   | { readonly kind: 'none'; readonly contactId: string | null };
 
-/** What happens to the user's BMS contact. */
+/** What happens to the user's contact in the PSA. */
 export type PsaAction =
   /** a create's diff is every field from nothing: see `psaCreateDiffs` */
   | { readonly kind: 'create'; readonly fields: PsaContactFields }
-  /** an existing BMS contact of the account is adopted; `write` says whether its mapped fields change */
+  /** an existing PSA contact of the customer is adopted; `write` says whether its mapped fields change */
   | {
       readonly kind: 'link';
       readonly contactId: number;
@@ -56,7 +57,7 @@ export type PsaAction =
       readonly fields: PsaContactFields;
       readonly diffs: readonly FieldDiff[];
     }
-  /** only `isActive` changes; the connector keeps every other field as BMS holds it */
+  /** only the active flag changes; the connector keeps every other field as the PSA holds it */
   | { readonly kind: 'inactivate'; readonly contactId: number; readonly diffs: readonly FieldDiff[] }
   | {
       readonly kind: 'unchanged';
@@ -81,7 +82,7 @@ export type Outcome =
 
 /** What the link of the user looks like once the action is applied (ids of created records are filled in by apply). */
 export interface LinkIntent {
-  /** how the IT Glue contact was first matched ("hand": a person chose it); null when contactsync created it */
+  /** how the documentation contact was first matched ("hand": a person chose it); null when contactsync created it */
   readonly rule: LinkOrigin | null;
   readonly ownedEmails: readonly string[];
   readonly ownedPhones: readonly OwnedPhone[];
@@ -124,7 +125,7 @@ export interface Plan {
   readonly actions: readonly PlannedAction[];
 }
 
-/** True when the action writes to IT Glue or to BMS. */
+/** True when the action writes to a target. */
 export function actionWrites(action: PlannedAction): boolean {
   const doc = action.doc.kind === 'create' || action.doc.kind === 'update' || action.doc.kind === 'inactivate';
   const psa =

@@ -55,7 +55,7 @@ export interface NamedRecord<Id> {
   readonly name: string;
 }
 
-/** The MSP's documentation platform (IT Glue). */
+/** The MSP's documentation platform. */
 export interface DocStore {
   listOrganizations(): Promise<readonly NamedRecord<string>[]>;
   listLocations(organizationId: string): Promise<readonly DocLocation[]>;
@@ -65,7 +65,7 @@ export interface DocStore {
    * with (`mirroredPsaContactId`: such a contact refuses API edits).
    */
   listContacts(organizationId: string): Promise<readonly DocContact[]>;
-  /** One contact as IT Glue holds it now, or null when there is none with this id. */
+  /** One contact as the platform holds it now, or null when there is none with this id. */
   readContact(id: string): Promise<DocContact | null>;
   /** Creates contacts in one organization; one result per draft, in order. */
   createContacts(organizationId: string, drafts: readonly DocContactFields[]): Promise<readonly WriteResult<string>[]>;
@@ -75,7 +75,7 @@ export interface DocStore {
   ): Promise<readonly WriteResult<string>[]>;
 }
 
-/** The MSP's PSA (Kaseya BMS). */
+/** The MSP's PSA. */
 export interface Psa {
   listAccounts(): Promise<readonly NamedRecord<number>[]>;
   listLocations(accountId: number): Promise<readonly PsaLocation[]>;
@@ -88,6 +88,6 @@ export interface Psa {
   readContact(id: number): Promise<PsaContact | null>;
   createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>>;
   updateContact(accountId: number, id: number, fields: PsaContactFields): Promise<WriteResult<number>>;
-  /** Marks the contact inactive, keeping every other field as BMS holds it. */
+  /** Marks the contact inactive, keeping every other field as the PSA holds it. */
   inactivateContact(id: number): Promise<WriteResult<number>>;
 }

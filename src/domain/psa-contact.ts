@@ -1,6 +1,6 @@
 import type { NamedType } from './doc-contact.ts';
 
-/** Kaseya BMS's side: contacts of one account and its locations. */
+/** The PSA's side: contacts of one customer record and its locations. */
 export interface PsaContact {
   readonly id: number;
   readonly accountId: number;
@@ -8,7 +8,7 @@ export interface PsaContact {
   readonly lastName: string | null;
   readonly jobTitle: string | null;
   readonly emailAddress: string | null;
-  /** null when the listing did not report it (BMS's contact summaries carry no phone or types) */
+  /** null when the listing did not report it (a PSA's contact summaries may carry no phone or types) */
   readonly emailTypeId: number | null;
   readonly phoneNumber: string | null;
   readonly phoneTypeId: number | null;
@@ -16,7 +16,7 @@ export interface PsaContact {
   readonly isActive: boolean;
 }
 
-/** The fields contactsync maps onto a BMS contact; a create or update sends all of them. */
+/** The fields contactsync maps onto a PSA contact; a create or update sends all of them. */
 export interface PsaContactFields {
   readonly firstName: string;
   readonly lastName: string | null;

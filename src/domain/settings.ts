@@ -52,7 +52,7 @@ const locationFields = {
 
 const typeName = z.string().trim().min(1, 'a type name cannot be empty');
 
-/** A BMS type by name, or by its BMS id (a number, or digits alone) for a BMS whose type lists cannot be read. */
+/** A PSA's type by name, or by its id (a number, or digits alone) for a PSA whose type lists cannot be read. */
 const psaType = z.preprocess(
   (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
   z.union([z.number().int().positive('a type id is a whole number above 0'), typeName]),

@@ -1,3 +1,5 @@
+import type { TargetConfig, TargetWebApp } from './target-config.ts';
+
 /**
  * A target is a system contactsync writes a customer's people into: a documentation platform or a PSA. The core
  * never names one; it asks the target's profile, which lives in the target's own folder under `src/connectors/`.
@@ -41,6 +43,14 @@ export interface TargetProfile {
   readonly fieldLabels: Readonly<Record<string, string>>;
   /** what the leaver step does to the target's contact */
   readonly leaver: LeaverWrite;
+  // rate budget (the API budgets every process keeps inside)
+  /** the API's documented request limit, and the share of it spent unless the config says otherwise */
+  readonly budget: TargetBudget;
+  // the config file and links into the target's web app
+  /** the target's block of the config file (under its id), its secret and what a tenant entry names */
+  readonly config: TargetConfig;
+  /** links into the target's web app, from the target's config block (null or {}: the defaults) */
+  readonly webApp: (block: unknown) => TargetWebApp;
   // how messages count a target's customers
   /** the plural of `words.customer` ("organizations", "accounts", "companies") */
   readonly customerPlural: string;
@@ -69,4 +79,12 @@ export function contactIdKey(profile: TargetProfile): string {
 /** The targets present, documentation platform first. */
 export function presentTargets(targets: Targets): readonly TargetProfile[] {
   return [targets.doc, targets.psa].filter((target): target is TargetProfile => target !== null);
+}
+
+/** An API's documented request limit: `limit` requests per `windowMs`, of which `defaultShare` (0 to 1) is spent. */
+export interface TargetBudget {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** the share spent unless the config says otherwise: less than 1 where other tools spend from the same account */
+  readonly defaultShare: number;
 }

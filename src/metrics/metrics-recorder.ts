@@ -1,3 +1,4 @@
+import type { TargetProfile } from '../domain/target-profile.ts';
 import type { StateStore } from '../store/state-store.ts';
 
 /** Where the engine reports what it measures; kept apart from any one process so that every worker adds to it. */
@@ -6,7 +7,15 @@ export interface MetricsSink {
   observe(name: string, value: number, labels?: Readonly<Record<string, string>>): void;
 }
 
-/** Histogram bounds of the seconds from a change in Microsoft 365 to the contact written in BMS. */
+/**
+ * The histogram of the seconds from a change in Microsoft 365 to the contact written in the PSA, named after it
+ * (`contactsync_change_to_<id>_seconds`: the name dashboards know).
+ */
+export function changeLatencyMetric(psa: Pick<TargetProfile, 'id'>): string {
+  return `contactsync_change_to_${psa.id}_seconds`;
+}
+
+/** Histogram bounds of the seconds from a change in Microsoft 365 to the contact written in the PSA. */
 const LATENCY_BUCKETS = [5, 10, 15, 30, 45, 60, 90, 120, 300, 900, 3600] as const;
 
 export function renderLabels(labels: Readonly<Record<string, string>> = {}): string {

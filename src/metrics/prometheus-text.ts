@@ -1,38 +1,50 @@
 import type { StateStore } from '../store/state-store.ts';
-import { renderLabels } from './metrics-recorder.ts';
+import { presentTargets, type Targets } from '../domain/target-profile.ts';
+import { changeLatencyMetric, renderLabels } from './metrics-recorder.ts';
 
-const HELP: Readonly<Record<string, { type: 'counter' | 'gauge' | 'histogram'; help: string }>> = {
-  contactsync_runs_total: { type: 'counter', help: 'Tenant sync runs, by how they ended.' },
-  contactsync_writes_total: { type: 'counter', help: 'Writes done in IT Glue and BMS, by system and operation.' },
-  contactsync_user_failures_total: {
-    type: 'counter',
-    help: 'Users whose sync failed in a run (each with a reason in the run report).',
-  },
-  contactsync_api_429_total: { type: 'counter', help: 'HTTP 429 answers received, by API.' },
-  contactsync_db_connection_errors_total: {
-    type: 'counter',
-    help: 'PostgreSQL connections lost (terminated, restarted, failed over): the work on them failed and was retried.',
-  },
-  contactsync_change_to_bms_seconds: {
-    type: 'histogram',
-    help: 'Seconds from a change in Microsoft 365 to the contact written in BMS (measured from the read before the one that saw the change: an upper bound).',
-  },
-  contactsync_queue_jobs: { type: 'gauge', help: 'Tenant sync jobs in the queue, by state (scale-out only).' },
-  contactsync_tenants: { type: 'gauge', help: 'Tenants, by status.' },
-  contactsync_open_conflicts: { type: 'gauge', help: 'Conflicts waiting for a person.' },
-  contactsync_held_users: {
-    type: 'gauge',
-    help: 'Users held from BMS now (a required field missing), as the latest run of each tenant found them.',
-  },
-  contactsync_sync_results_total: {
-    type: 'counter',
-    help: "What runs did to users' contacts, by system and result (the figures of each run's summary).",
-  },
-  contactsync_quiet_polls_total: {
-    type: 'counter',
-    help: 'Polls that found no change in Microsoft 365 and nothing else to do (not written as runs).',
-  },
-};
+/** The families' HELP and TYPE lines, in the installation's targets' names. */
+function helpOf(targets: Targets): Readonly<Record<string, { type: 'counter' | 'gauge' | 'histogram'; help: string }>> {
+  const names = presentTargets(targets)
+    .map((target) => target.words.name)
+    .join(' and ');
+  const psa = targets.psa;
+  return {
+    contactsync_runs_total: { type: 'counter', help: 'Tenant sync runs, by how they ended.' },
+    contactsync_writes_total: { type: 'counter', help: `Writes done in ${names}, by system and operation.` },
+    contactsync_user_failures_total: {
+      type: 'counter',
+      help: 'Users whose sync failed in a run (each with a reason in the run report).',
+    },
+    contactsync_api_429_total: { type: 'counter', help: 'HTTP 429 answers received, by API.' },
+    contactsync_db_connection_errors_total: {
+      type: 'counter',
+      help: 'PostgreSQL connections lost (terminated, restarted, failed over): the work on them failed and was retried.',
+    },
+    ...(psa === null
+      ? {}
+      : {
+          [changeLatencyMetric(psa)]: {
+            type: 'histogram' as const,
+            help: `Seconds from a change in Microsoft 365 to the contact written in ${psa.words.name} (measured from the read before the one that saw the change: an upper bound).`,
+          },
+        }),
+    contactsync_queue_jobs: { type: 'gauge', help: 'Tenant sync jobs in the queue, by state (scale-out only).' },
+    contactsync_tenants: { type: 'gauge', help: 'Tenants, by status.' },
+    contactsync_open_conflicts: { type: 'gauge', help: 'Conflicts waiting for a person.' },
+    contactsync_held_users: {
+      type: 'gauge',
+      help: `Users held from ${psa?.words.name ?? names} now (a required field missing), as the latest run of each tenant found them.`,
+    },
+    contactsync_sync_results_total: {
+      type: 'counter',
+      help: "What runs did to users' contacts, by system and result (the figures of each run's summary).",
+    },
+    contactsync_quiet_polls_total: {
+      type: 'counter',
+      help: 'Polls that found no change in Microsoft 365 and nothing else to do (not written as runs).',
+    },
+  };
+}
 
 /** A histogram bucket's bound, so that buckets are listed in increasing order. */
 function le(labels: string): number {
@@ -44,7 +56,9 @@ function le(labels: string): number {
 export async function prometheusText(
   store: StateStore,
   queue: readonly { state: string; n: number }[] | null,
+  targets: Targets,
 ): Promise<string> {
+  const help = helpOf(targets);
   const samples = new Map<string, string[]>();
   const sample = (family: string, name: string, labels: string, value: number) => {
     const list = samples.get(family) ?? [];
@@ -84,7 +98,7 @@ export async function prometheusText(
     sample('contactsync_queue_jobs', 'contactsync_queue_jobs', renderLabels({ state: q.state }), q.n);
   const lines: string[] = [];
   for (const [family, list] of samples) {
-    const meta = HELP[family];
+    const meta = help[family];
     if (meta !== undefined) lines.push(`# HELP ${family} ${meta.help}`, `# TYPE ${family} ${meta.type}`);
     lines.push(...list);
   }

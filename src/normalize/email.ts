@@ -19,7 +19,7 @@ function domainToAscii(domain: string): string | null {
 
 /**
  * Trim, Unicode NFC, lower-case, internationalized domain to ASCII. Returns null when the result is not a
- * deliverable-looking address (IT Glue refuses those), so callers can report the value instead of writing it.
+ * deliverable-looking address (the documentation platform refuses those), so callers can report the value instead of writing it.
  */
 export function normalizeEmail(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;

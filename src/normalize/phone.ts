@@ -15,7 +15,7 @@ function toPhone(parsed: PhoneNumber): NormalizedPhone {
   return {
     e164: parsed.number,
     digits: parsed.number.slice(1),
-    // The extension is kept apart, as IT Glue keeps it.
+    // The extension is kept apart, as the documentation platform keeps it.
     national: parsed.format('NATIONAL', { formatExtension: (number) => number }).replace(/\D/g, ''),
     callingCode: parsed.countryCallingCode,
     extension: parsed.ext ?? null,
@@ -23,10 +23,10 @@ function toPhone(parsed: PhoneNumber): NormalizedPhone {
 }
 
 /**
- * The digits IT Glue is given for a phone: its national form when it is in the tenant's country (IT Glue shows
- * `4155552156` as `(415) 555-2156`), else with its country calling code in front.
+ * The digits the documentation platform is given for a phone: its national form when it is in the tenant's country
+ * (the platform shows `4155552156` as `(415) 555-2156`), else with its country calling code in front.
  */
-export function itgluePhoneValue(phone: NormalizedPhone, tenantCallingCode: string): string {
+export function docPhoneDigits(phone: NormalizedPhone, tenantCallingCode: string): string {
   return phone.callingCode === tenantCallingCode ? phone.national : phone.digits;
 }
 
@@ -53,7 +53,7 @@ export function normalizePhone(raw: string | null | undefined, region: string): 
 }
 
 /**
- * The comparison key of a phone stored as digits (IT Glue's form): E.164 when the digits are a valid number,
+ * The comparison key of a phone stored as digits (the documentation platform's form): E.164 when the digits are a valid number,
  * read first in the region and then as an international number; otherwise the digits themselves.
  */
 export function storedPhoneKey(digits: string, region: string): string {

@@ -1,9 +1,8 @@
+import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import type { SyncRunner } from '../run/sync-runner.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
 import { countsSummary } from '../sync/run-counts.ts';
-import { bmsProfile } from '../connectors/bms/profile.ts';
-import { itglueProfile } from '../connectors/itglue/profile.ts';
 import { attentionItems, counted, type AttentionAction, type AttentionItem } from './attention.ts';
 import {
   approveInactivations,
@@ -25,21 +24,22 @@ const ACTION_WORDS: Readonly<Record<AttentionAction, string>> = {
 };
 
 /**
- * What a sync did and what it left: `ok, released 17 held contacts; written: BMS: created 17; still disputed 9`
- * (released: fewer held than `heldBefore`, when known; written: each system's contacts created, linked, updated or
- * inactivated).
+ * What a sync did and what it left: `ok, released 17 held contacts; written: <PSA>: created 17; still disputed 9`
+ * (released: fewer held than `heldBefore`, when known; written: each target's contacts created, linked, updated or
+ * inactivated, counted under the target's id).
  */
-function afterSync(result: TenantRunResult, heldBefore: number | null = null): string {
+function afterSync(result: TenantRunResult, targets: Targets, heldBefore: number | null = null): string {
   const counts = result.counts;
   if (result.error !== null) return `${result.status}: ${result.error}`;
   const released = heldBefore === null ? 0 : heldBefore - (counts.held ?? 0);
   const written = countsSummary(
     Object.fromEntries(
       Object.entries(counts).filter(
-        ([key]) => (key.startsWith('itglue.') || key.startsWith('bms.')) && !key.endsWith('.unchanged'),
+        ([key]) =>
+          presentTargets(targets).some((target) => key.startsWith(`${target.id}.`)) && !key.endsWith('.unchanged'),
       ),
     ),
-    { doc: itglueProfile, psa: bmsProfile },
+    targets,
   );
   const left = (['held', 'disputed', 'failed'] as const)
     .filter((k) => (counts[k] ?? 0) > 0)
@@ -60,12 +60,13 @@ function afterSync(result: TenantRunResult, heldBefore: number | null = null): s
 export async function actOnAttention(
   store: StateStore,
   runner: Runner,
+  targets: Targets,
   ids: readonly string[],
   action: AttentionAction,
   actor: string,
 ): Promise<string> {
   if (ids.length === 0) throw new OperationError('Validation', 'Select at least one item, then choose the action.');
-  const all = await attentionItems(store);
+  const all = await attentionItems(store, targets);
   const chosen = ids.map((id) => all.find((item) => item.id === id));
   const gone = chosen.filter((item) => item === undefined).length;
   const items = chosen.filter((item): item is AttentionItem => item !== undefined);
@@ -84,7 +85,7 @@ export async function actOnAttention(
     }
   }
   if (action === 'create' || action === 'ignore')
-    for (const item of fitting) await resolveConflict(store, item.conflictId!, { kind: action }, actor);
+    for (const item of fitting) await resolveConflict(store, targets, item.conflictId!, { kind: action }, actor);
   if (action === 'approve')
     for (const item of fitting) await approveInactivations(store, tenants.get(item.tenantId)!, actor);
   // One person alone is synced by Sync now; more of a tenant, or a tenant-wide item, by a sync of the tenant.
@@ -93,9 +94,9 @@ export async function actOnAttention(
     const mine = fitting.filter((item) => item.tenantId === tenant.id);
     const only = mine.length === 1 && mine[0]!.userId !== null && action === 'retry' ? mine[0]! : null;
     if (only !== null) {
-      const result = await syncNow(store, runner, tenant.id, only.userId!, actor, () => {});
+      const result = await syncNow(store, runner, targets, tenant.id, only.userId!, actor, () => {});
       lines.push(`${only.subject}: ${result.outcome}`);
-    } else lines.push(`${tenant.displayName}: ${afterSync(await syncTenant(store, runner, tenant, actor))}`);
+    } else lines.push(`${tenant.displayName}: ${afterSync(await syncTenant(store, runner, tenant, actor), targets)}`);
   }
   const extra = [
     skipped > 0
@@ -113,6 +114,7 @@ export async function actOnAttention(
 export async function setBlankPhoneAndSync(
   store: StateStore,
   runner: Runner,
+  targets: Targets,
   tenant: TenantRecord,
   value: string,
   actor: string,
@@ -120,11 +122,12 @@ export async function setBlankPhoneAndSync(
   const { overrides } = await tenantSettings(store, tenant.id);
   await saveTenantSettings(
     store,
+    targets,
     tenant,
     { ...overrides, phones: { ...overrides.phones, blankReplacement: value.trim() } },
     actor,
   );
   const heldBefore = (await store.standingResults(tenant.id)).filter((r) => r.outcome === 'held').length;
   const result = await syncTenant(store, runner, tenant, actor);
-  return `${tenant.displayName}: phones.blankReplacement is now "${value.trim()}"; synced again: ${afterSync(result, heldBefore)}.`;
+  return `${tenant.displayName}: phones.blankReplacement is now "${value.trim()}"; synced again: ${afterSync(result, targets, heldBefore)}.`;
 }

@@ -1,12 +1,13 @@
 import { heldInactivations, someOf } from './held-inactivations.ts';
 import { ALERT_KINDS, type AlertKind } from '../domain/alert-kind.ts';
 import type { Reason } from '../domain/reason.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import { conflictSummary } from './conflict-summary.ts';
 
 /**
  * Needs attention: every item across tenants that waits for a person, as it stands now — conflicts to decide,
- * contacts held from BMS (with what would release them), deletion-guard halts, failed users and runs, contract
+ * contacts held from a target (with what would release them), deletion-guard halts, failed users and runs, contract
  * mismatches. One list for the page, `contactsync attention` and `/api/attention`.
  */
 export type AttentionKind = AlertKind;
@@ -47,31 +48,43 @@ export interface AttentionFilter {
   readonly tenantId?: string | undefined;
 }
 
-const RELEASES: Readonly<Record<string, Release>> = {
-  'no-primary-phone': {
-    advice: "give the user a phone in Microsoft 365, or set the tenant's blank-phone replacement",
-    setting: 'phones.blankReplacement',
-  },
-  'no-location': {
-    advice: 'set the default location (location.default), or give the IT Glue contact a location',
-    setting: 'location.default',
-  },
-  'no-psa-location': {
-    advice: 'give the BMS account a main location, or a location named as the IT Glue one',
-    setting: null,
-  },
-  'no-first-name': {
-    advice: 'give the user a first name in Microsoft 365 (or a display name to split: names.splitDisplayName)',
-    setting: 'names.splitDisplayName',
-  },
-  'unknown-email-type': { advice: 'name an email type BMS has (psa.emailType)', setting: 'psa.emailType' },
-  'unknown-phone-type': { advice: 'name a phone type BMS has (psa.phoneType)', setting: 'psa.phoneType' },
-  'no-valid-email': { advice: 'give the user a valid mail address in Microsoft 365', setting: null },
-};
+/** What releases a contact held for each reason, in the targets' words. */
+function releases(targets: Targets): Readonly<Record<string, Release>> {
+  const doc = targets.doc?.words ?? null;
+  const psa = targets.psa?.words ?? null;
+  return {
+    'no-primary-phone': {
+      advice: "give the user a phone in Microsoft 365, or set the tenant's blank-phone replacement",
+      setting: 'phones.blankReplacement',
+    },
+    'no-location': {
+      advice: `set the default location (location.default), or give the ${doc?.name ?? 'documentation'} contact a ${doc?.place ?? 'location'}`,
+      setting: 'location.default',
+    },
+    'no-psa-location': {
+      advice: `give the ${psa?.name ?? 'PSA'} ${psa?.customer ?? 'customer'} a main ${psa?.place ?? 'location'}${doc === null ? '' : `, or a ${psa?.place ?? 'location'} named as the ${doc.name} one`}`,
+      setting: null,
+    },
+    'no-first-name': {
+      advice: 'give the user a first name in Microsoft 365 (or a display name to split: names.splitDisplayName)',
+      setting: 'names.splitDisplayName',
+    },
+    'unknown-email-type': {
+      advice: `name an email type ${psa?.name ?? 'the PSA'} has (psa.emailType)`,
+      setting: 'psa.emailType',
+    },
+    'unknown-phone-type': {
+      advice: `name a phone type ${psa?.name ?? 'the PSA'} has (psa.phoneType)`,
+      setting: 'psa.phoneType',
+    },
+    'no-valid-email': { advice: 'give the user a valid mail address in Microsoft 365', setting: null },
+  };
+}
 
 /** What would release a held contact, from the reasons it was held for. */
-function releaseOf(reasons: readonly Reason[]): Release | null {
-  const found = reasons.map((r) => RELEASES[r.code]).filter((r): r is Release => r !== undefined);
+function releaseOf(reasons: readonly Reason[], targets: Targets): Release | null {
+  const known = releases(targets);
+  const found = reasons.map((r) => known[r.code]).filter((r): r is Release => r !== undefined);
   if (found.length === 0) return null;
   return {
     advice: found.map((r) => r.advice).join('; '),
@@ -100,7 +113,11 @@ async function failedRun(
 }
 
 /** Every item that waits for a person, grouped by kind then customer (the order of ATTENTION_KINDS, then names). */
-export async function attentionItems(store: StateStore, filter: AttentionFilter = {}): Promise<AttentionItem[]> {
+export async function attentionItems(
+  store: StateStore,
+  targets: Targets,
+  filter: AttentionFilter = {},
+): Promise<AttentionItem[]> {
   const tenants = (await store.listTenants()).filter((t) => filter.tenantId === undefined || t.id === filter.tenantId);
   const wants = (kind: AttentionKind) => filter.kind === undefined || filter.kind === kind;
   const items: AttentionItem[] = [];
@@ -113,7 +130,7 @@ export async function attentionItems(store: StateStore, filter: AttentionFilter 
         tenantId: tenant.id,
         tenantName: tenant.displayName,
         subject: c.userPrincipalName,
-        detail: conflictSummary(c),
+        detail: conflictSummary(c, targets),
         since: c.createdAt,
         path: `/conflicts?tenant=${encodeURIComponent(tenant.id)}#conflict-${c.id}`,
         userId: c.userId,
@@ -134,13 +151,13 @@ export async function attentionItems(store: StateStore, filter: AttentionFilter 
           tenantId: tenant.id,
           tenantName: tenant.displayName,
           subject: r.userPrincipalName,
-          detail: r.reasons.map((x) => x.message).join(' ') || 'held from BMS',
+          detail: r.reasons.map((x) => x.message).join(' ') || `held from ${targets.psa?.words.name ?? 'the PSA'}`,
           since: r.heldSince,
           path: contactPath(tenant.id, r.userId),
           userId: r.userId,
           conflictId: null,
           runId: r.runId,
-          release: releaseOf(r.reasons),
+          release: releaseOf(r.reasons, targets),
           actions: ['retry'],
         });
     }

@@ -1,3 +1,5 @@
+import { targetOfId } from '../domain/target-of-id.ts';
+import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import type { AuditEntry } from '../store/state-store.ts';
 import { settingValueText, type SettingValueChange } from './setting-value-changes.ts';
 
@@ -19,17 +21,35 @@ function named(value: unknown): string | null {
   return String(value);
 }
 
-const SIDES: Readonly<Record<string, string>> = { itglue: 'IT Glue', bms: 'BMS' };
+/** What a tenant was mapped to, target by target: `<documentation platform> "Contoso", <PSA> none`. */
+function mappedText(d: AuditEntry['details'], targets: Targets): string {
+  const { doc, psa } = targets;
+  const psaName = psa === null ? null : named(d[psa.id]);
+  return [
+    doc === null ? null : `${doc.words.name} "${named(d[doc.id]) ?? '?'}"`,
+    psa === null ? null : `${psa.words.name} ${psaName === null ? 'none' : `"${psaName}"`}`,
+  ]
+    .filter((part): part is string => part !== null)
+    .join(', ');
+}
+
+/** The contacts a person was unlinked from: `<documentation platform> contact 12 and <PSA> contact 7`. */
+function unlinkedText(d: AuditEntry['details'], targets: Targets): string {
+  return presentTargets(targets)
+    .filter((target) => d[target.id] !== null && d[target.id] !== undefined)
+    .map((target) => `${target.words.name} contact ${String(d[target.id])}`)
+    .join(' and ');
+}
 
 /** The sentence of each action; an action this does not know is said with its details as "key: value" pairs. */
-function sentence(entry: AuditEntry): string {
+function sentence(entry: AuditEntry, targets: Targets): string {
   const d = entry.details;
-  const side = SIDES[String(d.side ?? d.system ?? '')] ?? '';
+  const sideId = d.side ?? d.system;
+  const side = targetOfId(targets, sideId)?.words.name ?? '';
   switch (entry.action) {
     case 'tenant.map': {
-      const bms = named(d.bms);
       const shared = Array.isArray(d.sharedWith) ? (d.sharedWith as unknown[]).map(String) : [];
-      return `mapped to IT Glue "${named(d.itglue) ?? '?'}", BMS ${bms === null ? 'none' : `"${bms}"`}${shared.length === 0 ? '' : `, shared with ${shared.join(' and ')} because: ${str(d.reason) ?? '(no reason)'}`}${d.namesConfirmed === true ? ' (names confirmed)' : ''}`;
+      return `mapped to ${mappedText(d, targets)}${shared.length === 0 ? '' : `, shared with ${shared.join(' and ')} because: ${str(d.reason) ?? '(no reason)'}`}${d.namesConfirmed === true ? ' (names confirmed)' : ''}`;
     }
     case 'tenant.unmap':
       return 'unmapped';
@@ -60,23 +80,23 @@ function sentence(entry: AuditEntry): string {
           ? `linked to ${side} contact ${String(d.target)}`
           : d.resolution === 'create'
             ? `a new ${side} contact`
-            : side === 'BMS'
-              ? 'left out of BMS'
+            : targets.psa !== null && sideId === targets.psa.id
+              ? `left out of ${side}`
               : 'left out of the sync';
       return `settled the ${side} conflict: ${choice}`;
     }
     case 'contact.enable':
       return Array.isArray(d.reopened) ? 'enabled sync, bringing them back into the sync' : 'enabled sync';
     case 'contact.disable':
-      return `disabled sync ${d.leg === 'all' ? 'with IT Glue and BMS' : 'with BMS'}`;
+      return `disabled sync with ${presentTargets(d.leg === 'all' ? targets : { doc: null, psa: targets.psa })
+        .map((target) => target.words.name)
+        .join(' and ')}`;
     case 'contact.sync-now':
       return `ran Sync now${str(d.outcome) === null ? '' : ` (${String(d.outcome)})`}`;
     case 'contact.reopen':
       return `took back the decision (was: ${str(d.was) ?? 'a decision'})`;
     case 'contact.unlink':
-      return d.itglue === null || d.itglue === undefined
-        ? `unlinked from BMS contact ${String(d.bms)}`
-        : `unlinked from IT Glue contact ${String(d.itglue)}${d.bms === null || d.bms === undefined ? '' : ` and BMS contact ${String(d.bms)}`}`;
+      return `unlinked from ${unlinkedText(d, targets)}`;
     case 'contact.relink':
       return `linked by hand to ${side} contact ${String(d.contact)}${d.previous === null || d.previous === undefined ? '' : ` (was ${String(d.previous)})`}`;
     case 'user.add':
@@ -110,9 +130,9 @@ function sentence(entry: AuditEntry): string {
 
 /**
  * An entry in words. Entries written before tenants and persons were recorded with them name their tenant by its id
- * as the target: `tenants` gives its name.
+ * as the target: `tenants` gives its name. Entries name targets by id: `targets` gives their names.
  */
-export function auditLine(entry: AuditEntry, tenants: ReadonlyMap<string, string>): AuditLine {
+export function auditLine(entry: AuditEntry, tenants: ReadonlyMap<string, string>, targets: Targets): AuditLine {
   // A sign-in's target is the name typed, which anyone may make a tenant's id: it never names a tenant.
   const signIn = entry.action.startsWith('login.');
   const tenantId = entry.tenantId ?? (!signIn && tenants.has(entry.target) ? entry.target : null);
@@ -121,7 +141,7 @@ export function auditLine(entry: AuditEntry, tenants: ReadonlyMap<string, string
   return {
     at: entry.at,
     who: entry.actor,
-    what: sentence(entry),
+    what: sentence(entry, targets),
     tenant: tenantId === null ? null : { id: tenantId, name: tenantName ?? tenantId },
     person: entry.userId === null ? null : { id: entry.userId, name: personName ?? entry.userId },
   };

@@ -8,7 +8,8 @@ import { foldName, splitDisplayName } from '../normalize/name.ts';
 import { normalizePhone, phoneRegion, storedPhoneKey } from '../normalize/phone.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
 import type { ConflictRecord, StateStore, TenantRecord } from '../store/state-store.ts';
-import { deepLinks, NO_LINK_SETTINGS, type DeepLinks, type LinkSettings } from './deep-links.ts';
+import { presentTargets, type TargetId, type Targets } from '../domain/target-profile.ts';
+import { deepLinks, webAppsOf, type DeepLinks, type LinkSettings } from './deep-links.ts';
 import { shortId } from './attention.ts';
 
 /**
@@ -29,7 +30,8 @@ interface FieldEvidence {
 
 export interface CandidateEvidence {
   readonly id: string;
-  readonly system: 'itglue' | 'bms';
+  /** the id of the target the contact is in */
+  readonly system: TargetId;
   readonly name: string;
   readonly emails: readonly string[];
   readonly phones: readonly string[];
@@ -37,15 +39,18 @@ export interface CandidateEvidence {
   readonly location: string | null;
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
-  /** BMS contacts only: active or inactive */
+  /** the PSA's contacts only: active or inactive */
   readonly active: boolean | null;
-  /** the contact's page in IT Glue or BMS */
+  /** the contact's page in the target's web app */
   readonly link: string | null;
-  /** the BMS contact it is tied to (by contactsync's link or IT Glue's own PSA sync), with its page */
+  /**
+   * the PSA contact it is tied to (by contactsync's link or the documentation platform's own PSA sync), with its
+   * page; `by` is "contactsync" or "<documentation platform> PSA sync"
+   */
   readonly psa: {
     readonly id: number;
     readonly link: string | null;
-    readonly by: 'contactsync' | 'IT Glue PSA sync';
+    readonly by: string;
   } | null;
   /** the Microsoft 365 user already linked to it, when another one is */
   readonly linkedTo: string | null;
@@ -59,7 +64,8 @@ export interface ConflictEvidence {
   readonly shortId: string;
   readonly tenantId: string;
   readonly tenantName: string;
-  readonly side: 'itglue' | 'bms';
+  /** the id of the target the candidates are in */
+  readonly side: TargetId;
   readonly rule: string | null;
   /** why these are candidates, in words */
   readonly why: string;
@@ -84,9 +90,9 @@ const RULE_WORDS: Readonly<Record<string, string>> = {
   name: 'first and last name are the same (case, accents and spaces aside)',
 };
 
-function whyOf(conflict: ConflictRecord, candidates: number): string {
-  if (conflict.side === 'bms')
-    return `${candidates} contacts of the customer's BMS account have the user's email (or, without one, the same first and last name): contactsync links to exactly one and does not guess between them.`;
+function whyOf(conflict: ConflictRecord, candidates: number, targets: Targets): string {
+  if (conflict.side === targets.psa?.id)
+    return `${candidates} contacts of the customer's ${targets.psa.words.name} ${targets.psa.words.customer} have the user's email (or, without one, the same first and last name): contactsync links to exactly one and does not guess between them.`;
   const rule =
     conflict.rule === null
       ? 'a matching rule'
@@ -151,19 +157,20 @@ function fieldsOf(
 }
 
 export interface EvidenceReaders {
-  readonly doc: Pick<DocStore, 'readContact' | 'listLocations'>;
+  readonly doc: Pick<DocStore, 'readContact' | 'listLocations'> | null;
   readonly psa: Pick<Psa, 'readContact' | 'listLocations'> | null;
 }
 
-/** The evidence of open conflicts (one tenant's, or all), candidates read now from IT Glue and BMS. */
+/** The evidence of open conflicts (one tenant's, or all), candidates read now from the targets. */
 export async function conflictEvidence(
   store: StateStore,
   readers: EvidenceReaders | null,
   conflicts: readonly ConflictRecord[],
-  linkSettings: LinkSettings = NO_LINK_SETTINGS,
+  targets: Targets,
+  linkSettings: LinkSettings = webAppsOf(targets),
 ): Promise<ConflictEvidence[]> {
   const link = (ids: Partial<Parameters<typeof deepLinks>[0]> & { tenantId: string; userId: string }) =>
-    deepLinks({ itglueOrganizationId: null, docContactId: null, psaContactId: null, ...ids }, linkSettings);
+    deepLinks({ docCustomerId: null, docContactId: null, psaContactId: null, ...ids }, linkSettings);
   const tenants = new Map((await store.listTenants()).map((t) => [t.id, t]));
   const docLocations = new Map<string, Promise<readonly DocLocation[]>>();
   const psaLocations = new Map<number, Promise<readonly PsaLocation[]>>();
@@ -197,7 +204,7 @@ export async function conflictEvidence(
     };
     const candidates = await Promise.all(
       conflict.candidates.map((id) =>
-        candidateOf(readers, tenant, conflict.side, id, user, region, {
+        candidateOf(readers, targets, tenant, conflict.side, id, user, region, {
           links: links.get(tenant.id)!,
           users: users.get(tenant.id)!,
           docLocations,
@@ -213,7 +220,7 @@ export async function conflictEvidence(
       tenantName: tenant.displayName,
       side: conflict.side,
       rule: conflict.rule,
-      why: whyOf(conflict, conflict.candidates.length),
+      why: whyOf(conflict, conflict.candidates.length, targets),
       since: conflict.createdAt,
       user,
       candidates,
@@ -231,7 +238,7 @@ interface Known {
   readonly link: (ids: {
     tenantId: string;
     userId: string;
-    itglueOrganizationId?: string | null;
+    docCustomerId?: string | null;
     docContactId?: string | null;
     psaContactId?: number | null;
   }) => DeepLinks;
@@ -239,15 +246,17 @@ interface Known {
 
 async function candidateOf(
   readers: EvidenceReaders | null,
+  targets: Targets,
   tenant: TenantRecord,
-  side: 'itglue' | 'bms',
+  side: TargetId,
   id: string,
   user: ConflictEvidence['user'],
   region: string,
   known: Known,
 ): Promise<CandidateEvidence> {
   const { docLocations, psaLocations } = known;
-  const holder = known.links.find((l) => (side === 'itglue' ? l.docContactId === id : String(l.psaContactId) === id));
+  const onPsa = side === targets.psa?.id;
+  const holder = known.links.find((l) => (onPsa ? String(l.psaContactId) === id : l.docContactId === id));
   const linkedTo =
     holder === undefined || holder.userId === user.id
       ? null
@@ -270,17 +279,23 @@ async function candidateOf(
     unreadable: null,
   };
   if (readers === null)
-    return { ...blank, unreadable: 'IT Glue and BMS cannot be read here (no credentials in this process).' };
+    return {
+      ...blank,
+      unreadable: `${presentTargets(targets)
+        .map((target) => target.words.name)
+        .join(' and ')} cannot be read here (no credentials in this process).`,
+    };
   try {
-    if (side === 'itglue') {
-      const contact: DocContact | null = await readers.doc.readContact(id);
-      if (contact === null) return { ...blank, unreadable: 'no longer in IT Glue' };
+    if (!onPsa) {
+      const contact: DocContact | null = readers.doc === null ? null : await readers.doc.readContact(id);
+      if (contact === null) return { ...blank, unreadable: `no longer in ${targets.doc?.words.name ?? side}` };
       let locations = docLocations.get(contact.organizationId);
-      if (locations === undefined) {
+      if (locations === undefined && readers.doc !== null) {
         locations = readers.doc.listLocations(contact.organizationId);
         docLocations.set(contact.organizationId, locations);
       }
-      const location = (await locations).find((l) => l.id === contact.locationId)?.name ?? null;
+      const location =
+        (await (locations ?? Promise.resolve([]))).find((l) => l.id === contact.locationId)?.name ?? null;
       const psaId = contact.mirroredPsaContactId ?? holder?.psaContactId ?? null;
       const shown = {
         name: [contact.firstName, contact.lastName].filter(Boolean).join(' '),
@@ -297,7 +312,7 @@ async function candidateOf(
         link: known.link({
           tenantId: tenant.id,
           userId: user.id,
-          itglueOrganizationId: tenant.docCustomerId,
+          docCustomerId: tenant.docCustomerId,
           docContactId: contact.id,
         }).doc,
         psa:
@@ -306,13 +321,13 @@ async function candidateOf(
             : {
                 id: psaId,
                 link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: psaId }).psa,
-                by: contact.mirroredPsaContactId === null ? 'contactsync' : 'IT Glue PSA sync',
+                by: contact.mirroredPsaContactId === null ? 'contactsync' : `${targets.doc?.words.name} PSA sync`,
               },
         fields: fieldsOf(user, shown, region),
       };
     }
     const contact: PsaContact | null = readers.psa === null ? null : await readers.psa.readContact(Number(id));
-    if (contact === null) return { ...blank, unreadable: 'no longer in BMS' };
+    if (contact === null) return { ...blank, unreadable: `no longer in ${targets.psa?.words.name}` };
     let locations = psaLocations.get(contact.accountId);
     if (locations === undefined && readers.psa !== null) {
       locations = readers.psa.listLocations(contact.accountId);

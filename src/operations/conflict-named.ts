@@ -1,3 +1,5 @@
+import { targetNameOf } from '../domain/target-of-id.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import type { ConflictRecord, StateStore } from '../store/state-store.ts';
 import { shortId } from './attention.ts';
 import { OperationError } from './operator-actions.ts';
@@ -6,7 +8,7 @@ import { OperationError } from './operator-actions.ts';
  * The open conflict a person named: by its id, the first characters of it (as lists show, 8 of them; at least 4), or
  * the sign-in name of its user (when that user has one open conflict).
  */
-export async function conflictNamed(store: StateStore, key: string): Promise<ConflictRecord> {
+export async function conflictNamed(store: StateStore, targets: Targets, key: string): Promise<ConflictRecord> {
   const wanted = key
     .trim()
     .toLowerCase()
@@ -23,7 +25,7 @@ export async function conflictNamed(store: StateStore, key: string): Promise<Con
   if (found.length > 1)
     throw new OperationError(
       'Validation',
-      `${key} names ${found.length} open conflicts: ${found.map((c) => `${shortId(c.id)} (${c.userPrincipalName}, ${c.side === 'itglue' ? 'IT Glue' : 'BMS'})`).join(', ')}. Give one of these ids.`,
+      `${key} names ${found.length} open conflicts: ${found.map((c) => `${shortId(c.id)} (${c.userPrincipalName}, ${targetNameOf(targets, c.side)})`).join(', ')}. Give one of these ids.`,
     );
   throw new OperationError(
     'NotFound',

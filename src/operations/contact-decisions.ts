@@ -3,6 +3,8 @@ import type { Link } from '../domain/link.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import { closestFirst } from '../normalize/name-closeness.ts';
 import { shownPersonName } from '../normalize/name.ts';
+import { aCustomerOf, targetOfId } from '../domain/target-of-id.ts';
+import type { TargetId, TargetProfile, Targets } from '../domain/target-profile.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import { OperationError } from './operation-error.ts';
 
@@ -51,14 +53,25 @@ async function record(
   await store.markDirty(person.tenant.id);
 }
 
-/** What an operator decided about a person, in words: "left out of the sync", "left out of BMS". */
-export function decisionText(decision: {
-  readonly side: 'itglue' | 'bms';
-  readonly choice: 'create' | 'ignore';
-}): string {
+/** The target a decision, a conflict or a link names by id, as the store keeps it. */
+type StoredSide = Parameters<StateStore['linkedTo']>[1];
+
+/** The words of the target a stored id names (an id of no target of the installation reads as the id itself). */
+function wordsOf(targets: Targets, id: TargetId): TargetProfile['words'] {
+  return targetOfId(targets, id)?.words ?? { name: id, fullName: id, customer: 'customer', place: 'place' };
+}
+
+/** What an operator decided about a person, in words: "left out of the sync", "left out of <PSA>". */
+export function decisionText(
+  decision: { readonly side: TargetId; readonly choice: 'create' | 'ignore' },
+  targets: Targets,
+): string {
+  const { name } = wordsOf(targets, decision.side);
   if (decision.choice === 'ignore')
-    return decision.side === 'itglue' ? 'left out of the sync' : 'left out of BMS (IT Glue is synced)';
-  return decision.side === 'itglue' ? 'a new IT Glue contact is created' : 'a new BMS contact is created';
+    return decision.side !== targets.psa?.id
+      ? 'left out of the sync'
+      : `left out of ${name}${targets.doc === null ? '' : ` (${targets.doc.words.name} is synced)`}`;
+  return `a new ${name} contact is created`;
 }
 
 /**
@@ -67,6 +80,7 @@ export function decisionText(decision: {
  */
 export async function reopenDecisions(
   store: StateStore,
+  targets: Targets,
   tenantId: string,
   userId: string,
   actor: string,
@@ -76,48 +90,58 @@ export async function reopenDecisions(
   if (decisions.length === 0)
     throw new OperationError('Conflict', `${person.name} has no decision to take back: nothing left them out.`);
   await store.reopenDecisions(tenantId, userId);
-  const was = decisions.map(decisionText).join('; ');
+  const was = decisions.map((decision) => decisionText(decision, targets)).join('; ');
   await record(store, person, actor, 'reopen', `Decision taken back (was: ${was}).`, { was });
   return `${person.name} is back in the sync (was: ${was}). The next sync matches them afresh; if the dispute still stands, it is in the conflicts queue again.`;
 }
 
 /**
- * Undoes a person's link, to both systems or to BMS alone: the next sync matches them afresh by the rules, as if
- * they were new. The contacts themselves are not touched.
+ * Undoes a person's link, to every target or to the PSA alone (`which`: its id): the next sync matches them afresh by
+ * the rules, as if they were new. The contacts themselves are not touched.
  */
 export async function unlinkContact(
   store: StateStore,
+  targets: Targets,
   tenantId: string,
   userId: string,
-  which: 'all' | 'bms',
+  which: 'all' | TargetId,
   actor: string,
 ): Promise<string> {
   const person = await personOf(store, tenantId, userId);
   const link = await store.getLink(tenantId, userId);
   if (link === null) throw new OperationError('Conflict', `${person.name} is not linked to any contact.`);
-  if (which === 'bms') {
+  const { doc, psa } = targets;
+  const psaOnly = psa !== null && which === psa.id;
+  if (psaOnly) {
     if (link.psaContactId === null)
-      throw new OperationError('Conflict', `${person.name} is not linked to a BMS contact.`);
+      throw new OperationError('Conflict', `${person.name} is not linked to a ${psa.words.name} contact.`);
     await store.saveLink(tenantId, { ...link, psaContactId: null, psaPushed: null, psaOrigin: null });
-    await store.reopenDecisions(tenantId, userId, 'bms');
+    await store.reopenDecisions(tenantId, userId, psa.id as StoredSide);
   } else {
     await store.deleteLink(tenantId, userId);
     await store.reopenDecisions(tenantId, userId);
   }
-  const what =
-    which === 'bms'
-      ? `BMS contact ${link.psaContactId}`
-      : `IT Glue contact ${link.docContactId}${link.psaContactId === null ? '' : ` and BMS contact ${link.psaContactId}`}`;
-  await record(store, person, actor, 'unlink', `Unlinked from ${what}.`, {
-    itglue: which === 'all' ? link.docContactId : null,
-    bms: link.psaContactId,
-  });
+  const unlinked: readonly (readonly [TargetProfile | null, string | number | null])[] = [
+    [doc, psaOnly ? null : link.docContactId],
+    [psa, link.psaContactId],
+  ];
+  const what = unlinked
+    .flatMap(([target, id]) => (target === null || id === null ? [] : [`${target.words.name} contact ${id}`]))
+    .join(' and ');
+  await record(
+    store,
+    person,
+    actor,
+    'unlink',
+    `Unlinked from ${what}.`,
+    Object.fromEntries(unlinked.flatMap(([target, id]) => (target === null ? [] : [[target.id, id]]))),
+  );
   return `${person.name} is unlinked from ${what}; the next sync matches them afresh (the contacts are kept as they are).`;
 }
 
-/** The systems a relink reads, to check that the chosen contact exists in the tenant's organization or account. */
+/** The systems a relink reads, to check that the chosen contact exists in the tenant's customer record. */
 export interface RelinkSystems {
-  readonly doc: Pick<DocStore, 'readContact' | 'listContacts'>;
+  readonly doc: Pick<DocStore, 'readContact' | 'listContacts'> | null;
   readonly psa: Pick<Psa, 'listContacts'> | null;
 }
 
@@ -129,13 +153,14 @@ export interface LinkCandidate {
   readonly linkedTo: string | null;
 }
 
-/** The contacts of the tenant's organization (or account) a person can be linked to, the closest names first. */
+/** The contacts of the tenant's customer record in one target a person can be linked to, the closest names first. */
 export async function linkCandidates(
   store: StateStore,
   systems: RelinkSystems,
+  targets: Targets,
   tenantId: string,
   userId: string,
-  system: 'itglue' | 'bms',
+  system: TargetId,
 ): Promise<LinkCandidate[]> {
   const person = await personOf(store, tenantId, userId);
   const { user } = person;
@@ -146,9 +171,10 @@ export async function linkCandidates(
     return link === undefined ? null : (users.get(link.userId) ?? link.userId);
   };
   let candidates: LinkCandidate[];
-  if (system === 'itglue') {
-    if (person.tenant.docCustomerId === null)
-      throw new OperationError('Conflict', `${person.tenant.displayName} is not mapped to an IT Glue organization.`);
+  const words = wordsOf(targets, system);
+  if (system !== targets.psa?.id) {
+    if (systems.doc === null || person.tenant.docCustomerId === null)
+      throw new OperationError('Conflict', `${person.tenant.displayName} is not mapped to ${aCustomerOf({ words })}.`);
     candidates = (await systems.doc.listContacts(person.tenant.docCustomerId)).map((c) => ({
       id: c.id,
       name: [c.firstName, c.lastName].filter(Boolean).join(' ') || '(no name)',
@@ -157,7 +183,10 @@ export async function linkCandidates(
     }));
   } else {
     if (systems.psa === null || person.tenant.psaCustomerId === null)
-      throw new OperationError('Conflict', `${person.tenant.displayName} has no BMS account mapped.`);
+      throw new OperationError(
+        'Conflict',
+        `${person.tenant.displayName} has no ${words.name} ${words.customer} mapped.`,
+      );
     candidates = (await systems.psa.listContacts(person.tenant.psaCustomerId)).map((c) => ({
       id: String(c.id),
       name: [c.firstName, c.lastName].filter(Boolean).join(' ') || '(no name)',
@@ -169,21 +198,26 @@ export async function linkCandidates(
 }
 
 /**
- * Links a person to another contact of the tenant's organization (or BMS account), chosen by a person: checked to
+ * Links a person to another contact of the tenant's customer record in one target, chosen by a person: checked to
  * exist there and to be nobody else's. What contactsync wrote on the old contact is no longer its own to replace.
  */
 export async function relinkContact(
   store: StateStore,
   systems: RelinkSystems,
+  targets: Targets,
   tenantId: string,
   userId: string,
-  target: { readonly system: 'itglue' | 'bms'; readonly contactId: string },
+  target: { readonly system: TargetId; readonly contactId: string },
   actor: string,
 ): Promise<string> {
   const person = await personOf(store, tenantId, userId);
   const { tenant } = person;
   const link = await store.getLink(tenantId, userId);
-  const holder = await store.linkedTo(tenantId, target.system, target.contactId);
+  const side = target.system as StoredSide;
+  const onPsa = target.system === targets.psa?.id;
+  const words = wordsOf(targets, target.system);
+  const docName = targets.doc?.words.name ?? 'documentation platform';
+  const holder = await store.linkedTo(tenantId, side, target.contactId);
   if (holder !== null && holder !== userId) {
     const other = (await store.directoryUser(tenantId, holder))?.userPrincipalName ?? holder;
     throw new OperationError(
@@ -192,14 +226,14 @@ export async function relinkContact(
     );
   }
   let label: string;
-  if (target.system === 'itglue') {
-    const contact = await systems.doc.readContact(target.contactId);
+  if (!onPsa) {
+    const contact = systems.doc === null ? null : await systems.doc.readContact(target.contactId);
     if (contact === null || contact.organizationId !== tenant.docCustomerId)
       throw new OperationError(
         'Validation',
-        `IT Glue has no contact ${target.contactId} in ${tenant.docCustomerName ?? 'the tenant\u2019s organization'}.`,
+        `${words.name} has no contact ${target.contactId} in ${tenant.docCustomerName ?? `the tenant\u2019s ${words.customer}`}.`,
       );
-    label = `IT Glue contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
+    label = `${words.name} contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
     const moved: Link =
       link === null
         ? {
@@ -216,11 +250,11 @@ export async function relinkContact(
     await store.saveLink(tenantId, moved);
   } else {
     if (systems.psa === null || tenant.psaCustomerId === null)
-      throw new OperationError('Conflict', `${tenant.displayName} has no BMS account mapped.`);
+      throw new OperationError('Conflict', `${tenant.displayName} has no ${words.name} ${words.customer} mapped.`);
     if (link === null)
       throw new OperationError(
         'Conflict',
-        `${person.name} has no IT Glue contact yet: link (or sync) the IT Glue contact first.`,
+        `${person.name} has no ${docName} contact yet: link (or sync) the ${docName} contact first.`,
       );
     const id = Number(target.contactId);
     // The account's listing says which account a contact is in (a single contact's may not).
@@ -228,18 +262,18 @@ export async function relinkContact(
     if (contact === null)
       throw new OperationError(
         'Validation',
-        `BMS has no contact ${target.contactId} in ${tenant.psaCustomerName ?? 'the tenant\u2019s account'}.`,
+        `${words.name} has no contact ${target.contactId} in ${tenant.psaCustomerName ?? `the tenant\u2019s ${words.customer}`}.`,
       );
-    label = `BMS contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
+    label = `${words.name} contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
     await store.saveLink(tenantId, { ...link, psaContactId: contact.id, psaPushed: null, psaOrigin: 'hand' });
   }
   // A create or ignore decision on that side gives way to the link, and the dispute, if any, is settled by it.
-  await store.reopenDecisions(tenantId, userId, target.system);
-  await store.settleConflicts(tenantId, userId, target.system, target.contactId);
+  await store.reopenDecisions(tenantId, userId, side);
+  await store.settleConflicts(tenantId, userId, side, target.contactId);
   await record(store, person, actor, 'relink', `Linked to ${label} (${target.contactId}) by hand.`, {
     system: target.system,
     contact: target.contactId,
-    previous: target.system === 'itglue' ? (link?.docContactId ?? null) : (link?.psaContactId ?? null),
+    previous: onPsa ? (link?.psaContactId ?? null) : (link?.docContactId ?? null),
   });
   return `${person.name} → ${label} (${target.contactId}). The next sync writes it from Microsoft 365.`;
 }

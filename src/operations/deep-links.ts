@@ -1,74 +1,45 @@
-/**
- * Links into each system's own web app for one person. The address patterns are inferred, not documented: IT Glue's
- * web app lives on the account's own subdomain (its API's `resource-url` attributes show it), BMS's on a host per
- * region.
- */
+import type { TargetWebApp } from '../domain/target-config.ts';
+import type { Targets } from '../domain/target-profile.ts';
+
+/** Links into each system's own web app for one person: Microsoft Entra's, and each target's from its profile. */
 export interface DeepLinks {
   readonly microsoft: string;
   readonly doc: string | null;
   readonly psa: string | null;
-  /** why there is no IT Glue link although the person has a contact, and how to have one */
+  /** why there is no link into the documentation platform although the person has a contact, and how to have one */
   readonly docHint: string | null;
 }
 
-/** Where the MSP's IT Glue and BMS accounts live on the web, from the config. */
+/** Where the installation's targets live on the web, by role. */
 export interface LinkSettings {
-  /** the IT Glue account's subdomain (`msp` of https://msp.itglue.com); null when not configured */
-  readonly itglueSubdomain: string | null;
-  readonly itglueRegion: 'us' | 'eu' | 'au';
-  readonly bmsRegion: 'us' | 'emea' | 'apac';
+  readonly doc: TargetWebApp | null;
+  readonly psa: TargetWebApp | null;
 }
 
-export const NO_LINK_SETTINGS: LinkSettings = { itglueSubdomain: null, itglueRegion: 'us', bmsRegion: 'us' };
-
-/** IT Glue's web domains by data center (the API's are api.itglue.com, api.eu.itglue.com, api.au.itglue.com). */
-const ITGLUE_WEB_DOMAINS: Readonly<Record<LinkSettings['itglueRegion'], string>> = {
-  us: 'itglue.com',
-  eu: 'eu.itglue.com',
-  au: 'au.itglue.com',
-};
-
-/** BMS's web app by region (the API's hosts are the same with `api.` in front). */
-const BMS_WEB_HOSTS: Readonly<Record<LinkSettings['bmsRegion'], string>> = {
-  us: 'https://bms.kaseya.com',
-  emea: 'https://bmsemea.kaseya.com',
-  apac: 'https://bmsapac.kaseya.com',
-};
-
-/** The account subdomain in an IT Glue web address (`https://msp.itglue.com/123/...` → `msp`), or null. */
-export function itglueSubdomainOf(address: string): string | null {
-  let host: string;
-  try {
-    host = new URL(address).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-  const match = /^([a-z0-9][a-z0-9-]*)\.(?:eu\.|au\.)?itglue\.com$/.exec(host);
-  return match === null || match[1] === 'api' || match[1] === 'app' ? null : match[1]!;
+/** Each target's web app from its block of the config (a target without a block: its defaults). */
+export function webAppsOf(targets: Targets, blocks: Readonly<Record<string, unknown>> = {}): LinkSettings {
+  return {
+    doc: targets.doc === null ? null : targets.doc.webApp(blocks[targets.doc.id] ?? null),
+    psa: targets.psa === null ? null : targets.psa.webApp(blocks[targets.psa.id] ?? null),
+  };
 }
 
 export function deepLinks(
   ids: {
     readonly tenantId: string;
     readonly userId: string;
-    readonly itglueOrganizationId: string | null;
+    readonly docCustomerId: string | null;
     readonly docContactId: string | null;
     readonly psaContactId: number | null;
   },
   settings: LinkSettings,
 ): DeepLinks {
-  const hasContact = ids.docContactId !== null && ids.itglueOrganizationId !== null;
+  const hasContact = ids.docContactId !== null && ids.docCustomerId !== null;
+  const doc = hasContact ? (settings.doc?.contactPage(ids.docCustomerId, ids.docContactId!) ?? null) : null;
   return {
     microsoft: `https://entra.microsoft.com/${encodeURIComponent(ids.tenantId)}/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${encodeURIComponent(ids.userId)}`,
-    doc:
-      !hasContact || settings.itglueSubdomain === null
-        ? null
-        : `https://${settings.itglueSubdomain}.${ITGLUE_WEB_DOMAINS[settings.itglueRegion]}/${encodeURIComponent(ids.itglueOrganizationId!)}/contacts/${encodeURIComponent(ids.docContactId!)}`,
-    psa:
-      ids.psaContactId === null ? null : `${BMS_WEB_HOSTS[settings.bmsRegion]}/react/crm/contacts/${ids.psaContactId}`,
-    docHint:
-      hasContact && settings.itglueSubdomain === null
-        ? 'Set itglue.subdomain in the config (the MSP in https://MSP.itglue.com; contactsync doctor shows it) to link into IT Glue.'
-        : null,
+    doc,
+    psa: ids.psaContactId === null ? null : (settings.psa?.contactPage(null, String(ids.psaContactId)) ?? null),
+    docHint: hasContact && doc === null ? (settings.doc?.missingLink ?? null) : null,
   };
 }

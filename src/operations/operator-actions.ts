@@ -15,6 +15,8 @@ import { TenantBusyError } from '../store/tenant-locks.ts';
 import type { SyncRunner } from '../run/sync-runner.ts';
 import { UnknownUserError, type SyncStep, type TenantRunResult } from '../run/run-result.ts';
 import { OperationError } from './operation-error.ts';
+import { aCustomerOf, targetNameOf } from '../domain/target-of-id.ts';
+import { presentTargets, type Targets } from '../domain/target-profile.ts';
 
 /**
  * The operator's actions on the state, shared by the CLI, the web pages and the REST API: each checks its input,
@@ -87,6 +89,7 @@ export type ConflictChoice =
 /** Settles an open conflict: link to a candidate, create a new contact, or leave the user out. The next sync applies it. */
 export async function resolveConflict(
   store: StateStore,
+  targets: Targets,
   id: string,
   choice: ConflictChoice,
   actor: string,
@@ -97,7 +100,9 @@ export async function resolveConflict(
       'NotFound',
       `No open conflict ${id}: it was resolved already, or a later sync settled it.`,
     );
-  const system = conflict.side === 'itglue' ? 'IT Glue' : 'BMS';
+  const system = targetNameOf(targets, conflict.side);
+  const onPsa = conflict.side === targets.psa?.id;
+  const docName = targets.doc?.words.name ?? 'documentation platform';
   if (choice.kind === 'link') {
     if (!conflict.candidates.includes(choice.contactId)) {
       const candidates =
@@ -110,7 +115,7 @@ export async function resolveConflict(
       );
     }
     const link = await store.getLink(conflict.tenantId, conflict.userId);
-    if (conflict.side === 'itglue') {
+    if (!onPsa) {
       const fresh: Link = {
         userId: conflict.userId,
         docContactId: choice.contactId,
@@ -129,7 +134,7 @@ export async function resolveConflict(
       if (link === null)
         throw new OperationError(
           'Conflict',
-          'The user has no IT Glue contact yet: resolve its IT Glue conflict first.',
+          `The user has no ${docName} contact yet: resolve its ${docName} conflict first.`,
         );
       await store.saveLink(conflict.tenantId, {
         ...link,
@@ -168,7 +173,7 @@ export async function resolveConflict(
       ? `linked to ${system} contact ${choice.contactId}`
       : choice.kind === 'create'
         ? `create: a new ${system} contact`
-        : `ignore: left out of ${conflict.side === 'itglue' ? 'the sync' : 'BMS'}`;
+        : `ignore: left out of ${onPsa ? system : 'the sync'}`;
   return { conflict, message: `Resolved: ${conflict.userPrincipalName} → ${outcome}. The next sync applies it.` };
 }
 
@@ -185,9 +190,18 @@ export async function approveInactivations(store: StateStore, tenant: TenantReco
   return `Approved: the next sync of ${tenant.displayName} inactivates the contacts it held back.`;
 }
 
-/** Disable sync (BMS leg, or both legs) or enable it again, for one linked contact. */
+/** The targets a disabled sync leaves alone, in words: "<PSA> is left alone", "<doc> and <PSA> are left alone". */
+function leftAloneText(targets: Targets, value: SyncDisabled): string {
+  const names = presentTargets(value === 'psa' ? { doc: null, psa: targets.psa } : targets).map(
+    (target) => target.words.name,
+  );
+  return `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} left alone`;
+}
+
+/** Disable sync (the PSA leg, or both legs) or enable it again, for one linked contact. */
 export async function setContactSync(
   store: StateStore,
+  targets: Targets,
   tenantId: string,
   userId: string,
   value: SyncDisabled,
@@ -221,10 +235,7 @@ export async function setContactSync(
       userId,
       actor,
       action: value === 'none' ? 'enable' : 'disable',
-      summary:
-        value === 'none'
-          ? 'Sync enabled.'
-          : `Sync disabled (${value === 'psa' ? 'BMS is left alone' : 'IT Glue and BMS are left alone'}).`,
+      summary: value === 'none' ? 'Sync enabled.' : `Sync disabled (${leftAloneText(targets, value)}).`,
     });
   if (leftOut.length > 0) {
     await store.addContactAction({
@@ -238,7 +249,7 @@ export async function setContactSync(
   }
   return value === 'none'
     ? `Sync enabled for ${name}.`
-    : `Sync disabled for ${name} (${value === 'psa' ? 'BMS is left alone' : 'IT Glue and BMS are left alone'}).`;
+    : `Sync disabled for ${name} (${leftAloneText(targets, value)}).`;
 }
 
 /** The global settings, the tenant's overrides, and the effective settings they make. */
@@ -260,6 +271,7 @@ export async function tenantSettings(
 /** Validates and saves a tenant's overrides (every problem reported at once, by key); the next sync plans with them. */
 export async function saveTenantSettings(
   store: StateStore,
+  targets: Targets,
   tenant: TenantRecord,
   overrides: unknown,
   actor: string,
@@ -273,7 +285,7 @@ export async function saveTenantSettings(
   // A name the live systems do not have is refused now, with the names they have, rather than found later as held
   // contacts. Only the settings this save changes are checked.
   if (live !== null) {
-    const problems = await liveSettingsProblems(live, tenant, effective, new Set(changedKeys(before, parsed)));
+    const problems = await liveSettingsProblems(live, targets, tenant, effective, new Set(changedKeys(before, parsed)));
     if (problems.length > 0) throw new SettingsError(source, problems);
   }
   const version = await store.saveSettings(tenant.id, parsed);
@@ -308,7 +320,7 @@ function changedKeys(before: unknown, after: unknown, prefix = ''): string[] {
 
 /**
  * Registers the customer tenants `find` returns (the config's list, or the partner tenant's GDAP customers) and maps
- * each unmapped one by name where exactly one IT Glue organization and one BMS account have it.
+ * each unmapped one by name where exactly one customer record of each target has it.
  */
 export async function discoverTenants(
   store: StateStore,
@@ -322,7 +334,7 @@ export async function discoverTenants(
   await mapByName();
   await store.audit(actor, 'tenants.discover', source, { found: found.length });
   const list = await store.listTenants();
-  const unmapped = list.filter((t) => t.docCustomerId === null).length;
+  const unmapped = list.filter((t) => t.docCustomerId === null && t.psaCustomerId === null).length;
   return `${found.length} tenant${found.length === 1 ? '' : 's'} found; ${list.length - unmapped} mapped, ${unmapped} unmapped${unmapped > 0 ? ' (map them on their page, or with contactsync tenants map)' : ''}.`;
 }
 
@@ -363,6 +375,7 @@ export async function syncTenant(
 export async function syncNow(
   store: StateStore,
   runner: Runner,
+  targets: Targets,
   tenantId: string,
   userId: string,
   actor: string,
@@ -371,10 +384,11 @@ export async function syncNow(
 ): Promise<UserResult> {
   const tenant = await store.getTenant(tenantId);
   if (tenant === null) throw new OperationError('NotFound', `No tenant ${tenantId}.`);
-  if (tenant.docCustomerId === null)
+  const first = targets.doc ?? targets.psa;
+  if (tenant.docCustomerId === null && tenant.psaCustomerId === null)
     throw new OperationError(
       'Conflict',
-      `${tenant.displayName} is not mapped to an IT Glue organization yet: map it on its page (or contactsync tenants map), then sync again.`,
+      `${tenant.displayName} is not mapped to ${first === null ? 'a customer record' : aCustomerOf(first)} yet: map it on its page (or contactsync tenants map), then sync again.`,
     );
   let result: UserResult;
   try {
@@ -389,7 +403,9 @@ export async function syncNow(
     userId: result.userId,
     actor,
     action: 'sync-now',
-    summary: `Sync now: ${result.outcome}; IT Glue ${result.doc}, BMS ${result.psa}.`,
+    summary: `Sync now: ${result.outcome}; ${presentTargets(targets)
+      .map((target) => `${target.words.name} ${target.role === 'psa' ? result.psa : result.doc}`)
+      .join(', ')}.`,
     result,
   });
   await store.audit(

@@ -1,11 +1,12 @@
 import type { DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { PsaType } from '../domain/psa-contact.ts';
 import type { Settings, SettingsProblem } from '../domain/settings.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import { foldName } from '../normalize/name.ts';
 import type { TenantRecord } from '../store/state-store.ts';
 
-/** What checking settings against the live systems reads: IT Glue, BMS when configured, Microsoft 365's groups. */
+/** What checking settings against the live systems reads: the targets configured, Microsoft 365's groups. */
 export interface LiveSystems {
   readonly doc: Pick<DocStore, 'listLocations' | 'listContactTypes'>;
   readonly psa: Pick<Psa, 'listEmailTypes' | 'listPhoneTypes'> | null;
@@ -24,7 +25,7 @@ interface SettingChoices {
   readonly 'psa.leaverContactType': readonly string[] | null;
   readonly 'psa.emailType': readonly { readonly id: number; readonly name: string }[] | null;
   readonly 'psa.phoneType': readonly { readonly id: number; readonly name: string }[] | null;
-  /** why a BMS type list BMS does not serve (a path it does not have) could not be read: a name cannot be checked */
+  /** why a type list the PSA does not serve (a path it does not have) could not be read: a name cannot be checked */
   readonly unreadable: Partial<Record<'psa.emailType' | 'psa.phoneType', string>>;
 }
 
@@ -73,12 +74,13 @@ function listed(names: readonly string[]): string {
 }
 
 /**
- * The tenant's named settings that name nothing the live systems have (a location, a contact type, a BMS email or
+ * The tenant's named settings that name nothing the live systems have (a location, a contact type, a PSA's email or
  * phone type, a Microsoft 365 group), each with the names that exist. Only `keys` are checked (the ones being
  * changed), so that a save is not refused for a setting it does not touch.
  */
 export async function liveSettingsProblems(
   systems: LiveSystems,
+  targets: Targets,
   tenant: TenantRecord,
   settings: Settings,
   keys: ReadonlySet<string>,
@@ -95,20 +97,22 @@ export async function liveSettingsProblems(
     if (!list.some((name) => foldName(name) === foldName(value)))
       problems.push({ key, message: `${what} has no "${value}": ${listed(list)}.`, choices: list });
   };
+  const doc = targets.doc?.words ?? { name: 'the documentation platform', customer: 'customer' };
+  const psa = targets.psa?.words.name ?? 'the PSA';
   named(
     'location.default',
     settings.location.default,
-    `IT Glue's organization ${tenant.docCustomerName === null ? '' : `"${tenant.docCustomerName}" `}`.trim(),
+    `${doc.name}'s ${doc.customer} ${tenant.docCustomerName === null ? '' : `"${tenant.docCustomerName}" `}`.trim(),
   );
-  named('contactType', settings.contactType, 'IT Glue (contact types)');
-  named('psa.leaverContactType', settings.psa.leaverContactType, 'IT Glue (contact types)');
+  named('contactType', settings.contactType, `${doc.name} (contact types)`);
+  named('psa.leaverContactType', settings.psa.leaverContactType, `${doc.name} (contact types)`);
   for (const [key, value, what] of [
-    ['psa.emailType', settings.psa.emailType, 'BMS (email types)'],
-    ['psa.phoneType', settings.psa.phoneType, 'BMS (phone types)'],
+    ['psa.emailType', settings.psa.emailType, `${psa} (email types)`],
+    ['psa.phoneType', settings.psa.phoneType, `${psa} (phone types)`],
   ] as const) {
     const list = choices[key];
     const unreadable = choices.unreadable[key];
-    // A name cannot be resolved without the list: every contact written to BMS would fail. The id is asked for.
+    // A name cannot be resolved without the list: every contact written to the PSA would fail. The id is asked for.
     if (keys.has(key) && list === null && unreadable !== undefined && typeof value === 'string')
       problems.push({ key, message: unreadable, choices: [] });
     if (!keys.has(key) || list === null) continue;

@@ -31,8 +31,8 @@ export async function mapTenants(deps: RunnerDependencies): Promise<void> {
     // The same mapping, named: not a change that calls for a full plan of the tenant.
     await store.setMappingNames(
       tenant.id,
-      { doc: tenant.docCustomerId, bms: tenant.psaCustomerId },
-      { itglue: organization?.name ?? null, psa: account?.name ?? null, note: docOnlyNote(deps, tenant) },
+      { doc: tenant.docCustomerId, psa: tenant.psaCustomerId },
+      { doc: organization?.name ?? null, psa: account?.name ?? null, note: docOnlyNote(deps, tenant) },
     );
   }
   const taken = {
@@ -49,7 +49,7 @@ export async function mapTenants(deps: RunnerDependencies): Promise<void> {
     const { organization, account } = decided;
     await store.setMapping(tenant.id, organization?.id ?? null, account?.id ?? null, 'auto', {
       doc: organization?.name ?? null,
-      bms: account?.name ?? null,
+      psa: account?.name ?? null,
       note: decided.note,
     });
     await store.setTenantStatus(tenant.id, 'ok');

@@ -1,4 +1,4 @@
-import type { BmsContactSeed, Seed, Simulate } from './seed.ts';
+import type { BmsContactSeed, BmsSeed, Simulate } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import {
   GroupedMap,
@@ -223,7 +223,7 @@ export class BmsSimulator {
     this.users.set(user.userName.toLowerCase(), user);
   }
 
-  load(seed: Seed['bms']): void {
+  load(seed: BmsSeed): void {
     this.emailTypes = seed.emailTypes.map((t) => ({ ...t }));
     this.phoneTypes = seed.phoneTypes.map((t) => ({ ...t }));
     for (const account of seed.accounts) {
@@ -288,7 +288,7 @@ export class BmsSimulator {
     for (const [token, session] of this.sessions) this.sessions.set(token, { ...session, accessExpiresAt: 0 });
   }
 
-  dump(): Seed['bms'] {
+  dump(): BmsSeed {
     return {
       emailTypes: this.emailTypes,
       phoneTypes: this.phoneTypes,

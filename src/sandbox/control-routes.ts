@@ -106,6 +106,7 @@ export function registerControlRoutes(sims: RunningSimulators): void {
     const parsed = faultsSchema.safeParse(body.value);
     if (!parsed.success) return problem(400, 'Not a fault setting.', issues(parsed.error));
     const { api, latencyMs, ...faults } = parsed.data;
+    if (!sims.started(api)) return problem(404, `The seed has no ${api}: its simulator is not running.`);
     sims.setFaults(api, faults);
     sims.setLatency(api, latencyMs);
     return json(200, parsed.data);

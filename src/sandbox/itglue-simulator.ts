@@ -1,4 +1,4 @@
-import type { ItGlueContactSeed, Seed, Simulate } from './seed.ts';
+import type { ItGlueContactSeed, ItGlueSeed, Simulate } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import {
   GroupedMap,
@@ -162,7 +162,7 @@ export class ItGlueSimulator {
     this.keys.add(key);
   }
 
-  load(seed: Seed['itglue']): void {
+  load(seed: ItGlueSeed): void {
     this.contactTypes = seed.contactTypes.map((t) => ({ ...t }));
     for (const organization of seed.organizations) {
       this.organizations.set(organization.id, {
@@ -278,7 +278,7 @@ export class ItGlueSimulator {
     this.psaSynced.delete(id);
   }
 
-  dump(): Seed['itglue'] {
+  dump(): ItGlueSeed {
     this.syncFromPsa();
     return {
       contactTypes: this.contactTypes,

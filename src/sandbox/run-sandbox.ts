@@ -1,5 +1,5 @@
-import { bmsProfile } from '../connectors/bms/profile.ts';
-import { itglueProfile } from '../connectors/itglue/profile.ts';
+import { createTargetClients } from '../connectors/registry.ts';
+import type { TargetClients } from '../connectors/target-clients.ts';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,15 +8,14 @@ import type { Logger } from 'pino';
 import { AlertService } from '../alerts/alert-service.ts';
 import { secretBox } from '../config/secret-box.ts';
 import { loadSecretKey } from '../config/secrets.ts';
-import { BmsPsa } from '../connectors/bms/bms-psa.ts';
 import { createApiBudget } from '../connectors/api-budgets.ts';
 import { GraphDirectory } from '../connectors/graph/graph-directory.ts';
 import { GraphTokenProvider } from '../connectors/graph/token-provider.ts';
 import type { AttemptLog, TransportOptions } from '../connectors/http/http-client.ts';
 import type { BudgetLimit } from '../connectors/http/request-budget.ts';
-import { ItGlueDocStore } from '../connectors/itglue/itglue-doc-store.ts';
 import { parseSettingsOverride } from '../domain/settings.ts';
 import { countRateLimited, StoreMetrics } from '../metrics/metrics-recorder.ts';
+import { webAppsOf } from '../operations/deep-links.ts';
 import { discoverTenants } from '../operations/operator-actions.ts';
 import type { WebServices } from '../web/web-context.ts';
 import { openSqlite } from '../store/connect.ts';
@@ -25,10 +24,13 @@ import { StateStore } from '../store/state-store.ts';
 import { SyncRunner } from '../run/sync-runner.ts';
 import type { RunOptions } from '../run/run-options.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
+import { reportedUser } from '../sync/report.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import { readSeedFile, type Seed } from './seed.ts';
 import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
 import type { RunningSimulators } from './running-simulators.ts';
 import { startSimulators } from './simulators.ts';
+import { simulatorBlocks } from './standalone-config.ts';
 import type { Kysely } from 'kysely';
 
 export interface SandboxOptions {
@@ -56,8 +58,10 @@ export interface Sandbox {
   readonly sims: RunningSimulators;
   readonly store: StateStore;
   readonly runner: SyncRunner;
+  /** the targets the seed has (a key per target: `itglue`, `bms`) */
+  readonly targets: Targets;
   /** the API clients the runner uses, for readers other than the sync (the web UI's contact page) */
-  readonly clients: { readonly doc: ItGlueDocStore; readonly psa: BmsPsa };
+  readonly clients: TargetClients;
   /** what the sync measured (429s, change-to-BMS latency), added to the store's counters */
   readonly metrics: StoreMetrics;
   readonly dbPath: string;
@@ -69,7 +73,7 @@ export interface Sandbox {
   webServices(): WebServices;
   /** syncs every tenant once */
   syncAll(options?: RunOptions): Promise<TenantRunResult[]>;
-  /** the final state of the three systems, the run report and the request counts (the `--dump` document) */
+  /** the final state of the simulated systems, the run report and the request counts (the `--dump` document) */
   dump(results: readonly TenantRunResult[]): unknown;
   close(): Promise<void>;
 }
@@ -97,7 +101,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const { db, locks } = openSqlite(dbPath);
   await migrateToLatest(db as Kysely<unknown>);
-  const store = new StateStore(db);
+  const { targets } = sims;
+  const store = new StateStore(db, targets);
   // Delta links of earlier simulators mean nothing to these: every tenant starts with a full read.
   await store.clearCheckpoints();
 
@@ -132,17 +137,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let publicUrl = 'http://127.0.0.1:8080';
   const alerts = new AlertService({
     store,
-    targets: { doc: itglueProfile, psa: bmsProfile },
+    targets: sims.targets,
     box: secretBox(() => loadSecretKey(join(dirname(dbPath), '.contactsync-secret.key'), { create: true })),
     baseUrl: () => publicUrl,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   const budget = createApiBudget(options.limits ?? {});
   const common = { budget, log, ...options.transport };
-  const clients = {
-    doc: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
-    psa: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
-  };
+  const clients = createTargetClients(targets, simulatorBlocks(sims), common);
   const directory = new GraphDirectory({
     tokens: new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login }),
     baseUrl: sims.urls.graph,
@@ -151,8 +153,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const runner = new SyncRunner({
     store,
     directory,
-    targets: { doc: itglueProfile, psa: bmsProfile },
-    ...clients,
+    targets,
+    doc: clients.doc,
+    psa: clients.psa,
     locks,
     metrics,
     alerts,
@@ -170,6 +173,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     sims,
     store,
     runner,
+    targets,
     clients,
     metrics,
     dbPath,
@@ -179,11 +183,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     webServices: () => ({
       store,
-      targets: { doc: itglueProfile, psa: bmsProfile },
+      targets,
       alerts,
-      apis: () => ({ runner, directory, ...clients }),
+      apis: () => ({ runner, directory, doc: clients.doc!, psa: clients.psa }),
       // The simulated IT Glue account's address, as its records' resource-url give it.
-      links: { itglueSubdomain: SIMULATED_ACCOUNT, itglueRegion: 'us', bmsRegion: 'us' },
+      links: webAppsOf(targets, { itglue: { subdomain: SIMULATED_ACCOUNT } }),
       discover: (actor) =>
         discoverTenants(
           store,
@@ -204,11 +208,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return results;
     },
     dump(results) {
-      const state = sims.dump();
       return {
-        tenants: state.tenants,
-        itglue: state.itglue,
-        bms: state.bms,
+        ...sims.dump(),
         report: {
           tenants: results.map((result) => ({
             id: result.tenantId,
@@ -219,10 +220,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
               userPrincipalName: u.userPrincipalName,
               outcome: u.outcome,
               rule: u.rule,
-              itglue: u.doc,
-              itglueContactId: u.docContactId,
-              bms: u.psa,
-              bmsContactId: u.psaContactId,
+              ...reportedUser(
+                { doc: u.doc, psa: u.psa, docContactId: u.docContactId, psaContactId: u.psaContactId },
+                targets,
+              ),
               reasons: u.reasons.map((r) => ({ code: r.code, message: r.message })),
             })),
           })),

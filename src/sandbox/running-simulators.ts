@@ -3,11 +3,12 @@ import type { GraphSimulator } from './graph-simulator.ts';
 import type { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
 import type { ItGlueSimulator } from './itglue-simulator.ts';
 import type { LoginSimulator } from './login-simulator.ts';
-import type { Seed } from './seed.ts';
+import type { SimulatedState } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import type { FaultOptions, LoggedRequest } from './sim-server.ts';
+import type { TargetId, Targets } from '../domain/target-profile.ts';
 
-/** The credentials registered with the simulators; a seed holds none, so `startSimulators` makes them unless given. */
+/** The credentials registered with the simulators; a seed holds none, so they are made here unless given. */
 export interface SandboxCredentials {
   readonly partnerTenantId: string;
   readonly graph: { readonly clientId: string; readonly clientSecret: string };
@@ -15,14 +16,23 @@ export interface SandboxCredentials {
   readonly bms: { readonly userName: string; readonly password: string; readonly tenant: string };
 }
 
+/** Where each simulator listens; a target the seed does not have is not started (null). */
 export interface SimulatorUrls {
   readonly login: string;
   readonly graph: string;
-  readonly itglue: string;
-  readonly bms: string;
+  readonly itglue: string | null;
+  readonly bms: string | null;
 }
 
 export type ServerName = 'login' | 'graph' | 'itglue' | 'bms';
+
+/** The APIs whose requests are counted: Graph, and each target the seed has. */
+export type CountedApi = 'graph' | 'itglue' | 'bms';
+
+/** Requests per API and method; a target the seed does not have has no entry. */
+export type RequestCounts = { graph: Record<string, number> } & Partial<
+  Record<Exclude<CountedApi, 'graph'>, Record<string, number>>
+>;
 
 export interface RunningSimulators {
   readonly urls: SimulatorUrls;
@@ -32,15 +42,22 @@ export interface RunningSimulators {
   readonly graph: GraphSimulator;
   /** Graph's change notifications (subscriptions on users), on the Graph simulator's port */
   readonly subscriptions: GraphSubscriptionsSimulator;
+  /** the IT Glue and BMS simulators; one the seed does not have holds nothing and does not listen */
   readonly itglue: ItGlueSimulator;
   readonly bms: BmsSimulator;
+  /** the targets the seed has: their simulators run, the others do not */
+  readonly targets: Targets;
+  /** whether the server runs (login and Graph always; a target's when the seed has it) */
+  started(server: ServerName): boolean;
+  /** where the target's simulator listens, or null when the seed does not have it */
+  urlOf(target: TargetId): string | null;
   /** every request any simulator answered, in order */
   readonly requests: LoggedRequest[];
-  /** requests per server and method, e.g. `{ graph: { GET: 3 }, ... }` */
-  requestCounts(): Record<'graph' | 'itglue' | 'bms', Record<string, number>>;
+  /** requests per API and method, e.g. `{ graph: { GET: 3 }, ... }`: Graph's and each running target's */
+  requestCounts(): RequestCounts;
   setLatency(server: ServerName, ms: number): void;
   setFaults(server: ServerName, faults: FaultOptions): void;
-  /** the state of the three systems in the seed's shape */
-  dump(): Pick<Seed, 'tenants' | 'itglue' | 'bms'>;
+  /** the state of the simulated systems in the seed's shape: `tenants`, and a key per target the seed has */
+  dump(): SimulatedState;
   close(): Promise<void>;
 }

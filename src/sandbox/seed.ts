@@ -5,7 +5,8 @@ import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 
 /**
  * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
- * IT Glue's attribute shape, BMS records in BMS's shape. The dump has the same three keys.
+ * IT Glue's attribute shape, BMS records in BMS's shape. The dump has the same keys: `tenants`, and `itglue` and `bms`
+ * where the seed has them.
  */
 
 const nullableString = z.string().nullable().optional().default(null);
@@ -165,25 +166,41 @@ export const simulateSchema = z
   .prefault({});
 export type Simulate = z.infer<typeof simulateSchema>;
 
-export const seedSchema = z.object({
+const itglueSeedSchema = z.object({
+  organizations: z.array(itglueOrganizationSchema).default([]),
+  contactTypes: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
+});
+export type ItGlueSeed = z.infer<typeof itglueSeedSchema>;
+
+const bmsSeedSchema = z.object({
+  accounts: z.array(bmsAccountSchema).default([]),
+  emailTypes: z.array(namedType).default([]),
+  phoneTypes: z.array(namedType).default([]),
+});
+export type BmsSeed = z.infer<typeof bmsSeedSchema>;
+
+/**
+ * A target's key present in the seed means the installation has that target: its simulator starts and the dump has
+ * its key. A seed naming neither plays both, empty, as it always has.
+ */
+const seedKeysSchema = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   tenants: z.array(tenantSeedSchema).default([]),
-  itglue: z
-    .object({
-      organizations: z.array(itglueOrganizationSchema).default([]),
-      contactTypes: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
-    })
-    .prefault({}),
-  bms: z
-    .object({
-      accounts: z.array(bmsAccountSchema).default([]),
-      emailTypes: z.array(namedType).default([]),
-      phoneTypes: z.array(namedType).default([]),
-    })
-    .prefault({}),
+  itglue: itglueSeedSchema.optional(),
+  bms: bmsSeedSchema.optional(),
   simulate: simulateSchema,
 });
-export type Seed = z.infer<typeof seedSchema>;
+
+export type Seed = z.output<typeof seedKeysSchema>;
+
+export const seedSchema = seedKeysSchema.transform((seed): Seed =>
+  seed.itglue === undefined && seed.bms === undefined
+    ? { ...seed, itglue: itglueSeedSchema.parse({}), bms: bmsSeedSchema.parse({}) }
+    : seed,
+);
+
+/** The records of the simulated systems, in the seed's shape: one key per target present. */
+export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms'>;
 
 /** Thrown with every problem of a seed at once, each named by its path. */
 export class SeedError extends Error {
@@ -204,7 +221,7 @@ export function parseSeed(value: unknown, source = 'seed'): Seed {
       source,
       parsed.error.issues.map(
         (issue) =>
-          `${issue.path.map(String).join('.') || '(root)'}: ${issueInWords(issue, (at) => schemaKeysAt(seedSchema, at))}`,
+          `${issue.path.map(String).join('.') || '(root)'}: ${issueInWords(issue, (at) => schemaKeysAt(seedKeysSchema, at))}`,
       ),
     );
   }

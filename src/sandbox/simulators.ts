@@ -4,16 +4,20 @@ import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts'
 import { ItGlueSimulator } from './itglue-simulator.ts';
 import { LoginSimulator } from './login-simulator.ts';
 import type { Seed } from './seed.ts';
+import { targetsOfBlocks } from '../connectors/registry.ts';
 import { SimClock } from './sim-clock.ts';
 import { registerControlRoutes } from './control-routes.ts';
-import type { RunningSimulators, SandboxCredentials, ServerName } from './running-simulators.ts';
+import type { RequestCounts, RunningSimulators, SandboxCredentials, ServerName } from './running-simulators.ts';
 import { seededRandom, type LoggedRequest, type SimServer } from './sim-server.ts';
 
 export interface StartOptions {
   readonly credentials?: SandboxCredentials;
   /** seeds the fault-injection random source, so that a faulty run can be replayed */
   readonly faultSeed?: number;
-  /** login on this port, Graph on the next, then IT Glue, then BMS; free ports when absent */
+  /**
+   * login on this port, Graph on the next, then IT Glue, then BMS (each on its own port, the other target present or
+   * not); free ports when absent
+   */
   readonly basePort?: number;
 }
 
@@ -21,7 +25,10 @@ function secret(prefix: string): string {
   return `${prefix}${crypto.randomUUID().replace(/-/g, '')}`;
 }
 
-/** Starts the Microsoft login, Graph, IT Glue and BMS simulators on loopback, seeded from `seed`. */
+/**
+ * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS), on loopback,
+ * seeded from `seed`.
+ */
 export async function startSimulators(seed: Seed, options: StartOptions = {}): Promise<RunningSimulators> {
   const clock = new SimClock();
   const requests: LoggedRequest[] = [];
@@ -46,14 +53,21 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     graph.addTenant(tenant);
   }
   itglue.registerKey(credentials.itglueApiKey);
-  itglue.load(seed.itglue);
+  if (seed.itglue !== undefined) itglue.load(seed.itglue);
   bms.registerUser({ ...credentials.bms, apiAccess: true, mfa: seed.simulate.bms.mfa });
-  bms.load(seed.bms);
+  if (seed.bms !== undefined) bms.load(seed.bms);
   // IT Glue's PSA sync reads BMS: the simulators share one process, so it reads the BMS simulator's state.
-  itglue.followPsa((ids) => {
-    const wanted = new Set(ids);
-    return bms.dump().accounts.flatMap((account) => account.contacts.filter((contact) => wanted.has(contact.id)));
-  });
+  if (seed.bms !== undefined)
+    itglue.followPsa((ids) => {
+      const wanted = new Set(ids);
+      return bms.dump().accounts.flatMap((account) => account.contacts.filter((contact) => wanted.has(contact.id)));
+    });
+  const listening = new Set<ServerName>([
+    'login',
+    'graph',
+    ...(seed.itglue === undefined ? [] : (['itglue'] as const)),
+    ...(seed.bms === undefined ? [] : (['bms'] as const)),
+  ]);
 
   const servers: Record<ServerName, SimServer> = {
     login: login.server,
@@ -65,12 +79,14 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
   const order = [login.server, graph.server, itglue.server, bms.server] as const;
+  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3) whichever targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
+  const startIf = async (name: ServerName, i: number) => (listening.has(name) ? servers[name].start(port(i)) : null);
   const [loginUrl, graphUrl, itglueUrl, bmsUrl] = await Promise.all([
     login.server.start(port(0)),
     graph.server.start(port(1)),
-    itglue.server.start(port(2)),
-    bms.server.start(port(3)),
+    startIf('itglue', 2),
+    startIf('bms', 3),
   ]).catch(async (error: unknown) => {
     await Promise.all(order.map((server) => server.close()));
     throw error;
@@ -85,15 +101,19 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     subscriptions,
     itglue,
     bms,
+    targets: targetsOfBlocks(seed),
+    started: (server) => listening.has(server),
+    urlOf: (target) => (target === 'itglue' ? itglueUrl : target === 'bms' ? bmsUrl : null),
     requests,
     requestCounts() {
-      const counts: Record<'graph' | 'itglue' | 'bms', Record<string, number>> = { graph: {}, itglue: {}, bms: {} };
+      const counts: Record<string, Record<string, number>> = Object.fromEntries(
+        [...listening].filter((name) => name !== 'login').map((name) => [name, {}]),
+      );
       for (const request of requests) {
-        if (request.server === 'login') continue;
-        const byMethod = counts[request.server as 'graph' | 'itglue' | 'bms'];
-        byMethod[request.method] = (byMethod[request.method] ?? 0) + 1;
+        const byMethod = counts[request.server];
+        if (byMethod !== undefined) byMethod[request.method] = (byMethod[request.method] ?? 0) + 1;
       }
-      return counts;
+      return counts as RequestCounts;
     },
     setLatency(server, ms) {
       servers[server].latencyMs = ms;
@@ -102,7 +122,11 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
       servers[server].faults = faults;
     },
     dump() {
-      return { tenants: graph.dumpTenants(), itglue: itglue.dump(), bms: bms.dump() };
+      return {
+        tenants: graph.dumpTenants(),
+        ...(listening.has('itglue') ? { itglue: itglue.dump() } : {}),
+        ...(listening.has('bms') ? { bms: bms.dump() } : {}),
+      };
     },
     async close() {
       subscriptions.close();

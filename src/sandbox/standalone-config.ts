@@ -20,14 +20,7 @@ export function standaloneConfig(sims: RunningSimulators, seed: Seed, configPath
       loginUrl: urls.login,
       graphUrl: urls.graph,
     },
-    itglue: { region: 'us', apiKey: credentials.itglueApiKey, baseUrl: urls.itglue },
-    bms: {
-      region: 'us',
-      userName: credentials.bms.userName,
-      password: credentials.bms.password,
-      tenant: credentials.bms.tenant,
-      baseUrl: urls.bms,
-    },
+    ...simulatorBlocks(sims),
     tenants: seed.tenants.map((tenant) => ({
       id: tenant.id,
       displayName: tenant.displayName,
@@ -36,5 +29,26 @@ export function standaloneConfig(sims: RunningSimulators, seed: Seed, configPath
       ...(tenant.bmsAccountId === undefined ? {} : { bmsAccountId: tenant.bmsAccountId }),
     })),
     settings: seed.settings,
+  };
+}
+
+/** The config blocks of the targets whose simulators run (`itglue`, `bms`), with the credentials they accept. */
+export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<string, unknown>> {
+  const { credentials, urls } = sims;
+  return {
+    ...(urls.itglue === null
+      ? {}
+      : { itglue: { region: 'us', apiKey: credentials.itglueApiKey, baseUrl: urls.itglue } }),
+    ...(urls.bms === null
+      ? {}
+      : {
+          bms: {
+            region: 'us',
+            userName: credentials.bms.userName,
+            password: credentials.bms.password,
+            tenant: credentials.bms.tenant,
+            baseUrl: urls.bms,
+          },
+        }),
   };
 }

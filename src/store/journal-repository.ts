@@ -1,16 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { IntentEntry, JournalEntry } from '../domain/journal-entry.ts';
 import type { Link } from '../domain/link.ts';
-import { linkRow, linkUpdate, upsertLinkRows } from './link-repository.ts';
+import { contactUpdate, linkRows, personUpdate, upsertLinkRows } from './link-repository.ts';
 import type { Database } from './schema.ts';
 import { atomically, now, type StoreContext } from './store-context.ts';
 
 /** A create that another run is making, or made since this run began: this run stops rather than make it twice. */
 export class SecondCreateError extends Error {
   readonly code = 'Conflict';
-  constructor(entry: { readonly system: string; readonly userId: string }, otherRun: string | null, cause: unknown) {
+  /** `target`: the target's name as users read it */
+  constructor(target: string, entry: { readonly userId: string }, otherRun: string | null, cause: unknown) {
     super(
-      `Another run${otherRun === null ? '' : ` (${otherRun})`} is creating or has just created the ${entry.system === 'itglue' ? 'IT Glue' : 'BMS'} contact of user ${entry.userId}; this run stops so that it is not created twice, and the next run takes it into account.`,
+      `Another run${otherRun === null ? '' : ` (${otherRun})`} is creating or has just created the ${target} contact of user ${entry.userId}; this run stops so that it is not created twice, and the next run takes it into account.`,
       cause === null ? undefined : { cause },
     );
     this.name = 'SecondCreateError';
@@ -44,7 +45,11 @@ export interface SettledWrite {
 }
 
 /** The write journal: each write to a target recorded before its request, and settled after it. */
-export function journalRepository({ db, postgres }: StoreContext) {
+export function journalRepository({ db, postgres, targets }: StoreContext) {
+  /** A target's name as users read it, from its id (the journal's `system`). */
+  const nameOf = (targetId: string): string =>
+    [targets.doc, targets.psa].find((target) => target?.id === targetId)?.words.name ?? targetId;
+
   async function refuseSecondCreates(entries: readonly IntentEntry[]): Promise<void> {
     const first = entries[0]!;
     const other = await db
@@ -70,7 +75,7 @@ export function journalRepository({ db, postgres }: StoreContext) {
       )
       .executeTakeFirst();
     if (other !== undefined)
-      throw new SecondCreateError({ system: first.system, userId: other.user_id }, other.run_id, null);
+      throw new SecondCreateError(nameOf(first.system), { userId: other.user_id }, other.run_id, null);
   }
 
   /**
@@ -105,7 +110,7 @@ export function journalRepository({ db, postgres }: StoreContext) {
       const code = (error as { code?: unknown }).code;
       // The unique index of creates in flight: another run journalled one of these creates at the same moment.
       if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== '23505') throw error;
-      if (entries.length === 1) throw new SecondCreateError(entries[0]!, null, error);
+      if (entries.length === 1) throw new SecondCreateError(nameOf(entries[0]!.system), entries[0]!, null, error);
       // Nothing of the batch was written: one at a time, each as far as the one another run holds, which is named.
       const one: string[] = [];
       for (const entry of entries) one.push(await journalIntent(entry));
@@ -135,29 +140,37 @@ export function journalRepository({ db, postgres }: StoreContext) {
   async function journalSettled(done: readonly SettledWrite[]): Promise<void> {
     if (done.length === 0) return;
     const at = now();
-    const targets = sql<string | null>`CASE ${sql.ref('id')} ${sql.join(
+    const contactIds = sql<string | null>`CASE ${sql.ref('id')} ${sql.join(
       done.map((d) => sql`WHEN ${d.id} THEN ${d.targetId}`),
       sql` `,
     )} END`;
     const settle = (on: Kysely<Database>) =>
       on
         .updateTable('journal')
-        .set({ status: 'done', target_id: targets, updated_at: at })
+        .set({ status: 'done', target_id: contactIds, updated_at: at })
         .where(
           'id',
           'in',
           done.map((d) => d.id),
         );
-    const links = done.flatMap((d) => (d.link === null ? [] : [linkRow(d.link.tenantId, d.link.link)]));
+    const links = done.flatMap((d) => (d.link === null ? [] : [linkRows(targets, d.link.tenantId, d.link.link)]));
+    const contacts = links.flatMap((link) => link.contacts);
     if (postgres) {
       // A data-modifying WITH runs to completion with the statement that holds it: one statement, one round trip.
       if (links.length === 0) await settle(db).execute();
       else
         await db
           .with('settled', () => settle(db).returning('id'))
-          .insertInto('links')
-          .values(links)
-          .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(linkUpdate))
+          .with('people', () =>
+            db
+              .insertInto('links')
+              .values(links.map((link) => link.person))
+              .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(personUpdate))
+              .returning('user_id'),
+          )
+          .insertInto('contact_links')
+          .values(contacts)
+          .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'target_id']).doUpdateSet(contactUpdate))
           .execute();
       return;
     }

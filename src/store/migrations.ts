@@ -1,3 +1,4 @@
+import { targetsAsRows } from './migrations/0015-targets-as-rows.ts';
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
@@ -455,6 +456,8 @@ migrations['0014_conflict_candidate_labels'] = {
     await db.schema.alterTable('conflicts').addColumn('candidate_labels', 'text').execute();
   },
 };
+
+migrations['0015_targets_as_rows'] = targetsAsRows;
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -10,6 +10,8 @@ export interface Database {
   directory_users: DirectoryUserTable;
   checkpoints: CheckpointTable;
   links: LinkTable;
+  tenant_targets: TenantTargetTable;
+  contact_links: ContactLinkTable;
   runs: RunTable;
   journal: JournalTable;
   user_results: UserResultTable;
@@ -32,11 +34,7 @@ export interface Database {
 interface TenantTable {
   id: string;
   display_name: string;
-  itglue_organization_id: string | null;
-  bms_account_id: number | null;
-  itglue_organization_name: string | null;
-  bms_account_name: string | null;
-  /** why the tenant is unmapped, or mapped to IT Glue alone */
+  /** why the tenant is unmapped, or mapped to the documentation platform alone */
   mapping_note: string | null;
   /** auto (matched by name), manual (chosen by a person), unmapped */
   mapping: string;
@@ -69,18 +67,42 @@ interface CheckpointTable {
   updated_at: string;
 }
 
+/** What a tenant is mapped to in one target: a row per tenant and target. */
+interface TenantTargetTable {
+  tenant_id: string;
+  /** the target's id (its config key) */
+  target_id: string;
+  /** the customer's id in the target, as text whatever its type there; null: not mapped there */
+  customer_id: string | null;
+  /** the customer's name when the tenant was mapped */
+  customer_name: string | null;
+  updated_at: string;
+}
+
+/** A person's link: what holds for all of their contacts (a row per person; each contact is a ContactLinkTable row). */
 interface LinkTable {
   tenant_id: string;
   user_id: string;
-  doc_contact_id: string;
-  psa_contact_id: number | null;
+  /** how the documentation platform's contact was first matched; null when contactsync created it */
   rule: string | null;
   sync_disabled: string;
+  /** what contactsync wrote on the documentation platform's contact: its addresses and phones */
   owned_emails: string;
   owned_phones: string;
-  psa_pushed: string | null;
-  /** "hand" when a person chose the BMS contact; null (and on databases from before it existed): by the sync */
-  psa_origin: string | null;
+  updated_at: string;
+}
+
+/** A person's contact in one target: a row per person and target. */
+interface ContactLinkTable {
+  tenant_id: string;
+  user_id: string;
+  target_id: string;
+  /** the contact's id in the target, as text; null: no contact there */
+  contact_id: string | null;
+  /** "hand" when a person chose the contact; null: matched or created by the sync */
+  origin: string | null;
+  /** JSON: the fields as last written, for the fields the target's listings do not report */
+  pushed: string | null;
   updated_at: string;
 }
 
@@ -120,10 +142,11 @@ interface UserResultTable {
   display_name: string | null;
   outcome: string;
   rule: string | null;
-  itglue: string;
-  bms: string;
-  itglue_contact_id: string | null;
-  bms_contact_id: number | null;
+  /** what the run did in the documentation platform and in the PSA */
+  doc: string;
+  psa: string;
+  doc_contact_id: string | null;
+  psa_contact_id: number | null;
   reasons: string;
   diffs: string;
   /** for a held result: when the person was first held, in the unbroken run of results that held them */
@@ -135,7 +158,7 @@ interface ConflictTable {
   tenant_id: string;
   user_id: string;
   user_principal_name: string;
-  /** itglue or bms */
+  /** the id of the target the dispute is in */
   side: string;
   rule: string | null;
   candidates: string;
@@ -214,7 +237,7 @@ interface AppSecretTable {
 /** Counters every process adds to (API 429s, latency histogram buckets), read by `/metrics` of any process. */
 interface MetricCounterTable {
   name: string;
-  /** the Prometheus label set, rendered: `{api="bms"}`, or empty */
+  /** the Prometheus label set, rendered: `{api="<target id>"}`, or empty */
   labels: string;
   value: number;
 }

@@ -13,7 +13,8 @@ import { resultRepository } from './result-repository.ts';
 import { runRepository } from './run-repository.ts';
 import type { Database } from './schema.ts';
 import { settingsRepository } from './settings-repository.ts';
-import { storeContext, type StoreContext } from './store-context.ts';
+import { TARGETS_BEFORE_ROWS } from './migrations/0015-targets-as-rows.ts';
+import { storeContext, type StoreContext, type StoreTargets } from './store-context.ts';
 import { tenantRepository } from './tenant-repository.ts';
 
 export type { AuditEntry, AuditFilter } from '../domain/audit-entry.ts';
@@ -24,6 +25,7 @@ export type { TenantRecord } from '../domain/tenant-record.ts';
 export type { HistoryEntry, StandingResult, UserResult } from '../domain/user-result.ts';
 export type { WebRole, WebUser } from '../domain/web-user.ts';
 export { SecondCreateError } from './journal-repository.ts';
+export type { StoreTargets } from './store-context.ts';
 
 /** Every repository over one database (or one transaction), as one object of methods. */
 function repositories(context: StoreContext) {
@@ -49,14 +51,21 @@ type Repositories = ReturnType<typeof repositories>;
 
 /** The database (or transaction) a store works over, with every repository's methods as its own. */
 const StoreOver = class {
-  constructor(readonly db: Kysely<Database>) {
-    Object.assign(this, repositories(storeContext(db)));
+  /** `targets`: the installation's, by role; by default those of the databases made before targets were rows */
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly targets: StoreTargets = TARGETS_BEFORE_ROWS,
+  ) {
+    Object.assign(this, repositories(storeContext(db, targets)));
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
   }
-} as new (db: Kysely<Database>) => Repositories & { readonly db: Kysely<Database>; close(): Promise<void> };
+} as new (
+  db: Kysely<Database>,
+  targets?: StoreTargets,
+) => Repositories & { readonly db: Kysely<Database>; readonly targets: StoreTargets; close(): Promise<void> };
 
 /**
  * contactsync's state: tenants and their mapping, versioned settings, the directory snapshot and delta checkpoint,
@@ -70,6 +79,6 @@ export class StateStore extends StoreOver {
    */
   transaction<T>(work: (tx: StateStore) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((tx) => work(new StateStore(tx)));
+    return this.db.transaction().execute((tx) => work(new StateStore(tx, this.targets)));
   }
 }

@@ -1,35 +1,44 @@
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { Database } from './schema.ts';
-import { flag, now, type StoreContext } from './store-context.ts';
+import { atomically, flag, now, type StoreContext, type StoreTarget } from './store-context.ts';
 
-function toTenant(row: Database['tenants']): TenantRecord {
-  return {
-    id: row.id,
-    displayName: row.display_name,
-    docCustomerId: row.itglue_organization_id,
-    psaCustomerId: row.bms_account_id === null ? null : Number(row.bms_account_id),
-    docCustomerName: row.itglue_organization_name,
-    psaCustomerName: row.bms_account_name,
-    mappingNote: row.mapping_note,
-    mapping: row.mapping as TenantRecord['mapping'],
-    status: row.status,
-    approveInactivations: Number(row.approve_inactivations) === 1,
-    dirty: Number(row.dirty) === 1,
-  };
+type MappedRow = Pick<Database['tenant_targets'], 'tenant_id' | 'target_id' | 'customer_id' | 'customer_name'>;
+
+/** What a tenant is mapped to, by role: each given as the target names it. */
+export interface ByRole<D, P> {
+  readonly doc: D;
+  readonly psa: P;
 }
 
-/** Tenants, what each is mapped to, and whether its next run must plan. */
-export function tenantRepository({ db }: StoreContext) {
+/** Tenants, what each is mapped to in each target, and whether its next run must plan. */
+export function tenantRepository({ db, targets }: StoreContext) {
+  function toTenant(row: Database['tenants'], mapped: readonly MappedRow[]): TenantRecord {
+    const doc = mapped.find((m) => m.target_id === targets.doc?.id);
+    const psa = mapped.find((m) => m.target_id === targets.psa?.id);
+    return {
+      id: row.id,
+      displayName: row.display_name,
+      docCustomerId: doc?.customer_id ?? null,
+      psaCustomerId: psa?.customer_id === null || psa === undefined ? null : Number(psa.customer_id),
+      docCustomerName: doc?.customer_name ?? null,
+      psaCustomerName: psa?.customer_name ?? null,
+      mappingNote: row.mapping_note,
+      mapping: row.mapping as TenantRecord['mapping'],
+      status: row.status,
+      approveInactivations: Number(row.approve_inactivations) === 1,
+      dirty: Number(row.dirty) === 1,
+    };
+  }
+
+  const mappedRows = () =>
+    db.selectFrom('tenant_targets').select(['tenant_id', 'target_id', 'customer_id', 'customer_name']);
+
   async function upsertTenant(id: string, displayName: string): Promise<void> {
     await db
       .insertInto('tenants')
       .values({
         id,
         display_name: displayName,
-        itglue_organization_id: null,
-        bms_account_id: null,
-        itglue_organization_name: null,
-        bms_account_name: null,
         mapping_note: null,
         mapping: 'unmapped',
         status: 'unmapped',
@@ -43,39 +52,66 @@ export function tenantRepository({ db }: StoreContext) {
   }
 
   async function listTenants(): Promise<TenantRecord[]> {
-    return (await db.selectFrom('tenants').selectAll().orderBy('display_name').orderBy('id').execute()).map(toTenant);
+    const rows = await db.selectFrom('tenants').selectAll().orderBy('display_name').orderBy('id').execute();
+    const mapped = new Map<string, MappedRow[]>();
+    for (const m of await mappedRows().execute()) mapped.set(m.tenant_id, [...(mapped.get(m.tenant_id) ?? []), m]);
+    return rows.map((row) => toTenant(row, mapped.get(row.id) ?? []));
   }
 
   async function getTenant(id: string): Promise<TenantRecord | null> {
     const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? null : toTenant(row);
+    return row === undefined ? null : toTenant(row, await mappedRows().where('tenant_id', '=', id).execute());
+  }
+
+  /** The customer of each of the installation's targets, as it will be stored: ids as text. */
+  function customers<D, P>(mapped: ByRole<D, P>): { target: StoreTarget; value: D | P }[] {
+    return [
+      ...(targets.doc === null ? [] : [{ target: targets.doc, value: mapped.doc }]),
+      ...(targets.psa === null ? [] : [{ target: targets.psa, value: mapped.psa }]),
+    ];
   }
 
   async function setMapping(
     id: string,
-    itglueOrganizationId: string | null,
-    bmsAccountId: number | null,
+    docCustomerId: string | null,
+    psaCustomerId: number | null,
     mapping: TenantRecord['mapping'],
-    names: { readonly doc: string | null; readonly bms: string | null; readonly note: string | null } = {
+    names: ByRole<string | null, string | null> & { readonly note: string | null } = {
       doc: null,
-      bms: null,
+      psa: null,
       note: null,
     },
   ): Promise<void> {
-    await db
-      .updateTable('tenants')
-      .set({
-        itglue_organization_id: itglueOrganizationId,
-        bms_account_id: bmsAccountId,
-        itglue_organization_name: names.doc,
-        bms_account_name: names.bms,
-        mapping_note: names.note,
-        mapping,
-        dirty: 1,
-        updated_at: now(),
-      })
-      .where('id', '=', id)
-      .execute();
+    const at = now();
+    const ids = customers<string | null, number | null>({ doc: docCustomerId, psa: psaCustomerId });
+    const named = customers(names);
+    await atomically(db, async (tx) => {
+      await tx
+        .updateTable('tenants')
+        .set({ mapping_note: names.note, mapping, dirty: 1, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+      if (ids.length === 0) return;
+      await tx
+        .insertInto('tenant_targets')
+        .values(
+          ids.map(({ target, value }, i) => ({
+            tenant_id: id,
+            target_id: target.id,
+            customer_id: value === null ? null : String(value),
+            customer_name: named[i]!.value,
+            updated_at: at,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'target_id']).doUpdateSet((eb) => ({
+            customer_id: eb.ref('excluded.customer_id'),
+            customer_name: eb.ref('excluded.customer_name'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    });
   }
 
   /**
@@ -84,31 +120,44 @@ export function tenantRepository({ db }: StoreContext) {
    */
   async function setMappingNames(
     id: string,
-    mapped: { readonly doc: string | null; readonly bms: number | null },
-    names: { readonly itglue: string | null; readonly psa: string | null; readonly note: string | null },
+    mapped: ByRole<string | null, number | null>,
+    names: ByRole<string | null, string | null> & { readonly note: string | null },
   ): Promise<void> {
-    // Only while the tenant is still mapped to what was named: a person may have mapped it elsewhere meanwhile.
-    await db
-      .updateTable('tenants')
-      .set({
-        itglue_organization_name: names.itglue,
-        bms_account_name: names.psa,
-        mapping_note: names.note,
-        updated_at: now(),
-      })
-      .where('id', '=', id)
-      .where((eb) =>
-        eb.and([
-          mapped.doc === null
-            ? eb('itglue_organization_id', 'is', null)
-            : eb('itglue_organization_id', '=', mapped.doc),
-          mapped.bms === null ? eb('bms_account_id', 'is', null) : eb('bms_account_id', '=', mapped.bms),
-        ]),
-      )
-      .execute();
+    const at = now();
+    await atomically(db, async (tx) => {
+      // Only while the tenant is still mapped to what was named: a person may have mapped it elsewhere meanwhile. The
+      // tenant's row is written first, as a new mapping writes it first: the two take turns.
+      const named = await tx
+        .updateTable('tenants')
+        .set({ mapping_note: names.note, updated_at: at })
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.and(
+            customers<string | null, number | null>(mapped).map(({ target, value }) => {
+              const row = eb
+                .selectFrom('tenant_targets')
+                .select('target_id')
+                .where('tenant_id', '=', id)
+                .where('target_id', '=', target.id);
+              return value === null
+                ? eb.not(eb.exists(row.where('customer_id', 'is not', null)))
+                : eb.exists(row.where('customer_id', '=', String(value)));
+            }),
+          ),
+        )
+        .executeTakeFirst();
+      if (Number(named.numUpdatedRows) === 0) return;
+      for (const { target, value } of customers(names))
+        await tx
+          .updateTable('tenant_targets')
+          .set({ customer_name: value, updated_at: at })
+          .where('tenant_id', '=', id)
+          .where('target_id', '=', target.id)
+          .execute();
+    });
   }
 
-  /** Says why a tenant is unmapped (or mapped to one system only); null clears it. */
+  /** Says why a tenant is unmapped (or mapped to one target only); null clears it. */
   async function setMappingNote(id: string, note: string | null): Promise<void> {
     await db.updateTable('tenants').set({ mapping_note: note }).where('id', '=', id).execute();
   }

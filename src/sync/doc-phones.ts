@@ -1,7 +1,7 @@
 import type { DocPhone } from '../domain/doc-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.ts';
-import { itgluePhoneValue as docPhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
+import { docPhoneDigits as docPhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
 import type { DocFieldContext, PrimaryPhone } from './doc-field-context.ts';
 import { sameEntries, trimmed } from './trimmed-list.ts';
 

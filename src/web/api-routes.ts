@@ -223,6 +223,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const tenant = await tenantNamed(store, params(request).id!);
       return saveTenantSettings(
         store,
+        services.targets,
         tenant,
         bodyOf(settingsBody, request),
         actorOf(request.identity!),
@@ -258,6 +259,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const message = await mapTenant(
         store,
         services.apis(),
+        services.targets,
         tenant,
         { doc: body.itglue ?? body.itglueOrganizationId!, psa: bms },
         { force: body.force ?? null, confirmNames: body.confirmNames === true },
@@ -296,7 +298,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: `One open conflict's evidence (by id, its first characters, or the user's sign-in name): the user and each candidate with emails, phones, title, location, dates and links, every field marked same, differs or missing, and the rule. ${LIVE_READS_WORDS}`,
     access: 'viewer',
     handler: async (request, services) => {
-      const conflict = await conflictNamed(services.store, params(request).id!);
+      const conflict = await conflictNamed(services.store, services.targets, params(request).id!);
       return (await sharedEvidence(services, conflict.tenantId, [conflict]))[0];
     },
   },
@@ -306,11 +308,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Resolve a conflict: link to a candidate, create a new contact, or leave the user out',
     access: 'admin',
     body: resolveBody,
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const body = bodyOf(resolveBody, request);
-      const conflict = await conflictNamed(store, params(request).id!);
+      const conflict = await conflictNamed(store, targets, params(request).id!);
       const { message } = await resolveConflict(
         store,
+        targets,
         conflict.id,
         body.resolution === 'link' ? { kind: 'link', contactId: body.contactId } : { kind: body.resolution },
         actorOf(request.identity!),
@@ -352,6 +355,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const result = await syncNow(
         services.store,
         services.apis().runner,
+        services.targets,
         tenantId!,
         userId!,
         actorOf(request.identity!),
@@ -372,6 +376,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const result = await syncNow(
         services.store,
         services.apis().runner,
+        services.targets,
         tenant.id,
         params(request).user!,
         actorOf(request.identity!),
@@ -392,11 +397,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Disable sync (with BMS, or both legs) or enable it again',
     access: 'admin',
     body: syncBody,
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const { tenantId, userId } = params(request);
       return {
         message: await setContactSync(
           store,
+          targets,
           tenantId!,
           userId!,
           bodyOf(syncBody, request).disabled,
@@ -411,9 +417,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary:
       'Take back the decision about a person (leave out, or create anew); the next sync decides afresh, and a dispute that still stands is in the conflicts queue again',
     access: 'admin',
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const { tenantId, userId } = params(request);
-      return { message: await reopenDecisions(store, tenantId!, userId!, actorOf(request.identity!)) };
+      return { message: await reopenDecisions(store, targets, tenantId!, userId!, actorOf(request.identity!)) };
     },
   },
   {
@@ -422,10 +428,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Undo a person's link (to both contacts, or to the BMS contact only); the next sync matches them afresh",
     access: 'admin',
     body: unlinkBody,
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const { tenantId, userId } = params(request);
       const { system } = bodyOf(unlinkBody, request);
-      return { message: await unlinkContact(store, tenantId!, userId!, system, actorOf(request.identity!)) };
+      return { message: await unlinkContact(store, targets, tenantId!, userId!, system, actorOf(request.identity!)) };
     },
   },
   {
@@ -438,7 +444,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const { tenantId, userId } = params(request);
       const system = (request.query as { system?: string }).system === 'bms' ? 'bms' : 'itglue';
       const tenant = await tenantNamed(services.store, tenantId!);
-      return linkCandidates(services.store, sharedContactLists(services, tenant.id), tenant.id, userId!, system);
+      return linkCandidates(
+        services.store,
+        sharedContactLists(services, tenant.id),
+        services.targets,
+        tenant.id,
+        userId!,
+        system,
+      );
     },
   },
   {
@@ -455,6 +468,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         message: await relinkContact(
           services.store,
           services.apis(),
+          services.targets,
           tenantId!,
           userId!,
           { system: body.system, contactId: String(body.contactId) },
@@ -502,12 +516,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
       'Needs attention: every item across tenants that waits for a person (conflict, held, guard-halt, failed, contract-mismatch), grouped by kind and customer; /attention.csv gives the same as CSV',
     access: 'viewer',
     query: { kind: 'only items of this kind', tenant: 'only this tenant (id or name)' },
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const q = request.query as { kind?: string; tenant?: string };
       if (q.kind !== undefined && !(ATTENTION_KINDS as readonly string[]).includes(q.kind))
         throw new OperationError('Validation', `kind is one of ${ATTENTION_KINDS.join(', ')}.`);
       const tenant = q.tenant === undefined ? null : await tenantNamed(store, q.tenant);
-      const items = await attentionItems(store, {
+      const items = await attentionItems(store, targets, {
         ...(q.kind === undefined ? {} : { kind: q.kind as AttentionKind }),
         ...(tenant === null ? {} : { tenantId: tenant.id }),
       });
@@ -527,6 +541,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         message: await actOnAttention(
           services.store,
           services.apis().runner,
+          services.targets,
           body.items,
           body.action,
           actorOf(request.identity!),
@@ -545,6 +560,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       message: await setBlankPhoneAndSync(
         services.store,
         services.apis().runner,
+        services.targets,
         await tenantNamed(services.store, params(request).id!),
         bodyOf(blankPhoneBody, request).value,
         actorOf(request.identity!),
@@ -599,7 +615,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       actor: 'who (web:NAME, api:TOKEN, cli:USER)',
       action: 'an action (contact.unlink) or its family (contact)',
     },
-    handler: async (request, { store }) => {
+    handler: async (request, { store, targets }) => {
       const q = request.query as Record<string, string | undefined>;
       const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
       const entries = await store.listAudit({
@@ -610,7 +626,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         ...(q.actor === undefined ? {} : { actor: q.actor }),
         ...(q.action === undefined ? {} : { action: q.action }),
       });
-      return entries.map((entry) => ({ ...entry, text: auditLine(entry, names) }));
+      return entries.map((entry) => ({ ...entry, text: auditLine(entry, names, targets) }));
     },
   },
 ];

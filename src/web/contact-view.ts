@@ -2,7 +2,7 @@ import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { DocContact } from '../domain/doc-contact.ts';
 import type { Link, OperatorDecision } from '../domain/link.ts';
 import type { PsaContact } from '../domain/psa-contact.ts';
-import { deepLinks, NO_LINK_SETTINGS, type DeepLinks } from '../operations/deep-links.ts';
+import { deepLinks, webAppsOf, type DeepLinks } from '../operations/deep-links.ts';
 import { personOf } from '../operations/contact-decisions.ts';
 import { withoutControlCharacters } from '../normalize/control-characters.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
@@ -165,11 +165,11 @@ export async function contactView(
       {
         tenantId,
         userId,
-        itglueOrganizationId: tenant.docCustomerId,
+        docCustomerId: tenant.docCustomerId,
         docContactId: link?.docContactId ?? null,
         psaContactId: link?.psaContactId ?? null,
       },
-      services.links ?? NO_LINK_SETTINGS,
+      services.links ?? webAppsOf(services.targets),
     ),
     history: await store.userHistory(tenantId, userId, 20),
     decisions: await store.decisionsOf(tenantId, userId),

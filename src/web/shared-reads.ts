@@ -27,7 +27,7 @@ export function sharedEvidence(
     .toSorted()
     .join(',')}`;
   return liveReadsOf(services).read(tenantId, key, () =>
-    conflictEvidence(services.store, readersOf(services), conflicts, services.links),
+    conflictEvidence(services.store, readersOf(services), conflicts, services.targets, services.links),
   );
 }
 

@@ -234,7 +234,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   });
 
   // The navigation's count of what waits for a person, on every page.
-  const waiting = new WaitingCount(async () => (await attentionItems(store)).length);
+  const waiting = new WaitingCount(async () => (await attentionItems(store, services.targets)).length);
   const waitingOf = new WeakMap<FastifyRequest, number | null>();
   app.addHook('preHandler', async (request) => {
     if (request.method === 'GET' && request.identity !== null && !answersJson(request))
@@ -443,7 +443,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   app.get('/metrics', { config: { access: 'viewer' } }, async (_request, reply) =>
     reply
       .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(await prometheusText(store, services.queue ? await services.queue.counts() : null)),
+      .send(await prometheusText(store, services.queue ? await services.queue.counts() : null, services.targets)),
   );
 
   registerHealthRoutes(app, store, services.heartbeat ?? null);

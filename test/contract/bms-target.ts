@@ -75,7 +75,7 @@ export const bmsTarget: TargetContractAdapter = {
     const record = (id: string) =>
       accounts.flatMap((a) => sims.bms.contactsOf(a.id)).find((contact) => contact.id === Number(id)) ?? null;
     const running: RunningTarget = {
-      url: sims.urls.bms,
+      url: sims.urls.bms!,
       customerIds: accounts.map((a) => String(a.id)),
       connect(options) {
         const psa = new BmsPsa({

@@ -87,7 +87,7 @@ export const itglueTarget: TargetContractAdapter = {
     const record = (id: string) =>
       organizations.flatMap((o) => sims.itglue.contactsOf(o.id)).find((contact) => contact.id === id) ?? null;
     const running: RunningTarget = {
-      url: sims.urls.itglue,
+      url: sims.urls.itglue!,
       customerIds: organizations.map((o) => o.id),
       connect(options) {
         const store = new ItGlueDocStore({

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionItems, type AttentionItem } from '../../src/operations/attention.ts';
 import { graphUser } from '../support/simulators.ts';
 import { Browser, startWebHarness, textOf, type WebHarness } from '../support/web.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 let web: WebHarness;
 let admin: Browser;
 let viewer: Browser;
 const ids: Record<'contoso' | 'fabrikam' | 'northwind', string> = { contoso: '', fabrikam: '', northwind: '' };
 
-const items = () => attentionItems(web.box.store);
+const items = () => attentionItems(web.box.store, BOTH_TARGETS);
 const kindsOf = (list: readonly AttentionItem[], tenantId: string) =>
   [...new Set(list.filter((i) => i.tenantId === tenantId).map((i) => i.kind))].sort();
 
@@ -164,7 +165,7 @@ describe('Needs attention across three customers', () => {
     const before = (await items()).filter((i) => i.kind === 'conflict' && i.tenantId === ids.contoso);
     expect(before.length).toBeGreaterThan(1);
     const contacts = () =>
-      web.box.sims.dump().itglue.organizations.find((o) => o.name === 'Contoso Ltd')!.contacts.length;
+      web.box.sims.dump().itglue!.organizations.find((o) => o.name === 'Contoso Ltd')!.contacts.length;
     const count = contacts();
     const itglueSide = (await web.box.store.listConflicts({ status: 'open', tenantId: ids.contoso })).filter(
       (c) => c.side === 'itglue',

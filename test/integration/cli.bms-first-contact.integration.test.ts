@@ -142,7 +142,7 @@ describe('a BMS API user with multi-factor authentication', () => {
   it('doctor says to use an API user without MFA', async () => {
     const dir = newDir();
     const config = simulatorConfig(sims, dir, {
-      bms: { ...MFA_USER, baseUrl: sims.urls.bms },
+      bms: { ...MFA_USER, baseUrl: sims.urls.bms! },
     });
     const run = await doctor(dir, config);
     expect(run.code).toBe(1);

@@ -73,13 +73,13 @@ describe('contactsync doctor', () => {
     );
     const text = files.map((f) => readFileSync(join(captures, f), 'utf8')).join('\n');
     // Secrets, names, emails and phone numbers of the seed appear nowhere; the key case BMS used is kept.
-    const contoso = seed.bms.accounts[0]!.contacts[0]!;
+    const contoso = seed.bms!.accounts[0]!.contacts[0]!;
     for (const personal of [
       sims.credentials.bms.password,
       contoso.emailAddress!,
       contoso.firstName!,
       contoso.phoneNumber!,
-      seed.itglue.organizations[0]!.name,
+      seed.itglue!.organizations[0]!.name,
     ])
       expect(text).not.toContain(personal);
     const login = JSON.parse(readFileSync(join(captures, 'bms-post-v2-security-authenticate.json'), 'utf8'));

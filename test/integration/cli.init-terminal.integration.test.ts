@@ -18,8 +18,8 @@ const WRONG_KEY = 'ITG.wrong-key-1234567890abcdef';
 const env = () => ({
   CONTACTSYNC_MS_LOGIN_URL: sims.urls.login,
   CONTACTSYNC_GRAPH_URL: sims.urls.graph,
-  CONTACTSYNC_ITGLUE_URL: sims.urls.itglue,
-  CONTACTSYNC_BMS_URL: sims.urls.bms,
+  CONTACTSYNC_ITGLUE_URL: sims.urls.itglue!,
+  CONTACTSYNC_BMS_URL: sims.urls.bms!,
   CONTACTSYNC_DATA_DIR: join(dir, 'data'),
 });
 

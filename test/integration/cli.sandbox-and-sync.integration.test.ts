@@ -113,8 +113,8 @@ describe('contactsync sync --config FILE', () => {
           graphUrl: sims.urls.graph,
           partnerTenantId: sims.credentials.partnerTenantId,
         },
-        itglue: { baseUrl: sims.urls.itglue },
-        bms: { userName: sims.credentials.bms.userName, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms },
+        itglue: { baseUrl: sims.urls.itglue! },
+        bms: { userName: sims.credentials.bms.userName, tenant: sims.credentials.bms.tenant, baseUrl: sims.urls.bms! },
         settings: { deletionGuard: { minCount: 2, maxFraction: 0.1 } },
       }),
     );

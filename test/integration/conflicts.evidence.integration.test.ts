@@ -13,7 +13,13 @@ let config: string;
 beforeAll(async () => {
   web = await startWebHarness();
   const open = await web.box.store.listConflicts({ status: 'open' });
-  evidence = await conflictEvidence(web.box.store, web.box.clients, open, web.box.webServices().links);
+  evidence = await conflictEvidence(
+    web.box.store,
+    { doc: web.box.clients.doc!, psa: web.box.clients.psa },
+    open,
+    web.box.webServices().targets,
+    web.box.webServices().links,
+  );
   // The CLI on the same state database and simulators, as a technician's terminal beside the web UI.
   const dir = mkdtempSync(join(tmpdir(), 'contactsync-evidence-'));
   config = simulatorConfig(web.box.sims, dir, { database: { sqlitePath: web.box.dbPath } });

@@ -250,7 +250,7 @@ describe('BmsPsa tokens', () => {
       const [s] = await bmsWith(0);
       s.bms.accessTokenLifetimeSeconds = 90;
       // The connector's clock moves with the simulator's.
-      const psa = new BmsPsa({ credentials: s.credentials.bms, baseUrl: s.urls.bms, now: () => s.clock.now() });
+      const psa = new BmsPsa({ credentials: s.credentials.bms, baseUrl: s.urls.bms!, now: () => s.clock.now() });
       await psa.listEmailTypes();
       s.clock.advance(20_000);
       await psa.listEmailTypes();
@@ -285,7 +285,7 @@ describe('BmsPsa tokens', () => {
 
   it('says what is wrong with the login', async () => {
     const [s] = await bmsWith(0);
-    const wrong = new BmsPsa({ credentials: { ...s.credentials.bms, password: 'P@ss-not-it' }, baseUrl: s.urls.bms });
+    const wrong = new BmsPsa({ credentials: { ...s.credentials.bms, password: 'P@ss-not-it' }, baseUrl: s.urls.bms! });
     const error = await wrong.listAccounts().catch((caught: unknown) => caught);
     expect(isConnectorError(error, 'Auth')).toBe(true);
     expect((error as Error).message).toMatch(/user name, the password and the tenant/);
@@ -293,7 +293,7 @@ describe('BmsPsa tokens', () => {
     s.bms.registerUser({ userName: 'clerk', password: 'pw-123456', tenant: 'Sandbox MSP', apiAccess: false });
     const clerk = new BmsPsa({
       credentials: { userName: 'clerk', password: 'pw-123456', tenant: 'Sandbox MSP' },
-      baseUrl: s.urls.bms,
+      baseUrl: s.urls.bms!,
     });
     await expect(clerk.listAccounts()).rejects.toThrow(/API employee with API access/);
   });

@@ -84,7 +84,7 @@ describe('request budget', () => {
     const { createApiBudget } = await import('../../src/connectors/api-budgets.ts');
     const store = new ItGlueDocStore({
       apiKey: sims.credentials.itglueApiKey,
-      baseUrl: sims.urls.itglue,
+      baseUrl: sims.urls.itglue!,
       budget: createApiBudget({ itglue: { limit: 20, windowMs: 1000 } }),
     });
     const begin = performance.now();

@@ -179,7 +179,7 @@ describe('ItGlueDocStore', () => {
   });
 
   it('says to check the key and its region when IT Glue answers 403 to a wrong key', async () => {
-    const wrong = new ItGlueDocStore({ apiKey: 'ITG.wrongkey', baseUrl: sims.urls.itglue });
+    const wrong = new ItGlueDocStore({ apiKey: 'ITG.wrongkey', baseUrl: sims.urls.itglue! });
     const error = await wrong.listOrganizations().catch((caught: unknown) => caught);
     expect(isConnectorError(error, 'Auth')).toBe(true);
     expect(error).toMatchObject({ status: 403 });
@@ -193,7 +193,7 @@ describe('ItGlueDocStore', () => {
     let waited = 0;
     const patient = new ItGlueDocStore({
       apiKey: sims.credentials.itglueApiKey,
-      baseUrl: sims.urls.itglue,
+      baseUrl: sims.urls.itglue!,
       // Time passes on the simulators' clock: the wait is virtual.
       sleep: async (ms) => {
         waited += ms;

@@ -3,6 +3,7 @@ import { attentionItems } from '../../src/operations/attention.ts';
 import { auditLine } from '../../src/operations/audit-text.ts';
 import { resolveConflict, saveTenantSettings, setContactSync } from '../../src/operations/operator-actions.ts';
 import { Browser, startWebHarness, textOf, type WebHarness } from '../support/web.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 let web: WebHarness;
 let admin: Browser;
@@ -25,13 +26,20 @@ async function linkFirstCandidate(side: 'itglue' | 'bms') {
   const conflict = (await web.box.store.listConflicts({ status: 'open' })).find(
     (c) => c.tenantId === CONTOSO && c.side === side,
   )!;
-  await resolveConflict(web.box.store, conflict.id, { kind: 'link', contactId: conflict.candidates[0]! }, 'web:admin');
+  await resolveConflict(
+    web.box.store,
+    BOTH_TARGETS,
+    conflict.id,
+    { kind: 'link', contactId: conflict.candidates[0]! },
+    'web:admin',
+  );
   return conflict;
 }
 
 describe("a person's history and what waits", () => {
   it('keeps the time a contact was first held while it stays held, however many runs hold it', async () => {
-    const held = async () => (await attentionItems(web.box.store, { tenantId: CONTOSO, kind: 'held' }))[0]!;
+    const held = async () =>
+      (await attentionItems(web.box.store, BOTH_TARGETS, { tenantId: CONTOSO, kind: 'held' }))[0]!;
     const first = await held();
     await web.box.syncAll({ force: true });
     await web.box.syncAll({ force: true });
@@ -46,8 +54,8 @@ describe("a person's history and what waits", () => {
     const link = (await web.box.store.listLinks(CONTOSO)).find((l) => l.psaContactId !== null)!;
     await web.box.syncAll({ force: true });
     expect(await historyKinds(link.userId)).not.toContain('unchanged');
-    await setContactSync(web.box.store, CONTOSO, link.userId, 'psa', 'web:admin');
-    await setContactSync(web.box.store, CONTOSO, link.userId, 'none', 'web:admin');
+    await setContactSync(web.box.store, BOTH_TARGETS, CONTOSO, link.userId, 'psa', 'web:admin');
+    await setContactSync(web.box.store, BOTH_TARGETS, CONTOSO, link.userId, 'none', 'web:admin');
     expect((await historyKinds(link.userId)).slice(0, 2)).toEqual(['enable', 'disable']);
     const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(link.userId)}`)).body);
     expect(page).toContain('Sync enabled by admin (web).');
@@ -98,10 +106,16 @@ describe("a person's history and what waits", () => {
 
   it('records a settings change with each key old → new', async () => {
     const tenant = (await web.box.store.getTenant(CONTOSO))!;
-    await saveTenantSettings(web.box.store, tenant, { phones: { blankReplacement: '000-000-0000' } }, 'web:admin');
+    await saveTenantSettings(
+      web.box.store,
+      BOTH_TARGETS,
+      tenant,
+      { phones: { blankReplacement: '000-000-0000' } },
+      'web:admin',
+    );
     const [entry] = await web.box.store.listAudit({ limit: 1, action: 'tenant.settings' });
     expect(entry!.details.values).toEqual({ 'phones.blankReplacement': { old: null, new: '000-000-0000' } });
-    expect(auditLine(entry!, new Map()).what).toBe(
+    expect(auditLine(entry!, new Map(), BOTH_TARGETS).what).toBe(
       `changed the settings phones.blankReplacement null → "000-000-0000" (version ${String(entry!.details.version)})`,
     );
   });

@@ -98,7 +98,7 @@ describe('crash safety', () => {
         for (const step of outcome.interrupted) interrupted.add(step);
         expect(outcome.second.code, `restart after a kill at point ${point}: ${outcome.second.stderr}`).toBe(0);
         expect(outcome.state, `final state after a kill at point ${point}`).toEqual(reference.state);
-        for (const organization of outcome.dump.itglue.organizations) {
+        for (const organization of outcome.dump.itglue!.organizations) {
           expect(
             duplicates(
               organization.contacts.flatMap((c) =>
@@ -107,7 +107,7 @@ describe('crash safety', () => {
             ),
           ).toEqual([]);
         }
-        for (const account of outcome.dump.bms.accounts)
+        for (const account of outcome.dump.bms!.accounts)
           expect(
             duplicates(
               account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()])),

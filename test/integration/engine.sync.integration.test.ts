@@ -39,7 +39,7 @@ function writes(from: number): number {
 function visibleState() {
   const dump = box.sims.dump();
   return {
-    itglue: dump.itglue.organizations.map((o) =>
+    itglue: dump.itglue!.organizations.map((o) =>
       o.contacts
         .map((c) =>
           JSON.stringify([
@@ -55,7 +55,7 @@ function visibleState() {
         )
         .sort(),
     ),
-    bms: dump.bms.accounts.map((a) =>
+    bms: dump.bms!.accounts.map((a) =>
       a.contacts
         .map((c) =>
           JSON.stringify([
@@ -117,18 +117,18 @@ describe('the sync engine on the demo seed', () => {
     expect(
       box.sims
         .dump()
-        .itglue.organizations.flatMap((o) => o.contacts)
+        .itglue!.organizations.flatMap((o) => o.contacts)
         .filter((c) => c['first-name'] === 'Alex' && c['last-name'] === 'Morgan'),
     ).toHaveLength(3);
 
     // Nobody twice: one IT Glue contact per primary email, one BMS contact per email.
-    for (const organization of box.sims.dump().itglue.organizations) {
+    for (const organization of box.sims.dump().itglue!.organizations) {
       const primaries = organization.contacts.flatMap((c) =>
         c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase()),
       );
       expect(new Set(primaries).size).toBe(primaries.length);
     }
-    for (const account of box.sims.dump().bms.accounts) {
+    for (const account of box.sims.dump().bms!.accounts) {
       const emails = account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()]));
       expect(new Set(emails).size).toBe(emails.length);
     }
@@ -162,8 +162,8 @@ describe('the sync engine on the demo seed', () => {
     for (const tenant of await box.store.listTenants())
       await box.store.setMappingNames(
         tenant.id,
-        { doc: tenant.docCustomerId, bms: tenant.psaCustomerId },
-        { itglue: null, psa: null, note: null },
+        { doc: tenant.docCustomerId, psa: tenant.psaCustomerId },
+        { doc: null, psa: null, note: null },
       );
     // The scheduler's mapping pass names them.
     await box.runner.mapTenants();
@@ -226,10 +226,10 @@ describe('the sync engine on the demo seed', () => {
     expect(result(disabled.id)).toMatchObject({ outcome: 'inactivated', psa: 'inactivated' });
     expect(result(deleted.id)).toMatchObject({ outcome: 'inactivated', psa: 'inactivated' });
     const contoso = box.sims.dump();
-    const contact = contoso.itglue.organizations[0]!.contacts.find((c) => c.id === result(newMail.id).docContactId)!;
+    const contact = contoso.itglue!.organizations[0]!.contacts.find((c) => c.id === result(newMail.id).docContactId)!;
     expect(contact['contact-emails'].find((e) => e.primary)?.value).toBe('brand.new@contoso.com');
     expect(contact['contact-emails'].some((e) => !e.primary && e.value === newMail.mail)).toBe(true); // the older primary is kept
-    expect(contoso.bms.accounts[0]!.contacts.find((c) => c.emailAddress === 'nina.new@contoso.com')).toMatchObject({
+    expect(contoso.bms!.accounts[0]!.contacts.find((c) => c.emailAddress === 'nina.new@contoso.com')).toMatchObject({
       firstName: 'Nina',
       phoneNumber: '+12065550177',
       isActive: true,
@@ -240,7 +240,7 @@ describe('the sync engine on the demo seed', () => {
     const [again] = await box.syncAll();
     expect(again!.users.find((u) => u.userId === deleted.id)).toMatchObject({ rule: 'link', psa: 'updated' });
     expect(
-      box.sims.dump().bms.accounts[0]!.contacts.find((c) => c.id === result(deleted.id).psaContactId)?.isActive,
+      box.sims.dump().bms!.accounts[0]!.contacts.find((c) => c.id === result(deleted.id).psaContactId)?.isActive,
     ).toBe(true);
   });
 
@@ -262,7 +262,7 @@ describe('the sync engine on the demo seed', () => {
       itglue.filter((r) => r.method === 'PATCH' && Object.keys(psaSynced).some((id) => r.path.endsWith(`/${id}`))),
     ).toEqual([]);
     // What was written to BMS came back to IT Glue through its PSA sync; nothing else was duplicated.
-    const contacts = box.sims.dump().itglue.organizations.flatMap((o) => o.contacts);
+    const contacts = box.sims.dump().itglue!.organizations.flatMap((o) => o.contacts);
     const sample = mirrored[0]!;
     const user = seed.tenants.flatMap((t) => t.users).find((u) => u.id === sample.userId)!;
     const contact = contacts.find((c) => c.id === sample.docContactId)!;
@@ -277,7 +277,7 @@ describe('the sync engine on the demo seed', () => {
     expect(
       box.sims
         .dump()
-        .itglue.organizations.flatMap((o) => o.contacts)
+        .itglue!.organizations.flatMap((o) => o.contacts)
         .find((c) => c.id === sample.docContactId)!.title,
     ).toBe('Head of Mirrors');
     const settled = await box.syncAll({ force: true });

@@ -102,7 +102,7 @@ describe('contactsync backup and restore (SQLite)', () => {
         .filter((r) => r.method !== 'POST')
         .map((r) => `${r.method} ${r.path}`),
     ).toEqual([]);
-    const emails = sims.dump().bms.accounts[0]!.contacts.map((c) => c.emailAddress?.toLowerCase());
+    const emails = sims.dump().bms!.accounts[0]!.contacts.map((c) => c.emailAddress?.toLowerCase());
     expect(new Set(emails).size).toBe(60);
     expect(emails).toHaveLength(60);
 

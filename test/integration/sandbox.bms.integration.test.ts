@@ -46,7 +46,7 @@ afterEach(async () => {
 
 async function authenticate(overrides: Record<string, string> = {}) {
   const { userName, password, tenant } = sims.credentials.bms;
-  const response = await fetch(`${sims.urls.bms}/v2/security/authenticate`, {
+  const response = await fetch(`${sims.urls.bms!}/v2/security/authenticate`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grantType: 'password', userName, password, tenant, ...overrides }),
@@ -60,7 +60,7 @@ async function api(token: string, method: string, path: string, body?: unknown) 
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   };
   if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(`${sims.urls.bms}${path}`, init);
+  const response = await fetch(`${sims.urls.bms!}${path}`, init);
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -113,7 +113,7 @@ describe('BMS simulator: authentication', () => {
     const expired = await api(accessToken, 'GET', '/v2/system/emailtypes/lookup');
     expect(expired.status).toBe(401);
     expect(expired.body).toMatchObject({ success: false });
-    const refreshed = await fetch(`${sims.urls.bms}/v2/security/refreshtoken`, {
+    const refreshed = await fetch(`${sims.urls.bms!}/v2/security/refreshtoken`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ AccessToken: accessToken, RefreshToken: refreshToken }),
@@ -434,7 +434,7 @@ describe("BMS simulator: the seed's simulate block and the Swagger document", ()
   });
 
   it('publishes a Swagger document of its paths and contact body, without what it is told to leave out', async () => {
-    const document = async () => (await fetch(`${sims.urls.bms}/swagger/v2/swagger.json`)).json() as Promise<any>;
+    const document = async () => (await fetch(`${sims.urls.bms!}/swagger/v2/swagger.json`)).json() as Promise<any>;
     const full = await document();
     expect(full.swagger).toBe('2.0');
     expect(Object.keys(full.paths['/v2/crm/contacts/summary'])).toEqual(['get', 'post']);

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 async function itglue(s: RunningSimulators, path = '/contact_types', init: RequestInit = {}): Promise<Response> {
-  return fetch(`${s.urls.itglue}${path}`, {
+  return fetch(`${s.urls.itglue!}${path}`, {
     ...init,
     headers: { 'x-api-key': s.credentials.itglueApiKey, 'content-type': 'application/vnd.api+json' },
     signal: AbortSignal.timeout(2_000),
@@ -127,10 +127,10 @@ describe('control surface', () => {
     const bmsId = sims.bms.addContact(1, { firstName: 'Hand', emailAddress: 'hand@contoso.com' });
     sims.bms.editContact(bmsId, { isActive: false });
     const dump = sims.dump();
-    expect(dump.itglue.organizations[0]!.contacts).toEqual([
+    expect(dump.itglue!.organizations[0]!.contacts).toEqual([
       expect.objectContaining({ id, 'first-name': 'Hand', notes: 'VIP' }),
     ]);
-    expect(dump.bms.accounts[0]!.contacts).toEqual([expect.objectContaining({ id: bmsId, isActive: false })]);
+    expect(dump.bms!.accounts[0]!.contacts).toEqual([expect.objectContaining({ id: bmsId, isActive: false })]);
   });
 });
 
@@ -142,8 +142,8 @@ describe('the demo seed', () => {
     expect(seed.tenants.map((t) => t.displayName)).toEqual(['Contoso Ltd', 'Fabrikam GmbH', 'Northwind Traders']);
     expect(users.length).toBeGreaterThanOrEqual(250);
     expect(users.length).toBeLessThanOrEqual(400);
-    expect(seed.itglue.organizations.map((o) => o.name)).toEqual(seed.tenants.map((t) => t.displayName));
-    expect(seed.bms.accounts.map((a) => a.name)).toEqual(seed.tenants.map((t) => t.displayName));
+    expect(seed.itglue!.organizations.map((o) => o.name)).toEqual(seed.tenants.map((t) => t.displayName));
+    expect(seed.bms!.accounts.map((a) => a.name)).toEqual(seed.tenants.map((t) => t.displayName));
   });
 
   it('holds the hard cases: guests, disabled, unlicensed, a room, no phones, four countries, accents and other scripts', () => {
@@ -162,7 +162,7 @@ describe('the demo seed', () => {
   });
 
   it('holds contacts that users must match by alias, by UPN and by name, and same-name pairs', () => {
-    const contacts = seed.itglue.organizations.flatMap((o) => o.contacts);
+    const contacts = seed.itglue!.organizations.flatMap((o) => o.contacts);
     const emails = new Set(contacts.flatMap((c) => c['contact-emails'].map((e) => e.value.toLowerCase())));
     const aliases = users.flatMap((u) =>
       u.proxyAddresses.filter((p) => p.startsWith('smtp:')).map((p) => p.slice(5).toLowerCase()),
@@ -175,7 +175,7 @@ describe('the demo seed', () => {
     ).toBeGreaterThan(5);
     const names = contacts.map((c) => `${c['first-name']}|${c['last-name']}`);
     expect(names.length - new Set(names).size).toBeGreaterThan(2);
-    const bmsEmails = new Set(seed.bms.accounts.flatMap((a) => a.contacts.map((c) => c.emailAddress?.toLowerCase())));
+    const bmsEmails = new Set(seed.bms!.accounts.flatMap((a) => a.contacts.map((c) => c.emailAddress?.toLowerCase())));
     const bmsOnly = users.filter(
       (u) => u.mail !== null && bmsEmails.has(u.mail.toLowerCase()) && !emails.has(u.mail.toLowerCase()),
     );
@@ -193,8 +193,8 @@ describe('the demo seed', () => {
       contacts.map(
         ({ 'created-at': _c, 'updated-at': _u, ...rest }) => rest as (typeof contacts)[number] & { id: string },
       );
-    expect(dump.itglue.organizations.map((o) => byId(o.contacts))).toEqual(
-      seed.itglue.organizations.map((o) => byId(undated(o.contacts))),
+    expect(dump.itglue!.organizations.map((o) => byId(o.contacts))).toEqual(
+      seed.itglue!.organizations.map((o) => byId(undated(o.contacts))),
     );
     expect(dump.bms).toEqual(seed.bms);
   });

@@ -57,7 +57,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
     headers: { 'x-api-key': sims.credentials.itglueApiKey, 'content-type': MEDIA, ...headers },
   };
   if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(`${sims.urls.itglue}${path}`, init);
+  const response = await fetch(`${sims.urls.itglue!}${path}`, init);
   return {
     status: response.status,
     type: response.headers.get('content-type'),
@@ -105,7 +105,7 @@ describe('IT Glue simulator', () => {
       requests += 1;
       expect(page.body.meta).toMatchObject({ 'total-count': 2500, 'total-pages': 3 });
       seen.push(...page.body.data.map((c: any) => c.id));
-      path = page.body.links.next === undefined ? null : String(page.body.links.next).replace(sims.urls.itglue, '');
+      path = page.body.links.next === undefined ? null : String(page.body.links.next).replace(sims.urls.itglue!, '');
     }
     expect(requests).toBe(3);
     expect(new Set(seen).size).toBe(2500);

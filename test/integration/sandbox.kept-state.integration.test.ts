@@ -9,6 +9,7 @@ import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { buildCli, runCli } from '../support/cli.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 const silent = pino({ level: 'silent' });
 const CONTOSO = '6f9d1c2e-4b7a-4c1e-9a55-0c3e8f1d2a01';
@@ -55,7 +56,13 @@ describe('the sandbox across restarts (DESIGN.md, the sandbox interface)', () =>
     const first = await startSandbox({ seed: parseSeed(demoSeed()), dbPath, logger: silent });
     await first.syncAll({ force: true });
     const contoso = (await first.store.getTenant(CONTOSO))!;
-    await saveTenantSettings(first.store, contoso, { phones: { blankReplacement: '000-000-0000' } }, 'web:admin');
+    await saveTenantSettings(
+      first.store,
+      BOTH_TARGETS,
+      contoso,
+      { phones: { blankReplacement: '000-000-0000' } },
+      'web:admin',
+    );
     first.sims.graph.addUser(CONTOSO, {
       ...first.sims.graph.users(CONTOSO)[0]!,
       id: 'c0ffee00-0000-4000-8000-000000000001',

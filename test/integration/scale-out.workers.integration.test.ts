@@ -105,8 +105,8 @@ beforeAll(async () => {
   database = await freshPostgres();
   // No contact exists yet: every user is created, so that every tenant's result is easy to check.
   const seed = generatedSeed(TENANTS, USERS);
-  for (const organization of seed.itglue.organizations) organization.contacts = [];
-  for (const account of seed.bms.accounts) account.contacts = [];
+  for (const organization of seed.itglue!.organizations) organization.contacts = [];
+  for (const account of seed.bms!.accounts) account.contacts = [];
   sims = await startSimulators(parseSeed(seed));
   sims.itglue.limiter.limit = ITGLUE_LIMIT.limit;
   sims.itglue.limiter.windowMs = ITGLUE_LIMIT.windowMs;
@@ -297,7 +297,11 @@ describe('three workers on PostgreSQL, forty tenants', () => {
     await client.connect();
     try {
       await client.query(
-        "INSERT INTO tenants (id, display_name, itglue_organization_id, bms_account_id, mapping, status, approve_inactivations, dirty, created_at, updated_at) VALUES ($1, 'Ghost Ltd', '1', 1, 'manual', 'ok', 0, 0, now()::text, now()::text)",
+        "INSERT INTO tenants (id, display_name, mapping, status, approve_inactivations, dirty, created_at, updated_at) VALUES ($1, 'Ghost Ltd', 'manual', 'ok', 0, 0, now()::text, now()::text)",
+        [ghost],
+      );
+      await client.query(
+        "INSERT INTO tenant_targets (tenant_id, target_id, customer_id, updated_at) VALUES ($1, 'itglue', '1', now()::text), ($1, 'bms', '1', now()::text)",
         [ghost],
       );
     } finally {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../../src/store/migrations.ts';
-import type { StateStore, UserResult } from '../../src/store/state-store.ts';
+import { StateStore, type UserResult } from '../../src/store/state-store.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { graphUser, link } from '../support/builders.ts';
 
@@ -47,7 +47,7 @@ for (const database of DATABASES) {
     it('keeps tenants and their mapping', async () => {
       await store.upsertTenant('t1', 'Contoso Ltd');
       await store.upsertTenant('t1', 'Contoso Limited');
-      await store.setMapping('t1', '1', 7, 'auto', { doc: 'Contoso Ltd', bms: 'Contoso Limited', note: null });
+      await store.setMapping('t1', '1', 7, 'auto', { doc: 'Contoso Ltd', psa: 'Contoso Limited', note: null });
       expect(await store.listTenants()).toEqual([
         {
           id: 't1',
@@ -63,6 +63,58 @@ for (const database of DATABASES) {
           dirty: true,
         },
       ]);
+    });
+
+    it("keeps each target's customer and contact as rows of its own: another target is more rows", async () => {
+      const halo = { id: 'halo', words: { name: 'Halo' } };
+      const psaOnly = new StateStore(test.db, { doc: null, psa: halo });
+      await store.upsertTenant('t1', 'Contoso');
+      await store.setMapping('t1', '1', 7, 'manual', { doc: 'Contoso Ltd', psa: 'Contoso', note: null });
+      await psaOnly.setMapping('t1', null, 42, 'manual', { doc: null, psa: 'Contoso (Halo)', note: null });
+      await store.saveLink('t1', link('u1', 'c1', { psaContactId: 500, psaOrigin: 'hand' }));
+      await psaOnly.saveLink('t1', link('u1', '', { psaContactId: 9 }));
+
+      expect(await psaOnly.getTenant('t1')).toMatchObject({
+        docCustomerId: null,
+        psaCustomerId: 42,
+        psaCustomerName: 'Contoso (Halo)',
+      });
+      expect(await store.getTenant('t1')).toMatchObject({
+        docCustomerId: '1',
+        psaCustomerId: 7,
+        docCustomerName: 'Contoso Ltd',
+        psaCustomerName: 'Contoso',
+      });
+      expect(await psaOnly.getLink('t1', 'u1')).toMatchObject({ psaContactId: 9 });
+      expect((await store.getLink('t1', 'u1'))?.psaContactId).toBe(500);
+      expect((await store.getLink('t1', 'u1'))?.psaOrigin).toBe('hand');
+      expect(await store.linkedTo('t1', 'halo', '9')).toBe('u1');
+      expect(await store.linkedTo('t1', 'bms', '9')).toBeNull();
+      expect(await store.deleteLink('t1', 'u1')).toBe(true);
+      expect(await psaOnly.getLink('t1', 'u1')).toBeNull();
+    });
+
+    it('names a mapping made by ids alone, unless it was mapped elsewhere meanwhile', async () => {
+      await store.upsertTenant('t1', 'Contoso');
+      await store.setMapping('t1', '1', 7, 'manual');
+      await store.setMappingNames('t1', { doc: '1', psa: 8 }, { doc: 'Old', psa: 'Old', note: 'stale' });
+      expect(await store.getTenant('t1')).toMatchObject({
+        docCustomerName: null,
+        psaCustomerName: null,
+        mappingNote: null,
+      });
+      await store.setMappingNames('t1', { doc: '1', psa: 7 }, { doc: 'Contoso Ltd', psa: 'Contoso', note: null });
+      expect(await store.getTenant('t1')).toMatchObject({ docCustomerName: 'Contoso Ltd', psaCustomerName: 'Contoso' });
+      await store.setMapping('t1', '1', null, 'manual');
+      await store.setMappingNames(
+        't1',
+        { doc: '1', psa: null },
+        { doc: 'Contoso', psa: null, note: 'documentation only' },
+      );
+      expect(await store.getTenant('t1')).toMatchObject({
+        docCustomerName: 'Contoso',
+        mappingNote: 'documentation only',
+      });
     });
 
     it('versions settings', async () => {

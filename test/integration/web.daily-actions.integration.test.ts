@@ -117,10 +117,10 @@ describe('the tenant page', () => {
     expect(outcomes.length).toBeGreaterThan(0);
     expect(new Set(outcomes)).toEqual(new Set(['disputed']));
     const after = writes();
-    expect(after.itglue.POST ?? 0).toBe(before.itglue.POST ?? 0);
-    expect(after.itglue.PATCH ?? 0).toBe(before.itglue.PATCH ?? 0);
-    expect(after.bms.POST ?? 0).toBe(before.bms.POST ?? 0);
-    expect(after.bms.PUT ?? 0).toBe(before.bms.PUT ?? 0);
+    expect(after.itglue!.POST ?? 0).toBe(before.itglue!.POST ?? 0);
+    expect(after.itglue!.PATCH ?? 0).toBe(before.itglue!.PATCH ?? 0);
+    expect(after.bms!.POST ?? 0).toBe(before.bms!.POST ?? 0);
+    expect(after.bms!.PUT ?? 0).toBe(before.bms!.PUT ?? 0);
   });
 
   it('asks for approval when the deletion guard stops a run, and approves with one click', async () => {

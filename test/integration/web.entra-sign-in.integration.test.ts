@@ -9,6 +9,7 @@ import { buildWebApp } from '../../src/web/web-app.ts';
 import { openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { started } from '../support/simulators.ts';
 import { Browser, PASSWORD, stateOnlyServices, textOf } from '../support/web.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 const PUBLIC_URL = 'http://127.0.0.1:8080';
 const REDIRECT_URI = `${PUBLIC_URL}/auth/microsoft/callback`;
@@ -104,7 +105,7 @@ describe('Sign in with Microsoft', () => {
     expect((await browser.get('/users')).statusCode).toBe(200);
     const [entry] = await database.store.listAudit(1);
     expect(entry).toMatchObject({ actor: 'web:microsoft:ann@msp.example', action: 'login' });
-    expect(auditLine(entry!, new Map()).what).toBe('signed in with Microsoft as Ann Admin (admin)');
+    expect(auditLine(entry!, new Map(), BOTH_TARGETS).what).toBe('signed in with Microsoft as Ann Admin (admin)');
     // Microsoft checks the password of such a login: none can be set here to sign in with it locally.
     await browser.get('/users');
     await browser.post(`/users/${encodeURIComponent('microsoft:ann@msp.example')}/password`, {

@@ -54,11 +54,11 @@ describe('POST /api/tenants/{id}/users/{user}/sync: a runbook syncs a new hire r
     expect(body.result).toMatchObject({ itglue: 'created', bms: 'created' });
     // The contact is in IT Glue and in BMS now, not at the next poll.
     const state = web.box.sims.dump();
-    const doc = state.itglue.organizations
-      .flatMap((o) => o.contacts)
+    const doc = state
+      .itglue!.organizations.flatMap((o) => o.contacts)
       .find((c) => String(c.id) === body.result.itglueContactId)!;
     expect(doc).toMatchObject({ 'first-name': 'Inès', 'last-name': 'Newhire', title: 'Paralegal' });
-    const psa = state.bms.accounts.flatMap((a) => a.contacts).find((c) => c.id === body.result.bmsContactId)!;
+    const psa = state.bms!.accounts.flatMap((a) => a.contacts).find((c) => c.id === body.result.bmsContactId)!;
     expect(psa).toMatchObject({ firstName: 'Inès', emailAddress: 'ines.newhire@contoso.com', isActive: true });
     // Only that user was read: the tenant's delta was not.
     expect(await web.box.store.lastReadAt(contoso)).toBe(before);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutControlCharacters } from '../../src/normalize/control-characters.ts';
 import { attentionItems } from '../../src/operations/attention.ts';
 import { Browser, startWebHarness, textOf, type WebHarness } from '../support/web.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 /** What a new technician noticed on the pages: each answered as they would expect. */
 let web: WebHarness;
@@ -66,10 +67,10 @@ describe('the pages, as a technician reads them', () => {
     const page = await admin.get('/');
     expect(page.body.match(/read every pollSeconds/g)).toHaveLength(1);
     const row = /<tr data-tenant="Contoso Ltd">[\s\S]*?<\/tr>/.exec(page.body)![0];
-    const held = (await attentionItems(web.box.store, { kind: 'held', tenantId: contoso })).length;
+    const held = (await attentionItems(web.box.store, BOTH_TARGETS, { kind: 'held', tenantId: contoso })).length;
     expect(held).toBeGreaterThan(0);
     expect(textOf(row)).toContain(`${held} held from BMS`);
-    const waiting = (await attentionItems(web.box.store)).length;
+    const waiting = (await attentionItems(web.box.store, BOTH_TARGETS)).length;
     expect(textOf(/<nav aria-label="Main">[\s\S]*?<\/nav>/.exec(page.body)![0])).toContain(
       `Needs attention ${waiting} waiting`,
     );
@@ -103,7 +104,7 @@ describe('what a new technician found next', () => {
   });
 
   it('the held table says since when each contact is held', async () => {
-    const held = await attentionItems(web.box.store, { kind: 'held', tenantId: contoso });
+    const held = await attentionItems(web.box.store, BOTH_TARGETS, { kind: 'held', tenantId: contoso });
     const page = await admin.get(`/attention?kind=held&tenant=${encodeURIComponent(contoso)}`);
     expect(page.body).toContain('<th>Held since</th>');
     const row = new RegExp(`<tr data-item="${held[0]!.id}">[\\s\\S]*?</tr>`).exec(page.body)![0];

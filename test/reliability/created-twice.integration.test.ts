@@ -7,6 +7,7 @@ import { resolveConflict } from '../../src/operations/operator-actions.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { smallSeed, TENANT_A } from '../support/simulators.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 /**
  * Two contacts contactsync created for one user (left by runs that overlapped before one writer per tenant, or by a
@@ -30,9 +31,9 @@ describe('contacts created twice for one user', () => {
   /** What an overlapping run left: a second contact for the user in each system, journalled as created by it. */
   async function createdAgainByAnotherRun(userId: string): Promise<{ itglue: string; bms: number }> {
     const link = (await box.store.getLink(TENANT_A, userId))!;
-    const { id: _doc, ...docFields } = (await box.clients.doc.readContact(link.docContactId))!;
-    const [doc] = await box.clients.doc.createContacts('1', [docFields]);
-    const psa = await box.clients.psa.createContact(1, link.psaPushed!);
+    const { id: _doc, ...docFields } = (await box.clients.doc!.readContact(link.docContactId))!;
+    const [doc] = await box.clients.doc!.createContacts('1', [docFields]);
+    const psa = await box.clients.psa!.createContact(1, link.psaPushed!);
     if (doc === undefined || !doc.ok || !psa.ok) throw new Error('the simulators refused the second contacts');
     const runId = await box.store.startRun(TENANT_A);
     for (const [system, target] of [
@@ -74,7 +75,13 @@ describe('contacts created twice for one user', () => {
     ]);
 
     // Once a person keeps one, the next sync does not dispute the same contacts again; BMS's pair is next.
-    await resolveConflict(box.store, conflicts[0]!.id, { kind: 'link', contactId: first.docContactId }, 'test');
+    await resolveConflict(
+      box.store,
+      BOTH_TARGETS,
+      conflicts[0]!.id,
+      { kind: 'link', contactId: first.docContactId },
+      'test',
+    );
     const [next] = await box.syncAll({ force: true });
     const after = next!.users.find((u) => u.userId === 'a00001')!;
     expect(after.outcome).toBe('disputed');
@@ -83,7 +90,13 @@ describe('contacts created twice for one user', () => {
     expect(open.map((c) => ({ side: c.side, candidates: [...c.candidates].sort() }))).toEqual([
       { side: 'bms', candidates: [String(first.psaContactId), String(second.bms)].sort() },
     ]);
-    await resolveConflict(box.store, open[0]!.id, { kind: 'link', contactId: String(first.psaContactId) }, 'test');
+    await resolveConflict(
+      box.store,
+      BOTH_TARGETS,
+      open[0]!.id,
+      { kind: 'link', contactId: String(first.psaContactId) },
+      'test',
+    );
     const [settled] = await box.syncAll({ force: true });
     expect(settled!.users.find((u) => u.userId === 'a00001')!.outcome).toBe('unchanged');
   });

@@ -19,7 +19,7 @@ const rounds = process.env.CONTACTSYNC_LONG_RELIABILITY === '1' ? [1, 2, 3, 4, 5
 function visible(box: Sandbox) {
   const dump = box.sims.dump();
   return {
-    itglue: dump.itglue.organizations.map((o) =>
+    itglue: dump.itglue!.organizations.map((o) =>
       o.contacts
         .map((c) =>
           JSON.stringify([
@@ -34,7 +34,7 @@ function visible(box: Sandbox) {
         )
         .sort(),
     ),
-    bms: dump.bms.accounts.map((a) =>
+    bms: dump.bms!.accounts.map((a) =>
       a.contacts
         .map((c) =>
           JSON.stringify([
@@ -89,13 +89,13 @@ describe('the demo seed on faulty APIs', () => {
       expect(injected).toEqual(new Set(['error500', 'throttle429', 'timeout', 'reset', 'malformedJson']));
       expect(visible(box)).toEqual(expected);
       const dump = box.sims.dump();
-      for (const organization of dump.itglue.organizations) {
+      for (const organization of dump.itglue!.organizations) {
         const primaries = organization.contacts.flatMap((c) =>
           c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase()),
         );
         expect(new Set(primaries).size).toBe(primaries.length);
       }
-      for (const account of dump.bms.accounts) {
+      for (const account of dump.bms!.accounts) {
         const emails = account.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()]));
         expect(new Set(emails).size).toBe(emails.length);
       }

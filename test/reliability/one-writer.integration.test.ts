@@ -96,8 +96,8 @@ async function allSyncedOnce(w: World): Promise<void> {
   const counts = () => {
     const dump = w.sims.dump();
     return {
-      itglue: dump.itglue.organizations.flatMap((o) => o.contacts).length,
-      bms: dump.bms.accounts.flatMap((a) => a.contacts).length,
+      itglue: dump.itglue!.organizations.flatMap((o) => o.contacts).length,
+      bms: dump.bms!.accounts.flatMap((a) => a.contacts).length,
     };
   };
   await waitUntil('every new user in BMS', () => counts().bms >= NEW_USERS, 90_000);

@@ -48,7 +48,7 @@ describe('a job for a busy tenant', () => {
       () => workers.some((w) => /Contoso Ltd: busy — Contoso Ltd is being synced by worker/.test(w.output())),
       60_000,
     );
-    await waitUntil('every user in BMS', () => sims.dump().bms.accounts[0]!.contacts.length >= USERS, 120_000);
+    await waitUntil('every user in BMS', () => sims.dump().bms!.accounts[0]!.contacts.length >= USERS, 120_000);
     // Past the backoff and retry of every job that found the tenant busy.
     await new Promise((resolve) => setTimeout(resolve, 8_000));
     const jobs = await runCli(['--config', config, 'jobs', '--json'], env);
@@ -57,7 +57,7 @@ describe('a job for a busy tenant', () => {
     expect(failed).toEqual([]);
     expect(counts.map((c) => c.state)).not.toContain('failed');
     expect(duplicateContacts(sims)).toEqual([]);
-    expect(sims.dump().bms.accounts[0]!.contacts).toHaveLength(USERS);
+    expect(sims.dump().bms!.accounts[0]!.contacts).toHaveLength(USERS);
     for (const worker of workers) expect(worker.child.exitCode).toBeNull();
   }, 240_000);
 });

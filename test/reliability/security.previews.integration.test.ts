@@ -4,6 +4,7 @@ import { expectLiveReadsRefused, LIVE_READS_REFUSED } from '../support/live-read
 import { Browser, startWebHarness } from '../support/web.ts';
 import { PREVIEW_COST } from '../../src/web/live-reads.ts';
 import { auditLine } from '../../src/operations/audit-text.ts';
+import { BOTH_TARGETS } from '../support/targets.ts';
 
 /**
  * A preview is a full read of Microsoft 365, IT Glue and BMS, and a viewer (or a read-only token) may ask for one:
@@ -75,7 +76,7 @@ describe('previews', () => {
     // Nor does it write into the tenant's own history: the name typed is no tenant.
     const about = await harness.box.store.listAudit({ tenantId: tenant!, limit: 100 });
     expect(about.filter((e) => e.action.startsWith('login.'))).toEqual([]);
-    expect(auditLine(failure, new Map([[tenant!, 'Contoso Ltd']])).tenant).toBeNull();
+    expect(auditLine(failure, new Map([[tenant!, 'Contoso Ltd']]), BOTH_TARGETS).tenant).toBeNull();
     expect((await plan(harness, tenant!)).statusCode).toBe(200);
     expect(harness.box.sims.requests.length - before).toBe(0);
   });

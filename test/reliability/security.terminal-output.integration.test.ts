@@ -200,13 +200,13 @@ describe('escape sequences from outside, shown escaped by every command', () => 
 describe('escape sequences copied from one system to another', () => {
   it('never reach the BMS simulator, nor IT Glue from Microsoft 365', () => {
     const { bms, itglue } = sims.dump();
-    const contacts = bms.accounts.flatMap((a) => a.contacts);
+    const contacts = bms!.accounts.flatMap((a) => a.contacts);
     expect(contacts.map((c) => `${c.firstName} ${c.lastName}`).sort()).toEqual([
       'Eve ]0;ownedMallory[2J',
       'Iris[31m Glue',
     ]);
     expect(JSON.stringify(contacts)).not.toMatch(/\\u001b|\\u0007/);
-    const eve = itglue.organizations[0]!.contacts.find((c) => c['first-name'] === 'Eve')!;
+    const eve = itglue!.organizations[0]!.contacts.find((c) => c['first-name'] === 'Eve')!;
     expect(JSON.stringify(eve)).not.toMatch(/\\u001b|\\u0007/);
   });
 });

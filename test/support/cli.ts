@@ -67,12 +67,12 @@ export function simulatorConfig(sims: RunningSimulators, dir: string, extra: Rec
         loginUrl: sims.urls.login,
         graphUrl: sims.urls.graph,
       },
-      itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue },
+      itglue: { apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue! },
       bms: {
         userName: sims.credentials.bms.userName,
         password: sims.credentials.bms.password,
         tenant: sims.credentials.bms.tenant,
-        baseUrl: sims.urls.bms,
+        baseUrl: sims.urls.bms!,
       },
       ...extra,
     }),
@@ -92,7 +92,7 @@ export function initEnvOf(sims: RunningSimulators): Record<string, string> {
     CONTACTSYNC_BMS_TENANT: sims.credentials.bms.tenant,
     CONTACTSYNC_MS_LOGIN_URL: sims.urls.login,
     CONTACTSYNC_GRAPH_URL: sims.urls.graph,
-    CONTACTSYNC_ITGLUE_URL: sims.urls.itglue,
-    CONTACTSYNC_BMS_URL: sims.urls.bms,
+    CONTACTSYNC_ITGLUE_URL: sims.urls.itglue!,
+    CONTACTSYNC_BMS_URL: sims.urls.bms!,
   };
 }

@@ -31,8 +31,8 @@ export function connectTo(
   const tokens = new GraphTokenProvider({ credential: sims.credentials.graph, loginBaseUrl: sims.urls.login });
   return {
     graph: new GraphDirectory({ tokens, baseUrl: sims.urls.graph, ...common }),
-    itglue: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue, ...common }),
-    bms: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms, ...common }),
+    itglue: new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue!, ...common }),
+    bms: new BmsPsa({ credentials: sims.credentials.bms, baseUrl: sims.urls.bms!, ...common }),
     attempts,
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -116,4 +117,12 @@ export async function freshPostgres(): Promise<{ url: string; dispose(): Promise
       await cleanup.end();
     },
   };
+}
+
+/** A PostgreSQL dump of pg_dump's plain format, as SQL a client runs: pg_dump's psql-only lines (\restrict) aside. */
+export function plainDump(path: string): string {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => !line.startsWith('\\'))
+    .join('\n');
 }

@@ -97,7 +97,7 @@ export async function addInBmsByHand(
   },
 ): Promise<void> {
   const { userName, password, tenant } = sims.credentials.bms;
-  const login = await fetch(`${sims.urls.bms}/v2/security/authenticate`, {
+  const login = await fetch(`${sims.urls.bms!}/v2/security/authenticate`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grantType: 'password', userName, password, tenant }),
@@ -109,7 +109,7 @@ export async function addInBmsByHand(
   const account = sims.bms.dump().accounts.find((a) => a.contacts.some((c) => c.id === contactId))!;
   const contact = account.contacts.find((c) => c.id === contactId)!;
   const { emails, phones } = sims.bms.entriesOf(contactId);
-  const response = await fetch(`${sims.urls.bms}/v2/crm/contacts/${contactId}`, {
+  const response = await fetch(`${sims.urls.bms!}/v2/crm/contacts/${contactId}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({

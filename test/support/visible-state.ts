@@ -4,7 +4,7 @@ import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts'
 export function visibleState(sims: RunningSimulators) {
   const dump = sims.dump();
   return {
-    itglue: dump.itglue.organizations.map((o) =>
+    itglue: dump.itglue!.organizations.map((o) =>
       o.contacts
         .map((c) =>
           JSON.stringify([
@@ -19,7 +19,7 @@ export function visibleState(sims: RunningSimulators) {
         )
         .sort(),
     ),
-    bms: dump.bms.accounts.map((a) =>
+    bms: dump.bms!.accounts.map((a) =>
       a.contacts
         .map((c) =>
           JSON.stringify([
@@ -45,12 +45,12 @@ export function duplicates(values: readonly string[]): string[] {
 export function duplicateContacts(sims: RunningSimulators): string[] {
   const dump = sims.dump();
   return [
-    ...dump.itglue.organizations.flatMap((o) =>
+    ...dump.itglue!.organizations.flatMap((o) =>
       duplicates(
         o.contacts.flatMap((c) => c['contact-emails'].filter((e) => e.primary).map((e) => e.value.toLowerCase())),
       ),
     ),
-    ...dump.bms.accounts.flatMap((a) =>
+    ...dump.bms!.accounts.flatMap((a) =>
       duplicates(a.contacts.flatMap((c) => (c.emailAddress === null ? [] : [c.emailAddress.toLowerCase()]))),
     ),
   ];

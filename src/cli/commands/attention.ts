@@ -27,7 +27,7 @@ function kindOf(value: string | undefined): AttentionKind | undefined {
 async function itemsOf(context: CliContext, options: { kind?: string; tenant?: string }) {
   const kind = kindOf(options.kind);
   const tenant = options.tenant === undefined ? null : await tenantNamed(context.store, options.tenant);
-  return attentionItems(context.store, {
+  return attentionItems(context.store, context.targets, {
     ...(kind === undefined ? {} : { kind }),
     ...(tenant === null ? {} : { tenantId: tenant.id }),
   });
@@ -163,7 +163,14 @@ export function registerAttention(cli: Command, configOf: (command: Command) => 
         const chosen = options.all === true ? await confirmed(context, options, action as AttentionAction) : ids;
         if (chosen === null) return;
         writeLines([
-          await actOnAttention(context.store, context.apis().runner, chosen, action as AttentionAction, actor()),
+          await actOnAttention(
+            context.store,
+            context.apis().runner,
+            context.targets,
+            chosen,
+            action as AttentionAction,
+            actor(),
+          ),
         ]);
       }),
     );
@@ -176,7 +183,9 @@ export function registerAttention(cli: Command, configOf: (command: Command) => 
     .action((tenantName: string, value: string, _options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
         const tenant = await tenantNamed(context.store, tenantName);
-        writeLines([await setBlankPhoneAndSync(context.store, context.apis().runner, tenant, value, actor())]);
+        writeLines([
+          await setBlankPhoneAndSync(context.store, context.apis().runner, context.targets, tenant, value, actor()),
+        ]);
       }),
     );
 }

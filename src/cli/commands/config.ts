@@ -27,7 +27,7 @@ function specs(configPath: string): Map<string, SecretSpec> {
   const config = loadConfig(configPath, {}, { requireSecrets: false });
   const urls = {
     login: config.microsoft.loginUrl ?? undefined,
-    itglue: config.itglue.baseUrl ?? undefined,
+    itglue: config.itglue?.baseUrl ?? undefined,
     bms: config.bms?.baseUrl ?? undefined,
   };
   const map = new Map<string, SecretSpec>([
@@ -55,7 +55,7 @@ function specs(configPath: string): Map<string, SecretSpec> {
         what: 'the IT Glue API key',
         check: QUESTIONS.itglueApiKey.check,
         override: QUESTIONS.itglueApiKey.env,
-        live: (value) => checkItGlue(value, config.itglue.region, urls),
+        live: (value) => checkItGlue(value, config.itglue?.region ?? 'us', urls),
       },
     ],
   ]);

@@ -84,6 +84,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
             store,
             readersOf(context),
             await store.listConflicts({ status: 'open', ...scope }),
+            context.targets,
             linkSettingsOf(context.config),
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
@@ -105,11 +106,12 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
       withContext(
         configOf(command),
         async (context) => {
-          const conflict = await conflictNamed(context.store, key);
+          const conflict = await conflictNamed(context.store, context.targets, key);
           const [evidence] = await conflictEvidence(
             context.store,
             readersOf(context),
             [conflict],
+            context.targets,
             linkSettingsOf(context.config),
           );
           if (options.json === true) return writeOut(`${JSON.stringify(evidence)}\n`);
@@ -130,7 +132,7 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
     .action((id: string, options: { link?: string; create?: boolean; ignore?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const chosen = [options.link !== undefined, options.create === true, options.ignore === true].filter(
             Boolean,
           ).length;
@@ -141,8 +143,8 @@ export function registerConflicts(cli: Command, configOf: (command: Command) => 
               : options.create === true
                 ? { kind: 'create' }
                 : { kind: 'ignore' };
-          const conflict = await conflictNamed(store, id);
-          writeOut(`${(await resolveConflict(store, conflict.id, choice, actor())).message}\n`);
+          const conflict = await conflictNamed(store, targets, id);
+          writeOut(`${(await resolveConflict(store, targets, conflict.id, choice, actor())).message}\n`);
         },
         { requireSecrets: false },
       ),

@@ -72,16 +72,16 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
             `Microsoft 365 user: ${user.id}${user.accountEnabled === false ? ' (disabled)' : ''}`,
             `IT Glue contact: ${link?.docContactId ?? 'none'}`,
             `BMS contact: ${link?.psaContactId ?? 'none'}`,
-            `Linked by: ${link === null ? 'not linked' : linkedByText(link)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === 'itglue') ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
+            `Linked by: ${link === null ? 'not linked' : linkedByText(link, targets)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === 'itglue') ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? 'disabled with BMS' : 'disabled'}`,
             ...decisions.map(
               (d) =>
-                `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,
+                `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d, targets)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,
             ),
             ...links(
               {
                 tenantId,
                 userId: user.id,
-                itglueOrganizationId: tenant?.docCustomerId ?? null,
+                docCustomerId: tenant?.docCustomerId ?? null,
                 docContactId: link?.docContactId ?? null,
                 psaContactId: link?.psaContactId ?? null,
               },
@@ -114,6 +114,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
         const result = await syncNow(
           context.store,
           context.apis().runner,
+          context.targets,
           tenantId,
           user.id,
           actor(),
@@ -127,13 +128,13 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
   const toggle = (disabled: SyncDisabled) => (name: string, options: { leg?: string }, command: Command) =>
     withContext(
       configOf(command),
-      async ({ store }) => {
+      async ({ store, targets }) => {
         const { tenantId, user } = await userNamed(store, name);
         const leg = options.leg ?? 'psa';
         if (leg !== 'psa' && leg !== 'all')
           throw new Error('--leg is psa (BMS only) or all (BMS and the Microsoft → IT Glue leg).');
         const value: SyncDisabled = disabled === 'none' ? 'none' : (leg as SyncDisabled);
-        writeOut(`${await setContactSync(store, tenantId, user.id, value, actor())}\n`);
+        writeOut(`${await setContactSync(store, targets, tenantId, user.id, value, actor())}\n`);
       },
       { requireSecrets: false },
     );
@@ -155,9 +156,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .action((name: string, _options: unknown, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const { tenantId, user } = await userNamed(store, name);
-          writeOut(`${await reopenDecisions(store, tenantId, user.id, actor())}\n`);
+          writeOut(`${await reopenDecisions(store, targets, tenantId, user.id, actor())}\n`);
         },
         { requireSecrets: false },
       ),
@@ -172,9 +173,11 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     .action((name: string, options: { bms?: boolean }, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const { tenantId, user } = await userNamed(store, name);
-          writeOut(`${await unlinkContact(store, tenantId, user.id, options.bms === true ? 'bms' : 'all', actor())}\n`);
+          writeOut(
+            `${await unlinkContact(store, targets, tenantId, user.id, options.bms === true ? 'bms' : 'all', actor())}\n`,
+          );
         },
         { requireSecrets: false },
       ),
@@ -205,9 +208,14 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           ];
           for (const system of ['itglue', 'bms'] as const) {
             if (system === 'bms' && systems.psa === null) continue;
-            const candidates = await linkCandidates(context.store, systems, tenantId, user.id, system).catch(
-              (error: Error) => error,
-            );
+            const candidates = await linkCandidates(
+              context.store,
+              systems,
+              context.targets,
+              tenantId,
+              user.id,
+              system,
+            ).catch((error: Error) => error);
             lines.push(system === 'itglue' ? 'IT Glue:' : 'BMS:');
             if (candidates instanceof Error) lines.push(`  ${candidates.message}`);
             else
@@ -223,7 +231,9 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           writeLines(lines);
           return;
         }
-        writeOut(`${await relinkContact(context.store, systems, tenantId, user.id, chosen, actor())}\n`);
+        writeOut(
+          `${await relinkContact(context.store, systems, context.targets, tenantId, user.id, chosen, actor())}\n`,
+        );
       }),
     );
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { alertLinkCheck } from '../../alerts/alert-link-base.ts';
 import { checkBmsSwagger } from '../../connectors/bms/swagger-check.ts';
 import { BMS_REGIONS } from '../../connectors/bms/wire.ts';
-import { itglueSubdomainOf } from '../../operations/deep-links.ts';
+import { itglueSubdomainOf } from '../../connectors/itglue/config.ts';
 import { isConnectorError } from '../../connectors/http/connector-error.ts';
 import { GRAPH_BASE_URL } from '../../connectors/graph/graph-directory.ts';
 import type { NamedRecord, Psa } from '../../domain/ports.ts';
@@ -237,7 +237,7 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
         // Advice rather than a fault: without the subdomain, pages simply do not link into IT Glue.
         const address = await itglue.webAddress().catch(() => null);
         const seen = address === null ? null : itglueSubdomainOf(address);
-        const configured = context.config.itglue.subdomain;
+        const configured = context.config.itglue?.subdomain;
         checks.push({
           name: 'IT Glue links',
           state: configured !== undefined && (seen === null || seen === configured) ? 'ok' : 'warn',

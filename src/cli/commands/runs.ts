@@ -103,7 +103,7 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
       ) =>
         withContext(
           configOf(command),
-          async ({ store }) => {
+          async ({ store, targets }) => {
             const entries = await store.listAudit({
               limit: options.limit,
               ...(options.tenant === undefined ? {} : { tenantId: (await tenantNamed(store, options.tenant)).id }),
@@ -116,7 +116,7 @@ export function registerRuns(cli: Command, configOf: (command: Command) => strin
               return;
             }
             const names = new Map((await store.listTenants()).map((t) => [t.id, t.displayName]));
-            const lines = entries.map((e) => auditLine(e, names));
+            const lines = entries.map((e) => auditLine(e, names, targets));
             writeOut(
               `${formatTable(
                 ['at', 'who', 'tenant', 'person', 'what'],

@@ -8,6 +8,7 @@ import { createLogger } from '../../logging.ts';
 import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
+import { presentTargets } from '../../domain/target-profile.ts';
 import type { TenantRunResult } from '../../run/run-result.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
@@ -67,8 +68,9 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   else {
     writeOut(`\n${summaryTable(results, names)}\n\n`);
     const users = seed.tenants.reduce((n, t) => n + t.users.length, 0);
+    const simulated = presentTargets(box.targets).map((t) => t.words.name);
     writeOut(
-      `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the IT Glue and BMS simulators.\n`,
+      `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the ${simulated.join(' and ')} simulator${simulated.length === 1 ? '' : 's'}.\n`,
     );
     writeOut(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
     if (options.dump !== undefined) writeOut(`Dump: ${resolve(options.dump)}\n`);
@@ -116,9 +118,9 @@ async function sandbox(options: SandboxOptions): Promise<void> {
       `  — sign in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password} (a sandbox-only admin login)`,
     ),
   );
+  const simulatorUrls = presentTargets(box.targets).map((t) => `, ${t.words.name} ${box.sims.urlOf(t.id)}`);
   writeOut(
-    `Simulators: Graph ${box.sims.urls.graph}, IT Glue ${box.sims.urls.itglue}, BMS ${box.sims.urls.bms}\n` +
-      `Watching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
+    `Simulators: Graph ${box.sims.urls.graph}${simulatorUrls.join('')}\nWatching Microsoft 365 for changes every ${pollSeconds} s (Ctrl-C to stop).\n`,
   );
   const stopAlerts = startAlertTimer(box.alerts);
   void daemon.start();

@@ -8,6 +8,7 @@ import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import { standaloneConfig } from '../../sandbox/standalone-config.ts';
 import { startSimulators } from '../../sandbox/simulators.ts';
+import { presentTargets } from '../../domain/target-profile.ts';
 import { portNumber } from '../option-parsers.ts';
 import { untilStopped } from '../output.ts';
 import { printable, writeOut } from '../terminal-text.ts';
@@ -36,8 +37,7 @@ async function simulators(options: SimulatorsOptions): Promise<void> {
       `Simulators on 127.0.0.1, seeded from ${options.seed === undefined ? 'the demo seed (three customers)' : resolve(options.seed)}:`,
       `  Microsoft login  ${urls.login}`,
       `  Microsoft Graph  ${urls.graph}`,
-      `  IT Glue          ${urls.itglue}`,
-      `  Kaseya BMS       ${urls.bms}`,
+      ...presentTargets(sims.targets).map((t) => `  ${t.words.fullName.padEnd(17)}${sims.urlOf(t.id)}`),
       `Config: ${configPath} — run any command with --config ${configPath}`,
       'Customers (the tenant id is the one the control routes take):',
       ...seed.tenants.map((t) => `  ${printable(t.displayName)}  ${t.id}`),

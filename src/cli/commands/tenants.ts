@@ -141,6 +141,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           const message = await mapTenant(
             context.store,
             context.apis(),
+            context.targets,
             tenant,
             { doc: options.itglue, psa: options.bms === undefined || options.bms === 'none' ? null : options.bms },
             { force: options.force ?? null, confirmNames: options.confirm === true },
@@ -157,9 +158,9 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
     .action((tenantName: string, _options: unknown, command: Command) =>
       withContext(
         configOf(command),
-        async ({ store }) => {
+        async ({ store, targets }) => {
           const tenant = await tenantNamed(store, tenantName);
-          writeOut(`${await unmapTenant(store, tenant, actor())}\n`);
+          writeOut(`${await unmapTenant(store, targets, tenant, actor())}\n`);
         },
         { requireSecrets: false },
       ),
@@ -194,7 +195,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             } catch (error) {
               writeErr(`Not checked against IT Glue and BMS: ${(error as Error).message}\n`);
             }
-            const saved = await saveTenantSettings(store, tenant, own, actor(), live);
+            const saved = await saveTenantSettings(store, context.targets, tenant, own, actor(), live);
             effective = saved.effective;
             writeOut(
               `Saved the settings of ${tenant.displayName} (version ${saved.version}); the next sync plans with them.\n`,

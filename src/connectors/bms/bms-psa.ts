@@ -40,8 +40,6 @@ function notFound(what: string): WriteResult<number> {
   return { ok: false, reasons: [reason('bms-not-found', `BMS has no such contact (${what}).`)] };
 }
 
-/** BMS's documented limit: calls per hour, counted per endpoint. */
-export const BMS_ENDPOINT_BUDGET = { limit: 1500, windowMs: 3600_000 } as const;
 /** Tokens are renewed this long before BMS says they expire. */
 const RENEW_MARGIN_MS = 60_000;
 

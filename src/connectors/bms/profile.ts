@@ -1,3 +1,4 @@
+import { bmsConfig, bmsWebApp } from './config.ts';
 import type { TargetProfile } from '../../domain/target-profile.ts';
 import { BMS_TEXT_LIMIT } from './wire.ts';
 
@@ -31,6 +32,12 @@ export const bmsProfile: TargetProfile = {
     isActive: 'Active',
   },
   leaver: 'inactivate',
+  // rate budget
+  // Calls per hour, counted per endpoint.
+  budget: { limit: 1500, windowMs: 3600_000, defaultShare: 1 },
+  // the config file and links into the target's web app
+  config: bmsConfig,
+  webApp: bmsWebApp,
   // how messages count a target's customers
   customerPlural: 'accounts',
 };

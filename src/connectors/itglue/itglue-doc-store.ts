@@ -10,6 +10,7 @@ import type { DocStore, NamedRecord, WriteResult } from '../../domain/ports.ts';
 import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
+import { itglueProfile } from './profile.ts';
 import {
   AUTH_STATUSES,
   BULK_SIZE,
@@ -41,14 +42,6 @@ import {
   updateItem,
   type ItGlueRegion,
 } from './wire.ts';
-
-/** IT Glue's documented limit: requests per account, counted over 5 minutes. */
-export const ITGLUE_ACCOUNT_LIMIT = { limit: 3000, windowMs: 5 * 60_000 } as const;
-/**
- * The share of the account's limit contactsync spends unless told otherwise: every other tool the MSP runs against IT
- * Glue spends from the same account (CONTRACTS.md).
- */
-export const ITGLUE_DEFAULT_SHARE = 2 / 3;
 
 export interface ItGlueOptions extends TransportOptions {
   readonly apiKey: string;
@@ -92,7 +85,7 @@ export class ItGlueDocStore implements DocStore {
       service: 'itglue',
       auth: { headers: async () => ({ 'x-api-key': options.apiKey }), refresh: async () => {} },
       // IT Glue documents no Retry-After: a 429 is waited out for its whole 5-minute window.
-      throttleWindowMs: ITGLUE_ACCOUNT_LIMIT.windowMs,
+      throttleWindowMs: itglueProfile.budget.windowMs,
       ...transportOf(options),
     });
   }

@@ -1,3 +1,4 @@
+import { itglueConfig, itglueWebApp } from './config.ts';
 import type { TargetProfile } from '../../domain/target-profile.ts';
 import { BULK_SIZE, ITGLUE_TEXT_LIMIT } from './wire.ts';
 
@@ -23,6 +24,13 @@ export const itglueProfile: TargetProfile = {
     'contact-phones': 'Phones',
   },
   leaver: 'leaver-type',
+  // rate budget
+  // Requests per account, counted over 5 minutes; two thirds spent by default, since every other tool the MSP runs
+  // against IT Glue spends from the same account (CONTRACTS.md).
+  budget: { limit: 3000, windowMs: 5 * 60_000, defaultShare: 2 / 3 },
+  // the config file and links into the target's web app
+  config: itglueConfig,
+  webApp: itglueWebApp,
   // how messages count a target's customers
   customerPlural: 'organizations',
 };

@@ -149,7 +149,9 @@ async function confirmCreate(
   back: string,
 ): Promise<SafeHtml | null> {
   const wanted = new Set(ids);
-  const items = (await attentionItems(services.store, { kind: 'conflict' })).filter((i) => wanted.has(i.id));
+  const items = (await attentionItems(services.store, services.targets, { kind: 'conflict' })).filter((i) =>
+    wanted.has(i.id),
+  );
   if (items.length === 0) return null;
   const conflicts = new Map((await services.store.listConflicts({ status: 'open' })).map((c) => [c.id, c]));
   const bms = items.filter((i) => conflicts.get(i.conflictId ?? '')?.side === 'bms');
@@ -200,7 +202,11 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
 
   app.get('/attention', { config: { access: 'viewer' } }, async (request, reply) => {
     const filter = await filterOf(request, services);
-    const everything = await attentionItems(store, filter.tenantId === undefined ? {} : { tenantId: filter.tenantId });
+    const everything = await attentionItems(
+      store,
+      services.targets,
+      filter.tenantId === undefined ? {} : { tenantId: filter.tenantId },
+    );
     const counts = countByKind(everything);
     const items = filter.kind === undefined ? everything : everything.filter((i) => i.kind === filter.kind);
     const frame = tools.frame(request, reply);
@@ -252,7 +258,7 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
 
   app.get('/attention.csv', { config: { access: 'viewer' } }, async (request, reply) => {
     const filter = await filterOf(request, services);
-    const items = await attentionItems(store, filter);
+    const items = await attentionItems(store, services.targets, filter);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="needs-attention.csv"')
@@ -276,6 +282,7 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
       const message = await actOnAttention(
         store,
         services.apis().runner,
+        services.targets,
         ids,
         action as AttentionAction,
         actorOf(request.identity!),
@@ -295,6 +302,7 @@ export function registerAttentionPage(app: FastifyInstance, services: WebService
       text: await setBlankPhoneAndSync(
         store,
         services.apis().runner,
+        services.targets,
         tenant,
         field(request, 'value') ?? '',
         actorOf(request.identity!),

@@ -37,7 +37,7 @@ export function registerAuditPage(app: FastifyInstance, services: WebServices, t
       ...(action === '' ? {} : { action }),
       ...(userId === '' ? {} : { userId }),
     });
-    const lines = entries.slice(0, pageSize).map((entry) => auditLine(entry, names));
+    const lines = entries.slice(0, pageSize).map((entry) => auditLine(entry, names, services.targets));
     const actors = await store.auditActors();
     const asked = query(request, 'limit') ?? '';
     const link = (changes: Record<string, string>) => {

@@ -222,7 +222,13 @@ export function registerConflictsPage(app: FastifyInstance, services: WebService
             : (() => {
                 throw new OperationError('Validation', 'resolution is link (with contact), create or ignore.');
               })();
-    const { message } = await resolveConflict(store, param(request, 'id'), choice, actorOf(request.identity!));
+    const { message } = await resolveConflict(
+      store,
+      services.targets,
+      param(request, 'id'),
+      choice,
+      actorOf(request.identity!),
+    );
     tools.flash(request, { kind: 'ok', text: message });
     return reply.redirect('/conflicts', 303);
   });

@@ -103,7 +103,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         <div class="card">
           <p id="last-sync">
             Sync ${badge(syncStateText(disabled, leftOut !== undefined && leftOut.side === 'itglue'))} · Linked by
-            ${view.link === null ? 'nothing yet' : linkedByText(view.link)} · Last sync
+            ${view.link === null ? 'nothing yet' : linkedByText(view.link, services.targets)} · Last sync
             ${last === undefined ? 'never' : html`${last.at.replace('T', ' ').slice(0, 19)} ${badge(last.result!.outcome)}`}
           </p>
           <p>
@@ -115,7 +115,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
             view.decisions.length === 0
               ? ''
               : html`<p class="notice bad" data-decision>
-                  ${view.decisions.map((d) => html`An operator decided on ${d.at.replace('T', ' ').slice(0, 16)}: ${decisionText(d)}. `)}
+                  ${view.decisions.map((d) => html`An operator decided on ${d.at.replace('T', ' ').slice(0, 16)}: ${decisionText(d, services.targets)}. `)}
                   ${admin ? 'Bring them back into the sync below; the next sync decides afresh.' : 'An admin can bring them back.'}
                 </p>`
           }
@@ -163,8 +163,14 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const userId = param(request, 'userId');
     const steps: StepLine[] = [];
     try {
-      await syncNow(store, services.apis().runner, tenantId, userId, actorOf(request.identity!), (step, detail) =>
-        steps.push({ step, detail }),
+      await syncNow(
+        store,
+        services.apis().runner,
+        services.targets,
+        tenantId,
+        userId,
+        actorOf(request.identity!),
+        (step, detail) => steps.push({ step, detail }),
       );
     } catch (error) {
       steps.push({ step: 'error', detail: (error as Error).message });
@@ -180,6 +186,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
       throw new OperationError('Validation', 'leg is psa (BMS only) or all (IT Glue and BMS).');
     const message = await setContactSync(
       store,
+      services.targets,
       tenantId,
       userId,
       enable ? 'none' : (leg as SyncDisabled),
@@ -196,7 +203,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const userId = param(request, 'userId');
     tools.flash(request, {
       kind: 'ok',
-      text: await reopenDecisions(store, tenantId, userId, actorOf(request.identity!)),
+      text: await reopenDecisions(store, services.targets, tenantId, userId, actorOf(request.identity!)),
     });
     return reply.redirect(base(tenantId, userId), 303);
   });
@@ -207,7 +214,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const system = field(request, 'system') === 'bms' ? 'bms' : 'all';
     tools.flash(request, {
       kind: 'ok',
-      text: await unlinkContact(store, tenantId, userId, system, actorOf(request.identity!)),
+      text: await unlinkContact(store, services.targets, tenantId, userId, system, actorOf(request.identity!)),
     });
     return reply.redirect(base(tenantId, userId), 303);
   });
@@ -228,6 +235,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         candidates = await linkCandidates(
           store,
           sharedContactLists(services, tenantId, read),
+          services.targets,
           tenantId,
           userId,
           system,
@@ -289,6 +297,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
       const message = await relinkContact(
         store,
         services.apis(),
+        services.targets,
         tenantId,
         userId,
         { system, contactId: field(request, 'contact') ?? '' },

@@ -146,6 +146,7 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
       const message = await mapTenant(
         store,
         services.apis(),
+        services.targets,
         tenant,
         { doc: form.doc, psa: form.psa === 'none' ? null : form.psa },
         { force: form.force, confirmNames: form.confirm },
@@ -163,7 +164,10 @@ export function registerMappingPage(app: FastifyInstance, services: WebServices,
 
   app.post('/tenants/:id/unmap', { config: { access: 'admin' } }, async (request, reply) => {
     const tenant = await tenantNamed(store, param(request, 'id'));
-    tools.flash(request, { kind: 'ok', text: await unmapTenant(store, tenant, actorOf(request.identity!)) });
+    tools.flash(request, {
+      kind: 'ok',
+      text: await unmapTenant(store, services.targets, tenant, actorOf(request.identity!)),
+    });
     return reply.redirect(tenantPath(tenant), 303);
   });
 }

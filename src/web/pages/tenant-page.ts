@@ -167,6 +167,7 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
     try {
       saved = await saveTenantSettings(
         store,
+        services.targets,
         tenant,
         form.overrides,
         actorOf(request.identity!),

@@ -1,0 +1,17 @@
+import type { BmsConfig } from './bms/config.ts';
+import type { ItGlueConfig } from './itglue/config.ts';
+
+/**
+ * The targets' blocks of the config file under their ids, each typed by its target's folder: for the composition
+ * roots that build the targets' clients. The core reads the blocks by role (`configBlocks` of config-file.ts).
+ */
+export interface ConfigBlocks {
+  readonly itglue?: ItGlueConfig | null;
+  readonly bms?: BmsConfig | null;
+}
+
+/** The ids of a tenant entry of the config naming its customer record in each target (each profile's `customerIdKey`). */
+export interface ConfigTenantIds {
+  readonly itglueOrganizationId?: string;
+  readonly bmsAccountId?: number;
+}
