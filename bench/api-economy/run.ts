@@ -9,7 +9,7 @@ import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
 import type { LoggedRequest } from '../../src/sandbox/sim-server.ts';
-import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../src/run/run-result.ts';
 import { generatedSeed } from './generated-seed.ts';
 
 const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));

@@ -1,9 +1,10 @@
 import type { SecretBox } from '../config/secret-box.ts';
 import { foldName } from '../normalize/name.ts';
 import { conflictSummary } from '../operations/conflict-summary.ts';
-import { OperationError } from '../operations/operator-actions.ts';
+import { OperationError } from '../operations/operation-error.ts';
+import type { RunFacts } from '../run/run-alerts.ts';
 import { AlertStore, type AlertItem } from '../store/alert-store.ts';
-import type { StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
+import type { StateStore, TenantRecord } from '../store/state-store.ts';
 import type { AlertKind } from '../domain/alert-kind.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { alertTitle, heldFrom } from './alert-kinds.ts';
@@ -23,16 +24,6 @@ import {
 const SCOPE = 'alerts';
 /** one-time events (failures) are forgotten after this long; items that still wait are kept */
 const KEEP_MS = 30 * 24 * 3600_000;
-
-/** What a finished tenant run tells the alerts (a TenantRunResult, or the result of one user's Sync now). */
-export interface RunFacts {
-  readonly status: string;
-  readonly runId: string | null;
-  readonly users: readonly UserResult[];
-  readonly error: string | null;
-  /** the whole tenant was planned: held contacts, conflicts and halts are known as they are now */
-  readonly complete: boolean;
-}
 
 interface AlertServiceOptions {
   readonly store: StateStore;

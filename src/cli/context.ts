@@ -30,7 +30,7 @@ import { createLogger } from '../logging.ts';
 import { openDatabase } from '../store/connect.ts';
 import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
-import { SyncRunner } from '../sync/tenant-runner.ts';
+import { SyncRunner } from '../run/sync-runner.ts';
 
 import { discoverTenants } from '../operations/operator-actions.ts';
 
@@ -55,7 +55,7 @@ export interface MicrosoftClients {
 }
 
 export interface ApiClients extends MicrosoftClients {
-  readonly doc: DocumentationClient;
+  readonly doc: DocumentationClient | null;
   readonly psa: Psa | null;
   readonly runner: SyncRunner;
 }
@@ -189,12 +189,11 @@ export async function openContext(
       if (clients !== null && extra.record === undefined) return clients;
       const made = transport(extra.record === undefined ? {} : { record: extra.record });
       const { directory, subscriptions } = microsoftOf(made);
-      // The sync runs with a documentation platform until a run can take the PSA alone.
       const { doc, psa } = createTargetClients(targets, blocksOfConfig(config), made);
-      if (doc === null) throw new Error(`${path} names no documentation platform to sync into.`);
       const runner = new SyncRunner({
         store,
         directory,
+        targets,
         doc,
         psa,
         locks: database.locks,

@@ -1,4 +1,4 @@
-import type { SyncRunner } from '../sync/tenant-runner.ts';
+import type { SyncRunner } from '../run/sync-runner.ts';
 
 /** The runner's methods that read and write a tenant: each call is a run `serve` waits for before it stops. */
 const RUN_METHODS = new Set<string | symbol>(['runTenant', 'runAll', 'runUser', 'mapTenants']);

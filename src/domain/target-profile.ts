@@ -51,6 +51,9 @@ export interface TargetProfile {
   readonly config: TargetConfig;
   /** links into the target's web app, from the target's config block (null or {}: the defaults) */
   readonly webApp: (block: unknown) => TargetWebApp;
+  // how messages count a target's customers
+  /** the plural of `words.customer` ("organizations", "accounts", "companies") */
+  readonly customerPlural: string;
 }
 
 /** A field a target refuses a contact without: its name in the target's contact, and in words ("primary phone"). */

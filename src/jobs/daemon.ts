@@ -1,4 +1,5 @@
-import type { TenantRunResult } from '../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
+import { mappedToAny } from '../run/tenant-mapped.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { DeliveryMode } from './delivery-mode.ts';
 
@@ -17,14 +18,14 @@ export interface TenantDispatcher {
 /** A tenant another process is syncing is tried again this soon (or at its next poll, if that comes first). */
 const BUSY_RETRY_MS = 5_000;
 
-export interface DaemonOptions {
+interface DaemonOptions {
   readonly store: StateStore;
   readonly runner: TenantDispatcher;
   /** how often each tenant's Microsoft 365 changes are read (one Graph request when nothing changed) */
   readonly pollSeconds: number;
   /** the tenants whose own settings override pollSeconds, with theirs (read again at each turn of the loop) */
   readonly ownPollSeconds?: () => Promise<ReadonlyMap<string, number>>;
-  /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in IT Glue or BMS) */
+  /** how often a tenant is planned in full even without a change, to catch what delta cannot (edits in the targets) */
   readonly reconcileHours: number;
   /** how each tenant hears of changes: a tenant whose notifications are pushed is polled only every `pushPollSeconds` */
   readonly modes?: () => Promise<ReadonlyMap<string, DeliveryMode>>;
@@ -107,7 +108,7 @@ export class Daemon {
     while (!this.stopping) {
       this.beatAt = this.now();
       await runner.mapTenants().catch((error: unknown) => this.options.onError?.('*', error as Error));
-      const tenants = (await store.listTenants()).filter((t) => t.docCustomerId !== null);
+      const tenants = (await store.listTenants()).filter(mappedToAny);
       const modes = (await this.options.modes?.().catch(() => null)) ?? new Map<string, DeliveryMode>();
       this.ownPoll = (await this.options.ownPollSeconds?.().catch(() => null)) ?? this.ownPoll;
       const now = this.now();

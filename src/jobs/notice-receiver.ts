@@ -6,16 +6,16 @@ import type { SubscriptionStore } from '../store/subscription-store.ts';
 const CACHE_MS = 30_000;
 const UNKNOWN_CACHE_MS = 10_000;
 /** Unknown ids remembered at most: the oldest is forgotten first, so that strangers cannot grow the map. */
-export const UNKNOWN_CACHE_SIZE = 1000;
+const UNKNOWN_CACHE_SIZE = 1000;
 /**
  * Unknown ids looked up in the database per batch: Graph sends notices of our subscriptions only, so a batch with more
  * unknown ones is not from Graph, and the rest of it is ignored without reading the database.
  */
-export const UNKNOWN_READS_PER_BATCH = 3;
+const UNKNOWN_READS_PER_BATCH = 3;
 /** Refused notices are logged at most this often, with how many were refused meanwhile. */
 const LOG_EVERY_MS = 10_000;
 
-export interface NoticeReceiverOptions {
+interface NoticeReceiverOptions {
   readonly subscriptions: SubscriptionStore;
   readonly secrets: SecretBox;
   /** the tenant's users changed, or notices were lost: read its changes soon (the notice is a hint, never the data) */
@@ -32,7 +32,7 @@ interface Known {
   readonly until: number;
 }
 
-export interface ReceiveResult {
+interface ReceiveResult {
   readonly accepted: number;
   readonly forged: number;
   readonly unknown: number;

@@ -1,15 +1,16 @@
-import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
+import type { SyncRunner } from '../run/sync-runner.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import type { TenantDispatcher } from './daemon.ts';
 
 export type Lane = 'express' | 'bulk';
 
 /** How many runs each lane takes at once in one process. */
-export interface LaneSizes {
+interface LaneSizes {
   readonly express: number;
   readonly bulk: number;
 }
 
-export const DEFAULT_LANES: LaneSizes = { express: 2, bulk: 1 };
+const DEFAULT_LANES: LaneSizes = { express: 2, bulk: 1 };
 
 class Slots {
   private busy = 0;

@@ -1,3 +1,4 @@
+import { mappedToAny } from '../run/tenant-mapped.ts';
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../config/secret-box.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
@@ -16,7 +17,7 @@ const NOTICE_HANDED_ON_MS = 60_000;
 /** ...unless it is older than this: the safety poll of a pushed tenant (15 minutes) has read it since. */
 const NOTICE_SWEEP_MS = 20 * 60_000;
 
-export interface SubscriptionKeeperOptions {
+interface SubscriptionKeeperOptions {
   readonly store: StateStore;
   readonly subscriptions: SubscriptionStore;
   readonly directory: DirectorySubscriptions;
@@ -30,7 +31,7 @@ export interface SubscriptionKeeperOptions {
 }
 
 /** The notification and lifecycle URLs under the public address. */
-export function notificationUrls(publicUrl: string): { notificationUrl: string; lifecycleNotificationUrl: string } {
+function notificationUrls(publicUrl: string): { notificationUrl: string; lifecycleNotificationUrl: string } {
   const base = publicUrl.replace(/\/+$/, '');
   return { notificationUrl: `${base}/graph/notifications`, lifecycleNotificationUrl: `${base}/graph/lifecycle` };
 }
@@ -106,7 +107,7 @@ export class SubscriptionKeeper {
 
   private async reconcileOnce(): Promise<void> {
     const { store, subscriptions, publicUrl } = this.options;
-    const tenants = (await store.listTenants()).filter((t) => t.docCustomerId !== null);
+    const tenants = (await store.listTenants()).filter(mappedToAny);
     const records = new Map((await subscriptions.list()).map((r) => [r.tenantId, r]));
     const wanted = new Set(publicUrl === null ? [] : tenants.map((t) => t.id));
     // Subscriptions no longer wanted (no public URL, a tenant unmapped or gone) are removed from Graph.

@@ -3,18 +3,18 @@ import type pg from 'pg';
 import { advisoryLockKey, tryAdvisoryLock, type AdvisoryLock } from '../store/advisory-lock.ts';
 
 /** The queue of per-tenant sync jobs in scale-out: PostgreSQL only, through pg-boss. */
-export const TENANT_SYNC_QUEUE = 'contactsync-tenant-sync';
+const TENANT_SYNC_QUEUE = 'contactsync-tenant-sync';
 /** Small runs (polls, notices): their own queue, so that a new hire never waits for a backfill's worker slot. */
-export const TENANT_EXPRESS_QUEUE = 'contactsync-tenant-express';
+const TENANT_EXPRESS_QUEUE = 'contactsync-tenant-express';
 const QUEUES = { bulk: TENANT_SYNC_QUEUE, express: TENANT_EXPRESS_QUEUE } as const;
-export type JobLane = keyof typeof QUEUES;
+type JobLane = keyof typeof QUEUES;
 const SCHEMA = 'contactsync_jobs';
 
-export interface TenantJob {
+interface TenantJob {
   readonly tenantId: string;
 }
 
-export interface QueueOptions {
+interface QueueOptions {
   /** a job still running after this long is taken as lost (its worker died) and given to another worker */
   readonly jobTimeoutSeconds?: number;
   /** tries after the first, with exponential backoff from `retryDelaySeconds` */
@@ -23,7 +23,7 @@ export interface QueueOptions {
   readonly onError?: (error: Error) => void;
 }
 
-export interface FailedJob {
+interface FailedJob {
   readonly id: string;
   readonly tenantId: string;
   readonly failedAt: string;

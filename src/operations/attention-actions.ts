@@ -1,6 +1,7 @@
 import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import type { StateStore, TenantRecord } from '../store/state-store.ts';
-import type { SyncRunner, TenantRunResult } from '../sync/tenant-runner.ts';
+import type { SyncRunner } from '../run/sync-runner.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import { countsSummary } from '../sync/run-counts.ts';
 import { attentionItems, counted, type AttentionAction, type AttentionItem } from './attention.ts';
 import {

@@ -12,7 +12,8 @@ import {
 import { liveSettingsProblems, type LiveSystems } from './settings-check.ts';
 import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
 import { TenantBusyError } from '../store/tenant-locks.ts';
-import { UnknownUserError, type SyncRunner, type SyncStep, type TenantRunResult } from '../sync/tenant-runner.ts';
+import type { SyncRunner } from '../run/sync-runner.ts';
+import { UnknownUserError, type SyncStep, type TenantRunResult } from '../run/run-result.ts';
 import { OperationError } from './operation-error.ts';
 import { aCustomerOf, targetNameOf } from '../domain/target-of-id.ts';
 import { presentTargets, type Targets } from '../domain/target-profile.ts';

@@ -21,7 +21,9 @@ import type { WebServices } from '../web/web-context.ts';
 import { openSqlite } from '../store/connect.ts';
 import { migrateToLatest } from '../store/migrations.ts';
 import { StateStore } from '../store/state-store.ts';
-import { SyncRunner, type RunOptions, type TenantRunResult } from '../sync/tenant-runner.ts';
+import { SyncRunner } from '../run/sync-runner.ts';
+import type { RunOptions } from '../run/run-options.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import { reportedUser } from '../sync/report.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { readSeedFile, type Seed } from './seed.ts';
@@ -151,7 +153,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const runner = new SyncRunner({
     store,
     directory,
-    doc: clients.doc!,
+    targets,
+    doc: clients.doc,
     psa: clients.psa,
     locks,
     metrics,
@@ -182,7 +185,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       store,
       targets,
       alerts,
-      apis: () => ({ runner, directory, doc: clients.doc!, psa: clients.psa }),
+      apis: () => ({ runner, directory, doc: clients.doc, psa: clients.psa }),
       // The simulated IT Glue account's address, as its records' resource-url give it.
       links: webAppsOf(targets, { itglue: { subdomain: SIMULATED_ACCOUNT } }),
       discover: (actor) =>

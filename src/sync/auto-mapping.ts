@@ -1,60 +1,89 @@
 import type { NamedRecord } from '../domain/ports.ts';
+import type { TargetProfile, Targets } from '../domain/target-profile.ts';
 import { foldName } from '../normalize/name.ts';
 
 /** What mapping by name decides for one tenant. */
-export type AutoMapping =
+type AutoMapping =
   | {
       readonly kind: 'map';
-      readonly organization: NamedRecord<string>;
-      /** null: IT Glue alone (BMS has no account of the name, or BMS is not configured) */
+      /** null: the installation has no documentation platform */
+      readonly organization: NamedRecord<string> | null;
+      /** null: the documentation platform alone (the PSA has no customer of the name, or there is no PSA) */
       readonly account: NamedRecord<number> | null;
-      /** what a technician is told about the BMS leg; null when both systems are mapped */
+      /** what a technician is told about the PSA leg; null when every target present is mapped */
       readonly note: string | null;
     }
   | { readonly kind: 'unmapped'; readonly note: string };
 
+type Found<Id> =
+  | { readonly kind: 'one'; readonly record: NamedRecord<Id> }
+  | { readonly kind: 'none'; readonly lacks: string }
+  /** several of the name, or the one of the name is another tenant's: a person must choose */
+  | { readonly kind: 'refused'; readonly why: string };
+
+/** The customer record of `target` named like the tenant, among `records`; `taken`: the ones other tenants use. */
+function findByName<Id>(
+  target: TargetProfile | null,
+  records: readonly NamedRecord<Id>[] | null,
+  taken: ReadonlySet<Id>,
+  displayName: string,
+): Found<Id> | null {
+  if (target === null || records === null) return null;
+  const name = foldName(displayName);
+  const named = records.filter((record) => foldName(record.name) === name);
+  const record = named[0];
+  const { words } = target;
+  if (record === undefined)
+    return { kind: 'none', lacks: `${words.name} has no ${words.customer} named "${displayName}"` };
+  if (named.length > 1)
+    return {
+      kind: 'refused',
+      why: `${words.name} has ${named.length} ${target.customerPlural} named "${displayName}"`,
+    };
+  if (taken.has(record.id))
+    return {
+      kind: 'refused',
+      why: `${words.name} ${words.customer} "${record.name}" is already mapped to another tenant`,
+    };
+  return { kind: 'one', record };
+}
+
+const FIX = 'map it on its page, or with contactsync tenants map';
+
 /**
- * Maps a tenant by name (DESIGN.md): the IT Glue organization and the BMS account whose folded names equal the
- * tenant's. IT Glue alone when BMS has no such account; unmapped, saying which system lacks the name, when IT Glue
- * has no organization of it. An organization or account another tenant uses is never taken by name.
+ * Maps a tenant by name (DESIGN.md): the customer record of each target present whose folded name equals the
+ * tenant's. The documentation platform alone when the PSA has no such customer; unmapped, saying which target lacks
+ * the name, when the documentation platform has none (or, without one, the PSA). A customer record another tenant
+ * uses is never taken by name. A `null` list: the installation has no target of that role.
  */
 export function autoMapping(
   displayName: string,
-  organizations: readonly NamedRecord<string>[],
+  organizations: readonly NamedRecord<string>[] | null,
   accounts: readonly NamedRecord<number>[] | null,
   taken: { readonly organizations: ReadonlySet<string>; readonly accounts: ReadonlySet<number> },
+  targets: Targets,
 ): AutoMapping {
-  const name = foldName(displayName);
-  const orgs = organizations.filter((o) => foldName(o.name) === name);
-  const accts = accounts === null ? [] : accounts.filter((a) => foldName(a.name) === name);
-  const bmsLacks = accounts !== null && accts.length === 0;
-  const fix = 'map it on its page, or with contactsync tenants map';
-  if (orgs.length === 0)
-    return {
-      kind: 'unmapped',
-      note: `IT Glue has no organization named "${displayName}"${bmsLacks ? `, and BMS has no account of that name` : ''}: ${fix}.`,
-    };
-  if (orgs.length > 1)
-    return { kind: 'unmapped', note: `IT Glue has ${orgs.length} organizations named "${displayName}": ${fix}.` };
-  const organization = orgs[0]!;
-  if (taken.organizations.has(organization.id))
-    return {
-      kind: 'unmapped',
-      note: `IT Glue organization "${organization.name}" is already mapped to another tenant: ${fix}.`,
-    };
-  if (accounts === null)
-    return { kind: 'map', organization, account: null, note: 'BMS is not configured: only IT Glue is synced.' };
-  if (accts.length > 1)
-    return { kind: 'unmapped', note: `BMS has ${accts.length} accounts named "${displayName}": ${fix}.` };
-  const account = accts[0];
-  if (account === undefined)
-    return {
-      kind: 'map',
-      organization,
-      account: null,
-      note: `BMS has no account named "${displayName}": only IT Glue is synced (${fix} when there is one).`,
-    };
-  if (taken.accounts.has(account.id))
-    return { kind: 'unmapped', note: `BMS account "${account.name}" is already mapped to another tenant: ${fix}.` };
-  return { kind: 'map', organization, account, note: null };
+  const doc = findByName(targets.doc, organizations, taken.organizations, displayName);
+  const psa = findByName(targets.psa, accounts, taken.accounts, displayName);
+  if (doc?.kind === 'none') {
+    const also =
+      psa?.kind === 'none' ? `, and ${targets.psa!.words.name} has no ${targets.psa!.words.customer} of that name` : '';
+    return { kind: 'unmapped', note: `${doc.lacks}${also}: ${FIX}.` };
+  }
+  if (doc?.kind === 'refused') return { kind: 'unmapped', note: `${doc.why}: ${FIX}.` };
+  const organization = doc?.record ?? null;
+  if (psa === null)
+    return organization === null
+      ? { kind: 'unmapped', note: `No target is configured: ${FIX}.` }
+      : { kind: 'map', organization, account: null, note: null };
+  if (psa.kind === 'refused') return { kind: 'unmapped', note: `${psa.why}: ${FIX}.` };
+  if (psa.kind === 'one') return { kind: 'map', organization, account: psa.record, note: null };
+  return organization === null
+    ? { kind: 'unmapped', note: `${psa.lacks}: ${FIX}.` }
+    : {
+        kind: 'map',
+        organization,
+        account: null,
+        note: `${psa.lacks}: only ${targets.doc!.words.name} is synced (${FIX} when there is one).`,
+      };
 }

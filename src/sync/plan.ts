@@ -1,4 +1,5 @@
 import type { Plan, PlannedAction } from '../domain/plan.ts';
+import { disputeContactsCreatedTwice } from './created-twice.ts';
 import { trimmed } from './doc-fields.ts';
 import { planLeaversUnderGuard, type GuardedLeavers } from './leavers.ts';
 import { matchDocContacts, planDocLeg, planWithoutDoc, type Pending } from './plan-doc-leg.ts';
@@ -32,7 +33,7 @@ export function planTenantSync(input: TenantSyncInput): Plan {
   planPsaLeg(pending, input, tenant);
   settleActions(pending, scope.slots, input.targets.doc !== null);
   const leavers = planLeaversUnderGuard(scope.leavers, input, tenant, scope.slots);
-  return reportPlan(input.tenantId, scope.slots, leavers);
+  return disputeContactsCreatedTwice(reportPlan(input.tenantId, scope.slots, leavers), input);
 }
 
 /**

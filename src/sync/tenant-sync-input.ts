@@ -6,6 +6,7 @@ import type { PsaContact, PsaLocation, PsaType } from '../domain/psa-contact.ts'
 import type { Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import type { Targets } from '../domain/target-profile.ts';
+import type { CreatedContactFacts } from './created-twice.ts';
 
 /** Everything the planner knows of one tenant. The planner does no I/O: callers read this, then apply the plan. */
 export interface TenantSyncInput {
@@ -43,4 +44,6 @@ export interface TenantSyncInput {
   readonly approveInactivations: boolean;
   /** what the targets take in names and titles; no limit when absent */
   readonly textLimits?: TextLimits;
+  /** the contacts contactsync created for the users, by any run, and the disputes of them a person settled */
+  readonly createdContacts?: CreatedContactFacts;
 }

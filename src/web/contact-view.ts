@@ -75,14 +75,15 @@ async function linkedContacts(services: WebServices, tenant: TenantRecord, link:
   } catch (error) {
     unreadable.doc = unreadable.psa = (error as Error).message;
   }
+  const docReader = apis?.doc ?? null;
   if (apis !== null && link !== null) {
-    if (doc !== null && link.docContactId !== null) {
+    if (doc !== null && docReader !== null && link.docContactId !== null) {
       try {
-        docContact = await apis.doc.readContact(link.docContactId);
+        docContact = await docReader.readContact(link.docContactId);
         if (docContact === null) unreadable.doc = `${doc.words.name} has no contact ${link.docContactId} any more.`;
         else if (docContact.locationId !== null && tenant.docCustomerId !== null) {
           docPlace =
-            (await apis.doc.listLocations(tenant.docCustomerId)).find((l) => l.id === docContact!.locationId)?.name ??
+            (await docReader.listLocations(tenant.docCustomerId)).find((l) => l.id === docContact!.locationId)?.name ??
             docContact.locationId;
         }
       } catch (error) {

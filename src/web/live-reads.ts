@@ -1,6 +1,6 @@
 import { runAs } from '../connectors/http/run-priority.ts';
 import type { StateStore } from '../store/state-store.ts';
-import type { TenantRunResult } from '../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../run/run-result.ts';
 import { LIVE_READ_LIMITS, type LiveReadLimits } from './live-read-limits.ts';
 import type { WebServices } from './web-context.ts';
 import type { Targets } from '../domain/target-profile.ts';

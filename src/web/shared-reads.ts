@@ -40,9 +40,15 @@ export function sharedContactLists(services: WebServices, tenantId: string, opti
   const reads = liveReadsOf(services);
   return {
     doc: {
-      readContact: (id) => reads.read(tenantId, `doc-contact:${id}`, () => doc.readContact(id), options),
+      readContact: (id) =>
+        reads.read(tenantId, `doc-contact:${id}`, async () => (doc === null ? null : doc.readContact(id)), options),
       listContacts: (customerId) =>
-        reads.read(tenantId, `doc-contacts:${customerId}`, () => doc.listContacts(customerId), options),
+        reads.read(
+          tenantId,
+          `doc-contacts:${customerId}`,
+          async () => (doc === null ? [] : doc.listContacts(customerId)),
+          options,
+        ),
     },
     psa:
       psa === null

@@ -3,7 +3,7 @@ import type { DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { LinkSettings } from '../operations/deep-links.ts';
 import type { LiveSystems } from '../operations/settings-check.ts';
 import type { StateStore, WebRole } from '../store/state-store.ts';
-import type { SyncRunner } from '../sync/tenant-runner.ts';
+import type { SyncRunner } from '../run/sync-runner.ts';
 import type { TenantJobQueue } from '../jobs/tenant-job-queue.ts';
 import type { DeliveryMode } from '../jobs/delivery-mode.ts';
 import type { NoticeReceiver } from '../jobs/notice-receiver.ts';
@@ -21,7 +21,7 @@ export interface WebServices {
   /** throws a readable error when the config has no credentials for the APIs */
   apis(): {
     readonly runner: SyncRunner;
-    readonly doc: DocStore;
+    readonly doc: DocStore | null;
     readonly psa: Psa | null;
     /** Microsoft 365, for checks of settings that name its groups */
     readonly directory?: DirectorySource;
@@ -79,7 +79,7 @@ export function mappingSystemsOf(services: WebServices): {
   readonly psa: Psa | null;
 } {
   const apis = services.apis();
-  return { doc: services.targets.doc === null ? { listOrganizations: async () => [] } : apis.doc, psa: apis.psa };
+  return { doc: apis.doc ?? { listOrganizations: async () => [] }, psa: apis.psa };
 }
 
 /** The name written to the audit log for an action done over the web. */
@@ -95,6 +95,7 @@ export function liveSystemsOf(services: WebServices): LiveSystems | null {
   if (services.targets.doc === null) return null;
   try {
     const apis = services.apis();
+    if (apis.doc === null) return null;
     return {
       doc: apis.doc,
       psa: apis.psa,

@@ -7,7 +7,7 @@ import { loadSecretKey } from '../../src/config/secrets.ts';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { graphUserSeedSchema, parseSeed } from '../../src/sandbox/seed.ts';
-import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../src/run/run-result.ts';
 import { startSmtpReceiver, startWebhookReceiver } from '../support/alert-receivers.ts';
 import { user } from '../support/simulators.ts';
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/cli/output.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
-import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../src/run/run-result.ts';
 import { smallSeed, TENANT_A, user } from '../support/simulators.ts';
 
 const silent = pino({ level: 'silent' });

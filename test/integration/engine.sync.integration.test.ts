@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type GraphUserSeed } from '../../src/sandbox/seed.ts';
-import type { TenantRunResult } from '../../src/sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../src/run/run-result.ts';
 import { addInBmsByHand } from '../support/simulators.ts';
 import { userLines } from '../../src/cli/user-lines.ts';
 import { resultsTable } from '../../src/web/pages/shared.ts';

@@ -1,6 +1,6 @@
 import { reportedUser } from '../../sync/report.ts';
 import type { Command } from 'commander';
-import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../run/run-result.ts';
 import { registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { summaryTable, unmappedProblem } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';

@@ -9,7 +9,7 @@ import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
 import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
 import { presentTargets } from '../../domain/target-profile.ts';
-import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../run/run-result.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
 import { Daemon } from '../../jobs/daemon.ts';
 import { buildWebApp } from '../../web/web-app.ts';

@@ -1,6 +1,6 @@
 import { reportedUser } from '../../sync/report.ts';
 import type { Command } from 'commander';
-import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../run/run-result.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
 import { actor, registerConfiguredTenants, tenantNamed, withContext } from '../context.ts';
 import { approvalSteps } from '../approval-steps.ts';

@@ -212,7 +212,8 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             // Named settings are checked against the targets and Microsoft 365 when the config can reach them.
             let live: LiveSystems | null = null;
             try {
-              live = context.apis();
+              const apis = context.apis();
+              live = apis.doc === null ? null : { ...apis, doc: apis.doc };
             } catch (error) {
               writeErr(`Not checked against ${targetNames(context.targets)}: ${(error as Error).message}\n`);
             }

@@ -38,4 +38,6 @@ export const bmsProfile: TargetProfile = {
   // the config file and links into the target's web app
   config: bmsConfig,
   webApp: bmsWebApp,
+  // how messages count a target's customers
+  customerPlural: 'accounts',
 };

@@ -31,4 +31,6 @@ export const itglueProfile: TargetProfile = {
   // the config file and links into the target's web app
   config: itglueConfig,
   webApp: itglueWebApp,
+  // how messages count a target's customers
+  customerPlural: 'organizations',
 };

@@ -4,7 +4,7 @@ import { conflictNamed } from '../../operations/conflict-named.ts';
 import { linkCandidates, relinkContact, reopenDecisions, unlinkContact } from '../../operations/contact-decisions.ts';
 import { resolveConflict, setContactSync, syncNow, tenantNamed } from '../../operations/operator-actions.ts';
 import { reportedUser } from '../../sync/report.ts';
-import type { SyncStep } from '../../sync/tenant-runner.ts';
+import type { SyncStep } from '../../run/run-result.ts';
 import {
   apiConflict,
   apiDecision,

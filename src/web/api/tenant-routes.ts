@@ -10,7 +10,7 @@ import {
   tenantSettings,
 } from '../../operations/operator-actions.ts';
 import { reportedUser } from '../../sync/report.ts';
-import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../run/run-result.ts';
 import { apiTenant } from '../api-shapes.ts';
 import { liveReadsWords, previewOf } from '../live-reads.ts';
 import { actorOf, liveSystemsOf } from '../web-context.ts';

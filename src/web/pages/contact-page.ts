@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { shownPersonName } from '../../normalize/name.ts';
 import { linkedByText, type SyncDisabled } from '../../domain/link.ts';
 import { OperationError, setContactSync, syncNow } from '../../operations/operator-actions.ts';
-import type { SyncStep } from '../../sync/tenant-runner.ts';
+import type { SyncStep } from '../../run/run-result.ts';
 import {
   decisionText,
   linkCandidates,

@@ -5,7 +5,7 @@ import { actionBy } from '../../operations/action-by.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FieldDiff } from '../../domain/plan.ts';
 import type { HistoryEntry, TenantRecord, UserResult } from '../../store/state-store.ts';
-import type { TenantRunResult } from '../../sync/tenant-runner.ts';
+import type { TenantRunResult } from '../../run/run-result.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { badge } from '../layout.ts';
 import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';

@@ -1,7 +1,7 @@
 import type { DocStore, Psa } from '../domain/ports.ts';
 import type { TenantLease } from '../store/tenant-locks.ts';
 
-/** The methods of the ports that write to IT Glue or BMS. */
+/** The methods of the ports that write to a target. */
 const WRITES: ReadonlySet<PropertyKey> = new Set([
   'createContacts',
   'updateContacts',
@@ -26,11 +26,13 @@ function guarded<T extends object>(port: T, lease: TenantLease): T {
   });
 }
 
-/** IT Glue and BMS as a run holding `lease` may write them: every write is refused once the lease is lost. */
+/** The targets' ports as a run holding `lease` may write them: every write is refused once the lease is lost. */
 export function leasedWrites(
   lease: TenantLease,
-  itglue: DocStore,
-  bms: Psa | null,
-): { readonly doc: DocStore; readonly psa: Psa | null } {
-  return { doc: guarded(itglue, lease), psa: bms === null ? null : guarded(bms, lease) };
+  ports: { readonly doc: DocStore | null; readonly psa: Psa | null },
+): { readonly doc: DocStore | null; readonly psa: Psa | null } {
+  return {
+    doc: ports.doc === null ? null : guarded(ports.doc, lease),
+    psa: ports.psa === null ? null : guarded(ports.psa, lease),
+  };
 }
