@@ -1,7 +1,7 @@
 import { countsSummary, DOC_COLUMNS, PSA_COLUMNS } from '../sync/run-counts.ts';
 import { presentTargets, type Targets } from '../domain/target-profile.ts';
 import cliProgress from 'cli-progress';
-import type { TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
 import { webAddresses } from '../web/web-addresses.ts';
 import { printable, writeOut } from './terminal-text.ts';

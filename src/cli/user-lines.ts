@@ -1,4 +1,4 @@
-import type { UserResult } from '../store/state-store.ts';
+import type { UserResult } from '../domain/user-result.ts';
 import { personOf } from '../operations/held-inactivations.ts';
 import { describeDiff } from '../sync/field-labels.ts';
 import { systemColumn } from '../sync/result-columns.ts';

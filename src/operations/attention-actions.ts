@@ -1,5 +1,6 @@
 import { presentTargets, type Targets } from '../domain/target-profile.ts';
-import type { StateStore, TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { StateStore } from '../store/state-store.ts';
 import type { SyncRunner } from '../run/sync-runner.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
 import { countsSummary } from '../sync/run-counts.ts';

@@ -2,7 +2,8 @@ import { heldInactivations, someOf } from './held-inactivations.ts';
 import { ALERT_KINDS, type AlertKind } from '../domain/alert-kind.ts';
 import type { Reason } from '../domain/reason.ts';
 import type { Targets } from '../domain/target-profile.ts';
-import type { StateStore, TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { conflictSummary } from './conflict-summary.ts';
 
 /**

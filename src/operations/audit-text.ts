@@ -1,6 +1,6 @@
 import { targetOfId } from '../domain/target-of-id.ts';
 import { presentTargets, type Targets } from '../domain/target-profile.ts';
-import type { AuditEntry } from '../store/state-store.ts';
+import type { AuditEntry } from '../domain/audit-entry.ts';
 import { settingValueText, type SettingValueChange } from './setting-value-changes.ts';
 
 /** An audit entry as a technician reads it: who did what, on which tenant and which person, by name. */

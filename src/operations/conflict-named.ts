@@ -1,6 +1,7 @@
 import { targetNameOf } from '../domain/target-of-id.ts';
 import type { Targets } from '../domain/target-profile.ts';
-import type { ConflictRecord, StateStore } from '../store/state-store.ts';
+import type { ConflictRecord } from '../domain/conflict-record.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { shortId } from './attention.ts';
 import { OperationError } from './operator-actions.ts';
 

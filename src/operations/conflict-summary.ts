@@ -1,6 +1,6 @@
 import { targetNameOf } from '../domain/target-of-id.ts';
 import type { Targets } from '../domain/target-profile.ts';
-import type { ConflictRecord } from '../store/state-store.ts';
+import type { ConflictRecord } from '../domain/conflict-record.ts';
 
 /**
  * A dispute in one line: `2 <doc> candidates by rule "name"`, or `2 <PSA> contacts with the user's email or name`.

@@ -5,7 +5,8 @@ import { closestFirst } from '../normalize/name-closeness.ts';
 import { shownPersonName } from '../normalize/name.ts';
 import { aCustomerOf, targetOfId } from '../domain/target-of-id.ts';
 import type { TargetId, TargetProfile, Targets } from '../domain/target-profile.ts';
-import type { StateStore, TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { OperationError } from './operation-error.ts';
 
 /**

@@ -1,4 +1,6 @@
-import type { RunRecord, StateStore, UserResult } from '../store/state-store.ts';
+import type { RunRecord } from '../domain/run-record.ts';
+import type { UserResult } from '../domain/user-result.ts';
+import type { StateStore } from '../store/state-store.ts';
 
 /** The inactivations the deletion guard held back for a tenant: the run that halted, and who would be inactivated. */
 export interface HeldInactivations {

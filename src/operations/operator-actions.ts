@@ -10,7 +10,10 @@ import {
   type SettingsOverride,
 } from '../domain/settings.ts';
 import { liveSettingsProblems, type LiveSystems } from './settings-check.ts';
-import type { ConflictRecord, StateStore, TenantRecord, UserResult } from '../store/state-store.ts';
+import type { ConflictRecord } from '../domain/conflict-record.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { UserResult } from '../domain/user-result.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { TenantBusyError } from '../store/tenant-locks.ts';
 import type { SyncRunner } from '../run/sync-runner.ts';
 import { UnknownUserError, type SyncStep, type TenantRunResult } from '../run/run-result.ts';

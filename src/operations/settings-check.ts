@@ -4,7 +4,7 @@ import type { Settings, SettingsProblem } from '../domain/settings.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import { foldName } from '../normalize/name.ts';
-import type { TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
 
 /** What checking settings against the live systems reads: the targets configured, Microsoft 365's groups. */
 export interface LiveSystems {

@@ -2,7 +2,8 @@ import type { DocStore, NamedRecord, Psa } from '../domain/ports.ts';
 import { foldName } from '../normalize/name.ts';
 import { closestFirst, sameName } from '../normalize/name-closeness.ts';
 import { presentTargets, type TargetProfile, type Targets } from '../domain/target-profile.ts';
-import type { StateStore, TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { OperationError, type OperationProblem } from './operation-error.ts';
 
 /** The readers a mapping needs: the documentation platform's customers and the PSA's, of the targets configured. */

@@ -1,4 +1,5 @@
-import type { StateStore, WebRole } from '../store/state-store.ts';
+import type { WebRole } from '../domain/web-user.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { isMicrosoftLogin } from '../domain/microsoft-logins.ts';
 import { hashPassword } from '../config/passwords.ts';
 import { OperationError } from './operation-error.ts';

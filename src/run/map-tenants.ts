@@ -1,4 +1,4 @@
-import type { TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
 import { autoMapping } from '../sync/auto-mapping.ts';
 import type { RunnerDependencies } from './run-dependencies.ts';
 

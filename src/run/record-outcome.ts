@@ -1,6 +1,7 @@
 import type { DirectoryChanges } from '../domain/ports.ts';
 import type { Targets } from '../domain/target-profile.ts';
-import type { StateStore, UserResult } from '../store/state-store.ts';
+import type { UserResult } from '../domain/user-result.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { countRun, type RunCounts } from '../sync/run-counts.ts';
 import type { TenantRunStatus } from './run-result.ts';
 import type { Dispute } from './user-results.ts';

@@ -1,6 +1,6 @@
 import type { DocContact } from '../domain/doc-contact.ts';
 import type { Link } from '../domain/link.ts';
-import type { TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
 import { storedEmailKey } from '../sync/match.ts';
 import type { RunnerDependencies } from './run-dependencies.ts';
 

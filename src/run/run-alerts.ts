@@ -1,4 +1,5 @@
-import type { TenantRecord, UserResult } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { UserResult } from '../domain/user-result.ts';
 
 /** What a finished tenant run tells the alerts (a TenantRunResult, or the result of one user's Sync now). */
 export interface RunFacts {

@@ -1,5 +1,5 @@
 import type { Plan } from '../domain/plan.ts';
-import type { UserResult } from '../store/state-store.ts';
+import type { UserResult } from '../domain/user-result.ts';
 
 /** `busy`: another run holds the tenant; this one wrote nothing (the error says who holds it). */
 export type TenantRunStatus = 'ok' | 'needs approval' | 'failed' | 'unmapped' | 'unchanged' | 'busy' | 'deferred';

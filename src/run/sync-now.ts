@@ -1,7 +1,8 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { PlannedAction } from '../domain/plan.ts';
 import type { Targets } from '../domain/target-profile.ts';
-import type { TenantRecord, UserResult } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { UserResult } from '../domain/user-result.ts';
 import type { TenantLease } from '../store/tenant-locks.ts';
 import { describeDiff } from '../sync/field-labels.ts';
 import { applyActions, readAndPlan, type RunContext } from './pipeline.ts';

@@ -1,5 +1,5 @@
 import { runAs } from '../connectors/http/run-priority.ts';
-import type { UserResult } from '../store/state-store.ts';
+import type { UserResult } from '../domain/user-result.ts';
 import { TenantBusyError } from '../store/tenant-locks.ts';
 import { mapTenants } from './map-tenants.ts';
 import type { RunContext } from './pipeline.ts';

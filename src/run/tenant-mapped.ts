@@ -1,5 +1,5 @@
 import type { Targets } from '../domain/target-profile.ts';
-import type { TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
 
 /** Whether the tenant is mapped to a customer of some target: the daemon polls it, and its runs say what it lacks. */
 export function mappedToAny(tenant: TenantRecord): boolean {

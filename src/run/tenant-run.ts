@@ -1,7 +1,8 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { DirectoryChanges } from '../domain/ports.ts';
 import { isSmallRun, markLargeRun } from '../connectors/http/run-priority.ts';
-import type { TenantRecord, UserResult } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { UserResult } from '../domain/user-result.ts';
 import type { TenantLease } from '../store/tenant-locks.ts';
 import { countRun, countSamples, quietCounts } from '../sync/run-counts.ts';
 import { applyActions, readAndPlan, readTargetsPhase, type PlannedTenant, type RunContext } from './pipeline.ts';

@@ -17,13 +17,6 @@ import { TARGETS_BEFORE_ROWS } from './migrations/0015-targets-as-rows.ts';
 import { storeContext, type StoreContext, type StoreTargets } from './store-context.ts';
 import { tenantRepository } from './tenant-repository.ts';
 
-export type { AuditEntry, AuditFilter } from '../domain/audit-entry.ts';
-export type { ConflictRecord } from '../domain/conflict-record.ts';
-export type { IntentEntry, JournalEntry } from '../domain/journal-entry.ts';
-export type { RunRecord } from '../domain/run-record.ts';
-export type { TenantRecord } from '../domain/tenant-record.ts';
-export type { HistoryEntry, StandingResult, UserResult } from '../domain/user-result.ts';
-export type { WebRole, WebUser } from '../domain/web-user.ts';
 export { SecondCreateError } from './journal-repository.ts';
 export type { StoreTargets } from './store-context.ts';
 

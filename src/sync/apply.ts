@@ -5,7 +5,8 @@ import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { TargetProfile, Targets } from '../domain/target-profile.ts';
 import { yieldToSmallRuns } from '../connectors/http/run-priority.ts';
-import type { IntentEntry, StateStore } from '../store/state-store.ts';
+import type { IntentEntry } from '../domain/journal-entry.ts';
+import type { StateStore } from '../store/state-store.ts';
 import {
   ContractGuard,
   docMismatch,

@@ -2,7 +2,11 @@ import { type TargetProfile, type Targets } from '../domain/target-profile.ts';
 import type { DeepLinks } from '../operations/deep-links.ts';
 import type { auditLine } from '../operations/audit-text.ts';
 import type { Link, OperatorDecision } from '../domain/link.ts';
-import type { AuditEntry, ConflictRecord, HistoryEntry, RunRecord, TenantRecord } from '../store/state-store.ts';
+import type { AuditEntry } from '../domain/audit-entry.ts';
+import type { ConflictRecord } from '../domain/conflict-record.ts';
+import type { RunRecord } from '../domain/run-record.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { HistoryEntry } from '../domain/user-result.ts';
 import { reportedUser } from '../sync/report.ts';
 import type { ContactRow } from './contact-view.ts';
 

@@ -7,7 +7,8 @@ import { personOf } from '../operations/contact-decisions.ts';
 import { withoutControlCharacters } from '../normalize/control-characters.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
 import { splitDisplayName } from '../normalize/name.ts';
-import type { HistoryEntry, TenantRecord } from '../store/state-store.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { HistoryEntry } from '../domain/user-result.ts';
 import { liveReadsOf, type ReadOptions } from './live-reads.ts';
 import type { WebServices } from './web-context.ts';
 

@@ -7,7 +7,8 @@ import {
   loginAddress,
   offlineAuthorityMetadata,
 } from '../connectors/graph/msal-network.ts';
-import type { StateStore, WebRole } from '../store/state-store.ts';
+import type { WebRole } from '../domain/web-user.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { html } from '../html.ts';
 import { checkIdToken, publicKeyOf, type IdTokenCheck, type IdTokenClaims } from './id-token.ts';
 import { isMicrosoftLogin, MICROSOFT_LOGIN_PREFIX } from '../domain/microsoft-logins.ts';

@@ -1,6 +1,6 @@
 import { conflictEvidence, type ConflictEvidence, type EvidenceReaders } from '../operations/conflict-evidence.ts';
 import type { RelinkSystems } from '../operations/contact-decisions.ts';
-import type { ConflictRecord } from '../store/state-store.ts';
+import type { ConflictRecord } from '../domain/conflict-record.ts';
 import { liveReadsOf, type ReadOptions } from './live-reads.ts';
 import type { WebServices } from './web-context.ts';
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../../src/store/migrations.ts';
-import { StateStore, type UserResult } from '../../src/store/state-store.ts';
+import type { UserResult } from '../../src/domain/user-result.ts';
+import { StateStore } from '../../src/store/state-store.ts';
 import { DATABASES, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { graphUser, link } from '../support/builders.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConflictRecord } from '../../src/store/state-store.ts';
+import type { ConflictRecord } from '../../src/domain/conflict-record.ts';
 import { Browser, startWebHarness, textOf, type WebHarness } from '../support/web.ts';
 
 let web: WebHarness;

@@ -7,7 +7,7 @@ import { auditLine } from '../../src/operations/audit-text.ts';
 import { decisionText } from '../../src/operations/contact-decisions.ts';
 import { conflictSummary } from '../../src/operations/conflict-summary.ts';
 import { deepLinks, webAppsOf } from '../../src/operations/deep-links.ts';
-import type { AuditEntry } from '../../src/store/state-store.ts';
+import type { AuditEntry } from '../../src/domain/audit-entry.ts';
 
 const BOTH: Targets = { doc: itglueProfile, psa: bmsProfile };
 const PSA_ALONE: Targets = { doc: null, psa: bmsProfile };

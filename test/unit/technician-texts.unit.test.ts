@@ -4,7 +4,7 @@ import { userLines } from '../../src/cli/user-lines.ts';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import { actionBy } from '../../src/operations/action-by.ts';
-import type { UserResult } from '../../src/store/state-store.ts';
+import type { UserResult } from '../../src/domain/user-result.ts';
 
 const BOTH = { doc: itglueProfile, psa: bmsProfile };
 

@@ -4,7 +4,7 @@ import { counted, shortId } from '../../operations/attention.ts';
 import { heldInactivations, personOf } from '../../operations/held-inactivations.ts';
 import { conflictEvidence, type ConflictEvidence } from '../../operations/conflict-evidence.ts';
 import { conflictNamed } from '../../operations/conflict-named.ts';
-import type { UserResult } from '../../store/state-store.ts';
+import type { UserResult } from '../../domain/user-result.ts';
 import { waitingCode } from '../../sync/result-columns.ts';
 import { actor, tenantNamed, withContext, type CliContext } from '../context.ts';
 import { goAhead } from '../go-ahead.ts';

@@ -12,7 +12,7 @@ import {
   unlinkContact,
 } from '../../operations/contact-decisions.ts';
 import { setContactSync, syncNow, userNamed } from '../../operations/operator-actions.ts';
-import type { HistoryEntry } from '../../store/state-store.ts';
+import type { HistoryEntry } from '../../domain/user-result.ts';
 import { actor, withContext } from '../context.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';

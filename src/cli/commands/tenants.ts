@@ -6,7 +6,8 @@ import { actor, discoverConfiguredTenants, tenantNamed, withContext, type CliCon
 import { formatTable } from '../output.ts';
 import { writeErr, writeOut } from '../terminal-text.ts';
 import type { LiveSystems } from '../../operations/settings-check.ts';
-import type { StateStore, TenantRecord } from '../../store/state-store.ts';
+import type { TenantRecord } from '../../domain/tenant-record.ts';
+import type { StateStore } from '../../store/state-store.ts';
 import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
 import { apiTenant } from '../../web/api-shapes.ts';
 import { ALL_TARGETS, andList, DEFAULT_TARGETS, targetNames, withArticle } from '../known-targets.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CandidateEvidence, ConflictEvidence } from '../../operations/conflict-evidence.ts';
-import type { ConflictRecord } from '../../store/state-store.ts';
+import type { ConflictRecord } from '../../domain/conflict-record.ts';
 import {
   resolveConflict,
   tenantNamed,

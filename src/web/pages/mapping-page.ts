@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantNamed } from '../../operations/operator-actions.ts';
 import { OperationError, type OperationProblem } from '../../operations/operation-error.ts';
 import { mappingCandidates, mapTenant, unmapTenant, type MappingCandidate } from '../../operations/tenant-mapping.ts';
-import type { TenantRecord } from '../../store/state-store.ts';
+import type { TenantRecord } from '../../domain/tenant-record.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { actionButton } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';

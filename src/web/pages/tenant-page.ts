@@ -7,7 +7,7 @@ import {
   tenantNamed,
   tenantSettings,
 } from '../../operations/operator-actions.ts';
-import type { TenantRecord } from '../../store/state-store.ts';
+import type { TenantRecord } from '../../domain/tenant-record.ts';
 import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import { overridesFromForm, settingsForm, type FormValues } from '../settings-form.ts';

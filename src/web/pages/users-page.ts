@@ -7,7 +7,7 @@ import {
   setUserPassword,
   setUserRole,
 } from '../../operations/user-accounts.ts';
-import type { WebRole } from '../../store/state-store.ts';
+import type { WebRole } from '../../domain/web-user.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
