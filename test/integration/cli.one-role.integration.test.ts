@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,5 +79,33 @@ describe('the CLI with a documentation platform and no PSA', () => {
       dir,
     );
     expect(unknown.stderr).toMatch(/--targets takes the ids of the targets, comma-separated \(itglue, bms\), not nope/);
+  });
+});
+
+describe('the CLI with a PSA and no documentation platform', () => {
+  it('tenants map maps a tenant to a PSA account alone, and refuses the option of a target the install lacks', async () => {
+    const psaDir = join(dir, 'psa-alone');
+    mkdirSync(psaDir, { recursive: true });
+    const path = simulatorConfig(sims, psaDir, {
+      tenants: seed.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
+    });
+    const { itglue: _none, ...psaAlone } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify(psaAlone));
+    const run = (args: readonly string[]) =>
+      runCli(['--config', path, ...args], { CONTACTSYNC_DATA_DIR: join(psaDir, 'data') }, psaDir);
+    await run(['tenants', 'discover']);
+    const tenant = seed.tenants[0]!.displayName;
+    const account = seed.bms!.accounts[1]!;
+
+    const refused = await run(['tenants', 'map', tenant, '--itglue', 'Anything']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/has no IT Glue: drop --itglue\./);
+
+    const mapped = await run(['tenants', 'map', tenant, '--bms', account.name, '--confirm', '--force', 'a test']);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    const rows = JSON.parse((await run(['tenants', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    const row = rows.find((r) => r.displayName === tenant)!;
+    expect(row).toMatchObject({ bmsAccountId: account.id, mapping: 'manual', openConflicts: 0 });
+    expect(row).not.toHaveProperty('itglueOrganizationId');
   });
 });

@@ -101,7 +101,9 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
         async ({ store, targets }) => {
           const rows = await tenantRows(store);
           if (options.json === true) {
-            writeOut(`${JSON.stringify(rows.map((row) => apiTenant(row, targets)))}\n`);
+            writeOut(
+              `${JSON.stringify(rows.map((row) => ({ ...apiTenant(row, targets), openConflicts: row.openConflicts })))}\n`,
+            );
             return;
           }
           writeOut(tenantTable(rows, targets));
@@ -147,16 +149,18 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
           const tenant = await tenantNamed(context.store, tenantName);
           const { doc, psa } = context.targets;
           const given = (target: TargetProfile | null) => (target === null ? undefined : options[target.id]);
+          const absent = ALL_TARGETS.find(
+            (target) => target !== doc && target !== psa && options[target.id] !== undefined,
+          );
+          if (absent !== undefined)
+            throw new Error(`${context.configPath} has no ${absent.words.name}: drop --${absent.id}.`);
           if (given(doc ?? psa) === undefined) {
             writeOut(await candidateLines(context, tenant));
             return;
           }
           const docName = given(doc);
           const psaName = given(psa);
-          // Mapping writes the documentation platform's customer first: without one, there is nothing to map yet.
-          if (doc === null || docName === undefined)
-            throw new Error(`${context.configPath} names no documentation platform to map ${tenant.displayName} to.`);
-          if (psa !== null && psaName === undefined)
+          if (doc !== null && psa !== null && psaName === undefined)
             throw new Error(
               `Give the ${psa.words.name} ${psa.words.customer} too: --${psa.id} "NAME", or --${psa.id} none to sync ${doc.words.name} only.`,
             );
@@ -165,7 +169,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             context.apis(),
             context.targets,
             tenant,
-            { doc: docName, psa: psaName === undefined || psaName === 'none' ? null : psaName },
+            { doc: docName ?? null, psa: psaName === undefined || psaName === 'none' ? null : psaName },
             { force: options.force ?? null, confirmNames: options.confirm === true },
             { force: 'add --force "the reason"', confirm: 'add --confirm' },
             actor(),
