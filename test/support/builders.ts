@@ -4,7 +4,8 @@ import type { Link, OperatorDecision } from '../../src/domain/link.ts';
 import type { PsaContact, PsaLocation, PsaType } from '../../src/domain/psa-contact.ts';
 import { resolveSettings, type SettingsOverride } from '../../src/domain/settings.ts';
 import { normalizeDirectoryUser } from '../../src/normalize/directory-user.ts';
-import type { TenantSyncInput } from '../../src/sync/plan.ts';
+import type { PlannedAction } from '../../src/domain/plan.ts';
+import { planTenantSync, type TenantSyncInput } from '../../src/sync/plan.ts';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import type { Targets } from '../../src/domain/target-profile.ts';
@@ -148,4 +149,11 @@ export function tenantInput(parts: InputParts = {}): TenantSyncInput {
     decisions: parts.decisions ?? [],
     approveInactivations: parts.approveInactivations ?? false,
   };
+}
+
+/** The action planned for one user of a tenant built from `parts`. */
+export function planOne(parts: InputParts, userId = 'u1'): PlannedAction {
+  const action = planTenantSync(tenantInput(parts)).actions.find((a) => a.userId === userId);
+  if (action === undefined) throw new Error(`no action for ${userId}`);
+  return action;
 }

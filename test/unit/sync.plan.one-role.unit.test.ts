@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
-import { actionWrites, type Plan, type PlannedAction } from '../../src/domain/plan.ts';
+import { actionWrites, type Plan } from '../../src/domain/plan.ts';
 import { planTenantSync, type TenantSyncInput } from '../../src/sync/plan.ts';
 import { applyInMemory } from '../support/apply-in-memory.ts';
-import { docContact, graphUser, link, psaContact, tenantInput, type InputParts } from '../support/builders.ts';
+import { docContact, graphUser, link, psaContact, planOne, tenantInput } from '../support/builders.ts';
 
 const PSA_ONLY = { doc: null, psa: bmsProfile };
 const DOC_ONLY = { doc: itglueProfile, psa: null };
@@ -18,12 +18,6 @@ const ann = graphUser('u1', {
   businessPhones: ['+1 (415) 555-2671'],
   jobTitle: 'Controller',
 });
-
-function planOne(parts: InputParts, userId = 'u1'): PlannedAction {
-  const action = planTenantSync(tenantInput(parts)).actions.find((a) => a.userId === userId);
-  if (action === undefined) throw new Error(`no action for ${userId}`);
-  return action;
-}
 
 function messages(plan: Plan): string {
   return plan.actions.flatMap((a) => a.reasons.map((r) => r.message)).join('\n');

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { actionWrites, type PlannedAction } from '../../src/domain/plan.ts';
+import { actionWrites } from '../../src/domain/plan.ts';
 import { planTenantSync } from '../../src/sync/plan.ts';
 import { applyInMemory } from '../support/apply-in-memory.ts';
-import { docContact, graphUser, link, psaContact, tenantInput, type InputParts } from '../support/builders.ts';
-
-function planOne(parts: InputParts, userId = 'u1'): PlannedAction {
-  const action = planTenantSync(tenantInput(parts)).actions.find((a) => a.userId === userId);
-  if (action === undefined) throw new Error(`no action for ${userId}`);
-  return action;
-}
+import { docContact, graphUser, link, psaContact, planOne, tenantInput } from '../support/builders.ts';
 
 const ann = graphUser('u1', {
   givenName: 'Ann',
