@@ -54,9 +54,6 @@ async function record(
   await store.markDirty(person.tenant.id);
 }
 
-/** The target a decision, a conflict or a link names by id, as the store keeps it. */
-type StoredSide = Parameters<StateStore['linkedTo']>[1];
-
 /** The words of the target a stored id names (an id of no target of the installation reads as the id itself). */
 function wordsOf(targets: Targets, id: TargetId): TargetProfile['words'] {
   return targetOfId(targets, id)?.words ?? { name: id, fullName: id, customer: 'customer', place: 'place' };
@@ -117,7 +114,7 @@ export async function unlinkContact(
     if (link.psaContactId === null)
       throw new OperationError('Conflict', `${person.name} is not linked to a ${psa.words.name} contact.`);
     await store.saveLink(tenantId, { ...link, psaContactId: null, psaPushed: null, psaOrigin: null });
-    await store.reopenDecisions(tenantId, userId, psa.id as StoredSide);
+    await store.reopenDecisions(tenantId, userId, psa.id);
   } else {
     await store.deleteLink(tenantId, userId);
     await store.reopenDecisions(tenantId, userId);
@@ -214,7 +211,7 @@ export async function relinkContact(
   const person = await personOf(store, tenantId, userId);
   const { tenant } = person;
   const link = await store.getLink(tenantId, userId);
-  const side = target.system as StoredSide;
+  const side = target.system;
   const onPsa = target.system === targets.psa?.id;
   const words = wordsOf(targets, target.system);
   const docName = targets.doc?.words.name ?? 'documentation platform';

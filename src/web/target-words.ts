@@ -34,14 +34,6 @@ export function leadingTarget(targets: Targets): TargetProfile {
   return leading;
 }
 
-/**
- * A target's id as the operations and the store take it where they name a system (they keep rows under the
- * target's id): the type is the callee's, inferred where the value is passed.
- */
-export function systemOf<System extends string>(target: TargetProfile): System {
-  return target.id as System;
-}
-
 /** The target a stored value names by its id (a conflict's side, a journal's system); null when none present does. */
 export function targetWithId(targets: Targets, id: string): TargetProfile | null {
   return [targets.doc, targets.psa].find((target) => target?.id === id) ?? null;

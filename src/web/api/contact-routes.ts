@@ -18,7 +18,7 @@ import {
 import { contactView } from '../contact-view.ts';
 import { liveReadsWords } from '../live-reads.ts';
 import { sharedContactLists, sharedEvidence } from '../shared-reads.ts';
-import { inWords, leadingTarget, systemOf, targetNames } from '../target-words.ts';
+import { inWords, leadingTarget, targetNames } from '../target-words.ts';
 import { actorOf } from '../web-context.ts';
 import { bodyOf, params, type ApiRoute } from './api-route.ts';
 
@@ -223,9 +223,8 @@ export function contactRoutes(targets: Targets): ApiRoute[] {
       handler: async (request, { store }) => {
         const { tenantId, userId } = params(request);
         const { system } = bodyOf(unlinkBody, request);
-        const which: Parameters<typeof unlinkContact>[3] =
-          psaAlone !== null && system === psaAlone.id ? systemOf(psaAlone) : 'all';
-        return { message: await unlinkContact(store, targets, tenantId!, userId!, which, actorOf(request.identity!)) };
+        // The body's schema takes only 'all' and the PSA's id.
+        return { message: await unlinkContact(store, targets, tenantId!, userId!, system, actorOf(request.identity!)) };
       },
     },
     {
@@ -244,7 +243,7 @@ export function contactRoutes(targets: Targets): ApiRoute[] {
           services.targets,
           tenant.id,
           userId!,
-          systemOf(target),
+          target.id,
         );
       },
     },
@@ -264,7 +263,7 @@ export function contactRoutes(targets: Targets): ApiRoute[] {
             services.targets,
             tenantId!,
             userId!,
-            { system: systemOf(targetNamed(body.system)), contactId: String(body.contactId) },
+            { system: targetNamed(body.system).id, contactId: String(body.contactId) },
             actorOf(request.identity!),
           ),
         };

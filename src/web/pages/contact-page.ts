@@ -19,7 +19,7 @@ import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import type { TargetProfile, Targets } from '../../domain/target-profile.ts';
-import { leadingTarget, systemOf, targetNames } from '../target-words.ts';
+import { leadingTarget, targetNames } from '../target-words.ts';
 import { contactPath, syncStateText } from './contacts-list-page.ts';
 import { field, historyTable, isAdmin, param } from './shared.ts';
 
@@ -228,7 +228,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
     const tenantId = param(request, 'tenantId');
     const userId = param(request, 'userId');
     const system: Parameters<typeof unlinkContact>[3] =
-      psa !== null && field(request, 'system') === psa.id ? systemOf(psa) : 'all';
+      psa !== null && field(request, 'system') === psa.id ? psa.id : 'all';
     tools.flash(request, {
       kind: 'ok',
       text: await unlinkContact(store, services.targets, tenantId, userId, system, actorOf(request.identity!)),
@@ -256,7 +256,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
           services.targets,
           tenantId,
           userId,
-          systemOf(target),
+          target.id,
         );
       } catch (error) {
         if (error instanceof LiveReadsExhausted) throw error;
@@ -322,7 +322,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
         services.targets,
         tenantId,
         userId,
-        { system: systemOf(chosen), contactId: field(request, 'contact') ?? '' },
+        { system: chosen.id, contactId: field(request, 'contact') ?? '' },
         actorOf(request.identity!),
       );
       tools.flash(request, { kind: 'ok', text: message });
