@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import plans from 'pg-boss/src/plans.js';
 import type pg from 'pg';
 import { advisoryLockKey, tryAdvisoryLock, type AdvisoryLock } from '../store/advisory-lock.ts';
 
@@ -9,6 +10,14 @@ const TENANT_EXPRESS_QUEUE = 'contactsync-tenant-express';
 const QUEUES = { bulk: TENANT_SYNC_QUEUE, express: TENANT_EXPRESS_QUEUE } as const;
 type JobLane = keyof typeof QUEUES;
 const SCHEMA = 'contactsync_jobs';
+/**
+ * The statements that record a job's end. pg-boss starts them without waiting (its worker calls `complete` and `fail`
+ * unawaited): one that fails, a connection terminated under it, would be an unhandled rejection that takes the
+ * process down. Both only touch a job still active, so they are tried again; one that still fails is reported and the
+ * job, left active, is expired and run again.
+ */
+const JOB_END_STATEMENTS = new Set([plans.completeJobs(SCHEMA), plans.failJobsById(SCHEMA)]);
+const JOB_END_TRIES = [0, 250, 1000, 3000];
 
 interface TenantJob {
   readonly tenantId: string;
@@ -62,7 +71,9 @@ export class TenantJobQueue {
     const boss = new PgBoss({
       db: {
         executeSql: (text: string, values?: unknown[]) => {
-          const statement = pool.query(text, values);
+          const statement = JOB_END_STATEMENTS.has(text)
+            ? recordJobEnd(pool, text, values, options.onError)
+            : pool.query(text, values);
           statements.add(statement);
           void statement.then(
             () => statements.delete(statement),
@@ -179,6 +190,32 @@ export class TenantJobQueue {
       await Promise.allSettled([...this.inFlight, ...this.statements]);
     }
   }
+}
+
+/** A job end's statement, tried again on failure; never rejects (nobody waits for it), reporting what it gave up on. */
+async function recordJobEnd(
+  pool: pg.Pool,
+  text: string,
+  values: unknown[] | undefined,
+  onError: ((error: Error) => void) | undefined,
+): Promise<{ rows: { count: string }[] }> {
+  let last: unknown;
+  for (const delay of JOB_END_TRIES) {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      return await pool.query<{ count: string }>(text, values);
+    } catch (error) {
+      last = error;
+    }
+  }
+  onError?.(
+    new Error(
+      `the end of a sync job could not be recorded (${(last as Error).message}); the job is run again when it expires`,
+      { cause: last },
+    ),
+  );
+  // What pg-boss reads of the answer: no job ended.
+  return { rows: [{ count: '0' }] };
 }
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
