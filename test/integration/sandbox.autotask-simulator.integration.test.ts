@@ -188,6 +188,25 @@ describe('queries', () => {
     expect(count.body).toEqual({ queryCount: 120 });
   });
 
+  it("cuts pages to the seed's pageSizeCap silently, the links still leading through every record", async () => {
+    const s = await start({ pageSizeCap: 100 }, 250);
+    let page = await call(s, 'POST', 'Contacts/query', { Filter: [byCompany()], IncludeFields: ['id'] });
+    expect(page.body.pageDetails).toMatchObject({ count: 100, requestCount: 500 });
+    let seen = page.body.items.length as number;
+    while (page.body.pageDetails.nextPageUrl !== null) {
+      page = await call(s, 'GET', page.body.pageDetails.nextPageUrl as string);
+      seen += page.body.items.length as number;
+    }
+    expect(seen).toBe(250);
+  });
+
+  it('filters on a user-defined field with udf: true', async () => {
+    const s = await start({}, 2);
+    s.autotask.editContact(1001, { userDefinedFields: [{ name: 'Entra Object ID', value: 'ABC-123' }] });
+    expect(await ids(s, [{ op: 'eq', field: 'Entra Object ID', udf: true, value: 'abc-123' }])).toEqual([1001]);
+    expect(await ids(s, [{ op: 'exist', field: 'Entra Object ID', udf: true }])).toEqual([1001]);
+  });
+
   it('lists companies and their locations by query and by the child route', async () => {
     const s = await start({}, 1);
     const companies = await call(s, 'POST', 'Companies/query', {

@@ -188,6 +188,19 @@ describe('limits', () => {
     expect((await call(s, 'GET', 'ThresholdInformation')).body.currentTimeframeRequestCount).toBe(7);
   });
 
+  it('slows every call past half the hourly limit by the delay the seed gives', async () => {
+    const s = await start({ hourlyLimit: 4, delayPastHalfMs: 1000 }, 1);
+    const base = await apiBase(s);
+    const timed = async () => {
+      const begun = performance.now();
+      expect((await call(s, 'GET', `${base}ThresholdInformation`)).status).toBe(200);
+      return performance.now() - begun;
+    };
+    expect(await timed()).toBeLessThan(800);
+    expect(await timed()).toBeLessThan(800);
+    expect(await timed()).toBeGreaterThanOrEqual(980);
+  });
+
   it('answers the fourth concurrent request of an integration on one endpoint "Thread Threshold Exceeded"', async () => {
     const s = await start({ serviceMs: 300 }, 1);
     const base = await apiBase(s);
