@@ -35,12 +35,6 @@ export class HourlyBudget {
     this.times.push(this.now());
     return true;
   }
-
-  /** Forgets the requests counted so far. */
-  reset(): void {
-    this.times.length = 0;
-    this.start = 0;
-  }
 }
 
 /** Requests in flight per integration code and endpoint. */

@@ -185,17 +185,17 @@ export class AutotaskSimulator {
       }),
     );
     for (const entity of this.entities) {
-      const query = (r: SimRequest, search: unknown, paging: unknown) => this.query(r, entity, search, paging);
-      route('POST', `/${entity.name}/query`, entity.name, (r) => query(r, bodyOf(r), null));
+      const query = (search: unknown, paging: unknown) => this.query(entity, search, paging);
+      route('POST', `/${entity.name}/query`, entity.name, (r) => query(bodyOf(r), null));
       route('GET', `/${entity.name}/query`, entity.name, (r) =>
-        query(r, jsonParameter(r.query.get('search'), 'search'), null),
+        query(jsonParameter(r.query.get('search'), 'search'), null),
       );
       for (const direction of ['next', 'prev'])
         route('GET', `/${entity.name}/query/${direction}`, entity.name, (r) =>
-          query(r, jsonParameter(r.query.get('search'), 'search'), jsonParameter(r.query.get('paging'), 'paging')),
+          query(jsonParameter(r.query.get('search'), 'search'), jsonParameter(r.query.get('paging'), 'paging')),
         );
       route('POST', `/${entity.name}/query/count`, entity.name, (r) => {
-        const q = queryOf(this.pageRequest(r, entity, bodyOf(r), null));
+        const q = queryOf(this.pageRequest(entity, bodyOf(r), null));
         return json(200, { queryCount: matching(entity.records(q.filter), q).length });
       });
       route('GET', `/${entity.name}/entityInformation/fields`, entity.name, () =>
@@ -222,7 +222,7 @@ export class AutotaskSimulator {
     route('GET', '/Companies/{id}/Locations', 'CompanyLocations', (r) => {
       const companyId = Number(r.params.id);
       const search = { filter: [{ op: 'eq', field: 'companyID', value: companyId }] };
-      return this.query(r, this.entities[2]!, search, null);
+      return this.query(this.entities[2]!, search, null);
     });
     const write = (mode: ContactWriteMode) => (r: SimRequest) => this.writeContact(r, mode);
     route('POST', '/Companies/{companyId}/Contacts', 'Contacts', write('create'));
@@ -297,7 +297,7 @@ export class AutotaskSimulator {
     }
   }
 
-  private pageRequest(request: SimRequest, entity: Entity, search: unknown, paging: unknown): PageRequest {
+  private pageRequest(entity: Entity, search: unknown, paging: unknown): PageRequest {
     return {
       entity: entity.name,
       fields: entity.fields(),
@@ -308,8 +308,8 @@ export class AutotaskSimulator {
     };
   }
 
-  private query(request: SimRequest, entity: Entity, search: unknown, paging: unknown): SimResponse {
-    const pageRequest = this.pageRequest(request, entity, search, paging);
+  private query(entity: Entity, search: unknown, paging: unknown): SimResponse {
+    const pageRequest = this.pageRequest(entity, search, paging);
     const query = queryOf(pageRequest);
     return json(200, page(pageRequest, query, matching(entity.records(query.filter), query)));
   }
