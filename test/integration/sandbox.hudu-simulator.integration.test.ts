@@ -109,8 +109,13 @@ describe('Hudu simulator', () => {
     const companies = await call('GET', `/companies?name=${encodeURIComponent('Contoso Ltd')}&page=1`);
     expect(companies.body.companies).toEqual([expect.objectContaining({ id: 1, name: 'Contoso Ltd' })]);
     expect((await call('GET', '/companies?name=contoso')).body.companies).toEqual([]);
+    expect((await call('GET', '/companies?search=fabri')).body.companies.map((c: any) => c.name)).toEqual(['Fabrikam']);
+    expect((await call('GET', '/companies/99/assets')).status).toBe(404);
     const layouts = await call('GET', '/asset_layouts');
     expect(layouts.body.asset_layouts.map((l: any) => l.name)).toEqual(['People', 'Staff']);
+    // Layouts are documented with `page` alone: a page_size is not theirs.
+    expect((await call('GET', '/asset_layouts?page_size=1')).body.asset_layouts).toHaveLength(2);
+    expect((await call('GET', '/asset_layouts?page=2')).body.asset_layouts).toEqual([]);
     expect(layouts.body.asset_layouts[1].fields).toEqual([
       expect.objectContaining({ label: 'Employee Number', required: true, field_type: 'Text', position: 1 }),
       expect.objectContaining({ label: 'Title', required: false, position: 2 }),
@@ -139,6 +144,8 @@ describe('Hudu simulator', () => {
     expect(all.requests).toBe(4);
     expect((await call('GET', '/assets?company_id=1&page_size=1000')).body.assets).toHaveLength(60);
     expect((await call('GET', '/companies/1/assets?page=3')).body.assets).toHaveLength(10);
+    expect((await call('GET', '/assets?id=142')).body.assets.map((a: any) => a.name)).toEqual(['Person 142']);
+    expect((await call('GET', '/assets?name=Person%20143')).body.assets.map((a: any) => a.id)).toEqual([143]);
   });
 
   it('cuts a page_size over its cap silently, so a client stopping at a short page misses records', async () => {

@@ -95,7 +95,7 @@ function readCustomFields(
   });
   const fields = layout.fields.map((field) => ({ label: field.label, value: given.get(field.label) ?? null }));
   for (const field of layout.fields)
-    if (field.required && fields.find((f) => f.label === field.label)?.value === null)
+    if (field.required && (given.get(field.label) ?? null) === null)
       problems.push(
         `${field.label} can't be blank: it is a required field of layout ${layout.name} (custom field "${snakeCaseLabel(field.label)}")`,
       );
@@ -127,26 +127,20 @@ export function readAssetBody(
   const problems: string[] = [];
   const changes: { -readonly [K in keyof AssetChanges]: AssetChanges[K] } = {};
   const layoutId = given.asset_layout_id;
-  let layout = current;
-  if (current === null) {
-    layout = typeof layoutId === 'number' || typeof layoutId === 'string' ? (layoutOf(Number(layoutId)) ?? null) : null;
-    if (layout === null)
-      return {
-        ok: false,
-        status: 422,
-        problems: [
-          layoutId === undefined || layoutId === null
-            ? "asset_layout_id can't be blank"
-            : `asset_layout_id ${String(layoutId)} names no asset layout`,
-        ],
-      };
-    changes.asset_layout_id = layout.id;
-  } else if (layoutId !== undefined && Number(layoutId) !== current.id) {
+  const layout =
+    current ?? (typeof layoutId === 'number' || typeof layoutId === 'string' ? layoutOf(Number(layoutId)) : undefined);
+  if (layout === undefined) {
+    const problem =
+      layoutId === undefined || layoutId === null
+        ? "asset_layout_id can't be blank"
+        : `asset_layout_id ${String(layoutId)} names no asset layout`;
+    return { ok: false, status: 422, problems: [problem] };
+  }
+  if (current === null) changes.asset_layout_id = layout.id;
+  else if (layoutId !== undefined && Number(layoutId) !== current.id)
     problems.push(
       `asset_layout_id ${String(layoutId)} is not the asset's layout ${current.id}: move an asset with move_layout`,
     );
-  }
-  if (layout === null) return { ok: false, status: 422, problems };
 
   if ('name' in given || mode === 'create') {
     if (typeof given.name !== 'string' || given.name.trim() === '') problems.push("Name can't be blank");
