@@ -61,12 +61,24 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   if (seed.bms !== undefined) bms.load(seed.bms);
   autotask.registerUser(credentials.autotask);
   if (seed.autotask !== undefined) autotask.load(seed.autotask);
-  // IT Glue's PSA sync reads BMS: the simulators share one process, so it reads the BMS simulator's state.
+  // IT Glue's PSA sync reads the seed's PSA: the simulators share one process, so it reads that simulator's state.
   if (seed.bms !== undefined)
     itglue.followPsa((ids) => {
       const wanted = new Set(ids);
       return bms.dump().accounts.flatMap((account) => account.contacts.filter((contact) => wanted.has(contact.id)));
     });
+  else if (seed.autotask !== undefined)
+    itglue.followPsa(
+      (ids) =>
+        autotask.contactsWithIds(ids).map((c) => ({
+          id: c.id,
+          firstName: c.firstName,
+          lastName: c.lastName,
+          jobTitle: c.title,
+          emailAddress: c.emailAddress,
+        })),
+      'autotask',
+    );
   const listening = new Set<ServerName>([
     'login',
     'graph',

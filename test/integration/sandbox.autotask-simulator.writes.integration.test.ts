@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSeed } from '../../src/sandbox/seed.ts';
+import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { apiBase, byCompany, call, newContact, seedOf, useAutotaskSimulator } from '../support/autotask-simulator.ts';
 
 /**
@@ -249,6 +250,43 @@ describe('in the sandbox', () => {
     const failed = await call(s, 'GET', `${base}ThresholdInformation`);
     expect(failed.status).toBe(500);
     expect(failed.body.errors).toHaveLength(1);
+  });
+
+  it("has IT Glue's Autotask integration mirror the Autotask contacts psaSynced names", async () => {
+    const seed = seedOf({}, 2);
+    const s = await startSimulators(
+      parseSeed({
+        ...seed,
+        itglue: {
+          organizations: [
+            {
+              id: '1',
+              name: 'Contoso Ltd',
+              contacts: [
+                { id: '100', 'first-name': 'First1', 'last-name': 'Person', 'contact-emails': [] },
+                { id: '101', 'first-name': 'Other', 'last-name': 'Person' },
+              ],
+            },
+          ],
+        },
+        simulate: { ...seed.simulate, itglue: { psaSynced: { '100': 1001 } } },
+      }),
+    );
+    try {
+      await call(s, 'PATCH', 'Companies/1/Contacts', { id: 1001, title: 'Buyer', emailAddress: 'new@contoso.com' });
+      const found = await fetch(
+        `${s.urls.itglue!}/contacts?filter[psa_integration_type]=autotask&filter[psa_id]=1001`,
+        {
+          headers: { 'x-api-key': s.credentials.itglueApiKey, 'content-type': 'application/vnd.api+json' },
+        },
+      );
+      const body = (await found.json()) as { data: { id: string; attributes: Record<string, unknown> }[] };
+      expect(body.data.map((c) => [c.id, c.attributes['psa-integration'], c.attributes.title])).toEqual([
+        ['100', 'autotask', 'Buyer'],
+      ]);
+    } finally {
+      await s.close();
+    }
   });
 
   it('refuses a seed knob that requires a field contacts do not have', () => {

@@ -128,6 +128,11 @@ export class AutotaskSimulator {
     return this.contacts.group(companyId).sort((a, b) => a.id - b.id);
   }
 
+  /** The contacts of these ids that exist. */
+  contactsWithIds(ids: readonly number[]): ContactRecord[] {
+    return ids.flatMap((id) => this.contacts.get(id) ?? []);
+  }
+
   /** A person edits a contact in Autotask. */
   editContact(id: number, fields: Partial<AutotaskContactSeed>): void {
     const contact = this.contacts.get(id);
