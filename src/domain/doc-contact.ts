@@ -32,6 +32,8 @@ export interface DocContact {
   readonly mirroredPsaContactId: number | null;
   readonly emails: readonly DocEmail[];
   readonly phones: readonly DocPhone[];
+  /** archived the platform's way (a leaver, on a platform whose leavers are archived); absent where there is no such state */
+  readonly archived?: boolean;
   /** when the platform says the contact was made and last changed (RFC 3339), shown to a person deciding a dispute */
   readonly createdAt?: string | null;
   readonly updatedAt?: string | null;
@@ -48,7 +50,8 @@ export interface DocContactFields {
   readonly phones: readonly DocPhone[];
 }
 
-export type DocContactPatch = Partial<DocContactFields>;
+/** Only the attributes to change; `archived` archives the contact (a leaver, on a platform whose leavers are archived). */
+export type DocContactPatch = Partial<DocContactFields> & { readonly archived?: true };
 
 export interface DocLocation {
   readonly id: string;

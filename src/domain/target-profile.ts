@@ -43,6 +43,11 @@ export interface TargetProfile {
   readonly fieldLabels: Readonly<Record<string, string>>;
   /** what the leaver step does to the target's contact */
   readonly leaver: LeaverWrite;
+  /**
+   * the target keeps a person's name in one field (a display name, split on read): first and last names are compared
+   * joined, so that a split the target cannot keep ("Mary Ann" + "Smith") is no change
+   */
+  readonly nameInOneField?: boolean;
   // rate budget (the API budgets every process keeps inside)
   /** the API's documented request limit, and the share of it spent unless the config says otherwise */
   readonly budget: TargetBudget;
@@ -62,8 +67,11 @@ export interface RequiredField {
   readonly label: string;
 }
 
-/** How a leaver's contact is written: made inactive, or given the leaver contact type (`psa.leaverContactType`). */
-export type LeaverWrite = 'inactivate' | 'leaver-type';
+/**
+ * How a leaver's contact is written: made inactive, given the leaver contact type (`psa.leaverContactType`), or
+ * archived (a documentation platform that archives records rather than typing them).
+ */
+export type LeaverWrite = 'inactivate' | 'leaver-type' | 'archive';
 
 /** The targets an installation has: at most one per role, at least one in all. */
 export interface Targets {

@@ -1,6 +1,7 @@
 import type { DocContact, DocContactPatch, DocEmail, DocPhone } from '../domain/doc-contact.ts';
 import type { PsaContact, PsaContactFields } from '../domain/psa-contact.ts';
 import { reason, type Reason } from '../domain/reason.ts';
+import { joinedName } from './doc-fields.ts';
 
 /**
  * The contract guard (CONTRACTS.md, "Checking the guesses"): the first write of each kind to a system in a run is
@@ -50,10 +51,18 @@ function samePhone(a: DocPhone, b: DocPhone): boolean {
   return samePhoneNumber(a.value, b.value) && a.primary === b.primary && a.label === b.label;
 }
 
-/** The first field of a documentation write that the contact read back does not hold. */
-export function docMismatch(sent: DocContactPatch, found: DocContact): Mismatch | null {
+/**
+ * The first field of a documentation write that the contact read back does not hold. `namesJoined`: the platform keeps
+ * the name in one field, so the names sent are compared joined.
+ */
+export function docMismatch(sent: DocContactPatch, found: DocContact, namesJoined = false): Mismatch | null {
+  if (namesJoined && ('firstName' in sent || 'lastName' in sent)) {
+    const name = joinedName(sent.firstName ?? null, sent.lastName ?? null);
+    if (name !== joinedName(found.firstName, found.lastName))
+      return { field: 'name', sent: name, found: joinedName(found.firstName, found.lastName) };
+  }
   for (const field of ['firstName', 'lastName', 'title', 'contactTypeId', 'locationId'] as const) {
-    if (!(field in sent)) continue;
+    if (!(field in sent) || (namesJoined && (field === 'firstName' || field === 'lastName'))) continue;
     if (text(sent[field]) !== text(found[field])) return { field, sent: sent[field], found: found[field] };
   }
   for (const email of sent.emails ?? []) {
@@ -62,6 +71,8 @@ export function docMismatch(sent: DocContactPatch, found: DocContact): Mismatch 
   for (const phone of sent.phones ?? []) {
     if (!found.phones.some((p) => samePhone(p, phone))) return { field: 'phones', sent: phone, found: found.phones };
   }
+  if (sent.archived === true && found.archived !== true)
+    return { field: 'archived', sent: true, found: found.archived };
   return null;
 }
 

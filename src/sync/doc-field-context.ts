@@ -30,6 +30,8 @@ export interface DocFieldContext {
   readonly region: string;
   /** the longest name or title the documentation platform takes */
   readonly textLimit: number;
+  /** the platform keeps the name in one field: first and last names are compared joined (`nameInOneField`) */
+  readonly namesJoined?: boolean;
 }
 
 /** The primary phone of the planned contact, in the form the PSA receives. */

@@ -26,6 +26,11 @@ export function clip(value: string | null, limit: number): string | null {
   return cut.trimEnd();
 }
 
+/** A first and a last name as one display name. */
+export function joinedName(firstName: string | null, lastName: string | null): string {
+  return [firstName ?? '', lastName ?? ''].join(' ').trim();
+}
+
 /** Microsoft's value, unless it is blank and blank values must not erase what is there. */
 function keepUnlessBlank(next: string | null, current: string | null, blankNeverOverwrites: boolean): string | null {
   return next === null && blankNeverOverwrites ? current : next;
@@ -161,13 +166,26 @@ export function planDocFields(
   };
   const patch: { -readonly [K in keyof DocContactFields]?: DocContactFields[K] } = {};
   const diffs: FieldDiff[] = [];
-  if (contact.firstName !== firstName) {
-    diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
-    patch.firstName = firstName;
-  }
-  if (contact.lastName !== lastName) {
-    diffs.push({ field: 'last-name', old: contact.lastName, new: lastName });
-    patch.lastName = lastName;
+  if (context.namesJoined === true) {
+    // One name field: a change is a change of the whole name, written whole.
+    if (joinedName(contact.firstName, contact.lastName) !== joinedName(firstName, lastName)) {
+      diffs.push({
+        field: 'name',
+        old: joinedName(contact.firstName, contact.lastName),
+        new: joinedName(firstName, lastName),
+      });
+      patch.firstName = firstName;
+      patch.lastName = lastName;
+    }
+  } else {
+    if (contact.firstName !== firstName) {
+      diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
+      patch.firstName = firstName;
+    }
+    if (contact.lastName !== lastName) {
+      diffs.push({ field: 'last-name', old: contact.lastName, new: lastName });
+      patch.lastName = lastName;
+    }
   }
   if (contact.title !== title) {
     diffs.push({ field: 'title', old: contact.title, new: title });
