@@ -44,10 +44,11 @@ export interface TargetProfile {
   /** what the leaver step does to the target's contact */
   readonly leaver: LeaverWrite;
   /**
-   * the target keeps a person's name in one field (a display name, split on read): first and last names are compared
-   * joined, so that a split the target cannot keep ("Mary Ann" + "Smith") is no change
+   * the target keeps one value per field (flat-contact.ts): the name whole (a display name, split on read), one
+   * primary email and the others as one list, one phone and one mobile without labels or primary flags; the sync
+   * compares in that form, so that a split or an order the target cannot keep is no change
    */
-  readonly nameInOneField?: boolean;
+  readonly flatContact?: boolean;
   // rate budget (the API budgets every process keeps inside)
   /** the API's documented request limit, and the share of it spent unless the config says otherwise */
   readonly budget: TargetBudget;

@@ -1,7 +1,7 @@
 import type { DocContact, DocContactPatch, DocEmail, DocPhone } from '../domain/doc-contact.ts';
 import type { PsaContact, PsaContactFields } from '../domain/psa-contact.ts';
 import { reason, type Reason } from '../domain/reason.ts';
-import { joinedName } from './doc-fields.ts';
+import { flatChanges, flatContact } from '../domain/flat-contact.ts';
 
 /**
  * The contract guard (CONTRACTS.md, "Checking the guesses"): the first write of each kind to a system in a run is
@@ -52,17 +52,21 @@ function samePhone(a: DocPhone, b: DocPhone): boolean {
 }
 
 /**
- * The first field of a documentation write that the contact read back does not hold. `namesJoined`: the platform keeps
- * the name in one field, so the names sent are compared joined.
+ * The first field of a documentation write that the contact read back does not hold. `flat`: the platform keeps one
+ * value per field (flat-contact.ts), so the write is compared in that form, laid over the contact read back.
  */
-export function docMismatch(sent: DocContactPatch, found: DocContact, namesJoined = false): Mismatch | null {
-  if (namesJoined && ('firstName' in sent || 'lastName' in sent)) {
-    const name = joinedName(sent.firstName ?? null, sent.lastName ?? null);
-    if (name !== joinedName(found.firstName, found.lastName))
-      return { field: 'name', sent: name, found: joinedName(found.firstName, found.lastName) };
+export function docMismatch(sent: DocContactPatch, found: DocContact, flat = false): Mismatch | null {
+  if (flat) {
+    const { archived: _archived, ...fields } = sent;
+    const [expected, held] = [flatContact({ ...found, ...fields }), flatContact(found)];
+    const field = flatChanges(expected, held, found.unkept)[0];
+    if (field !== undefined) return { field, sent: expected[field], found: held[field] };
+    return sent.archived === true && found.archived !== true
+      ? { field: 'archived', sent: true, found: found.archived }
+      : null;
   }
   for (const field of ['firstName', 'lastName', 'title', 'contactTypeId', 'locationId'] as const) {
-    if (!(field in sent) || (namesJoined && (field === 'firstName' || field === 'lastName'))) continue;
+    if (!(field in sent)) continue;
     if (text(sent[field]) !== text(found[field])) return { field, sent: sent[field], found: found[field] };
   }
   for (const email of sent.emails ?? []) {

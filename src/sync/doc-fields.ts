@@ -1,4 +1,5 @@
 import type { DocContact, DocContactFields, DocContactPatch, DocEmail, DocPhone } from '../domain/doc-contact.ts';
+import { flatChanges, flatContact, joinedName } from '../domain/flat-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
 import type { FieldDiff } from '../domain/plan.ts';
@@ -24,11 +25,6 @@ export function clip(value: string | null, limit: number): string | null {
   const last = cut.charCodeAt(cut.length - 1);
   if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
   return cut.trimEnd();
-}
-
-/** A first and a last name as one display name. */
-export function joinedName(firstName: string | null, lastName: string | null): string {
-  return [firstName ?? '', lastName ?? ''].join(' ').trim();
 }
 
 /** Microsoft's value, unless it is blank and blank values must not erase what is there. */
@@ -166,18 +162,9 @@ export function planDocFields(
   };
   const patch: { -readonly [K in keyof DocContactFields]?: DocContactFields[K] } = {};
   const diffs: FieldDiff[] = [];
-  if (context.namesJoined === true) {
-    // One name field: a change is a change of the whole name, written whole.
-    if (joinedName(contact.firstName, contact.lastName) !== joinedName(firstName, lastName)) {
-      diffs.push({
-        field: 'name',
-        old: joinedName(contact.firstName, contact.lastName),
-        new: joinedName(firstName, lastName),
-      });
-      patch.firstName = firstName;
-      patch.lastName = lastName;
-    }
-  } else {
+  // A platform that keeps one value per field is compared in that form: what it cannot keep is no change.
+  const flat = context.flat === true ? flatChanges(flatContact(contact), flatContact(fields), contact.unkept) : null;
+  if (flat === null) {
     if (contact.firstName !== firstName) {
       diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
       patch.firstName = firstName;
@@ -186,16 +173,22 @@ export function planDocFields(
       diffs.push({ field: 'last-name', old: contact.lastName, new: lastName });
       patch.lastName = lastName;
     }
+  } else if (flat.includes('name')) {
+    // One name field: a change is a change of the whole name, written whole.
+    const [old, next] = [joinedName(contact.firstName, contact.lastName), joinedName(firstName, lastName)];
+    diffs.push({ field: 'name', old, new: next });
+    patch.firstName = firstName;
+    patch.lastName = lastName;
   }
-  if (contact.title !== title) {
+  if (flat === null ? contact.title !== title : flat.includes('title')) {
     diffs.push({ field: 'title', old: contact.title, new: title });
     patch.title = title;
   }
-  if (contact.contactTypeId !== contactTypeId) {
+  if (flat === null && contact.contactTypeId !== contactTypeId) {
     diffs.push({ field: 'contact-type-id', old: contact.contactTypeId, new: contactTypeId });
     patch.contactTypeId = contactTypeId;
   }
-  if (contact.locationId !== locationId) {
+  if (flat === null ? contact.locationId !== locationId : flat.includes('location')) {
     diffs.push({
       field: 'location-id',
       old: locationName(contact.locationId, context),
@@ -203,7 +196,7 @@ export function planDocFields(
     });
     patch.locationId = locationId;
   }
-  if (emails.changed) {
+  if (flat === null ? emails.changed : flat.includes('primaryEmail') || flat.includes('otherEmails')) {
     diffs.push({
       field: 'contact-emails',
       old: describeEmails(contact.emails, contactEmailKeys),
@@ -211,7 +204,7 @@ export function planDocFields(
     });
     patch.emails = fields.emails;
   }
-  if (phones.changed) {
+  if (flat === null ? phones.changed : flat.includes('phone') || flat.includes('mobile')) {
     diffs.push({
       field: 'contact-phones',
       old: describePhones(contact.phones, phones.existingKeys),

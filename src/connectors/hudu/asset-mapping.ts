@@ -1,4 +1,5 @@
 import type { DocContact, DocContactFields, DocEmail, DocPhone } from '../../domain/doc-contact.ts';
+import { flatContact, MOBILE_LABEL } from '../../domain/flat-contact.ts';
 import { splitDisplayName } from '../../normalize/name.ts';
 import {
   DEFAULT_FIELD_LABELS,
@@ -21,7 +22,6 @@ import {
 const PRIMARY_EMAIL_LABEL = 'Work';
 const OTHER_EMAIL_LABEL = 'Alias';
 const PHONE_LABEL = 'Work';
-const MOBILE_LABEL = 'Mobile';
 
 /** The people layout as the client uses it: its id, its fields' labels, and where each mapped field lives. */
 export interface PeopleLayout {
@@ -86,8 +86,8 @@ export function readPhone(text: string | null, label: string): DocPhone | null {
   return { value: digits, extension: match?.[2] ?? null, primary: false, label };
 }
 
-function writePhone(phone: DocPhone | undefined): string {
-  if (phone === undefined) return '';
+function writePhone(phone: DocPhone | null): string {
+  if (phone === null) return '';
   return phone.extension === null || phone.extension === '' ? phone.value : `${phone.value} x${phone.extension}`;
 }
 
@@ -134,6 +134,7 @@ export function toDocContact(asset: AssetWire, layout: PeopleLayout): DocContact
     notes: null,
     mirroredPsaContactId: null,
     archived: asset.archived ?? false,
+    unkept: MAPPED_FIELDS.filter((field) => layout.mapped[field] === null),
     emails,
     phones,
     createdAt: asset.created_at ?? null,
@@ -143,24 +144,18 @@ export function toDocContact(asset: AssetWire, layout: PeopleLayout): DocContact
 
 /** The mapped fields' values a contact's fields give, by the layout's label (only the fields the layout has). */
 function mappedValues(fields: DocContactFields, layout: PeopleLayout): Map<string, string> {
+  const flat = flatContact(fields);
   const values = new Map<string, string>();
   const set = (field: MappedField, value: string | null): void => {
     const label = layout.mapped[field];
     if (label !== null) values.set(label, value ?? '');
   };
-  const others = fields.emails.filter((email) => email !== primaryEmailOf(fields.emails));
-  const phone = fields.phones.find((p) => p.label !== MOBILE_LABEL);
-  const mobile = fields.phones.find((p) => p.label === MOBILE_LABEL);
-  set('title', fields.title);
-  set('phone', writePhone(phone));
-  set('mobile', writePhone(mobile));
-  set('otherEmails', others.map((email) => email.value).join(', '));
-  set('location', fields.locationId);
+  set('title', flat.title);
+  set('phone', writePhone(flat.phone));
+  set('mobile', writePhone(flat.mobile));
+  set('otherEmails', flat.otherEmails.join(', '));
+  set('location', flat.location);
   return values;
-}
-
-function primaryEmailOf(emails: readonly DocEmail[]): DocEmail | undefined {
-  return emails.find((email) => email.primary) ?? emails[0];
 }
 
 /**
@@ -180,7 +175,7 @@ export function assetBody(fields: DocContactFields, current: AssetWire | null, l
     asset: {
       name: displayName(fields.firstName, fields.lastName),
       asset_layout_id: layout.id,
-      primary_mail: primaryEmailOf(fields.emails)?.value ?? '',
+      primary_mail: flatContact(fields).primaryEmail ?? '',
       custom_fields: [...values].map(([label, value]) => ({ [fieldKey(label)]: value })),
     },
   };

@@ -290,11 +290,15 @@ export class HuduDocStore implements DocumentationClient {
       return asset;
     }
     // Inferred: `id` filters the asset list (the public clients use it); the answer is checked all the same.
-    const response = await this.send('GET', listQuery(ASSETS_PATH, { id }, 1));
-    if (response.status === 404) return null;
-    const asset = this.parse(`read asset ${id}`, assetsPage, response).assets.find((a) => a.id === id) ?? null;
-    if (asset !== null) this.hold(asset);
-    return asset;
+    for (const archived of ARCHIVED_LISTINGS) {
+      const response = await this.send('GET', listQuery(ASSETS_PATH, { id, archived: String(archived) }, 1));
+      if (response.status === 404) continue;
+      const asset = this.parse(`read asset ${id}`, assetsPage, response).assets.find((a) => a.id === id);
+      if (asset === undefined) continue;
+      this.hold(asset);
+      return asset;
+    }
+    return null;
   }
 
   async readContact(id: string): Promise<DocContact | null> {
@@ -338,6 +342,7 @@ export class HuduDocStore implements DocumentationClient {
     body: AssetBody,
     fields: DocContactFields,
     layout: PeopleLayout,
+    round = 1,
   ): Promise<WriteResult<string>> {
     try {
       const response = await this.send('POST', companyAssetsPath(organizationId), body);
@@ -346,13 +351,13 @@ export class HuduDocStore implements DocumentationClient {
       this.hold(asset);
       return { ok: true, id: asset.id };
     } catch (error) {
-      if (!(error instanceof ConnectorError) || !error.outcomeUnknown) throw error;
+      if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
       const mail = body.asset.primary_mail.toLowerCase();
       const found = (await this.listPeople(organizationId)).find(
         (person) => mail !== '' && person.emails.some((e) => e.primary && e.value.toLowerCase() === mail),
       );
       if (found !== undefined) return { ok: true, id: found.id };
-      return this.create(organizationId, body, fields, layout);
+      return this.create(organizationId, body, fields, layout, round + 1);
     }
   }
 

@@ -27,12 +27,13 @@ export const huduProfile: TargetProfile = {
     archived: 'Archived',
   },
   leaver: 'archive',
-  // The asset's name is the display name: a split Hudu cannot keep ("Mary Ann" + "Smith") is no change.
-  nameInOneField: true,
+  // One value per field: the asset's name is the display name (a split Hudu cannot keep, "Mary Ann" + "Smith", is no
+  // change), one phone and one mobile, the other emails in one field, and fields the layout may lack.
+  flatContact: true,
   // rate budget
-  // The window resets every 5 minutes; its size is unknown (CONTRACTS.md): a guess, spent in full since the guess is
-  // already low. `apiLimits.hudu` in the config sets the real number once an instance's is known.
-  budget: { limit: GUESSED_WINDOW_LIMIT, windowMs: RATE_WINDOW_MS, defaultShare: 1 },
+  // The window resets every 5 minutes; its size is unknown (CONTRACTS.md), a guess from a third-party summary. Two
+  // thirds are spent by default: other tools (the CIPP extension, scripts) spend from the same instance.
+  budget: { limit: GUESSED_WINDOW_LIMIT, windowMs: RATE_WINDOW_MS, defaultShare: 2 / 3 },
   // the config file and links into the target's web app
   config: huduConfig,
   webApp: huduWebApp,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FlatField } from '../../domain/flat-contact.ts';
 
 /**
  * Hudu's REST wire: every path, parameter, page size and status meaning the client relies on, and the zod schemas of
@@ -32,10 +33,10 @@ export const PAGE_SIZE_PARAM = 'page_size';
 export const RATE_WINDOW_MS = 5 * 60_000;
 
 /**
- * Unknown: the number of requests a window holds. 300 per 5 minutes (one a second) is a guess below what Hudu
- * instances are reported to take (a third-party summary says 300 a minute): see the profile's budget.
+ * Unknown: the number of requests a window holds. A third-party summary of Hudu's API reports 300 a minute; taken as
+ * 1,500 per 5-minute window until an instance says otherwise (`apiLimits.hudu` in the config sets it).
  */
-export const GUESSED_WINDOW_LIMIT = 300;
+export const GUESSED_WINDOW_LIMIT = 1500;
 
 /** Inferred: a wrong or revoked key gets 401; a key whose scope does not cover a company or an action gets 403. */
 export const WRONG_KEY_STATUS = 401;
@@ -45,7 +46,7 @@ export const OUT_OF_SCOPE_STATUS = 403;
 export const HUDU_TEXT_LIMIT = 255;
 
 /** The layout's fields contactsync writes, by what they hold: the config's `hudu.fields` names each by its label. */
-export type MappedField = 'title' | 'phone' | 'mobile' | 'otherEmails' | 'location';
+export type MappedField = FlatField;
 
 export const MAPPED_FIELDS: readonly MappedField[] = ['title', 'phone', 'mobile', 'otherEmails', 'location'];
 
