@@ -91,9 +91,13 @@ export function planLeaversUnderGuard(
   };
 }
 
-/** What a leaver's contact undergoes in the target, in words: inactivated, or given the leaver contact type. */
+/** What a leaver's contact undergoes in the target, in words: inactivated, archived, or given the leaver type. */
 function inactivatedWord(target: TargetProfile): string {
-  return target.leaver === 'inactivate' ? 'inactivated' : 'marked as leavers';
+  return target.leaver === 'inactivate'
+    ? 'inactivated'
+    : target.leaver === 'archive'
+      ? 'archived'
+      : 'marked as leavers';
 }
 
 /**
