@@ -1,9 +1,6 @@
 import { HuduDocStore } from '../../src/connectors/hudu/hudu-doc-store.ts';
 import { splitDisplayName } from '../../src/normalize/name.ts';
-import { createHuduSimulator } from '../../src/sandbox/hudu/hudu-sandbox.ts';
-import { huduSeedSchema, huduSimulateSchema } from '../../src/sandbox/hudu/seed-schema.ts';
-import { SimClock } from '../../src/sandbox/sim-clock.ts';
-import type { LoggedRequest } from '../../src/sandbox/sim-server.ts';
+import { startHudu } from '../support/hudu-simulator.ts';
 import type { ProxiedRequest } from './recording-proxy.ts';
 import { docStoreClient } from './doc-store-client.ts';
 import type { ContractContact, RunningTarget, TargetContractAdapter } from './target-contract.ts';
@@ -51,25 +48,16 @@ export const huduTarget: TargetContractAdapter = {
         ],
       })),
     }));
-    const requests: LoggedRequest[] = [];
-    const clock = new SimClock();
-    const hudu = createHuduSimulator(
-      requests,
-      clock,
-      huduSeedSchema.parse({
-        assetLayouts: [
-          {
-            id: PEOPLE_LAYOUT,
-            name: 'People',
-            fields: [{ label: 'Title' }, { label: 'Phone' }, { label: 'Mobile' }, { label: 'Notes' }],
-          },
-        ],
-        companies,
-      }),
-      huduSimulateSchema.parse({}),
-      KEY,
-    );
-    const url = await hudu.server.start();
+    const { hudu, clock, url } = await startHudu(KEY, {
+      assetLayouts: [
+        {
+          id: PEOPLE_LAYOUT,
+          name: 'People',
+          fields: [{ label: 'Title' }, { label: 'Phone' }, { label: 'Mobile' }, { label: 'Notes' }],
+        },
+      ],
+      companies,
+    });
     const record = (id: string) =>
       companies.flatMap((c) => hudu.assetsOf(c.id)).find((asset) => asset.id === Number(id)) ?? null;
     const running: RunningTarget = {

@@ -99,7 +99,7 @@ function requiredCheck(layout: PeopleLayout): DoctorCheck {
     ? {
         name: 'Hudu required fields',
         state: 'ok',
-        detail: `${listed}: contactsync fills them; a person Microsoft 365 has no value for is held with the reason`,
+        detail: `${listed}: contactsync fills them; a person Microsoft 365 has no value for is refused with the reason`,
       }
     : {
         name: 'Hudu required fields',
