@@ -59,7 +59,7 @@ interface HeldAsset {
   readonly at: number;
 }
 
-/** How long a listed asset stands in for a read before a replace: about one run. */
+/** How long a listed asset stands in for a read before a replace, and the layout is kept: about one run. */
 const HELD_FOR_MS = 10 * 60_000;
 
 /** The record a write is about, as a person tells it apart: its name, else its email. */
@@ -80,7 +80,7 @@ export class HuduDocStore implements DocumentationClient {
   private readonly baseUrl: string;
   private readonly budgetKey: string;
   private readonly now: () => number;
-  private layoutFound: Promise<PeopleLayout> | null = null;
+  private layoutFound: { readonly layout: Promise<PeopleLayout>; readonly at: number } | null = null;
   /** assets by id, from the last listing or write: a replace needs every field, and the company */
   private readonly held = new Map<string, HeldAsset>();
   /** a listing in flight per company: the places and the people of one run come from the same pages */
@@ -195,9 +195,13 @@ export class HuduDocStore implements DocumentationClient {
     });
   }
 
-  /** The people layout named by the config, with its mapped fields; found once per client. */
+  /**
+   * The people layout named by the config, with its mapped fields: read again after a while, so that a field the MSP
+   * adds to the layout is written without a restart.
+   */
   layout(): Promise<PeopleLayout> {
-    this.layoutFound ??= (async () => {
+    if (this.layoutFound !== null && this.now() - this.layoutFound.at <= HELD_FOR_MS) return this.layoutFound.layout;
+    const layout = (async () => {
       const name = this.options.layout ?? DEFAULT_LAYOUT;
       const layouts = await this.listLayouts();
       const found = findLayout(layouts, name);
@@ -209,11 +213,12 @@ export class HuduDocStore implements DocumentationClient {
         });
       return peopleLayout(found, this.options.fields ?? {}).layout;
     })();
+    this.layoutFound = { layout, at: this.now() };
     // A failure is not kept: the next call asks again.
-    this.layoutFound.catch(() => {
-      this.layoutFound = null;
+    layout.catch(() => {
+      if (this.layoutFound?.layout === layout) this.layoutFound = null;
     });
-    return this.layoutFound;
+    return layout;
   }
 
   /** Hudu has no address of its own in its answers: links are made from `hudu.baseUrl`. */
