@@ -148,7 +148,7 @@ export const huduSetup: TargetSetup = {
   retry: ['huduBaseUrl', 'huduApiKey'],
   configBlock: (a, seal, baseUrl) => ({
     comment: `Hudu: its address and an API key (no destructive scope needed); "layout" (default "${DEFAULT_LAYOUT}") and "fields" name where people are kept.`,
-    block: { baseUrl: baseUrl ?? a.huduBaseUrl, apiKey: seal(a.huduApiKey) },
+    block: { baseUrl: (baseUrl ?? a.huduBaseUrl)?.replace(/\/+$/, ''), apiKey: seal(a.huduApiKey) },
   }),
   summary: (a, mask) => `Hudu key ${mask(a.huduApiKey)} (${a.huduBaseUrl ?? ''})`,
   secret: {
