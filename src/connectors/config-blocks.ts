@@ -1,4 +1,5 @@
 import type { BmsConfig } from './bms/config.ts';
+import type { HuduConfig } from './hudu/config.ts';
 import type { ItGlueConfig } from './itglue/config.ts';
 
 /**
@@ -7,11 +8,13 @@ import type { ItGlueConfig } from './itglue/config.ts';
  */
 export interface ConfigBlocks {
   readonly itglue?: ItGlueConfig | null;
+  readonly hudu?: HuduConfig | null;
   readonly bms?: BmsConfig | null;
 }
 
 /** The ids of a tenant entry of the config naming its customer record in each target (each profile's `customerIdKey`). */
 export interface ConfigTenantIds {
   readonly itglueOrganizationId?: string;
+  readonly huduCompanyId?: string;
   readonly bmsAccountId?: number;
 }
