@@ -2,7 +2,7 @@ import { targetById } from '../connectors/registry.ts';
 import type { TargetId, TargetRole } from '../domain/target-profile.ts';
 import { autotaskDemo } from './autotask/demo.ts';
 import { demoSeed } from './demo-seed.ts';
-import { huduDemo } from './hudu/demo.ts';
+import { huduDemoOf } from './hudu/demo.ts';
 import type { RunningSimulators, SandboxCredentials } from './running-simulators.ts';
 import { simulateSchema, type Seed, type SimulatedState } from './seed.ts';
 
@@ -25,7 +25,8 @@ export interface SandboxTarget {
   readonly configBlock: (url: string, credentials: SandboxCredentials) => Record<string, unknown>;
   readonly limiter: (sims: RunningSimulators) => SimulatedLimit;
   /**
-   * The demo's records on this target, from the demo's own (IT Glue's for a documentation platform, BMS's for a PSA).
+   * The demo's records on this target, from the demo's own (IT Glue's for a documentation platform, BMS's for a PSA),
+   * and its tenants where the target needs their settings changed.
    * `mirroredAs`: the integration type under which IT Glue mirrors the PSA's contacts, null when nothing is mirrored.
    */
   readonly demo: (demo: Seed, mirroredAs: string | null) => Partial<SimulatedState>;
@@ -64,7 +65,7 @@ export const SANDBOX_TARGETS: readonly SandboxTarget[] = [
     portOffset: 7,
     configBlock: (url, c) => ({ baseUrl: url, apiKey: c.huduApiKey }),
     limiter: (sims) => sims.hudu.limiter,
-    demo: (demo) => (demo.itglue === undefined ? {} : { hudu: huduDemo(demo.itglue) }),
+    demo: huduDemoOf,
   },
   {
     id: 'bms',
@@ -140,6 +141,7 @@ export function demoSeedOn(targets: DemoTargets): Seed {
   return {
     settings: demo.settings,
     tenants: demo.tenants,
+    // a translation may give the tenants with settings its target needs
     ...targets.doc?.demo(demo, mirroredAs),
     ...targets.psa?.demo(demo, mirroredAs),
     simulate: simulateSchema.parse({

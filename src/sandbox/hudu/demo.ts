@@ -1,4 +1,4 @@
-import type { ItGlueContactSeed, ItGlueSeed } from '../seed.ts';
+import type { ItGlueContactSeed, ItGlueSeed, Seed, TenantSeed } from '../seed.ts';
 import type { HuduAssetSeed, HuduSeed } from './seed-schema.ts';
 
 /** The demo's layout people are kept in: the labels contactsync writes by default, and notes a person keeps. */
@@ -53,6 +53,26 @@ function asset(contact: ItGlueContactSeed, locations: ReadonlyMap<string, string
       .filter((entry): entry is [string, string] => entry[1] !== null)
       .map(([label, value]) => ({ label, value })),
   };
+}
+
+/**
+ * Hudu keeps a person's place as text and has no location records, so no primary one a new person's place defaults to:
+ * each demo tenant names its first place (which the demo's people hold) as the default, as an MSP on Hudu sets
+ * `location.default`, so that a PSA that requires a location (BMS) gets one.
+ */
+function withDefaultLocation(tenant: TenantSeed, itglue: ItGlueSeed): TenantSeed {
+  const organization = itglue.organizations.find((o) => o.name === tenant.displayName);
+  const first = organization?.locations.find((l) => l.primary) ?? organization?.locations[0];
+  if (first === undefined) return tenant;
+  const location = { default: first.name, ...(tenant.settings.location as object | undefined) };
+  return { ...tenant, settings: { ...tenant.settings, location } };
+}
+
+/** The demo on Hudu: its records, and its tenants with the default location Hudu needs named. */
+export function huduDemoOf(demo: Seed): Pick<Seed, 'hudu' | 'tenants'> {
+  if (demo.itglue === undefined) return { tenants: demo.tenants };
+  const itglue = demo.itglue;
+  return { hudu: huduDemo(itglue), tenants: demo.tenants.map((tenant) => withDefaultLocation(tenant, itglue)) };
 }
 
 /**
