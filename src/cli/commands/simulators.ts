@@ -8,6 +8,7 @@ import { seedOfOptions, targetsOptionHelp } from '../demo-targets-option.ts';
 import { standaloneConfig } from '../../sandbox/standalone-config.ts';
 import { startSimulators } from '../../sandbox/simulators.ts';
 import { SANDBOX_TARGETS, seedTargetIds } from '../../sandbox/sandbox-targets.ts';
+import { targetById } from '../../connectors/registry.ts';
 import { presentTargets } from '../../domain/target-profile.ts';
 import { portNumber } from '../option-parsers.ts';
 import { untilStopped } from '../output.ts';
@@ -77,10 +78,9 @@ export function registerSimulators(cli: Command): void {
     .requiredOption('--config-out <file>', 'where to write the contactsync config that points at the simulators')
     .option(
       '--port <port>',
-      `login on this port, Graph on the next, ${presentTargets(DEFAULT_TARGETS)
-        .map((t) => `then ${t.words.name}`)
-        .join(', ')}, ${SANDBOX_TARGETS.filter((t) => t.portOffset > 3)
-        .map((t) => `${t.id} on N+${t.portOffset}`)
+      `login on N, Graph on N+1, ${[...SANDBOX_TARGETS]
+        .sort((a, b) => a.portOffset - b.portOffset)
+        .map((t) => `${targetById(t.id)?.words.name ?? t.id} on N+${t.portOffset}`)
         .join(', ')} (default: free ports)`,
       portNumber,
     )
