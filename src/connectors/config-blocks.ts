@@ -1,3 +1,4 @@
+import type { AutotaskConfig } from './autotask/config.ts';
 import type { BmsConfig } from './bms/config.ts';
 import type { ItGlueConfig } from './itglue/config.ts';
 
@@ -8,10 +9,12 @@ import type { ItGlueConfig } from './itglue/config.ts';
 export interface ConfigBlocks {
   readonly itglue?: ItGlueConfig | null;
   readonly bms?: BmsConfig | null;
+  readonly autotask?: AutotaskConfig | null;
 }
 
 /** The ids of a tenant entry of the config naming its customer record in each target (each profile's `customerIdKey`). */
 export interface ConfigTenantIds {
   readonly itglueOrganizationId?: string;
   readonly bmsAccountId?: number;
+  readonly autotaskCompanyId?: number;
 }

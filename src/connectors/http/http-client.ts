@@ -82,6 +82,14 @@ interface HttpClientOptions {
   readonly random?: () => number;
   /** the window over which the API counts its rate limit: 429s are waited out for that long (see `ThrottleWindow`) */
   readonly throttleWindowMs?: number;
+  /** the API's name as people read it, where `SERVICE_NAMES` has none */
+  readonly displayName?: string;
+  /**
+   * What a failed answer means beyond its status, for an API whose statuses say less than its body: `refused`, the
+   * record was refused (final, never sent again, whatever the status: some APIs refuse with a 500); `throttled`, a
+   * limit was hit (waited out as a 429, and surely not applied).
+   */
+  readonly meaningOf?: (status: number, body: unknown) => 'refused' | 'throttled' | null;
 }
 
 /** What every connector passes through to its HTTP client. */
@@ -138,7 +146,7 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { service } = this.options;
     // People read the system's own name in messages ("BMS kept failing"), not the id logs and metrics carry.
-    const named = SERVICE_NAMES[service] ?? service;
+    const named = SERVICE_NAMES[service] ?? this.options.displayName ?? service;
     let authRefreshed = false;
     let throttledSince: number | null = null;
     for (let attempt = 1; ; attempt++) {
@@ -166,13 +174,33 @@ export class HttpClient {
             readable = false;
           }
         }
+        const meaning = raw.ok || !readable ? null : (this.options.meaningOf?.(raw.status, body) ?? null);
         outcome =
           raw.ok && !readable
             ? { kind: 'malformed' }
-            : { kind: 'response', status: raw.status, retryAfter: raw.headers.get('retry-after') };
+            : {
+                kind: 'response',
+                status: meaning === 'throttled' ? 429 : raw.status,
+                retryAfter: raw.headers.get('retry-after'),
+              };
         response = { status: raw.status, headers: raw.headers, body };
         if (readable)
           this.options.record?.({ service, method: request.method, url: request.url, status: raw.status, body });
+        if (meaning === 'refused') {
+          this.options.log?.({
+            service,
+            method: request.method,
+            url: loggedUrl(request.url),
+            attempt,
+            status: raw.status,
+            ms: this.now() - started,
+            outcome: 'refused by the API',
+            retry: false,
+            waitMs: 0,
+            requestId: null,
+          });
+          return response;
+        }
       } catch (error) {
         // Every request of a connector carries its credential: a redirect elsewhere is a wrong base URL, or a trap.
         if (error instanceof CrossOriginRedirect)
@@ -258,7 +286,7 @@ export class HttpClient {
         continue;
       }
       if (response !== null && outcome.kind === 'response') {
-        if (response.status === 429)
+        if (outcome.status === 429)
           throw new ConnectorError({
             code: 'RateLimited',
             service,

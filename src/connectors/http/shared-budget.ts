@@ -12,7 +12,7 @@ import { isSmallRun } from './run-priority.ts';
 export class SharedWindowBudget implements RequestBudget {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly limitOf: (key: string) => BudgetLimit | null,
+    readonly limitOf: (key: string) => BudgetLimit | null,
     private readonly margin = 0.02,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}

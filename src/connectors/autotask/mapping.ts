@@ -1,0 +1,86 @@
+import type { PsaContact, PsaContactFields } from '../../domain/psa-contact.ts';
+import { CONTACT_FIELDS, type AutotaskContactWire } from './wire.ts';
+
+/**
+ * Autotask contacts ↔ the PSA port: `title` is the job title, `phone` the office phone, `companyLocationID` the
+ * location, `isActive` 1 or 0. `emailAddress2` and `emailAddress3` are the person's: never written.
+ */
+
+/** Each field of the port that Autotask holds, by its name on the wire. */
+const WIRE_OF = {
+  firstName: CONTACT_FIELDS.firstName,
+  lastName: CONTACT_FIELDS.lastName,
+  jobTitle: CONTACT_FIELDS.title,
+  emailAddress: CONTACT_FIELDS.email,
+  phoneNumber: CONTACT_FIELDS.phone,
+  locationId: CONTACT_FIELDS.locationId,
+  isActive: CONTACT_FIELDS.isActive,
+} as const satisfies Partial<Record<keyof PsaContactFields, string>>;
+
+type MappedField = keyof typeof WIRE_OF;
+const MAPPED = Object.keys(WIRE_OF) as MappedField[];
+
+/** A port value as Autotask takes it: `isActive` as an integer. */
+function wireValue(field: MappedField, fields: PsaContactFields): unknown {
+  const value = fields[field];
+  if (field === 'isActive') return value ? 1 : 0;
+  return value;
+}
+
+export function toPsaContact(item: AutotaskContactWire, accountId: number): PsaContact {
+  return {
+    id: item.id,
+    accountId: item.companyID ?? accountId,
+    firstName: item.firstName,
+    lastName: item.lastName,
+    jobTitle: item.title,
+    emailAddress: item.emailAddress,
+    emailTypeId: null,
+    phoneNumber: item.phone,
+    phoneTypeId: null,
+    locationId: item.companyLocationID,
+    isActive: item.isActive ?? true,
+  };
+}
+
+/** The body of a create on `Companies/{id}/Contacts`: every field the port gives, less those it has no value for. */
+export function toCreateBody(companyId: number, fields: PsaContactFields): Record<string, unknown> {
+  const body: Record<string, unknown> = { [CONTACT_FIELDS.companyId]: companyId };
+  for (const field of MAPPED) {
+    const value = wireValue(field, fields);
+    if (value !== null) body[WIRE_OF[field]] = value;
+  }
+  return body;
+}
+
+/**
+ * The body of a PATCH: the id and only the fields that changed (a field Autotask does not hold is left out). Inferred:
+ * a field is cleared by sending null.
+ */
+export function toPatchBody(
+  id: number,
+  fields: PsaContactFields,
+  changed: readonly (keyof PsaContactFields)[],
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { [CONTACT_FIELDS.id]: id };
+  for (const field of changed)
+    if (field in WIRE_OF) body[WIRE_OF[field as MappedField]] = wireValue(field as MappedField, fields);
+  return body;
+}
+
+/** The PATCH that makes a contact inactive and touches nothing else. */
+export function toInactiveBody(id: number): Record<string, unknown> {
+  return { [CONTACT_FIELDS.id]: id, [CONTACT_FIELDS.isActive]: 0 };
+}
+
+/** The port's field an Autotask error message names (its wire name, any case, as a word), or null. */
+export function fieldOfError(message: string): string | null {
+  const words = new Set(message.match(/[A-Za-z][A-Za-z0-9]*/g)?.map((w) => w.toLowerCase()) ?? []);
+  // Longer names first: `emailAddress2` is not `emailAddress`.
+  const named = MAPPED.filter((field) => words.has(WIRE_OF[field].toLowerCase())).sort(
+    (a, b) => WIRE_OF[b].length - WIRE_OF[a].length,
+  );
+  if (named[0] !== undefined) return named[0];
+  if (words.has(CONTACT_FIELDS.companyId.toLowerCase())) return 'accountId';
+  return null;
+}

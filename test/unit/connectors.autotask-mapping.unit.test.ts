@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fieldOfError,
+  toCreateBody,
+  toInactiveBody,
+  toPatchBody,
+  toPsaContact,
+} from '../../src/connectors/autotask/mapping.ts';
+import { contactWire } from '../../src/connectors/autotask/wire.ts';
+import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
+
+const fields: PsaContactFields = {
+  firstName: 'Ann',
+  lastName: 'Lee',
+  jobTitle: null,
+  emailAddress: 'ann@contoso.com',
+  emailTypeId: 1,
+  phoneNumber: '+12065550100',
+  phoneTypeId: 1,
+  locationId: 11,
+  isActive: true,
+};
+
+describe('Autotask contacts and the PSA port', () => {
+  it('reads a contact: title, phone, location and isActive as an integer', () => {
+    const wire = contactWire.parse({
+      id: 30,
+      companyID: 1,
+      firstName: 'Ann',
+      lastName: 'Lee',
+      title: 'CFO',
+      emailAddress: 'ann@contoso.com',
+      emailAddress2: 'ann.lee@gmail.com',
+      emailAddress3: null,
+      phone: '+1 206 555 0100',
+      mobilePhone: '',
+      companyLocationID: 11,
+      isActive: 0,
+    });
+    expect(toPsaContact(wire, 1)).toMatchObject({
+      id: 30,
+      accountId: 1,
+      jobTitle: 'CFO',
+      emailAddress: 'ann@contoso.com',
+      phoneNumber: '+1 206 555 0100',
+      locationId: 11,
+      isActive: false,
+    });
+  });
+
+  it('creates with the company, the fields it has values for, and isActive as 1; never a second or third email', () => {
+    const body = toCreateBody(1, fields);
+    expect(body).toEqual({
+      companyID: 1,
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emailAddress: 'ann@contoso.com',
+      phone: '+12065550100',
+      companyLocationID: 11,
+      isActive: 1,
+    });
+    expect(Object.keys(body)).not.toContain('emailAddress2');
+  });
+
+  it('PATCHes the id and only the fields that changed', () => {
+    expect(toPatchBody(30, { ...fields, jobTitle: 'CFO' }, ['jobTitle', 'emailTypeId'])).toEqual({
+      id: 30,
+      title: 'CFO',
+    });
+    expect(toPatchBody(30, { ...fields, isActive: false }, ['isActive'])).toEqual({ id: 30, isActive: 0 });
+    expect(toInactiveBody(30)).toEqual({ id: 30, isActive: 0 });
+  });
+
+  it("names the field an error is about, by Autotask's name for it", () => {
+    expect(fieldOfError('Value for field firstName is required.')).toBe('firstName');
+    expect(fieldOfError("The value for 'companyLocationID' does not belong to this company.")).toBe('locationId');
+    expect(fieldOfError('phone: length exceeds 25')).toBe('phoneNumber');
+    expect(fieldOfError('title is too long')).toBe('jobTitle');
+    expect(fieldOfError('Invalid companyID.')).toBe('accountId');
+    expect(fieldOfError('Something went wrong.')).toBeNull();
+  });
+});
