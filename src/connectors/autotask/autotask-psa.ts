@@ -5,7 +5,6 @@ import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../d
 import { reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
-import { LocalInFlightSlots, type InFlightSlots } from '../http/in-flight-slots.ts';
 import { isSmallRun } from '../http/run-priority.ts';
 import { fieldOfError, toCreateBody, toInactiveBody, toPatchBody, toPsaContact } from './mapping.ts';
 import { RecentRequests, stepBackCost, THRESHOLD_READ_EVERY_MS } from './step-back.ts';
@@ -79,7 +78,6 @@ const digest = (value: string) => createHash('sha256').update(value).digest('hex
 export class AutotaskPsa implements Psa {
   private readonly http: HttpClient;
   private readonly zoneHttp: HttpClient;
-  private readonly slots: InFlightSlots;
   private zoneRead: Promise<AutotaskZone> | null = null;
   private readonly budgetKey: string;
   private readonly threadKey: string;
@@ -95,8 +93,6 @@ export class AutotaskPsa implements Psa {
     this.http = new HttpClient(common);
     this.now = options.now ?? Date.now;
     this.sent = new RecentRequests(this.now);
-    // Slots shared as the budget is (every worker, with PostgreSQL), else this client's own.
-    this.slots = options.budget?.slots ?? new LocalInFlightSlots();
     const { userName, integrationCode } = options.credentials;
     // One hourly limit per database, which the API user belongs to; threads per integration code and endpoint.
     this.budgetKey = `${SERVICE}:${userName.toLowerCase()}`;
@@ -154,27 +150,23 @@ export class AutotaskPsa implements Psa {
       });
     const { userName, secret, integrationCode } = this.options.credentials;
     const send = body !== undefined && nextPage === undefined;
-    const release = await this.slots.hold(`${this.threadKey}:${endpoint.entity}`, AUTOTASK_THREADS_PER_ENDPOINT);
-    try {
-      this.sent.count();
-      return await this.http.send({
-        method,
-        url,
-        headers: {
-          [AUTOTASK_HEADERS.integrationCode]: integrationCode,
-          [AUTOTASK_HEADERS.userName]: userName,
-          [AUTOTASK_HEADERS.secret]: secret,
-          ...(send ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(send ? { body: JSON.stringify(body) } : {}),
-        budgetKey: this.budgetKey,
-        cost: this.cost,
-        // A create sent twice makes two contacts; a query or a PATCH of the same fields is the same twice.
-        idempotent: name !== 'createContact',
-      });
-    } finally {
-      await release();
-    }
+    this.sent.count();
+    return this.http.send({
+      method,
+      url,
+      headers: {
+        [AUTOTASK_HEADERS.integrationCode]: integrationCode,
+        [AUTOTASK_HEADERS.userName]: userName,
+        [AUTOTASK_HEADERS.secret]: secret,
+        ...(send ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(send ? { body: JSON.stringify(body) } : {}),
+      budgetKey: this.budgetKey,
+      cost: this.cost,
+      // A create sent twice makes two contacts; a query or a PATCH of the same fields is the same twice.
+      idempotent: name !== 'createContact',
+      slot: { key: `${this.threadKey}:${endpoint.entity}`, cap: AUTOTASK_THREADS_PER_ENDPOINT },
+    });
   }
 
   /** The database's hourly limit and what every integration spent of it (the read counts as a request). */

@@ -1,6 +1,7 @@
 import { ConnectorError } from './connector-error.ts';
 import { CrossOriginRedirect, fetchWithCredential } from './credential-fetch.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptOutcome, type RetryPolicy } from './retry-decision.ts';
+import { LocalInFlightSlots, type InFlightSlots } from './in-flight-slots.ts';
 import { UNLIMITED_BUDGET, type RequestBudget } from './request-budget.ts';
 
 interface HttpRequest {
@@ -17,6 +18,8 @@ interface HttpRequest {
    * and the client throws with `outcomeUnknown` so that the caller can look before sending it again.
    */
   readonly idempotent?: boolean;
+  /** at most `cap` requests in flight at once under `key` (an API's thread limit): a slot is held for each attempt */
+  readonly slot?: { readonly key: string; readonly cap: number };
 }
 
 export interface HttpResponse {
@@ -132,6 +135,8 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly budget: RequestBudget;
+  /** shared as widely as the budget is (every worker, with PostgreSQL), else this client's own */
+  private readonly slots: InFlightSlots;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
@@ -139,6 +144,7 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.budget = options.budget ?? UNLIMITED_BUDGET;
+    this.slots = this.budget.slots ?? new LocalInFlightSlots();
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
   }
@@ -160,6 +166,11 @@ export class HttpClient {
       const started = this.now();
       let outcome: AttemptOutcome;
       let response: HttpResponse | null = null;
+      // Held no longer than an attempt can last, so that a process that dies holding it frees it soon.
+      const release =
+        request.slot === undefined
+          ? null
+          : await this.slots.hold(request.slot.key, request.slot.cap, this.timeoutMs * 2);
       try {
         const init: RequestInit = { method: request.method, headers, signal: AbortSignal.timeout(this.timeoutMs) };
         if (request.body !== undefined) init.body = request.body;
@@ -221,6 +232,8 @@ export class HttpClient {
                     ? ((error as Error).cause as Error).message
                     : (error as Error).message,
               };
+      } finally {
+        await release?.();
       }
       const surelyNotSent = outcome.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(outcome.message);
       const ambiguous =

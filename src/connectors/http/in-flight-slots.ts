@@ -3,8 +3,11 @@
  * holder waits for a free slot and gives it back when its request is answered.
  */
 export interface InFlightSlots {
-  /** Resolves, once one of `cap` slots under `key` is free, with the function that gives it back. */
-  hold(key: string, cap: number): Promise<() => Promise<void>>;
+  /**
+   * Resolves, once one of `cap` slots under `key` is free, with the function that gives it back. A holder that never
+   * gives it back (its process died) loses it after `maxHoldMs` where slots are shared between processes.
+   */
+  hold(key: string, cap: number, maxHoldMs: number): Promise<() => Promise<void>>;
 }
 
 /** Slots in one process: waiters are served first come, first served. */
