@@ -73,10 +73,11 @@ describe('Autotask contacts and the PSA port', () => {
 
   it("names the field an error is about, by Autotask's name for it", () => {
     expect(fieldOfError('Value for field firstName is required.')).toBe('firstName');
-    expect(fieldOfError("The value for 'companyLocationID' does not belong to this company.")).toBe('locationId');
-    expect(fieldOfError('phone: length exceeds 25')).toBe('phoneNumber');
-    expect(fieldOfError('title is too long')).toBe('jobTitle');
-    expect(fieldOfError('Invalid companyID.')).toBe('accountId');
+    expect(fieldOfError("The value for 'COMPANYLOCATIONID' does not belong to this company.")).toBe(
+      'companyLocationID',
+    );
+    expect(fieldOfError('emailAddress2: "x" is not a valid email address.')).toBe('emailAddress2');
+    expect(fieldOfError('phone: length exceeds 25')).toBe('phone');
     expect(fieldOfError('Something went wrong.')).toBeNull();
   });
 });

@@ -73,14 +73,11 @@ export function toInactiveBody(id: number): Record<string, unknown> {
   return { [CONTACT_FIELDS.id]: id, [CONTACT_FIELDS.isActive]: 0 };
 }
 
-/** The port's field an Autotask error message names (its wire name, any case, as a word), or null. */
+/** The contact fields an error can be about, longest first: `emailAddress2` is not `emailAddress`. */
+const NAMED_IN_ERRORS = Object.values(CONTACT_FIELDS).sort((a, b) => b.length - a.length);
+
+/** The contact field an Autotask error message names (as a word, in any case), by Autotask's own name for it. */
 export function fieldOfError(message: string): string | null {
   const words = new Set(message.match(/[A-Za-z][A-Za-z0-9]*/g)?.map((w) => w.toLowerCase()) ?? []);
-  // Longer names first: `emailAddress2` is not `emailAddress`.
-  const named = MAPPED.filter((field) => words.has(WIRE_OF[field].toLowerCase())).sort(
-    (a, b) => WIRE_OF[b].length - WIRE_OF[a].length,
-  );
-  if (named[0] !== undefined) return named[0];
-  if (words.has(CONTACT_FIELDS.companyId.toLowerCase())) return 'accountId';
-  return null;
+  return NAMED_IN_ERRORS.find((field) => words.has(field.toLowerCase())) ?? null;
 }
