@@ -102,6 +102,8 @@ export function generateTenant(n: number): GeneratedTenant {
           emailTypeId: null,
           phoneNumber: null,
           phoneTypeId: null,
+          mobilePhone: null,
+          otherEmails: [],
           locationId: 11,
           isActive: true,
         } satisfies PsaContact),

@@ -103,6 +103,7 @@ const copyPsaFields = (f: PsaContactFields): PsaContactFields => ({
   emailTypeId: f.emailTypeId,
   phoneNumber: f.phoneNumber,
   phoneTypeId: f.phoneTypeId,
+  mobilePhone: null,
   locationId: f.locationId,
   isActive: f.isActive,
 });

@@ -35,6 +35,7 @@ for (let i = 0; i < creates; i++) {
     emailTypeId: 1,
     phoneNumber: '+12065550100',
     phoneTypeId: 1,
+    mobilePhone: null,
     locationId: 11,
     isActive: true,
   });

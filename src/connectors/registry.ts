@@ -58,11 +58,12 @@ function clientOf<Client>(
   target: TargetProfile | null,
   blocks: Readonly<Record<string, unknown>>,
   common: ClientCommon,
+  targets: Targets,
 ): Client | null {
   if (target === null) return null;
   const entry = entries.find((e) => e.profile.id === target.id);
   if (entry === undefined) throw new Error(`${target.words.name} is not a ${target.role} target`);
-  return entry.createClient(blocks[target.id], common);
+  return entry.createClient(blocks[target.id], common, targets);
 }
 
 /**
@@ -75,7 +76,7 @@ export function createTargetClients(
   common: ClientCommon,
 ): TargetClients {
   return {
-    doc: clientOf(DOCUMENTATION, targets.doc, blocks, common),
-    psa: clientOf(PSAS, targets.psa, blocks, common),
+    doc: clientOf(DOCUMENTATION, targets.doc, blocks, common, targets),
+    psa: clientOf(PSAS, targets.psa, blocks, common, targets),
   };
 }

@@ -1,4 +1,5 @@
 import type { DocStore, Psa } from '../domain/ports.ts';
+import type { Targets } from '../domain/target-profile.ts';
 import type { TransportOptions } from './http/http-client.ts';
 
 /** A documentation platform's client: the port, and what `doctor` asks of it besides. */
@@ -10,9 +11,12 @@ export interface DocumentationClient extends DocStore {
 /** What every target's client is built with besides its config block: budget, log, recorder, transport. */
 export type ClientCommon = TransportOptions;
 
-/** How a target's client is made from its block of the config (`"itglue": {...}`, `"bms": {...}`). */
+/**
+ * How a target's client is made from its block of the config (`"itglue": {...}`, `"bms": {...}`), knowing the
+ * installation's other targets (a documentation platform may mirror its PSA's contacts).
+ */
 export interface ClientFactory<Client> {
-  createClient(block: unknown, common: ClientCommon): Client;
+  createClient(block: unknown, common: ClientCommon, targets: Targets): Client;
 }
 
 /** The clients of an installation's targets, one per role present. */

@@ -87,7 +87,16 @@ export interface Psa {
   findContactsByName(accountId: number, firstName: string, lastName: string): Promise<readonly PsaContact[]>;
   readContact(id: number): Promise<PsaContact | null>;
   createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>>;
-  updateContact(accountId: number, id: number, fields: PsaContactFields): Promise<WriteResult<number>>;
+  /**
+   * Writes the fields to the contact. `changed` names those that differ from what the PSA holds: a PSA that patches
+   * sends only these, one that replaces the record sends every field.
+   */
+  updateContact(
+    accountId: number,
+    id: number,
+    fields: PsaContactFields,
+    changed: readonly (keyof PsaContactFields)[],
+  ): Promise<WriteResult<number>>;
   /** Marks the contact inactive, keeping every other field as the PSA holds it. */
-  inactivateContact(id: number): Promise<WriteResult<number>>;
+  inactivateContact(accountId: number, id: number): Promise<WriteResult<number>>;
 }

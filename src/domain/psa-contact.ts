@@ -10,22 +10,36 @@ export interface PsaContact {
   readonly emailAddress: string | null;
   /** null when the listing did not report it (a PSA's contact summaries may carry no phone or types) */
   readonly emailTypeId: number | null;
+  /** the primary phone (a PSA with one phone field), or the office phone (a PSA with a field for each kind) */
   readonly phoneNumber: string | null;
   readonly phoneTypeId: number | null;
+  /** the mobile phone, in a PSA with a field for each kind of phone; null in the others */
+  readonly mobilePhone: string | null;
+  /** the addresses the PSA holds for the person besides the primary: matched on, never written */
+  readonly otherEmails: readonly string[];
   readonly locationId: number | null;
   readonly isActive: boolean;
 }
 
-/** The fields contactsync maps onto a PSA contact; a create or update sends all of them. */
+/**
+ * The fields contactsync maps onto a PSA contact. A create sends those that are not null; an update sends the
+ * fields that changed (a PSA that replaces the record sends all of them).
+ */
 export interface PsaContactFields {
   readonly firstName: string;
   readonly lastName: string | null;
   readonly jobTitle: string | null;
   readonly emailAddress: string;
-  readonly emailTypeId: number;
-  readonly phoneNumber: string;
-  readonly phoneTypeId: number;
-  readonly locationId: number;
+  /** null in a PSA without typed email lists */
+  readonly emailTypeId: number | null;
+  /** the primary phone, or in a PSA with a field for each kind, the office phone; null when there is none to write */
+  readonly phoneNumber: string | null;
+  /** null in a PSA without typed phone lists */
+  readonly phoneTypeId: number | null;
+  /** the mobile phone, in a PSA with a field for each kind; always null in the others */
+  readonly mobilePhone: string | null;
+  /** null when the PSA does not require a location and none was found */
+  readonly locationId: number | null;
   readonly isActive: boolean;
 }
 

@@ -54,6 +54,28 @@ export interface TargetProfile {
   // how messages count a target's customers
   /** the plural of `words.customer` ("organizations", "accounts", "companies") */
   readonly customerPlural: string;
+  /** a PSA's contact fields, as the sync fills them; absent for a documentation platform */
+  readonly psa?: PsaFacts;
+}
+
+/** How a PSA's contact holds emails and phones. */
+export interface PsaFacts {
+  /**
+   * The PSA types emails and phones by the ids of its own lists (settings `psa.emailType`, `psa.phoneType`): the
+   * sync resolves the names and writes the ids, and holds a contact whose type does not resolve.
+   */
+  readonly typed: boolean;
+  /**
+   * The PSA has a field for each kind of phone (office, mobile): each Microsoft phone goes in its own, and a phone of
+   * no kind (the blank replacement, one added by hand) in the field of `phones.primaryType`. Otherwise the PSA has one
+   * phone field, which gets the primary phone.
+   */
+  readonly phoneSlots: boolean;
+}
+
+/** A PSA's facts; a target without them (a documentation platform) reads as BMS-like: typed, one phone. */
+export function psaFactsOf(profile: TargetProfile): PsaFacts {
+  return profile.psa ?? { typed: true, phoneSlots: false };
 }
 
 /** A field a target refuses a contact without: its name in the target's contact, and in words ("primary phone"). */

@@ -1,7 +1,7 @@
 import type { DirectorySource, DocStore, Psa } from '../domain/ports.ts';
 import type { PsaType } from '../domain/psa-contact.ts';
 import type { Settings, SettingsProblem } from '../domain/settings.ts';
-import type { Targets } from '../domain/target-profile.ts';
+import { psaFactsOf, type Targets } from '../domain/target-profile.ts';
 import { isConnectorError } from '../connectors/http/connector-error.ts';
 import { foldName } from '../normalize/name.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
@@ -106,10 +106,14 @@ export async function liveSettingsProblems(
   );
   named('contactType', settings.contactType, `${doc.name} (contact types)`);
   named('psa.leaverContactType', settings.psa.leaverContactType, `${doc.name} (contact types)`);
-  for (const [key, value, what] of [
-    ['psa.emailType', settings.psa.emailType, `${psa} (email types)`],
-    ['psa.phoneType', settings.psa.phoneType, `${psa} (phone types)`],
-  ] as const) {
+  // The type settings name entries of a PSA's typed lists: a PSA without them does not read these settings.
+  const typed = targets.psa !== null && psaFactsOf(targets.psa).typed;
+  for (const [key, value, what] of typed
+    ? ([
+        ['psa.emailType', settings.psa.emailType, `${psa} (email types)`],
+        ['psa.phoneType', settings.psa.phoneType, `${psa} (phone types)`],
+      ] as const)
+    : []) {
     const list = choices[key];
     const unreadable = choices.unreadable[key];
     // A name cannot be resolved without the list: every contact written to the PSA would fail. The id is asked for.

@@ -3,6 +3,7 @@ import { reason } from '../domain/reason.ts';
 import { parseSettingsOverride, resolveSettings, type Settings } from '../domain/settings.ts';
 import { normalizeDirectoryUser } from '../normalize/directory-user.ts';
 import type { ConflictRecord } from '../domain/conflict-record.ts';
+import { psaFactsOf } from '../domain/target-profile.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { ContactRole, CreatedContactFacts } from '../sync/created-twice.ts';
@@ -96,11 +97,13 @@ async function targetRecords(
   };
   const readPsa = async (): Promise<TenantSyncInput['psa']> => {
     if (psa === null || tenant.psaCustomerId === null) return null;
+    // A PSA without typed lists has no types to read.
+    const typed = targets.psa !== null && psaFactsOf(targets.psa).typed;
     const [contacts, locations, emailTypes, phoneTypes] = await Promise.all([
       psa.listContacts(tenant.psaCustomerId),
       psa.listLocations(tenant.psaCustomerId),
-      lists.psaTypesFor(psa, 'email', settings.psa.emailType),
-      lists.psaTypesFor(psa, 'phone', settings.psa.phoneType),
+      typed ? lists.psaTypesFor(psa, 'email', settings.psa.emailType) : [],
+      typed ? lists.psaTypesFor(psa, 'phone', settings.psa.phoneType) : [],
     ]);
     return { contacts, locations, emailTypes, phoneTypes };
   };

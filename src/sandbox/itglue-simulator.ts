@@ -28,8 +28,8 @@ const CONTACT_INCLUDES = new Set([
   'group_resource_accesses',
 ]);
 
-/** What IT Glue's PSA sync copies from a BMS contact onto the IT Glue contact it keeps in step. */
-export interface FollowedBmsContact {
+/** What IT Glue's PSA sync copies from a PSA contact (BMS, Autotask, ...) onto the IT Glue contact it keeps in step. */
+export interface FollowedPsaContact {
   readonly id: number;
   readonly firstName: string | null;
   readonly lastName: string | null;
@@ -37,10 +37,10 @@ export interface FollowedBmsContact {
   readonly emailAddress: string | null;
 }
 
-/** Where IT Glue's PSA sync reads the BMS contacts it keeps in step (the BMS simulator, in one process). */
-export type FollowedBmsContacts = (ids: readonly number[]) => readonly FollowedBmsContact[];
+/** Where IT Glue's PSA sync reads the PSA contacts it keeps in step (the PSA's simulator, in one process). */
+export type FollowedPsaContacts = (ids: readonly number[]) => readonly FollowedPsaContact[];
 
-function fingerprint(contact: FollowedBmsContact): string {
+function fingerprint(contact: FollowedPsaContact): string {
   return JSON.stringify([contact.firstName, contact.lastName, contact.jobTitle, contact.emailAddress]);
 }
 
@@ -109,10 +109,12 @@ export class ItGlueSimulator {
   private readonly contacts = new GroupedMap<string, ContactRecord, string>((c) => c['organization-id']);
   private contactTypes: { id: string; name: string }[] = [];
   private nextId = 1;
-  /** contacts kept in step with a BMS contact by IT Glue's PSA integration: IT Glue contact id → BMS contact id */
+  /** contacts kept in step with a PSA contact by IT Glue's PSA integration: IT Glue contact id → PSA contact id */
   private readonly psaSynced = new Map<string, number>();
-  private psaSource: FollowedBmsContacts | null = null;
-  /** each followed BMS contact as last seen, so that only a later change is copied */
+  private psaSource: FollowedPsaContacts | null = null;
+  /** the integration type of the PSA IT Glue's PSA integration follows (`kaseya-bms`, `autotask`, `manage`) */
+  private psaIntegrationType = 'kaseya-bms';
+  /** each followed PSA contact as last seen, so that only a later change is copied */
   private readonly psaSeen = new Map<number, string>();
   readonly limiter: WindowLimiter;
   /** attributes that creates and updates accept but drop, as an API drops what it does not know */
@@ -193,18 +195,20 @@ export class ItGlueSimulator {
   // --- control surface ---
 
   /**
-   * IT Glue's PSA sync: from now on, a change of a followed BMS contact's names, title or email is copied onto the
+   * IT Glue's PSA sync: from now on, a change of a followed PSA contact's names, title or email is copied onto the
    * IT Glue contact kept in step with it (its new email becomes the primary, the older one stays as another email).
-   * What the BMS contacts hold now is the starting point: only later changes are copied.
+   * What the PSA contacts hold now is the starting point: only later changes are copied. `integrationType` is the
+   * PSA's, as IT Glue's filters and adapter links name it.
    */
-  followPsa(source: FollowedBmsContacts): void {
+  followPsa(source: FollowedPsaContacts, integrationType = 'kaseya-bms'): void {
     this.psaSource = source;
+    this.psaIntegrationType = integrationType;
     this.psaSeen.clear();
     for (const contact of source([...new Set(this.psaSynced.values())]))
       this.psaSeen.set(contact.id, fingerprint(contact));
   }
 
-  /** Copies the changes of the followed BMS contacts; run before every answer, as if the sync were instant. */
+  /** Copies the changes of the followed PSA contacts; run before every answer, as if the sync were instant. */
   private syncFromPsa(): void {
     if (this.psaSource === null || this.psaSynced.size === 0) return;
     for (const psa of this.psaSource([...new Set(this.psaSynced.values())])) {
@@ -218,7 +222,7 @@ export class ItGlueSimulator {
     }
   }
 
-  private mirrored(contact: ContactRecord, psa: FollowedBmsContact): ContactRecord {
+  private mirrored(contact: ContactRecord, psa: FollowedPsaContact): ContactRecord {
     const email = psa.emailAddress?.trim() ?? '';
     let emails = contact['contact-emails'];
     if (email !== '' && !emails.some((e) => e.primary && e.value.toLowerCase() === email.toLowerCase())) {
@@ -438,7 +442,7 @@ export class ItGlueSimulator {
         'location-name': location?.name ?? null,
         'contact-type-name': type?.name ?? null,
         // Inferred: records of a PSA integration name it, as configurations and organizations have been seen to.
-        'psa-integration': psaId === undefined ? (contact['psa-integration'] ?? null) : 'kaseya-bms',
+        'psa-integration': psaId === undefined ? (contact['psa-integration'] ?? null) : this.psaIntegrationType,
         'contact-phones': contact['contact-phones'].map((p) => ({
           ...p,
           'label-type': 'phone',
@@ -468,7 +472,7 @@ export class ItGlueSimulator {
             {
               id: `a${contact.id}`,
               type: 'adapters-resources',
-              attributes: { 'remote-id': String(psaId), 'integration-type': 'kaseya-bms' },
+              attributes: { 'remote-id': String(psaId), 'integration-type': this.psaIntegrationType },
             },
           ];
     });
@@ -523,10 +527,10 @@ export class ItGlueSimulator {
         const wanted = this.simulate.psaIdLists ? psaIds.split(',') : [psaIds];
         all = all.filter((c) => {
           const psaId = this.psaSynced.get(c.id);
-          return psaType === 'kaseya-bms' && psaId !== undefined && wanted.includes(String(psaId));
+          return psaType === this.psaIntegrationType && psaId !== undefined && wanted.includes(String(psaId));
         });
       } else if (psaType !== null) {
-        all = all.filter((c) => psaType === 'kaseya-bms' && this.psaSynced.has(c.id));
+        all = all.filter((c) => psaType === this.psaIntegrationType && this.psaSynced.has(c.id));
       }
     }
     all.sort((a, b) => Number(a.id) - Number(b.id));
@@ -698,7 +702,7 @@ export class ItGlueSimulator {
     return this.psaSynced.has(contact.id)
       ? unprocessable(
           pointer,
-          'Cannot update an externally synced record: this contact is kept in step by the Kaseya BMS PSA integration.',
+          `Cannot update an externally synced record: this contact is kept in step by the ${this.psaIntegrationType} PSA integration.`,
         )
       : null;
   }

@@ -1,6 +1,7 @@
 import type { DocContactFields, DocContactPatch } from '../domain/doc-contact.ts';
 import type { Link } from '../domain/link.ts';
-import type { PlannedAction } from '../domain/plan.ts';
+import type { FieldDiff, PlannedAction } from '../domain/plan.ts';
+import type { PsaContactFields } from '../domain/psa-contact.ts';
 import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { TargetProfile, Targets } from '../domain/target-profile.ts';
@@ -348,10 +349,10 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       run = () => context.psa!.createContact(context.accountId!, psa.fields);
     } else if (psa.kind === 'update' || psa.kind === 'link') {
       operation = psa.kind;
-      run = () => context.psa!.updateContact(context.accountId!, psa.contactId, psa.fields);
+      run = () => context.psa!.updateContact(context.accountId!, psa.contactId, psa.fields, changedFields(psa.diffs));
     } else if (psa.kind === 'inactivate') {
       operation = 'inactivate';
-      run = () => context.psa!.inactivateContact(psa.contactId);
+      run = () => context.psa!.inactivateContact(context.accountId!, psa.contactId);
     } else continue;
     const journalId = await intent(action, 'psa', operation, {
       email: psa.kind === 'create' ? psa.fields.emailAddress : null,
@@ -417,4 +418,9 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       failure: state.failure,
     };
   });
+}
+
+/** The PSA fields a planned write changes, from its diffs (a diff names a field of the PSA contact). */
+function changedFields(diffs: readonly FieldDiff[]): (keyof PsaContactFields)[] {
+  return diffs.map((d) => d.field as keyof PsaContactFields);
 }

@@ -75,6 +75,7 @@ export function psaMismatch(sent: Partial<PsaContactFields>, found: PsaContact):
     emailTypeId: (a, b) => a === b,
     phoneNumber: (a, b) => samePhoneNumber(a as string, b as string),
     phoneTypeId: (a, b) => a === b,
+    mobilePhone: (a, b) => samePhoneNumber(a as string, b as string),
     locationId: (a, b) => a === b,
     isActive: (a, b) => a === b,
   };

@@ -6,7 +6,15 @@ import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { foldName } from '../normalize/name.ts';
 import type { DocFieldContext, DocFieldsPlan, PrimaryPhone } from './doc-field-context.ts';
-import { choosePhones, describePhones, docPhoneValue, MOBILE_PHONE_LABEL, OFFICE_PHONE_LABEL } from './doc-phones.ts';
+import {
+  choosePhones,
+  describePhones,
+  docPhoneValue,
+  microsoftPhonesOf,
+  MOBILE_PHONE_LABEL,
+  OFFICE_PHONE_LABEL,
+  psaPhoneValue,
+} from './doc-phones.ts';
 import { sameEntries, trimmed } from './trimmed-list.ts';
 
 export type { DocFieldContext, DocFieldsPlan, PrimaryPhone, ReplacementPhone } from './doc-field-context.ts';
@@ -207,6 +215,7 @@ export function planDocFields(
     diffs: trimmed(diffs),
     primaryEmail: emails.primary,
     primaryPhone: phones.primaryPhone,
+    microsoftPhones: microsoftPhonesOf(user),
     ownedEmails: emails.owned,
     ownedPhones: phones.ownedPhones,
     notes: fieldNotes(user, locationId, context),
@@ -328,8 +337,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
         : null;
   let primaryPhone: PrimaryPhone | null = null;
   if (primarySource !== null) {
-    const { e164, extension } = primarySource;
-    primaryPhone = { key: e164, psaValue: extension === null ? e164 : `${e164} x${extension}` };
+    primaryPhone = { key: primarySource.e164, psaValue: psaPhoneValue(primarySource) };
   } else if (replacement !== null) {
     primaryPhone = { key: replacement.key, psaValue: replacement.psaValue };
   }
@@ -349,6 +357,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     diffs: NONE,
     primaryEmail: primary,
     primaryPhone,
+    microsoftPhones: microsoftPhonesOf(user),
     ownedEmails: owned.length === 1 ? owned : owned.toSorted(),
     ownedPhones,
     notes: fieldNotes(user, locationId, context),

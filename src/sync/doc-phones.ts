@@ -2,7 +2,7 @@ import type { DocPhone } from '../domain/doc-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.ts';
 import { docPhoneDigits as docPhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
-import type { DocFieldContext, PrimaryPhone } from './doc-field-context.ts';
+import type { DocFieldContext, MicrosoftPhones, PrimaryPhone } from './doc-field-context.ts';
 import { sameEntries, trimmed } from './trimmed-list.ts';
 
 export const OFFICE_PHONE_LABEL = 'Work';
@@ -127,8 +127,7 @@ export function choosePhones(
   if (primaryKey !== null) {
     const fromMicrosoft = wanted.find((w) => w.phone.e164 === primaryKey);
     if (fromMicrosoft !== undefined) {
-      const { e164, extension } = fromMicrosoft.phone;
-      primaryPhone = { key: primaryKey, psaValue: extension === null ? e164 : `${e164} x${extension}` };
+      primaryPhone = { key: primaryKey, psaValue: psaPhoneValue(fromMicrosoft.phone) };
     } else if (replacement !== null && replacement.key === primaryKey) {
       primaryPhone = { key: primaryKey, psaValue: replacement.psaValue };
     } else {
@@ -147,6 +146,23 @@ export function choosePhones(
     primaryPhone,
     ownedPhones: trimmed(ownedPhones),
     changed: !sameEntries(existing, phones),
+  };
+}
+
+/** A Microsoft phone in the form a PSA receives: E.164, with its extension after ` x`. */
+export function psaPhoneValue(phone: NormalizedPhone): string {
+  return phone.extension === null ? phone.e164 : `${phone.e164} x${phone.extension}`;
+}
+
+/** The user's phones by kind, as a PSA receives them. */
+export function microsoftPhonesOf(user: NormalizedUser): MicrosoftPhones {
+  return {
+    office: user.officePhone === null ? null : psaPhoneValue(user.officePhone),
+    // one number given as both is the office phone
+    mobile:
+      user.mobilePhone === null || user.mobilePhone.e164 === user.officePhone?.e164
+        ? null
+        : psaPhoneValue(user.mobilePhone),
   };
 }
 

@@ -126,7 +126,14 @@ function matchPsaContacts(
   for (let c = 0; c < psaContacts.length; c++) {
     if (claimed[c] === 1) continue;
     const contact = psaContacts[c]!;
-    if (contact.emailAddress !== null) byEmail.add(contact.emailAddress.trim().toLowerCase(), c);
+    const primary = contact.emailAddress?.trim().toLowerCase() ?? null;
+    if (primary !== null) byEmail.add(primary, c);
+    // The person's other addresses in the PSA (Autotask's second and third) match as the primary does, once each.
+    for (let i = 0; i < contact.otherEmails.length; i++) {
+      const other = contact.otherEmails[i]!.trim().toLowerCase();
+      if (other !== primary && contact.otherEmails.findIndex((e) => e.trim().toLowerCase() === other) === i)
+        byEmail.add(other, c);
+    }
     const key = personNameKey(contact.firstName, contact.lastName);
     if (key !== null) byPersonName.add(key, c);
   }

@@ -3,7 +3,7 @@ import type { PsaContact, PsaContactFields, PsaLocation } from '../domain/psa-co
 import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
-import type { TargetProfile, TargetWords } from '../domain/target-profile.ts';
+import { psaFactsOf, type TargetProfile, type TargetWords } from '../domain/target-profile.ts';
 import { foldName, normalizeName } from '../normalize/name.ts';
 import type { DocFieldsPlan } from './doc-field-context.ts';
 import { clip } from './doc-fields.ts';
@@ -53,14 +53,18 @@ function noLocation(context: PsaFieldContext): Reason {
 }
 
 /**
- * The PSA contact that the documentation contact becomes. The PSA refuses a contact without one of its required
- * fields (the profile names them: a first name, a primary email, a primary phone, each with its type, a location), so
- * a contact that lacks one is held, with the reasons.
+ * The PSA contact that the documentation contact becomes. Each PSA refuses a contact without one of its required
+ * fields (its profile names them: BMS a first name, a primary email, a primary phone and a location; Autotask a first
+ * and a last name), so a contact that lacks one is held, with the reasons. A field the PSA does not require is written
+ * when there is a value, and left out when there is none.
  */
 export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): PsaFieldsPlan {
   const reasons: Reason[] = [];
   const { fields } = doc;
-  const { words } = context.target;
+  const { target } = context;
+  const { words } = target;
+  const facts = psaFactsOf(target);
+  const required = new Set(target.requiredFields.map((r) => r.field));
   // A documentation contact keeps its own names where Microsoft 365 has none: they reach the PSA cleaned as
   // Microsoft's are.
   const firstName = normalizeName(fields.firstName);
@@ -68,39 +72,36 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
     reasons.push(
       reason(
         'no-first-name',
-        `Microsoft 365 has no ${requiredLabel(context.target, 'firstName')} for this user, and ${words.name} requires one.`,
+        `Microsoft 365 has no ${requiredLabel(target, 'firstName')} for this user, and ${words.name} requires one.`,
         'firstName',
       ),
     );
   }
-  if (doc.primaryPhone === null) {
+  const lastName = normalizeName(fields.lastName);
+  if (lastName === null && required.has('lastName')) {
+    reasons.push(
+      reason(
+        'no-last-name',
+        `Microsoft 365 has no ${requiredLabel(target, 'lastName')} for this user, and ${words.name} requires one.`,
+        'lastName',
+      ),
+    );
+  }
+  const phones = psaPhones(doc, context, facts.phoneSlots);
+  if (phones.phoneNumber === null && phones.mobilePhone === null && required.has('phoneNumber')) {
     reasons.push(
       reason(
         'no-primary-phone',
-        `No ${requiredLabel(context.target, 'phoneNumber')}: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.`,
+        `No ${requiredLabel(target, 'phoneNumber')}: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.`,
         'phoneNumber',
       ),
     );
   }
-  let locationId: number | null = null;
-  if (fields.locationId === null) {
-    reasons.push(noLocation(context));
-  } else {
-    const docLocation = context.docLocationsById.get(fields.locationId);
-    const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));
-    locationId = (byName ?? context.mainLocation)?.id ?? null;
-    if (locationId === null) {
-      const source = context.docWords ?? words;
-      reasons.push(
-        reason(
-          'no-psa-location',
-          `The ${words.name} ${words.customer} has no ${words.place} with the ${source.name} ${source.place}'s name and no main ${words.place}.`,
-          'locationId',
-        ),
-      );
-    }
-  }
-  if (context.emailTypeId === null) {
+  const location = psaLocation(doc, context, required.has('locationId'));
+  if (location.reason !== null) reasons.push(location.reason);
+  const emailTypeId = facts.typed ? context.emailTypeId : null;
+  const phoneTypeId = facts.typed ? context.phoneTypeId : null;
+  if (facts.typed && context.emailTypeId === null) {
     reasons.push(
       reason(
         'unknown-email-type',
@@ -109,7 +110,7 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
       ),
     );
   }
-  if (context.phoneTypeId === null) {
+  if (facts.typed && context.phoneTypeId === null) {
     reasons.push(
       reason(
         'unknown-phone-type',
@@ -118,30 +119,71 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
       ),
     );
   }
-  if (
-    reasons.length > 0 ||
-    firstName === null ||
-    doc.primaryPhone === null ||
-    locationId === null ||
-    context.emailTypeId === null ||
-    context.phoneTypeId === null
-  ) {
-    return { ok: false, reasons };
-  }
+  if (reasons.length > 0 || firstName === null) return { ok: false, reasons };
   const limit = context.textLimit;
   return {
     ok: true,
     fields: {
       firstName: clip(firstName, limit)!,
-      lastName: clip(normalizeName(fields.lastName), limit),
+      lastName: clip(lastName, limit),
       jobTitle: clip(normalizeName(fields.title), limit),
       emailAddress: doc.primaryEmail,
-      emailTypeId: context.emailTypeId,
-      phoneNumber: doc.primaryPhone.psaValue,
-      phoneTypeId: context.phoneTypeId,
-      locationId,
+      emailTypeId,
+      phoneNumber: phones.phoneNumber,
+      phoneTypeId,
+      mobilePhone: phones.mobilePhone,
+      locationId: location.id,
       isActive: true,
     },
+  };
+}
+
+/**
+ * The phones a PSA contact gets. One phone field: the primary phone. A field for each kind: each Microsoft phone in
+ * its own, and a primary phone of no kind (the blank replacement, one added by hand) in the field of
+ * `phones.primaryType` when that one is free.
+ */
+function psaPhones(
+  doc: DocFieldsPlan,
+  context: PsaFieldContext,
+  slots: boolean,
+): { phoneNumber: string | null; mobilePhone: string | null } {
+  const primary = doc.primaryPhone?.psaValue ?? null;
+  if (!slots) return { phoneNumber: primary, mobilePhone: null };
+  let { office, mobile } = doc.microsoftPhones;
+  const ofNoKind = primary !== null && primary !== office && primary !== mobile;
+  if (ofNoKind && context.settings.phones.primaryType === 'mobile' && mobile === null) mobile = primary;
+  else if (ofNoKind && office === null) office = primary;
+  else if (ofNoKind && mobile === null) mobile = primary;
+  return { phoneNumber: office, mobilePhone: mobile };
+}
+
+/**
+ * The PSA location: the one named as the documentation contact's, else the customer's main one. A PSA that requires a
+ * location holds a contact without one, with the reason; another leaves the field out.
+ */
+function psaLocation(
+  doc: DocFieldsPlan,
+  context: PsaFieldContext,
+  isRequired: boolean,
+): { id: number | null; reason: Reason | null } {
+  const { words } = context.target;
+  if (doc.fields.locationId === null) {
+    if (isRequired) return { id: null, reason: noLocation(context) };
+    return { id: context.mainLocation?.id ?? null, reason: null };
+  }
+  const docLocation = context.docLocationsById.get(doc.fields.locationId);
+  const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));
+  const id = (byName ?? context.mainLocation)?.id ?? null;
+  if (id !== null || !isRequired) return { id, reason: null };
+  const source = context.docWords ?? words;
+  return {
+    id: null,
+    reason: reason(
+      'no-psa-location',
+      `The ${words.name} ${words.customer} has no ${words.place} with the ${source.name} ${source.place}'s name and no main ${words.place}.`,
+      'locationId',
+    ),
   };
 }
 
@@ -153,6 +195,7 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'emailTypeId',
   'phoneNumber',
   'phoneTypeId',
+  'mobilePhone',
   'locationId',
   'isActive',
 ];
@@ -173,7 +216,8 @@ export function differsOnlyUnlisted(current: PsaContact, diffs: readonly FieldDi
 
 /** True when two sets of PSA fields are the same, field by field. */
 export function samePsaFields(a: PsaContactFields | null, b: PsaContactFields): boolean {
-  return a !== null && FIELD_ORDER.every((field) => a[field] === b[field]);
+  // What an earlier release remembers has no mobile phone: a field it lacks is null.
+  return a !== null && FIELD_ORDER.every((field) => (a[field] ?? null) === (b[field] ?? null));
 }
 
 /** The old value of a field the PSA's contact list does not give, shown in place of ∅. */
@@ -211,6 +255,7 @@ export function diffPsaContact(
     emailTypeId: current.emailTypeId ?? pushed?.emailTypeId,
     phoneNumber: current.phoneNumber ?? pushed?.phoneNumber,
     phoneTypeId: current.phoneTypeId ?? pushed?.phoneTypeId,
+    mobilePhone: current.mobilePhone,
     locationId: current.locationId,
     isActive: current.isActive,
   };
@@ -218,6 +263,7 @@ export function diffPsaContact(
     ...desired,
     lastName: desired.lastName ?? (blankNeverOverwrites ? current.lastName : null),
     jobTitle: desired.jobTitle ?? (blankNeverOverwrites ? current.jobTitle : null),
+    mobilePhone: desired.mobilePhone ?? (blankNeverOverwrites ? current.mobilePhone : null),
   };
   const diffs: FieldDiff[] = [];
   for (const field of FIELD_ORDER) {

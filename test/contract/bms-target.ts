@@ -40,6 +40,7 @@ function fieldsOf(p: ContractPerson, accountId: number): PsaContactFields {
     emailTypeId: WORK_EMAIL,
     phoneNumber: p.phone,
     phoneTypeId: OFFICE_PHONE,
+    mobilePhone: null,
     locationId: accountId * 10 + 1,
     isActive: true,
   };
@@ -107,12 +108,13 @@ export const bmsTarget: TargetContractAdapter = {
               emailTypeId: current.emailTypeId ?? WORK_EMAIL,
               phoneNumber: change.phone ?? current.phoneNumber ?? '',
               phoneTypeId: current.phoneTypeId ?? OFFICE_PHONE,
+              mobilePhone: null,
               locationId: current.locationId ?? Number(accountId) * 10 + 1,
               isActive: current.isActive,
             };
-            return asText(await psa.updateContact(Number(accountId), Number(id), fields));
+            return asText(await psa.updateContact(Number(accountId), Number(id), fields, []));
           },
-          inactivate: async (_accountId, id) => asText(await psa.inactivateContact(Number(id))),
+          inactivate: async (accountId, id) => asText(await psa.inactivateContact(Number(accountId), Number(id))),
         };
       },
       held(id) {

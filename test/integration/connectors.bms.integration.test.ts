@@ -35,6 +35,7 @@ async function bmsWith(
             emailTypeId: 1,
             phoneNumber: '+12065550100',
             phoneTypeId: 1,
+            mobilePhone: null,
             locationId: 11,
             isActive: i % 10 !== 0,
           })),
@@ -60,6 +61,7 @@ const fields: PsaContactFields = {
   emailTypeId: 1,
   phoneNumber: '+12065550123',
   phoneTypeId: 2,
+  mobilePhone: null,
   locationId: 21,
   isActive: true,
 };
@@ -82,6 +84,8 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
       emailTypeId: 1,
       phoneNumber: null,
       phoneTypeId: null,
+      mobilePhone: null,
+      otherEmails: [],
       locationId: 11,
       isActive: true,
     });
@@ -118,6 +122,7 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
       emailTypeId: 1,
       phoneNumber: '+12065550100',
       phoneTypeId: 1,
+      mobilePhone: null,
     });
     expect(await c.bms.readContact(99999)).toBeNull();
   });
@@ -128,12 +133,12 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
     expect(created).toEqual({ ok: true, id: expect.any(Number) });
     const id = created.ok ? created.id : 0;
     // Everything sent landed: a client speaking another shape has its contact refused or stripped.
-    expect(await c.bms.readContact(id)).toEqual({ id, accountId: 2, ...fields });
+    expect(await c.bms.readContact(id)).toEqual({ id, accountId: 2, ...fields, otherEmails: [] });
     expect(await c.bms.updateContact(2, id, { ...fields, jobTitle: 'CEO', phoneNumber: '+12065550199' })).toEqual({
       ok: true,
       id,
     });
-    expect(await c.bms.inactivateContact(id)).toEqual({ ok: true, id });
+    expect(await c.bms.inactivateContact(2, id)).toEqual({ ok: true, id });
     expect(s.bms.contactsOf(2)).toEqual([
       expect.objectContaining({ id, jobTitle: 'CEO', isActive: false, phoneNumber: '+12065550199', phoneTypeId: 2 }),
     ]);
@@ -153,6 +158,7 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
       emailTypeId: 1,
       phoneNumber: '+12065550100',
       phoneTypeId: 1,
+      mobilePhone: null,
       locationId: 11,
       isActive: true,
     };
@@ -197,7 +203,7 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
       const [s, c] = await bmsWith(3, { keyCase });
       await addInBmsByHand(s, 501, handAdded);
       const before = s.bms.entriesOf(501);
-      expect(await c.bms.inactivateContact(501)).toEqual({ ok: true, id: 501 });
+      expect(await c.bms.inactivateContact(1, 501)).toEqual({ ok: true, id: 501 });
       expect(s.bms.contactsOf(1).find((x) => x.id === 501)?.isActive).toBe(false);
       expect(s.bms.entriesOf(501)).toEqual(before);
     });
@@ -209,7 +215,7 @@ describe.each(['camel', 'pascal'] as const)('BmsPsa against a BMS answering in %
       ok: false,
       reasons: [expect.objectContaining({ code: 'bms-not-found' })],
     });
-    expect(await c.bms.inactivateContact(9999)).toMatchObject({ ok: false, reasons: [{ code: 'bms-not-found' }] });
+    expect(await c.bms.inactivateContact(1, 9999)).toMatchObject({ ok: false, reasons: [{ code: 'bms-not-found' }] });
   });
 
   it("turns a refused contact into a reason naming the field, from BMS's error envelope", async () => {

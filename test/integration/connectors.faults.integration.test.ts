@@ -50,6 +50,7 @@ describe('connectors on a flaky network', () => {
         emailTypeId: 1,
         phoneNumber: '+12065550100',
         phoneTypeId: 1,
+        mobilePhone: null,
         locationId: 11,
         isActive: true,
       });

@@ -284,5 +284,16 @@ describe("ItGlueDocStore: contacts kept in step with BMS by IT Glue's PSA integr
     });
     // Two Ann Lees, and a Daniel whose BMS contact is Dan: the adapter links tell them apart, in the one list request.
     expect(requestsSince(sims, 'itglue', before)).toEqual(['GET /contacts']);
+    // For an installation whose PSA is another one (or none), IT Glue's BMS links mirror nothing of it.
+    for (const psa of ['autotask', null]) {
+      const other = new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: sims.urls.itglue!, psa });
+      expect((await other.listContacts('1')).map((c) => c.mirroredPsaContactId)).toEqual([
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
+    }
   });
 });

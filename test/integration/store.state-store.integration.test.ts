@@ -158,6 +158,7 @@ for (const database of DATABASES) {
           emailTypeId: 1,
           phoneNumber: '+12065550100',
           phoneTypeId: 1,
+          mobilePhone: null,
           locationId: 11,
           isActive: true,
         },

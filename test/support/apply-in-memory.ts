@@ -6,8 +6,8 @@ import { NO_DOC_CONTACT, nextLink } from '../../src/sync/next-link.ts';
 import type { TenantSyncInput } from '../../src/sync/plan.ts';
 
 /** A BMS contact as BMS's listing reports it: no phone and no types. */
-function listed(id: number, fields: Omit<PsaContact, 'id' | 'accountId'>): PsaContact {
-  return { ...fields, id, accountId: 1, emailTypeId: null, phoneNumber: null, phoneTypeId: null };
+function listed(id: number, fields: Omit<PsaContact, 'id' | 'accountId' | 'otherEmails'>): PsaContact {
+  return { ...fields, id, accountId: 1, emailTypeId: null, phoneNumber: null, phoneTypeId: null, otherEmails: [] };
 }
 
 /**

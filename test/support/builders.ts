@@ -67,6 +67,8 @@ export function psaContact(id: number, fields: Partial<PsaContact> = {}): PsaCon
     emailTypeId: null,
     phoneNumber: null,
     phoneTypeId: null,
+    mobilePhone: null,
+    otherEmails: [],
     locationId: 11,
     isActive: true,
     ...fields,

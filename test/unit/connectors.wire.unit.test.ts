@@ -148,6 +148,7 @@ describe('BMS wire', () => {
       emailTypeId: 1,
       phoneNumber: '+12065550100',
       phoneTypeId: 1,
+      mobilePhone: null,
       locationId: 11,
       isActive: true,
     };

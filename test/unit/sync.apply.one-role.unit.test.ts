@@ -47,15 +47,15 @@ function memoryPsa(contacts: PsaContact[]): Psa {
   const fake: Partial<Psa> = {
     createContact: async (accountId: number, fields: PsaContactFields) => {
       const id = next++;
-      contacts.push({ id, accountId, ...fields });
+      contacts.push({ id, accountId, ...fields, otherEmails: [] });
       return { ok: true, id };
     },
     updateContact: async (accountId: number, id: number, fields: PsaContactFields) => {
       const at = contacts.findIndex((c) => c.id === id);
-      contacts[at] = { id, accountId, ...fields };
+      contacts[at] = { id, accountId, ...fields, otherEmails: [] };
       return { ok: true, id };
     },
-    inactivateContact: async (id: number) => ({ ok: true, id }),
+    inactivateContact: async (_accountId: number, id: number) => ({ ok: true, id }),
     readContact: async (id: number) => contacts.find((c) => c.id === id) ?? null,
   };
   return fake as Psa;

@@ -13,6 +13,8 @@ const psa: PsaContact = {
   emailTypeId: 1,
   phoneNumber: '(206) 555-0123',
   phoneTypeId: 2,
+  mobilePhone: null,
+  otherEmails: [],
   locationId: 11,
   isActive: true,
 };

@@ -17,6 +17,8 @@ const listed: PsaContact = {
   emailTypeId: null,
   phoneNumber: null,
   phoneTypeId: null,
+  mobilePhone: null,
+  otherEmails: [],
   locationId: 11,
   isActive: true,
 };
@@ -28,6 +30,7 @@ const desired: PsaContactFields = {
   emailTypeId: 1,
   phoneNumber: '+12065550008',
   phoneTypeId: 1,
+  mobilePhone: null,
   locationId: 11,
   isActive: true,
 };

@@ -406,7 +406,13 @@ export class BmsPsa implements Psa {
    * and phone a person added is sent back with the managed ones (a former own email kept as a second one): one read
    * and one write per update.
    */
-  async updateContact(accountId: number, id: number, fields: PsaContactFields): Promise<WriteResult<number>> {
+  /** BMS replaces the record: every field is sent, whatever changed. */
+  async updateContact(
+    accountId: number,
+    id: number,
+    fields: PsaContactFields,
+    _changed: readonly (keyof PsaContactFields)[] = [],
+  ): Promise<WriteResult<number>> {
     const what = `update contact ${id}`;
     const current = await this.readItem(id);
     if (current === null) return notFound(what);
@@ -414,7 +420,7 @@ export class BmsPsa implements Psa {
     return this.written(what, await this.send('updateContact', { id }, {}, body), id);
   }
 
-  async inactivateContact(id: number): Promise<WriteResult<number>> {
+  async inactivateContact(_accountId: number, id: number): Promise<WriteResult<number>> {
     const item = await this.readItem(id);
     if (item === null)
       return { ok: false, reasons: [reason('bms-not-found', `BMS has no contact ${id} to inactivate.`)] };

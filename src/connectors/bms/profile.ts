@@ -40,4 +40,6 @@ export const bmsProfile: TargetProfile = {
   webApp: bmsWebApp,
   // how messages count a target's customers
   customerPlural: 'accounts',
+  // one phone field with a type from BMS's lists, emails typed too
+  psa: { typed: true, phoneSlots: false },
 };

@@ -180,7 +180,7 @@ export function toContactBody(
     jobTitle: fields.jobTitle,
     ...lists(
       { emailAddress: fields.emailAddress, emailTypeId: fields.emailTypeId },
-      { phoneNumber: fields.phoneNumber, phoneTypeId: fields.phoneTypeId },
+      fields.phoneNumber === null ? null : { phoneNumber: fields.phoneNumber, phoneTypeId: fields.phoneTypeId },
       others,
     ),
     ...(kind === 'update' ? { isActive: fields.isActive } : {}),
@@ -384,6 +384,9 @@ export function toPsaContact(item: BmsContactWire, accountId: number): PsaContac
     lastName: item.lastname,
     jobTitle: item.jobtitle ?? item.title,
     ...ownEntries(item),
+    // one phone field, and the contact's one email is all the sync reads
+    mobilePhone: null,
+    otherEmails: [],
     locationId: item.locationid,
     isActive: item.isactive ?? true,
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Targets } from '../../domain/target-profile.ts';
 import type { ClientCommon, DocumentationClient } from '../target-clients.ts';
 import { ItGlueDocStore } from './itglue-doc-store.ts';
 import { ITGLUE_REGIONS, type ItGlueRegion } from './wire.ts';
@@ -12,7 +13,9 @@ const itglueBlock = z.looseObject({
 });
 
 /** IT Glue's client for the config's `itglue` block. */
-export function createItGlueClient(block: unknown, common: ClientCommon): DocumentationClient {
+export function createItGlueClient(block: unknown, common: ClientCommon, targets?: Targets): DocumentationClient {
   const { region, apiKey, baseUrl } = itglueBlock.parse(block);
-  return new ItGlueDocStore({ apiKey, region, ...(baseUrl ? { baseUrl } : {}), ...common });
+  // IT Glue's own PSA integration mirrors the contacts of the installation's PSA, when it has one IT Glue knows.
+  const psa = targets === undefined ? {} : { psa: targets.psa?.id ?? null };
+  return new ItGlueDocStore({ apiKey, region, ...(baseUrl ? { baseUrl } : {}), ...psa, ...common });
 }

@@ -34,6 +34,7 @@ import {
   organizationResource,
   includedResource,
   mirroredPsaIdOf,
+  psaIntegrationTypeOf,
   PAGE_SIZE,
   singleDocument,
   toContactType,
@@ -48,6 +49,11 @@ export interface ItGlueOptions extends TransportOptions {
   /** a region's host, or `baseUrl` for another one (the simulator) */
   readonly region?: ItGlueRegion;
   readonly baseUrl?: string;
+  /**
+   * the installation's PSA (its target id), whose contacts IT Glue's own PSA integration mirrors: such contacts refuse
+   * edits and are changed through the PSA; BMS unless told, null for none
+   */
+  readonly psa?: string | null;
 }
 
 type Write =
@@ -76,8 +82,10 @@ export class ItGlueDocStore implements DocStore {
   private readonly http: HttpClient;
   private readonly baseUrl: string;
   private readonly budgetKey: string;
+  private readonly psaIntegrationType: string | null;
 
   constructor(options: ItGlueOptions) {
+    this.psaIntegrationType = psaIntegrationTypeOf(options.psa === undefined ? 'bms' : options.psa);
     this.baseUrl = (options.baseUrl ?? ITGLUE_REGIONS[options.region ?? 'us']).replace(/\/$/, '');
     // The budget is per API key; the key itself is never used as a name.
     this.budgetKey = `itglue:${options.apiKey.slice(-6)}`;
@@ -215,7 +223,11 @@ export class ItGlueDocStore implements DocStore {
       contactResource,
     );
     return items.map((resource) =>
-      toDocContact(resource, organizationId, mirroredPsaIdOf(resource.relationships, included)),
+      toDocContact(
+        resource,
+        organizationId,
+        mirroredPsaIdOf(resource.relationships, included, this.psaIntegrationType),
+      ),
     );
   }
 

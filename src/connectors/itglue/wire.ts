@@ -50,8 +50,20 @@ export const BULK_UPDATE_PATH = '/contacts';
  */
 export const BULK_UPDATE_TAKES_EMAILS_AND_PHONES = false;
 
-/** Documented: the PSA integration types `filter[psa_integration_type]` takes; contactsync works with Kaseya BMS. */
-export const PSA_INTEGRATION_TYPE = 'kaseya-bms';
+/**
+ * Documented: the PSA integration types `filter[psa_integration_type]` takes (`manage`, `autotask`, `tigerpaw`,
+ * `kaseya-bms`, `pulseway-psa`, `vorex`); by the PSA target whose contacts IT Glue's own PSA integration mirrors.
+ */
+const PSA_INTEGRATION_TYPES: Readonly<Record<string, string>> = {
+  bms: 'kaseya-bms',
+  autotask: 'autotask',
+  connectwise: 'manage',
+};
+
+/** IT Glue's integration type for the installation's PSA (its target id), or null when IT Glue mirrors none of it. */
+export function psaIntegrationTypeOf(psaTargetId: string | null): string | null {
+  return psaTargetId === null ? null : (PSA_INTEGRATION_TYPES[psaTargetId] ?? null);
+}
 
 /**
  * Documented: `include=adapters_resources` adds a contact's integration links to a list. Whether `filter[psa_id]` takes
@@ -100,24 +112,29 @@ export const includedResource = z.looseObject({
   attributes: z.record(z.string(), z.unknown()).nullish(),
 });
 
-/** The BMS contact id an included adapter resource links to, or null when it is not a Kaseya BMS link. */
-function psaIdOfAdapter(resource: z.infer<typeof includedResource>): number | null {
+/** The PSA contact id an included adapter resource links to, or null when it is not a link to the installation's PSA. */
+function psaIdOfAdapter(resource: z.infer<typeof includedResource>, integrationType: string): number | null {
   if (!/^adapters?[-_]resources?$/.test(resource.type ?? 'adapters-resources')) return null;
   const attributes = resource.attributes ?? {};
   const integration = attributes['integration-type'] ?? attributes.integration_type;
-  if (integration !== undefined && integration !== null && integration !== PSA_INTEGRATION_TYPE) return null;
+  if (integration !== undefined && integration !== null && integration !== integrationType) return null;
   const remote = String(attributes['remote-id'] ?? attributes.remote_id ?? '');
   return /^\d+$/.test(remote) ? Number(remote) : null;
 }
 
-/** The BMS contact a listed contact is kept in step with, from its adapter links; null when none. */
+/**
+ * The PSA contact a listed contact is kept in step with, from its adapter links of the PSA's integration type; null
+ * when none (or when IT Glue mirrors nothing of the installation's PSA).
+ */
 export function mirroredPsaIdOf(
   adapterIds: readonly string[],
   included: ReadonlyMap<string, z.infer<typeof includedResource>>,
+  integrationType: string | null,
 ): number | null {
+  if (integrationType === null) return null;
   for (const adapterId of adapterIds) {
     const resource = included.get(adapterId);
-    const psaId = resource === undefined ? null : psaIdOfAdapter(resource);
+    const psaId = resource === undefined ? null : psaIdOfAdapter(resource, integrationType);
     if (psaId !== null) return psaId;
   }
   return null;
