@@ -14,9 +14,10 @@ const fields: PsaContactFields = {
   lastName: 'Lee',
   jobTitle: null,
   emailAddress: 'ann@contoso.com',
-  emailTypeId: 1,
+  emailTypeId: null,
   phoneNumber: '+12065550100',
-  phoneTypeId: 1,
+  phoneTypeId: null,
+  mobilePhone: null,
   locationId: 11,
   isActive: true,
 };
@@ -43,19 +44,24 @@ describe('Autotask contacts and the PSA port', () => {
       jobTitle: 'CFO',
       emailAddress: 'ann@contoso.com',
       phoneNumber: '+1 206 555 0100',
+      mobilePhone: null,
+      // The person's other addresses are matched on, never written.
+      otherEmails: ['ann.lee@gmail.com'],
+      emailTypeId: null,
       locationId: 11,
       isActive: false,
     });
   });
 
   it('creates with the company, the fields it has values for, and isActive as 1; never a second or third email', () => {
-    const body = toCreateBody(1, fields);
+    const body = toCreateBody(1, { ...fields, mobilePhone: '+12065550199' });
     expect(body).toEqual({
       companyID: 1,
       firstName: 'Ann',
       lastName: 'Lee',
       emailAddress: 'ann@contoso.com',
       phone: '+12065550100',
+      mobilePhone: '+12065550199',
       companyLocationID: 11,
       isActive: 1,
     });
@@ -68,6 +74,10 @@ describe('Autotask contacts and the PSA port', () => {
       title: 'CFO',
     });
     expect(toPatchBody(30, { ...fields, isActive: false }, ['isActive'])).toEqual({ id: 30, isActive: 0 });
+    // A phone cleared in Microsoft 365 is cleared in Autotask; a mobile phone has its own field.
+    expect(
+      toPatchBody(30, { ...fields, phoneNumber: null, mobilePhone: '+12065550199' }, ['phoneNumber', 'mobilePhone']),
+    ).toEqual({ id: 30, phone: null, mobilePhone: '+12065550199' });
     expect(toInactiveBody(30)).toEqual({ id: 30, isActive: 0 });
   });
 

@@ -351,18 +351,15 @@ export class AutotaskPsa implements Psa {
     accountId: number,
     id: number,
     fields: PsaContactFields,
-    changed: readonly (keyof PsaContactFields)[] = Object.keys(fields) as (keyof PsaContactFields)[],
+    changed: readonly (keyof PsaContactFields)[],
   ): Promise<WriteResult<number>> {
     const response = await this.send('updateContact', { companyId: accountId }, toPatchBody(id, fields, changed));
     return this.written(`update contact ${id}`, response);
   }
 
-  /** Marks the contact inactive (`isActive: 0`), every other field kept as Autotask holds it. */
-  async inactivateContact(id: number): Promise<WriteResult<number>> {
-    const contact = await this.readContact(id);
-    if (contact === null)
-      return { ok: false, reasons: [reason('autotask-not-found', `Autotask has no contact ${id} to inactivate.`)] };
-    const response = await this.send('updateContact', { companyId: contact.accountId }, toInactiveBody(id));
+  /** Marks the contact inactive (`isActive: 0`), every other field kept as Autotask holds it: one PATCH. */
+  async inactivateContact(accountId: number, id: number): Promise<WriteResult<number>> {
+    const response = await this.send('updateContact', { companyId: accountId }, toInactiveBody(id));
     return this.written(`inactivate contact ${id}`, response);
   }
 }

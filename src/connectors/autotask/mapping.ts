@@ -2,8 +2,9 @@ import type { PsaContact, PsaContactFields } from '../../domain/psa-contact.ts';
 import { CONTACT_FIELDS, type AutotaskContactWire } from './wire.ts';
 
 /**
- * Autotask contacts ↔ the PSA port: `title` is the job title, `phone` the office phone, `companyLocationID` the
- * location, `isActive` 1 or 0. `emailAddress2` and `emailAddress3` are the person's: never written.
+ * Autotask contacts ↔ the PSA port: `title` is the job title, `phone` the office phone and `mobilePhone` the mobile
+ * one, `companyLocationID` the location, `isActive` 1 or 0. `emailAddress2` and `emailAddress3` are the person's: read
+ * as other emails (matched on), never written. Autotask has no email or phone types.
  */
 
 /** Each field of the port that Autotask holds, by its name on the wire. */
@@ -13,6 +14,7 @@ const WIRE_OF = {
   jobTitle: CONTACT_FIELDS.title,
   emailAddress: CONTACT_FIELDS.email,
   phoneNumber: CONTACT_FIELDS.phone,
+  mobilePhone: CONTACT_FIELDS.mobilePhone,
   locationId: CONTACT_FIELDS.locationId,
   isActive: CONTACT_FIELDS.isActive,
 } as const satisfies Partial<Record<keyof PsaContactFields, string>>;
@@ -38,6 +40,8 @@ export function toPsaContact(item: AutotaskContactWire, accountId: number): PsaC
     emailTypeId: null,
     phoneNumber: item.phone,
     phoneTypeId: null,
+    mobilePhone: item.mobilePhone,
+    otherEmails: [item.emailAddress2, item.emailAddress3].filter((email): email is string => email !== null),
     locationId: item.companyLocationID,
     isActive: item.isActive ?? true,
   };

@@ -30,6 +30,8 @@ export const autotaskProfile: TargetProfile = {
     isActive: 'Active',
   },
   leaver: 'inactivate',
+  // no typed email or phone lists; a field for the office phone and one for the mobile phone
+  psa: { typed: false, phoneSlots: true },
   // rate budget
   // Per database and shared by every integration the MSP runs: half is spent unless `apiLimits.autotask` says otherwise.
   budget: { ...AUTOTASK_HOURLY_LIMIT, defaultShare: 0.5 },
