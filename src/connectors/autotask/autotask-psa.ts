@@ -17,13 +17,13 @@ import {
   AUTOTASK_THREADS_PER_ENDPOINT,
   AUTOTASK_ZONE_DISCOVERY,
   companyItem,
-  contactById,
   contactsByEmail,
   contactsByName,
   contactsOfCompany,
   contactWire,
   errorsOf,
   fieldInformation,
+  itemAnswer,
   itemIdAnswer,
   locationItem,
   locationsOfCompany,
@@ -280,9 +280,12 @@ export class AutotaskPsa implements Psa {
   }
 
   async readContact(id: number): Promise<PsaContact | null> {
-    const items = await this.query(`read contact ${id}`, 'contacts', contactById(id), contactWire);
-    const item = items.find((i) => i.id === id);
-    if (item === undefined) return null;
+    const what = `read contact ${id}`;
+    const response = await this.send('contact', { id });
+    if (response.status === 404) return null;
+    const found = this.parsed(what, itemAnswer, this.answer(what, response));
+    if (found === null) return null;
+    const item = this.parsed(what, contactWire, found);
     if (item.companyID === null)
       throw new ConnectorError({
         code: 'Protocol',

@@ -55,6 +55,8 @@ export const AUTOTASK_ENDPOINTS = {
   threshold: endpoint('GET', 'ThresholdInformation', 'ThresholdInformation'),
   contactFields: endpoint('GET', 'Contacts/entityInformation/fields', 'Contacts'),
   contacts: endpoint('POST', 'Contacts/query', 'Contacts'),
+  /** one record by id: `{item}`, null when there is none */
+  contact: endpoint('GET', 'Contacts/{id}', 'Contacts'),
   createContact: endpoint('POST', 'Companies/{companyId}/Contacts', 'Contacts'),
   updateContact: endpoint('PATCH', 'Companies/{companyId}/Contacts', 'Contacts'),
   companies: endpoint('POST', 'Companies/query', 'Companies'),
@@ -159,10 +161,6 @@ export const contactsByName = (companyId: number, firstName: string, lastName: s
     CONTACT_INCLUDE,
   );
 
-/** One contact by id. */
-export const contactById = (id: number): Record<string, unknown> =>
-  queryBody([{ op: 'eq', field: CONTACT_FIELDS.id, value: id }], CONTACT_INCLUDE);
-
 /** Every company: a query needs a filter, and every record has an id. */
 export const allCompanies = (): Record<string, unknown> =>
   queryBody([{ op: 'exist', field: 'id' }], ['id', 'companyName']);
@@ -201,6 +199,9 @@ export const contactWire = z.looseObject({
   isActive: activeFlag,
 });
 export type AutotaskContactWire = z.infer<typeof contactWire>;
+
+/** Documented: a read by id answers `{item}`; inferred: `item` is null when there is no such record. */
+export const itemAnswer = z.looseObject({ item: z.unknown().nullish() }).transform((a) => a.item ?? null);
 
 /** Documented: a query answers `{items, pageDetails: {count, requestCount, prevPageUrl, nextPageUrl}}`. */
 export const queryPage = z.looseObject({
