@@ -22,6 +22,8 @@ describe("Autotask's wire", () => {
       'https://webservices5.autotask.net/atservicesrest/v1.0/',
     );
     expect(apiBaseOf('http://127.0.0.1:4004/atservicesrest/v1.0')).toBe('http://127.0.0.1:4004/atservicesrest/v1.0/');
+    // A bare host, as a person may give it.
+    expect(apiBaseOf('http://127.0.0.1:18204')).toBe('http://127.0.0.1:18204/atservicesrest/v1.0/');
   });
 
   it('queries 500 contacts a page with their ids, and an email in any of the three address fields', () => {

@@ -16,10 +16,16 @@ export type Evidence = 'documented' | 'inferred';
 export const AUTOTASK_ZONE_DISCOVERY = 'https://webservices.autotask.net/atservicesrest/v1.0/zoneInformation';
 /** Documented: the API's version segment, after the zone's `url`. */
 const API_VERSION = 'v1.0/';
+/** Documented: where a zone's host serves the REST API (its `url`'s path). */
+const API_ROOT = 'atservicesrest/';
 
-/** The zone's API base from its `url` (`https://webservices5.autotask.net/atservicesrest/` → `.../v1.0/`). */
+/**
+ * The zone's API base from its `url` (`https://webservices5.autotask.net/atservicesrest/` → `.../v1.0/`); a bare host
+ * (a URL given by hand) gets the API's path.
+ */
 export function apiBaseOf(zoneUrl: string): string {
-  const base = zoneUrl.endsWith('/') ? zoneUrl : `${zoneUrl}/`;
+  let base = zoneUrl.endsWith('/') ? zoneUrl : `${zoneUrl}/`;
+  if (new URL(base).pathname === '/') base = `${base}${API_ROOT}`;
   return /\/v1\.0\/$/i.test(base) ? base : `${base}${API_VERSION}`;
 }
 
