@@ -62,6 +62,8 @@ describe("Autotask's wire", () => {
     expect(meaningOfAnswer(500, { errors: ['Thread Threshold Exceeded for this endpoint'] })).toBe('throttled');
     expect(meaningOfAnswer(429, {})).toBe('throttled');
     expect(meaningOfAnswer(500, {})).toBeNull();
+    // A failure of the server is tried again, not reported as the record's fault.
+    expect(meaningOfAnswer(500, { errors: ['An unexpected error has occurred.'] })).toBeNull();
     expect(meaningOfAnswer(502, undefined)).toBeNull();
     expect(errorsOf({ errors: [] })).toBeNull();
   });

@@ -291,12 +291,23 @@ export function isThrottleText(message: string): boolean {
   return /thread threshold|threshold exceeded|request limit|too many requests/i.test(message);
 }
 
+/**
+ * Inferred: a 500 whose errors only say that something went wrong is a failure of the server, not a refusal of the
+ * record: tried again (a create is looked for first).
+ */
+export function isServerFailureText(message: string): boolean {
+  return /unexpected error|internal server error|service unavailable|temporarily unavailable|try again|timed? ?out/i.test(
+    message,
+  );
+}
+
 /** What an answer means beyond its status: a refused record (final) or throttling (waited out). */
 export function meaningOfAnswer(status: number, body: unknown): 'refused' | 'throttled' | null {
   const errors = errorsOf(body);
   if (status === 429 || (errors !== null && errors.some(isThrottleText))) return 'throttled';
+  if (errors === null || errors.every(isServerFailureText)) return null;
   // A refused record comes as a 500 with the reasons (documented); 400 is read alike.
-  return errors !== null && (status === 500 || status === 400) ? 'refused' : null;
+  return status === 500 || status === 400 ? 'refused' : null;
 }
 
 /**
