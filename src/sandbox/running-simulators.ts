@@ -1,3 +1,4 @@
+import type { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import type { BmsSimulator } from './bms-simulator.ts';
 import type { GraphSimulator } from './graph-simulator.ts';
 import type { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
@@ -14,6 +15,7 @@ export interface SandboxCredentials {
   readonly graph: { readonly clientId: string; readonly clientSecret: string };
   readonly itglueApiKey: string;
   readonly bms: { readonly userName: string; readonly password: string; readonly tenant: string };
+  readonly autotask: { readonly userName: string; readonly secret: string; readonly integrationCode: string };
 }
 
 /** Where each simulator listens; a target the seed does not have is not started (null). */
@@ -22,12 +24,13 @@ export interface SimulatorUrls {
   readonly graph: string;
   readonly itglue: string | null;
   readonly bms: string | null;
+  readonly autotask: string | null;
 }
 
-export type ServerName = 'login' | 'graph' | 'itglue' | 'bms';
+export type ServerName = 'login' | 'graph' | 'itglue' | 'bms' | 'autotask';
 
 /** The APIs whose requests are counted: Graph, and each target the seed has. */
-export type CountedApi = 'graph' | 'itglue' | 'bms';
+export type CountedApi = 'graph' | 'itglue' | 'bms' | 'autotask';
 
 /** Requests per API and method; a target the seed does not have has no entry. */
 export type RequestCounts = { graph: Record<string, number> } & Partial<
@@ -42,9 +45,10 @@ export interface RunningSimulators {
   readonly graph: GraphSimulator;
   /** Graph's change notifications (subscriptions on users), on the Graph simulator's port */
   readonly subscriptions: GraphSubscriptionsSimulator;
-  /** the IT Glue and BMS simulators; one the seed does not have holds nothing and does not listen */
+  /** the targets' simulators; one the seed does not have holds nothing and does not listen */
   readonly itglue: ItGlueSimulator;
   readonly bms: BmsSimulator;
+  readonly autotask: AutotaskSimulator;
   /** the targets the seed has: their simulators run, the others do not */
   readonly targets: Targets;
   /** whether the server runs (login and Graph always; a target's when the seed has it) */

@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseJsonText } from '../config/json-text.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
+import { autotaskSeedSchema, autotaskSimulateSchema } from './autotask/autotask-seed.ts';
 
 /**
  * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
- * IT Glue's attribute shape, BMS records in BMS's shape. The dump has the same keys: `tenants`, and `itglue` and `bms`
- * where the seed has them.
+ * IT Glue's attribute shape, BMS and Autotask records in their own shapes. The dump has the same keys: `tenants`, and
+ * `itglue`, `bms` and `autotask` where the seed has them.
  */
 
 const nullableString = z.string().nullable().optional().default(null);
@@ -162,6 +163,7 @@ export const simulateSchema = z
         psaIdLists: z.boolean().default(false),
       })
       .prefault({}),
+    autotask: autotaskSimulateSchema,
   })
   .prefault({});
 export type Simulate = z.infer<typeof simulateSchema>;
@@ -181,26 +183,27 @@ export type BmsSeed = z.infer<typeof bmsSeedSchema>;
 
 /**
  * A target's key present in the seed means the installation has that target: its simulator starts and the dump has
- * its key. A seed naming neither plays both, empty, as it always has.
+ * its key. A seed naming no target plays IT Glue and BMS, empty, as it always has.
  */
 const seedKeysSchema = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   tenants: z.array(tenantSeedSchema).default([]),
   itglue: itglueSeedSchema.optional(),
   bms: bmsSeedSchema.optional(),
+  autotask: autotaskSeedSchema.optional(),
   simulate: simulateSchema,
 });
 
 export type Seed = z.output<typeof seedKeysSchema>;
 
 export const seedSchema = seedKeysSchema.transform((seed): Seed =>
-  seed.itglue === undefined && seed.bms === undefined
+  seed.itglue === undefined && seed.bms === undefined && seed.autotask === undefined
     ? { ...seed, itglue: itglueSeedSchema.parse({}), bms: bmsSeedSchema.parse({}) }
     : seed,
 );
 
 /** The records of the simulated systems, in the seed's shape: one key per target present. */
-export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms'>;
+export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask'>;
 
 /** Thrown with every problem of a seed at once, each named by its path. */
 export class SeedError extends Error {

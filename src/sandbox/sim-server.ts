@@ -58,7 +58,8 @@ export interface LoggedRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'cookie']);
+/** Headers that carry credentials (Autotask's `Secret` among them): never logged. */
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'cookie', 'secret']);
 
 /** A small deterministic random source (mulberry32), so that fault runs can be replayed. */
 export function seededRandom(seed: number): () => number {

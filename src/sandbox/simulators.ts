@@ -1,3 +1,4 @@
+import { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import { BmsSimulator } from './bms-simulator.ts';
 import { GraphSimulator } from './graph-simulator.ts';
 import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
@@ -15,8 +16,8 @@ export interface StartOptions {
   /** seeds the fault-injection random source, so that a faulty run can be replayed */
   readonly faultSeed?: number;
   /**
-   * login on this port, Graph on the next, then IT Glue, then BMS (each on its own port, the other target present or
-   * not); free ports when absent
+   * login on this port, Graph on the next, then IT Glue, BMS and Autotask (each on its own port, the other targets
+   * present or not); free ports when absent
    */
   readonly basePort?: number;
 }
@@ -26,7 +27,7 @@ function secret(prefix: string): string {
 }
 
 /**
- * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS), on loopback,
+ * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS, Autotask), on loopback,
  * seeded from `seed`.
  */
 export async function startSimulators(seed: Seed, options: StartOptions = {}): Promise<RunningSimulators> {
@@ -37,6 +38,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     graph: { clientId: crypto.randomUUID(), clientSecret: secret('sandbox~') },
     itglueApiKey: secret('ITG.'),
     bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
+    autotask: { userName: 'contactsync-api@sandbox-msp.example', secret: secret('at-'), integrationCode: secret('AT') },
   };
 
   const login = new LoginSimulator(requests, clock);
@@ -44,6 +46,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   const subscriptions = new GraphSubscriptionsSimulator(graph, clock);
   const itglue = new ItGlueSimulator(requests, clock, seed.simulate.itglue);
   const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
+  const autotask = new AutotaskSimulator(requests, clock, seed.simulate.autotask);
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
   login.addTenant(credentials.partnerTenantId);
@@ -56,17 +59,32 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   if (seed.itglue !== undefined) itglue.load(seed.itglue);
   bms.registerUser({ ...credentials.bms, apiAccess: true, mfa: seed.simulate.bms.mfa });
   if (seed.bms !== undefined) bms.load(seed.bms);
-  // IT Glue's PSA sync reads BMS: the simulators share one process, so it reads the BMS simulator's state.
+  autotask.registerUser(credentials.autotask);
+  if (seed.autotask !== undefined) autotask.load(seed.autotask);
+  // IT Glue's PSA sync reads the seed's PSA: the simulators share one process, so it reads that simulator's state.
   if (seed.bms !== undefined)
     itglue.followPsa((ids) => {
       const wanted = new Set(ids);
       return bms.dump().accounts.flatMap((account) => account.contacts.filter((contact) => wanted.has(contact.id)));
     });
+  else if (seed.autotask !== undefined)
+    itglue.followPsa(
+      (ids) =>
+        autotask.contactsWithIds(ids).map((c) => ({
+          id: c.id,
+          firstName: c.firstName,
+          lastName: c.lastName,
+          jobTitle: c.title,
+          emailAddress: c.emailAddress,
+        })),
+      'autotask',
+    );
   const listening = new Set<ServerName>([
     'login',
     'graph',
     ...(seed.itglue === undefined ? [] : (['itglue'] as const)),
     ...(seed.bms === undefined ? [] : (['bms'] as const)),
+    ...(seed.autotask === undefined ? [] : (['autotask'] as const)),
   ]);
 
   const servers: Record<ServerName, SimServer> = {
@@ -74,26 +92,28 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     graph: graph.server,
     itglue: itglue.server,
     bms: bms.server,
+    autotask: autotask.server,
   };
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  const order = [login.server, graph.server, itglue.server, bms.server] as const;
-  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3) whichever targets run.
+  const order = [login.server, graph.server, itglue.server, bms.server, autotask.server] as const;
+  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4) whichever targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
   const startIf = async (name: ServerName, i: number) => (listening.has(name) ? servers[name].start(port(i)) : null);
-  const [loginUrl, graphUrl, itglueUrl, bmsUrl] = await Promise.all([
+  const [loginUrl, graphUrl, itglueUrl, bmsUrl, autotaskUrl] = await Promise.all([
     login.server.start(port(0)),
     graph.server.start(port(1)),
     startIf('itglue', 2),
     startIf('bms', 3),
+    startIf('autotask', 4),
   ]).catch(async (error: unknown) => {
     await Promise.all(order.map((server) => server.close()));
     throw error;
   });
 
   const running: RunningSimulators = {
-    urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl },
+    urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl },
     credentials,
     clock,
     login,
@@ -101,9 +121,15 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     subscriptions,
     itglue,
     bms,
+    autotask,
+    // The registry decides which targets the sandbox syncs; the simulators of the seed's keys run whether it knows
+    // them yet or not.
     targets: targetsOfBlocks(seed),
     started: (server) => listening.has(server),
-    urlOf: (target) => (target === 'itglue' ? itglueUrl : target === 'bms' ? bmsUrl : null),
+    urlOf: (target) => {
+      const urls: Readonly<Record<string, string | null>> = { itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl };
+      return urls[target] ?? null;
+    },
     requests,
     requestCounts() {
       const counts: Record<string, Record<string, number>> = Object.fromEntries(
@@ -126,6 +152,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
         tenants: graph.dumpTenants(),
         ...(listening.has('itglue') ? { itglue: itglue.dump() } : {}),
         ...(listening.has('bms') ? { bms: bms.dump() } : {}),
+        ...(listening.has('autotask') ? { autotask: autotask.dump() } : {}),
       };
     },
     async close() {

@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import type { Seed } from './seed.ts';
 import type { RunningSimulators } from './running-simulators.ts';
+import { targetById } from '../connectors/registry.ts';
 
 /**
  * A complete contactsync config file that points at running simulators (DESIGN.md, "The simulators on their own"):
@@ -32,7 +33,11 @@ export function standaloneConfig(sims: RunningSimulators, seed: Seed, configPath
   };
 }
 
-/** The config blocks of the targets whose simulators run (`itglue`, `bms`), with the credentials they accept. */
+/**
+ * The config blocks of the targets whose simulators run (`itglue`, `bms`, `autotask`), with the credentials they
+ * accept. Autotask's block is given once the registry knows Autotask (the config refuses a block it does not know);
+ * its `baseUrl` is the zone's URL, so that no zone is discovered.
+ */
 export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<string, unknown>> {
   const { credentials, urls } = sims;
   return {
@@ -48,6 +53,16 @@ export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<
             password: credentials.bms.password,
             tenant: credentials.bms.tenant,
             baseUrl: urls.bms,
+          },
+        }),
+    ...(urls.autotask === null || targetById('autotask') === null
+      ? {}
+      : {
+          autotask: {
+            userName: credentials.autotask.userName,
+            secret: credentials.autotask.secret,
+            integrationCode: credentials.autotask.integrationCode,
+            baseUrl: `${urls.autotask}/atservicesrest/`,
           },
         }),
   };

@@ -8,6 +8,7 @@ import type {
   PsaAction,
 } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
+import { presentTargets, type TargetProfile } from '../domain/target-profile.ts';
 import { docLabel, psaLabel } from './contact-names.ts';
 import { formerName } from './former-name.ts';
 import { typeId, type TenantIndex } from './plan-index.ts';
@@ -36,14 +37,28 @@ export function planLeaversUnderGuard(
 ): GuardedLeavers {
   const { links } = tenant;
   const leaverActions = leavers.map((leaver) => planLeaver(leaver, links.get(leaver.userId)!, input, tenant));
-  const inactivations = leaverActions.filter((action) => action.outcome === 'inactivated').length;
-  const linkedContacts = links.size;
+  const inactivated = leaverActions.filter((action) => action.outcome === 'inactivated');
+  const inactivations = inactivated.length;
   const { minCount, maxFraction } = tenant.settings.deletionGuard;
-  const tripped =
-    !input.approveInactivations &&
-    inactivations >= minCount &&
-    inactivations > maxFraction * linkedContacts &&
-    inactivations > 0;
+  // Each target is weighed on its own: its inactivations against the contacts linked in it.
+  const weighed = presentTargets(tenant.targets).map((target) => {
+    const isDoc = target === tenant.targets.doc;
+    const count = inactivated.filter((a) => (isDoc ? a.doc.kind : a.psa.kind) === 'inactivate').length;
+    let linked = 0;
+    for (const l of links.values()) if (isDoc ? l.docContactId !== '' : l.psaContactId !== null) linked++;
+    const trips = count > 0 && count >= minCount && count > maxFraction * linked;
+    return { target, count, linked, trips };
+  });
+  const trippedBy = weighed.filter((w) => w.trips);
+  const tripped = !input.approveInactivations && trippedBy.length > 0;
+  const shown = trippedBy[0] ?? weighed.toSorted((a, b) => b.count - a.count)[0];
+  const linkedContacts = shown?.linked ?? links.size;
+  const why = trippedBy
+    .map(
+      (w) =>
+        `${w.count} of ${w.linked} linked ${w.target.words.name} contacts would be ${inactivatedWord(w.target)} at once`,
+    )
+    .join(', and ');
   const gone: PlannedAction[] = [];
   for (let l = 0; l < leavers.length; l++) {
     const action = leaverActions[l]!;
@@ -62,7 +77,7 @@ export function planLeaversUnderGuard(
           ...action.reasons.flatMap((r) => (r.code === 'leaver' ? waitingLeaver(action, tenant) : [r])),
           reason(
             'deletion-guard',
-            `${inactivations} of ${linkedContacts} linked contacts would be inactivated at once (the guard allows fewer than ${minCount} or at most ${Math.round(maxFraction * 100)}%); waiting for approval.`,
+            `${why} (the guard allows fewer than ${minCount} or at most ${Math.round(maxFraction * 100)}%); waiting for approval.`,
           ),
         ],
       });
@@ -70,7 +85,15 @@ export function planLeaversUnderGuard(
       place(action);
     }
   }
-  return { gone, guard: { inactivations, linkedContacts, tripped } };
+  return {
+    gone,
+    guard: { inactivations: shown?.count ?? inactivations, linkedContacts, tripped },
+  };
+}
+
+/** What a leaver's contact undergoes in the target, in words: inactivated, or given the leaver contact type. */
+function inactivatedWord(target: TargetProfile): string {
+  return target.leaver === 'inactivate' ? 'inactivated' : 'marked as leavers';
 }
 
 /**

@@ -259,6 +259,15 @@ describe("the seed's simulate block", () => {
     expect(smallSeed().simulate).toEqual({
       bms: { pageSizeCap: 100, ignoreFields: [], keyCase: 'camel', createStatus: 200, typeLists: true, mfa: false },
       itglue: { psaSynced: {}, psaIdLists: false },
+      autotask: {
+        pageSizeCap: 500,
+        ignoreFields: [],
+        requiredFields: [],
+        hourlyLimit: 10_000,
+        otherIntegrationsPerHour: 0,
+        serviceMs: 0,
+        delayPastHalfMs: 0,
+      },
     });
     expect(() => parseSeed({ simulate: { bms: { pageSize: 10 }, itglue: { psaSynced: { '1': 'x' } } } })).toThrow(
       /simulate\.bms: "pageSize" is not a key here \(did you mean "pageSizeCap"\?\)[\s\S]*simulate\.itglue\.psaSynced\.1: /,

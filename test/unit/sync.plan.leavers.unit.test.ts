@@ -117,6 +117,26 @@ describe('deletion guard', () => {
     expect(plan.guard).toMatchObject({ inactivations: 6, linkedContacts: 60, tripped: false });
   });
 
+  it('weighs each target on its own: a few contacts of a PSA that holds few of the tenant are many', () => {
+    // 60 users in the documentation platform, of whom only 10 (those with a phone) reached the PSA.
+    const users = Array.from({ length: 60 }, (_, i) =>
+      graphUser(`u${String(i).padStart(3, '0')}`, {
+        givenName: `Person${i}`,
+        surname: 'Test',
+        ...(i < 10 ? {} : { businessPhones: [] }),
+      }),
+    );
+    const input = tenantInput({ users });
+    const state = applyInMemory(input, planTenantSync(input));
+    expect(state.links.filter((l) => l.psaContactId !== null)).toHaveLength(10);
+    // Six of those ten leave: 10% of the tenant's 60 links, but 60% of the PSA's contacts.
+    const plan = replan(state, users.slice(6));
+    expect(plan.guard).toEqual({ inactivations: 6, linkedContacts: 10, tripped: true });
+    const held = plan.actions.filter((a) => a.outcome === 'pending-approval');
+    expect(held).toHaveLength(6);
+    expect(held[0]!.reasons.at(-1)?.message).toMatch(/^6 of 10 linked BMS contacts would be inactivated at once/);
+  });
+
   it('applies the held inactivations once approved', () => {
     const { state, users } = syncedTenant(20);
     const plan = replan(state, users.slice(5), { approveInactivations: true });
