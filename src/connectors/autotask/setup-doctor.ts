@@ -39,6 +39,7 @@ export function contactFieldProblems(fields: readonly AutotaskFieldInfo[]): Doct
   return { name, state: 'ok', detail: `no field required beyond ${FILLED.filter((f) => f !== 'id').join(', ')}` };
 }
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const same = (a: string, b: string) => a.replace(/\/$/, '').toLowerCase() === b.replace(/\/$/, '').toLowerCase();
 
 /** Advice rather than a fault: without the zone's web address, pages simply do not link into Autotask. */
@@ -78,7 +79,7 @@ export async function autotaskDoctor(input: DoctorInput): Promise<DoctorCheck[]>
       const companies = await autotask.listAccounts();
       const first = companies[0];
       const contacts = first === undefined ? [] : await autotask.listContacts(first.id);
-      return `companies and contacts read: ${companies.length} companies${first === undefined ? '' : `, ${contacts.length} contacts of ${JSON.stringify(first.name)}`}`;
+      return `companies and contacts read: ${count(companies.length, 'company', 'companies')}${first === undefined ? '' : `, ${count(contacts.length, 'contact', 'contacts')} of ${JSON.stringify(first.name)}`}`;
     }),
   );
   try {
