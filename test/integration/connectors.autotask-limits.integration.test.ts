@@ -1,11 +1,16 @@
+import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createApiBudget } from '../../src/connectors/api-budgets.ts';
 import { AutotaskPsa } from '../../src/connectors/autotask/autotask-psa.ts';
 import type { AttemptLog } from '../../src/connectors/http/http-client.ts';
 import { SlidingWindowBudget } from '../../src/connectors/http/request-budget.ts';
 import { runAs } from '../../src/connectors/http/run-priority.ts';
 import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';
+import { openPostgres } from '../../src/store/connect.ts';
+import { migrateToLatest } from '../../src/store/migrations.ts';
 import { seedOf } from '../support/autotask-simulator.ts';
+import { freshPostgres } from '../support/databases.ts';
 
 const HOUR = 3_600_000;
 let sims: RunningSimulators | null = null;
@@ -43,6 +48,34 @@ describe("Autotask's limits, as contactsync keeps inside them", () => {
     expect(found.map((contacts) => contacts.length)).toEqual(Array.from({ length: 12 }, () => 1));
     expect(attempts.filter((a) => a.status === 429)).toEqual([]);
   });
+
+  it('keeps to 3 at once across workers too, with the budgets shared through PostgreSQL', async () => {
+    sims = await startSimulators(seedOf({ serviceMs: 30 }, 40));
+    const database = await freshPostgres();
+    const workers = [openPostgres(database.url), openPostgres(database.url)];
+    try {
+      await migrateToLatest(workers[0]!.db as Kysely<unknown>);
+      const attempts: AttemptLog[] = [];
+      // Two processes: each its own pool, budget and client.
+      const clients = workers.map(
+        (worker) =>
+          new AutotaskPsa({
+            credentials: sims!.credentials.autotask,
+            baseUrl: `${sims!.urls.autotask!}/atservicesrest/`,
+            budget: createApiBudget({}, worker.pool),
+            log: (entry) => attempts.push(entry),
+          }),
+      );
+      const reads = clients.flatMap((psa) =>
+        Array.from({ length: 8 }, (_, i) => psa.findContactsByEmail(1, `p${i + 1}@contoso.com`)),
+      );
+      expect((await Promise.all(reads)).every((found) => found.length === 1)).toBe(true);
+      expect(attempts.filter((a) => a.status === 429)).toEqual([]);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.db.destroy()));
+      await database.dispose();
+    }
+  }, 60_000);
 
   it('reads the database’s use before a large run, and spends less of its share when other integrations are busy', async () => {
     // The MSP's other integrations spent 6,000 of the hour's 10,000: 3,000 are left under the 10% kept free.
