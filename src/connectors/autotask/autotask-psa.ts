@@ -86,7 +86,6 @@ const digest = (value: string) => createHash('sha256').update(value).digest('hex
  */
 export class AutotaskPsa implements Psa {
   private readonly http: HttpClient;
-  private readonly zoneHttp: HttpClient;
   private zoneRead: Promise<AutotaskZone> | null = null;
   private readonly budgetKey: string;
   private readonly threadKey: string;
@@ -97,9 +96,12 @@ export class AutotaskPsa implements Psa {
   private thresholdRead: Promise<void> | null = null;
 
   constructor(private readonly options: AutotaskOptions) {
-    const common = { service: SERVICE, displayName: NAME, meaningOf: meaningOfAnswer, ...transportOf(options) };
-    this.zoneHttp = new HttpClient(common);
-    this.http = new HttpClient(common);
+    this.http = new HttpClient({
+      service: SERVICE,
+      displayName: NAME,
+      meaningOf: meaningOfAnswer,
+      ...transportOf(options),
+    });
     this.now = options.now ?? Date.now;
     this.sent = new RecentRequests(this.now);
     const { userName, integrationCode } = options.credentials;
@@ -122,7 +124,8 @@ export class AutotaskPsa implements Psa {
   private async discoverZone(): Promise<AutotaskZone> {
     const { userName } = this.options.credentials;
     const url = `${this.options.zoneDiscoveryUrl ?? AUTOTASK_ZONE_DISCOVERY}?user=${encodeURIComponent(userName)}`;
-    const response = await this.zoneHttp.send({ method: 'GET', url });
+    // Without credentials, and outside the budget and the thread limits (documented as exempt from them).
+    const response = await this.http.send({ method: 'GET', url });
     const zone = zoneAnswer.safeParse(response.body);
     if (response.status >= 200 && response.status < 300 && zone.success)
       return { apiBase: apiBaseOf(zone.data.url), webUrl: zone.data.webUrl ?? null, name: zone.data.zoneName ?? null };
