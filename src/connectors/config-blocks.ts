@@ -1,5 +1,6 @@
 import type { AutotaskConfig } from './autotask/config.ts';
 import type { BmsConfig } from './bms/config.ts';
+import type { HuduConfig } from './hudu/config.ts';
 import type { ItGlueConfig } from './itglue/config.ts';
 
 /**
@@ -8,6 +9,7 @@ import type { ItGlueConfig } from './itglue/config.ts';
  */
 export interface ConfigBlocks {
   readonly itglue?: ItGlueConfig | null;
+  readonly hudu?: HuduConfig | null;
   readonly bms?: BmsConfig | null;
   readonly autotask?: AutotaskConfig | null;
 }
@@ -15,6 +17,7 @@ export interface ConfigBlocks {
 /** The ids of a tenant entry of the config naming its customer record in each target (each profile's `customerIdKey`). */
 export interface ConfigTenantIds {
   readonly itglueOrganizationId?: string;
+  readonly huduCompanyId?: string;
   readonly bmsAccountId?: number;
   readonly autotaskCompanyId?: number;
 }

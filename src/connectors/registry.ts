@@ -4,6 +4,8 @@ import { createAutotaskClient } from './autotask/client-from-config.ts';
 import { autotaskProfile } from './autotask/profile.ts';
 import { createBmsClient } from './bms/client-from-config.ts';
 import { bmsProfile } from './bms/profile.ts';
+import { createHuduClient } from './hudu/client-from-config.ts';
+import { huduProfile } from './hudu/profile.ts';
 import { createItGlueClient } from './itglue/client-from-config.ts';
 import { itglueProfile } from './itglue/profile.ts';
 import type { ClientCommon, ClientFactory, DocumentationClient, TargetClients } from './target-clients.ts';
@@ -16,6 +18,7 @@ interface TargetEntry<Client> extends ClientFactory<Client> {
 /** The documentation platforms there are. */
 const DOCUMENTATION: readonly TargetEntry<DocumentationClient>[] = [
   { profile: itglueProfile, createClient: createItGlueClient },
+  { profile: huduProfile, createClient: createHuduClient },
 ];
 
 /** The PSAs there are. */

@@ -1,3 +1,5 @@
+import type { FlatField } from './flat-contact.ts';
+
 /** The documentation platform's side: contacts of one customer record, its locations and the contact types. */
 
 export interface DocEmail {
@@ -32,6 +34,10 @@ export interface DocContact {
   readonly mirroredPsaContactId: number | null;
   readonly emails: readonly DocEmail[];
   readonly phones: readonly DocPhone[];
+  /** archived the platform's way (a leaver, on a platform whose leavers are archived); absent where there is no such state */
+  readonly archived?: boolean;
+  /** the fields a platform that keeps one value per field has no place for, for this contact (see flat-contact.ts) */
+  readonly unkept?: readonly FlatField[];
   /** when the platform says the contact was made and last changed (RFC 3339), shown to a person deciding a dispute */
   readonly createdAt?: string | null;
   readonly updatedAt?: string | null;
@@ -48,7 +54,8 @@ export interface DocContactFields {
   readonly phones: readonly DocPhone[];
 }
 
-export type DocContactPatch = Partial<DocContactFields>;
+/** Only the attributes to change; `archived` archives the contact (a leaver, on a platform whose leavers are archived). */
+export type DocContactPatch = Partial<DocContactFields> & { readonly archived?: true };
 
 export interface DocLocation {
   readonly id: string;

@@ -43,6 +43,12 @@ export interface TargetProfile {
   readonly fieldLabels: Readonly<Record<string, string>>;
   /** what the leaver step does to the target's contact */
   readonly leaver: LeaverWrite;
+  /**
+   * the target keeps one value per field (flat-contact.ts): the name whole (a display name, split on read), one
+   * primary email and the others as one list, one phone and one mobile without labels or primary flags; the sync
+   * compares in that form, so that a split or an order the target cannot keep is no change
+   */
+  readonly flatContact?: boolean;
   // rate budget (the API budgets every process keeps inside)
   /** the API's documented request limit, and the share of it spent unless the config says otherwise */
   readonly budget: TargetBudget;
@@ -84,8 +90,11 @@ export interface RequiredField {
   readonly label: string;
 }
 
-/** How a leaver's contact is written: made inactive, or given the leaver contact type (`psa.leaverContactType`). */
-export type LeaverWrite = 'inactivate' | 'leaver-type';
+/**
+ * How a leaver's contact is written: made inactive, given the leaver contact type (`psa.leaverContactType`), or
+ * archived (a documentation platform that archives records rather than typing them).
+ */
+export type LeaverWrite = 'inactivate' | 'leaver-type' | 'archive';
 
 /** The targets an installation has: at most one per role, at least one in all. */
 export interface Targets {

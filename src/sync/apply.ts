@@ -284,7 +284,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
           action.doc.kind === 'create' ? action.doc.fields : (action.doc as { readonly patch: DocContactPatch }).patch;
         await verify(action, 'doc', kind, async () => {
           const found = await docStore.readContact(written.id);
-          return found === null ? 'gone' : docMismatch(sent, found);
+          return found === null ? 'gone' : docMismatch(sent, found, target.flatContact === true);
         });
       }
       progressed(batch.length);

@@ -1,6 +1,7 @@
 import type { DocContact, DocContactPatch, DocEmail, DocPhone } from '../domain/doc-contact.ts';
 import type { PsaContact, PsaContactFields } from '../domain/psa-contact.ts';
 import { reason, type Reason } from '../domain/reason.ts';
+import { flatChanges, flatContact } from '../domain/flat-contact.ts';
 
 /**
  * The contract guard (CONTRACTS.md, "Checking the guesses"): the first write of each kind to a system in a run is
@@ -50,8 +51,20 @@ function samePhone(a: DocPhone, b: DocPhone): boolean {
   return samePhoneNumber(a.value, b.value) && a.primary === b.primary && a.label === b.label;
 }
 
-/** The first field of a documentation write that the contact read back does not hold. */
-export function docMismatch(sent: DocContactPatch, found: DocContact): Mismatch | null {
+/**
+ * The first field of a documentation write that the contact read back does not hold. `flat`: the platform keeps one
+ * value per field (flat-contact.ts), so the write is compared in that form, laid over the contact read back.
+ */
+export function docMismatch(sent: DocContactPatch, found: DocContact, flat = false): Mismatch | null {
+  if (flat) {
+    const { archived: _archived, ...fields } = sent;
+    const [expected, held] = [flatContact({ ...found, ...fields }), flatContact(found)];
+    const field = flatChanges(expected, held, found.unkept)[0];
+    if (field !== undefined) return { field, sent: expected[field], found: held[field] };
+    return sent.archived === true && found.archived !== true
+      ? { field: 'archived', sent: true, found: found.archived }
+      : null;
+  }
   for (const field of ['firstName', 'lastName', 'title', 'contactTypeId', 'locationId'] as const) {
     if (!(field in sent)) continue;
     if (text(sent[field]) !== text(found[field])) return { field, sent: sent[field], found: found[field] };
@@ -62,6 +75,8 @@ export function docMismatch(sent: DocContactPatch, found: DocContact): Mismatch 
   for (const phone of sent.phones ?? []) {
     if (!found.phones.some((p) => samePhone(p, phone))) return { field: 'phones', sent: phone, found: found.phones };
   }
+  if (sent.archived === true && found.archived !== true)
+    return { field: 'archived', sent: true, found: found.archived };
   return null;
 }
 

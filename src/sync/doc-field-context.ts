@@ -30,6 +30,8 @@ export interface DocFieldContext {
   readonly region: string;
   /** the longest name or title the documentation platform takes */
   readonly textLimit: number;
+  /** the platform keeps one value per field: contacts are compared in that form (the profile's `flatContact`) */
+  readonly flat?: boolean;
 }
 
 /** The primary phone of the planned contact, in the form the PSA receives. */

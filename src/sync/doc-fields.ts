@@ -1,4 +1,5 @@
 import type { DocContact, DocContactFields, DocContactPatch, DocEmail, DocPhone } from '../domain/doc-contact.ts';
+import { flatChanges, flatContact, joinedName } from '../domain/flat-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
 import type { FieldDiff } from '../domain/plan.ts';
@@ -169,23 +170,33 @@ export function planDocFields(
   };
   const patch: { -readonly [K in keyof DocContactFields]?: DocContactFields[K] } = {};
   const diffs: FieldDiff[] = [];
-  if (contact.firstName !== firstName) {
-    diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
+  // A platform that keeps one value per field is compared in that form: what it cannot keep is no change.
+  const flat = context.flat === true ? flatChanges(flatContact(contact), flatContact(fields), contact.unkept) : null;
+  if (flat === null) {
+    if (contact.firstName !== firstName) {
+      diffs.push({ field: 'first-name', old: contact.firstName, new: firstName });
+      patch.firstName = firstName;
+    }
+    if (contact.lastName !== lastName) {
+      diffs.push({ field: 'last-name', old: contact.lastName, new: lastName });
+      patch.lastName = lastName;
+    }
+  } else if (flat.includes('name')) {
+    // One name field: a change is a change of the whole name, written whole.
+    const [old, next] = [joinedName(contact.firstName, contact.lastName), joinedName(firstName, lastName)];
+    diffs.push({ field: 'name', old, new: next });
     patch.firstName = firstName;
-  }
-  if (contact.lastName !== lastName) {
-    diffs.push({ field: 'last-name', old: contact.lastName, new: lastName });
     patch.lastName = lastName;
   }
-  if (contact.title !== title) {
+  if (flat === null ? contact.title !== title : flat.includes('title')) {
     diffs.push({ field: 'title', old: contact.title, new: title });
     patch.title = title;
   }
-  if (contact.contactTypeId !== contactTypeId) {
+  if (flat === null && contact.contactTypeId !== contactTypeId) {
     diffs.push({ field: 'contact-type-id', old: contact.contactTypeId, new: contactTypeId });
     patch.contactTypeId = contactTypeId;
   }
-  if (contact.locationId !== locationId) {
+  if (flat === null ? contact.locationId !== locationId : flat.includes('location')) {
     diffs.push({
       field: 'location-id',
       old: locationName(contact.locationId, context),
@@ -193,7 +204,7 @@ export function planDocFields(
     });
     patch.locationId = locationId;
   }
-  if (emails.changed) {
+  if (flat === null ? emails.changed : flat.includes('primaryEmail') || flat.includes('otherEmails')) {
     diffs.push({
       field: 'contact-emails',
       old: describeEmails(contact.emails, contactEmailKeys),
@@ -201,7 +212,7 @@ export function planDocFields(
     });
     patch.emails = fields.emails;
   }
-  if (phones.changed) {
+  if (flat === null ? phones.changed : flat.includes('phone') || flat.includes('mobile')) {
     diffs.push({
       field: 'contact-phones',
       old: describePhones(contact.phones, phones.existingKeys),

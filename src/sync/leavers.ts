@@ -91,9 +91,13 @@ export function planLeaversUnderGuard(
   };
 }
 
-/** What a leaver's contact undergoes in the target, in words: inactivated, or given the leaver contact type. */
+/** What a leaver's contact undergoes in the target, in words: inactivated, archived, or given the leaver type. */
 function inactivatedWord(target: TargetProfile): string {
-  return target.leaver === 'inactivate' ? 'inactivated' : 'marked as leavers';
+  return target.leaver === 'inactivate'
+    ? 'inactivated'
+    : target.leaver === 'archive'
+      ? 'archived'
+      : 'marked as leavers';
 }
 
 /**
@@ -112,23 +116,37 @@ function waitingLeaver(action: PlannedAction, tenant: TenantIndex): Reason[] {
     );
   if (doc !== null && action.doc.kind === 'inactivate') {
     const contact = tenant.linkedDocContacts.get(action.doc.contactId);
+    const named = contact === undefined ? action.doc.contactId : docLabel(contact);
+    const write =
+      doc.leaver === 'archive'
+        ? `archives the ${doc.words.name} contact ${named}`
+        : `sets the ${doc.words.name} contact ${named} to the type "${tenant.settings.psa.leaverContactType ?? 'leaver'}"`;
     waiting.push(
-      reason(
-        waitingCode(doc),
-        `The user left scope: approving sets the ${doc.words.name} contact ${contact === undefined ? action.doc.contactId : docLabel(contact)} to the type "${tenant.settings.psa.leaverContactType ?? 'leaver'}"; nothing is written until an admin approves.`,
-      ),
+      reason(waitingCode(doc), `The user left scope: approving ${write}; nothing is written until an admin approves.`),
     );
   }
   return waiting;
 }
 
-/** The documentation leg of a leaver: the leaver type, when the setting names one; nothing on a mirrored contact. */
+/**
+ * The documentation leg of a leaver: archived where the platform archives leavers, else the leaver type when the
+ * setting names one; nothing on a mirrored contact.
+ */
 function docLeaver(link: Link, input: TenantSyncInput, tenant: TenantIndex): DocAction {
   const contact = tenant.linkedDocContacts.get(link.docContactId) ?? null;
   if (contact === null) return docNone(null);
   // The documentation platform refuses edits to a mirrored contact: inactivating its PSA contact is all there is to do.
   if (contact.mirroredPsaContactId !== null)
     return { kind: 'mirrored', contactId: contact.id, psaContactId: contact.mirroredPsaContactId };
+  if (tenant.targets.doc?.leaver === 'archive')
+    return contact.archived === true
+      ? { kind: 'unchanged', contactId: contact.id }
+      : {
+          kind: 'inactivate',
+          contactId: contact.id,
+          patch: { archived: true },
+          diffs: [{ field: 'archived', old: 'false', new: 'true' }],
+        };
   const leaverTypeId = typeId(input.doc.contactTypes, tenant.settings.psa.leaverContactType);
   if (leaverTypeId === null || contact.contactTypeId === leaverTypeId)
     return { kind: 'unchanged', contactId: contact.id };

@@ -92,6 +92,7 @@ export function indexTenant(input: TenantSyncInput): TenantIndex {
     callingCode: regionCallingCode(settings.phones.defaultRegion),
     region: settings.phones.defaultRegion,
     textLimit: (targets.doc === null ? undefined : input.textLimits?.doc) ?? Number.POSITIVE_INFINITY,
+    flat: targets.doc?.flatContact === true,
   };
   const psaContext: PsaFieldContext | null =
     psa === null || targets.psa === null

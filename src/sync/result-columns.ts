@@ -21,6 +21,10 @@ export function systemColumn(
 ): string {
   const code = waitingCode(target);
   if (user.outcome === 'pending-approval' && user.reasons.some((r) => r.code === code))
-    return target.leaver === 'leaver-type' ? 'leaver type on approval' : 'inactivate on approval';
+    return target.leaver === 'leaver-type'
+      ? 'leaver type on approval'
+      : target.leaver === 'archive'
+        ? 'archive on approval'
+        : 'inactivate on approval';
   return target.role === 'documentation' ? user.doc : user.psa;
 }

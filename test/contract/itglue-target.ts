@@ -1,9 +1,8 @@
 import { ItGlueDocStore } from '../../src/connectors/itglue/itglue-doc-store.ts';
-import type { DocContact, DocContactFields, DocContactPatch } from '../../src/domain/doc-contact.ts';
-import type { WriteResult } from '../../src/domain/ports.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { smallSeed } from '../support/simulators.ts';
-import type { ContractContact, ContractPerson, RunningTarget, TargetContractAdapter } from './target-contract.ts';
+import { docStoreClient } from './doc-store-client.ts';
+import type { RunningTarget, TargetContractAdapter } from './target-contract.ts';
 import { simulatorFaults } from './simulator-faults.ts';
 
 /** The contact type a leaver is moved to: IT Glue has no inactive flag, and the sync inactivates this way. */
@@ -13,34 +12,6 @@ const HAND_NOTE = 'Prefers Teams; desk phone ext. 4411';
 const WRONG_KEY = 'ITG.wrongkey-contract';
 
 const digits = (phone: string) => phone.replace(/\D/g, '');
-
-function asContract(contact: DocContact): ContractContact {
-  const email = contact.emails.find((e) => e.primary) ?? contact.emails[0];
-  const phone = contact.phones.find((p) => p.primary) ?? contact.phones[0];
-  return {
-    id: contact.id,
-    firstName: contact.firstName ?? '',
-    lastName: contact.lastName ?? '',
-    title: contact.title,
-    email: email?.value ?? '',
-    phone: phone === undefined ? null : `+${phone.value}`,
-    active: contact.contactTypeId !== LEAVER,
-  };
-}
-
-function patchOf(change: Partial<ContractPerson>): DocContactPatch {
-  return {
-    ...(change.firstName === undefined ? {} : { firstName: change.firstName }),
-    ...(change.lastName === undefined ? {} : { lastName: change.lastName }),
-    ...(change.title === undefined ? {} : { title: change.title }),
-    ...(change.email === undefined ? {} : { emails: [{ value: change.email, primary: true, label: 'Work' }] }),
-    ...(change.phone === undefined
-      ? {}
-      : { phones: [{ value: digits(change.phone), extension: null, primary: true, label: 'Work' }] }),
-  };
-}
-
-const only = (results: readonly WriteResult<string>[]): WriteResult<string> => results[0]!;
 
 /** The IT Glue attributes the suite's fields are written as. */
 const FIELD_OF_ATTRIBUTE: Readonly<Record<string, string>> = {
@@ -96,34 +67,11 @@ export const itglueTarget: TargetContractAdapter = {
           ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
           ...(options.now === undefined ? {} : { now: options.now }),
         });
-        // The documentation port has no search: the sync matches within the customer's contacts it reads whole.
-        const list = async (organizationId: string) => (await store.listContacts(organizationId)).map(asContract);
-        return {
-          list,
-          findByEmail: async (organizationId, email) =>
-            (await list(organizationId)).filter((c) => c.email.toLowerCase() === email.toLowerCase()),
-          findByName: async (organizationId, firstName, lastName) =>
-            (await list(organizationId)).filter(
-              (c) =>
-                c.firstName.toLowerCase() === firstName.toLowerCase() &&
-                c.lastName.toLowerCase() === lastName.toLowerCase(),
-            ),
-          async create(organizationId, p) {
-            const draft: DocContactFields = {
-              firstName: p.firstName,
-              lastName: p.lastName,
-              title: p.title,
-              contactTypeId: EMPLOYEE,
-              locationId: `${organizationId}0`,
-              ...(patchOf(p) as Pick<DocContactFields, 'emails' | 'phones'>),
-            };
-            return only(await store.createContacts(organizationId, [draft]));
-          },
-          update: async (_organizationId, id, change) =>
-            only(await store.updateContacts([{ id, patch: patchOf(change) }])),
-          inactivate: async (_organizationId, id) =>
-            only(await store.updateContacts([{ id, patch: { contactTypeId: LEAVER } }])),
-        };
+        return docStoreClient(store, {
+          active: (contact) => contact.contactTypeId !== LEAVER,
+          placed: (organizationId) => ({ contactTypeId: EMPLOYEE, locationId: `${organizationId}0` }),
+          leaver: { contactTypeId: LEAVER },
+        });
       },
       held(id) {
         const contact = record(id);

@@ -78,7 +78,9 @@ describe('the CLI with a documentation platform and no PSA', () => {
       env,
       dir,
     );
-    expect(unknown.stderr).toMatch(/--targets takes the ids of the targets, comma-separated \(itglue, bms\), not nope/);
+    expect(unknown.stderr).toMatch(
+      /--targets takes the ids of the targets, comma-separated \(itglue, hudu, bms\), not nope/,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configBlocks, loadConfig, targetsOfConfig, tenantCustomerIdsOf } from '../../src/config/config-file.ts';
+import { huduWebApp } from '../../src/connectors/hudu/config.ts';
 
 const microsoft = { clientId: 'app', clientSecret: 's' };
 const bms = { userName: 'sync@msp.example', password: 'pw', tenant: 'MSP' };
@@ -48,7 +49,7 @@ describe('the targets of a config follow from its blocks', () => {
 
   it('refuses a config with no target, saying which blocks to add', () => {
     expect(() => loadConfig(configFile({ microsoft }), {})).toThrow(
-      /names no target to write to: add a documentation platform's block \(itglue[^)]*\), a PSA's \(bms[^)]*autotask[^)]*\), or one of each/,
+      /names no target to write to: add a documentation platform's block \(itglue or hudu\), a PSA's \(bms or autotask\), or one of each/,
     );
   });
 
@@ -65,5 +66,50 @@ describe('the targets of a config follow from its blocks', () => {
     expect(() => loadConfig(configFile({ microsoft, bms: { ...bms, tenant: '' } }), {})).toThrow(
       'bms.tenant: the BMS tenant is the company name used at login',
     );
+  });
+});
+
+describe("Hudu's block of the config", () => {
+  it("makes Hudu the documentation platform, with its layout, its fields, its key and each tenant's company", () => {
+    const config = loadConfig(
+      configFile({
+        microsoft,
+        hudu: { baseUrl: 'https://msp.huducloud.com', layout: 'Staff', fields: { mobile: 'Cell' } },
+        bms,
+        tenants: [{ id: 't1', displayName: 'Contoso', huduCompanyId: '42', bmsAccountId: 7 }],
+      }),
+      { CONTACTSYNC_HUDU_API_KEY: 'hudu-secret-key' },
+    );
+    const targets = targetsOfConfig(config);
+    expect([targets.doc?.words.name, targets.psa?.words.name]).toEqual(['Hudu', 'BMS']);
+    expect(configBlocks(config).doc?.block).toEqual({
+      baseUrl: 'https://msp.huducloud.com',
+      apiKey: 'hudu-secret-key',
+      layout: 'Staff',
+      fields: { mobile: 'Cell' },
+    });
+    expect(tenantCustomerIdsOf(config.tenants[0]!, targets)).toEqual({ doc: '42', psa: 7 });
+  });
+
+  it('refuses two documentation platforms, and a field the config cannot map', () => {
+    expect(() =>
+      loadConfig(
+        configFile({ microsoft, itglue: { apiKey: 'k' }, hudu: { baseUrl: 'https://h.example', apiKey: 'k' } }),
+        {},
+      ),
+    ).toThrow(/itglue and hudu/);
+    expect(() =>
+      loadConfig(
+        configFile({ microsoft, hudu: { baseUrl: 'https://h.example', apiKey: 'k', fields: { fax: 'Fax' } } }),
+        {},
+      ),
+    ).toThrow(/fax/);
+  });
+
+  it("links into Hudu's web app at the instance's address", () => {
+    const app = huduWebApp({ baseUrl: 'https://msp.huducloud.com/' });
+    expect(app.contactPage('42', '500')).toBe('https://msp.huducloud.com/companies/42/assets/500');
+    expect(app.missingLink).toBeNull();
+    expect(huduWebApp(null).contactPage('42', '500')).toBeNull();
   });
 });

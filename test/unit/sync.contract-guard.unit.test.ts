@@ -68,4 +68,17 @@ describe('the read-back comparison', () => {
     // Only what was sent is compared.
     expect(docMismatch({}, { ...doc, title: null })).toBeNull();
   });
+
+  it('compares a name kept in one field whole, and an archive by the state read back', () => {
+    const split = { ...doc, firstName: 'Mary', lastName: 'Ann Smith' };
+    expect(docMismatch({ firstName: 'Mary Ann', lastName: 'Smith' }, split, true)).toBeNull();
+    expect(docMismatch({ firstName: 'Mary Ann', lastName: 'Smith' }, split)).toMatchObject({ field: 'firstName' });
+    expect(docMismatch({ firstName: 'Mary Ann', lastName: 'Jones' }, split, true)).toEqual({
+      field: 'name',
+      sent: 'Mary Ann Jones',
+      found: 'Mary Ann Smith',
+    });
+    expect(docMismatch({ archived: true }, { ...doc, archived: true })).toBeNull();
+    expect(docMismatch({ archived: true }, doc)).toMatchObject({ field: 'archived', sent: true });
+  });
 });

@@ -61,6 +61,7 @@ export interface RecordedExchange {
 /** The systems as people name them, by the service id a client is made with. */
 const SERVICE_NAMES: Readonly<Record<string, string>> = {
   itglue: 'IT Glue',
+  hudu: 'Hudu',
   bms: 'BMS',
   graph: 'Microsoft Graph',
   'microsoft login': 'The Microsoft login',

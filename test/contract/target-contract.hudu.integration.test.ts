@@ -1,0 +1,4 @@
+import { huduTarget } from './hudu-target.ts';
+import { describeTarget } from './target-contract.ts';
+
+describeTarget(huduTarget);
