@@ -359,7 +359,10 @@ export class AutotaskPsa implements Psa {
     fields: PsaContactFields,
     changed: readonly (keyof PsaContactFields)[],
   ): Promise<WriteResult<number>> {
-    const response = await this.send('updateContact', { companyId: accountId }, toPatchBody(id, fields, changed));
+    const body = toPatchBody(id, fields, changed);
+    // Only fields Autotask does not hold changed (a type): nothing to send.
+    if (Object.keys(body).length === 1) return { ok: true, id };
+    const response = await this.send('updateContact', { companyId: accountId }, body);
     return this.written(`update contact ${id}`, response);
   }
 
