@@ -59,7 +59,8 @@ export function toCreateBody(companyId: number, fields: PsaContactFields): Recor
 
 /**
  * The body of a PATCH: the id and only the fields that changed (a field Autotask does not hold is left out). Inferred:
- * a field is cleared by sending null.
+ * a field is cleared by sending null (KelvinTegelaar/AutotaskAPI says of its PATCH: "Null values will overwrite with
+ * null values").
  */
 export function toPatchBody(
   id: number,

@@ -81,8 +81,9 @@ export function pathOf(name: AutotaskEndpointName, params: Readonly<Record<strin
 /** Documented: a query answers at most 500 records a page. */
 export const AUTOTASK_PAGE_SIZE = 500;
 /**
- * Inferred: a page's `nextPageUrl` is read with a GET (the help shows it for `GET .../query?search=`; for a POSTed query
- * public clients differ).
+ * Inferred: a page's `nextPageUrl` is read with a GET: it carries the query (`search`) and the cursor (`paging`), as the
+ * help shows for `GET .../query?search=`. For a POSTed query public clients differ: KelvinTegelaar/AutotaskAPI POSTs
+ * the next page with the first body, a Go client POSTs it without one. Switch here if Autotask refuses the GET.
  */
 export const AUTOTASK_NEXT_PAGE_METHOD = 'GET' as const;
 /** Documented: at most 3 requests at once per integration code and object endpoint ("Thread Threshold Exceeded"). */
