@@ -10,8 +10,6 @@ import type { NamedRecord } from '../../domain/ports.ts';
  * point says whether it is documented or inferred, so that a wrong guess is corrected by one edit here.
  */
 
-export type Evidence = 'documented' | 'inferred';
-
 /** Documented: the zone of an API user is asked here, without credentials (exempt from thread limits). */
 export const AUTOTASK_ZONE_DISCOVERY = 'https://webservices.autotask.net/atservicesrest/v1.0/zoneInformation';
 /** Documented: the API's version segment, after the zone's `url`. */
@@ -46,22 +44,23 @@ export interface AutotaskEndpoint {
    * entity; grouping more calls under one name only keeps further inside the limit.
    */
   readonly entity: string;
-  readonly evidence: Evidence;
 }
 
-const endpoint = (
-  method: AutotaskEndpoint['method'],
-  path: string,
-  entity: string,
-  evidence: Evidence = 'documented',
-): AutotaskEndpoint => ({ method, path, entity, evidence });
+const endpoint = (method: AutotaskEndpoint['method'], path: string, entity: string): AutotaskEndpoint => ({
+  method,
+  path,
+  entity,
+});
 
-/** Every endpoint the connector calls. Never PUT (it blanks every field not sent) and never DELETE. */
+/**
+ * Every endpoint the connector calls, each documented (the Swagger document has `{Entity}/query`, `{Entity}/{id}`,
+ * `{Entity}/entityInformation/fields` and the child routes). Never PUT (it blanks every field not sent), never DELETE.
+ */
 export const AUTOTASK_ENDPOINTS = {
   threshold: endpoint('GET', 'ThresholdInformation', 'ThresholdInformation'),
   contactFields: endpoint('GET', 'Contacts/entityInformation/fields', 'Contacts'),
   contacts: endpoint('POST', 'Contacts/query', 'Contacts'),
-  /** one record by id: `{item}`, null when there is none */
+  /** one record by id (`Contacts_QueryItem`): `{item}`, null when there is none */
   contact: endpoint('GET', 'Contacts/{id}', 'Contacts'),
   createContact: endpoint('POST', 'Companies/{companyId}/Contacts', 'Contacts'),
   updateContact: endpoint('PATCH', 'Companies/{companyId}/Contacts', 'Contacts'),
