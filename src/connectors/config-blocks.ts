@@ -1,3 +1,4 @@
+import type { AutotaskConfig } from './autotask/config.ts';
 import type { BmsConfig } from './bms/config.ts';
 import type { HuduConfig } from './hudu/config.ts';
 import type { ItGlueConfig } from './itglue/config.ts';
@@ -10,6 +11,7 @@ export interface ConfigBlocks {
   readonly itglue?: ItGlueConfig | null;
   readonly hudu?: HuduConfig | null;
   readonly bms?: BmsConfig | null;
+  readonly autotask?: AutotaskConfig | null;
 }
 
 /** The ids of a tenant entry of the config naming its customer record in each target (each profile's `customerIdKey`). */
@@ -17,4 +19,5 @@ export interface ConfigTenantIds {
   readonly itglueOrganizationId?: string;
   readonly huduCompanyId?: string;
   readonly bmsAccountId?: number;
+  readonly autotaskCompanyId?: number;
 }

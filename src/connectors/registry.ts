@@ -1,5 +1,7 @@
 import type { TargetId, TargetProfile, TargetRole, Targets } from '../domain/target-profile.ts';
 import type { Psa } from '../domain/ports.ts';
+import { createAutotaskClient } from './autotask/client-from-config.ts';
+import { autotaskProfile } from './autotask/profile.ts';
 import { createBmsClient } from './bms/client-from-config.ts';
 import { bmsProfile } from './bms/profile.ts';
 import { createHuduClient } from './hudu/client-from-config.ts';
@@ -20,7 +22,10 @@ const DOCUMENTATION: readonly TargetEntry<DocumentationClient>[] = [
 ];
 
 /** The PSAs there are. */
-const PSAS: readonly TargetEntry<Psa>[] = [{ profile: bmsProfile, createClient: createBmsClient }];
+const PSAS: readonly TargetEntry<Psa>[] = [
+  { profile: bmsProfile, createClient: createBmsClient },
+  { profile: autotaskProfile, createClient: createAutotaskClient },
+];
 
 /** The targets there are. Adding a target is its folder, its simulator and a line above. */
 export const TARGETS: readonly TargetProfile[] = [...DOCUMENTATION, ...PSAS].map((entry) => entry.profile);

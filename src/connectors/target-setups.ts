@@ -1,11 +1,17 @@
 import type { TargetProfile } from '../domain/target-profile.ts';
+import { autotaskSetup } from './autotask/setup.ts';
 import { bmsSetup } from './bms/setup.ts';
 import { huduSetup } from './hudu/setup.ts';
 import { itglueSetup } from './itglue/setup.ts';
 import type { TargetSetup } from './target-setup.ts';
 
 /** How each target is set up and checked (beside its profile in the registry): a line per target. */
-const SETUPS: Readonly<Record<string, TargetSetup>> = { itglue: itglueSetup, hudu: huduSetup, bms: bmsSetup };
+const SETUPS: Readonly<Record<string, TargetSetup>> = {
+  itglue: itglueSetup,
+  hudu: huduSetup,
+  bms: bmsSetup,
+  autotask: autotaskSetup,
+};
 
 export function setupOf(profile: TargetProfile): TargetSetup {
   const setup = SETUPS[profile.id];

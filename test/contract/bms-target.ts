@@ -1,8 +1,8 @@
 import { BmsPsa } from '../../src/connectors/bms/bms-psa.ts';
-import type { PsaContact, PsaContactFields } from '../../src/domain/psa-contact.ts';
-import type { WriteResult } from '../../src/domain/ports.ts';
+import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { addInBmsByHand, smallSeed } from '../support/simulators.ts';
+import { psaAsContract, psaContractClient } from './psa-contract-client.ts';
 import { simulatorFaults } from './simulator-faults.ts';
 import type { ContractContact, ContractPerson, RunningTarget, TargetContractAdapter } from './target-contract.ts';
 
@@ -14,21 +14,6 @@ const HAND_ADDED = {
   email: { emailAddress: 'personal.address@example.com', emailTypeId: WORK_EMAIL },
   phone: { phoneNumber: '+12065550142', phoneTypeId: MOBILE_PHONE },
 };
-
-/** A contact as the client reads it, or as the simulator holds it (the same names). */
-function asContract(
-  contact: Pick<PsaContact, 'id' | 'firstName' | 'lastName' | 'jobTitle' | 'emailAddress' | 'phoneNumber' | 'isActive'>,
-): ContractContact {
-  return {
-    id: String(contact.id),
-    firstName: contact.firstName ?? '',
-    lastName: contact.lastName ?? '',
-    title: contact.jobTitle,
-    email: contact.emailAddress ?? '',
-    phone: contact.phoneNumber,
-    active: contact.isActive,
-  };
-}
 
 /** A person as BMS fields, at the main location of the account (each account's is its id × 10 + 1). */
 function fieldsOf(p: ContractPerson, accountId: number): PsaContactFields {
@@ -45,9 +30,6 @@ function fieldsOf(p: ContractPerson, accountId: number): PsaContactFields {
     isActive: true,
   };
 }
-
-const asText = (result: WriteResult<number>): WriteResult<string> =>
-  result.ok ? { ok: true, id: String(result.id) } : result;
 
 /** Kaseya BMS as a PSA: the `Psa` port against the BMS simulator. */
 export const bmsTarget: TargetContractAdapter = {
@@ -88,38 +70,16 @@ export const bmsTarget: TargetContractAdapter = {
           ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
           ...(options.now === undefined ? {} : { now: options.now }),
         });
-        return {
-          list: async (accountId) => (await psa.listContacts(Number(accountId))).map(asContract),
-          findByEmail: async (accountId, email) =>
-            (await psa.findContactsByEmail(Number(accountId), email)).map(asContract),
-          findByName: async (accountId, firstName, lastName) =>
-            (await psa.findContactsByName(Number(accountId), firstName, lastName)).map(asContract),
-          create: async (accountId, p) =>
-            asText(await psa.createContact(Number(accountId), fieldsOf(p, Number(accountId)))),
-          // The sync sends BMS every field it maps, built from the contact as it stands plus what changed.
-          async update(accountId, id, change) {
-            const current = await psa.readContact(Number(id));
-            if (current === null) throw new Error(`no BMS contact ${id}`);
-            const fields: PsaContactFields = {
-              firstName: change.firstName ?? current.firstName ?? '',
-              lastName: change.lastName ?? current.lastName,
-              jobTitle: change.title === undefined ? current.jobTitle : change.title,
-              emailAddress: change.email ?? current.emailAddress ?? '',
-              emailTypeId: current.emailTypeId ?? WORK_EMAIL,
-              phoneNumber: change.phone ?? current.phoneNumber ?? '',
-              phoneTypeId: current.phoneTypeId ?? OFFICE_PHONE,
-              mobilePhone: null,
-              locationId: current.locationId ?? Number(accountId) * 10 + 1,
-              isActive: current.isActive,
-            };
-            return asText(await psa.updateContact(Number(accountId), Number(id), fields, []));
-          },
-          inactivate: async (accountId, id) => asText(await psa.inactivateContact(Number(accountId), Number(id))),
-        };
+        return psaContractClient(psa, fieldsOf, (current, accountId) => ({
+          emailTypeId: current.emailTypeId ?? WORK_EMAIL,
+          phoneTypeId: current.phoneTypeId ?? OFFICE_PHONE,
+          mobilePhone: null,
+          locationId: current.locationId ?? accountId * 10 + 1,
+        }));
       },
       held(id) {
         const contact = record(id);
-        return contact === null ? null : asContract(contact);
+        return contact === null ? null : psaAsContract(contact);
       },
       editByHand: (id) => addInBmsByHand(sims, Number(id), HAND_ADDED),
       handEditKept(id) {

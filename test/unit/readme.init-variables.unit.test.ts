@@ -13,6 +13,7 @@ describe('the README walk-through of init', () => {
       'src/connectors/itglue/setup.ts',
       'src/connectors/bms/setup.ts',
       'src/connectors/bms/setup-types.ts',
+      'src/connectors/autotask/setup.ts',
     ]
       .map(read)
       .join('');

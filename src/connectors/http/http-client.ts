@@ -1,6 +1,7 @@
 import { ConnectorError } from './connector-error.ts';
 import { CrossOriginRedirect, fetchWithCredential } from './credential-fetch.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type AttemptOutcome, type RetryPolicy } from './retry-decision.ts';
+import { LocalInFlightSlots, type InFlightSlots } from './in-flight-slots.ts';
 import { UNLIMITED_BUDGET, type RequestBudget } from './request-budget.ts';
 
 interface HttpRequest {
@@ -17,6 +18,8 @@ interface HttpRequest {
    * and the client throws with `outcomeUnknown` so that the caller can look before sending it again.
    */
   readonly idempotent?: boolean;
+  /** at most `cap` requests in flight at once under `key` (an API's thread limit): a slot is held for each attempt */
+  readonly slot?: { readonly key: string; readonly cap: number };
 }
 
 export interface HttpResponse {
@@ -83,6 +86,14 @@ interface HttpClientOptions {
   readonly random?: () => number;
   /** the window over which the API counts its rate limit: 429s are waited out for that long (see `ThrottleWindow`) */
   readonly throttleWindowMs?: number;
+  /** the API's name as people read it, where `SERVICE_NAMES` has none */
+  readonly displayName?: string;
+  /**
+   * What a failed answer means beyond its status, for an API whose statuses say less than its body: `refused`, the
+   * record was refused (final, never sent again, whatever the status: some APIs refuse with a 500); `throttled`, a
+   * limit was hit (waited out as a 429, and surely not applied).
+   */
+  readonly meaningOf?: (status: number, body: unknown) => 'refused' | 'throttled' | null;
 }
 
 /** What every connector passes through to its HTTP client. */
@@ -125,6 +136,8 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly budget: RequestBudget;
+  /** shared as widely as the budget is (every worker, with PostgreSQL), else this client's own */
+  private readonly slots: InFlightSlots;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
@@ -132,6 +145,7 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.budget = options.budget ?? UNLIMITED_BUDGET;
+    this.slots = this.budget.slots ?? new LocalInFlightSlots();
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
   }
@@ -139,7 +153,7 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { service } = this.options;
     // People read the system's own name in messages ("BMS kept failing"), not the id logs and metrics carry.
-    const named = SERVICE_NAMES[service] ?? service;
+    const named = SERVICE_NAMES[service] ?? this.options.displayName ?? service;
     let authRefreshed = false;
     let throttledSince: number | null = null;
     for (let attempt = 1; ; attempt++) {
@@ -153,6 +167,11 @@ export class HttpClient {
       const started = this.now();
       let outcome: AttemptOutcome;
       let response: HttpResponse | null = null;
+      // Held no longer than an attempt can last, so that a process that dies holding it frees it soon.
+      const release =
+        request.slot === undefined
+          ? null
+          : await this.slots.hold(request.slot.key, request.slot.cap, this.timeoutMs * 2);
       try {
         const init: RequestInit = { method: request.method, headers, signal: AbortSignal.timeout(this.timeoutMs) };
         if (request.body !== undefined) init.body = request.body;
@@ -167,13 +186,33 @@ export class HttpClient {
             readable = false;
           }
         }
+        const meaning = raw.ok || !readable ? null : (this.options.meaningOf?.(raw.status, body) ?? null);
         outcome =
           raw.ok && !readable
             ? { kind: 'malformed' }
-            : { kind: 'response', status: raw.status, retryAfter: raw.headers.get('retry-after') };
+            : {
+                kind: 'response',
+                status: meaning === 'throttled' ? 429 : raw.status,
+                retryAfter: raw.headers.get('retry-after'),
+              };
         response = { status: raw.status, headers: raw.headers, body };
         if (readable)
           this.options.record?.({ service, method: request.method, url: request.url, status: raw.status, body });
+        if (meaning === 'refused') {
+          this.options.log?.({
+            service,
+            method: request.method,
+            url: loggedUrl(request.url),
+            attempt,
+            status: raw.status,
+            ms: this.now() - started,
+            outcome: 'refused by the API',
+            retry: false,
+            waitMs: 0,
+            requestId: null,
+          });
+          return response;
+        }
       } catch (error) {
         // Every request of a connector carries its credential: a redirect elsewhere is a wrong base URL, or a trap.
         if (error instanceof CrossOriginRedirect)
@@ -194,6 +233,8 @@ export class HttpClient {
                     ? ((error as Error).cause as Error).message
                     : (error as Error).message,
               };
+      } finally {
+        await release?.();
       }
       const surelyNotSent = outcome.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(outcome.message);
       const ambiguous =
@@ -259,7 +300,7 @@ export class HttpClient {
         continue;
       }
       if (response !== null && outcome.kind === 'response') {
-        if (response.status === 429)
+        if (outcome.status === 429)
           throw new ConnectorError({
             code: 'RateLimited',
             service,

@@ -1,3 +1,4 @@
+import { LocalInFlightSlots, type InFlightSlots } from './in-flight-slots.ts';
 import { isSmallRun } from './run-priority.ts';
 
 /**
@@ -7,6 +8,10 @@ import { isSmallRun } from './run-priority.ts';
 export interface RequestBudget {
   /** Resolves when `cost` units may be spent under `key` without going over the limit. */
   acquire(key: string, cost?: number): Promise<void>;
+  /** the limit kept under `key`, or null when none is */
+  limitOf?(key: string): BudgetLimit | null;
+  /** caps on requests in flight, shared as widely as the budget is (the process, or every worker) */
+  readonly slots?: InFlightSlots;
 }
 
 export interface BudgetLimit {
@@ -35,9 +40,10 @@ export function budgetCaps(
 export class SlidingWindowBudget implements RequestBudget {
   private readonly spent = new Map<string, { at: number; cost: number }[]>();
   private readonly smallWaiting = new Map<string, number>();
+  readonly slots: InFlightSlots = new LocalInFlightSlots();
 
   constructor(
-    private readonly limitOf: (key: string) => BudgetLimit | null,
+    readonly limitOf: (key: string) => BudgetLimit | null,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     private readonly margin = 0.02,

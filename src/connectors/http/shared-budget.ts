@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { budgetCaps, type BudgetLimit, type RequestBudget } from './request-budget.ts';
+import { SharedInFlightSlots } from './shared-in-flight-slots.ts';
 import { isSmallRun } from './run-priority.ts';
 
 /**
@@ -10,12 +11,17 @@ import { isSmallRun } from './run-priority.ts';
  * function answers how long to wait when there is no room, from the database's clock, the same for every machine.
  */
 export class SharedWindowBudget implements RequestBudget {
+  readonly slots: SharedInFlightSlots;
+
   constructor(
     private readonly pool: pg.Pool,
-    private readonly limitOf: (key: string) => BudgetLimit | null,
+    readonly limitOf: (key: string) => BudgetLimit | null,
     private readonly margin = 0.02,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  ) {}
+  ) {
+    // Caps on requests in flight hold across workers as the budget does.
+    this.slots = new SharedInFlightSlots(pool);
+  }
 
   async acquire(key: string, cost = 1): Promise<void> {
     const limit = this.limitOf(key);

@@ -1,0 +1,88 @@
+import type { PsaContact, PsaContactFields } from '../../domain/psa-contact.ts';
+import { CONTACT_FIELDS, type AutotaskContactWire } from './wire.ts';
+
+/**
+ * Autotask contacts ↔ the PSA port: `title` is the job title, `phone` the office phone and `mobilePhone` the mobile
+ * one, `companyLocationID` the location, `isActive` 1 or 0. `emailAddress2` and `emailAddress3` are the person's: read
+ * as other emails (matched on), never written. Autotask has no email or phone types.
+ */
+
+/** Each field of the port that Autotask holds, by its name on the wire. */
+const WIRE_OF = {
+  firstName: CONTACT_FIELDS.firstName,
+  lastName: CONTACT_FIELDS.lastName,
+  jobTitle: CONTACT_FIELDS.title,
+  emailAddress: CONTACT_FIELDS.email,
+  phoneNumber: CONTACT_FIELDS.phone,
+  mobilePhone: CONTACT_FIELDS.mobilePhone,
+  locationId: CONTACT_FIELDS.locationId,
+  isActive: CONTACT_FIELDS.isActive,
+} as const satisfies Partial<Record<keyof PsaContactFields, string>>;
+
+type MappedField = keyof typeof WIRE_OF;
+const MAPPED = Object.keys(WIRE_OF) as MappedField[];
+
+/** A port value as Autotask takes it: `isActive` as an integer. */
+function wireValue(field: MappedField, fields: PsaContactFields): unknown {
+  const value = fields[field];
+  if (field === 'isActive') return value ? 1 : 0;
+  return value;
+}
+
+export function toPsaContact(item: AutotaskContactWire, accountId: number): PsaContact {
+  return {
+    id: item.id,
+    accountId: item.companyID ?? accountId,
+    firstName: item.firstName,
+    lastName: item.lastName,
+    jobTitle: item.title,
+    emailAddress: item.emailAddress,
+    emailTypeId: null,
+    phoneNumber: item.phone,
+    phoneTypeId: null,
+    mobilePhone: item.mobilePhone,
+    otherEmails: [item.emailAddress2, item.emailAddress3].filter((email): email is string => email !== null),
+    locationId: item.companyLocationID,
+    isActive: item.isActive ?? true,
+  };
+}
+
+/** The body of a create on `Companies/{id}/Contacts`: every field the port gives, less those it has no value for. */
+export function toCreateBody(companyId: number, fields: PsaContactFields): Record<string, unknown> {
+  const body: Record<string, unknown> = { [CONTACT_FIELDS.companyId]: companyId };
+  for (const field of MAPPED) {
+    const value = wireValue(field, fields);
+    if (value !== null) body[WIRE_OF[field]] = value;
+  }
+  return body;
+}
+
+/**
+ * The body of a PATCH: the id and only the fields that changed (a field Autotask does not hold is left out). Inferred:
+ * a field is cleared by sending null (KelvinTegelaar/AutotaskAPI says of its PATCH: "Null values will overwrite with
+ * null values").
+ */
+export function toPatchBody(
+  id: number,
+  fields: PsaContactFields,
+  changed: readonly (keyof PsaContactFields)[],
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { [CONTACT_FIELDS.id]: id };
+  for (const field of changed)
+    if (field in WIRE_OF) body[WIRE_OF[field as MappedField]] = wireValue(field as MappedField, fields);
+  return body;
+}
+
+/** The PATCH that makes a contact inactive and touches nothing else. */
+export function toInactiveBody(id: number): Record<string, unknown> {
+  return { [CONTACT_FIELDS.id]: id, [CONTACT_FIELDS.isActive]: 0 };
+}
+
+/** The contact fields an error can be about, longest first: `emailAddress2` is not `emailAddress`. */
+const NAMED_IN_ERRORS = Object.values(CONTACT_FIELDS).sort((a, b) => b.length - a.length);
+
+/** The contact field an Autotask error message names (as a word, in any case), by Autotask's own name for it. */
+export function fieldOfError(message: string): string | null {
+  const words = new Set(message.match(/[A-Za-z][A-Za-z0-9]*/g)?.map((w) => w.toLowerCase()) ?? []);
+  return NAMED_IN_ERRORS.find((field) => words.has(field.toLowerCase())) ?? null;
+}
