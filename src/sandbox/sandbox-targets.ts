@@ -115,16 +115,14 @@ export function demoTargetsNamed(list: string): DemoTargets {
     throw new Error(
       `--targets takes the ids of one documentation platform, one PSA or one of each, comma-separated: ${valid.join(', ')}${unknown.length === 0 ? '' : ` (not ${unknown.join(', ')})`}.`,
     );
-  const named = ids.map((id) => sandboxTarget(id)!);
+  const ofRole = (role: TargetRole) => valid.filter((id) => sandboxTarget(id)!.role === role).join(', ');
   const pick = (role: TargetRole): SandboxTarget | null => {
-    const ofRole = named.filter((target) => target.role === role);
-    if (ofRole.length > 1) {
-      const words = role === 'psa' ? 'PSAs' : 'documentation platforms';
+    const named = ids.map((id) => sandboxTarget(id)!).filter((target) => target.role === role);
+    if (named.length > 1)
       throw new Error(
-        `--targets names two ${words} (${ofRole.map((t) => t.id).join(' and ')}): keep one, with at most one of ${valid.filter((id) => sandboxTarget(id)!.role !== role).join(', ')}.`,
+        `--targets names two ${role === 'psa' ? 'PSAs' : 'documentation platforms'} (${named.map((t) => t.id).join(' and ')}): give at most one documentation platform (${ofRole('documentation')}) and one PSA (${ofRole('psa')}).`,
       );
-    }
-    return ofRole[0] ?? null;
+    return named[0] ?? null;
   };
   return { doc: pick('documentation'), psa: pick('psa') };
 }
