@@ -4,6 +4,7 @@ import { parseJsonText } from '../config/json-text.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 import { autotaskSeedSchema, autotaskSimulateSchema } from './autotask/autotask-seed.ts';
 import { huduSeedSchema, huduSimulateSchema } from './hudu/seed-schema.ts';
+import { TARGETS } from '../connectors/registry.ts';
 
 /**
  * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
@@ -47,6 +48,11 @@ const groupSeedSchema = z.object({
   members: z.array(z.string()).default([]),
 });
 
+/** Typed as nothing here: each target's customer id schema comes from its folder, as in the config file. */
+const tenantCustomerIds: object = Object.fromEntries(
+  TARGETS.map((target) => [target.customerIdKey, target.config.customerId.optional()]),
+);
+
 const tenantSeedSchema = z.looseObject({
   id: z.string().min(1),
   displayName: z.string().min(1),
@@ -64,8 +70,8 @@ const tenantSeedSchema = z.looseObject({
   settings: z.record(z.string(), z.unknown()).default({}),
   users: z.array(graphUserSeedSchema).default([]),
   groups: z.array(groupSeedSchema).default([]),
-  itglueOrganizationId: z.string().optional(),
-  bmsAccountId: z.number().int().optional(),
+  // the ids of the tenant's customer records, each under its target's key (`bmsAccountId`, `autotaskCompanyId`, ...)
+  ...tenantCustomerIds,
 });
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;
 
