@@ -1,7 +1,7 @@
 import type { DocContactFields, DocEmail, DocPhone, FlatField } from './doc-contact.ts';
 
 /**
- * A documentation contact as a platform that keeps one value per field holds it (Hudu's people: an asset whose name
+ * A documentation contact as a platform that keeps one value per field holds it (people kept as records whose name
  * is the display name, with one primary email and fields for the title, the place, the other emails, a phone and a
  * mobile): no labels, no primary flag on phones, and fields a platform may have no place for. What such a platform
  * writes and what the sync compares are both this form, so that a write reads back as no change.
