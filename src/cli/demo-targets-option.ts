@@ -1,10 +1,11 @@
 import { demoSeed } from '../sandbox/demo-seed.ts';
 import { demoSeedOn, demoTargetIds, demoTargetsNamed } from '../sandbox/sandbox-targets.ts';
 import { parseSeed, readSeedFile, type Seed } from '../sandbox/seed.ts';
+import { DEFAULT_TARGET_IDS } from './known-targets.ts';
 
 /** The `--targets` option of `sandbox` and `simulators`: its help, naming the ids it takes. */
 export function targetsOptionHelp(): string {
-  return `play the demo on these targets, comma-separated: one documentation platform, one PSA or one of each, of ${demoTargetIds().join(', ')} (default: itglue,bms); not with --seed`;
+  return `play the demo on these targets, comma-separated: one documentation platform, one PSA or one of each, of ${demoTargetIds().join(', ')} (default: ${DEFAULT_TARGET_IDS}); not with --seed`;
 }
 
 /**
