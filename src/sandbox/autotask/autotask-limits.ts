@@ -10,6 +10,8 @@ const HOUR_MS = 3600_000;
 export class HourlyBudget {
   private readonly times: number[] = [];
   private start = 0;
+  /** the window the limit counts in: an hour, unless a benchmark compresses it */
+  windowMs = HOUR_MS;
 
   constructor(
     public limit: number,
@@ -20,7 +22,7 @@ export class HourlyBudget {
 
   /** Requests counted in the hour up to now. */
   count(): number {
-    const since = this.now() - HOUR_MS;
+    const since = this.now() - this.windowMs;
     while (this.start < this.times.length && this.times[this.start]! <= since) this.start++;
     if (this.start > 4096) {
       this.times.splice(0, this.start);
