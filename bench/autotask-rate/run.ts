@@ -202,6 +202,6 @@ try {
   );
 } finally {
   for (const database of databases) await database.db.destroy();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
 }
