@@ -10,8 +10,6 @@ const HOUR_MS = 3600_000;
 export class HourlyBudget {
   private readonly times: number[] = [];
   private start = 0;
-  /** the window the limit counts in: an hour, unless a benchmark compresses it */
-  windowMs = HOUR_MS;
 
   constructor(
     public limit: number,
