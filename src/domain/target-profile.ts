@@ -77,6 +77,11 @@ export interface PsaFacts {
    * phone field, which gets the primary phone.
    */
   readonly phoneSlots: boolean;
+  /**
+   * The fields the PSA's contact list does not give (only the read of one contact has them): compared with what
+   * contactsync last wrote, and read in full before a write that would change only them. None unless named.
+   */
+  readonly unlisted?: readonly string[];
 }
 
 /** A PSA's facts; a target without them (a documentation platform) reads as typed, with one phone field. */

@@ -52,7 +52,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
       const current = linkedPsa === null ? undefined : tenant.linkedPsaContacts.get(linkedPsa);
       if (current !== undefined) {
         const pushed = entry.link?.psaPushed ?? null;
-        const diff = diffPsaContact(current, pushed, psa.fields, settings.blankNeverOverwrites, psaWords.name);
+        const diff = diffPsaContact(current, pushed, psa.fields, settings.blankNeverOverwrites, target);
         entry.psaFields = diff.fields;
         // A contact found to hold the fields its link does not remember (read in full) has them recorded.
         entry.psa =
@@ -158,7 +158,7 @@ function matchPsaContacts(
     if (psaAlone) entry.rule = result.kind === 'unmatched' ? null : result.rule === 'email' ? 'alias' : 'name';
     if (result.kind === 'matched') {
       const contact = psaContacts[result.candidate]!;
-      const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, psaWords.name);
+      const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, tenant.targets.psa!);
       entry.psaFields = diff.fields;
       entry.psa = {
         kind: 'link',

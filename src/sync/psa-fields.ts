@@ -200,17 +200,23 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'isActive',
 ];
 
-/** The fields the PSA's contact list does not give: only the single read of a contact has them. */
-const UNLISTED: ReadonlySet<string> = new Set<keyof PsaContactFields>(['emailTypeId', 'phoneNumber', 'phoneTypeId']);
+/** The fields a PSA's contact list does not give, from its profile: only the single read of a contact has them. */
+export function unlistedFields(target: TargetProfile): ReadonlySet<string> {
+  return new Set(psaFactsOf(target).unlisted ?? []);
+}
 
 /**
  * True when a planned write differs from the contact only in fields its listing did not report. The contact may hold
  * them already (a write that landed but whose record was lost to a crash or a restored backup): its single read
  * says, and a contact that holds them is not written again.
  */
-export function differsOnlyUnlisted(current: PsaContact, diffs: readonly FieldDiff[]): boolean {
+export function differsOnlyUnlisted(
+  current: PsaContact,
+  diffs: readonly FieldDiff[],
+  unlisted: ReadonlySet<string>,
+): boolean {
   return (
-    diffs.length > 0 && diffs.every((d) => UNLISTED.has(d.field) && current[d.field as keyof PsaContactFields] === null)
+    diffs.length > 0 && diffs.every((d) => unlisted.has(d.field) && current[d.field as keyof PsaContactFields] === null)
   );
 }
 
@@ -236,26 +242,31 @@ export interface PsaFieldsDiff {
 }
 
 /**
- * Field-by-field comparison with an existing PSA contact. Fields the PSA's listings do not report (phone, types) are
- * compared with what contactsync last wrote; when that is unknown too, they are written.
+ * Field-by-field comparison with an existing PSA contact. Fields the PSA's listings do not report (BMS: phone, types)
+ * are compared with what contactsync last wrote; when that is unknown too, they are written.
  */
 export function diffPsaContact(
   current: PsaContact,
   pushed: PsaContactFields | null,
   desired: PsaContactFields,
   blankNeverOverwrites: boolean,
-  /** the PSA's name, for the fields its listing does not give */
-  psaName: string,
+  /** the PSA: its name and the fields its listing does not give */
+  psa: TargetProfile,
 ): PsaFieldsDiff {
+  const psaName = psa.words.name;
+  const unlisted = unlistedFields(psa);
+  // A field the listing does not give reads as null there: what contactsync last wrote stands in for it.
+  const orPushed = <K extends keyof PsaContactFields>(field: K, value: PsaContactFields[K] | null) =>
+    unlisted.has(field) ? (value ?? pushed?.[field]) : value;
   const known: Record<keyof PsaContactFields, string | number | boolean | null | undefined> = {
     firstName: current.firstName,
     lastName: current.lastName,
     jobTitle: current.jobTitle,
     emailAddress: current.emailAddress?.toLowerCase() ?? null,
-    emailTypeId: current.emailTypeId ?? pushed?.emailTypeId,
-    phoneNumber: current.phoneNumber ?? pushed?.phoneNumber,
-    phoneTypeId: current.phoneTypeId ?? pushed?.phoneTypeId,
-    mobilePhone: current.mobilePhone,
+    emailTypeId: orPushed('emailTypeId', current.emailTypeId),
+    phoneNumber: orPushed('phoneNumber', current.phoneNumber),
+    phoneTypeId: orPushed('phoneTypeId', current.phoneTypeId),
+    mobilePhone: orPushed('mobilePhone', current.mobilePhone),
     locationId: current.locationId,
     isActive: current.isActive,
   };

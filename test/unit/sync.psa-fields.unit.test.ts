@@ -48,7 +48,7 @@ const shown = (diffs: ReturnType<typeof diffPsaContact>['diffs']) =>
 
 describe('a BMS contact linked for the first time', () => {
   it('says its phone and types are not in BMS’s list, instead of showing them empty', () => {
-    expect(shown(diffPsaContact(listed, null, desired, true, 'BMS').diffs)).toEqual([
+    expect(shown(diffPsaContact(listed, null, desired, true, bmsProfile).diffs)).toEqual([
       `BMS · Email type: ${NOT_LISTED} → Work`,
       `BMS · Phone: ${NOT_LISTED} → +12065550008`,
       `BMS · Phone type: ${NOT_LISTED} → Office`,
@@ -57,13 +57,13 @@ describe('a BMS contact linked for the first time', () => {
 
   it('compares with what contactsync wrote last once it has written the contact', () => {
     const pushed = { ...desired, phoneNumber: '+12065550001' };
-    expect(shown(diffPsaContact(listed, pushed, desired, true, 'BMS').diffs)).toEqual([
+    expect(shown(diffPsaContact(listed, pushed, desired, true, bmsProfile).diffs)).toEqual([
       'BMS · Phone: +12065550001 → +12065550008',
     ]);
   });
 
   it('shows a field BMS’s list does give, and holds empty, as ∅', () => {
-    expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true, 'BMS').diffs)).toEqual([
+    expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true, bmsProfile).diffs)).toEqual([
       'BMS · Job title: ∅ → Analyst',
     ]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
+import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import type { TargetProfile } from '../../src/domain/target-profile.ts';
 import { samePsaFields } from '../../src/sync/psa-fields.ts';
 import { graphUser, link, planOne, psaContact } from '../support/builders.ts';
@@ -123,6 +124,55 @@ describe('a PSA with a field for each kind of phone and no typed lists', () => {
       links: [link('u1', '', { psaContactId: 600 })],
     });
     expect(action.psa, JSON.stringify(action.psa)).toMatchObject({ kind: 'unchanged' });
+  });
+});
+
+describe('a PSA whose contact list gives every field', () => {
+  it('compares with what the contact holds, not with what contactsync wrote last', () => {
+    // The contact's phone was cleared in the PSA. BMS's list gives no phone, so there what contactsync wrote last
+    // stands in for it; a PSA whose list gives the phone has it written again.
+    const user = graphUser('u1', {
+      givenName: 'Ann',
+      surname: 'Lee',
+      userPrincipalName: 'ann@contoso.com',
+      mail: 'ann@contoso.com',
+      proxyAddresses: ['SMTP:ann@contoso.com'],
+      businessPhones: ['+1 (415) 555-2671'],
+    });
+    const held = psaContact(600, {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emailAddress: 'ann@contoso.com',
+      phoneNumber: null,
+    });
+    const pushed: PsaContactFields = {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      jobTitle: 'Engineer',
+      emailAddress: 'ann@contoso.com',
+      emailTypeId: null,
+      phoneNumber: '+14155552671',
+      phoneTypeId: null,
+      mobilePhone: null,
+      locationId: 11,
+      isActive: true,
+    };
+    const parts = {
+      users: [user],
+      psaContacts: [{ ...held, jobTitle: 'Engineer' }],
+      links: [link('u1', '', { psaContactId: 600, psaPushed: pushed })],
+    };
+    expect(planOne({ ...parts, targets: ALONE }).psa).toMatchObject({
+      kind: 'update',
+      diffs: [{ field: 'phoneNumber', old: null, new: '+14155552671' }],
+    });
+    const bmsPushed = { ...pushed, emailTypeId: 1, phoneTypeId: 1 };
+    const bms = planOne({
+      ...parts,
+      links: [link('u1', '', { psaContactId: 600, psaPushed: bmsPushed })],
+      targets: { doc: null, psa: bmsProfile },
+    });
+    expect(bms.psa).toMatchObject({ kind: 'unchanged' });
   });
 });
 

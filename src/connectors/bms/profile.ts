@@ -41,5 +41,5 @@ export const bmsProfile: TargetProfile = {
   // how messages count a target's customers
   customerPlural: 'accounts',
   // one phone field with a type from BMS's lists, emails typed too
-  psa: { typed: true, phoneSlots: false },
+  psa: { typed: true, phoneSlots: false, unlisted: ['emailTypeId', 'phoneNumber', 'phoneTypeId'] },
 };
