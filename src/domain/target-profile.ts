@@ -77,6 +77,11 @@ export interface PsaFacts {
    * phone field, which gets the primary phone.
    */
   readonly phoneSlots: boolean;
+  /**
+   * The PSA keeps each contact's Microsoft 365 object id and tenant id: the sync writes them on every contact it links,
+   * and a contact holding the user's object id is the user's first match (before any address).
+   */
+  readonly directoryId?: boolean;
 }
 
 /** A PSA's facts; a target without them (a documentation platform) reads as BMS-like: typed, one phone. */

@@ -58,7 +58,12 @@ function noLocation(context: PsaFieldContext): Reason {
  * and a last name), so a contact that lacks one is held, with the reasons. A field the PSA does not require is written
  * when there is a value, and left out when there is none.
  */
-export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): PsaFieldsPlan {
+export function planPsaFields(
+  doc: DocFieldsPlan,
+  context: PsaFieldContext,
+  /** the user and its tenant, written where the PSA keeps a contact's Microsoft 365 ids (`PsaFacts.directoryId`) */
+  directory: { readonly userId: string; readonly tenantId: string } | null = null,
+): PsaFieldsPlan {
   const reasons: Reason[] = [];
   const { fields } = doc;
   const { target } = context;
@@ -134,6 +139,9 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
       mobilePhone: phones.mobilePhone,
       locationId: location.id,
       isActive: true,
+      ...(facts.directoryId === true && directory !== null
+        ? { directoryId: directory.userId, directoryTenantId: directory.tenantId }
+        : {}),
     },
   };
 }
@@ -198,6 +206,8 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'mobilePhone',
   'locationId',
   'isActive',
+  'directoryId',
+  'directoryTenantId',
 ];
 
 /** The fields the PSA's contact list does not give: only the single read of a contact has them. */
@@ -258,6 +268,8 @@ export function diffPsaContact(
     mobilePhone: current.mobilePhone,
     locationId: current.locationId,
     isActive: current.isActive,
+    directoryId: current.directoryId ?? null,
+    directoryTenantId: current.directoryTenantId ?? null,
   };
   const fields: PsaContactFields = {
     ...desired,
