@@ -2,6 +2,7 @@ import { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import { BmsSimulator } from './bms-simulator.ts';
 import { GraphSimulator } from './graph-simulator.ts';
 import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
+import { HaloSimulator } from './halo/halo-simulator.ts';
 import { ItGlueSimulator } from './itglue-simulator.ts';
 import { LoginSimulator } from './login-simulator.ts';
 import type { Seed } from './seed.ts';
@@ -39,6 +40,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglueApiKey: secret('ITG.'),
     bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
     autotask: { userName: 'contactsync-api@sandbox-msp.example', secret: secret('at-'), integrationCode: secret('AT') },
+    halo: { clientId: crypto.randomUUID(), secret: secret('halo-') },
   };
 
   const login = new LoginSimulator(requests, clock);
@@ -47,6 +49,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   const itglue = new ItGlueSimulator(requests, clock, seed.simulate.itglue);
   const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
   const autotask = new AutotaskSimulator(requests, clock, seed.simulate.autotask);
+  const halo = new HaloSimulator(requests, clock, seed.simulate.halo);
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
   login.addTenant(credentials.partnerTenantId);
@@ -61,6 +64,8 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   if (seed.bms !== undefined) bms.load(seed.bms);
   autotask.registerUser(credentials.autotask);
   if (seed.autotask !== undefined) autotask.load(seed.autotask);
+  halo.registerApplication(credentials.halo);
+  if (seed.halo !== undefined) halo.load(seed.halo);
   // IT Glue's PSA sync reads the seed's PSA: the simulators share one process, so it reads that simulator's state.
   if (seed.bms !== undefined)
     itglue.followPsa((ids) => {
@@ -85,6 +90,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     ...(seed.itglue === undefined ? [] : (['itglue'] as const)),
     ...(seed.bms === undefined ? [] : (['bms'] as const)),
     ...(seed.autotask === undefined ? [] : (['autotask'] as const)),
+    ...(seed.halo === undefined ? [] : (['halo'] as const)),
   ]);
 
   const servers: Record<ServerName, SimServer> = {
@@ -93,27 +99,29 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglue: itglue.server,
     bms: bms.server,
     autotask: autotask.server,
+    halo: halo.server,
   };
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  const order = [login.server, graph.server, itglue.server, bms.server, autotask.server] as const;
+  const order = [login.server, graph.server, itglue.server, bms.server, autotask.server, halo.server] as const;
   // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4) whichever targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
   const startIf = async (name: ServerName, i: number) => (listening.has(name) ? servers[name].start(port(i)) : null);
-  const [loginUrl, graphUrl, itglueUrl, bmsUrl, autotaskUrl] = await Promise.all([
+  const [loginUrl, graphUrl, itglueUrl, bmsUrl, autotaskUrl, haloUrl] = await Promise.all([
     login.server.start(port(0)),
     graph.server.start(port(1)),
     startIf('itglue', 2),
     startIf('bms', 3),
     startIf('autotask', 4),
+    startIf('halo', 6),
   ]).catch(async (error: unknown) => {
     await Promise.all(order.map((server) => server.close()));
     throw error;
   });
 
   const running: RunningSimulators = {
-    urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl },
+    urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl, halo: haloUrl },
     credentials,
     clock,
     login,
@@ -122,12 +130,18 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglue,
     bms,
     autotask,
+    halo,
     // The registry decides which targets the sandbox syncs; the simulators of the seed's keys run whether it knows
     // them yet or not.
     targets: targetsOfBlocks(seed),
     started: (server) => listening.has(server),
     urlOf: (target) => {
-      const urls: Readonly<Record<string, string | null>> = { itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl };
+      const urls: Readonly<Record<string, string | null>> = {
+        itglue: itglueUrl,
+        bms: bmsUrl,
+        autotask: autotaskUrl,
+        halo: haloUrl,
+      };
       return urls[target] ?? null;
     },
     requests,
@@ -153,6 +167,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
         ...(listening.has('itglue') ? { itglue: itglue.dump() } : {}),
         ...(listening.has('bms') ? { bms: bms.dump() } : {}),
         ...(listening.has('autotask') ? { autotask: autotask.dump() } : {}),
+        ...(listening.has('halo') ? { halo: halo.dump() } : {}),
       };
     },
     async close() {

@@ -65,5 +65,8 @@ export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<
             baseUrl: `${urls.autotask}/atservicesrest/`,
           },
         }),
+    ...(urls.halo === null || targetById('halo') === null
+      ? {}
+      : { halo: { baseUrl: urls.halo, clientId: credentials.halo.clientId, secret: credentials.halo.secret } }),
   };
 }
