@@ -268,8 +268,9 @@ export function diffPsaContact(
     mobilePhone: current.mobilePhone,
     locationId: current.locationId,
     isActive: current.isActive,
-    directoryId: current.directoryId ?? null,
-    directoryTenantId: current.directoryTenantId ?? null,
+    // Ids are compared as Microsoft gives them, in lower case, whatever case the PSA keeps.
+    directoryId: current.directoryId?.toLowerCase() ?? null,
+    directoryTenantId: current.directoryTenantId?.toLowerCase() ?? null,
   };
   const fields: PsaContactFields = {
     ...desired,
