@@ -31,6 +31,11 @@ const TOKEN_LIFETIME_S = 3600;
 /** What hosted Halo answered on its limit (CONTRACTS.md). */
 const LIMIT_MESSAGE = '300 Requests per rolling 5 minute window';
 
+/** Halo's refusals are a message as a JSON string (inferred from public clients, which print the body as it is). */
+function said(status: number, message: string): SimResponse {
+  return json(status, JSON.stringify(message));
+}
+
 function flag(request: SimRequest, name: string, fallback: boolean): boolean {
   const value = request.query.get(name);
   return value === null ? fallback : value.toLowerCase() === 'true';
@@ -73,7 +78,7 @@ export class HaloSimulator {
     this.server = new SimServer({
       name: 'halo',
       log,
-      faultBody: (status) => json(status, status === 429 ? LIMIT_MESSAGE : 'An error occurred.'),
+      faultBody: (status) => said(status, status === 429 ? LIMIT_MESSAGE : 'An error occurred.'),
     });
     this.routes();
   }
@@ -130,7 +135,7 @@ export class HaloSimulator {
     route('GET', '/api/Users', (r) => this.listUsers(r));
     route('GET', '/api/Users/{id}', (r) => {
       const user = this.users.get(Number(r.params.id));
-      return user === undefined ? json(404, `User ${r.params.id} not found.`) : json(200, userItem(user));
+      return user === undefined ? said(404, `User ${r.params.id} not found.`) : json(200, userItem(user));
     });
     route('POST', '/api/Users', (r) => this.writeUsers(r));
     // A user with tickets cannot be deleted; this instance plays users with history, so that deleting is seen to fail.
@@ -141,7 +146,7 @@ export class HaloSimulator {
     route('GET', '/api/Client/{id}', (r) => {
       const client = this.clients.get(Number(r.params.id));
       return client === undefined
-        ? json(404, `Client ${r.params.id} not found.`)
+        ? said(404, `Client ${r.params.id} not found.`)
         : json(200, this.clientItem(client, true));
     });
     route('GET', '/api/Site', (r) => this.listSites(r));
@@ -169,13 +174,13 @@ export class HaloSimulator {
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     const expires = this.tokens.get(token);
-    if (expires === undefined || expires <= this.clock.now()) return json(401, 'Unauthorized');
-    if (!this.window.take()) return json(429, LIMIT_MESSAGE);
+    if (expires === undefined || expires <= this.clock.now()) return said(401, 'Unauthorized');
+    if (!this.window.take()) return said(429, LIMIT_MESSAGE);
     try {
       return handler(request);
     } catch (error) {
       if (!(error instanceof HaloError)) throw error;
-      return json(error.status, error.message);
+      return said(error.status, error.message);
     }
   }
 
