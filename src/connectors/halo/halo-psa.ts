@@ -3,6 +3,8 @@ import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
 import { reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
+import { createOnce } from '../http/create-once.ts';
+import { parseAnswer } from '../http/parse-answer.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import { toCreateItem, toInactiveItem, toPsaContact, toUpdateItem } from './mapping.ts';
 import {
@@ -172,15 +174,7 @@ export class HaloPsa implements Psa {
   }
 
   private parsed<T>(what: string, schema: z.ZodType<T>, value: unknown): T {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new ConnectorError({
-      code: 'Protocol',
-      service: SERVICE,
-      status: 200,
-      message: `Halo answered "${what}" in a shape contactsync does not read (${issue?.path.join('.') || 'answer'}: ${issue?.message ?? 'invalid'}).`,
-    });
+    return parseAnswer({ service: SERVICE, name: NAME }, what, schema, value);
   }
 
   /** Every record of a list, page by page until `record_count` are read or a page comes short. */
@@ -315,15 +309,10 @@ export class HaloPsa implements Psa {
     const what = `create ${fields.firstName} ${fields.lastName ?? ''}`.trim();
     const siteId = await this.siteOf(accountId, fields.locationId);
     const item = { ...toCreateItem({ ...fields, locationId: siteId }), client_id: accountId };
-    for (let round = 1; ; round++) {
-      try {
-        return this.written(what, await this.send('POST', HALO_PATHS.users, undefined, [item]));
-      } catch (error) {
-        if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
-        const found = await this.findContactsByEmail(accountId, fields.emailAddress);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
-      }
-    }
+    return createOnce(
+      async () => this.written(what, await this.send('POST', HALO_PATHS.users, undefined, [item])),
+      () => this.findContactsByEmail(accountId, fields.emailAddress),
+    );
   }
 
   /** Updates a user with only the fields that changed (Halo keeps every field not sent), naming its site. */
