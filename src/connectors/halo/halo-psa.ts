@@ -56,6 +56,15 @@ interface Token {
 }
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
+/** The secret goes to an auth server over https, or to Halo's own host (a simulator on loopback), nowhere else. */
+function safeAuthUrl(url: string, baseUrl: string): boolean {
+  try {
+    const auth = new URL(url);
+    return auth.protocol === 'https:' || auth.hostname === new URL(baseUrl).hostname;
+  } catch {
+    return false;
+  }
+}
 const same = (a: string | null, b: string) => (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
@@ -106,6 +115,12 @@ export class HaloPsa implements Psa {
     const response = await this.authHttp.send({ method: 'GET', url: `${this.baseUrl}${HALO_PATHS.authInfo}` });
     const info = authInfo.safeParse(response.body);
     const url = isSuccess(response.status) && info.success ? (info.data.auth_url ?? null) : null;
+    if (url !== null && !safeAuthUrl(url, this.baseUrl))
+      throw new ConnectorError({
+        code: 'Auth',
+        service: SERVICE,
+        message: `Halo's authinfo names an auth server the client secret is not sent to (${url}: neither https nor Halo's own host); set halo.authUrl in the config if it is right.`,
+      });
     return (url ?? `${this.baseUrl}${HALO_FALLBACK_AUTH_PATH}`).replace(/\/+$/, '');
   }
 
