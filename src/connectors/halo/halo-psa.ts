@@ -109,25 +109,33 @@ export class HaloPsa implements Psa {
     return this.renewing;
   }
 
-  /** The auth server's address: the config's, else `authinfo`'s `auth_url`, else `{base}/auth`. */
-  private async authUrl(): Promise<string> {
-    if (this.options.authUrl !== undefined) return this.options.authUrl.replace(/\/+$/, '');
+  /**
+   * The auth server's address: the config's, else `authinfo`'s `auth_url`, else `{base}/auth`; and the tenant: the
+   * config's, else the one `authinfo` names (as HaloAPI reads it).
+   */
+  private async authServer(): Promise<{ url: string; tenant: string | null }> {
+    const tenant = this.options.tenant ?? null;
+    if (this.options.authUrl !== undefined) return { url: this.options.authUrl.replace(/\/+$/, ''), tenant };
     const response = await this.authHttp.send({ method: 'GET', url: `${this.baseUrl}${HALO_PATHS.authInfo}` });
-    const info = authInfo.safeParse(response.body);
-    const url = isSuccess(response.status) && info.success ? (info.data.auth_url ?? null) : null;
+    const parsed = authInfo.safeParse(response.body);
+    const info = isSuccess(response.status) && parsed.success ? parsed.data : null;
+    const url = info?.auth_url ?? null;
     if (url !== null && !safeAuthUrl(url, this.baseUrl))
       throw new ConnectorError({
         code: 'Auth',
         service: SERVICE,
         message: `Halo's authinfo names an auth server the client secret is not sent to (${url}: neither https nor Halo's own host); set halo.authUrl in the config if it is right.`,
       });
-    return (url ?? `${this.baseUrl}${HALO_FALLBACK_AUTH_PATH}`).replace(/\/+$/, '');
+    return {
+      url: (url ?? `${this.baseUrl}${HALO_FALLBACK_AUTH_PATH}`).replace(/\/+$/, ''),
+      tenant: tenant ?? info?.tenant_id ?? null,
+    };
   }
 
   private async signIn(): Promise<Token> {
     const { clientId, secret } = this.options.credentials;
-    const tenant = this.options.tenant;
-    const url = `${await this.authUrl()}${HALO_TOKEN_PATH}${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`;
+    const { url: server, tenant } = await this.authServer();
+    const url = `${server}${HALO_TOKEN_PATH}${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`;
     const response = await this.authHttp.send({
       method: 'POST',
       url,

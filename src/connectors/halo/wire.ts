@@ -110,7 +110,11 @@ export const siteWire = z.looseObject({
 });
 export const sitePage = z.object({ record_count: z.number().int().nullable().optional(), sites: z.array(z.unknown()) });
 
-export const authInfo = z.looseObject({ auth_url: z.string().nullable().optional() });
+/** `auth_url`: the auth server; `tenant_id`: the tenant a hosted instance's token request names (HaloAPI reads it). */
+export const authInfo = z.looseObject({
+  auth_url: z.string().nullable().optional(),
+  tenant_id: z.string().nullable().optional(),
+});
 export const tokenAnswer = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
