@@ -1,45 +1,31 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HaloPsa } from '../../src/connectors/halo/halo-psa.ts';
 import type { AttemptLog } from '../../src/connectors/http/http-client.ts';
-import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
-import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators } from '../../src/sandbox/simulators.ts';
-import { TENANT_A, user } from '../support/simulators.ts';
+import { haloSeed, useSimulators } from '../support/halo-simulator.ts';
 
-let sims: RunningSimulators | null = null;
-afterEach(async () => {
-  await sims?.close();
-  sims = null;
-});
+const startSimulators = useSimulators();
 
 const seed = () =>
-  parseSeed({
-    tenants: [
-      { id: TENANT_A, displayName: 'Contoso Ltd', initialDomain: 'contoso.onmicrosoft.com', users: [user('a1')] },
-    ],
-    halo: {
-      clients: [
-        {
-          id: 1,
-          name: 'Contoso Ltd',
-          sites: [{ id: 11, name: 'Main' }],
-          users: Array.from({ length: 450 }, (_, i) => ({
-            id: 1000 + i,
-            firstname: `P${i}`,
-            surname: 'Person',
-            emailaddress: `p${i}@contoso.com`,
-            site_id: 11,
-            inactive: i % 10 === 9,
-          })),
-        },
-        { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
-      ],
+  haloSeed([
+    {
+      id: 1,
+      name: 'Contoso Ltd',
+      sites: [{ id: 11, name: 'Main' }],
+      users: Array.from({ length: 450 }, (_, i) => ({
+        id: 1000 + i,
+        firstname: `P${i}`,
+        surname: 'Person',
+        emailaddress: `p${i}@contoso.com`,
+        site_id: 11,
+        inactive: i % 10 === 9,
+      })),
     },
-  });
+    { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
+  ]);
 
 describe('Halo through faults', () => {
   it('completes reads and writes with every fault mixed in, and never creates a user twice', async () => {
-    sims = await startSimulators(seed());
+    const sims = await startSimulators(seed());
     const attempts: AttemptLog[] = [];
     const psa = new HaloPsa({
       baseUrl: sims.urls.halo!,

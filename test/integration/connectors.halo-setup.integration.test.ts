@@ -1,42 +1,28 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { haloSetup } from '../../src/connectors/halo/setup.ts';
 import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
-import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators } from '../../src/sandbox/simulators.ts';
-import { TENANT_A, user } from '../support/simulators.ts';
+import { haloSeed, useSimulators } from '../support/halo-simulator.ts';
+import { TENANT_A } from '../support/simulators.ts';
 
-let sims: RunningSimulators | null = null;
-afterEach(async () => {
-  await sims?.close();
-  sims = null;
-});
+const startSimulators = useSimulators();
 
-async function start(): Promise<RunningSimulators> {
-  sims = await startSimulators(
-    parseSeed({
-      tenants: [
-        { id: TENANT_A, displayName: 'Contoso Ltd', initialDomain: 'contoso.onmicrosoft.com', users: [user('a1')] },
-      ],
-      halo: {
-        clients: [
-          {
-            id: 1,
-            name: 'Contoso Ltd',
-            main_site_id: 12,
-            azure_tenants: [{ azure_tenant_id: TENANT_A }],
-            sites: [
-              { id: 11, name: 'Annex' },
-              { id: 12, name: 'Main' },
-            ],
-            users: [{ id: 500, firstname: 'Ann', surname: 'Lee', emailaddress: 'ann@contoso.com', site_id: 12 }],
-          },
-          { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
+const start = (): Promise<RunningSimulators> =>
+  startSimulators(
+    haloSeed([
+      {
+        id: 1,
+        name: 'Contoso Ltd',
+        main_site_id: 12,
+        azure_tenants: [{ azure_tenant_id: TENANT_A }],
+        sites: [
+          { id: 11, name: 'Annex' },
+          { id: 12, name: 'Main' },
         ],
+        users: [{ id: 500, firstname: 'Ann', surname: 'Lee', emailaddress: 'ann@contoso.com', site_id: 12 }],
       },
-    }),
+      { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
+    ]),
   );
-  return sims;
-}
 
 describe('setting HaloPSA up', () => {
   it("init's sign-in takes the API application, and refuses a wrong secret without showing it", async () => {

@@ -1,59 +1,47 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
-import { parseSeed } from '../../src/sandbox/seed.ts';
-import { startSimulators } from '../../src/sandbox/simulators.ts';
-import { TENANT_A, user } from '../support/simulators.ts';
+import { haloSeed, useSimulators } from '../support/halo-simulator.ts';
+import { TENANT_A } from '../support/simulators.ts';
 
 /** Raw HTTP against the Halo simulator, as a client speaks to Halo: `authinfo`, a token, then the API. */
 
 const OID = '7d3b2c1a-0000-4000-8000-00000000abcd';
 
 function seedOf(users = 250, simulate: Record<string, unknown> = {}) {
-  return parseSeed({
-    tenants: [
-      { id: TENANT_A, displayName: 'Contoso Ltd', initialDomain: 'contoso.onmicrosoft.com', users: [user('a1')] },
+  return haloSeed(
+    [
+      {
+        id: 1,
+        name: 'Contoso Ltd',
+        main_site_id: 12,
+        azure_tenants: [{ azure_tenant_id: TENANT_A }],
+        sites: [
+          { id: 11, name: 'Annex' },
+          { id: 12, name: 'Main' },
+        ],
+        users: Array.from({ length: users }, (_, i) => ({
+          id: 500 + i,
+          firstname: i === 0 ? 'Ann' : `First${i}`,
+          surname: i === 0 ? 'Lee' : 'Person',
+          name: i === 0 ? 'Ann Lee' : `First${i} Person`,
+          emailaddress: i === 0 ? 'ann.lee@contoso.com' : `p${i}@contoso.com`,
+          phonenumber: '+12065550100',
+          mobilenumber: null,
+          site_id: i % 2 === 0 ? 12 : 11,
+          inactive: i % 10 === 9,
+          azureoid: i === 0 ? OID : null,
+        })),
+      },
+      { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
     ],
-    halo: {
-      clients: [
-        {
-          id: 1,
-          name: 'Contoso Ltd',
-          main_site_id: 12,
-          azure_tenants: [{ azure_tenant_id: TENANT_A }],
-          sites: [
-            { id: 11, name: 'Annex' },
-            { id: 12, name: 'Main' },
-          ],
-          users: Array.from({ length: users }, (_, i) => ({
-            id: 500 + i,
-            firstname: i === 0 ? 'Ann' : `First${i}`,
-            surname: i === 0 ? 'Lee' : 'Person',
-            name: i === 0 ? 'Ann Lee' : `First${i} Person`,
-            emailaddress: i === 0 ? 'ann.lee@contoso.com' : `p${i}@contoso.com`,
-            phonenumber: '+12065550100',
-            mobilenumber: null,
-            site_id: i % 2 === 0 ? 12 : 11,
-            inactive: i % 10 === 9,
-            azureoid: i === 0 ? OID : null,
-          })),
-        },
-        { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
-      ],
-    },
-    simulate: { halo: simulate },
-  });
+    simulate,
+  );
 }
 
-let sims: RunningSimulators | null = null;
-afterEach(async () => {
-  await sims?.close();
-  sims = null;
-});
+const startSimulators = useSimulators();
 
-async function start(users?: number, simulate?: Record<string, unknown>): Promise<RunningSimulators> {
-  sims = await startSimulators(seedOf(users, simulate));
-  return sims;
-}
+const start = (users?: number, simulate?: Record<string, unknown>): Promise<RunningSimulators> =>
+  startSimulators(seedOf(users, simulate));
 
 type Answer = { status: number; body: any };
 
