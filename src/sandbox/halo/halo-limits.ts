@@ -31,10 +31,4 @@ export class RollingWindow {
     this.times.push(this.now());
     return true;
   }
-
-  /** Milliseconds until the oldest request counted leaves the window. */
-  msUntilFree(): number {
-    const oldest = this.times[this.start];
-    return oldest === undefined ? this.windowMs : Math.max(0, oldest + this.windowMs - this.now());
-  }
 }
