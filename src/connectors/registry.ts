@@ -4,6 +4,8 @@ import { createAutotaskClient } from './autotask/client-from-config.ts';
 import { autotaskProfile } from './autotask/profile.ts';
 import { createBmsClient } from './bms/client-from-config.ts';
 import { bmsProfile } from './bms/profile.ts';
+import { createHaloClient } from './halo/client-from-config.ts';
+import { haloProfile } from './halo/profile.ts';
 import { createHuduClient } from './hudu/client-from-config.ts';
 import { huduProfile } from './hudu/profile.ts';
 import { createItGlueClient } from './itglue/client-from-config.ts';
@@ -25,6 +27,7 @@ const DOCUMENTATION: readonly TargetEntry<DocumentationClient>[] = [
 const PSAS: readonly TargetEntry<Psa>[] = [
   { profile: bmsProfile, createClient: createBmsClient },
   { profile: autotaskProfile, createClient: createAutotaskClient },
+  { profile: haloProfile, createClient: createHaloClient },
 ];
 
 /** The targets there are. Adding a target is its folder, its simulator and a line above. */

@@ -54,6 +54,8 @@ export type WriteResult<Id> =
 export interface NamedRecord<Id> {
   readonly id: Id;
   readonly name: string;
+  /** the Microsoft 365 tenants the customer record names as its own, where the target keeps them: mapped by it first */
+  readonly directoryTenantIds?: readonly string[];
 }
 
 /** The MSP's documentation platform. */

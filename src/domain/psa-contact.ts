@@ -19,6 +19,10 @@ export interface PsaContact {
   readonly otherEmails: readonly string[];
   readonly locationId: number | null;
   readonly isActive: boolean;
+  /** the Microsoft 365 user's object id the contact holds, in a PSA that keeps it (`PsaFacts.directoryId`) */
+  readonly directoryId?: string | null;
+  /** the Microsoft 365 tenant's id the contact holds beside it */
+  readonly directoryTenantId?: string | null;
 }
 
 /**
@@ -41,6 +45,9 @@ export interface PsaContactFields {
   /** null when the PSA does not require a location and none was found */
   readonly locationId: number | null;
   readonly isActive: boolean;
+  /** the user's object id and tenant id, written where the PSA keeps them (`PsaFacts.directoryId`); absent elsewhere */
+  readonly directoryId?: string | null;
+  readonly directoryTenantId?: string | null;
 }
 
 export interface PsaLocation {

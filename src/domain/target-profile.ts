@@ -82,6 +82,11 @@ export interface PsaFacts {
    * contactsync last wrote, and read in full before a write that would change only them. None unless named.
    */
   readonly unlisted?: readonly string[];
+  /**
+   * The PSA keeps each contact's Microsoft 365 object id and tenant id: the sync writes them on every contact it links,
+   * and a contact holding the user's object id is the user's first match (before any address).
+   */
+  readonly directoryId?: boolean;
 }
 
 /** A PSA's facts; a target without them (a documentation platform) reads as typed, with one phone field. */

@@ -40,7 +40,7 @@ export async function mapTenants(deps: RunnerDependencies): Promise<void> {
     accounts: new Set(all.flatMap((t) => (t.psaCustomerId === null ? [] : [t.psaCustomerId]))),
   };
   for (const tenant of unmapped) {
-    const decided = autoMapping(tenant.displayName, organizations, accounts, taken, deps.targets);
+    const decided = autoMapping(tenant.displayName, organizations, accounts, taken, deps.targets, tenant.id);
     if (decided.kind === 'unmapped') {
       await store.setMappingNote(tenant.id, decided.note);
       deps.log?.('warn', 'tenant left unmapped: a person must choose', { tenantId: tenant.id, why: decided.note });

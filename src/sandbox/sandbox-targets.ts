@@ -2,6 +2,7 @@ import { targetById } from '../connectors/registry.ts';
 import type { TargetId, TargetRole } from '../domain/target-profile.ts';
 import { autotaskDemo } from './autotask/demo.ts';
 import { demoSeed } from './demo-seed.ts';
+import { haloDemo } from './halo/demo.ts';
 import { huduDemoOf } from './hudu/demo.ts';
 import type { RunningSimulators, SandboxCredentials } from './running-simulators.ts';
 import { simulateSchema, type Seed, type SimulatedState } from './seed.ts';
@@ -85,6 +86,14 @@ export const SANDBOX_TARGETS: readonly SandboxTarget[] = [
     limiter: (sims) => sims.autotask.budget,
     demo: (demo) => (demo.bms === undefined ? {} : { autotask: autotaskDemo(demo.bms) }),
     mirroredAs: 'autotask',
+  },
+  {
+    id: 'halo',
+    role: 'psa',
+    portOffset: 6,
+    configBlock: (url, c) => ({ baseUrl: url, clientId: c.halo.clientId, secret: c.halo.secret }),
+    limiter: (sims) => sims.halo.window,
+    demo: (demo) => (demo.bms === undefined ? {} : { halo: haloDemo(demo.bms, demo.tenants) }),
   },
 ];
 

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { parseJsonText } from '../config/json-text.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 import { autotaskSeedSchema, autotaskSimulateSchema } from './autotask/autotask-seed.ts';
+import { haloSeedSchema, haloSimulateSchema } from './halo/halo-seed.ts';
 import { huduSeedSchema, huduSimulateSchema } from './hudu/seed-schema.ts';
 import { TARGETS } from '../connectors/registry.ts';
 
 /**
  * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
  * IT Glue's attribute shape, BMS, Autotask and Hudu records in their own shapes. The dump has the same keys: `tenants`,
- * and `itglue`, `bms`, `autotask` and `hudu` where the seed has them.
+ * and `itglue`, `bms`, `autotask`, `hudu` and `halo` where the seed has them.
  */
 
 const nullableString = z.string().nullable().optional().default(null);
@@ -172,6 +173,7 @@ export const simulateSchema = z
       .prefault({}),
     autotask: autotaskSimulateSchema,
     hudu: huduSimulateSchema,
+    halo: haloSimulateSchema,
   })
   .prefault({});
 export type Simulate = z.infer<typeof simulateSchema>;
@@ -200,19 +202,24 @@ const seedKeysSchema = z.object({
   bms: bmsSeedSchema.optional(),
   autotask: autotaskSeedSchema.optional(),
   hudu: huduSeedSchema.optional(),
+  halo: haloSeedSchema.optional(),
   simulate: simulateSchema,
 });
 
 export type Seed = z.output<typeof seedKeysSchema>;
 
 export const seedSchema = seedKeysSchema.transform((seed): Seed =>
-  seed.itglue === undefined && seed.bms === undefined && seed.autotask === undefined && seed.hudu === undefined
+  seed.itglue === undefined &&
+  seed.bms === undefined &&
+  seed.autotask === undefined &&
+  seed.hudu === undefined &&
+  seed.halo === undefined
     ? { ...seed, itglue: itglueSeedSchema.parse({}), bms: bmsSeedSchema.parse({}) }
     : seed,
 );
 
 /** The records of the simulated systems, in the seed's shape: one key per target present. */
-export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask' | 'hudu'>;
+export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask' | 'hudu' | 'halo'>;
 
 /** Thrown with every problem of a seed at once, each named by its path. */
 export class SeedError extends Error {

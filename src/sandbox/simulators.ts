@@ -2,6 +2,7 @@ import { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import { BmsSimulator } from './bms-simulator.ts';
 import { GraphSimulator } from './graph-simulator.ts';
 import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
+import { HaloSimulator } from './halo/halo-simulator.ts';
 import { createHuduSimulator } from './hudu/hudu-sandbox.ts';
 import { ItGlueSimulator } from './itglue-simulator.ts';
 import { LoginSimulator } from './login-simulator.ts';
@@ -18,8 +19,8 @@ export interface StartOptions {
   /** seeds the fault-injection random source, so that a faulty run can be replayed */
   readonly faultSeed?: number;
   /**
-   * login on this port, Graph on the next, then IT Glue, BMS, Autotask and (N+7) Hudu (each on its own port, the
-   * other targets present or not); free ports when absent
+   * login on this port, Graph on the next, then IT Glue, BMS, Autotask, (N+6) Halo and (N+7) Hudu (each on its own
+   * port, the other targets present or not); free ports when absent
    */
   readonly basePort?: number;
 }
@@ -30,7 +31,7 @@ function secret(prefix: string): string {
 
 /**
  * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS, Autotask,
- * Hudu), on loopback, seeded from `seed`.
+ * Hudu, Halo), on loopback, seeded from `seed`.
  */
 export async function startSimulators(seed: Seed, options: StartOptions = {}): Promise<RunningSimulators> {
   const clock = new SimClock();
@@ -42,6 +43,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
     autotask: { userName: 'contactsync-api@sandbox-msp.example', secret: secret('at-'), integrationCode: secret('AT') },
     huduApiKey: secret('hudu-'),
+    halo: { clientId: crypto.randomUUID(), secret: secret('halo-') },
   };
 
   const login = new LoginSimulator(requests, clock);
@@ -51,6 +53,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
   const autotask = new AutotaskSimulator(requests, clock, seed.simulate.autotask);
   const hudu = createHuduSimulator(requests, clock, seed.hudu, seed.simulate.hudu, credentials.huduApiKey);
+  const halo = new HaloSimulator(requests, clock, seed.simulate.halo);
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
   login.addTenant(credentials.partnerTenantId);
@@ -65,6 +68,8 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   if (seed.bms !== undefined) bms.load(seed.bms);
   autotask.registerUser(credentials.autotask);
   if (seed.autotask !== undefined) autotask.load(seed.autotask);
+  halo.registerApplication(credentials.halo);
+  if (seed.halo !== undefined) halo.load(seed.halo);
   // IT Glue's PSA sync reads the seed's PSA: the simulators share one process, so it reads that simulator's state.
   if (seed.bms !== undefined)
     itglue.followPsa((ids) => {
@@ -83,7 +88,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
         })),
       'autotask',
     );
-  const simulated = { itglue, bms, autotask, hudu };
+  const simulated = { itglue, bms, autotask, hudu, halo };
   type Simulated = keyof typeof simulated;
   const present = SANDBOX_TARGETS.filter((target) => seed[target.id as Simulated] !== undefined).map(
     (target) => target.id as Simulated,
@@ -98,11 +103,13 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     bms: bms.server,
     autotask: autotask.server,
     hudu: hudu.server,
+    halo: halo.server,
   };
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, Hudu N+7) whichever targets run.
+  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, Halo N+6, Hudu N+7) whichever
+  // targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
   const [loginUrl, graphUrl, ...targetUrls] = await Promise.all([
     login.server.start(port(0)),
@@ -122,6 +129,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
       bms: urlOf('bms'),
       autotask: urlOf('autotask'),
       hudu: urlOf('hudu'),
+      halo: urlOf('halo'),
     },
     credentials,
     clock,
@@ -132,6 +140,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     bms,
     autotask,
     hudu,
+    halo,
     // The registry decides which targets the sandbox syncs; the simulators of the seed's keys run whether it knows
     // them yet or not.
     targets: targetsOfBlocks(seed),

@@ -21,16 +21,22 @@ type Found<Id> =
   /** several of the name, or the one of the name is another tenant's: a person must choose */
   | { readonly kind: 'refused'; readonly why: string };
 
-/** The customer record of `target` named like the tenant, among `records`; `taken`: the ones other tenants use. */
+/**
+ * The customer record of `target` that names the tenant's id as its own (where the target keeps such ids), else the
+ * one named like the tenant, among `records`; `taken`: the ones other tenants use.
+ */
 function findByName<Id>(
   target: TargetProfile | null,
   records: readonly NamedRecord<Id>[] | null,
   taken: ReadonlySet<Id>,
   displayName: string,
+  tenantId: string | null,
 ): Found<Id> | null {
   if (target === null || records === null) return null;
+  const id = tenantId?.toLowerCase();
+  const byTenantId = records.filter((record) => record.directoryTenantIds?.some((t) => t.toLowerCase() === id));
   const name = foldName(displayName);
-  const named = records.filter((record) => foldName(record.name) === name);
+  const named = byTenantId.length > 0 ? byTenantId : records.filter((record) => foldName(record.name) === name);
   const record = named[0];
   const { words } = target;
   if (record === undefined)
@@ -38,7 +44,10 @@ function findByName<Id>(
   if (named.length > 1)
     return {
       kind: 'refused',
-      why: `${words.name} has ${named.length} ${target.customerPlural} named "${displayName}"`,
+      why:
+        byTenantId.length > 0
+          ? `${words.name} has ${named.length} ${target.customerPlural} that name the tenant's id (${tenantId})`
+          : `${words.name} has ${named.length} ${target.customerPlural} named "${displayName}"`,
     };
   if (taken.has(record.id))
     return {
@@ -54,7 +63,8 @@ const FIX = 'map it on its page, or with contactsync tenants map';
  * Maps a tenant by name (DESIGN.md): the customer record of each target present whose folded name equals the
  * tenant's. The documentation platform alone when the PSA has no such customer; unmapped, saying which target lacks
  * the name, when the documentation platform has none (or, without one, the PSA). A customer record another tenant
- * uses is never taken by name. A `null` list: the installation has no target of that role.
+ * uses is never taken by name. A customer record that names the tenant's id (`directoryTenantIds`) is the tenant's
+ * before any name. A `null` list: the installation has no target of that role.
  */
 export function autoMapping(
   displayName: string,
@@ -62,9 +72,10 @@ export function autoMapping(
   accounts: readonly NamedRecord<number>[] | null,
   taken: { readonly organizations: ReadonlySet<string>; readonly accounts: ReadonlySet<number> },
   targets: Targets,
+  tenantId: string | null = null,
 ): AutoMapping {
-  const doc = findByName(targets.doc, organizations, taken.organizations, displayName);
-  const psa = findByName(targets.psa, accounts, taken.accounts, displayName);
+  const doc = findByName(targets.doc, organizations, taken.organizations, displayName, tenantId);
+  const psa = findByName(targets.psa, accounts, taken.accounts, displayName, tenantId);
   if (doc?.kind === 'none') {
     const also =
       psa?.kind === 'none' ? `, and ${targets.psa!.words.name} has no ${targets.psa!.words.customer} of that name` : '';

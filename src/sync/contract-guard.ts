@@ -93,6 +93,8 @@ export function psaMismatch(sent: Partial<PsaContactFields>, found: PsaContact):
     mobilePhone: (a, b) => samePhoneNumber(a as string, b as string),
     locationId: (a, b) => a === b,
     isActive: (a, b) => a === b,
+    directoryId: (a, b) => text(a as string).toLowerCase() === text(b as string).toLowerCase(),
+    directoryTenantId: (a, b) => text(a as string).toLowerCase() === text(b as string).toLowerCase(),
   };
   for (const [field, equal] of Object.entries(same) as [
     keyof PsaContactFields,

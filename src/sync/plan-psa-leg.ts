@@ -1,6 +1,6 @@
 import type { PsaContact } from '../domain/psa-contact.ts';
 import { reason } from '../domain/reason.ts';
-import type { TargetWords } from '../domain/target-profile.ts';
+import { psaFactsOf, type TargetWords } from '../domain/target-profile.ts';
 import { personNameKey } from '../normalize/name.ts';
 import { contactsNamed, psaLabel } from './contact-names.ts';
 import type { Pending } from './plan-doc-leg.ts';
@@ -41,7 +41,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
         addReason(entry, reason('ignored', `An operator chose not to push this user to ${psaWords.name}.`));
         continue;
       }
-      const psa = planPsaFields(entry.docFields, psaContext);
+      const psa = planPsaFields(entry.docFields, psaContext, { userId: entry.user.id, tenantId: input.tenantId });
       if (!psa.ok) {
         entry.psa = { kind: 'held' };
         entry.held = true;
@@ -90,6 +90,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
 }
 
 const psaEmailKeys = (entry: Pending): MatchKeys => entry.emailKeys;
+const psaDirectoryKeys = (entry: Pending): MatchKeys => entry.user.id.toLowerCase();
 const psaNameKeys = (entry: Pending): MatchKeys => {
   const { fields } = entry.docFields;
   return fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName
@@ -97,7 +98,19 @@ const psaNameKeys = (entry: Pending): MatchKeys => {
     : personNameKey(fields.firstName, fields.lastName);
 };
 
-/** The PSA side of matching: an existing contact of the customer with the same email, else the same name, is linked. */
+type PsaRule = 'directory' | 'email' | 'name';
+
+/** How a match is told: by the rule that found it. */
+const FOUND_BY: Readonly<Record<PsaRule, string>> = {
+  directory: "the Microsoft 365 user's object id it holds",
+  email: 'email',
+  name: 'first and last name',
+};
+
+/**
+ * The PSA side of matching: an existing contact of the customer holding the user's object id (in a PSA that keeps it),
+ * else one with the same email, else one with the same name, is linked.
+ */
 function matchPsaContacts(
   entries: readonly Pending[],
   psaContacts: readonly PsaContact[],
@@ -121,11 +134,13 @@ function matchPsaContacts(
     const c = positionOf.get(id);
     if (c !== undefined) claimed[c] = 1;
   }
+  const byDirectoryId = new PositionIndex();
   const byEmail = new PositionIndex();
   const byPersonName = new PositionIndex();
   for (let c = 0; c < psaContacts.length; c++) {
     if (claimed[c] === 1) continue;
     const contact = psaContacts[c]!;
+    if (contact.directoryId) byDirectoryId.add(contact.directoryId.toLowerCase(), c);
     const primary = contact.emailAddress?.trim().toLowerCase() ?? null;
     if (primary !== null) byEmail.add(primary, c);
     // The person's other addresses in the PSA (a second and third email field) match as the primary does, once each.
@@ -139,11 +154,14 @@ function matchPsaContacts(
   }
   const open: number[] = [];
   for (let e = 0; e < entries.length; e++) if (decided(entries[e]!.user.id, side) !== 'create') open.push(e);
-  const results: TieredMatch<'email' | 'name'>[] = new Array(entries.length);
-  matchTiered<Pending, 'email' | 'name'>(
+  const results: TieredMatch<PsaRule>[] = new Array(entries.length);
+  matchTiered<Pending, PsaRule>(
     entries,
     open,
     [
+      ...(psaFactsOf(tenant.targets.psa!).directoryId === true
+        ? [{ rule: 'directory' as const, keysOf: psaDirectoryKeys, index: byDirectoryId }]
+        : []),
       { rule: 'email', keysOf: psaEmailKeys, index: byEmail },
       { rule: 'name', keysOf: psaNameKeys, index: byPersonName },
     ],
@@ -154,8 +172,17 @@ function matchPsaContacts(
     const entry = entries[e]!;
     const fields = entry.psaFields!;
     const result = results[e] ?? UNMATCHED;
-    const by = result.kind === 'unmatched' ? '' : result.rule === 'email' ? 'email' : 'name';
-    if (psaAlone) entry.rule = result.kind === 'unmatched' ? null : result.rule === 'email' ? 'alias' : 'name';
+    const by = result.kind === 'unmatched' ? '' : result.rule === 'directory' ? 'object id' : result.rule;
+    // The object id the PSA holds is a link kept in the PSA itself.
+    if (psaAlone)
+      entry.rule =
+        result.kind === 'unmatched'
+          ? null
+          : result.rule === 'directory'
+            ? 'link'
+            : result.rule === 'email'
+              ? 'alias'
+              : 'name';
     if (result.kind === 'matched') {
       const contact = psaContacts[result.candidate]!;
       const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, tenant.targets.psa!);
@@ -171,7 +198,7 @@ function matchPsaContacts(
         entry,
         reason(
           'psa-linked',
-          `Linked to the existing ${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} by ${by === 'email' ? 'email' : 'first and last name'} instead of creating one.`,
+          `Linked to the existing ${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} by ${FOUND_BY[result.rule]} instead of creating one.`,
         ),
       );
     } else if (result.kind === 'disputed') {

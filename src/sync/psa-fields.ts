@@ -58,7 +58,12 @@ function noLocation(context: PsaFieldContext): Reason {
  * last name for another), so a contact that lacks one is held, with the reasons. A field the PSA does not require is written
  * when there is a value, and left out when there is none.
  */
-export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): PsaFieldsPlan {
+export function planPsaFields(
+  doc: DocFieldsPlan,
+  context: PsaFieldContext,
+  /** the user and its tenant, written where the PSA keeps a contact's Microsoft 365 ids (`PsaFacts.directoryId`) */
+  directory: { readonly userId: string; readonly tenantId: string } | null = null,
+): PsaFieldsPlan {
   const reasons: Reason[] = [];
   const { fields } = doc;
   const { target } = context;
@@ -134,6 +139,9 @@ export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): Psa
       mobilePhone: phones.mobilePhone,
       locationId: location.id,
       isActive: true,
+      ...(facts.directoryId === true && directory !== null
+        ? { directoryId: directory.userId, directoryTenantId: directory.tenantId }
+        : {}),
     },
   };
 }
@@ -198,6 +206,8 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'mobilePhone',
   'locationId',
   'isActive',
+  'directoryId',
+  'directoryTenantId',
 ];
 
 /** The fields a PSA's contact list does not give, from its profile: only the single read of a contact has them. */
@@ -269,6 +279,9 @@ export function diffPsaContact(
     mobilePhone: orPushed('mobilePhone', current.mobilePhone),
     locationId: current.locationId,
     isActive: current.isActive,
+    // Ids are compared as Microsoft gives them, in lower case, whatever case the PSA keeps.
+    directoryId: current.directoryId?.toLowerCase() ?? null,
+    directoryTenantId: current.directoryTenantId?.toLowerCase() ?? null,
   };
   const fields: PsaContactFields = {
     ...desired,

@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
+import { demoSeedOn, sandboxTarget } from '../../src/sandbox/sandbox-targets.ts';
+import { parseSeed } from '../../src/sandbox/seed.ts';
+
+const silent = pino({ level: 'silent' });
+
+let box: Sandbox | null = null;
+afterEach(async () => {
+  await box?.close();
+  box = null;
+});
+
+describe('the demo on Halo alone', () => {
+  it('maps every tenant by the Azure tenant its client lists, links, disputes and creates, and gives every user written its object id', async () => {
+    const seed = parseSeed(demoSeedOn({ doc: null, psa: sandboxTarget('halo') }), 'the demo');
+    box = await startSandbox({
+      seed,
+      dbPath: join(mkdtempSync(join(tmpdir(), 'halo-demo-')), 'state.db'),
+      logger: silent,
+      // Halo's hosted limit (150 requests per 5 minutes for contactsync) would make the demo last ten minutes.
+      limits: { halo: { limit: 100_000, windowMs: 300_000 } },
+    });
+    const results = await box.syncAll({ force: true });
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    const users = results.flatMap((r) => r.users);
+    const count = (outcome: string) => users.filter((u) => u.psa === outcome).length;
+    expect(count('created')).toBeGreaterThan(100);
+    expect(count('linked')).toBeGreaterThan(0);
+    expect(count('disputed')).toBeGreaterThan(0);
+    const held = new Map(box.sims.halo.dump().clients.flatMap((c) => c.users.map((u) => [u.id, u] as const)));
+    const written = users.filter((u) => u.psa === 'created' || u.psa === 'linked');
+    for (const user of written) expect(held.get(user.psaContactId!)?.azureoid).toBe(user.userId);
+    expect(box.sims.requests.filter((r) => r.server === 'halo' && r.method === 'DELETE')).toEqual([]);
+    expect(box.sims.requests.filter((r) => r.server === 'halo' && r.status === 429)).toEqual([]);
+  }, 120_000);
+});
