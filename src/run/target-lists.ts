@@ -1,6 +1,7 @@
 import type { DocContactType } from '../domain/doc-contact.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import type { PsaType } from '../domain/psa-contact.ts';
+import type { RequiredField } from '../domain/target-profile.ts';
 
 /**
  * The lists a target has once for every customer (the documentation platform's contact types, the PSA's email and
@@ -12,6 +13,7 @@ export class TargetLists {
     email: null,
     phone: null,
   };
+  private required: Promise<readonly RequiredField[]> | null = null;
 
   docContactTypes(doc: DocStore): Promise<readonly DocContactType[]> {
     this.contactTypes ??= doc.listContactTypes().catch((error: unknown) => {
@@ -32,5 +34,15 @@ export class TargetLists {
       throw error;
     });
     return this.psaTypes[kind];
+  }
+
+  /** The fields the PSA instance requires beyond its profile's; none for a PSA that does not say. */
+  psaRequiredFields(psa: Psa): Promise<readonly RequiredField[]> {
+    if (psa.requiredFields === undefined) return Promise.resolve([]);
+    this.required ??= psa.requiredFields().catch((error: unknown) => {
+      this.required = null;
+      throw error;
+    });
+    return this.required;
   }
 }

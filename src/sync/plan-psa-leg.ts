@@ -6,7 +6,7 @@ import { contactsNamed, psaLabel } from './contact-names.ts';
 import type { Pending } from './plan-doc-leg.ts';
 import type { TenantIndex } from './plan-index.ts';
 import { psaNone } from './planned-actions.ts';
-import { diffPsaContact, planPsaFields, samePsaFields } from './psa-fields.ts';
+import { diffPsaContact, newContactHolds, planPsaFields, samePsaFields } from './psa-fields.ts';
 import type { TenantSyncInput } from './tenant-sync-input.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 
@@ -110,6 +110,8 @@ function matchPsaContacts(
   // Without a documentation platform, the PSA's match is the user's rule: an address is the alias rule.
   const psaAlone = tenant.targets.doc === null;
   const { blankNeverOverwrites } = tenant.settings;
+  // A field the PSA requires that the sync never fills: every new contact would be refused.
+  const createHolds = newContactHolds(tenant.psaContext!);
   const positionOf = new Map<number, number>();
   for (let c = 0; c < psaContacts.length; c++) positionOf.set(psaContacts[c]!.id, c);
   const claimed = new Uint8Array(psaContacts.length);
@@ -186,6 +188,10 @@ function matchPsaContacts(
           `${psaWords.name} has ${candidateIds.length > 1 ? `${candidateIds.length} contacts with the same ${by}: ${names}` : `contact ${names}, which another user also matches, with the same ${by}`}; a person must choose.`,
         ),
       );
+    } else if (createHolds.length > 0) {
+      entry.psa = { kind: 'held' };
+      entry.held = true;
+      for (const problem of createHolds) addReason(entry, problem);
     } else {
       entry.psa = { kind: 'create', fields };
     }
