@@ -90,6 +90,8 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
 }
 
 const psaEmailKeys = (entry: Pending): MatchKeys => entry.emailKeys;
+/** The user principal name, as the documentation side's username rule: a PSA contact may hold it as an address. */
+const psaUsernameKeys = (entry: Pending): MatchKeys => entry.user.userPrincipalName;
 const psaNameKeys = (entry: Pending): MatchKeys => {
   const { fields } = entry.docFields;
   return fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName
@@ -97,7 +99,10 @@ const psaNameKeys = (entry: Pending): MatchKeys => {
     : personNameKey(fields.firstName, fields.lastName);
 };
 
-/** The PSA side of matching: an existing contact of the customer with the same email, else the same name, is linked. */
+/**
+ * The PSA side of matching: an existing contact of the customer with one of the user's addresses, else the user
+ * principal name as an address, else the same name, is linked.
+ */
 function matchPsaContacts(
   entries: readonly Pending[],
   psaContacts: readonly PsaContact[],
@@ -141,12 +146,13 @@ function matchPsaContacts(
   }
   const open: number[] = [];
   for (let e = 0; e < entries.length; e++) if (decided(entries[e]!.user.id, side) !== 'create') open.push(e);
-  const results: TieredMatch<'email' | 'name'>[] = new Array(entries.length);
-  matchTiered<Pending, 'email' | 'name'>(
+  const results: TieredMatch<'email' | 'username' | 'name'>[] = new Array(entries.length);
+  matchTiered<Pending, 'email' | 'username' | 'name'>(
     entries,
     open,
     [
       { rule: 'email', keysOf: psaEmailKeys, index: byEmail },
+      { rule: 'username', keysOf: psaUsernameKeys, index: byEmail },
       { rule: 'name', keysOf: psaNameKeys, index: byPersonName },
     ],
     claimed,
@@ -156,8 +162,8 @@ function matchPsaContacts(
     const entry = entries[e]!;
     const fields = entry.psaFields!;
     const result = results[e] ?? UNMATCHED;
-    const by = result.kind === 'unmatched' ? '' : result.rule === 'email' ? 'email' : 'name';
-    if (psaAlone) entry.rule = result.kind === 'unmatched' ? null : result.rule === 'email' ? 'alias' : 'name';
+    const by = result.kind === 'unmatched' ? '' : result.rule === 'name' ? 'name' : 'email';
+    if (psaAlone) entry.rule = result.kind === 'unmatched' ? null : result.rule === 'email' ? 'alias' : result.rule;
     if (result.kind === 'matched') {
       const contact = psaContacts[result.candidate]!;
       const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, psaWords.name);
@@ -173,7 +179,7 @@ function matchPsaContacts(
         entry,
         reason(
           'psa-linked',
-          `Linked to the existing ${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} by ${by === 'email' ? 'email' : 'first and last name'} instead of creating one.`,
+          `Linked to the existing ${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} by ${result.rule === 'email' ? 'email' : result.rule === 'username' ? 'the user principal name as its email' : 'first and last name'} instead of creating one.`,
         ),
       );
     } else if (result.kind === 'disputed') {
