@@ -150,6 +150,27 @@ describe.each(INSTALLS)('Autotask after the first sync (%s)', (install) => {
     expect(box.sims.requests.filter((r) => r.server === 'autotask' && r.status >= 400)).toEqual([]);
   });
 
+  it('holds a user with a mobile phone alone when this Autotask requires the office phone, saying so', async () => {
+    const box = await start(
+      caseSeed({
+        install,
+        users: [
+          person('office', 'Oli', 'Office'),
+          person('mobile', 'Mo', 'Mobile', { businessPhones: [], mobilePhone: '+1 206 555 0199' }),
+        ],
+        requiredFields: ['phone'],
+      }),
+    );
+    const results = await box.syncAll({ force: true });
+    expect(resultOf(results, 'office')).toMatchObject({ psa: 'created' });
+    const held = resultOf(results, 'mobile');
+    expect(held).toMatchObject({ outcome: 'held', psa: 'held' });
+    expect(held.reasons.find((r) => r.field === 'phoneNumber')?.message).toMatch(
+      /^Autotask requires a phone, and Microsoft 365 has only a mobile phone for this user/,
+    );
+    expect(contactsOf(box).map((c) => c.firstName)).toEqual(['Oli']);
+  });
+
   it('holds every new contact while this Autotask requires a field contactsync never fills, saying what to change', async () => {
     const box = await start(
       caseSeed({
