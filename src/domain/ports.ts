@@ -106,8 +106,9 @@ export interface Psa {
   inactivateContact(accountId: number, id: number): Promise<WriteResult<number>>;
   /**
    * The fields this PSA instance requires of a contact beyond its profile's (an administrator can make more fields
-   * required), read once per process. A field named as in `PsaContactFields` holds a contact without a value; any
-   * other is one the sync never fills, and holds every new contact, with `fix` saying what to change.
+   * required); a client may keep what it read for some minutes. A field named as in `PsaContactFields` holds a
+   * contact without a value; any other is one the sync never fills, and holds every new contact, with `fix` saying
+   * what to change.
    */
   requiredFields?(): Promise<readonly RequiredField[]>;
 }

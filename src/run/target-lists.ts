@@ -13,7 +13,6 @@ export class TargetLists {
     email: null,
     phone: null,
   };
-  private required: Promise<readonly RequiredField[]> | null = null;
 
   docContactTypes(doc: DocStore): Promise<readonly DocContactType[]> {
     this.contactTypes ??= doc.listContactTypes().catch((error: unknown) => {
@@ -36,13 +35,11 @@ export class TargetLists {
     return this.psaTypes[kind];
   }
 
-  /** The fields the PSA instance requires beyond its profile's; none for a PSA that does not say. */
+  /**
+   * The fields the PSA instance requires beyond its profile's; none for a PSA that does not say. The client keeps
+   * what it read for some minutes (an administrator may change them while the service runs).
+   */
   psaRequiredFields(psa: Psa): Promise<readonly RequiredField[]> {
-    if (psa.requiredFields === undefined) return Promise.resolve([]);
-    this.required ??= psa.requiredFields().catch((error: unknown) => {
-      this.required = null;
-      throw error;
-    });
-    return this.required;
+    return psa.requiredFields === undefined ? Promise.resolve([]) : psa.requiredFields();
   }
 }

@@ -73,6 +73,29 @@ describe('writing Autotask contacts', () => {
     expect(sims.autotask.contactsOf(1).find((c) => c.id === 1003)?.title).toBe('Cook');
   });
 
+  it('names the fields the instance requires beyond the names, and reads them again after ten minutes', async () => {
+    sims = await startSimulators(seedOf({ requiredFields: ['title', 'alternatePhone'] }, 5));
+    let now = 1_000_000;
+    const psa = new AutotaskPsa({
+      credentials: sims.credentials.autotask,
+      baseUrl: `${sims.urls.autotask!}/atservicesrest/`,
+      now: () => now,
+    });
+    expect(await psa.requiredFields()).toEqual([
+      { field: 'jobTitle', label: 'title' },
+      expect.objectContaining({
+        field: 'alternatePhone',
+        fix: expect.stringMatching(/make "alternatePhone" optional/),
+      }),
+    ]);
+    // An administrator makes them optional: seen once the ten minutes are over, without a restart.
+    (sims.autotask.simulate as { requiredFields: string[] }).requiredFields = [];
+    now += 9 * 60_000;
+    expect(await psa.requiredFields()).toHaveLength(2);
+    now += 2 * 60_000;
+    expect(await psa.requiredFields()).toEqual([]);
+  });
+
   it('sends nothing when only a field Autotask does not hold changed', async () => {
     sims = await startSimulators(seedOf({}, 5));
     const before = sims.requestCounts().autotask;

@@ -56,6 +56,9 @@ const notFound = (what: string): WriteResult<number> => ({
   reasons: [reason('autotask-not-found', `Autotask has no such contact (${what}).`)],
 });
 
+/** How long the fields an instance requires are taken as read. */
+const REQUIRED_READ_EVERY_MS = 10 * 60_000;
+
 /** The port's fields an instance may require, as a person names them. */
 const LABELS: Partial<Record<keyof PsaContactFields, string>> = {
   jobTitle: 'title',
@@ -130,7 +133,7 @@ export class AutotaskPsa implements Psa {
   private cost = 1;
   private thresholdReadAt = Number.NEGATIVE_INFINITY;
   private thresholdRead: Promise<void> | null = null;
-  private requiredRead: Promise<readonly RequiredField[]> | null = null;
+  private requiredRead: { readonly at: number; readonly fields: Promise<readonly RequiredField[]> } | null = null;
 
   constructor(private readonly options: AutotaskOptions) {
     this.http = new HttpClient({
@@ -354,13 +357,16 @@ export class AutotaskPsa implements Psa {
 
   /**
    * The fields this instance requires beyond those every create sends (the company, the names, `isActive`): a field
-   * the sync fills by its name in the port, any other by Autotask's name, with where to make it optional. Read once;
+   * the sync fills by its name in the port, any other by Autotask's name, with where to make it optional. Read again
+   * after ten minutes, so that a field an administrator makes optional stops holding contacts without a restart;
    * unread, none (a create the instance refuses then names the field).
    */
   requiredFields(): Promise<readonly RequiredField[]> {
-    this.requiredRead ??= this.contactFields().then(
-      (fields) =>
-        fields
+    if (this.requiredRead !== null && this.now() - this.requiredRead.at < REQUIRED_READ_EVERY_MS)
+      return this.requiredRead.fields;
+    const read = this.contactFields().then(
+      (described) =>
+        described
           .filter((f) => f.isRequired && !f.isReadOnly && !ALWAYS_SENT.has(f.name.toLowerCase()))
           .map((f): RequiredField => {
             const field = portFieldOf(f.name);
@@ -377,7 +383,8 @@ export class AutotaskPsa implements Psa {
         return [];
       },
     );
-    return this.requiredRead;
+    this.requiredRead = { at: this.now(), fields: read };
+    return read;
   }
 
   /**
