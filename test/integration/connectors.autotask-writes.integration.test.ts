@@ -73,6 +73,21 @@ describe('writing Autotask contacts', () => {
     expect(sims.autotask.contactsOf(1).find((c) => c.id === 1003)?.title).toBe('Cook');
   });
 
+  it('after listing the company, changes a primary without reading the contact again: one PATCH', async () => {
+    sims = await startSimulators(seedOf({}, 5));
+    const psa = connect(sims);
+    await psa.listContacts(1);
+    const before = sims.requests.length;
+    await psa.updateContact(1, 1001, { ...fields, emailAddress: 'second@contoso.com' }, ['emailAddress']);
+    expect(sims.requests.slice(before).map((r) => r.method)).toEqual(['PATCH']);
+    const c = sims.autotask.contactsOf(1).find((contact) => contact.id === 1001)!;
+    expect([c.emailAddress, c.emailAddress2]).toEqual(['second@contoso.com', 'p1@contoso.com']);
+    // What it wrote is what it goes on from: back again, the older primary returns to the field it left.
+    await psa.updateContact(1, 1001, { ...fields, emailAddress: 'p1@contoso.com' }, ['emailAddress']);
+    const back = sims.autotask.contactsOf(1).find((contact) => contact.id === 1001)!;
+    expect([back.emailAddress, back.emailAddress2]).toEqual(['p1@contoso.com', 'second@contoso.com']);
+  });
+
   it('names the fields the instance requires beyond the names, and reads them again after ten minutes', async () => {
     sims = await startSimulators(seedOf({ requiredFields: ['title', 'alternatePhone'] }, 5));
     let now = 1_000_000;

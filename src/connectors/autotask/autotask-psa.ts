@@ -9,6 +9,7 @@ import { isSmallRun } from '../http/run-priority.ts';
 import type { RequiredField } from '../../domain/target-profile.ts';
 import {
   emailFieldsFor,
+  type EmailSlots,
   fieldOfError,
   portFieldOf,
   toCreateBody,
@@ -133,6 +134,12 @@ export class AutotaskPsa implements Psa {
   private cost = 1;
   private thresholdReadAt = Number.NEGATIVE_INFINITY;
   private thresholdRead: Promise<void> | null = null;
+  /**
+   * The email fields of the contacts last read, by company (a listing replaces its company's): a change of primary
+   * keeps the older one where the contact has room without reading it again (the run that writes it has just listed
+   * it).
+   */
+  private readonly emailsSeen = new Map<number, Map<number, EmailSlots>>();
   private requiredRead: { readonly at: number; readonly fields: Promise<readonly RequiredField[]> } | null = null;
 
   constructor(private readonly options: AutotaskOptions) {
@@ -305,13 +312,18 @@ export class AutotaskPsa implements Psa {
     return [];
   }
 
-  private async contacts(what: string, accountId: number, body: unknown): Promise<PsaContact[]> {
+  private async contacts(what: string, accountId: number, body: unknown, whole = false): Promise<PsaContact[]> {
     const items = await this.query(what, 'contacts', body, contactWire);
+    const seen =
+      whole || !this.emailsSeen.has(accountId) ? new Map<number, EmailSlots>() : this.emailsSeen.get(accountId)!;
+    for (const { id, emailAddress, emailAddress2, emailAddress3 } of items)
+      seen.set(id, { emailAddress, emailAddress2, emailAddress3 });
+    this.emailsSeen.set(accountId, seen);
     return items.map((item) => toPsaContact(item, accountId));
   }
 
   listContacts(accountId: number): Promise<PsaContact[]> {
-    return this.contacts(`list the contacts of company ${accountId}`, accountId, contactsOfCompany(accountId));
+    return this.contacts(`list the contacts of company ${accountId}`, accountId, contactsOfCompany(accountId), true);
   }
 
   findContactsByEmail(accountId: number, email: string): Promise<PsaContact[]> {
@@ -437,13 +449,16 @@ export class AutotaskPsa implements Psa {
   ): Promise<WriteResult<number>> {
     const body = toPatchBody(id, fields, changed);
     const notes: Reason[] = [];
+    let written: EmailSlots | null = null;
     if (changed.includes('emailAddress')) {
-      // The person's older primary is kept in emailAddress2 or 3: what they hold now is read first.
-      const current = await this.readItem(id);
+      // The person's older primary is kept in emailAddress2 or 3: as the run's listing has them, else read now.
+      const current = this.emailsSeen.get(accountId)?.get(id) ?? (await this.readItem(id));
       if (current === null) return notFound(`update contact ${id}`);
       const emails = emailFieldsFor(current, fields.emailAddress);
-      if (emails !== null) Object.assign(body, emails);
-      else {
+      if (emails !== null) {
+        Object.assign(body, emails);
+        written = { ...current, ...emails };
+      } else {
         delete body[CONTACT_FIELDS.email];
         notes.push(
           reason(
@@ -458,6 +473,7 @@ export class AutotaskPsa implements Psa {
     if (Object.keys(body).length === 1) return { ok: true, id, ...(notes.length === 0 ? {} : { notes }) };
     const response = await this.send('updateContact', { companyId: accountId }, body);
     const result = this.written(`update contact ${id}`, response);
+    if (result.ok && written !== null) this.emailsSeen.get(accountId)?.set(id, written);
     return result.ok && notes.length > 0 ? { ...result, notes } : result;
   }
 

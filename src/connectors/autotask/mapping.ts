@@ -95,7 +95,7 @@ export function fieldOfError(message: string): string | null {
   return NAMED_IN_ERRORS.find((field) => words.has(field.toLowerCase())) ?? null;
 }
 
-type EmailSlots = Pick<AutotaskContactWire, 'emailAddress' | 'emailAddress2' | 'emailAddress3'>;
+export type EmailSlots = Pick<AutotaskContactWire, 'emailAddress' | 'emailAddress2' | 'emailAddress3'>;
 
 const sameAddress = (a: string | null, b: string | null): boolean =>
   a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
