@@ -3,6 +3,7 @@ import type { DocRequiredField } from './doc-required-field.ts';
 import type { DocContact, DocContactFields, DocContactPatch, DocContactType, DocLocation } from './doc-contact.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from './psa-contact.ts';
 import type { Reason } from './reason.ts';
+import type { RequiredField } from './target-profile.ts';
 
 /**
  * The ports between the sync core and the shell. Connectors implement them over HTTP; nothing outside a connector
@@ -46,9 +47,13 @@ export interface DirectorySource {
   listCustomerTenants(partnerTenantId: string): Promise<readonly CustomerTenant[]>;
 }
 
-/** The outcome of one record in a batch write: the record's id, or why the API refused it. */
+/**
+ * The outcome of one record in a batch write: the record's id, or why the API refused it. A write that went through
+ * may have kept a field as the target holds it, to lose nothing the person has: `notes` say which (each names its
+ * field) and why, and the rest was written.
+ */
 export type WriteResult<Id> =
-  | { readonly ok: true; readonly id: Id }
+  | { readonly ok: true; readonly id: Id; readonly notes?: readonly Reason[] }
   | { readonly ok: false; readonly reasons: readonly Reason[] };
 
 export interface NamedRecord<Id> {
@@ -107,4 +112,11 @@ export interface Psa {
   ): Promise<WriteResult<number>>;
   /** Marks the contact inactive, keeping every other field as the PSA holds it. */
   inactivateContact(accountId: number, id: number): Promise<WriteResult<number>>;
+  /**
+   * The fields this PSA instance requires of a contact beyond its profile's (an administrator can make more fields
+   * required); a client may keep what it read for some minutes. A field named as in `PsaContactFields` holds a
+   * contact without a value; any other is one the sync never fills, and holds every new contact, with `fix` saying
+   * what to change.
+   */
+  requiredFields?(): Promise<readonly RequiredField[]>;
 }

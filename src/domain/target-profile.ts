@@ -98,6 +98,8 @@ export function psaFactsOf(profile: TargetProfile): PsaFacts {
 export interface RequiredField {
   readonly field: string;
   readonly label: string;
+  /** for a field the sync never fills: what to change so that new contacts are taken (a setting, the target's admin) */
+  readonly fix?: string;
 }
 
 /**

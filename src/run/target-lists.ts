@@ -1,6 +1,7 @@
 import type { DocContactType } from '../domain/doc-contact.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import type { PsaType } from '../domain/psa-contact.ts';
+import type { RequiredField } from '../domain/target-profile.ts';
 
 /**
  * The lists a target has once for every customer (the documentation platform's contact types, the PSA's email and
@@ -32,5 +33,13 @@ export class TargetLists {
       throw error;
     });
     return this.psaTypes[kind];
+  }
+
+  /**
+   * The fields the PSA instance requires beyond its profile's; none for a PSA that does not say. The client keeps
+   * what it read for some minutes (an administrator may change them while the service runs).
+   */
+  psaRequiredFields(psa: Psa): Promise<readonly RequiredField[]> {
+    return psa.requiredFields === undefined ? Promise.resolve([]) : psa.requiredFields();
   }
 }

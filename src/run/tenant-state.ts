@@ -102,13 +102,14 @@ async function targetRecords(
     if (psa === null || tenant.psaCustomerId === null) return null;
     // A PSA without typed lists has no types to read.
     const typed = targets.psa !== null && psaFactsOf(targets.psa).typed;
-    const [contacts, locations, emailTypes, phoneTypes] = await Promise.all([
+    const [contacts, locations, emailTypes, phoneTypes, requiredFields] = await Promise.all([
       psa.listContacts(tenant.psaCustomerId),
       psa.listLocations(tenant.psaCustomerId),
       typed ? lists.psaTypesFor(psa, 'email', settings.psa.emailType) : [],
       typed ? lists.psaTypesFor(psa, 'phone', settings.psa.phoneType) : [],
+      lists.psaRequiredFields(psa),
     ]);
-    return { contacts, locations, emailTypes, phoneTypes };
+    return { contacts, locations, emailTypes, phoneTypes, requiredFields };
   };
   const [docRecords, psaRecords] = await Promise.all([readDoc(), readPsa()]);
   // Contacts the documentation platform's own PSA integration keeps in step with a PSA contact of the customer refuse

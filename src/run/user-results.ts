@@ -60,7 +60,7 @@ export function toResult(applied: AppliedAction, named: ResultNames): UserResult
     psa: applied.psa,
     docContactId: applied.docContactId,
     psaContactId: applied.psaContactId,
-    reasons: [...action.reasons, ...(applied.failure ?? [])],
+    reasons: [...action.reasons, ...(applied.notes ?? []), ...(applied.failure ?? [])],
     diffs: changesOf(action, named),
   };
 }

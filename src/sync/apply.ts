@@ -49,6 +49,8 @@ export interface AppliedAction {
   readonly psaContactId: number | null;
   /** why a write failed; null when every write of the action went through */
   readonly failure: readonly Reason[] | null;
+  /** fields a write that went through kept as the target holds them, and why */
+  readonly notes?: readonly Reason[];
 }
 
 interface UserState {
@@ -56,6 +58,7 @@ interface UserState {
   docId: string | null;
   psaId: number | null;
   failure: Reason[] | null;
+  notes: Reason[];
   docFailed: boolean;
   psaFailed: boolean;
 }
@@ -100,6 +103,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
           : NO_DOC_CONTACT,
       psaId: psaContactOf(action),
       failure: null,
+      notes: [],
       docFailed: false,
       psaFailed: false,
     });
@@ -167,6 +171,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     }
     if (system === 'doc') state.docId = String(result.id);
     else state.psaId = Number(result.id);
+    state.notes.push(...(result.notes ?? []));
     const next = link();
     await store.journalDone(journalId, String(result.id), next === null ? null : { tenantId, link: next });
     state.link = next;
@@ -373,7 +378,14 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
     await settle(action, journalId, result, 'psa', linkAfter);
     const kind: WriteKind = psa.kind === 'create' ? 'create' : psa.kind === 'inactivate' ? 'inactivate' : 'update';
     if (result.ok && guard.needsCheck('psa', kind)) {
-      const sent = psa.kind === 'inactivate' ? { isActive: false } : psa.fields;
+      // A field the PSA kept as it was, to lose nothing (the write's notes name it), is not read back.
+      const kept = new Set(result.notes?.map((n) => n.field));
+      const sent =
+        psa.kind === 'inactivate'
+          ? { isActive: false }
+          : (Object.fromEntries(
+              Object.entries(psa.fields).filter(([field]) => !kept.has(field)),
+            ) as Partial<PsaContactFields>);
       const port = context.psa;
       await verify(action, 'psa', kind, async () => {
         const found = await port.readContact(result.id);
@@ -420,6 +432,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       docContactId: hasDoc && state.docId !== NO_DOC_CONTACT ? state.docId : null,
       psaContactId: state.psaId,
       failure: state.failure,
+      ...(state.notes.length === 0 ? {} : { notes: state.notes }),
     };
   });
 }

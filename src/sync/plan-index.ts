@@ -9,7 +9,7 @@ import { foldName } from '../normalize/name.ts';
 import { normalizePhone, regionCallingCode } from '../normalize/phone.ts';
 import { docPhoneValue } from './doc-phones.ts';
 import type { DocFieldContext, ReplacementPhone } from './doc-fields.ts';
-import type { PsaFieldContext } from './psa-fields.ts';
+import { requiredOf, type PsaFieldContext } from './psa-fields.ts';
 import type { TenantSyncInput } from './tenant-sync-input.ts';
 
 /** What an operator chose for a user on one target's side (`create` or `ignore`), or null. */
@@ -103,6 +103,7 @@ export function indexTenant(input: TenantSyncInput): TenantIndex {
       : {
           settings,
           target: targets.psa,
+          required: requiredOf(targets.psa.requiredFields, psa.requiredFields ?? []),
           docWords: targets.doc?.words ?? null,
           docLocationsById,
           locationsByName: byName(psa.locations),

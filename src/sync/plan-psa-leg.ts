@@ -6,7 +6,7 @@ import { contactsNamed, psaLabel } from './contact-names.ts';
 import type { Pending } from './plan-doc-leg.ts';
 import type { TenantIndex } from './plan-index.ts';
 import { psaNone } from './planned-actions.ts';
-import { diffPsaContact, planPsaFields, samePsaFields } from './psa-fields.ts';
+import { diffPsaContact, newContactHolds, planPsaFields, samePsaFields } from './psa-fields.ts';
 import type { TenantSyncInput } from './tenant-sync-input.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 
@@ -91,6 +91,8 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
 
 const psaEmailKeys = (entry: Pending): MatchKeys => entry.emailKeys;
 const psaDirectoryKeys = (entry: Pending): MatchKeys => entry.user.id.toLowerCase();
+/** The user principal name, as the documentation side's username rule: a PSA contact may hold it as an address. */
+const psaUsernameKeys = (entry: Pending): MatchKeys => entry.user.userPrincipalName;
 const psaNameKeys = (entry: Pending): MatchKeys => {
   const { fields } = entry.docFields;
   return fields.firstName === entry.user.firstName && fields.lastName === entry.user.lastName
@@ -98,18 +100,19 @@ const psaNameKeys = (entry: Pending): MatchKeys => {
     : personNameKey(fields.firstName, fields.lastName);
 };
 
-type PsaRule = 'directory' | 'email' | 'name';
+type PsaRule = 'directory' | 'email' | 'username' | 'name';
 
 /** How a match is told: by the rule that found it. */
 const FOUND_BY: Readonly<Record<PsaRule, string>> = {
   directory: "the Microsoft 365 user's object id it holds",
   email: 'email',
+  username: 'the user principal name as its email',
   name: 'first and last name',
 };
 
 /**
  * The PSA side of matching: an existing contact of the customer holding the user's object id (in a PSA that keeps it),
- * else one with the same email, else one with the same name, is linked.
+ * else one with one of the user's addresses, else the user principal name as an address, else the same name, is linked.
  */
 function matchPsaContacts(
   entries: readonly Pending[],
@@ -123,6 +126,8 @@ function matchPsaContacts(
   // Without a documentation platform, the PSA's match is the user's rule: an address is the alias rule.
   const psaAlone = tenant.targets.doc === null;
   const { blankNeverOverwrites } = tenant.settings;
+  // A field the PSA requires that the sync never fills: every new contact would be refused.
+  const createHolds = newContactHolds(tenant.psaContext!);
   const positionOf = new Map<number, number>();
   for (let c = 0; c < psaContacts.length; c++) positionOf.set(psaContacts[c]!.id, c);
   const claimed = new Uint8Array(psaContacts.length);
@@ -163,6 +168,7 @@ function matchPsaContacts(
         ? [{ rule: 'directory' as const, keysOf: psaDirectoryKeys, index: byDirectoryId }]
         : []),
       { rule: 'email', keysOf: psaEmailKeys, index: byEmail },
+      { rule: 'username', keysOf: psaUsernameKeys, index: byEmail },
       { rule: 'name', keysOf: psaNameKeys, index: byPersonName },
     ],
     claimed,
@@ -172,7 +178,14 @@ function matchPsaContacts(
     const entry = entries[e]!;
     const fields = entry.psaFields!;
     const result = results[e] ?? UNMATCHED;
-    const by = result.kind === 'unmatched' ? '' : result.rule === 'directory' ? 'object id' : result.rule;
+    const by =
+      result.kind === 'unmatched'
+        ? ''
+        : result.rule === 'directory'
+          ? 'object id'
+          : result.rule === 'name'
+            ? 'name'
+            : 'email';
     // The object id the PSA holds is a link kept in the PSA itself.
     if (psaAlone)
       entry.rule =
@@ -182,7 +195,7 @@ function matchPsaContacts(
             ? 'link'
             : result.rule === 'email'
               ? 'alias'
-              : 'name';
+              : result.rule;
     if (result.kind === 'matched') {
       const contact = psaContacts[result.candidate]!;
       const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, tenant.targets.psa!);
@@ -213,6 +226,10 @@ function matchPsaContacts(
           `${psaWords.name} has ${candidateIds.length > 1 ? `${candidateIds.length} contacts with the same ${by}: ${names}` : `contact ${names}, which another user also matches, with the same ${by}`}; a person must choose.`,
         ),
       );
+    } else if (createHolds.length > 0) {
+      entry.psa = { kind: 'held' };
+      entry.held = true;
+      for (const problem of createHolds) addReason(entry, problem);
     } else {
       entry.psa = { kind: 'create', fields };
     }

@@ -3,7 +3,7 @@ import type { PsaContact, PsaContactFields, PsaLocation } from '../domain/psa-co
 import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
-import { psaFactsOf, type TargetProfile, type TargetWords } from '../domain/target-profile.ts';
+import { psaFactsOf, type RequiredField, type TargetProfile, type TargetWords } from '../domain/target-profile.ts';
 import { foldName, normalizeName } from '../normalize/name.ts';
 import type { DocFieldsPlan } from './doc-field-context.ts';
 import { clip } from './doc-fields.ts';
@@ -14,6 +14,8 @@ export interface PsaFieldContext {
   readonly settings: Settings;
   /** the PSA: its name, what it calls a customer and a place, the fields it requires */
   readonly target: TargetProfile;
+  /** the fields the PSA requires: its profile's, and those its instance adds (`requiredOf`) */
+  readonly required: readonly RequiredField[];
   /** how the documentation platform names things; null when the PSA is written alone */
   readonly docWords: TargetWords | null;
   readonly docLocationsById: ReadonlyMap<string, DocLocation>;
@@ -29,16 +31,24 @@ export type PsaFieldsPlan =
   | { readonly ok: true; readonly fields: PsaContactFields }
   | { readonly ok: false; readonly reasons: readonly Reason[] };
 
+/** The PSA's required fields: its profile's, and those its instance adds (a field named by both counts once). */
+export function requiredOf(
+  profile: readonly RequiredField[],
+  instance: readonly RequiredField[],
+): readonly RequiredField[] {
+  return [...profile, ...instance.filter((added) => !profile.some((r) => r.field === added.field))];
+}
+
 /** How the PSA names one of its required fields ("primary phone"); the field's own name when it has no label. */
-function requiredLabel(target: TargetProfile, field: keyof PsaContactFields): string {
-  return target.requiredFields.find((required) => required.field === field)?.label ?? field;
+function requiredLabel(context: PsaFieldContext, field: keyof PsaContactFields): string {
+  return context.required.find((required) => required.field === field)?.label ?? field;
 }
 
 /** Why a contact without a location is held: the setting that names the default, and where it was looked for. */
 function noLocation(context: PsaFieldContext): Reason {
   const named = context.settings.location.default;
   const { words } = context.target;
-  const label = requiredLabel(context.target, 'locationId');
+  const label = requiredLabel(context, 'locationId');
   const doc = context.docWords;
   // The default location comes from a setting: the reason says which, so that the fix is where the cause is.
   const why =
@@ -69,7 +79,7 @@ export function planPsaFields(
   const { target } = context;
   const { words } = target;
   const facts = psaFactsOf(target);
-  const required = new Set(target.requiredFields.map((r) => r.field));
+  const required = new Set(context.required.map((r) => r.field));
   // A documentation contact keeps its own names where Microsoft 365 has none: they reach the PSA cleaned as
   // Microsoft's are.
   const firstName = normalizeName(fields.firstName);
@@ -77,7 +87,7 @@ export function planPsaFields(
     reasons.push(
       reason(
         'no-first-name',
-        `Microsoft 365 has no ${requiredLabel(target, 'firstName')} for this user, and ${words.name} requires one.`,
+        `Microsoft 365 has no ${requiredLabel(context, 'firstName')} for this user, and ${words.name} requires one.`,
         'firstName',
       ),
     );
@@ -87,19 +97,28 @@ export function planPsaFields(
     reasons.push(
       reason(
         'no-last-name',
-        `Microsoft 365 has no ${requiredLabel(target, 'lastName')} for this user, and ${words.name} requires one.`,
+        `Microsoft 365 has no ${requiredLabel(context, 'lastName')} for this user, and ${words.name} requires one.`,
         'lastName',
       ),
     );
   }
   const phones = psaPhones(doc, context, facts.phoneSlots);
-  if (phones.phoneNumber === null && phones.mobilePhone === null && required.has('phoneNumber')) {
+  for (const field of ['phoneNumber', 'mobilePhone'] as const) {
+    if (phones[field] !== null || !required.has(field)) continue;
+    const other = phones[field === 'phoneNumber' ? 'mobilePhone' : 'phoneNumber'];
+    // With a field for each kind of phone, a user may have the other kind alone.
     reasons.push(
-      reason(
-        'no-primary-phone',
-        `No ${requiredLabel(target, 'phoneNumber')}: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.`,
-        'phoneNumber',
-      ),
+      field === 'phoneNumber' && other === null
+        ? reason(
+            'no-primary-phone',
+            `No ${requiredLabel(context, 'phoneNumber')}: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.`,
+            'phoneNumber',
+          )
+        : reason(
+            'no-required-phone',
+            `${words.name} requires a ${requiredLabel(context, field)}, and Microsoft 365 has ${other === null ? 'no valid phone' : `only a ${field === 'phoneNumber' ? 'mobile' : 'office'} phone`} for this user (a replacement phone, phones.blankReplacement, goes in the field of phones.primaryType).`,
+            field,
+          ),
     );
   }
   const location = psaLocation(doc, context, required.has('locationId'));
@@ -124,26 +143,66 @@ export function planPsaFields(
       ),
     );
   }
-  if (reasons.length > 0 || firstName === null) return { ok: false, reasons };
   const limit = context.textLimit;
-  return {
-    ok: true,
-    fields: {
-      firstName: clip(firstName, limit)!,
-      lastName: clip(lastName, limit),
-      jobTitle: clip(normalizeName(fields.title), limit),
-      emailAddress: doc.primaryEmail,
-      emailTypeId,
-      phoneNumber: phones.phoneNumber,
-      phoneTypeId,
-      mobilePhone: phones.mobilePhone,
-      locationId: location.id,
-      isActive: true,
-      ...(facts.directoryId === true && directory !== null
-        ? { directoryId: directory.userId, directoryTenantId: directory.tenantId }
-        : {}),
-    },
+  const planned: PsaContactFields = {
+    firstName: clip(firstName, limit) ?? '',
+    lastName: clip(lastName, limit),
+    jobTitle: clip(normalizeName(fields.title), limit),
+    emailAddress: doc.primaryEmail,
+    emailTypeId,
+    phoneNumber: phones.phoneNumber,
+    phoneTypeId,
+    mobilePhone: phones.mobilePhone,
+    locationId: location.id,
+    isActive: true,
+    ...(facts.directoryId === true && directory !== null
+      ? { directoryId: directory.userId, directoryTenantId: directory.tenantId }
+      : {}),
   };
+  // Any other field the PSA's instance requires, that the sync fills when Microsoft 365 has a value (a title).
+  for (const { field, label } of context.required)
+    if (OTHER_FILLED.has(field) && planned[field as keyof PsaContactFields] === null)
+      reasons.push(
+        reason(
+          'no-required-field',
+          `Microsoft 365 has no ${label} for this user, and ${words.name} requires one.`,
+          field,
+        ),
+      );
+  if (reasons.length > 0 || firstName === null) return { ok: false, reasons };
+  return { ok: true, fields: planned };
+}
+
+/** Required fields checked on their own above: the names, the phones, the location and the types. */
+const CHECKED: ReadonlySet<string> = new Set<keyof PsaContactFields>([
+  'firstName',
+  'lastName',
+  'phoneNumber',
+  'mobilePhone',
+  'locationId',
+  'emailTypeId',
+  'phoneTypeId',
+  'isActive',
+  'directoryId',
+  'directoryTenantId',
+]);
+
+/**
+ * Why the PSA would refuse any new contact: a field its instance requires that the sync never fills (one that is not
+ * among the contact fields it maps, such as a user-defined field). Every new contact is held with what to fix; a
+ * contact that exists already is updated without it.
+ */
+export function newContactHolds(context: PsaFieldContext): Reason[] {
+  const { words } = context.target;
+  return context.required
+    .filter(({ field }) => !(FIELD_ORDER as readonly string[]).includes(field))
+    .map(({ field, label, fix }) =>
+      reason(
+        'unfilled-required-field',
+        `${words.name} requires "${label}" of every new contact, which contactsync does not fill: ${fix ?? `make it optional in ${words.name}, or give it a default there`}.`,
+        field,
+      ),
+    );
 }
 
 /**
@@ -214,6 +273,9 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
 export function unlistedFields(target: TargetProfile): ReadonlySet<string> {
   return new Set(psaFactsOf(target).unlisted ?? []);
 }
+
+/** The mapped fields a PSA instance may require beyond those checked on their own (a title, the email). */
+const OTHER_FILLED: ReadonlySet<string> = new Set(FIELD_ORDER.filter((field) => !CHECKED.has(field)));
 
 /**
  * True when a planned write differs from the contact only in fields its listing did not report. The contact may hold

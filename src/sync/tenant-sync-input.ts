@@ -6,7 +6,7 @@ import type { TextLimits } from '../domain/plan.ts';
 import type { PsaContact, PsaLocation, PsaType } from '../domain/psa-contact.ts';
 import type { Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
-import type { Targets } from '../domain/target-profile.ts';
+import type { RequiredField, Targets } from '../domain/target-profile.ts';
 import type { CreatedContactFacts } from './created-twice.ts';
 
 /** Everything the planner knows of one tenant. The planner does no I/O: callers read this, then apply the plan. */
@@ -38,6 +38,8 @@ export interface TenantSyncInput {
     readonly locations: readonly PsaLocation[];
     readonly emailTypes: readonly PsaType[];
     readonly phoneTypes: readonly PsaType[];
+    /** the fields the PSA instance requires beyond its profile's (`Psa.requiredFields`) */
+    readonly requiredFields?: readonly RequiredField[];
   } | null;
   /** why nothing goes to the PSA when `psa` is null (no customer mapped): told to every user */
   readonly psaAbsence?: Reason | null;

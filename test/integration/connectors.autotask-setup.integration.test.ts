@@ -49,7 +49,7 @@ describe('connecting Autotask', () => {
   });
 
   it('doctor lists companies, locations and links, and names a contact field this Autotask requires that contactsync does not fill', async () => {
-    sims = await startSimulators(seedOf({ requiredFields: ['title'] }, 3));
+    sims = await startSimulators(seedOf({ requiredFields: ['title', 'alternatePhone'] }, 3));
     const { userName, secret, integrationCode } = sims.credentials.autotask;
     const checks = await autotaskSetup.doctor({
       block: { userName, secret, integrationCode, baseUrl: `${sims.urls.autotask!}/atservicesrest/` },
@@ -63,7 +63,7 @@ describe('connecting Autotask', () => {
     expect(byName['Autotask permissions']).toMatchObject({ state: 'ok' });
     expect(byName['Autotask permissions']?.detail).toContain('2 companies');
     expect(byName['Autotask contact fields']).toMatchObject({ state: 'fail' });
-    expect(byName['Autotask contact fields']?.detail).toContain('"title"');
+    expect(byName['Autotask contact fields']?.detail).toContain('"alternatePhone"');
     expect(byName['Autotask locations of Contoso Ltd']?.detail).toBe('"HQ", "Annex"');
     expect(byName['Autotask links']?.state).toBe('warn');
   });

@@ -22,16 +22,28 @@ describe("doctor's reading of Autotask's contact fields", () => {
     expect(check.state).toBe('ok');
   });
 
-  it('fails an instance that requires a field contactsync does not fill, naming it', () => {
+  it('fails an instance that requires a field contactsync never fills, naming it', () => {
     const check = contactFieldProblems([
       field('firstName', { isRequired: true }),
       field('lastName', { isRequired: true }),
       field('title', { isRequired: true }),
+      field('alternatePhone', { isRequired: true }),
       field('lastActivityDate', { isRequired: true, isReadOnly: true }),
     ]);
     expect(check.state).toBe('fail');
-    expect(check.detail).toContain('"title"');
+    expect(check.detail).toContain('"alternatePhone"');
+    expect(check.detail).toMatch(/every new contact is held/);
     expect(check.detail).not.toContain('lastActivityDate');
+  });
+
+  it('warns of a required field contactsync fills when Microsoft 365 has a value: users without one are held', () => {
+    const check = contactFieldProblems([
+      field('firstName', { isRequired: true }),
+      field('title', { isRequired: true }),
+    ]);
+    expect(check.state).toBe('warn');
+    expect(check.detail).toContain('"title"');
+    expect(check.detail).toMatch(/is held/);
   });
 
   it('warns when a name or title takes fewer characters than contactsync shortens to', () => {

@@ -2,11 +2,21 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
-import { reason } from '../../domain/reason.ts';
+import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import { isSmallRun } from '../http/run-priority.ts';
-import { fieldOfError, toCreateBody, toInactiveBody, toPatchBody, toPsaContact } from './mapping.ts';
+import type { RequiredField } from '../../domain/target-profile.ts';
+import {
+  emailFieldsFor,
+  type EmailSlots,
+  fieldOfError,
+  portFieldOf,
+  toCreateBody,
+  toInactiveBody,
+  toPatchBody,
+  toPsaContact,
+} from './mapping.ts';
 import { RecentRequests, stepBackCost, THRESHOLD_READ_EVERY_MS } from './step-back.ts';
 import {
   allCompanies,
@@ -20,6 +30,7 @@ import {
   contactsByEmail,
   contactsByName,
   contactsOfCompany,
+  CONTACT_FIELDS,
   contactWire,
   errorsOf,
   fieldInformation,
@@ -33,12 +44,41 @@ import {
   queryPage,
   thresholdAnswer,
   zoneAnswer,
+  type AutotaskContactWire,
   type AutotaskEndpointName,
   type AutotaskThreshold,
   type AutotaskZone,
 } from './wire.ts';
 
 const SERVICE = 'autotask';
+
+const notFound = (what: string): WriteResult<number> => ({
+  ok: false,
+  reasons: [reason('autotask-not-found', `Autotask has no such contact (${what}).`)],
+});
+
+/** How long the fields an instance requires are taken as read. */
+const REQUIRED_READ_EVERY_MS = 10 * 60_000;
+
+/** The port's fields an instance may require, as a person names them. */
+const LABELS: Partial<Record<keyof PsaContactFields, string>> = {
+  jobTitle: 'title',
+  emailAddress: 'email address',
+  phoneNumber: 'phone',
+  mobilePhone: 'mobile phone',
+  locationId: 'location',
+};
+
+/** The contact fields every create sends (the profile holds a contact without a name): never an instance's extra. */
+const ALWAYS_SENT = new Set(
+  [
+    CONTACT_FIELDS.id,
+    CONTACT_FIELDS.companyId,
+    CONTACT_FIELDS.firstName,
+    CONTACT_FIELDS.lastName,
+    CONTACT_FIELDS.isActive,
+  ].map((f) => f.toLowerCase()),
+);
 const NAME = 'Autotask';
 
 export interface AutotaskCredentials {
@@ -94,6 +134,13 @@ export class AutotaskPsa implements Psa {
   private cost = 1;
   private thresholdReadAt = Number.NEGATIVE_INFINITY;
   private thresholdRead: Promise<void> | null = null;
+  /**
+   * The email fields of the contacts last read, by company (a listing replaces its company's): a change of primary
+   * keeps the older one where the contact has room without reading it again (the run that writes it has just listed
+   * it).
+   */
+  private readonly emailsSeen = new Map<number, Map<number, EmailSlots>>();
+  private requiredRead: { readonly at: number; readonly fields: Promise<readonly RequiredField[]> } | null = null;
 
   constructor(private readonly options: AutotaskOptions) {
     this.http = new HttpClient({
@@ -265,13 +312,18 @@ export class AutotaskPsa implements Psa {
     return [];
   }
 
-  private async contacts(what: string, accountId: number, body: unknown): Promise<PsaContact[]> {
+  private async contacts(what: string, accountId: number, body: unknown, whole = false): Promise<PsaContact[]> {
     const items = await this.query(what, 'contacts', body, contactWire);
+    const seen =
+      whole || !this.emailsSeen.has(accountId) ? new Map<number, EmailSlots>() : this.emailsSeen.get(accountId)!;
+    for (const { id, emailAddress, emailAddress2, emailAddress3 } of items)
+      seen.set(id, { emailAddress, emailAddress2, emailAddress3 });
+    this.emailsSeen.set(accountId, seen);
     return items.map((item) => toPsaContact(item, accountId));
   }
 
   listContacts(accountId: number): Promise<PsaContact[]> {
-    return this.contacts(`list the contacts of company ${accountId}`, accountId, contactsOfCompany(accountId));
+    return this.contacts(`list the contacts of company ${accountId}`, accountId, contactsOfCompany(accountId), true);
   }
 
   findContactsByEmail(accountId: number, email: string): Promise<PsaContact[]> {
@@ -282,13 +334,18 @@ export class AutotaskPsa implements Psa {
     return this.contacts('find contacts by name', accountId, contactsByName(accountId, firstName, lastName));
   }
 
-  async readContact(id: number): Promise<PsaContact | null> {
+  /** One contact as Autotask holds it, in its own fields; null when there is none. */
+  private async readItem(id: number): Promise<AutotaskContactWire | null> {
     const what = `read contact ${id}`;
     const response = await this.send('contact', { id });
     if (response.status === 404) return null;
     const found = this.parsed(what, itemAnswer, this.answer(what, response));
-    if (found === null) return null;
-    const item = this.parsed(what, contactWire, found);
+    return found === null ? null : this.parsed(what, contactWire, found);
+  }
+
+  async readContact(id: number): Promise<PsaContact | null> {
+    const item = await this.readItem(id);
+    if (item === null) return null;
     if (item.companyID === null)
       throw new ConnectorError({
         code: 'Protocol',
@@ -311,6 +368,38 @@ export class AutotaskPsa implements Psa {
   }
 
   /**
+   * The fields this instance requires beyond those every create sends (the company, the names, `isActive`): a field
+   * the sync fills by its name in the port, any other by Autotask's name, with where to make it optional. Read again
+   * after ten minutes, so that a field an administrator makes optional stops holding contacts without a restart;
+   * unread, none (a create the instance refuses then names the field).
+   */
+  requiredFields(): Promise<readonly RequiredField[]> {
+    if (this.requiredRead !== null && this.now() - this.requiredRead.at < REQUIRED_READ_EVERY_MS)
+      return this.requiredRead.fields;
+    const read = this.contactFields().then(
+      (described) =>
+        described
+          .filter((f) => f.isRequired && !f.isReadOnly && !ALWAYS_SENT.has(f.name.toLowerCase()))
+          .map((f): RequiredField => {
+            const field = portFieldOf(f.name);
+            return field === null
+              ? {
+                  field: f.name,
+                  label: f.name,
+                  fix: `make "${f.name}" optional for contacts in Autotask (Admin > Features & Settings > Contacts), or give it a default there`,
+                }
+              : { field, label: LABELS[field] ?? f.name };
+          }),
+      () => {
+        this.requiredRead = null;
+        return [];
+      },
+    );
+    this.requiredRead = { at: this.now(), fields: read };
+    return read;
+  }
+
+  /**
    * A refused record (`errors`) becomes its reasons, one per error, each naming the field it is about; a missing
    * record, a reason too; anything else that fails throws. A create answers the new id, a PATCH the id it was given.
    */
@@ -328,8 +417,7 @@ export class AutotaskPsa implements Psa {
           );
         }),
       };
-    if (response.status === 404)
-      return { ok: false, reasons: [reason('autotask-not-found', `Autotask has no such contact (${what}).`)] };
+    if (response.status === 404) return notFound(what);
     return { ok: true, id: this.parsed(what, itemIdAnswer, this.answer(what, response)) };
   }
 
@@ -360,10 +448,33 @@ export class AutotaskPsa implements Psa {
     changed: readonly (keyof PsaContactFields)[],
   ): Promise<WriteResult<number>> {
     const body = toPatchBody(id, fields, changed);
+    const notes: Reason[] = [];
+    let written: EmailSlots | null = null;
+    if (changed.includes('emailAddress')) {
+      // The person's older primary is kept in emailAddress2 or 3: as the run's listing has them, else read now.
+      const current = this.emailsSeen.get(accountId)?.get(id) ?? (await this.readItem(id));
+      if (current === null) return notFound(`update contact ${id}`);
+      const emails = emailFieldsFor(current, fields.emailAddress);
+      if (emails !== null) {
+        Object.assign(body, emails);
+        written = { ...current, ...emails };
+      } else {
+        delete body[CONTACT_FIELDS.email];
+        notes.push(
+          reason(
+            'autotask-email-kept',
+            `Autotask contact ${id} keeps ${current.emailAddress ?? ''} as its primary email: ${fields.emailAddress} would replace it, and its second and third addresses (${current.emailAddress2 ?? ''}, ${current.emailAddress3 ?? ''}) are taken, so the older primary would be lost. Clear one of them in Autotask, and the next run makes ${fields.emailAddress} the primary.`,
+            'emailAddress',
+          ),
+        );
+      }
+    }
     // Only fields Autotask does not hold changed (a type): nothing to send.
-    if (Object.keys(body).length === 1) return { ok: true, id };
+    if (Object.keys(body).length === 1) return { ok: true, id, ...(notes.length === 0 ? {} : { notes }) };
     const response = await this.send('updateContact', { companyId: accountId }, body);
-    return this.written(`update contact ${id}`, response);
+    const result = this.written(`update contact ${id}`, response);
+    if (result.ok && written !== null) this.emailsSeen.get(accountId)?.set(id, written);
+    return result.ok && notes.length > 0 ? { ...result, notes } : result;
   }
 
   /** Marks the contact inactive (`isActive: 0`), every other field kept as Autotask holds it: one PATCH. */

@@ -4,7 +4,8 @@ import { CONTACT_FIELDS, type AutotaskContactWire } from './wire.ts';
 /**
  * Autotask contacts ↔ the PSA port: `title` is the job title, `phone` the office phone and `mobilePhone` the mobile
  * one, `companyLocationID` the location, `isActive` 1 or 0. `emailAddress2` and `emailAddress3` are the person's: read
- * as other emails (matched on), never written. Autotask has no email or phone types.
+ * as other emails (matched on), and written only to keep an older primary when the primary changes
+ * (`emailFieldsFor`). Autotask has no email or phone types.
  */
 
 /** Each field of the port that Autotask holds, by its name on the wire. */
@@ -20,6 +21,13 @@ const WIRE_OF = {
 } as const satisfies Partial<Record<keyof PsaContactFields, string>>;
 
 type MappedField = keyof typeof WIRE_OF;
+
+/** The port's field that an Autotask contact field is, for the fields the sync fills. */
+export function portFieldOf(wireName: string): keyof PsaContactFields | null {
+  const wanted = wireName.toLowerCase();
+  const found = Object.entries(WIRE_OF).find(([, wire]) => wire.toLowerCase() === wanted);
+  return found === undefined ? null : (found[0] as keyof PsaContactFields);
+}
 const MAPPED = Object.keys(WIRE_OF) as MappedField[];
 
 /** A port value as Autotask takes it: `isActive` as an integer. */
@@ -85,4 +93,29 @@ const NAMED_IN_ERRORS = Object.values(CONTACT_FIELDS).sort((a, b) => b.length - 
 export function fieldOfError(message: string): string | null {
   const words = new Set(message.match(/[A-Za-z][A-Za-z0-9]*/g)?.map((w) => w.toLowerCase()) ?? []);
   return NAMED_IN_ERRORS.find((field) => words.has(field.toLowerCase())) ?? null;
+}
+
+export type EmailSlots = Pick<AutotaskContactWire, 'emailAddress' | 'emailAddress2' | 'emailAddress3'>;
+
+const sameAddress = (a: string | null, b: string | null): boolean =>
+  a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
+const blank = (value: string | null): boolean => value === null || value.trim() === '';
+
+/**
+ * The email fields a PATCH sends to make `next` the primary address without losing one the person has (DESIGN.md,
+ * "Field rules": an older primary is kept as a non-primary email): the old primary goes into the slot that held
+ * `next`, else into a free one of `emailAddress2`/`3` (unless a slot holds it already). Null when both slots hold
+ * other addresses: the primary is then kept as it is.
+ */
+export function emailFieldsFor(current: EmailSlots, next: string): Record<string, string | null> | null {
+  const slots = [CONTACT_FIELDS.email2, CONTACT_FIELDS.email3] as const;
+  const old = current.emailAddress;
+  const holding = slots.find((slot) => sameAddress(current[slot], next));
+  const primary = { [CONTACT_FIELDS.email]: next };
+  // No older primary to keep: the new one leaves the slot it was in, rather than being held twice.
+  if (blank(old) || sameAddress(old, next)) return holding === undefined ? primary : { ...primary, [holding]: null };
+  if (holding !== undefined) return { ...primary, [holding]: old };
+  if (slots.some((slot) => sameAddress(current[slot], old))) return primary;
+  const free = slots.find((slot) => blank(current[slot]));
+  return free === undefined ? null : { ...primary, [free]: old };
 }

@@ -1,6 +1,7 @@
 import { doctorCheck, explainFailure, listedNames, type DoctorCheck, type DoctorInput } from '../target-setup.ts';
 import type { AutotaskFieldInfo, AutotaskPsa } from './autotask-psa.ts';
 import { autotaskBlockOf, connectAutotask } from './connect.ts';
+import { portFieldOf } from './mapping.ts';
 import { AUTOTASK_TEXT_LIMIT, CONTACT_FIELDS } from './wire.ts';
 
 /** The contact fields every create sends: the company, the names, and whether the contact is active. */
@@ -16,11 +17,14 @@ const SHORTENED: readonly string[] = [CONTACT_FIELDS.firstName, CONTACT_FIELDS.l
 
 /**
  * The fields this Autotask instance requires of a contact beyond those every create sends (an instance can require
- * more), and the text lengths it takes: a required field contactsync does not fill fails every create.
+ * more), and the text lengths it takes: a required field contactsync never fills fails every create (the sync holds
+ * every new contact); one it fills from Microsoft 365 (a title, a phone) holds the users who have none.
  */
 export function contactFieldProblems(fields: readonly AutotaskFieldInfo[]): DoctorCheck {
   const name = 'Autotask contact fields';
-  const required = fields.filter((f) => f.isRequired && !f.isReadOnly && !FILLED.includes(f.name)).map((f) => f.name);
+  const extra = fields.filter((f) => f.isRequired && !f.isReadOnly && !FILLED.includes(f.name)).map((f) => f.name);
+  const required = extra.filter((f) => portFieldOf(f) === null);
+  const filled = extra.filter((f) => portFieldOf(f) !== null);
   const short = fields.filter(
     (f) => SHORTENED.includes(f.name) && f.length !== null && f.length > 0 && f.length < AUTOTASK_TEXT_LIMIT,
   );
@@ -28,7 +32,13 @@ export function contactFieldProblems(fields: readonly AutotaskFieldInfo[]): Doct
     return {
       name,
       state: 'fail',
-      detail: `this Autotask requires ${required.map((f) => `"${f}"`).join(', ')} of a contact, which contactsync does not fill: every contact it creates would be refused. Make ${required.length === 1 ? 'it' : 'them'} optional in Autotask (Admin > Features & Settings > Contacts), or give ${required.length === 1 ? 'it a default' : 'them defaults'} there.`,
+      detail: `this Autotask requires ${required.map((f) => `"${f}"`).join(', ')} of a contact, which contactsync does not fill: every new contact is held. Make ${required.length === 1 ? 'it' : 'them'} optional in Autotask (Admin > Features & Settings > Contacts), or give ${required.length === 1 ? 'it a default' : 'them defaults'} there.`,
+    };
+  if (filled.length > 0)
+    return {
+      name,
+      state: 'warn',
+      detail: `this Autotask requires ${filled.map((f) => `"${f}"`).join(', ')} of a contact: a user Microsoft 365 has no value for is held, with the field named. Make ${filled.length === 1 ? 'it' : 'them'} optional in Autotask (Admin > Features & Settings > Contacts) to send such users too.`,
     };
   if (short.length > 0)
     return {
