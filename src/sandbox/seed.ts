@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseJsonText } from '../config/json-text.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 import { autotaskSeedSchema, autotaskSimulateSchema } from './autotask/autotask-seed.ts';
+import { connectwiseSeedSchema, connectwiseSimulateSchema } from './connectwise/connectwise-seed.ts';
 
 /**
  * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
@@ -164,6 +165,7 @@ export const simulateSchema = z
       })
       .prefault({}),
     autotask: autotaskSimulateSchema,
+    connectwise: connectwiseSimulateSchema,
   })
   .prefault({});
 export type Simulate = z.infer<typeof simulateSchema>;
@@ -191,19 +193,20 @@ const seedKeysSchema = z.object({
   itglue: itglueSeedSchema.optional(),
   bms: bmsSeedSchema.optional(),
   autotask: autotaskSeedSchema.optional(),
+  connectwise: connectwiseSeedSchema.optional(),
   simulate: simulateSchema,
 });
 
 export type Seed = z.output<typeof seedKeysSchema>;
 
 export const seedSchema = seedKeysSchema.transform((seed): Seed =>
-  seed.itglue === undefined && seed.bms === undefined && seed.autotask === undefined
+  seed.itglue === undefined && seed.bms === undefined && seed.autotask === undefined && seed.connectwise === undefined
     ? { ...seed, itglue: itglueSeedSchema.parse({}), bms: bmsSeedSchema.parse({}) }
     : seed,
 );
 
 /** The records of the simulated systems, in the seed's shape: one key per target present. */
-export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask'>;
+export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask' | 'connectwise'>;
 
 /** Thrown with every problem of a seed at once, each named by its path. */
 export class SeedError extends Error {

@@ -1,5 +1,11 @@
 import { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import { BmsSimulator } from './bms-simulator.ts';
+import {
+  CONNECTWISE_PORT_OFFSET,
+  createConnectwiseSimulator,
+  mirroredByItGlue,
+  sandboxMember,
+} from './connectwise/connectwise-sandbox.ts';
 import { GraphSimulator } from './graph-simulator.ts';
 import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
 import { ItGlueSimulator } from './itglue-simulator.ts';
@@ -39,6 +45,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglueApiKey: secret('ITG.'),
     bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
     autotask: { userName: 'contactsync-api@sandbox-msp.example', secret: secret('at-'), integrationCode: secret('AT') },
+    connectwise: sandboxMember(secret),
   };
 
   const login = new LoginSimulator(requests, clock);
@@ -47,6 +54,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   const itglue = new ItGlueSimulator(requests, clock, seed.simulate.itglue);
   const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
   const autotask = new AutotaskSimulator(requests, clock, seed.simulate.autotask);
+  const connectwise = createConnectwiseSimulator(requests, clock, seed, credentials.connectwise);
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
   login.addTenant(credentials.partnerTenantId);
@@ -79,12 +87,14 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
         })),
       'autotask',
     );
+  else if (seed.connectwise !== undefined) itglue.followPsa((ids) => mirroredByItGlue(connectwise, ids), 'manage');
   const listening = new Set<ServerName>([
     'login',
     'graph',
     ...(seed.itglue === undefined ? [] : (['itglue'] as const)),
     ...(seed.bms === undefined ? [] : (['bms'] as const)),
     ...(seed.autotask === undefined ? [] : (['autotask'] as const)),
+    ...(seed.connectwise === undefined ? [] : (['connectwise'] as const)),
   ]);
 
   const servers: Record<ServerName, SimServer> = {
@@ -93,27 +103,36 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglue: itglue.server,
     bms: bms.server,
     autotask: autotask.server,
+    connectwise: connectwise.server,
   };
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  const order = [login.server, graph.server, itglue.server, bms.server, autotask.server] as const;
+  const order = [login.server, graph.server, itglue.server, bms.server, autotask.server, connectwise.server] as const;
   // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4) whichever targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
   const startIf = async (name: ServerName, i: number) => (listening.has(name) ? servers[name].start(port(i)) : null);
-  const [loginUrl, graphUrl, itglueUrl, bmsUrl, autotaskUrl] = await Promise.all([
+  const [loginUrl, graphUrl, itglueUrl, bmsUrl, autotaskUrl, connectwiseUrl] = await Promise.all([
     login.server.start(port(0)),
     graph.server.start(port(1)),
     startIf('itglue', 2),
     startIf('bms', 3),
     startIf('autotask', 4),
+    startIf('connectwise', CONNECTWISE_PORT_OFFSET),
   ]).catch(async (error: unknown) => {
     await Promise.all(order.map((server) => server.close()));
     throw error;
   });
 
   const running: RunningSimulators = {
-    urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl },
+    urls: {
+      login: loginUrl,
+      graph: graphUrl,
+      itglue: itglueUrl,
+      bms: bmsUrl,
+      autotask: autotaskUrl,
+      connectwise: connectwiseUrl,
+    },
     credentials,
     clock,
     login,
@@ -122,12 +141,18 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglue,
     bms,
     autotask,
+    connectwise,
     // The registry decides which targets the sandbox syncs; the simulators of the seed's keys run whether it knows
     // them yet or not.
     targets: targetsOfBlocks(seed),
     started: (server) => listening.has(server),
     urlOf: (target) => {
-      const urls: Readonly<Record<string, string | null>> = { itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl };
+      const urls: Readonly<Record<string, string | null>> = {
+        itglue: itglueUrl,
+        bms: bmsUrl,
+        autotask: autotaskUrl,
+        connectwise: connectwiseUrl,
+      };
       return urls[target] ?? null;
     },
     requests,
@@ -153,6 +178,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
         ...(listening.has('itglue') ? { itglue: itglue.dump() } : {}),
         ...(listening.has('bms') ? { bms: bms.dump() } : {}),
         ...(listening.has('autotask') ? { autotask: autotask.dump() } : {}),
+        ...(listening.has('connectwise') ? { connectwise: connectwise.dump() } : {}),
       };
     },
     async close() {
