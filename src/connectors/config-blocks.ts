@@ -1,5 +1,6 @@
 import type { AutotaskConfig } from './autotask/config.ts';
 import type { BmsConfig } from './bms/config.ts';
+import type { ConnectwiseConfig } from './connectwise/config.ts';
 import type { HuduConfig } from './hudu/config.ts';
 import type { ItGlueConfig } from './itglue/config.ts';
 
@@ -12,6 +13,7 @@ export interface ConfigBlocks {
   readonly hudu?: HuduConfig | null;
   readonly bms?: BmsConfig | null;
   readonly autotask?: AutotaskConfig | null;
+  readonly connectwise?: ConnectwiseConfig | null;
 }
 
 /** The ids of a tenant entry of the config naming its customer record in each target (each profile's `customerIdKey`). */
@@ -20,4 +22,5 @@ export interface ConfigTenantIds {
   readonly huduCompanyId?: string;
   readonly bmsAccountId?: number;
   readonly autotaskCompanyId?: number;
+  readonly connectwiseCompanyId?: number;
 }

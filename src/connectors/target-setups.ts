@@ -1,6 +1,7 @@
 import type { TargetProfile } from '../domain/target-profile.ts';
 import { autotaskSetup } from './autotask/setup.ts';
 import { bmsSetup } from './bms/setup.ts';
+import { connectwiseSetup } from './connectwise/setup.ts';
 import { huduSetup } from './hudu/setup.ts';
 import { itglueSetup } from './itglue/setup.ts';
 import type { TargetSetup } from './target-setup.ts';
@@ -11,6 +12,7 @@ const SETUPS: Readonly<Record<string, TargetSetup>> = {
   hudu: huduSetup,
   bms: bmsSetup,
   autotask: autotaskSetup,
+  connectwise: connectwiseSetup,
 };
 
 export function setupOf(profile: TargetProfile): TargetSetup {
