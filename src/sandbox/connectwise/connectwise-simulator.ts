@@ -87,8 +87,8 @@ export class ConnectwiseSimulator {
   private readonly contacts = new GroupedMap<number, ContactRecord, number | null>((c) => c.companyId);
   private nextId = 1;
   private nextItemId = 1;
-  /** the cloud front's limit per API member, when the seed sets one */
-  readonly limiter: WindowLimiter | null;
+  /** the cloud front's limit per API member (none unless the seed sets one) */
+  readonly limiter: WindowLimiter;
   private readonly context: ContactContext;
 
   constructor(
@@ -98,7 +98,9 @@ export class ConnectwiseSimulator {
     readonly simulate: ConnectwiseSimulate = connectwiseSimulateSchema.parse(undefined),
   ) {
     const rate = simulate.rateLimit;
-    this.limiter = rate === null ? null : new WindowLimiter(rate.limit, rate.windowMs, () => clock.now());
+    this.limiter = new WindowLimiter(rate?.limit ?? Number.MAX_SAFE_INTEGER, rate?.windowMs ?? 60_000, () =>
+      clock.now(),
+    );
     this.server = new SimServer({
       name: 'connectwise',
       log,
@@ -336,7 +338,7 @@ export class ConnectwiseSimulator {
     const clientId = request.headers.clientid;
     if (typeof clientId !== 'string' || clientId !== member.clientId)
       return json(401, { code: 'Unauthorized', message: 'A registered clientId header is required on every request.' });
-    if (this.limiter !== null && this.limiter.take(member.publicKey) > 0)
+    if (this.limiter.take(member.publicKey) > 0)
       return json(429, { code: 'TooManyRequests', message: 'Too many requests.' });
     try {
       return handler(request);
