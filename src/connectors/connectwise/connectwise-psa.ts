@@ -26,6 +26,7 @@ import {
   contactsWithEmail,
   contactWire,
   fixedApiBase,
+  isApiBase,
   FORWARD_ONLY,
   meaningOfStatus,
   nextLinkOf,
@@ -34,6 +35,7 @@ import {
   siteOriginOf,
   systemInfo,
   typeItem,
+  type ConnectwiseItemWire,
   type ConnectwiseType,
 } from './wire.ts';
 
@@ -63,7 +65,7 @@ export interface ConnectwiseOptions extends TransportOptions {
   /** the login site (`na.myconnectwise.net`, or a URL); the codebase is discovered there unless given */
   readonly site?: string;
   readonly codebase?: string;
-  /** a fixed API base (the simulator's): discovery is skipped */
+  /** a fixed API base (the simulator's): discovery is skipped; a bare address is a site where it is done */
   readonly baseUrl?: string;
   readonly typeNames?: ItemTypeNames;
 }
@@ -92,6 +94,8 @@ export class ConnectwisePsa implements Psa {
   private readonly http: HttpClient;
   private baseRead: Promise<string> | null = null;
   private typesRead: Promise<ResolvedTypes> | null = null;
+  /** each contact's communication items as last read, so that an update needs no read of its own (used once) */
+  private readonly itemsSeen = new Map<number, readonly ConnectwiseItemWire[]>();
   private readonly budgetKey: string;
 
   constructor(private readonly options: ConnectwiseOptions) {
@@ -103,10 +107,12 @@ export class ConnectwisePsa implements Psa {
   /** The API base: fixed, or from the site and codebase, or discovered from `companyinfo` (once). */
   apiBase(): Promise<string> {
     const { baseUrl, site, codebase } = this.options;
-    if (baseUrl !== undefined) return Promise.resolve(fixedApiBase(baseUrl));
-    if (site === undefined) return Promise.reject(new Error('connectwise: the config names no site and no baseUrl'));
-    if (codebase !== undefined) return Promise.resolve(apiBaseOf(siteOriginOf(site), { Codebase: codebase }));
-    this.baseRead ??= this.discover(site).catch((error: unknown) => {
+    if (baseUrl !== undefined && isApiBase(baseUrl)) return Promise.resolve(fixedApiBase(baseUrl));
+    // A bare address (a simulator's) is a site of its own.
+    const at = baseUrl ?? site;
+    if (at === undefined) return Promise.reject(new Error('connectwise: the config names no site and no baseUrl'));
+    if (codebase !== undefined) return Promise.resolve(apiBaseOf(siteOriginOf(at), { Codebase: codebase }));
+    this.baseRead ??= this.discover(at).catch((error: unknown) => {
       this.baseRead = null;
       throw error;
     });
@@ -121,7 +127,7 @@ export class ConnectwisePsa implements Psa {
     const info = companyInfoAnswer.safeParse(response.body);
     if (response.status >= 200 && response.status < 300 && info.success) return apiBaseOf(origin, info.data);
     throw new ConnectorError({
-      code: response.status === 404 || info.success === false ? 'Auth' : 'Protocol',
+      code: response.status === 404 ? 'Auth' : response.status < 300 ? 'Protocol' : meaningOfStatus(response.status),
       service: SERVICE,
       status: response.status,
       message: `ConnectWise at ${origin} knows no company "${company}" (companyinfo answered ${response.status}): check the site and the company id typed at login.`,
@@ -264,6 +270,7 @@ export class ConnectwisePsa implements Psa {
   private async contacts(what: string, accountId: number, query: Record<string, string>): Promise<PsaContact[]> {
     const types = await this.types();
     const items = await this.list(what, CONNECTWISE_PATHS.contacts, query, contactWire);
+    for (const item of items) this.itemsSeen.set(item.id, item.communicationItems);
     return items.map((item) => toPsaContact(item, accountId, types));
   }
 
@@ -292,7 +299,9 @@ export class ConnectwisePsa implements Psa {
     const what = `read contact ${id}`;
     const response = await this.send('GET', CONNECTWISE_PATHS.contact(id));
     if (response.status === 404) return null;
-    return this.parsed(what, contactWire, this.answer(what, response));
+    const wire = this.parsed(what, contactWire, this.answer(what, response));
+    this.itemsSeen.set(wire.id, wire.communicationItems);
+    return wire;
   }
 
   async readContact(id: number): Promise<PsaContact | null> {
@@ -402,11 +411,30 @@ export class ConnectwisePsa implements Psa {
     const types = await this.types();
     const unknown = this.unknownTypes(types, fields, changed);
     if (unknown.length > 0) return { ok: false, reasons: unknown };
-    const current = await this.wire(id);
-    if (current === null)
-      return { ok: false, reasons: [reason('connectwise-not-found', `ConnectWise has no such contact (${what}).`)] };
-    for (const write of itemWrites(current.communicationItems, fields, changed, types)) {
+    // The items as last read (the run has just listed them); read again when one of them is gone since.
+    for (let fresh = !this.itemsSeen.has(id); ; fresh = true) {
+      const items = fresh ? (await this.wire(id))?.communicationItems : this.itemsSeen.get(id);
+      this.itemsSeen.delete(id);
+      if (items === undefined)
+        return { ok: false, reasons: [reason('connectwise-not-found', `ConnectWise has no such contact (${what}).`)] };
+      const result = await this.writeItems(what, id, itemWrites(items, fields, changed, types));
+      if (result !== 'item gone' || fresh) return result === 'item gone' ? this.gone(what) : result;
+    }
+  }
+
+  private gone(what: string): WriteResult<number> {
+    return { ok: false, reasons: [reason('connectwise-not-found', `ConnectWise has no such record (${what}).`)] };
+  }
+
+  /** The item writes in order; `item gone` when an item was removed since it was read (nothing after it is sent). */
+  private async writeItems(
+    what: string,
+    id: number,
+    writes: readonly ItemWrite[],
+  ): Promise<WriteResult<number> | 'item gone'> {
+    for (const write of writes) {
       const response = await this.itemWrite(id, write);
+      if (response.status === 404 && write.kind !== 'add') return 'item gone';
       const reasons = this.refusal(what, response);
       if (reasons !== null) return { ok: false, reasons };
       this.answer(what, response);

@@ -19,7 +19,7 @@ async function signIn(block: Record<string, unknown>): Promise<CheckResult> {
   try {
     const base = await connectwise.apiBase();
     const codebase = /\/([^/]+\/)apis\/3\.0\/$/.exec(base)?.[1];
-    if (codebase !== undefined && block.baseUrl === undefined) codebases.set(company.toLowerCase(), codebase);
+    if (codebase !== undefined) codebases.set(company.toLowerCase(), codebase);
     const version = await connectwise.version();
     return {
       ok: true,

@@ -39,6 +39,9 @@ export function siteOriginOf(site: string): string {
   return new URL(/^https?:\/\//i.test(site) ? site : `https://${site}`).origin;
 }
 
+/** Whether an address is an API base (`.../apis/3.0`) rather than a site. */
+export const isApiBase = (url: string): boolean => /\/apis\/3\.0\/?$/i.test(new URL(url).pathname);
+
 /** A fixed API base (the simulator's, or one given by hand) ending with `/`. */
 export const fixedApiBase = (baseUrl: string): string => (baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
 
