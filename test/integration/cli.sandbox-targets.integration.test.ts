@@ -142,7 +142,7 @@ describe('--targets refused', () => {
     expect(twoPsas.stderr).toMatch(/--targets names two PSAs \(bms and autotask\): give at most one/);
     const twoDocs = await runCli(['sandbox', '--targets', 'hudu,itglue', '--once'], env);
     expect(twoDocs.stderr).toMatch(
-      /--targets names two documentation platforms \(hudu and itglue\): give at most one documentation platform \(itglue, hudu\) and one PSA \(bms, autotask\)\./,
+      /--targets names two documentation platforms \(hudu and itglue\): give at most one documentation platform \(itglue, hudu\) and one PSA \(bms, autotask, connectwise\)\./,
     );
 
     const seed = join(dir, 'seed.json');
