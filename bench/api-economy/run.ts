@@ -4,29 +4,13 @@
 // the first write of each kind in a run, that write sent alone). Prints one JSON line per figure.
 import pino from 'pino';
 import { BMS_PAGE_SIZE } from '../../src/connectors/bms/wire.ts';
-import { BULK_SIZE as ITGLUE_BULK } from '../../src/connectors/itglue/wire.ts';
 import { demoSeed } from '../../src/sandbox/demo-seed.ts';
 import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
-import type { LoggedRequest } from '../../src/sandbox/sim-server.ts';
 import type { TenantRunResult } from '../../src/run/run-result.ts';
+import { measureAutotask } from './autotask.ts';
+import { count, graphBound, itglueBound, pages, plannedOf, type Counts } from './bounds.ts';
 import { generatedSeed } from './generated-seed.ts';
-
-const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
-
-/**
- * The contract guard (CONTRACTS.md, "Checking the guesses") reads back the first write of each kind in a run, and
- * writes that first one alone: n writes of a kind in bulks are then 1 + ⌈(n − 1) / bulk⌉ requests, plus the read.
- */
-const guarded = (n: number, bulk: number) => (n === 0 ? 0 : 1 + Math.ceil((n - 1) / bulk) + 1);
-
-type Counts = Record<'graph' | 'itglue' | 'bms', number>;
-
-function count(requests: readonly LoggedRequest[]): Counts {
-  const counts: Counts = { graph: 0, itglue: 0, bms: 0 };
-  for (const r of requests) if (r.server !== 'login') counts[r.server as keyof Counts] += 1;
-  return counts;
-}
 
 /** The fewest requests that could read what a run read and write what it wrote. */
 function lowerBound(
@@ -36,42 +20,19 @@ function lowerBound(
   firstRun: boolean,
   before: Pick<Seed, 'itglue' | 'bms'>,
 ): Counts {
-  const bound: Counts = { graph: 0, itglue: 0, bms: 0 };
-  const planned = results.filter((r) => r.status !== 'unchanged' && r.status !== 'unmapped');
-  for (const result of results) {
-    if (result.status === 'unmapped') continue;
-    const users = sims.graph.users(result.tenantId).length;
-    // A first read: the delta link, then the users at 999 a page. Later: one delta page.
-    bound.graph += firstRun ? 1 + pages(users, 999) : 1;
-  }
-  if (planned.length > 0 && firstRun) {
-    // Once per process: the organizations and accounts to map by name, the contact types, the BMS login and types.
-    // BMS's account lookup gives no total, so a page more (empty, or the same list again) shows where it ends.
-    bound.itglue += 1 + pages(seed.itglue!.organizations.length, 1000);
-    bound.bms += 1 + 2 + pages(seed.bms!.accounts.length, BMS_PAGE_SIZE) + 1;
-  }
+  const bound: Counts = {
+    graph: graphBound(seed, results, sims, firstRun),
+    itglue: itglueBound(seed, results, firstRun, before),
+    bms: 0,
+    autotask: 0,
+  };
+  const planned = plannedOf(results);
+  // Once per process: the BMS login and types, the accounts to map by name. BMS's account lookup gives no total, so
+  // a page more (empty, or the same list again) shows where it ends.
+  if (planned.length > 0 && firstRun) bound.bms += 1 + 2 + pages(seed.bms!.accounts.length, BMS_PAGE_SIZE) + 1;
   for (const result of planned) {
     const tenant = seed.tenants.find((t) => t.id === result.tenantId)!;
-    const settings = JSON.stringify(tenant.settings);
-    if (settings.includes('tenantMain')) bound.graph += 1; // the organization's main number
-    // The contacts IT Glue and BMS held when the run began (a later run reads the ones the first one made too).
-    const organization = before.itglue!.organizations.find(
-      (o) => o.id === seed.itglue!.organizations[seed.tenants.indexOf(tenant)]!.id,
-    )!;
     const account = before.bms!.accounts.find((a) => a.id === seed.bms!.accounts[seed.tenants.indexOf(tenant)]!.id)!;
-    const created = result.users.filter((u) => u.doc === 'created').length;
-    const updates = result.users.filter((u) => u.doc === 'updated' || u.doc === 'inactivated');
-    // IT Glue's bulk update documents no emails or phones: a change of them is one request per contact.
-    const alone = updates.filter((u) =>
-      u.diffs.some((d) => d.field === 'contact-emails' || d.field === 'contact-phones'),
-    ).length;
-    // The contacts IT Glue's PSA integration mirrors come with the contact list (their adapter links): no request.
-    bound.itglue +=
-      1 +
-      pages(organization.contacts.length + created, 1000) +
-      guarded(created, ITGLUE_BULK) +
-      alone +
-      (updates.length - alone === 0 ? (alone > 0 ? 1 : 0) : guarded(updates.length - alone, ITGLUE_BULK));
     const bmsWrites = result.users.filter(
       (u) => u.psa === 'created' || u.psa === 'updated' || u.psa === 'inactivated',
     ).length;
@@ -137,3 +98,5 @@ async function measure(name: string, seed: Seed): Promise<void> {
 
 await measure('demo (3 tenants, 335 users)', parseSeed(JSON.parse(JSON.stringify(demoSeed()))));
 await measure('generated (50 tenants × 200 users)', generatedSeed(50, 200));
+await measureAutotask(true);
+await measureAutotask(false);

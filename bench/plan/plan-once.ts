@@ -121,7 +121,8 @@ function copyDocAction(a: DocAction): DocAction {
     case 'mirrored':
       return { kind: 'mirrored', contactId: a.contactId, psaContactId: a.psaContactId };
     case 'none':
-      return { kind: 'none', contactId: a.contactId };
+    case 'held':
+      return { kind: a.kind, contactId: a.contactId };
   }
 }
 function copyPsaAction(a: PsaAction): PsaAction {

@@ -36,6 +36,11 @@ export interface DocContact {
   readonly archived?: boolean;
   /** the fields a platform that keeps one value per field has no place for, for this contact (see flat-contact.ts) */
   readonly unkept?: readonly FlatField[];
+  /**
+   * the labels of fields the platform requires that contactsync does not fill and this contact holds empty (a layout
+   * field made required after the contact was made): a write would be refused for them
+   */
+  readonly requiredBlank?: readonly string[];
   /** when the platform says the contact was made and last changed (RFC 3339), shown to a person deciding a dispute */
   readonly createdAt?: string | null;
   readonly updatedAt?: string | null;

@@ -37,6 +37,11 @@ export type DocAction =
    */
   | { readonly kind: 'mirrored'; readonly contactId: string; readonly psaContactId: number }
   | { readonly kind: 'disputed'; readonly candidateIds: readonly string[] }
+  /**
+   * a field the platform requires has no value: nothing is written to the platform (the contact it has, if any, is
+   * named), and the PSA leg goes on as it would without a documentation platform
+   */
+  | { readonly kind: 'held'; readonly contactId: string | null }
   | { readonly kind: 'none'; readonly contactId: string | null };
 
 /** What happens to the user's contact in the PSA. */

@@ -1,4 +1,5 @@
 import type { DirectoryOrganization, DirectoryUser } from './directory-user.ts';
+import type { DocRequiredField } from './doc-required-field.ts';
 import type { DocContact, DocContactFields, DocContactPatch, DocContactType, DocLocation } from './doc-contact.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from './psa-contact.ts';
 import type { Reason } from './reason.ts';
@@ -60,6 +61,11 @@ export interface DocStore {
   listOrganizations(): Promise<readonly NamedRecord<string>[]>;
   listLocations(organizationId: string): Promise<readonly DocLocation[]>;
   listContactTypes(): Promise<readonly DocContactType[]>;
+  /**
+   * The fields the platform requires beyond its profile's, where the MSP shapes its records (a layout's required
+   * fields): absent where the profile says all there is.
+   */
+  requiredFields?(): Promise<readonly DocRequiredField[]>;
   /**
    * Every contact of the organization, each with the PSA contact the platform's own PSA integration keeps it in step
    * with (`mirroredPsaContactId`: such a contact refuses API edits).

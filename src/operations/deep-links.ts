@@ -34,7 +34,8 @@ export function deepLinks(
   },
   settings: LinkSettings,
 ): DeepLinks {
-  const hasContact = ids.docContactId !== null && ids.docCustomerId !== null;
+  // A link to the PSA alone (no documentation contact yet) has an empty documentation id.
+  const hasContact = ids.docContactId !== null && ids.docContactId !== '' && ids.docCustomerId !== null;
   const doc = hasContact ? (settings.doc?.contactPage(ids.docCustomerId, ids.docContactId!) ?? null) : null;
   return {
     microsoft: `https://entra.microsoft.com/${encodeURIComponent(ids.tenantId)}/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${encodeURIComponent(ids.userId)}`,

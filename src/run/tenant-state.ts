@@ -88,12 +88,15 @@ async function targetRecords(
   const { doc, psa, targets } = deps;
   const readDoc = async (): Promise<TenantSyncInput['doc']> => {
     if (doc === null || tenant.docCustomerId === null) return { contacts: [], locations: [], contactTypes: [] };
-    const [contacts, locations, contactTypes] = await Promise.all([
+    // The required fields come from what the client reads for its own writes (a layout, kept by the client a while):
+    // the hold and the write see the same fields, at no request of their own.
+    const [contacts, locations, contactTypes, requiredFields] = await Promise.all([
       doc.listContacts(tenant.docCustomerId),
       doc.listLocations(tenant.docCustomerId),
       lists.docContactTypes(doc),
+      doc.requiredFields?.() ?? [],
     ]);
-    return { contacts, locations, contactTypes };
+    return { contacts, locations, contactTypes, requiredFields };
   };
   const readPsa = async (): Promise<TenantSyncInput['psa']> => {
     if (psa === null || tenant.psaCustomerId === null) return null;

@@ -93,7 +93,11 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
   for (const action of actions) {
     states.set(action.userId, {
       link: context.links.get(action.userId) ?? null,
-      docId: hasDoc ? docContactOf(action) : NO_DOC_CONTACT,
+      // A user held from the documentation platform with no contact there goes to the PSA as without a platform.
+      docId:
+        hasDoc && !(action.doc.kind === 'held' && action.doc.contactId === null)
+          ? docContactOf(action)
+          : NO_DOC_CONTACT,
       psaId: psaContactOf(action),
       failure: null,
       docFailed: false,
@@ -413,7 +417,7 @@ export async function applyPlan(actions: readonly PlannedAction[], context: Appl
       doc: state.docFailed ? 'failed' : docReportOf(action.doc),
       // A PSA write is not tried when the documentation write failed.
       psa: state.psaFailed ? 'failed' : state.docFailed && psaPlanned.has(action) ? 'none' : psaReportOf(action.psa),
-      docContactId: hasDoc ? state.docId : null,
+      docContactId: hasDoc && state.docId !== NO_DOC_CONTACT ? state.docId : null,
       psaContactId: state.psaId,
       failure: state.failure,
     };

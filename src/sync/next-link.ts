@@ -2,14 +2,14 @@ import type { Link } from '../domain/link.ts';
 import type { PlannedAction } from '../domain/plan.ts';
 
 /**
- * The documentation contact id of a link in an installation without a documentation platform: the link ties the user
- * to its PSA contact alone.
+ * The documentation contact id of a link in an installation without a documentation platform, or of a user held from
+ * it who has no contact there: the link ties the user to its PSA contact alone.
  */
 export const NO_DOC_CONTACT = '';
 
 /** The ids of records the apply step created for an action. */
 export interface CreatedIds {
-  /** `NO_DOC_CONTACT` when the installation has no documentation platform */
+  /** `NO_DOC_CONTACT` when the user has no documentation contact to write (no platform, or held from it) */
   readonly docContactId: string | null;
   readonly psaContactId: number | null;
 }
@@ -28,11 +28,14 @@ export function nextLink(action: PlannedAction, previous: Link | null, created: 
           doc.kind === 'unchanged' ||
           doc.kind === 'inactivate' ||
           doc.kind === 'mirrored' ||
+          doc.kind === 'held' ||
           doc.kind === 'none'
         ? doc.contactId
         : null;
   if (docContactId === null)
-    return created.docContactId === NO_DOC_CONTACT ? psaOnlyLink(action, previous, created) : previous;
+    return created.docContactId === NO_DOC_CONTACT || doc.kind === 'held'
+      ? psaOnlyLink(action, previous, created)
+      : previous;
   let psaContactId = previous?.psaContactId ?? null;
   let psaPushed = previous?.psaPushed ?? null;
   switch (psa.kind) {

@@ -7,10 +7,13 @@ import { reason, type Reason } from '../domain/reason.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { contactsNamed, docLabel, psaLabel } from './contact-names.ts';
 import { planDocFields, type DocFieldsPlan } from './doc-fields.ts';
+import { docHoldReasons, missingDocFields } from './doc-required.ts';
 import { matchUsersToContacts, type ContactMatch } from './match.ts';
 import type { TenantIndex } from './plan-index.ts';
 import type { ScopedUsers } from './plan-scope.ts';
 import { DOC_NONE, docNone, NO_KEYS, PSA_NONE, psaNone } from './planned-actions.ts';
+
+const NO_FIELDS: readonly never[] = [];
 
 /** A user in scope whose documentation leg is planned, on the way to the PSA leg and then to its place in the plan. */
 export interface Pending {
@@ -110,10 +113,10 @@ function emailKeysOf(user: NormalizedUser, doc: DocFieldsPlan): readonly string[
 
 /**
  * Plan the documentation fields: takes the users in scope with their matches and gives, for each user who goes on
- * to the PSA, a pending entry with the documentation action (create, update, unchanged, or mirrored when the
- * platform's PSA integration owns the contact), the planned fields the PSA leg reads, and the reasons so far. A
- * disputed user, a user whose sync is disabled, and a user with no email the platform would take are settled here,
- * in `scope.slots`, and go no further.
+ * to the PSA, a pending entry with the documentation action (create, update, unchanged, mirrored when the platform's
+ * PSA integration owns the contact, or held when the write would leave a field the platform requires empty), the
+ * planned fields the PSA leg reads, and the reasons so far. A disputed user, a user whose sync is disabled, and a
+ * user with no email the platform would take are settled here, in `scope.slots`, and go no further.
  */
 export function planDocLeg(
   scope: ScopedUsers,
@@ -168,7 +171,15 @@ export function planDocLeg(
     let reasons = notesOf(user, doc);
     let action: DocAction;
     let psa: PsaAction = psaNone(link?.psaContactId ?? null);
-    if (contact === null) {
+    // A write the platform would refuse for a required field is not tried: the user is held from it alone.
+    const missing =
+      contact === null || (contact.mirroredPsaContactId === null && doc.diffs.length > 0)
+        ? missingDocFields(doc.fields, tenant.docRequired, contact)
+        : NO_FIELDS;
+    if (missing.length > 0) {
+      action = { kind: 'held', contactId: contact?.id ?? null };
+      (reasons ??= []).push(...docHoldReasons(missing, tenant.targets.doc!));
+    } else if (contact === null) {
       action = { kind: 'create', fields: doc.fields };
       if (contactTypeWarning !== null) (reasons ??= []).push(contactTypeWarning);
     } else if (contact.mirroredPsaContactId !== null) {
@@ -206,7 +217,7 @@ export function planDocLeg(
       link,
       reasons,
       psa,
-      held: false,
+      held: missing.length > 0,
       psaFields: null,
     });
   }

@@ -1,4 +1,5 @@
 import type { DocContact, DocLocation } from '../domain/doc-contact.ts';
+import type { DocRequiredField } from '../domain/doc-required-field.ts';
 import type { Link } from '../domain/link.ts';
 import type { PsaContact, PsaLocation, PsaType } from '../domain/psa-contact.ts';
 import { reason, type Reason } from '../domain/reason.ts';
@@ -37,6 +38,8 @@ export interface TenantIndex {
   readonly psaContext: PsaFieldContext | null;
   /** told on every new documentation contact when the `contactType` setting names no type the platform has */
   readonly contactTypeWarning: Reason | null;
+  /** the fields the documentation platform requires: its profile's, then those it told (a layout's) */
+  readonly docRequired: readonly DocRequiredField[];
 }
 
 /**
@@ -127,7 +130,23 @@ export function indexTenant(input: TenantSyncInput): TenantIndex {
     docContext,
     psaContext,
     contactTypeWarning,
+    docRequired: docRequiredOf(input),
   };
+}
+
+/** The documentation platform's required fields: its profile's (named as the flat form's fields), then the port's. */
+function docRequiredOf(input: TenantSyncInput): readonly DocRequiredField[] {
+  const target = input.targets.doc;
+  if (target === null) return [];
+  const told = input.doc.requiredFields ?? [];
+  if (target.requiredFields.length === 0) return told;
+  return [
+    ...target.requiredFields.map((r): DocRequiredField => ({
+      label: r.label,
+      field: r.field as DocRequiredField['field'],
+    })),
+    ...told,
+  ];
 }
 
 /** The PSA's locations in the shape the documentation leg places a contact in, for a PSA without a documentation platform. */

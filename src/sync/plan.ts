@@ -44,8 +44,9 @@ export function planTenantSync(input: TenantSyncInput): Plan {
 function settleActions(pending: readonly Pending[], slots: PlannedAction[], hasDoc: boolean): void {
   for (const entry of pending) {
     const { user, docFields: doc } = entry;
-    // Nothing is written on a mirrored contact, nor without a documentation platform: it owns what it owned before.
-    const keepsOwned = !hasDoc || entry.doc.kind === 'mirrored';
+    // Nothing is written on a mirrored contact, on a held one, nor without a documentation platform: it owns what it
+    // owned before.
+    const keepsOwned = !hasDoc || entry.doc.kind === 'mirrored' || entry.doc.kind === 'held';
     slots[entry.slot] = {
       userId: user.id,
       userPrincipalName: user.source.userPrincipalName,

@@ -2,7 +2,7 @@ import type { DocAction, PlannedAction, PsaAction } from '../domain/plan.ts';
 import { contactIdKey, type Targets } from '../domain/target-profile.ts';
 
 /** The words of the run report (DESIGN.md, the sandbox dump) for what happened in each target. */
-export type DocReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'failed' | 'none';
+export type DocReport = 'created' | 'updated' | 'unchanged' | 'inactivated' | 'mirrored' | 'held' | 'failed' | 'none';
 export type PsaReport =
   | 'created'
   | 'linked'
@@ -27,6 +27,8 @@ export function docReportOf(action: DocAction): DocReport {
       return 'inactivated';
     case 'mirrored':
       return 'mirrored';
+    case 'held':
+      return 'held';
     default:
       return 'none';
   }
@@ -52,7 +54,7 @@ export function docContactOf(action: PlannedAction): string | null {
   const doc = action.doc;
   return doc.kind === 'update' || doc.kind === 'unchanged' || doc.kind === 'inactivate' || doc.kind === 'mirrored'
     ? doc.contactId
-    : doc.kind === 'none'
+    : doc.kind === 'none' || doc.kind === 'held'
       ? doc.contactId
       : null;
 }

@@ -1,4 +1,5 @@
 import type { DocContact, DocContactType, DocLocation } from '../domain/doc-contact.ts';
+import type { DocRequiredField } from '../domain/doc-required-field.ts';
 import type { Link, OperatorDecision } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
 import type { TextLimits } from '../domain/plan.ts';
@@ -28,6 +29,8 @@ export interface TenantSyncInput {
     readonly contacts: readonly DocContact[];
     readonly locations: readonly DocLocation[];
     readonly contactTypes: readonly DocContactType[];
+    /** the fields the platform requires besides its profile's (a layout's, read through the port); none when absent */
+    readonly requiredFields?: readonly DocRequiredField[];
   };
   /** null when the tenant has no PSA customer mapped, or the installation has no PSA */
   readonly psa: {

@@ -29,7 +29,7 @@ describe("doctor's look at the Hudu people layout", () => {
         name: 'Hudu required fields',
         state: 'warn',
         detail:
-          '"Title", "Department"; contactsync fills no "Department": every new person is refused until the layout makes it optional or hudu.fields maps it',
+          '"Title", "Department"; contactsync fills no "Department": every new person is held from Hudu until the layout makes it optional or hudu.fields maps it',
       },
     ]);
   });

@@ -4,6 +4,7 @@ import {
   fieldsOf,
   missingRequired,
   peopleLayout,
+  requiredFieldsOf,
   toDocContact,
   type PeopleLayout,
 } from '../../src/connectors/hudu/asset-mapping.ts';
@@ -184,5 +185,41 @@ describe('a contact as a Hudu asset', () => {
     expect(missingRequired(assetBody(titled, null, strict), strict)).toEqual(['Department']);
     const untitled = assetBody({ ...titled, title: null }, null, strict);
     expect(missingRequired(untitled, strict)).toEqual(['Title', 'Department']);
+  });
+});
+
+describe("the layout's required fields, as the sync holds a person on them", () => {
+  it('ties each to the value contactsync writes there, or to none, with what a person can do', () => {
+    const required: LayoutWire = {
+      ...PEOPLE,
+      fields: [
+        ...PEOPLE.fields!.map((f) => ({ ...f, required: f.label === 'Office' })),
+        { label: 'Badge', required: true },
+      ],
+    };
+    expect(requiredFieldsOf(peopleLayout(required, { location: 'office' }).layout)).toEqual([
+      {
+        label: 'Office',
+        field: 'location',
+        remedy: 'Fill it in Microsoft 365, or make "Office" optional in Hudu\'s layout "People".',
+      },
+      {
+        label: 'Badge',
+        field: null,
+        remedy:
+          'Make "Badge" optional in Hudu\'s layout "People", or name it in hudu.fields for a value contactsync writes.',
+      },
+    ]);
+  });
+
+  it("tells which of them, that contactsync does not fill, a person's asset holds empty", () => {
+    const required: LayoutWire = {
+      ...PEOPLE,
+      fields: [...PEOPLE.fields!, { label: 'Badge', required: true }, { label: 'Desk', required: true }],
+    };
+    const withBadge = peopleLayout(required, { location: 'Office' }).layout;
+    const held = asset({ fields: [...asset().fields!, { label: 'Badge', value: '42' }] });
+    expect(toDocContact(held, withBadge).requiredBlank).toEqual(['Desk']);
+    expect(toDocContact(asset(), layout)).not.toHaveProperty('requiredBlank');
   });
 });

@@ -80,7 +80,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           const lines = [
             `${shownPersonName(user) ?? user.userPrincipalName} <${user.userPrincipalName}> — ${tenant?.displayName ?? tenantId}`,
             `Microsoft 365 user: ${user.id}${user.accountEnabled === false ? ' (disabled)' : ''}`,
-            ...(targets.doc === null ? [] : [`${targets.doc.words.name} contact: ${link?.docContactId ?? 'none'}`]),
+            ...(targets.doc === null ? [] : [`${targets.doc.words.name} contact: ${link?.docContactId || 'none'}`]),
             ...(targets.psa === null ? [] : [`${targets.psa.words.name} contact: ${link?.psaContactId ?? 'none'}`]),
             `Linked by: ${link === null ? 'not linked' : linkedByText(link, targets)}; sync: ${decisions.some((d) => d.choice === 'ignore' && d.side === targets.doc?.id) ? 'left out' : link === null ? 'not linked' : link.syncDisabled === 'none' ? 'enabled' : link.syncDisabled === 'psa' ? `disabled with ${targets.psa?.words.name}` : 'disabled'}`,
             ...decisions.map(

@@ -1,4 +1,5 @@
 import type { DocContact, DocContactFields, DocEmail, DocPhone } from '../../domain/doc-contact.ts';
+import type { DocRequiredField } from '../../domain/doc-required-field.ts';
 import { flatContact, MOBILE_LABEL } from '../../domain/flat-contact.ts';
 import { splitDisplayName } from '../../normalize/name.ts';
 import {
@@ -122,6 +123,7 @@ export function toDocContact(asset: AssetWire, layout: PeopleLayout): DocContact
   const phones: DocPhone[] = [];
   if (phone !== null) phones.push({ ...phone, primary: true });
   if (mobile !== null) phones.push({ ...mobile, primary: phone === null });
+  const requiredBlank = layout.required.filter((label) => !isMapped(layout, label) && valueOf(asset, label) === null);
   return {
     id: asset.id,
     organizationId: asset.company_id,
@@ -139,8 +141,16 @@ export function toDocContact(asset: AssetWire, layout: PeopleLayout): DocContact
     phones,
     createdAt: asset.created_at ?? null,
     updatedAt: asset.updated_at ?? null,
+    ...(requiredBlank.length === 0 ? {} : { requiredBlank }),
   };
 }
+
+/** The mapped field a layout's label holds, or null when contactsync writes nothing there. */
+function mappedFieldOf(layout: PeopleLayout, label: string): MappedField | null {
+  return MAPPED_FIELDS.find((f) => layout.mapped[f] !== null && sameLabel(layout.mapped[f], label)) ?? null;
+}
+
+const isMapped = (layout: PeopleLayout, label: string): boolean => mappedFieldOf(layout, label) !== null;
 
 /** The mapped fields' values a contact's fields give, by the layout's label (only the fields the layout has). */
 function mappedValues(fields: DocContactFields, layout: PeopleLayout): Map<string, string> {
@@ -213,4 +223,22 @@ export function sentAsset(before: AssetWire, body: AssetBody): AssetWire {
       .flatMap((entry) => Object.entries(entry))
       .map(([key, value]) => ({ label: labelOf(key), value })),
   };
+}
+
+/**
+ * The layout's required fields as the sync holds a person on them: each with the mapped field that fills it, or none
+ * when `hudu.fields` maps nothing to it (then no new person can be written until the layout or the config changes).
+ */
+export function requiredFieldsOf(layout: PeopleLayout): DocRequiredField[] {
+  return layout.required.map((label) => {
+    const field = mappedFieldOf(layout, label);
+    return {
+      label,
+      field,
+      remedy:
+        field === null
+          ? `Make "${label}" optional in Hudu's layout "${layout.name}", or name it in hudu.fields for a value contactsync writes.`
+          : `Fill it in Microsoft 365, or make "${label}" optional in Hudu's layout "${layout.name}".`,
+    };
+  });
 }

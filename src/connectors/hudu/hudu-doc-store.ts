@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DocContact, DocContactFields, DocContactPatch, DocLocation } from '../../domain/doc-contact.ts';
+import type { DocRequiredField } from '../../domain/doc-required-field.ts';
 import type { NamedRecord, WriteResult } from '../../domain/ports.ts';
 import { reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
@@ -12,6 +13,7 @@ import {
   findLayout,
   missingRequired,
   peopleLayout,
+  requiredFieldsOf,
   sentAsset,
   toDocContact,
   type FieldLabels,
@@ -197,7 +199,9 @@ export class HuduDocStore implements DocumentationClient {
 
   /**
    * The people layout named by the config, with its mapped fields: read again after a while, so that a field the MSP
-   * adds to the layout is written without a restart.
+   * adds to the layout is written without a restart. A layout or a field label of the config that Hudu does not have
+   * fails every run that reads it, with the names Hudu has: a label that finds nothing would leave that value unwritten
+   * without a word.
    */
   layout(): Promise<PeopleLayout> {
     if (this.layoutFound !== null && this.now() - this.layoutFound.at <= HELD_FOR_MS) return this.layoutFound.layout;
@@ -211,7 +215,14 @@ export class HuduDocStore implements DocumentationClient {
           service: 'hudu',
           message: `Hudu has no asset layout named "${name}" (setting hudu.layout); its layouts are ${layouts.map((l) => JSON.stringify(l.name)).join(', ') || 'none'}.`,
         });
-      return peopleLayout(found, this.options.fields ?? {}).layout;
+      const { layout: people, missing } = peopleLayout(found, this.options.fields ?? {});
+      if (missing.length > 0)
+        throw new ConnectorError({
+          code: 'Validation',
+          service: 'hudu',
+          message: `Hudu's layout "${people.name}" has no field ${missing.map((m) => `"${m.label}" (setting hudu.fields.${m.field})`).join(', ')}; its fields are ${people.labels.map((l) => JSON.stringify(l)).join(', ') || 'none'}.`,
+        });
+      return people;
     })();
     this.layoutFound = { layout, at: this.now() };
     // A failure is not kept: the next call asks again.
@@ -219,6 +230,11 @@ export class HuduDocStore implements DocumentationClient {
       if (this.layoutFound?.layout === layout) this.layoutFound = null;
     });
     return layout;
+  }
+
+  /** The layout's required fields, with the mapped field that fills each: a person lacking one is held from Hudu. */
+  async requiredFields(): Promise<DocRequiredField[]> {
+    return requiredFieldsOf(await this.layout());
   }
 
   /** Hudu has no address of its own in its answers: links are made from `hudu.baseUrl`. */
@@ -311,7 +327,10 @@ export class HuduDocStore implements DocumentationClient {
     return asset === null ? null : toDocContact(asset, await this.layout());
   }
 
-  /** One create per person; a person the layout would refuse for a required field is refused here, naming it. */
+  /**
+   * One create per person. The sync holds a person lacking a required field before it gets here (`requiredFields`); one
+   * that comes all the same is refused here, naming the field, and never sent.
+   */
   async createContacts(organizationId: string, drafts: readonly DocContactFields[]): Promise<WriteResult<string>[]> {
     const layout = await this.layout();
     const results: WriteResult<string>[] = [];

@@ -13,9 +13,9 @@ export const huduProfile: TargetProfile = {
   customerIdKey: 'huduCompanyId',
   secretEnv: 'CONTACTSYNC_HUDU_API_KEY',
   // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
-  // The layout's required fields are the MSP's own: the client refuses a person without one, naming it (and doctor
-  // lists them), since a layout is read at run time, not known here.
-  requiredFields: [],
+  // An asset has a name. The layout's required fields are the MSP's own, read at run time: the client tells them
+  // (`requiredFields`), a person lacking one is held from Hudu with the field named, and doctor lists them.
+  requiredFields: [{ field: 'name', label: 'name' }],
   fieldLabels: {
     name: 'Name',
     'first-name': 'First name',

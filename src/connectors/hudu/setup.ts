@@ -88,7 +88,7 @@ export function layoutChecks(layouts: readonly LayoutWire[], name: string, confi
   return checks;
 }
 
-/** The layout's required fields: those contactsync does not fill keep every person out of Hudu. */
+/** The layout's required fields: those contactsync does not fill hold every new person from Hudu. */
 function requiredCheck(layout: PeopleLayout): DoctorCheck {
   if (layout.required.length === 0)
     return { name: 'Hudu required fields', state: 'ok', detail: `layout "${layout.name}" requires none` };
@@ -99,12 +99,12 @@ function requiredCheck(layout: PeopleLayout): DoctorCheck {
     ? {
         name: 'Hudu required fields',
         state: 'ok',
-        detail: `${listed}: contactsync fills them; a person Microsoft 365 has no value for is refused with the reason`,
+        detail: `${listed}: contactsync fills them; a person Microsoft 365 has no value for is held from Hudu with the reason`,
       }
     : {
         name: 'Hudu required fields',
         state: 'warn',
-        detail: `${listed}; contactsync fills no ${unfilled.map((l) => JSON.stringify(l)).join(', ')}: every new person is refused until the layout makes it optional or hudu.fields maps it`,
+        detail: `${listed}; contactsync fills no ${unfilled.map((l) => JSON.stringify(l)).join(', ')}: every new person is held from Hudu until the layout makes it optional or hudu.fields maps it`,
       };
 }
 

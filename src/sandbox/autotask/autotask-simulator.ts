@@ -185,7 +185,7 @@ export class AutotaskSimulator {
     route('GET', '/ThresholdInformation', 'ThresholdInformation', () =>
       json(200, {
         externalRequestThreshold: this.budget.limit,
-        requestThresholdTimeframe: 60,
+        requestThresholdTimeframe: this.budget.windowMs / 60_000,
         currentTimeframeRequestCount: this.budget.count(),
       }),
     );
