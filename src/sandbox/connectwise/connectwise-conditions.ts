@@ -1,9 +1,10 @@
 /**
  * ConnectWise's `conditions` language, as the simulator reads it (CONTRACTS.md; ConnectWise's developer guide
  * "Conditions"): comparisons of a field path (`company/id`, `communicationItems/value`) with a value, joined by `and` /
- * `or` (any case) and grouped by parentheses. Strings are double-quoted (a `\` escapes the next character) and compared
- * without regard to case, as ConnectWise's database does; `like` takes `%` or `*` as wildcards; `in` takes a
- * parenthesized list; `true`, `false`, `null` and numbers are bare; a date is `[2024-01-01T00:00:00Z]`.
+ * `or` (any case) and grouped by parentheses. Strings are quoted, double or single (public clients send both; a `\`
+ * escapes the next character), and compared without regard to case, as ConnectWise's database does; `like` takes `%`
+ * or `*` as wildcards; `in` takes a parenthesized list; `true`, `false`, `null` and numbers are bare; a date is
+ * `[2024-01-01T00:00:00Z]`.
  */
 
 export class ConditionError extends Error {}
@@ -33,10 +34,10 @@ function tokens(source: string): Token[] {
     const c = source[i]!;
     if (/\s/.test(c)) {
       i++;
-    } else if (c === '"') {
+    } else if (c === '"' || c === "'") {
       let text = '';
       i++;
-      while (i < source.length && source[i] !== '"') {
+      while (i < source.length && source[i] !== c) {
         if (source[i] === '\\') i++;
         text += source[i] ?? '';
         i++;
@@ -58,8 +59,6 @@ function tokens(source: string): Token[] {
       if (text === '!') throw new ConditionError(`Unexpected "!" in the conditions: ${source}`);
       out.push({ kind: 'symbol', text });
       i += text.length;
-    } else if (c === "'") {
-      throw new ConditionError(`Strings in conditions are double-quoted: ${source}`);
     } else {
       const match = /^[A-Za-z0-9_./@+-]+/.exec(source.slice(i));
       if (match === null) throw new ConditionError(`Unexpected "${c}" in the conditions: ${source}`);
@@ -178,7 +177,7 @@ class Parser {
       if (/^-?[0-9]+(\.[0-9]+)?$/.test(token.text)) return Number(token.text);
     }
     // ConnectWise refuses a bare word where a value belongs: a string must be quoted.
-    return this.fail(`${token.text} is not a value (strings are double-quoted)`);
+    return this.fail(`${token.text} is not a value (strings are quoted)`);
   }
 }
 
