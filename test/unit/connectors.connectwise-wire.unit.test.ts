@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemWrites, toPsaContact } from '../../src/connectors/connectwise/mapping.ts';
+import { contactPatch, itemWrites, toPsaContact } from '../../src/connectors/connectwise/mapping.ts';
 import {
   apiBaseOf,
   contactsByName,
@@ -85,5 +85,10 @@ describe('ConnectWise contacts and the PSA port', () => {
       { kind: 'remove', itemId: 4 },
     ]);
     expect(itemWrites(wire.communicationItems, fields, ['jobTitle'], TYPES)).toEqual([]);
+    // The contact's own fields by one JSON Patch: a site by its `/id` path, a leaver by `inactiveFlag`.
+    expect(contactPatch({ ...fields, isActive: false }, ['locationId', 'emailAddress', 'isActive'])).toEqual([
+      { op: 'replace', path: 'site/id', value: 31 },
+      { op: 'replace', path: 'inactiveFlag', value: true },
+    ]);
   });
 });

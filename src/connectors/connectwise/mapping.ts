@@ -83,7 +83,8 @@ const PATCHED: Partial<Record<keyof PsaContactFields, (f: PsaContactFields) => {
   firstName: (f) => ({ path: 'firstName', value: f.firstName }),
   lastName: (f) => ({ path: 'lastName', value: f.lastName }),
   jobTitle: (f) => ({ path: 'title', value: f.jobTitle }),
-  locationId: (f) => ({ path: 'site', value: f.locationId === null ? null : { id: f.locationId } }),
+  // Public clients patch a reference by its `/id` path (`manufacturer/id`); inferred: null under `site` clears it.
+  locationId: (f) => (f.locationId === null ? { path: 'site', value: null } : { path: 'site/id', value: f.locationId }),
   isActive: (f) => ({ path: 'inactiveFlag', value: !f.isActive }),
 };
 
