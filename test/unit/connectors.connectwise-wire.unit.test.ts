@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contactPatch, itemWrites, toPsaContact } from '../../src/connectors/connectwise/mapping.ts';
 import {
   apiBaseOf,
+  companyInfoAnswer,
   contactsByName,
   contactWire,
   nextLinkOf,
@@ -18,6 +19,12 @@ describe("ConnectWise's wire", () => {
     expect(apiBaseOf(site, { Codebase: 'v2025_1/', SiteUrl: 'api-na.myconnectwise.net' })).toBe(
       'https://api-na.myconnectwise.net/v2025_1/apis/3.0/',
     );
+    const info = companyInfoAnswer.parse({
+      Codebase: 'v2025_1/',
+      SiteURL: 'api-eu.myconnectwise.net',
+      IsCloud: 'True',
+    });
+    expect(apiBaseOf(site, info)).toBe('https://api-eu.myconnectwise.net/v2025_1/apis/3.0/');
     expect(apiBaseOf('https://cw.msp.example', { Codebase: 'v4_6_release' })).toBe(
       'https://cw.msp.example/v4_6_release/apis/3.0/',
     );

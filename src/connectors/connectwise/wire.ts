@@ -17,14 +17,21 @@ export const companyInfoPath = (company: string): string => `/login/companyinfo/
  * has been seen as a boolean and as the string "True"; `SiteUrl` (the API's host, such as `api-na.myconnectwise.net`) is
  * absent from older answers, when the login site's host serves the API.
  */
-export const companyInfoAnswer = z.looseObject({
-  Codebase: z.string().min(1),
-  CompanyName: z.string().nullish(),
-  VersionCode: z.string().nullish(),
-  IsCloud: z.union([z.boolean(), z.string()]).nullish(),
-  SiteUrl: z.string().nullish(),
-});
-export type CompanyInfo = z.infer<typeof companyInfoAnswer>;
+export const companyInfoAnswer = z
+  .looseObject({
+    Codebase: z.string().min(1),
+    CompanyName: z.string().nullish(),
+    VersionCode: z.string().nullish(),
+    IsCloud: z.union([z.boolean(), z.string()]).nullish(),
+    SiteUrl: z.string().nullish(),
+    // Inferred: public scripts read `SiteURL` (PowerShell, which ignores case): either spelling is read.
+    SiteURL: z.string().nullish(),
+  })
+  .transform(({ SiteURL, ...info }) => ({ ...info, SiteUrl: info.SiteUrl ?? SiteURL ?? null }));
+export interface CompanyInfo {
+  readonly Codebase: string;
+  readonly SiteUrl?: string | null;
+}
 
 /** Documented: the API is `{codebase}apis/3.0/` on the API's host (`SiteUrl`, else the login site's). */
 export function apiBaseOf(siteOrigin: string, info: CompanyInfo): string {
