@@ -1,5 +1,6 @@
 import type { AutotaskConfig } from './autotask/config.ts';
 import type { BmsConfig } from './bms/config.ts';
+import type { ConnectwiseConfig } from './connectwise/config.ts';
 import type { HaloConfig } from './halo/config.ts';
 import type { HuduConfig } from './hudu/config.ts';
 import type { ItGlueConfig } from './itglue/config.ts';
@@ -13,6 +14,7 @@ export interface ConfigBlocks {
   readonly hudu?: HuduConfig | null;
   readonly bms?: BmsConfig | null;
   readonly autotask?: AutotaskConfig | null;
+  readonly connectwise?: ConnectwiseConfig | null;
   readonly halo?: HaloConfig | null;
 }
 
@@ -22,5 +24,6 @@ export interface ConfigTenantIds {
   readonly huduCompanyId?: string;
   readonly bmsAccountId?: number;
   readonly autotaskCompanyId?: number;
+  readonly connectwiseCompanyId?: number;
   readonly haloClientId?: number;
 }

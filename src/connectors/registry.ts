@@ -3,6 +3,8 @@ import type { Psa } from '../domain/ports.ts';
 import { createAutotaskClient } from './autotask/client-from-config.ts';
 import { autotaskProfile } from './autotask/profile.ts';
 import { createBmsClient } from './bms/client-from-config.ts';
+import { createConnectwiseClient } from './connectwise/client-from-config.ts';
+import { connectwiseProfile } from './connectwise/profile.ts';
 import { bmsProfile } from './bms/profile.ts';
 import { createHaloClient } from './halo/client-from-config.ts';
 import { haloProfile } from './halo/profile.ts';
@@ -27,6 +29,7 @@ const DOCUMENTATION: readonly TargetEntry<DocumentationClient>[] = [
 const PSAS: readonly TargetEntry<Psa>[] = [
   { profile: bmsProfile, createClient: createBmsClient },
   { profile: autotaskProfile, createClient: createAutotaskClient },
+  { profile: connectwiseProfile, createClient: createConnectwiseClient },
   { profile: haloProfile, createClient: createHaloClient },
 ];
 

@@ -1,6 +1,7 @@
 import type { TargetProfile } from '../domain/target-profile.ts';
 import { autotaskSetup } from './autotask/setup.ts';
 import { bmsSetup } from './bms/setup.ts';
+import { connectwiseSetup } from './connectwise/setup.ts';
 import { haloSetup } from './halo/setup.ts';
 import { huduSetup } from './hudu/setup.ts';
 import { itglueSetup } from './itglue/setup.ts';
@@ -12,6 +13,7 @@ const SETUPS: Readonly<Record<string, TargetSetup>> = {
   hudu: huduSetup,
   bms: bmsSetup,
   autotask: autotaskSetup,
+  connectwise: connectwiseSetup,
   halo: haloSetup,
 };
 

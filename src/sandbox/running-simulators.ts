@@ -1,5 +1,6 @@
 import type { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import type { BmsSimulator } from './bms-simulator.ts';
+import type { ConnectwiseApiMember, ConnectwiseSimulator } from './connectwise/connectwise-simulator.ts';
 import type { GraphSimulator } from './graph-simulator.ts';
 import type { HaloSimulator } from './halo/halo-simulator.ts';
 import type { HuduSimulator } from './hudu/hudu-simulator.ts';
@@ -18,6 +19,7 @@ export interface SandboxCredentials {
   readonly itglueApiKey: string;
   readonly bms: { readonly userName: string; readonly password: string; readonly tenant: string };
   readonly autotask: { readonly userName: string; readonly secret: string; readonly integrationCode: string };
+  readonly connectwise: ConnectwiseApiMember;
   readonly huduApiKey: string;
   readonly halo: { readonly clientId: string; readonly secret: string };
 }
@@ -29,14 +31,15 @@ export interface SimulatorUrls {
   readonly itglue: string | null;
   readonly bms: string | null;
   readonly autotask: string | null;
+  readonly connectwise: string | null;
   readonly hudu: string | null;
   readonly halo: string | null;
 }
 
-export type ServerName = 'login' | 'graph' | 'itglue' | 'bms' | 'autotask' | 'hudu' | 'halo';
+export type ServerName = 'login' | 'graph' | 'itglue' | 'bms' | 'autotask' | 'connectwise' | 'halo' | 'hudu';
 
 /** The APIs whose requests are counted: Graph, and each target the seed has. */
-export type CountedApi = 'graph' | 'itglue' | 'bms' | 'autotask' | 'hudu' | 'halo';
+export type CountedApi = 'graph' | 'itglue' | 'bms' | 'autotask' | 'connectwise' | 'halo' | 'hudu';
 
 /** Requests per API and method; a target the seed does not have has no entry. */
 export type RequestCounts = { graph: Record<string, number> } & Partial<
@@ -55,6 +58,7 @@ export interface RunningSimulators {
   readonly itglue: ItGlueSimulator;
   readonly bms: BmsSimulator;
   readonly autotask: AutotaskSimulator;
+  readonly connectwise: ConnectwiseSimulator;
   readonly hudu: HuduSimulator;
   readonly halo: HaloSimulator;
   /** the targets the seed has: their simulators run, the others do not */

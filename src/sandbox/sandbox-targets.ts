@@ -1,6 +1,9 @@
 import { targetById } from '../connectors/registry.ts';
 import type { TargetId, TargetRole } from '../domain/target-profile.ts';
 import { autotaskDemo } from './autotask/demo.ts';
+import { CONNECTWISE_PORT_OFFSET } from './connectwise/connectwise-sandbox.ts';
+import { CONNECTWISE_CODEBASE } from './connectwise/connectwise-simulator.ts';
+import { connectwiseDemo } from './connectwise/demo.ts';
 import { demoSeed } from './demo-seed.ts';
 import { haloDemo } from './halo/demo.ts';
 import { huduDemoOf } from './hudu/demo.ts';
@@ -86,6 +89,21 @@ export const SANDBOX_TARGETS: readonly SandboxTarget[] = [
     limiter: (sims) => sims.autotask.budget,
     demo: (demo) => (demo.bms === undefined ? {} : { autotask: autotaskDemo(demo.bms) }),
     mirroredAs: 'autotask',
+  },
+  {
+    id: 'connectwise',
+    role: 'psa',
+    portOffset: CONNECTWISE_PORT_OFFSET,
+    // the API base, so that no codebase is discovered
+    configBlock: (url, c) => ({
+      site: new URL(url).host,
+      ...c.connectwise,
+      codebase: CONNECTWISE_CODEBASE,
+      baseUrl: `${url}/${CONNECTWISE_CODEBASE}apis/3.0/`,
+    }),
+    limiter: (sims) => sims.connectwise.limiter,
+    demo: (demo) => (demo.bms === undefined ? {} : { connectwise: connectwiseDemo(demo.bms) }),
+    mirroredAs: 'manage',
   },
   {
     id: 'halo',

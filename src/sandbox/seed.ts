@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseJsonText } from '../config/json-text.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 import { autotaskSeedSchema, autotaskSimulateSchema } from './autotask/autotask-seed.ts';
+import { connectwiseSeedSchema, connectwiseSimulateSchema } from './connectwise/connectwise-seed.ts';
 import { haloSeedSchema, haloSimulateSchema } from './halo/halo-seed.ts';
 import { huduSeedSchema, huduSimulateSchema } from './hudu/seed-schema.ts';
 import { TARGETS } from '../connectors/registry.ts';
@@ -172,6 +173,7 @@ export const simulateSchema = z
       })
       .prefault({}),
     autotask: autotaskSimulateSchema,
+    connectwise: connectwiseSimulateSchema,
     hudu: huduSimulateSchema,
     halo: haloSimulateSchema,
   })
@@ -201,6 +203,7 @@ const seedKeysSchema = z.object({
   itglue: itglueSeedSchema.optional(),
   bms: bmsSeedSchema.optional(),
   autotask: autotaskSeedSchema.optional(),
+  connectwise: connectwiseSeedSchema.optional(),
   hudu: huduSeedSchema.optional(),
   halo: haloSeedSchema.optional(),
   simulate: simulateSchema,
@@ -212,6 +215,7 @@ export const seedSchema = seedKeysSchema.transform((seed): Seed =>
   seed.itglue === undefined &&
   seed.bms === undefined &&
   seed.autotask === undefined &&
+  seed.connectwise === undefined &&
   seed.hudu === undefined &&
   seed.halo === undefined
     ? { ...seed, itglue: itglueSeedSchema.parse({}), bms: bmsSeedSchema.parse({}) }
@@ -219,7 +223,7 @@ export const seedSchema = seedKeysSchema.transform((seed): Seed =>
 );
 
 /** The records of the simulated systems, in the seed's shape: one key per target present. */
-export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask' | 'hudu' | 'halo'>;
+export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask' | 'connectwise' | 'hudu' | 'halo'>;
 
 /** Thrown with every problem of a seed at once, each named by its path. */
 export class SeedError extends Error {

@@ -1,5 +1,6 @@
 import { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import { BmsSimulator } from './bms-simulator.ts';
+import { createConnectwiseSimulator, mirroredByItGlue, sandboxMember } from './connectwise/connectwise-sandbox.ts';
 import { GraphSimulator } from './graph-simulator.ts';
 import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
 import { HaloSimulator } from './halo/halo-simulator.ts';
@@ -31,6 +32,7 @@ function secret(prefix: string): string {
 
 /**
  * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS, Autotask,
+ * ConnectWise, Hudu), on loopback, seeded from `seed`.
  * Hudu, Halo), on loopback, seeded from `seed`.
  */
 export async function startSimulators(seed: Seed, options: StartOptions = {}): Promise<RunningSimulators> {
@@ -43,6 +45,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
     autotask: { userName: 'contactsync-api@sandbox-msp.example', secret: secret('at-'), integrationCode: secret('AT') },
     huduApiKey: secret('hudu-'),
+    connectwise: sandboxMember(secret),
     halo: { clientId: crypto.randomUUID(), secret: secret('halo-') },
   };
 
@@ -53,6 +56,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
   const autotask = new AutotaskSimulator(requests, clock, seed.simulate.autotask);
   const hudu = createHuduSimulator(requests, clock, seed.hudu, seed.simulate.hudu, credentials.huduApiKey);
+  const connectwise = createConnectwiseSimulator(requests, clock, seed, credentials.connectwise);
   const halo = new HaloSimulator(requests, clock, seed.simulate.halo);
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
@@ -88,7 +92,8 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
         })),
       'autotask',
     );
-  const simulated = { itglue, bms, autotask, hudu, halo };
+  else if (seed.connectwise !== undefined) itglue.followPsa((ids) => mirroredByItGlue(connectwise, ids), 'manage');
+  const simulated = { itglue, bms, autotask, hudu, connectwise, halo };
   type Simulated = keyof typeof simulated;
   const present = SANDBOX_TARGETS.filter((target) => seed[target.id as Simulated] !== undefined).map(
     (target) => target.id as Simulated,
@@ -103,13 +108,14 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     bms: bms.server,
     autotask: autotask.server,
     hudu: hudu.server,
+    connectwise: connectwise.server,
     halo: halo.server,
   };
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, Halo N+6, Hudu N+7) whichever
-  // targets run.
+  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, ConnectWise N+5, Halo N+6, Hudu N+7)
+  // whichever targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
   const [loginUrl, graphUrl, ...targetUrls] = await Promise.all([
     login.server.start(port(0)),
@@ -129,6 +135,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
       bms: urlOf('bms'),
       autotask: urlOf('autotask'),
       hudu: urlOf('hudu'),
+      connectwise: urlOf('connectwise'),
       halo: urlOf('halo'),
     },
     credentials,
@@ -140,6 +147,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     bms,
     autotask,
     hudu,
+    connectwise,
     halo,
     // The registry decides which targets the sandbox syncs; the simulators of the seed's keys run whether it knows
     // them yet or not.

@@ -53,6 +53,9 @@ export class RecordingProxy {
             }
             this.requests.push({ method, url: req.url ?? '/', body: parsed, status: answer.status });
             const out: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? 'text/plain' };
+            // A `Link` header names the next page (ConnectWise): passed on.
+            const link = answer.headers.get('link');
+            if (link !== null) out.link = link;
             if (answer.status === 429 && this.retryAfterSeconds !== null)
               out['retry-after'] = String(this.retryAfterSeconds);
             res.writeHead(answer.status, out);

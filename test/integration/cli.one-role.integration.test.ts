@@ -79,7 +79,7 @@ describe('the CLI with a documentation platform and no PSA', () => {
       dir,
     );
     expect(unknown.stderr).toMatch(
-      /--targets takes the ids of the targets, comma-separated \(itglue, hudu, bms, autotask, halo\), not nope/,
+      /--targets takes the ids of the targets, comma-separated \(itglue, hudu, bms, autotask, connectwise, halo\), not nope/,
     );
   });
 });

@@ -133,14 +133,16 @@ describe('--targets refused', () => {
   it('names the valid ids for an unknown id, two of one role, and --targets with --seed', async () => {
     const unknown = await runCli(['sandbox', '--targets', 'itglue,halo-ish', '--once'], env);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/--targets takes the ids .*: itglue, hudu, bms, autotask, halo \(not halo-ish\)\./);
+    expect(unknown.stderr).toMatch(
+      /--targets takes the ids .*: itglue, hudu, bms, autotask, connectwise, halo \(not halo-ish\)\./,
+    );
 
     const twoPsas = await runCli(['simulators', '--targets', 'bms,autotask', '--config-out', join(dir, 'x.json')], env);
     expect(twoPsas.code).toBe(1);
     expect(twoPsas.stderr).toMatch(/--targets names two PSAs \(bms and autotask\): give at most one/);
     const twoDocs = await runCli(['sandbox', '--targets', 'hudu,itglue', '--once'], env);
     expect(twoDocs.stderr).toMatch(
-      /--targets names two documentation platforms \(hudu and itglue\): give at most one documentation platform \(itglue, hudu\) and one PSA \(bms, autotask, halo\)\./,
+      /--targets names two documentation platforms \(hudu and itglue\): give at most one documentation platform \(itglue, hudu\) and one PSA \(bms, autotask, connectwise, halo\)\./,
     );
 
     const seed = join(dir, 'seed.json');
@@ -154,7 +156,7 @@ describe('--targets refused', () => {
     for (const command of ['sandbox', 'simulators']) {
       const help = await runCli([command, '--help'], env);
       expect(help.stdout).toMatch(/--targets <ids>/);
-      expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/itglue, hudu, bms, autotask, halo/);
+      expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/itglue, hudu, bms, autotask, connectwise, halo/);
     }
   }, 120_000);
 });

@@ -269,6 +269,7 @@ describe("the seed's simulate block", () => {
         delayPastHalfMs: 0,
       },
       hudu: { pageSizeCap: 1000, ignoreFields: [], rateLimit: 1500, destructive: true, companyScope: null },
+      connectwise: { pageSizeCap: 1000, ignoreFields: [], rateLimit: null },
       halo: { pageSizeCap: 100, ignoreFields: [], requestLimit: 300, windowMs: 300_000, otherToolsPerWindow: 0 },
     });
     expect(() => parseSeed({ simulate: { bms: { pageSize: 10 }, itglue: { psaSynced: { '1': 'x' } } } })).toThrow(

@@ -49,7 +49,7 @@ describe('the targets of a config follow from its blocks', () => {
 
   it('refuses a config with no target, saying which blocks to add', () => {
     expect(() => loadConfig(configFile({ microsoft }), {})).toThrow(
-      /names no target to write to: add a documentation platform's block \(itglue or hudu\), a PSA's \(bms or autotask or halo\), or one of each/,
+      /names no target to write to: add a documentation platform's block \(itglue or hudu\), a PSA's \(bms or autotask or connectwise or halo\), or one of each/,
     );
   });
 

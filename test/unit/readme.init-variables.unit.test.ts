@@ -14,6 +14,7 @@ describe('the README walk-through of init', () => {
       'src/connectors/bms/setup.ts',
       'src/connectors/bms/setup-types.ts',
       'src/connectors/autotask/setup.ts',
+      'src/connectors/connectwise/setup.ts',
     ]
       .map(read)
       .join('');

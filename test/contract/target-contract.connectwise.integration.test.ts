@@ -1,0 +1,4 @@
+import { connectwiseTarget } from './connectwise-target.ts';
+import { describeTarget } from './target-contract.ts';
+
+describeTarget(connectwiseTarget);
