@@ -77,11 +77,18 @@ export interface PsaFacts {
    * phone field, which gets the primary phone.
    */
   readonly phoneSlots: boolean;
+  /**
+   * The fields (named as in the PSA port's contact fields) the PSA's contact list does not give, only the read of one
+   * contact: compared with what contactsync last wrote, and unknown until then. None when absent.
+   */
+  readonly unlistedFields?: readonly string[];
 }
 
 /** A PSA's facts; a target without them (a documentation platform) reads as BMS-like: typed, one phone. */
 export function psaFactsOf(profile: TargetProfile): PsaFacts {
-  return profile.psa ?? { typed: true, phoneSlots: false };
+  return (
+    profile.psa ?? { typed: true, phoneSlots: false, unlistedFields: ['emailTypeId', 'phoneNumber', 'phoneTypeId'] }
+  );
 }
 
 /** A field a target refuses a contact without: its name in the target's contact, and in words ("primary phone"). */

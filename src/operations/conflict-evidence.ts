@@ -337,8 +337,9 @@ async function candidateOf(
     }
     const shown = {
       name: [contact.firstName, contact.lastName].filter(Boolean).join(' '),
-      emails: contact.emailAddress === null ? [] : [contact.emailAddress],
-      phones: contact.phoneNumber === null || contact.phoneNumber === '' ? [] : [contact.phoneNumber],
+      // Every address the PSA holds for the person is matched on (its other emails too), and both phones shown.
+      emails: [contact.emailAddress, ...contact.otherEmails].filter((e): e is string => e !== null && e !== ''),
+      phones: [contact.phoneNumber, contact.mobilePhone].filter((p): p is string => p !== null && p !== ''),
       title: contact.jobTitle,
       location: (await (locations ?? Promise.resolve([]))).find((l) => l.id === contact.locationId)?.name ?? null,
     };

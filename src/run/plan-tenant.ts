@@ -2,7 +2,7 @@ import type { Plan } from '../domain/plan.ts';
 import type { Psa } from '../domain/ports.ts';
 import type { PsaContact } from '../domain/psa-contact.ts';
 import { planTenantSync, type TenantSyncInput } from '../sync/plan.ts';
-import { differsOnlyUnlisted } from '../sync/psa-fields.ts';
+import { differsOnlyUnlisted, listingOf } from '../sync/psa-fields.ts';
 
 /**
  * Plans the tenant. A PSA write that differs from the contact only in fields the PSA's listing does not give (phone,
@@ -13,11 +13,12 @@ export async function planTenant(input: TenantSyncInput, psa: Psa | null): Promi
   const plan = planTenantSync(input);
   if (psa === null || input.psa === null) return plan;
   const listed = new Map(input.psa.contacts.map((c) => [c.id, c]));
+  const { unlisted } = input.targets.psa === null ? { unlisted: [] } : listingOf(input.targets.psa);
   const unsure = plan.actions.flatMap((action) => {
     const leg = action.psa;
     if (leg.kind !== 'update' && !(leg.kind === 'link' && leg.write)) return [];
     const current = listed.get(leg.contactId);
-    return current !== undefined && differsOnlyUnlisted(current, leg.diffs) ? [leg.contactId] : [];
+    return current !== undefined && differsOnlyUnlisted(current, leg.diffs, unlisted) ? [leg.contactId] : [];
   });
   if (unsure.length === 0) return plan;
   const read = new Map<number, PsaContact>();

@@ -6,7 +6,7 @@ import { contactsNamed, psaLabel } from './contact-names.ts';
 import type { Pending } from './plan-doc-leg.ts';
 import type { TenantIndex } from './plan-index.ts';
 import { psaNone } from './planned-actions.ts';
-import { diffPsaContact, planPsaFields, samePsaFields } from './psa-fields.ts';
+import { diffPsaContact, listingOf, planPsaFields, samePsaFields } from './psa-fields.ts';
 import type { TenantSyncInput } from './tenant-sync-input.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
 
@@ -26,6 +26,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
   const target = targets.psa;
   if (target === null) return;
   const psaWords = target.words;
+  const listing = listingOf(target);
   const needsPsaMatch: Pending[] = [];
   if (input.psa !== null && psaContext !== null) {
     for (const entry of pending) {
@@ -52,7 +53,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
       const current = linkedPsa === null ? undefined : tenant.linkedPsaContacts.get(linkedPsa);
       if (current !== undefined) {
         const pushed = entry.link?.psaPushed ?? null;
-        const diff = diffPsaContact(current, pushed, psa.fields, settings.blankNeverOverwrites, psaWords.name);
+        const diff = diffPsaContact(current, pushed, psa.fields, settings.blankNeverOverwrites, listing);
         entry.psaFields = diff.fields;
         // A contact found to hold the fields its link does not remember (read in full) has them recorded.
         entry.psa =
@@ -158,7 +159,7 @@ function matchPsaContacts(
     if (psaAlone) entry.rule = result.kind === 'unmatched' ? null : result.rule === 'email' ? 'alias' : 'name';
     if (result.kind === 'matched') {
       const contact = psaContacts[result.candidate]!;
-      const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, psaWords.name);
+      const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, listingOf(tenant.targets.psa!));
       entry.psaFields = diff.fields;
       entry.psa = {
         kind: 'link',

@@ -200,17 +200,30 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
   'isActive',
 ];
 
-/** The fields the PSA's contact list does not give: only the single read of a contact has them. */
-const UNLISTED: ReadonlySet<string> = new Set<keyof PsaContactFields>(['emailTypeId', 'phoneNumber', 'phoneTypeId']);
-
 /**
  * True when a planned write differs from the contact only in fields its listing did not report. The contact may hold
  * them already (a write that landed but whose record was lost to a crash or a restored backup): its single read
  * says, and a contact that holds them is not written again.
  */
-export function differsOnlyUnlisted(current: PsaContact, diffs: readonly FieldDiff[]): boolean {
+/** What a diff needs to know of the PSA's contact list: the PSA's name, and the fields the list does not give. */
+export interface PsaListing {
+  readonly name: string;
+  readonly unlisted: readonly string[];
+}
+
+export function listingOf(psa: TargetProfile): PsaListing {
+  return { name: psa.words.name, unlisted: psaFactsOf(psa).unlistedFields ?? [] };
+}
+
+export function differsOnlyUnlisted(
+  current: PsaContact,
+  diffs: readonly FieldDiff[],
+  /** the fields the PSA's contact list does not give (its profile's `psa.unlistedFields`) */
+  unlisted: readonly string[],
+): boolean {
   return (
-    diffs.length > 0 && diffs.every((d) => UNLISTED.has(d.field) && current[d.field as keyof PsaContactFields] === null)
+    diffs.length > 0 &&
+    diffs.every((d) => unlisted.includes(d.field) && current[d.field as keyof PsaContactFields] === null)
   );
 }
 
@@ -244,17 +257,22 @@ export function diffPsaContact(
   pushed: PsaContactFields | null,
   desired: PsaContactFields,
   blankNeverOverwrites: boolean,
-  /** the PSA's name, for the fields its listing does not give */
-  psaName: string,
+  /** the PSA's name and the fields its listing does not give (its profile's `psa.unlistedFields`) */
+  psa: PsaListing,
 ): PsaFieldsDiff {
+  const psaName = psa.name;
+  // A field the listing does not give is what contactsync last wrote until a read says otherwise; one it gives is
+  // what the PSA holds (empty included).
+  const held = <Field extends 'emailTypeId' | 'phoneNumber' | 'phoneTypeId'>(field: Field) =>
+    psa.unlisted.includes(field) ? (current[field] ?? pushed?.[field]) : current[field];
   const known: Record<keyof PsaContactFields, string | number | boolean | null | undefined> = {
     firstName: current.firstName,
     lastName: current.lastName,
     jobTitle: current.jobTitle,
     emailAddress: current.emailAddress?.toLowerCase() ?? null,
-    emailTypeId: current.emailTypeId ?? pushed?.emailTypeId,
-    phoneNumber: current.phoneNumber ?? pushed?.phoneNumber,
-    phoneTypeId: current.phoneTypeId ?? pushed?.phoneTypeId,
+    emailTypeId: held('emailTypeId'),
+    phoneNumber: held('phoneNumber'),
+    phoneTypeId: held('phoneTypeId'),
     mobilePhone: current.mobilePhone,
     locationId: current.locationId,
     isActive: current.isActive,

@@ -2,6 +2,7 @@ import type { Settings, SettingsProblem } from '../domain/settings.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { heldFromName, leadingTarget, targetNames, withArticle } from './target-words.ts';
+import { settingsNotApplying, untypedPsaNote } from '../operations/settings-applying.ts';
 
 type FieldKind =
   | { readonly type: 'boolean' }
@@ -20,6 +21,8 @@ interface SettingField {
 interface SettingGroup {
   readonly legend: string;
   readonly fields: readonly SettingField[];
+  /** what applies in place of settings the targets present do not read */
+  readonly note?: string;
 }
 
 /** "A location": the first words of a sentence. */
@@ -30,7 +33,16 @@ const capitalized = (words: string): string => `${words[0]!.toUpperCase()}${word
  * does in the targets' own words.
  */
 export function settingGroups(targets: Targets): readonly SettingGroup[] {
+  const notApplying = settingsNotApplying(targets);
+  return allGroups(targets).map((group) => ({
+    ...group,
+    fields: group.fields.filter((field) => !notApplying.has(field.key)),
+  }));
+}
+
+function allGroups(targets: Targets): readonly SettingGroup[] {
   const { doc, psa } = targets;
+  const psaNote = psa === null ? null : untypedPsaNote(psa);
   const leading = leadingTarget(targets);
   const { customer, place } = leading.words;
   const either = targetNames(targets, 'or');
@@ -164,6 +176,7 @@ export function settingGroups(targets: Targets): readonly SettingGroup[] {
       : [
           {
             legend: psa.words.fullName,
+            ...(psaNote === null ? {} : { note: psaNote }),
             fields: [
               {
                 key: 'psa.autoPush',
@@ -398,6 +411,7 @@ ${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
       (group) =>
         html`<fieldset>
           <legend>${group.legend}</legend>
+          ${group.note === undefined ? '' : html`<p class="muted" data-note>${group.note}</p>`}
           ${group.fields.map((field) => {
             const id = `setting-${field.key.replace(/\./g, '-')}`;
             const own = valueAt(options.overrides, field.key) !== undefined;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { autotaskProfile } from '../../src/connectors/autotask/profile.ts';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import type { PsaContact, PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { fieldLabel, namedDiff, shownValue } from '../../src/sync/field-labels.ts';
-import { diffPsaContact } from '../../src/sync/psa-fields.ts';
+import { diffPsaContact, listingOf } from '../../src/sync/psa-fields.ts';
 
 const NOT_LISTED = '(not in BMS’s list)';
+const BMS = listingOf(bmsProfile);
 
 /** A BMS contact as the account's contact list gives it: no phone and no types (BMS's summaries carry none). */
 const listed: PsaContact = {
@@ -48,7 +50,7 @@ const shown = (diffs: ReturnType<typeof diffPsaContact>['diffs']) =>
 
 describe('a BMS contact linked for the first time', () => {
   it('says its phone and types are not in BMS’s list, instead of showing them empty', () => {
-    expect(shown(diffPsaContact(listed, null, desired, true, 'BMS').diffs)).toEqual([
+    expect(shown(diffPsaContact(listed, null, desired, true, BMS).diffs)).toEqual([
       `BMS · Email type: ${NOT_LISTED} → Work`,
       `BMS · Phone: ${NOT_LISTED} → +12065550008`,
       `BMS · Phone type: ${NOT_LISTED} → Office`,
@@ -57,14 +59,43 @@ describe('a BMS contact linked for the first time', () => {
 
   it('compares with what contactsync wrote last once it has written the contact', () => {
     const pushed = { ...desired, phoneNumber: '+12065550001' };
-    expect(shown(diffPsaContact(listed, pushed, desired, true, 'BMS').diffs)).toEqual([
+    expect(shown(diffPsaContact(listed, pushed, desired, true, BMS).diffs)).toEqual([
       'BMS · Phone: +12065550001 → +12065550008',
     ]);
   });
 
   it('shows a field BMS’s list does give, and holds empty, as ∅', () => {
-    expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true, 'BMS').diffs)).toEqual([
+    expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true, BMS).diffs)).toEqual([
       'BMS · Job title: ∅ → Analyst',
     ]);
+  });
+});
+
+describe('an Autotask contact, whose contact list gives every field it has', () => {
+  const autotask = listingOf(autotaskProfile);
+  const untyped = { ...desired, emailTypeId: null, phoneTypeId: null };
+  const shownAt = (diffs: ReturnType<typeof diffPsaContact>['diffs']) =>
+    diffs.map((d) => {
+      const named = namedDiff(autotaskProfile, d, names);
+      return `${fieldLabel(named, { doc: null, psa: autotaskProfile })}: ${shownValue(named.old)} → ${shownValue(named.new)}`;
+    });
+
+  it('shows an empty phone as ∅, never as not in its list, and offers no types', () => {
+    expect(shownAt(diffPsaContact(listed, null, untyped, true, autotask).diffs)).toEqual([
+      'Autotask · Phone: ∅ → +12065550008',
+    ]);
+  });
+
+  it('writes a phone cleared in Autotask again, although contactsync wrote it before', () => {
+    expect(shownAt(diffPsaContact(listed, untyped, untyped, true, autotask).diffs)).toEqual([
+      'Autotask · Phone: ∅ → +12065550008',
+    ]);
+  });
+
+  it('names the mobile phone in words', () => {
+    const mobile = { ...untyped, mobilePhone: '+12065550199' };
+    expect(shownAt(diffPsaContact(listed, null, mobile, true, autotask).diffs)).toContain(
+      'Autotask · Mobile phone: ∅ → +12065550199',
+    );
   });
 });

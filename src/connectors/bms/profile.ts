@@ -40,6 +40,6 @@ export const bmsProfile: TargetProfile = {
   webApp: bmsWebApp,
   // how messages count a target's customers
   customerPlural: 'accounts',
-  // one phone field with a type from BMS's lists, emails typed too
-  psa: { typed: true, phoneSlots: false },
+  // one phone field with a type from BMS's lists, emails typed too; its contact list carries no phone or types
+  psa: { typed: true, phoneSlots: false, unlistedFields: ['emailTypeId', 'phoneNumber', 'phoneTypeId'] },
 };
