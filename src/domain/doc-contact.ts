@@ -1,5 +1,3 @@
-import type { FlatField } from './flat-contact.ts';
-
 /** The documentation platform's side: contacts of one customer record, its locations and the contact types. */
 
 export interface DocEmail {
@@ -69,3 +67,9 @@ export interface NamedType<Id> {
 }
 
 export type DocContactType = NamedType<string>;
+
+/**
+ * The fields a platform that keeps one value per field (see flat-contact.ts) may have no place for (a layout without
+ * them): never compared, never written.
+ */
+export type FlatField = 'title' | 'location' | 'otherEmails' | 'phone' | 'mobile';

@@ -1,14 +1,11 @@
-import type { DocContactFields, DocEmail, DocPhone } from './doc-contact.ts';
+import type { DocContactFields, DocEmail, DocPhone, FlatField } from './doc-contact.ts';
 
 /**
- * A documentation contact as a platform that keeps one value per field holds it (Hudu's people: an asset whose name
+ * A documentation contact as a platform that keeps one value per field holds it (people kept as records whose name
  * is the display name, with one primary email and fields for the title, the place, the other emails, a phone and a
  * mobile): no labels, no primary flag on phones, and fields a platform may have no place for. What such a platform
  * writes and what the sync compares are both this form, so that a write reads back as no change.
  */
-
-/** The fields a flat contact may have no place for (a layout without them): never compared, never written. */
-export type FlatField = 'title' | 'location' | 'otherEmails' | 'phone' | 'mobile';
 
 /** A field of the flat form that differs. */
 export type FlatChange = 'name' | 'primaryEmail' | FlatField;

@@ -84,7 +84,7 @@ export interface PsaFacts {
   readonly unlistedFields?: readonly string[];
 }
 
-/** A PSA's facts; a target without them (a documentation platform) reads as BMS-like: typed, one phone. */
+/** A PSA's facts; a target without them (a documentation platform) reads as typed, with one phone field. */
 export function psaFactsOf(profile: TargetProfile): PsaFacts {
   return (
     profile.psa ?? { typed: true, phoneSlots: false, unlistedFields: ['emailTypeId', 'phoneNumber', 'phoneTypeId'] }

@@ -12,7 +12,7 @@ const fraction = z.number().min(0).max(1).default(0);
 
 const faultsSchema = z
   .strictObject({
-    api: z.enum(['graph', 'itglue', 'bms', 'autotask']),
+    api: z.enum(['graph', 'itglue', 'bms', 'autotask', 'hudu']),
     error500: fraction,
     throttle429: fraction,
     timeout: fraction,

@@ -25,8 +25,9 @@ import { SyncRunner } from '../run/sync-runner.ts';
 import type { RunOptions } from '../run/run-options.ts';
 import type { TenantRunResult } from '../run/run-result.ts';
 import { reportedUser } from '../sync/report.ts';
-import type { Targets } from '../domain/target-profile.ts';
-import { readSeedFile, type Seed } from './seed.ts';
+import type { TargetId, TargetProfile, Targets } from '../domain/target-profile.ts';
+import { readSeedFile, type Seed, type TenantSeed } from './seed.ts';
+import { sandboxTarget, seedTargetIds } from './sandbox-targets.ts';
 import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
 import type { RunningSimulators } from './running-simulators.ts';
 import { startSimulators } from './simulators.ts';
@@ -46,8 +47,11 @@ export interface SandboxOptions {
   readonly logger: Logger;
   readonly onPhase?: RunOptions['onPhase'];
   readonly onProgress?: RunOptions['onProgress'];
-  /** API limits other than the documented ones, for the simulators and the clients alike (benchmarks compress time) */
-  readonly limits?: Partial<Record<'itglue' | 'bms', BudgetLimit>>;
+  /**
+   * API limits other than the documented ones, for the simulators and the clients alike (benchmarks compress time),
+   * by target id
+   */
+  readonly limits?: Partial<Record<TargetId, BudgetLimit>>;
   /** timeouts and retries of the clients other than the defaults (fault tests shorten them) */
   readonly transport?: Pick<TransportOptions, 'timeoutMs' | 'policy'>;
   /** seeds the simulators' fault injection, so that a faulty run can be replayed */
@@ -78,6 +82,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** The id a seed's tenant names its customer record in the target by (its `customerIdKey`), or null. */
+function customerIdOf(tenant: TenantSeed, target: TargetProfile | null): string | number | null {
+  if (target === null) return null;
+  const parsed = target.config.customerId.safeParse(
+    Object.entries(tenant).find(([key]) => key === target.customerIdKey)?.[1],
+  );
+  return parsed.success && parsed.data !== undefined ? (parsed.data as string | number) : null;
+}
+
 /**
  * The sandbox: the simulators seeded from a seed, the state database, and the sync wired to them with the
  * credentials the sandbox registered (a seed holds none).
@@ -91,11 +104,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const explicit = options.explicitSeed === true;
   const kept =
     !explicit && options.dbPath !== undefined && existsSync(simulatorsPath) ? await readSeedFile(simulatorsPath) : null;
+  if (kept !== null && seedTargetIds(kept).join(',') !== seedTargetIds(options.seed).join(','))
+    throw new Error(
+      `The simulated systems kept at ${simulatorsPath} are ${seedTargetIds(kept).join(',')}, not ${seedTargetIds(options.seed).join(',')}: start with --targets ${seedTargetIds(kept).join(',')}, or with another --db.`,
+    );
   const seed: Seed =
     kept === null ? options.seed : { ...kept, settings: options.seed.settings, simulate: options.seed.simulate };
   const sims = await startSimulators(seed, options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed });
   for (const [api, limit] of Object.entries(options.limits ?? {})) {
-    const limiter = api === 'bms' ? sims.bms.limiter : sims.itglue.limiter;
+    const target = sandboxTarget(api);
+    if (target === null || limit === undefined) throw new Error(`no simulator of a target ${api} to limit`);
+    const limiter = target.limiter(sims);
     limiter.limit = limit.limit;
     limiter.windowMs = limit.windowMs;
   }
@@ -122,8 +141,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const own = parseSettingsOverride(tenant.settings, `the settings of tenant ${tenant.displayName}`);
     if (applySettings && JSON.stringify((await store.latestSettings(tenant.id))?.json ?? {}) !== JSON.stringify(own))
       await store.saveSettings(tenant.id, own);
-    if (tenant.itglueOrganizationId !== undefined || tenant.bmsAccountId !== undefined) {
-      await store.setMapping(tenant.id, tenant.itglueOrganizationId ?? null, tenant.bmsAccountId ?? null, 'manual');
+    const docId = customerIdOf(tenant, targets.doc);
+    const psaId = customerIdOf(tenant, targets.psa);
+    if (docId !== null || psaId !== null) {
+      await store.setMapping(
+        tenant.id,
+        docId === null ? null : String(docId),
+        psaId === null ? null : Number(psaId),
+        'manual',
+      );
       await store.setTenantStatus(tenant.id, 'ok');
     }
   }

@@ -1,6 +1,7 @@
 import type { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import type { BmsSimulator } from './bms-simulator.ts';
 import type { GraphSimulator } from './graph-simulator.ts';
+import type { HuduSimulator } from './hudu/hudu-simulator.ts';
 import type { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
 import type { ItGlueSimulator } from './itglue-simulator.ts';
 import type { LoginSimulator } from './login-simulator.ts';
@@ -16,6 +17,7 @@ export interface SandboxCredentials {
   readonly itglueApiKey: string;
   readonly bms: { readonly userName: string; readonly password: string; readonly tenant: string };
   readonly autotask: { readonly userName: string; readonly secret: string; readonly integrationCode: string };
+  readonly huduApiKey: string;
 }
 
 /** Where each simulator listens; a target the seed does not have is not started (null). */
@@ -25,12 +27,13 @@ export interface SimulatorUrls {
   readonly itglue: string | null;
   readonly bms: string | null;
   readonly autotask: string | null;
+  readonly hudu: string | null;
 }
 
-export type ServerName = 'login' | 'graph' | 'itglue' | 'bms' | 'autotask';
+export type ServerName = 'login' | 'graph' | 'itglue' | 'bms' | 'autotask' | 'hudu';
 
 /** The APIs whose requests are counted: Graph, and each target the seed has. */
-export type CountedApi = 'graph' | 'itglue' | 'bms' | 'autotask';
+export type CountedApi = 'graph' | 'itglue' | 'bms' | 'autotask' | 'hudu';
 
 /** Requests per API and method; a target the seed does not have has no entry. */
 export type RequestCounts = { graph: Record<string, number> } & Partial<
@@ -49,6 +52,7 @@ export interface RunningSimulators {
   readonly itglue: ItGlueSimulator;
   readonly bms: BmsSimulator;
   readonly autotask: AutotaskSimulator;
+  readonly hudu: HuduSimulator;
   /** the targets the seed has: their simulators run, the others do not */
   readonly targets: Targets;
   /** whether the server runs (login and Graph always; a target's when the seed has it) */

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { parseJsonText } from '../config/json-text.ts';
 import { issueInWords, schemaKeysAt } from '../domain/issue-words.ts';
 import { autotaskSeedSchema, autotaskSimulateSchema } from './autotask/autotask-seed.ts';
+import { huduSeedSchema, huduSimulateSchema } from './hudu/seed-schema.ts';
+import { TARGETS } from '../connectors/registry.ts';
 
 /**
  * The seed file of the sandbox (DESIGN.md, "Sandbox interface"): users in Graph's wire shape, IT Glue contacts in
- * IT Glue's attribute shape, BMS and Autotask records in their own shapes. The dump has the same keys: `tenants`, and
- * `itglue`, `bms` and `autotask` where the seed has them.
+ * IT Glue's attribute shape, BMS, Autotask and Hudu records in their own shapes. The dump has the same keys: `tenants`,
+ * and `itglue`, `bms`, `autotask` and `hudu` where the seed has them.
  */
 
 const nullableString = z.string().nullable().optional().default(null);
@@ -46,6 +48,11 @@ const groupSeedSchema = z.object({
   members: z.array(z.string()).default([]),
 });
 
+/** Typed as nothing here: each target's customer id schema comes from its folder, as in the config file. */
+const tenantCustomerIds: object = Object.fromEntries(
+  TARGETS.map((target) => [target.customerIdKey, target.config.customerId.optional()]),
+);
+
 const tenantSeedSchema = z.looseObject({
   id: z.string().min(1),
   displayName: z.string().min(1),
@@ -63,8 +70,8 @@ const tenantSeedSchema = z.looseObject({
   settings: z.record(z.string(), z.unknown()).default({}),
   users: z.array(graphUserSeedSchema).default([]),
   groups: z.array(groupSeedSchema).default([]),
-  itglueOrganizationId: z.string().optional(),
-  bmsAccountId: z.number().int().optional(),
+  // the ids of the tenant's customer records, each under its target's key (`bmsAccountId`, `autotaskCompanyId`, ...)
+  ...tenantCustomerIds,
 });
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;
 
@@ -164,6 +171,7 @@ export const simulateSchema = z
       })
       .prefault({}),
     autotask: autotaskSimulateSchema,
+    hudu: huduSimulateSchema,
   })
   .prefault({});
 export type Simulate = z.infer<typeof simulateSchema>;
@@ -191,19 +199,20 @@ const seedKeysSchema = z.object({
   itglue: itglueSeedSchema.optional(),
   bms: bmsSeedSchema.optional(),
   autotask: autotaskSeedSchema.optional(),
+  hudu: huduSeedSchema.optional(),
   simulate: simulateSchema,
 });
 
 export type Seed = z.output<typeof seedKeysSchema>;
 
 export const seedSchema = seedKeysSchema.transform((seed): Seed =>
-  seed.itglue === undefined && seed.bms === undefined && seed.autotask === undefined
+  seed.itglue === undefined && seed.bms === undefined && seed.autotask === undefined && seed.hudu === undefined
     ? { ...seed, itglue: itglueSeedSchema.parse({}), bms: bmsSeedSchema.parse({}) }
     : seed,
 );
 
 /** The records of the simulated systems, in the seed's shape: one key per target present. */
-export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask'>;
+export type SimulatedState = Pick<Seed, 'tenants' | 'itglue' | 'bms' | 'autotask' | 'hudu'>;
 
 /** Thrown with every problem of a seed at once, each named by its path. */
 export class SeedError extends Error {

@@ -2,6 +2,7 @@ import { AutotaskSimulator } from './autotask/autotask-simulator.ts';
 import { BmsSimulator } from './bms-simulator.ts';
 import { GraphSimulator } from './graph-simulator.ts';
 import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
+import { createHuduSimulator } from './hudu/hudu-sandbox.ts';
 import { ItGlueSimulator } from './itglue-simulator.ts';
 import { LoginSimulator } from './login-simulator.ts';
 import type { Seed } from './seed.ts';
@@ -9,6 +10,7 @@ import { targetsOfBlocks } from '../connectors/registry.ts';
 import { SimClock } from './sim-clock.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import type { RequestCounts, RunningSimulators, SandboxCredentials, ServerName } from './running-simulators.ts';
+import { SANDBOX_TARGETS } from './sandbox-targets.ts';
 import { seededRandom, type LoggedRequest, type SimServer } from './sim-server.ts';
 
 export interface StartOptions {
@@ -16,8 +18,8 @@ export interface StartOptions {
   /** seeds the fault-injection random source, so that a faulty run can be replayed */
   readonly faultSeed?: number;
   /**
-   * login on this port, Graph on the next, then IT Glue, BMS and Autotask (each on its own port, the other targets
-   * present or not); free ports when absent
+   * login on this port, Graph on the next, then IT Glue, BMS, Autotask and (N+7) Hudu (each on its own port, the
+   * other targets present or not); free ports when absent
    */
   readonly basePort?: number;
 }
@@ -27,8 +29,8 @@ function secret(prefix: string): string {
 }
 
 /**
- * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS, Autotask), on loopback,
- * seeded from `seed`.
+ * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS, Autotask,
+ * Hudu), on loopback, seeded from `seed`.
  */
 export async function startSimulators(seed: Seed, options: StartOptions = {}): Promise<RunningSimulators> {
   const clock = new SimClock();
@@ -39,6 +41,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglueApiKey: secret('ITG.'),
     bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
     autotask: { userName: 'contactsync-api@sandbox-msp.example', secret: secret('at-'), integrationCode: secret('AT') },
+    huduApiKey: secret('hudu-'),
   };
 
   const login = new LoginSimulator(requests, clock);
@@ -47,6 +50,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   const itglue = new ItGlueSimulator(requests, clock, seed.simulate.itglue);
   const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
   const autotask = new AutotaskSimulator(requests, clock, seed.simulate.autotask);
+  const hudu = createHuduSimulator(requests, clock, seed.hudu, seed.simulate.hudu, credentials.huduApiKey);
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
   login.addTenant(credentials.partnerTenantId);
@@ -79,41 +83,46 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
         })),
       'autotask',
     );
-  const listening = new Set<ServerName>([
-    'login',
-    'graph',
-    ...(seed.itglue === undefined ? [] : (['itglue'] as const)),
-    ...(seed.bms === undefined ? [] : (['bms'] as const)),
-    ...(seed.autotask === undefined ? [] : (['autotask'] as const)),
-  ]);
+  const simulated = { itglue, bms, autotask, hudu };
+  type Simulated = keyof typeof simulated;
+  const present = SANDBOX_TARGETS.filter((target) => seed[target.id as Simulated] !== undefined).map(
+    (target) => target.id as Simulated,
+  );
+  const listening = new Set<ServerName>(['login', 'graph', ...present]);
 
+  // The order gives each its fault-injection random source: a new one goes last, so that faulty runs replay.
   const servers: Record<ServerName, SimServer> = {
     login: login.server,
     graph: graph.server,
     itglue: itglue.server,
     bms: bms.server,
     autotask: autotask.server,
+    hudu: hudu.server,
   };
   Object.values(servers).forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  const order = [login.server, graph.server, itglue.server, bms.server, autotask.server] as const;
-  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4) whichever targets run.
+  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, Hudu N+7) whichever targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
-  const startIf = async (name: ServerName, i: number) => (listening.has(name) ? servers[name].start(port(i)) : null);
-  const [loginUrl, graphUrl, itglueUrl, bmsUrl, autotaskUrl] = await Promise.all([
+  const [loginUrl, graphUrl, ...targetUrls] = await Promise.all([
     login.server.start(port(0)),
     graph.server.start(port(1)),
-    startIf('itglue', 2),
-    startIf('bms', 3),
-    startIf('autotask', 4),
+    ...present.map((id) => servers[id].start(port(SANDBOX_TARGETS.find((t) => t.id === id)!.portOffset))),
   ]).catch(async (error: unknown) => {
-    await Promise.all(order.map((server) => server.close()));
+    await Promise.all(Object.values(servers).map((server) => server.close()));
     throw error;
   });
+  const urlOf = (id: string): string | null => targetUrls[present.indexOf(id as Simulated)] ?? null;
 
   const running: RunningSimulators = {
-    urls: { login: loginUrl, graph: graphUrl, itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl },
+    urls: {
+      login: loginUrl,
+      graph: graphUrl,
+      itglue: urlOf('itglue'),
+      bms: urlOf('bms'),
+      autotask: urlOf('autotask'),
+      hudu: urlOf('hudu'),
+    },
     credentials,
     clock,
     login,
@@ -122,14 +131,12 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     itglue,
     bms,
     autotask,
+    hudu,
     // The registry decides which targets the sandbox syncs; the simulators of the seed's keys run whether it knows
     // them yet or not.
     targets: targetsOfBlocks(seed),
     started: (server) => listening.has(server),
-    urlOf: (target) => {
-      const urls: Readonly<Record<string, string | null>> = { itglue: itglueUrl, bms: bmsUrl, autotask: autotaskUrl };
-      return urls[target] ?? null;
-    },
+    urlOf,
     requests,
     requestCounts() {
       const counts: Record<string, Record<string, number>> = Object.fromEntries(
@@ -150,9 +157,7 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     dump() {
       return {
         tenants: graph.dumpTenants(),
-        ...(listening.has('itglue') ? { itglue: itglue.dump() } : {}),
-        ...(listening.has('bms') ? { bms: bms.dump() } : {}),
-        ...(listening.has('autotask') ? { autotask: autotask.dump() } : {}),
+        ...Object.fromEntries(present.map((id) => [id, simulated[id].dump()])),
       };
     },
     async close() {

@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
-import type { Seed } from './seed.ts';
+import type { Seed, TenantSeed } from './seed.ts';
 import type { RunningSimulators } from './running-simulators.ts';
-import { targetById } from '../connectors/registry.ts';
+import { TARGETS, targetById } from '../connectors/registry.ts';
+import { SANDBOX_TARGETS } from './sandbox-targets.ts';
 
 /**
  * A complete contactsync config file that points at running simulators (DESIGN.md, "The simulators on their own"):
@@ -26,44 +27,29 @@ export function standaloneConfig(sims: RunningSimulators, seed: Seed, configPath
       id: tenant.id,
       displayName: tenant.displayName,
       ...(Object.keys(tenant.settings).length === 0 ? {} : { settings: tenant.settings }),
-      ...(tenant.itglueOrganizationId === undefined ? {} : { itglueOrganizationId: tenant.itglueOrganizationId }),
-      ...(tenant.bmsAccountId === undefined ? {} : { bmsAccountId: tenant.bmsAccountId }),
+      ...customerIds(tenant),
     })),
     settings: seed.settings,
   };
 }
 
+/** The ids a seed's tenant names its customer records by, under each target's key (`bmsAccountId`, `huduCompanyId`). */
+function customerIds(tenant: TenantSeed): Record<string, unknown> {
+  const keys = new Set(TARGETS.map((target) => target.customerIdKey));
+  return Object.fromEntries(Object.entries(tenant).filter(([key, value]) => keys.has(key) && value !== undefined));
+}
+
 /**
- * The config blocks of the targets whose simulators run (`itglue`, `bms`, `autotask`), with the credentials they
- * accept. Autotask's block is given once the registry knows Autotask (the config refuses a block it does not know);
- * its `baseUrl` is the zone's URL, so that no zone is discovered.
+ * The config blocks of the targets whose simulators run and the registry knows (the config refuses a block it does
+ * not know), each pointing at its simulator with the credentials it accepts.
  */
 export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<string, unknown>> {
-  const { credentials, urls } = sims;
-  return {
-    ...(urls.itglue === null
-      ? {}
-      : { itglue: { region: 'us', apiKey: credentials.itglueApiKey, baseUrl: urls.itglue } }),
-    ...(urls.bms === null
-      ? {}
-      : {
-          bms: {
-            region: 'us',
-            userName: credentials.bms.userName,
-            password: credentials.bms.password,
-            tenant: credentials.bms.tenant,
-            baseUrl: urls.bms,
-          },
-        }),
-    ...(urls.autotask === null || targetById('autotask') === null
-      ? {}
-      : {
-          autotask: {
-            userName: credentials.autotask.userName,
-            secret: credentials.autotask.secret,
-            integrationCode: credentials.autotask.integrationCode,
-            baseUrl: `${urls.autotask}/atservicesrest/`,
-          },
-        }),
-  };
+  return Object.fromEntries(
+    SANDBOX_TARGETS.flatMap((target) => {
+      const url = sims.urlOf(target.id);
+      return url === null || targetById(target.id) === null
+        ? []
+        : [[target.id, target.configBlock(url, sims.credentials)]];
+    }),
+  );
 }

@@ -129,7 +129,7 @@ function matchPsaContacts(
     const contact = psaContacts[c]!;
     const primary = contact.emailAddress?.trim().toLowerCase() ?? null;
     if (primary !== null) byEmail.add(primary, c);
-    // The person's other addresses in the PSA (Autotask's second and third) match as the primary does, once each.
+    // The person's other addresses in the PSA (a second and third email field) match as the primary does, once each.
     for (let i = 0; i < contact.otherEmails.length; i++) {
       const other = contact.otherEmails[i]!.trim().toLowerCase();
       if (other !== primary && contact.otherEmails.findIndex((e) => e.trim().toLowerCase() === other) === i)

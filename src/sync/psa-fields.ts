@@ -54,8 +54,8 @@ function noLocation(context: PsaFieldContext): Reason {
 
 /**
  * The PSA contact that the documentation contact becomes. Each PSA refuses a contact without one of its required
- * fields (its profile names them: BMS a first name, a primary email, a primary phone and a location; Autotask a first
- * and a last name), so a contact that lacks one is held, with the reasons. A field the PSA does not require is written
+ * fields (its profile names them: a first name, a primary email, a primary phone and a location for one; a first and a
+ * last name for another), so a contact that lacks one is held, with the reasons. A field the PSA does not require is written
  * when there is a value, and left out when there is none.
  */
 export function planPsaFields(doc: DocFieldsPlan, context: PsaFieldContext): PsaFieldsPlan {

@@ -268,6 +268,7 @@ describe("the seed's simulate block", () => {
         serviceMs: 0,
         delayPastHalfMs: 0,
       },
+      hudu: { pageSizeCap: 1000, ignoreFields: [], rateLimit: 1500, destructive: true, companyScope: null },
     });
     expect(() => parseSeed({ simulate: { bms: { pageSize: 10 }, itglue: { psaSynced: { '1': 'x' } } } })).toThrow(
       /simulate\.bms: "pageSize" is not a key here \(did you mean "pageSizeCap"\?\)[\s\S]*simulate\.itglue\.psaSynced\.1: /,

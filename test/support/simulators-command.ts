@@ -3,13 +3,13 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { cliEntry } from './cli.ts';
 
-/** Four consecutive free ports on 127.0.0.1: the first of them. */
-export async function freePorts(): Promise<number> {
+/** `count` consecutive free ports on 127.0.0.1 (four: login, Graph, IT Glue, BMS): the first of them. */
+export async function freePorts(count = 4): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 40_000);
     const servers: Server[] = [];
     try {
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < count; i++) {
         const server = createServer();
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);

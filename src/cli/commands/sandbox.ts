@@ -5,9 +5,8 @@ import type { Command } from 'commander';
 import { listenProblem } from '../listen-problem.ts';
 import { portNumber, positiveNumber } from '../option-parsers.ts';
 import { createLogger } from '../../logging.ts';
-import { demoSeed } from '../../sandbox/demo-seed.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
-import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
+import { seedOfOptions, targetsOptionHelp } from '../demo-targets-option.ts';
 import { presentTargets } from '../../domain/target-profile.ts';
 import type { TenantRunResult } from '../../run/run-result.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
@@ -21,6 +20,7 @@ import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
 interface SandboxOptions {
   seed?: string;
+  targets?: string;
   once?: boolean;
   dump?: string;
   db?: string;
@@ -39,7 +39,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
   const stopped = untilStopped();
   let stopping = false;
   void stopped.then(() => (stopping = true));
-  const seed = options.seed === undefined ? parseSeed(demoSeed(), 'the demo seed') : await readSeedFile(options.seed);
+  const seed = await seedOfOptions(options);
   // The log lives with the state it describes: beside --db when given (CONTACTSYNC_DATA_DIR moves it, as for the
   // other commands), else in the data folder of the working directory, beside the temporary database's runs.
   const logFile = join(
@@ -138,9 +138,10 @@ export function registerSandbox(cli: Command): void {
   cli
     .command('sandbox')
     .description(
-      `Start the simulators of ${andList(['Microsoft 365', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.name)])} (seeded with the demo, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.`,
+      `Start the simulators of ${andList(['Microsoft 365', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.name)])} (seeded with the demo, the demo on other targets with --targets, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.`,
     )
     .option('--seed <file>', 'seed file (the sandbox seed format); the demo seed when absent')
+    .option('--targets <ids>', targetsOptionHelp())
     .option('--once', 'sync once and exit (0 on success)')
     .option(
       '--dump <file>',

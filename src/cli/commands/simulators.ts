@@ -4,27 +4,34 @@ import { writeConfigFile } from '../../config/config-file-write.ts';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeDump } from '../../sandbox/run-sandbox.ts';
-import { demoSeed } from '../../sandbox/demo-seed.ts';
-import { parseSeed, readSeedFile } from '../../sandbox/seed.ts';
+import { seedOfOptions, targetsOptionHelp } from '../demo-targets-option.ts';
 import { standaloneConfig } from '../../sandbox/standalone-config.ts';
 import { startSimulators } from '../../sandbox/simulators.ts';
+import { SANDBOX_TARGETS, seedTargetIds } from '../../sandbox/sandbox-targets.ts';
+import { targetById } from '../../connectors/registry.ts';
 import { presentTargets } from '../../domain/target-profile.ts';
 import { portNumber } from '../option-parsers.ts';
 import { untilStopped } from '../output.ts';
 import { printable, writeOut } from '../terminal-text.ts';
 import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
+/** The farthest simulator from login's port N: every target keeps its place (DESIGN.md, "Targets"). */
+const LAST_PORT_OFFSET = Math.max(...SANDBOX_TARGETS.map((target) => target.portOffset));
+
 interface SimulatorsOptions {
   readonly seed?: string;
+  readonly targets?: string;
   readonly configOut: string;
   readonly port?: number;
   readonly dump?: string;
 }
 
 async function simulators(options: SimulatorsOptions): Promise<void> {
-  const seed = options.seed === undefined ? parseSeed(demoSeed(), 'the demo seed') : await readSeedFile(options.seed);
-  if (options.port !== undefined && options.port + 3 > 65535)
-    throw new Error(`--port ${options.port} leaves no room for the four simulators (ports N to N+3).`);
+  const seed = await seedOfOptions(options);
+  if (options.port !== undefined && options.port + LAST_PORT_OFFSET > 65535)
+    throw new Error(
+      `--port ${options.port} leaves no room for the simulators (ports N to N+${LAST_PORT_OFFSET}): give at most ${65535 - LAST_PORT_OFFSET}.`,
+    );
   const sims = await startSimulators(seed, options.port === undefined ? {} : { basePort: options.port });
   const configPath = resolve(options.configOut);
   const config = standaloneConfig(sims, seed, configPath);
@@ -35,7 +42,7 @@ async function simulators(options: SimulatorsOptions): Promise<void> {
   const { urls } = sims;
   writeOut(
     [
-      `Simulators on 127.0.0.1, seeded from ${options.seed === undefined ? 'the demo seed (three customers)' : resolve(options.seed)}:`,
+      `Simulators on 127.0.0.1, seeded from ${options.seed === undefined ? `the demo seed (three customers)${options.targets === undefined ? '' : ` on ${seedTargetIds(seed).join(', ')}`}` : resolve(options.seed)}:`,
       `  Microsoft login  ${urls.login}`,
       `  Microsoft Graph  ${urls.graph}`,
       ...presentTargets(sims.targets).map((t) => `  ${t.words.fullName.padEnd(17)}${sims.urlOf(t.id)}`),
@@ -64,14 +71,16 @@ export function registerSimulators(cli: Command): void {
   cli
     .command('simulators')
     .description(
-      `Start the simulators of ${andList(['Microsoft login', 'Microsoft Graph', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.fullName)])} seeded from a seed file (or the demo), and write a config that points every command at them; runs until stopped.`,
+      `Start the simulators of ${andList(['Microsoft login', 'Microsoft Graph', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.fullName)])} seeded from a seed file (or the demo, on other targets with --targets), and write a config that points every command at them; runs until stopped.`,
     )
     .option('--seed <file>', 'seed file (the sandbox seed format, simulate included; default: the demo seed)')
+    .option('--targets <ids>', targetsOptionHelp())
     .requiredOption('--config-out <file>', 'where to write the contactsync config that points at the simulators')
     .option(
       '--port <port>',
-      `login on this port, Graph on the next, ${presentTargets(DEFAULT_TARGETS)
-        .map((t) => `then ${t.words.name}`)
+      `login on N, Graph on N+1, ${[...SANDBOX_TARGETS]
+        .sort((a, b) => a.portOffset - b.portOffset)
+        .map((t) => `${targetById(t.id)?.words.name ?? t.id} on N+${t.portOffset}`)
         .join(', ')} (default: free ports)`,
       portNumber,
     )

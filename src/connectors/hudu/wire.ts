@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FlatField } from '../../domain/flat-contact.ts';
+import type { FlatField } from '../../domain/doc-contact.ts';
 
 /**
  * Hudu's REST wire: every path, parameter, page size and status meaning the client relies on, and the zod schemas of
