@@ -43,6 +43,8 @@ export function settingGroups(targets: Targets): readonly SettingGroup[] {
 function allGroups(targets: Targets): readonly SettingGroup[] {
   const { doc, psa } = targets;
   const psaNote = psa === null ? null : untypedPsaNote(psa);
+  // A PSA that takes a contact without a phone holds no one for the lack of it.
+  const psaNeedsPhone = psa?.requiredFields.some((required) => required.field === 'phoneNumber') ?? false;
   const leading = leadingTarget(targets);
   const { customer, place } = leading.words;
   const either = targetNames(targets, 'or');
@@ -111,7 +113,7 @@ function allGroups(targets: Targets): readonly SettingGroup[] {
         {
           key: 'phones.setPrimary',
           label: 'Set a primary phone',
-          help: `Mark one Microsoft phone as primary${doc === null ? '' : ` in ${doc.words.name}`}${psa === null ? '' : `, as ${psa.words.name} needs one`}.`,
+          help: `Mark one Microsoft phone as primary${doc === null ? '' : ` in ${doc.words.name}`}${psa === null || !psaNeedsPhone ? '' : `, as ${psa.words.name} needs one`}.`,
           kind: { type: 'boolean' },
         },
         {
@@ -123,7 +125,7 @@ function allGroups(targets: Targets): readonly SettingGroup[] {
         {
           key: 'phones.blankReplacement',
           label: 'When a user has no phone',
-          help: `Empty: hold the contact from ${heldFromName(targets)}. "tenantMain": the customer's main number. Or a literal number such as 000-000-0000.`,
+          help: `Empty: ${psa !== null && !psaNeedsPhone ? `no phone is written (${psa.words.name} does not require one)` : `hold the contact from ${heldFromName(targets)}`}. "tenantMain": the customer's main number. Or a literal number such as 000-000-0000.`,
           kind: { type: 'text', nullable: true },
         },
         ...(doc === null || psa === null

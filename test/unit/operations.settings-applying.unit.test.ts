@@ -27,6 +27,20 @@ describe('the settings each installation reads', () => {
     );
   });
 
+  it('Autotask, which takes a contact without a phone: a user without one is not held for it', () => {
+    const help = (targets: Parameters<typeof settingGroups>[0], key: string) =>
+      settingGroups(targets)
+        .flatMap((group) => group.fields)
+        .find((field) => field.key === key)?.help;
+    expect(help({ doc: null, psa: autotaskProfile }, 'phones.blankReplacement')).toMatch(
+      /^Empty: no phone is written \(Autotask does not require one\)\./,
+    );
+    expect(help({ doc: null, psa: autotaskProfile }, 'phones.setPrimary')).toBe('Mark one Microsoft phone as primary.');
+    expect(help({ doc: itglueProfile, psa: bmsProfile }, 'phones.blankReplacement')).toMatch(
+      /^Empty: hold the contact from BMS\./,
+    );
+  });
+
   it('Hudu: no leaver contact type, since Hudu archives its leavers', () => {
     const targets = { doc: huduProfile, psa: bmsProfile };
     expect(settingsNotApplying(targets).get('psa.leaverContactType')).toBe(
