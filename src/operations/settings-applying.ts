@@ -21,15 +21,18 @@ export function settingsNotApplying(targets: Targets): ReadonlyMap<string, strin
     const why = `a documentation platform's setting, and this installation has ${has}`;
     keys.set('contactType', why);
     keys.set('psa.leaverContactType', why);
-  } else if (doc.leaver !== 'leaver-type') {
-    keys.set('psa.leaverContactType', `${doc.words.name} archives leavers rather than giving them a contact type`);
+  } else {
+    if (doc.contactTypes === false) keys.set('contactType', `${doc.words.name} has no contact types`);
+    if (doc.leaver !== 'leaver-type')
+      keys.set('psa.leaverContactType', `${doc.words.name} archives leavers rather than giving them a contact type`);
   }
   if (psa === null) {
     const why = `a PSA's setting, and this installation has ${has}`;
     for (const key of ['psa.autoPush', 'psa.emailType', 'psa.phoneType', 'psa.leavers']) keys.set(key, why);
   } else if (!psaFactsOf(psa).typed) {
-    keys.set('psa.emailType', `${psa.words.name} has no email types: ${untypedFields(psa)}`);
-    keys.set('psa.phoneType', `${psa.words.name} has no phone types: ${untypedFields(psa)}`);
+    const why = `${psa.words.name} has no email or phone types: ${untypedFields(psa)}`;
+    keys.set('psa.emailType', why);
+    keys.set('psa.phoneType', why);
   }
   if (doc === null || psa === null)
     keys.set(
@@ -49,7 +52,7 @@ function untypedFields(psa: TargetProfile): string {
 
 /** What applies instead of the type settings, for a PSA without typed lists; null for one with them. */
 export function untypedPsaNote(psa: TargetProfile): string | null {
-  return psaFactsOf(psa).typed ? null : `${psa.words.name} has no email or phone types: ${untypedFields(psa)}.`;
+  return psaFactsOf(psa).typed ? null : `${settingsNotApplying({ doc: null, psa }).get('psa.emailType')}.`;
 }
 
 /**

@@ -147,7 +147,8 @@ function allGroups(targets: Targets): readonly SettingGroup[] {
       ],
     },
     {
-      legend: doc === null ? capitalized(place) : `${capitalized(place)} and contact type`,
+      legend:
+        doc === null || doc.contactTypes === false ? capitalized(place) : `${capitalized(place)} and contact type`,
       fields: [
         {
           key: 'location.strategy',

@@ -58,7 +58,7 @@ describe('tenants settings with Autotask alone', () => {
     expect(effective.psa).toEqual({ autoPush: true, leavers: 'inactivate' });
     expect(effective).not.toHaveProperty('contactType');
     expect(shown.stderr).toContain(
-      'psa.emailType (Autotask has no email types: the primary email goes in its Email field, the office phone in Phone and the mobile phone in Mobile phone)',
+      'psa.emailType, psa.phoneType (Autotask has no email or phone types: the primary email goes in its Email field, the office phone in Phone and the mobile phone in Mobile phone)',
     );
     const json = JSON.parse((await cs('tenants', 'settings', 'Contoso Ltd', '--json')).stdout);
     expect(json.notUsed.contactType).toContain('this installation has Autotask alone');
@@ -69,7 +69,7 @@ describe('tenants settings with Autotask alone', () => {
       'contactType=Employee',
       "contactType: not used here: a documentation platform's setting, and this installation has Autotask alone.",
     );
-    await refused('psa.phoneType=Office', 'psa.phoneType: not used here: Autotask has no phone types');
+    await refused('psa.phoneType=Office', 'psa.phoneType: not used here: Autotask has no email or phone types');
     const json = JSON.parse((await cs('tenants', 'settings', 'Contoso Ltd', '--json')).stdout);
     expect(json.overrides).toEqual({});
   });

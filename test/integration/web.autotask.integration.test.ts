@@ -174,7 +174,7 @@ describe('the settings of an Autotask installation', () => {
     );
     const emailType = await api(linked, 'PUT', `/api/tenants/${TENANT_A}/settings`, { psa: { emailType: 'Work' } });
     expect(emailType.statusCode).toBe(400);
-    expect(emailType.body).toContain('psa.emailType: not used here: Autotask has no email types');
+    expect(emailType.body).toContain('psa.emailType: not used here: Autotask has no email or phone types');
     const settings = JSON.parse((await api(linked, 'GET', `/api/tenants/${TENANT_A}/settings`)).body);
     expect(Object.keys(settings.notUsed).sort()).toEqual([
       'contactType',

@@ -41,8 +41,10 @@ describe('the settings each installation reads', () => {
     );
   });
 
-  it('Hudu: no leaver contact type, since Hudu archives its leavers', () => {
+  it('Hudu: no contact type, and no leaver contact type since Hudu archives its leavers', () => {
     const targets = { doc: huduProfile, psa: bmsProfile };
+    expect(settingsNotApplying(targets).get('contactType')).toBe('Hudu has no contact types');
+    expect(keysOf(targets)).not.toContain('contactType');
     expect(settingsNotApplying(targets).get('psa.leaverContactType')).toBe(
       'Hudu archives leavers rather than giving them a contact type',
     );

@@ -238,8 +238,11 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             return;
           }
           writeOut(`${JSON.stringify(withoutKeys(effective, [...notUsed.keys()]), null, 2)}\n`);
-          if (notUsed.size > 0)
-            writeErr(`Not used here: ${[...notUsed].map(([key, why]) => `${key} (${why})`).join('; ')}.\n`);
+          // Keys not used for one reason are said together.
+          const byWhy = new Map<string, string[]>();
+          for (const [key, why] of notUsed) byWhy.set(why, [...(byWhy.get(why) ?? []), key]);
+          if (byWhy.size > 0)
+            writeErr(`Not used here: ${[...byWhy].map(([why, keys]) => `${keys.join(', ')} (${why})`).join('; ')}.\n`);
         },
         { requireSecrets: false },
       ),
