@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, newToken, tokenDigest } from '../../src/config/passwords.ts';
-import { webAppsOf } from '../../src/operations/deep-links.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
+import { newToken, tokenDigest } from '../../src/config/passwords.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
 import { Browser, textOf } from '../support/web.ts';
+import { webSandbox, type WebSandbox } from '../support/web-sandbox.ts';
 
 /**
  * Autotask PSA alone, synced by the sandbox and seen in the web UI and the REST API as a technician sees them: the
@@ -81,8 +79,7 @@ const seed = () =>
     },
   });
 
-let box: Sandbox;
-let linked: FastifyInstance;
+let linked: WebSandbox;
 let unlinked: FastifyInstance;
 let admin: Browser;
 let plain: Browser;
@@ -100,35 +97,25 @@ const api = (app: FastifyInstance, method: 'GET' | 'PUT', url: string, payload?:
   });
 
 beforeAll(async () => {
-  box = await startSandbox({ seed: seed(), logger: pino({ level: 'silent' }) });
-  await box.syncAll({ force: true });
-  await box.store.addUser('admin', await hashPassword('correct horse battery'), 'admin');
+  // One installation whose config names the zone's web address, and the same without it.
+  linked = await webSandbox(seed(), { autotask: { webUrl: 'https://ww5.autotask.net' } });
+  admin = linked.admin;
   token = newToken('cs_');
-  await box.store.addApiToken({
+  await linked.box.store.addApiToken({
     id: 'tadmin',
     name: 'automation',
     tokenHash: tokenDigest(token),
     role: 'admin',
     createdBy: 'test',
   });
-  // One installation whose config names the zone's web address, one whose config does not.
-  linked = await buildWebApp({
-    services: {
-      ...box.webServices(),
-      links: webAppsOf(box.targets, { autotask: { webUrl: 'https://ww5.autotask.net' } }),
-    },
-  });
-  unlinked = await buildWebApp({ services: box.webServices() });
-  admin = new Browser(linked);
-  await admin.login('admin');
+  unlinked = await buildWebApp({ services: linked.box.webServices() });
   plain = new Browser(unlinked);
   await plain.login('admin');
 }, 120_000);
 
 afterAll(async () => {
-  await linked?.close();
   await unlinked?.close();
-  await box?.close();
+  await linked?.close();
 });
 
 const tenantPage = `/tenants/${TENANT_A}`;
@@ -154,28 +141,28 @@ describe('the settings of an Autotask installation', () => {
   it('refuse a location the company does not have, naming those it has', async () => {
     const page = await admin.get(tenantPage);
     expect(page.statusCode).toBe(200);
-    const response = await api(linked, 'PUT', `/api/tenants/${TENANT_A}/settings`, {
+    const response = await api(linked.app, 'PUT', `/api/tenants/${TENANT_A}/settings`, {
       location: { strategy: 'default', default: 'Nowhere' },
     });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Autotask\'s company \\"Contoso Ltd\\" has no \\"Nowhere\\"');
     expect(response.body).toContain('\\"HQ\\", \\"Annex\\"');
-    const saved = await api(linked, 'PUT', `/api/tenants/${TENANT_A}/settings`, {
+    const saved = await api(linked.app, 'PUT', `/api/tenants/${TENANT_A}/settings`, {
       location: { strategy: 'default', default: 'Annex' },
     });
     expect(saved.statusCode, saved.body).toBe(200);
   });
 
   it('refuse a contact type or an Autotask email type, saying why', async () => {
-    const contactType = await api(linked, 'PUT', `/api/tenants/${TENANT_A}/settings`, { contactType: 'Employee' });
+    const contactType = await api(linked.app, 'PUT', `/api/tenants/${TENANT_A}/settings`, { contactType: 'Employee' });
     expect(contactType.statusCode).toBe(400);
     expect(contactType.body).toContain(
       "contactType: not used here: a documentation platform's setting, and this installation has Autotask alone",
     );
-    const emailType = await api(linked, 'PUT', `/api/tenants/${TENANT_A}/settings`, { psa: { emailType: 'Work' } });
+    const emailType = await api(linked.app, 'PUT', `/api/tenants/${TENANT_A}/settings`, { psa: { emailType: 'Work' } });
     expect(emailType.statusCode).toBe(400);
     expect(emailType.body).toContain('psa.emailType: not used here: Autotask has no email or phone types');
-    const settings = JSON.parse((await api(linked, 'GET', `/api/tenants/${TENANT_A}/settings`)).body);
+    const settings = JSON.parse((await api(linked.app, 'GET', `/api/tenants/${TENANT_A}/settings`)).body);
     expect(Object.keys(settings.notUsed).sort()).toEqual([
       'contactType',
       'phones.blankReplacementEverywhere',
@@ -208,7 +195,7 @@ describe('Manage of a person in Autotask', () => {
   });
 
   it('gives the same in the REST API: the fields, the link and the advice', async () => {
-    const body = JSON.parse((await api(linked, 'GET', `/api/contacts/${TENANT_A}/ann`)).body);
+    const body = JSON.parse((await api(linked.app, 'GET', `/api/contacts/${TENANT_A}/ann`)).body);
     expect(body.tenant.autotaskCompanyId).toBe(1);
     expect(body.links.autotask).toContain('ContactID=500');
     expect(body.links.autotaskHint).toBeNull();
@@ -223,6 +210,23 @@ describe('Manage of a person in Autotask', () => {
     expect(text).toMatch(/Autotask contact \d+/);
     const preview = textOf((await admin.get(`${tenantPage}/preview`)).body);
     expect(preview).not.toMatch(/Email type|Phone type/);
+  });
+});
+
+describe('the controls of a person in Autotask', () => {
+  it('Sync now shows each step, and Disable sync leaves the contact alone until enabled again', async () => {
+    await admin.get(contactPage('bo'));
+    const synced = await admin.post(`${contactPage('bo')}/sync-now`);
+    expect(synced.statusCode).toBe(200);
+    expect(synced.body).toContain('data-step="apply"');
+    expect(synced.body).not.toContain('data-step="error"');
+    expect(textOf(synced.body)).toContain('Disable sync with Autotask');
+    expect((await admin.post(`${contactPage('bo')}/disable`, { leg: 'all' })).statusCode).toBe(303);
+    const disabled = textOf((await admin.get(contactPage('bo'))).body);
+    expect(disabled).toContain('Enable sync');
+    expect(disabled).not.toContain('Disable sync with Autotask');
+    expect((await admin.post(`${contactPage('bo')}/enable`)).statusCode).toBe(303);
+    expect(textOf((await admin.get(contactPage('bo'))).body)).toContain('Disable sync with Autotask');
   });
 });
 
