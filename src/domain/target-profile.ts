@@ -49,6 +49,8 @@ export interface TargetProfile {
    * compares in that form, so that a split or an order the target cannot keep is no change
    */
   readonly flatContact?: boolean;
+  /** a documentation platform without contact types (setting `contactType`): false; absent, it has them */
+  readonly contactTypes?: boolean;
   // rate budget (the API budgets every process keeps inside)
   /** the API's documented request limit, and the share of it spent unless the config says otherwise */
   readonly budget: TargetBudget;

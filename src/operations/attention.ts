@@ -70,6 +70,10 @@ function releases(targets: Targets): Readonly<Record<string, Release>> {
       advice: 'give the user a first name in Microsoft 365 (or a display name to split: names.splitDisplayName)',
       setting: 'names.splitDisplayName',
     },
+    'no-last-name': {
+      advice: 'give the user a last name in Microsoft 365 (or a display name to split: names.splitDisplayName)',
+      setting: 'names.splitDisplayName',
+    },
     'unknown-email-type': {
       advice: `name an email type ${psa?.name ?? 'the PSA'} has (psa.emailType)`,
       setting: 'psa.emailType',

@@ -104,6 +104,12 @@ function whyOf(conflict: ConflictRecord, candidates: number, targets: Targets): 
     : `By ${rule}, ${candidates} contacts fit the user equally well.`;
 }
 
+/** A phone as the evidence shows it: in E.164 where it parses, else as written. */
+function e164Of(phone: string, region: string): string {
+  const parsed = normalizePhone(phone, region);
+  return parsed?.ok === true ? parsed.phone.e164 : phone;
+}
+
 function userEmails(user: DirectoryUser): string[] {
   const mailbox = parseProxyAddresses(user.proxyAddresses);
   return [
@@ -196,10 +202,7 @@ export async function conflictEvidence(
           ? []
           : [...directory.businessPhones, directory.mobilePhone]
               .filter((p): p is string => p !== null && p !== '')
-              .map((p) => {
-                const parsed = normalizePhone(p, region);
-                return parsed?.ok === true ? parsed.phone.e164 : p;
-              }),
+              .map((p) => e164Of(p, region)),
       title: directory?.jobTitle ?? null,
       location: directory?.officeLocation ?? null,
       link: link({ tenantId: tenant.id, userId: conflict.userId }).microsoft,
@@ -337,8 +340,11 @@ async function candidateOf(
     }
     const shown = {
       name: [contact.firstName, contact.lastName].filter(Boolean).join(' '),
-      emails: contact.emailAddress === null ? [] : [contact.emailAddress],
-      phones: contact.phoneNumber === null || contact.phoneNumber === '' ? [] : [contact.phoneNumber],
+      // Every address the PSA holds for the person is matched on (its other emails too), and both phones shown.
+      emails: [contact.emailAddress, ...contact.otherEmails].filter((e): e is string => e !== null && e !== ''),
+      phones: [contact.phoneNumber, contact.mobilePhone]
+        .filter((p): p is string => p !== null && p !== '')
+        .map((p) => e164Of(p, region)),
       title: contact.jobTitle,
       location: (await (locations ?? Promise.resolve([]))).find((l) => l.id === contact.locationId)?.name ?? null,
     };

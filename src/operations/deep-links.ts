@@ -8,6 +8,8 @@ export interface DeepLinks {
   readonly psa: string | null;
   /** why there is no link into the documentation platform although the person has a contact, and how to have one */
   readonly docHint: string | null;
+  /** the same for the PSA */
+  readonly psaHint: string | null;
 }
 
 /** Where the installation's targets live on the web, by role. */
@@ -37,10 +39,12 @@ export function deepLinks(
   // A link to the PSA alone (no documentation contact yet) has an empty documentation id.
   const hasContact = ids.docContactId !== null && ids.docContactId !== '' && ids.docCustomerId !== null;
   const doc = hasContact ? (settings.doc?.contactPage(ids.docCustomerId, ids.docContactId!) ?? null) : null;
+  const psa = ids.psaContactId === null ? null : (settings.psa?.contactPage(null, String(ids.psaContactId)) ?? null);
   return {
     microsoft: `https://entra.microsoft.com/${encodeURIComponent(ids.tenantId)}/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${encodeURIComponent(ids.userId)}`,
     doc,
-    psa: ids.psaContactId === null ? null : (settings.psa?.contactPage(null, String(ids.psaContactId)) ?? null),
+    psa,
     docHint: hasContact && doc === null ? (settings.doc?.missingLink ?? null) : null,
+    psaHint: ids.psaContactId !== null && psa === null ? (settings.psa?.missingLink ?? null) : null,
   };
 }

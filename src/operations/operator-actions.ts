@@ -10,6 +10,7 @@ import {
   type SettingsOverride,
 } from '../domain/settings.ts';
 import { liveSettingsProblems, type LiveSystems } from './settings-check.ts';
+import { notApplyingProblems } from './settings-applying.ts';
 import type { ConflictRecord } from '../domain/conflict-record.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { UserResult } from '../domain/user-result.ts';
@@ -285,6 +286,9 @@ export async function saveTenantSettings(
   const globalOverride = parseSettingsOverride((await store.latestSettings('global'))?.json ?? {}, 'global settings');
   const effective = resolveSettings(globalOverride, parsed);
   const before = (await store.latestSettings(tenant.id))?.json ?? {};
+  // A setting the targets present do not read (a documentation platform's without one) is refused, saying why.
+  const unused = notApplyingProblems(targets, parsed, changedKeys(before, parsed));
+  if (unused.length > 0) throw new SettingsError(source, unused);
   // A name the live systems do not have is refused now, with the names they have, rather than found later as held
   // contacts. Only the settings this save changes are checked.
   if (live !== null) {

@@ -8,8 +8,9 @@ import type { TenantRecord } from '../domain/tenant-record.ts';
 
 /** What checking settings against the live systems reads: the targets configured, Microsoft 365's groups. */
 export interface LiveSystems {
-  readonly doc: Pick<DocStore, 'listLocations' | 'listContactTypes'>;
-  readonly psa: Pick<Psa, 'listEmailTypes' | 'listPhoneTypes'> | null;
+  /** the documentation platform, when the installation has one */
+  readonly doc: Pick<DocStore, 'listLocations' | 'listContactTypes'> | null;
+  readonly psa: Pick<Psa, 'listLocations' | 'listEmailTypes' | 'listPhoneTypes'> | null;
   readonly directory?: Pick<DirectorySource, 'readGroupMembers'>;
 }
 
@@ -42,25 +43,38 @@ function namesOf(list: readonly { readonly name: string }[] | null): string[] | 
 }
 
 /** The lists a tenant's named settings are checked against (a list that cannot be read is null, and not checked). */
-export async function settingChoices(systems: LiveSystems, tenant: TenantRecord): Promise<SettingChoices> {
+export async function settingChoices(
+  systems: LiveSystems,
+  tenant: TenantRecord,
+  /** whether the PSA has typed email and phone lists (its profile's `psa.typed`) */
+  typed = true,
+): Promise<SettingChoices> {
   const unreadable: { -readonly [K in keyof SettingChoices['unreadable']]: string } = {};
   const types = (key: 'psa.emailType' | 'psa.phoneType', read: () => Promise<readonly PsaType[]>) =>
     read().catch((error: unknown) => {
       if (isConnectorError(error, 'NotFound')) unreadable[key] = error.message;
       return null;
     });
-  const [locations, contactTypes, emailTypes, phoneTypes] = await Promise.all([
-    tenant.docCustomerId === null ? null : readable(() => systems.doc.listLocations(tenant.docCustomerId!)),
-    readable(() => systems.doc.listContactTypes()),
-    systems.psa === null || tenant.psaCustomerId === null
-      ? null
-      : types('psa.emailType', () => systems.psa!.listEmailTypes()),
-    systems.psa === null || tenant.psaCustomerId === null
-      ? null
-      : types('psa.phoneType', () => systems.psa!.listPhoneTypes()),
+  const { doc, psa } = systems;
+  // The default place names one of the leading target's: the documentation platform's, else the PSA's.
+  const locations = async () =>
+    doc !== null
+      ? tenant.docCustomerId === null
+        ? null
+        : readable(() => doc.listLocations(tenant.docCustomerId!))
+      : psa === null || tenant.psaCustomerId === null
+        ? null
+        : readable(() => psa.listLocations(tenant.psaCustomerId!));
+  // Without typed lists (typed false) a PSA's type settings are not read: the lists are not asked for.
+  const typedPsa = psa !== null && tenant.psaCustomerId !== null && typed ? psa : null;
+  const [places, contactTypes, emailTypes, phoneTypes] = await Promise.all([
+    locations(),
+    doc === null ? null : readable(() => doc.listContactTypes()),
+    typedPsa === null ? null : types('psa.emailType', () => typedPsa.listEmailTypes()),
+    typedPsa === null ? null : types('psa.phoneType', () => typedPsa.listPhoneTypes()),
   ]);
   return {
-    'location.default': namesOf(locations),
+    'location.default': namesOf(places),
     contactType: namesOf(contactTypes),
     'psa.leaverContactType': namesOf(contactTypes),
     'psa.emailType': emailTypes,
@@ -85,7 +99,8 @@ export async function liveSettingsProblems(
   settings: Settings,
   keys: ReadonlySet<string>,
 ): Promise<LiveProblem[]> {
-  const choices = await settingChoices(systems, tenant);
+  const typed = targets.psa !== null && psaFactsOf(targets.psa).typed;
+  const choices = await settingChoices(systems, tenant, typed);
   const problems: LiveProblem[] = [];
   const named = (
     key: 'location.default' | 'contactType' | 'psa.leaverContactType',
@@ -99,15 +114,18 @@ export async function liveSettingsProblems(
   };
   const doc = targets.doc?.words ?? { name: 'the documentation platform', customer: 'customer' };
   const psa = targets.psa?.words.name ?? 'the PSA';
-  named(
-    'location.default',
-    settings.location.default,
-    `${doc.name}'s ${doc.customer} ${tenant.docCustomerName === null ? '' : `"${tenant.docCustomerName}" `}`.trim(),
-  );
+  // The default place is the leading target's: the documentation platform's, else the PSA's.
+  const leading = targets.doc ?? targets.psa;
+  const customerName = targets.doc !== null ? tenant.docCustomerName : tenant.psaCustomerName;
+  if (leading !== null)
+    named(
+      'location.default',
+      settings.location.default,
+      `${leading.words.name}'s ${leading.words.customer} ${customerName === null ? '' : `"${customerName}" `}`.trim(),
+    );
   named('contactType', settings.contactType, `${doc.name} (contact types)`);
   named('psa.leaverContactType', settings.psa.leaverContactType, `${doc.name} (contact types)`);
   // The type settings name entries of a PSA's typed lists: a PSA without them does not read these settings.
-  const typed = targets.psa !== null && psaFactsOf(targets.psa).typed;
   for (const [key, value, what] of typed
     ? ([
         ['psa.emailType', settings.psa.emailType, `${psa} (email types)`],

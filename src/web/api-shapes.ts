@@ -60,6 +60,7 @@ export function apiLinks(links: DeepLinks, targets: Targets): Record<string, unk
     microsoft: links.microsoft,
     ...byTarget(targets, links.doc, links.psa),
     ...(targets.doc === null ? {} : { [`${targets.doc.id}Hint`]: links.docHint }),
+    ...(targets.psa === null ? {} : { [`${targets.psa.id}Hint`]: links.psaHint }),
   };
 }
 

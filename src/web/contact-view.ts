@@ -1,5 +1,6 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
-import type { DocContact } from '../domain/doc-contact.ts';
+import type { DocContact, DocPhone } from '../domain/doc-contact.ts';
+import { psaFactsOf } from '../domain/target-profile.ts';
 import type { Link, OperatorDecision } from '../domain/link.ts';
 import type { PsaContact } from '../domain/psa-contact.ts';
 import { deepLinks, webAppsOf, type DeepLinks } from '../operations/deep-links.ts';
@@ -36,18 +37,30 @@ export interface ContactView {
   readonly decisions: readonly (OperatorDecision & { readonly at: string })[];
 }
 
+/** The row of the mobile phone, for a PSA with a field for each kind of phone. */
+const MOBILE = 'Mobile phone';
+
 // Compared as shown: a control character (a terminal escape in a job title) is invisible on the page and dropped
 // when written, so it alone never makes the systems "differ".
 function comparable(field: string, value: string | null): string | null {
   const text = value === null ? '' : withoutControlCharacters(value).trim();
   if (text === '') return null;
-  if (field === 'Phone') return text.replace(/\D/g, '').slice(-9);
+  if (field === 'Phone' || field === MOBILE) return text.replace(/\D/g, '').slice(-9);
   return text.toLowerCase();
 }
 
 function row(field: string, microsoft: string | null, doc: string | null, psa: string | null): ContactRow {
   const values = [microsoft, doc, psa].map((v) => comparable(field, v)).filter((v): v is string => v !== null);
   return { field, microsoft, doc, psa, differs: new Set(values).size > 1 };
+}
+
+/** A documentation platform's phone labelled as a mobile one. */
+function isMobile(phone: DocPhone): boolean {
+  return /mobile|cell/i.test(phone.label);
+}
+
+function shownPhone(phone: DocPhone | undefined): string | null {
+  return phone === undefined ? null : `${phone.value}${phone.extension ? ` x${phone.extension}` : ''}`;
 }
 
 function primaryEmailOf(user: DirectoryUser): string {
@@ -133,6 +146,12 @@ export async function contactView(
   const split = splitDisplayName(user.displayName);
   const docEmail = docContact?.emails.find((e) => e.primary) ?? docContact?.emails[0];
   const docPhone = docContact?.phones.find((p) => p.primary) ?? docContact?.phones[0];
+  // A PSA with a field for each kind of phone holds the office phone in one and the mobile in the other: each is
+  // compared with its own Microsoft phone, on a row of its own.
+  const slots = services.targets.psa !== null && psaFactsOf(services.targets.psa).phoneSlots;
+  const docMobile = docContact?.phones.find(isMobile);
+  const docOffice = docContact?.phones.filter((p) => !isMobile(p));
+  const docOfficePhone = docOffice?.find((p) => p.primary) ?? docOffice?.[0];
   const rows = [
     row('First name', user.givenName ?? split.firstName, docContact?.firstName ?? null, psaContact?.firstName ?? null),
     row('Last name', user.surname ?? split.lastName, docContact?.lastName ?? null, psaContact?.lastName ?? null),
@@ -140,15 +159,16 @@ export async function contactView(
     row('Email', primaryEmailOf(user), docEmail?.value ?? null, psaContact?.emailAddress ?? null),
     row(
       'Phone',
-      user.businessPhones[0] ?? user.mobilePhone,
-      docPhone === undefined ? null : `${docPhone.value}${docPhone.extension ? ` x${docPhone.extension}` : ''}`,
+      slots ? (user.businessPhones[0] ?? null) : (user.businessPhones[0] ?? user.mobilePhone),
+      shownPhone(slots ? docOfficePhone : docPhone),
       psaContact?.phoneNumber ?? null,
     ),
+    ...(slots ? [row(MOBILE, user.mobilePhone, shownPhone(docMobile), psaContact?.mobilePhone ?? null)] : []),
     { ...row('Location', user.officeLocation, docPlace, psaPlace), differs: false },
     {
       field: 'Active',
       microsoft: user.accountEnabled === false ? 'no (sign-in blocked)' : 'yes',
-      doc: docContact === null ? null : 'yes',
+      doc: docContact === null ? null : docContact.archived === true ? 'no (archived)' : 'yes',
       psa: psaContact === null ? null : psaContact.isActive ? 'yes' : 'no (inactive)',
       differs: false,
     },

@@ -2,6 +2,7 @@ import type { Settings, SettingsProblem } from '../domain/settings.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Targets } from '../domain/target-profile.ts';
 import { heldFromName, leadingTarget, targetNames, withArticle } from './target-words.ts';
+import { settingsNotApplying, untypedPsaNote } from '../operations/settings-applying.ts';
 
 type FieldKind =
   | { readonly type: 'boolean' }
@@ -20,6 +21,8 @@ interface SettingField {
 interface SettingGroup {
   readonly legend: string;
   readonly fields: readonly SettingField[];
+  /** what applies in place of settings the targets present do not read */
+  readonly note?: string;
 }
 
 /** "A location": the first words of a sentence. */
@@ -30,7 +33,18 @@ const capitalized = (words: string): string => `${words[0]!.toUpperCase()}${word
  * does in the targets' own words.
  */
 export function settingGroups(targets: Targets): readonly SettingGroup[] {
+  const notApplying = settingsNotApplying(targets);
+  return allGroups(targets).map((group) => ({
+    ...group,
+    fields: group.fields.filter((field) => !notApplying.has(field.key)),
+  }));
+}
+
+function allGroups(targets: Targets): readonly SettingGroup[] {
   const { doc, psa } = targets;
+  const psaNote = psa === null ? null : untypedPsaNote(psa);
+  // A PSA that takes a contact without a phone holds no one for the lack of it.
+  const psaNeedsPhone = psa?.requiredFields.some((required) => required.field === 'phoneNumber') ?? false;
   const leading = leadingTarget(targets);
   const { customer, place } = leading.words;
   const either = targetNames(targets, 'or');
@@ -99,7 +113,7 @@ export function settingGroups(targets: Targets): readonly SettingGroup[] {
         {
           key: 'phones.setPrimary',
           label: 'Set a primary phone',
-          help: `Mark one Microsoft phone as primary${doc === null ? '' : ` in ${doc.words.name}`}${psa === null ? '' : `, as ${psa.words.name} needs one`}.`,
+          help: `Mark one Microsoft phone as primary${doc === null ? '' : ` in ${doc.words.name}`}${psa === null || !psaNeedsPhone ? '' : `, as ${psa.words.name} needs one`}.`,
           kind: { type: 'boolean' },
         },
         {
@@ -111,7 +125,7 @@ export function settingGroups(targets: Targets): readonly SettingGroup[] {
         {
           key: 'phones.blankReplacement',
           label: 'When a user has no phone',
-          help: `Empty: hold the contact from ${heldFromName(targets)}. "tenantMain": the customer's main number. Or a literal number such as 000-000-0000.`,
+          help: `Empty: ${psa !== null && !psaNeedsPhone ? `no phone is written (${psa.words.name} does not require one)` : `hold the contact from ${heldFromName(targets)}`}. "tenantMain": the customer's main number. Or a literal number such as 000-000-0000.`,
           kind: { type: 'text', nullable: true },
         },
         ...(doc === null || psa === null
@@ -133,7 +147,8 @@ export function settingGroups(targets: Targets): readonly SettingGroup[] {
       ],
     },
     {
-      legend: doc === null ? capitalized(place) : `${capitalized(place)} and contact type`,
+      legend:
+        doc === null || doc.contactTypes === false ? capitalized(place) : `${capitalized(place)} and contact type`,
       fields: [
         {
           key: 'location.strategy',
@@ -164,6 +179,7 @@ export function settingGroups(targets: Targets): readonly SettingGroup[] {
       : [
           {
             legend: psa.words.fullName,
+            ...(psaNote === null ? {} : { note: psaNote }),
             fields: [
               {
                 key: 'psa.autoPush',
@@ -398,6 +414,7 @@ ${options.fromForm ? String(raw ?? '') : displayValue(field, raw)}</textarea>`;
       (group) =>
         html`<fieldset>
           <legend>${group.legend}</legend>
+          ${group.note === undefined ? '' : html`<p class="muted" data-note>${group.note}</p>`}
           ${group.fields.map((field) => {
             const id = `setting-${field.key.replace(/\./g, '-')}`;
             const own = valueAt(options.overrides, field.key) !== undefined;

@@ -89,14 +89,13 @@ export function actorOf(identity: Identity): string {
 }
 
 /**
- * The live systems settings are checked against when saved; null when the APIs are not configured, or without a
- * documentation platform (the settings are then checked as without the APIs).
+ * The live systems settings are checked against when saved; null when the APIs are not configured (the settings are
+ * then checked as without the APIs).
  */
 export function liveSystemsOf(services: WebServices): LiveSystems | null {
-  if (services.targets.doc === null) return null;
   try {
     const apis = services.apis();
-    if (apis.doc === null) return null;
+    if (apis.doc === null && apis.psa === null) return null;
     return {
       doc: apis.doc,
       psa: apis.psa,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { autotaskProfile } from '../../src/connectors/autotask/profile.ts';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
 import type { PsaContact, PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { fieldLabel, namedDiff, shownValue } from '../../src/sync/field-labels.ts';
@@ -66,5 +67,34 @@ describe('a BMS contact linked for the first time', () => {
     expect(shown(diffPsaContact({ ...listed, jobTitle: null }, desired, desired, true, bmsProfile).diffs)).toEqual([
       'BMS · Job title: ∅ → Analyst',
     ]);
+  });
+});
+
+describe('an Autotask contact, whose contact list gives every field it has', () => {
+  const autotask = autotaskProfile;
+  const untyped = { ...desired, emailTypeId: null, phoneTypeId: null };
+  const shownAt = (diffs: ReturnType<typeof diffPsaContact>['diffs']) =>
+    diffs.map((d) => {
+      const named = namedDiff(autotaskProfile, d, names);
+      return `${fieldLabel(named, { doc: null, psa: autotaskProfile })}: ${shownValue(named.old)} → ${shownValue(named.new)}`;
+    });
+
+  it('shows an empty phone as ∅, never as not in its list, and offers no types', () => {
+    expect(shownAt(diffPsaContact(listed, null, untyped, true, autotask).diffs)).toEqual([
+      'Autotask · Phone: ∅ → +12065550008',
+    ]);
+  });
+
+  it('writes a phone cleared in Autotask again, although contactsync wrote it before', () => {
+    expect(shownAt(diffPsaContact(listed, untyped, untyped, true, autotask).diffs)).toEqual([
+      'Autotask · Phone: ∅ → +12065550008',
+    ]);
+  });
+
+  it('names the mobile phone in words', () => {
+    const mobile = { ...untyped, mobilePhone: '+12065550199' };
+    expect(shownAt(diffPsaContact(listed, null, mobile, true, autotask).diffs)).toContain(
+      'Autotask · Mobile phone: ∅ → +12065550199',
+    );
   });
 });

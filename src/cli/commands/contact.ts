@@ -1,4 +1,4 @@
-import { apiHistory, apiTenant } from '../../web/api-shapes.ts';
+import { apiHistory, apiLinks, apiTenant } from '../../web/api-shapes.ts';
 import type { Command } from 'commander';
 import { shownPersonName } from '../../normalize/name.ts';
 import { linkedByText, type SyncDisabled } from '../../domain/link.ts';
@@ -27,6 +27,7 @@ function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings, { d
     ...(found.doc === null || doc === null ? [] : [`${doc.words.name}: ${found.doc}`]),
     ...(found.docHint === null || doc === null ? [] : [`${doc.words.name}: ${found.docHint}`]),
     ...(found.psa === null || psa === null ? [] : [`${psa.words.name}: ${found.psa}`]),
+    ...(found.psaHint === null || psa === null ? [] : [`${psa.words.name}: ${found.psaHint}`]),
   ];
 }
 
@@ -66,11 +67,19 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
           const history = await store.userHistory(tenantId, user.id);
           const lastSync = history.find((h) => h.result !== null);
           const decisions = await store.decisionsOf(tenantId, user.id);
+          const ids = {
+            tenantId,
+            userId: user.id,
+            docCustomerId: tenant?.docCustomerId ?? null,
+            docContactId: link?.docContactId ?? null,
+            psaContactId: link?.psaContactId ?? null,
+          };
           if (options.json === true) {
             const shown = {
               tenant: tenant === null ? null : apiTenant(tenant, targets),
               user,
               link,
+              links: apiLinks(deepLinks(ids, linkSettingsOf(config)), targets),
               history: apiHistory(history, targets),
               decisions,
             };
@@ -87,17 +96,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
               (d) =>
                 `Decided by an operator on ${d.at.slice(0, 16).replace('T', ' ')}: ${decisionText(d, targets)} (take it back with: contactsync contact reopen ${user.userPrincipalName})`,
             ),
-            ...links(
-              {
-                tenantId,
-                userId: user.id,
-                docCustomerId: tenant?.docCustomerId ?? null,
-                docContactId: link?.docContactId ?? null,
-                psaContactId: link?.psaContactId ?? null,
-              },
-              linkSettingsOf(config),
-              targets,
-            ),
+            ...links(ids, linkSettingsOf(config), targets),
             lastSync === undefined
               ? 'Not synced yet.'
               : `Last sync: ${lastSync.at} — ${lastSync.result!.outcome} (${perTarget(lastSync.result!, targets)})`,

@@ -6,6 +6,7 @@ import { actor, discoverConfiguredTenants, tenantNamed, withContext, type CliCon
 import { formatTable } from '../output.ts';
 import { writeErr, writeOut } from '../terminal-text.ts';
 import type { LiveSystems } from '../../operations/settings-check.ts';
+import { settingsNotApplying } from '../../operations/settings-applying.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import type { StateStore } from '../../store/state-store.ts';
 import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
@@ -217,8 +218,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             // Named settings are checked against the targets and Microsoft 365 when the config can reach them.
             let live: LiveSystems | null = null;
             try {
-              const apis = context.apis();
-              live = apis.doc === null ? null : { ...apis, doc: apis.doc };
+              live = context.apis();
             } catch (error) {
               writeErr(`Not checked against ${targetNames(context.targets)}: ${(error as Error).message}\n`);
             }
@@ -229,13 +229,36 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
             );
           }
           const override: SettingsOverride = parseSettingsOverride(own, `settings of ${tenant.displayName}`);
-          writeOut(
-            `${JSON.stringify(options.json === true ? { overrides: override, effective } : effective, null, 2)}\n`,
-          );
+          // The keys the targets present do not read are not shown as if they applied: said apart, with why.
+          const notUsed = settingsNotApplying(context.targets);
+          if (options.json === true) {
+            writeOut(
+              `${JSON.stringify({ overrides: override, effective, notUsed: Object.fromEntries(notUsed) }, null, 2)}\n`,
+            );
+            return;
+          }
+          writeOut(`${JSON.stringify(withoutKeys(effective, [...notUsed.keys()]), null, 2)}\n`);
+          // Keys not used for one reason are said together.
+          const byWhy = new Map<string, string[]>();
+          for (const [key, why] of notUsed) byWhy.set(why, [...(byWhy.get(why) ?? []), key]);
+          if (byWhy.size > 0)
+            writeErr(`Not used here: ${[...byWhy].map(([why, keys]) => `${keys.join(', ')} (${why})`).join('; ')}.\n`);
         },
         { requireSecrets: false },
       ),
     );
+}
+
+/** A copy of the settings without the dotted keys given (and without a group they leave empty). */
+function withoutKeys(settings: object, keys: readonly string[]): Record<string, unknown> {
+  const copy = structuredClone(settings) as Record<string, unknown>;
+  for (const key of keys) {
+    const path = key.split('.');
+    setPath(copy, path, undefined);
+    const group = path.length > 1 ? copy[path[0]!] : undefined;
+    if (typeof group === 'object' && group !== null && Object.keys(group).length === 0) delete copy[path[0]!];
+  }
+  return copy;
 }
 
 /** `NAME CUSTOMERs:` and the first ten candidates. */

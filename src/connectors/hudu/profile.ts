@@ -30,6 +30,8 @@ export const huduProfile: TargetProfile = {
   // One value per field: the asset's name is the display name (a split Hudu cannot keep, "Mary Ann" + "Smith", is no
   // change), one phone and one mobile, the other emails in one field, and fields the layout may lack.
   flatContact: true,
+  // People are assets of one layout: there is no contact type to give them.
+  contactTypes: false,
   // rate budget
   // The window resets every 5 minutes; its size is unknown (CONTRACTS.md), a guess from a third-party summary. Two
   // thirds are spent by default: other tools (the CIPP extension, scripts) spend from the same instance.

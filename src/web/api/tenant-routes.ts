@@ -14,6 +14,7 @@ import type { TenantRunResult } from '../../run/run-result.ts';
 import { apiTenant } from '../api-shapes.ts';
 import { liveReadsWords, previewOf } from '../live-reads.ts';
 import { actorOf, liveSystemsOf } from '../web-context.ts';
+import { settingsNotApplying } from '../../operations/settings-applying.ts';
 import { bodyOf, params, type ApiRoute } from './api-route.ts';
 
 const settingsBody = z
@@ -109,9 +110,13 @@ export function tenantRoutes(targets: Targets): ApiRoute[] {
     {
       method: 'GET',
       path: '/api/tenants/{id}/settings',
-      summary: "The tenant's overrides, the global settings and the effective settings",
+      summary:
+        "The tenant's overrides, the global settings and the effective settings, and the settings the targets present do not read (notUsed: each with why)",
       access: 'viewer',
-      handler: async (request, { store }) => tenantSettings(store, (await tenantNamed(store, params(request).id!)).id),
+      handler: async (request, { store }) => ({
+        ...(await tenantSettings(store, (await tenantNamed(store, params(request).id!)).id)),
+        notUsed: Object.fromEntries(settingsNotApplying(targets)),
+      }),
     },
     {
       method: 'PUT',

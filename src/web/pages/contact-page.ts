@@ -162,6 +162,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
           </table>
         </div>
         ${view.links.docHint === null || doc === null ? '' : html`<p class="muted" data-hint="${doc.id}-link">${view.links.docHint}</p>`}
+        ${view.links.psaHint === null || psa === null ? '' : html`<p class="muted" data-hint="${psa.id}-link">${view.links.psaHint}</p>`}
         <h2>History</h2>
         ${historyTable(view.history, targets)}`,
     );

@@ -8,6 +8,7 @@ import {
   tenantSettings,
 } from '../../operations/operator-actions.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
+import { psaFactsOf } from '../../domain/target-profile.ts';
 import { html } from '../../html.ts';
 import { actionButton, badge } from '../layout.ts';
 import { overridesFromForm, settingsForm, type FormValues } from '../settings-form.ts';
@@ -32,7 +33,9 @@ async function formChoices(
   if (live === null) return {};
   let choices: Awaited<ReturnType<typeof settingChoices>>;
   try {
-    choices = await liveReadsOf(services).read(tenant.id, 'setting-choices', () => settingChoices(live, tenant));
+    choices = await liveReadsOf(services).read(tenant.id, 'setting-choices', () =>
+      settingChoices(live, tenant, services.targets.psa !== null && psaFactsOf(services.targets.psa).typed),
+    );
   } catch (error) {
     if (error instanceof LiveReadsExhausted) return {};
     throw error;
