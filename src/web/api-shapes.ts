@@ -78,7 +78,8 @@ export function apiLink(link: Link | null): Record<string, unknown> | null {
   if (link === null) return null;
   return {
     userId: link.userId,
-    docContactId: link.docContactId,
+    // null when the person is linked in the PSA alone (no documentation platform, or held from it)
+    docContactId: link.docContactId === '' ? null : link.docContactId,
     psaContactId: link.psaContactId,
     rule: link.rule,
     ...(link.psaOrigin === undefined ? {} : { psaOrigin: link.psaOrigin }),

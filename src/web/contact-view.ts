@@ -91,7 +91,8 @@ async function linkedContacts(services: WebServices, tenant: TenantRecord, link:
   }
   const docReader = apis?.doc ?? null;
   if (apis !== null && link !== null) {
-    if (doc !== null && docReader !== null && link.docContactId !== null) {
+    // A link to the PSA alone (the documentation platform held the person) names no documentation contact.
+    if (doc !== null && docReader !== null && link.docContactId !== null && link.docContactId !== '') {
       try {
         docContact = await docReader.readContact(link.docContactId);
         if (docContact === null) unreadable.doc = `${doc.words.name} has no contact ${link.docContactId} any more.`;

@@ -46,5 +46,9 @@ describe('a PSA alone, synced by the sandbox', () => {
       expect(textOf(page.body), path).not.toContain('IT Glue');
     }
     expect(textOf((await admin.get(`/contacts/${contoso}/${linked}`)).body)).toContain('BMS contact');
+    // REST says the person has no documentation contact, rather than an empty id.
+    const rest = await admin.get(`/api/contacts/${contoso}/${linked}`);
+    expect(rest.statusCode).toBe(200);
+    expect(JSON.parse(rest.body).link).toMatchObject({ docContactId: null, psaContactId: expect.any(Number) });
   });
 });
