@@ -13,6 +13,7 @@ export function printable(value: unknown): string {
 
 /** Lines of output, each kept on its own line whatever its values hold. */
 export function writeLines(lines: readonly string[]): void {
+  if (lines.length === 0) return;
   writeOut(`${lines.map(printable).join('\n')}\n`);
 }
 

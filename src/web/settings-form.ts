@@ -134,7 +134,7 @@ function allGroups(targets: Targets): readonly SettingGroup[] {
               {
                 key: 'phones.blankReplacementEverywhere',
                 label: `Write that phone into ${doc.words.name} too`,
-                help: `Off: the replacement goes only to ${psa.words.name}, which requires a phone, and ${doc.words.name} keeps the truth (no phone). On: ${doc.words.name} gets it as the primary phone too.`,
+                help: `Off: the replacement goes only to ${psa.words.name}${psaNeedsPhone ? ', which requires a phone,' : ''} and ${doc.words.name} keeps the truth (no phone). On: ${doc.words.name} gets it as the primary phone too.`,
                 kind: { type: 'boolean' } as const,
               },
             ]),

@@ -98,7 +98,7 @@ describe("a person's history and what waits", () => {
     const link = (await web.box.store.getLink(CONTOSO, conflict.userId))!;
     expect(link.psaContactId).toBe(Number(conflict.candidates[0]));
     const page = textOf((await admin.get(`/contacts/${CONTOSO}/${encodeURIComponent(conflict.userId)}`)).body);
-    expect(page).toMatch(/Linked by [^·]*; BMS: linked by hand ·/);
+    expect(page).toMatch(/Linked by: [^·]*; BMS: linked by hand ·/);
     expect(page).toMatch(
       new RegExp(`Linked by hand to BMS contact [A-Z][^(]* \\(${conflict.candidates[0]}\\) by admin \\(web\\)\\.`),
     );

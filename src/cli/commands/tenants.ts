@@ -52,7 +52,8 @@ async function tenantRows(store: StateStore) {
 
 /** The tenants as a table (name, mapping, status, open conflicts, id), then why any is not mapped. */
 function tenantTable(rows: readonly (TenantRecord & { readonly openConflicts: number })[], targets: Targets): string {
-  if (rows.length === 0) return 'No tenants yet: run contactsync tenants discover (GDAP) or list them in the config.\n';
+  if (rows.length === 0)
+    return "No tenants yet: run contactsync tenants discover (it reads the config's tenants list, else the partner tenant's GDAP customers).\n";
   const { doc, psa } = targets;
   const table = formatTable(
     [
@@ -263,7 +264,7 @@ function withoutKeys(settings: object, keys: readonly string[]): Record<string, 
 
 /** `NAME CUSTOMERs:` and the first ten candidates. */
 const listed = (target: TargetProfile, candidates: readonly { name: string; usedBy: string | null }[]) => [
-  `${target.words.name} ${target.words.customer}s:`,
+  `${target.words.name} ${target.customerPlural}:`,
   ...candidates.slice(0, 10).map((c) => `  ${c.name}${usedBy(c.usedBy)}`),
 ];
 

@@ -16,6 +16,7 @@ const itglueBlock = z.looseObject({
 export function createItGlueClient(block: unknown, common: ClientCommon, targets?: Targets): DocumentationClient {
   const { region, apiKey, baseUrl } = itglueBlock.parse(block);
   // IT Glue's own PSA integration mirrors the contacts of the installation's PSA, when it has one IT Glue knows.
-  const psa = targets === undefined ? {} : { psa: targets.psa?.id ?? null };
+  const psa =
+    targets === undefined ? {} : { psa: targets.psa?.id ?? null, psaName: targets.psa?.words.name ?? 'the PSA' };
   return new ItGlueDocStore({ apiKey, region, ...(baseUrl ? { baseUrl } : {}), ...psa, ...common });
 }

@@ -54,6 +54,8 @@ export interface ItGlueOptions extends TransportOptions {
    * edits and are changed through the PSA; BMS unless told, null for none
    */
   readonly psa?: string | null;
+  /** that PSA's name as users read it, for the messages about mirrored contacts (BMS unless told) */
+  readonly psaName?: string;
 }
 
 type Write =
@@ -83,9 +85,11 @@ export class ItGlueDocStore implements DocStore {
   private readonly baseUrl: string;
   private readonly budgetKey: string;
   private readonly psaIntegrationType: string | null;
+  private readonly psaName: string;
 
   constructor(options: ItGlueOptions) {
     this.psaIntegrationType = psaIntegrationTypeOf(options.psa === undefined ? 'bms' : options.psa);
+    this.psaName = options.psaName ?? 'BMS';
     this.baseUrl = (options.baseUrl ?? ITGLUE_REGIONS[options.region ?? 'us']).replace(/\/$/, '');
     // The budget is per API key; the key itself is never used as a name.
     this.budgetKey = `itglue:${options.apiKey.slice(-6)}`;
@@ -346,7 +350,7 @@ export class ItGlueDocStore implements DocStore {
         const found = isExternallySyncedRefusal(message)
           ? reason(
               'itglue-externally-synced',
-              `IT Glue refuses edits to this contact: its PSA integration keeps it in step with BMS (${message}). Change it in BMS.`,
+              `IT Glue refuses edits to this contact: its PSA integration keeps it in step with ${this.psaName} (${message}). Change it in ${this.psaName}.`,
             )
           : reason('itglue-refused', `IT Glue refused ${field}: ${message}`, field);
         problems.set(at, [...(problems.get(at) ?? []), found]);
@@ -362,7 +366,7 @@ export class ItGlueDocStore implements DocStore {
                   reasons: [
                     reason(
                       'itglue-externally-synced',
-                      `IT Glue refuses edits to this contact: its PSA integration keeps it in step with BMS (${text}). Change it in BMS.`,
+                      `IT Glue refuses edits to this contact: its PSA integration keeps it in step with ${this.psaName} (${text}). Change it in ${this.psaName}.`,
                     ),
                   ],
                 }

@@ -116,7 +116,7 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
           <p id="last-sync">
             Sync
             ${badge(syncStateText(disabled, leftOut !== undefined && leftOut.side === leadingTarget(targets).id, targets))}
-            · Linked by ${view.link === null ? 'nothing yet' : linkedByText(view.link, targets)} · Last sync
+            · Linked by: ${view.link === null ? 'not linked yet' : linkedByText(view.link, targets)} · Last sync
             ${last === undefined ? 'never' : html`${last.at.replace('T', ' ').slice(0, 19)} ${badge(last.result!.outcome)}`}
           </p>
           <p>
