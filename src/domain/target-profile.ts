@@ -49,6 +49,11 @@ export interface TargetProfile {
    * compares in that form, so that a split or an order the target cannot keep is no change
    */
   readonly flatContact?: boolean;
+  /**
+   * a documentation platform that keeps a person's place as text, with no location records to default to: false (a
+   * PSA contact of a person without one then takes the PSA customer's main location); absent, it has records
+   */
+  readonly placeRecords?: boolean;
   /** a documentation platform without contact types (setting `contactType`): false; absent, it has them */
   readonly contactTypes?: boolean;
   // rate budget (the API budgets every process keeps inside)

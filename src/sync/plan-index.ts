@@ -105,6 +105,7 @@ export function indexTenant(input: TenantSyncInput): TenantIndex {
           target: targets.psa,
           required: requiredOf(targets.psa.requiredFields, psa.requiredFields ?? []),
           docWords: targets.doc?.words ?? null,
+          docWithoutPlaces: targets.doc?.placeRecords === false,
           docLocationsById,
           locationsByName: byName(psa.locations),
           mainLocation: [...psa.locations].sort((a, b) => a.id - b.id).find((location) => location.isMain) ?? null,

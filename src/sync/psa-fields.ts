@@ -18,6 +18,8 @@ export interface PsaFieldContext {
   readonly required: readonly RequiredField[];
   /** how the documentation platform names things; null when the PSA is written alone */
   readonly docWords: TargetWords | null;
+  /** the documentation platform has no location records (places as text): a contact without a place takes the main one */
+  readonly docWithoutPlaces: boolean;
   readonly docLocationsById: ReadonlyMap<string, DocLocation>;
   readonly locationsByName: ReadonlyMap<string, PsaLocation>;
   readonly mainLocation: PsaLocation | null;
@@ -236,8 +238,9 @@ function psaLocation(
 ): { id: number | null; reason: Reason | null } {
   const { words } = context.target;
   if (doc.fields.locationId === null) {
-    if (isRequired) return { id: null, reason: noLocation(context) };
-    return { id: context.mainLocation?.id ?? null, reason: null };
+    const main = context.mainLocation?.id ?? null;
+    if (isRequired && (main === null || !context.docWithoutPlaces)) return { id: null, reason: noLocation(context) };
+    return { id: main, reason: null };
   }
   const docLocation = context.docLocationsById.get(doc.fields.locationId);
   const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bmsProfile } from '../../src/connectors/bms/profile.ts';
+import { huduProfile } from '../../src/connectors/hudu/profile.ts';
 import { itglueProfile } from '../../src/connectors/itglue/profile.ts';
 import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import type { TargetProfile } from '../../src/domain/target-profile.ts';
@@ -193,5 +194,15 @@ describe('what an earlier release remembers of a BMS write', () => {
     const { mobilePhone: _none, ...earlier } = today;
     expect(samePsaFields(earlier as typeof today, today)).toBe(true);
     expect(samePsaFields({ ...today, mobilePhone: '+12065550100' }, today)).toBe(false);
+  });
+});
+
+describe('a documentation platform that keeps places as text, beside a PSA that requires a location', () => {
+  it("gives a person without a place the PSA customer's main location, where IT Glue's missing location holds", () => {
+    const user = graphUser('u1', { givenName: 'Ann', surname: 'Lee' });
+    const hudu = planOne({ targets: { doc: huduProfile, psa: bmsProfile }, users: [user], docLocations: [] });
+    expect(hudu.psa).toMatchObject({ kind: 'create', fields: { locationId: 11 } });
+    const itglue = planOne({ targets: { doc: itglueProfile, psa: bmsProfile }, users: [user], docLocations: [] });
+    expect(itglue.psa).toEqual({ kind: 'held' });
   });
 });

@@ -30,6 +30,8 @@ export const huduProfile: TargetProfile = {
   // One value per field: the asset's name is the display name (a split Hudu cannot keep, "Mary Ann" + "Smith", is no
   // change), one phone and one mobile, the other emails in one field, and fields the layout may lack.
   flatContact: true,
+  // a person's place is a layout field's text: there is no location record to default to
+  placeRecords: false,
   // People are assets of one layout: there is no contact type to give them.
   contactTypes: false,
   // rate budget
