@@ -358,8 +358,9 @@ export class HuduDocStore implements DocumentationClient {
   }
 
   /**
-   * A create whose answer was lost may have happened: the company's people are read again, and one with the same
-   * primary email is taken for it before anything is sent again.
+   * A create whose answer was lost may have happened: the company's people are read again, and a new one with the same
+   * primary email is taken for it before anything is sent again. An asset listed before the create is never taken (one
+   * linked to someone else may hold the address); several new ones are not sent again, for a person to look.
    */
   private async create(
     organizationId: string,
@@ -367,6 +368,7 @@ export class HuduDocStore implements DocumentationClient {
     fields: DocContactFields,
     layout: PeopleLayout,
     round = 1,
+    before: ReadonlySet<string> = new Set(this.held.keys()),
   ): Promise<WriteResult<string>> {
     try {
       const response = await this.send('POST', companyAssetsPath(organizationId), body);
@@ -377,11 +379,15 @@ export class HuduDocStore implements DocumentationClient {
     } catch (error) {
       if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
       const mail = body.asset.primary_mail.toLowerCase();
-      const found = (await this.listPeople(organizationId)).find(
-        (person) => mail !== '' && person.emails.some((e) => e.primary && e.value.toLowerCase() === mail),
+      const found = (await this.listPeople(organizationId)).filter(
+        (person) =>
+          !before.has(person.id) &&
+          mail !== '' &&
+          person.emails.some((e) => e.primary && e.value.toLowerCase() === mail),
       );
-      if (found !== undefined) return { ok: true, id: found.id };
-      return this.create(organizationId, body, fields, layout, round + 1);
+      if (found.length === 1) return { ok: true, id: found[0]!.id };
+      if (found.length > 1) throw error;
+      return this.create(organizationId, body, fields, layout, round + 1, before);
     }
   }
 
