@@ -39,6 +39,7 @@ import {
   listQuery,
   OUT_OF_SCOPE_STATUS,
   RATE_WINDOW_MS,
+  sameLabel,
   WRONG_KEY_STATUS,
   type AssetBody,
   type AssetWire,
@@ -63,6 +64,8 @@ interface HeldAsset {
 
 /** How long a listed asset stands in for a read before a replace, and the layout is kept: about one run. */
 const HELD_FOR_MS = 10 * 60_000;
+/** How old a layout is read again when an asset holds a field it lacks. */
+const LAYOUT_AGAIN_AFTER_MS = 60_000;
 
 /** The record a write is about, as a person tells it apart: its name, else its email. */
 function named(fields: DocContactFields): string {
@@ -418,12 +421,19 @@ export class HuduDocStore implements DocumentationClient {
   }
 
   private async update(id: string, patch: DocContactPatch): Promise<WriteResult<string>> {
-    const layout = await this.layout();
+    let layout = await this.layout();
     const listed = this.held.get(id);
     const asset =
       listed !== undefined && this.now() - listed.at <= HELD_FOR_MS ? listed.asset : await this.fetchAsset(id);
     if (asset === null)
       return { ok: false, reasons: [reason('hudu-refused', `Hudu has no asset ${id}: it was deleted in Hudu.`)] };
+    // A field the layout as last read lacks: the layout is read again unless it was just read (one added since is sent
+    // back, never blanked), and what it still lacks is left out of the replace.
+    const unknown = (asset.fields ?? []).some((field) => !layout.labels.some((label) => sameLabel(label, field.label)));
+    if (unknown && this.layoutFound !== null && this.now() - this.layoutFound.at > LAYOUT_AGAIN_AFTER_MS) {
+      this.layoutFound = null;
+      layout = await this.layout();
+    }
     const { archived, ...changes } = patch;
     if (Object.keys(changes).length > 0) {
       const fields: DocContactFields = { ...fieldsOf(toDocContact(asset, layout)), ...changes };
