@@ -6,7 +6,7 @@ import { ConnectorError } from '../http/connector-error.ts';
 import { createOnce, madeBy } from '../http/create-once.ts';
 import { parseAnswer } from '../http/parse-answer.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
-import { toCreateItem, toInactiveItem, toPsaContact, toUpdateItem } from './mapping.ts';
+import { keptPrimary, toCreateItem, toInactiveItem, toPsaContact, toUpdateItem } from './mapping.ts';
 import {
   authInfo,
   clientPage,
@@ -349,6 +349,14 @@ export class HaloPsa implements Psa {
     const item = toUpdateItem(id, fields.locationId, fields, changed);
     // Only fields Halo does not hold changed (a type): nothing to send.
     if (Object.keys(item).length === 1) return { ok: true, id };
+    if (changed.includes('emailAddress')) {
+      // The older primary is kept in email2 or email3: the user as Halo holds it now says where.
+      const what = `read user ${id}`;
+      const response = await this.send('GET', HALO_PATHS.user(id));
+      if (response.status === 404)
+        return { ok: false, reasons: [reason('halo-not-found', `Halo has no such user (update user ${id}).`)] };
+      Object.assign(item, keptPrimary(this.parsed(what, userWire, this.answer(what, response)), fields.emailAddress));
+    }
     return this.written(`update user ${id}`, await this.send('POST', HALO_PATHS.users, undefined, [item]));
   }
 
