@@ -62,25 +62,28 @@ describe('the ConnectWise client', () => {
     expect((error as Error).message).toMatch(/knows no company "nobody".*company id typed at login/);
   });
 
-  it('changes the primary email in its own item, keeping the addresses and phones a person added', async () => {
+  it('makes the new primary email the default item, keeping the older primary and what a person added', async () => {
     const s = await start(2);
     s.connectwise.addItem(1000, { typeId: EMAIL, value: 'ann.personal@example.com' });
     s.connectwise.addItem(1000, { typeId: HOME, value: '+12065550142' });
     const psa = client(s);
     const fields = { ...(await fieldsNow(psa, 1000)), emailAddress: 'ann.lee@fabrikam.com' };
     expect(await psa.updateContact(1, 1000, fields, ['emailAddress'])).toEqual({ ok: true, id: 1000 });
+    // DESIGN.md, field rules: the older primary is kept as a non-primary email.
     expect(items(s, 1000)).toEqual([
-      [EMAIL, 'ann.lee@fabrikam.com', true],
+      [EMAIL, 'Ann.Lee@Contoso.com', false],
       [2, '+12065550100', true],
       [EMAIL, 'ann.personal@example.com', false],
       [HOME, '+12065550142', false],
+      [EMAIL, 'ann.lee@fabrikam.com', true],
     ]);
     // An address the contact has already becomes its default; no item is added.
     const again = { ...fields, emailAddress: 'Ann.Personal@example.com' };
     expect(await psa.updateContact(1, 1000, again, ['emailAddress'])).toEqual({ ok: true, id: 1000 });
     expect(items(s, 1000).filter(([type]) => type === EMAIL)).toEqual([
-      [EMAIL, 'ann.lee@fabrikam.com', false],
+      [EMAIL, 'Ann.Lee@Contoso.com', false],
       [EMAIL, 'ann.personal@example.com', true],
+      [EMAIL, 'ann.lee@fabrikam.com', false],
     ]);
   });
 

@@ -84,7 +84,11 @@ describe('ConnectWise contacts and the PSA port', () => {
       isActive: true,
     };
     expect(itemWrites(wire.communicationItems, fields, ['emailAddress', 'phoneNumber', 'mobilePhone'], TYPES)).toEqual([
-      { kind: 'patch', itemId: 2, patch: [{ op: 'replace', path: 'value', value: 'ann@fabrikam.com' }] },
+      // The older primary is kept as another email: the new address is a new default item.
+      {
+        kind: 'add',
+        body: { type: { id: 1 }, value: 'ann@fabrikam.com', defaultFlag: true, communicationType: 'Email' },
+      },
       {
         kind: 'add',
         body: { type: { id: 2 }, value: '+12065550100', defaultFlag: false, communicationType: 'Phone' },

@@ -4,6 +4,7 @@ import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
 import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
+import { createOnce, madeBy } from '../http/create-once.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import { isSmallRun } from '../http/run-priority.ts';
 import type { RequiredField } from '../../domain/target-profile.ts';
@@ -423,21 +424,16 @@ export class AutotaskPsa implements Psa {
 
   /**
    * Creates a contact on the company's child route. When the answer is lost, the company is searched for the email
-   * before the contact is sent again (a create is planned only when no contact of the company has it), so that a
-   * contact is never made twice.
+   * before the contact is sent again, and the contact holding it as its primary address is taken (`madeBy`: another may
+   * hold it in its second or third email field, one linked to someone else), so that a contact is never made twice.
    */
   async createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>> {
     const what = `create ${fields.firstName} ${fields.lastName ?? ''}`.trim();
-    for (let round = 1; ; round++) {
-      try {
-        const response = await this.send('createContact', { companyId: accountId }, toCreateBody(accountId, fields));
-        return this.written(what, response);
-      } catch (error) {
-        if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
-        const found = await this.findContactsByEmail(accountId, fields.emailAddress);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
-      }
-    }
+    return createOnce(
+      async () =>
+        this.written(what, await this.send('createContact', { companyId: accountId }, toCreateBody(accountId, fields))),
+      async () => madeBy(fields, await this.findContactsByEmail(accountId, fields.emailAddress)),
+    );
   }
 
   /** Updates a contact with only the fields that changed (PATCH: Autotask keeps every field not sent). */

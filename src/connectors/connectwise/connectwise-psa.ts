@@ -3,6 +3,7 @@ import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
 import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
+import { createOnce, madeBy } from '../http/create-once.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import {
   contactPatch,
@@ -361,25 +362,23 @@ export class ConnectwisePsa implements Psa {
 
   /**
    * Creates a contact with its communication items. When the answer is lost, the company is searched for the email
-   * before the contact is sent again, so that a contact is never made twice.
+   * before the contact is sent again, and the contact holding it as its default email is taken (`madeBy`: another may
+   * hold it as another email, one linked to someone else), so that a contact is never made twice.
    */
   async createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>> {
     const what = `create ${fields.firstName} ${fields.lastName ?? ''}`.trim();
     const types = await this.types();
     const unknown = this.unknownTypes(types, fields, null);
     if (unknown.length > 0) return { ok: false, reasons: unknown };
-    for (let round = 1; ; round++) {
-      try {
+    return createOnce(
+      async () => {
         const response = await this.send('POST', CONNECTWISE_PATHS.contacts, toCreateBody(accountId, fields, types));
         const reasons = this.refusal(what, response);
         if (reasons !== null) return { ok: false, reasons };
         return { ok: true, id: this.parsed(what, contactWire, this.answer(what, response)).id };
-      } catch (error) {
-        if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
-        const found = await this.findContactsByEmail(accountId, fields.emailAddress);
-        if (found.length > 0) return { ok: true, id: found[0]!.id };
-      }
-    }
+      },
+      async () => madeBy(fields, await this.findContactsByEmail(accountId, fields.emailAddress)),
+    );
   }
 
   private async itemWrite(contactId: number, write: ItemWrite): Promise<HttpResponse> {

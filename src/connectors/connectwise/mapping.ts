@@ -112,8 +112,8 @@ export type ItemWrite =
 
 /**
  * The item writes that bring the contact's emails and phones to the fields that changed, touching no other item: the
- * address made default where the contact has it already, else the default email item changed (an item added when
- * there is none); a phone of a configured type changed, added, or removed when Microsoft 365 has none any more.
+ * address made default where the contact has it already, else added as the default item (the older primary kept as
+ * another email); a phone of a configured type changed, added, or removed when Microsoft 365 has none any more.
  */
 export function itemWrites(
   items: readonly ConnectwiseItemWire[],
@@ -125,15 +125,9 @@ export function itemWrites(
   if (changed.includes('emailAddress')) {
     const wanted = fields.emailAddress.toLowerCase();
     const same = items.find((item) => isEmail(item) && item.value.toLowerCase() === wanted);
-    const primary = primaryEmailItem(items);
     if (same !== undefined && !same.defaultFlag)
       writes.push({ kind: 'patch', itemId: same.id, patch: [{ op: 'replace', path: 'defaultFlag', value: true }] });
-    else if (same === undefined && primary !== null)
-      writes.push({
-        kind: 'patch',
-        itemId: primary.id,
-        patch: [{ op: 'replace', path: 'value', value: fields.emailAddress }],
-      });
+    // A new default item: the older primary stays, no longer the default (DESIGN.md, field rules).
     else if (same === undefined)
       writes.push({ kind: 'add', body: newItem(types.email!, fields.emailAddress, EMAIL_KIND, true) });
   }

@@ -3,10 +3,10 @@ import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
 import { reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
-import { createOnce } from '../http/create-once.ts';
+import { createOnce, madeBy } from '../http/create-once.ts';
 import { parseAnswer } from '../http/parse-answer.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
-import { toCreateItem, toInactiveItem, toPsaContact, toUpdateItem } from './mapping.ts';
+import { keptPrimary, toCreateItem, toInactiveItem, toPsaContact, toUpdateItem } from './mapping.ts';
 import {
   authInfo,
   clientPage,
@@ -325,8 +325,9 @@ export class HaloPsa implements Psa {
   }
 
   /**
-   * Creates a user. When the answer is lost, the client is searched for the email before the user is sent again (a
-   * create is planned only when no user of the client has it), so that a user is never made twice.
+   * Creates a user. When the answer is lost, the client is searched for the email before the user is sent again, and
+   * the user holding it as its primary address with the names sent is taken (`madeBy`: another may hold it already, one
+   * linked to someone else), so that a user is never made twice.
    */
   async createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>> {
     const what = `create ${fields.firstName} ${fields.lastName ?? ''}`.trim();
@@ -334,7 +335,7 @@ export class HaloPsa implements Psa {
     const item = { ...toCreateItem({ ...fields, locationId: siteId }), client_id: accountId };
     return createOnce(
       async () => this.written(what, await this.send('POST', HALO_PATHS.users, undefined, [item])),
-      () => this.findContactsByEmail(accountId, fields.emailAddress),
+      async () => madeBy(fields, await this.findContactsByEmail(accountId, fields.emailAddress)),
     );
   }
 
@@ -348,6 +349,14 @@ export class HaloPsa implements Psa {
     const item = toUpdateItem(id, fields.locationId, fields, changed);
     // Only fields Halo does not hold changed (a type): nothing to send.
     if (Object.keys(item).length === 1) return { ok: true, id };
+    if (changed.includes('emailAddress')) {
+      // The older primary is kept in email2 or email3: the user as Halo holds it now says where.
+      const what = `read user ${id}`;
+      const response = await this.send('GET', HALO_PATHS.user(id));
+      if (response.status === 404)
+        return { ok: false, reasons: [reason('halo-not-found', `Halo has no such user (update user ${id}).`)] };
+      Object.assign(item, keptPrimary(this.parsed(what, userWire, this.answer(what, response)), fields.emailAddress));
+    }
     return this.written(`update user ${id}`, await this.send('POST', HALO_PATHS.users, undefined, [item]));
   }
 

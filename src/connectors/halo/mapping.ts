@@ -4,8 +4,9 @@ import { USER_FIELDS, type HaloUserWire } from './wire.ts';
 /**
  * Halo users ↔ the PSA port: `jobtitle` the job title, `phonenumber` the office phone and `mobilenumber` the mobile
  * one, `site_id` the location, `inactive` the opposite of active, `azureoid` and `azure_tenant_id` the Microsoft 365
- * ids. `email2` and `email3` are the person's: read as other emails (matched on), never written. `name` (the name Halo
- * shows) is written with the first name or the surname.
+ * ids. `email2` and `email3` are the person's: read as other emails (matched on), and written only to keep an older
+ * primary when the primary changes (`keptPrimary`). `name` (the name Halo shows) is written with the first name or the
+ * surname.
  */
 
 const WIRE_OF = {
@@ -91,4 +92,25 @@ export function toInactiveItem(id: number, siteId: number | null): Record<string
     [USER_FIELDS.inactive]: true,
     ...(siteId === null ? {} : { [USER_FIELDS.siteId]: siteId }),
   };
+}
+
+const sameAddress = (a: string | null, b: string | null): boolean =>
+  a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
+const blank = (value: string | null): boolean => value === null || value.trim() === '';
+
+/**
+ * The other-email fields an update sends beside a new primary so that the older primary is kept as a non-primary email
+ * (DESIGN.md, field rules): into the field that held the new address, else a free one; nothing when the older primary
+ * is blank, the same, held already, or both fields hold other addresses.
+ */
+export function keptPrimary(
+  current: Pick<HaloUserWire, 'emailaddress' | 'email2' | 'email3'>,
+  next: string,
+): Record<string, string> {
+  const old = current.emailaddress;
+  if (old === null || blank(old) || sameAddress(old, next)) return {};
+  const slots = [USER_FIELDS.email2, USER_FIELDS.email3] as const;
+  if (slots.some((slot) => sameAddress(current[slot], old))) return {};
+  const slot = slots.find((s) => sameAddress(current[s], next)) ?? slots.find((s) => blank(current[s]));
+  return slot === undefined ? {} : { [slot]: old };
 }

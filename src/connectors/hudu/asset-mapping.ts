@@ -171,11 +171,14 @@ function mappedValues(fields: DocContactFields, layout: PeopleLayout): Map<strin
 /**
  * What a create or a replace sends: the name, the layout, the primary email, and every custom field — those the asset
  * holds (`current`, null for a new one) kept as they are, the mapped ones set from `fields`. Hudu replaces the custom
- * fields with what a `PUT` sends, so a field a person filled is sent back unchanged, never blanked.
+ * fields with what a `PUT` sends, so a field a person filled is sent back unchanged, never blanked; one the layout
+ * lacks is left out (Hudu refuses a key naming no field of the layout).
  */
 export function assetBody(fields: DocContactFields, current: AssetWire | null, layout: PeopleLayout): AssetBody {
   const values = new Map<string, string>();
-  for (const field of current?.fields ?? []) values.set(field.label, field.value ?? '');
+  // A field the layout lacks (kept on an asset from an older layout) is no field Hudu takes: it is not sent.
+  for (const field of current?.fields ?? [])
+    if (layout.labels.some((label) => sameLabel(label, field.label))) values.set(field.label, field.value ?? '');
   for (const [label, value] of mappedValues(fields, layout)) {
     const held = [...values.keys()].find((existing) => sameLabel(existing, label));
     if (held !== undefined) values.delete(held);

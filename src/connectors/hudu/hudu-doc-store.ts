@@ -39,6 +39,7 @@ import {
   listQuery,
   OUT_OF_SCOPE_STATUS,
   RATE_WINDOW_MS,
+  sameLabel,
   WRONG_KEY_STATUS,
   type AssetBody,
   type AssetWire,
@@ -63,6 +64,8 @@ interface HeldAsset {
 
 /** How long a listed asset stands in for a read before a replace, and the layout is kept: about one run. */
 const HELD_FOR_MS = 10 * 60_000;
+/** How old a layout is read again when an asset holds a field it lacks. */
+const LAYOUT_AGAIN_AFTER_MS = 60_000;
 
 /** The record a write is about, as a person tells it apart: its name, else its email. */
 function named(fields: DocContactFields): string {
@@ -358,8 +361,9 @@ export class HuduDocStore implements DocumentationClient {
   }
 
   /**
-   * A create whose answer was lost may have happened: the company's people are read again, and one with the same
-   * primary email is taken for it before anything is sent again.
+   * A create whose answer was lost may have happened: the company's people are read again, and a new one with the same
+   * primary email is taken for it before anything is sent again. An asset listed before the create is never taken (one
+   * linked to someone else may hold the address); several new ones are not sent again, for a person to look.
    */
   private async create(
     organizationId: string,
@@ -367,6 +371,7 @@ export class HuduDocStore implements DocumentationClient {
     fields: DocContactFields,
     layout: PeopleLayout,
     round = 1,
+    before: ReadonlySet<string> = new Set(this.held.keys()),
   ): Promise<WriteResult<string>> {
     try {
       const response = await this.send('POST', companyAssetsPath(organizationId), body);
@@ -377,11 +382,15 @@ export class HuduDocStore implements DocumentationClient {
     } catch (error) {
       if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
       const mail = body.asset.primary_mail.toLowerCase();
-      const found = (await this.listPeople(organizationId)).find(
-        (person) => mail !== '' && person.emails.some((e) => e.primary && e.value.toLowerCase() === mail),
+      const found = (await this.listPeople(organizationId)).filter(
+        (person) =>
+          !before.has(person.id) &&
+          mail !== '' &&
+          person.emails.some((e) => e.primary && e.value.toLowerCase() === mail),
       );
-      if (found !== undefined) return { ok: true, id: found.id };
-      return this.create(organizationId, body, fields, layout, round + 1);
+      if (found.length === 1) return { ok: true, id: found[0]!.id };
+      if (found.length > 1) throw error;
+      return this.create(organizationId, body, fields, layout, round + 1, before);
     }
   }
 
@@ -412,12 +421,19 @@ export class HuduDocStore implements DocumentationClient {
   }
 
   private async update(id: string, patch: DocContactPatch): Promise<WriteResult<string>> {
-    const layout = await this.layout();
+    let layout = await this.layout();
     const listed = this.held.get(id);
     const asset =
       listed !== undefined && this.now() - listed.at <= HELD_FOR_MS ? listed.asset : await this.fetchAsset(id);
     if (asset === null)
       return { ok: false, reasons: [reason('hudu-refused', `Hudu has no asset ${id}: it was deleted in Hudu.`)] };
+    // A field the layout as last read lacks: the layout is read again unless it was just read (one added since is sent
+    // back, never blanked), and what it still lacks is left out of the replace.
+    const unknown = (asset.fields ?? []).some((field) => !layout.labels.some((label) => sameLabel(label, field.label)));
+    if (unknown && this.layoutFound !== null && this.now() - this.layoutFound.at > LAYOUT_AGAIN_AFTER_MS) {
+      this.layoutFound = null;
+      layout = await this.layout();
+    }
     const { archived, ...changes } = patch;
     if (Object.keys(changes).length > 0) {
       const fields: DocContactFields = { ...fieldsOf(toDocContact(asset, layout)), ...changes };
