@@ -32,13 +32,13 @@ describe('the sandbox limits the simulators of any target', () => {
     expect(box.sims.requests.filter((r) => r.status === 429)).toEqual([]);
   }, 120_000);
 
-  it('refuses a limit for a target without a simulator', async () => {
+  it('refuses a limit for an id that names no simulator', async () => {
     await expect(
       startSandbox({
         seed: demoOn('itglue'),
         logger: pino({ level: 'silent' }),
-        limits: { halo: { limit: 1, windowMs: 1 } },
+        limits: { 'no-such-target': { limit: 1, windowMs: 1 } },
       }),
-    ).rejects.toThrow('no simulator of a target halo to limit');
+    ).rejects.toThrow('no simulator of a target no-such-target to limit');
   });
 });
