@@ -84,8 +84,8 @@ export const SANDBOX_TARGETS: readonly SandboxTarget[] = [
     id: 'autotask',
     role: 'psa',
     portOffset: 4,
-    // the zone's URL, so that no zone is discovered
-    configBlock: (url, c) => ({ ...c.autotask, baseUrl: `${url}/atservicesrest/` }),
+    // the zone's URL, so that no zone is discovered, and its web address, as init writes it from the zone
+    configBlock: (url, c) => ({ ...c.autotask, baseUrl: `${url}/atservicesrest/`, webUrl: `${url}/` }),
     limiter: (sims) => sims.autotask.budget,
     demo: (demo) => (demo.bms === undefined ? {} : { autotask: autotaskDemo(demo.bms) }),
     mirroredAs: 'autotask',
