@@ -1,7 +1,7 @@
 import type { SettingsProblem } from '../domain/settings.ts';
 import { psaFactsOf, presentTargets, type TargetProfile, type Targets } from '../domain/target-profile.ts';
 
-/** The targets present by name, for a sentence ("Autotask alone", "IT Glue and Autotask"). */
+/** The targets present by name, for a sentence (one alone, or the platform and the PSA). */
 function installation(targets: Targets): string {
   const names = presentTargets(targets).map((target) => target.words.name);
   return names.length === 1 ? `${names[0]} alone` : names.join(' and ');

@@ -317,7 +317,7 @@ export interface PsaFieldsDiff {
 }
 
 /**
- * Field-by-field comparison with an existing PSA contact. Fields the PSA's listings do not report (BMS: phone, types)
+ * Field-by-field comparison with an existing PSA contact. Fields the PSA's listings do not report (a phone or types)
  * are compared with what contactsync last wrote; when that is unknown too, they are written.
  */
 export function diffPsaContact(
