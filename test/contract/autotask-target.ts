@@ -1,11 +1,10 @@
 import { AutotaskPsa } from '../../src/connectors/autotask/autotask-psa.ts';
-import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
-import { psaContractClient } from './psa-contract-client.ts';
+import { psaContractClient, untypedFieldsOf } from './psa-contract-client.ts';
 import { simulatorFaults } from './simulator-faults.ts';
-import type { ContractContact, ContractPerson, RunningTarget, TargetContractAdapter } from './target-contract.ts';
+import type { ContractContact, RunningTarget, TargetContractAdapter } from './target-contract.ts';
 
 const WRONG_SECRET = 'at-wrong-contract';
 /** What a technician types into a contact by hand: the person's second address and another phone. */
@@ -31,22 +30,6 @@ function heldAsContract(contact: HeldContact): ContractContact {
     email: contact.emailAddress ?? '',
     phone: contact.phone,
     active: contact.isActive === 1,
-  };
-}
-
-/** A person as the sync fills Autotask's fields, at the primary location of the company (its id × 10 + 1). */
-function fieldsOf(p: ContractPerson, companyId: number): PsaContactFields {
-  return {
-    firstName: p.firstName,
-    lastName: p.lastName,
-    jobTitle: p.title,
-    emailAddress: p.email,
-    emailTypeId: null,
-    phoneNumber: p.phone,
-    phoneTypeId: null,
-    mobilePhone: null,
-    locationId: companyId * 10 + 1,
-    isActive: true,
   };
 }
 
@@ -105,7 +88,7 @@ export const autotaskTarget: TargetContractAdapter = {
           ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
           ...(options.now === undefined ? {} : { now: options.now }),
         });
-        return psaContractClient(psa, fieldsOf, (current) => ({
+        return psaContractClient(psa, untypedFieldsOf, (current) => ({
           emailTypeId: null,
           phoneTypeId: null,
           mobilePhone: current.mobilePhone,

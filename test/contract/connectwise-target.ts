@@ -1,12 +1,11 @@
 import { ConnectwisePsa } from '../../src/connectors/connectwise/connectwise-psa.ts';
-import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import type { ConnectwiseContactSeed } from '../../src/sandbox/connectwise/connectwise-seed.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
-import { psaContractClient } from './psa-contract-client.ts';
+import { psaContractClient, untypedFieldsOf } from './psa-contract-client.ts';
 import { simulatorFaults } from './simulator-faults.ts';
-import type { ContractContact, ContractPerson, RunningTarget, TargetContractAdapter } from './target-contract.ts';
+import type { ContractContact, RunningTarget, TargetContractAdapter } from './target-contract.ts';
 
 const WRONG_KEY = 'cw-wrong-private-key';
 /** The database's communication types: ConnectWise's own, and a Home phone a person may use. */
@@ -33,22 +32,6 @@ function heldAsContract(contact: ConnectwiseContactSeed): ContractContact {
     email: email?.value ?? '',
     phone: items.find((i) => i.type.id === 2)?.value ?? null,
     active: !contact.inactiveFlag,
-  };
-}
-
-/** A person as the sync fills ConnectWise's fields, at the primary site of the company (its id × 10 + 1). */
-function fieldsOf(p: ContractPerson, companyId: number): PsaContactFields {
-  return {
-    firstName: p.firstName,
-    lastName: p.lastName,
-    jobTitle: p.title,
-    emailAddress: p.email,
-    emailTypeId: null,
-    phoneNumber: p.phone,
-    phoneTypeId: null,
-    mobilePhone: null,
-    locationId: companyId * 10 + 1,
-    isActive: true,
   };
 }
 
@@ -107,7 +90,7 @@ export const connectwiseTarget: TargetContractAdapter = {
           ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
           ...(options.now === undefined ? {} : { now: options.now }),
         });
-        return psaContractClient(psa, fieldsOf, (current) => ({
+        return psaContractClient(psa, untypedFieldsOf, (current) => ({
           emailTypeId: null,
           phoneTypeId: null,
           mobilePhone: current.mobilePhone,

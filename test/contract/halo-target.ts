@@ -1,11 +1,10 @@
 import { HaloPsa } from '../../src/connectors/halo/halo-psa.ts';
-import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { startSimulators } from '../../src/sandbox/simulators.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
-import { psaContractClient } from './psa-contract-client.ts';
+import { psaContractClient, untypedFieldsOf } from './psa-contract-client.ts';
 import { simulatorFaults } from './simulator-faults.ts';
-import type { ContractContact, ContractPerson, RunningTarget, TargetContractAdapter } from './target-contract.ts';
+import type { ContractContact, RunningTarget, TargetContractAdapter } from './target-contract.ts';
 
 const WRONG_SECRET = 'halo-wrong-contract';
 /** What a technician types into a user by hand: the person's second and third addresses. */
@@ -31,22 +30,6 @@ function heldAsContract(held: HeldUser): ContractContact {
     email: held.emailaddress ?? '',
     phone: held.phonenumber,
     active: !held.inactive,
-  };
-}
-
-/** A person as the sync fills Halo's fields, at the main site of the client (its id × 10 + 1). */
-function fieldsOf(p: ContractPerson, clientId: number): PsaContactFields {
-  return {
-    firstName: p.firstName,
-    lastName: p.lastName,
-    jobTitle: p.title,
-    emailAddress: p.email,
-    emailTypeId: null,
-    phoneNumber: p.phone,
-    phoneTypeId: null,
-    mobilePhone: null,
-    locationId: clientId * 10 + 1,
-    isActive: true,
   };
 }
 
@@ -101,7 +84,7 @@ export const haloTarget: TargetContractAdapter = {
           ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
           ...(options.now === undefined ? {} : { now: options.now }),
         });
-        return psaContractClient(psa, fieldsOf, (current) => ({
+        return psaContractClient(psa, untypedFieldsOf, (current) => ({
           emailTypeId: null,
           phoneTypeId: null,
           mobilePhone: current.mobilePhone,

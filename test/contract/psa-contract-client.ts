@@ -17,6 +17,25 @@ export function psaAsContract(
   };
 }
 
+/**
+ * A person as the sync fills a PSA without typed lists: no type ids, no mobile phone, at the customer's main location
+ * (the adapters seed each customer's as its id × 10 + 1).
+ */
+export function untypedFieldsOf(p: ContractPerson, customerId: number): PsaContactFields {
+  return {
+    firstName: p.firstName,
+    lastName: p.lastName,
+    jobTitle: p.title,
+    emailAddress: p.email,
+    emailTypeId: null,
+    phoneNumber: p.phone,
+    phoneTypeId: null,
+    mobilePhone: null,
+    locationId: customerId * 10 + 1,
+    isActive: true,
+  };
+}
+
 const asText = (result: WriteResult<number>): WriteResult<string> =>
   result.ok ? { ok: true, id: String(result.id) } : result;
 
