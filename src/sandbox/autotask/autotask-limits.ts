@@ -1,3 +1,5 @@
+import { RollingWindow } from '../rolling-window.ts';
+
 /**
  * Autotask's two limits (REST_Thresholds_Limits, ThreadLimiting): requests per hour per database, every integration
  * of the MSP together, in a rolling hour on the simulator's clock; and at most three requests at once per integration
@@ -7,35 +9,16 @@
 const HOUR_MS = 3600_000;
 
 /** The requests of one database in the last hour, its own and (as a steady rate) the other integrations'. */
-export class HourlyBudget {
-  private readonly times: number[] = [];
-  private start = 0;
-
+export class HourlyBudget extends RollingWindow {
   constructor(
-    public limit: number,
+    limit: number,
     /** requests per hour the MSP's other integrations make */
-    public othersPerHour: number,
-    private readonly now: () => number,
+    othersPerHour: number,
+    now: () => number,
     /** a benchmark may shorten it, as it does the other simulators' windows */
-    public windowMs = HOUR_MS,
-  ) {}
-
-  /** Requests counted in the hour up to now. */
-  count(): number {
-    const since = this.now() - this.windowMs;
-    while (this.start < this.times.length && this.times[this.start]! <= since) this.start++;
-    if (this.start > 4096) {
-      this.times.splice(0, this.start);
-      this.start = 0;
-    }
-    return this.times.length - this.start + this.othersPerHour;
-  }
-
-  /** Counts a request; false (and not counted) when the hour's limit is reached. */
-  take(): boolean {
-    if (this.count() >= this.limit) return false;
-    this.times.push(this.now());
-    return true;
+    windowMs = HOUR_MS,
+  ) {
+    super(limit, windowMs, othersPerHour, now);
   }
 }
 

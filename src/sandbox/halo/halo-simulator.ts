@@ -8,7 +8,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from '../sim-server.ts';
-import { RollingWindow } from './halo-limits.ts';
+import { RollingWindow } from '../rolling-window.ts';
 import {
   haloSimulateSchema,
   type HaloClientSeed,

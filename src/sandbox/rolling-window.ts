@@ -1,6 +1,6 @@
 /**
- * Hosted Halo's limit (CONTRACTS.md): "300 Requests per rolling 5 minute window" per instance, every tool of the MSP
- * together, on the simulator's clock.
+ * A limit of requests per rolling window on the simulator's clock, counting the requests of the API's other users as a
+ * steady number per window (Halo's 300 per rolling 5 minutes, Autotask's 10,000 an hour per database).
  */
 export class RollingWindow {
   private readonly times: number[] = [];
