@@ -404,9 +404,8 @@ export class BmsPsa implements Psa {
   /**
    * Updates a contact. An update sends the whole email and phone lists, so the contact is read first and every email
    * and phone a person added is sent back with the managed ones (a former own email kept as a second one): one read
-   * and one write per update.
+   * and one write per update. BMS replaces the record: every field is sent, whatever changed.
    */
-  /** BMS replaces the record: every field is sent, whatever changed. */
   async updateContact(
     accountId: number,
     id: number,
