@@ -274,8 +274,13 @@ const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
 
 /** The fields a PSA's contact list does not give, from its profile: only the single read of a contact has them. */
 export function unlistedFields(target: TargetProfile): ReadonlySet<string> {
-  return new Set(psaFactsOf(target).unlisted ?? []);
+  let fields = UNLISTED_BY_TARGET.get(target);
+  if (fields === undefined) UNLISTED_BY_TARGET.set(target, (fields = new Set(psaFactsOf(target).unlisted ?? [])));
+  return fields;
 }
+
+/** Each profile's unlisted fields, made once: a plan compares every linked contact. */
+const UNLISTED_BY_TARGET = new WeakMap<TargetProfile, ReadonlySet<string>>();
 
 /** The mapped fields a PSA instance may require beyond those checked on their own (a title, the email). */
 const OTHER_FILLED: ReadonlySet<string> = new Set(FIELD_ORDER.filter((field) => !CHECKED.has(field)));
