@@ -17,6 +17,7 @@ import {
   HALO_PATHS,
   HALO_SCOPE,
   HALO_TOKEN_PATH,
+  type HaloUserWire,
   meaningOfAnswer,
   meaningOfStatus,
   messageOf,
@@ -55,6 +56,9 @@ interface Token {
   readonly expiresAt: number;
 }
 
+/** What an update or an inactivation needs of a user beyond what changed: its addresses and its site. */
+type UserSlots = Pick<HaloUserWire, 'emailaddress' | 'email2' | 'email3' | 'site_id'>;
+
 const isSuccess = (status: number) => status >= 200 && status < 300;
 /** The secret goes to an auth server over https, or to Halo's own host (a simulator on loopback), nowhere else. */
 function safeAuthUrl(url: string, baseUrl: string): boolean {
@@ -81,6 +85,12 @@ export class HaloPsa implements Psa {
   private readonly now: () => number;
   private token: Token | null = null;
   private renewing: Promise<Token> | null = null;
+  /**
+   * The addresses and site of the users last read, by client (a listing replaces its client's): a change of primary
+   * keeps the older one, and an inactivation names the user's site, without reading the user again (the run that
+   * writes it has just listed it).
+   */
+  private readonly seen = new Map<number, Map<number, UserSlots>>();
 
   constructor(private readonly options: HaloOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -263,13 +273,19 @@ export class HaloPsa implements Psa {
     return [];
   }
 
-  private async users(what: string, accountId: number, search: string | null): Promise<PsaContact[]> {
-    const users = await this.all(what, HALO_PATHS.users, usersQuery(accountId, search), userPage, 'users', userWire);
-    return users.filter((u) => (u.client_id ?? accountId) === accountId).map((u) => toPsaContact(u, accountId));
+  private async users(what: string, accountId: number, search: string | null, whole = false): Promise<PsaContact[]> {
+    const users = (
+      await this.all(what, HALO_PATHS.users, usersQuery(accountId, search), userPage, 'users', userWire)
+    ).filter((u) => (u.client_id ?? accountId) === accountId);
+    const seen = whole ? new Map<number, UserSlots>() : (this.seen.get(accountId) ?? new Map<number, UserSlots>());
+    for (const { id, emailaddress, email2, email3, site_id } of users)
+      seen.set(id, { emailaddress, email2, email3, site_id });
+    this.seen.set(accountId, seen);
+    return users.map((u) => toPsaContact(u, accountId));
   }
 
   listContacts(accountId: number): Promise<PsaContact[]> {
-    return this.users(`list the users of client ${accountId}`, accountId, null);
+    return this.users(`list the users of client ${accountId}`, accountId, null, true);
   }
 
   /** Halo's `search` is broader than an address (inferred): the answer is narrowed to the users holding it. */
@@ -284,11 +300,18 @@ export class HaloPsa implements Psa {
     return found.filter((c) => same(c.firstName, firstName) && same(c.lastName, lastName));
   }
 
-  async readContact(id: number): Promise<PsaContact | null> {
+  /** One user as Halo holds it, in its own fields; null when there is none. */
+  private async readUser(id: number): Promise<HaloUserWire | null> {
     const what = `read user ${id}`;
     const response = await this.send('GET', HALO_PATHS.user(id));
     if (response.status === 404) return null;
-    const user = this.parsed(what, userWire, this.answer(what, response));
+    return this.parsed(what, userWire, this.answer(what, response));
+  }
+
+  async readContact(id: number): Promise<PsaContact | null> {
+    const what = `read user ${id}`;
+    const user = await this.readUser(id);
+    if (user === null) return null;
     if (user.client_id === null || user.client_id === undefined)
       throw new ConnectorError({
         code: 'Protocol',
@@ -349,23 +372,27 @@ export class HaloPsa implements Psa {
     const item = toUpdateItem(id, fields.locationId, fields, changed);
     // Only fields Halo does not hold changed (a type): nothing to send.
     if (Object.keys(item).length === 1) return { ok: true, id };
+    const known = this.seen.get(accountId)?.get(id);
     if (changed.includes('emailAddress')) {
-      // The older primary is kept in email2 or email3: the user as Halo holds it now says where.
-      const what = `read user ${id}`;
-      const response = await this.send('GET', HALO_PATHS.user(id));
-      if (response.status === 404)
+      // The older primary is kept in email2 or email3: the run's listing says where, else the user as Halo holds it now.
+      const current = known ?? (await this.readUser(id));
+      if (current === null)
         return { ok: false, reasons: [reason('halo-not-found', `Halo has no such user (update user ${id}).`)] };
-      Object.assign(item, keptPrimary(this.parsed(what, userWire, this.answer(what, response)), fields.emailAddress));
+      Object.assign(item, keptPrimary(current, fields.emailAddress));
     }
+    // What the client knew of the user is past now: a later change reads it again.
+    this.seen.get(accountId)?.delete(id);
     return this.written(`update user ${id}`, await this.send('POST', HALO_PATHS.users, undefined, [item]));
   }
 
-  /** Marks the user inactive (`inactive: true`), every other field kept as Halo holds it. */
+  /** Marks the user inactive (`inactive: true`) in its site, every other field kept as Halo holds it. */
   async inactivateContact(accountId: number, id: number): Promise<WriteResult<number>> {
-    const current = await this.readContact(id);
+    // The user's site: as the run's listing has it, else as Halo holds it now.
+    const known = this.seen.get(accountId)?.get(id);
+    const current = known ?? (await this.readUser(id));
     if (current === null)
       return { ok: false, reasons: [reason('halo-not-found', `Halo has no user ${id} to make inactive.`)] };
-    const siteId = current.locationId ?? (await this.siteOf(accountId, null));
+    const siteId = current.site_id ?? (await this.siteOf(accountId, null));
     return this.written(
       `inactivate user ${id}`,
       await this.send('POST', HALO_PATHS.users, undefined, [toInactiveItem(id, siteId)]),
