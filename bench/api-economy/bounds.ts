@@ -20,6 +20,17 @@ export function count(requests: readonly LoggedRequest[]): Counts {
   return counts;
 }
 
+/** A record's fields in a fixed order, to tell whether a run changed it. */
+export const canonical = (record: object) =>
+  JSON.stringify(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Requests by method and route (`POST /api/Users`), to show where a figure's requests went. */
+export function routeCounts(requests: readonly LoggedRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of requests) counts[`${r.method} ${r.route}`] = (counts[`${r.method} ${r.route}`] ?? 0) + 1;
+  return counts;
+}
+
 /** The tenants a run planned (an unchanged or unmapped tenant reads nothing of the targets). */
 export const plannedOf = (results: readonly TenantRunResult[]) =>
   results.filter((r) => r.status !== 'unchanged' && r.status !== 'unmapped');

@@ -11,6 +11,7 @@ import type { TenantRunResult } from '../../src/run/run-result.ts';
 import { measureAutotask } from './autotask.ts';
 import { count, graphBound, itglueBound, pages, plannedOf, type Counts } from './bounds.ts';
 import { generatedSeed } from './generated-seed.ts';
+import { measureHalo } from './halo.ts';
 
 /** The fewest requests that could read what a run read and write what it wrote. */
 function lowerBound(
@@ -98,5 +99,7 @@ async function measure(name: string, seed: Seed): Promise<void> {
 
 await measure('demo (3 tenants, 335 users)', parseSeed(JSON.parse(JSON.stringify(demoSeed()))));
 await measure('generated (50 tenants × 200 users)', generatedSeed(50, 200));
+await measureHalo(true);
+await measureHalo(false);
 await measureAutotask(true);
 await measureAutotask(false);
