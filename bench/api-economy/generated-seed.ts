@@ -1,4 +1,3 @@
-import type { GraphSimulator } from '../../src/sandbox/graph-simulator.ts';
 import { simulateSchema, type BmsSeed, type ItGlueSeed, type Seed } from '../../src/sandbox/seed.ts';
 
 /** `tenants` customers of `users` users each; a third of each already in IT Glue by alias, a tenth in BMS by email. */
@@ -107,12 +106,4 @@ export function generatedSeed(tenants: number, users: number): Seed {
     seed.bms!.accounts.push(account);
   }
   return seed;
-}
-
-/** 1% of the seed's users, spread over its tenants, change their job title in Microsoft 365. */
-export function changeJobTitles(seed: Seed, graph: Pick<GraphSimulator, 'updateUser'>): void {
-  const all = seed.tenants.flatMap((t) => t.users.map((u) => ({ tenant: t.id, user: u })));
-  const step = Math.round(all.length / Math.round(all.length * 0.01));
-  for (let i = 0; i < all.length; i += step)
-    graph.updateUser(all[i]!.tenant, all[i]!.user.id, { jobTitle: `Changed ${i}` });
 }
