@@ -9,6 +9,7 @@ import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
 import type { TenantRunResult } from '../../src/run/run-result.ts';
 import { measureAutotask } from './autotask.ts';
+import { measureConnectwise } from './connectwise.ts';
 import { count, graphBound, itglueBound, pages, plannedOf, type Counts } from './bounds.ts';
 import { generatedSeed } from './generated-seed.ts';
 
@@ -100,3 +101,5 @@ await measure('demo (3 tenants, 335 users)', parseSeed(JSON.parse(JSON.stringify
 await measure('generated (50 tenants × 200 users)', generatedSeed(50, 200));
 await measureAutotask(true);
 await measureAutotask(false);
+await measureConnectwise(true);
+await measureConnectwise(false);
