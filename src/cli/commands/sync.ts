@@ -9,6 +9,22 @@ import { exitCodeOf, progressBars, summaryTable, unmappedProblem } from '../outp
 import { writeErr, writeLines, writeOut } from '../terminal-text.ts';
 import { DEFAULT_TARGETS, targetNames } from '../known-targets.ts';
 
+/** What leaves a person waiting for a person's decision or fix after a run: the users' outcomes `attention` lists. */
+const WAITING = ['held', 'disputed', 'failed'] as const;
+
+/**
+ * `3 people need attention (2 held, 1 disputed): contactsync attention lists them, with what to do.`: said after a
+ * sync that leaves anyone held, disputed or failed; null when it leaves no one.
+ */
+function attentionPointer(results: readonly TenantRunResult[]): string | null {
+  const figures = WAITING.map((key) => [key, results.reduce((n, r) => n + (r.counts[key] ?? 0), 0)] as const).filter(
+    ([, n]) => n > 0,
+  );
+  const people = figures.reduce((n, [, count]) => n + count, 0);
+  if (people === 0) return null;
+  return `${counted(people, 'person needs', 'people need')} attention (${figures.map(([key, n]) => `${n} ${key}`).join(', ')}): contactsync attention lists them, with what to do.`;
+}
+
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('sync')
@@ -78,6 +94,9 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
                     `${names.get(r.tenantId) ?? r.tenantId}: the deletion guard held back ${counted(r.users.filter((u) => u.outcome === 'pending-approval').length, 'inactivation')}: ${approvalSteps(names.get(r.tenantId) ?? r.tenantId, r.runId)}`,
                 ),
             );
+          // Who waits for a person, and the command that lists them (a dry run leaves nothing for it to list).
+          const pointer = options.dryRun === true ? null : attentionPointer(results);
+          if (pointer !== null) writeLines([pointer]);
           // The busy message says which tenant and who holds it.
           for (const result of results.filter((r) => r.status === 'busy')) writeErr(`${result.error}\n`);
           if (options.dryRun === true) writeOut('Dry run: nothing was written.\n');
