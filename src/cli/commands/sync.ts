@@ -7,7 +7,6 @@ import { approvalSteps } from '../approval-steps.ts';
 import { counted } from '../../operations/attention.ts';
 import { exitCodeOf, progressBars, summaryTable, unmappedProblem } from '../output.ts';
 import { writeErr, writeLines, writeOut } from '../terminal-text.ts';
-import { DEFAULT_TARGETS, targetNames } from '../known-targets.ts';
 
 /** What leaves a person waiting for a person's decision or fix after a run: the users' outcomes `attention` lists. */
 const WAITING = ['held', 'disputed', 'failed'] as const;
@@ -29,7 +28,7 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
   cli
     .command('sync')
     .description(
-      `Sync the customer tenants: read Microsoft 365, write ${targetNames(DEFAULT_TARGETS)}. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 4 a tenant was being synced by another process (nothing written to it), 1 an error.`,
+      'Sync the customer tenants: read Microsoft 365, write the documentation platform and the PSA. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 4 a tenant was being synced by another process (nothing written to it), 1 an error.',
     )
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option(
