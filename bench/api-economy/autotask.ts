@@ -5,13 +5,12 @@
 // write per contact created or changed, the contract guard's read-back of the first write of each kind, and the
 // ThresholdInformation readings the design asks of a large run (before it, then every 5 minutes). The sandbox gives
 // the zone's URL, so no zone is discovered (a discovering client would spend one request more, once per process).
-import pino from 'pino';
 import type { AutotaskSeed } from '../../src/sandbox/autotask/autotask-seed.ts';
-import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
 import type { TenantRunResult } from '../../src/run/run-result.ts';
-import { count, graphBound, itglueBound, pages, plannedOf, type Counts } from './bounds.ts';
-import { generatedSeed } from './generated-seed.ts';
+import { pages, plannedOf } from './bounds.ts';
+import { generatedSeed, heldByPsa } from './generated-seed.ts';
+import { measurePsaPhases } from './psa-phases.ts';
 
 /** Autotask's documented page size (CONTRACTS.md), not the client's constant: a client paging at 100 misses the bar. */
 const PAGE = 500;
@@ -25,46 +24,26 @@ const THRESHOLD_EVERY_MS = 5 * 60_000;
  */
 export function autotaskSeed(tenants: number, users: number, withItGlue: boolean): Seed {
   const { bms: _bms, itglue, ...base } = generatedSeed(tenants, users);
-  let contactId = 500_000;
-  const companies = base.tenants.map((tenant, t) => {
-    const domain = tenant.users[0]!.mail!.split('@')[1]!;
-    const people = tenant.users.flatMap((user, u) =>
-      u % 5 > 1
-        ? []
-        : [
-            {
-              id: contactId++,
-              firstName: user.givenName,
-              lastName: user.surname,
-              emailAddress: u % 5 === 0 ? user.mail : `old${u}@${domain}`,
-              emailAddress2: u % 5 === 1 ? `u${u}@${domain}` : null,
-              phone: '+1 206 555 0000',
-              companyLocationID: 3000 + t,
-            },
-          ],
-    );
-    const others = Array.from({ length: 20 }, (_, i) => ({
-      id: contactId++,
-      firstName: `Vendor${i}`,
-      lastName: `Contact${t}`,
-      emailAddress: `vendor${i}@supplier${t}.example`,
+  const held = heldByPsa(base, 500_000);
+  const companies = base.tenants.map((tenant, t) => ({
+    id: t + 1,
+    companyName: tenant.displayName,
+    locations: [{ id: 3000 + t, name: 'HQ', isPrimary: true }],
+    contacts: held[t]!.map((person) => ({
+      id: person.id,
+      firstName: person.firstName,
+      lastName: person.lastName,
+      emailAddress: person.primary,
+      ...(person.isUser ? { emailAddress2: person.alias, phone: '+1 206 555 0000' } : {}),
       companyLocationID: 3000 + t,
-    }));
-    return {
-      id: t + 1,
-      companyName: tenant.displayName,
-      locations: [{ id: 3000 + t, name: 'HQ', isPrimary: true }],
-      contacts: [...people, ...others],
-    };
-  });
+    })),
+  }));
   return parseSeed(JSON.parse(JSON.stringify({ ...base, ...(withItGlue ? { itglue } : {}), autotask: { companies } })));
 }
 
 /** A record's fields in a fixed order, to tell whether a run changed it. */
 const canonical = (record: object) =>
   JSON.stringify(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
-const sum = (c: Counts) => c.graph + c.itglue + c.bms + c.autotask;
 
 /** Autotask's part of the lower bound, from its records before and after the run. */
 function autotaskBound(
@@ -93,72 +72,26 @@ function autotaskBound(
 
 /** The three phases on generated tenants, on IT Glue + Autotask or on Autotask alone. */
 export async function measureAutotask(withItGlue: boolean, tenants = 5, users = 600): Promise<void> {
-  const name = `generated on ${withItGlue ? 'IT Glue + Autotask' : 'Autotask alone'} (${tenants} tenants × ${users} users)`;
   const seed = autotaskSeed(tenants, users, withItGlue);
-  // Autotask keeps its documented limit and contactsync its default share (5,000 an hour: the runs fit in one);
-  // IT Glue's window is compressed as in the other seeds.
-  const box = await startSandbox({
-    seed,
-    logger: pino({ level: 'silent' }),
-    limits: { itglue: { limit: 3000, windowMs: 30_000 } },
-  });
   let lastReading = Number.NEGATIVE_INFINITY;
-  let firstRun = true;
-  const phase = async (label: string) => {
-    const from = box.sims.requests.length;
-    const before = box.sims.dump();
-    const started = Date.now();
-    const results = await box.syncAll();
-    const ended = Date.now();
-    const after = box.sims.dump();
-    const requests = box.sims.requests.slice(from);
-    const measured = count(requests);
-    const bound: Counts = {
-      graph: graphBound(seed, results, box.sims, firstRun),
-      itglue: withItGlue ? itglueBound(seed, results, firstRun, before) : 0,
-      bms: 0,
-      autotask: autotaskBound(seed, results, firstRun, before.autotask!, after.autotask!),
-    };
-    if (bound.autotask > 0) {
-      if (started - lastReading >= THRESHOLD_EVERY_MS) {
-        bound.autotask += 1;
-        lastReading = started;
+  await measurePsaPhases({
+    name: `generated on ${withItGlue ? 'IT Glue + Autotask' : 'Autotask alone'} (${tenants} tenants × ${users} users)`,
+    seed,
+    psa: 'autotask',
+    // Autotask keeps its documented limit and contactsync its default share (5,000 an hour: the runs fit in one);
+    // IT Glue's window is compressed as in the other seeds.
+    limits: { itglue: { limit: 3000, windowMs: 30_000 } },
+    psaBound: ({ results, firstRun, before, after, started, ended }) => {
+      let bound = autotaskBound(seed, results, firstRun, before.autotask!, after.autotask!);
+      if (bound > 0) {
+        if (started - lastReading >= THRESHOLD_EVERY_MS) {
+          bound += 1;
+          lastReading = started;
+        }
+        for (; ended - lastReading >= THRESHOLD_EVERY_MS; lastReading += THRESHOLD_EVERY_MS) bound += 1;
       }
-      for (; ended - lastReading >= THRESHOLD_EVERY_MS; lastReading += THRESHOLD_EVERY_MS) bound.autotask += 1;
-    }
-    firstRun = false;
-    const autotask = requests.filter((r) => r.server === 'autotask');
-    const byRoute: Record<string, number> = {};
-    for (const r of autotask) byRoute[`${r.method} ${r.route}`] = (byRoute[`${r.method} ${r.route}`] ?? 0) + 1;
-    console.log(
-      JSON.stringify({
-        bench: 'api-economy',
-        seed: name,
-        phase: label,
-        measured,
-        lowerBound: bound,
-        writes: requests.filter(
-          (r) =>
-            r.server !== 'login' &&
-            r.method !== 'GET' &&
-            !/\/query(\/|$)/.test(r.route) &&
-            !r.route.includes('authenticate'),
-        ).length,
-        ratio: Number((sum(measured) / sum(bound)).toFixed(3)),
-        autotaskRatio: bound.autotask === 0 ? null : Number((measured.autotask / bound.autotask).toFixed(3)),
-        autotaskRoutes: byRoute,
-        putOrDelete: autotask.filter((r) => r.method === 'PUT' || r.method === 'DELETE').length,
-        refused: autotask.filter((r) => r.status >= 400).length,
-      }),
-    );
-  };
-  await phase('full');
-  await phase('no change');
-  // 1% of users change their job title.
-  const all = seed.tenants.flatMap((t) => t.users.map((u) => ({ tenant: t.id, user: u })));
-  const step = Math.round(all.length / Math.round(all.length * 0.01));
-  for (let i = 0; i < all.length; i += step)
-    box.sims.graph.updateUser(all[i]!.tenant, all[i]!.user.id, { jobTitle: `Changed ${i}` });
-  await phase('1% changed');
-  await box.close();
+      return bound;
+    },
+    extra: (requests) => ({ putOrDelete: requests.filter((r) => r.method === 'PUT' || r.method === 'DELETE').length }),
+  });
 }

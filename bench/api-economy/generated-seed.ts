@@ -107,3 +107,51 @@ export function generatedSeed(tenants: number, users: number): Seed {
   }
   return seed;
 }
+
+/** A person a PSA already holds in a generated tenant, for a PSA's seed to shape as its contact. */
+export interface HeldPerson {
+  readonly id: number;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  /** the address the PSA holds as primary: the user's own, or an older one when the user's is held as an alias */
+  readonly primary: string;
+  /** the user's alias the PSA holds as another address, or null */
+  readonly alias: string | null;
+  /** a Microsoft user (its record has no title and an old phone, so that linking it writes); else a vendor's person */
+  readonly isUser: boolean;
+}
+
+/**
+ * The people a PSA already holds in each tenant of a generated seed, with ids from `firstId`: two users in five, one in
+ * five by its primary address and one in five by an alias (its primary an older address), then 20 people of the
+ * company who are not Microsoft users.
+ */
+export function heldByPsa(seed: Seed, firstId: number): HeldPerson[][] {
+  let id = firstId;
+  return seed.tenants.map((tenant, t) => {
+    const domain = tenant.users[0]!.mail!.split('@')[1]!;
+    const users = tenant.users.flatMap((user, u) =>
+      u % 5 > 1
+        ? []
+        : [
+            {
+              id: id++,
+              firstName: user.givenName,
+              lastName: user.surname,
+              primary: u % 5 === 0 ? user.mail! : `old${u}@${domain}`,
+              alias: u % 5 === 1 ? `u${u}@${domain}` : null,
+              isUser: true,
+            },
+          ],
+    );
+    const others = Array.from({ length: 20 }, (_, i) => ({
+      id: id++,
+      firstName: `Vendor${i}`,
+      lastName: `Contact${t}`,
+      primary: `vendor${i}@supplier${t}.example`,
+      alias: null,
+      isUser: false,
+    }));
+    return [...users, ...others];
+  });
+}

@@ -1,9 +1,9 @@
 import { TARGETS, targetById, targetsOfBlocks, targetsOfRole } from '../connectors/registry.ts';
-import { presentTargets, type TargetProfile, type Targets } from '../domain/target-profile.ts';
+import { presentTargets, type TargetProfile, type TargetRole, type Targets } from '../domain/target-profile.ts';
 
 /**
- * The targets the CLI's help and `init` speak of when no config names them: the registry's first of each role, the
- * pair of the demo.
+ * The targets `init` sets up and the demo plays when not told otherwise: the registry's first of each role. The help
+ * speaks of the roles, or lists every target, never of these as if they were the only ones.
  */
 export const DEFAULT_TARGETS: Targets = {
   doc: targetsOfRole('documentation')[0] ?? null,
@@ -12,6 +12,26 @@ export const DEFAULT_TARGETS: Targets = {
 
 /** Every target there is, documentation platforms first: the options that name a target's record. */
 export const ALL_TARGETS: readonly TargetProfile[] = [...targetsOfRole('documentation'), ...targetsOfRole('psa')];
+
+/**
+ * `IT Glue, Hudu`: every target of a role there is, in the registry's order, as the help lists them (by their full
+ * names unless `words` says otherwise).
+ */
+export function roleTargetNames(
+  role: TargetRole,
+  words: (target: TargetProfile) => string = (t) => t.words.fullName,
+): string {
+  return targetsOfRole(role).map(words).join(', ');
+}
+
+/** `Title:` and a line per target there is that `line` says something of: `  BMS: ...`, for the end of a command's help. */
+export function perTargetHelp(title: string, line: (target: TargetProfile) => string | undefined): string {
+  const lines = ALL_TARGETS.flatMap((target) => {
+    const text = line(target);
+    return text === undefined || text === '' ? [] : [`  ${target.words.name}: ${text}`];
+  });
+  return `\n${title}\n${lines.join('\n')}`;
+}
 
 /** The ids of the default targets, as `--targets` takes them. */
 export const DEFAULT_TARGET_IDS = presentTargets(DEFAULT_TARGETS)
@@ -40,11 +60,6 @@ export function blockOf(config: object, target: TargetProfile): unknown {
 /** `A`, `A and B`, `A, B and C`. */
 export function andList(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-/** `an Item`, `a Name`: a name with the article its first letter asks for. */
-export function withArticle(name: string): string {
-  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** The targets' names as users read them, documentation platform first: `DOC and PSA`. */

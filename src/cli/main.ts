@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import { productVersion } from '../config/product-version.ts';
 import { addCommands, COMMAND_MODULES, commandNamed, moduleOf } from './command-index.ts';
 import { writeErr } from './terminal-text.ts';
-import { presentTargets } from '../domain/target-profile.ts';
-import { andList, DEFAULT_TARGETS } from './known-targets.ts';
+import { roleTargetNames } from './known-targets.ts';
 
 /** The config file a command uses: --config, else CONTACTSYNC_CONFIG, else ./contactsync.json. */
 function configOf(command: Command): string {
@@ -20,7 +19,7 @@ function configOf(command: Command): string {
 export async function program(args: readonly string[]): Promise<Command> {
   const cli = new Command('contactsync')
     .description(
-      `Keeps ${andList(['Microsoft 365 users', ...presentTargets(DEFAULT_TARGETS).map((t) => `${t.words.fullName} contacts`)])} in step for every customer.`,
+      `Keeps Microsoft 365 users and the contacts of a documentation platform (${roleTargetNames('documentation')}) and a PSA (${roleTargetNames('psa')}) in step for every customer; either alone works too.`,
     )
     .version(productVersion())
     .option('-c, --config <file>', 'the config file (default: CONTACTSYNC_CONFIG, else ./contactsync.json)')

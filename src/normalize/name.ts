@@ -8,11 +8,19 @@ const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 // Printable ASCII words separated by single spaces: already normal.
 const CLEAN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
-/** Trim, NFC, control characters removed, runs of spaces collapsed. Returns null when nothing is left. */
+// Tabs and line breaks (NEL and the Unicode separators among them): in a one-line value, they separate words.
+const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+
+/**
+ * One line of text as a person reads it (a name, a job title): tabs and line breaks made spaces, every other control
+ * character removed (a bell, an escape sequence's ESC, a bidi override), NFC, runs of spaces collapsed, trimmed.
+ * Returns null when nothing is left.
+ */
 export function normalizeName(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
   if (CLEAN_ASCII.test(raw)) return raw;
-  const value = withoutControlCharacters(raw.normalize('NFC')).replace(SPACES, ' ').trim();
+  // Controls go before composing: one between a letter and its accent would otherwise keep them apart.
+  const value = withoutControlCharacters(raw.replace(BREAKS, ' ')).normalize('NFC').replace(SPACES, ' ').trim();
   return value === '' ? null : value;
 }
 

@@ -2,9 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AutotaskPsa } from '../../src/connectors/autotask/autotask-psa.ts';
+import { BmsPsa } from '../../src/connectors/bms/bms-psa.ts';
 import { ConnectwisePsa } from '../../src/connectors/connectwise/connectwise-psa.ts';
 import { HaloPsa } from '../../src/connectors/halo/halo-psa.ts';
 import { HuduDocStore } from '../../src/connectors/hudu/hudu-doc-store.ts';
+import { ItGlueDocStore } from '../../src/connectors/itglue/itglue-doc-store.ts';
+import type { DocContactFields } from '../../src/domain/doc-contact.ts';
 import type { PsaContactFields } from '../../src/domain/psa-contact.ts';
 import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
@@ -276,5 +279,132 @@ describe('a Hudu create whose answer is lost, beside an asset holding the same p
       proxy = null;
       await started.hudu.server.close();
     }
+  });
+});
+
+/**
+ * BMS and IT Glue find the contact by its primary email alone: a contact linked to someone else (so the plan creates)
+ * may hold the new person's address as its primary too. The look-up then finds two, takes the one with the names
+ * sent, and never makes the contact a second time.
+ */
+describe('a BMS create whose answer is lost, beside an older contact with the same primary email', () => {
+  // BMS requires the types and a phone.
+  const bobInBms: PsaContactFields = { ...bob(11), emailTypeId: 1, phoneNumber: '+12065550100', phoneTypeId: 1 };
+
+  async function bmsWith(older: { firstName: string; lastName: string }): Promise<BmsPsa> {
+    sims = await startSimulators(
+      parseSeed({
+        tenants: TENANTS,
+        bms: {
+          accounts: [
+            {
+              id: 1,
+              name: 'Contoso Ltd',
+              locations: [{ id: 11, name: 'HQ', isMain: true }],
+              contacts: [
+                {
+                  id: 500,
+                  ...older,
+                  jobTitle: null,
+                  emailAddress: 'bob@contoso.com',
+                  emailTypeId: 1,
+                  phoneNumber: '+12065550199',
+                  phoneTypeId: 1,
+                  locationId: 11,
+                  isActive: true,
+                },
+              ],
+            },
+          ],
+          emailTypes: [{ id: 1, name: 'Work' }],
+          phoneTypes: [{ id: 1, name: 'Office' }],
+        },
+      }),
+    );
+    proxy = new AnswerDroppingProxy(sims.urls.bms!, (m, url) => m === 'POST' && url.startsWith('/v2/crm/contacts'));
+    return new BmsPsa({ credentials: sims.credentials.bms, baseUrl: await proxy.start(), ...FAST });
+  }
+
+  const holders = () => sims!.bms.contactsOf(1).filter((c) => c.emailAddress === 'bob@contoso.com');
+
+  it('takes the new contact by its names, and makes it once', async () => {
+    const psa = await bmsWith({ firstName: 'Robert', lastName: 'Older' });
+    const result = await psa.createContact(1, bobInBms);
+    expect(proxy!.dropped).toBe(1);
+    const made = holders().filter((c) => c.firstName === 'Bob');
+    expect(made).toHaveLength(1);
+    expect(result).toEqual({ ok: true, id: made[0]!.id });
+    expect(holders()).toHaveLength(2);
+  });
+
+  it('with the same names on both, sends nothing again and fails for a person to look', async () => {
+    const psa = await bmsWith({ firstName: 'Bob', lastName: 'New' });
+    await expect(psa.createContact(1, bobInBms)).rejects.toThrow(
+      /did not answer a write clearly .*it may have been applied/,
+    );
+    expect(proxy!.dropped).toBe(1);
+    expect(holders()).toHaveLength(2);
+  });
+});
+
+describe('an IT Glue batch of creates whose answer is lost, one beside an older contact with its primary email', () => {
+  const draft = (firstName: string, lastName: string, email: string): DocContactFields => ({
+    firstName,
+    lastName,
+    title: null,
+    contactTypeId: null,
+    locationId: '10',
+    emails: [{ value: email, primary: true, label: 'Work' }],
+    phones: [],
+  });
+
+  it('takes each contact the batch made, by its names where two hold the address, and makes none twice', async () => {
+    sims = await startSimulators(
+      parseSeed({
+        tenants: TENANTS,
+        itglue: {
+          organizations: [
+            {
+              id: '1',
+              name: 'Contoso Ltd',
+              locations: [{ id: '10', name: 'HQ', primary: true }],
+              contacts: [
+                {
+                  id: '100',
+                  'first-name': 'Robert',
+                  'last-name': 'Older',
+                  title: null,
+                  'location-id': '10',
+                  'contact-emails': [{ value: 'bob@contoso.com', primary: true, 'label-name': 'Work' }],
+                  'contact-phones': [],
+                },
+              ],
+            },
+          ],
+          contactTypes: [{ id: '1', name: 'Employee' }],
+        },
+      }),
+    );
+    proxy = new AnswerDroppingProxy(
+      sims.urls.itglue!,
+      (m, url) => m === 'POST' && url.startsWith('/organizations/1/relationships/contacts'),
+    );
+    const store = new ItGlueDocStore({ apiKey: sims.credentials.itglueApiKey, baseUrl: await proxy.start(), ...FAST });
+    const results = await store.createContacts('1', [
+      draft('Bob', 'New', 'bob@contoso.com'),
+      draft('Carol', 'Other', 'carol@contoso.com'),
+    ]);
+    expect(proxy.dropped).toBe(1);
+    const contacts = sims.itglue.contactsOf('1');
+    expect(contacts.map((c) => `${c['first-name']} ${c['last-name']}`).sort()).toEqual([
+      'Bob New',
+      'Carol Other',
+      'Robert Older',
+    ]);
+    const idOf = (first: string) => contacts.find((c) => c['first-name'] === first)!.id;
+    expect(results).toEqual([
+      { ok: true, id: idOf('Bob') },
+      { ok: true, id: idOf('Carol') },
+    ]);
   });
 });

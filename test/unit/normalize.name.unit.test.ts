@@ -9,6 +9,18 @@ describe('normalizeName', () => {
   it('removes control and bidi-override characters', () => {
     expect(normalizeName('Ann\u0000a\u202e')).toBe('Anna');
   });
+  it('reads tabs and line breaks in one line of text as spaces', () => {
+    expect(normalizeName('Sales\tManager')).toBe('Sales Manager');
+    expect(normalizeName('Head of\r\nSales\n')).toBe('Head of Sales');
+    expect(normalizeName('Ann\u2028Marie\u0085Lee')).toBe('Ann Marie Lee');
+  });
+  it('removes a bell and the escape of an escape sequence, so that no terminal obeys them', () => {
+    expect(normalizeName('Chief\u0007 Officer\u001b[31m')).toBe('Chief Officer[31m');
+    expect(normalizeName('\u009b2JBoss')).toBe('2JBoss');
+  });
+  it('composes an accent a control character kept from its letter', () => {
+    expect(normalizeName('Jose\u0000\u0301')).toBe('José');
+  });
   it('returns null for blank', () => {
     expect(normalizeName(' \t ')).toBeNull();
   });

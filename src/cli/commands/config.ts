@@ -12,7 +12,7 @@ import type { CheckResult } from '../../connectors/target-setup.ts';
 import { presentTargets } from '../../domain/target-profile.ts';
 import { checkMicrosoft } from '../credential-checks.ts';
 import { QUESTIONS } from '../init-questions.ts';
-import { blockOf, DEFAULT_TARGETS } from '../known-targets.ts';
+import { ALL_TARGETS, blockOf } from '../known-targets.ts';
 import { Prompter } from '../prompt.ts';
 import { writeOut } from '../terminal-text.ts';
 
@@ -90,7 +90,7 @@ export function registerConfig(cli: Command, configOf: (command: Command) => str
   config
     .command('set-secret <key>')
     .description(
-      `Change one secret of the config file, encrypted: ${['microsoft.clientSecret', ...presentTargets(DEFAULT_TARGETS).map((t) => `${t.id}.${setupOf(t).secret.field}`)].join(', ')}, web.entra.clientSecret, alerts.channels.NAME.url or alerts.channels.NAME.smtp.password. The value is typed hidden at a terminal, or read from ${SECRET_VALUE_ENV}; it is checked (signing in where it can) before it is written.`,
+      `Change one secret of the config file, encrypted: ${['microsoft.clientSecret', ...ALL_TARGETS.map((t) => `${t.id}.${setupOf(t).secret.field}`)].join(', ')}, web.entra.clientSecret, alerts.channels.NAME.url or alerts.channels.NAME.smtp.password. The value is typed hidden at a terminal, or read from ${SECRET_VALUE_ENV}; it is checked (signing in where it can) before it is written.`,
     )
     .option('--no-check', 'do not sign in to check the new value')
     .action(async (key: string, options: { check: boolean }, command: Command) => {

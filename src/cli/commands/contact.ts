@@ -18,7 +18,7 @@ import { writeLines, writeOut } from '../terminal-text.ts';
 import { nonNegativeInteger } from '../option-parsers.ts';
 import { actionBy } from '../../operations/action-by.ts';
 import { presentTargets, type Targets } from '../../domain/target-profile.ts';
-import { ALL_TARGETS, DEFAULT_TARGETS } from '../known-targets.ts';
+import { ALL_TARGETS } from '../known-targets.ts';
 
 function links(ids: Parameters<typeof deepLinks>[0], settings: LinkSettings, { doc, psa }: Targets): string[] {
   const found = deepLinks(ids, settings);
@@ -54,7 +54,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
   contact
     .command('show <user>')
     .description(
-      'The "Manage" view: the ids in all three systems with links, the link and how it was made, the last sync and the history.',
+      'The "Manage" view: the ids in Microsoft 365 and each target with links, the link and how it was made, the last sync and the history.',
     )
     .option('--json', 'as JSON')
     .action((name: string, options: { json?: boolean }, command: Command) =>
@@ -152,9 +152,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     );
   contact
     .command('disable <user>')
-    .description(
-      `"Disable sync": leave the contact alone in ${DEFAULT_TARGETS.psa?.words.name} (--leg all: in ${DEFAULT_TARGETS.doc?.words.name} too).`,
-    )
+    .description('"Disable sync": leave the contact alone in the PSA (--leg all: in the documentation platform too).')
     .option('--leg <leg>', 'psa or all', 'psa')
     .action(toggle('psa'));
   contact
@@ -182,7 +180,7 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
   const unlink = contact
     .command('unlink <user>')
     .description(
-      `Undo the link of a person to their contacts (--${DEFAULT_TARGETS.psa?.id}: to the ${DEFAULT_TARGETS.psa?.words.name} contact only); the next sync matches them afresh. The contacts are kept as they are.`,
+      "Undo the link of a person to their contacts (with the PSA's option: to the PSA contact only); the next sync matches them afresh. The contacts are kept as they are.",
     );
   for (const target of psaTargets) unlink.option(`--${target.id}`, `unlink the ${target.words.name} contact only`);
   unlink.action((name: string, options: Readonly<Record<string, boolean | undefined>>, command: Command) =>
@@ -197,13 +195,11 @@ export function registerContact(cli: Command, configOf: (command: Command) => st
     ),
   );
 
-  const relink = contact.command('relink <user>').description(
-    `Link a person to another contact: ${presentTargets(DEFAULT_TARGETS)
-      .map((t) => `--${t.id} CONTACT`)
-      .join(
-        ' or ',
-      )} (the id the candidates list shows). Without either, lists the candidates, the closest names first.`,
-  );
+  const relink = contact
+    .command('relink <user>')
+    .description(
+      "Link a person to another contact: the option of the contact's target with its id (as the candidates list shows it). Without one, lists the candidates, the closest names first.",
+    );
   for (const target of ALL_TARGETS)
     relink.option(`--${target.id} <contact>`, `the ${target.words.name} contact to link`);
   relink.action((name: string, options: Readonly<Record<string, string | undefined>>, command: Command) =>

@@ -7,7 +7,7 @@ import { setupOf } from '../../connectors/target-setups.ts';
 import { presentTargets, type TargetProfile } from '../../domain/target-profile.ts';
 import { tenantSettings } from '../../operations/operator-actions.ts';
 import { withContext, type CliContext } from '../context.ts';
-import { blockOf, DEFAULT_TARGETS } from '../known-targets.ts';
+import { blockOf, perTargetHelp } from '../known-targets.ts';
 import { responseRecorder } from '../response-capture.ts';
 import { writeOut } from '../terminal-text.ts';
 import { deliveryModeOf } from '../../jobs/delivery-mode.ts';
@@ -106,12 +106,11 @@ export function registerDoctor(cli: Command, configOf: (command: Command) => str
   cli
     .command('doctor')
     .description(
-      `Check each connection with a harmless call, say what is wrong and how to fix it, ${presentTargets(
-        DEFAULT_TARGETS,
-      )
-        .flatMap((t) => setupOf(t).doctorHelp ?? [])
-        .map((help) => `${help}, `)
-        .join('')}and list the types and locations the settings may name.`,
+      "Check each connection with a harmless call, say what is wrong and how to fix it, check each target's own setup (below), and list the types and locations the settings may name.",
+    )
+    .addHelpText(
+      'after',
+      perTargetHelp('What doctor checks of each target:', (t) => setupOf(t).doctorHelp),
     )
     .option(
       '--capture <dir>',

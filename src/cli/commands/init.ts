@@ -12,7 +12,7 @@ import type { CheckResult, SetupAsker, TargetSetup } from '../../connectors/targ
 import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
 import { checkMicrosoft } from '../credential-checks.ts';
 import { QUESTIONS, type Question } from '../init-questions.ts';
-import { andList, DEFAULT_TARGET_IDS, DEFAULT_TARGETS, targetsNamed } from '../known-targets.ts';
+import { DEFAULT_TARGET_IDS, perTargetHelp, roleTargetNames, targetsNamed } from '../known-targets.ts';
 import { Prompter } from '../prompt.ts';
 import { writeOut } from '../terminal-text.ts';
 
@@ -259,16 +259,17 @@ export function registerInit(cli: Command, configOf: (command: Command) => strin
   cli
     .command('init')
     .description(
-      `Write a commented config file (secrets encrypted) and create the database. Answers come from prompts, or from the environment variables ${['CONTACTSYNC_MS_CLIENT_ID', 'CONTACTSYNC_MS_CLIENT_SECRET', ...presentTargets(DEFAULT_TARGETS).flatMap((t) => setupOf(t).helpEnv)].join(', ')} and the others listed in the README.`,
+      "Write a commented config file (secrets encrypted) and create the database. Answers come from prompts, or from the environment variables CONTACTSYNC_MS_CLIENT_ID, CONTACTSYNC_MS_CLIENT_SECRET, each target's (below) and the others listed in the README.",
+    )
+    .addHelpText(
+      'after',
+      perTargetHelp('The environment variables of each target:', (t) => setupOf(t).helpEnv.join(', ')),
     )
     .option('--force', 'replace an existing config file')
-    .option(
-      '--no-check',
-      `do not sign in to ${andList(['Microsoft', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.name)])} to check the answers (an offline install)`,
-    )
+    .option('--no-check', 'do not sign in to Microsoft and the targets to check the answers (an offline install)')
     .option(
       '--targets <ids>',
-      'the targets to set up, by id, comma-separated: one documentation platform, one PSA, or both',
+      `the targets to set up, by id, comma-separated: one documentation platform (${roleTargetNames('documentation', (t) => t.id)}), one PSA (${roleTargetNames('psa', (t) => t.id)}), or one of each`,
       DEFAULT_TARGET_IDS,
     )
     .action(async (options: { force?: boolean; check: boolean; targets: string }, command: Command) => {

@@ -5,7 +5,6 @@ import { registerConfiguredTenants, tenantNamed, withContext } from '../context.
 import { summaryTable, unmappedProblem } from '../output.ts';
 import { writeLines, writeOut } from '../terminal-text.ts';
 import { userLines } from '../user-lines.ts';
-import { DEFAULT_TARGETS, targetNames } from '../known-targets.ts';
 
 /** The outcomes a sync writes for (or would, once approved). */
 const WRITING: ReadonlySet<string> = new Set(['synced', 'inactivated', 'pending-approval']);
@@ -14,7 +13,7 @@ export function registerPlan(cli: Command, configOf: (command: Command) => strin
   cli
     .command('plan')
     .description(
-      `The dry run: what a sync would do, per tenant and per user, with field changes old → new for ${targetNames(DEFAULT_TARGETS)}, the matching rule, and why anything is held, disputed or excluded. Writes nothing.`,
+      'The dry run: what a sync would do, per tenant and per user, with field changes old → new for the documentation platform and the PSA, the matching rule, and why anything is held, disputed or excluded. Writes nothing.',
     )
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option('--verbose', 'each field change of each user, old → new')

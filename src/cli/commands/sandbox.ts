@@ -16,7 +16,6 @@ import { hashPassword } from '../../config/passwords.ts';
 import { DATA_DIR } from '../context.ts';
 import { exitCodeOf, progressBars, runLine, summaryTable, untilStopped, webUiLines } from '../output.ts';
 import { printable, writeErr, writeLines, writeOut } from '../terminal-text.ts';
-import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
 interface SandboxOptions {
   seed?: string;
@@ -139,14 +138,14 @@ export function registerSandbox(cli: Command): void {
   cli
     .command('sandbox')
     .description(
-      `Start the simulators of ${andList(['Microsoft 365', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.name)])} (seeded with the demo, the demo on other targets with --targets, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.`,
+      'Start the simulators of Microsoft 365 and the targets (seeded with the demo, the demo on the targets of --targets, or --seed), sync every tenant once, then serve the web UI and keep watching for changes.',
     )
     .option('--seed <file>', 'seed file (the sandbox seed format); the demo seed when absent')
     .option('--targets <ids>', targetsOptionHelp())
     .option('--once', 'sync once and exit (0 on success)')
     .option(
       '--dump <file>',
-      'write the final state of the three systems, the run report and the request counts to this JSON file',
+      'write the final state of the simulated systems, the run report and the request counts to this JSON file',
     )
     .option(
       '--db <file>',

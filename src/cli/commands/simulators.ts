@@ -13,7 +13,6 @@ import { presentTargets } from '../../domain/target-profile.ts';
 import { portNumber } from '../option-parsers.ts';
 import { untilStopped } from '../output.ts';
 import { printable, writeOut } from '../terminal-text.ts';
-import { andList, DEFAULT_TARGETS } from '../known-targets.ts';
 
 /** The farthest simulator from login's port N: every target keeps its place (DESIGN.md, "Targets"). */
 const LAST_PORT_OFFSET = Math.max(...SANDBOX_TARGETS.map((target) => target.portOffset));
@@ -71,7 +70,7 @@ export function registerSimulators(cli: Command): void {
   cli
     .command('simulators')
     .description(
-      `Start the simulators of ${andList(['Microsoft login', 'Microsoft Graph', ...presentTargets(DEFAULT_TARGETS).map((t) => t.words.fullName)])} seeded from a seed file (or the demo, on other targets with --targets), and write a config that points every command at them; runs until stopped.`,
+      'Start the simulators of Microsoft login, Microsoft Graph and the targets, seeded from a seed file (or the demo, on the targets of --targets), and write a config that points every command at them; runs until stopped.',
     )
     .option('--seed <file>', 'seed file (the sandbox seed format, simulate included; default: the demo seed)')
     .option('--targets <ids>', targetsOptionHelp())
@@ -84,6 +83,9 @@ export function registerSimulators(cli: Command): void {
         .join(', ')} (default: free ports)`,
       portNumber,
     )
-    .option('--dump <file>', "on stop, write the three systems' final state and the request counts to this JSON file")
+    .option(
+      '--dump <file>',
+      "on stop, write the simulated systems' final state and the request counts to this JSON file",
+    )
     .action((options: SimulatorsOptions) => simulators(options));
 }

@@ -7,13 +7,28 @@ import { approvalSteps } from '../approval-steps.ts';
 import { counted } from '../../operations/attention.ts';
 import { exitCodeOf, progressBars, summaryTable, unmappedProblem } from '../output.ts';
 import { writeErr, writeLines, writeOut } from '../terminal-text.ts';
-import { DEFAULT_TARGETS, targetNames } from '../known-targets.ts';
+
+/** What leaves a person waiting for a person's decision or fix after a run: the users' outcomes `attention` lists. */
+const WAITING = ['held', 'disputed', 'failed'] as const;
+
+/**
+ * `3 people need attention (2 held, 1 disputed): contactsync attention lists them, with what to do.`: said after a
+ * sync that leaves anyone held, disputed or failed; null when it leaves no one.
+ */
+function attentionPointer(results: readonly TenantRunResult[]): string | null {
+  const figures = WAITING.map((key) => [key, results.reduce((n, r) => n + (r.counts[key] ?? 0), 0)] as const).filter(
+    ([, n]) => n > 0,
+  );
+  const people = figures.reduce((n, [, count]) => n + count, 0);
+  if (people === 0) return null;
+  return `${counted(people, 'person needs', 'people need')} attention (${figures.map(([key, n]) => `${n} ${key}`).join(', ')}): contactsync attention lists them, with what to do.`;
+}
 
 export function registerSync(cli: Command, configOf: (command: Command) => string): void {
   cli
     .command('sync')
     .description(
-      `Sync the customer tenants: read Microsoft 365, write ${targetNames(DEFAULT_TARGETS)}. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 4 a tenant was being synced by another process (nothing written to it), 1 an error.`,
+      'Sync the customer tenants: read Microsoft 365, write the documentation platform and the PSA. Exit codes: 0 done, 2 a tenant waits for approval, 3 per-user failures, 4 a tenant was being synced by another process (nothing written to it), 1 an error.',
     )
     .option('--tenant <id>', 'only this tenant (id or name)')
     .option(
@@ -78,6 +93,9 @@ export function registerSync(cli: Command, configOf: (command: Command) => strin
                     `${names.get(r.tenantId) ?? r.tenantId}: the deletion guard held back ${counted(r.users.filter((u) => u.outcome === 'pending-approval').length, 'inactivation')}: ${approvalSteps(names.get(r.tenantId) ?? r.tenantId, r.runId)}`,
                 ),
             );
+          // Who waits for a person, and the command that lists them (a dry run leaves nothing for it to list).
+          const pointer = options.dryRun === true ? null : attentionPointer(results);
+          if (pointer !== null) writeLines([pointer]);
           // The busy message says which tenant and who holds it.
           for (const result of results.filter((r) => r.status === 'busy')) writeErr(`${result.error}\n`);
           if (options.dryRun === true) writeOut('Dry run: nothing was written.\n');

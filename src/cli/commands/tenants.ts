@@ -11,7 +11,7 @@ import type { TenantRecord } from '../../domain/tenant-record.ts';
 import type { StateStore } from '../../store/state-store.ts';
 import { presentTargets, type TargetProfile, type Targets } from '../../domain/target-profile.ts';
 import { apiTenant } from '../../web/api-shapes.ts';
-import { ALL_TARGETS, andList, DEFAULT_TARGETS, targetNames, withArticle } from '../known-targets.ts';
+import { ALL_TARGETS, targetNames } from '../known-targets.ts';
 import { mapOptions } from '../output.ts';
 
 const usedBy = (by: string | null): string => (by === null ? '' : `  (mapped to ${by})`);
@@ -89,9 +89,7 @@ function tenantTable(rows: readonly (TenantRecord & { readonly openConflicts: nu
 export function registerTenants(cli: Command, configOf: (command: Command) => string): void {
   const tenants = cli
     .command('tenants')
-    .description(
-      `Customer tenants: list, discover (GDAP), map to ${targetNames(DEFAULT_TARGETS)}, per-tenant settings.`,
-    );
+    .description("Customer tenants: list, discover (GDAP), map to the targets' customer records, per-tenant settings.");
 
   tenants
     .command('list')
@@ -117,7 +115,7 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
   tenants
     .command('discover')
     .description(
-      `List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when exactly ${andList(presentTargets(DEFAULT_TARGETS).map((t) => `one ${t.words.name} ${t.words.customer}`))} have it.`,
+      'List the customers the config names (else those of the partner tenant, by GDAP), and map each by name when each target has exactly one customer record of that name.',
     )
     .action((_options: unknown, command: Command) =>
       withContext(configOf(command), async (context) => {
@@ -127,19 +125,18 @@ export function registerTenants(cli: Command, configOf: (command: Command) => st
       }),
     );
 
-  const first = DEFAULT_TARGETS.doc ?? DEFAULT_TARGETS.psa;
   const map = tenants
     .command('map <tenant>')
     .description(
-      `Map a tenant to ${andList(presentTargets(DEFAULT_TARGETS).map((t) => `${withArticle(t.words.name)} ${t.words.customer}`))}, by name (or id). Without --${first?.id}, lists the candidates, the closest names first. Refused when another tenant uses them (unless --force "reason") or when the names differ (unless --confirm).`,
+      'Map a tenant to its customer record in each target (each target\'s option below), by name (or id). Without the options, lists the candidates, the closest names first. Refused when another tenant uses them (unless --force "reason") or when the names differ (unless --confirm).',
     );
   for (const target of ALL_TARGETS)
     map.option(
       `--${target.id} <${target.words.customer}>`,
-      `the ${target.words.name} ${target.words.customer}: its name (or id)${target.role === 'psa' && DEFAULT_TARGETS.doc !== null ? `, or "none" to sync ${DEFAULT_TARGETS.doc.words.name} only` : ''}`,
+      `the ${target.words.name} ${target.words.customer}: its name (or id)${target.role === 'psa' ? ', or "none" to sync the documentation platform only' : ''}`,
     );
   map
-    .option('--force <reason>', 'map onto an organization or account another tenant uses, for this reason')
+    .option('--force <reason>', 'map onto a customer record another tenant uses, for this reason')
     .option('--confirm', "the names differ from the tenant's, and they are the same customer")
     .action(
       (

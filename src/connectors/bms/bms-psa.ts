@@ -3,6 +3,7 @@ import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../d
 import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import { reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
+import { createOnce, madeBy } from '../http/create-once.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import {
   accountItem,
@@ -378,27 +379,24 @@ export class BmsPsa implements Psa {
 
   /**
    * Creates a contact. When the answer is lost, the account is searched for the email before the contact is sent
-   * again (a create is planned only when no contact of the account has it), so a contact is never made twice.
+   * again (a create is planned only when no unclaimed contact of the account has it), and the contact holding it as
+   * its primary address with the names sent is taken (`madeBy`: a contact linked to someone else may hold it already),
+   * so a contact is never made twice.
    */
   async createContact(accountId: number, fields: PsaContactFields): Promise<WriteResult<number>> {
     const what = `create ${fields.firstName} ${fields.lastName ?? ''}`.trim();
-    for (let round = 1; ; round++) {
-      try {
-        const response = await this.send('createContact', {}, {}, toContactBody(accountId, fields, 'create'));
-        const answer = readEnvelope(response.body);
-        const id = createdResult.safeParse(answer?.result);
-        if (!isSuccessStatus(response.status) || (answer !== null && !answer.success) || id.success)
-          return this.written(what, response);
-        // Made, but the answer does not say the new id: found by its email, as after a lost answer.
-        const found = await this.findContactsByEmail(accountId, fields.emailAddress);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
+    const made = async () => madeBy(fields, await this.findContactsByEmail(accountId, fields.emailAddress));
+    return createOnce(async () => {
+      const response = await this.send('createContact', {}, {}, toContactBody(accountId, fields, 'create'));
+      const answer = readEnvelope(response.body);
+      const id = createdResult.safeParse(answer?.result);
+      if (!isSuccessStatus(response.status) || (answer !== null && !answer.success) || id.success)
         return this.written(what, response);
-      } catch (error) {
-        if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
-        const found = await this.findContactsByEmail(accountId, fields.emailAddress);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
-      }
-    }
+      // Made, but the answer does not say the new id: found by its email, as after a lost answer.
+      const found = await made();
+      if (found.length === 1) return { ok: true, id: found[0]!.id };
+      return this.written(what, response);
+    }, made);
   }
 
   /**

@@ -9,6 +9,7 @@ import type {
 import type { DocStore, NamedRecord, WriteResult } from '../../domain/ports.ts';
 import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
+import { answerLost, madeBefore, madeBy, type MadeContactKey } from '../http/create-once.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import { itglueProfile } from './profile.ts';
 import {
@@ -62,6 +63,15 @@ type Write =
   | { readonly kind: 'create'; readonly organizationId: string; readonly fields: DocContactFields }
   | { readonly kind: 'update'; readonly id: string; readonly patch: DocContactPatch };
 
+/** What tells the contact a create made from others holding its address (see `madeBy`), of a contact or a draft. */
+function madeKeyOf(contact: Pick<DocContact, 'firstName' | 'lastName' | 'emails'>): MadeContactKey {
+  return {
+    emailAddress: contact.emails.find((e) => e.primary)?.value ?? null,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+  };
+}
+
 function refused(message: string, field?: string): WriteResult<string> {
   return { ok: false, reasons: [reason('itglue-refused', message, field)] };
 }
@@ -114,11 +124,21 @@ export class ItGlueDocStore implements DocStore {
     });
   }
 
-  /** The contact of the organization whose primary email is `email`, if there is exactly one. */
-  private async findByPrimaryEmail(organizationId: string, email: string): Promise<string | null> {
+  /**
+   * The contacts a lost create may have made: those of the organization with the address it sent as their primary
+   * email and, when there are several, with the names it sent (`madeBy`: a contact linked to someone else may hold the
+   * address already).
+   */
+  private async contactsMadeBy(organizationId: string, fields: DocContactFields): Promise<{ readonly id: string }[]> {
+    const email = fields.emails.find((e) => e.primary)?.value;
+    if (email === undefined) return [];
     const path = `/contacts?filter[organization_id]=${encodeURIComponent(organizationId)}&filter[primary_email]=${encodeURIComponent(email)}`;
     const document = this.parse('find a contact by email', listDocument(contactResource), await this.send('GET', path));
-    return document.data.length === 1 ? document.data[0]!.id : null;
+    const found = document.data.map((resource) => {
+      const contact = toDocContact(resource, organizationId);
+      return { id: contact.id, ...madeKeyOf(contact) };
+    });
+    return madeBy(madeKeyOf(fields), found);
   }
 
   private fail(what: string, response: HttpResponse): never {
@@ -275,20 +295,20 @@ export class ItGlueDocStore implements DocStore {
 
   /**
    * A batch whose answer was lost may have been created: each contact is looked up by its primary email (a create is
-   * planned only when no contact of the organization has the user's addresses), and only those not found are sent
-   * again.
+   * planned only when no unclaimed contact of the organization has the user's addresses) and taken when found once
+   * (`madeBefore`), and only those not found are sent again. One found several times stops the batch, for a person to
+   * look, rather than being made again.
    */
   private async writeSafely(batch: readonly Write[], round = 1): Promise<WriteResult<string>[]> {
     try {
       return await this.writeBatch(batch);
     } catch (error) {
-      if (!(error instanceof ConnectorError) || !error.outcomeUnknown || round >= 5) throw error;
+      if (!answerLost(error) || round >= 5) throw error;
       const results: (WriteResult<string> | null)[] = [];
       for (const write of batch) {
-        const primary = write.kind === 'create' ? write.fields.emails.find((e) => e.primary)?.value : undefined;
         const id =
-          write.kind === 'create' && primary !== undefined
-            ? await this.findByPrimaryEmail(write.organizationId, primary)
+          write.kind === 'create'
+            ? await madeBefore(error, () => this.contactsMadeBy(write.organizationId, write.fields))
             : null;
         results.push(id === null ? null : { ok: true, id });
       }
