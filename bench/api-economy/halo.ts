@@ -13,19 +13,14 @@
 // Halo's largest page is unknown (CONTRACTS.md); the simulator cuts pages to its `pageSizeCap`, so no client can read a
 // list in fewer pages than that gives. A change of primary address keeps the older one in `email2` or `email3`: the
 // listing already says which is free, so it costs no read.
-import pino from 'pino';
 import type { HaloSeed } from '../../src/sandbox/halo/halo-seed.ts';
-import { startSandbox } from '../../src/sandbox/run-sandbox.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
-import type { LoggedRequest } from '../../src/sandbox/sim-server.ts';
 import type { TenantRunResult } from '../../src/run/run-result.ts';
-import { canonical, count, graphBound, itglueBound, pages, plannedOf, routeCounts, type Counts } from './bounds.ts';
-import { generatedSeed } from './generated-seed.ts';
+import { canonical, pages, plannedOf } from './bounds.ts';
+import { generatedSeed, heldByPsa } from './generated-seed.ts';
+import { measurePsaPhases } from './psa-phases.ts';
 
-/** Requests per API, Halo's besides the others'. */
-type HaloCounts = Counts & { halo: number };
-
-/** Halo's window compressed 100×, in the simulator and the client alike: the count of requests does not depend on it. */
+/** How many times faster Halo's rolling window passes than the real one's. */
 const COMPRESSION = 100;
 
 /**
@@ -38,41 +33,39 @@ const COMPRESSION = 100;
  */
 export function haloSeed(tenants: number, users: number, withItGlue: boolean): Seed {
   const { bms: _bms, itglue, ...base } = generatedSeed(tenants, users);
-  let userId = 500_000;
+  const held = heldByPsa(base, 500_000);
+  let userId = 900_000;
   const clients = base.tenants.map((tenant, t) => {
-    const domain = tenant.users[0]!.mail!.split('@')[1]!;
     const site = 4000 + t;
-    const person = (u: number) => {
-      const user = tenant.users[u]!;
-      const common = {
+    const people = held[t]!.map((person) => ({
+      id: person.id,
+      firstname: person.firstName,
+      surname: person.lastName,
+      name: `${person.firstName} ${person.lastName}`,
+      emailaddress: person.primary,
+      ...(person.isUser ? { email2: person.alias, phonenumber: '+1 206 555 0000' } : {}),
+      site_id: site,
+    }));
+    // Found by the object id alone: every address this user had in Halo has changed since.
+    const moved = tenant.users
+      .filter((_, u) => u % 10 === 2)
+      .map((user) => ({
         id: userId++,
         firstname: user.givenName,
         surname: user.surname,
         name: `${user.givenName} ${user.surname}`,
+        emailaddress: `former.${user.mail}`.replace('@', `@previous${t}.`),
         phonenumber: '+1 206 555 0000',
+        azureoid: user.id,
         site_id: site,
-      };
-      if (u % 5 === 0) return [{ ...common, emailaddress: user.mail }];
-      if (u % 5 === 1) return [{ ...common, emailaddress: `old${u}@${domain}`, email2: `u${u}@${domain}` }];
-      if (u % 10 === 2) return [{ ...common, emailaddress: `former${u}@previous${t}.example`, azureoid: user.id }];
-      return [];
-    };
-    const people = tenant.users.flatMap((_, u) => person(u));
-    const others = Array.from({ length: 20 }, (_, i) => ({
-      id: userId++,
-      firstname: `Vendor${i}`,
-      surname: `Contact${t}`,
-      name: `Vendor${i} Contact${t}`,
-      emailaddress: `vendor${i}@supplier${t}.example`,
-      site_id: site,
-    }));
+      }));
     return {
       id: t + 1,
       name: t % 2 === 0 ? `${tenant.displayName} (Halo)` : tenant.displayName,
       main_site_id: site,
       azure_tenants: t % 2 === 0 ? [{ azure_tenant_id: tenant.id }] : [],
       sites: [{ id: site, name: 'Main' }],
-      users: [...people, ...others],
+      users: [...people, ...moved],
     };
   });
   return parseSeed(JSON.parse(JSON.stringify({ ...base, ...(withItGlue ? { itglue } : {}), halo: { clients } })));
@@ -109,70 +102,21 @@ function haloBound(
   return bound;
 }
 
-const sum = (c: HaloCounts) => c.graph + c.itglue + c.bms + c.autotask + c.halo;
-
-/** Requests per API, Halo's counted apart (the shared counts know the APIs measured before it). */
-function countWithHalo(requests: readonly LoggedRequest[]): HaloCounts {
-  return {
-    ...count(requests.filter((r) => r.server !== 'halo')),
-    halo: requests.filter((r) => r.server === 'halo').length,
-  };
-}
-
 /** The three phases on generated tenants, on IT Glue + Halo or on Halo alone. */
 export async function measureHalo(withItGlue: boolean, tenants = 5, users = 600): Promise<void> {
-  const name = `generated on ${withItGlue ? 'IT Glue + Halo' : 'Halo alone'} (${tenants} tenants × ${users} users)`;
   const seed = haloSeed(tenants, users, withItGlue);
   const { requestLimit, windowMs } = seed.simulate.halo;
-  const box = await startSandbox({
+  await measurePsaPhases({
+    name: `generated on ${withItGlue ? 'IT Glue + Halo' : 'Halo alone'} (${tenants} tenants × ${users} users)`,
     seed,
-    logger: pino({ level: 'silent' }),
+    psa: 'halo',
+    // IT Glue's window compressed as in the other seeds, and Halo's 100×, in the simulator and the client alike: the
+    // number of requests does not depend on it.
     limits: {
       itglue: { limit: 3000, windowMs: 30_000 },
       halo: { limit: requestLimit, windowMs: windowMs / COMPRESSION },
     },
+    psaBound: ({ results, firstRun, before, after }) => haloBound(seed, results, firstRun, before.halo!, after.halo!),
+    extra: (requests) => ({ haloDeletes: requests.filter((r) => r.method === 'DELETE').length }),
   });
-  let firstRun = true;
-  const phase = async (label: string) => {
-    const from = box.sims.requests.length;
-    const before = box.sims.dump();
-    const results = await box.syncAll();
-    const after = box.sims.dump();
-    const requests = box.sims.requests.slice(from);
-    const measured = countWithHalo(requests);
-    const bound: HaloCounts = {
-      graph: graphBound(seed, results, box.sims, firstRun),
-      itglue: withItGlue ? itglueBound(seed, results, firstRun, before) : 0,
-      bms: 0,
-      autotask: 0,
-      halo: haloBound(seed, results, firstRun, before.halo!, after.halo!),
-    };
-    firstRun = false;
-    const halo = requests.filter((r) => r.server === 'halo');
-    console.log(
-      JSON.stringify({
-        bench: 'api-economy',
-        seed: name,
-        phase: label,
-        measured,
-        lowerBound: bound,
-        writes: requests.filter((r) => r.server !== 'login' && r.method !== 'GET' && !r.route.endsWith('/token'))
-          .length,
-        ratio: Number((sum(measured) / sum(bound)).toFixed(3)),
-        haloRatio: bound.halo === 0 ? null : Number((measured.halo / bound.halo).toFixed(3)),
-        haloRoutes: routeCounts(halo),
-        haloDeletes: halo.filter((r) => r.method === 'DELETE').length,
-        refused: halo.filter((r) => r.status >= 400).length,
-      }),
-    );
-  };
-  await phase('full');
-  await phase('no change');
-  // 1% of users change their job title.
-  const all = seed.tenants.flatMap((t) => t.users.map((u) => ({ tenant: t.id, user: u })));
-  const step = Math.round(all.length / Math.round(all.length * 0.01));
-  for (let i = 0; i < all.length; i += step)
-    box.sims.graph.updateUser(all[i]!.tenant, all[i]!.user.id, { jobTitle: `Changed ${i}` });
-  await phase('1% changed');
-  await box.close();
 }

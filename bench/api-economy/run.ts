@@ -100,9 +100,9 @@ async function measure(name: string, seed: Seed): Promise<void> {
 
 await measure('demo (3 tenants, 335 users)', parseSeed(JSON.parse(JSON.stringify(demoSeed()))));
 await measure('generated (50 tenants × 200 users)', generatedSeed(50, 200));
-await measureHalo(true);
-await measureHalo(false);
 await measureAutotask(true);
 await measureAutotask(false);
 await measureConnectwise(true);
 await measureConnectwise(false);
+await measureHalo(true);
+await measureHalo(false);

@@ -48,13 +48,13 @@ async function startHalo() {
 
 /** The simulator's counts: the requests its rolling window counted (when), and the 429s of the limit. */
 function watch(sims: RunningSimulators) {
-  const seen = { counted: [] as number[], limit429: 0 };
+  const seen = { counted: [] as number[], throttled429: 0 };
   const { window } = sims.halo;
   const take = window.take.bind(window);
   window.take = () => {
     const ok = take();
     if (ok) seen.counted.push(Date.now());
-    else seen.limit429 += 1;
+    else seen.throttled429 += 1;
     return ok;
   };
   return seen;
@@ -127,8 +127,8 @@ await withBacklogDatabase('contactsync_halorate', async (open) => {
       requestsPerFullWindow: perWindow,
       utilization: Number(utilizationOf(perWindow, SHARE).toFixed(3)),
       peakInRollingWindow: peakInWindow(seen.counted, WINDOW_MS),
-      limit429: seen.limit429,
-      control429: controlSeen.limit429,
+      throttled429: seen.throttled429,
+      controlThrottled429: controlSeen.throttled429,
     }),
   );
 });
