@@ -127,6 +127,21 @@ describe('the settings of a Halo installation', () => {
   });
 });
 
+describe('the pages of a Halo installation', () => {
+  it('answer in Halo’s words and name no other target: mapping, preview, alerts, dashboard', async () => {
+    for (const path of ['/', tenantPage, `${tenantPage}/mapping`, `${tenantPage}/preview`, '/alerts', '/contacts']) {
+      const page = await admin.get(path);
+      expect(page.statusCode, path).toBe(200);
+      expect(textOf(page.body), path).not.toMatch(/IT Glue|BMS|Autotask|ConnectWise|Hudu|Email type|Phone type/);
+    }
+    const mapping = textOf((await admin.get(`${tenantPage}/mapping`)).body);
+    expect(mapping).toContain('Halo client');
+    expect(mapping).toContain('Contoso (Seattle)');
+    // Dee held (no first name), Cy and Tom disputed: the preview says so before anything is written.
+    expect(textOf((await admin.get(`${tenantPage}/preview`)).body)).toMatch(/held \(1\) disputed \(2\)/);
+  });
+});
+
 describe('Manage of a person in Halo', () => {
   it('shows the office phone and the mobile phone each on its row, and escapes what Halo holds', async () => {
     const page = await admin.get(contactPage('ann'));
