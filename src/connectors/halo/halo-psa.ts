@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
-import { reason } from '../../domain/reason.ts';
+import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { createOnce, madeBy } from '../http/create-once.ts';
 import { parseAnswer } from '../http/parse-answer.ts';
@@ -27,6 +27,7 @@ import {
   userPage,
   usersQuery,
   userWire,
+  type HaloUserWire,
 } from './wire.ts';
 
 const SERVICE = 'halo';
@@ -65,6 +66,9 @@ function safeAuthUrl(url: string, baseUrl: string): boolean {
     return false;
   }
 }
+/** A user's three email fields. */
+type EmailFields = Pick<HaloUserWire, 'emailaddress' | 'email2' | 'email3'>;
+
 const same = (a: string | null, b: string) => (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
@@ -81,6 +85,11 @@ export class HaloPsa implements Psa {
   private readonly now: () => number;
   private token: Token | null = null;
   private renewing: Promise<Token> | null = null;
+  /**
+   * The email fields of each client's users as last listed or written, by user id: a change of primary keeps the older
+   * one where the user has room without reading it again (the run that writes it has just listed it).
+   */
+  private readonly emailsSeen = new Map<number, Map<number, EmailFields>>();
 
   constructor(private readonly options: HaloOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -264,8 +273,14 @@ export class HaloPsa implements Psa {
   }
 
   private async users(what: string, accountId: number, search: string | null): Promise<PsaContact[]> {
-    const users = await this.all(what, HALO_PATHS.users, usersQuery(accountId, search), userPage, 'users', userWire);
-    return users.filter((u) => (u.client_id ?? accountId) === accountId).map((u) => toPsaContact(u, accountId));
+    const users = (
+      await this.all(what, HALO_PATHS.users, usersQuery(accountId, search), userPage, 'users', userWire)
+    ).filter((u) => (u.client_id ?? accountId) === accountId);
+    // A whole listing replaces what was seen of the client; a search adds to it.
+    const seen = (search === null ? undefined : this.emailsSeen.get(accountId)) ?? new Map<number, EmailFields>();
+    for (const { id, emailaddress, email2, email3 } of users) seen.set(id, { emailaddress, email2, email3 });
+    this.emailsSeen.set(accountId, seen);
+    return users.map((u) => toPsaContact(u, accountId));
   }
 
   listContacts(accountId: number): Promise<PsaContact[]> {
@@ -346,18 +361,50 @@ export class HaloPsa implements Psa {
     fields: PsaContactFields,
     changed: readonly (keyof PsaContactFields)[],
   ): Promise<WriteResult<number>> {
-    const item = toUpdateItem(id, fields.locationId, fields, changed);
+    let item = toUpdateItem(id, fields.locationId, fields, changed);
     // Only fields Halo does not hold changed (a type): nothing to send.
     if (Object.keys(item).length === 1) return { ok: true, id };
+    const notes: Reason[] = [];
+    let written: EmailFields | null = null;
     if (changed.includes('emailAddress')) {
-      // The older primary is kept in email2 or email3: the user as Halo holds it now says where.
-      const what = `read user ${id}`;
-      const response = await this.send('GET', HALO_PATHS.user(id));
-      if (response.status === 404)
+      // The older primary is kept in email2 or email3: as the run's listing has them, else as Halo holds them now.
+      const current = this.emailsSeen.get(accountId)?.get(id) ?? (await this.readEmails(id));
+      if (current === null)
         return { ok: false, reasons: [reason('halo-not-found', `Halo has no such user (update user ${id}).`)] };
-      Object.assign(item, keptPrimary(this.parsed(what, userWire, this.answer(what, response)), fields.emailAddress));
+      const kept = keptPrimary(current, fields.emailAddress);
+      if (kept !== null) {
+        Object.assign(item, kept);
+        written = { ...current, emailaddress: fields.emailAddress, ...kept };
+      } else {
+        item = toUpdateItem(
+          id,
+          fields.locationId,
+          fields,
+          changed.filter((field) => field !== 'emailAddress'),
+        );
+        notes.push(
+          reason(
+            'halo-email-kept',
+            `Halo user ${id} keeps ${current.emailaddress ?? ''} as its primary email: ${fields.emailAddress} would replace it, and its second and third addresses (${current.email2 ?? ''}, ${current.email3 ?? ''}) are taken, so the older primary would be lost. Clear one of them in Halo, and the next run makes ${fields.emailAddress} the primary.`,
+            'emailAddress',
+          ),
+        );
+      }
     }
-    return this.written(`update user ${id}`, await this.send('POST', HALO_PATHS.users, undefined, [item]));
+    // The primary alone changed, and is kept: nothing to send.
+    if (Object.keys(item).length === 1) return { ok: true, id, notes };
+    const result = this.written(`update user ${id}`, await this.send('POST', HALO_PATHS.users, undefined, [item]));
+    if (result.ok && written !== null) this.emailsSeen.get(accountId)?.set(id, written);
+    return result.ok && notes.length > 0 ? { ...result, notes } : result;
+  }
+
+  /** A user's email fields as Halo holds them now; null when Halo has no such user. */
+  private async readEmails(id: number): Promise<EmailFields | null> {
+    const what = `read user ${id}`;
+    const response = await this.send('GET', HALO_PATHS.user(id));
+    if (response.status === 404) return null;
+    const { emailaddress, email2, email3 } = this.parsed(what, userWire, this.answer(what, response));
+    return { emailaddress, email2, email3 };
   }
 
   /** Marks the user inactive (`inactive: true`), every other field kept as Halo holds it. */
