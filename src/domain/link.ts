@@ -57,6 +57,23 @@ export interface Link {
   readonly psaPushed: PsaContactFields | null;
 }
 
+/**
+ * A link a person makes for a user that has none: to the documentation contact they chose, or (`docContactId` empty)
+ * in an installation without a documentation platform, to be given the PSA contact they chose.
+ */
+export function handLink(userId: string, docContactId: string): Link {
+  return {
+    userId,
+    docContactId,
+    psaContactId: null,
+    rule: 'hand',
+    syncDisabled: 'none',
+    ownedEmails: [],
+    ownedPhones: [],
+    psaPushed: null,
+  };
+}
+
 /** An operator's answer to a dispute that is not a link (a link is stored as a Link). */
 export interface OperatorDecision {
   readonly userId: string;

@@ -56,6 +56,8 @@ export interface CandidateEvidence {
   } | null;
   /** the Microsoft 365 user already linked to it, when another one is */
   readonly linkedTo: string | null;
+  /** another Microsoft 365 user's object id (and tenant) the PSA contact holds, in a PSA that keeps one */
+  readonly otherUser: { readonly objectId: string; readonly tenantId: string | null } | null;
   readonly fields: readonly FieldEvidence[];
   /** why it could not be read, instead of its fields */
   readonly unreadable: string | null;
@@ -92,16 +94,26 @@ const RULE_WORDS: Readonly<Record<string, string>> = {
   name: 'first and last name are the same (case, accents and spaces aside)',
 };
 
-function whyOf(conflict: ConflictRecord, candidates: number, targets: Targets): string {
-  if (conflict.side === targets.psa?.id)
-    return `${candidates} contacts of the customer's ${targets.psa.words.name} ${targets.psa.words.customer} have the user's email (or, without one, the same first and last name): contactsync links to exactly one and does not guess between them.`;
+function whyOf(conflict: ConflictRecord, candidates: readonly CandidateEvidence[], targets: Targets): string {
+  if (conflict.side === targets.psa?.id) {
+    const { name, customer } = targets.psa.words;
+    const held = candidates.length === 1 ? candidates[0]!.otherUser : null;
+    if (held !== null) {
+      const tenant =
+        held.tenantId !== null && held.tenantId !== conflict.tenantId ? `, of tenant ${held.tenantId}` : '';
+      return `${name} contact ${candidates[0]!.id} has the user's email (or the same first and last name), but holds the Microsoft 365 object id of another user (${held.objectId}${tenant}): it may be that person's, so contactsync does not take it over. Link to it if it is this user's (its object id is then replaced), or create a new contact.`;
+    }
+    return candidates.length === 1
+      ? `This contact of the customer's ${name} ${customer} has the user's email (or, without one, the same first and last name), but another user claims it too.`
+      : `${candidates.length} contacts of the customer's ${name} ${customer} have the user's email (or, without one, the same first and last name): contactsync links to exactly one and does not guess between them.`;
+  }
   const rule =
     conflict.rule === null
       ? 'a matching rule'
       : `rule "${conflict.rule}": ${RULE_WORDS[conflict.rule] ?? conflict.rule}`;
-  return candidates === 1
+  return candidates.length === 1
     ? `By ${rule}, this contact fits the user, but another user claims it too.`
-    : `By ${rule}, ${candidates} contacts fit the user equally well.`;
+    : `By ${rule}, ${candidates.length} contacts fit the user equally well.`;
 }
 
 /** A phone as the evidence shows it: in E.164 where it parses, else as written. */
@@ -225,7 +237,7 @@ export async function conflictEvidence(
       tenantName: tenant.displayName,
       side: conflict.side,
       rule: conflict.rule,
-      why: whyOf(conflict, conflict.candidates.length, targets),
+      why: whyOf(conflict, candidates, targets),
       since: conflict.createdAt,
       user,
       candidates,
@@ -280,6 +292,7 @@ async function candidateOf(
     link: null,
     psa: null,
     linkedTo,
+    otherUser: null,
     fields: [],
     unreadable: null,
   };
@@ -352,6 +365,10 @@ async function candidateOf(
       ...blank,
       ...shown,
       active: contact.isActive,
+      otherUser:
+        contact.directoryId && contact.directoryId.toLowerCase() !== user.id.toLowerCase()
+          ? { objectId: contact.directoryId, tenantId: contact.directoryTenantId ?? null }
+          : null,
       link: known.link({ tenantId: tenant.id, userId: user.id, psaContactId: contact.id }).psa,
       fields: fieldsOf(user, shown, region),
     };

@@ -1,7 +1,8 @@
 import { settingValueChanges } from './setting-value-changes.ts';
 import { didYouMean } from '../domain/did-you-mean.ts';
-import type { Link, SyncDisabled } from '../domain/link.ts';
+import { handLink, type SyncDisabled } from '../domain/link.ts';
 import { foldName } from '../normalize/name.ts';
+import { NO_DOC_CONTACT } from '../sync/next-link.ts';
 import {
   parseSettingsOverride,
   resolveSettings,
@@ -120,28 +121,21 @@ export async function resolveConflict(
     }
     const link = await store.getLink(conflict.tenantId, conflict.userId);
     if (!onPsa) {
-      const fresh: Link = {
-        userId: conflict.userId,
-        docContactId: choice.contactId,
-        psaContactId: null,
-        rule: 'hand',
-        syncDisabled: 'none',
-        ownedEmails: [],
-        ownedPhones: [],
-        psaPushed: null,
-      };
       await store.saveLink(
         conflict.tenantId,
-        link === null ? fresh : { ...link, docContactId: choice.contactId, rule: 'hand' },
+        link === null
+          ? handLink(conflict.userId, choice.contactId)
+          : { ...link, docContactId: choice.contactId, rule: 'hand' },
       );
     } else {
-      if (link === null)
+      // With a documentation platform, the PSA contact joins the user's link there; without one, it is the link.
+      if (link === null && targets.doc !== null)
         throw new OperationError(
           'Conflict',
           `The user has no ${docName} contact yet: resolve its ${docName} conflict first.`,
         );
       await store.saveLink(conflict.tenantId, {
-        ...link,
+        ...(link ?? handLink(conflict.userId, NO_DOC_CONTACT)),
         psaContactId: Number(choice.contactId),
         psaOrigin: 'hand',
       });

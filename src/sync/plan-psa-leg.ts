@@ -83,7 +83,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
         needsPsaMatch.push(entry);
       }
     }
-    matchPsaContacts(needsPsaMatch, input.psa.contacts, tenant, psaWords);
+    matchPsaContacts(needsPsaMatch, input.psa.contacts, tenant, psaWords, input.tenantId);
   } else if (input.psaAbsence) {
     for (const entry of pending) addReason(entry, input.psaAbsence);
   }
@@ -102,6 +102,16 @@ const psaNameKeys = (entry: Pending): MatchKeys => {
 
 type PsaRule = 'directory' | 'email' | 'username' | 'name';
 
+/**
+ * The object id of another Microsoft 365 user that a contact holds, in a PSA that keeps one: the contact stands for
+ * someone else (the PSA's own directory sync or a person linked it), so an address or a name never takes it over;
+ * null when it holds none, or this user's.
+ */
+function othersDirectoryId(contact: PsaContact, userId: string): string | null {
+  const held = contact.directoryId?.trim() ?? '';
+  return held === '' || held.toLowerCase() === userId.toLowerCase() ? null : held;
+}
+
 /** How a match is told: by the rule that found it. */
 const FOUND_BY: Readonly<Record<PsaRule, string>> = {
   directory: "the Microsoft 365 user's object id it holds",
@@ -119,6 +129,7 @@ function matchPsaContacts(
   psaContacts: readonly PsaContact[],
   tenant: TenantIndex,
   psaWords: TargetWords,
+  tenantId: string,
 ): void {
   if (entries.length === 0) return;
   const { decided } = tenant;
@@ -139,6 +150,7 @@ function matchPsaContacts(
     const c = positionOf.get(id);
     if (c !== undefined) claimed[c] = 1;
   }
+  const keepsDirectoryIds = psaFactsOf(tenant.targets.psa!).directoryId === true;
   const byDirectoryId = new PositionIndex();
   const byEmail = new PositionIndex();
   const byPersonName = new PositionIndex();
@@ -164,9 +176,7 @@ function matchPsaContacts(
     entries,
     open,
     [
-      ...(psaFactsOf(tenant.targets.psa!).directoryId === true
-        ? [{ rule: 'directory' as const, keysOf: psaDirectoryKeys, index: byDirectoryId }]
-        : []),
+      ...(keepsDirectoryIds ? [{ rule: 'directory' as const, keysOf: psaDirectoryKeys, index: byDirectoryId }] : []),
       { rule: 'email', keysOf: psaEmailKeys, index: byEmail },
       { rule: 'username', keysOf: psaUsernameKeys, index: byEmail },
       { rule: 'name', keysOf: psaNameKeys, index: byPersonName },
@@ -196,8 +206,24 @@ function matchPsaContacts(
             : result.rule === 'email'
               ? 'alias'
               : result.rule;
-    if (result.kind === 'matched') {
-      const contact = psaContacts[result.candidate]!;
+    const contact = result.kind === 'matched' ? psaContacts[result.candidate]! : null;
+    // Found by an address or a name, a contact that stands for another Microsoft 365 user is a question for a person.
+    const others =
+      !keepsDirectoryIds || contact === null || result.kind !== 'matched' || result.rule === 'directory'
+        ? null
+        : othersDirectoryId(contact, entry.user.id);
+    if (contact !== null && others !== null) {
+      entry.psa = { kind: 'disputed', candidateIds: [contact.id] };
+      const theirs = contact.directoryTenantId ?? null;
+      const where = theirs !== null && theirs.toLowerCase() !== tenantId.toLowerCase() ? ` of tenant ${theirs}` : '';
+      addReason(
+        entry,
+        reason(
+          'psa-other-user',
+          `${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} has the same ${by}, but holds the Microsoft 365 object id of another user (${others}${where}): it is not taken over unasked; a person must choose.`,
+        ),
+      );
+    } else if (contact !== null && result.kind === 'matched') {
       const diff = diffPsaContact(contact, null, fields, blankNeverOverwrites, tenant.targets.psa!);
       entry.psaFields = diff.fields;
       entry.psa = {

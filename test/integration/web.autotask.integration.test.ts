@@ -4,6 +4,7 @@ import { newToken, tokenDigest } from '../../src/config/passwords.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
 import { buildWebApp } from '../../src/web/web-app.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
+import { expectSyncNowAndDisable } from '../support/psa-cases.ts';
 import { Browser, textOf } from '../support/web.ts';
 import { webSandbox, type WebSandbox } from '../support/web-sandbox.ts';
 
@@ -215,18 +216,7 @@ describe('Manage of a person in Autotask', () => {
 
 describe('the controls of a person in Autotask', () => {
   it('Sync now shows each step, and Disable sync leaves the contact alone until enabled again', async () => {
-    await admin.get(contactPage('bo'));
-    const synced = await admin.post(`${contactPage('bo')}/sync-now`);
-    expect(synced.statusCode).toBe(200);
-    expect(synced.body).toContain('data-step="apply"');
-    expect(synced.body).not.toContain('data-step="error"');
-    expect(textOf(synced.body)).toContain('Disable sync with Autotask');
-    expect((await admin.post(`${contactPage('bo')}/disable`, { leg: 'all' })).statusCode).toBe(303);
-    const disabled = textOf((await admin.get(contactPage('bo'))).body);
-    expect(disabled).toContain('Enable sync');
-    expect(disabled).not.toContain('Disable sync with Autotask');
-    expect((await admin.post(`${contactPage('bo')}/enable`)).statusCode).toBe(303);
-    expect(textOf((await admin.get(contactPage('bo'))).body)).toContain('Disable sync with Autotask');
+    await expectSyncNowAndDisable(admin, contactPage('bo'), 'Autotask');
   });
 });
 

@@ -73,6 +73,32 @@ describe('a PSA that keeps the Entra object id', () => {
     expect(next.psa.kind).toBe('unchanged');
   });
 
+  it('disputes a contact found by an address or a name that holds another user’s object id, instead of taking it over', () => {
+    const gone = psaContact(505, {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emailAddress: 'ann.lee@contoso.com',
+      directoryId: 'another-user',
+      directoryTenantId: 'tenant-1',
+    });
+    for (const targets of [ALONE, BOTH]) {
+      const action = planOne({ targets, users: [ann], psaContacts: [gone] }, ann.id);
+      expect(action.psa).toEqual({ kind: 'disputed', candidateIds: [505] });
+      expect(action.reasons.map((r) => r.message).join(' ')).toMatch(
+        /contact .*505.* has the same email, but holds the Microsoft 365 object id of another user \(another-user\): .*a person must choose/,
+      );
+    }
+    // Of a user of another tenant, by name: the tenant is named.
+    const elsewhere = { ...gone, emailAddress: 'ann@fabrikam.com', directoryTenantId: 'tenant-9' };
+    const byName = planOne({ targets: ALONE, users: [ann], psaContacts: [elsewhere] }, ann.id);
+    expect(byName.psa).toEqual({ kind: 'disputed', candidateIds: [505] });
+    expect(byName.rule).toBe('name');
+    expect(byName.reasons.map((r) => r.message).join(' ')).toContain('(another-user of tenant tenant-9)');
+    // Its own object id, in another case: linked as ever.
+    const own = { ...gone, directoryId: ann.id.toUpperCase() };
+    expect(planOne({ targets: ALONE, users: [ann], psaContacts: [own] }, ann.id).psa).toMatchObject({ kind: 'link' });
+  });
+
   it('leaves BMS and Autotask as they were: no object id written, a contact holding one is not matched by it', () => {
     for (const psa of [bmsProfile, autotaskProfile]) {
       const created = planOne({ targets: { doc: null, psa }, users: [ann], psaContacts: [] }, ann.id);
@@ -86,6 +112,17 @@ describe('a PSA that keeps the Entra object id', () => {
       });
       const action = planOne({ targets: { doc: null, psa }, users: [ann], psaContacts: [other] }, ann.id);
       expect(action.psa.kind).toBe('create');
+      // An object id such a contact were given is not theirs to keep: found by the address, it is linked.
+      const byEmail = {
+        ...other,
+        firstName: 'Ann',
+        lastName: 'Lee',
+        emailAddress: 'ann.lee@contoso.com',
+        directoryId: 'x',
+      };
+      expect(planOne({ targets: { doc: null, psa }, users: [ann], psaContacts: [byEmail] }, ann.id).psa.kind).toBe(
+        'link',
+      );
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
-import { reason } from '../../domain/reason.ts';
+import { reason, type Reason } from '../../domain/reason.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { createOnce, madeBy } from '../http/create-once.ts';
 import { parseAnswer } from '../http/parse-answer.ts';
@@ -17,7 +17,6 @@ import {
   HALO_PATHS,
   HALO_SCOPE,
   HALO_TOKEN_PATH,
-  type HaloUserWire,
   meaningOfAnswer,
   meaningOfStatus,
   messageOf,
@@ -28,6 +27,7 @@ import {
   userPage,
   usersQuery,
   userWire,
+  type HaloUserWire,
 } from './wire.ts';
 
 const SERVICE = 'halo';
@@ -56,9 +56,6 @@ interface Token {
   readonly expiresAt: number;
 }
 
-/** What an update or an inactivation needs of a user beyond what changed: its addresses and its site. */
-type UserSlots = Pick<HaloUserWire, 'emailaddress' | 'email2' | 'email3' | 'site_id'>;
-
 const isSuccess = (status: number) => status >= 200 && status < 300;
 /** The secret goes to an auth server over https, or to Halo's own host (a simulator on loopback), nowhere else. */
 function safeAuthUrl(url: string, baseUrl: string): boolean {
@@ -69,6 +66,9 @@ function safeAuthUrl(url: string, baseUrl: string): boolean {
     return false;
   }
 }
+/** A user's three email fields. */
+type EmailFields = Pick<HaloUserWire, 'emailaddress' | 'email2' | 'email3'>;
+
 const same = (a: string | null, b: string) => (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
@@ -86,11 +86,10 @@ export class HaloPsa implements Psa {
   private token: Token | null = null;
   private renewing: Promise<Token> | null = null;
   /**
-   * The addresses and site of the users last read, by client (a listing replaces its client's): a change of primary
-   * keeps the older one, and an inactivation names the user's site, without reading the user again (the run that
-   * writes it has just listed it).
+   * The email fields of each client's users as last listed or written, by user id: a change of primary keeps the older
+   * one where the user has room without reading it again (the run that writes it has just listed it).
    */
-  private readonly seen = new Map<number, Map<number, UserSlots>>();
+  private readonly emailsSeen = new Map<number, Map<number, EmailFields>>();
 
   constructor(private readonly options: HaloOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -273,19 +272,19 @@ export class HaloPsa implements Psa {
     return [];
   }
 
-  private async users(what: string, accountId: number, search: string | null, whole = false): Promise<PsaContact[]> {
+  private async users(what: string, accountId: number, search: string | null): Promise<PsaContact[]> {
     const users = (
       await this.all(what, HALO_PATHS.users, usersQuery(accountId, search), userPage, 'users', userWire)
     ).filter((u) => (u.client_id ?? accountId) === accountId);
-    const seen = whole ? new Map<number, UserSlots>() : (this.seen.get(accountId) ?? new Map<number, UserSlots>());
-    for (const { id, emailaddress, email2, email3, site_id } of users)
-      seen.set(id, { emailaddress, email2, email3, site_id });
-    this.seen.set(accountId, seen);
+    // A whole listing replaces what was seen of the client; a search adds to it.
+    const seen = (search === null ? undefined : this.emailsSeen.get(accountId)) ?? new Map<number, EmailFields>();
+    for (const { id, emailaddress, email2, email3 } of users) seen.set(id, { emailaddress, email2, email3 });
+    this.emailsSeen.set(accountId, seen);
     return users.map((u) => toPsaContact(u, accountId));
   }
 
   listContacts(accountId: number): Promise<PsaContact[]> {
-    return this.users(`list the users of client ${accountId}`, accountId, null, true);
+    return this.users(`list the users of client ${accountId}`, accountId, null);
   }
 
   /** Halo's `search` is broader than an address (inferred): the answer is narrowed to the users holding it. */
@@ -300,18 +299,11 @@ export class HaloPsa implements Psa {
     return found.filter((c) => same(c.firstName, firstName) && same(c.lastName, lastName));
   }
 
-  /** One user as Halo holds it, in its own fields; null when there is none. */
-  private async readUser(id: number): Promise<HaloUserWire | null> {
+  async readContact(id: number): Promise<PsaContact | null> {
     const what = `read user ${id}`;
     const response = await this.send('GET', HALO_PATHS.user(id));
     if (response.status === 404) return null;
-    return this.parsed(what, userWire, this.answer(what, response));
-  }
-
-  async readContact(id: number): Promise<PsaContact | null> {
-    const what = `read user ${id}`;
-    const user = await this.readUser(id);
-    if (user === null) return null;
+    const user = this.parsed(what, userWire, this.answer(what, response));
     if (user.client_id === null || user.client_id === undefined)
       throw new ConnectorError({
         code: 'Protocol',
@@ -369,30 +361,58 @@ export class HaloPsa implements Psa {
     fields: PsaContactFields,
     changed: readonly (keyof PsaContactFields)[],
   ): Promise<WriteResult<number>> {
-    const item = toUpdateItem(id, fields.locationId, fields, changed);
+    let item = toUpdateItem(id, fields.locationId, fields, changed);
     // Only fields Halo does not hold changed (a type): nothing to send.
     if (Object.keys(item).length === 1) return { ok: true, id };
-    const known = this.seen.get(accountId)?.get(id);
+    const notes: Reason[] = [];
+    let written: EmailFields | null = null;
     if (changed.includes('emailAddress')) {
-      // The older primary is kept in email2 or email3: the run's listing says where, else the user as Halo holds it now.
-      const current = known ?? (await this.readUser(id));
+      // The older primary is kept in email2 or email3: as the run's listing has them, else as Halo holds them now.
+      const current = this.emailsSeen.get(accountId)?.get(id) ?? (await this.readEmails(id));
       if (current === null)
         return { ok: false, reasons: [reason('halo-not-found', `Halo has no such user (update user ${id}).`)] };
-      Object.assign(item, keptPrimary(current, fields.emailAddress));
+      const kept = keptPrimary(current, fields.emailAddress);
+      if (kept !== null) {
+        Object.assign(item, kept);
+        written = { ...current, emailaddress: fields.emailAddress, ...kept };
+      } else {
+        item = toUpdateItem(
+          id,
+          fields.locationId,
+          fields,
+          changed.filter((field) => field !== 'emailAddress'),
+        );
+        notes.push(
+          reason(
+            'halo-email-kept',
+            `Halo user ${id} keeps ${current.emailaddress ?? ''} as its primary email: ${fields.emailAddress} would replace it, and its second and third addresses (${current.email2 ?? ''}, ${current.email3 ?? ''}) are taken, so the older primary would be lost. Clear one of them in Halo, and the next run makes ${fields.emailAddress} the primary.`,
+            'emailAddress',
+          ),
+        );
+      }
     }
-    // What the client knew of the user is past now: a later change reads it again.
-    this.seen.get(accountId)?.delete(id);
-    return this.written(`update user ${id}`, await this.send('POST', HALO_PATHS.users, undefined, [item]));
+    // The primary alone changed, and is kept: nothing to send.
+    if (Object.keys(item).length === 1) return { ok: true, id, notes };
+    const result = this.written(`update user ${id}`, await this.send('POST', HALO_PATHS.users, undefined, [item]));
+    if (result.ok && written !== null) this.emailsSeen.get(accountId)?.set(id, written);
+    return result.ok && notes.length > 0 ? { ...result, notes } : result;
   }
 
-  /** Marks the user inactive (`inactive: true`) in its site, every other field kept as Halo holds it. */
+  /** A user's email fields as Halo holds them now; null when Halo has no such user. */
+  private async readEmails(id: number): Promise<EmailFields | null> {
+    const what = `read user ${id}`;
+    const response = await this.send('GET', HALO_PATHS.user(id));
+    if (response.status === 404) return null;
+    const { emailaddress, email2, email3 } = this.parsed(what, userWire, this.answer(what, response));
+    return { emailaddress, email2, email3 };
+  }
+
+  /** Marks the user inactive (`inactive: true`), every other field kept as Halo holds it. */
   async inactivateContact(accountId: number, id: number): Promise<WriteResult<number>> {
-    // The user's site: as the run's listing has it, else as Halo holds it now.
-    const known = this.seen.get(accountId)?.get(id);
-    const current = known ?? (await this.readUser(id));
+    const current = await this.readContact(id);
     if (current === null)
       return { ok: false, reasons: [reason('halo-not-found', `Halo has no user ${id} to make inactive.`)] };
-    const siteId = current.site_id ?? (await this.siteOf(accountId, null));
+    const siteId = current.locationId ?? (await this.siteOf(accountId, null));
     return this.written(
       `inactivate user ${id}`,
       await this.send('POST', HALO_PATHS.users, undefined, [toInactiveItem(id, siteId)]),

@@ -101,16 +101,17 @@ const blank = (value: string | null): boolean => value === null || value.trim() 
 /**
  * The other-email fields an update sends beside a new primary so that the older primary is kept as a non-primary email
  * (DESIGN.md, field rules): into the field that held the new address, else a free one; nothing when the older primary
- * is blank, the same, held already, or both fields hold other addresses.
+ * is blank, the same, or held already. Null when both fields hold other addresses: the older primary would be lost, so
+ * the primary is not to be replaced.
  */
 export function keptPrimary(
   current: Pick<HaloUserWire, 'emailaddress' | 'email2' | 'email3'>,
   next: string,
-): Record<string, string> {
+): Record<string, string> | null {
   const old = current.emailaddress;
   if (old === null || blank(old) || sameAddress(old, next)) return {};
   const slots = [USER_FIELDS.email2, USER_FIELDS.email3] as const;
   if (slots.some((slot) => sameAddress(current[slot], old))) return {};
   const slot = slots.find((s) => sameAddress(current[s], next)) ?? slots.find((s) => blank(current[s]));
-  return slot === undefined ? {} : { [slot]: old };
+  return slot === undefined ? null : { [slot]: old };
 }

@@ -13,8 +13,12 @@ export const haloProfile: TargetProfile = {
   customerIdKey: 'haloClientId',
   secretEnv: 'CONTACTSYNC_HALO_SECRET',
   // what the sync asks of a target: the fields it requires, its fields in words, and how its leavers are written
-  // A user needs a name (made from the first name) and a site (the client's main one when none is found).
-  requiredFields: [{ field: 'firstName', label: 'first name' }],
+  // A user needs a name (made from the first name) and a site: the one the location rule finds, else the client's main
+  // one; a client without a site holds its new users, as Halo would refuse them.
+  requiredFields: [
+    { field: 'firstName', label: 'first name' },
+    { field: 'locationId', label: 'site' },
+  ],
   fieldLabels: {
     firstName: 'First name',
     lastName: 'Surname',

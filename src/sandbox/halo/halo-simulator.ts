@@ -28,6 +28,21 @@ export interface HaloApplication {
 type Client = Omit<HaloClientSeed, 'users' | 'sites'> & { sites: HaloSiteSeed[] };
 
 const TOKEN_LIFETIME_S = 3600;
+/** The fields of a new user that its creator does not give. */
+const NEW_USER = {
+  firstname: null,
+  surname: null,
+  jobtitle: null,
+  emailaddress: null,
+  email2: null,
+  email3: null,
+  phonenumber: null,
+  mobilenumber: null,
+  inactive: false,
+  azureoid: null,
+  azure_tenant_id: null,
+} as const satisfies Partial<UserRecord>;
+
 /** What hosted Halo answered on its limit (CONTRACTS.md). */
 const LIMIT_MESSAGE = '300 Requests per rolling 5 minute window';
 
@@ -105,6 +120,19 @@ export class HaloSimulator {
 
   user(id: number): UserRecord | null {
     return this.users.get(id) ?? null;
+  }
+
+  /** Halo's own Azure AD sync, or a person, adds a user to a client's site; returns its id. */
+  addUser(clientId: number, fields: Partial<HaloUserSeed> & { site_id: number }): number {
+    const id = this.nextId++;
+    this.users.set(id, {
+      ...NEW_USER,
+      ...fields,
+      name: fields.name ?? nameOf({ firstname: fields.firstname ?? null, surname: fields.surname ?? null }),
+      id,
+      client_id: clientId,
+    });
+    return id;
   }
 
   /** A person edits a user in Halo. */
@@ -251,17 +279,7 @@ export class HaloSimulator {
       if (current === null) {
         const id = this.nextId++;
         const user: UserRecord = {
-          firstname: null,
-          surname: null,
-          jobtitle: null,
-          emailaddress: null,
-          email2: null,
-          email3: null,
-          phonenumber: null,
-          mobilenumber: null,
-          inactive: false,
-          azureoid: null,
-          azure_tenant_id: null,
+          ...NEW_USER,
           ...set,
           name: set.name ?? '',
           site_id: set.site_id!,
