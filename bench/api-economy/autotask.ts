@@ -8,7 +8,7 @@
 import type { AutotaskSeed } from '../../src/sandbox/autotask/autotask-seed.ts';
 import { parseSeed, type Seed } from '../../src/sandbox/seed.ts';
 import type { TenantRunResult } from '../../src/run/run-result.ts';
-import { pages, plannedOf } from './bounds.ts';
+import { canonical, pages, plannedOf } from './bounds.ts';
 import { generatedSeed, heldByPsa } from './generated-seed.ts';
 import { measurePsaPhases } from './psa-phases.ts';
 
@@ -40,10 +40,6 @@ export function autotaskSeed(tenants: number, users: number, withItGlue: boolean
   }));
   return parseSeed(JSON.parse(JSON.stringify({ ...base, ...(withItGlue ? { itglue } : {}), autotask: { companies } })));
 }
-
-/** A record's fields in a fixed order, to tell whether a run changed it. */
-const canonical = (record: object) =>
-  JSON.stringify(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** Autotask's part of the lower bound, from its records before and after the run. */
 function autotaskBound(

@@ -12,7 +12,7 @@ export const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size
 export const guarded = (n: number, bulk: number) => (n === 0 ? 0 : 1 + Math.ceil((n - 1) / bulk) + 1);
 
 /** Requests per simulated API (the sign-in is not counted); a target the seeds of a benchmark lack has no key. */
-export type Counts = Record<'graph' | 'itglue' | 'bms' | 'autotask', number> & { connectwise?: number };
+export type Counts = Record<'graph' | 'itglue' | 'bms' | 'autotask', number> & { connectwise?: number; halo?: number };
 
 export function count(requests: readonly LoggedRequest[]): Counts {
   const counts: Counts = { graph: 0, itglue: 0, bms: 0, autotask: 0 };
@@ -22,6 +22,10 @@ export function count(requests: readonly LoggedRequest[]): Counts {
   }
   return counts;
 }
+
+/** A record's fields in a fixed order, to tell whether a run changed it. */
+export const canonical = (record: object) =>
+  JSON.stringify(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** The tenants a run planned (an unchanged or unmapped tenant reads nothing of the targets). */
 export const plannedOf = (results: readonly TenantRunResult[]) =>

@@ -10,7 +10,7 @@ import type { LoggedRequest } from '../../src/sandbox/sim-server.ts';
 import { count, graphBound, itglueBound, type Counts } from './bounds.ts';
 
 /** A PSA measured on its own simulator: the key of its requests and of its figures. */
-export type MeasuredPsa = 'autotask' | 'connectwise';
+export type MeasuredPsa = 'autotask' | 'connectwise' | 'halo';
 
 /** One run of a phase, as the PSA's lower bound reads it. */
 export interface PhaseRun {
@@ -78,13 +78,14 @@ export async function measurePsaPhases(phases: PsaPhases): Promise<void> {
         phase: label,
         measured,
         lowerBound: bound,
-        // Reads sent as POST (Autotask's queries) and sign-ins are not writes.
+        // Reads sent as POST (Autotask's queries) and sign-ins (Halo's token) are not writes.
         writes: requests.filter(
           (r) =>
             r.server !== 'login' &&
             r.method !== 'GET' &&
             !/\/query(\/|$)/.test(r.route) &&
-            !r.route.includes('authenticate'),
+            !r.route.includes('authenticate') &&
+            !r.route.endsWith('/token'),
         ).length,
         ratio: ratio(sum(measured), sum(bound)),
         [`${psa}Ratio`]: ratio(measured[psa]!, bound[psa]!),

@@ -12,6 +12,7 @@ import { measureAutotask } from './autotask.ts';
 import { measureConnectwise } from './connectwise.ts';
 import { count, graphBound, itglueBound, pages, plannedOf, type Counts } from './bounds.ts';
 import { generatedSeed } from './generated-seed.ts';
+import { measureHalo } from './halo.ts';
 
 /** The fewest requests that could read what a run read and write what it wrote. */
 function lowerBound(
@@ -103,3 +104,5 @@ await measureAutotask(true);
 await measureAutotask(false);
 await measureConnectwise(true);
 await measureConnectwise(false);
+await measureHalo(true);
+await measureHalo(false);

@@ -1,5 +1,5 @@
 import { demoSeed } from '../sandbox/demo-seed.ts';
-import { demoSeedOn, demoTargetIds, demoTargetsNamed } from '../sandbox/sandbox-targets.ts';
+import { demoLimitsOn, demoSeedOn, demoTargetIds, demoTargetsNamed } from '../sandbox/sandbox-targets.ts';
 import { parseSeed, readSeedFile, type Seed } from '../sandbox/seed.ts';
 import { DEFAULT_TARGET_IDS } from './known-targets.ts';
 
@@ -20,4 +20,11 @@ export async function seedOfOptions(options: { readonly seed?: string; readonly 
   if (options.seed !== undefined) return readSeedFile(options.seed);
   const demo = options.targets === undefined ? demoSeed() : demoSeedOn(demoTargetsNamed(options.targets));
   return parseSeed(demo, 'the demo seed');
+}
+
+/** The limits the demo plays on the targets of `--targets`: none for a `--seed` file or the default demo. */
+export function demoLimitsOfOptions(options: { readonly seed?: string; readonly targets?: string }) {
+  return options.seed !== undefined || options.targets === undefined
+    ? {}
+    : demoLimitsOn(demoTargetsNamed(options.targets));
 }

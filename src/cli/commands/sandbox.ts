@@ -6,7 +6,7 @@ import { listenProblem } from '../listen-problem.ts';
 import { portNumber, positiveNumber } from '../option-parsers.ts';
 import { createLogger } from '../../logging.ts';
 import { startSandbox, writeDump } from '../../sandbox/run-sandbox.ts';
-import { seedOfOptions, targetsOptionHelp } from '../demo-targets-option.ts';
+import { demoLimitsOfOptions, seedOfOptions, targetsOptionHelp } from '../demo-targets-option.ts';
 import { presentTargets } from '../../domain/target-profile.ts';
 import type { TenantRunResult } from '../../run/run-result.ts';
 import { startAlertTimer } from '../../alerts/alert-timer.ts';
@@ -56,6 +56,7 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     ...(options.db === undefined ? {} : { dbPath: resolve(options.db) }),
     logger,
     ...(bars.onPhase === undefined ? {} : { onPhase: bars.onPhase, onProgress: bars.onProgress }),
+    limits: demoLimitsOfOptions(options),
   });
   let results: TenantRunResult[];
   try {
