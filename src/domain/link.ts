@@ -15,6 +15,8 @@ export function linkOriginText(rule: LinkOrigin | null): string {
 
 /** How a link came to be, in words, with "<PSA>: linked by hand" when a person chose its PSA contact. */
 export function linkedByText(link: Pick<Link, 'rule' | 'psaContactId' | 'psaOrigin'>, targets: Targets): string {
+  // With a PSA alone, the link is the PSA contact's.
+  if (targets.doc === null) return linkOriginText(link.psaOrigin === 'hand' ? 'hand' : link.rule);
   const psa =
     link.psaContactId !== null && link.psaOrigin === 'hand'
       ? `; ${targets.psa?.words.name ?? 'PSA'}: linked by hand`
@@ -55,6 +57,20 @@ export interface Link {
   readonly ownedPhones: readonly OwnedPhone[];
   /** the PSA fields as last written, for the fields the PSA's listings do not report */
   readonly psaPushed: PsaContactFields | null;
+}
+
+/** A person's first link of a user: to a documentation contact, or (`docContactId` empty) to a PSA contact alone. */
+export function handLink(userId: string, docContactId: string): Link {
+  return {
+    userId,
+    docContactId,
+    psaContactId: null,
+    rule: 'hand',
+    syncDisabled: 'none',
+    ownedEmails: [],
+    ownedPhones: [],
+    psaPushed: null,
+  };
 }
 
 /** An operator's answer to a dispute that is not a link (a link is stored as a Link). */

@@ -1,5 +1,5 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
-import type { Link } from '../domain/link.ts';
+import { handLink, type Link } from '../domain/link.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import { closestFirst } from '../normalize/name-closeness.ts';
 import { shownPersonName } from '../normalize/name.ts';
@@ -8,6 +8,7 @@ import type { TargetId, TargetProfile, Targets } from '../domain/target-profile.
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { OperationError } from './operation-error.ts';
+import { NO_DOC_CONTACT } from '../sync/next-link.ts';
 
 /**
  * Decisions an operator can take back: a person left out (or created anew) is brought back, a link is undone so that
@@ -234,22 +235,14 @@ export async function relinkContact(
     label = `${words.name} contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
     const moved: Link =
       link === null
-        ? {
-            userId,
-            docContactId: contact.id,
-            psaContactId: null,
-            rule: 'hand',
-            syncDisabled: 'none',
-            ownedEmails: [],
-            ownedPhones: [],
-            psaPushed: null,
-          }
+        ? handLink(userId, contact.id)
         : { ...link, docContactId: contact.id, rule: 'hand', ownedEmails: [], ownedPhones: [] };
     await store.saveLink(tenantId, moved);
   } else {
     if (systems.psa === null || tenant.psaCustomerId === null)
       throw new OperationError('Conflict', `${tenant.displayName} has no ${words.name} ${words.customer} mapped.`);
-    if (link === null)
+    // With a documentation platform, its contact comes first; with a PSA alone, the link is the PSA contact's.
+    if (link === null && targets.doc !== null)
       throw new OperationError(
         'Conflict',
         `${person.name} has no ${docName} contact yet: link (or sync) the ${docName} contact first.`,
@@ -263,7 +256,12 @@ export async function relinkContact(
         `${words.name} has no contact ${target.contactId} in ${tenant.psaCustomerName ?? `the tenant\u2019s ${words.customer}`}.`,
       );
     label = `${words.name} contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
-    await store.saveLink(tenantId, { ...link, psaContactId: contact.id, psaPushed: null, psaOrigin: 'hand' });
+    await store.saveLink(tenantId, {
+      ...(link ?? handLink(userId, NO_DOC_CONTACT)),
+      psaContactId: contact.id,
+      psaPushed: null,
+      psaOrigin: 'hand',
+    });
   }
   // A create or ignore decision on that side gives way to the link, and the dispute, if any, is settled by it.
   await store.reopenDecisions(tenantId, userId, side);

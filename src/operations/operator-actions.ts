@@ -1,6 +1,6 @@
 import { settingValueChanges } from './setting-value-changes.ts';
 import { didYouMean } from '../domain/did-you-mean.ts';
-import type { Link, SyncDisabled } from '../domain/link.ts';
+import { handLink, type SyncDisabled } from '../domain/link.ts';
 import { foldName } from '../normalize/name.ts';
 import {
   parseSettingsOverride,
@@ -19,6 +19,7 @@ import { TenantBusyError } from '../store/tenant-locks.ts';
 import type { SyncRunner } from '../run/sync-runner.ts';
 import { UnknownUserError, type SyncStep, type TenantRunResult } from '../run/run-result.ts';
 import { OperationError } from './operation-error.ts';
+import { NO_DOC_CONTACT } from '../sync/next-link.ts';
 import { aCustomerOf, targetNameOf } from '../domain/target-of-id.ts';
 import { presentTargets, type Targets } from '../domain/target-profile.ts';
 
@@ -106,7 +107,6 @@ export async function resolveConflict(
     );
   const system = targetNameOf(targets, conflict.side);
   const onPsa = conflict.side === targets.psa?.id;
-  const docName = targets.doc?.words.name ?? 'documentation platform';
   if (choice.kind === 'link') {
     if (!conflict.candidates.includes(choice.contactId)) {
       const candidates =
@@ -120,28 +120,17 @@ export async function resolveConflict(
     }
     const link = await store.getLink(conflict.tenantId, conflict.userId);
     if (!onPsa) {
-      const fresh: Link = {
-        userId: conflict.userId,
-        docContactId: choice.contactId,
-        psaContactId: null,
-        rule: 'hand',
-        syncDisabled: 'none',
-        ownedEmails: [],
-        ownedPhones: [],
-        psaPushed: null,
-      };
       await store.saveLink(
         conflict.tenantId,
-        link === null ? fresh : { ...link, docContactId: choice.contactId, rule: 'hand' },
+        link === null
+          ? handLink(conflict.userId, choice.contactId)
+          : { ...link, docContactId: choice.contactId, rule: 'hand' },
       );
     } else {
-      if (link === null)
-        throw new OperationError(
-          'Conflict',
-          `The user has no ${docName} contact yet: resolve its ${docName} conflict first.`,
-        );
+      // A PSA dispute comes once the documentation leg is settled: a user without a link has no documentation contact
+      // (a PSA alone, or held from the platform), and is linked to the PSA contact alone.
       await store.saveLink(conflict.tenantId, {
-        ...link,
+        ...(link ?? handLink(conflict.userId, NO_DOC_CONTACT)),
         psaContactId: Number(choice.contactId),
         psaOrigin: 'hand',
       });
