@@ -79,6 +79,12 @@ export interface PsaFacts {
    */
   readonly typed: boolean;
   /**
+   * A PSA that types emails and phones by lists of its own, named in its own config block rather than by the settings
+   * `psa.emailType` and `psa.phoneType`: where, in a sentence's words ("its communication types, named in the config
+   * as connectwise.emailType, ...").
+   */
+  readonly typesNamedIn?: string;
+  /**
    * The PSA has a field for each kind of phone (office, mobile): each Microsoft phone goes in its own, and a phone of
    * no kind (the blank replacement, one added by hand) in the field of `phones.primaryType`. Otherwise the PSA has one
    * phone field, which gets the primary phone.

@@ -29,7 +29,12 @@ export const connectwiseProfile: TargetProfile = {
   // Emails and phones are communication items typed by ConnectWise's own types, which the config block names
   // (connectwise.emailType, phoneType, mobileType): the core's typed lists are BMS's. An item for the office phone
   // and one for the mobile phone.
-  psa: { typed: false, phoneSlots: true },
+  psa: {
+    typed: false,
+    phoneSlots: true,
+    typesNamedIn:
+      'its communication types, named in the config: connectwise.emailType (the primary email), phoneType (the office phone) and mobileType (the mobile phone)',
+  },
   // rate budget
   // None published: the cloud front answers 429 under load. A steady pace of ours, all of it spent.
   budget: { ...CONNECTWISE_MINUTE_LIMIT, defaultShare: 1 },
