@@ -30,6 +30,8 @@ export interface TargetProfile {
   readonly words: TargetWords;
   /** the longest text the target takes in names and titles; longer values are shortened, with a reason */
   readonly textLimit: number;
+  /** the longest job title the target takes, where it differs from `textLimit` */
+  readonly titleLimit?: number;
   /** records written in one request, where the API takes batches (1: one record a request) */
   readonly writeBatch: number;
   /** the key of a tenant entry (config, seed, REST) that names the customer record by id: `<id>CustomerId` by default */

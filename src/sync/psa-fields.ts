@@ -25,8 +25,10 @@ export interface PsaFieldContext {
   readonly mainLocation: PsaLocation | null;
   readonly emailTypeId: number | null;
   readonly phoneTypeId: number | null;
-  /** the longest name or job title the PSA takes */
+  /** the longest name the PSA takes */
   readonly textLimit: number;
+  /** the longest job title the PSA takes */
+  readonly titleLimit: number;
 }
 
 export type PsaFieldsPlan =
@@ -149,7 +151,7 @@ export function planPsaFields(
   const planned: PsaContactFields = {
     firstName: clip(firstName, limit) ?? '',
     lastName: clip(lastName, limit),
-    jobTitle: clip(normalizeName(fields.title), limit),
+    jobTitle: clip(normalizeName(fields.title), context.titleLimit),
     emailAddress: doc.primaryEmail,
     emailTypeId,
     phoneNumber: phones.phoneNumber,

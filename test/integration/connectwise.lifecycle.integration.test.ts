@@ -43,7 +43,9 @@ describe.each(INSTALLS)('ConnectWise after the first sync (%s)', (install) => {
     const first = await box.syncAll({ force: true });
     const idOf = (id: string) => resultOf(first, id).psaContactId;
     const graph = box.sims.graph;
-    graph.updateUser(TENANT_A, 's0', { surname: 'Renamed', displayName: 'StaffA Renamed', jobTitle: 'Lead' });
+    // A title of 42 characters: ConnectWise takes 50 in a title (30 in a name).
+    const title = 'Head of Customer Operations and Onboarding';
+    graph.updateUser(TENANT_A, 's0', { surname: 'Renamed', displayName: 'StaffA Renamed', jobTitle: title });
     graph.updateUser(TENANT_A, 's1', { mail: 'new.s1@contoso.com', proxyAddresses: ['SMTP:new.s1@contoso.com'] });
     graph.disableUser(TENANT_A, 's2');
     graph.deleteUser(TENANT_A, 's3');
@@ -53,7 +55,7 @@ describe.each(INSTALLS)('ConnectWise after the first sync (%s)', (install) => {
 
     // A rename: one JSON Patch of the contact's own fields, nothing of its communications.
     expect(resultOf(second, 's0')).toMatchObject({ rule: 'link', psa: 'updated', psaContactId: idOf('s0') });
-    expect(contactOf(box, idOf('s0'))).toMatchObject({ lastName: 'Renamed', title: 'Lead', inactiveFlag: false });
+    expect(contactOf(box, idOf('s0'))).toMatchObject({ lastName: 'Renamed', title, inactiveFlag: false });
     expect(touching(box, before, idOf('s0'))).toEqual(['PATCH company/contacts/{id}']);
 
     // A new address: a new default email item, the older kept as another; the contact's own fields untouched.

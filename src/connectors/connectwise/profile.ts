@@ -1,6 +1,6 @@
 import type { TargetProfile } from '../../domain/target-profile.ts';
 import { connectwiseConfig, connectwiseWebApp } from './config.ts';
-import { CONNECTWISE_MINUTE_LIMIT, CONNECTWISE_TEXT_LIMIT } from './wire.ts';
+import { CONNECTWISE_MINUTE_LIMIT, CONNECTWISE_TEXT_LIMIT, CONNECTWISE_TITLE_LIMIT } from './wire.ts';
 
 /** ConnectWise PSA, a PSA: its facts as the core asks for them. */
 export const connectwiseProfile: TargetProfile = {
@@ -8,6 +8,7 @@ export const connectwiseProfile: TargetProfile = {
   role: 'psa',
   words: { name: 'ConnectWise', fullName: 'ConnectWise PSA', customer: 'company', place: 'site' },
   textLimit: CONNECTWISE_TEXT_LIMIT,
+  titleLimit: CONNECTWISE_TITLE_LIMIT,
   // one contact a request
   writeBatch: 1,
   customerIdKey: 'connectwiseCompanyId',
