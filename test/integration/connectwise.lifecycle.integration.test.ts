@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TENANT_A } from '../support/simulators.ts';
+import { deletionGuardCase, GUARDED, staff } from '../support/sandbox-cases.ts';
 import {
   caseSeed,
   CELL,
@@ -27,9 +28,6 @@ import {
  * `inactiveFlag` and never deleted; the deletion guard; and the communication types the config names checked before a
  * contact is written with one.
  */
-
-const staff = (n: number) =>
-  Array.from({ length: n }, (_, i) => person(`s${i}`, `Staff${String.fromCharCode(65 + i)}`, 'Member'));
 
 /** ConnectWise's writes since `from` to one contact (its own record or its communications). */
 const touching = (box: Parameters<typeof connectwiseRequests>[0], from: number, id: number | null) =>
@@ -141,28 +139,11 @@ describe.each(INSTALLS)('ConnectWise after the first sync (%s)', (install) => {
 
   it('halts inactivations at the deletion guard and applies them once approved', async () => {
     const box = await start(caseSeed({ install, users: staff(10) }));
-    const first = await box.syncAll({ force: true });
-    const leaving = ['s0', 's1', 's2', 's3', 's4', 's5'];
-    for (const id of leaving) box.sims.graph.deleteUser(TENANT_A, id);
-    box.sims.graph.updateUser(TENANT_A, 's9', { jobTitle: 'Stayer' });
-    const [halted] = await box.syncAll();
-    expect(halted!.status).toBe('needs approval');
-    expect(
-      halted!.users
-        .filter((u) => u.outcome === 'pending-approval')
-        .map((u) => u.userId)
-        .sort(),
-    ).toEqual(leaving);
-    expect(resultOf([halted!], 's9')).toMatchObject({ psa: 'updated' });
-    const active = () => leaving.filter((id) => !contactOf(box, resultOf(first, id).psaContactId).inactiveFlag).length;
-    expect(active()).toBe(6);
-
-    await box.store.setApproval(TENANT_A, true);
-    const [approved] = await box.syncAll();
-    expect(approved!.status).toBe('ok');
-    expect(approved!.users.filter((u) => u.outcome === 'inactivated')).toHaveLength(6);
-    expect(active()).toBe(0);
-    expect(contactsOf(box)).toHaveLength(10);
+    const guarded = await deletionGuardCase(box, {
+      isActive: (id) => !contactOf(box, id).inactiveFlag,
+      count: () => contactsOf(box).length,
+    });
+    expect(guarded).toEqual(GUARDED);
     expect(forbiddenRequests(box)).toEqual([]);
   });
 

@@ -23,6 +23,7 @@ import {
   useConnectwiseBox,
   writesSince,
 } from '../support/connectwise-cases.ts';
+import { disputeCreateCase, secondRunCase } from '../support/sandbox-cases.ts';
 import { duplicates } from '../support/visible-state.ts';
 
 /**
@@ -178,35 +179,28 @@ describe.each(INSTALLS)('ConnectWise cases (%s)', (install) => {
   });
 
   it('writes nothing on a second run', async () => {
-    const box = await start(seed());
-    await box.syncAll({ force: true });
-    const state = JSON.stringify(box.sims.dump());
-    const before = box.sims.requests.length;
-    const again = await box.syncAll({ force: true });
-    expect(writesSince(box, before)).toEqual([]);
-    expect(JSON.stringify(box.sims.dump())).toBe(state);
-    const outcomes = new Map(again.flatMap((r) => r.users).map((u) => [u.userId, u.outcome]));
-    expect([...outcomes.entries()].filter(([, outcome]) => outcome !== 'unchanged')).toEqual([
-      ['dana', 'disputed'],
-      ['nofirst', 'held'],
-    ]);
-    // A quiet poll asks Microsoft 365 alone.
-    const quiet = box.sims.requests.length;
-    expect((await box.syncAll()).map((r) => r.status)).toEqual(['unchanged']);
-    expect(box.sims.requests.slice(quiet).map((r) => r.server)).toEqual(['graph']);
+    expect(await secondRunCase(await start(seed()))).toEqual({
+      writes: [],
+      changed: false,
+      waiting: [
+        ['dana', 'disputed'],
+        ['nofirst', 'held'],
+      ],
+      // A quiet poll asks Microsoft 365 alone.
+      poll: ['unchanged'],
+      asked: ['graph'],
+    });
   });
 
   it('creates the user a person settles a dispute for, once', async () => {
     const box = await start(seed());
-    await box.syncAll({ force: true });
-    const [conflict] = await box.store.listConflicts({ status: 'open' });
-    expect(conflict?.userId).toBe('dana');
-    expect(conflict?.side).toBe('connectwise');
-    await box.store.resolveConflict(conflict!.id, 'create', null);
-    const results = await box.syncAll({ force: true });
-    expect(resultOf(results, 'dana')).toMatchObject({ psa: 'created' });
-    await box.syncAll({ force: true });
-    expect(contactsOf(box).filter((c) => c.lastName === 'Dup')).toHaveLength(3);
+    const namesakes = () => contactsOf(box).filter((c) => c.lastName === 'Dup').length;
+    expect(await disputeCreateCase(box, namesakes)).toEqual({
+      user: 'dana',
+      side: 'connectwise',
+      created: 'created',
+      namesakes: 3,
+    });
   });
 
   it('links the user a person settles a dispute for to the contact chosen, and writes it once', async () => {

@@ -120,3 +120,80 @@ export function writesSince(box: Pick<Sandbox, 'sims'>, from: number) {
         !r.route.includes('token'),
     );
 }
+
+/** Ten staff of one surname, `s0` to `s9`, each with a first name of their own. */
+export const staff = (n: number): Record<string, unknown>[] =>
+  Array.from({ length: n }, (_, i) => person(`s${i}`, `Staff${String.fromCharCode(65 + i)}`, 'Member'));
+
+/**
+ * The deletion guard on a box seeded with `staff(10)`: six leavers at once, and a stayer changed. What the halted run
+ * and the run after an approval did, and how many of the leavers' contacts were active after each.
+ */
+export async function deletionGuardCase(
+  box: Sandbox,
+  psa: { readonly isActive: (contactId: number | null) => boolean; readonly count: () => number },
+) {
+  const first = await box.syncAll({ force: true });
+  const leaving = ['s0', 's1', 's2', 's3', 's4', 's5'];
+  for (const id of leaving) box.sims.graph.deleteUser(TENANT_A, id);
+  box.sims.graph.updateUser(TENANT_A, 's9', { jobTitle: 'Stayer' });
+  const active = () => leaving.filter((id) => psa.isActive(resultOf(first, id).psaContactId)).length;
+  const [halted] = await box.syncAll();
+  const whenHalted = active();
+  await box.store.setApproval(TENANT_A, true);
+  const [approved] = await box.syncAll();
+  return {
+    halted: {
+      status: halted!.status,
+      pending: halted!.users
+        .filter((u) => u.outcome === 'pending-approval')
+        .map((u) => u.userId)
+        .sort(),
+      stayer: resultOf([halted!], 's9').psa,
+      active: whenHalted,
+    },
+    approved: {
+      status: approved!.status,
+      inactivated: approved!.users.filter((u) => u.outcome === 'inactivated').length,
+      active: active(),
+    },
+    contacts: psa.count(),
+  };
+}
+
+/** What the deletion guard case must show: six halted, then made inactive once approved, none deleted. */
+export const GUARDED = {
+  halted: { status: 'needs approval', pending: ['s0', 's1', 's2', 's3', 's4', 's5'], stayer: 'updated', active: 6 },
+  approved: { status: 'ok', inactivated: 6, active: 0 },
+  contacts: 10,
+};
+
+/**
+ * A second run of a synced box, then a quiet poll: the writes the second run sent, whether the systems changed, the
+ * users it did not find unchanged (`[userId, outcome]`), and the servers the quiet poll asked.
+ */
+export async function secondRunCase(box: Sandbox) {
+  await box.syncAll({ force: true });
+  const state = JSON.stringify(box.sims.dump());
+  const before = box.sims.requests.length;
+  const again = await box.syncAll({ force: true });
+  const writes = writesSince(box, before);
+  const changed = JSON.stringify(box.sims.dump()) !== state;
+  const waiting = again
+    .flatMap((r) => r.users)
+    .filter((u) => u.outcome !== 'unchanged')
+    .map((u) => [u.userId, u.outcome]);
+  const quiet = box.sims.requests.length;
+  const poll = (await box.syncAll()).map((r) => r.status);
+  return { writes, changed, waiting, poll, asked: box.sims.requests.slice(quiet).map((r) => r.server) };
+}
+
+/** The one open dispute of a synced box settled by create: the conflict, what the next run did, and the namesakes. */
+export async function disputeCreateCase(box: Sandbox, namesakes: () => number) {
+  await box.syncAll({ force: true });
+  const [conflict] = await box.store.listConflicts({ status: 'open' });
+  await box.store.resolveConflict(conflict!.id, 'create', null);
+  const created = resultOf(await box.syncAll({ force: true }), conflict!.userId).psa;
+  await box.syncAll({ force: true });
+  return { user: conflict!.userId, side: conflict!.side, created, namesakes: namesakes() };
+}
