@@ -15,6 +15,8 @@ export function linkOriginText(rule: LinkOrigin | null): string {
 
 /** How a link came to be, in words, with "<PSA>: linked by hand" when a person chose its PSA contact. */
 export function linkedByText(link: Pick<Link, 'rule' | 'psaContactId' | 'psaOrigin'>, targets: Targets): string {
+  // With a PSA alone, the link is the PSA contact's.
+  if (targets.doc === null) return linkOriginText(link.psaOrigin === 'hand' ? 'hand' : link.rule);
   const psa =
     link.psaContactId !== null && link.psaOrigin === 'hand'
       ? `; ${targets.psa?.words.name ?? 'PSA'}: linked by hand`

@@ -112,6 +112,8 @@ export interface PlannedAction {
 export interface TextLimits {
   readonly doc: number;
   readonly psa: number;
+  /** the PSA's limit for a job title, where it differs from its names' (the names' otherwise) */
+  readonly psaTitle?: number;
 }
 
 type TenantPlanStatus = 'ok' | 'needs approval';

@@ -30,6 +30,8 @@ export interface TargetProfile {
   readonly words: TargetWords;
   /** the longest text the target takes in names and titles; longer values are shortened, with a reason */
   readonly textLimit: number;
+  /** the longest job title the target takes, where it differs from `textLimit` */
+  readonly titleLimit?: number;
   /** records written in one request, where the API takes batches (1: one record a request) */
   readonly writeBatch: number;
   /** the key of a tenant entry (config, seed, REST) that names the customer record by id: `<id>CustomerId` by default */
@@ -78,6 +80,12 @@ export interface PsaFacts {
    * sync resolves the names and writes the ids, and holds a contact whose type does not resolve.
    */
   readonly typed: boolean;
+  /**
+   * A PSA that types emails and phones by lists of its own, named in its own config block rather than by the settings
+   * `psa.emailType` and `psa.phoneType`: where, in a sentence's words ("its communication types, named in the config
+   * as connectwise.emailType, ...").
+   */
+  readonly typesNamedIn?: string;
   /**
    * The PSA has a field for each kind of phone (office, mobile): each Microsoft phone goes in its own, and a phone of
    * no kind (the blank replacement, one added by hand) in the field of `phones.primaryType`. Otherwise the PSA has one

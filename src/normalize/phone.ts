@@ -66,6 +66,15 @@ export function storedPhoneKey(digits: string, region: string): string {
   return plain;
 }
 
+/**
+ * A phone as a person typed it in international form (`+1 206 555 0100`), in E.164 (`+12065550100`): the same number
+ * whatever its spaces and dashes. Any other value is returned as it is.
+ */
+export function internationalPhoneKey(value: string): string {
+  const parsed = value.trim().startsWith('+') ? parsePhoneNumberFromString(value.trim()) : undefined;
+  return parsed?.isValid() ? parsed.number : value;
+}
+
 /** The country calling code of a region, as digits ("1" for US, "44" for GB). */
 export function regionCallingCode(region: string): string {
   return getCountryCallingCode(region as CountryCode);

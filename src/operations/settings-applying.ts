@@ -30,7 +30,11 @@ export function settingsNotApplying(targets: Targets): ReadonlyMap<string, strin
     const why = `a PSA's setting, and this installation has ${has}`;
     for (const key of ['psa.autoPush', 'psa.emailType', 'psa.phoneType', 'psa.leavers']) keys.set(key, why);
   } else if (!psaFactsOf(psa).typed) {
-    const why = `${psa.words.name} has no email or phone types: ${untypedFields(psa)}`;
+    const namedIn = psaFactsOf(psa).typesNamedIn;
+    const why =
+      namedIn === undefined
+        ? `${psa.words.name} has no email or phone types: ${untypedFields(psa)}`
+        : `${psa.words.name} types emails and phones by ${namedIn}`;
     keys.set('psa.emailType', why);
     keys.set('psa.phoneType', why);
   }

@@ -168,7 +168,11 @@ export async function readTenantState(
     links,
     decisions,
     approveInactivations: tenant.approveInactivations,
-    textLimits: { doc: targets.doc?.textLimit ?? unlimited, psa: targets.psa?.textLimit ?? unlimited },
+    textLimits: {
+      doc: targets.doc?.textLimit ?? unlimited,
+      psa: targets.psa?.textLimit ?? unlimited,
+      psaTitle: targets.psa?.titleLimit ?? targets.psa?.textLimit ?? unlimited,
+    },
     createdContacts,
   };
 }

@@ -112,6 +112,7 @@ export function indexTenant(input: TenantSyncInput): TenantIndex {
           emailTypeId: psaTypeId(psa.emailTypes, settings.psa.emailType),
           phoneTypeId: psaTypeId(psa.phoneTypes, settings.psa.phoneType),
           textLimit: input.textLimits?.psa ?? Number.POSITIVE_INFINITY,
+          titleLimit: input.textLimits?.psaTitle ?? input.textLimits?.psa ?? Number.POSITIVE_INFINITY,
         };
   const contactTypeWarning =
     targets.doc !== null && settings.contactType !== null && docContext.newContactTypeId === null

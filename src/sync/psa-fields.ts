@@ -5,6 +5,7 @@ import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
 import { psaFactsOf, type RequiredField, type TargetProfile, type TargetWords } from '../domain/target-profile.ts';
 import { foldName, normalizeName } from '../normalize/name.ts';
+import { internationalPhoneKey } from '../normalize/phone.ts';
 import type { DocFieldsPlan } from './doc-field-context.ts';
 import { clip } from './doc-fields.ts';
 import { trimmed } from './trimmed-list.ts';
@@ -25,8 +26,10 @@ export interface PsaFieldContext {
   readonly mainLocation: PsaLocation | null;
   readonly emailTypeId: number | null;
   readonly phoneTypeId: number | null;
-  /** the longest name or job title the PSA takes */
+  /** the longest name the PSA takes */
   readonly textLimit: number;
+  /** the longest job title the PSA takes */
+  readonly titleLimit: number;
 }
 
 export type PsaFieldsPlan =
@@ -149,7 +152,7 @@ export function planPsaFields(
   const planned: PsaContactFields = {
     firstName: clip(firstName, limit) ?? '',
     lastName: clip(lastName, limit),
-    jobTitle: clip(normalizeName(fields.title), limit),
+    jobTitle: clip(normalizeName(fields.title), context.titleLimit),
     emailAddress: doc.primaryEmail,
     emailTypeId,
     phoneNumber: phones.phoneNumber,
@@ -300,6 +303,8 @@ export function differsOnlyUnlisted(
   );
 }
 
+const phoneKey = (value: string | null): string | null => (value === null ? null : internationalPhoneKey(value));
+
 /** True when two sets of PSA fields are the same, field by field. */
 export function samePsaFields(a: PsaContactFields | null, b: PsaContactFields): boolean {
   // What an earlier release remembers has no mobile phone: a field it lacks is null.
@@ -344,9 +349,10 @@ export function diffPsaContact(
     jobTitle: current.jobTitle,
     emailAddress: current.emailAddress?.toLowerCase() ?? null,
     emailTypeId: orPushed('emailTypeId', current.emailTypeId),
-    phoneNumber: orPushed('phoneNumber', current.phoneNumber),
+    // A number a person typed with spaces is the same number.
+    phoneNumber: orPushed('phoneNumber', phoneKey(current.phoneNumber)),
     phoneTypeId: orPushed('phoneTypeId', current.phoneTypeId),
-    mobilePhone: orPushed('mobilePhone', current.mobilePhone),
+    mobilePhone: orPushed('mobilePhone', phoneKey(current.mobilePhone)),
     locationId: current.locationId,
     isActive: current.isActive,
     // Ids are compared as Microsoft gives them, in lower case, whatever case the PSA keeps.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TENANT_A } from '../support/simulators.ts';
+import { deletionGuardCase, GUARDED, staff } from '../support/sandbox-cases.ts';
 import {
   atContact,
   caseSeed,
@@ -11,7 +12,6 @@ import {
   useAutotaskBox,
   writesSince,
 } from '../support/autotask-cases.ts';
-import { expectDeletionGuard, staff } from '../support/psa-cases.ts';
 
 /**
  * What follows a first sync on Autotask (IT Glue + Autotask, and Autotask alone): renames and new addresses through
@@ -104,8 +104,11 @@ describe.each(INSTALLS)('Autotask after the first sync (%s)', (install) => {
 
   it('halts inactivations at the deletion guard and applies them once approved', async () => {
     const box = await start(caseSeed({ install, users: staff(10) }));
-    await expectDeletionGuard(box, (id) => contactOf(box, id).isActive === 1);
-    expect(contactsOf(box)).toHaveLength(10);
+    const guarded = await deletionGuardCase(box, {
+      isActive: (id) => contactOf(box, id).isActive === 1,
+      count: () => contactsOf(box).length,
+    });
+    expect(guarded).toEqual(GUARDED);
   });
 
   it('holds a user without a field this Autotask requires, naming it; the others are created', async () => {

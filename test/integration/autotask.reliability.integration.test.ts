@@ -1,4 +1,6 @@
-import { atContact, caseSeed, COMPANY, person } from '../support/autotask-cases.ts';
+import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts';
+import type { Seed } from '../../src/sandbox/seed.ts';
+import { atContact, caseSeed, COMPANY, person, type Install } from '../support/autotask-cases.ts';
 import { describeReliability, letters } from '../support/psa-reliability.ts';
 
 /**
@@ -7,22 +9,23 @@ import { describeReliability, letters } from '../support/psa-reliability.ts';
  * again, and a second run of a busy tenant is refused.
  */
 
-describeReliability({
-  psa: 'autotask',
-  name: 'Autotask',
-  // New users, and two the company has by email: creates and updates to kill between.
-  seedOf: (install, users) =>
-    caseSeed({
-      install,
-      users: Array.from({ length: users }, (_, i) => person(`u${i}`, `User${letters(i)}`, 'Crash')),
-      contacts: [
-        atContact(501, 'Old', 'Name', { emailAddress: 'u0@contoso.com' }),
-        atContact(502, 'UserB', 'Crash', { emailAddress: 'u1.home@example.com', emailAddress2: 'u1@contoso.com' }),
-      ],
-    }),
-  visible: (sims) =>
-    sims
-      .dump()
+/** New users, and two the company has by email: creates and updates to kill between. */
+function seedOf(install: Install, users: number): Seed {
+  return caseSeed({
+    install,
+    users: Array.from({ length: users }, (_, i) => person(`u${i}`, `User${letters(i)}`, 'Crash')),
+    contacts: [
+      atContact(501, 'Old', 'Name', { emailAddress: 'u0@contoso.com' }),
+      atContact(502, 'UserB', 'Crash', { emailAddress: 'u1.home@example.com', emailAddress2: 'u1@contoso.com' }),
+    ],
+  });
+}
+
+/** What a person sees in Autotask (and IT Glue): every contact's fields, without ids. */
+function visible(sims: RunningSimulators) {
+  const dump = sims.dump();
+  return {
+    autotask: dump
       .autotask!.companies.flatMap((c) => c.contacts)
       .map((c) =>
         JSON.stringify([
@@ -35,11 +38,27 @@ describeReliability({
           c.companyLocationID,
           c.isActive,
         ]),
-      ),
-  // Every address in any of the three email fields of the company.
-  addresses: (sims) =>
-    sims.autotask
-      .contactsOf(COMPANY)
-      .flatMap((c) => [c.emailAddress, c.emailAddress2, c.emailAddress3])
-      .flatMap((e) => (e === null ? [] : [e.toLowerCase()])),
+      )
+      .sort(),
+    itglue: (dump.itglue?.organizations ?? [])
+      .flatMap((o) => o.contacts)
+      .map((c) => JSON.stringify([c['first-name'], c['last-name'], c['contact-emails']]))
+      .sort(),
+  };
+}
+
+/** Every address in any of the three email fields of the company, lower-cased. */
+const addresses = (sims: RunningSimulators) =>
+  sims.autotask
+    .contactsOf(COMPANY)
+    .flatMap((c) => [c.emailAddress, c.emailAddress2, c.emailAddress3])
+    .flatMap((e) => (e === null ? [] : [e.toLowerCase()]));
+
+describeReliability({
+  name: 'Autotask',
+  psa: 'autotask',
+  seedOf,
+  visible,
+  addresses,
+  contacts: (sims) => sims.autotask.contactsOf(COMPANY),
 });

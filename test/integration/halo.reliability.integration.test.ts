@@ -21,8 +21,8 @@ describeReliability({
         haloUser(502, 'UserB', 'Crash', { emailaddress: 'u1.home@example.com', email2: 'u1@contoso.com' }),
       ],
     }),
-  visible: (sims) =>
-    sims.halo
+  visible: (sims) => ({
+    halo: sims.halo
       .usersOf(CLIENT)
       .map((u) =>
         JSON.stringify([
@@ -36,6 +36,13 @@ describeReliability({
           u.inactive,
           u.azureoid,
         ]),
-      ),
+      )
+      .sort(),
+    itglue: (sims.dump().itglue?.organizations ?? [])
+      .flatMap((o) => o.contacts)
+      .map((c) => JSON.stringify([c['first-name'], c['last-name'], c['contact-emails']]))
+      .sort(),
+  }),
+  contacts: (sims) => sims.halo.usersOf(CLIENT),
   addresses: (sims) => addressesOf(sims.halo.usersOf(CLIENT)),
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TenantRunResult } from '../../src/run/run-result.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/run-sandbox.ts';
 import { demoSeedOn, demoTargetsNamed } from '../../src/sandbox/sandbox-targets.ts';
+import { connectwiseRequests } from '../support/connectwise-cases.ts';
 
 /**
  * The sandbox's demo synced into ConnectWise, with IT Glue and alone: every matching case of the demo occurs there,
@@ -18,14 +19,6 @@ afterEach(async () => {
 const users = (results: readonly TenantRunResult[]) => results.flatMap((r) => r.users);
 const count = (results: readonly TenantRunResult[], outcome: string) =>
   users(results).filter((u) => u.psa === outcome).length;
-
-/** ConnectWise's requests since `from`, as `METHOD route`. */
-function connectwiseRequests(sandbox: Sandbox, from: number): string[] {
-  return sandbox.sims.requests
-    .slice(from)
-    .filter((r) => r.server === 'connectwise')
-    .map((r) => `${r.method} ${r.route.replace(/^\/[^/]+\/apis\/3\.0\//, '')}`);
-}
 
 async function demoOn(targets: string): Promise<{ sandbox: Sandbox; results: TenantRunResult[] }> {
   const sandbox = await startSandbox({

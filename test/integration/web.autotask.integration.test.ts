@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newToken, tokenDigest } from '../../src/config/passwords.ts';
 import { parseSeed } from '../../src/sandbox/seed.ts';
-import { buildWebApp } from '../../src/web/web-app.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
-import { expectSyncNowAndDisable } from '../support/psa-cases.ts';
-import { Browser, textOf } from '../support/web.ts';
-import { webSandbox, type WebSandbox } from '../support/web-sandbox.ts';
+import { textOf, type Browser } from '../support/web.ts';
+import { linkedAndBare, type LinkedAndBare, type WebSandbox } from '../support/web-sandbox.ts';
 
 /**
  * Autotask PSA alone, synced by the sandbox and seen in the web UI and the REST API as a technician sees them: the
@@ -80,43 +77,24 @@ const seed = () =>
     },
   });
 
+let web: LinkedAndBare;
 let linked: WebSandbox;
 let unlinked: FastifyInstance;
 let admin: Browser;
 let plain: Browser;
-let token = '';
 
 const api = (app: FastifyInstance, method: 'GET' | 'PUT', url: string, payload?: unknown) =>
-  app.inject({
-    method,
-    url,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
+  web.api(app, method, url, payload);
 
 beforeAll(async () => {
-  // One installation whose config names the zone's web address, and the same without it.
-  linked = await webSandbox(seed(), { autotask: { webUrl: 'https://ww5.autotask.net' } });
+  // One installation whose config gives the links, and the same without them.
+  web = await linkedAndBare(seed(), { autotask: { webUrl: 'https://ww5.autotask.net' } });
+  ({ linked, bare: unlinked, plain } = web);
   admin = linked.admin;
-  token = newToken('cs_');
-  await linked.box.store.addApiToken({
-    id: 'tadmin',
-    name: 'automation',
-    tokenHash: tokenDigest(token),
-    role: 'admin',
-    createdBy: 'test',
-  });
-  unlinked = await buildWebApp({ services: linked.box.webServices() });
-  plain = new Browser(unlinked);
-  await plain.login('admin');
 }, 120_000);
 
 afterAll(async () => {
-  await unlinked?.close();
-  await linked?.close();
+  await web?.close();
 });
 
 const tenantPage = `/tenants/${TENANT_A}`;
@@ -216,7 +194,18 @@ describe('Manage of a person in Autotask', () => {
 
 describe('the controls of a person in Autotask', () => {
   it('Sync now shows each step, and Disable sync leaves the contact alone until enabled again', async () => {
-    await expectSyncNowAndDisable(admin, contactPage('bo'), 'Autotask');
+    await admin.get(contactPage('bo'));
+    const synced = await admin.post(`${contactPage('bo')}/sync-now`);
+    expect(synced.statusCode).toBe(200);
+    expect(synced.body).toContain('data-step="apply"');
+    expect(synced.body).not.toContain('data-step="error"');
+    expect(textOf(synced.body)).toContain('Disable sync with Autotask');
+    expect((await admin.post(`${contactPage('bo')}/disable`, { leg: 'all' })).statusCode).toBe(303);
+    const disabled = textOf((await admin.get(contactPage('bo'))).body);
+    expect(disabled).toContain('Enable sync');
+    expect(disabled).not.toContain('Disable sync with Autotask');
+    expect((await admin.post(`${contactPage('bo')}/enable`)).statusCode).toBe(303);
+    expect(textOf((await admin.get(contactPage('bo'))).body)).toContain('Disable sync with Autotask');
   });
 });
 

@@ -101,6 +101,7 @@ export function nextLinkOf(header: string | null): string | null {
  * communication item's value 250.
  */
 export const CONNECTWISE_TEXT_LIMIT = 30;
+export const CONNECTWISE_TITLE_LIMIT = 50;
 
 /**
  * Inferred: ConnectWise publishes no request limit; its cloud front answers 429 under load. contactsync keeps to this
