@@ -27,8 +27,8 @@ import type { TenantRunResult } from '../run/run-result.ts';
 import { reportedUser } from '../sync/report.ts';
 import type { TargetId, TargetProfile, Targets } from '../domain/target-profile.ts';
 import { readSeedFile, type Seed, type TenantSeed } from './seed.ts';
-import { sandboxTarget, seedTargetIds } from './sandbox-targets.ts';
-import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
+import { seedTargetIds } from './sandbox-targets.ts';
+import { SANDBOX_TARGETS, sandboxTarget, simulatorOf } from './simulator-registry.ts';
 import type { RunningSimulators } from './running-simulators.ts';
 import { startSimulators } from './simulators.ts';
 import { simulatorBlocks } from './standalone-config.ts';
@@ -113,8 +113,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const sims = await startSimulators(seed, options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed });
   for (const [api, limit] of Object.entries(options.limits ?? {})) {
     const target = sandboxTarget(api);
-    if (target === null || limit === undefined) throw new Error(`no simulator of a target ${api} to limit`);
-    const limiter = target.limiter(sims);
+    const simulator = simulatorOf(sims, api);
+    if (target === null || simulator === null || limit === undefined)
+      throw new Error(`no simulator of a target ${api} to limit`);
+    const limiter = target.limiter(simulator);
     limiter.limit = limit.limit;
     limiter.windowMs = limit.windowMs;
   }
@@ -212,8 +214,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       targets,
       alerts,
       apis: () => ({ runner, directory, doc: clients.doc, psa: clients.psa }),
-      // The simulated IT Glue account's address, as its records' resource-url give it.
-      links: webAppsOf(targets, { itglue: { subdomain: SIMULATED_ACCOUNT } }),
+      // The simulated web apps' addresses, where the simulators' records give one (IT Glue's resource-url).
+      links: webAppsOf(
+        targets,
+        Object.fromEntries(
+          SANDBOX_TARGETS.flatMap((target) => (target.webApp === undefined ? [] : [[target.id, target.webApp]])),
+        ),
+      ),
       discover: (actor) =>
         discoverTenants(
           store,
