@@ -1,7 +1,7 @@
 import { createTargetClients } from '../connectors/registry.ts';
 import type { TargetClients } from '../connectors/target-clients.ts';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -42,7 +42,7 @@ export interface SandboxOptions {
    * the seed's settings are applied only to a new database, so that settings changed since stand.
    */
   readonly explicitSeed?: boolean;
-  /** the state database file; a fresh temporary one when absent */
+  /** the state database file; a fresh temporary one when absent, removed with its folder on close */
   readonly dbPath?: string;
   readonly logger: Logger;
   readonly onPhase?: RunOptions['onPhase'];
@@ -97,7 +97,8 @@ function customerIdOf(tenant: TenantSeed, target: TargetProfile | null): string 
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { logger } = options;
-  const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'contactsync-sandbox-')), 'contactsync.db');
+  const temporary = options.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'contactsync-sandbox-')) : null;
+  const dbPath = options.dbPath ?? join(temporary!, 'contactsync.db');
   // A kept state database goes with the simulated systems it describes: their state is kept beside it, and the demo
   // carries on from it. An explicit seed is what the simulators start from (an outside check plays "the next day").
   const simulatorsPath = `${dbPath}.simulators.json`;
@@ -269,6 +270,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await metrics.flush().catch(() => {});
       await store.close();
       await sims.close();
+      // A temporary database lives as long as the sandbox: nothing of it (nor its secret key) stays behind.
+      if (temporary !== null) await rm(temporary, { recursive: true, force: true });
     },
   };
 }
