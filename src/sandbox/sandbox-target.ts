@@ -17,7 +17,7 @@ export interface TargetSimulator {
 }
 
 /** What a target's simulator is made from. */
-export interface SimulatorStart<Records, Simulate, Credentials> {
+interface SimulatorStart<Records, Simulate, Credentials> {
   /** the log every simulator appends its answered requests to */
   readonly requests: LoggedRequest[];
   readonly clock: SimClock;

@@ -2,7 +2,7 @@ import { sandboxTargetOf } from '../sandbox-target.ts';
 import { bmsSeedSchema, bmsSimulateSchema, type BmsSeed } from './bms-seed.ts';
 import { BmsSimulator } from './bms-simulator.ts';
 
-/** The BMS API user the sandbox signs in as. */
+/** The BMS API user the sandbox signs in as (exported: the registry's types name it). */
 export interface SandboxBmsUser {
   readonly userName: string;
   readonly password: string;

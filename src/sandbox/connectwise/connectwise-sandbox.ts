@@ -12,13 +12,13 @@ import {
 import { connectwiseDemo } from './demo.ts';
 
 /** ConnectWise's place among the simulators' ports: login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, ConnectWise N+5. */
-export const CONNECTWISE_PORT_OFFSET = 5;
+const CONNECTWISE_PORT_OFFSET = 5;
 
 /**
  * The ConnectWise simulator as the sandbox runs it: the sandbox's API member registered, and the seed's `connectwise`
  * records loaded when the seed has them, played as `simulate.connectwise` says. Start it with `server.start(basePort + 5)`.
  */
-export function createConnectwiseSimulator(
+function createConnectwiseSimulator(
   requests: LoggedRequest[],
   clock: SimClock,
   records: ConnectwiseSeed | undefined,
@@ -32,7 +32,7 @@ export function createConnectwiseSimulator(
 }
 
 /** The sandbox's API member: a key pair and a clientId of its own. */
-export function sandboxMember(secret: (prefix: string) => string): ConnectwiseApiMember {
+function sandboxMember(secret: (prefix: string) => string): ConnectwiseApiMember {
   return {
     company: 'sandboxmsp',
     publicKey: secret('pub').slice(0, 16),
@@ -42,7 +42,7 @@ export function sandboxMember(secret: (prefix: string) => string): ConnectwiseAp
 }
 
 /** ConnectWise contacts as IT Glue's `manage` integration mirrors them: names, title and the default email. */
-export function mirroredByItGlue(connectwise: ConnectwiseSimulator, ids: readonly number[]) {
+function mirroredByItGlue(connectwise: ConnectwiseSimulator, ids: readonly number[]) {
   return connectwise.contactsWithIds(ids).map((c) => ({
     id: c.id,
     firstName: c.firstName,
