@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { graphUserSeedSchema, type GraphUserSeed } from './seed.ts';
+import { graphUserSeedSchema, type GraphUserSeed } from './tenant-seed.ts';
 import { json, type SimRequest, type SimResponse } from './sim-server.ts';
-import type { RunningSimulators } from './running-simulators.ts';
+import type { RunningSimulators, ServerName } from './running-simulators.ts';
+import { SIMULATED_TARGETS } from './simulator-registry.ts';
 
 /**
  * The simulators' own control routes (DESIGN.md, "The simulators on their own"), on the Graph simulator's port: no
@@ -12,7 +13,8 @@ const fraction = z.number().min(0).max(1).default(0);
 
 const faultsSchema = z
   .strictObject({
-    api: z.enum(['graph', 'itglue', 'bms', 'autotask', 'connectwise', 'halo', 'hudu']),
+    // Graph's, or a target's id
+    api: z.enum(['graph', ...SIMULATED_TARGETS.map((target): ServerName => target.id)]),
     error500: fraction,
     throttle429: fraction,
     timeout: fraction,

@@ -1,4 +1,4 @@
-import type { TenantSeed } from './seed.ts';
+import type { TenantSeed } from './tenant-seed.ts';
 
 /** The demo's customers and people: who works where, their names, titles, addresses and phones. */
 

@@ -1,5 +1,5 @@
 import type { LoginSimulator } from './login-simulator.ts';
-import type { GraphUserSeed, TenantSeed } from './seed.ts';
+import type { GraphUserSeed, TenantSeed } from './tenant-seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import { json, SimServer, WindowLimiter, type LoggedRequest, type SimRequest, type SimResponse } from './sim-server.ts';
 

@@ -1,7 +1,7 @@
 import { createTargetClients } from '../connectors/registry.ts';
 import type { TargetClients } from '../connectors/target-clients.ts';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -27,8 +27,8 @@ import type { TenantRunResult } from '../run/run-result.ts';
 import { reportedUser } from '../sync/report.ts';
 import type { TargetId, TargetProfile, Targets } from '../domain/target-profile.ts';
 import { readSeedFile, type Seed, type TenantSeed } from './seed.ts';
-import { sandboxTarget, seedTargetIds } from './sandbox-targets.ts';
-import { SIMULATED_ACCOUNT } from './itglue-simulator.ts';
+import { seedTargetIds } from './sandbox-targets.ts';
+import { SANDBOX_TARGETS, sandboxTarget, simulatorOf } from './simulator-registry.ts';
 import type { RunningSimulators } from './running-simulators.ts';
 import { startSimulators } from './simulators.ts';
 import { simulatorBlocks } from './standalone-config.ts';
@@ -42,7 +42,7 @@ export interface SandboxOptions {
    * the seed's settings are applied only to a new database, so that settings changed since stand.
    */
   readonly explicitSeed?: boolean;
-  /** the state database file; a fresh temporary one when absent */
+  /** the state database file; a fresh temporary one when absent, removed with its folder on close */
   readonly dbPath?: string;
   readonly logger: Logger;
   readonly onPhase?: RunOptions['onPhase'];
@@ -97,7 +97,8 @@ function customerIdOf(tenant: TenantSeed, target: TargetProfile | null): string 
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { logger } = options;
-  const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'contactsync-sandbox-')), 'contactsync.db');
+  const temporary = options.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'contactsync-sandbox-')) : null;
+  const dbPath = options.dbPath ?? join(temporary!, 'contactsync.db');
   // A kept state database goes with the simulated systems it describes: their state is kept beside it, and the demo
   // carries on from it. An explicit seed is what the simulators start from (an outside check plays "the next day").
   const simulatorsPath = `${dbPath}.simulators.json`;
@@ -113,8 +114,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const sims = await startSimulators(seed, options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed });
   for (const [api, limit] of Object.entries(options.limits ?? {})) {
     const target = sandboxTarget(api);
-    if (target === null || limit === undefined) throw new Error(`no simulator of a target ${api} to limit`);
-    const limiter = target.limiter(sims);
+    const simulator = simulatorOf(sims, api);
+    if (target === null || simulator === null || limit === undefined)
+      throw new Error(`no simulator of a target ${api} to limit`);
+    const limiter = target.limiter(simulator);
     limiter.limit = limit.limit;
     limiter.windowMs = limit.windowMs;
   }
@@ -212,8 +215,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       targets,
       alerts,
       apis: () => ({ runner, directory, doc: clients.doc, psa: clients.psa }),
-      // The simulated IT Glue account's address, as its records' resource-url give it.
-      links: webAppsOf(targets, { itglue: { subdomain: SIMULATED_ACCOUNT } }),
+      // The simulated web apps' addresses, where the simulators' records give one (IT Glue's resource-url).
+      links: webAppsOf(
+        targets,
+        Object.fromEntries(
+          SANDBOX_TARGETS.flatMap((target) => (target.webApp === undefined ? [] : [[target.id, target.webApp]])),
+        ),
+      ),
       discover: (actor) =>
         discoverTenants(
           store,
@@ -262,6 +270,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await metrics.flush().catch(() => {});
       await store.close();
       await sims.close();
+      // A temporary database lives as long as the sandbox: nothing of it (nor its secret key) stays behind.
+      if (temporary !== null) await rm(temporary, { recursive: true, force: true });
     },
   };
 }

@@ -1,52 +1,38 @@
-import type { AutotaskSimulator } from './autotask/autotask-simulator.ts';
-import type { BmsSimulator } from './bms-simulator.ts';
-import type { ConnectwiseApiMember, ConnectwiseSimulator } from './connectwise/connectwise-simulator.ts';
 import type { GraphSimulator } from './graph-simulator.ts';
-import type { HaloSimulator } from './halo/halo-simulator.ts';
-import type { HuduSimulator } from './hudu/hudu-simulator.ts';
 import type { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
-import type { ItGlueSimulator } from './itglue-simulator.ts';
 import type { LoginSimulator } from './login-simulator.ts';
 import type { SimulatedState } from './seed.ts';
 import type { SimClock } from './sim-clock.ts';
 import type { FaultOptions, LoggedRequest } from './sim-server.ts';
+import type { SimulatedId, TargetCredentials, TargetSimulators } from './simulator-registry.ts';
 import type { TargetId, Targets } from '../domain/target-profile.ts';
 
-/** The credentials registered with the simulators; a seed holds none, so they are made here unless given. */
-export interface SandboxCredentials {
+/**
+ * The credentials registered with the simulators; a seed holds none, so they are made here unless given. Each
+ * target's are under its descriptor's key (`itglueApiKey`, `bms`, ...).
+ */
+export interface SandboxCredentials extends TargetCredentials {
   readonly partnerTenantId: string;
   readonly graph: { readonly clientId: string; readonly clientSecret: string };
-  readonly itglueApiKey: string;
-  readonly bms: { readonly userName: string; readonly password: string; readonly tenant: string };
-  readonly autotask: { readonly userName: string; readonly secret: string; readonly integrationCode: string };
-  readonly connectwise: ConnectwiseApiMember;
-  readonly huduApiKey: string;
-  readonly halo: { readonly clientId: string; readonly secret: string };
 }
 
-/** Where each simulator listens; a target the seed does not have is not started (null). */
-export interface SimulatorUrls {
-  readonly login: string;
-  readonly graph: string;
-  readonly itglue: string | null;
-  readonly bms: string | null;
-  readonly autotask: string | null;
-  readonly connectwise: string | null;
-  readonly hudu: string | null;
-  readonly halo: string | null;
-}
+/** Where each simulator listens, by target id; a target the seed does not have is not started (null). */
+export type SimulatorUrls = { readonly login: string; readonly graph: string } & {
+  readonly [Id in SimulatedId]: string | null;
+};
 
-export type ServerName = 'login' | 'graph' | 'itglue' | 'bms' | 'autotask' | 'connectwise' | 'halo' | 'hudu';
+export type ServerName = 'login' | 'graph' | SimulatedId;
 
 /** The APIs whose requests are counted: Graph, and each target the seed has. */
-export type CountedApi = 'graph' | 'itglue' | 'bms' | 'autotask' | 'connectwise' | 'halo' | 'hudu';
+export type CountedApi = 'graph' | SimulatedId;
 
 /** Requests per API and method; a target the seed does not have has no entry. */
 export type RequestCounts = { graph: Record<string, number> } & Partial<
   Record<Exclude<CountedApi, 'graph'>, Record<string, number>>
 >;
 
-export interface RunningSimulators {
+/** The simulators, each target's under its id (`sims.itglue`, `sims.bms`, ...): one the seed does not have holds nothing and does not listen. */
+export interface RunningSimulators extends TargetSimulators {
   readonly urls: SimulatorUrls;
   readonly credentials: SandboxCredentials;
   readonly clock: SimClock;
@@ -54,13 +40,6 @@ export interface RunningSimulators {
   readonly graph: GraphSimulator;
   /** Graph's change notifications (subscriptions on users), on the Graph simulator's port */
   readonly subscriptions: GraphSubscriptionsSimulator;
-  /** the targets' simulators; one the seed does not have holds nothing and does not listen */
-  readonly itglue: ItGlueSimulator;
-  readonly bms: BmsSimulator;
-  readonly autotask: AutotaskSimulator;
-  readonly connectwise: ConnectwiseSimulator;
-  readonly hudu: HuduSimulator;
-  readonly halo: HaloSimulator;
   /** the targets the seed has: their simulators run, the others do not */
   readonly targets: Targets;
   /** whether the server runs (login and Graph always; a target's when the seed has it) */

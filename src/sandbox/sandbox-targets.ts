@@ -1,131 +1,12 @@
 import { targetById } from '../connectors/registry.ts';
 import type { TargetId, TargetRole } from '../domain/target-profile.ts';
-import { autotaskDemo } from './autotask/demo.ts';
-import { CONNECTWISE_PORT_OFFSET } from './connectwise/connectwise-sandbox.ts';
-import { CONNECTWISE_CODEBASE } from './connectwise/connectwise-simulator.ts';
-import { connectwiseDemo } from './connectwise/demo.ts';
 import { demoSeed } from './demo-seed.ts';
-import { haloDemo } from './halo/demo.ts';
-import { huduDemoOf } from './hudu/demo.ts';
-import type { RunningSimulators, SandboxCredentials } from './running-simulators.ts';
-import { simulateSchema, type Seed, type SimulatedState } from './seed.ts';
+import type { SandboxTarget, SimulatedLimit } from './sandbox-target.ts';
+import { simulateSchema, type Seed } from './seed.ts';
+import { SANDBOX_TARGETS, sandboxTarget } from './simulator-registry.ts';
 
-/** A rate limit a simulator counts against: benchmarks and tests may change it. */
-export interface SimulatedLimit {
-  limit: number;
-  windowMs: number;
-}
-
-/**
- * A target the sandbox plays: where its simulator listens, the config block that points its client there, its rate
- * limit, and the demo's customers on it.
- */
-export interface SandboxTarget {
-  readonly id: TargetId;
-  readonly role: TargetRole;
-  /** its simulator's port: login on N, Graph on N+1, the targets at their offsets (DESIGN.md, "Targets") */
-  readonly portOffset: number;
-  /** the target's config block that points at its simulator (`url`), with the credentials the sandbox registered */
-  readonly configBlock: (url: string, credentials: SandboxCredentials) => Record<string, unknown>;
-  readonly limiter: (sims: RunningSimulators) => SimulatedLimit;
-  /**
-   * The limit the demo plays instead of the vendor's, where the vendor's would keep the demo waiting for minutes: the
-   * simulator counts against it and the sandbox's client keeps to it (a benchmark's compressed limit, for the demo).
-   */
-  readonly demoLimit?: SimulatedLimit;
-  /**
-   * The demo's records on this target, from the demo's own (IT Glue's for a documentation platform, BMS's for a PSA),
-   * and its tenants where the target needs their settings changed.
-   * `mirroredAs`: the integration type under which IT Glue mirrors the PSA's contacts, null when nothing is mirrored.
-   */
-  readonly demo: (demo: Seed, mirroredAs: string | null) => Partial<SimulatedState>;
-  /** a documentation platform whose own PSA integration mirrors the PSA's contacts (IT Glue) */
-  readonly mirrorsPsa?: boolean;
-  /** a PSA whose contacts IT Glue's PSA integration mirrors: its integration type there */
-  readonly mirroredAs?: string;
-}
-
-/** IT Glue's demo contacts, the mirrored ones under the PSA's integration type (or none, without such a PSA). */
-function itglueDemo(demo: Seed, mirroredAs: string | null): Partial<SimulatedState> {
-  if (demo.itglue === undefined || mirroredAs === 'kaseya-bms') return { itglue: demo.itglue };
-  const organizations = demo.itglue.organizations.map((organization) => ({
-    ...organization,
-    contacts: organization.contacts.map((contact) =>
-      contact['psa-integration'] === 'kaseya-bms' ? { ...contact, 'psa-integration': mirroredAs } : contact,
-    ),
-  }));
-  return { itglue: { ...demo.itglue, organizations } };
-}
-
-/** The targets the sandbox can play, documentation platforms first. Adding one is a line here. */
-export const SANDBOX_TARGETS: readonly SandboxTarget[] = [
-  {
-    id: 'itglue',
-    role: 'documentation',
-    portOffset: 2,
-    configBlock: (url, c) => ({ region: 'us', apiKey: c.itglueApiKey, baseUrl: url }),
-    limiter: (sims) => sims.itglue.limiter,
-    demo: itglueDemo,
-    mirrorsPsa: true,
-  },
-  {
-    id: 'hudu',
-    role: 'documentation',
-    portOffset: 7,
-    configBlock: (url, c) => ({ baseUrl: url, apiKey: c.huduApiKey }),
-    limiter: (sims) => sims.hudu.limiter,
-    demo: huduDemoOf,
-  },
-  {
-    id: 'bms',
-    role: 'psa',
-    portOffset: 3,
-    configBlock: (url, c) => ({ region: 'us', ...c.bms, baseUrl: url }),
-    limiter: (sims) => sims.bms.limiter,
-    demo: (demo) => ({ bms: demo.bms }),
-    mirroredAs: 'kaseya-bms',
-  },
-  {
-    id: 'autotask',
-    role: 'psa',
-    portOffset: 4,
-    // the zone's URL, so that no zone is discovered, and its web address, as init writes it from the zone
-    configBlock: (url, c) => ({ ...c.autotask, baseUrl: `${url}/atservicesrest/`, webUrl: `${url}/` }),
-    limiter: (sims) => sims.autotask.budget,
-    demo: (demo) => (demo.bms === undefined ? {} : { autotask: autotaskDemo(demo.bms) }),
-    mirroredAs: 'autotask',
-  },
-  {
-    id: 'connectwise',
-    role: 'psa',
-    portOffset: CONNECTWISE_PORT_OFFSET,
-    // the API base, so that no codebase is discovered
-    configBlock: (url, c) => ({
-      site: new URL(url).host,
-      ...c.connectwise,
-      codebase: CONNECTWISE_CODEBASE,
-      baseUrl: `${url}/${CONNECTWISE_CODEBASE}apis/3.0/`,
-    }),
-    limiter: (sims) => sims.connectwise.limiter,
-    demo: (demo) => (demo.bms === undefined ? {} : { connectwise: connectwiseDemo(demo.bms) }),
-    mirroredAs: 'manage',
-  },
-  {
-    id: 'halo',
-    role: 'psa',
-    portOffset: 6,
-    configBlock: (url, c) => ({ baseUrl: url, clientId: c.halo.clientId, secret: c.halo.secret }),
-    limiter: (sims) => sims.halo.window,
-    // Hosted Halo's 300 requests per rolling 5 minutes, of which contactsync spends half, would make the demo's first
-    // sync last about ten minutes: its window lasts 10 s in the demo.
-    demoLimit: { limit: 300, windowMs: 10_000 },
-    demo: (demo) => (demo.bms === undefined ? {} : { halo: haloDemo(demo.bms, demo.tenants) }),
-  },
-];
-
-export function sandboxTarget(id: TargetId): SandboxTarget | null {
-  return SANDBOX_TARGETS.find((target) => target.id === id) ?? null;
-}
+export type { SandboxTarget, SimulatedLimit } from './sandbox-target.ts';
+export { SANDBOX_TARGETS, sandboxTarget } from './simulator-registry.ts';
 
 /** The targets a demo can be played on: a simulator here and a client in the registry. */
 export function demoTargetIds(): readonly TargetId[] {
@@ -163,23 +44,23 @@ export function demoTargetsNamed(list: string): DemoTargets {
 }
 
 /**
- * The demo's customers on the given targets: the same tenants and people, and the demo's IT Glue records translated
- * into the documentation platform's and its BMS records into the PSA's. On IT Glue and BMS it is the demo itself.
- * IT Glue keeps its mirrored contacts when the PSA is one it mirrors.
+ * The demo's customers on the given targets: the same tenants and people, and the demo's records on its own targets
+ * translated into the documentation platform's and the PSA's (each target's descriptor translates). On the demo's own
+ * targets it is the demo itself. A documentation platform keeps its mirrored contacts when the PSA is one it mirrors.
  */
 export function demoSeedOn(targets: DemoTargets): Seed {
   const demo = demoSeed();
-  if (targets.doc?.id === 'itglue' && targets.psa?.id === 'bms') return demo;
-  const mirroredAs = targets.doc?.mirrorsPsa === true ? (targets.psa?.mirroredAs ?? null) : null;
+  const own = demo as Readonly<Record<string, unknown>>;
+  const chosen = [targets.doc, targets.psa].filter((target) => target !== null);
+  if (chosen.length === 2 && chosen.every((target) => own[target.id] !== undefined)) return demo;
+  const mirroredAs = targets.doc?.followPsa !== undefined ? (targets.psa?.mirroredAs ?? null) : null;
+  const parts = chosen.map((target) => ({ id: target.id, ...target.demo(demo, mirroredAs) }));
   return {
     settings: demo.settings,
-    tenants: demo.tenants,
     // a translation may give the tenants with settings its target needs
-    ...targets.doc?.demo(demo, mirroredAs),
-    ...targets.psa?.demo(demo, mirroredAs),
-    simulate: simulateSchema.parse({
-      itglue: { psaSynced: mirroredAs === null ? {} : demo.simulate.itglue.psaSynced },
-    }),
+    tenants: parts.reduce((tenants, part) => part.tenants ?? tenants, demo.tenants),
+    ...Object.fromEntries(parts.flatMap((part) => (part.records === undefined ? [] : [[part.id, part.records]]))),
+    simulate: simulateSchema.parse(Object.fromEntries(parts.map((part) => [part.id, part.simulate]))),
   };
 }
 

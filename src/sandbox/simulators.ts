@@ -1,18 +1,13 @@
-import { AutotaskSimulator } from './autotask/autotask-simulator.ts';
-import { BmsSimulator } from './bms-simulator.ts';
-import { createConnectwiseSimulator, mirroredByItGlue, sandboxMember } from './connectwise/connectwise-sandbox.ts';
 import { GraphSimulator } from './graph-simulator.ts';
 import { GraphSubscriptionsSimulator } from './graph-subscriptions-simulator.ts';
-import { HaloSimulator } from './halo/halo-simulator.ts';
-import { createHuduSimulator } from './hudu/hudu-sandbox.ts';
-import { ItGlueSimulator } from './itglue-simulator.ts';
 import { LoginSimulator } from './login-simulator.ts';
 import type { Seed } from './seed.ts';
 import { targetsOfBlocks } from '../connectors/registry.ts';
 import { SimClock } from './sim-clock.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import type { RequestCounts, RunningSimulators, SandboxCredentials, ServerName } from './running-simulators.ts';
-import { SANDBOX_TARGETS } from './sandbox-targets.ts';
+import type { SandboxTarget } from './sandbox-target.ts';
+import { credentialsOf, newTargetCredentials, SIMULATED_TARGETS, type TargetSimulators } from './simulator-registry.ts';
 import { seededRandom, type LoggedRequest, type SimServer } from './sim-server.ts';
 
 export interface StartOptions {
@@ -20,8 +15,8 @@ export interface StartOptions {
   /** seeds the fault-injection random source, so that a faulty run can be replayed */
   readonly faultSeed?: number;
   /**
-   * login on this port, Graph on the next, then IT Glue, BMS, Autotask, (N+6) Halo and (N+7) Hudu (each on its own
-   * port, the other targets present or not); free ports when absent
+   * login on this port, Graph on the next, then each target at its own offset (its descriptor's `portOffset`), the
+   * other targets present or not; free ports when absent
    */
   readonly basePort?: number;
 }
@@ -31,9 +26,8 @@ function secret(prefix: string): string {
 }
 
 /**
- * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (IT Glue, BMS, Autotask,
- * ConnectWise, Hudu), on loopback, seeded from `seed`.
- * Hudu, Halo), on loopback, seeded from `seed`.
+ * Starts the Microsoft login and Graph simulators, and those of the targets the seed has (each target's key), on
+ * loopback, seeded from `seed`.
  */
 export async function startSimulators(seed: Seed, options: StartOptions = {}): Promise<RunningSimulators> {
   const clock = new SimClock();
@@ -41,23 +35,32 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
   const credentials: SandboxCredentials = options.credentials ?? {
     partnerTenantId: crypto.randomUUID(),
     graph: { clientId: crypto.randomUUID(), clientSecret: secret('sandbox~') },
-    itglueApiKey: secret('ITG.'),
-    bms: { userName: 'contactsync-api', password: secret('bms-'), tenant: 'Sandbox MSP' },
-    autotask: { userName: 'contactsync-api@sandbox-msp.example', secret: secret('at-'), integrationCode: secret('AT') },
-    huduApiKey: secret('hudu-'),
-    connectwise: sandboxMember(secret),
-    halo: { clientId: crypto.randomUUID(), secret: secret('halo-') },
+    ...newTargetCredentials(secret),
   };
 
   const login = new LoginSimulator(requests, clock);
   const graph = new GraphSimulator(requests, clock, login);
   const subscriptions = new GraphSubscriptionsSimulator(graph, clock);
-  const itglue = new ItGlueSimulator(requests, clock, seed.simulate.itglue);
-  const bms = new BmsSimulator(requests, clock, seed.simulate.bms);
-  const autotask = new AutotaskSimulator(requests, clock, seed.simulate.autotask);
-  const hudu = createHuduSimulator(requests, clock, seed.hudu, seed.simulate.hudu, credentials.huduApiKey);
-  const connectwise = createConnectwiseSimulator(requests, clock, seed, credentials.connectwise);
-  const halo = new HaloSimulator(requests, clock, seed.simulate.halo);
+  // Every target's simulator is made, so that each keeps its fault-injection random source; the seed's alone listen.
+  const targets: readonly SandboxTarget[] = SIMULATED_TARGETS;
+  const records = seed as Readonly<Record<string, unknown>>;
+  const simulate = seed.simulate as Readonly<Record<string, unknown>>;
+  const made = targets.map((target) => ({
+    target,
+    simulator: target.start({
+      requests,
+      clock,
+      records: records[target.id],
+      simulate: simulate[target.id],
+      credentials: credentialsOf(credentials, target),
+    }),
+  }));
+  for (const { target, simulator } of made)
+    if (simulator.server.name !== target.id)
+      throw new Error(
+        `The ${target.id} simulator logs its requests as ${simulator.server.name}: name its server ${target.id}.`,
+      );
+  const simulated = Object.fromEntries(made.map(({ target, simulator }) => [target.id, simulator])) as TargetSimulators;
 
   login.registerApp({ clientId: credentials.graph.clientId, clientSecret: credentials.graph.clientSecret });
   login.addTenant(credentials.partnerTenantId);
@@ -66,89 +69,61 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
     login.addTenant(tenant.id);
     graph.addTenant(tenant);
   }
-  itglue.registerKey(credentials.itglueApiKey);
-  if (seed.itglue !== undefined) itglue.load(seed.itglue);
-  bms.registerUser({ ...credentials.bms, apiAccess: true, mfa: seed.simulate.bms.mfa });
-  if (seed.bms !== undefined) bms.load(seed.bms);
-  autotask.registerUser(credentials.autotask);
-  if (seed.autotask !== undefined) autotask.load(seed.autotask);
-  halo.registerApplication(credentials.halo);
-  if (seed.halo !== undefined) halo.load(seed.halo);
-  // IT Glue's PSA sync reads the seed's PSA: the simulators share one process, so it reads that simulator's state.
-  if (seed.bms !== undefined)
-    itglue.followPsa((ids) => {
-      const wanted = new Set(ids);
-      return bms.dump().accounts.flatMap((account) => account.contacts.filter((contact) => wanted.has(contact.id)));
-    });
-  else if (seed.autotask !== undefined)
-    itglue.followPsa(
-      (ids) =>
-        autotask.contactsWithIds(ids).map((c) => ({
-          id: c.id,
-          firstName: c.firstName,
-          lastName: c.lastName,
-          jobTitle: c.title,
-          emailAddress: c.emailAddress,
-        })),
-      'autotask',
-    );
-  else if (seed.connectwise !== undefined) itglue.followPsa((ids) => mirroredByItGlue(connectwise, ids), 'manage');
-  const simulated = { itglue, bms, autotask, hudu, connectwise, halo };
-  type Simulated = keyof typeof simulated;
-  const present = SANDBOX_TARGETS.filter((target) => seed[target.id as Simulated] !== undefined).map(
-    (target) => target.id as Simulated,
+  // A documentation platform's own PSA integration reads the seed's PSA: the simulators share one process, so it
+  // reads that simulator's state.
+  const mirrored = made.find(({ target }) => target.mirrored !== undefined && records[target.id] !== undefined);
+  if (mirrored !== undefined)
+    for (const { target, simulator } of made)
+      target.followPsa?.(
+        simulator,
+        (ids) => mirrored.target.mirrored!(mirrored.simulator, ids),
+        mirrored.target.mirroredAs ?? mirrored.target.id,
+      );
+  // documentation platforms first, as the dump and the request counts give them
+  const present = ['documentation', 'psa'].flatMap((role) =>
+    made.filter(({ target }) => target.role === role && records[target.id] !== undefined),
   );
-  const listening = new Set<ServerName>(['login', 'graph', ...present]);
+  const listening = new Set<string>(['login', 'graph', ...present.map(({ target }) => target.id)]);
 
   // The order gives each its fault-injection random source: a new one goes last, so that faulty runs replay.
-  const servers: Record<ServerName, SimServer> = {
-    login: login.server,
-    graph: graph.server,
-    itglue: itglue.server,
-    bms: bms.server,
-    autotask: autotask.server,
-    hudu: hudu.server,
-    connectwise: connectwise.server,
-    halo: halo.server,
-  };
-  Object.values(servers).forEach((server, i) => {
+  const servers = new Map<string, SimServer>([
+    ['login', login.server],
+    ['graph', graph.server],
+    ...made.map(({ target, simulator }): [string, SimServer] => [target.id, simulator.server]),
+  ]);
+  [...servers.values()].forEach((server, i) => {
     server.random = seededRandom((options.faultSeed ?? 1) + i);
   });
-  // Each keeps its place (login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, ConnectWise N+5, Halo N+6, Hudu N+7)
-  // whichever targets run.
+  const serverOf = (name: ServerName): SimServer => servers.get(name)!;
+  const closeAll = () => Promise.all([...servers.values()].map((server) => server.close()));
+  // Each keeps its place (login N, Graph N+1, each target at its offset) whichever targets run.
   const port = (i: number) => (options.basePort === undefined ? 0 : options.basePort + i);
   const [loginUrl, graphUrl, ...targetUrls] = await Promise.all([
     login.server.start(port(0)),
     graph.server.start(port(1)),
-    ...present.map((id) => servers[id].start(port(SANDBOX_TARGETS.find((t) => t.id === id)!.portOffset))),
+    ...present.map(({ target, simulator }) => simulator.server.start(port(target.portOffset))),
   ]).catch(async (error: unknown) => {
-    await Promise.all(Object.values(servers).map((server) => server.close()));
+    await closeAll();
     throw error;
   });
-  const urlOf = (id: string): string | null => targetUrls[present.indexOf(id as Simulated)] ?? null;
+  const urls = new Map(present.map(({ target }, i) => [target.id, targetUrls[i]!]));
+  const urlOf = (id: string): string | null => urls.get(id) ?? null;
 
   const running: RunningSimulators = {
     urls: {
       login: loginUrl,
       graph: graphUrl,
-      itglue: urlOf('itglue'),
-      bms: urlOf('bms'),
-      autotask: urlOf('autotask'),
-      hudu: urlOf('hudu'),
-      connectwise: urlOf('connectwise'),
-      halo: urlOf('halo'),
+      ...(Object.fromEntries(targets.map((target) => [target.id, urlOf(target.id)])) as Record<
+        keyof TargetSimulators,
+        string | null
+      >),
     },
     credentials,
     clock,
     login,
     graph,
     subscriptions,
-    itglue,
-    bms,
-    autotask,
-    hudu,
-    connectwise,
-    halo,
+    ...simulated,
     // The registry decides which targets the sandbox syncs; the simulators of the seed's keys run whether it knows
     // them yet or not.
     targets: targetsOfBlocks(seed),
@@ -166,20 +141,20 @@ export async function startSimulators(seed: Seed, options: StartOptions = {}): P
       return counts as RequestCounts;
     },
     setLatency(server, ms) {
-      servers[server].latencyMs = ms;
+      serverOf(server).latencyMs = ms;
     },
     setFaults(server, faults) {
-      servers[server].faults = faults;
+      serverOf(server).faults = faults;
     },
     dump() {
       return {
         tenants: graph.dumpTenants(),
-        ...Object.fromEntries(present.map((id) => [id, simulated[id].dump()])),
+        ...Object.fromEntries(present.map(({ target, simulator }) => [target.id, simulator.dump()])),
       };
     },
     async close() {
       subscriptions.close();
-      await Promise.all(Object.values(servers).map((server) => server.close()));
+      await closeAll();
     },
   };
   registerControlRoutes(running);

@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import type { Seed, TenantSeed } from './seed.ts';
 import type { RunningSimulators } from './running-simulators.ts';
 import { TARGETS, targetById } from '../connectors/registry.ts';
-import { SANDBOX_TARGETS } from './sandbox-targets.ts';
+import { credentialsOf, SANDBOX_TARGETS } from './simulator-registry.ts';
 
 /**
  * A complete contactsync config file that points at running simulators (DESIGN.md, "The simulators on their own"):
@@ -49,7 +49,7 @@ export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<
       const url = sims.urlOf(target.id);
       return url === null || targetById(target.id) === null
         ? []
-        : [[target.id, target.configBlock(url, sims.credentials)]];
+        : [[target.id, target.configBlock(url, credentialsOf(sims.credentials, target))]];
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +16,15 @@ describe('contactsync sandbox --seed FILE --once --dump OUT', () => {
     const seedFile = join(dir, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(smallSeed(4)));
     const out = join(dir, 'out.json');
-    const run = await runCli(['sandbox', '--seed', seedFile, '--once', '--dump', out], env);
+    // the temporary folder the sandbox's own state database goes to without --db
+    const temporary = join(dir, 'tmp');
+    mkdirSync(temporary);
+    const run = await runCli(['sandbox', '--seed', seedFile, '--once', '--dump', out], { ...env, TMPDIR: temporary });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Contoso Ltd\s+ok\s+4/);
+    // Without --db the state database is temporary: it is said so, and nothing of it stays behind.
+    expect(run.stdout).toMatch(/State database: \S+ \(temporary: removed on exit; keep one with --db FILE\)/);
+    expect(readdirSync(temporary)).toEqual([]);
     const dump = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(dump).sort()).toEqual(['bms', 'itglue', 'report', 'requests', 'tenants']);
     expect(dump.report.tenants.map((t: { id: string; status: string }) => [t.id, t.status])).toEqual([

@@ -73,7 +73,8 @@ async function sandbox(options: SandboxOptions): Promise<void> {
     writeOut(
       `Synced ${users} Microsoft 365 users of ${seed.tenants.length} customers into the ${simulated.join(' and ')} simulator${simulated.length === 1 ? '' : 's'}.\n`,
     );
-    writeOut(`State database: ${box.dbPath}\nLog: ${logFile}\n`);
+    const kept = options.db === undefined ? ' (temporary: removed on exit; keep one with --db FILE)' : '';
+    writeOut(`State database: ${box.dbPath}${kept}\nLog: ${logFile}\n`);
     if (options.dump !== undefined) writeOut(`Dump: ${resolve(options.dump)}\n`);
   }
   if (options.once === true) {

@@ -1,4 +1,4 @@
-import type { BmsSeed } from '../seed.ts';
+import type { BmsSeed } from '../bms/bms-seed.ts';
 import type { AutotaskContactSeed, AutotaskSeed } from './autotask-seed.ts';
 
 /**

@@ -1,29 +1,38 @@
+import type { BmsSeed } from '../bms/bms-seed.ts';
 import type { SimClock } from '../sim-clock.ts';
 import type { LoggedRequest } from '../sim-server.ts';
-import { ConnectwiseSimulator, type ConnectwiseApiMember } from './connectwise-simulator.ts';
-import type { Seed } from '../seed.ts';
+import { sandboxTargetOf } from '../sandbox-target.ts';
+import { CONNECTWISE_CODEBASE, ConnectwiseSimulator, type ConnectwiseApiMember } from './connectwise-simulator.ts';
+import {
+  connectwiseSeedSchema,
+  connectwiseSimulateSchema,
+  type ConnectwiseSeed,
+  type ConnectwiseSimulate,
+} from './connectwise-seed.ts';
+import { connectwiseDemo } from './demo.ts';
 
 /** ConnectWise's place among the simulators' ports: login N, Graph N+1, IT Glue N+2, BMS N+3, Autotask N+4, ConnectWise N+5. */
-export const CONNECTWISE_PORT_OFFSET = 5;
+const CONNECTWISE_PORT_OFFSET = 5;
 
 /**
  * The ConnectWise simulator as the sandbox runs it: the sandbox's API member registered, and the seed's `connectwise`
  * records loaded when the seed has them, played as `simulate.connectwise` says. Start it with `server.start(basePort + 5)`.
  */
-export function createConnectwiseSimulator(
+function createConnectwiseSimulator(
   requests: LoggedRequest[],
   clock: SimClock,
-  seed: Pick<Seed, 'connectwise' | 'simulate'>,
+  records: ConnectwiseSeed | undefined,
+  simulate: ConnectwiseSimulate,
   member: ConnectwiseApiMember,
 ): ConnectwiseSimulator {
-  const connectwise = new ConnectwiseSimulator(requests, clock, seed.simulate.connectwise);
+  const connectwise = new ConnectwiseSimulator(requests, clock, simulate);
   connectwise.registerMember(member);
-  if (seed.connectwise !== undefined) connectwise.load(seed.connectwise);
+  if (records !== undefined) connectwise.load(records);
   return connectwise;
 }
 
 /** The sandbox's API member: a key pair and a clientId of its own. */
-export function sandboxMember(secret: (prefix: string) => string): ConnectwiseApiMember {
+function sandboxMember(secret: (prefix: string) => string): ConnectwiseApiMember {
   return {
     company: 'sandboxmsp',
     publicKey: secret('pub').slice(0, 16),
@@ -33,7 +42,7 @@ export function sandboxMember(secret: (prefix: string) => string): ConnectwiseAp
 }
 
 /** ConnectWise contacts as IT Glue's `manage` integration mirrors them: names, title and the default email. */
-export function mirroredByItGlue(connectwise: ConnectwiseSimulator, ids: readonly number[]) {
+function mirroredByItGlue(connectwise: ConnectwiseSimulator, ids: readonly number[]) {
   return connectwise.contactsWithIds(ids).map((c) => ({
     id: c.id,
     firstName: c.firstName,
@@ -45,3 +54,28 @@ export function mirroredByItGlue(connectwise: ConnectwiseSimulator, ids: readonl
       null,
   }));
 }
+
+/** ConnectWise PSA as the sandbox plays it (N+5): the demo's BMS people on it, mirrored by IT Glue as `manage`. */
+export const connectwiseSandbox = sandboxTargetOf({
+  id: 'connectwise',
+  role: 'psa',
+  portOffset: CONNECTWISE_PORT_OFFSET,
+  seedSchema: connectwiseSeedSchema,
+  simulateSchema: connectwiseSimulateSchema,
+  credentialsKey: 'connectwise',
+  newCredentials: sandboxMember,
+  start: ({ requests, clock, records, simulate, credentials }) =>
+    createConnectwiseSimulator(requests, clock, records, simulate, credentials),
+  // the API base, so that no codebase is discovered
+  configBlock: (url, member) => ({
+    site: new URL(url).host,
+    ...member,
+    codebase: CONNECTWISE_CODEBASE,
+    baseUrl: `${url}/${CONNECTWISE_CODEBASE}apis/3.0/`,
+  }),
+  limiter: (connectwise) => connectwise.limiter,
+  demo: (demo: { readonly bms?: BmsSeed | undefined }) =>
+    demo.bms === undefined ? {} : { records: connectwiseDemo(demo.bms) },
+  mirroredAs: 'manage',
+  mirrored: mirroredByItGlue,
+});

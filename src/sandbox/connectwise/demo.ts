@@ -1,4 +1,4 @@
-import type { BmsSeed } from '../seed.ts';
+import type { BmsSeed } from '../bms/bms-seed.ts';
 import { connectwiseSeedSchema, type ConnectwiseSeed } from './connectwise-seed.ts';
 
 /** ConnectWise's own communication types of a new database (the config's defaults name them). */

@@ -1,4 +1,5 @@
-import type { BmsSeed, TenantSeed } from '../seed.ts';
+import type { BmsSeed } from '../bms/bms-seed.ts';
+import type { TenantSeed } from '../tenant-seed.ts';
 import type { HaloSeed, HaloUserSeed } from './halo-seed.ts';
 
 /**

@@ -1,4 +1,6 @@
-import type { ItGlueContactSeed, ItGlueSeed, Seed, TenantSeed } from '../seed.ts';
+import type { ItGlueContactSeed, ItGlueSeed } from '../itglue/itglue-seed.ts';
+import type { DemoPart } from '../sandbox-target.ts';
+import type { TenantSeed } from '../tenant-seed.ts';
 import type { HuduAssetSeed, HuduSeed } from './seed-schema.ts';
 
 /** The demo's layout people are kept in: the labels contactsync writes by default, and notes a person keeps. */
@@ -69,10 +71,13 @@ function withDefaultLocation(tenant: TenantSeed, itglue: ItGlueSeed): TenantSeed
 }
 
 /** The demo on Hudu: its records, and its tenants with the default location Hudu needs named. */
-export function huduDemoOf(demo: Seed): Pick<Seed, 'hudu' | 'tenants'> {
-  if (demo.itglue === undefined) return { tenants: demo.tenants };
+export function huduDemoOf(demo: {
+  readonly itglue?: ItGlueSeed | undefined;
+  readonly tenants: readonly TenantSeed[];
+}): DemoPart<HuduSeed, never> {
+  if (demo.itglue === undefined) return {};
   const itglue = demo.itglue;
-  return { hudu: huduDemo(itglue), tenants: demo.tenants.map((tenant) => withDefaultLocation(tenant, itglue)) };
+  return { records: huduDemo(itglue), tenants: demo.tenants.map((tenant) => withDefaultLocation(tenant, itglue)) };
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { SimClock } from '../sim-clock.ts';
 import type { LoggedRequest } from '../sim-server.ts';
 import { HuduSimulator } from './hudu-simulator.ts';
-import type { HuduSeed, HuduSimulate } from './seed-schema.ts';
+import { huduDemoOf } from './demo.ts';
+import { huduSeedSchema, huduSimulateSchema, type HuduSeed, type HuduSimulate } from './seed-schema.ts';
+import { sandboxTargetOf } from '../sandbox-target.ts';
 
 /** Hudu's place among the simulators' ports: login N, Graph N+1, ..., Halo N+6, Hudu N+7. */
 export const HUDU_PORT_OFFSET = 7;
@@ -22,3 +24,19 @@ export function createHuduSimulator(
   if (seed !== undefined) hudu.load(seed);
   return hudu;
 }
+
+/** Hudu as the sandbox plays it (N+7): the demo's IT Glue people as assets of a People layout. */
+export const huduSandbox = sandboxTargetOf({
+  id: 'hudu',
+  role: 'documentation',
+  portOffset: HUDU_PORT_OFFSET,
+  seedSchema: huduSeedSchema,
+  simulateSchema: huduSimulateSchema,
+  credentialsKey: 'huduApiKey',
+  newCredentials: (secret): string => secret('hudu-'),
+  start: ({ requests, clock, records, simulate, credentials }) =>
+    createHuduSimulator(requests, clock, records, simulate, credentials),
+  configBlock: (url, apiKey) => ({ baseUrl: url, apiKey }),
+  limiter: (hudu) => hudu.limiter,
+  demo: huduDemoOf,
+});

@@ -1,5 +1,5 @@
-import type { BmsContactSeed, BmsSeed, Simulate } from './seed.ts';
-import type { SimClock } from './sim-clock.ts';
+import type { BmsContactSeed, BmsSeed, BmsSimulate } from './bms-seed.ts';
+import type { SimClock } from '../sim-clock.ts';
 import {
   GroupedMap,
   json,
@@ -9,7 +9,7 @@ import {
   type LoggedRequest,
   type SimRequest,
   type SimResponse,
-} from './sim-server.ts';
+} from '../sim-server.ts';
 
 /** Inferred: BMS's page size when none is asked for (the largest is the seed's `simulate.bms.pageSizeCap`). */
 const DEFAULT_PAGE_SIZE = 25;
@@ -163,7 +163,7 @@ export class BmsSimulator {
     log: LoggedRequest[],
     private readonly clock: SimClock,
     /** the seed's `simulate.bms`: the page size cap and the body fields dropped on create and update */
-    readonly simulate: Simulate['bms'] = {
+    readonly simulate: BmsSimulate = {
       pageSizeCap: 100,
       ignoreFields: [],
       keyCase: 'camel',

@@ -1,5 +1,6 @@
-import type { ItGlueContactSeed, ItGlueSeed, Simulate } from './seed.ts';
-import type { SimClock } from './sim-clock.ts';
+import type { ItGlueContactSeed, ItGlueSeed, ItGlueSimulate } from './itglue-seed.ts';
+import type { MirroredPsaContact } from '../sandbox-target.ts';
+import type { SimClock } from '../sim-clock.ts';
 import {
   GroupedMap,
   json,
@@ -8,7 +9,7 @@ import {
   type LoggedRequest,
   type SimRequest,
   type SimResponse,
-} from './sim-server.ts';
+} from '../sim-server.ts';
 
 const MEDIA_TYPE = 'application/vnd.api+json';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -29,13 +30,7 @@ const CONTACT_INCLUDES = new Set([
 ]);
 
 /** What IT Glue's PSA sync copies from a PSA contact (BMS, Autotask, ...) onto the IT Glue contact it keeps in step. */
-export interface FollowedPsaContact {
-  readonly id: number;
-  readonly firstName: string | null;
-  readonly lastName: string | null;
-  readonly jobTitle: string | null;
-  readonly emailAddress: string | null;
-}
+export type FollowedPsaContact = MirroredPsaContact;
 
 /** Where IT Glue's PSA sync reads the PSA contacts it keeps in step (the PSA's simulator, in one process). */
 export type FollowedPsaContacts = (ids: readonly number[]) => readonly FollowedPsaContact[];
@@ -124,7 +119,7 @@ export class ItGlueSimulator {
     log: LoggedRequest[],
     private readonly clock: SimClock,
     /** the seed's `simulate.itglue`: contacts kept in step with BMS by IT Glue's PSA integration */
-    readonly simulate: Simulate['itglue'] = { psaSynced: {}, psaIdLists: false },
+    readonly simulate: ItGlueSimulate = { psaSynced: {}, psaIdLists: false },
   ) {
     this.limiter = new WindowLimiter(3000, 5 * 60_000, () => clock.now());
     this.server = new SimServer({
