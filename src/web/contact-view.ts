@@ -1,6 +1,6 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
 import type { DocContact, DocPhone } from '../domain/doc-contact.ts';
-import { psaFactsOf } from '../domain/target-profile.ts';
+import { psaFactsOf, type TargetProfile } from '../domain/target-profile.ts';
 import type { Link, OperatorDecision } from '../domain/link.ts';
 import type { PsaContact } from '../domain/psa-contact.ts';
 import { deepLinks, webAppsOf, type DeepLinks } from '../operations/deep-links.ts';
@@ -8,6 +8,7 @@ import { personOf } from '../operations/contact-decisions.ts';
 import { withoutControlCharacters } from '../normalize/control-characters.ts';
 import { parseProxyAddresses } from '../normalize/proxy-addresses.ts';
 import { splitDisplayName } from '../normalize/name.ts';
+import type { ConflictRecord } from '../domain/conflict-record.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { HistoryEntry } from '../domain/user-result.ts';
 import { liveReadsOf, type ReadOptions } from './live-reads.ts';
@@ -35,6 +36,8 @@ export interface ContactView {
   readonly history: readonly HistoryEntry[];
   /** the operator's standing decisions about the person (left out, or created anew) */
   readonly decisions: readonly (OperatorDecision & { readonly at: string })[];
+  /** the open dispute about the person in each target, whose decision the person's contact there waits for */
+  readonly waiting: { readonly doc: ConflictRecord | null; readonly psa: ConflictRecord | null };
 }
 
 /** The row of the mobile phone, for a PSA with a field for each kind of phone. */
@@ -52,6 +55,16 @@ function comparable(field: string, value: string | null): string | null {
 function row(field: string, microsoft: string | null, doc: string | null, psa: string | null): ContactRow {
   const values = [microsoft, doc, psa].map((v) => comparable(field, v)).filter((v): v is string => v !== null);
   return { field, microsoft, doc, psa, differs: new Set(values).size > 1 };
+}
+
+/**
+ * The Microsoft 365 object id a PSA that keeps one (`PsaFacts.directoryId`) holds on the contact, beside the user's,
+ * named as the PSA names the field; no row when the contact holds none.
+ */
+function directoryIdRow(psa: TargetProfile | null, user: DirectoryUser, contact: PsaContact | null): ContactRow[] {
+  const held = contact?.directoryId ?? null;
+  if (psa === null || psaFactsOf(psa).directoryId !== true || held === null || held.trim() === '') return [];
+  return [row(psa.fieldLabels['directoryId'] ?? 'Microsoft 365 object id', user.id, null, held)];
 }
 
 /** A documentation platform's phone labelled as a mobile one. */
@@ -173,7 +186,10 @@ export async function contactView(
       psa: psaContact === null ? null : psaContact.isActive ? 'yes' : 'no (inactive)',
       differs: false,
     },
+    ...directoryIdRow(services.targets.psa, user, psaContact),
   ];
+  const open = (await store.listConflicts({ tenantId, status: 'open' })).filter((c) => c.userId === userId);
+  const waitingIn = (target: TargetProfile | null) => open.find((c) => c.side === target?.id) ?? null;
   return {
     tenant,
     user,
@@ -194,5 +210,6 @@ export async function contactView(
     ),
     history: await store.userHistory(tenantId, userId, 20),
     decisions: await store.decisionsOf(tenantId, userId),
+    waiting: { doc: waitingIn(services.targets.doc), psa: waitingIn(services.targets.psa) },
   };
 }

@@ -82,6 +82,8 @@ table.evidence td, table.evidence th { overflow-wrap:anywhere; }
 table.evidence tbody th[scope=row] { overflow-wrap:normal; white-space:nowrap; }
 .candidate-head { display:flex; flex-direction:column; gap:.1rem; font-size:.85rem; text-transform:none; letter-spacing:0; color:var(--fg); font-weight:400; }
 .candidate-head strong { font-size:.95rem; }
+/* a pill in a candidate's head is as wide as its word, not the column */
+.candidate-head .badge { align-self:flex-start; }
 .attention-group { margin:.6rem 0 1rem; }
 .attention-group h3 { font-size:1rem; margin:.4rem 0; }
 .inline-form { margin:.3rem 0 .6rem; }

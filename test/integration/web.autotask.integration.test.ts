@@ -4,6 +4,8 @@ import { parseSeed } from '../../src/sandbox/seed.ts';
 import { TENANT_A, user } from '../support/simulators.ts';
 import { textOf, type Browser } from '../support/web.ts';
 import { linkedAndBare, type LinkedAndBare, type WebSandbox } from '../support/web-sandbox.ts';
+import { expectDecisionWaits } from '../support/web-disputes.ts';
+import { autotaskProfile } from '../../src/connectors/autotask/profile.ts';
 
 /**
  * Autotask PSA alone, synced by the sandbox and seen in the web UI and the REST API as a technician sees them: the
@@ -215,8 +217,16 @@ describe('a dispute between two Autotask contacts', () => {
     expect(page.statusCode).toBe(200);
     const text = textOf(page.body);
     expect(text).toContain('cy.twin@private.example');
-    expect(text).toMatch(/Phone \+12065550100 – not given \+12065550199 differs/);
+    expect(text).toMatch(/Phone \+12065550100 not given \+12065550199 differs/);
+    expect(text).not.toContain('–');
     expect(page.body).toContain('ContactID=502');
+  });
+});
+
+describe('a person disputed in Autotask', () => {
+  it('has no Autotask contact yet because a decision waits, with a link to it, and no object id row', async () => {
+    await expectDecisionWaits(linked, TENANT_A, 'cy', autotaskProfile);
+    expect((await admin.get(contactPage('ann'))).body).not.toMatch(/object id/i);
   });
 });
 

@@ -146,6 +146,16 @@ describe('the tenant page', () => {
 });
 
 describe('the conflicts queue', () => {
+  it('gives each candidate’s dates where the target keeps them', async () => {
+    const page = await admin.get('/conflicts');
+    const inDoc = (await web.box.store.listConflicts({ status: 'open' })).find((c) => c.side === 'itglue');
+    expect(inDoc, 'an open dispute in IT Glue').toBeDefined();
+    const card = new RegExp(
+      `<section class="card conflict" data-conflict="${inDoc!.userPrincipalName}"[^>]*>[\\s\\S]*?</section>`,
+    ).exec(page.body)![0];
+    expect(textOf(card)).toMatch(/made \d{4}-\d\d-\d\d \d\d:\d\d · changed \d{4}-\d\d-\d\d \d\d:\d\d/);
+  });
+
   it('shows the user and each candidate side by side, and resolves with one click', async () => {
     const page = await admin.get('/conflicts');
     const open = await web.box.store.listConflicts({ status: 'open' });

@@ -4,6 +4,8 @@ import { person } from '../support/autotask-cases.ts';
 import { TENANT_A } from '../support/simulators.ts';
 import { textOf, type Browser } from '../support/web.ts';
 import { webSandbox, type WebSandbox } from '../support/web-sandbox.ts';
+import { expectDecisionWaits, rowOf } from '../support/web-disputes.ts';
+import { haloProfile } from '../../src/connectors/halo/profile.ts';
 
 /**
  * IT Glue with HaloPSA, seen in the web UI: IT Glue's settings (its contact types) beside Halo's (no email or phone
@@ -17,7 +19,7 @@ beforeAll(async () => {
   web = await webSandbox(
     caseSeed({
       install: 'itglue',
-      users: [person('ann', 'Ann', 'Lee', { mobilePhone: '+1 425 555 0177' })],
+      users: [person('ann', 'Ann', 'Lee', { mobilePhone: '+1 425 555 0177' }), person('cy', 'Cy', 'Twin')],
       itglueContacts: [
         {
           id: '100',
@@ -28,7 +30,12 @@ beforeAll(async () => {
           'contact-phones': [],
         },
       ],
-      haloUsers: [haloUser(500, 'Ann', 'Lee', { emailaddress: 'ann@contoso.com' })],
+      haloUsers: [
+        haloUser(500, 'Ann', 'Lee', { emailaddress: 'ann@contoso.com' }),
+        // Two Halo users of his name, neither with his address: disputed in Halo, written to IT Glue.
+        haloUser(501, 'Cy', 'Twin', { emailaddress: 'cy1@elsewhere.example' }),
+        haloUser(502, 'Cy', 'Twin', { emailaddress: 'cy2@elsewhere.example' }),
+      ],
     }),
     { itglue: { subdomain: 'msp' }, halo: { baseUrl: 'https://msp.halopsa.com' } },
   );
@@ -62,5 +69,14 @@ describe('IT Glue with Halo', () => {
     expect(textOf(mobile)).toMatch(/\+1 425 555 0177 .*\+14255550177/);
     // Written to both: IT Glue mirrors no Halo contact.
     expect(text).not.toMatch(/mirrored/);
+    // The Azure object id Halo holds, beside the user's; IT Glue keeps none.
+    expect(rowOf(page.body, 'Azure object id')).toBe('Azure object id ann – ann');
+  });
+
+  it('says a person disputed in Halo has no Halo contact yet because a decision waits, with a link to it', async () => {
+    await expectDecisionWaits(web, TENANT_A, 'cy', haloProfile);
+    expect(textOf((await admin.get(`/contacts/${TENANT_A}/cy`)).body)).toMatch(
+      /IT Glue contact \S+ · no Halo contact yet/,
+    );
   });
 });

@@ -5,6 +5,8 @@ import { haloUser } from '../support/halo-cases.ts';
 import { expectSyncNowAndDisable } from '../support/psa-cases.ts';
 import { textOf, type Browser } from '../support/web.ts';
 import { webSandbox, type WebSandbox } from '../support/web-sandbox.ts';
+import { expectDecisionWaits, rowOf } from '../support/web-disputes.ts';
+import { haloProfile } from '../../src/connectors/halo/profile.ts';
 
 /**
  * HaloPSA alone, synced by the sandbox and seen in the web UI and the REST API as a technician sees them: the settings
@@ -153,6 +155,15 @@ describe('Manage of a person in Halo', () => {
     expect(textOf(page.body)).not.toMatch(/email type|phone type|not in Halo’s list/i);
   });
 
+  it('shows the Azure object id Halo holds beside the user’s', async () => {
+    const page = await admin.get(contactPage('ann'));
+    expect(rowOf(page.body, 'Azure object id')).toBe('Azure object id ann ann');
+  });
+
+  it('says a disputed person has no Halo contact yet because a decision waits, with a link to it', async () => {
+    await expectDecisionWaits(web, TENANT_A, 'cy', haloProfile);
+  });
+
   it('links into Halo’s web app at the instance’s address', async () => {
     const page = await admin.get(contactPage('ann'));
     expect(page.body).toContain('href="https://msp.halopsa.com/customers?userid=500"');
@@ -185,6 +196,21 @@ describe('disputes in Halo', () => {
     expect(page.body).toContain('customers?userid=502');
   });
 
+  it('leave out the dates Halo does not give, and mark the empty side of a field as not given', async () => {
+    const page = await admin.get('/conflicts');
+    const cy = /<section[^>]*data-conflict="cy@contoso.com"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
+    expect(textOf(cy)).toContain('Halo 501 active');
+    expect(textOf(cy)).not.toMatch(/made|changed|–/);
+    // Microsoft 365 gives no office, Halo the site: the site stands alone, with nothing to compare it with.
+    expect(rowOf(cy, 'Location')).toBe('Location not given HQ HQ');
+    expect(rowOf(cy, 'Phone')).toBe('Phone +12065550100 not given +12065550199 differs');
+  });
+
+  it('show the active pill as wide as its word', async () => {
+    const css = (await admin.get('/assets/app.css')).body;
+    expect(css).toContain('.candidate-head .badge { align-self:flex-start; }');
+  });
+
   it('show a user holding another person’s object id as a question for a person, with that id', async () => {
     const text = textOf((await admin.get('/conflicts')).body);
     expect(text).toContain(
@@ -204,6 +230,8 @@ describe('linking by hand in Halo alone', () => {
     expect(linked.statusCode, textOf(linked.body)).toBe(303);
     const page = await admin.get(contactPage('tom'));
     expect(textOf(page.body)).toContain('Halo contact 503');
+    // Until the next sync, Halo still holds the other person's object id, and the page shows it differs.
+    expect(rowOf(page.body, 'Azure object id')).toBe('Azure object id differs tom someone-else');
     expect((await admin.post(`${contactPage('tom')}/sync-now`)).statusCode).toBe(200);
     expect(web.box.sims.halo.user(503)).toMatchObject({ azureoid: 'tom', azure_tenant_id: TENANT_A });
     // The dispute is settled by the link.

@@ -18,13 +18,34 @@ import type { Targets } from '../../domain/target-profile.ts';
 import { nameOfTarget, targetNames } from '../target-words.ts';
 
 const BULK_FORM = 'conflicts-bulk';
-const date = (value: string | null) => (value === null ? '–' : value.replace('T', ' ').slice(0, 16));
+const date = (value: string) => value.replace('T', ' ').slice(0, 16);
+
+/** "made … · changed …", leaving out each date the target does not give (nothing when it gives neither). */
+function datesOf(c: CandidateEvidence): SafeHtml {
+  const dates = [
+    ...(c.createdAt === null ? [] : [`made ${date(c.createdAt)}`]),
+    ...(c.updatedAt === null ? [] : [`changed ${date(c.updatedAt)}`]),
+  ];
+  return dates.length === 0 ? html`` : html`<div class="muted">${dates.join(' · ')}</div>`;
+}
 
 const VERDICT: Readonly<Record<string, { label: string; css: string }>> = {
   same: { label: 'same', css: 'agree' },
   differs: { label: 'differs', css: 'differs' },
-  missing: { label: 'not given', css: 'missing' },
+  missing: { label: '', css: 'missing' },
 };
+
+const NOT_GIVEN = html`<span class="muted">not given</span>`;
+
+/**
+ * A candidate's value of a field, marked the same as the user's or not; a side without a value reads "not given",
+ * and a value the user has none of stands alone (there is nothing to compare it with).
+ */
+function candidateValue(value: string | null, verdict: string | undefined): SafeHtml {
+  const v = VERDICT[verdict ?? 'missing']!;
+  if (value === null) return NOT_GIVEN;
+  return v.label === '' ? html`${value}` : html`${value} <span class="verdict ${v.css}">${v.label}</span>`;
+}
 
 function candidateHead(c: CandidateEvidence, system: string, targets: Targets): SafeHtml {
   const { doc, psa } = targets;
@@ -32,8 +53,7 @@ function candidateHead(c: CandidateEvidence, system: string, targets: Targets): 
     <strong>${c.name || `${system} contact`}</strong>
     ${c.link === null ? html`<span class="muted">${system} ${c.id}</span>` : html`<a href="${c.link}" target="_blank" rel="noopener noreferrer">${system} ${c.id}</a>`}
     ${c.active === null ? '' : badge(c.active ? 'active' : 'inactive')}
-    ${c.linkedTo === null ? '' : html`<div class="muted">linked to ${c.linkedTo}</div>`}
-    <div class="muted">made ${date(c.createdAt)} · changed ${date(c.updatedAt)}</div>
+    ${c.linkedTo === null ? '' : html`<div class="muted">linked to ${c.linkedTo}</div>`} ${datesOf(c)}
     ${
       c.psa === null
         ? c.system === doc?.id && psa !== null
@@ -96,13 +116,14 @@ function conflictCard(frame: PageFrame, admin: boolean, e: ConflictEvidence, tar
             (f) =>
               html`<tr data-field="${f}">
                 <th scope="row">${f}</th>
-                <td data-label="Microsoft 365">${userValue(f) || html`<span class="muted">–</span>`}</td>
+                <td data-label="Microsoft 365">${userValue(f) || NOT_GIVEN}</td>
                 ${e.candidates.map((c) => {
                   const row = c.fields.find((x) => x.field === f);
-                  const v = VERDICT[row?.verdict ?? 'missing']!;
-                  return html`<td data-label="${system} ${c.id}" class="${row === undefined ? '' : v.css}">
-                    ${row?.candidate ?? html`<span class="muted">–</span>`}
-                    ${row === undefined ? '' : html` <span class="verdict ${v.css}">${v.label}</span>`}
+                  // an unreadable candidate has no fields: its cells stay blank beside the reason in its head
+                  if (row === undefined)
+                    return html`<td data-label="${system} ${c.id}"><span class="muted">–</span></td>`;
+                  return html`<td data-label="${system} ${c.id}" class="${VERDICT[row.verdict]!.css}">
+                    ${candidateValue(row.candidate, row.verdict)}
                   </td>`;
                 })}
               </tr>`,

@@ -19,6 +19,8 @@ import { actionButton, badge, type PageFrame } from '../layout.ts';
 import type { PageTools } from '../page-tools.ts';
 import { actorOf, type WebServices } from '../web-context.ts';
 import type { TargetProfile, Targets } from '../../domain/target-profile.ts';
+import type { ConflictRecord } from '../../domain/conflict-record.ts';
+import { shortId } from '../../operations/attention.ts';
 import { leadingTarget, targetNames } from '../target-words.ts';
 import { contactPath, syncStateText } from './contacts-list-page.ts';
 import { field, historyTable, isAdmin, param } from './shared.ts';
@@ -62,6 +64,24 @@ function controls(frame: PageFrame, base: string, view: ContactView, admin: bool
 
 const base = contactPath;
 
+/** A column's cells while the person's contact in its target waits for a decision on Conflicts. */
+const WAITS = 'no contact yet: a decision waits';
+
+/**
+ * "<target> contact <id>"; without one, that the person has none yet, and when a dispute waits for a decision, a link
+ * to it on Conflicts.
+ */
+function contactIdOf(target: TargetProfile, id: string | number | null, waiting: ConflictRecord | null): SafeHtml {
+  const { name } = target.words;
+  if (id !== null) return html`${name} contact <code>${String(id)}</code>`;
+  if (waiting === null) return html`no ${name} contact`;
+  const href = `/conflicts?tenant=${encodeURIComponent(waiting.tenantId)}#conflict-${waiting.id}`;
+  const short = shortId(waiting.id);
+  return html`<span data-waiting="${target.id}"
+    >no ${name} contact yet: a decision waits on <a href="${href}">Conflicts</a> (<code>${short}</code>)</span
+  >`;
+}
+
 export function registerContactPages(app: FastifyInstance, services: WebServices, tools: PageTools): void {
   const { store, targets } = services;
   const { doc, psa } = targets;
@@ -84,7 +104,8 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
               name: doc.words.name,
               key: 'doc' as const,
               link: view.links.doc,
-              problem: view.link === null ? 'not linked yet' : view.unreadable.doc,
+              problem:
+                view.link === null ? (view.waiting.doc === null ? 'not linked yet' : WAITS) : view.unreadable.doc,
             },
           ]),
       ...(psa === null
@@ -95,11 +116,13 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
               key: 'psa' as const,
               link: view.links.psa,
               problem:
-                view.link === null && doc === null
-                  ? 'not linked yet'
-                  : view.link?.psaContactId == null
-                    ? `no ${psa.words.name} contact`
-                    : view.unreadable.psa,
+                view.link?.psaContactId == null && view.waiting.psa !== null
+                  ? WAITS
+                  : view.link === null && doc === null
+                    ? 'not linked yet'
+                    : view.link?.psaContactId == null
+                      ? `no ${psa.words.name} contact`
+                      : view.unreadable.psa,
             },
           ]),
     ];
@@ -121,8 +144,8 @@ export function registerContactPages(app: FastifyInstance, services: WebServices
           </p>
           <p>
             Microsoft 365 user <code>${view.user.id}</code>
-            ${doc === null ? '' : html`· ${doc.words.name} contact <code>${view.link?.docContactId ?? 'none'}</code>`}
-            ${psa === null ? '' : html`· ${psa.words.name} contact <code>${view.link?.psaContactId ?? 'none'}</code>`}
+            ${doc === null ? '' : html`· ${contactIdOf(doc, view.link?.docContactId || null, view.waiting.doc)}`}
+            ${psa === null ? '' : html`· ${contactIdOf(psa, view.link?.psaContactId ?? null, view.waiting.psa)}`}
           </p>
           ${
             view.decisions.length === 0
