@@ -35,6 +35,18 @@ export function clip(value: string | null, limit: number): string | null {
   return cut.trimEnd();
 }
 
+/** The note on a value cut to a target's limit (`clip`), naming the field and the target; null when it fits. */
+export function shortenedNote(
+  field: string,
+  value: string | null,
+  limit: number,
+  target: string,
+  what: string = field,
+): Reason | null {
+  if (value === null || value.length <= limit) return null;
+  return reason('shortened', `${what} is longer than ${target} takes (${limit} characters): it is shortened.`, field);
+}
+
 /** Microsoft's value, unless it is blank and blank values must not erase what is there. */
 function keepUnlessBlank(next: string | null, current: string | null, blankNeverOverwrites: boolean): string | null {
   return next === null && blankNeverOverwrites ? current : next;
@@ -238,15 +250,8 @@ function fieldNotes(user: NormalizedUser, locationId: string | null, context: Do
   const limit = context.textLimit;
   let notes: Reason[] | null = null;
   const shortened = (field: string, value: string | null): void => {
-    if (value !== null && value.length > limit) {
-      (notes ??= []).push(
-        reason(
-          'shortened',
-          `${field} is longer than ${context.words.name} takes (${limit} characters): it is shortened.`,
-          field,
-        ),
-      );
-    }
+    const note = shortenedNote(field, value, limit, context.words.name);
+    if (note !== null) (notes ??= []).push(note);
   };
   if (limit !== Number.POSITIVE_INFINITY) {
     shortened('first-name', user.firstName);

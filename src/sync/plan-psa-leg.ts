@@ -49,6 +49,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
         continue;
       }
       entry.psaFields = psa.fields;
+      for (const note of psa.notes) addReason(entry, note);
       const current = linkedPsa === null ? undefined : tenant.linkedPsaContacts.get(linkedPsa);
       if (current !== undefined) {
         const pushed = entry.link?.psaPushed ?? null;

@@ -7,7 +7,7 @@ import { psaFactsOf, type RequiredField, type TargetProfile, type TargetWords } 
 import { foldName, normalizeName } from '../normalize/name.ts';
 import { internationalPhoneKey } from '../normalize/phone.ts';
 import type { DocFieldsPlan } from './doc-field-context.ts';
-import { clip } from './doc-fields.ts';
+import { clip, shortenedNote } from './doc-fields.ts';
 import { trimmed } from './trimmed-list.ts';
 
 /** What the PSA leg needs to know about the customer, resolved once per plan. */
@@ -33,7 +33,12 @@ export interface PsaFieldContext {
 }
 
 export type PsaFieldsPlan =
-  | { readonly ok: true; readonly fields: PsaContactFields }
+  | {
+      readonly ok: true;
+      readonly fields: PsaContactFields;
+      /** what the technician is told: a name or title cut to the PSA's limit */
+      readonly notes: readonly Reason[];
+    }
   | { readonly ok: false; readonly reasons: readonly Reason[] };
 
 /** The PSA's required fields: its profile's, and those its instance adds (a field named by both counts once). */
@@ -175,7 +180,14 @@ export function planPsaFields(
         ),
       );
   if (reasons.length > 0 || firstName === null) return { ok: false, reasons };
-  return { ok: true, fields: planned };
+  const cut = (field: 'firstName' | 'lastName' | 'jobTitle', value: string | null, max: number) =>
+    shortenedNote(field, value, max, words.name, target.fieldLabels[field] ?? field);
+  const notes = [
+    cut('firstName', firstName, limit),
+    cut('lastName', lastName, limit),
+    cut('jobTitle', normalizeName(fields.title), context.titleLimit),
+  ].filter((note) => note !== null);
+  return { ok: true, fields: planned, notes };
 }
 
 /** Required fields checked on their own above: the names, the phones, the location and the types. */

@@ -147,14 +147,16 @@ describe.each(INSTALLS)('ConnectWise after the first sync (%s)', (install) => {
     expect(forbiddenRequests(box)).toEqual([]);
   });
 
-  it('writes no item of a communication type the database lacks, naming the setting; the others are written', async () => {
+  it('holds every new contact while a configured communication type is missing, naming the setting and its types', async () => {
     const box = await start(
       caseSeed({
         install,
         users: [
+          person('known', 'Kim', 'Known', { jobTitle: 'Chef' }),
           person('office', 'Oli', 'Office'),
           person('mobile', 'Mo', 'Mobile', { businessPhones: [], mobilePhone: '+1 206 555 0199' }),
         ],
+        contacts: [cwContact(701, 'Kim', 'Known', { emails: ['known@contoso.com'] })],
         // This database calls its mobile type "Mobile": the config's default "Cell" names none.
         types: [
           { id: EMAIL, description: 'Email', emailFlag: true, defaultFlag: true },
@@ -164,16 +166,23 @@ describe.each(INSTALLS)('ConnectWise after the first sync (%s)', (install) => {
       }),
     );
     const results = await box.syncAll({ force: true });
-    expect(resultOf(results, 'office')).toMatchObject({ psa: 'created' });
-    const mobile = resultOf(results, 'mobile');
-    // A fault of the config, not of the person: the contact fails (and is tried again each run) rather than waits.
-    expect(mobile).toMatchObject({ outcome: 'failed', psa: 'failed', psaContactId: null });
-    expect(mobile.reasons.find((r) => r.code === 'unknown-communication-type')).toMatchObject({
-      field: 'mobilePhone',
-      message: 'ConnectWise has no phone communication type named "Cell" (connectwise.mobileType in the config).',
-    });
-    expect(contactsOf(box).map((c) => c.firstName)).toEqual(['Oli']);
-    // Not a refused write: ConnectWise was not sent an item it would refuse.
+    // The contact that exists is linked and written as ever.
+    expect(resultOf(results, 'known')).toMatchObject({ psa: 'linked', psaContactId: 701 });
+    expect(contactOf(box, 701).title).toBe('Chef');
+    // A fault of the config: new contacts wait for it to be fixed, with what to change, rather than fail each run.
+    for (const id of ['office', 'mobile']) {
+      const held = resultOf(results, id);
+      expect(held, id).toMatchObject({ outcome: 'held', psa: 'held', psaContactId: null });
+      expect(held.reasons.find((r) => r.code === 'unfilled-required-field')).toMatchObject({
+        field: 'connectwise.mobileType',
+        message: expect.stringMatching(
+          /this ConnectWise has no phone type named "Cell"; set connectwise\.mobileType in the config to one of its phone types \("Direct", "Mobile"\)/,
+        ),
+      });
+    }
+    expect(contactsOf(box).map((c) => c.firstName)).toEqual(['Kim']);
+    // Not a refused write: ConnectWise was not sent a contact it would refuse.
     expect(forbiddenRequests(box)).toEqual([]);
+    expect(box.sims.requests.filter((r) => r.server === 'connectwise' && r.status >= 400)).toEqual([]);
   });
 });

@@ -639,6 +639,20 @@ describe('input IT Glue or BMS would refuse', () => {
     expect(action.reasons).toContainEqual(expect.objectContaining({ code: 'shortened', field: 'title' }));
     expect(planTenantSync(applyInMemory(input, plan)).actions.filter(actionWrites)).toEqual([]);
   });
+
+  it('says which names the PSA shortens, as it says for the documentation platform', () => {
+    const input = {
+      ...tenantInput({ users: [{ ...ann, givenName: 'G'.repeat(40), surname: 'Short', jobTitle: 'T'.repeat(60) }] }),
+      textLimits: { doc: 255, psa: 30, psaTitle: 50 },
+    };
+    const action = planTenantSync(input).actions[0]!;
+    expect(action.psa.kind === 'create' && action.psa.fields.firstName).toBe('G'.repeat(30));
+    const shortened = action.reasons.filter((r) => r.code === 'shortened');
+    // The documentation platform takes both whole: only the PSA's limits are named, with the PSA.
+    expect(shortened.map((r) => r.field)).toEqual(['firstName', 'jobTitle']);
+    expect(shortened[0]!.message).toMatch(/^First name is longer than BMS takes \(30 characters\): it is shortened\.$/);
+    expect(shortened[1]!.message).toMatch(/longer than BMS takes \(50 characters\)/);
+  });
 });
 
 describe('excluded users', () => {

@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import type { NamedRecord, Psa, WriteResult } from '../../domain/ports.ts';
 import type { PsaContact, PsaContactFields, PsaLocation, PsaType } from '../../domain/psa-contact.ts';
 import { reason, type Reason } from '../../domain/reason.ts';
+import type { RequiredField } from '../../domain/target-profile.ts';
 import { ConnectorError } from '../http/connector-error.ts';
 import { createOnce, madeBy } from '../http/create-once.ts';
+import { DEFAULT_TYPE_NAMES, missingTypeHolds, type TypeNames } from './communication-types.ts';
 import { HttpClient, transportOf, type HttpResponse, type TransportOptions } from '../http/http-client.ts';
 import {
   contactPatch,
@@ -53,13 +55,7 @@ export interface ConnectwiseCredentials {
 }
 
 /** The communication types contactsync writes, by their names in ConnectWise (`Email`, `Direct`, `Cell`). */
-export interface ItemTypeNames {
-  readonly emailType: string;
-  readonly phoneType: string;
-  readonly mobileType: string;
-}
-
-export const DEFAULT_TYPE_NAMES: ItemTypeNames = { emailType: 'Email', phoneType: 'Direct', mobileType: 'Cell' };
+export type ItemTypeNames = TypeNames;
 
 export interface ConnectwiseOptions extends TransportOptions {
   readonly credentials: ConnectwiseCredentials;
@@ -235,6 +231,20 @@ export class ConnectwisePsa implements Psa {
       throw error;
     });
     return this.typesRead;
+  }
+
+  /**
+   * A configured communication type the database lacks, as a field every new contact needs: the sync holds new
+   * contacts, naming the setting and the database's types, rather than sending creates ConnectWise would refuse.
+   * Unread, none (a create then fails with the setting named). While one is missing the types are read again at the
+   * next call, so that a type an administrator adds is seen without a restart.
+   */
+  async requiredFields(): Promise<readonly RequiredField[]> {
+    const types = await this.types().catch(() => null);
+    if (types === null) return [];
+    const holds = missingTypeHolds(types.all, this.options.typeNames ?? DEFAULT_TYPE_NAMES);
+    if (holds.length > 0) this.typesRead = null;
+    return holds;
   }
 
   async listAccounts(): Promise<NamedRecord<number>[]> {

@@ -1,5 +1,6 @@
 import { doctorCheck, listedNames, type DoctorCheck, type DoctorInput } from '../target-setup.ts';
 import type { ConnectwisePsa, ResolvedTypes } from './connectwise-psa.ts';
+import { namesOfKind } from './communication-types.ts';
 import { connectConnectwise } from './connect.ts';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -18,15 +19,11 @@ export function typeProblems(
     ...(types.phone === null ? [`phoneType "${names.phoneType}" is no phone type`] : []),
     ...(types.mobile === null ? [`mobileType "${names.mobileType}" is no phone type`] : []),
   ];
-  const of = (email: boolean) =>
-    types.all
-      .filter((t) => (email ? t.emailFlag === true : t.phoneFlag === true))
-      .map((t) => JSON.stringify(t.description));
   if (missing.length > 0)
     return {
       name,
       state: 'fail',
-      detail: `${missing.join('; ')} in this ConnectWise (its email types: ${of(true).join(', ') || 'none'}; its phone types: ${of(false).join(', ') || 'none'}): set connectwise.emailType, phoneType and mobileType in the config to names it has.`,
+      detail: `${missing.join('; ')} in this ConnectWise (its email types: ${namesOfKind(types.all, true)}; its phone types: ${namesOfKind(types.all, false)}): set connectwise.emailType, phoneType and mobileType in the config to names it has.`,
     };
   return {
     name,

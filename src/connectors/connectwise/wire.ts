@@ -188,6 +188,8 @@ export const typeItem = z.looseObject({
   emailFlag: z.boolean().nullish(),
   phoneFlag: z.boolean().nullish(),
   faxFlag: z.boolean().nullish(),
+  /** the type the database offers first for its kind */
+  defaultFlag: z.boolean().nullish(),
 });
 export type ConnectwiseType = z.infer<typeof typeItem>;
 
