@@ -2,7 +2,7 @@ import type { DocPhone } from '../domain/doc-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.ts';
 import { docPhoneDigits as docPhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
-import type { DocFieldContext, MicrosoftPhones, PrimaryPhone } from './doc-field-context.ts';
+import type { DocFieldContext, PrimaryPhone } from './doc-field-context.ts';
 import { sameEntries, trimmed } from './trimmed-list.ts';
 
 export const OFFICE_PHONE_LABEL = 'Work';
@@ -152,6 +152,12 @@ export function choosePhones(
 /** A Microsoft phone in the form a PSA receives: E.164, with its extension after ` x`. */
 export function psaPhoneValue(phone: NormalizedPhone): string {
   return phone.extension === null ? phone.e164 : `${phone.e164} x${phone.extension}`;
+}
+
+/** The user's Microsoft 365 phones by kind, in the form a PSA receives (E.164, with ` x` and the extension). */
+export interface MicrosoftPhones {
+  readonly office: string | null;
+  readonly mobile: string | null;
 }
 
 /** The user's phones by kind, as a PSA receives them. */

@@ -41,7 +41,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
         addReason(entry, reason('ignored', `An operator chose not to push this user to ${psaWords.name}.`));
         continue;
       }
-      const psa = planPsaFields(entry.docFields, psaContext, { userId: entry.user.id, tenantId: input.tenantId });
+      const psa = planPsaFields(entry.docFields, psaContext, entry.user, input.tenantId);
       if (!psa.ok) {
         entry.psa = { kind: 'held' };
         entry.held = true;
