@@ -3,7 +3,7 @@ import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.ts';
 import { docPhoneDigits as docPhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
 import type { DocFieldContext, PrimaryPhone } from './doc-field-context.ts';
-import { sameEntries, trimmed } from './trimmed-list.ts';
+import { byCodeUnits, byKey, sameEntries, sortShort, trimmed } from './trimmed-list.ts';
 
 export const OFFICE_PHONE_LABEL = 'Work';
 export const MOBILE_PHONE_LABEL = 'Mobile';
@@ -138,7 +138,7 @@ export function choosePhones(
       };
     }
   }
-  ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  sortShort(ownedPhones, byKey);
   return {
     phones,
     keys,
@@ -176,11 +176,11 @@ export function microsoftPhonesOf(user: NormalizedUser): MicrosoftPhones {
 export { docPhoneValue };
 
 export function describePhones(phones: readonly DocPhone[], keys: readonly string[]): string {
-  return phones
-    .map(
+  return sortShort(
+    phones.map(
       (p, i) =>
         `${keys[i]}${p.extension === null ? '' : ` x${p.extension}`} (${p.label}${p.primary ? ', primary' : ''})`,
-    )
-    .sort()
-    .join('; ');
+    ),
+    byCodeUnits,
+  ).join('; ');
 }
