@@ -28,7 +28,8 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
   const psaWords = target.words;
   const needsPsaMatch: Pending[] = [];
   if (input.psa !== null && psaContext !== null) {
-    for (const entry of pending) {
+    for (let p = 0; p < pending.length; p++) {
+      const entry = pending[p]!;
       const mirrored = entry.doc.kind === 'mirrored';
       const linkedPsa = entry.doc.kind === 'mirrored' ? entry.doc.psaContactId : (entry.link?.psaContactId ?? null);
       if (entry.link?.syncDisabled === 'psa') {

@@ -42,7 +42,8 @@ export function planTenantSync(input: TenantSyncInput): Plan {
  * (with the emails and phones contactsync owns on the documentation contact once the plan is applied).
  */
 function settleActions(pending: readonly Pending[], slots: PlannedAction[], hasDoc: boolean): void {
-  for (const entry of pending) {
+  for (let p = 0; p < pending.length; p++) {
+    const entry = pending[p]!;
     const { user, docFields: doc } = entry;
     // Nothing is written on a mirrored contact, on a held one, nor without a documentation platform: it owns what it
     // owned before.

@@ -143,8 +143,9 @@ export function planPsaFields(
     reasons.push(missingPhone('phoneNumber', phones.mobilePhone, context));
   if (phones.mobilePhone === null && required.has('mobilePhone'))
     reasons.push(missingPhone('mobilePhone', phones.phoneNumber, context));
-  const location = psaLocation(doc, context, required.has('locationId'));
-  if (location.reason !== null) reasons.push(location.reason);
+  const locationRequired = required.has('locationId');
+  const locationId = psaLocationId(doc, context, locationRequired);
+  if (locationId === null && locationRequired) reasons.push(noPsaLocation(doc, context));
   const emailTypeId = facts.typed ? context.emailTypeId : null;
   const phoneTypeId = facts.typed ? context.phoneTypeId : null;
   if (facts.typed && context.emailTypeId === null) {
@@ -175,7 +176,7 @@ export function planPsaFields(
     phoneNumber: phones.phoneNumber,
     phoneTypeId,
     mobilePhone: phones.mobilePhone,
-    locationId: location.id,
+    locationId,
     isActive: true,
   };
   const planned: PsaContactFields =
@@ -265,33 +266,28 @@ function psaPhones(
 }
 
 /**
- * The PSA location: the one named as the documentation contact's, else the customer's main one. A PSA that requires a
- * location holds a contact without one, with the reason; another leaves the field out.
+ * The PSA location: the one named as the documentation contact's, else the customer's main one. A contact with no
+ * place of its own takes the main one where the PSA does not require a location, or where the documentation platform
+ * keeps no places; null when there is none to give.
  */
-function psaLocation(
-  doc: DocFieldsPlan,
-  context: PsaFieldContext,
-  isRequired: boolean,
-): { id: number | null; reason: Reason | null } {
-  const { words } = context.target;
-  if (doc.fields.locationId === null) {
-    const main = context.mainLocation?.id ?? null;
-    if (isRequired && (main === null || !context.docWithoutPlaces)) return { id: null, reason: noLocation(context) };
-    return { id: main, reason: null };
-  }
+function psaLocationId(doc: DocFieldsPlan, context: PsaFieldContext, isRequired: boolean): number | null {
+  if (doc.fields.locationId === null)
+    return isRequired && !context.docWithoutPlaces ? null : (context.mainLocation?.id ?? null);
   const docLocation = context.docLocationsById.get(doc.fields.locationId);
   const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));
-  const id = (byName ?? context.mainLocation)?.id ?? null;
-  if (id !== null || !isRequired) return { id, reason: null };
+  return (byName ?? context.mainLocation)?.id ?? null;
+}
+
+/** Why a PSA that requires a location holds a contact that gets none. */
+function noPsaLocation(doc: DocFieldsPlan, context: PsaFieldContext): Reason {
+  if (doc.fields.locationId === null) return noLocation(context);
+  const { words } = context.target;
   const source = context.docWords ?? words;
-  return {
-    id: null,
-    reason: reason(
-      'no-psa-location',
-      `The ${words.name} ${words.customer} has no ${words.place} with the ${source.name} ${source.place}'s name and no main ${words.place}.`,
-      'locationId',
-    ),
-  };
+  return reason(
+    'no-psa-location',
+    `The ${words.name} ${words.customer} has no ${words.place} with the ${source.name} ${source.place}'s name and no main ${words.place}.`,
+    'locationId',
+  );
 }
 
 const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
