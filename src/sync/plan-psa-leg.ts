@@ -2,7 +2,7 @@ import type { PsaContact } from '../domain/psa-contact.ts';
 import { reason } from '../domain/reason.ts';
 import { psaFactsOf, type TargetWords } from '../domain/target-profile.ts';
 import { personNameKey } from '../normalize/name.ts';
-import { contactsNamed, psaLabel } from './contact-names.ts';
+import { contactsNamed, psaContactLabel } from './contact-names.ts';
 import type { Pending } from './plan-doc-leg.ts';
 import type { TenantIndex } from './plan-index.ts';
 import { psaNone } from './planned-actions.ts';
@@ -212,7 +212,7 @@ function matchPsaContacts(
         entry,
         reason(
           'psa-linked',
-          `Linked to the existing ${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} by ${FOUND_BY[result.rule]} instead of creating one.`,
+          `Linked to the existing ${psaWords.name} contact ${psaContactLabel(contact)} by ${FOUND_BY[result.rule]} instead of creating one.`,
         ),
       );
     } else if (result.kind === 'disputed') {
