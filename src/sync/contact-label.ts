@@ -5,11 +5,13 @@ export function contactLabel(contact: {
   readonly lastName: string | null;
   readonly email?: string | null;
 }): string {
-  const name = [contact.firstName, contact.lastName]
-    .map((part) => part?.trim() ?? '')
-    .filter((part) => part !== '')
-    .join(' ');
+  const first = contact.firstName?.trim() ?? '';
+  const last = contact.lastName?.trim() ?? '';
   const email = contact.email?.trim() ?? '';
-  const named = [name, email === '' ? '' : `<${email}>`].filter((part) => part !== '').join(' ');
+  const parts: string[] = [];
+  if (first !== '') parts.push(first);
+  if (last !== '') parts.push(last);
+  if (email !== '') parts.push(`<${email}>`);
+  const named = parts.join(' ');
   return named === '' ? `contact ${String(contact.id)}` : `${named} (${String(contact.id)})`;
 }

@@ -5,13 +5,28 @@ import { contactLabel } from './contact-label.ts';
 /** A documentation contact by name and primary address, its id in parentheses. */
 export function docLabel(contact: DocContact): string {
   const email = contact.emails.find((e) => e.primary) ?? contact.emails[0];
-  return contactLabel({ ...contact, email: email?.value ?? null });
+  return contactLabel({
+    id: contact.id,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    email: email?.value ?? null,
+  });
 }
 
 /** A PSA contact by name and address when it was read, else by its id alone. */
 export function psaLabel(id: number, byId: ReadonlyMap<number, PsaContact>): string {
   const contact = byId.get(id);
-  return contact === undefined ? String(id) : contactLabel({ ...contact, email: contact.emailAddress });
+  return contact === undefined ? String(id) : psaContactLabel(contact);
+}
+
+/** A PSA contact that was read, by name and address. */
+export function psaContactLabel(contact: PsaContact): string {
+  return contactLabel({
+    id: contact.id,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    email: contact.emailAddress,
+  });
 }
 
 /** `Jane Doe (1201), Jane Doe (1207)`: contacts by name, with the id that tells them apart. */

@@ -40,12 +40,6 @@ export interface PrimaryPhone {
   readonly psaValue: string;
 }
 
-/** The user's Microsoft 365 phones by kind, in the form a PSA receives (E.164, with ` x` and the extension). */
-export interface MicrosoftPhones {
-  readonly office: string | null;
-  readonly mobile: string | null;
-}
-
 export interface DocFieldsPlan {
   /** the complete state of the mapped attributes after the write */
   readonly fields: DocContactFields;
@@ -54,8 +48,6 @@ export interface DocFieldsPlan {
   readonly diffs: readonly FieldDiff[];
   readonly primaryEmail: string;
   readonly primaryPhone: PrimaryPhone | null;
-  /** Microsoft's phones by kind, in the form the PSA receives (for a PSA with a field for each) */
-  readonly microsoftPhones: MicrosoftPhones;
   readonly ownedEmails: readonly string[];
   readonly ownedPhones: readonly OwnedPhone[];
   readonly notes: readonly Reason[];

@@ -11,12 +11,11 @@ import {
   choosePhones,
   describePhones,
   docPhoneValue,
-  microsoftPhonesOf,
   MOBILE_PHONE_LABEL,
   OFFICE_PHONE_LABEL,
   psaPhoneValue,
 } from './doc-phones.ts';
-import { sameEntries, trimmed } from './trimmed-list.ts';
+import { byCodeUnits, byKey, sameEntries, sortShort, trimmed } from './trimmed-list.ts';
 
 export type { DocFieldContext, DocFieldsPlan, PrimaryPhone, ReplacementPhone } from './doc-field-context.ts';
 export { trimmed } from './trimmed-list.ts';
@@ -92,7 +91,13 @@ function chooseEmails(
     keys.push(address);
   }
   const changed = !sameEntries(existing, emails);
-  return { emails: changed ? trimmed(emails) : emails, keys, primary, owned: trimmed(owned.sort()), changed };
+  return {
+    emails: changed ? trimmed(emails) : emails,
+    keys,
+    primary,
+    owned: trimmed(sortShort(owned, byCodeUnits)),
+    changed,
+  };
 }
 
 function chooseLocation(user: NormalizedUser, current: string | null, context: DocFieldContext): string | null {
@@ -107,10 +112,10 @@ function chooseLocation(user: NormalizedUser, current: string | null, context: D
 }
 
 function describeEmails(emails: readonly DocEmail[], keys: readonly string[]): string {
-  return emails
-    .map((e, i) => `${keys[i]} (${e.label}${e.primary ? ', primary' : ''})`)
-    .sort()
-    .join('; ');
+  return sortShort(
+    emails.map((e, i) => `${keys[i]} (${e.label}${e.primary ? ', primary' : ''})`),
+    byCodeUnits,
+  ).join('; ');
 }
 
 /** A new contact shown as a diff from nothing. */
@@ -238,7 +243,6 @@ export function planDocFields(
     diffs: trimmed(diffs),
     primaryEmail: emails.primary,
     primaryPhone: phones.primaryPhone,
-    microsoftPhones: microsoftPhonesOf(user),
     ownedEmails: emails.owned,
     ownedPhones: phones.ownedPhones,
     notes: fieldNotes(user, locationId, context),
@@ -342,7 +346,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     user.mobilePhone === null ? null : { key: user.mobilePhone.e164, label: MOBILE_PHONE_LABEL, placeholder: false },
     docReplacement === null ? null : { key: docReplacement.key, label: OFFICE_PHONE_LABEL, placeholder: true },
   );
-  if (ownedPhones.length > 1) ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (ownedPhones.length > 1) sortShort(ownedPhones, byKey);
 
   // The PSA gets the first of Microsoft's phones with the primary number (with its extension), else the replacement.
   const primarySource =
@@ -373,8 +377,7 @@ function planNewContact(user: NormalizedUser, context: DocFieldContext): DocFiel
     diffs: NONE,
     primaryEmail: primary,
     primaryPhone,
-    microsoftPhones: microsoftPhonesOf(user),
-    ownedEmails: owned.length === 1 ? owned : owned.toSorted(),
+    ownedEmails: owned.length === 1 ? owned : sortShort(owned.slice(), byCodeUnits),
     ownedPhones,
     notes: fieldNotes(user, locationId, context),
   };

@@ -2,8 +2,8 @@ import type { DocPhone } from '../domain/doc-contact.ts';
 import type { Link, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedPhone, NormalizedUser } from '../domain/normalized-user.ts';
 import { docPhoneDigits as docPhoneValue, regionCallingCode, storedPhoneKey } from '../normalize/phone.ts';
-import type { DocFieldContext, MicrosoftPhones, PrimaryPhone } from './doc-field-context.ts';
-import { sameEntries, trimmed } from './trimmed-list.ts';
+import type { DocFieldContext, PrimaryPhone } from './doc-field-context.ts';
+import { byCodeUnits, byKey, sameEntries, sortShort, trimmed } from './trimmed-list.ts';
 
 export const OFFICE_PHONE_LABEL = 'Work';
 export const MOBILE_PHONE_LABEL = 'Mobile';
@@ -138,7 +138,7 @@ export function choosePhones(
       };
     }
   }
-  ownedPhones.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  sortShort(ownedPhones, byKey);
   return {
     phones,
     keys,
@@ -152,6 +152,12 @@ export function choosePhones(
 /** A Microsoft phone in the form a PSA receives: E.164, with its extension after ` x`. */
 export function psaPhoneValue(phone: NormalizedPhone): string {
   return phone.extension === null ? phone.e164 : `${phone.e164} x${phone.extension}`;
+}
+
+/** The user's Microsoft 365 phones by kind, in the form a PSA receives (E.164, with ` x` and the extension). */
+export interface MicrosoftPhones {
+  readonly office: string | null;
+  readonly mobile: string | null;
 }
 
 /** The user's phones by kind, as a PSA receives them. */
@@ -170,11 +176,11 @@ export function microsoftPhonesOf(user: NormalizedUser): MicrosoftPhones {
 export { docPhoneValue };
 
 export function describePhones(phones: readonly DocPhone[], keys: readonly string[]): string {
-  return phones
-    .map(
+  return sortShort(
+    phones.map(
       (p, i) =>
         `${keys[i]}${p.extension === null ? '' : ` x${p.extension}`} (${p.label}${p.primary ? ', primary' : ''})`,
-    )
-    .sort()
-    .join('; ');
+    ),
+    byCodeUnits,
+  ).join('; ');
 }

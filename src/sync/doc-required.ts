@@ -15,6 +15,9 @@ const FIELD_WORDS: Readonly<Record<FlatChange, string>> = {
   mobile: 'mobile phone',
 };
 
+/** Nothing missing: a platform that requires nothing asks this of every contact planned. */
+const NONE_MISSING: readonly DocRequiredField[] = Object.freeze([]);
+
 const blank = (value: string | null): boolean => value === null || value.trim() === '';
 
 function filled(flat: FlatContact, field: FlatChange): boolean {
@@ -45,8 +48,8 @@ export function missingDocFields(
   fields: DocContactFields,
   required: readonly DocRequiredField[],
   contact: DocContact | null,
-): DocRequiredField[] {
-  if (required.length === 0) return [];
+): readonly DocRequiredField[] {
+  if (required.length === 0) return NONE_MISSING;
   const flat = flatContact(fields);
   return required.filter((r) =>
     r.field === null ? contact === null || (contact.requiredBlank?.includes(r.label) ?? false) : !filled(flat, r.field),

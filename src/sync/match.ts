@@ -4,6 +4,7 @@ import type { NormalizedUser } from '../domain/normalized-user.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { normalizeName, personNameKey } from '../normalize/name.ts';
 import { matchTiered, PositionIndex, UNMATCHED, type MatchKeys, type TieredMatch } from './tiered-match.ts';
+import { byCodeUnits, sortShort } from './trimmed-list.ts';
 
 export type ContactMatch =
   | {
@@ -74,8 +75,8 @@ export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
   const byName = new PositionIndex();
   for (let c = 0; c < contacts.length; c++) {
     if (claimed[c] === 1) continue;
-    for (const email of contacts[c]!.emails) byEmail.add(storedEmailKey(email.value), c);
     const contact = contacts[c]!;
+    for (let e = 0; e < contact.emails.length; e++) byEmail.add(storedEmailKey(contact.emails[e]!.value), c);
     const nameKey = personNameKey(normalizeName(contact.firstName), normalizeName(contact.lastName));
     if (nameKey !== null) byName.add(nameKey, c);
   }
@@ -91,13 +92,21 @@ export function matchUsersToContacts(input: MatchInput): ContactMatch[] {
     claimed,
     tiered,
   );
-  for (const u of open) {
+  for (let o = 0; o < open.length; o++) {
+    const u = open[o]!;
     const match = tiered[u]!;
     results[u] =
       match.kind === 'matched'
         ? { kind: 'matched', rule: match.rule, contact: contacts[match.candidate]!, emailKeys: keysOf(match.candidate) }
         : match.kind === 'disputed'
-          ? { kind: 'disputed', rule: match.rule, candidateIds: match.candidates.map((c) => contacts[c]!.id).sort() }
+          ? {
+              kind: 'disputed',
+              rule: match.rule,
+              candidateIds: sortShort(
+                match.candidates.map((c) => contacts[c]!.id),
+                byCodeUnits,
+              ),
+            }
           : UNMATCHED;
   }
   return results;

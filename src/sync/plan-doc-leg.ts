@@ -1,7 +1,7 @@
 import type { DocContact } from '../domain/doc-contact.ts';
 import type { Link, MatchRule } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
-import type { DocAction, PlannedAction, PsaAction } from '../domain/plan.ts';
+import type { DocAction, LinkIntent, PlannedAction, PsaAction } from '../domain/plan.ts';
 import type { PsaContactFields } from '../domain/psa-contact.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import { normalizeEmail } from '../normalize/email.ts';
@@ -11,7 +11,7 @@ import { docHoldReasons, missingDocFields } from './doc-required.ts';
 import { matchUsersToContacts, type ContactMatch } from './match.ts';
 import type { TenantIndex } from './plan-index.ts';
 import type { ScopedUsers } from './plan-scope.ts';
-import { DOC_NONE, docNone, NO_KEYS, PSA_NONE, psaNone } from './planned-actions.ts';
+import { DOC_NONE, docNone, NO_KEYS, PSA_NONE, psaNone, userAction } from './planned-actions.ts';
 
 const NO_FIELDS: readonly never[] = [];
 
@@ -50,14 +50,9 @@ export function matchDocContacts(
   return matchUsersToContacts({ users, contacts, links: tenant.links, forceCreate });
 }
 
-/** The user's action when nothing is written: the link kept as it is, when there is one. */
-function settledAction(user: NormalizedUser, link: Link | null) {
-  return {
-    userId: user.id,
-    userPrincipalName: user.source.userPrincipalName,
-    displayName: user.source.displayName,
-    link: link === null ? null : { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones },
-  };
+/** The link a user keeps as it is when nothing is written, or null without one. */
+function keptLink(link: Link | null): LinkIntent | null {
+  return link === null ? null : { rule: link.rule, ownedEmails: link.ownedEmails, ownedPhones: link.ownedPhones };
 }
 
 /**
@@ -72,24 +67,25 @@ function settledEarly(
   doc: DocFieldsPlan | null,
 ): PlannedAction | null {
   if (link?.syncDisabled === 'all') {
-    return {
-      ...settledAction(user, link),
-      outcome: 'disabled',
+    return userAction(
+      user,
+      'disabled',
       rule,
-      doc: docNone(docContactId),
-      psa: { kind: 'disabled', contactId: link.psaContactId },
-      reasons: [reason('sync-disabled', 'Sync is disabled for this contact.')],
-    };
+      docNone(docContactId),
+      { kind: 'disabled', contactId: link.psaContactId },
+      [reason('sync-disabled', 'Sync is disabled for this contact.')],
+      keptLink(link),
+    );
   }
   if (doc !== null && normalizeEmail(doc.primaryEmail) === null) {
     // No address a target would take: nothing is written until Microsoft 365 has one.
-    return {
-      ...settledAction(user, link),
-      outcome: 'held',
+    return userAction(
+      user,
+      'held',
       rule,
-      doc: docNone(docContactId),
-      psa: psaNone(link?.psaContactId ?? null),
-      reasons: [
+      docNone(docContactId),
+      psaNone(link?.psaContactId ?? null),
+      [
         ...user.issues,
         reason(
           'no-valid-email',
@@ -97,7 +93,8 @@ function settledEarly(
           'mail',
         ),
       ],
-    };
+      keptLink(link),
+    );
   }
   return null;
 }
@@ -139,20 +136,21 @@ export function planDocLeg(
     const match = matches[u]!;
     const link = links.get(user.id) ?? null;
     if (match.kind === 'disputed') {
-      slots[slot] = {
-        ...settledAction(user, null),
-        outcome: 'disputed',
-        rule: match.rule,
-        doc: { kind: 'disputed', candidateIds: match.candidateIds },
-        psa: PSA_NONE,
-        reasons: [
+      slots[slot] = userAction(
+        user,
+        'disputed',
+        match.rule,
+        { kind: 'disputed', candidateIds: match.candidateIds },
+        PSA_NONE,
+        [
           reason(
             'disputed',
             `Rule "${match.rule}" finds ${match.candidateIds.length > 1 ? `${match.candidateIds.length} ${docWords.name} contacts: ${named(match.candidateIds)}` : `${docWords.name} contact ${named(match.candidateIds)}, which another user also matches`}; a person must choose.`,
           ),
           ...user.issues,
         ],
-      };
+        null,
+      );
       continue;
     }
     const contact = match.kind === 'matched' ? match.contact : null;

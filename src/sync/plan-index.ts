@@ -60,7 +60,9 @@ export function indexTenant(input: TenantSyncInput): TenantIndex {
   const linkedDocContacts = new Map<string, DocContact>();
   const mirroredPsaIds = new Set<number>();
   if (targets.doc !== null) {
-    for (const contact of input.doc.contacts) {
+    const docContacts = input.doc.contacts;
+    for (let c = 0; c < docContacts.length; c++) {
+      const contact = docContacts[c]!;
       if (linkedDocIds.has(contact.id)) linkedDocContacts.set(contact.id, contact);
       if (contact.mirroredPsaContactId !== null) {
         mirroredPsaIds.add(contact.mirroredPsaContactId);
@@ -70,8 +72,9 @@ export function indexTenant(input: TenantSyncInput): TenantIndex {
   }
   const psa = targets.psa === null ? null : input.psa;
   const linkedPsaContacts = new Map<number, PsaContact>();
-  for (const contact of psa?.contacts ?? [])
-    if (linkedPsaIds.has(contact.id)) linkedPsaContacts.set(contact.id, contact);
+  const psaContacts = psa?.contacts ?? [];
+  for (let c = 0; c < psaContacts.length; c++)
+    if (linkedPsaIds.has(psaContacts[c]!.id)) linkedPsaContacts.set(psaContacts[c]!.id, psaContacts[c]!);
   const decisions = new Map(input.decisions.map((d) => [`${d.side}\u0000${d.userId}`, d.choice]));
   const decided: Decided = (userId, side) =>
     decisions.size === 0 ? null : (decisions.get(`${side}\u0000${userId}`) ?? null);

@@ -2,7 +2,7 @@ import type { PsaContact } from '../domain/psa-contact.ts';
 import { reason } from '../domain/reason.ts';
 import { psaFactsOf, type TargetWords } from '../domain/target-profile.ts';
 import { personNameKey } from '../normalize/name.ts';
-import { contactsNamed, psaLabel } from './contact-names.ts';
+import { contactsNamed, psaContactLabel } from './contact-names.ts';
 import type { Pending } from './plan-doc-leg.ts';
 import type { TenantIndex } from './plan-index.ts';
 import { psaNone } from './planned-actions.ts';
@@ -28,7 +28,8 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
   const psaWords = target.words;
   const needsPsaMatch: Pending[] = [];
   if (input.psa !== null && psaContext !== null) {
-    for (const entry of pending) {
+    for (let p = 0; p < pending.length; p++) {
+      const entry = pending[p]!;
       const mirrored = entry.doc.kind === 'mirrored';
       const linkedPsa = entry.doc.kind === 'mirrored' ? entry.doc.psaContactId : (entry.link?.psaContactId ?? null);
       if (entry.link?.syncDisabled === 'psa') {
@@ -41,7 +42,7 @@ export function planPsaLeg(pending: readonly Pending[], input: TenantSyncInput, 
         addReason(entry, reason('ignored', `An operator chose not to push this user to ${psaWords.name}.`));
         continue;
       }
-      const psa = planPsaFields(entry.docFields, psaContext, { userId: entry.user.id, tenantId: input.tenantId });
+      const psa = planPsaFields(entry.docFields, psaContext, entry.user, input.tenantId);
       if (!psa.ok) {
         entry.psa = { kind: 'held' };
         entry.held = true;
@@ -221,7 +222,7 @@ function matchPsaContacts(
         entry,
         reason(
           'psa-other-user',
-          `${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} has the same ${by}, but holds the Microsoft 365 object id of another user (${others}${where}): it is not taken over unasked; a person must choose.`,
+          `${psaWords.name} contact ${psaContactLabel(contact)} has the same ${by}, but holds the Microsoft 365 object id of another user (${others}${where}): it is not taken over unasked; a person must choose.`,
         ),
       );
     } else if (contact !== null && result.kind === 'matched') {
@@ -238,7 +239,7 @@ function matchPsaContacts(
         entry,
         reason(
           'psa-linked',
-          `Linked to the existing ${psaWords.name} contact ${psaLabel(contact.id, new Map([[contact.id, contact]]))} by ${FOUND_BY[result.rule]} instead of creating one.`,
+          `Linked to the existing ${psaWords.name} contact ${psaContactLabel(contact)} by ${FOUND_BY[result.rule]} instead of creating one.`,
         ),
       );
     } else if (result.kind === 'disputed') {

@@ -6,7 +6,7 @@ import { matchDocContacts, planDocLeg, planWithoutDoc, type Pending } from './pl
 import { indexTenant } from './plan-index.ts';
 import { planPsaLeg } from './plan-psa-leg.ts';
 import { scopeUsers } from './plan-scope.ts';
-import { NO_KEYS, NO_PHONES, NO_REASONS, outcomeOf } from './planned-actions.ts';
+import { NO_KEYS, NO_PHONES, NO_REASONS, outcomeOf, userAction } from './planned-actions.ts';
 import type { TenantSyncInput } from './tenant-sync-input.ts';
 
 export { docLabel, psaLabel } from './contact-names.ts';
@@ -42,26 +42,25 @@ export function planTenantSync(input: TenantSyncInput): Plan {
  * (with the emails and phones contactsync owns on the documentation contact once the plan is applied).
  */
 function settleActions(pending: readonly Pending[], slots: PlannedAction[], hasDoc: boolean): void {
-  for (const entry of pending) {
+  for (let p = 0; p < pending.length; p++) {
+    const entry = pending[p]!;
     const { user, docFields: doc } = entry;
     // Nothing is written on a mirrored contact, on a held one, nor without a documentation platform: it owns what it
     // owned before.
     const keepsOwned = !hasDoc || entry.doc.kind === 'mirrored' || entry.doc.kind === 'held';
-    slots[entry.slot] = {
-      userId: user.id,
-      userPrincipalName: user.source.userPrincipalName,
-      displayName: user.source.displayName,
-      outcome: outcomeOf(entry.doc, entry.psa, entry.held),
-      rule: entry.rule,
-      doc: entry.doc,
-      psa: entry.psa,
-      reasons: entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
-      link: {
+    slots[entry.slot] = userAction(
+      user,
+      outcomeOf(entry.doc, entry.psa, entry.held),
+      entry.rule,
+      entry.doc,
+      entry.psa,
+      entry.reasons === null ? NO_REASONS : trimmed(entry.reasons),
+      {
         rule: entry.rule === 'link' ? (entry.link?.rule ?? null) : entry.rule,
         ownedEmails: keepsOwned ? (entry.link?.ownedEmails ?? NO_KEYS) : doc.ownedEmails,
         ownedPhones: keepsOwned ? (entry.link?.ownedPhones ?? NO_PHONES) : doc.ownedPhones,
       },
-    };
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import type { OwnedPhone } from '../domain/link.ts';
+import type { MatchRule, OwnedPhone } from '../domain/link.ts';
 import type { NormalizedUser } from '../domain/normalized-user.ts';
-import type { DocAction, Outcome, PlannedAction, PsaAction } from '../domain/plan.ts';
+import type { DocAction, LinkIntent, Outcome, PlannedAction, PsaAction } from '../domain/plan.ts';
 import type { Reason } from '../domain/reason.ts';
 
 /** The shared empty values of a plan: a tenant's worth of actions holds many, and one of each is enough. */
@@ -33,17 +33,33 @@ export function outcomeOf(doc: DocAction, psa: PsaAction, held: boolean): Outcom
   return writes || psa.kind === 'link' ? 'synced' : 'unchanged';
 }
 
-/** The action of a user who is not synced: out of scope, or ignored by an operator. */
-export function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedAction {
+/**
+ * A present user's action, written whole in one literal: every action of a plan then shares one shape, which keeps a
+ * tenant's worth of them small and quick to read (an action spread from a smaller object gets a shape of its own).
+ */
+export function userAction(
+  user: NormalizedUser,
+  outcome: Outcome,
+  rule: MatchRule | null,
+  doc: DocAction,
+  psa: PsaAction,
+  reasons: readonly Reason[],
+  link: LinkIntent | null,
+): PlannedAction {
   return {
     userId: user.id,
     userPrincipalName: user.source.userPrincipalName,
     displayName: user.source.displayName,
-    outcome: 'excluded',
-    rule: null,
-    doc: DOC_NONE,
-    psa: PSA_NONE,
+    outcome,
+    rule,
+    doc,
+    psa,
     reasons,
-    link: null,
+    link,
   };
+}
+
+/** The action of a user who is not synced: out of scope, or ignored by an operator. */
+export function excluded(user: NormalizedUser, reasons: readonly Reason[]): PlannedAction {
+  return userAction(user, 'excluded', null, DOC_NONE, PSA_NONE, reasons, null);
 }

@@ -3,11 +3,19 @@ import type { PsaContact, PsaContactFields, PsaLocation } from '../domain/psa-co
 import type { FieldDiff } from '../domain/plan.ts';
 import { reason, type Reason } from '../domain/reason.ts';
 import type { Settings } from '../domain/settings.ts';
-import { psaFactsOf, type RequiredField, type TargetProfile, type TargetWords } from '../domain/target-profile.ts';
+import type { NormalizedUser } from '../domain/normalized-user.ts';
+import {
+  psaFactsOf,
+  type PsaFacts,
+  type RequiredField,
+  type TargetProfile,
+  type TargetWords,
+} from '../domain/target-profile.ts';
 import { foldName, normalizeName } from '../normalize/name.ts';
 import { internationalPhoneKey } from '../normalize/phone.ts';
 import type { DocFieldsPlan } from './doc-field-context.ts';
 import { clip, shortenedNote } from './doc-fields.ts';
+import { microsoftPhonesOf } from './doc-phones.ts';
 import { trimmed } from './trimmed-list.ts';
 
 /** What the PSA leg needs to know about the customer, resolved once per plan. */
@@ -73,6 +81,31 @@ function noLocation(context: PsaFieldContext): Reason {
 }
 
 /**
+ * What the field rules read of a PSA's context besides its values: the PSA's facts, the fields it requires, and those
+ * of them the sync fills when Microsoft 365 has a value. Made once per context, which is resolved once per plan.
+ */
+interface PsaRules {
+  readonly facts: PsaFacts;
+  readonly required: ReadonlySet<string>;
+  readonly otherFilled: readonly RequiredField[];
+}
+
+const RULES_BY_CONTEXT = new WeakMap<PsaFieldContext, PsaRules>();
+
+function rulesOf(context: PsaFieldContext): PsaRules {
+  let rules = RULES_BY_CONTEXT.get(context);
+  if (rules === undefined) {
+    rules = {
+      facts: psaFactsOf(context.target),
+      required: new Set(context.required.map((r) => r.field)),
+      otherFilled: context.required.filter(({ field }) => OTHER_FILLED.has(field)),
+    };
+    RULES_BY_CONTEXT.set(context, rules);
+  }
+  return rules;
+}
+
+/**
  * The PSA contact that the documentation contact becomes. Each PSA refuses a contact without one of its required
  * fields (its profile names them: a first name, a primary email, a primary phone and a location for one; a first and a
  * last name for another), so a contact that lacks one is held, with the reasons. A field the PSA does not require is written
@@ -81,15 +114,16 @@ function noLocation(context: PsaFieldContext): Reason {
 export function planPsaFields(
   doc: DocFieldsPlan,
   context: PsaFieldContext,
-  /** the user and its tenant, written where the PSA keeps a contact's Microsoft 365 ids (`PsaFacts.directoryId`) */
-  directory: { readonly userId: string; readonly tenantId: string } | null = null,
+  /** the user, whose phones by kind a PSA with a field for each receives, and whose ids it may keep */
+  user: NormalizedUser,
+  /** the user's tenant, written where the PSA keeps a contact's Microsoft 365 ids (`PsaFacts.directoryId`) */
+  tenantId: string,
 ): PsaFieldsPlan {
   const reasons: Reason[] = [];
   const { fields } = doc;
   const { target } = context;
   const { words } = target;
-  const facts = psaFactsOf(target);
-  const required = new Set(context.required.map((r) => r.field));
+  const { facts, required, otherFilled } = rulesOf(context);
   // A documentation contact keeps its own names where Microsoft 365 has none: they reach the PSA cleaned as
   // Microsoft's are.
   const firstName = normalizeName(fields.firstName);
@@ -112,27 +146,14 @@ export function planPsaFields(
       ),
     );
   }
-  const phones = psaPhones(doc, context, facts.phoneSlots);
-  for (const field of ['phoneNumber', 'mobilePhone'] as const) {
-    if (phones[field] !== null || !required.has(field)) continue;
-    const other = phones[field === 'phoneNumber' ? 'mobilePhone' : 'phoneNumber'];
-    // With a field for each kind of phone, a user may have the other kind alone.
-    reasons.push(
-      field === 'phoneNumber' && other === null
-        ? reason(
-            'no-primary-phone',
-            `No ${requiredLabel(context, 'phoneNumber')}: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.`,
-            'phoneNumber',
-          )
-        : reason(
-            'no-required-phone',
-            `${words.name} requires a ${requiredLabel(context, field)}, and Microsoft 365 has ${other === null ? 'no valid phone' : `only a ${field === 'phoneNumber' ? 'mobile' : 'office'} phone`} for this user (a replacement phone, phones.blankReplacement, goes in the field of phones.primaryType).`,
-            field,
-          ),
-    );
-  }
-  const location = psaLocation(doc, context, required.has('locationId'));
-  if (location.reason !== null) reasons.push(location.reason);
+  const phones = psaPhones(doc, user, context, facts.phoneSlots);
+  if (phones.phoneNumber === null && required.has('phoneNumber'))
+    reasons.push(missingPhone('phoneNumber', phones.mobilePhone, context));
+  if (phones.mobilePhone === null && required.has('mobilePhone'))
+    reasons.push(missingPhone('mobilePhone', phones.phoneNumber, context));
+  const locationRequired = required.has('locationId');
+  const locationId = psaLocationId(doc, context, locationRequired);
+  if (locationId === null && locationRequired) reasons.push(noPsaLocation(doc, context));
   const emailTypeId = facts.typed ? context.emailTypeId : null;
   const phoneTypeId = facts.typed ? context.phoneTypeId : null;
   if (facts.typed && context.emailTypeId === null) {
@@ -154,7 +175,7 @@ export function planPsaFields(
     );
   }
   const limit = context.textLimit;
-  const planned: PsaContactFields = {
+  const listed: PsaContactFields = {
     firstName: clip(firstName, limit) ?? '',
     lastName: clip(lastName, limit),
     jobTitle: clip(normalizeName(fields.title), context.titleLimit),
@@ -163,15 +184,14 @@ export function planPsaFields(
     phoneNumber: phones.phoneNumber,
     phoneTypeId,
     mobilePhone: phones.mobilePhone,
-    locationId: location.id,
+    locationId,
     isActive: true,
-    ...(facts.directoryId === true && directory !== null
-      ? { directoryId: directory.userId, directoryTenantId: directory.tenantId }
-      : {}),
   };
+  const planned: PsaContactFields =
+    facts.directoryId === true ? { ...listed, directoryId: user.id, directoryTenantId: tenantId } : listed;
   // Any other field the PSA's instance requires, that the sync fills when Microsoft 365 has a value (a title).
-  for (const { field, label } of context.required)
-    if (OTHER_FILLED.has(field) && planned[field as keyof PsaContactFields] === null)
+  for (const { field, label } of otherFilled)
+    if (planned[field as keyof PsaContactFields] === null)
       reasons.push(
         reason(
           'no-required-field',
@@ -188,6 +208,23 @@ export function planPsaFields(
     cut('jobTitle', normalizeName(fields.title), context.titleLimit),
   ].filter((note) => note !== null);
   return { ok: true, fields: planned, notes };
+}
+
+/** Why a phone field the PSA requires is empty; `other` is what the other phone field gets. */
+function missingPhone(field: 'phoneNumber' | 'mobilePhone', other: string | null, context: PsaFieldContext): Reason {
+  const { words } = context.target;
+  // With a field for each kind of phone, a user may have the other kind alone.
+  return field === 'phoneNumber' && other === null
+    ? reason(
+        'no-primary-phone',
+        `No ${requiredLabel(context, 'phoneNumber')}: Microsoft 365 has no valid phone for this user and phones.blankReplacement is not set.`,
+        'phoneNumber',
+      )
+    : reason(
+        'no-required-phone',
+        `${words.name} requires a ${requiredLabel(context, field)}, and Microsoft 365 has ${other === null ? 'no valid phone' : `only a ${field === 'phoneNumber' ? 'mobile' : 'office'} phone`} for this user (a replacement phone, phones.blankReplacement, goes in the field of phones.primaryType).`,
+        field,
+      );
 }
 
 /** Required fields checked on their own above: the names, the phones, the location and the types. */
@@ -229,12 +266,13 @@ export function newContactHolds(context: PsaFieldContext): Reason[] {
  */
 function psaPhones(
   doc: DocFieldsPlan,
+  user: NormalizedUser,
   context: PsaFieldContext,
   slots: boolean,
 ): { phoneNumber: string | null; mobilePhone: string | null } {
   const primary = doc.primaryPhone?.psaValue ?? null;
   if (!slots) return { phoneNumber: primary, mobilePhone: null };
-  let { office, mobile } = doc.microsoftPhones;
+  let { office, mobile } = microsoftPhonesOf(user);
   const ofNoKind = primary !== null && primary !== office && primary !== mobile;
   if (ofNoKind && context.settings.phones.primaryType === 'mobile' && mobile === null) mobile = primary;
   else if (ofNoKind && office === null) office = primary;
@@ -243,33 +281,28 @@ function psaPhones(
 }
 
 /**
- * The PSA location: the one named as the documentation contact's, else the customer's main one. A PSA that requires a
- * location holds a contact without one, with the reason; another leaves the field out.
+ * The PSA location: the one named as the documentation contact's, else the customer's main one. A contact with no
+ * place of its own takes the main one where the PSA does not require a location, or where the documentation platform
+ * keeps no places; null when there is none to give.
  */
-function psaLocation(
-  doc: DocFieldsPlan,
-  context: PsaFieldContext,
-  isRequired: boolean,
-): { id: number | null; reason: Reason | null } {
-  const { words } = context.target;
-  if (doc.fields.locationId === null) {
-    const main = context.mainLocation?.id ?? null;
-    if (isRequired && (main === null || !context.docWithoutPlaces)) return { id: null, reason: noLocation(context) };
-    return { id: main, reason: null };
-  }
+function psaLocationId(doc: DocFieldsPlan, context: PsaFieldContext, isRequired: boolean): number | null {
+  if (doc.fields.locationId === null)
+    return isRequired && !context.docWithoutPlaces ? null : (context.mainLocation?.id ?? null);
   const docLocation = context.docLocationsById.get(doc.fields.locationId);
   const byName = docLocation === undefined ? undefined : context.locationsByName.get(foldName(docLocation.name));
-  const id = (byName ?? context.mainLocation)?.id ?? null;
-  if (id !== null || !isRequired) return { id, reason: null };
+  return (byName ?? context.mainLocation)?.id ?? null;
+}
+
+/** Why a PSA that requires a location holds a contact that gets none. */
+function noPsaLocation(doc: DocFieldsPlan, context: PsaFieldContext): Reason {
+  if (doc.fields.locationId === null) return noLocation(context);
+  const { words } = context.target;
   const source = context.docWords ?? words;
-  return {
-    id: null,
-    reason: reason(
-      'no-psa-location',
-      `The ${words.name} ${words.customer} has no ${words.place} with the ${source.name} ${source.place}'s name and no main ${words.place}.`,
-      'locationId',
-    ),
-  };
+  return reason(
+    'no-psa-location',
+    `The ${words.name} ${words.customer} has no ${words.place} with the ${source.name} ${source.place}'s name and no main ${words.place}.`,
+    'locationId',
+  );
 }
 
 const FIELD_ORDER: readonly (keyof PsaContactFields)[] = [
@@ -325,8 +358,13 @@ export function samePsaFields(a: PsaContactFields | null, b: PsaContactFields): 
 
 /** The old value of a field the PSA's contact list does not give, shown in place of ∅. */
 export function notListed(psaName: string): string {
-  return `(not in ${psaName}’s list)`;
+  let text = NOT_LISTED_BY_NAME.get(psaName);
+  if (text === undefined) NOT_LISTED_BY_NAME.set(psaName, (text = `(not in ${psaName}’s list)`));
+  return text;
 }
+
+/** Each PSA's text in place of ∅, made once: a plan's diffs hold it for every linked contact, one string for all. */
+const NOT_LISTED_BY_NAME = new Map<string, string>();
 
 function show(value: string | number | boolean | null | undefined): string | null {
   return value === null || value === undefined ? null : String(value);

@@ -30,18 +30,21 @@ export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) 
   }));
 
   return (user) => {
-    const reasons: Reason[] = [];
+    // Most users are in scope: their verdict is the shared one, with no list of reasons made.
+    let reasons: Reason[] | null = null;
     const upn = user.userPrincipalName.toLowerCase();
     if (settings.requireEnabled && user.accountEnabled === false) {
-      reasons.push(reason('disabled', 'The account is disabled in Microsoft 365 (sign-in blocked).', 'accountEnabled'));
+      (reasons ??= []).push(
+        reason('disabled', 'The account is disabled in Microsoft 365 (sign-in blocked).', 'accountEnabled'),
+      );
     }
     if (!settings.includeGuests && (user.userType === 'Guest' || upn.includes('#ext#'))) {
-      reasons.push(
+      (reasons ??= []).push(
         reason('guest', 'The user is a guest from another organization, and guests are not synced.', 'userType'),
       );
     }
     if (settings.requireLicense && user.assignedLicenseSkuIds.length === 0) {
-      reasons.push(
+      (reasons ??= []).push(
         reason(
           'unlicensed',
           'The user has no Microsoft 365 licence, and only licensed users are synced.',
@@ -50,14 +53,14 @@ export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) 
       );
     }
     if (groupMemberIds !== null && settings.groupIds.length > 0 && !groupMemberIds.has(user.id)) {
-      reasons.push(
+      (reasons ??= []).push(
         reason('not-in-group', 'The user is not a member of any of the groups that limit the sync.', 'groupIds'),
       );
     }
     if (domains.size > 0) {
       const domain = upn.slice(upn.lastIndexOf('@') + 1);
       if (!domains.has(domain)) {
-        reasons.push(
+        (reasons ??= []).push(
           reason(
             'domain-not-included',
             `The sign-in domain "${domain}" is not one of the synced domains (${[...domains].join(', ')}).`,
@@ -66,9 +69,9 @@ export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) 
         );
       }
     }
-    const hit = excluded.find(({ matches }) => matches(upn));
+    const hit = excluded.length === 0 ? undefined : excluded.find(({ matches }) => matches(upn));
     if (hit !== undefined) {
-      reasons.push(
+      (reasons ??= []).push(
         reason(
           'excluded-pattern',
           `The sign-in name matches the exclusion pattern "${hit.pattern}".`,
@@ -76,6 +79,6 @@ export function createScopeFilter(context: ScopeContext): (user: DirectoryUser) 
         ),
       );
     }
-    return reasons.length === 0 ? IN_SCOPE : { inScope: false, reasons };
+    return reasons === null ? IN_SCOPE : { inScope: false, reasons };
   };
 }

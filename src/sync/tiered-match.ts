@@ -1,3 +1,5 @@
+import { sortShort } from './trimmed-list.ts';
+
 /**
  * One-to-one matching decided tier by tier across a whole tenant. At each tier, among the users still unmatched and
  * the candidates still unclaimed: a user with exactly one candidate that no other user claims at that tier is
@@ -8,6 +10,8 @@
  * Candidates are positions in the caller's list of candidates, and results are aligned with the list of users, so
  * that the hot loops index arrays instead of hashing ids. A tenant of 100,000 users is matched with no allocation
  * per user beyond its result: a key holds one position as a plain number, and candidates are gathered in one buffer.
+ * The loops over users index their arrays: a loop that runs long before it is optimized would otherwise make an
+ * iterator result for every user.
  */
 
 export type TieredMatch<Rule extends string> =
@@ -55,6 +59,8 @@ export interface MatchTier<User, Rule extends string> {
 
 export const UNMATCHED: { readonly kind: 'unmatched' } = Object.freeze({ kind: 'unmatched' as const });
 
+const byNumber = (a: number, b: number): number => a - b;
+
 function holds(buffer: readonly number[], count: number, position: number): boolean {
   for (let i = 0; i < count; i++) if (buffer[i] === position) return true;
   return false;
@@ -80,7 +86,7 @@ function candidatesAt(keys: MatchKeys, index: PositionIndex, claimed: Uint8Array
   if (keys === null) return 0;
   if (typeof keys === 'string') return gather(keys, index, claimed, buffer, 0);
   let count = 0;
-  for (const key of keys) count = gather(key, index, claimed, buffer, count);
+  for (let k = 0; k < keys.length; k++) count = gather(keys[k]!, index, claimed, buffer, count);
   return count;
 }
 
@@ -98,10 +104,12 @@ function matchOnePass<User, Rule extends string>(
   const only = new Int32Array(open.length);
   const several = new Map<number, number[]>();
   let pending = open;
-  for (const tier of tiers) {
+  for (let t = 0; t < tiers.length; t++) {
+    const tier = tiers[t]!;
     const withCandidates: number[] = [];
     const next: number[] = [];
-    for (const u of pending) {
+    for (let p = 0; p < pending.length; p++) {
+      const u = pending[p]!;
       const count = candidatesAt(tier.keysOf(users[u]!), tier.index, claimedNow, buffer);
       if (count === 0) {
         next.push(u);
@@ -123,7 +131,7 @@ function matchOnePass<User, Rule extends string>(
         results[u] = { kind: 'matched', rule: tier.rule, candidate };
         claimedNow[candidate] = 1;
       } else {
-        const candidates = candidate >= 0 ? [candidate] : several.get(i)!.sort((a, b) => a - b);
+        const candidates = candidate >= 0 ? [candidate] : sortShort(several.get(i)!, byNumber);
         results[u] = { kind: 'disputed', rule: tier.rule, candidates };
       }
     }
@@ -135,7 +143,7 @@ function matchOnePass<User, Rule extends string>(
     several.clear();
     pending = next;
   }
-  for (const u of pending) results[u] = UNMATCHED;
+  for (let p = 0; p < pending.length; p++) results[pending[p]!] = UNMATCHED;
 }
 
 /**
@@ -156,7 +164,8 @@ export function matchTiered<User, Rule extends string>(
   for (;;) {
     matchOnePass(users, remaining, tiers, claimed, results);
     const stillOpen: number[] = [];
-    for (const u of remaining) {
+    for (let r = 0; r < remaining.length; r++) {
+      const u = remaining[r]!;
       const result = results[u]!;
       if (result.kind === 'matched') claimed[result.candidate] = 1;
       else stillOpen.push(u);
