@@ -6,7 +6,7 @@ import type { RunningSimulators } from '../../src/sandbox/running-simulators.ts'
 import { CELL, useConnectwiseSimulator } from '../support/connectwise-simulator.ts';
 import { psaFields } from '../support/psa-fields.ts';
 
-/** ConnectWise writes whose answers are lost after ConnectWise applied them: nothing is written twice. */
+/** ConnectWise changing under contactsync, and writes whose answers are lost after it applied them: nothing twice. */
 
 const start = useConnectwiseSimulator();
 
@@ -62,5 +62,40 @@ describe('ConnectWise answers lost after the write', () => {
     const zoes = s.connectwise.contactsOf(1).filter((c) => c.firstName === `Zoë "Z" O'Neil`);
     expect(zoes).toHaveLength(1);
     expect(result).toEqual({ ok: true, id: zoes[0]!.id });
+  });
+});
+
+describe('ConnectWise changing between pages', () => {
+  it('lists every contact once when a person adds one between pages', async () => {
+    const s = await start(250, { pageSizeCap: 100 });
+    const person = client(s);
+    let pages = 0;
+    let added = false;
+    const reader = new ConnectwisePsa({
+      credentials: s.credentials.connectwise,
+      baseUrl: `${s.urls.connectwise!}/v4_6_release/apis/3.0/`,
+      log: (entry) => {
+        if (entry.method === 'GET' && entry.url.includes('company/contacts?')) pages++;
+      },
+      budget: {
+        acquire: async () => {
+          if (pages !== 1 || added) return;
+          added = true;
+          expect(await person.createContact(1, psaFields('Late', 'Comer', 'late@contoso.com'))).toMatchObject({
+            ok: true,
+          });
+        },
+      },
+    });
+    const ids = (await reader.listContacts(1)).map((c) => c.id);
+    expect(added).toBe(true);
+    expect(pages).toBe(3);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(
+      s.connectwise
+        .contactsOf(1)
+        .map((c) => c.id)
+        .sort(),
+    );
   });
 });
