@@ -226,7 +226,7 @@ export class HaloPsa implements Psa {
   ): Promise<T[]> {
     for (let round = 1; ; round++) {
       const items: T[] = [];
-      let counted: number | null | undefined;
+      let counted: number | null = null;
       for (let pageNo = 1; ; pageNo++) {
         const answer = this.parsed(
           what,
@@ -236,8 +236,8 @@ export class HaloPsa implements Psa {
         const records = this.parsed(what, item.array(), answer[key]);
         items.push(...records);
         const total = answer.record_count ?? null;
-        if (counted !== undefined && total !== counted) break;
-        counted = total;
+        if (counted !== null && total !== null && total !== counted) break;
+        counted = total ?? counted;
         if (records.length === 0 || (total !== null ? items.length >= total : records.length < HALO_PAGE_SIZE))
           return items;
       }
