@@ -364,7 +364,7 @@ export class ConnectwisePsa implements Psa {
     return missing.map(([setting, name, field, kind]) =>
       reason(
         'unknown-communication-type',
-        `ConnectWise has no ${kind} communication type named "${name}" (connectwise.${setting} in the config).`,
+        `ConnectWise has no ${kind} communication type named ${JSON.stringify(name)} (connectwise.${setting} in the config).`,
         field,
       ),
     );
