@@ -99,3 +99,20 @@ describe('ConnectWise changing between pages', () => {
     );
   });
 });
+
+describe('ConnectWise answers lost after a removal', () => {
+  it('reports the update made when the answer to removing a phone was lost and the removal, sent again, finds it gone', async () => {
+    const s = await start(2);
+    const psa = client(s, (entry) => {
+      // The contact is read whole; the removal is applied and its answer cut off, once.
+      if (entry.method === 'GET' && /contacts\/1000$/.test(entry.url)) s.setFaults('connectwise', { malformedJson: 1 });
+      if (entry.method === 'DELETE') s.setFaults('connectwise', {});
+    });
+    await psa.types();
+    const fields = psaFields('Ann', 'Lee', 'Ann.Lee@Contoso.com', { locationId: 11, phoneNumber: null });
+    expect(await psa.updateContact(1, 1000, fields, ['phoneNumber'])).toEqual({ ok: true, id: 1000 });
+    expect(s.connectwise.contactsWithIds([1000])[0]!.communicationItems.map((i) => i.value)).toEqual([
+      'Ann.Lee@Contoso.com',
+    ]);
+  });
+});
