@@ -16,6 +16,8 @@ const REDACTED_KEYS = [
   'x-api-key',
   'privateKey',
   'secretKey',
+  // the key of HaloPSA's and Autotask's secrets in their config blocks
+  'secret',
 ];
 
 export interface LoggerOptions {

@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HaloPsa } from '../../src/connectors/halo/halo-psa.ts';
 import type { AttemptLog } from '../../src/connectors/http/http-client.ts';
-import { haloSeed, useSimulators } from '../support/halo-simulator.ts';
+import { contosoAndFabrikam, useSimulators } from '../support/halo-simulator.ts';
 
 const startSimulators = useSimulators();
 
-const seed = () =>
-  haloSeed([
-    {
-      id: 1,
-      name: 'Contoso Ltd',
-      sites: [{ id: 11, name: 'Main' }],
-      users: Array.from({ length: 450 }, (_, i) => ({
-        id: 1000 + i,
-        firstname: `P${i}`,
-        surname: 'Person',
-        emailaddress: `p${i}@contoso.com`,
-        site_id: 11,
-        inactive: i % 10 === 9,
-      })),
-    },
-    { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
-  ]);
+const seed = () => contosoAndFabrikam(450, (i) => i % 10 === 9);
 
 describe('Halo through faults', () => {
   it('completes reads and writes with every fault mixed in, and never creates a user twice', async () => {

@@ -27,3 +27,23 @@ export function useSimulators(): (seed: Seed) => Promise<RunningSimulators> {
     return sims;
   };
 }
+
+/** Contoso Ltd (client 1, site 11) with `count` users from id 1000, `P{i} Person`, and Fabrikam (client 2, site 21) empty. */
+export function contosoAndFabrikam(count: number, inactive: (i: number) => boolean = () => false): Seed {
+  return haloSeed([
+    {
+      id: 1,
+      name: 'Contoso Ltd',
+      sites: [{ id: 11, name: 'Main' }],
+      users: Array.from({ length: count }, (_, i) => ({
+        id: 1000 + i,
+        firstname: `P${i}`,
+        surname: 'Person',
+        emailaddress: `p${i}@contoso.com`,
+        site_id: 11,
+        inactive: inactive(i),
+      })),
+    },
+    { id: 2, name: 'Fabrikam', sites: [{ id: 21, name: 'Main' }] },
+  ]);
+}

@@ -29,6 +29,17 @@ describe('decideRetry', () => {
     });
   });
 
+  it('gives up at once on a 429 asking for a longer wait than a run makes, however far off or however it is written', () => {
+    for (const after of ['86400', '99999999999', 'Tue, 24 Nov 2126 12:00:00 GMT', '1e308']) {
+      const decision = decideRetry(1, response(429, after), context);
+      expect(decision.retry, after).toBe(false);
+      expect(decision.reason).toMatch(/longer than a run waits \(15 minutes\); the next run tries again/);
+    }
+    const windowed = { ...context, throttle: { since: now, windowMs: 300_000 } };
+    expect(decideRetry(1, response(429, '3600'), windowed).retry).toBe(false);
+    expect(decideRetry(1, response(429, '900'), context)).toMatchObject({ retry: true, waitMs: 900_000 });
+  });
+
   it('backs off with full jitter on a 429 without Retry-After, and on 5xx, network errors, timeouts and garbled answers', () => {
     for (const outcome of [
       response(429),

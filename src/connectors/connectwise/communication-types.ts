@@ -61,7 +61,7 @@ export function missingTypeHolds(all: readonly ConnectwiseType[], names: TypeNam
     ({ setting, email, what }) => ({
       field: `connectwise.${setting}`,
       label: `a communication type for ${what}`,
-      fix: `this ConnectWise has no ${kindWord(email)} type named "${names[setting]}"; set connectwise.${setting} in the config to one of its ${kindWord(email)} types (${namesOfKind(all, email)})`,
+      fix: `this ConnectWise has no ${kindWord(email)} type named ${JSON.stringify(names[setting])}; set connectwise.${setting} in the config to one of its ${kindWord(email)} types (${namesOfKind(all, email)})`,
     }),
   );
 }

@@ -44,6 +44,8 @@ import {
 
 const SERVICE = 'connectwise';
 const NAME = 'ConnectWise';
+/** An update's item writes are made again from a fresh read this many times in all when an item is found gone. */
+const ITEM_ROUNDS = 3;
 
 export interface ConnectwiseCredentials {
   /** the company id typed at login */
@@ -364,7 +366,7 @@ export class ConnectwisePsa implements Psa {
     return missing.map(([setting, name, field, kind]) =>
       reason(
         'unknown-communication-type',
-        `ConnectWise has no ${kind} communication type named "${name}" (connectwise.${setting} in the config).`,
+        `ConnectWise has no ${kind} communication type named ${JSON.stringify(name)} (connectwise.${setting} in the config).`,
         field,
       ),
     );
@@ -420,14 +422,16 @@ export class ConnectwisePsa implements Psa {
     const types = await this.types();
     const unknown = this.unknownTypes(types, fields, changed);
     if (unknown.length > 0) return { ok: false, reasons: unknown };
-    // The items as last read (the run has just listed them); read again when one of them is gone since.
-    for (let fresh = !this.itemsSeen.has(id); ; fresh = true) {
+    // The items as last read (the run has just listed them); read again when one of them is gone since, or when a
+    // removal whose answer was lost is sent again and finds its item gone.
+    for (let round = 1, fresh = !this.itemsSeen.has(id); ; round++, fresh = true) {
       const items = fresh ? (await this.wire(id))?.communicationItems : this.itemsSeen.get(id);
       this.itemsSeen.delete(id);
       if (items === undefined)
         return { ok: false, reasons: [reason('connectwise-not-found', `ConnectWise has no such contact (${what}).`)] };
       const result = await this.writeItems(what, id, itemWrites(items, fields, changed, types));
-      if (result !== 'item gone' || fresh) return result === 'item gone' ? this.gone(what) : result;
+      if (result !== 'item gone') return result;
+      if (round >= ITEM_ROUNDS) return this.gone(what);
     }
   }
 

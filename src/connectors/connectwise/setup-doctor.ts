@@ -15,9 +15,9 @@ export function typeProblems(
 ): DoctorCheck {
   const name = 'ConnectWise communication types';
   const missing = [
-    ...(types.email === null ? [`emailType "${names.emailType}" is no email type`] : []),
-    ...(types.phone === null ? [`phoneType "${names.phoneType}" is no phone type`] : []),
-    ...(types.mobile === null ? [`mobileType "${names.mobileType}" is no phone type`] : []),
+    ...(types.email === null ? [`emailType ${JSON.stringify(names.emailType)} is no email type`] : []),
+    ...(types.phone === null ? [`phoneType ${JSON.stringify(names.phoneType)} is no phone type`] : []),
+    ...(types.mobile === null ? [`mobileType ${JSON.stringify(names.mobileType)} is no phone type`] : []),
   ];
   if (missing.length > 0)
     return {
@@ -28,7 +28,7 @@ export function typeProblems(
   return {
     name,
     state: 'ok',
-    detail: `email "${names.emailType}" (id ${types.email}), phone "${names.phoneType}" (id ${types.phone}), mobile "${names.mobileType}" (id ${types.mobile})`,
+    detail: `email ${JSON.stringify(names.emailType)} (id ${types.email}), phone ${JSON.stringify(names.phoneType)} (id ${types.phone}), mobile ${JSON.stringify(names.mobileType)} (id ${types.mobile})`,
   };
 }
 

@@ -38,7 +38,7 @@ async function chooseTypes(connectwise: ConnectwisePsa, company: string): Promis
     mobileType: chosen.mobileType ?? DEFAULT_TYPE_NAMES.mobileType,
   };
   const lines = [
-    `Communication types written: email "${names.emailType}", office phone "${names.phoneType}", mobile phone "${names.mobileType}" (this ConnectWise's email types: ${namesOfKind(all, true)}; its phone types: ${namesOfKind(all, false)}); change connectwise.emailType, phoneType or mobileType in the config to write others`,
+    `Communication types written: email ${JSON.stringify(names.emailType)}, office phone ${JSON.stringify(names.phoneType)}, mobile phone ${JSON.stringify(names.mobileType)} (this ConnectWise's email types: ${namesOfKind(all, true)}; its phone types: ${namesOfKind(all, false)}); change connectwise.emailType, phoneType or mobileType in the config to write others`,
   ];
   if (chosen.emailType === null)
     lines.push(

@@ -34,6 +34,8 @@ const SERVICE = 'halo';
 const NAME = 'Halo';
 /** A token is renewed this long before Halo says it expires. */
 const RENEW_MARGIN_MS = 60_000;
+/** A list that changes while it is read is read again this many times in all. */
+const LIST_ROUNDS = 3;
 
 export interface HaloCredentials {
   /** the API application's client id (Halo: Configuration > Integrations > HaloPSA API > Applications) */
@@ -209,7 +211,11 @@ export class HaloPsa implements Psa {
     return parseAnswer({ service: SERVICE, name: NAME }, what, schema, value);
   }
 
-  /** Every record of a list, page by page until `record_count` are read or a page comes short. */
+  /**
+   * Every record of a list, page by page until `record_count` are read or a page comes short. Pages are counted from
+   * the start: when the count changes between pages, a record may have moved across a page's edge (one moved away from
+   * an earlier page hides the first of the next), so the list is read again from its first page.
+   */
   private async all<T>(
     what: string,
     path: string,
@@ -218,18 +224,29 @@ export class HaloPsa implements Psa {
     key: string,
     item: z.ZodType<T>,
   ): Promise<T[]> {
-    const items: T[] = [];
-    for (let pageNo = 1; ; pageNo++) {
-      const answer = this.parsed(
-        what,
-        page,
-        this.answer(what, await this.send('GET', path, { ...query, ...pageQuery(pageNo) })),
-      );
-      const records = this.parsed(what, item.array(), answer[key]);
-      items.push(...records);
-      const total = answer.record_count ?? null;
-      if (records.length === 0 || (total !== null ? items.length >= total : records.length < HALO_PAGE_SIZE))
-        return items;
+    for (let round = 1; ; round++) {
+      const items: T[] = [];
+      let counted: number | null = null;
+      for (let pageNo = 1; ; pageNo++) {
+        const answer = this.parsed(
+          what,
+          page,
+          this.answer(what, await this.send('GET', path, { ...query, ...pageQuery(pageNo) })),
+        );
+        const records = this.parsed(what, item.array(), answer[key]);
+        items.push(...records);
+        const total = answer.record_count ?? null;
+        if (counted !== null && total !== null && total !== counted) break;
+        counted = total ?? counted;
+        if (records.length === 0 || (total !== null ? items.length >= total : records.length < HALO_PAGE_SIZE))
+          return items;
+      }
+      if (round >= LIST_ROUNDS)
+        throw new ConnectorError({
+          code: 'Transient',
+          service: SERVICE,
+          message: `Halo's answer to "${what}" changed while it was read, ${LIST_ROUNDS} times; it is read again at the next run.`,
+        });
     }
   }
 

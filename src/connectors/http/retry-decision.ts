@@ -33,6 +33,12 @@ interface RetryDecision {
   readonly refreshAuth: boolean;
 }
 
+/**
+ * The longest `Retry-After` a run waits out: an API asking for more (an hour, a year: a timer past 24.8 days fires at
+ * once) ends the request, so that a run neither hangs holding its tenant nor hammers the API.
+ */
+export const LONGEST_RETRY_AFTER_MS = 15 * 60_000;
+
 /** `Retry-After` in seconds (fractional allowed, as Graph sends) or as an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | null {
   if (value === null || value.trim() === '') return null;
@@ -96,6 +102,10 @@ export function decideRetry(
         const after = parseRetryAfter(outcome.retryAfter, context.now);
         const reason =
           after === null ? 'throttled (429) without Retry-After' : `throttled (429), Retry-After ${outcome.retryAfter}`;
+        if (after !== null && after > LONGEST_RETRY_AFTER_MS)
+          return stop(
+            `${reason}: longer than a run waits (${LONGEST_RETRY_AFTER_MS / 60_000} minutes); the next run tries again`,
+          );
         const { throttle } = context;
         if (throttle === undefined)
           return again(reason, after === null ? backoff(attempt, policy, random) : Math.ceil(after));
