@@ -87,11 +87,23 @@ describe('contactsync with ConnectWise', () => {
     const sync = await runCli(['--config', 'sims.json', 'sync'], data, work);
     expect(sync.code, sync.stdout + sync.stderr).toBe(0);
     expect(sync.stdout).toMatch(/Contoso Ltd\s+ok/);
-    const shown = await runCli(['--config', 'sims.json', 'contact', 'show', 'elizabeth.martinez@contoso.com'], data, work);
+    const shown = await runCli(
+      ['--config', 'sims.json', 'contact', 'show', 'elizabeth.martinez@contoso.com'],
+      data,
+      work,
+    );
     // the simulator answers plain http: a link into it opens only with that scheme
     expect(shown.stdout).toContain(
       `ConnectWise: http://127.0.0.1:${port + 5}/v4_6_release/services/system_io/router/openrecord.rails?`,
     );
+    const conflicts = await runCli(
+      ['--config', 'sims.json', 'conflicts', 'list', '--tenant', 'Contoso Ltd'],
+      data,
+      work,
+    );
+    // ConnectWise's candidates with their state and link, and no dates ConnectWise's contacts do not carry
+    expect(conflicts.stdout).toMatch(/ConnectWise contact 502 \(active\)  http:\/\/127\.0\.0\.1:\d+\/v4_6_release\//);
+    expect(conflicts.stdout).not.toContain('made –');
     const doctor = await runCli(['--config', 'sims.json', 'doctor'], data, work);
     expect(doctor.stdout).toMatch(
       /ConnectWise communication types.*email "Email" \(id 1\), phone "Direct" \(id 2\), mobile "Cell" \(id 4\)/,
