@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -104,7 +104,11 @@ describe('contactsync with ConnectWise', () => {
     // ConnectWise's candidates with their state and link, and no dates ConnectWise's contacts do not carry
     expect(conflicts.stdout).toMatch(/ConnectWise contact 502 \(active\)  http:\/\/127\.0\.0\.1:\d+\/v4_6_release\//);
     expect(conflicts.stdout).not.toContain('made –');
-    const doctor = await runCli(['--config', 'sims.json', 'doctor'], data, work);
+    const doctor = await runCli(['--config', 'sims.json', 'doctor', '--capture', 'captures'], data, work);
+    const captured = readdirSync(join(work, 'captures')).map((f) => readFileSync(join(work, 'captures', f), 'utf8'));
+    expect(captured.join('\n')).toContain('"identifier": "<name>"');
+    // neither the customers' names nor the short names ConnectWise builds from them are handed over
+    expect(captured.join('\n')).not.toMatch(/contoso/i);
     expect(doctor.stdout).toMatch(
       /ConnectWise communication types.*email "Email" \(id 1\), phone "Direct" \(id 2\), mobile "Cell" \(id 4\)/,
     );
