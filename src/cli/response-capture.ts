@@ -21,7 +21,8 @@ export interface Capture {
 const SECRET = /token|password|secret|api-?key|authorization|mfa/i;
 const EMAIL_KEY = /e-?mail/i;
 const PHONE_KEY = /phone|fax|mobile/i;
-const NAME_KEY = /name/i;
+/** a name, or a short name built from one (ConnectWise's company `identifier`, `ContosoLtd`) */
+const NAME_KEY = /name|identifier/i;
 const TEXT_KEY = /title|notes|address|city|postal|street|region|country|description/i;
 /** Keys whose names are structure, not people: labels and types. */
 const KEPT_KEY = /label|type|kind|status/i;

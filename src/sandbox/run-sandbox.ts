@@ -28,10 +28,10 @@ import { reportedUser } from '../sync/report.ts';
 import type { TargetId, TargetProfile, Targets } from '../domain/target-profile.ts';
 import { readSeedFile, type Seed, type TenantSeed } from './seed.ts';
 import { seedTargetIds } from './sandbox-targets.ts';
-import { SANDBOX_TARGETS, sandboxTarget, simulatorOf } from './simulator-registry.ts';
+import { SANDBOX_TARGETS } from './simulator-registry.ts';
 import type { RunningSimulators } from './running-simulators.ts';
 import { startSimulators } from './simulators.ts';
-import { simulatorBlocks } from './standalone-config.ts';
+import { limitSimulators, simulatorBlocks } from './standalone-config.ts';
 import type { Kysely } from 'kysely';
 
 export interface SandboxOptions {
@@ -112,15 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const seed: Seed =
     kept === null ? options.seed : { ...kept, settings: options.seed.settings, simulate: options.seed.simulate };
   const sims = await startSimulators(seed, options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed });
-  for (const [api, limit] of Object.entries(options.limits ?? {})) {
-    const target = sandboxTarget(api);
-    const simulator = simulatorOf(sims, api);
-    if (target === null || simulator === null || limit === undefined)
-      throw new Error(`no simulator of a target ${api} to limit`);
-    const limiter = target.limiter(simulator);
-    limiter.limit = limit.limit;
-    limiter.windowMs = limit.windowMs;
-  }
+  limitSimulators(sims, options.limits ?? {});
   const { db, locks } = openSqlite(dbPath);
   await migrateToLatest(db as Kysely<unknown>);
   const { targets } = sims;

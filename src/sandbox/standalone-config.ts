@@ -2,7 +2,9 @@ import { basename, extname } from 'node:path';
 import type { Seed, TenantSeed } from './seed.ts';
 import type { RunningSimulators } from './running-simulators.ts';
 import { TARGETS, targetById } from '../connectors/registry.ts';
-import { credentialsOf, SANDBOX_TARGETS } from './simulator-registry.ts';
+import type { BudgetLimit } from '../connectors/http/request-budget.ts';
+import type { TargetId } from '../domain/target-profile.ts';
+import { credentialsOf, SANDBOX_TARGETS, sandboxTarget, simulatorOf } from './simulator-registry.ts';
 
 /**
  * A complete contactsync config file that points at running simulators (DESIGN.md, "The simulators on their own"):
@@ -52,4 +54,17 @@ export function simulatorBlocks(sims: RunningSimulators): Record<string, Record<
         : [[target.id, target.configBlock(url, credentialsOf(sims.credentials, target))]];
     }),
   );
+}
+
+/** Makes the simulators play these limits instead of the vendors' (the demo's shortened windows, a benchmark's). */
+export function limitSimulators(sims: RunningSimulators, limits: Partial<Record<TargetId, BudgetLimit>>): void {
+  for (const [api, limit] of Object.entries(limits)) {
+    const target = sandboxTarget(api);
+    const simulator = simulatorOf(sims, api);
+    if (target === null || simulator === null || limit === undefined)
+      throw new Error(`no simulator of a target ${api} to limit`);
+    const limiter = target.limiter(simulator);
+    limiter.limit = limit.limit;
+    limiter.windowMs = limit.windowMs;
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -87,7 +87,28 @@ describe('contactsync with ConnectWise', () => {
     const sync = await runCli(['--config', 'sims.json', 'sync'], data, work);
     expect(sync.code, sync.stdout + sync.stderr).toBe(0);
     expect(sync.stdout).toMatch(/Contoso Ltd\s+ok/);
-    const doctor = await runCli(['--config', 'sims.json', 'doctor'], data, work);
+    const shown = await runCli(
+      ['--config', 'sims.json', 'contact', 'show', 'elizabeth.martinez@contoso.com'],
+      data,
+      work,
+    );
+    // the simulator answers plain http: a link into it opens only with that scheme
+    expect(shown.stdout).toContain(
+      `ConnectWise: http://127.0.0.1:${port + 5}/v4_6_release/services/system_io/router/openrecord.rails?`,
+    );
+    const conflicts = await runCli(
+      ['--config', 'sims.json', 'conflicts', 'list', '--tenant', 'Contoso Ltd'],
+      data,
+      work,
+    );
+    // ConnectWise's candidates with their state and link, and no dates ConnectWise's contacts do not carry
+    expect(conflicts.stdout).toMatch(/ConnectWise contact 502 \(active\)  http:\/\/127\.0\.0\.1:\d+\/v4_6_release\//);
+    expect(conflicts.stdout).not.toContain('made –');
+    const doctor = await runCli(['--config', 'sims.json', 'doctor', '--capture', 'captures'], data, work);
+    const captured = readdirSync(join(work, 'captures')).map((f) => readFileSync(join(work, 'captures', f), 'utf8'));
+    expect(captured.join('\n')).toContain('"identifier": "<name>"');
+    // neither the customers' names nor the short names ConnectWise builds from them are handed over
+    expect(captured.join('\n')).not.toMatch(/contoso/i);
     expect(doctor.stdout).toMatch(
       /ConnectWise communication types.*email "Email" \(id 1\), phone "Direct" \(id 2\), mobile "Cell" \(id 4\)/,
     );

@@ -161,6 +161,8 @@ describe('Manage of a person in ConnectWise', () => {
     expect(text).toMatch(/ConnectWise contact \d+/);
     const preview = textOf((await admin.get(`${tenantPage}/preview`)).body);
     expect(preview).not.toMatch(/Email type|Phone type/);
+    // nothing left to write: the first filter says so, and where the held and disputed are
+    expect(preview).toContain('A sync would write nothing now; 1 held, 1 disputed: under their filters above.');
   });
 });
 

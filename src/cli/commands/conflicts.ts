@@ -26,6 +26,12 @@ function readersOf(context: CliContext) {
 
 const MARK = { same: '=', differs: '≠', missing: ' ' } as const;
 
+/** When a candidate was made and last changed, when its system says so (PSA contacts carry no dates). */
+const datesOf = (c: { readonly createdAt: string | null; readonly updatedAt: string | null }): string =>
+  c.createdAt === null && c.updatedAt === null
+    ? ''
+    : `: made ${c.createdAt?.slice(0, 10) ?? '–'}, changed ${c.updatedAt?.slice(0, 10) ?? '–'}`;
+
 /** A conflict's evidence as lines: the user, then each candidate with its fields marked (= same, ≠ differs). */
 function evidenceLines(e: ConflictEvidence, targets: Targets): string[] {
   const system = nameOfTarget(e.side);
@@ -37,7 +43,7 @@ function evidenceLines(e: ConflictEvidence, targets: Targets): string[] {
   ];
   for (const c of e.candidates) {
     lines.push(
-      `  ${system} contact ${c.id}${c.active === null ? '' : c.active ? ' (active)' : ' (inactive)'}${c.linkedTo === null ? '' : `, linked to ${c.linkedTo}`}: made ${c.createdAt?.slice(0, 10) ?? '–'}, changed ${c.updatedAt?.slice(0, 10) ?? '–'}${c.psa === null ? '' : `, ${psaName} ${c.psa.id} (${c.psa.by})`}${c.link === null ? '' : `  ${c.link}`}`,
+      `  ${system} contact ${c.id}${c.active === null ? '' : c.active ? ' (active)' : ' (inactive)'}${c.linkedTo === null ? '' : `, linked to ${c.linkedTo}`}${datesOf(c)}${c.psa === null ? '' : `, ${psaName} ${c.psa.id} (${c.psa.by})`}${c.link === null ? '' : `  ${c.link}`}`,
     );
     if (c.unreadable !== null) lines.push(`      ${c.unreadable}`);
     for (const f of c.fields) lines.push(`      ${MARK[f.verdict]} ${f.field.padEnd(8)} ${f.candidate ?? '–'}`);

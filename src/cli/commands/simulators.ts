@@ -4,8 +4,8 @@ import { writeConfigFile } from '../../config/config-file-write.ts';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeDump } from '../../sandbox/run-sandbox.ts';
-import { seedOfOptions, targetsOptionHelp } from '../demo-targets-option.ts';
-import { standaloneConfig } from '../../sandbox/standalone-config.ts';
+import { demoLimitsOfOptions, seedOfOptions, targetsOptionHelp } from '../demo-targets-option.ts';
+import { limitSimulators, standaloneConfig } from '../../sandbox/standalone-config.ts';
 import { startSimulators } from '../../sandbox/simulators.ts';
 import { SANDBOX_TARGETS, seedTargetIds } from '../../sandbox/sandbox-targets.ts';
 import { targetById } from '../../connectors/registry.ts';
@@ -32,8 +32,14 @@ async function simulators(options: SimulatorsOptions): Promise<void> {
       `--port ${options.port} leaves no room for the simulators (ports N to N+${LAST_PORT_OFFSET}): give at most ${65535 - LAST_PORT_OFFSET}.`,
     );
   const sims = await startSimulators(seed, options.port === undefined ? {} : { basePort: options.port });
+  // the demo's shortened windows (Halo's), played by the simulators and kept to by the config's clients
+  const limits = demoLimitsOfOptions(options);
+  limitSimulators(sims, limits);
   const configPath = resolve(options.configOut);
-  const config = standaloneConfig(sims, seed, configPath);
+  const config: Record<string, unknown> = {
+    ...standaloneConfig(sims, seed, configPath),
+    ...(Object.keys(limits).length === 0 ? {} : { apiLimits: limits }),
+  };
   const database = resolve(dirname(configPath), (config.database as { sqlitePath: string }).sqlitePath);
   const earlier = existsSync(database);
   await mkdir(dirname(configPath), { recursive: true });

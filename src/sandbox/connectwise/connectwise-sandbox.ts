@@ -66,9 +66,9 @@ export const connectwiseSandbox = sandboxTargetOf({
   newCredentials: sandboxMember,
   start: ({ requests, clock, records, simulate, credentials }) =>
     createConnectwiseSimulator(requests, clock, records, simulate, credentials),
-  // the API base, so that no codebase is discovered
+  // the API base, so that no codebase is discovered; the site with its scheme, so that links open the simulator
   configBlock: (url, member) => ({
-    site: new URL(url).host,
+    site: new URL(url).origin,
     ...member,
     codebase: CONNECTWISE_CODEBASE,
     baseUrl: `${url}/${CONNECTWISE_CODEBASE}apis/3.0/`,

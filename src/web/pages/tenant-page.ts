@@ -21,6 +21,14 @@ import { countsText, isAdmin, mappingText, OUTCOMES, param, query, resultsTable 
 /** The outcomes of a user a sync writes for (the others wait for a person, or are left alone). */
 const CHANGING: ReadonlySet<string> = new Set(['synced', 'inactivated', 'failed']);
 
+/** The preview's first filter when a sync would write nothing: say so, and what waits under the other filters. */
+function nothingToWrite(counts: ReadonlyMap<string, number>): string {
+  const waiting = OUTCOMES.filter((o) => o !== 'unchanged' && !CHANGING.has(o) && counts.has(o));
+  return waiting.length === 0
+    ? 'A sync would write nothing now.'
+    : `A sync would write nothing now; ${waiting.map((o) => `${counts.get(o)} ${o}`).join(', ')}: under their filters above.`;
+}
+
 /**
  * The names the named settings may take, for their dropdowns; none when the APIs cannot be reached, or when the live
  * reads' budget is spent (the fields are then typed, and checked when saved, as without the APIs).
@@ -223,7 +231,11 @@ export function registerTenantPages(app: FastifyInstance, services: WebServices,
           >
           ${OUTCOMES.filter((o) => counts.has(o)).map((o) => html`<a href="${path}/preview?outcome=${o}" ${outcome === o ? html` aria-current="true"` : ''}>${o} (${counts.get(o)})</a>`)}
         </nav>
-        ${resultsTable(users, services.targets, { linkTenant: tenant.id })}
+        ${
+          outcome === null && changing.length === 0
+            ? html`<p class="muted">${nothingToWrite(counts)}</p>`
+            : resultsTable(users, services.targets, { linkTenant: tenant.id })
+        }
         <p><a href="${path}">Back to ${tenant.displayName}</a></p>`,
     );
   });
