@@ -1,7 +1,7 @@
 import type { Settings, SettingsProblem } from '../domain/settings.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Targets } from '../domain/target-profile.ts';
-import { heldFromName, leadingTarget, targetNames, withArticle } from './target-words.ts';
+import { heldFromName, inWords, leadingTarget, targetNames, withArticle } from './target-words.ts';
 import { settingsNotApplying, untypedPsaNote } from '../operations/settings-applying.ts';
 
 type FieldKind =
@@ -159,7 +159,7 @@ function allGroups(targets: Targets): readonly SettingGroup[] {
         {
           key: 'location.default',
           label: `Default ${place} name`,
-          help: `${capitalized(withArticle(`${leading.words.name} ${place}`))} of the ${customer}, by name. Empty: its primary ${place}. ${capitalized(place)}s are never created.`,
+          help: defaultPlaceHelp(targets),
           kind: { type: 'text', nullable: true },
         },
         ...(doc === null
@@ -316,6 +316,22 @@ function displayValue(field: SettingField, value: unknown): string {
     return Array.isArray(value) ? value.join('\n') : typeof value === 'string' ? value : '';
   if (value === null || value === undefined) return '';
   return String(value);
+}
+
+/**
+ * What the default place names, in the words of every target present: the leading target's place by name, and the
+ * PSA's place of that name behind a documentation platform (else the PSA's main one).
+ */
+function defaultPlaceHelp(targets: Targets): string {
+  const leading = leadingTarget(targets);
+  const { customer, place } = leading.words;
+  const psa = targets.doc === null ? null : targets.psa;
+  const psaPlace =
+    psa === null
+      ? ''
+      : `; ${psa.words.name} takes the ${psa.words.place} of that name, else the ${psa.words.customer}'s main ${psa.words.place}`;
+  const places = [...new Set([place, ...(psa === null ? [] : [psa.words.place])])].map((words) => `${words}s`);
+  return `${capitalized(withArticle(`${leading.words.name} ${place}`))} of the ${customer}, by name${psaPlace}. Empty: its primary ${place}. ${capitalized(inWords(places))} are never created.`;
 }
 
 /** The settings form: each key with its help, its value, whether it is the tenant's own, and its error if any. */

@@ -56,6 +56,14 @@ describe('IT Glue with ConnectWise', () => {
     expect(textOf(page.body)).toContain('ConnectWise types emails and phones by its communication types');
   });
 
+  it('says the default location names an IT Glue location and the ConnectWise site of that name', async () => {
+    const page = await admin.get(`/tenants/${TENANT_A}`);
+    expect(page.statusCode).toBe(200);
+    expect(textOf(page.body)).toContain(
+      "An IT Glue location of the organization, by name; ConnectWise takes the site of that name, else the company's main site. Empty: its primary location. Locations and sites are never created.",
+    );
+  });
+
   it('shows a person IT Glue mirrors from ConnectWise with both phones and a link into each web app', async () => {
     const page = await admin.get(`/contacts/${TENANT_A}/ann`);
     expect(page.statusCode).toBe(200);
