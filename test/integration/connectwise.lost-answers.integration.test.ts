@@ -105,7 +105,8 @@ describe('ConnectWise answers lost after a removal', () => {
     const s = await start(2);
     const psa = client(s, (entry) => {
       // The contact is read whole; the removal is applied and its answer cut off, once.
-      if (entry.method === 'GET' && /contacts\/1000$/.test(entry.url)) s.setFaults('connectwise', { malformedJson: 1 });
+      if (entry.method === 'GET' && entry.url.endsWith('/contacts/1000'))
+        s.setFaults('connectwise', { malformedJson: 1 });
       if (entry.method === 'DELETE') s.setFaults('connectwise', {});
     });
     await psa.types();
