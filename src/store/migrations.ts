@@ -1,4 +1,5 @@
 import { targetsAsRows } from './migrations/0015-targets-as-rows.ts';
+import { inFlightSlots } from './migrations/0016-in-flight-slots.ts';
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
@@ -459,21 +460,7 @@ migrations['0014_conflict_candidate_labels'] = {
 
 migrations['0015_targets_as_rows'] = targetsAsRows;
 
-migrations['0016_in_flight_slots'] = {
-  // The requests every worker has in flight under a thread limit, a leased row each (scale-out: PostgreSQL only).
-  async up(db: Kysely<unknown>): Promise<void> {
-    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-    await db.schema
-      .createTable('in_flight_slots')
-      .ifNotExists()
-      .addColumn('key', 'text', (c) => c.notNull())
-      .addColumn('slot', 'integer', (c) => c.notNull())
-      .addColumn('holder', 'text', (c) => c.notNull())
-      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
-      .addPrimaryKeyConstraint('in_flight_slots_pk', ['key', 'slot'])
-      .execute();
-  },
-};
+migrations['0016_in_flight_slots'] = inFlightSlots;
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
