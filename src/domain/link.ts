@@ -60,6 +60,12 @@ export interface Link {
 }
 
 /**
+ * The documentation contact id of a link in an installation without a documentation platform, or of a user held from
+ * it who has no contact there: the link ties the user to its PSA contact alone.
+ */
+export const NO_DOC_CONTACT = '';
+
+/**
  * A link a person makes for a user that has none: to the documentation contact they chose, or (`docContactId` empty)
  * in an installation without a documentation platform, to be given the PSA contact they chose.
  */
@@ -74,6 +80,14 @@ export function handLink(userId: string, docContactId: string): Link {
     ownedPhones: [],
     psaPushed: null,
   };
+}
+
+/**
+ * The link with the PSA contact a person chose: the user's link, or without one (a PSA alone) a link of its own with no
+ * documentation contact.
+ */
+export function withHandPsaContact(link: Link | null, userId: string, psaContactId: number): Link {
+  return { ...(link ?? handLink(userId, NO_DOC_CONTACT)), psaContactId, psaOrigin: 'hand' };
 }
 
 /** An operator's answer to a dispute that is not a link (a link is stored as a Link). */

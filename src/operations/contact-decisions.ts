@@ -1,6 +1,5 @@
 import type { DirectoryUser } from '../domain/directory-user.ts';
-import { handLink, type Link } from '../domain/link.ts';
-import { NO_DOC_CONTACT } from '../sync/next-link.ts';
+import { handLink, withHandPsaContact, type Link } from '../domain/link.ts';
 import type { DocStore, Psa } from '../domain/ports.ts';
 import { closestFirst } from '../normalize/name-closeness.ts';
 import { shownPersonName } from '../normalize/name.ts';
@@ -256,12 +255,7 @@ export async function relinkContact(
         `${words.name} has no contact ${target.contactId} in ${tenant.psaCustomerName ?? `the tenant\u2019s ${words.customer}`}.`,
       );
     label = `${words.name} contact ${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.id}`;
-    await store.saveLink(tenantId, {
-      ...(link ?? handLink(userId, NO_DOC_CONTACT)),
-      psaContactId: contact.id,
-      psaPushed: null,
-      psaOrigin: 'hand',
-    });
+    await store.saveLink(tenantId, { ...withHandPsaContact(link, userId, contact.id), psaPushed: null });
   }
   // A create or ignore decision on that side gives way to the link, and the dispute, if any, is settled by it.
   await store.reopenDecisions(tenantId, userId, side);

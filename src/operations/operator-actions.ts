@@ -1,8 +1,7 @@
 import { settingValueChanges } from './setting-value-changes.ts';
 import { didYouMean } from '../domain/did-you-mean.ts';
-import { handLink, type SyncDisabled } from '../domain/link.ts';
+import { handLink, withHandPsaContact, type SyncDisabled } from '../domain/link.ts';
 import { foldName } from '../normalize/name.ts';
-import { NO_DOC_CONTACT } from '../sync/next-link.ts';
 import {
   parseSettingsOverride,
   resolveSettings,
@@ -134,11 +133,7 @@ export async function resolveConflict(
           'Conflict',
           `The user has no ${docName} contact yet: resolve its ${docName} conflict first.`,
         );
-      await store.saveLink(conflict.tenantId, {
-        ...(link ?? handLink(conflict.userId, NO_DOC_CONTACT)),
-        psaContactId: Number(choice.contactId),
-        psaOrigin: 'hand',
-      });
+      await store.saveLink(conflict.tenantId, withHandPsaContact(link, conflict.userId, Number(choice.contactId)));
     }
   }
   const target = choice.kind === 'link' ? choice.contactId : null;

@@ -1,5 +1,5 @@
 import type { DocContactFields, DocContactPatch } from '../domain/doc-contact.ts';
-import type { Link } from '../domain/link.ts';
+import { NO_DOC_CONTACT, type Link } from '../domain/link.ts';
 import type { FieldDiff, PlannedAction } from '../domain/plan.ts';
 import type { PsaContactFields } from '../domain/psa-contact.ts';
 import type { DocStore, Psa, WriteResult } from '../domain/ports.ts';
@@ -18,7 +18,7 @@ import {
   type WriteKind,
 } from './contract-guard.ts';
 import { crashPoint } from './crash-points.ts';
-import { NO_DOC_CONTACT, nextLink } from './next-link.ts';
+import { nextLink } from './next-link.ts';
 import { docContactOf, docReportOf, psaContactOf, psaReportOf, type DocReport, type PsaReport } from './report.ts';
 
 /** A large run steps aside for small runs every this many PSA writes. */

@@ -1,11 +1,5 @@
-import type { Link } from '../domain/link.ts';
+import { NO_DOC_CONTACT, type Link } from '../domain/link.ts';
 import type { PlannedAction } from '../domain/plan.ts';
-
-/**
- * The documentation contact id of a link in an installation without a documentation platform, or of a user held from
- * it who has no contact there: the link ties the user to its PSA contact alone.
- */
-export const NO_DOC_CONTACT = '';
 
 /** The ids of records the apply step created for an action. */
 export interface CreatedIds {

@@ -2,7 +2,8 @@ import type { DocContact } from '../../src/domain/doc-contact.ts';
 import type { Link } from '../../src/domain/link.ts';
 import type { Plan } from '../../src/domain/plan.ts';
 import type { PsaContact } from '../../src/domain/psa-contact.ts';
-import { NO_DOC_CONTACT, nextLink } from '../../src/sync/next-link.ts';
+import { NO_DOC_CONTACT } from '../../src/domain/link.ts';
+import { nextLink } from '../../src/sync/next-link.ts';
 import type { TenantSyncInput } from '../../src/sync/plan.ts';
 
 /** A BMS contact as BMS's listing reports it: no phone and no types. */

@@ -5,7 +5,7 @@ import type { Psa } from '../../src/domain/ports.ts';
 import type { PsaContact, PsaContactFields } from '../../src/domain/psa-contact.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
 import { applyPlan } from '../../src/sync/apply.ts';
-import { NO_DOC_CONTACT } from '../../src/sync/next-link.ts';
+import { NO_DOC_CONTACT } from '../../src/domain/link.ts';
 import { planTenantSync } from '../../src/sync/plan.ts';
 import { graphUser, psaContact, tenantInput } from '../support/builders.ts';
 
