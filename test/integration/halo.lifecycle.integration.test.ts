@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TENANT_A } from '../support/simulators.ts';
 import { INSTALLS, person, resultOf, writesSince } from '../support/autotask-cases.ts';
 import { caseSeed, haloRequests, haloUser, useHaloBox, userOf, usersOf } from '../support/halo-cases.ts';
-import { expectDeletionGuard, staff } from '../support/psa-cases.ts';
+import { expectDeletionGuard } from '../support/psa-cases.ts';
+import { staff } from '../support/sandbox-cases.ts';
 
 /**
  * What follows a first sync on HaloPSA (IT Glue + Halo, and Halo alone): renames and new addresses through the link

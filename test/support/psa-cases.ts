@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/run-sandbox.ts';
-import { person, resultOf, writesSince } from './autotask-cases.ts';
+import { resultOf, writesSince } from './autotask-cases.ts';
 import { TENANT_A } from './simulators.ts';
 import { textOf, type Browser } from './web.ts';
 
@@ -8,10 +8,6 @@ import { textOf, type Browser } from './web.ts';
  * The steps of the sandbox cases that read the same on every PSA: what differs is how the PSA holds a contact, which
  * each case gives as a function.
  */
-
-/** `n` staff of the tenant, StaffA Member, StaffB Member, … */
-export const staff = (n: number) =>
-  Array.from({ length: n }, (_, i) => person(`s${i}`, `Staff${String.fromCharCode(65 + i)}`, 'Member'));
 
 /**
  * A second run writes nothing and leaves every system as it was, each user `unchanged` but those of `open` (user id,
